@@ -1,0 +1,667 @@
+//! Tests of the tables, the element validator and the loop walker, including a run over the
+//! shared corpus of real 837 files.
+
+use super::*;
+
+/// A segment split eagerly, for tests only: elements → repetitions → components.
+pub(super) struct TestSeg {
+    id: Vec<u8>,
+    raw: Vec<Vec<u8>>,
+    elements: Vec<Vec<Vec<Vec<u8>>>>,
+}
+
+impl TestSeg {
+    pub(super) fn parse(text: &[u8], el: u8, comp: u8, rep: Option<u8>) -> TestSeg {
+        let mut parts = text.split(|&b| b == el);
+        let id = parts.next().unwrap_or_default().to_vec();
+        let mut raw = Vec::new();
+        let mut elements = Vec::new();
+        for p in parts {
+            let reps: Vec<&[u8]> = match rep {
+                Some(r) => p.split(|&b| b == r).collect(),
+                None => vec![p],
+            };
+            raw.push(reps[0].to_vec());
+            elements.push(
+                reps.iter()
+                    .map(|r| r.split(|&b| b == comp).map(<[u8]>::to_vec).collect())
+                    .collect(),
+            );
+        }
+        TestSeg { id, raw, elements }
+    }
+}
+
+impl SegmentView for TestSeg {
+    fn id(&self) -> &[u8] {
+        &self.id
+    }
+    fn element_count(&self) -> usize {
+        self.elements.len()
+    }
+    fn element(&self, i: usize) -> Option<&[u8]> {
+        self.raw.get(i.checked_sub(1)?).map(Vec::as_slice)
+    }
+    fn component_count(&self, i: usize) -> usize {
+        i.checked_sub(1)
+            .and_then(|i| self.elements.get(i))
+            .and_then(|r| r.first())
+            .map_or(0, Vec::len)
+    }
+    fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
+        let e = self.elements.get(i.checked_sub(1)?)?.first()?;
+        e.get(j.checked_sub(1)?).map(Vec::as_slice)
+    }
+    fn repetitions(&self, i: usize) -> usize {
+        i.checked_sub(1)
+            .and_then(|i| self.elements.get(i))
+            .map_or(0, Vec::len)
+    }
+}
+
+fn seg(text: &str) -> TestSeg {
+    TestSeg::parse(text.as_bytes(), b'*', b':', Some(b'^'))
+}
+
+fn segs(text: &str) -> Vec<TestSeg> {
+    text.split('~')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(seg)
+        .collect()
+}
+
+fn p() -> &'static GuideDef {
+    guide(Guide::X222A1)
+}
+
+fn i() -> &'static GuideDef {
+    guide(Guide::X223A2)
+}
+
+fn seg_def(g: &GuideDef, path: &[&str], id: &str, qual: Option<&str>) -> &'static SegmentDef {
+    let l = g.loop_at(path).unwrap_or_else(|| panic!("loop {path:?}"));
+    l.segments(id.as_bytes())
+        .find(|s| qual.is_none_or(|q| s.qualifier.is_some_and(|ql| ql.codes.contains(&q))))
+        .unwrap_or_else(|| panic!("{id} in {path:?}"))
+}
+
+const P_2300: &[&str] = &["2000A", "2000B", "2300"];
+const P_2300C: &[&str] = &["2000A", "2000B", "2000C", "2300"];
+
+// ----------------------------------------------------------------------------------------
+// Table sanity
+
+#[test]
+fn both_guides_have_the_core_loops() {
+    for g in [p(), i()] {
+        assert_eq!(
+            g.root
+                .children
+                .first()
+                .map(|n| matches!(n, Node::Segment(s) if s.id == "ST")),
+            Some(true)
+        );
+        assert!(g.root.segments(b"BHT").next().is_some(), "{}", g.version);
+        assert!(g.root.segments(b"SE").next().is_some());
+        for id in [
+            "1000A", "1000B", "2000A", "2010AA", "2000B", "2000C", "2300", "2400", "2410",
+        ] {
+            assert!(g.find_loop(id).is_some(), "{} lacks {id}", g.version);
+        }
+        for l in g.loops().into_iter().skip(1) {
+            assert!(
+                l.starter().is_some(),
+                "{} {} has no starter",
+                g.version,
+                l.id
+            );
+        }
+        assert!(g.segment_ids.windows(2).all(|w| w[0] < w[1]));
+        assert!(g.is_known_segment_id(b"CLM") && g.is_known_segment_id(b"NM1"));
+        assert!(!g.is_known_segment_id(b"ZZZ") && !g.is_known_segment_id(b"ISA"));
+    }
+    assert_eq!(Guide::from_version(b"005010X223A2"), Some(Guide::X223A2));
+    assert_eq!(p().version, "005010X222A1");
+    assert_eq!(i().version, "005010X223A2");
+}
+
+#[test]
+fn code_lists_are_sorted() {
+    for g in [p(), i()] {
+        for l in g.loops() {
+            for n in l.children {
+                let Node::Segment(s) = n else { continue };
+                for e in s.elements.iter().chain(
+                    s.elements
+                        .iter()
+                        .filter_map(|e| e.composite())
+                        .flat_map(|c| c.components),
+                ) {
+                    if let Some(list) = e.codes().and_then(Codes::list) {
+                        assert!(
+                            list.windows(2).all(|w| w[0] < w[1]),
+                            "{} {}",
+                            g.version,
+                            e.ref_des
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(ExternalCodes::States.codes().contains(&"MD"));
+}
+
+#[test]
+fn clm05_is_a_composite_and_clm06_not_used_in_837i() {
+    for g in [p(), i()] {
+        let clm = seg_def(g, P_2300, "CLM", None);
+        let clm05 = clm.element("CLM05").unwrap();
+        assert!(clm05.is_composite());
+        assert_eq!(clm.element("CLM05-3").unwrap().ref_des, "CLM05-3");
+        assert_eq!(g.find_element("CLM05-1").unwrap().data_ele, "1331");
+    }
+    assert_eq!(
+        seg_def(i(), P_2300, "CLM", None)
+            .element("CLM06")
+            .unwrap()
+            .usage,
+        Usage::NotUsed
+    );
+    assert_eq!(
+        seg_def(p(), P_2300, "CLM", None)
+            .element("CLM06")
+            .unwrap()
+            .usage,
+        Usage::Required
+    );
+}
+
+#[test]
+fn service_lines_and_drug_loop() {
+    let lp = p().loop_at(&["2000A", "2000B", "2300", "2400"]).unwrap();
+    assert!(lp.segments(b"SV1").next().is_some() && lp.segments(b"SV2").next().is_none());
+    assert_eq!(lp.repeat, Repeat::Max(50));
+    let li = i().loop_at(&["2000A", "2000B", "2300", "2400"]).unwrap();
+    assert!(li.segments(b"SV2").next().is_some() && li.segments(b"SV1").next().is_none());
+    assert_eq!(li.repeat, Repeat::Max(999));
+    let drug = p()
+        .loop_at(&["2000A", "2000B", "2300", "2400", "2410"])
+        .unwrap();
+    assert!(drug.segments(b"CTP").next().is_some());
+    assert_eq!(drug.starter().map(|s| s.id), Some("LIN"));
+}
+
+#[test]
+fn qualifiers_tell_loops_apart() {
+    let aa = p()
+        .loop_at(&["2000A", "2010AA"])
+        .unwrap()
+        .starter()
+        .unwrap();
+    let ab = p()
+        .loop_at(&["2000A", "2010AB"])
+        .unwrap()
+        .starter()
+        .unwrap();
+    assert!(aa.matches(&seg("NM1*85*2*X")) && !aa.matches(&seg("NM1*87*2")));
+    assert!(ab.matches(&seg("NM1*87*2")));
+    let hl = p().find_loop("2000C").unwrap().starter().unwrap();
+    assert!(hl.matches(&seg("HL*3*2*23*0")) && !hl.matches(&seg("HL*2*1*22*1")));
+}
+
+// ----------------------------------------------------------------------------------------
+// pyx12 corrections (data/ig/README.md)
+
+#[test]
+fn pyx12_24_2310c_per_is_situational() {
+    for base in [P_2300, P_2300C] {
+        let path: Vec<&str> = base.iter().copied().chain(["2310C"]).collect();
+        assert_eq!(seg_def(p(), &path, "PER", None).usage, Usage::Situational);
+    }
+}
+
+#[test]
+fn pyx12_28_prv02_is_pxc_everywhere() {
+    for g in [p(), i()] {
+        for l in g.loops() {
+            for s in l.segments(b"PRV") {
+                assert_eq!(
+                    s.element("PRV02").unwrap().codes().unwrap().list(),
+                    Some(&["PXC"][..]),
+                    "{}",
+                    l.id
+                );
+            }
+        }
+    }
+    let prv = seg_def(p(), &[P_2300C, &["2310B"]].concat(), "PRV", None);
+    let mut out = Vec::new();
+    validate_segment(prv, &seg("PRV*PE*PXC*207Q00000X"), &mut out);
+    assert_eq!(out, vec![]);
+}
+
+#[test]
+fn pyx12_29_2410_ctp() {
+    for base in [P_2300, P_2300C] {
+        let path: Vec<&str> = base.iter().copied().chain(["2400", "2410"]).collect();
+        let ctp = seg_def(p(), &path, "CTP", None);
+        assert_eq!(ctp.usage, Usage::Required);
+        assert_eq!(ctp.element("CTP03").unwrap().usage, Usage::NotUsed);
+        assert!(
+            ctp.element("CTP05-1")
+                .unwrap()
+                .codes()
+                .unwrap()
+                .contains(b"ME")
+        );
+        let mut out = Vec::new();
+        validate_segment(ctp, &seg("CTP****2*ME"), &mut out);
+        assert_eq!(out, vec![]);
+    }
+}
+
+#[test]
+fn pyx12_38_claim_loop_under_subscriber() {
+    for g in [p(), i()] {
+        assert_eq!(g.loop_at(P_2300).unwrap().usage, Usage::Situational);
+        assert_eq!(g.loop_at(P_2300C).unwrap().usage, Usage::Required);
+    }
+    // A subscriber who is not the patient carries no claim of its own ...
+    let with_patient = format!(
+        "{HEAD}HL*2*1*22*1~SBR*P*18*******CI~{SUB}HL*3*2*23*0~PAT*19~NM1*QC*1*DOE*JANE~N3*1 MAIN ST~N4*MIAMI*FL*33111~DMG*D8*19800101*F~{CLAIM}SE*1*1~"
+    );
+    let w = walk(p(), &segs(&with_patient));
+    assert_eq!(w.issues, vec![]);
+    // ... but one who is needs one.
+    let no_claim = format!("{HEAD}HL*2*1*22*0~SBR*P*18*******CI~{SUB}SE*1*1~");
+    let w = walk(p(), &segs(&no_claim));
+    assert!(
+        matches!(
+            w.issues.as_slice(),
+            [StructureIssue::RequiredMissing {
+                id: "2300",
+                parent: "2000B",
+                ..
+            }]
+        ),
+        "{:?}",
+        w.issues
+    );
+}
+
+#[test]
+fn n403_accepts_a_five_digit_zip() {
+    for g in [p(), i()] {
+        let n4 = seg_def(g, &["2000A", "2010AA"], "N4", None);
+        let mut out = Vec::new();
+        validate_segment(n4, &seg("N4*KANSAS CITY*MO*64108"), &mut out);
+        assert_eq!(out, vec![], "{}", g.version);
+    }
+}
+
+// ----------------------------------------------------------------------------------------
+// Element validator
+
+fn check(g: &GuideDef, path: &[&str], id: &str, text: &str) -> Vec<ElementIssue> {
+    let s = seg(text);
+    let def = g
+        .loop_at(path)
+        .unwrap()
+        .segments(id.as_bytes())
+        .find(|d| d.matches(&s))
+        .unwrap();
+    let mut out = Vec::new();
+    validate_segment(def, &s, &mut out);
+    out
+}
+
+#[test]
+fn validator_cases() {
+    use ElementIssue::*;
+    let clm = |t: &str| check(p(), P_2300, "CLM", t);
+    assert_eq!(clm("CLM*A37YH556*500***11:B:1*Y*A*Y*I"), vec![]);
+    // CLM01 is 1-38 long
+    assert_eq!(
+        clm(&format!("CLM*{}*500***11:B:1*Y*A*Y*I", "X".repeat(39))),
+        vec![Length {
+            elem: 1,
+            comp: 0,
+            min: 1,
+            max: 38,
+            len: 39
+        }]
+    );
+    // CLM02 is R
+    assert_eq!(
+        clm("CLM*A1*5O0***11:B:1*Y*A*Y*I"),
+        vec![Type {
+            elem: 2,
+            comp: 0,
+            expected: DataType::R
+        }]
+    );
+    assert_eq!(clm("CLM*A1*-12.50***11:B:1*Y*A*Y*I"), vec![]);
+    assert_eq!(
+        clm("CLM*A1*1.2.3***11:B:1*Y*A*Y*I"),
+        vec![Type {
+            elem: 2,
+            comp: 0,
+            expected: DataType::R
+        }]
+    );
+    // invalid code in a component, with the list for the message
+    let out = clm("CLM*A1*500***11:X:1*Y*A*Y*I");
+    assert!(
+        matches!(out.as_slice(), [CodeInvalid { elem: 5, comp: 2, codes }] if codes.contains(&"B")),
+        "{out:?}"
+    );
+    // Not Used element (CLM03) present
+    assert_eq!(
+        clm("CLM*A1*500*X**11:B:1*Y*A*Y*I"),
+        vec![NotUsed { elem: 3, comp: 0 }]
+    );
+    // required missing, element and component
+    assert_eq!(
+        clm("CLM**500***11:B:1*Y*A*Y*I"),
+        vec![RequiredMissing { elem: 1, comp: 0 }]
+    );
+    assert_eq!(
+        clm("CLM*A1*500***11::1*Y*A*Y*I"),
+        vec![RequiredMissing { elem: 5, comp: 2 }]
+    );
+    // trailing separators, segment and composite
+    assert_eq!(
+        clm("CLM*A1*500***11:B:1*Y*A*Y*I*"),
+        vec![TrailingSeparator { elem: 10, comp: 0 }]
+    );
+    let sv1 = check(
+        p(),
+        &[P_2300, &["2400"]].concat(),
+        "SV1",
+        "SV1*HC:99213:*40*UN*1***1",
+    );
+    assert_eq!(sv1, vec![TrailingSeparator { elem: 1, comp: 3 }]);
+    // too many elements
+    let n3 = check(p(), &["2000A", "2010AA"], "N3", "N3*1 MAIN ST*STE 2*EXTRA");
+    assert_eq!(n3, vec![TooMany { elem: 3, comp: 0 }]);
+}
+
+#[test]
+fn validator_dates_and_times() {
+    use ElementIssue::*;
+    let dtp = |t: &str| check(p(), &[P_2300, &["2400"]].concat(), "DTP", t);
+    assert_eq!(dtp("DTP*472*D8*20240229"), vec![]);
+    let bht = |t: &str| check(p(), &[], "BHT", t);
+    assert_eq!(bht("BHT*0019*00*244579*20061015*1023*CH"), vec![]);
+    assert_eq!(
+        bht("BHT*0019*00*244579*20230230*1023*CH"),
+        vec![Type {
+            elem: 4,
+            comp: 0,
+            expected: DataType::DT
+        }]
+    );
+    assert_eq!(
+        bht("BHT*0019*00*244579*20230229*1023*CH"),
+        vec![Type {
+            elem: 4,
+            comp: 0,
+            expected: DataType::DT
+        }]
+    );
+    assert_eq!(
+        bht("BHT*0019*00*244579*20061015*2460*CH"),
+        vec![Type {
+            elem: 5,
+            comp: 0,
+            expected: DataType::TM
+        }]
+    );
+    assert_eq!(bht("BHT*0019*00*244579*20061015*102359*CH"), vec![]);
+    assert_eq!(bht("BHT*0019*00*244579*20061015*10235912*CH"), vec![]);
+    assert_eq!(bht("BHT*0019*01*244579*20061015*1023*CH").len(), 1);
+}
+
+#[test]
+fn validator_numbers() {
+    use ElementIssue::*;
+    // LX01 is N0 1-6
+    let lx = |t: &str| check(p(), &[P_2300, &["2400"]].concat(), "LX", t);
+    assert_eq!(lx("LX*1"), vec![]);
+    assert_eq!(
+        lx("LX*1.0"),
+        vec![Type {
+            elem: 1,
+            comp: 0,
+            expected: DataType::N(0)
+        }]
+    );
+    assert_eq!(
+        lx("LX*1234567"),
+        vec![Length {
+            elem: 1,
+            comp: 0,
+            min: 1,
+            max: 6,
+            len: 7
+        }]
+    );
+    // the sign does not count toward the length
+    assert_eq!(lx("LX*-123456"), vec![]);
+}
+
+#[test]
+fn validator_syntax_rules() {
+    use ElementIssue::*;
+    // NM1: P0809 (paired), C1110 (conditional)
+    let nm1 = |t: &str| check(p(), &["2000A", "2010AA"], "NM1", t);
+    assert_eq!(nm1("NM1*85*2*CLINIC*****XX*1234567893"), vec![]);
+    let out = nm1("NM1*85*2*CLINIC*****XX");
+    assert!(
+        out.contains(&Syntax {
+            kind: SyntaxKind::P,
+            elem: 0,
+            positions: &[8, 9]
+        }),
+        "{out:?}"
+    );
+    // N4: E0207 (exclusion), C0605
+    let n4 = |t: &str| check(p(), &["2000A", "2010AA"], "N4", t);
+    let out = n4("N4*TORONTO*ON*M5V3L9*CA***ON");
+    assert!(
+        out.contains(&Syntax {
+            kind: SyntaxKind::E,
+            elem: 0,
+            positions: &[2, 7]
+        }),
+        "{out:?}"
+    );
+    // R: REF R0203 needs REF02 or REF03
+    let r = SyntaxRule {
+        kind: SyntaxKind::R,
+        positions: &[2, 3],
+    };
+    let l = SyntaxRule {
+        kind: SyntaxKind::L,
+        positions: &[1, 2, 3],
+    };
+    let c = SyntaxRule {
+        kind: SyntaxKind::C,
+        positions: &[1, 2],
+    };
+    let eval = |rule: SyntaxRule, text: &str| {
+        let rules: &'static [SyntaxRule] = Box::leak(Box::new([rule]));
+        let def: &'static SegmentDef = Box::leak(Box::new(SegmentDef {
+            id: "ZZ",
+            name: "test",
+            usage: Usage::Situational,
+            max_use: Repeat::Max(1),
+            pos: 0,
+            rank: 0,
+            qualifier: None,
+            elements: &[],
+            syntax: rules,
+        }));
+        let mut out = Vec::new();
+        validate_segment(def, &seg(text), &mut out);
+        out.iter().any(|e| matches!(e, Syntax { .. }))
+    };
+    assert!(eval(r, "ZZ*A"));
+    assert!(!eval(r, "ZZ*A*B"));
+    assert!(eval(l, "ZZ*A"));
+    assert!(!eval(l, "ZZ*A**C"));
+    assert!(!eval(l, "ZZ**B"));
+    assert!(eval(c, "ZZ*A"));
+    assert!(!eval(c, "ZZ**B"));
+    // composite rule: C022 P0304 in HI
+    let hi = check(p(), P_2300, "HI", "HI*ABK:I10*ABF:E119:D8");
+    assert!(
+        hi.contains(&Syntax {
+            kind: SyntaxKind::P,
+            elem: 2,
+            positions: &[3, 4]
+        }),
+        "{hi:?}"
+    );
+}
+
+// ----------------------------------------------------------------------------------------
+// Walker
+
+const HEAD: &str = "ST*837*0021*005010X222A1~BHT*0019*00*244579*20061015*1023*CH~\
+NM1*41*2*PREMIER BILLING SERVICE*****46*TGJ23~PER*IC*JERRY*TE*3055552222~\
+NM1*40*2*KEY INSURANCE COMPANY*****46*66783JJT~HL*1**20*1~\
+NM1*85*2*BEN KILDARE SERVICE*****XX*9876543210~N3*234 SEAWAY ST~N4*MIAMI*FL*33111~REF*EI*587654321~";
+const SUB: &str =
+    "NM1*IL*1*SMITH*TED****MI*000221111A~NM1*PR*2*KEY INSURANCE COMPANY*****PI*999996666~";
+const CLAIM: &str = "CLM*26463774*100***11:B:1*Y*A*Y*I~HI*ABK:J020~LX*1~SV1*HC:99213*40*UN*1***1~DTP*472*D8*20061003~";
+
+fn subscriber_claim(lines: usize) -> String {
+    let mut s = format!(
+        "{HEAD}HL*2*1*22*0~SBR*P*18*******CI~{SUB}CLM*26463774*100***11:B:1*Y*A*Y*I~HI*ABK:J020~"
+    );
+    for n in 1..=lines {
+        s.push_str(&format!(
+            "LX*{n}~SV1*HC:99213*40*UN*1***1~DTP*472*D8*20061003~"
+        ));
+    }
+    s.push_str("SE*1*0021~");
+    s
+}
+
+#[test]
+fn walker_places_a_valid_claim() {
+    let segments = segs(&subscriber_claim(2));
+    let w = walk(p(), &segments);
+    assert_eq!(w.issues, vec![]);
+    assert_eq!(w.placements.len(), segments.len());
+    let path = |k: usize| w.placements[k].path().unwrap().to_vec();
+    assert_eq!(path(0), Vec::<&str>::new());
+    assert_eq!(path(5), vec!["2000A"]);
+    assert_eq!(path(6), vec!["2000A", "2010AA"]);
+    assert_eq!(path(13), vec!["2000A", "2000B", "2010BB"]);
+    assert_eq!(path(16), vec!["2000A", "2000B", "2300", "2400"]);
+}
+
+#[test]
+fn walker_missing_2010aa() {
+    let text = subscriber_claim(1).replace("NM1*85*2*BEN KILDARE SERVICE*****XX*9876543210~N3*234 SEAWAY ST~N4*MIAMI*FL*33111~REF*EI*587654321~", "");
+    let w = walk(p(), &segs(&text));
+    assert_eq!(
+        w.issues,
+        vec![StructureIssue::RequiredMissing {
+            id: "2010AA",
+            is_loop: true,
+            parent: "2000A",
+            at: 6
+        }]
+    );
+}
+
+#[test]
+fn walker_recovers_after_a_stray_segment() {
+    let text = subscriber_claim(2).replace("HI*ABK:J020~", "HI*ABK:J020~LQ*UT*1~");
+    let segments = segs(&text);
+    let w = walk(p(), &segments);
+    assert_eq!(w.issues, vec![StructureIssue::Unexpected { at: 16 }]);
+    assert!(matches!(w.placements[16], Placement::Unexpected));
+    assert_eq!(
+        w.placements[17].path().unwrap(),
+        &["2000A", "2000B", "2300", "2400"]
+    );
+    // an unknown id and an out-of-order segment behave the same way
+    let text = subscriber_claim(1).replace("HI*ABK:J020~", "ZZZ*1~HI*ABK:J020~");
+    let w = walk(p(), &segs(&text));
+    assert_eq!(w.issues, vec![StructureIssue::Unexpected { at: 15 }]);
+}
+
+#[test]
+fn walker_51_service_lines() {
+    let w = walk(p(), &segs(&subscriber_claim(51)));
+    assert!(
+        matches!(
+            w.issues.as_slice(),
+            [StructureIssue::RepeatExceeded {
+                id: "2400",
+                is_loop: true,
+                max: 50,
+                ..
+            }]
+        ),
+        "{:?}",
+        w.issues
+    );
+    let w = walk(p(), &segs(&subscriber_claim(50)));
+    assert_eq!(w.issues, vec![]);
+}
+
+#[test]
+fn walker_segment_repeat() {
+    let text = subscriber_claim(1).replace("HI*ABK:J020~", "HI*ABK:J020~HI*ABK:J020~");
+    let w = walk(p(), &segs(&text));
+    assert!(
+        matches!(
+            w.issues.as_slice(),
+            [StructureIssue::RepeatExceeded {
+                id: "HI",
+                is_loop: false,
+                max: 1,
+                at: 16
+            }]
+        ),
+        "{:?}",
+        w.issues
+    );
+}
+
+#[test]
+fn walker_unknown_qualifier_is_left_to_the_validator() {
+    let text = subscriber_claim(1).replace("HI*ABK:J020~", "REF*ZZ*1~HI*ABK:J020~");
+    let segments = segs(&text);
+    let w = walk(p(), &segments);
+    assert_eq!(w.issues, vec![]);
+    let def = w.placements[15].segment().unwrap();
+    let mut out = Vec::new();
+    validate_segment(def, &segments[15], &mut out);
+    assert!(
+        matches!(out.as_slice(), [ElementIssue::CodeInvalid { elem: 1, .. }]),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn walker_empty_and_garbage_input() {
+    let w = walk::<TestSeg>(p(), &[]);
+    assert!(
+        w.issues
+            .iter()
+            .all(|i| matches!(i, StructureIssue::RequiredMissing { .. }))
+    );
+    let w = walk(i(), &segs("FOO~BAR*1~SE*1~"));
+    assert_eq!(w.placements.len(), 3);
+}
+
+#[path = "corpus_tests.rs"]
+mod corpus;

@@ -1,0 +1,302 @@
+//! Element-level checks of one segment against its TR3 definition: length, type, code list,
+//! usage, counts, trailing separators and X12 syntax rules. Knows nothing of loops.
+
+use super::{
+    DataType, ElementDef, ElementKind, SegmentDef, SegmentView, SyntaxKind, SyntaxRule, Usage,
+};
+
+/// One element-level finding. `elem` and `comp` are 1-based; `comp` is 0 for the element as a
+/// whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ElementIssue {
+    /// SYN002.
+    Length {
+        elem: usize,
+        comp: usize,
+        min: u16,
+        max: u16,
+        len: usize,
+    },
+    /// SYN003.
+    Type {
+        elem: usize,
+        comp: usize,
+        expected: DataType,
+    },
+    /// SYN004: an element or component past the last one defined.
+    TooMany { elem: usize, comp: usize },
+    /// SYN004: more repetitions than the element allows.
+    TooManyRepeats { elem: usize, max: u16, count: usize },
+    /// SYN004: a value in an element the TR3 marks Not Used.
+    NotUsed { elem: usize, comp: usize },
+    /// SYN007.
+    RequiredMissing { elem: usize, comp: usize },
+    /// SYN008, with the list for the message.
+    CodeInvalid {
+        elem: usize,
+        comp: usize,
+        codes: &'static [&'static str],
+    },
+    /// SYN006: the segment (comp 0) or composite ends in an empty element/component.
+    TrailingSeparator { elem: usize, comp: usize },
+    /// SYN009. `elem` is 0 for a segment rule, else the composite the positions are in.
+    Syntax {
+        kind: SyntaxKind,
+        elem: usize,
+        positions: &'static [u8],
+    },
+}
+
+fn non_empty(v: Option<&[u8]>) -> bool {
+    v.is_some_and(|v| !v.is_empty())
+}
+
+fn element_present(seg: &(impl SegmentView + ?Sized), i: usize) -> bool {
+    let comps = seg.component_count(i);
+    if comps > 1 {
+        (1..=comps).any(|j| non_empty(seg.component(i, j)))
+    } else {
+        non_empty(seg.component(i, 1)) || non_empty(seg.element(i))
+    }
+}
+
+/// Checks every element of `seg` against `def` and appends what is wrong to `out`. Empty
+/// situational elements are never flagged.
+pub fn validate_segment(def: &SegmentDef, seg: &impl SegmentView, out: &mut Vec<ElementIssue>) {
+    let n = seg.element_count();
+    if n > 0 && !element_present(seg, n) {
+        out.push(ElementIssue::TrailingSeparator { elem: n, comp: 0 });
+    }
+    for i in 1..=n.max(def.elements.len()) {
+        match def.element_at(i) {
+            Some(ed) => check_element(ed, seg, i, out),
+            None if element_present(seg, i) => out.push(ElementIssue::TooMany { elem: i, comp: 0 }),
+            None => {}
+        }
+    }
+    check_rules(def.syntax, 0, |p| element_present(seg, p), out);
+}
+
+fn check_element(
+    ed: &ElementDef,
+    seg: &(impl SegmentView + ?Sized),
+    i: usize,
+    out: &mut Vec<ElementIssue>,
+) {
+    let present = element_present(seg, i);
+    if !present {
+        if ed.usage == Usage::Required {
+            out.push(ElementIssue::RequiredMissing { elem: i, comp: 0 });
+        }
+        return;
+    }
+    if ed.usage == Usage::NotUsed {
+        out.push(ElementIssue::NotUsed { elem: i, comp: 0 });
+        return;
+    }
+    let reps = seg.repetitions(i);
+    if reps > usize::from(ed.repeat) {
+        out.push(ElementIssue::TooManyRepeats {
+            elem: i,
+            max: ed.repeat,
+            count: reps,
+        });
+    }
+    let comps = seg.component_count(i);
+    match ed.kind {
+        ElementKind::Simple { .. } => {
+            if comps > 1 {
+                // A component separator inside a simple element: the value is what precedes it.
+                out.push(ElementIssue::TooMany { elem: i, comp: 2 });
+            }
+            let value = seg
+                .component(i, 1)
+                .or_else(|| seg.element(i))
+                .unwrap_or_default();
+            if value.is_empty() {
+                if ed.usage == Usage::Required {
+                    out.push(ElementIssue::RequiredMissing { elem: i, comp: 0 });
+                }
+                return;
+            }
+            check_value(ed, value, i, 0, out);
+        }
+        ElementKind::Composite(cd) => {
+            if comps > 1 && !non_empty(seg.component(i, comps)) {
+                out.push(ElementIssue::TrailingSeparator {
+                    elem: i,
+                    comp: comps,
+                });
+            }
+            for j in 1..=comps.max(cd.components.len()) {
+                let value = seg.component(i, j).unwrap_or_default();
+                match cd.components.get(j - 1) {
+                    None if !value.is_empty() => {
+                        out.push(ElementIssue::TooMany { elem: i, comp: j })
+                    }
+                    None => {}
+                    Some(c) if value.is_empty() && c.usage == Usage::Required => {
+                        out.push(ElementIssue::RequiredMissing { elem: i, comp: j });
+                    }
+                    Some(_) if value.is_empty() => {}
+                    Some(c) if c.usage == Usage::NotUsed => {
+                        out.push(ElementIssue::NotUsed { elem: i, comp: j });
+                    }
+                    Some(c) => check_value(c, value, i, j, out),
+                }
+            }
+            check_rules(cd.syntax, i, |p| non_empty(seg.component(i, p)), out);
+        }
+    }
+}
+
+fn check_value(ed: &ElementDef, v: &[u8], elem: usize, comp: usize, out: &mut Vec<ElementIssue>) {
+    let ElementKind::Simple {
+        data_type,
+        min_len,
+        max_len,
+        codes,
+    } = ed.kind
+    else {
+        return;
+    };
+    if let Some(list) = codes.list() {
+        // A list check says more than a length check would, so it replaces it.
+        if !codes.contains(v) {
+            out.push(ElementIssue::CodeInvalid {
+                elem,
+                comp,
+                codes: list,
+            });
+        }
+        return;
+    }
+    let len = match data_type {
+        DataType::N(_) => numeric_len(v),
+        DataType::R => decimal_len(v),
+        DataType::DT if is_date(v, max_len) => Some(v.len()),
+        DataType::TM if is_time(v) => Some(v.len()),
+        DataType::DT | DataType::TM => None,
+        DataType::AN | DataType::ID => v.iter().all(|b| !b.is_ascii_control()).then_some(v.len()),
+        DataType::B => Some(v.len()),
+    };
+    let Some(len) = len else {
+        out.push(ElementIssue::Type {
+            elem,
+            comp,
+            expected: data_type,
+        });
+        return;
+    };
+    if len < usize::from(min_len) || len > usize::from(max_len) {
+        out.push(ElementIssue::Length {
+            elem,
+            comp,
+            min: min_len,
+            max: max_len,
+            len,
+        });
+    }
+}
+
+/// Digits of an Nn value (sign excluded), or None if it is not one.
+fn numeric_len(v: &[u8]) -> Option<usize> {
+    let digits = v.strip_prefix(b"-").unwrap_or(v);
+    (!digits.is_empty() && digits.iter().all(u8::is_ascii_digit)).then_some(digits.len())
+}
+
+/// Digits of an R value (sign and point excluded), or None if it is not one.
+fn decimal_len(v: &[u8]) -> Option<usize> {
+    let body = v.strip_prefix(b"-").unwrap_or(v);
+    let mut points = 0usize;
+    let mut digits = 0usize;
+    for b in body {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => points += 1,
+            _ => return None,
+        }
+    }
+    (digits > 0 && points <= 1).then_some(digits)
+}
+
+fn num(v: &[u8]) -> Option<u32> {
+    if v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    v.iter().try_fold(0u32, |acc, b| {
+        acc.checked_mul(10)?.checked_add(u32::from(b - b'0'))
+    })
+}
+
+fn is_date(v: &[u8], max_len: u16) -> bool {
+    let (year, rest) = match v.len() {
+        8 => (v.get(..4).and_then(num), v.get(4..)),
+        // YYMMDD only where the element allows no more than 6 (X12 5010 dates are CCYYMMDD).
+        6 if max_len == 6 => (v.get(..2).and_then(num).map(|y| 2000 + y), v.get(2..)),
+        _ => return false,
+    };
+    let (Some(year), Some(rest)) = (year, rest) else {
+        return false;
+    };
+    let (Some(month), Some(day)) = (rest.get(..2).and_then(num), rest.get(2..4).and_then(num))
+    else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+fn is_time(v: &[u8]) -> bool {
+    if !matches!(v.len(), 4 | 6 | 7 | 8) {
+        return false;
+    }
+    let hh = v.get(..2).and_then(num);
+    let mm = v.get(2..4).and_then(num);
+    let rest_ok = match v.get(4..6) {
+        None => true,
+        Some(ss) => {
+            num(ss).is_some_and(|s| s < 60)
+                && v.get(6..).is_none_or(|d| d.is_empty() || num(d).is_some())
+        }
+    };
+    hh.is_some_and(|h| h < 24) && mm.is_some_and(|m| m < 60) && rest_ok
+}
+
+fn check_rules(
+    rules: &'static [SyntaxRule],
+    elem: usize,
+    present: impl Fn(usize) -> bool,
+    out: &mut Vec<ElementIssue>,
+) {
+    for rule in rules {
+        let count = rule
+            .positions
+            .iter()
+            .filter(|&&p| present(p.into()))
+            .count();
+        let first = rule.positions.first().is_some_and(|&p| present(p.into()));
+        let total = rule.positions.len();
+        let ok = match rule.kind {
+            SyntaxKind::P => count == 0 || count == total,
+            SyntaxKind::R => count > 0,
+            SyntaxKind::E => count <= 1,
+            SyntaxKind::C => !first || count == total,
+            SyntaxKind::L => !first || count > 1,
+        };
+        if !ok {
+            out.push(ElementIssue::Syntax {
+                kind: rule.kind,
+                elem,
+                positions: rule.positions,
+            });
+        }
+    }
+}

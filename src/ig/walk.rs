@@ -1,0 +1,365 @@
+//! Places the segments of one transaction set (ST..SE) in the guide's loop tree, and reports
+//! what the tree says is missing, out of place or repeated too often. Knows nothing of
+//! element values beyond the qualifiers that tell loops apart.
+
+use super::{GuideDef, LoopDef, Node, SegmentDef, SegmentView, Usage};
+
+/// Where one segment landed.
+#[derive(Debug, Clone, Copy)]
+pub enum Placement {
+    Placed {
+        loop_def: &'static LoopDef,
+        segment: &'static SegmentDef,
+    },
+    Unexpected,
+}
+
+impl Placement {
+    /// Loop ids from the transaction set down: `["2000A", "2010AA"]`; empty for ST, BHT, SE.
+    pub fn path(&self) -> Option<&'static [&'static str]> {
+        match self {
+            Placement::Placed { loop_def, .. } => Some(loop_def.path),
+            Placement::Unexpected => None,
+        }
+    }
+
+    pub fn segment(&self) -> Option<&'static SegmentDef> {
+        match self {
+            Placement::Placed { segment, .. } => Some(segment),
+            Placement::Unexpected => None,
+        }
+    }
+}
+
+/// A structural finding; `at` is the 0-based index of the segment (ST = 0) where it was seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StructureIssue {
+    /// STR002: a required loop or segment was not found before its parent ended.
+    RequiredMissing {
+        id: &'static str,
+        is_loop: bool,
+        parent: &'static str,
+        at: usize,
+    },
+    /// STR003: no place in the loop structure fits this segment here, or it is out of order.
+    Unexpected { at: usize },
+    /// STR004.
+    RepeatExceeded {
+        id: &'static str,
+        is_loop: bool,
+        max: u32,
+        at: usize,
+    },
+}
+
+/// The result of walking one transaction set: one placement per input segment.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub placements: Vec<Placement>,
+    pub issues: Vec<StructureIssue>,
+}
+
+/// Loops the TR3 requires only when a sibling is absent: (parent loop, required loop, unless).
+/// pyx12 #38: under 2000B the claim loop is required when no patient loop follows, because
+/// then the subscriber is the patient.
+const CONDITIONAL_LOOPS: &[(&str, &str, &str)] = &[("2000B", "2300", "2000C")];
+
+struct Frame {
+    def: &'static LoopDef,
+    /// Rank of the child last matched in order; search resumes there.
+    rank: u16,
+    /// Start of this frame's per-child counts in `Walker::counts`.
+    base: usize,
+}
+
+struct Walker {
+    frames: Vec<Frame>,
+    /// Occurrence counts of every open frame's children, frame after frame, so that entering
+    /// a loop allocates nothing once the buffer has grown.
+    counts: Vec<u32>,
+    out: Walk,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// At or after the current position.
+    InOrder,
+    /// Behind the current position: placed, but reported.
+    Late,
+    /// By id alone, the qualifier fitting no definition: placed so the element check reports
+    /// the code (SYN008), neither counted nor reported here.
+    IdOnly,
+}
+
+struct Found {
+    depth: usize,
+    idx: usize,
+    how: How,
+}
+
+/// Walks one transaction set, ST to SE inclusive.
+pub fn walk<'s, S: SegmentView + 's>(
+    guide: &GuideDef,
+    segments: impl IntoIterator<Item = &'s S>,
+) -> Walk {
+    let mut w = Walker {
+        frames: Vec::new(),
+        counts: Vec::new(),
+        out: Walk::default(),
+    };
+    w.push(guide.root);
+    let mut last = 0;
+    for (at, seg) in segments.into_iter().enumerate() {
+        last = at;
+        w.step(seg, at);
+    }
+    while !w.frames.is_empty() {
+        w.pop(last);
+    }
+    w.out
+}
+
+impl Walker {
+    fn push(&mut self, def: &'static LoopDef) {
+        let base = self.counts.len();
+        self.counts.resize(base + def.children.len(), 0);
+        self.frames.push(Frame { def, rank: 0, base });
+    }
+
+    fn count(&self, frame: &Frame, idx: usize) -> u32 {
+        self.counts.get(frame.base + idx).copied().unwrap_or(0)
+    }
+
+    fn bump(&mut self, depth: usize, idx: usize) -> u32 {
+        let Some(slot) = self
+            .frames
+            .get(depth)
+            .and_then(|f| self.counts.get_mut(f.base + idx))
+        else {
+            return 0;
+        };
+        *slot = slot.saturating_add(1);
+        *slot
+    }
+
+    /// Reports the required children of `frame` ranked in `ranks` that never came.
+    fn report_missing(&mut self, frame: &Frame, ranks: std::ops::Range<u16>, at: usize) {
+        let def = frame.def;
+        for (idx, node) in def.children.iter().enumerate() {
+            if !ranks.contains(&node.rank()) || self.count(frame, idx) > 0 {
+                continue;
+            }
+            let (id, is_loop, usage) = match node {
+                Node::Segment(s) => (s.id, false, s.usage),
+                Node::Loop(l) => (l.id, true, l.usage),
+            };
+            if usage == Usage::Required {
+                self.out.issues.push(StructureIssue::RequiredMissing {
+                    id,
+                    is_loop,
+                    parent: def.id,
+                    at,
+                });
+            }
+        }
+    }
+
+    /// Closes the innermost frame, reporting required children that never came.
+    fn pop(&mut self, at: usize) {
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        self.report_missing(&frame, frame.rank..u16::MAX, at);
+        let def = frame.def;
+        for &(parent, required, unless) in CONDITIONAL_LOOPS {
+            if parent != def.id {
+                continue;
+            }
+            let seen = |id: &str| {
+                def.children.iter().enumerate().any(|(k, n)| {
+                    matches!(n, Node::Loop(l) if l.id == id) && self.count(&frame, k) > 0
+                })
+            };
+            if !seen(required) && !seen(unless) {
+                self.out.issues.push(StructureIssue::RequiredMissing {
+                    id: required,
+                    is_loop: true,
+                    parent: def.id,
+                    at,
+                });
+            }
+        }
+        self.counts.truncate(frame.base);
+    }
+
+    /// Innermost loop first, then its ancestors, each from its current rank on. A loop's own
+    /// starter (child 0) only ever matches through its parent, as a new occurrence.
+    fn find(&self, seg: &(impl SegmentView + ?Sized)) -> Option<Found> {
+        for (depth, f) in self.frames.iter().enumerate().rev() {
+            let skip = usize::from(depth > 0);
+            let mut first_seg = None;
+            for (idx, node) in f.def.children.iter().enumerate().skip(skip) {
+                if node.rank() < f.rank {
+                    continue;
+                }
+                match node {
+                    Node::Segment(s) if s.matches(seg) => {
+                        if s.codes_fit(seg) {
+                            return Some(Found {
+                                depth,
+                                idx,
+                                how: How::InOrder,
+                            });
+                        }
+                        first_seg.get_or_insert(idx);
+                    }
+                    Node::Loop(l)
+                        if first_seg.is_none() && l.starter().is_some_and(|s| s.matches(seg)) =>
+                    {
+                        return Some(Found {
+                            depth,
+                            idx,
+                            how: How::InOrder,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(idx) = first_seg {
+                return Some(Found {
+                    depth,
+                    idx,
+                    how: How::InOrder,
+                });
+            }
+        }
+        // Behind the current rank, innermost loop only: searching ancestors backwards would
+        // close loops on a segment that merely came late.
+        let depth = self.frames.len().checked_sub(1)?;
+        let f = self.frames.get(depth)?;
+        let skip = usize::from(depth > 0);
+        let late =
+            f.def
+                .children
+                .iter()
+                .enumerate()
+                .skip(skip)
+                .find_map(|(idx, node)| match node {
+                    Node::Segment(s) if s.rank < f.rank && s.matches(seg) => Some(idx),
+                    _ => None,
+                });
+        if let Some(idx) = late {
+            return Some(Found {
+                depth,
+                idx,
+                how: How::Late,
+            });
+        }
+        let by_id = |in_order: bool| {
+            f.def
+                .children
+                .iter()
+                .enumerate()
+                .skip(skip)
+                .find_map(|(idx, node)| match node {
+                    Node::Segment(s)
+                        if s.id.as_bytes() == seg.id() && (s.rank >= f.rank) == in_order =>
+                    {
+                        Some(idx)
+                    }
+                    _ => None,
+                })
+        };
+        let idx = by_id(true).or_else(|| by_id(false))?;
+        Some(Found {
+            depth,
+            idx,
+            how: How::IdOnly,
+        })
+    }
+
+    fn step(&mut self, seg: &(impl SegmentView + ?Sized), at: usize) {
+        let placement = self.place(seg, at);
+        if matches!(placement, Placement::Unexpected) {
+            self.out.issues.push(StructureIssue::Unexpected { at });
+        }
+        self.out.placements.push(placement);
+    }
+
+    /// Moves the current position of frame `depth` to `rank`, reporting what was skipped.
+    fn advance(&mut self, depth: usize, rank: u16, at: usize) {
+        let Some(f) = self.frames.get(depth) else {
+            return;
+        };
+        if rank > f.rank {
+            let frame = Frame {
+                def: f.def,
+                rank: f.rank,
+                base: f.base,
+            };
+            self.report_missing(&frame, frame.rank..rank, at);
+            if let Some(f) = self.frames.get_mut(depth) {
+                f.rank = rank;
+            }
+        }
+    }
+
+    fn place(&mut self, seg: &(impl SegmentView + ?Sized), at: usize) -> Placement {
+        let Some(Found { depth, idx, how }) = self.find(seg) else {
+            return Placement::Unexpected;
+        };
+        while self.frames.len() > depth + 1 {
+            self.pop(at);
+        }
+        let Some(def) = self.frames.get(depth).map(|f| f.def) else {
+            return Placement::Unexpected;
+        };
+        match def.children.get(idx) {
+            Some(&Node::Segment(s)) => {
+                match how {
+                    How::InOrder => {
+                        self.advance(depth, s.rank, at);
+                        if !s.max_use.allows(self.bump(depth, idx)) {
+                            self.out.issues.push(StructureIssue::RepeatExceeded {
+                                id: s.id,
+                                is_loop: false,
+                                max: s.max_use.max(),
+                                at,
+                            });
+                        }
+                    }
+                    How::Late => {
+                        self.bump(depth, idx);
+                        self.out.issues.push(StructureIssue::Unexpected { at });
+                    }
+                    How::IdOnly => {}
+                }
+                Placement::Placed {
+                    loop_def: def,
+                    segment: s,
+                }
+            }
+            Some(&Node::Loop(l)) => {
+                self.advance(depth, l.rank, at);
+                if !l.repeat.allows(self.bump(depth, idx)) {
+                    self.out.issues.push(StructureIssue::RepeatExceeded {
+                        id: l.id,
+                        is_loop: true,
+                        max: l.repeat.max(),
+                        at,
+                    });
+                }
+                self.push(l);
+                self.bump(depth + 1, 0);
+                match l.starter() {
+                    Some(s) => Placement::Placed {
+                        loop_def: l,
+                        segment: s,
+                    },
+                    None => Placement::Unexpected,
+                }
+            }
+            None => Placement::Unexpected,
+        }
+    }
+}

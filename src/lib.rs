@@ -1,0 +1,15 @@
+//! claimlint: a linter for X12 837 health-care claims (837P 005010X222A1, 837I 005010X223A2).
+//!
+//! Layers, each depending only on those after it: `engine` → `rules` → `model` → `x12`.
+//! `diagnostic` is shared by all; `report` only formats.
+
+pub mod diagnostic;
+pub mod model;
+pub mod x12;
+pub mod config;
+pub mod engine;
+pub mod rules;
+pub mod cli;
+pub mod input;
+pub mod report;
+pub mod ig;

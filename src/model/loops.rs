@@ -1,0 +1,464 @@
+//! The loop builder: places each segment of an 837 transaction set in its loop (1000A/B, the HL
+//! tree 2000A → 2000B → 2000C with their 2010 loops, 2300 with 2310x/2320/2330x, 2400 with
+//! 2410/2420x/2430/2440) and fills in the typed claims. Placement follows the loop-opening
+//! segments of 005010X222A1 and 005010X223A2 (HL03, NM101, CLM, SBR, LX, LIN, SVD, LQ); a
+//! segment that opens nothing stays in the innermost open loop. The IG conformance rules judge
+//! order and usage; this layer only builds.
+
+use super::claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
+use super::value::DateRange;
+use super::Kind;
+use crate::x12::Segment;
+use std::collections::HashMap;
+
+#[derive(Clone, Debug)]
+pub struct LoopNode {
+    pub id: &'static str,
+    pub parent: Option<u32>,
+    /// Index of the first segment.
+    pub first: u32,
+    /// Index one past the last segment.
+    pub end: u32,
+}
+
+pub struct Transaction<'a> {
+    pub kind: Kind,
+    pub segments: Vec<Segment<'a>>,
+    pub loops: Vec<LoopNode>,
+    /// Loop index of each segment.
+    pub seg_loop: Vec<u32>,
+    pub hls: Vec<Hl<'a>>,
+    pub claims: Vec<Claim<'a>>,
+}
+
+impl<'a> Transaction<'a> {
+    pub fn st(&self) -> Option<&Segment<'a>> {
+        self.segments.first().filter(|s| s.is(b"ST"))
+    }
+
+    pub fn control_number(&self) -> Option<String> {
+        self.st().and_then(|s| s.element(2)).map(|e| e.text().into_owned())
+    }
+
+    pub fn loop_of(&self, seg_index: usize) -> Option<&'static str> {
+        let l = *self.seg_loop.get(seg_index)?;
+        self.loops.get(l as usize).map(|n| n.id)
+    }
+
+    pub fn bht(&self) -> Option<&Segment<'a>> {
+        self.segments.iter().take(3).find(|s| s.is(b"BHT"))
+    }
+
+    pub fn service_line_count(&self) -> usize {
+        self.claims.iter().map(|c| c.lines.len()).sum()
+    }
+}
+
+/// Which loop an NM1 opens under a given anchor loop, by NM101.
+fn nm1_loop(kind: Kind, anchor: &str, q: &[u8]) -> Option<&'static str> {
+    use Kind::*;
+    Some(match (anchor, kind, q) {
+        ("HEADER", _, b"41") => "1000A",
+        ("HEADER", _, b"40") => "1000B",
+        ("2000A", _, b"85") => "2010AA",
+        ("2000A", _, b"87") => "2010AB",
+        ("2000A", _, b"PE") => "2010AC",
+        ("2000B", _, b"IL") => "2010BA",
+        ("2000B", _, b"PR") => "2010BB",
+        ("2000C", _, b"QC") => "2010CA",
+        ("2300", Professional, b"DN" | b"P3") => "2310A",
+        ("2300", Professional, b"82") => "2310B",
+        ("2300", Professional, b"77") => "2310C",
+        ("2300", Professional, b"DQ") => "2310D",
+        ("2300", Professional, b"PW") => "2310E",
+        ("2300", Professional, b"45") => "2310F",
+        ("2300", Institutional, b"71") => "2310A",
+        ("2300", Institutional, b"72") => "2310B",
+        ("2300", Institutional, b"ZZ") => "2310C",
+        ("2300", Institutional, b"82") => "2310D",
+        ("2300", Institutional, b"77") => "2310E",
+        ("2300", Institutional, b"DN") => "2310F",
+        ("2320", _, b"IL") => "2330A",
+        ("2320", _, b"PR") => "2330B",
+        ("2320", Professional, b"DN" | b"P3") => "2330C",
+        ("2320", Professional, b"82") => "2330D",
+        ("2320", Professional, b"77") => "2330E",
+        ("2320", Professional, b"DQ") => "2330F",
+        ("2320", Professional, b"85") => "2330G",
+        ("2320", Institutional, b"71") => "2330C",
+        ("2320", Institutional, b"72") => "2330D",
+        ("2320", Institutional, b"ZZ") => "2330E",
+        ("2320", Institutional, b"77") => "2330F",
+        ("2320", Institutional, b"82") => "2330G",
+        ("2320", Institutional, b"DN") => "2330H",
+        ("2320", Institutional, b"85") => "2330I",
+        ("2400", Professional, b"82") => "2420A",
+        ("2400", Professional, b"QB") => "2420B",
+        ("2400", Professional, b"77") => "2420C",
+        ("2400", Professional, b"DQ") => "2420D",
+        ("2400", Professional, b"DK") => "2420E",
+        ("2400", Professional, b"DN" | b"P3") => "2420F",
+        ("2400", Professional, b"PW") => "2420G",
+        ("2400", Professional, b"45") => "2420H",
+        ("2400", Institutional, b"72") => "2420A",
+        ("2400", Institutional, b"ZZ") => "2420B",
+        ("2400", Institutional, b"82") => "2420C",
+        ("2400", Institutional, b"DN") => "2420D",
+        _ => return None,
+    })
+}
+
+/// Loops under which an NM1 may open a child loop.
+const NM1_ANCHORS: &[&str] = &["2400", "2320", "2300", "2000C", "2000B", "2000A", "HEADER"];
+
+struct Builder<'a> {
+    kind: Kind,
+    loops: Vec<LoopNode>,
+    stack: Vec<u32>,
+    hl_loops: HashMap<&'a [u8], u32>,
+    hl_index: HashMap<&'a [u8], usize>,
+    billing_npi: Option<crate::x12::Element<'a>>,
+    subscriber_id: Option<crate::x12::Element<'a>>,
+    payer_id: Option<crate::x12::Element<'a>>,
+    patient_id: Option<crate::x12::Element<'a>>,
+}
+
+impl<'a> Builder<'a> {
+    fn open(&mut self, id: &'static str, parent: u32, at: u32) -> u32 {
+        let idx = self.loops.len() as u32;
+        self.loops.push(LoopNode { id, parent: Some(parent), first: at, end: at + 1 });
+        // The stack becomes the chain from the root to the new loop.
+        self.stack.clear();
+        let mut cur = Some(idx);
+        while let Some(c) = cur {
+            self.stack.push(c);
+            cur = self.loops[c as usize].parent;
+        }
+        self.stack.reverse();
+        idx
+    }
+
+    fn top(&self) -> u32 {
+        *self.stack.last().expect("the root loop is never popped")
+    }
+
+    /// Innermost open loop whose id is one of `ids`.
+    fn nearest(&self, ids: &[&str]) -> Option<u32> {
+        self.stack.iter().rev().copied().find(|&l| ids.contains(&self.loops[l as usize].id))
+    }
+
+    fn place(&mut self, seg: &Segment<'a>, i: u32) -> u32 {
+        let id = seg.id();
+        let opened = match id {
+            b"HL" => {
+                let level = seg.value(3);
+                let loop_id = match level {
+                    b"20" => "2000A",
+                    b"22" => "2000B",
+                    b"23" => "2000C",
+                    _ => "2000",
+                };
+                let parent = self.hl_loops.get(seg.value(2)).copied().unwrap_or(0);
+                let l = self.open(loop_id, parent, i);
+                self.hl_loops.insert(seg.value(1), l);
+                Some(l)
+            }
+            b"NM1" => self.nearest(NM1_ANCHORS).and_then(|anchor| {
+                let loop_id = nm1_loop(self.kind, self.loops[anchor as usize].id, seg.value(1))?;
+                Some(self.open(loop_id, anchor, i))
+            }),
+            b"CLM" => self.nearest(&["2000C", "2000B", "2000A", "2000"]).map(|a| self.open("2300", a, i)),
+            b"SBR" => self.nearest(&["2300"]).map(|a| self.open("2320", a, i)),
+            b"LX" => self.nearest(&["2300"]).map(|a| self.open("2400", a, i)),
+            b"LIN" => self.nearest(&["2400"]).map(|a| self.open("2410", a, i)),
+            b"SVD" => self.nearest(&["2400"]).map(|a| self.open("2430", a, i)),
+            b"LQ" => self.nearest(&["2400"]).map(|a| self.open("2440", a, i)),
+            b"SE" => {
+                self.stack.truncate(1);
+                None
+            }
+            _ => None,
+        };
+        let l = opened.unwrap_or_else(|| self.top());
+        for &open in &self.stack {
+            self.loops[open as usize].end = i + 1;
+        }
+        l
+    }
+}
+
+/// Builds the model of one transaction set from its segments (ST first).
+pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
+    let mut b = Builder {
+        kind,
+        loops: vec![LoopNode { id: "HEADER", parent: None, first: 0, end: 0 }],
+        stack: vec![0],
+        hl_loops: HashMap::new(),
+        hl_index: HashMap::new(),
+        billing_npi: None,
+        subscriber_id: None,
+        payer_id: None,
+        patient_id: None,
+    };
+    let mut seg_loop = Vec::with_capacity(segments.len());
+    let mut hls: Vec<Hl<'a>> = Vec::new();
+    let mut claims: Vec<Claim<'a>> = Vec::new();
+    let mut claim: Option<Claim<'a>> = None;
+    let mut line: Option<ServiceLine<'a>> = None;
+
+    for (i, seg) in segments.iter().enumerate() {
+        let i = i as u32;
+        let l = b.place(seg, i);
+        seg_loop.push(l);
+        let loop_id = b.loops[l as usize].id;
+        match (seg.id(), loop_id) {
+            (b"HL", _) => {
+                close_line(&mut claim, &mut line, i);
+                close_claim(&mut claims, &mut claim, i);
+                if let Some(&p) = b.hl_index.get(seg.value(2)) {
+                    if let Some(parent) = hls.get_mut(p) {
+                        parent.has_children = true;
+                    }
+                }
+                b.hl_index.insert(seg.value(1), hls.len());
+                match seg.value(3) {
+                    b"20" => {
+                        b.billing_npi = None;
+                    }
+                    b"22" => {
+                        b.subscriber_id = None;
+                        b.payer_id = None;
+                        b.patient_id = None;
+                    }
+                    _ => b.patient_id = None,
+                }
+                hls.push(Hl { seg: *seg, index: i, has_children: false, has_claim: false });
+            }
+            (b"NM1", "2010AA") => b.billing_npi = seg.element(9),
+            (b"NM1", "2010BA") => b.subscriber_id = seg.element(9),
+            (b"NM1", "2010BB") => b.payer_id = seg.element(9),
+            (b"NM1", "2010CA") => b.patient_id = seg.element(9),
+            (b"CLM", _) => {
+                close_line(&mut claim, &mut line, i);
+                close_claim(&mut claims, &mut claim, i);
+                if let Some(h) = hls.last_mut() {
+                    h.has_claim = true;
+                }
+                let clm05 = seg.element(5);
+                claim = Some(Claim {
+                    clm: *seg,
+                    index: i,
+                    end: i + 1,
+                    id: seg.element(1),
+                    charge: seg.element(2),
+                    facility_code: clm05.and_then(|c| c.component(1)),
+                    frequency: clm05.and_then(|c| c.component(3)),
+                    statement: None,
+                    service_date: None,
+                    diagnoses: Vec::new(),
+                    hi: Vec::new(),
+                    original_ref: None,
+                    prior_auth: None,
+                    billing_npi: b.billing_npi,
+                    subscriber_id: b.subscriber_id,
+                    patient_id: b.patient_id.or(b.subscriber_id),
+                    payer_id: b.payer_id,
+                    lines: Vec::new(),
+                });
+            }
+            (b"LX", "2400") => {
+                close_line(&mut claim, &mut line, i);
+                line = Some(ServiceLine {
+                    lx: *seg,
+                    index: i,
+                    end: i + 1,
+                    number: seg.element(1),
+                    sv: None,
+                    procedure: None,
+                    revenue_code: None,
+                    charge: None,
+                    unit_basis: None,
+                    units: None,
+                    place_of_service: None,
+                    pointers: None,
+                    date: None,
+                    date_element: None,
+                    drug: None,
+                    note: None,
+                    prior_auth: None,
+                });
+            }
+            (b"SE", _) => {
+                close_line(&mut claim, &mut line, i);
+                close_claim(&mut claims, &mut claim, i);
+            }
+            _ => {
+                if let Some(ln) = line.as_mut().filter(|_| loop_id.starts_with("24")) {
+                    line_segment(ln, seg, loop_id);
+                } else if let Some(c) = claim.as_mut().filter(|_| loop_id == "2300") {
+                    claim_segment(c, seg);
+                }
+            }
+        }
+    }
+    close_line(&mut claim, &mut line, segments.len() as u32);
+    close_claim(&mut claims, &mut claim, segments.len() as u32);
+    if let Some(root) = b.loops.first_mut() {
+        root.end = segments.len() as u32;
+    }
+    Transaction { kind, segments, loops: b.loops, seg_loop, hls, claims }
+}
+
+fn close_line<'a>(claim: &mut Option<Claim<'a>>, line: &mut Option<ServiceLine<'a>>, end: u32) {
+    if let Some(mut l) = line.take() {
+        l.end = end;
+        if let Some(c) = claim.as_mut() {
+            c.lines.push(l);
+        }
+    }
+}
+
+fn close_claim<'a>(claims: &mut Vec<Claim<'a>>, claim: &mut Option<Claim<'a>>, end: u32) {
+    if let Some(mut c) = claim.take() {
+        c.end = end;
+        claims.push(c);
+    }
+}
+
+fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>) {
+    match seg.id() {
+        b"DTP" => {
+            let range = DateRange::parse(seg.value(2), seg.value(3));
+            match seg.value(1) {
+                b"434" => c.statement = range,
+                b"472" => c.service_date = range,
+                _ => {}
+            }
+        }
+        b"HI" => {
+            c.hi.push(*seg);
+            for el in seg.elements() {
+                let Some(q) = el.component(1) else { continue };
+                if matches!(q.bytes, b"ABK" | b"ABF" | b"BK" | b"BF") {
+                    if let Some(code) = el.component(2) {
+                        let ordinal = c.diagnoses.len() as u32 + 1;
+                        c.diagnoses.push(Diagnosis { qualifier: q, code, ordinal });
+                    }
+                } else if matches!(q.bytes, b"ABJ" | b"APR" | b"ABN" | b"BJ" | b"PR" | b"BN") {
+                    if let Some(code) = el.component(2) {
+                        c.diagnoses.push(Diagnosis { qualifier: q, code, ordinal: 0 });
+                    }
+                }
+            }
+        }
+        b"REF" => match seg.value(1) {
+            b"F8" => c.original_ref = seg.element(2),
+            b"G1" => c.prior_auth = seg.element(2),
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) {
+    match (seg.id(), loop_id) {
+        (b"SV1", "2400") => {
+            ln.sv = Some(*seg);
+            ln.procedure = seg.element(1).map(Procedure::from_composite);
+            ln.charge = seg.element(2);
+            ln.unit_basis = seg.element(3);
+            ln.units = seg.element(4);
+            ln.place_of_service = seg.element(5);
+            ln.pointers = seg.element(7);
+        }
+        (b"SV2", "2400") => {
+            ln.sv = Some(*seg);
+            ln.revenue_code = seg.element(1);
+            ln.procedure = seg.element(2).map(Procedure::from_composite);
+            ln.charge = seg.element(3);
+            ln.unit_basis = seg.element(4);
+            ln.units = seg.element(5);
+        }
+        (b"DTP", "2400") if seg.value(1) == b"472" => {
+            ln.date = DateRange::parse(seg.value(2), seg.value(3));
+            ln.date_element = seg.element(3);
+        }
+        (b"NTE", "2400") => ln.note = seg.element(2),
+        (b"REF", "2400") if seg.value(1) == b"G1" => ln.prior_auth = seg.element(2),
+        (b"LIN", "2410") => {
+            ln.drug = Some(DrugLine { lin: *seg, qualifier: seg.element(2), ndc: seg.element(3), ctp: None, quantity: None, unit: None });
+        }
+        (b"CTP", "2410") => {
+            if let Some(d) = ln.drug.as_mut().filter(|d| d.ctp.is_none()) {
+                d.ctp = Some(*seg);
+                d.quantity = seg.element(4);
+                d.unit = seg.element(5).and_then(|c| c.component(1));
+            }
+        }
+        _ => {}
+    }
+    ln.end = ln.end.max(0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::x12::Delimiters;
+
+    fn segs(text: &str) -> Vec<Segment<'_>> {
+        let delims = Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment: b'~' };
+        let mut offset = 0;
+        text.split('~')
+            .filter(|s| !s.is_empty())
+            .enumerate()
+            .map(|(i, s)| {
+                let seg = Segment { bytes: s.as_bytes(), offset, delims, position: i as u32 + 1 };
+                offset += s.len() + 1;
+                seg
+            })
+            .collect()
+    }
+
+    const P: &str = "ST*837*0001*005010X222A1~BHT*0019*00*1*20260110*1200*CH~NM1*41*2*SUB*****46*1~PER*IC*X*TE*5555555555~NM1*40*2*RCV*****46*2~\
+HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN~N4*TOWN*NY*123451234~REF*EI*123456789~\
+HL*2*1*22*0~SBR*P*18*******MC~NM1*IL*1*DOE*JANE****MI*ABC123~NM1*PR*2*MEDICARE*****PI*00001~\
+CLM*PAT1-01*1200***11:B:1*Y*A*Y*Y~HI*ABK:M810~\
+LX*1~SV1*HC:J0897:JZ*1200*UN*60***1~DTP*472*D8*20260115~LIN**N4*55513071001~CTP****1*UN~\
+LX*2~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~SE*24*0001~";
+
+    #[test]
+    fn builds_claim_lines_and_drug() {
+        let tx = build(Kind::Professional, segs(P));
+        assert_eq!(tx.claims.len(), 1);
+        let c = &tx.claims[0];
+        assert_eq!(c.id.unwrap().bytes, b"PAT1-01");
+        assert_eq!(c.billing_npi.unwrap().bytes, b"1234567893");
+        assert_eq!(c.subscriber_id.unwrap().bytes, b"ABC123");
+        assert_eq!(c.diagnoses.len(), 1);
+        assert_eq!(c.lines.len(), 2);
+        let l1 = &c.lines[0];
+        assert_eq!(l1.hcpcs().unwrap().bytes, b"J0897");
+        assert!(l1.has_modifier(b"JZ"));
+        let d = l1.drug.unwrap();
+        assert_eq!(d.ndc.unwrap().bytes, b"55513071001");
+        assert_eq!(d.quantity.unwrap().bytes, b"1");
+        assert_eq!(d.unit.unwrap().bytes, b"UN");
+        assert_eq!(l1.date.unwrap().start.0, 20260115);
+        assert!(c.lines[1].drug.is_none());
+        let ids: Vec<_> = tx.seg_loop.iter().map(|&l| tx.loops[l as usize].id).collect();
+        assert_eq!(&ids[..6], &["HEADER", "HEADER", "1000A", "1000A", "1000B", "2000A"]);
+        assert_eq!(tx.loop_of(19), Some("2410"));
+        assert_eq!(tx.loop_of(18), Some("2400"));
+        assert_eq!(tx.hls.len(), 2);
+        assert!(tx.hls[0].has_children);
+        // 2000B nests under 2000A; 2300 under 2000B; 2410 under 2400.
+        let parent_id = |loop_id: &str| {
+            let n = tx.loops.iter().find(|n| n.id == loop_id).unwrap();
+            tx.loops[n.parent.unwrap() as usize].id
+        };
+        assert_eq!(parent_id("2000B"), "2000A");
+        assert_eq!(parent_id("2300"), "2000B");
+        assert_eq!(parent_id("2410"), "2400");
+        assert_eq!(parent_id("2010BB"), "2000B");
+    }
+}

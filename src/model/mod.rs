@@ -1,0 +1,36 @@
+//! The claim model of one 837 transaction set: the loop tree (HL hierarchy, 2300 claims, 2400
+//! lines, 2410 drug identification) and typed views that borrow from the input. Knows claims,
+//! not rules (oxc's "semantic" layer): it never reports anything itself.
+
+pub mod claim;
+pub mod loops;
+pub mod tree;
+pub mod value;
+
+pub use claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
+pub use loops::{LoopNode, Transaction, build};
+pub use value::{Date, DateRange, Dec};
+
+/// Which 837 guide a transaction set is read with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// 005010X222A1
+    Professional,
+    /// 005010X223A2
+    Institutional,
+}
+
+impl Kind {
+    pub fn guide(self) -> &'static str {
+        match self {
+            Kind::Professional => "005010X222A1",
+            Kind::Institutional => "005010X223A2",
+        }
+    }
+    pub fn short(self) -> &'static str {
+        match self {
+            Kind::Professional => "837P",
+            Kind::Institutional => "837I",
+        }
+    }
+}

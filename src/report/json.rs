@@ -1,0 +1,151 @@
+//! `--format json` and `--format jsonl`, exactly as OUTPUT.md specifies. Fields may be added,
+//! never renamed or removed.
+
+use super::FileReport;
+use crate::diagnostic::Diagnostic;
+use crate::engine::Tally;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct JsonSegment {
+    pub id: String,
+    pub position: u32,
+    pub element: Option<u8>,
+    pub component: Option<u8>,
+    pub offset: usize,
+    pub length: usize,
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'a str>,
+    pub code: &'a str,
+    pub severity: &'a str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub transaction: Option<&'a str>,
+    pub claim_id: Option<&'a str>,
+    pub line_number: Option<u32>,
+    /// The TR3 loop the segment stands in (`2410`), where known. (Added field.)
+    #[serde(rename = "loop")]
+    pub loop_id: Option<&'a str>,
+    pub segment: JsonSegment,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    pub fn new(d: &'a Diagnostic, path: Option<&'a str>) -> Self {
+        JsonDiagnostic {
+            path,
+            code: d.code,
+            severity: d.severity.as_str(),
+            message: &d.message,
+            help: d.help.as_deref(),
+            transaction: d.context.transaction.as_deref(),
+            claim_id: d.context.claim_id.as_deref(),
+            line_number: d.context.line_number,
+            loop_id: d.context.loop_id.filter(|l| *l != "HEADER"),
+            segment: JsonSegment {
+                id: d.loc.segment.as_str().to_string(),
+                position: d.loc.position,
+                element: d.loc.element,
+                component: d.loc.component,
+                offset: d.loc.offset,
+                length: d.loc.length,
+                line: d.line,
+                column: d.column,
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    interchanges: u64,
+    transactions: u64,
+    claims: u64,
+    service_lines: u64,
+    drug_lines: u64,
+    /// Diagnostics left out by `--max-diagnostics` (still counted in the summary). (Added.)
+    diagnostics_dropped: u64,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub files: u64,
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+    pub claims: u64,
+    pub service_lines: u64,
+    pub drug_lines: u64,
+}
+
+pub fn summary(files: &[FileReport]) -> Summary {
+    let mut t = Tally::default();
+    let (mut claims, mut lines, mut drugs) = (0, 0, 0);
+    for f in files {
+        t.add(&f.outcome.tally);
+        claims += f.outcome.stats.claims;
+        lines += f.outcome.stats.service_lines;
+        drugs += f.outcome.stats.drug_lines;
+    }
+    Summary { files: files.len() as u64, errors: t.errors, warnings: t.warnings, infos: t.infos, claims, service_lines: lines, drug_lines: drugs }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    files: Vec<JsonFile<'a>>,
+    summary: Summary,
+}
+
+pub fn document(files: &[FileReport]) -> String {
+    let report = JsonReport {
+        version: 1,
+        files: files
+            .iter()
+            .map(|f| {
+                let s = &f.outcome.stats;
+                JsonFile {
+                    path: &f.path,
+                    interchanges: s.interchanges,
+                    transactions: s.transactions,
+                    claims: s.claims,
+                    service_lines: s.service_lines,
+                    drug_lines: s.drug_lines,
+                    diagnostics_dropped: f.outcome.dropped,
+                    diagnostics: f.outcome.diagnostics.iter().map(|d| JsonDiagnostic::new(d, None)).collect(),
+                }
+            })
+            .collect(),
+        summary: summary(files),
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// One diagnostic per line with its `path`, then `{"summary": {...}}`.
+pub fn lines(files: &[FileReport]) -> String {
+    let mut out = String::new();
+    for f in files {
+        for d in &f.outcome.diagnostics {
+            if let Ok(s) = serde_json::to_string(&JsonDiagnostic::new(d, Some(&f.path))) {
+                out.push_str(&s);
+                out.push('\n');
+            }
+        }
+    }
+    #[derive(Serialize)]
+    struct Last {
+        summary: Summary,
+    }
+    if let Ok(s) = serde_json::to_string(&Last { summary: summary(files) }) {
+        out.push_str(&s);
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,60 @@
+use super::text;
+use crate::rules::{Ctx, declare_rule};
+use crate::x12::Segment;
+use crate::x12::envelope::Interchange;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that each trailer repeats its header's control number: IEA02 = ISA13,
+    /// GE02 = GS06 and SE02 = ST02.
+    /// ## Why it matters
+    /// Control numbers tie acknowledgments (TA1, 999, 277CA) back to what was sent. A mismatch is
+    /// an envelope error: the receiver rejects the interchange, group or transaction set.
+    /// ## Example
+    /// `ST*837*0001*005010X222A1~ ... SE*42*0002~`
+    /// ## Fix
+    /// Write the header's control number in the trailer: `SE*42*0001~`.
+    code: ENV002, name: "control-number-mismatch", severity: Error, snip: 1,
+    check: Interchange(control_numbers),
+}
+
+fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'_>, h: usize) {
+    let (tv, hv) = (trailer.value(t), header.value(h));
+    // ISA13 is fixed-width and zero-padded; IEA02 is compared as written.
+    if tv != hv {
+        let (tn, hn) = (trailer.seg_id(), header.seg_id());
+        let loc = trailer.element_raw(t).map_or(trailer.loc(), |e| e.loc());
+        cx.report(loc, format!("{}{t:02} `{}` does not match {}{h:02} `{}`", tn.as_str(), text(trailer, t), hn.as_str(), text(header, h)))
+            .help(format!("write {}{t:02} as `{}`", tn.as_str(), text(header, h)));
+    }
+}
+
+fn control_numbers(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
+    if let Some(iea) = &ic.iea {
+        compare(cx, iea, 2, &ic.isa, 13);
+    }
+    for g in &ic.groups {
+        if let (Some(gs), Some(ge)) = (&g.gs, &g.ge) {
+            compare(cx, ge, 2, gs, 6);
+        }
+        for tx in &g.transactions {
+            if let Some(se) = &tx.se {
+                compare(cx, se, 2, &tx.st, 2);
+            }
+        }
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    check_cases(
+        &ENV002,
+        &[
+            Pass(""),
+            Edit("SE*", "SE*{count}*0002", true),
+            Edit("GE*", "GE*1*2", true),
+            Edit("IEA*", "IEA*1*000000002", true),
+        ],
+    );
+}

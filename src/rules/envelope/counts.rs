@@ -1,0 +1,64 @@
+use crate::rules::{Ctx, declare_rule};
+use crate::x12::envelope::Interchange;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the counts in the trailers: SE01 must equal the number of segments from ST to SE
+    /// inclusive, GE01 the number of transaction sets in the group, and IEA01 the number of
+    /// functional groups in the interchange.
+    /// ## Why it matters
+    /// Receivers use the counts to detect lost or added segments; a wrong count rejects the
+    /// transaction set (999 IK5*R with AK9 code 5) or the whole group.
+    /// ## Example
+    /// `SE*25*0001~` closing a transaction set of 34 segments.
+    /// ## Fix
+    /// Count ST and SE themselves: `SE*34*0001~`.
+    code: ENV003, name: "count-mismatch", severity: Error, snip: 1,
+    check: Interchange(counts),
+}
+
+fn number(bytes: &[u8]) -> Option<u64> {
+    std::str::from_utf8(bytes).ok()?.parse().ok()
+}
+
+fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
+    if let Some(iea) = &ic.iea {
+        check(cx, iea, ic.groups.iter().filter(|g| g.gs.is_some()).count() as u64, "functional groups (GS) in the interchange");
+    }
+    for g in &ic.groups {
+        if let (Some(_), Some(ge)) = (&g.gs, &g.ge) {
+            check(cx, ge, g.transactions.len() as u64, "transaction sets (ST) in the group");
+        }
+        for tx in &g.transactions {
+            if let Some(se) = &tx.se {
+                check(cx, se, u64::from(tx.segment_count), "segments from ST to SE inclusive");
+            }
+        }
+    }
+}
+
+fn check(cx: &mut Ctx<'_>, trailer: &crate::x12::Segment<'_>, actual: u64, what: &str) {
+    let id = trailer.seg_id();
+    let stated = trailer.value(1);
+    if number(stated) == Some(actual) {
+        return;
+    }
+    let loc = trailer.element_raw(1).map_or(trailer.loc(), |e| e.loc());
+    cx.report(loc, format!("{}01 says `{}` but there are {actual} {what}", id.as_str(), String::from_utf8_lossy(stated)))
+        .help(format!("write {}01 as {actual}", id.as_str()));
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    check_cases(
+        &ENV003,
+        &[
+            Pass(""),
+            Edit("SE*", "SE*99*0001", true),
+            Edit("SE*", "SE*X*0001", true),
+            Edit("GE*", "GE*2*1", true),
+            Edit("IEA*", "IEA*3*000000001", true),
+        ],
+    );
+}

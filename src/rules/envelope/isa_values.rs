@@ -1,0 +1,76 @@
+use crate::rules::{Ctx, declare_rule};
+use crate::x12::delims::show_byte;
+use crate::x12::envelope::Interchange;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the values of the ISA: ISA09 a real date (YYMMDD), ISA10 a real time (HHMM),
+    /// ISA12 = 00501, ISA14 0 or 1, ISA15 P or T, and an ISA11 repetition separator that is not
+    /// the same byte as another delimiter.
+    /// ## Why it matters
+    /// The receiver answers a bad ISA with a TA1 rejection of the whole interchange; a test
+    /// indicator (ISA15 = T) sent to production is silently not adjudicated.
+    /// ## Example
+    /// `ISA*...*260230*2500*^*00401*000000001*2*X*:~`
+    /// ## Fix
+    /// `ISA*...*260105*1200*^*00501*000000001*0*P*:~`
+    code: ENV007, name: "isa-value-invalid", severity: Error, snip: 1,
+    check: Interchange(isa_values),
+}
+
+fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
+    let e = |n: usize| ic.header.elements[n - 1];
+    let loc = |n: usize| ic.isa.element_raw(n).map_or(ic.isa.loc(), |el| el.loc());
+    let show = |n: usize| String::from_utf8_lossy(e(n)).into_owned();
+    let date_ok = |v: &[u8]| {
+        v.len() == 6 && v.iter().all(u8::is_ascii_digit) && {
+            let yymmdd = std::str::from_utf8(v).ok().and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+            crate::model::Date::parse(format!("20{yymmdd:06}").as_bytes()).is_some()
+        }
+    };
+    let time_ok = |v: &[u8]| {
+        v.len() == 4 && v.iter().all(u8::is_ascii_digit) && {
+            let n: u32 = std::str::from_utf8(v).ok().and_then(|s| s.parse().ok()).unwrap_or(9999);
+            n / 100 < 24 && n % 100 < 60
+        }
+    };
+    if !date_ok(e(9)) {
+        cx.report(loc(9), format!("ISA09 `{}` is not a date in YYMMDD form", show(9)));
+    }
+    if !time_ok(e(10)) {
+        cx.report(loc(10), format!("ISA10 `{}` is not a time in HHMM form", show(10)));
+    }
+    if e(12) != b"00501" {
+        cx.report(loc(12), format!("ISA12 `{}` is not 00501, the version of 5010 interchanges", show(12))).help("write ISA12 as 00501");
+    }
+    if !matches!(e(14), b"0" | b"1") {
+        cx.report(loc(14), format!("ISA14 `{}` must be 0 (no TA1 requested) or 1", show(14)));
+    }
+    if !matches!(e(15), b"P" | b"T") {
+        cx.report(loc(15), format!("ISA15 `{}` must be P (production) or T (test)", show(15)));
+    }
+    let d = ic.delims();
+    if let [r] = e(11) {
+        if [d.element, d.component, d.segment].contains(r) {
+            cx.report(loc(11), format!("ISA11 repetition separator `{}` is also used as another delimiter", show_byte(*r)))
+                .help("choose a repetition separator not used elsewhere, e.g. `^`");
+        }
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    check_cases(
+        &ENV007,
+        &[
+            Pass(""),
+            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260230*1200*^*00501*000000001*0*P*:", true),
+            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*2460*^*00501*000000001*0*P*:", true),
+            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*^*00401*000000001*0*P*:", true),
+            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*^*00501*000000001*2*P*:", true),
+            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*^*00501*000000001*0*X*:", true),
+            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*:*00501*000000001*0*P*:", true),
+        ],
+    );
+}

@@ -1,0 +1,86 @@
+use crate::model::Transaction;
+use crate::rules::{Ctx, declare_rule};
+use std::collections::HashMap;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the HL hierarchy: HL01 counts 1, 2, 3… in order; HL02 names an earlier HL; HL03
+    /// is a level allowed under its parent (20 billing provider at the top, 22 subscriber under
+    /// 20, 23 patient under 22); and HL04 (child code) says 1 exactly when a child HL follows.
+    /// ## Why it matters
+    /// The hierarchy tells the payer whose claim it is: a claim under the wrong HL is billed to
+    /// the wrong subscriber, and most front-end edits reject a broken HL tree outright.
+    /// ## Example
+    /// ```x12
+    /// HL*1**20*1~ ... HL*2*1*22*1~ ... CLM*...~
+    /// ```
+    /// (HL*2 says it has a child, but no HL*3 follows)
+    /// ## Fix
+    /// `HL*2*1*22*0~` when the patient is the subscriber.
+    code: STR001, name: "hl-invalid", severity: Error, snip: 2,
+    check: Transaction(hl_invalid),
+}
+
+fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    let mut levels: HashMap<&[u8], &[u8]> = HashMap::new();
+    for (n, hl) in tx.hls.iter().enumerate() {
+        let seg = &hl.seg;
+        let loc = |i: usize| seg.element_raw(i).map_or(seg.loc(), |e| e.loc());
+        let expected = (n + 1).to_string();
+        let (id, parent, level, child) = (seg.value(1), seg.value(2), seg.value(3), seg.value(4));
+        if id != expected.as_bytes() {
+            cx.report(loc(1), format!("HL01 is `{}`; HL segments count 1, 2, 3… and this is HL number {expected}", String::from_utf8_lossy(id)))
+                .help(format!("write HL01 as {expected}"));
+        }
+        let parent_level = levels.get(parent).copied();
+        let want_parent: Option<&[u8]> = match level {
+            b"20" => None,
+            b"22" => Some(b"20"),
+            b"23" => Some(b"22"),
+            other => {
+                cx.report(loc(3), format!("HL03 `{}` is not a level of the 837 (20, 22 or 23)", String::from_utf8_lossy(other)));
+                levels.insert(id, level);
+                continue;
+            }
+        };
+        match (want_parent, parent.is_empty(), parent_level) {
+            (None, true, _) => {}
+            (None, false, _) => {
+                cx.report(loc(2), format!("HL02 `{}`: a billing provider HL (level 20) has no parent", String::from_utf8_lossy(parent))).help("leave HL02 empty");
+            }
+            (Some(want), _, None) => {
+                cx.report(loc(2), format!("HL02 `{}` names no earlier HL; a level {} HL needs a level {} parent", String::from_utf8_lossy(parent), String::from_utf8_lossy(level), String::from_utf8_lossy(want)));
+            }
+            (Some(want), _, Some(got)) if got != want => {
+                cx.report(loc(3), format!("HL level {} under a level {} parent; it belongs under level {}", String::from_utf8_lossy(level), String::from_utf8_lossy(got), String::from_utf8_lossy(want)));
+            }
+            _ => {}
+        }
+        levels.insert(id, level);
+        match child {
+            b"1" if !hl.has_children => {
+                cx.report(loc(4), "HL04 is 1 (has children) but no HL names this one as its parent").help("write HL04 as 0");
+            }
+            b"0" if hl.has_children => {
+                cx.report(loc(4), "HL04 is 0 (no children) but a later HL names this one as its parent").help("write HL04 as 1");
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    check_cases(
+        &STR001,
+        &[
+            Pass(""),
+            Edit("HL*2*", "HL*3*1*22*0", true), // numbering skips
+            Edit("HL*2*", "HL*2*1*22*1", true), // says it has a child, has none
+            Edit("HL*1*", "HL*1**20*0", true),  // says no child, has one
+            Edit("HL*2*", "HL*2*1*23*0", true), // patient under billing provider
+            Edit("HL*2*", "HL*2*7*22*0", true), // parent does not exist
+        ],
+    );
+}

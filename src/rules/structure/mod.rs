@@ -1,0 +1,6 @@
+//! STR: loops and structure (SNIP 2).
+
+pub mod claim_without_lines;
+pub mod hl_invalid;
+pub mod lx_sequence;
+pub mod unexpected_segment;

@@ -1,0 +1,145 @@
+//! Test harness for the inline cases in each rule file (oxc's pass/fail tables). Each case is
+//! an edit of a small valid 837P or 837I, so one line states one defect.
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::Rule;
+
+/// A valid 837P: Prolia (J0897, 60 units, JZ) with its NDC, and the injection's admin line.
+pub const P837: &str = include_str!("../../fixtures/templates/837p.x12");
+
+/// A valid 837I outpatient claim (bill type 131) with the same drug.
+pub const I837: &str = include_str!("../../fixtures/templates/837i.x12");
+
+#[derive(Debug)]
+pub enum Case<'s> {
+    /// Segments replacing the template's segment of the same key (id, plus the first element
+    /// for NM1, REF, DTP, HL, LX...); "" is the template itself. Must not trip; no error at all.
+    Pass(&'s str),
+    Trip(&'s str),
+    PassI(&'s str),
+    TripI(&'s str),
+    /// Replace the first segment starting with the prefix by the text ("" removes it; `{count}`
+    /// becomes the real ST..SE count); whether it trips.
+    Edit(&'s str, &'s str, bool),
+    EditI(&'s str, &'s str, bool),
+    Whole(&'s str, bool),
+    Prepend(&'s str, bool),
+    Append(&'s str, bool),
+}
+
+const KEYED: &[&str] = &["NM1", "REF", "DTP", "HL", "LX", "PER", "AMT", "NTE", "N3", "N4", "HI"];
+
+fn key(seg: &str) -> String {
+    let mut parts = seg.splitn(3, '*');
+    let id = parts.next().unwrap_or("");
+    if KEYED.contains(&id) { format!("{id}*{}", parts.next().unwrap_or("")) } else { id.to_string() }
+}
+
+fn segments(text: &str) -> Vec<String> {
+    text.split('~').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+fn join(segs: &[String]) -> String {
+    segs.iter().map(|s| format!("{s}~\n")).collect()
+}
+
+/// Sets SE01 to the real count (and fills `{count}` placeholders).
+fn recount(segs: &mut [String], keep_se: bool) {
+    let Some(st) = segs.iter().position(|s| s.starts_with("ST*")) else { return };
+    let Some(se_rel) = segs[st..].iter().position(|s| s.starts_with("SE*")) else { return };
+    let count = se_rel + 1;
+    for s in segs.iter_mut() {
+        *s = s.replace("{count}", &count.to_string());
+    }
+    if !keep_se {
+        let se = &mut segs[st + se_rel];
+        let rest = se.splitn(3, '*').nth(2).unwrap_or("0001").to_string();
+        *se = format!("SE*{count}*{rest}");
+    }
+}
+
+pub fn replace_segments(template: &str, snippet: &str) -> String {
+    let mut segs = segments(template);
+    for new in segments(snippet) {
+        let k = key(&new);
+        let slot = segs.iter().position(|s| key(s) == k).unwrap_or_else(|| panic!("case segment `{new}` has no slot `{k}` in the template"));
+        segs[slot] = new;
+    }
+    recount(&mut segs, false);
+    join(&segs)
+}
+
+pub fn edit(template: &str, prefix: &str, with: &str) -> String {
+    let mut segs = segments(template);
+    let slot = segs.iter().position(|s| s.starts_with(prefix)).unwrap_or_else(|| panic!("no segment starts with `{prefix}`"));
+    let new = segments(with);
+    segs.splice(slot..=slot, new);
+    recount(&mut segs, prefix.starts_with("SE") || with.starts_with("SE"));
+    join(&segs)
+}
+
+fn build(case: &Case<'_>) -> (String, bool) {
+    match *case {
+        Case::Pass(s) => (replace_segments(P837, s), false),
+        Case::Trip(s) => (replace_segments(P837, s), true),
+        Case::PassI(s) => (replace_segments(I837, s), false),
+        Case::TripI(s) => (replace_segments(I837, s), true),
+        Case::Edit(p, w, t) => (edit(P837, p, w), t),
+        Case::EditI(p, w, t) => (edit(I837, p, w), t),
+        Case::Whole(s, t) => (s.to_string(), t),
+        Case::Prepend(s, t) => (format!("{s}{P837}"), t),
+        Case::Append(s, t) => (format!("{P837}{s}"), t),
+    }
+}
+
+pub fn run(text: &str) -> Vec<Diagnostic> {
+    crate::engine::check(text.as_bytes(), &Settings::default()).diagnostics
+}
+
+/// Runs each case and asserts whether `rule` fires; returns the diagnostics of each case.
+pub fn check_cases(rule: &Rule, cases: &[Case<'_>]) -> Vec<Vec<Diagnostic>> {
+    let mut all = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let (text, trips) = build(case);
+        let diags = run(&text);
+        let fired = diags.iter().any(|d| d.code == rule.code);
+        let show = || diags.iter().map(|d| format!("  {} {} @{}: {}", d.code, d.severity, d.loc.position, d.message)).collect::<Vec<_>>().join("\n");
+        assert_eq!(fired, trips, "{} case {i} {case:?}: expected trips={trips}\n{}\n---\n{text}", rule.code, show());
+        if !trips {
+            let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
+            assert!(errors.is_empty(), "{} pass case {i} {case:?} has errors:\n{}", rule.code, show());
+        }
+        all.push(diags);
+    }
+    all
+}
+
+/// Two transaction sets in one group with the same ST02.
+pub fn two_st_same_st02() -> String {
+    let body: Vec<String> = segments(P837);
+    let st = body.iter().position(|s| s.starts_with("ST*")).unwrap_or(0);
+    let se = body.iter().position(|s| s.starts_with("SE*")).unwrap_or(0);
+    let mut out: Vec<String> = body[..se + 1].to_vec();
+    out.extend_from_slice(&body[st..=se]);
+    out.extend(body[se + 1..].iter().cloned());
+    let mut text = join(&out).replace("GE*1*1", "GE*2*1");
+    text = text.replacen("PAT1001-01", "PAT1001-02", 1);
+    text
+}
+
+/// A claim with no service line: the template's lines removed.
+pub fn claim_without_lines() -> String {
+    let segs: Vec<String> = segments(P837).into_iter().filter(|s| !["LX*", "SV1*", "DTP*472", "LIN*", "CTP*"].iter().any(|p| s.starts_with(p))).collect();
+    let mut segs = segs;
+    recount(&mut segs, false);
+    join(&segs).replace("*2460***", "*0***")
+}
+
+#[test]
+fn templates_are_clean() {
+    for t in [P837, I837] {
+        let diags = run(t);
+        assert!(diags.is_empty(), "{diags:#?}");
+    }
+}

@@ -1,0 +1,157 @@
+//! Delimiters and the fixed-width ISA header. The element separator is byte 4 of the ISA, the
+//! repetition separator ISA11, the component separator ISA16 and the segment terminator the byte
+//! after ISA16. Nothing else in claimlint may assume `*`, `:`, `^` or `~`.
+
+use nom::IResult;
+use nom::bytes::complete::{tag, take, take_till};
+
+/// The four X12 delimiters of one interchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Delimiters {
+    pub element: u8,
+    pub component: u8,
+    /// ISA11 when it is a separator (5010); `None` when it is a letter such as `U` (4010's
+    /// interchange control standards identifier).
+    pub repetition: Option<u8>,
+    pub segment: u8,
+}
+
+/// Width each ISA element must have (ISA01..ISA16), from the X12 envelope standard.
+pub const ISA_WIDTHS: [usize; 16] = [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
+
+/// Length of a fixed-width ISA including its terminator.
+pub const ISA_LEN: usize = 106;
+
+/// An ISA read by splitting on its own element separator, so that ISAs which are not fixed
+/// width (they exist in the wild) still yield their delimiters.
+#[derive(Clone, Debug)]
+pub struct IsaHeader<'a> {
+    pub delims: Delimiters,
+    /// ISA01..ISA16 (index 0 = ISA01).
+    pub elements: [&'a [u8]; 16],
+    /// Bytes from `I` to the terminator, inclusive.
+    pub len: usize,
+}
+
+fn isa_parts(input: &[u8]) -> IResult<&[u8], ([&[u8]; 16], u8, u8)> {
+    let (mut rest, _) = tag(&b"ISA"[..])(input)?;
+    let (r, sep) = take(1usize)(rest)?;
+    rest = r;
+    let sep = sep[0];
+    let mut elements: [&[u8]; 16] = [&[]; 16];
+    for slot in elements.iter_mut().take(15) {
+        let (r, value) = take_till(|c| c == sep)(rest)?;
+        let (r, _) = tag(&[sep][..])(r)?;
+        *slot = value;
+        rest = r;
+    }
+    let (r, isa16) = take(1usize)(rest)?;
+    let (r, term) = take(1usize)(r)?;
+    elements[15] = isa16;
+    Ok((r, (elements, sep, term[0])))
+}
+
+/// What is wrong with an ISA header, in the words ENV001 uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IsaProblem {
+    /// Element `n` (1-based) is not its fixed width.
+    Width { element: usize, expected: usize, found: usize },
+    /// Two delimiters are the same byte, or one is a letter or digit.
+    Delimiters(String),
+}
+
+impl<'a> IsaHeader<'a> {
+    /// Reads the ISA at the start of `input` (which must begin with `ISA`).
+    pub fn parse(input: &'a [u8]) -> Option<Self> {
+        let (rest, (elements, element, segment)) = isa_parts(input).ok()?;
+        let component = *elements[15].first()?;
+        let repetition = elements[10]
+            .first()
+            .copied()
+            .filter(|c| elements[10].len() == 1 && !c.is_ascii_alphanumeric() && *c != b' ');
+        Some(IsaHeader {
+            delims: Delimiters { element, component, repetition, segment },
+            elements,
+            len: input.len() - rest.len(),
+        })
+    }
+
+    /// Fixed-width and distinct-delimiter checks.
+    pub fn problems(&self) -> Vec<IsaProblem> {
+        let mut out = Vec::new();
+        for (i, (value, width)) in self.elements.iter().zip(ISA_WIDTHS).enumerate() {
+            if value.len() != width {
+                out.push(IsaProblem::Width { element: i + 1, expected: width, found: value.len() });
+            }
+        }
+        let d = self.delims;
+        let mut named = vec![("element separator", d.element), ("component separator", d.component), ("segment terminator", d.segment)];
+        if let Some(r) = d.repetition {
+            named.push(("repetition separator", r));
+        }
+        for (i, (name_a, a)) in named.iter().enumerate() {
+            if a.is_ascii_alphanumeric() {
+                out.push(IsaProblem::Delimiters(format!("the {name_a} `{}` is a letter or digit", show_byte(*a))));
+            }
+            for (name_b, b) in named.iter().skip(i + 1) {
+                if a == b {
+                    out.push(IsaProblem::Delimiters(format!("the {name_a} and the {name_b} are both `{}`", show_byte(*a))));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A byte as a user should read it in a message.
+pub fn show_byte(b: u8) -> String {
+    match b {
+        b'\n' => "\\n".into(),
+        b'\r' => "\\r".into(),
+        b'\t' => "\\t".into(),
+        0x20..=0x7e => (b as char).to_string(),
+        _ => format!("\\x{b:02X}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISA: &[u8] = b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260105*1200*^*00501*000000001*0*P*:~";
+
+    #[test]
+    fn reads_fixed_width_isa() {
+        assert_eq!(ISA.len(), ISA_LEN);
+        let h = IsaHeader::parse(ISA).unwrap();
+        assert_eq!(h.delims, Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment: b'~' });
+        assert_eq!(h.len, ISA_LEN);
+        assert!(h.problems().is_empty());
+    }
+
+    #[test]
+    fn other_delimiters_and_4010_isa11() {
+        let isa = ISA.iter().map(|&c| match c { b'*' => b'|', b':' => b'>', b'~' => b'\n', b'^' => b'U', c => c }).collect::<Vec<_>>();
+        let h = IsaHeader::parse(&isa).unwrap();
+        assert_eq!(h.delims, Delimiters { element: b'|', component: b'>', repetition: None, segment: b'\n' });
+    }
+
+    #[test]
+    fn short_isa_reports_widths_but_still_parses() {
+        let h = IsaHeader::parse(b"ISA*00*X*00*X*ZZ*A*ZZ*B*260105*1200*^*00501*1*0*P*:~").unwrap();
+        assert_eq!(h.delims.segment, b'~');
+        assert!(h.problems().iter().any(|p| matches!(p, IsaProblem::Width { element: 2, expected: 10, found: 1 })));
+    }
+
+    #[test]
+    fn same_delimiter_twice_is_a_problem() {
+        let h = IsaHeader::parse(b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260105*1200*^*00501*000000001*0*P*~~").unwrap();
+        assert!(h.problems().iter().any(|p| matches!(p, IsaProblem::Delimiters(_))));
+    }
+
+    #[test]
+    fn truncated_isa_is_none() {
+        assert!(IsaHeader::parse(b"ISA*00*  ").is_none());
+        assert!(IsaHeader::parse(b"").is_none());
+    }
+}

@@ -1,0 +1,110 @@
+//! Where something is: a segment's position in its transaction set (ST = 1, as a 999 IK3
+//! counts), the element and component, and the byte span. Line and column are computed later,
+//! only for what is reported (see `LineCounter`).
+
+use serde::Serialize;
+
+/// A segment identifier (2 or 3 bytes, e.g. `NM1`, `HL`), stored inline.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SegId {
+    bytes: [u8; 3],
+    len: u8,
+}
+
+impl SegId {
+    pub fn new(id: &[u8]) -> Self {
+        let mut bytes = [0u8; 3];
+        let len = id.len().min(3);
+        bytes[..len].copy_from_slice(&id[..len]);
+        SegId { bytes, len: len as u8 }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).unwrap_or("???")
+    }
+}
+
+impl std::fmt::Debug for SegId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for SegId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The location of a diagnostic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Loc {
+    pub segment: SegId,
+    /// 1-based position in the transaction set (ST = 1); in the file for envelope segments.
+    pub position: u32,
+    /// 1-based element index, `None` when the whole segment is meant.
+    pub element: Option<u8>,
+    pub component: Option<u8>,
+    pub offset: usize,
+    pub length: usize,
+    /// The segment terminator of the interchange, so a report can show whole segments.
+    pub terminator: u8,
+}
+
+/// Counts lines incrementally over offsets given in increasing order, so a file is scanned at
+/// most once however many diagnostics it has.
+pub struct LineCounter<'a> {
+    input: &'a [u8],
+    offset: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new(input: &'a [u8]) -> Self {
+        LineCounter { input, offset: 0, line: 1, line_start: 0 }
+    }
+
+    /// 1-based (line, column) of `offset`; offsets must not decrease between calls (an earlier
+    /// one restarts the count from the top).
+    pub fn line_col(&mut self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.input.len());
+        if offset < self.offset {
+            *self = LineCounter::new(self.input);
+        }
+        let slice = &self.input[self.offset..offset];
+        for nl in memchr::memchr_iter(b'\n', slice) {
+            self.line += 1;
+            self.line_start = self.offset + nl + 1;
+        }
+        self.offset = offset;
+        let column = u32::try_from(offset - self.line_start + 1).unwrap_or(u32::MAX);
+        (self.line, column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_lines_and_columns() {
+        let text = b"ab\ncd\n\nef";
+        let mut c = LineCounter::new(text);
+        assert_eq!(c.line_col(0), (1, 1));
+        assert_eq!(c.line_col(1), (1, 2));
+        assert_eq!(c.line_col(3), (2, 1));
+        assert_eq!(c.line_col(8), (4, 2));
+        assert_eq!(c.line_col(4), (2, 2)); // going back restarts
+    }
+
+    #[test]
+    fn seg_id_round_trip() {
+        assert_eq!(SegId::new(b"NM1").as_str(), "NM1");
+        assert_eq!(SegId::new(b"HL").as_str(), "HL");
+    }
+}

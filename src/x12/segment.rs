@@ -1,0 +1,214 @@
+//! Segments and elements as views over the input bytes: no copies, split on demand.
+
+use super::{Delimiters, Loc, SegId};
+use std::borrow::Cow;
+
+/// One segment: the bytes from its id up to (not including) its terminator.
+#[derive(Clone, Copy, Debug)]
+pub struct Segment<'a> {
+    pub bytes: &'a [u8],
+    /// Byte offset of `bytes[0]` in the file.
+    pub offset: usize,
+    pub delims: Delimiters,
+    /// 1-based position in the transaction set (ST = 1), or in the file outside one.
+    pub position: u32,
+}
+
+impl<'a> Segment<'a> {
+    pub fn id(&self) -> &'a [u8] {
+        let end = memchr::memchr(self.delims.element, self.bytes).unwrap_or(self.bytes.len());
+        &self.bytes[..end]
+    }
+
+    pub fn seg_id(&self) -> SegId {
+        SegId::new(self.id())
+    }
+
+    pub fn is(&self, id: &[u8]) -> bool {
+        self.id() == id
+    }
+
+    /// Number of elements after the id (counting empty ones, including trailing empties).
+    pub fn element_count(&self) -> usize {
+        memchr::memchr_iter(self.delims.element, self.bytes).count()
+    }
+
+    /// Element `n` (1-based) even when empty; `None` when the segment has fewer elements.
+    pub fn element_raw(&self, n: usize) -> Option<Element<'a>> {
+        if n == 0 {
+            return None;
+        }
+        let sep = self.delims.element;
+        let mut seps = memchr::memchr_iter(sep, self.bytes);
+        let start = seps.nth(n - 1)? + 1;
+        let end = memchr::memchr(sep, &self.bytes[start..]).map_or(self.bytes.len(), |e| start + e);
+        Some(Element {
+            bytes: &self.bytes[start..end],
+            offset: self.offset + start,
+            segment: self.seg_id(),
+            position: self.position,
+            index: u8::try_from(n).unwrap_or(u8::MAX),
+            component: None,
+            delims: self.delims,
+        })
+    }
+
+    /// Element `n` (1-based) when present and not empty.
+    pub fn element(&self, n: usize) -> Option<Element<'a>> {
+        self.element_raw(n).filter(|e| !e.bytes.is_empty())
+    }
+
+    /// The bytes of element `n`, empty when absent.
+    pub fn value(&self, n: usize) -> &'a [u8] {
+        self.element_raw(n).map_or(&[], |e| e.bytes)
+    }
+
+    /// All elements, 1-based index with each.
+    pub fn elements(&self) -> impl Iterator<Item = Element<'a>> + '_ {
+        (1..=self.element_count()).filter_map(move |n| self.element_raw(n))
+    }
+
+    pub fn loc(&self) -> Loc {
+        Loc {
+            segment: self.seg_id(),
+            position: self.position,
+            element: None,
+            component: None,
+            offset: self.offset,
+            length: self.bytes.len(),
+            terminator: self.delims.segment,
+        }
+    }
+
+    pub fn text(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.bytes)
+    }
+}
+
+/// One element (or one component of a composite) with its own span.
+#[derive(Clone, Copy, Debug)]
+pub struct Element<'a> {
+    pub bytes: &'a [u8],
+    pub offset: usize,
+    pub segment: SegId,
+    pub position: u32,
+    pub index: u8,
+    /// 1-based component index when this is a component.
+    pub component: Option<u8>,
+    pub delims: Delimiters,
+}
+
+impl<'a> Element<'a> {
+    /// Component `n` (1-based) when present and not empty. Component 1 of a simple element is
+    /// the element itself.
+    pub fn component(&self, n: usize) -> Option<Element<'a>> {
+        self.component_raw(n).filter(|c| !c.bytes.is_empty())
+    }
+
+    pub fn component_raw(&self, n: usize) -> Option<Element<'a>> {
+        if n == 0 || self.component.is_some() {
+            return None;
+        }
+        let sep = self.delims.component;
+        let start = if n == 1 { 0 } else { memchr::memchr_iter(sep, self.bytes).nth(n - 2)? + 1 };
+        let end = memchr::memchr(sep, &self.bytes[start..]).map_or(self.bytes.len(), |e| start + e);
+        Some(Element {
+            bytes: &self.bytes[start..end],
+            offset: self.offset + start,
+            component: Some(u8::try_from(n).unwrap_or(u8::MAX)),
+            ..*self
+        })
+    }
+
+    pub fn component_count(&self) -> usize {
+        memchr::memchr_iter(self.delims.component, self.bytes).count() + 1
+    }
+
+    /// Repetitions of a repeatable element (split on ISA11); one when there is no separator.
+    pub fn repetitions(&self) -> impl Iterator<Item = Element<'a>> + '_ {
+        let sep = self.delims.repetition;
+        let mut start = 0usize;
+        let bytes = self.bytes;
+        std::iter::from_fn(move || {
+            if start > bytes.len() {
+                return None;
+            }
+            let end = sep.and_then(|s| memchr::memchr(s, &bytes[start..])).map_or(bytes.len(), |e| start + e);
+            let e = Element { bytes: &bytes[start..end], offset: self.offset + start, ..*self };
+            start = end + 1;
+            Some(e)
+        })
+    }
+
+    pub fn is(&self, value: &[u8]) -> bool {
+        self.bytes == value
+    }
+
+    pub fn text(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.bytes)
+    }
+
+    /// Reference designator as the TR3 writes it: `CLM05-3`, `SV101-2`.
+    pub fn ref_des(&self) -> String {
+        match self.component {
+            Some(c) => format!("{}{:02}-{}", self.segment.as_str(), self.index, c),
+            None => format!("{}{:02}", self.segment.as_str(), self.index),
+        }
+    }
+
+    pub fn loc(&self) -> Loc {
+        Loc {
+            segment: self.segment,
+            position: self.position,
+            element: Some(self.index),
+            component: self.component,
+            offset: self.offset,
+            length: self.bytes.len(),
+            terminator: self.delims.segment,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(bytes: &[u8]) -> Segment<'_> {
+        let delims = Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment: b'~' };
+        Segment { bytes, offset: 100, delims, position: 7 }
+    }
+
+    #[test]
+    fn elements_and_components() {
+        let s = seg(b"SV1*HC:J0897:JZ*1200*UN*60***1");
+        assert_eq!(s.id(), b"SV1");
+        assert_eq!(s.element_count(), 7);
+        let sv101 = s.element(1).unwrap();
+        assert_eq!(sv101.offset, 104);
+        assert_eq!(sv101.component(2).unwrap().bytes, b"J0897");
+        assert_eq!(sv101.component(2).unwrap().offset, 107);
+        assert_eq!(sv101.component(3).unwrap().ref_des(), "SV101-3");
+        assert!(sv101.component(4).is_none());
+        assert!(s.element(5).is_none());
+        assert_eq!(s.element_raw(5).unwrap().bytes, b"");
+        assert_eq!(s.element(7).unwrap().bytes, b"1");
+        assert!(s.element(8).is_none());
+        assert_eq!(s.value(4), b"60");
+    }
+
+    #[test]
+    fn repetitions_split_on_isa11() {
+        let s = seg(b"HI*ABK:M810^ABF:E119");
+        let reps: Vec<_> = s.element(1).unwrap().repetitions().map(|e| e.bytes).collect();
+        assert_eq!(reps, vec![&b"ABK:M810"[..], &b"ABF:E119"[..]]);
+    }
+
+    #[test]
+    fn segment_without_elements() {
+        let s = seg(b"SE");
+        assert_eq!(s.id(), b"SE");
+        assert_eq!(s.element_count(), 0);
+        assert!(s.element_raw(1).is_none());
+        assert!(s.element_raw(0).is_none());
+    }
+}

@@ -1,0 +1,55 @@
+//! Walks fixtures/rules/<CODE>/{trip,pass}/*.x12: every trip file gives at least one <CODE>
+//! diagnostic, every pass file gives none and no error at all. Each trip file's diagnostics are
+//! pinned by an insta JSON snapshot named `<CODE>__<file>`.
+
+use claimlint::config::Settings;
+use claimlint::diagnostic::Severity;
+use claimlint::engine;
+use claimlint::report::json::JsonDiagnostic;
+use std::path::{Path, PathBuf};
+
+fn sorted(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn rule_fixtures_trip_and_pass() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let settings = Settings::default();
+    let mut checked = 0;
+    for code_dir in sorted(&root) {
+        let code = code_dir.file_name().unwrap().to_string_lossy().to_string();
+        for kind in ["trip", "pass"] {
+            for file in sorted(&code_dir.join(kind)) {
+                let bytes = std::fs::read(&file).unwrap();
+                let outcome = engine::check(&bytes, &settings);
+                let name = file.file_stem().unwrap().to_string_lossy().to_string();
+                let list = || outcome.diagnostics.iter().map(|d| format!("  {} {}: {}", d.code, d.severity, d.message)).collect::<Vec<_>>().join("\n");
+                if kind == "trip" {
+                    assert!(outcome.diagnostics.iter().any(|d| d.code == code), "{} should trip {code}:\n{}", file.display(), list());
+                    let json: Vec<_> = outcome.diagnostics.iter().map(|d| JsonDiagnostic::new(d, None)).collect();
+                    insta::assert_json_snapshot!(format!("{code}__{name}"), json);
+                } else {
+                    assert!(!outcome.diagnostics.iter().any(|d| d.code == code), "{} must not trip {code}:\n{}", file.display(), list());
+                    assert!(!outcome.diagnostics.iter().any(|d| d.severity == Severity::Error), "{} is a pass fixture but has errors:\n{}", file.display(), list());
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} fixtures found");
+}
+
+#[test]
+fn positions_are_exact() {
+    // SE01 of the template is its 28th segment; the element is SE01; line 30 of the file.
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/ENV003/trip/se01-too-small.x12")).unwrap();
+    let o = engine::check(text.as_bytes(), &Settings::default());
+    let d = o.diagnostics.iter().find(|d| d.code == "ENV003").unwrap();
+    assert_eq!((d.loc.segment.as_str(), d.loc.position, d.loc.element, d.loc.component), ("SE", 28, Some(1), None));
+    assert_eq!((d.line, d.column), (30, 4));
+    assert_eq!(&text.as_bytes()[d.loc.offset..d.loc.offset + d.loc.length], b"25");
+    assert_eq!(d.help.as_deref(), Some("write SE01 as 28"));
+}
