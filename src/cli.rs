@@ -228,11 +228,11 @@ fn human_summary(reports: &[FileReport], secs: f64) -> String {
     let s = report::json::summary(reports);
     let dropped: u64 = reports.iter().map(|r| r.outcome.dropped).sum();
     let mut line = format!(
-        "Checked {} ({}, {} lines, {} drug lines) in {secs:.2}s: {}, {}, {}",
+        "Checked {} ({}, {}, {}) in {secs:.2}s: {}, {}, {}",
         plural(s.files, "file"),
         plural(s.claims, "claim"),
-        s.service_lines,
-        s.drug_lines,
+        plural(s.service_lines, "line"),
+        plural(s.drug_lines, "drug line"),
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.infos, "info"),

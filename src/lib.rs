@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod model;
 pub mod x12;
 pub mod config;
+pub mod data;
 pub mod engine;
 pub mod rules;
 pub mod cli;

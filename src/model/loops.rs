@@ -8,7 +8,9 @@
 use super::claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
 use super::value::DateRange;
 use super::Kind;
+use crate::ig;
 use crate::x12::Segment;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
@@ -29,6 +31,50 @@ pub struct Transaction<'a> {
     pub seg_loop: Vec<u32>,
     pub hls: Vec<Hl<'a>>,
     pub claims: Vec<Claim<'a>>,
+    /// The implementation-guide walk and element checks, computed on first use by
+    /// [`Transaction::ig`] and shared by every rule that reads them.
+    pub ig: OnceCell<IgCheck>,
+}
+
+/// What the TR3 tables say about one transaction set: where each segment sits in the guide's
+/// loop tree, the structural findings of that walk, and the element findings of every placed
+/// segment. One allocation per vector per transaction set; a clean segment adds nothing but
+/// its placement.
+#[derive(Debug)]
+pub struct IgCheck {
+    pub guide: &'static ig::GuideDef,
+    /// One per segment of the transaction set, ST first.
+    pub placements: Vec<ig::Placement>,
+    pub structure: Vec<ig::StructureIssue>,
+    /// (segment index, finding), in segment order.
+    pub elements: Vec<(u32, ig::ElementIssue)>,
+}
+
+impl IgCheck {
+    /// Walks `segments` through `guide` and validates each placed segment against its
+    /// definition.
+    pub fn run(guide: &'static ig::GuideDef, segments: &[Segment<'_>]) -> IgCheck {
+        let walk = ig::walk(guide, segments);
+        let mut elements = Vec::new();
+        let mut found = Vec::new();
+        for (i, (seg, placement)) in segments.iter().zip(&walk.placements).enumerate() {
+            let Some(def) = placement.segment() else { continue };
+            ig::validate_segment(def, seg, &mut found);
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            elements.extend(found.drain(..).map(|issue| (i, issue)));
+        }
+        IgCheck { guide, placements: walk.placements, structure: walk.issues, elements }
+    }
+
+    pub fn placement(&self, seg_index: usize) -> Option<&ig::Placement> {
+        self.placements.get(seg_index)
+    }
+
+    /// The TR3 loop the guide placed the segment in (`2010AA`), `None` for the header
+    /// segments (ST, BHT, SE) and for segments that fit nowhere.
+    pub fn loop_id(&self, seg_index: usize) -> Option<&'static str> {
+        self.placement(seg_index)?.path()?.last().copied()
+    }
 }
 
 impl<'a> Transaction<'a> {
@@ -47,6 +93,17 @@ impl<'a> Transaction<'a> {
 
     pub fn bht(&self) -> Option<&Segment<'a>> {
         self.segments.iter().take(3).find(|s| s.is(b"BHT"))
+    }
+
+    /// The implementation-guide check of this transaction set, run once on first use.
+    pub fn ig(&self) -> &IgCheck {
+        self.ig.get_or_init(|| {
+            let g = match self.kind {
+                Kind::Professional => ig::Guide::X222A1,
+                Kind::Institutional => ig::Guide::X223A2,
+            };
+            IgCheck::run(ig::guide(g), &self.segments)
+        })
     }
 
     pub fn service_line_count(&self) -> usize {
@@ -306,7 +363,7 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
     if let Some(root) = b.loops.first_mut() {
         root.end = segments.len() as u32;
     }
-    Transaction { kind, segments, loops: b.loops, seg_loop, hls, claims }
+    Transaction { kind, segments, loops: b.loops, seg_loop, hls, claims, ig: OnceCell::new() }
 }
 
 fn close_line<'a>(claim: &mut Option<Claim<'a>>, line: &mut Option<ServiceLine<'a>>, end: u32) {

@@ -92,8 +92,42 @@ fn number(input: &[u8]) -> IResult<&[u8], &[u8]> {
 impl Dec {
     pub const ZERO: Dec = Dec { micros: 0 };
 
-    pub fn from_int(n: i64) -> Dec {
+    pub const fn from_int(n: i64) -> Dec {
         Dec { micros: n.saturating_mul(SCALE) }
+    }
+
+    /// Parses `60`, `0.25`, `-1.5`, `.5`; at most 6 decimals (trailing zeros beyond are fine).
+    /// Anything else, or a value that overflows, is `None`.
+    pub fn parse_text(s: &str) -> Option<Dec> {
+        let s = s.trim();
+        let (neg, body) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s.strip_prefix('+').unwrap_or(s)),
+        };
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        if int.is_empty() && frac.is_empty() {
+            return None;
+        }
+        if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let frac = frac.trim_end_matches('0');
+        if frac.len() > 6 {
+            return None;
+        }
+        let mut micros: i64 = 0;
+        for b in int.bytes() {
+            micros = micros.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+        }
+        micros = micros.checked_mul(SCALE)?;
+        let mut scale = SCALE / 10;
+        for b in frac.bytes() {
+            micros = micros.checked_add(i64::from(b - b'0') * scale)?;
+            scale /= 10;
+        }
+        Some(Dec {
+            micros: if neg { -micros } else { micros },
+        })
     }
 
     /// Parses an X12 R (or N) value: optional minus, digits, optional point and up to six

@@ -118,12 +118,22 @@ pub static RULES: &[&Rule] = &[
     &envelope::duplicate_control_number::ENV006,
     &envelope::isa_values::ENV007,
     &envelope::data_before_isa::ENV008,
+    &envelope::input_unreadable::ENV009,
     &structure::hl_invalid::STR001,
+    &structure::required_segment_missing::STR002,
     &structure::unexpected_segment::STR003,
+    &structure::repeat_exceeded::STR004,
     &structure::lx_sequence::STR005,
     &structure::claim_without_lines::STR006,
     &syntax::unknown_segment::SYN001,
+    &syntax::element_length::SYN002,
+    &syntax::element_type::SYN003,
+    &syntax::too_many_elements::SYN004,
     &syntax::invalid_character::SYN005,
+    &syntax::trailing_separator::SYN006,
+    &syntax::required_element::SYN007,
+    &syntax::code_value::SYN008,
+    &syntax::syntax_rule::SYN009,
 ];
 
 /// Finds a rule by code (`NDC004`) or name (`ndc-hcpcs-mismatch`), case-insensitively.
@@ -166,7 +176,9 @@ mod registry_tests {
     #[test]
     fn every_rule_has_fixtures() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
-        for r in RULES {
+        // ENV009 is about files that cannot be read, which a fixture cannot be; tests/cli.rs
+        // checks it with a missing path.
+        for r in RULES.iter().filter(|r| r.code != "ENV009") {
             for kind in ["trip", "pass"] {
                 let dir = root.join(r.code).join(kind);
                 let n = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);

@@ -85,10 +85,8 @@ impl<'a> IsaHeader<'a> {
             }
         }
         let d = self.delims;
-        let mut named = vec![("element separator", d.element), ("component separator", d.component), ("segment terminator", d.segment)];
-        if let Some(r) = d.repetition {
-            named.push(("repetition separator", r));
-        }
+        // ISA11 clashing with another delimiter is ENV007's finding, so it is not named here.
+        let named = [("element separator", d.element), ("component separator", d.component), ("segment terminator", d.segment)];
         for (i, (name_a, a)) in named.iter().enumerate() {
             if a.is_ascii_alphanumeric() {
                 out.push(IsaProblem::Delimiters(format!("the {name_a} `{}` is a letter or digit", show_byte(*a))));

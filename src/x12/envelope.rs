@@ -166,7 +166,7 @@ impl<'a> Scanner<'a> {
         for problem in header.problems() {
             let (element, message) = match problem {
                 IsaProblem::Width { element, expected, found } => {
-                    (Some(element), format!("ISA{element:02} is {found} characters; the ISA is fixed-width and ISA{element:02} must be {expected}"))
+                    (Some(element), format!("ISA{element:02} is {found} character{}; the ISA is fixed-width and ISA{element:02} must be {expected}", if found == 1 { "" } else { "s" }))
                 }
                 IsaProblem::Delimiters(m) => (None, format!("ISA delimiters are not distinct: {m}")),
             };
@@ -189,10 +189,15 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             if let Some((offset, count)) = empty_run.take() {
-                self.report_empty(offset, count);
+                let at = open_tx.as_ref().map_or(self.file_index, |t| t.segment_count);
+                self.report_empty(offset, count, at);
             }
             let seg = Segment { bytes: raw.bytes, offset: raw.offset, delims, position: 0 };
             let id = seg.id();
+            if !raw.terminated {
+                let shown = String::from_utf8_lossy(&id[..id.len().min(3)]).into_owned();
+                self.diag("ENV004", Severity::Error, span_loc(id, self.file_index + 1, raw.offset, raw.bytes.len()), format!("the input ends inside {shown}: its segment terminator `{}` is missing (was the file cut short?)", show_byte(delims.segment)), Some(format!("end the last segment with `{}`", show_byte(delims.segment))));
+            }
             if id == b"ISA" {
                 next_isa = Some(raw.offset);
                 break;
@@ -265,7 +270,8 @@ impl<'a> Scanner<'a> {
             }
         }
         if let Some((offset, count)) = empty_run.take() {
-            self.report_empty(offset, count);
+            let at = open_tx.as_ref().map_or(self.file_index, |t| t.segment_count);
+            self.report_empty(offset, count, at);
         }
         if let Some(tx) = open_tx.take() {
             self.diag("ENV004", Severity::Error, tx.st.loc(), format!("ST*{} has no SE: the input ends inside the transaction set", String::from_utf8_lossy(tx.st.value(2))), Some("end every transaction set with SE".into()));
@@ -296,9 +302,10 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn report_empty(&mut self, offset: usize, count: u32) {
+    /// `after` is the position of the segment before the empty ones (in its transaction set).
+    fn report_empty(&mut self, offset: usize, count: u32, after: u32) {
         let what = if count == 1 { "an empty segment".to_string() } else { format!("{count} empty segments in a row") };
-        self.diag("SYN001", Severity::Error, span_loc(b"", self.file_index, offset, 1), format!("{what}: a segment terminator follows another with no segment between"), Some("remove the doubled segment terminators".into()));
+        self.diag("SYN001", Severity::Error, span_loc(b"", after, offset, 1), format!("{what} after segment {after}: a segment terminator follows another with no segment between"), Some("remove the doubled segment terminators".into()));
     }
 }
 

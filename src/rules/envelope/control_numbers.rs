@@ -19,6 +19,7 @@ declare_rule! {
 }
 
 fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'_>, h: usize) {
+    let in_tx = header.is(b"ST");
     let (tv, hv) = (trailer.value(t), header.value(h));
     // ISA13 is fixed-width and zero-padded; IEA02 is compared as written.
     if tv != hv {
@@ -26,6 +27,9 @@ fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'
         let loc = trailer.element_raw(t).map_or(trailer.loc(), |e| e.loc());
         cx.report(loc, format!("{}{t:02} `{}` does not match {}{h:02} `{}`", tn.as_str(), text(trailer, t), hn.as_str(), text(header, h)))
             .help(format!("write {}{t:02} as `{}`", tn.as_str(), text(header, h)));
+        if let (true, Some(d)) = (in_tx, cx.out.last_mut()) {
+            super::in_transaction(d, header);
+        }
     }
 }
 

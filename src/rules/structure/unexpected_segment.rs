@@ -1,11 +1,18 @@
+use crate::ig::{Placement, StructureIssue};
 use crate::model::{Kind, Transaction};
+use crate::rules::syntax::{loop_name, report_at, unknown_segment::is_known};
 use crate::rules::{Ctx, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a segment that is not allowed where it stands: a segment between envelopes but
-    /// outside any transaction set, or a service segment of the other guide (SV1 in an 837I,
-    /// SV2 in an 837P; the file says one guide and is written in another).
+    /// Reports a segment that is not allowed where it stands: a segment that fits no place of
+    /// the guide's loop tree at this point (wrong loop, not used in this guide, such as the
+    /// 4010 2320 DMG), one that comes after segments the guide puts after it (TR3 section
+    /// 2.3: segments of a loop follow the order of the segment table), a segment between
+    /// envelopes but outside any transaction set, or a service segment of the other guide
+    /// (SV1 in an 837I, SV2 in an 837P; the file says one guide and is written in another).
+    /// Segments no 837 defines at all are SYN001's. After a misplaced segment the walk
+    /// resumes at the next segment that fits, so one stray segment is one diagnostic.
     /// ## Why it matters
     /// A receiver reads the claim by the guide in GS08/ST03; a segment that guide does not
     /// expect at that point is a syntax error (999 IK3 code 2 or 8) and rejects the claim.
@@ -27,10 +34,74 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         cx.report(seg.loc(), format!("{} in a {} ({}) transaction set; its service lines are {right}", String::from_utf8_lossy(wrong), tx.kind.short(), tx.kind.guide()))
             .help(if tx.kind == Kind::Institutional { "this looks like a professional claim: name 005010X222A1 in GS08 and ST03" } else { "this looks like an institutional claim: name 005010X223A2 in GS08 and ST03" });
     }
+    out_of_place(tx, cx, wrong);
+}
+
+/// The walker's findings: segments that fit nowhere here, and segments out of order.
+fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
+    let ig = tx.ig();
+    for issue in &ig.structure {
+        let StructureIssue::Unexpected { at } = *issue else { continue };
+        let Some(seg) = tx.segments.get(at) else { continue };
+        let id = seg.id();
+        // Reported above (other guide's service segment) or by SYN001 (unknown id).
+        if id == wrong || !is_known(id) {
+            continue;
+        }
+        let shown = String::from_utf8_lossy(id);
+        // Where the walk stood: the loop of the nearest earlier segment that fit.
+        let prev = (0..at).rev().find(|&k| matches!(ig.placement(k), Some(Placement::Placed { .. })));
+        let here = prev.map_or("header", |k| loop_name(tx, k));
+        let (msg, help) = match ig.placement(at).and_then(Placement::segment) {
+            Some(def) => (
+                format!("{shown} is out of order in {}: the guide puts it before the segments that precede it here", loop_name(tx, at)),
+                format!("move {shown} up to its place in the segment order (TR3 position {})", def.pos),
+            ),
+            None => {
+                let homes = loops_with(ig.guide, id);
+                let help = if homes.is_empty() {
+                    format!("{shown} is not used in {}; remove it", tx.kind.guide())
+                } else {
+                    format!("the guide places {shown} in loop {}; move it there or remove it", homes.join(", "))
+                };
+                (format!("{shown} does not fit the {} loop structure here (after {here})", tx.kind.short()), help)
+            }
+        };
+        report_at(cx, at, seg.loc(), msg).help(help);
+    }
+}
+
+/// Loops of the guide that define a segment with this id (`header` for ST/BHT/SE), deduplicated.
+fn loops_with(guide: &crate::ig::GuideDef, id: &[u8]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for l in guide.loops() {
+        let name = if l.path.is_empty() { "header" } else { l.id };
+        if l.segments(id).next().is_some() && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 #[test]
 fn cases() {
     use crate::rules::test::{Case::*, check_cases};
-    check_cases(&STR003, &[Pass(""), PassI(""), Edit("ST*", "ST*837*0001*005010X223A2", true), Edit("GE*", "REF*XX*1~GE*1*1", true)]);
+    let diags = check_cases(
+        &STR003,
+        &[
+            Pass(""),
+            PassI(""),
+            Edit("ST*", "ST*837*0001*005010X223A2", true),
+            Edit("GE*", "REF*XX*1~GE*1*1", true),
+            Edit("HI*", "HI*ABK:M810~CL1*1*1*01", true),        // an 837I segment in an 837P
+            EditI("HI*", "HI*ABK:M810~CTP****1*UN", true),       // a 2410 segment in 2300
+            Edit("DMG*", "DMG*D8*19450312*F~N3*13 ELM ST", true), // a second N3 after DMG
+            Edit("HI*", "HI*ABK:M810~BHT*0019*00*X*20260120*1200*CH", true),
+        ],
+    );
+    // One stray segment is one diagnostic: the walk resumes at the next segment that fits.
+    for (case, d) in diags.iter().enumerate().skip(4) {
+        assert_eq!(d.len(), 1, "case {case}: {d:#?}");
+    }
+    assert_eq!(diags[5][0].help.as_deref(), Some("the guide places CTP in loop 2410; move it there or remove it"));
 }

@@ -1,4 +1,215 @@
-//! SYN: segment and element syntax (SNIP 1–2).
+//! SYN: segment and element syntax (SNIP 1–2), and the glue between the lexer's segments and
+//! the TR3 tables: `impl ig::SegmentView for Segment`, and the helpers every
+//! implementation-guide rule (SYN, STR, SIT) uses to name an element, its value and its loop.
+//! The element findings themselves are computed once per transaction set by
+//! `Transaction::ig()`; each rule here only picks its kind of finding and words it.
 
+pub mod code_value;
+pub mod element_length;
+pub mod element_type;
 pub mod invalid_character;
+pub mod required_element;
+pub mod syntax_rule;
+pub mod too_many_elements;
+pub mod trailing_separator;
 pub mod unknown_segment;
+
+use crate::diagnostic::Diagnostic;
+use crate::ig::{self, DataType, ElementDef, ElementIssue, ElementKind, SegmentDef};
+use crate::model::Transaction;
+use crate::rules::Ctx;
+use crate::x12::{Loc, Segment};
+
+/// The first repetition of an element's bytes (X12 5010: ISA11 separates repetitions).
+fn first_repetition<'s>(seg: &Segment<'s>, bytes: &'s [u8]) -> &'s [u8] {
+    match seg.delims.repetition {
+        Some(r) => memchr::memchr(r, bytes).map_or(bytes, |end| bytes.get(..end).unwrap_or(bytes)),
+        None => bytes,
+    }
+}
+
+/// Borrowed views only: no allocation per call, so the walk and the validator cost
+/// O(bytes of the segment) per element they read.
+impl ig::SegmentView for Segment<'_> {
+    fn id(&self) -> &[u8] {
+        Segment::id(self)
+    }
+
+    fn element_count(&self) -> usize {
+        Segment::element_count(self)
+    }
+
+    fn element(&self, i: usize) -> Option<&[u8]> {
+        self.element_raw(i).map(|e| first_repetition(self, e.bytes))
+    }
+
+    fn component_count(&self, i: usize) -> usize {
+        ig::SegmentView::element(self, i)
+            .map_or(0, |v| memchr::memchr_iter(self.delims.component, v).count() + 1)
+    }
+
+    fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
+        let v = ig::SegmentView::element(self, i)?;
+        v.split(|&b| b == self.delims.component).nth(j.checked_sub(1)?)
+    }
+
+    fn repetitions(&self, i: usize) -> usize {
+        match (self.element_raw(i), self.delims.repetition) {
+            (None, _) => 0,
+            (Some(e), Some(r)) => memchr::memchr_iter(r, e.bytes).count() + 1,
+            (Some(_), None) => 1,
+        }
+    }
+}
+
+/// The guide's name for a loop id in messages: `2300`, or `header` for ST/BHT/SE.
+pub(crate) fn loop_name(tx: &Transaction<'_>, index: usize) -> &'static str {
+    let ig = tx.ig();
+    match ig.placement(index).and_then(|p| p.path()) {
+        Some([.., last]) => last,
+        Some([]) => "header",
+        // Unplaced: the loop the builder left the segment in, which is where it was found.
+        None => match tx.loop_of(index) {
+            Some("HEADER") | None => "header",
+            Some(l) => l,
+        },
+    }
+}
+
+/// Reports at segment `index` of the transaction set with the claim (CLM01) and line (LX01)
+/// that contain it as context, so transaction-wide rules read like claim and line rules.
+pub(crate) fn report_at<'m>(
+    cx: &'m mut Ctx<'_>,
+    index: usize,
+    loc: Loc,
+    message: String,
+) -> &'m mut Diagnostic {
+    let (claim, line) = (cx.claim, cx.line);
+    if let Some(tx) = cx.tx() {
+        let i = u32::try_from(index).unwrap_or(u32::MAX);
+        let c = tx
+            .claims
+            .partition_point(|c| c.index <= i)
+            .checked_sub(1)
+            .and_then(|k| tx.claims.get(k))
+            .filter(|c| i < c.end);
+        cx.claim = c;
+        cx.line = c.and_then(|c| c.lines.iter().find(|l| l.index <= i && i < l.end));
+    }
+    cx.report(loc, message);
+    cx.claim = claim;
+    cx.line = line;
+    cx.out.last_mut().expect("reported just above")
+}
+
+/// One element finding, resolved against the segment and its definition, for messages.
+pub(crate) struct Found<'t, 'a> {
+    pub index: usize,
+    pub seg: &'t Segment<'a>,
+    pub def: &'static SegmentDef,
+    pub issue: &'t ElementIssue,
+}
+
+/// The element findings of a transaction set that `pick` selects, with their segments.
+pub(crate) fn findings<'t, 'a>(
+    tx: &'t Transaction<'a>,
+    pick: impl Fn(&ElementIssue) -> bool + 't,
+) -> impl Iterator<Item = Found<'t, 'a>> + 't {
+    let ig = tx.ig();
+    ig.elements.iter().filter(move |(_, e)| pick(e)).filter_map(move |(i, issue)| {
+        let index = usize::try_from(*i).ok()?;
+        let seg = tx.segments.get(index)?;
+        let def = ig.placement(index)?.segment()?;
+        Some(Found { index, seg, def, issue })
+    })
+}
+
+impl Found<'_, '_> {
+    /// The element (comp 0) or component definition, if the guide defines that position.
+    pub fn element_def(&self, elem: usize, comp: usize) -> Option<&'static ElementDef> {
+        let e = self.def.element_at(elem)?;
+        if comp == 0 {
+            return Some(e);
+        }
+        match e.composite() {
+            Some(c) => c.components.get(comp - 1),
+            // A simple element written with components: name the element itself.
+            None => Some(e),
+        }
+    }
+
+    /// `CLM05-3` as the TR3 writes it, also for positions past the definition.
+    pub fn ref_des(&self, elem: usize, comp: usize) -> String {
+        let base = format!("{}{elem:02}", String::from_utf8_lossy(self.seg.id()));
+        match self.element_def(elem, comp) {
+            Some(d) if comp == 0 || d.ref_des.contains('-') => d.ref_des.to_string(),
+            _ if comp == 0 => base,
+            _ => format!("{base}-{comp}"),
+        }
+    }
+
+    /// The value written at the position (first repetition), empty when absent.
+    pub fn value(&self, elem: usize, comp: usize) -> &[u8] {
+        let v = ig::SegmentView::element(self.seg, elem).unwrap_or_default();
+        if comp == 0 {
+            return v;
+        }
+        v.split(|&b| b == self.seg.delims.component).nth(comp - 1).unwrap_or_default()
+    }
+
+    pub fn text(&self, elem: usize, comp: usize) -> String {
+        String::from_utf8_lossy(self.value(elem, comp)).into_owned()
+    }
+
+    /// The span of the position: the component, the element, or the whole segment when the
+    /// element is not written at all.
+    pub fn loc(&self, elem: usize, comp: usize) -> Loc {
+        let Some(e) = self.seg.element_raw(elem) else { return self.seg.loc() };
+        let e = if comp == 0 { e } else { e.component_raw(comp).unwrap_or(e) };
+        // Past the first repetition the offsets stay those of the element.
+        e.loc()
+    }
+
+    pub fn loop_name(&self, tx: &Transaction<'_>) -> &'static str {
+        loop_name(tx, self.index)
+    }
+
+    pub fn report<'m>(&self, cx: &'m mut Ctx<'_>, loc: Loc, message: String) -> &'m mut Diagnostic {
+        report_at(cx, self.index, loc, message)
+    }
+}
+
+/// What an X12 type means, for messages.
+pub(crate) fn type_name(t: DataType) -> String {
+    match t {
+        DataType::AN => "a string".into(),
+        DataType::ID => "a code".into(),
+        DataType::DT => "a date (CCYYMMDD)".into(),
+        DataType::TM => "a time (HHMM, HHMMSS)".into(),
+        DataType::R => "a decimal number".into(),
+        DataType::B => "binary data".into(),
+        DataType::N(0) => "a whole number".into(),
+        DataType::N(n) => format!("a number with {n} implied decimal places"),
+    }
+}
+
+/// The codes of a list for a help line: all of a short list, the first few of a long one.
+pub(crate) fn code_list(codes: &[&str]) -> String {
+    const SHOWN: usize = 12;
+    let head = codes.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if codes.len() > SHOWN {
+        format!("{head} … ({} codes)", codes.len())
+    } else {
+        head
+    }
+}
+
+/// The element's type and length bounds, when it is simple.
+pub(crate) fn simple(def: &ElementDef) -> Option<(DataType, u16, u16)> {
+    match def.kind {
+        ElementKind::Simple { data_type, min_len, max_len, .. } => {
+            Some((data_type, min_len, max_len))
+        }
+        ElementKind::Composite(_) => None,
+    }
+}

@@ -1,3 +1,4 @@
+use crate::ig::{self, Guide};
 use crate::model::Transaction;
 use crate::rules::{Ctx, declare_rule};
 
@@ -17,23 +18,44 @@ declare_rule! {
     check: Transaction(unknown_segment),
 }
 
-/// Every segment id used by 005010X222A1 and 005010X223A2 (from their segment tables).
-const KNOWN: &[&[u8]] = &[
-    b"AMT", b"BHT", b"CAS", b"CL1", b"CLM", b"CN1", b"CR1", b"CR2", b"CR3", b"CR5", b"CR6", b"CRC", b"CTP", b"CUR",
-    b"DMG", b"DN1", b"DN2", b"DTP", b"FRM", b"HCP", b"HI", b"HL", b"K3", b"LIN", b"LQ", b"LX", b"MEA", b"MIA", b"MOA",
-    b"N2", b"N3", b"N4", b"NM1", b"NTE", b"OI", b"PAT", b"PER", b"PRV", b"PS1", b"PWK", b"QTY", b"REF", b"SBR", b"SE",
-    b"ST", b"SV1", b"SV2", b"SV5", b"SVD", b"TOO",
-];
+/// Unknown to both 837 guides. A segment of the other guide (SV2 in an 837P, CL1 in an 837P)
+/// is known: STR003 reports it as out of place, with a better hint than "unknown".
+pub(crate) fn is_known(id: &[u8]) -> bool {
+    [Guide::X222A1, Guide::X223A2].into_iter().any(|g| ig::guide(g).is_known_segment_id(id))
+}
 
 fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
-    for seg in &tx.segments {
+    for (index, seg) in tx.segments.iter().enumerate() {
         let id = seg.id();
-        if !KNOWN.contains(&id) {
-            let shown = String::from_utf8_lossy(id);
-            let msg = if id.is_empty() { "a segment with no id".to_string() } else { format!("`{shown}` is not a segment of the 837 ({})", tx.kind.guide()) };
-            cx.report(seg.loc(), msg);
+        if is_known(id) {
+            continue;
         }
+        let msg = if id.is_empty() {
+            "a segment with no id (an empty segment: a doubled terminator?)".to_string()
+        } else {
+            format!(
+                "`{}` in {} is not a segment of the 837 ({})",
+                String::from_utf8_lossy(id),
+                super::loop_name(tx, index),
+                tx.kind.guide()
+            )
+        };
+        let help = match near_miss(id) {
+            _ if id.is_empty() => "remove the extra segment terminator".to_string(),
+            Some(near) => format!("did you mean `{near}`? otherwise remove the segment"),
+            None => "remove the segment; the 837 has no place for it".to_string(),
+        };
+        super::report_at(cx, index, seg.loc(), msg).help(help);
     }
+}
+
+/// A known id that differs from `id` in one byte (`NM2` → `NM1`), for the help line.
+fn near_miss(id: &[u8]) -> Option<&'static str> {
+    [Guide::X222A1, Guide::X223A2].into_iter().find_map(|g| {
+        ig::guide(g).segment_ids.iter().copied().find(|k| {
+            k.len() == id.len() && k.bytes().zip(id).filter(|(a, b)| a != *b).count() == 1
+        })
+    })
 }
 
 #[test]

@@ -1,0 +1,256 @@
+//! The tables build.rs generated from `data/`, and the lookups over them. Owns the storage
+//! layout (sorted statics, the ICD-10-CM code blob and its deflate blocks); the public API
+//! and the `--data-dir` precedence live in `mod.rs`.
+
+use std::io::Read;
+use std::sync::OnceLock;
+
+use super::{Dec, DoseInterval, Hcpcs, Icd10, Mue, Setting, SingleDose, XwalkRow, Ymd};
+
+/// A line of data/VERSIONS.
+pub(super) struct Embedded {
+    pub name: &'static str,
+    pub version: &'static str,
+    pub from: Ymd,
+    pub to: Option<Ymd>,
+    pub rows: usize,
+    pub file: &'static str,
+    pub source: &'static str,
+}
+
+/// One crosswalk quarter: records sorted by (ndc11, hcpcs), plus record indices sorted by
+/// (hcpcs, ndc11) for lookups by code. `rows` is the public form, built on first use.
+pub(super) struct EmbeddedQuarter {
+    pub version: &'static str,
+    pub from: Ymd,
+    pub to: Ymd,
+    recs: &'static [XRec],
+    pub by_hcpcs: &'static [u32],
+    rows: OnceLock<Box<[XwalkRow]>>,
+}
+
+impl EmbeddedQuarter {
+    /// About 7,000 rows built in well under a millisecond, once per quarter and process.
+    pub(super) fn rows(&'static self) -> &'static [XwalkRow] {
+        self.rows.get_or_init(|| {
+            self.recs
+                .iter()
+                .map(|r| XwalkRow {
+                    hcpcs: pooled(r.hcpcs),
+                    short_description: pooled(r.short_description),
+                    labeler: pooled(r.labeler),
+                    drug_name: pooled(r.drug_name),
+                    ndc11: pooled(r.ndc11),
+                    hcpcs_dosage: pooled(r.hcpcs_dosage),
+                    pkg_size: Dec {
+                        micros: r.micros[0],
+                    },
+                    pkg_qty: Dec {
+                        micros: r.micros[1],
+                    },
+                    bill_units: Dec {
+                        micros: r.micros[2],
+                    },
+                    bill_units_pkg: Dec {
+                        micros: r.micros[3],
+                    },
+                })
+                .collect()
+        })
+    }
+}
+
+/// A string of `POOL` as (offset, len). Statics of these need no relocations, unlike `&str`.
+type Pooled = (u32, u32);
+
+fn pooled((at, len): Pooled) -> &'static str {
+    let (Ok(at), Ok(len)) = (usize::try_from(at), usize::try_from(len)) else {
+        return "";
+    };
+    POOL.get(at..at + len).unwrap_or("")
+}
+
+/// A HCPCS row as stored; [`Hcpcs`] is built from it on lookup.
+pub(super) struct HRec {
+    code: Pooled,
+    short: Pooled,
+    long: Pooled,
+    add_date: Option<Ymd>,
+    effective: Option<Ymd>,
+    termination: Option<Ymd>,
+    cross_reference: Pooled,
+    action: Pooled,
+}
+
+impl HRec {
+    fn to_hcpcs(&self) -> Hcpcs {
+        Hcpcs {
+            code: pooled(self.code),
+            short: pooled(self.short),
+            long: pooled(self.long),
+            add_date: self.add_date,
+            effective: self.effective,
+            termination: self.termination,
+            cross_reference: pooled(self.cross_reference),
+            action: pooled(self.action),
+        }
+    }
+}
+
+/// A crosswalk row as stored; `micros` are pkg_size, pkg_qty, bill_units, bill_units_pkg.
+struct XRec {
+    hcpcs: Pooled,
+    short_description: Pooled,
+    labeler: Pooled,
+    drug_name: Pooled,
+    ndc11: Pooled,
+    hcpcs_dosage: Pooled,
+    micros: [i64; 4],
+}
+
+fn find_code(table: &[HRec], code: &str) -> Option<Hcpcs> {
+    let i = table.binary_search_by(|h| pooled(h.code).cmp(code)).ok()?;
+    table.get(i).map(HRec::to_hcpcs)
+}
+
+pub(super) fn hcpcs(code: &str) -> Option<Hcpcs> {
+    find_code(HCPCS, code)
+}
+
+pub(super) fn modifier(code: &str) -> Option<Hcpcs> {
+    find_code(MODIFIERS, code)
+}
+
+#[cfg(test)]
+pub(super) fn all_hcpcs() -> impl Iterator<Item = Hcpcs> {
+    HCPCS.iter().map(HRec::to_hcpcs)
+}
+
+#[cfg(test)]
+pub(super) fn hcpcs_counts() -> (usize, usize) {
+    (HCPCS.len(), MODIFIERS.len())
+}
+
+/// An MUE table: (code, MUE) sorted by code.
+pub(super) type MueRows = &'static [(&'static str, Mue)];
+
+include!(concat!(env!("OUT_DIR"), "/versions.rs"));
+include!(concat!(env!("OUT_DIR"), "/hcpcs.rs"));
+include!(concat!(env!("OUT_DIR"), "/crosswalk.rs"));
+include!(concat!(env!("OUT_DIR"), "/mue.rs"));
+include!(concat!(env!("OUT_DIR"), "/icd10.rs"));
+include!(concat!(env!("OUT_DIR"), "/handmade.rs"));
+
+/// Inflated description blocks, filled on first use of a block and kept for the process.
+static ICD10_CACHE: [OnceLock<Box<[&'static str]>>; ICD10_BLOCKS] =
+    [const { OnceLock::new() }; ICD10_BLOCKS];
+
+pub(super) fn icd10_len() -> usize {
+    ICD10_CODES.len() / ICD10_REC
+}
+
+/// The code and billable flag of record `i`.
+pub(super) fn icd10_code(i: usize) -> Option<(&'static str, bool)> {
+    let rec = ICD10_CODES.get(i * ICD10_REC..(i + 1) * ICD10_REC)?;
+    let (code, flag) = rec.split_at(ICD10_REC - 1);
+    let len = code.iter().position(|&b| b == b' ').unwrap_or(code.len());
+    let code = std::str::from_utf8(code.get(..len)?).ok()?;
+    Some((code, flag == b"Y"))
+}
+
+pub(super) fn icd10(code: &str) -> Option<Icd10> {
+    if code.is_empty() || code.len() >= ICD10_REC {
+        return None;
+    }
+    let (mut lo, mut hi) = (0, icd10_len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let (c, billable) = icd10_code(mid)?;
+        match c.cmp(code) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => {
+                return Some(Icd10 {
+                    code: c,
+                    billable,
+                    description: icd10_description(mid),
+                });
+            }
+        }
+    }
+    None
+}
+
+fn icd10_description(i: usize) -> &'static str {
+    let block = i / ICD10_BLOCK;
+    let Some(cell) = ICD10_CACHE.get(block) else {
+        return "";
+    };
+    let lines = cell.get_or_init(|| inflate_block(block));
+    lines.get(i % ICD10_BLOCK).copied().unwrap_or("")
+}
+
+/// Leaks the block's text: at most the whole table (~7 MB) over a process's life, and it lets
+/// `Icd10::description` be a plain `&'static str`.
+fn inflate_block(block: usize) -> Box<[&'static str]> {
+    let range = ICD10_OFFSETS
+        .get(block)
+        .zip(ICD10_OFFSETS.get(block + 1))
+        .and_then(|(&a, &b)| Some(usize::try_from(a).ok()?..usize::try_from(b).ok()?));
+    let mut text = String::new();
+    let ok = range.and_then(|r| ICD10_DESC.get(r)).is_some_and(|z| {
+        flate2::read::DeflateDecoder::new(z)
+            .read_to_string(&mut text)
+            .is_ok()
+    });
+    if !ok {
+        // Cannot happen with the blob build.rs wrote; empty descriptions beat a panic.
+        return Box::new([]);
+    }
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    text.split('\n').collect()
+}
+
+pub(super) fn single_dose(hcpcs: &str, ndc11: Option<&str>) -> Option<SingleDose> {
+    SINGLE_DOSE
+        .binary_search_by(|r| (r.0, r.1).cmp(&(hcpcs, ndc11)))
+        .ok()
+        .and_then(|i| SINGLE_DOSE.get(i))
+        .map(|r| r.2)
+}
+
+pub(super) fn dose_interval(hcpcs: &str, ndc11: Option<&str>) -> Option<DoseInterval> {
+    DOSE_INTERVALS
+        .binary_search_by(|r| (r.hcpcs, r.ndc11).cmp(&(hcpcs, ndc11)))
+        .ok()
+        .and_then(|i| DOSE_INTERVALS.get(i))
+        .copied()
+}
+
+#[cfg(test)]
+pub(super) fn all_single_dose() -> &'static [(&'static str, Option<&'static str>, SingleDose)] {
+    SINGLE_DOSE
+}
+
+#[cfg(test)]
+pub(super) fn all_dose_intervals() -> &'static [DoseInterval] {
+    DOSE_INTERVALS
+}
+
+#[cfg(test)]
+pub(super) fn quarter_rows(version: &str) -> &'static [XwalkRow] {
+    QUARTERS
+        .iter()
+        .find(|q| q.version == version)
+        .map(EmbeddedQuarter::rows)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+pub(super) fn mue_rows(setting: Setting) -> MueRows {
+    MUE_TABLES
+        .iter()
+        .find(|t| t.0 == setting)
+        .map(|t| t.3)
+        .unwrap_or_default()
+}

@@ -1,0 +1,620 @@
+//! Embedded CMS/CDC reference data: HCPCS Level II codes and modifiers, the ASP NDC-HCPCS
+//! crosswalk, ICD-10-CM, NCCI MUEs, and the hand-made single-dose and dose-interval tables.
+//! Tables are built by `build.rs` from `data/` into sorted statics (binary search, nothing
+//! parsed at start-up); `--data-dir` files loaded by [`init_data_dir`] are consulted first.
+//! Lookups that change by quarter take the date of service. This module knows nothing of
+//! X12, claims or rules; it depends on no other module of the crate.
+
+mod csv;
+mod dec;
+mod embedded;
+mod ndc;
+mod overlay;
+#[cfg(test)]
+mod tests;
+
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use dec::Dec;
+pub use ndc::{ndc_5_4_2, ndc_to_11};
+pub use overlay::{DataError, init_data_dir};
+
+use embedded::{EMBEDDED, EmbeddedQuarter};
+
+/// A date as the number YYYYMMDD (20260115), the way X12 D8 dates read.
+pub type Ymd = u32;
+
+/// One data set, embedded or loaded with `--data-dir`, as `claimlint data` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataSet {
+    pub name: &'static str,
+    pub version: String,
+    pub effective_from: Ymd,
+    pub effective_to: Option<Ymd>,
+    pub rows: usize,
+    pub source: String,
+}
+
+/// A HCPCS Level II code or modifier row of the CMS Alpha-Numeric file. Dates are the file's:
+/// a terminated code stays listed, and only the date of service tells if it may be billed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hcpcs {
+    pub code: &'static str,
+    pub short: &'static str,
+    pub long: &'static str,
+    pub add_date: Option<Ymd>,
+    pub effective: Option<Ymd>,
+    pub termination: Option<Ymd>,
+    pub cross_reference: &'static str,
+    pub action: &'static str,
+}
+
+/// One NDC package row of CMS's ASP NDC-HCPCS crosswalk. `short_description` is blank for
+/// CPT codes (90xxx): CPT descriptors are AMA content and are not shipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct XwalkRow {
+    pub hcpcs: &'static str,
+    pub short_description: &'static str,
+    pub labeler: &'static str,
+    pub drug_name: &'static str,
+    pub ndc11: &'static str,
+    pub hcpcs_dosage: &'static str,
+    pub pkg_size: Dec,
+    pub pkg_qty: Dec,
+    pub bill_units: Dec,
+    pub bill_units_pkg: Dec,
+}
+
+/// A lookup answer with the data version it came from. `in_force` is false when no version
+/// covers the date of service and the nearest one answered instead, so a rule can soften
+/// its message ("per the 2026Q1 crosswalk, the nearest quarter compiled in").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Versioned<T> {
+    pub value: T,
+    pub version: &'static str,
+    pub in_force: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Icd10 {
+    pub code: &'static str,
+    pub billable: bool,
+    pub description: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Setting {
+    Practitioner,
+    OutpatientHospital,
+}
+
+/// An NCCI MUE: `value` 0 means "not payable in this setting", not "no limit".
+/// `mai`: 1 claim line, 2 date of service (policy, absolute), 3 date of service (clinical).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mue {
+    pub value: u32,
+    pub mai: u8,
+    pub rationale: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SingleDose {
+    pub single_dose: bool,
+    pub package: &'static str,
+    pub source: &'static str,
+    /// Product name as the table or user wrote it, for messages.
+    pub drug: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DoseInterval {
+    pub hcpcs: &'static str,
+    pub ndc11: Option<&'static str>,
+    pub drug: &'static str,
+    pub min_days: u32,
+    pub basis: &'static str,
+}
+
+/// Every data set: the embedded ones, then any loaded with `--data-dir`.
+pub fn datasets() -> Vec<DataSet> {
+    let mut out: Vec<DataSet> = EMBEDDED
+        .iter()
+        .map(|e| DataSet {
+            name: e.name,
+            version: e.version.to_string(),
+            effective_from: e.from,
+            effective_to: e.to,
+            rows: e.rows,
+            source: format!("embedded data/{}: {}", e.file, e.source),
+        })
+        .collect();
+    if let Some(ov) = overlay::get() {
+        out.extend(ov.datasets.iter().cloned());
+    }
+    out
+}
+
+/// One line for `claimlint --version`, e.g.
+/// `data: HCPCS 2026Q1, crosswalk 2025Q4 2026Q1, ICD-10-CM FY2026-April, MUE 2026Q4`.
+pub fn version_line() -> String {
+    let versions_of = |name: &str| {
+        let mut v: Vec<String> = EMBEDDED
+            .iter()
+            .filter(|e| e.name == name)
+            .map(|e| e.version.to_string())
+            .collect();
+        // A loaded version replaces the embedded one of the same name, as the lookups do.
+        for d in overlay::get()
+            .iter()
+            .flat_map(|ov| &ov.datasets)
+            .filter(|d| d.name == name)
+        {
+            let starred = format!("{}*", d.version);
+            match v.iter_mut().find(|x| **x == d.version) {
+                Some(x) => *x = starred,
+                None => v.push(starred),
+            }
+        }
+        v.join(" ")
+    };
+    let mut line = format!(
+        "data: HCPCS {}, crosswalk {}, ICD-10-CM {}, MUE {}",
+        versions_of("hcpcs"),
+        versions_of("crosswalk"),
+        versions_of("icd10cm"),
+        versions_of("mue-practitioner"),
+    );
+    if overlay::get().is_some() {
+        line.push_str(" (* from --data-dir)");
+    }
+    line
+}
+
+/// A HCPCS Level II procedure code (letter + 4 digits), `--data-dir` file first.
+pub fn hcpcs(code: &str) -> Option<Hcpcs> {
+    overlay::get()
+        .and_then(|ov| find_code(&ov.hcpcs, code))
+        .or_else(|| embedded::hcpcs(code))
+}
+
+/// A HCPCS Level II modifier (two characters), `--data-dir` file first.
+pub fn modifier(code: &str) -> Option<Hcpcs> {
+    overlay::get()
+        .and_then(|ov| find_code(&ov.modifiers, code))
+        .or_else(|| embedded::modifier(code))
+}
+
+fn find_code(table: &[Hcpcs], code: &str) -> Option<Hcpcs> {
+    table
+        .binary_search_by(|h| h.code.cmp(code))
+        .ok()
+        .and_then(|i| table.get(i))
+        .copied()
+}
+
+/// The CPT modifiers that are plain two-digit numbers (CPT Appendix A). Only the numbers are
+/// kept: they are not copyrighted text, and claimlint needs them to tell a CPT modifier from
+/// an unknown one, since the HCPCS file lists Level II modifiers only. Not included: the
+/// alphanumeric CPT modifiers (P1–P6 are in the HCPCS file too; Category II 1P–8P; genetic
+/// testing 0A–9Z).
+pub const CPT_MODIFIERS: &[&str] = &[
+    "22", "23", "24", "25", "26", "27", "32", "33", "47", "50", "51", "52", "53", "54", "55", "56",
+    "57", "58", "59", "62", "63", "66", "73", "74", "76", "77", "78", "79", "80", "81", "82", "90",
+    "91", "92", "93", "95", "96", "97", "99",
+];
+
+pub fn is_cpt_modifier(code: &str) -> bool {
+    CPT_MODIFIERS.binary_search(&code).is_ok()
+}
+
+/// A quarter of the crosswalk, embedded or loaded, seen the same way by the lookups.
+#[derive(Clone, Copy)]
+struct Quarter<'a> {
+    version: &'static str,
+    from: Ymd,
+    to: Ymd,
+    rows: &'a [XwalkRow],
+    by_hcpcs: &'a [u32],
+}
+
+impl From<&'static EmbeddedQuarter> for Quarter<'static> {
+    fn from(q: &'static EmbeddedQuarter) -> Self {
+        Quarter {
+            version: q.version,
+            from: q.from,
+            to: q.to,
+            rows: q.rows(),
+            by_hcpcs: q.by_hcpcs,
+        }
+    }
+}
+
+/// Loaded quarters replace embedded ones of the same version (a corrected re-post).
+fn quarters(ov: Option<&'static overlay::Overlay>) -> Vec<Quarter<'static>> {
+    let mut qs: Vec<Quarter<'static>> = ov
+        .map(|o| {
+            o.crosswalk
+                .iter()
+                .map(overlay::OverlayQuarter::as_quarter)
+                .collect()
+        })
+        .unwrap_or_default();
+    for q in &embedded::QUARTERS {
+        if !qs.iter().any(|l| l.version == q.version) {
+            qs.push(q.into());
+        }
+    }
+    qs
+}
+
+/// The quarter covering `dos`, or else the nearest one (in_force = false).
+fn pick_quarter(qs: &[Quarter<'static>], dos: Ymd) -> Option<(Quarter<'static>, bool)> {
+    if let Some(q) = qs.iter().find(|q| q.from <= dos && dos <= q.to) {
+        return Some((*q, true));
+    }
+    let day = days(dos);
+    qs.iter()
+        .min_by_key(|q| {
+            if dos < q.from {
+                days(q.from) - day
+            } else {
+                day - days(q.to)
+            }
+        })
+        .map(|q| (*q, false))
+}
+
+fn in_quarter(
+    ov: Option<&'static overlay::Overlay>,
+    dos: Ymd,
+    pick: impl Fn(Quarter<'static>) -> Vec<XwalkRow>,
+) -> Versioned<Vec<XwalkRow>> {
+    match pick_quarter(&quarters(ov), dos) {
+        Some((q, in_force)) => Versioned {
+            value: pick(q),
+            version: q.version,
+            in_force,
+        },
+        None => Versioned {
+            value: Vec::new(),
+            version: "",
+            in_force: false,
+        },
+    }
+}
+
+/// The crosswalk rows of an 11-digit NDC in the quarter of the date of service. An NDC may
+/// bill under more than one code (Epogen: J0885 and Q4081), so this is a list.
+pub fn crosswalk_by_ndc(ndc11: &str, dos: Ymd) -> Versioned<Vec<XwalkRow>> {
+    in_quarter(overlay::get(), dos, |q| by_ndc(q.rows, ndc11).to_vec())
+}
+
+/// The crosswalk rows of a HCPCS code in the quarter of the date of service, by NDC.
+pub fn crosswalk_by_hcpcs(hcpcs: &str, dos: Ymd) -> Versioned<Vec<XwalkRow>> {
+    in_quarter(overlay::get(), dos, |q| by_hcpcs(q, hcpcs))
+}
+
+/// True when any quarter, embedded or loaded, lists the NDC.
+pub fn ndc_known_any(ndc11: &str) -> bool {
+    quarters(overlay::get())
+        .iter()
+        .any(|q| !by_ndc(q.rows, ndc11).is_empty())
+}
+
+/// Every crosswalk quarter, loaded ones first, an embedded one hidden by a loaded one of the
+/// same version. Allocates nothing: the rules ask on every drug line.
+fn each_quarter(
+    ov: Option<&'static overlay::Overlay>,
+) -> impl Iterator<Item = Quarter<'static>> + Clone {
+    let loaded = ov
+        .into_iter()
+        .flat_map(|o| o.crosswalk.iter().map(overlay::OverlayQuarter::as_quarter));
+    let embedded = embedded::QUARTERS
+        .iter()
+        .filter(move |q| !ov.is_some_and(|o| o.crosswalk.iter().any(|l| l.version == q.version)))
+        .map(Quarter::from);
+    loaded.chain(embedded)
+}
+
+/// [`pick_quarter`] without the list: the quarter covering `dos`, else the nearest.
+fn pick_quarter_lazy(dos: Ymd) -> Option<(Quarter<'static>, bool)> {
+    let qs = each_quarter(overlay::get());
+    if let Some(q) = qs.clone().find(|q| q.from <= dos && dos <= q.to) {
+        return Some((q, true));
+    }
+    let day = days(dos);
+    qs.min_by_key(|q| {
+        if dos < q.from {
+            days(q.from) - day
+        } else {
+            day - days(q.to)
+        }
+    })
+    .map(|q| (q, false))
+}
+
+/// The crosswalk rows of an 11-digit NDC in the quarter of the date of service, borrowed:
+/// the allocation-free form of [`crosswalk_by_ndc`] that rules use on every drug line.
+pub fn crosswalk_ndc(ndc11: &str, dos: Ymd) -> Versioned<&'static [XwalkRow]> {
+    match pick_quarter_lazy(dos) {
+        Some((q, in_force)) => Versioned {
+            value: by_ndc(q.rows, ndc11),
+            version: q.version,
+            in_force,
+        },
+        None => Versioned {
+            value: &[],
+            version: "",
+            in_force: false,
+        },
+    }
+}
+
+/// True when any quarter, embedded or loaded, bills an NDC under the code. Allocates nothing.
+pub fn crosswalk_lists_hcpcs(hcpcs: &str) -> bool {
+    each_quarter(overlay::get()).any(|q| {
+        let key = |i: &u32| {
+            usize::try_from(*i)
+                .ok()
+                .and_then(|i| q.rows.get(i))
+                .map(|r| r.hcpcs)
+        };
+        let lo = q
+            .by_hcpcs
+            .partition_point(|i| key(i).is_some_and(|h| h < hcpcs));
+        q.by_hcpcs
+            .get(lo)
+            .and_then(key)
+            .is_some_and(|h| h == hcpcs)
+    })
+}
+
+/// Which version of a data set answers for a date of service, and whether it is in force
+/// then. `name` as in `claimlint data`: `crosswalk`, `hcpcs`, `icd10cm`, `mue-practitioner`,
+/// `mue-outpatient-hospital`. `None` for a name without dated versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    pub version: &'static str,
+    pub from: Ymd,
+    pub to: Option<Ymd>,
+    pub in_force: bool,
+}
+
+pub fn coverage(name: &str, dos: Ymd) -> Option<Coverage> {
+    match name {
+        "crosswalk" => pick_quarter_lazy(dos).map(|(q, in_force)| Coverage {
+            version: q.version,
+            from: q.from,
+            to: Some(q.to),
+            in_force,
+        }),
+        "mue-practitioner" | "mue-outpatient-hospital" => {
+            let setting = if name == "mue-practitioner" {
+                Setting::Practitioner
+            } else {
+                Setting::OutpatientHospital
+            };
+            let v = mue("", setting, dos);
+            let from = mue_tables(overlay::get(), setting)
+                .find(|t| t.1 == v.version)
+                .map(|t| t.0)?;
+            Some(Coverage {
+                version: v.version,
+                from,
+                to: None,
+                in_force: v.in_force,
+            })
+        }
+        "hcpcs" | "icd10cm" => {
+            // One release each; a loaded HCPCS file answers first, but its dates are per code.
+            let e = EMBEDDED.iter().find(|e| e.name == name)?;
+            let to = e.to.unwrap_or(Ymd::MAX);
+            Some(Coverage {
+                version: e.version,
+                from: e.from,
+                to: e.to,
+                in_force: name == "hcpcs" && overlay::get().is_some_and(|o| !o.hcpcs.is_empty())
+                    || (e.from <= dos && dos <= to),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The first billable ICD-10-CM code under a header (`M81` → `M810`), for help lines.
+pub fn icd10_billable_under(prefix: &str) -> Option<Icd10> {
+    let n = embedded::icd10_len();
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match embedded::icd10_code(mid) {
+            Some((c, _)) if c < prefix => lo = mid + 1,
+            _ => hi = mid,
+        }
+    }
+    (lo..n)
+        .map_while(|i| embedded::icd10_code(i).filter(|(c, _)| c.starts_with(prefix)))
+        .find(|(c, billable)| *billable && *c != prefix)
+        .and_then(|(c, _)| icd10(c))
+}
+
+/// Rows are sorted by (ndc11, hcpcs), so one NDC's rows are a contiguous run.
+fn by_ndc<'a>(rows: &'a [XwalkRow], ndc11: &str) -> &'a [XwalkRow] {
+    let lo = rows.partition_point(|r| r.ndc11 < ndc11);
+    let hi = rows.partition_point(|r| r.ndc11 <= ndc11);
+    rows.get(lo..hi).unwrap_or_default()
+}
+
+fn by_hcpcs(q: Quarter<'_>, hcpcs: &str) -> Vec<XwalkRow> {
+    let key = |i: &u32| {
+        usize::try_from(*i)
+            .ok()
+            .and_then(|i| q.rows.get(i))
+            .map(|r| r.hcpcs)
+    };
+    let lo = q
+        .by_hcpcs
+        .partition_point(|i| key(i).is_some_and(|h| h < hcpcs));
+    let hi = q
+        .by_hcpcs
+        .partition_point(|i| key(i).is_some_and(|h| h <= hcpcs));
+    q.by_hcpcs
+        .get(lo..hi)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| {
+            usize::try_from(*i)
+                .ok()
+                .and_then(|i| q.rows.get(i))
+                .copied()
+        })
+        .collect()
+}
+
+/// An ICD-10-CM code without its dot, as HI segments carry it (`M810`).
+pub fn icd10(code: &str) -> Option<Icd10> {
+    embedded::icd10(code)
+}
+
+/// The ICD-10-CM release compiled in: (version, first and last date of service it covers).
+pub fn icd10_version() -> (&'static str, Ymd, Ymd) {
+    EMBEDDED
+        .iter()
+        .find(|e| e.name == "icd10cm")
+        .map(|e| (e.version, e.from, e.to.unwrap_or(e.from)))
+        .unwrap_or(("", 0, 0))
+}
+
+/// The MUE of a code for the setting, from the newest table in effect on the date of
+/// service. A date before every table gets the oldest one with `in_force = false`. No row
+/// means CMS published no MUE for the code: "no published edit", not "unlimited".
+pub fn mue(code: &str, setting: Setting, dos: Ymd) -> Versioned<Option<Mue>> {
+    let tables = || mue_tables(overlay::get(), setting);
+    let chosen = tables()
+        .filter(|t| t.0 <= dos)
+        .max_by_key(|t| t.0)
+        .map(|t| (t, true))
+        .or_else(|| tables().min_by_key(|t| t.0).map(|t| (t, false)));
+    match chosen {
+        Some((t, in_force)) => Versioned {
+            value: t
+                .2
+                .binary_search_by(|r| r.0.cmp(code))
+                .ok()
+                .and_then(|i| t.2.get(i))
+                .map(|r| r.1),
+            version: t.1,
+            in_force,
+        },
+        None => Versioned {
+            value: None,
+            version: "",
+            in_force: false,
+        },
+    }
+}
+
+/// The MUE tables of a setting as (effective from, version, rows): loaded ones first, an
+/// embedded one hidden by a loaded one of the same start date. Allocates nothing (UNT002
+/// asks on every line).
+fn mue_tables(
+    ov: Option<&'static overlay::Overlay>,
+    setting: Setting,
+) -> impl Iterator<Item = (Ymd, &'static str, embedded::MueRows)> + Clone {
+    let loaded = ov
+        .into_iter()
+        .flat_map(|o| o.mue.iter())
+        .filter(move |t| t.setting == setting)
+        .map(|t| (t.from, t.version, t.rows.as_slice()));
+    let embedded = embedded::MUE_TABLES
+        .iter()
+        .filter(move |t| t.0 == setting)
+        .filter(move |t| {
+            !ov.is_some_and(|o| o.mue.iter().any(|l| l.setting == setting && l.from == t.1))
+        })
+        .map(|t| (t.1, t.2, t.3));
+    loaded.chain(embedded)
+}
+
+struct UserSingleDose {
+    hcpcs: String,
+    ndc11: Option<String>,
+    value: SingleDose,
+}
+
+/// User rows from claimlint.toml. Read on every MOD001 check, so a flag spares the lock
+/// when no one registered anything (the common case).
+static USER_SINGLE_DOSE: RwLock<Vec<UserSingleDose>> = RwLock::new(Vec::new());
+static HAS_USER_SINGLE_DOSE: AtomicBool = AtomicBool::new(false);
+
+/// Registers a user's single-dose fact (from claimlint.toml); it wins over the embedded row
+/// of the same specificity. `ndc` may be any NDC form or `None` for every NDC of the code.
+pub fn add_single_dose(hcpcs: &str, ndc: Option<&str>, single_dose: bool) -> Result<(), DataError> {
+    let ndc11 = match ndc {
+        Some(raw) => Some(ndc_to_11(raw).ok_or_else(|| DataError::BadNdc {
+            value: raw.to_string(),
+        })?),
+        None => None,
+    };
+    let row = UserSingleDose {
+        hcpcs: hcpcs.trim().to_ascii_uppercase(),
+        ndc11,
+        value: SingleDose {
+            single_dose,
+            package: if single_dose {
+                "single-dose container (user config)"
+            } else {
+                "multiple-dose container (user config)"
+            },
+            source: "claimlint.toml",
+            drug: "",
+        },
+    };
+    let mut rows = USER_SINGLE_DOSE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    rows.retain(|r| !(r.hcpcs == row.hcpcs && r.ndc11 == row.ndc11));
+    rows.push(row);
+    HAS_USER_SINGLE_DOSE.store(true, Ordering::Release);
+    Ok(())
+}
+
+/// Whether the drug comes in a single-dose container: the NDC's own row first (user, then
+/// embedded), then the code's `*` row (user, then embedded). `None`: nobody knows.
+pub fn single_dose(hcpcs: &str, ndc11: Option<&str>) -> Option<SingleDose> {
+    let user = |ndc: Option<&str>| -> Option<SingleDose> {
+        if !HAS_USER_SINGLE_DOSE.load(Ordering::Acquire) {
+            return None;
+        }
+        let rows = USER_SINGLE_DOSE
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        rows.iter()
+            .rev()
+            .find(|r| r.hcpcs == hcpcs && r.ndc11.as_deref() == ndc)
+            .map(|r| r.value)
+    };
+    let ndc_row =
+        ndc11.and_then(|n| user(Some(n)).or_else(|| embedded::single_dose(hcpcs, Some(n))));
+    ndc_row
+        .or_else(|| user(None))
+        .or_else(|| embedded::single_dose(hcpcs, None))
+}
+
+/// The labelled minimum interval between doses: the NDC's row, else the code's `*` row.
+pub fn dose_interval(hcpcs: &str, ndc11: Option<&str>) -> Option<DoseInterval> {
+    ndc11
+        .and_then(|n| embedded::dose_interval(hcpcs, Some(n)))
+        .or_else(|| embedded::dose_interval(hcpcs, None))
+}
+
+/// Days since 0000-03-01 (proleptic Gregorian), for "how far is this date from that quarter".
+/// Out-of-range parts are clamped: the answer is only used to rank distances.
+fn days(ymd: Ymd) -> i64 {
+    let y = i64::from(ymd / 10_000);
+    let m = i64::from((ymd / 100 % 100).clamp(1, 12));
+    let d = i64::from((ymd % 100).clamp(1, 31));
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d - 1
+}

@@ -1,0 +1,511 @@
+//! Checks the embedded tables against the source files in shared/data (sampled, all fields),
+//! so a build step that drops or mangles rows fails here, plus the rows rules depend on.
+
+use std::path::{Path, PathBuf};
+
+use super::csv::records;
+use super::*;
+
+/// The shared data directory, or None (with a message) where it is absent, e.g. a clone
+/// without shared/ beside it.
+fn shared() -> Option<PathBuf> {
+    let candidates = [
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
+        PathBuf::from("/work/shared/data"),
+    ];
+    let found = candidates.into_iter().find(|p| p.is_dir());
+    if found.is_none() {
+        println!("shared/data not found: skipping the comparison with the source files");
+    }
+    found
+}
+
+/// The header and data rows of a clean CSV, leaked so that rows compare with the tables'
+/// `&'static str` structs.
+fn read(path: &Path) -> (Vec<String>, &'static [Vec<String>]) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut recs = records(&text).unwrap().into_iter().map(|r| r.fields);
+    let head = recs.next().unwrap();
+    (head, Box::leak(recs.collect::<Vec<_>>().into_boxed_slice()))
+}
+
+fn col(head: &[String], name: &str) -> usize {
+    head.iter().position(|h| h == name).unwrap()
+}
+
+fn opt_date(s: &str) -> Option<Ymd> {
+    (!s.is_empty()).then(|| s.parse().unwrap())
+}
+
+#[test]
+fn hcpcs_matches_source() {
+    let Some(dir) = shared() else { return };
+    let (h, rows) = read(&dir.join("hcpcs/hcpcs_2026q1_anweb.csv"));
+    assert_eq!(
+        rows.len(),
+        embedded::HCPCS.len() + embedded::MODIFIERS.len()
+    );
+    for r in rows.iter().step_by(50).chain(rows.last()) {
+        let c = |n: &str| r[col(&h, n)].as_str();
+        let got = match c("record_type") {
+            "procedure" => hcpcs(c("code")),
+            _ => modifier(c("code")),
+        };
+        let want = Hcpcs {
+            code: c("code"),
+            short: c("short_description"),
+            long: c("long_description"),
+            add_date: opt_date(c("add_date")),
+            effective: opt_date(c("action_effective_date")),
+            termination: opt_date(c("termination_date")),
+            cross_reference: c("cross_reference"),
+            action: c("action_code"),
+        };
+        assert_eq!(got, Some(want));
+    }
+}
+
+#[test]
+fn crosswalk_matches_source() {
+    let Some(dir) = shared() else { return };
+    for (q, dos) in [("2025Q4", 20251115), ("2026Q1", 20260215)] {
+        let (h, rows) = read(&dir.join(format!("crosswalk/asp_ndc_hcpcs_{q}.csv")));
+        assert_eq!(rows.len(), embedded::quarter_rows(q).len(), "{q}");
+        for r in rows.iter().step_by(50).chain(rows.last()) {
+            let c = |n: &str| r[col(&h, n)].as_str();
+            let d = |n: &str| Dec::parse_text(c(n)).unwrap();
+            let want = XwalkRow {
+                hcpcs: c("hcpcs"),
+                short_description: c("short_description"),
+                labeler: c("labeler"),
+                drug_name: c("drug_name"),
+                ndc11: c("ndc11"),
+                hcpcs_dosage: c("hcpcs_dosage"),
+                pkg_size: d("pkg_size"),
+                pkg_qty: d("pkg_qty"),
+                bill_units: d("bill_units"),
+                bill_units_pkg: d("bill_units_pkg"),
+            };
+            let by_ndc = crosswalk_by_ndc(c("ndc11"), dos);
+            assert_eq!((by_ndc.version, by_ndc.in_force), (q, true));
+            assert!(by_ndc.value.contains(&want), "{q} {want:?}");
+            assert!(
+                crosswalk_by_hcpcs(c("hcpcs"), dos).value.contains(&want),
+                "{q} {want:?}"
+            );
+            assert!(ndc_known_any(c("ndc11")));
+        }
+    }
+}
+
+#[test]
+fn icd10_matches_source() {
+    let Some(dir) = shared() else { return };
+    let (h, rows) = read(&dir.join("icd10cm/icd10cm_2026_april_codes.csv"));
+    assert_eq!(rows.len(), embedded::icd10_len());
+    for r in rows.iter().step_by(50).chain(rows.last()) {
+        let c = |n: &str| r[col(&h, n)].as_str();
+        let got = icd10(c("code")).unwrap();
+        assert_eq!(
+            (got.code, got.billable, got.description),
+            (c("code"), c("billable") == "Y", c("description"))
+        );
+    }
+    // The descriptions that hold a tab, which data/ escapes.
+    let tabbed = rows
+        .iter()
+        .find(|r| r[col(&h, "description")].contains('\t'))
+        .unwrap();
+    assert_eq!(
+        icd10(&tabbed[0]).unwrap().description,
+        tabbed[col(&h, "description")]
+    );
+}
+
+#[test]
+fn mue_matches_source() {
+    let Some(dir) = shared() else { return };
+    for (file, setting) in [
+        ("mue_practitioner_2026-10-01.csv", Setting::Practitioner),
+        (
+            "mue_outpatient_hospital_2026-10-01.csv",
+            Setting::OutpatientHospital,
+        ),
+    ] {
+        let (h, rows) = read(&dir.join("mue").join(file));
+        assert_eq!(rows.len(), embedded::mue_rows(setting).len());
+        for r in rows.iter().step_by(50).chain(rows.last()) {
+            let c = |n: &str| r[col(&h, n)].as_str();
+            let got = mue(c("hcpcs"), setting, 20261015);
+            let want = Mue {
+                value: c("mue_value").parse().unwrap(),
+                mai: c("mai").parse().unwrap(),
+                rationale: c("rationale"),
+            };
+            assert_eq!(
+                (got.value, got.version, got.in_force),
+                (Some(want), "2026Q4", true)
+            );
+        }
+    }
+}
+
+#[test]
+fn must_check_rows() {
+    let one = |ndc: &str, dos| {
+        let v = crosswalk_by_ndc(ndc, dos);
+        assert_eq!(v.value.len(), 1, "{ndc}");
+        (v.value[0], v.version, v.in_force)
+    };
+    let (prolia, _, _) = one("55513071001", 20260115);
+    assert_eq!(
+        (prolia.hcpcs, prolia.hcpcs_dosage, prolia.bill_units),
+        ("J0897", "1 MG", Dec::from_int(60))
+    );
+    assert_eq!(one("55513071021", 20260115).0.bill_units, Dec::from_int(60));
+    let (xgeva, _, _) = one("55513073001", 20260115);
+    assert_eq!(
+        (xgeva.hcpcs, xgeva.bill_units, xgeva.drug_name),
+        ("J0897", Dec::from_int(120), "Xgeva")
+    );
+    let (padcev20, _, _) = one("51144002001", 20260115);
+    assert_eq!(
+        (
+            padcev20.hcpcs,
+            padcev20.hcpcs_dosage,
+            padcev20.bill_units.to_string().as_str()
+        ),
+        ("J9177", "0.25 MG", "80")
+    );
+    assert_eq!(
+        one("51144003001", 20260115).0.bill_units,
+        Dec::from_int(120)
+    );
+    // The labeler changed between the quarters: the date of service picks the quarter.
+    assert_eq!(one("51144002001", 20251120).0.labeler, "Seagen Inc.");
+    assert_eq!(one("51144002001", 20251120).1, "2025Q4");
+    assert_eq!(one("51144002001", 20260210).0.labeler, "Pfizer Inc");
+    // Outside every quarter: the nearest answers, flagged as not in force.
+    assert_eq!(
+        (
+            one("51144002001", 20260701).1,
+            one("51144002001", 20260701).2
+        ),
+        ("2026Q1", false)
+    );
+    assert_eq!(
+        (
+            one("51144002001", 20240101).1,
+            one("51144002001", 20240101).2
+        ),
+        ("2025Q4", false)
+    );
+    let by_code = crosswalk_by_hcpcs("J9177", 20260115).value;
+    assert_eq!(
+        by_code.iter().map(|r| r.ndc11).collect::<Vec<_>>(),
+        ["51144002001", "51144003001"]
+    );
+    assert!(!ndc_known_any("00000000000"));
+
+    let j0897 = mue("J0897", Setting::Practitioner, 20261101);
+    assert_eq!(j0897.value.map(|m| (m.value, m.mai)), Some((120, 3)));
+    assert_eq!(
+        mue("J0897", Setting::OutpatientHospital, 20261101)
+            .value
+            .map(|m| m.value),
+        Some(120)
+    );
+    assert_eq!(
+        mue("J9177", Setting::Practitioner, 20261101)
+            .value
+            .map(|m| m.value),
+        Some(520)
+    );
+    let early = mue("J9177", Setting::Practitioner, 20260115);
+    assert_eq!((early.version, early.in_force), ("2026Q4", false));
+    assert_eq!(mue("J0898", Setting::Practitioner, 20261101).value, None);
+
+    let m810 = icd10("M810").unwrap();
+    assert!(m810.billable);
+    assert!(
+        m810.description.starts_with("Age-related osteoporosis"),
+        "{}",
+        m810.description
+    );
+    assert!(!icd10("M81").unwrap().billable);
+    assert_eq!(icd10("M81.0"), None);
+    assert_eq!(icd10(""), None);
+    assert_eq!(icd10("ZZZZZZZZ"), None);
+    assert_eq!(icd10_version(), ("FY2026-April", 20260401, 20260930));
+}
+
+#[test]
+fn hcpcs_lookups() {
+    let j0897 = hcpcs("J0897").unwrap();
+    assert_eq!(j0897.termination, None);
+    assert!(j0897.long.to_ascii_lowercase().contains("denosumab"));
+    // A code CMS terminated but still lists: the date of service decides.
+    let terminated = embedded::all_hcpcs()
+        .find(|h| h.termination.is_some())
+        .unwrap();
+    assert_eq!(
+        hcpcs(terminated.code).unwrap().termination,
+        terminated.termination
+    );
+    assert!(modifier("JW").is_some() && modifier("JZ").is_some());
+    assert_eq!(modifier("25"), None);
+    assert!(
+        is_cpt_modifier("25")
+            && is_cpt_modifier("59")
+            && !is_cpt_modifier("JW")
+            && !is_cpt_modifier("2")
+    );
+    assert!(
+        CPT_MODIFIERS.windows(2).all(|w| w[0] < w[1]),
+        "sorted for binary search"
+    );
+    assert!(
+        CPT_MODIFIERS.iter().all(|m| modifier(m).is_none()),
+        "no overlap with Level II"
+    );
+    assert_eq!(hcpcs("J08"), None);
+}
+
+#[test]
+fn single_dose_and_intervals() {
+    let prolia = single_dose("J0897", Some("55513071001")).unwrap();
+    assert!(prolia.single_dose);
+    assert_eq!(prolia.package, "single-dose prefilled syringe");
+    assert_eq!(
+        single_dose("J0897", Some("55513073001")).unwrap().package,
+        "single-dose vial"
+    );
+    // J0897 has no * row: an unknown denosumab NDC is unknown, not guessed.
+    assert_eq!(single_dose("J0897", Some("99999999999")), None);
+    assert!(
+        single_dose("J9177", Some("51144002001"))
+            .unwrap()
+            .single_dose
+    );
+    assert!(single_dose("J9177", None).unwrap().single_dose);
+    assert!(!single_dose("J1817", None).unwrap().single_dose);
+    assert!(
+        !single_dose("J0885", Some("55513028310"))
+            .unwrap()
+            .single_dose
+    );
+    assert_eq!(single_dose("J0885", None), None);
+
+    // Every table row names a code (and NDC) the crosswalk knows, so no row is a typo.
+    let q: Vec<&XwalkRow> = embedded::quarter_rows("2026Q1")
+        .iter()
+        .chain(embedded::quarter_rows("2025Q4"))
+        .collect();
+    for (h, ndc, _) in embedded::all_single_dose() {
+        assert!(
+            q.iter()
+                .any(|r| r.hcpcs == *h && ndc.is_none_or(|n| r.ndc11 == n)),
+            "single_dose.tsv {h} {ndc:?}"
+        );
+    }
+    for d in embedded::all_dose_intervals() {
+        assert!(
+            q.iter()
+                .any(|r| r.hcpcs == d.hcpcs && d.ndc11.is_none_or(|n| r.ndc11 == n)),
+            "dose_intervals.tsv {d:?}"
+        );
+    }
+
+    let prolia = dose_interval("J0897", Some("55513071001")).unwrap();
+    assert_eq!(prolia.min_days, 150);
+    assert_eq!(
+        dose_interval("J0897", Some("55513073001"))
+            .unwrap()
+            .min_days,
+        7
+    );
+    assert_eq!(
+        dose_interval("J3489", Some("00078043561"))
+            .unwrap()
+            .min_days,
+        330
+    );
+    assert_eq!(dose_interval("J0897", None), None);
+}
+
+#[test]
+fn user_single_dose_wins() {
+    // A code no embedded row names, so other tests are unaffected by this global.
+    assert_eq!(single_dose("J9999", Some("12345678901")), None);
+    add_single_dose("J9999", None, true).unwrap();
+    add_single_dose("J9999", Some("12345-6789-01"), false).unwrap();
+    assert!(
+        !single_dose("J9999", Some("12345678901"))
+            .unwrap()
+            .single_dose
+    );
+    assert!(
+        single_dose("J9999", Some("11111111111"))
+            .unwrap()
+            .single_dose
+    );
+    assert!(matches!(
+        add_single_dose("J9999", Some("1234567890"), true),
+        Err(DataError::BadNdc { .. })
+    ));
+}
+
+#[test]
+fn datasets_and_version_line() {
+    let ds = datasets();
+    let names: Vec<&str> = ds.iter().map(|d| d.name).collect();
+    for n in [
+        "hcpcs",
+        "crosswalk",
+        "icd10cm",
+        "mue-practitioner",
+        "mue-outpatient-hospital",
+        "single-dose",
+        "dose-intervals",
+    ] {
+        assert!(names.contains(&n), "{n}");
+    }
+    let xw: Vec<&DataSet> = ds
+        .iter()
+        .filter(|d| d.name == "crosswalk" && d.source.starts_with("embedded"))
+        .collect();
+    assert_eq!(
+        xw.iter()
+            .map(|d| (d.version.as_str(), d.rows))
+            .collect::<Vec<_>>(),
+        [("2025Q4", 6961), ("2026Q1", 7124)]
+    );
+    // data_dir_reads_raw_cms_crosswalk may have loaded the same quarters by now: they show starred.
+    let line = version_line().replace('*', "");
+    assert!(
+        line.starts_with(
+            "data: HCPCS 2026Q1, crosswalk 2025Q4 2026Q1, ICD-10-CM FY2026-April, MUE 2026Q4"
+        ),
+        "{line}"
+    );
+}
+
+/// The raw CMS files, loaded as `--data-dir` would, must give exactly the embedded rows.
+#[test]
+fn data_dir_reads_raw_cms_crosswalk() {
+    let Some(dir) = shared() else { return };
+    let ov: &'static overlay::Overlay = Box::leak(Box::new(
+        overlay::load_dir(&dir.join("crosswalk/original")).unwrap(),
+    ));
+    let mut versions: Vec<(&str, Ymd, Ymd, usize)> = ov
+        .crosswalk
+        .iter()
+        .map(|q| (q.version, q.from, q.to, q.rows.len()))
+        .collect();
+    versions.sort();
+    assert_eq!(
+        versions,
+        [
+            ("2025Q4", 20251001, 20251231, 6961),
+            ("2026Q1", 20260101, 20260331, 7124)
+        ]
+    );
+    for q in &ov.crosswalk {
+        assert_eq!(q.rows, embedded::quarter_rows(q.version), "{}", q.version);
+    }
+    let ds = ov.datasets.iter().find(|d| d.version == "2025Q4").unwrap();
+    assert!(
+        ds.source.contains("1284 rows without an NDC skipped"),
+        "{}",
+        ds.source
+    );
+    // Lookups through the loaded tables, as after init_data_dir.
+    let v = in_quarter(Some(ov), 20251120, |q| {
+        by_ndc(q.rows, "51144002001").to_vec()
+    });
+    assert_eq!(
+        (v.version, v.value[0].labeler, v.value[0].bill_units),
+        ("2025Q4", "Seagen Inc.", Dec::from_int(80))
+    );
+
+    // And through the public entry point; the data equal the embedded data, so tests running
+    // alongside see the same answers.
+    init_data_dir(&dir.join("crosswalk/original")).unwrap();
+    assert!(matches!(
+        init_data_dir(&dir.join("crosswalk/original")),
+        Err(DataError::AlreadyInitialized)
+    ));
+    assert_eq!(
+        crosswalk_by_ndc("51144002001", 20260210).value[0].labeler,
+        "Pfizer Inc"
+    );
+    assert!(
+        datasets()
+            .iter()
+            .any(|d| d.source.starts_with("--data-dir"))
+    );
+    assert!(
+        version_line().contains("crosswalk 2025Q4* 2026Q1*,"),
+        "{}",
+        version_line()
+    );
+}
+
+#[test]
+fn data_dir_reads_clean_hcpcs_and_mue_and_reports_errors() {
+    let Some(dir) = shared() else { return };
+    let tmp = std::env::temp_dir().join(format!("claimlint-data-test-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::copy(
+        dir.join("hcpcs/hcpcs_2026q1_anweb.csv"),
+        tmp.join("hcpcs_2026q2_anweb.csv"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.join("mue_practitioner_2027-01-01.csv"),
+        "hcpcs,mue_value,mai,rationale\nJ0897,240,3,Prescribing Information\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        dir.join("crosswalk/asp_ndc_hcpcs_2026Q1.csv"),
+        tmp.join("asp_ndc_hcpcs_2026Q2.csv"),
+    )
+    .unwrap();
+    let ov = overlay::load_dir(&tmp).unwrap();
+    assert_eq!(
+        (ov.hcpcs.len(), ov.modifiers.len()),
+        embedded::hcpcs_counts()
+    );
+    assert_eq!(ov.crosswalk[0].version, "2026Q2");
+    assert_eq!(ov.crosswalk[0].rows, embedded::quarter_rows("2026Q1"));
+    assert_eq!((ov.mue[0].from, ov.mue[0].rows[0].1.value), (20270101, 240));
+
+    std::fs::write(
+        tmp.join("mue_practitioner_2027-01-01.csv"),
+        "hcpcs,mue_value,mai,rationale\nJ0897,240,3,x\nJ9177,lots,3,x\n",
+    )
+    .unwrap();
+    let err = overlay::load_dir(&tmp).err().unwrap().to_string();
+    assert!(
+        err.ends_with("mue_practitioner_2027-01-01.csv:3: MUE value `lots` is not a whole number"),
+        "{err}"
+    );
+    std::fs::write(tmp.join("mue_practitioner_2027-01-01.csv"), "a,b\n1,2\n").unwrap();
+    assert!(matches!(
+        overlay::load_dir(&tmp),
+        Err(DataError::Unrecognized { .. })
+    ));
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
+
+#[test]
+fn cold_start_is_fast() {
+    let t = std::time::Instant::now();
+    let ds = datasets();
+    let hit = crosswalk_by_ndc("55513071001", 20260115);
+    let dx = icd10("M810");
+    let elapsed = t.elapsed();
+    assert!(!ds.is_empty() && !hit.value.is_empty() && dx.is_some());
+    println!("datasets() + first crosswalk and ICD-10 lookups: {elapsed:?}");
+    assert!(elapsed.as_millis() < 20, "{elapsed:?}");
+}

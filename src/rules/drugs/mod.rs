@@ -1,0 +1,428 @@
+//! Drug billing specifics (DRG) and what every drug-line family (NDC, UNT, MOD, DRG) shares:
+//! the date of service that picks reference data, what makes a line a drug line, the NDC of a
+//! line in 11 digits, and the conversion of a CTP quantity into HCPCS billing units through
+//! the CMS NDC-HCPCS crosswalk. Reads the model and `data`; reports nothing by itself, and
+//! allocates only the text of a message (callers ask for it once they know they report).
+
+pub mod drug_code_has_specific_code;
+pub mod drug_revenue_code_without_hcpcs;
+pub mod unlisted_drug_detail;
+
+use crate::data::{self, Dec, XwalkRow};
+use crate::model::{Claim, Date, DrugLine, ServiceLine};
+use crate::rules::Ctx;
+use crate::x12::Element;
+
+/// The date that picks reference data for the line (or claim) being checked: the line's
+/// 2400 DTP*472, else the claim's 2300 dates (RULES.md, "Reference data").
+pub fn date_of_service(cx: &Ctx<'_>) -> Option<Date> {
+    match cx.line() {
+        Some(line) => line_dos(line, cx.claim()),
+        None => cx.claim().and_then(Claim::date),
+    }
+}
+
+/// [`date_of_service`] for a line other than the one being checked (JW partners, MUE sums).
+pub fn line_dos(line: &ServiceLine<'_>, claim: Option<&Claim<'_>>) -> Option<Date> {
+    line.date
+        .map(|d| d.start)
+        .or_else(|| claim.and_then(Claim::date))
+}
+
+/// Unclassified ("not otherwise classified") drug codes: no dose descriptor, so the payer
+/// prices them from the NDC and the description (CMS Claims Processing Manual ch. 17 §90.3).
+/// Sorted, for binary search.
+pub const UNCLASSIFIED: &[&str] = &[
+    "C9399", "J3490", "J3590", "J7599", "J7699", "J7799", "J8499", "J8999", "J9999",
+];
+
+pub fn is_unclassified(code: &str) -> bool {
+    UNCLASSIFIED.binary_search(&code).is_ok()
+}
+
+/// A HCPCS Level II code: a letter and four digits.
+pub fn is_level2(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// A drug code (RULES.md, NDC family): in the crosswalk (any quarter), a J code, an
+/// unclassified drug code, or a Q code whose HCPCS descriptor is an injection (Q5xxx
+/// biosimilars, Q0138 ferumoxytol, Q99xx contrast; not Q4001 casting supplies).
+pub fn is_drug_code(code: &str) -> bool {
+    if !code.is_ascii() {
+        return false;
+    }
+    if is_unclassified(code) || data::crosswalk_lists_hcpcs(code) {
+        return true;
+    }
+    match code.as_bytes().first() {
+        Some(b'J') => is_level2(code),
+        Some(b'Q') => {
+            is_level2(code)
+                && data::hcpcs(code).is_some_and(|h| {
+                    h.long
+                        .get(..3)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("inj"))
+                })
+        }
+        _ => false,
+    }
+}
+
+/// 837I revenue codes 0634–0636: erythropoietin and "drugs requiring detailed coding"
+/// (NUBC UB-04 manual, revenue code 063X).
+pub fn is_drug_revenue_code(rev: &[u8]) -> bool {
+    matches!(rev, b"0634" | b"0635" | b"0636")
+}
+
+/// The line's HCPCS code (SV101-2/SV202-2 with qualifier HC) as text.
+pub fn hcpcs_of<'a>(line: &ServiceLine<'a>) -> Option<&'a str> {
+    line.hcpcs().and_then(|e| text(&e))
+}
+
+pub fn text<'a>(e: &Element<'a>) -> Option<&'a str> {
+    std::str::from_utf8(e.bytes).ok()
+}
+
+/// An NDC in its 11-digit 5-4-2 form, on the stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ndc11([u8; 11]);
+
+impl Ndc11 {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+    /// `55513-0710-01`, for messages.
+    pub fn dashed(&self) -> String {
+        data::ndc_5_4_2(self.as_str())
+    }
+}
+
+/// LIN03 as 11 digits: bare 11 digits, or a hyphenated 5-4-2, 4-4-2, 5-3-2 or 5-4-1 form
+/// padded as the FDA's 10-digit NDC is padded for billing. A bare 10-digit NDC is `None`:
+/// nobody can tell which group lacks its zero (see [`ten_digit_candidates`]).
+pub fn ndc11(raw: &[u8]) -> Option<Ndc11> {
+    let mut out = [b'0'; 11];
+    if raw.len() == 11 && raw.iter().all(u8::is_ascii_digit) {
+        out.copy_from_slice(raw);
+        return Some(Ndc11(out));
+    }
+    let mut parts = raw.split(|&b| b == b'-');
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || ![a, b, c].iter().all(|p| p.iter().all(u8::is_ascii_digit)) {
+        return None;
+    }
+    let (pa, pb, pc) = match (a.len(), b.len(), c.len()) {
+        (5, 4, 2) => (0, 0, 0),
+        (4, 4, 2) => (1, 0, 0),
+        (5, 3, 2) => (0, 1, 0),
+        (5, 4, 1) => (0, 0, 1),
+        _ => return None,
+    };
+    out.get_mut(pa..5)?.copy_from_slice(a);
+    out.get_mut(5 + pb..9)?.copy_from_slice(b);
+    out.get_mut(9 + pc..11)?.copy_from_slice(c);
+    Some(Ndc11(out))
+}
+
+/// The three 11-digit readings of a bare 10-digit NDC (4-4-2, 5-3-2, 5-4-1 padded).
+pub fn ten_digit_candidates(raw: &[u8]) -> Option<[Ndc11; 3]> {
+    if raw.len() != 10 || !raw.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let pad = |at: usize| {
+        let mut out = [b'0'; 11];
+        let (head, tail) = raw.split_at(at);
+        out[..at].copy_from_slice(head);
+        out[at + 1..].copy_from_slice(tail);
+        Ndc11(out)
+    };
+    Some([pad(0), pad(5), pad(9)])
+}
+
+/// The crosswalk's rows for the line's NDC on its date of service (empty when unknown).
+pub fn rows_for(ndc: &Ndc11, dos: Option<Date>) -> &'static [XwalkRow] {
+    dos.map_or(&[], |d| data::crosswalk_ndc(ndc.as_str(), d.0).value)
+}
+
+/// The line's NDC with its crosswalk rows, and the row of the code the line bills, if any.
+pub struct Crosswalked {
+    pub ndc: Ndc11,
+    pub rows: &'static [XwalkRow],
+    pub billed: Option<&'static XwalkRow>,
+}
+
+pub fn crosswalked(line: &ServiceLine<'_>, claim: Option<&Claim<'_>>) -> Option<Crosswalked> {
+    let ndc = ndc11(line.drug.as_ref()?.ndc?.bytes)?;
+    let rows = rows_for(&ndc, line_dos(line, claim));
+    let code = hcpcs_of(line);
+    let billed = rows.iter().find(|r| Some(r.hcpcs) == code);
+    Some(Crosswalked { ndc, rows, billed })
+}
+
+/// A crosswalk dosage (`1 MG`, `0.25 MG`, `.625 GM`, `100 UNITS`) as amount and unit;
+/// phrases (`UP TO 150 MG`, `Per Dose`) are `None`: their units are not a linear measure.
+pub fn dosage(row: &XwalkRow) -> Option<(Dec, &'static str)> {
+    let d = row.hcpcs_dosage.trim();
+    let split = d
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(d.len());
+    let (num, unit) = d.split_at(split);
+    let amount = Dec::parse_text(num).filter(|a| a.is_positive())?;
+    let unit = unit.trim();
+    let unit = match unit.to_ascii_uppercase().as_str() {
+        "MG" => "mg",
+        "MCG" => "mcg",
+        "GM" | "G" => "g",
+        "ML" | "CC" => "mL",
+        "UNITS" | "UNIT" => "units",
+        "IU" => "IU",
+        "MEQ" => "mEq",
+        _ => return None,
+    };
+    Some((amount, unit))
+}
+
+/// CTP04 in CTP05-1's unit → HCPCS billing units of the row's code, exactly (not rounded).
+/// UN counts items (vials, syringes): × billable units per item. ML converts through a
+/// per-mL dosage, or through the package size when the crosswalk gives it in mL (size ≠ 1;
+/// a size of 1 is as often "1 vial" as "1 mL", so it does not convert). ME, GR and F2 convert
+/// through a mass or IU dosage. `None` when the data cannot tell.
+pub fn expected_units(row: &XwalkRow, qty: Dec, unit: &[u8]) -> Option<Dec> {
+    let dose = dosage(row);
+    match unit {
+        b"UN" => qty.checked_mul(row.bill_units),
+        b"ML" => match dose {
+            Some((amount, "mL")) => qty.checked_div(amount),
+            _ if row.pkg_size.is_positive() && row.pkg_size != Dec::from_int(1) => {
+                qty.checked_div(row.pkg_size)?.checked_mul(row.bill_units)
+            }
+            _ => None,
+        },
+        b"ME" | b"GR" => {
+            let mg = if unit == b"GR" {
+                qty.checked_mul(Dec::from_int(1000))?
+            } else {
+                qty
+            };
+            let (amount, u) = dose?;
+            let per_mg = match u {
+                "mg" => amount,
+                "mcg" => amount.checked_div(Dec::from_int(1000))?,
+                "g" => amount.checked_mul(Dec::from_int(1000))?,
+                _ => return None,
+            };
+            mg.checked_div(per_mg)
+        }
+        b"F2" => match dose? {
+            (amount, "units" | "IU") => qty.checked_div(amount),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// What one item of the NDC is, as honestly as the data can say: the container word of the
+/// single-dose table when it names one kind, else "package" (one item is the whole NDC
+/// package) or "item".
+pub fn package_word(row: &XwalkRow) -> &'static str {
+    let kinds = ["syringe", "vial", "pen", "bottle", "ampule", "cartridge", "bag"];
+    if let Some(sd) = data::single_dose(row.hcpcs, Some(row.ndc11)) {
+        let p = sd.package.to_ascii_lowercase();
+        let mut named = kinds.iter().filter(|k| p.contains(*k));
+        if let (Some(k), None) = (named.next(), named.next()) {
+            return k;
+        }
+    }
+    if row.pkg_qty == Dec::from_int(1) {
+        "package"
+    } else {
+        "item"
+    }
+}
+
+pub fn plural(n: Dec, word: &str) -> String {
+    if n == Dec::from_int(1) {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// "1 syringe", "2 mL", "60 mg": the CTP quantity in words.
+pub fn quantity_words(row: &XwalkRow, qty: Dec, unit: &[u8]) -> String {
+    match unit {
+        b"UN" => plural(qty, package_word(row)),
+        b"ML" => format!("{qty} mL"),
+        b"ME" => format!("{qty} mg"),
+        b"GR" => format!("{qty} g"),
+        b"F2" => format!("{qty} IU"),
+        _ => qty.to_string(),
+    }
+}
+
+/// "J0897 (Injection, denosumab, 1 mg)": the code with its HCPCS long descriptor, or the
+/// crosswalk's short descriptor; a CPT code goes bare (its descriptor is AMA text).
+pub fn code_label(code: &str) -> String {
+    match data::hcpcs(code) {
+        Some(h) if !h.long.is_empty() => format!("{code} ({})", h.long),
+        _ => code.to_string(),
+    }
+}
+
+/// The generic name in a HCPCS descriptor: `Injection, denosumab, 1 mg` → `denosumab`.
+fn generic(code: &str) -> Option<&'static str> {
+    let long = data::hcpcs(code)?.long;
+    let rest = ["Injection, ", "Inj, ", "Inj. "]
+        .iter()
+        .find_map(|p| long.strip_prefix(p))?;
+    let name = rest.split(',').next()?.trim();
+    (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
+}
+
+/// "Prolia, denosumab 60 mg/mL": the crosswalk's drug name, the generic name and the
+/// strength of one item. The strength comes from the single-dose table's label text when it
+/// names this NDC alone, else from billable units × dosage ("Padcev, enfortumab
+/// vedotin-ejfv 20 mg").
+pub fn drug_label(row: &XwalkRow) -> String {
+    if let Some(sd) = data::single_dose(row.hcpcs, Some(row.ndc11))
+        && let Some((brand, rest)) = sd.drug.split_once(" (")
+        && let Some((gen, strength)) = rest.split_once(") ")
+        && brand.eq_ignore_ascii_case(row.drug_name)
+        && !strength.contains(',')
+    {
+        return format!("{brand}, {gen} {strength}");
+    }
+    let strength = dosage(row).and_then(|(amount, unit)| {
+        let total = amount.checked_mul(row.bill_units)?;
+        Some(format!("{total} {unit}"))
+    });
+    match (generic(row.hcpcs), strength) {
+        (Some(g), Some(s)) if !g.eq_ignore_ascii_case(row.drug_name) => {
+            format!("{}, {g} {s}", row.drug_name)
+        }
+        (_, Some(s)) => format!("{} {s}", row.drug_name),
+        (Some(g), None) if !g.eq_ignore_ascii_case(row.drug_name) => {
+            format!("{}, {g}", row.drug_name)
+        }
+        _ => row.drug_name.to_string(),
+    }
+}
+
+/// "bill J0897 (Injection, denosumab, 1 mg) × 60 units for 1 syringe": what the crosswalk
+/// says to bill for the drug line's CTP quantity (rounded up to whole units, as CMS bills a
+/// dose between two units: Claims Processing Manual ch. 17 §40). Without a usable quantity,
+/// says what one item is worth instead.
+pub fn bill_help(row: &XwalkRow, drug: Option<&DrugLine<'_>>) -> String {
+    let label = code_label(row.hcpcs);
+    let qty = drug.and_then(|d| Some((d.quantity_value()?, d.unit?.bytes)));
+    if let Some((q, unit)) = qty.filter(|(q, _)| q.is_positive())
+        && let Some(units) = expected_units(row, q, unit)
+    {
+        return format!(
+            "bill {label} × {} for {}",
+            plural(units.ceil(), "unit"),
+            quantity_words(row, q, unit)
+        );
+    }
+    format!(
+        "bill {label}; one {} is {}",
+        package_word(row),
+        plural(row.bill_units, "unit")
+    )
+}
+
+/// The units a drug line should bill for its CTP quantity under the code it bills (or the
+/// crosswalk's code), rounded up; `None` when the data cannot tell.
+pub fn expected_for(row: &XwalkRow, drug: &DrugLine<'_>) -> Option<Dec> {
+    let q = drug.quantity_value().filter(|q| q.is_positive())?;
+    expected_units(row, q, drug.unit?.bytes).map(Dec::ceil)
+}
+
+/// UNT003's finding, shared with NDC007 (which stays quiet when this explains the gap): the
+/// line bills the count of items or packages (or of mL) where one item is several units.
+pub fn is_dose_confusion(row: &XwalkRow, drug: &DrugLine<'_>, units: Dec) -> bool {
+    let Some(qty) = drug.quantity_value().filter(|q| q.is_positive()) else {
+        return false;
+    };
+    let Some(unit) = drug.unit.map(|u| u.bytes) else {
+        return false;
+    };
+    let Some(expected) = expected_units(row, qty, unit) else {
+        return false;
+    };
+    if row.bill_units <= Dec::from_int(1) || units >= expected {
+        return false;
+    }
+    let packages = match unit {
+        b"UN" => qty.checked_div(row.pkg_qty),
+        _ => None,
+    };
+    units == qty || Some(units) == packages
+}
+
+/// The JW/JZ policy (CMS, "Discarded Drugs and Biologicals — JW Modifier and JZ Modifier
+/// Policy", Claims Processing Manual ch. 17 §40): dates of service from 2023-07-01.
+pub const JZ_FROM: Date = Date(20230701);
+
+/// Whether another line of the claim bills the same code on the same date with `modifier`.
+pub fn partner_with(
+    claim: &Claim<'_>,
+    line: &ServiceLine<'_>,
+    code: &str,
+    modifier: &[u8],
+) -> bool {
+    let dos = line_dos(line, Some(claim));
+    claim.lines.iter().any(|l| {
+        l.lx.offset != line.lx.offset
+            && hcpcs_of(l) == Some(code)
+            && line_dos(l, Some(claim)) == dos
+            && l.has_modifier(modifier)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ndc_forms() {
+        let s = |r: &[u8]| ndc11(r).map(|n| n.as_str().to_string());
+        assert_eq!(s(b"55513071001").as_deref(), Some("55513071001"));
+        assert_eq!(s(b"55513-710-01").as_deref(), Some("55513071001"));
+        assert_eq!(s(b"5551-3071-01").as_deref(), Some("05551307101"));
+        assert_eq!(s(b"55513-0710-1").as_deref(), Some("55513071001"));
+        assert_eq!(s(b"5551371001"), None);
+        assert_eq!(s(b"55513-07a0-01"), None);
+        let c = ten_digit_candidates(b"5551371001").unwrap();
+        assert_eq!(c.map(|n| n.as_str().to_string()), ["05551371001", "55513071001", "55513710001"].map(String::from));
+    }
+
+    #[test]
+    fn prolia_and_padcev_units() {
+        let prolia = data::crosswalk_ndc("55513071001", 20260115).value[0];
+        assert_eq!(expected_units(&prolia, Dec::from_int(1), b"UN"), Some(Dec::from_int(60)));
+        assert_eq!(drug_label(&prolia), "Prolia, denosumab 60 mg/mL");
+        assert_eq!(package_word(&prolia), "syringe");
+        let padcev = data::crosswalk_ndc("51144002001", 20260115).value[0];
+        assert_eq!(expected_units(&padcev, Dec::from_int(1), b"UN"), Some(Dec::from_int(80)));
+        assert_eq!(expected_units(&padcev, Dec::from_int(20), b"ME"), Some(Dec::from_int(80)));
+        assert_eq!(drug_label(&padcev), "Padcev, enfortumab vedotin-ejfv 20 mg");
+        assert_eq!(package_word(&padcev), "vial");
+        // Xgeva is 1.7 mL but the crosswalk's size is "1": mL cannot convert.
+        let xgeva = data::crosswalk_ndc("55513073001", 20260115).value[0];
+        assert_eq!(expected_units(&xgeva, Dec::parse(b"1.7").unwrap(), b"ML"), None);
+    }
+
+    #[test]
+    fn drug_codes() {
+        assert!(is_drug_code("J0897"));
+        assert!(is_drug_code("J3490"));
+        assert!(is_drug_code("Q5136"));
+        assert!(!is_drug_code("Q4001"));
+        assert!(!is_drug_code("96372"));
+        assert!(!is_drug_code("A0425"));
+    }
+}

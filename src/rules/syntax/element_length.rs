@@ -1,0 +1,60 @@
+use super::{findings, simple};
+use crate::ig::{DataType, ElementIssue};
+use crate::model::Transaction;
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks each element value against the minimum and maximum length the implementation
+    /// guide gives it (005010X222A1 / 005010X223A2 segment detail; numbers count digits,
+    /// without sign or decimal point, as X12 does).
+    /// ## Why it matters
+    /// A receiver's translator rejects the element (999 IK4 code 4 or 5, data element too
+    /// short or too long); payers truncate or reject names, ids and amounts that do not fit.
+    /// ## Example
+    /// `ST*837*01*005010X222A1~` (ST02 is 4–9 characters)
+    /// ## Fix
+    /// Write the value within its bounds: `ST*837*0001*005010X222A1~`.
+    code: SYN002, name: "element-length", severity: Error, snip: 2,
+    check: Transaction(element_length),
+}
+
+fn element_length(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    for f in findings(tx, |e| matches!(e, ElementIssue::Length { .. })) {
+        let ElementIssue::Length { elem, comp, min, max, len } = *f.issue else { continue };
+        let numeric = f
+            .element_def(elem, comp)
+            .and_then(simple)
+            .is_some_and(|(t, _, _)| matches!(t, DataType::N(_) | DataType::R));
+        let unit = if numeric { "digits" } else { "characters" };
+        let r = f.ref_des(elem, comp);
+        let msg = format!(
+            "{r} `{}` in {} has {len} {unit}; the guide allows {min}–{max}",
+            f.text(elem, comp),
+            f.loop_name(tx)
+        );
+        let help = if len > usize::from(max) {
+            format!("shorten {r} to at most {max} {unit}")
+        } else {
+            format!("write {r} with at least {min} {unit}")
+        };
+        f.report(cx, f.loc(elem, comp), msg).help(help);
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    let long = format!("NM1*IL*1*{}*JANE****MI*1EG4TE5MK73", "D".repeat(61));
+    check_cases(
+        &SYN002,
+        &[
+            Pass(""),
+            PassI(""),
+            Edit("ST*", "ST*837*01*005010X222A1", true),
+            Trip(&long),
+            TripI("N4*SPRINGFIELD*IL*62"), // N403 is 3–15
+            Edit("CLM*", "CLM*PAT1001-01*24600000000000000000***11:B:1*Y*A*Y*Y", true),
+        ],
+    );
+}

@@ -1,0 +1,136 @@
+use super::{findings, report_at, type_name};
+use crate::ig::{DataType, ElementIssue};
+use crate::model::{Date, Transaction};
+use crate::rules::{Ctx, declare_rule};
+use crate::x12::Segment;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that each value is of its element's X12 type: N0/Nn and R numbers, DT dates
+    /// (CCYYMMDD, a day that exists), TM times (HHMM[SS]). It also reads a date by its format
+    /// qualifier, as the TR3 segment notes require: DTP03 after DTP02 `D8` is one CCYYMMDD
+    /// date, after `RD8` a CCYYMMDD-CCYYMMDD range, after `DT` CCYYMMDDHHMM; DMG02 after
+    /// DMG01 `D8` is a date.
+    /// ## Why it matters
+    /// A value of the wrong type cannot be read (999 IK4 code 6 or 8); a statement period
+    /// written as one date is rejected by Medicare's front end.
+    /// ## Example
+    /// `DTP*472*D8*20260230~` (February has no 30th), `DTP*434*RD8*20260115~`
+    /// ## Fix
+    /// `DTP*472*D8*20260227~`, `DTP*434*RD8*20260115-20260115~`.
+    code: SYN003, name: "element-type", severity: Error, snip: 2,
+    check: Transaction(element_type),
+}
+
+fn example(t: DataType) -> &'static str {
+    match t {
+        DataType::DT => "a real calendar date as CCYYMMDD, e.g. 20260115",
+        DataType::TM => "the time as HHMM or HHMMSS, e.g. 1430",
+        DataType::R => "digits with at most one decimal point, e.g. 125.50",
+        DataType::N(_) => "digits only, e.g. 2",
+        _ => "printable characters only",
+    }
+}
+
+fn element_type(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    for f in findings(tx, |e| matches!(e, ElementIssue::Type { .. })) {
+        let ElementIssue::Type { elem, comp, expected } = *f.issue else { continue };
+        let r = f.ref_des(elem, comp);
+        let msg = format!(
+            "{r} `{}` in {} is not {}",
+            f.text(elem, comp),
+            f.loop_name(tx),
+            type_name(expected)
+        );
+        f.report(cx, f.loc(elem, comp), msg).help(format!("write {r} as {}", example(expected)));
+    }
+    for (index, seg) in tx.segments.iter().enumerate() {
+        let (q, v) = match seg.id() {
+            b"DTP" => (2, 3),
+            b"DMG" => (1, 2),
+            _ => continue,
+        };
+        check_qualified_date(tx, cx, index, seg, q, v);
+    }
+}
+
+/// Is `v` CCYYMMDDHHMM with a real date and time?
+fn is_date_time(v: &[u8]) -> bool {
+    let (Some(d), Some(t)) = (v.get(..8), v.get(8..)) else { return false };
+    let hh = t.get(..2).and_then(|h| std::str::from_utf8(h).ok()?.parse::<u8>().ok());
+    let mm = t.get(2..).and_then(|m| std::str::from_utf8(m).ok()?.parse::<u8>().ok());
+    t.len() == 4
+        && t.iter().all(u8::is_ascii_digit)
+        && Date::parse(d).is_some()
+        && hh.is_some_and(|h| h < 24)
+        && mm.is_some_and(|m| m < 60)
+}
+
+/// A date element read by its format qualifier (TR3 DTP02/DMG01: D8, RD8, DT).
+fn check_qualified_date(
+    tx: &Transaction<'_>,
+    cx: &mut Ctx<'_>,
+    index: usize,
+    seg: &Segment<'_>,
+    q: usize,
+    v: usize,
+) {
+    let (Some(format), Some(value)) = (seg.element(q), seg.element(v)) else { return };
+    let single = |v: &[u8]| Date::parse(v).is_some();
+    let (ok, want) = match format.bytes {
+        b"D8" => (single(value.bytes), "a date, CCYYMMDD"),
+        b"RD8" => {
+            let ok = value
+                .bytes
+                .iter()
+                .position(|&b| b == b'-')
+                .and_then(|d| Some((value.bytes.get(..d)?, value.bytes.get(d + 1..)?)))
+                .is_some_and(|(a, b)| single(a) && single(b));
+            (ok, "a date range, CCYYMMDD-CCYYMMDD")
+        }
+        b"DT" => (is_date_time(value.bytes), "a date and time, CCYYMMDDHHMM")
+        ,
+        _ => return,
+    };
+    if ok {
+        return;
+    }
+    let r = value.ref_des();
+    let msg = format!(
+        "{r} `{}` in {} is not {want} (as {} `{}` says)",
+        value.text(),
+        super::loop_name(tx, index),
+        format.ref_des(),
+        format.text()
+    );
+    let help = match format.bytes {
+        b"RD8" if single(value.bytes) => {
+            format!("write the range as {0}-{0} (a one-day period)", value.text())
+        }
+        b"D8" if value.bytes.contains(&b'-') => {
+            format!("write one date, or a range with {} RD8", format.ref_des())
+        }
+        _ => format!("write {r} as {want}"),
+    };
+    report_at(cx, index, value.loc(), msg).help(help);
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    check_cases(
+        &SYN003,
+        &[
+            Pass(""),
+            PassI(""),
+            Trip("DTP*472*D8*20260230"),
+            Trip("DTP*472*D8*2026011"),
+            TripI("DTP*434*RD8*20260115"),
+            TripI("DTP*434*RD8*20260115-2026011X"),
+            Trip("DMG*D8*19451312*F"),
+            Edit("BHT*", "BHT*0019*00*BATCH1*20260120*2561*CH", true),
+            Edit("CLM*", "CLM*PAT1001-01*24A0***11:B:1*Y*A*Y*Y", true),
+            PassI("DTP*434*RD8*20260101-20260115"),
+        ],
+    );
+}

@@ -1,0 +1,112 @@
+use super::findings;
+use crate::ig::ElementIssue;
+use crate::model::Transaction;
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a value the segment's definition has no room for: an element past the last
+    /// one the guide defines, a component past the last one of its composite (or components
+    /// in a simple element), more repetitions than the element allows, or any value in an
+    /// element or component the TR3 marks Not Used (CLM06 in 837I, SBR08 in 837P).
+    /// ## Why it matters
+    /// Receivers reject the segment (999 IK3 code 3 / IK4 code 3, too many data elements;
+    /// IK4 code 10, exclusion condition violated for Not Used elements); a value in a Not
+    /// Used element is usually a value shifted one position too far.
+    /// ## Example
+    /// `CLM*PAT2001-01*2460***13:A:1*Y*A*Y*Y~` in an 837I (CLM06 is Not Used there)
+    /// ## Fix
+    /// Leave the element empty: `CLM*PAT2001-01*2460***13:A:1**A*Y*Y~`.
+    code: SYN004, name: "too-many-elements", severity: Error, snip: 2,
+    check: Transaction(too_many_elements),
+}
+
+fn too_many_elements(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    let pick = |e: &ElementIssue| {
+        matches!(
+            e,
+            ElementIssue::TooMany { .. }
+                | ElementIssue::TooManyRepeats { .. }
+                | ElementIssue::NotUsed { .. }
+        )
+    };
+    for f in findings(tx, pick) {
+        let seg_id = String::from_utf8_lossy(f.seg.id());
+        let lp = f.loop_name(tx);
+        let (loc, msg, help) = match *f.issue {
+            ElementIssue::NotUsed { elem, comp } => {
+                let r = f.ref_des(elem, comp);
+                (
+                    f.loc(elem, comp),
+                    format!(
+                        "{r} `{}` in {lp} is marked Not Used in {}",
+                        f.text(elem, comp),
+                        tx.kind.guide()
+                    ),
+                    format!("leave {r} empty (was the value meant for the next element?)"),
+                )
+            }
+            ElementIssue::TooMany { elem, comp: 0 } => (
+                f.loc(elem, 0),
+                format!(
+                    "{seg_id} in {lp} has a value in element {elem} (`{}`); the guide defines {}",
+                    f.text(elem, 0),
+                    f.def.elements.len()
+                ),
+                format!("remove {seg_id}{elem:02} and everything after it"),
+            ),
+            ElementIssue::TooMany { elem, comp } => {
+                let d = f.def.element_at(elem);
+                let r = f.ref_des(elem, 0);
+                match d.and_then(|d| d.composite()) {
+                    Some(c) => (
+                        f.loc(elem, comp),
+                        format!(
+                            "{r} in {lp} has a value in component {comp} (`{}`); composite {} has {}",
+                            f.text(elem, comp),
+                            c.data_ele,
+                            c.components.len()
+                        ),
+                        format!("remove {r}-{comp} and the components after it"),
+                    ),
+                    None => (
+                        f.loc(elem, 0),
+                        format!(
+                            "{r} `{}` in {lp} is a simple element but contains the component separator `{}`",
+                            f.text(elem, 0),
+                            char::from(f.seg.delims.component)
+                        ),
+                        format!("write {r} as `{}`", f.text(elem, 1)),
+                    ),
+                }
+            }
+            ElementIssue::TooManyRepeats { elem, max, count } => {
+                let r = f.ref_des(elem, 0);
+                (
+                    f.loc(elem, 0),
+                    format!("{r} in {lp} repeats {count} times; the guide allows {max}"),
+                    format!("keep at most {max} repetitions of {r}"),
+                )
+            }
+            _ => continue,
+        };
+        f.report(cx, loc, msg).help(help);
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    check_cases(
+        &SYN004,
+        &[
+            Pass(""),
+            PassI(""),
+            EditI("CLM*", "CLM*PAT2001-01*2460***13:A:1*Y*A*Y*Y", true), // CLM06 Not Used in 837I
+            Edit("SBR*", "SBR*P*18******CI*MB", true),                  // SBR08 Not Used
+            Edit("N3*100", "N3*100 MAIN ST*SUITE 2*X", true),            // N3 has 2 elements
+            Edit("SV1*HC:96372", "SV1*HC:96372:::::DESC:X*60*UN*1***1", true),
+            Edit("DMG*", "DMG*D8*19450312*F:X", true),                 // DMG03 is simple
+        ],
+    );
+}

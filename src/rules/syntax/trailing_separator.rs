@@ -1,0 +1,63 @@
+use super::findings;
+use crate::ig::ElementIssue;
+use crate::model::Transaction;
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a segment that ends in empty elements (`NM1*IL*1*DOE*JANE***~`) or a composite
+    /// that ends in empty components (`HI*ABK:M810:~`). X12 (X12.6, and TR3 section B.1.1.3.1)
+    /// says trailing separators must be left out.
+    /// ## Why it matters
+    /// Most translators accept them, but strict ones report 999 IK3 code 8 (segment has data
+    /// element errors) and some companion guides reject them; they often mean a value went
+    /// missing.
+    /// ## Example
+    /// `N3*12 ELM ST**~`
+    /// ## Fix
+    /// End the segment after its last value: `N3*12 ELM ST~`.
+    code: SYN006, name: "trailing-separator", severity: Warning, snip: 1,
+    check: Transaction(trailing_separator),
+}
+
+fn trailing_separator(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    for f in findings(tx, |e| matches!(e, ElementIssue::TrailingSeparator { .. })) {
+        let ElementIssue::TrailingSeparator { elem, comp } = *f.issue else { continue };
+        let (el, co) = (char::from(f.seg.delims.element), char::from(f.seg.delims.component));
+        let text = f.seg.text();
+        let (loc, msg, help) = if comp == 0 {
+            let fixed = text.trim_end_matches(el);
+            (
+                f.seg.loc(),
+                format!("{} in {} ends in an empty element (a trailing `{el}`)", f.def.id, f.loop_name(tx)),
+                format!("end the segment after its last value: `{fixed}`"),
+            )
+        } else {
+            let r = f.ref_des(elem, 0);
+            let value = f.text(elem, 0);
+            (
+                f.loc(elem, 0),
+                format!("{r} `{value}` in {} ends in an empty component (a trailing `{co}`)", f.loop_name(tx)),
+                format!("write {r} as `{}`", value.trim_end_matches(co)),
+            )
+        };
+        f.report(cx, loc, msg).help(help);
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    let diags = check_cases(
+        &SYN006,
+        &[
+            Pass(""),
+            PassI(""),
+            Edit("N3*12", "N3*12 ELM ST**", true),
+            Edit("HI*", "HI*ABK:M810:", true),
+            EditI("CL1*", "CL1*1*1*01*", true),
+        ],
+    );
+    let d = diags[2].iter().find(|d| d.code == "SYN006").unwrap();
+    assert_eq!(d.help.as_deref(), Some("end the segment after its last value: `N3*12 ELM ST`"));
+}
