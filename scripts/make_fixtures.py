@@ -131,6 +131,232 @@ CASES = {
     },
 }
 
+# Issue 6: implementation-guide conformance (SYN002-SYN009, STR002-STR004, BAL, SIT, CODE005/006).
+def lines_837p(n):
+    """The 837P template with n service lines (its own two and copies of the second), balanced."""
+    body = "".join("LX*%d~SV1*HC:96372*60*UN*1***1~DTP*472*D8*20260115~" % k for k in range(2, n)) + "LX*%d" % n
+    return edits(P837, [("LX*2", body), ("CLM*", "CLM*PAT1001-01*%d***11:B:1*Y*A*Y*Y" % (2400 + 60 * (n - 1)))])
+
+COB = "HI*ABK:M810~SBR*S*18*******MB~CAS*CO*45*20~AMT*D*%s~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA"
+def cob(amt):
+    return edits(P837, [("HI*", COB % amt), ("CTP*", "CTP****1*UN~SVD*PAYERA*2300*HC:J0897:JZ**60~DTP*573*D8*20260201"),
+                        ("SE*", "SVD*PAYERA*60*HC:96372**1~DTP*573*D8*20260201~SE*0*0001")])
+
+CASES.update({
+    "SYN002": {
+        "trip": {"st02-too-short.x12": edit(P837, "ST*", "ST*837*01*005010X222A1"),
+                 "zip-too-short-837i.x12": edit(I837, "N4*SPRINGFIELD*IL*62701", "N4*SPRINGFIELD*IL*62")},
+        "pass": {"837p.x12": P837, "837i.x12": I837},
+    },
+    "SYN003": {
+        "trip": {"february-30.x12": edit(P837, "DTP*472", "DTP*472*D8*20260230"),
+                 "rd8-single-date-837i.x12": edit(I837, "DTP*434", "DTP*434*RD8*20260115"),
+                 "time-25-hours.x12": edit(P837, "BHT*", "BHT*0019*00*BATCH1*20260120*2561*CH")},
+        "pass": {"837p.x12": P837, "837i.x12": I837, "statement-period.x12": edit(I837, "DTP*434", "DTP*434*RD8*20260101-20260115")},
+    },
+    "SYN004": {
+        "trip": {"clm06-in-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:A:1*Y*A*Y*Y"),
+                 "sbr08-not-used.x12": edit(P837, "SBR*", "SBR*P*18******CI*MB"),
+                 "n3-third-element.x12": edit(P837, "N3*100", "N3*100 MAIN ST*SUITE 2*X")},
+        "pass": {"837p.x12": P837, "837i.x12": I837},
+    },
+    "SYN006": {
+        "trip": {"trailing-element.x12": edit(P837, "N3*12", "N3*12 ELM ST**"),
+                 "trailing-component.x12": edit(P837, "HI*", "HI*ABK:M810:")},
+        "pass": {"837p.x12": P837, "837i.x12": I837},
+    },
+    "SYN007": {
+        "trip": {"clm05-2-empty.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***11::1*Y*A*Y*Y"),
+                 "nm103-empty-837i.x12": edit(I837, "NM1*IL", "NM1*IL*1**JANE****MI*1EG4TE5MK73")},
+        "pass": {"837p.x12": P837, "837i.x12": I837},
+    },
+    "SYN008": {
+        "trip": {"sv103-xx.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*XX*1***1"),
+                 "clm05-2-x-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:X:1**A*Y*Y")},
+        "pass": {"837p.x12": P837, "837i.x12": I837, "quebec.x12": edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*MONTREAL*QC*H2X1Y4*CA")},
+    },
+    "SYN009": {
+        "trip": {"nm108-without-nm109.x12": edit(P837, "NM1*85", "NM1*85*2*ONCOLOGY CLINIC*****XX"),
+                 "nm108-without-nm109-837i.x12": edit(I837, "NM1*71", "NM1*71*1*SMITH*JOHN*****1234567893")},
+        "pass": {"837p.x12": P837, "837i.x12": I837},
+    },
+    "STR002": {
+        "trip": {"no-billing-provider-n4.x12": edit(P837, "N4*SPRINGFIELD*IL*62701", ""),
+                 "no-payer-loop-837i.x12": edit(I837, "NM1*PR", ""),
+                 "no-line-date.x12": edit(P837, "DTP*472", "")},
+        "pass": {"837p.x12": P837, "837i.x12": I837},
+    },
+    "STR004": {
+        "trip": {"51-lines.x12": lines_837p(51),
+                 "second-billing-provider.x12": edit(P837, "REF*EI", "REF*EI*371234567~NM1*85*2*CLINIC TWO*****XX*1234567893")},
+        "pass": {"50-lines.x12": lines_837p(50), "837i.x12": I837},
+    },
+    "BAL001": {
+        "trip": {"clm02-short-by-10.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2450***11:B:1*Y*A*Y*Y"),
+                 "clm02-off-by-a-cent-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460.01***13:A:1**A*Y*Y")},
+        "pass": {"837p.x12": P837, "837i.x12": I837,
+                 "decimals.x12": edits(P837, [("CLM*", "CLM*PAT1001-01*.3***11:B:1*Y*A*Y*Y"), ("SV1*HC:J0897", "SV1*HC:J0897:JZ*0.1*UN*60***1"), ("SV1*HC:96372", "SV1*HC:96372*0.2*UN*1***1")])},
+    },
+    "BAL002": {
+        "trip": {"claim-cas-not-subtracted.x12": cob("2360")},
+        "pass": {"balanced.x12": cob("2340"), "837i.x12": I837},
+    },
+    "SIT001": {
+        "trip": {"pointer-past-diagnoses.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***1:2"),
+                 "pointer-13.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***13")},
+        "pass": {"837p.x12": P837, "two-diagnoses.x12": edits(P837, [("HI*", "HI*ABK:M810*ABF:E119"), ("SV1*HC:96372", "SV1*HC:96372*60*UN*1***2:1")])},
+    },
+    "SIT002": {
+        "trip": {"other-diagnosis-only.x12": edit(P837, "HI*", "HI*ABF:M810"),
+                 "no-hi-837i.x12": edit(I837, "HI*", "")},
+        "pass": {"837p.x12": P837, "837i.x12": I837},
+    },
+    "SIT003": {
+        "trip": {"replacement-without-ref-f8.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:B:7*Y*A*Y*Y"),
+                 "void-without-ref-f8-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:A:8**A*Y*Y")},
+        "pass": {"837p.x12": P837, "replacement-with-ref-f8.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:B:7*Y*A*Y*Y~REF*F8*R4567890123")},
+    },
+    "SIT004": {
+        "trip": {"service-after-bht04.x12": edit(P837, "DTP*472", "DTP*472*D8*20260125"),
+                 "reversed-range.x12": edit(P837, "DTP*472", "DTP*472*RD8*20260115-20260110"),
+                 "line-outside-statement-837i.x12": edit(I837, "DTP*472", "DTP*472*D8*20260114")},
+        "pass": {"837p.x12": P837, "837i.x12": I837},
+    },
+    "SIT005": {
+        "trip": {"billing-provider-zip5.x12": edit(P837, "N4*SPRINGFIELD*IL*62701", "N4*SPRINGFIELD*IL*62701"),
+                 "zip-with-hyphen-837i.x12": edit(I837, "N4*SPRINGFIELD*IL*62701", "N4*SPRINGFIELD*IL*62701-1234")},
+        "pass": {"837p.x12": P837, "837i.x12": I837, "subscriber-zip5.x12": edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*SPRINGFIELD*IL*62702")},
+    },
+    "CODE005": {
+        "trip": {"clm05-1-35.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***35:B:1*Y*A*Y*Y"),
+                 "pos-10-before-2022.x12": P837.replace("20260115", "20210115").replace("***11:B:1", "***10:B:1")},
+        "pass": {"837p.x12": P837, "837i.x12": I837, "sv105-99.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1*99**1")},
+    },
+    "CODE006": {
+        "trip": {"three-digits.x12": edit(I837, "SV2*0510", "SV2*510*HC:96372*60*UN*1"),
+                 "unassigned-0050.x12": edit(I837, "SV2*0510", "SV2*0050*HC:96372*60*UN*1")},
+        "pass": {"837i.x12": I837, "0001.x12": edit(I837, "SV2*0510", "SV2*0001*HC:96372*60*UN*1")},
+    },
+})
+CASES["STR003"]["trip"].update({
+    "cl1-in-837p.x12": edit(P837, "HI*", "HI*ABK:M810~CL1*1*1*01"),
+    "ctp-in-2300-837i.x12": edit(I837, "HI*", "HI*ABK:M810~CTP****1*UN"),
+    "n3-after-dmg.x12": edit(P837, "DMG*", "DMG*D8*19450312*F~N3*13 ELM ST"),
+})
+
+# Issue 5: drug lines against CMS reference data (NDC, UNT, MOD, DRG, CODE001-004, CODE007).
+def swap(t, old, new):
+    assert old in t, old
+    return join(recount(segs(t.replace(old, new))))
+
+P_L2 = "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115"
+I_L2 = "SV2*0510*HC:96372*60*UN*1~\nDTP*472*D8*20260115"
+PADCEV_P = edits(P837, [("SV1*HC:J0897", "SV1*HC:J9177:JZ*2400*UN*80***1"), ("LIN*", "LIN**N4*51144002001")])
+PADCEV_I = edits(I837, [("SV2*0636", "SV2*0636*HC:J9177:JZ*2400*UN*80"), ("LIN*", "LIN**N4*51144002001")])
+JW_PAIR = edits(P837, [("SV1*HC:J0897", "SV1*HC:J9177*2400*UN*70***1"), ("LIN*", "LIN**N4*51144002001"), ("SV1*HC:96372", "SV1*HC:J9177:JW*60*UN*10***1")])
+BOTH = {"837p.x12": P837, "837i.x12": I837}
+
+CASES.update({
+    "NDC001": {
+        "trip": {"no-lin.x12": edits(P837, [("LIN*", ""), ("CTP*", "")]), "no-lin-837i.x12": edits(I837, [("LIN*", ""), ("CTP*", "")])},
+        "pass": dict(BOTH),
+    },
+    "NDC002": {
+        "trip": {"hyphenated-5-3-2.x12": edit(P837, "LIN*", "LIN**N4*55513-710-01"), "bare-10-digits-837i.x12": edit(I837, "LIN*", "LIN**N4*5551371001")},
+        "pass": dict(BOTH),
+    },
+    "NDC003": {
+        "trip": {"transposed.x12": edit(P837, "LIN*", "LIN**N4*55513071099"), "transposed-837i.x12": edit(I837, "LIN*", "LIN**N4*55513071099")},
+        "pass": dict(BOTH, **{"unclassified-compound.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J3490:::::COMPOUNDED PAIN CREAM*2400*UN*1***1"), ("LIN*", "LIN**N4*12345678901")])}),
+    },
+    "NDC004": {
+        "trip": dict(
+            {"prolia-as-%s.x12" % c.lower(): edit(P837, "SV1*HC:J0897", "SV1*HC:%s:JZ*2400*UN*60***1" % c) for c in ["J1097", "J3397", "J1327", "J3486"]},
+            **{
+                "prolia-as-j3486-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J3486:JZ*2400*UN*60"),
+                "padcev-as-j1324.x12": edit(PADCEV_P, "SV1*HC:J9177", "SV1*HC:J1324:JZ*2400*UN*80***1"),
+                "padcev-as-j1324-837i.x12": edit(PADCEV_I, "SV2*0636", "SV2*0636*HC:J1324:JZ*2400*UN*80"),
+            }),
+        "pass": {"prolia-j0897-x60.x12": P837, "prolia-j0897-x60-837i.x12": I837, "padcev-j9177-x80.x12": PADCEV_P, "padcev-j9177-x80-837i.x12": PADCEV_I},
+    },
+    "NDC005": {
+        "trip": {"ctp-zero.x12": edit(P837, "CTP*", "CTP****0*UN"), "no-ctp-837i.x12": edit(I837, "CTP*", ""), "unit-ea.x12": edit(P837, "CTP*", "CTP****1*EA")},
+        "pass": dict(BOTH, **{"milliliters.x12": edit(P837, "CTP*", "CTP****1*ML")}),
+    },
+    "NDC006": {
+        "trip": {"upc.x12": edit(P837, "LIN*", "LIN**UP*012345678905"), "ean-837i.x12": edit(I837, "LIN*", "LIN**EN*55513071001")},
+        "pass": dict(BOTH),
+    },
+    "NDC007": {
+        "trip": {"30-units-for-1-syringe.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*30***1"), "120-units-for-1-syringe-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ*2400*UN*120")},
+        "pass": dict(BOTH, **{"two-syringes-120-units.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*120***1"), ("CTP*", "CTP****2*UN")]), "padcev-20-mg.x12": edit(PADCEV_P, "CTP*", "CTP****20*ME")}),
+    },
+    "UNT001": {
+        "trip": {"zero-units.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*0***1"), "days-basis-837p.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*DA*60***1"), "no-units-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ*2400*UN")},
+        "pass": dict(BOTH),
+    },
+    "UNT002": {
+        "trip": {"180-units.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*180***1"), ("CTP*", "CTP****3*UN")]), "two-lines-150-units-837i.x12": edit(I837, "SV2*0510", "SV2*0636*HC:J0897*60*UN*90"), "mai1-line-edit.x12": edit(P837, "SV1*HC:96372", "SV1*HC:J3471*60*UN*1000***1")},
+        "pass": dict(BOTH, **{"120-units.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*120***1"), ("CTP*", "CTP****2*UN")])}),
+    },
+    "UNT003": {
+        "trip": {"prolia-1-unit.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*1***1"), "prolia-1-unit-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ*2400*UN*1"), "padcev-1-unit.x12": edit(PADCEV_P, "SV1*HC:J9177", "SV1*HC:J9177:JZ*2400*UN*1***1")},
+        "pass": dict(BOTH, **{"padcev-80-units.x12": PADCEV_P}),
+    },
+    "MOD001": {
+        "trip": {"prolia-no-jz.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"), "prolia-no-jz-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897*2400*UN*60"), "padcev-no-jz.x12": edit(PADCEV_P, "SV1*HC:J9177", "SV1*HC:J9177*2400*UN*80***1")},
+        "pass": {"prolia-jz.x12": P837, "prolia-jz-837i.x12": I837, "jw-line.x12": JW_PAIR, "rhc-71x-837i.x12": edits(I837, [("CLM*", "CLM*PAT2001-01*2460***71:A:1**A*Y*Y"), ("SV2*0636", "SV2*0636*HC:J0897*2400*UN*60")]), "before-2023-07.x12": swap(edit(P837, "SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"), "SV1*HC:J0897*2400*UN*60***1~\nDTP*472*D8*20260115", "SV1*HC:J0897*2400*UN*60***1~\nDTP*472*D8*20230630")},
+    },
+    "MOD002": {
+        "trip": {"jw-and-jz-one-line.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JW:JZ*2400*UN*60***1"), "jw-and-jz-one-line-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ:JW*2400*UN*60"), "jz-with-jw-line.x12": edit(JW_PAIR, "SV1*HC:J9177*", "SV1*HC:J9177:JZ*2400*UN*70***1")},
+        "pass": dict(BOTH, **{"jw-line.x12": JW_PAIR}),
+    },
+    "MOD003": {
+        "trip": {"jw-alone.x12": edit(P837, "SV1*HC:96372", "SV1*HC:J9177:JW*60*UN*10***1"), "jw-alone-837i.x12": edit(I837, "SV2*0510", "SV2*0636*HC:J9177:JW*60*UN*10")},
+        "pass": dict(BOTH, **{"jw-line.x12": JW_PAIR}),
+    },
+    "MOD004": {
+        "trip": {"jz-twice.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ:JZ*2400*UN*60***1"), "three-characters-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZZ*2400*UN*60")},
+        "pass": dict(BOTH),
+    },
+    "MOD005": {
+        "trip": {"25-on-drug.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ:25*2400*UN*60***1"), "57-on-drug-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ:57*2400*UN*60"), "po-on-837p.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372:PO*60*UN*1***1")},
+        "pass": dict(BOTH, **{"59-with-administration.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ:59*2400*UN*60***1")}),
+    },
+    "DRG001": {
+        "trip": {"j3490-bare.x12": edit(P837, "SV1*HC:96372", "SV1*HC:J3490*60*UN*1***1"), "j9999-bare-837i.x12": edit(I837, "SV2*0510", "SV2*0636*HC:J9999*60*UN*1")},
+        "pass": dict(BOTH, **{"j3490-described.x12": edit(P837, "SV1*HC:96372", "SV1*HC:J3490:::::DEXMEDETOMIDINE 200MCG*60*UN*1***1")}),
+    },
+    "DRG002": {
+        "trip": {"0636-without-hcpcs-837i.x12": edit(I837, "SV2*0636", "SV2*0636**2400*UN*60")},
+        "pass": dict(BOTH),
+    },
+    "DRG003": {
+        "trip": {"prolia-as-j3490.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J3490*2400*UN*1***1"), "prolia-as-j3490-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J3490*2400*UN*1")},
+        "pass": dict(BOTH),
+    },
+    "CODE001": {
+        "trip": {"j1234.x12": edit(P837, "SV1*HC:96372", "SV1*HC:J1234*60*UN*1***1"), "q9876-837i.x12": edit(I837, "SV2*0510", "SV2*0510*HC:Q9876*60*UN*1")},
+        "pass": dict(BOTH, **{"cpt-category-iii.x12": edit(P837, "SV1*HC:96372", "SV1*HC:0042T*60*UN*1***1")}),
+    },
+    "CODE002": {
+        "trip": {"c9302-terminated-2025-06-30.x12": swap(P837, P_L2, "SV1*HC:C9302*60*UN*1***1~\nDTP*472*D8*20260115"), "c9302-terminated-837i.x12": swap(I837, I_L2, "SV2*0636*HC:C9302*60*UN*1~\nDTP*472*D8*20260115"), "j0013-before-added.x12": swap(P837, P_L2, "SV1*HC:J0013*60*UN*1***1~\nDTP*472*D8*20251215")},
+        "pass": dict(BOTH, **{"c9302-on-2025-05-15.x12": swap(P837, P_L2, "SV1*HC:C9302*60*UN*1***1~\nDTP*472*D8*20250515"), "c9302-on-2025-05-15-837i.x12": swap(swap(I837, I_L2, "SV2*0636*HC:C9302*60*UN*1~\nDTP*472*D8*20250515"), "RD8*20260115-20260115", "RD8*20250515-20260115")}),
+    },
+    "CODE003": {
+        "trip": {"m81-header.x12": edit(P837, "HI*", "HI*ABK:M81"), "decimal-point-837i.x12": edit(I837, "HI*", "HI*ABK:M81.0"), "not-a-code.x12": edit(P837, "HI*", "HI*ABK:M810*ABF:Z9999")},
+        "pass": dict(BOTH),
+    },
+    "CODE004": {
+        "trip": {"zj.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:ZJ*2400*UN*60***1"), "lowercase-jz-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:jz*2400*UN*60")},
+        "pass": dict(BOTH, **{"cpt-modifier-59.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372:59*60*UN*1***1")}),
+    },
+    "CODE007": {
+        "trip": {"billing-npi-check-digit.x12": edit(P837, "NM1*85", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567890"), "attending-npi-8-digits-837i.x12": edit(I837, "NM1*71", "NM1*71*1*SMITH*JOHN****XX*12345678")},
+        "pass": dict(BOTH),
+    },
+})
+
 def two_st():
     ss = segs(P837)
     st = next(i for i, s in enumerate(ss) if s.startswith("ST*"))
@@ -145,6 +371,22 @@ def no_lines():
 
 CASES["ENV006"]["trip"]["same-st02-twice.x12"] = two_st()
 CASES["STR006"]["trip"]["no-lines.x12"] = no_lines()
+
+# PAY: payer-profile rules. Each code's directory holds a claimlint.toml naming the profile its
+# fixtures are read under, found as `claimlint check` finds it, by walking up from the file.
+CASES.update({
+    "PAY001": {
+        "trip": {"facet-injection-837i.x12": edits(I837, [("CLM*", "CLM*PAT2001-01*2460***13:A:1**A*Y*Y"), ("SV2*0510", "SV2*0510*HC:64493*60*UN*1")]),
+                 "botox-837p.x12": edits(P837, [("SV1*HC:96372", "SV1*HC:64612*60*UN*1***1")])},
+        "pass": {"authorized-in-2300-837i.x12": edits(I837, [("SV2*0510", "SV2*0510*HC:64493*60*UN*1"), ("HI*", "REF*G1*AUTH0012345~HI*ABK:M810")]),
+                 "not-on-the-list.x12": P837},
+    },
+    "PAY002": {
+        "trip": {"120-units-per-line.x12": edits(P837, [("CLM*", "CLM*PAT1001-01*4860***11:B:1*Y*A*Y*Y"), ("SV1*HC:J0897", "SV1*HC:J0897:JZ*4800*UN*120***1")]),
+                 "two-lines-same-date.x12": edits(P837, [("CLM*", "CLM*PAT1001-01*2440***11:B:1*Y*A*Y*Y"), ("SV1*HC:J0897", "SV1*HC:J1745*2000*UN*8***1"), ("LIN*", ""), ("CTP*", ""), ("SV1*HC:96372", "SV1*HC:J1745*440*UN*4***1")])},
+        "pass": {"at-the-limit.x12": P837, "837i.x12": I837},
+    },
+})
 
 def main(only=None):
     extra = {}

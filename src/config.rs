@@ -1,21 +1,85 @@
-//! Which rules run and at what severity: the resolved settings every run uses. `claimlint.toml`
-//! and profiles feed into this later; for now the command line does.
+//! Which rules run, at what severity and with what parameters: `claimlint.toml` (found by
+//! walking up from each input, or named with `--config`), payer profiles (built-in `medicare`,
+//! `medicaid`, `commercial`, or the user's own), and the command line, resolved into
+//! `Settings`. Precedence: file < profile < flags. Knows rules by code and the profile
+//! parameters of `rules::payer`; knows nothing of output formats.
 
 use crate::diagnostic::Severity;
+use crate::model::Dec;
+use crate::rules::payer::{CodeRange, Params, QuantityLimit};
 use crate::rules::{RULES, Rule};
-use std::collections::HashMap;
+use miette::{NamedSource, SourceSpan};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The names `claimlint.toml` may have, looked for in this order in each directory.
+pub const FILE_NAMES: &[&str] = &["claimlint.toml", ".claimlint.toml"];
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ConfigError {
     #[error("unknown rule selector `{0}`")]
-    #[diagnostic(code(claimlint::config::unknown_rule), help("use a rule code (NDC004), a name (ndc-hcpcs-mismatch) or a prefix (NDC, NDC00); `claimlint rules` lists them"))]
+    #[diagnostic(
+        code(claimlint::config::unknown_rule),
+        help(
+            "use a rule code (NDC004), a name (ndc-hcpcs-mismatch) or a prefix (NDC, NDC00); `claimlint rules` lists them"
+        )
+    )]
     UnknownRule(String),
     #[error("bad severity override `{0}`")]
-    #[diagnostic(code(claimlint::config::bad_severity), help("write CODE=LEVEL with LEVEL one of error, warning, info, e.g. --severity NDC001=error"))]
+    #[diagnostic(
+        code(claimlint::config::bad_severity),
+        help(
+            "write CODE=LEVEL with LEVEL one of error, warning, info, e.g. --severity NDC001=error"
+        )
+    )]
     BadSeverity(String),
+    #[error("cannot read config {path}: {source}")]
+    #[diagnostic(code(claimlint::config::read))]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    /// TOML syntax, a key claimlint does not know, or a value of the wrong type. Boxed: it
+    /// carries the file's text for miette to point into.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Parse(Box<ParseError>),
+    /// A value that parses as TOML but means nothing to claimlint; `key` is where it stands.
+    #[error("{path}: {key}: {message}")]
+    #[diagnostic(code(claimlint::config::invalid))]
+    Invalid {
+        path: String,
+        key: String,
+        message: String,
+    },
+    #[error("unknown profile `{name}`")]
+    #[diagnostic(
+        code(claimlint::config::unknown_profile),
+        help("the profiles are {known}; define others under [profiles.NAME] in claimlint.toml")
+    )]
+    UnknownProfile { name: String, known: String },
 }
 
-/// The rules enabled for a run, each with its effective severity.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{path}: {message}")]
+#[diagnostic(
+    code(claimlint::config::parse),
+    help(
+        "the keys are select, ignore, extend-select, severity, fail-on, max-diagnostics, profile, payers, single-dose and profiles (docs/pipelines.md)"
+    )
+)]
+pub struct ParseError {
+    path: String,
+    message: String,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("here")]
+    span: Option<SourceSpan>,
+}
+
+/// The rules enabled for a run, each with its effective severity, and the profile parameters.
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub rules: Vec<(&'static Rule, Severity)>,
@@ -23,11 +87,16 @@ pub struct Settings {
     pub fail_on: Severity,
     /// Stop keeping diagnostics for a file after this many (they are still counted).
     pub max_diagnostics: Option<usize>,
+    /// What rules read through `Ctx::params`; shared by every thread of the run.
+    pub params: Arc<Params>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings::new(RULES.iter().map(|r| (*r, r.severity)).collect(), Severity::Error)
+        Settings::new(
+            RULES.iter().map(|r| (*r, r.severity)).collect(),
+            Severity::Error,
+        )
     }
 }
 
@@ -38,51 +107,92 @@ pub fn matching(selector: &str) -> Result<Vec<&'static Rule>, ConfigError> {
         return Ok(RULES.to_vec());
     }
     let upper = s.to_ascii_uppercase();
-    let found: Vec<_> = RULES.iter().copied().filter(|r| r.code.starts_with(&upper) || r.name.eq_ignore_ascii_case(s)).collect();
-    if found.is_empty() { Err(ConfigError::UnknownRule(s.to_string())) } else { Ok(found) }
+    let found: Vec<_> = RULES
+        .iter()
+        .copied()
+        .filter(|r| {
+            (!upper.is_empty() && r.code.starts_with(&upper)) || r.name.eq_ignore_ascii_case(s)
+        })
+        .collect();
+    if found.is_empty() {
+        Err(ConfigError::UnknownRule(s.to_string()))
+    } else {
+        Ok(found)
+    }
+}
+
+fn parse_level(text: &str) -> Option<Severity> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        _ => None,
+    }
+}
+
+/// `CODE=LEVEL` from the command line.
+fn parse_override(text: &str) -> Result<(String, Severity), ConfigError> {
+    let (sel, level) = text
+        .split_once('=')
+        .ok_or_else(|| ConfigError::BadSeverity(text.to_string()))?;
+    let level = parse_level(level).ok_or_else(|| ConfigError::BadSeverity(text.to_string()))?;
+    Ok((sel.trim().to_string(), level))
 }
 
 impl Settings {
     pub fn new(rules: Vec<(&'static Rule, Severity)>, fail_on: Severity) -> Self {
         let by_code = rules.iter().map(|(r, s)| (r.code, *s)).collect();
-        Settings { rules, by_code, fail_on, max_diagnostics: None }
+        Settings {
+            rules,
+            by_code,
+            fail_on,
+            max_diagnostics: None,
+            params: Arc::new(Params::default()),
+        }
+    }
+
+    /// The same rules with other profile parameters (tests and the resolver use this).
+    pub fn with_params(mut self, params: Params) -> Self {
+        self.params = Arc::new(params);
+        self
     }
 
     /// select / ignore / severity overrides, in ruff's manner: start from `select` (default
     /// all), remove `ignore`, then apply overrides.
-    pub fn from_selectors(select: &[String], ignore: &[String], severity: &[String], fail_on: Severity) -> Result<Self, ConfigError> {
-        let mut chosen: Vec<&'static Rule> = Vec::new();
-        if select.is_empty() {
-            chosen.extend(RULES.iter().copied());
-        }
-        for s in select {
-            for r in matching(s)? {
-                if !chosen.iter().any(|c| c.code == r.code) {
-                    chosen.push(r);
-                }
-            }
-        }
-        for s in ignore {
-            let drop = matching(s)?;
-            chosen.retain(|r| !drop.iter().any(|d| d.code == r.code));
-        }
-        chosen.sort_by_key(|r| r.code);
-        let mut rules: Vec<_> = chosen.into_iter().map(|r| (r, r.severity)).collect();
-        for o in severity {
-            let (sel, level) = o.split_once('=').ok_or_else(|| ConfigError::BadSeverity(o.clone()))?;
-            let level = match level.trim().to_ascii_lowercase().as_str() {
-                "error" => Severity::Error,
-                "warning" => Severity::Warning,
-                "info" => Severity::Info,
-                _ => return Err(ConfigError::BadSeverity(o.clone())),
-            };
+    pub fn from_selectors(
+        select: &[String],
+        ignore: &[String],
+        severity: &[String],
+        fail_on: Severity,
+    ) -> Result<Self, ConfigError> {
+        let overrides = severity
+            .iter()
+            .map(|o| parse_override(o))
+            .collect::<Result<Vec<_>, _>>()?;
+        let rules = choose(
+            if select.is_empty() {
+                None
+            } else {
+                Some(select)
+            },
+            &[],
+            ignore,
+        )?;
+        let mut settings = Settings::new(rules, fail_on);
+        settings.apply_severities(&overrides)?;
+        Ok(settings)
+    }
+
+    fn apply_severities(&mut self, overrides: &[(String, Severity)]) -> Result<(), ConfigError> {
+        for (sel, level) in overrides {
             for r in matching(sel)? {
-                for entry in rules.iter_mut().filter(|(e, _)| e.code == r.code) {
-                    entry.1 = level;
+                for entry in self.rules.iter_mut().filter(|(e, _)| e.code == r.code) {
+                    entry.1 = *level;
                 }
             }
         }
-        Ok(Settings::new(rules, fail_on))
+        self.by_code = self.rules.iter().map(|(r, s)| (r.code, *s)).collect();
+        Ok(())
     }
 
     /// The severity a code runs at, or `None` when the rule is not enabled.
@@ -92,6 +202,683 @@ impl Settings {
 
     /// Whether the severity `configured` for a rule differs from the rule's default.
     pub fn overridden(&self, code: &str) -> bool {
-        RULES.iter().find(|r| r.code == code).zip(self.severity(code)).is_some_and(|(r, s)| r.severity != s)
+        RULES
+            .iter()
+            .find(|r| r.code == code)
+            .zip(self.severity(code))
+            .is_some_and(|(r, s)| r.severity != s)
+    }
+}
+
+/// The enabled rules, sorted by code, each at its default severity.
+fn choose(
+    select: Option<&[String]>,
+    extend: &[String],
+    ignore: &[String],
+) -> Result<Vec<(&'static Rule, Severity)>, ConfigError> {
+    let mut chosen: Vec<&'static Rule> = Vec::new();
+    let mut add = |rules: Vec<&'static Rule>| {
+        for r in rules {
+            if !chosen.iter().any(|c| c.code == r.code) {
+                chosen.push(r);
+            }
+        }
+    };
+    match select {
+        None => add(RULES.to_vec()),
+        Some(list) => {
+            for s in list {
+                add(matching(s)?);
+            }
+        }
+    }
+    for s in extend {
+        add(matching(s)?);
+    }
+    for s in ignore {
+        let drop = matching(s)?;
+        chosen.retain(|r| !drop.iter().any(|d| d.code == r.code));
+    }
+    chosen.sort_by_key(|r| r.code);
+    Ok(chosen.into_iter().map(|r| (r, r.severity)).collect())
+}
+
+// ---- claimlint.toml -------------------------------------------------------------------------
+
+/// `claimlint.toml`. Every table denies unknown keys, so a misspelt key is an error that names
+/// it instead of a setting silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    pub select: Option<Vec<String>>,
+    #[serde(default)]
+    pub extend_select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    pub fail_on: Option<Severity>,
+    pub max_diagnostics: Option<usize>,
+    /// The profile used when neither `--profile` nor `[payers]` chooses one.
+    pub profile: Option<String>,
+    /// Payer id (NM109 of 2010BB) → profile name.
+    #[serde(default)]
+    pub payers: BTreeMap<String, String>,
+    /// HCPCS → `true`/`false` (every NDC of the code), or a table of NDC → `true`/`false`.
+    #[serde(default)]
+    pub single_dose: BTreeMap<String, SingleDoseEntry>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, ProfileConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum SingleDoseEntry {
+    Code(bool),
+    ByNdc(BTreeMap<String, bool>),
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProfileConfig {
+    /// Another profile (built-in or the user's) whose settings this one starts from.
+    pub extends: Option<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    #[serde(default)]
+    pub prior_auth: Vec<String>,
+    /// Code → a number (units per line and per date) or `{ per-line = N, per-date = N }`.
+    #[serde(default)]
+    pub quantity_limits: BTreeMap<String, toml::Value>,
+}
+
+impl FileConfig {
+    /// Parses `text`; errors carry the file, the message (which names an unknown key) and its
+    /// span, for miette to point at.
+    pub fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            ConfigError::Parse(Box::new(ParseError {
+                path: path.display().to_string(),
+                message: e.message().trim().to_string(),
+                src: NamedSource::new(path.display().to_string(), text.to_string()),
+                span: e.span().map(|r| SourceSpan::from(r.start..r.end)),
+            }))
+        })
+    }
+
+    pub fn read(path: &Path) -> Result<FileConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        FileConfig::parse(path, &text)
+    }
+
+    /// Registers the `[single-dose]` rows with the embedded data, for MOD001. They are
+    /// process-wide, as the data are: with several config files, the last one read wins.
+    pub fn register_single_dose(&self, path: &Path) -> Result<(), ConfigError> {
+        let invalid = |key: String, e: crate::data::DataError| ConfigError::Invalid {
+            path: path.display().to_string(),
+            key,
+            message: e.to_string(),
+        };
+        for (hcpcs, entry) in &self.single_dose {
+            match entry {
+                SingleDoseEntry::Code(flag) => crate::data::add_single_dose(hcpcs, None, *flag)
+                    .map_err(|e| invalid(format!("single-dose.{hcpcs}"), e))?,
+                SingleDoseEntry::ByNdc(rows) => {
+                    for (ndc, flag) in rows {
+                        crate::data::add_single_dose(hcpcs, Some(ndc), *flag)
+                            .map_err(|e| invalid(format!("single-dose.{hcpcs}.{ndc}"), e))?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The nearest config file: `start` itself when it is a directory, else its directory, then
+/// each parent up to the root.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    // `a.x12`'s parent is the empty path, which is the working directory.
+    let start = if start.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        start
+    };
+    let start = std::path::absolute(start).ok()?;
+    let dir = if start.is_dir() {
+        start.as_path()
+    } else {
+        start.parent()?
+    };
+    dir.ancestors()
+        .flat_map(|d| FILE_NAMES.iter().map(move |n| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+// ---- profiles -------------------------------------------------------------------------------
+
+pub const BUILT_IN_PROFILES: &[&str] = &["commercial", "medicaid", "medicare"];
+
+/// The built-in profiles. Their lists are starting points, to be checked against each payer's
+/// current policy; users extend or replace them under `[profiles.NAME]`.
+fn built_in(name: &str) -> Option<ProfileConfig> {
+    let sev = |pairs: &[(&str, Severity)]| pairs.iter().map(|(c, s)| (c.to_string(), *s)).collect();
+    match name {
+        // The TR3 requires ZIP+4 for the billing provider, and Medicare's front end enforces it.
+        // The prior-authorization list is CMS's hospital outpatient department program
+        // (42 CFR 419.83): blepharoplasty, botulinum toxin injections, panniculectomy,
+        // rhinoplasty, vein ablation, cervical fusion, spinal neurostimulators and facet joint
+        // interventions. It binds OPD claims; on an 837P it reminds that the facility's
+        // approval is needed for the service to be paid.
+        "medicare" => Some(ProfileConfig {
+            severity: sev(&[("SIT005", Severity::Error)]),
+            prior_auth: [
+                "15820-15823",
+                "67900-67904",
+                "67906",
+                "67908",
+                "67911",
+                "67914",
+                "67916",
+                "67917",
+                "67921",
+                "67923",
+                "67924",
+                "64612",
+                "64615",
+                "J0585-J0588",
+                "15830",
+                "15847",
+                "15877",
+                "20912",
+                "21210",
+                "30400",
+                "30410",
+                "30420",
+                "30430",
+                "30435",
+                "30450",
+                "30460",
+                "30462",
+                "30465",
+                "30520",
+                "36473-36476",
+                "36478",
+                "36479",
+                "36482",
+                "36483",
+                "22551",
+                "22552",
+                "63650",
+                "63685",
+                "63688",
+                "64490-64495",
+                "64633-64636",
+            ]
+            .map(String::from)
+            .to_vec(),
+            ..ProfileConfig::default()
+        }),
+        // State Medicaid programs need the NDC on every physician-administered drug to invoice
+        // manufacturer rebates (Deficit Reduction Act of 2005, 42 U.S.C. 1396r-8(a)(7)).
+        "medicaid" => Some(ProfileConfig {
+            severity: sev(&[("NDC001", Severity::Error)]),
+            ..ProfileConfig::default()
+        }),
+        // JW/JZ is a Medicare Part B requirement; commercial plans ask for it only sometimes.
+        "commercial" => Some(ProfileConfig {
+            severity: sev(&[("MOD001", Severity::Warning)]),
+            ..ProfileConfig::default()
+        }),
+        _ => None,
+    }
+}
+
+/// A profile with its `extends` chain applied, validated.
+#[derive(Debug, Default, Clone)]
+struct Profile {
+    severity: Vec<(String, Severity)>,
+    params: Params,
+}
+
+fn known_profiles(file: Option<&FileConfig>) -> String {
+    let mut names: Vec<String> = BUILT_IN_PROFILES.iter().map(|s| s.to_string()).collect();
+    names.extend(file.into_iter().flat_map(|f| f.profiles.keys().cloned()));
+    names.sort();
+    names.dedup();
+    names.join(", ")
+}
+
+/// Resolves a profile by name: the built-in of that name (if any) under the user's table of
+/// that name (if any), each after what it `extends`.
+fn resolve_profile(
+    name: &str,
+    file: Option<&FileConfig>,
+    path: &str,
+    depth: u8,
+) -> Result<Profile, ConfigError> {
+    let user = file.and_then(|f| f.profiles.get(name));
+    let builtin = built_in(name);
+    if user.is_none() && builtin.is_none() {
+        return Err(ConfigError::UnknownProfile {
+            name: name.to_string(),
+            known: known_profiles(file),
+        });
+    }
+    if depth > 8 {
+        return Err(ConfigError::Invalid {
+            path: path.to_string(),
+            key: format!("profiles.{name}.extends"),
+            message: "profiles extend each other in a loop".into(),
+        });
+    }
+    let mut profile = Profile::default();
+    for (layer, key) in [(builtin.as_ref(), "built-in"), (user, "profiles")] {
+        let Some(layer) = layer else { continue };
+        if let Some(parent) = &layer.extends {
+            let base = resolve_profile(parent, file, path, depth + 1)?;
+            profile.severity.extend(base.severity);
+            profile.params.prior_auth.extend(base.params.prior_auth);
+            profile
+                .params
+                .quantity_limits
+                .extend(base.params.quantity_limits);
+        }
+        let at = |what: &str| format!("{key}.{name}.{what}");
+        for (code, level) in &layer.severity {
+            matching(code).map_err(|_| ConfigError::Invalid {
+                path: path.to_string(),
+                key: at("severity"),
+                message: format!("unknown rule `{code}`"),
+            })?;
+            profile.severity.push((code.clone(), *level));
+        }
+        for code in &layer.prior_auth {
+            let range = CodeRange::parse(code).ok_or_else(|| ConfigError::Invalid {
+                path: path.to_string(),
+                key: at("prior-auth"),
+                message: format!("`{code}` is neither a code (J0897) nor a range of codes of one length (64490-64495)"),
+            })?;
+            profile.params.prior_auth.push(range);
+        }
+        for (code, value) in &layer.quantity_limits {
+            let limit = quantity_limit(value).ok_or_else(|| ConfigError::Invalid {
+                path: path.to_string(),
+                key: at(&format!("quantity-limits.{code}")),
+                message: "write a number of units (60), or { per-line = 60, per-date = 120 }"
+                    .into(),
+            })?;
+            profile
+                .params
+                .quantity_limits
+                .insert(code.trim().to_ascii_uppercase(), limit);
+        }
+    }
+    profile.params.profile = Some(name.to_string());
+    Ok(profile)
+}
+
+fn units(value: &toml::Value) -> Option<Dec> {
+    let d = match value {
+        toml::Value::Integer(n) => Some(Dec::from_int(*n)),
+        toml::Value::Float(f) => Dec::parse_text(&f.to_string()),
+        _ => None,
+    }?;
+    d.is_positive().then_some(d)
+}
+
+fn quantity_limit(value: &toml::Value) -> Option<QuantityLimit> {
+    if let Some(n) = units(value) {
+        return Some(QuantityLimit {
+            per_line: Some(n),
+            per_date: Some(n),
+        });
+    }
+    let table = value.as_table()?;
+    if table.keys().any(|k| k != "per-line" && k != "per-date") || table.is_empty() {
+        return None;
+    }
+    let part = |k: &str| table.get(k).map(units);
+    let (per_line, per_date) = (part("per-line"), part("per-date"));
+    // A key present with a bad value is an error, not an absent limit.
+    if per_line == Some(None) || per_date == Some(None) {
+        return None;
+    }
+    Some(QuantityLimit {
+        per_line: per_line.flatten(),
+        per_date: per_date.flatten(),
+    })
+}
+
+// ---- resolution -----------------------------------------------------------------------------
+
+/// What the command line says, the top layer.
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    pub select: Vec<String>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// `CODE=LEVEL`.
+    pub severity: Vec<String>,
+    pub fail_on: Option<Severity>,
+    pub max_diagnostics: Option<usize>,
+    pub profile: Option<String>,
+}
+
+/// Settings for every input that one config file (or none) governs: one per profile that can
+/// be chosen, the payer map deciding per input.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub default: Settings,
+    /// Payer id → settings of the profile `[payers]` maps it to; empty under `--profile`.
+    pub by_payer: BTreeMap<String, Settings>,
+}
+
+impl Resolved {
+    /// The settings for one input: those of its payer (the first NM109 of 2010BB) when the
+    /// payer map names it. A file whose claims go to several payers is read under the first.
+    pub fn for_input(&self, input: &[u8]) -> &Settings {
+        if self.by_payer.is_empty() {
+            return &self.default;
+        }
+        first_payer_id(input)
+            .and_then(|id| self.by_payer.get(&id))
+            .unwrap_or(&self.default)
+    }
+}
+
+/// Resolves settings: the file (when there is one), then the profile, then the flags.
+pub fn resolve(file: Option<(&Path, &FileConfig)>, flags: &Flags) -> Result<Resolved, ConfigError> {
+    let path = file.map_or_else(
+        || "(command line)".to_string(),
+        |(p, _)| p.display().to_string(),
+    );
+    let cfg = file.map(|(_, c)| c);
+    let in_file = |key: &str, e: ConfigError| match e {
+        ConfigError::UnknownRule(sel) => ConfigError::Invalid {
+            path: path.clone(),
+            key: key.to_string(),
+            message: format!("unknown rule `{sel}`"),
+        },
+        other => other,
+    };
+    // Validate the file's own rule lists first, so their errors name the file.
+    if let Some(c) = cfg {
+        for (key, list) in [
+            ("select", c.select.as_deref().unwrap_or_default()),
+            ("extend-select", &c.extend_select),
+            ("ignore", &c.ignore),
+        ] {
+            for s in list {
+                matching(s).map_err(|e| in_file(key, e))?;
+            }
+        }
+        for code in c.severity.keys() {
+            matching(code).map_err(|e| in_file("severity", e))?;
+        }
+        for name in c.profiles.keys() {
+            resolve_profile(name, cfg, &path, 0)?;
+        }
+        for (payer, name) in &c.payers {
+            resolve_profile(name, cfg, &path, 0).map_err(|e| match e {
+                ConfigError::UnknownProfile { name, known } => ConfigError::Invalid {
+                    path: path.clone(),
+                    key: format!("payers.{payer}"),
+                    message: format!("unknown profile `{name}` (profiles: {known})"),
+                },
+                other => other,
+            })?;
+        }
+    }
+    let flag_overrides = flags
+        .severity
+        .iter()
+        .map(|o| parse_override(o))
+        .collect::<Result<Vec<_>, _>>()?;
+    let build = |profile: Option<&str>| -> Result<Settings, ConfigError> {
+        // --select replaces the file's select and extend-select; --ignore and
+        // --extend-select add to the file's lists.
+        let (select, mut extend) = if flags.select.is_empty() {
+            (
+                cfg.and_then(|c| c.select.clone()),
+                cfg.map(|c| c.extend_select.clone()).unwrap_or_default(),
+            )
+        } else {
+            (Some(flags.select.clone()), Vec::new())
+        };
+        extend.extend(flags.extend_select.iter().cloned());
+        let mut ignore = cfg.map(|c| c.ignore.clone()).unwrap_or_default();
+        ignore.extend(flags.ignore.iter().cloned());
+        let rules = choose(select.as_deref(), &extend, &ignore)?;
+        let fail_on = flags
+            .fail_on
+            .or(cfg.and_then(|c| c.fail_on))
+            .unwrap_or(Severity::Error);
+        let mut settings = Settings::new(rules, fail_on);
+        settings.max_diagnostics = flags
+            .max_diagnostics
+            .or(cfg.and_then(|c| c.max_diagnostics));
+        let file_levels: Vec<(String, Severity)> = cfg
+            .map(|c| c.severity.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default();
+        settings.apply_severities(&file_levels)?;
+        if let Some(name) = profile {
+            let p = resolve_profile(name, cfg, &path, 0)?;
+            settings.apply_severities(&p.severity)?;
+            settings.params = Arc::new(p.params);
+        }
+        settings.apply_severities(&flag_overrides)?;
+        Ok(settings)
+    };
+    let default_profile = flags
+        .profile
+        .as_deref()
+        .or(cfg.and_then(|c| c.profile.as_deref()));
+    let default = build(default_profile)?;
+    let mut by_payer = BTreeMap::new();
+    if flags.profile.is_none() {
+        let mut cache: HashMap<&str, Settings> = HashMap::new();
+        for (payer, name) in cfg.map(|c| &c.payers).into_iter().flatten() {
+            let settings = match cache.get(name.as_str()) {
+                Some(s) => s.clone(),
+                None => {
+                    let s = build(Some(name))?;
+                    cache.insert(name, s.clone());
+                    s
+                }
+            };
+            by_payer.insert(payer.trim().to_string(), settings);
+        }
+    }
+    Ok(Resolved { default, by_payer })
+}
+
+/// Reads and resolves the config that governs `input_path` (the nearest `claimlint.toml`
+/// above it), as `claimlint check` does with no flags. For tests and tools that check one file.
+pub fn settings_for(input_path: &Path) -> Result<Resolved, ConfigError> {
+    match find_config(input_path) {
+        Some(path) => {
+            let cfg = FileConfig::read(&path)?;
+            resolve(Some((&path, &cfg)), &Flags::default())
+        }
+        None => resolve(None, &Flags::default()),
+    }
+}
+
+/// NM109 of the first 2010BB (the first `NM1*PR` of the input: 2010BB comes before any 2330B).
+/// Lexes only up to it; `None` for input that is not X12 or names no payer.
+pub fn first_payer_id(input: &[u8]) -> Option<String> {
+    let start = memchr::memmem::find(input, b"ISA")?;
+    let rest = input.get(start..)?;
+    let header = crate::x12::delims::IsaHeader::parse(rest)?;
+    let delims = header.delims;
+    crate::x12::lexer::Lexer::new(input, start + header.len, delims)
+        .map(|raw| crate::x12::Segment {
+            bytes: raw.bytes,
+            offset: raw.offset,
+            delims,
+            position: 0,
+        })
+        .find(|seg| seg.is(b"NM1") && seg.value(1) == b"PR")
+        .map(|seg| String::from_utf8_lossy(seg.value(9)).trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<FileConfig, ConfigError> {
+        FileConfig::parse(Path::new("claimlint.toml"), text)
+    }
+
+    fn level(s: &Settings, code: &str) -> Option<Severity> {
+        s.severity(code)
+    }
+
+    #[test]
+    fn built_in_profiles_resolve() {
+        for name in BUILT_IN_PROFILES {
+            let p = resolve_profile(name, None, "-", 0).unwrap();
+            for (code, _) in &p.severity {
+                assert!(matching(code).is_ok(), "{name}: {code}");
+            }
+        }
+        let medicare = resolve_profile("medicare", None, "-", 0).unwrap();
+        assert!(
+            medicare.params.needs_prior_auth("64493") && medicare.params.needs_prior_auth("J0587")
+        );
+        assert!(!medicare.params.needs_prior_auth("J0897"));
+    }
+
+    #[test]
+    fn precedence_file_then_profile_then_flags() {
+        let cfg = parse("[severity]\nNDC001 = \"info\"\nSIT005 = \"info\"\n").unwrap();
+        let file = Some((Path::new("claimlint.toml"), &cfg));
+        let r = resolve(file, &Flags::default()).unwrap();
+        assert_eq!(level(&r.default, "NDC001"), Some(Severity::Info));
+        let flags = Flags {
+            profile: Some("medicaid".into()),
+            ..Flags::default()
+        };
+        let r = resolve(file, &flags).unwrap();
+        assert_eq!(level(&r.default, "NDC001"), Some(Severity::Error)); // profile over file
+        assert_eq!(level(&r.default, "SIT005"), Some(Severity::Info)); // the profile says nothing
+        let flags = Flags {
+            profile: Some("medicaid".into()),
+            severity: vec!["NDC001=warning".into()],
+            ..Flags::default()
+        };
+        let r = resolve(file, &flags).unwrap();
+        assert_eq!(level(&r.default, "NDC001"), Some(Severity::Warning)); // flags over profile
+    }
+
+    #[test]
+    fn select_extend_ignore() {
+        let cfg =
+            parse("select = [\"ENV\"]\nextend-select = [\"SYN001\"]\nignore = [\"ENV008\"]\n")
+                .unwrap();
+        let file = Some((Path::new("claimlint.toml"), &cfg));
+        let r = resolve(file, &Flags::default()).unwrap();
+        assert!(level(&r.default, "ENV001").is_some() && level(&r.default, "SYN001").is_some());
+        assert!(level(&r.default, "ENV008").is_none() && level(&r.default, "NDC001").is_none());
+        let flags = Flags {
+            select: vec!["NDC".into()],
+            ignore: vec!["NDC002".into()],
+            ..Flags::default()
+        };
+        let r = resolve(file, &flags).unwrap();
+        assert!(level(&r.default, "ENV001").is_none() && level(&r.default, "SYN001").is_none());
+        assert!(level(&r.default, "NDC001").is_some() && level(&r.default, "NDC002").is_none());
+    }
+
+    #[test]
+    fn user_profiles_extend_and_payers_choose() {
+        let cfg = parse(
+            r#"
+            profile = "commercial"
+            [payers]
+            "00952" = "medicare"
+            SKCO0 = "acme"
+            [profiles.acme]
+            extends = "medicaid"
+            prior-auth = ["J0897", "J9035"]
+            [profiles.acme.severity]
+            PAY001 = "error"
+            [profiles.acme.quantity-limits]
+            J0897 = 120
+            J1745 = { per-line = 10 }
+            "#,
+        )
+        .unwrap();
+        let r = resolve(Some((Path::new("claimlint.toml"), &cfg)), &Flags::default()).unwrap();
+        assert_eq!(r.default.params.profile.as_deref(), Some("commercial"));
+        let acme = &r.by_payer["SKCO0"];
+        assert_eq!(level(acme, "NDC001"), Some(Severity::Error)); // from medicaid
+        assert_eq!(level(acme, "PAY001"), Some(Severity::Error));
+        assert!(acme.params.needs_prior_auth("J9035"));
+        assert_eq!(
+            acme.params.quantity_limits["J1745"],
+            QuantityLimit {
+                per_line: Some(Dec::from_int(10)),
+                per_date: None
+            }
+        );
+        let template = include_str!("../fixtures/templates/837p.x12");
+        assert_eq!(
+            first_payer_id(template.as_bytes()).as_deref(),
+            Some("00952")
+        );
+        assert_eq!(
+            r.for_input(template.as_bytes()).params.profile.as_deref(),
+            Some("medicare")
+        );
+        // --profile wins over the payer map.
+        let r = resolve(
+            Some((Path::new("claimlint.toml"), &cfg)),
+            &Flags {
+                profile: Some("acme".into()),
+                ..Flags::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            r.for_input(template.as_bytes()).params.profile.as_deref(),
+            Some("acme")
+        );
+    }
+
+    #[test]
+    fn bad_configs_name_the_key() {
+        let msg = |text: &str| {
+            let err = parse(text)
+                .and_then(|c| {
+                    resolve(Some((Path::new("claimlint.toml"), &c)), &Flags::default()).map(|_| ())
+                })
+                .unwrap_err();
+            err.to_string()
+        };
+        assert!(msg("selct = [\"NDC\"]").contains("selct"));
+        assert!(msg("[severity]\nNDC001 = \"loud\"").contains("loud"));
+        assert!(msg("select = [\"NOPE123\"]").contains("NOPE123"));
+        assert!(msg("[severity]\nNOPE123 = \"error\"").contains("NOPE123"));
+        assert!(
+            msg("[profiles.x]\nprior-auth = [\"J09-J0800\"]").contains("profiles.x.prior-auth")
+        );
+        assert!(
+            msg("[profiles.x]\nquantity-limits = { J0897 = \"lots\" }")
+                .contains("quantity-limits.J0897")
+        );
+        assert!(
+            msg("[profiles.x]\nquantity-limits = { J0897 = { per-day = 3 } }")
+                .contains("quantity-limits.J0897")
+        );
+        assert!(msg("[profiles.x]\npriorauth = []").contains("priorauth"));
+        assert!(msg("[payers]\n\"00952\" = \"nobody\"").contains("payers.00952"));
+        assert!(
+            msg("[profiles.a]\nextends = \"b\"\n[profiles.b]\nextends = \"a\"").contains("loop")
+        );
     }
 }

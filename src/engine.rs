@@ -6,9 +6,9 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{self, Transaction};
 use crate::rules::envelope::unsupported_transaction::classify;
-use crate::rules::{Check, Ctx, Rule};
-use crate::x12::envelope::{self, Group, Interchange, TxFrame};
-use crate::x12::loc::LineCounter;
+use crate::rules::{Check, Ctx, Params, Rule};
+use crate::x12::envelope::{self, TxFrame};
+use crate::x12::loc::LineIndex;
 use crate::x12::{Loc, Segment};
 use rayon::prelude::*;
 
@@ -75,16 +75,21 @@ pub struct Outcome {
     pub tally: Tally,
     /// Diagnostics dropped by `--max-diagnostics`.
     pub dropped: u64,
+    /// Reference data answered from a version not in force on some dates of service, once
+    /// per data set (`rules::drugs::data_notes`); not diagnostics, and no effect on the exit.
+    pub notes: Vec<String>,
 }
 
 /// Rules sorted by scope once per run.
 struct Plan {
     file: Vec<(&'static Rule, Severity)>,
     interchange: Vec<(&'static Rule, Severity)>,
+    envelope: Vec<(&'static Rule, Severity)>,
     transaction: Vec<(&'static Rule, Severity)>,
     claim: Vec<(&'static Rule, Severity)>,
     line: Vec<(&'static Rule, Severity)>,
     drug: Vec<(&'static Rule, Severity)>,
+    params: std::sync::Arc<Params>,
 }
 
 impl Plan {
@@ -92,83 +97,146 @@ impl Plan {
         let pick = |f: fn(&Check) -> bool| settings.rules.iter().copied().filter(|(r, _)| f(&r.check)).collect::<Vec<_>>();
         Plan {
             file: pick(|c| matches!(c, Check::File(_))),
-            interchange: pick(|c| matches!(c, Check::Interchange(_))),
+            interchange: pick(|c| matches!(c, Check::Interchange(_) | Check::Envelope(..))),
+            envelope: pick(|c| matches!(c, Check::Envelope(..))),
             transaction: pick(|c| matches!(c, Check::Transaction(_))),
             claim: pick(|c| matches!(c, Check::Claim(_))),
             line: pick(|c| matches!(c, Check::Line(_))),
             drug: pick(|c| matches!(c, Check::Drug(_))),
+            params: settings.params.clone(),
         }
     }
 }
 
-fn ctx<'c>(rule: &'static Rule, severity: Severity, out: &'c mut Vec<Diagnostic>, tx: Option<&'c Transaction<'c>>) -> Ctx<'c> {
-    Ctx { rule, severity, out, tx, claim: None, line: None }
+fn ctx<'c>(rule: &'static Rule, severity: Severity, out: &'c mut Vec<Diagnostic>, tx: Option<&'c Transaction<'c>>, params: &'c Params) -> Ctx<'c> {
+    Ctx { rule, severity, out, tx, claim: None, line: None, params }
 }
 
 /// Checks one input held in memory.
 pub fn check(input: &[u8], settings: &Settings) -> Outcome {
+    use crate::rules::drugs::data_notes;
+    let (mut outcome, notes) = check_with(input, settings, &|tx| data_notes::notes(tx, settings));
+    outcome.notes = data_notes::texts(notes);
+    outcome
+}
+
+/// Checks one input and hands each transaction set's model to `visit` once its rules have run;
+/// the results come back in input order. The batch audit reads its per-claim facts this way,
+/// so a file is parsed once, and the model is still dropped transaction by transaction.
+pub fn check_with<T: Send>(input: &[u8], settings: &Settings, visit: &(dyn Fn(&Transaction<'_>) -> T + Sync)) -> (Outcome, Vec<T>) {
+    check_streaming(input, settings, visit, &|_| ())
+}
+
+/// How many bytes of transaction sets are checked together. Large enough to keep both cores
+/// busy, small enough that a gigabyte input never has more than a few batches in memory.
+const BATCH_BYTES: usize = 16 << 20;
+
+/// Checks one input while it is scanned: transaction sets are checked in batches as soon as
+/// they are complete, and `release` is told which bytes are done so a memory-mapped gigabyte
+/// does not stay resident. Results are identical to checking the whole input at once.
+pub fn check_streaming<T: Send>(
+    input: &[u8],
+    settings: &Settings,
+    visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
+    release: &(dyn Fn(std::ops::Range<usize>) + Sync),
+) -> (Outcome, Vec<T>) {
     let plan = Plan::new(settings);
-    let scan = envelope::scan(input);
     let mut out: Vec<Diagnostic> = Vec::new();
+    let mut tally = Tally::default();
+    let mut stats = Stats::default();
+    let mut visited = Vec::new();
+    let mut lines = LineIndex::default();
+    let mut pending: Vec<(Option<Segment<'_>>, TxFrame<'_>)> = Vec::new();
+    let mut pending_bytes = 0usize;
+    let mut done_upto = 0usize;
+    let mut run_batch = |pending: &mut Vec<(Option<Segment<'_>>, TxFrame<'_>)>, out: &mut Vec<Diagnostic>, tally: &mut Tally, stats: &mut Stats, visited: &mut Vec<T>, lines: &mut LineIndex| {
+        let per_tx = |(gs, t): &(Option<Segment<'_>>, TxFrame<'_>)| check_transaction(input, gs.as_ref(), t, &plan, settings, visit);
+        let results: Vec<(Stats, Vec<Diagnostic>, Option<T>)> = if pending.len() > 1 { pending.par_iter().map(per_tx).collect() } else { pending.iter().map(per_tx).collect() };
+        for (s, d, v) in results {
+            stats.claims += s.claims;
+            stats.service_lines += s.service_lines;
+            stats.drug_lines += s.drug_lines;
+            for diag in &d {
+                tally.count(diag.severity);
+            }
+            out.extend(d);
+            visited.extend(v);
+        }
+        keep_first(out, settings.max_diagnostics);
+        if let Some(end) = pending.last().map(|(_, t)| t.end) {
+            lines.advance(input, end);
+            release(done_upto..end);
+            done_upto = end;
+        }
+        pending.clear();
+    };
+    let scan = envelope::scan_streaming(input, &mut |gs, tx| {
+        pending.push((gs.copied(), tx.clone()));
+        pending_bytes += tx.end.saturating_sub(tx.start);
+        if pending_bytes >= BATCH_BYTES {
+            run_batch(&mut pending, &mut out, &mut tally, &mut stats, &mut visited, &mut lines);
+            pending_bytes = 0;
+        }
+    });
+    run_batch(&mut pending, &mut out, &mut tally, &mut stats, &mut visited, &mut lines);
+    let mut envelope_diags: Vec<Diagnostic> = Vec::new();
     for d in &scan.diagnostics {
         if let Some(sev) = settings.severity(d.code) {
             let mut d = d.clone();
             if settings.overridden(d.code) {
                 d.severity = sev;
             }
-            out.push(d);
+            envelope_diags.push(d);
         }
     }
     for (rule, sev) in &plan.file {
         if let Check::File(f) = rule.check {
-            f(&scan, &mut ctx(rule, *sev, &mut out, None));
+            f(&scan, &mut ctx(rule, *sev, &mut envelope_diags, None, &plan.params));
         }
     }
     for ic in &scan.interchanges {
         for (rule, sev) in &plan.interchange {
-            if let Check::Interchange(f) = rule.check {
-                f(ic, &mut ctx(rule, *sev, &mut out, None));
+            if let Check::Interchange(f) | Check::Envelope(f, _) = rule.check {
+                f(ic, &mut ctx(rule, *sev, &mut envelope_diags, None, &plan.params));
             }
         }
     }
-    let frames: Vec<(&Interchange<'_>, &Group<'_>, &TxFrame<'_>)> = scan.transactions().collect();
-    let per_tx = |(_, g, t): &(&Interchange<'_>, &Group<'_>, &TxFrame<'_>)| check_transaction(input, g, t, &plan, settings);
-    let results: Vec<(Stats, Vec<Diagnostic>)> = if frames.len() > 1 { frames.par_iter().map(per_tx).collect() } else { frames.iter().map(per_tx).collect() };
-    let mut stats = Stats {
-        interchanges: scan.interchanges.len() as u64,
-        transactions: frames.len() as u64,
-        segments: scan.segments + scan.interchanges.len() as u64,
-        bytes: input.len() as u64,
-        ..Stats::default()
-    };
-    for (s, d) in results {
-        stats.claims += s.claims;
-        stats.service_lines += s.service_lines;
-        stats.drug_lines += s.drug_lines;
-        out.extend(d);
-    }
-    finish(input, out, stats, settings)
-}
-
-/// Orders diagnostics by offset, fills in line and column, counts and caps them.
-fn finish(input: &[u8], mut out: Vec<Diagnostic>, stats: Stats, settings: &Settings) -> Outcome {
-    out.sort_by_key(|d| d.loc.offset);
-    let mut tally = Tally::default();
-    for d in &out {
+    for d in &envelope_diags {
         tally.count(d.severity);
     }
-    let mut dropped = 0;
-    if let Some(max) = settings.max_diagnostics {
-        if out.len() > max {
-            dropped = (out.len() - max) as u64;
+    out.extend(envelope_diags);
+    stats.interchanges = scan.interchanges.len() as u64;
+    stats.transactions = scan.transactions().count() as u64;
+    stats.segments = scan.segments + scan.interchanges.len() as u64;
+    stats.bytes = input.len() as u64;
+    lines.advance(input, input.len());
+    (finish(input, out, stats, tally, settings, &lines), visited)
+}
+
+/// Keeps the `max` diagnostics with the lowest offsets (all of them are already counted), so
+/// a pathological file cannot exhaust memory with findings.
+fn keep_first(out: &mut Vec<Diagnostic>, max: Option<usize>) {
+    if let Some(max) = max {
+        if out.len() > max.saturating_mul(2).max(1024) {
+            out.sort_by_key(|d| d.loc.offset);
             out.truncate(max);
         }
     }
-    let mut lines = LineCounter::new(input);
-    for d in &mut out {
-        (d.line, d.column) = lines.line_col(d.loc.offset);
+}
+
+/// Orders diagnostics by offset, fills in line and column, and caps them.
+fn finish(input: &[u8], mut out: Vec<Diagnostic>, stats: Stats, tally: Tally, settings: &Settings, lines: &LineIndex) -> Outcome {
+    out.sort_by_key(|d| d.loc.offset);
+    let total = tally.errors + tally.warnings + tally.infos;
+    if let Some(max) = settings.max_diagnostics {
+        out.truncate(max);
     }
-    Outcome { stats, diagnostics: out, tally, dropped }
+    let dropped = total.saturating_sub(out.len() as u64);
+    let positions = lines.resolve(input, out.iter().map(|d| d.loc.offset));
+    for (d, (line, column)) in out.iter_mut().zip(positions) {
+        (d.line, d.column) = (line, column);
+    }
+    Outcome { stats, diagnostics: out, tally, dropped, notes: Vec::new() }
 }
 
 /// SYN005: bytes outside the X12 extended character set (control characters, non-ASCII).
@@ -185,10 +253,15 @@ fn invalid_characters(seg: &Segment<'_>, severity: Severity, out: &mut Vec<Diagn
     out.push(Diagnostic::new("SYN005", severity, loc, format!("{} contains {what}", seg.seg_id().as_str())).with_help("X12 data is limited to printable ASCII; remove or replace the character"));
 }
 
-fn check_transaction(input: &[u8], group: &Group<'_>, frame: &TxFrame<'_>, plan: &Plan, settings: &Settings) -> (Stats, Vec<Diagnostic>) {
+fn check_transaction<T>(input: &[u8], gs: Option<&Segment<'_>>, frame: &TxFrame<'_>, plan: &Plan, settings: &Settings, visit: &(dyn Fn(&Transaction<'_>) -> T + Sync)) -> (Stats, Vec<Diagnostic>, Option<T>) {
     let mut out = Vec::new();
-    let Some(kind) = classify(group.gs.as_ref(), &frame.st).kind else {
-        return (Stats::default(), out);
+    for (rule, sev) in &plan.envelope {
+        if let Check::Envelope(_, f) = rule.check {
+            f(gs, frame, &mut ctx(rule, *sev, &mut out, None, &plan.params));
+        }
+    }
+    let Some(kind) = classify(gs, &frame.st).kind else {
+        return (Stats::default(), out, None);
     };
     let segments: Vec<Segment<'_>> = envelope::segments(input, frame).collect();
     if let Some(sev) = settings.severity("SYN005") {
@@ -204,31 +277,32 @@ fn check_transaction(input: &[u8], group: &Group<'_>, frame: &TxFrame<'_>, plan:
         drug_lines: tx.claims.iter().flat_map(|c| &c.lines).filter(|l| crate::rules::is_drug_line(l)).count() as u64,
         ..Stats::default()
     };
-    (stats, out)
+    let visited = visit(&tx);
+    (stats, out, Some(visited))
 }
 
 fn run_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>) {
     for (rule, sev) in &plan.transaction {
         if let Check::Transaction(f) = rule.check {
-            f(tx, &mut ctx(rule, *sev, out, Some(tx)));
+            f(tx, &mut ctx(rule, *sev, out, Some(tx), &plan.params));
         }
     }
     for claim in &tx.claims {
         for (rule, sev) in &plan.claim {
             if let Check::Claim(f) = rule.check {
-                f(claim, &mut Ctx { claim: Some(claim), ..ctx(rule, *sev, out, Some(tx)) });
+                f(claim, &mut Ctx { claim: Some(claim), ..ctx(rule, *sev, out, Some(tx), &plan.params) });
             }
         }
         for line in &claim.lines {
             for (rule, sev) in &plan.line {
                 if let Check::Line(f) = rule.check {
-                    f(line, &mut Ctx { claim: Some(claim), line: Some(line), ..ctx(rule, *sev, out, Some(tx)) });
+                    f(line, &mut Ctx { claim: Some(claim), line: Some(line), ..ctx(rule, *sev, out, Some(tx), &plan.params) });
                 }
             }
             if let Some(drug) = &line.drug {
                 for (rule, sev) in &plan.drug {
                     if let Check::Drug(f) = rule.check {
-                        f(drug, &mut Ctx { claim: Some(claim), line: Some(line), ..ctx(rule, *sev, out, Some(tx)) });
+                        f(drug, &mut Ctx { claim: Some(claim), line: Some(line), ..ctx(rule, *sev, out, Some(tx), &plan.params) });
                     }
                 }
             }

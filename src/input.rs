@@ -46,3 +46,24 @@ impl Input {
         Ok(Input::Owned(buf))
     }
 }
+
+impl Input {
+    /// Tells the kernel the bytes of `range` will not be read again soon, so a gigabyte input
+    /// is not held in memory after it has been checked. Reading them again later is still
+    /// correct: the pages come back from the file. Owned inputs are left as they are.
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        if let Input::Mapped(map) = self {
+            // Whole pages only: the start is rounded up, so no byte before `range` is affected.
+            let page = 4096;
+            let start = range.start.div_ceil(page) * page;
+            let end = range.end.min(map.len());
+            if end > start {
+                // SAFETY: the map is a private read-only file mapping; MADV_DONTNEED drops the
+                // pages and a later read faults them back in from the file, so no data that
+                // Rust code can observe changes. (For anonymous memory it would zero them,
+                // which is why memmap2 marks it unchecked.)
+                let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start) };
+            }
+        }
+    }
+}

@@ -10,6 +10,7 @@ pub mod config;
 pub mod data;
 pub mod engine;
 pub mod rules;
+pub mod audit;
 pub mod cli;
 pub mod input;
 pub mod report;

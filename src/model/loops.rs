@@ -59,7 +59,7 @@ impl IgCheck {
         let mut found = Vec::new();
         for (i, (seg, placement)) in segments.iter().zip(&walk.placements).enumerate() {
             let Some(def) = placement.segment() else { continue };
-            ig::validate_segment(def, seg, &mut found);
+            ig::validate_segment(def, &crate::x12::split::SplitSegment::new(seg), &mut found);
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             elements.extend(found.drain(..).map(|issue| (i, issue)));
         }
@@ -74,6 +74,28 @@ impl IgCheck {
     /// segments (ST, BHT, SE) and for segments that fit nowhere.
     pub fn loop_id(&self, seg_index: usize) -> Option<&'static str> {
         self.placement(seg_index)?.path()?.last().copied()
+    }
+}
+
+/// Validation reads every element several times: give it the segment split once.
+impl ig::SegmentView for crate::x12::split::SplitSegment<'_> {
+    fn id(&self) -> &[u8] {
+        self.segment().id()
+    }
+    fn element_count(&self) -> usize {
+        crate::x12::split::SplitSegment::element_count(self)
+    }
+    fn element(&self, i: usize) -> Option<&[u8]> {
+        crate::x12::split::SplitSegment::element(self, i)
+    }
+    fn component_count(&self, i: usize) -> usize {
+        crate::x12::split::SplitSegment::component_count(self, i)
+    }
+    fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
+        crate::x12::split::SplitSegment::component(self, i, j)
+    }
+    fn repetitions(&self, i: usize) -> usize {
+        crate::x12::split::SplitSegment::repetitions(self, i)
     }
 }
 

@@ -72,6 +72,9 @@ struct JsonFile<'a> {
     /// Diagnostics left out by `--max-diagnostics` (still counted in the summary). (Added.)
     diagnostics_dropped: u64,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Reference data answered from the nearest version, not one in force. (Added.)
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -120,6 +123,7 @@ pub fn document(files: &[FileReport]) -> String {
                     drug_lines: s.drug_lines,
                     diagnostics_dropped: f.outcome.dropped,
                     diagnostics: f.outcome.diagnostics.iter().map(|d| JsonDiagnostic::new(d, None)).collect(),
+                    notes: &f.outcome.notes,
                 }
             })
             .collect(),

@@ -1,8 +1,13 @@
 //! Output formats. They only format: nothing here filters, orders or decides.
 
+pub mod data;
+pub mod drugs;
 pub mod human;
 pub mod json;
+pub mod lookup;
 pub mod sarif;
+pub mod summary;
+pub mod x999;
 
 use crate::engine::Outcome;
 

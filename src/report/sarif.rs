@@ -1,4 +1,7 @@
-//! `--format sarif`: SARIF 2.1.0, one run, one result per diagnostic, rules from their docs.
+//! `--format sarif`: SARIF 2.1.0, one run, one result per diagnostic, rules from their docs,
+//! shaped for GitHub code scanning: `artifactLocation.uri` relative to the working directory
+//! (the checkout root in a workflow), regions with line, column and bytes, and no URL that
+//! claimlint does not own. Validated against the OASIS schema in tests/sarif.rs.
 
 use super::FileReport;
 use crate::diagnostic::Severity;
@@ -12,9 +15,9 @@ pub fn document(files: &[FileReport]) -> String {
             json!({
                 "id": r.code,
                 "name": r.name,
-                "shortDescription": { "text": r.summary() },
-                "fullDescription": { "text": r.summary() },
-                "help": { "text": r.doc, "markdown": r.doc },
+                "shortDescription": { "text": one_line(r.summary()) },
+                "fullDescription": { "text": full_description(r.doc) },
+                "help": { "text": doc(r.doc), "markdown": doc(r.doc) },
                 "defaultConfiguration": { "level": level(r.severity) },
                 "properties": { "snip": r.snip },
             })
@@ -23,7 +26,7 @@ pub fn document(files: &[FileReport]) -> String {
     let index = |code: &str| RULES.iter().position(|r| r.code == code);
     let mut results = Vec::new();
     for f in files {
-        let uri = f.path.trim_start_matches("./").replace('\\', "/");
+        let uri = artifact_uri(&f.path);
         for d in &f.outcome.diagnostics {
             let mut message = d.message.clone();
             if let Some(h) = &d.help {
@@ -62,7 +65,7 @@ pub fn document(files: &[FileReport]) -> String {
         }
     }
     let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": {
@@ -70,6 +73,7 @@ pub fn document(files: &[FileReport]) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            "invocations": [{ "executionSuccessful": true }],
             "results": results,
         }]
     });
@@ -81,5 +85,104 @@ fn level(s: Severity) -> &'static str {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "note",
+    }
+}
+
+/// The doc as `claimlint explain` prints it: without the space `///` leaves on each line.
+fn doc(text: &str) -> String {
+    text.replace("\n ", "\n")
+        .trim_start_matches(' ')
+        .trim()
+        .to_string()
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// "What it does" and "Why it matters", as plain sentences.
+fn full_description(text: &str) -> String {
+    let text = &doc(text);
+    let section = |h: &str| {
+        text.split(h)
+            .nth(1)
+            .map(|rest| rest.split("\n##").next().unwrap_or(rest))
+            .map(one_line)
+    };
+    [section("## What it does"), section("## Why it matters")]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A relative URI reference for a path: relative to the working directory when it lies below
+/// it (GitHub resolves it against the checkout), `file://` when it is elsewhere, and `stdin`
+/// for standard input; characters outside RFC 3986's unreserved set and `/` are escaped.
+pub fn artifact_uri(path: &str) -> String {
+    if path == "-" {
+        return "stdin".to_string();
+    }
+    let p = std::path::Path::new(path);
+    let cwd = std::env::current_dir().ok();
+    let relative = if p.is_absolute() {
+        cwd.as_deref().and_then(|c| p.strip_prefix(c).ok())
+    } else {
+        Some(p)
+    };
+    match relative {
+        Some(rel) => {
+            let text = rel.to_string_lossy().replace('\\', "/");
+            let text = text.trim_start_matches("./");
+            escape(text)
+        }
+        None => format!("file://{}", escape(&p.to_string_lossy().replace('\\', "/"))),
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_and_escaped() {
+        assert_eq!(artifact_uri("./claims/day 1.837"), "claims/day%201.837");
+        assert_eq!(artifact_uri("-"), "stdin");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            artifact_uri(&cwd.join("out/a.x12").to_string_lossy()),
+            "out/a.x12"
+        );
+        assert_eq!(
+            artifact_uri("/elsewhere/b#1.x12"),
+            "file:///elsewhere/b%231.x12"
+        );
+    }
+
+    #[test]
+    fn descriptions_come_from_the_doc() {
+        let r = crate::rules::find("ENV003").unwrap();
+        let full = full_description(r.doc);
+        let what = one_line(r.summary());
+        assert!(full.starts_with(&what), "{full}");
+        assert!(
+            full.len() > what.len() + 20,
+            "the why follows the what: {full}"
+        );
+        assert!(!full.contains("##") && !full.contains('\n'), "{full}");
+        assert!(doc(r.doc).starts_with("## What it does"));
     }
 }

@@ -7,9 +7,19 @@ use crate::model::{Claim, DrugLine, ServiceLine, Transaction};
 use crate::x12::Loc;
 use crate::x12::envelope::{Interchange, Scan};
 
+pub use payer::Params;
+pub mod balancing;
+pub mod code_sets;
+pub mod cross_claim;
+pub mod drugs;
 pub mod envelope;
+pub mod modifiers;
+pub mod ndc;
+pub mod payer;
+pub mod situational;
 pub mod structure;
 pub mod syntax;
+pub mod units;
 #[cfg(test)]
 pub mod test;
 
@@ -33,7 +43,8 @@ impl Rule {
     pub fn summary(&self) -> &'static str {
         let body = self.doc.split("## What it does").nth(1).unwrap_or(self.doc);
         let body = body.trim_start();
-        let end = body.find("\n##").unwrap_or(body.len());
+        // `///` leaves a space before each doc line, so the next heading is `\n ##`.
+        let end = [body.find("\n##"), body.find("\n ##")].into_iter().flatten().min().unwrap_or(body.len());
         body[..end].trim()
     }
 }
@@ -46,11 +57,20 @@ pub enum Check {
     /// Once per file, over all its envelopes (e.g. duplicate control numbers).
     File(fn(&Scan<'_>, &mut Ctx<'_>)),
     Interchange(fn(&Interchange<'_>, &mut Ctx<'_>)),
+    /// Envelope rules with a part per transaction set (its ST and SE, with the GS of its group),
+    /// run while that transaction set is checked, and a part per interchange (ISA/GS/GE/IEA)
+    /// run at the end. Reading every ST and SE again at the end would page a whole
+    /// memory-mapped gigabyte back in.
+    Envelope(fn(&Interchange<'_>, &mut Ctx<'_>), fn(Option<&crate::x12::Segment<'_>>, &crate::x12::envelope::TxFrame<'_>, &mut Ctx<'_>)),
     Transaction(fn(&Transaction<'_>, &mut Ctx<'_>)),
     Claim(fn(&Claim<'_>, &mut Ctx<'_>)),
     Line(fn(&ServiceLine<'_>, &mut Ctx<'_>)),
     /// Lines that carry a 2410 LIN.
     Drug(fn(&DrugLine<'_>, &mut Ctx<'_>)),
+    /// Across the claims of every input at once (XCL). The engine never calls these, since it
+    /// sees one file; `claimlint audit` and `claimlint check` run them over the facts of all
+    /// inputs (`cross_claim::run`) once every file has been checked.
+    Batch(fn(&[cross_claim::Member<'_>], &mut cross_claim::BatchCtx<'_>)),
 }
 
 /// What a rule reports through; fills in code, severity and context.
@@ -61,6 +81,9 @@ pub struct Ctx<'c> {
     pub tx: Option<&'c Transaction<'c>>,
     pub claim: Option<&'c Claim<'c>>,
     pub line: Option<&'c ServiceLine<'c>>,
+    /// The resolved profile's rule parameters (PAY001's prior-authorization list, PAY002's
+    /// limits): configuration reaches rules only through here, so rules stay pure.
+    pub params: &'c Params,
 }
 
 impl<'c> Ctx<'c> {
@@ -87,6 +110,10 @@ impl<'c> Ctx<'c> {
     pub fn tx(&self) -> Option<&'c Transaction<'c>> {
         self.tx
     }
+
+    pub fn params(&self) -> &'c Params {
+        self.params
+    }
 }
 
 /// Declares a rule as a `pub static` named after its code. The `///` lines become its doc.
@@ -94,7 +121,7 @@ macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
         code: $code:ident, name: $name:literal, severity: $sev:ident, snip: $snip:literal,
-        check: $kind:ident $(($f:path))? $(,)?
+        check: $kind:ident $(($($f:path),+))? $(,)?
     ) => {
         pub static $code: $crate::rules::Rule = $crate::rules::Rule {
             code: stringify!($code),
@@ -102,7 +129,7 @@ macro_rules! declare_rule {
             severity: $crate::diagnostic::Severity::$sev,
             snip: $snip,
             doc: concat!($($doc, "\n"),*),
-            check: $crate::rules::Check::$kind $(($f))?,
+            check: $crate::rules::Check::$kind $(($($f),+))?,
         };
     };
 }
@@ -110,6 +137,18 @@ pub(crate) use declare_rule;
 
 /// Every rule, sorted by code.
 pub static RULES: &[&Rule] = &[
+    &balancing::claim_charge_mismatch::BAL001,
+    &balancing::cob_payment_mismatch::BAL002,
+    &code_sets::hcpcs_unknown::CODE001,
+    &code_sets::hcpcs_not_effective::CODE002,
+    &code_sets::icd10_invalid::CODE003,
+    &code_sets::modifier_unknown::CODE004,
+    &code_sets::place_of_service::CODE005,
+    &code_sets::revenue_code::CODE006,
+    &code_sets::npi_invalid::CODE007,
+    &drugs::unlisted_drug_detail::DRG001,
+    &drugs::drug_revenue_code_without_hcpcs::DRG002,
+    &drugs::drug_code_has_specific_code::DRG003,
     &envelope::isa_malformed::ENV001,
     &envelope::control_numbers::ENV002,
     &envelope::counts::ENV003,
@@ -119,6 +158,25 @@ pub static RULES: &[&Rule] = &[
     &envelope::isa_values::ENV007,
     &envelope::data_before_isa::ENV008,
     &envelope::input_unreadable::ENV009,
+    &modifiers::jw_jz::MOD001,
+    &modifiers::jw_jz::MOD002,
+    &modifiers::jw_jz::MOD003,
+    &modifiers::modifier_malformed::MOD004,
+    &modifiers::modifier_not_applicable::MOD005,
+    &ndc::ndc_missing::NDC001,
+    &ndc::ndc_format::NDC002,
+    &ndc::ndc_unknown::NDC003,
+    &ndc::ndc_hcpcs_mismatch::NDC004,
+    &ndc::drug_quantity_invalid::NDC005,
+    &ndc::lin_qualifier::NDC006,
+    &ndc::units_inconsistent::NDC007,
+    &payer::prior_auth_missing::PAY001,
+    &payer::quantity_limit::PAY002,
+    &situational::diagnosis_pointer_invalid::SIT001,
+    &situational::principal_diagnosis_missing::SIT002,
+    &situational::replacement_without_original::SIT003,
+    &situational::service_date_invalid::SIT004,
+    &situational::billing_provider_zip9::SIT005,
     &structure::hl_invalid::STR001,
     &structure::required_segment_missing::STR002,
     &structure::unexpected_segment::STR003,
@@ -134,6 +192,11 @@ pub static RULES: &[&Rule] = &[
     &syntax::required_element::SYN007,
     &syntax::code_value::SYN008,
     &syntax::syntax_rule::SYN009,
+    &units::units_invalid::UNT001,
+    &units::mue_exceeded::UNT002,
+    &units::units_dose_confusion::UNT003,
+    &cross_claim::duplicate_claim::XCL001,
+    &cross_claim::dose_interval::XCL002,
 ];
 
 /// Finds a rule by code (`NDC004`) or name (`ndc-hcpcs-mismatch`), case-insensitively.
@@ -195,7 +258,10 @@ mod registry_tests {
     }
 }
 
-/// A drug line: a service line that carries a 2410 LIN, or whose procedure is a drug code.
+/// RULES.md, NDC family: a drug HCPCS code (in the crosswalk, a J code, an injectable Q
+/// code, an unclassified drug code), an 837I drug revenue code (0634–0636), or a 2410 LIN.
 pub fn is_drug_line(line: &ServiceLine<'_>) -> bool {
     line.drug.is_some()
+        || line.revenue_code.is_some_and(|r| drugs::is_drug_revenue_code(r.bytes))
+        || drugs::hcpcs_of(line).is_some_and(drugs::is_drug_code)
 }

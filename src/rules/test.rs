@@ -94,15 +94,24 @@ fn build(case: &Case<'_>) -> (String, bool) {
 }
 
 pub fn run(text: &str) -> Vec<Diagnostic> {
-    crate::engine::check(text.as_bytes(), &Settings::default()).diagnostics
+    run_with(text, &Settings::default())
+}
+
+pub fn run_with(text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    crate::engine::check(text.as_bytes(), settings).diagnostics
 }
 
 /// Runs each case and asserts whether `rule` fires; returns the diagnostics of each case.
 pub fn check_cases(rule: &Rule, cases: &[Case<'_>]) -> Vec<Vec<Diagnostic>> {
+    check_cases_with(rule, cases, &Settings::default())
+}
+
+/// `check_cases` under given settings: for rules whose parameters come from a profile.
+pub fn check_cases_with(rule: &Rule, cases: &[Case<'_>], settings: &Settings) -> Vec<Vec<Diagnostic>> {
     let mut all = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         let (text, trips) = build(case);
-        let diags = run(&text);
+        let diags = run_with(&text, settings);
         let fired = diags.iter().any(|d| d.code == rule.code);
         let show = || diags.iter().map(|d| format!("  {} {} @{}: {}", d.code, d.severity, d.loc.position, d.message)).collect::<Vec<_>>().join("\n");
         assert_eq!(fired, trips, "{} case {i} {case:?}: expected trips={trips}\n{}\n---\n{text}", rule.code, show());

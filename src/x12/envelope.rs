@@ -19,6 +19,10 @@ pub struct TxFrame<'a> {
     /// Segments from ST to SE inclusive (to the cut when SE is missing).
     pub segment_count: u32,
     pub delims: Delimiters,
+    /// ST02 copied out at scan time, with its location, for the duplicate check that runs after
+    /// the transaction set's bytes may have been released.
+    pub st02: Box<[u8]>,
+    pub st02_loc: Loc,
 }
 
 #[derive(Clone, Debug)]
@@ -80,21 +84,33 @@ fn skip_layout(input: &[u8], mut pos: usize) -> usize {
     pos
 }
 
-struct Scanner<'a> {
+/// Receives each transaction set as soon as its SE (or the point where it was cut off) has been
+/// read, with the GS of its group.
+pub type TxSink<'s, 'a> = &'s mut dyn FnMut(Option<&Segment<'a>>, &TxFrame<'a>);
+
+struct Scanner<'a, 's> {
     input: &'a [u8],
     out: Scan<'a>,
+    sink: TxSink<'s, 'a>,
     /// 1-based index of the segment in the file, for envelope positions.
     file_index: u32,
 }
 
 /// Scans a whole file. Never fails: every problem is a diagnostic in the result.
 pub fn scan(input: &[u8]) -> Scan<'_> {
-    let mut s = Scanner { input, out: Scan::default(), file_index: 0 };
+    scan_streaming(input, &mut |_, _| {})
+}
+
+/// Scans a whole file and hands each transaction set to `sink` as soon as it is complete, so a
+/// caller can check and release the first megabytes of a gigabyte before the scan reaches the
+/// end. The returned `Scan` still lists every envelope (they are small).
+pub fn scan_streaming<'a>(input: &'a [u8], sink: TxSink<'_, 'a>) -> Scan<'a> {
+    let mut s = Scanner { input, out: Scan::default(), sink, file_index: 0 };
     s.run();
     s.out
 }
 
-impl<'a> Scanner<'a> {
+impl<'a> Scanner<'a, '_> {
     fn diag(&mut self, code: &'static str, severity: Severity, loc: Loc, message: String, help: Option<String>) {
         let mut d = Diagnostic::new(code, severity, loc, message);
         d.help = help;
@@ -212,7 +228,7 @@ impl<'a> Scanner<'a> {
                         tx.se = Some(Segment { position: tx.segment_count, ..seg });
                         tx.end = raw.end();
                         let done = open_tx.take().expect("checked just above");
-                        Self::push_tx(&mut ic, done);
+                        self.push_tx(&mut ic, done);
                     } else {
                         tx.end = raw.end();
                     }
@@ -221,7 +237,7 @@ impl<'a> Scanner<'a> {
                 // ST/GS/GE/IEA inside a transaction set: its SE is missing.
                 let cut = open_tx.take().expect("checked just above");
                 self.diag("ENV004", Severity::Error, cut.st.loc(), format!("ST*{} has no SE: the transaction set ends at the {} at byte {}", String::from_utf8_lossy(cut.st.value(2)), String::from_utf8_lossy(id), raw.offset), Some("end every transaction set with SE".into()));
-                Self::push_tx(&mut ic, cut);
+                self.push_tx(&mut ic, cut);
             }
             match id {
                 b"GS" => {
@@ -248,7 +264,9 @@ impl<'a> Scanner<'a> {
                         group_open = true;
                     }
                     let st = Segment { position: 1, ..seg };
-                    open_tx = Some(TxFrame { st, se: None, start: raw.offset, end: raw.end(), segment_count: 1, delims });
+                    let st02 = st.value(2).into();
+                    let st02_loc = st.element_raw(2).map_or(st.loc(), |e| e.loc());
+                    open_tx = Some(TxFrame { st, se: None, start: raw.offset, end: raw.end(), segment_count: 1, delims, st02, st02_loc });
                 }
                 b"IEA" => {
                     if group_open {
@@ -275,7 +293,7 @@ impl<'a> Scanner<'a> {
         }
         if let Some(tx) = open_tx.take() {
             self.diag("ENV004", Severity::Error, tx.st.loc(), format!("ST*{} has no SE: the input ends inside the transaction set", String::from_utf8_lossy(tx.st.value(2))), Some("end every transaction set with SE".into()));
-            Self::push_tx(&mut ic, tx);
+            self.push_tx(&mut ic, tx);
             // The group is necessarily unclosed as well; that is reported below.
         }
         if ic.iea.is_none() {
@@ -289,7 +307,8 @@ impl<'a> Scanner<'a> {
         next_isa
     }
 
-    fn push_tx(ic: &mut Interchange<'a>, tx: TxFrame<'a>) {
+    fn push_tx(&mut self, ic: &mut Interchange<'a>, tx: TxFrame<'a>) {
+        (self.sink)(ic.groups.last().and_then(|g| g.gs.as_ref()), &tx);
         match ic.groups.last_mut() {
             Some(g) => g.transactions.push(tx),
             None => ic.groups.push(Group { gs: None, ge: None, transactions: vec![tx] }),

@@ -87,6 +87,55 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// Line checkpoints recorded while a large input is read front to back, so that line and
+/// column can be found later for any offset by counting from the nearest checkpoint, without
+/// going back over (and paging in again) the whole file.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    /// (offset, line at that offset, offset where that line starts)
+    points: Vec<(usize, u32, usize)>,
+}
+
+impl Default for LineIndex {
+    fn default() -> Self {
+        LineIndex { points: vec![(0, 1, 0)] }
+    }
+}
+
+impl LineIndex {
+    /// Counts the lines of `input[last checkpoint..to]` and records a checkpoint at `to`.
+    pub fn advance(&mut self, input: &[u8], to: usize) {
+        let &(from, line, start) = self.points.last().expect("never empty");
+        let to = to.min(input.len());
+        if to <= from {
+            return;
+        }
+        let slice = &input[from..to];
+        let count = memchr::memchr_iter(b'\n', slice).count() as u32;
+        let start = memchr::memrchr(b'\n', slice).map_or(start, |i| from + i + 1);
+        self.points.push((to, line + count, start));
+    }
+
+    /// 1-based (line, column) for each of `offsets`, which must be sorted.
+    pub fn resolve(&self, input: &[u8], offsets: impl Iterator<Item = usize>) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let mut cur: Option<(usize, LineCounter<'_>)> = None;
+        for offset in offsets {
+            let k = self.points.partition_point(|p| p.0 <= offset).saturating_sub(1);
+            let (at, line, start) = self.points[k];
+            let counter = match cur.as_mut() {
+                Some((ck, c)) if *ck == k => c,
+                _ => {
+                    let c = LineCounter { input, offset: at, line, line_start: start };
+                    &mut cur.insert((k, c)).1
+                }
+            };
+            out.push(counter.line_col(offset));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +149,20 @@ mod tests {
         assert_eq!(c.line_col(3), (2, 1));
         assert_eq!(c.line_col(8), (4, 2));
         assert_eq!(c.line_col(4), (2, 2)); // going back restarts
+    }
+
+    #[test]
+    fn line_index_agrees_with_counting_from_the_top() {
+        let text = b"a~\nbb~\n\nccc~dd~\ne";
+        let mut idx = LineIndex::default();
+        for cut in [3, 4, 9, 13] {
+            idx.advance(text, cut);
+        }
+        let offsets: Vec<usize> = (0..text.len()).collect();
+        let got = idx.resolve(text, offsets.iter().copied());
+        for (o, g) in offsets.iter().zip(got) {
+            assert_eq!(g, LineCounter::new(text).line_col(*o), "offset {o}");
+        }
     }
 
     #[test]

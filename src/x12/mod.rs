@@ -6,6 +6,7 @@ pub mod envelope;
 pub mod lexer;
 pub mod loc;
 pub mod segment;
+pub mod split;
 
 pub use delims::Delimiters;
 pub use loc::{Loc, SegId};

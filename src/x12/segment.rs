@@ -16,7 +16,7 @@ pub struct Segment<'a> {
 
 impl<'a> Segment<'a> {
     pub fn id(&self) -> &'a [u8] {
-        let end = memchr::memchr(self.delims.element, self.bytes).unwrap_or(self.bytes.len());
+        let end = self.bytes.iter().position(|&b| b == self.delims.element).unwrap_or(self.bytes.len());
         &self.bytes[..end]
     }
 
@@ -30,19 +30,21 @@ impl<'a> Segment<'a> {
 
     /// Number of elements after the id (counting empty ones, including trailing empties).
     pub fn element_count(&self) -> usize {
-        memchr::memchr_iter(self.delims.element, self.bytes).count()
+        let sep = self.delims.element;
+        self.bytes.iter().filter(|&&b| b == sep).count()
     }
 
     /// Element `n` (1-based) even when empty; `None` when the segment has fewer elements.
+    ///
+    /// Segments are tens of bytes, so a plain scan beats memchr's set-up cost here (profiled:
+    /// memchr on these short slices was the top cost of a full check).
     pub fn element_raw(&self, n: usize) -> Option<Element<'a>> {
-        if n == 0 {
-            return None;
-        }
-        let sep = self.delims.element;
-        let mut seps = memchr::memchr_iter(sep, self.bytes);
-        let start = seps.nth(n - 1)? + 1;
-        let end = memchr::memchr(sep, &self.bytes[start..]).map_or(self.bytes.len(), |e| start + e);
-        Some(Element {
+        let (start, end) = nth_field(self.bytes, self.delims.element, n)?;
+        Some(self.make_element(n, start, end))
+    }
+
+    fn make_element(&self, n: usize, start: usize, end: usize) -> Element<'a> {
+        Element {
             bytes: &self.bytes[start..end],
             offset: self.offset + start,
             segment: self.seg_id(),
@@ -50,7 +52,7 @@ impl<'a> Segment<'a> {
             index: u8::try_from(n).unwrap_or(u8::MAX),
             component: None,
             delims: self.delims,
-        })
+        }
     }
 
     /// Element `n` (1-based) when present and not empty.
@@ -63,9 +65,22 @@ impl<'a> Segment<'a> {
         self.element_raw(n).map_or(&[], |e| e.bytes)
     }
 
-    /// All elements, 1-based index with each.
+    /// All elements in order, in one pass over the segment.
     pub fn elements(&self) -> impl Iterator<Item = Element<'a>> + '_ {
-        (1..=self.element_count()).filter_map(move |n| self.element_raw(n))
+        let sep = self.delims.element;
+        let bytes = self.bytes;
+        let mut start = self.id().len();
+        let mut n = 0usize;
+        std::iter::from_fn(move || {
+            if start >= bytes.len() || bytes[start] != sep {
+                return None;
+            }
+            let from = start + 1;
+            let end = bytes[from..].iter().position(|&b| b == sep).map_or(bytes.len(), |e| from + e);
+            n += 1;
+            start = end;
+            Some(self.make_element(n, from, end))
+        })
     }
 
     pub fn loc(&self) -> Loc {
@@ -106,12 +121,10 @@ impl<'a> Element<'a> {
     }
 
     pub fn component_raw(&self, n: usize) -> Option<Element<'a>> {
-        if n == 0 || self.component.is_some() {
+        if self.component.is_some() {
             return None;
         }
-        let sep = self.delims.component;
-        let start = if n == 1 { 0 } else { memchr::memchr_iter(sep, self.bytes).nth(n - 2)? + 1 };
-        let end = memchr::memchr(sep, &self.bytes[start..]).map_or(self.bytes.len(), |e| start + e);
+        let (start, end) = nth_part(self.bytes, self.delims.component, n)?;
         Some(Element {
             bytes: &self.bytes[start..end],
             offset: self.offset + start,
@@ -121,7 +134,8 @@ impl<'a> Element<'a> {
     }
 
     pub fn component_count(&self) -> usize {
-        memchr::memchr_iter(self.delims.component, self.bytes).count() + 1
+        let sep = self.delims.component;
+        self.bytes.iter().filter(|&&b| b == sep).count() + 1
     }
 
     /// Repetitions of a repeatable element (split on ISA11); one when there is no separator.
@@ -169,6 +183,46 @@ impl<'a> Element<'a> {
     }
 }
 
+/// Bounds of field `n` (1-based) after the leading id: the bytes between the n-th and the
+/// (n+1)-th separator.
+fn nth_field(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
+    if n == 0 {
+        return None;
+    }
+    let mut seen = 0usize;
+    let mut start = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == sep {
+            seen += 1;
+            if seen == n {
+                start = i + 1;
+            } else if seen == n + 1 {
+                return Some((start, i));
+            }
+        }
+    }
+    (seen == n).then_some((start, bytes.len()))
+}
+
+/// Bounds of part `n` (1-based) of a value split on `sep` (part 1 starts at 0).
+fn nth_part(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
+    if n == 0 {
+        return None;
+    }
+    let mut seen = 1usize;
+    let mut start = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == sep {
+            if seen == n {
+                return Some((start, i));
+            }
+            seen += 1;
+            start = i + 1;
+        }
+    }
+    (seen == n).then_some((start, bytes.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +255,21 @@ mod tests {
         let s = seg(b"HI*ABK:M810^ABF:E119");
         let reps: Vec<_> = s.element(1).unwrap().repetitions().map(|e| e.bytes).collect();
         assert_eq!(reps, vec![&b"ABK:M810"[..], &b"ABF:E119"[..]]);
+    }
+
+    #[test]
+    fn elements_iterator_matches_indexing() {
+        for text in [&b"SV1*HC:J0897:JZ*1200*UN*60***1"[..], b"SE", b"NM1*", b"A**", b"HL*1**20*1"] {
+            let s = seg(text);
+            let it: Vec<_> = s.elements().map(|e| (e.index, e.bytes, e.offset)).collect();
+            let ix: Vec<_> = (1..=s.element_count()).map(|n| s.element_raw(n).unwrap()).map(|e| (e.index, e.bytes, e.offset)).collect();
+            assert_eq!(it, ix, "{}", String::from_utf8_lossy(text));
+        }
+        let e = seg(b"X*A:B::D").element(1).unwrap();
+        assert_eq!(e.component_count(), 4);
+        assert_eq!(e.component_raw(3).unwrap().bytes, b"");
+        assert_eq!(e.component(4).unwrap().bytes, b"D");
+        assert!(e.component_raw(5).is_none());
     }
 
     #[test]

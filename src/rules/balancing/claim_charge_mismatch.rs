@@ -21,7 +21,9 @@ declare_rule! {
 fn claim_charge_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     // A missing or unreadable amount is SYN007's or SYN003's; a claim without lines STR006's.
     let Some(charge) = claim.charge else { return };
-    let Some(total) = Dec::parse(charge.bytes) else { return };
+    let Some(total) = Dec::parse(charge.bytes) else {
+        return;
+    };
     if claim.lines.is_empty() {
         return;
     }
@@ -39,7 +41,11 @@ fn claim_charge_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         _ => "SV102",
     };
     let n = claim.lines.len();
-    let lines = if n == 1 { "line".to_string() } else { format!("{n} lines") };
+    let lines = if n == 1 {
+        "line".to_string()
+    } else {
+        format!("{n} lines")
+    };
     cx.report(
         charge.loc(),
         format!(
@@ -66,7 +72,11 @@ fn cases() {
             Whole(
                 &crate::rules::test::edit(
                     &crate::rules::test::edit(
-                        &crate::rules::test::edit(crate::rules::test::P837, "CLM*", "CLM*PAT1001-01*.3***11:B:1*Y*A*Y*Y"),
+                        &crate::rules::test::edit(
+                            crate::rules::test::P837,
+                            "CLM*",
+                            "CLM*PAT1001-01*.3***11:B:1*Y*A*Y*Y",
+                        ),
                         "SV1*HC:J0897",
                         "SV1*HC:J0897:JZ*0.1*UN*60***1",
                     ),
@@ -78,7 +88,13 @@ fn cases() {
         ],
     );
     let d = diags[2].iter().find(|d| d.code == "BAL001").unwrap();
-    assert_eq!(d.message, "CLM02 `2450` in 2300 of claim PAT1001-01 is not the sum of its SV102 line charges (2460 over 2 lines)");
-    assert_eq!(d.help.as_deref(), Some("write CLM02 as 2460, or correct the SV102 of the line that is wrong"));
+    assert_eq!(
+        d.message,
+        "CLM02 `2450` in 2300 of claim PAT1001-01 is not the sum of its SV102 line charges (2460 over 2 lines)"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("write CLM02 as 2460, or correct the SV102 of the line that is wrong")
+    );
     assert_eq!(d.loc.element, Some(2));
 }

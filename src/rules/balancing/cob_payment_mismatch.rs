@@ -38,13 +38,22 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
         if l.id != "2320" || l.first < from || l.first >= to {
             continue;
         }
-        let mut p = OtherPayer { payer: None, paid: None, adjusted: Some(Dec::ZERO) };
+        let mut p = OtherPayer {
+            payer: None,
+            paid: None,
+            adjusted: Some(Dec::ZERO),
+        };
         let end = l.end.min(to);
         for k in l.first..end {
-            let (Some(seg), Some(&sl)) = (tx.segments.get(k as usize), tx.seg_loop.get(k as usize)) else { continue };
+            let (Some(seg), Some(&sl)) = (tx.segments.get(k as usize), tx.seg_loop.get(k as usize))
+            else {
+                continue;
+            };
             let own = usize::try_from(sl).is_ok_and(|s| s == li);
             match seg.id() {
-                b"AMT" if own && seg.value(1) == b"D" => p.paid = seg.element(2).map(|e| (k as usize, e)),
+                b"AMT" if own && seg.value(1) == b"D" => {
+                    p.paid = seg.element(2).map(|e| (k as usize, e))
+                }
                 b"CAS" if own => {
                     for n in [3, 6, 9, 12, 15, 18] {
                         let amount = seg.element(n).map(|e| Dec::parse(e.bytes));
@@ -77,20 +86,31 @@ fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     for p in other_payers(tx, claim) {
         // Without the payer id, its paid amount or readable CAS amounts there is nothing to
         // balance (STR002, SYN003 report those).
-        let (Some(payer), Some((index, paid)), Some(adjusted)) = (p.payer, p.paid, p.adjusted) else { continue };
-        let Some(paid_value) = Dec::parse(paid.bytes) else { continue };
+        let (Some(payer), Some((index, paid)), Some(adjusted)) = (p.payer, p.paid, p.adjusted)
+        else {
+            continue;
+        };
+        let Some(paid_value) = Dec::parse(paid.bytes) else {
+            continue;
+        };
         let mut lines = Dec::ZERO;
         let mut count = 0;
         for svd in svds.iter().filter(|s| s.value(1) == payer.bytes) {
-            let Some(v) = svd.element(2).and_then(|e| Dec::parse(e.bytes)) else { return };
-            let Some(sum) = lines.checked_add(v) else { return };
+            let Some(v) = svd.element(2).and_then(|e| Dec::parse(e.bytes)) else {
+                return;
+            };
+            let Some(sum) = lines.checked_add(v) else {
+                return;
+            };
             lines = sum;
             count += 1;
         }
         if count == 0 {
             continue;
         }
-        let Some(expected) = lines.checked_sub(adjusted) else { continue };
+        let Some(expected) = lines.checked_sub(adjusted) else {
+            continue;
+        };
         if expected == paid_value {
             continue;
         }
@@ -116,10 +136,24 @@ fn cases() {
         )
     };
     let with_svd = |t: &str| {
-        let t = crate::rules::test::edit(t, "CTP*", "CTP****1*UN~SVD*PAYERA*2300*HC:J0897:JZ**60");
-        crate::rules::test::edit(&t, "DTP*472*D8*20260115~\nSE", "DTP*472*D8*20260115~SVD*PAYERA*60*HC:96372**1")
+        let t = crate::rules::test::edit(
+            t,
+            "CTP*",
+            "CTP****1*UN~SVD*PAYERA*2300*HC:J0897:JZ**60~DTP*573*D8*20260201",
+        );
+        crate::rules::test::edit(
+            &t,
+            "SE*",
+            "SVD*PAYERA*60*HC:96372**1~DTP*573*D8*20260201~SE*{count}*0001",
+        )
     };
-    let p = |amt: &str| with_svd(&crate::rules::test::edit(crate::rules::test::P837, "HI*", &cob(amt)));
+    let p = |amt: &str| {
+        with_svd(&crate::rules::test::edit(
+            crate::rules::test::P837,
+            "HI*",
+            &cob(amt),
+        ))
+    };
     let diags = check_cases(
         &BAL002,
         &[
@@ -132,5 +166,8 @@ fn cases() {
         ],
     );
     let d = diags[3].iter().find(|d| d.code == "BAL002").unwrap();
-    assert_eq!(d.help.as_deref(), Some("write AMT*D*2340, or correct that payer's SVD02 or 2320 CAS amounts"));
+    assert_eq!(
+        d.help.as_deref(),
+        Some("write AMT*D*2340, or correct that payer's SVD02 or 2320 CAS amounts")
+    );
 }

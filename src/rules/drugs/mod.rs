@@ -4,6 +4,7 @@
 //! the CMS NDC-HCPCS crosswalk. Reads the model and `data`; reports nothing by itself, and
 //! allocates only the text of a message (callers ask for it once they know they report).
 
+pub mod data_notes;
 pub mod drug_code_has_specific_code;
 pub mod drug_revenue_code_without_hcpcs;
 pub mod unlisted_drug_detail;
@@ -57,7 +58,8 @@ pub fn is_drug_code(code: &str) -> bool {
         return true;
     }
     match code.as_bytes().first() {
-        Some(b'J') => is_level2(code),
+        // An unknown J code is CODE001's finding, not a drug line's.
+        Some(b'J') => is_level2(code) && data::hcpcs(code).is_some(),
         Some(b'Q') => {
             is_level2(code)
                 && data::hcpcs(code).is_some_and(|h| {
@@ -228,7 +230,15 @@ pub fn expected_units(row: &XwalkRow, qty: Dec, unit: &[u8]) -> Option<Dec> {
 /// single-dose table when it names one kind, else "package" (one item is the whole NDC
 /// package) or "item".
 pub fn package_word(row: &XwalkRow) -> &'static str {
-    let kinds = ["syringe", "vial", "pen", "bottle", "ampule", "cartridge", "bag"];
+    let kinds = [
+        "syringe",
+        "vial",
+        "pen",
+        "bottle",
+        "ampule",
+        "cartridge",
+        "bag",
+    ];
     if let Some(sd) = data::single_dose(row.hcpcs, Some(row.ndc11)) {
         let p = sd.package.to_ascii_lowercase();
         let mut named = kinds.iter().filter(|k| p.contains(*k));
@@ -289,11 +299,11 @@ fn generic(code: &str) -> Option<&'static str> {
 pub fn drug_label(row: &XwalkRow) -> String {
     if let Some(sd) = data::single_dose(row.hcpcs, Some(row.ndc11))
         && let Some((brand, rest)) = sd.drug.split_once(" (")
-        && let Some((gen, strength)) = rest.split_once(") ")
+        && let Some((generic_name, strength)) = rest.split_once(") ")
         && brand.eq_ignore_ascii_case(row.drug_name)
         && !strength.contains(',')
     {
-        return format!("{brand}, {gen} {strength}");
+        return format!("{brand}, {generic_name} {strength}");
     }
     let strength = dosage(row).and_then(|(amount, unit)| {
         let total = amount.checked_mul(row.bill_units)?;
@@ -397,23 +407,38 @@ mod tests {
         assert_eq!(s(b"5551371001"), None);
         assert_eq!(s(b"55513-07a0-01"), None);
         let c = ten_digit_candidates(b"5551371001").unwrap();
-        assert_eq!(c.map(|n| n.as_str().to_string()), ["05551371001", "55513071001", "55513710001"].map(String::from));
+        assert_eq!(
+            c.map(|n| n.as_str().to_string()),
+            ["05551371001", "55513071001", "55513710001"].map(String::from)
+        );
     }
 
     #[test]
     fn prolia_and_padcev_units() {
         let prolia = data::crosswalk_ndc("55513071001", 20260115).value[0];
-        assert_eq!(expected_units(&prolia, Dec::from_int(1), b"UN"), Some(Dec::from_int(60)));
+        assert_eq!(
+            expected_units(&prolia, Dec::from_int(1), b"UN"),
+            Some(Dec::from_int(60))
+        );
         assert_eq!(drug_label(&prolia), "Prolia, denosumab 60 mg/mL");
         assert_eq!(package_word(&prolia), "syringe");
         let padcev = data::crosswalk_ndc("51144002001", 20260115).value[0];
-        assert_eq!(expected_units(&padcev, Dec::from_int(1), b"UN"), Some(Dec::from_int(80)));
-        assert_eq!(expected_units(&padcev, Dec::from_int(20), b"ME"), Some(Dec::from_int(80)));
+        assert_eq!(
+            expected_units(&padcev, Dec::from_int(1), b"UN"),
+            Some(Dec::from_int(80))
+        );
+        assert_eq!(
+            expected_units(&padcev, Dec::from_int(20), b"ME"),
+            Some(Dec::from_int(80))
+        );
         assert_eq!(drug_label(&padcev), "Padcev, enfortumab vedotin-ejfv 20 mg");
         assert_eq!(package_word(&padcev), "vial");
         // Xgeva is 1.7 mL but the crosswalk's size is "1": mL cannot convert.
         let xgeva = data::crosswalk_ndc("55513073001", 20260115).value[0];
-        assert_eq!(expected_units(&xgeva, Dec::parse(b"1.7").unwrap(), b"ML"), None);
+        assert_eq!(
+            expected_units(&xgeva, Dec::parse(b"1.7").unwrap(), b"ML"),
+            None
+        );
     }
 
     #[test]

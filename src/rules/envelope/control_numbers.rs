@@ -1,7 +1,7 @@
 use super::text;
 use crate::rules::{Ctx, declare_rule};
 use crate::x12::Segment;
-use crate::x12::envelope::Interchange;
+use crate::x12::envelope::{Interchange, TxFrame};
 
 declare_rule! {
     /// ## What it does
@@ -15,7 +15,7 @@ declare_rule! {
     /// ## Fix
     /// Write the header's control number in the trailer: `SE*42*0001~`.
     code: ENV002, name: "control-number-mismatch", severity: Error, snip: 1,
-    check: Interchange(control_numbers),
+    check: Envelope(control_numbers, transaction_numbers),
 }
 
 fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'_>, h: usize) {
@@ -41,11 +41,12 @@ fn control_numbers(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         if let (Some(gs), Some(ge)) = (&g.gs, &g.ge) {
             compare(cx, ge, 2, gs, 6);
         }
-        for tx in &g.transactions {
-            if let Some(se) = &tx.se {
-                compare(cx, se, 2, &tx.st, 2);
-            }
-        }
+    }
+}
+
+fn transaction_numbers(_gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
+    if let Some(se) = &tx.se {
+        compare(cx, se, 2, &tx.st, 2);
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::rules::{Ctx, declare_rule};
-use crate::x12::envelope::Interchange;
+use crate::x12::envelope::{Interchange, TxFrame};
 
 declare_rule! {
     /// ## What it does
@@ -14,7 +14,7 @@ declare_rule! {
     /// ## Fix
     /// Count ST and SE themselves: `SE*34*0001~`.
     code: ENV003, name: "count-mismatch", severity: Error, snip: 1,
-    check: Interchange(counts),
+    check: Envelope(counts, transaction_count),
 }
 
 fn number(bytes: &[u8]) -> Option<u64> {
@@ -29,12 +29,13 @@ fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         if let (Some(_), Some(ge)) = (&g.gs, &g.ge) {
             let _ = check(cx, ge, g.transactions.len() as u64, ("transaction set (ST)", "transaction sets (ST)"), "in the group");
         }
-        for tx in &g.transactions {
-            if let Some(se) = &tx.se {
-                if let Some(d) = check(cx, se, u64::from(tx.segment_count), ("segment", "segments"), "from ST to SE inclusive") {
-                    super::in_transaction(d, &tx.st);
-                }
-            }
+    }
+}
+
+fn transaction_count(_gs: Option<&crate::x12::Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
+    if let Some(se) = &tx.se {
+        if let Some(d) = check(cx, se, u64::from(tx.segment_count), ("segment", "segments"), "from ST to SE inclusive") {
+            super::in_transaction(d, &tx.st);
         }
     }
 }

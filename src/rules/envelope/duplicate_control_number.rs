@@ -38,9 +38,9 @@ fn duplicate_control_number(scan: &Scan<'_>, cx: &mut Ctx<'_>) {
             }
             let mut st02: HashMap<&[u8], usize> = HashMap::new();
             for tx in &g.transactions {
-                if let Some(first) = st02.insert(tx.st.value(2), tx.st.offset) {
-                    let loc = tx.st.element_raw(2).map_or(tx.st.loc(), |e| e.loc());
-                    cx.report(loc, format!("ST02 `{}` was already used by the transaction set at byte {first} of this group", String::from_utf8_lossy(tx.st.value(2))))
+                // The copies made at scan time: the ST bytes themselves may be paged out by now.
+                if let Some(first) = st02.insert(&tx.st02, tx.start) {
+                    cx.report(tx.st02_loc, format!("ST02 `{}` was already used by the transaction set at byte {first} of this group", String::from_utf8_lossy(&tx.st02)))
                         .help("number the transaction sets of a group uniquely");
                 }
             }

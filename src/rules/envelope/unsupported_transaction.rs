@@ -2,7 +2,7 @@ use super::text;
 use crate::diagnostic::Severity;
 use crate::model::Kind;
 use crate::rules::{Ctx, declare_rule};
-use crate::x12::envelope::Interchange;
+use crate::x12::envelope::TxFrame;
 use crate::x12::{Loc, Segment};
 
 declare_rule! {
@@ -12,7 +12,8 @@ declare_rule! {
     /// ST03 = GS08. Other releases of the same guides (005010X222, 005010X222A2, 005010X223,
     /// 005010X223A1, 005010X223A3) are read with the closest supported guide and get a warning;
     /// 4010 and other 837 guides (dental) are errors and are skipped; other transaction sets
-    /// (835, 270, 999...) are noted as info and skipped.
+    /// (835, 270...) are noted as info and skipped. A 999 acknowledgment (005010X231A1, as
+    /// `claimlint ack` writes) is read for its envelopes alone, without a note.
     /// ## Why it matters
     /// Payers accept 837s only under the guide their companion document names (for Medicare
     /// and HIPAA, the 5010 A1/A2 errata). A 4010 file or a wrong GS08 is rejected whole.
@@ -22,7 +23,7 @@ declare_rule! {
     /// Produce 5010 and name the guide in GS08 and ST03:
     /// `GS*HC*SENDER*RECEIVER*20260105*1200*1*X*005010X222A1~`, `ST*837*0001*005010X222A1~`.
     code: ENV005, name: "unsupported-transaction", severity: Error, snip: 1,
-    check: Interchange(unsupported_transaction),
+    check: Envelope(no_interchange_part, unsupported_transaction),
 }
 
 /// How a transaction set is to be read, and what to say about it.
@@ -38,6 +39,11 @@ const SUPPORTED: &str = "005010X222A1 (837P) and 005010X223A2 (837I)";
 pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> Verdict {
     let mut notes = Vec::new();
     let el_loc = |s: &Segment<'_>, n: usize| s.element_raw(n).map_or(s.loc(), |e| e.loc());
+    // A 999 (005010X231A1) in group FA is what `claimlint ack` writes: its envelopes are read
+    // and checked like any other, and it is not an 837 to note.
+    if st.value(1) == b"999" && gs.is_none_or(|g| g.value(1) == b"FA") && matches!(st.value(3), b"" | b"005010X231A1") {
+        return Verdict { kind: None, notes };
+    }
     if st.value(1) != b"837" {
         notes.push((Severity::Info, el_loc(st, 1), format!("transaction set {} is not an 837 claim; it was skipped", text(st, 1)), None));
         return Verdict { kind: None, notes };
@@ -83,18 +89,17 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> Verdict {
     Verdict { kind, notes }
 }
 
-fn unsupported_transaction(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
+/// Everything ENV005 judges is per transaction set.
+fn no_interchange_part(_: &crate::x12::envelope::Interchange<'_>, _: &mut Ctx<'_>) {}
+
+fn unsupported_transaction(gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
     let configured = cx.severity;
-    for g in &ic.groups {
-        for tx in &g.transactions {
-            for (severity, loc, message, help) in classify(g.gs.as_ref(), &tx.st).notes {
-                let d = cx.report(loc, message);
-                d.help = help;
-                // The catalog's warning and info cases stay below whatever level is configured.
-                d.severity = severity.min(configured);
-                d.context.transaction = Some(text(&tx.st, 2));
-            }
-        }
+    for (severity, loc, message, help) in classify(gs, &tx.st).notes {
+        let d = cx.report(loc, message);
+        d.help = help;
+        // The catalog's warning and info cases stay below whatever level is configured.
+        d.severity = severity.min(configured);
+        d.context.transaction = Some(text(&tx.st, 2));
     }
 }
 

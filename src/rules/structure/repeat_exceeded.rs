@@ -23,14 +23,37 @@ declare_rule! {
 fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
     for issue in &ig.structure {
-        let StructureIssue::RepeatExceeded { id, is_loop, max, at } = *issue else { continue };
-        let Some(seg) = tx.segments.get(at) else { continue };
+        let StructureIssue::RepeatExceeded {
+            id,
+            is_loop,
+            max,
+            at,
+        } = *issue
+        else {
+            continue;
+        };
+        let Some(seg) = tx.segments.get(at) else {
+            continue;
+        };
         // A loop's placement is the loop itself; its parent is one up the path.
         let path = ig.placement(at).and_then(|p| p.path()).unwrap_or_default();
-        let parent = if is_loop { path.len().checked_sub(2).and_then(|k| path.get(k)) } else { path.last() };
+        let parent = if is_loop {
+            path.len().checked_sub(2).and_then(|k| path.get(k))
+        } else {
+            path.last()
+        };
         let within = parent.copied().unwrap_or("the transaction set header");
-        let what = if is_loop { format!("loop {id}") } else { format!("segment {id}") };
-        let msg = format!("{what} occurs more than {max} times in {within}; the guide allows {max}");
+        let what = if is_loop {
+            format!("loop {id}")
+        } else {
+            format!("segment {id}")
+        };
+        let times = if max == 1 {
+            "once".to_string()
+        } else {
+            format!("{max} times")
+        };
+        let msg = format!("{what} occurs more than {times} in {within}; the guide allows {max}");
         let help = match (id, is_loop) {
             ("2400", true) => format!("split the claim: at most {max} service lines per claim"),
             (_, true) => format!("keep at most {max} {id} loops in {within}"),
@@ -45,18 +68,29 @@ fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 #[cfg(test)]
 fn many_lines(template: &str, lines: usize, sv: &str, clm: &str) -> String {
     use crate::rules::test::edit;
-    let mut body: String =
-        (2..lines).map(|n| format!("LX*{n}~{sv}~DTP*472*D8*20260115~")).collect();
+    let mut body: String = (2..lines)
+        .map(|n| format!("LX*{n}~{sv}~DTP*472*D8*20260115~"))
+        .collect();
     body.push_str(&format!("LX*{lines}"));
     let total = 2400 + 60 * (lines - 1);
-    edit(&edit(template, "LX*2", &body), "CLM*", &clm.replace("{total}", &total.to_string()))
+    edit(
+        &edit(template, "LX*2", &body),
+        "CLM*",
+        &clm.replace("{total}", &total.to_string()),
+    )
 }
 
 #[test]
 fn cases() {
     use crate::rules::test::{Case::*, I837, P837, check_cases};
-    let (sv1, clm_p) = ("SV1*HC:96372*60*UN*1***1", "CLM*PAT1001-01*{total}***11:B:1*Y*A*Y*Y");
-    let (sv2, clm_i) = ("SV2*0510*HC:96372*60*UN*1", "CLM*PAT2001-01*{total}***13:A:1**A*Y*Y");
+    let (sv1, clm_p) = (
+        "SV1*HC:96372*60*UN*1***1",
+        "CLM*PAT1001-01*{total}***11:B:1*Y*A*Y*Y",
+    );
+    let (sv2, clm_i) = (
+        "SV2*0510*HC:96372*60*UN*1",
+        "CLM*PAT2001-01*{total}***13:A:1**A*Y*Y",
+    );
     let p51 = many_lines(P837, 51, sv1, clm_p);
     let p50 = many_lines(P837, 50, sv1, clm_p);
     let i51 = many_lines(I837, 51, sv2, clm_i);
@@ -68,8 +102,13 @@ fn cases() {
             Whole(&p51, true),
             Whole(&p50, false),
             Whole(&i51, false), // 837I allows 999 lines
-            Edit("REF*EI", "REF*EI*371234567~NM1*85*2*CLINIC TWO*****XX*1234567893", true),
+            Edit(
+                "REF*EI",
+                "REF*EI*371234567~NM1*85*2*CLINIC TWO*****XX*1234567893",
+                true,
+            ),
         ],
     );
-    assert!(diags[2].iter().any(|d| d.code == "STR004" && d.message == "loop 2400 occurs more than 50 times in 2300; the guide allows 50"));
+    assert!(diags[2].iter().any(|d| d.code == "STR004"
+        && d.message == "loop 2400 occurs more than 50 times in 2300; the guide allows 50"));
 }

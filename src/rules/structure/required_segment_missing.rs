@@ -1,4 +1,4 @@
-use crate::ig::{GuideDef, StructureIssue};
+use crate::ig::{GuideDef, Placement, SegmentDef, StructureIssue, Usage};
 use crate::model::Transaction;
 use crate::rules::syntax::report_at;
 use crate::rules::{Ctx, declare_rule};
@@ -29,37 +29,95 @@ declare_rule! {
 
 /// The name and start of a loop or segment, for messages: `2010AA (Billing Provider Name)`,
 /// `N4 (Billing Provider City, State, ZIP Code)`; and how it begins, for the help line.
+/// `NM1*85`, `DTP*434`: the id and, when the first element tells definitions apart, its code.
+fn start_of(s: &SegmentDef) -> String {
+    match s
+        .qualifier
+        .filter(|q| q.comp == 0 && q.elem == 1)
+        .and_then(|q| q.codes.first())
+    {
+        Some(code) => format!("{}*{code}", s.id),
+        None => s.id.to_string(),
+    }
+}
+
 fn describe(guide: &GuideDef, parent: &str, id: &str, is_loop: bool) -> (String, String) {
     let parent_def = guide.loops().into_iter().find(|l| l.id == parent);
     if is_loop {
         let l = parent_def.and_then(|p| p.child_loop(id));
         let name = l.map_or(String::new(), |l| format!(" ({})", l.name));
-        let start = l.and_then(|l| l.starter()).map_or(String::new(), |s| {
-            let q = s.qualifier.and_then(|q| q.codes.first().filter(|_| q.comp == 0 && q.elem == 1));
-            match q {
-                Some(code) => format!("{}*{code}", s.id),
-                None => s.id.to_string(),
-            }
-        });
+        let start = l.and_then(|l| l.starter()).map_or(String::new(), start_of);
         (format!("loop {id}{name}"), start)
     } else {
-        let s = parent_def.and_then(|p| p.segments(id.as_bytes()).next());
+        // Of several definitions with this id (DTP*434, DTP*435...), the required one is missing.
+        let s = parent_def.and_then(|p| {
+            p.segments(id.as_bytes())
+                .find(|s| s.usage == Usage::Required)
+        });
         let name = s.map_or(String::new(), |s| format!(" ({})", s.name));
-        (format!("segment {id}{name}"), id.to_string())
+        (
+            format!("segment {id}{name}"),
+            s.map_or(id.to_string(), start_of),
+        )
     }
+}
+
+/// Does the segment come later in the same occurrence of its loop? Then it is out of order,
+/// which STR003 reports; "missing" as well would be two findings for one misplaced segment.
+fn comes_late(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
+    let ig = tx.ig();
+    for (k, seg) in tx.segments.iter().enumerate().skip(at) {
+        let Some(Placement::Placed { loop_def, segment }) = ig.placement(k).copied() else {
+            // Unplaced, inside the occurrence still open: STR003 reports it where it stands.
+            if seg.id() == id.as_bytes() {
+                return true;
+            }
+            continue;
+        };
+        // Every segment is inside the transaction set ("ST"); other loops by their path.
+        let inside = parent == "ST" || loop_def.path.contains(&parent);
+        if !inside {
+            return false;
+        }
+        let restarts = loop_def.starter().is_some_and(|s| std::ptr::eq(s, segment));
+        if k > at && loop_def.id == parent && restarts {
+            return false; // the next occurrence of the loop
+        }
+        if loop_def.id == parent && seg.id() == id.as_bytes() {
+            return true;
+        }
+    }
+    false
 }
 
 fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
     for issue in &ig.structure {
-        let StructureIssue::RequiredMissing { id, is_loop, parent, at } = *issue else { continue };
+        let StructureIssue::RequiredMissing {
+            id,
+            is_loop,
+            parent,
+            at,
+        } = *issue
+        else {
+            continue;
+        };
         // SIT002 reports a claim without its principal diagnosis, with a better message.
         if id == "HI" && parent == "2300" {
             continue;
         }
-        let Some(seg) = tx.segments.get(at) else { continue };
+        let Some(seg) = tx.segments.get(at) else {
+            continue;
+        };
+        if !is_loop && comes_late(tx, id, parent, at) {
+            continue;
+        }
         let (what, start) = describe(ig.guide, parent, id, is_loop);
-        let within = if parent == "ST" { "the transaction set header".to_string() } else { parent.to_string() };
+        let within = if parent == "ST" {
+            "the transaction set header".to_string()
+        } else {
+            parent.to_string()
+        };
         let msg = format!(
             "{what} is required in {within} but missing (the guide reached `{}` without it)",
             String::from_utf8_lossy(seg.id())
@@ -88,9 +146,27 @@ fn cases() {
             Edit("DTP*472", "", true), // 837P 2400 DTP*472 is required
         ],
     );
+    // A DTP*472 after a later 2400 segment is out of order (STR003), not also missing.
+    let late = crate::rules::test::edit(
+        &crate::rules::test::edit(crate::rules::test::P837, "DTP*472", ""),
+        "CTP*",
+        "CTP****1*UN~DTP*472*D8*20260115",
+    );
+    let d = crate::rules::test::run(&late);
+    assert!(d.iter().any(|d| d.code == "STR003"), "{d:#?}");
+    assert!(!d.iter().any(|d| d.code == "STR002"), "{d:#?}");
     let d = diags[2].iter().find(|d| d.code == "STR002").unwrap();
-    assert!(d.message.starts_with("segment N4 (Billing Provider City, State, ZIP Code) is required in 2010AA"), "{}", d.message);
+    assert!(
+        d.message.starts_with(
+            "segment N4 (Billing Provider City, State, ZIP Code) is required in 2010AA"
+        ),
+        "{}",
+        d.message
+    );
     assert_eq!(d.help.as_deref(), Some("add the N4 segment to 2010AA"));
     let d = diags[3].iter().find(|d| d.code == "STR002").unwrap();
-    assert_eq!(d.help.as_deref(), Some("add loop 2010BB, starting with NM1*PR, to 2000B"));
+    assert_eq!(
+        d.help.as_deref(),
+        Some("add loop 2010BB, starting with NM1*PR, to 2000B")
+    );
 }

@@ -31,8 +31,20 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         Kind::Institutional => (b"SV1", "SV2"),
     };
     for seg in tx.segments.iter().filter(|s| s.is(wrong)) {
-        cx.report(seg.loc(), format!("{} in a {} ({}) transaction set; its service lines are {right}", String::from_utf8_lossy(wrong), tx.kind.short(), tx.kind.guide()))
-            .help(if tx.kind == Kind::Institutional { "this looks like a professional claim: name 005010X222A1 in GS08 and ST03" } else { "this looks like an institutional claim: name 005010X223A2 in GS08 and ST03" });
+        cx.report(
+            seg.loc(),
+            format!(
+                "{} in a {} ({}) transaction set; its service lines are {right}",
+                String::from_utf8_lossy(wrong),
+                tx.kind.short(),
+                tx.kind.guide()
+            ),
+        )
+        .help(if tx.kind == Kind::Institutional {
+            "this looks like a professional claim: name 005010X222A1 in GS08 and ST03"
+        } else {
+            "this looks like an institutional claim: name 005010X223A2 in GS08 and ST03"
+        });
     }
     out_of_place(tx, cx, wrong);
 }
@@ -41,8 +53,12 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
     let ig = tx.ig();
     for issue in &ig.structure {
-        let StructureIssue::Unexpected { at } = *issue else { continue };
-        let Some(seg) = tx.segments.get(at) else { continue };
+        let StructureIssue::Unexpected { at } = *issue else {
+            continue;
+        };
+        let Some(seg) = tx.segments.get(at) else {
+            continue;
+        };
         let id = seg.id();
         // Reported above (other guide's service segment) or by SYN001 (unknown id).
         if id == wrong || !is_known(id) {
@@ -50,21 +66,38 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
         }
         let shown = String::from_utf8_lossy(id);
         // Where the walk stood: the loop of the nearest earlier segment that fit.
-        let prev = (0..at).rev().find(|&k| matches!(ig.placement(k), Some(Placement::Placed { .. })));
+        let prev = (0..at)
+            .rev()
+            .find(|&k| matches!(ig.placement(k), Some(Placement::Placed { .. })));
         let here = prev.map_or("header", |k| loop_name(tx, k));
         let (msg, help) = match ig.placement(at).and_then(Placement::segment) {
             Some(def) => (
-                format!("{shown} is out of order in {}: the guide puts it before the segments that precede it here", loop_name(tx, at)),
-                format!("move {shown} up to its place in the segment order (TR3 position {})", def.pos),
+                format!(
+                    "{shown} is out of order in {}: the guide puts it before the segments that precede it here",
+                    loop_name(tx, at)
+                ),
+                format!(
+                    "move {shown} up to its place in the segment order (TR3 position {})",
+                    def.pos
+                ),
             ),
             None => {
                 let homes = loops_with(ig.guide, id);
                 let help = if homes.is_empty() {
                     format!("{shown} is not used in {}; remove it", tx.kind.guide())
                 } else {
-                    format!("the guide places {shown} in loop {}; move it there or remove it", homes.join(", "))
+                    format!(
+                        "the guide places {shown} in loop {}; move it there or remove it",
+                        homes.join(", ")
+                    )
                 };
-                (format!("{shown} does not fit the {} loop structure here (after {here})", tx.kind.short()), help)
+                (
+                    format!(
+                        "{shown} does not fit the {} loop structure here (after {here})",
+                        tx.kind.short()
+                    ),
+                    help,
+                )
             }
         };
         report_at(cx, at, seg.loc(), msg).help(help);
@@ -93,8 +126,8 @@ fn cases() {
             PassI(""),
             Edit("ST*", "ST*837*0001*005010X223A2", true),
             Edit("GE*", "REF*XX*1~GE*1*1", true),
-            Edit("HI*", "HI*ABK:M810~CL1*1*1*01", true),        // an 837I segment in an 837P
-            EditI("HI*", "HI*ABK:M810~CTP****1*UN", true),       // a 2410 segment in 2300
+            Edit("HI*", "HI*ABK:M810~CL1*1*1*01", true), // an 837I segment in an 837P
+            EditI("HI*", "HI*ABK:M810~CTP****1*UN", true), // a 2410 segment in 2300
             Edit("DMG*", "DMG*D8*19450312*F~N3*13 ELM ST", true), // a second N3 after DMG
             Edit("HI*", "HI*ABK:M810~BHT*0019*00*X*20260120*1200*CH", true),
         ],
@@ -103,5 +136,8 @@ fn cases() {
     for (case, d) in diags.iter().enumerate().skip(4) {
         assert_eq!(d.len(), 1, "case {case}: {d:#?}");
     }
-    assert_eq!(diags[5][0].help.as_deref(), Some("the guide places CTP in loop 2410; move it there or remove it"));
+    assert_eq!(
+        diags[5][0].help.as_deref(),
+        Some("the guide places CTP in loop 2410; move it there or remove it")
+    );
 }

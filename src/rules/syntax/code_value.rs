@@ -20,17 +20,40 @@ declare_rule! {
     check: Transaction(code_value),
 }
 
+/// Province codes of DE 156 (code source 22, Canada Post) that pyx12's `states` list lacks: it
+/// still has the retired PQ (Quebec) and NF (Newfoundland) instead. A Quebec address is not an
+/// error. TODO(#6): move into the generated list (scripts/gen_ig.py CORRECTIONS).
+const CANADA_POST: &[&[u8]] = &[b"NL", b"QC"];
+
+/// SV107 pointers are SIT001's and the principal diagnosis qualifier (HI01-1 of the 2300
+/// principal diagnosis HI, ABK/BK) SIT002's: each says more than "not in the list".
+fn is_principal_qualifier(ref_des: &str, codes: &[&str]) -> bool {
+    ref_des == "HI01-1" && codes == ["ABK", "BK"]
+}
+
 fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     for f in findings(tx, |e| matches!(e, ElementIssue::CodeInvalid { .. })) {
-        let ElementIssue::CodeInvalid { elem, comp, codes } = *f.issue else { continue };
+        let ElementIssue::CodeInvalid { elem, comp, codes } = *f.issue else {
+            continue;
+        };
+        let def = f.element_def(elem, comp);
+        if def.is_some_and(|d| d.data_ele == "156") && CANADA_POST.contains(&f.value(elem, comp)) {
+            continue;
+        }
+        if def.is_some_and(|d| {
+            d.ref_des.starts_with("SV107") || is_principal_qualifier(d.ref_des, codes)
+        }) {
+            continue;
+        }
         let r = f.ref_des(elem, comp);
-        let name = f.element_def(elem, comp).map_or("", |d| d.name);
+        let name = def.map_or("", |d| d.name);
         let msg = format!(
             "{r} `{}` in {} is not a code the guide allows for {name}",
             f.text(elem, comp),
             f.loop_name(tx)
         );
-        f.report(cx, f.loc(elem, comp), msg).help(format!("use one of: {}", code_list(codes)));
+        f.report(cx, f.loc(elem, comp), msg)
+            .help(format!("use one of: {}", code_list(codes)));
     }
 }
 
@@ -43,9 +66,14 @@ fn cases() {
             Pass(""),
             PassI(""),
             Edit("SV1*HC:96372", "SV1*HC:96372*60*XX*1***1", true),
-            Edit("N4*SPRINGFIELD*IL*62702", "N4*SPRINGFIELD*ZZ*627021234", true), // 2010BA N402
+            Edit(
+                "N4*SPRINGFIELD*IL*62702",
+                "N4*SPRINGFIELD*ZZ*627021234",
+                true,
+            ), // 2010BA N402
             EditI("CLM*", "CLM*PAT2001-01*2460***13:X:1**A*Y*Y", true),
             Edit("NM1*PR", "NM1*PR*2*MEDICARE PART B*****ZZ*00952", true),
+            Edit("N4*SPRINGFIELD*IL*62702", "N4*MONTREAL*QC*H2X1Y4*CA", false),
         ],
     );
     let d = diags[2].iter().find(|d| d.code == "SYN008").unwrap();

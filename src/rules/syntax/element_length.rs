@@ -21,7 +21,16 @@ declare_rule! {
 
 fn element_length(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     for f in findings(tx, |e| matches!(e, ElementIssue::Length { .. })) {
-        let ElementIssue::Length { elem, comp, min, max, len } = *f.issue else { continue };
+        let ElementIssue::Length {
+            elem,
+            comp,
+            min,
+            max,
+            len,
+        } = *f.issue
+        else {
+            continue;
+        };
         let numeric = f
             .element_def(elem, comp)
             .and_then(simple)
@@ -54,7 +63,11 @@ fn cases() {
             Edit("ST*", "ST*837*01*005010X222A1", true),
             Trip(&long),
             TripI("N4*SPRINGFIELD*IL*62"), // N403 is 3–15
-            Edit("CLM*", "CLM*PAT1001-01*24600000000000000000***11:B:1*Y*A*Y*Y", true),
+            Edit(
+                "CLM*",
+                "CLM*PAT1001-01*24600000000000000000***11:B:1*Y*A*Y*Y",
+                true,
+            ),
         ],
     );
 }

@@ -24,9 +24,9 @@ declare_rule! {
 
 fn example(t: DataType) -> &'static str {
     match t {
-        DataType::DT => "a real calendar date as CCYYMMDD, e.g. 20260115",
-        DataType::TM => "the time as HHMM or HHMMSS, e.g. 1430",
-        DataType::R => "digits with at most one decimal point, e.g. 125.50",
+        DataType::DT => "a real calendar date, CCYYMMDD, e.g. 20260115",
+        DataType::TM => "a time, HHMM or HHMMSS, e.g. 1430",
+        DataType::R => "a number with at most one decimal point, e.g. 125.50",
         DataType::N(_) => "digits only, e.g. 2",
         _ => "printable characters only",
     }
@@ -34,7 +34,14 @@ fn example(t: DataType) -> &'static str {
 
 fn element_type(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     for f in findings(tx, |e| matches!(e, ElementIssue::Type { .. })) {
-        let ElementIssue::Type { elem, comp, expected } = *f.issue else { continue };
+        let ElementIssue::Type {
+            elem,
+            comp,
+            expected,
+        } = *f.issue
+        else {
+            continue;
+        };
         let r = f.ref_des(elem, comp);
         let msg = format!(
             "{r} `{}` in {} is not {}",
@@ -42,7 +49,8 @@ fn element_type(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             f.loop_name(tx),
             type_name(expected)
         );
-        f.report(cx, f.loc(elem, comp), msg).help(format!("write {r} as {}", example(expected)));
+        f.report(cx, f.loc(elem, comp), msg)
+            .help(format!("write {r} as {}", example(expected)));
     }
     for (index, seg) in tx.segments.iter().enumerate() {
         let (q, v) = match seg.id() {
@@ -56,9 +64,15 @@ fn element_type(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 /// Is `v` CCYYMMDDHHMM with a real date and time?
 fn is_date_time(v: &[u8]) -> bool {
-    let (Some(d), Some(t)) = (v.get(..8), v.get(8..)) else { return false };
-    let hh = t.get(..2).and_then(|h| std::str::from_utf8(h).ok()?.parse::<u8>().ok());
-    let mm = t.get(2..).and_then(|m| std::str::from_utf8(m).ok()?.parse::<u8>().ok());
+    let (Some(d), Some(t)) = (v.get(..8), v.get(8..)) else {
+        return false;
+    };
+    let hh = t
+        .get(..2)
+        .and_then(|h| std::str::from_utf8(h).ok()?.parse::<u8>().ok());
+    let mm = t
+        .get(2..)
+        .and_then(|m| std::str::from_utf8(m).ok()?.parse::<u8>().ok());
     t.len() == 4
         && t.iter().all(u8::is_ascii_digit)
         && Date::parse(d).is_some()
@@ -75,7 +89,9 @@ fn check_qualified_date(
     q: usize,
     v: usize,
 ) {
-    let (Some(format), Some(value)) = (seg.element(q), seg.element(v)) else { return };
+    let (Some(format), Some(value)) = (seg.element(q), seg.element(v)) else {
+        return;
+    };
     let single = |v: &[u8]| Date::parse(v).is_some();
     let (ok, want) = match format.bytes {
         b"D8" => (single(value.bytes), "a date, CCYYMMDD"),
@@ -88,8 +104,7 @@ fn check_qualified_date(
                 .is_some_and(|(a, b)| single(a) && single(b));
             (ok, "a date range, CCYYMMDD-CCYYMMDD")
         }
-        b"DT" => (is_date_time(value.bytes), "a date and time, CCYYMMDDHHMM")
-        ,
+        b"DT" => (is_date_time(value.bytes), "a date and time, CCYYMMDDHHMM"),
         _ => return,
     };
     if ok {
@@ -105,7 +120,10 @@ fn check_qualified_date(
     );
     let help = match format.bytes {
         b"RD8" if single(value.bytes) => {
-            format!("write the range as {0}-{0} (a one-day period)", value.text())
+            format!(
+                "write the range as {0}-{0} (a one-day period)",
+                value.text()
+            )
         }
         b"D8" if value.bytes.contains(&b'-') => {
             format!("write one date, or a range with {} RD8", format.ref_des())

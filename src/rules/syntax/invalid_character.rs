@@ -19,5 +19,13 @@ declare_rule! {
 #[test]
 fn cases() {
     use crate::rules::test::{Case::*, check_cases};
-    check_cases(&SYN005, &[Pass(""), Trip("NM1*IL*1*MUÑOZ*JOSE****MI*1EG4TE5MK73"), Edit("N3*12", "N3*12 ELM\u{1}ST", true), Edit("N3*12", "N3*12\r\nELM ST", true)]);
+    check_cases(
+        &SYN005,
+        &[
+            Pass(""),
+            Trip("NM1*IL*1*MUÑOZ*JOSE****MI*1EG4TE5MK73"),
+            Edit("N3*12", "N3*12 ELM\u{1}ST", true),
+            Edit("N3*12", "N3*12\r\nELM ST", true),
+        ],
+    );
 }

@@ -44,13 +44,15 @@ impl ig::SegmentView for Segment<'_> {
     }
 
     fn component_count(&self, i: usize) -> usize {
-        ig::SegmentView::element(self, i)
-            .map_or(0, |v| memchr::memchr_iter(self.delims.component, v).count() + 1)
+        ig::SegmentView::element(self, i).map_or(0, |v| {
+            memchr::memchr_iter(self.delims.component, v).count() + 1
+        })
     }
 
     fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
         let v = ig::SegmentView::element(self, i)?;
-        v.split(|&b| b == self.delims.component).nth(j.checked_sub(1)?)
+        v.split(|&b| b == self.delims.component)
+            .nth(j.checked_sub(1)?)
     }
 
     fn repetitions(&self, i: usize) -> usize {
@@ -116,12 +118,20 @@ pub(crate) fn findings<'t, 'a>(
     pick: impl Fn(&ElementIssue) -> bool + 't,
 ) -> impl Iterator<Item = Found<'t, 'a>> + 't {
     let ig = tx.ig();
-    ig.elements.iter().filter(move |(_, e)| pick(e)).filter_map(move |(i, issue)| {
-        let index = usize::try_from(*i).ok()?;
-        let seg = tx.segments.get(index)?;
-        let def = ig.placement(index)?.segment()?;
-        Some(Found { index, seg, def, issue })
-    })
+    ig.elements
+        .iter()
+        .filter(move |(_, e)| pick(e))
+        .filter_map(move |(i, issue)| {
+            let index = usize::try_from(*i).ok()?;
+            let seg = tx.segments.get(index)?;
+            let def = ig.placement(index)?.segment()?;
+            Some(Found {
+                index,
+                seg,
+                def,
+                issue,
+            })
+        })
 }
 
 impl Found<'_, '_> {
@@ -154,7 +164,9 @@ impl Found<'_, '_> {
         if comp == 0 {
             return v;
         }
-        v.split(|&b| b == self.seg.delims.component).nth(comp - 1).unwrap_or_default()
+        v.split(|&b| b == self.seg.delims.component)
+            .nth(comp - 1)
+            .unwrap_or_default()
     }
 
     pub fn text(&self, elem: usize, comp: usize) -> String {
@@ -164,8 +176,14 @@ impl Found<'_, '_> {
     /// The span of the position: the component, the element, or the whole segment when the
     /// element is not written at all.
     pub fn loc(&self, elem: usize, comp: usize) -> Loc {
-        let Some(e) = self.seg.element_raw(elem) else { return self.seg.loc() };
-        let e = if comp == 0 { e } else { e.component_raw(comp).unwrap_or(e) };
+        let Some(e) = self.seg.element_raw(elem) else {
+            return self.seg.loc();
+        };
+        let e = if comp == 0 {
+            e
+        } else {
+            e.component_raw(comp).unwrap_or(e)
+        };
         // Past the first repetition the offsets stay those of the element.
         e.loc()
     }
@@ -196,7 +214,12 @@ pub(crate) fn type_name(t: DataType) -> String {
 /// The codes of a list for a help line: all of a short list, the first few of a long one.
 pub(crate) fn code_list(codes: &[&str]) -> String {
     const SHOWN: usize = 12;
-    let head = codes.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    let head = codes
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
     if codes.len() > SHOWN {
         format!("{head} … ({} codes)", codes.len())
     } else {
@@ -207,9 +230,12 @@ pub(crate) fn code_list(codes: &[&str]) -> String {
 /// The element's type and length bounds, when it is simple.
 pub(crate) fn simple(def: &ElementDef) -> Option<(DataType, u16, u16)> {
     match def.kind {
-        ElementKind::Simple { data_type, min_len, max_len, .. } => {
-            Some((data_type, min_len, max_len))
-        }
+        ElementKind::Simple {
+            data_type,
+            min_len,
+            max_len,
+            ..
+        } => Some((data_type, min_len, max_len)),
         ElementKind::Composite(_) => None,
     }
 }

@@ -21,12 +21,17 @@ declare_rule! {
 
 fn required_element(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     for f in findings(tx, |e| matches!(e, ElementIssue::RequiredMissing { .. })) {
-        let ElementIssue::RequiredMissing { elem, comp } = *f.issue else { continue };
+        let ElementIssue::RequiredMissing { elem, comp } = *f.issue else {
+            continue;
+        };
         let r = f.ref_des(elem, comp);
         let d = f.element_def(elem, comp);
         let name = d.map_or("", |d| d.name);
         let msg = format!("{r} ({name}) in {} is required but empty", f.loop_name(tx));
-        let help = match (d.and_then(|d| d.codes()).and_then(|c| c.list()), d.and_then(simple)) {
+        let help = match (
+            d.and_then(|d| d.codes()).and_then(|c| c.list()),
+            d.and_then(simple),
+        ) {
             (Some(list), _) => format!("write {r} as one of: {}", code_list(list)),
             (None, Some((t, min, max))) => {
                 format!("write {r}: {}, {min}–{max} characters", type_name(t))

@@ -23,9 +23,22 @@ declare_rule! {
 
 fn syntax_rule(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     for f in findings(tx, |e| matches!(e, ElementIssue::Syntax { .. })) {
-        let ElementIssue::Syntax { kind, elem, positions } = *f.issue else { continue };
+        let ElementIssue::Syntax {
+            kind,
+            elem,
+            positions,
+        } = *f.issue
+        else {
+            continue;
+        };
         // Positions are elements of the segment (elem 0) or components of composite `elem`.
-        let at = |p: u8| if elem == 0 { (usize::from(p), 0) } else { (elem, usize::from(p)) };
+        let at = |p: u8| {
+            if elem == 0 {
+                (usize::from(p), 0)
+            } else {
+                (elem, usize::from(p))
+            }
+        };
         let name = |p: u8| {
             let (e, c) = at(p);
             f.ref_des(e, c)
@@ -38,6 +51,17 @@ fn syntax_rule(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .chain(positions.iter().map(|p| format!("{p:02}")))
             .collect();
         let (set, unset): (Vec<u8>, Vec<u8>) = positions.iter().partition(|&&p| is_set(p));
+        // A missing element the guide requires anyway is SYN007's, said once.
+        let required_missing = |p: u8| {
+            let (e, c) = at(p);
+            tx.ig().elements.iter().any(|(i, issue)| {
+                usize::try_from(*i).is_ok_and(|i| i == f.index)
+                    && *issue == ElementIssue::RequiredMissing { elem: e, comp: c }
+            })
+        };
+        if unset.iter().any(|&p| required_missing(p)) {
+            continue;
+        }
         let list = |ps: &[u8]| ps.iter().map(|&p| name(p)).collect::<Vec<_>>().join(", ");
         let all = list(positions);
         let first = positions.first().map(|&p| name(p)).unwrap_or_default();
@@ -47,9 +71,10 @@ fn syntax_rule(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 format!("{} is present without {}", list(&set), list(&unset)),
                 format!("write {} too, or leave out {}", list(&unset), list(&set)),
             ),
-            SyntaxKind::R => {
-                (format!("none of {all} is present"), format!("write at least one of {all}"))
-            }
+            SyntaxKind::R => (
+                format!("none of {all} is present"),
+                format!("write at least one of {all}"),
+            ),
             SyntaxKind::E => (
                 format!("{} are all present; at most one may be", list(&set)),
                 format!("keep one of {}", list(&set)),
@@ -90,10 +115,25 @@ fn cases() {
             PassI(""),
             Trip("NM1*85*2*ONCOLOGY CLINIC*****XX"),
             TripI("NM1*71*1*SMITH*JOHN*****1234567893"),
-            Edit("CTP*", "CTP****1", true), // CTP04 without CTP05 (P0405)
         ],
     );
+    // CTP05 is required anyway: SYN007 says so, and P0405 is not repeated.
+    let d = crate::rules::test::run(&crate::rules::test::edit(
+        crate::rules::test::P837,
+        "CTP*",
+        "CTP****1",
+    ));
+    assert!(
+        d.iter().any(|d| d.code == "SYN007") && !d.iter().any(|d| d.code == "SYN009"),
+        "{d:#?}"
+    );
     let d = diags[2].iter().find(|d| d.code == "SYN009").unwrap();
-    assert_eq!(d.message, "NM108 is present without NM109 in 2010AA (X12 syntax rule P0809)");
-    assert_eq!(d.help.as_deref(), Some("write NM109 too, or leave out NM108"));
+    assert_eq!(
+        d.message,
+        "NM108 is present without NM109 in 2010AA (X12 syntax rule P0809)"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("write NM109 too, or leave out NM108")
+    );
 }

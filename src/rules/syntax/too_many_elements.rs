@@ -103,10 +103,10 @@ fn cases() {
             Pass(""),
             PassI(""),
             EditI("CLM*", "CLM*PAT2001-01*2460***13:A:1*Y*A*Y*Y", true), // CLM06 Not Used in 837I
-            Edit("SBR*", "SBR*P*18******CI*MB", true),                  // SBR08 Not Used
+            Edit("SBR*", "SBR*P*18******CI*MB", true),                   // SBR08 Not Used
             Edit("N3*100", "N3*100 MAIN ST*SUITE 2*X", true),            // N3 has 2 elements
             Edit("SV1*HC:96372", "SV1*HC:96372:::::DESC:X*60*UN*1***1", true),
-            Edit("DMG*", "DMG*D8*19450312*F:X", true),                 // DMG03 is simple
+            Edit("DMG*", "DMG*D8*19450312*F:X", true), // DMG03 is simple
         ],
     );
 }

@@ -22,14 +22,23 @@ declare_rule! {
 
 fn trailing_separator(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     for f in findings(tx, |e| matches!(e, ElementIssue::TrailingSeparator { .. })) {
-        let ElementIssue::TrailingSeparator { elem, comp } = *f.issue else { continue };
-        let (el, co) = (char::from(f.seg.delims.element), char::from(f.seg.delims.component));
+        let ElementIssue::TrailingSeparator { elem, comp } = *f.issue else {
+            continue;
+        };
+        let (el, co) = (
+            char::from(f.seg.delims.element),
+            char::from(f.seg.delims.component),
+        );
         let text = f.seg.text();
         let (loc, msg, help) = if comp == 0 {
             let fixed = text.trim_end_matches(el);
             (
                 f.seg.loc(),
-                format!("{} in {} ends in an empty element (a trailing `{el}`)", f.def.id, f.loop_name(tx)),
+                format!(
+                    "{} in {} ends in an empty element (a trailing `{el}`)",
+                    f.def.id,
+                    f.loop_name(tx)
+                ),
                 format!("end the segment after its last value: `{fixed}`"),
             )
         } else {
@@ -37,7 +46,10 @@ fn trailing_separator(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             let value = f.text(elem, 0);
             (
                 f.loc(elem, 0),
-                format!("{r} `{value}` in {} ends in an empty component (a trailing `{co}`)", f.loop_name(tx)),
+                format!(
+                    "{r} `{value}` in {} ends in an empty component (a trailing `{co}`)",
+                    f.loop_name(tx)
+                ),
                 format!("write {r} as `{}`", value.trim_end_matches(co)),
             )
         };
@@ -59,5 +71,8 @@ fn cases() {
         ],
     );
     let d = diags[2].iter().find(|d| d.code == "SYN006").unwrap();
-    assert_eq!(d.help.as_deref(), Some("end the segment after its last value: `N3*12 ELM ST`"));
+    assert_eq!(
+        d.help.as_deref(),
+        Some("end the segment after its last value: `N3*12 ELM ST`")
+    );
 }

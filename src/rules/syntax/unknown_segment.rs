@@ -21,7 +21,9 @@ declare_rule! {
 /// Unknown to both 837 guides. A segment of the other guide (SV2 in an 837P, CL1 in an 837P)
 /// is known: STR003 reports it as out of place, with a better hint than "unknown".
 pub(crate) fn is_known(id: &[u8]) -> bool {
-    [Guide::X222A1, Guide::X223A2].into_iter().any(|g| ig::guide(g).is_known_segment_id(id))
+    [Guide::X222A1, Guide::X223A2]
+        .into_iter()
+        .any(|g| ig::guide(g).is_known_segment_id(id))
 }
 
 fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
@@ -61,5 +63,17 @@ fn near_miss(id: &[u8]) -> Option<&'static str> {
 #[test]
 fn cases() {
     use crate::rules::test::{Case::*, check_cases};
-    check_cases(&SYN001, &[Pass(""), PassI(""), Edit("N3*12", "NM2*IL*1*DOE", true), Edit("DMG*", "CLP*1*1*100*100", true), Whole(&crate::rules::test::P837.replace("N3*12 ELM ST~", "N3*12 ELM ST~~"), true)]);
+    check_cases(
+        &SYN001,
+        &[
+            Pass(""),
+            PassI(""),
+            Edit("N3*12", "NM2*IL*1*DOE", true),
+            Edit("DMG*", "CLP*1*1*100*100", true),
+            Whole(
+                &crate::rules::test::P837.replace("N3*12 ELM ST~", "N3*12 ELM ST~~"),
+                true,
+            ),
+        ],
+    );
 }

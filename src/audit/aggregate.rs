@@ -1,0 +1,604 @@
+//! The audit's aggregate: totals and tables keyed by rule, file, billing provider, HCPCS/NDC and
+//! month of service, and the top findings by money at risk. Each file folds its facts and
+//! diagnostics into a part; parts merge by adding, in any order, so the result does not depend
+//! on file order or thread count. Memory grows with distinct keys (files, providers, codes,
+//! months) and the kept findings, never with claims. Knows diagnostics and claim facts, not
+//! files, rules' logic or output formats.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::Stats;
+use crate::model::{Date, Dec};
+use crate::rules::cross_claim::{BatchClaim, BatchLine};
+use serde::{Serialize, Serializer};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An exact amount of money (scaled integer, as `Dec`), written as `"1234.56"` in JSON and CSV
+/// so no consumer rounds it through a float.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Money(pub i64);
+
+impl Money {
+    fn add(&mut self, d: Dec) {
+        self.0 = self.0.saturating_add(d.micros);
+    }
+    fn plus(&mut self, o: Money) {
+        self.0 = self.0.saturating_add(o.0);
+    }
+    /// `1234.56`, cents rounded half away from zero.
+    pub fn plain(self) -> String {
+        let cents = (self.0.unsigned_abs() + 5_000) / 10_000;
+        let sign = if self.0 < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02}", cents / 100, cents % 100)
+    }
+    /// `$1,234.56`, for people.
+    pub fn display(self) -> String {
+        let plain = self.plain();
+        let (sign, body) = plain
+            .strip_prefix('-')
+            .map_or(("", plain.as_str()), |b| ("-", b));
+        let (int, frac) = body.split_once('.').unwrap_or((body, "00"));
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        format!("{sign}${grouped}.{frac}")
+    }
+    /// Dollars as a float, only for drawing bars.
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / 1e6
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.plain())
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Totals {
+    pub files: u64,
+    pub unreadable_files: u64,
+    pub bytes: u64,
+    pub interchanges: u64,
+    pub transactions: u64,
+    pub claims: u64,
+    pub service_lines: u64,
+    pub drug_lines: u64,
+    /// Σ CLM02.
+    pub billed: Money,
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+    /// Service lines with at least one error or warning on them or on their claim.
+    pub flagged_lines: u64,
+    /// Σ SV102/SV203 of the flagged lines.
+    pub at_risk: Money,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RuleRow {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub count: u64,
+    /// Σ of the charge each of its findings puts at risk (a line's, or a claim's).
+    pub at_risk: Money,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct FileRow {
+    pub path: String,
+    pub bytes: u64,
+    pub interchanges: u64,
+    pub claims: u64,
+    pub service_lines: u64,
+    pub drug_lines: u64,
+    pub billed: Money,
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+    pub flagged_lines: u64,
+    pub at_risk: Money,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct ProviderRow {
+    pub npi: String,
+    pub claims: u64,
+    pub service_lines: u64,
+    pub billed: Money,
+    pub findings: u64,
+    pub flagged_lines: u64,
+    pub at_risk: Money,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct CodeRow {
+    pub hcpcs: String,
+    /// Empty for lines without 2410 LIN03.
+    pub ndc: String,
+    /// The drug's name from the NDC-HCPCS crosswalk, when the NDC is in it.
+    pub drug: String,
+    pub lines: u64,
+    /// Σ SV104/SV205, written as the decimal it is.
+    pub units: String,
+    #[serde(skip)]
+    pub units_dec: Dec,
+    pub billed: Money,
+    pub flagged_lines: u64,
+    pub at_risk: Money,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct MonthRow {
+    /// `2026-01`, of the line's date of service; `unknown` without one.
+    pub month: String,
+    pub service_lines: u64,
+    pub billed: Money,
+    pub findings: u64,
+    pub flagged_lines: u64,
+    pub at_risk: Money,
+}
+
+/// One finding, with what the report needs to link it back to the file.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct FindingRow {
+    pub at_risk: Money,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub path: String,
+    pub transaction: Option<String>,
+    pub claim_id: Option<String>,
+    pub line_number: Option<u32>,
+    pub segment: String,
+    pub position: u32,
+    pub element: Option<u8>,
+    pub line: u32,
+    pub column: u32,
+    pub offset: usize,
+    pub npi: Option<String>,
+    pub hcpcs: Option<String>,
+    pub ndc: Option<String>,
+    pub date: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl FindingRow {
+    /// Most money first; ties by place in the input, so the kept set is deterministic.
+    fn rank(&self) -> impl Ord + '_ {
+        (
+            std::cmp::Reverse(self.at_risk),
+            &self.path,
+            self.offset,
+            self.code,
+            &self.message,
+        )
+    }
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Unreadable {
+    pub path: String,
+    pub error: String,
+}
+
+/// The whole audit, as `--format json` prints it (docs/audit.md).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Aggregate {
+    pub version: u32,
+    pub totals: Totals,
+    pub rules: Vec<RuleRow>,
+    pub files: Vec<FileRow>,
+    pub unreadable: Vec<Unreadable>,
+    pub providers: Vec<ProviderRow>,
+    pub codes: Vec<CodeRow>,
+    pub months: Vec<MonthRow>,
+    /// Findings counted in `totals` (errors + warnings + infos).
+    pub findings_total: u64,
+    /// The `keep` findings with the most money at risk.
+    pub top_findings: Vec<FindingRow>,
+}
+
+/// What files fold into; merged by adding. Turned into an [`Aggregate`] by [`Part::finish`].
+#[derive(Debug, Default)]
+pub struct Part {
+    totals: Totals,
+    rules: BTreeMap<&'static str, RuleRow>,
+    files: BTreeMap<String, FileRow>,
+    unreadable: Vec<Unreadable>,
+    providers: BTreeMap<String, ProviderRow>,
+    codes: BTreeMap<(String, String), CodeRow>,
+    months: BTreeMap<String, MonthRow>,
+    top: Vec<FindingRow>,
+    keep: usize,
+}
+
+/// The crosswalk's name for an NDC, from the newest quarter compiled in.
+fn drug_name(ndc: &str) -> String {
+    if ndc.is_empty() {
+        return String::new();
+    }
+    crate::data::crosswalk_by_ndc(ndc, 99_991_231)
+        .value
+        .first()
+        .map(|r| r.drug_name.to_string())
+        .unwrap_or_default()
+}
+
+fn month_of(date: Option<Date>) -> String {
+    date.map_or_else(
+        || "unknown".to_string(),
+        |d| format!("{:04}-{:02}", d.year(), d.month()),
+    )
+}
+
+fn code_key(l: &BatchLine) -> (String, String) {
+    (
+        l.hcpcs.clone().unwrap_or_else(|| "(none)".to_string()),
+        l.ndc.clone().unwrap_or_default(),
+    )
+}
+
+/// Where a diagnostic falls: claim index, and line index when on a line.
+fn locate(claims: &[BatchClaim], offset: usize) -> Option<(usize, Option<usize>)> {
+    let ci = claims
+        .partition_point(|c| c.offset() <= offset)
+        .checked_sub(1)?;
+    let c = claims.get(ci).filter(|c| offset < c.end)?;
+    let li = c
+        .lines
+        .partition_point(|l| l.lx_offset <= offset)
+        .checked_sub(1);
+    let li = li.filter(|&i| c.lines.get(i).is_some_and(|l| offset < l.end));
+    Some((ci, li))
+}
+
+fn line_charge(l: &BatchLine) -> Dec {
+    l.charge.unwrap_or_default()
+}
+
+/// Lines flagged by errors and warnings: (claim, line) pairs; a claim-level finding flags all
+/// of the claim's lines.
+pub fn flagged(claims: &[BatchClaim], diags: &[Diagnostic]) -> BTreeSet<(usize, usize)> {
+    let mut out = BTreeSet::new();
+    for d in diags.iter().filter(|d| d.severity >= Severity::Warning) {
+        match locate(claims, d.loc.offset) {
+            Some((ci, Some(li))) => {
+                out.insert((ci, li));
+            }
+            Some((ci, None)) => {
+                out.extend((0..claims.get(ci).map_or(0, |c| c.lines.len())).map(|li| (ci, li)))
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+impl Part {
+    pub fn new(keep: usize) -> Part {
+        Part {
+            keep,
+            ..Part::default()
+        }
+    }
+
+    pub fn unreadable(&mut self, path: &str, error: String) {
+        self.totals.unreadable_files += 1;
+        self.unreadable.push(Unreadable {
+            path: path.to_string(),
+            error,
+        });
+    }
+
+    /// Counts what a file holds: totals, and billed amounts and units per key.
+    pub fn volume(&mut self, path: &str, stats: &Stats, claims: &[BatchClaim]) {
+        let t = &mut self.totals;
+        t.files += 1;
+        t.bytes += stats.bytes;
+        t.interchanges += stats.interchanges;
+        t.transactions += stats.transactions;
+        t.claims += stats.claims;
+        t.service_lines += stats.service_lines;
+        t.drug_lines += stats.drug_lines;
+        let file = self.files.entry(path.to_string()).or_default();
+        file.path = path.to_string();
+        file.bytes += stats.bytes;
+        file.interchanges += stats.interchanges;
+        file.claims += stats.claims;
+        file.service_lines += stats.service_lines;
+        file.drug_lines += stats.drug_lines;
+        for c in claims {
+            let billed = c.charge.unwrap_or_else(|| {
+                c.lines
+                    .iter()
+                    .map(line_charge)
+                    .fold(Dec::ZERO, |a, b| a.checked_add(b).unwrap_or(a))
+            });
+            self.totals.billed.add(billed);
+            file.billed.add(billed);
+            let npi = c
+                .billing_npi
+                .clone()
+                .unwrap_or_else(|| "(none)".to_string());
+            let p = self.providers.entry(npi.clone()).or_default();
+            p.npi = npi;
+            p.claims += 1;
+            p.service_lines += c.lines.len() as u64;
+            p.billed.add(billed);
+            for l in &c.lines {
+                let key = code_key(l);
+                let row = self.codes.entry(key.clone()).or_default();
+                (row.hcpcs, row.ndc) = key;
+                row.lines += 1;
+                row.billed.add(line_charge(l));
+                row.units_dec = row
+                    .units_dec
+                    .checked_add(l.units.unwrap_or_default())
+                    .unwrap_or(row.units_dec);
+                let m = month_of(l.date);
+                let month = self.months.entry(m.clone()).or_default();
+                month.month = m;
+                month.service_lines += 1;
+                month.billed.add(line_charge(l));
+            }
+        }
+    }
+
+    /// Counts findings and the lines they newly flag (`already` are flagged by an earlier fold
+    /// of the same file: the batch rules' findings come after the file's own).
+    pub fn findings(
+        &mut self,
+        path: &str,
+        claims: &[BatchClaim],
+        diags: &[Diagnostic],
+        already: &BTreeSet<(usize, usize)>,
+    ) {
+        for d in diags {
+            self.totals_count(d.severity);
+            let file = self.files.entry(path.to_string()).or_default();
+            file.path = path.to_string();
+            match d.severity {
+                Severity::Error => file.errors += 1,
+                Severity::Warning => file.warnings += 1,
+                Severity::Info => file.infos += 1,
+            }
+            let place = locate(claims, d.loc.offset);
+            let claim = place.and_then(|(ci, _)| claims.get(ci));
+            let line = place.and_then(|(ci, li)| claims.get(ci)?.lines.get(li?));
+            let at_risk = match (claim, line) {
+                (_, Some(l)) => line_charge(l),
+                (Some(c), None) => c.charge.unwrap_or_default(),
+                _ => Dec::ZERO,
+            };
+            let at_risk = if d.severity >= Severity::Warning {
+                Money(at_risk.micros)
+            } else {
+                Money(0)
+            };
+            let rule = self.rules.entry(d.code).or_insert_with(|| RuleRow {
+                code: d.code,
+                name: crate::rules::find(d.code).map_or("", |r| r.name),
+                severity: d.severity,
+                count: 0,
+                at_risk: Money(0),
+            });
+            rule.severity = rule.severity.max(d.severity);
+            rule.count += 1;
+            rule.at_risk.plus(at_risk);
+            if let Some(c) = claim {
+                let npi = c
+                    .billing_npi
+                    .clone()
+                    .unwrap_or_else(|| "(none)".to_string());
+                let p = self.providers.entry(npi.clone()).or_default();
+                p.npi = npi;
+                p.findings += 1;
+            }
+            let date = line
+                .and_then(|l| l.date)
+                .or_else(|| claim.and_then(|c| c.lines.first()?.date));
+            if claim.is_some() {
+                let m = month_of(date);
+                let month = self.months.entry(m.clone()).or_default();
+                month.month = m;
+                month.findings += 1;
+            }
+            self.top.push(FindingRow {
+                at_risk,
+                code: d.code,
+                severity: d.severity,
+                path: path.to_string(),
+                transaction: d.context.transaction.clone(),
+                claim_id: d.context.claim_id.clone(),
+                line_number: d.context.line_number,
+                segment: d.loc.segment.as_str().to_string(),
+                position: d.loc.position,
+                element: d.loc.element,
+                line: d.line,
+                column: d.column,
+                offset: d.loc.offset,
+                npi: claim.and_then(|c| c.billing_npi.clone()),
+                hcpcs: line.and_then(|l| l.hcpcs.clone()),
+                ndc: line.and_then(|l| l.ndc.clone()),
+                date: date.map(|d| d.to_string()),
+                message: d.message.clone(),
+                help: d.help.clone(),
+            });
+            if self.top.len() >= self.keep.saturating_mul(2).max(64) {
+                self.trim();
+            }
+        }
+        for (ci, li) in flagged(claims, diags).difference(already) {
+            let (Some(c), Some(l)) = (
+                claims.get(*ci),
+                claims.get(*ci).and_then(|c| c.lines.get(*li)),
+            ) else {
+                continue;
+            };
+            let charge = line_charge(l);
+            self.totals.flagged_lines += 1;
+            self.totals.at_risk.add(charge);
+            let file = self.files.entry(path.to_string()).or_default();
+            file.path = path.to_string();
+            file.flagged_lines += 1;
+            file.at_risk.add(charge);
+            let p = self
+                .providers
+                .entry(
+                    c.billing_npi
+                        .clone()
+                        .unwrap_or_else(|| "(none)".to_string()),
+                )
+                .or_default();
+            p.flagged_lines += 1;
+            p.at_risk.add(charge);
+            let row = self.codes.entry(code_key(l)).or_default();
+            row.flagged_lines += 1;
+            row.at_risk.add(charge);
+            let month = self.months.entry(month_of(l.date)).or_default();
+            month.flagged_lines += 1;
+            month.at_risk.add(charge);
+        }
+    }
+
+    fn totals_count(&mut self, s: Severity) {
+        match s {
+            Severity::Error => self.totals.errors += 1,
+            Severity::Warning => self.totals.warnings += 1,
+            Severity::Info => self.totals.infos += 1,
+        }
+    }
+
+    fn trim(&mut self) {
+        self.top.sort_by(|a, b| a.rank().cmp(&b.rank()));
+        self.top.truncate(self.keep);
+    }
+
+    /// Adds another part; commutative and associative, so rayon may merge in any order.
+    pub fn merge(mut self, o: Part) -> Part {
+        let t = &mut self.totals;
+        let u = &o.totals;
+        t.files += u.files;
+        t.unreadable_files += u.unreadable_files;
+        t.bytes += u.bytes;
+        t.interchanges += u.interchanges;
+        t.transactions += u.transactions;
+        t.claims += u.claims;
+        t.service_lines += u.service_lines;
+        t.drug_lines += u.drug_lines;
+        t.billed.plus(u.billed);
+        t.errors += u.errors;
+        t.warnings += u.warnings;
+        t.infos += u.infos;
+        t.flagged_lines += u.flagged_lines;
+        t.at_risk.plus(u.at_risk);
+        for (k, r) in o.rules {
+            let mine = self.rules.entry(k).or_insert_with(|| RuleRow {
+                count: 0,
+                at_risk: Money(0),
+                ..r.clone()
+            });
+            mine.severity = mine.severity.max(r.severity);
+            mine.count += r.count;
+            mine.at_risk.plus(r.at_risk);
+        }
+        for (k, r) in o.files {
+            let m = self.files.entry(k).or_default();
+            m.path = r.path;
+            m.bytes += r.bytes;
+            m.interchanges += r.interchanges;
+            m.claims += r.claims;
+            m.service_lines += r.service_lines;
+            m.drug_lines += r.drug_lines;
+            m.billed.plus(r.billed);
+            m.errors += r.errors;
+            m.warnings += r.warnings;
+            m.infos += r.infos;
+            m.flagged_lines += r.flagged_lines;
+            m.at_risk.plus(r.at_risk);
+        }
+        self.unreadable.extend(o.unreadable);
+        for (k, r) in o.providers {
+            let m = self.providers.entry(k).or_default();
+            m.npi = r.npi;
+            m.claims += r.claims;
+            m.service_lines += r.service_lines;
+            m.billed.plus(r.billed);
+            m.findings += r.findings;
+            m.flagged_lines += r.flagged_lines;
+            m.at_risk.plus(r.at_risk);
+        }
+        for (k, r) in o.codes {
+            let m = self.codes.entry(k.clone()).or_default();
+            (m.hcpcs, m.ndc) = k;
+            m.lines += r.lines;
+            m.units_dec = m.units_dec.checked_add(r.units_dec).unwrap_or(m.units_dec);
+            m.billed.plus(r.billed);
+            m.flagged_lines += r.flagged_lines;
+            m.at_risk.plus(r.at_risk);
+        }
+        for (k, r) in o.months {
+            let m = self.months.entry(k.clone()).or_default();
+            m.month = k;
+            m.service_lines += r.service_lines;
+            m.billed.plus(r.billed);
+            m.findings += r.findings;
+            m.flagged_lines += r.flagged_lines;
+            m.at_risk.plus(r.at_risk);
+        }
+        self.keep = self.keep.max(o.keep);
+        self.top.extend(o.top);
+        if self.top.len() > self.keep {
+            self.trim();
+        }
+        self
+    }
+
+    /// Sorts every table by its key and keeps the top findings.
+    pub fn finish(mut self) -> Aggregate {
+        self.trim();
+        let mut unreadable = self.unreadable;
+        unreadable.sort_by(|a, b| (&a.path, &a.error).cmp(&(&b.path, &b.error)));
+        let t = &self.totals;
+        Aggregate {
+            version: 1,
+            findings_total: t.errors + t.warnings + t.infos,
+            totals: self.totals,
+            rules: self.rules.into_values().collect(),
+            files: self.files.into_values().collect(),
+            unreadable,
+            providers: self.providers.into_values().collect(),
+            codes: self
+                .codes
+                .into_values()
+                .map(|mut c| {
+                    c.units = c.units_dec.to_string();
+                    c.drug = drug_name(&c.ndc);
+                    c
+                })
+                .collect(),
+            months: self.months.into_values().collect(),
+            top_findings: self.top,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Money;
+
+    #[test]
+    fn money_is_exact_and_readable() {
+        assert_eq!(Money(1_234_560_000).plain(), "1234.56");
+        assert_eq!(Money(1_234_560_000).display(), "$1,234.56");
+        assert_eq!(Money(-5_000_000).display(), "-$5.00");
+        assert_eq!(Money(999_999_999_990_000).display(), "$999,999,999.99");
+        assert_eq!(Money(0).plain(), "0.00");
+    }
+}

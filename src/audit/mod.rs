@@ -1,0 +1,284 @@
+//! `claimlint audit`: checks many files with every rule, runs the cross-claim rules (XCL) over
+//! all of them, and folds everything into one [`Aggregate`] for the HTML, CSV and JSON reports.
+//!
+//! Two passes keep memory bounded by distinct keys rather than by claims:
+//! 1. every file, in parallel: check it, fold its volumes and findings into a [`Part`], and
+//!    keep only its compact cross-claim [`Keys`] (a hash and a claim reference per key);
+//! 2. the few files holding candidate claims (keys that collide): read again, their candidate
+//!    claims judged by the XCL rules on exact values, and the findings folded in.
+//!
+//! Files are sorted by path before anything runs and every merge adds, so the aggregate is the
+//! same for any argument order and any thread count. Owns walking, gzip and the passes; the
+//! rules decide, the formats (`html`, `csv`) only format.
+
+pub mod aggregate;
+pub mod cli;
+pub mod csv;
+pub mod html;
+pub mod walk;
+
+pub use aggregate::{Aggregate, Money, Part};
+
+use crate::config::Settings;
+use crate::engine;
+use crate::input::Input;
+use crate::rules::cross_claim::{self, BatchClaim, ClaimRef, Keys, Member};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::Path;
+
+/// What an audit run needs besides the paths.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How many findings to keep, by money at risk, for the findings table.
+    pub keep: usize,
+    /// Show a progress bar on standard error.
+    pub progress: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            keep: 5000,
+            progress: false,
+        }
+    }
+}
+
+/// Reads a file, inflating it when it starts with the gzip magic bytes (whatever its name).
+pub fn read(path: &Path) -> std::io::Result<Input> {
+    let input = Input::open(path)?;
+    if !input.starts_with(&[0x1f, 0x8b]) {
+        return Ok(input);
+    }
+    let mut out = Vec::new();
+    // MultiGzDecoder: `cat a.gz b.gz` is a valid gzip file too.
+    flate2::read::MultiGzDecoder::new(&input[..]).read_to_end(&mut out)?;
+    Ok(Input::Owned(out))
+}
+
+/// Checks one input and returns its outcome and claim facts (positions filled in).
+fn check_file(input: &[u8], settings: &Settings) -> (engine::Outcome, Vec<BatchClaim>) {
+    let (outcome, per_tx) = engine::check_with(input, settings, &cross_claim::facts);
+    let mut claims: Vec<BatchClaim> = per_tx.into_iter().flatten().collect();
+    cross_claim::fill_positions(&mut claims, input);
+    (outcome, claims)
+}
+
+/// Pass 1 for one file: its part of the aggregate and its cross-claim keys.
+fn first_pass(
+    file: u32,
+    path: &str,
+    settings: &Settings,
+    keep: usize,
+    batch: bool,
+) -> (Part, Keys) {
+    let mut part = Part::new(keep);
+    let mut keys = Keys::default();
+    match read(Path::new(path)) {
+        Err(e) => part.unreadable(path, e.to_string()),
+        Ok(input) => {
+            let (outcome, claims) = check_file(&input, settings);
+            part.volume(path, &outcome.stats, &claims);
+            part.findings(path, &claims, &outcome.diagnostics, &BTreeSet::new());
+            if batch {
+                for (i, c) in claims.iter().enumerate() {
+                    keys.add(
+                        ClaimRef {
+                            file,
+                            claim: u32::try_from(i).unwrap_or(u32::MAX),
+                        },
+                        c,
+                    );
+                }
+            }
+        }
+    }
+    (part, keys)
+}
+
+/// The candidate claims of one file, read again, with the lines its own findings flagged.
+struct Reread {
+    file: u32,
+    claims: Vec<BatchClaim>,
+    wanted: BTreeSet<u32>,
+    already: BTreeSet<(usize, usize)>,
+}
+
+/// Runs the audit over `paths` (already expanded to files); `walk_errors` are directory entries
+/// that could not be listed (path, error), reported with the unreadable files.
+pub fn run(
+    paths: &[String],
+    walk_errors: &[(String, String)],
+    settings: &Settings,
+    options: &Options,
+) -> Aggregate {
+    // Sorted and deduplicated: file indices are then canonical, and so is every order below.
+    let mut files: Vec<String> = paths.to_vec();
+    files.sort();
+    files.dedup();
+    let batch = cross_claim::any_selected(settings);
+    let bar = progress(files.len() as u64, options.progress);
+    let keep = options.keep;
+    let (part, keys) = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let r = first_pass(
+                u32::try_from(i).unwrap_or(u32::MAX),
+                path,
+                settings,
+                keep,
+                batch,
+            );
+            bar.inc(1);
+            r
+        })
+        .fold(
+            || (Part::new(keep), Keys::default()),
+            |(p, mut k), (p2, k2)| {
+                k.merge(k2);
+                (p.merge(p2), k)
+            },
+        )
+        .reduce(
+            || (Part::new(keep), Keys::default()),
+            |(p, mut k), (p2, k2)| {
+                k.merge(k2);
+                (p.merge(p2), k)
+            },
+        );
+    bar.finish_and_clear();
+    let mut part = part;
+    for (path, error) in walk_errors {
+        part.unreadable(path, error.clone());
+    }
+    if batch {
+        part = part.merge(second_pass(&files, keys.candidates(), settings, keep));
+    }
+    part.finish()
+}
+
+/// Pass 2: the XCL rules over the candidate claims, folded into a part of their own.
+fn second_pass(
+    files: &[String],
+    candidates: Vec<ClaimRef>,
+    settings: &Settings,
+    keep: usize,
+) -> Part {
+    let mut by_file: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+    for c in candidates {
+        by_file.entry(c.file).or_default().insert(c.claim);
+    }
+    let rereads: Vec<Reread> = by_file
+        .into_par_iter()
+        .filter_map(|(file, wanted)| {
+            let path = files.get(file as usize)?;
+            // A file that vanished since pass 1 is already counted; its claims just drop out.
+            let input = read(Path::new(path)).ok()?;
+            let (outcome, claims) = check_file(&input, settings);
+            let already = aggregate::flagged(&claims, &outcome.diagnostics);
+            Some(Reread {
+                file,
+                claims,
+                wanted,
+                already,
+            })
+        })
+        .collect();
+    let mut members: Vec<Member<'_>> = Vec::new();
+    for r in &rereads {
+        let path = files.get(r.file as usize).map_or("", String::as_str);
+        for &i in &r.wanted {
+            if let Some(claim) = r.claims.get(i as usize) {
+                members.push(Member {
+                    at: ClaimRef {
+                        file: r.file,
+                        claim: i,
+                    },
+                    path,
+                    claim,
+                });
+            }
+        }
+    }
+    let findings = cross_claim::run(&mut members, settings);
+    let mut part = Part::new(keep);
+    for r in &rereads {
+        let path = files.get(r.file as usize).map_or("", String::as_str);
+        let diags: Vec<_> = findings
+            .iter()
+            .filter(|f| f.at.file == r.file)
+            .map(|f| f.diagnostic.clone())
+            .collect();
+        if !diags.is_empty() {
+            part.findings(path, &r.claims, &diags, &r.already);
+        }
+    }
+    part
+}
+
+fn progress(len: u64, show: bool) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} auditing [{bar:40}] {pos}/{len} files ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Checks inputs held in memory as one batch: every rule on each input, then the batch rules
+/// across all of them, their findings added to the input they are in (ordered by offset).
+/// Inputs are (name, bytes); names appear in messages and set the canonical order. For tests
+/// and for small batches: it keeps every claim's facts, unlike [`run`].
+pub fn check_inputs(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Vec<engine::Outcome> {
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by(|&a, &b| {
+        inputs
+            .get(a)
+            .map(|i| &i.0)
+            .cmp(&inputs.get(b).map(|i| &i.0))
+    });
+    let checked: Vec<(engine::Outcome, Vec<BatchClaim>)> = inputs
+        .par_iter()
+        .map(|(_, bytes)| check_file(bytes, settings))
+        .collect();
+    let mut members = Vec::new();
+    for (rank, &i) in order.iter().enumerate() {
+        let (Some((name, _)), Some((_, claims))) = (inputs.get(i), checked.get(i)) else {
+            continue;
+        };
+        for (n, claim) in claims.iter().enumerate() {
+            let at = ClaimRef {
+                file: u32::try_from(rank).unwrap_or(u32::MAX),
+                claim: u32::try_from(n).unwrap_or(u32::MAX),
+            };
+            members.push(Member {
+                at,
+                path: name,
+                claim,
+            });
+        }
+    }
+    let findings = cross_claim::run(&mut members, settings);
+    let mut outcomes: Vec<engine::Outcome> = checked.into_iter().map(|(o, _)| o).collect();
+    for f in findings {
+        let Some(outcome) = order
+            .get(f.at.file as usize)
+            .and_then(|&i| outcomes.get_mut(i))
+        else {
+            continue;
+        };
+        outcome.tally.count(f.diagnostic.severity);
+        outcome.diagnostics.push(f.diagnostic);
+    }
+    for o in &mut outcomes {
+        o.diagnostics.sort_by_key(|d| d.loc.offset);
+    }
+    outcomes
+}

@@ -1,0 +1,99 @@
+//! The closing summary of the human format and `--statistics` (counts per rule, as
+//! `ruff --statistics` prints them). Formats only: the counts come from the reports.
+
+use super::FileReport;
+use crate::diagnostic::Severity;
+use crate::rules;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+fn plural(n: u64, one: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// `Checked 2 files (2 claims, 4 lines, 2 drug lines) in 0.01s: 1 error, 0 warnings, 0 infos`.
+pub fn closing(reports: &[FileReport], secs: f64) -> String {
+    let s = super::json::summary(reports);
+    let dropped: u64 = reports.iter().map(|r| r.outcome.dropped).sum();
+    let mut line = format!(
+        "Checked {} ({}, {}, {}) in {secs:.2}s: {}, {}, {}",
+        plural(s.files, "file"),
+        plural(s.claims, "claim"),
+        plural(s.service_lines, "line"),
+        plural(s.drug_lines, "drug line"),
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.infos, "info"),
+    );
+    if dropped > 0 {
+        line.push_str(&format!(" ({dropped} not shown: --max-diagnostics)"));
+    }
+    line.push('\n');
+    line
+}
+
+/// One row of `--statistics`.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct RuleCount {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// The highest severity the rule was reported at (a profile may have raised it).
+    pub severity: Severity,
+    pub count: u64,
+}
+
+/// Counts per rule over the diagnostics kept, most frequent first, then by code.
+pub fn statistics(reports: &[FileReport]) -> Vec<RuleCount> {
+    let mut counts: BTreeMap<&'static str, (u64, Severity)> = BTreeMap::new();
+    for d in reports.iter().flat_map(|r| &r.outcome.diagnostics) {
+        let e = counts.entry(d.code).or_insert((0, d.severity));
+        e.0 += 1;
+        e.1 = e.1.max(d.severity);
+    }
+    let mut rows: Vec<RuleCount> = counts
+        .into_iter()
+        .map(|(code, (count, severity))| RuleCount {
+            code,
+            name: rules::find(code).map_or("", |r| r.name),
+            severity,
+            count,
+        })
+        .collect();
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
+    rows
+}
+
+/// The table: count, code, name, severity; aligned like ruff's.
+pub fn statistics_table(reports: &[FileReport]) -> String {
+    let rows = statistics(reports);
+    let width = rows
+        .iter()
+        .map(|r| r.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out = String::new();
+    for r in &rows {
+        out.push_str(&format!(
+            "{:>width$}\t{:<7}\t{:<8}\t{}\n",
+            r.count,
+            r.code,
+            r.severity.as_str(),
+            r.name
+        ));
+    }
+    let dropped: u64 = reports.iter().map(|r| r.outcome.dropped).sum();
+    if dropped > 0 {
+        out.push_str(&format!(
+            "({dropped} diagnostics not counted above: --max-diagnostics)\n"
+        ));
+    }
+    out
+}
+
+pub fn statistics_json(reports: &[FileReport]) -> String {
+    serde_json::to_string_pretty(&statistics(reports)).unwrap_or_default()
+}

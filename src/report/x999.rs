@@ -1,0 +1,758 @@
+//! X12 999 implementation acknowledgments (005010X231A1): one 999 interchange per input
+//! interchange, one ST*999 per functional group received, AK2 per transaction set, IK3/IK4
+//! for the errors a 999 can carry, CTX with CLM01 when the error is inside a claim, IK5 and
+//! AK9 accept/reject codes. Which rules reach the 999, and as which code, is the table in
+//! `mapping` (explained in docs/pipelines.md): SNIP 1–2 and the situational (SNIP 4) rules
+//! the TR3's implementation codes describe. Balancing, code-set and payer findings belong in
+//! the claim-level 277CA, so they do not reject a transaction set here. Also reads a 999 back
+//! (`read`), for the round-trip test and for anyone checking what was sent.
+//! Formats only: it never decides what is an error, only how the diagnostics are coded.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::ig;
+use crate::x12::envelope::{self, Group, Interchange, TxFrame};
+use crate::x12::{Delimiters, Segment};
+
+/// Where a diagnostic goes in a 999.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mapping {
+    /// IK3 with this IK304 segment syntax error code.
+    Segment(&'static str),
+    /// IK3 (IK304 = 8) and IK4 with this IK403 element syntax error code.
+    Element(&'static str),
+    /// An IK502–IK506 transaction set syntax error code, with no IK3.
+    TransactionSet(&'static str),
+    /// An AK905–AK909 functional group syntax error code.
+    Group(&'static str),
+}
+
+/// The 999 coding of a diagnostic, or `None` when a 999 does not carry it: interchange-level
+/// problems (a TA1's job), and SNIP 3 and 5–7 findings (a 277CA's).
+pub fn mapping(
+    d: &Diagnostic,
+    input: &[u8],
+    guide: Option<&'static ig::GuideDef>,
+) -> Option<Mapping> {
+    use Mapping::*;
+    let seg = d.loc.segment.as_str();
+    let element = d.loc.element.is_some();
+    let on = |code| if element { Element(code) } else { Segment("8") };
+    Some(match d.code {
+        "ENV002" => match seg {
+            "SE" => TransactionSet("3"),
+            "GE" => Group("4"),
+            _ => return None,
+        },
+        "ENV003" => match seg {
+            "SE" => TransactionSet("4"),
+            "GE" => Group("5"),
+            _ => return None,
+        },
+        "ENV004" => match seg {
+            "ST" => TransactionSet("2"),
+            "GS" => Group("3"),
+            _ => return None,
+        },
+        "ENV005" => match (seg, d.severity) {
+            ("GS", _) => Group(if d.loc.element == Some(1) { "1" } else { "2" }),
+            // Read with the closest supported release: acknowledged as read.
+            (_, Severity::Warning) => return None,
+            // Not an 837: claimlint did not read it, so it cannot accept it.
+            (_, Severity::Info) => TransactionSet("1"),
+            (_, Severity::Error) if d.message.contains("differs from GS08") => TransactionSet("19"),
+            (_, Severity::Error) => TransactionSet("I6"),
+        },
+        "ENV006" if seg == "ST" => TransactionSet("23"),
+        "SYN001" => Segment("1"),
+        "SYN002" => Element(if too_long(d, guide) { "5" } else { "4" }),
+        "SYN003" => Element(match element_type(d, guide) {
+            Some(ig::DataType::DT) => "8",
+            Some(ig::DataType::TM) => "9",
+            _ => "6",
+        }),
+        "SYN004" => Element(if d.loc.component.is_some() { "13" } else { "3" }),
+        "SYN005" => on("6"),
+        "SYN006" => Segment("8"),
+        "SYN007" => Element("1"),
+        "SYN008" => Element("7"),
+        // X12 syntax rules: E (exclusion) is its own code; P, R, C and L all leave a
+        // conditionally required element missing.
+        "SYN009" => Element(if d.message.contains("syntax rule E") {
+            "10"
+        } else {
+            "2"
+        }),
+        "STR001" => on("7"),
+        "STR002" => Segment("3"),
+        "STR003" => Segment("2"),
+        "STR004" => Segment(if d.message.contains("loop") { "4" } else { "5" }),
+        "STR005" => Element("I12"),
+        "STR006" => Segment("I7"),
+        "SIT002" | "SIT003" => {
+            if element {
+                Element("I9")
+            } else {
+                Segment("I6")
+            }
+        }
+        // ZIP+4 required: the value is too short for what the TR3 asks there.
+        "SIT005" => Element("4"),
+        _ => return None,
+    })
+    .filter(|_| input.len() >= d.loc.offset)
+}
+
+fn element_def(
+    d: &Diagnostic,
+    guide: Option<&'static ig::GuideDef>,
+) -> Option<&'static ig::ElementDef> {
+    let e = d.loc.element?;
+    let ref_des = match d.loc.component {
+        Some(c) => format!("{}{e:02}-{c}", d.loc.segment.as_str()),
+        None => format!("{}{e:02}", d.loc.segment.as_str()),
+    };
+    // Looked up by the diagnostic's own segment id: `GuideDef::find_element` strips trailing
+    // digits to find the segment, which loses the `4` of `N4` and the `1` of `NM1`.
+    let id = d.loc.segment.as_bytes();
+    guide?
+        .loops()
+        .into_iter()
+        .find_map(|l| l.segments(id).find_map(|s| s.element(&ref_des)))
+}
+
+fn too_long(d: &Diagnostic, guide: Option<&'static ig::GuideDef>) -> bool {
+    match element_def(d, guide).map(|e| &e.kind) {
+        Some(ig::ElementKind::Simple { max_len, .. }) => d.loc.length > usize::from(*max_len),
+        _ => {
+            d.message.contains("shorten")
+                || d.help.as_deref().is_some_and(|h| h.contains("shorten"))
+        }
+    }
+}
+
+fn element_type(d: &Diagnostic, guide: Option<&'static ig::GuideDef>) -> Option<ig::DataType> {
+    match element_def(d, guide).map(|e| &e.kind) {
+        Some(ig::ElementKind::Simple { data_type, .. }) => Some(*data_type),
+        _ => None,
+    }
+}
+
+/// The date and time a 999 is stamped with. `SOURCE_DATE_EPOCH` (seconds since 1970, UTC)
+/// fixes it, so a test or a reproducible pipeline gets the same bytes every run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// CCYYMMDD.
+    pub date: String,
+    /// HHMM.
+    pub time: String,
+}
+
+impl Stamp {
+    pub fn now() -> Stamp {
+        let secs = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()
+                    .and_then(|d| i64::try_from(d.as_secs()).ok())
+            })
+            .unwrap_or(0);
+        Stamp::from_unix(secs)
+    }
+
+    /// UTC civil date from Unix seconds (Howard Hinnant's days-from-civil, inverted).
+    pub fn from_unix(secs: i64) -> Stamp {
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Stamp {
+            date: format!("{year:04}{month:02}{day:02}"),
+            time: format!("{:02}{:02}", rem / 3600, rem % 3600 / 60),
+        }
+    }
+}
+
+/// One 999 interchange, acknowledging one input interchange.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ack {
+    /// ISA13 of the acknowledged interchange, for the file name.
+    pub control_number: String,
+    pub text: String,
+    /// Transaction sets by IK501: accepted (A), accepted with errors noted (E), rejected.
+    pub accepted: u32,
+    pub noted: u32,
+    pub rejected: u32,
+}
+
+/// Writes the 999s for one input, given its diagnostics (all of them, uncapped).
+pub fn acknowledge(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> Vec<Ack> {
+    let scan = envelope::scan(input);
+    scan.interchanges
+        .iter()
+        .filter_map(|ic| interchange(input, ic, diagnostics, stamp))
+        .collect()
+}
+
+/// Builds segments with the acknowledged interchange's own delimiters, so a copied bad value
+/// can be checked against exactly the separators it must not contain.
+struct Writer {
+    d: Delimiters,
+    text: String,
+    /// Segments since the last ST, for SE01.
+    count: u32,
+}
+
+impl Writer {
+    fn seg(&mut self, elements: &[&str]) {
+        // Trailing empty elements are not sent (X12.6: a segment ends after its last value).
+        let last = elements.iter().rposition(|e| !e.is_empty()).unwrap_or(0);
+        let sep = char::from(self.d.element).to_string();
+        self.text
+            .push_str(&elements.get(..=last).unwrap_or(elements).join(&sep));
+        self.text.push(char::from(self.d.segment));
+        if !matches!(self.d.segment, b'\n' | b'\r') {
+            self.text.push('\n');
+        }
+        self.count += 1;
+    }
+
+    fn comp(&self, parts: &[&str]) -> String {
+        let last = parts.iter().rposition(|e| !e.is_empty()).unwrap_or(0);
+        parts
+            .get(..=last)
+            .unwrap_or(parts)
+            .join(&char::from(self.d.component).to_string())
+    }
+
+    /// A value copied from the input, or `None` when it holds a delimiter (a 999 has no
+    /// release character in 5010) or is empty; at most 99 characters (IK404's maximum).
+    fn clean(&self, value: &[u8]) -> Option<String> {
+        let delims = [
+            self.d.element,
+            self.d.component,
+            self.d.segment,
+            self.d.repetition.unwrap_or(self.d.element),
+        ];
+        if value.is_empty()
+            || value
+                .iter()
+                .any(|b| delims.contains(b) || !(0x20..0x7f).contains(b))
+        {
+            return None;
+        }
+        Some(
+            String::from_utf8_lossy(value.get(..99).unwrap_or(value))
+                .trim_end()
+                .to_string(),
+        )
+        .filter(|s| !s.is_empty())
+    }
+}
+
+fn text(seg: Option<&Segment<'_>>, n: usize) -> String {
+    seg.map(|s| String::from_utf8_lossy(s.value(n)).trim().to_string())
+        .unwrap_or_default()
+}
+
+fn fixed(value: &[u8], width: usize) -> String {
+    let s = String::from_utf8_lossy(value).trim().to_string();
+    format!("{:<width$}", s.chars().take(width).collect::<String>())
+}
+
+/// The acknowledged interchange's delimiters where they are usable; where they clash (the
+/// input's ENV001/ENV007 findings) the common `*`, `:`, `^`, `~`, so the 999 is always valid.
+fn delimiters(d: Delimiters) -> Delimiters {
+    let usable = |b: u8| b.is_ascii_punctuation() || b == b'\n' || b == b'\r';
+    let [e, c, s] = [d.element, d.component, d.segment];
+    let base = if usable(e) && usable(c) && usable(s) && e != c && e != s && c != s {
+        d
+    } else {
+        Delimiters {
+            element: b'*',
+            component: b':',
+            repetition: None,
+            segment: b'~',
+        }
+    };
+    let free = |b: u8| {
+        usable(b)
+            && ![base.element, base.component, base.segment].contains(&b)
+            && b != b'\n'
+            && b != b'\r'
+    };
+    let repetition = d
+        .repetition
+        .filter(|&r| free(r))
+        .or_else(|| [b'^', b'{', b'|', b'!'].into_iter().find(|&r| free(r)));
+    Delimiters { repetition, ..base }
+}
+
+fn interchange(
+    input: &[u8],
+    ic: &Interchange<'_>,
+    diagnostics: &[Diagnostic],
+    stamp: &Stamp,
+) -> Option<Ack> {
+    let groups: Vec<&Group<'_>> = ic.groups.iter().filter(|g| g.gs.is_some()).collect();
+    if groups.is_empty() {
+        return None;
+    }
+    let d = delimiters(ic.delims());
+    let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
+    let control: String = String::from_utf8_lossy(el(12)).trim().to_string();
+    let control9 = if control.len() == 9 && control.bytes().all(|b| b.is_ascii_digit()) {
+        control.clone()
+    } else {
+        "000000001".to_string()
+    };
+    let group_control = control9.trim_start_matches('0');
+    let group_control = if group_control.is_empty() {
+        "1"
+    } else {
+        group_control
+    };
+    let mut w = Writer {
+        d,
+        text: String::new(),
+        count: 0,
+    };
+    let rep = char::from(d.repetition.unwrap_or(b'^')).to_string();
+    let comp = char::from(d.component).to_string();
+    let date6 = stamp.date.get(2..).unwrap_or("000101");
+    // The acknowledgment goes back: the original receiver (ISA07/08) sends it to the sender.
+    let (isa05, isa06, isa07, isa08) = (
+        fixed(el(6), 2),
+        fixed(el(7), 15),
+        fixed(el(4), 2),
+        fixed(el(5), 15),
+    );
+    let usage = if el(14) == b"T" { "T" } else { "P" };
+    let isa = [
+        "ISA",
+        "00",
+        "          ",
+        "00",
+        "          ",
+        &isa05,
+        &isa06,
+        &isa07,
+        &isa08,
+        date6,
+        &stamp.time,
+        &rep,
+        "00501",
+        &control9,
+        "0",
+        usage,
+        &comp,
+    ];
+    // The ISA is fixed-width and keeps its empty-looking elements; `seg` would trim nothing
+    // here since ISA16 is set, but the count must not include it.
+    w.seg(&isa);
+    let (receiver, sender) = (
+        text(groups.first().and_then(|g| g.gs.as_ref()), 3),
+        text(groups.first().and_then(|g| g.gs.as_ref()), 2),
+    );
+    w.seg(&[
+        "GS",
+        "FA",
+        &receiver,
+        &sender,
+        &stamp.date,
+        &stamp.time,
+        group_control,
+        "X",
+        "005010X231A1",
+    ]);
+    let (mut accepted, mut noted, mut rejected) = (0, 0, 0);
+    for (i, g) in groups.iter().enumerate() {
+        let counts = group(input, &mut w, g, i + 1, diagnostics);
+        accepted += counts.0;
+        noted += counts.1;
+        rejected += counts.2;
+    }
+    w.count = 0;
+    w.seg(&["GE", &groups.len().to_string(), group_control]);
+    w.seg(&["IEA", "1", &control9]);
+    Some(Ack {
+        control_number: control,
+        text: w.text,
+        accepted,
+        noted,
+        rejected,
+    })
+}
+
+fn in_range(d: &Diagnostic, start: usize, end: usize) -> bool {
+    (start..end).contains(&d.loc.offset)
+}
+
+/// The guide whose tables give element numbers: the transaction set's own, or the closest
+/// supported release.
+fn guide_of(st: &Segment<'_>, gs: Option<&Segment<'_>>) -> Option<&'static ig::GuideDef> {
+    let v = Some(st.value(3))
+        .filter(|v| !v.is_empty())
+        .or_else(|| gs.map(|g| g.value(8)))?;
+    let g = if v.starts_with(b"005010X222") {
+        ig::Guide::X222A1
+    } else if v.starts_with(b"005010X223") {
+        ig::Guide::X223A2
+    } else {
+        return None;
+    };
+    Some(ig::guide(g))
+}
+
+/// Writes one ST*999 for a functional group; returns (accepted, noted, rejected) sets.
+fn group(
+    input: &[u8],
+    w: &mut Writer,
+    g: &Group<'_>,
+    n: usize,
+    diagnostics: &[Diagnostic],
+) -> (u32, u32, u32) {
+    let gs = g.gs.as_ref();
+    let gs_start = gs.map_or(0, |s| s.offset);
+    let gs_end = gs.map_or(0, |s| s.offset + s.bytes.len());
+    let ge_range =
+        g.ge.as_ref()
+            .map_or((0, 0), |s| (s.offset, s.offset + s.bytes.len() + 1));
+    w.count = 0;
+    let st02 = format!("{n:04}");
+    w.seg(&["ST", "999", &st02, "005010X231A1"]);
+    w.seg(&["AK1", &text(gs, 1), &text(gs, 6), &text(gs, 8)]);
+    let mut group_codes: Vec<&'static str> = Vec::new();
+    let mut group_error = false;
+    for d in diagnostics
+        .iter()
+        .filter(|d| in_range(d, gs_start, gs_end) || in_range(d, ge_range.0, ge_range.1))
+    {
+        if let Some(Mapping::Group(code)) = mapping(d, input, None) {
+            group_error |= d.severity == Severity::Error;
+            if !group_codes.contains(&code) {
+                group_codes.push(code);
+            }
+        }
+    }
+    let (mut accepted, mut noted, mut rejected) = (0u32, 0u32, 0u32);
+    for tx in &g.transactions {
+        match transaction(input, w, gs, tx, diagnostics) {
+            'A' => accepted += 1,
+            'E' => noted += 1,
+            _ => rejected += 1,
+        }
+    }
+    let received = u32::try_from(g.transactions.len()).unwrap_or(u32::MAX);
+    let included =
+        g.ge.as_ref()
+            .map(|ge| text(Some(ge), 1))
+            .filter(|s| !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or_else(|| received.to_string());
+    let ok = accepted + noted;
+    let status = if group_error || (received > 0 && ok == 0) {
+        "R"
+    } else if rejected > 0 {
+        "P"
+    } else if noted > 0 || !group_codes.is_empty() {
+        "E"
+    } else {
+        "A"
+    };
+    let mut ak9: Vec<String> = vec![
+        "AK9".into(),
+        status.into(),
+        included,
+        received.to_string(),
+        ok.to_string(),
+    ];
+    ak9.extend(group_codes.iter().take(5).map(|c| c.to_string()));
+    let refs: Vec<&str> = ak9.iter().map(String::as_str).collect();
+    w.seg(&refs);
+    let count = (w.count + 1).to_string();
+    w.seg(&["SE", &count, &st02]);
+    (accepted, noted, rejected)
+}
+
+/// Writes AK2..IK5 for one transaction set; returns its IK501 code.
+fn transaction(
+    input: &[u8],
+    w: &mut Writer,
+    gs: Option<&Segment<'_>>,
+    tx: &TxFrame<'_>,
+    diagnostics: &[Diagnostic],
+) -> char {
+    let guide = guide_of(&tx.st, gs);
+    let st = Some(&tx.st);
+    let mut set_codes: Vec<&'static str> = Vec::new();
+    // AK202 is AN 4-9 and must echo ST02; an ST02 that does not fit is coded 7 and sent padded
+    // (or cut) so the 999 itself stays valid.
+    let mut st02 = text(st, 2);
+    if !(4..=9).contains(&st02.len()) {
+        set_codes.push("7");
+        st02 = format!("{st02:0>4}").chars().take(9).collect();
+    }
+    w.seg(&["AK2", &text(st, 1), &st02, &text(st, 3)]);
+    let (mut error, mut warning, mut syntax, mut implementation) = (false, false, false, false);
+    // An IK3 is open while consecutive IK4s name the same segment; `written` keeps two rules
+    // that fault one element the same way from writing the same IK4 twice.
+    let mut open: Option<(u32, usize)> = None;
+    let mut written: Vec<(u32, Option<u8>, Option<u8>, &'static str)> = Vec::new();
+    for d in diagnostics
+        .iter()
+        .filter(|d| in_range(d, tx.start, tx.end.max(tx.start + 1)))
+    {
+        // ENV005's info (not an 837) is coded whatever its severity: claimlint did not read
+        // the set, so it must not say it accepted it.
+        let counts = d.severity >= Severity::Warning || d.code == "ENV005";
+        let Some(m) = mapping(d, input, guide).filter(|_| counts) else {
+            continue;
+        };
+        let is_error =
+            d.severity == Severity::Error || (d.code == "ENV005" && d.severity == Severity::Info);
+        error |= is_error;
+        warning |= !is_error;
+        match m {
+            Mapping::TransactionSet(code) => {
+                if !set_codes.contains(&code) {
+                    set_codes.push(code);
+                }
+                open = None;
+            }
+            Mapping::Group(_) => {}
+            Mapping::Segment(code) => {
+                ik3(w, d, code);
+                open = None;
+                note(code, &mut syntax, &mut implementation);
+            }
+            Mapping::Element(code) => {
+                let this = (d.loc.position, d.loc.element, d.loc.component, code);
+                if written.contains(&this) {
+                    continue;
+                }
+                written.push(this);
+                let key = (d.loc.position, d.loc.offset);
+                if open.is_none_or(|(p, _)| p != key.0) {
+                    ik3(w, d, "8");
+                }
+                open = Some(key);
+                ik4(w, d, code, input, guide);
+                note(code, &mut syntax, &mut implementation);
+            }
+        }
+    }
+    if syntax && set_codes.len() < 5 {
+        set_codes.push("5");
+    }
+    if implementation && set_codes.len() < 5 {
+        set_codes.push("I5");
+    }
+    let status = if error {
+        'R'
+    } else if warning {
+        'E'
+    } else {
+        'A'
+    };
+    let mut ik5: Vec<String> = vec!["IK5".into(), status.to_string()];
+    ik5.extend(set_codes.iter().take(5).map(|c| c.to_string()));
+    let refs: Vec<&str> = ik5.iter().map(String::as_str).collect();
+    w.seg(&refs);
+    status
+}
+
+/// Codes starting with `I` are the TR3's implementation codes; the others are X12 syntax.
+fn note(code: &str, syntax: &mut bool, implementation: &mut bool) {
+    if code.starts_with('I') {
+        *implementation = true;
+    } else {
+        *syntax = true;
+    }
+}
+
+fn ik3(w: &mut Writer, d: &Diagnostic, code: &str) {
+    let seg = d.loc.segment.as_str();
+    let seg = if seg.is_empty() { "ST" } else { seg };
+    // IK303 is AN 1-4: the TR3 loop number without its letters (2010AA → 2010).
+    let loop_id: String = d
+        .context
+        .loop_id
+        .filter(|l| *l != "HEADER")
+        .map(|l| l.chars().take(4).collect())
+        .unwrap_or_default();
+    let position = d.loc.position.max(1).to_string();
+    w.seg(&["IK3", seg, &position, &loop_id, code]);
+    if let Some(id) = d
+        .context
+        .claim_id
+        .as_deref()
+        .and_then(|c| w.clean(c.as_bytes()))
+    {
+        let ctx = w.comp(&["CLM01", &id]);
+        w.seg(&["CTX", &ctx]);
+    }
+}
+
+fn ik4(
+    w: &mut Writer,
+    d: &Diagnostic,
+    code: &str,
+    input: &[u8],
+    guide: Option<&'static ig::GuideDef>,
+) {
+    let position = d
+        .loc
+        .element
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| "1".into());
+    let component = d.loc.component.map(|c| c.to_string()).unwrap_or_default();
+    let c030 = w.comp(&[&position, &component]);
+    // IK402 is numeric: a composite's id (C023) is not a data element number.
+    let number = element_def(d, guide)
+        .map(|e| e.data_ele)
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or("");
+    // IK404 copies the bad value, except where it is missing (code 1, 2, I9).
+    let bad = if matches!(code, "1" | "2" | "I9") {
+        None
+    } else {
+        input
+            .get(d.loc.offset..d.loc.offset.saturating_add(d.loc.length))
+            .and_then(|v| w.clean(v))
+    };
+    w.seg(&["IK4", &c030, number, code, bad.as_deref().unwrap_or("")]);
+}
+
+// ---- reading a 999 back ---------------------------------------------------------------------
+
+/// What a 999 says about one transaction set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SetAck {
+    /// AK202.
+    pub control_number: String,
+    /// IK501.
+    pub status: String,
+    /// IK502.. codes.
+    pub codes: Vec<String>,
+    /// (IK301, IK302, IK304) of each IK3.
+    pub segments: Vec<(String, u32, String)>,
+    /// (IK401-1, IK403) of each IK4.
+    pub elements: Vec<(u8, String)>,
+    /// CTX01-2 values where CTX01-1 = CLM01.
+    pub claims: Vec<String>,
+}
+
+/// What a 999 says about one functional group.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupAck {
+    /// AK102.
+    pub control_number: String,
+    pub sets: Vec<SetAck>,
+    /// AK901 and AK902..AK904.
+    pub status: String,
+    pub counts: [u32; 3],
+}
+
+/// Reads every ST*999 of an input; other transaction sets are passed over.
+pub fn read(input: &[u8]) -> Vec<GroupAck> {
+    let scan = envelope::scan(input);
+    let mut out = Vec::new();
+    for (_, _, tx) in scan
+        .transactions()
+        .filter(|(_, _, t)| t.st.value(1) == b"999")
+    {
+        let mut g = GroupAck::default();
+        for seg in envelope::segments(input, tx) {
+            let v = |n: usize| String::from_utf8_lossy(seg.value(n)).into_owned();
+            let num = |n: usize| v(n).parse::<u32>().unwrap_or(0);
+            match seg.id() {
+                b"AK1" => g.control_number = v(2),
+                b"AK2" => g.sets.push(SetAck {
+                    control_number: v(2),
+                    ..SetAck::default()
+                }),
+                b"IK3" => {
+                    if let Some(s) = g.sets.last_mut() {
+                        s.segments.push((v(1), num(2), v(4)));
+                    }
+                }
+                b"IK4" => {
+                    let position = seg
+                        .element(1)
+                        .and_then(|e| e.component(1))
+                        .and_then(|c| std::str::from_utf8(c.bytes).ok()?.parse().ok())
+                        .unwrap_or(0);
+                    if let Some(s) = g.sets.last_mut() {
+                        s.elements.push((position, v(3)));
+                    }
+                }
+                b"CTX" => {
+                    let ctx = seg.element(1);
+                    let name = ctx
+                        .and_then(|e| e.component(1))
+                        .map(|c| c.text().into_owned());
+                    if let (Some("CLM01"), Some(s)) = (name.as_deref(), g.sets.last_mut()) {
+                        s.claims.extend(
+                            ctx.and_then(|e| e.component(2))
+                                .map(|c| c.text().into_owned()),
+                        );
+                    }
+                }
+                b"IK5" => {
+                    if let Some(s) = g.sets.last_mut() {
+                        s.status = v(1);
+                        s.codes = (2..=6).map(v).filter(|c| !c.is_empty()).collect();
+                    }
+                }
+                b"AK9" => {
+                    g.status = v(1);
+                    g.counts = [num(2), num(3), num(4)];
+                }
+                _ => {}
+            }
+        }
+        out.push(g);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_are_utc_civil_dates() {
+        assert_eq!(
+            Stamp::from_unix(0),
+            Stamp {
+                date: "19700101".into(),
+                time: "0000".into()
+            }
+        );
+        // 2026-01-20 12:34 UTC.
+        assert_eq!(
+            Stamp::from_unix(1_768_912_440),
+            Stamp {
+                date: "20260120".into(),
+                time: "1234".into()
+            }
+        );
+        // 2024-02-29 23:59 UTC, a leap day.
+        assert_eq!(
+            Stamp::from_unix(1_709_251_140),
+            Stamp {
+                date: "20240229".into(),
+                time: "2359".into()
+            }
+        );
+    }
+}

@@ -1,0 +1,69 @@
+use crate::data;
+use crate::model::ServiceLine;
+use crate::rules::drugs::{date_of_service, is_level2};
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the procedure code of SV101-2 / SV202-2 when its qualifier is HC: a HCPCS
+    /// Level II code (a letter and four digits) must be in the CMS HCPCS file compiled in (or
+    /// loaded with `--data-dir`); a CPT code is checked for form only (five digits, or four
+    /// digits and F, T or U), since the CPT code set is AMA content and not shipped.
+    /// ## Why it matters
+    /// A code the payer does not know rejects the line at the front end (SNIP 5).
+    /// ## Example
+    /// `SV1*HC:J0898*2400*UN*60***1~` (a typo for J0897)
+    /// ## Fix
+    /// Bill a code from the HCPCS file in force on the date of service:
+    /// `SV1*HC:J0897:JZ*2400*UN*60***1~`.
+    code: CODE001, name: "hcpcs-unknown", severity: Error, snip: 5,
+    check: Line(hcpcs_unknown),
+}
+
+/// CPT by form: 5 digits (Category I), or 4 digits and F (II), T (III) or U (PLA).
+fn is_cpt_form(b: &[u8]) -> bool {
+    b.len() == 5
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U'))
+}
+
+fn hcpcs_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
+    let Some(el) = line.hcpcs() else { return };
+    if is_cpt_form(el.bytes) {
+        return;
+    }
+    let text = el.text();
+    if !is_level2(&text) {
+        cx.report(el.loc(), format!("`{text}` in {} is neither a HCPCS Level II code nor a CPT code", el.ref_des()))
+            .help("a HCPCS Level II code is a letter and four digits (J0897); a CPT code is five digits (96372), or four digits and F, T or U");
+        return;
+    }
+    if data::hcpcs(&text).is_some() {
+        return;
+    }
+    let version = date_of_service(cx)
+        .and_then(|d| data::coverage("hcpcs", d.0))
+        .map_or("", |c| c.version);
+    cx.report(el.loc(), format!("HCPCS code {text} is not in the CMS HCPCS file ({version})"))
+        .help(format!("check the code against the HCPCS file in force on the date of service; `claimlint lookup {text}` shows what claimlint knows"));
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    let cases = [
+        Pass(""),
+        PassI(""),
+        Edit("SV1*HC:96372", "SV1*HC:J1234*60*UN*1***1", true),
+        EditI("SV2*0510", "SV2*0510*HC:Q9876*60*UN*1", true),
+        Edit("SV1*HC:96372", "SV1*HC:9637*60*UN*1***1", true),
+        Edit("SV1*HC:96372", "SV1*HC:0042T*60*UN*1***1", false),
+    ];
+    let out = check_cases(&CODE001, &cases);
+    let d = out[2].iter().find(|d| d.code == "CODE001").unwrap();
+    assert_eq!(
+        d.message,
+        "HCPCS code J1234 is not in the CMS HCPCS file (2026Q1)"
+    );
+    assert_eq!((d.loc.element, d.loc.component), (Some(1), Some(2)));
+}

@@ -1,0 +1,64 @@
+use crate::data;
+use crate::model::ServiceLine;
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a two-character modifier of SV101/SV202 that is neither a HCPCS Level II
+    /// modifier (CMS HCPCS file) nor a numeric CPT modifier (CPT Appendix A: 22–99). Modifiers
+    /// of another length are MOD004's finding.
+    /// ## Why it matters
+    /// An unknown modifier rejects the line, or worse, is ignored and the line priced
+    /// without it (a JZ written as `JX` loses the JW/JZ attestation).
+    /// ## Example
+    /// `SV1*HC:J0897:ZJ*2400*UN*60***1~`
+    /// ## Fix
+    /// `SV1*HC:J0897:JZ*2400*UN*60***1~`.
+    code: CODE004, name: "modifier-unknown", severity: Error, snip: 5,
+    check: Line(modifier_unknown),
+}
+
+fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
+    let Some(p) = line.procedure else { return };
+    for m in p.modifiers() {
+        let Ok(text) = std::str::from_utf8(m.bytes) else {
+            continue;
+        };
+        if text.len() != 2 || data::modifier(text).is_some() || data::is_cpt_modifier(text) {
+            continue;
+        }
+        let upper = text.to_ascii_uppercase();
+        let help = if upper != text
+            && (data::modifier(&upper).is_some() || data::is_cpt_modifier(&upper))
+        {
+            format!("write it in capitals: {upper}")
+        } else {
+            "use a modifier from the HCPCS Level II file or CPT Appendix A".to_string()
+        };
+        cx.report(
+            m.loc(),
+            format!(
+                "modifier `{text}` in {} is neither a HCPCS nor a CPT modifier",
+                m.ref_des()
+            ),
+        )
+        .help(help);
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    let cases = [
+        Pass(""),
+        PassI(""),
+        Trip("SV1*HC:J0897:ZJ*2400*UN*60***1"),
+        TripI("SV2*0636*HC:J0897:jz*2400*UN*60"),
+        Edit("SV1*HC:96372", "SV1*HC:96372:59*60*UN*1***1", false),
+        Edit("SV1*HC:96372", "SV1*HC:96372:XU*60*UN*1***1", false),
+    ];
+    let out = check_cases(&CODE004, &cases);
+    let d = out[3].iter().find(|d| d.code == "CODE004").unwrap();
+    assert_eq!(d.help.as_deref(), Some("write it in capitals: JZ"));
+    assert_eq!((d.loc.element, d.loc.component), (Some(2), Some(3)));
+}

@@ -1,0 +1,92 @@
+use crate::model::Transaction;
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every NPI sent as NM109 with NM108 = XX: exactly 10 digits, the last being
+    /// the Luhn check digit computed over the first nine with the card-issuer prefix 80840
+    /// (45 CFR 162.406; CMS, "Requirements for the NPI check digit").
+    /// ## Why it matters
+    /// An NPI that fails its check digit cannot be on NPPES; the claim is rejected at the
+    /// front end with the provider unidentified.
+    /// ## Example
+    /// `NM1*85*2*ONCOLOGY CLINIC*****XX*1234567890~`
+    /// ## Fix
+    /// Copy the NPI from NPPES: `NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~`.
+    code: CODE007, name: "npi-invalid", severity: Error, snip: 5,
+    check: Transaction(npi_invalid),
+}
+
+/// The check digit of an NPI's first nine digits (Luhn over 80840 + the nine digits; the
+/// prefix contributes the constant 24).
+pub fn npi_check_digit(nine: &[u8]) -> Option<u8> {
+    if nine.len() != 9 || !nine.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut sum = 24u32;
+    for (i, b) in nine.iter().enumerate() {
+        let d = u32::from(b - b'0');
+        sum += if i % 2 == 0 {
+            let x = d * 2;
+            if x > 9 { x - 9 } else { x }
+        } else {
+            d
+        };
+    }
+    u8::try_from((10 - sum % 10) % 10).ok()
+}
+
+fn npi_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    for seg in tx
+        .segments
+        .iter()
+        .filter(|s| s.is(b"NM1") && s.value(8) == b"XX")
+    {
+        let Some(npi) = seg.element(9) else { continue };
+        let b = npi.bytes;
+        let shown = npi.text();
+        if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
+            cx.report(
+                npi.loc(),
+                format!("NPI `{shown}` in NM109 is not 10 digits"),
+            )
+            .help("an NPI is exactly 10 digits; copy it from NPPES");
+            continue;
+        }
+        let (nine, last) = b.split_at(9);
+        let Some(want) = npi_check_digit(nine) else {
+            continue;
+        };
+        if last.first().is_some_and(|&c| c - b'0' == want) {
+            continue;
+        }
+        cx.report(npi.loc(), format!("NPI {shown} fails its check digit (Luhn with prefix 80840)"))
+            .help(format!(
+                "the check digit of {} is {want}: {}{want} would be well formed, but verify the NPI against NPPES rather than fixing the digit",
+                String::from_utf8_lossy(nine),
+                String::from_utf8_lossy(nine)
+            ));
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    assert_eq!(npi_check_digit(b"123456789"), Some(3));
+    let cases = [
+        Pass(""),
+        PassI(""),
+        Trip("NM1*85*2*ONCOLOGY CLINIC*****XX*1234567890"),
+        TripI("NM1*71*1*SMITH*JOHN****XX*12345678"),
+        Trip("NM1*85*2*ONCOLOGY CLINIC*****XX*12345678AB"),
+        // Another id qualifier is not an NPI.
+        Pass("NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893"),
+    ];
+    let out = check_cases(&CODE007, &cases);
+    let d = out[2].iter().find(|d| d.code == "CODE007").unwrap();
+    assert_eq!(
+        d.message,
+        "NPI 1234567890 fails its check digit (Luhn with prefix 80840)"
+    );
+    assert_eq!((d.loc.segment.as_str(), d.loc.element), ("NM1", Some(9)));
+}

@@ -1,0 +1,180 @@
+use super::{BatchClaim, BatchCtx, Member};
+use crate::model::Date;
+use crate::rules::declare_rule;
+use std::collections::{BTreeMap, BTreeSet};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds two claims with the same billing provider NPI (2010AA NM109), patient member id,
+    /// HCPCS code (SV101-2 / SV202-2) and date of service, in one file or in different files.
+    /// Each claim of a pair is reported, naming the other's file, CLM01 and segment position.
+    /// Replacement and void claims (CLM05-3 = 7 or 8) restate a claim on purpose and are skipped.
+    /// ## Why it matters
+    /// A claim sent twice as new is denied as a duplicate (CARC 18) at best; at worst both are
+    /// paid and the overpayment is recouped later, with interest and an audit flag on the
+    /// provider. A resubmission after a rejection is the usual cause.
+    /// ## Example
+    /// `CLM*PAT1001-01*2460***11:B:1~` … `SV1*HC:J0897:JZ*2400*UN*60~` `DTP*472*D8*20260115~` in
+    /// `day1.837`, and `CLM*PAT1001-02*2460***11:B:1~` with the same provider, patient, line and
+    /// date in `day2.837`.
+    /// ## Fix
+    /// Drop the second claim; if it corrects the first, send it as a replacement:
+    /// `CLM*PAT1001-01*2460***11:B:7~` with `REF*F8*<payer claim number>~`.
+    code: XCL001, name: "duplicate-claim", severity: Warning, snip: 7,
+    check: Batch(duplicate_claim),
+}
+
+/// What makes two claims duplicates, borrowed from one claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DupKey<'c> {
+    pub npi: &'c str,
+    pub patient: &'c str,
+    pub hcpcs: &'c str,
+    pub date: Date,
+}
+
+/// The claim's duplicate keys, one per line that has a HCPCS code and a date (repeats kept;
+/// callers dedupe). None for a replacement or void, or without NPI or patient.
+pub fn keys(claim: &BatchClaim) -> Vec<DupKey<'_>> {
+    let (Some(npi), Some(patient)) = (claim.billing_npi.as_deref(), claim.patient.as_deref())
+    else {
+        return Vec::new();
+    };
+    if claim.is_replacement() {
+        return Vec::new();
+    }
+    claim
+        .lines
+        .iter()
+        .filter_map(|l| {
+            Some(DupKey {
+                npi,
+                patient,
+                hcpcs: l.hcpcs.as_deref()?,
+                date: l.date?,
+            })
+        })
+        .collect()
+}
+
+/// The other claims one claim shares a key with, and the shared (date, HCPCS) pairs.
+type Shared<'c> = (BTreeSet<usize>, BTreeSet<(Date, &'c str)>);
+
+fn duplicate_claim(members: &[Member<'_>], cx: &mut BatchCtx<'_>) {
+    let mut by_key: BTreeMap<DupKey<'_>, BTreeSet<usize>> = BTreeMap::new();
+    for (i, m) in members.iter().enumerate() {
+        for k in keys(m.claim) {
+            by_key.entry(k).or_default().insert(i);
+        }
+    }
+    // For each claim: the other claims it shares a key with, and the shared (date, HCPCS).
+    let mut shared: BTreeMap<usize, Shared<'_>> = BTreeMap::new();
+    for (k, set) in by_key.iter().filter(|(_, s)| s.len() > 1) {
+        for &i in set {
+            let entry = shared.entry(i).or_default();
+            entry.0.extend(set.iter().copied().filter(|&j| j != i));
+            entry.1.insert((k.date, k.hcpcs));
+        }
+    }
+    for (i, (others, what)) in shared {
+        let (Some(m), Some(other)) = (members.get(i), others.first().and_then(|&j| members.get(j)))
+        else {
+            continue;
+        };
+        let mut codes: BTreeMap<Date, Vec<&str>> = BTreeMap::new();
+        for (date, hcpcs) in what {
+            codes.entry(date).or_default().push(hcpcs);
+        }
+        let codes: Vec<String> = codes
+            .iter()
+            .map(|(d, c)| format!("{} on {d}", c.join(", ")))
+            .collect();
+        let more = match others.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more)"),
+        };
+        let message = format!(
+            "claim {} duplicates {}{more}: same billing NPI {}, patient {}, HCPCS {}",
+            m.claim.id.as_deref().unwrap_or("(no CLM01)"),
+            other.describe(m),
+            m.claim.billing_npi.as_deref().unwrap_or_default(),
+            m.claim.patient.as_deref().unwrap_or_default(),
+            codes.join("; "),
+        );
+        cx.report(m, None, message, "send one claim only; if this one corrects the other, bill it as a replacement (CLM05-3 = 7) with REF*F8 naming the payer's claim number");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{findings, two_claims};
+    use crate::rules::test::P837;
+
+    #[test]
+    fn cases() {
+        let again = P837.replace("PAT1001-01", "PAT1001-02");
+        // Each claim of a pair is reported and names the other.
+        let f = findings(&[P837, &again], "XCL001");
+        assert_eq!(f.len(), 2, "{f:#?}");
+        assert!(
+            f[0].diagnostic
+                .message
+                .contains("duplicates claim PAT1001-02 in f1 (ST 0001 segment 18)"),
+            "{}",
+            f[0].diagnostic.message
+        );
+        assert!(
+            f[0].diagnostic
+                .message
+                .contains("HCPCS 96372, J0897 on 2026-01-15"),
+            "{}",
+            f[0].diagnostic.message
+        );
+        assert!(
+            f[1].diagnostic
+                .message
+                .contains("duplicates claim PAT1001-01 in f0"),
+            "{}",
+            f[1].diagnostic.message
+        );
+        assert_eq!(
+            f[0].diagnostic.context.claim_id.as_deref(),
+            Some("PAT1001-01")
+        );
+        // Two claims in one file.
+        assert_eq!(findings(&[&two_claims(&again)], "XCL001").len(), 2);
+        // Another date, another patient, another provider: not duplicates.
+        assert!(findings(&[P837, &again.replace("20260115", "20260116")], "XCL001").is_empty());
+        assert!(
+            findings(
+                &[P837, &again.replace("1EG4TE5MK73", "1EG4TE5MK74")],
+                "XCL001"
+            )
+            .is_empty()
+        );
+        assert!(
+            findings(
+                &[P837, &again.replace("1234567893", "1245319599")],
+                "XCL001"
+            )
+            .is_empty()
+        );
+        // A replacement restates the claim on purpose.
+        assert!(findings(&[P837, &again.replace("11:B:1", "11:B:7")], "XCL001").is_empty());
+        // One claim is never its own duplicate.
+        assert!(findings(&[P837], "XCL001").is_empty());
+    }
+
+    #[test]
+    fn three_copies_name_the_first_other() {
+        let b = P837.replace("PAT1001-01", "PAT1001-02");
+        let c = P837.replace("PAT1001-01", "PAT1001-03");
+        let f = findings(&[P837, &b, &c], "XCL001");
+        assert_eq!(f.len(), 3);
+        assert!(
+            f[0].diagnostic.message.contains("PAT1001-02")
+                && f[0].diagnostic.message.contains("(and 1 more)")
+        );
+        assert!(f[2].diagnostic.message.contains("claim PAT1001-01 in f0"));
+    }
+}

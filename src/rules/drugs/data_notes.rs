@@ -1,0 +1,186 @@
+//! Notes on reference data out of force: when a line's date of service falls outside every
+//! version of a data set compiled in (or loaded), the rules answer from the nearest version
+//! (`data::Versioned::in_force`), and the report says so once per file, not once per claim.
+//! The data sets do not share one calendar (crosswalk 2025Q4–2026Q1, ICD-10-CM from
+//! 2026-04-01, MUE from 2026-10-01), so a clean January 2026 claim still earns a note.
+//!
+//! Not a rule: a note is not a finding about the claim and never changes the exit status.
+
+use crate::config::Settings;
+use crate::data;
+use crate::model::{Date, Transaction};
+use crate::rules::drugs::{hcpcs_of, line_dos};
+
+/// One data set answered from a version not in force on some dates of service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataNote {
+    /// As `claimlint data` names it: `crosswalk`, `hcpcs`, `icd10cm`, `mue-practitioner`...
+    pub dataset: &'static str,
+    pub version: &'static str,
+    pub from: u32,
+    pub to: Option<u32>,
+    pub first: Date,
+    pub last: Date,
+    pub lines: u64,
+}
+
+impl DataNote {
+    fn add(&mut self, dos: Date) {
+        self.first = self.first.min(dos);
+        self.last = self.last.max(dos);
+        self.lines += 1;
+    }
+
+    /// The line the report prints.
+    pub fn text(&self) -> String {
+        let what = match self.dataset {
+            "crosswalk" => "CMS NDC-HCPCS crosswalk",
+            "hcpcs" => "CMS HCPCS file",
+            "icd10cm" => "ICD-10-CM release",
+            "mue-practitioner" => "CMS practitioner MUE table",
+            "mue-outpatient-hospital" => "CMS outpatient hospital MUE table",
+            other => other,
+        };
+        let dates = if self.first == self.last {
+            format!("date of service {}", self.first)
+        } else {
+            format!("dates of service {} to {}", self.first, self.last)
+        };
+        let range = match self.to {
+            Some(to) => format!("{} to {}", Date(self.from), Date(to)),
+            None => format!("from {}", Date(self.from)),
+        };
+        let unit = if self.dataset == "icd10cm" {
+            "claim"
+        } else {
+            "line"
+        };
+        let n = if self.lines == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{} {unit}s", self.lines)
+        };
+        format!(
+            "no {what} compiled in is in force on {dates} ({n}); checked against {} (in force {range}), the nearest; load the right version with --data-dir",
+            self.version
+        )
+    }
+}
+
+fn enabled(settings: &Settings, codes: &[&str]) -> bool {
+    codes.iter().any(|c| settings.severity(c).is_some())
+}
+
+fn record(notes: &mut Vec<DataNote>, dataset: &'static str, dos: Date, past_end_only: bool) {
+    let Some(c) = data::coverage(dataset, dos.0) else {
+        return;
+    };
+    let out = if past_end_only {
+        c.to.is_some_and(|to| dos.0 > to)
+    } else {
+        !c.in_force
+    };
+    if !out {
+        return;
+    }
+    match notes
+        .iter_mut()
+        .find(|n| n.dataset == dataset && n.version == c.version)
+    {
+        Some(n) => n.add(dos),
+        None => notes.push(DataNote {
+            dataset,
+            version: c.version,
+            from: c.from,
+            to: c.to,
+            first: dos,
+            last: dos,
+            lines: 1,
+        }),
+    }
+}
+
+/// The notes of one transaction set, for the data sets the enabled rules read.
+pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
+    let mut out = Vec::new();
+    let xwalk = enabled(
+        settings,
+        &["NDC004", "NDC007", "UNT003", "DRG002", "DRG003"],
+    );
+    // The HCPCS file keeps terminated codes with their dates, so earlier dates are answered
+    // by each code's own dates; only dates after the release miss codes added since.
+    let hcpcs = enabled(settings, &["CODE001", "CODE002"]);
+    let icd = enabled(settings, &["CODE003"]);
+    let mue = enabled(settings, &["UNT002"]);
+    // The same choice UNT002 makes (`rules::units::setting`): by transaction kind.
+    let mue_set = match tx.kind {
+        crate::model::Kind::Institutional => "mue-outpatient-hospital",
+        crate::model::Kind::Professional => "mue-practitioner",
+    };
+    for claim in &tx.claims {
+        if icd && !claim.diagnoses.is_empty() {
+            let first = claim
+                .lines
+                .iter()
+                .filter_map(|l| line_dos(l, Some(claim)))
+                .min();
+            if let Some(d) = first.or_else(|| claim.date()) {
+                record(&mut out, "icd10cm", d, false);
+            }
+        }
+        for line in &claim.lines {
+            let Some(dos) = line_dos(line, Some(claim)) else {
+                continue;
+            };
+            let code = hcpcs_of(line);
+            if xwalk && line.drug.is_some() {
+                record(&mut out, "crosswalk", dos, false);
+            }
+            if hcpcs && code.is_some() {
+                record(&mut out, "hcpcs", dos, true);
+            }
+            if mue && code.is_some() {
+                record(&mut out, mue_set, dos, false);
+            }
+        }
+    }
+    out
+}
+
+/// The notes of a whole file: one per data set and version, over all its transaction sets.
+pub fn merge(all: impl IntoIterator<Item = Vec<DataNote>>) -> Vec<DataNote> {
+    let mut out: Vec<DataNote> = Vec::new();
+    for n in all.into_iter().flatten() {
+        match out
+            .iter_mut()
+            .find(|o| o.dataset == n.dataset && o.version == n.version)
+        {
+            Some(o) => {
+                o.first = o.first.min(n.first);
+                o.last = o.last.max(n.last);
+                o.lines += n.lines;
+            }
+            None => out.push(n),
+        }
+    }
+    out
+}
+
+/// [`merge`], then each note's text: what a file's `Outcome::notes` holds.
+pub fn texts(all: impl IntoIterator<Item = Vec<DataNote>>) -> Vec<String> {
+    merge(all).iter().map(DataNote::text).collect()
+}
+
+#[test]
+fn one_note_per_data_set_out_of_force() {
+    use crate::rules::test::P837;
+    let o = crate::engine::check(P837.as_bytes(), &Settings::default());
+    assert!(o.diagnostics.is_empty());
+    assert_eq!(o.notes.len(), 2, "{:#?}", o.notes);
+    assert!(o.notes[1].starts_with("no CMS practitioner MUE table compiled in is in force on date of service 2026-01-15 (2 lines); checked against 2026Q4"), "{}", o.notes[1]);
+    // A 2026Q1 date is in force for the crosswalk: no crosswalk note; a 2025-05 date is not.
+    assert!(!o.notes.iter().any(|n| n.contains("crosswalk")));
+    let old = P837.replace("DTP*472*D8*20260115~\nLIN", "DTP*472*D8*20250515~\nLIN");
+    let o = crate::engine::check(old.as_bytes(), &Settings::default());
+    assert!(o.notes.iter().any(|n| n.contains("CMS NDC-HCPCS crosswalk compiled in is in force on date of service 2025-05-15 (1 line); checked against 2025Q4")), "{:#?}", o.notes);
+}

@@ -1,0 +1,14 @@
+//! MOD family: procedure modifiers (SV101-3..6, SV202-3..6) — the JW/JZ discarded-drug
+//! policy, their form, and modifiers whose meaning cannot apply to the code.
+
+pub mod jw_jz;
+pub mod modifier_malformed;
+pub mod modifier_not_applicable;
+
+use crate::model::ServiceLine;
+use crate::x12::Element;
+
+/// The line's first modifier equal to `m`.
+pub fn modifier<'a>(line: &ServiceLine<'a>, m: &[u8]) -> Option<Element<'a>> {
+    line.procedure.and_then(|p| p.modifiers().find(|e| e.is(m)))
+}

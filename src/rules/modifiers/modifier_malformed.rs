@@ -1,0 +1,81 @@
+use crate::data;
+use crate::model::ServiceLine;
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the modifiers of SV101 (837P) or SV202 (837I): each exactly 2 characters, none
+    /// twice on one line, and no fifth modifier (the composite has four slots, -3 to -6; a
+    /// modifier in -7, the description, means one too many).
+    /// ## Why it matters
+    /// Payers read modifiers by position and code list; a three-character or doubled
+    /// modifier rejects the line, and a fifth one is read as the description.
+    /// ## Example
+    /// `SV1*HC:J0897:JZ:JZ*2400*UN*60***1~`
+    /// ## Fix
+    /// One of each, at most four: `SV1*HC:J0897:JZ*2400*UN*60***1~`.
+    code: MOD004, name: "modifier-malformed", severity: Error, snip: 2,
+    check: Line(modifier_malformed),
+}
+
+fn modifier_malformed(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
+    let Some(p) = line.procedure else { return };
+    let mods: Vec<_> = p.modifiers.iter().flatten().copied().collect();
+    if mods.is_empty() {
+        return;
+    }
+    for (i, m) in mods.iter().enumerate() {
+        if m.bytes.len() != 2 {
+            cx.report(
+                m.loc(),
+                format!(
+                    "modifier `{}` in {} is not 2 characters",
+                    m.text(),
+                    m.ref_des()
+                ),
+            )
+            .help("a HCPCS or CPT modifier is two characters, e.g. JZ, 59, XS");
+        } else if mods
+            .get(..i)
+            .is_some_and(|before| before.iter().any(|b| b.bytes == m.bytes))
+        {
+            cx.report(
+                m.loc(),
+                format!(
+                    "modifier {} appears twice in {}",
+                    m.text(),
+                    p.composite.ref_des()
+                ),
+            )
+            .help(format!("give {} once", m.text()));
+        }
+    }
+    if mods.len() == 4
+        && let Some(d) = p.description
+        && d.bytes.len() == 2
+        && std::str::from_utf8(d.bytes)
+            .is_ok_and(|s| data::modifier(s).is_some() || data::is_cpt_modifier(s))
+    {
+        cx.report(d.loc(), format!("a fifth modifier `{}` in {}: the composite holds four", d.text(), d.ref_des()))
+            .help("keep the four modifiers that price the line (payment modifiers first); a fifth cannot be sent");
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    let cases = [
+        Pass(""),
+        PassI(""),
+        Trip("SV1*HC:J0897:JZ:JZ*2400*UN*60***1"),
+        TripI("SV2*0636*HC:J0897:JZZ*2400*UN*60"),
+        Trip("SV1*HC:J0897:JZ:KX:GA:GY:59*2400*UN*60***1"),
+        Trip("SV1*HC:J0897:Z*2400*UN*60***1"),
+    ];
+    let out = check_cases(&MOD004, &cases);
+    let d = out[2].iter().find(|d| d.code == "MOD004").unwrap();
+    assert_eq!(d.message, "modifier JZ appears twice in SV101");
+    assert_eq!(d.loc.component, Some(4));
+    let d = out[3].iter().find(|d| d.code == "MOD004").unwrap();
+    assert_eq!(d.message, "modifier `JZZ` in SV202-3 is not 2 characters");
+}

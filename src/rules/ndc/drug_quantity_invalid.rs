@@ -1,0 +1,84 @@
+use crate::model::DrugLine;
+use crate::rules::{Ctx, declare_rule};
+
+/// CTP05-1 codes the TR3 allows in 2410 (005010X222A1 and X223A2, CTP05-1).
+const UNITS: &[&[u8]] = &[b"F2", b"GR", b"ME", b"ML", b"UN"];
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the drug quantity of a 2410 loop: a `CTP` must follow `LIN`, CTP04 must be a
+    /// number above zero, and CTP05-1 one of F2 (international unit), GR (gram),
+    /// ME (milligram), ML (milliliter) or UN (unit).
+    /// ## Why it matters
+    /// The TR3 requires CTP with LIN; payers price and audit the drug from the NDC quantity,
+    /// and a missing or zero quantity rejects the line.
+    /// ## Example
+    /// `LIN**N4*55513071001~CTP****0*UN~`
+    /// ## Fix
+    /// Give the amount given in the package's unit: `CTP****1*UN~` for one syringe.
+    code: NDC005, name: "drug-quantity-invalid", severity: Error, snip: 2,
+    check: Drug(drug_quantity_invalid),
+}
+
+fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
+    let Some(ctp) = drug.ctp else {
+        cx.report(
+            drug.lin.loc(),
+            "2410 LIN has no CTP: the drug quantity is missing",
+        )
+        .help("add CTP****<quantity>*<unit>~ after LIN, e.g. CTP****1*UN~ for one vial or syringe");
+        return;
+    };
+    match drug.quantity {
+        None => {
+            cx.report(ctp.loc(), "CTP04 (drug quantity) is missing")
+                .help("give the quantity of the NDC given, e.g. CTP****1*UN~");
+        }
+        Some(q) => {
+            if !drug.quantity_value().is_some_and(|v| v.is_positive()) {
+                cx.report(
+                    q.loc(),
+                    format!(
+                        "CTP04 drug quantity `{}` is not a number above zero",
+                        q.text()
+                    ),
+                )
+                .help("write the amount given as a positive decimal, e.g. 1 or 0.5");
+            }
+        }
+    }
+    match drug.unit {
+        None => {
+            cx.report(ctp.loc(), "CTP05-1 (unit of the drug quantity) is missing")
+                .help("add the unit: F2, GR, ME, ML or UN, e.g. CTP****1*UN~");
+        }
+        Some(u) if !UNITS.contains(&u.bytes) => {
+            cx.report(u.loc(), format!("CTP05-1 unit `{}` is not F2, GR, ME, ML or UN", u.text()))
+                .help("use UN for vials, syringes and other items, ML for milliliters, ME for milligrams, GR for grams, F2 for international units");
+        }
+        Some(_) => {}
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, I837, P837, check_cases, edit};
+    let no_ctp = edit(P837, "CTP*", "");
+    let no_ctp_i = edit(I837, "CTP*", "");
+    let cases = [
+        Pass(""),
+        PassI(""),
+        Pass("CTP****1.5*ML~"),
+        Trip("CTP****0*UN~"),
+        TripI("CTP****-1*UN~"),
+        Trip("CTP****ONE*UN~"),
+        Trip("CTP****1*EA~"),
+        TripI("CTP****1*MG~"),
+        Whole(&no_ctp, true),
+        Whole(&no_ctp_i, true),
+    ];
+    let out = check_cases(&NDC005, &cases);
+    let d = out[6].iter().find(|d| d.code == "NDC005").unwrap();
+    assert_eq!((d.loc.element, d.loc.component), (Some(5), Some(1)));
+    assert_eq!(d.message, "CTP05-1 unit `EA` is not F2, GR, ME, ML or UN");
+}

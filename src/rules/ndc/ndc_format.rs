@@ -1,0 +1,120 @@
+use crate::data;
+use crate::model::DrugLine;
+use crate::rules::drugs::{Ndc11, ndc11, ten_digit_candidates};
+use crate::rules::ndc::is_ndc_qualified;
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that LIN03, the NDC of a drug line, is exactly 11 digits (the 5-4-2 form
+    /// without hyphens that the TR3 requires with qualifier N4).
+    /// ## Why it matters
+    /// Payers match the NDC digit for digit against their drug file; a hyphenated or
+    /// 10-digit NDC matches nothing there, and the line is denied as invalid.
+    /// ## Example
+    /// `LIN**N4*55513-710-01~`
+    /// ## Fix
+    /// Pad the short group to 5-4-2 with a leading zero and drop the hyphens:
+    /// `LIN**N4*55513071001~`. A bare 10-digit NDC is ambiguous; claimlint names the reading
+    /// the crosswalk knows.
+    code: NDC002, name: "ndc-format", severity: Error, snip: 5,
+    check: Drug(ndc_format),
+}
+
+fn ndc_format(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
+    let Some(ndc) = drug.ndc else { return }; // a missing NDC is NDC001's and the TR3's job
+    if !is_ndc_qualified(drug) {
+        return;
+    }
+    let raw = ndc.bytes;
+    if raw.len() == 11 && raw.iter().all(u8::is_ascii_digit) {
+        return;
+    }
+    let shown = ndc.text();
+    let digits = raw.iter().filter(|b| b.is_ascii_digit()).count();
+    let why = if raw.iter().any(|b| b.is_ascii_alphabetic()) {
+        "has letters".to_string()
+    } else if raw.contains(&b'-') {
+        "is hyphenated".to_string()
+    } else if raw.contains(&b' ') {
+        "has spaces".to_string()
+    } else {
+        format!("has {digits} digits")
+    };
+    let fixed = ndc11(raw).or_else(|| {
+        let squeezed: Vec<u8> = raw.iter().copied().filter(|b| *b != b' ').collect();
+        ndc11(&squeezed)
+    });
+    let help = match fixed {
+        Some(n) => Some(format!(
+            "write it as {} ({}, 5-4-2 without hyphens)",
+            n.as_str(),
+            n.dashed()
+        )),
+        None => ten_digit_candidates(raw).map(|c| ten_digit_help(&c)),
+    };
+    let d = cx.report(
+        ndc.loc(),
+        format!("NDC `{shown}` in LIN03 {why}: it must be 11 digits"),
+    );
+    if let Some(h) = help {
+        d.help(h);
+    }
+}
+
+/// A bare 10-digit NDC: the reading the crosswalk knows, else the three possible paddings.
+fn ten_digit_help(c: &[Ndc11; 3]) -> String {
+    let known: Vec<&Ndc11> = c
+        .iter()
+        .filter(|n| data::ndc_known_any(n.as_str()))
+        .collect();
+    match known.as_slice() {
+        [one] => format!(
+            "write it as {} ({} in the CMS crosswalk; 5-4-2 without hyphens)",
+            one.as_str(),
+            one.dashed()
+        ),
+        _ => format!(
+            "a 10-digit NDC needs a leading zero in its short group: {} (4-4-2), {} (5-3-2) or {} (5-4-1); read the groups off the package",
+            c[0].as_str(),
+            c[1].as_str(),
+            c[2].as_str()
+        ),
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    let cases = [
+        Pass("LIN**N4*55513071001~"),
+        PassI("LIN**N4*55513071001~"),
+        Trip("LIN**N4*55513-710-01~"), // 5-3-2 with hyphens
+        Trip("LIN**N4*5551371001~"),   // bare 10 digits
+        TripI("LIN**N4*55513-0710-01~"),
+        Trip("LIN**N4*5551307100A~"),
+        Pass("LIN**UP*012345678905~"), // a UPC: NDC006's finding, not this one
+    ];
+    let out = check_cases(&NDC002, &cases);
+    let help = |i: usize| {
+        out[i]
+            .iter()
+            .find(|d| d.code == "NDC002")
+            .and_then(|d| d.help.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        help(2),
+        "write it as 55513071001 (55513-0710-01, 5-4-2 without hyphens)"
+    );
+    assert_eq!(
+        help(3),
+        "write it as 55513071001 (55513-0710-01 in the CMS crosswalk; 5-4-2 without hyphens)"
+    );
+    let d = out[2].iter().find(|d| d.code == "NDC002").unwrap();
+    assert_eq!(
+        d.message,
+        "NDC `55513-710-01` in LIN03 is hyphenated: it must be 11 digits"
+    );
+    assert_eq!((d.loc.segment.as_str(), d.loc.element), ("LIN", Some(3)));
+}

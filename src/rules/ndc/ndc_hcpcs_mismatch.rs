@@ -1,0 +1,133 @@
+use crate::model::DrugLine;
+use crate::rules::drugs::{
+    bill_help, code_label, crosswalked, drug_label, hcpcs_of, is_unclassified,
+};
+use crate::rules::ndc::is_ndc_qualified;
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Looks the line's NDC up in the CMS ASP NDC-HCPCS crosswalk of the quarter of the date
+    /// of service and reports when the crosswalk bills that NDC under another HCPCS code than
+    /// the line's. The message names the drug, the billed code and its descriptor, and the
+    /// crosswalk's code; the help gives the code with its dose descriptor and the units to
+    /// bill for the CTP quantity.
+    /// ## Why it matters
+    /// Medicare contractors and most payers edit the NDC against the HCPCS code; a mismatch
+    /// is denied. Billing guides get these codes wrong: denosumab (Prolia, Xgeva) is J0897,
+    /// not J1097, J3397, J1327 or J3486; enfortumab vedotin (Padcev) is J9177, not J1324.
+    /// ## Example
+    /// ```x12
+    /// SV1*HC:J3486:JZ*2400*UN*60***1~
+    /// LIN**N4*55513071001~
+    /// CTP****1*UN~
+    /// ```
+    /// ## Fix
+    /// Bill the crosswalk's code with its units: `SV1*HC:J0897:JZ*2400*UN*60***1~`.
+    code: NDC004, name: "ndc-hcpcs-mismatch", severity: Error, snip: 6,
+    check: Drug(ndc_hcpcs_mismatch),
+}
+
+fn ndc_hcpcs_mismatch(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
+    let (Some(line), Some(el)) = (cx.line(), drug.ndc) else {
+        return;
+    };
+    if !is_ndc_qualified(drug) {
+        return;
+    }
+    let Some(code) = hcpcs_of(line) else { return };
+    // An unclassified code with a crosswalked NDC is DRG003's finding.
+    if is_unclassified(code) {
+        return;
+    }
+    let Some(x) = crosswalked(line, cx.claim()) else {
+        return;
+    };
+    let Some(first) = x.rows.first() else { return }; // unknown NDC: NDC003
+    if x.billed.is_some() {
+        return;
+    }
+    let mut codes: Vec<&str> = x.rows.iter().map(|r| r.hcpcs).collect();
+    codes.dedup();
+    let message = format!(
+        "NDC {} ({}) crosswalks to {}, not {}",
+        x.ndc.dashed(),
+        drug_label(first),
+        codes.join(" or "),
+        code_label(code)
+    );
+    let help = x
+        .rows
+        .iter()
+        .map(|r| bill_help(r, Some(drug)))
+        .collect::<Vec<_>>()
+        .join(", or ");
+    cx.report(el.loc(), message).help(help);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test::{Case::*, check_cases};
+
+    #[test]
+    fn cases() {
+        let cases = [
+            Pass(""),
+            PassI(""),
+            Trip("SV1*HC:J3486:JZ*2400*UN*60***1"),
+            TripI("SV2*0636*HC:J3486:JZ*2400*UN*60"),
+            // Padcev 20 mg vial: J9177 × 80.
+            Pass("SV1*HC:J9177:JZ*2400*UN*80***1~LIN**N4*51144002001~CTP****1*UN~"),
+            PassI("SV2*0636*HC:J9177:JZ*2400*UN*80~LIN**N4*51144002001~CTP****1*UN~"),
+            // An NDC known only in another quarter is NDC003's business, not this rule's.
+            Pass("LIN**N4*55513071099~"),
+        ];
+        check_cases(&NDC004, &cases);
+    }
+
+    /// Issue 5: the codes public billing guides give for denosumab and enfortumab vedotin.
+    #[test]
+    fn billing_guide_mistakes() {
+        for wrong in ["J1097", "J3397", "J1327", "J3486"] {
+            for i in [false, true] {
+                let sv = if i {
+                    format!("SV2*0636*HC:{wrong}:JZ*2400*UN*60")
+                } else {
+                    format!("SV1*HC:{wrong}:JZ*2400*UN*60***1")
+                };
+                let case = if i { TripI(&sv) } else { Trip(&sv) };
+                let out = check_cases(&NDC004, &[case]);
+                let d = out[0].iter().find(|d| d.code == "NDC004").unwrap();
+                assert!(
+                    d.message.starts_with(
+                        "NDC 55513-0710-01 (Prolia, denosumab 60 mg/mL) crosswalks to J0897, not "
+                    ),
+                    "{}",
+                    d.message
+                );
+                assert!(d.message.contains(wrong));
+                assert_eq!(
+                    d.help.as_deref(),
+                    Some("bill J0897 (Injection, denosumab, 1 mg) × 60 units for 1 syringe")
+                );
+                assert_eq!((d.loc.segment.as_str(), d.loc.element), ("LIN", Some(3)));
+            }
+        }
+        let out = check_cases(
+            &NDC004,
+            &[Trip(
+                "SV1*HC:J1324*2400*UN*80***1~LIN**N4*51144002001~CTP****1*UN~",
+            )],
+        );
+        let d = out[0].iter().find(|d| d.code == "NDC004").unwrap();
+        assert_eq!(
+            d.message,
+            "NDC 51144-0020-01 (Padcev, enfortumab vedotin-ejfv 20 mg) crosswalks to J9177, not J1324 (Injection, enfuvirtide, 1 mg)"
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some("bill J9177 (Injection, enfortumab vedotin-ejfv, 0.25 mg) × 80 units for 1 vial")
+        );
+    }
+}

@@ -1,0 +1,144 @@
+use crate::model::{Dec, ServiceLine};
+use crate::rules::drugs::{
+    crosswalked, expected_units, hcpcs_of, is_dose_confusion, line_dos, package_word, plural,
+    quantity_words,
+};
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Converts the drug quantity (CTP04 in CTP05-1's unit) into HCPCS billing units through
+    /// the crosswalk row of the line's NDC and code (billable units per item, package size,
+    /// dose descriptor) and warns when the line's units (SV104/SV205) differ from it by more
+    /// than one billing unit. Units billed with JW on another line for the same drug and date
+    /// count with the administered line, as CMS bills one vial across the two lines. Stays
+    /// quiet when the conversion is unknown (a package size that is not a volume, a dose
+    /// phrase such as "UP TO 150 MG") and when UNT003 explains the gap.
+    /// ## Why it matters
+    /// Payers audit the HCPCS units against the NDC quantity; units that do not match the
+    /// drug given are denied or recouped.
+    /// ## Example
+    /// ```x12
+    /// SV1*HC:J0897:JZ*1200*UN*30***1~
+    /// LIN**N4*55513071001~
+    /// CTP****1*UN~
+    /// ```
+    /// ## Fix
+    /// Bill the units the quantity is worth (one Prolia syringe is 60 units of J0897), or
+    /// correct CTP04 to the amount actually given.
+    code: NDC007, name: "units-inconsistent", severity: Warning, snip: 6,
+    check: Line(units_inconsistent),
+}
+
+fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
+    let (Some(drug), Some(units_el), Some(units)) = (line.drug, line.units, line.units_value())
+    else {
+        return;
+    };
+    if line.has_modifier(b"JW") {
+        return; // judged with its administered line
+    }
+    let Some(x) = crosswalked(line, cx.claim()) else {
+        return;
+    };
+    let Some(row) = x.billed else { return }; // no row for this code: NDC004
+    let (Some(qty), Some(unit)) = (drug.quantity_value(), drug.unit) else {
+        return;
+    };
+    // A quantity or unit count that is not positive is NDC005's or UNT001's finding.
+    if !qty.is_positive() || !units.is_positive() {
+        return;
+    }
+    let Some(expected) = expected_units(row, qty, unit.bytes) else {
+        return;
+    };
+    if is_dose_confusion(row, &drug, units) {
+        return; // UNT003
+    }
+    let one = Dec::from_int(1);
+    let near = |a: Dec, b: Dec| {
+        a.checked_sub(b)
+            .is_some_and(|d| d.micros.abs() <= one.micros)
+    };
+    // JW partner lines: their units, and their own CTP quantities converted.
+    let (mut jw_units, mut jw_expected) = (Dec::ZERO, Dec::ZERO);
+    if let Some(claim) = cx.claim() {
+        let dos = line_dos(line, Some(claim));
+        for l in claim.lines.iter().filter(|l| {
+            l.has_modifier(b"JW")
+                && hcpcs_of(l) == Some(row.hcpcs)
+                && line_dos(l, Some(claim)) == dos
+        }) {
+            jw_units = jw_units
+                .checked_add(l.units_value().unwrap_or(Dec::ZERO))
+                .unwrap_or(jw_units);
+            let e = l
+                .drug
+                .and_then(|d| expected_units(row, d.quantity_value()?, d.unit?.bytes));
+            jw_expected = jw_expected
+                .checked_add(e.unwrap_or(Dec::ZERO))
+                .unwrap_or(jw_expected);
+        }
+    }
+    let total = units.checked_add(jw_units).unwrap_or(units);
+    let all_expected = expected.checked_add(jw_expected).unwrap_or(expected);
+    if near(units, expected) || near(total, expected) || near(total, all_expected) {
+        return;
+    }
+    let code = row.hcpcs;
+    let per = plural(row.bill_units, "unit");
+    cx.report(
+        units_el.loc(),
+        format!(
+            "{} bills {} of {code}, but CTP04 {} of NDC {} ({} per {}) is {}",
+            units_el.ref_des(),
+            plural(units, "unit"),
+            quantity_words(row, qty, unit.bytes),
+            x.ndc.dashed(),
+            per,
+            package_word(row),
+            plural(expected, "unit"),
+        ),
+    )
+    .help(format!(
+        "bill {} of {code} for {}, or correct CTP04 to the amount given",
+        plural(expected.ceil(), "unit"),
+        quantity_words(row, qty, unit.bytes)
+    ));
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    let cases = [
+        Pass(""),
+        PassI(""),
+        Trip("SV1*HC:J0897:JZ*1200*UN*30***1"),
+        TripI("SV2*0636*HC:J0897:JZ*2400*UN*120"),
+        // Two syringes, 120 units: consistent.
+        Pass("SV1*HC:J0897:JZ*2400*UN*120***1~CTP****2*UN~"),
+        // Padcev, 20 mg given as 20 ME: 80 units.
+        Pass("SV1*HC:J9177:JZ*2400*UN*80***1~LIN**N4*51144002001~CTP****20*ME~"),
+        // Within one billing unit.
+        Pass("SV1*HC:J0897:JZ*2400*UN*59***1"),
+    ];
+    let out = check_cases(&NDC007, &cases);
+    let d = out[2].iter().find(|d| d.code == "NDC007").unwrap();
+    assert_eq!(
+        d.message,
+        "SV104 bills 30 units of J0897, but CTP04 1 syringe of NDC 55513-0710-01 (60 units per syringe) is 60 units"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("bill 60 units of J0897 for 1 syringe, or correct CTP04 to the amount given")
+    );
+    // 1 unit for 1 syringe is UNT003's finding, not a second warning here.
+    let diags = crate::rules::test::run(&crate::rules::test::replace_segments(
+        crate::rules::test::P837,
+        "SV1*HC:J0897:JZ*2400*UN*1***1",
+    ));
+    assert!(
+        diags.iter().any(|d| d.code == "UNT003") && !diags.iter().any(|d| d.code == "NDC007"),
+        "{diags:#?}"
+    );
+}

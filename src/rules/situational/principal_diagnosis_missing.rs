@@ -1,0 +1,90 @@
+use crate::model::{Claim, Kind};
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that a claim carries its principal diagnosis: in an 837P the first HI must
+    /// begin with it (HI01-1 `ABK`, ICD-10-CM, or `BK`, ICD-9-CM; TR3 2300 HI, Health Care
+    /// Diagnosis Code, Required); in an 837I the Principal Diagnosis HI (`ABK`/`BK`) must be
+    /// present. The missing 2300 HI segment itself is reported here too, not by STR002.
+    /// ## Why it matters
+    /// A claim without its principal diagnosis cannot be adjudicated and is rejected at the
+    /// front end (277CA A7/254, principal diagnosis code missing).
+    /// ## Example
+    /// `HI*ABF:M810~` (an "other" diagnosis with no principal)
+    /// ## Fix
+    /// `HI*ABK:M810~`: the first code of the first HI is the principal diagnosis.
+    code: SIT002, name: "principal-diagnosis-missing", severity: Error, snip: 4,
+    check: Claim(principal_diagnosis_missing),
+}
+
+fn is_principal(q: &[u8]) -> bool {
+    matches!(q, b"ABK" | b"BK")
+}
+
+fn principal_diagnosis_missing(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
+    let kind = cx.tx().map(|t| t.kind);
+    let anywhere = claim
+        .diagnoses
+        .iter()
+        .any(|d| is_principal(d.qualifier.bytes));
+    let first = claim
+        .hi
+        .first()
+        .and_then(|hi| hi.element(1))
+        .and_then(|e| e.component(1));
+    match (kind, anywhere, first) {
+        (Some(Kind::Professional), true, Some(q)) if !is_principal(q.bytes) => {
+            cx.report(
+                q.loc(),
+                format!(
+                    "HI01-1 `{}` in 2300 of claim {}: the first HI of an 837P must begin with the principal diagnosis (ABK)",
+                    q.text(),
+                    claim.id_text()
+                ),
+            )
+            .help("move the HI with the ABK code before the other HI segments");
+        }
+        (_, true, _) => {}
+        (_, false, _) => {
+            let (loc, found) = match first {
+                Some(q) => (q.loc(), format!(" (its first HI is `{}`)", q.text())),
+                None => (
+                    claim.id.map_or(claim.clm.loc(), |e| e.loc()),
+                    " (it has no HI)".to_string(),
+                ),
+            };
+            cx.report(loc, format!("claim {} has no principal diagnosis (HI ABK or BK) in 2300{found}", claim.id_text()))
+                .help("write the principal diagnosis first: HI*ABK:<ICD-10-CM code, no decimal point>, e.g. HI*ABK:M810");
+        }
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    let diags = check_cases(
+        &SIT002,
+        &[
+            Pass(""),
+            PassI(""),
+            Edit("HI*", "HI*ABF:M810", true),
+            EditI("HI*", "HI*ABF:M810", true),
+            Edit("HI*", "", true),
+            EditI("HI*", "", true),
+            Pass("HI*ABK:M810*ABF:E119"),
+            Edit("HI*", "HI*BK:7330", false),
+        ],
+    );
+    let d = diags[4].iter().find(|d| d.code == "SIT002").unwrap();
+    assert_eq!(
+        d.message,
+        "claim PAT1001-01 has no principal diagnosis (HI ABK or BK) in 2300 (it has no HI)"
+    );
+    // STR002 leaves the missing HI to this rule: one finding for one defect.
+    assert!(
+        !diags[4].iter().any(|d| d.code == "STR002"),
+        "{:#?}",
+        diags[4]
+    );
+}

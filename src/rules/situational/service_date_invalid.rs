@@ -1,0 +1,131 @@
+use crate::model::{Claim, Date, DateRange, Kind};
+use crate::rules::syntax::report_at;
+use crate::rules::{Ctx, declare_rule};
+use crate::x12::Element;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the service dates of a claim: the 2300 statement period (DTP*434), 2300 and
+    /// 2400 service dates (DTP*472). A date may not be after the day the file was created
+    /// (BHT04: services not yet rendered cannot be billed), a range may not end before it
+    /// starts, and in an 837I each line date must fall within the statement period (TR3
+    /// 2400 DTP*472 note, 837I).
+    /// ## Why it matters
+    /// Payers reject future-dated services and reversed ranges at the front end (277CA
+    /// A7/187, date of service), and an 837I line outside the statement period cannot be
+    /// priced under the claim's bill type.
+    /// ## Example
+    /// `BHT*0019*00*BATCH1*20260120*1200*CH~ ... DTP*472*D8*20260125~`
+    /// ## Fix
+    /// Bill services on or after the day they were rendered, with the right date:
+    /// `DTP*472*D8*20260115~`.
+    code: SIT004, name: "service-date-invalid", severity: Error, snip: 4,
+    check: Claim(service_date_invalid),
+}
+
+struct Dated<'a> {
+    index: usize,
+    value: Element<'a>,
+    range: DateRange,
+    what: &'static str,
+    is_line: bool,
+}
+
+fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
+    let Some(tx) = cx.tx() else { return };
+    let created = tx
+        .bht()
+        .and_then(|b| b.element(4))
+        .and_then(|e| Date::parse(e.bytes));
+    let mut dates = Vec::new();
+    for k in claim.index..claim.end {
+        let k = k as usize;
+        let Some(seg) = tx.segments.get(k) else {
+            continue;
+        };
+        let loop_id = tx.loop_of(k);
+        if !seg.is(b"DTP") || !matches!(loop_id, Some("2300" | "2400")) {
+            continue;
+        }
+        let what = match seg.value(1) {
+            b"472" => "service date",
+            b"434" => "statement period",
+            _ => continue,
+        };
+        // An unreadable date is SYN003's.
+        let (Some(value), Some(range)) =
+            (seg.element(3), DateRange::parse(seg.value(2), seg.value(3)))
+        else {
+            continue;
+        };
+        dates.push(Dated {
+            index: k,
+            value,
+            range,
+            what,
+            is_line: loop_id == Some("2400"),
+        });
+    }
+    let statement = (tx.kind == Kind::Institutional)
+        .then_some(claim.statement)
+        .flatten();
+    for d in &dates {
+        let DateRange { start, end } = d.range;
+        let lp = if d.is_line { "2400" } else { "2300" };
+        let shown = d.value.text();
+        let (msg, help) = if end < start {
+            (
+                format!("DTP03 `{shown}` ({}) in {lp} ends before it starts", d.what),
+                format!("write the range as {}-{}", end.0, start.0),
+            )
+        } else if let Some(created) = created.filter(|&c| end > c) {
+            (
+                format!(
+                    "DTP03 `{shown}` ({}) in {lp} ends on {end}, after the file was created (BHT04 {created})",
+                    d.what
+                ),
+                format!(
+                    "services not yet rendered cannot be billed: correct the date, or send the claim after {end}"
+                ),
+            )
+        } else if let Some(s) = statement.filter(|s| d.is_line && (start < s.start || end > s.end))
+        {
+            (
+                format!(
+                    "DTP03 `{shown}` (line service date) in 2400 is outside the statement period {}–{} of claim {}",
+                    s.start,
+                    s.end,
+                    claim.id_text()
+                ),
+                "correct the line date, or widen the statement period (2300 DTP*434)".to_string(),
+            )
+        } else {
+            continue;
+        };
+        report_at(cx, d.index, d.value.loc(), msg).help(help);
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    let diags = check_cases(
+        &SIT004,
+        &[
+            Pass(""),
+            PassI(""),
+            Trip("DTP*472*D8*20260125"),           // after BHT04 20260120
+            Trip("DTP*472*RD8*20260115-20260110"), // reversed
+            TripI("DTP*434*RD8*20260115-20260125"), // statement ends after BHT04
+            TripI("DTP*472*D8*20260114"),          // line outside the statement period
+            PassI("DTP*434*RD8*20260110-20260115"),
+            Pass("DTP*472*RD8*20260110-20260115"),
+        ],
+    );
+    let d = diags[2].iter().find(|d| d.code == "SIT004").unwrap();
+    assert_eq!(
+        d.message,
+        "DTP03 `20260125` (service date) in 2400 ends on 2026-01-25, after the file was created (BHT04 2026-01-20)"
+    );
+    assert_eq!(d.context.line_number, Some(1));
+}

@@ -1,0 +1,171 @@
+use crate::data::{self, Mue, Setting};
+use crate::model::{Claim, Dec};
+use crate::rules::drugs::{hcpcs_of, line_dos};
+use crate::rules::units::setting;
+use crate::rules::{Ctx, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Compares units with the CMS NCCI medically unlikely edit (MUE) of the code in force on
+    /// the date of service: the practitioner table for 837P, the outpatient hospital table for
+    /// 837I. MUE adjudication indicator (MAI) 1 is a claim-line edit: each line's units count
+    /// alone. MAI 2 (policy) and 3 (clinical) are date-of-service edits: the units of every
+    /// line of the claim with the code on that date add up. An MUE of 0 means the code is not
+    /// payable in that setting. Codes without a published MUE are not checked. When no table
+    /// is in force on the date, the nearest one is used and the report says so once.
+    /// ## Why it matters
+    /// Units above the MUE are denied (MAI 1: the line; MAI 2/3: the units above the value),
+    /// and MAI 2 denials cannot be appealed (NCCI Policy Manual ch. 1 §V, MUE).
+    /// ## Example
+    /// `SV1*HC:J0897*7200*UN*180***1~` (J0897's MUE is 120 units per day)
+    /// ## Fix
+    /// Bill the units given, at most the MUE; for MAI 3, document medical necessity to appeal.
+    code: UNT002, name: "mue-exceeded", severity: Error, snip: 7,
+    check: Claim(mue_exceeded),
+}
+
+fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
+    let Some(claim) = cx.claim() else { return };
+    let setting = setting(cx);
+    for (i, line) in claim.lines.iter().enumerate() {
+        let (Some(code), Some(units), Some(el), Some(dos)) = (
+            hcpcs_of(line),
+            line.units_value(),
+            line.units,
+            line_dos(line, Some(claim)),
+        ) else {
+            continue;
+        };
+        let v = data::mue(code, setting, dos.0);
+        let Some(mue) = v.value else { continue };
+        let limit = Dec::from_int(i64::from(mue.value));
+        if mue.mai == 1 {
+            if units > limit {
+                cx.line = Some(line);
+                report(cx, el, code, units, mue, setting, v.version, None);
+            }
+            continue;
+        }
+        // Date-of-service edit: judge the (code, date) group once, at its last line.
+        let same = |l: &crate::model::ServiceLine<'_>| {
+            hcpcs_of(l) == Some(code) && line_dos(l, Some(claim)) == Some(dos)
+        };
+        if claim
+            .lines
+            .get(i + 1..)
+            .is_some_and(|rest| rest.iter().any(same))
+        {
+            continue;
+        }
+        let group: Vec<_> = claim.lines.iter().filter(|l| same(l)).collect();
+        let total = group
+            .iter()
+            .filter_map(|l| l.units_value())
+            .fold(Dec::ZERO, |a, u| a.checked_add(u).unwrap_or(a));
+        if total > limit {
+            cx.line = Some(line);
+            let n = (group.len() > 1).then_some((total, group.len(), dos));
+            report(cx, el, code, total, mue, setting, v.version, n);
+        }
+    }
+    cx.line = None;
+}
+
+#[allow(clippy::too_many_arguments)]
+fn report(
+    cx: &mut Ctx<'_>,
+    el: crate::x12::Element<'_>,
+    code: &str,
+    units: Dec,
+    mue: Mue,
+    setting: Setting,
+    version: &str,
+    group: Option<(Dec, usize, crate::model::Date)>,
+) {
+    let table = match setting {
+        Setting::Practitioner => "practitioner",
+        Setting::OutpatientHospital => "outpatient hospital",
+    };
+    let kind = match mue.mai {
+        1 => "line edit, MAI 1",
+        2 => "date-of-service edit, MAI 2",
+        _ => "date-of-service edit, MAI 3",
+    };
+    let billed = match group {
+        Some((total, n, dos)) => format!("{code} × {total} units on {dos}, over {n} lines,"),
+        None => format!("{code} × {units} units"),
+    };
+    let message = if mue.value == 0 {
+        format!(
+            "{billed} is not payable in the CMS {table} MUE table (MUE 0, {})",
+            mue.rationale
+        )
+    } else {
+        format!(
+            "{billed} exceeds the CMS {table} MUE of {} ({kind}: {})",
+            mue.value, mue.rationale
+        )
+    };
+    let help = match (mue.value, mue.mai) {
+        (0, _) => format!(
+            "CMS MUE {version} allows no units of {code} in this setting; bill it on the claim type where it is payable"
+        ),
+        (v, 1) => format!(
+            "bill at most {} of {code} on one line (MUE {version}); units above it deny the line",
+            units_of(v)
+        ),
+        (v, 2) => format!(
+            "bill at most {} of {code} per date of service (MUE {version}); MAI 2 is absolute and denials cannot be appealed",
+            units_of(v)
+        ),
+        (v, _) => format!(
+            "bill at most {} of {code} per date of service (MUE {version}), or document the medical necessity for an appeal",
+            units_of(v)
+        ),
+    };
+    cx.report(el.loc(), message).help(help);
+}
+
+fn units_of(v: u32) -> String {
+    if v == 1 {
+        "1 unit".to_string()
+    } else {
+        format!("{v} units")
+    }
+}
+
+#[test]
+fn cases() {
+    use crate::rules::test::{Case::*, check_cases};
+    let cases = [
+        Pass(""),
+        PassI(""),
+        Pass("SV1*HC:J0897:JZ*2400*UN*120***1~CTP****2*UN~"),
+        Trip("SV1*HC:J0897:JZ*2400*UN*180***1~CTP****3*UN~"),
+        TripI("SV2*0636*HC:J0897:JZ*2400*UN*180~CTP****3*UN~"),
+        // MAI 3 across lines: 60 + 90 on one date.
+        Edit("SV1*HC:96372", "SV1*HC:J0897*60*UN*90***1", true),
+        EditI("SV2*0510", "SV2*0636*HC:J0897*60*UN*90", true),
+        // MAI 1: a line edit (J3471, 999 units).
+        Edit("SV1*HC:96372", "SV1*HC:J3471*60*UN*1000***1", true),
+        Edit("SV1*HC:96372", "SV1*HC:J3471*60*UN*999***1", false),
+    ];
+    let out = check_cases(&UNT002, &cases);
+    let d = out[3].iter().find(|d| d.code == "UNT002").unwrap();
+    assert_eq!(
+        d.message,
+        "J0897 × 180 units exceeds the CMS practitioner MUE of 120 (date-of-service edit, MAI 3: Prescribing Information)"
+    );
+    let d = out[5].iter().find(|d| d.code == "UNT002").unwrap();
+    assert_eq!(
+        d.message,
+        "J0897 × 150 units on 2026-01-15, over 2 lines, exceeds the CMS practitioner MUE of 120 (date-of-service edit, MAI 3: Prescribing Information)"
+    );
+    assert_eq!(d.context.line_number, Some(2));
+    let d = out[6].iter().find(|d| d.code == "UNT002").unwrap();
+    assert!(
+        d.message.contains("outpatient hospital MUE of 120"),
+        "{}",
+        d.message
+    );
+}

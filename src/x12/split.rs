@@ -1,0 +1,122 @@
+//! A segment split once into element bounds, for callers that read every element (the
+//! implementation-guide validator reads each element and component several times). Splitting
+//! on demand is right for the model, which reads a few elements; this is right for validation.
+
+use super::{Delimiters, Segment};
+
+/// Segments with more elements than this fall back to scanning (none of the 837's do).
+const MAX: usize = 48;
+
+pub struct SplitSegment<'a> {
+    seg: Segment<'a>,
+    /// Start and end of elements 1..=count.
+    bounds: [(u32, u32); MAX],
+    count: usize,
+    overflow: bool,
+}
+
+impl<'a> SplitSegment<'a> {
+    pub fn new(seg: &Segment<'a>) -> Self {
+        let mut bounds = [(0u32, 0u32); MAX];
+        let mut count = 0usize;
+        let mut overflow = false;
+        let sep = seg.delims.element;
+        let mut open: Option<usize> = None;
+        for (i, &b) in seg.bytes.iter().enumerate() {
+            if b == sep {
+                if let Some(s) = open {
+                    if count < MAX {
+                        bounds[count] = (s as u32, i as u32);
+                    }
+                    count += 1;
+                }
+                open = Some(i + 1);
+            }
+        }
+        if let Some(s) = open {
+            if count < MAX {
+                bounds[count] = (s as u32, seg.bytes.len() as u32);
+            }
+            count += 1;
+        }
+        if count > MAX || seg.bytes.len() > u32::MAX as usize {
+            overflow = true;
+        }
+        SplitSegment { seg: *seg, bounds, count, overflow }
+    }
+
+    pub fn segment(&self) -> &Segment<'a> {
+        &self.seg
+    }
+
+    pub fn delims(&self) -> Delimiters {
+        self.seg.delims
+    }
+
+    pub fn element_count(&self) -> usize {
+        self.count
+    }
+
+    /// Element `i` (1-based), all repetitions, even when empty.
+    pub fn element_all(&self, i: usize) -> Option<&'a [u8]> {
+        if i == 0 || i > self.count {
+            return None;
+        }
+        if self.overflow {
+            return self.seg.element_raw(i).map(|e| e.bytes);
+        }
+        let (s, e) = self.bounds[i - 1];
+        self.seg.bytes.get(s as usize..e as usize)
+    }
+
+    /// Element `i` up to its first repetition separator.
+    pub fn element(&self, i: usize) -> Option<&'a [u8]> {
+        let v = self.element_all(i)?;
+        Some(match self.seg.delims.repetition {
+            Some(r) => v.iter().position(|&b| b == r).map_or(v, |end| &v[..end]),
+            None => v,
+        })
+    }
+
+    pub fn repetitions(&self, i: usize) -> usize {
+        match (self.element_all(i), self.seg.delims.repetition) {
+            (None, _) => 0,
+            (Some(v), Some(r)) => v.iter().filter(|&&b| b == r).count() + 1,
+            (Some(_), None) => 1,
+        }
+    }
+
+    pub fn component_count(&self, i: usize) -> usize {
+        let c = self.seg.delims.component;
+        self.element(i).map_or(0, |v| v.iter().filter(|&&b| b == c).count() + 1)
+    }
+
+    pub fn component(&self, i: usize, j: usize) -> Option<&'a [u8]> {
+        let v = self.element(i)?;
+        v.split(|&b| b == self.seg.delims.component).nth(j.checked_sub(1)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agrees_with_on_demand_splitting() {
+        let delims = Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment: b'~' };
+        for text in [&b"SV1*HC:J0897:JZ*1200*UN*60***1"[..], b"SE", b"NM1*", b"HI*ABK:M810^ABF:E119*ABF:I10", b"A**"] {
+            let seg = Segment { bytes: text, offset: 0, delims, position: 1 };
+            let s = SplitSegment::new(&seg);
+            assert_eq!(s.element_count(), seg.element_count());
+            for i in 0..=seg.element_count() + 1 {
+                assert_eq!(s.element_all(i), seg.element_raw(i).map(|e| e.bytes), "{i}");
+            }
+        }
+        let seg = Segment { bytes: b"HI*ABK:M810^ABF:E119", offset: 0, delims, position: 1 };
+        let s = SplitSegment::new(&seg);
+        assert_eq!(s.element(1), Some(&b"ABK:M810"[..]));
+        assert_eq!(s.repetitions(1), 2);
+        assert_eq!(s.component(1, 2), Some(&b"M810"[..]));
+        assert_eq!(s.component_count(1), 2);
+    }
+}

@@ -1,0 +1,203 @@
+//! 999 acknowledgments (005010X231A1), round trip: `claimlint ack` writes them, claimlint reads
+//! them back (`report::x999::read` and the envelope checks of `claimlint check`), and what they
+//! say matches the diagnostics of the 837 they acknowledge. pyx12's `x12valid` is run on them
+//! by scripts/check_999_pyx12.sh, outside CI.
+
+use claimlint::report::x999;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// 2026-01-20 12:34 UTC, so the 999s are the same bytes every run.
+const EPOCH: &str = "1768912440";
+
+fn bin(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn out_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("claimlint-ack-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn ack(name: &str, inputs: &[&str]) -> (Output, PathBuf) {
+    let dir = out_dir(name);
+    let mut args = vec!["ack", "--no-config", "-o", dir.to_str().unwrap()];
+    args.extend_from_slice(inputs);
+    (bin(&args), dir)
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn a_clean_837_is_accepted() {
+    let (o, dir) = ack("clean", &["fixtures/templates/837p.x12"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = read(&dir, "837p.000000001.999");
+    insta::assert_snapshot!(text);
+    let groups = x999::read(text.as_bytes());
+    assert_eq!(groups.len(), 1);
+    assert_eq!(
+        (
+            groups[0].control_number.as_str(),
+            groups[0].status.as_str(),
+            groups[0].counts
+        ),
+        ("1", "A", [1, 1, 1])
+    );
+    assert_eq!(groups[0].sets[0].status, "A");
+}
+
+#[test]
+fn element_errors_become_ik3_ik4_with_the_claim() {
+    let (o, dir) = ack("element", &["fixtures/rules/SYN007/trip/clm05-2-empty.x12"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a rejected set makes `ack` exit 1"
+    );
+    let text = read(&dir, "clm05-2-empty.000000001.999");
+    insta::assert_snapshot!(text);
+    let set = &x999::read(text.as_bytes())[0].sets[0];
+    assert_eq!(set.status, "R");
+    assert!(set.codes.contains(&"5".to_string()), "{set:?}");
+    // CLM is the 18th segment of the template's transaction set; CLM05 is element 5.
+    assert!(
+        set.segments.contains(&("CLM".into(), 18, "8".into())),
+        "{set:?}"
+    );
+    assert!(set.elements.contains(&(5, "1".into())), "{set:?}");
+    assert_eq!(set.claims, ["PAT1001-01"]);
+}
+
+#[test]
+fn envelope_errors_become_ik5_and_ak9_codes() {
+    let (_, dir) = ack(
+        "envelope",
+        &[
+            "fixtures/rules/ENV003/trip/se01-too-small.x12",
+            "fixtures/rules/ENV003/trip/ge01-wrong.x12",
+        ],
+    );
+    let se = &x999::read(read(&dir, "se01-too-small.000000001.999").as_bytes())[0];
+    assert_eq!(
+        (se.sets[0].status.as_str(), se.sets[0].codes.as_slice()),
+        ("R", &["4".to_string()][..])
+    );
+    assert_eq!(se.status, "R");
+    let ge = &x999::read(read(&dir, "ge01-wrong.000000001.999").as_bytes())[0];
+    assert_eq!(ge.status, "R", "GE01 wrong rejects the group (AK905 = 5)");
+    let text = read(&dir, "ge01-wrong.000000001.999");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("AK9*R*") && l.trim_end_matches('~').ends_with("*5")),
+        "{text}"
+    );
+}
+
+#[test]
+fn snip_5_findings_stay_out_of_the_999() {
+    // An NDC-HCPCS mismatch is an error, but it is the claim's business (277CA), not the
+    // transaction set's: the set is accepted.
+    let json = bin(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "fixtures/rules/NDC004/trip",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let file =
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["diagnostics"].as_array().unwrap().iter().all(|d| {
+                    d["code"].as_str().unwrap().starts_with("NDC") || d["severity"] != "error"
+                })
+            })
+            .expect("an NDC004 fixture with only NDC errors");
+    let path = file["path"].as_str().unwrap().to_string();
+    let (_, dir) = ack("snip5", &[&path]);
+    let stem = Path::new(&path)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let set = &x999::read(read(&dir, &format!("{stem}.000000001.999")).as_bytes())[0].sets[0];
+    assert!(matches!(set.status.as_str(), "A" | "E"), "{set:?}");
+}
+
+#[test]
+fn every_999_reads_back_clean() {
+    // Every fixture, passing or tripping: the 999s must themselves be valid X12 that
+    // claimlint's envelope checks accept, one per input interchange.
+    let (_, dir) = ack("all", &["fixtures/rules"]);
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let o = bin(&[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            path.to_str().unwrap(),
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            v["files"][0]["diagnostics"],
+            serde_json::json!([]),
+            "{}",
+            path.display()
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        let groups = x999::read(text.as_bytes());
+        assert!(!groups.is_empty(), "{}", path.display());
+        for g in &groups {
+            let accepted = g.sets.iter().filter(|s| s.status != "R").count() as u32;
+            assert_eq!(
+                g.counts[2],
+                accepted,
+                "AK904 counts the accepted sets: {}",
+                path.display()
+            );
+        }
+        n += 1;
+    }
+    assert!(n > 100, "only {n} 999s");
+}
+
+#[test]
+fn check_ack_writes_the_same_999_as_ack() {
+    let dir = out_dir("check-ack");
+    let o = bin(&[
+        "check",
+        "--no-config",
+        "--quiet",
+        "--ack",
+        dir.to_str().unwrap(),
+        "fixtures/rules/SYN007/trip/clm05-2-empty.x12",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let (_, other) = ack(
+        "check-ack-2",
+        &["fixtures/rules/SYN007/trip/clm05-2-empty.x12"],
+    );
+    assert_eq!(
+        read(&dir, "clm05-2-empty.000000001.999"),
+        read(&other, "clm05-2-empty.000000001.999")
+    );
+}

@@ -1,0 +1,233 @@
+//! claimlint.toml end to end: found by walking up from the input, or named with --config;
+//! precedence file < profile < flags; profiles chosen by --profile or by payer id; PAY rules
+//! driven by profile parameters; bad configs exit 2 with a message naming the bad key.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const TEMPLATE: &str = include_str!("../fixtures/templates/837p.x12");
+
+/// A fresh directory tree: `root/claimlint.toml` (when given) and `root/sub/claims.x12`.
+fn tree(name: &str, config: Option<&str>, claims: &str) -> (PathBuf, PathBuf) {
+    let root = std::env::temp_dir().join(format!("claimlint-config-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    if let Some(c) = config {
+        std::fs::write(root.join("claimlint.toml"), c).unwrap();
+    }
+    let file = root.join("sub/claims.x12");
+    std::fs::write(&file, claims).unwrap();
+    (root, file)
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// (code, severity) of every diagnostic of the one file checked.
+fn found(o: &Output) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&o.stderr)));
+    v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn severity_of(o: &Output, code: &str) -> Option<String> {
+    found(o)
+        .into_iter()
+        .find(|(c, _)| c == code)
+        .map(|(_, s)| s)
+}
+
+/// The template with its billing provider's ZIP cut to five digits: SIT005, a warning.
+fn zip5() -> String {
+    TEMPLATE.replace("N4*SPRINGFIELD*IL*627011234~", "N4*SPRINGFIELD*IL*62701~")
+}
+
+#[test]
+fn the_nearest_config_above_the_input_applies() {
+    let (root, file) = tree("walk", Some("[severity]\nSIT005 = \"error\"\n"), &zip5());
+    // From anywhere: the config is found from the input, not from the working directory.
+    let o = run(
+        &std::env::temp_dir(),
+        &["check", "--format", "json", file.to_str().unwrap()],
+    );
+    assert_eq!(severity_of(&o, "SIT005").as_deref(), Some("error"));
+    assert_eq!(o.status.code(), Some(1));
+    // A bare file name in the working directory: the config beside it.
+    std::fs::write(root.join("here.x12"), zip5()).unwrap();
+    let o = run(&root, &["check", "--format", "json", "here.x12"]);
+    assert_eq!(severity_of(&o, "SIT005").as_deref(), Some("error"));
+    // --no-config reads none; --config names one explicitly.
+    let o = run(
+        &root,
+        &["check", "--no-config", "--format", "json", "sub/claims.x12"],
+    );
+    assert_eq!(severity_of(&o, "SIT005").as_deref(), Some("warning"));
+    std::fs::write(root.join("other.toml"), "ignore = [\"SIT\"]\n").unwrap();
+    let o = run(
+        &root,
+        &[
+            "check",
+            "--config",
+            "other.toml",
+            "--format",
+            "json",
+            "sub/claims.x12",
+        ],
+    );
+    assert_eq!(severity_of(&o, "SIT005"), None);
+}
+
+#[test]
+fn precedence_is_file_then_profile_then_flags() {
+    // The file lowers SIT005 to info; the medicare profile raises it to error; a flag sets it
+    // to warning. Each layer wins over the one before.
+    let (root, _) = tree(
+        "precedence",
+        Some("[severity]\nSIT005 = \"info\"\n"),
+        &zip5(),
+    );
+    let sev = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        all.push("sub/claims.x12");
+        severity_of(&run(&root, &all), "SIT005")
+    };
+    assert_eq!(sev(&[]).as_deref(), Some("info"));
+    assert_eq!(sev(&["--profile", "medicare"]).as_deref(), Some("error"));
+    assert_eq!(
+        sev(&["--profile", "medicare", "--severity", "SIT005=warning"]).as_deref(),
+        Some("warning")
+    );
+    // --ignore on the command line adds to the file's lists.
+    assert_eq!(sev(&["--profile", "medicare", "--ignore", "SIT005"]), None);
+}
+
+#[test]
+fn fail_on_and_select_from_the_file_and_flags() {
+    let (root, _) = tree(
+        "fail-on",
+        Some("fail-on = \"warning\"\nselect = [\"SIT\"]\n"),
+        &zip5(),
+    );
+    let o = run(&root, &["check", "--format", "json", "sub/claims.x12"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the file's fail-on = warning fails on SIT005"
+    );
+    assert!(
+        found(&o).iter().all(|(c, _)| c.starts_with("SIT")),
+        "{:?}",
+        found(&o)
+    );
+    let o = run(
+        &root,
+        &[
+            "check",
+            "--fail-on",
+            "error",
+            "--format",
+            "json",
+            "sub/claims.x12",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "--fail-on error overrides the file"
+    );
+}
+
+#[test]
+fn profiles_by_payer_id_drive_the_pay_rules() {
+    let config = r#"
+        [payers]
+        "00952" = "acme"
+
+        [profiles.acme]
+        prior-auth = ["J0897"]
+        quantity-limits = { J0897 = { per-line = 30 } }
+    "#;
+    let (root, _) = tree("payers", Some(config), TEMPLATE);
+    let o = run(&root, &["check", "--format", "json", "sub/claims.x12"]);
+    let codes: Vec<String> = found(&o).into_iter().map(|(c, _)| c).collect();
+    assert!(
+        codes.contains(&"PAY001".into()) && codes.contains(&"PAY002".into()),
+        "{codes:?}"
+    );
+    // Another payer id: the map does not apply and the lists are empty.
+    let other = TEMPLATE.replace("PI*00952", "PI*99999");
+    std::fs::write(root.join("sub/claims.x12"), other).unwrap();
+    let o = run(&root, &["check", "--format", "json", "sub/claims.x12"]);
+    assert!(found(&o).is_empty(), "{:?}", found(&o));
+}
+
+fn bad(name: &str, config: &str, expect: &[&str]) {
+    let (root, _) = tree(name, Some(config), TEMPLATE);
+    let o = run(&root, &["check", "sub/claims.x12"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+    for e in expect {
+        assert!(err.contains(e), "{name}: `{e}` not in:\n{err}");
+    }
+}
+
+#[test]
+fn bad_configs_exit_2_and_name_the_key() {
+    bad(
+        "unknown-key",
+        "selekt = [\"NDC\"]\n",
+        &["claimlint.toml", "selekt"],
+    );
+    bad(
+        "unknown-rule",
+        "ignore = [\"NDC999\"]\n",
+        &["ignore", "NDC999"],
+    );
+    bad(
+        "unknown-severity-code",
+        "[severity]\nXYZ001 = \"error\"\n",
+        &["severity", "XYZ001"],
+    );
+    bad("bad-level", "[severity]\nNDC001 = \"loud\"\n", &["loud"]);
+    bad(
+        "unknown-profile-key",
+        "[profiles.acme]\nprior_auth = [\"J0897\"]\n",
+        &["prior_auth"],
+    );
+    bad(
+        "bad-limit",
+        "[profiles.acme.quantity-limits]\nJ0897 = \"many\"\n",
+        &["profiles.acme.quantity-limits.J0897"],
+    );
+    bad(
+        "unknown-payer-profile",
+        "[payers]\n\"00952\" = \"nobody\"\n",
+        &["payers.00952", "nobody"],
+    );
+    bad(
+        "bad-ndc",
+        "[single-dose.J9999]\n\"123\" = true\n",
+        &["single-dose.J9999.123"],
+    );
+    bad("not-toml", "select = [\n", &["claimlint.toml"]);
+    let (root, _) = tree("unknown-profile-flag", None, TEMPLATE);
+    let o = run(&root, &["check", "--profile", "medicar", "sub/claims.x12"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("medicar"));
+}

@@ -1,0 +1,119 @@
+//! Issue 5: `claimlint drugs`, `lookup`, `data`, `--version` and `--data-dir`, run as the built
+//! binary on the fixtures.
+
+use std::path::Path;
+use std::process::Command;
+
+fn claimlint(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn drugs_csv_joins_the_rules_that_fired() {
+    let wrong = "fixtures/rules/NDC004/trip/prolia-as-j3486.x12";
+    let right = "fixtures/rules/NDC004/pass/padcev-j9177-x80.x12";
+    let (code, out, err) = claimlint(&["drugs", "--format", "csv", wrong, right]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "file,claim,line,date,hcpcs,modifiers,units,ndc,ctp_qty,ctp_unit,drug,expected_hcpcs,expected_units,rules"
+    );
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(
+        lines[1],
+        format!(
+            "{wrong},PAT1001-01,1,2026-01-15,J3486,JZ,60,55513071001,1,UN,Prolia,J0897,60,NDC004 UNT002"
+        )
+    );
+    assert_eq!(
+        lines[2],
+        format!("{right},PAT1001-01,1,2026-01-15,J9177,JZ,80,51144002001,1,UN,Padcev,J9177,80,")
+    );
+}
+
+#[test]
+fn drugs_json_and_human() {
+    let file = "fixtures/rules/UNT003/trip/prolia-1-unit-837i.x12";
+    let (code, out, _) = claimlint(&["drugs", "--format", "json", file]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let row = &v["drug_lines"][0];
+    assert_eq!(row["units"], "1");
+    assert_eq!(row["expected_units"], "60");
+    assert_eq!(row["rules"], serde_json::json!(["UNT003"]));
+    let (_, out, _) = claimlint(&["drugs", file]);
+    assert!(out.starts_with("FILE "), "{out}");
+    assert!(out.contains("UNT003"), "{out}");
+}
+
+#[test]
+fn lookup_an_ndc_and_a_code() {
+    let (code, out, _) = claimlint(&["lookup", "55513-710-01"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("NDC 55513-0710-01 (55513071001)"), "{out}");
+    assert!(
+        out.contains("crosswalk 2025Q4 (2025-10-01 to 2025-12-31): J0897  Prolia (Amgen Inc)"),
+        "{out}"
+    );
+    assert!(out.contains("J0897  Injection, denosumab, 1 mg"), "{out}");
+    let (code, out, _) = claimlint(&["lookup", "J9177"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("MUE outpatient hospital 2026Q4: 520 (MAI 3, CMS Policy)"),
+        "{out}"
+    );
+    let (code, out, _) = claimlint(&["lookup", "J1234"]);
+    assert_eq!(code, 1, "{out}");
+}
+
+#[test]
+fn data_and_version_name_the_versions() {
+    let (code, out, _) = claimlint(&["data"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("crosswalk")
+            && out.contains("2025-10-01 to 2025-12-31")
+            && out.contains("6961"),
+        "{out}"
+    );
+    let (_, out, _) = claimlint(&["data", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["datasets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "mue-practitioner" && d["effective_from"] == "2026-10-01")
+    );
+    let (code, out, _) = claimlint(&["--version"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "data: HCPCS 2026Q1, crosswalk 2025Q4 2026Q1, ICD-10-CM FY2026-April, MUE 2026Q4"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_data_dir_exits_2() {
+    let dir = std::env::temp_dir().join("claimlint-bad-data-dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("junk.csv"), "not,a,cms,file\n1,2,3,4\n").unwrap();
+    let (code, _, err) = claimlint(&["--data-dir", dir.to_str().unwrap(), "data"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--data-dir"), "{err}");
+    let missing = Path::new("/nonexistent/claimlint-data");
+    let (code, _, _) = claimlint(&["--data-dir", missing.to_str().unwrap(), "lookup", "J0897"]);
+    assert_eq!(code, 2);
+}
