@@ -2,6 +2,7 @@
 //! ("tree"), and a full `check` with every rule. The input is the 837P template's subscriber
 //! and claim block repeated to about 4 MB in transaction sets of 100 claims, so the figures are
 //! throughput on realistic segments. `scripts/bench.sh` measures whole files at 10 MB–1 GB.
+#![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
 use claimlint::config::Settings;
 use claimlint::model::{self, Kind};
@@ -25,10 +26,15 @@ fn input() -> Vec<u8> {
     }
     let sets = 300;
     for t in 0..sets {
-        let mut body: Vec<String> = head.iter().map(|s| s.replace("ST*837*0001", &format!("ST*837*{:04}", t + 1))).collect();
+        let mut body: Vec<String> = head
+            .iter()
+            .map(|s| s.replace("ST*837*0001", &format!("ST*837*{:04}", t + 1)))
+            .collect();
         for c in 0..100 {
             for s in block {
-                let s = s.replace("HL*2*1*22*0", &format!("HL*{}*1*22*0", c + 2)).replace("PAT1001-01", &format!("PAT{t:04}{c:03}-01"));
+                let s = s
+                    .replace("HL*2*1*22*0", &format!("HL*{}*1*22*0", c + 2))
+                    .replace("PAT1001-01", &format!("PAT{t:04}{c:03}-01"));
                 body.push(s);
             }
         }
@@ -56,16 +62,30 @@ fn benches(c: &mut Criterion) {
     g.bench_function("tokenize", |b| {
         b.iter(|| {
             let scan = envelope::scan(black_box(&data));
-            scan.transactions().map(|(_, _, t)| envelope::segments(&data, t).count()).sum::<usize>()
+            scan.transactions()
+                .map(|(_, _, t)| envelope::segments(&data, t).count())
+                .sum::<usize>()
         })
     });
     g.bench_function("tree", |b| {
         b.iter(|| {
             let scan = envelope::scan(black_box(&data));
-            scan.transactions().map(|(_, _, t)| model::build(Kind::Professional, envelope::segments(&data, t).collect()).claims.len()).sum::<usize>()
+            scan.transactions()
+                .map(|(_, _, t)| {
+                    model::build(Kind::Professional, envelope::segments(&data, t).collect())
+                        .claims
+                        .len()
+                })
+                .sum::<usize>()
         })
     });
-    g.bench_function("check", |b| b.iter(|| claimlint::engine::check(black_box(&data), &settings).stats.claims));
+    g.bench_function("check", |b| {
+        b.iter(|| {
+            claimlint::engine::check(black_box(&data), &settings)
+                .stats
+                .claims
+        })
+    });
     g.finish();
 }
 

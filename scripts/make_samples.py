@@ -51,7 +51,7 @@ day1 = interchange("P", [
         ("SV1*HC:J3486:JZ*2400*UN*60***1", "20260116", ["LIN**N4*55513071001", "CTP****1*UN"]),
     ], ("ROE*MARY", "2FG5UF6NL84", "40 OAK AVE", "19480704")),
     # Units counted in syringes instead of the code's 1 mg dose descriptor.
-    p_claim("PAT1003-01", "2400", "ABK:M8100", [
+    p_claim("PAT1003-01", "2400", "ABK:M810", [
         ("SV1*HC:J0897:JZ*2400*UN*1***1", "20260116", ["LIN**N4*55513071001", "CTP****1*UN"]),
     ], ("POE*ANNA", "3GH6VG7PM95", "7 PINE CT", "19500101")),
     # Padcev 20 mg vial billed as J1324 (enfuvirtide); CMS's crosswalk says J9177 x 80.

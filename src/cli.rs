@@ -9,11 +9,11 @@ use crate::report::{self, FileReport, x999};
 use crate::rules::{self, RULES};
 use crate::x12::{Loc, SegId};
 use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -100,18 +100,14 @@ pub enum Command {
     /// Check 837 files and report diagnostics.
     Check(CheckArgs),
     /// Print the loop tree claimlint built for a file (loops, segment positions, CLM01/LX01).
-    Tree {
-        path: PathBuf,
-    },
+    Tree { path: PathBuf },
     /// List every rule: code, name, severity, summary.
     Rules {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
     /// Print a rule's documentation, by code (NDC004) or name (ndc-hcpcs-mismatch).
-    Explain {
-        rule: String,
-    },
+    Explain { rule: String },
     /// Audit many claim files: all rules plus cross-file duplicates and dose intervals, summed
     /// by rule, file, provider, drug and month into an HTML, CSV or JSON report (docs/audit.md).
     Audit(crate::audit::cli::AuditArgs),
@@ -121,9 +117,7 @@ pub enum Command {
     /// code and units, and the rules that fired on the line.
     Drugs(crate::report::drugs::DrugsArgs),
     /// What the reference data says about an NDC (any form), HCPCS code, modifier or ICD-10-CM code.
-    Lookup {
-        code: String,
-    },
+    Lookup { code: String },
     /// List the reference data sets: name, version, effective dates, rows, source.
     Data {
         /// Print JSON instead of a table.
@@ -153,11 +147,17 @@ pub enum CliError {
     #[diagnostic(transparent)]
     Config(#[from] ConfigError),
     #[error("no rule `{0}`")]
-    #[diagnostic(code(claimlint::explain::unknown), help("`claimlint rules` lists every rule code and name"))]
+    #[diagnostic(
+        code(claimlint::explain::unknown),
+        help("`claimlint rules` lists every rule code and name")
+    )]
     UnknownRule(String),
     #[error("cannot read {path}: {source}")]
     #[diagnostic(code(claimlint::io))]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("could not start the thread pool: {0}")]
     Threads(String),
     #[error("output closed")]
@@ -167,18 +167,32 @@ pub enum CliError {
     Usage(String),
     #[error("cannot write {path}: {source}")]
     #[diagnostic(code(claimlint::io))]
-    Write { path: String, source: std::io::Error },
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     #[diagnostic(transparent)]
     Audit(#[from] crate::audit::cli::AuditError),
     #[error("--data-dir {dir}: {source}")]
-    #[diagnostic(code(claimlint::data_dir), help("--data-dir reads CMS crosswalk, HCPCS and MUE CSV files in their published layouts; `claimlint data` lists what is loaded"))]
-    DataDir { dir: String, source: Box<crate::data::DataError> },
+    #[diagnostic(
+        code(claimlint::data_dir),
+        help(
+            "--data-dir reads CMS crosswalk, HCPCS and MUE CSV files in their published layouts; `claimlint data` lists what is loaded"
+        )
+    )]
+    DataDir {
+        dir: String,
+        source: Box<crate::data::DataError>,
+    },
 }
 
 pub(crate) fn out(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(CliError::ClosedPipe),
         _ => Ok(()),
     }
@@ -186,10 +200,16 @@ pub(crate) fn out(text: &str) -> Result<(), CliError> {
 
 pub fn run(cli: Cli) -> Result<Outcome2, CliError> {
     if let Some(n) = cli.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().map_err(|e| CliError::Threads(e.to_string()))?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .map_err(|e| CliError::Threads(e.to_string()))?;
     }
     if let Some(dir) = &cli.data_dir {
-        crate::data::init_data_dir(dir).map_err(|source| CliError::DataDir { dir: dir.display().to_string(), source: Box::new(source) })?;
+        crate::data::init_data_dir(dir).map_err(|source| CliError::DataDir {
+            dir: dir.display().to_string(),
+            source: Box::new(source),
+        })?;
     }
     match cli.command {
         Command::Check(args) => check(args, false),
@@ -206,14 +226,23 @@ pub fn run(cli: Cli) -> Result<Outcome2, CliError> {
         Command::Rules { format } => list_rules(format).map(|_| Outcome2::Clean),
         Command::Explain { rule } => {
             let r = rules::find(&rule).ok_or(CliError::UnknownRule(rule))?;
-            out(&format!("# {} ({}) — {}, SNIP {}\n\n{}", r.code, r.name, r.severity, r.snip, r.doc.replace("\n ", "\n").trim_start()))?;
+            out(&format!(
+                "# {} ({}) — {}, SNIP {}\n\n{}",
+                r.code,
+                r.name,
+                r.severity,
+                r.snip,
+                r.doc.replace("\n ", "\n").trim_start()
+            ))?;
             Ok(Outcome2::Clean)
         }
     }
 }
 
 /// Extensions a directory walk picks up; files named on the command line are always read.
-const EXTENSIONS: &[&str] = &["x12", "edi", "837", "837p", "837i", "txt", "dat", "ecs", "in"];
+const EXTENSIONS: &[&str] = &[
+    "x12", "edi", "837", "837p", "837i", "txt", "dat", "ecs", "in",
+];
 
 /// Expands directories (sorted, so output order does not depend on the file system).
 pub fn expand(paths: &[PathBuf]) -> Vec<(String, Option<std::io::Error>)> {
@@ -224,13 +253,21 @@ pub fn expand(paths: &[PathBuf]) -> Vec<(String, Option<std::io::Error>)> {
                 match entry {
                     Ok(e) if e.file_type().is_file() => {
                         let hidden = e.file_name().to_string_lossy().starts_with('.');
-                        let ext = e.path().extension().map(|x| x.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+                        let ext = e
+                            .path()
+                            .extension()
+                            .map(|x| x.to_string_lossy().to_ascii_lowercase())
+                            .unwrap_or_default();
                         if !hidden && EXTENSIONS.contains(&ext.as_str()) {
                             files.push((e.path().display().to_string(), None));
                         }
                     }
                     Ok(_) => {}
-                    Err(e) => files.push((e.path().map_or_else(|| p.display().to_string(), |x| x.display().to_string()), Some(std::io::Error::other(e.to_string())))),
+                    Err(e) => files.push((
+                        e.path()
+                            .map_or_else(|| p.display().to_string(), |x| x.display().to_string()),
+                        Some(std::io::Error::other(e.to_string())),
+                    )),
                 }
             }
         } else {
@@ -241,8 +278,22 @@ pub fn expand(paths: &[PathBuf]) -> Vec<(String, Option<std::io::Error>)> {
 }
 
 fn unreadable(path: &str, err: &std::io::Error) -> Outcome {
-    let loc = Loc { segment: SegId::default(), position: 0, element: None, component: None, offset: 0, length: 0, terminator: b'~' };
-    let d = Diagnostic::new("ENV009", Severity::Error, loc, format!("{path} could not be read: {err}")).with_help("check that the path exists and is a readable file");
+    let loc = Loc {
+        segment: SegId::default(),
+        position: 0,
+        element: None,
+        component: None,
+        offset: 0,
+        length: 0,
+        terminator: b'~',
+    };
+    let d = Diagnostic::new(
+        "ENV009",
+        Severity::Error,
+        loc,
+        format!("{path} could not be read: {err}"),
+    )
+    .with_help("check that the path exists and is a readable file");
     let mut o = Outcome::default();
     o.tally.count(Severity::Error);
     o.diagnostics.push(d);
@@ -250,39 +301,83 @@ fn unreadable(path: &str, err: &std::io::Error) -> Outcome {
 }
 
 /// Checks one path; also used by tests and benches.
-pub fn check_one(path: &str, preset: Option<&std::io::Error>, settings: &Settings, render: Option<bool>) -> FileReport {
+pub fn check_one(
+    path: &str,
+    preset: Option<&std::io::Error>,
+    settings: &Settings,
+    render: Option<bool>,
+) -> FileReport {
     if let Some(e) = preset {
-        return FileReport { path: path.to_string(), outcome: unreadable(path, e), rendered: None };
+        return FileReport {
+            path: path.to_string(),
+            outcome: unreadable(path, e),
+            rendered: None,
+        };
     }
     match Input::open(Path::new(path)) {
         Ok(input) => {
-            let outcome = engine::check_streaming(&input, settings, &|_| (), &|r| input.release(r)).0;
-            let rendered = render.map(|color| report::human::render_file(path, &input, &outcome.diagnostics, color));
-            FileReport { path: path.to_string(), outcome, rendered }
+            let outcome =
+                engine::check_streaming(&input, settings, &|_| (), &|r| input.release(r)).0;
+            let rendered = render
+                .map(|color| report::human::render_file(path, &input, &outcome.diagnostics, color));
+            FileReport {
+                path: path.to_string(),
+                outcome,
+                rendered,
+            }
         }
         Err(e) => {
             let outcome = unreadable(path, &e);
-            let rendered = render.map(|_| format!("error[ENV009]: {path} could not be read: {e}\n\n"));
-            FileReport { path: path.to_string(), outcome, rendered }
+            let rendered =
+                render.map(|_| format!("error[ENV009]: {path} could not be read: {e}\n\n"));
+            FileReport {
+                path: path.to_string(),
+                outcome,
+                rendered,
+            }
         }
     }
 }
 
 /// Checks one path under the settings its config resolves to (its payer's profile when the
 /// config maps payers). With `ack`, also builds its 999s while the input is at hand.
-fn check_configured(path: &str, preset: Option<&std::io::Error>, resolved: &Resolved, render: Option<bool>, ack: Option<&x999::Stamp>) -> (FileReport, Severity, Vec<x999::Ack>) {
-    let input = match preset.map_or_else(|| Input::open(Path::new(path)), |e| Err(std::io::Error::new(e.kind(), e.to_string()))) {
+fn check_configured(
+    path: &str,
+    preset: Option<&std::io::Error>,
+    resolved: &Resolved,
+    render: Option<bool>,
+    ack: Option<&x999::Stamp>,
+) -> (FileReport, Severity, Vec<x999::Ack>) {
+    let input = match preset.map_or_else(
+        || Input::open(Path::new(path)),
+        |e| Err(std::io::Error::new(e.kind(), e.to_string())),
+    ) {
         Ok(input) => input,
         Err(e) => {
-            let rendered = render.filter(|_| preset.is_none()).map(|_| format!("error[ENV009]: {path} could not be read: {e}\n\n"));
-            return (FileReport { path: path.to_string(), outcome: unreadable(path, &e), rendered }, resolved.default.fail_on, Vec::new());
+            let rendered = render
+                .filter(|_| preset.is_none())
+                .map(|_| format!("error[ENV009]: {path} could not be read: {e}\n\n"));
+            return (
+                FileReport {
+                    path: path.to_string(),
+                    outcome: unreadable(path, &e),
+                    rendered,
+                },
+                resolved.default.fail_on,
+                Vec::new(),
+            );
         }
     };
     let settings = resolved.for_input(&input);
     let (outcome, acks) = match ack {
         None => {
             use crate::rules::drugs::data_notes;
-            let (mut o, notes) = engine::check_streaming(&input, settings, &|tx| data_notes::notes(tx, settings), &|r| input.release(r));
+            let (mut o, notes) = engine::check_streaming(
+                &input,
+                settings,
+                &|tx| data_notes::notes(tx, settings),
+                &|r| input.release(r),
+            );
             o.notes = data_notes::texts(notes);
             (o, Vec::new())
         }
@@ -292,20 +387,35 @@ fn check_configured(path: &str, preset: Option<&std::io::Error>, resolved: &Reso
             uncapped.max_diagnostics = None;
             let mut outcome = engine::check(&input, &uncapped);
             let acks = x999::acknowledge(&input, &outcome.diagnostics, stamp);
-            if let Some(max) = settings.max_diagnostics.filter(|&m| outcome.diagnostics.len() > m) {
+            if let Some(max) = settings
+                .max_diagnostics
+                .filter(|&m| outcome.diagnostics.len() > m)
+            {
                 outcome.dropped = (outcome.diagnostics.len() - max) as u64;
                 outcome.diagnostics.truncate(max);
             }
             (outcome, acks)
         }
     };
-    let rendered = render.map(|color| report::human::render_file(path, &input, &outcome.diagnostics, color));
-    (FileReport { path: path.to_string(), outcome, rendered }, settings.fail_on, acks)
+    let rendered =
+        render.map(|color| report::human::render_file(path, &input, &outcome.diagnostics, color));
+    (
+        FileReport {
+            path: path.to_string(),
+            outcome,
+            rendered,
+        },
+        settings.fail_on,
+        acks,
+    )
 }
 
 /// The resolved settings for each file: `--config`, else the nearest claimlint.toml above the
 /// file (each read once), else none; then profile and flags on top.
-fn resolve_configs(args: &CheckArgs, files: &[(String, Option<std::io::Error>)]) -> Result<Vec<Arc<Resolved>>, CliError> {
+fn resolve_configs(
+    args: &CheckArgs,
+    files: &[(String, Option<std::io::Error>)],
+) -> Result<Vec<Arc<Resolved>>, CliError> {
     let flags = Flags {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
@@ -327,9 +437,20 @@ fn resolve_configs(args: &CheckArgs, files: &[(String, Option<std::io::Error>)])
         let found = match &args.config {
             Some(c) => Some(c.clone()),
             None => {
-                let path = if p == "-" { Path::new(".") } else { Path::new(p) };
-                let dir = if path.is_dir() { path.to_path_buf() } else { path.parent().unwrap_or(Path::new(".")).to_path_buf() };
-                by_dir.entry(dir.clone()).or_insert_with(|| config::find_config(&dir)).clone()
+                let path = if p == "-" {
+                    Path::new(".")
+                } else {
+                    Path::new(p)
+                };
+                let dir = if path.is_dir() {
+                    path.to_path_buf()
+                } else {
+                    path.parent().unwrap_or(Path::new(".")).to_path_buf()
+                };
+                by_dir
+                    .entry(dir.clone())
+                    .or_insert_with(|| config::find_config(&dir))
+                    .clone()
             }
         };
         let Some(cfg_path) = found else {
@@ -365,18 +486,25 @@ impl Progress {
     fn new(len: usize, wanted: bool) -> Progress {
         let bar = (wanted && len > 1 && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::hidden());
-            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed}") {
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed}")
+            {
                 bar.set_style(style);
             }
             bar
         });
-        Progress { bar, start: Instant::now(), shown: AtomicBool::new(false) }
+        Progress {
+            bar,
+            start: Instant::now(),
+            shown: AtomicBool::new(false),
+        }
     }
 
     fn tick(&self) {
         let Some(bar) = &self.bar else { return };
         bar.inc(1);
-        if self.start.elapsed() > Duration::from_millis(500) && !self.shown.swap(true, Ordering::Relaxed) {
+        if self.start.elapsed() > Duration::from_millis(500)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }
@@ -389,14 +517,30 @@ impl Progress {
 }
 
 /// Writes the 999s into `dir` as `<input stem>.<ISA13>.999`; returns a line per file.
-fn write_acks(dir: &Path, done: &[(FileReport, Severity, Vec<x999::Ack>)]) -> Result<(String, u32), CliError> {
-    std::fs::create_dir_all(dir).map_err(|source| CliError::Write { path: dir.display().to_string(), source })?;
+fn write_acks(
+    dir: &Path,
+    done: &[(FileReport, Severity, Vec<x999::Ack>)],
+) -> Result<(String, u32), CliError> {
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
+        path: dir.display().to_string(),
+        source,
+    })?;
     let mut used = std::collections::HashSet::new();
     let (mut text, mut rejected) = (String::new(), 0);
     for (report, _, acks) in done {
-        let stem = if report.path == "-" { "stdin".to_string() } else { Path::new(&report.path).file_stem().map_or_else(|| "input".to_string(), |s| s.to_string_lossy().into_owned()) };
+        let stem = if report.path == "-" {
+            "stdin".to_string()
+        } else {
+            Path::new(&report.path)
+                .file_stem()
+                .map_or_else(|| "input".to_string(), |s| s.to_string_lossy().into_owned())
+        };
         for ack in acks {
-            let control: String = ack.control_number.chars().filter(char::is_ascii_alphanumeric).collect();
+            let control: String = ack
+                .control_number
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
             let mut name = format!("{stem}.{control}.999");
             let mut n = 1;
             while !used.insert(name.clone()) {
@@ -404,9 +548,18 @@ fn write_acks(dir: &Path, done: &[(FileReport, Severity, Vec<x999::Ack>)]) -> Re
                 name = format!("{stem}.{control}.{n}.999");
             }
             let path = dir.join(&name);
-            std::fs::write(&path, &ack.text).map_err(|source| CliError::Write { path: path.display().to_string(), source })?;
+            std::fs::write(&path, &ack.text).map_err(|source| CliError::Write {
+                path: path.display().to_string(),
+                source,
+            })?;
             rejected += ack.rejected;
-            text.push_str(&format!("wrote {}: {} accepted, {} accepted with errors, {} rejected\n", path.display(), ack.accepted, ack.noted, ack.rejected));
+            text.push_str(&format!(
+                "wrote {}: {} accepted, {} accepted with errors, {} rejected\n",
+                path.display(),
+                ack.accepted,
+                ack.noted,
+                ack.rejected
+            ));
         }
     }
     Ok((text, rejected))
@@ -422,9 +575,12 @@ fn check(args: CheckArgs, ack_only: bool) -> Result<Outcome2, CliError> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
-    let render = (args.format == Format::Human && !args.quiet && !args.statistics && !ack_only).then_some(color);
+    let render = (args.format == Format::Human && !args.quiet && !args.statistics && !ack_only)
+        .then_some(color);
     let stamp = args.ack.as_ref().map(|_| x999::Stamp::now());
     let progress = Progress::new(files.len(), args.format == Format::Human);
     let done: Vec<(FileReport, Severity, Vec<x999::Ack>)> = files
@@ -437,7 +593,10 @@ fn check(args: CheckArgs, ack_only: bool) -> Result<Outcome2, CliError> {
         })
         .collect();
     progress.finish();
-    let failing: u64 = done.iter().map(|(r, fail_on, _)| r.outcome.tally.at_least(*fail_on)).sum();
+    let failing: u64 = done
+        .iter()
+        .map(|(r, fail_on, _)| r.outcome.tally.at_least(*fail_on))
+        .sum();
     let mut rejected = 0;
     let ack_lines = match &args.ack {
         Some(dir) => {
@@ -450,8 +609,11 @@ fn check(args: CheckArgs, ack_only: bool) -> Result<Outcome2, CliError> {
     let reports: Vec<FileReport> = done.into_iter().map(|(r, _, _)| r).collect();
     let secs = start.elapsed().as_secs_f64();
     match args.format {
-        Format::Human if args.statistics => out(&(report::summary::statistics_table(&reports) + &report::summary::closing(&reports, secs)))?,
-        Format::Json if args.statistics => out(&(report::summary::statistics_json(&reports) + "\n"))?,
+        Format::Human if args.statistics => out(&(report::summary::statistics_table(&reports)
+            + &report::summary::closing(&reports, secs)))?,
+        Format::Json if args.statistics => {
+            out(&(report::summary::statistics_json(&reports) + "\n"))?
+        }
         Format::Human => {
             for r in &reports {
                 if let Some(text) = &r.rendered {
@@ -470,7 +632,11 @@ fn check(args: CheckArgs, ack_only: bool) -> Result<Outcome2, CliError> {
     }
     // `claimlint ack` gates on what the 999s say; `check` on --fail-on.
     let findings = if ack_only { rejected > 0 } else { failing > 0 };
-    Ok(if findings { Outcome2::Findings } else { Outcome2::Clean })
+    Ok(if findings {
+        Outcome2::Findings
+    } else {
+        Outcome2::Clean
+    })
 }
 
 fn list_rules(format: Format) -> Result<(), CliError> {
@@ -484,12 +650,21 @@ fn list_rules(format: Format) -> Result<(), CliError> {
     let mut text = String::new();
     for r in RULES {
         let summary: String = r.summary().split_whitespace().collect::<Vec<_>>().join(" ");
-        text.push_str(&format!("{:<7} {:<32} {:<8} {}\n", r.code, r.name, r.severity.as_str(), summary));
+        text.push_str(&format!(
+            "{:<7} {:<32} {:<8} {}\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            summary
+        ));
     }
     out(&text)
 }
 
 fn tree(path: &Path) -> Result<(), CliError> {
-    let input = Input::open(path).map_err(|source| CliError::Read { path: path.display().to_string(), source })?;
+    let input = Input::open(path).map_err(|source| CliError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
     out(&crate::model::tree::render(&input))
 }

@@ -94,7 +94,14 @@ struct Plan {
 
 impl Plan {
     fn new(settings: &Settings) -> Plan {
-        let pick = |f: fn(&Check) -> bool| settings.rules.iter().copied().filter(|(r, _)| f(&r.check)).collect::<Vec<_>>();
+        let pick = |f: fn(&Check) -> bool| {
+            settings
+                .rules
+                .iter()
+                .copied()
+                .filter(|(r, _)| f(&r.check))
+                .collect::<Vec<_>>()
+        };
         Plan {
             file: pick(|c| matches!(c, Check::File(_))),
             interchange: pick(|c| matches!(c, Check::Interchange(_) | Check::Envelope(..))),
@@ -108,8 +115,22 @@ impl Plan {
     }
 }
 
-fn ctx<'c>(rule: &'static Rule, severity: Severity, out: &'c mut Vec<Diagnostic>, tx: Option<&'c Transaction<'c>>, params: &'c Params) -> Ctx<'c> {
-    Ctx { rule, severity, out, tx, claim: None, line: None, params }
+fn ctx<'c>(
+    rule: &'static Rule,
+    severity: Severity,
+    out: &'c mut Vec<Diagnostic>,
+    tx: Option<&'c Transaction<'c>>,
+    params: &'c Params,
+) -> Ctx<'c> {
+    Ctx {
+        rule,
+        severity,
+        out,
+        tx,
+        claim: None,
+        line: None,
+        params,
+    }
 }
 
 /// Checks one input held in memory.
@@ -123,7 +144,11 @@ pub fn check(input: &[u8], settings: &Settings) -> Outcome {
 /// Checks one input and hands each transaction set's model to `visit` once its rules have run;
 /// the results come back in input order. The batch audit reads its per-claim facts this way,
 /// so a file is parsed once, and the model is still dropped transaction by transaction.
-pub fn check_with<T: Send>(input: &[u8], settings: &Settings, visit: &(dyn Fn(&Transaction<'_>) -> T + Sync)) -> (Outcome, Vec<T>) {
+pub fn check_with<T: Send>(
+    input: &[u8],
+    settings: &Settings,
+    visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
+) -> (Outcome, Vec<T>) {
     check_streaming(input, settings, visit, &|_| ())
 }
 
@@ -149,9 +174,20 @@ pub fn check_streaming<T: Send>(
     let mut pending: Vec<(Option<Segment<'_>>, TxFrame<'_>)> = Vec::new();
     let mut pending_bytes = 0usize;
     let mut done_upto = 0usize;
-    let mut run_batch = |pending: &mut Vec<(Option<Segment<'_>>, TxFrame<'_>)>, out: &mut Vec<Diagnostic>, tally: &mut Tally, stats: &mut Stats, visited: &mut Vec<T>, lines: &mut LineIndex| {
-        let per_tx = |(gs, t): &(Option<Segment<'_>>, TxFrame<'_>)| check_transaction(input, gs.as_ref(), t, &plan, settings, visit);
-        let results: Vec<(Stats, Vec<Diagnostic>, Option<T>)> = if pending.len() > 1 { pending.par_iter().map(per_tx).collect() } else { pending.iter().map(per_tx).collect() };
+    let mut run_batch = |pending: &mut Vec<(Option<Segment<'_>>, TxFrame<'_>)>,
+                         out: &mut Vec<Diagnostic>,
+                         tally: &mut Tally,
+                         stats: &mut Stats,
+                         visited: &mut Vec<T>,
+                         lines: &mut LineIndex| {
+        let per_tx = |(gs, t): &(Option<Segment<'_>>, TxFrame<'_>)| {
+            check_transaction(input, gs.as_ref(), t, &plan, settings, visit)
+        };
+        let results: Vec<(Stats, Vec<Diagnostic>, Option<T>)> = if pending.len() > 1 {
+            pending.par_iter().map(per_tx).collect()
+        } else {
+            pending.iter().map(per_tx).collect()
+        };
         for (s, d, v) in results {
             stats.claims += s.claims;
             stats.service_lines += s.service_lines;
@@ -174,11 +210,25 @@ pub fn check_streaming<T: Send>(
         pending.push((gs.copied(), tx.clone()));
         pending_bytes += tx.end.saturating_sub(tx.start);
         if pending_bytes >= BATCH_BYTES {
-            run_batch(&mut pending, &mut out, &mut tally, &mut stats, &mut visited, &mut lines);
+            run_batch(
+                &mut pending,
+                &mut out,
+                &mut tally,
+                &mut stats,
+                &mut visited,
+                &mut lines,
+            );
             pending_bytes = 0;
         }
     });
-    run_batch(&mut pending, &mut out, &mut tally, &mut stats, &mut visited, &mut lines);
+    run_batch(
+        &mut pending,
+        &mut out,
+        &mut tally,
+        &mut stats,
+        &mut visited,
+        &mut lines,
+    );
     let mut envelope_diags: Vec<Diagnostic> = Vec::new();
     for d in &scan.diagnostics {
         if let Some(sev) = settings.severity(d.code) {
@@ -191,13 +241,19 @@ pub fn check_streaming<T: Send>(
     }
     for (rule, sev) in &plan.file {
         if let Check::File(f) = rule.check {
-            f(&scan, &mut ctx(rule, *sev, &mut envelope_diags, None, &plan.params));
+            f(
+                &scan,
+                &mut ctx(rule, *sev, &mut envelope_diags, None, &plan.params),
+            );
         }
     }
     for ic in &scan.interchanges {
         for (rule, sev) in &plan.interchange {
             if let Check::Interchange(f) | Check::Envelope(f, _) = rule.check {
-                f(ic, &mut ctx(rule, *sev, &mut envelope_diags, None, &plan.params));
+                f(
+                    ic,
+                    &mut ctx(rule, *sev, &mut envelope_diags, None, &plan.params),
+                );
             }
         }
     }
@@ -216,16 +272,23 @@ pub fn check_streaming<T: Send>(
 /// Keeps the `max` diagnostics with the lowest offsets (all of them are already counted), so
 /// a pathological file cannot exhaust memory with findings.
 fn keep_first(out: &mut Vec<Diagnostic>, max: Option<usize>) {
-    if let Some(max) = max {
-        if out.len() > max.saturating_mul(2).max(1024) {
-            out.sort_by_key(|d| d.loc.offset);
-            out.truncate(max);
-        }
+    if let Some(max) = max
+        && out.len() > max.saturating_mul(2).max(1024)
+    {
+        out.sort_by_key(|d| d.loc.offset);
+        out.truncate(max);
     }
 }
 
 /// Orders diagnostics by offset, fills in line and column, and caps them.
-fn finish(input: &[u8], mut out: Vec<Diagnostic>, stats: Stats, tally: Tally, settings: &Settings, lines: &LineIndex) -> Outcome {
+fn finish(
+    input: &[u8],
+    mut out: Vec<Diagnostic>,
+    stats: Stats,
+    tally: Tally,
+    settings: &Settings,
+    lines: &LineIndex,
+) -> Outcome {
     out.sort_by_key(|d| d.loc.offset);
     let total = tally.errors + tally.warnings + tally.infos;
     if let Some(max) = settings.max_diagnostics {
@@ -236,28 +299,65 @@ fn finish(input: &[u8], mut out: Vec<Diagnostic>, stats: Stats, tally: Tally, se
     for (d, (line, column)) in out.iter_mut().zip(positions) {
         (d.line, d.column) = (line, column);
     }
-    Outcome { stats, diagnostics: out, tally, dropped, notes: Vec::new() }
+    Outcome {
+        stats,
+        diagnostics: out,
+        tally,
+        dropped,
+        notes: Vec::new(),
+    }
 }
 
 /// SYN005: bytes outside the X12 extended character set (control characters, non-ASCII).
 fn invalid_characters(seg: &Segment<'_>, severity: Severity, out: &mut Vec<Diagnostic>) {
-    let Some(i) = seg.bytes.iter().position(|&b| !(0x20..0x7f).contains(&b)) else { return };
+    let Some(i) = seg.bytes.iter().position(|&b| !(0x20..0x7f).contains(&b)) else {
+        return;
+    };
     let b = seg.bytes[i];
-    let element = seg.bytes[..i].iter().filter(|&&c| c == seg.delims.element).count();
-    let loc = Loc { element: u8::try_from(element).ok().filter(|&e| e > 0), offset: seg.offset + i, length: 1, ..seg.loc() };
+    let element = seg.bytes[..i]
+        .iter()
+        .filter(|&&c| c == seg.delims.element)
+        .count();
+    let loc = Loc {
+        element: u8::try_from(element).ok().filter(|&e| e > 0),
+        offset: seg.offset + i,
+        length: 1,
+        ..seg.loc()
+    };
     let what = match b {
-        b'\n' | b'\r' => "a line break inside the segment (was it wrapped by an editor or mailer?)".to_string(),
+        b'\n' | b'\r' => {
+            "a line break inside the segment (was it wrapped by an editor or mailer?)".to_string()
+        }
         0x00..=0x1f | 0x7f => format!("the control character 0x{b:02X}"),
         _ => format!("the byte 0x{b:02X}, outside the X12 character set (non-ASCII)"),
     };
-    out.push(Diagnostic::new("SYN005", severity, loc, format!("{} contains {what}", seg.seg_id().as_str())).with_help("X12 data is limited to printable ASCII; remove or replace the character"));
+    out.push(
+        Diagnostic::new(
+            "SYN005",
+            severity,
+            loc,
+            format!("{} contains {what}", seg.seg_id().as_str()),
+        )
+        .with_help("X12 data is limited to printable ASCII; remove or replace the character"),
+    );
 }
 
-fn check_transaction<T>(input: &[u8], gs: Option<&Segment<'_>>, frame: &TxFrame<'_>, plan: &Plan, settings: &Settings, visit: &(dyn Fn(&Transaction<'_>) -> T + Sync)) -> (Stats, Vec<Diagnostic>, Option<T>) {
+fn check_transaction<T>(
+    input: &[u8],
+    gs: Option<&Segment<'_>>,
+    frame: &TxFrame<'_>,
+    plan: &Plan,
+    settings: &Settings,
+    visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
+) -> (Stats, Vec<Diagnostic>, Option<T>) {
     let mut out = Vec::new();
     for (rule, sev) in &plan.envelope {
         if let Check::Envelope(_, f) = rule.check {
-            f(gs, frame, &mut ctx(rule, *sev, &mut out, None, &plan.params));
+            f(
+                gs,
+                frame,
+                &mut ctx(rule, *sev, &mut out, None, &plan.params),
+            );
         }
     }
     let Some(kind) = classify(gs, &frame.st).kind else {
@@ -274,7 +374,12 @@ fn check_transaction<T>(input: &[u8], gs: Option<&Segment<'_>>, frame: &TxFrame<
     let stats = Stats {
         claims: tx.claims.len() as u64,
         service_lines: tx.service_line_count() as u64,
-        drug_lines: tx.claims.iter().flat_map(|c| &c.lines).filter(|l| crate::rules::is_drug_line(l)).count() as u64,
+        drug_lines: tx
+            .claims
+            .iter()
+            .flat_map(|c| &c.lines)
+            .filter(|l| crate::rules::is_drug_line(l))
+            .count() as u64,
         ..Stats::default()
     };
     let visited = visit(&tx);
@@ -290,19 +395,39 @@ fn run_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>
     for claim in &tx.claims {
         for (rule, sev) in &plan.claim {
             if let Check::Claim(f) = rule.check {
-                f(claim, &mut Ctx { claim: Some(claim), ..ctx(rule, *sev, out, Some(tx), &plan.params) });
+                f(
+                    claim,
+                    &mut Ctx {
+                        claim: Some(claim),
+                        ..ctx(rule, *sev, out, Some(tx), &plan.params)
+                    },
+                );
             }
         }
         for line in &claim.lines {
             for (rule, sev) in &plan.line {
                 if let Check::Line(f) = rule.check {
-                    f(line, &mut Ctx { claim: Some(claim), line: Some(line), ..ctx(rule, *sev, out, Some(tx), &plan.params) });
+                    f(
+                        line,
+                        &mut Ctx {
+                            claim: Some(claim),
+                            line: Some(line),
+                            ..ctx(rule, *sev, out, Some(tx), &plan.params)
+                        },
+                    );
                 }
             }
             if let Some(drug) = &line.drug {
                 for (rule, sev) in &plan.drug {
                     if let Check::Drug(f) = rule.check {
-                        f(drug, &mut Ctx { claim: Some(claim), line: Some(line), ..ctx(rule, *sev, out, Some(tx), &plan.params) });
+                        f(
+                            drug,
+                            &mut Ctx {
+                                claim: Some(claim),
+                                line: Some(line),
+                                ..ctx(rule, *sev, out, Some(tx), &plan.params)
+                            },
+                        );
                     }
                 }
             }

@@ -62,7 +62,13 @@ impl Input {
                 // pages and a later read faults them back in from the file, so no data that
                 // Rust code can observe changes. (For anonymous memory it would zero them,
                 // which is why memmap2 marks it unchecked.)
-                let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start) };
+                let _ = unsafe {
+                    map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        start,
+                        end - start,
+                    )
+                };
             }
         }
     }

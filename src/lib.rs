@@ -3,15 +3,15 @@
 //! Layers, each depending only on those after it: `engine` → `rules` → `model` → `x12`.
 //! `diagnostic` is shared by all; `report` only formats.
 
-pub mod diagnostic;
-pub mod model;
-pub mod x12;
-pub mod config;
-pub mod data;
-pub mod engine;
-pub mod rules;
 pub mod audit;
 pub mod cli;
-pub mod input;
-pub mod report;
+pub mod config;
+pub mod data;
+pub mod diagnostic;
+pub mod engine;
 pub mod ig;
+pub mod input;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod x12;

@@ -1,8 +1,8 @@
 //! Thin: run the CLI and map the outcome to the exit status of OUTPUT.md (0 clean, 1 findings
 //! at or above --fail-on, 2 claimlint itself could not run). Quiet on a closed pipe.
 
-use clap::Parser;
 use claimlint::cli::{Cli, CliError, Outcome2, run};
+use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

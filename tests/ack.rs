@@ -2,6 +2,7 @@
 //! them back (`report::x999::read` and the envelope checks of `claimlint check`), and what they
 //! say matches the diagnostics of the 837 they acknowledge. pyx12's `x12valid` is run on them
 //! by scripts/check_999_pyx12.sh, outside CI.
+#![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
 use claimlint::report::x999;
 use std::path::{Path, PathBuf};

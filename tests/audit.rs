@@ -4,6 +4,9 @@
 //! duplicate claims and early Prolia doses planted across files. The audit must find exactly
 //! what the manifest says was injected, whatever the file order and thread count (issue 8).
 
+// Helpers unwrap too: in a test, a failed unwrap is the failure report.
+#![allow(clippy::unwrap_used)]
+
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;

@@ -1,5 +1,6 @@
 //! Runs the built binary: exit codes 0/1/2, the JSON contract of OUTPUT.md, other formats,
 //! `--threads 1` output byte-identical to the default, and the rules/explain/tree commands.
+#![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -29,9 +30,22 @@ fn exit_status_follows_the_contract() {
     assert_eq!(run(&["check", BAD]).status.code(), Some(1));
     assert_eq!(run(&["check", CLEAN, BAD]).status.code(), Some(1));
     assert_eq!(run(&["check", WARN_ONLY]).status.code(), Some(0));
-    assert_eq!(run(&["check", "--fail-on", "warning", WARN_ONLY]).status.code(), Some(1));
-    assert_eq!(run(&["check", "--ignore", "ENV003", BAD]).status.code(), Some(0));
-    assert_eq!(run(&["check", "--severity", "ENV003=warning", BAD]).status.code(), Some(0));
+    assert_eq!(
+        run(&["check", "--fail-on", "warning", WARN_ONLY])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "--ignore", "ENV003", BAD]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "--severity", "ENV003=warning", BAD])
+            .status
+            .code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -39,8 +53,16 @@ fn claimlint_errors_exit_2_and_name_the_problem() {
     let o = run(&["check", "--select", "NOPE123", CLEAN]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("NOPE123"));
-    assert_eq!(run(&["check", "--format", "yaml", CLEAN]).status.code(), Some(2));
-    assert_eq!(run(&["check", "--severity", "ENV003=loud", CLEAN]).status.code(), Some(2));
+    assert_eq!(
+        run(&["check", "--format", "yaml", CLEAN]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["check", "--severity", "ENV003=loud", CLEAN])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(run(&["explain", "NOPE123"]).status.code(), Some(2));
     assert_eq!(run(&["bogus-command"]).status.code(), Some(2));
 }
@@ -63,16 +85,50 @@ fn json_has_every_field_of_the_contract() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["version"], 1);
     let f = &v["files"][0];
-    for k in ["path", "interchanges", "transactions", "claims", "service_lines", "drug_lines", "diagnostics"] {
+    for k in [
+        "path",
+        "interchanges",
+        "transactions",
+        "claims",
+        "service_lines",
+        "drug_lines",
+        "diagnostics",
+    ] {
         assert!(f.get(k).is_some(), "file lacks {k}");
     }
     assert_eq!(f["path"], BAD);
-    assert_eq!((f["interchanges"].as_u64(), f["transactions"].as_u64(), f["claims"].as_u64(), f["service_lines"].as_u64()), (Some(1), Some(1), Some(1), Some(2)));
+    assert_eq!(
+        (
+            f["interchanges"].as_u64(),
+            f["transactions"].as_u64(),
+            f["claims"].as_u64(),
+            f["service_lines"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1), Some(2))
+    );
     let d = &f["diagnostics"][0];
-    for k in ["code", "severity", "message", "help", "transaction", "claim_id", "line_number", "segment"] {
+    for k in [
+        "code",
+        "severity",
+        "message",
+        "help",
+        "transaction",
+        "claim_id",
+        "line_number",
+        "segment",
+    ] {
         assert!(d.get(k).is_some(), "diagnostic lacks {k}");
     }
-    for k in ["id", "position", "element", "component", "offset", "length", "line", "column"] {
+    for k in [
+        "id",
+        "position",
+        "element",
+        "component",
+        "offset",
+        "length",
+        "line",
+        "column",
+    ] {
         assert!(d["segment"].get(k).is_some(), "segment lacks {k}");
     }
     assert_eq!(d["code"], "ENV003");
@@ -82,7 +138,15 @@ fn json_has_every_field_of_the_contract() {
     assert_eq!(d["segment"]["element"], 1);
     assert!(d["segment"]["component"].is_null());
     let s = &v["summary"];
-    assert_eq!((s["files"].as_u64(), s["errors"].as_u64(), s["warnings"].as_u64(), s["infos"].as_u64()), (Some(2), Some(1), Some(0), Some(0)));
+    assert_eq!(
+        (
+            s["files"].as_u64(),
+            s["errors"].as_u64(),
+            s["warnings"].as_u64(),
+            s["infos"].as_u64()
+        ),
+        (Some(2), Some(1), Some(0), Some(0))
+    );
 }
 
 #[test]
@@ -90,8 +154,17 @@ fn diagnostics_are_ordered_by_offset() {
     let o = run(&["check", "--format", "json", "fixtures/rules"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     for f in v["files"].as_array().unwrap() {
-        let offsets: Vec<u64> = f["diagnostics"].as_array().unwrap().iter().map(|d| d["segment"]["offset"].as_u64().unwrap()).collect();
-        assert!(offsets.windows(2).all(|w| w[0] <= w[1]), "{}: {offsets:?}", f["path"]);
+        let offsets: Vec<u64> = f["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["segment"]["offset"].as_u64().unwrap())
+            .collect();
+        assert!(
+            offsets.windows(2).all(|w| w[0] <= w[1]),
+            "{}: {offsets:?}",
+            f["path"]
+        );
     }
 }
 
@@ -99,18 +172,47 @@ fn diagnostics_are_ordered_by_offset() {
 fn one_thread_and_many_give_identical_bytes() {
     for format in ["json", "jsonl", "sarif", "human"] {
         let many = run(&["check", "--format", format, "--color", "never", "fixtures"]);
-        let one = run(&["--threads", "1", "check", "--format", format, "--color", "never", "fixtures"]);
-        let strip = |o: &Output| stdout(o).lines().filter(|l| !l.starts_with("Checked ")).collect::<Vec<_>>().join("\n");
+        let one = run(&[
+            "--threads",
+            "1",
+            "check",
+            "--format",
+            format,
+            "--color",
+            "never",
+            "fixtures",
+        ]);
+        let strip = |o: &Output| {
+            stdout(o)
+                .lines()
+                .filter(|l| !l.starts_with("Checked "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         assert!(!many.stdout.is_empty());
-        assert_eq!(strip(&many), strip(&one), "format {format} differs between thread counts");
+        assert_eq!(
+            strip(&many),
+            strip(&one),
+            "format {format} differs between thread counts"
+        );
     }
 }
 
 #[test]
 fn stdin_is_read_with_a_dash() {
     use std::io::Write;
-    let mut child = bin().args(["check", "--format", "json", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(&std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(BAD)).unwrap()).unwrap();
+    let mut child = bin()
+        .args(["check", "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(BAD)).unwrap())
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -121,7 +223,10 @@ fn stdin_is_read_with_a_dash() {
 #[test]
 fn jsonl_and_sarif_shapes() {
     let o = run(&["check", "--format", "jsonl", BAD]);
-    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["path"], BAD);
     assert_eq!(lines[0]["code"], "ENV003");
@@ -132,17 +237,37 @@ fn jsonl_and_sarif_shapes() {
     let r = &v["runs"][0]["results"][0];
     assert_eq!(r["ruleId"], "ENV003");
     assert_eq!(r["level"], "error");
-    assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], BAD);
-    assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 30);
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        BAD
+    );
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        30
+    );
 }
 
 #[test]
 fn human_output_snapshot() {
-    let o = run(&["check", "--color", "never", BAD, "fixtures/rules/STR001/trip/hl04-says-child.x12"]);
+    let o = run(&[
+        "check",
+        "--color",
+        "never",
+        BAD,
+        "fixtures/rules/STR001/trip/hl04-says-child.x12",
+    ]);
     let text = stdout(&o);
-    let body: Vec<&str> = text.lines().filter(|l| !l.starts_with("Checked ")).collect();
+    let body: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("Checked "))
+        .collect();
     insta::assert_snapshot!("human_check", body.join("\n"));
-    assert!(text.lines().last().unwrap().starts_with("Checked 2 files (2 claims, 4 lines, 2 drug lines) in "));
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .starts_with("Checked 2 files (2 claims, 4 lines, 2 drug lines) in ")
+    );
 }
 
 #[test]
@@ -163,7 +288,16 @@ fn rules_explain_and_tree() {
     assert_eq!(by_code, by_name);
     assert!(by_code.contains("## Why it matters") && by_code.contains("IEA02 = ISA13"));
     let tree = stdout(&run(&["tree", CLEAN]));
-    for needle in ["2000A", "2010AA", "2300", "CLM01 PAT1001-01", "2400", "LX01 1 J0897", "2410", "LIN N4 55513071001"] {
+    for needle in [
+        "2000A",
+        "2010AA",
+        "2300",
+        "CLM01 PAT1001-01",
+        "2400",
+        "LX01 1 J0897",
+        "2410",
+        "LIN N4 55513071001",
+    ] {
         assert!(tree.contains(needle), "tree lacks {needle}:\n{tree}");
     }
 }

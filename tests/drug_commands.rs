@@ -1,5 +1,6 @@
 //! Issue 5: `claimlint drugs`, `lookup`, `data`, `--version` and `--data-dir`, run as the built
 //! binary on the fixtures.
+#![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
 use std::path::Path;
 use std::process::Command;

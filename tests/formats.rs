@@ -1,6 +1,7 @@
 //! A snapshot of each output format for one file with findings, so a change to any format is
 //! seen and read in review: human (the miette rendering and the closing summary), json, jsonl,
 //! the SARIF results, and `--statistics` as a table and as JSON.
+#![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
 use std::process::Command;
 

@@ -1,5 +1,6 @@
 //! Bad input always gets a diagnostic, never a panic or a hang: random bytes, every prefix of a
 //! valid file, mutated files, and the pathological shapes the foundation issue lists.
+#![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
 use claimlint::config::Settings;
 use claimlint::engine;
@@ -14,7 +15,11 @@ fn check(bytes: &[u8]) -> engine::Outcome {
         assert!(d.loc.offset <= bytes.len(), "offset past the end");
         assert!(d.line >= 1 && d.column >= 1);
     }
-    assert!(o.diagnostics.windows(2).all(|w| w[0].loc.offset <= w[1].loc.offset));
+    assert!(
+        o.diagnostics
+            .windows(2)
+            .all(|w| w[0].loc.offset <= w[1].loc.offset)
+    );
     o
 }
 
@@ -30,7 +35,10 @@ fn every_prefix_of_a_valid_file() {
             let trimmed = t[..n].trim_end();
             // Anything cut before the final IEA's terminator is incomplete and must be said.
             if !trimmed.ends_with("IEA*1*000000001~") {
-                assert!(!o.diagnostics.is_empty(), "prefix of {n} bytes passed silently");
+                assert!(
+                    !o.diagnostics.is_empty(),
+                    "prefix of {n} bytes passed silently"
+                );
             }
         }
     }
@@ -39,18 +47,31 @@ fn every_prefix_of_a_valid_file() {
 #[test]
 fn pathological_inputs() {
     assert_eq!(codes(&check(b"")), ["ENV001"]);
-    assert_eq!(codes(&check(&[0u8, 159, 146, 150, 0, 1, 2, 255])), ["ENV001"]);
+    assert_eq!(
+        codes(&check(&[0u8, 159, 146, 150, 0, 1, 2, 255])),
+        ["ENV001"]
+    );
     let only_isa = &P837[..P837.find('\n').unwrap() + 1];
     assert!(codes(&check(only_isa.as_bytes())).contains(&"ENV004"));
     // One segment of 1 MB.
-    let big = P837.replace("NTE", "NTE").replace("N3*12 ELM ST~", &format!("N3*{}~", "A".repeat(1 << 20)));
+    let big = P837.replace("N3*12 ELM ST~", &format!("N3*{}~", "A".repeat(1 << 20)));
     let o = check(big.as_bytes());
     assert_eq!(o.stats.claims, 1);
     // 100,000 empty segments: one diagnostic for the run, not 100,000.
-    let empties = P837.replace("N3*12 ELM ST~", &format!("N3*12 ELM ST{}", "~".repeat(100_001)));
+    let empties = P837.replace(
+        "N3*12 ELM ST~",
+        &format!("N3*12 ELM ST{}", "~".repeat(100_001)),
+    );
     let o = check(empties.as_bytes());
-    assert_eq!(o.diagnostics.iter().filter(|d| d.code == "SYN001").count(), 1);
-    assert!(o.diagnostics.iter().any(|d| d.message.contains("100000 empty segments")));
+    assert_eq!(
+        o.diagnostics.iter().filter(|d| d.code == "SYN001").count(),
+        1
+    );
+    assert!(
+        o.diagnostics
+            .iter()
+            .any(|d| d.message.contains("100000 empty segments"))
+    );
     // A thousand ISAs with nothing else.
     let isas = only_isa.repeat(1000);
     let o = check(isas.as_bytes());

@@ -9,7 +9,9 @@ use claimlint::report::json::JsonDiagnostic;
 use std::path::{Path, PathBuf};
 
 fn sorted(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
     v.sort();
     v
 }
@@ -17,6 +19,7 @@ fn sorted(dir: &Path) -> Vec<PathBuf> {
 /// A fixture is a file, or a directory of files checked as one batch (the cross-file XCL rules,
 /// issue 8). The batch rules run only on XCL fixtures, so other rules' snapshots stay as they
 /// were. Files are named by file name only, so messages naming the other file are stable.
+#[allow(clippy::unwrap_used)] // a test helper: a failed unwrap fails the test that called it
 fn check_fixture(path: &Path, code: &str, settings: &Settings) -> engine::Outcome {
     if code.starts_with("PAY") {
         // The PAY rules' directories hold the claimlint.toml naming their profile, found by
@@ -28,8 +31,20 @@ fn check_fixture(path: &Path, code: &str, settings: &Settings) -> engine::Outcom
     if !code.starts_with("XCL") {
         return engine::check(&std::fs::read(path).unwrap(), settings);
     }
-    let files = if path.is_dir() { sorted(path) } else { vec![path.to_path_buf()] };
-    let inputs: Vec<(String, Vec<u8>)> = files.iter().map(|f| (f.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(f).unwrap())).collect();
+    let files = if path.is_dir() {
+        sorted(path)
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let inputs: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|f| {
+            (
+                f.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(f).unwrap(),
+            )
+        })
+        .collect();
     let mut all = engine::Outcome::default();
     for o in claimlint::audit::check_inputs(&inputs, settings) {
         all.diagnostics.extend(o.diagnostics);
@@ -48,14 +63,43 @@ fn rule_fixtures_trip_and_pass() {
             for file in sorted(&code_dir.join(kind)) {
                 let outcome = check_fixture(&file, &code, &settings);
                 let name = file.file_stem().unwrap().to_string_lossy().to_string();
-                let list = || outcome.diagnostics.iter().map(|d| format!("  {} {}: {}", d.code, d.severity, d.message)).collect::<Vec<_>>().join("\n");
+                let list = || {
+                    outcome
+                        .diagnostics
+                        .iter()
+                        .map(|d| format!("  {} {}: {}", d.code, d.severity, d.message))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
                 if kind == "trip" {
-                    assert!(outcome.diagnostics.iter().any(|d| d.code == code), "{} should trip {code}:\n{}", file.display(), list());
-                    let json: Vec<_> = outcome.diagnostics.iter().map(|d| JsonDiagnostic::new(d, None)).collect();
+                    assert!(
+                        outcome.diagnostics.iter().any(|d| d.code == code),
+                        "{} should trip {code}:\n{}",
+                        file.display(),
+                        list()
+                    );
+                    let json: Vec<_> = outcome
+                        .diagnostics
+                        .iter()
+                        .map(|d| JsonDiagnostic::new(d, None))
+                        .collect();
                     insta::assert_json_snapshot!(format!("{code}__{name}"), json);
                 } else {
-                    assert!(!outcome.diagnostics.iter().any(|d| d.code == code), "{} must not trip {code}:\n{}", file.display(), list());
-                    assert!(!outcome.diagnostics.iter().any(|d| d.severity == Severity::Error), "{} is a pass fixture but has errors:\n{}", file.display(), list());
+                    assert!(
+                        !outcome.diagnostics.iter().any(|d| d.code == code),
+                        "{} must not trip {code}:\n{}",
+                        file.display(),
+                        list()
+                    );
+                    assert!(
+                        !outcome
+                            .diagnostics
+                            .iter()
+                            .any(|d| d.severity == Severity::Error),
+                        "{} is a pass fixture but has errors:\n{}",
+                        file.display(),
+                        list()
+                    );
                 }
                 checked += 1;
             }
@@ -67,11 +111,25 @@ fn rule_fixtures_trip_and_pass() {
 #[test]
 fn positions_are_exact() {
     // SE01 of the template is its 28th segment; the element is SE01; line 30 of the file.
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/ENV003/trip/se01-too-small.x12")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/ENV003/trip/se01-too-small.x12"),
+    )
+    .unwrap();
     let o = engine::check(text.as_bytes(), &Settings::default());
     let d = o.diagnostics.iter().find(|d| d.code == "ENV003").unwrap();
-    assert_eq!((d.loc.segment.as_str(), d.loc.position, d.loc.element, d.loc.component), ("SE", 28, Some(1), None));
+    assert_eq!(
+        (
+            d.loc.segment.as_str(),
+            d.loc.position,
+            d.loc.element,
+            d.loc.component
+        ),
+        ("SE", 28, Some(1), None)
+    );
     assert_eq!((d.line, d.column), (30, 4));
-    assert_eq!(&text.as_bytes()[d.loc.offset..d.loc.offset + d.loc.length], b"25");
+    assert_eq!(
+        &text.as_bytes()[d.loc.offset..d.loc.offset + d.loc.length],
+        b"25"
+    );
     assert_eq!(d.help.as_deref(), Some("write SE01 as 28"));
 }

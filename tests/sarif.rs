@@ -2,6 +2,7 @@
 //! the OASIS standard) and against what GitHub code scanning reads: `ruleId`, `level`, a
 //! relative `artifactLocation.uri`, a region with line, column and bytes, and rules described
 //! from their docs with no invented URL.
+#![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
 use serde_json::Value;
 use std::path::Path;

@@ -363,10 +363,7 @@ pub fn crosswalk_lists_hcpcs(hcpcs: &str) -> bool {
         let lo = q
             .by_hcpcs
             .partition_point(|i| key(i).is_some_and(|h| h < hcpcs));
-        q.by_hcpcs
-            .get(lo)
-            .and_then(key)
-            .is_some_and(|h| h == hcpcs)
+        q.by_hcpcs.get(lo).and_then(key).is_some_and(|h| h == hcpcs)
     })
 }
 

@@ -59,13 +59,16 @@ impl Claim<'_> {
 
     /// CLM01 as text, or a placeholder for messages.
     pub fn id_text(&self) -> String {
-        self.id.map_or_else(|| "(no CLM01)".to_string(), |e| e.text().into_owned())
+        self.id
+            .map_or_else(|| "(no CLM01)".to_string(), |e| e.text().into_owned())
     }
 
     /// 837I type of bill: facility code + frequency, e.g. `131`.
     pub fn bill_type(&self) -> Option<String> {
         let f = self.facility_code?;
-        let q = self.frequency.map_or(std::borrow::Cow::Borrowed(""), |e| e.text());
+        let q = self
+            .frequency
+            .map_or(std::borrow::Cow::Borrowed(""), |e| e.text());
         Some(format!("{}{}", f.text(), q))
     }
 }
@@ -102,7 +105,8 @@ impl<'a> Procedure<'a> {
 
     /// The code when the qualifier is HC (HCPCS/CPT).
     pub fn hcpcs(&self) -> Option<Element<'a>> {
-        self.code.filter(|_| self.qualifier.is_some_and(|q| q.is(b"HC")))
+        self.code
+            .filter(|_| self.qualifier.is_some_and(|q| q.is(b"HC")))
     }
 }
 
@@ -160,7 +164,8 @@ pub struct ServiceLine<'a> {
 
 impl<'a> ServiceLine<'a> {
     pub fn number_value(&self) -> Option<u32> {
-        self.number.and_then(|n| std::str::from_utf8(n.bytes).ok()?.parse().ok())
+        self.number
+            .and_then(|n| std::str::from_utf8(n.bytes).ok()?.parse().ok())
     }
 
     pub fn hcpcs(&self) -> Option<Element<'a>> {

@@ -5,9 +5,9 @@
 //! segment that opens nothing stays in the innermost open loop. The IG conformance rules judge
 //! order and usage; this layer only builds.
 
+use super::Kind;
 use super::claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
 use super::value::DateRange;
-use super::Kind;
 use crate::ig;
 use crate::x12::Segment;
 use std::cell::OnceCell;
@@ -58,12 +58,19 @@ impl IgCheck {
         let mut elements = Vec::new();
         let mut found = Vec::new();
         for (i, (seg, placement)) in segments.iter().zip(&walk.placements).enumerate() {
-            let Some(def) = placement.segment() else { continue };
+            let Some(def) = placement.segment() else {
+                continue;
+            };
             ig::validate_segment(def, &crate::x12::split::SplitSegment::new(seg), &mut found);
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             elements.extend(found.drain(..).map(|issue| (i, issue)));
         }
-        IgCheck { guide, placements: walk.placements, structure: walk.issues, elements }
+        IgCheck {
+            guide,
+            placements: walk.placements,
+            structure: walk.issues,
+            elements,
+        }
     }
 
     pub fn placement(&self, seg_index: usize) -> Option<&ig::Placement> {
@@ -105,7 +112,9 @@ impl<'a> Transaction<'a> {
     }
 
     pub fn control_number(&self) -> Option<String> {
-        self.st().and_then(|s| s.element(2)).map(|e| e.text().into_owned())
+        self.st()
+            .and_then(|s| s.element(2))
+            .map(|e| e.text().into_owned())
     }
 
     pub fn loop_of(&self, seg_index: usize) -> Option<&'static str> {
@@ -205,7 +214,12 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn open(&mut self, id: &'static str, parent: u32, at: u32) -> u32 {
         let idx = self.loops.len() as u32;
-        self.loops.push(LoopNode { id, parent: Some(parent), first: at, end: at + 1 });
+        self.loops.push(LoopNode {
+            id,
+            parent: Some(parent),
+            first: at,
+            end: at + 1,
+        });
         // The stack becomes the chain from the root to the new loop.
         self.stack.clear();
         let mut cur = Some(idx);
@@ -223,7 +237,11 @@ impl<'a> Builder<'a> {
 
     /// Innermost open loop whose id is one of `ids`.
     fn nearest(&self, ids: &[&str]) -> Option<u32> {
-        self.stack.iter().rev().copied().find(|&l| ids.contains(&self.loops[l as usize].id))
+        self.stack
+            .iter()
+            .rev()
+            .copied()
+            .find(|&l| ids.contains(&self.loops[l as usize].id))
     }
 
     fn place(&mut self, seg: &Segment<'a>, i: u32) -> u32 {
@@ -246,7 +264,9 @@ impl<'a> Builder<'a> {
                 let loop_id = nm1_loop(self.kind, self.loops[anchor as usize].id, seg.value(1))?;
                 Some(self.open(loop_id, anchor, i))
             }),
-            b"CLM" => self.nearest(&["2000C", "2000B", "2000A", "2000"]).map(|a| self.open("2300", a, i)),
+            b"CLM" => self
+                .nearest(&["2000C", "2000B", "2000A", "2000"])
+                .map(|a| self.open("2300", a, i)),
             b"SBR" => self.nearest(&["2300"]).map(|a| self.open("2320", a, i)),
             b"LX" => self.nearest(&["2300"]).map(|a| self.open("2400", a, i)),
             b"LIN" => self.nearest(&["2400"]).map(|a| self.open("2410", a, i)),
@@ -270,7 +290,12 @@ impl<'a> Builder<'a> {
 pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
     let mut b = Builder {
         kind,
-        loops: vec![LoopNode { id: "HEADER", parent: None, first: 0, end: 0 }],
+        loops: vec![LoopNode {
+            id: "HEADER",
+            parent: None,
+            first: 0,
+            end: 0,
+        }],
         stack: vec![0],
         hl_loops: HashMap::new(),
         hl_index: HashMap::new(),
@@ -294,10 +319,10 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
             (b"HL", _) => {
                 close_line(&mut claim, &mut line, i);
                 close_claim(&mut claims, &mut claim, i);
-                if let Some(&p) = b.hl_index.get(seg.value(2)) {
-                    if let Some(parent) = hls.get_mut(p) {
-                        parent.has_children = true;
-                    }
+                if let Some(&p) = b.hl_index.get(seg.value(2))
+                    && let Some(parent) = hls.get_mut(p)
+                {
+                    parent.has_children = true;
                 }
                 b.hl_index.insert(seg.value(1), hls.len());
                 match seg.value(3) {
@@ -311,7 +336,12 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
                     }
                     _ => b.patient_id = None,
                 }
-                hls.push(Hl { seg: *seg, index: i, has_children: false, has_claim: false });
+                hls.push(Hl {
+                    seg: *seg,
+                    index: i,
+                    has_children: false,
+                    has_claim: false,
+                });
             }
             (b"NM1", "2010AA") => b.billing_npi = seg.element(9),
             (b"NM1", "2010BA") => b.subscriber_id = seg.element(9),
@@ -385,7 +415,15 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
     if let Some(root) = b.loops.first_mut() {
         root.end = segments.len() as u32;
     }
-    Transaction { kind, segments, loops: b.loops, seg_loop, hls, claims, ig: OnceCell::new() }
+    Transaction {
+        kind,
+        segments,
+        loops: b.loops,
+        seg_loop,
+        hls,
+        claims,
+        ig: OnceCell::new(),
+    }
 }
 
 fn close_line<'a>(claim: &mut Option<Claim<'a>>, line: &mut Option<ServiceLine<'a>>, end: u32) {
@@ -421,12 +459,20 @@ fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>) {
                 if matches!(q.bytes, b"ABK" | b"ABF" | b"BK" | b"BF") {
                     if let Some(code) = el.component(2) {
                         let ordinal = c.diagnoses.len() as u32 + 1;
-                        c.diagnoses.push(Diagnosis { qualifier: q, code, ordinal });
+                        c.diagnoses.push(Diagnosis {
+                            qualifier: q,
+                            code,
+                            ordinal,
+                        });
                     }
-                } else if matches!(q.bytes, b"ABJ" | b"APR" | b"ABN" | b"BJ" | b"PR" | b"BN") {
-                    if let Some(code) = el.component(2) {
-                        c.diagnoses.push(Diagnosis { qualifier: q, code, ordinal: 0 });
-                    }
+                } else if matches!(q.bytes, b"ABJ" | b"APR" | b"ABN" | b"BJ" | b"PR" | b"BN")
+                    && let Some(code) = el.component(2)
+                {
+                    c.diagnoses.push(Diagnosis {
+                        qualifier: q,
+                        code,
+                        ordinal: 0,
+                    });
                 }
             }
         }
@@ -465,7 +511,14 @@ fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) 
         (b"NTE", "2400") => ln.note = seg.element(2),
         (b"REF", "2400") if seg.value(1) == b"G1" => ln.prior_auth = seg.element(2),
         (b"LIN", "2410") => {
-            ln.drug = Some(DrugLine { lin: *seg, qualifier: seg.element(2), ndc: seg.element(3), ctp: None, quantity: None, unit: None });
+            ln.drug = Some(DrugLine {
+                lin: *seg,
+                qualifier: seg.element(2),
+                ndc: seg.element(3),
+                ctp: None,
+                quantity: None,
+                unit: None,
+            });
         }
         (b"CTP", "2410") => {
             if let Some(d) = ln.drug.as_mut().filter(|d| d.ctp.is_none()) {
@@ -476,7 +529,6 @@ fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) 
         }
         _ => {}
     }
-    ln.end = ln.end.max(0);
 }
 
 #[cfg(test)]
@@ -485,13 +537,23 @@ mod tests {
     use crate::x12::Delimiters;
 
     fn segs(text: &str) -> Vec<Segment<'_>> {
-        let delims = Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment: b'~' };
+        let delims = Delimiters {
+            element: b'*',
+            component: b':',
+            repetition: Some(b'^'),
+            segment: b'~',
+        };
         let mut offset = 0;
         text.split('~')
             .filter(|s| !s.is_empty())
             .enumerate()
             .map(|(i, s)| {
-                let seg = Segment { bytes: s.as_bytes(), offset, delims, position: i as u32 + 1 };
+                let seg = Segment {
+                    bytes: s.as_bytes(),
+                    offset,
+                    delims,
+                    position: i as u32 + 1,
+                };
                 offset += s.len() + 1;
                 seg
             })
@@ -524,8 +586,15 @@ LX*2~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~SE*24*0001~";
         assert_eq!(d.unit.unwrap().bytes, b"UN");
         assert_eq!(l1.date.unwrap().start.0, 20260115);
         assert!(c.lines[1].drug.is_none());
-        let ids: Vec<_> = tx.seg_loop.iter().map(|&l| tx.loops[l as usize].id).collect();
-        assert_eq!(&ids[..6], &["HEADER", "HEADER", "1000A", "1000A", "1000B", "2000A"]);
+        let ids: Vec<_> = tx
+            .seg_loop
+            .iter()
+            .map(|&l| tx.loops[l as usize].id)
+            .collect();
+        assert_eq!(
+            &ids[..6],
+            &["HEADER", "HEADER", "1000A", "1000A", "1000B", "2000A"]
+        );
         assert_eq!(tx.loop_of(19), Some("2410"));
         assert_eq!(tx.loop_of(18), Some("2400"));
         assert_eq!(tx.hls.len(), 2);

@@ -29,12 +29,19 @@ impl Date {
         }
         let n = std::str::from_utf8(bytes).ok()?.parse::<u32>().ok()?;
         let d = Date(n);
-        (d.year() >= 1000 && (1..=12).contains(&d.month()) && (1..=days_in_month(d.year(), d.month())).contains(&d.day())).then_some(d)
+        (d.year() >= 1000
+            && (1..=12).contains(&d.month())
+            && (1..=days_in_month(d.year(), d.month())).contains(&d.day()))
+        .then_some(d)
     }
 
     /// Days since 0000-03-01 (a proleptic Gregorian day number), for intervals.
     pub fn day_number(self) -> i64 {
-        let (y, m, d) = (i64::from(self.year()), i64::from(self.month()), i64::from(self.day()));
+        let (y, m, d) = (
+            i64::from(self.year()),
+            i64::from(self.month()),
+            i64::from(self.day()),
+        );
         let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
         365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d - 1
     }
@@ -42,7 +49,13 @@ impl Date {
 
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.year(),
+            self.month(),
+            self.day()
+        )
     }
 }
 
@@ -50,7 +63,9 @@ pub fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         _ => 0,
     }
@@ -68,7 +83,10 @@ impl DateRange {
         match format {
             b"RD8" => {
                 let dash = memchr::memchr(b'-', value)?;
-                Some(DateRange { start: Date::parse(&value[..dash])?, end: Date::parse(&value[dash + 1..])? })
+                Some(DateRange {
+                    start: Date::parse(&value[..dash])?,
+                    end: Date::parse(&value[dash + 1..])?,
+                })
             }
             _ => Date::parse(value).map(|d| DateRange { start: d, end: d }),
         }
@@ -86,14 +104,20 @@ const SCALE: i64 = 1_000_000;
 
 fn number(input: &[u8]) -> IResult<&[u8], &[u8]> {
     let digits = |i| take_while_m_n(0, 18, |c: u8| c.is_ascii_digit())(i);
-    recognize(tuple((opt(char('-')), digits, opt(preceded(char('.'), digits)))))(input)
+    recognize(tuple((
+        opt(char('-')),
+        digits,
+        opt(preceded(char('.'), digits)),
+    )))(input)
 }
 
 impl Dec {
     pub const ZERO: Dec = Dec { micros: 0 };
 
     pub const fn from_int(n: i64) -> Dec {
-        Dec { micros: n.saturating_mul(SCALE) }
+        Dec {
+            micros: n.saturating_mul(SCALE),
+        }
     }
 
     /// Parses `60`, `0.25`, `-1.5`, `.5`; at most 6 decimals (trailing zeros beyond are fine).
@@ -155,7 +179,9 @@ impl Dec {
             micros = micros.checked_add(i64::from(c - b'0') * place)?;
             place /= 10;
         }
-        Some(Dec { micros: if neg { -micros } else { micros } })
+        Some(Dec {
+            micros: if neg { -micros } else { micros },
+        })
     }
 
     pub fn is_positive(self) -> bool {
@@ -163,11 +189,15 @@ impl Dec {
     }
 
     pub fn checked_add(self, o: Dec) -> Option<Dec> {
-        self.micros.checked_add(o.micros).map(|micros| Dec { micros })
+        self.micros
+            .checked_add(o.micros)
+            .map(|micros| Dec { micros })
     }
 
     pub fn checked_sub(self, o: Dec) -> Option<Dec> {
-        self.micros.checked_sub(o.micros).map(|micros| Dec { micros })
+        self.micros
+            .checked_sub(o.micros)
+            .map(|micros| Dec { micros })
     }
 
     /// `self × other`, exact when the product has at most six decimals (else truncated).
@@ -192,7 +222,13 @@ impl Dec {
     /// Rounds up to a whole number.
     pub fn ceil(self) -> Dec {
         let r = self.micros.rem_euclid(SCALE);
-        if r == 0 { self } else { Dec { micros: self.micros - r + SCALE } }
+        if r == 0 {
+            self
+        } else {
+            Dec {
+                micros: self.micros - r + SCALE,
+            }
+        }
     }
 }
 
@@ -235,7 +271,10 @@ mod tests {
         assert_eq!(Date::parse(b"2026O115"), None);
         assert_eq!(Date(20260115).to_string(), "2026-01-15");
         assert_eq!(Date(20260301).day_number() - Date(20260228).day_number(), 1);
-        assert_eq!(Date(20250101).day_number() - Date(20240101).day_number(), 366);
+        assert_eq!(
+            Date(20250101).day_number() - Date(20240101).day_number(),
+            366
+        );
     }
 
     #[test]
@@ -254,10 +293,22 @@ mod tests {
         assert_eq!(Dec::parse(b"-12.50").unwrap().to_string(), "-12.5");
         assert_eq!(Dec::parse(b"60").unwrap(), Dec::from_int(60));
         assert_eq!(Dec::parse(b".5").unwrap().to_string(), "0.5");
-        for bad in [&b""[..], b"-", b".", b"1.2.3", b"1e3", b"12a", b"1.1234567", b" 1"] {
+        for bad in [
+            &b""[..],
+            b"-",
+            b".",
+            b"1.2.3",
+            b"1e3",
+            b"12a",
+            b"1.1234567",
+            b" 1",
+        ] {
             assert_eq!(Dec::parse(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
         assert_eq!(Dec::parse(b"1.13").unwrap().ceil(), Dec::from_int(2));
-        assert_eq!(Dec::from_int(60).checked_div(Dec::parse(b"0.25").unwrap()), Some(Dec::from_int(240)));
+        assert_eq!(
+            Dec::from_int(60).checked_div(Dec::parse(b"0.25").unwrap()),
+            Some(Dec::from_int(240))
+        );
     }
 }

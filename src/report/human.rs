@@ -3,7 +3,10 @@
 //! line of megabytes and miette's own `[u8]` source would scan and print it whole.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use std::fmt;
 
 /// Longest label span shown; longer spans (a 9 kB text header) are cut to their first line.
@@ -21,7 +24,9 @@ impl Window<'_> {
         let term = self.diag.loc.terminator;
         let input = self.input;
         let floor = pos.saturating_sub(2048);
-        let back = |from: usize| memchr::memrchr2(term, b'\n', &input[floor..from]).map_or(floor, |i| floor + i + 1);
+        let back = |from: usize| {
+            memchr::memrchr2(term, b'\n', &input[floor..from]).map_or(floor, |i| floor + i + 1)
+        };
         let mut start = back(pos.min(input.len()));
         for _ in 0..extra {
             // Step over the layout and the terminator that end the previous segment.
@@ -48,7 +53,9 @@ impl Window<'_> {
         let term = self.diag.loc.terminator;
         let input = self.input;
         let ceil = (pos + 2048).min(input.len());
-        let fwd = |from: usize| memchr::memchr(term, &input[from.min(ceil)..ceil]).map_or(ceil, |i| from + i + 1);
+        let fwd = |from: usize| {
+            memchr::memchr(term, &input[from.min(ceil)..ceil]).map_or(ceil, |i| from + i + 1)
+        };
         let mut end = fwd(pos.min(input.len()));
         for _ in 0..extra {
             let mut p = end;
@@ -75,7 +82,10 @@ impl Window<'_> {
         if at >= off {
             let between = &self.input[off..at.min(self.input.len())];
             match memchr::memrchr(b'\n', between) {
-                Some(i) => (line + memchr::memchr_iter(b'\n', between).count(), between.len() - i - 1),
+                Some(i) => (
+                    line + memchr::memchr_iter(b'\n', between).count(),
+                    between.len() - i - 1,
+                ),
                 None => (line, col + between.len()),
             }
         } else {
@@ -85,22 +95,43 @@ impl Window<'_> {
                 return (line, col.saturating_sub(between.len()));
             }
             let floor = at.saturating_sub(4096);
-            let col = memchr::memrchr(b'\n', &self.input[floor..at]).map_or(at - floor, |i| at - floor - i - 1);
+            let col = memchr::memrchr(b'\n', &self.input[floor..at])
+                .map_or(at - floor, |i| at - floor - i - 1);
             (line - newlines, col)
         }
     }
 }
 
 impl SourceCode for Window<'_> {
-    fn read_span<'s>(&'s self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'s> + 's>, MietteError> {
+    fn read_span<'s>(
+        &'s self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'s> + 's>, MietteError> {
         let (s, e) = (span.offset(), span.offset() + span.len());
         if s > self.input.len() || e > self.input.len() {
             return Err(MietteError::OutOfBounds);
         }
-        let (start, end) = if before == 0 && after == 0 { (s, e) } else { (self.seg_start(s, before), self.seg_end(e.max(s + 1).min(self.input.len()), after).max(e)) };
+        let (start, end) = if before == 0 && after == 0 {
+            (s, e)
+        } else {
+            (
+                self.seg_start(s, before),
+                self.seg_end(e.max(s + 1).min(self.input.len()), after)
+                    .max(e),
+            )
+        };
         let (line, column) = self.line_col(start);
         let lines = memchr::memchr_iter(b'\n', &self.input[start..end]).count() + 1;
-        Ok(Box::new(MietteSpanContents::new_named(self.name.to_string(), &self.input[start..end], (start, end - start).into(), line, column, lines)))
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            &self.input[start..end],
+            (start, end - start).into(),
+            line,
+            column,
+            lines,
+        )))
     }
 }
 
@@ -136,13 +167,18 @@ impl miette::Diagnostic for View<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(Some(self.label.clone()), self.span))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.label.clone()), self.span),
+        )))
     }
 }
 
@@ -178,12 +214,19 @@ pub struct Renderer {
 
 impl Renderer {
     pub fn new(color: bool) -> Self {
-        let mut theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let mut theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
         // The severity is written into the header itself (`error[NDC004]: ...`).
         theme.characters.error = String::new();
         theme.characters.warning = String::new();
         theme.characters.advice = String::new();
-        let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(120).without_syntax_highlighting();
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_context_lines(1)
+            .with_width(120)
+            .without_syntax_highlighting();
         Renderer { handler, color }
     }
 
@@ -195,19 +238,37 @@ impl Renderer {
                 Severity::Warning => "33",
                 Severity::Info => "36",
             };
-            format!("\x1b[1;{c}m{sev}[{}]\x1b[0m\x1b[1m: {}\x1b[0m", d.code, d.message)
+            format!(
+                "\x1b[1;{c}m{sev}[{}]\x1b[0m\x1b[1m: {}\x1b[0m",
+                d.code, d.message
+            )
         } else {
             format!("{sev}[{}]: {}", d.code, d.message)
         };
         let offset = d.loc.offset.min(input.len());
         let mut len = d.loc.length.min(input.len() - offset);
         if len > MAX_LABEL || input[offset..offset + len].contains(&b'\n') {
-            len = memchr::memchr(b'\n', &input[offset..offset + len]).unwrap_or(len).min(MAX_LABEL);
+            len = memchr::memchr(b'\n', &input[offset..offset + len])
+                .unwrap_or(len)
+                .min(MAX_LABEL);
         }
-        let view = View { diag: d, source: Window { name, input, diag: d }, header: title, label: context_line(d), span: (offset, len).into() };
+        let view = View {
+            diag: d,
+            source: Window {
+                name,
+                input,
+                diag: d,
+            },
+            header: title,
+            label: context_line(d),
+            span: (offset, len).into(),
+        };
         if self.handler.render_report(out, &view).is_err() {
             // A rendering failure must not hide the finding: fall back to one plain line.
-            out.push_str(&format!("{}:{}:{}: {sev}[{}] {}\n", name, d.line, d.column, d.code, d.message));
+            out.push_str(&format!(
+                "{}:{}:{}: {sev}[{}] {}\n",
+                name, d.line, d.column, d.code, d.message
+            ));
         }
         out.push('\n');
     }

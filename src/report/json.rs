@@ -97,7 +97,15 @@ pub fn summary(files: &[FileReport]) -> Summary {
         lines += f.outcome.stats.service_lines;
         drugs += f.outcome.stats.drug_lines;
     }
-    Summary { files: files.len() as u64, errors: t.errors, warnings: t.warnings, infos: t.infos, claims, service_lines: lines, drug_lines: drugs }
+    Summary {
+        files: files.len() as u64,
+        errors: t.errors,
+        warnings: t.warnings,
+        infos: t.infos,
+        claims,
+        service_lines: lines,
+        drug_lines: drugs,
+    }
 }
 
 #[derive(Serialize)]
@@ -122,7 +130,12 @@ pub fn document(files: &[FileReport]) -> String {
                     service_lines: s.service_lines,
                     drug_lines: s.drug_lines,
                     diagnostics_dropped: f.outcome.dropped,
-                    diagnostics: f.outcome.diagnostics.iter().map(|d| JsonDiagnostic::new(d, None)).collect(),
+                    diagnostics: f
+                        .outcome
+                        .diagnostics
+                        .iter()
+                        .map(|d| JsonDiagnostic::new(d, None))
+                        .collect(),
                     notes: &f.outcome.notes,
                 }
             })
@@ -147,7 +160,9 @@ pub fn lines(files: &[FileReport]) -> String {
     struct Last {
         summary: Summary,
     }
-    if let Ok(s) = serde_json::to_string(&Last { summary: summary(files) }) {
+    if let Ok(s) = serde_json::to_string(&Last {
+        summary: summary(files),
+    }) {
         out.push_str(&s);
         out.push('\n');
     }

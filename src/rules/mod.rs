@@ -19,9 +19,9 @@ pub mod payer;
 pub mod situational;
 pub mod structure;
 pub mod syntax;
-pub mod units;
 #[cfg(test)]
 pub mod test;
+pub mod units;
 
 /// One lint rule.
 #[derive(Debug)]
@@ -44,7 +44,11 @@ impl Rule {
         let body = self.doc.split("## What it does").nth(1).unwrap_or(self.doc);
         let body = body.trim_start();
         // `///` leaves a space before each doc line, so the next heading is `\n ##`.
-        let end = [body.find("\n##"), body.find("\n ##")].into_iter().flatten().min().unwrap_or(body.len());
+        let end = [body.find("\n##"), body.find("\n ##")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(body.len());
         body[..end].trim()
     }
 }
@@ -61,7 +65,10 @@ pub enum Check {
     /// run while that transaction set is checked, and a part per interchange (ISA/GS/GE/IEA)
     /// run at the end. Reading every ST and SE again at the end would page a whole
     /// memory-mapped gigabyte back in.
-    Envelope(fn(&Interchange<'_>, &mut Ctx<'_>), fn(Option<&crate::x12::Segment<'_>>, &crate::x12::envelope::TxFrame<'_>, &mut Ctx<'_>)),
+    Envelope(
+        fn(&Interchange<'_>, &mut Ctx<'_>),
+        fn(Option<&crate::x12::Segment<'_>>, &crate::x12::envelope::TxFrame<'_>, &mut Ctx<'_>),
+    ),
     Transaction(fn(&Transaction<'_>, &mut Ctx<'_>)),
     Claim(fn(&Claim<'_>, &mut Ctx<'_>)),
     Line(fn(&ServiceLine<'_>, &mut Ctx<'_>)),
@@ -93,7 +100,9 @@ impl<'c> Ctx<'c> {
             transaction: self.tx.and_then(|t| t.control_number()),
             claim_id: self.claim.and_then(|c| c.id).map(|e| e.text().into_owned()),
             line_number: self.line.and_then(|l| l.number_value()),
-            loop_id: self.tx.and_then(|t| t.loop_of((loc.position as usize).wrapping_sub(1))),
+            loop_id: self
+                .tx
+                .and_then(|t| t.loop_of((loc.position as usize).wrapping_sub(1))),
         };
         self.out.push(d);
         self.out.last_mut().expect("pushed just above")
@@ -201,7 +210,20 @@ pub static RULES: &[&Rule] = &[
 
 /// Finds a rule by code (`NDC004`) or name (`ndc-hcpcs-mismatch`), case-insensitively.
 pub fn find(key: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+}
+
+/// RULES.md, NDC family: a drug HCPCS code (in the crosswalk, a J code, an injectable Q
+/// code, an unclassified drug code), an 837I drug revenue code (0634–0636), or a 2410 LIN.
+pub fn is_drug_line(line: &ServiceLine<'_>) -> bool {
+    line.drug.is_some()
+        || line
+            .revenue_code
+            .is_some_and(|r| drugs::is_drug_revenue_code(r.bytes))
+        || drugs::hcpcs_of(line).is_some_and(drugs::is_drug_code)
 }
 
 #[cfg(test)]
@@ -211,13 +233,29 @@ mod registry_tests {
     #[test]
     fn codes_are_unique_sorted_and_well_formed() {
         for pair in RULES.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         for r in RULES {
             let (letters, digits) = r.code.split_at(r.code.len() - 3);
-            assert!((3..=4).contains(&letters.len()) && letters.bytes().all(|b| b.is_ascii_uppercase()), "{}", r.code);
+            assert!(
+                (3..=4).contains(&letters.len()) && letters.bytes().all(|b| b.is_ascii_uppercase()),
+                "{}",
+                r.code
+            );
             assert!(digits.bytes().all(|b| b.is_ascii_digit()), "{}", r.code);
-            assert!(!r.name.is_empty() && r.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", r.name);
+            assert!(
+                !r.name.is_empty()
+                    && r.name
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                r.name
+            );
             assert!((1..=7).contains(&r.snip), "{}", r.code);
         }
         let mut names: Vec<_> = RULES.iter().map(|r| r.name).collect();
@@ -229,7 +267,12 @@ mod registry_tests {
     #[test]
     fn every_doc_has_the_four_headings() {
         for r in RULES {
-            for h in ["## What it does", "## Why it matters", "## Example", "## Fix"] {
+            for h in [
+                "## What it does",
+                "## Why it matters",
+                "## Example",
+                "## Fix",
+            ] {
                 assert!(r.doc.contains(h), "{} lacks {h}", r.code);
             }
             assert!(!r.summary().is_empty(), "{}", r.code);
@@ -245,7 +288,12 @@ mod registry_tests {
             for kind in ["trip", "pass"] {
                 let dir = root.join(r.code).join(kind);
                 let n = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
-                assert!(n > 0, "{} has no {kind} fixture in {}", r.code, dir.display());
+                assert!(
+                    n > 0,
+                    "{} has no {kind} fixture in {}",
+                    r.code,
+                    dir.display()
+                );
             }
         }
     }
@@ -253,15 +301,10 @@ mod registry_tests {
     #[test]
     fn find_by_code_or_name() {
         assert_eq!(find("env002").map(|r| r.code), Some("ENV002"));
-        assert_eq!(find("control-number-mismatch").map(|r| r.code), Some("ENV002"));
+        assert_eq!(
+            find("control-number-mismatch").map(|r| r.code),
+            Some("ENV002")
+        );
         assert!(find("XYZ999").is_none());
     }
-}
-
-/// RULES.md, NDC family: a drug HCPCS code (in the crosswalk, a J code, an injectable Q
-/// code, an unclassified drug code), an 837I drug revenue code (0634–0636), or a 2410 LIN.
-pub fn is_drug_line(line: &ServiceLine<'_>) -> bool {
-    line.drug.is_some()
-        || line.revenue_code.is_some_and(|r| drugs::is_drug_revenue_code(r.bytes))
-        || drugs::hcpcs_of(line).is_some_and(drugs::is_drug_code)
 }

@@ -28,16 +28,25 @@ pub enum Case<'s> {
     Append(&'s str, bool),
 }
 
-const KEYED: &[&str] = &["NM1", "REF", "DTP", "HL", "LX", "PER", "AMT", "NTE", "N3", "N4", "HI"];
+const KEYED: &[&str] = &[
+    "NM1", "REF", "DTP", "HL", "LX", "PER", "AMT", "NTE", "N3", "N4", "HI",
+];
 
 fn key(seg: &str) -> String {
     let mut parts = seg.splitn(3, '*');
     let id = parts.next().unwrap_or("");
-    if KEYED.contains(&id) { format!("{id}*{}", parts.next().unwrap_or("")) } else { id.to_string() }
+    if KEYED.contains(&id) {
+        format!("{id}*{}", parts.next().unwrap_or(""))
+    } else {
+        id.to_string()
+    }
 }
 
 fn segments(text: &str) -> Vec<String> {
-    text.split('~').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    text.split('~')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn join(segs: &[String]) -> String {
@@ -46,8 +55,12 @@ fn join(segs: &[String]) -> String {
 
 /// Sets SE01 to the real count (and fills `{count}` placeholders).
 fn recount(segs: &mut [String], keep_se: bool) {
-    let Some(st) = segs.iter().position(|s| s.starts_with("ST*")) else { return };
-    let Some(se_rel) = segs[st..].iter().position(|s| s.starts_with("SE*")) else { return };
+    let Some(st) = segs.iter().position(|s| s.starts_with("ST*")) else {
+        return;
+    };
+    let Some(se_rel) = segs[st..].iter().position(|s| s.starts_with("SE*")) else {
+        return;
+    };
     let count = se_rel + 1;
     for s in segs.iter_mut() {
         *s = s.replace("{count}", &count.to_string());
@@ -63,7 +76,10 @@ pub fn replace_segments(template: &str, snippet: &str) -> String {
     let mut segs = segments(template);
     for new in segments(snippet) {
         let k = key(&new);
-        let slot = segs.iter().position(|s| key(s) == k).unwrap_or_else(|| panic!("case segment `{new}` has no slot `{k}` in the template"));
+        let slot = segs
+            .iter()
+            .position(|s| key(s) == k)
+            .unwrap_or_else(|| panic!("case segment `{new}` has no slot `{k}` in the template"));
         segs[slot] = new;
     }
     recount(&mut segs, false);
@@ -72,10 +88,16 @@ pub fn replace_segments(template: &str, snippet: &str) -> String {
 
 pub fn edit(template: &str, prefix: &str, with: &str) -> String {
     let mut segs = segments(template);
-    let slot = segs.iter().position(|s| s.starts_with(prefix)).unwrap_or_else(|| panic!("no segment starts with `{prefix}`"));
+    let slot = segs
+        .iter()
+        .position(|s| s.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no segment starts with `{prefix}`"));
     let new = segments(with);
     segs.splice(slot..=slot, new);
-    recount(&mut segs, prefix.starts_with("SE") || with.starts_with("SE"));
+    recount(
+        &mut segs,
+        prefix.starts_with("SE") || with.starts_with("SE"),
+    );
     join(&segs)
 }
 
@@ -107,17 +129,46 @@ pub fn check_cases(rule: &Rule, cases: &[Case<'_>]) -> Vec<Vec<Diagnostic>> {
 }
 
 /// `check_cases` under given settings: for rules whose parameters come from a profile.
-pub fn check_cases_with(rule: &Rule, cases: &[Case<'_>], settings: &Settings) -> Vec<Vec<Diagnostic>> {
+pub fn check_cases_with(
+    rule: &Rule,
+    cases: &[Case<'_>],
+    settings: &Settings,
+) -> Vec<Vec<Diagnostic>> {
     let mut all = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         let (text, trips) = build(case);
         let diags = run_with(&text, settings);
         let fired = diags.iter().any(|d| d.code == rule.code);
-        let show = || diags.iter().map(|d| format!("  {} {} @{}: {}", d.code, d.severity, d.loc.position, d.message)).collect::<Vec<_>>().join("\n");
-        assert_eq!(fired, trips, "{} case {i} {case:?}: expected trips={trips}\n{}\n---\n{text}", rule.code, show());
+        let show = || {
+            diags
+                .iter()
+                .map(|d| {
+                    format!(
+                        "  {} {} @{}: {}",
+                        d.code, d.severity, d.loc.position, d.message
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(
+            fired,
+            trips,
+            "{} case {i} {case:?}: expected trips={trips}\n{}\n---\n{text}",
+            rule.code,
+            show()
+        );
         if !trips {
-            let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
-            assert!(errors.is_empty(), "{} pass case {i} {case:?} has errors:\n{}", rule.code, show());
+            let errors: Vec<_> = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{} pass case {i} {case:?} has errors:\n{}",
+                rule.code,
+                show()
+            );
         }
         all.push(diags);
     }
@@ -139,7 +190,14 @@ pub fn two_st_same_st02() -> String {
 
 /// A claim with no service line: the template's lines removed.
 pub fn claim_without_lines() -> String {
-    let segs: Vec<String> = segments(P837).into_iter().filter(|s| !["LX*", "SV1*", "DTP*472", "LIN*", "CTP*"].iter().any(|p| s.starts_with(p))).collect();
+    let segs: Vec<String> = segments(P837)
+        .into_iter()
+        .filter(|s| {
+            !["LX*", "SV1*", "DTP*472", "LIN*", "CTP*"]
+                .iter()
+                .any(|p| s.starts_with(p))
+        })
+        .collect();
     let mut segs = segs;
     recount(&mut segs, false);
     join(&segs).replace("*2460***", "*0***")

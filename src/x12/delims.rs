@@ -33,7 +33,10 @@ pub struct IsaHeader<'a> {
     pub len: usize,
 }
 
-fn isa_parts(input: &[u8]) -> IResult<&[u8], ([&[u8]; 16], u8, u8)> {
+/// ISA01..ISA16, the element separator and the segment terminator.
+type IsaParts<'a> = ([&'a [u8]; 16], u8, u8);
+
+fn isa_parts(input: &[u8]) -> IResult<&[u8], IsaParts<'_>> {
     let (mut rest, _) = tag(&b"ISA"[..])(input)?;
     let (r, sep) = take(1usize)(rest)?;
     rest = r;
@@ -55,7 +58,11 @@ fn isa_parts(input: &[u8]) -> IResult<&[u8], ([&[u8]; 16], u8, u8)> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IsaProblem {
     /// Element `n` (1-based) is not its fixed width.
-    Width { element: usize, expected: usize, found: usize },
+    Width {
+        element: usize,
+        expected: usize,
+        found: usize,
+    },
     /// Two delimiters are the same byte, or one is a letter or digit.
     Delimiters(String),
 }
@@ -70,7 +77,12 @@ impl<'a> IsaHeader<'a> {
             .copied()
             .filter(|c| elements[10].len() == 1 && !c.is_ascii_alphanumeric() && *c != b' ');
         Some(IsaHeader {
-            delims: Delimiters { element, component, repetition, segment },
+            delims: Delimiters {
+                element,
+                component,
+                repetition,
+                segment,
+            },
             elements,
             len: input.len() - rest.len(),
         })
@@ -81,19 +93,33 @@ impl<'a> IsaHeader<'a> {
         let mut out = Vec::new();
         for (i, (value, width)) in self.elements.iter().zip(ISA_WIDTHS).enumerate() {
             if value.len() != width {
-                out.push(IsaProblem::Width { element: i + 1, expected: width, found: value.len() });
+                out.push(IsaProblem::Width {
+                    element: i + 1,
+                    expected: width,
+                    found: value.len(),
+                });
             }
         }
         let d = self.delims;
         // ISA11 clashing with another delimiter is ENV007's finding, so it is not named here.
-        let named = [("element separator", d.element), ("component separator", d.component), ("segment terminator", d.segment)];
+        let named = [
+            ("element separator", d.element),
+            ("component separator", d.component),
+            ("segment terminator", d.segment),
+        ];
         for (i, (name_a, a)) in named.iter().enumerate() {
             if a.is_ascii_alphanumeric() {
-                out.push(IsaProblem::Delimiters(format!("the {name_a} `{}` is a letter or digit", show_byte(*a))));
+                out.push(IsaProblem::Delimiters(format!(
+                    "the {name_a} `{}` is a letter or digit",
+                    show_byte(*a)
+                )));
             }
             for (name_b, b) in named.iter().skip(i + 1) {
                 if a == b {
-                    out.push(IsaProblem::Delimiters(format!("the {name_a} and the {name_b} are both `{}`", show_byte(*a))));
+                    out.push(IsaProblem::Delimiters(format!(
+                        "the {name_a} and the {name_b} are both `{}`",
+                        show_byte(*a)
+                    )));
                 }
             }
         }
@@ -122,29 +148,65 @@ mod tests {
     fn reads_fixed_width_isa() {
         assert_eq!(ISA.len(), ISA_LEN);
         let h = IsaHeader::parse(ISA).unwrap();
-        assert_eq!(h.delims, Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment: b'~' });
+        assert_eq!(
+            h.delims,
+            Delimiters {
+                element: b'*',
+                component: b':',
+                repetition: Some(b'^'),
+                segment: b'~'
+            }
+        );
         assert_eq!(h.len, ISA_LEN);
         assert!(h.problems().is_empty());
     }
 
     #[test]
     fn other_delimiters_and_4010_isa11() {
-        let isa = ISA.iter().map(|&c| match c { b'*' => b'|', b':' => b'>', b'~' => b'\n', b'^' => b'U', c => c }).collect::<Vec<_>>();
+        let isa = ISA
+            .iter()
+            .map(|&c| match c {
+                b'*' => b'|',
+                b':' => b'>',
+                b'~' => b'\n',
+                b'^' => b'U',
+                c => c,
+            })
+            .collect::<Vec<_>>();
         let h = IsaHeader::parse(&isa).unwrap();
-        assert_eq!(h.delims, Delimiters { element: b'|', component: b'>', repetition: None, segment: b'\n' });
+        assert_eq!(
+            h.delims,
+            Delimiters {
+                element: b'|',
+                component: b'>',
+                repetition: None,
+                segment: b'\n'
+            }
+        );
     }
 
     #[test]
     fn short_isa_reports_widths_but_still_parses() {
         let h = IsaHeader::parse(b"ISA*00*X*00*X*ZZ*A*ZZ*B*260105*1200*^*00501*1*0*P*:~").unwrap();
         assert_eq!(h.delims.segment, b'~');
-        assert!(h.problems().iter().any(|p| matches!(p, IsaProblem::Width { element: 2, expected: 10, found: 1 })));
+        assert!(h.problems().iter().any(|p| matches!(
+            p,
+            IsaProblem::Width {
+                element: 2,
+                expected: 10,
+                found: 1
+            }
+        )));
     }
 
     #[test]
     fn same_delimiter_twice_is_a_problem() {
         let h = IsaHeader::parse(b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260105*1200*^*00501*000000001*0*P*~~").unwrap();
-        assert!(h.problems().iter().any(|p| matches!(p, IsaProblem::Delimiters(_))));
+        assert!(
+            h.problems()
+                .iter()
+                .any(|p| matches!(p, IsaProblem::Delimiters(_)))
+        );
     }
 
     #[test]

@@ -33,7 +33,11 @@ fn is_layout(b: u8) -> bool {
 impl<'a> Lexer<'a> {
     /// A lexer over `input[start..]`.
     pub fn new(input: &'a [u8], start: usize, delims: Delimiters) -> Self {
-        Lexer { input, pos: start.min(input.len()), delims }
+        Lexer {
+            input,
+            pos: start.min(input.len()),
+            delims,
+        }
     }
 
     pub fn position(&self) -> usize {
@@ -80,7 +84,11 @@ impl<'a> Iterator for Lexer<'a> {
                 return None;
             }
         }
-        Some(RawSegment { bytes, offset: start, terminated })
+        Some(RawSegment {
+            bytes,
+            offset: start,
+            terminated,
+        })
     }
 }
 
@@ -89,29 +97,53 @@ mod tests {
     use super::*;
 
     fn delims(segment: u8) -> Delimiters {
-        Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment }
+        Delimiters {
+            element: b'*',
+            component: b':',
+            repetition: Some(b'^'),
+            segment,
+        }
     }
 
     fn lex(input: &[u8], segment: u8) -> Vec<(&[u8], usize, bool)> {
-        Lexer::new(input, 0, delims(segment)).map(|s| (s.bytes, s.offset, s.terminated)).collect()
+        Lexer::new(input, 0, delims(segment))
+            .map(|s| (s.bytes, s.offset, s.terminated))
+            .collect()
     }
 
     #[test]
     fn tilde_with_crlf_and_indentation() {
         let got = lex(b"ST*837~\r\n  BHT*0019~\r\nSE*2*1~\r\n", b'~');
-        assert_eq!(got, vec![(&b"ST*837"[..], 0, true), (&b"BHT*0019"[..], 11, true), (&b"SE*2*1"[..], 22, true)]);
+        assert_eq!(
+            got,
+            vec![
+                (&b"ST*837"[..], 0, true),
+                (&b"BHT*0019"[..], 11, true),
+                (&b"SE*2*1"[..], 22, true)
+            ]
+        );
     }
 
     #[test]
     fn newline_as_terminator_drops_cr_and_blank_lines() {
         let got = lex(b"ST*837\r\n\r\nBHT*0019\nSE*2*1", b'\n');
-        assert_eq!(got, vec![(&b"ST*837"[..], 0, true), (&b"BHT*0019"[..], 10, true), (&b"SE*2*1"[..], 19, false)]);
+        assert_eq!(
+            got,
+            vec![
+                (&b"ST*837"[..], 0, true),
+                (&b"BHT*0019"[..], 10, true),
+                (&b"SE*2*1"[..], 19, false)
+            ]
+        );
     }
 
     #[test]
     fn empty_segments_are_yielded() {
         let got = lex(b"A~~B~", b'~');
-        assert_eq!(got.iter().map(|s| s.0).collect::<Vec<_>>(), vec![&b"A"[..], b"", b"B"]);
+        assert_eq!(
+            got.iter().map(|s| s.0).collect::<Vec<_>>(),
+            vec![&b"A"[..], b"", b"B"]
+        );
     }
 
     #[test]

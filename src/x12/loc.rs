@@ -16,7 +16,10 @@ impl SegId {
         let mut bytes = [0u8; 3];
         let len = id.len().min(3);
         bytes[..len].copy_from_slice(&id[..len]);
-        SegId { bytes, len: len as u8 }
+        SegId {
+            bytes,
+            len: len as u8,
+        }
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -66,7 +69,12 @@ pub struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     pub fn new(input: &'a [u8]) -> Self {
-        LineCounter { input, offset: 0, line: 1, line_start: 0 }
+        LineCounter {
+            input,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
     }
 
     /// 1-based (line, column) of `offset`; offsets must not decrease between calls (an earlier
@@ -98,7 +106,9 @@ pub struct LineIndex {
 
 impl Default for LineIndex {
     fn default() -> Self {
-        LineIndex { points: vec![(0, 1, 0)] }
+        LineIndex {
+            points: vec![(0, 1, 0)],
+        }
     }
 }
 
@@ -121,12 +131,20 @@ impl LineIndex {
         let mut out = Vec::new();
         let mut cur: Option<(usize, LineCounter<'_>)> = None;
         for offset in offsets {
-            let k = self.points.partition_point(|p| p.0 <= offset).saturating_sub(1);
+            let k = self
+                .points
+                .partition_point(|p| p.0 <= offset)
+                .saturating_sub(1);
             let (at, line, start) = self.points[k];
             let counter = match cur.as_mut() {
                 Some((ck, c)) if *ck == k => c,
                 _ => {
-                    let c = LineCounter { input, offset: at, line, line_start: start };
+                    let c = LineCounter {
+                        input,
+                        offset: at,
+                        line,
+                        line_start: start,
+                    };
                     &mut cur.insert((k, c)).1
                 }
             };

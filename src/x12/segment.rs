@@ -16,7 +16,11 @@ pub struct Segment<'a> {
 
 impl<'a> Segment<'a> {
     pub fn id(&self) -> &'a [u8] {
-        let end = self.bytes.iter().position(|&b| b == self.delims.element).unwrap_or(self.bytes.len());
+        let end = self
+            .bytes
+            .iter()
+            .position(|&b| b == self.delims.element)
+            .unwrap_or(self.bytes.len());
         &self.bytes[..end]
     }
 
@@ -76,7 +80,10 @@ impl<'a> Segment<'a> {
                 return None;
             }
             let from = start + 1;
-            let end = bytes[from..].iter().position(|&b| b == sep).map_or(bytes.len(), |e| from + e);
+            let end = bytes[from..]
+                .iter()
+                .position(|&b| b == sep)
+                .map_or(bytes.len(), |e| from + e);
             n += 1;
             start = end;
             Some(self.make_element(n, from, end))
@@ -147,8 +154,14 @@ impl<'a> Element<'a> {
             if start > bytes.len() {
                 return None;
             }
-            let end = sep.and_then(|s| memchr::memchr(s, &bytes[start..])).map_or(bytes.len(), |e| start + e);
-            let e = Element { bytes: &bytes[start..end], offset: self.offset + start, ..*self };
+            let end = sep
+                .and_then(|s| memchr::memchr(s, &bytes[start..]))
+                .map_or(bytes.len(), |e| start + e);
+            let e = Element {
+                bytes: &bytes[start..end],
+                offset: self.offset + start,
+                ..*self
+            };
             start = end + 1;
             Some(e)
         })
@@ -228,8 +241,18 @@ mod tests {
     use super::*;
 
     fn seg(bytes: &[u8]) -> Segment<'_> {
-        let delims = Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment: b'~' };
-        Segment { bytes, offset: 100, delims, position: 7 }
+        let delims = Delimiters {
+            element: b'*',
+            component: b':',
+            repetition: Some(b'^'),
+            segment: b'~',
+        };
+        Segment {
+            bytes,
+            offset: 100,
+            delims,
+            position: 7,
+        }
     }
 
     #[test]
@@ -253,16 +276,30 @@ mod tests {
     #[test]
     fn repetitions_split_on_isa11() {
         let s = seg(b"HI*ABK:M810^ABF:E119");
-        let reps: Vec<_> = s.element(1).unwrap().repetitions().map(|e| e.bytes).collect();
+        let reps: Vec<_> = s
+            .element(1)
+            .unwrap()
+            .repetitions()
+            .map(|e| e.bytes)
+            .collect();
         assert_eq!(reps, vec![&b"ABK:M810"[..], &b"ABF:E119"[..]]);
     }
 
     #[test]
     fn elements_iterator_matches_indexing() {
-        for text in [&b"SV1*HC:J0897:JZ*1200*UN*60***1"[..], b"SE", b"NM1*", b"A**", b"HL*1**20*1"] {
+        for text in [
+            &b"SV1*HC:J0897:JZ*1200*UN*60***1"[..],
+            b"SE",
+            b"NM1*",
+            b"A**",
+            b"HL*1**20*1",
+        ] {
             let s = seg(text);
             let it: Vec<_> = s.elements().map(|e| (e.index, e.bytes, e.offset)).collect();
-            let ix: Vec<_> = (1..=s.element_count()).map(|n| s.element_raw(n).unwrap()).map(|e| (e.index, e.bytes, e.offset)).collect();
+            let ix: Vec<_> = (1..=s.element_count())
+                .map(|n| s.element_raw(n).unwrap())
+                .map(|e| (e.index, e.bytes, e.offset))
+                .collect();
             assert_eq!(it, ix, "{}", String::from_utf8_lossy(text));
         }
         let e = seg(b"X*A:B::D").element(1).unwrap();

@@ -42,7 +42,12 @@ impl<'a> SplitSegment<'a> {
         if count > MAX || seg.bytes.len() > u32::MAX as usize {
             overflow = true;
         }
-        SplitSegment { seg: *seg, bounds, count, overflow }
+        SplitSegment {
+            seg: *seg,
+            bounds,
+            count,
+            overflow,
+        }
     }
 
     pub fn segment(&self) -> &Segment<'a> {
@@ -88,12 +93,14 @@ impl<'a> SplitSegment<'a> {
 
     pub fn component_count(&self, i: usize) -> usize {
         let c = self.seg.delims.component;
-        self.element(i).map_or(0, |v| v.iter().filter(|&&b| b == c).count() + 1)
+        self.element(i)
+            .map_or(0, |v| v.iter().filter(|&&b| b == c).count() + 1)
     }
 
     pub fn component(&self, i: usize, j: usize) -> Option<&'a [u8]> {
         let v = self.element(i)?;
-        v.split(|&b| b == self.seg.delims.component).nth(j.checked_sub(1)?)
+        v.split(|&b| b == self.seg.delims.component)
+            .nth(j.checked_sub(1)?)
     }
 }
 
@@ -103,16 +110,37 @@ mod tests {
 
     #[test]
     fn agrees_with_on_demand_splitting() {
-        let delims = Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment: b'~' };
-        for text in [&b"SV1*HC:J0897:JZ*1200*UN*60***1"[..], b"SE", b"NM1*", b"HI*ABK:M810^ABF:E119*ABF:I10", b"A**"] {
-            let seg = Segment { bytes: text, offset: 0, delims, position: 1 };
+        let delims = Delimiters {
+            element: b'*',
+            component: b':',
+            repetition: Some(b'^'),
+            segment: b'~',
+        };
+        for text in [
+            &b"SV1*HC:J0897:JZ*1200*UN*60***1"[..],
+            b"SE",
+            b"NM1*",
+            b"HI*ABK:M810^ABF:E119*ABF:I10",
+            b"A**",
+        ] {
+            let seg = Segment {
+                bytes: text,
+                offset: 0,
+                delims,
+                position: 1,
+            };
             let s = SplitSegment::new(&seg);
             assert_eq!(s.element_count(), seg.element_count());
             for i in 0..=seg.element_count() + 1 {
                 assert_eq!(s.element_all(i), seg.element_raw(i).map(|e| e.bytes), "{i}");
             }
         }
-        let seg = Segment { bytes: b"HI*ABK:M810^ABF:E119", offset: 0, delims, position: 1 };
+        let seg = Segment {
+            bytes: b"HI*ABK:M810^ABF:E119",
+            offset: 0,
+            delims,
+            position: 1,
+        };
         let s = SplitSegment::new(&seg);
         assert_eq!(s.element(1), Some(&b"ABK:M810"[..]));
         assert_eq!(s.repetitions(1), 2);

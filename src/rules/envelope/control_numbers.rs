@@ -25,8 +25,21 @@ fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'
     if tv != hv {
         let (tn, hn) = (trailer.seg_id(), header.seg_id());
         let loc = trailer.element_raw(t).map_or(trailer.loc(), |e| e.loc());
-        cx.report(loc, format!("{}{t:02} `{}` does not match {}{h:02} `{}`", tn.as_str(), text(trailer, t), hn.as_str(), text(header, h)))
-            .help(format!("write {}{t:02} as `{}`", tn.as_str(), text(header, h)));
+        cx.report(
+            loc,
+            format!(
+                "{}{t:02} `{}` does not match {}{h:02} `{}`",
+                tn.as_str(),
+                text(trailer, t),
+                hn.as_str(),
+                text(header, h)
+            ),
+        )
+        .help(format!(
+            "write {}{t:02} as `{}`",
+            tn.as_str(),
+            text(header, h)
+        ));
         if let (true, Some(d)) = (in_tx, cx.out.last_mut()) {
             super::in_transaction(d, header);
         }

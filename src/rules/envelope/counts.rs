@@ -23,32 +23,65 @@ fn number(bytes: &[u8]) -> Option<u64> {
 
 fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     if let Some(iea) = &ic.iea {
-        let _ = check(cx, iea, ic.groups.iter().filter(|g| g.gs.is_some()).count() as u64, ("functional group (GS)", "functional groups (GS)"), "in the interchange");
+        let _ = check(
+            cx,
+            iea,
+            ic.groups.iter().filter(|g| g.gs.is_some()).count() as u64,
+            ("functional group (GS)", "functional groups (GS)"),
+            "in the interchange",
+        );
     }
     for g in &ic.groups {
         if let (Some(_), Some(ge)) = (&g.gs, &g.ge) {
-            let _ = check(cx, ge, g.transactions.len() as u64, ("transaction set (ST)", "transaction sets (ST)"), "in the group");
+            let _ = check(
+                cx,
+                ge,
+                g.transactions.len() as u64,
+                ("transaction set (ST)", "transaction sets (ST)"),
+                "in the group",
+            );
         }
     }
 }
 
 fn transaction_count(_gs: Option<&crate::x12::Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
-    if let Some(se) = &tx.se {
-        if let Some(d) = check(cx, se, u64::from(tx.segment_count), ("segment", "segments"), "from ST to SE inclusive") {
-            super::in_transaction(d, &tx.st);
-        }
+    if let Some(se) = &tx.se
+        && let Some(d) = check(
+            cx,
+            se,
+            u64::from(tx.segment_count),
+            ("segment", "segments"),
+            "from ST to SE inclusive",
+        )
+    {
+        super::in_transaction(d, &tx.st);
     }
 }
 
-fn check<'c>(cx: &'c mut Ctx<'_>, trailer: &crate::x12::Segment<'_>, actual: u64, (one, many): (&str, &str), place: &str) -> Option<&'c mut crate::diagnostic::Diagnostic> {
+fn check<'c>(
+    cx: &'c mut Ctx<'_>,
+    trailer: &crate::x12::Segment<'_>,
+    actual: u64,
+    (one, many): (&str, &str),
+    place: &str,
+) -> Option<&'c mut crate::diagnostic::Diagnostic> {
     let id = trailer.seg_id();
     let stated = trailer.value(1);
     if number(stated) == Some(actual) {
         return None;
     }
     let loc = trailer.element_raw(1).map_or(trailer.loc(), |e| e.loc());
-    cx.report(loc, format!("{}01 says `{}` but there {} {actual} {} {place}", id.as_str(), String::from_utf8_lossy(stated), if actual == 1 { "is" } else { "are" }, if actual == 1 { one } else { many }))
-        .help(format!("write {}01 as {actual}", id.as_str()));
+    cx.report(
+        loc,
+        format!(
+            "{}01 says `{}` but there {} {actual} {} {place}",
+            id.as_str(),
+            String::from_utf8_lossy(stated),
+            if actual == 1 { "is" } else { "are" },
+            if actual == 1 { one } else { many }
+        ),
+    )
+    .help(format!("write {}01 as {actual}", id.as_str()));
     cx.out.last_mut()
 }
 

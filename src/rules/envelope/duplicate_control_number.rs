@@ -24,17 +24,24 @@ fn duplicate_control_number(scan: &Scan<'_>, cx: &mut Ctx<'_>) {
         let key = (ic.header.elements[5], ic.header.elements[12]);
         if let Some(first) = isa13.insert(key, ic.isa.position) {
             let loc = ic.isa.element_raw(13).map_or(ic.isa.loc(), |e| e.loc());
-            cx.report(loc, format!("ISA13 `{}` from sender `{}` was already used by the ISA at segment {first}", String::from_utf8_lossy(key.1), String::from_utf8_lossy(key.0).trim_end()))
-                .help("give every interchange from one sender its own ISA13");
+            cx.report(
+                loc,
+                format!(
+                    "ISA13 `{}` from sender `{}` was already used by the ISA at segment {first}",
+                    String::from_utf8_lossy(key.1),
+                    String::from_utf8_lossy(key.0).trim_end()
+                ),
+            )
+            .help("give every interchange from one sender its own ISA13");
         }
         let mut gs06: HashMap<&[u8], u32> = HashMap::new();
         for g in &ic.groups {
-            if let Some(gs) = &g.gs {
-                if let Some(first) = gs06.insert(gs.value(6), gs.position) {
-                    let loc = gs.element_raw(6).map_or(gs.loc(), |e| e.loc());
-                    cx.report(loc, format!("GS06 `{}` was already used by the GS at segment {first} of this interchange", String::from_utf8_lossy(gs.value(6))))
+            if let Some(gs) = &g.gs
+                && let Some(first) = gs06.insert(gs.value(6), gs.position)
+            {
+                let loc = gs.element_raw(6).map_or(gs.loc(), |e| e.loc());
+                cx.report(loc, format!("GS06 `{}` was already used by the GS at segment {first} of this interchange", String::from_utf8_lossy(gs.value(6))))
                         .help("number the functional groups of an interchange uniquely");
-                }
             }
             let mut st02: HashMap<&[u8], usize> = HashMap::new();
             for tx in &g.transactions {
@@ -51,5 +58,11 @@ fn duplicate_control_number(scan: &Scan<'_>, cx: &mut Ctx<'_>) {
 #[test]
 fn cases() {
     use crate::rules::test::{Case::*, check_cases};
-    check_cases(&ENV006, &[Pass(""), Whole(&crate::rules::test::two_st_same_st02(), true)]);
+    check_cases(
+        &ENV006,
+        &[
+            Pass(""),
+            Whole(&crate::rules::test::two_st_same_st02(), true),
+        ],
+    );
 }

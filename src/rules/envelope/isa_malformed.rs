@@ -25,7 +25,10 @@ fn cases() {
         &ENV001,
         &[
             Pass(""),
-            Whole("ISA*00*X*00*X*ZZ*SENDER*ZZ*RECEIVER*260105*1200*^*00501*1*0*P*:~IEA*0*1~", true),
+            Whole(
+                "ISA*00*X*00*X*ZZ*SENDER*ZZ*RECEIVER*260105*1200*^*00501*1*0*P*:~IEA*0*1~",
+                true,
+            ),
             Whole("", true),
             Whole("GS*HC*A*B*20260105*1200*1*X*005010X222A1~", true),
             Whole("ISA*00*          *00*", true),

@@ -24,37 +24,68 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     let show = |n: usize| String::from_utf8_lossy(e(n)).into_owned();
     let date_ok = |v: &[u8]| {
         v.len() == 6 && v.iter().all(u8::is_ascii_digit) && {
-            let yymmdd = std::str::from_utf8(v).ok().and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+            let yymmdd = std::str::from_utf8(v)
+                .ok()
+                .and_then(|s| s.parse::<u32>().ok())
+                .unwrap_or(0);
             crate::model::Date::parse(format!("20{yymmdd:06}").as_bytes()).is_some()
         }
     };
     let time_ok = |v: &[u8]| {
         v.len() == 4 && v.iter().all(u8::is_ascii_digit) && {
-            let n: u32 = std::str::from_utf8(v).ok().and_then(|s| s.parse().ok()).unwrap_or(9999);
+            let n: u32 = std::str::from_utf8(v)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(9999);
             n / 100 < 24 && n % 100 < 60
         }
     };
     if !date_ok(e(9)) {
-        cx.report(loc(9), format!("ISA09 `{}` is not a date in YYMMDD form", show(9)));
+        cx.report(
+            loc(9),
+            format!("ISA09 `{}` is not a date in YYMMDD form", show(9)),
+        );
     }
     if !time_ok(e(10)) {
-        cx.report(loc(10), format!("ISA10 `{}` is not a time in HHMM form", show(10)));
+        cx.report(
+            loc(10),
+            format!("ISA10 `{}` is not a time in HHMM form", show(10)),
+        );
     }
     if e(12) != b"00501" {
-        cx.report(loc(12), format!("ISA12 `{}` is not 00501, the version of 5010 interchanges", show(12))).help("write ISA12 as 00501");
+        cx.report(
+            loc(12),
+            format!(
+                "ISA12 `{}` is not 00501, the version of 5010 interchanges",
+                show(12)
+            ),
+        )
+        .help("write ISA12 as 00501");
     }
     if !matches!(e(14), b"0" | b"1") {
-        cx.report(loc(14), format!("ISA14 `{}` must be 0 (no TA1 requested) or 1", show(14)));
+        cx.report(
+            loc(14),
+            format!("ISA14 `{}` must be 0 (no TA1 requested) or 1", show(14)),
+        );
     }
     if !matches!(e(15), b"P" | b"T") {
-        cx.report(loc(15), format!("ISA15 `{}` must be P (production) or T (test)", show(15)));
+        cx.report(
+            loc(15),
+            format!("ISA15 `{}` must be P (production) or T (test)", show(15)),
+        );
     }
     let d = ic.delims();
-    if let [r] = e(11) {
-        if [d.element, d.component, d.segment].contains(r) {
-            cx.report(loc(11), format!("ISA11 repetition separator `{}` is also used as another delimiter", show_byte(*r)))
-                .help("choose a repetition separator not used elsewhere, e.g. `^`");
-        }
+    if let [r] = e(11)
+        && [d.element, d.component, d.segment].contains(r)
+    {
+        cx.report(
+            loc(11),
+            format!(
+                "ISA11 repetition separator `{}` is also used as another delimiter",
+                show_byte(*r)
+            ),
+        )
+        .help("choose a repetition separator not used elsewhere, e.g. `^`");
     }
 }
 
@@ -65,12 +96,36 @@ fn cases() {
         &ENV007,
         &[
             Pass(""),
-            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260230*1200*^*00501*000000001*0*P*:", true),
-            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*2460*^*00501*000000001*0*P*:", true),
-            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*^*00401*000000001*0*P*:", true),
-            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*^*00501*000000001*2*P*:", true),
-            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*^*00501*000000001*0*X*:", true),
-            Edit("ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*:*00501*000000001*0*P*:", true),
+            Edit(
+                "ISA*",
+                "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260230*1200*^*00501*000000001*0*P*:",
+                true,
+            ),
+            Edit(
+                "ISA*",
+                "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*2460*^*00501*000000001*0*P*:",
+                true,
+            ),
+            Edit(
+                "ISA*",
+                "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*^*00401*000000001*0*P*:",
+                true,
+            ),
+            Edit(
+                "ISA*",
+                "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*^*00501*000000001*2*P*:",
+                true,
+            ),
+            Edit(
+                "ISA*",
+                "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*^*00501*000000001*0*X*:",
+                true,
+            ),
+            Edit(
+                "ISA*",
+                "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*1200*:*00501*000000001*0*P*:",
+                true,
+            ),
         ],
     );
 }

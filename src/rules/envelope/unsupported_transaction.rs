@@ -41,40 +41,96 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> Verdict {
     let el_loc = |s: &Segment<'_>, n: usize| s.element_raw(n).map_or(s.loc(), |e| e.loc());
     // A 999 (005010X231A1) in group FA is what `claimlint ack` writes: its envelopes are read
     // and checked like any other, and it is not an 837 to note.
-    if st.value(1) == b"999" && gs.is_none_or(|g| g.value(1) == b"FA") && matches!(st.value(3), b"" | b"005010X231A1") {
+    if st.value(1) == b"999"
+        && gs.is_none_or(|g| g.value(1) == b"FA")
+        && matches!(st.value(3), b"" | b"005010X231A1")
+    {
         return Verdict { kind: None, notes };
     }
     if st.value(1) != b"837" {
-        notes.push((Severity::Info, el_loc(st, 1), format!("transaction set {} is not an 837 claim; it was skipped", text(st, 1)), None));
+        notes.push((
+            Severity::Info,
+            el_loc(st, 1),
+            format!(
+                "transaction set {} is not an 837 claim; it was skipped",
+                text(st, 1)
+            ),
+            None,
+        ));
         return Verdict { kind: None, notes };
     }
-    if let Some(gs) = gs {
-        if gs.value(1) != b"HC" {
-            notes.push((Severity::Error, el_loc(gs, 1), format!("GS01 is `{}`; an 837 must be in a functional group with GS01 = HC", text(gs, 1)), Some("write GS01 as HC".into())));
-        }
+    if let Some(gs) = gs
+        && gs.value(1) != b"HC"
+    {
+        notes.push((
+            Severity::Error,
+            el_loc(gs, 1),
+            format!(
+                "GS01 is `{}`; an 837 must be in a functional group with GS01 = HC",
+                text(gs, 1)
+            ),
+            Some("write GS01 as HC".into()),
+        ));
     }
     let gs08 = gs.map(|g| g.value(8)).filter(|v| !v.is_empty());
     let st03 = Some(st.value(3)).filter(|v| !v.is_empty());
-    if let (Some(a), Some(b), Some(gs)) = (st03, gs08, gs) {
-        if a != b {
-            notes.push((Severity::Error, el_loc(st, 3), format!("ST03 `{}` differs from GS08 `{}`", String::from_utf8_lossy(a), String::from_utf8_lossy(b)), Some(format!("write the same guide in both; GS08 is `{}`", text(gs, 8)))));
-        }
+    if let (Some(a), Some(b), Some(gs)) = (st03, gs08, gs)
+        && a != b
+    {
+        notes.push((
+            Severity::Error,
+            el_loc(st, 3),
+            format!(
+                "ST03 `{}` differs from GS08 `{}`",
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(b)
+            ),
+            Some(format!(
+                "write the same guide in both; GS08 is `{}`",
+                text(gs, 8)
+            )),
+        ));
     }
     let Some(version) = st03.or(gs08) else {
-        notes.push((Severity::Error, el_loc(st, 3), "neither ST03 nor GS08 names the implementation guide".into(), Some(format!("write ST03 as one of {SUPPORTED}"))));
+        notes.push((
+            Severity::Error,
+            el_loc(st, 3),
+            "neither ST03 nor GS08 names the implementation guide".into(),
+            Some(format!("write ST03 as one of {SUPPORTED}")),
+        ));
         return Verdict { kind: None, notes };
     };
-    let at = if st03.is_some() { el_loc(st, 3) } else { gs.map_or(st.loc(), |g| el_loc(g, 8)) };
+    let at = if st03.is_some() {
+        el_loc(st, 3)
+    } else {
+        gs.map_or(st.loc(), |g| el_loc(g, 8))
+    };
     let v = String::from_utf8_lossy(version);
     let kind = match version {
         b"005010X222A1" => Some(Kind::Professional),
         b"005010X223A2" => Some(Kind::Institutional),
         b"005010X222" | b"005010X222A2" => {
-            notes.push((Severity::Warning, at, format!("guide {v} is read as 005010X222A1, the closest supported release"), Some("name 005010X222A1 in GS08 and ST03 unless the receiver asked for this release".into())));
+            notes.push((
+                Severity::Warning,
+                at,
+                format!("guide {v} is read as 005010X222A1, the closest supported release"),
+                Some(
+                    "name 005010X222A1 in GS08 and ST03 unless the receiver asked for this release"
+                        .into(),
+                ),
+            ));
             Some(Kind::Professional)
         }
         b"005010X223" | b"005010X223A1" | b"005010X223A3" => {
-            notes.push((Severity::Warning, at, format!("guide {v} is read as 005010X223A2, the closest supported release"), Some("name 005010X223A2 in GS08 and ST03 unless the receiver asked for this release".into())));
+            notes.push((
+                Severity::Warning,
+                at,
+                format!("guide {v} is read as 005010X223A2, the closest supported release"),
+                Some(
+                    "name 005010X223A2 in GS08 and ST03 unless the receiver asked for this release"
+                        .into(),
+                ),
+            ));
             Some(Kind::Institutional)
         }
         v4010 if v4010.starts_with(b"00401") => {
@@ -111,10 +167,18 @@ fn cases() {
         &[
             Pass(""),
             PassI(""),
-            Edit("GS*", "GS*HC*SENDER*RECEIVER*20260110*1200*1*X*004010X098A1", true),
+            Edit(
+                "GS*",
+                "GS*HC*SENDER*RECEIVER*20260110*1200*1*X*004010X098A1",
+                true,
+            ),
             Edit("ST*", "ST*837*0001*004010X098A1", true),
             Edit("ST*", "ST*837*0001*005010X222A2", true), // warning
-            Edit("GS*", "GS*HP*SENDER*RECEIVER*20260110*1200*1*X*005010X222A1", true),
+            Edit(
+                "GS*",
+                "GS*HP*SENDER*RECEIVER*20260110*1200*1*X*005010X222A1",
+                true,
+            ),
             Edit("ST*", "ST*835*0001*005010X221A1", true), // info, skipped
         ],
     );

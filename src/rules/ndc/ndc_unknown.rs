@@ -69,7 +69,8 @@ fn cases() {
     let d = out[2].iter().find(|d| d.code == "NDC003").unwrap();
     // Another test may load a --data-dir quarter into this process: the list can grow.
     assert!(
-        d.message.starts_with("NDC 55513-0710-99 is not in the CMS NDC-HCPCS crosswalk (2025Q4, 2026Q1"),
+        d.message
+            .starts_with("NDC 55513-0710-99 is not in the CMS NDC-HCPCS crosswalk (2025Q4, 2026Q1"),
         "{}",
         d.message
     );

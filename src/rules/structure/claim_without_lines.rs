@@ -18,13 +18,23 @@ declare_rule! {
 fn claim_without_lines(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     if claim.lines.is_empty() {
         let loc = claim.id.map_or(claim.clm.loc(), |e| e.loc());
-        cx.report(loc, format!("claim {} has no service line (2400 LX)", claim.id_text()))
-            .help("add at least one LX with its SV1/SV2 and DTP*472");
+        cx.report(
+            loc,
+            format!("claim {} has no service line (2400 LX)", claim.id_text()),
+        )
+        .help("add at least one LX with its SV1/SV2 and DTP*472");
     }
 }
 
 #[test]
 fn cases() {
     use crate::rules::test::{Case::*, check_cases};
-    check_cases(&STR006, &[Pass(""), PassI(""), Whole(&crate::rules::test::claim_without_lines(), true)]);
+    check_cases(
+        &STR006,
+        &[
+            Pass(""),
+            PassI(""),
+            Whole(&crate::rules::test::claim_without_lines(), true),
+        ],
+    );
 }

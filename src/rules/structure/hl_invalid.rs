@@ -29,8 +29,14 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         let expected = (n + 1).to_string();
         let (id, parent, level, child) = (seg.value(1), seg.value(2), seg.value(3), seg.value(4));
         if id != expected.as_bytes() {
-            cx.report(loc(1), format!("HL01 is `{}`; HL segments count 1, 2, 3… and this is HL number {expected}", String::from_utf8_lossy(id)))
-                .help(format!("write HL01 as {expected}"));
+            cx.report(
+                loc(1),
+                format!(
+                    "HL01 is `{}`; HL segments count 1, 2, 3… and this is HL number {expected}",
+                    String::from_utf8_lossy(id)
+                ),
+            )
+            .help(format!("write HL01 as {expected}"));
         }
         let parent_level = levels.get(parent).copied();
         let want_parent: Option<&[u8]> = match level {
@@ -38,7 +44,13 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             b"22" => Some(b"20"),
             b"23" => Some(b"22"),
             other => {
-                cx.report(loc(3), format!("HL03 `{}` is not a level of the 837 (20, 22 or 23)", String::from_utf8_lossy(other)));
+                cx.report(
+                    loc(3),
+                    format!(
+                        "HL03 `{}` is not a level of the 837 (20, 22 or 23)",
+                        String::from_utf8_lossy(other)
+                    ),
+                );
                 levels.insert(id, level);
                 continue;
             }
@@ -46,23 +58,54 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         match (want_parent, parent.is_empty(), parent_level) {
             (None, true, _) => {}
             (None, false, _) => {
-                cx.report(loc(2), format!("HL02 `{}`: a billing provider HL (level 20) has no parent", String::from_utf8_lossy(parent))).help("leave HL02 empty");
+                cx.report(
+                    loc(2),
+                    format!(
+                        "HL02 `{}`: a billing provider HL (level 20) has no parent",
+                        String::from_utf8_lossy(parent)
+                    ),
+                )
+                .help("leave HL02 empty");
             }
             (Some(want), _, None) => {
-                cx.report(loc(2), format!("HL02 `{}` names no earlier HL; a level {} HL needs a level {} parent", String::from_utf8_lossy(parent), String::from_utf8_lossy(level), String::from_utf8_lossy(want)));
+                cx.report(
+                    loc(2),
+                    format!(
+                        "HL02 `{}` names no earlier HL; a level {} HL needs a level {} parent",
+                        String::from_utf8_lossy(parent),
+                        String::from_utf8_lossy(level),
+                        String::from_utf8_lossy(want)
+                    ),
+                );
             }
             (Some(want), _, Some(got)) if got != want => {
-                cx.report(loc(3), format!("HL level {} under a level {} parent; it belongs under level {}", String::from_utf8_lossy(level), String::from_utf8_lossy(got), String::from_utf8_lossy(want)));
+                cx.report(
+                    loc(3),
+                    format!(
+                        "HL level {} under a level {} parent; it belongs under level {}",
+                        String::from_utf8_lossy(level),
+                        String::from_utf8_lossy(got),
+                        String::from_utf8_lossy(want)
+                    ),
+                );
             }
             _ => {}
         }
         levels.insert(id, level);
         match child {
             b"1" if !hl.has_children => {
-                cx.report(loc(4), "HL04 is 1 (has children) but no HL names this one as its parent").help("write HL04 as 0");
+                cx.report(
+                    loc(4),
+                    "HL04 is 1 (has children) but no HL names this one as its parent",
+                )
+                .help("write HL04 as 0");
             }
             b"0" if hl.has_children => {
-                cx.report(loc(4), "HL04 is 0 (no children) but a later HL names this one as its parent").help("write HL04 as 1");
+                cx.report(
+                    loc(4),
+                    "HL04 is 0 (no children) but a later HL names this one as its parent",
+                )
+                .help("write HL04 as 1");
             }
             _ => {}
         }

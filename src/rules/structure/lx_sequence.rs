@@ -21,15 +21,32 @@ fn lx_sequence(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         if line.number_value() == Some(expected) {
             continue;
         }
-        let found = line.number.map_or_else(|| "empty".to_string(), |e| format!("`{}`", e.text()));
+        let found = line
+            .number
+            .map_or_else(|| "empty".to_string(), |e| format!("`{}`", e.text()));
         let loc = line.number.map_or(line.lx.loc(), |e| e.loc());
-        cx.report(loc, format!("LX01 is {found} in claim {}; this is line {expected}", claim.id_text()))
-            .help(format!("write LX*{expected}"));
+        cx.report(
+            loc,
+            format!(
+                "LX01 is {found} in claim {}; this is line {expected}",
+                claim.id_text()
+            ),
+        )
+        .help(format!("write LX*{expected}"));
     }
 }
 
 #[test]
 fn cases() {
     use crate::rules::test::{Case::*, check_cases};
-    check_cases(&STR005, &[Pass(""), PassI(""), Edit("LX*2", "LX*3", true), Edit("LX*1", "LX*0", true), EditI("LX*1", "LX*A", true)]);
+    check_cases(
+        &STR005,
+        &[
+            Pass(""),
+            PassI(""),
+            Edit("LX*2", "LX*3", true),
+            Edit("LX*1", "LX*0", true),
+            EditI("LX*1", "LX*A", true),
+        ],
+    );
 }
