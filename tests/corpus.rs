@@ -320,11 +320,10 @@ const BAD_FILES: &[(&str, &[&str], &str)] = &[
     ),
 ];
 
-/// Rule codes outside issue 6 and the foundation (envelope, structure, syntax, balancing,
-/// situational, CODE005/CODE006).
-const OTHER_ISSUES: &[&str] = &[
-    "CODE001", "CODE002", "CODE003", "CODE004", "CODE007", "NDC", "UNT", "MOD", "DRG", "PAY", "XCL",
-];
+/// Errors that are real on the TR3 examples but are not what the catalog lists: the guides
+/// illustrate NPIs with made-up numbers (1999996666, 1581234567...) that fail the NPI check
+/// digit (Luhn with prefix 80840), which payers' front ends reject. Counted, not failed on.
+const OTHER_ISSUES: &[&str] = &["CODE007"];
 
 #[test]
 fn tr3_examples_and_bad_files() {
@@ -350,8 +349,7 @@ fn tr3_examples_and_bad_files() {
         }
         let bytes = std::fs::read(dir.join(&row.path)).unwrap();
         let o = engine::check(&bytes, &settings);
-        // Errors of the code-set, drug and payer rules (other issues, still being tuned against
-        // this corpus) are counted but not asserted here.
+        // Every other rule family must be silent on the valid examples (no false error).
         let ours = |code: &str| !OTHER_ISSUES.iter().any(|p| code.starts_with(p));
         others += o
             .diagnostics
@@ -400,7 +398,7 @@ fn tr3_examples_and_bad_files() {
         }
     }
     eprintln!(
-        "TR3 examples: {clean} without error, {defective} with their listed defects; {bad} stupidedi -bad files with their errors; {others} errors of other issues' rules not asserted"
+        "TR3 examples: {clean} without error, {defective} with their listed defects; {bad} stupidedi -bad files with their errors; {others} CODE007 errors on the TR3's made-up NPIs"
     );
     assert!(
         clean >= 40 && defective == TR3_DEFECTS.len() && bad == BAD_FILES.len(),

@@ -27,6 +27,9 @@ fn is_cpt_form(b: &[u8]) -> bool {
         && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U'))
 }
 
+/// The earliest termination date the embedded HCPCS file records (2014); see `hcpcs_unknown`.
+const OLDEST_TERMINATION: u32 = 20140101;
+
 fn hcpcs_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(el) = line.hcpcs() else { return };
     if is_cpt_form(el.bytes) {
@@ -41,6 +44,11 @@ fn hcpcs_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if data::hcpcs(&text).is_some() {
         return;
     }
+    // The HCPCS file lists terminated codes only back to 2014; a code missing from it may have
+    // been valid on an older date, so absence proves nothing there.
+    if date_of_service(cx).is_some_and(|d| d.0 < OLDEST_TERMINATION) {
+        return;
+    }
     let version = date_of_service(cx)
         .and_then(|d| data::coverage("hcpcs", d.0))
         .map_or("", |c| c.version);
@@ -50,11 +58,19 @@ fn hcpcs_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::rules::test::{Case::*, P837, check_cases};
     let cases = [
         Pass(""),
         PassI(""),
         Edit("SV1*HC:96372", "SV1*HC:J1234*60*UN*1***1", true),
+        // J1550 left the HCPCS file long ago; on a 2005 date its absence proves nothing.
+        Whole(
+            &P837.replace(
+                "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~",
+                "SV1*HC:J1550*60*UN*1***1~\nDTP*472*D8*20050115~",
+            ),
+            false,
+        ),
         EditI("SV2*0510", "SV2*0510*HC:Q9876*60*UN*1", true),
         Edit("SV1*HC:96372", "SV1*HC:9637*60*UN*1***1", true),
         Edit("SV1*HC:96372", "SV1*HC:0042T*60*UN*1***1", false),

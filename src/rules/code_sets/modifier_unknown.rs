@@ -18,13 +18,25 @@ declare_rule! {
     check: Line(modifier_unknown),
 }
 
+/// Ambulance origin/destination modifiers are two of the CMS one-letter codes (D, E, G, H, I,
+/// J, N, P, R, S, X), e.g. RH = residence to hospital (Medicare Claims Processing Manual,
+/// chapter 15, section 30.A). CMS defines the letters, not a list of pairs, so the HCPCS
+/// modifier file does not hold every pair.
+fn is_ambulance_modifier(m: &str) -> bool {
+    m.len() == 2 && m.bytes().all(|b| b"DEGHIJNPRSX".contains(&b))
+}
+
 fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(p) = line.procedure else { return };
     for m in p.modifiers() {
         let Ok(text) = std::str::from_utf8(m.bytes) else {
             continue;
         };
-        if text.len() != 2 || data::modifier(text).is_some() || data::is_cpt_modifier(text) {
+        if text.len() != 2
+            || data::modifier(text).is_some()
+            || data::is_cpt_modifier(text)
+            || is_ambulance_modifier(text)
+        {
             continue;
         }
         let upper = text.to_ascii_uppercase();
@@ -55,6 +67,8 @@ fn cases() {
         Trip("SV1*HC:J0897:ZJ*2400*UN*60***1"),
         TripI("SV2*0636*HC:J0897:jz*2400*UN*60"),
         Edit("SV1*HC:96372", "SV1*HC:96372:59*60*UN*1***1", false),
+        Edit("SV1*HC:96372", "SV1*HC:A0428:RH*60*UN*1***1", false), // residence → hospital
+        Edit("SV1*HC:96372", "SV1*HC:A0428:RZ*60*UN*1***1", true),  // Z is no origin code
         Edit("SV1*HC:96372", "SV1*HC:96372:XU*60*UN*1***1", false),
     ];
     let out = check_cases(&CODE004, &cases);

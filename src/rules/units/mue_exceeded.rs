@@ -24,6 +24,15 @@ declare_rule! {
     check: Claim(mue_exceeded),
 }
 
+/// Whether the nearest MUE table starts at most a year after `dos` (tables have no end date).
+fn within_a_year(setting: data::Setting, dos: u32) -> bool {
+    let name = match setting {
+        data::Setting::Practitioner => "mue-practitioner",
+        data::Setting::OutpatientHospital => "mue-outpatient-hospital",
+    };
+    data::coverage(name, dos).is_some_and(|c| dos.saturating_add(10000) >= c.from)
+}
+
 fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
     let Some(claim) = cx.claim() else { return };
     let setting = setting(cx);
@@ -38,6 +47,11 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         };
         let v = data::mue(code, setting, dos.0);
         let Some(mue) = v.value else { continue };
+        // MUE values change quarterly; a table more than a year from the date of service is no
+        // fair test of it (the file's note says which table was used).
+        if !v.in_force && !within_a_year(setting, dos.0) {
+            continue;
+        }
         let limit = Dec::from_int(i64::from(mue.value));
         if mue.mai == 1 {
             if units > limit {
@@ -136,7 +150,7 @@ fn units_of(v: u32) -> String {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::rules::test::{Case::*, P837, check_cases};
     let cases = [
         Pass(""),
         PassI(""),
@@ -149,6 +163,14 @@ fn cases() {
         // MAI 1: a line edit (J3471, 999 units).
         Edit("SV1*HC:96372", "SV1*HC:J3471*60*UN*1000***1", true),
         Edit("SV1*HC:96372", "SV1*HC:J3471*60*UN*999***1", false),
+        // A 2026Q4 table says nothing fair about a 2007 date of service.
+        Whole(
+            &P837.replace(
+                "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~",
+                "SV1*HC:J3471*60*UN*1000***1~\nDTP*472*D8*20070115~",
+            ),
+            false,
+        ),
     ];
     let out = check_cases(&UNT002, &cases);
     let d = out[3].iter().find(|d| d.code == "UNT002").unwrap();
