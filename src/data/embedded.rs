@@ -109,7 +109,9 @@ struct XRec {
 }
 
 fn find_code(table: &[HRec], code: &str) -> Option<Hcpcs> {
-    let i = table.binary_search_by(|h| pooled(h.code).cmp(code)).ok()?;
+    let i = table
+        .binary_search_by(|h| super::key_cmp(pooled(h.code), code))
+        .ok()?;
     table.get(i).map(HRec::to_hcpcs)
 }
 

@@ -187,7 +187,7 @@ pub fn modifier(code: &str) -> Option<Hcpcs> {
 
 fn find_code(table: &[Hcpcs], code: &str) -> Option<Hcpcs> {
     table
-        .binary_search_by(|h| h.code.cmp(code))
+        .binary_search_by(|h| key_cmp(h.code, code))
         .ok()
         .and_then(|i| table.get(i))
         .copied()
@@ -362,7 +362,7 @@ pub fn crosswalk_lists_hcpcs(hcpcs: &str) -> bool {
         };
         let lo = q
             .by_hcpcs
-            .partition_point(|i| key(i).is_some_and(|h| h < hcpcs));
+            .partition_point(|i| key(i).is_some_and(|h| key_cmp(h, hcpcs).is_lt()));
         q.by_hcpcs.get(lo).and_then(key).is_some_and(|h| h == hcpcs)
     })
 }
@@ -438,8 +438,8 @@ pub fn icd10_billable_under(prefix: &str) -> Option<Icd10> {
 
 /// Rows are sorted by (ndc11, hcpcs), so one NDC's rows are a contiguous run.
 fn by_ndc<'a>(rows: &'a [XwalkRow], ndc11: &str) -> &'a [XwalkRow] {
-    let lo = rows.partition_point(|r| r.ndc11 < ndc11);
-    let hi = rows.partition_point(|r| r.ndc11 <= ndc11);
+    let lo = rows.partition_point(|r| key_cmp(r.ndc11, ndc11).is_lt());
+    let hi = rows.partition_point(|r| key_cmp(r.ndc11, ndc11).is_le());
     rows.get(lo..hi).unwrap_or_default()
 }
 
@@ -452,10 +452,10 @@ fn by_hcpcs(q: Quarter<'_>, hcpcs: &str) -> Vec<XwalkRow> {
     };
     let lo = q
         .by_hcpcs
-        .partition_point(|i| key(i).is_some_and(|h| h < hcpcs));
+        .partition_point(|i| key(i).is_some_and(|h| key_cmp(h, hcpcs).is_lt()));
     let hi = q
         .by_hcpcs
-        .partition_point(|i| key(i).is_some_and(|h| h <= hcpcs));
+        .partition_point(|i| key(i).is_some_and(|h| key_cmp(h, hcpcs).is_le()));
     q.by_hcpcs
         .get(lo..hi)
         .unwrap_or_default()
@@ -497,7 +497,7 @@ pub fn mue(code: &str, setting: Setting, dos: Ymd) -> Versioned<Option<Mue>> {
         Some((t, in_force)) => Versioned {
             value: t
                 .2
-                .binary_search_by(|r| r.0.cmp(code))
+                .binary_search_by(|r| key_cmp(r.0, code))
                 .ok()
                 .and_then(|i| t.2.get(i))
                 .map(|r| r.1),
@@ -614,4 +614,17 @@ fn days(ymd: Ymd) -> i64 {
     let d = i64::from((ymd % 100).clamp(1, 31));
     let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
     365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d - 1
+}
+
+/// Orders the short keys of the tables (codes, NDCs) as `str::cmp` does, in an inline loop:
+/// `str::cmp` calls libc `memcmp`, whose call cost dominated per-line lookups when profiled.
+#[inline]
+pub(crate) fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
 }

@@ -10,6 +10,7 @@ use super::claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
 use super::value::DateRange;
 use crate::ig;
 use crate::x12::Segment;
+use crate::x12::split::SplitSegment;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
@@ -54,14 +55,16 @@ impl IgCheck {
     /// Walks `segments` through `guide` and validates each placed segment against its
     /// definition.
     pub fn run(guide: &'static ig::GuideDef, segments: &[Segment<'_>]) -> IgCheck {
-        let walk = ig::walk(guide, segments);
+        // Split every segment once: the walk reads ids and qualifiers, the validator every element.
+        let split: Vec<SplitSegment<'_>> = segments.iter().map(SplitSegment::new).collect();
+        let walk = ig::walk(guide, &split);
         let mut elements = Vec::new();
         let mut found = Vec::new();
-        for (i, (seg, placement)) in segments.iter().zip(&walk.placements).enumerate() {
+        for (i, (seg, placement)) in split.iter().zip(&walk.placements).enumerate() {
             let Some(def) = placement.segment() else {
                 continue;
             };
-            ig::validate_segment(def, &crate::x12::split::SplitSegment::new(seg), &mut found);
+            ig::validate_segment(def, seg, &mut found);
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             elements.extend(found.drain(..).map(|issue| (i, issue)));
         }
@@ -87,7 +90,7 @@ impl IgCheck {
 /// Validation reads every element several times: give it the segment split once.
 impl ig::SegmentView for crate::x12::split::SplitSegment<'_> {
     fn id(&self) -> &[u8] {
-        self.segment().id()
+        crate::x12::split::SplitSegment::id(self)
     }
     fn element_count(&self) -> usize {
         crate::x12::split::SplitSegment::element_count(self)

@@ -4,54 +4,64 @@
 
 use super::{Delimiters, Segment};
 
-/// Segments with more elements than this fall back to scanning (none of the 837's do).
-const MAX: usize = 48;
+/// Segments with more elements than this, or longer than 64 KiB, fall back to scanning (the
+/// 837's longest, SV1, has 21 elements). Kept small: a transaction set's worth is allocated.
+const MAX: usize = 32;
 
 pub struct SplitSegment<'a> {
     seg: Segment<'a>,
     /// Start and end of elements 1..=count.
-    bounds: [(u32, u32); MAX],
+    /// Start, end, and end of the first repetition of elements 1..=count.
+    bounds: [(u16, u16, u16); MAX],
     count: usize,
+    id_len: usize,
     overflow: bool,
 }
 
 impl<'a> SplitSegment<'a> {
     pub fn new(seg: &Segment<'a>) -> Self {
-        let mut bounds = [(0u32, 0u32); MAX];
+        let mut bounds = [(0u16, 0u16, 0u16); MAX];
+        let too_long = seg.bytes.len() > usize::from(u16::MAX);
+        let (sep, rep) = (seg.delims.element, seg.delims.repetition);
         let mut count = 0usize;
-        let mut overflow = false;
-        let sep = seg.delims.element;
-        let mut open: Option<usize> = None;
+        // Start of the element being read, and where its first repetition ends.
+        let mut open: Option<(usize, Option<usize>)> = None;
+        let mut close = |count: &mut usize, (s, r): (usize, Option<usize>), end: usize| {
+            if *count < MAX && !too_long {
+                bounds[*count] = (s as u16, end as u16, r.unwrap_or(end) as u16);
+            }
+            *count += 1;
+        };
         for (i, &b) in seg.bytes.iter().enumerate() {
             if b == sep {
-                if let Some(s) = open {
-                    if count < MAX {
-                        bounds[count] = (s as u32, i as u32);
-                    }
-                    count += 1;
+                if let Some(o) = open {
+                    close(&mut count, o, i);
                 }
-                open = Some(i + 1);
+                open = Some((i + 1, None));
+            } else if Some(b) == rep
+                && let Some((_, r @ None)) = open.as_mut()
+            {
+                *r = Some(i);
             }
         }
-        if let Some(s) = open {
-            if count < MAX {
-                bounds[count] = (s as u32, seg.bytes.len() as u32);
-            }
-            count += 1;
-        }
-        if count > MAX || seg.bytes.len() > u32::MAX as usize {
-            overflow = true;
+        if let Some(o) = open {
+            close(&mut count, o, seg.bytes.len());
         }
         SplitSegment {
             seg: *seg,
             bounds,
             count,
-            overflow,
+            id_len: seg.id().len(),
+            overflow: count > MAX || too_long,
         }
     }
 
     pub fn segment(&self) -> &Segment<'a> {
         &self.seg
+    }
+
+    pub fn id(&self) -> &'a [u8] {
+        &self.seg.bytes[..self.id_len]
     }
 
     pub fn delims(&self) -> Delimiters {
@@ -70,17 +80,25 @@ impl<'a> SplitSegment<'a> {
         if self.overflow {
             return self.seg.element_raw(i).map(|e| e.bytes);
         }
-        let (s, e) = self.bounds[i - 1];
+        let (s, e, _) = self.bounds[i - 1];
         self.seg.bytes.get(s as usize..e as usize)
     }
 
     /// Element `i` up to its first repetition separator.
+    #[inline]
     pub fn element(&self, i: usize) -> Option<&'a [u8]> {
-        let v = self.element_all(i)?;
-        Some(match self.seg.delims.repetition {
-            Some(r) => v.iter().position(|&b| b == r).map_or(v, |end| &v[..end]),
-            None => v,
-        })
+        if i == 0 || i > self.count {
+            return None;
+        }
+        if self.overflow {
+            let v = self.seg.element_raw(i)?.bytes;
+            return Some(match self.seg.delims.repetition {
+                Some(r) => v.iter().position(|&b| b == r).map_or(v, |end| &v[..end]),
+                None => v,
+            });
+        }
+        let (s, _, r) = self.bounds[i - 1];
+        self.seg.bytes.get(s as usize..r as usize)
     }
 
     pub fn repetitions(&self, i: usize) -> usize {
