@@ -166,69 +166,49 @@ pub fn check_streaming<T: Send>(
     release: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> (Outcome, Vec<T>) {
     let plan = Plan::new(settings);
-    let mut out: Vec<Diagnostic> = Vec::new();
-    let mut tally = Tally::default();
-    let mut stats = Stats::default();
-    let mut visited = Vec::new();
-    let mut lines = LineIndex::default();
-    let mut pending: Vec<(Option<Segment<'_>>, TxFrame<'_>)> = Vec::new();
-    let mut pending_bytes = 0usize;
-    let mut done_upto = 0usize;
-    let mut run_batch = |pending: &mut Vec<(Option<Segment<'_>>, TxFrame<'_>)>,
-                         out: &mut Vec<Diagnostic>,
-                         tally: &mut Tally,
-                         stats: &mut Stats,
-                         visited: &mut Vec<T>,
-                         lines: &mut LineIndex| {
+    let mut acc = Batches::<'_, T>::default();
+    let run_batch = |acc: &mut Batches<'_, T>| {
         let per_tx = |(gs, t): &(Option<Segment<'_>>, TxFrame<'_>)| {
             check_transaction(input, gs.as_ref(), t, &plan, settings, visit)
         };
-        let results: Vec<(Stats, Vec<Diagnostic>, Option<T>)> = if pending.len() > 1 {
-            pending.par_iter().map(per_tx).collect()
+        let results: Vec<(Stats, Vec<Diagnostic>, Option<T>)> = if acc.pending.len() > 1 {
+            acc.pending.par_iter().map(per_tx).collect()
         } else {
-            pending.iter().map(per_tx).collect()
+            acc.pending.iter().map(per_tx).collect()
         };
         for (s, d, v) in results {
-            stats.claims += s.claims;
-            stats.service_lines += s.service_lines;
-            stats.drug_lines += s.drug_lines;
+            acc.stats.add(&s);
             for diag in &d {
-                tally.count(diag.severity);
+                acc.tally.count(diag.severity);
             }
-            out.extend(d);
-            visited.extend(v);
+            acc.out.extend(d);
+            acc.visited.extend(v);
         }
-        keep_first(out, settings.max_diagnostics);
-        if let Some(end) = pending.last().map(|(_, t)| t.end) {
-            lines.advance(input, end);
-            release(done_upto..end);
-            done_upto = end;
+        keep_first(&mut acc.out, settings.max_diagnostics);
+        if let Some(end) = acc.pending.last().map(|(_, t)| t.end) {
+            acc.lines.advance(input, end);
+            release(acc.done_upto..end);
+            acc.done_upto = end;
         }
-        pending.clear();
+        acc.pending.clear();
+        acc.pending_bytes = 0;
     };
     let scan = envelope::scan_streaming(input, &mut |gs, tx| {
-        pending.push((gs.copied(), tx.clone()));
-        pending_bytes += tx.end.saturating_sub(tx.start);
-        if pending_bytes >= BATCH_BYTES {
-            run_batch(
-                &mut pending,
-                &mut out,
-                &mut tally,
-                &mut stats,
-                &mut visited,
-                &mut lines,
-            );
-            pending_bytes = 0;
+        acc.pending.push((gs.copied(), tx.clone()));
+        acc.pending_bytes += tx.end.saturating_sub(tx.start);
+        if acc.pending_bytes >= BATCH_BYTES {
+            run_batch(&mut acc);
         }
     });
-    run_batch(
-        &mut pending,
-        &mut out,
-        &mut tally,
-        &mut stats,
-        &mut visited,
-        &mut lines,
-    );
+    run_batch(&mut acc);
+    let Batches {
+        mut out,
+        mut tally,
+        mut stats,
+        visited,
+        mut lines,
+        ..
+    } = acc;
     let mut envelope_diags: Vec<Diagnostic> = Vec::new();
     for d in &scan.diagnostics {
         if let Some(sev) = settings.severity(d.code) {
@@ -267,6 +247,34 @@ pub fn check_streaming<T: Send>(
     stats.bytes = input.len() as u64;
     lines.advance(input, input.len());
     (finish(input, out, stats, tally, settings, &lines), visited)
+}
+
+/// What the batches of one input add up to, and the batch being filled.
+struct Batches<'a, T> {
+    pending: Vec<(Option<Segment<'a>>, TxFrame<'a>)>,
+    pending_bytes: usize,
+    /// Bytes before this offset are checked and released.
+    done_upto: usize,
+    out: Vec<Diagnostic>,
+    tally: Tally,
+    stats: Stats,
+    visited: Vec<T>,
+    lines: LineIndex,
+}
+
+impl<T> Default for Batches<'_, T> {
+    fn default() -> Self {
+        Batches {
+            pending: Vec::new(),
+            pending_bytes: 0,
+            done_upto: 0,
+            out: Vec::new(),
+            tally: Tally::default(),
+            stats: Stats::default(),
+            visited: Vec::new(),
+            lines: LineIndex::default(),
+        }
+    }
 }
 
 /// Keeps the `max` diagnostics with the lowest offsets (all of them are already counted), so
