@@ -301,3 +301,32 @@ fn rules_explain_and_tree() {
         assert!(tree.contains(needle), "tree lacks {needle}:\n{tree}");
     }
 }
+
+#[test]
+fn data_notes_are_grouped_for_a_batch() {
+    // Two files: each note is printed with its file.
+    let few = stdout(&run(&["check", "--color", "never", "fixtures/samples"]));
+    assert!(
+        few.contains("note: fixtures/samples/clinic-day1.837: no ICD-10-CM release"),
+        "{few}"
+    );
+    // Many files (11, of which 10 have a claim with a diagnosis): one line per kind of note.
+    let many = stdout(&run(&[
+        "check",
+        "--color",
+        "never",
+        "fixtures/rules/STR005",
+        "fixtures/rules/STR006",
+        "fixtures/rules/ENV003",
+    ]));
+    let icd: Vec<&str> = many
+        .lines()
+        .filter(|l| l.starts_with("note:") && l.contains("ICD-10-CM"))
+        .collect();
+    assert_eq!(icd.len(), 1, "{many}");
+    assert!(
+        icd[0].starts_with("note: 10 files: no ICD-10-CM release"),
+        "{}",
+        icd[0]
+    );
+}

@@ -11,8 +11,9 @@ use super::value::DateRange;
 use crate::ig;
 use crate::x12::Segment;
 use crate::x12::split::SplitSegment;
+use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashSet;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
 pub struct LoopNode {
@@ -60,11 +61,23 @@ impl IgCheck {
         let walk = ig::walk(guide, &split);
         let mut elements = Vec::new();
         let mut found = Vec::new();
+        // Validation depends only on the definition and the bytes (the delimiters are fixed
+        // within a transaction set), and claims repeat many segments byte for byte (DTP dates,
+        // SBR, PRV, provider N3/N4): a segment already found clean under the same definition
+        // is clean again.
+        let mut clean: FxHashSet<(*const ig::SegmentDef, &[u8])> = FxHashSet::default();
         for (i, (seg, placement)) in split.iter().zip(&walk.placements).enumerate() {
             let Some(def) = placement.segment() else {
                 continue;
             };
+            let key = (std::ptr::from_ref(def), seg.segment().bytes);
+            if clean.contains(&key) {
+                continue;
+            }
             ig::validate_segment(def, seg, &mut found);
+            if found.is_empty() {
+                clean.insert(key);
+            }
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             elements.extend(found.drain(..).map(|issue| (i, issue)));
         }
@@ -300,8 +313,8 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
             end: 0,
         }],
         stack: vec![0],
-        hl_loops: HashMap::new(),
-        hl_index: HashMap::new(),
+        hl_loops: HashMap::default(),
+        hl_index: HashMap::default(),
         billing_npi: None,
         subscriber_id: None,
         payer_id: None,
