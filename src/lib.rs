@@ -14,4 +14,5 @@ pub mod input;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod short;
 pub mod x12;

@@ -3,7 +3,7 @@
 //! Tables are built by `build.rs` from `data/` into sorted statics (binary search, nothing
 //! parsed at start-up); `--data-dir` files loaded by [`init_data_dir`] are consulted first.
 //! Lookups that change by quarter take the date of service. This module knows nothing of
-//! X12, claims or rules; it depends on no other module of the crate.
+//! X12, claims or rules; of the crate it uses only `model::value::Dec` and `short`.
 
 mod csv;
 mod dec;
@@ -353,18 +353,7 @@ pub fn crosswalk_ndc(ndc11: &str, dos: Ymd) -> Versioned<&'static [XwalkRow]> {
 
 /// True when any quarter, embedded or loaded, bills an NDC under the code. Allocates nothing.
 pub fn crosswalk_lists_hcpcs(hcpcs: &str) -> bool {
-    each_quarter(overlay::get()).any(|q| {
-        let key = |i: &u32| {
-            usize::try_from(*i)
-                .ok()
-                .and_then(|i| q.rows.get(i))
-                .map(|r| r.hcpcs)
-        };
-        let lo = q
-            .by_hcpcs
-            .partition_point(|i| key(i).is_some_and(|h| key_cmp(h, hcpcs).is_lt()));
-        q.by_hcpcs.get(lo).and_then(key).is_some_and(|h| h == hcpcs)
-    })
+    each_quarter(overlay::get()).any(|q| !hcpcs_range(q, hcpcs).is_empty())
 }
 
 /// Which version of a data set answers for a date of service, and whether it is in force
@@ -443,22 +432,21 @@ fn by_ndc<'a>(rows: &'a [XwalkRow], ndc11: &str) -> &'a [XwalkRow] {
     rows.get(lo..hi).unwrap_or_default()
 }
 
-fn by_hcpcs(q: Quarter<'_>, hcpcs: &str) -> Vec<XwalkRow> {
-    let key = |i: &u32| {
-        usize::try_from(*i)
-            .ok()
-            .and_then(|i| q.rows.get(i))
-            .map(|r| r.hcpcs)
-    };
+/// The run of `q.by_hcpcs` (row indexes sorted by code) whose rows bill `hcpcs`.
+fn hcpcs_range<'q>(q: Quarter<'q>, hcpcs: &str) -> &'q [u32] {
+    let row = |i: &u32| usize::try_from(*i).ok().and_then(|i| q.rows.get(i));
+    let key = |i: &u32| row(i).map(|r| r.hcpcs);
     let lo = q
         .by_hcpcs
         .partition_point(|i| key(i).is_some_and(|h| key_cmp(h, hcpcs).is_lt()));
     let hi = q
         .by_hcpcs
         .partition_point(|i| key(i).is_some_and(|h| key_cmp(h, hcpcs).is_le()));
-    q.by_hcpcs
-        .get(lo..hi)
-        .unwrap_or_default()
+    q.by_hcpcs.get(lo..hi).unwrap_or_default()
+}
+
+fn by_hcpcs(q: Quarter<'_>, hcpcs: &str) -> Vec<XwalkRow> {
+    hcpcs_range(q, hcpcs)
         .iter()
         .filter_map(|i| {
             usize::try_from(*i)
@@ -616,15 +604,8 @@ fn days(ymd: Ymd) -> i64 {
     365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d - 1
 }
 
-/// Orders the short keys of the tables (codes, NDCs) as `str::cmp` does, in an inline loop:
-/// `str::cmp` calls libc `memcmp`, whose call cost dominated per-line lookups when profiled.
+/// Orders table keys (codes, NDCs) as `str::cmp` does, without its `memcmp` call.
 #[inline]
 pub(crate) fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    for (x, y) in a.iter().zip(b) {
-        if x != y {
-            return x.cmp(y);
-        }
-    }
-    a.len().cmp(&b.len())
+    crate::short::cmp(a.as_bytes(), b.as_bytes())
 }

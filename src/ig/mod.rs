@@ -146,7 +146,7 @@ impl Codes {
 
     pub fn contains(self, value: &[u8]) -> bool {
         self.list().is_none_or(|list| {
-            list.binary_search_by(|c| short_cmp(c.as_bytes(), value))
+            list.binary_search_by(|c| crate::short::cmp(c.as_bytes(), value))
                 .is_ok()
         })
     }
@@ -278,7 +278,7 @@ impl SegmentDef {
 
     /// Does this definition describe `seg`: same id, and its qualifier (if any) in the list?
     pub fn matches(&self, seg: &(impl SegmentView + ?Sized)) -> bool {
-        if !short_eq(seg.id(), self.id.as_bytes()) {
+        if !crate::short::eq(seg.id(), self.id.as_bytes()) {
             return false;
         }
         let Some(q) = self.qualifier else { return true };
@@ -290,7 +290,7 @@ impl SegmentDef {
         };
         let value = value.unwrap_or_default();
         q.codes
-            .binary_search_by(|c| short_cmp(c.as_bytes(), value))
+            .binary_search_by(|c| crate::short::cmp(c.as_bytes(), value))
             .is_ok()
     }
 }
@@ -334,7 +334,7 @@ impl LoopDef {
     ) -> impl Iterator<Item = &'static SegmentDef> + use<'a> {
         let children: &'static [Node] = self.children;
         children.iter().filter_map(move |n| match n {
-            Node::Segment(s) if short_eq(s.id.as_bytes(), id) => Some(*s),
+            Node::Segment(s) if crate::short::eq(s.id.as_bytes(), id) => Some(*s),
             _ => None,
         })
     }
@@ -373,7 +373,7 @@ impl GuideDef {
     /// SYN001: is this id defined anywhere in the guide?
     pub fn is_known_segment_id(&self, id: &[u8]) -> bool {
         self.segment_ids
-            .binary_search_by(|s| short_cmp(s.as_bytes(), id))
+            .binary_search_by(|s| crate::short::cmp(s.as_bytes(), id))
             .is_ok()
     }
 
@@ -452,23 +452,4 @@ pub trait SegmentView {
     fn component_count(&self, i: usize) -> usize;
     fn component(&self, i: usize, j: usize) -> Option<&[u8]>;
     fn repetitions(&self, i: usize) -> usize;
-}
-
-/// Equality of the short byte strings the guide compares (segment ids, codes): an inline loop,
-/// because slice `==` calls libc `memcmp`, whose call cost dominated the walk when profiled.
-#[inline]
-pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-/// Ordering of short byte strings, as `Ord for [u8]` but without the `memcmp` call.
-#[inline]
-pub(crate) fn short_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    for (x, y) in a.iter().zip(b) {
-        match x.cmp(y) {
-            std::cmp::Ordering::Equal => {}
-            other => return other,
-        }
-    }
-    a.len().cmp(&b.len())
 }

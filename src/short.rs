@@ -1,0 +1,35 @@
+//! Comparison of short byte strings (segment ids, codes, NDCs, table keys) in an inline loop.
+//! Slice and `str` comparison call libc `memcmp`, whose call cost dominated the guide walk and
+//! the reference-data lookups when profiled; these strings are 2 to 11 bytes.
+
+use std::cmp::Ordering;
+
+#[inline]
+pub fn eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The same order as `Ord for [u8]`.
+#[inline]
+pub fn cmp(a: &[u8], b: &[u8]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn agrees_with_slice_order() {
+        let words: [&[u8]; 7] = [b"", b"A", b"AB", b"ABC", b"B", b"J0897", b"J0897X"];
+        for a in words {
+            for b in words {
+                assert_eq!(super::cmp(a, b), a.cmp(b));
+                assert_eq!(super::eq(a, b), a == b);
+            }
+        }
+    }
+}
