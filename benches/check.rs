@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
 use claimlint::config::Settings;
-use claimlint::model::{self, Kind};
-use claimlint::x12::envelope;
+use claimlint_model::{self as model, Kind};
+use claimlint_x12::envelope;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -52,7 +52,7 @@ fn benches(c: &mut Criterion) {
     let data = input();
     let settings = Settings::default();
     // The input must be what it claims to be: clean, and read whole.
-    let o = claimlint::engine::check(&data, &settings);
+    let o = claimlint_rules::engine::check(&data, &settings);
     assert_eq!(o.stats.claims, 30_000);
     assert!(o.diagnostics.is_empty(), "{:?}", o.diagnostics.first());
 
@@ -81,7 +81,7 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("check", |b| {
         b.iter(|| {
-            claimlint::engine::check(black_box(&data), &settings)
+            claimlint_rules::engine::check(black_box(&data), &settings)
                 .stats
                 .claims
         })

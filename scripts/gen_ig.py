@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Generate claimlint's implementation-guide tables (src/ig/*.rs) from the pyx12 4.0.0 maps.
+"""Generate claimlint's implementation-guide tables (crates/claimlint_ig/src/*.rs) from the pyx12 4.0.0 maps.
 
-Run from the crate root:  python3 scripts/gen_ig.py [PYX12_MAP_DIR]
+Run from the workspace root:  python3 scripts/gen_ig.py [PYX12_MAP_DIR]
 The default map directory is ../shared/data/ig/pyx12-4.0.0 (the shared copy beside the repo).
 
 Only the transaction set (ST..SE) is converted: the ISA/GS envelopes are the x12 layer's job.
@@ -464,7 +464,7 @@ def emit_guide(mod, const, version, title, tree, dataele, source):
     lines += em.items
     lines += [
         f"static SEGMENT_IDS: [&str; {len(ids)}] = [" + ", ".join(rs_str(i) for i in ids) + "];",
-        f"pub(in crate::ig) static GUIDE: GuideDef = GuideDef {{ guide: Guide::{const}, version: {rs_str(version)}, "
+        f"pub(crate) static GUIDE: GuideDef = GuideDef {{ guide: Guide::{const}, version: {rs_str(version)}, "
         f"name: {rs_str(title)}, root: &{root}, segment_ids: &SEGMENT_IDS }};",
         "}",
         "",
@@ -484,19 +484,19 @@ def emit_codes(codes):
     ]
     for ext, const in EMBEDDED_EXTERNAL.items():
         lst = codes[ext]
-        lines.append(f"pub(in crate::ig) static {const}: [&str; {len(lst)}] = [" + ", ".join(rs_str(c) for c in lst) + "];")
+        lines.append(f"pub(crate) static {const}: [&str; {len(lst)}] = [" + ", ".join(rs_str(c) for c in lst) + "];")
     lines += ["}", "", "pub(super) use tables::*;", ""]
     return "\n".join(lines)
 
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    crate = os.path.dirname(here)
-    mapdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(crate, "..", "shared", "data", "ig", "pyx12-4.0.0")
+    root = os.path.dirname(here)
+    mapdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "..", "shared", "data", "ig", "pyx12-4.0.0")
     dataele = load_dataele(os.path.join(mapdir, "dataele.xml"))
     codes = load_codes(os.path.join(mapdir, "codes.xml"))
     comp_rules = composite_syntax_from_v2(mapdir)
-    outdir = os.path.join(crate, "src", "ig")
+    outdir = os.path.join(root, "crates", "claimlint_ig", "src")
     report = []
     for mod, const, fname, version, title in GUIDES:
         tree = load_map(os.path.join(mapdir, fname))

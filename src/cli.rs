@@ -2,12 +2,13 @@
 //! reads raw flags. Errors of claimlint itself (bad flags, unreadable config) become exit 2.
 
 use crate::config::{self, ConfigError, FileConfig, Flags, Resolved, Settings};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::{self, Outcome};
 use crate::input::Input;
 use crate::report::{self, FileReport, x999};
-use crate::rules::{self, RULES};
-use crate::x12::{Loc, SegId};
+use claimlint_data::Data;
+use claimlint_diagnostic::{Diagnostic, Severity};
+use claimlint_rules::engine::{self as engine, Outcome};
+use claimlint_rules::{self as rules, RULES};
+use claimlint_x12::{Loc, SegId};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -48,7 +49,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
     /// Lowest severity that makes the exit status 1 (default: error, or `fail-on` in the config).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = severity_parser())]
     pub fail_on: Option<Severity>,
     /// Rules to run: codes, names or prefixes (NDC, NDC00), comma-separated. Default: all.
     #[arg(long, value_delimiter = ',')]
@@ -135,6 +136,13 @@ pub struct AckArgs {
     pub check: CheckArgs,
 }
 
+/// `info`, `warning` or `error` for a `Severity` flag: `claimlint_diagnostic` has no clap.
+pub fn severity_parser() -> impl clap::builder::TypedValueParser<Value = Severity> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Severity::ALL.map(Severity::as_str))
+        .try_map(|s| s.parse::<Severity>())
+}
+
 /// What `main` turns into an exit status.
 pub enum Outcome2 {
     Clean,
@@ -183,7 +191,7 @@ pub enum CliError {
     )]
     DataDir {
         dir: String,
-        source: Box<crate::data::DataError>,
+        source: Box<claimlint_data::DataError>,
     },
 }
 
@@ -205,23 +213,25 @@ pub fn run(cli: Cli) -> Result<Outcome2, CliError> {
             .build_global()
             .map_err(|e| CliError::Threads(e.to_string()))?;
     }
-    if let Some(dir) = &cli.data_dir {
-        crate::data::init_data_dir(dir).map_err(|source| CliError::DataDir {
+    // The one reference data handle of the run, passed to everything that looks up.
+    let data = match &cli.data_dir {
+        Some(dir) => Data::load_dir(dir).map_err(|source| CliError::DataDir {
             dir: dir.display().to_string(),
             source: Box::new(source),
-        })?;
-    }
+        })?,
+        None => Data::embedded(),
+    };
     match cli.command {
-        Command::Check(args) => check(args, false),
-        Command::Drugs(args) => crate::report::drugs::run(args),
-        Command::Lookup { code } => crate::report::lookup::run(&code),
-        Command::Data { json } => crate::report::data::run(json),
+        Command::Check(args) => check(args, false, data),
+        Command::Drugs(args) => crate::report::drugs::run(args, &data),
+        Command::Lookup { code } => crate::report::lookup::run(&data, &code),
+        Command::Data { json } => crate::report::data::run(&data, json),
         Command::Ack(a) => {
             let mut args = a.check;
             args.ack = Some(a.output);
-            check(args, true)
+            check(args, true, data)
         }
-        Command::Audit(args) => crate::audit::cli::run(args).map(|_| Outcome2::Clean),
+        Command::Audit(args) => crate::audit::cli::run(args, &data).map(|_| Outcome2::Clean),
         Command::Tree { path } => tree(&path).map(|_| Outcome2::Clean),
         Command::Rules { format } => list_rules(format).map(|_| Outcome2::Clean),
         Command::Explain { rule } => {
@@ -371,7 +381,7 @@ fn check_configured(
     let settings = resolved.for_input(&input);
     let (outcome, acks) = match ack {
         None => {
-            use crate::rules::drugs::data_notes;
+            use claimlint_rules::drugs::data_notes;
             let (mut o, notes) = engine::check_streaming(
                 &input,
                 settings,
@@ -415,6 +425,7 @@ fn check_configured(
 fn resolve_configs(
     args: &CheckArgs,
     files: &[(String, Option<std::io::Error>)],
+    data: Data,
 ) -> Result<Vec<Arc<Resolved>>, CliError> {
     let flags = Flags {
         select: args.select.clone(),
@@ -424,6 +435,7 @@ fn resolve_configs(
         fail_on: args.fail_on,
         max_diagnostics: args.max_diagnostics,
         profile: args.profile.clone(),
+        data,
     };
     // Flags are checked even when there is no file to check.
     let bare = Arc::new(config::resolve(None, &flags)?);
@@ -462,7 +474,6 @@ fn resolve_configs(
             continue;
         }
         let cfg = FileConfig::read(&cfg_path)?;
-        cfg.register_single_dose(&cfg_path)?;
         let r = Arc::new(config::resolve(Some((&cfg_path, &cfg)), &flags)?);
         loaded.insert(cfg_path, r.clone());
         out.push(r);
@@ -565,13 +576,13 @@ fn write_acks(
     Ok((text, rejected))
 }
 
-fn check(args: CheckArgs, ack_only: bool) -> Result<Outcome2, CliError> {
+fn check(args: CheckArgs, ack_only: bool, data: Data) -> Result<Outcome2, CliError> {
     let start = Instant::now();
     if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
         return Err(CliError::Usage("--statistics prints a table or a JSON list: use it with --format human or --format json".into()));
     }
     let files = expand(&args.paths);
-    let configs = resolve_configs(&args, &files)?;
+    let configs = resolve_configs(&args, &files, data)?;
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -677,7 +688,7 @@ fn tree(path: &Path) -> Result<(), CliError> {
         path: path.display().to_string(),
         source,
     })?;
-    out(&crate::model::tree::render(&input))
+    out(&claimlint_model::tree::render(&input))
 }
 
 /// One line per kind of data note across files: the text up to "on date(s) of service", with

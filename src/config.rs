@@ -1,13 +1,16 @@
 //! Which rules run, at what severity and with what parameters: `claimlint.toml` (found by
 //! walking up from each input, or named with `--config`), payer profiles (built-in `medicare`,
 //! `medicaid`, `commercial`, or the user's own), and the command line, resolved into
-//! `Settings`. Precedence: file < profile < flags. Knows rules by code and the profile
-//! parameters of `rules::payer`; knows nothing of output formats.
+//! `Settings`: the rules' `LintSettings` plus the exit threshold. Precedence: file < profile <
+//! flags. A file's `[single-dose]` rows go into its own settings (`Params::single_dose`), never
+//! into shared state. Knows rules by code and the profile parameters of `rules::payer`; knows
+//! nothing of output formats.
 
-use crate::diagnostic::Severity;
-use crate::model::Dec;
-use crate::rules::payer::{CodeRange, Params, QuantityLimit};
-use crate::rules::{RULES, Rule};
+use claimlint_data::{Data, SingleDoseRows};
+use claimlint_diagnostic::Severity;
+use claimlint_model::Dec;
+use claimlint_rules::payer::{CodeRange, Params, QuantityLimit};
+use claimlint_rules::{LintSettings, RULES, Rule};
 use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -79,24 +82,34 @@ pub struct ParseError {
     span: Option<SourceSpan>,
 }
 
-/// The rules enabled for a run, each with its effective severity, and the profile parameters.
+/// What one input is checked with: the rules' settings (enabled rules and severities, limits,
+/// profile parameters, the data handle), which `Settings` derefs to so the engine takes it as
+/// it is, and the severity that makes the exit status 1.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    pub rules: Vec<(&'static Rule, Severity)>,
-    by_code: HashMap<&'static str, Severity>,
+    pub lint: LintSettings,
     pub fail_on: Severity,
-    /// Stop keeping diagnostics for a file after this many (they are still counted).
-    pub max_diagnostics: Option<usize>,
-    /// What rules read through `Ctx::params`; shared by every thread of the run.
-    pub params: Arc<Params>,
+}
+
+impl std::ops::Deref for Settings {
+    type Target = LintSettings;
+    fn deref(&self) -> &LintSettings {
+        &self.lint
+    }
+}
+
+impl std::ops::DerefMut for Settings {
+    fn deref_mut(&mut self) -> &mut LintSettings {
+        &mut self.lint
+    }
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings::new(
-            RULES.iter().map(|r| (*r, r.severity)).collect(),
-            Severity::Error,
-        )
+        Settings {
+            lint: LintSettings::default(),
+            fail_on: Severity::Error,
+        }
     }
 }
 
@@ -141,19 +154,21 @@ fn parse_override(text: &str) -> Result<(String, Severity), ConfigError> {
 
 impl Settings {
     pub fn new(rules: Vec<(&'static Rule, Severity)>, fail_on: Severity) -> Self {
-        let by_code = rules.iter().map(|(r, s)| (r.code, *s)).collect();
         Settings {
-            rules,
-            by_code,
+            lint: LintSettings::new(rules),
             fail_on,
-            max_diagnostics: None,
-            params: Arc::new(Params::default()),
         }
     }
 
     /// The same rules with other profile parameters (tests and the resolver use this).
     pub fn with_params(mut self, params: Params) -> Self {
-        self.params = Arc::new(params);
+        self.lint = self.lint.with_params(params);
+        self
+    }
+
+    /// The same rules over other reference data (`--data-dir`).
+    pub fn with_data(mut self, data: Data) -> Self {
+        self.lint = self.lint.with_data(data);
         self
     }
 
@@ -186,27 +201,10 @@ impl Settings {
     fn apply_severities(&mut self, overrides: &[(String, Severity)]) -> Result<(), ConfigError> {
         for (sel, level) in overrides {
             for r in matching(sel)? {
-                for entry in self.rules.iter_mut().filter(|(e, _)| e.code == r.code) {
-                    entry.1 = *level;
-                }
+                self.lint.set_severity(r.code, *level);
             }
         }
-        self.by_code = self.rules.iter().map(|(r, s)| (r.code, *s)).collect();
         Ok(())
-    }
-
-    /// The severity a code runs at, or `None` when the rule is not enabled.
-    pub fn severity(&self, code: &str) -> Option<Severity> {
-        self.by_code.get(code).copied()
-    }
-
-    /// Whether the severity `configured` for a rule differs from the rule's default.
-    pub fn overridden(&self, code: &str) -> bool {
-        RULES
-            .iter()
-            .find(|r| r.code == code)
-            .zip(self.severity(code))
-            .is_some_and(|(r, s)| r.severity != s)
     }
 }
 
@@ -314,27 +312,29 @@ impl FileConfig {
         FileConfig::parse(path, &text)
     }
 
-    /// Registers the `[single-dose]` rows with the embedded data, for MOD001. They are
-    /// process-wide, as the data are: with several config files, the last one read wins.
-    pub fn register_single_dose(&self, path: &Path) -> Result<(), ConfigError> {
-        let invalid = |key: String, e: crate::data::DataError| ConfigError::Invalid {
+    /// The file's `[single-dose]` rows, for MOD001. They travel in the settings of the inputs
+    /// this file governs (`Params::single_dose`) and reach no other input.
+    pub fn single_dose_rows(&self, path: &Path) -> Result<SingleDoseRows, ConfigError> {
+        let invalid = |key: String, e: claimlint_data::DataError| ConfigError::Invalid {
             path: path.display().to_string(),
             key,
             message: e.to_string(),
         };
+        let mut rows = SingleDoseRows::default();
         for (hcpcs, entry) in &self.single_dose {
             match entry {
-                SingleDoseEntry::Code(flag) => crate::data::add_single_dose(hcpcs, None, *flag)
+                SingleDoseEntry::Code(flag) => rows
+                    .add(hcpcs, None, *flag)
                     .map_err(|e| invalid(format!("single-dose.{hcpcs}"), e))?,
-                SingleDoseEntry::ByNdc(rows) => {
-                    for (ndc, flag) in rows {
-                        crate::data::add_single_dose(hcpcs, Some(ndc), *flag)
+                SingleDoseEntry::ByNdc(by_ndc) => {
+                    for (ndc, flag) in by_ndc {
+                        rows.add(hcpcs, Some(ndc), *flag)
                             .map_err(|e| invalid(format!("single-dose.{hcpcs}.{ndc}"), e))?;
                     }
                 }
             }
         }
-        Ok(())
+        Ok(rows)
     }
 }
 
@@ -566,6 +566,8 @@ pub struct Flags {
     pub fail_on: Option<Severity>,
     pub max_diagnostics: Option<usize>,
     pub profile: Option<String>,
+    /// The run's reference data (the embedded tables, or those with `--data-dir` loaded).
+    pub data: Data,
 }
 
 /// Settings for every input that one config file (or none) governs: one per profile that can
@@ -633,6 +635,10 @@ pub fn resolve(file: Option<(&Path, &FileConfig)>, flags: &Flags) -> Result<Reso
             })?;
         }
     }
+    let single_dose = match file {
+        Some((p, c)) => c.single_dose_rows(p)?,
+        None => SingleDoseRows::default(),
+    };
     let flag_overrides = flags
         .severity
         .iter()
@@ -657,7 +663,7 @@ pub fn resolve(file: Option<(&Path, &FileConfig)>, flags: &Flags) -> Result<Reso
             .fail_on
             .or(cfg.and_then(|c| c.fail_on))
             .unwrap_or(Severity::Error);
-        let mut settings = Settings::new(rules, fail_on);
+        let mut settings = Settings::new(rules, fail_on).with_data(flags.data);
         settings.max_diagnostics = flags
             .max_diagnostics
             .or(cfg.and_then(|c| c.max_diagnostics));
@@ -665,11 +671,14 @@ pub fn resolve(file: Option<(&Path, &FileConfig)>, flags: &Flags) -> Result<Reso
             .map(|c| c.severity.iter().map(|(k, v)| (k.clone(), *v)).collect())
             .unwrap_or_default();
         settings.apply_severities(&file_levels)?;
+        let mut params = Params::default();
         if let Some(name) = profile {
             let p = resolve_profile(name, cfg, &path, 0)?;
             settings.apply_severities(&p.severity)?;
-            settings.params = Arc::new(p.params);
+            params = p.params;
         }
+        params.single_dose = single_dose.clone();
+        settings.params = Arc::new(params);
         settings.apply_severities(&flag_overrides)?;
         Ok(settings)
     };
@@ -713,10 +722,10 @@ pub fn settings_for(input_path: &Path) -> Result<Resolved, ConfigError> {
 pub fn first_payer_id(input: &[u8]) -> Option<String> {
     let start = memchr::memmem::find(input, b"ISA")?;
     let rest = input.get(start..)?;
-    let header = crate::x12::delims::IsaHeader::parse(rest)?;
+    let header = claimlint_x12::delims::IsaHeader::parse(rest)?;
     let delims = header.delims;
-    crate::x12::lexer::Lexer::new(input, start + header.len, delims)
-        .map(|raw| crate::x12::Segment {
+    claimlint_x12::lexer::Lexer::new(input, start + header.len, delims)
+        .map(|raw| claimlint_x12::Segment {
             bytes: raw.bytes,
             offset: raw.offset,
             delims,

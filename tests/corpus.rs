@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
 use claimlint::config::Settings;
-use claimlint::diagnostic::Severity;
-use claimlint::engine;
+use claimlint_diagnostic::Severity;
+use claimlint_rules::engine;
 use std::path::PathBuf;
 
 /// Files whose catalog counts come from a simple splitter that claimlint does not share.

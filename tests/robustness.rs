@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
 use claimlint::config::Settings;
-use claimlint::engine;
+use claimlint_rules::engine;
 use proptest::prelude::*;
 
 const P837: &str = include_str!("../fixtures/templates/837p.x12");

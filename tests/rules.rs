@@ -3,9 +3,9 @@
 //! pinned by an insta JSON snapshot named `<CODE>__<file>`.
 
 use claimlint::config::Settings;
-use claimlint::diagnostic::Severity;
-use claimlint::engine;
 use claimlint::report::json::JsonDiagnostic;
+use claimlint_diagnostic::Severity;
+use claimlint_rules::engine;
 use std::path::{Path, PathBuf};
 
 fn sorted(dir: &Path) -> Vec<PathBuf> {

@@ -5,10 +5,11 @@
 //! months) and the kept findings, never with claims. Knows diagnostics and claim facts, not
 //! files, rules' logic or output formats.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::Stats;
-use crate::model::{Date, Dec};
-use crate::rules::cross_claim::{BatchClaim, BatchLine};
+use claimlint_data::Data;
+use claimlint_diagnostic::{Diagnostic, Severity};
+use claimlint_model::{Date, Dec};
+use claimlint_rules::cross_claim::{BatchClaim, BatchLine};
+use claimlint_rules::engine::Stats;
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -219,11 +220,11 @@ pub struct Part {
 }
 
 /// The crosswalk's name for an NDC, from the newest quarter compiled in.
-fn drug_name(ndc: &str) -> String {
+fn drug_name(data: &Data, ndc: &str) -> String {
     if ndc.is_empty() {
         return String::new();
     }
-    crate::data::crosswalk_by_ndc(ndc, 99_991_231)
+    data.crosswalk_by_ndc(ndc, 99_991_231)
         .value
         .first()
         .map(|r| r.drug_name.to_string())
@@ -383,7 +384,7 @@ impl Part {
             };
             let rule = self.rules.entry(d.code).or_insert_with(|| RuleRow {
                 code: d.code,
-                name: crate::rules::find(d.code).map_or("", |r| r.name),
+                name: claimlint_rules::find(d.code).map_or("", |r| r.name),
                 severity: d.severity,
                 count: 0,
                 at_risk: Money(0),
@@ -561,7 +562,7 @@ impl Part {
     }
 
     /// Sorts every table by its key and keeps the top findings.
-    pub fn finish(mut self) -> Aggregate {
+    pub fn finish(mut self, data: &Data) -> Aggregate {
         self.trim();
         let mut unreadable = self.unreadable;
         unreadable.sort_by(|a, b| (&a.path, &a.error).cmp(&(&b.path, &b.error)));
@@ -579,7 +580,7 @@ impl Part {
                 .into_values()
                 .map(|mut c| {
                     c.units = c.units_dec.to_string();
-                    c.drug = drug_name(&c.ndc);
+                    c.drug = drug_name(data, &c.ndc);
                     c
                 })
                 .collect(),

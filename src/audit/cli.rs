@@ -5,7 +5,8 @@ use super::walk::{Filter, GlobError, expand};
 use super::{Aggregate, Options, csv, html};
 use crate::cli::{CliError, out};
 use crate::config::Settings;
-use crate::diagnostic::Severity;
+use claimlint_data::Data;
+use claimlint_diagnostic::Severity;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -72,9 +73,10 @@ pub enum AuditError {
     Csv(#[from] csv::CsvError),
 }
 
-pub fn run(args: AuditArgs) -> Result<(), CliError> {
+pub fn run(args: AuditArgs, data: &Data) -> Result<(), CliError> {
     let settings =
-        Settings::from_selectors(&args.select, &args.ignore, &args.severity, Severity::Error)?;
+        Settings::from_selectors(&args.select, &args.ignore, &args.severity, Severity::Error)?
+            .with_data(*data);
     let filter = Filter::new(&args.ext, &args.glob).map_err(AuditError::from)?;
     let (files, walk_errors) = expand(&args.paths, &filter);
     let options = Options {

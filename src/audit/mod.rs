@@ -20,9 +20,9 @@ pub mod walk;
 pub use aggregate::{Aggregate, Money, Part};
 
 use crate::config::Settings;
-use crate::engine;
 use crate::input::Input;
-use crate::rules::cross_claim::{self, BatchClaim, ClaimRef, Keys, Member};
+use claimlint_rules::cross_claim::{self, BatchClaim, ClaimRef, Keys, Member};
+use claimlint_rules::engine;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -60,7 +60,9 @@ pub fn read(path: &Path) -> std::io::Result<Input> {
 
 /// Checks one input and returns its outcome and claim facts (positions filled in).
 fn check_file(input: &[u8], settings: &Settings) -> (engine::Outcome, Vec<BatchClaim>) {
-    let (outcome, per_tx) = engine::check_with(input, settings, &cross_claim::facts);
+    let (outcome, per_tx) = engine::check_with(input, settings, &|tx| {
+        cross_claim::facts(tx, &settings.data)
+    });
     let mut claims: Vec<BatchClaim> = per_tx.into_iter().flatten().collect();
     cross_claim::fill_positions(&mut claims, input);
     (outcome, claims)
@@ -157,7 +159,7 @@ pub fn run(
     if batch {
         part = part.merge(second_pass(&files, keys.candidates(), settings, keep));
     }
-    part.finish()
+    part.finish(&settings.data)
 }
 
 /// Pass 2: the XCL rules over the candidate claims, folded into a part of their own.

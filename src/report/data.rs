@@ -1,8 +1,8 @@
 //! `claimlint data`: each reference data set compiled in or loaded with `--data-dir` — name,
 //! version, effective range (dates of service), rows and source. Reads `data` only.
 
-use crate::data::{self, DataSet};
-use crate::model::Date;
+use claimlint_data::{Data, DataSet};
+use claimlint_model::Date;
 
 fn range(d: &DataSet) -> String {
     match d.effective_to {
@@ -11,8 +11,8 @@ fn range(d: &DataSet) -> String {
     }
 }
 
-pub fn human() -> String {
-    let sets = data::datasets();
+pub fn human(data: &Data) -> String {
+    let sets = data.datasets();
     let rows: Vec<[String; 5]> = sets
         .iter()
         .map(|d| {
@@ -50,13 +50,14 @@ pub fn human() -> String {
             w3 = width[3]
         ));
     }
-    out.push_str(&data::version_line());
+    out.push_str(&data.version_line());
     out.push('\n');
     out
 }
 
-pub fn json() -> String {
-    let sets: Vec<_> = data::datasets()
+pub fn json(data: &Data) -> String {
+    let sets: Vec<_> = data
+        .datasets()
         .iter()
         .map(|d| {
             serde_json::json!({
@@ -76,7 +77,7 @@ pub fn json() -> String {
 
 #[test]
 fn lists_every_embedded_set() {
-    let text = human();
+    let text = human(&Data::embedded());
     for want in [
         "2026Q1",
         "2025-10-01 to 2025-12-31",
@@ -91,12 +92,20 @@ fn lists_every_embedded_set() {
 
 /// `claimlint --version`: the crate version and the data versions compiled in.
 pub fn version_text() -> &'static str {
+    // clap wants a `&'static str` and prints it before `--data-dir` is read, so this is the
+    // compiled-in data's line, made once: a cache of constants that cannot change a result.
     static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    TEXT.get_or_init(|| format!("{}\n{}", env!("CARGO_PKG_VERSION"), data::version_line()))
+    TEXT.get_or_init(|| {
+        format!(
+            "{}\n{}",
+            env!("CARGO_PKG_VERSION"),
+            Data::embedded().version_line()
+        )
+    })
 }
 
 /// `claimlint data [--format json]`.
-pub fn run(json_out: bool) -> Result<crate::cli::Outcome2, crate::cli::CliError> {
-    crate::cli::out(&if json_out { json() } else { human() })?;
+pub fn run(data: &Data, json_out: bool) -> Result<crate::cli::Outcome2, crate::cli::CliError> {
+    crate::cli::out(&if json_out { json(data) } else { human(data) })?;
     Ok(crate::cli::Outcome2::Clean)
 }

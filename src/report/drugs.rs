@@ -5,10 +5,11 @@
 //! by byte offset, so a claim-scope finding placed inside the line (UNT002) counts too.
 
 use crate::config::Settings;
-use crate::engine;
-use crate::model::Transaction;
-use crate::rules::drugs::{crosswalked, expected_for, hcpcs_of, line_dos};
-use crate::rules::is_drug_line;
+use claimlint_data::Data;
+use claimlint_model::Transaction;
+use claimlint_rules::drugs::{crosswalked, expected_for, hcpcs_of, line_dos};
+use claimlint_rules::engine;
+use claimlint_rules::is_drug_line;
 use serde::Serialize;
 
 /// One drug line.
@@ -39,10 +40,10 @@ pub struct DrugRow {
 }
 
 /// The drug lines of one transaction set, without `file` and `rules`.
-pub fn rows(tx: &Transaction<'_>) -> Vec<DrugRow> {
+pub fn rows(tx: &Transaction<'_>, data: &Data) -> Vec<DrugRow> {
     let mut out = Vec::new();
     for claim in &tx.claims {
-        for line in claim.lines.iter().filter(|l| is_drug_line(l)) {
+        for line in claim.lines.iter().filter(|l| is_drug_line(data, l)) {
             let end = line
                 .end
                 .checked_sub(1)
@@ -51,7 +52,7 @@ pub fn rows(tx: &Transaction<'_>) -> Vec<DrugRow> {
                     s.offset + s.bytes.len()
                 });
             let drug = line.drug;
-            let x = crosswalked(line, Some(claim));
+            let x = crosswalked(data, line, Some(claim));
             let row = x.as_ref().and_then(|x| x.billed.or(x.rows.first()));
             let mut codes: Vec<&str> = x
                 .as_ref()
@@ -87,7 +88,7 @@ pub fn rows(tx: &Transaction<'_>) -> Vec<DrugRow> {
 
 /// Checks one input and returns its drug lines with the codes that fired on each.
 pub fn file_rows(path: &str, input: &[u8], settings: &Settings) -> Vec<DrugRow> {
-    let (outcome, per_tx) = engine::check_with(input, settings, &rows);
+    let (outcome, per_tx) = engine::check_with(input, settings, &|tx| rows(tx, &settings.data));
     let mut all: Vec<DrugRow> = per_tx.into_iter().flatten().collect();
     for row in &mut all {
         row.file = path.to_string();
@@ -203,11 +204,15 @@ pub fn json(rows: &[DrugRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::test::{P837, replace_segments};
 
     #[test]
     fn joins_diagnostics_to_the_line() {
-        let text = replace_segments(P837, "SV1*HC:J3486:JZ*2400*UN*60***1");
+        // The rules crate's template, billing Prolia's NDC under another code.
+        let text = include_str!("../../fixtures/templates/837p.x12").replacen(
+            "SV1*HC:J0897:JZ*2400*UN*60***1~",
+            "SV1*HC:J3486:JZ*2400*UN*60***1~",
+            1,
+        );
         let rows = file_rows("x.837", text.as_bytes(), &Settings::default());
         assert_eq!(rows.len(), 1, "{rows:#?}");
         let r = &rows[0];
@@ -241,9 +246,9 @@ pub struct DrugsArgs {
 
 /// `claimlint drugs`: runs every rule on each file and prints its drug lines. Exit status 0
 /// (it is a view, not a gate); an unreadable file is an error of the run (2).
-pub fn run(args: DrugsArgs) -> Result<crate::cli::Outcome2, crate::cli::CliError> {
+pub fn run(args: DrugsArgs, data: &Data) -> Result<crate::cli::Outcome2, crate::cli::CliError> {
     use rayon::prelude::*;
-    let settings = Settings::default();
+    let settings = Settings::default().with_data(*data);
     let files = crate::cli::expand(&args.paths);
     let per_file: Vec<Result<Vec<DrugRow>, crate::cli::CliError>> = files
         .par_iter()

@@ -2,7 +2,7 @@
 //! source (the segment before, the segment, the segment after), because many 837 files are one
 //! line of megabytes and miette's own `[u8]` source would scan and print it whole.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use claimlint_diagnostic::{Diagnostic, Severity};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,

@@ -2,8 +2,8 @@
 //! never renamed or removed.
 
 use super::FileReport;
-use crate::diagnostic::Diagnostic;
-use crate::engine::Tally;
+use claimlint_diagnostic::Diagnostic;
+use claimlint_rules::engine::Tally;
 use serde::Serialize;
 
 #[derive(Serialize)]

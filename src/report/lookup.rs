@@ -2,14 +2,14 @@
 //! says about an NDC (any of its printed forms), a HCPCS code, a modifier or an ICD-10-CM
 //! code, so a biller can check a code without a claim file. Reads `data` only.
 
-use crate::data::{self, Setting, XwalkRow};
-use crate::model::Date;
-use crate::rules::drugs::{is_drug_code, ndc11, ten_digit_candidates};
+use claimlint_data::{self as data, Data, Setting, SingleDoseRows, XwalkRow};
+use claimlint_model::Date;
+use claimlint_rules::drugs::{is_drug_code, ndc11, ten_digit_candidates};
 use std::fmt::Write as _;
 
 /// The crosswalk quarters as `claimlint data` lists them: (version, from, to).
-fn quarters() -> Vec<(String, u32, Option<u32>)> {
-    data::datasets()
+fn quarters(data: &Data) -> Vec<(String, u32, Option<u32>)> {
+    data.datasets()
         .into_iter()
         .filter(|d| d.name == "crosswalk")
         .map(|d| (d.version, d.effective_from, d.effective_to))
@@ -37,8 +37,8 @@ fn row_line(r: &XwalkRow) -> String {
     )
 }
 
-fn single_dose_line(hcpcs: &str, ndc: Option<&str>) -> String {
-    match data::single_dose(hcpcs, ndc) {
+fn single_dose_line(data: &Data, hcpcs: &str, ndc: Option<&str>) -> String {
+    match data.single_dose(&SingleDoseRows::default(), hcpcs, ndc) {
         Some(sd) => format!(
             "{}: {} ({}, per {})",
             if sd.single_dose {
@@ -56,11 +56,11 @@ fn single_dose_line(hcpcs: &str, ndc: Option<&str>) -> String {
     }
 }
 
-fn ndc_section(ndc: &str, out: &mut String) -> Vec<&'static str> {
+fn ndc_section(data: &Data, ndc: &str, out: &mut String) -> Vec<&'static str> {
     let _ = writeln!(out, "NDC {} ({ndc})", data::ndc_5_4_2(ndc));
     let mut codes: Vec<&'static str> = Vec::new();
-    for (version, from, to) in quarters() {
-        let rows = data::crosswalk_ndc(ndc, from).value;
+    for (version, from, to) in quarters(data) {
+        let rows = data.crosswalk_ndc(ndc, from).value;
         if rows.is_empty() {
             let _ = writeln!(
                 out,
@@ -81,7 +81,7 @@ fn ndc_section(ndc: &str, out: &mut String) -> Vec<&'static str> {
         }
     }
     for c in &codes {
-        let _ = writeln!(out, "  {}", single_dose_line(c, Some(ndc)));
+        let _ = writeln!(out, "  {}", single_dose_line(data, c, Some(ndc)));
     }
     codes
 }
@@ -90,8 +90,8 @@ fn date_or(d: Option<u32>, none: &str) -> String {
     d.map_or_else(|| none.to_string(), |d| Date(d).to_string())
 }
 
-fn hcpcs_section(code: &str, out: &mut String) -> bool {
-    let known = data::hcpcs(code);
+fn hcpcs_section(data: &Data, code: &str, out: &mut String) -> bool {
+    let known = data.hcpcs(code);
     match known {
         Some(h) => {
             let _ = writeln!(out, "{code}  {} (short: {})", h.long, h.short);
@@ -118,11 +118,15 @@ fn hcpcs_section(code: &str, out: &mut String) -> bool {
     let _ = writeln!(
         out,
         "  drug code: {}",
-        if is_drug_code(code) { "yes" } else { "no" }
+        if is_drug_code(data, code) {
+            "yes"
+        } else {
+            "no"
+        }
     );
     let mut any_rows = false;
-    for (version, from, _) in quarters() {
-        let rows = data::crosswalk_by_hcpcs(code, from).value;
+    for (version, from, _) in quarters(data) {
+        let rows = data.crosswalk_by_hcpcs(code, from).value;
         if rows.is_empty() {
             continue;
         }
@@ -143,7 +147,7 @@ fn hcpcs_section(code: &str, out: &mut String) -> bool {
         (Setting::Practitioner, "practitioner"),
         (Setting::OutpatientHospital, "outpatient hospital"),
     ] {
-        let v = data::mue(code, setting, u32::MAX);
+        let v = data.mue(code, setting, u32::MAX);
         let text = match v.value {
             Some(m) if m.value == 0 => format!("0 (not payable; MAI {}, {})", m.mai, m.rationale),
             Some(m) => format!("{} (MAI {}, {})", m.value, m.mai, m.rationale),
@@ -151,14 +155,17 @@ fn hcpcs_section(code: &str, out: &mut String) -> bool {
         };
         let _ = writeln!(out, "  MUE {name} {}: {text}", v.version);
     }
-    if data::single_dose(code, None).is_some() {
-        let _ = writeln!(out, "  {}", single_dose_line(code, None));
+    if data
+        .single_dose(&SingleDoseRows::default(), code, None)
+        .is_some()
+    {
+        let _ = writeln!(out, "  {}", single_dose_line(data, code, None));
     }
     known.is_some() || any_rows
 }
 
 /// The report for one code, and whether anything was known about it.
-pub fn lookup(query: &str) -> (String, bool) {
+pub fn lookup(data: &Data, query: &str) -> (String, bool) {
     let q = query.trim().to_ascii_uppercase();
     let mut out = String::new();
     let b = q.as_bytes();
@@ -167,7 +174,7 @@ pub fn lookup(query: &str) -> (String, bool) {
         (None, Some(c)) => {
             let known: Vec<String> = c
                 .iter()
-                .filter(|n| data::ndc_known_any(n.as_str()))
+                .filter(|n| data.ndc_known_any(n.as_str()))
                 .map(|n| n.as_str().to_string())
                 .collect();
             if known.is_empty() {
@@ -188,10 +195,10 @@ pub fn lookup(query: &str) -> (String, bool) {
     if !ndcs.is_empty() || b.iter().all(|c| c.is_ascii_digit() || *c == b'-') && b.len() >= 10 {
         let mut found = false;
         for ndc in &ndcs {
-            let codes = ndc_section(ndc, &mut out);
+            let codes = ndc_section(data, ndc, &mut out);
             found |= !codes.is_empty();
             for c in codes {
-                hcpcs_section(c, &mut out);
+                hcpcs_section(data, c, &mut out);
             }
         }
         if ndcs.is_empty() && out.is_empty() {
@@ -203,7 +210,7 @@ pub fn lookup(query: &str) -> (String, bool) {
         return (out, found);
     }
     if q.len() == 2 {
-        return match data::modifier(&q) {
+        return match data.modifier(&q) {
             Some(m) => (format!("modifier {q}  {}\n", m.long), true),
             None if data::is_cpt_modifier(&q) => (
                 format!("modifier {q}  CPT modifier (descriptor not shipped)\n"),
@@ -216,12 +223,12 @@ pub fn lookup(query: &str) -> (String, bool) {
         };
     }
     if q.len() == 5 && b.iter().skip(1).all(u8::is_ascii_digit) {
-        let found = hcpcs_section(&q, &mut out);
+        let found = hcpcs_section(data, &q, &mut out);
         return (out, found);
     }
     let bare: String = q.chars().filter(|&c| c != '.').collect();
-    if let Some(dx) = data::icd10(&bare) {
-        let (version, _, _) = data::icd10_version();
+    if let Some(dx) = data.icd10(&bare) {
+        let (version, _, _) = data.icd10_version();
         let kind = if dx.billable {
             "billable"
         } else {
@@ -244,8 +251,8 @@ pub fn lookup(query: &str) -> (String, bool) {
 }
 
 /// `claimlint lookup CODE`: exit status 0 when the data knows the code, 1 when not.
-pub fn run(code: &str) -> Result<crate::cli::Outcome2, crate::cli::CliError> {
-    let (text, found) = lookup(code);
+pub fn run(data: &Data, code: &str) -> Result<crate::cli::Outcome2, crate::cli::CliError> {
+    let (text, found) = lookup(data, code);
     crate::cli::out(&text)?;
     Ok(if found {
         crate::cli::Outcome2::Clean
@@ -261,7 +268,7 @@ mod tests {
     #[test]
     fn prolia_in_every_form() {
         for q in ["55513071001", "55513-0710-01", "55513-710-01"] {
-            let (text, found) = lookup(q);
+            let (text, found) = lookup(&Data::embedded(), q);
             assert!(found, "{q}");
             assert!(text.contains("crosswalk 2026Q1 (2026-01-01 to 2026-03-31): J0897  Prolia (Amgen Inc); dosage 1 MG; package size 1 × 1; 60 billable units per item, 60 per package"), "{text}");
             assert!(
@@ -273,13 +280,13 @@ mod tests {
                 "{text}"
             );
         }
-        let (text, found) = lookup("5551371001");
+        let (text, found) = lookup(&Data::embedded(), "5551371001");
         assert!(found && text.contains("NDC 55513-0710-01"), "{text}");
     }
 
     #[test]
     fn codes() {
-        let (text, found) = lookup("j9177");
+        let (text, found) = lookup(&Data::embedded(), "j9177");
         assert!(found);
         assert!(
             text.starts_with("J9177  Injection, enfortumab vedotin-ejfv, 0.25 mg"),
@@ -289,13 +296,13 @@ mod tests {
             text.contains("51144-0020-01  Padcev; dosage 0.25 MG; 80 billable units per item"),
             "{text}"
         );
-        let (text, _) = lookup("C9302");
+        let (text, _) = lookup(&Data::embedded(), "C9302");
         assert!(
             text.contains("terminated 2025-06-30; cross-reference J9276"),
             "{text}"
         );
-        assert!(!lookup("J1234").1);
-        assert!(lookup("JZ").1);
-        assert!(lookup("M81.0").1);
+        assert!(!lookup(&Data::embedded(), "J1234").1);
+        assert!(lookup(&Data::embedded(), "JZ").1);
+        assert!(lookup(&Data::embedded(), "M81.0").1);
     }
 }

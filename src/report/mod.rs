@@ -9,7 +9,7 @@ pub mod sarif;
 pub mod summary;
 pub mod x999;
 
-use crate::engine::Outcome;
+use claimlint_rules::engine::Outcome;
 
 /// One checked input, as every format sees it.
 pub struct FileReport {

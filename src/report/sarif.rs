@@ -4,8 +4,8 @@
 //! claimlint does not own. Validated against the OASIS schema in tests/sarif.rs.
 
 use super::FileReport;
-use crate::diagnostic::Severity;
-use crate::rules::RULES;
+use claimlint_diagnostic::Severity;
+use claimlint_rules::RULES;
 use serde_json::{Value, json};
 
 pub fn document(files: &[FileReport]) -> String {
@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn descriptions_come_from_the_doc() {
-        let r = crate::rules::find("ENV003").unwrap();
+        let r = claimlint_rules::find("ENV003").unwrap();
         let full = full_description(r.doc);
         let what = one_line(r.summary());
         assert!(full.starts_with(&what), "{full}");

@@ -2,8 +2,8 @@
 //! `ruff --statistics` prints them). Formats only: the counts come from the reports.
 
 use super::FileReport;
-use crate::diagnostic::Severity;
-use crate::rules;
+use claimlint_diagnostic::Severity;
+use claimlint_rules as rules;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

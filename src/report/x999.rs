@@ -8,10 +8,10 @@
 //! (`read`), for the round-trip test and for anyone checking what was sent.
 //! Formats only: it never decides what is an error, only how the diagnostics are coded.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::ig;
-use crate::x12::envelope::{self, Group, Interchange, TxFrame};
-use crate::x12::{Delimiters, Segment};
+use claimlint_diagnostic::{Diagnostic, Severity};
+use claimlint_ig as ig;
+use claimlint_x12::envelope::{self, Group, Interchange, TxFrame};
+use claimlint_x12::{Delimiters, Segment};
 
 /// Where a diagnostic goes in a 999.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,3 +1,3 @@
-//! The crosswalk's numbers use the model's exact decimal; see `model::value::Dec`.
+//! The crosswalk's numbers use the model's exact decimal; see `claimlint_model::Dec`.
 
-pub use crate::model::value::Dec;
+pub use claimlint_model::Dec;

@@ -30,7 +30,9 @@ pub(super) struct EmbeddedQuarter {
 }
 
 impl EmbeddedQuarter {
-    /// About 7,000 rows built in well under a millisecond, once per quarter and process.
+    /// About 7,000 rows built in well under a millisecond, once per quarter and process. A
+    /// read-only cache of the compiled-in records (the `OnceLock` in `rows`): it cannot change
+    /// a result.
     pub(super) fn rows(&'static self) -> &'static [XwalkRow] {
         self.rows.get_or_init(|| {
             self.recs
@@ -144,6 +146,9 @@ include!(concat!(env!("OUT_DIR"), "/icd10.rs"));
 include!(concat!(env!("OUT_DIR"), "/handmade.rs"));
 
 /// Inflated description blocks, filled on first use of a block and kept for the process.
+/// The one static of the data crate, and not state: a lazily inflated copy of bytes compiled
+/// into the binary. Whichever thread fills a block first, every reader sees the same value, so
+/// it cannot change a result (tests/layering.rs checks that no other kind of static exists).
 static ICD10_CACHE: [OnceLock<Box<[&'static str]>>; ICD10_BLOCKS] =
     [const { OnceLock::new() }; ICD10_BLOCKS];
 

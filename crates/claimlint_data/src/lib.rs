@@ -1,9 +1,17 @@
 //! Embedded CMS/CDC reference data: HCPCS Level II codes and modifiers, the ASP NDC-HCPCS
 //! crosswalk, ICD-10-CM, NCCI MUEs, and the hand-made single-dose and dose-interval tables.
-//! Tables are built by `build.rs` from `data/` into sorted statics (binary search, nothing
-//! parsed at start-up); `--data-dir` files loaded by [`init_data_dir`] are consulted first.
-//! Lookups that change by quarter take the date of service. This module knows nothing of
-//! X12, claims or rules; of the crate it uses only `model::value::Dec` and `short`.
+//! Tables are built by `build.rs` from the workspace's `data/` into sorted statics (binary
+//! search, nothing parsed at start-up).
+//!
+//! Every lookup goes through a [`Data`] handle that the command layer builds once (the embedded
+//! tables, plus the files of `--data-dir` when given, consulted first) and passes down; nothing
+//! here is global or mutable, so two handles never see each other's files. Facts that belong to
+//! one `claimlint.toml` (its `[single-dose]` rows, [`SingleDoseRows`]) travel in that file's
+//! settings and are handed to the lookup that reads them. The only statics are lazily inflated
+//! caches of the compiled-in bytes (`embedded.rs`), which cannot change an answer.
+//!
+//! Lookups that change by quarter take the date of service. This crate knows nothing of X12
+//! segments, claims or rules; it uses only `claimlint_model::Dec` and `claimlint_x12::short`.
 
 mod csv;
 mod dec;
@@ -13,12 +21,11 @@ mod overlay;
 #[cfg(test)]
 mod tests;
 
-use std::sync::RwLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::Path;
 
 pub use dec::Dec;
 pub use ndc::{ndc_5_4_2, ndc_to_11};
-pub use overlay::{DataError, init_data_dir};
+pub use overlay::DataError;
 
 use embedded::{EMBEDDED, EmbeddedQuarter};
 
@@ -116,73 +123,274 @@ pub struct DoseInterval {
     pub basis: &'static str,
 }
 
-/// Every data set: the embedded ones, then any loaded with `--data-dir`.
-pub fn datasets() -> Vec<DataSet> {
-    let mut out: Vec<DataSet> = EMBEDDED
-        .iter()
-        .map(|e| DataSet {
-            name: e.name,
-            version: e.version.to_string(),
-            effective_from: e.from,
-            effective_to: e.to,
-            rows: e.rows,
-            source: format!("embedded data/{}: {}", e.file, e.source),
-        })
-        .collect();
-    if let Some(ov) = overlay::get() {
-        out.extend(ov.datasets.iter().cloned());
-    }
-    out
+/// The reference data one run reads: the tables compiled in and, when `--data-dir` was given,
+/// the files loaded from it, which answer first. Cheap to copy; built once by the command
+/// layer ([`Data::embedded`] or [`Data::load_dir`]) and passed to everything that looks up.
+#[derive(Clone, Copy, Default)]
+pub struct Data {
+    /// Loaded once per handle and leaked, like its strings (see `overlay.rs`), so lookups can
+    /// hand out `&'static` rows; a process builds one handle.
+    overlay: Option<&'static overlay::Overlay>,
 }
 
-/// One line for `claimlint --version`, e.g.
-/// `data: HCPCS 2026Q1, crosswalk 2025Q4 2026Q1, ICD-10-CM FY2026-April, MUE 2026Q4`.
-pub fn version_line() -> String {
-    let versions_of = |name: &str| {
-        let mut v: Vec<String> = EMBEDDED
+impl std::fmt::Debug for Data {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Data")
+            .field("data_dir", &self.overlay.is_some())
+            .finish()
+    }
+}
+
+impl Data {
+    /// The tables compiled in, nothing else.
+    pub fn embedded() -> Data {
+        Data { overlay: None }
+    }
+
+    /// The tables compiled in, with every `*.csv` of `dir` that is a crosswalk, HCPCS or MUE
+    /// file (not recursive) answering before them.
+    pub fn load_dir(dir: &Path) -> Result<Data, DataError> {
+        let ov = overlay::load_dir(dir)?;
+        Ok(Data {
+            overlay: Some(Box::leak(Box::new(ov))),
+        })
+    }
+
+    /// Every data set: the embedded ones, then any loaded with `--data-dir`.
+    pub fn datasets(&self) -> Vec<DataSet> {
+        let mut out: Vec<DataSet> = EMBEDDED
             .iter()
-            .filter(|e| e.name == name)
-            .map(|e| e.version.to_string())
+            .map(|e| DataSet {
+                name: e.name,
+                version: e.version.to_string(),
+                effective_from: e.from,
+                effective_to: e.to,
+                rows: e.rows,
+                source: format!("embedded data/{}: {}", e.file, e.source),
+            })
             .collect();
-        // A loaded version replaces the embedded one of the same name, as the lookups do.
-        for d in overlay::get()
+        if let Some(ov) = self.overlay {
+            out.extend(ov.datasets.iter().cloned());
+        }
+        out
+    }
+
+    /// One line for `claimlint --version`, e.g.
+    /// `data: HCPCS 2026Q1, crosswalk 2025Q4 2026Q1, ICD-10-CM FY2026-April, MUE 2026Q4`.
+    pub fn version_line(&self) -> String {
+        let versions_of = |name: &str| {
+            let mut v: Vec<String> = EMBEDDED
+                .iter()
+                .filter(|e| e.name == name)
+                .map(|e| e.version.to_string())
+                .collect();
+            // A loaded version replaces the embedded one of the same name, as the lookups do.
+            for d in self
+                .overlay
+                .iter()
+                .flat_map(|ov| &ov.datasets)
+                .filter(|d| d.name == name)
+            {
+                let starred = format!("{}*", d.version);
+                match v.iter_mut().find(|x| **x == d.version) {
+                    Some(x) => *x = starred,
+                    None => v.push(starred),
+                }
+            }
+            v.join(" ")
+        };
+        let mut line = format!(
+            "data: HCPCS {}, crosswalk {}, ICD-10-CM {}, MUE {}",
+            versions_of("hcpcs"),
+            versions_of("crosswalk"),
+            versions_of("icd10cm"),
+            versions_of("mue-practitioner"),
+        );
+        if self.overlay.is_some() {
+            line.push_str(" (* from --data-dir)");
+        }
+        line
+    }
+
+    /// A HCPCS Level II procedure code (letter + 4 digits), `--data-dir` file first.
+    pub fn hcpcs(&self, code: &str) -> Option<Hcpcs> {
+        self.overlay
+            .and_then(|ov| find_code(&ov.hcpcs, code))
+            .or_else(|| embedded::hcpcs(code))
+    }
+
+    /// A HCPCS Level II modifier (two characters), `--data-dir` file first.
+    pub fn modifier(&self, code: &str) -> Option<Hcpcs> {
+        self.overlay
+            .and_then(|ov| find_code(&ov.modifiers, code))
+            .or_else(|| embedded::modifier(code))
+    }
+
+    /// The crosswalk rows of an 11-digit NDC in the quarter of the date of service. An NDC may
+    /// bill under more than one code (Epogen: J0885 and Q4081), so this is a list.
+    pub fn crosswalk_by_ndc(&self, ndc11: &str, dos: Ymd) -> Versioned<Vec<XwalkRow>> {
+        in_quarter(self.overlay, dos, |q| by_ndc(q.rows, ndc11).to_vec())
+    }
+
+    /// The crosswalk rows of a HCPCS code in the quarter of the date of service, by NDC.
+    pub fn crosswalk_by_hcpcs(&self, hcpcs: &str, dos: Ymd) -> Versioned<Vec<XwalkRow>> {
+        in_quarter(self.overlay, dos, |q| by_hcpcs(q, hcpcs))
+    }
+
+    /// True when any quarter, embedded or loaded, lists the NDC.
+    pub fn ndc_known_any(&self, ndc11: &str) -> bool {
+        quarters(self.overlay)
             .iter()
-            .flat_map(|ov| &ov.datasets)
-            .filter(|d| d.name == name)
-        {
-            let starred = format!("{}*", d.version);
-            match v.iter_mut().find(|x| **x == d.version) {
-                Some(x) => *x = starred,
-                None => v.push(starred),
+            .any(|q| !by_ndc(q.rows, ndc11).is_empty())
+    }
+
+    /// The crosswalk rows of an 11-digit NDC in the quarter of the date of service, borrowed:
+    /// the allocation-free form of [`crosswalk_by_ndc`] that rules use on every drug line.
+    pub fn crosswalk_ndc(&self, ndc11: &str, dos: Ymd) -> Versioned<&'static [XwalkRow]> {
+        match pick_quarter_lazy(self.overlay, dos) {
+            Some((q, in_force)) => Versioned {
+                value: by_ndc(q.rows, ndc11),
+                version: q.version,
+                in_force,
+            },
+            None => Versioned {
+                value: &[],
+                version: "",
+                in_force: false,
+            },
+        }
+    }
+
+    /// True when any quarter, embedded or loaded, bills an NDC under the code. Allocates nothing.
+    pub fn crosswalk_lists_hcpcs(&self, hcpcs: &str) -> bool {
+        each_quarter(self.overlay).any(|q| !hcpcs_range(q, hcpcs).is_empty())
+    }
+
+    pub fn coverage(&self, name: &str, dos: Ymd) -> Option<Coverage> {
+        match name {
+            "crosswalk" => pick_quarter_lazy(self.overlay, dos).map(|(q, in_force)| Coverage {
+                version: q.version,
+                from: q.from,
+                to: Some(q.to),
+                in_force,
+            }),
+            "mue-practitioner" | "mue-outpatient-hospital" => {
+                let setting = if name == "mue-practitioner" {
+                    Setting::Practitioner
+                } else {
+                    Setting::OutpatientHospital
+                };
+                let v = self.mue("", setting, dos);
+                let from = mue_tables(self.overlay, setting)
+                    .find(|t| t.1 == v.version)
+                    .map(|t| t.0)?;
+                Some(Coverage {
+                    version: v.version,
+                    from,
+                    to: None,
+                    in_force: v.in_force,
+                })
+            }
+            "hcpcs" | "icd10cm" => {
+                // One release each; a loaded HCPCS file answers first, but its dates are per code.
+                let e = EMBEDDED.iter().find(|e| e.name == name)?;
+                let to = e.to.unwrap_or(Ymd::MAX);
+                Some(Coverage {
+                    version: e.version,
+                    from: e.from,
+                    to: e.to,
+                    in_force: name == "hcpcs" && self.overlay.is_some_and(|o| !o.hcpcs.is_empty())
+                        || (e.from <= dos && dos <= to),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The first billable ICD-10-CM code under a header (`M81` → `M810`), for help lines.
+    pub fn icd10_billable_under(&self, prefix: &str) -> Option<Icd10> {
+        let n = embedded::icd10_len();
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match embedded::icd10_code(mid) {
+                Some((c, _)) if c < prefix => lo = mid + 1,
+                _ => hi = mid,
             }
         }
-        v.join(" ")
-    };
-    let mut line = format!(
-        "data: HCPCS {}, crosswalk {}, ICD-10-CM {}, MUE {}",
-        versions_of("hcpcs"),
-        versions_of("crosswalk"),
-        versions_of("icd10cm"),
-        versions_of("mue-practitioner"),
-    );
-    if overlay::get().is_some() {
-        line.push_str(" (* from --data-dir)");
+        (lo..n)
+            .map_while(|i| embedded::icd10_code(i).filter(|(c, _)| c.starts_with(prefix)))
+            .find(|(c, billable)| *billable && *c != prefix)
+            .and_then(|(c, _)| self.icd10(c))
     }
-    line
-}
 
-/// A HCPCS Level II procedure code (letter + 4 digits), `--data-dir` file first.
-pub fn hcpcs(code: &str) -> Option<Hcpcs> {
-    overlay::get()
-        .and_then(|ov| find_code(&ov.hcpcs, code))
-        .or_else(|| embedded::hcpcs(code))
-}
+    /// An ICD-10-CM code without its dot, as HI segments carry it (`M810`).
+    pub fn icd10(&self, code: &str) -> Option<Icd10> {
+        embedded::icd10(code)
+    }
 
-/// A HCPCS Level II modifier (two characters), `--data-dir` file first.
-pub fn modifier(code: &str) -> Option<Hcpcs> {
-    overlay::get()
-        .and_then(|ov| find_code(&ov.modifiers, code))
-        .or_else(|| embedded::modifier(code))
+    /// The ICD-10-CM release compiled in: (version, first and last date of service it covers).
+    pub fn icd10_version(&self) -> (&'static str, Ymd, Ymd) {
+        EMBEDDED
+            .iter()
+            .find(|e| e.name == "icd10cm")
+            .map(|e| (e.version, e.from, e.to.unwrap_or(e.from)))
+            .unwrap_or(("", 0, 0))
+    }
+
+    /// The MUE of a code for the setting, from the newest table in effect on the date of
+    /// service. A date before every table gets the oldest one with `in_force = false`. No row
+    /// means CMS published no MUE for the code: "no published edit", not "unlimited".
+    pub fn mue(&self, code: &str, setting: Setting, dos: Ymd) -> Versioned<Option<Mue>> {
+        let tables = || mue_tables(self.overlay, setting);
+        let chosen = tables()
+            .filter(|t| t.0 <= dos)
+            .max_by_key(|t| t.0)
+            .map(|t| (t, true))
+            .or_else(|| tables().min_by_key(|t| t.0).map(|t| (t, false)));
+        match chosen {
+            Some((t, in_force)) => Versioned {
+                value: t
+                    .2
+                    .binary_search_by(|r| key_cmp(r.0, code))
+                    .ok()
+                    .and_then(|i| t.2.get(i))
+                    .map(|r| r.1),
+                version: t.1,
+                in_force,
+            },
+            None => Versioned {
+                value: None,
+                version: "",
+                in_force: false,
+            },
+        }
+    }
+
+    /// The labelled minimum interval between doses: the NDC's row, else the code's `*` row.
+    pub fn dose_interval(&self, hcpcs: &str, ndc11: Option<&str>) -> Option<DoseInterval> {
+        ndc11
+            .and_then(|n| embedded::dose_interval(hcpcs, Some(n)))
+            .or_else(|| embedded::dose_interval(hcpcs, None))
+    }
+
+    /// Whether the drug comes in a single-dose container: the NDC's own row first (the
+    /// config's `user` rows, then the tables), then the code's `*` row (`user`, then the
+    /// tables). `None`: nobody knows.
+    pub fn single_dose(
+        &self,
+        user: &SingleDoseRows,
+        hcpcs: &str,
+        ndc11: Option<&str>,
+    ) -> Option<SingleDose> {
+        let ndc_row = ndc11.and_then(|n| {
+            user.find(hcpcs, Some(n))
+                .or_else(|| embedded::single_dose(hcpcs, Some(n)))
+        });
+        ndc_row
+            .or_else(|| user.find(hcpcs, None))
+            .or_else(|| embedded::single_dose(hcpcs, None))
+    }
 }
 
 fn find_code(table: &[Hcpcs], code: &str) -> Option<Hcpcs> {
@@ -284,24 +492,6 @@ fn in_quarter(
     }
 }
 
-/// The crosswalk rows of an 11-digit NDC in the quarter of the date of service. An NDC may
-/// bill under more than one code (Epogen: J0885 and Q4081), so this is a list.
-pub fn crosswalk_by_ndc(ndc11: &str, dos: Ymd) -> Versioned<Vec<XwalkRow>> {
-    in_quarter(overlay::get(), dos, |q| by_ndc(q.rows, ndc11).to_vec())
-}
-
-/// The crosswalk rows of a HCPCS code in the quarter of the date of service, by NDC.
-pub fn crosswalk_by_hcpcs(hcpcs: &str, dos: Ymd) -> Versioned<Vec<XwalkRow>> {
-    in_quarter(overlay::get(), dos, |q| by_hcpcs(q, hcpcs))
-}
-
-/// True when any quarter, embedded or loaded, lists the NDC.
-pub fn ndc_known_any(ndc11: &str) -> bool {
-    quarters(overlay::get())
-        .iter()
-        .any(|q| !by_ndc(q.rows, ndc11).is_empty())
-}
-
 /// Every crosswalk quarter, loaded ones first, an embedded one hidden by a loaded one of the
 /// same version. Allocates nothing: the rules ask on every drug line.
 fn each_quarter(
@@ -318,8 +508,11 @@ fn each_quarter(
 }
 
 /// [`pick_quarter`] without the list: the quarter covering `dos`, else the nearest.
-fn pick_quarter_lazy(dos: Ymd) -> Option<(Quarter<'static>, bool)> {
-    let qs = each_quarter(overlay::get());
+fn pick_quarter_lazy(
+    ov: Option<&'static overlay::Overlay>,
+    dos: Ymd,
+) -> Option<(Quarter<'static>, bool)> {
+    let qs = each_quarter(ov);
     if let Some(q) = qs.clone().find(|q| q.from <= dos && dos <= q.to) {
         return Some((q, true));
     }
@@ -334,28 +527,6 @@ fn pick_quarter_lazy(dos: Ymd) -> Option<(Quarter<'static>, bool)> {
     .map(|q| (q, false))
 }
 
-/// The crosswalk rows of an 11-digit NDC in the quarter of the date of service, borrowed:
-/// the allocation-free form of [`crosswalk_by_ndc`] that rules use on every drug line.
-pub fn crosswalk_ndc(ndc11: &str, dos: Ymd) -> Versioned<&'static [XwalkRow]> {
-    match pick_quarter_lazy(dos) {
-        Some((q, in_force)) => Versioned {
-            value: by_ndc(q.rows, ndc11),
-            version: q.version,
-            in_force,
-        },
-        None => Versioned {
-            value: &[],
-            version: "",
-            in_force: false,
-        },
-    }
-}
-
-/// True when any quarter, embedded or loaded, bills an NDC under the code. Allocates nothing.
-pub fn crosswalk_lists_hcpcs(hcpcs: &str) -> bool {
-    each_quarter(overlay::get()).any(|q| !hcpcs_range(q, hcpcs).is_empty())
-}
-
 /// Which version of a data set answers for a date of service, and whether it is in force
 /// then. `name` as in `claimlint data`: `crosswalk`, `hcpcs`, `icd10cm`, `mue-practitioner`,
 /// `mue-outpatient-hospital`. `None` for a name without dated versions.
@@ -365,64 +536,6 @@ pub struct Coverage {
     pub from: Ymd,
     pub to: Option<Ymd>,
     pub in_force: bool,
-}
-
-pub fn coverage(name: &str, dos: Ymd) -> Option<Coverage> {
-    match name {
-        "crosswalk" => pick_quarter_lazy(dos).map(|(q, in_force)| Coverage {
-            version: q.version,
-            from: q.from,
-            to: Some(q.to),
-            in_force,
-        }),
-        "mue-practitioner" | "mue-outpatient-hospital" => {
-            let setting = if name == "mue-practitioner" {
-                Setting::Practitioner
-            } else {
-                Setting::OutpatientHospital
-            };
-            let v = mue("", setting, dos);
-            let from = mue_tables(overlay::get(), setting)
-                .find(|t| t.1 == v.version)
-                .map(|t| t.0)?;
-            Some(Coverage {
-                version: v.version,
-                from,
-                to: None,
-                in_force: v.in_force,
-            })
-        }
-        "hcpcs" | "icd10cm" => {
-            // One release each; a loaded HCPCS file answers first, but its dates are per code.
-            let e = EMBEDDED.iter().find(|e| e.name == name)?;
-            let to = e.to.unwrap_or(Ymd::MAX);
-            Some(Coverage {
-                version: e.version,
-                from: e.from,
-                to: e.to,
-                in_force: name == "hcpcs" && overlay::get().is_some_and(|o| !o.hcpcs.is_empty())
-                    || (e.from <= dos && dos <= to),
-            })
-        }
-        _ => None,
-    }
-}
-
-/// The first billable ICD-10-CM code under a header (`M81` → `M810`), for help lines.
-pub fn icd10_billable_under(prefix: &str) -> Option<Icd10> {
-    let n = embedded::icd10_len();
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        match embedded::icd10_code(mid) {
-            Some((c, _)) if c < prefix => lo = mid + 1,
-            _ => hi = mid,
-        }
-    }
-    (lo..n)
-        .map_while(|i| embedded::icd10_code(i).filter(|(c, _)| c.starts_with(prefix)))
-        .find(|(c, billable)| *billable && *c != prefix)
-        .and_then(|(c, _)| icd10(c))
 }
 
 /// Rows are sorted by (ndc11, hcpcs), so one NDC's rows are a contiguous run.
@@ -457,49 +570,6 @@ fn by_hcpcs(q: Quarter<'_>, hcpcs: &str) -> Vec<XwalkRow> {
         .collect()
 }
 
-/// An ICD-10-CM code without its dot, as HI segments carry it (`M810`).
-pub fn icd10(code: &str) -> Option<Icd10> {
-    embedded::icd10(code)
-}
-
-/// The ICD-10-CM release compiled in: (version, first and last date of service it covers).
-pub fn icd10_version() -> (&'static str, Ymd, Ymd) {
-    EMBEDDED
-        .iter()
-        .find(|e| e.name == "icd10cm")
-        .map(|e| (e.version, e.from, e.to.unwrap_or(e.from)))
-        .unwrap_or(("", 0, 0))
-}
-
-/// The MUE of a code for the setting, from the newest table in effect on the date of
-/// service. A date before every table gets the oldest one with `in_force = false`. No row
-/// means CMS published no MUE for the code: "no published edit", not "unlimited".
-pub fn mue(code: &str, setting: Setting, dos: Ymd) -> Versioned<Option<Mue>> {
-    let tables = || mue_tables(overlay::get(), setting);
-    let chosen = tables()
-        .filter(|t| t.0 <= dos)
-        .max_by_key(|t| t.0)
-        .map(|t| (t, true))
-        .or_else(|| tables().min_by_key(|t| t.0).map(|t| (t, false)));
-    match chosen {
-        Some((t, in_force)) => Versioned {
-            value: t
-                .2
-                .binary_search_by(|r| key_cmp(r.0, code))
-                .ok()
-                .and_then(|i| t.2.get(i))
-                .map(|r| r.1),
-            version: t.1,
-            in_force,
-        },
-        None => Versioned {
-            value: None,
-            version: "",
-            in_force: false,
-        },
-    }
-}
-
 /// The MUE tables of a setting as (effective from, version, rows): loaded ones first, an
 /// embedded one hidden by a loaded one of the same start date. Allocates nothing (UNT002
 /// asks on every line).
@@ -522,78 +592,6 @@ fn mue_tables(
     loaded.chain(embedded)
 }
 
-struct UserSingleDose {
-    hcpcs: String,
-    ndc11: Option<String>,
-    value: SingleDose,
-}
-
-/// User rows from claimlint.toml. Read on every MOD001 check, so a flag spares the lock
-/// when no one registered anything (the common case).
-static USER_SINGLE_DOSE: RwLock<Vec<UserSingleDose>> = RwLock::new(Vec::new());
-static HAS_USER_SINGLE_DOSE: AtomicBool = AtomicBool::new(false);
-
-/// Registers a user's single-dose fact (from claimlint.toml); it wins over the embedded row
-/// of the same specificity. `ndc` may be any NDC form or `None` for every NDC of the code.
-pub fn add_single_dose(hcpcs: &str, ndc: Option<&str>, single_dose: bool) -> Result<(), DataError> {
-    let ndc11 = match ndc {
-        Some(raw) => Some(ndc_to_11(raw).ok_or_else(|| DataError::BadNdc {
-            value: raw.to_string(),
-        })?),
-        None => None,
-    };
-    let row = UserSingleDose {
-        hcpcs: hcpcs.trim().to_ascii_uppercase(),
-        ndc11,
-        value: SingleDose {
-            single_dose,
-            package: if single_dose {
-                "single-dose container (user config)"
-            } else {
-                "multiple-dose container (user config)"
-            },
-            source: "claimlint.toml",
-            drug: "",
-        },
-    };
-    let mut rows = USER_SINGLE_DOSE
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    rows.retain(|r| !(r.hcpcs == row.hcpcs && r.ndc11 == row.ndc11));
-    rows.push(row);
-    HAS_USER_SINGLE_DOSE.store(true, Ordering::Release);
-    Ok(())
-}
-
-/// Whether the drug comes in a single-dose container: the NDC's own row first (user, then
-/// embedded), then the code's `*` row (user, then embedded). `None`: nobody knows.
-pub fn single_dose(hcpcs: &str, ndc11: Option<&str>) -> Option<SingleDose> {
-    let user = |ndc: Option<&str>| -> Option<SingleDose> {
-        if !HAS_USER_SINGLE_DOSE.load(Ordering::Acquire) {
-            return None;
-        }
-        let rows = USER_SINGLE_DOSE
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        rows.iter()
-            .rev()
-            .find(|r| r.hcpcs == hcpcs && r.ndc11.as_deref() == ndc)
-            .map(|r| r.value)
-    };
-    let ndc_row =
-        ndc11.and_then(|n| user(Some(n)).or_else(|| embedded::single_dose(hcpcs, Some(n))));
-    ndc_row
-        .or_else(|| user(None))
-        .or_else(|| embedded::single_dose(hcpcs, None))
-}
-
-/// The labelled minimum interval between doses: the NDC's row, else the code's `*` row.
-pub fn dose_interval(hcpcs: &str, ndc11: Option<&str>) -> Option<DoseInterval> {
-    ndc11
-        .and_then(|n| embedded::dose_interval(hcpcs, Some(n)))
-        .or_else(|| embedded::dose_interval(hcpcs, None))
-}
-
 /// Days since 0000-03-01 (proleptic Gregorian), for "how far is this date from that quarter".
 /// Out-of-range parts are clamped: the answer is only used to rank distances.
 fn days(ymd: Ymd) -> i64 {
@@ -607,5 +605,68 @@ fn days(ymd: Ymd) -> i64 {
 /// Orders table keys (codes, NDCs) as `str::cmp` does, without its `memcmp` call.
 #[inline]
 pub(crate) fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    crate::short::cmp(a.as_bytes(), b.as_bytes())
+    claimlint_x12::short::cmp(a.as_bytes(), b.as_bytes())
+}
+
+/// One `[single-dose]` row of a `claimlint.toml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct UserSingleDose {
+    hcpcs: String,
+    ndc11: Option<String>,
+    value: SingleDose,
+}
+
+/// The `[single-dose]` rows of one `claimlint.toml`: facts of that file, carried in its
+/// settings and consulted before the tables by [`Data::single_dose`], so they never reach an
+/// input another file governs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SingleDoseRows(Vec<UserSingleDose>);
+
+impl SingleDoseRows {
+    /// Adds a user's single-dose fact; it wins over the embedded row of the same specificity,
+    /// and over an earlier row of its own for the same code and NDC. `ndc` may be any NDC form,
+    /// or `None` for every NDC of the code.
+    pub fn add(
+        &mut self,
+        hcpcs: &str,
+        ndc: Option<&str>,
+        single_dose: bool,
+    ) -> Result<(), DataError> {
+        let ndc11 = match ndc {
+            Some(raw) => Some(ndc_to_11(raw).ok_or_else(|| DataError::BadNdc {
+                value: raw.to_string(),
+            })?),
+            None => None,
+        };
+        let row = UserSingleDose {
+            hcpcs: hcpcs.trim().to_ascii_uppercase(),
+            ndc11,
+            value: SingleDose {
+                single_dose,
+                package: if single_dose {
+                    "single-dose container (user config)"
+                } else {
+                    "multiple-dose container (user config)"
+                },
+                source: "claimlint.toml",
+                drug: "",
+            },
+        };
+        self.0
+            .retain(|r| !(r.hcpcs == row.hcpcs && r.ndc11 == row.ndc11));
+        self.0.push(row);
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn find(&self, hcpcs: &str, ndc11: Option<&str>) -> Option<SingleDose> {
+        self.0
+            .iter()
+            .rev()
+            .find(|r| r.hcpcs == hcpcs && r.ndc11.as_deref() == ndc11)
+            .map(|r| r.value)
+    }
 }

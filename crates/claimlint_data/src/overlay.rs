@@ -1,7 +1,7 @@
-//! `--data-dir`: newer CMS files of the published formats, loaded once at start-up and kept
-//! in a `OnceLock`, so that a user need not wait for a claimlint release to get a new quarter.
+//! `--data-dir`: newer CMS files of the published formats, loaded once into the run's `Data`
+//! handle, so that a user need not wait for a claimlint release to get a new quarter.
 //! Owns file recognition, the column mapping of each layout and the errors; the lookups that
-//! consult the loaded tables before the embedded ones live in `mod.rs`.
+//! consult the loaded tables before the embedded ones live in `lib.rs`.
 //!
 //! Read: the ASP NDC-HCPCS crosswalk (the clean layout of shared/data, or CMS's raw "section
 //! 508" CSV with its preamble, Windows-1252, CRLF), the HCPCS CSV as in shared/data, and the MUE
@@ -10,7 +10,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use super::csv::{Record, decode, records, tidy};
 use super::ndc::is_ndc11;
@@ -40,8 +39,6 @@ pub enum DataError {
     },
     #[error("{}: no crosswalk, HCPCS or MUE CSV in this directory", path.display())]
     Empty { path: PathBuf },
-    #[error("--data-dir was already loaded; it is read once at start-up")]
-    AlreadyInitialized,
     #[error("`{value}` is not an NDC (11 digits, or hyphenated 5-4-2, 4-4-2, 5-3-2 or 5-4-1)")]
     BadNdc { value: String },
 }
@@ -82,20 +79,7 @@ pub(crate) struct Overlay {
     pub datasets: Vec<DataSet>,
 }
 
-static OVERLAY: OnceLock<Overlay> = OnceLock::new();
-
-pub(super) fn get() -> Option<&'static Overlay> {
-    OVERLAY.get()
-}
-
-/// Loads every `*.csv` in `dir` (not recursive) that is a crosswalk, HCPCS or MUE file; the
-/// loaded tables are consulted before the embedded ones from then on. Call once, before any
-/// lookup: a second call is `AlreadyInitialized`.
-pub fn init_data_dir(dir: &Path) -> Result<(), DataError> {
-    let ov = load_dir(dir)?;
-    OVERLAY.set(ov).map_err(|_| DataError::AlreadyInitialized)
-}
-
+/// Loads every `*.csv` in `dir` (not recursive) that is a crosswalk, HCPCS or MUE file.
 pub(super) fn load_dir(dir: &Path) -> Result<Overlay, DataError> {
     let io = |source| DataError::Io {
         path: dir.to_path_buf(),

@@ -1,22 +1,16 @@
-//! `Diagnostic` and `Severity`: what every layer emits and every output format reads. There is
-//! one diagnostic type for all rules; formats never filter or decide.
+//! `Diagnostic`, `Severity`, `Context` and `Loc`: what every layer emits and every output
+//! format reads. There is one diagnostic type for all rules; formats never filter or decide.
+//!
+//! The leaf of the workspace: it must not know X12 parsing, claims, rules, configuration or
+//! the command line (no clap here: the binary parses `--fail-on` with [`Severity::from_str`]).
 
-use crate::x12::Loc;
+mod loc;
+
+pub use loc::{Loc, SegId};
 use serde::{Deserialize, Serialize};
+use std::str::FromStr;
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -31,6 +25,35 @@ impl Severity {
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
+    }
+}
+
+impl Severity {
+    /// Every severity, lowest first, as the command line and config files spell them.
+    pub const ALL: [Severity; 3] = [Severity::Info, Severity::Warning, Severity::Error];
+}
+
+/// A word that is not `info`, `warning` or `error`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseSeverityError(pub String);
+
+impl std::fmt::Display for ParseSeverityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` is not a severity (info, warning, error)", self.0)
+    }
+}
+
+impl std::error::Error for ParseSeverityError {}
+
+impl FromStr for Severity {
+    type Err = ParseSeverityError;
+
+    /// `info`, `warning` or `error`, in any case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| ParseSeverityError(s.to_string()))
     }
 }
 
@@ -89,5 +112,19 @@ impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_parse_as_they_print() {
+        for s in Severity::ALL {
+            assert_eq!(s.as_str().parse::<Severity>(), Ok(s));
+        }
+        assert_eq!("Warning".parse::<Severity>(), Ok(Severity::Warning));
+        assert!("fatal".parse::<Severity>().is_err());
     }
 }

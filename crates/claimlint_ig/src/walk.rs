@@ -263,7 +263,7 @@ impl Walker {
                 .skip(skip)
                 .find_map(|(idx, node)| match node {
                     Node::Segment(s)
-                        if crate::short::eq(s.id.as_bytes(), seg.id())
+                        if claimlint_x12::short::eq(s.id.as_bytes(), seg.id())
                             && (s.rank >= f.rank) == in_order =>
                     {
                         Some(idx)

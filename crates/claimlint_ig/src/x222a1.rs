@@ -829,7 +829,7 @@ static KD41: [Node; 6] = [Node::Segment(&SG0), Node::Segment(&SG1), Node::Loop(&
 static PA65: [&str; 0] = [];
 static LP65: LoopDef = LoopDef { id: "ST", name: "Transaction Set Header", usage: Usage::Required, repeat: Repeat::Unbounded, pos: 200, rank: 0, path: &PA65, children: &KD41 };
 static SEGMENT_IDS: [&str; 41] = ["AMT", "BHT", "CAS", "CLM", "CN1", "CR1", "CR2", "CR3", "CRC", "CTP", "CUR", "DMG", "DTP", "FRM", "HCP", "HI", "HL", "K3", "LIN", "LQ", "LX", "MEA", "MOA", "N3", "N4", "NM1", "NTE", "OI", "PAT", "PER", "PRV", "PS1", "PWK", "QTY", "REF", "SBR", "SE", "ST", "SV1", "SV5", "SVD"];
-pub(in crate::ig) static GUIDE: GuideDef = GuideDef { guide: Guide::X222A1, version: "005010X222A1", name: "837P Health Care Claim: Professional", root: &LP65, segment_ids: &SEGMENT_IDS };
+pub(crate) static GUIDE: GuideDef = GuideDef { guide: Guide::X222A1, version: "005010X222A1", name: "837P Health Care Claim: Professional", root: &LP65, segment_ids: &SEGMENT_IDS };
 }
 
 pub(super) use tables::GUIDE;

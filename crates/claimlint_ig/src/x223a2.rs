@@ -821,7 +821,7 @@ static KD38: [Node; 6] = [Node::Segment(&SG0), Node::Segment(&SG1), Node::Loop(&
 static PA59: [&str; 0] = [];
 static LP59: LoopDef = LoopDef { id: "ST", name: "Transaction Set Header", usage: Usage::Required, repeat: Repeat::Unbounded, pos: 200, rank: 0, path: &PA59, children: &KD38 };
 static SEGMENT_IDS: [&str; 34] = ["AMT", "BHT", "CAS", "CL1", "CLM", "CN1", "CRC", "CTP", "CUR", "DMG", "DTP", "HCP", "HI", "HL", "K3", "LIN", "LX", "MIA", "MOA", "N3", "N4", "NM1", "NTE", "OI", "PAT", "PER", "PRV", "PWK", "REF", "SBR", "SE", "ST", "SV2", "SVD"];
-pub(in crate::ig) static GUIDE: GuideDef = GuideDef { guide: Guide::X223A2, version: "005010X223A2", name: "837I Health Care Claim: Institutional", root: &LP59, segment_ids: &SEGMENT_IDS };
+pub(crate) static GUIDE: GuideDef = GuideDef { guide: Guide::X223A2, version: "005010X223A2", name: "837I Health Care Claim: Institutional", root: &LP59, segment_ids: &SEGMENT_IDS };
 }
 
 pub(super) use tables::GUIDE;

@@ -2,7 +2,7 @@
 //! the loop builder. Every field borrows from the input.
 
 use super::value::{Date, DateRange, Dec};
-use crate::x12::{Element, Segment};
+use claimlint_x12::{Element, Segment};
 
 /// One HL segment of the 2000A/B/C hierarchy.
 #[derive(Clone, Copy, Debug)]

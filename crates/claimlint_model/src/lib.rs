@@ -1,13 +1,17 @@
 //! The claim model of one 837 transaction set: the loop tree (HL hierarchy, 2300 claims, 2400
 //! lines, 2410 drug identification) and typed views that borrow from the input. Knows claims,
-//! not rules (oxc's "semantic" layer): it never reports anything itself.
+//! not rules (oxc's "semantic" layer): it never reports anything itself, and must not know
+//! rules, reference data, configuration or output. Builds on `claimlint_x12` (segments) and
+//! `claimlint_ig` (the guide walk that places segments in loops).
 
-pub mod claim;
-pub mod loops;
+mod claim;
+mod guide;
+mod loops;
 pub mod tree;
 pub mod value;
 
 pub use claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
+pub use guide::{GuideChoice, GuideIssue, classify};
 pub use loops::{LoopNode, Transaction, build};
 pub use value::{Date, DateRange, Dec};
 

@@ -8,9 +8,9 @@
 use super::Kind;
 use super::claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
 use super::value::DateRange;
-use crate::ig;
-use crate::x12::Segment;
-use crate::x12::split::SplitSegment;
+use claimlint_ig as ig;
+use claimlint_x12::Segment;
+use claimlint_x12::split::SplitSegment;
 use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet;
 use std::cell::OnceCell;
@@ -97,28 +97,6 @@ impl IgCheck {
     /// segments (ST, BHT, SE) and for segments that fit nowhere.
     pub fn loop_id(&self, seg_index: usize) -> Option<&'static str> {
         self.placement(seg_index)?.path()?.last().copied()
-    }
-}
-
-/// Validation reads every element several times: give it the segment split once.
-impl ig::SegmentView for crate::x12::split::SplitSegment<'_> {
-    fn id(&self) -> &[u8] {
-        crate::x12::split::SplitSegment::id(self)
-    }
-    fn element_count(&self) -> usize {
-        crate::x12::split::SplitSegment::element_count(self)
-    }
-    fn element(&self, i: usize) -> Option<&[u8]> {
-        crate::x12::split::SplitSegment::element(self, i)
-    }
-    fn component_count(&self, i: usize) -> usize {
-        crate::x12::split::SplitSegment::component_count(self, i)
-    }
-    fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
-        crate::x12::split::SplitSegment::component(self, i, j)
-    }
-    fn repetitions(&self, i: usize) -> usize {
-        crate::x12::split::SplitSegment::repetitions(self, i)
     }
 }
 
@@ -221,10 +199,10 @@ struct Builder<'a> {
     stack: Vec<u32>,
     hl_loops: HashMap<&'a [u8], u32>,
     hl_index: HashMap<&'a [u8], usize>,
-    billing_npi: Option<crate::x12::Element<'a>>,
-    subscriber_id: Option<crate::x12::Element<'a>>,
-    payer_id: Option<crate::x12::Element<'a>>,
-    patient_id: Option<crate::x12::Element<'a>>,
+    billing_npi: Option<claimlint_x12::Element<'a>>,
+    subscriber_id: Option<claimlint_x12::Element<'a>>,
+    payer_id: Option<claimlint_x12::Element<'a>>,
+    patient_id: Option<claimlint_x12::Element<'a>>,
 }
 
 impl<'a> Builder<'a> {
@@ -550,7 +528,7 @@ fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::x12::Delimiters;
+    use claimlint_x12::Delimiters;
 
     fn segs(text: &str) -> Vec<Segment<'_>> {
         let delims = Delimiters {

@@ -1,9 +1,8 @@
 //! `claimlint tree`: the loop tree as claimlint understood it, for developers debugging their
 //! EDI output. One line per loop: loop id, segment positions, and what identifies it.
 
-use super::{Transaction, build};
-use crate::rules::envelope::unsupported_transaction::classify;
-use crate::x12::envelope::{self, describe_delims};
+use super::{Transaction, build, classify};
+use claimlint_x12::envelope::{self, describe_delims};
 use std::fmt::Write;
 
 fn describe(tx: &Transaction<'_>, first: usize) -> String {

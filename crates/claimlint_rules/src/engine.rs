@@ -1,15 +1,16 @@
-//! input → envelopes → model → rules → diagnostics. The one place rayon appears: files run in
-//! parallel, and so do the transaction sets of one file; results are collected in input order,
-//! so output does not depend on the thread count.
+//! input → envelopes → model → rules → diagnostics. rayon runs the transaction sets of one
+//! input in parallel (the binary runs files in parallel); results are collected in input
+//! order, so output does not depend on the thread count. Everything a check reads comes in
+//! through its `LintSettings` (rules, parameters, the data handle): no global state.
 
-use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{self, Transaction};
-use crate::rules::envelope::unsupported_transaction::classify;
-use crate::rules::{Check, Ctx, Params, Rule};
-use crate::x12::envelope::{self, TxFrame};
-use crate::x12::loc::LineIndex;
-use crate::x12::{Loc, Segment};
+use crate::LintSettings as Settings;
+use crate::{Check, Ctx, Params, Rule};
+use claimlint_data::Data;
+use claimlint_diagnostic::{Diagnostic, Severity};
+use claimlint_model::{self as model, Transaction, classify};
+use claimlint_x12::envelope::{self, TxFrame};
+use claimlint_x12::loc::LineIndex;
+use claimlint_x12::{Loc, Segment};
 use rayon::prelude::*;
 
 /// Counts of what a file held.
@@ -90,6 +91,7 @@ struct Plan {
     line: Vec<(&'static Rule, Severity)>,
     drug: Vec<(&'static Rule, Severity)>,
     params: std::sync::Arc<Params>,
+    data: Data,
 }
 
 impl Plan {
@@ -111,6 +113,7 @@ impl Plan {
             line: pick(|c| matches!(c, Check::Line(_))),
             drug: pick(|c| matches!(c, Check::Drug(_))),
             params: settings.params.clone(),
+            data: settings.data,
         }
     }
 }
@@ -120,7 +123,7 @@ fn ctx<'c>(
     severity: Severity,
     out: &'c mut Vec<Diagnostic>,
     tx: Option<&'c Transaction<'c>>,
-    params: &'c Params,
+    plan: &'c Plan,
 ) -> Ctx<'c> {
     Ctx {
         rule,
@@ -129,13 +132,14 @@ fn ctx<'c>(
         tx,
         claim: None,
         line: None,
-        params,
+        params: &plan.params,
+        data: &plan.data,
     }
 }
 
 /// Checks one input held in memory.
 pub fn check(input: &[u8], settings: &Settings) -> Outcome {
-    use crate::rules::drugs::data_notes;
+    use crate::drugs::data_notes;
     let (mut outcome, notes) = check_with(input, settings, &|tx| data_notes::notes(tx, settings));
     outcome.notes = data_notes::texts(notes);
     outcome
@@ -223,17 +227,14 @@ pub fn check_streaming<T: Send>(
         if let Check::File(f) = rule.check {
             f(
                 &scan,
-                &mut ctx(rule, *sev, &mut envelope_diags, None, &plan.params),
+                &mut ctx(rule, *sev, &mut envelope_diags, None, &plan),
             );
         }
     }
     for ic in &scan.interchanges {
         for (rule, sev) in &plan.interchange {
             if let Check::Interchange(f) | Check::Envelope(f, _) = rule.check {
-                f(
-                    ic,
-                    &mut ctx(rule, *sev, &mut envelope_diags, None, &plan.params),
-                );
+                f(ic, &mut ctx(rule, *sev, &mut envelope_diags, None, &plan));
             }
         }
     }
@@ -361,11 +362,7 @@ fn check_transaction<T>(
     let mut out = Vec::new();
     for (rule, sev) in &plan.envelope {
         if let Check::Envelope(_, f) = rule.check {
-            f(
-                gs,
-                frame,
-                &mut ctx(rule, *sev, &mut out, None, &plan.params),
-            );
+            f(gs, frame, &mut ctx(rule, *sev, &mut out, None, plan));
         }
     }
     let Some(kind) = classify(gs, &frame.st).kind else {
@@ -386,7 +383,7 @@ fn check_transaction<T>(
             .claims
             .iter()
             .flat_map(|c| &c.lines)
-            .filter(|l| crate::rules::is_drug_line(l))
+            .filter(|l| crate::is_drug_line(&plan.data, l))
             .count() as u64,
         ..Stats::default()
     };
@@ -397,7 +394,7 @@ fn check_transaction<T>(
 fn run_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>) {
     for (rule, sev) in &plan.transaction {
         if let Check::Transaction(f) = rule.check {
-            f(tx, &mut ctx(rule, *sev, out, Some(tx), &plan.params));
+            f(tx, &mut ctx(rule, *sev, out, Some(tx), plan));
         }
     }
     for claim in &tx.claims {
@@ -407,7 +404,7 @@ fn run_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>
                     claim,
                     &mut Ctx {
                         claim: Some(claim),
-                        ..ctx(rule, *sev, out, Some(tx), &plan.params)
+                        ..ctx(rule, *sev, out, Some(tx), plan)
                     },
                 );
             }
@@ -420,7 +417,7 @@ fn run_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>
                         &mut Ctx {
                             claim: Some(claim),
                             line: Some(line),
-                            ..ctx(rule, *sev, out, Some(tx), &plan.params)
+                            ..ctx(rule, *sev, out, Some(tx), plan)
                         },
                     );
                 }
@@ -433,7 +430,7 @@ fn run_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>
                             &mut Ctx {
                                 claim: Some(claim),
                                 line: Some(line),
-                                ..ctx(rule, *sev, out, Some(tx), &plan.params)
+                                ..ctx(rule, *sev, out, Some(tx), plan)
                             },
                         );
                     }

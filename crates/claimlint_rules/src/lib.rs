@@ -1,27 +1,36 @@
 //! Rules: the registry (`RULES`, the one place a code meets a rule), the `declare_rule!` macro,
-//! the scopes a rule can see (`Check`) and `Ctx`, through which rules report. Rules are pure:
-//! they read the model and the embedded data, never the file system or global state.
+//! the scopes a rule can see (`Check`), `Ctx`, through which rules report, and the `engine`
+//! that scans an input, builds the model and runs the rules (rayon). Rules are pure: they read
+//! the model, the reference data handle and their settings (`LintSettings`), all passed in;
+//! never the file system, flags or global state.
+//!
+//! Must not know the command line, `claimlint.toml` (the binary's config layer turns it into
+//! `LintSettings`), output formats, the audit's aggregates or files.
 
-use crate::diagnostic::{Context, Diagnostic, Severity};
-use crate::model::{Claim, DrugLine, ServiceLine, Transaction};
-use crate::x12::Loc;
-use crate::x12::envelope::{Interchange, Scan};
+use claimlint_data::{Data, SingleDose};
+use claimlint_diagnostic::{Context, Diagnostic, Severity};
+use claimlint_model::{Claim, DrugLine, ServiceLine, Transaction};
+use claimlint_x12::Loc;
+use claimlint_x12::envelope::{Interchange, Scan};
 
 pub use payer::Params;
-pub mod balancing;
-pub mod code_sets;
+pub use settings::LintSettings;
+mod balancing;
+mod code_sets;
 pub mod cross_claim;
 pub mod drugs;
-pub mod envelope;
-pub mod modifiers;
-pub mod ndc;
+pub mod engine;
+mod envelope;
+mod modifiers;
+mod ndc;
 pub mod payer;
-pub mod situational;
-pub mod structure;
-pub mod syntax;
+mod settings;
+mod situational;
+mod structure;
+mod syntax;
 #[cfg(test)]
 pub mod test;
-pub mod units;
+mod units;
 
 /// One lint rule.
 #[derive(Debug)]
@@ -67,7 +76,11 @@ pub enum Check {
     /// memory-mapped gigabyte back in.
     Envelope(
         fn(&Interchange<'_>, &mut Ctx<'_>),
-        fn(Option<&crate::x12::Segment<'_>>, &crate::x12::envelope::TxFrame<'_>, &mut Ctx<'_>),
+        fn(
+            Option<&claimlint_x12::Segment<'_>>,
+            &claimlint_x12::envelope::TxFrame<'_>,
+            &mut Ctx<'_>,
+        ),
     ),
     Transaction(fn(&Transaction<'_>, &mut Ctx<'_>)),
     Claim(fn(&Claim<'_>, &mut Ctx<'_>)),
@@ -89,8 +102,11 @@ pub struct Ctx<'c> {
     pub claim: Option<&'c Claim<'c>>,
     pub line: Option<&'c ServiceLine<'c>>,
     /// The resolved profile's rule parameters (PAY001's prior-authorization list, PAY002's
-    /// limits): configuration reaches rules only through here, so rules stay pure.
+    /// limits, the config file's `[single-dose]` rows): configuration reaches rules only
+    /// through here, so rules stay pure.
     pub params: &'c Params,
+    /// The run's reference data (embedded tables, `--data-dir` files first).
+    pub data: &'c Data,
 }
 
 impl<'c> Ctx<'c> {
@@ -123,6 +139,16 @@ impl<'c> Ctx<'c> {
     pub fn params(&self) -> &'c Params {
         self.params
     }
+
+    pub fn data(&self) -> &'c Data {
+        self.data
+    }
+
+    /// Single-dose or not: the config file's `[single-dose]` rows first, then the data.
+    pub fn single_dose(&self, hcpcs: &str, ndc11: Option<&str>) -> Option<SingleDose> {
+        self.data
+            .single_dose(&self.params.single_dose, hcpcs, ndc11)
+    }
 }
 
 /// Declares a rule as a `pub static` named after its code. The `///` lines become its doc.
@@ -132,13 +158,13 @@ macro_rules! declare_rule {
         code: $code:ident, name: $name:literal, severity: $sev:ident, snip: $snip:literal,
         check: $kind:ident $(($($f:path),+))? $(,)?
     ) => {
-        pub static $code: $crate::rules::Rule = $crate::rules::Rule {
+        pub static $code: $crate::Rule = $crate::Rule {
             code: stringify!($code),
             name: $name,
-            severity: $crate::diagnostic::Severity::$sev,
+            severity: ::claimlint_diagnostic::Severity::$sev,
             snip: $snip,
             doc: concat!($($doc, "\n"),*),
-            check: $crate::rules::Check::$kind $(($($f),+))?,
+            check: $crate::Check::$kind $(($($f),+))?,
         };
     };
 }
@@ -218,12 +244,12 @@ pub fn find(key: &str) -> Option<&'static Rule> {
 
 /// RULES.md, NDC family: a drug HCPCS code (in the crosswalk, a J code, an injectable Q
 /// code, an unclassified drug code), an 837I drug revenue code (0634–0636), or a 2410 LIN.
-pub fn is_drug_line(line: &ServiceLine<'_>) -> bool {
+pub fn is_drug_line(data: &Data, line: &ServiceLine<'_>) -> bool {
     line.drug.is_some()
         || line
             .revenue_code
             .is_some_and(|r| drugs::is_drug_revenue_code(r.bytes))
-        || drugs::hcpcs_of(line).is_some_and(drugs::is_drug_code)
+        || drugs::hcpcs_of(line).is_some_and(|c| drugs::is_drug_code(data, c))
 }
 
 #[cfg(test)]
@@ -281,7 +307,7 @@ mod registry_tests {
 
     #[test]
     fn every_rule_has_fixtures() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rules");
         // ENV009 is about files that cannot be read, which a fixture cannot be; tests/cli.rs
         // checks it with a missing path.
         for r in RULES.iter().filter(|r| r.code != "ENV009") {

@@ -1,15 +1,15 @@
 //! Test harness for the inline cases in each rule file (oxc's pass/fail tables). Each case is
 //! an edit of a small valid 837P or 837I, so one line states one defect.
 
-use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::Rule;
+use crate::LintSettings as Settings;
+use crate::Rule;
+use claimlint_diagnostic::{Diagnostic, Severity};
 
 /// A valid 837P: Prolia (J0897, 60 units, JZ) with its NDC, and the injection's admin line.
-pub const P837: &str = include_str!("../../fixtures/templates/837p.x12");
+pub const P837: &str = include_str!("../../../fixtures/templates/837p.x12");
 
 /// A valid 837I outpatient claim (bill type 131) with the same drug.
-pub const I837: &str = include_str!("../../fixtures/templates/837i.x12");
+pub const I837: &str = include_str!("../../../fixtures/templates/837i.x12");
 
 #[derive(Debug)]
 pub enum Case<'s> {
@@ -113,6 +113,25 @@ fn build(case: &Case<'_>) -> (String, bool) {
         Case::Prepend(s, t) => (format!("{s}{P837}"), t),
         Case::Append(s, t) => (format!("{P837}{s}"), t),
     }
+}
+
+/// Runs `f` with a `Ctx` outside any walk: the embedded data, no profile, no config rows. For
+/// the unit tests of helpers that take a `Ctx` to look things up.
+pub fn with_cx<R>(f: impl FnOnce(&crate::Ctx<'_>) -> R) -> R {
+    let mut out = Vec::new();
+    let params = crate::Params::default();
+    let data = claimlint_data::Data::embedded();
+    let cx = crate::Ctx {
+        rule: &crate::ndc::ndc_format::NDC002,
+        severity: Severity::Error,
+        out: &mut out,
+        tx: None,
+        claim: None,
+        line: None,
+        params: &params,
+        data: &data,
+    };
+    f(&cx)
 }
 
 pub fn run(text: &str) -> Vec<Diagnostic> {

@@ -6,7 +6,7 @@
 use super::delims::{IsaHeader, IsaProblem, show_byte};
 use super::lexer::{Lexer, RawSegment};
 use super::{Delimiters, Loc, SegId, Segment};
-use crate::diagnostic::{Diagnostic, Severity};
+use claimlint_diagnostic::{Diagnostic, Severity};
 
 /// One transaction set: ST..SE as a byte range plus what the envelope rules need.
 #[derive(Clone, Debug)]

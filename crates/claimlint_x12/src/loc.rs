@@ -1,62 +1,8 @@
-//! Where something is: a segment's position in its transaction set (ST = 1, as a 999 IK3
-//! counts), the element and component, and the byte span. Line and column are computed later,
-//! only for what is reported (see `LineCounter`).
+//! Line and column of byte offsets, computed late and only for what is reported
+//! (`LineCounter`, `LineIndex`). `Loc` and `SegId` themselves live in `claimlint_diagnostic`,
+//! so that every layer can build a diagnostic; they are re-exported here for the lexer's users.
 
-use serde::Serialize;
-
-/// A segment identifier (2 or 3 bytes, e.g. `NM1`, `HL`), stored inline.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct SegId {
-    bytes: [u8; 3],
-    len: u8,
-}
-
-impl SegId {
-    pub fn new(id: &[u8]) -> Self {
-        let mut bytes = [0u8; 3];
-        let len = id.len().min(3);
-        bytes[..len].copy_from_slice(&id[..len]);
-        SegId {
-            bytes,
-            len: len as u8,
-        }
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len as usize]
-    }
-
-    pub fn as_str(&self) -> &str {
-        std::str::from_utf8(self.as_bytes()).unwrap_or("???")
-    }
-}
-
-impl std::fmt::Debug for SegId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for SegId {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-/// The location of a diagnostic.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct Loc {
-    pub segment: SegId,
-    /// 1-based position in the transaction set (ST = 1); in the file for envelope segments.
-    pub position: u32,
-    /// 1-based element index, `None` when the whole segment is meant.
-    pub element: Option<u8>,
-    pub component: Option<u8>,
-    pub offset: usize,
-    pub length: usize,
-    /// The segment terminator of the interchange, so a report can show whole segments.
-    pub terminator: u8,
-}
+pub use claimlint_diagnostic::{Loc, SegId};
 
 /// Counts lines incrementally over offsets given in increasing order, so a file is scanned at
 /// most once however many diagnostics it has.

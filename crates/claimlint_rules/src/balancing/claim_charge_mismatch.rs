@@ -1,5 +1,5 @@
-use crate::model::{Claim, Dec, Kind};
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Claim, Dec, Kind};
 
 declare_rule! {
     /// ## What it does
@@ -59,7 +59,7 @@ fn claim_charge_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &BAL001,
         &[
@@ -70,10 +70,10 @@ fn cases() {
             Edit("CLM*", "CLM*PAT1001-01*2460.00***11:B:1*Y*A*Y*Y", false),
             // 0.1 + 0.2 = 0.3, exactly.
             Whole(
-                &crate::rules::test::edit(
-                    &crate::rules::test::edit(
-                        &crate::rules::test::edit(
-                            crate::rules::test::P837,
+                &crate::test::edit(
+                    &crate::test::edit(
+                        &crate::test::edit(
+                            crate::test::P837,
                             "CLM*",
                             "CLM*PAT1001-01*.3***11:B:1*Y*A*Y*Y",
                         ),

@@ -1,7 +1,7 @@
-use crate::model::{Claim, Dec, Transaction};
-use crate::rules::syntax::report_at;
-use crate::rules::{Ctx, declare_rule};
-use crate::x12::Element;
+use crate::syntax::report_at;
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Claim, Dec, Transaction};
+use claimlint_x12::Element;
 
 declare_rule! {
     /// ## What it does
@@ -128,7 +128,7 @@ fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     // Payer A paid 2300 on line 1 and 60 on line 2 and adjusted 20 at claim level: 2340.
     let cob = |amt: &str| {
         format!(
@@ -136,24 +136,18 @@ fn cases() {
         )
     };
     let with_svd = |t: &str| {
-        let t = crate::rules::test::edit(
+        let t = crate::test::edit(
             t,
             "CTP*",
             "CTP****1*UN~SVD*PAYERA*2300*HC:J0897:JZ**60~DTP*573*D8*20260201",
         );
-        crate::rules::test::edit(
+        crate::test::edit(
             &t,
             "SE*",
             "SVD*PAYERA*60*HC:96372**1~DTP*573*D8*20260201~SE*{count}*0001",
         )
     };
-    let p = |amt: &str| {
-        with_svd(&crate::rules::test::edit(
-            crate::rules::test::P837,
-            "HI*",
-            &cob(amt),
-        ))
-    };
+    let p = |amt: &str| with_svd(&crate::test::edit(crate::test::P837, "HI*", &cob(amt)));
     let diags = check_cases(
         &BAL002,
         &[

@@ -1,7 +1,6 @@
-use crate::data;
-use crate::model::{Date, ServiceLine};
-use crate::rules::drugs::{code_label, date_of_service, hcpcs_of};
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::{code_label, date_of_service, hcpcs_of};
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Date, ServiceLine};
 
 declare_rule! {
     /// ## What it does
@@ -30,7 +29,9 @@ fn hcpcs_not_effective(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     else {
         return;
     };
-    let Some(h) = data::hcpcs(code) else { return };
+    let Some(h) = cx.data().hcpcs(code) else {
+        return;
+    };
     if let Some(added) = h.add_date.filter(|&a| dos.0 < a) {
         cx.report(
             el.loc(),
@@ -54,7 +55,7 @@ fn hcpcs_not_effective(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     } else {
         format!(
             "bill {} instead (the HCPCS file's cross-reference for {code})",
-            code_label(replacement)
+            code_label(cx.data(), replacement)
         )
     };
     cx.report(
@@ -69,7 +70,7 @@ fn hcpcs_not_effective(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, I837, P837, check_cases};
+    use crate::test::{Case::*, I837, P837, check_cases};
     let line2 = "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115";
     let line2_i = "SV2*0510*HC:96372*60*UN*1~\nDTP*472*D8*20260115";
     let terminated = P837.replace(line2, "SV1*HC:C9302*60*UN*1***1~\nDTP*472*D8*20260115");

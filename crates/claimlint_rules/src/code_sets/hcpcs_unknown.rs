@@ -1,7 +1,6 @@
-use crate::data;
-use crate::model::ServiceLine;
-use crate::rules::drugs::{date_of_service, is_level2};
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::{date_of_service, is_level2};
+use crate::{Ctx, declare_rule};
+use claimlint_model::ServiceLine;
 
 declare_rule! {
     /// ## What it does
@@ -41,7 +40,7 @@ fn hcpcs_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             .help("a HCPCS Level II code is a letter and four digits (J0897); a CPT code is five digits (96372), or four digits and F, T or U");
         return;
     }
-    if data::hcpcs(&text).is_some() {
+    if cx.data().hcpcs(&text).is_some() {
         return;
     }
     // The HCPCS file lists terminated codes only back to 2014; a code missing from it may have
@@ -50,7 +49,7 @@ fn hcpcs_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     }
     let version = date_of_service(cx)
-        .and_then(|d| data::coverage("hcpcs", d.0))
+        .and_then(|d| cx.data().coverage("hcpcs", d.0))
         .map_or("", |c| c.version);
     cx.report(el.loc(), format!("HCPCS code {text} is not in the CMS HCPCS file ({version})"))
         .help(format!("check the code against the HCPCS file in force on the date of service; `claimlint lookup {text}` shows what claimlint knows"));
@@ -58,7 +57,7 @@ fn hcpcs_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, P837, check_cases};
+    use crate::test::{Case::*, P837, check_cases};
     let cases = [
         Pass(""),
         PassI(""),

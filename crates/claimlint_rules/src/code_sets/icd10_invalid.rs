@@ -1,6 +1,5 @@
-use crate::data;
-use crate::model::Claim;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::Claim;
 
 declare_rule! {
     /// ## What it does
@@ -30,7 +29,7 @@ fn dotted(code: &str) -> String {
 }
 
 fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
-    let (version, _, _) = data::icd10_version();
+    let (version, _, _) = cx.data().icd10_version();
     for dx in &claim.diagnoses {
         if !matches!(
             dx.qualifier.bytes,
@@ -50,10 +49,12 @@ fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             .help(format!("write it without the point: {bare}"));
             continue;
         }
-        match data::icd10(code) {
+        match cx.data().icd10(code) {
             Some(found) if found.billable => {}
             Some(found) => {
-                let child = data::icd10_billable_under(code)
+                let child = cx
+                    .data()
+                    .icd10_billable_under(code)
                     .map(|c| format!(", e.g. {} ({})", c.code, c.description))
                     .unwrap_or_default();
                 cx.report(
@@ -76,7 +77,7 @@ fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass(""),
         PassI(""),

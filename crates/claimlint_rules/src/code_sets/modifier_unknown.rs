@@ -1,6 +1,6 @@
-use crate::data;
-use crate::model::ServiceLine;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_data as data;
+use claimlint_model::ServiceLine;
 
 declare_rule! {
     /// ## What it does
@@ -33,7 +33,7 @@ fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             continue;
         };
         if text.len() != 2
-            || data::modifier(text).is_some()
+            || cx.data().modifier(text).is_some()
             || data::is_cpt_modifier(text)
             || is_ambulance_modifier(text)
         {
@@ -41,7 +41,7 @@ fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         }
         let upper = text.to_ascii_uppercase();
         let help = if upper != text
-            && (data::modifier(&upper).is_some() || data::is_cpt_modifier(&upper))
+            && (cx.data().modifier(&upper).is_some() || data::is_cpt_modifier(&upper))
         {
             format!("write it in capitals: {upper}")
         } else {
@@ -60,7 +60,7 @@ fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass(""),
         PassI(""),

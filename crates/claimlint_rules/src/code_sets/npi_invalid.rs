@@ -1,5 +1,5 @@
-use crate::model::Transaction;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::Transaction;
 
 declare_rule! {
     /// ## What it does
@@ -71,7 +71,7 @@ fn npi_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     assert_eq!(npi_check_digit(b"123456789"), Some(3));
     let cases = [
         Pass(""),

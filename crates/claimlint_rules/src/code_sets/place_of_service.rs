@@ -1,7 +1,7 @@
-use crate::model::{Claim, Date, Kind};
-use crate::rules::syntax::report_at;
-use crate::rules::{Ctx, declare_rule};
-use crate::x12::Element;
+use crate::syntax::report_at;
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Claim, Date, Kind};
+use claimlint_x12::Element;
 
 declare_rule! {
     /// ## What it does
@@ -138,7 +138,7 @@ fn table_is_sorted() {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &CODE005,
         &[
@@ -149,7 +149,7 @@ fn cases() {
             Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1*00**1", true),
             Edit("CLM*", "CLM*PAT1001-01*2460***10:B:1*Y*A*Y*Y", false),
             Whole(
-                &crate::rules::test::P837
+                &crate::test::P837
                     .replace("20260115", "20210115")
                     .replace("***11:B:1", "***10:B:1"),
                 true,

@@ -1,5 +1,5 @@
-use crate::model::ServiceLine;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::ServiceLine;
 
 declare_rule! {
     /// ## What it does
@@ -61,7 +61,7 @@ fn revenue_code(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &CODE006,
         &[

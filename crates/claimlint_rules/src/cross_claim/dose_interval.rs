@@ -1,7 +1,7 @@
 use super::{BatchClaim, BatchCtx, ClaimRef, Member};
-use crate::data::{DoseInterval, dose_interval as interval_of};
-use crate::model::Date;
-use crate::rules::declare_rule;
+use crate::declare_rule;
+use claimlint_data::DoseInterval;
+use claimlint_model::Date;
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -44,16 +44,15 @@ pub fn doses(claim: &BatchClaim) -> Vec<Dose<'_>> {
     };
     let mut out: Vec<Dose<'_>> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
-        let (Some(hcpcs), Some(ndc), Some(date)) = (l.hcpcs.as_deref(), l.ndc.as_deref(), l.date)
+        // `dose_interval` is known only for lines with a code and an NDC.
+        let (Some(hcpcs), Some(interval), Some(date)) =
+            (l.hcpcs.as_deref(), l.dose_interval, l.date)
         else {
             continue;
         };
         if l.is_jw {
             continue;
         }
-        let Some(interval) = interval_of(hcpcs, Some(ndc)) else {
-            continue;
-        };
         if !out
             .iter()
             .any(|d| d.hcpcs == hcpcs && d.interval.drug == interval.drug && d.date == date)
@@ -126,7 +125,7 @@ fn dose_interval(members: &[Member<'_>], cx: &mut BatchCtx<'_>) {
 #[cfg(test)]
 mod tests {
     use super::super::tests::findings;
-    use crate::rules::test::P837;
+    use crate::test::P837;
 
     #[test]
     fn cases() {

@@ -1,6 +1,6 @@
 use super::{BatchClaim, BatchCtx, Member};
-use crate::model::Date;
-use crate::rules::declare_rule;
+use crate::declare_rule;
+use claimlint_model::Date;
 use std::collections::{BTreeMap, BTreeSet};
 
 declare_rule! {
@@ -108,7 +108,7 @@ fn duplicate_claim(members: &[Member<'_>], cx: &mut BatchCtx<'_>) {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{findings, two_claims};
-    use crate::rules::test::P837;
+    use crate::test::P837;
 
     #[test]
     fn cases() {

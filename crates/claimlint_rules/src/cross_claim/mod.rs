@@ -14,12 +14,13 @@
 pub mod dose_interval;
 pub mod duplicate_claim;
 
-use crate::config::Settings;
-use crate::diagnostic::{Context, Diagnostic, Severity};
-use crate::model::{Date, Dec, Transaction};
-use crate::rules::{Check, RULES, Rule};
-use crate::x12::Loc;
-use crate::x12::loc::LineCounter;
+use crate::LintSettings as Settings;
+use crate::{Check, RULES, Rule};
+use claimlint_data::{Data, DoseInterval};
+use claimlint_diagnostic::{Context, Diagnostic, Severity};
+use claimlint_model::{Date, Dec, Transaction};
+use claimlint_x12::Loc;
+use claimlint_x12::loc::LineCounter;
 use std::hash::{Hash, Hasher};
 
 /// One service line as the batch rules and the audit see it.
@@ -45,6 +46,9 @@ pub struct BatchLine {
     pub charge: Option<Dec>,
     pub units: Option<Dec>,
     pub is_drug: bool,
+    /// The labelled minimum interval between doses of the line's drug (XCL002), looked up
+    /// by code and NDC when the facts are taken, so the batch needs no data handle.
+    pub dose_interval: Option<DoseInterval>,
 }
 
 /// One claim (2300) as the batch rules and the audit see it.
@@ -81,7 +85,7 @@ impl BatchClaim {
     }
 }
 
-fn text(e: Option<crate::x12::Element<'_>>) -> Option<String> {
+fn text(e: Option<claimlint_x12::Element<'_>>) -> Option<String> {
     e.map(|e| e.text().trim().to_string())
         .filter(|s| !s.is_empty())
 }
@@ -93,8 +97,9 @@ fn seg_end(tx: &Transaction<'_>, end_index: u32) -> usize {
     last.map_or(0, |s| s.offset + s.bytes.len())
 }
 
-/// The facts of every claim of one transaction set, in input order.
-pub fn facts(tx: &Transaction<'_>) -> Vec<BatchClaim> {
+/// The facts of every claim of one transaction set, in input order, with what `data` says of
+/// their drugs.
+pub fn facts(tx: &Transaction<'_>, data: &Data) -> Vec<BatchClaim> {
     let st02 = tx.control_number();
     tx.claims
         .iter()
@@ -105,19 +110,26 @@ pub fn facts(tx: &Transaction<'_>) -> Vec<BatchClaim> {
                 .iter()
                 .map(|l| {
                     let code = l.procedure.and_then(|p| p.code);
+                    let hcpcs = text(l.hcpcs());
+                    let ndc = text(l.drug.and_then(|d| d.ndc));
+                    let dose_interval = hcpcs
+                        .as_deref()
+                        .zip(ndc.as_deref())
+                        .and_then(|(h, n)| data.dose_interval(h, Some(n)));
                     BatchLine {
                         number: l.number_value(),
                         lx_offset: l.lx.offset,
                         end: seg_end(tx, l.end),
                         loc: code.map_or_else(|| l.lx.loc(), |e| e.loc()),
                         line_col: (0, 0),
-                        hcpcs: text(l.hcpcs()),
+                        hcpcs,
                         is_jw: l.has_modifier(b"JW"),
-                        ndc: text(l.drug.and_then(|d| d.ndc)),
+                        ndc,
                         date: l.date.map(|r| r.start).or(date),
                         charge: l.charge_value(),
                         units: l.units_value(),
-                        is_drug: crate::rules::is_drug_line(l),
+                        is_drug: crate::is_drug_line(data, l),
+                        dose_interval,
                     }
                 })
                 .collect();
@@ -354,7 +366,8 @@ pub(crate) mod tests {
         let paths: Vec<String> = (0..texts.len()).map(|i| format!("f{i}")).collect();
         let mut claims: Vec<(u32, Vec<BatchClaim>)> = Vec::new();
         for (f, t) in texts.iter().enumerate() {
-            let (_, per_tx) = crate::engine::check_with(t.as_bytes(), &settings, &facts);
+            let (_, per_tx) =
+                crate::engine::check_with(t.as_bytes(), &settings, &|tx| facts(tx, &settings.data));
             let mut all: Vec<BatchClaim> = per_tx.into_iter().flatten().collect();
             fill_positions(&mut all, t.as_bytes());
             claims.push((f as u32, all));
@@ -381,7 +394,7 @@ pub(crate) mod tests {
 
     /// One file: the template's claim, then the claim of `other` under the same subscriber.
     pub fn two_claims(other: &str) -> String {
-        let template = crate::rules::test::P837;
+        let template = crate::test::P837;
         let (Some(clm), Some(se)) = (other.find("CLM*"), other.find("SE*")) else {
             panic!("not a template")
         };
@@ -396,7 +409,7 @@ pub(crate) mod tests {
     #[test]
     fn keys_find_every_claim_the_rules_report() {
         let settings = Settings::default();
-        let a = crate::rules::test::P837;
+        let a = crate::test::P837;
         let b = a.replace("PAT1001-01", "PAT1001-02");
         let c = a
             .replace("PAT1001-01", "PAT1001-03")
@@ -404,7 +417,8 @@ pub(crate) mod tests {
             .replace("1EG4TE5MK73", "OTHER");
         let mut keys = Keys::default();
         for (f, t) in [a, &b, &c].iter().enumerate() {
-            let (_, per_tx) = crate::engine::check_with(t.as_bytes(), &settings, &facts);
+            let (_, per_tx) =
+                crate::engine::check_with(t.as_bytes(), &settings, &|tx| facts(tx, &settings.data));
             for (i, claim) in per_tx.into_iter().flatten().enumerate() {
                 keys.add(
                     ClaimRef {

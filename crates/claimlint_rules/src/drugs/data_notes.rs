@@ -6,10 +6,10 @@
 //!
 //! Not a rule: a note is not a finding about the claim and never changes the exit status.
 
-use crate::config::Settings;
-use crate::data;
-use crate::model::{Date, Transaction};
-use crate::rules::drugs::{hcpcs_of, line_dos};
+use crate::LintSettings as Settings;
+use crate::drugs::{hcpcs_of, line_dos};
+use claimlint_data::Data;
+use claimlint_model::{Date, Transaction};
 
 /// One data set answered from a version not in force on some dates of service.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,8 +71,14 @@ fn enabled(settings: &Settings, codes: &[&str]) -> bool {
     codes.iter().any(|c| settings.severity(c).is_some())
 }
 
-fn record(notes: &mut Vec<DataNote>, dataset: &'static str, dos: Date, past_end_only: bool) {
-    let Some(c) = data::coverage(dataset, dos.0) else {
+fn record(
+    data: &Data,
+    notes: &mut Vec<DataNote>,
+    dataset: &'static str,
+    dos: Date,
+    past_end_only: bool,
+) {
+    let Some(c) = data.coverage(dataset, dos.0) else {
         return;
     };
     let out = if past_end_only {
@@ -114,8 +120,8 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
     let mue = enabled(settings, &["UNT002"]);
     // The same choice UNT002 makes (`rules::units::setting`): by transaction kind.
     let mue_set = match tx.kind {
-        crate::model::Kind::Institutional => "mue-outpatient-hospital",
-        crate::model::Kind::Professional => "mue-practitioner",
+        claimlint_model::Kind::Institutional => "mue-outpatient-hospital",
+        claimlint_model::Kind::Professional => "mue-practitioner",
     };
     for claim in &tx.claims {
         if icd && !claim.diagnoses.is_empty() {
@@ -125,7 +131,7 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
                 .filter_map(|l| line_dos(l, Some(claim)))
                 .min();
             if let Some(d) = first.or_else(|| claim.date()) {
-                record(&mut out, "icd10cm", d, false);
+                record(&settings.data, &mut out, "icd10cm", d, false);
             }
         }
         for line in &claim.lines {
@@ -134,13 +140,13 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
             };
             let code = hcpcs_of(line);
             if xwalk && line.drug.is_some() {
-                record(&mut out, "crosswalk", dos, false);
+                record(&settings.data, &mut out, "crosswalk", dos, false);
             }
             if hcpcs && code.is_some() {
-                record(&mut out, "hcpcs", dos, true);
+                record(&settings.data, &mut out, "hcpcs", dos, true);
             }
             if mue && code.is_some() {
-                record(&mut out, mue_set, dos, false);
+                record(&settings.data, &mut out, mue_set, dos, false);
             }
         }
     }
@@ -173,7 +179,7 @@ pub fn texts(all: impl IntoIterator<Item = Vec<DataNote>>) -> Vec<String> {
 
 #[test]
 fn one_note_per_data_set_out_of_force() {
-    use crate::rules::test::P837;
+    use crate::test::P837;
     let o = crate::engine::check(P837.as_bytes(), &Settings::default());
     assert!(o.diagnostics.is_empty());
     assert_eq!(o.notes.len(), 2, "{:#?}", o.notes);

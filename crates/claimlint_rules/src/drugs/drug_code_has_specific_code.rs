@@ -1,6 +1,6 @@
-use crate::model::ServiceLine;
-use crate::rules::drugs::{bill_help, crosswalked, drug_label, hcpcs_of, is_unclassified};
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::{bill_help, crosswalked, drug_label, hcpcs_of, is_unclassified};
+use crate::{Ctx, declare_rule};
+use claimlint_model::ServiceLine;
 
 declare_rule! {
     /// ## What it does
@@ -22,28 +22,29 @@ fn drug_code_has_specific_code(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(code) = hcpcs_of(line).filter(|c| is_unclassified(c)) else {
         return;
     };
-    let Some(x) = crosswalked(line, cx.claim()) else {
+    let Some(x) = crosswalked(cx.data(), line, cx.claim()) else {
         return;
     };
     let Some(row) = x.rows.iter().find(|r| !is_unclassified(r.hcpcs)) else {
         return;
     };
     let at = line.hcpcs().map_or_else(|| line.lx.loc(), |e| e.loc());
+    let help = bill_help(cx, row, line.drug.as_ref());
     cx.report(
         at,
         format!(
             "{code} bills NDC {} ({}), which has its own code {}",
             x.ndc.dashed(),
-            drug_label(row),
+            drug_label(cx, row),
             row.hcpcs
         ),
     )
-    .help(bill_help(row, line.drug.as_ref()));
+    .help(help);
 }
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass(""),
         PassI(""),

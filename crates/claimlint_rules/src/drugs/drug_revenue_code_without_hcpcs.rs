@@ -1,5 +1,5 @@
-use crate::model::{Kind, ServiceLine};
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Kind, ServiceLine};
 
 declare_rule! {
     /// ## What it does
@@ -30,10 +30,10 @@ fn drug_revenue_code_without_hcpcs(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let hint = line
         .drug
         .and_then(|d| d.ndc)
-        .and_then(|n| crate::rules::drugs::ndc11(n.bytes))
+        .and_then(|n| crate::drugs::ndc11(n.bytes))
         .and_then(|n| {
-            let dos = crate::rules::drugs::date_of_service(cx)?;
-            let row = crate::rules::drugs::rows_for(&n, Some(dos)).first()?;
+            let dos = crate::drugs::date_of_service(cx)?;
+            let row = crate::drugs::rows_for(cx.data(), &n, Some(dos)).first()?;
             Some(format!(
                 "; the NDC {} ({}) crosswalks to {}",
                 n.dashed(),
@@ -53,7 +53,7 @@ fn drug_revenue_code_without_hcpcs(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass(""),
         PassI(""),

@@ -9,10 +9,10 @@ pub mod drug_code_has_specific_code;
 pub mod drug_revenue_code_without_hcpcs;
 pub mod unlisted_drug_detail;
 
-use crate::data::{self, Dec, XwalkRow};
-use crate::model::{Claim, Date, DrugLine, ServiceLine};
-use crate::rules::Ctx;
-use crate::x12::Element;
+use crate::Ctx;
+use claimlint_data::{Data, Dec, XwalkRow, ndc_5_4_2};
+use claimlint_model::{Claim, Date, DrugLine, ServiceLine};
+use claimlint_x12::Element;
 
 /// The date that picks reference data for the line (or claim) being checked: the line's
 /// 2400 DTP*472, else the claim's 2300 dates (RULES.md, "Reference data").
@@ -50,19 +50,19 @@ pub fn is_level2(code: &str) -> bool {
 /// A drug code (RULES.md, NDC family): in the crosswalk (any quarter), a J code, an
 /// unclassified drug code, or a Q code whose HCPCS descriptor is an injection (Q5xxx
 /// biosimilars, Q0138 ferumoxytol, Q99xx contrast; not Q4001 casting supplies).
-pub fn is_drug_code(code: &str) -> bool {
+pub fn is_drug_code(data: &Data, code: &str) -> bool {
     if !code.is_ascii() {
         return false;
     }
-    if is_unclassified(code) || data::crosswalk_lists_hcpcs(code) {
+    if is_unclassified(code) || data.crosswalk_lists_hcpcs(code) {
         return true;
     }
     match code.as_bytes().first() {
         // An unknown J code is CODE001's finding, not a drug line's.
-        Some(b'J') => is_level2(code) && data::hcpcs(code).is_some(),
+        Some(b'J') => is_level2(code) && data.hcpcs(code).is_some(),
         Some(b'Q') => {
             is_level2(code)
-                && data::hcpcs(code).is_some_and(|h| {
+                && data.hcpcs(code).is_some_and(|h| {
                     h.long
                         .get(..3)
                         .is_some_and(|p| p.eq_ignore_ascii_case("inj"))
@@ -98,7 +98,7 @@ impl Ndc11 {
     }
     /// `55513-0710-01`, for messages.
     pub fn dashed(&self) -> String {
-        data::ndc_5_4_2(self.as_str())
+        ndc_5_4_2(self.as_str())
     }
 }
 
@@ -145,8 +145,8 @@ pub fn ten_digit_candidates(raw: &[u8]) -> Option<[Ndc11; 3]> {
 }
 
 /// The crosswalk's rows for the line's NDC on its date of service (empty when unknown).
-pub fn rows_for(ndc: &Ndc11, dos: Option<Date>) -> &'static [XwalkRow] {
-    dos.map_or(&[], |d| data::crosswalk_ndc(ndc.as_str(), d.0).value)
+pub fn rows_for(data: &Data, ndc: &Ndc11, dos: Option<Date>) -> &'static [XwalkRow] {
+    dos.map_or(&[], |d| data.crosswalk_ndc(ndc.as_str(), d.0).value)
 }
 
 /// The line's NDC with its crosswalk rows, and the row of the code the line bills, if any.
@@ -156,9 +156,13 @@ pub struct Crosswalked {
     pub billed: Option<&'static XwalkRow>,
 }
 
-pub fn crosswalked(line: &ServiceLine<'_>, claim: Option<&Claim<'_>>) -> Option<Crosswalked> {
+pub fn crosswalked(
+    data: &Data,
+    line: &ServiceLine<'_>,
+    claim: Option<&Claim<'_>>,
+) -> Option<Crosswalked> {
     let ndc = ndc11(line.drug.as_ref()?.ndc?.bytes)?;
-    let rows = rows_for(&ndc, line_dos(line, claim));
+    let rows = rows_for(data, &ndc, line_dos(line, claim));
     let code = hcpcs_of(line);
     let billed = rows.iter().find(|r| Some(r.hcpcs) == code);
     Some(Crosswalked { ndc, rows, billed })
@@ -229,7 +233,7 @@ pub fn expected_units(row: &XwalkRow, qty: Dec, unit: &[u8]) -> Option<Dec> {
 /// What one item of the NDC is, as honestly as the data can say: the container word of the
 /// single-dose table when it names one kind, else "package" (one item is the whole NDC
 /// package) or "item".
-pub fn package_word(row: &XwalkRow) -> &'static str {
+pub fn package_word(cx: &Ctx<'_>, row: &XwalkRow) -> &'static str {
     let kinds = [
         "syringe",
         "vial",
@@ -239,7 +243,7 @@ pub fn package_word(row: &XwalkRow) -> &'static str {
         "cartridge",
         "bag",
     ];
-    if let Some(sd) = data::single_dose(row.hcpcs, Some(row.ndc11)) {
+    if let Some(sd) = cx.single_dose(row.hcpcs, Some(row.ndc11)) {
         let p = sd.package.to_ascii_lowercase();
         let mut named = kinds.iter().filter(|k| p.contains(*k));
         if let (Some(k), None) = (named.next(), named.next()) {
@@ -262,9 +266,9 @@ pub fn plural(n: Dec, word: &str) -> String {
 }
 
 /// "1 syringe", "2 mL", "60 mg": the CTP quantity in words.
-pub fn quantity_words(row: &XwalkRow, qty: Dec, unit: &[u8]) -> String {
+pub fn quantity_words(cx: &Ctx<'_>, row: &XwalkRow, qty: Dec, unit: &[u8]) -> String {
     match unit {
-        b"UN" => plural(qty, package_word(row)),
+        b"UN" => plural(qty, package_word(cx, row)),
         b"ML" => format!("{qty} mL"),
         b"ME" => format!("{qty} mg"),
         b"GR" => format!("{qty} g"),
@@ -275,16 +279,16 @@ pub fn quantity_words(row: &XwalkRow, qty: Dec, unit: &[u8]) -> String {
 
 /// "J0897 (Injection, denosumab, 1 mg)": the code with its HCPCS long descriptor, or the
 /// crosswalk's short descriptor; a CPT code goes bare (its descriptor is AMA text).
-pub fn code_label(code: &str) -> String {
-    match data::hcpcs(code) {
+pub fn code_label(data: &Data, code: &str) -> String {
+    match data.hcpcs(code) {
         Some(h) if !h.long.is_empty() => format!("{code} ({})", h.long),
         _ => code.to_string(),
     }
 }
 
 /// The generic name in a HCPCS descriptor: `Injection, denosumab, 1 mg` → `denosumab`.
-fn generic(code: &str) -> Option<&'static str> {
-    let long = data::hcpcs(code)?.long;
+fn generic(data: &Data, code: &str) -> Option<&'static str> {
+    let long = data.hcpcs(code)?.long;
     let rest = ["Injection, ", "Inj, ", "Inj. "]
         .iter()
         .find_map(|p| long.strip_prefix(p))?;
@@ -296,8 +300,8 @@ fn generic(code: &str) -> Option<&'static str> {
 /// strength of one item. The strength comes from the single-dose table's label text when it
 /// names this NDC alone, else from billable units × dosage ("Padcev, enfortumab
 /// vedotin-ejfv 20 mg").
-pub fn drug_label(row: &XwalkRow) -> String {
-    if let Some(sd) = data::single_dose(row.hcpcs, Some(row.ndc11))
+pub fn drug_label(cx: &Ctx<'_>, row: &XwalkRow) -> String {
+    if let Some(sd) = cx.single_dose(row.hcpcs, Some(row.ndc11))
         && let Some((brand, rest)) = sd.drug.split_once(" (")
         && let Some((generic_name, strength)) = rest.split_once(") ")
         && brand.eq_ignore_ascii_case(row.drug_name)
@@ -309,7 +313,7 @@ pub fn drug_label(row: &XwalkRow) -> String {
         let total = amount.checked_mul(row.bill_units)?;
         Some(format!("{total} {unit}"))
     });
-    match (generic(row.hcpcs), strength) {
+    match (generic(cx.data(), row.hcpcs), strength) {
         (Some(g), Some(s)) if !g.eq_ignore_ascii_case(row.drug_name) => {
             format!("{}, {g} {s}", row.drug_name)
         }
@@ -325,8 +329,8 @@ pub fn drug_label(row: &XwalkRow) -> String {
 /// says to bill for the drug line's CTP quantity (rounded up to whole units, as CMS bills a
 /// dose between two units: Claims Processing Manual ch. 17 §40). Without a usable quantity,
 /// says what one item is worth instead.
-pub fn bill_help(row: &XwalkRow, drug: Option<&DrugLine<'_>>) -> String {
-    let label = code_label(row.hcpcs);
+pub fn bill_help(cx: &Ctx<'_>, row: &XwalkRow, drug: Option<&DrugLine<'_>>) -> String {
+    let label = code_label(cx.data(), row.hcpcs);
     let qty = drug.and_then(|d| Some((d.quantity_value()?, d.unit?.bytes)));
     if let Some((q, unit)) = qty.filter(|(q, _)| q.is_positive())
         && let Some(units) = expected_units(row, q, unit)
@@ -334,12 +338,12 @@ pub fn bill_help(row: &XwalkRow, drug: Option<&DrugLine<'_>>) -> String {
         return format!(
             "bill {label} × {} for {}",
             plural(units.ceil(), "unit"),
-            quantity_words(row, q, unit)
+            quantity_words(cx, row, q, unit)
         );
     }
     format!(
         "bill {label}; one {} is {}",
-        package_word(row),
+        package_word(cx, row),
         plural(row.bill_units, "unit")
     )
 }
@@ -396,6 +400,7 @@ pub fn partner_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test::with_cx;
 
     #[test]
     fn ndc_forms() {
@@ -415,14 +420,17 @@ mod tests {
 
     #[test]
     fn prolia_and_padcev_units() {
-        let prolia = data::crosswalk_ndc("55513071001", 20260115).value[0];
+        let data = Data::embedded();
+        let prolia = data.crosswalk_ndc("55513071001", 20260115).value[0];
         assert_eq!(
             expected_units(&prolia, Dec::from_int(1), b"UN"),
             Some(Dec::from_int(60))
         );
-        assert_eq!(drug_label(&prolia), "Prolia, denosumab 60 mg/mL");
-        assert_eq!(package_word(&prolia), "syringe");
-        let padcev = data::crosswalk_ndc("51144002001", 20260115).value[0];
+        with_cx(|cx| {
+            assert_eq!(drug_label(cx, &prolia), "Prolia, denosumab 60 mg/mL");
+            assert_eq!(package_word(cx, &prolia), "syringe");
+        });
+        let padcev = data.crosswalk_ndc("51144002001", 20260115).value[0];
         assert_eq!(
             expected_units(&padcev, Dec::from_int(1), b"UN"),
             Some(Dec::from_int(80))
@@ -431,10 +439,15 @@ mod tests {
             expected_units(&padcev, Dec::from_int(20), b"ME"),
             Some(Dec::from_int(80))
         );
-        assert_eq!(drug_label(&padcev), "Padcev, enfortumab vedotin-ejfv 20 mg");
-        assert_eq!(package_word(&padcev), "vial");
+        with_cx(|cx| {
+            assert_eq!(
+                drug_label(cx, &padcev),
+                "Padcev, enfortumab vedotin-ejfv 20 mg"
+            );
+            assert_eq!(package_word(cx, &padcev), "vial");
+        });
         // Xgeva is 1.7 mL but the crosswalk's size is "1": mL cannot convert.
-        let xgeva = data::crosswalk_ndc("55513073001", 20260115).value[0];
+        let xgeva = data.crosswalk_ndc("55513073001", 20260115).value[0];
         assert_eq!(
             expected_units(&xgeva, Dec::parse(b"1.7").unwrap(), b"ML"),
             None
@@ -443,11 +456,12 @@ mod tests {
 
     #[test]
     fn drug_codes() {
-        assert!(is_drug_code("J0897"));
-        assert!(is_drug_code("J3490"));
-        assert!(is_drug_code("Q5136"));
-        assert!(!is_drug_code("Q4001"));
-        assert!(!is_drug_code("96372"));
-        assert!(!is_drug_code("A0425"));
+        let data = Data::embedded();
+        assert!(is_drug_code(&data, "J0897"));
+        assert!(is_drug_code(&data, "J3490"));
+        assert!(is_drug_code(&data, "Q5136"));
+        assert!(!is_drug_code(&data, "Q4001"));
+        assert!(!is_drug_code(&data, "96372"));
+        assert!(!is_drug_code(&data, "A0425"));
     }
 }

@@ -1,6 +1,6 @@
-use crate::model::ServiceLine;
-use crate::rules::drugs::{hcpcs_of, is_unclassified};
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::{hcpcs_of, is_unclassified};
+use crate::{Ctx, declare_rule};
+use claimlint_model::ServiceLine;
 
 declare_rule! {
     /// ## What it does
@@ -31,7 +31,7 @@ fn unlisted_drug_detail(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let at = line.hcpcs().map_or_else(|| line.lx.loc(), |e| e.loc());
     let slot = if cx
         .tx()
-        .is_some_and(|t| t.kind == crate::model::Kind::Institutional)
+        .is_some_and(|t| t.kind == claimlint_model::Kind::Institutional)
     {
         "SV202-7"
     } else {
@@ -43,7 +43,7 @@ fn unlisted_drug_detail(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, P837, check_cases, edit};
+    use crate::test::{Case::*, P837, check_cases, edit};
     let with_note = edit(
         &edit(P837, "SV1*HC:96372", "SV1*HC:J3490*60*UN*1***1"),
         "SE*",

@@ -1,7 +1,7 @@
 use super::text;
-use crate::rules::{Ctx, declare_rule};
-use crate::x12::Segment;
-use crate::x12::envelope::{Interchange, TxFrame};
+use crate::{Ctx, declare_rule};
+use claimlint_x12::Segment;
+use claimlint_x12::envelope::{Interchange, TxFrame};
 
 declare_rule! {
     /// ## What it does
@@ -65,7 +65,7 @@ fn transaction_numbers(_gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &ENV002,
         &[

@@ -1,5 +1,5 @@
-use crate::rules::{Ctx, declare_rule};
-use crate::x12::envelope::{Interchange, TxFrame};
+use crate::{Ctx, declare_rule};
+use claimlint_x12::envelope::{Interchange, TxFrame};
 
 declare_rule! {
     /// ## What it does
@@ -44,7 +44,7 @@ fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
-fn transaction_count(_gs: Option<&crate::x12::Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
+fn transaction_count(_gs: Option<&claimlint_x12::Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
     if let Some(se) = &tx.se
         && let Some(d) = check(
             cx,
@@ -60,11 +60,11 @@ fn transaction_count(_gs: Option<&crate::x12::Segment<'_>>, tx: &TxFrame<'_>, cx
 
 fn check<'c>(
     cx: &'c mut Ctx<'_>,
-    trailer: &crate::x12::Segment<'_>,
+    trailer: &claimlint_x12::Segment<'_>,
     actual: u64,
     (one, many): (&str, &str),
     place: &str,
-) -> Option<&'c mut crate::diagnostic::Diagnostic> {
+) -> Option<&'c mut claimlint_diagnostic::Diagnostic> {
     let id = trailer.seg_id();
     let stated = trailer.value(1);
     if number(stated) == Some(actual) {
@@ -87,7 +87,7 @@ fn check<'c>(
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &ENV003,
         &[

@@ -1,5 +1,5 @@
-use crate::rules::{Ctx, declare_rule};
-use crate::x12::envelope::Scan;
+use crate::{Ctx, declare_rule};
+use claimlint_x12::envelope::Scan;
 use std::collections::HashMap;
 
 declare_rule! {
@@ -57,12 +57,9 @@ fn duplicate_control_number(scan: &Scan<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &ENV006,
-        &[
-            Pass(""),
-            Whole(&crate::rules::test::two_st_same_st02(), true),
-        ],
+        &[Pass(""), Whole(&crate::test::two_st_same_st02(), true)],
     );
 }

@@ -1,4 +1,4 @@
-use crate::rules::declare_rule;
+use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does

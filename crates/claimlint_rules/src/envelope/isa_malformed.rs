@@ -1,4 +1,4 @@
-use crate::rules::declare_rule;
+use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
@@ -20,7 +20,7 @@ declare_rule! {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &ENV001,
         &[

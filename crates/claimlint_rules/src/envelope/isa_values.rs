@@ -1,6 +1,6 @@
-use crate::rules::{Ctx, declare_rule};
-use crate::x12::delims::show_byte;
-use crate::x12::envelope::Interchange;
+use crate::{Ctx, declare_rule};
+use claimlint_x12::delims::show_byte;
+use claimlint_x12::envelope::Interchange;
 
 declare_rule! {
     /// ## What it does
@@ -28,7 +28,7 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
                 .ok()
                 .and_then(|s| s.parse::<u32>().ok())
                 .unwrap_or(0);
-            crate::model::Date::parse(format!("20{yymmdd:06}").as_bytes()).is_some()
+            claimlint_model::Date::parse(format!("20{yymmdd:06}").as_bytes()).is_some()
         }
     };
     let time_ok = |v: &[u8]| {
@@ -91,7 +91,7 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &ENV007,
         &[

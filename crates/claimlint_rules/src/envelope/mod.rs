@@ -11,7 +11,7 @@ pub mod isa_values;
 pub mod unbalanced;
 pub mod unsupported_transaction;
 
-use crate::x12::Segment;
+use claimlint_x12::Segment;
 
 /// Element `n` of a segment as text, for messages.
 pub(crate) fn text(seg: &Segment<'_>, n: usize) -> String {
@@ -20,6 +20,6 @@ pub(crate) fn text(seg: &Segment<'_>, n: usize) -> String {
 
 /// Diagnostics on ST or SE belong to that transaction set even though envelope rules run
 /// outside it: name its ST02.
-pub(crate) fn in_transaction(d: &mut crate::diagnostic::Diagnostic, st: &Segment<'_>) {
+pub(crate) fn in_transaction(d: &mut claimlint_diagnostic::Diagnostic, st: &Segment<'_>) {
     d.context.transaction = Some(text(st, 2));
 }

@@ -1,9 +1,9 @@
 use super::text;
-use crate::diagnostic::Severity;
-use crate::model::Kind;
-use crate::rules::{Ctx, declare_rule};
-use crate::x12::envelope::TxFrame;
-use crate::x12::{Loc, Segment};
+use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::Severity;
+use claimlint_model::{GuideIssue, classify};
+use claimlint_x12::envelope::TxFrame;
+use claimlint_x12::{Loc, Segment};
 
 declare_rule! {
     /// ## What it does
@@ -26,131 +26,76 @@ declare_rule! {
     check: Envelope(no_interchange_part, unsupported_transaction),
 }
 
-/// How a transaction set is to be read, and what to say about it.
-pub struct Verdict {
-    pub kind: Option<Kind>,
-    pub notes: Vec<(Severity, Loc, String, Option<String>)>,
-}
-
 const SUPPORTED: &str = "005010X222A1 (837P) and 005010X223A2 (837I)";
 
-/// Decides the guide for one transaction set from GS and ST. The engine models a set only when
-/// `kind` is `Some`.
-pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> Verdict {
-    let mut notes = Vec::new();
-    let el_loc = |s: &Segment<'_>, n: usize| s.element_raw(n).map_or(s.loc(), |e| e.loc());
-    // A 999 (005010X231A1) in group FA is what `claimlint ack` writes: its envelopes are read
-    // and checked like any other, and it is not an 837 to note.
-    if st.value(1) == b"999"
-        && gs.is_none_or(|g| g.value(1) == b"FA")
-        && matches!(st.value(3), b"" | b"005010X231A1")
-    {
-        return Verdict { kind: None, notes };
-    }
-    if st.value(1) != b"837" {
-        notes.push((
+/// The severity, message and help of each finding of the guide classification
+/// (`claimlint_model::classify`, which decides how a set is read).
+fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
+    match issue {
+        GuideIssue::NotAClaim { at, st01 } => (
             Severity::Info,
-            el_loc(st, 1),
-            format!(
-                "transaction set {} is not an 837 claim; it was skipped",
-                text(st, 1)
-            ),
+            at,
+            format!("transaction set {st01} is not an 837 claim; it was skipped"),
             None,
-        ));
-        return Verdict { kind: None, notes };
-    }
-    if let Some(gs) = gs
-        && gs.value(1) != b"HC"
-    {
-        notes.push((
+        ),
+        GuideIssue::GroupNotHc { at, gs01 } => (
             Severity::Error,
-            el_loc(gs, 1),
-            format!(
-                "GS01 is `{}`; an 837 must be in a functional group with GS01 = HC",
-                text(gs, 1)
-            ),
+            at,
+            format!("GS01 is `{gs01}`; an 837 must be in a functional group with GS01 = HC"),
             Some("write GS01 as HC".into()),
-        ));
-    }
-    let gs08 = gs.map(|g| g.value(8)).filter(|v| !v.is_empty());
-    let st03 = Some(st.value(3)).filter(|v| !v.is_empty());
-    if let (Some(a), Some(b), Some(gs)) = (st03, gs08, gs)
-        && a != b
-    {
-        notes.push((
+        ),
+        GuideIssue::Mismatch { at, st03, gs08 } => (
             Severity::Error,
-            el_loc(st, 3),
-            format!(
-                "ST03 `{}` differs from GS08 `{}`",
-                String::from_utf8_lossy(a),
-                String::from_utf8_lossy(b)
-            ),
-            Some(format!(
-                "write the same guide in both; GS08 is `{}`",
-                text(gs, 8)
-            )),
-        ));
-    }
-    let Some(version) = st03.or(gs08) else {
-        notes.push((
+            at,
+            format!("ST03 `{st03}` differs from GS08 `{gs08}`"),
+            Some(format!("write the same guide in both; GS08 is `{gs08}`")),
+        ),
+        GuideIssue::NoGuide { at } => (
             Severity::Error,
-            el_loc(st, 3),
+            at,
             "neither ST03 nor GS08 names the implementation guide".into(),
             Some(format!("write ST03 as one of {SUPPORTED}")),
-        ));
-        return Verdict { kind: None, notes };
-    };
-    let at = if st03.is_some() {
-        el_loc(st, 3)
-    } else {
-        gs.map_or(st.loc(), |g| el_loc(g, 8))
-    };
-    let v = String::from_utf8_lossy(version);
-    let kind = match version {
-        b"005010X222A1" => Some(Kind::Professional),
-        b"005010X223A2" => Some(Kind::Institutional),
-        b"005010X222" | b"005010X222A2" => {
-            notes.push((
+        ),
+        GuideIssue::ClosestRelease {
+            at,
+            version,
+            read_as,
+        } => {
+            let guide = read_as.guide();
+            (
                 Severity::Warning,
                 at,
-                format!("guide {v} is read as 005010X222A1, the closest supported release"),
-                Some(
-                    "name 005010X222A1 in GS08 and ST03 unless the receiver asked for this release"
-                        .into(),
-                ),
-            ));
-            Some(Kind::Professional)
+                format!("guide {version} is read as {guide}, the closest supported release"),
+                Some(format!(
+                    "name {guide} in GS08 and ST03 unless the receiver asked for this release"
+                )),
+            )
         }
-        b"005010X223" | b"005010X223A1" | b"005010X223A3" => {
-            notes.push((
-                Severity::Warning,
-                at,
-                format!("guide {v} is read as 005010X223A2, the closest supported release"),
-                Some(
-                    "name 005010X223A2 in GS08 and ST03 unless the receiver asked for this release"
-                        .into(),
-                ),
-            ));
-            Some(Kind::Institutional)
-        }
-        v4010 if v4010.starts_with(b"00401") => {
-            notes.push((Severity::Error, at, format!("{v} is a 4010 guide, retired for HIPAA claims since 2012; claimlint reads {SUPPORTED}; the transaction set was skipped"), Some("produce the claim in 5010 (005010X222A1 or 005010X223A2)".into())));
-            None
-        }
-        _ => {
-            notes.push((Severity::Error, at, format!("{v} is not a supported 837 guide (claimlint reads {SUPPORTED}); the transaction set was skipped"), None));
-            None
-        }
-    };
-    Verdict { kind, notes }
+        GuideIssue::Retired4010 { at, version } => (
+            Severity::Error,
+            at,
+            format!(
+                "{version} is a 4010 guide, retired for HIPAA claims since 2012; claimlint reads {SUPPORTED}; the transaction set was skipped"
+            ),
+            Some("produce the claim in 5010 (005010X222A1 or 005010X223A2)".into()),
+        ),
+        GuideIssue::Unsupported { at, version } => (
+            Severity::Error,
+            at,
+            format!(
+                "{version} is not a supported 837 guide (claimlint reads {SUPPORTED}); the transaction set was skipped"
+            ),
+            None,
+        ),
+    }
 }
 
 /// Everything ENV005 judges is per transaction set.
-fn no_interchange_part(_: &crate::x12::envelope::Interchange<'_>, _: &mut Ctx<'_>) {}
+fn no_interchange_part(_: &claimlint_x12::envelope::Interchange<'_>, _: &mut Ctx<'_>) {}
 
 fn unsupported_transaction(gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
     let configured = cx.severity;
-    for (severity, loc, message, help) in classify(gs, &tx.st).notes {
+    for (severity, loc, message, help) in classify(gs, &tx.st).issues.into_iter().map(word) {
         let d = cx.report(loc, message);
         d.help = help;
         // The catalog's warning and info cases stay below whatever level is configured.
@@ -161,7 +106,7 @@ fn unsupported_transaction(gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut 
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &ENV005,
         &[

@@ -2,11 +2,10 @@
 //! Processing Manual ch. 17 §40; CMS "Discarded Drugs and Biologicals — JW Modifier and JZ
 //! Modifier Policy" FAQs). One walk, three findings: missing, conflicting, orphaned.
 
-use crate::data;
-use crate::model::{Claim, Kind, ServiceLine};
-use crate::rules::drugs::{JZ_FROM, hcpcs_of, is_drug_code, line_dos, ndc11, partner_with};
-use crate::rules::modifiers::modifier;
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::{JZ_FROM, hcpcs_of, is_drug_code, line_dos, ndc11, partner_with};
+use crate::modifiers::modifier;
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Claim, Kind, ServiceLine};
 
 declare_rule! {
     /// ## What it does
@@ -20,7 +19,8 @@ declare_rule! {
     /// or every one is multiple-dose), each read from the FDA label's How Supplied section
     /// and citing it. The line's NDC row wins over its code's `*` row. A drug in neither is
     /// not judged (no diagnostic): the table is deliberately incomplete rather than wrong.
-    /// Users extend it in `claimlint.toml` (`data::add_single_dose`).
+    /// Users extend it in `claimlint.toml` (`[single-dose]`); a file's rows apply only to
+    /// the inputs that file governs.
     /// ## Why it matters
     /// Since 2023-07-01 Medicare returns or denies such lines without JW or JZ, and
     /// Medicare Administrative Contractors audit JZ against the units billed.
@@ -87,11 +87,11 @@ fn jw_jz_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if line_dos(line, Some(claim)).is_none_or(|d| d < JZ_FROM) || !policy_applies(cx, claim) {
         return;
     }
-    if line.drug.is_none() && !is_drug_code(code) {
+    if line.drug.is_none() && !is_drug_code(cx.data(), code) {
         return;
     }
     let ndc = line.drug.and_then(|d| d.ndc).and_then(|n| ndc11(n.bytes));
-    let Some(sd) = data::single_dose(code, ndc.as_ref().map(|n| n.as_str())) else {
+    let Some(sd) = cx.single_dose(code, ndc.as_ref().map(|n| n.as_str())) else {
         return;
     };
     if !sd.single_dose || partner_with(claim, line, code, b"JW") {
@@ -150,7 +150,7 @@ fn jw_orphan(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::test::{Case::*, I837, P837, check_cases, edit};
+    use crate::test::{Case::*, I837, P837, check_cases, edit};
 
     /// Padcev: 70 units administered from a 20 mg vial, 10 discarded on a JW line.
     fn with_jw(admin: &str, jw: &str) -> String {
@@ -247,4 +247,20 @@ mod tests {
             "JW line bills discarded J9177 but no line in the claim bills J9177 administered on 2026-01-15"
         );
     }
+}
+
+/// Issue 12: a config file's `[single-dose]` rows reach MOD001 through its own settings
+/// (`Params::single_dose`), and only through them.
+#[test]
+fn config_rows_come_from_the_settings() {
+    use crate::test::{P837, replace_segments, run, run_with};
+    // J1817's table row says multiple-dose: no MOD001 without JZ, unless the settings say so.
+    let text = replace_segments(P837, "SV1*HC:J1817*2400*UN*60***1");
+    let fired = |d: &[claimlint_diagnostic::Diagnostic]| d.iter().any(|d| d.code == "MOD001");
+    assert!(!fired(&run(&text)));
+    let mut params = crate::Params::default();
+    params.single_dose.add("J1817", None, true).unwrap();
+    let with_rows = crate::LintSettings::default().with_params(params);
+    assert!(fired(&run_with(&text, &with_rows)));
+    assert!(!fired(&run(&text)), "the rows stay in their settings");
 }

@@ -5,8 +5,8 @@ pub mod jw_jz;
 pub mod modifier_malformed;
 pub mod modifier_not_applicable;
 
-use crate::model::ServiceLine;
-use crate::x12::Element;
+use claimlint_model::ServiceLine;
+use claimlint_x12::Element;
 
 /// The line's first modifier equal to `m`.
 pub fn modifier<'a>(line: &ServiceLine<'a>, m: &[u8]) -> Option<Element<'a>> {

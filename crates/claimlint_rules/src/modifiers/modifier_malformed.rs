@@ -1,6 +1,6 @@
-use crate::data;
-use crate::model::ServiceLine;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_data as data;
+use claimlint_model::ServiceLine;
 
 declare_rule! {
     /// ## What it does
@@ -54,7 +54,7 @@ fn modifier_malformed(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         && let Some(d) = p.description
         && d.bytes.len() == 2
         && std::str::from_utf8(d.bytes)
-            .is_ok_and(|s| data::modifier(s).is_some() || data::is_cpt_modifier(s))
+            .is_ok_and(|s| cx.data().modifier(s).is_some() || data::is_cpt_modifier(s))
     {
         cx.report(d.loc(), format!("a fifth modifier `{}` in {}: the composite holds four", d.text(), d.ref_des()))
             .help("keep the four modifiers that price the line (payment modifiers first); a fifth cannot be sent");
@@ -63,7 +63,7 @@ fn modifier_malformed(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass(""),
         PassI(""),

@@ -1,6 +1,6 @@
-use crate::model::{Kind, ServiceLine};
-use crate::rules::drugs::{hcpcs_of, is_drug_code, line_dos};
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::{hcpcs_of, is_drug_code, line_dos};
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Kind, ServiceLine};
 
 declare_rule! {
     /// ## What it does
@@ -29,7 +29,7 @@ fn modifier_not_applicable(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let professional = cx.tx().is_some_and(|t| t.kind == Kind::Professional);
-    let drug = line.drug.is_some() || is_drug_code(code);
+    let drug = line.drug.is_some() || is_drug_code(cx.data(), code);
     for m in p.modifiers() {
         match m.bytes {
             b"25" | b"57" if drug => {
@@ -72,13 +72,13 @@ fn other_procedure_that_day(line: &ServiceLine<'_>, cx: &Ctx<'_>) -> bool {
     claim.lines.iter().any(|l| {
         l.lx.offset != line.lx.offset
             && line_dos(l, Some(claim)) == dos
-            && hcpcs_of(l).is_some_and(|c| !is_drug_code(c))
+            && hcpcs_of(l).is_some_and(|c| !is_drug_code(cx.data(), c))
     })
 }
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, P837, check_cases};
+    use crate::test::{Case::*, P837, check_cases};
     // The drug line alone in the claim: no administration code that day.
     let alone = P837
         .replace(

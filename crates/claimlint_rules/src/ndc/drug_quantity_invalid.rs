@@ -1,5 +1,5 @@
-use crate::model::DrugLine;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::DrugLine;
 
 /// CTP05-1 codes the TR3 allows in 2410 (005010X222A1 and X223A2, CTP05-1).
 const UNITS: &[&[u8]] = &[b"F2", b"GR", b"ME", b"ML", b"UN"];
@@ -62,7 +62,7 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, I837, P837, check_cases, edit};
+    use crate::test::{Case::*, I837, P837, check_cases, edit};
     let no_ctp = edit(P837, "CTP*", "");
     let no_ctp_i = edit(I837, "CTP*", "");
     let cases = [

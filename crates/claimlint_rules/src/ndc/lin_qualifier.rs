@@ -1,6 +1,6 @@
-use crate::model::DrugLine;
-use crate::rules::drugs::ndc11;
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::ndc11;
+use crate::{Ctx, declare_rule};
+use claimlint_model::DrugLine;
 
 declare_rule! {
     /// ## What it does
@@ -43,7 +43,7 @@ fn lin_qualifier(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass(""),
         PassI(""),

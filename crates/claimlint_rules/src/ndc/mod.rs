@@ -10,7 +10,7 @@ pub mod ndc_missing;
 pub mod ndc_unknown;
 pub mod units_inconsistent;
 
-use crate::model::DrugLine;
+use claimlint_model::DrugLine;
 
 /// Whether LIN03 is meant as an NDC: LIN02 is N4, or absent. Another qualifier (UP, HI...)
 /// is NDC006's finding, and its value is not an NDC to judge.

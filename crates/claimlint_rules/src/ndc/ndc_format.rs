@@ -1,8 +1,8 @@
-use crate::data;
-use crate::model::DrugLine;
-use crate::rules::drugs::{Ndc11, ndc11, ten_digit_candidates};
-use crate::rules::ndc::is_ndc_qualified;
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::{Ndc11, ndc11, ten_digit_candidates};
+use crate::ndc::is_ndc_qualified;
+use crate::{Ctx, declare_rule};
+use claimlint_data::Data;
+use claimlint_model::DrugLine;
 
 declare_rule! {
     /// ## What it does
@@ -51,7 +51,7 @@ fn ndc_format(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
             n.as_str(),
             n.dashed()
         )),
-        None => ten_digit_candidates(raw).map(|c| ten_digit_help(&c)),
+        None => ten_digit_candidates(raw).map(|c| ten_digit_help(cx.data(), &c)),
     };
     let d = cx.report(
         ndc.loc(),
@@ -63,10 +63,10 @@ fn ndc_format(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
 }
 
 /// A bare 10-digit NDC: the reading the crosswalk knows, else the three possible paddings.
-fn ten_digit_help(c: &[Ndc11; 3]) -> String {
+fn ten_digit_help(data: &Data, c: &[Ndc11; 3]) -> String {
     let known: Vec<&Ndc11> = c
         .iter()
-        .filter(|n| data::ndc_known_any(n.as_str()))
+        .filter(|n| data.ndc_known_any(n.as_str()))
         .collect();
     match known.as_slice() {
         [one] => format!(
@@ -85,7 +85,7 @@ fn ten_digit_help(c: &[Ndc11; 3]) -> String {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass("LIN**N4*55513071001~"),
         PassI("LIN**N4*55513071001~"),

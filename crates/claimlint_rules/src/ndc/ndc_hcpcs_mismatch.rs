@@ -1,9 +1,7 @@
-use crate::model::DrugLine;
-use crate::rules::drugs::{
-    bill_help, code_label, crosswalked, drug_label, hcpcs_of, is_unclassified,
-};
-use crate::rules::ndc::is_ndc_qualified;
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::{bill_help, code_label, crosswalked, drug_label, hcpcs_of, is_unclassified};
+use crate::ndc::is_ndc_qualified;
+use crate::{Ctx, declare_rule};
+use claimlint_model::DrugLine;
 
 declare_rule! {
     /// ## What it does
@@ -40,7 +38,7 @@ fn ndc_hcpcs_mismatch(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     if is_unclassified(code) {
         return;
     }
-    let Some(x) = crosswalked(line, cx.claim()) else {
+    let Some(x) = crosswalked(cx.data(), line, cx.claim()) else {
         return;
     };
     let Some(first) = x.rows.first() else { return }; // unknown NDC: NDC003
@@ -52,14 +50,14 @@ fn ndc_hcpcs_mismatch(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     let message = format!(
         "NDC {} ({}) crosswalks to {}, not {}",
         x.ndc.dashed(),
-        drug_label(first),
+        drug_label(cx, first),
         codes.join(" or "),
-        code_label(code)
+        code_label(cx.data(), code)
     );
     let help = x
         .rows
         .iter()
-        .map(|r| bill_help(r, Some(drug)))
+        .map(|r| bill_help(cx, r, Some(drug)))
         .collect::<Vec<_>>()
         .join(", or ");
     cx.report(el.loc(), message).help(help);
@@ -68,7 +66,7 @@ fn ndc_hcpcs_mismatch(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
 
     #[test]
     fn cases() {

@@ -1,7 +1,7 @@
-use crate::data;
-use crate::model::ServiceLine;
-use crate::rules::drugs::{date_of_service, hcpcs_of};
-use crate::rules::{Ctx, declare_rule, is_drug_line};
+use crate::drugs::{date_of_service, hcpcs_of};
+use crate::{Ctx, declare_rule, is_drug_line};
+use claimlint_data as data;
+use claimlint_model::ServiceLine;
 
 declare_rule! {
     /// ## What it does
@@ -23,7 +23,7 @@ declare_rule! {
 }
 
 fn ndc_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
-    if line.drug.is_some() || !is_drug_line(line) {
+    if line.drug.is_some() || !is_drug_line(cx.data(), line) {
         return;
     }
     let code = hcpcs_of(line);
@@ -42,7 +42,7 @@ fn ndc_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         str::to_string,
     );
     let example = match (code, date_of_service(cx)) {
-        (Some(c), Some(d)) => data::crosswalk_by_hcpcs(c, d.0).value.first().map(|r| {
+        (Some(c), Some(d)) => cx.data().crosswalk_by_hcpcs(c, d.0).value.first().map(|r| {
             format!(
                 " (the crosswalk lists e.g. {} {} for {c})",
                 data::ndc_5_4_2(r.ndc11),
@@ -59,7 +59,7 @@ fn ndc_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, I837, P837, check_cases, edit};
+    use crate::test::{Case::*, I837, P837, check_cases, edit};
     let no_lin_p = edit(&edit(P837, "LIN*", ""), "CTP*", "");
     let no_lin_i = edit(&edit(I837, "LIN*", ""), "CTP*", "");
     let cases = [

@@ -1,8 +1,7 @@
-use crate::data;
-use crate::model::DrugLine;
-use crate::rules::drugs::{hcpcs_of, is_unclassified, ndc11};
-use crate::rules::ndc::is_ndc_qualified;
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::{hcpcs_of, is_unclassified, ndc11};
+use crate::ndc::is_ndc_qualified;
+use crate::{Ctx, declare_rule};
+use claimlint_model::DrugLine;
 
 declare_rule! {
     /// ## What it does
@@ -35,10 +34,12 @@ fn ndc_unknown(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     {
         return;
     }
-    if data::ndc_known_any(ndc.as_str()) {
+    if cx.data().ndc_known_any(ndc.as_str()) {
         return;
     }
-    let quarters: Vec<String> = data::datasets()
+    let quarters: Vec<String> = cx
+        .data()
+        .datasets()
         .into_iter()
         .filter(|d| d.name == "crosswalk")
         .map(|d| d.version)
@@ -56,7 +57,7 @@ fn ndc_unknown(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass(""),
         PassI(""),
@@ -75,8 +76,8 @@ fn cases() {
         d.message
     );
     // Hyphenated (NDC002) but known: looked up in its 11-digit form, so not unknown.
-    let diags = crate::rules::test::run(&crate::rules::test::replace_segments(
-        crate::rules::test::P837,
+    let diags = crate::test::run(&crate::test::replace_segments(
+        crate::test::P837,
         "LIN**N4*55513-0710-01~",
     ));
     assert!(diags.iter().any(|d| d.code == "NDC002") && !diags.iter().any(|d| d.code == "NDC003"));

@@ -1,9 +1,9 @@
-use crate::model::{Dec, ServiceLine};
-use crate::rules::drugs::{
+use crate::drugs::{
     crosswalked, expected_units, hcpcs_of, is_dose_confusion, line_dos, package_word, plural,
     quantity_words,
 };
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Dec, ServiceLine};
 
 declare_rule! {
     /// ## What it does
@@ -38,7 +38,7 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if line.has_modifier(b"JW") {
         return; // judged with its administered line
     }
-    let Some(x) = crosswalked(line, cx.claim()) else {
+    let Some(x) = crosswalked(cx.data(), line, cx.claim()) else {
         return;
     };
     let Some(row) = x.billed else { return }; // no row for this code: NDC004
@@ -87,29 +87,30 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     }
     let code = row.hcpcs;
     let per = plural(row.bill_units, "unit");
+    let given = quantity_words(cx, row, qty, unit.bytes);
     cx.report(
         units_el.loc(),
         format!(
             "{} bills {} of {code}, but CTP04 {} of NDC {} ({} per {}) is {}",
             units_el.ref_des(),
             plural(units, "unit"),
-            quantity_words(row, qty, unit.bytes),
+            given,
             x.ndc.dashed(),
             per,
-            package_word(row),
+            package_word(cx, row),
             plural(expected, "unit"),
         ),
     )
     .help(format!(
         "bill {} of {code} for {}, or correct CTP04 to the amount given",
         plural(expected.ceil(), "unit"),
-        quantity_words(row, qty, unit.bytes)
+        given
     ));
 }
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass(""),
         PassI(""),
@@ -133,8 +134,8 @@ fn cases() {
         Some("bill 60 units of J0897 for 1 syringe, or correct CTP04 to the amount given")
     );
     // 1 unit for 1 syringe is UNT003's finding, not a second warning here.
-    let diags = crate::rules::test::run(&crate::rules::test::replace_segments(
-        crate::rules::test::P837,
+    let diags = crate::test::run(&crate::test::replace_segments(
+        crate::test::P837,
         "SV1*HC:J0897:JZ*2400*UN*1***1",
     ));
     assert!(

@@ -7,7 +7,8 @@
 pub mod prior_auth_missing;
 pub mod quantity_limit;
 
-use crate::model::Dec;
+use claimlint_data::SingleDoseRows;
+use claimlint_model::Dec;
 use std::collections::BTreeMap;
 
 /// The rule parameters of one resolved profile.
@@ -20,6 +21,10 @@ pub struct Params {
     pub prior_auth: Vec<CodeRange>,
     /// Units a payer pays for a code (PAY002), keyed by the upper-case code.
     pub quantity_limits: BTreeMap<String, QuantityLimit>,
+    /// The `[single-dose]` rows of the config file these settings come from (MOD001), read
+    /// before the data tables by `Ctx::single_dose`. Not a profile's: every profile of one file
+    /// carries the file's rows, and another file's rows never reach it.
+    pub single_dose: SingleDoseRows,
 }
 
 /// `lo..=hi`, compared as text: codes of one length sort as their values do.

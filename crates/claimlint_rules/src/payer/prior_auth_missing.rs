@@ -1,5 +1,5 @@
-use crate::model::ServiceLine;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::ServiceLine;
 
 declare_rule! {
     /// ## What it does
@@ -45,9 +45,9 @@ fn prior_auth_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::config::Settings;
-    use crate::rules::payer::{CodeRange, Params};
-    use crate::rules::test::{Case::*, check_cases, check_cases_with};
+    use crate::LintSettings as Settings;
+    use crate::payer::{CodeRange, Params};
+    use crate::test::{Case::*, check_cases, check_cases_with};
     let list = |codes: &[&str]| Params {
         profile: Some("test".into()),
         prior_auth: codes.iter().filter_map(|c| CodeRange::parse(c)).collect(),
@@ -74,7 +74,7 @@ fn cases() {
     assert_eq!(d.context.line_number, Some(1));
     // A range covers the admin code of line 2, and only it.
     let range = Settings::default().with_params(list(&["96365-96379"]));
-    let diags = crate::rules::test::run_with(crate::rules::test::P837, &range);
+    let diags = crate::test::run_with(crate::test::P837, &range);
     let lines: Vec<_> = diags
         .iter()
         .filter(|d| d.code == "PAY001")

@@ -1,5 +1,5 @@
-use crate::model::{Claim, Date, Dec};
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Claim, Date, Dec};
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -69,9 +69,9 @@ fn quantity_limit(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::config::Settings;
-    use crate::rules::payer::{Params, QuantityLimit};
-    use crate::rules::test::{Case::*, check_cases, check_cases_with};
+    use crate::LintSettings as Settings;
+    use crate::payer::{Params, QuantityLimit};
+    use crate::test::{Case::*, check_cases, check_cases_with};
     let limit = |per_line: Option<i64>, per_date: Option<i64>| {
         let mut p = Params {
             profile: Some("test".into()),

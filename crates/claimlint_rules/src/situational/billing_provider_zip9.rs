@@ -1,6 +1,6 @@
-use crate::model::{Kind, Transaction};
-use crate::rules::syntax::{loop_name, report_at};
-use crate::rules::{Ctx, declare_rule};
+use crate::syntax::{loop_name, report_at};
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Kind, Transaction};
 
 declare_rule! {
     /// ## What it does
@@ -59,7 +59,7 @@ fn billing_provider_zip9(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &SIT005,
         &[
@@ -81,7 +81,7 @@ fn cases() {
         ],
     );
     let d = diags[2].iter().find(|d| d.code == "SIT005").unwrap();
-    assert_eq!(d.severity, crate::diagnostic::Severity::Warning);
+    assert_eq!(d.severity, claimlint_diagnostic::Severity::Warning);
     assert_eq!(
         d.help.as_deref(),
         Some("write 62701 followed by its four-digit USPS add-on code (62701NNNN)")

@@ -1,5 +1,5 @@
-use crate::model::ServiceLine;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::ServiceLine;
 
 declare_rule! {
     /// ## What it does
@@ -71,7 +71,7 @@ fn diagnosis_pointer_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &SIT001,
         &[
@@ -81,12 +81,8 @@ fn cases() {
             Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***13", true),
             Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***0", true),
             Whole(
-                &crate::rules::test::edit(
-                    &crate::rules::test::edit(
-                        crate::rules::test::P837,
-                        "HI*",
-                        "HI*ABK:M810*ABF:E119",
-                    ),
+                &crate::test::edit(
+                    &crate::test::edit(crate::test::P837, "HI*", "HI*ABK:M810*ABF:E119"),
                     "SV1*HC:96372",
                     "SV1*HC:96372*60*UN*1***2:1",
                 ),

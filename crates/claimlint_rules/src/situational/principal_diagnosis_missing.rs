@@ -1,5 +1,5 @@
-use crate::model::{Claim, Kind};
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Claim, Kind};
 
 declare_rule! {
     /// ## What it does
@@ -62,7 +62,7 @@ fn principal_diagnosis_missing(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &SIT002,
         &[

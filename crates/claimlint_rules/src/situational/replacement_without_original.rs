@@ -1,5 +1,5 @@
-use crate::model::Claim;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::Claim;
 
 declare_rule! {
     /// ## What it does
@@ -40,7 +40,7 @@ fn replacement_without_original(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, I837, check_cases, edit};
+    use crate::test::{Case::*, I837, check_cases, edit};
     check_cases(
         &SIT003,
         &[

@@ -1,7 +1,7 @@
-use crate::model::{Claim, Date, DateRange, Kind};
-use crate::rules::syntax::report_at;
-use crate::rules::{Ctx, declare_rule};
-use crate::x12::Element;
+use crate::syntax::report_at;
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Claim, Date, DateRange, Kind};
+use claimlint_x12::Element;
 
 declare_rule! {
     /// ## What it does
@@ -108,7 +108,7 @@ fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &SIT004,
         &[

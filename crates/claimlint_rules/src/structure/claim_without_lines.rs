@@ -1,5 +1,5 @@
-use crate::model::Claim;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::Claim;
 
 declare_rule! {
     /// ## What it does
@@ -28,13 +28,13 @@ fn claim_without_lines(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &STR006,
         &[
             Pass(""),
             PassI(""),
-            Whole(&crate::rules::test::claim_without_lines(), true),
+            Whole(&crate::test::claim_without_lines(), true),
         ],
     );
 }

@@ -1,5 +1,5 @@
-use crate::model::Transaction;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::Transaction;
 use std::collections::HashMap;
 
 declare_rule! {
@@ -114,7 +114,7 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &STR001,
         &[

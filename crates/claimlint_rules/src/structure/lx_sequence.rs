@@ -1,5 +1,5 @@
-use crate::model::Claim;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::Claim;
 
 declare_rule! {
     /// ## What it does
@@ -38,7 +38,7 @@ fn lx_sequence(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &STR005,
         &[

@@ -1,7 +1,7 @@
-use crate::ig::StructureIssue;
-use crate::model::Transaction;
-use crate::rules::syntax::report_at;
-use crate::rules::{Ctx, declare_rule};
+use crate::syntax::report_at;
+use crate::{Ctx, declare_rule};
+use claimlint_ig::StructureIssue;
+use claimlint_model::Transaction;
 
 declare_rule! {
     /// ## What it does
@@ -67,7 +67,7 @@ fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 /// them; CLM02 kept in balance.
 #[cfg(test)]
 fn many_lines(template: &str, lines: usize, sv: &str, clm: &str) -> String {
-    use crate::rules::test::edit;
+    use crate::test::edit;
     let mut body: String = (2..lines)
         .map(|n| format!("LX*{n}~{sv}~DTP*472*D8*20260115~"))
         .collect();
@@ -82,7 +82,7 @@ fn many_lines(template: &str, lines: usize, sv: &str, clm: &str) -> String {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, I837, P837, check_cases};
+    use crate::test::{Case::*, I837, P837, check_cases};
     let (sv1, clm_p) = (
         "SV1*HC:96372*60*UN*1***1",
         "CLM*PAT1001-01*{total}***11:B:1*Y*A*Y*Y",

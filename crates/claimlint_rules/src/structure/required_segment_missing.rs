@@ -1,7 +1,7 @@
-use crate::ig::{GuideDef, Placement, SegmentDef, StructureIssue, Usage};
-use crate::model::Transaction;
-use crate::rules::syntax::report_at;
-use crate::rules::{Ctx, declare_rule};
+use crate::syntax::report_at;
+use crate::{Ctx, declare_rule};
+use claimlint_ig::{GuideDef, Placement, SegmentDef, StructureIssue, Usage};
+use claimlint_model::Transaction;
 
 declare_rule! {
     /// ## What it does
@@ -133,7 +133,7 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &STR002,
         &[
@@ -147,12 +147,12 @@ fn cases() {
         ],
     );
     // A DTP*472 after a later 2400 segment is out of order (STR003), not also missing.
-    let late = crate::rules::test::edit(
-        &crate::rules::test::edit(crate::rules::test::P837, "DTP*472", ""),
+    let late = crate::test::edit(
+        &crate::test::edit(crate::test::P837, "DTP*472", ""),
         "CTP*",
         "CTP****1*UN~DTP*472*D8*20260115",
     );
-    let d = crate::rules::test::run(&late);
+    let d = crate::test::run(&late);
     assert!(d.iter().any(|d| d.code == "STR003"), "{d:#?}");
     assert!(!d.iter().any(|d| d.code == "STR002"), "{d:#?}");
     let d = diags[2].iter().find(|d| d.code == "STR002").unwrap();

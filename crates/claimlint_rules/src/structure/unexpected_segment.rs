@@ -1,7 +1,7 @@
-use crate::ig::{Placement, StructureIssue};
-use crate::model::{Kind, Transaction};
-use crate::rules::syntax::{loop_name, report_at, unknown_segment::is_known};
-use crate::rules::{Ctx, declare_rule};
+use crate::syntax::{loop_name, report_at, unknown_segment::is_known};
+use crate::{Ctx, declare_rule};
+use claimlint_ig::{Placement, StructureIssue};
+use claimlint_model::{Kind, Transaction};
 
 declare_rule! {
     /// ## What it does
@@ -105,7 +105,7 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
 }
 
 /// Loops of the guide that define a segment with this id (`header` for ST/BHT/SE), deduplicated.
-fn loops_with(guide: &crate::ig::GuideDef, id: &[u8]) -> Vec<&'static str> {
+fn loops_with(guide: &claimlint_ig::GuideDef, id: &[u8]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for l in guide.loops() {
         let name = if l.path.is_empty() { "header" } else { l.id };
@@ -118,7 +118,7 @@ fn loops_with(guide: &crate::ig::GuideDef, id: &[u8]) -> Vec<&'static str> {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &STR003,
         &[

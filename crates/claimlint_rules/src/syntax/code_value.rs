@@ -1,7 +1,7 @@
 use super::{code_list, findings};
-use crate::ig::ElementIssue;
-use crate::model::Transaction;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_ig::ElementIssue;
+use claimlint_model::Transaction;
 
 declare_rule! {
     /// ## What it does
@@ -59,7 +59,7 @@ fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &SYN008,
         &[

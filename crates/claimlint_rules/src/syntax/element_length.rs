@@ -1,7 +1,7 @@
 use super::{findings, simple};
-use crate::ig::{DataType, ElementIssue};
-use crate::model::Transaction;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_ig::{DataType, ElementIssue};
+use claimlint_model::Transaction;
 
 declare_rule! {
     /// ## What it does
@@ -53,7 +53,7 @@ fn element_length(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let long = format!("NM1*IL*1*{}*JANE****MI*1EG4TE5MK73", "D".repeat(61));
     check_cases(
         &SYN002,

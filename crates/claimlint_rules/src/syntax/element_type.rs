@@ -1,8 +1,8 @@
 use super::{findings, report_at, type_name};
-use crate::ig::{DataType, ElementIssue};
-use crate::model::{Date, Transaction};
-use crate::rules::{Ctx, declare_rule};
-use crate::x12::Segment;
+use crate::{Ctx, declare_rule};
+use claimlint_ig::{DataType, ElementIssue};
+use claimlint_model::{Date, Transaction};
+use claimlint_x12::Segment;
 
 declare_rule! {
     /// ## What it does
@@ -135,7 +135,7 @@ fn check_qualified_date(
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &SYN003,
         &[

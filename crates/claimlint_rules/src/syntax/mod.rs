@@ -1,5 +1,4 @@
-//! SYN: segment and element syntax (SNIP 1–2), and the glue between the lexer's segments and
-//! the TR3 tables: `impl ig::SegmentView for Segment`, and the helpers every
+//! SYN: segment and element syntax (SNIP 1–2), and the helpers every
 //! implementation-guide rule (SYN, STR, SIT) uses to name an element, its value and its loop.
 //! The element findings themselves are computed once per transaction set by
 //! `Transaction::ig()`; each rule here only picks its kind of finding and words it.
@@ -14,55 +13,11 @@ pub mod too_many_elements;
 pub mod trailing_separator;
 pub mod unknown_segment;
 
-use crate::diagnostic::Diagnostic;
-use crate::ig::{self, DataType, ElementDef, ElementIssue, ElementKind, SegmentDef};
-use crate::model::Transaction;
-use crate::rules::Ctx;
-use crate::x12::{Loc, Segment};
-
-/// The first repetition of an element's bytes (X12 5010: ISA11 separates repetitions).
-fn first_repetition<'s>(seg: &Segment<'s>, bytes: &'s [u8]) -> &'s [u8] {
-    match seg.delims.repetition {
-        Some(r) => memchr::memchr(r, bytes).map_or(bytes, |end| bytes.get(..end).unwrap_or(bytes)),
-        None => bytes,
-    }
-}
-
-/// Borrowed views only: no allocation per call, so the walk and the validator cost
-/// O(bytes of the segment) per element they read.
-impl ig::SegmentView for Segment<'_> {
-    fn id(&self) -> &[u8] {
-        Segment::id(self)
-    }
-
-    fn element_count(&self) -> usize {
-        Segment::element_count(self)
-    }
-
-    fn element(&self, i: usize) -> Option<&[u8]> {
-        self.element_raw(i).map(|e| first_repetition(self, e.bytes))
-    }
-
-    fn component_count(&self, i: usize) -> usize {
-        ig::SegmentView::element(self, i).map_or(0, |v| {
-            memchr::memchr_iter(self.delims.component, v).count() + 1
-        })
-    }
-
-    fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
-        let v = ig::SegmentView::element(self, i)?;
-        v.split(|&b| b == self.delims.component)
-            .nth(j.checked_sub(1)?)
-    }
-
-    fn repetitions(&self, i: usize) -> usize {
-        match (self.element_raw(i), self.delims.repetition) {
-            (None, _) => 0,
-            (Some(e), Some(r)) => memchr::memchr_iter(r, e.bytes).count() + 1,
-            (Some(_), None) => 1,
-        }
-    }
-}
+use crate::Ctx;
+use claimlint_diagnostic::Diagnostic;
+use claimlint_ig::{self as ig, DataType, ElementDef, ElementIssue, ElementKind, SegmentDef};
+use claimlint_model::Transaction;
+use claimlint_x12::{Loc, Segment};
 
 /// The guide's name for a loop id in messages: `2300`, or `header` for ST/BHT/SE.
 pub(crate) fn loop_name(tx: &Transaction<'_>, index: usize) -> &'static str {

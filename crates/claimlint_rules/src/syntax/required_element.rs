@@ -1,7 +1,7 @@
 use super::{code_list, findings, simple, type_name};
-use crate::ig::ElementIssue;
-use crate::model::Transaction;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_ig::ElementIssue;
+use claimlint_model::Transaction;
 
 declare_rule! {
     /// ## What it does
@@ -44,7 +44,7 @@ fn required_element(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &SYN007,
         &[

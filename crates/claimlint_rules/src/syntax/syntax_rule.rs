@@ -1,7 +1,7 @@
 use super::{Found, findings};
-use crate::ig::{ElementIssue, SyntaxKind};
-use crate::model::Transaction;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_ig::{ElementIssue, SyntaxKind};
+use claimlint_model::Transaction;
 
 declare_rule! {
     /// ## What it does
@@ -95,7 +95,7 @@ fn syntax_rule(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 }
 
 /// Points at the first value the rule is about, else at the composite or the segment.
-fn anchor(f: &Found<'_, '_>, set: &[u8], at: impl Fn(u8) -> (usize, usize)) -> crate::x12::Loc {
+fn anchor(f: &Found<'_, '_>, set: &[u8], at: impl Fn(u8) -> (usize, usize)) -> claimlint_x12::Loc {
     match set.first() {
         Some(&p) => {
             let (e, c) = at(p);
@@ -107,7 +107,7 @@ fn anchor(f: &Found<'_, '_>, set: &[u8], at: impl Fn(u8) -> (usize, usize)) -> c
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let diags = check_cases(
         &SYN009,
         &[
@@ -118,11 +118,7 @@ fn cases() {
         ],
     );
     // CTP05 is required anyway: SYN007 says so, and P0405 is not repeated.
-    let d = crate::rules::test::run(&crate::rules::test::edit(
-        crate::rules::test::P837,
-        "CTP*",
-        "CTP****1",
-    ));
+    let d = crate::test::run(&crate::test::edit(crate::test::P837, "CTP*", "CTP****1"));
     assert!(
         d.iter().any(|d| d.code == "SYN007") && !d.iter().any(|d| d.code == "SYN009"),
         "{d:#?}"

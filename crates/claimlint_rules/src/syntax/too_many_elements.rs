@@ -1,7 +1,7 @@
 use super::findings;
-use crate::ig::ElementIssue;
-use crate::model::Transaction;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_ig::ElementIssue;
+use claimlint_model::Transaction;
 
 declare_rule! {
     /// ## What it does
@@ -96,7 +96,7 @@ fn too_many_elements(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &SYN004,
         &[

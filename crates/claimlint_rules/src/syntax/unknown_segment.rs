@@ -1,6 +1,6 @@
-use crate::ig::{self, Guide};
-use crate::model::Transaction;
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_ig::{self as ig, Guide};
+use claimlint_model::Transaction;
 
 declare_rule! {
     /// ## What it does
@@ -62,7 +62,7 @@ fn near_miss(id: &[u8]) -> Option<&'static str> {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     check_cases(
         &SYN001,
         &[
@@ -71,7 +71,7 @@ fn cases() {
             Edit("N3*12", "NM2*IL*1*DOE", true),
             Edit("DMG*", "CLP*1*1*100*100", true),
             Whole(
-                &crate::rules::test::P837.replace("N3*12 ELM ST~", "N3*12 ELM ST~~"),
+                &crate::test::P837.replace("N3*12 ELM ST~", "N3*12 ELM ST~~"),
                 true,
             ),
         ],

@@ -5,9 +5,9 @@ pub mod mue_exceeded;
 pub mod units_dose_confusion;
 pub mod units_invalid;
 
-use crate::data::Setting;
-use crate::model::Kind;
-use crate::rules::Ctx;
+use crate::Ctx;
+use claimlint_data::Setting;
+use claimlint_model::Kind;
 
 /// MUE setting by claim type: practitioner MUEs for 837P, facility outpatient hospital MUEs
 /// for 837I (CMS NCCI MUE tables; the DME supplier table is not compiled in).

@@ -1,8 +1,8 @@
-use crate::data::{self, Mue, Setting};
-use crate::model::{Claim, Dec};
-use crate::rules::drugs::{hcpcs_of, line_dos};
-use crate::rules::units::setting;
-use crate::rules::{Ctx, declare_rule};
+use crate::drugs::{hcpcs_of, line_dos};
+use crate::units::setting;
+use crate::{Ctx, declare_rule};
+use claimlint_data::{Data, Mue, Setting};
+use claimlint_model::{Claim, Dec};
 
 declare_rule! {
     /// ## What it does
@@ -25,12 +25,13 @@ declare_rule! {
 }
 
 /// Whether the nearest MUE table starts at most a year after `dos` (tables have no end date).
-fn within_a_year(setting: data::Setting, dos: u32) -> bool {
+fn within_a_year(data: &Data, setting: Setting, dos: u32) -> bool {
     let name = match setting {
-        data::Setting::Practitioner => "mue-practitioner",
-        data::Setting::OutpatientHospital => "mue-outpatient-hospital",
+        Setting::Practitioner => "mue-practitioner",
+        Setting::OutpatientHospital => "mue-outpatient-hospital",
     };
-    data::coverage(name, dos).is_some_and(|c| dos.saturating_add(10000) >= c.from)
+    data.coverage(name, dos)
+        .is_some_and(|c| dos.saturating_add(10000) >= c.from)
 }
 
 fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
@@ -45,11 +46,11 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         ) else {
             continue;
         };
-        let v = data::mue(code, setting, dos.0);
+        let v = cx.data().mue(code, setting, dos.0);
         let Some(mue) = v.value else { continue };
         // MUE values change quarterly; a table more than a year from the date of service is no
         // fair test of it (the file's note says which table was used).
-        if !v.in_force && !within_a_year(setting, dos.0) {
+        if !v.in_force && !within_a_year(cx.data(), setting, dos.0) {
             continue;
         }
         let limit = Dec::from_int(i64::from(mue.value));
@@ -61,7 +62,7 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         // Date-of-service edit: judge the (code, date) group once, at its last line.
-        let same = |l: &crate::model::ServiceLine<'_>| {
+        let same = |l: &claimlint_model::ServiceLine<'_>| {
             hcpcs_of(l) == Some(code) && line_dos(l, Some(claim)) == Some(dos)
         };
         if claim
@@ -88,13 +89,13 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
 #[allow(clippy::too_many_arguments)]
 fn report(
     cx: &mut Ctx<'_>,
-    el: crate::x12::Element<'_>,
+    el: claimlint_x12::Element<'_>,
     code: &str,
     units: Dec,
     mue: Mue,
     setting: Setting,
     version: &str,
-    group: Option<(Dec, usize, crate::model::Date)>,
+    group: Option<(Dec, usize, claimlint_model::Date)>,
 ) {
     let table = match setting {
         Setting::Practitioner => "practitioner",
@@ -150,7 +151,7 @@ fn units_of(v: u32) -> String {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, P837, check_cases};
+    use crate::test::{Case::*, P837, check_cases};
     let cases = [
         Pass(""),
         PassI(""),

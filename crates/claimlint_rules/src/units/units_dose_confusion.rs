@@ -1,8 +1,8 @@
-use crate::model::ServiceLine;
-use crate::rules::drugs::{
+use crate::drugs::{
     code_label, crosswalked, expected_for, is_dose_confusion, package_word, plural, quantity_words,
 };
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::ServiceLine;
 
 declare_rule! {
     /// ## What it does
@@ -30,7 +30,7 @@ fn units_dose_confusion(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let (Some(drug), Some(el), Some(units)) = (line.drug, line.units, line.units_value()) else {
         return;
     };
-    let Some(x) = crosswalked(line, cx.claim()) else {
+    let Some(x) = crosswalked(cx.data(), line, cx.claim()) else {
         return;
     };
     let Some(row) = x.billed else { return };
@@ -42,7 +42,9 @@ fn units_dose_confusion(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     else {
         return;
     };
-    let word = package_word(row);
+    let word = package_word(cx, row);
+    let given = quantity_words(cx, row, qty, unit.bytes);
+    let label = code_label(cx.data(), row.hcpcs);
     cx.report(
         el.loc(),
         format!(
@@ -50,7 +52,7 @@ fn units_dose_confusion(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             el.ref_des(),
             plural(units, "unit"),
             row.hcpcs,
-            quantity_words(row, qty, unit.bytes),
+            given,
             row.drug_name,
             plural(row.bill_units, "unit"),
             row.hcpcs,
@@ -58,15 +60,15 @@ fn units_dose_confusion(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     )
     .help(format!(
         "bill {} × {} for {}",
-        code_label(row.hcpcs),
+        label,
         plural(expected, "unit"),
-        quantity_words(row, qty, unit.bytes)
+        given
     ));
 }
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass(""),
         PassI(""),

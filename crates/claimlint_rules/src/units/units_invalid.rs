@@ -1,5 +1,5 @@
-use crate::model::{Kind, ServiceLine};
-use crate::rules::{Ctx, declare_rule};
+use crate::{Ctx, declare_rule};
+use claimlint_model::{Kind, ServiceLine};
 
 declare_rule! {
     /// ## What it does
@@ -79,7 +79,7 @@ fn units_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::rules::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases};
     let cases = [
         Pass(""),
         PassI(""),

@@ -1,0 +1,74 @@
+//! How the guide sees `claimlint_x12`'s segments: [`SegmentView`] for the lexer's `Segment`
+//! (borrowed, split on demand) and for `SplitSegment` (split once, for the walk and the
+//! validator, which read every element several times). The one place this crate touches the
+//! lexer's types; the tables and the checks see only the trait.
+
+use crate::SegmentView;
+use claimlint_x12::Segment;
+use claimlint_x12::split::SplitSegment;
+
+/// The first repetition of an element's bytes (X12 5010: ISA11 separates repetitions).
+fn first_repetition<'s>(seg: &Segment<'s>, bytes: &'s [u8]) -> &'s [u8] {
+    match seg.delims.repetition {
+        Some(r) => memchr::memchr(r, bytes).map_or(bytes, |end| bytes.get(..end).unwrap_or(bytes)),
+        None => bytes,
+    }
+}
+
+/// Borrowed views only: no allocation per call, so the walk and the validator cost
+/// O(bytes of the segment) per element they read.
+impl SegmentView for Segment<'_> {
+    fn id(&self) -> &[u8] {
+        Segment::id(self)
+    }
+
+    fn element_count(&self) -> usize {
+        Segment::element_count(self)
+    }
+
+    fn element(&self, i: usize) -> Option<&[u8]> {
+        self.element_raw(i).map(|e| first_repetition(self, e.bytes))
+    }
+
+    fn component_count(&self, i: usize) -> usize {
+        SegmentView::element(self, i).map_or(0, |v| {
+            memchr::memchr_iter(self.delims.component, v).count() + 1
+        })
+    }
+
+    fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
+        let v = SegmentView::element(self, i)?;
+        v.split(|&b| b == self.delims.component)
+            .nth(j.checked_sub(1)?)
+    }
+
+    fn repetitions(&self, i: usize) -> usize {
+        match (self.element_raw(i), self.delims.repetition) {
+            (None, _) => 0,
+            (Some(e), Some(r)) => memchr::memchr_iter(r, e.bytes).count() + 1,
+            (Some(_), None) => 1,
+        }
+    }
+}
+
+/// Validation reads every element several times: give it the segment split once.
+impl SegmentView for SplitSegment<'_> {
+    fn id(&self) -> &[u8] {
+        SplitSegment::id(self)
+    }
+    fn element_count(&self) -> usize {
+        SplitSegment::element_count(self)
+    }
+    fn element(&self, i: usize) -> Option<&[u8]> {
+        SplitSegment::element(self, i)
+    }
+    fn component_count(&self, i: usize) -> usize {
+        SplitSegment::component_count(self, i)
+    }
+    fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
+        SplitSegment::component(self, i, j)
+    }
+    fn repetitions(&self, i: usize) -> usize {
+        SplitSegment::repetitions(self, i)
+    }
+}

@@ -1,0 +1,118 @@
+//! Which guide a transaction set is read with, decided from GS01, GS08 and ST01/ST03. Pure
+//! classification: what it finds comes back as typed [`GuideIssue`]s, which ENV005's rule file
+//! (`claimlint_rules::envelope::unsupported_transaction`) words and reports. `claimlint tree`
+//! and the engine read only [`GuideChoice::kind`].
+
+use crate::Kind;
+use claimlint_diagnostic::Loc;
+use claimlint_x12::Segment;
+
+/// How a transaction set is to be read, and what is wrong with its envelope's guide fields.
+#[derive(Debug)]
+pub struct GuideChoice {
+    /// `None`: the set is not modelled (not an 837, or a guide claimlint does not read).
+    pub kind: Option<Kind>,
+    pub issues: Vec<GuideIssue>,
+}
+
+/// A finding about the guide fields; element values are quoted as the input has them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GuideIssue {
+    /// ST01 is not 837 (and not a 999 that `claimlint ack` writes): the set is skipped.
+    NotAClaim { at: Loc, st01: String },
+    /// GS01 is not HC.
+    GroupNotHc { at: Loc, gs01: String },
+    /// ST03 and GS08 name different guides.
+    Mismatch { at: Loc, st03: String, gs08: String },
+    /// Neither ST03 nor GS08 names a guide: the set is skipped.
+    NoGuide { at: Loc },
+    /// Another release of a supported guide, read with the closest supported one.
+    ClosestRelease {
+        at: Loc,
+        version: String,
+        read_as: Kind,
+    },
+    /// A 4010 guide: the set is skipped.
+    Retired4010 { at: Loc, version: String },
+    /// Any other guide: the set is skipped.
+    Unsupported { at: Loc, version: String },
+}
+
+fn text(seg: &Segment<'_>, n: usize) -> String {
+    String::from_utf8_lossy(seg.value(n)).into_owned()
+}
+
+/// Decides the guide for one transaction set from its GS (when there is one) and ST.
+pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
+    let mut issues = Vec::new();
+    let el_loc = |s: &Segment<'_>, n: usize| s.element_raw(n).map_or(s.loc(), |e| e.loc());
+    // A 999 (005010X231A1) in group FA is what `claimlint ack` writes: its envelopes are read
+    // and checked like any other, and it is not an 837 to note.
+    if st.value(1) == b"999"
+        && gs.is_none_or(|g| g.value(1) == b"FA")
+        && matches!(st.value(3), b"" | b"005010X231A1")
+    {
+        return GuideChoice { kind: None, issues };
+    }
+    if st.value(1) != b"837" {
+        issues.push(GuideIssue::NotAClaim {
+            at: el_loc(st, 1),
+            st01: text(st, 1),
+        });
+        return GuideChoice { kind: None, issues };
+    }
+    if let Some(gs) = gs
+        && gs.value(1) != b"HC"
+    {
+        issues.push(GuideIssue::GroupNotHc {
+            at: el_loc(gs, 1),
+            gs01: text(gs, 1),
+        });
+    }
+    let gs08 = gs.map(|g| g.value(8)).filter(|v| !v.is_empty());
+    let st03 = Some(st.value(3)).filter(|v| !v.is_empty());
+    if let (Some(a), Some(b)) = (st03, gs08)
+        && a != b
+    {
+        issues.push(GuideIssue::Mismatch {
+            at: el_loc(st, 3),
+            st03: String::from_utf8_lossy(a).into_owned(),
+            gs08: String::from_utf8_lossy(b).into_owned(),
+        });
+    }
+    let Some(version) = st03.or(gs08) else {
+        issues.push(GuideIssue::NoGuide { at: el_loc(st, 3) });
+        return GuideChoice { kind: None, issues };
+    };
+    let at = if st03.is_some() {
+        el_loc(st, 3)
+    } else {
+        gs.map_or(st.loc(), |g| el_loc(g, 8))
+    };
+    let v = String::from_utf8_lossy(version).into_owned();
+    let closest = |read_as: Kind, issues: &mut Vec<GuideIssue>| {
+        issues.push(GuideIssue::ClosestRelease {
+            at,
+            version: v.clone(),
+            read_as,
+        });
+        Some(read_as)
+    };
+    let kind = match version {
+        b"005010X222A1" => Some(Kind::Professional),
+        b"005010X223A2" => Some(Kind::Institutional),
+        b"005010X222" | b"005010X222A2" => closest(Kind::Professional, &mut issues),
+        b"005010X223" | b"005010X223A1" | b"005010X223A3" => {
+            closest(Kind::Institutional, &mut issues)
+        }
+        v4010 if v4010.starts_with(b"00401") => {
+            issues.push(GuideIssue::Retired4010 { at, version: v });
+            None
+        }
+        _ => {
+            issues.push(GuideIssue::Unsupported { at, version: v });
+            None
+        }
+    };
+    GuideChoice { kind, issues }
+}
