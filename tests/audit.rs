@@ -297,3 +297,93 @@ fn html_and_csv_reports() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Money as the report writes it ("1234.56"), in cents.
+fn cents(v: &Value) -> i128 {
+    let s = v.as_str().unwrap();
+    let (int, frac) = s.split_once('.').unwrap();
+    int.parse::<i128>().unwrap() * 100 + frac.parse::<i128>().unwrap()
+}
+
+/// Issue 14 §5: money at risk counts a line once per rule, and no total (overall, per rule,
+/// per file) exceeds what was billed. The rule fixtures carry every kind of defect, including
+/// claims whose lines do not add up to CLM02 and lines with several findings of one rule.
+#[test]
+fn money_at_risk_never_exceeds_billed() {
+    let a = audit_json(&["fixtures/rules", "fixtures/samples"]);
+    let billed = cents(&a["totals"]["billed"]);
+    assert!(billed > 0);
+    assert!(cents(&a["totals"]["at_risk"]) <= billed, "{}", a["totals"]);
+    for r in a["rules"].as_array().unwrap() {
+        assert!(cents(&r["at_risk"]) <= billed, "{r}");
+    }
+    for f in a["files"].as_array().unwrap() {
+        assert!(cents(&f["at_risk"]) <= cents(&f["billed"]), "{f}");
+    }
+}
+
+/// The same on the shared corpus of real files, where one SYN007-heavy file used to put
+/// $2.97M at risk of $0.86M billed. Under CI the corpus must be there.
+#[test]
+fn money_at_risk_on_the_shared_corpus() {
+    let corpus = root().join("../shared/corpus");
+    if !corpus.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI: no corpus at {}",
+            corpus.display()
+        );
+        eprintln!("SKIPPED: no corpus at {}", corpus.display());
+        return;
+    }
+    let a = audit_json(&[corpus.to_str().unwrap()]);
+    let billed = cents(&a["totals"]["billed"]);
+    assert!(cents(&a["totals"]["at_risk"]) <= billed, "{}", a["totals"]);
+    for r in a["rules"].as_array().unwrap() {
+        assert!(
+            cents(&r["at_risk"]) <= billed,
+            "{r} of {billed} cents billed"
+        );
+    }
+}
+
+/// One line with three findings of one rule puts that line's charge at risk once.
+#[test]
+fn a_line_counts_once_per_rule() {
+    let dir = scratch("once-per-rule");
+    let template = std::fs::read_to_string(root().join("fixtures/templates/837p.x12")).unwrap();
+    // Three modifiers that do not exist (CODE004 three times on the J0897 line).
+    let text = template.replacen("SV1*HC:J0897:JZ*", "SV1*HC:J0897:JZ:Y1:Y2:Y3*", 1);
+    assert_ne!(text, template, "the template bills J0897 with JZ");
+    let file = dir.join("three.837");
+    std::fs::write(&file, text).unwrap();
+    let a = audit_json(&[file.to_str().unwrap()]);
+    let rows = a["rules"].as_array().unwrap();
+    let line_charge = a["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["hcpcs"] == "J0897")
+        .map(|c| cents(&c["billed"]))
+        .unwrap();
+    for r in rows.iter().filter(|r| r["count"].as_u64().unwrap() > 1) {
+        assert!(
+            cents(&r["at_risk"]) <= line_charge.max(cents(&a["totals"]["billed"])),
+            "{r}"
+        );
+    }
+    let multi: Vec<_> = rows
+        .iter()
+        .filter(|r| r["count"].as_u64().unwrap() >= 2)
+        .collect();
+    assert!(
+        !multi.is_empty(),
+        "expected a rule with several findings: {rows:?}"
+    );
+    for r in multi {
+        assert!(
+            cents(&r["at_risk"]) <= line_charge,
+            "{r} counts the line more than once"
+        );
+    }
+}

@@ -86,7 +86,8 @@ pub struct RuleRow {
     pub name: &'static str,
     pub severity: Severity,
     pub count: u64,
-    /// Σ of the charge each of its findings puts at risk (a line's, or a claim's).
+    /// The charges of the lines its errors and warnings flag (all of a claim's lines for a
+    /// claim-level finding), each line once, at most the claim's billed amount per claim.
     pub at_risk: Money,
 }
 
@@ -143,6 +144,30 @@ pub struct MonthRow {
     pub findings: u64,
     pub flagged_lines: u64,
     pub at_risk: Money,
+}
+
+/// One claim with findings: the "by claim" view, most money at risk first.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ClaimRow {
+    pub path: String,
+    /// CLM01.
+    pub claim_id: String,
+    pub transaction: Option<String>,
+    pub npi: String,
+    #[serde(skip)]
+    pub offset: usize,
+    pub billed: Money,
+    pub findings: u64,
+    /// Rule codes of its findings, sorted, once each.
+    pub rules: BTreeSet<&'static str>,
+    pub flagged_lines: u64,
+    pub at_risk: Money,
+}
+
+impl ClaimRow {
+    fn rank(&self) -> impl Ord + '_ {
+        (std::cmp::Reverse(self.at_risk), &self.path, self.offset)
+    }
 }
 
 /// One finding, with what the report needs to link it back to the file.
@@ -203,6 +228,8 @@ pub struct Aggregate {
     pub findings_total: u64,
     /// The `keep` findings with the most money at risk.
     pub top_findings: Vec<FindingRow>,
+    /// The `keep` claims with the most money at risk.
+    pub top_claims: Vec<ClaimRow>,
 }
 
 /// What files fold into; merged by adding. Turned into an [`Aggregate`] by [`Part::finish`].
@@ -216,6 +243,7 @@ pub struct Part {
     codes: BTreeMap<(String, String), CodeRow>,
     months: BTreeMap<String, MonthRow>,
     top: Vec<FindingRow>,
+    claims: BTreeMap<(String, usize), ClaimRow>,
     keep: usize,
 }
 
@@ -261,6 +289,48 @@ fn locate(claims: &[BatchClaim], offset: usize) -> Option<(usize, Option<usize>)
 
 fn line_charge(l: &BatchLine) -> Dec {
     l.charge.unwrap_or_default()
+}
+
+/// What a claim bills: CLM02, or the sum of its lines when CLM02 is missing.
+fn claim_billed(c: &BatchClaim) -> Dec {
+    c.charge.unwrap_or_else(|| {
+        c.lines
+            .iter()
+            .map(line_charge)
+            .fold(Dec::ZERO, |a, b| a.checked_add(b).unwrap_or(a))
+    })
+}
+
+/// Σ charges of `lines`, per claim at most what the claim billed less what `before` (lines
+/// counted by an earlier fold) already put at risk, so the money at risk never exceeds the
+/// money billed, even when a claim's lines do not add up to CLM02.
+fn capped(
+    claims: &[BatchClaim],
+    lines: &BTreeSet<(usize, usize)>,
+    before: &BTreeSet<(usize, usize)>,
+) -> Dec {
+    let per_claim = |set: &BTreeSet<(usize, usize)>| {
+        let mut m: BTreeMap<usize, Dec> = BTreeMap::new();
+        for (ci, li) in set {
+            if let Some(l) = claims.get(*ci).and_then(|c| c.lines.get(*li)) {
+                let e = m.entry(*ci).or_insert(Dec::ZERO);
+                *e = e.checked_add(line_charge(l)).unwrap_or(*e);
+            }
+        }
+        m
+    };
+    let earlier = per_claim(before);
+    let mut total = Dec::ZERO;
+    for (ci, sum) in per_claim(lines) {
+        let Some(c) = claims.get(ci) else { continue };
+        let billed = claim_billed(c).max(Dec::ZERO);
+        let prior = earlier.get(&ci).copied().unwrap_or(Dec::ZERO).min(billed);
+        let room = billed.checked_sub(prior).unwrap_or(Dec::ZERO);
+        total = total
+            .checked_add(sum.max(Dec::ZERO).min(room))
+            .unwrap_or(total);
+    }
+    total
 }
 
 /// Lines flagged by errors and warnings: (claim, line) pairs; a claim-level finding flags all
@@ -315,12 +385,7 @@ impl Part {
         file.service_lines += stats.service_lines;
         file.drug_lines += stats.drug_lines;
         for c in claims {
-            let billed = c.charge.unwrap_or_else(|| {
-                c.lines
-                    .iter()
-                    .map(line_charge)
-                    .fold(Dec::ZERO, |a, b| a.checked_add(b).unwrap_or(a))
-            });
+            let billed = claim_billed(c);
             self.totals.billed.add(billed);
             file.billed.add(billed);
             let npi = c
@@ -352,7 +417,9 @@ impl Part {
     }
 
     /// Counts findings and the lines they newly flag (`already` are flagged by an earlier fold
-    /// of the same file: the batch rules' findings come after the file's own).
+    /// of the same file: the batch rules' findings come after the file's own). Money at risk is
+    /// counted once per line and rule, and never more than a claim's billed amount, so no total
+    /// exceeds what was billed (issue 14 §5).
     pub fn findings(
         &mut self,
         path: &str,
@@ -361,81 +428,134 @@ impl Part {
         already: &BTreeSet<(usize, usize)>,
     ) {
         for d in diags {
-            self.totals_count(d.severity);
-            let file = self.files.entry(path.to_string()).or_default();
-            file.path = path.to_string();
-            match d.severity {
-                Severity::Error => file.errors += 1,
-                Severity::Warning => file.warnings += 1,
-                Severity::Info => file.infos += 1,
-            }
-            let place = locate(claims, d.loc.offset);
-            let claim = place.and_then(|(ci, _)| claims.get(ci));
-            let line = place.and_then(|(ci, li)| claims.get(ci)?.lines.get(li?));
-            let at_risk = match (claim, line) {
-                (_, Some(l)) => line_charge(l),
-                (Some(c), None) => c.charge.unwrap_or_default(),
-                _ => Dec::ZERO,
-            };
-            let at_risk = if d.severity >= Severity::Warning {
-                Money(at_risk.micros)
-            } else {
-                Money(0)
-            };
-            let rule = self.rules.entry(d.code).or_insert_with(|| RuleRow {
-                code: d.code,
-                name: claimlint_rules::find(d.code).map_or("", |r| r.name),
-                severity: d.severity,
-                count: 0,
-                at_risk: Money(0),
-            });
-            rule.severity = rule.severity.max(d.severity);
-            rule.count += 1;
-            rule.at_risk.plus(at_risk);
-            if let Some(c) = claim {
-                let npi = c
-                    .billing_npi
-                    .clone()
-                    .unwrap_or_else(|| "(none)".to_string());
-                let p = self.providers.entry(npi.clone()).or_default();
-                p.npi = npi;
-                p.findings += 1;
-            }
-            let date = line
-                .and_then(|l| l.date)
-                .or_else(|| claim.and_then(|c| c.lines.first()?.date));
-            if claim.is_some() {
-                let m = month_of(date);
-                let month = self.months.entry(m.clone()).or_default();
-                month.month = m;
-                month.findings += 1;
-            }
-            self.top.push(FindingRow {
-                at_risk,
-                code: d.code,
-                severity: d.severity,
-                path: path.to_string(),
-                transaction: d.context.transaction.clone(),
-                claim_id: d.context.claim_id.clone(),
-                line_number: d.context.line_number,
-                segment: d.loc.segment.as_str().to_string(),
-                position: d.loc.position,
-                element: d.loc.element,
-                line: d.line,
-                column: d.column,
-                offset: d.loc.offset,
-                npi: claim.and_then(|c| c.billing_npi.clone()),
-                hcpcs: line.and_then(|l| l.hcpcs.clone()),
-                ndc: line.and_then(|l| l.ndc.clone()),
-                date: date.map(|d| d.to_string()),
-                message: d.message.clone(),
-                help: d.help.clone(),
-            });
-            if self.top.len() >= self.keep.saturating_mul(2).max(64) {
-                self.trim();
+            self.finding(path, claims, d);
+        }
+        self.rule_money(claims, diags);
+        let newly: BTreeSet<(usize, usize)> = flagged(claims, diags)
+            .difference(already)
+            .copied()
+            .collect();
+        self.line_money(path, claims, &newly, already);
+        self.trim_claims(false);
+    }
+
+    /// One finding: counts by severity, file, rule, provider and month, and a top-findings row.
+    fn finding(&mut self, path: &str, claims: &[BatchClaim], d: &Diagnostic) {
+        self.totals_count(d.severity);
+        let file = self.files.entry(path.to_string()).or_default();
+        file.path = path.to_string();
+        match d.severity {
+            Severity::Error => file.errors += 1,
+            Severity::Warning => file.warnings += 1,
+            Severity::Info => file.infos += 1,
+        }
+        let place = locate(claims, d.loc.offset);
+        let claim = place.and_then(|(ci, _)| claims.get(ci));
+        let line = place.and_then(|(ci, li)| claims.get(ci)?.lines.get(li?));
+        let at_risk = match (claim, line) {
+            _ if d.severity < Severity::Warning => Dec::ZERO,
+            (Some(c), Some(l)) => line_charge(l).min(claim_billed(c)),
+            (Some(c), None) => claim_billed(c),
+            _ => Dec::ZERO,
+        };
+        let rule = self.rules.entry(d.code).or_insert_with(|| RuleRow {
+            code: d.code,
+            name: claimlint_rules::find(d.code).map_or("", |r| r.name),
+            severity: d.severity,
+            count: 0,
+            at_risk: Money(0),
+        });
+        rule.severity = rule.severity.max(d.severity);
+        rule.count += 1;
+        if let Some(c) = claim {
+            let npi = c
+                .billing_npi
+                .clone()
+                .unwrap_or_else(|| "(none)".to_string());
+            let p = self.providers.entry(npi.clone()).or_default();
+            p.npi = npi;
+            p.findings += 1;
+            let row = self.claim_row(path, c);
+            row.findings += 1;
+            row.rules.insert(d.code);
+        }
+        let date = line
+            .and_then(|l| l.date)
+            .or_else(|| claim.and_then(|c| c.lines.first()?.date));
+        if claim.is_some() {
+            let m = month_of(date);
+            let month = self.months.entry(m.clone()).or_default();
+            month.month = m;
+            month.findings += 1;
+        }
+        self.top.push(FindingRow {
+            at_risk: Money(at_risk.micros),
+            code: d.code,
+            severity: d.severity,
+            path: path.to_string(),
+            transaction: d.context.transaction.clone(),
+            claim_id: d.context.claim_id.clone(),
+            line_number: d.context.line_number,
+            segment: d.loc.segment.as_str().to_string(),
+            position: d.loc.position,
+            element: d.loc.element,
+            line: d.line,
+            column: d.column,
+            offset: d.loc.offset,
+            npi: claim.and_then(|c| c.billing_npi.clone()),
+            hcpcs: line.and_then(|l| l.hcpcs.clone()),
+            ndc: line.and_then(|l| l.ndc.clone()),
+            date: date.map(|d| d.to_string()),
+            message: d.message.clone(),
+            help: d.help.clone(),
+        });
+        if self.top.len() >= self.keep.saturating_mul(2).max(64) {
+            self.trim();
+        }
+    }
+
+    /// Each rule's money at risk: the lines it flags (all of a claim's for a claim-level
+    /// finding), each once however many findings it has, capped per claim at what was billed.
+    fn rule_money(&mut self, claims: &[BatchClaim], diags: &[Diagnostic]) {
+        let mut by_rule: BTreeMap<&'static str, Vec<Diagnostic>> = BTreeMap::new();
+        for d in diags.iter().filter(|d| d.severity >= Severity::Warning) {
+            by_rule.entry(d.code).or_default().push(d.clone());
+        }
+        for (code, ds) in by_rule {
+            let lines = flagged(claims, &ds);
+            let money = capped(claims, &lines, &BTreeSet::new());
+            if let Some(rule) = self.rules.get_mut(code) {
+                rule.at_risk.add(money);
             }
         }
-        for (ci, li) in flagged(claims, diags).difference(already) {
+    }
+
+    /// The lines this fold flags for the first time, into the totals and the per-key tables.
+    fn line_money(
+        &mut self,
+        path: &str,
+        claims: &[BatchClaim],
+        newly: &BTreeSet<(usize, usize)>,
+        already: &BTreeSet<(usize, usize)>,
+    ) {
+        let total = capped(claims, newly, already);
+        let by_claim: BTreeSet<usize> = newly.iter().map(|(ci, _)| *ci).collect();
+        for ci in by_claim {
+            let Some(c) = claims.get(ci) else { continue };
+            let mine: BTreeSet<(usize, usize)> =
+                newly.iter().filter(|(i, _)| *i == ci).copied().collect();
+            let money = capped(claims, &mine, already);
+            let row = self.claim_row(path, c);
+            row.flagged_lines += mine.len() as u64;
+            row.at_risk.add(money);
+        }
+        self.totals.flagged_lines += newly.len() as u64;
+        self.totals.at_risk.add(total);
+        let file = self.files.entry(path.to_string()).or_default();
+        file.path = path.to_string();
+        file.flagged_lines += newly.len() as u64;
+        file.at_risk.add(total);
+        for (ci, li) in newly {
             let (Some(c), Some(l)) = (
                 claims.get(*ci),
                 claims.get(*ci).and_then(|c| c.lines.get(*li)),
@@ -443,12 +563,6 @@ impl Part {
                 continue;
             };
             let charge = line_charge(l);
-            self.totals.flagged_lines += 1;
-            self.totals.at_risk.add(charge);
-            let file = self.files.entry(path.to_string()).or_default();
-            file.path = path.to_string();
-            file.flagged_lines += 1;
-            file.at_risk.add(charge);
             let p = self
                 .providers
                 .entry(
@@ -466,6 +580,37 @@ impl Part {
             month.flagged_lines += 1;
             month.at_risk.add(charge);
         }
+    }
+
+    /// The claim's row of the "by claim" view, made on its first finding.
+    fn claim_row(&mut self, path: &str, c: &BatchClaim) -> &mut ClaimRow {
+        self.claims
+            .entry((path.to_string(), c.offset()))
+            .or_insert_with(|| ClaimRow {
+                path: path.to_string(),
+                claim_id: c.id.clone().unwrap_or_default(),
+                transaction: c.transaction.clone(),
+                npi: c.billing_npi.clone().unwrap_or_default(),
+                offset: c.offset(),
+                billed: Money(claim_billed(c).micros),
+                ..ClaimRow::default()
+            })
+    }
+
+    /// Keeps the `keep` claims with the most money at risk: at the end, or early only when
+    /// flagged claims run into the hundreds of thousands (memory stays bounded; a claim cut
+    /// early and flagged again by a cross-file rule would then show only the later money).
+    fn trim_claims(&mut self, force: bool) {
+        if !force && self.claims.len() < self.keep.saturating_mul(16).max(100_000) {
+            return;
+        }
+        let mut rows: Vec<ClaimRow> = std::mem::take(&mut self.claims).into_values().collect();
+        rows.sort_by(|a, b| a.rank().cmp(&b.rank()));
+        rows.truncate(self.keep);
+        self.claims = rows
+            .into_iter()
+            .map(|r| ((r.path.clone(), r.offset), r))
+            .collect();
     }
 
     fn totals_count(&mut self, s: Severity) {
@@ -553,7 +698,21 @@ impl Part {
             m.flagged_lines += r.flagged_lines;
             m.at_risk.plus(r.at_risk);
         }
+        for (k, r) in o.claims {
+            let m = self.claims.entry(k).or_insert_with(|| ClaimRow {
+                findings: 0,
+                flagged_lines: 0,
+                at_risk: Money(0),
+                rules: BTreeSet::new(),
+                ..r.clone()
+            });
+            m.findings += r.findings;
+            m.flagged_lines += r.flagged_lines;
+            m.at_risk.plus(r.at_risk);
+            m.rules.extend(r.rules);
+        }
         self.keep = self.keep.max(o.keep);
+        self.trim_claims(false);
         self.top.extend(o.top);
         if self.top.len() > self.keep {
             self.trim();
@@ -564,6 +723,10 @@ impl Part {
     /// Sorts every table by its key and keeps the top findings.
     pub fn finish(mut self, data: &Data) -> Aggregate {
         self.trim();
+        self.trim_claims(true);
+        let mut top_claims: Vec<ClaimRow> =
+            std::mem::take(&mut self.claims).into_values().collect();
+        top_claims.sort_by(|a, b| a.rank().cmp(&b.rank()));
         let mut unreadable = self.unreadable;
         unreadable.sort_by(|a, b| (&a.path, &a.error).cmp(&(&b.path, &b.error)));
         let t = &self.totals;
@@ -586,6 +749,7 @@ impl Part {
                 .collect(),
             months: self.months.into_values().collect(),
             top_findings: self.top,
+            top_claims,
         }
     }
 }

@@ -168,11 +168,16 @@ pub struct Report {
     pub title: String,
     pub subtitle: String,
     pub kpis: Vec<Kpi>,
+    /// By rule, provider, drug and claim: shown first, open.
+    pub grouped: Vec<Table>,
     pub charts: Vec<Chart>,
+    /// By month, by file, unreadable files: after the findings, closed.
     pub tables: Vec<Table>,
     pub findings: Vec<FindingView>,
     pub findings_note: String,
     pub rule_codes: Vec<String>,
+    /// The directory every audited path is shown relative to.
+    pub root: String,
 }
 
 /// `file:` URL of a path, so a finding's file opens from the report.
@@ -199,105 +204,177 @@ fn pct(part: Money, whole: Money) -> String {
     }
 }
 
-/// Lays the aggregate out for the template.
+/// The longest directory that holds every audited file, so the report can show paths
+/// relative to what was audited instead of absolute paths that take the table's width.
+fn common_root(a: &Aggregate) -> String {
+    let mut paths = a
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(a.unreadable.iter().map(|u| u.path.as_str()));
+    let Some(first) = paths.next() else {
+        return String::new();
+    };
+    let mut root = first
+        .rsplit_once('/')
+        .map_or("", |(dir, _)| dir)
+        .to_string();
+    for p in paths {
+        while !root.is_empty() && !p.starts_with(&format!("{root}/")) {
+            root = root.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
+        }
+    }
+    root
+}
+
+/// `path` relative to `root` (see [`common_root`]).
+fn rel<'p>(path: &'p str, root: &str) -> &'p str {
+    if root.is_empty() {
+        return path;
+    }
+    path.strip_prefix(root)
+        .and_then(|p| p.strip_prefix('/'))
+        .unwrap_or(path)
+}
+
+/// Lays the aggregate out for the template: headline figures, the grouped views a billing
+/// manager reads first (rule, provider, drug, claim), charts, then the findings themselves.
 pub fn report(a: &Aggregate, title: &str) -> Report {
     let t = &a.totals;
+    let root = common_root(a);
+    let findings = finding_views(a, &root);
+    let findings_note = if a.findings_total as usize > findings.len() {
+        format!(
+            "The {} findings with the most money at risk, of {} in all (--keep sets how many)",
+            group(findings.len() as u64),
+            group(a.findings_total)
+        )
+    } else {
+        format!(
+            "All {} findings, most money at risk first",
+            group(a.findings_total)
+        )
+    };
+    let shown_root = if root.is_empty() {
+        ".".to_string()
+    } else {
+        root.clone()
+    };
+    Report {
+        title: title.to_string(),
+        subtitle: format!(
+            "{} files under {}, {} claims{}; claimlint {}",
+            group(t.files),
+            shown_root,
+            group(t.claims),
+            service_span(a),
+            env!("CARGO_PKG_VERSION")
+        ),
+        kpis: kpis(a),
+        grouped: grouped_tables(a, &root),
+        charts: charts(a),
+        tables: other_tables(a, &root),
+        findings,
+        findings_note,
+        rule_codes: a.rules.iter().map(|r| r.code.to_string()).collect(),
+        root: shown_root,
+    }
+}
+
+/// ", dates of service 2025-01 to 2026-03", from the months seen.
+fn service_span(a: &Aggregate) -> String {
     let months: Vec<&str> = a
         .months
         .iter()
         .map(|m| m.month.as_str())
         .filter(|m| *m != "unknown")
         .collect();
-    let span = match (months.first(), months.last()) {
+    match (months.first(), months.last()) {
         (Some(f), Some(l)) if f != l => format!(", dates of service {f} to {l}"),
         (Some(f), _) => format!(", dates of service in {f}"),
         _ => String::new(),
-    };
-    let kpis = vec![
-        Kpi {
-            label: "Files",
-            value: group(t.files),
-            note: if t.unreadable_files > 0 {
+    }
+}
+
+fn kpis(a: &Aggregate) -> Vec<Kpi> {
+    let t = &a.totals;
+    let kpi = |label, value, note| Kpi { label, value, note };
+    vec![
+        kpi(
+            "Files",
+            group(t.files),
+            if t.unreadable_files > 0 {
                 format!("{} unreadable", group(t.unreadable_files))
             } else {
                 format!("{} interchanges", group(t.interchanges))
             },
-        },
-        Kpi {
-            label: "Claims",
-            value: group(t.claims),
-            note: format!(
+        ),
+        kpi(
+            "Claims",
+            group(t.claims),
+            format!(
                 "{} service lines, {} drug lines",
                 group(t.service_lines),
                 group(t.drug_lines)
             ),
-        },
-        Kpi {
-            label: "Billed",
-            value: t.billed.display(),
-            note: "sum of CLM02".to_string(),
-        },
-        Kpi {
-            label: "Findings",
-            value: group(a.findings_total),
-            note: format!("{} errors, {} warnings", group(t.errors), group(t.warnings)),
-        },
-        Kpi {
-            label: "Lines with findings",
-            value: group(t.flagged_lines),
-            note: format!("of {} service lines", group(t.service_lines)),
-        },
-        Kpi {
-            label: "Money at risk",
-            value: t.at_risk.display(),
-            note: pct(t.at_risk, t.billed),
-        },
-    ];
-    let rule_label = |code: &str, name: &str| format!("{code} {name}");
-    let drug_label = |c: &super::aggregate::CodeRow| {
-        if c.drug.is_empty() {
-            format!("{} {}", c.hcpcs, c.ndc)
-        } else {
-            format!("{} {}", c.hcpcs, c.drug)
-        }
+        ),
+        kpi("Billed", t.billed.display(), "sum of CLM02".to_string()),
+        kpi(
+            "Findings",
+            group(a.findings_total),
+            format!("{} errors, {} warnings", group(t.errors), group(t.warnings)),
+        ),
+        kpi(
+            "Lines with findings",
+            group(t.flagged_lines),
+            format!("of {} service lines", group(t.service_lines)),
+        ),
+        kpi(
+            "Money at risk",
+            t.at_risk.display(),
+            pct(t.at_risk, t.billed),
+        ),
+    ]
+}
+
+fn rule_label(code: &str, name: &str) -> String {
+    format!("{code} {name}")
+}
+
+fn drug_label(c: &super::aggregate::CodeRow) -> String {
+    if c.drug.is_empty() {
+        format!("{} {}", c.hcpcs, c.ndc)
+    } else {
+        format!("{} {}", c.hcpcs, c.drug)
+    }
+}
+
+fn charts(a: &Aggregate) -> Vec<Chart> {
+    let by_rule = |f: fn(&super::aggregate::RuleRow) -> (f64, String)| {
+        a.rules
+            .iter()
+            .map(|r| {
+                let (v, text) = f(r);
+                (rule_label(r.code, r.name), v, text)
+            })
+            .collect()
     };
-    let charts = vec![
+    vec![
+        Chart::new(
+            "Money at risk by rule",
+            "charge of the lines each rule flags, each line once per rule",
+            by_rule(|r| (r.at_risk.as_f64(), r.at_risk.display())),
+            false,
+        ),
         Chart::new(
             "Findings by rule",
             "errors and warnings per rule",
-            a.rules
-                .iter()
-                .map(|r| (rule_label(r.code, r.name), r.count as f64, group(r.count)))
-                .collect(),
+            by_rule(|r| (r.count as f64, group(r.count))),
             false,
-        ),
-        Chart::new(
-            "Money at risk by rule",
-            "charge of the lines each rule flags",
-            a.rules
-                .iter()
-                .map(|r| {
-                    (
-                        rule_label(r.code, r.name),
-                        r.at_risk.as_f64(),
-                        r.at_risk.display(),
-                    )
-                })
-                .collect(),
-            false,
-        ),
-        Chart::new(
-            "Findings by month of service",
-            "month of the line's date of service",
-            a.months
-                .iter()
-                .map(|m| (m.month.clone(), m.findings as f64, group(m.findings)))
-                .collect(),
-            true,
         ),
         Chart::new(
             "Money at risk by month",
-            "charge of flagged lines",
+            "charge of flagged lines, by the line's month of service",
             a.months
                 .iter()
                 .map(|m| (m.month.clone(), m.at_risk.as_f64(), m.at_risk.display()))
@@ -320,72 +397,126 @@ pub fn report(a: &Aggregate, title: &str) -> Report {
                 .collect(),
             false,
         ),
-        Chart::new(
-            "Money at risk by billing provider",
-            "NPI of 2010AA",
-            a.providers
-                .iter()
-                .map(|p| (p.npi.clone(), p.at_risk.as_f64(), p.at_risk.display()))
-                .collect(),
-            false,
-        ),
-    ];
-    let tables = vec![
+    ]
+}
+
+/// The views a billing manager reads first: by rule, provider, drug and claim.
+fn grouped_tables(a: &Aggregate, root: &str) -> Vec<Table> {
+    vec![
         Table {
             id: "rules",
             title: "By rule",
-            note: "Findings per rule; money at risk adds the charge each finding flags, so one line can count under several rules".into(),
+            note: "Money at risk counts each flagged line once per rule (a claim-level finding flags the claim's lines), at most what the claim billed; one line can count under several rules, so the rows do not add up to the total".into(),
             head: vec![("Rule", false), ("Name", false), ("Severity", false), ("Findings", true), ("Money at risk", true)],
             rows: a.rules.iter().map(|r| vec![text(r.code), text(r.name), text(r.severity.as_str()), num(r.count), money(r.at_risk)]).collect(),
         },
         Table {
-            id: "months",
-            title: "By month of service",
-            note: String::new(),
-            head: vec![("Month", false), ("Lines", true), ("Billed", true), ("Findings", true), ("Flagged lines", true), ("Money at risk", true)],
-            rows: a.months.iter().map(|m| vec![text(&m.month), num(m.service_lines), money(m.billed), num(m.findings), num(m.flagged_lines), money(m.at_risk)]).collect(),
+            id: "providers",
+            title: "By billing provider",
+            note: "NPI of loop 2010AA".into(),
+            head: vec![("NPI", false), ("Claims", true), ("Lines", true), ("Billed", true), ("Findings", true), ("Flagged lines", true), ("Money at risk", true)],
+            rows: a.providers.iter().map(|p| vec![text(&p.npi), num(p.claims), num(p.service_lines), money(p.billed), num(p.findings), num(p.flagged_lines), money(p.at_risk)]).collect(),
         },
         Table {
             id: "codes",
-            title: "By HCPCS and NDC",
+            title: "By drug (HCPCS and NDC)",
             note: "Drug lines carry their NDC (2410 LIN03); other lines have none".into(),
             head: vec![("HCPCS", false), ("NDC", false), ("Drug", false), ("Lines", true), ("Units", true), ("Billed", true), ("Flagged lines", true), ("Money at risk", true)],
-            rows: a
-                .codes
-                .iter()
-                .map(|c| vec![text(&c.hcpcs), text(&c.ndc), text(&c.drug), num(c.lines), Cell { text: c.units.clone(), sort: c.units.clone(), num: true }, money(c.billed), num(c.flagged_lines), money(c.at_risk)])
-                .collect(),
+            rows: a.codes.iter().map(|c| vec![text(&c.hcpcs), text(&c.ndc), text(&c.drug), num(c.lines), Cell { text: c.units.clone(), sort: c.units.clone(), num: true }, money(c.billed), num(c.flagged_lines), money(c.at_risk)]).collect(),
         },
         Table {
-            id: "providers",
-            title: "By billing provider",
+            id: "claims",
+            title: "By claim",
+            note: "Claims with findings, most money at risk first".into(),
+            head: vec![("CLM01", false), ("File", false), ("ST02", false), ("NPI", false), ("Rules", false), ("Findings", true), ("Billed", true), ("Money at risk", true)],
+            rows: a.top_claims.iter().map(|c| vec![text(&c.claim_id), text(rel(&c.path, root)), text(c.transaction.as_deref().unwrap_or("")), text(&c.npi), text(&c.rules.iter().copied().collect::<Vec<_>>().join(" ")), num(c.findings), money(c.billed), money(c.at_risk)]).collect(),
+        },
+    ]
+}
+
+/// The tables after the findings: by month, by file, unreadable files.
+fn other_tables(a: &Aggregate, root: &str) -> Vec<Table> {
+    vec![
+        Table {
+            id: "months",
+            title: "By month of service",
             note: String::new(),
-            head: vec![("NPI", false), ("Claims", true), ("Lines", true), ("Billed", true), ("Findings", true), ("Flagged lines", true), ("Money at risk", true)],
-            rows: a.providers.iter().map(|p| vec![text(&p.npi), num(p.claims), num(p.service_lines), money(p.billed), num(p.findings), num(p.flagged_lines), money(p.at_risk)]).collect(),
+            head: vec![
+                ("Month", false),
+                ("Lines", true),
+                ("Billed", true),
+                ("Findings", true),
+                ("Flagged lines", true),
+                ("Money at risk", true),
+            ],
+            rows: a
+                .months
+                .iter()
+                .map(|m| {
+                    vec![
+                        text(&m.month),
+                        num(m.service_lines),
+                        money(m.billed),
+                        num(m.findings),
+                        num(m.flagged_lines),
+                        money(m.at_risk),
+                    ]
+                })
+                .collect(),
         },
         Table {
             id: "files",
             title: "By file",
             note: String::new(),
-            head: vec![("File", false), ("Claims", true), ("Lines", true), ("Billed", true), ("Errors", true), ("Warnings", true), ("Flagged lines", true), ("Money at risk", true)],
-            rows: a.files.iter().map(|f| vec![text(&f.path), num(f.claims), num(f.service_lines), money(f.billed), num(f.errors), num(f.warnings), num(f.flagged_lines), money(f.at_risk)]).collect(),
+            head: vec![
+                ("File", false),
+                ("Claims", true),
+                ("Lines", true),
+                ("Billed", true),
+                ("Errors", true),
+                ("Warnings", true),
+                ("Flagged lines", true),
+                ("Money at risk", true),
+            ],
+            rows: a
+                .files
+                .iter()
+                .map(|f| {
+                    vec![
+                        text(rel(&f.path, root)),
+                        num(f.claims),
+                        num(f.service_lines),
+                        money(f.billed),
+                        num(f.errors),
+                        num(f.warnings),
+                        num(f.flagged_lines),
+                        money(f.at_risk),
+                    ]
+                })
+                .collect(),
         },
         Table {
             id: "unreadable",
             title: "Unreadable files",
             note: "Counted, not checked".into(),
             head: vec![("File", false), ("Error", false)],
-            rows: a.unreadable.iter().map(|u| vec![text(&u.path), text(&u.error)]).collect(),
+            rows: a
+                .unreadable
+                .iter()
+                .map(|u| vec![text(rel(&u.path, root)), text(&u.error)])
+                .collect(),
         },
-    ];
-    let findings: Vec<FindingView> = a
-        .top_findings
+    ]
+}
+
+fn finding_views(a: &Aggregate, root: &str) -> Vec<FindingView> {
+    a.top_findings
         .iter()
         .map(|f| FindingView {
             at_risk: money(f.at_risk),
             code: f.code.to_string(),
             severity: f.severity.as_str(),
-            path: f.path.clone(),
+            path: rel(&f.path, root).to_string(),
             href: href(&f.path),
             transaction: f.transaction.clone().unwrap_or_default(),
             claim_id: f.claim_id.clone().unwrap_or_default(),
@@ -409,34 +540,7 @@ pub fn report(a: &Aggregate, title: &str) -> Report {
             message: f.message.clone(),
             help: f.help.clone().unwrap_or_default(),
         })
-        .collect();
-    let findings_note = if a.findings_total as usize > findings.len() {
-        format!(
-            "The {} findings with the most money at risk, of {} in all (--keep sets how many)",
-            group(findings.len() as u64),
-            group(a.findings_total)
-        )
-    } else {
-        format!(
-            "All {} findings, most money at risk first",
-            group(a.findings_total)
-        )
-    };
-    Report {
-        title: title.to_string(),
-        subtitle: format!(
-            "{} files, {} claims{span}; claimlint {}",
-            group(t.files),
-            group(t.claims),
-            env!("CARGO_PKG_VERSION")
-        ),
-        kpis,
-        charts,
-        tables,
-        findings,
-        findings_note,
-        rule_codes: a.rules.iter().map(|r| r.code.to_string()).collect(),
-    }
+        .collect()
 }
 
 /// The whole page.
