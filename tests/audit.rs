@@ -267,7 +267,24 @@ fn html_and_csv_reports() {
         !page.contains("src=\"http") && !page.contains("href=\"http") && !page.contains("@import"),
         "the report must not load anything"
     );
-    assert_eq!(page.matches("<svg").count(), 6, "six charts");
+    assert_eq!(page.matches("<svg").count(), 4, "four charts");
+    // Issue 14 §5: the grouped views (rule, provider, drug, claim) lead, before the findings
+    // table, and paths are relative to the audited root.
+    let at = |needle: &str| page.find(needle).unwrap_or_else(|| panic!("no {needle}"));
+    for id in ["rules", "providers", "codes", "claims"] {
+        assert!(
+            at(&format!("<summary id=\"{id}\"")) < at("<table id=\"findings-table\""),
+            "{id}"
+        );
+    }
+    assert!(
+        page.contains("files under fixtures/audit/claims"),
+        "the root is named once"
+    );
+    assert!(
+        !page.contains(">fixtures/audit/claims/"),
+        "no path repeats the audited root"
+    );
     assert_eq!(
         page.matches("<tr data-rule=").count(),
         20,
@@ -292,6 +309,7 @@ fn html_and_csv_reports() {
         "codes",
         "months",
         "unreadable",
+        "claims",
     ] {
         assert!(csv.join(format!("{t}.csv")).exists(), "{t}.csv");
     }

@@ -158,10 +158,15 @@ pub struct ClaimRow {
     pub offset: usize,
     pub billed: Money,
     pub findings: u64,
-    /// Rule codes of its findings, sorted, once each.
+    /// Rule codes of its findings, sorted, once each; written space-separated.
+    #[serde(serialize_with = "space_joined")]
     pub rules: BTreeSet<&'static str>,
     pub flagged_lines: u64,
     pub at_risk: Money,
+}
+
+fn space_joined<S: Serializer>(set: &BTreeSet<&'static str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&set.iter().copied().collect::<Vec<_>>().join(" "))
 }
 
 impl ClaimRow {

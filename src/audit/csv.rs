@@ -55,6 +55,7 @@ pub fn write(dir: &Path, a: &Aggregate) -> Result<Vec<PathBuf>, CsvError> {
     table(&path("codes.csv"), &a.codes, &["hcpcs", "ndc"])?;
     table(&path("months.csv"), &a.months, &["month"])?;
     table(&path("findings.csv"), &a.top_findings, &["at_risk", "code"])?;
+    table(&path("claims.csv"), &a.top_claims, &["path", "claim_id"])?;
     Ok([
         "totals",
         "rules",
@@ -64,6 +65,7 @@ pub fn write(dir: &Path, a: &Aggregate) -> Result<Vec<PathBuf>, CsvError> {
         "codes",
         "months",
         "findings",
+        "claims",
     ]
     .iter()
     .map(|n| path(&format!("{n}.csv")))

@@ -400,29 +400,40 @@ fn charts(a: &Aggregate) -> Vec<Chart> {
     ]
 }
 
-/// The views a billing manager reads first: by rule, provider, drug and claim.
+/// `rows` sorted by money at risk, most first (ties keep their key order).
+fn by_risk<T>(rows: &[T], at_risk: fn(&T) -> Money) -> Vec<&T> {
+    let mut v: Vec<&T> = rows.iter().collect();
+    v.sort_by_key(|r| std::cmp::Reverse(at_risk(r)));
+    v
+}
+
+/// The views a billing manager reads first: by rule, provider, drug and claim, each with the
+/// most money at risk first.
 fn grouped_tables(a: &Aggregate, root: &str) -> Vec<Table> {
+    let rules = by_risk(&a.rules, |r| r.at_risk);
+    let providers = by_risk(&a.providers, |p| p.at_risk);
+    let codes = by_risk(&a.codes, |c| c.at_risk);
     vec![
         Table {
             id: "rules",
             title: "By rule",
             note: "Money at risk counts each flagged line once per rule (a claim-level finding flags the claim's lines), at most what the claim billed; one line can count under several rules, so the rows do not add up to the total".into(),
             head: vec![("Rule", false), ("Name", false), ("Severity", false), ("Findings", true), ("Money at risk", true)],
-            rows: a.rules.iter().map(|r| vec![text(r.code), text(r.name), text(r.severity.as_str()), num(r.count), money(r.at_risk)]).collect(),
+            rows: rules.iter().map(|r| vec![text(r.code), text(r.name), text(r.severity.as_str()), num(r.count), money(r.at_risk)]).collect(),
         },
         Table {
             id: "providers",
             title: "By billing provider",
             note: "NPI of loop 2010AA".into(),
             head: vec![("NPI", false), ("Claims", true), ("Lines", true), ("Billed", true), ("Findings", true), ("Flagged lines", true), ("Money at risk", true)],
-            rows: a.providers.iter().map(|p| vec![text(&p.npi), num(p.claims), num(p.service_lines), money(p.billed), num(p.findings), num(p.flagged_lines), money(p.at_risk)]).collect(),
+            rows: providers.iter().map(|p| vec![text(&p.npi), num(p.claims), num(p.service_lines), money(p.billed), num(p.findings), num(p.flagged_lines), money(p.at_risk)]).collect(),
         },
         Table {
             id: "codes",
             title: "By drug (HCPCS and NDC)",
             note: "Drug lines carry their NDC (2410 LIN03); other lines have none".into(),
             head: vec![("HCPCS", false), ("NDC", false), ("Drug", false), ("Lines", true), ("Units", true), ("Billed", true), ("Flagged lines", true), ("Money at risk", true)],
-            rows: a.codes.iter().map(|c| vec![text(&c.hcpcs), text(&c.ndc), text(&c.drug), num(c.lines), Cell { text: c.units.clone(), sort: c.units.clone(), num: true }, money(c.billed), num(c.flagged_lines), money(c.at_risk)]).collect(),
+            rows: codes.iter().map(|c| vec![text(&c.hcpcs), text(&c.ndc), text(&c.drug), num(c.lines), Cell { text: c.units.clone(), sort: c.units.clone(), num: true }, money(c.billed), num(c.flagged_lines), money(c.at_risk)]).collect(),
         },
         Table {
             id: "claims",
