@@ -70,7 +70,7 @@ pub enum ConfigError {
 #[diagnostic(
     code(claimlint::config::parse),
     help(
-        "the keys are select, ignore, extend-select, severity, fail-on, max-diagnostics, profile, payers, single-dose and profiles (docs/pipelines.md)"
+        "the keys are select, ignore, extend-select, severity, fail-on, max-diagnostics, profile, include, exclude, payers, single-dose and profiles (docs/pipelines.md)"
     )
 )]
 pub struct ParseError {
@@ -259,6 +259,13 @@ pub struct FileConfig {
     pub max_diagnostics: Option<usize>,
     /// The profile used when neither `--profile` nor `[payers]` chooses one.
     pub profile: Option<String>,
+    /// Globs, relative to this file's directory: only files matching one are read from the
+    /// directories walked (default: every file).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Globs, relative to this file's directory: files and directories left out on purpose.
+    #[serde(default)]
+    pub exclude: Vec<String>,
     /// Payer id (NM109 of 2010BB) → profile name.
     #[serde(default)]
     pub payers: BTreeMap<String, String>,

@@ -1,8 +1,11 @@
-//! Thin: run the CLI and map the outcome to the exit status of OUTPUT.md (0 clean, 1 findings
-//! at or above --fail-on, 2 claimlint itself could not run). Quiet on a closed pipe.
+//! Thin: parse the command line, run the command and map the outcome to the exit status of
+//! OUTPUT.md (0 clean, 1 findings or an input not read, 2 claimlint itself could not run or
+//! write its output). A closed standard output is exit 2 without a message.
 
-use claimlint::cli::{Cli, CliError, Outcome2, run};
+use claimlint::cli::Cli;
+use claimlint::commands::{CliError, Status, run};
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -10,16 +13,19 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // --help or --version to a closed or full standard output is not a success.
+            return match (e.print(), code) {
+                (Err(_), 0) => ExitCode::from(2),
+                _ => ExitCode::from(code),
+            };
         }
     };
     match run(cli) {
-        Ok(Outcome2::Clean) => ExitCode::SUCCESS,
-        Ok(Outcome2::Findings) => ExitCode::from(1),
-        Err(CliError::ClosedPipe) => ExitCode::SUCCESS,
+        Ok(Status::Clean) => ExitCode::SUCCESS,
+        Ok(Status::Findings) => ExitCode::from(1),
+        Err(CliError::ClosedPipe) => ExitCode::from(2),
         Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
+            let _ = writeln!(std::io::stderr(), "{:?}", miette::Report::new(e));
             ExitCode::from(2)
         }
     }

@@ -148,8 +148,25 @@ fn every_999_reads_back_clean() {
     // claimlint's envelope checks accept, one per input interchange.
     let (_, dir) = ack("all", &["fixtures/rules"]);
     let mut n = 0;
+    let mut ta1s = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ta1") {
+            // Interchange rejections (ISA/IEA errors): ISA, one TA1 (TA104 R, a 3-digit
+            // TA105), IEA with no group. (claimlint's envelope scan reads a TA1 outside a
+            // group as STR003, so these are checked here.)
+            let text = std::fs::read_to_string(&path).unwrap();
+            let segs: Vec<&str> = text.split('~').map(str::trim).collect();
+            let ta1: Vec<&str> = segs[1].split('*').collect();
+            assert!(
+                segs[0].starts_with("ISA*") && segs[0].len() == 105,
+                "{text}"
+            );
+            assert_eq!((ta1[0], ta1[4], ta1[5].len()), ("TA1", "R", 3), "{text}");
+            assert!(segs[2].starts_with("IEA*0*"), "{text}");
+            ta1s += 1;
+            continue;
+        }
         let o = bin(&[
             "check",
             "--no-config",
@@ -179,6 +196,7 @@ fn every_999_reads_back_clean() {
         n += 1;
     }
     assert!(n > 100, "only {n} 999s");
+    assert!(ta1s >= 5, "only {ta1s} TA1s");
 }
 
 #[test]

@@ -221,7 +221,8 @@ fn gzip_unreadable_and_filters() {
     std::fs::write(dir.join("notes.md"), "not a claim file").unwrap();
     let d = dir.display().to_string();
     let missing = dir.join("missing.837").display().to_string();
-    let a = audit_json(&[&d, &missing]);
+    // notes.md is left out on purpose; without --exclude it would be read (and fail as X12).
+    let a = audit_json(&[&d, &missing, "--exclude", "*.md"]);
     let plain = audit_json(&["fixtures/audit"]);
     assert_eq!(a["totals"]["claims"], plain["totals"]["claims"]);
     assert_eq!(
@@ -233,9 +234,14 @@ fn gzip_unreadable_and_filters() {
     assert_eq!(
         a["totals"]["files"].as_u64(),
         Some(12),
-        "notes.md is skipped"
+        "notes.md is excluded"
     );
-    // --glob keeps two files; --ext without 837 keeps none.
+    let with_notes = audit_json(&[&d]);
+    assert_eq!(with_notes["totals"]["files"].as_u64(), Some(13));
+    assert!(with_notes["rules"].to_string().contains("ENV001"));
+    // --include (or its old names --glob and --ext) keeps two files; --ext without 837 none.
+    let i = audit_json(&[&d, "--include", "claims-0000[12].*"]);
+    assert_eq!(i["totals"]["files"].as_u64(), Some(2));
     let g = audit_json(&[&d, "--glob", "claims-0000[12].*"]);
     assert_eq!(g["totals"]["files"].as_u64(), Some(2));
     let e = audit_json(&[&d, "--ext", "edi"]);

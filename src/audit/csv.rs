@@ -4,70 +4,38 @@
 
 use super::Aggregate;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
 
-#[derive(Debug, thiserror::Error)]
-pub enum CsvError {
-    #[error("cannot write {path}: {source}")]
-    Write { path: String, source: csv::Error },
-    #[error("cannot create {path}: {source}")]
-    Dir {
-        path: String,
-        source: std::io::Error,
-    },
-}
-
-/// Writes `rows` (the header comes from the field names; an empty table gets `header`).
-fn table<T: Serialize>(path: &Path, rows: &[T], header: &[&str]) -> Result<(), CsvError> {
-    let err = |source| CsvError::Write {
-        path: path.display().to_string(),
-        source,
-    };
+/// Formats `rows` (the header comes from the field names; an empty table gets `header`).
+fn table<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(!rows.is_empty())
-        .from_path(path)
-        .map_err(err)?;
+        .from_writer(Vec::new());
     if rows.is_empty() {
-        w.write_record(header).map_err(err)?;
+        w.write_record(header)?;
     }
     for r in rows {
-        w.serialize(r).map_err(err)?;
+        w.serialize(r)?;
     }
-    w.flush().map_err(|e| err(e.into()))
+    w.into_inner().map_err(|e| e.into_error().into())
 }
 
-/// Writes every table into `dir` (created if missing); returns the files written.
-pub fn write(dir: &Path, a: &Aggregate) -> Result<Vec<PathBuf>, CsvError> {
-    std::fs::create_dir_all(dir).map_err(|source| CsvError::Dir {
-        path: dir.display().to_string(),
-        source,
-    })?;
-    let path = |name: &str| dir.join(name);
-    table(&path("totals.csv"), std::slice::from_ref(&a.totals), &[])?;
-    table(
-        &path("rules.csv"),
-        &a.rules,
-        &["code", "name", "severity", "count", "at_risk"],
-    )?;
-    table(&path("files.csv"), &a.files, &["path"])?;
-    table(&path("unreadable.csv"), &a.unreadable, &["path", "error"])?;
-    table(&path("providers.csv"), &a.providers, &["npi"])?;
-    table(&path("codes.csv"), &a.codes, &["hcpcs", "ndc"])?;
-    table(&path("months.csv"), &a.months, &["month"])?;
-    table(&path("findings.csv"), &a.top_findings, &["at_risk", "code"])?;
-    table(&path("claims.csv"), &a.top_claims, &["path", "claim_id"])?;
-    Ok([
-        "totals",
-        "rules",
-        "files",
-        "unreadable",
-        "providers",
-        "codes",
-        "months",
-        "findings",
-        "claims",
-    ]
-    .iter()
-    .map(|n| path(&format!("{n}.csv")))
-    .collect())
+/// Every table as (file name, CSV bytes); the command writes them into the `--csv` directory.
+pub fn tables(a: &Aggregate) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
+    Ok(vec![
+        ("totals.csv", table(std::slice::from_ref(&a.totals), &[])?),
+        (
+            "rules.csv",
+            table(&a.rules, &["code", "name", "severity", "count", "at_risk"])?,
+        ),
+        ("files.csv", table(&a.files, &["path"])?),
+        ("unreadable.csv", table(&a.unreadable, &["path", "error"])?),
+        ("providers.csv", table(&a.providers, &["npi"])?),
+        ("codes.csv", table(&a.codes, &["hcpcs", "ndc"])?),
+        ("months.csv", table(&a.months, &["month"])?),
+        (
+            "findings.csv",
+            table(&a.top_findings, &["at_risk", "code"])?,
+        ),
+        ("claims.csv", table(&a.top_claims, &["path", "claim_id"])?),
+    ])
 }

@@ -12,20 +12,19 @@
 //! rules decide, the formats (`html`, `csv`) only format.
 
 pub mod aggregate;
-pub mod cli;
 pub mod csv;
 pub mod html;
-pub mod walk;
+pub mod summary;
 
 pub use aggregate::{Aggregate, Money, Part};
 
-use crate::config::Settings;
+use crate::config::{Resolved, Settings};
 use crate::input::Input;
+use claimlint_data::Data;
 use claimlint_rules::cross_claim::{self, BatchClaim, ClaimRef, Keys, Member};
 use claimlint_rules::engine;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::Path;
 
 /// What an audit run needs besides the paths.
@@ -35,6 +34,10 @@ pub struct Options {
     pub keep: usize,
     /// Show a progress bar on standard error.
     pub progress: bool,
+    /// `--max-input-size`: the cap on streams and inflated gzip (`input::Input::open`).
+    pub max_input_size: u64,
+    /// The run's reference data (drug names in the report).
+    pub data: Data,
 }
 
 impl Default for Options {
@@ -42,20 +45,10 @@ impl Default for Options {
         Options {
             keep: 5000,
             progress: false,
+            max_input_size: crate::input::DEFAULT_MAX_INPUT,
+            data: Data::embedded(),
         }
     }
-}
-
-/// Reads a file, inflating it when it starts with the gzip magic bytes (whatever its name).
-pub fn read(path: &Path) -> std::io::Result<Input> {
-    let input = Input::open(path)?;
-    if !input.starts_with(&[0x1f, 0x8b]) {
-        return Ok(input);
-    }
-    let mut out = Vec::new();
-    // MultiGzDecoder: `cat a.gz b.gz` is a valid gzip file too.
-    flate2::read::MultiGzDecoder::new(&input[..]).read_to_end(&mut out)?;
-    Ok(Input::Owned(out))
 }
 
 /// Checks one input and returns its outcome and claim facts (positions filled in).
@@ -71,17 +64,16 @@ fn check_file(input: &[u8], settings: &Settings) -> (engine::Outcome, Vec<BatchC
 /// Pass 1 for one file: its part of the aggregate and its cross-claim keys.
 fn first_pass(
     file: u32,
-    path: &str,
-    settings: &Settings,
-    keep: usize,
+    (path, resolved): (&str, &Resolved),
+    options: &Options,
     batch: bool,
 ) -> (Part, Keys) {
-    let mut part = Part::new(keep);
+    let mut part = Part::new(options.keep);
     let mut keys = Keys::default();
-    match read(Path::new(path)) {
+    match Input::open(Path::new(path), options.max_input_size) {
         Err(e) => part.unreadable(path, e.to_string()),
         Ok(input) => {
-            let (outcome, claims) = check_file(&input, settings);
+            let (outcome, claims) = check_file(&input, resolved.for_input(&input));
             part.volume(path, &outcome.stats, &claims);
             part.findings(path, &claims, &outcome.diagnostics, &BTreeSet::new());
             if batch {
@@ -108,30 +100,33 @@ struct Reread {
     already: BTreeSet<(usize, usize)>,
 }
 
-/// Runs the audit over `paths` (already expanded to files); `walk_errors` are directory entries
-/// that could not be listed (path, error), reported with the unreadable files.
+/// Runs the audit over `inputs` (already expanded to files, each with the settings its config
+/// resolves to); `walk_errors` are paths the walk could not read (path, reason), reported
+/// with the unreadable files. The cross-file rules (XCL) run once over every file's claims
+/// under the settings of the first file in path order; each finding is then kept, at its
+/// severity, only where the settings of the file it is in enable that rule.
 pub fn run(
-    paths: &[String],
+    inputs: &[(String, &Resolved)],
     walk_errors: &[(String, String)],
-    settings: &Settings,
     options: &Options,
 ) -> Aggregate {
     // Sorted and deduplicated: file indices are then canonical, and so is every order below.
-    let mut files: Vec<String> = paths.to_vec();
-    files.sort();
-    files.dedup();
-    let batch = cross_claim::any_selected(settings);
+    let mut files: Vec<(String, &Resolved)> = inputs.to_vec();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    let batch = files
+        .iter()
+        .any(|(_, r)| cross_claim::any_selected(&r.default));
     let bar = progress(files.len() as u64, options.progress);
     let keep = options.keep;
     let (part, keys) = files
         .par_iter()
         .enumerate()
-        .map(|(i, path)| {
+        .map(|(i, (path, resolved))| {
             let r = first_pass(
                 u32::try_from(i).unwrap_or(u32::MAX),
-                path,
-                settings,
-                keep,
+                (path, resolved),
+                options,
                 batch,
             );
             bar.inc(1);
@@ -157,41 +152,48 @@ pub fn run(
         part.unreadable(path, error.clone());
     }
     if batch {
-        part = part.merge(second_pass(&files, keys.candidates(), settings, keep));
+        part = part.merge(second_pass(&files, keys.candidates(), options));
     }
-    part.finish(&settings.data)
+    part.finish(&options.data)
 }
 
 /// Pass 2: the XCL rules over the candidate claims, folded into a part of their own.
 fn second_pass(
-    files: &[String],
+    files: &[(String, &Resolved)],
     candidates: Vec<ClaimRef>,
-    settings: &Settings,
-    keep: usize,
+    options: &Options,
 ) -> Part {
+    let keep = options.keep;
     let mut by_file: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     for c in candidates {
         by_file.entry(c.file).or_default().insert(c.claim);
     }
-    let rereads: Vec<Reread> = by_file
+    let rereads: Vec<(Reread, &Settings)> = by_file
         .into_par_iter()
         .filter_map(|(file, wanted)| {
-            let path = files.get(file as usize)?;
+            let (path, resolved) = files.get(file as usize)?;
             // A file that vanished since pass 1 is already counted; its claims just drop out.
-            let input = read(Path::new(path)).ok()?;
+            let input = Input::open(Path::new(path), options.max_input_size).ok()?;
+            let settings = resolved.for_input(&input);
             let (outcome, claims) = check_file(&input, settings);
             let already = aggregate::flagged(&claims, &outcome.diagnostics);
-            Some(Reread {
-                file,
-                claims,
-                wanted,
-                already,
-            })
+            Some((
+                Reread {
+                    file,
+                    claims,
+                    wanted,
+                    already,
+                },
+                settings,
+            ))
         })
         .collect();
+    let batch_settings = files
+        .first()
+        .map_or_else(Settings::default, |(_, r)| r.default.clone());
     let mut members: Vec<Member<'_>> = Vec::new();
-    for r in &rereads {
-        let path = files.get(r.file as usize).map_or("", String::as_str);
+    for (r, _) in &rereads {
+        let path = files.get(r.file as usize).map_or("", |f| f.0.as_str());
         for &i in &r.wanted {
             if let Some(claim) = r.claims.get(i as usize) {
                 members.push(Member {
@@ -205,14 +207,19 @@ fn second_pass(
             }
         }
     }
-    let findings = cross_claim::run(&mut members, settings);
+    let findings = cross_claim::run(&mut members, &batch_settings);
     let mut part = Part::new(keep);
-    for r in &rereads {
-        let path = files.get(r.file as usize).map_or("", String::as_str);
+    for (r, settings) in &rereads {
+        let path = files.get(r.file as usize).map_or("", |f| f.0.as_str());
         let diags: Vec<_> = findings
             .iter()
             .filter(|f| f.at.file == r.file)
-            .map(|f| f.diagnostic.clone())
+            .filter_map(|f| {
+                let severity = settings.severity(f.diagnostic.code)?;
+                let mut d = f.diagnostic.clone();
+                d.severity = severity;
+                Some(d)
+            })
             .collect();
         if !diags.is_empty() {
             part.findings(path, &r.claims, &diags, &r.already);

@@ -103,9 +103,3 @@ pub fn version_text() -> &'static str {
         )
     })
 }
-
-/// `claimlint data [--format json]`.
-pub fn run(data: &Data, json_out: bool) -> Result<crate::cli::Outcome2, crate::cli::CliError> {
-    crate::cli::out(&if json_out { json(data) } else { human(data) })?;
-    Ok(crate::cli::Outcome2::Clean)
-}

@@ -143,7 +143,12 @@ fn cells(r: &DrugRow) -> [String; 14] {
 }
 
 /// An aligned text table; an empty result says so.
+/// The table, with control characters from the input shown escaped.
 pub fn human(rows: &[DrugRow]) -> String {
+    super::escape::visible(&human_raw(rows)).into_owned()
+}
+
+fn human_raw(rows: &[DrugRow]) -> String {
     if rows.is_empty() {
         return "no drug lines\n".to_string();
     }
@@ -225,59 +230,4 @@ mod tests {
             "x.837,PAT1001-01,1,2026-01-15,J3486,JZ,60,55513071001,1,UN,Prolia,J0897,60,"
         ));
     }
-}
-
-/// Output forms of `claimlint drugs`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DrugsFormat {
-    Human,
-    Csv,
-    Json,
-}
-
-#[derive(clap::Args, Debug)]
-pub struct DrugsArgs {
-    /// Files or directories (searched recursively).
-    #[arg(required = true)]
-    pub paths: Vec<std::path::PathBuf>,
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: DrugsFormat,
-}
-
-/// `claimlint drugs`: runs every rule on each file and prints its drug lines. Exit status 0
-/// (it is a view, not a gate); an unreadable file is an error of the run (2).
-pub fn run(args: DrugsArgs, data: &Data) -> Result<crate::cli::Outcome2, crate::cli::CliError> {
-    use rayon::prelude::*;
-    let settings = Settings::default().with_data(*data);
-    let files = crate::cli::expand(&args.paths);
-    let per_file: Vec<Result<Vec<DrugRow>, crate::cli::CliError>> = files
-        .par_iter()
-        .map(|(path, err)| {
-            if let Some(e) = err {
-                return Err(crate::cli::CliError::Read {
-                    path: path.clone(),
-                    source: std::io::Error::new(e.kind(), e.to_string()),
-                });
-            }
-            let input =
-                crate::input::Input::open(std::path::Path::new(path)).map_err(|source| {
-                    crate::cli::CliError::Read {
-                        path: path.clone(),
-                        source,
-                    }
-                })?;
-            Ok(file_rows(path, &input, &settings))
-        })
-        .collect();
-    let mut rows = Vec::new();
-    for r in per_file {
-        rows.extend(r?);
-    }
-    let text = match args.format {
-        DrugsFormat::Human => human(&rows),
-        DrugsFormat::Csv => csv(&rows),
-        DrugsFormat::Json => json(&rows),
-    };
-    crate::cli::out(&text)?;
-    Ok(crate::cli::Outcome2::Clean)
 }

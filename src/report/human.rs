@@ -2,6 +2,7 @@
 //! source (the segment before, the segment, the segment after), because many 837 files are one
 //! line of megabytes and miette's own `[u8]` source would scan and print it whole.
 
+use super::escape::{needs_escaping, visible, visible_bytes};
 use claimlint_diagnostic::{Diagnostic, Severity};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -16,6 +17,10 @@ struct Window<'a> {
     name: &'a str,
     input: &'a [u8],
     diag: &'a Diagnostic,
+    /// The window with its control characters escaped, when it has any: its text, where it
+    /// starts in the input, and that start's 0-based line and column. Spans are then in the
+    /// coordinates of the escaped text, counted from that start.
+    escaped: Option<(String, usize, (usize, usize))>,
 }
 
 impl Window<'_> {
@@ -102,6 +107,29 @@ impl Window<'_> {
     }
 }
 
+impl Window<'_> {
+    /// Escapes the window miette will show (the segment of the span and one on each side)
+    /// when it holds control characters, and returns the span to label, in the coordinates
+    /// `read_span` then serves.
+    fn escape(&mut self, offset: usize, len: usize) -> SourceSpan {
+        let start = self.seg_start(offset, 1);
+        let end = self
+            .seg_end((offset + len).max(offset + 1).min(self.input.len()), 1)
+            .max(offset + len);
+        let Some(window) = self.input.get(start..end) else {
+            return (offset, len).into();
+        };
+        if !needs_escaping(window) {
+            return (offset, len).into();
+        }
+        let (text, map) = visible_bytes(window);
+        let at = |o: usize| map.get(o - start).copied().unwrap_or(text.len());
+        let (s, e) = (at(offset), at(offset + len));
+        self.escaped = Some((text, start, self.line_col(start)));
+        (start + s, e - s).into()
+    }
+}
+
 impl SourceCode for Window<'_> {
     fn read_span<'s>(
         &'s self,
@@ -109,6 +137,17 @@ impl SourceCode for Window<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'s> + 's>, MietteError> {
+        if let Some((text, start, (line, column))) = &self.escaped {
+            let lines = text.matches('\n').count() + 1;
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.to_string(),
+                text.as_bytes(),
+                (*start, text.len()).into(),
+                *line,
+                *column,
+                lines,
+            )));
+        }
         let (s, e) = (span.offset(), span.offset() + span.len());
         if s > self.input.len() || e > self.input.len() {
             return Err(MietteError::OutOfBounds);
@@ -138,6 +177,7 @@ impl SourceCode for Window<'_> {
 /// A borrowed view that miette can render.
 struct View<'a> {
     diag: &'a Diagnostic,
+    help: Option<String>,
     source: Window<'a>,
     header: String,
     label: String,
@@ -167,8 +207,7 @@ impl miette::Diagnostic for View<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diag
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -240,11 +279,13 @@ impl Renderer {
             };
             format!(
                 "\x1b[1;{c}m{sev}[{}]\x1b[0m\x1b[1m: {}\x1b[0m",
-                d.code, d.message
+                d.code,
+                visible(&d.message)
             )
         } else {
-            format!("{sev}[{}]: {}", d.code, d.message)
+            format!("{sev}[{}]: {}", d.code, visible(&d.message))
         };
+        let name = &*visible(name);
         let offset = d.loc.offset.min(input.len());
         let mut len = d.loc.length.min(input.len() - offset);
         if len > MAX_LABEL || input[offset..offset + len].contains(&b'\n') {
@@ -252,22 +293,31 @@ impl Renderer {
                 .unwrap_or(len)
                 .min(MAX_LABEL);
         }
+        let mut source = Window {
+            name,
+            input,
+            diag: d,
+            escaped: None,
+        };
+        let span = source.escape(offset, len);
+        let help = d.help.as_deref().map(|h| visible(h).into_owned());
         let view = View {
             diag: d,
-            source: Window {
-                name,
-                input,
-                diag: d,
-            },
+            help,
+            source,
             header: title,
-            label: context_line(d),
-            span: (offset, len).into(),
+            label: visible(&context_line(d)).into_owned(),
+            span,
         };
         if self.handler.render_report(out, &view).is_err() {
             // A rendering failure must not hide the finding: fall back to one plain line.
             out.push_str(&format!(
                 "{}:{}:{}: {sev}[{}] {}\n",
-                name, d.line, d.column, d.code, d.message
+                name,
+                d.line,
+                d.column,
+                d.code,
+                visible(&d.message)
             ));
         }
         out.push('\n');

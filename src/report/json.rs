@@ -1,7 +1,7 @@
 //! `--format json` and `--format jsonl`, exactly as OUTPUT.md specifies. Fields may be added,
 //! never renamed or removed.
 
-use super::FileReport;
+use super::{FileReport, Skipped};
 use claimlint_diagnostic::Diagnostic;
 use claimlint_rules::engine::Tally;
 use serde::Serialize;
@@ -32,7 +32,8 @@ pub struct JsonDiagnostic<'a> {
     /// The TR3 loop the segment stands in (`2410`), where known. (Added field.)
     #[serde(rename = "loop")]
     pub loop_id: Option<&'a str>,
-    pub segment: JsonSegment,
+    /// Null for a diagnostic with no position in the file (an unreadable input).
+    pub segment: Option<JsonSegment>,
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -47,7 +48,8 @@ impl<'a> JsonDiagnostic<'a> {
             claim_id: d.context.claim_id.as_deref(),
             line_number: d.context.line_number,
             loop_id: d.context.loop_id.filter(|l| *l != "HEADER"),
-            segment: JsonSegment {
+            // Lines are 1-based; the engine numbers every diagnostic it places in the file.
+            segment: (d.line > 0).then(|| JsonSegment {
                 id: d.loc.segment.as_str().to_string(),
                 position: d.loc.position,
                 element: d.loc.element,
@@ -56,7 +58,7 @@ impl<'a> JsonDiagnostic<'a> {
                 length: d.loc.length,
                 line: d.line,
                 column: d.column,
-            },
+            }),
         }
     }
 }
@@ -86,9 +88,11 @@ pub struct Summary {
     pub claims: u64,
     pub service_lines: u64,
     pub drug_lines: u64,
+    /// Paths not read (listed in `skipped`). (Added.)
+    pub skipped: u64,
 }
 
-pub fn summary(files: &[FileReport]) -> Summary {
+pub fn summary(files: &[FileReport], skipped: &[Skipped]) -> Summary {
     let mut t = Tally::default();
     let (mut claims, mut lines, mut drugs) = (0, 0, 0);
     for f in files {
@@ -105,6 +109,7 @@ pub fn summary(files: &[FileReport]) -> Summary {
         claims,
         service_lines: lines,
         drug_lines: drugs,
+        skipped: skipped.len() as u64,
     }
 }
 
@@ -112,10 +117,11 @@ pub fn summary(files: &[FileReport]) -> Summary {
 struct JsonReport<'a> {
     version: u32,
     files: Vec<JsonFile<'a>>,
+    skipped: &'a [Skipped],
     summary: Summary,
 }
 
-pub fn document(files: &[FileReport]) -> String {
+pub fn document(files: &[FileReport], skipped: &[Skipped]) -> String {
     let report = JsonReport {
         version: 1,
         files: files
@@ -140,13 +146,15 @@ pub fn document(files: &[FileReport]) -> String {
                 }
             })
             .collect(),
-        summary: summary(files),
+        skipped,
+        summary: summary(files, skipped),
     };
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
-/// One diagnostic per line with its `path`, then `{"summary": {...}}`.
-pub fn lines(files: &[FileReport]) -> String {
+/// One diagnostic per line with its `path`, then a `{"skipped": {"path", "reason"}}` line per
+/// path not read, then `{"summary": {...}}`.
+pub fn lines(files: &[FileReport], skipped: &[Skipped]) -> String {
     let mut out = String::new();
     for f in files {
         for d in &f.outcome.diagnostics {
@@ -160,8 +168,18 @@ pub fn lines(files: &[FileReport]) -> String {
     struct Last {
         summary: Summary,
     }
+    #[derive(Serialize)]
+    struct NotRead<'a> {
+        skipped: &'a Skipped,
+    }
+    for s in skipped {
+        if let Ok(line) = serde_json::to_string(&NotRead { skipped: s }) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
     if let Ok(s) = serde_json::to_string(&Last {
-        summary: summary(files),
+        summary: summary(files, skipped),
     }) {
         out.push_str(&s);
         out.push('\n');

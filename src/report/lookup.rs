@@ -166,6 +166,11 @@ fn hcpcs_section(data: &Data, code: &str, out: &mut String) -> bool {
 
 /// The report for one code, and whether anything was known about it.
 pub fn lookup(data: &Data, query: &str) -> (String, bool) {
+    let (text, found) = lookup_raw(data, query);
+    (super::escape::visible(&text).into_owned(), found)
+}
+
+fn lookup_raw(data: &Data, query: &str) -> (String, bool) {
     let q = query.trim().to_ascii_uppercase();
     let mut out = String::new();
     let b = q.as_bytes();
@@ -248,17 +253,6 @@ pub fn lookup(data: &Data, query: &str) -> (String, bool) {
         ),
         false,
     )
-}
-
-/// `claimlint lookup CODE`: exit status 0 when the data knows the code, 1 when not.
-pub fn run(data: &Data, code: &str) -> Result<crate::cli::Outcome2, crate::cli::CliError> {
-    let (text, found) = lookup(data, code);
-    crate::cli::out(&text)?;
-    Ok(if found {
-        crate::cli::Outcome2::Clean
-    } else {
-        crate::cli::Outcome2::Findings
-    })
 }
 
 #[cfg(test)]

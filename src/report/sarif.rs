@@ -3,12 +3,12 @@
 //! (the checkout root in a workflow), regions with line, column and bytes, and no URL that
 //! claimlint does not own. Validated against the OASIS schema in tests/sarif.rs.
 
-use super::FileReport;
+use super::{FileReport, Skipped};
 use claimlint_diagnostic::Severity;
 use claimlint_rules::RULES;
 use serde_json::{Value, json};
 
-pub fn document(files: &[FileReport]) -> String {
+pub fn document(files: &[FileReport], skipped: &[Skipped]) -> String {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -33,21 +33,24 @@ pub fn document(files: &[FileReport]) -> String {
                 message.push_str("\nhelp: ");
                 message.push_str(h);
             }
+            let mut physical = json!({ "artifactLocation": { "uri": uri } });
+            // A diagnostic with no position in the file (an unreadable input) has no region.
+            if let (true, Some(obj)) = (d.line > 0, physical.as_object_mut()) {
+                obj.insert(
+                    "region".into(),
+                    json!({
+                        "startLine": d.line,
+                        "startColumn": d.column.max(1),
+                        "byteOffset": d.loc.offset,
+                        "byteLength": d.loc.length,
+                    }),
+                );
+            }
             let mut result = json!({
                 "ruleId": d.code,
                 "level": level(d.severity),
                 "message": { "text": message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri },
-                        "region": {
-                            "startLine": d.line.max(1),
-                            "startColumn": d.column.max(1),
-                            "byteOffset": d.loc.offset,
-                            "byteLength": d.loc.length,
-                        }
-                    }
-                }],
+                "locations": [{ "physicalLocation": physical }],
                 "properties": {
                     "segment": d.loc.segment.as_str(),
                     "position": d.loc.position,
@@ -73,11 +76,31 @@ pub fn document(files: &[FileReport]) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
-            "invocations": [{ "executionSuccessful": true }],
+            "invocations": [invocation(skipped)],
             "results": results,
         }]
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The run's invocation; each path not read is an error notification naming it.
+fn invocation(skipped: &[Skipped]) -> Value {
+    if skipped.is_empty() {
+        return json!({ "executionSuccessful": true });
+    }
+    let notes: Vec<Value> = skipped
+        .iter()
+        .map(|s| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("skipped (not read): {}", s.reason) },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": artifact_uri(&s.path) }
+                }}],
+            })
+        })
+        .collect();
+    json!({ "executionSuccessful": false, "toolExecutionNotifications": notes })
 }
 
 fn level(s: Severity) -> &'static str {

@@ -1,9 +1,10 @@
 //! The closing summary of the human format and `--statistics` (counts per rule, as
 //! `ruff --statistics` prints them). Formats only: the counts come from the reports.
 
-use super::FileReport;
+use super::escape::visible;
+use super::{FileReport, Skipped};
 use claimlint_diagnostic::Severity;
-use claimlint_rules as rules;
+
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -15,9 +16,18 @@ fn plural(n: u64, one: &str) -> String {
     }
 }
 
-/// `Checked 2 files (2 claims, 4 lines, 2 drug lines) in 0.01s: 1 error, 0 warnings, 0 infos`.
-pub fn closing(reports: &[FileReport], secs: f64) -> String {
-    let s = super::json::summary(reports);
+/// One `skipped: PATH: REASON` line per path not read.
+pub fn skipped_lines(skipped: &[Skipped]) -> String {
+    skipped
+        .iter()
+        .map(|s| format!("skipped: {}: {}\n", visible(&s.path), visible(&s.reason)))
+        .collect()
+}
+
+/// `Checked 2 files (2 claims, 4 lines, 2 drug lines) in 0.01s: 1 error, 0 warnings, 0 infos`,
+/// and `; 1 path skipped` when one was not read.
+pub fn closing(reports: &[FileReport], skipped: &[Skipped], secs: f64) -> String {
+    let s = super::json::summary(reports, skipped);
     let dropped: u64 = reports.iter().map(|r| r.outcome.dropped).sum();
     let mut line = format!(
         "Checked {} ({}, {}, {}) in {secs:.2}s: {}, {}, {}",
@@ -31,6 +41,12 @@ pub fn closing(reports: &[FileReport], secs: f64) -> String {
     );
     if dropped > 0 {
         line.push_str(&format!(" ({dropped} not shown: --max-diagnostics)"));
+    }
+    if s.skipped > 0 {
+        line.push_str(&format!(
+            "; {} skipped (not read)",
+            plural(s.skipped, "path")
+        ));
     }
     line.push('\n');
     line
@@ -58,7 +74,7 @@ pub fn statistics(reports: &[FileReport]) -> Vec<RuleCount> {
         .into_iter()
         .map(|(code, (count, severity))| RuleCount {
             code,
-            name: rules::find(code).map_or("", |r| r.name),
+            name: claimlint_rules::find(code).map_or("", |r| r.name),
             severity,
             count,
         })
@@ -96,4 +112,23 @@ pub fn statistics_table(reports: &[FileReport]) -> String {
 
 pub fn statistics_json(reports: &[FileReport]) -> String {
     serde_json::to_string_pretty(&statistics(reports)).unwrap_or_default()
+}
+
+/// One line per kind of data note across files: the text up to "on date(s) of service", with
+/// the number of files it was said of.
+pub fn grouped_notes(reports: &[FileReport]) -> String {
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    for r in reports {
+        for n in &r.outcome.notes {
+            let kind = n.split(" on date").next().unwrap_or(n).to_string();
+            match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, count)) => *count += 1,
+                None => kinds.push((kind, 1)),
+            }
+        }
+    }
+    kinds
+        .iter()
+        .map(|(k, n)| format!("note: {n} files: {k} on their dates of service; the nearest was used (each file's note is in --format json); load the right version with --data-dir\n"))
+        .collect()
 }

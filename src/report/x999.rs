@@ -182,25 +182,63 @@ impl Stamp {
     }
 }
 
-/// One 999 interchange, acknowledging one input interchange.
+/// One acknowledgment file: a 999 for an input interchange claimlint read, or a TA1 rejecting
+/// one whose ISA or IEA it could not read (`report::ta1`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ack {
     /// ISA13 of the acknowledged interchange, for the file name.
     pub control_number: String,
+    /// `999` or `ta1`: the file name's extension.
+    pub kind: &'static str,
     pub text: String,
     /// Transaction sets by IK501: accepted (A), accepted with errors noted (E), rejected.
     pub accepted: u32,
     pub noted: u32,
     pub rejected: u32,
+    /// Functional groups rejected (AK901 R), or 1 for a TA1 rejecting the interchange.
+    pub groups_rejected: u32,
 }
 
-/// Writes the 999s for one input, given its diagnostics (all of them, uncapped).
-pub fn acknowledge(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> Vec<Ack> {
+impl Ack {
+    /// Whether the acknowledgment rejects anything.
+    pub fn rejects(&self) -> bool {
+        self.rejected > 0 || self.groups_rejected > 0
+    }
+}
+
+/// The acknowledgments of one input, and why any part of it got none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Acknowledgment {
+    pub acks: Vec<Ack>,
+    /// Interchanges (or the whole input) left unacknowledged, each with the reason.
+    pub not_acknowledged: Vec<String>,
+}
+
+/// Writes the 999s (and TA1s) for one input, given its diagnostics (all of them, uncapped).
+pub fn acknowledge(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> Acknowledgment {
     let scan = envelope::scan(input);
-    scan.interchanges
-        .iter()
-        .filter_map(|ic| interchange(input, ic, diagnostics, stamp))
-        .collect()
+    let mut out = Acknowledgment::default();
+    if scan.interchanges.is_empty() {
+        match super::ta1::unread_isa(input, diagnostics, stamp) {
+            Ok(ack) => out.acks.push(ack),
+            Err(why) => out.not_acknowledged.push(why),
+        }
+        return out;
+    }
+    for ic in &scan.interchanges {
+        if let Some(ack) = super::ta1::rejected_envelope(ic, diagnostics, stamp) {
+            out.acks.push(ack);
+            continue;
+        }
+        match interchange(input, ic, diagnostics, stamp) {
+            Some(ack) => out.acks.push(ack),
+            None => out.not_acknowledged.push(format!(
+                "interchange {} holds no functional group (GS): there is nothing for a 999 to acknowledge",
+                String::from_utf8_lossy(ic.header.elements[12]).trim()
+            )),
+        }
+    }
+    out
 }
 
 /// Builds segments with the acknowledged interchange's own delimiters, so a copied bad value
@@ -374,22 +412,25 @@ fn interchange(
         "X",
         "005010X231A1",
     ]);
-    let (mut accepted, mut noted, mut rejected) = (0, 0, 0);
+    let (mut accepted, mut noted, mut rejected, mut groups_rejected) = (0, 0, 0, 0);
     for (i, g) in groups.iter().enumerate() {
         let counts = group(input, &mut w, g, i + 1, diagnostics);
         accepted += counts.0;
         noted += counts.1;
         rejected += counts.2;
+        groups_rejected += u32::from(counts.3);
     }
     w.count = 0;
     w.seg(&["GE", &groups.len().to_string(), group_control]);
     w.seg(&["IEA", "1", &control9]);
     Some(Ack {
         control_number: control,
+        kind: "999",
         text: w.text,
         accepted,
         noted,
         rejected,
+        groups_rejected,
     })
 }
 
@@ -413,14 +454,15 @@ fn guide_of(st: &Segment<'_>, gs: Option<&Segment<'_>>) -> Option<&'static ig::G
     Some(ig::guide(g))
 }
 
-/// Writes one ST*999 for a functional group; returns (accepted, noted, rejected) sets.
+/// Writes one ST*999 for a functional group; returns (accepted, noted, rejected) sets and
+/// whether the group is rejected.
 fn group(
     input: &[u8],
     w: &mut Writer,
     g: &Group<'_>,
     n: usize,
     diagnostics: &[Diagnostic],
-) -> (u32, u32, u32) {
+) -> (u32, u32, u32, bool) {
     let gs = g.gs.as_ref();
     let gs_start = gs.map_or(0, |s| s.offset);
     let gs_end = gs.map_or(0, |s| s.offset + s.bytes.len());
@@ -444,9 +486,17 @@ fn group(
             }
         }
     }
+    // A group claimlint does not support (GS01 not HC, a version it does not read) was not
+    // read: each of its sets is rejected too, as not supported, so no IK5 accepts what the AK9
+    // rejects.
+    let unsupported = match (group_error, group_codes.first()) {
+        (true, Some(&"1")) => Some("1"),
+        (true, Some(&"2")) => Some("I6"),
+        _ => None,
+    };
     let (mut accepted, mut noted, mut rejected) = (0u32, 0u32, 0u32);
     for tx in &g.transactions {
-        match transaction(input, w, gs, tx, diagnostics) {
+        match transaction(input, w, gs, tx, diagnostics, unsupported) {
             'A' => accepted += 1,
             'E' => noted += 1,
             _ => rejected += 1,
@@ -480,16 +530,18 @@ fn group(
     w.seg(&refs);
     let count = (w.count + 1).to_string();
     w.seg(&["SE", &count, &st02]);
-    (accepted, noted, rejected)
+    (accepted, noted, rejected, status == "R")
 }
 
-/// Writes AK2..IK5 for one transaction set; returns its IK501 code.
+/// Writes AK2..IK5 for one transaction set; returns its IK501 code. `unsupported`: the set's
+/// group was not read, and the IK502 code that says so.
 fn transaction(
     input: &[u8],
     w: &mut Writer,
     gs: Option<&Segment<'_>>,
     tx: &TxFrame<'_>,
     diagnostics: &[Diagnostic],
+    unsupported: Option<&'static str>,
 ) -> char {
     let guide = guide_of(&tx.st, gs);
     let st = Some(&tx.st);
@@ -548,6 +600,12 @@ fn transaction(
                 ik4(w, d, code, input, guide);
                 note(code, &mut syntax, &mut implementation);
             }
+        }
+    }
+    if let Some(code) = unsupported {
+        error = true;
+        if !set_codes.contains(&code) {
+            set_codes.insert(0, code);
         }
     }
     if syntax && set_codes.len() < 5 {

@@ -1,0 +1,297 @@
+//! `claimlint check` and `claimlint ack`: read every input, run the rules under each input's
+//! own settings, print the report, write the acknowledgments, and decide the exit status.
+//! A gate fails closed: an input that could not be read, a path skipped by the walk, or (for
+//! `ack`) an interchange not acknowledged or rejected makes the status 1.
+
+use super::io::out;
+use super::{CliError, Status, ack};
+use crate::cli::{CheckArgs, ColorChoice, Format};
+use crate::input::Input;
+use crate::report::{self, FileReport, Skipped, x999};
+use crate::resolve::{self, Governed, Resolver};
+use claimlint_data::Data;
+use claimlint_diagnostic::{Diagnostic, Severity};
+use claimlint_rules::engine::{self, Outcome};
+use claimlint_x12::{Loc, SegId};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// ENV009 for an input that could not be read: no position in the file (line 0, which the
+/// formats write as `segment: null` and no SARIF region).
+pub fn unreadable(path: &str, err: &std::io::Error) -> Outcome {
+    let loc = Loc {
+        segment: SegId::default(),
+        position: 0,
+        element: None,
+        component: None,
+        offset: 0,
+        length: 0,
+        terminator: b'~',
+    };
+    let d = Diagnostic::new(
+        "ENV009",
+        Severity::Error,
+        loc,
+        format!("{path} could not be read: {err}"),
+    )
+    .with_help("check that the path exists and is a readable file");
+    let mut o = Outcome::default();
+    o.tally.count(Severity::Error);
+    o.diagnostics.push(d);
+    o
+}
+
+/// One input checked: its report, the severity that fails it, and its acknowledgments.
+pub struct Checked {
+    /// Whether the input could be read at all.
+    pub read: bool,
+    pub report: FileReport,
+    pub fail_on: Severity,
+    pub ack: Option<x999::Acknowledgment>,
+}
+
+/// Checks one input under the settings its config resolves to (its payer's profile when the
+/// config maps payers). With `stamp`, also builds its 999s/TA1s while the input is at hand.
+fn check_file(
+    path: &str,
+    governed: &Governed,
+    limit: u64,
+    render: Option<bool>,
+    stamp: Option<&x999::Stamp>,
+) -> Checked {
+    let input = match Input::open(Path::new(path), limit) {
+        Ok(input) => input,
+        Err(e) => {
+            let outcome = unreadable(path, &e);
+            let rendered = render.map(|_| {
+                let message = format!("{path} could not be read: {e}");
+                format!("error[ENV009]: {}\n\n", report::escape::visible(&message))
+            });
+            return Checked {
+                read: false,
+                report: FileReport {
+                    path: path.to_string(),
+                    outcome,
+                    rendered,
+                },
+                fail_on: governed.resolved.default.fail_on,
+                ack: stamp.map(|_| x999::Acknowledgment {
+                    acks: Vec::new(),
+                    not_acknowledged: vec![format!("could not be read: {e}")],
+                }),
+            };
+        }
+    };
+    let settings = governed.resolved.for_input(&input);
+    let (outcome, ack) = match stamp {
+        None => {
+            use claimlint_rules::drugs::data_notes;
+            let (mut o, notes) = engine::check_streaming(
+                &input,
+                settings,
+                &|tx| data_notes::notes(tx, settings),
+                &|r| input.release(r),
+            );
+            o.notes = data_notes::texts(notes);
+            (o, None)
+        }
+        Some(stamp) => {
+            // The 999 must see every diagnostic, so --max-diagnostics applies after it is built.
+            let mut uncapped = settings.clone();
+            uncapped.max_diagnostics = None;
+            let mut outcome = engine::check(&input, &uncapped);
+            let ack = x999::acknowledge(&input, &outcome.diagnostics, stamp);
+            if let Some(max) = settings
+                .max_diagnostics
+                .filter(|&m| outcome.diagnostics.len() > m)
+            {
+                outcome.dropped = (outcome.diagnostics.len() - max) as u64;
+                outcome.diagnostics.truncate(max);
+            }
+            (outcome, Some(ack))
+        }
+    };
+    let rendered =
+        render.map(|color| report::human::render_file(path, &input, &outcome.diagnostics, color));
+    Checked {
+        read: true,
+        report: FileReport {
+            path: path.to_string(),
+            outcome,
+            rendered,
+        },
+        fail_on: settings.fail_on,
+        ack,
+    }
+}
+
+/// A progress bar on stderr for batches that take more than a moment: only on a terminal, for
+/// the human format, and only once the run has lasted half a second, so quick runs and piped
+/// or machine-read output never see it.
+struct Progress {
+    bar: Option<ProgressBar>,
+    start: Instant,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    fn new(len: usize, wanted: bool) -> Progress {
+        let bar = (wanted && len > 1 && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            start: Instant::now(),
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    fn tick(&self) {
+        let Some(bar) = &self.bar else { return };
+        bar.inc(1);
+        if self.start.elapsed() > Duration::from_millis(500)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}
+
+/// `ack_dir`: `claimlint ack -o DIR` (the 999s decide the status) or `check --ack DIR`.
+pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Status, CliError> {
+    let start = Instant::now();
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        return Err(CliError::Usage("--statistics prints a table or a JSON list: use it with --format human or --format json".into()));
+    }
+    let gate_on_acks = ack_dir.is_some();
+    let ack_dir = ack_dir.or(args.ack.clone());
+    let filter = crate::input::walk::Filter::new(&args.input.include, &args.input.exclude)?;
+    let mut resolver = Resolver::new(
+        args.settings.flags(args.max_diagnostics, data),
+        args.settings.source(),
+    )?;
+    let inputs = resolve::gather(&args.input.paths, &filter, &mut resolver)?;
+    let render = (args.format == Format::Human && !args.quiet && !args.statistics && !gate_on_acks)
+        .then(|| color(args.color));
+    let stamp = ack_dir.as_ref().map(|_| x999::Stamp::now());
+    let progress = Progress::new(inputs.files.len(), args.format == Format::Human);
+    let limit = args.input.max_input_size;
+    let done: Vec<Checked> = inputs
+        .files
+        .par_iter()
+        .map(|(p, g)| {
+            let one = check_file(p, g, limit, render, stamp.as_ref());
+            progress.tick();
+            one
+        })
+        .collect();
+    progress.finish();
+    let failing: u64 = done
+        .iter()
+        .map(|c| c.report.outcome.tally.at_least(c.fail_on))
+        .sum();
+    let (ack_lines, ack_failed) = match &ack_dir {
+        Some(dir) => ack::write(dir, &done)?,
+        None => (String::new(), false),
+    };
+    let skipped: Vec<Skipped> = inputs
+        .skipped
+        .into_iter()
+        .map(|(path, reason)| Skipped { path, reason })
+        .collect();
+    let unread = done.iter().any(|c| !c.read);
+    let reports: Vec<FileReport> = done.into_iter().map(|c| c.report).collect();
+    print(
+        &args,
+        &reports,
+        &skipped,
+        &ack_lines,
+        start.elapsed().as_secs_f64(),
+    )?;
+    // `claimlint ack` gates on what the acknowledgments say; `check` on --fail-on. Both fail
+    // on an input not read.
+    let findings = if gate_on_acks {
+        ack_failed
+    } else {
+        failing > 0
+    };
+    Ok(Status::from_failed(
+        findings || unread || !skipped.is_empty(),
+    ))
+}
+
+fn print(
+    args: &CheckArgs,
+    reports: &[FileReport],
+    skipped: &[Skipped],
+    ack_lines: &str,
+    secs: f64,
+) -> Result<(), CliError> {
+    use report::summary;
+    let text = match args.format {
+        Format::Human if args.statistics => {
+            summary::statistics_table(reports)
+                + &summary::skipped_lines(skipped)
+                + &summary::closing(reports, skipped, secs)
+        }
+        Format::Json if args.statistics => summary::statistics_json(reports) + "\n",
+        Format::Human => human(reports, skipped, ack_lines, secs),
+        Format::Json => report::json::document(reports, skipped) + "\n",
+        Format::Jsonl => report::json::lines(reports, skipped),
+        Format::Sarif => report::sarif::document(reports, skipped) + "\n",
+    };
+    out(&text)
+}
+
+fn human(reports: &[FileReport], skipped: &[Skipped], ack_lines: &str, secs: f64) -> String {
+    use crate::report::escape::visible;
+    // A few files' data notes are printed with each file; a batch's are grouped by kind
+    // so 10,000 files do not print 20,000 notes (JSON keeps each file's).
+    let noted = reports
+        .iter()
+        .filter(|r| !r.outcome.notes.is_empty())
+        .count();
+    let mut text = String::new();
+    for r in reports {
+        if let Some(rendered) = &r.rendered {
+            text.push_str(rendered);
+            if noted <= 3 {
+                for n in &r.outcome.notes {
+                    text.push_str(&format!("note: {}: {n}\n", visible(&r.path)));
+                }
+            }
+        }
+    }
+    if noted > 3 && reports.iter().any(|r| r.rendered.is_some()) {
+        text.push_str(&report::summary::grouped_notes(reports));
+    }
+    text.push_str(ack_lines);
+    text.push_str(&report::summary::skipped_lines(skipped));
+    text.push_str(&report::summary::closing(reports, skipped, secs));
+    text
+}

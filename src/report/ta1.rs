@@ -1,0 +1,199 @@
+//! TA1 interchange acknowledgments (X12 TA1 segment, 005010X231A1), each in its own ISA/IEA
+//! envelope: the answer to an interchange whose ISA or IEA claimlint could not read, which a
+//! 999 cannot acknowledge (it answers functional groups). TA104 is `R` (rejected) and TA105 the
+//! interchange note code (X12 element I18) of the first envelope error. A TA1 is addressed back
+//! to the sender (the ISA07/ISA08 received become ISA05/ISA06), so an ISA too broken to name
+//! both parties gets none; the caller reports that as an error.
+//! Formats only: which diagnostics are errors was decided by the rules.
+
+use super::x999::{Ack, Stamp};
+use claimlint_diagnostic::{Diagnostic, Severity};
+use claimlint_x12::envelope::Interchange;
+
+/// TA105 for an error on ISA element `n` (I18: 010–013 authorization and security, 005–008
+/// sender and receiver, 014/015 date and time, 017 version, 018 control number, 019
+/// acknowledgment requested, 020 test indicator, 027 component separator). ISA11, the
+/// repetition separator in 5010, has no code of its own before release 5042: 022, as X12
+/// RFI 1497 answers.
+fn isa_element_code(n: u8) -> &'static str {
+    match n {
+        1 => "010",
+        2 => "011",
+        3 => "012",
+        4 => "013",
+        5 => "005",
+        6 => "006",
+        7 => "007",
+        8 => "008",
+        9 => "014",
+        10 => "015",
+        12 => "017",
+        13 => "018",
+        14 => "019",
+        15 => "020",
+        16 => "027",
+        _ => "022",
+    }
+}
+
+/// TA105 for an error-severity envelope diagnostic on the ISA or IEA, or `None` when the
+/// diagnostic is not an interchange-level error.
+pub fn note_code(d: &Diagnostic) -> Option<&'static str> {
+    if d.severity != Severity::Error {
+        return None;
+    }
+    Some(match (d.loc.segment.as_str(), d.code) {
+        // The input ends (or another ISA starts) before the IEA.
+        ("ISA", "ENV004") => "023",
+        ("ISA", "ENV006") => "025",
+        ("ISA", _) => d.loc.element.map_or("022", isa_element_code),
+        ("IEA", "ENV002") => "001",
+        ("IEA", "ENV003") => "021",
+        ("IEA", _) => "022",
+        _ => return None,
+    })
+}
+
+/// The TA1 rejecting `ic` when its ISA or IEA has an error, else `None` (a 999 answers it).
+pub fn rejected_envelope(
+    ic: &Interchange<'_>,
+    diagnostics: &[Diagnostic],
+    stamp: &Stamp,
+) -> Option<Ack> {
+    let within = |seg: Option<&claimlint_x12::Segment<'_>>, d: &Diagnostic| {
+        seg.is_some_and(|s| (s.offset..=s.offset + s.bytes.len()).contains(&d.loc.offset))
+    };
+    let code = diagnostics
+        .iter()
+        .filter(|d| within(Some(&ic.isa), d) || within(ic.iea.as_ref(), d))
+        .find_map(note_code)?;
+    let elements: Vec<&[u8]> = ic.header.elements.to_vec();
+    reject(&elements, code, stamp)
+}
+
+/// For an input whose ISA could not be parsed at all: a TA1 when the ISA still names its
+/// sender and receiver, else the reason no acknowledgment can be sent.
+pub fn unread_isa(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> Result<Ack, String> {
+    let start = input
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(input.len());
+    let rest = input.get(start..).unwrap_or_default();
+    let rest = rest.strip_prefix(b"\xef\xbb\xbf").unwrap_or(rest);
+    if !rest.starts_with(b"ISA") {
+        return Err("no interchange (ISA segment) found: there is nothing to acknowledge".into());
+    }
+    // ISA is 106 bytes; its element separator is the byte after `ISA`.
+    let head = rest.get(..rest.len().min(120)).unwrap_or(rest);
+    // The terminator is unknown in a broken ISA: stop at the usual ones.
+    let head = head
+        .split(|b| matches!(b, b'~' | b'\n' | b'\r'))
+        .next()
+        .unwrap_or(head);
+    let Some(&sep) = head.get(3) else {
+        return Err("the ISA is cut off before its first element: no TA1 can be addressed".into());
+    };
+    let elements: Vec<&[u8]> = head[4..].split(|&b| b == sep).collect();
+    let code = diagnostics.iter().find_map(note_code).unwrap_or("022");
+    reject(&elements, code, stamp).ok_or_else(|| {
+        "the ISA cannot be read and does not name both its sender and receiver (ISA05-ISA08): no TA1 can be addressed".into()
+    })
+}
+
+/// A value copied into the TA1: printable, with no delimiter of the TA1 itself.
+fn copy(value: &[u8], width: usize) -> String {
+    let s: String = String::from_utf8_lossy(value)
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .filter(|c| !matches!(c, '*' | '~' | ':' | '^'))
+        .take(width)
+        .collect();
+    format!("{s:<width$}")
+}
+
+fn digits(value: &[u8], width: usize) -> Option<String> {
+    let s = String::from_utf8_lossy(value).trim().to_string();
+    (!s.is_empty() && s.len() <= width && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{s:0>width$}"))
+}
+
+/// The TA1 interchange for ISA01..ISA16 `isa` (as far as they were read), rejecting it with
+/// `code`; `None` when ISA05..ISA08 do not name both parties.
+fn reject(isa: &[&[u8]], code: &str, stamp: &Stamp) -> Option<Ack> {
+    let el = |i: usize| isa.get(i).copied().unwrap_or_default();
+    let named = |i: usize| !String::from_utf8_lossy(el(i)).trim().is_empty();
+    if !(4..8).all(named) {
+        return None;
+    }
+    let control = String::from_utf8_lossy(el(12)).trim().to_string();
+    let control9 = digits(el(12), 9).unwrap_or_else(|| "000000000".into());
+    let date6 = stamp.date.get(2..).unwrap_or("000101");
+    let usage = if el(14).first() == Some(&b'T') {
+        "T"
+    } else {
+        "P"
+    };
+    let text = format!(
+        "ISA*00*          *00*          *{}*{}*{}*{}*{date6}*{}*^*00501*{control9}*0*{usage}*:~\nTA1*{control9}*{}*{}*R*{code}~\nIEA*0*{control9}~\n",
+        copy(el(6), 2),
+        copy(el(7), 15),
+        copy(el(4), 2),
+        copy(el(5), 15),
+        stamp.time,
+        digits(el(8), 6).unwrap_or_else(|| date6.to_string()),
+        digits(el(9), 4).unwrap_or_else(|| stamp.time.clone()),
+    );
+    Some(Ack {
+        control_number: if control.is_empty() {
+            control9
+        } else {
+            control
+        },
+        kind: "ta1",
+        text,
+        accepted: 0,
+        noted: 0,
+        rejected: 0,
+        groups_rejected: 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ta1_goes_back_to_the_sender() {
+        let stamp = Stamp::from_unix(1_768_912_440);
+        let isa: Vec<&[u8]> = vec![
+            b"00",
+            b"X",
+            b"00",
+            b"X",
+            b"ZZ",
+            b"SENDER",
+            b"ZZ",
+            b"RECEIVER",
+            b"260120",
+            b"1200",
+            b"^",
+            b"00501",
+            b"1",
+            b"0",
+            b"T",
+            b":",
+        ];
+        let ack = reject(&isa, "011", &stamp).unwrap();
+        assert_eq!(
+            ack.text,
+            "ISA*00*          *00*          *ZZ*RECEIVER       *ZZ*SENDER         *260120*1234*^*00501*000000001*0*T*:~\nTA1*000000001*260120*1200*R*011~\nIEA*0*000000001~\n"
+        );
+        assert_eq!(ack.control_number, "1");
+        assert!(ack.rejects());
+        assert!(
+            reject(&isa[..6], "022", &stamp).is_none(),
+            "no receiver: no TA1"
+        );
+    }
+}
