@@ -688,7 +688,10 @@ fn tree(path: &Path) -> Result<(), CliError> {
         path: path.display().to_string(),
         source,
     })?;
-    out(&claimlint_model::tree::render(&input))
+    out(&claimlint_model::tree::render(
+        &input,
+        &claimlint_rules::scan_notes,
+    ))
 }
 
 /// One line per kind of data note across files: the text up to "on date(s) of service", with
