@@ -213,28 +213,7 @@ pub fn check_streaming<T: Send>(
         mut lines,
         ..
     } = acc;
-    let mut envelope_diags: Vec<Diagnostic> = Vec::new();
-    crate::envelope::scan_diagnostics(
-        &scan,
-        &|rule| settings.severity(rule.code),
-        (&plan.params, &plan.data),
-        &mut envelope_diags,
-    );
-    for (rule, sev) in &plan.file {
-        if let Check::File(f) = rule.check {
-            f(
-                &scan,
-                &mut ctx(rule, *sev, &mut envelope_diags, None, &plan),
-            );
-        }
-    }
-    for ic in &scan.interchanges {
-        for (rule, sev) in &plan.interchange {
-            if let Check::Interchange(f) | Check::Envelope(f, _) = rule.check {
-                f(ic, &mut ctx(rule, *sev, &mut envelope_diags, None, &plan));
-            }
-        }
-    }
+    let envelope_diags = envelope_findings(&scan, &plan, settings);
     for d in &envelope_diags {
         tally.count(d.severity);
     }
@@ -245,6 +224,35 @@ pub fn check_streaming<T: Send>(
     stats.bytes = input.len() as u64;
     lines.advance(input, input.len());
     (finish(input, out, stats, tally, settings, &lines), visited)
+}
+
+/// The envelope findings of a whole input, once its transaction sets are checked: the scan's
+/// issues as their rule files word them, then the file and interchange rules.
+fn envelope_findings(
+    scan: &envelope::Scan<'_>,
+    plan: &Plan,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    crate::envelope::scan_diagnostics(
+        scan,
+        &|rule| settings.severity(rule.code),
+        (&plan.params, &plan.data),
+        &mut out,
+    );
+    for (rule, sev) in &plan.file {
+        if let Check::File(f) = rule.check {
+            f(scan, &mut ctx(rule, *sev, &mut out, None, plan));
+        }
+    }
+    for ic in &scan.interchanges {
+        for (rule, sev) in &plan.interchange {
+            if let Check::Interchange(f) | Check::Envelope(f, _) = rule.check {
+                f(ic, &mut ctx(rule, *sev, &mut out, None, plan));
+            }
+        }
+    }
+    out
 }
 
 /// What the batches of one input add up to, and the batch being filled.
