@@ -34,7 +34,10 @@ pub fn run(args: TreeArgs) -> Result<Status, CliError> {
         if many {
             out(&format!("== {}\n", visible(&path)))?;
         }
-        out(&visible(&claimlint_model::tree::render(&input)))?;
+        out(&visible(&claimlint_model::tree::render(
+            &input,
+            &claimlint_rules::scan_notes,
+        )))?;
     }
     Ok(Status::Clean)
 }

@@ -335,6 +335,17 @@ fn delimiters(d: Delimiters) -> Delimiters {
     Delimiters { repetition, ..base }
 }
 
+/// GS02/GS03 of the 999 are the input's GS03/GS02; one outside its 2–15 characters (ENV010)
+/// is replaced by the interchange's ID (ISA08 or ISA06), so the 999 itself stays valid.
+fn app_code(code: String, isa_id: &[u8]) -> String {
+    let fits = |s: &str| (2..=15).contains(&s.len());
+    if fits(&code) {
+        return code;
+    }
+    let id = String::from_utf8_lossy(isa_id).trim().to_string();
+    if fits(&id) { id } else { "UNKNOWN".to_string() }
+}
+
 fn interchange(
     input: &[u8],
     ic: &Interchange<'_>,
@@ -398,8 +409,8 @@ fn interchange(
     // here since ISA16 is set, but the count must not include it.
     w.seg(&isa);
     let (receiver, sender) = (
-        text(groups.first().and_then(|g| g.gs.as_ref()), 3),
-        text(groups.first().and_then(|g| g.gs.as_ref()), 2),
+        app_code(text(groups.first().and_then(|g| g.gs.as_ref()), 3), el(7)),
+        app_code(text(groups.first().and_then(|g| g.gs.as_ref()), 2), el(5)),
     );
     w.seg(&[
         "GS",

@@ -56,11 +56,13 @@ fn describe(tx: &Transaction<'_>, first: usize) -> String {
     }
 }
 
-pub fn render(input: &[u8]) -> String {
+/// The tree of `input`, after the envelope scan's findings as `notes` words them (the rules
+/// layer, above this one, owns their codes and messages).
+pub fn render(input: &[u8], notes: &dyn Fn(&envelope::Scan<'_>) -> Vec<String>) -> String {
     let scan = envelope::scan(input);
     let mut out = String::new();
-    for d in &scan.diagnostics {
-        let _ = writeln!(out, "note: {}[{}] {}", d.severity, d.code, d.message);
+    for note in notes(&scan) {
+        let _ = writeln!(out, "note: {note}");
     }
     for (n, ic) in scan.interchanges.iter().enumerate() {
         let _ = writeln!(

@@ -8,9 +8,9 @@ use crate::{Check, Ctx, Params, Rule};
 use claimlint_data::Data;
 use claimlint_diagnostic::{Diagnostic, Severity};
 use claimlint_model::{self as model, Transaction, classify};
+use claimlint_x12::Segment;
 use claimlint_x12::envelope::{self, TxFrame};
 use claimlint_x12::loc::LineIndex;
-use claimlint_x12::{Loc, Segment};
 use rayon::prelude::*;
 
 /// Counts of what a file held.
@@ -213,41 +213,46 @@ pub fn check_streaming<T: Send>(
         mut lines,
         ..
     } = acc;
-    let mut envelope_diags: Vec<Diagnostic> = Vec::new();
-    for d in &scan.diagnostics {
-        if let Some(sev) = settings.severity(d.code) {
-            let mut d = d.clone();
-            if settings.overridden(d.code) {
-                d.severity = sev;
-            }
-            envelope_diags.push(d);
-        }
-    }
-    for (rule, sev) in &plan.file {
-        if let Check::File(f) = rule.check {
-            f(
-                &scan,
-                &mut ctx(rule, *sev, &mut envelope_diags, None, &plan),
-            );
-        }
-    }
-    for ic in &scan.interchanges {
-        for (rule, sev) in &plan.interchange {
-            if let Check::Interchange(f) | Check::Envelope(f, _) = rule.check {
-                f(ic, &mut ctx(rule, *sev, &mut envelope_diags, None, &plan));
-            }
-        }
-    }
+    let envelope_diags = envelope_findings(&scan, &plan, settings);
     for d in &envelope_diags {
         tally.count(d.severity);
     }
     out.extend(envelope_diags);
     stats.interchanges = scan.interchanges.len() as u64;
-    stats.transactions = scan.transactions().count() as u64;
+    stats.transactions = scan.transaction_count() as u64;
     stats.segments = scan.segments + scan.interchanges.len() as u64;
     stats.bytes = input.len() as u64;
     lines.advance(input, input.len());
     (finish(input, out, stats, tally, settings, &lines), visited)
+}
+
+/// The envelope findings of a whole input, once its transaction sets are checked: the scan's
+/// issues as their rule files word them, then the file and interchange rules.
+fn envelope_findings(
+    scan: &envelope::Scan<'_>,
+    plan: &Plan,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    crate::envelope::scan_diagnostics(
+        scan,
+        &|rule| settings.severity(rule.code),
+        (&plan.params, &plan.data),
+        &mut out,
+    );
+    for (rule, sev) in &plan.file {
+        if let Check::File(f) = rule.check {
+            f(scan, &mut ctx(rule, *sev, &mut out, None, plan));
+        }
+    }
+    for ic in &scan.interchanges {
+        for (rule, sev) in &plan.interchange {
+            if let Check::Interchange(f) | Check::Envelope(f, _) = rule.check {
+                f(ic, &mut ctx(rule, *sev, &mut out, None, plan));
+            }
+        }
+    }
+    out
 }
 
 /// What the batches of one input add up to, and the batch being filled.
@@ -317,40 +322,6 @@ fn finish(
     }
 }
 
-/// SYN005: bytes outside the X12 extended character set (control characters, non-ASCII).
-fn invalid_characters(seg: &Segment<'_>, severity: Severity, out: &mut Vec<Diagnostic>) {
-    let Some(i) = seg.bytes.iter().position(|&b| !(0x20..0x7f).contains(&b)) else {
-        return;
-    };
-    let b = seg.bytes[i];
-    let element = seg.bytes[..i]
-        .iter()
-        .filter(|&&c| c == seg.delims.element)
-        .count();
-    let loc = Loc {
-        element: u8::try_from(element).ok().filter(|&e| e > 0),
-        offset: seg.offset + i,
-        length: 1,
-        ..seg.loc()
-    };
-    let what = match b {
-        b'\n' | b'\r' => {
-            "a line break inside the segment (was it wrapped by an editor or mailer?)".to_string()
-        }
-        0x00..=0x1f | 0x7f => format!("the control character 0x{b:02X}"),
-        _ => format!("the byte 0x{b:02X}, outside the X12 character set (non-ASCII)"),
-    };
-    out.push(
-        Diagnostic::new(
-            "SYN005",
-            severity,
-            loc,
-            format!("{} contains {what}", seg.seg_id().as_str()),
-        )
-        .with_help("X12 data is limited to printable ASCII; remove or replace the character"),
-    );
-}
-
 fn check_transaction<T>(
     input: &[u8],
     gs: Option<&Segment<'_>>,
@@ -369,9 +340,11 @@ fn check_transaction<T>(
         return (Stats::default(), out, None);
     };
     let segments: Vec<Segment<'_>> = envelope::segments(input, frame).collect();
-    if let Some(sev) = settings.severity("SYN005") {
+    let syn005 = &crate::syntax::invalid_character::SYN005;
+    if let Some(sev) = settings.severity(syn005.code) {
+        let mut cx = ctx(syn005, sev, &mut out, None, plan);
         for seg in &segments {
-            invalid_characters(seg, sev, &mut out);
+            crate::syntax::invalid_character::invalid_characters(seg, &mut cx);
         }
     }
     let tx = model::build(kind, segments);

@@ -13,6 +13,7 @@ use claimlint_model::{Claim, DrugLine, ServiceLine, Transaction};
 use claimlint_x12::Loc;
 use claimlint_x12::envelope::{Interchange, Scan};
 
+pub use envelope::scan_notes;
 pub use payer::Params;
 pub use settings::LintSettings;
 mod balancing;
@@ -65,7 +66,9 @@ impl Rule {
 /// The scope a rule sees. The engine walks the model once and calls each rule at its scope.
 #[derive(Debug)]
 pub enum Check {
-    /// Reported by the scanner or lexer itself; the rule's file holds its doc and cases.
+    /// Found by the envelope scan or the lexer: the scan returns typed issues and the rule's
+    /// file turns them into diagnostics (`envelope::owner`; SYN005's `invalid_characters`,
+    /// which the engine calls on each segment). The file also holds the doc and cases.
     Lexer,
     /// Once per file, over all its envelopes (e.g. duplicate control numbers).
     File(fn(&Scan<'_>, &mut Ctx<'_>)),
@@ -193,6 +196,8 @@ pub static RULES: &[&Rule] = &[
     &envelope::isa_values::ENV007,
     &envelope::data_before_isa::ENV008,
     &envelope::input_unreadable::ENV009,
+    &envelope::gs_values::ENV010,
+    &envelope::final_terminator_missing::ENV011,
     &modifiers::jw_jz::MOD001,
     &modifiers::jw_jz::MOD002,
     &modifiers::jw_jz::MOD003,

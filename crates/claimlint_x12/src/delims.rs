@@ -54,7 +54,15 @@ fn isa_parts(input: &[u8]) -> IResult<&[u8], IsaParts<'_>> {
     Ok((r, (elements, sep, term[0])))
 }
 
-/// What is wrong with an ISA header, in the words ENV001 uses.
+/// One of the delimiters an ISA gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delim {
+    Element,
+    Component,
+    Segment,
+}
+
+/// What is wrong with an ISA header, as data (ENV001's rule file words it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IsaProblem {
     /// Element `n` (1-based) is not its fixed width.
@@ -63,8 +71,10 @@ pub enum IsaProblem {
         expected: usize,
         found: usize,
     },
-    /// Two delimiters are the same byte, or one is a letter or digit.
-    Delimiters(String),
+    /// A delimiter is a letter or digit.
+    Alphanumeric { delim: Delim, byte: u8 },
+    /// Two delimiters are the same byte.
+    Same { a: Delim, b: Delim, byte: u8 },
 }
 
 impl<'a> IsaHeader<'a> {
@@ -72,10 +82,15 @@ impl<'a> IsaHeader<'a> {
     pub fn parse(input: &'a [u8]) -> Option<Self> {
         let (rest, (elements, element, segment)) = isa_parts(input).ok()?;
         let component = *elements[15].first()?;
-        let repetition = elements[10]
-            .first()
-            .copied()
-            .filter(|c| elements[10].len() == 1 && !c.is_ascii_alphanumeric() && *c != b' ');
+        // An ISA11 that is also another delimiter cannot separate repetitions: splitting on it
+        // would cut every composite (or element) into false repeats, one SYN error each. ENV007
+        // reports it once; the interchange is read without repetitions.
+        let repetition = elements[10].first().copied().filter(|c| {
+            elements[10].len() == 1
+                && !c.is_ascii_alphanumeric()
+                && *c != b' '
+                && ![element, component, segment].contains(c)
+        });
         Some(IsaHeader {
             delims: Delimiters {
                 element,
@@ -103,23 +118,21 @@ impl<'a> IsaHeader<'a> {
         let d = self.delims;
         // ISA11 clashing with another delimiter is ENV007's finding, so it is not named here.
         let named = [
-            ("element separator", d.element),
-            ("component separator", d.component),
-            ("segment terminator", d.segment),
+            (Delim::Element, d.element),
+            (Delim::Component, d.component),
+            (Delim::Segment, d.segment),
         ];
-        for (i, (name_a, a)) in named.iter().enumerate() {
+        for (i, &(delim, a)) in named.iter().enumerate() {
             if a.is_ascii_alphanumeric() {
-                out.push(IsaProblem::Delimiters(format!(
-                    "the {name_a} `{}` is a letter or digit",
-                    show_byte(*a)
-                )));
+                out.push(IsaProblem::Alphanumeric { delim, byte: a });
             }
-            for (name_b, b) in named.iter().skip(i + 1) {
+            for &(other, b) in named.iter().skip(i + 1) {
                 if a == b {
-                    out.push(IsaProblem::Delimiters(format!(
-                        "the {name_a} and the {name_b} are both `{}`",
-                        show_byte(*a)
-                    )));
+                    out.push(IsaProblem::Same {
+                        a: delim,
+                        b: other,
+                        byte: a,
+                    });
                 }
             }
         }
@@ -205,8 +218,15 @@ mod tests {
         assert!(
             h.problems()
                 .iter()
-                .any(|p| matches!(p, IsaProblem::Delimiters(_)))
+                .any(|p| matches!(p, IsaProblem::Same { .. }))
         );
+    }
+
+    #[test]
+    fn isa11_equal_to_another_delimiter_is_no_repetition_separator() {
+        let h = IsaHeader::parse(b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260105*1200*:*00501*000000001*0*P*:~").unwrap();
+        assert_eq!(h.delims.repetition, None);
+        assert_eq!(h.elements[10], b":");
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The envelope scan: one pass over a file that finds interchanges (ISA/IEA), functional groups
-//! (GS/GE) and transaction sets (ST/SE), and reports what the lexer alone can see (ENV001,
-//! ENV004, ENV008). Each transaction set becomes a byte range that is lexed again, on its own
-//! and possibly on another thread, when it is checked. The scan keeps no per-segment state.
+//! (GS/GE) and transaction sets (ST/SE). What the scan alone can see wrong comes out as typed
+//! `ScanIssue`s: no rule codes, severities or message text here; the rule files under
+//! `rules::envelope` (and SYN001, STR003) turn each kind into a diagnostic. Each transaction set
+//! becomes a byte range that is lexed again, on its own and possibly on another thread, when it
+//! is checked. The scan keeps no per-segment state.
 
 use super::delims::{IsaHeader, IsaProblem, show_byte};
 use super::lexer::{Lexer, RawSegment};
 use super::{Delimiters, Loc, SegId, Segment};
-use claimlint_diagnostic::{Diagnostic, Severity};
 
 /// One transaction set: ST..SE as a byte range plus what the envelope rules need.
 #[derive(Clone, Debug)]
@@ -47,10 +48,93 @@ impl Interchange<'_> {
     }
 }
 
+/// Why a file has no ISA at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoIsa {
+    Empty,
+    OnlyWhitespace,
+    Binary,
+    Text,
+}
+
+/// What the envelope scan found wrong, as data. `'a` is the input: values are slices of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IssueKind<'a> {
+    /// No ISA anywhere in the input.
+    NoIsa(NoIsa),
+    /// The input starts at `id` (ST or GS) without an ISA: its transaction sets were read as a
+    /// fragment with `delims` (RULES.md, after ENV011).
+    Fragment {
+        id: &'a [u8],
+        delims: Delimiters,
+    },
+    /// Bytes other than a BOM or whitespace before the first ISA.
+    DataBeforeIsa {
+        skipped: usize,
+    },
+    /// An ISA that ends before its 16 elements and terminator; `len` bytes of it were there.
+    IsaCut {
+        len: usize,
+    },
+    /// A fixed-width or delimiter problem of a parsed ISA.
+    Isa(IsaProblem),
+    /// The input ends inside segment `id` (at most 3 bytes of it), before its terminator.
+    Unterminated {
+        id: &'a [u8],
+        terminator: u8,
+    },
+    /// The input ends with a complete IEA (IEA02 = ISA13) that lacks only its terminator.
+    FinalTerminatorMissing {
+        terminator: u8,
+    },
+    /// `ST*st02` has no SE: the set ends at segment `ended_by` at byte `at`, or (`None`) at
+    /// the end of the input.
+    SeMissing {
+        st02: &'a [u8],
+        ended_by: Option<(&'a [u8], usize)>,
+    },
+    GeWithoutGs,
+    SeWithoutSt,
+    /// An ST inside an interchange with no GS before it.
+    StWithoutGs,
+    /// `len` bytes after an IEA that are not another interchange.
+    DataAfterIea {
+        len: usize,
+    },
+    /// An ISA (ISA13 `isa13`) with no IEA: another ISA starts first, or the input ends.
+    IeaMissing {
+        isa13: &'a [u8],
+        another_isa: bool,
+    },
+    /// `GS*…*gs06` with no GE before byte `before`.
+    GeMissing {
+        gs06: &'a [u8],
+        before: usize,
+    },
+    /// A segment between envelope segments, outside any transaction set.
+    OutsideTransaction {
+        id: &'a [u8],
+    },
+    /// `count` empty segments (doubled terminators) after the segment at position `after`.
+    EmptySegments {
+        count: u32,
+        after: u32,
+    },
+}
+
+/// One finding of the scan: what and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanIssue<'a> {
+    pub kind: IssueKind<'a>,
+    pub loc: Loc,
+}
+
 #[derive(Debug, Default)]
 pub struct Scan<'a> {
     pub interchanges: Vec<Interchange<'a>>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Transaction sets read from a fragment: an input that starts at ST or GS, with no ISA.
+    pub fragments: Vec<Group<'a>>,
+    pub issues: Vec<ScanIssue<'a>>,
     /// Every segment seen, envelopes included.
     pub segments: u64,
 }
@@ -64,6 +148,19 @@ impl<'a> Scan<'a> {
                 .iter()
                 .flat_map(move |g| g.transactions.iter().map(move |t| (i, g, t)))
         })
+    }
+
+    /// Every group, those of a fragment included.
+    pub fn groups(&self) -> impl Iterator<Item = &Group<'a>> {
+        self.interchanges
+            .iter()
+            .flat_map(|i| i.groups.iter())
+            .chain(self.fragments.iter())
+    }
+
+    /// Transaction sets in interchanges and in a fragment.
+    pub fn transaction_count(&self) -> usize {
+        self.groups().map(|g| g.transactions.len()).sum()
     }
 }
 
@@ -100,6 +197,60 @@ fn skip_layout(input: &[u8], mut pos: usize) -> usize {
     pos
 }
 
+/// The delimiters of a fragment that starts with `ST` or `GS` (RULES.md: `*`, `:`, `^`, `~`,
+/// or those the fragment evidently uses). The element separator is the byte after the id; the
+/// terminator is the first byte after it that can be in neither an ST/GS value nor a separator
+/// (`ST*837*0001*005010X222A1~`: `~`; a newline when segments end at line ends); the
+/// component separator is the byte after `HC` in SV1/SV2, or after the qualifier of HI, when
+/// the fragment has one. `None` when `rest` does not start like a segment.
+pub fn fragment_delims(rest: &[u8]) -> Option<Delimiters> {
+    let id = rest.get(..2)?;
+    if id != b"ST" && id != b"GS" {
+        return None;
+    }
+    let element = *rest.get(2)?;
+    if element.is_ascii_alphanumeric() || element.is_ascii_whitespace() {
+        return None;
+    }
+    let value_byte = |b: u8| b.is_ascii_alphanumeric() || b == b' ' || b == element;
+    let head = &rest[3..];
+    let segment = match head.iter().position(|&b| !value_byte(b)) {
+        // `\r\n` line ends: the lexer drops the CR before a newline terminator.
+        Some(i) if head[i] == b'\r' && head.get(i + 1) == Some(&b'\n') => b'\n',
+        Some(i) => head[i],
+        None => b'~',
+    };
+    let taken = |b: u8| b == element || b == segment || b.is_ascii_alphanumeric();
+    let component = sniff_component(rest, element, segment)
+        .filter(|&c| !taken(c) && !c.is_ascii_whitespace())
+        .or_else(|| [b':', b'>', b'^', b'|'].into_iter().find(|&c| !taken(c)))?;
+    let repetition = [b'^', b'{', b'|']
+        .into_iter()
+        .find(|&r| !taken(r) && r != component);
+    Some(Delimiters {
+        element,
+        component,
+        repetition,
+        segment,
+    })
+}
+
+/// The byte after `SV1*HC`, `SV2*<revenue code>*HC` or `HI*ABK`/`HI*BK`: a component
+/// separator when the fragment uses composites there.
+fn sniff_component(rest: &[u8], element: u8, segment: u8) -> Option<u8> {
+    let e = element as char;
+    let s = segment as char;
+    let needles = [
+        format!("{s}SV1{e}HC"),
+        format!("{s}HI{e}ABK"),
+        format!("{s}HI{e}BK"),
+    ];
+    needles.iter().find_map(|n| {
+        let at = memchr::memmem::find(rest, n.as_bytes())?;
+        rest.get(at + n.len()).copied()
+    })
+}
+
 /// Receives each transaction set as soon as its SE (or the point where it was cut off) has been
 /// read, with the GS of its group.
 pub type TxSink<'s, 'a> = &'s mut dyn FnMut(Option<&Segment<'a>>, &TxFrame<'a>);
@@ -112,7 +263,7 @@ struct Scanner<'a, 's> {
     file_index: u32,
 }
 
-/// Scans a whole file. Never fails: every problem is a diagnostic in the result.
+/// Scans a whole file. Never fails: every problem is an issue in the result.
 pub fn scan(input: &[u8]) -> Scan<'_> {
     scan_streaming(input, &mut |_, _| {})
 }
@@ -131,21 +282,66 @@ pub fn scan_streaming<'a>(input: &'a [u8], sink: TxSink<'_, 'a>) -> Scan<'a> {
     s.out
 }
 
+/// The segments between an ISA and its IEA, or of a fragment, as the scan reads them.
+struct Body<'a> {
+    delims: Delimiters,
+    groups: Vec<Group<'a>>,
+    iea: Option<Segment<'a>>,
+    open_tx: Option<TxFrame<'a>>,
+    group_open: bool,
+    /// Offset and length of a run of empty segments not yet reported.
+    empty_run: Option<(usize, u32)>,
+    /// ISA13, which a final IEA must repeat to count as complete; `None` in a fragment, where
+    /// the missing ISA/GS/GE/IEA are one finding (the fragment's ENV001), not one each.
+    isa13: Option<&'a [u8]>,
+    /// The last IEA was cut inside its elements: its values are not compared (the cut is the
+    /// finding) and the interchange is not reported again as lacking an IEA.
+    iea_cut: bool,
+}
+
+impl<'a> Body<'a> {
+    fn new(delims: Delimiters, isa13: Option<&'a [u8]>) -> Self {
+        Body {
+            delims,
+            groups: Vec::new(),
+            iea: None,
+            open_tx: None,
+            group_open: false,
+            empty_run: None,
+            isa13,
+            iea_cut: false,
+        }
+    }
+
+    fn is_fragment(&self) -> bool {
+        self.isa13.is_none()
+    }
+}
+
+/// What the scan does after one segment.
+enum Flow {
+    Continue,
+    /// The body ends; the next interchange starts at this offset, if any.
+    Stop(Option<usize>),
+}
+
 impl<'a> Scanner<'a, '_> {
-    fn diag(
-        &mut self,
-        code: &'static str,
-        severity: Severity,
-        loc: Loc,
-        message: String,
-        help: Option<String>,
-    ) {
-        let mut d = Diagnostic::new(code, severity, loc, message);
-        d.help = help;
-        self.out.diagnostics.push(d);
+    fn issue(&mut self, loc: Loc, kind: IssueKind<'a>) {
+        self.out.issues.push(ScanIssue { kind, loc });
     }
 
     fn run(&mut self) {
+        let Some(mut pos) = self.first_isa() else {
+            return;
+        };
+        while let Some(next) = self.interchange(pos) {
+            pos = next;
+        }
+    }
+
+    /// Finds the first ISA, reporting what comes before it; reads a fragment instead when the
+    /// input starts at ST or GS. `None` when there is no interchange to read.
+    fn first_isa(&mut self) -> Option<usize> {
         let input = self.input;
         let mut pos = 0;
         if input.starts_with(UTF8_BOM) {
@@ -153,326 +349,309 @@ impl<'a> Scanner<'a, '_> {
         }
         pos = skip_layout(input, pos);
         if pos >= input.len() {
-            let what = if input.is_empty() {
-                "the file is empty"
+            let why = if input.is_empty() {
+                NoIsa::Empty
             } else {
-                "the file holds only whitespace"
+                NoIsa::OnlyWhitespace
             };
-            self.diag(
-                "ENV001",
-                Severity::Error,
-                span_loc(b"ISA", 1, 0, 0),
-                format!("no ISA segment: {what}"),
-                None,
-            );
-            return;
+            self.issue(span_loc(b"ISA", 1, 0, 0), IssueKind::NoIsa(why));
+            return None;
         }
-        if !input[pos..].starts_with(b"ISA") {
-            match find_isa(input, pos) {
-                Some(isa) => {
-                    let skipped = isa - pos;
-                    self.diag(
-                        "ENV008",
-                        Severity::Warning,
-                        span_loc(b"", 0, pos, skipped),
-                        format!("{skipped} bytes before the first ISA were skipped"),
-                        Some("send the interchange alone, starting with ISA".into()),
-                    );
-                    pos = isa;
-                }
-                None => {
-                    let binary = input.iter().take(4096).any(|&b| b == 0 || b >= 0x80);
-                    let msg = if binary {
-                        "no ISA segment: this looks like a binary file, not X12".to_string()
-                    } else {
-                        "no ISA segment: an X12 interchange must start with a 106-byte ISA, which gives its delimiters".to_string()
-                    };
-                    self.diag(
-                        "ENV001",
-                        Severity::Error,
-                        span_loc(b"", 1, pos, input.len().saturating_sub(pos).min(3)),
-                        msg,
-                        None,
-                    );
-                    return;
-                }
+        let rest = &input[pos..];
+        if rest.starts_with(b"ISA") {
+            return Some(pos);
+        }
+        if let Some(delims) = fragment_delims(rest) {
+            return self.fragment(pos, delims);
+        }
+        match find_isa(input, pos) {
+            Some(isa) => {
+                let skipped = isa - pos;
+                let loc = span_loc(b"", 0, pos, skipped);
+                self.issue(loc, IssueKind::DataBeforeIsa { skipped });
+                Some(isa)
+            }
+            None => {
+                let binary = input.iter().take(4096).any(|&b| b == 0 || b >= 0x80);
+                let why = if binary { NoIsa::Binary } else { NoIsa::Text };
+                let loc = span_loc(b"", 1, pos, input.len().saturating_sub(pos).min(3));
+                self.issue(loc, IssueKind::NoIsa(why));
+                None
             }
         }
-        while let Some(next) = self.interchange(pos) {
-            pos = next;
-        }
+    }
+
+    /// Reads transaction sets from an input that starts at ST or GS with no ISA: one issue for
+    /// the missing envelopes, then the sets are checked as usual. Returns where an ISA starts
+    /// later in the input, if one does.
+    fn fragment(&mut self, pos: usize, delims: Delimiters) -> Option<usize> {
+        let id = &self.input[pos..pos + 2];
+        self.issue(span_loc(id, 1, pos, 2), IssueKind::Fragment { id, delims });
+        let mut body = Body::new(delims, None);
+        let next_isa = self.body(&mut body, pos);
+        self.out.fragments.append(&mut body.groups);
+        next_isa
     }
 
     /// Reads one interchange starting at the `ISA` at `pos`; returns where the next ISA starts.
     fn interchange(&mut self, pos: usize) -> Option<usize> {
         let input = self.input;
         let rest = &input[pos..];
+        self.file_index += 1;
         let Some(header) = IsaHeader::parse(rest) else {
             let len = rest.len().min(106);
-            self.file_index += 1;
-            self.diag(
-                "ENV001",
-                Severity::Error,
-                span_loc(b"ISA", self.file_index, pos, len),
-                format!("the ISA is cut off after {} bytes; it must have 16 elements and be followed by its segment terminator", rest.len().min(106)),
-                None,
-            );
+            let loc = span_loc(b"ISA", self.file_index, pos, len);
+            self.issue(loc, IssueKind::IsaCut { len });
             // Another interchange may still follow.
             return find_isa(input, pos + 3);
         };
-        self.file_index += 1;
-        let delims = header.delims;
         let isa = Segment {
             bytes: &rest[..header.len - 1],
             offset: pos,
-            delims,
+            delims: header.delims,
             position: self.file_index,
         };
         for problem in header.problems() {
-            let (element, message) = match problem {
-                IsaProblem::Width {
-                    element,
-                    expected,
-                    found,
-                } => (
-                    Some(element),
-                    format!(
-                        "ISA{element:02} is {found} character{}; the ISA is fixed-width and ISA{element:02} must be {expected}",
-                        if found == 1 { "" } else { "s" }
-                    ),
-                ),
-                IsaProblem::Delimiters(m) => {
-                    (None, format!("ISA delimiters are not distinct: {m}"))
-                }
+            let element = match problem {
+                IsaProblem::Width { element, .. } => Some(element),
+                _ => None,
             };
             let loc = element
                 .and_then(|e| isa.element_raw(e))
                 .map_or(isa.loc(), |e| e.loc());
-            self.diag("ENV001", Severity::Error, loc, message, Some("pad each ISA element to its fixed width with spaces (ISA06/ISA08: 15, ISA13: 9 digits)".into()));
+            self.issue(loc, IssueKind::Isa(problem));
         }
-        let mut ic = Interchange {
+        let mut body = Body::new(header.delims, Some(header.elements[12]));
+        let next_isa = self.body(&mut body, pos + header.len);
+        if body.iea.is_none() && !body.iea_cut {
+            let kind = IssueKind::IeaMissing {
+                isa13: header.elements[12],
+                another_isa: next_isa.is_some(),
+            };
+            self.issue(isa.loc(), kind);
+        }
+        self.out.interchanges.push(Interchange {
             isa,
             header,
-            iea: None,
-            groups: Vec::new(),
-        };
-        let mut lexer = Lexer::new(input, pos + ic.header.len, delims);
-        let mut open_tx: Option<TxFrame<'a>> = None;
-        let mut group_open = false;
-        let mut empty_run: Option<(usize, u32)> = None;
-        let mut next_isa = None;
-        while let Some(raw) = lexer.next() {
-            if raw.bytes.is_empty() {
-                let run = empty_run.get_or_insert((raw.offset, 0));
-                run.1 += 1;
-                continue;
-            }
-            if let Some((offset, count)) = empty_run.take() {
-                let at = open_tx
-                    .as_ref()
-                    .map_or(self.file_index, |t| t.segment_count);
-                self.report_empty(offset, count, at);
-            }
-            let seg = Segment {
-                bytes: raw.bytes,
-                offset: raw.offset,
-                delims,
-                position: 0,
-            };
-            let id = seg.id();
-            if !raw.terminated {
-                let shown = String::from_utf8_lossy(&id[..id.len().min(3)]).into_owned();
-                self.diag("ENV004", Severity::Error, span_loc(id, self.file_index + 1, raw.offset, raw.bytes.len()), format!("the input ends inside {shown}: its segment terminator `{}` is missing (was the file cut short?)", show_byte(delims.segment)), Some(format!("end the last segment with `{}`", show_byte(delims.segment))));
-            }
-            if id == b"ISA" {
-                next_isa = Some(raw.offset);
-                break;
-            }
-            self.out.segments += 1;
-            self.file_index += 1;
-            let file_seg = Segment {
-                position: self.file_index,
-                ..seg
-            };
-            if let Some(tx) = open_tx.as_mut() {
-                if !matches!(id, b"ST" | b"GS" | b"GE" | b"IEA") {
-                    tx.segment_count += 1;
-                    if id == b"SE" {
-                        tx.se = Some(Segment {
-                            position: tx.segment_count,
-                            ..seg
-                        });
-                        tx.end = raw.end();
-                        let done = open_tx.take().expect("checked just above");
-                        self.push_tx(&mut ic, done);
-                    } else {
-                        tx.end = raw.end();
-                    }
-                    continue;
-                }
-                // ST/GS/GE/IEA inside a transaction set: its SE is missing.
-                let cut = open_tx.take().expect("checked just above");
-                self.diag(
-                    "ENV004",
-                    Severity::Error,
-                    cut.st.loc(),
-                    format!(
-                        "ST*{} has no SE: the transaction set ends at the {} at byte {}",
-                        String::from_utf8_lossy(cut.st.value(2)),
-                        String::from_utf8_lossy(id),
-                        raw.offset
-                    ),
-                    Some("end every transaction set with SE".into()),
-                );
-                self.push_tx(&mut ic, cut);
-            }
-            match id {
-                b"GS" => {
-                    if group_open {
-                        self.unclosed_group(&ic, raw.offset);
-                    }
-                    ic.groups.push(Group {
-                        gs: Some(file_seg),
-                        ge: None,
-                        transactions: Vec::new(),
-                    });
-                    group_open = true;
-                }
-                b"GE" => {
-                    if group_open {
-                        if let Some(g) = ic.groups.last_mut() {
-                            g.ge = Some(file_seg);
-                        }
-                        group_open = false;
-                    } else {
-                        self.diag(
-                            "ENV004",
-                            Severity::Error,
-                            file_seg.loc(),
-                            "GE without a GS before it".into(),
-                            None,
-                        );
-                    }
-                }
-                b"ST" => {
-                    if !group_open {
-                        self.diag("ENV004", Severity::Error, Segment { position: 1, ..seg }.loc(), "ST without a GS before it: the transaction set is outside a functional group".into(), Some("put GS before ST and GE after SE".into()));
-                        ic.groups.push(Group {
-                            gs: None,
-                            ge: None,
-                            transactions: Vec::new(),
-                        });
-                        group_open = true;
-                    }
-                    let st = Segment { position: 1, ..seg };
-                    let st02 = st.value(2).into();
-                    let st02_loc = st.element_raw(2).map_or(st.loc(), |e| e.loc());
-                    open_tx = Some(TxFrame {
-                        st,
-                        se: None,
-                        start: raw.offset,
-                        end: raw.end(),
-                        segment_count: 1,
-                        delims,
-                        st02,
-                        st02_loc,
-                    });
-                }
-                b"IEA" => {
-                    if group_open {
-                        self.unclosed_group(&ic, raw.offset);
-                    }
-                    ic.iea = Some(file_seg);
-                    let after = skip_layout(input, lexer.position());
-                    if after < input.len() && !input[after..].starts_with(b"ISA") {
-                        let junk_end = find_isa(input, after).unwrap_or(input.len());
-                        self.diag(
-                            "ENV004",
-                            Severity::Error,
-                            span_loc(b"", 0, after, junk_end - after),
-                            format!(
-                                "{} bytes of data after IEA, outside any interchange",
-                                junk_end - after
-                            ),
-                            Some(
-                                "remove what follows the IEA, or start a new interchange with ISA"
-                                    .into(),
-                            ),
-                        );
-                        next_isa = (junk_end < input.len()).then_some(junk_end);
-                    } else if after < input.len() {
-                        next_isa = Some(after);
-                    }
-                    break;
-                }
-                b"SE" => self.diag(
-                    "ENV004",
-                    Severity::Error,
-                    file_seg.loc(),
-                    "SE without an ST before it".into(),
-                    None,
-                ),
-                _ => self.diag(
-                    "STR003",
-                    Severity::Error,
-                    file_seg.loc(),
-                    format!(
-                        "{} is outside any transaction set (between envelope segments)",
-                        String::from_utf8_lossy(id)
-                    ),
-                    None,
-                ),
-            }
-        }
-        if let Some((offset, count)) = empty_run.take() {
-            let at = open_tx
-                .as_ref()
-                .map_or(self.file_index, |t| t.segment_count);
-            self.report_empty(offset, count, at);
-        }
-        if let Some(tx) = open_tx.take() {
-            self.diag(
-                "ENV004",
-                Severity::Error,
-                tx.st.loc(),
-                format!(
-                    "ST*{} has no SE: the input ends inside the transaction set",
-                    String::from_utf8_lossy(tx.st.value(2))
-                ),
-                Some("end every transaction set with SE".into()),
-            );
-            self.push_tx(&mut ic, tx);
-            // The group is necessarily unclosed as well; that is reported below.
-        }
-        if ic.iea.is_none() {
-            if group_open {
-                self.unclosed_group(&ic, next_isa.unwrap_or(input.len()));
-            }
-            let why = if next_isa.is_some() {
-                "another ISA starts before it"
-            } else {
-                "the input ends first"
-            };
-            self.diag(
-                "ENV004",
-                Severity::Error,
-                ic.isa.loc(),
-                format!(
-                    "ISA*…*{} has no IEA: {why}",
-                    String::from_utf8_lossy(ic.header.elements[12])
-                ),
-                Some("close every interchange with IEA".into()),
-            );
-        }
-        self.out.interchanges.push(ic);
+            iea: body.iea,
+            groups: body.groups,
+        });
         next_isa
     }
 
-    fn push_tx(&mut self, ic: &mut Interchange<'a>, tx: TxFrame<'a>) {
-        (self.sink)(ic.groups.last().and_then(|g| g.gs.as_ref()), &tx);
-        match ic.groups.last_mut() {
+    /// Reads segments from `start` until an IEA, an ISA or the end of the input; returns where
+    /// the next ISA starts.
+    fn body(&mut self, b: &mut Body<'a>, start: usize) -> Option<usize> {
+        let mut lexer = Lexer::new(self.input, start, b.delims);
+        let mut next_isa = None;
+        while let Some(raw) = lexer.next() {
+            if raw.bytes.is_empty() {
+                b.empty_run.get_or_insert((raw.offset, 0)).1 += 1;
+                continue;
+            }
+            self.flush_empty(b);
+            if let Flow::Stop(next) = self.segment(b, raw, lexer.position()) {
+                next_isa = next;
+                break;
+            }
+        }
+        self.flush_empty(b);
+        if let Some(tx) = b.open_tx.take() {
+            let st02 = tx.st.value(2);
+            let kind = IssueKind::SeMissing {
+                st02,
+                ended_by: None,
+            };
+            self.issue(tx.st.loc(), kind);
+            self.push_tx(b, tx);
+        }
+        if b.iea.is_none() && b.group_open && !b.iea_cut && !b.is_fragment() {
+            self.unclosed_group(b, next_isa.unwrap_or(self.input.len()));
+        }
+        next_isa
+    }
+
+    fn flush_empty(&mut self, b: &mut Body<'a>) {
+        if let Some((offset, count)) = b.empty_run.take() {
+            let after = b
+                .open_tx
+                .as_ref()
+                .map_or(self.file_index, |t| t.segment_count);
+            let loc = span_loc(b"", after, offset, 1);
+            self.issue(loc, IssueKind::EmptySegments { count, after });
+        }
+    }
+
+    /// One non-empty segment; `after` is the lexer's position past it.
+    fn segment(&mut self, b: &mut Body<'a>, raw: RawSegment<'a>, after: usize) -> Flow {
+        let seg = Segment {
+            bytes: raw.bytes,
+            offset: raw.offset,
+            delims: b.delims,
+            position: 0,
+        };
+        let id = seg.id();
+        if !raw.terminated {
+            self.unterminated(b, &seg);
+        }
+        if id == b"ISA" {
+            return Flow::Stop(Some(raw.offset));
+        }
+        self.out.segments += 1;
+        self.file_index += 1;
+        let file_seg = Segment {
+            position: self.file_index,
+            ..seg
+        };
+        if let Some(tx) = b.open_tx.as_mut() {
+            if !matches!(id, b"ST" | b"GS" | b"GE" | b"IEA") {
+                tx.segment_count += 1;
+                tx.end = raw.end();
+                if id == b"SE" {
+                    tx.se = Some(Segment {
+                        position: tx.segment_count,
+                        ..seg
+                    });
+                    if let Some(done) = b.open_tx.take() {
+                        self.push_tx(b, done);
+                    }
+                }
+                return Flow::Continue;
+            }
+            // ST/GS/GE/IEA inside a transaction set: its SE is missing.
+            if let Some(cut) = b.open_tx.take() {
+                let kind = IssueKind::SeMissing {
+                    st02: cut.st.value(2),
+                    ended_by: Some((id, raw.offset)),
+                };
+                self.issue(cut.st.loc(), kind);
+                self.push_tx(b, cut);
+            }
+        }
+        self.envelope_segment(b, file_seg, raw, after)
+    }
+
+    /// Reports a last segment that runs into the end of the input. A complete final IEA that
+    /// lacks only its terminator is its own, milder finding; an IEA cut inside its elements is
+    /// not stored, so its partial values are not compared as well.
+    fn unterminated(&mut self, b: &mut Body<'a>, seg: &Segment<'a>) {
+        let id = seg.id();
+        let terminator = b.delims.segment;
+        let loc = span_loc(id, self.file_index + 1, seg.offset, seg.bytes.len());
+        if id == b"IEA" {
+            let complete = seg.element_count() == 2
+                && !seg.value(1).is_empty()
+                && b.isa13.is_some_and(|isa13| seg.value(2) == isa13);
+            if complete {
+                self.issue(loc, IssueKind::FinalTerminatorMissing { terminator });
+                return;
+            }
+            b.iea_cut = true;
+        }
+        let id = &id[..id.len().min(3)];
+        self.issue(loc, IssueKind::Unterminated { id, terminator });
+    }
+
+    /// GS, GE, ST, IEA, a stray SE, or a segment outside any transaction set.
+    fn envelope_segment(
+        &mut self,
+        b: &mut Body<'a>,
+        file_seg: Segment<'a>,
+        raw: RawSegment<'a>,
+        after: usize,
+    ) -> Flow {
+        match file_seg.id() {
+            b"GS" => {
+                if b.group_open && !b.is_fragment() {
+                    self.unclosed_group(b, raw.offset);
+                }
+                b.groups.push(Group {
+                    gs: Some(file_seg),
+                    ge: None,
+                    transactions: Vec::new(),
+                });
+                b.group_open = true;
+            }
+            b"GE" => {
+                if b.group_open {
+                    if let Some(g) = b.groups.last_mut() {
+                        g.ge = Some(file_seg);
+                    }
+                    b.group_open = false;
+                } else if !b.is_fragment() {
+                    self.issue(file_seg.loc(), IssueKind::GeWithoutGs);
+                }
+            }
+            b"ST" => self.open_tx(b, file_seg, raw),
+            b"IEA" => return self.iea(b, file_seg, after),
+            b"SE" => self.issue(file_seg.loc(), IssueKind::SeWithoutSt),
+            id => self.issue(file_seg.loc(), IssueKind::OutsideTransaction { id }),
+        }
+        Flow::Continue
+    }
+
+    fn open_tx(&mut self, b: &mut Body<'a>, seg: Segment<'a>, raw: RawSegment<'a>) {
+        let st = Segment { position: 1, ..seg };
+        if !b.group_open {
+            if !b.is_fragment() {
+                self.issue(st.loc(), IssueKind::StWithoutGs);
+            }
+            b.groups.push(Group {
+                gs: None,
+                ge: None,
+                transactions: Vec::new(),
+            });
+            b.group_open = true;
+        }
+        let st02 = st.value(2).into();
+        let st02_loc = st.element_raw(2).map_or(st.loc(), |e| e.loc());
+        b.open_tx = Some(TxFrame {
+            st,
+            se: None,
+            start: raw.offset,
+            end: raw.end(),
+            segment_count: 1,
+            delims: b.delims,
+            st02,
+            st02_loc,
+        });
+    }
+
+    /// The IEA ends the interchange; anything after it but another ISA is reported.
+    fn iea(&mut self, b: &mut Body<'a>, iea: Segment<'a>, after: usize) -> Flow {
+        if b.is_fragment() {
+            // A trailer without its ISA: part of the fragment's one finding.
+            b.group_open = false;
+            return Flow::Continue;
+        }
+        if b.group_open {
+            self.unclosed_group(b, iea.offset);
+        }
+        if !b.iea_cut {
+            b.iea = Some(iea);
+        }
+        let input = self.input;
+        let after = skip_layout(input, after);
+        if after >= input.len() {
+            return Flow::Stop(None);
+        }
+        if input[after..].starts_with(b"ISA") {
+            return Flow::Stop(Some(after));
+        }
+        let junk_end = find_isa(input, after).unwrap_or(input.len());
+        let len = junk_end - after;
+        self.issue(
+            span_loc(b"", 0, after, len),
+            IssueKind::DataAfterIea { len },
+        );
+        Flow::Stop((junk_end < input.len()).then_some(junk_end))
+    }
+
+    fn push_tx(&mut self, b: &mut Body<'a>, tx: TxFrame<'a>) {
+        (self.sink)(b.groups.last().and_then(|g| g.gs.as_ref()), &tx);
+        match b.groups.last_mut() {
             Some(g) => g.transactions.push(tx),
-            None => ic.groups.push(Group {
+            None => b.groups.push(Group {
                 gs: None,
                 ge: None,
                 transactions: vec![tx],
@@ -480,29 +659,14 @@ impl<'a> Scanner<'a, '_> {
         }
     }
 
-    fn unclosed_group(&mut self, ic: &Interchange<'a>, at: usize) {
-        if let Some(gs) = ic.groups.last().and_then(|g| g.gs) {
-            self.diag(
-                "ENV004",
-                Severity::Error,
-                gs.loc(),
-                format!(
-                    "GS*…*{} has no GE before byte {at}",
-                    String::from_utf8_lossy(gs.value(6))
-                ),
-                Some("close every functional group with GE".into()),
-            );
+    fn unclosed_group(&mut self, b: &Body<'a>, before: usize) {
+        if let Some(gs) = b.groups.last().and_then(|g| g.gs) {
+            let kind = IssueKind::GeMissing {
+                gs06: gs.value(6),
+                before,
+            };
+            self.issue(gs.loc(), kind);
         }
-    }
-
-    /// `after` is the position of the segment before the empty ones (in its transaction set).
-    fn report_empty(&mut self, offset: usize, count: u32, after: u32) {
-        let what = if count == 1 {
-            "an empty segment".to_string()
-        } else {
-            format!("{count} empty segments in a row")
-        };
-        self.diag("SYN001", Severity::Error, span_loc(b"", after, offset, 1), format!("{what} after segment {after}: a segment terminator follows another with no segment between"), Some("remove the doubled segment terminators".into()));
     }
 }
 
@@ -524,7 +688,7 @@ pub fn segments<'a>(input: &'a [u8], tx: &TxFrame<'a>) -> impl Iterator<Item = S
         })
 }
 
-/// Describes a delimiter set for `claimlint tree`.
+/// Describes a delimiter set for `claimlint tree` and messages.
 pub fn describe_delims(d: Delimiters) -> String {
     format!(
         "element `{}`, component `{}`, repetition {}, terminator `{}`",
@@ -534,4 +698,60 @@ pub fn describe_delims(d: Delimiters) -> String {
             .map_or("none".to_string(), |r| format!("`{}`", show_byte(r))),
         show_byte(d.segment)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds<'a>(scan: &'a Scan<'a>) -> Vec<&'a IssueKind<'a>> {
+        scan.issues.iter().map(|i| &i.kind).collect()
+    }
+
+    #[test]
+    fn fragment_delimiters_are_read_from_the_st() {
+        let d = fragment_delims(b"ST*837*0001*005010X222A1~BHT*0019~").unwrap();
+        assert_eq!(
+            (d.element, d.component, d.repetition, d.segment),
+            (b'*', b':', Some(b'^'), b'~')
+        );
+        let d = fragment_delims(b"ST|837|0001\r\nSV1|HC>99213|1\r\n").unwrap();
+        assert_eq!((d.element, d.component, d.segment), (b'|', b'>', b'\n'));
+        let d = fragment_delims(b"ST*837*0001").unwrap();
+        assert_eq!(d.segment, b'~');
+        assert!(fragment_delims(b"STX*1").is_none());
+        assert!(fragment_delims(b"NM1*1").is_none());
+        assert!(fragment_delims(b"S").is_none());
+    }
+
+    #[test]
+    fn fragment_is_one_issue_and_its_set_is_read() {
+        let input = b"ST*837*0001*005010X222A1~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~";
+        let scan = scan(input);
+        assert!(matches!(
+            kinds(&scan).as_slice(),
+            [IssueKind::Fragment { id: b"ST", .. }]
+        ));
+        assert_eq!(scan.transaction_count(), 1);
+        assert!(scan.interchanges.is_empty());
+    }
+
+    #[test]
+    fn complete_iea_without_terminator() {
+        let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260105*1200*^*00501*000000001*0*P*:~";
+        let whole = format!("{isa}IEA*0*000000001");
+        let s = scan(whole.as_bytes());
+        assert!(matches!(
+            kinds(&s).as_slice(),
+            [IssueKind::FinalTerminatorMissing { terminator: b'~' }]
+        ));
+        assert!(s.interchanges[0].iea.is_some());
+        let cut = format!("{isa}IEA*0*0000");
+        let s = scan(cut.as_bytes());
+        assert!(matches!(
+            kinds(&s).as_slice(),
+            [IssueKind::Unterminated { id: b"IEA", .. }]
+        ));
+        assert!(s.interchanges[0].iea.is_none());
+    }
 }

@@ -1,8 +1,8 @@
 //! X12 syntax: delimiters, the lexer, segments and elements as views into the input, the
 //! envelope scan (ISA/GS/ST…SE/GE/IEA) and line positions. Knows X12, not claims: it must not
 //! know the 837 loop structure, the implementation guides, reference data or any rule. What it
-//! finds in the envelopes it reports as diagnostics (`claimlint_diagnostic`), the one layer
-//! below it.
+//! finds in the envelopes it returns as typed issues (`envelope::ScanIssue`): no rule codes,
+//! severities or messages; the rule files of `claimlint_rules` word them.
 
 pub mod delims;
 pub mod envelope;

@@ -1,4 +1,5 @@
-use crate::declare_rule;
+use crate::{Ctx, declare_rule};
+use claimlint_x12::envelope::{IssueKind, ScanIssue};
 
 declare_rule! {
     /// ## What it does
@@ -17,6 +18,17 @@ declare_rule! {
     /// Remove everything before `ISA`.
     code: ENV008, name: "data-before-isa", severity: Warning, snip: 1,
     check: Lexer,
+}
+
+/// The scan's finding (`rules::envelope::owner`).
+pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    if let IssueKind::DataBeforeIsa { skipped } = issue.kind {
+        cx.report(
+            issue.loc,
+            format!("{skipped} bytes before the first ISA were skipped"),
+        )
+        .help("send the interchange alone, starting with ISA");
+    }
 }
 
 #[test]

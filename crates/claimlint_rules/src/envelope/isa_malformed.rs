@@ -1,10 +1,14 @@
-use crate::declare_rule;
+use crate::{Ctx, declare_rule};
+use claimlint_x12::delims::{Delim, IsaProblem, show_byte};
+use claimlint_x12::envelope::{IssueKind, NoIsa, ScanIssue, describe_delims};
 
 declare_rule! {
     /// ## What it does
     /// Checks that the file starts with a 106-byte ISA (after an optional BOM or whitespace),
     /// that the delimiters it declares are distinct and are not letters or digits, and that each
-    /// ISA element has its fixed width.
+    /// ISA element has its fixed width. A file that starts at ST or GS with no ISA (a fragment
+    /// pasted from a program's output) gets this error once, and its transaction sets are still
+    /// checked, with the delimiters `*`, `:`, `^`, `~` or those the fragment evidently uses.
     /// ## Why it matters
     /// Receivers read the delimiters from fixed byte positions of the ISA (byte 4, ISA11, ISA16
     /// and the byte after it). A padded-wrong ISA shifts those positions and the whole interchange
@@ -16,6 +20,114 @@ declare_rule! {
     /// `ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260105*1200*^*00501*000000001*0*P*:~`
     code: ENV001, name: "isa-malformed", severity: Error, snip: 1,
     check: Lexer,
+}
+
+const PAD: &str =
+    "pad each ISA element to its fixed width with spaces (ISA06/ISA08: 15, ISA13: 9 digits)";
+
+fn delim_name(d: Delim) -> &'static str {
+    match d {
+        Delim::Element => "element separator",
+        Delim::Component => "component separator",
+        Delim::Segment => "segment terminator",
+    }
+}
+
+fn isa_problem(p: &IsaProblem) -> String {
+    match *p {
+        IsaProblem::Width {
+            element,
+            expected,
+            found,
+        } => format!(
+            "ISA{element:02} is {found} character{}; the ISA is fixed-width and ISA{element:02} must be {expected}",
+            if found == 1 { "" } else { "s" }
+        ),
+        IsaProblem::Alphanumeric { delim, byte } => format!(
+            "ISA delimiters are not distinct: the {} `{}` is a letter or digit",
+            delim_name(delim),
+            show_byte(byte)
+        ),
+        IsaProblem::Same { a, b, byte } => format!(
+            "ISA delimiters are not distinct: the {} and the {} are both `{}`",
+            delim_name(a),
+            delim_name(b),
+            show_byte(byte)
+        ),
+    }
+}
+
+fn no_isa(why: NoIsa) -> &'static str {
+    match why {
+        NoIsa::Empty => "no ISA segment: the file is empty",
+        NoIsa::OnlyWhitespace => "no ISA segment: the file holds only whitespace",
+        NoIsa::Binary => "no ISA segment: this looks like a binary file, not X12",
+        NoIsa::Text => {
+            "no ISA segment: an X12 interchange must start with a 106-byte ISA, which gives its delimiters"
+        }
+    }
+}
+
+/// The scan's ISA findings (`rules::envelope::owner`).
+pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    let (message, help) = match &issue.kind {
+        IssueKind::NoIsa(why) => (no_isa(*why).to_string(), None),
+        IssueKind::IsaCut { len } => (
+            format!(
+                "the ISA is cut off after {len} bytes; it must have 16 elements and be followed by its segment terminator"
+            ),
+            None,
+        ),
+        IssueKind::Isa(problem) => (isa_problem(problem), Some(PAD.to_string())),
+        IssueKind::Fragment { id, delims } => {
+            let missing = if *id == b"GS" {
+                "its interchange envelope (ISA)"
+            } else {
+                "its interchange (ISA) and group (GS) envelopes"
+            };
+            (
+                format!(
+                    "no ISA segment: the input starts at {}, without {missing}; its transaction sets were checked as a fragment, reading {}",
+                    String::from_utf8_lossy(id),
+                    describe_delims(*delims)
+                ),
+                Some("send the transaction set inside an interchange: ISA and GS before it, GE and IEA after it".to_string()),
+            )
+        }
+        _ => return,
+    };
+    cx.report(issue.loc, message).help = help;
+}
+
+/// The 837P template without its ISA, GS, GE and IEA: a transaction set pasted on its own.
+#[cfg(test)]
+pub(crate) fn fragment() -> String {
+    crate::test::P837
+        .lines()
+        .filter(|l| {
+            !["ISA", "GS*", "GE*", "IEA"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn fragment_is_one_env001_and_its_content_is_checked() {
+    use crate::test::run;
+    let codes = |text: &str| {
+        let mut c: Vec<_> = run(text).iter().map(|d| d.code).collect();
+        c.sort_unstable();
+        c
+    };
+    assert_eq!(codes(&fragment()), ["ENV001"]);
+    // A defect inside the fragment is found as in a whole interchange.
+    let bad = fragment().replace("N3*12 ELM ST~", "NM2*12 ELM ST~");
+    assert_eq!(codes(&bad), ["ENV001", "SYN001"]);
+    // Without ST03 and GS08, the guide is unknown: ENV005 once, and nothing is read.
+    let no_st03 = fragment().replace("ST*837*0001*005010X222A1~", "ST*837*0001~");
+    assert_eq!(codes(&no_st03), ["ENV001", "ENV005"]);
 }
 
 #[test]
@@ -33,6 +145,8 @@ fn cases() {
             Whole("GS*HC*A*B*20260105*1200*1*X*005010X222A1~", true),
             Whole("ISA*00*          *00*", true),
             Whole("\u{feff}\n\n", true),
+            // A fragment: one ENV001, and the transaction set inside is still read.
+            Whole(&fragment(), true),
         ],
     );
 }

@@ -1,4 +1,6 @@
-use crate::declare_rule;
+use crate::{Ctx, declare_rule};
+use claimlint_x12::delims::show_byte;
+use claimlint_x12::envelope::{IssueKind, ScanIssue};
 
 declare_rule! {
     /// ## What it does
@@ -18,6 +20,66 @@ declare_rule! {
     /// the whole file if it was cut off.
     code: ENV004, name: "envelope-unbalanced", severity: Error, snip: 1,
     check: Lexer,
+}
+
+fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(b)
+}
+
+/// The scan's balance findings (`rules::envelope::owner`).
+pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    const END_SET: &str = "end every transaction set with SE";
+    let (message, help): (String, Option<String>) = match issue.kind {
+        IssueKind::Unterminated { id, terminator } => {
+            let t = show_byte(terminator);
+            (
+                format!(
+                    "the input ends inside {}: its segment terminator `{t}` is missing (was the file cut short?)",
+                    lossy(id)
+                ),
+                Some(format!("end the last segment with `{t}`")),
+            )
+        }
+        IssueKind::SeMissing { st02, ended_by } => {
+            let where_ = match ended_by {
+                Some((id, at)) => {
+                    format!("the transaction set ends at the {} at byte {at}", lossy(id))
+                }
+                None => "the input ends inside the transaction set".to_string(),
+            };
+            (
+                format!("ST*{} has no SE: {where_}", lossy(st02)),
+                Some(END_SET.into()),
+            )
+        }
+        IssueKind::GeWithoutGs => ("GE without a GS before it".into(), None),
+        IssueKind::SeWithoutSt => ("SE without an ST before it".into(), None),
+        IssueKind::StWithoutGs => (
+            "ST without a GS before it: the transaction set is outside a functional group".into(),
+            Some("put GS before ST and GE after SE".into()),
+        ),
+        IssueKind::DataAfterIea { len } => (
+            format!("{len} bytes of data after IEA, outside any interchange"),
+            Some("remove what follows the IEA, or start a new interchange with ISA".into()),
+        ),
+        IssueKind::IeaMissing { isa13, another_isa } => {
+            let why = if another_isa {
+                "another ISA starts before it"
+            } else {
+                "the input ends first"
+            };
+            (
+                format!("ISA*…*{} has no IEA: {why}", lossy(isa13)),
+                Some("close every interchange with IEA".into()),
+            )
+        }
+        IssueKind::GeMissing { gs06, before } => (
+            format!("GS*…*{} has no GE before byte {before}", lossy(gs06)),
+            Some("close every functional group with GE".into()),
+        ),
+        _ => return,
+    };
+    cx.report(issue.loc, message).help = help;
 }
 
 #[test]

@@ -1,3 +1,4 @@
+use super::gs_values::is_functional_id;
 use super::text;
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::Severity;
@@ -95,7 +96,14 @@ fn no_interchange_part(_: &claimlint_x12::envelope::Interchange<'_>, _: &mut Ctx
 
 fn unsupported_transaction(gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
     let configured = cx.severity;
-    for (severity, loc, message, help) in classify(gs, &tx.st).issues.into_iter().map(word) {
+    // A GS01 that is not a functional identifier code at all is ENV010's error, with the
+    // same fix; ENV005 speaks of a real code of another group (HP, FA...).
+    let ours = |i: &GuideIssue| match i {
+        GuideIssue::GroupNotHc { gs01, .. } => is_functional_id(gs01.as_bytes()),
+        _ => true,
+    };
+    let issues = classify(gs, &tx.st).issues.into_iter().filter(ours);
+    for (severity, loc, message, help) in issues.map(word) {
         let d = cx.report(loc, message);
         d.help = help;
         // The catalog's warning and info cases stay below whatever level is configured.

@@ -106,6 +106,11 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         if id == "HI" && parent == "2300" {
             continue;
         }
+        // Envelope before structure (RULES.md, "One root cause, one error"): a transaction set
+        // without its SE is ENV004's, which the envelope scan reported already.
+        if id == "SE" && !tx.segments.last().is_some_and(|s| s.is(b"SE")) {
+            continue;
+        }
         let Some(seg) = tx.segments.get(at) else {
             continue;
         };
@@ -155,6 +160,10 @@ fn cases() {
     let d = crate::test::run(&late);
     assert!(d.iter().any(|d| d.code == "STR003"), "{d:#?}");
     assert!(!d.iter().any(|d| d.code == "STR002"), "{d:#?}");
+    // No SE: ENV004 alone, not also STR002 for the same SE.
+    let no_se = crate::test::edit(crate::test::P837, "SE*", "");
+    let codes: Vec<_> = crate::test::run(&no_se).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["ENV004"]);
     let d = diags[2].iter().find(|d| d.code == "STR002").unwrap();
     assert!(
         d.message.starts_with(

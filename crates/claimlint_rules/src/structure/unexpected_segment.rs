@@ -2,6 +2,7 @@ use crate::syntax::{loop_name, report_at, unknown_segment::is_known};
 use crate::{Ctx, declare_rule};
 use claimlint_ig::{Placement, StructureIssue};
 use claimlint_model::{Kind, Transaction};
+use claimlint_x12::envelope::{IssueKind, ScanIssue};
 
 declare_rule! {
     /// ## What it does
@@ -23,6 +24,20 @@ declare_rule! {
     /// lines as SV2 with a revenue code for an institutional claim.
     code: STR003, name: "unexpected-segment", severity: Error, snip: 2,
     check: Transaction(unexpected_segment),
+}
+
+/// A segment between envelopes, outside any transaction set, as the envelope scan found it
+/// (`rules::envelope::owner`).
+pub(crate) fn report_outside(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    if let IssueKind::OutsideTransaction { id } = issue.kind {
+        cx.report(
+            issue.loc,
+            format!(
+                "{} is outside any transaction set (between envelope segments)",
+                String::from_utf8_lossy(id)
+            ),
+        );
+    }
 }
 
 fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {

@@ -1,6 +1,7 @@
 use crate::{Ctx, declare_rule};
 use claimlint_ig::{self as ig, Guide};
 use claimlint_model::Transaction;
+use claimlint_x12::envelope::{IssueKind, ScanIssue};
 
 declare_rule! {
     /// ## What it does
@@ -49,6 +50,21 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         };
         super::report_at(cx, index, seg.loc(), msg).help(help);
     }
+}
+
+/// Empty segments (doubled terminators) the envelope scan found (`rules::envelope::owner`):
+/// the lexer drops them before the model is built, so they are reported from the scan.
+pub(crate) fn report_empty(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    let IssueKind::EmptySegments { count, after } = issue.kind else {
+        return;
+    };
+    let what = if count == 1 {
+        "an empty segment".to_string()
+    } else {
+        format!("{count} empty segments in a row")
+    };
+    cx.report(issue.loc, format!("{what} after segment {after}: a segment terminator follows another with no segment between"))
+        .help("remove the doubled segment terminators");
 }
 
 /// A known id that differs from `id` in one byte (`NM2` → `NM1`), for the help line.

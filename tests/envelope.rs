@@ -1,0 +1,141 @@
+//! The envelope rules (ENV) fixtures give exactly the codes listed here, no more: one root
+//! cause, one error (RULES.md), so a new cascade fails a test. Counts matter too: a bad ISA11
+//! is one ENV007, not one ENV007 and nine SYN errors.
+#![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
+
+use claimlint::config::Settings;
+use claimlint_rules::engine;
+use std::path::Path;
+
+/// Every ENV trip fixture and the codes it gives, sorted, with repeats.
+const EXPECTED: &[(&str, &[&str])] = &[
+    ("ENV001/trip/empty.x12", &["ENV001"]),
+    ("ENV001/trip/fragment-from-st.x12", &["ENV001"]),
+    ("ENV001/trip/fragment-newline-terminated.x12", &["ENV001"]),
+    ("ENV001/trip/no-isa.x12", &["ENV001"]),
+    (
+        "ENV001/trip/short-isa.x12",
+        &["ENV001", "ENV001", "ENV001", "ENV001", "ENV001"],
+    ),
+    ("ENV001/trip/truncated-isa.x12", &["ENV001"]),
+    ("ENV002/trip/ge02-differs.x12", &["ENV002"]),
+    ("ENV002/trip/iea02-differs.x12", &["ENV002"]),
+    ("ENV002/trip/se02-differs.x12", &["ENV002"]),
+    ("ENV003/trip/ge01-wrong.x12", &["ENV003"]),
+    ("ENV003/trip/iea01-wrong.x12", &["ENV003"]),
+    ("ENV003/trip/se01-too-small.x12", &["ENV003"]),
+    ("ENV004/trip/iea-cut.x12", &["ENV004"]),
+    ("ENV004/trip/junk-after-iea.x12", &["ENV004"]),
+    ("ENV004/trip/no-gs.x12", &["ENV004"]),
+    ("ENV004/trip/no-iea.x12", &["ENV004"]),
+    ("ENV004/trip/no-se.x12", &["ENV004"]),
+    ("ENV005/trip/4010-guide.x12", &["ENV005"]),
+    ("ENV005/trip/835-skipped.x12", &["ENV005"]),
+    ("ENV005/trip/gs01-not-hc.x12", &["ENV005"]),
+    (
+        "ENV005/trip/st03-differs-from-gs08.x12",
+        &["ENV005", "ENV005"],
+    ),
+    ("ENV006/trip/same-st02-twice.x12", &["ENV006"]),
+    ("ENV007/trip/feb-30.x12", &["ENV007"]),
+    ("ENV007/trip/isa11-is-component-separator.x12", &["ENV007"]),
+    ("ENV007/trip/isa12-4010.x12", &["ENV007"]),
+    ("ENV007/trip/isa15-x.x12", &["ENV007"]),
+    ("ENV008/trip/text-header.x12", &["ENV008"]),
+    ("ENV010/trip/gs01-three-characters.x12", &["ENV010"]),
+    ("ENV010/trip/gs02-21-characters.x12", &["ENV010"]),
+    ("ENV010/trip/gs03-one-character.x12", &["ENV010"]),
+    ("ENV010/trip/gs04-month-13.x12", &["ENV010"]),
+    ("ENV010/trip/gs05-hour-99.x12", &["ENV010"]),
+    ("ENV010/trip/gs06-ten-digits.x12", &["ENV010"]),
+    ("ENV010/trip/gs07-not-x.x12", &["ENV010"]),
+    (
+        "ENV011/trip/iea-without-terminator-then-newline.x12",
+        &["ENV011"],
+    ),
+    ("ENV011/trip/iea-without-terminator.x12", &["ENV011"]),
+];
+
+fn fixtures() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules")
+}
+
+fn codes(bytes: &[u8]) -> Vec<&'static str> {
+    let mut c: Vec<_> = engine::check(bytes, &Settings::default())
+        .diagnostics
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    c.sort_unstable();
+    c
+}
+
+#[test]
+fn env_trip_fixtures_give_exactly_their_codes() {
+    for (file, expected) in EXPECTED {
+        let bytes = std::fs::read(fixtures().join(file)).unwrap();
+        assert_eq!(codes(&bytes), *expected, "{file}");
+    }
+}
+
+#[test]
+fn every_env_trip_fixture_is_listed() {
+    let mut found = Vec::new();
+    for code in std::fs::read_dir(fixtures()).unwrap() {
+        let code = code.unwrap().path();
+        let name = code.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("ENV") {
+            continue;
+        }
+        for f in std::fs::read_dir(code.join("trip")).unwrap() {
+            let f = f.unwrap().path();
+            found.push(format!(
+                "{name}/trip/{}",
+                f.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    found.sort();
+    let listed: Vec<_> = EXPECTED.iter().map(|(f, _)| f.to_string()).collect();
+    assert_eq!(found, listed);
+}
+
+/// Issue 14 §4: a fragment that starts at ST is one ENV001, and what is inside is checked as in
+/// a whole interchange, with the delimiters the fragment uses.
+#[test]
+fn fragment_content_is_checked_with_its_own_delimiters() {
+    let st = std::fs::read_to_string(fixtures().join("ENV001/trip/fragment-from-st.x12")).unwrap();
+    let bad = st.replace("SE*28*0001~", "SE*27*0001~");
+    assert_eq!(codes(bad.as_bytes()), ["ENV001", "ENV003"]);
+    // `|` elements, `>` components, newline terminators: read from the fragment itself.
+    let other = st.replace('*', "|").replace(':', ">").replace('~', "");
+    assert_eq!(codes(other.as_bytes()), ["ENV001"]);
+    // Trailers without headers are part of the fragment's one finding.
+    let trailers = format!("{st}GE*1*1~\nIEA*1*000000001~\n");
+    assert_eq!(codes(trailers.as_bytes()), ["ENV001"]);
+    // No SE in the fragment: the transaction set itself is incomplete, which is ENV004.
+    let no_se = st.replace("SE*28*0001~\n", "");
+    assert_eq!(codes(no_se.as_bytes()), ["ENV001", "ENV004"]);
+    let o = engine::check(st.as_bytes(), &Settings::default());
+    assert_eq!((o.stats.transactions, o.stats.claims), (1, 1));
+}
+
+/// Whatever a fragment holds, the check returns: no panic on missing envelope data.
+#[test]
+fn fragments_never_panic() {
+    for text in [
+        "ST",
+        "ST*",
+        "ST*~",
+        "ST*837",
+        "GS*~ST*~SE~",
+        "ST*837*0001~SE*2*0001~GE~IEA~ISA*00",
+        "ST*999*0001*005010X231A1~AK1*HC*1~SE*3*0001~",
+        "GS*FA*A*B*20260101*1200*1*X*005010X231A1~ST*999*0001~SE*2*0001~",
+        "ST\u{0}837\u{0}0001",
+    ] {
+        let _ = engine::check(text.as_bytes(), &Settings::default());
+        let _ = claimlint_model::tree::render(text.as_bytes(), &claimlint_rules::scan_notes);
+        let _ = claimlint::report::x999::read(text.as_bytes());
+    }
+}
