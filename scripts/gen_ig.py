@@ -379,11 +379,12 @@ def rs_element(em, e, dataele):
             f"usage: {USAGE[e['usage']]}, seq: {e['seq']}, repeat: {rep}, kind: {kind} }}")
 
 
-def qualifier(em, s, dataele):
-    """Mirror of pyx12's Segment._resolve_unique_key_field: where a segment's qualifier sits."""
+def qualifier_at(s, dataele):
+    """Mirror of pyx12's Segment._resolve_unique_key_field: where a segment's qualifier sits,
+    as (element, component or 0, codes), or None."""
     els = s["elements"]
     if not els:
-        return "None"
+        return None
     first = els[0]
     cand = None
     if "components" not in first and dataele.get(first["de"], ("",))[0] == "ID" and first["usage"] == "R" and first["codes"]:
@@ -394,14 +395,32 @@ def qualifier(em, s, dataele):
             cand = (1, 1, c["codes"])
     if cand is None and s["id"] == "HL" and len(els) > 2 and els[2]["codes"]:
         cand = (3, 0, els[2]["codes"])
+    return cand
+
+
+def rs_list(em, codes):
+    lst = sorted(set(codes))
+    name = em.intern("CL", "[&str; %d]" % len(lst), "[" + ", ".join(rs_str(c) for c in lst) + "]")
+    return f"&{name}"
+
+
+def qualifier(em, s, dataele, siblings):
+    """The qualifier of `s`, with `in_loop`: every qualifier code of the definitions with the
+    same id in the same loop (`siblings`, `s` included), which is the list a value that fits
+    none of them is reported against."""
+    cand = qualifier_at(s, dataele)
     if cand is None:
         return "None"
-    lst = sorted(set(cand[2]))
-    name = em.intern("CL", "[&str; %d]" % len(lst), "[" + ", ".join(rs_str(c) for c in lst) + "]")
-    return f"Some(Qualifier {{ elem: {cand[0]}, comp: {cand[1]}, codes: &{name} }})"
+    in_loop = set()
+    for o in siblings:
+        oc = qualifier_at(o, dataele)
+        if oc is not None and oc[:2] == cand[:2]:
+            in_loop.update(oc[2])
+    return (f"Some(Qualifier {{ elem: {cand[0]}, comp: {cand[1]}, codes: {rs_list(em, cand[2])}, "
+            f"in_loop: {rs_list(em, in_loop)} }})")
 
 
-def rs_segment(em, s, dataele, rank):
+def rs_segment(em, s, dataele, rank, siblings):
     for i, e in enumerate(s["elements"], 1):
         if e["seq"] != i:
             raise SystemExit(f"{s['id']}: element {e['ref']} at {i} has seq {e['seq']}")
@@ -410,7 +429,7 @@ def rs_segment(em, s, dataele, rank):
     return em.intern(
         "SG", "SegmentDef",
         f"SegmentDef {{ id: {rs_str(s['id'])}, name: {rs_str(s['name'])}, usage: {USAGE[s['usage']]}, "
-        f"max_use: {rs_repeat(s['max_use'])}, pos: {s['pos']}, rank: {rank}, qualifier: {qualifier(em, s, dataele)}, "
+        f"max_use: {rs_repeat(s['max_use'])}, pos: {s['pos']}, rank: {rank}, qualifier: {qualifier(em, s, dataele, siblings)}, "
         f"elements: &{arr}, syntax: {rs_syntax(s['syntax'])} }}")
 
 
@@ -432,7 +451,8 @@ def rs_loop(em, lp, path, dataele, seg_ids, rank=0):
     for c, r in zip(lp["children"], ranks(lp["children"])):
         if c["kind"] == "segment":
             seg_ids.add(c["id"])
-            kids.append(f"Node::Segment(&{rs_segment(em, c, dataele, r)})")
+            siblings = [o for o in lp["children"] if o["kind"] == "segment" and o["id"] == c["id"]]
+            kids.append(f"Node::Segment(&{rs_segment(em, c, dataele, r, siblings)})")
         else:
             kids.append(f"Node::Loop(&{rs_loop(em, c, path + [c['id']], dataele, seg_ids, r)})")
     kid_arr = em.intern("KD", f"[Node; {len(kids)}]", "[" + ", ".join(kids) + "]")

@@ -123,6 +123,49 @@ pub struct DoseInterval {
     pub basis: &'static str,
 }
 
+/// One ICD-10-CM release and the dates of service it covers (NCHS releases run October 1 to
+/// September 30, with an April update in some years). The releases are a list, oldest first,
+/// so that a second one (compiled in or loaded) is picked by date like the crosswalk's
+/// quarters: CODE003 asks [`Data::icd10_release_for`] and never a table directly.
+#[derive(Clone, Copy)]
+pub struct Icd10Release {
+    pub version: &'static str,
+    pub from: Ymd,
+    pub to: Ymd,
+    lookup: fn(&str) -> Option<Icd10>,
+}
+
+impl std::fmt::Debug for Icd10Release {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Icd10Release({} {}..={})",
+            self.version, self.from, self.to
+        )
+    }
+}
+
+impl Icd10Release {
+    /// The code (no dot) in this release.
+    pub fn code(&self, code: &str) -> Option<Icd10> {
+        (self.lookup)(code)
+    }
+
+    pub fn covers(&self, dos: Ymd) -> bool {
+        self.from <= dos && dos <= self.to
+    }
+
+    /// How far `dos` lies outside the release, 0 inside it (a difference of CCYYMMDD
+    /// numbers: not days, but it orders dates as days do).
+    fn distance(&self, dos: Ymd) -> u32 {
+        if dos < self.from {
+            self.from - dos
+        } else {
+            dos.saturating_sub(self.to)
+        }
+    }
+}
+
 /// The reference data one run reads: the tables compiled in and, when `--data-dir` was given,
 /// the files loaded from it, which answer first. Cheap to copy; built once by the command
 /// layer ([`Data::embedded`] or [`Data::load_dir`]) and passed to everything that looks up.
@@ -327,6 +370,39 @@ impl Data {
     /// An ICD-10-CM code without its dot, as HI segments carry it (`M810`).
     pub fn icd10(&self, code: &str) -> Option<Icd10> {
         embedded::icd10(code)
+    }
+
+    /// Every ICD-10-CM release compiled in, oldest first. Today one: data/VERSIONS lists one
+    /// `icd10cm` row and build.rs compiles its table (`embedded::icd10`). A second release adds
+    /// its row and its own table and lookup here (a test checks that each row has one).
+    pub fn icd10_releases(&self) -> Vec<Icd10Release> {
+        let mut out: Vec<Icd10Release> = EMBEDDED
+            .iter()
+            .filter(|e| e.name == "icd10cm")
+            .map(|e| Icd10Release {
+                version: e.version,
+                from: e.from,
+                to: e.to.unwrap_or(Ymd::MAX),
+                lookup: embedded::icd10,
+            })
+            .collect();
+        out.sort_by_key(|r| r.from);
+        out
+    }
+
+    /// The release in force on `dos` (`in_force`), else the nearest one (`in_force` false: a
+    /// code's status may have differed on that date). `None` only when none is compiled in.
+    pub fn icd10_release_for(&self, dos: Ymd) -> Option<Versioned<Icd10Release>> {
+        let releases = self.icd10_releases();
+        let r = releases
+            .iter()
+            .find(|r| r.covers(dos))
+            .or_else(|| releases.iter().min_by_key(|r| r.distance(dos)))?;
+        Some(Versioned {
+            value: *r,
+            version: r.version,
+            in_force: r.covers(dos),
+        })
     }
 
     /// The ICD-10-CM release compiled in: (version, first and last date of service it covers).

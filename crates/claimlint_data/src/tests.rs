@@ -547,3 +547,25 @@ fn first_lookups_answer() {
     assert_eq!(d.crosswalk_by_ndc("55513071001", 20260115), hit);
     assert_eq!(d.icd10("M810"), dx);
 }
+
+#[test]
+fn icd10_releases_are_picked_by_date() {
+    let d = Data::embedded();
+    let releases = d.icd10_releases();
+    // One table is compiled in; a second VERSIONS row needs its own table and lookup in
+    // `icd10_releases` before this may change.
+    assert_eq!(releases.len(), 1, "{releases:?}");
+    let r = releases[0];
+    assert_eq!(
+        (r.version, r.from, r.to),
+        ("FY2026-April", 20260401, 20260930)
+    );
+    let inside = d.icd10_release_for(20260501).unwrap();
+    assert!(inside.in_force);
+    assert!(inside.value.code("M810").unwrap().billable);
+    let before = d.icd10_release_for(20240501).unwrap();
+    assert_eq!((before.version, before.in_force), ("FY2026-April", false));
+    assert!(!d.icd10_release_for(20261001).unwrap().in_force);
+    // G35 (multiple sclerosis) was billable through FY2025; in FY2026 it is a header.
+    assert!(!before.value.code("G35").unwrap().billable);
+}

@@ -125,9 +125,8 @@ fn run_file(rel: &str, bytes: &[u8]) -> Option<Row> {
             row.details.push(format!("{code} {what}"));
         }
         for (pos, (s, pl)) in set.iter().zip(&w.placements).enumerate() {
-            let Some(def) = pl.segment() else { continue };
             let mut out = Vec::new();
-            validate_segment(def, s, &mut out);
+            validate_placed(pl, s, &mut out);
             for e in out {
                 let code = match e {
                     ElementIssue::Length { .. } => "SYN002",
@@ -145,8 +144,11 @@ fn run_file(rel: &str, bytes: &[u8]) -> Option<Row> {
                 if let ElementIssue::CodeInvalid { elem, comp, .. } = e {
                     shown = format!("CodeInvalid {elem}-{comp}");
                 }
-                row.details
-                    .push(format!("{code} {} (pos {}) {shown}", def.id, pos + 1));
+                row.details.push(format!(
+                    "{code} {} (pos {}) {shown}",
+                    pl.segment().map_or("?", |d| d.id),
+                    pos + 1
+                ));
             }
         }
         k = end;

@@ -18,7 +18,7 @@ mod x223a2;
 #[cfg(test)]
 mod tests;
 
-pub use validate::{ElementIssue, validate_segment};
+pub use validate::{ElementIssue, is_qualifier_dependent, validate_placed, validate_segment};
 pub use walk::{Placement, StructureIssue, Walk, walk};
 
 /// A supported implementation guide.
@@ -240,6 +240,9 @@ pub struct Qualifier {
     /// 0 when the qualifier is a simple element, else the component.
     pub comp: u8,
     pub codes: &'static [&'static str],
+    /// Every qualifier code of the definitions with this id in this loop: the list a value
+    /// that fits none of them is reported against (`DTP01` of 837I 2300: 050, 096, 434, 435).
+    pub in_loop: &'static [&'static str],
 }
 
 #[derive(Debug)]

@@ -665,3 +665,209 @@ fn walker_empty_and_garbage_input() {
 
 #[path = "corpus_tests.rs"]
 mod corpus;
+
+// ----------------------------------------------------------------------------------------
+// Qualifier-dependent code lists (issue 14 §4)
+
+/// A value of the element's type, for filling positions a test does not care about.
+fn filler(e: &ElementDef) -> String {
+    match e.kind {
+        ElementKind::Simple {
+            codes,
+            data_type,
+            min_len,
+            ..
+        } => {
+            if let Some(first) = codes.list().and_then(|l| l.first()) {
+                return (*first).to_string();
+            }
+            match data_type {
+                DataType::DT => "20240101".into(),
+                DataType::TM => "1200".into(),
+                DataType::R | DataType::N(_) => "1".into(),
+                _ => "X".repeat(usize::from(min_len.max(1))),
+            }
+        }
+        ElementKind::Composite(_) => String::new(),
+    }
+}
+
+/// Every element and component of a definition with its 1-based position.
+fn flat_elements(s: &SegmentDef) -> Vec<(usize, usize, &'static ElementDef)> {
+    let mut out = Vec::new();
+    for (k, e) in s.elements.iter().enumerate() {
+        match e.composite() {
+            None => out.push((k + 1, 0, e)),
+            Some(c) => out.extend(
+                c.components
+                    .iter()
+                    .enumerate()
+                    .map(|(j, ce)| (k + 1, j + 1, ce)),
+            ),
+        }
+    }
+    out
+}
+
+/// The segment `def` with `target` (elem, comp) set to `value`, its qualifier to `qual`, and
+/// every used position before the target filled with a valid value.
+fn build_segment(def: &SegmentDef, qual: &str, target: (usize, usize), value: &str) -> String {
+    let q = def.qualifier.expect("only qualified definitions are built");
+    let qpos = (usize::from(q.elem), usize::from(q.comp.max(1)));
+    let mut elems: Vec<Vec<String>> = Vec::new();
+    for (i, j, e) in flat_elements(def) {
+        let pos = (i, j.max(1));
+        if pos > target.max(qpos) {
+            break;
+        }
+        if elems.len() < i {
+            elems.resize(i, Vec::new());
+        }
+        let v = if pos == (target.0, target.1.max(1)) {
+            value.to_string()
+        } else if pos == qpos {
+            qual.to_string()
+        } else if e.usage == Usage::NotUsed {
+            String::new()
+        } else {
+            filler(e)
+        };
+        let comps = &mut elems[i - 1];
+        comps.resize(j.max(1), String::new());
+        comps[j.max(1) - 1] = v;
+    }
+    let body: Vec<String> = elems.iter().map(|c| c.join(":")).collect();
+    format!("{}*{}", def.id, body.join("*"))
+}
+
+/// Code lists that differ between the definitions of one segment id in one loop: the list
+/// depends on the qualifier (DTP02 is RD8 for DTP*434, D8/DT for DTP*435 in 837I 2300).
+fn qualifier_dependent(l: &LoopDef) -> Vec<(&'static SegmentDef, usize, usize)> {
+    let mut out = Vec::new();
+    for n in l.children {
+        let Node::Segment(s) = n else { continue };
+        let siblings: Vec<_> = l.segments(s.id.as_bytes()).collect();
+        if siblings.len() < 2 || s.qualifier.is_none() {
+            continue;
+        }
+        for (i, j, e) in flat_elements(s) {
+            let list = e.codes().and_then(Codes::list);
+            let differs = siblings.iter().any(|o| {
+                let other = flat_elements(o)
+                    .into_iter()
+                    .find(|&(oi, oj, _)| (oi, oj) == (i, j))
+                    .and_then(|(_, _, oe)| oe.codes().and_then(Codes::list));
+                other != list
+            });
+            if differs && list.is_some() && e.usage != Usage::NotUsed {
+                out.push((*s, i, j));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn qualifier_dependent_lists_accept_every_code_of_their_qualifier() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for g in [p(), i()] {
+        for l in g.loops() {
+            for (def, i, j) in qualifier_dependent(l) {
+                let q = def.qualifier.expect("filtered on a qualifier");
+                let e = flat_elements(def)
+                    .into_iter()
+                    .find(|&(a, b, _)| (a, b) == (i, j))
+                    .map(|(_, _, e)| e)
+                    .expect("position from flat_elements");
+                let list = e.codes().and_then(Codes::list).unwrap_or_default();
+                for qual in q.codes {
+                    for code in list {
+                        let text = build_segment(def, qual, (i, j), code);
+                        let s = seg(&text);
+                        let placed = walk::place_in(g, l.path, &s);
+                        let mut out = Vec::new();
+                        if let Some(d) = placed.segment() {
+                            validate_segment(d, &s, &mut out);
+                        }
+                        checked += 1;
+                        let bad: Vec<_> = out
+                            .iter()
+                            .filter(|x| matches!(x, ElementIssue::CodeInvalid { .. }))
+                            .collect();
+                        if placed.segment().is_none() || !bad.is_empty() {
+                            failures.push(format!(
+                                "{} {:?} `{text}` ({}): {:?} {bad:?}",
+                                g.version,
+                                l.path,
+                                e.ref_des,
+                                placed.segment().map(|d| d.name)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} segments built");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn an_unknown_qualifier_is_the_only_code_reported() {
+    let mut checked = 0;
+    for g in [p(), i()] {
+        for l in g.loops() {
+            for (def, i, j) in qualifier_dependent(l) {
+                let q = def.qualifier.expect("filtered on a qualifier");
+                let qpos = (usize::from(q.elem), usize::from(q.comp));
+                if (i, j.max(1)) == (qpos.0, qpos.1.max(1)) {
+                    continue; // the qualifier itself
+                }
+                let e = flat_elements(def)
+                    .into_iter()
+                    .find(|&(a, b, _)| (a, b) == (i, j))
+                    .map(|(_, _, e)| e)
+                    .expect("position from flat_elements");
+                for code in e.codes().and_then(Codes::list).unwrap_or_default() {
+                    let text = build_segment(def, "Z9", (i, j), code);
+                    let s = seg(&text);
+                    let placed = walk::place_in(g, l.path, &s);
+                    let mut out = Vec::new();
+                    validate_placed(&placed, &s, &mut out);
+                    let codes: Vec<_> = out
+                        .iter()
+                        .filter_map(|x| match x {
+                            ElementIssue::CodeInvalid { elem, comp, codes } => {
+                                Some(((*elem, *comp), *codes))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    assert_eq!(
+                        codes,
+                        vec![(qpos, q.in_loop)],
+                        "{} {:?} `{text}`",
+                        g.version,
+                        l.path
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+#[test]
+fn in_loop_lists_every_qualifier_of_the_loop() {
+    let dtp = seg_def(i(), P_2300, "DTP", Some("434"));
+    assert_eq!(dtp.qualifier.unwrap().in_loop, ["050", "096", "434", "435"]);
+    let dtp = seg_def(p(), P_2300, "DTP", Some("431"));
+    assert_eq!(dtp.qualifier.unwrap().in_loop.len(), 19);
+}

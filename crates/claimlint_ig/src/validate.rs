@@ -2,7 +2,8 @@
 //! usage, counts, trailing separators and X12 syntax rules. Knows nothing of loops.
 
 use super::{
-    DataType, ElementDef, ElementKind, SegmentDef, SegmentView, SyntaxKind, SyntaxRule, Usage,
+    DataType, ElementDef, ElementKind, LoopDef, Placement, SegmentDef, SegmentView, SyntaxKind,
+    SyntaxRule, Usage,
 };
 
 /// One element-level finding. `elem` and `comp` are 1-based; `comp` is 0 for the element as a
@@ -47,6 +48,135 @@ pub enum ElementIssue {
     },
 }
 
+impl ElementIssue {
+    /// The element and component (0 for the whole element) the finding is about; `None` for
+    /// a syntax rule, which spans several.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match *self {
+            ElementIssue::Length { elem, comp, .. }
+            | ElementIssue::Type { elem, comp, .. }
+            | ElementIssue::TooMany { elem, comp }
+            | ElementIssue::NotUsed { elem, comp }
+            | ElementIssue::RequiredMissing { elem, comp }
+            | ElementIssue::CodeInvalid { elem, comp, .. }
+            | ElementIssue::TrailingSeparator { elem, comp } => Some((elem, comp)),
+            ElementIssue::TooManyRepeats { elem, .. } => Some((elem, 0)),
+            ElementIssue::Syntax { .. } => None,
+        }
+    }
+}
+
+/// Checks a segment against the definition the walk placed it under. A segment is defined per
+/// qualifier (837I 2300 DTP*434 takes RD8, DTP*435 D8 or DT): when its qualifier fits none of
+/// the loop's definitions, the walk placed it by id alone, and only the qualifier is wrong for
+/// certain. It is reported against every qualifier the loop allows, and positions the
+/// definitions disagree on are not judged against an arbitrary one of them (one root cause,
+/// one error).
+pub fn validate_placed(
+    placement: &Placement,
+    seg: &(impl SegmentView + ?Sized),
+    out: &mut Vec<ElementIssue>,
+) {
+    let Placement::Placed { loop_def, segment } = *placement else {
+        return;
+    };
+    let start = out.len();
+    validate_segment(segment, seg, out);
+    let Some(q) = segment.qualifier.filter(|_| !segment.matches(seg)) else {
+        return;
+    };
+    let qpos = (usize::from(q.elem), usize::from(q.comp));
+    let mut k = start;
+    while let Some(issue) = out.get_mut(k) {
+        let keep = match issue.position() {
+            Some(pos) if is_qualifier_position(pos, qpos) => {
+                if let ElementIssue::CodeInvalid { codes, .. } = issue {
+                    *codes = q.in_loop;
+                }
+                true
+            }
+            Some((elem, comp)) => siblings_agree(loop_def, segment, elem, comp),
+            None => true,
+        };
+        if keep {
+            k += 1;
+        } else {
+            out.remove(k);
+        }
+    }
+}
+
+/// The qualifier sits in element `q.0`, component `q.1` (0: a simple element, read as its
+/// first component too).
+fn is_qualifier_position(pos: (usize, usize), q: (usize, usize)) -> bool {
+    pos.0 == q.0 && (pos.1 == q.1 || pos.1.max(1) == q.1.max(1))
+}
+
+/// The element (comp 0) or component at a position of a definition.
+fn element_at(def: &SegmentDef, elem: usize, comp: usize) -> Option<&'static ElementDef> {
+    let e = def.element_at(elem)?;
+    match (comp, e.composite()) {
+        (0, _) | (_, None) => Some(e),
+        (j, Some(c)) => c.components.get(j - 1),
+    }
+}
+
+/// Do all definitions with `def`'s id in `loop_def` define this position alike (usage, type,
+/// length, code list)? Only then can a finding there stand without knowing which one applies.
+fn siblings_agree(loop_def: &LoopDef, def: &SegmentDef, elem: usize, comp: usize) -> bool {
+    let mine = element_at(def, elem, comp);
+    loop_def
+        .segments(def.id.as_bytes())
+        .all(|other| match (mine, element_at(other, elem, comp)) {
+            (Some(a), Some(b)) => same_element(a, b),
+            (None, None) => true,
+            _ => false,
+        })
+}
+
+/// Is this position a list that depends on the qualifier: do the definitions with `def`'s id
+/// in `loop_def` give it different code lists? (DTP02 in 837I 2300; REF01 never, it is the
+/// qualifier itself.)
+pub fn is_qualifier_dependent(
+    loop_def: &LoopDef,
+    def: &SegmentDef,
+    elem: usize,
+    comp: usize,
+) -> bool {
+    let list = |d: &SegmentDef| element_at(d, elem, comp).and_then(|e| e.codes()?.list());
+    let mine = list(def);
+    def.qualifier
+        .is_some_and(|q| !is_qualifier_position((elem, comp), (q.elem.into(), q.comp.into())))
+        && loop_def
+            .segments(def.id.as_bytes())
+            .any(|o| list(o) != mine)
+}
+
+fn same_element(a: &ElementDef, b: &ElementDef) -> bool {
+    if std::ptr::eq(a, b) {
+        return true;
+    }
+    let simple = |e: &ElementDef| match e.kind {
+        ElementKind::Simple {
+            data_type,
+            min_len,
+            max_len,
+            codes,
+        } => Some((data_type, min_len, max_len, codes)),
+        ElementKind::Composite(_) => None,
+    };
+    a.usage == b.usage
+        && a.repeat == b.repeat
+        && match (simple(a), simple(b)) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => {
+                a.composite().map(|c| c.components.len())
+                    == b.composite().map(|c| c.components.len())
+            }
+            _ => false,
+        }
+}
+
 fn non_empty(v: Option<&[u8]>) -> bool {
     v.is_some_and(|v| !v.is_empty())
 }
@@ -62,7 +192,11 @@ fn element_present(seg: &(impl SegmentView + ?Sized), i: usize) -> bool {
 
 /// Checks every element of `seg` against `def` and appends what is wrong to `out`. Empty
 /// situational elements are never flagged.
-pub fn validate_segment(def: &SegmentDef, seg: &impl SegmentView, out: &mut Vec<ElementIssue>) {
+pub fn validate_segment(
+    def: &SegmentDef,
+    seg: &(impl SegmentView + ?Sized),
+    out: &mut Vec<ElementIssue>,
+) {
     let n = seg.element_count();
     if n > 0 && !element_present(seg, n) {
         out.push(ElementIssue::TrailingSeparator { elem: n, comp: 0 });

@@ -364,3 +364,29 @@ impl Walker {
         }
     }
 }
+
+/// Places one segment as the first after the starter of the loop at `path`, the way the walk
+/// would: for tests of which definition a segment gets.
+#[cfg(test)]
+pub(super) fn place_in(
+    guide: &GuideDef,
+    path: &[&str],
+    seg: &(impl SegmentView + ?Sized),
+) -> Placement {
+    let mut w = Walker {
+        frames: Vec::new(),
+        counts: Vec::new(),
+        out: Walk::default(),
+    };
+    w.push(guide.root);
+    let mut def = guide.root;
+    for id in path {
+        let Some(l) = def.child_loop(id) else {
+            return Placement::Unexpected;
+        };
+        w.push(l);
+        w.bump(w.frames.len() - 1, 0);
+        def = l;
+    }
+    w.place(seg, 0)
+}

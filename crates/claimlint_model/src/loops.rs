@@ -74,7 +74,7 @@ impl IgCheck {
             if clean.contains(&key) {
                 continue;
             }
-            ig::validate_segment(def, seg, &mut found);
+            ig::validate_placed(placement, seg, &mut found);
             if found.is_empty() {
                 clean.insert(key);
             }

@@ -184,6 +184,7 @@ pub static RULES: &[&Rule] = &[
     &code_sets::place_of_service::CODE005,
     &code_sets::revenue_code::CODE006,
     &code_sets::npi_invalid::CODE007,
+    &code_sets::icd_version_mismatch::CODE008,
     &drugs::unlisted_drug_detail::DRG001,
     &drugs::drug_revenue_code_without_hcpcs::DRG002,
     &drugs::drug_code_has_specific_code::DRG003,

@@ -5,7 +5,72 @@
 pub mod hcpcs_not_effective;
 pub mod hcpcs_unknown;
 pub mod icd10_invalid;
+pub mod icd_version_mismatch;
 pub mod modifier_unknown;
 pub mod npi_invalid;
 pub mod place_of_service;
 pub mod revenue_code;
+
+use claimlint_model::{Claim, Date, Kind};
+
+/// ICD-10-CM and ICD-10-PCS are required from this day: HHS final rule 79 FR 45128
+/// (August 4, 2014, 45 CFR 162.1002) "requires the continued use of ... ICD-9-CM ... through
+/// September 30, 2015". X12 5010 HI qualifiers say which version a code is.
+pub const ICD10_FROM: Date = Date(20151001);
+
+/// The HI qualifiers of an ICD-9-CM code and of its ICD-10 counterpart, in both guides
+/// (005010X222A1 2300 HI: ABK/BK, ABF/BF; 005010X223A2 2300 HI adds ABJ/BJ admitting, APR/PR
+/// reason for visit, ABN/BN external cause, and the procedure qualifiers BBR/BR, BBQ/BQ).
+pub const ICD_QUALIFIERS: &[(&str, &str)] = &[
+    ("BK", "ABK"),
+    ("BF", "ABF"),
+    ("BJ", "ABJ"),
+    ("PR", "APR"),
+    ("BN", "ABN"),
+    ("BR", "BBR"),
+    ("BQ", "BBQ"),
+];
+
+/// `Some(true)` for an ICD-10 qualifier, `Some(false)` for an ICD-9 one, `None` for others
+/// (DR, BG, BH, BE, CAH...).
+pub fn is_icd10_qualifier(q: &[u8]) -> Option<bool> {
+    ICD_QUALIFIERS.iter().find_map(|(nine, ten)| {
+        if q == ten.as_bytes() {
+            Some(true)
+        } else if q == nine.as_bytes() {
+            Some(false)
+        } else {
+            None
+        }
+    })
+}
+
+/// The date that decides the ICD version and release of a claim's codes: its through date,
+/// in an 837I the statement through date (DTP*434, the end of the range: CMS dates an
+/// inpatient stay's codes by discharge), else in both guides the latest line date of service
+/// (DTP*472), else the claim's own dates. A professional claim whose lines straddle
+/// 2015-10-01 had to be split (one version per claim); it is judged by its last line.
+pub fn icd_date(claim: &Claim<'_>, kind: Kind) -> Option<Date> {
+    let statement = match kind {
+        Kind::Institutional => claim.statement.map(|r| r.end),
+        Kind::Professional => None,
+    };
+    statement
+        .or_else(|| {
+            claim
+                .lines
+                .iter()
+                .filter_map(|l| l.date.map(|d| d.end))
+                .max()
+        })
+        .or_else(|| claim.service_date.or(claim.statement).map(|r| r.end))
+}
+
+/// Is the claim's ICD version wrong for its date under this qualifier (CODE008)? Then
+/// CODE003 leaves the code alone: one root cause, one error.
+pub fn is_version_mismatch(qualifier: &[u8], date: Option<Date>) -> bool {
+    match (is_icd10_qualifier(qualifier), date) {
+        (Some(ten), Some(d)) => ten != (d >= ICD10_FROM),
+        _ => false,
+    }
+}

@@ -22,6 +22,9 @@ pub struct DataNote {
     pub first: Date,
     pub last: Date,
     pub lines: u64,
+    /// Codes a rule left unjudged because their status may have differed on those dates
+    /// (CODE003: `G35 (a category header in FY2026-April)`), sorted, each once.
+    pub withheld: Vec<String>,
 }
 
 impl DataNote {
@@ -60,8 +63,16 @@ impl DataNote {
         } else {
             format!("{} {unit}s", self.lines)
         };
+        let withheld = if self.withheld.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; not reported, as their status may have differed then: {}",
+                self.withheld.join(", ")
+            )
+        };
         format!(
-            "no {what} compiled in is in force on {dates} ({n}); checked against {} (in force {range}), the nearest; load the right version with --data-dir",
+            "no {what} compiled in is in force on {dates} ({n}); checked against {} (in force {range}), the nearest; load the right version with --data-dir{withheld}",
             self.version
         )
     }
@@ -102,6 +113,7 @@ fn record(
             first: dos,
             last: dos,
             lines: 1,
+            withheld: Vec::new(),
         }),
     }
 }
@@ -125,13 +137,14 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
     };
     for claim in &tx.claims {
         if icd && !claim.diagnoses.is_empty() {
-            let first = claim
-                .lines
-                .iter()
-                .filter_map(|l| line_dos(l, Some(claim)))
-                .min();
-            if let Some(d) = first.or_else(|| claim.date()) {
+            // The date CODE003 judges the claim's codes by, and the codes it left unjudged.
+            if let Some(d) = crate::code_sets::icd_date(claim, tx.kind) {
                 record(&settings.data, &mut out, "icd10cm", d, false);
+                let codes =
+                    crate::code_sets::icd10_invalid::withheld(&settings.data, claim, tx.kind);
+                if let Some(n) = out.iter_mut().find(|n| n.dataset == "icd10cm") {
+                    add_withheld(&mut n.withheld, codes);
+                }
             }
         }
         for line in &claim.lines {
@@ -153,6 +166,12 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
     out
 }
 
+fn add_withheld(to: &mut Vec<String>, codes: Vec<String>) {
+    to.extend(codes);
+    to.sort();
+    to.dedup();
+}
+
 /// The notes of a whole file: one per data set and version, over all its transaction sets.
 pub fn merge(all: impl IntoIterator<Item = Vec<DataNote>>) -> Vec<DataNote> {
     let mut out: Vec<DataNote> = Vec::new();
@@ -165,6 +184,7 @@ pub fn merge(all: impl IntoIterator<Item = Vec<DataNote>>) -> Vec<DataNote> {
                 o.first = o.first.min(n.first);
                 o.last = o.last.max(n.last);
                 o.lines += n.lines;
+                add_withheld(&mut o.withheld, n.withheld);
             }
             None => out.push(n),
         }

@@ -62,7 +62,9 @@ fn principal_diagnosis_missing(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::test::{Case::*, check_cases};
+    use crate::test::{Case::*, P837, check_cases, edit};
+    // BK (ICD-9-CM) is a principal diagnosis too, on a claim dated before ICD-10 (CODE008).
+    let icd9 = edit(&P837.replace("20260115", "20150915"), "HI*", "HI*BK:7330");
     let diags = check_cases(
         &SIT002,
         &[
@@ -73,7 +75,7 @@ fn cases() {
             Edit("HI*", "", true),
             EditI("HI*", "", true),
             Pass("HI*ABK:M810*ABF:E119"),
-            Edit("HI*", "HI*BK:7330", false),
+            Whole(&icd9, false),
         ],
     );
     let d = diags[4].iter().find(|d| d.code == "SIT002").unwrap();

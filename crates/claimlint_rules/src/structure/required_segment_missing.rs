@@ -62,7 +62,8 @@ fn describe(guide: &GuideDef, parent: &str, id: &str, is_loop: bool) -> (String,
     }
 }
 
-/// Does the segment come later in the same occurrence of its loop? Then it is out of order,
+/// Does the segment come later in the same occurrence of its loop (from segment `at` on, where
+/// the walk noticed it missing)? Then it is out of order,
 /// which STR003 reports; "missing" as well would be two findings for one misplaced segment.
 fn comes_late(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
     let ig = tx.ig();
@@ -79,15 +80,36 @@ fn comes_late(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
         if !inside {
             return false;
         }
+        // The next occurrence of the loop: required segments are counted per occurrence, so
+        // what a later occurrence has does not make up for this one (issue 14). The walk
+        // reports a missing segment at the segment that closed its occurrence, which may be
+        // this very starter (LX*2 after a line without DTP*472): hence `>=`.
         let restarts = loop_def.starter().is_some_and(|s| std::ptr::eq(s, segment));
-        if k > at && loop_def.id == parent && restarts {
-            return false; // the next occurrence of the loop
+        if k >= at && loop_def.id == parent && restarts {
+            return false;
         }
         if loop_def.id == parent && seg.id() == id.as_bytes() {
             return true;
         }
     }
     false
+}
+
+/// Does segment `at` close the occurrence of `parent` that lacks a segment: does it start the
+/// next occurrence, or lie outside the loop? Then the finding belongs to the segment before.
+/// Not for the transaction set or an HL level (2000A/B/C): their last segment sits in a claim
+/// or line of theirs, which would name the wrong one.
+fn closes(tx: &Transaction<'_>, parent: &str, at: usize) -> bool {
+    if parent == "ST" || parent.starts_with("2000") {
+        return false;
+    }
+    match tx.ig().placement(at).copied() {
+        Some(Placement::Placed { loop_def, segment }) => {
+            let restarts = loop_def.starter().is_some_and(|s| std::ptr::eq(s, segment));
+            !loop_def.path.contains(&parent) || (loop_def.id == parent && restarts)
+        }
+        _ => false,
+    }
 }
 
 fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
@@ -118,14 +140,19 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         let (what, start) = describe(ig.guide, parent, id, is_loop);
+        let reached = String::from_utf8_lossy(seg.id()).into_owned();
+        // Name the occurrence that lacks it (its claim and line), not the next one.
+        let (at, seg) = match at.checked_sub(1).filter(|_| closes(tx, parent, at)) {
+            Some(last) => (last, tx.segments.get(last).unwrap_or(seg)),
+            None => (at, seg),
+        };
         let within = if parent == "ST" {
             "the transaction set header".to_string()
         } else {
             parent.to_string()
         };
         let msg = format!(
-            "{what} is required in {within} but missing (the guide reached `{}` without it)",
-            String::from_utf8_lossy(seg.id())
+            "{what} is required in {within} but missing (the guide reached `{reached}` without it)"
         );
         let help = if is_loop {
             format!("add loop {id}, starting with {start}, to {within}")
@@ -178,4 +205,140 @@ fn cases() {
         d.help.as_deref(),
         Some("add loop 2010BB, starting with NM1*PR, to 2000B")
     );
+}
+
+/// Issue 14: a required segment missing from one occurrence of a repeated loop is reported
+/// for that occurrence, whether a later one has it or not.
+#[cfg(test)]
+mod per_occurrence {
+    use crate::test::{I837, P837, run};
+
+    /// The template with its claim (CLM to the last line) written twice, the second CLM01
+    /// changed; `first` and `second` edit each copy.
+    fn two_claims(template: &str, first: (&str, &str), second: (&str, &str)) -> String {
+        let start = template.find("CLM*").expect("template has a claim");
+        let end = template.find("SE*").expect("template has SE");
+        let claim = &template[start..end];
+        let copy = claim.replacen("-01*", "-02*", 1);
+        let text = format!(
+            "{}{}{}{}",
+            &template[..start],
+            claim.replacen(first.0, first.1, 1),
+            copy.replacen(second.0, second.1, 1),
+            &template[end..]
+        );
+        recount(&text)
+    }
+
+    /// SE01 set to the real count, so the only defect is the one under test.
+    fn recount(text: &str) -> String {
+        let st = text.find("ST*").expect("ST");
+        let se = text.find("SE*").expect("SE");
+        let count = text[st..se].matches('~').count() + 1;
+        let rest = &text[se + 3..];
+        let after = rest.find('*').map_or("", |k| &rest[k..]);
+        format!("{}SE*{count}{after}", &text[..se])
+    }
+
+    /// The codes of every finding, sorted, and the STR002 messages.
+    fn findings(text: &str) -> (Vec<String>, Vec<String>) {
+        let d = run(text);
+        let mut codes: Vec<String> = d.iter().map(|d| d.code.to_string()).collect();
+        codes.sort();
+        let msgs = d
+            .iter()
+            .filter(|d| d.code == "STR002")
+            .map(|d| format!("{} @{}", d.message, d.loc.position))
+            .collect();
+        (codes, msgs)
+    }
+
+    const NO_DRUG: &str = "LIN**N4*55513071001~\nCTP****1*UN~\n";
+
+    #[test]
+    fn service_date_missing_on_the_first_or_the_last_line() {
+        let lines = P837.replace(NO_DRUG, "").replace("HC:J0897:JZ", "HC:96413");
+        let first = recount(&lines.replacen("DTP*472*D8*20260115~\n", "", 1));
+        let (codes, msgs) = findings(&first);
+        assert_eq!(codes, ["STR002"], "{first}");
+        assert_eq!(
+            msgs,
+            [
+                "segment DTP (Date - Service Date) is required in 2400 but missing (the guide reached `LX` without it) @21"
+            ]
+        );
+        let k = lines.rfind("DTP*472").expect("second line's date");
+        let last = recount(&format!(
+            "{}{}",
+            &lines[..k],
+            &lines[k + "DTP*472*D8*20260115~\n".len()..]
+        ));
+        let (codes, msgs) = findings(&last);
+        assert_eq!(codes, ["STR002"], "{last}");
+        assert!(
+            msgs[0].ends_with("(the guide reached `SE` without it) @24"),
+            "{msgs:?}"
+        );
+        // both lines without it: one finding each
+        let both = recount(&lines.replace("DTP*472*D8*20260115~\n", ""));
+        assert_eq!(findings(&both).0, ["STR002", "STR002"]);
+    }
+
+    #[test]
+    fn statement_dates_missing_from_one_of_two_837i_claims() {
+        let dtp = ("DTP*434*RD8*20260115-20260115~\n", "");
+        for (first, second) in [(dtp, ("", "")), (("", ""), dtp)] {
+            let text = two_claims(I837, first, second);
+            let (codes, msgs) = findings(&text);
+            assert_eq!(codes, ["STR002"], "{text}");
+            assert!(msgs[0].starts_with("segment DTP (Statement Dates) is required in 2300"));
+        }
+    }
+
+    #[test]
+    fn service_facility_address_missing_from_one_2310c() {
+        let facility = "HI*ABK:M810~\nNM1*77*2*INFUSION SUITE*****XX*1234567893~\nN3*5 OAK ST~\nN4*SPRINGFIELD*IL*627011234~\n";
+        let with_2310c = P837.replacen("HI*ABK:M810~\n", facility, 1);
+        let n3 = ("N3*5 OAK ST~\n", "");
+        for (first, second) in [(n3, ("", "")), (("", ""), n3)] {
+            let text = two_claims(&with_2310c, first, second);
+            let (codes, msgs) = findings(&text);
+            assert_eq!(codes, ["STR002"], "{text}");
+            assert!(
+                msgs[0].starts_with(
+                    "segment N3 (Service Facility Location Address) is required in 2310C"
+                ),
+                "{msgs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn billing_provider_city_missing_from_one_of_two_2010aa() {
+        // A second billing provider (HL 3, 20) with its own subscriber (HL 4, 22).
+        let start = P837.find("HL*1**20*1~").expect("2000A");
+        let end = P837.find("SE*").expect("SE");
+        let block = &P837[start..end];
+        let second = block
+            .replacen("HL*1**20*1", "HL*3**20*1", 1)
+            .replacen("HL*2*1*22*0", "HL*4*3*22*0", 1)
+            .replacen("PAT1001-01", "PAT1001-02", 1);
+        let n4 = "N4*SPRINGFIELD*IL*627011234~\n";
+        for missing_in_first in [true, false] {
+            let (a, b) = if missing_in_first {
+                (block.replacen(n4, "", 1), second.clone())
+            } else {
+                (block.to_string(), second.replacen(n4, "", 1))
+            };
+            let text = recount(&format!("{}{a}{b}{}", &P837[..start], &P837[end..]));
+            let (codes, msgs) = findings(&text);
+            assert_eq!(codes, ["STR002"], "{text}");
+            assert!(
+                msgs[0].starts_with(
+                    "segment N4 (Billing Provider City, State, ZIP Code) is required in 2010AA"
+                ),
+                "{msgs:?}"
+            );
+        }
+    }
 }

@@ -1,7 +1,7 @@
-use super::{code_list, findings};
+use super::{Found, code_list, findings};
 use crate::{Ctx, declare_rule};
-use claimlint_ig::ElementIssue;
-use claimlint_model::Transaction;
+use claimlint_ig::{ElementIssue, Placement, is_qualifier_dependent};
+use claimlint_model::{Kind, Transaction};
 
 declare_rule! {
     /// ## What it does
@@ -25,10 +25,46 @@ declare_rule! {
 /// error. TODO(#6): move into the generated list (scripts/gen_ig.py CORRECTIONS).
 const CANADA_POST: &[&[u8]] = &[b"NL", b"QC"];
 
-/// SV107 pointers are SIT001's and the principal diagnosis qualifier (HI01-1 of the 2300
-/// principal diagnosis HI, ABK/BK) SIT002's: each says more than "not in the list".
-fn is_principal_qualifier(ref_des: &str, codes: &[&str]) -> bool {
-    ref_des == "HI01-1" && codes == ["ABK", "BK"]
+/// SV107 pointers are SIT001's. HI01-1 of the first HI of a claim that lacks its principal
+/// diagnosis there is SIT002's, which says more than "not in the list": it is skipped exactly
+/// when SIT002 reports it (837P: the first HI must start with ABK/BK; 837I: an ABK/BK
+/// anywhere).
+fn is_sit002_position(tx: &Transaction<'_>, f: &Found<'_, '_>, ref_des: &str) -> bool {
+    if ref_des != "HI01-1" {
+        return false;
+    }
+    let Ok(index) = u32::try_from(f.index) else {
+        return false;
+    };
+    tx.claims.iter().any(|c| {
+        let first = c.hi.first().is_some_and(|hi| hi.position == f.seg.position);
+        let has_principal = c
+            .diagnoses
+            .iter()
+            .any(|d| matches!(d.qualifier.bytes, b"ABK" | b"BK"));
+        c.index < index
+            && index < c.end
+            && first
+            && (tx.kind == Kind::Professional || !has_principal)
+    })
+}
+
+/// ` for DTP*434 (Statement Dates)` when the element's list depends on the segment's qualifier,
+/// so the reader sees why a code valid elsewhere (D8) is not valid here.
+fn qualified_by(tx: &Transaction<'_>, f: &Found<'_, '_>, elem: usize, comp: usize) -> String {
+    let Some(Placement::Placed { loop_def, segment }) = tx.ig().placement(f.index) else {
+        return String::new();
+    };
+    // A composite's own qualifier (HI01-1) heads each composite; naming the segment's first
+    // one for HI02-1 would say nothing more than the list does.
+    let Some(q) = segment.qualifier.filter(|q| q.comp == 0) else {
+        return String::new();
+    };
+    if !segment.matches(f.seg) || !is_qualifier_dependent(loop_def, segment, elem, comp) {
+        return String::new();
+    }
+    let qual = f.text(q.elem.into(), q.comp.into());
+    format!(" of {}*{qual} ({})", segment.id, segment.name)
 }
 
 fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
@@ -41,16 +77,17 @@ fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         if def.is_some_and(|d| {
-            d.ref_des.starts_with("SV107") || is_principal_qualifier(d.ref_des, codes)
+            d.ref_des.starts_with("SV107") || is_sit002_position(tx, &f, d.ref_des)
         }) {
             continue;
         }
         let r = f.ref_des(elem, comp);
         let name = def.map_or("", |d| d.name);
         let msg = format!(
-            "{r} `{}` in {} is not a code the guide allows for {name}",
+            "{r} `{}` in {} is not a code the guide allows for {name}{}",
             f.text(elem, comp),
-            f.loop_name(tx)
+            f.loop_name(tx),
+            qualified_by(tx, &f, elem, comp)
         );
         f.report(cx, f.loc(elem, comp), msg)
             .help(format!("use one of: {}", code_list(codes)));
@@ -74,8 +111,59 @@ fn cases() {
             EditI("CLM*", "CLM*PAT2001-01*2460***13:X:1**A*Y*Y", true),
             Edit("NM1*PR", "NM1*PR*2*MEDICARE PART B*****ZZ*00952", true),
             Edit("N4*SPRINGFIELD*IL*62702", "N4*MONTREAL*QC*H2X1Y4*CA", false),
+            // issue 14: DTP02's list depends on DTP01 (837I 2300: 434 takes RD8, 435 D8/DT)
+            EditI(
+                "DTP*434",
+                "DTP*434*RD8*20260115-20260115~DTP*435*D8*20260115",
+                false,
+            ),
+            EditI(
+                "DTP*434",
+                "DTP*434*RD8*20260115-20260115~DTP*435*DT*202601150800",
+                false,
+            ),
+            EditI(
+                "DTP*434",
+                "DTP*434*RD8*20260115-20260115~DTP*050*D8*20260116",
+                false,
+            ),
+            EditI(
+                "DTP*434",
+                "DTP*434*RD8*20260115-20260115~DTP*096*TM*1130",
+                false,
+            ),
+            EditI("DTP*434", "DTP*434*D8*20260115", true),
+            // a qualifier the loop does not define: DTP01 only, not DTP02 judged by DTP*096
+            EditI(
+                "DTP*434",
+                "DTP*434*RD8*20260115-20260115~DTP*472*D8*20260115",
+                true,
+            ),
+            Edit("HI*", "HI*ABK:M810~DTP*999*RD8*20260101-20260102", true),
         ],
     );
+    let only = |k: usize| -> Vec<(String, String)> {
+        diags[k]
+            .iter()
+            .filter(|d| d.severity == claimlint_diagnostic::Severity::Error)
+            .map(|d| (d.code.to_string(), d.message.clone()))
+            .collect()
+    };
+    assert_eq!(
+        only(11),
+        [(
+            "SYN008".to_string(),
+            "DTP02 `D8` in 2300 is not a code the guide allows for Date Time Period Format Qualifier of DTP*434 (Statement Dates)".to_string()
+        )]
+    );
+    assert_eq!(diags[11][0].help.as_deref(), Some("use one of: RD8"));
+    for k in [12, 13] {
+        let errs = only(k);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].1.starts_with("DTP01 `"), "{errs:?}");
+    }
+    let d12 = diags[12].iter().find(|d| d.code == "SYN008").unwrap();
+    assert_eq!(d12.help.as_deref(), Some("use one of: 050, 096, 434, 435"));
     let d = diags[2].iter().find(|d| d.code == "SYN008").unwrap();
     assert!(d.message.starts_with("SV103 `XX` in 2400"), "{}", d.message);
     assert_eq!(d.help.as_deref(), Some("use one of: MJ, UN"));
