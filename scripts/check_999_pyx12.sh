@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
-# Validates the 999s claimlint writes with pyx12's x12valid (an independent X12 validator that
-# knows 005010X231A1). Not run in CI: it installs pyx12 into a throwaway venv under /tmp.
+# Validates the acknowledgments claimlint writes with pyx12's x12valid (an independent X12
+# validator that knows 005010X231A1), installed into a throwaway venv. Run by .ci/run.
 #   scripts/check_999_pyx12.sh [INPUT...]     (default: every rule fixture)
+# CLAIMLINT_BIN: the claimlint binary to run (default: a debug build made here).
+# CLAIMLINT_ACK_KEEP: a folder of 999s written elsewhere (the ack tests), validated as well.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv=/tmp/claimlint-pyx12-venv
+venv="${PYX12_VENV:-${TMPDIR:-/tmp}/claimlint-pyx12-venv}"
 if [ ! -x "$venv/bin/x12valid" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet pyx12==4.0.0
 fi
-out=$(mktemp -d /tmp/claimlint-999.XXXXXX)
+out=$(mktemp -d "${TMPDIR:-/tmp}/claimlint-999.XXXXXX")
 trap 'rm -rf "$out"' EXIT
-cargo build --quiet
-# `ack` exits 1 when a transaction set is rejected, which is expected for trip fixtures.
-./target/debug/claimlint ack --no-config -o "$out" "${@:-fixtures/rules}" >/dev/null || [ $? -eq 1 ]
+bin="${CLAIMLINT_BIN:-}"
+if [ -z "$bin" ]; then
+    cargo build --quiet
+    bin=./target/debug/claimlint
+fi
+# `ack` exits 1 when an interchange is rejected, which is expected for trip fixtures.
+"$bin" ack --no-config -o "$out" "${@:-fixtures/rules}" >/dev/null || [ $? -eq 1 ]
+files=("$out"/*.999)
+if [ -n "${CLAIMLINT_ACK_KEEP:-}" ] && [ -d "$CLAIMLINT_ACK_KEEP" ]; then
+    shopt -s nullglob
+    files+=("$CLAIMLINT_ACK_KEEP"/*.999)
+    shopt -u nullglob
+fi
 pass=0 fail=0
-for f in "$out"/*.999; do
+for f in "${files[@]}"; do
+    [ -f "$f" ] || continue
     # x12valid's exit status is 1 even for a valid file; its last line says OK or Failure.
     "$venv/bin/x12valid" "$f" >"$out/log" 2>&1 || true
     if tail -n 1 "$out/log" | grep -q ': OK$'; then
@@ -25,5 +38,5 @@ for f in "$out"/*.999; do
         echo "x12valid rejects $(basename "$f"):"; cat "$out/log"
     fi
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+echo "pyx12: $pass passed, $fail failed"
+[ "$pass" -gt 0 ] && [ "$fail" -eq 0 ]

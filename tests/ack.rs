@@ -30,7 +30,24 @@ fn ack(name: &str, inputs: &[&str]) -> (Output, PathBuf) {
     let dir = out_dir(name);
     let mut args = vec!["ack", "--no-config", "-o", dir.to_str().unwrap()];
     args.extend_from_slice(inputs);
-    (bin(&args), dir)
+    let out = bin(&args);
+    keep_for_pyx12(name, &dir);
+    (out, dir)
+}
+
+/// With `CLAIMLINT_ACK_KEEP=DIR` (set by .ci/run), copies every acknowledgment this test wrote
+/// into DIR, where scripts/check_999_pyx12.sh has pyx12's x12valid validate each one: the round
+/// trip is checked by an independent reader, not only by claimlint's own (issue 12).
+fn keep_for_pyx12(name: &str, dir: &Path) {
+    let Some(keep) = std::env::var_os("CLAIMLINT_ACK_KEEP") else {
+        return;
+    };
+    let keep = PathBuf::from(keep);
+    std::fs::create_dir_all(&keep).unwrap();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let to = keep.join(format!("{name}-{}", entry.file_name().to_string_lossy()));
+        std::fs::copy(entry.path(), to).unwrap();
+    }
 }
 
 fn read(dir: &Path, name: &str) -> String {
