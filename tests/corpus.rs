@@ -40,7 +40,10 @@ fn corpus_dir() -> Option<PathBuf> {
         "CI is set but there is no corpus at {} (set CLAIMLINT_CORPUS or lay ../shared beside the checkout)",
         dir.display()
     );
-    eprintln!("SKIPPED: no corpus at {} (set CLAIMLINT_CORPUS to run this test)", dir.display());
+    eprintln!(
+        "SKIPPED: no corpus at {} (set CLAIMLINT_CORPUS to run this test)",
+        dir.display()
+    );
     None
 }
 
