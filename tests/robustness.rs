@@ -126,3 +126,144 @@ proptest! {
         prop_assert!(o.diagnostics.is_empty(), "{:?}", codes(&o));
     }
 }
+
+/// The template with CLM02 and the two SV102 charges replaced.
+fn with_charges(clm02: &str, sv102: [&str; 2]) -> String {
+    P837.replace("CLM*PAT1001-01*2460*", &format!("CLM*PAT1001-01*{clm02}*"))
+        .replace(
+            "SV1*HC:J0897:JZ*2400*",
+            &format!("SV1*HC:J0897:JZ*{}*", sv102[0]),
+        )
+        .replace("SV1*HC:96372*60*", &format!("SV1*HC:96372*{}*", sv102[1]))
+}
+
+/// Issue 13, hole 4: amounts past 9.2 trillion (the old `i64` of millionths) switched BAL001
+/// off. They balance exactly now, up to the 18 digits an R value has.
+#[test]
+fn huge_amounts_still_balance_issue_13() {
+    let cases: [(&str, [&str; 2], &[&str]); 8] = [
+        ("9999999999999.99", ["9999999999939.99", "60"], &[]),
+        ("9999999999999.99", ["9999999999939.98", "60"], &["BAL001"]),
+        ("9999999999999.99", ["9999999999999.99", "0"], &[]),
+        ("999999999999999999", ["999999999999999939", "60"], &[]),
+        (
+            "999999999999999999",
+            ["999999999999999939", "59.99"],
+            &["BAL001"],
+        ),
+        ("-999999999999999999", ["-999999999999999999", "0"], &[]),
+        (
+            ".000000000000000002",
+            [".000000000000000001", ".000000000000000001"],
+            &[],
+        ),
+        (
+            ".000000000000000003",
+            [".000000000000000001", ".000000000000000001"],
+            &["BAL001"],
+        ),
+    ];
+    for (clm02, lines, want) in cases {
+        let o = check(with_charges(clm02, lines).as_bytes());
+        assert_eq!(codes(&o), want, "CLM02 {clm02}, lines {lines:?}");
+    }
+    let o = check(with_charges("9999999999999.99", ["9999999999939.98", "60"]).as_bytes());
+    assert_eq!(
+        o.diagnostics[0].message,
+        "CLM02 `9999999999999.99` in 2300 of claim PAT1001-01 is not the sum of its SV102 line charges (9999999999999.98 over 2 lines)"
+    );
+}
+
+/// Issue 13: an R value longer than the 18 digits X12 allows is an element-length error
+/// (SYN002), so BAL001 standing aside for it never passes an amount nobody read.
+#[test]
+fn amounts_past_eighteen_digits_are_reported_issue_13() {
+    for (clm02, lines) in [
+        ("1000000000000000000", ["999999999999999940", "60"]), // 19 digits
+        ("1.000000000000000000", ["1", "0"]),                  // 19 digits, all exact
+    ] {
+        let o = check(with_charges(clm02, lines).as_bytes());
+        assert_eq!(codes(&o), ["SYN002"], "CLM02 {clm02}");
+        assert!(
+            o.diagnostics[0].message.contains("CLM02"),
+            "{}",
+            o.diagnostics[0].message
+        );
+    }
+    // 20 digits still fit a `Dec` (to ±10^20), so the imbalance is reported with the length.
+    let o = check(with_charges("99999999999999999999", ["1", "0"]).as_bytes());
+    assert_eq!(codes(&o), ["SYN002", "BAL001"]);
+    // Line charges past 18 digits: SYN002 on each, never a silent pass.
+    let o = check(with_charges("2", ["1.0000000000000000000", "1"]).as_bytes());
+    assert_eq!(codes(&o), ["SYN002"]);
+}
+
+/// Issue 13: the audit's money totals are exact past the `i64` range the old totals
+/// saturated at.
+#[test]
+fn audit_totals_of_huge_amounts_issue_13() {
+    let dir = std::env::temp_dir().join(format!("claimlint-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut paths = Vec::new();
+    for n in 0..3 {
+        let path = dir.join(format!("huge-{n}.x12"));
+        // Distinct claim ids: the batch rules would flag identical claims as duplicates.
+        let text = with_charges("999999999999999999", ["999999999999999939", "60"])
+            .replace("PAT1001-01", &format!("PAT900{n}-01"));
+        std::fs::write(&path, text).unwrap();
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let bad = dir.join("huge-bad.x12");
+    std::fs::write(
+        &bad,
+        with_charges("9999999999999.99", ["9999999999939.98", "60"]),
+    )
+    .unwrap();
+    paths.push(bad.to_string_lossy().into_owned());
+    let agg = claimlint::audit::run(&paths, &[], &Settings::default(), &Default::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    // 3 × 999999999999999999 + 9999999999999.99, to the cent.
+    assert_eq!(agg.totals.billed.plain(), "3000009999999999996.99");
+    // The four claims share patient, codes and dates, so XCL001/XCL002 flag every line: at
+    // risk is the sum of all line charges, 3 × 999999999999999999 + 9999999999999.98.
+    assert_eq!(agg.totals.at_risk.plain(), "3000009999999999996.98");
+    let at_risk = |code: &str| {
+        let row = agg.rules.iter().find(|r| r.code == code).unwrap();
+        (row.count, row.at_risk.plain())
+    };
+    // BAL001 is a claim-level finding: all its lines are at risk, 9999999999939.98 + 60
+    // (capped at CLM02, which is more).
+    assert_eq!(at_risk("BAL001"), (1, "9999999999999.98".to_string()));
+    assert_eq!(at_risk("XCL001"), (4, "3000009999999999996.98".to_string()));
+    let j0897 = agg.codes.iter().find(|c| c.hcpcs == "J0897").unwrap();
+    assert_eq!(j0897.billed.plain(), "3000009999999999756.98");
+}
+
+/// Issue 13, hole 5: 100,000 nested HL levels took 43 s (the loop builder walked the parent
+/// chain per HL). The check must finish and find what is wrong; speed is measured by hand.
+#[test]
+fn deep_hl_chain_is_checked_issue_13() {
+    let n = 100_000;
+    let chain: String = (3..=n).map(|k| format!("HL*{k}*{}*23*1~", k - 1)).collect();
+    let text = P837.replace("HL*2*1*22*0~", &format!("HL*2*1*22*1~{chain}"));
+    let o = check(text.as_bytes());
+    assert_eq!((o.stats.claims, o.stats.service_lines), (1, 2));
+    let mut found: Vec<&str> = codes(&o);
+    found.sort_unstable();
+    found.dedup();
+    // SE01 miscounted (ENV003), and the 2000C chain is out of the guide's shape (STR, SYN008):
+    // the same 499,998 findings as before the builder was made linear.
+    assert_eq!(found, ["ENV003", "STR001", "STR002", "STR003", "SYN008"]);
+    assert_eq!(o.diagnostics.len(), 499_998);
+}
+
+/// Issue 13: a 15-digit SV104 (the most the guide allows) did not fit the old `i64` of
+/// millionths, so it read as "not a number" (a false UNT001) and the MUE edit never ran.
+#[test]
+fn huge_units_meet_the_unit_rules_issue_13() {
+    let text = P837.replace(
+        "SV1*HC:J0897:JZ*2400*UN*60*",
+        "SV1*HC:J0897:JZ*2400*UN*999999999999999*",
+    );
+    assert_eq!(codes(&check(text.as_bytes())), ["UNT002", "NDC007"]);
+}

@@ -7,29 +7,33 @@
 
 use claimlint_data::Data;
 use claimlint_diagnostic::{Diagnostic, Severity};
-use claimlint_model::{Date, Dec};
+use claimlint_model::{Date, Dec, Total};
 use claimlint_rules::cross_claim::{BatchClaim, BatchLine};
 use claimlint_rules::engine::Stats;
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// An exact amount of money (scaled integer, as `Dec`), written as `"1234.56"` in JSON and CSV
-/// so no consumer rounds it through a float.
+/// An exact amount of money (a `Total` of `Dec`s: no amount is too large to add), written as
+/// `"1234.56"` in JSON and CSV so no consumer rounds it through a float.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Money(pub i64);
+pub struct Money(pub Total);
 
 impl Money {
+    pub fn of(d: Dec) -> Money {
+        Money(Total::of(d))
+    }
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
     fn add(&mut self, d: Dec) {
-        self.0 = self.0.saturating_add(d.micros);
+        self.0.add(d);
     }
     fn plus(&mut self, o: Money) {
-        self.0 = self.0.saturating_add(o.0);
+        self.0.plus(o.0);
     }
     /// `1234.56`, cents rounded half away from zero.
     pub fn plain(self) -> String {
-        let cents = (self.0.unsigned_abs() + 5_000) / 10_000;
-        let sign = if self.0 < 0 { "-" } else { "" };
-        format!("{sign}{}.{:02}", cents / 100, cents % 100)
+        self.0.to_fixed(2)
     }
     /// `$1,234.56`, for people.
     pub fn display(self) -> String {
@@ -49,7 +53,7 @@ impl Money {
     }
     /// Dollars as a float, only for drawing bars.
     pub fn as_f64(self) -> f64 {
-        self.0 as f64 / 1e6
+        self.0.as_f64()
     }
 }
 
@@ -129,7 +133,7 @@ pub struct CodeRow {
     /// Σ SV104/SV205, written as the decimal it is.
     pub units: String,
     #[serde(skip)]
-    pub units_dec: Dec,
+    pub units_dec: Total,
     pub billed: Money,
     pub flagged_lines: u64,
     pub at_risk: Money,
@@ -297,13 +301,15 @@ fn line_charge(l: &BatchLine) -> Dec {
 }
 
 /// What a claim bills: CLM02, or the sum of its lines when CLM02 is missing.
-fn claim_billed(c: &BatchClaim) -> Dec {
-    c.charge.unwrap_or_else(|| {
-        c.lines
-            .iter()
-            .map(line_charge)
-            .fold(Dec::ZERO, |a, b| a.checked_add(b).unwrap_or(a))
-    })
+fn claim_billed(c: &BatchClaim) -> Total {
+    match c.charge {
+        Some(charge) => Total::of(charge),
+        None => {
+            let mut sum = Total::default();
+            c.lines.iter().for_each(|l| sum.add(line_charge(l)));
+            sum
+        }
+    }
 }
 
 /// Σ charges of `lines`, per claim at most what the claim billed less what `before` (lines
@@ -313,29 +319,28 @@ fn capped(
     claims: &[BatchClaim],
     lines: &BTreeSet<(usize, usize)>,
     before: &BTreeSet<(usize, usize)>,
-) -> Dec {
+) -> Money {
     let per_claim = |set: &BTreeSet<(usize, usize)>| {
-        let mut m: BTreeMap<usize, Dec> = BTreeMap::new();
+        let mut m: BTreeMap<usize, Total> = BTreeMap::new();
         for (ci, li) in set {
             if let Some(l) = claims.get(*ci).and_then(|c| c.lines.get(*li)) {
-                let e = m.entry(*ci).or_insert(Dec::ZERO);
-                *e = e.checked_add(line_charge(l)).unwrap_or(*e);
+                m.entry(*ci).or_default().add(line_charge(l));
             }
         }
         m
     };
+    let zero = Total::default();
     let earlier = per_claim(before);
-    let mut total = Dec::ZERO;
+    let mut total = Total::default();
     for (ci, sum) in per_claim(lines) {
         let Some(c) = claims.get(ci) else { continue };
-        let billed = claim_billed(c).max(Dec::ZERO);
-        let prior = earlier.get(&ci).copied().unwrap_or(Dec::ZERO).min(billed);
-        let room = billed.checked_sub(prior).unwrap_or(Dec::ZERO);
-        total = total
-            .checked_add(sum.max(Dec::ZERO).min(room))
-            .unwrap_or(total);
+        let billed = claim_billed(c).max(zero);
+        let prior = earlier.get(&ci).copied().unwrap_or(zero).min(billed);
+        let mut room = billed;
+        room.minus(prior);
+        total.plus(sum.max(zero).min(room));
     }
-    total
+    Money(total)
 }
 
 /// Lines flagged by errors and warnings: (claim, line) pairs; a claim-level finding flags all
@@ -390,9 +395,9 @@ impl Part {
         file.service_lines += stats.service_lines;
         file.drug_lines += stats.drug_lines;
         for c in claims {
-            let billed = claim_billed(c);
-            self.totals.billed.add(billed);
-            file.billed.add(billed);
+            let billed = Money(claim_billed(c));
+            self.totals.billed.plus(billed);
+            file.billed.plus(billed);
             let npi = c
                 .billing_npi
                 .clone()
@@ -401,17 +406,14 @@ impl Part {
             p.npi = npi;
             p.claims += 1;
             p.service_lines += c.lines.len() as u64;
-            p.billed.add(billed);
+            p.billed.plus(billed);
             for l in &c.lines {
                 let key = code_key(l);
                 let row = self.codes.entry(key.clone()).or_default();
                 (row.hcpcs, row.ndc) = key;
                 row.lines += 1;
                 row.billed.add(line_charge(l));
-                row.units_dec = row
-                    .units_dec
-                    .checked_add(l.units.unwrap_or_default())
-                    .unwrap_or(row.units_dec);
+                row.units_dec.add(l.units.unwrap_or_default());
                 let m = month_of(l.date);
                 let month = self.months.entry(m.clone()).or_default();
                 month.month = m;
@@ -458,17 +460,17 @@ impl Part {
         let claim = place.and_then(|(ci, _)| claims.get(ci));
         let line = place.and_then(|(ci, li)| claims.get(ci)?.lines.get(li?));
         let at_risk = match (claim, line) {
-            _ if d.severity < Severity::Warning => Dec::ZERO,
-            (Some(c), Some(l)) => line_charge(l).min(claim_billed(c)),
+            _ if d.severity < Severity::Warning => Total::default(),
+            (Some(c), Some(l)) => Total::of(line_charge(l)).min(claim_billed(c)),
             (Some(c), None) => claim_billed(c),
-            _ => Dec::ZERO,
+            _ => Total::default(),
         };
         let rule = self.rules.entry(d.code).or_insert_with(|| RuleRow {
             code: d.code,
             name: claimlint_rules::find(d.code).map_or("", |r| r.name),
             severity: d.severity,
             count: 0,
-            at_risk: Money(0),
+            at_risk: Money::default(),
         });
         rule.severity = rule.severity.max(d.severity);
         rule.count += 1;
@@ -494,7 +496,7 @@ impl Part {
             month.findings += 1;
         }
         self.top.push(FindingRow {
-            at_risk: Money(at_risk.micros),
+            at_risk: Money(at_risk),
             code: d.code,
             severity: d.severity,
             path: path.to_string(),
@@ -530,7 +532,7 @@ impl Part {
             let lines = flagged(claims, &ds);
             let money = capped(claims, &lines, &BTreeSet::new());
             if let Some(rule) = self.rules.get_mut(code) {
-                rule.at_risk.add(money);
+                rule.at_risk.plus(money);
             }
         }
     }
@@ -552,14 +554,14 @@ impl Part {
             let money = capped(claims, &mine, already);
             let row = self.claim_row(path, c);
             row.flagged_lines += mine.len() as u64;
-            row.at_risk.add(money);
+            row.at_risk.plus(money);
         }
         self.totals.flagged_lines += newly.len() as u64;
-        self.totals.at_risk.add(total);
+        self.totals.at_risk.plus(total);
         let file = self.files.entry(path.to_string()).or_default();
         file.path = path.to_string();
         file.flagged_lines += newly.len() as u64;
-        file.at_risk.add(total);
+        file.at_risk.plus(total);
         for (ci, li) in newly {
             let (Some(c), Some(l)) = (
                 claims.get(*ci),
@@ -597,7 +599,7 @@ impl Part {
                 transaction: c.transaction.clone(),
                 npi: c.billing_npi.clone().unwrap_or_default(),
                 offset: c.offset(),
-                billed: Money(claim_billed(c).micros),
+                billed: Money(claim_billed(c)),
                 ..ClaimRow::default()
             })
     }
@@ -652,7 +654,7 @@ impl Part {
         for (k, r) in o.rules {
             let mine = self.rules.entry(k).or_insert_with(|| RuleRow {
                 count: 0,
-                at_risk: Money(0),
+                at_risk: Money::default(),
                 ..r.clone()
             });
             mine.severity = mine.severity.max(r.severity);
@@ -689,7 +691,7 @@ impl Part {
             let m = self.codes.entry(k.clone()).or_default();
             (m.hcpcs, m.ndc) = k;
             m.lines += r.lines;
-            m.units_dec = m.units_dec.checked_add(r.units_dec).unwrap_or(m.units_dec);
+            m.units_dec.plus(r.units_dec);
             m.billed.plus(r.billed);
             m.flagged_lines += r.flagged_lines;
             m.at_risk.plus(r.at_risk);
@@ -707,7 +709,7 @@ impl Part {
             let m = self.claims.entry(k).or_insert_with(|| ClaimRow {
                 findings: 0,
                 flagged_lines: 0,
-                at_risk: Money(0),
+                at_risk: Money::default(),
                 rules: BTreeSet::new(),
                 ..r.clone()
             });
@@ -762,13 +764,43 @@ impl Part {
 #[cfg(test)]
 mod tests {
     use super::Money;
+    use claimlint_model::Dec;
+
+    fn money(s: &str) -> Money {
+        Money::of(Dec::parse(s.as_bytes()).unwrap())
+    }
 
     #[test]
     fn money_is_exact_and_readable() {
-        assert_eq!(Money(1_234_560_000).plain(), "1234.56");
-        assert_eq!(Money(1_234_560_000).display(), "$1,234.56");
-        assert_eq!(Money(-5_000_000).display(), "-$5.00");
-        assert_eq!(Money(999_999_999_990_000).display(), "$999,999,999.99");
-        assert_eq!(Money(0).plain(), "0.00");
+        assert_eq!(money("1234.56").plain(), "1234.56");
+        assert_eq!(money("1234.56").display(), "$1,234.56");
+        assert_eq!(money("-5").display(), "-$5.00");
+        assert_eq!(money("999999999.99").display(), "$999,999,999.99");
+        assert_eq!(Money::default().plain(), "0.00");
+        assert_eq!(money("0.005").plain(), "0.01");
+        assert_eq!(money("-0.005").plain(), "-0.01");
+        assert_eq!(money("-0.004").plain(), "0.00");
+        assert_eq!(money("-1.5").plain(), "-1.50");
+    }
+
+    /// Issue 13: totals past 9.2 trillion (the old `i64` of millionths) stay exact and never
+    /// saturate, however many 18-digit amounts are added.
+    #[test]
+    fn money_totals_of_huge_amounts_are_exact() {
+        let mut total = Money::default();
+        for _ in 0..1000 {
+            total.add(Dec::parse(b"9999999999999999.99").unwrap());
+        }
+        assert_eq!(total.plain(), "9999999999999999990.00");
+        assert_eq!(total.display(), "$9,999,999,999,999,999,990.00");
+        let mut t = money("9999999999999.99");
+        t.plus(money("9999999999999.99"));
+        t.plus(money("0.02"));
+        assert_eq!(t.plain(), "20000000000000.00");
+        let mut neg = money("-999999999999999999");
+        neg.plus(money("-999999999999999999"));
+        neg.add(Dec::parse(b".000000000000000001").unwrap());
+        assert_eq!(neg.0.to_string(), "-1999999999999999997.999999999999999999");
+        assert_eq!(neg.plain(), "-1999999999999999998.00");
     }
 }

@@ -4,6 +4,7 @@
 
 use super::aggregate::{Aggregate, Money};
 use askama::Template;
+use claimlint_model::Total;
 
 /// A horizontal bar chart; geometry in SVG user units, computed here so the template only
 /// draws.
@@ -117,15 +118,11 @@ fn text(s: &str) -> Cell {
 }
 
 fn group(n: u64) -> String {
-    Money(
-        i64::try_from(n)
-            .unwrap_or(i64::MAX)
-            .saturating_mul(1_000_000),
-    )
-    .display()
-    .trim_start_matches('$')
-    .trim_end_matches(".00")
-    .to_string()
+    Money(Total::from_int(i128::from(n)))
+        .display()
+        .trim_start_matches('$')
+        .trim_end_matches(".00")
+        .to_string()
 }
 
 pub struct Table {
@@ -197,7 +194,7 @@ fn href(path: &str) -> String {
 }
 
 fn pct(part: Money, whole: Money) -> String {
-    if whole.0 == 0 {
+    if whole.is_zero() {
         "—".to_string()
     } else {
         format!("{:.1} % of billed", part.as_f64() / whole.as_f64() * 100.0)

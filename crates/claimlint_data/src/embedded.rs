@@ -44,18 +44,10 @@ impl EmbeddedQuarter {
                     drug_name: pooled(r.drug_name),
                     ndc11: pooled(r.ndc11),
                     hcpcs_dosage: pooled(r.hcpcs_dosage),
-                    pkg_size: Dec {
-                        micros: r.micros[0],
-                    },
-                    pkg_qty: Dec {
-                        micros: r.micros[1],
-                    },
-                    bill_units: Dec {
-                        micros: r.micros[2],
-                    },
-                    bill_units_pkg: Dec {
-                        micros: r.micros[3],
-                    },
+                    pkg_size: Dec::from_micros(r.micros[0]),
+                    pkg_qty: Dec::from_micros(r.micros[1]),
+                    bill_units: Dec::from_micros(r.micros[2]),
+                    bill_units_pkg: Dec::from_micros(r.micros[3]),
                 })
                 .collect()
         })

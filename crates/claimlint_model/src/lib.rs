@@ -13,7 +13,7 @@ pub mod value;
 pub use claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
 pub use guide::{GuideChoice, GuideIssue, classify};
 pub use loops::{LoopNode, Transaction, build};
-pub use value::{Date, DateRange, Dec};
+pub use value::{Date, DateRange, Dec, Total};
 
 /// Which 837 guide a transaction set is read with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

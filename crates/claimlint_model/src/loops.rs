@@ -192,11 +192,45 @@ fn nm1_loop(kind: Kind, anchor: &str, q: &[u8]) -> Option<&'static str> {
 
 /// Loops under which an NM1 may open a child loop.
 const NM1_ANCHORS: &[&str] = &["2400", "2320", "2300", "2000C", "2000B", "2000A", "HEADER"];
+/// Loops under which a CLM opens its 2300.
+const CLM_ANCHORS: &[&str] = &["2000C", "2000B", "2000A", "2000"];
+
+/// For one loop, the innermost loop of each anchor kind among it and its ancestors. Kept per
+/// loop and inherited from the parent when a loop opens, so finding an anchor costs the same
+/// however deep the HL chain is (issue 13: walking the chain made 100,000 levels quadratic).
+#[derive(Clone, Copy, Default)]
+struct Anchors {
+    nm1: Option<u32>,
+    clm: Option<u32>,
+    claim: Option<u32>,
+    line: Option<u32>,
+}
+
+impl Anchors {
+    fn with(mut self, id: &str, idx: u32) -> Anchors {
+        let me = Some(idx);
+        if NM1_ANCHORS.contains(&id) {
+            self.nm1 = me;
+        }
+        if CLM_ANCHORS.contains(&id) {
+            self.clm = me;
+        }
+        match id {
+            "2300" => self.claim = me,
+            "2400" => self.line = me,
+            _ => {}
+        }
+        self
+    }
+}
 
 struct Builder<'a> {
     kind: Kind,
     loops: Vec<LoopNode>,
-    stack: Vec<u32>,
+    /// One per loop, as `loops`.
+    anchors: Vec<Anchors>,
+    /// The innermost open loop; the open loops are it and its ancestors.
+    current: u32,
     hl_loops: HashMap<&'a [u8], u32>,
     hl_index: HashMap<&'a [u8], usize>,
     billing_npi: Option<claimlint_x12::Element<'a>>,
@@ -207,43 +241,35 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn open(&mut self, id: &'static str, parent: u32, at: u32) -> u32 {
-        let idx = self.loops.len() as u32;
+        let idx = u32::try_from(self.loops.len()).unwrap_or(u32::MAX);
         self.loops.push(LoopNode {
             id,
             parent: Some(parent),
             first: at,
             end: at + 1,
         });
-        // The stack becomes the chain from the root to the new loop.
-        self.stack.clear();
-        let mut cur = Some(idx);
-        while let Some(c) = cur {
-            self.stack.push(c);
-            cur = self.loops[c as usize].parent;
-        }
-        self.stack.reverse();
+        let inherited = self
+            .anchors
+            .get(parent as usize)
+            .copied()
+            .unwrap_or_default();
+        self.anchors.push(inherited.with(id, idx));
+        self.current = idx;
         idx
     }
 
-    fn top(&self) -> u32 {
-        *self.stack.last().expect("the root loop is never popped")
-    }
-
-    /// Innermost open loop whose id is one of `ids`.
-    fn nearest(&self, ids: &[&str]) -> Option<u32> {
-        self.stack
-            .iter()
-            .rev()
+    fn anchors(&self) -> Anchors {
+        self.anchors
+            .get(self.current as usize)
             .copied()
-            .find(|&l| ids.contains(&self.loops[l as usize].id))
+            .unwrap_or_default()
     }
 
     fn place(&mut self, seg: &Segment<'a>, i: u32) -> u32 {
-        let id = seg.id();
-        let opened = match id {
+        let a = self.anchors();
+        let opened = match seg.id() {
             b"HL" => {
-                let level = seg.value(3);
-                let loop_id = match level {
+                let loop_id = match seg.value(3) {
                     b"20" => "2000A",
                     b"22" => "2000B",
                     b"23" => "2000C",
@@ -254,29 +280,44 @@ impl<'a> Builder<'a> {
                 self.hl_loops.insert(seg.value(1), l);
                 Some(l)
             }
-            b"NM1" => self.nearest(NM1_ANCHORS).and_then(|anchor| {
+            b"NM1" => a.nm1.and_then(|anchor| {
                 let loop_id = nm1_loop(self.kind, self.loops[anchor as usize].id, seg.value(1))?;
                 Some(self.open(loop_id, anchor, i))
             }),
-            b"CLM" => self
-                .nearest(&["2000C", "2000B", "2000A", "2000"])
-                .map(|a| self.open("2300", a, i)),
-            b"SBR" => self.nearest(&["2300"]).map(|a| self.open("2320", a, i)),
-            b"LX" => self.nearest(&["2300"]).map(|a| self.open("2400", a, i)),
-            b"LIN" => self.nearest(&["2400"]).map(|a| self.open("2410", a, i)),
-            b"SVD" => self.nearest(&["2400"]).map(|a| self.open("2430", a, i)),
-            b"LQ" => self.nearest(&["2400"]).map(|a| self.open("2440", a, i)),
+            b"CLM" => a.clm.map(|p| self.open("2300", p, i)),
+            b"SBR" => a.claim.map(|p| self.open("2320", p, i)),
+            b"LX" => a.claim.map(|p| self.open("2400", p, i)),
+            b"LIN" => a.line.map(|p| self.open("2410", p, i)),
+            b"SVD" => a.line.map(|p| self.open("2430", p, i)),
+            b"LQ" => a.line.map(|p| self.open("2440", p, i)),
             b"SE" => {
-                self.stack.truncate(1);
+                self.current = 0;
                 None
             }
             _ => None,
         };
-        let l = opened.unwrap_or_else(|| self.top());
-        for &open in &self.stack {
-            self.loops[open as usize].end = i + 1;
+        let l = opened.unwrap_or(self.current);
+        // Only the innermost loop's end moves here; `finish_ends` carries it to its ancestors.
+        if let Some(node) = self.loops.get_mut(l as usize) {
+            node.end = i + 1;
         }
         l
+    }
+
+    /// A loop ends after the last segment placed in it or in any loop under it. A parent
+    /// always comes before its children, so one backward pass settles every end.
+    fn finish_ends(&mut self) {
+        for child in (1..self.loops.len()).rev() {
+            let (Some(end), Some(parent)) = (
+                self.loops.get(child).map(|n| n.end),
+                self.loops.get(child).and_then(|n| n.parent),
+            ) else {
+                continue;
+            };
+            if let Some(p) = self.loops.get_mut(parent as usize) {
+                p.end = p.end.max(end);
+            }
+        }
     }
 }
 
@@ -290,7 +331,8 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
             first: 0,
             end: 0,
         }],
-        stack: vec![0],
+        anchors: vec![Anchors::default().with("HEADER", 0)],
+        current: 0,
         hl_loops: HashMap::default(),
         hl_index: HashMap::default(),
         billing_npi: None,
@@ -406,6 +448,7 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
     }
     close_line(&mut claim, &mut line, segments.len() as u32);
     close_claim(&mut claims, &mut claim, segments.len() as u32);
+    b.finish_ends();
     if let Some(root) = b.loops.first_mut() {
         root.end = segments.len() as u32;
     }
@@ -602,5 +645,54 @@ LX*2~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~SE*24*0001~";
         assert_eq!(parent_id("2300"), "2000B");
         assert_eq!(parent_id("2410"), "2400");
         assert_eq!(parent_id("2010BB"), "2000B");
+    }
+
+    /// Issue 13: a 100,000-level HL chain builds with each loop under the one before and the
+    /// ends every loop had when the builder walked the whole chain per HL (now linear).
+    #[test]
+    fn deep_hl_chain_nests_and_ends() {
+        let n = 100_000;
+        let chain: String = (3..=n).map(|k| format!("HL*{k}*{}*23*1~", k - 1)).collect();
+        let text = P.replace("HL*2*1*22*0~", &format!("HL*2*1*22*1~{chain}"));
+        let tx = build(Kind::Professional, segs(&text));
+        assert_eq!(tx.hls.len(), n);
+        let hl_loops: Vec<usize> = (0..tx.loops.len())
+            .filter(|&l| tx.loops[l].id.starts_with("2000"))
+            .collect();
+        assert_eq!(hl_loops.len(), n);
+        for w in hl_loops.windows(2) {
+            assert_eq!(tx.loops[w[1]].parent, Some(w[0] as u32));
+        }
+        let se = tx.segments.len() as u32 - 1;
+        // Every HL is open until SE, which closes them all and belongs to the header.
+        assert!(hl_loops.iter().all(|&l| tx.loops[l].end == se));
+        assert_eq!(tx.loops[0].end, se + 1);
+        // The claim still finds its anchor, the innermost HL, at the bottom of the chain.
+        let clm = tx.loops.iter().position(|l| l.id == "2300").unwrap();
+        assert_eq!(tx.loops[clm].parent, hl_loops.last().map(|&l| l as u32));
+        assert_eq!(tx.claims.len(), 1);
+        assert_eq!(tx.claims[0].lines.len(), 2);
+    }
+
+    /// A loop re-entered through a later HL02 (its children come after a sibling) ends after
+    /// its last descendant, as when the whole chain was re-opened.
+    #[test]
+    fn ends_cover_late_children() {
+        let text = P.replace(
+            "HL*2*1*22*0~",
+            "HL*2*1*22*1~HL*3*1*22*0~NM1*IL*1*X~HL*4*2*23*0~",
+        );
+        let tx = build(Kind::Professional, segs(&text));
+        let hl = |n: usize| {
+            tx.loops
+                .iter()
+                .filter(|l| l.id.starts_with("2000"))
+                .nth(n)
+                .unwrap()
+        };
+        let hl4 = hl(3);
+        assert_eq!(hl(1).end, hl4.end, "HL 2 stays open while HL 4 under it is");
+        assert!(hl(2).end <= hl4.first, "HL 3 closed when HL 4 opened");
+        assert_eq!(hl(0).end, hl4.end);
     }
 }

@@ -4,8 +4,8 @@
 use nom::IResult;
 use nom::bytes::complete::take_while_m_n;
 use nom::character::complete::char;
-use nom::combinator::{all_consuming, opt, recognize};
-use nom::sequence::{pair, preceded, tuple};
+use nom::combinator::all_consuming;
+use nom::sequence::{pair, preceded};
 
 /// A calendar date as YYYYMMDD in one integer (orderable, and the key the data tables use).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,157 +93,303 @@ impl DateRange {
     }
 }
 
-/// An exact decimal scaled by 10^6: enough for X12 money (2 places) and drug quantities (up to
-/// 3 places in CTP04) with no rounding.
+/// An exact decimal: a whole number of 10^-18, in an `i128`. Every X12 R value fits exactly:
+/// an R value has at most 18 digits, sign and point not counted (X12.6 §3.6.3; the TR3s give
+/// amounts `R 1/18`), so at most 18 decimals and an integer part under 10^18. The range is
+/// ±10^20, room for a sum of a hundred of the largest amounts; past it every operation is
+/// `None`, and a rule that cannot add says so in a diagnostic rather than skipping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Dec {
-    pub micros: i64,
+    scaled: i128,
 }
 
-const SCALE: i64 = 1_000_000;
+/// Decimal places held exactly.
+pub const DEC_PLACES: u32 = 18;
+const SCALE: i128 = 10_i128.pow(DEC_PLACES);
+/// The largest magnitude, 10^20; a multiple of `SCALE`, so rounding up stays in range.
+const LIMIT: i128 = 10_i128.pow(DEC_PLACES + 20);
+/// Quotients are truncated to millionths, as they always were: X12 quantities have at most
+/// three decimals, and a message should not print eighteen places of a third.
+const QUOTIENT_PLACES: u32 = 6;
 
-fn number(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    let digits = |i| take_while_m_n(0, 18, |c: u8| c.is_ascii_digit())(i);
-    recognize(tuple((
-        opt(char('-')),
-        digits,
-        opt(preceded(char('.'), digits)),
-    )))(input)
+/// The value of the ASCII digits `digits`, or `None` for anything that is not a digit or for
+/// overflow.
+fn digits_value(digits: &[u8], start: i128) -> Option<i128> {
+    digits.iter().try_fold(start, |acc, &c| {
+        let d = c.checked_sub(b'0').filter(|d| *d <= 9)?;
+        acc.checked_mul(10)?.checked_add(i128::from(d))
+    })
 }
 
 impl Dec {
-    pub const ZERO: Dec = Dec { micros: 0 };
+    pub const ZERO: Dec = Dec { scaled: 0 };
+    /// The largest value a `Dec` holds, 10^20.
+    pub const MAX: Dec = Dec { scaled: LIMIT };
 
+    /// `Some` when `scaled` is within ±10^20.
+    fn new(scaled: i128) -> Option<Dec> {
+        (scaled.unsigned_abs() <= LIMIT.unsigned_abs()).then_some(Dec { scaled })
+    }
+
+    /// Any `i64` fits: |i64| < 10^19.
     pub const fn from_int(n: i64) -> Dec {
         Dec {
-            micros: n.saturating_mul(SCALE),
+            scaled: n as i128 * SCALE,
         }
     }
 
-    /// Parses `60`, `0.25`, `-1.5`, `.5`; at most 6 decimals (trailing zeros beyond are fine).
-    /// Anything else, or a value that overflows, is `None`.
-    pub fn parse_text(s: &str) -> Option<Dec> {
-        let s = s.trim();
-        let (neg, body) = match s.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, s.strip_prefix('+').unwrap_or(s)),
+    /// A count of millionths, as the build script stores the crosswalk's numbers.
+    pub const fn from_micros(micros: i64) -> Dec {
+        Dec {
+            scaled: micros as i128 * 10_i128.pow(DEC_PLACES - 6),
+        }
+    }
+
+    /// Parses an X12 R (or N) value: optional minus, digits, optional point and decimals
+    /// (`60`, `0.25`, `-1.5`, `.5`, `1.`). Up to 18 decimals, trailing zeros beyond are fine.
+    /// Anything else (a plus, letters, two points, an exponent, spaces) or a magnitude past
+    /// 10^20 is `None`.
+    pub fn parse(bytes: &[u8]) -> Option<Dec> {
+        let (neg, body) = match bytes.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, bytes),
         };
-        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        let (int, frac) = match memchr::memchr(b'.', body) {
+            Some(p) => (body.get(..p)?, body.get(p + 1..)?),
+            None => (body, &[][..]),
+        };
         if int.is_empty() && frac.is_empty() {
             return None;
         }
-        if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        let frac_len = frac.iter().rposition(|&c| c != b'0').map_or(0, |p| p + 1);
+        let frac = frac.get(..frac_len)?;
+        let places = u32::try_from(frac.len()).ok()?;
+        if places > DEC_PLACES || !frac.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        let frac = frac.trim_end_matches('0');
-        if frac.len() > 6 {
-            return None;
-        }
-        let mut micros: i64 = 0;
-        for b in int.bytes() {
-            micros = micros.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
-        }
-        micros = micros.checked_mul(SCALE)?;
-        let mut scale = SCALE / 10;
-        for b in frac.bytes() {
-            micros = micros.checked_add(i64::from(b - b'0') * scale)?;
-            scale /= 10;
-        }
-        Some(Dec {
-            micros: if neg { -micros } else { micros },
-        })
+        let whole = digits_value(int, 0)?.checked_mul(SCALE)?;
+        let part = digits_value(frac, 0)?.checked_mul(10_i128.pow(DEC_PLACES - places))?;
+        let scaled = whole.checked_add(part)?;
+        Dec::new(if neg { -scaled } else { scaled })
     }
 
-    /// Parses an X12 R (or N) value: optional minus, digits, optional point and up to six
-    /// decimals. Anything else (letters, two points, exponent, more precision) is `None`.
-    pub fn parse(bytes: &[u8]) -> Option<Dec> {
-        let (_, text) = all_consuming(number)(bytes).ok()?;
-        let (neg, body) = match text.split_first() {
-            Some((b'-', rest)) => (true, rest),
-            _ => (false, text),
-        };
-        let (int, frac) = match memchr::memchr(b'.', body) {
-            Some(p) => (&body[..p], &body[p + 1..]),
-            None => (body, &[][..]),
-        };
-        if (int.is_empty() && frac.is_empty()) || frac.len() > 6 {
+    /// Parses a number written in a data file or a config: as [`Dec::parse`], but surrounding
+    /// spaces and a leading plus are allowed.
+    pub fn parse_text(s: &str) -> Option<Dec> {
+        let s = s.trim();
+        let body = s.strip_prefix('+').unwrap_or(s);
+        if body.starts_with(['-', '+']) && s.starts_with('+') {
             return None;
         }
-        let mut micros: i64 = 0;
-        for &c in int {
-            micros = micros.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
-        }
-        micros = micros.checked_mul(SCALE)?;
-        let mut place = SCALE / 10;
-        for &c in frac {
-            micros = micros.checked_add(i64::from(c - b'0') * place)?;
-            place /= 10;
-        }
-        Some(Dec {
-            micros: if neg { -micros } else { micros },
-        })
+        Dec::parse(body.as_bytes())
     }
 
     pub fn is_positive(self) -> bool {
-        self.micros > 0
+        self.scaled > 0
+    }
+
+    pub fn abs(self) -> Dec {
+        // The range is symmetric, so the magnitude is in it too.
+        Dec {
+            scaled: self.scaled.abs(),
+        }
     }
 
     pub fn checked_add(self, o: Dec) -> Option<Dec> {
-        self.micros
-            .checked_add(o.micros)
-            .map(|micros| Dec { micros })
+        Dec::new(self.scaled.checked_add(o.scaled)?)
     }
 
     pub fn checked_sub(self, o: Dec) -> Option<Dec> {
-        self.micros
-            .checked_sub(o.micros)
-            .map(|micros| Dec { micros })
+        Dec::new(self.scaled.checked_sub(o.scaled)?)
     }
 
-    /// `self × other`, exact when the product has at most six decimals (else truncated).
+    /// `self × other`, exact when the product has at most 18 decimals (else truncated toward
+    /// zero); `None` past the range. Split at the point so no partial product overflows:
+    /// (ai + af)(bi + bf) = ai·bi + ai·bf + af·bi + af·bf.
     pub fn checked_mul(self, o: Dec) -> Option<Dec> {
-        let p = i128::from(self.micros) * i128::from(o.micros) / i128::from(SCALE);
-        i64::try_from(p).ok().map(|micros| Dec { micros })
+        let (ai, af) = (self.scaled / SCALE, self.scaled % SCALE);
+        let (bi, bf) = (o.scaled / SCALE, o.scaled % SCALE);
+        // Every term has the sign of the product, so truncating the last truncates the sum.
+        let scaled = ai
+            .checked_mul(bi)?
+            .checked_mul(SCALE)?
+            .checked_add(ai.checked_mul(bf)?)?
+            .checked_add(af.checked_mul(bi)?)?
+            .checked_add(af.checked_mul(bf)? / SCALE)?;
+        Dec::new(scaled)
     }
 
-    /// `self ÷ other`, truncated to six decimals; `None` for division by zero.
+    /// `self ÷ other`, truncated toward zero to six decimals; `None` for division by zero
+    /// or past the range.
     pub fn checked_div(self, o: Dec) -> Option<Dec> {
-        if o.micros == 0 {
+        if o.scaled == 0 {
             return None;
         }
-        let q = i128::from(self.micros) * i128::from(SCALE) / i128::from(o.micros);
-        i64::try_from(q).ok().map(|micros| Dec { micros })
+        let (n, d) = (self.scaled.unsigned_abs(), o.scaled.unsigned_abs());
+        // Long division, one decimal at a time: the remainder stays below the divisor.
+        let mut q = n / d;
+        let mut r = n % d;
+        for _ in 0..QUOTIENT_PLACES {
+            r = r.checked_mul(10)?;
+            q = q.checked_mul(10)?.checked_add(r / d)?;
+            r %= d;
+        }
+        let q = i128::try_from(q)
+            .ok()?
+            .checked_mul(10_i128.pow(DEC_PLACES - QUOTIENT_PLACES))?;
+        let neg = (self.scaled < 0) != (o.scaled < 0);
+        Dec::new(if neg { -q } else { q })
     }
 
     pub fn is_integer(self) -> bool {
-        self.micros % SCALE == 0
+        self.scaled % SCALE == 0
     }
 
     /// Rounds up to a whole number.
     pub fn ceil(self) -> Dec {
-        let r = self.micros.rem_euclid(SCALE);
+        let r = self.scaled.rem_euclid(SCALE);
         if r == 0 {
             self
         } else {
+            // Below LIMIT, a multiple of SCALE, so the next whole number is within range.
             Dec {
-                micros: self.micros - r + SCALE,
+                scaled: self.scaled - r + SCALE,
             }
         }
     }
 }
 
+/// Writes a sign, the whole part and the fraction (`frac` < 10^18), trailing zeros dropped.
+fn write_decimal(
+    f: &mut std::fmt::Formatter<'_>,
+    neg: bool,
+    whole: u128,
+    frac: u128,
+) -> std::fmt::Result {
+    let sign = if neg && (whole, frac) != (0, 0) {
+        "-"
+    } else {
+        ""
+    };
+    if frac == 0 {
+        write!(f, "{sign}{whole}")
+    } else {
+        let s = format!("{frac:018}");
+        write!(f, "{sign}{whole}.{}", s.trim_end_matches('0'))
+    }
+}
+
 impl std::fmt::Display for Dec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sign = if self.micros < 0 { "-" } else { "" };
-        let abs = self.micros.unsigned_abs();
-        let int = abs / SCALE as u64;
-        let frac = abs % SCALE as u64;
-        if frac == 0 {
-            write!(f, "{sign}{int}")
-        } else {
-            let s = format!("{frac:06}");
-            write!(f, "{sign}{int}.{}", s.trim_end_matches('0'))
+        let abs = self.scaled.unsigned_abs();
+        let scale = SCALE.unsigned_abs();
+        write_decimal(f, self.scaled < 0, abs / scale, abs % scale)
+    }
+}
+
+/// A running sum of `Dec`s over a whole audit: whole units in an `i128` and the fraction apart
+/// (0 ≤ `frac` < 10^18, so the value is `whole + frac·10^-18`, floored). Each `Dec` adds at
+/// most 10^20, so reaching the `i128` limit of 1.7·10^38 takes over 10^18 additions, more
+/// than any input has segments; the saturating adds can therefore not be reached.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Total {
+    whole: i128,
+    frac: i128,
+}
+
+impl Total {
+    pub fn of(d: Dec) -> Total {
+        Total {
+            whole: d.scaled.div_euclid(SCALE),
+            frac: d.scaled.rem_euclid(SCALE),
         }
+    }
+
+    pub fn from_int(n: i128) -> Total {
+        Total { whole: n, frac: 0 }
+    }
+
+    pub fn add(&mut self, d: Dec) {
+        self.plus(Total::of(d));
+    }
+
+    pub fn plus(&mut self, o: Total) {
+        let frac = self.frac + o.frac; // both below 10^18
+        self.frac = frac % SCALE;
+        self.whole = self
+            .whole
+            .saturating_add(o.whole)
+            .saturating_add(frac / SCALE);
+    }
+
+    pub fn minus(&mut self, o: Total) {
+        // −(w + f) = (−w − 1) + (1 − f) when f > 0.
+        let negated = if o.frac > 0 {
+            Total {
+                whole: o.whole.saturating_neg().saturating_sub(1),
+                frac: SCALE - o.frac,
+            }
+        } else {
+            Total {
+                whole: o.whole.saturating_neg(),
+                frac: 0,
+            }
+        };
+        self.plus(negated);
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.whole == 0 && self.frac == 0
+    }
+
+    fn is_negative(self) -> bool {
+        self.whole < 0
+    }
+
+    /// The magnitude as (whole, fraction in 10^-18).
+    fn magnitude(self) -> (u128, u128) {
+        if self.whole < 0 && self.frac > 0 {
+            // −(w + f) with w < 0: |w| − 1 whole units and 1 − f.
+            let whole = self.whole.unsigned_abs() - 1;
+            (whole, (SCALE - self.frac).unsigned_abs())
+        } else {
+            (self.whole.unsigned_abs(), self.frac.unsigned_abs())
+        }
+    }
+
+    /// The value with exactly `places` decimals (at most 18), rounded half away from zero:
+    /// `1234.56`, `-5.00`.
+    pub fn to_fixed(self, places: u32) -> String {
+        let places = places.min(DEC_PLACES);
+        let (whole, frac) = self.magnitude();
+        let unit = 10_u128.pow(DEC_PLACES - places);
+        let mut digits = (frac + unit / 2) / unit;
+        let mut whole = whole;
+        if digits == 10_u128.pow(places) {
+            digits = 0;
+            whole = whole.saturating_add(1);
+        }
+        let sign = if self.is_negative() && (whole, digits) != (0, 0) {
+            "-"
+        } else {
+            ""
+        };
+        match places {
+            0 => format!("{sign}{whole}"),
+            p => format!("{sign}{whole}.{digits:0width$}", width = p as usize),
+        }
+    }
+
+    /// An approximation, only for drawing.
+    pub fn as_f64(self) -> f64 {
+        self.whole as f64 + self.frac as f64 / SCALE as f64
+    }
+}
+
+impl std::fmt::Display for Total {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (whole, frac) = self.magnitude();
+        write_decimal(f, self.is_negative(), whole, frac)
     }
 }
 
@@ -300,15 +446,135 @@ mod tests {
             b"1.2.3",
             b"1e3",
             b"12a",
-            b"1.1234567",
+            b"1.0000000000000000001",
             b" 1",
+            b"+1",
+            b"--1",
+            b"1-",
         ] {
             assert_eq!(Dec::parse(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
         assert_eq!(Dec::parse(b"1.13").unwrap().ceil(), Dec::from_int(2));
+        assert_eq!(Dec::parse(b"-1.13").unwrap().ceil(), Dec::from_int(-1));
         assert_eq!(
             Dec::from_int(60).checked_div(Dec::parse(b"0.25").unwrap()),
             Some(Dec::from_int(240))
         );
+    }
+
+    fn d(s: &str) -> Dec {
+        Dec::parse(s.as_bytes()).unwrap()
+    }
+
+    /// Issue 13: every R value of up to 18 digits parses exactly, the old `i64` of millionths
+    /// held neither 9999999999999.99 nor a seventh decimal.
+    #[test]
+    fn eighteen_digit_extremes_are_exact() {
+        for text in [
+            "9999999999999.99",
+            "999999999999999999",
+            "-999999999999999999",
+            ".999999999999999999",
+            "-.000000000000000001",
+            "123456789.123456789",
+            "1.1234567",
+        ] {
+            let v = d(text);
+            let shown = v.to_string();
+            let canon = text.replace("-.", "-0.");
+            let canon = if canon.starts_with('.') {
+                format!("0{canon}")
+            } else {
+                canon
+            };
+            assert_eq!(shown, canon, "{text}");
+            assert_eq!(Dec::parse(shown.as_bytes()), Some(v));
+        }
+        assert_eq!(
+            d("0.000000000000000001000").to_string(),
+            "0.000000000000000001"
+        );
+        assert_eq!(d("-0").to_string(), "0");
+        // The smallest step is kept in a sum with the largest value.
+        let big = d("999999999999999999");
+        let tiny = d(".000000000000000001");
+        assert_eq!(
+            big.checked_add(tiny).unwrap().to_string(),
+            "999999999999999999.000000000000000001"
+        );
+        // A hundred of the largest still add; past ±10^20 is None, never a wrapped value.
+        let mut sum = Dec::ZERO;
+        for _ in 0..100 {
+            sum = sum.checked_add(big).unwrap();
+        }
+        assert_eq!(sum.to_string(), "99999999999999999900");
+        assert_eq!(sum.checked_add(Dec::from_int(100)), Some(Dec::MAX));
+        assert_eq!(sum.checked_add(Dec::from_int(101)), None);
+        assert_eq!(
+            Dec::ZERO.checked_sub(Dec::MAX).unwrap().checked_sub(tiny),
+            None
+        );
+        assert_eq!(Dec::parse(b"100000000000000000000"), Some(Dec::MAX));
+        assert_eq!(
+            Dec::parse(b"100000000000000000000.000000000000000001"),
+            None
+        );
+        assert_eq!(Dec::parse(b"1000000000000000000000"), None);
+        assert_eq!(Dec::parse(&[b'9'; 60]), None);
+        assert_eq!(Dec::MAX.ceil(), Dec::MAX);
+    }
+
+    #[test]
+    fn products_and_quotients() {
+        assert_eq!(d("1.5").checked_mul(d("-2.25")), Some(d("-3.375")));
+        assert_eq!(d("-1.5").checked_mul(d("-2.25")), Some(d("3.375")));
+        assert_eq!(
+            d("999999999999999999").checked_mul(d("100")),
+            Some(d("99999999999999999900"))
+        );
+        assert_eq!(d("999999999999999999").checked_mul(d("1000")), None);
+        assert_eq!(
+            d(".000000001").checked_mul(d(".000000001")),
+            Some(d(".000000000000000001"))
+        );
+        // Below the last place: truncated toward zero.
+        assert_eq!(
+            d(".000000001").checked_mul(d("-.0000000001")),
+            Some(Dec::ZERO)
+        );
+        assert_eq!(d("1").checked_div(d("3")), Some(d("0.333333")));
+        assert_eq!(d("-2").checked_div(d("3")), Some(d("-0.666666")));
+        assert_eq!(
+            d("999999999999999999").checked_div(d(".5")),
+            Some(d("1999999999999999998"))
+        );
+        assert_eq!(d("1").checked_div(Dec::ZERO), None);
+        assert_eq!(Dec::MAX.checked_div(d(".01")), None);
+        assert_eq!(Dec::from_micros(1_500_000), d("1.5"));
+        assert_eq!(Dec::from_int(i64::MIN).to_string(), i64::MIN.to_string());
+        assert_eq!(Dec::parse_text(" +2.50 "), Some(d("2.5")));
+        assert_eq!(Dec::parse_text("+-2"), None);
+        assert_eq!(d("-3.25").abs(), d("3.25"));
+    }
+
+    #[test]
+    fn totals_never_lose_a_digit() {
+        let mut t = Total::default();
+        t.add(d("-0.25"));
+        assert_eq!(t.to_string(), "-0.25");
+        assert_eq!(t.to_fixed(1), "-0.3");
+        t.add(d("0.25"));
+        assert!(t.is_zero());
+        for _ in 0..10_000 {
+            t.add(Dec::MAX);
+        }
+        assert_eq!(t.to_string(), format!("1{}", "0".repeat(24)));
+        assert_eq!(Total::from_int(5).to_fixed(0), "5");
+        let mut m = Total::of(d("1"));
+        m.minus(Total::of(d("2.75")));
+        assert_eq!(m.to_string(), "-1.75");
+        m.minus(Total::of(d("-1.75")));
+        assert!(m.is_zero());
+        assert_eq!(Total::of(d("2.5")).to_fixed(0), "3");
     }
 }

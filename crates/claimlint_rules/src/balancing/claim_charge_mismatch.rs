@@ -1,5 +1,5 @@
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Claim, Dec, Kind};
+use claimlint_model::{Claim, Dec, Kind, Total};
 
 declare_rule! {
     /// ## What it does
@@ -19,7 +19,8 @@ declare_rule! {
 }
 
 fn claim_charge_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
-    // A missing or unreadable amount is SYN007's or SYN003's; a claim without lines STR006's.
+    // A missing or unreadable amount is SYN007's, or SYN002's/SYN003's (every R value of up to
+    // 18 digits is a `Dec`); a claim without lines STR006's.
     let Some(charge) = claim.charge else { return };
     let Some(total) = Dec::parse(charge.bytes) else {
         return;
@@ -27,13 +28,13 @@ fn claim_charge_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     if claim.lines.is_empty() {
         return;
     }
-    let mut sum = Dec::ZERO;
+    // A `Total` cannot overflow, so no number of lines or size of amount switches this off.
+    let mut sum = Total::default();
     for line in &claim.lines {
         let Some(c) = line.charge_value() else { return };
-        let Some(s) = sum.checked_add(c) else { return };
-        sum = s;
+        sum.add(c);
     }
-    if sum == total {
+    if sum == Total::of(total) {
         return;
     }
     let sv = match cx.tx().map(|t| t.kind) {

@@ -1,6 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Claim, Dec, Transaction};
+use claimlint_model::{Claim, Dec, Total, Transaction};
 use claimlint_x12::Element;
 
 declare_rule! {
@@ -28,7 +28,8 @@ declare_rule! {
 struct OtherPayer<'a> {
     payer: Option<Element<'a>>,
     paid: Option<(usize, Element<'a>)>,
-    adjusted: Option<Dec>,
+    /// `None` when a CAS amount is unreadable (SYN002/SYN003 report it).
+    adjusted: Option<Total>,
 }
 
 fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'a>> {
@@ -41,7 +42,7 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
         let mut p = OtherPayer {
             payer: None,
             paid: None,
-            adjusted: Some(Dec::ZERO),
+            adjusted: Some(Total::default()),
         };
         let end = l.end.min(to);
         for k in l.first..end {
@@ -59,7 +60,10 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
                         let amount = seg.element(n).map(|e| Dec::parse(e.bytes));
                         p.adjusted = match amount {
                             None => p.adjusted,
-                            Some(a) => p.adjusted.zip(a).and_then(|(s, a)| s.checked_add(a)),
+                            Some(a) => p.adjusted.zip(a).map(|(mut s, a)| {
+                                s.add(a);
+                                s
+                            }),
                         };
                     }
                 }
@@ -93,25 +97,22 @@ fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         let Some(paid_value) = Dec::parse(paid.bytes) else {
             continue;
         };
-        let mut lines = Dec::ZERO;
+        // Sums are `Total`s, which cannot overflow: no amount switches the balancing off.
+        let mut lines = Total::default();
         let mut count = 0;
         for svd in svds.iter().filter(|s| s.value(1) == payer.bytes) {
             let Some(v) = svd.element(2).and_then(|e| Dec::parse(e.bytes)) else {
                 return;
             };
-            let Some(sum) = lines.checked_add(v) else {
-                return;
-            };
-            lines = sum;
+            lines.add(v);
             count += 1;
         }
         if count == 0 {
             continue;
         }
-        let Some(expected) = lines.checked_sub(adjusted) else {
-            continue;
-        };
-        if expected == paid_value {
+        let mut expected = lines;
+        expected.minus(adjusted);
+        if expected == Total::of(paid_value) {
             continue;
         }
         let msg = format!(

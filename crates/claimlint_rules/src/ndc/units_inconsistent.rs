@@ -3,7 +3,7 @@ use crate::drugs::{
     quantity_words,
 };
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Dec, ServiceLine};
+use claimlint_model::{Dec, ServiceLine, Total};
 
 declare_rule! {
     /// ## What it does
@@ -55,13 +55,15 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if is_dose_confusion(row, &drug, units) {
         return; // UNT003
     }
-    let one = Dec::from_int(1);
-    let near = |a: Dec, b: Dec| {
-        a.checked_sub(b)
-            .is_some_and(|d| d.micros.abs() <= one.micros)
+    // Sums and differences are `Total`s, which cannot overflow: no amount skips the check.
+    let (one, minus_one) = (Total::of(Dec::from_int(1)), Total::of(Dec::from_int(-1)));
+    let near = |a: Total, b: Total| {
+        let mut d = a;
+        d.minus(b);
+        minus_one <= d && d <= one
     };
     // JW partner lines: their units, and their own CTP quantities converted.
-    let (mut jw_units, mut jw_expected) = (Dec::ZERO, Dec::ZERO);
+    let (mut total, mut all_expected) = (Total::of(units), Total::of(expected));
     if let Some(claim) = cx.claim() {
         let dos = line_dos(line, Some(claim));
         for l in claim.lines.iter().filter(|l| {
@@ -69,20 +71,15 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
                 && hcpcs_of(l) == Some(row.hcpcs)
                 && line_dos(l, Some(claim)) == dos
         }) {
-            jw_units = jw_units
-                .checked_add(l.units_value().unwrap_or(Dec::ZERO))
-                .unwrap_or(jw_units);
+            total.add(l.units_value().unwrap_or(Dec::ZERO));
             let e = l
                 .drug
                 .and_then(|d| expected_units(row, d.quantity_value()?, d.unit?.bytes));
-            jw_expected = jw_expected
-                .checked_add(e.unwrap_or(Dec::ZERO))
-                .unwrap_or(jw_expected);
+            all_expected.add(e.unwrap_or(Dec::ZERO));
         }
     }
-    let total = units.checked_add(jw_units).unwrap_or(units);
-    let all_expected = expected.checked_add(jw_expected).unwrap_or(expected);
-    if near(units, expected) || near(total, expected) || near(total, all_expected) {
+    let (units_t, expected_t) = (Total::of(units), Total::of(expected));
+    if near(units_t, expected_t) || near(total, expected_t) || near(total, all_expected) {
         return;
     }
     let code = row.hcpcs;

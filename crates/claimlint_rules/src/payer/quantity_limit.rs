@@ -1,5 +1,5 @@
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Claim, Date, Dec};
+use claimlint_model::{Claim, Date, Total};
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -29,7 +29,7 @@ fn quantity_limit(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let whose = params.whose();
     // (code, date) → units so far; a line reports when it takes the sum over the limit, so
     // the diagnostic lands on the line that should not have been billed as it was.
-    let mut per_date: BTreeMap<(String, Option<Date>), Dec> = BTreeMap::new();
+    let mut per_date: BTreeMap<(String, Option<Date>), Total> = BTreeMap::new();
     for line in &claim.lines {
         let (Some(code), Some(units_el), Some(units)) =
             (line.hcpcs(), line.units, line.units_value())
@@ -54,10 +54,12 @@ fn quantity_limit(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         }
         let Some(max) = limit.per_date else { continue };
         let date = line.date.map(|r| r.start).or_else(|| claim.date());
-        let sum = per_date.entry((code.clone(), date)).or_insert(Dec::ZERO);
+        // A `Total` cannot overflow, so no amount switches the limit off.
+        let sum = per_date.entry((code.clone(), date)).or_default();
         let before = *sum;
-        *sum = sum.checked_add(units).unwrap_or(*sum);
-        if *sum > max && before <= max {
+        sum.add(units);
+        let max_total = Total::of(max);
+        if *sum > max_total && before <= max_total {
             let d = cx.report(units_el.loc(), format!("{code} adds up to {} units on one date of service, over {whose} limit of {max} per date", *sum));
             d.help(format!(
                 "bill at most {max} units of {code} per date of service across the claim's lines"
@@ -80,8 +82,8 @@ fn cases() {
         p.quantity_limits.insert(
             "J0897".into(),
             QuantityLimit {
-                per_line: per_line.map(Dec::from_int),
-                per_date: per_date.map(Dec::from_int),
+                per_line: per_line.map(claimlint_model::Dec::from_int),
+                per_date: per_date.map(claimlint_model::Dec::from_int),
             },
         );
         Settings::default().with_params(p)

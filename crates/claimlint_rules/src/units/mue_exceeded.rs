@@ -2,7 +2,7 @@ use crate::drugs::{hcpcs_of, line_dos};
 use crate::units::setting;
 use crate::{Ctx, declare_rule};
 use claimlint_data::{Data, Mue, Setting};
-use claimlint_model::{Claim, Dec};
+use claimlint_model::{Claim, Dec, Total};
 
 declare_rule! {
     /// ## What it does
@@ -57,7 +57,16 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         if mue.mai == 1 {
             if units > limit {
                 cx.line = Some(line);
-                report(cx, el, code, units, mue, setting, v.version, None);
+                report(
+                    cx,
+                    el,
+                    code,
+                    Total::of(units),
+                    mue,
+                    setting,
+                    v.version,
+                    None,
+                );
             }
             continue;
         }
@@ -73,11 +82,13 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         let group: Vec<_> = claim.lines.iter().filter(|l| same(l)).collect();
-        let total = group
+        // A `Total` cannot overflow: no number of lines or units switches the edit off.
+        let mut total = Total::default();
+        group
             .iter()
             .filter_map(|l| l.units_value())
-            .fold(Dec::ZERO, |a, u| a.checked_add(u).unwrap_or(a));
-        if total > limit {
+            .for_each(|u| total.add(u));
+        if total > Total::of(limit) {
             cx.line = Some(line);
             let n = (group.len() > 1).then_some((total, group.len(), dos));
             report(cx, el, code, total, mue, setting, v.version, n);
@@ -91,11 +102,11 @@ fn report(
     cx: &mut Ctx<'_>,
     el: claimlint_x12::Element<'_>,
     code: &str,
-    units: Dec,
+    units: Total,
     mue: Mue,
     setting: Setting,
     version: &str,
-    group: Option<(Dec, usize, claimlint_model::Date)>,
+    group: Option<(Total, usize, claimlint_model::Date)>,
 ) {
     let table = match setting {
         Setting::Practitioner => "practitioner",
