@@ -220,23 +220,34 @@ fn audit_totals_of_huge_amounts_issue_13() {
     )
     .unwrap();
     paths.push(bad.to_string_lossy().into_owned());
-    let agg = claimlint::audit::run(&paths, &[], &Settings::default(), &Default::default());
+    let mut args = vec!["audit".to_string(), "--format".into(), "json".into()];
+    args.extend(paths.iter().cloned());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .args(&args)
+        .output()
+        .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
+    let agg: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // 3 × 999999999999999999 + 9999999999999.99, to the cent.
-    assert_eq!(agg.totals.billed.plain(), "3000009999999999996.99");
+    assert_eq!(agg["totals"]["billed"], "3000009999999999996.99");
     // The four claims share patient, codes and dates, so XCL001/XCL002 flag every line: at
     // risk is the sum of all line charges, 3 × 999999999999999999 + 9999999999999.98.
-    assert_eq!(agg.totals.at_risk.plain(), "3000009999999999996.98");
+    assert_eq!(agg["totals"]["at_risk"], "3000009999999999996.98");
     let at_risk = |code: &str| {
-        let row = agg.rules.iter().find(|r| r.code == code).unwrap();
-        (row.count, row.at_risk.plain())
+        let rows = agg["rules"].as_array().unwrap();
+        let row = rows.iter().find(|r| r["code"] == code).unwrap();
+        (
+            row["count"].as_u64().unwrap(),
+            row["at_risk"].as_str().unwrap().to_string(),
+        )
     };
     // BAL001 is a claim-level finding: all its lines are at risk, 9999999999939.98 + 60
     // (capped at CLM02, which is more).
     assert_eq!(at_risk("BAL001"), (1, "9999999999999.98".to_string()));
     assert_eq!(at_risk("XCL001"), (4, "3000009999999999996.98".to_string()));
-    let j0897 = agg.codes.iter().find(|c| c.hcpcs == "J0897").unwrap();
-    assert_eq!(j0897.billed.plain(), "3000009999999999756.98");
+    let codes = agg["codes"].as_array().unwrap();
+    let j0897 = codes.iter().find(|c| c["hcpcs"] == "J0897").unwrap();
+    assert_eq!(j0897["billed"], "3000009999999999756.98");
 }
 
 /// Issue 13, hole 5: 100,000 nested HL levels took 43 s (the loop builder walked the parent

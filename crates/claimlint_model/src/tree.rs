@@ -156,7 +156,7 @@ mod tests {
         let n = 100_000;
         let chain: String = (3..=n).map(|k| format!("HL*{k}*{}*23*1~", k - 1)).collect();
         let input = template.replace("HL*2*1*22*0~", &format!("HL*2*1*22*1~{chain}"));
-        let out = super::render(input.as_bytes());
+        let out = super::render(input.as_bytes(), &|_| Vec::new());
         let hl_lines: Vec<&str> = out.lines().filter(|l| l.contains(" HL01 ")).collect();
         assert_eq!(hl_lines.len(), n);
         let widest = out.lines().map(str::len).max().unwrap_or(0);
