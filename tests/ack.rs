@@ -237,3 +237,18 @@ fn check_ack_writes_the_same_999_as_ack() {
         read(&other, "clm05-2-empty.000000001.999")
     );
 }
+
+/// A GS01/GS06 that a 999 cannot echo (AK101 2 characters, AK102 1-9 digits) gets no 999 that
+/// pyx12 or a payer would reject: the group is "not acknowledged" and the run fails.
+#[test]
+fn a_group_whose_gs_cannot_be_echoed_is_not_acknowledged() {
+    for name in ["gs06-ten-digits", "gs01-three-characters"] {
+        let path = format!("fixtures/rules/ENV010/trip/{name}.x12");
+        let (out, dir) = ack(&format!("unechoable-{name}"), &[&path]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("not acknowledged"), "{name}: {stdout}");
+        let written = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(written, 0, "{name}: no 999 may be written");
+    }
+}

@@ -230,8 +230,12 @@ pub fn acknowledge(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> A
             out.acks.push(ack);
             continue;
         }
+        let unechoable: Vec<String> = ic.groups.iter().filter_map(unechoable).collect();
+        let any_unechoable = !unechoable.is_empty();
+        out.not_acknowledged.extend(unechoable);
         match interchange(input, ic, diagnostics, stamp) {
             Some(ack) => out.acks.push(ack),
+            None if any_unechoable => {}
             None => out.not_acknowledged.push(format!(
                 "interchange {} holds no functional group (GS): there is nothing for a 999 to acknowledge",
                 String::from_utf8_lossy(ic.header.elements[12]).trim()
@@ -239,6 +243,26 @@ pub fn acknowledge(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> A
         }
     }
     out
+}
+
+/// Why a group cannot be acknowledged in a valid 999: AK101 must echo GS01 as a 2-character
+/// code and AK102 GS06 as 1–9 digits (005010X231A1). Such a group gets no 999 (ENV010 reports
+/// the GS element); the run fails as "not acknowledged" instead of writing a 999 that pyx12
+/// and payers reject.
+fn unechoable(g: &Group<'_>) -> Option<String> {
+    let gs = g.gs.as_ref()?;
+    let (gs01, gs06) = (gs.value(1), gs.value(6));
+    let id_ok = gs01.len() == 2 && gs01.iter().all(u8::is_ascii_alphanumeric);
+    let control_ok = (1..=9).contains(&gs06.len()) && gs06.iter().all(u8::is_ascii_digit);
+    if id_ok && control_ok {
+        return None;
+    }
+    Some(format!(
+        "functional group {:?}: GS01 {:?} / GS06 {:?} cannot be echoed in a 999 (AK101 is a 2-character code, AK102 1-9 digits)",
+        String::from_utf8_lossy(gs06),
+        String::from_utf8_lossy(gs01),
+        String::from_utf8_lossy(gs06)
+    ))
 }
 
 /// Builds segments with the acknowledged interchange's own delimiters, so a copied bad value
@@ -352,7 +376,11 @@ fn interchange(
     diagnostics: &[Diagnostic],
     stamp: &Stamp,
 ) -> Option<Ack> {
-    let groups: Vec<&Group<'_>> = ic.groups.iter().filter(|g| g.gs.is_some()).collect();
+    let groups: Vec<&Group<'_>> = ic
+        .groups
+        .iter()
+        .filter(|g| g.gs.is_some() && unechoable(g).is_none())
+        .collect();
     if groups.is_empty() {
         return None;
     }
