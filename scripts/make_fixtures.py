@@ -383,10 +383,18 @@ CASES["STR006"]["trip"]["no-lines.x12"] = no_lines()
 # fixtures are read under, found as `claimlint check` finds it, by walking up from the file.
 CASES.update({
     "PAY001": {
+        # Under the built-in medicare list: CMS's hospital outpatient program (837I 13x, 837P
+        # POS 19/22); botulinum toxin only with 64612/64615 on the same date; removed codes out.
         "trip": {"facet-injection-837i.x12": edits(I837, [("CLM*", "CLM*PAT2001-01*2460***13:A:1**A*Y*Y"), ("SV2*0510", "SV2*0510*HC:64493*60*UN*1")]),
-                 "botox-837p.x12": edits(P837, [("SV1*HC:96372", "SV1*HC:64612*60*UN*1***1")])},
+                 "botox-with-64612-837i.x12": edits(I837, [("SV2*0636", "SV2*0636*HC:J0585:JZ*2400*UN*100"), ("LIN*", "LIN**N4*00023114501"), ("SV2*0510", "SV2*0510*HC:64612*60*UN*1")]),
+                 "botox-with-64615-pos22-837p.x12": edits(P837, [("CLM*", "CLM*PAT1001-01*2460***22:B:1*Y*A*Y*Y"), ("SV1*HC:J0897", "SV1*HC:J0585:JZ*2400*UN*100***1"), ("LIN*", "LIN**N4*00023114501"), ("SV1*HC:96372", "SV1*HC:64615*60*UN*1***1")])},
         "pass": {"authorized-in-2300-837i.x12": edits(I837, [("SV2*0510", "SV2*0510*HC:64493*60*UN*1"), ("HI*", "REF*G1*AUTH0012345~HI*ABK:M810")]),
-                 "not-on-the-list.x12": P837},
+                 "not-on-the-list.x12": P837,
+                 "botox-with-64612-office-pos11.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J0585:JZ*2400*UN*100***1"), ("LIN*", "LIN**N4*00023114501"), ("SV1*HC:96372", "SV1*HC:64612*60*UN*1***1")]),
+                 "botox-without-64612-837i.x12": edits(I837, [("SV2*0636", "SV2*0636*HC:J0585:JZ*2400*UN*100"), ("LIN*", "LIN**N4*00023114501")]),
+                 "removed-67911-837i.x12": edits(I837, [("SV2*0510", "SV2*0510*HC:67911*60*UN*1")]),
+                 "removed-64495-837i.x12": edits(I837, [("SV2*0510", "SV2*0510*HC:64495*60*UN*1")]),
+                 "removed-63688-837i.x12": edits(I837, [("SV2*0510", "SV2*0510*HC:63688*60*UN*1")])},
     },
     "PAY002": {
         "trip": {"120-units-per-line.x12": edits(P837, [("CLM*", "CLM*PAT1001-01*4860***11:B:1*Y*A*Y*Y"), ("SV1*HC:J0897", "SV1*HC:J0897:JZ*4800*UN*120***1")]),

@@ -9,7 +9,7 @@
 use claimlint_data::{Data, SingleDoseRows};
 use claimlint_diagnostic::Severity;
 use claimlint_model::Dec;
-use claimlint_rules::payer::{CodeRange, Params, QuantityLimit};
+use claimlint_rules::payer::{CodeRange, Params, PriorAuthEntry, QuantityLimit};
 use claimlint_rules::{LintSettings, RULES, Rule};
 use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
@@ -290,8 +290,12 @@ pub struct ProfileConfig {
     pub extends: Option<String>,
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// Codes (`"J0897"`, `"64490-64495"`) or tables with conditions (`prior_auth_entry`).
     #[serde(default)]
-    pub prior_auth: Vec<String>,
+    pub prior_auth: Vec<toml::Value>,
+    /// A built-in profile's list, from `data/prior_auth_*.tsv`.
+    #[serde(skip)]
+    pub builtin_prior_auth: &'static [claimlint_data::PriorAuthRow],
     /// Code → a number (units per line and per date) or `{ per-line = N, per-date = N }`.
     #[serde(default)]
     pub quantity_limits: BTreeMap<String, toml::Value>,
@@ -376,57 +380,10 @@ fn built_in(name: &str) -> Option<ProfileConfig> {
     match name {
         // The TR3 requires ZIP+4 for the billing provider, and Medicare's front end enforces it.
         // The prior-authorization list is CMS's hospital outpatient department program
-        // (42 CFR 419.83): blepharoplasty, botulinum toxin injections, panniculectomy,
-        // rhinoplasty, vein ablation, cervical fusion, spinal neurostimulators and facet joint
-        // interventions. It binds OPD claims; on an 837P it reminds that the facility's
-        // approval is needed for the service to be paid.
+        // (42 CFR 419.83), with its conditions and sources: data/prior_auth_medicare.tsv.
         "medicare" => Some(ProfileConfig {
             severity: sev(&[("SIT005", Severity::Error)]),
-            prior_auth: [
-                "15820-15823",
-                "67900-67904",
-                "67906",
-                "67908",
-                "67911",
-                "67914",
-                "67916",
-                "67917",
-                "67921",
-                "67923",
-                "67924",
-                "64612",
-                "64615",
-                "J0585-J0588",
-                "15830",
-                "15847",
-                "15877",
-                "20912",
-                "21210",
-                "30400",
-                "30410",
-                "30420",
-                "30430",
-                "30435",
-                "30450",
-                "30460",
-                "30462",
-                "30465",
-                "30520",
-                "36473-36476",
-                "36478",
-                "36479",
-                "36482",
-                "36483",
-                "22551",
-                "22552",
-                "63650",
-                "63685",
-                "63688",
-                "64490-64495",
-                "64633-64636",
-            ]
-            .map(String::from)
-            .to_vec(),
+            builtin_prior_auth: claimlint_data::prior_auth_medicare(),
             ..ProfileConfig::default()
         }),
         // State Medicaid programs need the NDC on every physician-administered drug to invoice
@@ -503,13 +460,21 @@ fn resolve_profile(
             })?;
             profile.severity.push((code.clone(), *level));
         }
-        for code in &layer.prior_auth {
-            let range = CodeRange::parse(code).ok_or_else(|| ConfigError::Invalid {
+        for row in layer.builtin_prior_auth {
+            let entry = PriorAuthEntry::from_row(row).ok_or_else(|| ConfigError::Invalid {
                 path: path.to_string(),
                 key: at("prior-auth"),
-                message: format!("`{code}` is neither a code (J0897) nor a range of codes of one length (64490-64495)"),
+                message: format!("built-in row `{}` does not parse", row.codes),
             })?;
-            profile.params.prior_auth.push(range);
+            profile.params.prior_auth.push(entry);
+        }
+        for (i, value) in layer.prior_auth.iter().enumerate() {
+            let entry = prior_auth_entry(value).map_err(|message| ConfigError::Invalid {
+                path: path.to_string(),
+                key: format!("{}[{i}]", at("prior-auth")),
+                message,
+            })?;
+            profile.params.prior_auth.push(entry);
         }
         for (code, value) in &layer.quantity_limits {
             let limit = quantity_limit(value).ok_or_else(|| ConfigError::Invalid {
@@ -526,6 +491,118 @@ fn resolve_profile(
     }
     profile.params.profile = Some(name.to_string());
     Ok(profile)
+}
+
+const CODES_HELP: &str =
+    "write a code (J0897) or a range of codes of one length (64490-64495), or a list of them";
+
+/// A `prior-auth` item: a code or range, or a table
+/// `{ codes = [...], with = [...], bill-types = ["13x"], places-of-service = ["19", "22"],
+/// from = "2020-07-01", until = "...", category = "...", source = "..." }`.
+fn prior_auth_entry(value: &toml::Value) -> Result<PriorAuthEntry, String> {
+    let codes = |v: &toml::Value, key: &str| -> Result<Vec<CodeRange>, String> {
+        let items: Vec<&str> = match v {
+            toml::Value::String(s) => vec![s.as_str()],
+            toml::Value::Array(a) => a
+                .iter()
+                .map(|x| x.as_str().ok_or(key))
+                .collect::<Result<_, _>>()
+                .map_err(|k| format!("`{k}`: {CODES_HELP}"))?,
+            _ => return Err(format!("`{key}`: {CODES_HELP}")),
+        };
+        let mut out = Vec::new();
+        for item in items {
+            out.extend(
+                PriorAuthEntry::parse_codes(item)
+                    .filter(|c| !c.is_empty())
+                    .ok_or_else(|| format!("`{item}` in `{key}`: {CODES_HELP}"))?,
+            );
+        }
+        Ok(out)
+    };
+    let Some(table) = value.as_table() else {
+        return Ok(PriorAuthEntry::codes(codes(value, "prior-auth")?));
+    };
+    let mut entry = PriorAuthEntry::default();
+    for (key, v) in table {
+        match key.as_str() {
+            "codes" => entry.codes = codes(v, key)?,
+            "with" => entry.with = codes(v, key)?,
+            "bill-types" => {
+                entry.bill_types = strings(
+                    v,
+                    key,
+                    PriorAuthEntry::parse_bill_type,
+                    "types of bill such as \"13x\"",
+                )?
+            }
+            "places-of-service" => {
+                entry.places_of_service = strings(
+                    v,
+                    key,
+                    PriorAuthEntry::parse_place,
+                    "two-digit places of service such as \"22\"",
+                )?
+            }
+            "from" => entry.from = Some(date(v, key)?),
+            "until" => entry.until = Some(date(v, key)?),
+            "category" => entry.category = Some(text(v, key)?),
+            "source" => entry.source = Some(text(v, key)?),
+            other => {
+                return Err(format!(
+                    "unknown key `{other}`; a prior-auth entry takes codes, with, bill-types, places-of-service, from, until, category, source"
+                ));
+            }
+        }
+    }
+    if entry.codes.is_empty() {
+        return Err("a prior-auth entry needs `codes`".into());
+    }
+    Ok(entry)
+}
+
+fn text(v: &toml::Value, key: &str) -> Result<String, String> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| format!("`{key}` is text"))
+}
+
+fn strings(
+    v: &toml::Value,
+    key: &str,
+    parse: fn(&str) -> Option<String>,
+    what: &str,
+) -> Result<Vec<String>, String> {
+    let items = v
+        .as_array()
+        .ok_or_else(|| format!("`{key}` is a list of {what}"))?;
+    items
+        .iter()
+        .map(|x| {
+            x.as_str()
+                .and_then(parse)
+                .ok_or_else(|| format!("`{key}` is a list of {what}, not {x}"))
+        })
+        .collect()
+}
+
+/// `2020-07-01` (a TOML date or text) or `20200701` → 20200701.
+fn date(v: &toml::Value, key: &str) -> Result<u32, String> {
+    let s = match v {
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::String(s) => s.clone(),
+        _ => String::new(),
+    };
+    let digits: String = s.chars().filter(|c| *c != '-').collect();
+    let ok = digits.len() == 8
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (s.len() == 8 || s.len() == 10);
+    let n: u32 = if ok { digits.parse().unwrap_or(0) } else { 0 };
+    let (m, d) = (n / 100 % 100, n % 100);
+    if n == 0 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(format!("`{key}` is a date such as 2020-07-01, not {v}"));
+    }
+    Ok(n)
 }
 
 fn units(value: &toml::Value) -> Option<Dec> {
@@ -763,10 +840,15 @@ mod tests {
             }
         }
         let medicare = resolve_profile("medicare", None, "-", 0).unwrap();
-        assert!(
-            medicare.params.needs_prior_auth("64493") && medicare.params.needs_prior_auth("J0587")
-        );
-        assert!(!medicare.params.needs_prior_auth("J0897"));
+        let p = &medicare.params;
+        assert!(p.lists_for_prior_auth("64493") && p.lists_for_prior_auth("J0587"));
+        assert!(!p.lists_for_prior_auth("J0897"));
+        // Every built-in entry cites its source and limits itself to hospital outpatients.
+        assert!(p.prior_auth.iter().all(|e| e.source.is_some()
+            && e.bill_types == ["13"]
+            && e.places_of_service == ["19", "22"]));
+        let toxin = p.prior_auth.iter().find(|e| e.lists("J0585")).unwrap();
+        assert!(toxin.with.iter().any(|r| r.contains("64612")));
     }
 
     #[test]
@@ -834,7 +916,7 @@ mod tests {
         let acme = &r.by_payer["SKCO0"];
         assert_eq!(level(acme, "NDC001"), Some(Severity::Error)); // from medicaid
         assert_eq!(level(acme, "PAY001"), Some(Severity::Error));
-        assert!(acme.params.needs_prior_auth("J9035"));
+        assert!(acme.params.lists_for_prior_auth("J9035"));
         assert_eq!(
             acme.params.quantity_limits["J1745"],
             QuantityLimit {
@@ -867,6 +949,46 @@ mod tests {
     }
 
     #[test]
+    fn user_prior_auth_entries_carry_conditions() {
+        let cfg = parse(
+            r#"
+            [profiles.acme]
+            prior-auth = [
+                "J9035",
+                { codes = ["J0585-J0588"], with = ["64612", "64615"], places-of-service = ["22"], bill-types = ["13x"], from = 2024-01-01, until = "20261231", category = "toxins", source = "Acme policy 12, 2024" },
+            ]
+            "#,
+        )
+        .unwrap();
+        let r = resolve(
+            Some((Path::new("claimlint.toml"), &cfg)),
+            &Flags {
+                profile: Some("acme".into()),
+                ..Flags::default()
+            },
+        )
+        .unwrap();
+        let list = &r.default.params.prior_auth;
+        assert_eq!(list.len(), 2);
+        assert_eq!(
+            list[0],
+            PriorAuthEntry::codes(vec![CodeRange::parse("J9035").unwrap()])
+        );
+        let e = &list[1];
+        assert!(e.lists("J0587") && e.with.len() == 2 && e.with[1].contains("64615"));
+        assert_eq!(
+            (e.bill_types.as_slice(), e.places_of_service.as_slice()),
+            (&["13".to_string()][..], &["22".to_string()][..])
+        );
+        assert_eq!((e.from, e.until), (Some(20240101), Some(20261231)));
+        assert_eq!(e.source.as_deref(), Some("Acme policy 12, 2024"));
+        // A user's [profiles.medicare] adds to the built-in list.
+        let cfg = parse("[profiles.medicare]\nprior-auth = [\"J0897\"]\n").unwrap();
+        let m = resolve_profile("medicare", Some(&cfg), "-", 0).unwrap();
+        assert!(m.params.lists_for_prior_auth("J0897") && m.params.lists_for_prior_auth("63650"));
+    }
+
+    #[test]
     fn bad_configs_name_the_key() {
         let msg = |text: &str| {
             let err = parse(text)
@@ -892,6 +1014,23 @@ mod tests {
                 .contains("quantity-limits.J0897")
         );
         assert!(msg("[profiles.x]\npriorauth = []").contains("priorauth"));
+        for (bad, says) in [
+            ("{ codes = \"J0585\", wiht = [\"64612\"] }", "wiht"),
+            ("{ with = [\"64612\"] }", "needs `codes`"),
+            (
+                "{ codes = \"J0585\", places-of-service = [\"office\"] }",
+                "places-of-service",
+            ),
+            ("{ codes = \"J0585\", bill-types = [\"1\"] }", "bill-types"),
+            ("{ codes = \"J0585\", from = \"July 2020\" }", "from"),
+            ("{ codes = \"J0585\", with = [\"J09-J0800\"] }", "J09-J0800"),
+        ] {
+            let m = msg(&format!("[profiles.x]\nprior-auth = [{bad}]"));
+            assert!(
+                m.contains("profiles.x.prior-auth[0]") && m.contains(says),
+                "{bad}: {m}"
+            );
+        }
         assert!(msg("[payers]\n\"00952\" = \"nobody\"").contains("payers.00952"));
         assert!(
             msg("[profiles.a]\nextends = \"b\"\n[profiles.b]\nextends = \"a\"").contains("loop")

@@ -5,7 +5,9 @@
 use std::io::Read;
 use std::sync::OnceLock;
 
-use super::{Dec, DoseInterval, Hcpcs, Icd10, Mue, Setting, SingleDose, XwalkRow, Ymd};
+use super::{
+    Dec, DoseInterval, Hcpcs, Icd10, Mue, PriorAuthRow, Setting, SingleDose, XwalkRow, Ymd,
+};
 
 /// A line of data/VERSIONS.
 pub(super) struct Embedded {
@@ -216,6 +218,10 @@ pub(super) fn single_dose(hcpcs: &str, ndc11: Option<&str>) -> Option<SingleDose
         .ok()
         .and_then(|i| SINGLE_DOSE.get(i))
         .map(|r| r.2)
+}
+
+pub(super) fn prior_auth_medicare() -> &'static [PriorAuthRow] {
+    PRIOR_AUTH_MEDICARE
 }
 
 pub(super) fn dose_interval(hcpcs: &str, ndc11: Option<&str>) -> Option<DoseInterval> {

@@ -123,6 +123,32 @@ pub struct DoseInterval {
     pub basis: &'static str,
 }
 
+/// A row of a built-in prior-authorization list (`data/prior_auth_*.tsv`), as text: the
+/// profile that uses it parses the code lists, so that one parser reads these rows and the
+/// user's `claimlint.toml` alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PriorAuthRow {
+    /// Codes and ranges, comma-separated: `64490,64633-64636`.
+    pub codes: &'static str,
+    pub category: &'static str,
+    /// Companion codes (same syntax), one of which must be on the claim on the same date.
+    pub with: &'static str,
+    /// 837I types of bill (`13x`), comma-separated.
+    pub bill_types: &'static str,
+    /// 837P places of service (`19,22`), comma-separated.
+    pub places_of_service: &'static str,
+    pub from: Ymd,
+    pub until: Option<Ymd>,
+    /// The documents read and their quoted words.
+    pub source: &'static str,
+}
+
+/// The built-in `medicare` profile's prior-authorization list: CMS's hospital outpatient
+/// department program, from `data/prior_auth_medicare.tsv`.
+pub fn prior_auth_medicare() -> &'static [PriorAuthRow] {
+    embedded::prior_auth_medicare()
+}
+
 /// One ICD-10-CM release and the dates of service it covers (NCHS releases run October 1 to
 /// September 30, with an April update in some years). The releases are a list, oldest first,
 /// so that a second one (compiled in or loaded) is picked by date like the crosswalk's
