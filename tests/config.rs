@@ -178,6 +178,68 @@ fn profiles_by_payer_id_drive_the_pay_rules() {
     assert!(found(&o).is_empty(), "{:?}", found(&o));
 }
 
+#[test]
+fn user_prior_auth_conditions_from_the_config() {
+    // Acme needs an authorization for J0897 only with 96372 on the same date, in the office.
+    let config = r#"
+        profile = "acme"
+        [profiles.acme]
+        prior-auth = [
+          { codes = "J0897", with = ["96372"], places-of-service = ["11"], source = "Acme policy 7" },
+        ]
+    "#;
+    let (root, file) = tree("pa-conditions", Some(config), TEMPLATE);
+    let codes = |root: &Path| -> Vec<String> {
+        let o = run(root, &["check", "--format", "json", "sub/claims.x12"]);
+        found(&o).into_iter().map(|(c, _)| c).collect()
+    };
+    assert_eq!(
+        codes(&root),
+        ["PAY001"],
+        "the template: J0897 with 96372, POS 11"
+    );
+    // Another date for the administration: the companion condition fails.
+    let lines: Vec<&str> = TEMPLATE.split('~').collect();
+    let last_dtp = lines
+        .iter()
+        .rposition(|s| s.trim_start().starts_with("DTP*472"))
+        .unwrap();
+    let mut moved: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    moved[last_dtp] = moved[last_dtp].replace("20260115", "20260116");
+    std::fs::write(&file, moved.join("~")).unwrap();
+    assert_eq!(codes(&root), Vec::<String>::new(), "96372 on another date");
+    // The setting: POS 22 is not the office.
+    std::fs::write(&file, TEMPLATE.replace("11:B:1", "22:B:1")).unwrap();
+    assert_eq!(codes(&root), Vec::<String>::new(), "POS 22");
+}
+
+#[test]
+fn built_in_medicare_list_is_hospital_outpatient_only() {
+    // The template is an office claim (POS 11) to Medicare: 64612 with Botox there needs no
+    // OPD authorization; at POS 22 it does.
+    let botox = TEMPLATE
+        .replace(
+            "SV1*HC:J0897:JZ*2400*UN*60***1",
+            "SV1*HC:J0585:JZ*2400*UN*100***1",
+        )
+        .replace("55513071001", "00023114501")
+        .replace("SV1*HC:96372*60*UN*1***1", "SV1*HC:64612*60*UN*1***1");
+    let (root, file) = tree("pa-medicare", Some("profile = \"medicare\"\n"), &botox);
+    let o = run(&root, &["check", "--format", "json", "sub/claims.x12"]);
+    assert!(
+        found(&o).iter().all(|(c, _)| c != "PAY001"),
+        "{:?}",
+        found(&o)
+    );
+    std::fs::write(&file, botox.replace("11:B:1", "22:B:1")).unwrap();
+    let o = run(&root, &["check", "--format", "json", "sub/claims.x12"]);
+    let pay: Vec<_> = found(&o)
+        .into_iter()
+        .filter(|(c, _)| c == "PAY001")
+        .collect();
+    assert_eq!(pay.len(), 1, "{pay:?}");
+}
+
 fn bad(name: &str, config: &str, expect: &[&str]) {
     let (root, _) = tree(name, Some(config), TEMPLATE);
     let o = run(&root, &["check", "sub/claims.x12"]);
@@ -210,6 +272,11 @@ fn bad_configs_exit_2_and_name_the_key() {
         "unknown-profile-key",
         "[profiles.acme]\nprior_auth = [\"J0897\"]\n",
         &["prior_auth"],
+    );
+    bad(
+        "bad-prior-auth-entry",
+        "[profiles.acme]\nprior-auth = [{ codes = \"J0585\", places = [\"22\"] }]\n",
+        &["profiles.acme.prior-auth[0]", "places"],
     );
     bad(
         "bad-limit",
