@@ -184,4 +184,34 @@ mod tests {
         let jw = again("20260224").replace("HC:J0897:JZ", "HC:J0897:JW");
         assert!(findings(&[P837, &jw], "XCL002").is_empty());
     }
+
+    /// Generic zoledronic acid 5 mg/100 mL carries Reclast's yearly interval (330 days); the
+    /// 4 mg NDCs (Zometa's strength, dosed every 3-4 weeks) have none.
+    #[test]
+    fn generic_zoledronic_acid() {
+        let zol = |t: &str, ndc: &str| {
+            t.replace("SV1*HC:J0897:JZ*2400*UN*60", "SV1*HC:J3489:JZ*2400*UN*5")
+                .replace("55513071001", ndc)
+        };
+        let again = |date: &str| {
+            P837.replace("PAT1001-01", "PAT1001-02")
+                .replace("20260115", date)
+        };
+        for ndc in ["63323096600", "55111068852", "25021083087", "00078043561"] {
+            let f = findings(&[&zol(P837, ndc), &zol(&again("20260901"), ndc)], "XCL002");
+            assert_eq!(f.len(), 2, "{ndc}: {f:#?}");
+            assert!(f[0].diagnostic.message.contains("one dose every 330 days"));
+            // 330 days later passes.
+            assert!(
+                findings(&[&zol(P837, ndc), &zol(&again("20261211"), ndc)], "XCL002").is_empty()
+            );
+        }
+        // Zometa-strength NDCs: 4 mg/5 mL and 4 mg/100 mL.
+        for ndc in ["63323096198", "25021082667"] {
+            assert!(
+                findings(&[&zol(P837, ndc), &zol(&again("20260212"), ndc)], "XCL002").is_empty(),
+                "{ndc}"
+            );
+        }
+    }
 }
