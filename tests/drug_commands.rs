@@ -118,3 +118,86 @@ fn bad_data_dir_exits_2() {
     let (code, _, _) = claimlint(&["--data-dir", missing.to_str().unwrap(), "lookup", "J0897"]);
     assert_eq!(code, 2);
 }
+
+/// Issue 14: `--data-dir` loads an ICD-10-CM release (a small synthetic CDC order file for
+/// FY2027); for dates in its range the "load the right version" note goes away and the codes
+/// are judged against it.
+#[test]
+fn data_dir_loads_an_icd10cm_release() {
+    let dir = std::env::temp_dir().join(format!("claimlint-icd10-dir-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let line = |n: u32, code: &str, flag: u8, desc: &str| {
+        format!("{n:05} {code:<7} {flag} {desc:<60} {desc}\n")
+    };
+    let order = [
+        line(
+            1,
+            "M81",
+            0,
+            "Age-related osteoporosis without current pathological fracture",
+        ),
+        line(
+            2,
+            "M810",
+            1,
+            "Age-related osteoporosis w/o current pathological fracture",
+        ),
+        line(3, "Z9999", 1, "Synthetic code of a future release"),
+    ]
+    .concat();
+    std::fs::write(dir.join("icd10cm_order_2027.txt"), order).unwrap();
+    let template = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/templates/837p.x12"),
+    )
+    .unwrap();
+    let claim = dir.join("fy2027.x12");
+    let fy2027 = template.replace("20260115", "20261015");
+    std::fs::write(&claim, &fy2027).unwrap();
+    let notes = |args: &[&str]| -> (Vec<String>, Vec<String>) {
+        let (_, out, err) = claimlint(args);
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|_| panic!("not JSON: {out}\n{err}"));
+        let file = &v["files"][0];
+        let strings = |key: &str| -> Vec<String> {
+            file[key]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|n| {
+                            n.as_str()
+                                .map_or_else(|| n["code"].to_string(), String::from)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        (strings("notes"), strings("diagnostics"))
+    };
+    let c = claim.to_str().unwrap();
+    let (before, _) = notes(&["check", "--format", "json", c]);
+    assert!(
+        before
+            .iter()
+            .any(|n| n.contains("ICD-10-CM release") && n.contains("--data-dir")),
+        "{before:?}"
+    );
+    let d = dir.to_str().unwrap();
+    let (after, diags) = notes(&["--data-dir", d, "check", "--format", "json", c]);
+    assert!(!after.iter().any(|n| n.contains("ICD-10-CM")), "{after:?}");
+    assert!(!diags.iter().any(|c| c.contains("CODE")), "{diags:?}");
+    // A code of the loaded release is judged by it: Z9999 passes, M81 (a header) does not.
+    std::fs::write(&claim, fy2027.replace("HI*ABK:M810", "HI*ABK:Z9999")).unwrap();
+    let (_, diags) = notes(&["--data-dir", d, "check", "--format", "json", c]);
+    assert!(!diags.iter().any(|c| c.contains("CODE")), "{diags:?}");
+    std::fs::write(&claim, fy2027.replace("HI*ABK:M810", "HI*ABK:M81")).unwrap();
+    let (_, diags) = notes(&["--data-dir", d, "check", "--format", "json", c]);
+    assert!(diags.iter().any(|c| c.contains("CODE003")), "{diags:?}");
+    let (code, out, _) = claimlint(&["--data-dir", d, "data"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("FY2027") && out.contains("icd10cm_order_2027.txt"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -158,7 +158,8 @@ pub struct Icd10Release {
     pub version: &'static str,
     pub from: Ymd,
     pub to: Ymd,
-    lookup: fn(&str) -> Option<Icd10>,
+    /// A release loaded with `--data-dir`; `None`: the table compiled in.
+    loaded: Option<&'static overlay::OverlayIcd10>,
 }
 
 impl std::fmt::Debug for Icd10Release {
@@ -174,7 +175,10 @@ impl std::fmt::Debug for Icd10Release {
 impl Icd10Release {
     /// The code (no dot) in this release.
     pub fn code(&self, code: &str) -> Option<Icd10> {
-        (self.lookup)(code)
+        match self.loaded {
+            Some(t) => t.code(code),
+            None => embedded::icd10(code),
+        }
     }
 
     pub fn covers(&self, dos: Ymd) -> bool {
@@ -216,8 +220,8 @@ impl Data {
         Data { overlay: None }
     }
 
-    /// The tables compiled in, with every `*.csv` of `dir` that is a crosswalk, HCPCS or MUE
-    /// file (not recursive) answering before them.
+    /// The tables compiled in, with every `*.csv` of `dir` that is a crosswalk, HCPCS, MUE or
+    /// ICD-10-CM file, and every ICD-10-CM order file (not recursive), answering before them.
     pub fn load_dir(dir: &Path) -> Result<Data, DataError> {
         let ov = overlay::load_dir(dir)?;
         Ok(Data {
@@ -360,15 +364,21 @@ impl Data {
                     in_force: v.in_force,
                 })
             }
-            "hcpcs" | "icd10cm" => {
-                // One release each; a loaded HCPCS file answers first, but its dates are per code.
+            "icd10cm" => self.icd10_release_for(dos).map(|r| Coverage {
+                version: r.version,
+                from: r.value.from,
+                to: (r.value.to != Ymd::MAX).then_some(r.value.to),
+                in_force: r.in_force,
+            }),
+            "hcpcs" => {
+                // One release; a loaded HCPCS file answers first, but its dates are per code.
                 let e = EMBEDDED.iter().find(|e| e.name == name)?;
                 let to = e.to.unwrap_or(Ymd::MAX);
                 Some(Coverage {
                     version: e.version,
                     from: e.from,
                     to: e.to,
-                    in_force: name == "hcpcs" && self.overlay.is_some_and(|o| !o.hcpcs.is_empty())
+                    in_force: self.overlay.is_some_and(|o| !o.hcpcs.is_empty())
                         || (e.from <= dos && dos <= to),
                 })
             }
@@ -394,25 +404,43 @@ impl Data {
     }
 
     /// An ICD-10-CM code without its dot, as HI segments carry it (`M810`).
+    /// From the newest release, loaded or compiled in.
     pub fn icd10(&self, code: &str) -> Option<Icd10> {
-        embedded::icd10(code)
+        match self.icd10_releases().last() {
+            Some(r) => r.code(code),
+            None => embedded::icd10(code),
+        }
     }
 
-    /// Every ICD-10-CM release compiled in, oldest first. Today one: data/VERSIONS lists one
-    /// `icd10cm` row and build.rs compiles its table (`embedded::icd10`). A second release adds
-    /// its row and its own table and lookup here (a test checks that each row has one).
+    /// Every ICD-10-CM release, oldest first: the one compiled in (data/VERSIONS lists one
+    /// `icd10cm` row and build.rs compiles its table, `embedded::icd10`) and any loaded with
+    /// `--data-dir`. A loaded release of the same version replaces the compiled one; a loaded
+    /// release whose dates overlap another's answers first for the dates they share.
     pub fn icd10_releases(&self) -> Vec<Icd10Release> {
+        let loaded: Vec<Icd10Release> = self
+            .overlay
+            .iter()
+            .flat_map(|ov| &ov.icd10)
+            .map(|t| Icd10Release {
+                version: t.version,
+                from: t.from,
+                to: t.to,
+                loaded: Some(t),
+            })
+            .collect();
         let mut out: Vec<Icd10Release> = EMBEDDED
             .iter()
-            .filter(|e| e.name == "icd10cm")
+            .filter(|e| e.name == "icd10cm" && !loaded.iter().any(|l| l.version == e.version))
             .map(|e| Icd10Release {
                 version: e.version,
                 from: e.from,
                 to: e.to.unwrap_or(Ymd::MAX),
-                lookup: embedded::icd10,
+                loaded: None,
             })
             .collect();
-        out.sort_by_key(|r| r.from);
+        out.extend(loaded);
+        // Loaded first among equals: `icd10_release_for` takes the first that covers a date.
+        out.sort_by_key(|r| (r.from, r.loaded.is_none()));
         out
     }
 
@@ -422,7 +450,8 @@ impl Data {
         let releases = self.icd10_releases();
         let r = releases
             .iter()
-            .find(|r| r.covers(dos))
+            .filter(|r| r.covers(dos))
+            .min_by_key(|r| r.loaded.is_none())
             .or_else(|| releases.iter().min_by_key(|r| r.distance(dos)))?;
         Some(Versioned {
             value: *r,

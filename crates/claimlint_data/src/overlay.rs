@@ -4,8 +4,10 @@
 //! consult the loaded tables before the embedded ones live in `lib.rs`.
 //!
 //! Read: the ASP NDC-HCPCS crosswalk (the clean layout of shared/data, or CMS's raw "section
-//! 508" CSV with its preamble, Windows-1252, CRLF), the HCPCS CSV as in shared/data, and the MUE
-//! CSV as in shared/data. Strings are leaked so lookups can hand out `&'static str`; that is
+//! 508" CSV with its preamble, Windows-1252, CRLF), the HCPCS CSV as in shared/data, the MUE
+//! CSV as in shared/data, and ICD-10-CM releases: CDC/NCHS's fixed-width order file
+//! (`icd10cm_order_2027.txt`, `icd10cm-order-April-2026.txt`) or a CSV with `code`, `billable`
+//! (Y/N) and `description` columns (as in shared/data), the fiscal year in the file name. Strings are leaked so lookups can hand out `&'static str`; that is
 //! done once per process.
 
 use std::collections::HashMap;
@@ -13,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::csv::{Record, decode, records, tidy};
 use super::ndc::is_ndc11;
-use super::{DataSet, Dec, Hcpcs, Mue, Quarter, Setting, XwalkRow, Ymd};
+use super::{DataSet, Dec, Hcpcs, Icd10, Mue, Quarter, Setting, XwalkRow, Ymd};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
@@ -29,7 +31,7 @@ pub enum DataError {
         line: usize,
         message: String,
     },
-    #[error("{}: not a crosswalk, HCPCS or MUE CSV that claimlint reads (no known header in the first 20 lines)", path.display())]
+    #[error("{}: not a crosswalk, HCPCS, MUE or ICD-10-CM CSV that claimlint reads (no known header in the first 20 lines)", path.display())]
     Unrecognized { path: PathBuf },
     #[error("{}: cannot tell the {what}; {hint}", path.display())]
     NoPeriod {
@@ -37,7 +39,7 @@ pub enum DataError {
         what: &'static str,
         hint: &'static str,
     },
-    #[error("{}: no crosswalk, HCPCS or MUE CSV in this directory", path.display())]
+    #[error("{}: no crosswalk, HCPCS, MUE or ICD-10-CM file in this directory", path.display())]
     Empty { path: PathBuf },
     #[error("`{value}` is not an NDC (11 digits, or hyphenated 5-4-2, 4-4-2, 5-3-2 or 5-4-1)")]
     BadNdc { value: String },
@@ -70,8 +72,27 @@ pub(crate) struct OverlayMue {
     pub rows: Vec<(&'static str, Mue)>,
 }
 
+/// A loaded ICD-10-CM release: codes without dots, sorted.
+pub(crate) struct OverlayIcd10 {
+    pub version: &'static str,
+    pub from: Ymd,
+    pub to: Ymd,
+    pub rows: Vec<Icd10>,
+}
+
+impl OverlayIcd10 {
+    pub(super) fn code(&self, code: &str) -> Option<Icd10> {
+        self.rows
+            .binary_search_by(|r| r.code.cmp(code))
+            .ok()
+            .and_then(|i| self.rows.get(i))
+            .copied()
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct Overlay {
+    pub icd10: Vec<OverlayIcd10>,
     pub crosswalk: Vec<OverlayQuarter>,
     pub hcpcs: Vec<Hcpcs>,
     pub modifiers: Vec<Hcpcs>,
@@ -79,7 +100,8 @@ pub(crate) struct Overlay {
     pub datasets: Vec<DataSet>,
 }
 
-/// Loads every `*.csv` in `dir` (not recursive) that is a crosswalk, HCPCS or MUE file.
+/// Loads every `*.csv` in `dir` (not recursive) that is a crosswalk, HCPCS, MUE or ICD-10-CM
+/// file, and every ICD-10-CM order file (`*.txt` named `icd10cm…order…`).
 pub(super) fn load_dir(dir: &Path) -> Result<Overlay, DataError> {
     let io = |source| DataError::Io {
         path: dir.to_path_buf(),
@@ -89,13 +111,17 @@ pub(super) fn load_dir(dir: &Path) -> Result<Overlay, DataError> {
         .map_err(io)?
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+        .filter(|p| p.is_file() && (is_csv(p) || is_order_file(p)))
         .collect();
     files.sort();
     let mut ov = Overlay::default();
     let mut strings = Strings::default();
     for path in files {
-        load_file(&path, &mut ov, &mut strings)?;
+        if is_order_file(&path) {
+            load_order_file(&path, &mut ov, &mut strings)?;
+        } else {
+            load_file(&path, &mut ov, &mut strings)?;
+        }
     }
     if ov.datasets.is_empty() {
         return Err(DataError::Empty {
@@ -124,8 +150,22 @@ impl Strings {
     }
 }
 
+fn is_csv(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+}
+
+/// CDC/NCHS's ICD-10-CM order file: `icd10cm_order_2027.txt`, `icd10cm-order-April-2026.txt`.
+fn is_order_file(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".txt") && name.contains("icd10cm") && name.contains("order")
+}
+
 enum Kind {
     CleanCrosswalk,
+    Icd10,
     RawCrosswalk,
     Hcpcs,
     Mue,
@@ -137,6 +177,8 @@ fn classify(header: &[String]) -> Option<Kind> {
     let has = |n: &str| header.iter().any(|h| h == n);
     if has("code") && has("record_type") {
         Some(Kind::Hcpcs)
+    } else if has("code") && has("billable") && has("description") {
+        Some(Kind::Icd10)
     } else if has("hcpcs") && has("mue_value") {
         Some(Kind::Mue)
     } else if has("hcpcs") && has("ndc11") && has("bill_units") {
@@ -186,6 +228,28 @@ fn load_file(path: &Path, ov: &mut Overlay, strings: &mut Strings) -> Result<(),
         }
         Kind::Hcpcs => load_hcpcs(&file, body, ov, strings),
         Kind::Mue => load_mue(&file, body, ov, strings),
+        Kind::Icd10 => {
+            let cols = [
+                file.col(&["code"])?,
+                file.col(&["billable"])?,
+                file.col(&["description"])?,
+            ];
+            let mut rows = Vec::new();
+            for rec in body.iter().filter(|r| !is_blank(r)) {
+                let f: Vec<String> = cols.iter().map(|&c| cell(rec, c)).collect();
+                let billable = match f[1].as_str() {
+                    "Y" | "y" | "1" => true,
+                    "N" | "n" | "0" => false,
+                    other => {
+                        return Err(file.err(rec, format!("billable `{other}` is not Y or N")));
+                    }
+                };
+                rows.push(
+                    icd10_row(&f[0], billable, &f[2], strings).map_err(|m| file.err(rec, m))?,
+                );
+            }
+            add_icd10(file.path, rows, ov, strings)
+        }
         Kind::NonNdcSidecar => Ok(()),
     }
 }
@@ -477,6 +541,143 @@ fn load_mue(
     Ok(())
 }
 
+/// One ICD-10-CM code: without its dot (`M81.0` is read as `M810`), 3 to 7 letters and digits.
+fn icd10_row(
+    code: &str,
+    billable: bool,
+    description: &str,
+    strings: &mut Strings,
+) -> Result<Icd10, String> {
+    let bare: String = code
+        .trim()
+        .chars()
+        .filter(|c| *c != '.')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if !(3..=7).contains(&bare.len()) || !bare.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(format!("`{code}` is not an ICD-10-CM code"));
+    }
+    Ok(Icd10 {
+        code: strings.get(bare),
+        billable,
+        description: strings.get(description.trim().to_string()),
+    })
+}
+
+/// CDC/NCHS's fixed-width order file: order number (5), code (7, from the 7th character),
+/// valid-for-submission flag (the 15th: 1 billable, 0 header), short description, then the
+/// long description from the 78th character.
+fn load_order_file(path: &Path, ov: &mut Overlay, strings: &mut Strings) -> Result<(), DataError> {
+    let bytes = std::fs::read(path).map_err(|source| DataError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = decode(&bytes);
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let err = |message: String| DataError::Parse {
+            path: path.to_path_buf(),
+            line: i + 1,
+            message,
+        };
+        let order_no = line
+            .get(..5)
+            .is_some_and(|o| o.bytes().all(|b| b.is_ascii_digit()));
+        let (Some(code), Some(flag)) = (line.get(6..13), line.get(14..15)) else {
+            return Err(err("too short for an ICD-10-CM order file line".into()));
+        };
+        if !order_no {
+            return Err(err(
+                "an order file line starts with a 5-digit order number".into()
+            ));
+        }
+        let billable = match flag {
+            "1" => true,
+            "0" => false,
+            other => {
+                return Err(err(format!(
+                    "flag `{other}` is neither 1 (billable) nor 0 (header)"
+                )));
+            }
+        };
+        let long = line
+            .get(77..)
+            .unwrap_or_else(|| line.get(16..).unwrap_or_default());
+        rows.push(icd10_row(code, billable, long, strings).map_err(err)?);
+    }
+    add_icd10(path, rows, ov, strings)
+}
+
+fn add_icd10(
+    path: &Path,
+    mut rows: Vec<Icd10>,
+    ov: &mut Overlay,
+    strings: &mut Strings,
+) -> Result<(), DataError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let (version, from, to) = fiscal_year_in_name(&name).ok_or(DataError::NoPeriod {
+        path: path.to_path_buf(),
+        what: "ICD-10-CM fiscal year",
+        hint: "put it in the file name, e.g. icd10cm_order_2027.txt (FY2027: 2026-10-01 to 2027-09-30) or icd10cm_2026_april_codes.csv (the April 1 update)",
+    })?;
+    rows.sort_by(|a, b| a.code.cmp(b.code));
+    rows.dedup_by(|a, b| a.code == b.code);
+    let version = strings.get(version);
+    ov.datasets.push(DataSet {
+        name: "icd10cm",
+        version: version.to_string(),
+        effective_from: from,
+        effective_to: Some(to),
+        rows: rows.len(),
+        source: format!("--data-dir {}", path.display()),
+    });
+    ov.icd10.retain(|r| r.version != version);
+    ov.icd10.push(OverlayIcd10 {
+        version,
+        from,
+        to,
+        rows,
+    });
+    Ok(())
+}
+
+/// The fiscal year an ICD-10-CM file covers, from its name: the first four-digit year, `FY`
+/// YYYY running from YYYY-1 October 1 to YYYY September 30; an `april` file (the April 1
+/// update) covers April 1 to September 30 of that year.
+fn fiscal_year_in_name(name: &str) -> Option<(String, Ymd, Ymd)> {
+    let b = name.as_bytes();
+    let year: u32 = (0..b.len().saturating_sub(3)).find_map(|i| {
+        let w = b.get(i..i + 4)?;
+        let before = i == 0 || !b.get(i - 1).is_some_and(u8::is_ascii_digit);
+        let after = !b.get(i + 4).is_some_and(u8::is_ascii_digit);
+        (before && after && w.iter().all(u8::is_ascii_digit))
+            .then(|| std::str::from_utf8(w).ok()?.parse().ok())
+            .flatten()
+    })?;
+    if !(2015..=2099).contains(&year) {
+        return None;
+    }
+    if name.contains("april") || name.contains("apr") {
+        Some((
+            format!("FY{year}-April"),
+            year * 10_000 + 401,
+            year * 10_000 + 930,
+        ))
+    } else {
+        Some((
+            format!("FY{year}"),
+            (year - 1) * 10_000 + 1001,
+            year * 10_000 + 930,
+        ))
+    }
+}
+
 fn ymd(s: &str) -> Option<Ymd> {
     let v: Ymd = s.parse().ok().filter(|_| s.len() == 8)?;
     let (m, d) = (v / 100 % 100, v % 100);
@@ -616,6 +817,19 @@ mod tests {
             Some(20261001)
         );
         assert_eq!(date_in_name("mue_practitioner.csv"), None);
+        assert_eq!(
+            fiscal_year_in_name("icd10cm_order_2027.txt"),
+            Some(("FY2027".into(), 20261001, 20270930))
+        );
+        assert_eq!(
+            fiscal_year_in_name("icd10cm-order-april-2026.txt"),
+            Some(("FY2026-April".into(), 20260401, 20260930))
+        );
+        assert_eq!(
+            fiscal_year_in_name("icd10cm_2026_april_codes.csv"),
+            Some(("FY2026-April".into(), 20260401, 20260930))
+        );
+        assert_eq!(fiscal_year_in_name("icd10cm_codes.csv"), None);
         assert_eq!(
             ndc_542_or_11("55513-0710-01").as_deref(),
             Some("55513071001")

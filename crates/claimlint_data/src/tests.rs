@@ -569,3 +569,102 @@ fn icd10_releases_are_picked_by_date() {
     // G35 (multiple sclerosis) was billable through FY2025; in FY2026 it is a header.
     assert!(!before.value.code("G35").unwrap().billable);
 }
+
+/// `--data-dir` with a small synthetic ICD-10-CM release, as CDC's fixed-width order file and
+/// as a CSV: picked by date of service, before the compiled-in release, with its own coverage.
+#[test]
+fn data_dir_loads_icd10cm_releases() {
+    let tmp = std::env::temp_dir().join(format!("claimlint-icd10-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    // FY2027 (2026-10-01 … 2027-09-30): G35 billable again (synthetic), a new code Z9999.
+    let order = |n: u32, code: &str, flag: u8, desc: &str| {
+        format!("{n:05} {code:<7} {flag} {desc:<60} {desc}\n")
+    };
+    let text = [
+        order(1, "G35", 1, "Multiple sclerosis"),
+        order(
+            2,
+            "M81",
+            0,
+            "Age-related osteoporosis without current pathological fracture",
+        ),
+        order(
+            3,
+            "M810",
+            1,
+            "Age-related osteoporosis w/o current pathological fracture",
+        ),
+        order(4, "Z9999", 1, "Synthetic test code"),
+    ]
+    .concat();
+    std::fs::write(tmp.join("icd10cm_order_2027.txt"), text).unwrap();
+    let d = Data::load_dir(&tmp).unwrap();
+    let r = d.icd10_release_for(20261015).unwrap();
+    assert_eq!((r.version, r.in_force), ("FY2027", true));
+    assert!(r.value.code("G35").unwrap().billable);
+    assert!(r.value.code("Z9999").unwrap().billable);
+    assert!(!r.value.code("M81").unwrap().billable);
+    assert_eq!(
+        r.value.code("A000"),
+        None,
+        "only the loaded release answers"
+    );
+    // The compiled-in release still answers for its own dates.
+    let april = d.icd10_release_for(20260501).unwrap();
+    assert_eq!((april.version, april.in_force), ("FY2026-April", true));
+    assert!(!april.value.code("G35").unwrap().billable);
+    let c = d.coverage("icd10cm", 20261015).unwrap();
+    assert_eq!(
+        (c.version, c.from, c.to, c.in_force),
+        ("FY2027", 20261001, Some(20270930), true)
+    );
+    assert!(!d.coverage("icd10cm", 20271015).unwrap().in_force);
+    assert!(
+        d.datasets()
+            .iter()
+            .any(|s| s.name == "icd10cm" && s.version == "FY2027")
+    );
+    assert!(
+        d.version_line().contains("ICD-10-CM FY2026-April FY2027*"),
+        "{}",
+        d.version_line()
+    );
+    assert_eq!(d.icd10("Z9999").map(|c| c.billable), Some(true));
+
+    // The CSV layout of shared/data (dots allowed), for the FY2025 release.
+    std::fs::write(
+        tmp.join("icd10cm_2025_codes.csv"),
+        "code,code_dotted,billable,description\nG35,G35,Y,Multiple sclerosis\nM810,M81.0,Y,Age-related osteoporosis\n",
+    )
+    .unwrap();
+    let d = Data::load_dir(&tmp).unwrap();
+    let r = d.icd10_release_for(20250115).unwrap();
+    assert_eq!((r.version, r.in_force), ("FY2025", true));
+    assert!(r.value.code("G35").unwrap().billable);
+
+    // Bad input: a clear error naming the file and line, or the missing year.
+    std::fs::write(
+        tmp.join("icd10cm_2025_codes.csv"),
+        "code,billable,description\nG35,maybe,x\n",
+    )
+    .unwrap();
+    let err = Data::load_dir(&tmp).err().unwrap().to_string();
+    assert!(
+        err.ends_with("icd10cm_2025_codes.csv:2: billable `maybe` is not Y or N"),
+        "{err}"
+    );
+    std::fs::remove_file(tmp.join("icd10cm_2025_codes.csv")).unwrap();
+    std::fs::write(tmp.join("icd10cm_order_2027.txt"), "00001 G35     7 x\n").unwrap();
+    let err = Data::load_dir(&tmp).err().unwrap().to_string();
+    assert!(err.contains("icd10cm_order_2027.txt:1: flag `7`"), "{err}");
+    std::fs::remove_file(tmp.join("icd10cm_order_2027.txt")).unwrap();
+    std::fs::write(
+        tmp.join("icd10cm_codes.csv"),
+        "code,billable,description\nG35,Y,x\n",
+    )
+    .unwrap();
+    let err = Data::load_dir(&tmp).err().unwrap().to_string();
+    assert!(err.contains("ICD-10-CM fiscal year"), "{err}");
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
