@@ -16,8 +16,8 @@ pub struct Cli {
     /// Worker threads (default: one per core). Output is identical for any count.
     #[arg(long, global = true)]
     pub threads: Option<usize>,
-    /// Load newer CMS files (crosswalk, HCPCS, MUE CSVs of the published layouts) from DIR;
-    /// they answer before the data compiled in.
+    /// Load newer reference files from DIR (CMS crosswalk, HCPCS and MUE CSVs, CDC ICD-10-CM
+    /// order files or CSVs; docs/data.md); they answer before the data compiled in.
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     #[command(subcommand)]

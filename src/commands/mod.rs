@@ -69,7 +69,7 @@ pub enum CliError {
     #[diagnostic(
         code(claimlint::data_dir),
         help(
-            "--data-dir reads CMS crosswalk, HCPCS and MUE CSV files in their published layouts; `claimlint data` lists what is loaded"
+            "--data-dir reads CMS crosswalk, HCPCS and MUE CSV files and CDC ICD-10-CM order files or CSVs (docs/data.md); `claimlint data` lists what is loaded"
         )
     )]
     DataDir {
