@@ -631,7 +631,15 @@ fn data_dir_loads_icd10cm_releases() {
         d.version_line()
     );
     assert_eq!(d.icd10("Z9999").map(|c| c.billable), Some(true));
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
 
+/// `--data-dir` with an ICD-10-CM CSV (the layout of shared/data), and bad ICD-10-CM files.
+#[test]
+fn data_dir_icd10cm_csv_and_errors() {
+    let tmp = std::env::temp_dir().join(format!("claimlint-icd10-csv-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
     // The CSV layout of shared/data (dots allowed), for the FY2025 release.
     std::fs::write(
         tmp.join("icd10cm_2025_codes.csv"),

@@ -96,13 +96,12 @@ fn prior_auth_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     };
     // One missing authorization for a pair (64612 with J0585) is one finding, on the first
     // line of the pair that needs it.
-    if let Some(other) = companion {
-        if other.index < line.index
-            && other.prior_auth.is_none()
-            && requirement(params, institutional, claim, other).is_some()
-        {
-            return;
-        }
+    if let Some(other) = companion
+        && other.index < line.index
+        && other.prior_auth.is_none()
+        && requirement(params, institutional, claim, other).is_some()
+    {
+        return;
     }
     let text = code.text().to_ascii_uppercase();
     let whose = params.whose();
