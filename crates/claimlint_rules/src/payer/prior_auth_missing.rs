@@ -121,9 +121,17 @@ fn prior_auth_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             "{text}{with} is on {whose} prior-authorization list{category}, and neither 2300 nor 2400 has REF*G1"
         ),
     )
-    .help(format!(
-        "quote the authorization number for {text} as REF*G1 in 2300, or in this line's 2400 loop"
-    ));
+    .help(if institutional || entry.places_of_service.is_empty() {
+        format!(
+            "quote the authorization number for {text} as REF*G1 in 2300, or in this line's 2400 loop"
+        )
+    } else {
+        // CMS's OPD program: the hospital requests the authorization; the practitioner's claim
+        // for the same service is paid only if the hospital's service was authorized.
+        format!(
+            "the service needs an authorization in this setting: make sure it was obtained before the service (for Medicare's hospital outpatient program the hospital requests it), and quote its number for {text} as REF*G1 in 2300 or this line's 2400 loop if the payer asks for it on this claim"
+        )
+    });
 }
 
 #[cfg(test)]
