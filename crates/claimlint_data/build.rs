@@ -488,15 +488,30 @@ fn gen_single_dose(data: &Path, code: &mut String) -> usize {
         ],
     );
     for (i, r) in rows.iter().enumerate() {
-        let at = || format!("data/single_dose.tsv, data row {} ({} {})", i + 1, r[0], r[1]);
-        assert!(is_hcpcs(&r[0]), "{}: hcpcs must be a letter and 4 digits", at());
+        let at = || {
+            format!(
+                "data/single_dose.tsv, data row {} ({} {})",
+                i + 1,
+                r[0],
+                r[1]
+            )
+        };
+        assert!(
+            is_hcpcs(&r[0]),
+            "{}: hcpcs must be a letter and 4 digits",
+            at()
+        );
         assert!(
             r[1] == "*" || (r[1].len() == 11 && r[1].bytes().all(|b| b.is_ascii_digit())),
             "{}: ndc11 must be 11 digits or *",
             at()
         );
         for (col, v) in [("single_dose", &r[4]), ("verified", &r[5])] {
-            assert!(v == "Y" || v == "N", "{}: {col} must be Y or N, not {v:?}", at());
+            assert!(
+                v == "Y" || v == "N",
+                "{}: {col} must be Y or N, not {v:?}",
+                at()
+            );
         }
         assert!(!r[6].trim().is_empty(), "{}: source is empty", at());
         assert!(

@@ -371,7 +371,11 @@ fn single_dose_by_code() {
     // A user's `*` row is the user's word.
     let mut rows = SingleDoseRows::default();
     rows.add("J9177", None, true).unwrap();
-    assert!(d.single_dose_for_code(&rows, "J9177", 20260115).unwrap().single_dose);
+    assert!(
+        d.single_dose_for_code(&rows, "J9177", 20260115)
+            .unwrap()
+            .single_dose
+    );
 }
 
 #[test]
