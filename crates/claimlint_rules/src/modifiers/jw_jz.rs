@@ -245,6 +245,12 @@ pub fn container(cx: &Ctx<'_>, line: &ServiceLine<'_>, code: &str) -> Option<Sin
     }
 }
 
+/// The row's source without its quoted words, for a help line: where it was found and the
+/// section (`claimlint lookup` shows the quote).
+pub fn cited(sd: &SingleDose) -> &'static str {
+    sd.source.split(": \"").next().unwrap_or(sd.source)
+}
+
 fn jw_jz_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let (Some(claim), Some(code), Some(p)) = (cx.claim(), hcpcs_of(line), line.procedure) else {
         return;
@@ -274,7 +280,7 @@ fn jw_jz_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     cx.report(p.composite.loc(), format!("{code} ({what}) has neither JZ nor a JW line for the discarded amount"))
         .help(format!(
             "add JZ ({code}:JZ) when none was discarded, or bill the discarded units on a second {code} line with JW; CMS requires one or the other for single-dose containers from 2023-07-01 (single-dose per {})",
-            sd.source
+            cited(&sd)
         ));
 }
 
@@ -378,8 +384,7 @@ mod tests {
         );
         let help = d.help.as_deref().unwrap();
         assert!(
-            help.contains("(single-dose per Prolia label, Amgen")
-                && help.contains("\"60 mg/mL in a single-dose prefilled syringe"),
+            help.ends_with("(single-dose per Prolia label, Amgen (realvalueproducts.com/products/prolia-60mgml-pfs-1ml, reproducing the FDA label), 16 How Supplied)"),
             "{help}"
         );
         let d = out[3].iter().find(|d| d.code == "MOD001").unwrap();

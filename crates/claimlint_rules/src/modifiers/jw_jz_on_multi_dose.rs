@@ -2,7 +2,7 @@
 //! modifiers do not apply.
 
 use crate::drugs::{JZ_FROM, hcpcs_of, line_dos};
-use crate::modifiers::jw_jz::{container, policy_applies};
+use crate::modifiers::jw_jz::{cited, container, policy_applies};
 use crate::modifiers::modifier;
 use crate::{Ctx, declare_rule};
 use claimlint_model::ServiceLine;
@@ -72,7 +72,7 @@ fn jw_jz_on_multi_dose(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     } else {
         format!(
             "remove JZ: JW and JZ apply to single-dose containers only (multiple-dose per {})",
-            sd.source
+            cited(&sd)
         )
     };
     cx.report(
