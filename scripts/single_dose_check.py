@@ -81,7 +81,7 @@ def check_file(path, pairs, seen, problems):
                 bad("source is empty")
             if ver == "Y":
                 verified += 1
-                if not re.search(r'"[^"]+"', source):
+                if not re.search(r'"[^"]+"|\u201c[^\u201d]+\u201d', source):
                     bad("verified row without quoted words in its source (\"...\")")
             if hcpcs not in pairs:
                 bad(f"{hcpcs} is not in {' or '.join(CROSSWALKS)}")

@@ -515,7 +515,7 @@ fn gen_single_dose(data: &Path, code: &mut String) -> usize {
         }
         assert!(!r[6].trim().is_empty(), "{}: source is empty", at());
         assert!(
-            r[5] == "N" || r[6].contains('"'),
+            r[5] == "N" || r[6].contains('"') || r[6].contains('\u{201c}'),
             "{}: a verified row quotes its source's words in double quotes",
             at()
         );
