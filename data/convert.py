@@ -59,6 +59,14 @@ def count_handmade(name):
     return len(lines) - 1  # header
 
 
+def count_verified(name):
+    """Rows whose `verified` column is Y (single_dose.tsv)."""
+    with open(os.path.join(HERE, name), encoding="utf-8") as f:
+        lines = [l.rstrip("\n").split("\t") for l in f if l.strip() and not l.startswith("#")]
+    col = lines[0].index("verified")
+    return sum(1 for r in lines[1:] if len(r) > col and r[col] == "Y")
+
+
 def main():
     sd = shared_dir()
     versions = []
@@ -103,9 +111,10 @@ def main():
                          f"mue_{setting}_2026q4.tsv",
                          f"CMS NCCI MUE MCR_MUE_{member}_Eff_10-01-2026 (drug-code subset)"])
 
-    versions.append(["single-dose", "2026-11-23", "20230701", "-",
-                     count_handmade("single_dose.tsv"), "single_dose.tsv",
-                     "hand-made from FDA labels (How Supplied), see the file"])
+    n = count_handmade("single_dose.tsv")
+    versions.append(["single-dose", "2026-11-23", "20230701", "-", n, "single_dose.tsv",
+                     "hand-made from FDA labels (How Supplied), see the file; "
+                     f"{count_verified('single_dose.tsv')} of {n} rows verified against a quoted source"])
     versions.append(["dose-intervals", "2026-11-23", "20000101", "-",
                      count_handmade("dose_intervals.tsv"), "dose_intervals.tsv",
                      "hand-made from FDA labels (Dosage and Administration), see the file"])

@@ -860,11 +860,19 @@ fn whole_vial_line(c: &Claim, pred: impl Fn(&Drug) -> bool) -> Option<usize> {
         .position(|l| l.role == Role::Drug && !l.paired && pred(&DRUGS[l.drug]))
 }
 
+/// A drug MOD001 judges: one whose single-dose rows in data/single_dose.tsv are verified
+/// against a quoted source (issue 14). Of this table's drugs, only J0897's (Prolia, Xgeva) are
+/// so far; the other rows wait for their labels to be checked.
+fn judged_single_dose(d: &Drug) -> bool {
+    d.hcpcs == "J0897"
+}
+
 fn applicable(d: Defect, c: &Claim, professional: bool, st_defect_free: bool) -> bool {
     match d {
-        Defect::NdcHcpcsMismatch | Defect::NdcFormat | Defect::JwJzMissing | Defect::NdcMissing => {
+        Defect::NdcHcpcsMismatch | Defect::NdcFormat | Defect::NdcMissing => {
             whole_vial_line(c, |_| true).is_some()
         }
+        Defect::JwJzMissing => whole_vial_line(c, judged_single_dose).is_some(),
         // Units equal to the package count (or the mL) must differ from the right units.
         Defect::UnitsDoseConfusion => whole_vial_line(c, |d| {
             let wrong = if d.ml_per_pkg > 0 { d.ml_per_pkg } else { 1 };
@@ -965,7 +973,7 @@ fn apply_defect(
             )
         }
         Defect::JwJzMissing => {
-            let Some(i) = whole_vial_line(c, |_| true) else {
+            let Some(i) = whole_vial_line(c, judged_single_dose) else {
                 return (None, String::new());
             };
             c.lines[i].nmods = 0;

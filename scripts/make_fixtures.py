@@ -310,9 +310,39 @@ CASES.update({
         "trip": {"prolia-1-unit.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*1***1"), "prolia-1-unit-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ*2400*UN*1"), "padcev-1-unit.x12": edit(PADCEV_P, "SV1*HC:J9177", "SV1*HC:J9177:JZ*2400*UN*1***1")},
         "pass": dict(BOTH, **{"padcev-80-units.x12": PADCEV_P}),
     },
+    # Issue 14: MOD001 is Medicare fee-for-service's (2000B SBR09 MB/MA), with CMS's exemptions.
     "MOD001": {
-        "trip": {"prolia-no-jz.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"), "prolia-no-jz-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897*2400*UN*60"), "padcev-no-jz.x12": edit(PADCEV_P, "SV1*HC:J9177", "SV1*HC:J9177*2400*UN*80***1")},
-        "pass": {"prolia-jz.x12": P837, "prolia-jz-837i.x12": I837, "jw-line.x12": JW_PAIR, "rhc-71x-837i.x12": edits(I837, [("CLM*", "CLM*PAT2001-01*2460***71:A:1**A*Y*Y"), ("SV2*0636", "SV2*0636*HC:J0897*2400*UN*60")]), "before-2023-07.x12": swap(edit(P837, "SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"), "SV1*HC:J0897*2400*UN*60***1~\nDTP*472*D8*20260115", "SV1*HC:J0897*2400*UN*60***1~\nDTP*472*D8*20230630")},
+        "trip": {
+            "prolia-no-jz.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"),
+            "prolia-no-jz-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897*2400*UN*60"),
+            "prolia-no-lin-no-jz.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"), ("LIN*", ""), ("CTP*", "")]),
+            "medicare-secondary-no-jz.x12": edits(P837, [("SBR*", "SBR*S*18*******MB"), ("SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1")]),
+            "340b-tb-no-jz.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:TB*2400*UN*60***1"),
+            "cah-85x-no-jz-837i.x12": edits(I837, [("CLM*", "CLM*PAT2001-01*2460***85:A:1**A*Y*Y"), ("SV2*0636", "SV2*0636*HC:J0897*2400*UN*60")]),
+            "esrd-72x-ay-no-jz-837i.x12": edits(I837, [("CLM*", "CLM*PAT2001-01*2460***72:A:1**A*Y*Y"), ("SV2*0636", "SV2*0636*HC:J0897:AY*2400*UN*60")]),
+        },
+        "pass": {
+            "prolia-jz.x12": P837, "prolia-jz-837i.x12": I837, "jw-line.x12": JW_PAIR,
+            "rhc-71x-837i.x12": edits(I837, [("CLM*", "CLM*PAT2001-01*2460***71:A:1**A*Y*Y"), ("SV2*0636", "SV2*0636*HC:J0897*2400*UN*60")]),
+            "before-2023-07.x12": swap(edit(P837, "SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"), "SV1*HC:J0897*2400*UN*60***1~\nDTP*472*D8*20260115", "SV1*HC:J0897*2400*UN*60***1~\nDTP*472*D8*20230630"),
+            "medicaid-mc-no-jz.x12": edits(P837, [("SBR*", "SBR*P*18*******MC"), ("SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1")]),
+            "commercial-ci-no-jz-837i.x12": edits(I837, [("SBR*", "SBR*P*18*******CI"), ("SV2*0636", "SV2*0636*HC:J0897*2400*UN*60")]),
+            "esrd-72x-renal-drug-837i.x12": edits(I837, [("CLM*", "CLM*PAT2001-01*2460***72:A:1**A*Y*Y"), ("SV2*0636", "SV2*0636*HC:J0897*2400*UN*60")]),
+            # single_dose.tsv's Padcev row is not verified yet: not judged.
+            "padcev-unverified-no-jz.x12": edit(PADCEV_P, "SV1*HC:J9177", "SV1*HC:J9177*2400*UN*80***1"),
+        },
+    },
+    # Issue 14: JW/JZ on heparin from a multiple-dose vial (NDC 0409-2723-02; 0409-2723-01 is
+    # its single-dose 1 mL vial).
+    "MOD006": {
+        "trip": {
+            "heparin-multi-dose-jz.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J1644:JZ*2400*UN*25***1"), ("LIN*", "LIN**N4*00409272302"), ("CTP*", "CTP****5*ML")]),
+            "heparin-multi-dose-jz-837i.x12": edits(I837, [("SV2*0636", "SV2*0636*HC:J1644:JZ*2400*UN*25"), ("LIN*", "LIN**N4*00409272302"), ("CTP*", "CTP****5*ML")]),
+        },
+        "pass": dict(BOTH, **{
+            "heparin-multi-dose-no-modifier.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J1644*2400*UN*25***1"), ("LIN*", "LIN**N4*00409272302"), ("CTP*", "CTP****5*ML")]),
+            "heparin-single-dose-jz.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J1644:JZ*2400*UN*5***1"), ("LIN*", "LIN**N4*00409272301"), ("CTP*", "CTP****1*UN")]),
+        }),
     },
     "MOD002": {
         "trip": {"jw-and-jz-one-line.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JW:JZ*2400*UN*60***1"), "jw-and-jz-one-line-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ:JW*2400*UN*60"), "jz-with-jw-line.x12": edit(JW_PAIR, "SV1*HC:J9177*", "SV1*HC:J9177:JZ*2400*UN*70***1")},

@@ -10,7 +10,7 @@ use claimlint_data::{Data, SingleDoseRows};
 use claimlint_diagnostic::Severity;
 use claimlint_model::Dec;
 use claimlint_rules::payer::{CodeRange, Params, PriorAuthEntry, QuantityLimit};
-use claimlint_rules::{LintSettings, RULES, Rule};
+use claimlint_rules::{JwJzScope, LintSettings, RULES, Rule};
 use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -70,7 +70,7 @@ pub enum ConfigError {
 #[diagnostic(
     code(claimlint::config::parse),
     help(
-        "the keys are select, ignore, extend-select, severity, fail-on, max-diagnostics, profile, include, exclude, payers, single-dose and profiles (docs/pipelines.md)"
+        "the keys are select, ignore, extend-select, severity, fail-on, max-diagnostics, profile, include, exclude, payers, single-dose, jw-jz and profiles (docs/pipelines.md)"
     )
 )]
 pub struct ParseError {
@@ -272,6 +272,9 @@ pub struct FileConfig {
     /// HCPCS → `true`/`false` (every NDC of the code), or a table of NDC → `true`/`false`.
     #[serde(default)]
     pub single_dose: BTreeMap<String, SingleDoseEntry>,
+    /// Which claims MOD001/MOD006 judge: `medicare` (2000B SBR09 MB/MA; the default),
+    /// `all-payers` or `off`. A profile's own `jw-jz` wins over this one.
+    pub jw_jz: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileConfig>,
 }
@@ -299,6 +302,8 @@ pub struct ProfileConfig {
     /// Code → a number (units per line and per date) or `{ per-line = N, per-date = N }`.
     #[serde(default)]
     pub quantity_limits: BTreeMap<String, toml::Value>,
+    /// `medicare`, `all-payers` or `off`: which claims MOD001/MOD006 judge under this profile.
+    pub jw_jz: Option<String>,
 }
 
 impl FileConfig {
@@ -384,6 +389,8 @@ fn built_in(name: &str) -> Option<ProfileConfig> {
         "medicare" => Some(ProfileConfig {
             severity: sev(&[("SIT005", Severity::Error)]),
             builtin_prior_auth: claimlint_data::prior_auth_medicare(),
+            // The profile's claims go to Medicare, whatever their SBR09 says.
+            jw_jz: Some("all-payers".into()),
             ..ProfileConfig::default()
         }),
         // State Medicaid programs need the NDC on every physician-administered drug to invoice
@@ -392,9 +399,12 @@ fn built_in(name: &str) -> Option<ProfileConfig> {
             severity: sev(&[("NDC001", Severity::Error)]),
             ..ProfileConfig::default()
         }),
-        // JW/JZ is a Medicare Part B requirement; commercial plans ask for it only sometimes.
+        // JW/JZ is a Medicare Part B requirement; commercial plans ask for it only sometimes:
+        // checked on every claim, as a warning. (The medicaid profile keeps the default scope,
+        // Medicare claims only, so a Medicaid claim gets no MOD001.)
         "commercial" => Some(ProfileConfig {
             severity: sev(&[("MOD001", Severity::Warning)]),
+            jw_jz: Some("all-payers".into()),
             ..ProfileConfig::default()
         }),
         _ => None,
@@ -406,6 +416,24 @@ fn built_in(name: &str) -> Option<ProfileConfig> {
 struct Profile {
     severity: Vec<(String, Severity)>,
     params: Params,
+    /// The profile's `jw-jz`, when it (or what it extends) sets one.
+    jw_jz: Option<JwJzScope>,
+}
+
+/// `jw-jz` as written in claimlint.toml; the error names the key.
+fn jw_jz_scope(
+    text: Option<&str>,
+    path: &str,
+    key: String,
+) -> Result<Option<JwJzScope>, ConfigError> {
+    text.map(|t| {
+        JwJzScope::parse(t).ok_or_else(|| ConfigError::Invalid {
+            path: path.to_string(),
+            key,
+            message: format!("`{t}` is not one of medicare, all-payers, off"),
+        })
+    })
+    .transpose()
 }
 
 fn known_profiles(file: Option<&FileConfig>) -> String {
@@ -450,8 +478,12 @@ fn resolve_profile(
                 .params
                 .quantity_limits
                 .extend(base.params.quantity_limits);
+            profile.jw_jz = base.jw_jz.or(profile.jw_jz);
         }
         let at = |what: &str| format!("{key}.{name}.{what}");
+        if let Some(scope) = jw_jz_scope(layer.jw_jz.as_deref(), path, at("jw-jz"))? {
+            profile.jw_jz = Some(scope);
+        }
         for (code, level) in &layer.severity {
             matching(code).map_err(|_| ConfigError::Invalid {
                 path: path.to_string(),
@@ -723,6 +755,7 @@ pub fn resolve(file: Option<(&Path, &FileConfig)>, flags: &Flags) -> Result<Reso
         Some((p, c)) => c.single_dose_rows(p)?,
         None => SingleDoseRows::default(),
     };
+    let file_jw_jz = jw_jz_scope(cfg.and_then(|c| c.jw_jz.as_deref()), &path, "jw-jz".into())?;
     let flag_overrides = flags
         .severity
         .iter()
@@ -756,11 +789,14 @@ pub fn resolve(file: Option<(&Path, &FileConfig)>, flags: &Flags) -> Result<Reso
             .unwrap_or_default();
         settings.apply_severities(&file_levels)?;
         let mut params = Params::default();
+        let mut jw_jz = file_jw_jz;
         if let Some(name) = profile {
             let p = resolve_profile(name, cfg, &path, 0)?;
             settings.apply_severities(&p.severity)?;
             params = p.params;
+            jw_jz = p.jw_jz.or(jw_jz);
         }
+        params.jw_jz = jw_jz.unwrap_or_default();
         params.single_dose = single_dose.clone();
         settings.params = Arc::new(params);
         settings.apply_severities(&flag_overrides)?;
@@ -1035,5 +1071,50 @@ mod tests {
         assert!(
             msg("[profiles.a]\nextends = \"b\"\n[profiles.b]\nextends = \"a\"").contains("loop")
         );
+    }
+
+    /// Issue 14: which claims MOD001/MOD006 judge, by file, profile and built-in profile.
+    #[test]
+    fn jw_jz_scope_by_profile() {
+        let scope = |p: &str| resolve_profile(p, None, "-", 0).unwrap().jw_jz;
+        assert_eq!(scope("medicare"), Some(JwJzScope::AllPayers));
+        assert_eq!(scope("commercial"), Some(JwJzScope::AllPayers));
+        // The medicaid profile keeps the default: Medicare claims only.
+        assert_eq!(scope("medicaid"), None);
+        let resolved = |text: &str, profile: Option<&str>| {
+            let c = parse(text).unwrap();
+            let flags = Flags {
+                profile: profile.map(String::from),
+                ..Flags::default()
+            };
+            resolve(Some((Path::new("claimlint.toml"), &c)), &flags)
+                .unwrap()
+                .default
+                .params
+                .jw_jz
+        };
+        assert_eq!(resolved("", None), JwJzScope::Medicare);
+        assert_eq!(resolved("", Some("medicaid")), JwJzScope::Medicare);
+        assert_eq!(
+            resolved("jw-jz = \"all-payers\"", None),
+            JwJzScope::AllPayers
+        );
+        assert_eq!(
+            resolved("jw-jz = \"off\"", Some("medicaid")),
+            JwJzScope::Off
+        );
+        // A profile's own setting wins over the file's; `extends` carries it.
+        let text = "jw-jz = \"off\"\n[profiles.acme]\nextends = \"medicare\"\n[profiles.tpa]\njw-jz = \"all-payers\"";
+        assert_eq!(resolved(text, Some("acme")), JwJzScope::AllPayers);
+        assert_eq!(resolved(text, Some("tpa")), JwJzScope::AllPayers);
+        assert_eq!(resolved(text, None), JwJzScope::Off);
+        let err = |text: &str| {
+            let c = parse(text).unwrap();
+            resolve(Some((Path::new("claimlint.toml"), &c)), &Flags::default())
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err("jw-jz = \"sometimes\"").contains("jw-jz"));
+        assert!(err("[profiles.x]\njw-jz = \"medicaid\"").contains("profiles.x.jw-jz"));
     }
 }

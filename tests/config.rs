@@ -299,3 +299,68 @@ fn bad_configs_exit_2_and_name_the_key() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("medicar"));
 }
+
+/// Issue 14: MOD001 is Medicare fee-for-service's. A Medicaid claim without JZ gets none, under
+/// the `medicaid` profile too; a Medicare claim gets it; `jw-jz = "all-payers"` judges every
+/// claim, and a config's `[single-dose]` rows still reach MOD001.
+#[test]
+fn jw_jz_follows_the_payer() {
+    let no_jz = TEMPLATE.replace("SV1*HC:J0897:JZ*", "SV1*HC:J0897*");
+    let medicaid = no_jz.replace("SBR*P*18*******MB~", "SBR*P*18*******MC~");
+    assert_ne!(medicaid, no_jz);
+    let mod001 = |o: &Output| severity_of(o, "MOD001");
+    let (root, _) = tree("jwjz-mc", None, &medicaid);
+    for args in [
+        &["check", "--format", "json", "sub/claims.x12"][..],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--profile",
+            "medicaid",
+            "sub/claims.x12",
+        ][..],
+    ] {
+        assert_eq!(mod001(&run(&root, args)), None, "{args:?}");
+    }
+    // The `medicare` profile: its claims are Medicare's, whatever SBR09 says.
+    let o = run(
+        &root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--profile",
+            "medicare",
+            "sub/claims.x12",
+        ],
+    );
+    assert_eq!(mod001(&o).as_deref(), Some("error"));
+    let (root, _) = tree("jwjz-mb", None, &no_jz);
+    let o = run(
+        &root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--profile",
+            "medicaid",
+            "sub/claims.x12",
+        ],
+    );
+    assert_eq!(mod001(&o).as_deref(), Some("error"));
+    let all = "jw-jz = \"all-payers\"\n";
+    let (root, _) = tree("jwjz-all", Some(all), &medicaid);
+    let o = run(&root, &["check", "--format", "json", "sub/claims.x12"]);
+    assert_eq!(mod001(&o).as_deref(), Some("error"));
+    // Heparin's code mixes vial kinds; the file's `*` row says single-dose for its claims.
+    let heparin = medicaid
+        .replace("SV1*HC:J0897*2400*UN*60", "SV1*HC:J1644*2400*UN*60")
+        .replace("LIN**N4*55513071001~\n", "")
+        .replace("CTP****1*UN~\n", "");
+    assert!(!heparin.contains("LIN**"));
+    let rows = "jw-jz = \"all-payers\"\n[single-dose]\nJ1644 = true\n";
+    let (root, _) = tree("jwjz-rows", Some(rows), &heparin);
+    let o = run(&root, &["check", "--format", "json", "sub/claims.x12"]);
+    assert_eq!(mod001(&o).as_deref(), Some("error"));
+}

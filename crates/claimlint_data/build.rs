@@ -84,7 +84,7 @@ fn main() {
             .unwrap_or_else(|| panic!("data/VERSIONS has no line for {name} {file}"));
         assert_eq!(
             v.rows, n,
-            "data/{file}: {n} rows, but data/VERSIONS says {}",
+            "data/{file}: {n} rows, but data/VERSIONS says {}: rerun `python3 data/convert.py ../shared/data`",
             v.rows
         );
     };
@@ -477,36 +477,76 @@ fn ndc_field(s: &str) -> Option<&str> {
     Some(s)
 }
 
+/// data/single_dose.tsv: `hcpcs ndc11 drug package single_dose verified source`. Every row is
+/// compiled in with its `verified` flag (rules judge only by verified rows; `claimlint lookup`
+/// shows both). A malformed row fails the build with the row and what is wrong with it.
 fn gen_single_dose(data: &Path, code: &mut String) -> usize {
     let mut rows = read_tsv(
         data,
         "single_dose.tsv",
-        &["hcpcs", "ndc11", "drug", "package", "single_dose", "source"],
+        &[
+            "hcpcs",
+            "ndc11",
+            "drug",
+            "package",
+            "single_dose",
+            "verified",
+            "source",
+        ],
     );
+    for (i, r) in rows.iter().enumerate() {
+        let at = || {
+            format!(
+                "data/single_dose.tsv, data row {} ({} {})",
+                i + 1,
+                r[0],
+                r[1]
+            )
+        };
+        assert!(
+            is_hcpcs(&r[0]),
+            "{}: hcpcs must be a letter and 4 digits",
+            at()
+        );
+        assert!(
+            r[1] == "*" || (r[1].len() == 11 && r[1].bytes().all(|b| b.is_ascii_digit())),
+            "{}: ndc11 must be 11 digits or *",
+            at()
+        );
+        for (col, v) in [("single_dose", &r[4]), ("verified", &r[5])] {
+            assert!(
+                v == "Y" || v == "N",
+                "{}: {col} must be Y or N, not {v:?}",
+                at()
+            );
+        }
+        assert!(!r[6].trim().is_empty(), "{}: source is empty", at());
+        assert!(
+            r[5] == "N" || r[6].contains('"') || r[6].contains('\u{201c}'),
+            "{}: a verified row quotes its source's words in double quotes",
+            at()
+        );
+    }
     rows.sort_by(|a, b| (&a[0], ndc_field(&a[1])).cmp(&(&b[0], ndc_field(&b[1]))));
-    code.push_str("static SINGLE_DOSE: &[(&str, Option<&str>, SingleDose)] = &[\n");
     for w in rows.windows(2) {
         assert!(
             (&w[0][0], &w[0][1]) != (&w[1][0], &w[1][1]),
-            "single_dose.tsv: {} {} twice",
+            "data/single_dose.tsv: {} {} twice",
             w[0][0],
             w[0][1]
         );
     }
+    code.push_str("static SINGLE_DOSE: &[(&str, Option<&str>, SingleDose)] = &[\n");
     for r in &rows {
-        assert!(is_hcpcs(&r[0]), "single_dose.tsv: bad hcpcs {:?}", r[0]);
-        let yes = match r[4].as_str() {
-            "Y" => true,
-            "N" => false,
-            other => panic!("single_dose.tsv: single_dose must be Y or N, not {other:?}"),
-        };
         writeln!(
             code,
-            "    ({:?}, {:?}, SingleDose {{ single_dose: {yes}, package: {:?}, source: {:?}, drug: {:?} }}),",
+            "    ({:?}, {:?}, SingleDose {{ single_dose: {}, verified: {}, package: {:?}, source: {:?}, drug: {:?} }}),",
             r[0],
             ndc_field(&r[1]),
+            r[4] == "Y",
+            r[5] == "Y",
             r[3],
-            r[5],
+            r[6],
             r[2]
         )
         .expect("write to String");

@@ -40,7 +40,7 @@ fn row_line(r: &XwalkRow) -> String {
 fn single_dose_line(data: &Data, hcpcs: &str, ndc: Option<&str>) -> String {
     match data.single_dose(&SingleDoseRows::default(), hcpcs, ndc) {
         Some(sd) => format!(
-            "{}: {} ({}, per {})",
+            "{}: {} ({}, per {}){}",
             if sd.single_dose {
                 "single-dose container"
             } else {
@@ -48,7 +48,12 @@ fn single_dose_line(data: &Data, hcpcs: &str, ndc: Option<&str>) -> String {
             },
             sd.package,
             if sd.drug.is_empty() { hcpcs } else { sd.drug },
-            sd.source
+            sd.source,
+            if sd.verified {
+                ""
+            } else {
+                " [unverified: MOD001 and MOD006 do not use this row]"
+            }
         ),
         None => {
             "single-dose status: not in data/single_dose.tsv (MOD001 does not judge it)".to_string()

@@ -108,6 +108,10 @@ pub struct Mue {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SingleDose {
     pub single_dose: bool,
+    /// The row's source was read and quoted (`verified` = Y in data/single_dose.tsv; a
+    /// user's `[single-dose]` row is the user's word, so it counts as verified). Rules judge a
+    /// drug only by verified rows; unverified ones are shown to people (`claimlint lookup`).
+    pub verified: bool,
     pub package: &'static str,
     pub source: &'static str,
     /// Product name as the table or user wrote it, for messages.
@@ -507,7 +511,8 @@ impl Data {
 
     /// Whether the drug comes in a single-dose container: the NDC's own row first (the
     /// config's `user` rows, then the tables), then the code's `*` row (`user`, then the
-    /// tables). `None`: nobody knows.
+    /// tables); a verified row wins over an unverified one. `None`: nobody knows. Callers that
+    /// judge a claim check [`SingleDose::verified`].
     pub fn single_dose(
         &self,
         user: &SingleDoseRows,
@@ -518,9 +523,44 @@ impl Data {
             user.find(hcpcs, Some(n))
                 .or_else(|| embedded::single_dose(hcpcs, Some(n)))
         });
-        ndc_row
-            .or_else(|| user.find(hcpcs, None))
-            .or_else(|| embedded::single_dose(hcpcs, None))
+        let code_row = || {
+            user.find(hcpcs, None)
+                .or_else(|| embedded::single_dose(hcpcs, None))
+        };
+        match ndc_row {
+            Some(row) if row.verified => Some(row),
+            Some(row) => code_row().filter(|c| c.verified).or(Some(row)),
+            None => code_row(),
+        }
+    }
+
+    /// What a line with no NDC is, from its HCPCS code alone: the code's verified `*` row, else
+    /// the verified row of the crosswalk's first NDC of the code on `dos` when every NDC the
+    /// crosswalk lists under the code has a verified row of the same kind (all single-dose,
+    /// or all multiple-dose). `None` when the data cannot tell: an NDC without a verified row,
+    /// a code that mixes both kinds, or a code the crosswalk does not list.
+    pub fn single_dose_for_code(
+        &self,
+        user: &SingleDoseRows,
+        hcpcs: &str,
+        dos: Ymd,
+    ) -> Option<SingleDose> {
+        if let Some(row) = self.single_dose(user, hcpcs, None).filter(|r| r.verified) {
+            return Some(row);
+        }
+        let rows = self.crosswalk_by_hcpcs(hcpcs, dos).value;
+        let mut first: Option<SingleDose> = None;
+        for r in &rows {
+            let sd = self
+                .single_dose(user, hcpcs, Some(r.ndc11))
+                .filter(|s| s.verified)?;
+            match first {
+                Some(f) if f.single_dose != sd.single_dose => return None,
+                Some(_) => {}
+                None => first = Some(sd),
+            }
+        }
+        first
     }
 }
 
@@ -774,6 +814,7 @@ impl SingleDoseRows {
             ndc11,
             value: SingleDose {
                 single_dose,
+                verified: true,
                 package: if single_dose {
                     "single-dose container (user config)"
                 } else {

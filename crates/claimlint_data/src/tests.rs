@@ -313,6 +313,9 @@ fn single_dose_and_intervals() {
             .single_dose
     );
     assert_eq!(single_dose("J0885", None), None);
+    // Verified rows (quoted from a source) and rows still to be checked.
+    assert!(prolia.verified && prolia.source.contains("\"60 mg/mL in a single-dose"));
+    assert!(!single_dose("J9177", None).unwrap().verified);
 
     // Every table row names a code (and NDC) the crosswalk knows, so no row is a typo.
     let q: Vec<&XwalkRow> = embedded::quarter_rows("2026Q1")
@@ -351,6 +354,28 @@ fn single_dose_and_intervals() {
         330
     );
     assert_eq!(data().dose_interval("J0897", None), None);
+}
+
+/// Issue 14: a line with no NDC is judged by its code when every crosswalk NDC of the code
+/// has a verified row of one kind.
+#[test]
+fn single_dose_by_code() {
+    let d = data();
+    let none = SingleDoseRows::default();
+    let prolia = d.single_dose_for_code(&none, "J0897", 20260115).unwrap();
+    assert!(prolia.single_dose && prolia.verified);
+    // Heparin mixes single- and multiple-dose vials; Padcev's rows are unverified.
+    assert_eq!(d.single_dose_for_code(&none, "J1644", 20260115), None);
+    assert_eq!(d.single_dose_for_code(&none, "J9177", 20260115), None);
+    assert_eq!(d.single_dose_for_code(&none, "J0000", 20260115), None);
+    // A user's `*` row is the user's word.
+    let mut rows = SingleDoseRows::default();
+    rows.add("J9177", None, true).unwrap();
+    assert!(
+        d.single_dose_for_code(&rows, "J9177", 20260115)
+            .unwrap()
+            .single_dose
+    );
 }
 
 #[test]

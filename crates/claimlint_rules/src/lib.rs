@@ -14,6 +14,7 @@ use claimlint_x12::Loc;
 use claimlint_x12::envelope::{Interchange, Scan};
 
 pub use envelope::scan_notes;
+pub use modifiers::jw_jz::JwJzScope;
 pub use payer::Params;
 pub use settings::LintSettings;
 mod balancing;
@@ -204,6 +205,7 @@ pub static RULES: &[&Rule] = &[
     &modifiers::jw_jz::MOD003,
     &modifiers::modifier_malformed::MOD004,
     &modifiers::modifier_not_applicable::MOD005,
+    &modifiers::jw_jz_on_multi_dose::MOD006,
     &ndc::ndc_missing::NDC001,
     &ndc::ndc_format::NDC002,
     &ndc::ndc_unknown::NDC003,

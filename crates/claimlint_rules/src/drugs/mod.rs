@@ -287,7 +287,7 @@ pub fn code_label(data: &Data, code: &str) -> String {
 }
 
 /// The generic name in a HCPCS descriptor: `Injection, denosumab, 1 mg` → `denosumab`.
-fn generic(data: &Data, code: &str) -> Option<&'static str> {
+pub fn generic(data: &Data, code: &str) -> Option<&'static str> {
     let long = data.hcpcs(code)?.long;
     let rest = ["Injection, ", "Inj, ", "Inj. "]
         .iter()

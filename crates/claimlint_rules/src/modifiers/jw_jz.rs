@@ -1,31 +1,90 @@
 //! MOD001–MOD003: CMS's JW/JZ policy for drugs from single-dose containers (Medicare Claims
 //! Processing Manual ch. 17 §40; CMS "Discarded Drugs and Biologicals — JW Modifier and JZ
-//! Modifier Policy" FAQs). One walk, three findings: missing, conflicting, orphaned.
+//! Modifier Policy" FAQs). One walk, three findings: missing, conflicting, orphaned. Also the
+//! policy's scope (which payers, bill types and drugs), shared with MOD006.
 
 use crate::drugs::{JZ_FROM, hcpcs_of, is_drug_code, line_dos, ndc11, partner_with};
 use crate::modifiers::modifier;
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Claim, Kind, ServiceLine};
+use claimlint_data::SingleDose;
+use claimlint_model::{Claim, Kind, ServiceLine, Transaction};
 
 declare_rule! {
     /// ## What it does
     /// Reports a drug from a single-dose container, date of service on or after 2023-07-01,
-    /// billed with neither JZ (nothing discarded) nor an accompanying JW line (the discarded
-    /// amount) for the same code and date. 837I claims of bill types 11x (inpatient), 71x
-    /// (RHC) and 77x (FQHC) are skipped: the policy does not apply to them.
+    /// billed to Medicare fee-for-service with neither JZ (nothing discarded) nor an
+    /// accompanying JW line (the discarded amount) for the same code and date.
     ///
-    /// "Single-dose container" is decided from `data/single_dose.tsv`, compiled in: rows by
-    /// NDC or by HCPCS code (`*`, used only when every product under the code is single-dose
-    /// or every one is multiple-dose), each read from the FDA label's How Supplied section
-    /// and citing it. The line's NDC row wins over its code's `*` row. A drug in neither is
-    /// not judged (no diagnostic): the table is deliberately incomplete rather than wrong.
-    /// Users extend it in `claimlint.toml` (`[single-dose]`); a file's rows apply only to
-    /// the inputs that file governs.
+    /// **Which claims.** The policy is Medicare Part B's: "The JW and JZ modifier policy
+    /// applies to all drugs separately payable under Medicare Part B described as supplied in
+    /// a single-dose container" (CMS, "Discarded Drugs and Biologicals – JW Modifier and JZ
+    /// Modifier Policy Frequently Asked Questions", cms.gov jw-modifier-faqs.pdf, as quoted by
+    /// First Coast Service Options, medicare.fcso.com, 2024-04-20). So by default (`jw-jz =
+    /// "medicare"` in claimlint.toml) the rule looks at claims whose subscriber loop (2000B)
+    /// SBR09 is `MB` (Medicare Part B) on an 837P or `MA` (Medicare Part A) on an 837I, and
+    /// at nothing else: a Medicaid (`MC`) or commercial (`CI`) claim is not judged. The
+    /// 2000B SBR is the payer the claim is sent to, whatever its SBR01 says: Medicare as
+    /// secondary payer (SBR01 `S`, SBR09 `MB`) still prices the drug under Part B and edits
+    /// its modifiers, so the rule applies; Medicare only in a 2320 loop (a claim sent on to a
+    /// Medigap or Medicaid plan after Medicare paid) does not make the claim Medicare's.
+    /// `jw-jz = "all-payers"` judges every claim (the built-in `medicare` profile sets it: its
+    /// claims go to Medicare; the `commercial` profile sets it at warning severity, since
+    /// some plans adopt the policy); `jw-jz = "off"` none. The `medicaid` profile keeps the
+    /// default, so a Medicaid claim gets no MOD001.
+    ///
+    /// **Exemptions CMS states** (same FAQs unless said otherwise):
+    /// - 837I bill types 11x (inpatient, "not intended for claims billed under the Inpatient
+    ///   Prospective Payment System"), 71x (RHC) and 77x (FQHC): "drugs administered in RHCs
+    ///   and FQHCs are generally not separately payable under Part B" (FAQs, as quoted by
+    ///   DecisionHealth, 2023-08-03, and NAHRI).
+    /// - Renal dialysis drugs on ESRD bill type 72x: ESRD facilities append the modifiers
+    ///   "only for drugs in single-dose containers that are not renal dialysis service drugs
+    ///   or biological products provided for the treatment of ESRD" (FAQs, per DecisionHealth,
+    ///   2023-08-03). On a 72x claim a drug line is a renal dialysis drug unless it carries
+    ///   modifier AY: "ESRD facilities billing for any labs or drugs will be considered part of
+    ///   the bundled PPS payment unless billed with the HCPCS modifier AY" (CMS MLN Matters
+    ///   MM7064). So a 72x drug line needs JW/JZ only with AY.
+    /// - Vaccines under §1861(s)(10) of the Social Security Act: "The JW and JZ modifiers are
+    ///   not required for vaccines described under section 1861(s)(10) of the Act that are
+    ///   furnished from single-dose containers" (FAQs, quoted on aapc.com). Those are the
+    ///   influenza, pneumococcal, hepatitis B and COVID-19 vaccines. claimlint knows them by
+    ///   code: a HCPCS Level II code whose descriptor names a vaccine against one of these
+    ///   (Q2034–Q2039, from the embedded HCPCS file), and the CPT codes Medicare lists for
+    ///   them: influenza 90630, 90653–90658, 90660–90662, 90672–90674, 90682, 90685, 90686
+    ///   ("Immunization CPT full list Medicare", medicarepaymentandreimbursement.com);
+    ///   pneumococcal 90670, 90671, 90677, 90732 (Noridian JE Part B, "Pneumococcal Vaccine
+    ///   and Administration", 2024-03-20); hepatitis B 90739, 90740, 90743, 90744, 90746,
+    ///   90747 (CMS preventive services chart as reproduced on rssing.com); COVID-19 91304,
+    ///   91318–91322 (Independence Blue Cross Medicare Advantage policy MA00.003aa). Other
+    ///   vaccine codes are not exempt until a source for them is added.
+    /// - Drugs not separately payable (packaged): the policy covers "separately payable drugs
+    ///   assigned status indicators G and K under the Outpatient Prospective Payment System,
+    ///   as well as those assigned payment indicator K2" under the ASC system (FAQs, per
+    ///   NAHRI). claimlint has no OPPS Addendum B or ASC status-indicator data, so it cannot
+    ///   tell a packaged drug and does not guess: a packaged drug from a single-dose container
+    ///   on an 837I 13x claim still gets MOD001, which the biller may suppress.
+    ///
+    /// Not exempt: "The requirements also apply to 340B covered entities and critical access
+    /// hospitals" (FAQs, per NAHRI): a line with the 340B modifiers JG or TB, and a CAH claim
+    /// (bill type 85x), still need JW or JZ.
+    ///
+    /// **Which drugs.** "Single-dose container" is decided from `data/single_dose.tsv`,
+    /// compiled in, using only rows whose source was read and quoted (`verified` = Y): rows
+    /// by NDC or by HCPCS code (`*`). The line's NDC row wins over its code's `*` row. A line
+    /// with no NDC counts as single-dose when its code has a verified single-dose `*` row or
+    /// every NDC the crosswalk lists under the code (in the quarter of the date of service) has
+    /// a verified single-dose row (Prolia and Xgeva: J0897 without a LIN still needs JZ). A drug
+    /// in neither is not judged (no diagnostic): the table is deliberately incomplete rather
+    /// than wrong. Users extend it in `claimlint.toml` (`[single-dose]`); a file's rows apply
+    /// only to the inputs that file governs.
     /// ## Why it matters
-    /// Since 2023-07-01 Medicare returns or denies such lines without JW or JZ, and
-    /// Medicare Administrative Contractors audit JZ against the units billed.
+    /// Since 2023-07-01 Medicare returns or denies such lines without JW or JZ ("Claims that do
+    /// not report the modifiers as appropriate on or after October 1, 2023, may be returned as
+    /// unable to be processed"), and Medicare Administrative Contractors audit JZ against the
+    /// units billed.
     /// ## Example
-    /// `SV1*HC:J0897*2400*UN*60***1~` with Prolia's NDC (a single-dose prefilled syringe)
+    /// `SV1*HC:J0897*2400*UN*60***1~` with Prolia's NDC (a single-dose prefilled syringe), on
+    /// a claim whose 2000B `SBR*P*18*******MB~` says Medicare Part B
     /// ## Fix
     /// `SV1*HC:J0897:JZ*2400*UN*60***1~` when nothing was discarded; otherwise bill the
     /// discarded units on a second J0897 line with JW.
@@ -67,14 +126,129 @@ declare_rule! {
     check: Line(jw_orphan),
 }
 
-/// Whether JW/JZ policy applies to the claim: not to 837I bill types 11x, 71x, 77x.
-fn policy_applies(cx: &Ctx<'_>, claim: &Claim<'_>) -> bool {
+/// Which claims the JW/JZ policy is checked on (`jw-jz` in claimlint.toml or a profile).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum JwJzScope {
+    /// Medicare fee-for-service claims: 2000B SBR09 `MB` on an 837P, `MA` on an 837I.
+    #[default]
+    Medicare,
+    /// Every claim the settings govern (the built-in `medicare` profile: its claims go to
+    /// Medicare; `commercial`, at warning severity).
+    AllPayers,
+    /// No claim.
+    Off,
+}
+
+impl JwJzScope {
+    /// `medicare`, `all-payers` or `off`, as claimlint.toml writes it.
+    pub fn parse(text: &str) -> Option<JwJzScope> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "medicare" => Some(JwJzScope::Medicare),
+            "all-payers" => Some(JwJzScope::AllPayers),
+            "off" => Some(JwJzScope::Off),
+            _ => None,
+        }
+    }
+}
+
+/// SBR09 (claim filing indicator) of the subscriber loop (2000B) the claim sits under: the
+/// payer the claim is sent to. The 2320 SBRs of other payers are not it.
+fn claim_filing<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Option<&'a [u8]> {
+    for i in (0..claim.index as usize).rev() {
+        let seg = tx.segments.get(i)?;
+        if seg.is(b"SBR") && tx.loop_of(i) == Some("2000B") {
+            return Some(seg.value(9));
+        }
+        if seg.is(b"HL") && seg.value(3) == b"22" {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether the settings put the claim under the policy: Medicare fee-for-service by its
+/// 2000B SBR09 (MB on 837P, MA on 837I), or every claim, or none.
+fn payer_in_scope(cx: &Ctx<'_>, claim: &Claim<'_>) -> bool {
+    match cx.params().jw_jz {
+        JwJzScope::Off => false,
+        JwJzScope::AllPayers => true,
+        JwJzScope::Medicare => cx.tx().is_some_and(|tx| {
+            let want: &[u8] = match tx.kind {
+                Kind::Institutional => b"MA",
+                _ => b"MB",
+            };
+            claim_filing(tx, claim) == Some(want)
+        }),
+    }
+}
+
+/// Vaccines paid under §1861(s)(10) by CPT code: influenza, pneumococcal, hepatitis B,
+/// COVID-19 (sources in MOD001's doc). Sorted, for binary search.
+const VACCINES_1861_S10: &[&str] = &[
+    "90630", "90653", "90654", "90655", "90656", "90657", "90658", "90660", "90661", "90662",
+    "90670", "90671", "90672", "90673", "90674", "90677", "90682", "90685", "90686", "90732",
+    "90739", "90740", "90743", "90744", "90746", "90747", "91304", "91318", "91319", "91320",
+    "91321", "91322",
+];
+
+/// A §1861(s)(10) vaccine: a listed CPT code, or a Level II code whose HCPCS descriptor is a
+/// vaccine against influenza, pneumococcus, hepatitis B or COVID-19 (Q2034–Q2039).
+pub fn is_1861_s10_vaccine(cx: &Ctx<'_>, code: &str) -> bool {
+    if VACCINES_1861_S10.binary_search(&code).is_ok() {
+        return true;
+    }
+    cx.data().hcpcs(code).is_some_and(|h| {
+        let d = h.long.to_ascii_lowercase();
+        d.contains("vaccine")
+            && [
+                "influenza",
+                "pneumococcal",
+                "hepatitis b",
+                "covid",
+                "sars-cov",
+            ]
+            .iter()
+            .any(|v| d.contains(v))
+    })
+}
+
+/// Whether the JW/JZ policy applies to the line: its claim's payer is in scope, the bill
+/// type is not 11x/71x/77x, the drug is not a renal dialysis drug on 72x (no AY), and it is
+/// not a §1861(s)(10) vaccine. 340B lines and CAH (85x) claims are not exempt.
+pub fn policy_applies(cx: &Ctx<'_>, claim: &Claim<'_>, line: &ServiceLine<'_>, code: &str) -> bool {
+    if !payer_in_scope(cx, claim) || is_1861_s10_vaccine(cx, code) {
+        return false;
+    }
     if cx.tx().is_some_and(|t| t.kind == Kind::Institutional) {
-        return !claim
-            .facility_code
-            .is_some_and(|f| matches!(f.bytes, b"11" | b"71" | b"77"));
+        match claim.facility_code.map(|f| f.bytes) {
+            Some(b"11" | b"71" | b"77") => return false,
+            Some(b"72") if !line.has_modifier(b"AY") => return false,
+            _ => {}
+        }
     }
     true
+}
+
+/// What the data say about the line's container, from verified rows only: its NDC's row (or
+/// its code's `*` row), or, without a usable NDC, every crosswalk NDC of its code.
+pub fn container(cx: &Ctx<'_>, line: &ServiceLine<'_>, code: &str) -> Option<SingleDose> {
+    let ndc = line.drug.and_then(|d| d.ndc).and_then(|n| ndc11(n.bytes));
+    match ndc {
+        Some(n) => cx
+            .single_dose(code, Some(n.as_str()))
+            .filter(|s| s.verified),
+        None => {
+            let dos = line_dos(line, cx.claim())?;
+            cx.data()
+                .single_dose_for_code(&cx.params().single_dose, code, dos.0)
+        }
+    }
+}
+
+/// The row's source without its quoted words, for a help line: where it was found and the
+/// section (`claimlint lookup` shows the quote).
+pub fn cited(sd: &SingleDose) -> &'static str {
+    sd.source.split(": \"").next().unwrap_or(sd.source)
 }
 
 fn jw_jz_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
@@ -84,14 +258,15 @@ fn jw_jz_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if line.has_modifier(b"JZ") || line.has_modifier(b"JW") {
         return;
     }
-    if line_dos(line, Some(claim)).is_none_or(|d| d < JZ_FROM) || !policy_applies(cx, claim) {
+    if line_dos(line, Some(claim)).is_none_or(|d| d < JZ_FROM)
+        || !policy_applies(cx, claim, line, code)
+    {
         return;
     }
     if line.drug.is_none() && !is_drug_code(cx.data(), code) {
         return;
     }
-    let ndc = line.drug.and_then(|d| d.ndc).and_then(|n| ndc11(n.bytes));
-    let Some(sd) = cx.single_dose(code, ndc.as_ref().map(|n| n.as_str())) else {
+    let Some(sd) = container(cx, line, code) else {
         return;
     };
     if !sd.single_dose || partner_with(claim, line, code, b"JW") {
@@ -105,7 +280,7 @@ fn jw_jz_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     cx.report(p.composite.loc(), format!("{code} ({what}) has neither JZ nor a JW line for the discarded amount"))
         .help(format!(
             "add JZ ({code}:JZ) when none was discarded, or bill the discarded units on a second {code} line with JW; CMS requires one or the other for single-dose containers from 2023-07-01 (single-dose per {})",
-            sd.source
+            cited(&sd)
         ));
 }
 
@@ -150,13 +325,22 @@ fn jw_orphan(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test::{Case::*, I837, P837, check_cases, edit};
+    use crate::test::{Case::*, I837, P837, check_cases, check_cases_with, edit};
+    use std::collections::BTreeSet;
 
     /// Padcev: 70 units administered from a 20 mg vial, 10 discarded on a JW line.
     fn with_jw(admin: &str, jw: &str) -> String {
         let s = edit(P837, "SV1*HC:J0897", admin);
         let s = edit(&s, "LIN*", "LIN**N4*51144002001");
         edit(&s, "SV1*HC:96372", jw)
+    }
+
+    fn codes(d: &[claimlint_diagnostic::Diagnostic]) -> BTreeSet<&'static str> {
+        d.iter().map(|d| d.code).collect()
+    }
+
+    fn mod001() -> BTreeSet<&'static str> {
+        BTreeSet::from(["MOD001"])
     }
 
     #[test]
@@ -166,9 +350,11 @@ mod tests {
             "SV2*0636",
             "SV2*0636*HC:J0897*2400*UN*60",
         );
-        let jw = with_jw(
-            "SV1*HC:J9177*2400*UN*70***1",
-            "SV1*HC:J9177:JW*60*UN*10***1",
+        // Prolia: 50 units administered, 10 discarded on a JW line.
+        let jw = edit(
+            &edit(P837, "SV1*HC:J0897", "SV1*HC:J0897*2000*UN*50***1"),
+            "SV1*HC:96372",
+            "SV1*HC:J0897:JW*460*UN*10***1",
         );
         let cases = [
             Pass(""),
@@ -181,11 +367,12 @@ mod tests {
             Whole(&rhc, false),
             // The discarded amount on a JW line.
             Whole(&jw, false),
-            // Padcev by its code's `*` row.
-            Trip("SV1*HC:J9177*2400*UN*80***1~LIN**N4*51144002001~CTP****1*UN~"),
-            Pass("SV1*HC:J9177:JZ*2400*UN*80***1~LIN**N4*51144002001~CTP****1*UN~"),
+            // Padcev's table rows are not verified yet: not judged.
+            Pass("SV1*HC:J9177*2400*UN*80***1~LIN**N4*51144002001~CTP****1*UN~"),
         ];
         let out = check_cases(&MOD001, &cases);
+        assert_eq!(codes(&out[2]), mod001());
+        assert_eq!(codes(&out[3]), mod001());
         let d = out[2].iter().find(|d| d.code == "MOD001").unwrap();
         assert_eq!(
             d.message,
@@ -195,14 +382,156 @@ mod tests {
             (d.loc.segment.as_str(), d.loc.element, d.loc.component),
             ("SV1", Some(1), None)
         );
+        let help = d.help.as_deref().unwrap();
         assert!(
-            d.help
-                .as_deref()
-                .unwrap()
-                .ends_with("(single-dose per Prolia label, 16 How Supplied)")
+            help.ends_with("(single-dose per Prolia label, Amgen (realvalueproducts.com/products/prolia-60mgml-pfs-1ml, reproducing the FDA label), 16 How Supplied)"),
+            "{help}"
         );
         let d = out[3].iter().find(|d| d.code == "MOD001").unwrap();
         assert_eq!((d.loc.segment.as_str(), d.loc.element), ("SV2", Some(2)));
+    }
+
+    /// Issue 14: MOD001 is Medicare fee-for-service's (2000B SBR09 MB on 837P, MA on 837I).
+    #[test]
+    fn payers() {
+        let cases = [
+            // Medicaid, commercial, Medicare Advantage (16), Part A on an 837P: not judged.
+            Pass("SBR*P*18*******MC~SV1*HC:J0897*2400*UN*60***1"),
+            Pass("SBR*P*18*******CI~SV1*HC:J0897*2400*UN*60***1"),
+            Pass("SBR*P*18*******16~SV1*HC:J0897*2400*UN*60***1"),
+            PassI("SBR*P*18*******MC~SV2*0636*HC:J0897*2400*UN*60"),
+            PassI("SBR*P*18*******CI~SV2*0636*HC:J0897*2400*UN*60"),
+            // Medicare as secondary payer: still Medicare's claim.
+            Trip("SBR*S*18*******MB~SV1*HC:J0897*2400*UN*60***1"),
+            TripI("SBR*S*18*******MA~SV2*0636*HC:J0897*2400*UN*60"),
+        ];
+        let out = check_cases(&MOD001, &cases);
+        assert_eq!(codes(&out[5]), mod001());
+        assert_eq!(codes(&out[6]), mod001());
+        // `jw-jz = "all-payers"`: a commercial claim is judged; `off`: not even Medicare's.
+        let all = crate::Params {
+            jw_jz: JwJzScope::AllPayers,
+            ..crate::Params::default()
+        };
+        let all = crate::LintSettings::default().with_params(all);
+        let out = check_cases_with(
+            &MOD001,
+            &[
+                Trip("SBR*P*18*******CI~SV1*HC:J0897*2400*UN*60***1"),
+                TripI("SBR*P*18*******MC~SV2*0636*HC:J0897*2400*UN*60"),
+            ],
+            &all,
+        );
+        assert_eq!(codes(&out[0]), mod001());
+        assert_eq!(codes(&out[1]), mod001());
+        let off = crate::Params {
+            jw_jz: JwJzScope::Off,
+            ..crate::Params::default()
+        };
+        let off = crate::LintSettings::default().with_params(off);
+        check_cases_with(&MOD001, &[Pass("SV1*HC:J0897*2400*UN*60***1")], &off);
+        assert_eq!(JwJzScope::parse(" All-Payers "), Some(JwJzScope::AllPayers));
+        assert_eq!(JwJzScope::parse("medicaid"), None);
+    }
+
+    /// Issue 14: CMS's exemptions (72x renal dialysis drugs, §1861(s)(10) vaccines) and the
+    /// settings that are not exempt (340B, critical access hospitals).
+    #[test]
+    fn exemptions() {
+        let esrd = |sv2: &str| {
+            edit(
+                &edit(I837, "CLM*", "CLM*PAT2001-01*2460***72:A:1**A*Y*Y"),
+                "SV2*0636",
+                sv2,
+            )
+        };
+        let cah = edit(
+            &edit(I837, "CLM*", "CLM*PAT2001-01*2460***85:A:1**A*Y*Y"),
+            "SV2*0636",
+            "SV2*0636*HC:J0897*2400*UN*60",
+        );
+        let renal = esrd("SV2*0636*HC:J0897*2400*UN*60");
+        let not_renal = esrd("SV2*0636*HC:J0897:AY*2400*UN*60");
+        let cases = [
+            // ESRD (72x): a drug without AY is a renal dialysis drug in the PPS bundle.
+            Whole(&renal, false),
+            // With AY (not for the treatment of ESRD) it is separately payable: JW/JZ apply.
+            Whole(&not_renal, true),
+            // Critical access hospital (85x): not exempt.
+            Whole(&cah, true),
+            // 340B-acquired (TB): not exempt.
+            Trip("SV1*HC:J0897:TB*2400*UN*60***1"),
+            TripI("SV2*0636*HC:J0897:TB*2400*UN*60"),
+        ];
+        let out = check_cases(&MOD001, &cases);
+        for (i, d) in out.iter().enumerate().skip(1) {
+            assert_eq!(codes(d), mod001(), "case {i}");
+        }
+        // JG (340B, until 2024-12-31) on a 2024 claim: still MOD001.
+        let jg = check_cases(
+            &MOD001,
+            &[Trip("SV1*HC:J0897:JG*2400*UN*60***1~DTP*472*D8*20240603")],
+        );
+        assert!(jg[0].iter().any(|d| d.code == "MOD001"));
+    }
+
+    /// Influenza, pneumococcal, hepatitis B and COVID-19 vaccines need neither JW nor JZ, even
+    /// from a single-dose container; other vaccines do.
+    #[test]
+    fn vaccines() {
+        use crate::test::run_with;
+        let run = |code: &str| {
+            let mut params = crate::Params::default();
+            params.single_dose.add(code, None, true).unwrap();
+            let settings = crate::LintSettings::default().with_params(params);
+            // A drug line (2410 LIN) of the code; the NDC is a Td vaccine's, which is beside
+            // the point here (the config's `*` row decides single-dose).
+            let text = edit(
+                &edit(
+                    P837,
+                    "SV1*HC:J0897",
+                    &format!("SV1*HC:{code}*2400*UN*1***1"),
+                ),
+                "LIN*",
+                "LIN**N4*49281021510",
+            );
+            run_with(&text, &settings)
+                .iter()
+                .any(|d| d.code == "MOD001")
+        };
+        for flu_pneumo_hepb_covid in ["90686", "90677", "90746", "91320", "Q2035"] {
+            assert!(!run(flu_pneumo_hepb_covid), "{flu_pneumo_hepb_covid}");
+        }
+        // Td (Tenivac) is not a §1861(s)(10) vaccine.
+        assert!(run("90714"));
+        crate::test::with_cx(|cx| {
+            assert!(is_1861_s10_vaccine(cx, "Q2035"));
+            assert!(!is_1861_s10_vaccine(cx, "J0897"));
+        });
+    }
+
+    /// Issue 14: a drug line with no NDC whose code has only single-dose NDCs (Prolia and
+    /// Xgeva under J0897) still needs JZ or JW.
+    #[test]
+    fn without_ndc() {
+        let no_lin = edit(
+            &edit(
+                &edit(P837, "SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"),
+                "LIN*",
+                "",
+            ),
+            "CTP*",
+            "",
+        );
+        let with_jz = edit(&edit(P837, "LIN*", ""), "CTP*", "");
+        let out = check_cases(&MOD001, &[Whole(&no_lin, true), Whole(&with_jz, false)]);
+        // NDC001 (no NDC) is a warning of its own.
+        assert_eq!(codes(&out[0]), BTreeSet::from(["MOD001", "NDC001"]));
+        let d = out[0].iter().find(|d| d.code == "MOD001").unwrap();
+        assert_eq!(
+            d.message,
+            "J0897 (Prolia, single-dose prefilled syringe) has neither JZ nor a JW line for the discarded amount"
+        );
     }
 
     #[test]

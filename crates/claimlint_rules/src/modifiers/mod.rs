@@ -1,7 +1,9 @@
 //! MOD family: procedure modifiers (SV101-3..6, SV202-3..6) — the JW/JZ discarded-drug
-//! policy, their form, and modifiers whose meaning cannot apply to the code.
+//! policy (and its modifiers on multiple-dose containers), their form, and modifiers whose
+//! meaning cannot apply to the code.
 
 pub mod jw_jz;
+pub mod jw_jz_on_multi_dose;
 pub mod modifier_malformed;
 pub mod modifier_not_applicable;
 

@@ -1,4 +1,6 @@
-use crate::drugs::{bill_help, code_label, crosswalked, drug_label, hcpcs_of, is_unclassified};
+use crate::drugs::{
+    bill_help, code_label, crosswalked, drug_label, generic, hcpcs_of, is_unclassified,
+};
 use crate::ndc::is_ndc_qualified;
 use crate::{Ctx, declare_rule};
 use claimlint_model::DrugLine;
@@ -8,8 +10,9 @@ declare_rule! {
     /// Looks the line's NDC up in the CMS ASP NDC-HCPCS crosswalk of the quarter of the date
     /// of service and reports when the crosswalk bills that NDC under another HCPCS code than
     /// the line's. The message names the drug, the billed code and its descriptor, and the
-    /// crosswalk's code; the help gives the code with its dose descriptor and the units to
-    /// bill for the CTP quantity.
+    /// crosswalk's code. The help gives both fixes, since either the code or the NDC may be
+    /// the mistake: bill the NDC's code (with its dose descriptor and the units to bill for the
+    /// CTP quantity), or keep the code and report an NDC of the billed code's drug.
     /// ## Why it matters
     /// Medicare contractors and most payers edit the NDC against the HCPCS code; a mismatch
     /// is denied. Billing guides get these codes wrong: denosumab (Prolia, Xgeva) is J0897,
@@ -21,7 +24,10 @@ declare_rule! {
     /// CTP****1*UN~
     /// ```
     /// ## Fix
-    /// Bill the crosswalk's code with its units: `SV1*HC:J0897:JZ*2400*UN*60***1~`.
+    /// Help: `bill J0897 (Injection, denosumab, 1 mg) × 60 units for 1 syringe, or use an NDC of
+    /// J3486's drug (ziprasidone mesylate)`. When Prolia was given, bill the crosswalk's code
+    /// with its units: `SV1*HC:J0897:JZ*2400*UN*60***1~`; when ziprasidone was given, keep
+    /// J3486 and report its NDC in LIN03.
     code: NDC004, name: "ndc-hcpcs-mismatch", severity: Error, snip: 6,
     check: Drug(ndc_hcpcs_mismatch),
 }
@@ -54,13 +60,29 @@ fn ndc_hcpcs_mismatch(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         codes.join(" or "),
         code_label(cx.data(), code)
     );
-    let help = x
+    let mut help = x
         .rows
         .iter()
         .map(|r| bill_help(cx, r, Some(drug)))
         .collect::<Vec<_>>()
         .join(", or ");
+    help.push_str(&format!(", or use an NDC of {code}'s drug"));
+    if let Some(name) = billed_drug(cx, code) {
+        help.push_str(&format!(" ({name})"));
+    }
     cx.report(el.loc(), message).help(help);
+}
+
+/// The drug the billed code describes, for the second fix: the generic name in its HCPCS
+/// descriptor (`Injection, ziprasidone mesylate, 10 mg` → `ziprasidone mesylate`), else the
+/// descriptor without its dose (`Phenylephrine … ophthalmic irrigation solution`).
+fn billed_drug(cx: &Ctx<'_>, code: &str) -> Option<String> {
+    if let Some(g) = generic(cx.data(), code) {
+        return Some(g.to_string());
+    }
+    let long = cx.data().hcpcs(code)?.long.trim();
+    let name = long.rsplit_once(", ").map_or(long, |(name, _dose)| name);
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 #[cfg(test)]
@@ -105,9 +127,12 @@ mod tests {
                     d.message
                 );
                 assert!(d.message.contains(wrong));
-                assert_eq!(
-                    d.help.as_deref(),
-                    Some("bill J0897 (Injection, denosumab, 1 mg) × 60 units for 1 syringe")
+                let help = d.help.as_deref().unwrap();
+                assert!(
+                    help.starts_with(&format!(
+                        "bill J0897 (Injection, denosumab, 1 mg) × 60 units for 1 syringe, or use an NDC of {wrong}'s drug ("
+                    )),
+                    "{help}"
                 );
                 assert_eq!((d.loc.segment.as_str(), d.loc.element), ("LIN", Some(3)));
             }
@@ -125,7 +150,32 @@ mod tests {
         );
         assert_eq!(
             d.help.as_deref(),
-            Some("bill J9177 (Injection, enfortumab vedotin-ejfv, 0.25 mg) × 80 units for 1 vial")
+            Some(
+                "bill J9177 (Injection, enfortumab vedotin-ejfv, 0.25 mg) × 80 units for 1 vial, or use an NDC of J1324's drug (enfuvirtide)"
+            )
+        );
+    }
+
+    /// Issue 14: both fixes, in the brief's words, and the exact set of codes (the units
+    /// advice for the wrong code is suppressed by precedence elsewhere, not asserted here).
+    #[test]
+    fn help_gives_both_fixes() {
+        let out = check_cases(&NDC004, &[Trip("SV1*HC:J3486:JZ*2400*UN*60***1")]);
+        let d = out[0].iter().find(|d| d.code == "NDC004").unwrap();
+        assert_eq!(
+            d.help.as_deref(),
+            Some(
+                "bill J0897 (Injection, denosumab, 1 mg) × 60 units for 1 syringe, or use an NDC of J3486's drug (ziprasidone mesylate)"
+            )
+        );
+        let out = check_cases(&NDC004, &[Trip("SV1*HC:J1097:JZ*2400*UN*60***1")]);
+        let d = out[0].iter().find(|d| d.code == "NDC004").unwrap();
+        assert!(
+            d.help.as_deref().unwrap().ends_with(
+                ", or use an NDC of J1097's drug (Phenylephrine 10.16 mg/ml and ketorolac 2.88 mg/ml ophthalmic irrigation solution)"
+            ),
+            "{:?}",
+            d.help
         );
     }
 }

@@ -25,6 +25,9 @@ pub struct Params {
     /// before the data tables by `Ctx::single_dose`. Not a profile's: every profile of one file
     /// carries the file's rows, and another file's rows never reach it.
     pub single_dose: SingleDoseRows,
+    /// Which claims the JW/JZ policy (MOD001, MOD006) is checked on: Medicare
+    /// fee-for-service by default, every claim, or none (`jw-jz` in claimlint.toml).
+    pub jw_jz: crate::JwJzScope,
 }
 
 /// `lo..=hi`, compared as text: codes of one length sort as their values do.
