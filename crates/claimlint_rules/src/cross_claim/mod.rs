@@ -250,6 +250,13 @@ pub fn run(members: &mut [Member<'_>], settings: &Settings) -> Vec<Finding> {
         );
     }
     out.sort_by(|a, b| (a.at, a.line, a.diagnostic.code).cmp(&(b.at, b.line, b.diagnostic.code)));
+    // One root cause, one error: XCL001 (exact duplicate) before XCL002 on the same claim.
+    let dup: Vec<ClaimRef> = out
+        .iter()
+        .filter(|f| f.diagnostic.code == "XCL001")
+        .map(|f| f.at)
+        .collect();
+    out.retain(|f| !(f.diagnostic.code == "XCL002" && dup.contains(&f.at)));
     out
 }
 
