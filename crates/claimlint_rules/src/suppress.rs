@@ -16,6 +16,8 @@ pub enum Scope {
     Claim,
     /// The same transaction set (ST02).
     Transaction,
+    /// The whole input: the root makes everything after it unreadable.
+    File,
 }
 
 /// A row of the precedence: a finding with code `root` suppresses findings with one of the
@@ -25,6 +27,8 @@ pub struct Precedence {
     pub root: &'static str,
     pub suppresses: &'static [&'static str],
     pub scope: Scope,
+    /// Only a root on this segment (e.g. `ISA`) suppresses; `None`: any.
+    pub on: Option<&'static str>,
     /// Why the consequences follow from the root (for the docs).
     pub why: &'static str,
 }
@@ -32,14 +36,24 @@ pub struct Precedence {
 /// The precedence of RULES.md "One root cause, one error".
 pub const PRECEDENCE: &[Precedence] = &[
     Precedence {
+        root: "ENV001",
+        suppresses: &["ENV004", "ENV007", "STR003", "SYN001"],
+        on: Some("ISA"),
+        scope: Scope::File,
+        why: "an unreadable ISA (e.g. ISA11 equal to another delimiter) misreads every \
+              segment after it",
+    },
+    Precedence {
         root: "ENV004",
         suppresses: &["STR002"],
+        on: None,
         scope: Scope::Transaction,
         why: "envelope before structure: a transaction set cut short misses its SE",
     },
     Precedence {
         root: "STR001",
         suppresses: &["STR002", "STR003", "SIT002"],
+        on: None,
         scope: Scope::Transaction,
         why: "structure before content: a broken HL puts loops where their segments are not \
               expected and hides what they carry",
@@ -47,18 +61,21 @@ pub const PRECEDENCE: &[Precedence] = &[
     Precedence {
         root: "NDC004",
         suppresses: &["UNT002", "UNT003"],
+        on: None,
         scope: Scope::Line,
         why: "the crosswalk before units: unit advice for a code the NDC does not belong to",
     },
     Precedence {
         root: "MOD002",
         suppresses: &["MOD003"],
+        on: None,
         scope: Scope::Line,
         why: "JW and JZ on one line: the conflict is the defect, not the missing JW/JZ pairing",
     },
     Precedence {
         root: "XCL001",
         suppresses: &["XCL002"],
+        on: None,
         scope: Scope::Claim,
         why: "an exact duplicate is not also a repeat inside the dosing interval",
     },
@@ -77,6 +94,7 @@ fn same(scope: Scope, root: &Diagnostic, d: &Diagnostic) -> bool {
                 && r.line_number == c.line_number
         }
         Scope::Segment => tx && root.loc.offset == d.loc.offset,
+        Scope::File => true,
     }
 }
 
@@ -84,9 +102,12 @@ fn same(scope: Scope, root: &Diagnostic, d: &Diagnostic) -> bool {
 fn follows(d: &Diagnostic, roots: &[&Diagnostic]) -> bool {
     PRECEDENCE.iter().any(|p| {
         p.suppresses.contains(&d.code)
-            && roots
-                .iter()
-                .any(|r| r.code == p.root && !std::ptr::eq(*r, d) && same(p.scope, r, d))
+            && roots.iter().any(|r| {
+                r.code == p.root
+                    && p.on.is_none_or(|id| r.loc.segment.as_str() == id)
+                    && !std::ptr::eq(*r, d)
+                    && same(p.scope, r, d)
+            })
     })
 }
 
