@@ -446,3 +446,22 @@ pub(crate) mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod suppress_tests {
+    use super::tests::findings;
+    use crate::test::P837;
+
+    /// XCL001 before XCL002: an exact duplicate (another CLM01, same everything else) is not
+    /// also a Prolia repeat inside its six-month interval.
+    #[test]
+    fn exact_duplicate_is_xcl001_only() {
+        let again = P837.replace("PAT1001-01", "PAT1001-02");
+        assert_eq!(findings(&[P837, &again], "XCL001").len(), 2);
+        assert!(findings(&[P837, &again], "XCL002").is_empty());
+        // A repeat on another date is not a duplicate: XCL002 stays.
+        let later = again.replace("20260115", "20260215");
+        assert!(findings(&[P837, &later], "XCL001").is_empty());
+        assert!(!findings(&[P837, &later], "XCL002").is_empty());
+    }
+}
