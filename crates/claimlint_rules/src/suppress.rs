@@ -138,11 +138,36 @@ fn drop_marked(out: &mut Vec<Diagnostic>, drop: Vec<bool>) -> Vec<Diagnostic> {
     gone
 }
 
-/// The suppressions a root code makes, for `claimlint explain`.
-pub fn rows_for(code: &str) -> impl Iterator<Item = &'static Precedence> + '_ {
-    PRECEDENCE
+/// The precedence rows a code takes part in, as text for `claimlint explain` ("" if none).
+pub fn explain(code: &str) -> String {
+    let scope = |s: Scope| match s {
+        Scope::Segment => "segment",
+        Scope::Line => "service line",
+        Scope::Claim => "claim",
+        Scope::Transaction => "transaction set",
+        Scope::File => "input",
+    };
+    let mut text = String::new();
+    for p in PRECEDENCE
         .iter()
-        .filter(move |p| p.root == code || p.suppresses.contains(&code))
+        .filter(|p| p.root == code || p.suppresses.contains(&code))
+    {
+        let on = p.on.map(|id| format!(" on {id}")).unwrap_or_default();
+        text.push_str(&format!(
+            "- {}{on} suppresses {} in the same {} ({})\n",
+            p.root,
+            p.suppresses.join(", "),
+            scope(p.scope),
+            p.why
+        ));
+    }
+    if text.is_empty() {
+        return text;
+    }
+    format!(
+        "\n## Precedence (one root cause, one error)\nSuppressed findings are not reported; \
+         they are counted as `suppressed`.\n{text}"
+    )
 }
 
 #[cfg(test)]
@@ -228,6 +253,13 @@ mod tests {
         // A repetition separator used as another delimiter is one ENV007.
         let text = P837.replacen("*^*00501*", "*:*00501*", 1);
         assert_eq!(outcome(&text), (vec!["ENV007"], 0));
+    }
+
+    #[test]
+    fn explain_names_the_rows() {
+        assert!(super::explain("UNT002").contains("NDC004 suppresses UNT002, UNT003"));
+        assert!(super::explain("MOD002").contains("MOD003 in the same service line"));
+        assert_eq!(super::explain("CODE001"), "");
     }
 
     /// The result does not depend on the order of the findings.
