@@ -330,3 +330,30 @@ fn data_notes_are_grouped_for_a_batch() {
         icd[0]
     );
 }
+
+/// Issue 14 §3: a suppressed cascade is counted per file and in the summary (JSON, JSONL) and
+/// in the human summary line; only the root is reported.
+#[test]
+fn suppressed_findings_are_counted() {
+    let f = "fixtures/rules/NDC004/trip/prolia-as-j1097.x12";
+    let o = run(&["check", "--format", "json", f]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["suppressed"], 1);
+    assert_eq!(v["files"][0]["suppressed"], 1);
+    let codes: Vec<&str> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["NDC004"]);
+    let o = run(&["check", "--format", "jsonl", f]);
+    let last = stdout(&o).lines().last().unwrap_or("").to_string();
+    assert!(last.contains("\"suppressed\":1"), "{last}");
+    let o = run(&["check", f]);
+    let text = String::from_utf8_lossy(&o.stderr).to_string() + &stdout(&o);
+    assert!(
+        text.contains("1 error, 0 warnings, 0 infos (1 suppressed)"),
+        "{text}"
+    );
+}

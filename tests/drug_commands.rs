@@ -33,7 +33,7 @@ fn drugs_csv_joins_the_rules_that_fired() {
     assert_eq!(
         lines[1],
         format!(
-            "{wrong},PAT1001-01,1,2026-01-15,J3486,JZ,60,55513071001,1,UN,Prolia,J0897,60,NDC004 UNT002"
+            "{wrong},PAT1001-01,1,2026-01-15,J3486,JZ,60,55513071001,1,UN,Prolia,J0897,60,NDC004"
         )
     );
     assert_eq!(

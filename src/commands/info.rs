@@ -36,12 +36,13 @@ pub fn rules(format: ListFormat) -> Result<Status, CliError> {
 pub fn explain(rule: &str) -> Result<Status, CliError> {
     let r = rules::find(rule).ok_or_else(|| CliError::UnknownRule(rule.to_string()))?;
     out(&format!(
-        "# {} ({}) — {}, SNIP {}\n\n{}",
+        "# {} ({}) — {}, SNIP {}\n\n{}{}",
         r.code,
         r.name,
         r.severity,
         r.snip,
-        r.doc.replace("\n ", "\n").trim_start()
+        r.doc.replace("\n ", "\n").trim_start(),
+        rules::suppress::explain(r.code)
     ))?;
     Ok(Status::Clean)
 }

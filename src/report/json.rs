@@ -73,6 +73,8 @@ struct JsonFile<'a> {
     drug_lines: u64,
     /// Diagnostics left out by `--max-diagnostics` (still counted in the summary). (Added.)
     diagnostics_dropped: u64,
+    /// Findings not reported because they follow from a reported root cause.
+    suppressed: u64,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     /// Reference data answered from the nearest version, not one in force. (Added.)
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -85,6 +87,8 @@ pub struct Summary {
     pub errors: u64,
     pub warnings: u64,
     pub infos: u64,
+    /// Findings not reported because they follow from a reported root cause.
+    pub suppressed: u64,
     pub claims: u64,
     pub service_lines: u64,
     pub drug_lines: u64,
@@ -106,6 +110,7 @@ pub fn summary(files: &[FileReport], skipped: &[Skipped]) -> Summary {
         errors: t.errors,
         warnings: t.warnings,
         infos: t.infos,
+        suppressed: t.suppressed,
         claims,
         service_lines: lines,
         drug_lines: drugs,
@@ -136,6 +141,7 @@ pub fn document(files: &[FileReport], skipped: &[Skipped]) -> String {
                     service_lines: s.service_lines,
                     drug_lines: s.drug_lines,
                     diagnostics_dropped: f.outcome.dropped,
+                    suppressed: f.outcome.tally.suppressed,
                     diagnostics: f
                         .outcome
                         .diagnostics

@@ -39,6 +39,9 @@ pub fn closing(reports: &[FileReport], skipped: &[Skipped], secs: f64) -> String
         plural(s.warnings, "warning"),
         plural(s.infos, "info"),
     );
+    if s.suppressed > 0 {
+        line.push_str(&format!(" ({} suppressed)", s.suppressed));
+    }
     if dropped > 0 {
         line.push_str(&format!(" ({dropped} not shown: --max-diagnostics)"));
     }

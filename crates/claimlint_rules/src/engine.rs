@@ -43,9 +43,19 @@ pub struct Tally {
     pub errors: u64,
     pub warnings: u64,
     pub infos: u64,
+    /// Findings not reported because they follow from a reported root cause (`suppress`).
+    pub suppressed: u64,
 }
 
 impl Tally {
+    pub fn uncount(&mut self, s: Severity) {
+        match s {
+            Severity::Error => self.errors -= 1,
+            Severity::Warning => self.warnings -= 1,
+            Severity::Info => self.infos -= 1,
+        }
+        self.suppressed += 1;
+    }
     pub fn count(&mut self, s: Severity) {
         match s {
             Severity::Error => self.errors += 1,
@@ -57,6 +67,7 @@ impl Tally {
         self.errors += o.errors;
         self.warnings += o.warnings;
         self.infos += o.infos;
+        self.suppressed += o.suppressed;
     }
     pub fn at_least(&self, s: Severity) -> u64 {
         match s {
@@ -218,6 +229,9 @@ pub fn check_streaming<T: Send>(
         tally.count(d.severity);
     }
     out.extend(envelope_diags);
+    for d in crate::suppress::apply(&mut out) {
+        tally.uncount(d.severity);
+    }
     stats.interchanges = scan.interchanges.len() as u64;
     stats.transactions = scan.transaction_count() as u64;
     stats.segments = scan.segments + scan.interchanges.len() as u64;

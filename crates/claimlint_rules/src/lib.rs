@@ -29,6 +29,7 @@ pub mod payer;
 mod settings;
 mod situational;
 mod structure;
+pub mod suppress;
 mod syntax;
 #[cfg(test)]
 pub mod test;

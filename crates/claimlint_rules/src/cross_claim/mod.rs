@@ -250,6 +250,13 @@ pub fn run(members: &mut [Member<'_>], settings: &Settings) -> Vec<Finding> {
         );
     }
     out.sort_by(|a, b| (a.at, a.line, a.diagnostic.code).cmp(&(b.at, b.line, b.diagnostic.code)));
+    // One root cause, one error: XCL001 (exact duplicate) before XCL002 on the same claim.
+    let dup: Vec<ClaimRef> = out
+        .iter()
+        .filter(|f| f.diagnostic.code == "XCL001")
+        .map(|f| f.at)
+        .collect();
+    out.retain(|f| !(f.diagnostic.code == "XCL002" && dup.contains(&f.at)));
     out
 }
 
@@ -437,5 +444,24 @@ pub(crate) mod tests {
                 ClaimRef { file: 1, claim: 0 }
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod suppress_tests {
+    use super::tests::findings;
+    use crate::test::P837;
+
+    /// XCL001 before XCL002: an exact duplicate (another CLM01, same everything else) is not
+    /// also a Prolia repeat inside its six-month interval.
+    #[test]
+    fn exact_duplicate_is_xcl001_only() {
+        let again = P837.replace("PAT1001-01", "PAT1001-02");
+        assert_eq!(findings(&[P837, &again], "XCL001").len(), 2);
+        assert!(findings(&[P837, &again], "XCL002").is_empty());
+        // A repeat on another date is not a duplicate: XCL002 stays.
+        let later = again.replace("20260115", "20260215");
+        assert!(findings(&[P837, &later], "XCL001").is_empty());
+        assert!(!findings(&[P837, &later], "XCL002").is_empty());
     }
 }

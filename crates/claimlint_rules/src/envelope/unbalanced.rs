@@ -79,7 +79,12 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
         ),
         _ => return,
     };
-    cx.report(issue.loc, message).help = help;
+    let d = cx.report(issue.loc, message);
+    d.help = help;
+    // The set it names, so `suppress` can hold back STR002 for the same missing SE.
+    if let IssueKind::SeMissing { st02, .. } = issue.kind {
+        d.context.transaction = Some(lossy(st02).into_owned());
+    }
 }
 
 #[test]

@@ -1,0 +1,286 @@
+//! One root cause, one error (RULES.md): when a reported finding is the root of others, the
+//! others are suppressed and counted. The precedence is the table `PRECEDENCE`, applied to the
+//! findings of one input after its rules have run; the result depends only on the set of
+//! findings (not their order, not the thread count).
+
+use claimlint_diagnostic::Diagnostic;
+
+/// Where a consequence must be to follow from its root.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The same segment (transaction set and position).
+    Segment,
+    /// The same service line (transaction set, claim, LX).
+    Line,
+    /// The same claim (transaction set, CLM01).
+    Claim,
+    /// The same transaction set (ST02).
+    Transaction,
+    /// The whole input: the root makes everything after it unreadable.
+    File,
+}
+
+/// A row of the precedence: a finding with code `root` suppresses findings with one of the
+/// codes `suppresses` in the same `scope`.
+#[derive(Debug)]
+pub struct Precedence {
+    pub root: &'static str,
+    pub suppresses: &'static [&'static str],
+    pub scope: Scope,
+    /// Only a root on this segment (e.g. `ISA`) suppresses; `None`: any.
+    pub on: Option<&'static str>,
+    /// Why the consequences follow from the root (for the docs).
+    pub why: &'static str,
+}
+
+/// The precedence of RULES.md "One root cause, one error".
+pub const PRECEDENCE: &[Precedence] = &[
+    Precedence {
+        root: "ENV001",
+        suppresses: &["ENV004", "ENV007", "STR003", "SYN001"],
+        on: Some("ISA"),
+        scope: Scope::File,
+        why: "an unreadable ISA (e.g. ISA11 equal to another delimiter) misreads every \
+              segment after it",
+    },
+    Precedence {
+        root: "ENV004",
+        suppresses: &["STR002"],
+        on: None,
+        scope: Scope::Transaction,
+        why: "envelope before structure: a transaction set cut short misses its SE",
+    },
+    Precedence {
+        root: "STR001",
+        suppresses: &["STR002", "STR003", "SIT002"],
+        on: None,
+        scope: Scope::Transaction,
+        why: "structure before content: a broken HL puts loops where their segments are not \
+              expected and hides what they carry",
+    },
+    Precedence {
+        root: "NDC004",
+        suppresses: &["UNT002", "UNT003"],
+        on: None,
+        scope: Scope::Line,
+        why: "the crosswalk before units: unit advice for a code the NDC does not belong to",
+    },
+    Precedence {
+        root: "MOD002",
+        suppresses: &["MOD003"],
+        on: None,
+        scope: Scope::Line,
+        why: "JW and JZ on one line: the conflict is the defect, not the missing JW/JZ pairing",
+    },
+    Precedence {
+        root: "XCL001",
+        suppresses: &["XCL002"],
+        on: None,
+        scope: Scope::Claim,
+        why: "an exact duplicate is not also a repeat inside the dosing interval",
+    },
+];
+
+/// Where a finding is, as far as `scope` looks: two findings are in the same scope when
+/// their keys are equal (a root without a claim or line has no claim or line scope).
+type Key<'d> = (Option<&'d str>, Option<&'d str>, Option<u32>, usize);
+
+fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
+    let c = &d.context;
+    let tx = c.transaction.as_deref();
+    Some(match scope {
+        Scope::File => (None, None, None, 0),
+        Scope::Transaction => (tx, None, None, 0),
+        Scope::Claim => (tx, Some(c.claim_id.as_deref()?), None, 0),
+        Scope::Line => (tx, Some(c.claim_id.as_deref()?), Some(c.line_number?), 0),
+        Scope::Segment => (tx, None, None, d.loc.offset),
+    })
+}
+
+/// Removes from `out` the findings that follow from a reported root; returns them.
+/// No code is both a root and a consequence of the same row, so the result depends only on
+/// the set of findings, not on their order. Linear in the number of findings.
+pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use std::collections::HashSet;
+    let mut roots: HashSet<(usize, Key<'_>)> = HashSet::new();
+    for d in out.iter() {
+        for (i, p) in PRECEDENCE.iter().enumerate() {
+            if p.root == d.code
+                && p.on.is_none_or(|id| d.loc.segment.as_str() == id)
+                && let Some(k) = key(p.scope, d)
+            {
+                roots.insert((i, k));
+            }
+        }
+    }
+    if roots.is_empty() {
+        return Vec::new();
+    }
+    let drop: Vec<bool> = out
+        .iter()
+        .map(|d| {
+            PRECEDENCE.iter().enumerate().any(|(i, p)| {
+                p.suppresses.contains(&d.code)
+                    && key(p.scope, d).is_some_and(|k| roots.contains(&(i, k)))
+            })
+        })
+        .collect();
+    drop_marked(out, drop)
+}
+
+fn drop_marked(out: &mut Vec<Diagnostic>, drop: Vec<bool>) -> Vec<Diagnostic> {
+    let mut kept = Vec::with_capacity(out.len());
+    let mut gone = Vec::new();
+    for (d, x) in std::mem::take(out).into_iter().zip(drop) {
+        if x { gone.push(d) } else { kept.push(d) }
+    }
+    *out = kept;
+    gone
+}
+
+/// The precedence rows a code takes part in, as text for `claimlint explain` ("" if none).
+pub fn explain(code: &str) -> String {
+    let scope = |s: Scope| match s {
+        Scope::Segment => "segment",
+        Scope::Line => "service line",
+        Scope::Claim => "claim",
+        Scope::Transaction => "transaction set",
+        Scope::File => "input",
+    };
+    let mut text = String::new();
+    for p in PRECEDENCE
+        .iter()
+        .filter(|p| p.root == code || p.suppresses.contains(&code))
+    {
+        let on = p.on.map(|id| format!(" on {id}")).unwrap_or_default();
+        text.push_str(&format!(
+            "- {}{on} suppresses {} in the same {} ({})\n",
+            p.root,
+            p.suppresses.join(", "),
+            scope(p.scope),
+            p.why
+        ));
+    }
+    if text.is_empty() {
+        return text;
+    }
+    format!(
+        "\n## Precedence (one root cause, one error)\nSuppressed findings are not reported; \
+         they are counted as `suppressed`.\n{text}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::LintSettings as Settings;
+    use crate::engine;
+    use crate::test::{P837, edit};
+
+    /// The codes reported (sorted) and the number suppressed.
+    fn outcome(text: &str) -> (Vec<&'static str>, u64) {
+        let o = engine::check(text.as_bytes(), &Settings::default());
+        let mut c: Vec<_> = o.diagnostics.iter().map(|d| d.code).collect();
+        c.sort_unstable();
+        (c, o.tally.suppressed)
+    }
+
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/../../fixtures/rules/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The crosswalk before units: Prolia's NDC billed under the codes of billing articles'
+    /// mistakes gets NDC004 only, not also "bill at most 4 units of J1097".
+    #[test]
+    fn ndc004_suppresses_units_advice() {
+        for name in ["prolia-as-j1097", "prolia-as-j1327", "prolia-as-j3486"] {
+            let text = fixture(&format!("NDC004/trip/{name}.x12"));
+            assert_eq!(outcome(&text), (vec!["NDC004"], 1), "{name}");
+        }
+        let text = fixture("NDC004/trip/prolia-as-j3486-837i.x12");
+        assert_eq!(outcome(&text), (vec!["NDC004"], 1));
+    }
+
+    /// Envelope before structure: a missing SE is ENV004, not also STR002 for that SE.
+    #[test]
+    fn env004_for_missing_se_only() {
+        let text = edit(P837, "SE*", "");
+        assert_eq!(outcome(&text).0, ["ENV004"]);
+        // The row itself: a STR002 in the set ENV004 names is suppressed, one elsewhere is not.
+        let mut d = engine::check(text.as_bytes(), &Settings::default()).diagnostics;
+        let mut str002 = d[0].clone();
+        str002.code = "STR002";
+        let mut other = str002.clone();
+        other.context.transaction = Some("0002".into());
+        d.extend([str002, other]);
+        let gone = super::apply(&mut d);
+        assert_eq!(gone.len(), 1);
+        assert_eq!(
+            d.iter().map(|d| d.code).collect::<Vec<_>>(),
+            ["ENV004", "STR002"]
+        );
+    }
+
+    /// Structure before content: a claim misplaced by a broken HL gets STR001, not also SIT002
+    /// "no HI" (its HI is there) nor STR002/STR003 for what the misplaced loops carry.
+    #[test]
+    fn str001_suppresses_what_the_broken_hierarchy_hides() {
+        let text = fixture("STR001/trip/patient-under-provider.x12");
+        assert_eq!(outcome(&text), (vec!["STR001"], 18));
+        let before = P837.replace("HL*2*1*22*0~", "HL*2*9*22*0~");
+        let (codes, _) = outcome(&before);
+        assert!(codes.contains(&"STR001"), "{codes:?}");
+        assert!(!codes.contains(&"SIT002"), "{codes:?}");
+    }
+
+    /// MOD002 before MOD003 on one line.
+    #[test]
+    fn mod002_suppresses_mod003() {
+        for name in ["jw-and-jz-one-line", "jw-and-jz-one-line-837i"] {
+            let text = fixture(&format!("MOD002/trip/{name}.x12"));
+            assert_eq!(outcome(&text), (vec!["MOD002"], 1), "{name}");
+        }
+    }
+
+    /// A bad ISA11 (the element separator again) misreads the whole interchange: the ISA's
+    /// own ENV001 findings, not 130 errors for every segment after it.
+    #[test]
+    fn unreadable_isa_suppresses_the_cascade() {
+        let text = P837.replacen("*^*00501*", "***00501*", 1);
+        let (codes, suppressed) = outcome(&text);
+        assert!(codes.iter().all(|c| *c == "ENV001"), "{codes:?}");
+        assert_eq!(suppressed, 124);
+        // A repetition separator used as another delimiter is one ENV007.
+        let text = P837.replacen("*^*00501*", "*:*00501*", 1);
+        assert_eq!(outcome(&text), (vec!["ENV007"], 0));
+    }
+
+    #[test]
+    fn explain_names_the_rows() {
+        assert!(super::explain("UNT002").contains("NDC004 suppresses UNT002, UNT003"));
+        assert!(super::explain("MOD002").contains("MOD003 in the same service line"));
+        assert_eq!(super::explain("CODE001"), "");
+    }
+
+    /// The result does not depend on the order of the findings.
+    #[test]
+    fn order_independent() {
+        let text = fixture("NDC004/trip/prolia-as-j1097.x12");
+        let mut d = engine::check(text.as_bytes(), &Settings::default()).diagnostics;
+        let mut unt = d[0].clone();
+        unt.code = "UNT002";
+        let mut elsewhere = unt.clone();
+        elsewhere.context.line_number = Some(2);
+        d.extend([unt.clone(), elsewhere, unt]);
+        let mut rev: Vec<_> = d.iter().rev().cloned().collect();
+        let (g1, g2) = (super::apply(&mut d), super::apply(&mut rev));
+        assert_eq!((g1.len(), g2.len()), (2, 2));
+        let key = |v: &[claimlint_diagnostic::Diagnostic]| {
+            let mut k: Vec<_> = v.iter().map(|d| (d.code, d.context.line_number)).collect();
+            k.sort_unstable();
+            k
+        };
+        assert_eq!(key(&d), key(&rev));
+        assert_eq!(key(&d), [("NDC004", Some(1)), ("UNT002", Some(2))]);
+    }
+}
