@@ -73,6 +73,14 @@ pub const PRECEDENCE: &[Precedence] = &[
         why: "JW and JZ on one line: the conflict is the defect, not the missing JW/JZ pairing",
     },
     Precedence {
+        root: "MOD006",
+        suppresses: &["MOD003"],
+        on: None,
+        scope: Scope::Line,
+        why: "JW on a multiple-dose container: nothing is discarded, so there is no JW/JZ \
+              pairing to check",
+    },
+    Precedence {
         root: "XCL001",
         suppresses: &["XCL002"],
         on: None,
