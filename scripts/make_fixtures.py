@@ -428,7 +428,7 @@ CASES.update({
     },
     "PAY002": {
         "trip": {"120-units-per-line.x12": edits(P837, [("CLM*", "CLM*PAT1001-01*4860***11:B:1*Y*A*Y*Y"), ("SV1*HC:J0897", "SV1*HC:J0897:JZ*4800*UN*120***1")]),
-                 "two-lines-same-date.x12": edits(P837, [("CLM*", "CLM*PAT1001-01*2440***11:B:1*Y*A*Y*Y"), ("SV1*HC:J0897", "SV1*HC:J1745*2000*UN*8***1"), ("LIN*", ""), ("CTP*", ""), ("SV1*HC:96372", "SV1*HC:J1745*440*UN*4***1")])},
+                 "two-lines-same-date.x12": edits(P837, [("CLM*", "CLM*PAT1001-01*2440***11:B:1*Y*A*Y*Y"), ("SV1*HC:J0897", "SV1*HC:J1745:JZ*2000*UN*8***1"), ("LIN*", ""), ("CTP*", ""), ("SV1*HC:96372", "SV1*HC:J1745:JZ*440*UN*4***1")])},
         "pass": {"at-the-limit.x12": P837, "837i.x12": I837},
     },
 })
