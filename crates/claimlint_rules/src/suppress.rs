@@ -8,7 +8,7 @@ use claimlint_diagnostic::Diagnostic;
 /// Where a consequence must be to follow from its root.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
-    /// The same segment (transaction set and position).
+    /// The same segment (transaction set and segment position).
     Segment,
     /// The same service line (transaction set, claim, LX).
     Line,
@@ -81,6 +81,14 @@ pub const PRECEDENCE: &[Precedence] = &[
               pairing to check",
     },
     Precedence {
+        root: "SYN007",
+        suppresses: &["SIT002"],
+        on: None,
+        scope: Scope::Segment,
+        why: "a required element left empty (e.g. HI01-2 after a stray element separator in \
+              `HI*BK*8901`) is not also the situational segment it should have made",
+    },
+    Precedence {
         root: "XCL001",
         suppresses: &["XCL002"],
         on: None,
@@ -101,7 +109,9 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
         Scope::Transaction => (tx, None, None, 0),
         Scope::Claim => (tx, Some(c.claim_id.as_deref()?), None, 0),
         Scope::Line => (tx, Some(c.claim_id.as_deref()?), Some(c.line_number?), 0),
-        Scope::Segment => (tx, None, None, d.loc.offset),
+        // The segment's position in its transaction set: an element finding and a segment
+        // finding on one segment have different offsets but the same position.
+        Scope::Segment => (tx, None, None, d.loc.position as usize),
     })
 }
 
@@ -239,6 +249,17 @@ mod tests {
         let (codes, _) = outcome(&before);
         assert!(codes.contains(&"STR001"), "{codes:?}");
         assert!(!codes.contains(&"SIT002"), "{codes:?}");
+    }
+
+    /// A principal diagnosis composite cut by an element separator (`HI*BK*8901`, as in the
+    /// imsweb corpus files): SYN007 for the empty HI01-2, not also SIT002 "no principal
+    /// diagnosis" for the same HI.
+    #[test]
+    fn syn007_suppresses_sit002_on_its_segment() {
+        let text = edit(P837, "HI*", "HI*ABK*M810");
+        // HI01-2 and HI02-2 empty, HI02-1 `M810` not a qualifier; the SIT002 is suppressed.
+        let (codes, suppressed) = outcome(&text);
+        assert_eq!((codes, suppressed), (vec!["SYN007", "SYN007", "SYN008"], 1));
     }
 
     /// MOD002 before MOD003 on one line.
