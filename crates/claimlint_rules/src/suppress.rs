@@ -16,8 +16,6 @@ pub enum Scope {
     Claim,
     /// The same transaction set (ST02).
     Transaction,
-    /// The whole input: the root makes everything after it unreadable.
-    File,
 }
 
 /// A row of the precedence: a finding with code `root` suppresses findings with one of the
@@ -35,14 +33,6 @@ pub struct Precedence {
 
 /// The precedence of RULES.md "One root cause, one error".
 pub const PRECEDENCE: &[Precedence] = &[
-    Precedence {
-        root: "ENV001",
-        suppresses: &["ENV004", "ENV007", "STR003", "SYN001"],
-        on: Some("ISA"),
-        scope: Scope::File,
-        why: "an unreadable ISA (e.g. ISA11 equal to another delimiter) misreads every \
-              segment after it",
-    },
     Precedence {
         root: "ENV004",
         suppresses: &["STR002"],
@@ -105,7 +95,6 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
     let c = &d.context;
     let tx = c.transaction.as_deref();
     Some(match scope {
-        Scope::File => (None, None, None, 0),
         Scope::Transaction => (tx, None, None, 0),
         Scope::Claim => (tx, Some(c.claim_id.as_deref()?), None, 0),
         Scope::Line => (tx, Some(c.claim_id.as_deref()?), Some(c.line_number?), 0),
@@ -163,7 +152,6 @@ pub fn explain(code: &str) -> String {
         Scope::Line => "service line",
         Scope::Claim => "claim",
         Scope::Transaction => "transaction set",
-        Scope::File => "input",
     };
     let mut text = String::new();
     for p in PRECEDENCE
@@ -271,14 +259,13 @@ mod tests {
         }
     }
 
-    /// A bad ISA11 (the element separator again) misreads the whole interchange: the ISA's
-    /// own ENV001 findings, not 130 errors for every segment after it.
+    /// A bad ISA11 (the element separator again) shifts the ISA so that ISA16 is a digit: the
+    /// ISA cannot be read, which is one ENV001 and nothing read after it (not 130 errors for
+    /// every misread segment, and nothing to suppress).
     #[test]
-    fn unreadable_isa_suppresses_the_cascade() {
+    fn unreadable_isa_is_one_error() {
         let text = P837.replacen("*^*00501*", "***00501*", 1);
-        let (codes, suppressed) = outcome(&text);
-        assert!(codes.iter().all(|c| *c == "ENV001"), "{codes:?}");
-        assert_eq!(suppressed, 124);
+        assert_eq!(outcome(&text), (vec!["ENV001"], 0));
         // A repetition separator used as another delimiter is one ENV007.
         let text = P837.replacen("*^*00501*", "*:*00501*", 1);
         assert_eq!(outcome(&text), (vec!["ENV007"], 0));

@@ -75,7 +75,15 @@ pub enum IsaProblem {
     Alphanumeric { delim: Delim, byte: u8 },
     /// Two delimiters are the same byte.
     Same { a: Delim, b: Delim, byte: u8 },
+    /// Most elements are not their fixed width (`wrong` of 16): text that happens to contain
+    /// `ISA` and a separator, not an ISA header.
+    NotAnIsa { wrong: usize },
 }
+
+/// More elements at the wrong width than this and the "ISA" is not an ISA header: a real one
+/// padded wrong gets ISA02/04/06/08/13 wrong at most, its codes (ISA01, 05, 09, 11, 12...)
+/// keep their widths.
+const MAX_WRONG_WIDTHS: usize = 8;
 
 impl<'a> IsaHeader<'a> {
     /// Reads the ISA at the start of `input` (which must begin with `ISA`).
@@ -101,6 +109,23 @@ impl<'a> IsaHeader<'a> {
             elements,
             len: input.len() - rest.len(),
         })
+    }
+
+    /// The first problem that makes the ISA unreadable: a delimiter that is a letter or digit,
+    /// two delimiters that are the same byte (nothing says where segments and elements end), or
+    /// most elements at the wrong width (not an ISA at all). `None` when it can be read.
+    pub fn delimiter_problem(&self) -> Option<IsaProblem> {
+        let problems = self.problems();
+        let wrong = problems
+            .iter()
+            .filter(|p| matches!(p, IsaProblem::Width { .. }))
+            .count();
+        if wrong > MAX_WRONG_WIDTHS {
+            return Some(IsaProblem::NotAnIsa { wrong });
+        }
+        problems
+            .into_iter()
+            .find(|p| !matches!(p, IsaProblem::Width { .. }))
     }
 
     /// Fixed-width and distinct-delimiter checks.

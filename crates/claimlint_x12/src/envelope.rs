@@ -55,6 +55,11 @@ pub enum NoIsa {
     OnlyWhitespace,
     Binary,
     Text,
+    /// Text in which `ISA` occurs (at byte `at`) but is not followed by a readable ISA header
+    /// (e.g. a document that quotes an ISA or names ISA elements).
+    TextWithIsa {
+        at: usize,
+    },
 }
 
 /// What the envelope scan found wrong, as data. `'a` is the input: values are slices of it.
@@ -176,6 +181,14 @@ fn span_loc(id: &[u8], position: u32, offset: usize, length: usize) -> Loc {
         length,
         terminator: b'~',
     }
+}
+
+/// Whether an ISA header that can be read (16 elements, usable delimiters) starts at `at`.
+fn readable_isa(input: &[u8], at: usize) -> bool {
+    input
+        .get(at..)
+        .and_then(IsaHeader::parse)
+        .is_some_and(|h| h.delimiter_problem().is_none())
 }
 
 /// Finds the next `ISA` that is followed by a plausible element separator.
@@ -364,7 +377,15 @@ impl<'a> Scanner<'a, '_> {
         if let Some(delims) = fragment_delims(rest) {
             return self.fragment(pos, delims);
         }
-        match find_isa(input, pos) {
+        // After data that is not X12, only a readable ISA starts an interchange: a document
+        // that quotes `ISA*…` or names ISA11 is text, one ENV001, not an interchange whose
+        // every element is then wrong.
+        let first = find_isa(input, pos);
+        let mut candidate = first;
+        while let Some(at) = candidate.filter(|&at| !readable_isa(input, at)) {
+            candidate = find_isa(input, at + 3);
+        }
+        match candidate {
             Some(isa) => {
                 let skipped = isa - pos;
                 let loc = span_loc(b"", 0, pos, skipped);
@@ -373,7 +394,11 @@ impl<'a> Scanner<'a, '_> {
             }
             None => {
                 let binary = input.iter().take(4096).any(|&b| b == 0 || b >= 0x80);
-                let why = if binary { NoIsa::Binary } else { NoIsa::Text };
+                let why = match first {
+                    _ if binary => NoIsa::Binary,
+                    Some(at) => NoIsa::TextWithIsa { at },
+                    None => NoIsa::Text,
+                };
                 let loc = span_loc(b"", 1, pos, input.len().saturating_sub(pos).min(3));
                 self.issue(loc, IssueKind::NoIsa(why));
                 None
@@ -411,6 +436,16 @@ impl<'a> Scanner<'a, '_> {
             delims: header.delims,
             position: self.file_index,
         };
+        // Delimiters that cannot separate anything: the ISA's one finding, and nothing after it
+        // is read until the next readable ISA (each misread segment would be an error of its own).
+        if let Some(problem) = header.delimiter_problem() {
+            self.issue(isa.loc(), IssueKind::Isa(problem));
+            let mut next = find_isa(input, pos + 3);
+            while let Some(at) = next.filter(|&at| !readable_isa(input, at)) {
+                next = find_isa(input, at + 3);
+            }
+            return next;
+        }
         for problem in header.problems() {
             let element = match problem {
                 IsaProblem::Width { element, .. } => Some(element),

@@ -48,6 +48,9 @@ fn isa_problem(p: &IsaProblem) -> String {
             delim_name(delim),
             show_byte(byte)
         ),
+        IsaProblem::NotAnIsa { wrong } => format!(
+            "this is not a readable ISA: {wrong} of its 16 elements are not their fixed width, so its delimiters cannot be trusted and nothing after it was read"
+        ),
         IsaProblem::Same { a, b, byte } => format!(
             "ISA delimiters are not distinct: the {} and the {} are both `{}`",
             delim_name(a),
@@ -57,21 +60,27 @@ fn isa_problem(p: &IsaProblem) -> String {
     }
 }
 
-fn no_isa(why: NoIsa) -> &'static str {
-    match why {
+fn no_isa(why: NoIsa) -> String {
+    if let NoIsa::TextWithIsa { at } = why {
+        return format!(
+            "no ISA segment: this is text, not an X12 interchange (`ISA` at byte {at} does not start a 106-byte ISA with usable delimiters)"
+        );
+    }
+    let text = match why {
         NoIsa::Empty => "no ISA segment: the file is empty",
         NoIsa::OnlyWhitespace => "no ISA segment: the file holds only whitespace",
         NoIsa::Binary => "no ISA segment: this looks like a binary file, not X12",
-        NoIsa::Text => {
+        NoIsa::Text | NoIsa::TextWithIsa { .. } => {
             "no ISA segment: an X12 interchange must start with a 106-byte ISA, which gives its delimiters"
         }
-    }
+    };
+    text.to_string()
 }
 
 /// The scan's ISA findings (`rules::envelope::owner`).
 pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     let (message, help) = match &issue.kind {
-        IssueKind::NoIsa(why) => (no_isa(*why).to_string(), None),
+        IssueKind::NoIsa(why) => (no_isa(*why), None),
         IssueKind::IsaCut { len } => (
             format!(
                 "the ISA is cut off after {len} bytes; it must have 16 elements and be followed by its segment terminator"
@@ -149,4 +158,35 @@ fn cases() {
             Whole(&fragment(), true),
         ],
     );
+}
+
+/// Text that mentions the ISA (a document quoting `ISA|…` in a table, or `ISA*` in prose) is
+/// one ENV001 saying it is text, not ENV008 plus one ENV001 per misread "ISA element".
+#[test]
+fn text_quoting_an_isa_is_one_error() {
+    use crate::test::run;
+    let doc = "# Notes\n\n| segment | meaning |\n|---|---|\n| ISA|ISA01|ISA16 | header, elements 1 and 16 |\n\nISA*00 is the first element; see ISA11 and ISA16.\n";
+    let out = run(doc);
+    let codes: Vec<_> = out.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["ENV001"], "{out:#?}");
+    assert!(
+        out[0].message.starts_with("no ISA segment: this is text"),
+        "{}",
+        out[0].message
+    );
+}
+
+/// An unreadable ISA is read no further, but the next readable interchange in the same file
+/// is checked as usual: its own defect is reported.
+#[test]
+fn unreadable_isa_does_not_hide_the_next_interchange() {
+    use crate::test::{P837, run};
+    let bad_isa = P837.replacen("*^*00501*", "***00501*", 1);
+    let good_with_defect = P837.replace("N3*12 ELM ST~", "NM2*12 ELM ST~");
+    let mut codes: Vec<_> = run(&format!("{bad_isa}{good_with_defect}"))
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    codes.sort_unstable();
+    assert_eq!(codes, ["ENV001", "SYN001"]);
 }
