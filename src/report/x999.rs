@@ -1,105 +1,31 @@
 //! X12 999 implementation acknowledgments (005010X231A1): one 999 interchange per input
 //! interchange, one ST*999 per functional group received, AK2 per transaction set, IK3/IK4
 //! for the errors a 999 can carry, CTX with CLM01 when the error is inside a claim, IK5 and
-//! AK9 accept/reject codes. Which rules reach the 999, and as which code, is the table in
-//! `mapping` (explained in docs/pipelines.md): SNIP 1–2 and the situational (SNIP 4) rules
-//! the TR3's implementation codes describe. Balancing, code-set and payer findings belong in
+//! AK9 accept/reject codes. Which rules reach the 999, and as which code, each rule declares
+//! (`x999:` in its `declare_rule!`; docs/pipelines.md): SNIP 1–2 and the situational (SNIP 4)
+//! rules the TR3's implementation codes describe. Balancing, code-set and payer findings belong in
 //! the claim-level 277CA, so they do not reject a transaction set here. Also reads a 999 back
 //! (`read`), for the round-trip test and for anyone checking what was sent.
-//! Formats only: it never decides what is an error, only how the diagnostics are coded.
+//! Formats only: it never decides what is an error or how a finding is coded; it writes what
+//! the rules declared.
 
 use claimlint_diagnostic::{Diagnostic, Severity};
 use claimlint_ig as ig;
 use claimlint_x12::envelope::{self, Group, Interchange, TxFrame};
 use claimlint_x12::{Delimiters, Segment};
 
-/// Where a diagnostic goes in a 999.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mapping {
-    /// IK3 with this IK304 segment syntax error code.
-    Segment(&'static str),
-    /// IK3 (IK304 = 8) and IK4 with this IK403 element syntax error code.
-    Element(&'static str),
-    /// An IK502–IK506 transaction set syntax error code, with no IK3.
-    TransactionSet(&'static str),
-    /// An AK905–AK909 functional group syntax error code.
-    Group(&'static str),
-}
+/// Where a diagnostic goes in a 999: the coding its rule declares (`claimlint_rules::X999`).
+pub use claimlint_diagnostic::Ack999 as Mapping;
 
 /// The 999 coding of a diagnostic, or `None` when a 999 does not carry it: interchange-level
-/// problems (a TA1's job), and SNIP 3 and 5–7 findings (a 277CA's).
-pub fn mapping(
-    d: &Diagnostic,
-    input: &[u8],
-    guide: Option<&'static ig::GuideDef>,
-) -> Option<Mapping> {
-    use Mapping::*;
-    let seg = d.loc.segment.as_str();
-    let element = d.loc.element.is_some();
-    let on = |code| if element { Element(code) } else { Segment("8") };
-    Some(match d.code {
-        "ENV002" => match seg {
-            "SE" => TransactionSet("3"),
-            "GE" => Group("4"),
-            _ => return None,
-        },
-        "ENV003" => match seg {
-            "SE" => TransactionSet("4"),
-            "GE" => Group("5"),
-            _ => return None,
-        },
-        "ENV004" => match seg {
-            "ST" => TransactionSet("2"),
-            "GS" => Group("3"),
-            _ => return None,
-        },
-        "ENV005" => match (seg, d.severity) {
-            ("GS", _) => Group(if d.loc.element == Some(1) { "1" } else { "2" }),
-            // Read with the closest supported release: acknowledged as read.
-            (_, Severity::Warning) => return None,
-            // Not an 837: claimlint did not read it, so it cannot accept it.
-            (_, Severity::Info) => TransactionSet("1"),
-            (_, Severity::Error) if d.message.contains("differs from GS08") => TransactionSet("19"),
-            (_, Severity::Error) => TransactionSet("I6"),
-        },
-        "ENV006" if seg == "ST" => TransactionSet("23"),
-        "SYN001" => Segment("1"),
-        "SYN002" => Element(if too_long(d, guide) { "5" } else { "4" }),
-        "SYN003" => Element(match element_type(d, guide) {
-            Some(ig::DataType::DT) => "8",
-            Some(ig::DataType::TM) => "9",
-            _ => "6",
-        }),
-        "SYN004" => Element(if d.loc.component.is_some() { "13" } else { "3" }),
-        "SYN005" => on("6"),
-        "SYN006" => Segment("8"),
-        "SYN007" => Element("1"),
-        "SYN008" => Element("7"),
-        // X12 syntax rules: E (exclusion) is its own code; P, R, C and L all leave a
-        // conditionally required element missing.
-        "SYN009" => Element(if d.message.contains("syntax rule E") {
-            "10"
-        } else {
-            "2"
-        }),
-        "STR001" => on("7"),
-        "STR002" => Segment("3"),
-        "STR003" => Segment("2"),
-        "STR004" => Segment(if d.message.contains("loop") { "4" } else { "5" }),
-        "STR005" => Element("I12"),
-        "STR006" => Segment("I7"),
-        "SIT002" | "SIT003" => {
-            if element {
-                Element("I9")
-            } else {
-                Segment("I6")
-            }
-        }
-        // ZIP+4 required: the value is too short for what the TR3 asks there.
-        "SIT005" => Element("4"),
-        _ => return None,
-    })
-    .filter(|_| input.len() >= d.loc.offset)
+/// problems (a TA1's job), and SNIP 3 and 5–7 findings (a 277CA's). Read from the rule's
+/// declaration and the finding's own coding, never from its message: rewording a message
+/// cannot change a 999.
+pub fn mapping(d: &Diagnostic, input: &[u8]) -> Option<Mapping> {
+    claimlint_rules::find(d.code)?
+        .x999
+        .of(d)
+        .filter(|_| input.len() >= d.loc.offset)
 }
 
 fn element_def(
@@ -118,23 +44,6 @@ fn element_def(
         .loops()
         .into_iter()
         .find_map(|l| l.segments(id).find_map(|s| s.element(&ref_des)))
-}
-
-fn too_long(d: &Diagnostic, guide: Option<&'static ig::GuideDef>) -> bool {
-    match element_def(d, guide).map(|e| &e.kind) {
-        Some(ig::ElementKind::Simple { max_len, .. }) => d.loc.length > usize::from(*max_len),
-        _ => {
-            d.message.contains("shorten")
-                || d.help.as_deref().is_some_and(|h| h.contains("shorten"))
-        }
-    }
-}
-
-fn element_type(d: &Diagnostic, guide: Option<&'static ig::GuideDef>) -> Option<ig::DataType> {
-    match element_def(d, guide).map(|e| &e.kind) {
-        Some(ig::ElementKind::Simple { data_type, .. }) => Some(*data_type),
-        _ => None,
-    }
 }
 
 /// The date and time a 999 is stamped with. `SOURCE_DATE_EPOCH` (seconds since 1970, UTC)
@@ -385,28 +294,75 @@ fn interchange(
         return None;
     }
     let d = delimiters(ic.delims());
-    let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
-    let control: String = String::from_utf8_lossy(el(12)).trim().to_string();
-    let control9 = if control.len() == 9 && control.bytes().all(|b| b.is_ascii_digit()) {
-        control.clone()
-    } else {
-        "000000001".to_string()
-    };
-    let group_control = control9.trim_start_matches('0');
-    let group_control = if group_control.is_empty() {
-        "1"
-    } else {
-        group_control
-    };
+    let (control, control9, group_control) = controls(ic);
     let mut w = Writer {
         d,
         text: String::new(),
         count: 0,
     };
-    let rep = char::from(d.repetition.unwrap_or(b'^')).to_string();
-    let comp = char::from(d.component).to_string();
+    write_isa(&mut w, ic, stamp, &control9);
+    let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
+    let (receiver, sender) = (
+        app_code(text(groups.first().and_then(|g| g.gs.as_ref()), 3), el(7)),
+        app_code(text(groups.first().and_then(|g| g.gs.as_ref()), 2), el(5)),
+    );
+    w.seg(&[
+        "GS",
+        "FA",
+        &receiver,
+        &sender,
+        &stamp.date,
+        &stamp.time,
+        &group_control,
+        "X",
+        "005010X231A1",
+    ]);
+    let (mut accepted, mut noted, mut rejected, mut groups_rejected) = (0, 0, 0, 0);
+    for (i, g) in groups.iter().enumerate() {
+        let counts = group(input, &mut w, g, i + 1, diagnostics);
+        accepted += counts.0;
+        noted += counts.1;
+        rejected += counts.2;
+        groups_rejected += u32::from(counts.3);
+    }
+    w.count = 0;
+    w.seg(&["GE", &groups.len().to_string(), &group_control]);
+    w.seg(&["IEA", "1", &control9]);
+    Some(Ack {
+        control_number: control,
+        kind: "999",
+        text: w.text,
+        accepted,
+        noted,
+        rejected,
+        groups_rejected,
+    })
+}
+
+/// The interchange's ISA13 as received, the 999's ISA13 (ISA13 when it is nine digits, else
+/// 000000001) and its GS06 (ISA13 without leading zeros).
+fn controls(ic: &Interchange<'_>) -> (String, String, String) {
+    let isa13 = ic.header.elements.get(12).copied().unwrap_or_default();
+    let control: String = String::from_utf8_lossy(isa13).trim().to_string();
+    let control9 = if control.len() == 9 && control.bytes().all(|b| b.is_ascii_digit()) {
+        control.clone()
+    } else {
+        "000000001".to_string()
+    };
+    let group_control = match control9.trim_start_matches('0') {
+        "" => "1".to_string(),
+        g => g.to_string(),
+    };
+    (control, control9, group_control)
+}
+
+/// The 999's ISA: sender and receiver swapped (the original receiver, ISA07/08, sends it to
+/// the sender), stamped, test/production as received.
+fn write_isa(w: &mut Writer, ic: &Interchange<'_>, stamp: &Stamp, control9: &str) {
+    let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
+    let rep = char::from(w.d.repetition.unwrap_or(b'^')).to_string();
+    let comp = char::from(w.d.component).to_string();
     let date6 = stamp.date.get(2..).unwrap_or("000101");
-    // The acknowledgment goes back: the original receiver (ISA07/08) sends it to the sender.
     let (isa05, isa06, isa07, isa08) = (
         fixed(el(6), 2),
         fixed(el(7), 15),
@@ -428,7 +384,7 @@ fn interchange(
         &stamp.time,
         &rep,
         "00501",
-        &control9,
+        control9,
         "0",
         usage,
         &comp,
@@ -436,41 +392,6 @@ fn interchange(
     // The ISA is fixed-width and keeps its empty-looking elements; `seg` would trim nothing
     // here since ISA16 is set, but the count must not include it.
     w.seg(&isa);
-    let (receiver, sender) = (
-        app_code(text(groups.first().and_then(|g| g.gs.as_ref()), 3), el(7)),
-        app_code(text(groups.first().and_then(|g| g.gs.as_ref()), 2), el(5)),
-    );
-    w.seg(&[
-        "GS",
-        "FA",
-        &receiver,
-        &sender,
-        &stamp.date,
-        &stamp.time,
-        group_control,
-        "X",
-        "005010X231A1",
-    ]);
-    let (mut accepted, mut noted, mut rejected, mut groups_rejected) = (0, 0, 0, 0);
-    for (i, g) in groups.iter().enumerate() {
-        let counts = group(input, &mut w, g, i + 1, diagnostics);
-        accepted += counts.0;
-        noted += counts.1;
-        rejected += counts.2;
-        groups_rejected += u32::from(counts.3);
-    }
-    w.count = 0;
-    w.seg(&["GE", &groups.len().to_string(), group_control]);
-    w.seg(&["IEA", "1", &control9]);
-    Some(Ack {
-        control_number: control,
-        kind: "999",
-        text: w.text,
-        accepted,
-        noted,
-        rejected,
-        groups_rejected,
-    })
 }
 
 fn in_range(d: &Diagnostic, start: usize, end: usize) -> bool {
@@ -518,7 +439,7 @@ fn group(
         .iter()
         .filter(|d| in_range(d, gs_start, gs_end) || in_range(d, ge_range.0, ge_range.1))
     {
-        if let Some(Mapping::Group(code)) = mapping(d, input, None) {
+        if let Some(Mapping::Group(code)) = mapping(d, input) {
             group_error |= d.severity == Severity::Error;
             if !group_codes.contains(&code) {
                 group_codes.push(code);
@@ -582,40 +503,75 @@ fn transaction(
     diagnostics: &[Diagnostic],
     unsupported: Option<&'static str>,
 ) -> char {
+    let mut set = SetStatus::default();
+    ak2(w, &tx.st, &mut set);
     let guide = guide_of(&tx.st, gs);
-    let st = Some(&tx.st);
-    let mut set_codes: Vec<&'static str> = Vec::new();
-    // AK202 is AN 4-9 and must echo ST02; an ST02 that does not fit is coded 7 and sent padded
-    // (or cut) so the 999 itself stays valid.
+    let in_set = diagnostics
+        .iter()
+        .filter(|d| in_range(d, tx.start, tx.end.max(tx.start + 1)));
+    code_findings(input, w, guide, in_set, &mut set);
+    if let Some(code) = unsupported {
+        set.error = true;
+        if !set.codes.contains(&code) {
+            set.codes.insert(0, code);
+        }
+    }
+    ik5(w, set)
+}
+
+/// What the findings of one transaction set add up to, for its IK5.
+#[derive(Default)]
+struct SetStatus {
+    /// IK502–IK506 codes, in order.
+    codes: Vec<&'static str>,
+    error: bool,
+    warning: bool,
+    /// An X12 syntax code was written (IK5 5), an implementation code (IK5 I5).
+    syntax: bool,
+    implementation: bool,
+}
+
+/// AK2 echoing ST01, ST02 and ST03. AK202 is AN 4-9 and must echo ST02; an ST02 that does
+/// not fit is coded 7 and sent padded (or cut) so the 999 itself stays valid.
+fn ak2(w: &mut Writer, st: &Segment<'_>, set: &mut SetStatus) {
+    let st = Some(st);
     let mut st02 = text(st, 2);
     if !(4..=9).contains(&st02.len()) {
-        set_codes.push("7");
+        set.codes.push("7");
         st02 = format!("{st02:0>4}").chars().take(9).collect();
     }
     w.seg(&["AK2", &text(st, 1), &st02, &text(st, 3)]);
-    let (mut error, mut warning, mut syntax, mut implementation) = (false, false, false, false);
+}
+
+/// IK3/IK4 for each finding the rules coded, and the set-level codes.
+fn code_findings<'d>(
+    input: &[u8],
+    w: &mut Writer,
+    guide: Option<&'static ig::GuideDef>,
+    findings: impl Iterator<Item = &'d Diagnostic>,
+    set: &mut SetStatus,
+) {
     // An IK3 is open while consecutive IK4s name the same segment; `written` keeps two rules
     // that fault one element the same way from writing the same IK4 twice.
     let mut open: Option<(u32, usize)> = None;
     let mut written: Vec<(u32, Option<u8>, Option<u8>, &'static str)> = Vec::new();
-    for d in diagnostics
-        .iter()
-        .filter(|d| in_range(d, tx.start, tx.end.max(tx.start + 1)))
-    {
-        // ENV005's info (not an 837) is coded whatever its severity: claimlint did not read
-        // the set, so it must not say it accepted it.
-        let counts = d.severity >= Severity::Warning || d.code == "ENV005";
-        let Some(m) = mapping(d, input, guide).filter(|_| counts) else {
+    for d in findings {
+        let Some(m) = mapping(d, input) else {
             continue;
         };
-        let is_error =
-            d.severity == Severity::Error || (d.code == "ENV005" && d.severity == Severity::Info);
-        error |= is_error;
-        warning |= !is_error;
+        // A set coded "not supported" (IK502 1, e.g. not an 837) rejects whatever the
+        // finding's severity: claimlint did not read it, so it must not say it accepted it.
+        let not_read = m == Mapping::TransactionSet("1");
+        if d.severity < Severity::Warning && !not_read {
+            continue;
+        }
+        let is_error = d.severity == Severity::Error || not_read;
+        set.error |= is_error;
+        set.warning |= !is_error;
         match m {
             Mapping::TransactionSet(code) => {
-                if !set_codes.contains(&code) {
-                    set_codes.push(code);
+                if !set.codes.contains(&code) {
+                    set.codes.push(code);
                 }
                 open = None;
             }
@@ -623,7 +579,7 @@ fn transaction(
             Mapping::Segment(code) => {
                 ik3(w, d, code);
                 open = None;
-                note(code, &mut syntax, &mut implementation);
+                note(code, &mut set.syntax, &mut set.implementation);
             }
             Mapping::Element(code) => {
                 let this = (d.loc.position, d.loc.element, d.loc.component, code);
@@ -637,31 +593,30 @@ fn transaction(
                 }
                 open = Some(key);
                 ik4(w, d, code, input, guide);
-                note(code, &mut syntax, &mut implementation);
+                note(code, &mut set.syntax, &mut set.implementation);
             }
         }
     }
-    if let Some(code) = unsupported {
-        error = true;
-        if !set_codes.contains(&code) {
-            set_codes.insert(0, code);
-        }
+}
+
+/// IK5: R when any finding is an error, E when only warnings, A otherwise, with up to five
+/// codes (5 / I5 when segments were in error).
+fn ik5(w: &mut Writer, mut set: SetStatus) -> char {
+    if set.syntax && set.codes.len() < 5 {
+        set.codes.push("5");
     }
-    if syntax && set_codes.len() < 5 {
-        set_codes.push("5");
+    if set.implementation && set.codes.len() < 5 {
+        set.codes.push("I5");
     }
-    if implementation && set_codes.len() < 5 {
-        set_codes.push("I5");
-    }
-    let status = if error {
+    let status = if set.error {
         'R'
-    } else if warning {
+    } else if set.warning {
         'E'
     } else {
         'A'
     };
     let mut ik5: Vec<String> = vec!["IK5".into(), status.to_string()];
-    ik5.extend(set_codes.iter().take(5).map(|c| c.to_string()));
+    ik5.extend(set.codes.iter().take(5).map(|c| c.to_string()));
     let refs: Vec<&str> = ik5.iter().map(String::as_str).collect();
     w.seg(&refs);
     status

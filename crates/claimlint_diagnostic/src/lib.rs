@@ -72,6 +72,22 @@ pub struct Context {
     pub loop_id: Option<&'static str>,
 }
 
+/// How a finding is coded in an X12 999 acknowledgment (005010X231A1). Each rule declares its
+/// coding (`claimlint_rules::X999`); a rule whose findings code differently sets the coding
+/// on each finding it reports (`Diagnostic::ack`). The 999 writer reads only this, never a
+/// message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ack999 {
+    /// IK3 with this IK304 segment syntax error code.
+    Segment(&'static str),
+    /// IK3 (IK304 = 8) and IK4 with this IK403 element syntax error code.
+    Element(&'static str),
+    /// An IK502–IK506 transaction set syntax error code, with no IK3.
+    TransactionSet(&'static str),
+    /// An AK905–AK909 functional group syntax error code.
+    Group(&'static str),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: &'static str,
@@ -83,6 +99,9 @@ pub struct Diagnostic {
     /// 1-based line and column of `loc.offset`; filled in once per file by the engine.
     pub line: u32,
     pub column: u32,
+    /// The 999 coding of this finding, set by a rule whose findings code differently (its
+    /// declaration says `PerFinding`); `None` otherwise.
+    pub ack: Option<Ack999>,
 }
 
 impl Diagnostic {
@@ -101,7 +120,14 @@ impl Diagnostic {
             context: Context::default(),
             line: 0,
             column: 0,
+            ack: None,
         }
+    }
+
+    /// Sets the 999 coding of this finding (for rules declared `X999::PerFinding`).
+    pub fn ack(&mut self, ack: Ack999) -> &mut Self {
+        self.ack = Some(ack);
+        self
     }
 
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {

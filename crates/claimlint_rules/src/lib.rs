@@ -8,7 +8,7 @@
 //! `LintSettings`), output formats, the audit's aggregates or files.
 
 use claimlint_data::{Data, SingleDose};
-use claimlint_diagnostic::{Context, Diagnostic, Severity};
+use claimlint_diagnostic::{Ack999, Context, Diagnostic, Severity};
 use claimlint_model::{Claim, DrugLine, ServiceLine, Transaction};
 use claimlint_x12::Loc;
 use claimlint_x12::envelope::{Interchange, Scan};
@@ -47,7 +47,47 @@ pub struct Rule {
     pub snip: u8,
     /// Markdown documentation, printed by `claimlint explain`.
     pub doc: &'static str,
+    /// How its findings are coded in a 999 (or that a 999 does not carry them).
+    pub x999: X999,
     pub check: Check,
+}
+
+/// A rule's 999 coding, declared with the rule (`x999:` in `declare_rule!`). The 999 writer
+/// reads this and a finding's own `Diagnostic::ack`, never a message or a code string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum X999 {
+    /// A 999 does not carry it: interchange problems (a TA1's job) and SNIP 3–7 findings
+    /// (balancing, code sets, payer rules: the claim-level 277CA's).
+    Never,
+    /// Every finding is coded so.
+    Always(Ack999),
+    /// IK4 with this IK403 when the finding names an element, else IK3 with this IK304.
+    ElementElseSegment(&'static str, &'static str),
+    /// By the segment the finding is on (`SE`, `GE`, ...); a segment not listed is not carried.
+    BySegment(&'static [(&'static str, Ack999)]),
+    /// The rule codes each finding when it reports it (`Diagnostic::ack`); a finding it
+    /// leaves uncoded is not carried.
+    PerFinding,
+}
+
+impl X999 {
+    /// The coding of `d`, a finding of the rule that declares `self`.
+    pub fn of(&self, d: &Diagnostic) -> Option<Ack999> {
+        match *self {
+            X999::Never => None,
+            X999::Always(a) => Some(a),
+            X999::ElementElseSegment(e, s) => Some(if d.loc.element.is_some() {
+                Ack999::Element(e)
+            } else {
+                Ack999::Segment(s)
+            }),
+            X999::BySegment(table) => table
+                .iter()
+                .find(|(id, _)| *id == d.loc.segment.as_str())
+                .map(|(_, a)| *a),
+            X999::PerFinding => d.ack,
+        }
+    }
 }
 
 impl Rule {
@@ -161,6 +201,7 @@ macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
         code: $code:ident, name: $name:literal, severity: $sev:ident, snip: $snip:literal,
+        x999: $x999:expr,
         check: $kind:ident $(($($f:path),+))? $(,)?
     ) => {
         pub static $code: $crate::Rule = $crate::Rule {
@@ -169,6 +210,13 @@ macro_rules! declare_rule {
             severity: ::claimlint_diagnostic::Severity::$sev,
             snip: $snip,
             doc: concat!($($doc, "\n"),*),
+            x999: {
+                #[allow(unused_imports)]
+                use $crate::X999::*;
+                #[allow(unused_imports)]
+                use ::claimlint_diagnostic::Ack999::*;
+                $x999
+            },
             check: $crate::Check::$kind $(($($f),+))?,
         };
     };
@@ -264,6 +312,77 @@ pub fn is_drug_line(data: &Data, line: &ServiceLine<'_>) -> bool {
 #[cfg(test)]
 mod registry_tests {
     use super::*;
+
+    /// SNIP 1–2 findings are what a 999 reports; each such rule declares its coding, and the
+    /// ones a 999 does not carry are listed here with the reason.
+    const NOT_IN_999: &[(&str, &str)] = &[
+        (
+            "ENV001",
+            "an unreadable ISA: the interchange is answered by a TA1",
+        ),
+        ("ENV007", "ISA values: interchange level, a TA1's"),
+        ("ENV008", "data before the ISA: outside every interchange"),
+        (
+            "ENV009",
+            "the input could not be read: there is nothing to acknowledge",
+        ),
+        (
+            "ENV010",
+            "GS02–GS08 values: not coded in the 999 yet (AK9 carries counts)",
+        ),
+        (
+            "ENV011",
+            "a missing final terminator: a warning, the interchange is read",
+        ),
+        (
+            "MOD004",
+            "modifier form: a claim-level finding for the 277CA",
+        ),
+        (
+            "NDC005",
+            "drug quantity: a claim-level finding for the 277CA",
+        ),
+        (
+            "NDC006",
+            "LIN qualifier: a claim-level finding for the 277CA",
+        ),
+    ];
+
+    #[test]
+    fn syntax_rules_declare_their_999_coding() {
+        for r in RULES.iter().filter(|r| r.snip <= 2) {
+            let listed = NOT_IN_999.iter().any(|(c, _)| *c == r.code);
+            assert_eq!(
+                r.x999 == X999::Never,
+                listed,
+                "{}: a SNIP 1–2 rule declares its 999 coding, or is listed in NOT_IN_999 with why",
+                r.code
+            );
+        }
+    }
+
+    /// The coding is read from the declaration and the finding's own `ack`, never from the
+    /// message: rewording a message cannot change a 999.
+    #[test]
+    fn a_999_coding_does_not_depend_on_the_message() {
+        let loc = claimlint_x12::Loc {
+            segment: claimlint_diagnostic::SegId::default(),
+            position: 3,
+            element: Some(2),
+            component: None,
+            offset: 0,
+            length: 1,
+            terminator: b'~',
+        };
+        for r in RULES {
+            let mut d = Diagnostic::new(r.code, r.severity, loc, "loop syntax rule E shorten");
+            d.ack = Some(Ack999::Element("10"));
+            let before = r.x999.of(&d);
+            d.message = "reworded".into();
+            d.help = Some("reworded".into());
+            assert_eq!(r.x999.of(&d), before, "{}", r.code);
+        }
+    }
 
     #[test]
     fn codes_are_unique_sorted_and_well_formed() {

@@ -15,6 +15,7 @@ declare_rule! {
     /// ## Fix
     /// Write the sum of the lines: `CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y~`.
     code: BAL001, name: "claim-charge-mismatch", severity: Error, snip: 3,
+    x999: Never,
     check: Claim(claim_charge_mismatch),
 }
 

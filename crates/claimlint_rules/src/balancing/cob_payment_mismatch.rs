@@ -21,6 +21,7 @@ declare_rule! {
     /// ## Fix
     /// 110 paid on the lines less 20 adjusted at claim level is 90: `AMT*D*90~`.
     code: BAL002, name: "cob-payment-mismatch", severity: Error, snip: 3,
+    x999: Never,
     check: Claim(cob_payment_mismatch),
 }
 

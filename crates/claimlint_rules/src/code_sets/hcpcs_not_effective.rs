@@ -17,6 +17,7 @@ declare_rule! {
     /// ## Fix
     /// `SV1*HC:J9276*900*UN*1***1~`.
     code: CODE002, name: "hcpcs-not-effective", severity: Error, snip: 5,
+    x999: Never,
     check: Line(hcpcs_not_effective),
 }
 

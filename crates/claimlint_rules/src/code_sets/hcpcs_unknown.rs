@@ -16,6 +16,7 @@ declare_rule! {
     /// Bill a code from the HCPCS file in force on the date of service:
     /// `SV1*HC:J0897:JZ*2400*UN*60***1~`.
     code: CODE001, name: "hcpcs-unknown", severity: Error, snip: 5,
+    x999: Never,
     check: Line(hcpcs_unknown),
 }
 

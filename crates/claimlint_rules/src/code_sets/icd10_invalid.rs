@@ -28,6 +28,7 @@ declare_rule! {
     /// ## Fix
     /// The billable code that fits the record: `HI*ABK:M810~`.
     code: CODE003, name: "icd10-invalid", severity: Error, snip: 5,
+    x999: Never,
     check: Claim(icd10_invalid),
 }
 

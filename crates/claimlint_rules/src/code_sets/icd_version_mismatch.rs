@@ -23,6 +23,7 @@ declare_rule! {
     /// ## Fix
     /// Code the diagnoses in ICD-10-CM under the ICD-10 qualifiers: `HI*ABK:J189*ABF:I10~`.
     code: CODE008, name: "icd-version-mismatch", severity: Error, snip: 5,
+    x999: Never,
     check: Claim(icd_version_mismatch),
 }
 

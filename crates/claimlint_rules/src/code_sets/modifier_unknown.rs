@@ -15,6 +15,7 @@ declare_rule! {
     /// ## Fix
     /// `SV1*HC:J0897:JZ*2400*UN*60***1~`.
     code: CODE004, name: "modifier-unknown", severity: Error, snip: 5,
+    x999: Never,
     check: Line(modifier_unknown),
 }
 

@@ -14,6 +14,7 @@ declare_rule! {
     /// ## Fix
     /// Copy the NPI from NPPES: `NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~`.
     code: CODE007, name: "npi-invalid", severity: Error, snip: 5,
+    x999: Never,
     check: Transaction(npi_invalid),
 }
 

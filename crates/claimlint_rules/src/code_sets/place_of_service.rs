@@ -18,6 +18,7 @@ declare_rule! {
     /// ## Fix
     /// Use the code of the setting, e.g. `11` (office): `CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y~`.
     code: CODE005, name: "place-of-service-invalid", severity: Error, snip: 5,
+    x999: Never,
     check: Claim(place_of_service),
 }
 

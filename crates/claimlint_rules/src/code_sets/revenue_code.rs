@@ -17,6 +17,7 @@ declare_rule! {
     /// ## Fix
     /// Write the four digits with the leading zero: `SV2*0636*HC:J0897:JZ*2400*UN*60~`.
     code: CODE006, name: "revenue-code-invalid", severity: Error, snip: 5,
+    x999: Never,
     check: Line(revenue_code),
 }
 

@@ -23,6 +23,7 @@ declare_rule! {
     /// Correct the date of service if it was mistyped, or drop the line if the dose was not
     /// given; a dose truly given early needs the payer's prior authorization (REF*G1).
     code: XCL002, name: "dose-interval", severity: Warning, snip: 7,
+    x999: Never,
     check: Batch(dose_interval),
 }
 

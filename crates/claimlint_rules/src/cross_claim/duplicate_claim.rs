@@ -21,6 +21,7 @@ declare_rule! {
     /// Drop the second claim; if it corrects the first, send it as a replacement:
     /// `CLM*PAT1001-01*2460***11:B:7~` with `REF*F8*<payer claim number>~`.
     code: XCL001, name: "duplicate-claim", severity: Warning, snip: 7,
+    x999: Never,
     check: Batch(duplicate_claim),
 }
 

@@ -15,6 +15,7 @@ declare_rule! {
     /// ## Fix
     /// `SV1*HC:J0897:JZ*2400*UN*60***1~` (Prolia's own code, in its units).
     code: DRG003, name: "drug-code-has-specific-code", severity: Warning, snip: 6,
+    x999: Never,
     check: Line(drug_code_has_specific_code),
 }
 

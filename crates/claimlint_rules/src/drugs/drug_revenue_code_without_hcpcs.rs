@@ -14,6 +14,7 @@ declare_rule! {
     /// ## Fix
     /// `SV2*0636*HC:J0897:JZ*2400*UN*60~`.
     code: DRG002, name: "drug-revenue-code-without-hcpcs", severity: Error, snip: 6,
+    x999: Never,
     check: Line(drug_revenue_code_without_hcpcs),
 }
 

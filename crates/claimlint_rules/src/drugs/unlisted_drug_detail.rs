@@ -17,6 +17,7 @@ declare_rule! {
     /// Describe the drug and give its NDC:
     /// `SV1*HC:J3490:::::DEXMEDETOMIDINE 200MCG/2ML*150*UN*1***1~LIN**N4*...~CTP****2*ML~`.
     code: DRG001, name: "unlisted-drug-detail", severity: Error, snip: 6,
+    x999: Never,
     check: Line(unlisted_drug_detail),
 }
 

@@ -17,6 +17,7 @@ declare_rule! {
     /// ## Fix
     /// Remove everything before `ISA`.
     code: ENV008, name: "data-before-isa", severity: Warning, snip: 1,
+    x999: Never,
     check: Lexer,
 }
 

@@ -15,6 +15,7 @@ declare_rule! {
     /// ## Fix
     /// Number them uniquely: `ST*837*0001*...~` and `ST*837*0002*...~`.
     code: ENV006, name: "duplicate-control-number", severity: Warning, snip: 1,
+    x999: BySegment(&[("ST", TransactionSet("23"))]),
     check: File(duplicate_control_number),
 }
 

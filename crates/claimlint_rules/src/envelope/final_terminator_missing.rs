@@ -16,6 +16,7 @@ declare_rule! {
     /// ## Fix
     /// End the IEA with the interchange's segment terminator: `IEA*1*000000001~`.
     code: ENV011, name: "final-terminator-missing", severity: Warning, snip: 1,
+    x999: Never,
     check: Lexer,
 }
 

@@ -21,6 +21,7 @@ declare_rule! {
     /// ## Fix
     /// `GS*HC*SENDERAPP*RECEIVER*20171231*1200*1*X*005010X222A1~`
     code: ENV010, name: "gs-value-invalid", severity: Error, snip: 1,
+    x999: Never,
     check: File(gs_values),
 }
 

@@ -14,5 +14,6 @@ declare_rule! {
     /// ## Fix
     /// Make the file readable (or remove it from the batch) and run the check again.
     code: ENV009, name: "input-unreadable", severity: Error, snip: 1,
+    x999: Never,
     check: Lexer,
 }

@@ -19,6 +19,7 @@ declare_rule! {
     /// Pad every ISA element to its width: ISA02/ISA04 10, ISA06/ISA08 15, ISA13 9 digits:
     /// `ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260105*1200*^*00501*000000001*0*P*:~`
     code: ENV001, name: "isa-malformed", severity: Error, snip: 1,
+    x999: Never,
     check: Lexer,
 }
 

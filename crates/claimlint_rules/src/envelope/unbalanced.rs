@@ -19,6 +19,7 @@ declare_rule! {
     /// Close the transaction set with `SE*<segment count>*0001~` before the GE, and resend
     /// the whole file if it was cut off.
     code: ENV004, name: "envelope-unbalanced", severity: Error, snip: 1,
+    x999: BySegment(&[("ST", TransactionSet("2")), ("GS", Group("3"))]),
     check: Lexer,
 }
 

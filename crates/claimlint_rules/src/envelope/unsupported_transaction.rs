@@ -1,6 +1,7 @@
 use super::gs_values::is_functional_id;
 use super::text;
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::Ack999;
 use claimlint_diagnostic::Severity;
 use claimlint_model::{GuideIssue, classify};
 use claimlint_x12::envelope::TxFrame;
@@ -24,6 +25,7 @@ declare_rule! {
     /// Produce 5010 and name the guide in GS08 and ST03:
     /// `GS*HC*SENDER*RECEIVER*20260105*1200*1*X*005010X222A1~`, `ST*837*0001*005010X222A1~`.
     code: ENV005, name: "unsupported-transaction", severity: Error, snip: 1,
+    x999: PerFinding,
     check: Envelope(no_interchange_part, unsupported_transaction),
 }
 
@@ -91,6 +93,34 @@ fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
     }
 }
 
+/// The 999 coding of an ENV005 finding: on the GS, AK905 1 (functional group not supported,
+/// GS01) or 2 (GS08 version not supported); on the ST, IK502 1 (not an 837: not supported),
+/// 19 (ST03 differs from GS08) or I6 (the guide named is not supported). A release read as
+/// the closest supported one is acknowledged as read: not coded.
+fn ack(issue: &GuideIssue) -> Option<Ack999> {
+    use Ack999::{Group, TransactionSet};
+    let at = match issue {
+        GuideIssue::NotAClaim { at, .. }
+        | GuideIssue::GroupNotHc { at, .. }
+        | GuideIssue::Mismatch { at, .. }
+        | GuideIssue::NoGuide { at }
+        | GuideIssue::ClosestRelease { at, .. }
+        | GuideIssue::Retired4010 { at, .. }
+        | GuideIssue::Unsupported { at, .. } => at,
+    };
+    if let GuideIssue::ClosestRelease { .. } = issue {
+        return None;
+    }
+    if at.segment.as_str() == "GS" {
+        return Some(Group(if at.element == Some(1) { "1" } else { "2" }));
+    }
+    Some(TransactionSet(match issue {
+        GuideIssue::NotAClaim { .. } => "1",
+        GuideIssue::Mismatch { .. } => "19",
+        _ => "I6",
+    }))
+}
+
 /// Everything ENV005 judges is per transaction set.
 fn no_interchange_part(_: &claimlint_x12::envelope::Interchange<'_>, _: &mut Ctx<'_>) {}
 
@@ -103,8 +133,11 @@ fn unsupported_transaction(gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut 
         _ => true,
     };
     let issues = classify(gs, &tx.st).issues.into_iter().filter(ours);
-    for (severity, loc, message, help) in issues.map(word) {
+    for issue in issues {
+        let ack = ack(&issue);
+        let (severity, loc, message, help) = word(issue);
         let d = cx.report(loc, message);
+        d.ack = ack;
         d.help = help;
         // The catalog's warning and info cases stay below whatever level is configured.
         d.severity = severity.min(configured);

@@ -89,6 +89,7 @@ declare_rule! {
     /// `SV1*HC:J0897:JZ*2400*UN*60***1~` when nothing was discarded; otherwise bill the
     /// discarded units on a second J0897 line with JW.
     code: MOD001, name: "jw-jz-missing", severity: Error, snip: 5,
+    x999: Never,
     check: Line(jw_jz_missing),
 }
 
@@ -107,6 +108,7 @@ declare_rule! {
     /// ## Fix
     /// Drop JZ from the administered line when a JW line bills the discarded amount.
     code: MOD002, name: "jw-jz-conflict", severity: Error, snip: 5,
+    x999: Never,
     check: Line(jw_jz_conflict),
 }
 
@@ -123,6 +125,7 @@ declare_rule! {
     /// Bill the administered amount on its own J9177 line in the same claim, or correct the
     /// JW line's code or date.
     code: MOD003, name: "jw-orphan", severity: Error, snip: 5,
+    x999: Never,
     check: Line(jw_orphan),
 }
 

@@ -35,6 +35,7 @@ declare_rule! {
     /// ## Fix
     /// Drop JZ (and any JW line): bill only the units administered, `SV1*HC:J1644*2400*UN*25***1~`.
     code: MOD006, name: "jw-jz-on-multi-dose", severity: Warning, snip: 5,
+    x999: Never,
     check: Line(jw_jz_on_multi_dose),
 }
 

@@ -15,6 +15,7 @@ declare_rule! {
     /// ## Fix
     /// One of each, at most four: `SV1*HC:J0897:JZ*2400*UN*60***1~`.
     code: MOD004, name: "modifier-malformed", severity: Error, snip: 2,
+    x999: Never,
     check: Line(modifier_malformed),
 }
 

@@ -19,6 +19,7 @@ declare_rule! {
     /// ## Fix
     /// Put 25 on the E/M code (99213:25), not on the drug; drop 59 from a drug billed alone.
     code: MOD005, name: "modifier-not-applicable", severity: Warning, snip: 5,
+    x999: Never,
     check: Line(modifier_not_applicable),
 }
 

@@ -17,6 +17,7 @@ declare_rule! {
     /// ## Fix
     /// Give the amount given in the package's unit: `CTP****1*UN~` for one syringe.
     code: NDC005, name: "drug-quantity-invalid", severity: Error, snip: 2,
+    x999: Never,
     check: Drug(drug_quantity_invalid),
 }
 

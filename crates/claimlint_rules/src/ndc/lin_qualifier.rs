@@ -14,6 +14,7 @@ declare_rule! {
     /// ## Fix
     /// Send the NDC: `LIN**N4*55513071001~`.
     code: NDC006, name: "lin-qualifier", severity: Warning, snip: 2,
+    x999: Never,
     check: Drug(lin_qualifier),
 }
 

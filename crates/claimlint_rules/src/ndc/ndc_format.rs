@@ -18,6 +18,7 @@ declare_rule! {
     /// `LIN**N4*55513071001~`. A bare 10-digit NDC is ambiguous; claimlint names the reading
     /// the crosswalk knows.
     code: NDC002, name: "ndc-format", severity: Error, snip: 5,
+    x999: Never,
     check: Drug(ndc_format),
 }
 

@@ -29,6 +29,7 @@ declare_rule! {
     /// with its units: `SV1*HC:J0897:JZ*2400*UN*60***1~`; when ziprasidone was given, keep
     /// J3486 and report its NDC in LIN03.
     code: NDC004, name: "ndc-hcpcs-mismatch", severity: Error, snip: 6,
+    x999: Never,
     check: Drug(ndc_hcpcs_mismatch),
 }
 

@@ -19,6 +19,7 @@ declare_rule! {
     /// ## Fix
     /// Add the 2410 loop after the line's dates: `LIN**N4*55513071001~CTP****1*UN~`.
     code: NDC001, name: "ndc-missing", severity: Warning, snip: 5,
+    x999: Never,
     check: Line(ndc_missing),
 }
 

@@ -17,6 +17,7 @@ declare_rule! {
     /// ## Fix
     /// Copy the NDC from the package actually used, padded to 5-4-2: `LIN**N4*55513071001~`.
     code: NDC003, name: "ndc-unknown", severity: Warning, snip: 5,
+    x999: Never,
     check: Drug(ndc_unknown),
 }
 

@@ -27,6 +27,7 @@ declare_rule! {
     /// Bill the units the quantity is worth (one Prolia syringe is 60 units of J0897), or
     /// correct CTP04 to the amount actually given.
     code: NDC007, name: "units-inconsistent", severity: Warning, snip: 6,
+    x999: Never,
     check: Line(units_inconsistent),
 }
 

@@ -38,6 +38,7 @@ declare_rule! {
     /// `REF*G1*AUTH0012345~`, or in the line's 2400 loop when the approval covers only that
     /// line.
     code: PAY001, name: "prior-auth-missing", severity: Warning, snip: 7,
+    x999: Never,
     check: Line(prior_auth_missing),
 }
 

@@ -18,6 +18,7 @@ declare_rule! {
     /// Bill the units given, at most the limit (`SV1*HC:J0897:JZ*2400*UN*60***1~`), or obtain
     /// the payer's override and quote it in REF*G1.
     code: PAY002, name: "quantity-limit", severity: Warning, snip: 7,
+    x999: Never,
     check: Claim(quantity_limit),
 }
 

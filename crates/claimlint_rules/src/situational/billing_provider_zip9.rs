@@ -17,6 +17,7 @@ declare_rule! {
     /// ## Fix
     /// Write the nine digits: `N4*SPRINGFIELD*IL*627011234~`.
     code: SIT005, name: "billing-provider-zip9", severity: Warning, snip: 4,
+    x999: Always(Element("4")),
     check: Transaction(billing_provider_zip9),
 }
 

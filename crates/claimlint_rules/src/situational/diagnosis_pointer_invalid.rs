@@ -16,6 +16,7 @@ declare_rule! {
     /// Point at diagnoses that exist: `SV1*HC:96372*60*UN*1***1~`, or add the second code to
     /// HI: `HI*ABK:M810*ABF:E119~`.
     code: SIT001, name: "diagnosis-pointer-invalid", severity: Error, snip: 4,
+    x999: Never,
     check: Line(diagnosis_pointer_invalid),
 }
 

@@ -15,6 +15,7 @@ declare_rule! {
     /// ## Fix
     /// `HI*ABK:M810~`: the first code of the first HI is the principal diagnosis.
     code: SIT002, name: "principal-diagnosis-missing", severity: Error, snip: 4,
+    x999: ElementElseSegment("I9", "I6"),
     check: Claim(principal_diagnosis_missing),
 }
 

@@ -14,6 +14,7 @@ declare_rule! {
     /// ## Fix
     /// Add the payer's claim number of the original claim: `REF*F8*R4567890123~` in 2300.
     code: SIT003, name: "replacement-without-original", severity: Error, snip: 4,
+    x999: ElementElseSegment("I9", "I6"),
     check: Claim(replacement_without_original),
 }
 

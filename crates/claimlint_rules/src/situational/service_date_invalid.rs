@@ -20,6 +20,7 @@ declare_rule! {
     /// Bill services on or after the day they were rendered, with the right date:
     /// `DTP*472*D8*20260115~`.
     code: SIT004, name: "service-date-invalid", severity: Error, snip: 4,
+    x999: Never,
     check: Claim(service_date_invalid),
 }
 

@@ -12,6 +12,7 @@ declare_rule! {
     /// ## Fix
     /// Add the line: `LX*1~SV1*HC:99213*120*UN*1***1~DTP*472*D8*20260115~`.
     code: STR006, name: "claim-without-lines", severity: Error, snip: 2,
+    x999: Always(Segment("I7")),
     check: Claim(claim_without_lines),
 }
 

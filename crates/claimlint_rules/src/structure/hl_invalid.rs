@@ -18,6 +18,7 @@ declare_rule! {
     /// ## Fix
     /// `HL*2*1*22*0~` when the patient is the subscriber.
     code: STR001, name: "hl-invalid", severity: Error, snip: 2,
+    x999: ElementElseSegment("7", "8"),
     check: Transaction(hl_invalid),
 }
 

@@ -12,6 +12,7 @@ declare_rule! {
     /// ## Fix
     /// Number the lines consecutively from 1 within each claim: `LX*1~ ... LX*2~`.
     code: STR005, name: "lx-sequence", severity: Error, snip: 2,
+    x999: Always(Element("I12")),
     check: Claim(lx_sequence),
 }
 

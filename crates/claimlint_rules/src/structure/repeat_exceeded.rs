@@ -1,5 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::Ack999;
 use claimlint_ig::StructureIssue;
 use claimlint_model::Transaction;
 
@@ -17,6 +18,7 @@ declare_rule! {
     /// ## Fix
     /// Split the claim: at most 50 service lines per 837P claim, each claim with its own CLM.
     code: STR004, name: "repeat-exceeded", severity: Error, snip: 2,
+    x999: PerFinding,
     check: Transaction(repeat_exceeded),
 }
 
@@ -59,7 +61,11 @@ fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             (_, true) => format!("keep at most {max} {id} loops in {within}"),
             (_, false) => format!("keep at most {max} {id} segments in {within}"),
         };
-        report_at(cx, at, seg.loc(), msg).help(help);
+        // 999 IK304: 4 "loop occurs over maximum times", 5 "segment exceeds maximum use".
+        let ack = if is_loop { "4" } else { "5" };
+        report_at(cx, at, seg.loc(), msg)
+            .help(help)
+            .ack(Ack999::Segment(ack));
     }
 }
 

@@ -24,6 +24,7 @@ declare_rule! {
     /// ## Fix
     /// Add the segment where the guide places it: `N4*SPRINGFIELD*IL*627011234~` after N3.
     code: STR002, name: "required-segment-missing", severity: Error, snip: 2,
+    x999: Always(Segment("3")),
     check: Transaction(required_segment_missing),
 }
 

@@ -23,6 +23,7 @@ declare_rule! {
     /// Name the guide the claim is written in (`005010X222A1` for SV1 lines), or write the
     /// lines as SV2 with a revenue code for an institutional claim.
     code: STR003, name: "unexpected-segment", severity: Error, snip: 2,
+    x999: Always(Segment("2")),
     check: Transaction(unexpected_segment),
 }
 

@@ -17,6 +17,7 @@ declare_rule! {
     /// ## Fix
     /// Use a code the guide lists there: `AMT*A8*15~` (2320 allows D, A8, EAF).
     code: SYN008, name: "code-value-invalid", severity: Error, snip: 2,
+    x999: Always(Element("7")),
     check: Transaction(code_value),
 }
 

@@ -1,5 +1,6 @@
 use super::{findings, simple};
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::Ack999;
 use claimlint_ig::{DataType, ElementIssue};
 use claimlint_model::Transaction;
 
@@ -16,6 +17,7 @@ declare_rule! {
     /// ## Fix
     /// Write the value within its bounds: `ST*837*0001*005010X222A1~`.
     code: SYN002, name: "element-length", severity: Error, snip: 2,
+    x999: PerFinding,
     check: Transaction(element_length),
 }
 
@@ -47,7 +49,11 @@ fn element_length(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         } else {
             format!("write {r} with at least {min} {unit}")
         };
-        f.report(cx, f.loc(elem, comp), msg).help(help);
+        // 999 IK403: 5 "data element too long", 4 "too short".
+        let ack = if len > usize::from(max) { "5" } else { "4" };
+        f.report(cx, f.loc(elem, comp), msg)
+            .help(help)
+            .ack(Ack999::Element(ack));
     }
 }
 

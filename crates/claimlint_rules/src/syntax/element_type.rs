@@ -1,5 +1,6 @@
 use super::{findings, report_at, type_name};
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::Ack999;
 use claimlint_ig::{DataType, ElementIssue};
 use claimlint_model::{Date, Transaction};
 use claimlint_x12::Segment;
@@ -19,6 +20,7 @@ declare_rule! {
     /// ## Fix
     /// `DTP*472*D8*20260227~`, `DTP*434*RD8*20260115-20260115~`.
     code: SYN003, name: "element-type", severity: Error, snip: 2,
+    x999: PerFinding,
     check: Transaction(element_type),
 }
 
@@ -49,8 +51,15 @@ fn element_type(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             f.loop_name(tx),
             type_name(expected)
         );
+        // 999 IK403: 8 "invalid date", 9 "invalid time", 6 "invalid character in data element".
+        let ack = match expected {
+            DataType::DT => "8",
+            DataType::TM => "9",
+            _ => "6",
+        };
         f.report(cx, f.loc(elem, comp), msg)
-            .help(format!("write {r} as {}", example(expected)));
+            .help(format!("write {r} as {}", example(expected)))
+            .ack(Ack999::Element(ack));
     }
     for (index, seg) in tx.segments.iter().enumerate() {
         let (q, v) = match seg.id() {
@@ -130,7 +139,10 @@ fn check_qualified_date(
         }
         _ => format!("write {r} as {want}"),
     };
-    report_at(cx, index, value.loc(), msg).help(help);
+    // The element (DTP03, DMG02) is AN in the guide: its wrong form is IK403 6.
+    report_at(cx, index, value.loc(), msg)
+        .help(help)
+        .ack(Ack999::Element("6"));
 }
 
 #[test]

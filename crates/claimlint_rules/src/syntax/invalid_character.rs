@@ -15,6 +15,7 @@ declare_rule! {
     /// ## Fix
     /// Use printable ASCII only: `NM1*IL*1*MUNOZ*JOSE****MI*1EG4TE5MK73~`.
     code: SYN005, name: "invalid-character", severity: Error, snip: 1,
+    x999: ElementElseSegment("6", "8"),
     check: Lexer,
 }
 

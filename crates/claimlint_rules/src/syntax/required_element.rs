@@ -16,6 +16,7 @@ declare_rule! {
     /// ## Fix
     /// Fill the element: `CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y~`.
     code: SYN007, name: "required-element-missing", severity: Error, snip: 2,
+    x999: Always(Element("1")),
     check: Transaction(required_element),
 }
 

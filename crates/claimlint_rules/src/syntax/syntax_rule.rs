@@ -1,5 +1,6 @@
 use super::{Found, findings};
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::Ack999;
 use claimlint_ig::{ElementIssue, SyntaxKind};
 use claimlint_model::Transaction;
 
@@ -18,6 +19,7 @@ declare_rule! {
     /// ## Fix
     /// Write both or neither: `NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~`.
     code: SYN009, name: "syntax-rule", severity: Error, snip: 2,
+    x999: PerFinding,
     check: Transaction(syntax_rule),
 }
 
@@ -90,7 +92,14 @@ fn syntax_rule(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         };
         let loc = anchor(&f, &set, at);
         let msg = format!("{what} in {} (X12 syntax rule {code})", f.loop_name(tx));
-        f.report(cx, loc, msg).help(help);
+        // 999 IK403: 10 "exclusion condition violated" (E); P, R, C and L all leave a
+        // conditionally required element missing: 2.
+        let ack = if matches!(kind, SyntaxKind::E) {
+            "10"
+        } else {
+            "2"
+        };
+        f.report(cx, loc, msg).help(help).ack(Ack999::Element(ack));
     }
 }
 

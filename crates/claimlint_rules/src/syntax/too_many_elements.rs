@@ -1,5 +1,6 @@
 use super::findings;
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::Ack999;
 use claimlint_ig::ElementIssue;
 use claimlint_model::Transaction;
 
@@ -18,6 +19,7 @@ declare_rule! {
     /// ## Fix
     /// Leave the element empty: `CLM*PAT2001-01*2460***13:A:1**A*Y*Y~`.
     code: SYN004, name: "too-many-elements", severity: Error, snip: 2,
+    x999: PerFinding,
     check: Transaction(too_many_elements),
 }
 
@@ -90,7 +92,9 @@ fn too_many_elements(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             }
             _ => continue,
         };
-        f.report(cx, loc, msg).help(help);
+        // 999 IK403: 13 "too many components", 3 "too many data elements".
+        let ack = if loc.component.is_some() { "13" } else { "3" };
+        f.report(cx, loc, msg).help(help).ack(Ack999::Element(ack));
     }
 }
 

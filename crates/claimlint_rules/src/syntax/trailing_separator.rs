@@ -17,6 +17,7 @@ declare_rule! {
     /// ## Fix
     /// End the segment after its last value: `N3*12 ELM ST~`.
     code: SYN006, name: "trailing-separator", severity: Warning, snip: 1,
+    x999: Always(Segment("8")),
     check: Transaction(trailing_separator),
 }
 

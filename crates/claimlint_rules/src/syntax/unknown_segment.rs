@@ -16,6 +16,7 @@ declare_rule! {
     /// ## Fix
     /// Correct the id: `NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~`.
     code: SYN001, name: "unknown-segment", severity: Error, snip: 2,
+    x999: Always(Segment("1")),
     check: Transaction(unknown_segment),
 }
 

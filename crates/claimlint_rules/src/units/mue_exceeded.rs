@@ -21,6 +21,7 @@ declare_rule! {
     /// ## Fix
     /// Bill the units given, at most the MUE; for MAI 3, document medical necessity to appeal.
     code: UNT002, name: "mue-exceeded", severity: Error, snip: 7,
+    x999: Never,
     check: Claim(mue_exceeded),
 }
 

@@ -23,6 +23,7 @@ declare_rule! {
     /// ## Fix
     /// Bill the dose in descriptor units: `SV1*HC:J0897:JZ*2400*UN*60***1~`.
     code: UNT003, name: "units-dose-confusion", severity: Error, snip: 6,
+    x999: Never,
     check: Line(units_dose_confusion),
 }
 

@@ -15,6 +15,7 @@ declare_rule! {
     /// ## Fix
     /// Bill the units given: `SV1*HC:J0897:JZ*2400*UN*60***1~`.
     code: UNT001, name: "units-invalid", severity: Error, snip: 5,
+    x999: Never,
     check: Line(units_invalid),
 }
 
