@@ -708,6 +708,45 @@ impl Resolved {
     }
 }
 
+/// Checks a file's rule lists, severities, profiles and payer map, naming the file and key
+/// of the first error.
+fn validate_file(c: &FileConfig, path: &str) -> Result<(), ConfigError> {
+    let in_file = |key: &str, e: ConfigError| match e {
+        ConfigError::UnknownRule(sel) => ConfigError::Invalid {
+            path: path.to_string(),
+            key: key.to_string(),
+            message: format!("unknown rule `{sel}`"),
+        },
+        other => other,
+    };
+    for (key, list) in [
+        ("select", c.select.as_deref().unwrap_or_default()),
+        ("extend-select", &c.extend_select),
+        ("ignore", &c.ignore),
+    ] {
+        for s in list {
+            matching(s).map_err(|e| in_file(key, e))?;
+        }
+    }
+    for code in c.severity.keys() {
+        matching(code).map_err(|e| in_file("severity", e))?;
+    }
+    for name in c.profiles.keys() {
+        resolve_profile(name, Some(c), path, 0)?;
+    }
+    for (payer, name) in &c.payers {
+        resolve_profile(name, Some(c), path, 0).map_err(|e| match e {
+            ConfigError::UnknownProfile { name, known } => ConfigError::Invalid {
+                path: path.to_string(),
+                key: format!("payers.{payer}"),
+                message: format!("unknown profile `{name}` (profiles: {known})"),
+            },
+            other => other,
+        })?;
+    }
+    Ok(())
+}
+
 /// Resolves settings: the file (when there is one), then the profile, then the flags.
 pub fn resolve(file: Option<(&Path, &FileConfig)>, flags: &Flags) -> Result<Resolved, ConfigError> {
     let path = file.map_or_else(
@@ -715,41 +754,9 @@ pub fn resolve(file: Option<(&Path, &FileConfig)>, flags: &Flags) -> Result<Reso
         |(p, _)| p.display().to_string(),
     );
     let cfg = file.map(|(_, c)| c);
-    let in_file = |key: &str, e: ConfigError| match e {
-        ConfigError::UnknownRule(sel) => ConfigError::Invalid {
-            path: path.clone(),
-            key: key.to_string(),
-            message: format!("unknown rule `{sel}`"),
-        },
-        other => other,
-    };
-    // Validate the file's own rule lists first, so their errors name the file.
+    // Validate the file's own rule lists and profiles first, so their errors name the file.
     if let Some(c) = cfg {
-        for (key, list) in [
-            ("select", c.select.as_deref().unwrap_or_default()),
-            ("extend-select", &c.extend_select),
-            ("ignore", &c.ignore),
-        ] {
-            for s in list {
-                matching(s).map_err(|e| in_file(key, e))?;
-            }
-        }
-        for code in c.severity.keys() {
-            matching(code).map_err(|e| in_file("severity", e))?;
-        }
-        for name in c.profiles.keys() {
-            resolve_profile(name, cfg, &path, 0)?;
-        }
-        for (payer, name) in &c.payers {
-            resolve_profile(name, cfg, &path, 0).map_err(|e| match e {
-                ConfigError::UnknownProfile { name, known } => ConfigError::Invalid {
-                    path: path.clone(),
-                    key: format!("payers.{payer}"),
-                    message: format!("unknown profile `{name}` (profiles: {known})"),
-                },
-                other => other,
-            })?;
-        }
+        validate_file(c, &path)?;
     }
     let single_dose = match file {
         Some((p, c)) => c.single_dose_rows(p)?,
@@ -807,22 +814,33 @@ pub fn resolve(file: Option<(&Path, &FileConfig)>, flags: &Flags) -> Result<Reso
         .as_deref()
         .or(cfg.and_then(|c| c.profile.as_deref()));
     let default = build(default_profile)?;
-    let mut by_payer = BTreeMap::new();
-    if flags.profile.is_none() {
-        let mut cache: HashMap<&str, Settings> = HashMap::new();
-        for (payer, name) in cfg.map(|c| &c.payers).into_iter().flatten() {
-            let settings = match cache.get(name.as_str()) {
-                Some(s) => s.clone(),
-                None => {
-                    let s = build(Some(name))?;
-                    cache.insert(name, s.clone());
-                    s
-                }
-            };
-            by_payer.insert(payer.trim().to_string(), settings);
-        }
-    }
+    // A --profile on the command line governs every claim; otherwise the payer map applies.
+    let by_payer = match cfg {
+        Some(c) if flags.profile.is_none() => payer_settings(&c.payers, build)?,
+        _ => BTreeMap::new(),
+    };
     Ok(Resolved { default, by_payer })
+}
+
+/// The settings of each payer of the payer map, built once per profile.
+fn payer_settings(
+    payers: &BTreeMap<String, String>,
+    build: impl Fn(Option<&str>) -> Result<Settings, ConfigError>,
+) -> Result<BTreeMap<String, Settings>, ConfigError> {
+    let mut by_payer = BTreeMap::new();
+    let mut cache: HashMap<&str, Settings> = HashMap::new();
+    for (payer, name) in payers {
+        let settings = match cache.get(name.as_str()) {
+            Some(s) => s.clone(),
+            None => {
+                let s = build(Some(name))?;
+                cache.insert(name, s.clone());
+                s
+            }
+        };
+        by_payer.insert(payer.trim().to_string(), settings);
+    }
+    Ok(by_payer)
 }
 
 /// Reads and resolves the config that governs `input_path` (the nearest `claimlint.toml`

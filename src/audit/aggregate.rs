@@ -633,25 +633,9 @@ impl Part {
         self.top.truncate(self.keep);
     }
 
-    /// Adds another part; commutative and associative, so rayon may merge in any order.
-    pub fn merge(mut self, o: Part) -> Part {
-        let t = &mut self.totals;
-        let u = &o.totals;
-        t.files += u.files;
-        t.unreadable_files += u.unreadable_files;
-        t.bytes += u.bytes;
-        t.interchanges += u.interchanges;
-        t.transactions += u.transactions;
-        t.claims += u.claims;
-        t.service_lines += u.service_lines;
-        t.drug_lines += u.drug_lines;
-        t.billed.plus(u.billed);
-        t.errors += u.errors;
-        t.warnings += u.warnings;
-        t.infos += u.infos;
-        t.flagged_lines += u.flagged_lines;
-        t.at_risk.plus(u.at_risk);
-        for (k, r) in o.rules {
+    /// Merges the by-rule and by-file tables and the unreadable files.
+    fn merge_rules_and_files(&mut self, o: &mut Part) {
+        for (k, r) in std::mem::take(&mut o.rules) {
             let mine = self.rules.entry(k).or_insert_with(|| RuleRow {
                 count: 0,
                 at_risk: Money::default(),
@@ -661,7 +645,7 @@ impl Part {
             mine.count += r.count;
             mine.at_risk.plus(r.at_risk);
         }
-        for (k, r) in o.files {
+        for (k, r) in std::mem::take(&mut o.files) {
             let m = self.files.entry(k).or_default();
             m.path = r.path;
             m.bytes += r.bytes;
@@ -676,8 +660,12 @@ impl Part {
             m.flagged_lines += r.flagged_lines;
             m.at_risk.plus(r.at_risk);
         }
-        self.unreadable.extend(o.unreadable);
-        for (k, r) in o.providers {
+        self.unreadable.append(&mut o.unreadable);
+    }
+
+    /// Merges the by-provider, by-code, by-month and by-claim tables.
+    fn merge_breakdowns(&mut self, o: &mut Part) {
+        for (k, r) in std::mem::take(&mut o.providers) {
             let m = self.providers.entry(k).or_default();
             m.npi = r.npi;
             m.claims += r.claims;
@@ -687,7 +675,7 @@ impl Part {
             m.flagged_lines += r.flagged_lines;
             m.at_risk.plus(r.at_risk);
         }
-        for (k, r) in o.codes {
+        for (k, r) in std::mem::take(&mut o.codes) {
             let m = self.codes.entry(k.clone()).or_default();
             (m.hcpcs, m.ndc) = k;
             m.lines += r.lines;
@@ -696,7 +684,7 @@ impl Part {
             m.flagged_lines += r.flagged_lines;
             m.at_risk.plus(r.at_risk);
         }
-        for (k, r) in o.months {
+        for (k, r) in std::mem::take(&mut o.months) {
             let m = self.months.entry(k.clone()).or_default();
             m.month = k;
             m.service_lines += r.service_lines;
@@ -705,7 +693,7 @@ impl Part {
             m.flagged_lines += r.flagged_lines;
             m.at_risk.plus(r.at_risk);
         }
-        for (k, r) in o.claims {
+        for (k, r) in std::mem::take(&mut o.claims) {
             let m = self.claims.entry(k).or_insert_with(|| ClaimRow {
                 findings: 0,
                 flagged_lines: 0,
@@ -718,6 +706,13 @@ impl Part {
             m.at_risk.plus(r.at_risk);
             m.rules.extend(r.rules);
         }
+    }
+
+    /// Adds another part; commutative and associative, so rayon may merge in any order.
+    pub fn merge(mut self, mut o: Part) -> Part {
+        add_totals(&mut self.totals, &o.totals);
+        self.merge_rules_and_files(&mut o);
+        self.merge_breakdowns(&mut o);
         self.keep = self.keep.max(o.keep);
         self.trim_claims(false);
         self.top.extend(o.top);
@@ -759,6 +754,24 @@ impl Part {
             top_claims,
         }
     }
+}
+
+/// Adds one part's totals to another's.
+fn add_totals(t: &mut Totals, u: &Totals) {
+    t.files += u.files;
+    t.unreadable_files += u.unreadable_files;
+    t.bytes += u.bytes;
+    t.interchanges += u.interchanges;
+    t.transactions += u.transactions;
+    t.claims += u.claims;
+    t.service_lines += u.service_lines;
+    t.drug_lines += u.drug_lines;
+    t.billed.plus(u.billed);
+    t.errors += u.errors;
+    t.warnings += u.warnings;
+    t.infos += u.infos;
+    t.flagged_lines += u.flagged_lines;
+    t.at_risk.plus(u.at_risk);
 }
 
 #[cfg(test)]

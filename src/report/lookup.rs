@@ -175,11 +175,11 @@ pub fn lookup(data: &Data, query: &str) -> (String, bool) {
     (super::escape::visible(&text).into_owned(), found)
 }
 
-fn lookup_raw(data: &Data, query: &str) -> (String, bool) {
-    let q = query.trim().to_ascii_uppercase();
-    let mut out = String::new();
+/// The NDCs a query reads as: its 11 digits, or the readings of a bare 10-digit NDC that the
+/// crosswalk knows (saying so in `out`).
+fn ndc_readings(data: &Data, q: &str, out: &mut String) -> Vec<String> {
     let b = q.as_bytes();
-    let ndcs: Vec<String> = match (ndc11(b), ten_digit_candidates(b)) {
+    match (ndc11(b), ten_digit_candidates(b)) {
         (Some(n), _) => vec![n.as_str().to_string()],
         (None, Some(c)) => {
             let known: Vec<String> = c
@@ -201,7 +201,29 @@ fn lookup_raw(data: &Data, query: &str) -> (String, bool) {
             known
         }
         _ => Vec::new(),
-    };
+    }
+}
+
+/// A two-character query: a HCPCS modifier, or a CPT modifier (whose descriptors are AMA's).
+fn modifier(data: &Data, q: &str) -> (String, bool) {
+    match data.modifier(q) {
+        Some(m) => (format!("modifier {q}  {}\n", m.long), true),
+        None if data::is_cpt_modifier(q) => (
+            format!("modifier {q}  CPT modifier (descriptor not shipped)\n"),
+            true,
+        ),
+        None => (
+            format!("modifier {q}: not a HCPCS or CPT modifier\n"),
+            false,
+        ),
+    }
+}
+
+fn lookup_raw(data: &Data, query: &str) -> (String, bool) {
+    let q = query.trim().to_ascii_uppercase();
+    let mut out = String::new();
+    let b = q.as_bytes();
+    let ndcs = ndc_readings(data, &q, &mut out);
     if !ndcs.is_empty() || b.iter().all(|c| c.is_ascii_digit() || *c == b'-') && b.len() >= 10 {
         let mut found = false;
         for ndc in &ndcs {
@@ -220,17 +242,7 @@ fn lookup_raw(data: &Data, query: &str) -> (String, bool) {
         return (out, found);
     }
     if q.len() == 2 {
-        return match data.modifier(&q) {
-            Some(m) => (format!("modifier {q}  {}\n", m.long), true),
-            None if data::is_cpt_modifier(&q) => (
-                format!("modifier {q}  CPT modifier (descriptor not shipped)\n"),
-                true,
-            ),
-            None => (
-                format!("modifier {q}: not a HCPCS or CPT modifier\n"),
-                false,
-            ),
-        };
+        return modifier(data, &q);
     }
     if q.len() == 5 && b.iter().skip(1).all(u8::is_ascii_digit) {
         let found = hcpcs_section(data, &q, &mut out);

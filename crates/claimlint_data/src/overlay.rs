@@ -311,53 +311,16 @@ fn load_crosswalk(
         file.col(&["bill_units", "billunits"])?,
         file.col(&["bill_units_pkg", "billunitspkg"])?,
     ];
-    let preamble_text: Vec<String> = preamble
-        .iter()
-        .flat_map(|r| r.fields.iter().map(|f| tidy(f)))
-        .collect();
-    let (from, to) = preamble_text
-        .iter()
-        .find_map(|t| effective_range(t))
-        .or_else(|| quarter_in_name(file.path).map(quarter_range))
-        .ok_or(DataError::NoPeriod {
-            path: file.path.to_path_buf(),
-            what: "crosswalk quarter",
-            hint: "name the file with its quarter, e.g. asp_ndc_hcpcs_2026Q2.csv, or keep CMS's preamble",
-        })?;
+    let (from, to) = crosswalk_period(file, preamble)?;
     let mut rows = Vec::new();
     let mut skipped = 0;
     for rec in body.iter().filter(|r| !is_blank(r)) {
-        let f: Vec<String> = cols.iter().map(|&c| cell(rec, c)).collect();
-        let Some(ndc11) = ndc_542_or_11(&f[4]) else {
+        match crosswalk_row(file, rec, &cols, strings)? {
+            Some(row) => rows.push(row),
             // CMS lists some products by catalogue number or GTIN (skin substitutes, devices):
             // nothing on a claim's LIN03 can match them.
-            skipped += 1;
-            continue;
-        };
-        let dec = |i: usize| {
-            Dec::parse_text(&f[i]).ok_or_else(|| {
-                file.err(
-                    rec,
-                    format!("`{}` is not a number in column {}", f[i], cols[i] + 1),
-                )
-            })
-        };
-        let (pkg_size, pkg_qty, bill_units, bill_units_pkg) = (dec(6)?, dec(7)?, dec(8)?, dec(9)?);
-        if f[0].is_empty() {
-            return Err(file.err(rec, "empty HCPCS code".into()));
+            None => skipped += 1,
         }
-        rows.push(XwalkRow {
-            hcpcs: strings.get(f[0].clone()),
-            short_description: strings.get(f[1].clone()),
-            labeler: strings.get(f[2].clone()),
-            drug_name: strings.get(f[3].clone()),
-            ndc11: strings.get(ndc11),
-            hcpcs_dosage: strings.get(f[5].clone()),
-            pkg_size,
-            pkg_qty,
-            bill_units,
-            bill_units_pkg,
-        });
     }
     rows.sort_by(|a, b| (a.ndc11, a.hcpcs).cmp(&(b.ndc11, b.hcpcs)));
     rows.dedup_by(|a, b| (a.ndc11, a.hcpcs) == (b.ndc11, b.hcpcs));
@@ -391,6 +354,62 @@ fn load_crosswalk(
         by_hcpcs,
     });
     Ok(())
+}
+
+/// A crosswalk file's quarter: the effective dates in CMS's preamble, else the quarter in its
+/// name.
+fn crosswalk_period(file: &File<'_>, preamble: &[Record]) -> Result<(Ymd, Ymd), DataError> {
+    let preamble_text: Vec<String> = preamble
+        .iter()
+        .flat_map(|r| r.fields.iter().map(|f| tidy(f)))
+        .collect();
+    preamble_text
+        .iter()
+        .find_map(|t| effective_range(t))
+        .or_else(|| quarter_in_name(file.path).map(quarter_range))
+        .ok_or(DataError::NoPeriod {
+            path: file.path.to_path_buf(),
+            what: "crosswalk quarter",
+            hint: "name the file with its quarter, e.g. asp_ndc_hcpcs_2026Q2.csv, or keep CMS's preamble",
+        })
+}
+
+/// One crosswalk record (columns `cols`, in `load_crosswalk`'s order); `None` for a product
+/// listed without an NDC.
+fn crosswalk_row(
+    file: &File<'_>,
+    rec: &Record,
+    cols: &[usize; 10],
+    strings: &mut Strings,
+) -> Result<Option<XwalkRow>, DataError> {
+    let f: Vec<String> = cols.iter().map(|&c| cell(rec, c)).collect();
+    let Some(ndc11) = ndc_542_or_11(&f[4]) else {
+        return Ok(None);
+    };
+    let dec = |i: usize| {
+        Dec::parse_text(&f[i]).ok_or_else(|| {
+            file.err(
+                rec,
+                format!("`{}` is not a number in column {}", f[i], cols[i] + 1),
+            )
+        })
+    };
+    let (pkg_size, pkg_qty, bill_units, bill_units_pkg) = (dec(6)?, dec(7)?, dec(8)?, dec(9)?);
+    if f[0].is_empty() {
+        return Err(file.err(rec, "empty HCPCS code".into()));
+    }
+    Ok(Some(XwalkRow {
+        hcpcs: strings.get(f[0].clone()),
+        short_description: strings.get(f[1].clone()),
+        labeler: strings.get(f[2].clone()),
+        drug_name: strings.get(f[3].clone()),
+        ndc11: strings.get(ndc11),
+        hcpcs_dosage: strings.get(f[5].clone()),
+        pkg_size,
+        pkg_qty,
+        bill_units,
+        bill_units_pkg,
+    }))
 }
 
 /// CMS's NDC2 is 5-4-2 with hyphens; the clean layout has the 11 digits.

@@ -195,6 +195,12 @@ impl Walker {
     /// Innermost loop first, then its ancestors, each from its current rank on. A loop's own
     /// starter (child 0) only ever matches through its parent, as a new occurrence.
     fn find(&self, seg: &(impl SegmentView + ?Sized)) -> Option<Found> {
+        self.find_in_order(seg)
+            .or_else(|| self.find_out_of_order(seg))
+    }
+
+    /// A segment in its place: in the innermost loop or an ancestor, at or after its rank.
+    fn find_in_order(&self, seg: &(impl SegmentView + ?Sized)) -> Option<Found> {
         for (depth, f) in self.frames.iter().enumerate().rev() {
             let skip = usize::from(depth > 0);
             let mut first_seg = None;
@@ -233,6 +239,12 @@ impl Walker {
                 });
             }
         }
+        None
+    }
+
+    /// A segment out of its place, in the innermost loop: one that came late (behind the
+    /// current rank), else one whose id alone is known there.
+    fn find_out_of_order(&self, seg: &(impl SegmentView + ?Sized)) -> Option<Found> {
         // Behind the current rank, innermost loop only: searching ancestors backwards would
         // close loops on a segment that merely came late.
         let depth = self.frames.len().checked_sub(1)?;

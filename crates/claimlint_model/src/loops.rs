@@ -240,6 +240,79 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
+    fn new(kind: Kind) -> Self {
+        Builder {
+            kind,
+            loops: vec![LoopNode {
+                id: "HEADER",
+                parent: None,
+                first: 0,
+                end: 0,
+            }],
+            anchors: vec![Anchors::default().with("HEADER", 0)],
+            current: 0,
+            hl_loops: HashMap::default(),
+            hl_index: HashMap::default(),
+            billing_npi: None,
+            subscriber_id: None,
+            payer_id: None,
+            patient_id: None,
+        }
+    }
+
+    /// Records an HL: marks its parent as having children, and forgets the parties of the
+    /// level it starts (a new billing provider, subscriber or patient).
+    fn open_hl(&mut self, hls: &mut Vec<Hl<'a>>, seg: &Segment<'a>, i: u32) {
+        if let Some(&p) = self.hl_index.get(seg.value(2))
+            && let Some(parent) = hls.get_mut(p)
+        {
+            parent.has_children = true;
+        }
+        self.hl_index.insert(seg.value(1), hls.len());
+        match seg.value(3) {
+            b"20" => {
+                self.billing_npi = None;
+            }
+            b"22" => {
+                self.subscriber_id = None;
+                self.payer_id = None;
+                self.patient_id = None;
+            }
+            _ => self.patient_id = None,
+        }
+        hls.push(Hl {
+            seg: *seg,
+            index: i,
+            has_children: false,
+            has_claim: false,
+        });
+    }
+
+    /// A claim opened by its CLM, with the parties of the HLs above it.
+    fn new_claim(&self, seg: &Segment<'a>, i: u32) -> Claim<'a> {
+        let clm05 = seg.element(5);
+        Claim {
+            clm: *seg,
+            index: i,
+            end: i + 1,
+            id: seg.element(1),
+            charge: seg.element(2),
+            facility_code: clm05.and_then(|c| c.component(1)),
+            frequency: clm05.and_then(|c| c.component(3)),
+            statement: None,
+            service_date: None,
+            diagnoses: Vec::new(),
+            hi: Vec::new(),
+            original_ref: None,
+            prior_auth: None,
+            billing_npi: self.billing_npi,
+            subscriber_id: self.subscriber_id,
+            patient_id: self.patient_id.or(self.subscriber_id),
+            payer_id: self.payer_id,
+            lines: Vec::new(),
+        }
+    }
+
     fn open(&mut self, id: &'static str, parent: u32, at: u32) -> u32 {
         let idx = u32::try_from(self.loops.len()).unwrap_or(u32::MAX);
         self.loops.push(LoopNode {
@@ -321,25 +394,32 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// A service line opened by its LX.
+fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
+    ServiceLine {
+        lx: *seg,
+        index: i,
+        end: i + 1,
+        number: seg.element(1),
+        sv: None,
+        procedure: None,
+        revenue_code: None,
+        charge: None,
+        unit_basis: None,
+        units: None,
+        place_of_service: None,
+        pointers: None,
+        date: None,
+        date_element: None,
+        drug: None,
+        note: None,
+        prior_auth: None,
+    }
+}
+
 /// Builds the model of one transaction set from its segments (ST first).
 pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
-    let mut b = Builder {
-        kind,
-        loops: vec![LoopNode {
-            id: "HEADER",
-            parent: None,
-            first: 0,
-            end: 0,
-        }],
-        anchors: vec![Anchors::default().with("HEADER", 0)],
-        current: 0,
-        hl_loops: HashMap::default(),
-        hl_index: HashMap::default(),
-        billing_npi: None,
-        subscriber_id: None,
-        payer_id: None,
-        patient_id: None,
-    };
+    let mut b = Builder::new(kind);
     let mut seg_loop = Vec::with_capacity(segments.len());
     let mut hls: Vec<Hl<'a>> = Vec::new();
     let mut claims: Vec<Claim<'a>> = Vec::new();
@@ -355,29 +435,7 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
             (b"HL", _) => {
                 close_line(&mut claim, &mut line, i);
                 close_claim(&mut claims, &mut claim, i);
-                if let Some(&p) = b.hl_index.get(seg.value(2))
-                    && let Some(parent) = hls.get_mut(p)
-                {
-                    parent.has_children = true;
-                }
-                b.hl_index.insert(seg.value(1), hls.len());
-                match seg.value(3) {
-                    b"20" => {
-                        b.billing_npi = None;
-                    }
-                    b"22" => {
-                        b.subscriber_id = None;
-                        b.payer_id = None;
-                        b.patient_id = None;
-                    }
-                    _ => b.patient_id = None,
-                }
-                hls.push(Hl {
-                    seg: *seg,
-                    index: i,
-                    has_children: false,
-                    has_claim: false,
-                });
+                b.open_hl(&mut hls, seg, i);
             }
             (b"NM1", "2010AA") => b.billing_npi = seg.element(9),
             (b"NM1", "2010BA") => b.subscriber_id = seg.element(9),
@@ -389,49 +447,11 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
                 if let Some(h) = hls.last_mut() {
                     h.has_claim = true;
                 }
-                let clm05 = seg.element(5);
-                claim = Some(Claim {
-                    clm: *seg,
-                    index: i,
-                    end: i + 1,
-                    id: seg.element(1),
-                    charge: seg.element(2),
-                    facility_code: clm05.and_then(|c| c.component(1)),
-                    frequency: clm05.and_then(|c| c.component(3)),
-                    statement: None,
-                    service_date: None,
-                    diagnoses: Vec::new(),
-                    hi: Vec::new(),
-                    original_ref: None,
-                    prior_auth: None,
-                    billing_npi: b.billing_npi,
-                    subscriber_id: b.subscriber_id,
-                    patient_id: b.patient_id.or(b.subscriber_id),
-                    payer_id: b.payer_id,
-                    lines: Vec::new(),
-                });
+                claim = Some(b.new_claim(seg, i));
             }
             (b"LX", "2400") => {
                 close_line(&mut claim, &mut line, i);
-                line = Some(ServiceLine {
-                    lx: *seg,
-                    index: i,
-                    end: i + 1,
-                    number: seg.element(1),
-                    sv: None,
-                    procedure: None,
-                    revenue_code: None,
-                    charge: None,
-                    unit_basis: None,
-                    units: None,
-                    place_of_service: None,
-                    pointers: None,
-                    date: None,
-                    date_element: None,
-                    drug: None,
-                    note: None,
-                    prior_auth: None,
-                });
+                line = Some(new_line(seg, i));
             }
             (b"SE", _) => {
                 close_line(&mut claim, &mut line, i);

@@ -356,9 +356,14 @@ fn check_transaction<T>(
     let segments: Vec<Segment<'_>> = envelope::segments(input, frame).collect();
     let syn005 = &crate::syntax::invalid_character::SYN005;
     if let Some(sev) = settings.severity(syn005.code) {
+        let from = out.len();
         let mut cx = ctx(syn005, sev, &mut out, None, plan);
         for seg in &segments {
             crate::syntax::invalid_character::invalid_characters(seg, &mut cx);
+        }
+        // Read before the model is built, the findings still belong to this transaction set.
+        for d in out.iter_mut().skip(from) {
+            crate::envelope::in_transaction(d, &frame.st);
         }
     }
     let tx = model::build(kind, segments);

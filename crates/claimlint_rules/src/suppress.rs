@@ -8,6 +8,8 @@ use claimlint_diagnostic::Diagnostic;
 /// Where a consequence must be to follow from its root.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
+    /// The same element of the same segment (or both on the segment as a whole).
+    Element,
     /// The same segment (transaction set and segment position).
     Segment,
     /// The same service line (transaction set, claim, LX).
@@ -71,6 +73,14 @@ pub const PRECEDENCE: &[Precedence] = &[
               pairing to check",
     },
     Precedence {
+        root: "SYN005",
+        suppresses: &["SYN001", "SYN002", "SYN003", "SYN004", "SYN008", "STR001"],
+        on: None,
+        scope: Scope::Element,
+        why: "a character that cannot be in X12 data (a line break inside a segment, a control \
+              character) is the defect; the id, length, type or code it spoils is not another",
+    },
+    Precedence {
         root: "SYN007",
         suppresses: &["SIT002"],
         on: None,
@@ -101,6 +111,12 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
         // The segment's position in its transaction set: an element finding and a segment
         // finding on one segment have different offsets but the same position.
         Scope::Segment => (tx, None, None, d.loc.position as usize),
+        Scope::Element => (
+            tx,
+            None,
+            Some(d.loc.element.map_or(0, |e| u32::from(e) + 1)),
+            d.loc.position as usize,
+        ),
     })
 }
 
@@ -148,6 +164,7 @@ fn drop_marked(out: &mut Vec<Diagnostic>, drop: Vec<bool>) -> Vec<Diagnostic> {
 /// The precedence rows a code takes part in, as text for `claimlint explain` ("" if none).
 pub fn explain(code: &str) -> String {
     let scope = |s: Scope| match s {
+        Scope::Element => "element",
         Scope::Segment => "segment",
         Scope::Line => "service line",
         Scope::Claim => "claim",
@@ -248,6 +265,17 @@ mod tests {
         // HI01-2 and HI02-2 empty, HI02-1 `M810` not a qualifier; the SIT002 is suppressed.
         let (codes, suppressed) = outcome(&text);
         assert_eq!((codes, suppressed), (vec!["SYN007", "SYN007", "SYN008"], 1));
+    }
+
+    /// A segment wrapped by an editor (a line break inside it, as in stupidedi's
+    /// institutional-business-scenario-1): SYN005 for the break, not also SYN001 for the id it
+    /// cuts or SYN008 for the code it spoils.
+    #[test]
+    fn syn005_suppresses_what_the_break_spoils() {
+        let text = edit(P837, "N3*12 ELM ST", "N\n3*12 ELM ST");
+        assert_eq!(outcome(&text), (vec!["SYN005"], 1));
+        let text = edit(P837, "SBR*", "SBR*P*1\n8*******MB");
+        assert_eq!(outcome(&text), (vec!["SYN005"], 1));
     }
 
     /// MOD002 before MOD003 on one line.

@@ -1,5 +1,6 @@
 use crate::{Ctx, declare_rule};
 use claimlint_model::Transaction;
+use claimlint_x12::Loc;
 use std::collections::HashMap;
 
 declare_rule! {
@@ -56,60 +57,81 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 continue;
             }
         };
-        match (want_parent, parent.is_empty(), parent_level) {
-            (None, true, _) => {}
-            (None, false, _) => {
-                cx.report(
-                    loc(2),
-                    format!(
-                        "HL02 `{}`: a billing provider HL (level 20) has no parent",
-                        String::from_utf8_lossy(parent)
-                    ),
-                )
-                .help("leave HL02 empty");
-            }
-            (Some(want), _, None) => {
-                cx.report(
-                    loc(2),
-                    format!(
-                        "HL02 `{}` names no earlier HL; a level {} HL needs a level {} parent",
-                        String::from_utf8_lossy(parent),
-                        String::from_utf8_lossy(level),
-                        String::from_utf8_lossy(want)
-                    ),
-                );
-            }
-            (Some(want), _, Some(got)) if got != want => {
-                cx.report(
-                    loc(3),
-                    format!(
-                        "HL level {} under a level {} parent; it belongs under level {}",
-                        String::from_utf8_lossy(level),
-                        String::from_utf8_lossy(got),
-                        String::from_utf8_lossy(want)
-                    ),
-                );
-            }
-            _ => {}
-        }
+        check_parent(
+            cx,
+            loc(2),
+            loc(3),
+            (want_parent, parent, level, parent_level),
+        );
         levels.insert(id, level);
-        match child {
-            b"1" if !hl.has_children => {
-                cx.report(
-                    loc(4),
-                    "HL04 is 1 (has children) but no HL names this one as its parent",
-                )
-                .help("write HL04 as 0");
-            }
-            b"0" if hl.has_children => {
-                cx.report(
-                    loc(4),
-                    "HL04 is 0 (no children) but a later HL names this one as its parent",
-                )
-                .help("write HL04 as 1");
-            }
-            _ => {}
+        check_children(cx, loc(4), child, hl.has_children);
+    }
+}
+
+/// HL02 against HL03: a level 20 HL has no parent; 22 and 23 name an earlier HL of the level
+/// above.
+fn check_parent(
+    cx: &mut Ctx<'_>,
+    at2: Loc,
+    at3: Loc,
+    (want_parent, parent, level, parent_level): (Option<&[u8]>, &[u8], &[u8], Option<&[u8]>),
+) {
+    match (want_parent, parent.is_empty(), parent_level) {
+        (None, true, _) => {}
+        (None, false, _) => {
+            cx.report(
+                at2,
+                format!(
+                    "HL02 `{}`: a billing provider HL (level 20) has no parent",
+                    String::from_utf8_lossy(parent)
+                ),
+            )
+            .help("leave HL02 empty");
         }
+        (Some(want), _, None) => {
+            cx.report(
+                at2,
+                format!(
+                    "HL02 `{}` names no earlier HL; a level {} HL needs a level {} parent",
+                    String::from_utf8_lossy(parent),
+                    String::from_utf8_lossy(level),
+                    String::from_utf8_lossy(want)
+                ),
+            );
+        }
+        (Some(want), _, Some(got)) if got != want => {
+            cx.report(
+                at3,
+                format!(
+                    "HL level {} under a level {} parent; it belongs under level {}",
+                    String::from_utf8_lossy(level),
+                    String::from_utf8_lossy(got),
+                    String::from_utf8_lossy(want)
+                ),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// HL04 against what follows: 1 when a later HL names this one as its parent, else 0.
+fn check_children(cx: &mut Ctx<'_>, at4: Loc, child: &[u8], has_children: bool) {
+    match child {
+        b"1" if !has_children => {
+            cx.report(
+                at4,
+                "HL04 is 1 (has children) but no HL names this one as its parent",
+            )
+            .help("write HL04 as 0");
+        }
+        b"0" if has_children => {
+            cx.report(
+                at4,
+                "HL04 is 0 (no children) but a later HL names this one as its parent",
+            )
+            .help("write HL04 as 1");
+        }
+        _ => {}
     }
 }
 
