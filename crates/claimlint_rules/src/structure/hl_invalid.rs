@@ -68,13 +68,16 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
+/// The level an HL wants above it, its HL02, its HL03, and the level HL02 names.
+type ParentCheck<'a> = (Option<&'a [u8]>, &'a [u8], &'a [u8], Option<&'a [u8]>);
+
 /// HL02 against HL03: a level 20 HL has no parent; 22 and 23 name an earlier HL of the level
 /// above.
 fn check_parent(
     cx: &mut Ctx<'_>,
     at2: Loc,
     at3: Loc,
-    (want_parent, parent, level, parent_level): (Option<&[u8]>, &[u8], &[u8], Option<&[u8]>),
+    (want_parent, parent, level, parent_level): ParentCheck<'_>,
 ) {
     match (want_parent, parent.is_empty(), parent_level) {
         (None, true, _) => {}
