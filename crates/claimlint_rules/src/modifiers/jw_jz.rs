@@ -53,7 +53,9 @@ declare_rule! {
     ///   them: influenza 90630, 90653–90658, 90660–90662, 90672–90674, 90682, 90685, 90686
     ///   ("Immunization CPT full list Medicare", medicarepaymentandreimbursement.com);
     ///   pneumococcal 90670, 90671, 90677, 90732 (Noridian JE Part B, "Pneumococcal Vaccine
-    ///   and Administration", 2024-03-20); hepatitis B 90739, 90740, 90743, 90744, 90746,
+    ///   and Administration", 2024-03-20) and 90684 (PCV21: "Conjugate PCV13 (CPT 90670), PCV15
+    ///   (CPT 90671), PCV20 (CPT 90677), PCV21 (CPT 90684)", Noridian JF Part B, same page,
+    ///   revised after CMS CR 13898, 2025); hepatitis B 90739, 90740, 90743, 90744, 90746,
     ///   90747 (CMS preventive services chart as reproduced on rssing.com); COVID-19 91304,
     ///   91318–91322 (Independence Blue Cross Medicare Advantage policy MA00.003aa). Other
     ///   vaccine codes are not exempt until a source for them is added.
@@ -189,9 +191,9 @@ fn payer_in_scope(cx: &Ctx<'_>, claim: &Claim<'_>) -> bool {
 /// COVID-19 (sources in MOD001's doc). Sorted, for binary search.
 const VACCINES_1861_S10: &[&str] = &[
     "90630", "90653", "90654", "90655", "90656", "90657", "90658", "90660", "90661", "90662",
-    "90670", "90671", "90672", "90673", "90674", "90677", "90682", "90685", "90686", "90732",
-    "90739", "90740", "90743", "90744", "90746", "90747", "91304", "91318", "91319", "91320",
-    "91321", "91322",
+    "90670", "90671", "90672", "90673", "90674", "90677", "90682", "90684", "90685", "90686",
+    "90732", "90739", "90740", "90743", "90744", "90746", "90747", "91304", "91318", "91319",
+    "91320", "91321", "91322",
 ];
 
 /// A §1861(s)(10) vaccine: a listed CPT code, or a Level II code whose HCPCS descriptor is a
