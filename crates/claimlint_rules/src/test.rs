@@ -26,6 +26,11 @@ pub enum Case<'s> {
     Whole(&'s str, bool),
     Prepend(&'s str, bool),
     Append(&'s str, bool),
+    /// A case that also reports these other codes (issue 14 §3). Each must be explained where
+    /// it is listed: a different defect the input also carries, or a documented cascade.
+    /// Every trip case reports exactly its rule's code plus these, and every pass case
+    /// exactly these (warnings: a pass case has no error), no more and no fewer.
+    Also(&'s [&'s str], &'s Case<'s>),
 }
 
 const KEYED: &[&str] = &[
@@ -112,7 +117,24 @@ fn build(case: &Case<'_>) -> (String, bool) {
         Case::Whole(s, t) => (s.to_string(), t),
         Case::Prepend(s, t) => (format!("{s}{P837}"), t),
         Case::Append(s, t) => (format!("{P837}{s}"), t),
+        Case::Also(_, inner) => build(inner),
     }
+}
+
+/// The template with its administration line (837P `SV1*HC:96372`, 837I `SV2*0510`) replaced
+/// by `line`, a drug line, and the 2410 loop `drug` (e.g. `LIN**N4*55513071001~CTP****1*UN`)
+/// after its date: a second drug line with its NDC, so NDC001 does not also fire.
+pub fn second_drug_line(template: &str, line: &str, drug: &str) -> String {
+    let admin = if template.contains("SV1*HC:96372") {
+        "SV1*HC:96372"
+    } else {
+        "SV2*0510"
+    };
+    edit(
+        &edit(template, admin, line),
+        "SE*",
+        &format!("{drug}~SE*{{count}}*0001"),
+    )
 }
 
 /// Runs `f` with a `Ctx` outside any walk: the embedded data, no profile, no config rows. For
@@ -142,57 +164,32 @@ pub fn run_with(text: &str, settings: &Settings) -> Vec<Diagnostic> {
     crate::engine::check(text.as_bytes(), settings).diagnostics
 }
 
-/// The exact code sets of the trip cases that report more than their own rule's code (rule,
-/// case index, every code the run reports); every other trip case reports exactly its rule's
-/// code. Cascades of one root cause are suppressed (`suppress::PRECEDENCE`) and so absent here;
-/// what is left is a second finding of the snippet itself (e.g. `SV1*HC:J0897:ZJ` is an invalid
-/// modifier, CODE004, and leaves the drug without JZ, MOD001). A new cascade fails the case.
-/// (Issue 14 §3; to be moved into each rule's table.)
-#[rustfmt::skip]
-const EXACT: &[(&str, usize, &[&str])] = &[
-    ("CODE002", 4, &["CODE002", "NDC001"]),
-    ("CODE002", 6, &["CODE002", "NDC001"]),
-    ("CODE004", 2, &["CODE004", "MOD001"]),
-    ("CODE004", 3, &["CODE004", "MOD001"]),
-    ("DRG001", 2, &["DRG001", "NDC001"]),
-    ("DRG001", 3, &["DRG001", "NDC001"]),
-    ("ENV001", 3, &["ENV001", "ENV010"]),
-    ("ENV003", 2, &["ENV003", "SYN003"]),
-    ("ENV010", 10, &["ENV002", "ENV010"]),
-    ("MOD002", 4, &["MOD002", "NDC001"]),
-    ("MOD003", 3, &["MOD003", "NDC001"]),
-    ("MOD003", 4, &["MOD003", "NDC001"]),
-    ("MOD001", 0, &["MOD001", "NDC001"]),
-    ("MOD004", 3, &["MOD001", "MOD004", "SYN002"]),
-    ("MOD004", 5, &["MOD001", "MOD004", "SYN002"]),
-    ("NDC005", 5, &["NDC005", "SYN003"]),
-    ("NDC005", 6, &["NDC005", "SYN008"]),
-    ("NDC005", 7, &["NDC005", "SYN008"]),
-    ("NDC005", 8, &["NDC005", "STR002"]),
-    ("NDC005", 9, &["NDC005", "STR002"]),
-    ("NDC006", 3, &["NDC006", "SYN008"]),
-    ("NDC007", 2, &["BAL001", "NDC007"]),
-    ("PAY002", 1, &["BAL001", "NDC001", "PAY002"]),
-    ("PAY002", 1, &["BAL001", "PAY002"]),
-    ("STR001", 3, &["STR001", "SYN008"]),
-    ("STR003", 2, &["ENV005", "STR002", "STR003", "SYN004", "SYN008"]),
-    ("STR004", 5, &["STR002", "STR004"]),
-    ("STR005", 4, &["STR005", "SYN003"]),
-    ("STR006", 2, &["STR002", "STR006"]),
-    ("SYN002", 2, &["ENV002", "SYN002"]),
-    ("SYN002", 4, &["SIT005", "SYN002"]),
-    ("SYN002", 5, &["BAL001", "SYN002"]),
-    ("SYN005", 2, &["SYN003", "SYN005"]),
-    ("SYN005", 3, &["SYN003", "SYN005"]),
-    ("SYN008", 2, &["SYN008", "UNT001"]),
-    ("UNT001", 4, &["SYN003", "UNT001"]),
-    ("UNT001", 5, &["SYN008", "UNT001"]),
-    ("UNT001", 6, &["SYN008", "UNT001"]),
-    ("UNT001", 7, &["SYN007", "UNT001"]),
-    ("UNT002", 5, &["MOD001", "NDC001", "UNT002"]),
-    ("UNT002", 6, &["MOD001", "NDC001", "UNT002"]),
-    ("UNT002", 7, &["NDC001", "UNT002"]),
-];
+/// The exact codes a case reports, sorted: its rule's if it trips, and the `Also` list (a new
+/// cascade, or a listed code that no longer fires, fails the case).
+fn expected<'a>(rule: &'a str, trips: bool, case: &Case<'a>) -> Vec<&'a str> {
+    let own = if trips { vec![rule] } else { Vec::new() };
+    let Case::Also(extra, inner) = *case else {
+        return own;
+    };
+    assert!(
+        !matches!(inner, Case::Also(..)),
+        "{rule}: nested Also in {case:?}"
+    );
+    assert!(
+        !extra.contains(&rule),
+        "{rule}: Also lists the rule's own code in {case:?}"
+    );
+    let mut codes: Vec<&str> = extra.iter().copied().chain(own).collect();
+    codes.sort_unstable();
+    let n = codes.len();
+    codes.dedup();
+    assert_eq!(
+        n,
+        codes.len(),
+        "{rule}: Also lists a code twice in {case:?}"
+    );
+    codes
+}
 
 /// Runs each case and asserts whether `rule` fires; returns the diagnostics of each case.
 pub fn check_cases(rule: &Rule, cases: &[Case<'_>]) -> Vec<Vec<Diagnostic>> {
@@ -229,21 +226,6 @@ pub fn check_cases_with(
             rule.code,
             show()
         );
-        if trips {
-            let mut codes: Vec<_> = diags.iter().map(|d| d.code).collect();
-            codes.sort_unstable();
-            codes.dedup();
-            let listed = EXACT
-                .iter()
-                .any(|(c, n, set)| *c == rule.code && *n == i && codes == *set);
-            assert!(
-                codes == [rule.code] || listed,
-                "{} case {i} {case:?}: a trip case reports exactly its rule's code (or the set \
-                 listed in test::EXACT), got {codes:?}\n{}",
-                rule.code,
-                show()
-            );
-        }
         if !trips {
             let errors: Vec<_> = diags
                 .iter()
@@ -256,6 +238,18 @@ pub fn check_cases_with(
                 show()
             );
         }
+        let mut codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let want = expected(rule.code, trips, case);
+        assert!(
+            codes == want,
+            "{} case {i} {case:?}: a case reports exactly {} the codes its `Also` \
+             lists: expected {want:?}, got {codes:?}\n{}",
+            rule.code,
+            if trips { "its rule's code and" } else { "" },
+            show()
+        );
         all.push(diags);
     }
     all
@@ -294,5 +288,50 @@ fn templates_are_clean() {
     for t in [P837, I837] {
         let diags = run(t);
         assert!(diags.is_empty(), "{diags:#?}");
+    }
+}
+
+/// Issue 14 §3: a trip case reports exactly its rule's code and its `Also` list.
+mod exact {
+    use super::Case::*;
+    use super::check_cases;
+    use crate::envelope::counts::ENV003;
+
+    #[test]
+    fn listed_extras_pass() {
+        check_cases(
+            &ENV003,
+            &[Also(&["SYN003"], &Edit("SE*", "SE*X*0001", true))],
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "expected [\"ENV003\"], got [\"ENV003\", \"SYN003\"]")]
+    fn an_unlisted_code_fails() {
+        check_cases(&ENV003, &[Edit("SE*", "SE*X*0001", true)]);
+    }
+
+    #[test]
+    #[should_panic(expected = "expected [\"ENV003\", \"NDC001\"], got [\"ENV003\"]")]
+    fn a_listed_code_that_does_not_fire_fails() {
+        check_cases(
+            &ENV003,
+            &[Also(&["NDC001"], &Edit("SE*", "SE*99*0001", true))],
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "expected [\"NDC001\"], got []")]
+    fn a_pass_case_reports_exactly_its_list() {
+        check_cases(&ENV003, &[Also(&["NDC001"], &Pass(""))]);
+    }
+
+    #[test]
+    #[should_panic(expected = "Also lists the rule's own code")]
+    fn the_own_code_is_not_listed() {
+        check_cases(
+            &ENV003,
+            &[Also(&["ENV003"], &Edit("SE*", "SE*99*0001", true))],
+        );
     }
 }

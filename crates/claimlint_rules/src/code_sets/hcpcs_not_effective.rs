@@ -84,7 +84,8 @@ fn cases() {
             "C9302*60*UN*1~\nDTP*472*D8*20260115",
             "C9302*60*UN*1~\nDTP*472*D8*20250515",
         );
-    let added_later = P837.replace(line2, "SV1*HC:J0013*60*UN*1***1~\nDTP*472*D8*20251215");
+    // A supply (not a drug, so no NDC is due) added on 2026-01-01.
+    let added_later = P837.replace(line2, "SV1*HC:A4295*60*UN*1***1~\nDTP*472*D8*20251215");
     for t in [&terminated, &older, &terminated_i, &older_i, &added_later] {
         assert_ne!(t, P837);
     }
@@ -93,8 +94,11 @@ fn cases() {
         PassI(""),
         Whole(&terminated, true),
         Whole(&older, false),
-        Whole(&terminated_i, true),
-        Whole(&older_i, false),
+        // A separate defect of the input: a drug line (revenue code 0636) without an NDC,
+        // NDC001. (With Ziihera's NDC it would be NDC004's instead: the crosswalk lists that
+        // NDC under J9276, the code that replaced C9302.)
+        Also(&["NDC001"], &Whole(&terminated_i, true)),
+        Also(&["NDC001"], &Whole(&older_i, false)), // no NDC, as above
         Whole(&added_later, true),
     ];
     let out = check_cases(&CODE002, &cases);
@@ -112,6 +116,6 @@ fn cases() {
     let d = out[6].iter().find(|d| d.code == "CODE002").unwrap();
     assert_eq!(
         d.message,
-        "HCPCS J0013 took effect on 2026-01-01, after the date of service 2025-12-15"
+        "HCPCS A4295 took effect on 2026-01-01, after the date of service 2025-12-15"
     );
 }

@@ -65,8 +65,11 @@ fn cases() {
     let cases = [
         Pass(""),
         PassI(""),
-        Trip("SV1*HC:J0897:ZJ*2400*UN*60***1"),
-        TripI("SV2*0636*HC:J0897:jz*2400*UN*60"),
+        // A transposed JZ beside the real one: the unknown modifier is the only defect.
+        Trip("SV1*HC:J0897:JZ:ZJ*2400*UN*60***1"),
+        // Suspected cascade: the lowercase `jz` is not read as JZ, so the drug also lacks JZ
+        // (MOD001) - one slip, two errors.
+        Also(&["MOD001"], &TripI("SV2*0636*HC:J0897:jz*2400*UN*60")),
         Edit("SV1*HC:96372", "SV1*HC:96372:59*60*UN*1***1", false),
         Edit("SV1*HC:96372", "SV1*HC:A0428:RH*60*UN*1***1", false), // residence → hospital
         Edit("SV1*HC:96372", "SV1*HC:A0428:RZ*60*UN*1***1", true),  // Z is no origin code

@@ -53,14 +53,25 @@ fn cases() {
     let cases = [
         Pass(""),
         PassI(""),
-        Edit("SV1*HC:96372", "SV1*HC:J3490*60*UN*1***1", true),
-        EditI("SV2*0510", "SV2*0636*HC:J9999*60*UN*1", true),
-        Edit(
-            "SV1*HC:96372",
-            "SV1*HC:J3490:::::DEXMEDETOMIDINE 200MCG*60*UN*1***1",
-            false,
+        // Suspected cascade: the missing NDC is half of DRG001's finding and all of NDC001's.
+        Also(
+            &["NDC001"],
+            &Edit("SV1*HC:96372", "SV1*HC:J3490*60*UN*1***1", true),
         ),
-        Whole(&with_note, false),
+        Also(
+            &["NDC001"],
+            &EditI("SV2*0510", "SV2*0636*HC:J9999*60*UN*1", true),
+        ),
+        // A description is enough for DRG001; the line still has no NDC (NDC001's warning).
+        Also(
+            &["NDC001"],
+            &Edit(
+                "SV1*HC:96372",
+                "SV1*HC:J3490:::::DEXMEDETOMIDINE 200MCG*60*UN*1***1",
+                false,
+            ),
+        ),
+        Also(&["NDC001"], &Whole(&with_note, false)),
     ];
     let out = check_cases(&DRG001, &cases);
     let d = out[2].iter().find(|d| d.code == "DRG001").unwrap();

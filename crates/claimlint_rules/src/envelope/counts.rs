@@ -97,7 +97,8 @@ fn cases() {
         &[
             Pass(""),
             Edit("SE*", "SE*99*0001", true),
-            Edit("SE*", "SE*X*0001", true),
+            // Suspected cascade: SE01 `X` is also not a number (SYN003), one defect.
+            Also(&["SYN003"], &Edit("SE*", "SE*X*0001", true)),
             Edit("GE*", "GE*2*1", true),
             Edit("IEA*", "IEA*3*000000001", true),
         ],

@@ -106,8 +106,18 @@ fn gs_values(scan: &Scan<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::test::{Case::*, check_cases};
+    use crate::test::{Case::*, P837, check_cases, edit};
     let gs = |s: &'static str| Edit("GS*", s, true);
+    // GE02 repeats the long GS06, so the pair still matches (no ENV002).
+    let long_gs06 = edit(
+        &edit(
+            P837,
+            "GS*",
+            "GS*HC*SENDER*RECEIVER*20260120*1200*1234567890*X*005010X222A1",
+        ),
+        "GE*",
+        "GE*1*1234567890",
+    );
     check_cases(
         &ENV010,
         &[
@@ -129,7 +139,7 @@ fn cases() {
             gs("GS*HC*SENDER*RECEIVER*20250229*1200*1*X*005010X222A1"),
             gs("GS*HC*SENDER*RECEIVER*20260120*9999*1*X*005010X222A1"),
             gs("GS*HC*SENDER*RECEIVER*20260120*12345*1*X*005010X222A1"),
-            gs("GS*HC*SENDER*RECEIVER*20260120*1200*1234567890*X*005010X222A1"),
+            Whole(&long_gs06, true),
             gs("GS*HC*SENDER*RECEIVER*20260120*1200*1*T*005010X222A1"),
             gs("GS*H*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
         ],

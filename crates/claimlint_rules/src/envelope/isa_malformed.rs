@@ -152,7 +152,10 @@ fn cases() {
                 true,
             ),
             Whole("", true),
-            Whole("GS*HC*A*B*20260105*1200*1*X*005010X222A1~", true),
+            Whole(
+                "GS*HC*SENDER*RECEIVER*20260105*1200*1*X*005010X222A1~",
+                true,
+            ),
             Whole("ISA*00*          *00*", true),
             Whole("\u{feff}\n\n", true),
             // A fragment: one ENV001, and the transaction set inside is still read.

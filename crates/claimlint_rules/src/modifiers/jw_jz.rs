@@ -330,15 +330,19 @@ fn jw_orphan(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test::{Case::*, I837, P837, check_cases, check_cases_with, edit};
+    use crate::test::{Case::*, I837, P837, check_cases, check_cases_with, edit, second_drug_line};
     use std::collections::BTreeSet;
 
-    /// Padcev: 70 units administered from a 20 mg vial, 10 discarded on a JW line.
+    /// Padcev: 70 units administered from a 20 mg vial, 10 (2.5 mg) discarded on a JW line;
+    /// both lines carry the vial's NDC.
     fn with_jw(admin: &str, jw: &str) -> String {
         let s = edit(P837, "SV1*HC:J0897", admin);
         let s = edit(&s, "LIN*", "LIN**N4*51144002001");
-        edit(&s, "SV1*HC:96372", jw)
+        second_drug_line(&s, jw, PADCEV_JW)
     }
+
+    /// The 2410 loop of a JW line of Padcev: 2.5 mg of the 20 mg vial discarded.
+    const PADCEV_JW: &str = "LIN**N4*51144002001~CTP****2.5*ME";
 
     fn codes(d: &[claimlint_diagnostic::Diagnostic]) -> BTreeSet<&'static str> {
         d.iter().map(|d| d.code).collect()
@@ -355,11 +359,11 @@ mod tests {
             "SV2*0636",
             "SV2*0636*HC:J0897*2400*UN*60",
         );
-        // Prolia: 50 units administered, 10 discarded on a JW line.
-        let jw = edit(
+        // Prolia: 50 units administered, 10 (10 mg) discarded on a JW line with its NDC.
+        let jw = second_drug_line(
             &edit(P837, "SV1*HC:J0897", "SV1*HC:J0897*2000*UN*50***1"),
-            "SV1*HC:96372",
             "SV1*HC:J0897:JW*460*UN*10***1",
+            "LIN**N4*55513071001~CTP****10*ME",
         );
         let cases = [
             Pass(""),
@@ -529,9 +533,15 @@ mod tests {
             "",
         );
         let with_jz = edit(&edit(P837, "LIN*", ""), "CTP*", "");
-        let out = check_cases(&MOD001, &[Whole(&no_lin, true), Whole(&with_jz, false)]);
-        // NDC001 (no NDC) is a warning of its own.
-        assert_eq!(codes(&out[0]), BTreeSet::from(["MOD001", "NDC001"]));
+        // The missing NDC is the point of the case, and a defect (NDC001's warning) of its own.
+        let no_lin = Whole(&no_lin, true);
+        let out = check_cases(
+            &MOD001,
+            &[
+                Also(&["NDC001"], &no_lin),
+                Also(&["NDC001"], &Whole(&with_jz, false)),
+            ],
+        );
         let d = out[0].iter().find(|d| d.code == "MOD001").unwrap();
         assert_eq!(
             d.message,
@@ -567,12 +577,15 @@ mod tests {
             "SV1*HC:J9177*2400*UN*70***1",
             "SV1*HC:J9177:JW*60*UN*10***1",
         );
+        // A JW line (with its NDC) and no administered line of the drug.
+        let jw_only = second_drug_line(P837, "SV1*HC:J9177:JW*60*UN*10***1", PADCEV_JW);
+        let jw_only_i = second_drug_line(I837, "SV2*0636*HC:J9177:JW*60*UN*10", PADCEV_JW);
         let cases = [
             Pass(""),
             PassI(""),
             Whole(&jw, false),
-            Edit("SV1*HC:96372", "SV1*HC:J9177:JW*60*UN*10***1", true),
-            EditI("SV2*0510", "SV2*0636*HC:J9177:JW*60*UN*10", true),
+            Whole(&jw_only, true),
+            Whole(&jw_only_i, true),
         ];
         let out = check_cases(&MOD003, &cases);
         let d = out[3].iter().find(|d| d.code == "MOD003").unwrap();

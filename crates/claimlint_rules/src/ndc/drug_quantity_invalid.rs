@@ -72,11 +72,13 @@ fn cases() {
         Pass("CTP****1.5*ML~"),
         Trip("CTP****0*UN~"),
         TripI("CTP****-1*UN~"),
-        Trip("CTP****ONE*UN~"),
-        Trip("CTP****1*EA~"),
-        TripI("CTP****1*MG~"),
-        Whole(&no_ctp, true),
-        Whole(&no_ctp_i, true),
+        // Suspected cascades: each defect is also the syntax check's (SYN003: not a number;
+        // SYN008: not a code the guide allows; STR002: the required CTP is missing).
+        Also(&["SYN003"], &Trip("CTP****ONE*UN~")),
+        Also(&["SYN008"], &Trip("CTP****1*EA~")),
+        Also(&["SYN008"], &TripI("CTP****1*MG~")),
+        Also(&["STR002"], &Whole(&no_ctp, true)),
+        Also(&["STR002"], &Whole(&no_ctp_i, true)),
     ];
     let out = check_cases(&NDC005, &cases);
     let d = out[6].iter().find(|d| d.code == "NDC005").unwrap();

@@ -49,7 +49,8 @@ fn cases() {
         Pass(""),
         PassI(""),
         Trip("LIN**UP*012345678905~"),
-        TripI("LIN**HI*012345678905~"),
+        // Suspected cascade: HI is also not a qualifier the guide allows in LIN02 (SYN008).
+        Also(&["SYN008"], &TripI("LIN**HI*012345678905~")),
         Trip("LIN**EN*55513071001~"),
     ];
     let out = check_cases(&NDC006, &cases);

@@ -94,7 +94,7 @@ fn cases() {
         Trip("LIN**N4*5551371001~"),   // bare 10 digits
         TripI("LIN**N4*55513-0710-01~"),
         Trip("LIN**N4*5551307100A~"),
-        Pass("LIN**UP*012345678905~"), // a UPC: NDC006's finding, not this one
+        Also(&["NDC006"], &Pass("LIN**UP*012345678905~")), // a UPC: NDC006's, not NDC002's
     ];
     let out = check_cases(&NDC002, &cases);
     let help = |i: usize| {

@@ -102,7 +102,7 @@ mod tests {
             Pass("SV1*HC:J9177:JZ*2400*UN*80***1~LIN**N4*51144002001~CTP****1*UN~"),
             PassI("SV2*0636*HC:J9177:JZ*2400*UN*80~LIN**N4*51144002001~CTP****1*UN~"),
             // An NDC known only in another quarter is NDC003's business, not this rule's.
-            Pass("LIN**N4*55513071099~"),
+            Also(&["NDC003"], &Pass("LIN**N4*55513071099~")),
         ];
         check_cases(&NDC004, &cases);
     }

@@ -112,7 +112,8 @@ fn cases() {
     let cases = [
         Pass(""),
         PassI(""),
-        Trip("SV1*HC:J0897:JZ*1200*UN*30***1"),
+        // The charge stays 2400, so the claim still balances (no BAL001).
+        Trip("SV1*HC:J0897:JZ*2400*UN*30***1"),
         TripI("SV2*0636*HC:J0897:JZ*2400*UN*120"),
         // Two syringes, 120 units: consistent.
         Pass("SV1*HC:J0897:JZ*2400*UN*120***1~CTP****2*UN~"),

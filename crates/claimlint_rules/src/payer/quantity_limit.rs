@@ -74,7 +74,7 @@ fn quantity_limit(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
 fn cases() {
     use crate::LintSettings as Settings;
     use crate::payer::{Params, QuantityLimit};
-    use crate::test::{Case::*, check_cases, check_cases_with};
+    use crate::test::{Case::*, P837, check_cases, check_cases_with, second_drug_line};
     let limit = |per_line: Option<i64>, per_date: Option<i64>| {
         let mut p = Params {
             profile: Some("test".into()),
@@ -92,15 +92,20 @@ fn cases() {
     // The template bills 60 units of J0897 on 2026-01-15.
     check_cases_with(
         &PAY002,
-        &[Pass(""), Trip("SV1*HC:J0897:JZ*2440*UN*61***1~")],
+        &[Pass(""), Trip("SV1*HC:J0897:JZ*2400*UN*61***1~")],
         &limit(Some(60), None),
     );
     check_cases_with(&PAY002, &[Trip("")], &limit(Some(59), None));
-    // Per date: a second J0897 line on the same date takes the sum to 80.
-    let second = "SV1*HC:J0897:JZ*800*UN*20***1";
+    // Per date: a second J0897 line (a second syringe, with its NDC, in place of the
+    // administration line so the claim still balances) takes the sum to 120.
+    let second = second_drug_line(
+        P837,
+        "SV1*HC:J0897:JZ*60*UN*60***1",
+        "LIN**N4*55513071001~CTP****1*UN",
+    );
     let diags = check_cases_with(
         &PAY002,
-        &[Pass(""), Edit("SV1*HC:96372", second, true)],
+        &[Pass(""), Whole(&second, true)],
         &limit(None, Some(60)),
     );
     let d = diags[1]
@@ -111,6 +116,6 @@ fn cases() {
         (d.loc.segment.as_str(), d.loc.element, d.context.line_number),
         ("SV1", Some(4), Some(2))
     );
-    assert!(d.message.contains("80 units"), "{}", d.message);
+    assert!(d.message.contains("120 units"), "{}", d.message);
     check_cases(&PAY002, &[Pass(""), PassI("")]);
 }

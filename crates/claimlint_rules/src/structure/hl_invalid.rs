@@ -147,7 +147,9 @@ fn cases() {
             Pass(""),
             Edit("HL*2*", "HL*3*1*22*0", true), // numbering skips
             Edit("HL*2*", "HL*2*1*22*1", true), // says it has a child, has none
-            Edit("HL*1*", "HL*1**20*0", true),  // says no child, has one
+            // Says no child, has one. Suspected cascade: 2000A's HL04 must be 1, so the 0 is
+            // also SYN008's (a code the guide does not allow).
+            Also(&["SYN008"], &Edit("HL*1*", "HL*1**20*0", true)),
             Edit("HL*2*", "HL*2*1*23*0", true), // patient under billing provider
             Edit("HL*2*", "HL*2*7*22*0", true), // parent does not exist
         ],

@@ -47,7 +47,8 @@ fn cases() {
             PassI(""),
             Edit("LX*2", "LX*3", true),
             Edit("LX*1", "LX*0", true),
-            EditI("LX*1", "LX*A", true),
+            // Suspected cascade: `A` is also not a number (SYN003).
+            Also(&["SYN003"], &EditI("LX*1", "LX*A", true)),
         ],
     );
 }

@@ -110,7 +110,10 @@ fn cases() {
             Whole(&i51, false), // 837I allows 999 lines
             Edit(
                 "REF*EI",
-                "REF*EI*371234567~NM1*85*2*CLINIC TWO*****XX*1234567893",
+                // A complete second 2010AA loop (N3, N4, REF), so none of its segments is
+                // also missing (STR002).
+                "REF*EI*371234567~NM1*85*2*CLINIC TWO*****XX*1234567893~N3*200 MAIN ST~\
+                 N4*SPRINGFIELD*IL*627011234~REF*EI*371234567",
                 true,
             ),
         ],

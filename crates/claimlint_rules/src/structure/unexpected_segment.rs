@@ -140,7 +140,12 @@ fn cases() {
         &[
             Pass(""),
             PassI(""),
-            Edit("ST*", "ST*837*0001*005010X223A2", true),
+            // An 837P service line (SV1) after the SV2 of an 837I line.
+            EditI(
+                "SV2*0510",
+                "SV2*0510*HC:96372*60*UN*1~SV1*HC:96372*60*UN*1***1",
+                true,
+            ),
             Edit("GE*", "REF*XX*1~GE*1*1", true),
             Edit("HI*", "HI*ABK:M810~CL1*1*1*01", true), // an 837I segment in an 837P
             EditI("HI*", "HI*ABK:M810~CTP****1*UN", true), // a 2410 segment in 2300

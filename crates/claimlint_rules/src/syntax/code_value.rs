@@ -103,7 +103,11 @@ fn cases() {
         &[
             Pass(""),
             PassI(""),
-            Edit("SV1*HC:96372", "SV1*HC:96372*60*XX*1***1", true),
+            // Suspected cascade: `XX` is also not UN or MJ (UNT001).
+            Also(
+                &["UNT001"],
+                &Edit("SV1*HC:96372", "SV1*HC:96372*60*XX*1***1", true),
+            ),
             Edit(
                 "N4*SPRINGFIELD*IL*62702",
                 "N4*SPRINGFIELD*ZZ*627021234",

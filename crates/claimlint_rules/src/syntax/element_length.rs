@@ -59,19 +59,27 @@ fn element_length(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::test::{Case::*, check_cases};
+    use crate::test::{Case::*, P837, check_cases, edit};
+    // SE02 repeats the short ST02, so the pair still matches (no ENV002).
+    let short_st02 = edit(
+        &edit(P837, "ST*", "ST*837*01*005010X222A1"),
+        "SE*",
+        "SE*{count}*01",
+    );
     let long = format!("NM1*IL*1*{}*JANE****MI*1EG4TE5MK73", "D".repeat(61));
     check_cases(
         &SYN002,
         &[
             Pass(""),
             PassI(""),
-            Edit("ST*", "ST*837*01*005010X222A1", true),
+            Whole(&short_st02, true),
             Trip(&long),
-            TripI("N4*SPRINGFIELD*IL*62"), // N403 is 3–15
+            // N403 is 3–15; the subscriber's (2010BA), which need not be a ZIP+4 (SIT005).
+            EditI("N4*SPRINGFIELD*IL*62702", "N4*SPRINGFIELD*IL*62", true),
+            // 2460 written with 20 digits: still the sum of the lines (no BAL001).
             Edit(
                 "CLM*",
-                "CLM*PAT1001-01*24600000000000000000***11:B:1*Y*A*Y*Y",
+                "CLM*PAT1001-01*00000000000000002460***11:B:1*Y*A*Y*Y",
                 true,
             ),
         ],

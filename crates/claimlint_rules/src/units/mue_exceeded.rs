@@ -163,7 +163,21 @@ fn units_of(v: u32) -> String {
 
 #[test]
 fn cases() {
-    use crate::test::{Case::*, P837, check_cases};
+    use crate::test::{Case::*, I837, P837, check_cases, second_drug_line};
+    // 90 more units of J0897 (JZ, a syringe and a half) in place of the administration line.
+    let prolia = "LIN**N4*55513071001~CTP****1.5*UN";
+    let second = second_drug_line(P837, "SV1*HC:J0897:JZ*60*UN*90***1", prolia);
+    let second_i = second_drug_line(I837, "SV2*0636*HC:J0897:JZ*60*UN*90", prolia);
+    // J3471 with its NDC: 5 items of Vitrase, 240 units each by the crosswalk (no NDC007).
+    let j3471 = second_drug_line(
+        P837,
+        "SV1*HC:J3471*60*UN*1200***1",
+        "LIN**N4*24208000202~CTP****5*UN",
+    );
+    let in_2007 = P837.replace(
+        "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~",
+        "SV1*HC:J3471*60*UN*1000***1~\nDTP*472*D8*20070115~",
+    );
     let cases = [
         Pass(""),
         PassI(""),
@@ -171,19 +185,17 @@ fn cases() {
         Trip("SV1*HC:J0897:JZ*2400*UN*180***1~CTP****3*UN~"),
         TripI("SV2*0636*HC:J0897:JZ*2400*UN*180~CTP****3*UN~"),
         // MAI 3 across lines: 60 + 90 on one date.
-        Edit("SV1*HC:96372", "SV1*HC:J0897*60*UN*90***1", true),
-        EditI("SV2*0510", "SV2*0636*HC:J0897*60*UN*90", true),
+        Whole(&second, true),
+        Whole(&second_i, true),
         // MAI 1: a line edit (J3471, 999 units).
-        Edit("SV1*HC:96372", "SV1*HC:J3471*60*UN*1000***1", true),
-        Edit("SV1*HC:96372", "SV1*HC:J3471*60*UN*999***1", false),
-        // A 2026Q4 table says nothing fair about a 2007 date of service.
-        Whole(
-            &P837.replace(
-                "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~",
-                "SV1*HC:J3471*60*UN*1000***1~\nDTP*472*D8*20070115~",
-            ),
-            false,
+        Whole(&j3471, true),
+        // These two lines have no NDC: NDC001's warning, beside the point here.
+        Also(
+            &["NDC001"],
+            &Edit("SV1*HC:96372", "SV1*HC:J3471*60*UN*999***1", false),
         ),
+        // A 2026Q4 table says nothing fair about a 2007 date of service.
+        Also(&["NDC001"], &Whole(&in_2007, false)),
     ];
     let out = check_cases(&UNT002, &cases);
     let d = out[3].iter().find(|d| d.code == "UNT002").unwrap();

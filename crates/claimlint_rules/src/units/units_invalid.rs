@@ -86,10 +86,12 @@ fn cases() {
         PassI(""),
         Trip("SV1*HC:J0897:JZ*2400*UN*0***1"),
         TripI("SV2*0636*HC:J0897:JZ*2400*UN*0"),
-        Trip("SV1*HC:J0897:JZ*2400*UN*SIXTY***1"),
-        Trip("SV1*HC:J0897:JZ*2400*DA*60***1"),
-        TripI("SV2*0636*HC:J0897:JZ*2400*MJ*60"),
-        TripI("SV2*0636*HC:J0897:JZ*2400*UN"),
+        // Suspected cascades: each is also the syntax check's (SYN003 not a number, SYN008 a
+        // code the guide does not allow, SYN007 a required element empty).
+        Also(&["SYN003"], &Trip("SV1*HC:J0897:JZ*2400*UN*SIXTY***1")),
+        Also(&["SYN008"], &Trip("SV1*HC:J0897:JZ*2400*DA*60***1")),
+        Also(&["SYN008"], &TripI("SV2*0636*HC:J0897:JZ*2400*MJ*60")),
+        Also(&["SYN007"], &TripI("SV2*0636*HC:J0897:JZ*2400*UN")),
     ];
     let out = check_cases(&UNT001, &cases);
     let d = out[3].iter().find(|d| d.code == "UNT001").unwrap();
