@@ -152,7 +152,9 @@ def cob(amt):
 CASES.update({
     "SYN002": {
         "trip": {"st02-too-short.x12": edit(P837, "ST*", "ST*837*01*005010X222A1"),
-                 "zip-too-short-837i.x12": edit(I837, "N4*SPRINGFIELD*IL*62701", "N4*SPRINGFIELD*IL*62")},
+                 "zip-too-short-837i.x12": edit(I837, "N4*SPRINGFIELD*IL*62701", "N4*SPRINGFIELD*IL*62"),
+                 # a three-character modifier: SYN002, not also MOD004
+                 "modifier-three-characters-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ:KXX*2400*UN*60")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN003": {
@@ -174,12 +176,18 @@ CASES.update({
     },
     "SYN007": {
         "trip": {"clm05-2-empty.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***11::1*Y*A*Y*Y"),
-                 "nm103-empty-837i.x12": edit(I837, "NM1*IL", "NM1*IL*1**JANE****MI*1EG4TE5MK73")},
+                 "nm103-empty-837i.x12": edit(I837, "NM1*IL", "NM1*IL*1**JANE****MI*1EG4TE5MK73"),
+                 # SV205 units empty: SYN007, not also UNT001
+                 "sv205-empty-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ*2400*UN")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN008": {
         "trip": {"sv103-xx.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*XX*1***1"),
-                 "clm05-2-x-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:X:1**A*Y*Y")},
+                 "clm05-2-x-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:X:1**A*Y*Y"),
+                 # not also NDC005 / NDC006 / UNT001 on the same element
+                 "ctp05-unit-ea.x12": edit(P837, "CTP*", "CTP****1*EA"),
+                 "lin02-ean-837i.x12": edit(I837, "LIN*", "LIN**EN*55513071001"),
+                 "sv103-days.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*DA*60***1")},
         "pass": {"837p.x12": P837, "837i.x12": I837, "quebec.x12": edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*MONTREAL*QC*H2X1Y4*CA")},
     },
     "SYN009": {
@@ -287,11 +295,11 @@ CASES.update({
         "pass": {"prolia-j0897-x60.x12": P837, "prolia-j0897-x60-837i.x12": I837, "padcev-j9177-x80.x12": PADCEV_P, "padcev-j9177-x80-837i.x12": PADCEV_I},
     },
     "NDC005": {
-        "trip": {"ctp-zero.x12": edit(P837, "CTP*", "CTP****0*UN"), "no-ctp-837i.x12": edit(I837, "CTP*", ""), "unit-ea.x12": edit(P837, "CTP*", "CTP****1*EA")},
+        "trip": {"ctp-zero.x12": edit(P837, "CTP*", "CTP****0*UN"), "no-ctp-837i.x12": edit(I837, "CTP*", ""), "negative.x12": edit(P837, "CTP*", "CTP****-1*UN")},
         "pass": dict(BOTH, **{"milliliters.x12": edit(P837, "CTP*", "CTP****1*ML")}),
     },
     "NDC006": {
-        "trip": {"upc.x12": edit(P837, "LIN*", "LIN**UP*012345678905"), "ean-837i.x12": edit(I837, "LIN*", "LIN**EN*55513071001")},
+        "trip": {"upc.x12": edit(P837, "LIN*", "LIN**UP*012345678905"), "ean.x12": edit(P837, "LIN*", "LIN**EN*55513071001")},
         "pass": dict(BOTH),
     },
     "NDC007": {
@@ -299,7 +307,7 @@ CASES.update({
         "pass": dict(BOTH, **{"two-syringes-120-units.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*120***1"), ("CTP*", "CTP****2*UN")]), "padcev-20-mg.x12": edit(PADCEV_P, "CTP*", "CTP****20*ME")}),
     },
     "UNT001": {
-        "trip": {"zero-units.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*0***1"), "days-basis-837p.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*DA*60***1"), "no-units-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ*2400*UN")},
+        "trip": {"zero-units.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*0***1"), "negative-units-837p.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*-1***1"), "zero-units-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ*2400*UN*0")},
         "pass": dict(BOTH),
     },
     "UNT002": {
@@ -353,7 +361,7 @@ CASES.update({
         "pass": dict(BOTH, **{"jw-line.x12": JW_PAIR}),
     },
     "MOD004": {
-        "trip": {"jz-twice.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ:JZ*2400*UN*60***1"), "three-characters-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZZ*2400*UN*60")},
+        "trip": {"jz-twice.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ:JZ*2400*UN*60***1"), "fifth-modifier-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ:KX:GA:GY:59*2400*UN*60")},
         "pass": dict(BOTH),
     },
     "MOD005": {

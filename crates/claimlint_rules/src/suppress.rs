@@ -89,6 +89,54 @@ pub const PRECEDENCE: &[Precedence] = &[
               `HI*BK*8901`) is not also the situational segment it should have made",
     },
     Precedence {
+        root: "SYN003",
+        suppresses: &["NDC005", "UNT001", "ENV003", "STR005"],
+        on: None,
+        scope: Scope::Element,
+        why: "a value of the wrong type (CTP04 `ONE`, SV104 `SIXTY`, SE01 `X`, LX01 `A`) is the \
+              syntax error the 999 reports; the quantity, count or sequence rule reading the \
+              same element says it again",
+    },
+    Precedence {
+        root: "SYN008",
+        suppresses: &["NDC005", "UNT001", "NDC006", "STR001"],
+        on: None,
+        scope: Scope::Element,
+        why: "a code the guide does not allow (CTP05-1 `EA`, SV103 `DA`, LIN02 `HI`, HL04 in \
+              2000A) is the syntax error the 999 reports; the drug, unit or hierarchy rule \
+              reading the same element says it again",
+    },
+    Precedence {
+        root: "SYN007",
+        suppresses: &["UNT001", "NDC005"],
+        on: None,
+        scope: Scope::Element,
+        why: "a required element left empty (SV205, CTP04) is not also a quantity that is not \
+              a number",
+    },
+    Precedence {
+        root: "SYN002",
+        suppresses: &["MOD004"],
+        on: None,
+        scope: Scope::Element,
+        why: "a modifier of the wrong length is the element-length error the 999 reports",
+    },
+    Precedence {
+        root: "DRG001",
+        suppresses: &["NDC001"],
+        on: None,
+        scope: Scope::Line,
+        why: "an unclassified drug code without NDC or description: the missing NDC is part of \
+              DRG001's error, not also NDC001's warning",
+    },
+    Precedence {
+        root: "STR006",
+        suppresses: &["STR002"],
+        on: None,
+        scope: Scope::Claim,
+        why: "a claim without service lines is not also a missing required 2400 loop",
+    },
+    Precedence {
         root: "XCL001",
         suppresses: &["XCL002"],
         on: None,
@@ -276,6 +324,36 @@ mod tests {
         assert_eq!(outcome(&text), (vec!["SYN005"], 1));
         let text = edit(P837, "SBR*", "SBR*P*1\n8*******MB");
         assert_eq!(outcome(&text), (vec!["SYN005"], 1));
+    }
+
+    /// A syntax error on an element (the 999's IK4) is reported; the content rule that reads
+    /// the same element and fails for the same reason is suppressed. The shapes are those the
+    /// rules' own tests used to list as cascades.
+    #[test]
+    fn syntax_before_content() {
+        let p = |line: &str| edit(P837, "SV1*HC:J0897", line);
+        let i = |line: &str| edit(crate::test::I837, "SV2*0636", line);
+        let cases = [
+            (edit(P837, "CTP*", "CTP****ONE*UN"), "SYN003"), // NDC005
+            (edit(P837, "CTP*", "CTP****1*EA"), "SYN008"),   // NDC005
+            (
+                edit(crate::test::I837, "LIN*", "LIN**HI*012345678905"),
+                "SYN008",
+            ), // NDC006
+            (p("SV1*HC:J0897:JZ*2400*UN*SIXTY***1"), "SYN003"), // UNT001
+            (p("SV1*HC:J0897:JZ*2400*DA*60***1"), "SYN008"), // UNT001
+            (i("SV2*0636*HC:J0897:JZ*2400*UN"), "SYN007"),   // UNT001
+            (p("SV1*HC:J0897:JZ:Z*2400*UN*60***1"), "SYN002"), // MOD004
+            (edit(P837, "SE*", "SE*X*0001"), "SYN003"),      // ENV003
+            (edit(P837, "HL*1*", "HL*1**20*0"), "SYN008"),   // STR001
+        ];
+        for (n, (text, code)) in cases.iter().enumerate() {
+            let (codes, suppressed) = outcome(text);
+            assert_eq!(codes, [*code], "case {n}");
+            assert!(suppressed >= 1, "case {n}: nothing suppressed");
+        }
+        let lx = edit(crate::test::I837, "LX*1", "LX*A");
+        assert_eq!(outcome(&lx), (vec!["SYN003"], 1));
     }
 
     /// MOD002 before MOD003 on one line.

@@ -53,15 +53,10 @@ fn cases() {
     let cases = [
         Pass(""),
         PassI(""),
-        // Suspected cascade: the missing NDC is half of DRG001's finding and all of NDC001's.
-        Also(
-            &["NDC001"],
-            &Edit("SV1*HC:96372", "SV1*HC:J3490*60*UN*1***1", true),
-        ),
-        Also(
-            &["NDC001"],
-            &EditI("SV2*0510", "SV2*0636*HC:J9999*60*UN*1", true),
-        ),
+        // The missing NDC is part of DRG001's error: NDC001's warning on the same line is
+        // suppressed (suppress::PRECEDENCE).
+        Edit("SV1*HC:96372", "SV1*HC:J3490*60*UN*1***1", true),
+        EditI("SV2*0510", "SV2*0636*HC:J9999*60*UN*1", true),
         // A description is enough for DRG001; the line still has no NDC (NDC001's warning).
         Also(
             &["NDC001"],

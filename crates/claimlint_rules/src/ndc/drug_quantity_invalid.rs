@@ -72,16 +72,16 @@ fn cases() {
         Pass("CTP****1.5*ML~"),
         Trip("CTP****0*UN~"),
         TripI("CTP****-1*UN~"),
-        // Suspected cascades: each defect is also the syntax check's (SYN003: not a number;
-        // SYN008: not a code the guide allows; STR002: the required CTP is missing).
-        Also(&["SYN003"], &Trip("CTP****ONE*UN~")),
-        Also(&["SYN008"], &Trip("CTP****1*EA~")),
-        Also(&["SYN008"], &TripI("CTP****1*MG~")),
+        // CTP04 `ONE` (SYN003) and CTP05-1 `EA`/`MG` (SYN008) are the syntax errors, which
+        // suppress NDC005 on the same element (suppress::tests::syntax_before_content). A
+        // missing CTP is also STR002's: a required segment missing.
         Also(&["STR002"], &Whole(&no_ctp, true)),
         Also(&["STR002"], &Whole(&no_ctp_i, true)),
     ];
     let out = check_cases(&NDC005, &cases);
-    let d = out[6].iter().find(|d| d.code == "NDC005").unwrap();
+    assert!(out[3].iter().any(|d| d.code == "NDC005"));
+    let text = crate::test::edit(crate::test::P837, "CTP*", "CTP****1*EA");
+    let d = crate::test::without_syntax(&text, "NDC005");
     assert_eq!((d.loc.element, d.loc.component), (Some(5), Some(1)));
     assert_eq!(d.message, "CTP05-1 unit `EA` is not F2, GR, ME, ML or UN");
 }

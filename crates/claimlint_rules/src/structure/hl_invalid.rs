@@ -147,9 +147,8 @@ fn cases() {
             Pass(""),
             Edit("HL*2*", "HL*3*1*22*0", true), // numbering skips
             Edit("HL*2*", "HL*2*1*22*1", true), // says it has a child, has none
-            // Says no child, has one. Suspected cascade: 2000A's HL04 must be 1, so the 0 is
-            // also SYN008's (a code the guide does not allow).
-            Also(&["SYN008"], &Edit("HL*1*", "HL*1**20*0", true)),
+            // 2000A's HL04 `0` is SYN008's (the guide allows only 1 there), which suppresses
+            // STR001 on the same element (suppress::tests::syntax_before_content).
             Edit("HL*2*", "HL*2*1*23*0", true), // patient under billing provider
             Edit("HL*2*", "HL*2*7*22*0", true), // parent does not exist
         ],

@@ -103,11 +103,8 @@ fn cases() {
         &[
             Pass(""),
             PassI(""),
-            // Suspected cascade: `XX` is also not UN or MJ (UNT001).
-            Also(
-                &["UNT001"],
-                &Edit("SV1*HC:96372", "SV1*HC:96372*60*XX*1***1", true),
-            ),
+            // `XX` is not UN or MJ either: UNT001 on the same element is suppressed.
+            Edit("SV1*HC:96372", "SV1*HC:96372*60*XX*1***1", true),
             Edit(
                 "N4*SPRINGFIELD*IL*62702",
                 "N4*SPRINGFIELD*ZZ*627021234",

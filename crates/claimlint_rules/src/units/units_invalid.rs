@@ -86,18 +86,19 @@ fn cases() {
         PassI(""),
         Trip("SV1*HC:J0897:JZ*2400*UN*0***1"),
         TripI("SV2*0636*HC:J0897:JZ*2400*UN*0"),
-        // Suspected cascades: each is also the syntax check's (SYN003 not a number, SYN008 a
-        // code the guide does not allow, SYN007 a required element empty).
-        Also(&["SYN003"], &Trip("SV1*HC:J0897:JZ*2400*UN*SIXTY***1")),
-        Also(&["SYN008"], &Trip("SV1*HC:J0897:JZ*2400*DA*60***1")),
-        Also(&["SYN008"], &TripI("SV2*0636*HC:J0897:JZ*2400*MJ*60")),
-        Also(&["SYN007"], &TripI("SV2*0636*HC:J0897:JZ*2400*UN")),
+        // `SIXTY` (SYN003), `DA`/`MJ` (SYN008) and an empty SV205 (SYN007) are syntax errors,
+        // which suppress UNT001 on the same element (suppress::tests::syntax_before_content).
     ];
     let out = check_cases(&UNT001, &cases);
     let d = out[3].iter().find(|d| d.code == "UNT001").unwrap();
     assert_eq!(d.message, "SV205 units `0` is not a number above zero");
     assert_eq!(d.loc.element, Some(5));
-    let d = out[5].iter().find(|d| d.code == "UNT001").unwrap();
+    let text = crate::test::edit(
+        crate::test::P837,
+        "SV1*HC:J0897",
+        "SV1*HC:J0897:JZ*2400*DA*60***1",
+    );
+    let d = crate::test::without_syntax(&text, "UNT001");
     assert_eq!(
         d.message,
         "SV103 unit basis `DA` is not UN (unit) or MJ (minutes)"
