@@ -915,6 +915,20 @@ fn apply_defect(
     d: Defect,
     professional: bool,
 ) -> (Option<usize>, String) {
+    match d {
+        Defect::NdcHcpcsMismatch
+        | Defect::UnitsDoseConfusion
+        | Defect::NdcFormat
+        | Defect::JwJzMissing
+        | Defect::JwJzConflict
+        | Defect::NdcMissing
+        | Defect::UnitsInconsistent => apply_drug_defect(c, d),
+        _ => apply_claim_defect(rng, c, d, professional),
+    }
+}
+
+/// The defects of a drug line (code, units, NDC, modifiers).
+fn apply_drug_defect(c: &mut Claim, d: Defect) -> (Option<usize>, String) {
     let lx = |i: usize| Some(i + 1);
     match d {
         Defect::NdcHcpcsMismatch => {
@@ -932,35 +946,7 @@ fn apply_defect(
             );
             (lx(i), msg)
         }
-        Defect::UnitsDoseConfusion => {
-            let Some(i) = whole_vial_line(c, |d| {
-                let wrong = if d.ml_per_pkg > 0 { d.ml_per_pkg } else { 1 };
-                d.units_per_pkg != wrong
-            }) else {
-                return (None, String::new());
-            };
-            let l = &mut c.lines[i];
-            let drug = &DRUGS[l.drug];
-            let wrong = if drug.ml_per_pkg > 0 {
-                u64::from(drug.ml_per_pkg)
-            } else {
-                1
-            };
-            l.units = wrong;
-            let msg = format!(
-                "{} {} billed with {} units (the {}) instead of {}",
-                drug.hcpcs,
-                drug.name,
-                wrong,
-                if drug.ml_per_pkg > 0 {
-                    "mL"
-                } else {
-                    "package count"
-                },
-                drug.units_per_pkg
-            );
-            (lx(i), msg)
-        }
+        Defect::UnitsDoseConfusion => units_dose_confusion(c),
         Defect::NdcFormat => {
             let Some(i) = whole_vial_line(c, |_| true) else {
                 return (None, String::new());
@@ -990,6 +976,64 @@ fn apply_defect(
                 format!("JZ on {} while the next line bills JW", c.lines[i].code),
             )
         }
+        Defect::NdcMissing => {
+            let Some(i) = whole_vial_line(c, |_| true) else {
+                return (None, String::new());
+            };
+            c.lines[i].lin = false;
+            (lx(i), format!("{} without 2410 LIN/CTP", c.lines[i].code))
+        }
+        Defect::UnitsInconsistent => {
+            let Some(i) = whole_vial_line(c, |d| d.units_per_pkg >= 2) else {
+                return (None, String::new());
+            };
+            c.lines[i].ndc_qty_milli *= 2;
+            (lx(i), "CTP04 twice the package quantity".to_string())
+        }
+        _ => (None, String::new()),
+    }
+}
+
+/// A whole-vial line billed with the package's mL (or package count) as units.
+fn units_dose_confusion(c: &mut Claim) -> (Option<usize>, String) {
+    let Some(i) = whole_vial_line(c, |d| {
+        let wrong = if d.ml_per_pkg > 0 { d.ml_per_pkg } else { 1 };
+        d.units_per_pkg != wrong
+    }) else {
+        return (None, String::new());
+    };
+    let l = &mut c.lines[i];
+    let drug = &DRUGS[l.drug];
+    let wrong = if drug.ml_per_pkg > 0 {
+        u64::from(drug.ml_per_pkg)
+    } else {
+        1
+    };
+    l.units = wrong;
+    let msg = format!(
+        "{} {} billed with {} units (the {}) instead of {}",
+        drug.hcpcs,
+        drug.name,
+        wrong,
+        if drug.ml_per_pkg > 0 {
+            "mL"
+        } else {
+            "package count"
+        },
+        drug.units_per_pkg
+    );
+    (Some(i + 1), msg)
+}
+
+/// The defects of a claim, its envelope or any line.
+fn apply_claim_defect(
+    rng: &mut ChaCha8Rng,
+    c: &mut Claim,
+    d: Defect,
+    professional: bool,
+) -> (Option<usize>, String) {
+    let lx = |i: usize| Some(i + 1);
+    match d {
         Defect::ChargeMismatch => {
             c.charge_delta = rng.random_range(1..=1_000u64);
             (
@@ -1032,20 +1076,6 @@ fn apply_defect(
                 ),
             )
         }
-        Defect::NdcMissing => {
-            let Some(i) = whole_vial_line(c, |_| true) else {
-                return (None, String::new());
-            };
-            c.lines[i].lin = false;
-            (lx(i), format!("{} without 2410 LIN/CTP", c.lines[i].code))
-        }
-        Defect::UnitsInconsistent => {
-            let Some(i) = whole_vial_line(c, |d| d.units_per_pkg >= 2) else {
-                return (None, String::new());
-            };
-            c.lines[i].ndc_qty_milli *= 2;
-            (lx(i), "CTP04 twice the package quantity".to_string())
-        }
         Defect::ServiceDate => {
             // Not a line of a JW pair: moving half of the pair would also orphan the JW line.
             let free: Vec<usize> = (0..c.lines.len())
@@ -1064,6 +1094,7 @@ fn apply_defect(
             c.bad_hl = true;
             (None, "claim's HL02 names its own HL01".to_string())
         }
+        _ => (None, String::new()),
     }
 }
 
@@ -1235,6 +1266,25 @@ fn pcn_string(prefix: &str, n: u64) -> String {
     String::from_utf8_lossy(&b).into_owned()
 }
 
+/// A drug claim that is not denosumab (two same-day doses would trip XCL002 too), to be
+/// planted twice as a duplicate.
+fn duplicate_claim(
+    rng: &mut ChaCha8Rng,
+    world: &World,
+    patient: &Patient,
+    provider: usize,
+) -> Claim {
+    let mut c = Claim::default();
+    loop {
+        fill_claim(rng, world, &mut c, patient.clone(), provider);
+        let drug = c.lines.iter().any(|l| l.role == Role::Drug);
+        let denosumab = c.lines.iter().any(|l| l.code == DRUGS[PROLIA].hcpcs);
+        if drug && !denosumab {
+            return c;
+        }
+    }
+}
+
 /// Plans the pairs. `units` is the number of files (multi-file mode) or `None` for one file,
 /// where the unit is the transaction set index instead and pairs sit in consecutive STs.
 fn plan(
@@ -1274,16 +1324,7 @@ fn plan(
         let (mut a, mut b, kind) = if k < args.duplicates {
             // Same provider, patient, lines and dates; a different CLM01 as when a claim is
             // resubmitted as new instead of as a replacement.
-            let mut c = Claim::default();
-            loop {
-                fill_claim(&mut rng, world, &mut c, patient.clone(), provider);
-                // A drug claim, but not denosumab: two same-day doses would trip XCL002 too.
-                let drug = c.lines.iter().any(|l| l.role == Role::Drug);
-                let denosumab = c.lines.iter().any(|l| l.code == DRUGS[PROLIA].hcpcs);
-                if drug && !denosumab {
-                    break;
-                }
-            }
+            let c = duplicate_claim(&mut rng, world, &patient, provider);
             (c.clone(), c, Xcl::Duplicate)
         } else {
             // 28..60 days apart: well inside Prolia's 6-month interval, and different dates
@@ -1429,8 +1470,58 @@ impl Gen<'_> {
             push_u64_pad(&mut b, st02, 4);
             String::from_utf8_lossy(&b).into_owned()
         };
+        self.write_header(o, &st02s, professional);
+        let mut hl = 0u64;
+        let mut st_defect: Option<Defect> = None;
+        self.write_planted(o, file, &st02s, planted, &mut hl, professional);
+        let mut written = 0u32;
+        let mut block_left = 0u32;
+        let mut parent = 0u64;
+        let mut last_claim_bytes = 0u64;
+        let mut full = false;
+        while written < self.claims_per_st {
+            // Stop when one more claim would overshoot by more than half its size: files end
+            // up "about" the size asked for.
+            if written > 0 && o.pos() + last_claim_bytes / 2 >= byte_limit {
+                full = true;
+                break;
+            }
+            if block_left == 0 {
+                block_left = self.rng.random_range(1..=10u32);
+                hl += 1;
+                parent = hl;
+                let prov = self.rng.random_range(0..self.world.providers.len() as u32) as usize;
+                self.billing_provider(o, hl, prov, professional);
+            }
+            let start = o.pos();
+            self.member_seq += 1;
+            let patient = gen_patient(&mut self.rng, "M", self.member_seq);
+            let mut c = std::mem::take(&mut self.claim);
+            // The claim records its block's provider so a planted copy can reuse it.
+            let prov = self.current_provider;
+            fill_claim(&mut self.rng, self.world, &mut c, patient, prov);
+            self.claim_seq += 1;
+            c.pcn_prefix = "C";
+            c.pcn = self.claim_seq;
+            if self.defect_rate > 0.0 && self.drng.random_bool(self.defect_rate) {
+                self.inject_defect(&mut c, file, &st02s, professional, &mut st_defect);
+            }
+            hl += 1;
+            self.write_claim(o, &c, hl, parent, professional);
+            self.claim = c;
+            written += 1;
+            block_left -= 1;
+            last_claim_bytes = o.pos() - start;
+        }
+
+        write_se(o, st02, &st02s, st_defect);
+        full
+    }
+
+    /// ST, BHT, 1000A submitter and 1000B receiver.
+    fn write_header(&mut self, o: &mut Out, st02s: &str, professional: bool) {
         o.segs = 0;
-        o.seg(&["ST", "837", &st02s, version(professional)]);
+        o.seg(&["ST", "837", st02s, version(professional)]);
         o.seg(&[
             "BHT",
             "0019",
@@ -1466,15 +1557,24 @@ impl Gen<'_> {
             "46",
             "RCV00001",
         ]);
+    }
 
-        let mut hl = 0u64;
-        let mut st_defect: Option<Defect> = None;
+    /// The planted cross-claim pairs (XCL001/XCL002), each under its own billing provider HL.
+    fn write_planted(
+        &mut self,
+        o: &mut Out,
+        file: &str,
+        st02s: &str,
+        planted: Vec<Planted>,
+        hl: &mut u64,
+        professional: bool,
+    ) {
         for p in planted {
-            hl += 1;
-            let parent = hl;
-            self.billing_provider(o, hl, p.claim.provider, professional);
-            hl += 1;
-            self.write_claim(o, &p.claim, hl, parent, professional);
+            *hl += 1;
+            let parent = *hl;
+            self.billing_provider(o, *hl, p.claim.provider, professional);
+            *hl += 1;
+            self.write_claim(o, &p.claim, *hl, parent, professional);
             let pcn = pcn_string(p.claim.pcn_prefix, p.claim.pcn);
             let (kind, rule) = match p.kind {
                 Xcl::Duplicate => {
@@ -1488,7 +1588,7 @@ impl Gen<'_> {
             };
             self.manifest.add(&Entry {
                 file,
-                transaction: &st02s,
+                transaction: st02s,
                 claim_id: &pcn,
                 kind,
                 rule,
@@ -1502,81 +1602,41 @@ impl Gen<'_> {
                 related: Some((&p.partner_file, &p.partner_pcn)),
             });
         }
+    }
 
-        let mut written = 0u32;
-        let mut block_left = 0u32;
-        let mut parent = 0u64;
-        let mut last_claim_bytes = 0u64;
-        let mut full = false;
-        while written < self.claims_per_st {
-            // Stop when one more claim would overshoot by more than half its size: files end
-            // up "about" the size asked for.
-            if written > 0 && o.pos() + last_claim_bytes / 2 >= byte_limit {
-                full = true;
-                break;
-            }
-            if block_left == 0 {
-                block_left = self.rng.random_range(1..=10u32);
-                hl += 1;
-                parent = hl;
-                let prov = self.rng.random_range(0..self.world.providers.len() as u32) as usize;
-                self.billing_provider(o, hl, prov, professional);
-            }
-            let start = o.pos();
-            self.member_seq += 1;
-            let patient = gen_patient(&mut self.rng, "M", self.member_seq);
-            let mut c = std::mem::take(&mut self.claim);
-            // The claim records its block's provider so a planted copy can reuse it.
-            let prov = self.current_provider;
-            fill_claim(&mut self.rng, self.world, &mut c, patient, prov);
-            self.claim_seq += 1;
-            c.pcn_prefix = "C";
-            c.pcn = self.claim_seq;
-            if self.defect_rate > 0.0 && self.drng.random_bool(self.defect_rate) {
-                let cands: Vec<Defect> = ALL_DEFECTS
-                    .iter()
-                    .copied()
-                    .filter(|&d| applicable(d, &c, professional, st_defect.is_none()))
-                    .collect();
-                let d = cands[self.drng.random_range(0..cands.len() as u32) as usize];
-                let (line_number, detail) = apply_defect(&mut self.drng, &mut c, d, professional);
-                if matches!(d, Defect::SeCount | Defect::SeControl) {
-                    st_defect = Some(d);
-                }
-                let idx = ALL_DEFECTS.iter().position(|&x| x == d).unwrap_or(0);
-                self.manifest.tally[idx] += 1;
-                let pcn = pcn_string(c.pcn_prefix, c.pcn);
-                self.manifest.add(&Entry {
-                    file,
-                    transaction: &st02s,
-                    claim_id: &pcn,
-                    kind: d.name(),
-                    rule: d.rule(),
-                    line_number,
-                    detail: &detail,
-                    also: c.also,
-                    related: None,
-                });
-            }
-            hl += 1;
-            self.write_claim(o, &c, hl, parent, professional);
-            self.claim = c;
-            written += 1;
-            block_left -= 1;
-            last_claim_bytes = o.pos() - start;
+    /// Injects one defect applicable to `c` and records it in the manifest.
+    fn inject_defect(
+        &mut self,
+        c: &mut Claim,
+        file: &str,
+        st02s: &str,
+        professional: bool,
+        st_defect: &mut Option<Defect>,
+    ) {
+        let cands: Vec<Defect> = ALL_DEFECTS
+            .iter()
+            .copied()
+            .filter(|&d| applicable(d, c, professional, st_defect.is_none()))
+            .collect();
+        let d = cands[self.drng.random_range(0..cands.len() as u32) as usize];
+        let (line_number, detail) = apply_defect(&mut self.drng, c, d, professional);
+        if matches!(d, Defect::SeCount | Defect::SeControl) {
+            *st_defect = Some(d);
         }
-
-        // SE01 counts ST through SE inclusive.
-        let count = u64::from(o.segs) + 1 + u64::from(st_defect == Some(Defect::SeCount));
-        o.s("SE");
-        o.n(count);
-        if st_defect == Some(Defect::SeControl) {
-            o.np(st02 + 1, 4);
-        } else {
-            o.e(&st02s);
-        }
-        o.end();
-        full
+        let idx = ALL_DEFECTS.iter().position(|&x| x == d).unwrap_or(0);
+        self.manifest.tally[idx] += 1;
+        let pcn = pcn_string(c.pcn_prefix, c.pcn);
+        self.manifest.add(&Entry {
+            file,
+            transaction: st02s,
+            claim_id: &pcn,
+            kind: d.name(),
+            rule: d.rule(),
+            line_number,
+            detail: &detail,
+            also: c.also,
+            related: None,
+        });
     }
 
     fn billing_provider(&mut self, o: &mut Out, hl: u64, prov: usize, professional: bool) {
@@ -1608,7 +1668,17 @@ impl Gen<'_> {
 
     fn write_claim(&mut self, o: &mut Out, c: &Claim, hl: u64, parent: u64, professional: bool) {
         self.stats.claims += 1;
-        let w = self.world;
+        self.write_subscriber(o, c, hl, parent, professional);
+        self.write_clm(o, c, professional);
+        self.write_renderer(o, c, professional);
+        // 2400 service lines.
+        for (i, l) in c.lines.iter().enumerate() {
+            self.write_line(o, c, i, l, professional);
+        }
+    }
+
+    /// 2000B subscriber HL, SBR, 2010BA subscriber and 2010BB payer.
+    fn write_subscriber(&self, o: &mut Out, c: &Claim, hl: u64, parent: u64, professional: bool) {
         // 2000B subscriber HL; the patient is the subscriber (SBR02 = 18), so no 2000C.
         o.s("HL");
         o.n(hl);
@@ -1666,7 +1736,11 @@ impl Gen<'_> {
         o.end();
         // 2010BB payer.
         o.seg(&["NM1", "PR", "2", payer.name, "", "", "", "", "PI", payer.id]);
+    }
 
+    /// 2300: CLM, the statement period and CL1 (837I), and the diagnoses.
+    fn write_clm(&self, o: &mut Out, c: &Claim, professional: bool) {
+        let w = self.world;
         // 2300 claim. CLM02 is summed in integer cents: exact, as BAL001 compares.
         let total: u64 = c.lines.iter().map(|l| l.cents).sum::<u64>() + c.charge_delta;
         o.s("CLM");
@@ -1736,6 +1810,11 @@ impl Gen<'_> {
                 o.end();
             }
         }
+    }
+
+    /// 2310B rendering (837P) / 2310A attending (837I) physician.
+    fn write_renderer(&self, o: &mut Out, c: &Claim, professional: bool) {
+        let w = self.world;
         // 2310B rendering (837P) / 2310A attending (837I) physician.
         let r = &w.renderers[c.renderer];
         let npi = if c.bad_npi { &r.bad_npi } else { &r.npi };
@@ -1757,63 +1836,78 @@ impl Gen<'_> {
             "PXC",
             r.taxonomy,
         ]);
+    }
 
-        // 2400 service lines.
-        for (i, l) in c.lines.iter().enumerate() {
-            self.stats.lines += 1;
-            let lx = if c.lx_swap && i < 2 { 2 - i } else { i + 1 };
-            o.s("LX");
-            o.n(lx as u64);
-            o.end();
-            if professional {
-                o.s("SV1");
-                o.e("HC");
-            } else {
-                o.s("SV2");
-                o.e(revenue_code(l));
-                o.e("HC");
-            }
-            o.c(l.code);
-            for m in &l.mods[..l.nmods] {
-                o.c(m);
-            }
-            o.money(l.cents);
-            o.e("UN");
-            o.n(l.units);
-            if professional {
-                o.skip(2);
-                o.n(u64::from(l.ptrs[0]));
-                if l.nptrs > 1 {
-                    o.buf.push(o.comp);
-                    push_u64(&mut o.buf, u64::from(l.ptrs[1]));
-                }
-            }
-            o.end();
-            o.seg(&["DTP", "472", "D8", w.date(l.day)]);
-            if l.lin {
-                self.stats.drug_lines += 1;
-                let ndc = DRUGS[l.drug].ndc;
-                o.s("LIN");
-                o.skip(1);
-                o.e("N4");
-                if l.ndc_hyphens {
-                    o.e(&ndc[..5]);
-                    o.raw("-");
-                    o.raw(&ndc[5..9]);
-                    o.raw("-");
-                    o.raw(&ndc[9..]);
-                } else {
-                    o.e(ndc);
-                }
-                o.end();
-                o.s("CTP");
-                o.skip(3);
-                o.qty(l.ndc_qty_milli);
-                o.e(if l.ndc_ml { "ML" } else { "UN" });
-                o.end();
+    /// One 2400 service line, with its 2410 LIN/CTP when it is a drug line.
+    fn write_line(&mut self, o: &mut Out, c: &Claim, i: usize, l: &Line, professional: bool) {
+        let w = self.world;
+        self.stats.lines += 1;
+        let lx = if c.lx_swap && i < 2 { 2 - i } else { i + 1 };
+        o.s("LX");
+        o.n(lx as u64);
+        o.end();
+        if professional {
+            o.s("SV1");
+            o.e("HC");
+        } else {
+            o.s("SV2");
+            o.e(revenue_code(l));
+            o.e("HC");
+        }
+        o.c(l.code);
+        for m in &l.mods[..l.nmods] {
+            o.c(m);
+        }
+        o.money(l.cents);
+        o.e("UN");
+        o.n(l.units);
+        if professional {
+            o.skip(2);
+            o.n(u64::from(l.ptrs[0]));
+            if l.nptrs > 1 {
+                o.buf.push(o.comp);
+                push_u64(&mut o.buf, u64::from(l.ptrs[1]));
             }
         }
+        o.end();
+        o.seg(&["DTP", "472", "D8", w.date(l.day)]);
+        if l.lin {
+            self.stats.drug_lines += 1;
+            let ndc = DRUGS[l.drug].ndc;
+            o.s("LIN");
+            o.skip(1);
+            o.e("N4");
+            if l.ndc_hyphens {
+                o.e(&ndc[..5]);
+                o.raw("-");
+                o.raw(&ndc[5..9]);
+                o.raw("-");
+                o.raw(&ndc[9..]);
+            } else {
+                o.e(ndc);
+            }
+            o.end();
+            o.s("CTP");
+            o.skip(3);
+            o.qty(l.ndc_qty_milli);
+            o.e(if l.ndc_ml { "ML" } else { "UN" });
+            o.end();
+        }
     }
+}
+
+/// SE: SE01 counts ST through SE inclusive (one more with the SE01 defect); SE02 is ST02 (or
+/// the next number with the SE02 defect).
+fn write_se(o: &mut Out, st02: u64, st02s: &str, st_defect: Option<Defect>) {
+    let count = u64::from(o.segs) + 1 + u64::from(st_defect == Some(Defect::SeCount));
+    o.s("SE");
+    o.n(count);
+    if st_defect == Some(Defect::SeControl) {
+        o.np(st02 + 1, 4);
+    } else {
+        o.e(st02s);
+    }
+    o.end();
 }
 
 fn version(professional: bool) -> &'static str {
@@ -1911,108 +2005,124 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         claim: Claim::default(),
         current_provider: 0,
     };
-    let mut bytes = 0u64;
-    let mut nfiles = 0u64;
+    let (nfiles, bytes) = match args.files {
+        Some(nf) => (
+            u64::from(nf),
+            write_files(&mut g, args, &world, delims, nf)?,
+        ),
+        None => (1, write_one(&mut g, args, &world, delims)?),
+    };
+    report(&g, args, nfiles, bytes, started.elapsed().as_secs_f64());
+    g.manifest.finish()?;
+    Ok(())
+}
 
-    if let Some(nf) = args.files {
-        let dir = args.out_dir.clone().ok_or("--files needs --out-dir")?;
-        fs::create_dir_all(&dir).map_err(|e| with_path(e, &dir))?;
-        let width = nf.to_string().len().max(5);
-        let name = |i: u32| dir.join(format!("claims-{:0width$}.837", i + 1));
-        let file_of = |i: u32| name(i).display().to_string();
-        let mut planned = plan(args, &world, Some(nf), &file_of);
-        let target = u64::from(args.file_kb) * 1000;
-        for f in 0..nf {
-            let path = name(f);
-            let file = path.display().to_string();
-            let mut o = Out::create(&path, delims, args.newline)?;
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// `--files N`: N small files of about `--file-kb` each; returns the bytes written.
+fn write_files(g: &mut Gen<'_>, args: &Args, world: &World, delims: [u8; 4], nf: u32) -> Res<u64> {
+    let mut bytes = 0u64;
+    let dir = args.out_dir.clone().ok_or("--files needs --out-dir")?;
+    fs::create_dir_all(&dir).map_err(|e| with_path(e, &dir))?;
+    let width = nf.to_string().len().max(5);
+    let name = |i: u32| dir.join(format!("claims-{:0width$}.837", i + 1));
+    let file_of = |i: u32| name(i).display().to_string();
+    let mut planned = plan(args, world, Some(nf), &file_of);
+    let target = u64::from(args.file_kb) * 1000;
+    for f in 0..nf {
+        let path = name(f);
+        let file = path.display().to_string();
+        let mut o = Out::create(&path, delims, args.newline)?;
+        let professional = match args.kind {
+            Kind::P => true,
+            Kind::I => false,
+            Kind::Mixed => g.rng.random_bool(0.5),
+        };
+        let isa13 = g.isa(&mut o);
+        let gs06 = g.gs(&mut o, professional);
+        let mut sets = 0u64;
+        let mut plant = planned.remove(&f).unwrap_or_default();
+        loop {
+            sets += 1;
+            // 60 bytes are kept for SE, GE and IEA.
+            let full = g.transaction(
+                &mut o,
+                &file,
+                professional,
+                sets,
+                std::mem::take(&mut plant),
+                target.saturating_sub(60),
+            );
+            // Another ST only when the claims-per-ST cap, not the size, ended this one.
+            if full || o.pos() + 60 >= target {
+                break;
+            }
+        }
+        g.ge(&mut o, sets, gs06);
+        g.iea(&mut o, 1, isa13);
+        bytes += o.finish()?;
+    }
+    Ok(bytes)
+}
+
+/// `--size-mb` into `--out`: one file of about that size; returns the bytes written.
+fn write_one(g: &mut Gen<'_>, args: &Args, world: &World, delims: [u8; 4]) -> Res<u64> {
+    let out = args.out.clone().ok_or("--size-mb needs --out")?;
+    let size_mb = args
+        .size_mb
+        .ok_or("give --size-mb with --out, or --files")?;
+    let target = (size_mb * 1e6) as u64;
+    let file = out.display().to_string();
+    let file_of = |_: u32| file.clone();
+    let mut planned = plan(args, world, None, &file_of);
+    let last_unit = planned.keys().next_back().copied();
+    let mut o = Out::create(&out, delims, args.newline)?;
+    let mut unit = 0u32;
+    let mut full = false;
+    let planted_done = |unit: u32| last_unit.is_none_or(|u| unit > u);
+    // One interchange holds up to 1000 transaction sets (so a 1 GB file has a dozen or so
+    // interchanges, as a clearinghouse batch would). --kind mixed puts 3 groups in each,
+    // each of one kind, with 1..=20 sets, since GS08 names one guide per group.
+    'outer: loop {
+        let isa13 = g.isa(&mut o);
+        let groups = if args.kind == Kind::Mixed { 3 } else { 1 };
+        let mut ngroups = 0u64;
+        for _ in 0..groups {
             let professional = match args.kind {
                 Kind::P => true,
                 Kind::I => false,
                 Kind::Mixed => g.rng.random_bool(0.5),
             };
-            let isa13 = g.isa(&mut o);
+            let sets_max = if args.kind == Kind::Mixed {
+                g.rng.random_range(1..=20u64)
+            } else {
+                1000
+            };
             let gs06 = g.gs(&mut o, professional);
+            ngroups += 1;
             let mut sets = 0u64;
-            let mut plant = planned.remove(&f).unwrap_or_default();
-            loop {
+            while sets < sets_max {
                 sets += 1;
-                // 60 bytes are kept for SE, GE and IEA.
-                let full = g.transaction(
-                    &mut o,
-                    &file,
-                    professional,
-                    sets,
-                    std::mem::take(&mut plant),
-                    target.saturating_sub(60),
-                );
-                // Another ST only when the claims-per-ST cap, not the size, ended this one.
-                if full || o.pos() + 60 >= target {
+                let plant = planned.remove(&unit).unwrap_or_default();
+                full |= g.transaction(&mut o, &file, professional, sets, plant, target);
+                unit += 1;
+                if (full || o.pos() >= target) && planted_done(unit) {
                     break;
                 }
             }
             g.ge(&mut o, sets, gs06);
-            g.iea(&mut o, 1, isa13);
-            bytes += o.finish()?;
-            nfiles += 1;
-        }
-    } else {
-        let out = args.out.clone().ok_or("--size-mb needs --out")?;
-        let size_mb = args
-            .size_mb
-            .ok_or("give --size-mb with --out, or --files")?;
-        let target = (size_mb * 1e6) as u64;
-        let file = out.display().to_string();
-        let file_of = |_: u32| file.clone();
-        let mut planned = plan(args, &world, None, &file_of);
-        let last_unit = planned.keys().next_back().copied();
-        let mut o = Out::create(&out, delims, args.newline)?;
-        let mut unit = 0u32;
-        let mut full = false;
-        let planted_done = |unit: u32| last_unit.is_none_or(|u| unit > u);
-        // One interchange holds up to 1000 transaction sets (so a 1 GB file has a dozen or so
-        // interchanges, as a clearinghouse batch would). --kind mixed puts 3 groups in each,
-        // each of one kind, with 1..=20 sets, since GS08 names one guide per group.
-        'outer: loop {
-            let isa13 = g.isa(&mut o);
-            let groups = if args.kind == Kind::Mixed { 3 } else { 1 };
-            let mut ngroups = 0u64;
-            for _ in 0..groups {
-                let professional = match args.kind {
-                    Kind::P => true,
-                    Kind::I => false,
-                    Kind::Mixed => g.rng.random_bool(0.5),
-                };
-                let sets_max = if args.kind == Kind::Mixed {
-                    g.rng.random_range(1..=20u64)
-                } else {
-                    1000
-                };
-                let gs06 = g.gs(&mut o, professional);
-                ngroups += 1;
-                let mut sets = 0u64;
-                while sets < sets_max {
-                    sets += 1;
-                    let plant = planned.remove(&unit).unwrap_or_default();
-                    full |= g.transaction(&mut o, &file, professional, sets, plant, target);
-                    unit += 1;
-                    if (full || o.pos() >= target) && planted_done(unit) {
-                        break;
-                    }
-                }
-                g.ge(&mut o, sets, gs06);
-                if (full || o.pos() >= target) && planted_done(unit) {
-                    g.iea(&mut o, ngroups, isa13);
-                    break 'outer;
-                }
+            if (full || o.pos() >= target) && planted_done(unit) {
+                g.iea(&mut o, ngroups, isa13);
+                break 'outer;
             }
-            g.iea(&mut o, ngroups, isa13);
         }
-        bytes = o.finish()?;
-        nfiles = 1;
+        g.iea(&mut o, ngroups, isa13);
     }
+    Ok(o.finish()?)
+}
 
-    let secs = started.elapsed().as_secs_f64();
+/// What was generated, on standard error.
+fn report(g: &Gen<'_>, args: &Args, nfiles: u64, bytes: u64, secs: f64) {
     let s = &g.stats;
     eprintln!(
         "gen837: {} file(s), {:.1} MB, {} interchange(s), {} transaction set(s), {} claims, {} lines ({} with NDC) in {:.2} s ({:.0} MB/s)",
@@ -2042,6 +2152,4 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             g.manifest.xcl_dup, g.manifest.xcl_dose
         );
     }
-    g.manifest.finish()?;
-    Ok(())
 }
