@@ -102,6 +102,10 @@ pub struct Diagnostic {
     /// The 999 coding of this finding, set by a rule whose findings code differently (its
     /// declaration says `PerFinding`); `None` otherwise.
     pub ack: Option<Ack999>,
+    /// The segment positions `[start, end)` of its transaction set whose findings follow from
+    /// this one (a broken HL displaces the segments of its own HL block): the suppression
+    /// precedence reads it for its "covered" scope. `None`: it displaces nothing.
+    pub covers: Option<(u32, u32)>,
 }
 
 impl Diagnostic {
@@ -121,6 +125,7 @@ impl Diagnostic {
             line: 0,
             column: 0,
             ack: None,
+            covers: None,
         }
     }
 

@@ -18,6 +18,8 @@ pub enum Scope {
     Claim,
     /// The same transaction set (ST02).
     Transaction,
+    /// The segments the root says it displaces (`Diagnostic::covers`) in its transaction set.
+    Covered,
 }
 
 /// A row of the precedence: a finding with code `root` suppresses findings with one of the
@@ -36,17 +38,10 @@ pub struct Precedence {
 /// The precedence of RULES.md "One root cause, one error".
 pub const PRECEDENCE: &[Precedence] = &[
     Precedence {
-        root: "ENV004",
-        suppresses: &["STR002"],
-        on: None,
-        scope: Scope::Transaction,
-        why: "envelope before structure: a transaction set cut short misses its SE",
-    },
-    Precedence {
         root: "STR001",
         suppresses: &["STR002", "STR003", "SIT002"],
         on: None,
-        scope: Scope::Transaction,
+        scope: Scope::Covered,
         why: "structure before content: a broken HL puts loops where their segments are not \
               expected and hides what they carry",
     },
@@ -154,6 +149,8 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
     let tx = c.transaction.as_deref();
     Some(match scope {
         Scope::Transaction => (tx, None, None, 0),
+        // Matched by range in `apply`, not by key.
+        Scope::Covered => return None,
         Scope::Claim => (tx, Some(c.claim_id.as_deref()?), None, 0),
         Scope::Line => (tx, Some(c.claim_id.as_deref()?), Some(c.line_number?), 0),
         // The segment's position in its transaction set: an element finding and a segment
@@ -184,7 +181,8 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
             }
         }
     }
-    if roots.is_empty() {
+    let covered = covered_ranges(out);
+    if roots.is_empty() && covered.is_empty() {
         return Vec::new();
     }
     let drop: Vec<bool> = out
@@ -192,11 +190,49 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         .map(|d| {
             PRECEDENCE.iter().enumerate().any(|(i, p)| {
                 p.suppresses.contains(&d.code)
-                    && key(p.scope, d).is_some_and(|k| roots.contains(&(i, k)))
+                    && match p.scope {
+                        Scope::Covered => in_covered(&covered, i, d),
+                        _ => key(p.scope, d).is_some_and(|k| roots.contains(&(i, k))),
+                    }
             })
         })
         .collect();
     drop_marked(out, drop)
+}
+
+/// The ranges roots of `Covered` rows displace: by (row, transaction set), sorted by start.
+type Ranges<'d> = std::collections::HashMap<(usize, Option<&'d str>), Vec<(u32, u32)>>;
+
+fn covered_ranges(out: &[Diagnostic]) -> Ranges<'_> {
+    let mut ranges = Ranges::new();
+    for d in out {
+        let Some(range) = d.covers else { continue };
+        for (i, p) in PRECEDENCE.iter().enumerate() {
+            if p.scope == Scope::Covered && p.root == d.code {
+                let tx = d.context.transaction.as_deref();
+                ranges.entry((i, tx)).or_default().push(range);
+            }
+        }
+    }
+    for v in ranges.values_mut() {
+        v.sort_unstable();
+    }
+    ranges
+}
+
+/// Whether `d` lies in a range a root of row `row` displaces (binary search: the ranges of
+/// one transaction set are sorted by start and, being HL blocks, do not overlap).
+fn in_covered(ranges: &Ranges<'_>, row: usize, d: &Diagnostic) -> bool {
+    let Some(v) = ranges.get(&(row, d.context.transaction.as_deref())) else {
+        return false;
+    };
+    let pos = d.loc.position;
+    // HL blocks do not overlap, so only the last range starting at or before `pos` can hold it.
+    let after = v.partition_point(|&(start, _)| start <= pos);
+    after
+        .checked_sub(1)
+        .and_then(|k| v.get(k))
+        .is_some_and(|&(start, end)| start <= pos && pos < end)
 }
 
 fn drop_marked(out: &mut Vec<Diagnostic>, drop: Vec<bool>) -> Vec<Diagnostic> {
@@ -217,6 +253,7 @@ pub fn explain(code: &str) -> String {
         Scope::Line => "service line",
         Scope::Claim => "claim",
         Scope::Transaction => "transaction set",
+        Scope::Covered => "HL block it displaces",
     };
     let mut text = String::new();
     for p in PRECEDENCE
@@ -276,20 +313,18 @@ mod tests {
     #[test]
     fn env004_for_missing_se_only() {
         let text = edit(P837, "SE*", "");
-        assert_eq!(outcome(&text).0, ["ENV004"]);
-        // The row itself: a STR002 in the set ENV004 names is suppressed, one elsewhere is not.
-        let mut d = engine::check(text.as_bytes(), &Settings::default()).diagnostics;
-        let mut str002 = d[0].clone();
-        str002.code = "STR002";
-        let mut other = str002.clone();
-        other.context.transaction = Some("0002".into());
-        d.extend([str002, other]);
-        let gone = super::apply(&mut d);
-        assert_eq!(gone.len(), 1);
-        assert_eq!(
-            d.iter().map(|d| d.code).collect::<Vec<_>>(),
-            ["ENV004", "STR002"]
-        );
+        assert_eq!(outcome(&text), (vec!["ENV004"], 0));
+        // The missing SE is ENV004's alone (STR002 leaves it out), but a real defect elsewhere
+        // in the set still stands: the first line's missing DTP*472 (the reviewer's case).
+        let no_date = P837.replacen("DTP*472*D8*20260115~", "", 1);
+        let (with_se, _) = outcome(&no_date);
+        let (without_se, suppressed) = outcome(&edit(&no_date, "SE*", ""));
+        assert!(with_se.contains(&"STR002"), "{with_se:?}");
+        let mut expected = with_se.clone();
+        expected.retain(|c| *c != "ENV003");
+        expected.push("ENV004");
+        expected.sort_unstable();
+        assert_eq!((without_se, suppressed), (expected, 0));
     }
 
     /// Structure before content: a claim misplaced by a broken HL gets STR001, not also SIT002
@@ -302,6 +337,26 @@ mod tests {
         let (codes, _) = outcome(&before);
         assert!(codes.contains(&"STR001"), "{codes:?}");
         assert!(!codes.contains(&"SIT002"), "{codes:?}");
+    }
+
+    /// Only the broken HL's own block: a claim under a sound HL keeps its findings (the
+    /// reviewer's case: the second subscriber's HL is broken, the first claim lacks its HI).
+    #[test]
+    fn str001_leaves_other_hl_blocks_alone() {
+        let start = P837.find("HL*2*").unwrap();
+        let end = P837.find("SE*").unwrap();
+        let subscriber = &P837[start..end];
+        let first = subscriber.replace("HI*ABK:M810~", "");
+        let second = subscriber
+            .replace("HL*2*1*22*0~", "HL*3*1*23*0~")
+            .replace("PAT1001-01", "PAT1002-01");
+        let text = format!("{}{first}{second}{}", &P837[..start], &P837[end..]);
+        let (codes, _) = outcome(&text);
+        assert!(codes.contains(&"STR001"), "{codes:?}");
+        assert!(
+            codes.contains(&"SIT002"),
+            "the first claim's missing HI: {codes:?}"
+        );
     }
 
     /// A principal diagnosis composite cut by an element separator (`HI*BK*8901`, as in the

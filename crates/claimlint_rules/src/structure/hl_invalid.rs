@@ -29,6 +29,13 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         let seg = &hl.seg;
         let loc = |i: usize| seg.element_raw(i).map_or(seg.loc(), |e| e.loc());
         let expected = (n + 1).to_string();
+        // The HL's own block, from it to the next HL (positions: ST = 1): a wrong parent or
+        // level displaces what it holds, and only that (suppress::Scope::Covered).
+        let next = tx
+            .hls
+            .get(n + 1)
+            .map_or(u32::MAX, |h| h.index.saturating_add(1));
+        let block = (hl.index.saturating_add(1), next);
         let (id, parent, level, child) = (seg.value(1), seg.value(2), seg.value(3), seg.value(4));
         if id != expected.as_bytes() {
             cx.report(
@@ -52,17 +59,22 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                         "HL03 `{}` is not a level of the 837 (20, 22 or 23)",
                         String::from_utf8_lossy(other)
                     ),
-                );
+                )
+                .covers = Some(block);
                 levels.insert(id, level);
                 continue;
             }
         };
+        let from = cx.out.len();
         check_parent(
             cx,
             loc(2),
             loc(3),
             (want_parent, parent, level, parent_level),
         );
+        for d in cx.out.iter_mut().skip(from) {
+            d.covers = Some(block);
+        }
         levels.insert(id, level);
         check_children(cx, loc(4), child, hl.has_children);
     }
