@@ -341,9 +341,37 @@ fn money_at_risk_never_exceeds_billed() {
     for r in a["rules"].as_array().unwrap() {
         assert!(cents(&r["at_risk"]) <= billed, "{r}");
     }
-    for f in a["files"].as_array().unwrap() {
-        assert!(cents(&f["at_risk"]) <= cents(&f["billed"]), "{f}");
+    every_row_within_billed(&a);
+}
+
+/// Every row of every grouped view puts at most what it billed at risk.
+fn every_row_within_billed(a: &Value) {
+    for view in ["files", "providers", "codes", "months"] {
+        for row in a[view].as_array().unwrap() {
+            assert!(
+                cents(&row["at_risk"]) <= cents(&row["billed"]),
+                "{view}: {row}"
+            );
+        }
     }
+}
+
+/// The reviewer's case (oopfactory-x12/ProfessionalClaim1.txt): CLM02 is 100.00 while the
+/// lines add up to 190.00, and a finding flags the lines. The claim, its provider and the
+/// totals put at most the 100.00 billed at risk.
+#[test]
+fn lines_over_clm02_put_at_most_clm02_at_risk() {
+    let dir = scratch("over-clm02");
+    let text = std::fs::read_to_string(root().join("fixtures/templates/837p.x12"))
+        .unwrap()
+        .replacen("CLM*PAT1001-01*2460***", "CLM*PAT1001-01*100***", 1);
+    std::fs::write(dir.join("over.x12"), text).unwrap();
+    let a = audit_json(&[dir.join("over.x12").to_str().unwrap()]);
+    assert_eq!(a["totals"]["billed"], "100.00", "{}", a["totals"]);
+    assert!(cents(&a["totals"]["at_risk"]) > 0, "{}", a["totals"]);
+    every_row_within_billed(&a);
+    let provider = &a["providers"][0];
+    assert_eq!(provider["at_risk"], "100.00", "{provider}");
 }
 
 /// The same on the shared corpus of real files, where one SYN007-heavy file used to put
@@ -369,6 +397,7 @@ fn money_at_risk_on_the_shared_corpus() {
             "{r} of {billed} cents billed"
         );
     }
+    every_row_within_billed(&a);
 }
 
 /// One line with three findings of one rule puts that line's charge at risk once.

@@ -555,6 +555,16 @@ impl Part {
             let row = self.claim_row(path, c);
             row.flagged_lines += mine.len() as u64;
             row.at_risk.plus(money);
+            // A provider's billed is the sum of its claims' CLM02, so its money at risk is
+            // capped per claim the same way (lines that add up to more than CLM02 do not put
+            // more than CLM02 at risk).
+            let npi = c
+                .billing_npi
+                .clone()
+                .unwrap_or_else(|| "(none)".to_string());
+            let p = self.providers.entry(npi).or_default();
+            p.flagged_lines += mine.len() as u64;
+            p.at_risk.plus(money);
         }
         self.totals.flagged_lines += newly.len() as u64;
         self.totals.at_risk.plus(total);
@@ -563,23 +573,10 @@ impl Part {
         file.flagged_lines += newly.len() as u64;
         file.at_risk.plus(total);
         for (ci, li) in newly {
-            let (Some(c), Some(l)) = (
-                claims.get(*ci),
-                claims.get(*ci).and_then(|c| c.lines.get(*li)),
-            ) else {
+            let Some(l) = claims.get(*ci).and_then(|c| c.lines.get(*li)) else {
                 continue;
             };
             let charge = line_charge(l);
-            let p = self
-                .providers
-                .entry(
-                    c.billing_npi
-                        .clone()
-                        .unwrap_or_else(|| "(none)".to_string()),
-                )
-                .or_default();
-            p.flagged_lines += 1;
-            p.at_risk.add(charge);
             let row = self.codes.entry(code_key(l)).or_default();
             row.flagged_lines += 1;
             row.at_risk.add(charge);
