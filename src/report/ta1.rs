@@ -60,7 +60,11 @@ pub fn unread_isa(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> Re
     let Some(&sep) = head.get(3) else {
         return Err("the ISA is cut off before its first element: no TA1 can be addressed".into());
     };
-    let elements: Vec<&[u8]> = head[4..].split(|&b| b == sep).collect();
+    let elements: Vec<&[u8]> = head
+        .get(4..)
+        .unwrap_or_default()
+        .split(|&b| b == sep)
+        .collect();
     let code = diagnostics.iter().find_map(note_code).unwrap_or("022");
     reject(&elements, code, stamp).ok_or_else(|| {
         "the ISA cannot be read and does not name both its sender and receiver (ISA05-ISA08): no TA1 can be addressed".into()
