@@ -20,6 +20,7 @@ declare_rule! {
     /// `ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260105*1200*^*00501*000000001*0*P*:~`
     code: ENV001, name: "isa-malformed", severity: Error, snip: 1,
     x999: Never,
+    ta1: BySegment(&[("ISA", IsaElement)]),
     check: Lexer,
 }
 
