@@ -65,8 +65,9 @@ pub enum NoIsa {
 /// What the envelope scan found wrong, as data. `'a` is the input: values are slices of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IssueKind<'a> {
-    /// No ISA anywhere in the input.
-    NoIsa(NoIsa),
+    /// No ISA anywhere in the input; `head` is how the input starts (after a BOM and
+    /// whitespace; at most `HEAD_LEN` bytes), for the message to show what was found instead.
+    NoIsa { why: NoIsa, head: &'a [u8] },
     /// The input starts at `id` (ST or GS) without an ISA: its transaction sets were read as a
     /// fragment with `delims` (RULES.md, after ENV011).
     Fragment {
@@ -203,6 +204,28 @@ fn find_isa(input: &[u8], from: usize) -> Option<usize> {
         })
 }
 
+/// How many bytes of a non-X12 input `IssueKind::NoIsa` keeps to show.
+pub const HEAD_LEN: usize = 48;
+
+/// Binary, not text: a NUL, or bytes that are not UTF-8 (text in any editor's encoding of
+/// today is UTF-8; a README with `→` or `≤` is text), or many control characters, in the
+/// first 4 KiB. A UTF-8 character cut by the 4 KiB limit does not count.
+fn looks_binary(input: &[u8]) -> bool {
+    let head = &input[..input.len().min(4096)];
+    if head.contains(&0) {
+        return true;
+    }
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && head.len() == 4096,
+    };
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !b"\t\n\r\x0c".contains(&b))
+        .count();
+    !utf8 || control * 10 > head.len()
+}
+
 fn skip_layout(input: &[u8], mut pos: usize) -> usize {
     while input.get(pos).is_some_and(|b| b.is_ascii_whitespace()) {
         pos += 1;
@@ -223,6 +246,19 @@ pub fn fragment_delims(rest: &[u8]) -> Option<Delimiters> {
     }
     let element = *rest.get(2)?;
     if element.is_ascii_alphanumeric() || element.is_ascii_whitespace() {
+        return None;
+    }
+    // ST01 is a transaction set id (`837`), GS01 a functional id code (`HC`): text that
+    // merely starts with `ST.` or `GS-` (`ST. LOUIS CLINIC`) is not a fragment.
+    let first = &rest[3..];
+    let end = first.iter().position(|&b| b == element).unwrap_or(first.len());
+    let value = &first[..end];
+    let plausible = if id == b"ST" {
+        value.len() == 3 && value.iter().all(u8::is_ascii_digit)
+    } else {
+        value.len() == 2 && value.iter().all(u8::is_ascii_uppercase)
+    };
+    if !plausible {
         return None;
     }
     let value_byte = |b: u8| b.is_ascii_alphanumeric() || b == b' ' || b == element;
@@ -367,11 +403,13 @@ impl<'a> Scanner<'a, '_> {
             } else {
                 NoIsa::OnlyWhitespace
             };
-            self.issue(span_loc(b"ISA", 1, 0, 0), IssueKind::NoIsa(why));
+            let head = &input[..0];
+            self.issue(span_loc(b"ISA", 1, 0, 0), IssueKind::NoIsa { why, head });
             return None;
         }
         let rest = &input[pos..];
-        if rest.starts_with(b"ISA") {
+        // `ISA` and a separator starts an interchange; `ISA is the header` starts text.
+        if find_isa(input, pos) == Some(pos) {
             return Some(pos);
         }
         if let Some(delims) = fragment_delims(rest) {
@@ -393,14 +431,14 @@ impl<'a> Scanner<'a, '_> {
                 Some(isa)
             }
             None => {
-                let binary = input.iter().take(4096).any(|&b| b == 0 || b >= 0x80);
                 let why = match first {
-                    _ if binary => NoIsa::Binary,
+                    _ if looks_binary(input) => NoIsa::Binary,
                     Some(at) => NoIsa::TextWithIsa { at },
                     None => NoIsa::Text,
                 };
                 let loc = span_loc(b"", 1, pos, input.len().saturating_sub(pos).min(3));
-                self.issue(loc, IssueKind::NoIsa(why));
+                let head = &input[pos..input.len().min(pos + HEAD_LEN)];
+                self.issue(loc, IssueKind::NoIsa { why, head });
                 None
             }
         }
