@@ -427,7 +427,10 @@ fn several_rules_on_one_line_stay_within_billed() {
             1,
         )
         .replacen("LIN**N4*55513071001~", "LIN**N4*55513071099~", 1);
-    assert_ne!(bad_line, template, "the template bills J0897 with JZ and an NDC");
+    assert_ne!(
+        bad_line, template,
+        "the template bills J0897 with JZ and an NDC"
+    );
     let other = bad_line
         .replacen("CLM*PAT1001-01*2460*", "CLM*PAT1001-01*99999*", 1)
         .replace("000000001", "000000002")

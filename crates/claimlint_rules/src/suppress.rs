@@ -343,7 +343,7 @@ mod tests {
             (p("SV1*HC:J0897:JZ*2400*UN*SIXTY***1"), "SYN003"), // UNT001
             (p("SV1*HC:J0897:JZ*2400*DA*60***1"), "SYN008"), // UNT001
             (i("SV2*0636*HC:J0897:JZ*2400*UN"), "SYN007"),   // UNT001
-            (p("SV1*HC:J0897:JZ*2400**60***1"), "SYN007"),    // UNT001 (unit basis)
+            (p("SV1*HC:J0897:JZ*2400**60***1"), "SYN007"),   // UNT001 (unit basis)
             (p("SV1*HC:J0897:JZ:Z*2400*UN*60***1"), "SYN002"), // MOD004
             (edit(P837, "SE*", "SE*X*0001"), "SYN003"),      // ENV003
             (edit(P837, "HL*1*", "HL*1**20*0"), "SYN008"),   // STR001
@@ -395,7 +395,10 @@ mod tests {
         let second = P837
             .replace("000000001", "000000002")
             .replace("N3*12 ELM ST~", "NM2*12 ELM ST~");
-        assert_eq!(outcome(&format!("{first}{second}")), (vec!["ENV007", "SYN001"], 0));
+        assert_eq!(
+            outcome(&format!("{first}{second}")),
+            (vec!["ENV007", "SYN001"], 0)
+        );
     }
 
     #[test]

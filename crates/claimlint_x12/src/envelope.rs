@@ -67,7 +67,10 @@ pub enum NoIsa {
 pub enum IssueKind<'a> {
     /// No ISA anywhere in the input; `head` is how the input starts (after a BOM and
     /// whitespace; at most `HEAD_LEN` bytes), for the message to show what was found instead.
-    NoIsa { why: NoIsa, head: &'a [u8] },
+    NoIsa {
+        why: NoIsa,
+        head: &'a [u8],
+    },
     /// The input starts at `id` (ST or GS) without an ISA: its transaction sets were read as a
     /// fragment with `delims` (RULES.md, after ENV011).
     Fragment {
@@ -251,7 +254,10 @@ pub fn fragment_delims(rest: &[u8]) -> Option<Delimiters> {
     // ST01 is a transaction set id (`837`), GS01 a functional id code (`HC`): text that
     // merely starts with `ST.` or `GS-` (`ST. LOUIS CLINIC`) is not a fragment.
     let first = &rest[3..];
-    let end = first.iter().position(|&b| b == element).unwrap_or(first.len());
+    let end = first
+        .iter()
+        .position(|&b| b == element)
+        .unwrap_or(first.len());
     let value = &first[..end];
     let plausible = if id == b"ST" {
         value.len() == 3 && value.iter().all(u8::is_ascii_digit)

@@ -72,7 +72,9 @@ fn no_isa(why: NoIsa, head: &[u8]) -> String {
         NoIsa::Empty => "no ISA segment: the file is empty".to_string(),
         NoIsa::OnlyWhitespace => "no ISA segment: the file holds only whitespace".to_string(),
         NoIsa::Binary => {
-            format!("no ISA segment: this looks like a binary file, not X12: it starts with {found}")
+            format!(
+                "no ISA segment: this looks like a binary file, not X12: it starts with {found}"
+            )
         }
         NoIsa::Text | NoIsa::TextWithIsa { .. } => format!(
             "no ISA segment: this is not an X12 interchange: it starts with {found}, where an interchange starts with a 106-byte ISA that gives its delimiters"
