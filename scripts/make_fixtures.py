@@ -60,6 +60,9 @@ CASES = {
             "zip-archive.x12": "PK\x03\x04\x14\x00\x00\x00\x08\x00claims.837\x00\x00\x01\x02",
             "prose-starting-isa.x12": "ISA is the interchange control header; it has 16 fixed-width elements.\nST. LOUIS billing office\n",
             "text-starting-st.x12": "ST. LOUIS CLINIC LIST\nName,Phone\nDr A,555-1234\n",
+            # An interchange saved as UTF-16 without a byte order mark (one with a BOM is refused
+            # when the file is read, ENV009): two bytes a character, not X12.
+            "utf16-no-bom.x12": P837.encode("utf-16-le"),
         },
         "pass": {"valid-837p.x12": P837, "valid-837i.x12": I837},
     },
@@ -470,6 +473,10 @@ def main(only=None):
             d = os.path.join("fixtures", "rules", code, kind)
             os.makedirs(d, exist_ok=True)
             for name, text in files.items():
+                if isinstance(text, bytes):
+                    with open(os.path.join(d, name), "wb") as f:
+                        f.write(text)
+                    continue
                 with open(os.path.join(d, name), "w", newline="") as f:
                     f.write(text)
 

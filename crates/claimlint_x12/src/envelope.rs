@@ -54,6 +54,8 @@ pub enum NoIsa {
     Empty,
     OnlyWhitespace,
     Binary,
+    /// UTF-16 text (a byte order mark, or `ISA` in two-byte characters): X12 is single bytes.
+    Utf16,
     Text,
     /// Text in which `ISA` occurs (at byte `at`) but is not followed by a readable ISA header
     /// (e.g. a document that quotes an ISA or names ISA elements).
@@ -210,9 +212,9 @@ fn find_isa(input: &[u8], from: usize) -> Option<usize> {
 /// How many bytes of a non-X12 input `IssueKind::NoIsa` keeps to show.
 pub const HEAD_LEN: usize = 48;
 
-/// Binary, not text: a NUL, or bytes that are not UTF-8 (text in any editor's encoding of
-/// today is UTF-8; a README with `→` or `≤` is text), or many control characters, in the
-/// first 4 KiB. A UTF-8 character cut by the 4 KiB limit does not count.
+/// Binary, not text: a NUL, many control characters, or (in text that is not UTF-8) many
+/// bytes above 0x7F, in the first 4 KiB. A README with `→` or `≤` is UTF-8 text; a
+/// Windows-1252 CSV with a few accented names is text too.
 fn looks_binary(input: &[u8]) -> bool {
     let head = &input[..input.len().min(4096)];
     if head.contains(&0) {
@@ -220,13 +222,21 @@ fn looks_binary(input: &[u8]) -> bool {
     }
     let utf8 = match std::str::from_utf8(head) {
         Ok(_) => true,
+        // A UTF-8 character cut by the 4 KiB limit does not count.
         Err(e) => e.error_len().is_none() && head.len() == 4096,
     };
-    let control = head
+    let count = |f: fn(u8) -> bool| head.iter().filter(|&&b| f(b)).count();
+    let control = count(|b| b < 0x20 && !b"\t\n\r\x0c".contains(&b));
+    let high = count(|b| b >= 0x80);
+    control * 10 > head.len() || (!utf8 && high * 10 > head.len())
+}
+
+/// UTF-16 text (as Windows PowerShell's `>` writes it): a UTF-16 byte order mark, or `ISA`
+/// with a NUL after or before each letter.
+fn looks_utf16(input: &[u8]) -> bool {
+    [&b"\xff\xfe"[..], b"\xfe\xff", b"I\0S\0A\0", b"\0I\0S\0A"]
         .iter()
-        .filter(|&&b| b < 0x20 && !b"\t\n\r\x0c".contains(&b))
-        .count();
-    !utf8 || control * 10 > head.len()
+        .any(|p| input.starts_with(p))
 }
 
 fn skip_layout(input: &[u8], mut pos: usize) -> usize {
@@ -438,6 +448,7 @@ impl<'a> Scanner<'a, '_> {
             }
             None => {
                 let why = match first {
+                    _ if looks_utf16(input) => NoIsa::Utf16,
                     _ if looks_binary(input) => NoIsa::Binary,
                     Some(at) => NoIsa::TextWithIsa { at },
                     None => NoIsa::Text,
@@ -801,6 +812,28 @@ mod tests {
         assert!(fragment_delims(b"STX*1").is_none());
         assert!(fragment_delims(b"NM1*1").is_none());
         assert!(fragment_delims(b"S").is_none());
+        // Text that starts with `ST.` or `GS-` is not a fragment: ST01 is 3 digits, GS01 two
+        // capitals.
+        assert!(fragment_delims(b"ST. LOUIS CLINIC~").is_none());
+        assert!(fragment_delims(b"ST,claim,units\n").is_none());
+        assert!(fragment_delims(b"GS-1 notes: the group header").is_none());
+        assert!(fragment_delims(b"GS*HC*SENDER*RECEIVER~").is_some());
+    }
+
+    /// Text in any common encoding is text; binary and UTF-16 are told apart from it.
+    #[test]
+    fn text_binary_and_utf16_are_told_apart() {
+        assert!(!looks_binary(
+            "# Notes \u{2014} ISA \u{2192} IEA, \u{2264} 1\n".as_bytes()
+        ));
+        assert!(!looks_binary(b"name,city\nJos\xe9 Mu\xf1oz,San Jos\xe9\n"));
+        assert!(looks_binary(b"PK\x03\x04\x14\x00\x00\x00"));
+        assert!(looks_binary(&[
+            0x86, 0x23, 0xAE, 0x81, 0xF1, 0xC0, 0x9A, 0xEE
+        ]));
+        assert!(looks_utf16(b"I\0S\0A\0*\0"));
+        assert!(looks_utf16(b"\xff\xfeI\0"));
+        assert!(!looks_utf16(b"ISA*00*"));
     }
 
     #[test]

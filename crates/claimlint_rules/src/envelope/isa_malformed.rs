@@ -76,6 +76,9 @@ fn no_isa(why: NoIsa, head: &[u8]) -> String {
                 "no ISA segment: this looks like a binary file, not X12: it starts with {found}"
             )
         }
+        NoIsa::Utf16 => format!(
+            "no ISA segment: this is UTF-16 text (it starts with {found}); an X12 interchange is single-byte text (ASCII or UTF-8)"
+        ),
         NoIsa::Text | NoIsa::TextWithIsa { .. } => format!(
             "no ISA segment: this is not an X12 interchange: it starts with {found}, where an interchange starts with a 106-byte ISA that gives its delimiters"
         ),
@@ -85,7 +88,7 @@ fn no_isa(why: NoIsa, head: &[u8]) -> String {
 /// How the input starts, as a user should read it: the first line of text (up to 40
 /// characters), or the first 8 bytes of a binary file in hex.
 fn shown_head(why: NoIsa, head: &[u8]) -> String {
-    if why == NoIsa::Binary {
+    if matches!(why, NoIsa::Binary | NoIsa::Utf16) {
         let hex: Vec<String> = head.iter().take(8).map(|b| format!("{b:02X}")).collect();
         return format!("the bytes {}", hex.join(" "));
     }
@@ -98,6 +101,9 @@ fn shown_head(why: NoIsa, head: &[u8]) -> String {
     format!("`{}`", shown.replace('`', "'"))
 }
 
+/// What to do with an interchange saved as UTF-16.
+const UTF16_HELP: &str = "save the file as ASCII or UTF-8, e.g. with iconv -f UTF-16LE -t ASCII";
+
 /// What to do when the input is not X12 at all.
 const NOT_X12_HELP: &str = "claimlint checks X12 837 files, which start with `ISA*`; check that this is the file you meant (not a report, a web page or an archive)";
 
@@ -105,8 +111,13 @@ const NOT_X12_HELP: &str = "claimlint checks X12 837 files, which start with `IS
 pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     let (message, help) = match &issue.kind {
         IssueKind::NoIsa { why, head } => {
-            let help = matches!(why, NoIsa::Binary | NoIsa::Text | NoIsa::TextWithIsa { .. })
-                .then(|| NOT_X12_HELP.to_string());
+            let help = match why {
+                NoIsa::Utf16 => Some(UTF16_HELP.to_string()),
+                NoIsa::Binary | NoIsa::Text | NoIsa::TextWithIsa { .. } => {
+                    Some(NOT_X12_HELP.to_string())
+                }
+                NoIsa::Empty | NoIsa::OnlyWhitespace => None,
+            };
             (no_isa(*why, head), help)
         }
         IssueKind::IsaCut { len } => (
