@@ -120,6 +120,8 @@ CASES = {
             "text-header.x12": "Claims batch for 2026-01-20\nfrom the billing system\n" + P837,
             # A mail or report header that names the ISA before the real one: still read.
             "header-naming-isa.x12": "Subject: 837 batch \u2014 ISA follows\n\n" + P837,
+            # A header that starts with `ST:` is not a fragment (ST01 is 3 digits).
+            "header-starting-st.x12": "ST: batch 5 of 12\n" + P837,
         },
         "pass": {
             "bom-and-blank-lines.x12": "\ufeff\r\n\r\n" + P837,

@@ -51,6 +51,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV007/trip/isa12-4010.x12", &["ENV007"]),
     ("ENV007/trip/isa15-x.x12", &["ENV007"]),
     ("ENV008/trip/header-naming-isa.x12", &["ENV008"]),
+    ("ENV008/trip/header-starting-st.x12", &["ENV008"]),
     ("ENV008/trip/text-header.x12", &["ENV008"]),
     ("ENV010/trip/gs01-three-characters.x12", &["ENV010"]),
     ("ENV010/trip/gs02-21-characters.x12", &["ENV010"]),

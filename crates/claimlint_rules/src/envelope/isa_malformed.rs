@@ -9,6 +9,9 @@ declare_rule! {
     /// ISA element has its fixed width. A file that starts at ST or GS with no ISA (a fragment
     /// pasted from a program's output) gets this error once, and its transaction sets are still
     /// checked, with the delimiters `*`, `:`, `^`, `~` or those the fragment evidently uses.
+    /// An input that is not X12 at all (a README, a CSV or JSON export, an HTML error page, an
+    /// archive, UTF-16 text) is this error once, quoting how the input starts, and nothing
+    /// else is read from it.
     /// ## Why it matters
     /// Receivers read the delimiters from fixed byte positions of the ISA (byte 4, ISA11, ISA16
     /// and the byte after it). A padded-wrong ISA shifts those positions and the whole interchange
