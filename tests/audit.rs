@@ -440,3 +440,58 @@ fn a_line_counts_once_per_rule() {
         );
     }
 }
+
+/// Issue 14 §5: one line with findings of several rules (SYN007 for an empty SV103, CODE004
+/// twice, NDC003), in claims that also carry claim-level findings (BAL001, XCL001), for two
+/// providers: every at-risk total (overall, per rule, per provider, per drug code, per file)
+/// stays within what was billed there, and the line is counted once per rule.
+#[test]
+fn several_rules_on_one_line_stay_within_billed() {
+    let dir = scratch("several-rules");
+    let template = std::fs::read_to_string(root().join("fixtures/templates/837p.x12")).unwrap();
+    let bad_line = template
+        .replacen(
+            "SV1*HC:J0897:JZ*2400*UN*60***1~",
+            "SV1*HC:J0897:JZ:Y1:Y2*2400**60***1~",
+            1,
+        )
+        .replacen("LIN**N4*55513071001~", "LIN**N4*55513071099~", 1);
+    assert_ne!(
+        bad_line, template,
+        "the template bills J0897 with JZ and an NDC"
+    );
+    let other = bad_line
+        .replacen("CLM*PAT1001-01*2460*", "CLM*PAT1001-01*99999*", 1)
+        .replace("000000001", "000000002")
+        .replacen("*XX*1234567893~", "*XX*1245319599~", 1);
+    for (name, text) in [("a.837", &bad_line), ("b.837", &other)] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let a = audit_json(&[dir.to_str().unwrap()]);
+    let rows = |k: &str| a[k].as_array().unwrap().clone();
+    let codes: BTreeSet<String> = rows("rules")
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect();
+    for code in ["SYN007", "CODE004", "NDC003", "BAL001"] {
+        assert!(codes.contains(code), "{code} not found: {codes:?}");
+    }
+    let billed = cents(&a["totals"]["billed"]);
+    assert!(cents(&a["totals"]["at_risk"]) <= billed, "{}", a["totals"]);
+    // The J0897 lines (2400.00 each) are at risk once per rule, not once per finding.
+    let drug_billed = 2 * 240_000;
+    for r in rows("rules") {
+        assert!(cents(&r["at_risk"]) <= billed, "{r}");
+        if ["SYN007", "CODE004", "NDC003"].contains(&r["code"].as_str().unwrap()) {
+            assert_eq!(cents(&r["at_risk"]), drug_billed, "{r}");
+        }
+    }
+    let providers = rows("providers");
+    assert_eq!(providers.len(), 2, "{providers:?}");
+    for key in ["providers", "codes", "files"] {
+        for r in rows(key) {
+            assert!(cents(&r["at_risk"]) <= cents(&r["billed"]), "{key}: {r}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -47,7 +47,12 @@ pub fn unread_isa(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> Re
         .unwrap_or(input.len());
     let rest = input.get(start..).unwrap_or_default();
     let rest = rest.strip_prefix(b"\xef\xbb\xbf").unwrap_or(rest);
-    if !rest.starts_with(b"ISA") {
+    // `ISA` and a separator (not a letter, digit or space) starts an interchange; text such as
+    // `ISA is the interchange header` does not (the scan's rule, ENV001).
+    let separator = rest
+        .get(3)
+        .is_some_and(|b| !b.is_ascii_alphanumeric() && !b.is_ascii_whitespace());
+    if !rest.starts_with(b"ISA") || (rest.len() > 3 && !separator) {
         return Err("no interchange (ISA segment) found: there is nothing to acknowledge".into());
     }
     // ISA is 106 bytes; its element separator is the byte after `ISA`.
