@@ -1,7 +1,7 @@
 //! The command line, as clap reads it: the flags and nothing else. The argument groups every
 //! command shares ([`InputArgs`], [`SettingsArgs`]) are declared once, so `check`, `ack`,
-//! `audit`, `drugs` and `tree` take the same input flags and (all but `tree`, which runs no
-//! rule) the same settings flags. `commands` turns them into a run.
+//! `audit`, `drugs` and `tree` take the same input flags and the same settings flags (`tree`
+//! runs no rule, but resolves its inputs the same way). `commands` turns them into a run.
 
 use crate::config::Flags;
 use crate::resolve::Source;
@@ -198,6 +198,14 @@ pub struct DrugsArgs {
 pub struct TreeArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Accepted so `tree` resolves its inputs exactly as `check` does (claimlint.toml
+    /// discovery, `--config`, `--no-config`, `--profile`, the config's include/exclude); the
+    /// tree itself runs no rule, so the rule flags change nothing in it.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// human: the indented tree; json: the same tree as data (docs/pipelines.md).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ListFormat,
 }
 
 #[derive(clap::Args, Debug)]
@@ -253,7 +261,12 @@ pub enum Command {
     /// code and units, and the rules that fired on the line.
     Drugs(DrugsArgs),
     /// What the reference data says about an NDC (any form), HCPCS code, modifier or ICD-10-CM code.
-    Lookup { code: String },
+    Lookup {
+        code: String,
+        /// human: the text; json: the same facts as data (docs/pipelines.md).
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
     /// List the reference data sets: name, version, effective dates, rows, source.
     Data {
         #[arg(long, value_enum, default_value = "human")]

@@ -319,7 +319,12 @@ fn kpis(a: &Aggregate) -> Vec<Kpi> {
         kpi(
             "Findings",
             group(a.findings_total),
-            format!("{} errors, {} warnings", group(t.errors), group(t.warnings)),
+            format!(
+                "{} errors, {} warnings; {} suppressed",
+                group(t.errors),
+                group(t.warnings),
+                group(t.suppressed)
+            ),
         ),
         kpi(
             "Lines with findings",
@@ -415,8 +420,8 @@ fn grouped_tables(a: &Aggregate, root: &str) -> Vec<Table> {
             id: "rules",
             title: "By rule",
             note: "Money at risk counts each flagged line once per rule (a claim-level finding flags the claim's lines), at most what the claim billed; one line can count under several rules, so the rows do not add up to the total".into(),
-            head: vec![("Rule", false), ("Name", false), ("Severity", false), ("Findings", true), ("Money at risk", true)],
-            rows: rules.iter().map(|r| vec![text(r.code), text(r.name), text(r.severity.as_str()), num(r.count), money(r.at_risk)]).collect(),
+            head: vec![("Rule", false), ("Name", false), ("Severity", false), ("Findings", true), ("Suppressed", true), ("Money at risk", true)],
+            rows: rules.iter().map(|r| vec![text(r.code), text(r.name), text(r.severity.as_str()), num(r.count), num(r.suppressed), money(r.at_risk)]).collect(),
         },
         Table {
             id: "providers",
@@ -483,6 +488,7 @@ fn other_tables(a: &Aggregate, root: &str) -> Vec<Table> {
                 ("Billed", true),
                 ("Errors", true),
                 ("Warnings", true),
+                ("Suppressed", true),
                 ("Flagged lines", true),
                 ("Money at risk", true),
             ],
@@ -497,6 +503,7 @@ fn other_tables(a: &Aggregate, root: &str) -> Vec<Table> {
                         money(f.billed),
                         num(f.errors),
                         num(f.warnings),
+                        num(f.suppressed),
                         num(f.flagged_lines),
                         money(f.at_risk),
                     ]
