@@ -674,6 +674,7 @@ impl Part {
         for (k, r) in std::mem::take(&mut o.rules) {
             let mine = self.rules.entry(k).or_insert_with(|| RuleRow {
                 count: 0,
+                suppressed: 0,
                 at_risk: Money::default(),
                 ..r.clone()
             });
