@@ -296,6 +296,9 @@ fn html_and_csv_reports() {
         !page.contains(">fixtures/audit/claims/"),
         "no path repeats the audited root"
     );
+    // XCL001 names the other claim's file relative to the same root as the Where column.
+    assert!(page.contains("duplicates claim X0000000002 in claims-00007.837"));
+    assert!(!page.contains(" in fixtures/audit/claims/"), "messages too");
     assert_eq!(
         page.matches("<tr data-rule=").count(),
         20,
