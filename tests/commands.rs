@@ -44,10 +44,8 @@ fn root() -> &'static Path {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "claimlint-commands-{name}-{}",
-        std::process::id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("claimlint-commands-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -152,6 +150,12 @@ fn tree_uses_the_shared_inputs_and_settings() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = run_in(&dir, &["tree", "--profile", "no-such-payer", "victim.x12"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
+    // tree runs no rule: a flag that could only change rules or the exit status on findings
+    // is refused, not silently ignored.
+    for flag in [["--fail-on", "warning"], ["--select", "NDC"]] {
+        let r = run_in(&dir, &["tree", flag[0], flag[1], "victim.x12"]);
+        assert_eq!(r.code, 2, "{flag:?}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -176,7 +180,12 @@ fn tree_json_is_the_tree() {
     assert_eq!(tx["claims"], 1);
     let loops = tx["loops"].as_array().unwrap();
     let clm = loops.iter().find(|l| l["id"] == "2300").unwrap();
-    assert!(clm["label"].as_str().unwrap().starts_with("CLM01 PAT1001-01"));
+    assert!(
+        clm["label"]
+            .as_str()
+            .unwrap()
+            .starts_with("CLM01 PAT1001-01")
+    );
     // Every loop of the text form is in the JSON, in order.
     let text = run_in(root(), &["tree", CLEAN]).stdout;
     let ids: Vec<&str> = text
@@ -194,7 +203,10 @@ fn lookup_json() {
     let r = run_in(root(), &["lookup", "--format", "json", "55513-0710-01"]);
     assert_eq!(r.code, 0);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!((v["kind"].as_str(), v["found"].as_bool()), (Some("ndc"), Some(true)));
+    assert_eq!(
+        (v["kind"].as_str(), v["found"].as_bool()),
+        (Some("ndc"), Some(true))
+    );
     assert_eq!(v["ndcs"][0]["hcpcs"][0]["code"], "J0897");
     let r = run_in(root(), &["lookup", "--format", "json", "NOPE123"]);
     assert_eq!(r.code, 1);
@@ -229,7 +241,11 @@ fn fail_on_is_the_same_for_every_command() {
         for (command, line) in each_command(&args) {
             let r = run_in(&dir, &strs(&line));
             // An 835 is not acknowledged as an 837: its 999 rejects it, whatever --fail-on.
-            let want = if command == "ack" && file == info { 1 } else { want };
+            let want = if command == "ack" && file == info {
+                1
+            } else {
+                want
+            };
             assert_eq!(r.code, want, "{command} {args:?}: {}{}", r.stdout, r.stderr);
         }
     }
@@ -260,7 +276,9 @@ fn unreadable_input_is_env009_and_the_rest_is_read() {
         assert!(said.contains(told), "{command}: {said}");
         let good_read = match command {
             "drugs" => r.stdout.contains("PAT1001-01"),
-            "audit" => r.stdout.contains("Audited 1 files (1 unreadable): 1 claims"),
+            "audit" => r
+                .stdout
+                .contains("Audited 1 files (1 unreadable): 1 claims"),
             "ack" => r.stdout.contains("wrote acks/837p."),
             _ => r.stdout.contains("Checked 2 files (1 claim"),
         };
@@ -268,8 +286,14 @@ fn unreadable_input_is_env009_and_the_rest_is_read() {
     }
     let r = run_in(&dir, &["tree", "nonexist.x12", &good]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("error[ENV009]: nonexist.x12 could not be read"));
-    assert!(r.stdout.contains("== 837p.x12\ninterchange 1 ISA13 000000001"));
+    assert!(
+        r.stderr
+            .contains("error[ENV009]: nonexist.x12 could not be read")
+    );
+    assert!(
+        r.stdout
+            .contains("== 837p.x12\ninterchange 1 ISA13 000000001")
+    );
     let r = run_in(&dir, &["tree", "--format", "json", "nonexist.x12", &good]);
     assert_eq!(r.code, 1);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
@@ -278,7 +302,11 @@ fn unreadable_input_is_env009_and_the_rest_is_read() {
     let missing = files.iter().find(|f| f["path"] == "nonexist.x12").unwrap();
     assert_eq!(missing["tree"], Value::Null);
     assert_eq!(missing["diagnostics"][0]["code"], "ENV009");
-    assert!(files.iter().any(|f| f["path"] == good.as_str() && f["tree"].is_object()));
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"] == good.as_str() && f["tree"].is_object())
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -299,7 +327,10 @@ fn suppressed_is_counted_everywhere() {
     let rows = stats.as_array().unwrap();
     let by_rows: u64 = rows.iter().map(|r| r["suppressed"].as_u64().unwrap()).sum();
     assert_eq!(by_rows, n);
-    assert!(rows.iter().any(|r| r["code"] == "NDC001" && r["suppressed"].as_u64() > Some(0)));
+    assert!(
+        rows.iter()
+            .any(|r| r["code"] == "NDC001" && r["suppressed"].as_u64() > Some(0))
+    );
     let table = run_in(&dir, &["check", "--statistics", &file]).stdout;
     assert!(table.contains("suppressed)"), "{table}");
     let audit: Value =
@@ -316,8 +347,15 @@ fn suppressed_is_counted_everywhere() {
     let text = run_in(&dir, &["audit", &file, "-o", "report.html"]).stdout;
     assert!(text.contains(&format!("; {n} suppressed)")), "{text}");
     let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
-    assert!(page.contains(&format!("; {n} suppressed")), "the Findings figure");
-    assert_eq!(page.matches(">Suppressed</th>").count(), 2, "by rule and by file");
+    assert!(
+        page.contains(&format!("; {n} suppressed")),
+        "the Findings figure"
+    );
+    assert_eq!(
+        page.matches(">Suppressed</th>").count(),
+        2,
+        "by rule and by file"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -329,7 +367,11 @@ fn audit_refuses_to_overwrite_an_input() {
     let before = std::fs::read(dir.join(&victim)).unwrap();
     let r = run_in(&dir, &["audit", "-o", &victim, &victim]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("refusing to write the HTML report"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("refusing to write the HTML report"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(std::fs::read(dir.join(&victim)).unwrap(), before);
     // The same file by another name.
     let r = run_in(&dir, &["audit", "-o", "./victim.x12", "."]);
@@ -353,13 +395,27 @@ fn audit_refuses_to_overwrite_an_input() {
 #[test]
 fn audit_html_paths_and_money_cells() {
     let dir = scratch("html");
-    copy("fixtures/audit/claims/claims-00001.837", &dir, "in/a/one.837");
-    copy("fixtures/audit/claims/claims-00002.837", &dir, "in/b/two.837");
+    copy(
+        "fixtures/audit/claims/claims-00001.837",
+        &dir,
+        "in/a/one.837",
+    );
+    copy(
+        "fixtures/audit/claims/claims-00002.837",
+        &dir,
+        "in/b/two.837",
+    );
     let a = dir.join("in/a");
     let b = dir.join("in/b");
     let r = run_in(
         &dir,
-        &["audit", "-o", "two.html", a.to_str().unwrap(), b.to_str().unwrap()],
+        &[
+            "audit",
+            "-o",
+            "two.html",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ],
     );
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     let page = std::fs::read_to_string(dir.join("two.html")).unwrap();
@@ -369,7 +425,10 @@ fn audit_html_paths_and_money_cells() {
         "names the common root"
     );
     assert!(page.contains(">a/one.837<") && page.contains(">b/two.837<"));
-    assert!(!page.contains(&format!(">{common}/")), "no absolute path shown");
+    assert!(
+        !page.contains(&format!(">{common}/")),
+        "no absolute path shown"
+    );
     assert!(
         page.contains("white-space:nowrap"),
         "money and counts stay on one line"
@@ -378,6 +437,9 @@ fn audit_html_paths_and_money_cells() {
     let r = run_in(&dir, &["audit", "-o", "rel.html", "in/a", "in/b"]);
     assert!(r.code == 0 || r.code == 1);
     let page = std::fs::read_to_string(dir.join("rel.html")).unwrap();
-    assert!(page.contains("Paths are relative to in."), "relative inputs keep their root");
+    assert!(
+        page.contains("Paths are relative to in."),
+        "relative inputs keep their root"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -17,13 +17,16 @@ use claimlint_diagnostic::Diagnostic;
 use rayon::prelude::*;
 use std::path::Path;
 
+/// One input: its rows and how many of its diagnostics fail it, or the ENV009 of an input not
+/// read.
+type FileRows = Result<(Vec<DrugRow>, u64), Vec<Diagnostic>>;
+
 pub fn run(args: DrugsArgs, data: Data) -> Result<Status, CliError> {
     let filter = Filter::new(&args.input.include, &args.input.exclude)?;
     let mut resolver = Resolver::new(args.settings.flags(None, data), args.settings.source())?;
     let inputs = resolve::gather(&args.input.paths, &filter, &mut resolver)?;
     let limit = args.input.max_input_size;
-    // Per file: its rows and how many diagnostics fail it, or the ENV009 of an input not read.
-    let per_file: Vec<Result<(Vec<DrugRow>, u64), Vec<Diagnostic>>> = inputs
+    let per_file: Vec<FileRows> = inputs
         .files
         .par_iter()
         .map(|(path, governed)| {

@@ -21,7 +21,7 @@ use std::path::Path;
 
 pub fn run(args: TreeArgs, data: Data) -> Result<Status, CliError> {
     let filter = Filter::new(&args.input.include, &args.input.exclude)?;
-    let mut resolver = Resolver::new(args.settings.flags(None, data), args.settings.source())?;
+    let mut resolver = Resolver::new(args.config.flags(data), args.config.source())?;
     let inputs = resolve::gather(&args.input.paths, &filter, &mut resolver)?;
     let skipped: Vec<Skipped> = inputs
         .skipped
