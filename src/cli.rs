@@ -1,7 +1,8 @@
 //! The command line, as clap reads it: the flags and nothing else. The argument groups every
 //! command shares ([`InputArgs`], [`SettingsArgs`]) are declared once, so `check`, `ack`,
 //! `audit`, `drugs` and `tree` take the same input flags and the same config flags
-//! ([`ConfigArgs`]), and all but `tree` (which runs no rule) the same rule flags. `commands` turns them into a run.
+//! ([`ConfigArgs`]), and all but `tree` (which runs no rule) the same rule flags. `commands`
+//! turns them into a run.
 
 use crate::config::Flags;
 use crate::resolve::Source;
