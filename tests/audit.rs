@@ -33,8 +33,13 @@ fn audit_json(args: &[&str]) -> Value {
     let mut all = vec!["audit", "--format", "json"];
     all.extend_from_slice(args);
     let (code, stdout) = claimlint(&all);
-    assert_eq!(code, 0, "{stdout}");
-    serde_json::from_str(&stdout).unwrap()
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    // The exit status is check's (OUTPUT.md): 1 for an error (the default --fail-on) or an
+    // input not read, else 0.
+    let t = &v["totals"];
+    let failed = t["errors"].as_u64() > Some(0) || t["unreadable_files"].as_u64() > Some(0);
+    assert_eq!(code, i32::from(failed), "{stdout}");
+    v
 }
 
 fn manifest() -> Value {
@@ -262,7 +267,7 @@ fn html_and_csv_reports() {
         "--csv",
         csv.to_str().unwrap(),
     ]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "the planted duplicates are errors");
     assert!(
         stdout.contains("Audited 12 files") && stdout.contains("XCL001"),
         "{stdout}"
@@ -291,6 +296,9 @@ fn html_and_csv_reports() {
         !page.contains(">fixtures/audit/claims/"),
         "no path repeats the audited root"
     );
+    // XCL001 names the other claim's file relative to the same root as the Where column.
+    assert!(page.contains("duplicates claim X0000000002 in claims-00007.837"));
+    assert!(!page.contains(" in fixtures/audit/claims/"), "messages too");
     assert_eq!(
         page.matches("<tr data-rule=").count(),
         20,
@@ -299,11 +307,11 @@ fn html_and_csv_reports() {
     assert!(page.contains("data-claim=\"X0000000003\""));
     let rules = std::fs::read_to_string(csv.join("rules.csv")).unwrap();
     assert!(
-        rules.starts_with("code,name,severity,count,at_risk\n"),
+        rules.starts_with("code,name,severity,count,suppressed,at_risk\n"),
         "{rules}"
     );
     assert!(
-        rules.contains("XCL001,duplicate-claim,warning,8,"),
+        rules.contains("XCL001,duplicate-claim,warning,8,0,"),
         "{rules}"
     );
     let findings = std::fs::read_to_string(csv.join("findings.csv")).unwrap();

@@ -217,13 +217,9 @@ pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Stat
         &ack_lines,
         start.elapsed().as_secs_f64(),
     )?;
-    // `claimlint ack` gates on what the acknowledgments say; `check` on --fail-on. Both fail
-    // on an input not read.
-    let findings = if gate_on_acks {
-        ack_failed
-    } else {
-        failing > 0
-    };
+    // Both gate on --fail-on and on an input not read (OUTPUT.md); `claimlint ack` also on
+    // what the acknowledgments say (an interchange rejected or not acknowledged).
+    let findings = failing > 0 || (gate_on_acks && ack_failed);
     Ok(Status::from_failed(
         findings || unread || !skipped.is_empty(),
     ))

@@ -90,6 +90,8 @@ pub struct Outcome {
     /// Reference data answered from a version not in force on some dates of service, once
     /// per data set (`rules::drugs::data_notes`); not diagnostics, and no effect on the exit.
     pub notes: Vec<String>,
+    /// The suppressed findings (`tally.suppressed`) by rule code.
+    pub suppressed_by_rule: std::collections::BTreeMap<&'static str, u64>,
 }
 
 /// Rules sorted by scope once per run.
@@ -231,15 +233,19 @@ pub fn check_streaming<T: Send>(
         tally.count(d.severity);
     }
     out.extend(envelope_diags);
+    let mut suppressed_by_rule = std::collections::BTreeMap::new();
     for d in crate::suppress::apply(&mut out) {
         tally.uncount(d.severity);
+        *suppressed_by_rule.entry(d.code).or_insert(0) += 1;
     }
     stats.interchanges = scan.interchanges.len() as u64;
     stats.transactions = scan.transaction_count() as u64;
     stats.segments = scan.segments + scan.interchanges.len() as u64;
     stats.bytes = input.len() as u64;
     lines.advance(input, input.len());
-    (finish(input, out, stats, tally, settings, &lines), visited)
+    let mut outcome = finish(input, out, stats, tally, settings, &lines);
+    outcome.suppressed_by_rule = suppressed_by_rule;
+    (outcome, visited)
 }
 
 /// The envelope findings of a whole input, once its transaction sets are checked: the scan's
@@ -335,6 +341,7 @@ fn finish(
         tally,
         dropped,
         notes: Vec::new(),
+        suppressed_by_rule: std::collections::BTreeMap::new(),
     }
 }
 
