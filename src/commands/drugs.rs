@@ -31,7 +31,7 @@ pub fn run(args: DrugsArgs, data: Data) -> Result<Status, CliError> {
         .par_iter()
         .map(|(path, governed)| {
             let input = Input::open(Path::new(path), limit)
-                .map_err(|e| super::check::unreadable(path, &e).diagnostics)?;
+                .map_err(|e| vec![claimlint_rules::input_unreadable(path, &e)])?;
             let settings = governed.resolved.for_input(&input);
             let (rows, tally) = drugs::file_rows_tally(path, &input, settings);
             Ok((rows, tally.at_least(settings.fail_on)))

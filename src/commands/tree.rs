@@ -44,7 +44,7 @@ pub fn run(args: TreeArgs, data: Data) -> Result<Status, CliError> {
                 TreeFile {
                     path: path.clone(),
                     tree: None,
-                    diagnostics: super::check::unreadable(path, &e).diagnostics,
+                    diagnostics: vec![claimlint_rules::input_unreadable(path, &e)],
                 }
             }
         };
