@@ -402,3 +402,34 @@ fn a_ta1_never_echoes_an_impossible_date_or_time() {
     let ta1 = read(&dir, "ta1-time.000000001.ta1");
     assert_eq!(lines(&ta1)[1], "TA1*000000001*260120*1234*R*015~");
 }
+
+/// An ISA whose sender or receiver qualifier is not a code an acknowledgment may carry (I05:
+/// 01, 14, 20, 27, 28, 29, 30, 33, ZZ): neither a 999 nor a TA1 can be addressed; the
+/// interchange is not acknowledged. Was `ISA*00*...*A *RECEIVER...` (pyx12: not a valid code).
+#[test]
+fn an_isa_qualifier_an_acknowledgment_cannot_carry_is_not_acknowledged() {
+    not_acknowledged(
+        "isa05",
+        |t| t.replacen("*ZZ*SENDER ", "*A *SENDER ", 1),
+        "ID qualifiers an acknowledgment may carry",
+    );
+    // With an IEA error too (a TA1's case), still no acknowledgment.
+    not_acknowledged(
+        "isa07-iea",
+        |t| {
+            t.replacen("*ZZ*RECEIVER ", "*9Z*RECEIVER ", 1)
+                .replace("IEA*1*", "IEA*2*")
+        },
+        "ID qualifiers an acknowledgment may carry",
+    );
+}
+
+/// A GS08 of blanks: AK103 is required, so the group is not acknowledged. Was `AK1*HC*1`.
+#[test]
+fn a_blank_gs08_is_not_acknowledged() {
+    not_acknowledged(
+        "gs08blank",
+        |t| t.replacen("*X*005010X222A1~", "*X* ~", 1),
+        "GS08 \"\"",
+    );
+}
