@@ -10,48 +10,17 @@ use super::x999::{Ack, Stamp};
 use claimlint_diagnostic::{Diagnostic, Severity};
 use claimlint_x12::envelope::Interchange;
 
-/// TA105 for an error on ISA element `n` (I18: 010–013 authorization and security, 005–008
-/// sender and receiver, 014/015 date and time, 017 version, 018 control number, 019
-/// acknowledgment requested, 020 test indicator, 027 component separator). ISA11, the
-/// repetition separator in 5010, has no code of its own before release 5042: 022, as X12
-/// RFI 1497 answers.
-fn isa_element_code(n: u8) -> &'static str {
-    match n {
-        1 => "010",
-        2 => "011",
-        3 => "012",
-        4 => "013",
-        5 => "005",
-        6 => "006",
-        7 => "007",
-        8 => "008",
-        9 => "014",
-        10 => "015",
-        12 => "017",
-        13 => "018",
-        14 => "019",
-        15 => "020",
-        16 => "027",
-        _ => "022",
-    }
-}
-
-/// TA105 for an error-severity envelope diagnostic on the ISA or IEA, or `None` when the
-/// diagnostic is not an interchange-level error.
+/// TA105 for an error-severity diagnostic on the ISA or IEA, or `None` when the diagnostic is
+/// not an interchange-level error. The note code is the one its rule declares
+/// (`claimlint_rules::Ta1`: by the ISA element named, or the rule's own code for a segment),
+/// never read from a message or a code string.
 pub fn note_code(d: &Diagnostic) -> Option<&'static str> {
     if d.severity != Severity::Error {
         return None;
     }
-    Some(match (d.loc.segment.as_str(), d.code) {
-        // The input ends (or another ISA starts) before the IEA.
-        ("ISA", "ENV004") => "023",
-        ("ISA", "ENV006") => "025",
-        ("ISA", _) => d.loc.element.map_or("022", isa_element_code),
-        ("IEA", "ENV002") => "001",
-        ("IEA", "ENV003") => "021",
-        ("IEA", _) => "022",
-        _ => return None,
-    })
+    claimlint_rules::find(d.code)
+        .map_or(claimlint_rules::Ta1::ByElement, |r| r.ta1)
+        .of(d)
 }
 
 /// The TA1 rejecting `ic` when its ISA or IEA has an error, else `None` (a 999 answers it).

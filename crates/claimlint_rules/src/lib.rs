@@ -49,7 +49,67 @@ pub struct Rule {
     pub doc: &'static str,
     /// How its findings are coded in a 999 (or that a 999 does not carry them).
     pub x999: X999,
+    /// How its error findings on an ISA or IEA are coded in a TA1 (TA105).
+    pub ta1: Ta1,
     pub check: Check,
+}
+
+/// A rule's TA1 coding: the interchange note code (TA105, X12 element I18) of its error
+/// findings on an ISA or IEA, declared with the rule (`ta1:` in `declare_rule!`, `ByElement`
+/// when left out). The TA1 writer reads this, never a message or a code string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ta1 {
+    /// On the ISA, the note code of the element the finding names (`ISA_NOTE_CODES`; 022 when
+    /// it names none); on the IEA, 022 (invalid interchange content).
+    ByElement,
+    /// This note code on the segment listed (`ISA` or `IEA`); `ByElement` elsewhere.
+    BySegment(&'static [(&'static str, &'static str)]),
+}
+
+/// TA105 for a finding on ISA element `n` (I18: 010–013 authorization and security, 005–008
+/// sender and receiver, 014/015 date and time, 017 version, 018 control number, 019
+/// acknowledgment requested, 020 test indicator, 027 component separator). ISA11, the
+/// repetition separator in 5010, has no code of its own before release 5042: 022, as X12
+/// RFI 1497 answers.
+pub const ISA_NOTE_CODES: &[(u8, &str)] = &[
+    (1, "010"),
+    (2, "011"),
+    (3, "012"),
+    (4, "013"),
+    (5, "005"),
+    (6, "006"),
+    (7, "007"),
+    (8, "008"),
+    (9, "014"),
+    (10, "015"),
+    (12, "017"),
+    (13, "018"),
+    (14, "019"),
+    (15, "020"),
+    (16, "027"),
+];
+
+impl Ta1 {
+    /// The TA105 of `d`, a finding of the rule that declares `self`; `None` when it is not on
+    /// an ISA or IEA (a TA1 does not carry it).
+    pub fn of(&self, d: &Diagnostic) -> Option<&'static str> {
+        let seg = d.loc.segment.as_str();
+        if let Ta1::BySegment(table) = *self
+            && let Some((_, code)) = table.iter().find(|(id, _)| *id == seg)
+        {
+            return Some(code);
+        }
+        match seg {
+            "ISA" => Some(
+                d.loc
+                    .element
+                    .and_then(|e| ISA_NOTE_CODES.iter().find(|(n, _)| *n == e))
+                    .map_or("022", |(_, code)| code),
+            ),
+            "IEA" => Some("022"),
+            _ => None,
+        }
+    }
 }
 
 /// A rule's 999 coding, declared with the rule (`x999:` in `declare_rule!`). The 999 writer
@@ -198,10 +258,17 @@ impl<'c> Ctx<'c> {
 
 /// Declares a rule as a `pub static` named after its code. The `///` lines become its doc.
 macro_rules! declare_rule {
+    (@or $given:expr, $default:expr) => {
+        $given
+    };
+    (@or , $default:expr) => {
+        $default
+    };
     (
         $(#[doc = $doc:literal])*
         code: $code:ident, name: $name:literal, severity: $sev:ident, snip: $snip:literal,
         x999: $x999:expr,
+        $(ta1: $ta1:expr,)?
         check: $kind:ident $(($($f:path),+))? $(,)?
     ) => {
         pub static $code: $crate::Rule = $crate::Rule {
@@ -216,6 +283,11 @@ macro_rules! declare_rule {
                 #[allow(unused_imports)]
                 use ::claimlint_diagnostic::Ack999::*;
                 $x999
+            },
+            ta1: {
+                #[allow(unused_imports)]
+                use $crate::Ta1::*;
+                $crate::declare_rule!(@or $($ta1)?, ByElement)
             },
             check: $crate::Check::$kind $(($($f),+))?,
         };
@@ -381,6 +453,71 @@ mod registry_tests {
             d.message = "reworded".into();
             d.help = Some("reworded".into());
             assert_eq!(r.x999.of(&d), before, "{}", r.code);
+        }
+    }
+
+    fn at(segment: &str, element: Option<u8>) -> claimlint_x12::Loc {
+        claimlint_x12::Loc {
+            segment: claimlint_diagnostic::SegId::new(segment.as_bytes()),
+            position: 1,
+            element,
+            component: None,
+            offset: 0,
+            length: 1,
+            terminator: b'~',
+        }
+    }
+
+    /// TA105 is the rule's declaration: its own code on the segment it names, else by the ISA
+    /// element (022 for none, and on the IEA); nothing off the ISA and IEA.
+    #[test]
+    fn ta1_note_codes_are_declared_with_the_rules() {
+        let code = |r: &Rule, seg: &str, element: Option<u8>| {
+            r.ta1.of(&Diagnostic::new(
+                r.code,
+                Severity::Error,
+                at(seg, element),
+                "m",
+            ))
+        };
+        use envelope::*;
+        assert_eq!(code(&unbalanced::ENV004, "ISA", None), Some("023"));
+        assert_eq!(
+            code(&duplicate_control_number::ENV006, "ISA", None),
+            Some("025")
+        );
+        assert_eq!(code(&control_numbers::ENV002, "IEA", Some(2)), Some("001"));
+        assert_eq!(code(&counts::ENV003, "IEA", Some(1)), Some("021"));
+        assert_eq!(code(&counts::ENV003, "ISA", Some(13)), Some("018"));
+        assert_eq!(code(&isa_values::ENV007, "ISA", Some(9)), Some("014"));
+        assert_eq!(code(&isa_values::ENV007, "ISA", Some(11)), Some("022"));
+        assert_eq!(code(&isa_values::ENV007, "ISA", None), Some("022"));
+        assert_eq!(code(&isa_values::ENV007, "IEA", Some(1)), Some("022"));
+        assert_eq!(code(&isa_values::ENV007, "GS", Some(1)), None);
+        assert_eq!(code(&unbalanced::ENV004, "ST", None), None);
+        // Every rule's TA105 is a 3-digit I18 code.
+        for r in RULES {
+            for seg in ["ISA", "IEA"] {
+                for e in [None, Some(1), Some(11), Some(16)] {
+                    let c = code(r, seg, e).unwrap();
+                    assert!(
+                        c.len() == 3 && c.bytes().all(|b| b.is_ascii_digit()),
+                        "{}",
+                        r.code
+                    );
+                }
+            }
+        }
+    }
+
+    /// Rewording a message cannot change a TA1 either.
+    #[test]
+    fn a_ta1_coding_does_not_depend_on_the_message() {
+        for r in RULES {
+            let mut d = Diagnostic::new(r.code, r.severity, at("ISA", Some(9)), "ENV004 IEA");
+            let before = r.ta1.of(&d);
+            d.message = "reworded".into();
+            assert_eq!(r.ta1.of(&d), before, "{}", r.code);
         }
     }
 

@@ -20,6 +20,7 @@ declare_rule! {
     /// the whole file if it was cut off.
     code: ENV004, name: "envelope-unbalanced", severity: Error, snip: 1,
     x999: BySegment(&[("ST", TransactionSet("2")), ("GS", Group("3"))]),
+    ta1: BySegment(&[("ISA", "023")]),
     check: Lexer,
 }
 
