@@ -26,11 +26,12 @@ ENVELOPE = [("GS", 1), ("GS", 2), ("GS", 3), ("GS", 6), ("GS", 8), ("ST", 1), ("
             ("ST", 3), ("SE", 1), ("SE", 2), ("GE", 1), ("GE", 2), ("IEA", 1), ("IEA", 2)]
 
 
-def inputs():
+def inputs(tops):
     found = []
-    for top in ("fixtures/rules", "fixtures/samples"):
+    for top in tops:
         for d, _, files in os.walk(os.path.join(ROOT, top)):
-            found += [os.path.join(d, f) for f in files if f.endswith((".x12", ".837"))]
+            found += [os.path.join(d, f) for f in files
+                      if f.endswith((".x12", ".837", ".837i", ".txt", ".edi", ".dat"))]
     return sorted(found)
 
 
@@ -41,7 +42,7 @@ def delimiters(text):
 
 
 def mutate_once(rng, segs, el, comp):
-    op = rng.randrange(10)
+    op = rng.randrange(11)
     i = rng.randrange(len(segs)) if segs else 0
     if op == 0 or not segs:  # insert a segment
         n = rng.randrange(4)
@@ -72,6 +73,13 @@ def mutate_once(rng, segs, el, comp):
     elif op == 7:  # too many or too few elements
         segs[i] = segs[i] + el * rng.randrange(1, 130) + "X" if rng.random() < 0.5 else \
             segs[i].split(el, 1)[0]
+    elif op == 10:  # a whole transaction set or group again
+        head, tail = rng.choice([("ST", "SE"), ("GS", "GE")])
+        ids = [s.strip().split(el, 1)[0] for s in segs]
+        if head in ids and tail in ids[ids.index(head):]:
+            a = ids.index(head)
+            b = ids.index(tail, a)
+            segs[b + 1:b + 1] = segs[a:b + 1]
     elif op == 9 and segs and segs[0].startswith("ISA"):  # an ISA value, its width kept
         parts = segs[0].split(el)
         if len(parts) == 17:
@@ -129,9 +137,12 @@ def main():
     ap.add_argument("--count", type=int, default=300)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--keep", help="keep the mutants and acknowledgments in this folder")
+    ap.add_argument("--from", dest="tops", action="append",
+                    help="mutate the files under this folder (default: the rule fixtures and "
+                         "samples)")
     a = ap.parse_args()
     rng = random.Random(a.seed)
-    sources = inputs()
+    sources = inputs(a.tops or ["fixtures/rules", "fixtures/samples"])
     work = a.keep or tempfile.mkdtemp(prefix="claimlint-mutants.")
     src, out = os.path.join(work, "in"), os.path.join(work, "out")
     for d in (src, out):
