@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validates the acknowledgments claimlint writes with pyx12's x12valid (an independent X12
-# validator that knows 005010X231A1), installed into a throwaway venv. Run by .ci/run.
+# validator that knows 005010X231A1), installed into a throwaway venv: every 999 and TA1.
+# Run by .ci/run.
 #   scripts/check_999_pyx12.sh [INPUT...]     (default: every rule fixture)
 # CLAIMLINT_BIN: the claimlint binary to run (default: a debug build made here).
 # CLAIMLINT_ACK_KEEP: a folder of 999s written elsewhere (the ack tests), validated as well.
@@ -20,12 +21,12 @@ if [ -z "$bin" ]; then
 fi
 # `ack` exits 1 when an interchange is rejected, which is expected for trip fixtures.
 "$bin" ack --no-config -o "$out" "${@:-fixtures/rules}" >/dev/null || [ $? -eq 1 ]
-files=("$out"/*.999)
+shopt -s nullglob
+files=("$out"/*.999 "$out"/*.ta1)
 if [ -n "${CLAIMLINT_ACK_KEEP:-}" ] && [ -d "$CLAIMLINT_ACK_KEEP" ]; then
-    shopt -s nullglob
-    files+=("$CLAIMLINT_ACK_KEEP"/*.999)
-    shopt -u nullglob
+    files+=("$CLAIMLINT_ACK_KEEP"/*.999 "$CLAIMLINT_ACK_KEEP"/*.ta1)
 fi
+shopt -u nullglob
 pass=0 fail=0
 for f in "${files[@]}"; do
     [ -f "$f" ] || continue

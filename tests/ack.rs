@@ -278,3 +278,184 @@ fn not_x12_gets_no_acknowledgment() {
     let ta1 = read(&dir, "isa11-is-element-separator.000000001.ta1");
     assert!(ta1.contains("TA1*000000001*260120*1200*R*"), "{ta1}");
 }
+
+/// Runs `ack` on the 837P template edited by `edit` (issue 12/13: every 999 claimlint writes is
+/// valid for any input); returns the run and the 999 it wrote, if any.
+fn ack_edited(name: &str, edit: impl Fn(&str) -> String) -> (Output, Option<String>) {
+    let (out, text, _) = ack_edited_in(name, edit);
+    (out, text)
+}
+
+/// `ack_edited`, with the folder the acknowledgments were written to.
+fn ack_edited_in(name: &str, edit: impl Fn(&str) -> String) -> (Output, Option<String>, PathBuf) {
+    let template = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/templates/837p.x12"),
+    )
+    .unwrap();
+    let src = out_dir(&format!("{name}-in"));
+    std::fs::create_dir_all(&src).unwrap();
+    let path = src.join(format!("{name}.x12"));
+    std::fs::write(&path, edit(&template)).unwrap();
+    let (out, dir) = ack(name, &[path.to_str().unwrap()]);
+    let text = std::fs::read_to_string(dir.join(format!("{name}.000000001.999"))).ok();
+    (out, text, dir)
+}
+
+/// Asserts the run wrote no 999, said why ("not acknowledged: ..." naming `what`) and failed.
+fn not_acknowledged(name: &str, edit: impl Fn(&str) -> String, what: &str) {
+    let (out, text) = ack_edited(name, edit);
+    assert_eq!(out.status.code(), Some(1), "{name}: the run fails");
+    assert!(text.is_none(), "{name}: no 999 may be written: {text:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("not acknowledged: ") && stdout.contains(what),
+        "{name}: {stdout}"
+    );
+}
+
+fn lines(text: &str) -> Vec<&str> {
+    text.lines().collect()
+}
+
+/// A segment id a 999 cannot echo (IK301 is 2-3 letters or digits): no IK3 names it; the set
+/// is rejected with IK502 5 (one or more segments in error). Was `IK3*7*25*2410*1`.
+#[test]
+fn a_segment_id_a_999_cannot_echo_rejects_the_set_without_an_ik3() {
+    let (out, text) = ack_edited("segid", |t| t.replace("LX*2~", "7*X~\nLX*2~"));
+    assert_eq!(out.status.code(), Some(1));
+    let text = text.unwrap();
+    assert!(!text.contains("IK3*7"), "{text}");
+    assert!(lines(&text).contains(&"IK5*R*4*5~"), "{text}");
+}
+
+/// An element position over 99 (IK401 is 1-2 digits) is not written as an IK4.
+#[test]
+fn an_element_position_over_99_is_not_written_as_an_ik4() {
+    let (_, text) = ack_edited("el100", |t| {
+        t.replace("LX*2~", &format!("LX*2{}X~", "*".repeat(110)))
+    });
+    let text = text.unwrap();
+    assert!(!text.contains("IK4*"), "{text}");
+    assert!(lines(&text).contains(&"IK5*R*5~"), "{text}");
+}
+
+/// GS08 longer than AK103's 12 characters: the group is not acknowledged. Was
+/// `AK1*HC*1*005010X222A1XYZ`.
+#[test]
+fn a_gs08_a_999_cannot_echo_is_not_acknowledged() {
+    not_acknowledged(
+        "gs08",
+        |t| t.replacen("*X*005010X222A1~", "*X*005010X222A1XYZ~", 1),
+        "GS08 \"005010X222A1XYZ\"",
+    );
+}
+
+/// GS01 not a functional identifier the 999 acknowledges (AK101's code list).
+#[test]
+fn a_gs01_outside_ak101_is_not_acknowledged() {
+    not_acknowledged("gs01xx", |t| t.replace("GS*HC*", "GS*XX*"), "GS01 \"XX\"");
+}
+
+/// A garbled ST01 (not one of AK201's codes, or empty): the group is not acknowledged. Was
+/// `AK2*Y*0001` and an empty AK201.
+#[test]
+fn a_garbled_st01_is_not_acknowledged() {
+    not_acknowledged("st01y", |t| t.replace("ST*837*", "ST*Y*"), "ST01 \"Y\"");
+    not_acknowledged("st01empty", |t| t.replace("ST*837*", "ST**"), "ST01 \"\"");
+}
+
+/// ST02 holding the component separator cannot be echoed in AK202.
+#[test]
+fn an_st02_with_a_delimiter_is_not_acknowledged() {
+    not_acknowledged(
+        "st02colon",
+        |t| t.replace("ST*837*0001*", "ST*837*00:01*"),
+        "ST02 \"00:01\"",
+    );
+}
+
+/// ST03 longer than AK203's 35 characters is not echoed (AK203 is situational).
+#[test]
+fn an_st03_a_999_cannot_echo_is_left_out_of_the_ak2() {
+    let (_, text) = ack_edited("st03", |t| {
+        t.replace(
+            "ST*837*0001*005010X222A1~",
+            "ST*837*0001*005010X222A1-AND-MORE-THAN-35-CHARACTERS~",
+        )
+    });
+    let text = text.unwrap();
+    assert!(lines(&text).contains(&"AK2*837*0001~"), "{text}");
+}
+
+/// GS02 with the component separator in it: the 999's GS03 is the ISA's sender instead. Was
+/// `GS*FA*RECEIVER*SEN:DER*...`.
+#[test]
+fn a_gs02_with_a_delimiter_is_replaced_by_the_isa_id() {
+    let (out, text) = ack_edited("gs02", |t| t.replace("GS*HC*SENDER*", "GS*HC*SEN:DER*"));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        lines(&text.unwrap())[1],
+        "GS*FA*RECEIVER*SENDER*20260120*1234*1*X*005010X231A1~"
+    );
+}
+
+/// A CLM01 longer than CTX01-2's 35 characters gets no CTX; the IK3 stays.
+#[test]
+fn a_claim_id_over_35_characters_gets_no_ctx() {
+    let (_, text) = ack_edited("longclm", |t| {
+        t.replace(
+            "CLM*PAT1001-01*",
+            "CLM*CLAIM-ID-OF-THIRTY-EIGHT-CHARACTERS-01*",
+        )
+        .replace("LX*2~", "LX~")
+    });
+    let text = text.unwrap();
+    assert!(lines(&text).contains(&"IK3*LX*25*2400*8~"), "{text}");
+    assert!(!text.contains("CTX"), "{text}");
+}
+
+/// A TA1 echoes ISA09/ISA10 only when they are a real date and time (TA102 DT, TA103 TM);
+/// otherwise it carries the acknowledgment's own. Was `TA1*000000001*260230*...`.
+#[test]
+fn a_ta1_never_echoes_an_impossible_date_or_time() {
+    let (out, dir) = ack("ta1-date", &["fixtures/rules/ENV007/trip/feb-30.x12"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = read(&dir, "feb-30.000000001.ta1");
+    assert_eq!(lines(&text)[1], "TA1*000000001*260120*1200*R*014~");
+    let (out, text, dir) = ack_edited_in("ta1-time", |t| t.replacen("*1200*^*", "*9999*^*", 1));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text.is_none());
+    let ta1 = read(&dir, "ta1-time.000000001.ta1");
+    assert_eq!(lines(&ta1)[1], "TA1*000000001*260120*1234*R*015~");
+}
+
+/// An ISA whose sender or receiver qualifier is not a code an acknowledgment may carry (I05:
+/// 01, 14, 20, 27, 28, 29, 30, 33, ZZ): neither a 999 nor a TA1 can be addressed; the
+/// interchange is not acknowledged. Was `ISA*00*...*A *RECEIVER...` (pyx12: not a valid code).
+#[test]
+fn an_isa_qualifier_an_acknowledgment_cannot_carry_is_not_acknowledged() {
+    not_acknowledged(
+        "isa05",
+        |t| t.replacen("*ZZ*SENDER ", "*A *SENDER ", 1),
+        "ID qualifiers an acknowledgment may carry",
+    );
+    // With an IEA error too (a TA1's case), still no acknowledgment.
+    not_acknowledged(
+        "isa07-iea",
+        |t| {
+            t.replacen("*ZZ*RECEIVER ", "*9Z*RECEIVER ", 1)
+                .replace("IEA*1*", "IEA*2*")
+        },
+        "ID qualifiers an acknowledgment may carry",
+    );
+}
+
+/// A GS08 of blanks: AK103 is required, so the group is not acknowledged. Was `AK1*HC*1`.
+#[test]
+fn a_blank_gs08_is_not_acknowledged() {
+    not_acknowledged(
+        "gs08blank",
+        |t| t.replacen("*X*005010X222A1~", "*X* ~", 1),
+        "GS08 \"\"",
+    );
+}

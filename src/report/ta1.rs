@@ -72,8 +72,32 @@ pub fn unread_isa(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> Re
         .collect();
     let code = diagnostics.iter().find_map(note_code).unwrap_or("022");
     reject(&elements, code, stamp).ok_or_else(|| {
-        "the ISA cannot be read and does not name both its sender and receiver (ISA05-ISA08): no TA1 can be addressed".into()
+        "the ISA cannot be read and does not name both its sender and receiver (ISA05-ISA08) with ID qualifiers a TA1 may carry: no TA1 can be addressed".into()
     })
+}
+
+/// ISA05/ISA07: the interchange ID qualifiers an acknowledgment can be addressed with (X12
+/// I05 as 005010X231A1 lists them).
+const QUALIFIERS: &[&str] = &["01", "14", "20", "27", "28", "29", "30", "33", "ZZ"];
+
+/// Why an acknowledgment (TA1 or 999) cannot be addressed back to the sender of the ISA whose
+/// elements ISA01.. are `isa`: its ISA05/ISA07 qualifiers must be codes an acknowledgment may
+/// carry and its ISA06/ISA08 IDs must name someone. `None` when it can be.
+pub fn unaddressable(isa: &[&[u8]]) -> Option<String> {
+    let el = |i: usize| isa.get(i).copied().unwrap_or_default();
+    let qualifier = |i: usize| QUALIFIERS.contains(&String::from_utf8_lossy(el(i)).trim());
+    let named = |i: usize| !copy(el(i), 15).trim().is_empty();
+    if qualifier(4) && qualifier(6) && named(5) && named(7) {
+        return None;
+    }
+    Some(format!(
+        "interchange {:?}: ISA05-ISA08 ({:?} {:?} / {:?} {:?}) do not name the sender and receiver with ID qualifiers an acknowledgment may carry (01, 14, 20, 27, 28, 29, 30, 33, ZZ): no TA1 or 999 can be addressed",
+        String::from_utf8_lossy(el(12)).trim(),
+        String::from_utf8_lossy(el(4)),
+        String::from_utf8_lossy(el(5)),
+        String::from_utf8_lossy(el(6)),
+        String::from_utf8_lossy(el(7)),
+    ))
 }
 
 /// A value copied into the TA1: printable, with no delimiter of the TA1 itself.
@@ -94,12 +118,35 @@ fn digits(value: &[u8], width: usize) -> Option<String> {
         .then(|| format!("{s:0>width$}"))
 }
 
+/// TA102: ISA09 as received when it is a real YYMMDD date, else `None`.
+fn yymmdd(value: &[u8]) -> Option<String> {
+    let s = digits(value, 6)?;
+    let n = |r: std::ops::Range<usize>| s.get(r).and_then(|v| v.parse::<u32>().ok());
+    let (yy, mm, dd) = (n(0..2)?, n(2..4)?, n(4..6)?);
+    // YY is 20YY for this check: a 2-digit year gives no century, and 2000 was a leap year.
+    let leap = yy % 4 == 0;
+    let days = match mm {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&dd).then_some(s)
+}
+
+/// TA103: ISA10 as received when it is a real HHMM time, else `None`.
+fn hhmm(value: &[u8]) -> Option<String> {
+    let s = digits(value, 4)?;
+    let n = |r: std::ops::Range<usize>| s.get(r).and_then(|v| v.parse::<u32>().ok());
+    (n(0..2)? < 24 && n(2..4)? < 60).then_some(s)
+}
+
 /// The TA1 interchange for ISA01..ISA16 `isa` (as far as they were read), rejecting it with
 /// `code`; `None` when ISA05..ISA08 do not name both parties.
 fn reject(isa: &[&[u8]], code: &str, stamp: &Stamp) -> Option<Ack> {
     let el = |i: usize| isa.get(i).copied().unwrap_or_default();
-    let named = |i: usize| !String::from_utf8_lossy(el(i)).trim().is_empty();
-    if !(4..8).all(named) {
+    if unaddressable(isa).is_some() {
         return None;
     }
     let control = String::from_utf8_lossy(el(12)).trim().to_string();
@@ -117,8 +164,8 @@ fn reject(isa: &[&[u8]], code: &str, stamp: &Stamp) -> Option<Ack> {
         copy(el(4), 2),
         copy(el(5), 15),
         stamp.time,
-        digits(el(8), 6).unwrap_or_else(|| date6.to_string()),
-        digits(el(9), 4).unwrap_or_else(|| stamp.time.clone()),
+        yymmdd(el(8)).unwrap_or_else(|| date6.to_string()),
+        hhmm(el(9)).unwrap_or_else(|| stamp.time.clone()),
     );
     Some(Ack {
         control_number: if control.is_empty() {

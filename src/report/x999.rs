@@ -135,11 +135,16 @@ pub fn acknowledge(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> A
         return out;
     }
     for ic in &scan.interchanges {
+        if let Some(why) = super::ta1::unaddressable(&ic.header.elements) {
+            out.not_acknowledged.push(why);
+            continue;
+        }
         if let Some(ack) = super::ta1::rejected_envelope(ic, diagnostics, stamp) {
             out.acks.push(ack);
             continue;
         }
-        let unechoable: Vec<String> = ic.groups.iter().filter_map(unechoable).collect();
+        let d = delimiters(ic.delims());
+        let unechoable: Vec<String> = ic.groups.iter().filter_map(|g| unechoable(g, d)).collect();
         let any_unechoable = !unechoable.is_empty();
         out.not_acknowledged.extend(unechoable);
         match interchange(input, ic, diagnostics, stamp) {
@@ -154,24 +159,75 @@ pub fn acknowledge(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> A
     out
 }
 
-/// Why a group cannot be acknowledged in a valid 999: AK101 must echo GS01 as a 2-character
-/// code and AK102 GS06 as 1–9 digits (005010X231A1). Such a group gets no 999 (ENV010 reports
-/// the GS element); the run fails as "not acknowledged" instead of writing a 999 that pyx12
-/// and payers reject.
-fn unechoable(g: &Group<'_>) -> Option<String> {
+/// AK101: the functional identifier codes a 999 acknowledges (005010X231A1).
+const AK101: &[&[u8]] = &[
+    b"BE", b"HB", b"HC", b"HI", b"HN", b"HP", b"HR", b"HS", b"RA",
+];
+
+/// AK201: the transaction set identifiers a 999 acknowledges (005010X231A1).
+const AK201: &[&[u8]] = &[
+    b"270", b"271", b"276", b"277", b"278", b"820", b"834", b"835", b"837",
+];
+
+/// Why a group cannot be acknowledged in a valid 999: AK101 must echo GS01 as one of the codes
+/// the 999 acknowledges and AK102 GS06 as 1–9 digits, AK103 GS08 as 1–12 characters, each
+/// AK201 an ST01 the 999 acknowledges, and AK202 ST02 in characters a 999 can carry
+/// (005010X231A1). Such a group gets no 999 (ENV010 or the set's own findings report the
+/// value); the run fails as "not acknowledged" instead of writing a 999 that pyx12 and payers
+/// reject.
+fn unechoable(g: &Group<'_>, d: Delimiters) -> Option<String> {
     let gs = g.gs.as_ref()?;
     let (gs01, gs06) = (gs.value(1), gs.value(6));
+    let gs08 = gs.value(8).trim_ascii();
     let id_ok = gs01.len() == 2 && gs01.iter().all(u8::is_ascii_alphanumeric);
     let control_ok = (1..=9).contains(&gs06.len()) && gs06.iter().all(u8::is_ascii_digit);
-    if id_ok && control_ok {
-        return None;
+    let show = |v: &[u8]| format!("{:?}", String::from_utf8_lossy(v));
+    if !id_ok || !control_ok {
+        return Some(format!(
+            "functional group {}: GS01 {} / GS06 {} cannot be echoed in a 999 (AK101 is a 2-character code, AK102 1-9 digits)",
+            show(gs06),
+            show(gs01),
+            show(gs06)
+        ));
     }
-    Some(format!(
-        "functional group {:?}: GS01 {:?} / GS06 {:?} cannot be echoed in a 999 (AK101 is a 2-character code, AK102 1-9 digits)",
-        String::from_utf8_lossy(gs06),
-        String::from_utf8_lossy(gs01),
-        String::from_utf8_lossy(gs06)
-    ))
+    let why = if !AK101.contains(&gs01) {
+        format!(
+            "GS01 {} is not a functional identifier a 999 acknowledges (AK101: BE, HB, HC, HI, HN, HP, HR, HS, RA)",
+            show(gs01)
+        )
+    } else if !(1..=12).contains(&gs08.len()) || !carried(gs08, d) {
+        format!(
+            "GS08 {} cannot be echoed in a 999 (AK103 is 1-12 characters, none a delimiter)",
+            show(gs08)
+        )
+    } else if let Some(st) =
+        g.transactions.iter().map(|t| &t.st).find(|st| {
+            !AK201.contains(&st.value(1)) || !st.value(2).iter().all(|&b| carried(&[b], d))
+        })
+    {
+        format!(
+            "transaction set ST01 {} / ST02 {} cannot be echoed in a 999 (AK201 is one of 270, 271, 276, 277, 278, 820, 834, 835, 837; AK202 has no delimiter or control character)",
+            show(st.value(1)),
+            show(st.value(2))
+        )
+    } else {
+        return None;
+    };
+    Some(format!("functional group {}: {why}", show(gs06)))
+}
+
+/// Whether a 999 can carry `value` as it is: printable ASCII with no delimiter of the 999 (a
+/// 999 has no release character in 5010).
+fn carried(value: &[u8], d: Delimiters) -> bool {
+    let delims = [
+        d.element,
+        d.component,
+        d.segment,
+        d.repetition.unwrap_or(d.element),
+    ];
+    value
+        .iter()
+        .all(|b| (0x20..0x7f).contains(b) && !delims.contains(b))
 }
 
 /// Builds segments with the acknowledged interchange's own delimiters, so a copied bad value
@@ -208,17 +264,7 @@ impl Writer {
     /// A value copied from the input, or `None` when it holds a delimiter (a 999 has no
     /// release character in 5010) or is empty; at most 99 characters (IK404's maximum).
     fn clean(&self, value: &[u8]) -> Option<String> {
-        let delims = [
-            self.d.element,
-            self.d.component,
-            self.d.segment,
-            self.d.repetition.unwrap_or(self.d.element),
-        ];
-        if value.is_empty()
-            || value
-                .iter()
-                .any(|b| delims.contains(b) || !(0x20..0x7f).contains(b))
-        {
+        if value.is_empty() || !carried(value, self.d) {
             return None;
         }
         Some(
@@ -235,9 +281,14 @@ fn text(seg: Option<&Segment<'_>>, n: usize) -> String {
         .unwrap_or_default()
 }
 
-fn fixed(value: &[u8], width: usize) -> String {
+/// An ISA value, padded or cut to its width; a character the 999 cannot carry is dropped.
+fn fixed(value: &[u8], width: usize, d: Delimiters) -> String {
     let s = String::from_utf8_lossy(value).trim().to_string();
-    format!("{:<width$}", s.chars().take(width).collect::<String>())
+    let kept = s.bytes().filter(|&b| carried(&[b], d)).take(width);
+    format!(
+        "{:<width$}",
+        String::from_utf8_lossy(&kept.collect::<Vec<u8>>())
+    )
 }
 
 /// The acknowledged interchange's delimiters where they are usable; where they clash (the
@@ -269,9 +320,10 @@ fn delimiters(d: Delimiters) -> Delimiters {
 }
 
 /// GS02/GS03 of the 999 are the input's GS03/GS02; one outside its 2–15 characters (ENV010)
-/// is replaced by the interchange's ID (ISA08 or ISA06), so the 999 itself stays valid.
-fn app_code(code: String, isa_id: &[u8]) -> String {
-    let fits = |s: &str| (2..=15).contains(&s.len());
+/// or holding a character the 999 cannot carry is replaced by the interchange's ID (ISA08 or
+/// ISA06), so the 999 itself stays valid.
+fn app_code(code: String, isa_id: &[u8], d: Delimiters) -> String {
+    let fits = |s: &str| (2..=15).contains(&s.len()) && carried(s.as_bytes(), d);
     if fits(&code) {
         return code;
     }
@@ -285,15 +337,15 @@ fn interchange(
     diagnostics: &[Diagnostic],
     stamp: &Stamp,
 ) -> Option<Ack> {
+    let d = delimiters(ic.delims());
     let groups: Vec<&Group<'_>> = ic
         .groups
         .iter()
-        .filter(|g| g.gs.is_some() && unechoable(g).is_none())
+        .filter(|g| g.gs.is_some() && unechoable(g, d).is_none())
         .collect();
     if groups.is_empty() {
         return None;
     }
-    let d = delimiters(ic.delims());
     let (control, control9, group_control) = controls(ic);
     let mut w = Writer {
         d,
@@ -303,8 +355,16 @@ fn interchange(
     write_isa(&mut w, ic, stamp, &control9);
     let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
     let (receiver, sender) = (
-        app_code(text(groups.first().and_then(|g| g.gs.as_ref()), 3), el(7)),
-        app_code(text(groups.first().and_then(|g| g.gs.as_ref()), 2), el(5)),
+        app_code(
+            text(groups.first().and_then(|g| g.gs.as_ref()), 3),
+            el(7),
+            d,
+        ),
+        app_code(
+            text(groups.first().and_then(|g| g.gs.as_ref()), 2),
+            el(5),
+            d,
+        ),
     );
     w.seg(&[
         "GS",
@@ -364,10 +424,10 @@ fn write_isa(w: &mut Writer, ic: &Interchange<'_>, stamp: &Stamp, control9: &str
     let comp = char::from(w.d.component).to_string();
     let date6 = stamp.date.get(2..).unwrap_or("000101");
     let (isa05, isa06, isa07, isa08) = (
-        fixed(el(6), 2),
-        fixed(el(7), 15),
-        fixed(el(4), 2),
-        fixed(el(5), 15),
+        fixed(el(6), 2, w.d),
+        fixed(el(7), 15, w.d),
+        fixed(el(4), 2, w.d),
+        fixed(el(5), 15, w.d),
     );
     let usage = if el(14) == b"T" { "T" } else { "P" };
     let isa = [
@@ -531,8 +591,10 @@ struct SetStatus {
     implementation: bool,
 }
 
-/// AK2 echoing ST01, ST02 and ST03. AK202 is AN 4-9 and must echo ST02; an ST02 that does
-/// not fit is coded 7 and sent padded (or cut) so the 999 itself stays valid.
+/// AK2 echoing ST01, ST02 and ST03 (ST01 and ST02's characters were checked with the group:
+/// `unechoable`). AK202 is AN 4-9 and must echo ST02; an ST02 that does not fit is coded 7 and
+/// sent padded (or cut) so the 999 itself stays valid. AK203 is AN 1-35: an ST03 a 999 cannot
+/// carry is not echoed (the set's own findings report it).
 fn ak2(w: &mut Writer, st: &Segment<'_>, set: &mut SetStatus) {
     let st = Some(st);
     let mut st02 = text(st, 2);
@@ -540,7 +602,8 @@ fn ak2(w: &mut Writer, st: &Segment<'_>, set: &mut SetStatus) {
         set.codes.push("7");
         st02 = format!("{st02:0>4}").chars().take(9).collect();
     }
-    w.seg(&["AK2", &text(st, 1), &st02, &text(st, 3)]);
+    let st03 = Some(text(st, 3)).filter(|v| v.len() <= 35 && carried(v.as_bytes(), w.d));
+    w.seg(&["AK2", &text(st, 1), &st02, st03.as_deref().unwrap_or("")]);
 }
 
 /// IK3/IK4 for each finding the rules coded, and the set-level codes.
@@ -568,6 +631,14 @@ fn code_findings<'d>(
         let is_error = d.severity == Severity::Error || not_read;
         set.error |= is_error;
         set.warning |= !is_error;
+        if let Mapping::Segment(code) | Mapping::Element(code) = m
+            && !placeable(d)
+        {
+            // No IK3/IK4 can name where it is: the set says only that segments are in error.
+            note(code, &mut set.syntax, &mut set.implementation);
+            open = None;
+            continue;
+        }
         match m {
             Mapping::TransactionSet(code) => {
                 if !set.codes.contains(&code) {
@@ -631,6 +702,19 @@ fn note(code: &str, syntax: &mut bool, implementation: &mut bool) {
     }
 }
 
+/// Whether an IK3 (and IK4) can name where `d` is: IK301 is a segment id of 2-3 letters or
+/// digits (an empty one is written as ST, the set's first segment), IK302 a position of at
+/// most 6 digits, IK401 element and component positions of at most 2 digits.
+fn placeable(d: &Diagnostic) -> bool {
+    let id = d.loc.segment.as_str();
+    let id_ok = id.is_empty()
+        || ((2..=3).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()));
+    id_ok
+        && d.loc.position <= 999_999
+        && d.loc.element.is_none_or(|e| e <= 99)
+        && d.loc.component.is_none_or(|c| c <= 99)
+}
+
 fn ik3(w: &mut Writer, d: &Diagnostic, code: &str) {
     let seg = d.loc.segment.as_str();
     let seg = if seg.is_empty() { "ST" } else { seg };
@@ -648,6 +732,7 @@ fn ik3(w: &mut Writer, d: &Diagnostic, code: &str) {
         .claim_id
         .as_deref()
         .and_then(|c| w.clean(c.as_bytes()))
+        .filter(|id| id.len() <= 35)
     {
         let ctx = w.comp(&["CLM01", &id]);
         w.seg(&["CTX", &ctx]);
