@@ -22,3 +22,32 @@ fn bad_qualifier_is_not_a_missing_segment() {
     let r#ref = edit(P837, "REF*EI*", "REF*XX*371234567");
     assert_eq!(outcome(&r#ref), (vec!["SYN008"], 0));
 }
+
+/// The 837P template's transaction set alone, `*` and `:` written as `element` and
+/// `component`, one segment per line.
+fn fragment(element: char, component: char) -> String {
+    let start = P837.find("ST*").expect("template has ST");
+    let end = P837.find("GE*").expect("template has GE");
+    P837[start..end]
+        .replace('*', &element.to_string())
+        .replace(':', &component.to_string())
+}
+
+/// A fragment (no ISA/GS) with `|` and `>`: the `>` its composites use is detected, so the
+/// fragment is ENV001 alone, not ENV001 and a syntax error in every composite.
+#[test]
+fn fragment_component_separator_is_detected() {
+    let text = fragment('|', '>');
+    assert!(text.contains("\nSV1|HC>J0897>JZ|"), "{text}");
+    let o = engine::check(text.as_bytes(), &Settings::default());
+    let codes: Vec<_> = o.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!((codes, o.tally.suppressed), (vec!["ENV001"], 0));
+    assert!(
+        o.diagnostics[0]
+            .message
+            .contains("reading element `|`, component `>`"),
+        "{}",
+        o.diagnostics[0].message
+    );
+    assert_eq!(outcome(&fragment('*', ':')), (vec!["ENV001"], 0));
+}

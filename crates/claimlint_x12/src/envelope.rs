@@ -214,8 +214,8 @@ fn skip_layout(input: &[u8], mut pos: usize) -> usize {
 /// or those the fragment evidently uses). The element separator is the byte after the id; the
 /// terminator is the first byte after it that can be in neither an ST/GS value nor a separator
 /// (`ST*837*0001*005010X222A1~`: `~`; a newline when segments end at line ends); the
-/// component separator is the byte after `HC` in SV1/SV2, or after the qualifier of HI, when
-/// the fragment has one. `None` when `rest` does not start like a segment.
+/// component separator is the one its SV1/SV2, HI or CLM05 composites use, when the fragment
+/// has one (`sniff_component`). `None` when `rest` does not start like a segment.
 pub fn fragment_delims(rest: &[u8]) -> Option<Delimiters> {
     let id = rest.get(..2)?;
     if id != b"ST" && id != b"GS" {
@@ -248,19 +248,24 @@ pub fn fragment_delims(rest: &[u8]) -> Option<Delimiters> {
     })
 }
 
-/// The byte after `SV1*HC`, `SV2*<revenue code>*HC` or `HI*ABK`/`HI*BK`: a component
-/// separator when the fragment uses composites there.
+/// The component separator a fragment evidently uses: the first byte that is not a letter or
+/// digit in a composite that always has one after a short qualifier: SV101 (`HC>J0897`),
+/// SV202 (`HC>J0897`), HI01 (`ABK>M810`) and CLM05 (`11>B>1`). Segments are found by the
+/// terminator, so line breaks between them do not hide them. `None` when no such composite
+/// shows a candidate (bytes common in values, `.`, `-`, space, are none).
 fn sniff_component(rest: &[u8], element: u8, segment: u8) -> Option<u8> {
-    let e = element as char;
-    let s = segment as char;
-    let needles = [
-        format!("{s}SV1{e}HC"),
-        format!("{s}HI{e}ABK"),
-        format!("{s}HI{e}BK"),
-    ];
-    needles.iter().find_map(|n| {
-        let at = memchr::memmem::find(rest, n.as_bytes())?;
-        rest.get(at + n.len()).copied()
+    const COMPOSITES: [(&[u8], usize); 4] = [(b"SV1", 1), (b"SV2", 2), (b"HI", 1), (b"CLM", 5)];
+    rest.split(|&b| b == segment).find_map(|seg| {
+        let start = seg.iter().position(|b| !b.is_ascii_whitespace())?;
+        let mut elements = seg.get(start..)?.split(|&b| b == element);
+        let id = elements.next()?;
+        let &(_, n) = COMPOSITES.iter().find(|(c, _)| *c == id)?;
+        let value = elements.nth(n - 1)?;
+        let at = value.iter().position(|b| !b.is_ascii_alphanumeric())?;
+        // A qualifier of 2 or 3 characters before it (HC, ABK, BK, 11).
+        let sep = *value.get(at)?;
+        ((2..=3).contains(&at) && !matches!(sep, b'.' | b'-' | b' ' | b'\r' | b'\n'))
+            .then_some(sep)
     })
 }
 
@@ -752,6 +757,22 @@ mod tests {
         );
         let d = fragment_delims(b"ST|837|0001\r\nSV1|HC>99213|1\r\n").unwrap();
         assert_eq!((d.element, d.component, d.segment), (b'|', b'>', b'\n'));
+        // Segments on lines of their own (`~` then a line break): the composites are found
+        // all the same, in HI, SV1, SV2 or CLM05, whichever comes first.
+        let lines = b"ST|837|0001|005010X222A1~\nBHT|0019~\nCLM|A1|10|||11>B>1~\nHI|ABK>M810~\n";
+        let d = fragment_delims(lines).unwrap();
+        assert_eq!((d.element, d.component, d.segment), (b'|', b'>', b'~'));
+        for body in [
+            &b"ST|837|0001~\r\nHI|BK>M810~"[..],
+            b"ST|837|0001~\nSV2|0636|HC>J3490|10~",
+            b"ST|837|0001~ CLM|A1|10|||13>A>1~",
+        ] {
+            let d = fragment_delims(body).unwrap();
+            assert_eq!(d.component, b'>', "{}", String::from_utf8_lossy(body));
+        }
+        // No composite to read it from: the default.
+        let d = fragment_delims(b"ST|837|0001~\nBHT|0019~").unwrap();
+        assert_eq!(d.component, b':');
         let d = fragment_delims(b"ST*837*0001").unwrap();
         assert_eq!(d.segment, b'~');
         assert!(fragment_delims(b"STX*1").is_none());
