@@ -51,3 +51,20 @@ fn fragment_component_separator_is_detected() {
     );
     assert_eq!(outcome(&fragment('*', ':')), (vec!["ENV001"], 0));
 }
+
+/// An element past those X12 defines on GS, GE or IEA is SYN004, as on SE, and nothing else.
+#[test]
+fn extra_envelope_element_is_syn004() {
+    for (prefix, with) in [
+        (
+            "GS*",
+            "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1*EXTRA",
+        ),
+        ("GE*", "GE*1*1*X"),
+        ("IEA*", "IEA*1*000000001*X"),
+        ("SE*", "SE*28*0001*X"),
+    ] {
+        let text = edit(P837, prefix, with);
+        assert_eq!(outcome(&text), (vec!["SYN004"], 0), "{with}");
+    }
+}

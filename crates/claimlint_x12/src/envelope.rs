@@ -125,6 +125,14 @@ pub enum IssueKind<'a> {
         count: u32,
         after: u32,
     },
+    /// A GS, GE or IEA with a value in element `elem`, past the `defined` elements X12 gives
+    /// it (`GE*1*1*X`): the scan reads these segments, no guide does.
+    TooManyElements {
+        id: &'a [u8],
+        elem: usize,
+        value: &'a [u8],
+        defined: usize,
+    },
 }
 
 /// One finding of the scan: what and where.
@@ -600,6 +608,7 @@ impl<'a> Scanner<'a, '_> {
         raw: RawSegment<'a>,
         after: usize,
     ) -> Flow {
+        self.element_count(&file_seg);
         match file_seg.id() {
             b"GS" => {
                 if b.group_open && !b.is_fragment() {
@@ -628,6 +637,29 @@ impl<'a> Scanner<'a, '_> {
             id => self.issue(file_seg.loc(), IssueKind::OutsideTransaction { id }),
         }
         Flow::Continue
+    }
+
+    /// A value past the last element of a GS (8), GE (2) or IEA (2). ST and SE are the
+    /// guide's (SYN004 in the transaction set); ISA has a fixed width (ENV001).
+    fn element_count(&mut self, seg: &Segment<'a>) {
+        let id = seg.id();
+        let defined = match id {
+            b"GS" => 8,
+            b"GE" | b"IEA" => 2,
+            _ => return,
+        };
+        let extra = (defined + 1..=seg.element_count()).find(|&n| !seg.value(n).is_empty());
+        if let Some(elem) = extra {
+            let loc = seg.element_raw(elem).map_or(seg.loc(), |e| e.loc());
+            let value = seg.value(elem);
+            let kind = IssueKind::TooManyElements {
+                id,
+                elem,
+                value,
+                defined,
+            };
+            self.issue(loc, kind);
+        }
     }
 
     fn open_tx(&mut self, b: &mut Body<'a>, seg: Segment<'a>, raw: RawSegment<'a>) {
