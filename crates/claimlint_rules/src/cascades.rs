@@ -68,3 +68,18 @@ fn extra_envelope_element_is_syn004() {
         assert_eq!(outcome(&text), (vec!["SYN004"], 0), "{with}");
     }
 }
+
+/// One bad HL, one error. A subscriber HL written as level 20 is read as a second 2000A,
+/// whose HL02 is Not Used (SYN004) and whose HL04 allows only 1 (SYN008): STR001 alone, its
+/// block's findings suppressed. A subscriber HL naming no earlier HL: STR001 on its HL02
+/// alone, not also "HL04 = 1 but no children" on the billing provider.
+#[test]
+fn one_bad_hl_is_one_error() {
+    let (codes, suppressed) = outcome(&edit(P837, "HL*2*", "HL*2*1*20*0"));
+    assert_eq!(codes, ["STR001"]);
+    assert!(suppressed >= 2, "{suppressed}");
+    assert_eq!(outcome(&edit(P837, "HL*2*", "HL*2*9*22*0")), (vec!["STR001"], 0));
+    // A 2000A HL04 of 0 with its subscriber below stays SYN008 alone (the SYN008 > STR001
+    // row), the new STR001 > SYN008 row meeting no STR001 with a block there.
+    assert_eq!(outcome(&edit(P837, "HL*1*", "HL*1**20*0")), (vec!["SYN008"], 1));
+}
