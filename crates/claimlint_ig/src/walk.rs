@@ -137,9 +137,7 @@ impl Walker {
     }
 
     fn stood_in(&self, frame: &Frame, idx: usize) -> bool {
-        self.stand_ins
-            .get(frame.base + idx)
-            .is_some_and(|&n| n > 0)
+        self.stand_ins.get(frame.base + idx).is_some_and(|&n| n > 0)
     }
 
     /// A segment placed by id alone in frame `depth` (`SV1*ZZ:J0897`, `REF*XX` in 2010AA):

@@ -59,6 +59,18 @@ pub const PRECEDENCE: &[Precedence] = &[
               HL03, where SYN008 cannot fire, so the SYN008 > STR001 row cannot meet it.)",
     },
     Precedence {
+        root: "ENV004",
+        suppresses: &[
+            "STR002", "STR005", "STR006", "SIT002", "BAL001", "BAL002", "NDC001", "NDC005",
+            "MOD003", "DRG001",
+        ],
+        on: None,
+        scope: Scope::Covered,
+        why: "a file cut short: the claim (or HL block) the cut left incomplete is not also \
+              missing what the cut took away (its lines, diagnosis, date, NDC, the charges \
+              its lines would add up to); only the truncation's ENV004 covers it",
+    },
+    Precedence {
         root: "NDC004",
         suppresses: &["UNT002", "UNT003"],
         on: None,

@@ -116,6 +116,22 @@ pub enum IssueKind<'a> {
         gs06: &'a [u8],
         before: usize,
     },
+    /// The input ends with envelopes open and no IEA: a file cut short. One finding for the
+    /// whole cut (ENV004/ENV011 in RULES.md), not one per missing trailer: `cut` is the id (at
+    /// most 3 bytes) of the segment the input ends inside, if it does (that partial segment
+    /// is not read as part of its set); `st02`, `gs06` and `isa13` name the set, group and
+    /// interchange left open; `from` is the position in that set of its last CLM or HL, where
+    /// the claim (or HL block) the cut left incomplete starts.
+    Truncated {
+        /// The length of the input: where it ends.
+        end: usize,
+        cut: Option<&'a [u8]>,
+        terminator: u8,
+        st02: Option<&'a [u8]>,
+        gs06: Option<&'a [u8]>,
+        isa13: Option<&'a [u8]>,
+        from: Option<u32>,
+    },
     /// A segment between envelope segments, outside any transaction set.
     OutsideTransaction {
         id: &'a [u8],
@@ -272,8 +288,7 @@ fn sniff_component(rest: &[u8], element: u8, segment: u8) -> Option<u8> {
         let at = value.iter().position(|b| !b.is_ascii_alphanumeric())?;
         // A qualifier of 2 or 3 characters before it (HC, ABK, BK, 11).
         let sep = *value.get(at)?;
-        ((2..=3).contains(&at) && !matches!(sep, b'.' | b'-' | b' ' | b'\r' | b'\n'))
-            .then_some(sep)
+        ((2..=3).contains(&at) && !matches!(sep, b'.' | b'-' | b' ' | b'\r' | b'\n')).then_some(sep)
     })
 }
 
@@ -323,6 +338,12 @@ struct Body<'a> {
     /// The last IEA was cut inside its elements: its values are not compared (the cut is the
     /// finding) and the interchange is not reported again as lacking an IEA.
     iea_cut: bool,
+    /// The id of a last segment (not an IEA) that runs into the end of the input.
+    cut: Option<&'a [u8]>,
+    /// Position in the open set of its last CLM or HL.
+    last_block: Option<u32>,
+    /// The input ended with envelopes open: what `IssueKind::Truncated` reports.
+    truncated: Option<IssueKind<'a>>,
 }
 
 impl<'a> Body<'a> {
@@ -336,6 +357,9 @@ impl<'a> Body<'a> {
             empty_run: None,
             isa13,
             iea_cut: false,
+            cut: None,
+            last_block: None,
+            truncated: None,
         }
     }
 
@@ -427,6 +451,14 @@ impl<'a> Scanner<'a, '_> {
         self.issue(span_loc(id, 1, pos, 2), IssueKind::Fragment { id, delims });
         let mut body = Body::new(delims, None);
         let next_isa = self.body(&mut body, pos);
+        if let Some(kind) = body.truncated.take() {
+            let st = body.groups.last().and_then(|g| g.transactions.last());
+            let loc = match (&kind, st) {
+                (IssueKind::Truncated { st02: Some(_), .. }, Some(tx)) => tx.st.loc(),
+                _ => span_loc(id, 1, pos, 2),
+            };
+            self.issue(loc, kind);
+        }
         self.out.fragments.append(&mut body.groups);
         next_isa
     }
@@ -471,7 +503,10 @@ impl<'a> Scanner<'a, '_> {
         }
         let mut body = Body::new(header.delims, Some(header.elements[12]));
         let next_isa = self.body(&mut body, pos + header.len);
-        if body.iea.is_none() && !body.iea_cut {
+        if let Some(kind) = body.truncated.take() {
+            // At the ISA, which the TA1 answers (premature end of file).
+            self.issue(isa.loc(), kind);
+        } else if body.iea.is_none() && !body.iea_cut {
             let kind = IssueKind::IeaMissing {
                 isa13: header.elements[12],
                 another_isa: next_isa.is_some(),
@@ -504,6 +539,9 @@ impl<'a> Scanner<'a, '_> {
             }
         }
         self.flush_empty(b);
+        if next_isa.is_none() && self.truncation(b) {
+            return None;
+        }
         if let Some(tx) = b.open_tx.take() {
             let st02 = tx.st.value(2);
             let kind = IssueKind::SeMissing {
@@ -517,6 +555,39 @@ impl<'a> Scanner<'a, '_> {
             self.unclosed_group(b, next_isa.unwrap_or(self.input.len()));
         }
         next_isa
+    }
+
+    /// When the input ended with a set, a group or a segment open and no IEA: closes what is
+    /// open and keeps one `Truncated` finding for the caller to place. `false`: not a cut.
+    fn truncation(&mut self, b: &mut Body<'a>) -> bool {
+        let open_group = b.group_open && !b.is_fragment();
+        let cut =
+            b.iea.is_none() && !b.iea_cut && (b.cut.is_some() || b.open_tx.is_some() || open_group);
+        if !cut {
+            return false;
+        }
+        let tx = b.open_tx.take();
+        let st02 = tx.as_ref().map(|t| t.st.value(2));
+        let from = tx.as_ref().map(|_| b.last_block.unwrap_or(1));
+        if let Some(tx) = tx {
+            self.push_tx(b, tx);
+        }
+        let gs06 = b
+            .groups
+            .last()
+            .and_then(|g| g.gs.as_ref())
+            .filter(|_| open_group)
+            .map(|gs| gs.value(6));
+        b.truncated = Some(IssueKind::Truncated {
+            end: self.input.len(),
+            cut: b.cut,
+            terminator: b.delims.segment,
+            st02,
+            gs06,
+            isa13: b.isa13,
+            from,
+        });
+        true
     }
 
     fn flush_empty(&mut self, b: &mut Body<'a>) {
@@ -539,6 +610,12 @@ impl<'a> Scanner<'a, '_> {
             position: 0,
         };
         let id = seg.id();
+        if !raw.terminated && !matches!(id, b"IEA" | b"ISA") {
+            // The input ends inside it: part of the cut (`truncation`), not a segment of its
+            // set, whose partial values would each be a finding of their own.
+            b.cut = Some(&id[..id.len().min(3)]);
+            return Flow::Continue;
+        }
         if !raw.terminated {
             self.unterminated(b, &seg);
         }
@@ -555,6 +632,9 @@ impl<'a> Scanner<'a, '_> {
             if !matches!(id, b"ST" | b"GS" | b"GE" | b"IEA") {
                 tx.segment_count += 1;
                 tx.end = raw.end();
+                if matches!(id, b"CLM" | b"HL") {
+                    b.last_block = Some(tx.segment_count);
+                }
                 if id == b"SE" {
                     tx.se = Some(Segment {
                         position: tx.segment_count,
@@ -677,6 +757,7 @@ impl<'a> Scanner<'a, '_> {
         }
         let st02 = st.value(2).into();
         let st02_loc = st.element_raw(2).map_or(st.loc(), |e| e.loc());
+        b.last_block = None;
         b.open_tx = Some(TxFrame {
             st,
             se: None,
@@ -822,6 +903,42 @@ mod tests {
         ));
         assert_eq!(scan.transaction_count(), 1);
         assert!(scan.interchanges.is_empty());
+    }
+
+    /// A file cut inside a segment of an open set: one `Truncated` issue at the ISA naming
+    /// the set, group and interchange left open, and the partial segment is not in the set.
+    #[test]
+    fn a_cut_is_one_issue() {
+        let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260105*1200*^*00501*000000001*0*P*:~";
+        let text = format!(
+            "{isa}GS*HC*A*B*20260105*1200*7*X*005010X222A1~ST*837*0001~HL*1**20*1~CLM*X*1~LX"
+        );
+        let s = scan(text.as_bytes());
+        assert_eq!(
+            kinds(&s),
+            [&IssueKind::Truncated {
+                end: text.len(),
+                cut: Some(b"LX"),
+                terminator: b'~',
+                st02: Some(b"0001"),
+                gs06: Some(b"7"),
+                isa13: Some(b"000000001"),
+                from: Some(3),
+            }]
+        );
+        assert_eq!(s.issues[0].loc.segment.as_str(), "ISA");
+        let (_, _, tx) = s.transactions().next().unwrap();
+        assert_eq!(tx.segment_count, 3);
+        // Only the IEA missing (the input ends after GE): that one finding, as before.
+        let text = format!("{isa}GS*HC*A*B*20260105*1200*7*X*005010X222A1~GE*0*7~");
+        let s = scan(text.as_bytes());
+        assert!(matches!(
+            kinds(&s).as_slice(),
+            [IssueKind::IeaMissing {
+                another_isa: false,
+                ..
+            }]
+        ));
     }
 
     #[test]

@@ -60,6 +60,7 @@ pub fn owner(kind: &IssueKind<'_>) -> (&'static Rule, ScanReport) {
             unexpected_segment::report_outside,
         ),
         K::Unterminated { .. }
+        | K::Truncated { .. }
         | K::SeMissing { .. }
         | K::GeWithoutGs
         | K::SeWithoutSt

@@ -129,7 +129,9 @@ fn check_parent(
                     String::from_utf8_lossy(parent)
                 ),
             )
-            .help("leave HL02 empty, or write HL03 as 22 or 23 if this HL is a subscriber or patient");
+            .help(
+                "leave HL02 empty, or write HL03 as 22 or 23 if this HL is a subscriber or patient",
+            );
         }
         (Some(want), _, None) => {
             cx.report(
@@ -194,7 +196,11 @@ fn cases() {
         ],
     );
     // One bad HL02, one error: the billing provider's HL04 = 1 is not also "childless".
-    let d = crate::test::run(&crate::test::edit(crate::test::P837, "HL*2*", "HL*2*9*22*0"));
+    let d = crate::test::run(&crate::test::edit(
+        crate::test::P837,
+        "HL*2*",
+        "HL*2*9*22*0",
+    ));
     let found: Vec<_> = d.iter().map(|d| (d.code, d.loc.element)).collect();
     assert_eq!(found, [("STR001", Some(2))], "{d:#?}");
     // A level 20 HL with HL04 = 0 and an orphan below: HL04 stays correct (no finding).

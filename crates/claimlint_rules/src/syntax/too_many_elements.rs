@@ -136,7 +136,11 @@ fn cases() {
             Edit("SV1*HC:96372", "SV1*HC:96372:::::DESC:X*60*UN*1***1", true),
             Edit("DMG*", "DMG*D8*19450312*F:X", true), // DMG03 is simple
             // The envelope trailers and GS, which no guide reads: the scan reports them.
-            Edit("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1*EXTRA", true),
+            Edit(
+                "GS*",
+                "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1*EXTRA",
+                true,
+            ),
             Edit("GE*", "GE*1*1*X", true),
             Edit("IEA*", "IEA*1*000000001*X", true),
             Edit("SE*", "SE*28*0001*X", true),
