@@ -51,6 +51,18 @@ CASES = {
             "no-isa.x12": join(segs(P837)[1:-1]),
             "empty.x12": "",
             "truncated-isa.x12": P837[:40],
+            # Not X12 at all (issue 14 §3): one ENV001 that quotes how the file starts, not one
+            # finding per "segment" misread from the text.
+            "markdown-readme.x12": "# Claims export \u2014 notes\n\nEach file holds one ISA \u2192 IEA interchange.\n\n| segment | meaning |\n|---|---|\n| ISA*00 | header; ISA11 \u2264 1 byte |\n| CLM~ | claim |\n",
+            "csv-export.x12": "claim_id,hcpcs,units,charge\nPAT1234-01,J0897,60,2400.00\nPAT1234-02,J1100,10,15.00\n",
+            "json-export.x12": '{"claims": [{"id": "PAT1234-01", "lines": [{"hcpcs": "J0897", "units": 60}]}], "note": "ISA*00 not sent"}\n',
+            "html-error-page.x12": "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><h1>502 Bad Gateway</h1><p>ISA~GS~ST upload failed</p><hr><center>nginx</center></body></html>\n",
+            "zip-archive.x12": "PK\x03\x04\x14\x00\x00\x00\x08\x00claims.837\x00\x00\x01\x02",
+            "prose-starting-isa.x12": "ISA is the interchange control header; it has 16 fixed-width elements.\nST. LOUIS billing office\n",
+            "text-starting-st.x12": "ST. LOUIS CLINIC LIST\nName,Phone\nDr A,555-1234\n",
+            # An interchange saved as UTF-16 without a byte order mark (one with a BOM is refused
+            # when the file is read, ENV009): two bytes a character, not X12.
+            "utf16-no-bom.x12": P837.encode("utf-16-le"),
         },
         "pass": {"valid-837p.x12": P837, "valid-837i.x12": I837},
     },
@@ -100,12 +112,23 @@ CASES = {
             "isa12-4010.x12": edit(P837, "ISA*", isa(ver="00401")),
             "isa15-x.x12": edit(P837, "ISA*", isa(use="X")),
             "isa11-is-component-separator.x12": edit(P837, "ISA*", isa(rep=":")),
+            # ISA11 the element separator: read at the ISA's fixed positions, one ENV007.
+            "isa11-is-element-separator.x12": edit(P837, "ISA*", isa(rep="*")),
         },
         "pass": {"valid.x12": P837, "test-indicator.x12": edit(P837, "ISA*", isa(use="T"))},
     },
     "ENV008": {
-        "trip": {"text-header.x12": "Claims batch for 2026-01-20\nfrom the billing system\n" + P837},
-        "pass": {"bom-and-blank-lines.x12": "\ufeff\r\n\r\n" + P837},
+        "trip": {
+            "text-header.x12": "Claims batch for 2026-01-20\nfrom the billing system\n" + P837,
+            # A mail or report header that names the ISA before the real one: still read.
+            "header-naming-isa.x12": "Subject: 837 batch \u2014 ISA follows\n\n" + P837,
+            # A header that starts with `ST:` is not a fragment (ST01 is 3 digits).
+            "header-starting-st.x12": "ST: batch 5 of 12\n" + P837,
+        },
+        "pass": {
+            "bom-and-blank-lines.x12": "\ufeff\r\n\r\n" + P837,
+            "indented.x12": "   \t" + P837,
+        },
     },
     "STR001": {
         "trip": {
@@ -460,6 +483,10 @@ def main(only=None):
             d = os.path.join("fixtures", "rules", code, kind)
             os.makedirs(d, exist_ok=True)
             for name, text in files.items():
+                if isinstance(text, bytes):
+                    with open(os.path.join(d, name), "wb") as f:
+                        f.write(text)
+                    continue
                 with open(os.path.join(d, name), "w", newline="") as f:
                     f.write(text)
 

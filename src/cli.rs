@@ -1,7 +1,8 @@
 //! The command line, as clap reads it: the flags and nothing else. The argument groups every
 //! command shares ([`InputArgs`], [`SettingsArgs`]) are declared once, so `check`, `ack`,
-//! `audit`, `drugs` and `tree` take the same input flags and (all but `tree`, which runs no
-//! rule) the same settings flags. `commands` turns them into a run.
+//! `audit`, `drugs` and `tree` take the same input flags and the same config flags
+//! ([`ConfigArgs`]), and all but `tree` (which runs no rule) the same rule flags. `commands`
+//! turns them into a run.
 
 use crate::config::Flags;
 use crate::resolve::Source;
@@ -75,6 +76,15 @@ pub struct SettingsArgs {
     /// Lowest severity that makes the exit status 1 (default: error, or `fail-on` in the config).
     #[arg(long, value_parser = severity_parser())]
     pub fail_on: Option<Severity>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Which claimlint.toml governs each input, and the profile: what every command that reads
+/// claim files resolves the same way, `tree` included (which runs no rule, so takes no rule
+/// flag and no `--fail-on`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ConfigArgs {
     /// Config file to use instead of the nearest claimlint.toml above each input.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
@@ -87,6 +97,25 @@ pub struct SettingsArgs {
     pub profile: Option<String>,
 }
 
+impl ConfigArgs {
+    /// The flags as the resolver takes them, with no rule flag.
+    pub fn flags(&self, data: Data) -> Flags {
+        Flags {
+            profile: self.profile.clone(),
+            data,
+            ..Flags::default()
+        }
+    }
+
+    pub fn source(&self) -> Source {
+        match (&self.config, self.no_config) {
+            (_, true) => Source::Nothing,
+            (Some(c), false) => Source::File(c.clone()),
+            (None, false) => Source::Discover,
+        }
+    }
+}
+
 impl SettingsArgs {
     /// The flags as the resolver takes them, over the run's reference data.
     pub fn flags(&self, max_diagnostics: Option<usize>, data: Data) -> Flags {
@@ -97,17 +126,13 @@ impl SettingsArgs {
             severity: self.severity.clone(),
             fail_on: self.fail_on,
             max_diagnostics,
-            profile: self.profile.clone(),
+            profile: self.config.profile.clone(),
             data,
         }
     }
 
     pub fn source(&self) -> Source {
-        match (&self.config, self.no_config) {
-            (_, true) => Source::Nothing,
-            (Some(c), false) => Source::File(c.clone()),
-            (None, false) => Source::Discover,
-        }
+        self.config.source()
     }
 }
 
@@ -198,6 +223,14 @@ pub struct DrugsArgs {
 pub struct TreeArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// `tree` resolves its inputs exactly as `check` does (claimlint.toml discovery,
+    /// `--config`, `--no-config`, `--profile`, the config's include/exclude); it runs no
+    /// rule, so it takes no rule flag and no `--fail-on`.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// human: the indented tree; json: the same tree as data (docs/pipelines.md).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ListFormat,
 }
 
 #[derive(clap::Args, Debug)]
@@ -253,7 +286,12 @@ pub enum Command {
     /// code and units, and the rules that fired on the line.
     Drugs(DrugsArgs),
     /// What the reference data says about an NDC (any form), HCPCS code, modifier or ICD-10-CM code.
-    Lookup { code: String },
+    Lookup {
+        code: String,
+        /// human: the text; json: the same facts as data (docs/pipelines.md).
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
     /// List the reference data sets: name, version, effective dates, rows, source.
     Data {
         #[arg(long, value_enum, default_value = "human")]

@@ -735,6 +735,17 @@ fn validate_file(c: &FileConfig, path: &str) -> Result<(), ConfigError> {
         resolve_profile(name, Some(c), path, 0)?;
     }
     for (payer, name) in &c.payers {
+        // A top-level key written after the `[payers]` header lands in it as a payer id (TOML
+        // has no way back out of a table): say so rather than read it as a payer.
+        if TOP_LEVEL_KEYS.contains(&payer.as_str()) {
+            return Err(ConfigError::Invalid {
+                path: path.to_string(),
+                key: format!("payers.{payer}"),
+                message: format!(
+                    "`{payer}` is a top-level setting, not a payer id: move `{payer} = \"{name}\"` above the [payers] header"
+                ),
+            });
+        }
         resolve_profile(name, Some(c), path, 0).map_err(|e| match e {
             ConfigError::UnknownProfile { name, known } => ConfigError::Invalid {
                 path: path.to_string(),
@@ -746,6 +757,23 @@ fn validate_file(c: &FileConfig, path: &str) -> Result<(), ConfigError> {
     }
     Ok(())
 }
+
+/// The keys of the file's top level ([`FileConfig`]), which no `[payers]` entry may be named.
+const TOP_LEVEL_KEYS: [&str; 13] = [
+    "select",
+    "extend-select",
+    "ignore",
+    "severity",
+    "fail-on",
+    "max-diagnostics",
+    "profile",
+    "include",
+    "exclude",
+    "payers",
+    "single-dose",
+    "jw-jz",
+    "profiles",
+];
 
 /// Resolves settings: the file (when there is one), then the profile, then the flags.
 pub fn resolve(file: Option<(&Path, &FileConfig)>, flags: &Flags) -> Result<Resolved, ConfigError> {
@@ -1086,6 +1114,11 @@ mod tests {
             );
         }
         assert!(msg("[payers]\n\"00952\" = \"nobody\"").contains("payers.00952"));
+        let m = msg("[payers]\n\"00952\" = \"medicare\"\njw-jz = \"medicare\"");
+        assert!(
+            m.contains("payers.jw-jz") && m.contains("above the [payers] header"),
+            "{m}"
+        );
         assert!(
             msg("[profiles.a]\nextends = \"b\"\n[profiles.b]\nextends = \"a\"").contains("loop")
         );

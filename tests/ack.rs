@@ -252,3 +252,29 @@ fn a_group_whose_gs_cannot_be_echoed_is_not_acknowledged() {
         assert_eq!(written, 0, "{name}: no 999 may be written");
     }
 }
+
+/// Issue 14 §3: an input that is not X12 (prose that starts with `ISA is…`, a CSV, an archive)
+/// is not an interchange: nothing is acknowledged, no TA1 addressed to words of the text; a
+/// fixed-width ISA whose ISA11 is its element separator gets a TA1 echoing its real ISA13.
+#[test]
+fn not_x12_gets_no_acknowledgment() {
+    for name in ["prose-starting-isa", "csv-export", "zip-archive"] {
+        let path = format!("fixtures/rules/ENV001/trip/{name}.x12");
+        let (out, dir) = ack(&format!("not-x12-{name}"), &[&path]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("nothing to acknowledge"),
+            "{name}: {stdout}"
+        );
+        let written = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(written, 0, "{name}: nothing may be written");
+    }
+    let (out, dir) = ack(
+        "isa11-star",
+        &["fixtures/rules/ENV007/trip/isa11-is-element-separator.x12"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let ta1 = read(&dir, "isa11-is-element-separator.000000001.ta1");
+    assert!(ta1.contains("TA1*000000001*260120*1200*R*"), "{ta1}");
+}

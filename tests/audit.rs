@@ -33,8 +33,13 @@ fn audit_json(args: &[&str]) -> Value {
     let mut all = vec!["audit", "--format", "json"];
     all.extend_from_slice(args);
     let (code, stdout) = claimlint(&all);
-    assert_eq!(code, 0, "{stdout}");
-    serde_json::from_str(&stdout).unwrap()
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    // The exit status is check's (OUTPUT.md): 1 for an error (the default --fail-on) or an
+    // input not read, else 0.
+    let t = &v["totals"];
+    let failed = t["errors"].as_u64() > Some(0) || t["unreadable_files"].as_u64() > Some(0);
+    assert_eq!(code, i32::from(failed), "{stdout}");
+    v
 }
 
 fn manifest() -> Value {
@@ -262,7 +267,7 @@ fn html_and_csv_reports() {
         "--csv",
         csv.to_str().unwrap(),
     ]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "the planted duplicates are errors");
     assert!(
         stdout.contains("Audited 12 files") && stdout.contains("XCL001"),
         "{stdout}"
@@ -291,6 +296,9 @@ fn html_and_csv_reports() {
         !page.contains(">fixtures/audit/claims/"),
         "no path repeats the audited root"
     );
+    // XCL001 names the other claim's file relative to the same root as the Where column.
+    assert!(page.contains("duplicates claim X0000000002 in claims-00007.837"));
+    assert!(!page.contains(" in fixtures/audit/claims/"), "messages too");
     assert_eq!(
         page.matches("<tr data-rule=").count(),
         20,
@@ -299,11 +307,11 @@ fn html_and_csv_reports() {
     assert!(page.contains("data-claim=\"X0000000003\""));
     let rules = std::fs::read_to_string(csv.join("rules.csv")).unwrap();
     assert!(
-        rules.starts_with("code,name,severity,count,at_risk\n"),
+        rules.starts_with("code,name,severity,count,suppressed,at_risk\n"),
         "{rules}"
     );
     assert!(
-        rules.contains("XCL001,duplicate-claim,warning,8,"),
+        rules.contains("XCL001,duplicate-claim,warning,8,0,"),
         "{rules}"
     );
     let findings = std::fs::read_to_string(csv.join("findings.csv")).unwrap();
@@ -439,4 +447,59 @@ fn a_line_counts_once_per_rule() {
             "{r} counts the line more than once"
         );
     }
+}
+
+/// Issue 14 §5: one line with findings of several rules (SYN007 for an empty SV103, CODE004
+/// twice, NDC003), in claims that also carry claim-level findings (BAL001, XCL001), for two
+/// providers: every at-risk total (overall, per rule, per provider, per drug code, per file)
+/// stays within what was billed there, and the line is counted once per rule.
+#[test]
+fn several_rules_on_one_line_stay_within_billed() {
+    let dir = scratch("several-rules");
+    let template = std::fs::read_to_string(root().join("fixtures/templates/837p.x12")).unwrap();
+    let bad_line = template
+        .replacen(
+            "SV1*HC:J0897:JZ*2400*UN*60***1~",
+            "SV1*HC:J0897:JZ:Y1:Y2*2400**60***1~",
+            1,
+        )
+        .replacen("LIN**N4*55513071001~", "LIN**N4*55513071099~", 1);
+    assert_ne!(
+        bad_line, template,
+        "the template bills J0897 with JZ and an NDC"
+    );
+    let other = bad_line
+        .replacen("CLM*PAT1001-01*2460*", "CLM*PAT1001-01*99999*", 1)
+        .replace("000000001", "000000002")
+        .replacen("*XX*1234567893~", "*XX*1245319599~", 1);
+    for (name, text) in [("a.837", &bad_line), ("b.837", &other)] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let a = audit_json(&[dir.to_str().unwrap()]);
+    let rows = |k: &str| a[k].as_array().unwrap().clone();
+    let codes: BTreeSet<String> = rows("rules")
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect();
+    for code in ["SYN007", "CODE004", "NDC003", "BAL001"] {
+        assert!(codes.contains(code), "{code} not found: {codes:?}");
+    }
+    let billed = cents(&a["totals"]["billed"]);
+    assert!(cents(&a["totals"]["at_risk"]) <= billed, "{}", a["totals"]);
+    // The J0897 lines (2400.00 each) are at risk once per rule, not once per finding.
+    let drug_billed = 2 * 240_000;
+    for r in rows("rules") {
+        assert!(cents(&r["at_risk"]) <= billed, "{r}");
+        if ["SYN007", "CODE004", "NDC003"].contains(&r["code"].as_str().unwrap()) {
+            assert_eq!(cents(&r["at_risk"]), drug_billed, "{r}");
+        }
+    }
+    let providers = rows("providers");
+    assert_eq!(providers.len(), 2, "{providers:?}");
+    for key in ["providers", "codes", "files"] {
+        for r in rows(key) {
+            assert!(cents(&r["at_risk"]) <= cents(&r["billed"]), "{key}: {r}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

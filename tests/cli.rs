@@ -357,3 +357,33 @@ fn suppressed_findings_are_counted() {
         "{text}"
     );
 }
+
+/// Issue 14 §3: an input that is not X12 (a README, a CSV or JSON export, an HTML error page,
+/// an archive, UTF-16) fails the run with exactly one ENV001 that quotes how it starts.
+#[test]
+fn not_x12_is_one_error_and_fails() {
+    for name in [
+        "markdown-readme",
+        "csv-export",
+        "json-export",
+        "html-error-page",
+        "zip-archive",
+        "prose-starting-isa",
+        "text-starting-st",
+        "utf16-no-bom",
+    ] {
+        let path = format!("fixtures/rules/ENV001/trip/{name}.x12");
+        let o = run(&["check", "--format", "json", &path]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let d = v["files"][0]["diagnostics"].as_array().unwrap();
+        assert_eq!(d.len(), 1, "{name}: {d:?}");
+        assert_eq!(d[0]["code"], "ENV001", "{name}");
+        assert!(
+            d[0]["message"].as_str().unwrap().contains("starts with"),
+            "{name}: {}",
+            d[0]["message"]
+        );
+        assert_eq!(v["summary"]["suppressed"], 0, "{name}");
+    }
+}

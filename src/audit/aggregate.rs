@@ -78,6 +78,9 @@ pub struct Totals {
     pub errors: u64,
     pub warnings: u64,
     pub infos: u64,
+    /// Findings not reported because they follow from a reported root cause (RULES.md, "One
+    /// root cause, one error"); not in the counts above.
+    pub suppressed: u64,
     /// Service lines with at least one error or warning on them or on their claim.
     pub flagged_lines: u64,
     /// Σ SV102/SV203 of the flagged lines.
@@ -90,6 +93,8 @@ pub struct RuleRow {
     pub name: &'static str,
     pub severity: Severity,
     pub count: u64,
+    /// Its findings not reported because a reported root cause explains them (not in `count`).
+    pub suppressed: u64,
     /// The charges of the lines its errors and warnings flag (all of a claim's lines for a
     /// claim-level finding), each line once, at most the claim's billed amount per claim.
     pub at_risk: Money,
@@ -107,6 +112,7 @@ pub struct FileRow {
     pub errors: u64,
     pub warnings: u64,
     pub infos: u64,
+    pub suppressed: u64,
     pub flagged_lines: u64,
     pub at_risk: Money,
 }
@@ -239,6 +245,10 @@ pub struct Aggregate {
     pub top_findings: Vec<FindingRow>,
     /// The `keep` claims with the most money at risk.
     pub top_claims: Vec<ClaimRow>,
+    /// Findings at or above the `fail-on` severity of the file they are in: with an input not
+    /// read, what makes `claimlint audit` exit 1 (as `check`). Not part of the report.
+    #[serde(skip)]
+    pub failing: u64,
 }
 
 /// What files fold into; merged by adding. Turned into an [`Aggregate`] by [`Part::finish`].
@@ -254,6 +264,8 @@ pub struct Part {
     top: Vec<FindingRow>,
     claims: BTreeMap<(String, usize), ClaimRow>,
     keep: usize,
+    /// Findings at or above their file's `fail-on` ([`Aggregate::failing`]).
+    pub failing: u64,
 }
 
 /// The crosswalk's name for an NDC, from the newest quarter compiled in.
@@ -423,6 +435,29 @@ impl Part {
         }
     }
 
+    /// Counts the findings of a file that were suppressed (`engine::Outcome::suppressed_by_rule`):
+    /// in the totals, the file's row and each rule's row.
+    pub fn suppressed(&mut self, path: &str, by_rule: &BTreeMap<&'static str, u64>) {
+        for (&code, &n) in by_rule {
+            self.totals.suppressed += n;
+            let file = self.files.entry(path.to_string()).or_default();
+            file.path = path.to_string();
+            file.suppressed += n;
+            let rule = self.rules.entry(code).or_insert_with(|| {
+                let declared = claimlint_rules::find(code);
+                RuleRow {
+                    code,
+                    name: declared.map_or("", |r| r.name),
+                    severity: declared.map_or(Severity::Info, |r| r.severity),
+                    count: 0,
+                    suppressed: 0,
+                    at_risk: Money::default(),
+                }
+            });
+            rule.suppressed += n;
+        }
+    }
+
     /// Counts findings and the lines they newly flag (`already` are flagged by an earlier fold
     /// of the same file: the batch rules' findings come after the file's own). Money at risk is
     /// counted once per line and rule, and never more than a claim's billed amount, so no total
@@ -470,6 +505,7 @@ impl Part {
             name: claimlint_rules::find(d.code).map_or("", |r| r.name),
             severity: d.severity,
             count: 0,
+            suppressed: 0,
             at_risk: Money::default(),
         });
         rule.severity = rule.severity.max(d.severity);
@@ -635,11 +671,13 @@ impl Part {
         for (k, r) in std::mem::take(&mut o.rules) {
             let mine = self.rules.entry(k).or_insert_with(|| RuleRow {
                 count: 0,
+                suppressed: 0,
                 at_risk: Money::default(),
                 ..r.clone()
             });
             mine.severity = mine.severity.max(r.severity);
             mine.count += r.count;
+            mine.suppressed += r.suppressed;
             mine.at_risk.plus(r.at_risk);
         }
         for (k, r) in std::mem::take(&mut o.files) {
@@ -654,6 +692,7 @@ impl Part {
             m.errors += r.errors;
             m.warnings += r.warnings;
             m.infos += r.infos;
+            m.suppressed += r.suppressed;
             m.flagged_lines += r.flagged_lines;
             m.at_risk.plus(r.at_risk);
         }
@@ -711,6 +750,7 @@ impl Part {
         self.merge_rules_and_files(&mut o);
         self.merge_breakdowns(&mut o);
         self.keep = self.keep.max(o.keep);
+        self.failing += o.failing;
         self.trim_claims(false);
         self.top.extend(o.top);
         if self.top.len() > self.keep {
@@ -749,6 +789,7 @@ impl Part {
             months: self.months.into_values().collect(),
             top_findings: self.top,
             top_claims,
+            failing: self.failing,
         }
     }
 }
@@ -767,6 +808,7 @@ fn add_totals(t: &mut Totals, u: &Totals) {
     t.errors += u.errors;
     t.warnings += u.warnings;
     t.infos += u.infos;
+    t.suppressed += u.suppressed;
     t.flagged_lines += u.flagged_lines;
     t.at_risk.plus(u.at_risk);
 }

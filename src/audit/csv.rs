@@ -19,13 +19,29 @@ fn table<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>, csv::Erro
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
+/// The file names [`tables`] writes, in its order.
+pub const NAMES: [&str; 9] = [
+    "totals.csv",
+    "rules.csv",
+    "files.csv",
+    "unreadable.csv",
+    "providers.csv",
+    "codes.csv",
+    "months.csv",
+    "findings.csv",
+    "claims.csv",
+];
+
 /// Every table as (file name, CSV bytes); the command writes them into the `--csv` directory.
 pub fn tables(a: &Aggregate) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
     Ok(vec![
         ("totals.csv", table(std::slice::from_ref(&a.totals), &[])?),
         (
             "rules.csv",
-            table(&a.rules, &["code", "name", "severity", "count", "at_risk"])?,
+            table(
+                &a.rules,
+                &["code", "name", "severity", "count", "suppressed", "at_risk"],
+            )?,
         ),
         ("files.csv", table(&a.files, &["path"])?),
         ("unreadable.csv", table(&a.unreadable, &["path", "error"])?),
@@ -38,4 +54,18 @@ pub fn tables(a: &Aggregate) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error>
         ),
         ("claims.csv", table(&a.top_claims, &["path", "claim_id"])?),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    /// The command checks `NAMES` before writing: they must be the names `tables` writes.
+    #[test]
+    fn names_are_the_tables_written() {
+        let names: Vec<&str> = super::tables(&super::Aggregate::default())
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, super::NAMES);
+    }
 }

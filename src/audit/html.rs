@@ -173,7 +173,7 @@ pub struct Report {
     pub findings: Vec<FindingView>,
     pub findings_note: String,
     pub rule_codes: Vec<String>,
-    /// The directory every audited path is shown relative to.
+    /// What every audited path is shown relative to (a sentence).
     pub root: String,
 }
 
@@ -201,8 +201,11 @@ fn pct(part: Money, whole: Money) -> String {
     }
 }
 
-/// The longest directory that holds every audited file, so the report can show paths
-/// relative to what was audited instead of absolute paths that take the table's width.
+/// The longest directory that holds every audited file (as the paths were given: relative
+/// to the working directory, or absolute), so the report can show paths relative to what was
+/// audited instead of paths that take the table's width. Whole components only; `/` when
+/// absolute paths share nothing more; empty when relative paths share nothing, or when
+/// absolute and relative paths are mixed.
 fn common_root(a: &Aggregate) -> String {
     let mut paths = a
         .files
@@ -212,26 +215,59 @@ fn common_root(a: &Aggregate) -> String {
     let Some(first) = paths.next() else {
         return String::new();
     };
-    let mut root = first
-        .rsplit_once('/')
-        .map_or("", |(dir, _)| dir)
-        .to_string();
+    let mut root: Vec<&str> = first.split('/').collect();
+    root.pop();
     for p in paths {
-        while !root.is_empty() && !p.starts_with(&format!("{root}/")) {
-            root = root.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
-        }
+        let mut dir: Vec<&str> = p.split('/').collect();
+        dir.pop();
+        let same = root.iter().zip(&dir).take_while(|(x, y)| x == y).count();
+        root.truncate(same);
     }
-    root
+    match root.as_slice() {
+        [""] => "/".to_string(),
+        parts => parts.join("/"),
+    }
+}
+
+/// What the shown paths are relative to, said honestly: the common root, or (no root) the
+/// working directory, or as given when absolute and relative paths are mixed.
+fn root_note(a: &Aggregate, root: &str) -> String {
+    if !root.is_empty() {
+        return format!("Paths are relative to {root}.");
+    }
+    let absolute = a
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(a.unreadable.iter().map(|u| u.path.as_str()))
+        .any(|p| p.starts_with('/'));
+    if absolute {
+        "Paths are as given on the command line: absolute, or relative to the working directory."
+            .to_string()
+    } else {
+        "Paths are relative to the working directory.".to_string()
+    }
 }
 
 /// `path` relative to `root` (see [`common_root`]).
 fn rel<'p>(path: &'p str, root: &str) -> &'p str {
-    if root.is_empty() {
-        return path;
+    match root {
+        "" => path,
+        "/" => path.strip_prefix('/').unwrap_or(path),
+        _ => path
+            .strip_prefix(root)
+            .and_then(|p| p.strip_prefix('/'))
+            .unwrap_or(path),
     }
-    path.strip_prefix(root)
-        .and_then(|p| p.strip_prefix('/'))
-        .unwrap_or(path)
+}
+
+/// A message with the audited paths in it (XCL001 names the other claim's file) made
+/// relative to `root` like the Where column.
+fn rel_message(message: &str, root: &str) -> String {
+    match root {
+        "" | "/" => message.to_string(),
+        _ => message.replace(&format!("{root}/"), ""),
+    }
 }
 
 /// Lays the aggregate out for the template: headline figures, the grouped views a billing
@@ -252,17 +288,16 @@ pub fn report(a: &Aggregate, title: &str) -> Report {
             group(a.findings_total)
         )
     };
-    let shown_root = if root.is_empty() {
-        ".".to_string()
+    let under = if root.is_empty() {
+        String::new()
     } else {
-        root.clone()
+        format!(" under {root}")
     };
     Report {
         title: title.to_string(),
         subtitle: format!(
-            "{} files under {}, {} claims{}; claimlint {}",
+            "{} files{under}, {} claims{}; claimlint {}",
             group(t.files),
-            shown_root,
             group(t.claims),
             service_span(a),
             env!("CARGO_PKG_VERSION")
@@ -274,7 +309,7 @@ pub fn report(a: &Aggregate, title: &str) -> Report {
         findings,
         findings_note,
         rule_codes: a.rules.iter().map(|r| r.code.to_string()).collect(),
-        root: shown_root,
+        root: root_note(a, &root),
     }
 }
 
@@ -319,7 +354,12 @@ fn kpis(a: &Aggregate) -> Vec<Kpi> {
         kpi(
             "Findings",
             group(a.findings_total),
-            format!("{} errors, {} warnings", group(t.errors), group(t.warnings)),
+            format!(
+                "{} errors, {} warnings; {} suppressed",
+                group(t.errors),
+                group(t.warnings),
+                group(t.suppressed)
+            ),
         ),
         kpi(
             "Lines with findings",
@@ -415,8 +455,8 @@ fn grouped_tables(a: &Aggregate, root: &str) -> Vec<Table> {
             id: "rules",
             title: "By rule",
             note: "Money at risk counts each flagged line once per rule (a claim-level finding flags the claim's lines), at most what the claim billed; one line can count under several rules, so the rows do not add up to the total".into(),
-            head: vec![("Rule", false), ("Name", false), ("Severity", false), ("Findings", true), ("Money at risk", true)],
-            rows: rules.iter().map(|r| vec![text(r.code), text(r.name), text(r.severity.as_str()), num(r.count), money(r.at_risk)]).collect(),
+            head: vec![("Rule", false), ("Name", false), ("Severity", false), ("Findings", true), ("Suppressed", true), ("Money at risk", true)],
+            rows: rules.iter().map(|r| vec![text(r.code), text(r.name), text(r.severity.as_str()), num(r.count), num(r.suppressed), money(r.at_risk)]).collect(),
         },
         Table {
             id: "providers",
@@ -483,6 +523,7 @@ fn other_tables(a: &Aggregate, root: &str) -> Vec<Table> {
                 ("Billed", true),
                 ("Errors", true),
                 ("Warnings", true),
+                ("Suppressed", true),
                 ("Flagged lines", true),
                 ("Money at risk", true),
             ],
@@ -497,6 +538,7 @@ fn other_tables(a: &Aggregate, root: &str) -> Vec<Table> {
                         money(f.billed),
                         num(f.errors),
                         num(f.warnings),
+                        num(f.suppressed),
                         num(f.flagged_lines),
                         money(f.at_risk),
                     ]
@@ -545,7 +587,7 @@ fn finding_views(a: &Aggregate, root: &str) -> Vec<FindingView> {
             hcpcs: f.hcpcs.clone().unwrap_or_default(),
             ndc: f.ndc.clone().unwrap_or_default(),
             date: f.date.clone().unwrap_or_default(),
-            message: f.message.clone(),
+            message: rel_message(&f.message, root),
             help: f.help.clone().unwrap_or_default(),
         })
         .collect()

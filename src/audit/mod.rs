@@ -73,8 +73,11 @@ fn first_pass(
     match Input::open(Path::new(path), options.max_input_size) {
         Err(e) => part.unreadable(path, e.to_string()),
         Ok(input) => {
-            let (outcome, claims) = check_file(&input, resolved.for_input(&input));
+            let settings = resolved.for_input(&input);
+            let (outcome, claims) = check_file(&input, settings);
+            part.failing += outcome.tally.at_least(settings.fail_on);
             part.volume(path, &outcome.stats, &claims);
+            part.suppressed(path, &outcome.suppressed_by_rule);
             part.findings(path, &claims, &outcome.diagnostics, &BTreeSet::new());
             if batch {
                 for (i, c) in claims.iter().enumerate() {
@@ -222,6 +225,10 @@ fn second_pass(
             })
             .collect();
         if !diags.is_empty() {
+            part.failing += diags
+                .iter()
+                .filter(|d| d.severity >= settings.fail_on)
+                .count() as u64;
             part.findings(path, &r.claims, &diags, &r.already);
         }
     }

@@ -8,7 +8,7 @@ use crate::report::escape::visible;
 pub fn text(a: &Aggregate, written: &[String]) -> String {
     let t = &a.totals;
     let mut s = format!(
-        "Audited {} files ({} unreadable): {} claims, {} service lines ({} drug), billed {}\n{} findings ({} errors, {} warnings, {} infos) on {} lines; money at risk {}\n",
+        "Audited {} files ({} unreadable): {} claims, {} service lines ({} drug), billed {}\n{} findings ({} errors, {} warnings, {} infos; {} suppressed) on {} lines; money at risk {}\n",
         t.files,
         t.unreadable_files,
         t.claims,
@@ -19,6 +19,7 @@ pub fn text(a: &Aggregate, written: &[String]) -> String {
         t.errors,
         t.warnings,
         t.infos,
+        t.suppressed,
         t.flagged_lines,
         t.at_risk.display()
     );
@@ -31,10 +32,11 @@ pub fn text(a: &Aggregate, written: &[String]) -> String {
     });
     for r in rules.iter().take(10) {
         s.push_str(&format!(
-            "  {:<7} {:<28} {:>8} findings  {:>16} at risk\n",
+            "  {:<7} {:<28} {:>8} findings {:>8} suppressed  {:>16} at risk\n",
             r.code,
             r.name,
             r.count,
+            r.suppressed,
             r.at_risk.display()
         ));
     }

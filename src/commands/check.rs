@@ -10,9 +10,8 @@ use crate::input::Input;
 use crate::report::{self, FileReport, Skipped, x999};
 use crate::resolve::{self, Governed, Resolver};
 use claimlint_data::Data;
-use claimlint_diagnostic::{Diagnostic, Severity};
+use claimlint_diagnostic::Severity;
 use claimlint_rules::engine::{self, Outcome};
-use claimlint_x12::{Loc, SegId};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::io::IsTerminal;
@@ -20,29 +19,18 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// ENV009 for an input that could not be read: no position in the file (line 0, which the
-/// formats write as `segment: null` and no SARIF region).
-pub fn unreadable(path: &str, err: &std::io::Error) -> Outcome {
-    let loc = Loc {
-        segment: SegId::default(),
-        position: 0,
-        element: None,
-        component: None,
-        offset: 0,
-        length: 0,
-        terminator: b'~',
-    };
-    let d = Diagnostic::new(
-        "ENV009",
-        Severity::Error,
-        loc,
-        format!("{path} could not be read: {err}"),
-    )
-    .with_help("check that the path exists and is a readable file");
+/// ENV009 for an input that could not be read, as the rule words it
+/// (`claimlint_rules::input_unreadable`), and its human rendering when `render` asks.
+fn unreadable(path: &str, err: &std::io::Error, render: Option<bool>) -> (Outcome, Option<String>) {
+    let d = claimlint_rules::input_unreadable(path, err);
+    let rendered = render.map(|_| {
+        let visible = report::escape::visible(&d.message);
+        format!("{}[{}]: {visible}\n\n", d.severity, d.code)
+    });
     let mut o = Outcome::default();
-    o.tally.count(Severity::Error);
+    o.tally.count(d.severity);
     o.diagnostics.push(d);
-    o
+    (o, rendered)
 }
 
 /// One input checked: its report, the severity that fails it, and its acknowledgments.
@@ -66,11 +54,7 @@ fn check_file(
     let input = match Input::open(Path::new(path), limit) {
         Ok(input) => input,
         Err(e) => {
-            let outcome = unreadable(path, &e);
-            let rendered = render.map(|_| {
-                let message = format!("{path} could not be read: {e}");
-                format!("error[ENV009]: {}\n\n", report::escape::visible(&message))
-            });
+            let (outcome, rendered) = unreadable(path, &e, render);
             return Checked {
                 read: false,
                 report: FileReport {
@@ -233,13 +217,9 @@ pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Stat
         &ack_lines,
         start.elapsed().as_secs_f64(),
     )?;
-    // `claimlint ack` gates on what the acknowledgments say; `check` on --fail-on. Both fail
-    // on an input not read.
-    let findings = if gate_on_acks {
-        ack_failed
-    } else {
-        failing > 0
-    };
+    // Both gate on --fail-on and on an input not read (OUTPUT.md); `claimlint ack` also on
+    // what the acknowledgments say (an interchange rejected or not acknowledged).
+    let findings = failing > 0 || (gate_on_acks && ack_failed);
     Ok(Status::from_failed(
         findings || unread || !skipped.is_empty(),
     ))

@@ -48,8 +48,11 @@ pub fn explain(rule: &str) -> Result<Status, CliError> {
 }
 
 /// Exit status 0 when the data knows the code, 1 when not.
-pub fn lookup(data: &Data, code: &str) -> Result<Status, CliError> {
-    let (text, found) = report::lookup::lookup(data, code);
+pub fn lookup(data: &Data, code: &str, format: ListFormat) -> Result<Status, CliError> {
+    let (text, found) = match format {
+        ListFormat::Human => report::lookup::lookup(data, code),
+        ListFormat::Json => report::lookup::json(data, code),
+    };
     out(&text)?;
     Ok(Status::from_failed(!found))
 }

@@ -23,6 +23,17 @@ pub fn out(text: &str) -> Result<(), CliError> {
         })
 }
 
+/// Writes `text` to standard error; a failure there has nowhere to be reported.
+pub fn err(text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_all(text.as_bytes())
+        .and_then(|_| stderr.flush());
+}
+
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> CliError + '_ {
     move |source| CliError::Write {
         path: path.display().to_string(),

@@ -78,6 +78,25 @@ pub enum CliError {
     },
 }
 
+/// The diagnostics of an input that could not be read (its ENV009), on standard error, as
+/// `check` prints them: for the commands whose standard output is a table or a tree, not a
+/// diagnostics report (`tree`, `drugs`, `audit`).
+fn not_read(diagnostics: &[claimlint_diagnostic::Diagnostic]) {
+    use crate::report::escape::visible;
+    let text: String = diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}[{}]: {}\n",
+                d.severity.as_str(),
+                d.code,
+                visible(&d.message)
+            )
+        })
+        .collect();
+    io::err(&text);
+}
+
 pub fn run(cli: Cli) -> Result<Status, CliError> {
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
@@ -98,8 +117,8 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Ack(a) => check::run(a.check, Some(a.output), data),
         Command::Audit(args) => audit::run(args, data),
         Command::Drugs(args) => drugs::run(args, data),
-        Command::Tree(args) => tree::run(args),
-        Command::Lookup { code } => info::lookup(&data, &code),
+        Command::Tree(args) => tree::run(args, data),
+        Command::Lookup { code, format } => info::lookup(&data, &code, format),
         Command::Data { format, json } => info::data(&data, format, json),
         Command::Rules { format } => info::rules(format),
         Command::Explain { rule } => info::explain(&rule),

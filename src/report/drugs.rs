@@ -88,6 +88,16 @@ pub fn rows(tx: &Transaction<'_>, data: &Data) -> Vec<DrugRow> {
 
 /// Checks one input and returns its drug lines with the codes that fired on each.
 pub fn file_rows(path: &str, input: &[u8], settings: &Settings) -> Vec<DrugRow> {
+    file_rows_tally(path, input, settings).0
+}
+
+/// [`file_rows`], and the counts of every diagnostic of the file (drug lines or not), which
+/// decide `claimlint drugs`' exit status as they decide `check`'s.
+pub fn file_rows_tally(
+    path: &str,
+    input: &[u8],
+    settings: &Settings,
+) -> (Vec<DrugRow>, claimlint_rules::engine::Tally) {
     let (outcome, per_tx) = engine::check_with(input, settings, &|tx| rows(tx, &settings.data));
     let mut all: Vec<DrugRow> = per_tx.into_iter().flatten().collect();
     for row in &mut all {
@@ -102,7 +112,7 @@ pub fn file_rows(path: &str, input: &[u8], settings: &Settings) -> Vec<DrugRow> 
         codes.dedup();
         row.rules = codes;
     }
-    all
+    (all, outcome.tally)
 }
 
 const HEADERS: [&str; 14] = [

@@ -272,6 +272,120 @@ fn lookup_raw(data: &Data, query: &str) -> (String, bool) {
     )
 }
 
+fn date_json(d: Option<u32>) -> serde_json::Value {
+    d.map_or(serde_json::Value::Null, |d| Date(d).to_string().into())
+}
+
+fn single_dose_json(data: &Data, hcpcs: &str, ndc: Option<&str>) -> serde_json::Value {
+    data.single_dose(&SingleDoseRows::default(), hcpcs, ndc)
+        .map_or(serde_json::Value::Null, |sd| {
+            serde_json::json!({"single_dose": sd.single_dose, "verified": sd.verified, "package": sd.package, "drug": sd.drug, "source": sd.source})
+        })
+}
+
+/// What `hcpcs_section` prints, as data.
+fn hcpcs_json(data: &Data, code: &str) -> serde_json::Value {
+    let h = data.hcpcs(code);
+    let crosswalk: Vec<serde_json::Value> = quarters(data)
+        .into_iter()
+        .filter_map(|(version, from, _)| {
+            let rows = data.crosswalk_by_hcpcs(code, from).value;
+            (!rows.is_empty()).then(|| {
+                let ndcs: Vec<_> = rows.iter().map(|r| serde_json::json!({"ndc": r.ndc11, "drug": r.drug_name, "dosage": r.hcpcs_dosage, "bill_units": r.bill_units.to_string()})).collect();
+                serde_json::json!({"version": version, "ndcs": ndcs})
+            })
+        })
+        .collect();
+    let mue: Vec<serde_json::Value> = [
+        (Setting::Practitioner, "practitioner"),
+        (Setting::OutpatientHospital, "outpatient_hospital"),
+    ]
+    .into_iter()
+    .map(|(setting, name)| {
+        let v = data.mue(code, setting, u32::MAX);
+        let m = v.value;
+        serde_json::json!({"setting": name, "version": v.version, "value": m.map(|m| m.value), "mai": m.map(|m| m.mai), "rationale": m.map(|m| m.rationale)})
+    })
+    .collect();
+    serde_json::json!({
+        "code": code,
+        "description": h.map(|h| h.long),
+        "short": h.map(|h| h.short),
+        "added": date_json(h.and_then(|h| h.add_date)),
+        "effective": date_json(h.and_then(|h| h.effective)),
+        "terminated": date_json(h.and_then(|h| h.termination)),
+        "cross_reference": h.map(|h| h.cross_reference).filter(|c| !c.is_empty()),
+        "drug_code": is_drug_code(data, code),
+        "crosswalk": crosswalk,
+        "mue": mue,
+        "single_dose": single_dose_json(data, code, None),
+    })
+}
+
+/// What `ndc_section` prints, as data, with the HCPCS codes the NDC crosswalks to.
+fn ndc_json(data: &Data, ndc: &str) -> serde_json::Value {
+    let mut codes: Vec<&'static str> = Vec::new();
+    let crosswalk: Vec<serde_json::Value> = quarters(data)
+        .into_iter()
+        .map(|(version, from, to)| {
+            let rows: Vec<_> = data.crosswalk_ndc(ndc, from).value.iter().map(|r| {
+                if !codes.contains(&r.hcpcs) {
+                    codes.push(r.hcpcs);
+                }
+                serde_json::json!({"hcpcs": r.hcpcs, "drug": r.drug_name, "labeler": r.labeler, "dosage": r.hcpcs_dosage, "package_size": r.pkg_size.to_string(), "package_quantity": r.pkg_qty.to_string(), "bill_units": r.bill_units.to_string(), "bill_units_per_package": r.bill_units_pkg.to_string()})
+            }).collect();
+            serde_json::json!({"version": version, "from": Date(from).to_string(), "to": date_json(to), "rows": rows})
+        })
+        .collect();
+    let hcpcs: Vec<_> = codes.iter().map(|c| hcpcs_json(data, c)).collect();
+    let single: Vec<_> = codes
+        .iter()
+        .map(|c| single_dose_json(data, c, Some(ndc)))
+        .collect();
+    serde_json::json!({"ndc": ndc, "ndc_5_4_2": data::ndc_5_4_2(ndc), "crosswalk": crosswalk, "single_dose": single, "hcpcs": hcpcs})
+}
+
+/// `claimlint lookup --format json`: `{"query", "found", "kind", ...}` with the facts of the
+/// kind (`ndc`: `ndcs`; `hcpcs`: `hcpcs`; `modifier`: `modifier`; `icd10`: `icd10`; `unknown`
+/// none), and `text`, the human answer. `found` is what decides the exit status.
+pub fn json(data: &Data, query: &str) -> (String, bool) {
+    let (text, found) = lookup_raw(data, query);
+    let q = query.trim().to_ascii_uppercase();
+    let b = q.as_bytes();
+    let mut sink = String::new();
+    let ndcs = ndc_readings(data, &q, &mut sink);
+    let bare: String = q.chars().filter(|&c| c != '.').collect();
+    let mut doc = serde_json::json!({"query": query, "found": found, "text": text});
+    let (kind, facts) = if !ndcs.is_empty()
+        || b.iter().all(|c| c.is_ascii_digit() || *c == b'-') && b.len() >= 10
+    {
+        let all: Vec<_> = ndcs.iter().map(|n| ndc_json(data, n)).collect();
+        ("ndc", Some(("ndcs", serde_json::Value::from(all))))
+    } else if q.len() == 2 {
+        let m = data.modifier(&q).map(|m| m.long);
+        let cpt = m.is_none() && data::is_cpt_modifier(&q);
+        let facts = (m.is_some() || cpt)
+            .then(|| serde_json::json!({"code": q, "description": m, "cpt": cpt}));
+        ("modifier", facts.map(|f| ("modifier", f)))
+    } else if q.len() == 5 && b.iter().skip(1).all(u8::is_ascii_digit) {
+        ("hcpcs", Some(("hcpcs", hcpcs_json(data, &q))))
+    } else if let Some(dx) = data.icd10(&bare) {
+        let release = data.icd10_version().0;
+        let facts = serde_json::json!({"code": bare, "description": dx.description, "billable": dx.billable, "release": release});
+        ("icd10", Some(("icd10", facts)))
+    } else {
+        ("unknown", None)
+    };
+    doc["kind"] = kind.into();
+    if let Some((key, facts)) = facts {
+        doc[key] = facts;
+    }
+    (
+        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
+        found,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,5 +429,47 @@ mod tests {
         assert!(!lookup(&Data::embedded(), "J1234").1);
         assert!(lookup(&Data::embedded(), "JZ").1);
         assert!(lookup(&Data::embedded(), "M81.0").1);
+    }
+
+    #[test]
+    fn json_has_the_facts_of_each_kind() {
+        let data = Data::embedded();
+        let parse = |q| {
+            let (text, found) = json(&data, q);
+            (
+                serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+                found,
+            )
+        };
+        let (v, found) = parse("55513-0710-01");
+        assert!(found && v["found"] == true && v["kind"] == "ndc");
+        let ndc = &v["ndcs"][0];
+        assert_eq!(ndc["ndc"], "55513071001");
+        assert_eq!(ndc["hcpcs"][0]["code"], "J0897");
+        assert!(
+            ndc["crosswalk"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|q| q["rows"][0]["bill_units"] == "60")
+        );
+        let (v, _) = parse("J9177");
+        assert_eq!(v["kind"], "hcpcs");
+        assert_eq!(v["hcpcs"]["drug_code"], true);
+        assert!(
+            v["hcpcs"]["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Injection, enfortumab")
+        );
+        let (v, _) = parse("JZ");
+        assert_eq!(
+            (v["kind"].as_str(), v["modifier"]["code"].as_str()),
+            (Some("modifier"), Some("JZ"))
+        );
+        let (v, _) = parse("M81.0");
+        assert_eq!(v["icd10"]["code"], "M810");
+        let (v, found) = parse("nonsense");
+        assert!(!found && v["kind"] == "unknown" && v["found"] == false);
     }
 }

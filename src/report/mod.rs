@@ -10,6 +10,7 @@ pub mod lookup;
 pub mod sarif;
 pub mod summary;
 pub mod ta1;
+pub mod tree;
 pub mod x999;
 
 use claimlint_rules::engine::Outcome;

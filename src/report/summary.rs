@@ -63,26 +63,42 @@ pub struct RuleCount {
     /// The highest severity the rule was reported at (a profile may have raised it).
     pub severity: Severity,
     pub count: u64,
+    /// Its findings not reported because a reported root cause explains them (not in
+    /// `count`); a rule whose findings were all suppressed has a row with `count` 0.
+    pub suppressed: u64,
 }
 
-/// Counts per rule over the diagnostics kept, most frequent first, then by code.
+/// Counts per rule over the diagnostics kept, most frequent first, then by code; and the
+/// suppressed findings of each rule.
 pub fn statistics(reports: &[FileReport]) -> Vec<RuleCount> {
-    let mut counts: BTreeMap<&'static str, (u64, Severity)> = BTreeMap::new();
+    let mut counts: BTreeMap<&'static str, (u64, Option<Severity>, u64)> = BTreeMap::new();
     for d in reports.iter().flat_map(|r| &r.outcome.diagnostics) {
-        let e = counts.entry(d.code).or_insert((0, d.severity));
+        let e = counts.entry(d.code).or_insert((0, None, 0));
         e.0 += 1;
-        e.1 = e.1.max(d.severity);
+        e.1 = Some(e.1.map_or(d.severity, |s| s.max(d.severity)));
+    }
+    for (code, n) in reports.iter().flat_map(|r| &r.outcome.suppressed_by_rule) {
+        counts.entry(code).or_insert((0, None, 0)).2 += n;
     }
     let mut rows: Vec<RuleCount> = counts
         .into_iter()
-        .map(|(code, (count, severity))| RuleCount {
-            code,
-            name: claimlint_rules::find(code).map_or("", |r| r.name),
-            severity,
-            count,
+        .map(|(code, (count, severity, suppressed))| {
+            let rule = claimlint_rules::find(code);
+            RuleCount {
+                code,
+                name: rule.map_or("", |r| r.name),
+                severity: severity.unwrap_or_else(|| rule.map_or(Severity::Info, |r| r.severity)),
+                count,
+                suppressed,
+            }
         })
         .collect();
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
+    rows.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(b.suppressed.cmp(&a.suppressed))
+            .then(a.code.cmp(b.code))
+    });
     rows
 }
 
@@ -96,8 +112,13 @@ pub fn statistics_table(reports: &[FileReport]) -> String {
         .unwrap_or(1);
     let mut out = String::new();
     for r in &rows {
+        let suppressed = if r.suppressed > 0 {
+            format!(" ({} suppressed)", r.suppressed)
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
-            "{:>width$}\t{:<7}\t{:<8}\t{}\n",
+            "{:>width$}\t{:<7}\t{:<8}\t{}{suppressed}\n",
             r.count,
             r.code,
             r.severity.as_str(),

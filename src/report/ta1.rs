@@ -1,57 +1,24 @@
 //! TA1 interchange acknowledgments (X12 TA1 segment, 005010X231A1), each in its own ISA/IEA
 //! envelope: the answer to an interchange whose ISA or IEA claimlint could not read, which a
 //! 999 cannot acknowledge (it answers functional groups). TA104 is `R` (rejected) and TA105 the
-//! interchange note code (X12 element I18) of the first envelope error. A TA1 is addressed back
-//! to the sender (the ISA07/ISA08 received become ISA05/ISA06), so an ISA too broken to name
-//! both parties gets none; the caller reports that as an error.
+//! interchange note code (X12 element I18) of the first envelope error, as its rule declares
+//! it (`ta1:` in `declare_rule!`). A TA1 is addressed back to the sender (the ISA07/ISA08
+//! received become ISA05/ISA06), so an ISA too broken to name both parties gets none; the
+//! caller reports that as an error.
 //! Formats only: which diagnostics are errors was decided by the rules.
 
 use super::x999::{Ack, Stamp};
 use claimlint_diagnostic::{Diagnostic, Severity};
 use claimlint_x12::envelope::Interchange;
 
-/// TA105 for an error on ISA element `n` (I18: 010–013 authorization and security, 005–008
-/// sender and receiver, 014/015 date and time, 017 version, 018 control number, 019
-/// acknowledgment requested, 020 test indicator, 027 component separator). ISA11, the
-/// repetition separator in 5010, has no code of its own before release 5042: 022, as X12
-/// RFI 1497 answers.
-fn isa_element_code(n: u8) -> &'static str {
-    match n {
-        1 => "010",
-        2 => "011",
-        3 => "012",
-        4 => "013",
-        5 => "005",
-        6 => "006",
-        7 => "007",
-        8 => "008",
-        9 => "014",
-        10 => "015",
-        12 => "017",
-        13 => "018",
-        14 => "019",
-        15 => "020",
-        16 => "027",
-        _ => "022",
-    }
-}
-
-/// TA105 for an error-severity envelope diagnostic on the ISA or IEA, or `None` when the
-/// diagnostic is not an interchange-level error.
+/// TA105 for an error-severity diagnostic on the ISA or IEA, or `None` when the diagnostic is
+/// not an interchange-level error: the note code its rule declares (`claimlint_rules::Ta1`),
+/// read from the declaration, never from the message.
 pub fn note_code(d: &Diagnostic) -> Option<&'static str> {
     if d.severity != Severity::Error {
         return None;
     }
-    Some(match (d.loc.segment.as_str(), d.code) {
-        // The input ends (or another ISA starts) before the IEA.
-        ("ISA", "ENV004") => "023",
-        ("ISA", "ENV006") => "025",
-        ("ISA", _) => d.loc.element.map_or("022", isa_element_code),
-        ("IEA", "ENV002") => "001",
-        ("IEA", "ENV003") => "021",
-        ("IEA", _) => "022",
-        _ => return None,
-    })
+    claimlint_rules::find(d.code)?.ta1.of(d)
 }
 
 /// The TA1 rejecting `ic` when its ISA or IEA has an error, else `None` (a 999 answers it).
@@ -80,7 +47,12 @@ pub fn unread_isa(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> Re
         .unwrap_or(input.len());
     let rest = input.get(start..).unwrap_or_default();
     let rest = rest.strip_prefix(b"\xef\xbb\xbf").unwrap_or(rest);
-    if !rest.starts_with(b"ISA") {
+    // `ISA` and a separator (not a letter, digit or space) starts an interchange; text such as
+    // `ISA is the interchange header` does not (the scan's rule, ENV001).
+    let separator = rest
+        .get(3)
+        .is_some_and(|b| !b.is_ascii_alphanumeric() && !b.is_ascii_whitespace());
+    if !rest.starts_with(b"ISA") || (rest.len() > 3 && !separator) {
         return Err("no interchange (ISA segment) found: there is nothing to acknowledge".into());
     }
     // ISA is 106 bytes; its element separator is the byte after `ISA`.
@@ -93,7 +65,11 @@ pub fn unread_isa(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> Re
     let Some(&sep) = head.get(3) else {
         return Err("the ISA is cut off before its first element: no TA1 can be addressed".into());
     };
-    let elements: Vec<&[u8]> = head[4..].split(|&b| b == sep).collect();
+    let elements: Vec<&[u8]> = head
+        .get(4..)
+        .unwrap_or_default()
+        .split(|&b| b == sep)
+        .collect();
     let code = diagnostics.iter().find_map(note_code).unwrap_or("022");
     reject(&elements, code, stamp).ok_or_else(|| {
         "the ISA cannot be read and does not name both its sender and receiver (ISA05-ISA08): no TA1 can be addressed".into()
@@ -162,6 +138,31 @@ fn reject(isa: &[&[u8]], code: &str, stamp: &Stamp) -> Option<Ack> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// TA105 is the note code the rule declares, for error findings only, whatever the
+    /// message says.
+    #[test]
+    fn the_note_code_is_the_rules_declaration() {
+        let loc = claimlint_x12::Loc {
+            segment: claimlint_x12::SegId::new(b"ISA"),
+            position: 1,
+            element: Some(13),
+            component: None,
+            offset: 0,
+            length: 9,
+            terminator: b'~',
+        };
+        let mut d = Diagnostic::new("ENV006", Severity::Warning, loc, "duplicate ISA13");
+        assert_eq!(note_code(&d), None, "a warning does not reject");
+        d.severity = Severity::Error;
+        assert_eq!(note_code(&d), Some("025"));
+        d.message = "ENV004 ENV002 IEA".into();
+        assert_eq!(note_code(&d), Some("025"));
+        d.code = "ENV007";
+        assert_eq!(note_code(&d), Some("018"), "ISA13 by its element");
+        d.code = "SYN003";
+        assert_eq!(note_code(&d), None, "SYN003 declares no TA1 coding");
+    }
 
     #[test]
     fn a_ta1_goes_back_to_the_sender() {

@@ -62,88 +62,189 @@ fn describe(tx: &Transaction<'_>, lines: &[&ServiceLine<'_>], first: usize) -> S
     }
 }
 
+/// The loop tree of an input, as data: what `claimlint tree` prints, and its JSON form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tree {
+    /// The envelope scan's findings, as the rules layer words them.
+    pub notes: Vec<String>,
+    pub interchanges: Vec<InterchangeNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterchangeNode {
+    /// ISA13.
+    pub control_number: String,
+    /// 1-based position of the ISA segment in the file.
+    pub position: u32,
+    /// The delimiters, described (`element *, component :, ...`).
+    pub delimiters: String,
+    pub groups: Vec<GroupNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupNode {
+    /// GS06 and GS08; `None` for transaction sets outside a functional group.
+    pub gs06: Option<String>,
+    pub gs08: Option<String>,
+    pub transactions: Vec<TransactionNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionNode {
+    pub st02: String,
+    pub st03: String,
+    /// `837P`/`837I` and its guide; `None` when the set is not read (ENV005).
+    pub kind: Option<(&'static str, &'static str)>,
+    pub segments: usize,
+    pub claims: usize,
+    pub service_lines: usize,
+    pub loops: Vec<LoopLine>,
+}
+
+/// One loop: its id, segment positions (1-based, ST = 1, inclusive), depth, and what
+/// identifies it (HL01, NM1, CLM01, LX01...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoopLine {
+    pub id: &'static str,
+    pub first: u32,
+    pub last: u32,
+    pub depth: usize,
+    pub label: String,
+}
+
 /// The tree of `input`, after the envelope scan's findings as `notes` words them (the rules
 /// layer, above this one, owns their codes and messages).
-pub fn render(input: &[u8], notes: &dyn Fn(&envelope::Scan<'_>) -> Vec<String>) -> String {
+pub fn build_tree(input: &[u8], notes: &dyn Fn(&envelope::Scan<'_>) -> Vec<String>) -> Tree {
     let scan = envelope::scan(input);
+    let mut tree = Tree {
+        notes: notes(&scan),
+        interchanges: Vec::new(),
+    };
+    for ic in &scan.interchanges {
+        let mut node = InterchangeNode {
+            control_number: String::from_utf8_lossy(ic.header.elements[12]).into_owned(),
+            position: ic.isa.position,
+            delimiters: describe_delims(ic.delims()),
+            groups: Vec::new(),
+        };
+        for g in &ic.groups {
+            let text = |s: &claimlint_x12::Segment<'_>, n| {
+                String::from_utf8_lossy(s.value(n)).into_owned()
+            };
+            let mut group = GroupNode {
+                gs06: g.gs.as_ref().map(|s| text(s, 6)),
+                gs08: g.gs.as_ref().map(|s| text(s, 8)),
+                transactions: Vec::new(),
+            };
+            for t in &g.transactions {
+                let mut node = TransactionNode {
+                    st02: text(&t.st, 2),
+                    st03: text(&t.st, 3),
+                    kind: None,
+                    segments: 0,
+                    claims: 0,
+                    service_lines: 0,
+                    loops: Vec::new(),
+                };
+                if let Some(kind) = classify(g.gs.as_ref(), &t.st).kind {
+                    let tx = build(kind, envelope::segments(input, t).collect());
+                    node.kind = Some((kind.short(), kind.guide()));
+                    node.segments = tx.segments.len();
+                    node.claims = tx.claims.len();
+                    node.service_lines = tx.service_line_count();
+                    node.loops = loop_lines(&tx);
+                }
+                group.transactions.push(node);
+            }
+            node.groups.push(group);
+        }
+        tree.interchanges.push(node);
+    }
+    tree
+}
+
+/// The tree of `input` as text, one line per interchange, group, transaction set and loop.
+pub fn render(input: &[u8], notes: &dyn Fn(&envelope::Scan<'_>) -> Vec<String>) -> String {
+    text(&build_tree(input, notes))
+}
+
+/// [`Tree`] as text: loops indented by depth up to `MAX_INDENT` levels.
+pub fn text(tree: &Tree) -> String {
     let mut out = String::new();
-    for note in notes(&scan) {
+    for note in &tree.notes {
         let _ = writeln!(out, "note: {note}");
     }
-    for (n, ic) in scan.interchanges.iter().enumerate() {
+    for (n, ic) in tree.interchanges.iter().enumerate() {
         let _ = writeln!(
             out,
             "interchange {} ISA13 {} at segment {}: {}",
             n + 1,
-            String::from_utf8_lossy(ic.header.elements[12]),
-            ic.isa.position,
-            describe_delims(ic.delims())
+            ic.control_number,
+            ic.position,
+            ic.delimiters
         );
         for g in &ic.groups {
-            let gs =
-                g.gs.map(|s| {
-                    format!(
-                        "GS06 {} GS08 {}",
-                        String::from_utf8_lossy(s.value(6)),
-                        String::from_utf8_lossy(s.value(8))
-                    )
-                })
-                .unwrap_or_else(|| "(no GS)".into());
+            let gs = match (&g.gs06, &g.gs08) {
+                (Some(g6), Some(g8)) => format!("GS06 {g6} GS08 {g8}"),
+                _ => "(no GS)".into(),
+            };
             let _ = writeln!(out, "  group {gs}");
             for t in &g.transactions {
-                let st02 = String::from_utf8_lossy(t.st.value(2)).into_owned();
-                let Some(kind) = classify(g.gs.as_ref(), &t.st).kind else {
-                    let _ = writeln!(
-                        out,
-                        "    ST {st02} ({}): not read, see ENV005",
-                        String::from_utf8_lossy(t.st.value(3))
-                    );
+                let Some((short, guide)) = t.kind else {
+                    let _ = writeln!(out, "    ST {} ({}): not read, see ENV005", t.st02, t.st03);
                     continue;
                 };
-                let tx = build(kind, envelope::segments(input, t).collect());
                 let _ = writeln!(
                     out,
-                    "    ST {st02} {} {}: {} segments, {} claims, {} lines",
-                    kind.short(),
-                    kind.guide(),
-                    tx.segments.len(),
-                    tx.claims.len(),
-                    tx.service_line_count()
+                    "    ST {} {short} {guide}: {} segments, {} claims, {} lines",
+                    t.st02, t.segments, t.claims, t.service_lines
                 );
-                render_loops(&tx, &mut out);
+                for l in &t.loops {
+                    let range = format!("{}-{}", l.first, l.last);
+                    let deep = if l.depth > MAX_INDENT {
+                        format!(" [depth {}]", l.depth)
+                    } else {
+                        String::new()
+                    };
+                    let _ = writeln!(
+                        out,
+                        "{:indent$}{:<7} {:<9} {}{deep}",
+                        "",
+                        l.id,
+                        range,
+                        l.label,
+                        indent = 6 + 2 * l.depth.min(MAX_INDENT)
+                    );
+                }
             }
         }
     }
     out
 }
 
-/// One line per loop of `tx`. A parent comes before its children, so each depth is its
-/// parent's plus one, found in one pass.
-fn render_loops(tx: &Transaction<'_>, out: &mut String) {
+/// One [`LoopLine`] per loop of `tx`. A parent comes before its children, so each depth is
+/// its parent's plus one, found in one pass.
+fn loop_lines(tx: &Transaction<'_>) -> Vec<LoopLine> {
     let lines: Vec<&ServiceLine<'_>> = tx.claims.iter().flat_map(|c| &c.lines).collect();
     let mut depths: Vec<usize> = Vec::with_capacity(tx.loops.len());
+    let mut out = Vec::with_capacity(tx.loops.len());
     for node in &tx.loops {
         let depth = node
             .parent
             .and_then(|p| depths.get(p as usize))
             .map_or(0, |d| d + 1);
         depths.push(depth);
-        let range = format!("{}-{}", node.first + 1, node.end);
-        let deep = if depth > MAX_INDENT {
-            format!(" [depth {depth}]")
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            out,
-            "{:indent$}{:<7} {:<9} {}{deep}",
-            "",
-            node.id,
-            range,
-            describe(tx, &lines, node.first as usize).trim_end(),
-            indent = 6 + 2 * depth.min(MAX_INDENT)
-        );
+        out.push(LoopLine {
+            id: node.id,
+            first: node.first + 1,
+            last: node.end,
+            depth,
+            label: describe(tx, &lines, node.first as usize)
+                .trim_end()
+                .to_string(),
+        });
     }
+    out
 }
 
 #[cfg(test)]

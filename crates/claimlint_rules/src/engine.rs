@@ -90,6 +90,8 @@ pub struct Outcome {
     /// Reference data answered from a version not in force on some dates of service, once
     /// per data set (`rules::drugs::data_notes`); not diagnostics, and no effect on the exit.
     pub notes: Vec<String>,
+    /// The suppressed findings (`tally.suppressed`) by rule code.
+    pub suppressed_by_rule: std::collections::BTreeMap<&'static str, u64>,
 }
 
 /// Rules sorted by scope once per run.
@@ -97,6 +99,7 @@ struct Plan {
     file: Vec<(&'static Rule, Severity)>,
     interchange: Vec<(&'static Rule, Severity)>,
     envelope: Vec<(&'static Rule, Severity)>,
+    segment: Vec<(&'static Rule, Severity)>,
     transaction: Vec<(&'static Rule, Severity)>,
     claim: Vec<(&'static Rule, Severity)>,
     line: Vec<(&'static Rule, Severity)>,
@@ -119,6 +122,7 @@ impl Plan {
             file: pick(|c| matches!(c, Check::File(_))),
             interchange: pick(|c| matches!(c, Check::Interchange(_) | Check::Envelope(..))),
             envelope: pick(|c| matches!(c, Check::Envelope(..))),
+            segment: pick(|c| matches!(c, Check::Segment(_))),
             transaction: pick(|c| matches!(c, Check::Transaction(_))),
             claim: pick(|c| matches!(c, Check::Claim(_))),
             line: pick(|c| matches!(c, Check::Line(_))),
@@ -184,7 +188,7 @@ pub fn check_streaming<T: Send>(
     let mut acc = Batches::<'_, T>::default();
     let run_batch = |acc: &mut Batches<'_, T>| {
         let per_tx = |(gs, t): &(Option<Segment<'_>>, TxFrame<'_>)| {
-            check_transaction(input, gs.as_ref(), t, &plan, settings, visit)
+            check_transaction(input, gs.as_ref(), t, &plan, visit)
         };
         let results: Vec<(Stats, Vec<Diagnostic>, Option<T>)> = if acc.pending.len() > 1 {
             acc.pending.par_iter().map(per_tx).collect()
@@ -229,15 +233,19 @@ pub fn check_streaming<T: Send>(
         tally.count(d.severity);
     }
     out.extend(envelope_diags);
+    let mut suppressed_by_rule = std::collections::BTreeMap::new();
     for d in crate::suppress::apply(&mut out) {
         tally.uncount(d.severity);
+        *suppressed_by_rule.entry(d.code).or_insert(0) += 1;
     }
     stats.interchanges = scan.interchanges.len() as u64;
     stats.transactions = scan.transaction_count() as u64;
     stats.segments = scan.segments + scan.interchanges.len() as u64;
     stats.bytes = input.len() as u64;
     lines.advance(input, input.len());
-    (finish(input, out, stats, tally, settings, &lines), visited)
+    let mut outcome = finish(input, out, stats, tally, settings, &lines);
+    outcome.suppressed_by_rule = suppressed_by_rule;
+    (outcome, visited)
 }
 
 /// The envelope findings of a whole input, once its transaction sets are checked: the scan's
@@ -333,6 +341,7 @@ fn finish(
         tally,
         dropped,
         notes: Vec::new(),
+        suppressed_by_rule: std::collections::BTreeMap::new(),
     }
 }
 
@@ -341,7 +350,6 @@ fn check_transaction<T>(
     gs: Option<&Segment<'_>>,
     frame: &TxFrame<'_>,
     plan: &Plan,
-    settings: &Settings,
     visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
 ) -> (Stats, Vec<Diagnostic>, Option<T>) {
     let mut out = Vec::new();
@@ -354,17 +362,18 @@ fn check_transaction<T>(
         return (Stats::default(), out, None);
     };
     let segments: Vec<Segment<'_>> = envelope::segments(input, frame).collect();
-    let syn005 = &crate::syntax::invalid_character::SYN005;
-    if let Some(sev) = settings.severity(syn005.code) {
-        let from = out.len();
-        let mut cx = ctx(syn005, sev, &mut out, None, plan);
-        for seg in &segments {
-            crate::syntax::invalid_character::invalid_characters(seg, &mut cx);
+    let from = out.len();
+    for (rule, sev) in &plan.segment {
+        if let Check::Segment(f) = rule.check {
+            let mut cx = ctx(rule, *sev, &mut out, None, plan);
+            for seg in &segments {
+                f(seg, &mut cx);
+            }
         }
-        // Read before the model is built, the findings still belong to this transaction set.
-        for d in out.iter_mut().skip(from) {
-            crate::envelope::in_transaction(d, &frame.st);
-        }
+    }
+    // Read before the model is built, the findings still belong to this transaction set.
+    for d in out.iter_mut().skip(from) {
+        crate::envelope::in_transaction(d, &frame.st);
     }
     let tx = model::build(kind, segments);
     run_rules(&tx, plan, &mut out);
@@ -429,5 +438,33 @@ fn run_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `Check::Segment` rule (SYN005) runs on each segment of a transaction set before the
+    /// model is built, at the severity the settings give it, and its findings name the ST02;
+    /// a rule left out of the settings does not run.
+    #[test]
+    fn segment_rules_run_by_their_check_kind() {
+        let text = crate::test::edit(
+            crate::test::P837,
+            "NM1*IL",
+            "NM1*IL*1*DOÉ*JANE****MI*1EG4TE5MK73",
+        );
+        let syn005 = &crate::syntax::invalid_character::SYN005;
+        let settings = Settings::new(vec![(syn005, Severity::Warning)]);
+        let found = check(text.as_bytes(), &settings).diagnostics;
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].code, found[0].severity),
+            ("SYN005", Severity::Warning)
+        );
+        assert_eq!(found[0].context.transaction.as_deref(), Some("0001"));
+        let none = Settings::new(Vec::new());
+        assert!(check(text.as_bytes(), &none).diagnostics.is_empty());
     }
 }

@@ -13,6 +13,7 @@ use claimlint_model::{Claim, DrugLine, ServiceLine, Transaction};
 use claimlint_x12::Loc;
 use claimlint_x12::envelope::{Interchange, Scan};
 
+pub use envelope::input_unreadable::report as input_unreadable;
 pub use envelope::scan_notes;
 pub use modifiers::jw_jz::JwJzScope;
 pub use payer::Params;
@@ -51,6 +52,8 @@ pub struct Rule {
     pub doc: &'static str,
     /// How its findings are coded in a 999 (or that a 999 does not carry them).
     pub x999: X999,
+    /// How its error findings on the ISA or IEA are coded in a TA1 (or that they are not).
+    pub ta1: Ta1,
     pub check: Check,
 }
 
@@ -92,6 +95,68 @@ impl X999 {
     }
 }
 
+/// A rule's TA1 coding: the interchange note code (TA105, X12 element I18) of its
+/// error findings on the ISA or IEA, which reject the interchange with a TA1 instead of a
+/// 999. Declared with the rule (`ta1:` in `declare_rule!`; `Never` when left out). The TA1
+/// writer reads this, never a message or a code string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ta1 {
+    /// A TA1 does not carry its findings.
+    Never,
+    /// By the segment the finding is on (`ISA`, `IEA`); a segment not listed is not carried.
+    BySegment(&'static [(&'static str, Ta1Note)]),
+}
+
+/// One TA1 note code of a `Ta1` declaration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ta1Note {
+    /// This I18 code.
+    Code(&'static str),
+    /// By the ISA element the finding names (`isa_element_note`); `022` (invalid control
+    /// structure) when it names none.
+    IsaElement,
+}
+
+impl Ta1 {
+    /// The TA105 of `d`, a finding of the rule that declares `self`.
+    pub fn of(&self, d: &Diagnostic) -> Option<&'static str> {
+        let Ta1::BySegment(table) = *self else {
+            return None;
+        };
+        let (_, note) = table.iter().find(|(id, _)| *id == d.loc.segment.as_str())?;
+        Some(match *note {
+            Ta1Note::Code(code) => code,
+            Ta1Note::IsaElement => d.loc.element.map_or("022", isa_element_note),
+        })
+    }
+}
+
+/// TA105 for an error on ISA element `n` (I18: 010–013 authorization and security, 005–008
+/// sender and receiver, 014/015 date and time, 017 version, 018 control number, 019
+/// acknowledgment requested, 020 test indicator, 027 component separator). ISA11, the
+/// repetition separator in 5010, has no code of its own before release 5042: 022, as X12
+/// RFI 1497 answers.
+pub fn isa_element_note(n: u8) -> &'static str {
+    match n {
+        1 => "010",
+        2 => "011",
+        3 => "012",
+        4 => "013",
+        5 => "005",
+        6 => "006",
+        7 => "007",
+        8 => "008",
+        9 => "014",
+        10 => "015",
+        12 => "017",
+        13 => "018",
+        14 => "019",
+        15 => "020",
+        16 => "027",
+        _ => "022",
+    }
+}
+
 impl Rule {
     /// First sentence of "What it does", for `claimlint rules`.
     pub fn summary(&self) -> &'static str {
@@ -111,9 +176,13 @@ impl Rule {
 #[derive(Debug)]
 pub enum Check {
     /// Found by the envelope scan or the lexer: the scan returns typed issues and the rule's
-    /// file turns them into diagnostics (`envelope::owner`; SYN005's `invalid_characters`,
-    /// which the engine calls on each segment). The file also holds the doc and cases.
+    /// file turns them into diagnostics (`envelope::owner`). The file also holds the doc and
+    /// cases.
     Lexer,
+    /// Each segment of a transaction set as it is read, before the model is built (the bytes
+    /// of a segment, e.g. characters outside the X12 set). Its findings belong to the
+    /// transaction set (ST02).
+    Segment(fn(&claimlint_x12::Segment<'_>, &mut Ctx<'_>)),
     /// Once per file, over all its envelopes (e.g. duplicate control numbers).
     File(fn(&Scan<'_>, &mut Ctx<'_>)),
     Interchange(fn(&Interchange<'_>, &mut Ctx<'_>)),
@@ -204,6 +273,7 @@ macro_rules! declare_rule {
         $(#[doc = $doc:literal])*
         code: $code:ident, name: $name:literal, severity: $sev:ident, snip: $snip:literal,
         x999: $x999:expr,
+        $(ta1: $ta1:expr,)?
         check: $kind:ident $(($($f:path),+))? $(,)?
     ) => {
         pub static $code: $crate::Rule = $crate::Rule {
@@ -219,9 +289,18 @@ macro_rules! declare_rule {
                 use ::claimlint_diagnostic::Ack999::*;
                 $x999
             },
+            ta1: $crate::declare_rule!(@ta1 $($ta1)?),
             check: $crate::Check::$kind $(($($f),+))?,
         };
     };
+    (@ta1) => { $crate::Ta1::Never };
+    (@ta1 $ta1:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::Ta1::*;
+        #[allow(unused_imports)]
+        use $crate::Ta1Note::*;
+        $ta1
+    }};
 }
 pub(crate) use declare_rule;
 
@@ -384,6 +463,71 @@ mod registry_tests {
             d.help = Some("reworded".into());
             assert_eq!(r.x999.of(&d), before, "{}", r.code);
         }
+    }
+
+    fn on(segment: &[u8], element: Option<u8>, code: &'static str) -> Diagnostic {
+        let loc = claimlint_x12::Loc {
+            segment: claimlint_diagnostic::SegId::new(segment),
+            position: 1,
+            element,
+            component: None,
+            offset: 0,
+            length: 1,
+            terminator: b'~',
+        };
+        Diagnostic::new(code, Severity::Error, loc, "loop syntax rule E shorten")
+    }
+
+    /// The rules whose findings on the ISA or IEA reject an interchange with a TA1 declare
+    /// their note code (TA105); the coding does not depend on the message, and no other rule
+    /// is carried by a TA1.
+    #[test]
+    fn ta1_codings_are_declared_and_ignore_the_message() {
+        let carried: Vec<&str> = RULES
+            .iter()
+            .filter(|r| r.ta1 != Ta1::Never)
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(
+            carried,
+            [
+                "ENV001", "ENV002", "ENV003", "ENV004", "ENV006", "ENV007", "ENV011"
+            ]
+        );
+        for (segment, element, code, want) in [
+            (&b"ISA"[..], Some(12), "ENV007", Some("017")),
+            (b"ISA", Some(11), "ENV007", Some("022")),
+            (b"ISA", Some(6), "ENV001", Some("006")),
+            (b"ISA", None, "ENV001", Some("022")),
+            (b"ISA", Some(13), "ENV006", Some("025")),
+            (b"GS", Some(6), "ENV006", None),
+            (b"ISA", None, "ENV004", Some("023")),
+            (b"IEA", None, "ENV004", Some("022")),
+            (b"IEA", Some(2), "ENV002", Some("001")),
+            (b"IEA", Some(1), "ENV003", Some("021")),
+            (b"SE", Some(1), "ENV003", None),
+            (b"IEA", None, "ENV011", Some("022")),
+            (b"ISA", Some(2), "SYN003", None),
+        ] {
+            let rule = find(code).expect("a rule");
+            let mut d = on(segment, element, code);
+            assert_eq!(rule.ta1.of(&d), want, "{code} on {segment:?} {element:?}");
+            d.message = "reworded".into();
+            d.help = Some("reworded".into());
+            assert_eq!(rule.ta1.of(&d), want, "{code}, reworded");
+        }
+    }
+
+    /// The engine runs rules by their `Check` kind only: a rule that reads raw segments is
+    /// declared `Check::Segment`, not called by name.
+    #[test]
+    fn segment_rules_are_declared_as_such() {
+        let segment: Vec<&str> = RULES
+            .iter()
+            .filter(|r| matches!(r.check, Check::Segment(_)))
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(segment, ["SYN005"]);
     }
 
     #[test]

@@ -437,6 +437,7 @@ mod tests {
             (p("SV1*HC:J0897:JZ*2400*UN*SIXTY***1"), "SYN003"), // UNT001
             (p("SV1*HC:J0897:JZ*2400*DA*60***1"), "SYN008"), // UNT001
             (i("SV2*0636*HC:J0897:JZ*2400*UN"), "SYN007"),   // UNT001
+            (p("SV1*HC:J0897:JZ*2400**60***1"), "SYN007"),   // UNT001 (unit basis)
             (p("SV1*HC:J0897:JZ:Z*2400*UN*60***1"), "SYN002"), // MOD004
             (edit(P837, "SE*", "SE*X*0001"), "SYN003"),      // ENV003
             (edit(P837, "HL*1*", "HL*1**20*0"), "SYN008"),   // STR001
@@ -459,16 +460,39 @@ mod tests {
         }
     }
 
-    /// A bad ISA11 (the element separator again) shifts the ISA so that ISA16 is a digit: the
-    /// ISA cannot be read, which is one ENV001 and nothing read after it (not 130 errors for
-    /// every misread segment, and nothing to suppress).
+    /// A bad ISA11 (the element separator again) in an ISA that is not fixed-width shifts
+    /// ISA12..ISA16 so that ISA16 is a digit: the ISA cannot be read, which is one ENV001 and
+    /// nothing read after it (not 130 errors for every misread segment, and nothing to
+    /// suppress).
     #[test]
     fn unreadable_isa_is_one_error() {
-        let text = P837.replacen("*^*00501*", "***00501*", 1);
+        let text = P837.replacen("*^*00501*000000001*", "***00501*1*", 1);
         assert_eq!(outcome(&text), (vec!["ENV001"], 0));
-        // A repetition separator used as another delimiter is one ENV007.
-        let text = P837.replacen("*^*00501*", "*:*00501*", 1);
-        assert_eq!(outcome(&text), (vec!["ENV007"], 0));
+    }
+
+    /// ISA11 equal to another delimiter is one defect, one ENV007: in a fixed-width ISA the
+    /// other delimiters are read at their fixed positions (ISA11 `*` does not shift ISA13 into
+    /// an ENV002 "IEA02 does not match ISA13 `00501`", nor ISA16 into ENV001), and the
+    /// interchange is read.
+    #[test]
+    fn isa11_equal_to_another_delimiter_is_one_error() {
+        for isa11 in ["*", ":", "~"] {
+            let text = P837.replacen("*^*00501*", &format!("*{isa11}*00501*"), 1);
+            assert_eq!(outcome(&text), (vec!["ENV007"], 0), "ISA11 `{isa11}`");
+            // A defect in the transaction set is still found.
+            let text = text.replace("N3*12 ELM ST~", "NM2*12 ELM ST~");
+            assert_eq!(outcome(&text).0, ["ENV007", "SYN001"], "ISA11 `{isa11}`");
+        }
+        // Two interchanges, the first with the bad ISA11: the second's own defect is reported
+        // (the ISA's finding suppresses nothing outside its interchange).
+        let first = P837.replacen("*^*00501*", "***00501*", 1);
+        let second = P837
+            .replace("000000001", "000000002")
+            .replace("N3*12 ELM ST~", "NM2*12 ELM ST~");
+        assert_eq!(
+            outcome(&format!("{first}{second}")),
+            (vec!["ENV007", "SYN001"], 0)
+        );
     }
 
     #[test]

@@ -54,6 +54,28 @@ fn isa_parts(input: &[u8]) -> IResult<&[u8], IsaParts<'_>> {
     Ok((r, (elements, sep, term[0])))
 }
 
+/// The ISA at the start of `input` read at its fixed positions, when it is a fixed-width ISA
+/// whose ISA11 is its element separator (`…*1200***00501*…`): splitting on the separator
+/// would shift ISA12..ISA16 and misread every delimiter, where the only defect is ISA11
+/// (ENV007). `None` for any other shape.
+fn isa11_is_element_separator(input: &[u8]) -> Option<IsaParts<'_>> {
+    let sep = *input.get(3)?;
+    if input.len() < ISA_LEN || !input.starts_with(b"ISA") || sep.is_ascii_alphanumeric() {
+        return None;
+    }
+    let mut elements: [&[u8]; 16] = [&[]; 16];
+    let mut pos = 3;
+    for (i, (slot, width)) in elements.iter_mut().zip(ISA_WIDTHS).enumerate() {
+        let value = &input[pos + 1..pos + 1 + width];
+        if input[pos] != sep || (i != 10 && value.contains(&sep)) {
+            return None;
+        }
+        *slot = value;
+        pos += 1 + width;
+    }
+    (elements[10] == [sep]).then_some((elements, sep, input[ISA_LEN - 1]))
+}
+
 /// One of the delimiters an ISA gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delim {
@@ -88,7 +110,10 @@ const MAX_WRONG_WIDTHS: usize = 8;
 impl<'a> IsaHeader<'a> {
     /// Reads the ISA at the start of `input` (which must begin with `ISA`).
     pub fn parse(input: &'a [u8]) -> Option<Self> {
-        let (rest, (elements, element, segment)) = isa_parts(input).ok()?;
+        let (rest, (elements, element, segment)) = match isa11_is_element_separator(input) {
+            Some(parts) => (&input[ISA_LEN..], parts),
+            None => isa_parts(input).ok()?,
+        };
         let component = *elements[15].first()?;
         // An ISA11 that is also another delimiter cannot separate repetitions: splitting on it
         // would cut every composite (or element) into false repeats, one SYN error each. ENV007

@@ -54,6 +54,8 @@ pub enum NoIsa {
     Empty,
     OnlyWhitespace,
     Binary,
+    /// UTF-16 text (a byte order mark, or `ISA` in two-byte characters): X12 is single bytes.
+    Utf16,
     Text,
     /// Text in which `ISA` occurs (at byte `at`) but is not followed by a readable ISA header
     /// (e.g. a document that quotes an ISA or names ISA elements).
@@ -65,8 +67,12 @@ pub enum NoIsa {
 /// What the envelope scan found wrong, as data. `'a` is the input: values are slices of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IssueKind<'a> {
-    /// No ISA anywhere in the input.
-    NoIsa(NoIsa),
+    /// No ISA anywhere in the input; `head` is how the input starts (after a BOM and
+    /// whitespace; at most `HEAD_LEN` bytes), for the message to show what was found instead.
+    NoIsa {
+        why: NoIsa,
+        head: &'a [u8],
+    },
     /// The input starts at `id` (ST or GS) without an ISA: its transaction sets were read as a
     /// fragment with `delims` (RULES.md, after ENV011).
     Fragment {
@@ -227,6 +233,36 @@ fn find_isa(input: &[u8], from: usize) -> Option<usize> {
         })
 }
 
+/// How many bytes of a non-X12 input `IssueKind::NoIsa` keeps to show.
+pub const HEAD_LEN: usize = 48;
+
+/// Binary, not text: a NUL, many control characters, or (in text that is not UTF-8) many
+/// bytes above 0x7F, in the first 4 KiB. A README with `→` or `≤` is UTF-8 text; a
+/// Windows-1252 CSV with a few accented names is text too.
+fn looks_binary(input: &[u8]) -> bool {
+    let head = &input[..input.len().min(4096)];
+    if head.contains(&0) {
+        return true;
+    }
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // A UTF-8 character cut by the 4 KiB limit does not count.
+        Err(e) => e.error_len().is_none() && head.len() == 4096,
+    };
+    let count = |f: fn(u8) -> bool| head.iter().filter(|&&b| f(b)).count();
+    let control = count(|b| b < 0x20 && !b"\t\n\r\x0c".contains(&b));
+    let high = count(|b| b >= 0x80);
+    control * 10 > head.len() || (!utf8 && high * 10 > head.len())
+}
+
+/// UTF-16 text (as Windows PowerShell's `>` writes it): a UTF-16 byte order mark, or `ISA`
+/// with a NUL after or before each letter.
+fn looks_utf16(input: &[u8]) -> bool {
+    [&b"\xff\xfe"[..], b"\xfe\xff", b"I\0S\0A\0", b"\0I\0S\0A"]
+        .iter()
+        .any(|p| input.starts_with(p))
+}
+
 fn skip_layout(input: &[u8], mut pos: usize) -> usize {
     while input.get(pos).is_some_and(|b| b.is_ascii_whitespace()) {
         pos += 1;
@@ -247,6 +283,22 @@ pub fn fragment_delims(rest: &[u8]) -> Option<Delimiters> {
     }
     let element = *rest.get(2)?;
     if element.is_ascii_alphanumeric() || element.is_ascii_whitespace() {
+        return None;
+    }
+    // ST01 is a transaction set id (`837`), GS01 a functional id code (`HC`): text that
+    // merely starts with `ST.` or `GS-` (`ST. LOUIS CLINIC`) is not a fragment.
+    let first = &rest[3..];
+    let end = first
+        .iter()
+        .position(|&b| b == element)
+        .unwrap_or(first.len());
+    let value = &first[..end];
+    let plausible = if id == b"ST" {
+        value.len() == 3 && value.iter().all(u8::is_ascii_digit)
+    } else {
+        value.len() == 2 && value.iter().all(u8::is_ascii_uppercase)
+    };
+    if !plausible {
         return None;
     }
     let value_byte = |b: u8| b.is_ascii_alphanumeric() || b == b' ' || b == element;
@@ -404,11 +456,13 @@ impl<'a> Scanner<'a, '_> {
             } else {
                 NoIsa::OnlyWhitespace
             };
-            self.issue(span_loc(b"ISA", 1, 0, 0), IssueKind::NoIsa(why));
+            let head = &input[..0];
+            self.issue(span_loc(b"ISA", 1, 0, 0), IssueKind::NoIsa { why, head });
             return None;
         }
         let rest = &input[pos..];
-        if rest.starts_with(b"ISA") {
+        // `ISA` and a separator starts an interchange; `ISA is the header` starts text.
+        if find_isa(input, pos) == Some(pos) {
             return Some(pos);
         }
         if let Some(delims) = fragment_delims(rest) {
@@ -430,14 +484,15 @@ impl<'a> Scanner<'a, '_> {
                 Some(isa)
             }
             None => {
-                let binary = input.iter().take(4096).any(|&b| b == 0 || b >= 0x80);
                 let why = match first {
-                    _ if binary => NoIsa::Binary,
+                    _ if looks_utf16(input) => NoIsa::Utf16,
+                    _ if looks_binary(input) => NoIsa::Binary,
                     Some(at) => NoIsa::TextWithIsa { at },
                     None => NoIsa::Text,
                 };
                 let loc = span_loc(b"", 1, pos, input.len().saturating_sub(pos).min(3));
-                self.issue(loc, IssueKind::NoIsa(why));
+                let head = &input[pos..input.len().min(pos + HEAD_LEN)];
+                self.issue(loc, IssueKind::NoIsa { why, head });
                 None
             }
         }
@@ -891,6 +946,28 @@ mod tests {
         assert!(fragment_delims(b"STX*1").is_none());
         assert!(fragment_delims(b"NM1*1").is_none());
         assert!(fragment_delims(b"S").is_none());
+        // Text that starts with `ST.` or `GS-` is not a fragment: ST01 is 3 digits, GS01 two
+        // capitals.
+        assert!(fragment_delims(b"ST. LOUIS CLINIC~").is_none());
+        assert!(fragment_delims(b"ST,claim,units\n").is_none());
+        assert!(fragment_delims(b"GS-1 notes: the group header").is_none());
+        assert!(fragment_delims(b"GS*HC*SENDER*RECEIVER~").is_some());
+    }
+
+    /// Text in any common encoding is text; binary and UTF-16 are told apart from it.
+    #[test]
+    fn text_binary_and_utf16_are_told_apart() {
+        assert!(!looks_binary(
+            "# Notes \u{2014} ISA \u{2192} IEA, \u{2264} 1\n".as_bytes()
+        ));
+        assert!(!looks_binary(b"name,city\nJos\xe9 Mu\xf1oz,San Jos\xe9\n"));
+        assert!(looks_binary(b"PK\x03\x04\x14\x00\x00\x00"));
+        assert!(looks_binary(&[
+            0x86, 0x23, 0xAE, 0x81, 0xF1, 0xC0, 0x9A, 0xEE
+        ]));
+        assert!(looks_utf16(b"I\0S\0A\0*\0"));
+        assert!(looks_utf16(b"\xff\xfeI\0"));
+        assert!(!looks_utf16(b"ISA*00*"));
     }
 
     #[test]

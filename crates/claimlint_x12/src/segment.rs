@@ -43,7 +43,8 @@ impl<'a> Segment<'a> {
     /// Segments are tens of bytes, so a plain scan beats memchr's set-up cost here (profiled:
     /// memchr on these short slices was the top cost of a full check).
     pub fn element_raw(&self, n: usize) -> Option<Element<'a>> {
-        let (start, end) = nth_field(self.bytes, self.delims.element, n)?;
+        let (start, end) = fixed_isa_field(self.bytes, self.delims.element, n)
+            .or_else(|| nth_field(self.bytes, self.delims.element, n))?;
         Some(self.make_element(n, start, end))
     }
 
@@ -198,6 +199,23 @@ impl<'a> Element<'a> {
 
 /// Bounds of field `n` (1-based) after the leading id: the bytes between the n-th and the
 /// (n+1)-th separator.
+/// ISA`n` of a fixed-width ISA whose ISA11 is its element separator (ENV007): read at its
+/// fixed position, as `IsaHeader::parse` reads it, not shifted by the extra separator.
+/// `None` for every other segment, which is split as usual.
+fn fixed_isa_field(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
+    use crate::delims::{ISA_LEN, ISA_WIDTHS};
+    if bytes.len() != ISA_LEN - 1 || bytes.get(82) != Some(&sep) || !bytes.starts_with(b"ISA") {
+        return None;
+    }
+    let width = *ISA_WIDTHS.get(n.checked_sub(1)?)?;
+    let start = 4 + ISA_WIDTHS[..n - 1].iter().sum::<usize>() + (n - 1);
+    let fixed = (1..=16).all(|k| {
+        let at = 3 + ISA_WIDTHS[..k - 1].iter().sum::<usize>() + (k - 1);
+        bytes[at] == sep
+    });
+    fixed.then_some((start, start + width))
+}
+
 fn nth_field(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
     if n == 0 {
         return None;

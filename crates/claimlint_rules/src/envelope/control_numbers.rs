@@ -16,6 +16,7 @@ declare_rule! {
     /// Write the header's control number in the trailer: `SE*42*0001~`.
     code: ENV002, name: "control-number-mismatch", severity: Error, snip: 1,
     x999: BySegment(&[("SE", TransactionSet("3")), ("GE", Group("4"))]),
+    ta1: BySegment(&[("IEA", Code("001"))]),
     check: Envelope(control_numbers, transaction_numbers),
 }
 

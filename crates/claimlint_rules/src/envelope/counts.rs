@@ -15,6 +15,7 @@ declare_rule! {
     /// Count ST and SE themselves: `SE*34*0001~`.
     code: ENV003, name: "count-mismatch", severity: Error, snip: 1,
     x999: BySegment(&[("SE", TransactionSet("4")), ("GE", Group("5"))]),
+    ta1: BySegment(&[("IEA", Code("021"))]),
     check: Envelope(counts, transaction_count),
 }
 

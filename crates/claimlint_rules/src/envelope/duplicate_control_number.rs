@@ -16,6 +16,7 @@ declare_rule! {
     /// Number them uniquely: `ST*837*0001*...~` and `ST*837*0002*...~`.
     code: ENV006, name: "duplicate-control-number", severity: Warning, snip: 1,
     x999: BySegment(&[("ST", TransactionSet("23"))]),
+    ta1: BySegment(&[("ISA", Code("025"))]),
     check: File(duplicate_control_number),
 }
 

@@ -17,6 +17,7 @@ declare_rule! {
     /// End the IEA with the interchange's segment terminator: `IEA*1*000000001~`.
     code: ENV011, name: "final-terminator-missing", severity: Warning, snip: 1,
     x999: Never,
+    ta1: BySegment(&[("IEA", Code("022"))]),
     check: Lexer,
 }
 

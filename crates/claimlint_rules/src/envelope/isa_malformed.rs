@@ -9,6 +9,9 @@ declare_rule! {
     /// ISA element has its fixed width. A file that starts at ST or GS with no ISA (a fragment
     /// pasted from a program's output) gets this error once, and its transaction sets are still
     /// checked, with the delimiters `*`, `:`, `^`, `~` or those the fragment evidently uses.
+    /// An input that is not X12 at all (a README, a CSV or JSON export, an HTML error page, an
+    /// archive, UTF-16 text) is this error once, quoting how the input starts, and nothing
+    /// else is read from it.
     /// ## Why it matters
     /// Receivers read the delimiters from fixed byte positions of the ISA (byte 4, ISA11, ISA16
     /// and the byte after it). A padded-wrong ISA shifts those positions and the whole interchange
@@ -20,6 +23,7 @@ declare_rule! {
     /// `ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260105*1200*^*00501*000000001*0*P*:~`
     code: ENV001, name: "isa-malformed", severity: Error, snip: 1,
     x999: Never,
+    ta1: BySegment(&[("ISA", IsaElement)]),
     check: Lexer,
 }
 
@@ -61,27 +65,65 @@ fn isa_problem(p: &IsaProblem) -> String {
     }
 }
 
-fn no_isa(why: NoIsa) -> String {
+fn no_isa(why: NoIsa, head: &[u8]) -> String {
+    let found = shown_head(why, head);
     if let NoIsa::TextWithIsa { at } = why {
         return format!(
-            "no ISA segment: this is text, not an X12 interchange (`ISA` at byte {at} does not start a 106-byte ISA with usable delimiters)"
+            "no ISA segment: this is text, not an X12 interchange: it starts with {found} (`ISA` at byte {at} does not start a 106-byte ISA with usable delimiters)"
         );
     }
-    let text = match why {
-        NoIsa::Empty => "no ISA segment: the file is empty",
-        NoIsa::OnlyWhitespace => "no ISA segment: the file holds only whitespace",
-        NoIsa::Binary => "no ISA segment: this looks like a binary file, not X12",
-        NoIsa::Text | NoIsa::TextWithIsa { .. } => {
-            "no ISA segment: an X12 interchange must start with a 106-byte ISA, which gives its delimiters"
+    match why {
+        NoIsa::Empty => "no ISA segment: the file is empty".to_string(),
+        NoIsa::OnlyWhitespace => "no ISA segment: the file holds only whitespace".to_string(),
+        NoIsa::Binary => {
+            format!(
+                "no ISA segment: this looks like a binary file, not X12: it starts with {found}"
+            )
         }
-    };
-    text.to_string()
+        NoIsa::Utf16 => format!(
+            "no ISA segment: this is UTF-16 text (it starts with {found}); an X12 interchange is single-byte text (ASCII or UTF-8)"
+        ),
+        NoIsa::Text | NoIsa::TextWithIsa { .. } => format!(
+            "no ISA segment: this is not an X12 interchange: it starts with {found}, where an interchange starts with a 106-byte ISA that gives its delimiters"
+        ),
+    }
 }
+
+/// How the input starts, as a user should read it: the first line of text (up to 40
+/// characters), or the first 8 bytes of a binary file in hex.
+fn shown_head(why: NoIsa, head: &[u8]) -> String {
+    if matches!(why, NoIsa::Binary | NoIsa::Utf16) {
+        let hex: Vec<String> = head.iter().take(8).map(|b| format!("{b:02X}")).collect();
+        return format!("the bytes {}", hex.join(" "));
+    }
+    let text = String::from_utf8_lossy(head);
+    let line = text.lines().next().unwrap_or("");
+    let mut shown: String = line.chars().take(40).collect();
+    if shown.len() < line.len() || line.len() < text.trim_end().len() {
+        shown.push('…');
+    }
+    format!("`{}`", shown.replace('`', "'"))
+}
+
+/// What to do with an interchange saved as UTF-16.
+const UTF16_HELP: &str = "save the file as ASCII or UTF-8, e.g. with iconv -f UTF-16LE -t ASCII";
+
+/// What to do when the input is not X12 at all.
+const NOT_X12_HELP: &str = "claimlint checks X12 837 files, which start with `ISA*`; check that this is the file you meant (not a report, a web page or an archive)";
 
 /// The scan's ISA findings (`rules::envelope::owner`).
 pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     let (message, help) = match &issue.kind {
-        IssueKind::NoIsa(why) => (no_isa(*why), None),
+        IssueKind::NoIsa { why, head } => {
+            let help = match why {
+                NoIsa::Utf16 => Some(UTF16_HELP.to_string()),
+                NoIsa::Binary | NoIsa::Text | NoIsa::TextWithIsa { .. } => {
+                    Some(NOT_X12_HELP.to_string())
+                }
+                NoIsa::Empty | NoIsa::OnlyWhitespace => None,
+            };
+            (no_isa(*why, head), help)
+        }
         IssueKind::IsaCut { len } => (
             format!(
                 "the ISA is cut off after {len} bytes; it must have 16 elements and be followed by its segment terminator"
@@ -185,7 +227,7 @@ fn text_quoting_an_isa_is_one_error() {
 #[test]
 fn unreadable_isa_does_not_hide_the_next_interchange() {
     use crate::test::{P837, run};
-    let bad_isa = P837.replacen("*^*00501*", "***00501*", 1);
+    let bad_isa = P837.replacen("*^*00501*000000001*", "***00501*1*", 1);
     let good_with_defect = P837.replace("N3*12 ELM ST~", "NM2*12 ELM ST~");
     let mut codes: Vec<_> = run(&format!("{bad_isa}{good_with_defect}"))
         .iter()

@@ -16,6 +16,7 @@ declare_rule! {
     /// `ISA*...*260105*1200*^*00501*000000001*0*P*:~`
     code: ENV007, name: "isa-value-invalid", severity: Error, snip: 1,
     x999: Never,
+    ta1: BySegment(&[("ISA", IsaElement)]),
     check: Interchange(isa_values),
 }
 

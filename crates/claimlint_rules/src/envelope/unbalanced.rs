@@ -23,6 +23,8 @@ declare_rule! {
     /// the whole file if it was cut off.
     code: ENV004, name: "envelope-unbalanced", severity: Error, snip: 1,
     x999: BySegment(&[("ST", TransactionSet("2")), ("GS", Group("3"))]),
+    // TA1: 023 (premature end) when no IEA closes the ISA; 022 for an IEA cut short.
+    ta1: BySegment(&[("ISA", Code("023")), ("IEA", Code("022"))]),
     check: Lexer,
 }
 

@@ -5,8 +5,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a byte outside the X12 character set inside a segment: a control character, a
     /// line break in the middle of a segment, or a non-ASCII byte (accented letters, smart quotes
-    /// pasted from a word processor). The engine calls `invalid_characters` on each segment of
-    /// a transaction set as it lexes it, before the model is built.
+    /// pasted from a word processor). It checks each segment of a transaction set as the
+    /// segment is read, before the model is built.
     /// ## Why it matters
     /// Receivers reject the segment (999 IK4 code 6, invalid character in data element), and a
     /// line break inside a segment usually means the file was wrapped by an editor or mailer.
@@ -16,11 +16,11 @@ declare_rule! {
     /// Use printable ASCII only: `NM1*IL*1*MUNOZ*JOSE****MI*1EG4TE5MK73~`.
     code: SYN005, name: "invalid-character", severity: Error, snip: 1,
     x999: ElementElseSegment("6", "8"),
-    check: Lexer,
+    check: Segment(invalid_characters),
 }
 
 /// Reports the first byte of `seg` outside the X12 extended character set (control
-/// characters, non-ASCII). Called by the engine for every segment of a transaction set.
+/// characters, non-ASCII).
 pub fn invalid_characters(seg: &Segment<'_>, cx: &mut Ctx<'_>) {
     let Some((i, &b)) = seg
         .bytes
