@@ -88,6 +88,8 @@ CASES = {
             "no-iea.x12": edit(P837, "IEA*", ""),
             "no-gs.x12": edit(P837, "GS*", ""),
             "junk-after-iea.x12": P837 + "THIS IS NOT EDI\n",
+            # Cut inside the second line's LX: one ENV004 for the whole cut (issue 14).
+            "cut-inside-lx.x12": P837[:P837.index("LX*2") + 2],
         },
         "pass": {"balanced.x12": P837, "trailing-newlines.x12": P837 + "\r\n\r\n"},
     },
@@ -133,6 +135,9 @@ CASES = {
             "hl04-says-child.x12": edit(P837, "HL*2*", "HL*2*1*22*1"),
             "hl01-skips.x12": edit(P837, "HL*2*", "HL*3*1*22*0"),
             "patient-under-provider.x12": edit(P837, "HL*2*", "HL*2*1*23*0"),
+            # One bad HL, one error (issue 14): not also SYN004 HL02 / SYN008 HL04 of a 2000A.
+            "subscriber-as-level-20.x12": edit(P837, "HL*2*", "HL*2*1*20*0"),
+            "parent-names-no-hl.x12": edit(P837, "HL*2*", "HL*2*9*22*0"),
         },
         "pass": {"subscriber-is-patient.x12": P837, "837i.x12": I837},
     },
@@ -189,7 +194,10 @@ CASES.update({
     "SYN004": {
         "trip": {"clm06-in-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:A:1*Y*A*Y*Y"),
                  "sbr08-not-used.x12": edit(P837, "SBR*", "SBR*P*18******CI*MB"),
-                 "n3-third-element.x12": edit(P837, "N3*100", "N3*100 MAIN ST*SUITE 2*X")},
+                 "n3-third-element.x12": edit(P837, "N3*100", "N3*100 MAIN ST*SUITE 2*X"),
+                 "gs09-extra.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1*EXTRA"),
+                 "ge03-extra.x12": edit(P837, "GE*", "GE*1*1*X"),
+                 "iea03-extra.x12": edit(P837, "IEA*", "IEA*1*000000001*X")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN006": {

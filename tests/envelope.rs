@@ -32,6 +32,9 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV003/trip/ge01-wrong.x12", &["ENV003"]),
     ("ENV003/trip/iea01-wrong.x12", &["ENV003"]),
     ("ENV003/trip/se01-too-small.x12", &["ENV003"]),
+    // Cut inside the second line's LX: one ENV004 for no SE, GE or IEA and the cut segment,
+    // no findings on the line it cut off (issue 14).
+    ("ENV004/trip/cut-inside-lx.x12", &["ENV004"]),
     ("ENV004/trip/iea-cut.x12", &["ENV004"]),
     ("ENV004/trip/junk-after-iea.x12", &["ENV004"]),
     ("ENV004/trip/no-gs.x12", &["ENV004"]),

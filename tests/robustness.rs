@@ -263,13 +263,15 @@ fn deep_hl_chain_is_checked_issue_13() {
     found.sort_unstable();
     found.dedup();
     // SE01 miscounted (ENV003), and the 2000C chain is out of the guide's shape (STR001 per
-    // HL under the wrong level, SYN008 per HL04): the STR002/STR003 findings inside each
-    // broken HL's block are suppressed and counted (issue 14 §3), 300,000 of them. The two
-    // STR002 of the 2000B loop the chain was inserted into (its 2010BA/BB come only after the
-    // chain) are that loop's own and stay.
+    // HL under the wrong level): the STR002/STR003 findings inside each broken HL's block
+    // are suppressed and counted (issue 14 §3), 300,000 of them, and so is the SYN008 on each
+    // broken HL's HL04 (`1`, which 2000C does not allow: the HL is read as the patient loop
+    // its level names), 99,997 more; the first patient HL, soundly under its subscriber,
+    // keeps its SYN008. The two STR002 of the 2000B loop the chain was inserted
+    // into (its 2010BA/BB come only after the chain) are that loop's own and stay.
     assert_eq!(found, ["ENV003", "STR001", "STR002", "SYN008"]);
-    assert_eq!(o.diagnostics.len(), 199_998);
-    assert_eq!(o.tally.suppressed, 300_000);
+    assert_eq!(o.diagnostics.len(), 100_001);
+    assert_eq!(o.tally.suppressed, 399_997);
 }
 
 /// Issue 13: a 15-digit SV104 (the most the guide allows) did not fit the old `i64` of

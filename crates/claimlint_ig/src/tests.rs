@@ -580,6 +580,35 @@ fn walker_missing_2010aa() {
     );
 }
 
+/// A required segment whose qualifier the guide does not allow (`SV1*ZZ:…`, `REF*XX` in
+/// 2010AA) is there: placed by id (its code is SYN008's), it is not also missing, and the
+/// right segment after it is not a repeat.
+#[test]
+fn walker_required_segment_with_a_bad_qualifier_is_not_missing() {
+    for (from, to) in [
+        ("SV1*HC:99213", "SV1*ZZ:99213"),
+        ("REF*EI*587654321", "REF*XX*587654321"),
+        ("REF*EI*587654321", "REF*XX*587654321~REF*EI*587654321"),
+    ] {
+        let text = subscriber_claim(1).replace(from, to);
+        let w = walk(p(), &segs(&text));
+        assert_eq!(w.issues, vec![], "{to}");
+    }
+    // A bad qualifier does not excuse a second missing segment of that id.
+    let text = subscriber_claim(2)
+        .replacen("SV1*HC:99213", "SV1*ZZ:99213", 1)
+        .replacen("LX*2~SV1*HC:99213*40*UN*1***1~", "LX*2~", 1);
+    let w = walk(p(), &segs(&text));
+    assert!(
+        matches!(
+            w.issues.as_slice(),
+            [StructureIssue::RequiredMissing { id: "SV1", .. }]
+        ),
+        "{:?}",
+        w.issues
+    );
+}
+
 #[test]
 fn walker_recovers_after_a_stray_segment() {
     let text = subscriber_claim(2).replace("HI*ABK:J020~", "HI*ABK:J020~LQ*UT*1~");

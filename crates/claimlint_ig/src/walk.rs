@@ -77,6 +77,10 @@ struct Walker {
     /// Occurrence counts of every open frame's children, frame after frame, so that entering
     /// a loop allocates nothing once the buffer has grown.
     counts: Vec<u32>,
+    /// Parallel to `counts`: how often a segment placed by id alone (its qualifier fitting no
+    /// definition) stood in for this required child. A stand-in is not "missing" (SYN008
+    /// reports its code) but is not counted against the child's repeat either.
+    stand_ins: Vec<u32>,
     out: Walk,
 }
 
@@ -105,6 +109,7 @@ pub fn walk<'s, S: SegmentView + 's>(
     let mut w = Walker {
         frames: Vec::new(),
         counts: Vec::new(),
+        stand_ins: Vec::new(),
         out: Walk::default(),
     };
     w.push(guide.root);
@@ -123,11 +128,37 @@ impl Walker {
     fn push(&mut self, def: &'static LoopDef) {
         let base = self.counts.len();
         self.counts.resize(base + def.children.len(), 0);
+        self.stand_ins.resize(base + def.children.len(), 0);
         self.frames.push(Frame { def, rank: 0, base });
     }
 
     fn count(&self, frame: &Frame, idx: usize) -> u32 {
         self.counts.get(frame.base + idx).copied().unwrap_or(0)
+    }
+
+    fn stood_in(&self, frame: &Frame, idx: usize) -> bool {
+        self.stand_ins.get(frame.base + idx).is_some_and(|&n| n > 0)
+    }
+
+    /// A segment placed by id alone in frame `depth` (`SV1*ZZ:J0897`, `REF*XX` in 2010AA):
+    /// it stands in for the first required child of that id still ahead and not yet there,
+    /// so the walk does not also report that child missing (the segment is there; its code
+    /// is SYN008's).
+    fn stand_in(&mut self, depth: usize, id: &[u8]) {
+        let Some(f) = self.frames.get(depth) else {
+            return;
+        };
+        let idx = f.def.children.iter().enumerate().position(|(idx, node)| {
+            matches!(node, Node::Segment(s) if s.usage == Usage::Required
+                && s.rank >= f.rank
+                && claimlint_x12::short::eq(s.id.as_bytes(), id)
+                && self.count(f, idx) == 0
+                && !self.stood_in(f, idx))
+        });
+        let base = f.base;
+        if let Some(slot) = idx.and_then(|idx| self.stand_ins.get_mut(base + idx)) {
+            *slot = slot.saturating_add(1);
+        }
     }
 
     fn bump(&mut self, depth: usize, idx: usize) -> u32 {
@@ -146,7 +177,10 @@ impl Walker {
     fn report_missing(&mut self, frame: &Frame, ranks: std::ops::Range<u16>, at: usize) {
         let def = frame.def;
         for (idx, node) in def.children.iter().enumerate() {
-            if !ranks.contains(&node.rank()) || self.count(frame, idx) > 0 {
+            if !ranks.contains(&node.rank())
+                || self.count(frame, idx) > 0
+                || self.stood_in(frame, idx)
+            {
                 continue;
             }
             let (id, is_loop, usage) = match node {
@@ -190,6 +224,7 @@ impl Walker {
             }
         }
         self.counts.truncate(frame.base);
+        self.stand_ins.truncate(frame.base);
     }
 
     /// Innermost loop first, then its ancestors, each from its current rank on. A loop's own
@@ -345,7 +380,7 @@ impl Walker {
                         self.bump(depth, idx);
                         self.out.issues.push(StructureIssue::Unexpected { at });
                     }
-                    How::IdOnly => {}
+                    How::IdOnly => self.stand_in(depth, seg.id()),
                 }
                 Placement::Placed {
                     loop_def: def,
@@ -388,6 +423,7 @@ pub(super) fn place_in(
     let mut w = Walker {
         frames: Vec::new(),
         counts: Vec::new(),
+        stand_ins: Vec::new(),
         out: Walk::default(),
     };
     w.push(guide.root);

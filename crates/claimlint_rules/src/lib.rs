@@ -19,6 +19,8 @@ pub use modifiers::jw_jz::JwJzScope;
 pub use payer::Params;
 pub use settings::LintSettings;
 mod balancing;
+#[cfg(test)]
+mod cascades;
 mod code_sets;
 pub mod cross_claim;
 pub mod drugs;

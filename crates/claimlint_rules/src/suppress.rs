@@ -20,6 +20,9 @@ pub enum Scope {
     Transaction,
     /// The segments the root says it displaces (`Diagnostic::covers`) in its transaction set.
     Covered,
+    /// The first segment of the range the root displaces (`Diagnostic::covers`): a broken HL
+    /// itself. Roots that displace nothing have no head.
+    Head,
 }
 
 /// A row of the precedence: a finding with code `root` suppresses findings with one of the
@@ -44,6 +47,28 @@ pub const PRECEDENCE: &[Precedence] = &[
         scope: Scope::Covered,
         why: "structure before content: a broken HL puts loops where their segments are not \
               expected and hides what they carry",
+    },
+    Precedence {
+        root: "STR001",
+        suppresses: &["SYN004", "SYN008"],
+        on: None,
+        scope: Scope::Head,
+        why: "a broken HL (HL*2*1*20*0: a subscriber written as level 20) is read as the loop \
+              its HL03 names, whose HL02 is Not Used and whose HL04 allows other codes; the \
+              hierarchy error is the defect, not those elements. (Such an STR001 is on HL02 or \
+              HL03, where SYN008 cannot fire, so the SYN008 > STR001 row cannot meet it.)",
+    },
+    Precedence {
+        root: "ENV004",
+        suppresses: &[
+            "STR002", "STR005", "STR006", "SIT002", "BAL001", "BAL002", "NDC001", "NDC005",
+            "MOD003", "DRG001",
+        ],
+        on: None,
+        scope: Scope::Covered,
+        why: "a file cut short: the claim (or HL block) the cut left incomplete is not also \
+              missing what the cut took away (its lines, diagnosis, date, NDC, the charges \
+              its lines would add up to); only the truncation's ENV004 covers it",
     },
     Precedence {
         root: "NDC004",
@@ -151,6 +176,8 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
         Scope::Transaction => (tx, None, None, 0),
         // Matched by range in `apply`, not by key.
         Scope::Covered => return None,
+        // A consequence's own segment; a root's head is `head_key`.
+        Scope::Head => (tx, None, None, d.loc.position as usize),
         Scope::Claim => (tx, Some(c.claim_id.as_deref()?), None, 0),
         Scope::Line => (tx, Some(c.claim_id.as_deref()?), Some(c.line_number?), 0),
         // The segment's position in its transaction set: an element finding and a segment
@@ -165,6 +192,17 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
     })
 }
 
+/// A root's key: its own place, or for `Head` the first segment of what it displaces.
+fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
+    match scope {
+        Scope::Head => {
+            let (start, _) = d.covers?;
+            Some((d.context.transaction.as_deref(), None, None, start as usize))
+        }
+        _ => key(scope, d),
+    }
+}
+
 /// Removes from `out` the findings that follow from a reported root; returns them.
 /// No code is both a root and a consequence of the same row, so the result depends only on
 /// the set of findings, not on their order. Linear in the number of findings.
@@ -175,7 +213,7 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         for (i, p) in PRECEDENCE.iter().enumerate() {
             if p.root == d.code
                 && p.on.is_none_or(|id| d.loc.segment.as_str() == id)
-                && let Some(k) = key(p.scope, d)
+                && let Some(k) = root_key(p.scope, d)
             {
                 roots.insert((i, k));
             }
@@ -254,6 +292,7 @@ pub fn explain(code: &str) -> String {
         Scope::Claim => "claim",
         Scope::Transaction => "transaction set",
         Scope::Covered => "HL block it displaces",
+        Scope::Head => "HL segment it breaks",
     };
     let mut text = String::new();
     for p in PRECEDENCE

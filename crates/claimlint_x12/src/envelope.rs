@@ -122,6 +122,22 @@ pub enum IssueKind<'a> {
         gs06: &'a [u8],
         before: usize,
     },
+    /// The input ends with envelopes open and no IEA: a file cut short. One finding for the
+    /// whole cut (ENV004/ENV011 in RULES.md), not one per missing trailer: `cut` is the id (at
+    /// most 3 bytes) of the segment the input ends inside, if it does (that partial segment
+    /// is not read as part of its set); `st02`, `gs06` and `isa13` name the set, group and
+    /// interchange left open; `from` is the position in that set of its last CLM or HL, where
+    /// the claim (or HL block) the cut left incomplete starts.
+    Truncated {
+        /// The length of the input: where it ends.
+        end: usize,
+        cut: Option<&'a [u8]>,
+        terminator: u8,
+        st02: Option<&'a [u8]>,
+        gs06: Option<&'a [u8]>,
+        isa13: Option<&'a [u8]>,
+        from: Option<u32>,
+    },
     /// A segment between envelope segments, outside any transaction set.
     OutsideTransaction {
         id: &'a [u8],
@@ -130,6 +146,14 @@ pub enum IssueKind<'a> {
     EmptySegments {
         count: u32,
         after: u32,
+    },
+    /// A GS, GE or IEA with a value in element `elem`, past the `defined` elements X12 gives
+    /// it (`GE*1*1*X`): the scan reads these segments, no guide does.
+    TooManyElements {
+        id: &'a [u8],
+        elem: usize,
+        value: &'a [u8],
+        defined: usize,
     },
 }
 
@@ -250,8 +274,8 @@ fn skip_layout(input: &[u8], mut pos: usize) -> usize {
 /// or those the fragment evidently uses). The element separator is the byte after the id; the
 /// terminator is the first byte after it that can be in neither an ST/GS value nor a separator
 /// (`ST*837*0001*005010X222A1~`: `~`; a newline when segments end at line ends); the
-/// component separator is the byte after `HC` in SV1/SV2, or after the qualifier of HI, when
-/// the fragment has one. `None` when `rest` does not start like a segment.
+/// component separator is the one its SV1/SV2, HI or CLM05 composites use, when the fragment
+/// has one (`sniff_component`). `None` when `rest` does not start like a segment.
 pub fn fragment_delims(rest: &[u8]) -> Option<Delimiters> {
     let id = rest.get(..2)?;
     if id != b"ST" && id != b"GS" {
@@ -300,19 +324,23 @@ pub fn fragment_delims(rest: &[u8]) -> Option<Delimiters> {
     })
 }
 
-/// The byte after `SV1*HC`, `SV2*<revenue code>*HC` or `HI*ABK`/`HI*BK`: a component
-/// separator when the fragment uses composites there.
+/// The component separator a fragment evidently uses: the first byte that is not a letter or
+/// digit in a composite that always has one after a short qualifier: SV101 (`HC>J0897`),
+/// SV202 (`HC>J0897`), HI01 (`ABK>M810`) and CLM05 (`11>B>1`). Segments are found by the
+/// terminator, so line breaks between them do not hide them. `None` when no such composite
+/// shows a candidate (bytes common in values, `.`, `-`, space, are none).
 fn sniff_component(rest: &[u8], element: u8, segment: u8) -> Option<u8> {
-    let e = element as char;
-    let s = segment as char;
-    let needles = [
-        format!("{s}SV1{e}HC"),
-        format!("{s}HI{e}ABK"),
-        format!("{s}HI{e}BK"),
-    ];
-    needles.iter().find_map(|n| {
-        let at = memchr::memmem::find(rest, n.as_bytes())?;
-        rest.get(at + n.len()).copied()
+    const COMPOSITES: [(&[u8], usize); 4] = [(b"SV1", 1), (b"SV2", 2), (b"HI", 1), (b"CLM", 5)];
+    rest.split(|&b| b == segment).find_map(|seg| {
+        let start = seg.iter().position(|b| !b.is_ascii_whitespace())?;
+        let mut elements = seg.get(start..)?.split(|&b| b == element);
+        let id = elements.next()?;
+        let &(_, n) = COMPOSITES.iter().find(|(c, _)| *c == id)?;
+        let value = elements.nth(n - 1)?;
+        let at = value.iter().position(|b| !b.is_ascii_alphanumeric())?;
+        // A qualifier of 2 or 3 characters before it (HC, ABK, BK, 11).
+        let sep = *value.get(at)?;
+        ((2..=3).contains(&at) && !matches!(sep, b'.' | b'-' | b' ' | b'\r' | b'\n')).then_some(sep)
     })
 }
 
@@ -362,6 +390,12 @@ struct Body<'a> {
     /// The last IEA was cut inside its elements: its values are not compared (the cut is the
     /// finding) and the interchange is not reported again as lacking an IEA.
     iea_cut: bool,
+    /// The id of a last segment (not an IEA) that runs into the end of the input.
+    cut: Option<&'a [u8]>,
+    /// Position in the open set of its last CLM or HL.
+    last_block: Option<u32>,
+    /// The input ended with envelopes open: what `IssueKind::Truncated` reports.
+    truncated: Option<IssueKind<'a>>,
 }
 
 impl<'a> Body<'a> {
@@ -375,6 +409,9 @@ impl<'a> Body<'a> {
             empty_run: None,
             isa13,
             iea_cut: false,
+            cut: None,
+            last_block: None,
+            truncated: None,
         }
     }
 
@@ -469,6 +506,14 @@ impl<'a> Scanner<'a, '_> {
         self.issue(span_loc(id, 1, pos, 2), IssueKind::Fragment { id, delims });
         let mut body = Body::new(delims, None);
         let next_isa = self.body(&mut body, pos);
+        if let Some(kind) = body.truncated.take() {
+            let st = body.groups.last().and_then(|g| g.transactions.last());
+            let loc = match (&kind, st) {
+                (IssueKind::Truncated { st02: Some(_), .. }, Some(tx)) => tx.st.loc(),
+                _ => span_loc(id, 1, pos, 2),
+            };
+            self.issue(loc, kind);
+        }
         self.out.fragments.append(&mut body.groups);
         next_isa
     }
@@ -513,7 +558,10 @@ impl<'a> Scanner<'a, '_> {
         }
         let mut body = Body::new(header.delims, Some(header.elements[12]));
         let next_isa = self.body(&mut body, pos + header.len);
-        if body.iea.is_none() && !body.iea_cut {
+        if let Some(kind) = body.truncated.take() {
+            // At the ISA, which the TA1 answers (premature end of file).
+            self.issue(isa.loc(), kind);
+        } else if body.iea.is_none() && !body.iea_cut {
             let kind = IssueKind::IeaMissing {
                 isa13: header.elements[12],
                 another_isa: next_isa.is_some(),
@@ -546,6 +594,9 @@ impl<'a> Scanner<'a, '_> {
             }
         }
         self.flush_empty(b);
+        if next_isa.is_none() && self.truncation(b) {
+            return None;
+        }
         if let Some(tx) = b.open_tx.take() {
             let st02 = tx.st.value(2);
             let kind = IssueKind::SeMissing {
@@ -559,6 +610,39 @@ impl<'a> Scanner<'a, '_> {
             self.unclosed_group(b, next_isa.unwrap_or(self.input.len()));
         }
         next_isa
+    }
+
+    /// When the input ended with a set, a group or a segment open and no IEA: closes what is
+    /// open and keeps one `Truncated` finding for the caller to place. `false`: not a cut.
+    fn truncation(&mut self, b: &mut Body<'a>) -> bool {
+        let open_group = b.group_open && !b.is_fragment();
+        let cut =
+            b.iea.is_none() && !b.iea_cut && (b.cut.is_some() || b.open_tx.is_some() || open_group);
+        if !cut {
+            return false;
+        }
+        let tx = b.open_tx.take();
+        let st02 = tx.as_ref().map(|t| t.st.value(2));
+        let from = tx.as_ref().map(|_| b.last_block.unwrap_or(1));
+        if let Some(tx) = tx {
+            self.push_tx(b, tx);
+        }
+        let gs06 = b
+            .groups
+            .last()
+            .and_then(|g| g.gs.as_ref())
+            .filter(|_| open_group)
+            .map(|gs| gs.value(6));
+        b.truncated = Some(IssueKind::Truncated {
+            end: self.input.len(),
+            cut: b.cut,
+            terminator: b.delims.segment,
+            st02,
+            gs06,
+            isa13: b.isa13,
+            from,
+        });
+        true
     }
 
     fn flush_empty(&mut self, b: &mut Body<'a>) {
@@ -581,6 +665,12 @@ impl<'a> Scanner<'a, '_> {
             position: 0,
         };
         let id = seg.id();
+        if !raw.terminated && !matches!(id, b"IEA" | b"ISA") {
+            // The input ends inside it: part of the cut (`truncation`), not a segment of its
+            // set, whose partial values would each be a finding of their own.
+            b.cut = Some(&id[..id.len().min(3)]);
+            return Flow::Continue;
+        }
         if !raw.terminated {
             self.unterminated(b, &seg);
         }
@@ -597,6 +687,9 @@ impl<'a> Scanner<'a, '_> {
             if !matches!(id, b"ST" | b"GS" | b"GE" | b"IEA") {
                 tx.segment_count += 1;
                 tx.end = raw.end();
+                if matches!(id, b"CLM" | b"HL") {
+                    b.last_block = Some(tx.segment_count);
+                }
                 if id == b"SE" {
                     tx.se = Some(Segment {
                         position: tx.segment_count,
@@ -650,6 +743,7 @@ impl<'a> Scanner<'a, '_> {
         raw: RawSegment<'a>,
         after: usize,
     ) -> Flow {
+        self.element_count(&file_seg);
         match file_seg.id() {
             b"GS" => {
                 if b.group_open && !b.is_fragment() {
@@ -680,6 +774,29 @@ impl<'a> Scanner<'a, '_> {
         Flow::Continue
     }
 
+    /// A value past the last element of a GS (8), GE (2) or IEA (2). ST and SE are the
+    /// guide's (SYN004 in the transaction set); ISA has a fixed width (ENV001).
+    fn element_count(&mut self, seg: &Segment<'a>) {
+        let id = seg.id();
+        let defined = match id {
+            b"GS" => 8,
+            b"GE" | b"IEA" => 2,
+            _ => return,
+        };
+        let extra = (defined + 1..=seg.element_count()).find(|&n| !seg.value(n).is_empty());
+        if let Some(elem) = extra {
+            let loc = seg.element_raw(elem).map_or(seg.loc(), |e| e.loc());
+            let value = seg.value(elem);
+            let kind = IssueKind::TooManyElements {
+                id,
+                elem,
+                value,
+                defined,
+            };
+            self.issue(loc, kind);
+        }
+    }
+
     fn open_tx(&mut self, b: &mut Body<'a>, seg: Segment<'a>, raw: RawSegment<'a>) {
         let st = Segment { position: 1, ..seg };
         if !b.group_open {
@@ -695,6 +812,7 @@ impl<'a> Scanner<'a, '_> {
         }
         let st02 = st.value(2).into();
         let st02_loc = st.element_raw(2).map_or(st.loc(), |e| e.loc());
+        b.last_block = None;
         b.open_tx = Some(TxFrame {
             st,
             se: None,
@@ -807,6 +925,22 @@ mod tests {
         );
         let d = fragment_delims(b"ST|837|0001\r\nSV1|HC>99213|1\r\n").unwrap();
         assert_eq!((d.element, d.component, d.segment), (b'|', b'>', b'\n'));
+        // Segments on lines of their own (`~` then a line break): the composites are found
+        // all the same, in HI, SV1, SV2 or CLM05, whichever comes first.
+        let lines = b"ST|837|0001|005010X222A1~\nBHT|0019~\nCLM|A1|10|||11>B>1~\nHI|ABK>M810~\n";
+        let d = fragment_delims(lines).unwrap();
+        assert_eq!((d.element, d.component, d.segment), (b'|', b'>', b'~'));
+        for body in [
+            &b"ST|837|0001~\r\nHI|BK>M810~"[..],
+            b"ST|837|0001~\nSV2|0636|HC>J3490|10~",
+            b"ST|837|0001~ CLM|A1|10|||13>A>1~",
+        ] {
+            let d = fragment_delims(body).unwrap();
+            assert_eq!(d.component, b'>', "{}", String::from_utf8_lossy(body));
+        }
+        // No composite to read it from: the default.
+        let d = fragment_delims(b"ST|837|0001~\nBHT|0019~").unwrap();
+        assert_eq!(d.component, b':');
         let d = fragment_delims(b"ST*837*0001").unwrap();
         assert_eq!(d.segment, b'~');
         assert!(fragment_delims(b"STX*1").is_none());
@@ -846,6 +980,42 @@ mod tests {
         ));
         assert_eq!(scan.transaction_count(), 1);
         assert!(scan.interchanges.is_empty());
+    }
+
+    /// A file cut inside a segment of an open set: one `Truncated` issue at the ISA naming
+    /// the set, group and interchange left open, and the partial segment is not in the set.
+    #[test]
+    fn a_cut_is_one_issue() {
+        let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260105*1200*^*00501*000000001*0*P*:~";
+        let text = format!(
+            "{isa}GS*HC*A*B*20260105*1200*7*X*005010X222A1~ST*837*0001~HL*1**20*1~CLM*X*1~LX"
+        );
+        let s = scan(text.as_bytes());
+        assert_eq!(
+            kinds(&s),
+            [&IssueKind::Truncated {
+                end: text.len(),
+                cut: Some(b"LX"),
+                terminator: b'~',
+                st02: Some(b"0001"),
+                gs06: Some(b"7"),
+                isa13: Some(b"000000001"),
+                from: Some(3),
+            }]
+        );
+        assert_eq!(s.issues[0].loc.segment.as_str(), "ISA");
+        let (_, _, tx) = s.transactions().next().unwrap();
+        assert_eq!(tx.segment_count, 3);
+        // Only the IEA missing (the input ends after GE): that one finding, as before.
+        let text = format!("{isa}GS*HC*A*B*20260105*1200*7*X*005010X222A1~GE*0*7~");
+        let s = scan(text.as_bytes());
+        assert!(matches!(
+            kinds(&s).as_slice(),
+            [IssueKind::IeaMissing {
+                another_isa: false,
+                ..
+            }]
+        ));
     }
 
     #[test]

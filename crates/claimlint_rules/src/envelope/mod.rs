@@ -1,7 +1,7 @@
 //! ENV: interchange, group and transaction envelopes (SNIP 1). The envelope scan
 //! (`x12::envelope`) finds what only it can see as typed `ScanIssue`s; `owner` names the rule
-//! whose file turns each kind into a diagnostic (ENV001, ENV004, ENV008, ENV011 here, SYN001
-//! and STR003 in their families).
+//! whose file turns each kind into a diagnostic (ENV001, ENV004, ENV008, ENV011 here, SYN001,
+//! SYN004 and STR003 in their families).
 
 pub mod control_numbers;
 pub mod counts;
@@ -16,7 +16,7 @@ pub mod unbalanced;
 pub mod unsupported_transaction;
 
 use crate::structure::unexpected_segment;
-use crate::syntax::unknown_segment;
+use crate::syntax::{too_many_elements, unknown_segment};
 use crate::{Ctx, Params, Rule};
 use claimlint_data::Data;
 use claimlint_diagnostic::{Diagnostic, Severity};
@@ -51,11 +51,16 @@ pub fn owner(kind: &IssueKind<'_>) -> (&'static Rule, ScanReport) {
             final_terminator_missing::report,
         ),
         K::EmptySegments { .. } => (&unknown_segment::SYN001, unknown_segment::report_empty),
+        K::TooManyElements { .. } => (
+            &too_many_elements::SYN004,
+            too_many_elements::report_envelope,
+        ),
         K::OutsideTransaction { .. } => (
             &unexpected_segment::STR003,
             unexpected_segment::report_outside,
         ),
         K::Unterminated { .. }
+        | K::Truncated { .. }
         | K::SeMissing { .. }
         | K::GeWithoutGs
         | K::SeWithoutSt

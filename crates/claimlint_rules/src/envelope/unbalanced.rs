@@ -5,7 +5,10 @@ use claimlint_x12::envelope::{IssueKind, ScanIssue};
 declare_rule! {
     /// ## What it does
     /// Checks that every ISA has its IEA, every GS its GE and every ST its SE; that no trailer
-    /// comes without its header; and that nothing but whitespace follows the last IEA.
+    /// comes without its header; and that nothing but whitespace follows the last IEA. A file
+    /// cut short (the input ends inside a set, a group or a segment, with no IEA) is one
+    /// finding, at its ISA, naming the trailers it lacks; the partial last segment is not read,
+    /// and the claim the cut left incomplete gets no findings for what the cut took away.
     /// ## Why it matters
     /// A receiver cannot tell where a transaction set or group ends without its trailer, and
     /// rejects the whole group or interchange. A truncated file (a transfer cut short) usually
@@ -29,8 +32,56 @@ fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(b)
 }
 
+/// A file cut short, as one finding: where it ends and which trailers are missing. It names
+/// the set it cut and covers that set from its last CLM or HL on, so the claim (or HL block)
+/// left incomplete gets no findings for what the cut took away (suppress::PRECEDENCE).
+fn truncated(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    let IssueKind::Truncated {
+        end,
+        cut,
+        terminator,
+        st02,
+        gs06,
+        isa13,
+        from,
+    } = issue.kind
+    else {
+        return;
+    };
+    let t = show_byte(terminator);
+    let place = match cut {
+        Some(id) => format!("inside {} (before its segment terminator `{t}`)", lossy(id)),
+        None => "after a complete segment".to_string(),
+    };
+    let mut open = Vec::new();
+    if let Some(st02) = st02 {
+        open.push(format!("ST*{} has no SE", lossy(st02)));
+    }
+    if let Some(gs06) = gs06 {
+        open.push(format!("GS*…*{} no GE", lossy(gs06)));
+    }
+    if let Some(isa13) = isa13 {
+        open.push(format!("ISA*…*{} no IEA", lossy(isa13)));
+    }
+    let open = match open.split_last() {
+        Some((last, [])) => format!(": {last}"),
+        Some((last, rest)) => format!(": {} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let d = cx.report(
+        issue.loc,
+        format!("the input ends at byte {end}, {place}{open} (was the file cut short?)"),
+    );
+    d.help = Some("resend the whole file; a file cut short cannot be read to its end".into());
+    d.context.transaction = st02.map(|s| lossy(s).into_owned());
+    d.covers = from.map(|f| (f, u32::MAX));
+}
+
 /// The scan's balance findings (`rules::envelope::owner`).
 pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    if matches!(issue.kind, IssueKind::Truncated { .. }) {
+        return truncated(issue, cx);
+    }
     const END_SET: &str = "end every transaction set with SE";
     let (message, help): (String, Option<String>) = match issue.kind {
         IssueKind::Unterminated { id, terminator } => {

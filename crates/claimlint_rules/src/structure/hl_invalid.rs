@@ -23,8 +23,31 @@ declare_rule! {
     check: Transaction(hl_invalid),
 }
 
+/// The HLs whose HL02 names no earlier HL: (index in `tx.hls`, the parent level it wants).
+/// Its real parent is unknown, so an earlier HL of that level whose HL04 says 1 is not
+/// reported as childless as well: one bad HL02, one error.
+fn orphans<'t>(tx: &'t Transaction<'_>) -> Vec<(usize, &'static [u8])> {
+    let mut seen: std::collections::HashSet<&'t [u8]> = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (n, hl) in tx.hls.iter().enumerate() {
+        let want: Option<&'static [u8]> = match hl.seg.value(3) {
+            b"22" => Some(b"20"),
+            b"23" => Some(b"22"),
+            _ => None,
+        };
+        if let Some(want) = want
+            && !seen.contains(hl.seg.value(2))
+        {
+            out.push((n, want));
+        }
+        seen.insert(hl.seg.value(1));
+    }
+    out
+}
+
 fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let mut levels: HashMap<&[u8], &[u8]> = HashMap::new();
+    let orphans = orphans(tx);
     for (n, hl) in tx.hls.iter().enumerate() {
         let seg = &hl.seg;
         let loc = |i: usize| seg.element_raw(i).map_or(seg.loc(), |e| e.loc());
@@ -76,7 +99,12 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             d.covers = Some(block);
         }
         levels.insert(id, level);
-        check_children(cx, loc(4), child, hl.has_children);
+        // HL04 = 1 with an orphan of this HL's children's level below: the orphan's HL02 is
+        // the error (reported on it), not this HL04.
+        let orphan_below = orphans.iter().any(|&(m, want)| m > n && want == level);
+        if !(child == b"1" && orphan_below) {
+            check_children(cx, loc(4), child, hl.has_children);
+        }
     }
 }
 
@@ -101,7 +129,9 @@ fn check_parent(
                     String::from_utf8_lossy(parent)
                 ),
             )
-            .help("leave HL02 empty");
+            .help(
+                "leave HL02 empty, or write HL03 as 22 or 23 if this HL is a subscriber or patient",
+            );
         }
         (Some(want), _, None) => {
             cx.report(
@@ -164,5 +194,22 @@ fn cases() {
             Edit("HL*2*", "HL*2*1*23*0", true), // patient under billing provider
             Edit("HL*2*", "HL*2*7*22*0", true), // parent does not exist
         ],
+    );
+    // One bad HL02, one error: the billing provider's HL04 = 1 is not also "childless".
+    let d = crate::test::run(&crate::test::edit(
+        crate::test::P837,
+        "HL*2*",
+        "HL*2*9*22*0",
+    ));
+    let found: Vec<_> = d.iter().map(|d| (d.code, d.loc.element)).collect();
+    assert_eq!(found, [("STR001", Some(2))], "{d:#?}");
+    // A level 20 HL with HL04 = 0 and an orphan below: HL04 stays correct (no finding).
+    let text = crate::test::edit(crate::test::P837, "HL*1*", "HL*1**20*0");
+    let text = crate::test::edit(&text, "HL*2*", "HL*2*9*22*0");
+    let d = crate::test::run(&text);
+    assert!(
+        !d.iter()
+            .any(|d| d.code == "STR001" && d.loc.element == Some(4)),
+        "{d:#?}"
     );
 }

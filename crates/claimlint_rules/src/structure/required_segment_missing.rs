@@ -104,6 +104,11 @@ fn closes(tx: &Transaction<'_>, parent: &str, at: usize) -> bool {
     if parent == "ST" || parent.starts_with("2000") {
         return false;
     }
+    // The last segment of a set cut short (no SE) closes nothing: the walk ended there, inside
+    // the occurrence that lacks the segment.
+    if at + 1 == tx.segments.len() && !tx.segments.last().is_some_and(|s| s.is(b"SE")) {
+        return false;
+    }
     match tx.ig().placement(at).copied() {
         Some(Placement::Placed { loop_def, segment }) => {
             let restarts = loop_def.starter().is_some_and(|s| std::ptr::eq(s, segment));

@@ -3,13 +3,15 @@ use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::Ack999;
 use claimlint_ig::ElementIssue;
 use claimlint_model::Transaction;
+use claimlint_x12::envelope::{IssueKind, ScanIssue};
 
 declare_rule! {
     /// ## What it does
     /// Reports a value the segment's definition has no room for: an element past the last
     /// one the guide defines, a component past the last one of its composite (or components
     /// in a simple element), more repetitions than the element allows, or any value in an
-    /// element or component the TR3 marks Not Used (CLM06 in 837I, SBR08 in 837P).
+    /// element or component the TR3 marks Not Used (CLM06 in 837I, SBR08 in 837P). The GS,
+    /// GE and IEA envelope segments are held to the elements X12 gives them (8, 2 and 2).
     /// ## Why it matters
     /// Receivers reject the segment (999 IK3 code 3 / IK4 code 3, too many data elements;
     /// IK4 code 10, exclusion condition violated for Not Used elements); a value in a Not
@@ -98,6 +100,28 @@ fn too_many_elements(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
+/// A GS, GE or IEA with an element past those X12 defines (`rules::envelope::owner`): the
+/// envelope scan reads them, outside any transaction set, so no guide finding covers them.
+/// Not coded in a 999 (no IK3 outside a transaction set); an IEA's is the TA1's (022).
+pub(crate) fn report_envelope(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    let IssueKind::TooManyElements {
+        id,
+        elem,
+        value,
+        defined,
+    } = issue.kind
+    else {
+        return;
+    };
+    let id = String::from_utf8_lossy(id);
+    let value = String::from_utf8_lossy(value);
+    cx.report(
+        issue.loc,
+        format!("{id} has a value in element {elem} (`{value}`); X12 defines {defined}"),
+    )
+    .help(format!("remove {id}{elem:02} and everything after it"));
+}
+
 #[test]
 fn cases() {
     use crate::test::{Case::*, check_cases};
@@ -111,6 +135,16 @@ fn cases() {
             Edit("N3*100", "N3*100 MAIN ST*SUITE 2*X", true),            // N3 has 2 elements
             Edit("SV1*HC:96372", "SV1*HC:96372:::::DESC:X*60*UN*1***1", true),
             Edit("DMG*", "DMG*D8*19450312*F:X", true), // DMG03 is simple
+            // The envelope trailers and GS, which no guide reads: the scan reports them.
+            Edit(
+                "GS*",
+                "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1*EXTRA",
+                true,
+            ),
+            Edit("GE*", "GE*1*1*X", true),
+            Edit("IEA*", "IEA*1*000000001*X", true),
+            Edit("SE*", "SE*28*0001*X", true),
+            Edit("GE*", "GE*1*1*", false), // an empty element is SYN006's trailing separator
         ],
     );
 }
