@@ -110,6 +110,9 @@ CASES = {
         "trip": {
             "feb-30.x12": edit(P837, "ISA*", isa(date="260230")),
             "isa12-4010.x12": edit(P837, "ISA*", isa(ver="00401")),
+            # ISA16 `:` but the composites written with `>` (TR3 examples pasted into an ISA):
+            # one ENV007, the claim read with `>`.
+            "isa16-not-the-composites-separator.x12": P837.replace("11:B:1", "11>B>1").replace("ABK:M810", "ABK>M810").replace("HC:J0897:JZ", "HC>J0897>JZ").replace("HC:96372", "HC>96372"),
             "isa15-x.x12": edit(P837, "ISA*", isa(use="X")),
             "isa11-is-component-separator.x12": edit(P837, "ISA*", isa(rep=":")),
             # ISA11 the element separator: read at the ISA's fixed positions, one ENV007.

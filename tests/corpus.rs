@@ -168,8 +168,8 @@ const TR3_DEFECTS: &[(&str, &[&str], &str)] = &[
     ),
     (
         "linuxforhealth-x12/demo.cob.2ndary.example4.837",
-        &["SYN007"],
-        "composites written with `>` while ISA16 is `:`: CLM05-2 and the HI/SV1 codes are missing",
+        &["ENV007"],
+        "composites written with `>` while ISA16 is `:` (ENV007; read with `>`)",
     ),
     (
         "linuxforhealth-x12/demo.cob.example3.A.837",
@@ -183,18 +183,18 @@ const TR3_DEFECTS: &[(&str, &[&str], &str)] = &[
     ),
     (
         "linuxforhealth-x12/demo.example11.837",
-        &["SYN007"],
-        "composites written with `>` while ISA16 is `:`",
+        &["ENV007"],
+        "composites written with `>` while ISA16 is `:` (ENV007; read with `>`)",
     ),
     (
         "linuxforhealth-x12/demo.example12.837",
-        &["SYN007"],
-        "composites written with `>` while ISA16 is `:`",
+        &["ENV007"],
+        "composites written with `>` while ISA16 is `:` (ENV007; read with `>`)",
     ),
     (
         "linuxforhealth-x12/demo.example9.837",
-        &["SYN007"],
-        "composites written with `>` while ISA16 is `:`",
+        &["ENV007"],
+        "composites written with `>` while ISA16 is `:` (ENV007; read with `>`)",
     ),
     (
         "linuxforhealth-x12/institutional-claim.837i",
@@ -203,13 +203,13 @@ const TR3_DEFECTS: &[(&str, &[&str], &str)] = &[
     ),
     (
         "linuxforhealth-x12/out-of-network-repriced-claim.837i",
-        &["SYN007"],
-        "composites written with `>` while ISA16 is `:`",
+        &["ENV007"],
+        "composites written with `>` while ISA16 is `:` (ENV007; read with `>`)",
     ),
     (
         "linuxforhealth-x12/ppo-repriced-claim.837i",
-        &["SYN007"],
-        "composites written with `>` while ISA16 is `:`",
+        &["ENV007"],
+        "composites written with `>` while ISA16 is `:` (ENV007; read with `>`)",
     ),
     (
         "linuxforhealth-x12/two-claims-single-provider.837i",
@@ -273,9 +273,9 @@ const TR3_DEFECTS: &[(&str, &[&str], &str)] = &[
 const BAD_FILES: &[(&str, &[&str], &str)] = &[
     (
         "stupidedi/X222-HC837__12-bad.txt",
-        &["ENV005", "SYN007"],
-        // H10602 is the root: HI01 `BK>…` leaves HI01-2 empty (SYN007), and the "no principal
-        // diagnosis" that follows from it (SIT002) is suppressed (one root cause, one error).
+        &["ENV005", "ENV007"],
+        // H10602 is the root: composites written with `>` under an ISA16 of `:` are one ENV007,
+        // and the interchange is read with `>` (not a SYN007 per cut composite).
         "H10203/H11204 GS01 not HC; H10602 `>` as component separator in HI01 and SV101",
     ),
     (
@@ -305,7 +305,7 @@ const BAD_FILES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "stupidedi/X222-HC837__6-bad.txt",
-        &["ENV005", "ENV003", "SYN007"],
+        &["ENV005", "ENV003", "ENV007"],
         "GS01; H10904 SE01; H10602 `>` as component separator",
     ),
     (
@@ -315,7 +315,7 @@ const BAD_FILES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "stupidedi/X222-HC837__9-bad.txt",
-        &["ENV005", "SYN007", "SYN008"],
+        &["ENV005", "ENV007", "SYN008"],
         "GS01; H10602 `>` as component separator; H20204 PRV02 `ZZ`",
     ),
     (
@@ -330,7 +330,7 @@ const BAD_FILES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "stupidedi/X223-HC837__4-bad.txt",
-        &["ENV005", "SYN004", "SYN007"],
+        &["ENV005", "SYN004", "ENV007"],
         "GS01; H20203 CLM06 Not Used; H10602 `>` as component separator",
     ),
 ];

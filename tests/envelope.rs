@@ -53,6 +53,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV007/trip/isa11-is-element-separator.x12", &["ENV007"]),
     ("ENV007/trip/isa12-4010.x12", &["ENV007"]),
     ("ENV007/trip/isa15-x.x12", &["ENV007"]),
+    (
+        "ENV007/trip/isa16-not-the-composites-separator.x12",
+        &["ENV007"],
+    ),
     ("ENV008/trip/header-naming-isa.x12", &["ENV008"]),
     ("ENV008/trip/header-starting-st.x12", &["ENV008"]),
     ("ENV008/trip/text-header.x12", &["ENV008"]),

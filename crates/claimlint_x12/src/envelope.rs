@@ -40,6 +40,11 @@ pub struct Interchange<'a> {
     pub header: IsaHeader<'a>,
     pub iea: Option<Segment<'a>>,
     pub groups: Vec<Group<'a>>,
+    /// The component separator the interchange's composites are written with, when it is not
+    /// the ISA16 it declares (`ISA…*:~` with `CLM*…*23>B>1`): its segments are read with this
+    /// one, and ENV007 reports the ISA16. With the composite that showed it (segment id and
+    /// value), for the message.
+    pub composites_use: Option<(u8, &'a [u8], &'a [u8])>,
 }
 
 impl Interchange<'_> {
@@ -219,6 +224,52 @@ fn readable_isa(input: &[u8], at: usize) -> bool {
         .get(at..)
         .and_then(IsaHeader::parse)
         .is_some_and(|h| h.delimiter_problem().is_none())
+}
+
+/// The component separator an interchange's composites are evidently written with, when it is
+/// not the declared one: decided by the first composite that can tell — CLM05 (facility code,
+/// qualifier, frequency: `11:B:1`), SV101/SV202 or HI01 (a qualifier then a code: `HC:99213`,
+/// `ABK:M810`). `None` when that composite uses the declared separator, or cannot tell.
+pub fn composite_separator_used(body: &[u8], d: Delimiters) -> Option<(u8, &[u8], &[u8])> {
+    let candidate = |b: u8| {
+        !b.is_ascii_alphanumeric()
+            && !b.is_ascii_whitespace()
+            && b != d.element
+            && b != d.segment
+            && Some(b) != d.repetition
+    };
+    // Looks at the first 4,000 segments at most: a decision comes with the first claim.
+    for seg in body.split(|&b| b == d.segment).take(4000) {
+        let seg = seg.trim_ascii_start();
+        let mut elements = seg.split(|&b| b == d.element);
+        let id = elements.next().unwrap_or_default();
+        let (index, qualified) = match id {
+            b"CLM" => (5, false),
+            b"SV1" | b"HI" => (1, true),
+            b"SV2" => (2, true),
+            b"IEA" => return None,
+            _ => continue,
+        };
+        let value = elements.nth(index - 1)?;
+        if value.contains(&d.component) {
+            return None;
+        }
+        let sep = value.iter().copied().find(|&b| candidate(b))?;
+        let parts: Vec<&[u8]> = value.split(|&b| b == sep).collect();
+        let alpha = |p: &[u8], n: std::ops::RangeInclusive<usize>| {
+            n.contains(&p.len()) && p.iter().all(u8::is_ascii_uppercase)
+        };
+        let digits = |p: &[u8], n: usize| p.len() == n && p.iter().all(u8::is_ascii_digit);
+        let fits = match (qualified, parts.as_slice()) {
+            (false, [pos, q, f]) => digits(pos, 2) && alpha(q, 1..=1) && digits(f, 1),
+            (true, [q, code, ..]) => {
+                alpha(q, 2..=3) && !code.is_empty() && code.iter().all(u8::is_ascii_alphanumeric)
+            }
+            _ => false,
+        };
+        return fits.then_some((sep, id, value));
+    }
+    None
 }
 
 /// Finds the next `ISA` that is followed by a plausible element separator.
@@ -556,7 +607,12 @@ impl<'a> Scanner<'a, '_> {
                 .map_or(isa.loc(), |e| e.loc());
             self.issue(loc, IssueKind::Isa(problem));
         }
-        let mut body = Body::new(header.delims, Some(header.elements[12]));
+        let composites_use = composite_separator_used(&input[pos + header.len..], header.delims);
+        let mut delims = header.delims;
+        if let Some((c, _, _)) = composites_use {
+            delims.component = c;
+        }
+        let mut body = Body::new(delims, Some(header.elements[12]));
         let next_isa = self.body(&mut body, pos + header.len);
         if let Some(kind) = body.truncated.take() {
             // At the ISA, which the TA1 answers (premature end of file).
@@ -573,6 +629,7 @@ impl<'a> Scanner<'a, '_> {
             header,
             iea: body.iea,
             groups: body.groups,
+            composites_use,
         });
         next_isa
     }

@@ -5,8 +5,13 @@ use claimlint_x12::envelope::Interchange;
 declare_rule! {
     /// ## What it does
     /// Checks the values of the ISA: ISA09 a real date (YYMMDD), ISA10 a real time (HHMM),
-    /// ISA12 = 00501, ISA14 0 or 1, ISA15 P or T, and an ISA11 repetition separator that is not
-    /// the same byte as another delimiter.
+    /// ISA12 = 00501, ISA14 0 or 1, ISA15 P or T, an ISA11 repetition separator that is not
+    /// the same byte as another delimiter, and an ISA16 that is the component separator the
+    /// interchange really uses: when the first composite that can tell (CLM05 `11:B:1`, SV101
+    /// `HC:99213`, HI01 `ABK:M810`) is written with another separator and never with ISA16's,
+    /// that is one error here, and the interchange is read with the separator it uses (rather
+    /// than one SYN007/SYN008/SYN002 per composite, as TR3 examples pasted with `>` into an
+    /// ISA that says `:` would otherwise get).
     /// ## Why it matters
     /// The receiver answers a bad ISA with a TA1 rejection of the whole interchange; a test
     /// indicator (ISA15 = T) sent to production is silently not adjudicated.
@@ -76,7 +81,31 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
             format!("ISA15 `{}` must be P (production) or T (test)", show(15)),
         );
     }
+    delimiter_values(ic, cx);
+}
+
+/// ISA11 and ISA16 against the delimiters the interchange uses.
+fn delimiter_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
+    let e = |n: usize| ic.header.elements[n - 1];
+    let loc = |n: usize| ic.isa.element_raw(n).map_or(ic.isa.loc(), |el| el.loc());
     let d = ic.delims();
+    if let Some((used, id, value)) = ic.composites_use {
+        cx.report(
+            loc(16),
+            format!(
+                "ISA16 declares `{}` as the component separator, but the composites are written with `{}` ({} `{}`); the interchange was read with `{1}`",
+                show_byte(d.component),
+                show_byte(used),
+                String::from_utf8_lossy(id),
+                String::from_utf8_lossy(value),
+            ),
+        )
+        .help(format!(
+            "write ISA16 as `{}`, or write the composites with `{}`",
+            show_byte(used),
+            show_byte(d.component)
+        ));
+    }
     if let [r] = e(11)
         && [d.element, d.component, d.segment].contains(r)
     {
@@ -89,6 +118,27 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         )
         .help("choose a repetition separator not used elsewhere, e.g. `^`");
     }
+}
+
+/// ISA16 `:` with composites written `>` (linuxforhealth's and stupidedi's TR3 examples): one
+/// ENV007, and the claim is read as written; a consistent `>` is fine.
+#[test]
+fn composites_written_with_another_separator() {
+    use crate::test::{P837, run};
+    let gt = P837
+        .replace("11:B:1", "11>B>1")
+        .replace("ABK:M810", "ABK>M810")
+        .replace("HC:J0897:JZ", "HC>J0897>JZ")
+        .replace("HC:96372", "HC>96372");
+    let codes = |t: &str| run(t).iter().map(|d| d.code).collect::<Vec<_>>();
+    assert_eq!(codes(&gt), ["ENV007"]);
+    let d = run(&gt).into_iter().next().unwrap();
+    assert!(d.message.contains("(CLM `11>B>1`)"), "{}", d.message);
+    assert_eq!(d.loc.element, Some(16));
+    let consistent = gt.replacen("*P*:~", "*P*>~", 1);
+    assert_eq!(codes(&consistent), Vec::<&str>::new());
+    // The template as it is: no finding.
+    assert_eq!(codes(P837), Vec::<&str>::new());
 }
 
 #[test]
