@@ -121,18 +121,8 @@ fn digits(value: &[u8], width: usize) -> Option<String> {
 /// TA102: ISA09 as received when it is a real YYMMDD date, else `None`.
 fn yymmdd(value: &[u8]) -> Option<String> {
     let s = digits(value, 6)?;
-    let n = |r: std::ops::Range<usize>| s.get(r).and_then(|v| v.parse::<u32>().ok());
-    let (yy, mm, dd) = (n(0..2)?, n(2..4)?, n(4..6)?);
-    // YY is 20YY for this check: a 2-digit year gives no century, and 2000 was a leap year.
-    let leap = yy % 4 == 0;
-    let days = match mm {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days).contains(&dd).then_some(s)
+    // YY is 20YY for this check (the calendar ENV007 applies): a 2-digit year gives no century.
+    claimlint_model::Date::parse(format!("20{s}").as_bytes()).map(|_| s)
 }
 
 /// TA103: ISA10 as received when it is a real HHMM time, else `None`.
