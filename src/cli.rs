@@ -197,6 +197,17 @@ pub struct CheckArgs {
     /// Print only the summary line in human output.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Apply the safe fixes of fixable findings (`claimlint rules` lists them) to each file,
+    /// in place and atomically, then report what is left (docs/fixes.md).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, also apply unsafe fixes (which may change what is billed).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes --fix would make as a unified diff (one segment per line) and change
+    /// nothing; exit status 1 when there is something to fix.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
 }
 
 #[derive(clap::Args, Debug)]

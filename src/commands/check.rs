@@ -180,6 +180,11 @@ pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Stat
         args.settings.source(),
     )?;
     let inputs = resolve::gather(&args.input.paths, &filter, &mut resolver)?;
+    if args.fix || args.diff {
+        if let Some(status) = super::fix::run(&args, &inputs)? {
+            return Ok(status);
+        }
+    }
     let render = (args.format == Format::Human && !args.quiet && !args.statistics && !gate_on_acks)
         .then(|| color(args.color));
     let stamp = ack_dir.as_ref().map(|_| x999::Stamp::now());

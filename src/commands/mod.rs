@@ -6,6 +6,7 @@ mod ack;
 mod audit;
 mod check;
 mod drugs;
+mod fix;
 mod info;
 pub mod io;
 mod tree;
