@@ -1,7 +1,7 @@
 use super::findings;
 use crate::{Ctx, declare_rule};
-use claimlint_ig::ElementIssue;
 use claimlint_diagnostic::{Fix, Safety};
+use claimlint_ig::ElementIssue;
 use claimlint_model::Transaction;
 use claimlint_x12::Loc;
 
@@ -118,5 +118,8 @@ fn cases() {
     let f = d.fix.clone().unwrap();
     assert_eq!((f.end - f.start, f.replacement.as_str()), (2, ""));
     let d = diags[3].iter().find(|d| d.code == "SYN006").unwrap();
-    assert_eq!(d.fix.as_ref().map(|f| f.replacement.as_str()), Some("ABK:M810"));
+    assert_eq!(
+        d.fix.as_ref().map(|f| f.replacement.as_str()),
+        Some("ABK:M810")
+    );
 }
