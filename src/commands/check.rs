@@ -72,6 +72,10 @@ fn check_file(
     };
     let settings = governed.resolved.for_input(&input);
     let (outcome, ack) = match stamp {
+        // A paste that starts at a loop (docs/fragments.md).
+        None if crate::edit::fragment::wrap(&input).is_some() => {
+            (crate::edit::fragment::check(&input, settings), None)
+        }
         None => {
             use claimlint_rules::drugs::data_notes;
             let (mut o, notes) = engine::check_streaming(
@@ -180,10 +184,10 @@ pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Stat
         args.settings.source(),
     )?;
     let inputs = resolve::gather(&args.input.paths, &filter, &mut resolver)?;
-    if args.fix || args.diff {
-        if let Some(status) = super::fix::run(&args, &inputs)? {
-            return Ok(status);
-        }
+    if (args.fix || args.diff)
+        && let Some(status) = super::fix::run(&args, &inputs)?
+    {
+        return Ok(status);
     }
     let render = (args.format == Format::Human && !args.quiet && !args.statistics && !gate_on_acks)
         .then(|| color(args.color));

@@ -65,7 +65,7 @@ fn trailing_separator(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                     f.loop_name(tx)
                 ),
                 format!("write {r} as `{}`", value.trim_end_matches(co)),
-                component_fix(&f.seg, elem, loc),
+                component_fix(f.seg, elem, loc),
             )
         };
         let d = f.report(cx, loc, msg);
