@@ -244,6 +244,27 @@ pub struct TreeArgs {
     pub format: ListFormat,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// Text for the terminal.
+    Human,
+    /// A self-contained HTML page.
+    Html,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ShowFormat,
+    /// Write the view to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 #[derive(clap::Args, Debug)]
 pub struct AuditArgs {
     #[command(flatten)]
@@ -280,7 +301,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the loop tree claimlint built for a file (loops, segment positions, CLM01/LX01).
     Tree(TreeArgs),
-    /// List every rule: code, name, severity, summary.
+    /// Print every segment with its position, loop, element names and values, and the
+    /// findings inline (`--format html` for a self-contained page).
+    Show(ShowArgs),
+    /// List every rule: code, name, severity, fix, summary.
     Rules {
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,

@@ -8,6 +8,7 @@ mod check;
 mod drugs;
 mod fix;
 mod info;
+mod show;
 pub mod io;
 mod tree;
 
@@ -119,6 +120,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Audit(args) => audit::run(args, data),
         Command::Drugs(args) => drugs::run(args, data),
         Command::Tree(args) => tree::run(args, data),
+        Command::Show(args) => show::run(args, data),
         Command::Lookup { code, format } => info::lookup(&data, &code, format),
         Command::Data { format, json } => info::data(&data, format, json),
         Command::Rules { format } => info::rules(format),

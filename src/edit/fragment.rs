@@ -344,6 +344,13 @@ impl Wrapped {
         d
     }
 
+    /// A segment of the wrapped bytes at `offset` and `position`, moved onto the paste:
+    /// its offset and position there; `None` for a stand-in segment.
+    pub fn to_paste(&self, offset: usize, position: u32) -> Option<(usize, u32)> {
+        let inside = offset >= self.prefix && offset < self.prefix + self.len;
+        inside.then(|| (offset - self.prefix, position.saturating_sub(self.before)))
+    }
+
     /// The outcome of checking the wrapped bytes, as findings of `input`, the paste.
     pub fn map_back(&self, outcome: Outcome, input: &[u8], max: Option<usize>) -> Outcome {
         let mut kept = Vec::new();
