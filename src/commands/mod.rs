@@ -8,8 +8,8 @@ mod check;
 mod drugs;
 mod fix;
 mod info;
-mod show;
 pub mod io;
+mod show;
 mod tree;
 
 use crate::cli::{Cli, Command};

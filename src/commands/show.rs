@@ -21,14 +21,65 @@ use std::path::Path;
 
 /// Names of the envelope segments and their elements, which the 837 guides do not define.
 const ENVELOPE: &[(&str, &str, &[&str])] = &[
-    ("ISA", "Interchange Control Header", &["Authorization Information Qualifier", "Authorization Information", "Security Information Qualifier", "Security Information", "Interchange ID Qualifier", "Interchange Sender ID", "Interchange ID Qualifier", "Interchange Receiver ID", "Interchange Date", "Interchange Time", "Repetition Separator", "Interchange Control Version Number", "Interchange Control Number", "Acknowledgment Requested", "Interchange Usage Indicator", "Component Element Separator"]),
-    ("GS", "Functional Group Header", &["Functional Identifier Code", "Application Sender's Code", "Application Receiver's Code", "Date", "Time", "Group Control Number", "Responsible Agency Code", "Version / Release / Industry Identifier Code"]),
-    ("GE", "Functional Group Trailer", &["Number of Transaction Sets Included", "Group Control Number"]),
-    ("IEA", "Interchange Control Trailer", &["Number of Included Functional Groups", "Interchange Control Number"]),
+    (
+        "ISA",
+        "Interchange Control Header",
+        &[
+            "Authorization Information Qualifier",
+            "Authorization Information",
+            "Security Information Qualifier",
+            "Security Information",
+            "Interchange ID Qualifier",
+            "Interchange Sender ID",
+            "Interchange ID Qualifier",
+            "Interchange Receiver ID",
+            "Interchange Date",
+            "Interchange Time",
+            "Repetition Separator",
+            "Interchange Control Version Number",
+            "Interchange Control Number",
+            "Acknowledgment Requested",
+            "Interchange Usage Indicator",
+            "Component Element Separator",
+        ],
+    ),
+    (
+        "GS",
+        "Functional Group Header",
+        &[
+            "Functional Identifier Code",
+            "Application Sender's Code",
+            "Application Receiver's Code",
+            "Date",
+            "Time",
+            "Group Control Number",
+            "Responsible Agency Code",
+            "Version / Release / Industry Identifier Code",
+        ],
+    ),
+    (
+        "GE",
+        "Functional Group Trailer",
+        &[
+            "Number of Transaction Sets Included",
+            "Group Control Number",
+        ],
+    ),
+    (
+        "IEA",
+        "Interchange Control Trailer",
+        &[
+            "Number of Included Functional Groups",
+            "Interchange Control Number",
+        ],
+    ),
 ];
 
 /// The elements of `seg` that have a value, named by `def` (a composite's components too).
-fn elements(seg: &Segment<'_>, def: Option<&'static claimlint_ig::SegmentDef>) -> Vec<ShownElement> {
+fn elements(
+    seg: &Segment<'_>,
+    def: Option<&'static claimlint_ig::SegmentDef>,
+) -> Vec<ShownElement> {
     let id = seg.seg_id();
     let envelope = ENVELOPE.iter().find(|(e, _, _)| *e == id.as_str());
     let mut out = Vec::new();
@@ -53,7 +104,11 @@ fn elements(seg: &Segment<'_>, def: Option<&'static claimlint_ig::SegmentDef>) -
             let Some(c) = e.component(n) else { continue };
             out.push(ShownElement {
                 ref_des: c.ref_des(),
-                name: comp.components.iter().find(|x| usize::from(x.seq) == n).map(|x| x.name),
+                name: comp
+                    .components
+                    .iter()
+                    .find(|x| usize::from(x.seq) == n)
+                    .map(|x| x.name),
                 value: c.text().into_owned(),
                 depth: 1,
             });
@@ -62,7 +117,12 @@ fn elements(seg: &Segment<'_>, def: Option<&'static claimlint_ig::SegmentDef>) -
     out
 }
 
-fn row(seg: &Segment<'_>, loop_id: Option<&'static str>, name: Option<&'static str>, def: Option<&'static claimlint_ig::SegmentDef>) -> ShownSegment {
+fn row(
+    seg: &Segment<'_>,
+    loop_id: Option<&'static str>,
+    name: Option<&'static str>,
+    def: Option<&'static claimlint_ig::SegmentDef>,
+) -> ShownSegment {
     ShownSegment {
         offset: seg.offset,
         end: seg.offset + seg.bytes.len() + 1,
@@ -102,7 +162,10 @@ fn envelope_rows(input: &[u8]) -> Vec<ShownSegment> {
     }
     segs.into_iter()
         .map(|s| {
-            let name = ENVELOPE.iter().find(|(e, _, _)| *e == s.seg_id().as_str()).map(|e| e.1);
+            let name = ENVELOPE
+                .iter()
+                .find(|(e, _, _)| *e == s.seg_id().as_str())
+                .map(|e| e.1);
             row(s, None, name, None)
         })
         .collect()

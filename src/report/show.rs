@@ -113,7 +113,11 @@ fn html_segment(s: &ShownSegment, out: &mut String) {
         s.line
     ));
     for el in &s.elements {
-        let pad = if el.depth > 0 { "&nbsp;&nbsp;&nbsp;&nbsp;" } else { "" };
+        let pad = if el.depth > 0 {
+            "&nbsp;&nbsp;&nbsp;&nbsp;"
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "<tr><td></td><td></td><td class=\"el\">{pad}{} {}</td><td><code>{}</code></td></tr>\n",
             e(&el.ref_des),
