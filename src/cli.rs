@@ -304,6 +304,18 @@ pub enum Command {
     /// Print every segment with its position, loop, element names and values, and the
     /// findings inline (`--format html` for a self-contained page).
     Show(ShowArgs),
+    /// Replace the PHI of an 837 (names, member ids, dates of birth, addresses, free text)
+    /// with consistent fake values, keeping structure, counts, codes, NDCs and amounts, so
+    /// the same diagnostics fire: for sharing a failing file.
+    Redact {
+        /// The file to redact (`-`: standard input).
+        file: PathBuf,
+        /// Write the redacted file here (atomically) instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, value_name = "SIZE", value_parser = size, default_value = "4G")]
+        max_input_size: u64,
+    },
     /// List every rule: code, name, severity, fix, summary.
     Rules {
         #[arg(long, value_enum, default_value = "human")]

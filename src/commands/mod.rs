@@ -121,6 +121,11 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Drugs(args) => drugs::run(args, data),
         Command::Tree(args) => tree::run(args, data),
         Command::Show(args) => show::run(args, data),
+        Command::Redact {
+            file,
+            output,
+            max_input_size,
+        } => show::redact(&file, output.as_deref(), max_input_size),
         Command::Lookup { code, format } => info::lookup(&data, &code, format),
         Command::Data { format, json } => info::data(&data, format, json),
         Command::Rules { format } => info::rules(format),

@@ -2,6 +2,7 @@
 //! segment and element names and values, and the findings on it inline (like pyx12's
 //! x12html, for the terminal; `--format html` for a self-contained page). The inputs and
 //! settings are resolved as for `check`; a fragment (docs/fragments.md) is shown as pasted.
+//! Also `claimlint redact FILE`, the other command for bug reports (`edit::redact`).
 
 use super::io::{out, write_replace};
 use super::{CliError, Status, not_read};
@@ -253,4 +254,19 @@ pub fn run(args: ShowArgs, data: Data) -> Result<Status, CliError> {
         None => out(&text)?,
     }
     Ok(Status::from_failed(failed))
+}
+
+/// `claimlint redact FILE [-o OUT]`: the file with its PHI faked, on standard output or
+/// written atomically to OUT. A file that cannot be read is exit 2, naming it.
+pub fn redact(file: &Path, output: Option<&Path>, limit: u64) -> Result<Status, CliError> {
+    let input = Input::open(file, limit).map_err(|e| CliError::Read {
+        path: file.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let redacted = crate::edit::redact::redact(&input);
+    match output {
+        Some(p) => write_replace(p, &redacted)?,
+        None => super::io::out_bytes(&redacted)?,
+    }
+    Ok(Status::Clean)
 }

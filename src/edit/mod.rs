@@ -5,3 +5,4 @@
 
 pub mod fix;
 pub mod fragment;
+pub mod redact;
