@@ -195,7 +195,7 @@ mod tests {
         let f = fake(b"O'Brien-Smith 3");
         assert_eq!(f.len(), 15);
         assert_eq!((f[1], f[7], f[13]), (b'\'', b'-', b' '));
-        assert!(f[0].is_ascii_uppercase() && f[2].is_ascii_lowercase() && f[14].is_ascii_digit());
+        assert!(f[0].is_ascii_uppercase() && f[3].is_ascii_lowercase() && f[14].is_ascii_digit());
         assert_eq!(fake(b"DOE"), fake(b"DOE"));
         assert_ne!(fake(b"DOE"), b"DOE");
         let d = fake_date(b"19450312");
