@@ -186,3 +186,68 @@ fn rules_show_which_rules_fix() {
     assert_eq!(fix("ENV003"), "safe");
     assert!(fix("NDC004").is_null());
 }
+
+/// Over the shared corpus: after fixing, no finding with a safe fix is left (the rounds
+/// converge), and fixing never adds a finding of a code the file did not have.
+#[test]
+fn corpus_files_fix_clean() {
+    use claimlint::edit::fix::fix_all;
+    use claimlint::edit::fragment::check;
+    use claimlint_diagnostic::Safety;
+    let dir = std::env::var_os("CLAIMLINT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if !dir.join("CATALOG.md").exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but there is no corpus at {}",
+            dir.display()
+        );
+        eprintln!("SKIPPED: no corpus at {}", dir.display());
+        return;
+    }
+    let settings = claimlint_rules::LintSettings::default();
+    let diagnostics = |b: &[u8]| check(b, &settings).diagnostics;
+    let mut fixed_files = 0;
+    for entry in walk(&dir) {
+        let before = std::fs::read(&entry).unwrap();
+        if before.len() > 200_000 || before.starts_with(&[0x1f, 0x8b]) {
+            continue;
+        }
+        let fixed = fix_all(&before, false, &diagnostics);
+        let after = diagnostics(&fixed.bytes);
+        let left: Vec<&str> = after
+            .iter()
+            .filter(|d| d.fix.as_ref().is_some_and(|f| f.safety == Safety::Safe))
+            .map(|d| d.code)
+            .collect();
+        assert!(left.is_empty(), "{}: {left:?} left", entry.display());
+        let had: std::collections::BTreeSet<&str> =
+            diagnostics(&before).iter().map(|d| d.code).collect();
+        let new: Vec<&str> = after
+            .iter()
+            .map(|d| d.code)
+            .filter(|c| !had.contains(c))
+            .collect();
+        assert!(new.is_empty(), "{}: fixing added {new:?}", entry.display());
+        fixed_files += usize::from(!fixed.applied.is_empty());
+    }
+    assert!(fixed_files > 0);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.file_name().is_some_and(|n| n != "CATALOG.md") {
+            out.push(p);
+        }
+    }
+    out
+}
