@@ -125,6 +125,7 @@ fn unsafe_fixes_wait_for_their_flag() {
         String::from_utf8_lossy(&o.stderr).contains("1 more fix available with --unsafe-fixes")
     );
     assert_eq!(codes(&path), ["NDC002"]);
+    assert_eq!(run(&["check", "--unsafe-fixes", p]).status.code(), Some(2));
     let o = run(&["check", "--no-config", "--fix", "--unsafe-fixes", p]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), clean());

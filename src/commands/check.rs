@@ -176,6 +176,11 @@ pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Stat
     if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
         return Err(CliError::Usage("--statistics prints a table or a JSON list: use it with --format human or --format json".into()));
     }
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        return Err(CliError::Usage(
+            "--unsafe-fixes goes with --fix or --diff".into(),
+        ));
+    }
     let gate_on_acks = ack_dir.is_some();
     let ack_dir = ack_dir.or(args.ack.clone());
     let filter = crate::input::walk::Filter::new(&args.input.include, &args.input.exclude)?;
