@@ -84,6 +84,14 @@ fn fix_restores_the_clean_file_byte_for_byte() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), clean());
     assert!(codes(&path).is_empty());
+    tidy(&path);
+}
+
+/// Removes a scratch file's directory.
+fn tidy(path: &Path) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 #[test]
@@ -109,6 +117,7 @@ fn diff_prints_the_fixes_and_changes_nothing() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     let o = run(&["check", "--no-config", "--diff", CLEAN]);
     assert_eq!((o.status.code(), o.stdout.len()), (Some(0), 0));
+    tidy(&path);
 }
 
 #[test]
@@ -129,6 +138,7 @@ fn unsafe_fixes_wait_for_their_flag() {
     let o = run(&["check", "--no-config", "--fix", "--unsafe-fixes", p]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), clean());
+    tidy(&path);
 }
 
 #[test]
