@@ -37,6 +37,8 @@ mod syntax;
 #[cfg(test)]
 pub mod test;
 mod units;
+pub mod x277;
+pub use x277::X277;
 
 /// One lint rule.
 #[derive(Debug)]
@@ -54,6 +56,9 @@ pub struct Rule {
     pub x999: X999,
     /// How its error findings on the ISA or IEA are coded in a TA1 (or that they are not).
     pub ta1: Ta1,
+    /// How a claim its findings reject is coded in a 277CA (`x277:` in `declare_rule!`, else
+    /// the family's default, [`X277::family`]).
+    pub x277: X277,
     pub check: Check,
 }
 
@@ -274,6 +279,7 @@ macro_rules! declare_rule {
         code: $code:ident, name: $name:literal, severity: $sev:ident, snip: $snip:literal,
         x999: $x999:expr,
         $(ta1: $ta1:expr,)?
+        $(x277: $x277:expr,)?
         check: $kind:ident $(($($f:path),+))? $(,)?
     ) => {
         pub static $code: $crate::Rule = $crate::Rule {
@@ -290,9 +296,16 @@ macro_rules! declare_rule {
                 $x999
             },
             ta1: $crate::declare_rule!(@ta1 $($ta1)?),
+            x277: $crate::declare_rule!(@x277 stringify!($code) $(, $x277)?),
             check: $crate::Check::$kind $(($($f),+))?,
         };
     };
+    (@x277 $code:expr) => { $crate::X277::family($code) };
+    (@x277 $code:expr, $x277:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::x277::*;
+        $x277
+    }};
     (@ta1) => { $crate::Ta1::Never };
     (@ta1 $ta1:expr) => {{
         #[allow(unused_imports)]
