@@ -6,6 +6,7 @@ mod ack;
 mod audit;
 mod check;
 mod drugs;
+mod gate;
 mod info;
 pub mod io;
 mod tree;
@@ -115,6 +116,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
     match cli.command {
         Command::Check(args) => check::run(args, None, data),
         Command::Ack(a) => check::run(a.check, Some(a.output), data),
+        Command::Gate(args) => gate::run(args, data),
         Command::Audit(args) => audit::run(args, data),
         Command::Drugs(args) => drugs::run(args, data),
         Command::Tree(args) => tree::run(args, data),
