@@ -234,7 +234,7 @@ fn decide(g: &Gated, input: &[u8]) -> Decision {
 }
 
 /// Hands out fresh nine-digit control numbers: a base from the run's time (so two runs do
-/// not repeat each other's), then one more for each interchange written.
+/// not repeat each other's), then ten more for each interchange written.
 struct ControlNumbers {
     next: u64,
 }
@@ -258,7 +258,8 @@ impl ControlNumbers {
 
     fn take(&mut self) -> String {
         let n = self.next % 1_000_000_000;
-        self.next += 1;
+        // Room for the GS06s of up to ten groups (ISA13, ISA13 + 1...).
+        self.next += 10;
         format!("{:09}", n.max(1))
     }
 }
@@ -296,7 +297,7 @@ fn finding(d: &Diagnostic) -> serde_json::Value {
 /// The STC12 text and coding of a finding.
 fn stc(d: &Diagnostic) -> (claimlint_rules::X277, String) {
     let x = claimlint_rules::find(d.code).map_or(claimlint_rules::x277::INVALID, |r| r.x277);
-    (x, format!("{}: {}", d.code, d.message))
+    (x, format!("{} - {}", d.code, d.message.replace('`', "'")))
 }
 
 pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {

@@ -267,13 +267,11 @@ pub fn interchange(input: &[u8], ic: &Interchange<'_>, groups: &[(Option<Segment
     w.out.extend_from_slice(isa.join(&char::from(d.element).to_string()).as_bytes());
     w.out.push(d.segment);
     w.out.extend_from_slice(w.gap.clone().as_bytes());
-    let gs06 = match c.isa13.trim_start_matches('0') {
-        "" => "1".to_string(),
-        g => g.to_string(),
-    };
+    // GS06: ISA13 (then ISA13 + 1, + 2... for further groups), 1 to 9 digits.
+    let base: u64 = c.isa13.parse().unwrap_or(1);
     let mut written = 0;
     for (n, (gs, parts)) in groups.iter().enumerate() {
-        let control = if n == 0 { gs06.clone() } else { format!("{gs06}{n}") };
+        let control = ((base + n as u64) % 1_000_000_000).max(1).to_string();
         let mut gse: Vec<String> = gs.map_or_else(Vec::new, |g| g.bytes.split(|&b| b == d.element).map(text).collect());
         if gse.len() < 9 {
             continue;

@@ -37,7 +37,7 @@ fn clean(value: &str, d: Delimiters, max: usize) -> String {
     let kept: String = value
         .bytes()
         .map(|b| {
-            let allowed = b.is_ascii_alphanumeric() || b" !\"&'()*+,-./:;?=%@[]_{}\\|<>~^`#$".contains(&b);
+            let allowed = b.is_ascii_alphanumeric() || b" !\"&'()*+,-./:;?=%@[]_{}\\|<>~^#$".contains(&b);
             if allowed && !delims.contains(&b) {
                 char::from(b)
             } else {
@@ -90,8 +90,8 @@ fn fixed(value: &[u8], width: usize, d: Delimiters) -> String {
 /// A total of charges, as X12 R (`0` when there is none).
 fn total<'a>(charges: impl Iterator<Item = &'a str>) -> String {
     let mut sum = Dec::parse(b"0");
-    for c in charges {
-        sum = sum.zip(Dec::parse(c.as_bytes())).and_then(|(a, b)| a.checked_add(b));
+    for c in charges.filter_map(|c| Dec::parse(c.as_bytes())) {
+        sum = sum.and_then(|a| a.checked_add(c));
     }
     sum.map_or_else(|| "0".to_string(), |s| s.to_string())
 }
@@ -229,7 +229,8 @@ fn providers(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp) {
         w.seg(&["TRN", "1", &provider_hl]);
         let owned: Vec<ClaimStatus<'_>> = group.iter().map(|c| ClaimStatus { layout: c.layout, claim: c.claim, findings: c.findings.clone() }).collect();
         let comp = char::from(w.d.component).to_string();
-        w.seg(&["STC", &["A1", "19", "85"].join(&comp), &stamp.date, "WQ", &total(owned.iter().map(charge))]);
+        // 2200C's STC02 is not used (005010X214).
+        w.seg(&["STC", &["A1", "19", "85"].join(&comp), "", "WQ", &total(owned.iter().map(charge))]);
         counts(w, &owned, ("QA", "QC"));
         for patient in group_by(&owned, |c| (c.layout.st_offset, chain_of(c).last().copied())) {
             hl += 1;
