@@ -27,7 +27,10 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("claimlint-gate-split-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "claimlint-gate-split-{name}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("in")).unwrap();
     dir
@@ -47,7 +50,11 @@ fn keep_for_pyx12(name: &str, out: &Path, valid_837s: bool) {
     let keep = PathBuf::from(keep);
     std::fs::create_dir_all(&keep).unwrap();
     for sub in ["accepted", "rejected", "acks"] {
-        for e in std::fs::read_dir(out.join(sub)).into_iter().flatten().flatten() {
+        for e in std::fs::read_dir(out.join(sub))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let file = e.file_name().to_string_lossy().into_owned();
             let ext = if sub == "acks" {
                 file.rsplit('.').next().unwrap_or("").to_string()
@@ -76,10 +83,10 @@ fn claims(text: &str) -> Vec<String> {
     let mut cur: Option<Vec<&str>> = None;
     for seg in segments(text) {
         let id = seg.split('*').next().unwrap_or("");
-        if matches!(id, "HL" | "CLM" | "SE") {
-            if let Some(c) = cur.take() {
-                out.push(c.join("~"));
-            }
+        if matches!(id, "HL" | "CLM" | "SE")
+            && let Some(c) = cur.take()
+        {
+            out.push(c.join("~"));
         }
         if id == "CLM" {
             cur = Some(Vec::new());
@@ -121,7 +128,10 @@ fn envelope_ok(text: &str) -> Vec<String> {
             }
             "HL" => {
                 assert_eq!(el[1], (hls.len() + 1).to_string(), "HL01 in order: {seg}");
-                assert!(el[2].is_empty() || hls.contains(&el[2].to_string()), "HL02 names an earlier HL: {seg}");
+                assert!(
+                    el[2].is_empty() || hls.contains(&el[2].to_string()),
+                    "HL02 names an earlier HL: {seg}"
+                );
                 hls.push(el[1].to_string());
             }
             "SE" => {
@@ -166,7 +176,11 @@ fn with_defects() -> (String, Vec<String>) {
         out = out.replacen(&clm, &format!("CLM*{}*{}1*", el[1], el[2]), 1);
         rejected.push(el[1].to_string());
     }
-    let c = originals.iter().skip(10).find(|c| c.contains("LIN**N4*")).unwrap();
+    let c = originals
+        .iter()
+        .skip(10)
+        .find(|c| c.contains("LIN**N4*"))
+        .unwrap();
     let start = out.find(&format!("CLM*{}*", clm01(c))).unwrap();
     let at = start + out[start..].find("LIN**N4*").unwrap() + 8;
     out = format!("{}12AB{}", &out[..at], &out[at + 4..]);
@@ -181,8 +195,21 @@ fn claims_are_split_byte_for_byte_into_valid_interchanges() {
     let (input, want_rejected) = with_defects();
     std::fs::write(dir.join("in/day.837"), &input).unwrap();
     let out = dir.join("out");
-    let o = run(&["gate", "--no-config", s(&dir.join("in")), "-o", s(&out), "--format", "json"]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&[
+        "gate",
+        "--no-config",
+        s(&dir.join("in")),
+        "-o",
+        s(&out),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     let accepted = std::fs::read_to_string(out.join("accepted/day.837")).unwrap();
     let rejected = std::fs::read_to_string(out.join("rejected/day.837")).unwrap();
@@ -211,16 +238,36 @@ fn claims_are_split_byte_for_byte_into_valid_interchanges() {
     assert_eq!(envelope_ok(&rejected), isa13("rejected"));
     assert_ne!(isa13("accepted"), isa13("rejected"));
     // The accepted file lints clean; the rejected one has only the injected defects.
-    let check = run(&["check", "--no-config", "--format", "json", s(&out.join("accepted/day.837"))]);
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
+    let check = run(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        s(&out.join("accepted/day.837")),
+    ]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
     assert!(codes_of(&check).is_empty(), "{:?}", codes_of(&check));
-    let check = run(&["check", "--no-config", "--format", "json", s(&out.join("rejected/day.837"))]);
+    let check = run(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        s(&out.join("rejected/day.837")),
+    ]);
     let mut codes = codes_of(&check);
     codes.sort();
     assert_eq!(codes, ["BAL001", "BAL001", "NDC002"]);
     // The report lists each claim with its charge and findings.
     let r = &report["inputs"][0];
-    assert_eq!(r["accepted"].as_array().unwrap().len() + r["rejected"].as_array().unwrap().len(), 33);
+    assert_eq!(
+        r["accepted"].as_array().unwrap().len() + r["rejected"].as_array().unwrap().len(),
+        33
+    );
     let first = &r["rejected"][0];
     assert!(first["charge"].as_str().is_some_and(|c| !c.is_empty()));
     assert!(first["findings"][0]["code"].is_string());
@@ -238,15 +285,27 @@ fn ack_277_answers_every_claim(path: &Path, input: &str, rejected: &[String]) {
     let segs = segments(&text);
     let mut answered = Vec::new();
     for (i, seg) in segs.iter().enumerate() {
-        let Some(id) = seg.strip_prefix("TRN*2*").filter(|_| segs[i - 1].starts_with("NM1*QC") || segs[i - 1].starts_with("DTP*472")) else {
+        let Some(id) = seg
+            .strip_prefix("TRN*2*")
+            .filter(|_| segs[i - 1].starts_with("NM1*QC") || segs[i - 1].starts_with("DTP*472"))
+        else {
             continue;
         };
         let stc = segs[i + 1];
         if rejected.contains(&id.to_string()) {
-            assert!(stc.starts_with("STC*A7:21*") && stc.contains("*U*"), "{stc}");
-            assert!(stc.contains("BAL001 - ") || stc.contains("NDC002 - "), "{stc}");
+            assert!(
+                stc.starts_with("STC*A7:21*") && stc.contains("*U*"),
+                "{stc}"
+            );
+            assert!(
+                stc.contains("BAL001 - ") || stc.contains("NDC002 - "),
+                "{stc}"
+            );
         } else {
-            assert!(stc.starts_with("STC*A2:20*") && stc.contains("*WQ*"), "{stc}");
+            assert!(
+                stc.starts_with("STC*A2:20*") && stc.contains("*WQ*"),
+                "{stc}"
+            );
         }
         answered.push(id.to_string());
     }
@@ -262,9 +321,23 @@ fn a_clean_input_is_all_forwarded_and_exits_0() {
     let input = std::fs::read_to_string(root().join(MIXED)).unwrap();
     std::fs::write(dir.join("in/clean.837"), &input).unwrap();
     let out = dir.join("out");
-    let o = run(&["gate", "--no-config", s(&dir.join("in/clean.837")), "-o", s(&out)]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
-    assert!(!out.join("rejected/clean.837").exists(), "no file when nothing is rejected");
+    let o = run(&[
+        "gate",
+        "--no-config",
+        s(&dir.join("in/clean.837")),
+        "-o",
+        s(&out),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(
+        !out.join("rejected/clean.837").exists(),
+        "no file when nothing is rejected"
+    );
     let accepted = std::fs::read_to_string(out.join("accepted/clean.837")).unwrap();
     assert_eq!(claims(&accepted), claims(&input));
     envelope_ok(&accepted);
@@ -281,17 +354,28 @@ fn with_patients() -> String {
     let subscriber = &t[head_end..clm];
     let claim = &t[clm..se];
     let patient = |n: u32, parent: u32, name: &str| {
-        format!("HL*{n}*{parent}*23*0~PAT*19~NM1*QC*1*DOE*{name}~N3*12 ELM ST~N4*SPRINGFIELD*IL*627021234~DMG*D8*20100101*F~")
+        format!(
+            "HL*{n}*{parent}*23*0~PAT*19~NM1*QC*1*DOE*{name}~N3*12 ELM ST~N4*SPRINGFIELD*IL*627021234~DMG*D8*20100101*F~"
+        )
     };
     let body = format!(
         "{}{}{}{}{}{}{}",
-        subscriber.replace("HL*2*1*22*0~", "HL*2*1*22*1~").replace("SBR*P*18*", "SBR*P**"),
+        subscriber
+            .replace("HL*2*1*22*0~", "HL*2*1*22*1~")
+            .replace("SBR*P*18*", "SBR*P**"),
         patient(3, 2, "ANN"),
         claim.replace("PAT1001-01", "PAT2001-01"),
         patient(4, 2, "BEN"),
-        claim.replace("PAT1001-01", "PAT2001-02").replace("*2460***", "*2461***").replace("20260115", "20260116"),
-        subscriber.replace("HL*2*1*22*0~", "HL*5*1*22*0~").replace("1EG4TE5MK73", "2EG4TE5MK73"),
-        claim.replace("PAT1001-01", "PAT2001-03").replace("20260115", "20260117"),
+        claim
+            .replace("PAT1001-01", "PAT2001-02")
+            .replace("*2460***", "*2461***")
+            .replace("20260115", "20260116"),
+        subscriber
+            .replace("HL*2*1*22*0~", "HL*5*1*22*0~")
+            .replace("1EG4TE5MK73", "2EG4TE5MK73"),
+        claim
+            .replace("PAT1001-01", "PAT2001-03")
+            .replace("20260115", "20260117"),
     );
     let mut text = format!("{}{body}{}", &t[..head_end], &t[se..]);
     let count = segments(&text[text.find("ST*").unwrap()..text.find("SE*").unwrap()]).len() + 1;
@@ -304,7 +388,13 @@ fn patient_loops_are_carried_and_renumbered() {
     let dir = scratch("patients");
     let input = with_patients();
     std::fs::write(dir.join("in/pt.837"), &input).unwrap();
-    let check = run(&["check", "--no-config", "--format", "json", s(&dir.join("in/pt.837"))]);
+    let check = run(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        s(&dir.join("in/pt.837")),
+    ]);
     assert_eq!(codes_of(&check), ["BAL001"]);
     let out = dir.join("out");
     let o = run(&["gate", "--no-config", s(&dir.join("in")), "-o", s(&out)]);
@@ -313,11 +403,26 @@ fn patient_loops_are_carried_and_renumbered() {
     let rejected = std::fs::read_to_string(out.join("rejected/pt.837")).unwrap();
     envelope_ok(&accepted);
     envelope_ok(&rejected);
-    let hl = |t: &str| -> Vec<String> { segments(t).into_iter().filter(|s| s.starts_with("HL*")).map(str::to_string).collect() };
-    assert_eq!(hl(&accepted), ["HL*1**20*1", "HL*2*1*22*1", "HL*3*2*23*0", "HL*4*1*22*0"]);
+    let hl = |t: &str| -> Vec<String> {
+        segments(t)
+            .into_iter()
+            .filter(|s| s.starts_with("HL*"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        hl(&accepted),
+        ["HL*1**20*1", "HL*2*1*22*1", "HL*3*2*23*0", "HL*4*1*22*0"]
+    );
     assert_eq!(hl(&rejected), ["HL*1**20*1", "HL*2*1*22*1", "HL*3*2*23*0"]);
     assert!(rejected.contains("NM1*QC*1*DOE*BEN~"));
-    let check = run(&["check", "--no-config", "--format", "json", s(&out.join("accepted/pt.837"))]);
+    let check = run(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        s(&out.join("accepted/pt.837")),
+    ]);
     assert!(codes_of(&check).is_empty(), "{:?}", codes_of(&check));
     let ack = std::fs::read_to_string(out.join("acks/pt.837.277")).unwrap();
     assert!(ack.contains("NM1*QC*1*DOE*BEN****MI*"), "{ack}");
@@ -332,13 +437,24 @@ fn an_envelope_error_forwards_nothing_of_the_interchange() {
     let bad = format!("{}9{}", &input[..se], &input[se..]);
     std::fs::write(dir.join("in/env.837"), &bad).unwrap();
     let out = dir.join("out");
-    let o = run(&["gate", "--no-config", s(&dir.join("in")), "-o", s(&out), "--format", "json"]);
+    let o = run(&[
+        "gate",
+        "--no-config",
+        s(&dir.join("in")),
+        "-o",
+        s(&out),
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!out.join("accepted/env.837").exists());
     let rejected = std::fs::read_to_string(out.join("rejected/env.837")).unwrap();
     assert_eq!(claims(&rejected).len(), 33);
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(report["inputs"][0]["interchange_findings"][0]["code"], "ENV003");
+    assert_eq!(
+        report["inputs"][0]["interchange_findings"][0]["code"],
+        "ENV003"
+    );
     let ack = std::fs::read_to_string(out.join("acks/env.837.999")).unwrap();
     assert!(ack.contains("IK5*R"), "{ack}");
     keep_for_pyx12("envelope", &out, true);
@@ -349,22 +465,48 @@ fn a_file_sent_twice_is_caught_across_the_submission() {
     let dir = scratch("twice");
     let input = std::fs::read_to_string(root().join("fixtures/templates/837p.x12")).unwrap();
     std::fs::write(dir.join("in/a.837"), &input).unwrap();
-    std::fs::write(dir.join("in/b.837"), input.replace("PAT1001-01", "PAT1001-02")).unwrap();
+    std::fs::write(
+        dir.join("in/b.837"),
+        input.replace("PAT1001-01", "PAT1001-02"),
+    )
+    .unwrap();
     let out = dir.join("out");
     let inputs = dir.join("in");
-    let args = ["gate", "--no-config", s(&inputs), "-o", s(&out), "--format", "json"];
+    let args = [
+        "gate",
+        "--no-config",
+        s(&inputs),
+        "-o",
+        s(&out),
+        "--format",
+        "json",
+    ];
     // XCL001 is a warning: reported, not rejecting, under the default --fail-on error...
     let o = run(&args);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(report["inputs"][0]["accepted"][0]["findings"][0]["code"], "XCL001");
+    assert_eq!(
+        report["inputs"][0]["accepted"][0]["findings"][0]["code"],
+        "XCL001"
+    );
     // ... and rejecting under --fail-on warning (or --severity XCL001=error).
     let o = run(&[&args[..], &["--severity", "XCL001=error"]].concat());
     assert_eq!(o.status.code(), Some(1));
     assert!(out.join("rejected/a.837").is_file() && out.join("rejected/b.837").is_file());
-    assert!(!out.join("accepted/a.837").exists(), "a stale file from the last run is removed");
+    assert!(
+        !out.join("accepted/a.837").exists(),
+        "a stale file from the last run is removed"
+    );
     let ack = std::fs::read_to_string(out.join("acks/b.837.277")).unwrap();
-    assert!(ack.contains("STC*A7:21*") && ack.contains("XCL001 - claim PAT1001-02 duplicates"), "{ack}");
+    assert!(
+        ack.contains("STC*A7:21*") && ack.contains("XCL001 - claim PAT1001-02 duplicates"),
+        "{ack}"
+    );
     keep_for_pyx12("twice", &out, true);
 }
 
@@ -372,7 +514,13 @@ fn a_file_sent_twice_is_caught_across_the_submission() {
 fn an_unreadable_input_fails_the_run_and_writes_nothing() {
     let dir = scratch("unreadable");
     let out = dir.join("out");
-    let o = run(&["gate", "--no-config", s(&dir.join("in/missing.837")), "-o", s(&out)]);
+    let o = run(&[
+        "gate",
+        "--no-config",
+        s(&dir.join("in/missing.837")),
+        "-o",
+        s(&out),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!out.join("accepted/missing.837").exists());
     assert!(!out.join("rejected/missing.837").exists());

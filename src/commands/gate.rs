@@ -48,7 +48,8 @@ fn name_of(path: &str) -> String {
     let name = Path::new(path)
         .file_name()
         .map_or_else(|| "input".to_string(), |n| n.to_string_lossy().into_owned());
-    name.strip_suffix(".gz").map_or(name.clone(), str::to_string)
+    name.strip_suffix(".gz")
+        .map_or(name.clone(), str::to_string)
 }
 
 fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gated {
@@ -186,7 +187,10 @@ fn decide(g: &Gated, input: &[u8]) -> Decision {
         .interchanges
         .iter()
         .map(|ic| {
-            let end = ic.iea.as_ref().map_or(input.len(), |s| s.offset + s.bytes.len() + 1);
+            let end = ic
+                .iea
+                .as_ref()
+                .map_or(input.len(), |s| s.offset + s.bytes.len() + 1);
             (ic.isa.offset, end)
         })
         .collect();
@@ -204,9 +208,11 @@ fn decide(g: &Gated, input: &[u8]) -> Decision {
         }
         // A transaction set the gate could not lay out (not an 837, not modelled) rejects
         // the interchange: it cannot be forwarded in part.
-        let laid_out = ic.groups.iter().flat_map(|gr| &gr.transactions).all(|t| {
-            g.layouts.iter().any(|l| l.st_offset == t.st.offset)
-        });
+        let laid_out = ic
+            .groups
+            .iter()
+            .flat_map(|gr| &gr.transactions)
+            .all(|t| g.layouts.iter().any(|l| l.st_offset == t.st.offset));
         if !laid_out {
             d.rejected_by.push(usize::MAX);
         }
@@ -214,10 +220,16 @@ fn decide(g: &Gated, input: &[u8]) -> Decision {
     }
     for (di, diag) in g.outcome.diagnostics.iter().enumerate() {
         let fails = diag.severity >= g.fail_on;
-        let ic = ranges.iter().position(|(s, e)| (*s..*e).contains(&diag.loc.offset));
+        let ic = ranges
+            .iter()
+            .position(|(s, e)| (*s..*e).contains(&diag.loc.offset));
         match (claims_at(&g.layouts, diag.loc.offset), ic) {
             (Some(claims), Some(ic)) if !claims.is_empty() => {
-                for c in out[ic].claims.iter_mut().filter(|c| claims.contains(&(c.layout, c.claim))) {
+                for c in out[ic]
+                    .claims
+                    .iter_mut()
+                    .filter(|c| claims.contains(&(c.layout, c.claim)))
+                {
                     c.findings.push(di);
                     c.rejected |= fails;
                 }
@@ -355,7 +367,10 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
     let mut text = String::new();
     for r in reports {
         if !r.read {
-            text.push_str(&format!("{}: could not be read; nothing forwarded\n", visible(&r.path)));
+            text.push_str(&format!(
+                "{}: could not be read; nothing forwarded\n",
+                visible(&r.path)
+            ));
             continue;
         }
         text.push_str(&format!(
@@ -370,7 +385,11 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
                 .iter()
                 .filter_map(|f| f.get("code").and_then(|v| v.as_str()))
                 .collect();
-            text.push_str(&format!("  rejected {}: {}\n", visible(&c.claim_id), codes.join(", ")));
+            text.push_str(&format!(
+                "  rejected {}: {}\n",
+                visible(&c.claim_id),
+                codes.join(", ")
+            ));
         }
         for w in &r.written {
             if let Some(p) = w.get("path").and_then(|v| v.as_str()) {
@@ -385,7 +404,12 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
 }
 
 /// Writes one input's accepted and rejected interchanges and its 999 and 277CA.
-fn gate_file(g: &Gated, dir: &Path, stamp: &Stamp, controls: &mut ControlNumbers) -> Result<InputReport, CliError> {
+fn gate_file(
+    g: &Gated,
+    dir: &Path,
+    stamp: &Stamp,
+    controls: &mut ControlNumbers,
+) -> Result<InputReport, CliError> {
     let mut report = InputReport {
         path: g.path.clone(),
         read: g.input.is_some(),
@@ -399,38 +423,12 @@ fn gate_file(g: &Gated, dir: &Path, stamp: &Stamp, controls: &mut ControlNumbers
     let scan = envelope::scan(input);
     let (mut accepted, mut rejected, mut acks277) = (Vec::new(), Vec::new(), String::new());
     for (ic, d) in scan.interchanges.iter().zip(&decision.interchanges) {
-        let whole = !d.rejected_by.is_empty();
         for &di in d.rejected_by.iter().filter(|&&i| i != usize::MAX) {
             if let Some(diag) = g.outcome.diagnostics.get(di) {
                 report.interchange_findings.push(finding(diag));
             }
         }
-        let mut statuses: Vec<ClaimStatus<'_>> = Vec::new();
-        let mut pick: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
-        for c in &d.claims {
-            let Some(l) = g.layouts.get(c.layout) else { continue };
-            let span = &l.claims[c.claim];
-            let diags: Vec<&Diagnostic> = c.findings.iter().filter_map(|&i| g.outcome.diagnostics.get(i)).collect();
-            let is_rejected = whole || c.rejected;
-            let mut stcs: Vec<(claimlint_rules::X277, String)> = diags.iter().map(|d| stc(d)).collect();
-            if is_rejected && stcs.is_empty() {
-                let why = d.rejected_by.iter().filter_map(|&i| g.outcome.diagnostics.get(i)).next();
-                stcs.push(why.map_or((claimlint_rules::x277::UNPROCESSABLE, "the interchange could not be read in full".to_string()), stc));
-            }
-            let entry = ClaimReport {
-                claim_id: span.id.clone(),
-                charge: span.charge.clone(),
-                status: if is_rejected { "rejected" } else { "accepted" },
-                findings: diags.iter().map(|d| finding(d)).collect(),
-            };
-            if is_rejected {
-                report.rejected.push(entry);
-            } else {
-                report.accepted.push(entry);
-            }
-            pick[usize::from(is_rejected)].push((c.layout, c.claim));
-            statuses.push(ClaimStatus { layout: l, claim: c.claim, findings: if is_rejected { stcs } else { Vec::new() } });
-        }
+        let (statuses, pick) = answer(g, d, &mut report);
         let gs = ic.groups.iter().find_map(|gr| gr.gs);
         for (which, buf) in [(0, &mut accepted), (1, &mut rejected)] {
             if pick[which].is_empty() {
@@ -443,35 +441,138 @@ fn gate_file(g: &Gated, dir: &Path, stamp: &Stamp, controls: &mut ControlNumbers
         }
         if !statuses.is_empty() {
             let isa13 = controls.take();
-            acks277.push_str(&x277::acknowledgment(ic, gs.as_ref(), &statuses, stamp, &isa13));
+            acks277.push_str(&x277::acknowledgment(
+                ic,
+                gs.as_ref(),
+                &statuses,
+                stamp,
+                &isa13,
+            ));
             report.written.push(serde_json::json!({"role": "277", "path": dir.join("acks").join(format!("{}.277", g.name)).display().to_string(), "isa13": isa13}));
         }
     }
-    write_outputs(g, dir, input, stamp, (&accepted, &rejected, &acks277), &mut report)?;
+    write_outputs(
+        g,
+        dir,
+        input,
+        stamp,
+        (&accepted, &rejected, &acks277),
+        &mut report,
+    )?;
     Ok(report)
 }
 
+/// Each claim of one interchange accepted or rejected (`whole`: the interchange is), into the
+/// report; returns the 277CA answers and the (layout, claim) picks of each side.
+type Picks = [Vec<(usize, usize)>; 2];
+
+fn answer<'g>(
+    g: &'g Gated,
+    d: &IcDecision,
+    report: &mut InputReport,
+) -> (Vec<ClaimStatus<'g>>, Picks) {
+    let whole = !d.rejected_by.is_empty();
+    let mut statuses: Vec<ClaimStatus<'_>> = Vec::new();
+    let mut pick: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
+    for c in &d.claims {
+        let Some(l) = g.layouts.get(c.layout) else {
+            continue;
+        };
+        let Some(span) = l.claims.get(c.claim) else {
+            continue;
+        };
+        let diags: Vec<&Diagnostic> = c
+            .findings
+            .iter()
+            .filter_map(|&i| g.outcome.diagnostics.get(i))
+            .collect();
+        let is_rejected = whole || c.rejected;
+        let mut stcs: Vec<(claimlint_rules::X277, String)> = diags.iter().map(|d| stc(d)).collect();
+        if is_rejected && stcs.is_empty() {
+            let why = d
+                .rejected_by
+                .iter()
+                .filter_map(|&i| g.outcome.diagnostics.get(i))
+                .next();
+            stcs.push(why.map_or(
+                (
+                    claimlint_rules::x277::UNPROCESSABLE,
+                    "the interchange could not be read in full".to_string(),
+                ),
+                stc,
+            ));
+        }
+        let entry = ClaimReport {
+            claim_id: span.id.clone(),
+            charge: span.charge.clone(),
+            status: if is_rejected { "rejected" } else { "accepted" },
+            findings: diags.iter().map(|d| finding(d)).collect(),
+        };
+        if is_rejected {
+            report.rejected.push(entry);
+        } else {
+            report.accepted.push(entry);
+        }
+        pick[usize::from(is_rejected)].push((c.layout, c.claim));
+        statuses.push(ClaimStatus {
+            layout: l,
+            claim: c.claim,
+            findings: if is_rejected { stcs } else { Vec::new() },
+        });
+    }
+    (statuses, pick)
+}
+
 /// The interchange holding `chosen` claims of input interchange `ic`, group by group.
-fn split_one(input: &[u8], ic: &envelope::Interchange<'_>, layouts: &[TxLayout], chosen: &[(usize, usize)], isa13: &str) -> Vec<u8> {
+fn split_one(
+    input: &[u8],
+    ic: &envelope::Interchange<'_>,
+    layouts: &[TxLayout],
+    chosen: &[(usize, usize)],
+    isa13: &str,
+) -> Vec<u8> {
     let mut groups = Vec::new();
     for gr in &ic.groups {
         let mut parts: Vec<Part<'_>> = Vec::new();
         for t in &gr.transactions {
-            let Some(li) = layouts.iter().position(|l| l.st_offset == t.st.offset) else { continue };
-            let claims: Vec<usize> = chosen.iter().filter(|(l, _)| *l == li).map(|(_, c)| *c).collect();
+            let Some(li) = layouts.iter().position(|l| l.st_offset == t.st.offset) else {
+                continue;
+            };
+            let claims: Vec<usize> = chosen
+                .iter()
+                .filter(|(l, _)| *l == li)
+                .map(|(_, c)| *c)
+                .collect();
             if !claims.is_empty() {
-                parts.push(Part { layout: &layouts[li], claims });
+                parts.push(Part {
+                    layout: &layouts[li],
+                    claims,
+                });
             }
         }
         if !parts.is_empty() {
             groups.push((gr.gs, parts));
         }
     }
-    split::interchange(input, ic, &groups, &Controls { isa13: isa13.to_string() })
+    split::interchange(
+        input,
+        ic,
+        &groups,
+        &Controls {
+            isa13: isa13.to_string(),
+        },
+    )
 }
 
 /// Writes (or removes a stale copy of) each output file of one input.
-fn write_outputs(g: &Gated, dir: &Path, input: &[u8], stamp: &Stamp, (accepted, rejected, acks277): (&[u8], &[u8], &str), report: &mut InputReport) -> Result<(), CliError> {
+fn write_outputs(
+    g: &Gated,
+    dir: &Path,
+    input: &[u8],
+    stamp: &Stamp,
+    (accepted, rejected, acks277): (&[u8], &[u8], &str),
+    report: &mut InputReport,
+) -> Result<(), CliError> {
     for (sub, bytes) in [("accepted", accepted), ("rejected", rejected)] {
         let path = dir.join(sub).join(&g.name);
         if bytes.is_empty() {
@@ -490,8 +591,16 @@ fn write_outputs(g: &Gated, dir: &Path, input: &[u8], stamp: &Stamp, (accepted, 
     let ack = x999::acknowledge(input, &g.outcome.diagnostics, stamp);
     let several = ack.acks.len() > 1;
     for a in &ack.acks {
-        let control: String = a.control_number.chars().filter(char::is_ascii_alphanumeric).collect();
-        let file = if several { format!("{}.{control}.{}", g.name, a.kind) } else { format!("{}.{}", g.name, a.kind) };
+        let control: String = a
+            .control_number
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let file = if several {
+            format!("{}.{control}.{}", g.name, a.kind)
+        } else {
+            format!("{}.{}", g.name, a.kind)
+        };
         let path = acks.join(file);
         write_replace(&path, a.text.as_bytes())?;
         report.written.push(serde_json::json!({"role": a.kind, "path": path.display().to_string(), "isa13": a.control_number}));

@@ -93,6 +93,33 @@ fn index(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
+/// A claim's span (its segments end at `end`, the next HL, CLM or SE) and what the 277CA
+/// says of it.
+fn claim_span(c: &claimlint_model::Claim<'_>, hls: &[HlLoop], end: u32) -> ClaimSpan {
+    let line_dates = c.lines.iter().filter_map(|l| l.date);
+    let from = c.date().or(line_dates.clone().map(|r| r.start).min());
+    let to = c
+        .service_date
+        .or(c.statement)
+        .map(|r| r.end)
+        .or(line_dates.map(|r| r.end).max());
+    ClaimSpan {
+        first: c.index,
+        end,
+        hl: hls.iter().rposition(|h| h.seg < c.index),
+        id: c
+            .id
+            .map(|e| e.text().trim().to_string())
+            .unwrap_or_default(),
+        charge: c
+            .charge
+            .map(|e| e.text().trim().to_string())
+            .unwrap_or_default(),
+        from: from.map(|d| d.0),
+        to: to.map(|d| d.0),
+    }
+}
+
 /// The layout of one transaction set, read from its model.
 pub fn layout(tx: &Transaction<'_>) -> TxLayout {
     let segs = &tx.segments;
@@ -127,28 +154,7 @@ pub fn layout(tx: &Transaction<'_>) -> TxLayout {
     let claims = tx
         .claims
         .iter()
-        .map(|c| {
-            let i = c.index as usize;
-            let line_dates = c.lines.iter().filter_map(|l| l.date);
-            let from = c.date().or(line_dates.clone().map(|r| r.start).min());
-            let to = c
-                .service_date
-                .or(c.statement)
-                .map(|r| r.end)
-                .or(line_dates.map(|r| r.end).max());
-            ClaimSpan {
-                first: c.index,
-                end: index(next_opening(i)),
-                hl: hls.iter().rposition(|h| h.seg < c.index),
-                id: c.id.map(|e| e.text().trim().to_string()).unwrap_or_default(),
-                charge: c
-                    .charge
-                    .map(|e| e.text().trim().to_string())
-                    .unwrap_or_default(),
-                from: from.map(|d| d.0),
-                to: to.map(|d| d.0),
-            }
-        })
+        .map(|c| claim_span(c, &hls, index(next_opening(c.index as usize))))
         .collect();
     let header = segs.get(..header_end).unwrap_or(segs);
     let party = |role: &[u8]| {
@@ -245,12 +251,17 @@ fn text(v: &[u8]) -> String {
 /// Writes one interchange with the input interchange `ic`'s ISA (ISA13 replaced) and GS
 /// (GS06 replaced), holding `parts` (one transaction set each, in input order, all from one
 /// functional group or several: one new group per input group, as `groups` says).
-pub fn interchange(input: &[u8], ic: &Interchange<'_>, groups: &[(Option<Segment<'_>>, Vec<Part<'_>>)], c: &Controls) -> Vec<u8> {
+pub fn interchange(
+    input: &[u8],
+    ic: &Interchange<'_>,
+    groups: &[(Option<Segment<'_>>, Vec<Part<'_>>)],
+    c: &Controls,
+) -> Vec<u8> {
     let d = ic.delims();
     let isa_end = ic.isa.offset + ic.isa.bytes.len() + 1;
-    let gap_len = input
-        .get(isa_end..)
-        .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_whitespace()).count());
+    let gap_len = input.get(isa_end..).map_or(0, |r| {
+        r.iter().take_while(|b| b.is_ascii_whitespace()).count()
+    });
     let gap = text(input.get(isa_end..isa_end + gap_len).unwrap_or_default());
     let mut w = SegWriter {
         d,
@@ -264,7 +275,8 @@ pub fn interchange(input: &[u8], ic: &Interchange<'_>, groups: &[(Option<Segment
     }
     let isa: Vec<&str> = isa.iter().map(String::as_str).collect();
     // The ISA keeps every element, empty or not (fixed width).
-    w.out.extend_from_slice(isa.join(&char::from(d.element).to_string()).as_bytes());
+    w.out
+        .extend_from_slice(isa.join(&char::from(d.element).to_string()).as_bytes());
     w.out.push(d.segment);
     w.out.extend_from_slice(w.gap.clone().as_bytes());
     // GS06: ISA13 (then ISA13 + 1, + 2... for further groups), 1 to 9 digits.
@@ -272,7 +284,9 @@ pub fn interchange(input: &[u8], ic: &Interchange<'_>, groups: &[(Option<Segment
     let mut written = 0;
     for (n, (gs, parts)) in groups.iter().enumerate() {
         let control = ((base + n as u64) % 1_000_000_000).max(1).to_string();
-        let mut gse: Vec<String> = gs.map_or_else(Vec::new, |g| g.bytes.split(|&b| b == d.element).map(text).collect());
+        let mut gse: Vec<String> = gs.map_or_else(Vec::new, |g| {
+            g.bytes.split(|&b| b == d.element).map(text).collect()
+        });
         if gse.len() < 9 {
             continue;
         }
@@ -302,7 +316,10 @@ fn transaction(input: &[u8], w: &mut SegWriter, part: &Part<'_>, st02: &str) {
         .collect();
     let st03 = st_seg.get(3).cloned().unwrap_or_default();
     w.seg(&["ST", "837", st02, &st03]);
-    w.copy(input.get(l.bytes(1, l.header_end)).unwrap_or_default(), l.header_end.saturating_sub(1));
+    w.copy(
+        input.get(l.bytes(1, l.header_end)).unwrap_or_default(),
+        l.header_end.saturating_sub(1),
+    );
     // The HL loops written, in input order, and which of them have a child written.
     let mut needed: BTreeSet<usize> = BTreeSet::new();
     for &c in &part.claims {
@@ -317,7 +334,9 @@ fn transaction(input: &[u8], w: &mut SegWriter, part: &Part<'_>, st02: &str) {
     let mut numbers: Vec<Option<usize>> = vec![None; l.hls.len()];
     let mut next = 1;
     for &c in &part.claims {
-        let Some(claim) = l.claims.get(c) else { continue };
+        let Some(claim) = l.claims.get(c) else {
+            continue;
+        };
         for h in l.chain(claim) {
             if numbers[h].is_some() {
                 continue;
@@ -326,7 +345,12 @@ fn transaction(input: &[u8], w: &mut SegWriter, part: &Part<'_>, st02: &str) {
             write_hl(input, w, l, h, next, &numbers, parents.contains(&h));
             next += 1;
         }
-        w.copy(input.get(l.bytes(claim.first, claim.end)).unwrap_or_default(), claim.end - claim.first);
+        w.copy(
+            input
+                .get(l.bytes(claim.first, claim.end))
+                .unwrap_or_default(),
+            claim.end - claim.first,
+        );
     }
     let count = (w.count + 1).to_string();
     w.seg(&["SE", &count, st02]);
@@ -334,7 +358,15 @@ fn transaction(input: &[u8], w: &mut SegWriter, part: &Part<'_>, st02: &str) {
 
 /// Writes HL loop `h` as number `n` (its parent's new number in HL02, HL04 by whether a child
 /// of it is written), then its opening segments as they are.
-fn write_hl(input: &[u8], w: &mut SegWriter, l: &TxLayout, h: usize, n: usize, numbers: &[Option<usize>], has_child: bool) {
+fn write_hl(
+    input: &[u8],
+    w: &mut SegWriter,
+    l: &TxLayout,
+    h: usize,
+    n: usize,
+    numbers: &[Option<usize>],
+    has_child: bool,
+) {
     let Some(hl) = l.hls.get(h) else { return };
     let parent = hl
         .parent
@@ -342,7 +374,10 @@ fn write_hl(input: &[u8], w: &mut SegWriter, l: &TxLayout, h: usize, n: usize, n
         .map(|p| p.to_string())
         .unwrap_or_default();
     let raw = input.get(l.bytes(hl.seg, hl.seg + 1)).unwrap_or_default();
-    let seg = raw.split(|&b| b == l.delims.segment).next().unwrap_or_default();
+    let seg = raw
+        .split(|&b| b == l.delims.segment)
+        .next()
+        .unwrap_or_default();
     let mut el: Vec<String> = seg.split(|&b| b == l.delims.element).map(text).collect();
     el.resize(el.len().max(4), String::new());
     el[1] = n.to_string();
@@ -351,5 +386,8 @@ fn write_hl(input: &[u8], w: &mut SegWriter, l: &TxLayout, h: usize, n: usize, n
         el[4] = if has_child { "1" } else { "0" }.to_string();
     }
     w.seg(&el.iter().map(String::as_str).collect::<Vec<_>>());
-    w.copy(input.get(l.bytes(hl.seg + 1, hl.end)).unwrap_or_default(), hl.end - hl.seg - 1);
+    w.copy(
+        input.get(l.bytes(hl.seg + 1, hl.end)).unwrap_or_default(),
+        hl.end - hl.seg - 1,
+    );
 }

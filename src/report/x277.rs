@@ -37,7 +37,8 @@ fn clean(value: &str, d: Delimiters, max: usize) -> String {
     let kept: String = value
         .bytes()
         .map(|b| {
-            let allowed = b.is_ascii_alphanumeric() || b" !\"&'()*+,-./:;?=%@[]_{}\\|<>~^#$".contains(&b);
+            let allowed =
+                b.is_ascii_alphanumeric() || b" !\"&'()*+,-./:;?=%@[]_{}\\|<>~^#$".contains(&b);
             if allowed && !delims.contains(&b) {
                 char::from(b)
             } else {
@@ -52,12 +53,27 @@ fn clean(value: &str, d: Delimiters, max: usize) -> String {
 /// The 277CA's delimiters: the input's where they are plain punctuation, else `*`, `:`, `~`.
 fn delimiters(d: Delimiters) -> Delimiters {
     let usable = |b: u8| b.is_ascii_punctuation();
-    if usable(d.element) && usable(d.component) && usable(d.segment)
-        && d.element != d.component && d.element != d.segment && d.component != d.segment
+    if usable(d.element)
+        && usable(d.component)
+        && usable(d.segment)
+        && d.element != d.component
+        && d.element != d.segment
+        && d.component != d.segment
     {
-        Delimiters { repetition: d.repetition.filter(|&r| usable(r) && ![d.element, d.component, d.segment].contains(&r)).or(Some(b'^')), ..d }
+        Delimiters {
+            repetition: d
+                .repetition
+                .filter(|&r| usable(r) && ![d.element, d.component, d.segment].contains(&r))
+                .or(Some(b'^')),
+            ..d
+        }
     } else {
-        Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment: b'~' }
+        Delimiters {
+            element: b'*',
+            component: b':',
+            repetition: Some(b'^'),
+            segment: b'~',
+        }
     }
 }
 
@@ -71,7 +87,8 @@ impl W {
     fn seg(&mut self, elements: &[&str]) {
         let last = elements.iter().rposition(|e| !e.is_empty()).unwrap_or(0);
         let sep = char::from(self.d.element).to_string();
-        self.text.push_str(&elements.get(..=last).unwrap_or(elements).join(&sep));
+        self.text
+            .push_str(&elements.get(..=last).unwrap_or(elements).join(&sep));
         self.text.push(char::from(self.d.segment));
         self.text.push('\n');
         self.count += 1;
@@ -96,25 +113,86 @@ fn total<'a>(charges: impl Iterator<Item = &'a str>) -> String {
     sum.map_or_else(|| "0".to_string(), |s| s.to_string())
 }
 
-/// Writes the 277CA for input interchange `ic` (its first group `gs`) answering `claims`.
-pub fn acknowledgment(ic: &Interchange<'_>, gs: Option<&Segment<'_>>, claims: &[ClaimStatus<'_>], stamp: &Stamp, isa13: &str) -> String {
-    let d = delimiters(ic.delims());
-    let mut w = W { d, text: String::new(), count: 0 };
+/// The 277CA's ISA: sender and receiver swapped (it goes back to the 837's sender), stamped,
+/// test/production as received.
+fn write_isa(w: &mut W, ic: &Interchange<'_>, stamp: &Stamp, isa13: &str) {
+    let d = w.d;
     let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
     let rep = char::from(d.repetition.unwrap_or(b'^')).to_string();
     let comp = char::from(d.component).to_string();
     let usage = if el(14) == b"T" { "T" } else { "P" };
-    let (isa05, isa06, isa07, isa08) = (fixed(el(6), 2, d), fixed(el(7), 15, d), fixed(el(4), 2, d), fixed(el(5), 15, d));
+    let (isa05, isa06, isa07, isa08) = (
+        fixed(el(6), 2, d),
+        fixed(el(7), 15, d),
+        fixed(el(4), 2, d),
+        fixed(el(5), 15, d),
+    );
     let date6 = stamp.date.get(2..).unwrap_or("000101");
-    w.seg(&["ISA", "00", "          ", "00", "          ", &isa05, &isa06, &isa07, &isa08, date6, &stamp.time, &rep, "00501", isa13, "0", usage, &comp]);
-    let gs_text = |n: usize| gs.map(|g| String::from_utf8_lossy(g.value(n)).trim().to_string()).unwrap_or_default();
+    w.seg(&[
+        "ISA",
+        "00",
+        "          ",
+        "00",
+        "          ",
+        &isa05,
+        &isa06,
+        &isa07,
+        &isa08,
+        date6,
+        &stamp.time,
+        &rep,
+        "00501",
+        isa13,
+        "0",
+        usage,
+        &comp,
+    ]);
+}
+
+/// Writes the 277CA for input interchange `ic` (its first group `gs`) answering `claims`.
+pub fn acknowledgment(
+    ic: &Interchange<'_>,
+    gs: Option<&Segment<'_>>,
+    claims: &[ClaimStatus<'_>],
+    stamp: &Stamp,
+    isa13: &str,
+) -> String {
+    let d = delimiters(ic.delims());
+    let mut w = W {
+        d,
+        text: String::new(),
+        count: 0,
+    };
+    write_isa(&mut w, ic, stamp, isa13);
+    let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
+    let gs_text = |n: usize| {
+        gs.map(|g| String::from_utf8_lossy(g.value(n)).trim().to_string())
+            .unwrap_or_default()
+    };
     let app = |s: String, fallback: &[u8]| {
         let s = clean(&s, d, 15);
-        if s.len() >= 2 { s } else { fixed(fallback, 15, d).trim().to_string() }
+        if s.len() >= 2 {
+            s
+        } else {
+            fixed(fallback, 15, d).trim().to_string()
+        }
     };
     let (sender, receiver) = (app(gs_text(3), el(7)), app(gs_text(2), el(5)));
-    let gs06 = match isa13.trim_start_matches('0') { "" => "1", g => g };
-    w.seg(&["GS", "HN", &sender, &receiver, &stamp.date, &stamp.time, gs06, "X", "005010X214"]);
+    let gs06 = match isa13.trim_start_matches('0') {
+        "" => "1",
+        g => g,
+    };
+    w.seg(&[
+        "GS",
+        "HN",
+        &sender,
+        &receiver,
+        &stamp.date,
+        &stamp.time,
+        gs06,
+        "X",
+        "005010X214",
+    ]);
     w.count = 0;
     w.seg(&["ST", "277", "0001", "005010X214"]);
     w.seg(&["BHT", "0085", "08", gs06, &stamp.date, &stamp.time, "TH"]);
@@ -132,11 +210,20 @@ fn accepted<'a>(claims: &'a [ClaimStatus<'a>]) -> impl Iterator<Item = &'a Claim
 }
 
 fn charge<'a>(c: &'a ClaimStatus<'a>) -> &'a str {
-    c.layout.claims.get(c.claim).map_or("0", |s| s.charge.as_str())
+    c.layout
+        .claims
+        .get(c.claim)
+        .map_or("0", |s| s.charge.as_str())
 }
 
 /// 2000A/2100A/2200A and 2000B/2100B/2200B.
-fn source_and_receiver(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp, trace: &str, sender: &str) {
+fn source_and_receiver(
+    w: &mut W,
+    claims: &[ClaimStatus<'_>],
+    stamp: &Stamp,
+    trace: &str,
+    sender: &str,
+) {
     let first = claims.first().map(|c| c.layout);
     let receiver = first.and_then(|l| l.receiver.clone()).unwrap_or_default();
     let submitter = first.and_then(|l| l.submitter.clone()).unwrap_or_default();
@@ -144,31 +231,69 @@ fn source_and_receiver(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp, tra
     let source_name = w.v(&receiver.last, 60);
     let source_id = w.v(&receiver.id, 80);
     let (source_name, source_id) = (
-        if source_name.is_empty() { "CLAIMLINT".to_string() } else { source_name },
-        if source_id.is_empty() { sender.to_string() } else { source_id },
+        if source_name.is_empty() {
+            "CLAIMLINT".to_string()
+        } else {
+            source_name
+        },
+        if source_id.is_empty() {
+            sender.to_string()
+        } else {
+            source_id
+        },
     );
-    w.seg(&["NM1", "AY", "2", &source_name, "", "", "", "", "46", &source_id]);
+    w.seg(&[
+        "NM1",
+        "AY",
+        "2",
+        &source_name,
+        "",
+        "",
+        "",
+        "",
+        "46",
+        &source_id,
+    ]);
     w.seg(&["TRN", "1", trace]);
     w.seg(&["DTP", "050", "D8", &stamp.date]);
     w.seg(&["DTP", "009", "D8", &stamp.date]);
     w.seg(&["HL", "2", "1", "21", "1"]);
     let kind = if submitter.kind == "1" { "1" } else { "2" };
     let (name, id) = (w.v(&submitter.last, 60), w.v(&submitter.id, 80));
-    let name = if name.is_empty() { "UNKNOWN".to_string() } else { name };
-    let id = if id.is_empty() { "UNKNOWN".to_string() } else { id };
-    let first_name = if kind == "1" { w.v(&submitter.first, 35) } else { String::new() };
+    let name = if name.is_empty() {
+        "UNKNOWN".to_string()
+    } else {
+        name
+    };
+    let id = if id.is_empty() {
+        "UNKNOWN".to_string()
+    } else {
+        id
+    };
+    let first_name = if kind == "1" {
+        w.v(&submitter.first, 35)
+    } else {
+        String::new()
+    };
     w.seg(&["NM1", "41", kind, &name, &first_name, "", "", "", "46", &id]);
     w.seg(&["TRN", "2", trace]);
     let all = total(claims.iter().map(charge));
     let comp = char::from(w.d.component).to_string();
-    w.seg(&["STC", &["A1", "19", "AY"].join(&comp), &stamp.date, "WQ", &all]);
+    w.seg(&[
+        "STC",
+        &["A1", "19", "AY"].join(&comp),
+        &stamp.date,
+        "WQ",
+        &all,
+    ]);
     counts(w, claims, ("90", "AA"));
 }
 
 /// QTY and AMT of accepted and rejected claims (each only when there are some).
 fn counts(w: &mut W, claims: &[ClaimStatus<'_>], qualifiers: (&str, &str)) {
     let ok: Vec<&ClaimStatus<'_>> = accepted(claims).collect();
-    let rejected: Vec<&ClaimStatus<'_>> = claims.iter().filter(|c| !c.findings.is_empty()).collect();
+    let rejected: Vec<&ClaimStatus<'_>> =
+        claims.iter().filter(|c| !c.findings.is_empty()).collect();
     if !ok.is_empty() {
         w.seg(&["QTY", qualifiers.0, &ok.len().to_string()]);
     }
@@ -184,7 +309,10 @@ fn counts(w: &mut W, claims: &[ClaimStatus<'_>], qualifiers: (&str, &str)) {
 }
 
 /// Groups claims by a key, in order of first appearance.
-fn group_by<'a, K: PartialEq>(claims: &'a [ClaimStatus<'a>], key: impl Fn(&ClaimStatus<'_>) -> K) -> Vec<Vec<&'a ClaimStatus<'a>>> {
+fn group_by<'a, K: PartialEq>(
+    claims: &'a [ClaimStatus<'a>],
+    key: impl Fn(&ClaimStatus<'_>) -> K,
+) -> Vec<Vec<&'a ClaimStatus<'a>>> {
     let mut keys: Vec<K> = Vec::new();
     let mut out: Vec<Vec<&ClaimStatus<'_>>> = Vec::new();
     for c in claims {
@@ -201,44 +329,72 @@ fn group_by<'a, K: PartialEq>(claims: &'a [ClaimStatus<'a>], key: impl Fn(&Claim
 }
 
 fn chain_of(c: &ClaimStatus<'_>) -> Vec<usize> {
-    c.layout.claims.get(c.claim).map(|s| c.layout.chain(s)).unwrap_or_default()
+    c.layout
+        .claims
+        .get(c.claim)
+        .map(|s| c.layout.chain(s))
+        .unwrap_or_default()
 }
 
 fn party_at(c: &ClaimStatus<'_>, outer: bool) -> Party {
     let chain = chain_of(c);
     let h = if outer { chain.first() } else { chain.last() };
-    h.and_then(|&h| c.layout.hls.get(h)).and_then(|l| l.party.clone()).unwrap_or_default()
+    h.and_then(|&h| c.layout.hls.get(h))
+        .and_then(|l| l.party.clone())
+        .unwrap_or_default()
 }
 
 /// 2000C per billing provider, 2000D per patient, 2200D per claim.
 fn providers(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp) {
     let mut hl = 2;
-    let by_provider = group_by(claims, |c| (c.layout.st_offset, chain_of(c).first().copied()));
+    let by_provider = group_by(claims, |c| {
+        (c.layout.st_offset, chain_of(c).first().copied())
+    });
     for group in by_provider {
         hl += 1;
         let provider_hl = hl.to_string();
         let p = group.first().map(|c| party_at(c, true)).unwrap_or_default();
         w.seg(&["HL", &provider_hl, "2", "19", "1"]);
-        let kind = if p.kind == "1" { "1" } else { "2" };
-        let qualifier = if ["FI", "SV", "XX"].contains(&p.id_qualifier.as_str()) { p.id_qualifier.clone() } else { "XX".to_string() };
-        let (name, id) = (w.v(&p.last, 60), w.v(&p.id, 80));
-        let name = if name.is_empty() { "UNKNOWN".to_string() } else { name };
-        let id = if id.is_empty() { "UNKNOWN".to_string() } else { id };
-        let first = if kind == "1" { w.v(&p.first, 35) } else { String::new() };
-        w.seg(&["NM1", "85", kind, &name, &first, "", "", "", &qualifier, &id]);
+        provider_name(w, &p);
         w.seg(&["TRN", "1", &provider_hl]);
-        let owned: Vec<ClaimStatus<'_>> = group.iter().map(|c| ClaimStatus { layout: c.layout, claim: c.claim, findings: c.findings.clone() }).collect();
+        let owned: Vec<ClaimStatus<'_>> = group
+            .iter()
+            .map(|c| ClaimStatus {
+                layout: c.layout,
+                claim: c.claim,
+                findings: c.findings.clone(),
+            })
+            .collect();
         let comp = char::from(w.d.component).to_string();
         // 2200C's STC02 is not used (005010X214).
-        w.seg(&["STC", &["A1", "19", "85"].join(&comp), "", "WQ", &total(owned.iter().map(charge))]);
+        w.seg(&[
+            "STC",
+            &["A1", "19", "85"].join(&comp),
+            "",
+            "WQ",
+            &total(owned.iter().map(charge)),
+        ]);
         counts(w, &owned, ("QA", "QC"));
-        for patient in group_by(&owned, |c| (c.layout.st_offset, chain_of(c).last().copied())) {
+        for patient in group_by(&owned, |c| {
+            (c.layout.st_offset, chain_of(c).last().copied())
+        }) {
             hl += 1;
             w.seg(&["HL", &hl.to_string(), &provider_hl, "PT"]);
-            let p = patient.first().map(|c| party_at(c, false)).unwrap_or_default();
+            let p = patient
+                .first()
+                .map(|c| party_at(c, false))
+                .unwrap_or_default();
             let (last, first, id) = (w.v(&p.last, 60), w.v(&p.first, 35), w.v(&p.id, 80));
-            let last = if last.is_empty() { "UNKNOWN".to_string() } else { last };
-            let id = if id.is_empty() { "UNKNOWN".to_string() } else { id };
+            let last = if last.is_empty() {
+                "UNKNOWN".to_string()
+            } else {
+                last
+            };
+            let id = if id.is_empty() {
+                "UNKNOWN".to_string()
+            } else {
+                id
+            };
             w.seg(&["NM1", "QC", "1", &last, &first, "", "", "", "MI", &id]);
             for c in patient {
                 claim(w, c, stamp);
@@ -247,12 +403,47 @@ fn providers(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp) {
     }
 }
 
+/// 2100C: NM1*85, the billing provider as the 837 names it (NM108 XX, FI or SV).
+fn provider_name(w: &mut W, p: &Party) {
+    let kind = if p.kind == "1" { "1" } else { "2" };
+    let qualifier = if ["FI", "SV", "XX"].contains(&p.id_qualifier.as_str()) {
+        p.id_qualifier.clone()
+    } else {
+        "XX".to_string()
+    };
+    let (name, id) = (w.v(&p.last, 60), w.v(&p.id, 80));
+    let name = if name.is_empty() {
+        "UNKNOWN".to_string()
+    } else {
+        name
+    };
+    let id = if id.is_empty() {
+        "UNKNOWN".to_string()
+    } else {
+        id
+    };
+    let first = if kind == "1" {
+        w.v(&p.first, 35)
+    } else {
+        String::new()
+    };
+    w.seg(&[
+        "NM1", "85", kind, &name, &first, "", "", "", &qualifier, &id,
+    ]);
+}
+
 /// 2200D: TRN*2*CLM01, the STCs, DTP*472.
 fn claim(w: &mut W, c: &ClaimStatus<'_>, stamp: &Stamp) {
-    let Some(span) = c.layout.claims.get(c.claim) else { return };
+    let Some(span) = c.layout.claims.get(c.claim) else {
+        return;
+    };
     let id = w.v(&span.id, 50);
     w.seg(&["TRN", "2", if id.is_empty() { "UNKNOWN" } else { &id }]);
-    let amount = if Dec::parse(span.charge.as_bytes()).is_some() { span.charge.as_str() } else { "0" };
+    let amount = if Dec::parse(span.charge.as_bytes()).is_some() {
+        span.charge.as_str()
+    } else {
+        "0"
+    };
     let comp = char::from(w.d.component).to_string();
     let stc01 = |x: &X277| {
         let mut parts = vec![x.category, x.status];
@@ -260,11 +451,31 @@ fn claim(w: &mut W, c: &ClaimStatus<'_>, stamp: &Stamp) {
         parts.join(&comp)
     };
     if c.findings.is_empty() {
-        w.seg(&["STC", &stc01(&claimlint_rules::x277::ACCEPTED), &stamp.date, "WQ", amount]);
+        w.seg(&[
+            "STC",
+            &stc01(&claimlint_rules::x277::ACCEPTED),
+            &stamp.date,
+            "WQ",
+            amount,
+        ]);
     }
     for (x, message) in &c.findings {
         let text = w.v(message, STC12_MAX);
-        w.seg(&["STC", &stc01(x), &stamp.date, "U", amount, "", "", "", "", "", "", "", &text]);
+        w.seg(&[
+            "STC",
+            &stc01(x),
+            &stamp.date,
+            "U",
+            amount,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            &text,
+        ]);
     }
     let date = |d: Option<u32>| d.map(|d| format!("{d:08}"));
     match (date(span.from), date(span.to)) {
