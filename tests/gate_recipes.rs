@@ -195,7 +195,10 @@ fn the_documented_claim_gate_forwards_only_good_claims() {
     let _ = std::fs::remove_dir_all(&top);
     let good = stage(&top);
     run_recipe(recipe, &top);
-    let mut want: Vec<String> = good.iter().map(|g| g.trim_end_matches(".gz").to_string()).collect();
+    let mut want: Vec<String> = good
+        .iter()
+        .map(|g| g.trim_end_matches(".gz").to_string())
+        .collect();
     want.sort();
     assert_eq!(names(&top.join("outbound")), want, "{recipe}");
     let template = String::from_utf8(template("837p.x12")).unwrap();
@@ -204,8 +207,14 @@ fn the_documented_claim_gate_forwards_only_good_claims() {
     assert!(forwarded.contains(claim), "{forwarded}");
     let acks = names(&top.join("out/acks"));
     for g in &want {
-        assert!(acks.contains(&format!("{g}.277")), "no 277CA for {g}: {acks:?}");
-        assert!(acks.contains(&format!("{g}.999")), "no 999 for {g}: {acks:?}");
+        assert!(
+            acks.contains(&format!("{g}.277")),
+            "no 277CA for {g}: {acks:?}"
+        );
+        assert!(
+            acks.contains(&format!("{g}.999")),
+            "no 999 for {g}: {acks:?}"
+        );
     }
     assert!(acks.contains(&"bad.837.999".to_string()), "{acks:?}");
     std::fs::remove_dir_all(&top).unwrap();

@@ -4,6 +4,7 @@
 
 mod ack;
 mod audit;
+mod batch;
 mod check;
 mod drugs;
 mod gate;
