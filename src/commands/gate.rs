@@ -154,29 +154,59 @@ struct ClaimDecision {
     rejected: bool,
 }
 
-/// Which claims (by layout and index) a finding at `offset` is on: a claim's own segments,
-/// or every claim below an HL loop whose opening segments hold it.
-fn claims_at(layouts: &[TxLayout], offset: usize) -> Option<Vec<(usize, usize)>> {
-    for (li, l) in layouts.iter().enumerate() {
-        for (ci, c) in l.claims.iter().enumerate() {
-            if l.bytes(c.first, c.end).contains(&offset) {
-                return Some(vec![(li, ci)]);
+/// What a byte range of an input is: a claim's segments, or an HL loop's opening segments
+/// (layout index, then claim or HL index).
+#[derive(Clone, Copy)]
+enum Target {
+    Claim(usize, usize),
+    Hl(usize, usize),
+}
+
+/// Finds which claims a finding is on, by binary search over the input's claim and HL ranges
+/// (which do not overlap), so a file's findings are placed in n log n.
+struct Locator<'a> {
+    layouts: &'a [TxLayout],
+    spans: Vec<(usize, usize, Target)>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(layouts: &'a [TxLayout]) -> Locator<'a> {
+        let mut spans = Vec::new();
+        for (li, l) in layouts.iter().enumerate() {
+            for (ci, c) in l.claims.iter().enumerate() {
+                let r = l.bytes(c.first, c.end);
+                spans.push((r.start, r.end, Target::Claim(li, ci)));
+            }
+            for (hi, h) in l.hls.iter().enumerate() {
+                let r = l.bytes(h.seg, h.end);
+                spans.push((r.start, r.end, Target::Hl(li, hi)));
             }
         }
-        for (hi, h) in l.hls.iter().enumerate() {
-            if l.bytes(h.seg, h.end).contains(&offset) {
-                let below: Vec<(usize, usize)> = l
-                    .claims
+        spans.sort_by_key(|s| s.0);
+        Locator { layouts, spans }
+    }
+
+    /// The claims (layout, claim) a finding at `offset` is on: a claim's own segments, or
+    /// every claim below an HL loop whose opening segments hold it.
+    fn claims_at(&self, offset: usize) -> Option<Vec<(usize, usize)>> {
+        let i = self.spans.partition_point(|s| s.0 <= offset);
+        let &(_, end, target) = self.spans.get(i.checked_sub(1)?)?;
+        if offset >= end {
+            return None;
+        }
+        Some(match target {
+            Target::Claim(li, ci) => vec![(li, ci)],
+            Target::Hl(li, hi) => {
+                let l = self.layouts.get(li)?;
+                l.claims
                     .iter()
                     .enumerate()
                     .filter(|(_, c)| l.chain(c).contains(&hi))
                     .map(|(ci, _)| (li, ci))
-                    .collect();
-                return Some(below);
+                    .collect()
             }
-        }
+        })
     }
-    None
 }
 
 fn decide(g: &Gated, input: &[u8]) -> Decision {
@@ -194,6 +224,7 @@ fn decide(g: &Gated, input: &[u8]) -> Decision {
             (ic.isa.offset, end)
         })
         .collect();
+    let starts: std::collections::HashSet<usize> = g.layouts.iter().map(|l| l.st_offset).collect();
     for ic in &scan.interchanges {
         let mut d = IcDecision::default();
         for (li, l) in g.layouts.iter().enumerate() {
@@ -212,26 +243,31 @@ fn decide(g: &Gated, input: &[u8]) -> Decision {
             .groups
             .iter()
             .flat_map(|gr| &gr.transactions)
-            .all(|t| g.layouts.iter().any(|l| l.st_offset == t.st.offset));
+            .all(|t| starts.contains(&t.st.offset));
         if !laid_out {
             d.rejected_by.push(usize::MAX);
         }
         out.push(d);
+    }
+    let locator = Locator::new(&g.layouts);
+    let mut slot: std::collections::HashMap<(usize, usize), (usize, usize)> = Default::default();
+    for (ici, d) in out.iter().enumerate() {
+        for (k, c) in d.claims.iter().enumerate() {
+            slot.insert((c.layout, c.claim), (ici, k));
+        }
     }
     for (di, diag) in g.outcome.diagnostics.iter().enumerate() {
         let fails = diag.severity >= g.fail_on;
         let ic = ranges
             .iter()
             .position(|(s, e)| (*s..*e).contains(&diag.loc.offset));
-        match (claims_at(&g.layouts, diag.loc.offset), ic) {
-            (Some(claims), Some(ic)) if !claims.is_empty() => {
-                for c in out[ic]
-                    .claims
-                    .iter_mut()
-                    .filter(|c| claims.contains(&(c.layout, c.claim)))
-                {
-                    c.findings.push(di);
-                    c.rejected |= fails;
+        match (locator.claims_at(diag.loc.offset), ic) {
+            (Some(claims), Some(_)) if !claims.is_empty() => {
+                for (ici, k) in claims.iter().filter_map(|c| slot.get(c).copied()) {
+                    if let Some(c) = out.get_mut(ici).and_then(|d| d.claims.get_mut(k)) {
+                        c.findings.push(di);
+                        c.rejected |= fails;
+                    }
                 }
             }
             (_, Some(ic)) if fails => out[ic].rejected_by.push(di),
@@ -385,11 +421,12 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
                 .iter()
                 .filter_map(|f| f.get("code").and_then(|v| v.as_str()))
                 .collect();
-            text.push_str(&format!(
-                "  rejected {}: {}\n",
-                visible(&c.claim_id),
+            let why = if codes.is_empty() {
+                "its interchange is rejected".to_string()
+            } else {
                 codes.join(", ")
-            ));
+            };
+            text.push_str(&format!("  rejected {}: {why}\n", visible(&c.claim_id)));
         }
         for w in &r.written {
             if let Some(p) = w.get("path").and_then(|v| v.as_str()) {
@@ -531,23 +568,24 @@ fn split_one(
     chosen: &[(usize, usize)],
     isa13: &str,
 ) -> Vec<u8> {
+    let by_start: std::collections::HashMap<usize, usize> = layouts
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.st_offset, i))
+        .collect();
+    let mut by_layout: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &(l, c) in chosen {
+        by_layout.entry(l).or_default().push(c);
+    }
     let mut groups = Vec::new();
     for gr in &ic.groups {
         let mut parts: Vec<Part<'_>> = Vec::new();
         for t in &gr.transactions {
-            let Some(li) = layouts.iter().position(|l| l.st_offset == t.st.offset) else {
+            let Some(&li) = by_start.get(&t.st.offset) else {
                 continue;
             };
-            let claims: Vec<usize> = chosen
-                .iter()
-                .filter(|(l, _)| *l == li)
-                .map(|(_, c)| *c)
-                .collect();
-            if !claims.is_empty() {
-                parts.push(Part {
-                    layout: &layouts[li],
-                    claims,
-                });
+            if let (Some(claims), Some(layout)) = (by_layout.remove(&li), layouts.get(li)) {
+                parts.push(Part { layout, claims });
             }
         }
         if !parts.is_empty() {

@@ -309,20 +309,19 @@ fn counts(w: &mut W, claims: &[ClaimStatus<'_>], qualifiers: (&str, &str)) {
 }
 
 /// Groups claims by a key, in order of first appearance.
-fn group_by<'a, K: PartialEq>(
+fn group_by<'a, K: std::hash::Hash + Eq>(
     claims: &'a [ClaimStatus<'a>],
     key: impl Fn(&ClaimStatus<'_>) -> K,
 ) -> Vec<Vec<&'a ClaimStatus<'a>>> {
-    let mut keys: Vec<K> = Vec::new();
+    let mut at: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
     let mut out: Vec<Vec<&ClaimStatus<'_>>> = Vec::new();
     for c in claims {
-        let k = key(c);
-        match keys.iter().position(|x| *x == k) {
-            Some(i) => out[i].push(c),
-            None => {
-                keys.push(k);
-                out.push(vec![c]);
-            }
+        let i = *at.entry(key(c)).or_insert_with(|| {
+            out.push(Vec::new());
+            out.len() - 1
+        });
+        if let Some(group) = out.get_mut(i) {
+            group.push(c);
         }
     }
     out
