@@ -263,6 +263,8 @@ fn claims_are_split_byte_for_byte_into_valid_interchanges() {
     codes.sort();
     assert_eq!(codes, ["BAL001", "BAL001", "NDC002"]);
     // The report lists each claim with its charge and findings.
+    assert_eq!(report["summary"]["accepted"], 30);
+    assert_eq!(report["summary"]["rejected"], 3);
     let r = &report["inputs"][0];
     assert_eq!(
         r["accepted"].as_array().unwrap().len() + r["rejected"].as_array().unwrap().len(),

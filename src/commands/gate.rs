@@ -391,7 +391,20 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
         .collect();
     out(&match args.format {
         ListFormat::Json => {
-            let doc = serde_json::json!({"version": 1, "inputs": reports, "skipped": skipped});
+            let count = |f: fn(&InputReport) -> usize| reports.iter().map(f).sum::<usize>();
+            let summary = serde_json::json!({
+                "inputs": reports.len(),
+                "unread": count(|r| usize::from(!r.read)),
+                "accepted": count(|r| r.accepted.len()),
+                "rejected": count(|r| r.rejected.len()),
+                "skipped": skipped.len(),
+            });
+            let doc = serde_json::json!({
+                "version": 1,
+                "inputs": reports,
+                "skipped": skipped,
+                "summary": summary,
+            });
             serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
         }
         ListFormat::Human => human(&reports, &inputs.skipped),

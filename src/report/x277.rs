@@ -35,12 +35,13 @@ fn clean(value: &str, d: Delimiters, max: usize) -> String {
         d.repetition.unwrap_or(d.element),
     ];
     let kept: String = value
-        .bytes()
-        .map(|b| {
-            let allowed =
-                b.is_ascii_alphanumeric() || b" !\"&'()*+,-./:;?=%@[]_{}\\|<>~^#$".contains(&b);
+        .chars()
+        .map(|c| {
+            let b = u8::try_from(c).unwrap_or(0);
+            let allowed = c.is_ascii_alphanumeric()
+                || (c.is_ascii() && b" !\"&'()*+,-./:;?=%@[]_{}\\|<>~^#$".contains(&b));
             if allowed && !delims.contains(&b) {
-                char::from(b)
+                c
             } else {
                 ' '
             }
@@ -481,5 +482,35 @@ fn claim(w: &mut W, c: &ClaimStatus<'_>, stamp: &Stamp) {
         (Some(f), Some(t)) if f != t => w.seg(&["DTP", "472", "RD8", &format!("{f}-{t}")]),
         (Some(f), _) => w.seg(&["DTP", "472", "D8", &f]),
         _ => w.seg(&["DTP", "472", "D8", &stamp.date]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const D: Delimiters = Delimiters {
+        element: b'*',
+        component: b':',
+        repetition: Some(b'^'),
+        segment: b'~',
+    };
+
+    #[test]
+    fn stc12_text_is_cut_and_keeps_only_x12_characters() {
+        // Delimiters, control characters and non-ASCII become spaces.
+        assert_eq!(
+            clean("NDC004 - NDC 55513*0710:01 ~ é\tok", D, STC12_MAX),
+            "NDC004 - NDC 55513 0710 01     ok"
+        );
+        let long = "X".repeat(400);
+        assert_eq!(clean(&long, D, STC12_MAX).len(), 264);
+        assert_eq!(clean("   ", D, STC12_MAX), "");
+    }
+
+    #[test]
+    fn totals_skip_charges_that_are_not_numbers() {
+        assert_eq!(total(["10.5", "X1", "2"].into_iter()), "12.5");
+        assert_eq!(total(std::iter::empty()), "0");
     }
 }
