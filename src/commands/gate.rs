@@ -139,6 +139,9 @@ struct Decision {
     /// Per interchange (scan order): rejected whole (with the findings that did it), and per
     /// (layout index, claim index) the findings on the claim and whether they reject it.
     interchanges: Vec<IcDecision>,
+    /// Failing findings outside every interchange (data before an ISA, no ISA at all): they
+    /// reject every interchange of the input, and fail the run even when it has none.
+    outside: Vec<usize>,
 }
 
 #[derive(Default)]
@@ -278,7 +281,14 @@ fn decide(g: &Gated, input: &[u8]) -> Decision {
     for d in &mut out {
         d.rejected_by.extend(whole.iter().copied());
     }
-    Decision { interchanges: out }
+    // An input with claims but no interchange claimlint could read forwards nothing, and says so.
+    if scan.interchanges.is_empty() && whole.is_empty() && !g.layouts.is_empty() {
+        whole.push(usize::MAX);
+    }
+    Decision {
+        interchanges: out,
+        outside: whole,
+    }
 }
 
 /// Hands out fresh nine-digit control numbers: a base from the run's time (so two runs do
@@ -381,7 +391,7 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
     let mut failed = !inputs.skipped.is_empty();
     for g in &files {
         let r = gate_file(g, dir, &stamp, &mut controls)?;
-        failed |= !r.read || !r.rejected.is_empty();
+        failed |= !r.read || !r.rejected.is_empty() || !r.interchange_findings.is_empty();
         reports.push(r);
     }
     let skipped: Vec<serde_json::Value> = inputs
@@ -472,12 +482,23 @@ fn gate_file(
     let decision = decide(g, input);
     let scan = envelope::scan(input);
     let (mut accepted, mut rejected, mut acks277) = (Vec::new(), Vec::new(), String::new());
+    let mut why: std::collections::BTreeSet<usize> = decision.outside.iter().copied().collect();
+    why.extend(
+        decision
+            .interchanges
+            .iter()
+            .flat_map(|d| d.rejected_by.iter().copied()),
+    );
+    report.interchange_findings = why
+        .iter()
+        .map(|&i| {
+            g.outcome.diagnostics.get(i).map_or_else(
+                || serde_json::json!({"code": null, "message": "a transaction set or interchange claimlint could not split"}),
+                finding,
+            )
+        })
+        .collect();
     for (ic, d) in scan.interchanges.iter().zip(&decision.interchanges) {
-        for &di in d.rejected_by.iter().filter(|&&i| i != usize::MAX) {
-            if let Some(diag) = g.outcome.diagnostics.get(di) {
-                report.interchange_findings.push(finding(diag));
-            }
-        }
         let (statuses, pick) = answer(g, d, &mut report);
         let gs = ic.groups.iter().find_map(|gr| gr.gs);
         for (which, buf) in [(0, &mut accepted), (1, &mut rejected)] {
@@ -485,7 +506,11 @@ fn gate_file(
                 continue;
             }
             let isa13 = controls.take();
-            buf.extend(split_one(input, ic, &g.layouts, &pick[which], &isa13));
+            let bytes = split_one(input, ic, &g.layouts, &pick[which], &isa13);
+            if bytes.is_empty() {
+                continue;
+            }
+            buf.extend(bytes);
             let role = if which == 0 { "accepted" } else { "rejected" };
             report.written.push(serde_json::json!({"role": role, "path": dir.join(role).join(&g.name).display().to_string(), "isa13": isa13}));
         }
@@ -601,9 +626,12 @@ fn split_one(
                 parts.push(Part { layout, claims });
             }
         }
-        if !parts.is_empty() {
+        if !parts.is_empty() && gr.gs.is_some() {
             groups.push((gr.gs, parts));
         }
+    }
+    if groups.is_empty() {
+        return Vec::new();
     }
     split::interchange(
         input,

@@ -287,6 +287,8 @@ pub fn interchange(
         let mut gse: Vec<String> = gs.map_or_else(Vec::new, |g| {
             g.bytes.split(|&b| b == d.element).map(text).collect()
         });
+        // Transaction sets without a GS (ENV findings reject their interchange) cannot be
+        // written into a valid group: the command leaves them out (`has_group`).
         if gse.len() < 9 {
             continue;
         }
