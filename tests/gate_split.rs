@@ -347,7 +347,8 @@ fn a_clean_input_is_all_forwarded_and_exits_0() {
 }
 
 /// 837P template with a subscriber (2000B, HL04 = 1) and two patients (2000C) under it, and a
-/// second subscriber who is the patient: the second patient's claim does not balance.
+/// second subscriber who is the patient: the second patient's claim does not balance, and
+/// the patient's birth date (2010CA) is not a date.
 fn with_patients() -> String {
     let t = std::fs::read_to_string(root().join("fixtures/templates/837p.x12")).unwrap();
     let head_end = t.find("HL*2*1*22*0~").unwrap();
@@ -355,9 +356,9 @@ fn with_patients() -> String {
     let se = t.find("SE*").unwrap();
     let subscriber = &t[head_end..clm];
     let claim = &t[clm..se];
-    let patient = |n: u32, parent: u32, name: &str| {
+    let patient = |n: u32, parent: u32, name: &str, born: &str| {
         format!(
-            "HL*{n}*{parent}*23*0~PAT*19~NM1*QC*1*DOE*{name}~N3*12 ELM ST~N4*SPRINGFIELD*IL*627021234~DMG*D8*20100101*F~"
+            "HL*{n}*{parent}*23*0~PAT*19~NM1*QC*1*DOE*{name}~N3*12 ELM ST~N4*SPRINGFIELD*IL*627021234~DMG*D8*{born}*F~"
         )
     };
     let body = format!(
@@ -365,9 +366,9 @@ fn with_patients() -> String {
         subscriber
             .replace("HL*2*1*22*0~", "HL*2*1*22*1~")
             .replace("SBR*P*18*", "SBR*P**"),
-        patient(3, 2, "ANN"),
+        patient(3, 2, "ANN", "20100101"),
         claim.replace("PAT1001-01", "PAT2001-01"),
-        patient(4, 2, "BEN"),
+        patient(4, 2, "BEN", "20101301"),
         claim
             .replace("PAT1001-01", "PAT2001-02")
             .replace("*2460***", "*2461***")
@@ -397,7 +398,7 @@ fn patient_loops_are_carried_and_renumbered() {
         "json",
         s(&dir.join("in/pt.837")),
     ]);
-    assert_eq!(codes_of(&check), ["BAL001"]);
+    assert_eq!(codes_of(&check), ["SYN003", "BAL001"]);
     let out = dir.join("out");
     let o = run(&["gate", "--no-config", s(&dir.join("in")), "-o", s(&out)]);
     assert_eq!(o.status.code(), Some(1));
@@ -428,7 +429,14 @@ fn patient_loops_are_carried_and_renumbered() {
     assert!(codes_of(&check).is_empty(), "{:?}", codes_of(&check));
     let ack = std::fs::read_to_string(out.join("acks/pt.837.277")).unwrap();
     assert!(ack.contains("NM1*QC*1*DOE*BEN****MI*"), "{ack}");
-    keep_for_pyx12("patients", &out, true);
+    // The finding in the patient's loop (2010CA) names the patient as the entity; the
+    // unbalanced claim (2300) names none.
+    assert!(ack.contains("STC*A3:21:QC*20260120*U*"), "{ack}");
+    assert!(
+        ack.contains("STC*A7:21*20260120*U*2461********BAL001 - "),
+        "{ack}"
+    );
+    keep_for_pyx12("patients", &out, false);
 }
 
 #[test]
@@ -526,4 +534,47 @@ fn an_unreadable_input_fails_the_run_and_writes_nothing() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!out.join("accepted/missing.837").exists());
     assert!(!out.join("rejected/missing.837").exists());
+}
+
+#[test]
+fn standard_input_is_gated_as_stdin_and_an_unwritable_dir_exits_2() {
+    let dir = scratch("stdin");
+    let out = dir.join("out");
+    let input = std::fs::read(root().join("fixtures/templates/837p.x12")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .current_dir(root())
+        .args(["gate", "--no-config", "-", "-o", s(&out)])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &input).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(
+        claims(&std::fs::read_to_string(out.join("accepted/stdin")).unwrap()),
+        claims(&String::from_utf8(input).unwrap())
+    );
+    assert!(out.join("acks/stdin.277").is_file() && out.join("acks/stdin.999").is_file());
+    // -o names a file: claimlint cannot write its results (exit 2).
+    let file = dir.join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let o = run(&[
+        "gate",
+        "--no-config",
+        "fixtures/templates/837p.x12",
+        "-o",
+        s(&file),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

@@ -352,10 +352,16 @@ fn finding(d: &Diagnostic) -> serde_json::Value {
     })
 }
 
-/// The STC12 text and coding of a finding.
+/// The STC12 text and coding of a finding: the rule's `x277`, with the entity of the name
+/// loop the finding is in when the rule declares none.
 fn stc(d: &Diagnostic) -> (claimlint_rules::X277, String) {
-    let x = claimlint_rules::find(d.code).map_or(claimlint_rules::x277::INVALID, |r| r.x277);
-    (x, format!("{} - {}", d.code, d.message.replace('`', "'")))
+    use claimlint_rules::x277;
+    let mut x = claimlint_rules::find(d.code).map_or(x277::INVALID, |r| r.x277);
+    if x.entity.is_none() {
+        x.entity = d.context.loop_id.and_then(x277::entity_of_loop);
+    }
+    let text = format!("{} - {}", d.code, d.message.replace('`', "'"));
+    (x, text)
 }
 
 pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {

@@ -91,6 +91,18 @@ impl X277 {
     }
 }
 
+/// STC01-3 for a finding in an 837 name loop when its rule declares no entity: the loop's own
+/// NM101 code, which the 277CA's STC01-3 list also carries (pyx12 4.0.0's 277.5010.X214 map,
+/// 2200D): 2010AA billing provider `85`, 2010BA subscriber `IL`, 2010CA patient `QC`.
+pub fn entity_of_loop(loop_id: &str) -> Option<&'static str> {
+    match loop_id {
+        "2010AA" => Some("85"),
+        "2010BA" => Some("IL"),
+        "2010CA" => Some("QC"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +121,7 @@ mod tests {
         assert_eq!(crate::find("SYN002").map(|r| r.x277), Some(UNPROCESSABLE));
         assert_eq!(crate::find("NDC004").map(|r| r.x277), Some(INVALID));
         assert_eq!(INVALID.billing_provider().entity, Some("85"));
+        assert_eq!(entity_of_loop("2010CA"), Some("QC"));
+        assert_eq!(entity_of_loop("2300"), None);
     }
 }
