@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validates the acknowledgments claimlint writes with pyx12's x12valid (an independent X12
-# validator that knows 005010X231A1), installed into a throwaway venv: every 999 and TA1.
+# validator that knows 005010X231A1 and the 277CA, 005010X214), installed into a throwaway
+# venv: every 999 and TA1, and the gate's 277CAs and split 837s.
 # Run by .ci/run.
 #   scripts/check_999_pyx12.sh [INPUT...]     (default: every rule fixture)
 # CLAIMLINT_BIN: the claimlint binary to run (default: a debug build made here).
@@ -24,7 +25,9 @@ fi
 shopt -s nullglob
 files=("$out"/*.999 "$out"/*.ta1)
 if [ -n "${CLAIMLINT_ACK_KEEP:-}" ] && [ -d "$CLAIMLINT_ACK_KEEP" ]; then
-    files+=("$CLAIMLINT_ACK_KEEP"/*.999 "$CLAIMLINT_ACK_KEEP"/*.ta1)
+    # The gate tests (tests/gate_split.rs) also leave 277CAs and the 837s they split.
+    files+=("$CLAIMLINT_ACK_KEEP"/*.999 "$CLAIMLINT_ACK_KEEP"/*.ta1 \
+        "$CLAIMLINT_ACK_KEEP"/*.277 "$CLAIMLINT_ACK_KEEP"/*.837)
 fi
 shopt -u nullglob
 pass=0 fail=0

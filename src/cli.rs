@@ -221,6 +221,21 @@ pub struct AckArgs {
 }
 
 #[derive(clap::Args, Debug)]
+pub struct GateArgs {
+    /// Directory the results are written to (created if missing): `accepted/NAME` and
+    /// `rejected/NAME` (837s), `acks/NAME.999` (or `.ta1`) and `acks/NAME.277` (277CA).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// human: a line per input and per rejected claim; json: the report (docs/pipelines.md).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ListFormat,
+}
+
+#[derive(clap::Args, Debug)]
 pub struct DrugsArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -329,6 +344,9 @@ pub enum Command {
     /// Write an X12 999 acknowledgment (005010X231A1) for each input interchange, or a TA1
     /// for one whose ISA/IEA cannot be read.
     Ack(AckArgs),
+    /// Split each input's claims into accepted (forwarded) and rejected (returned) 837s, with
+    /// a 999 and a 277CA (005010X214) answering every claim.
+    Gate(GateArgs),
     /// List every drug line: billed code, units, NDC and CTP beside the crosswalk's drug,
     /// code and units, and the rules that fired on the line.
     Drugs(DrugsArgs),

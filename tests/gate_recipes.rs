@@ -120,7 +120,12 @@ fn run_recipe(recipe: &str, top: &Path) {
             &top.join("outbound").display().to_string(),
         )
         .replace("/srv/claims/held", &top.join("held").display().to_string())
-        .replace("/srv/claims/acks", &top.join("acks").display().to_string());
+        .replace("/srv/claims/acks", &top.join("acks").display().to_string())
+        .replace(
+            "/srv/claims/incoming",
+            &top.join("staged").display().to_string(),
+        )
+        .replace("/srv/claims/out", &top.join("out").display().to_string());
     assert!(
         !script.contains("/srv/"),
         "a path the test does not move: {script}"
@@ -147,9 +152,10 @@ fn run_recipe(recipe: &str, top: &Path) {
 #[test]
 fn the_documented_gates_forward_only_the_good_files() {
     let recipes = recipes();
-    assert_eq!(recipes.len(), 2, "the ack and the check recipe");
-    assert!(recipes[0].contains("claimlint ack") && recipes[1].contains("claimlint check"));
-    for (i, recipe) in recipes.iter().enumerate() {
+    assert_eq!(recipes.len(), 3, "the gate, the ack and the check recipe");
+    assert!(recipes[0].contains("claimlint gate"));
+    assert!(recipes[1].contains("claimlint ack") && recipes[2].contains("claimlint check"));
+    for (i, recipe) in recipes.iter().enumerate().skip(1) {
         let top = std::env::temp_dir().join(format!("claimlint-recipe-{i}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&top);
         let good = stage(&top);
@@ -177,4 +183,39 @@ fn the_documented_gates_forward_only_the_good_files() {
         }
         std::fs::remove_dir_all(&top).unwrap();
     }
+}
+
+/// The claim-level gate: the good files' claims reach outbound/ (under the input's name, `.gz`
+/// dropped), each byte for byte as the input's; nothing of a bad, empty, binary, UTF-16, 4010
+/// or unreadable input does; every input with claims gets its 999 and 277CA.
+#[test]
+fn the_documented_claim_gate_forwards_only_good_claims() {
+    let recipe = &recipes()[0];
+    let top = std::env::temp_dir().join(format!("claimlint-recipe-gate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&top);
+    let good = stage(&top);
+    run_recipe(recipe, &top);
+    let mut want: Vec<String> = good
+        .iter()
+        .map(|g| g.trim_end_matches(".gz").to_string())
+        .collect();
+    want.sort();
+    assert_eq!(names(&top.join("outbound")), want, "{recipe}");
+    let template = String::from_utf8(template("837p.x12")).unwrap();
+    let claim = &template[template.find("CLM*").unwrap()..template.find("SE*").unwrap()];
+    let forwarded = std::fs::read_to_string(top.join("outbound/good-p.837")).unwrap();
+    assert!(forwarded.contains(claim), "{forwarded}");
+    let acks = names(&top.join("out/acks"));
+    for g in &want {
+        assert!(
+            acks.contains(&format!("{g}.277")),
+            "no 277CA for {g}: {acks:?}"
+        );
+        assert!(
+            acks.contains(&format!("{g}.999")),
+            "no 999 for {g}: {acks:?}"
+        );
+    }
+    assert!(acks.contains(&"bad.837.999".to_string()), "{acks:?}");
+    std::fs::remove_dir_all(&top).unwrap();
 }

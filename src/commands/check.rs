@@ -40,6 +40,8 @@ pub struct Checked {
     pub report: FileReport,
     pub fail_on: Severity,
     pub ack: Option<x999::Acknowledgment>,
+    /// The claims' facts for the rules across inputs (XCL), when the run has several inputs.
+    pub facts: Vec<claimlint_rules::cross_claim::BatchClaim>,
 }
 
 /// Checks one input under the settings its config resolves to (its payer's profile when the
@@ -50,6 +52,7 @@ fn check_file(
     limit: u64,
     render: Option<bool>,
     stamp: Option<&x999::Stamp>,
+    batch: bool,
 ) -> Checked {
     let input = match Input::open(Path::new(path), limit) {
         Ok(input) => input,
@@ -67,31 +70,34 @@ fn check_file(
                     acks: Vec::new(),
                     not_acknowledged: vec![format!("could not be read: {e}")],
                 }),
+                facts: Vec::new(),
             };
         }
     };
     let settings = governed.resolved.for_input(&input);
-    let (outcome, ack) = match stamp {
+    use claimlint_rules::cross_claim;
+    use claimlint_rules::drugs::data_notes;
+    let visit = |tx: &claimlint_model::Transaction<'_>| {
+        let facts = batch.then(|| cross_claim::facts(tx, &settings.data));
+        (data_notes::notes(tx, settings), facts)
+    };
+    let (outcome, ack, per_tx) = match stamp {
         // A paste that starts at a loop (docs/fragments.md).
-        None if crate::edit::fragment::wrap(&input).is_some() => {
-            (crate::edit::fragment::check(&input, settings), None)
-        }
+        None if crate::edit::fragment::wrap(&input).is_some() => (
+            crate::edit::fragment::check(&input, settings),
+            None,
+            Vec::new(),
+        ),
         None => {
-            use claimlint_rules::drugs::data_notes;
-            let (mut o, notes) = engine::check_streaming(
-                &input,
-                settings,
-                &|tx| data_notes::notes(tx, settings),
-                &|r| input.release(r),
-            );
-            o.notes = data_notes::texts(notes);
-            (o, None)
+            let (o, per_tx) =
+                engine::check_streaming(&input, settings, &visit, &|r| input.release(r));
+            (o, None, per_tx)
         }
         Some(stamp) => {
             // The 999 must see every diagnostic, so --max-diagnostics applies after it is built.
             let mut uncapped = settings.clone();
             uncapped.max_diagnostics = None;
-            let mut outcome = engine::check(&input, &uncapped);
+            let (mut outcome, per_tx) = engine::check_with(&input, &uncapped, &visit);
             let ack = x999::acknowledge(&input, &outcome.diagnostics, stamp);
             if let Some(max) = settings
                 .max_diagnostics
@@ -100,9 +106,14 @@ fn check_file(
                 outcome.dropped = (outcome.diagnostics.len() - max) as u64;
                 outcome.diagnostics.truncate(max);
             }
-            (outcome, Some(ack))
+            (outcome, Some(ack), per_tx)
         }
     };
+    let (notes, facts): (Vec<_>, Vec<_>) = per_tx.into_iter().unzip();
+    let mut outcome = outcome;
+    outcome.notes = data_notes::texts(notes);
+    let mut facts: Vec<cross_claim::BatchClaim> = facts.into_iter().flatten().flatten().collect();
+    cross_claim::fill_positions(&mut facts, &input);
     let rendered =
         render.map(|color| report::human::render_file(path, &input, &outcome.diagnostics, color));
     Checked {
@@ -114,6 +125,7 @@ fn check_file(
         },
         fail_on: settings.fail_on,
         ack,
+        facts,
     }
 }
 
@@ -199,16 +211,20 @@ pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Stat
     let stamp = ack_dir.as_ref().map(|_| x999::Stamp::now());
     let progress = Progress::new(inputs.files.len(), args.format == Format::Human);
     let limit = args.input.max_input_size;
-    let done: Vec<Checked> = inputs
+    let batch = super::batch::wanted(&inputs.files);
+    let mut done: Vec<Checked> = inputs
         .files
         .par_iter()
         .map(|(p, g)| {
-            let one = check_file(p, g, limit, render, stamp.as_ref());
+            let one = check_file(p, g, limit, render, stamp.as_ref(), batch);
             progress.tick();
             one
         })
         .collect();
     progress.finish();
+    if batch {
+        super::batch::add(&mut done, &inputs.files, limit, render);
+    }
     let failing: u64 = done
         .iter()
         .map(|c| c.report.outcome.tally.at_least(c.fail_on))

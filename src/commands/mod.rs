@@ -4,9 +4,11 @@
 
 mod ack;
 mod audit;
+mod batch;
 mod check;
 mod drugs;
 mod fix;
+mod gate;
 mod info;
 pub mod io;
 mod show;
@@ -117,6 +119,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
     match cli.command {
         Command::Check(args) => check::run(args, None, data),
         Command::Ack(a) => check::run(a.check, Some(a.output), data),
+        Command::Gate(args) => gate::run(args, data),
         Command::Audit(args) => audit::run(args, data),
         Command::Drugs(args) => drugs::run(args, data),
         Command::Tree(args) => tree::run(args, data),

@@ -9,9 +9,11 @@ pub mod json;
 pub mod lookup;
 pub mod sarif;
 pub mod show;
+pub mod split;
 pub mod summary;
 pub mod ta1;
 pub mod tree;
+pub mod x277;
 pub mod x999;
 
 use claimlint_rules::engine::Outcome;

@@ -37,6 +37,8 @@ mod syntax;
 #[cfg(test)]
 pub mod test;
 mod units;
+pub mod x277;
+pub use x277::X277;
 
 /// One lint rule.
 #[derive(Debug)]
@@ -57,6 +59,9 @@ pub struct Rule {
     /// Whether its findings carry a fix (`Diagnostic::fix`), and how safe it is; declared with
     /// the rule (`fix:` in `declare_rule!`; `Never` when left out).
     pub fix: Fixable,
+    /// How a claim its findings reject is coded in a 277CA (`x277:` in `declare_rule!`, else
+    /// the family's default, [`X277::family`]).
+    pub x277: X277,
     pub check: Check,
 }
 
@@ -303,6 +308,7 @@ macro_rules! declare_rule {
         x999: $x999:expr,
         $(ta1: $ta1:expr,)?
         $(fix: $fix:ident,)?
+        $(x277: $x277:expr,)?
         check: $kind:ident $(($($f:path),+))? $(,)?
     ) => {
         pub static $code: $crate::Rule = $crate::Rule {
@@ -320,9 +326,16 @@ macro_rules! declare_rule {
             },
             ta1: $crate::declare_rule!(@ta1 $($ta1)?),
             fix: $crate::declare_rule!(@fix $($fix)?),
+            x277: $crate::declare_rule!(@x277 stringify!($code) $(, $x277)?),
             check: $crate::Check::$kind $(($($f),+))?,
         };
     };
+    (@x277 $code:expr) => { $crate::X277::family($code) };
+    (@x277 $code:expr, $x277:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::x277::*;
+        $x277
+    }};
     (@ta1) => { $crate::Ta1::Never };
     (@fix) => { $crate::Fixable::Never };
     (@fix $fix:ident) => { $crate::Fixable::$fix };

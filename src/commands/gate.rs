@@ -1,0 +1,694 @@
+//! `claimlint gate PATH... -o DIR`: checks every input as `check` does (same inputs, config
+//! and profiles, `--fail-on`), adds the duplicate claims across the submission (XCL001), and
+//! splits each input NAME's claims into `DIR/accepted/NAME` (forwarded) and
+//! `DIR/rejected/NAME` (returned), each a complete interchange with fresh control numbers,
+//! with `DIR/acks/NAME.999` (the interchange's 999, or `.ta1`) and `DIR/acks/NAME.277` (a
+//! 277CA answering every claim). A claim is rejected by a finding at or above `--fail-on` on
+//! its own segments or on the HL loops it sits in; a finding anywhere else (envelope, header,
+//! an unreadable transaction set) rejects the whole interchange: none of it is forwarded.
+//! Exit status (OUTPUT.md): 0 every claim accepted; 1 a claim rejected, an input not read or
+//! a path skipped; 2 claimlint could not run or write.
+
+use super::io::{create_dir, out, write_replace};
+use super::{CliError, Status};
+use crate::cli::{GateArgs, ListFormat};
+use crate::input::Input;
+use crate::report::escape::visible;
+use crate::report::split::{self, Controls, Part, TxLayout};
+use crate::report::x277::{self, ClaimStatus};
+use crate::report::x999::{self, Stamp};
+use crate::resolve::{self, Governed, Resolver};
+use claimlint_data::Data;
+use claimlint_diagnostic::{Diagnostic, Severity};
+use claimlint_rules::cross_claim::{self, BatchClaim, ClaimRef, Member};
+use claimlint_rules::engine::{self, Outcome};
+use claimlint_x12::envelope;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One input checked for the gate.
+struct Gated {
+    path: String,
+    name: String,
+    input: Option<Input>,
+    error: Option<String>,
+    outcome: Outcome,
+    layouts: Vec<TxLayout>,
+    facts: Vec<BatchClaim>,
+    fail_on: Severity,
+    governed: std::sync::Arc<Governed>,
+}
+
+/// The output name of an input: its file name (`.gz` dropped), `stdin` for `-`.
+fn name_of(path: &str) -> String {
+    if path == "-" {
+        return "stdin".into();
+    }
+    let name = Path::new(path)
+        .file_name()
+        .map_or_else(|| "input".to_string(), |n| n.to_string_lossy().into_owned());
+    name.strip_suffix(".gz")
+        .map_or(name.clone(), str::to_string)
+}
+
+fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gated {
+    let mut g = Gated {
+        path: path.to_string(),
+        name: name_of(path),
+        input: None,
+        error: None,
+        outcome: Outcome::default(),
+        layouts: Vec::new(),
+        facts: Vec::new(),
+        fail_on: governed.resolved.default.fail_on,
+        governed: governed.clone(),
+    };
+    let input = match Input::open(Path::new(path), limit) {
+        Ok(i) => i,
+        Err(e) => {
+            let d = claimlint_rules::input_unreadable(path, &e);
+            g.outcome.tally.count(d.severity);
+            g.outcome.diagnostics.push(d);
+            g.error = Some(e.to_string());
+            return g;
+        }
+    };
+    let settings = governed.resolved.for_input(&input);
+    let mut uncapped = settings.clone();
+    uncapped.max_diagnostics = None;
+    let (outcome, per_tx) = engine::check_with(&input, &uncapped, &|tx| {
+        (split::layout(tx), cross_claim::facts(tx, &settings.data))
+    });
+    for (layout, facts) in per_tx {
+        g.layouts.push(layout);
+        g.facts.extend(facts);
+    }
+    cross_claim::fill_positions(&mut g.facts, &input);
+    g.outcome = outcome;
+    g.fail_on = settings.fail_on;
+    g.input = Some(input);
+    g
+}
+
+/// XCL001 (and the other batch rules) across every input of the gate, each finding kept
+/// under the settings of the file it is in.
+fn batch(files: &mut [Gated]) {
+    let Some(first) = files.first() else { return };
+    let settings = first.governed.resolved.default.clone();
+    if !files
+        .iter()
+        .any(|f| cross_claim::any_selected(&f.governed.resolved.default))
+    {
+        return;
+    }
+    let mut members: Vec<Member<'_>> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        for (ci, claim) in f.facts.iter().enumerate() {
+            members.push(Member {
+                at: ClaimRef {
+                    file: u32::try_from(fi).unwrap_or(u32::MAX),
+                    claim: u32::try_from(ci).unwrap_or(u32::MAX),
+                },
+                path: &f.path,
+                claim,
+            });
+        }
+    }
+    let findings = cross_claim::run(&mut members, &settings);
+    drop(members);
+    for f in findings {
+        let Some(file) = files.get_mut(f.at.file as usize) else {
+            continue;
+        };
+        let Some(severity) = file.governed.resolved.default.severity(f.diagnostic.code) else {
+            continue;
+        };
+        let mut d = f.diagnostic;
+        d.severity = severity;
+        file.outcome.tally.count(severity);
+        file.outcome.diagnostics.push(d);
+    }
+    for f in files.iter_mut() {
+        f.outcome.diagnostics.sort_by_key(|d| d.loc.offset);
+    }
+}
+
+/// Where each claim of one input went, per input interchange.
+struct Decision {
+    /// Per interchange (scan order): rejected whole (with the findings that did it), and per
+    /// (layout index, claim index) the findings on the claim and whether they reject it.
+    interchanges: Vec<IcDecision>,
+    /// Failing findings outside every interchange (data before an ISA, no ISA at all): they
+    /// reject every interchange of the input, and fail the run even when it has none.
+    outside: Vec<usize>,
+}
+
+#[derive(Default)]
+struct IcDecision {
+    rejected_by: Vec<usize>,
+    claims: Vec<ClaimDecision>,
+}
+
+struct ClaimDecision {
+    layout: usize,
+    claim: usize,
+    findings: Vec<usize>,
+    rejected: bool,
+}
+
+/// What a byte range of an input is: a claim's segments, or an HL loop's opening segments
+/// (layout index, then claim or HL index).
+#[derive(Clone, Copy)]
+enum Target {
+    Claim(usize, usize),
+    Hl(usize, usize),
+}
+
+/// Finds which claims a finding is on, by binary search over the input's claim and HL ranges
+/// (which do not overlap), so a file's findings are placed in n log n.
+struct Locator<'a> {
+    layouts: &'a [TxLayout],
+    spans: Vec<(usize, usize, Target)>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(layouts: &'a [TxLayout]) -> Locator<'a> {
+        let mut spans = Vec::new();
+        for (li, l) in layouts.iter().enumerate() {
+            for (ci, c) in l.claims.iter().enumerate() {
+                let r = l.bytes(c.first, c.end);
+                spans.push((r.start, r.end, Target::Claim(li, ci)));
+            }
+            for (hi, h) in l.hls.iter().enumerate() {
+                let r = l.bytes(h.seg, h.end);
+                spans.push((r.start, r.end, Target::Hl(li, hi)));
+            }
+        }
+        spans.sort_by_key(|s| s.0);
+        Locator { layouts, spans }
+    }
+
+    /// The claims (layout, claim) a finding at `offset` is on: a claim's own segments, or
+    /// every claim below an HL loop whose opening segments hold it.
+    fn claims_at(&self, offset: usize) -> Option<Vec<(usize, usize)>> {
+        let i = self.spans.partition_point(|s| s.0 <= offset);
+        let &(_, end, target) = self.spans.get(i.checked_sub(1)?)?;
+        if offset >= end {
+            return None;
+        }
+        Some(match target {
+            Target::Claim(li, ci) => vec![(li, ci)],
+            Target::Hl(li, hi) => {
+                let l = self.layouts.get(li)?;
+                l.claims
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| l.chain(c).contains(&hi))
+                    .map(|(ci, _)| (li, ci))
+                    .collect()
+            }
+        })
+    }
+}
+
+fn decide(g: &Gated, input: &[u8]) -> Decision {
+    let scan = envelope::scan(input);
+    let mut out: Vec<IcDecision> = Vec::new();
+    let mut whole: Vec<usize> = Vec::new();
+    let ranges: Vec<(usize, usize)> = scan
+        .interchanges
+        .iter()
+        .map(|ic| {
+            let end = ic
+                .iea
+                .as_ref()
+                .map_or(input.len(), |s| s.offset + s.bytes.len() + 1);
+            (ic.isa.offset, end)
+        })
+        .collect();
+    let starts: std::collections::HashSet<usize> = g.layouts.iter().map(|l| l.st_offset).collect();
+    for ic in &scan.interchanges {
+        let mut d = IcDecision::default();
+        for (li, l) in g.layouts.iter().enumerate() {
+            if (ic.isa.offset..ranges[out.len()].1).contains(&l.st_offset) {
+                d.claims.extend((0..l.claims.len()).map(|ci| ClaimDecision {
+                    layout: li,
+                    claim: ci,
+                    findings: Vec::new(),
+                    rejected: false,
+                }));
+            }
+        }
+        // A transaction set the gate could not lay out (not an 837, not modelled) rejects
+        // the interchange: it cannot be forwarded in part.
+        let laid_out = ic
+            .groups
+            .iter()
+            .flat_map(|gr| &gr.transactions)
+            .all(|t| starts.contains(&t.st.offset));
+        if !laid_out {
+            d.rejected_by.push(usize::MAX);
+        }
+        out.push(d);
+    }
+    let locator = Locator::new(&g.layouts);
+    let mut slot: std::collections::HashMap<(usize, usize), (usize, usize)> = Default::default();
+    for (ici, d) in out.iter().enumerate() {
+        for (k, c) in d.claims.iter().enumerate() {
+            slot.insert((c.layout, c.claim), (ici, k));
+        }
+    }
+    for (di, diag) in g.outcome.diagnostics.iter().enumerate() {
+        let fails = diag.severity >= g.fail_on;
+        let ic = ranges
+            .iter()
+            .position(|(s, e)| (*s..*e).contains(&diag.loc.offset));
+        match (locator.claims_at(diag.loc.offset), ic) {
+            (Some(claims), Some(_)) if !claims.is_empty() => {
+                for (ici, k) in claims.iter().filter_map(|c| slot.get(c).copied()) {
+                    if let Some(c) = out.get_mut(ici).and_then(|d| d.claims.get_mut(k)) {
+                        c.findings.push(di);
+                        c.rejected |= fails;
+                    }
+                }
+            }
+            (_, Some(ic)) if fails => out[ic].rejected_by.push(di),
+            (_, None) if fails => whole.push(di),
+            _ => {}
+        }
+    }
+    for d in &mut out {
+        d.rejected_by.extend(whole.iter().copied());
+    }
+    // An input with claims but no interchange claimlint could read forwards nothing, and says so.
+    if scan.interchanges.is_empty() && whole.is_empty() && !g.layouts.is_empty() {
+        whole.push(usize::MAX);
+    }
+    Decision {
+        interchanges: out,
+        outside: whole,
+    }
+}
+
+/// Hands out fresh nine-digit control numbers: a base from the run's time (so two runs do
+/// not repeat each other's), then ten more for each interchange written.
+struct ControlNumbers {
+    next: u64,
+}
+
+impl ControlNumbers {
+    fn new() -> ControlNumbers {
+        let secs = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()
+                    .map(|d| d.as_secs())
+            })
+            .unwrap_or(0);
+        ControlNumbers {
+            next: (secs % 1_000_000) * 1000 + 1,
+        }
+    }
+
+    fn take(&mut self) -> String {
+        let n = self.next % 1_000_000_000;
+        // Room for the GS06s of up to ten groups (ISA13, ISA13 + 1...).
+        self.next += 10;
+        format!("{:09}", n.max(1))
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ClaimReport {
+    claim_id: String,
+    charge: String,
+    status: &'static str,
+    findings: Vec<serde_json::Value>,
+}
+
+#[derive(serde::Serialize, Default)]
+struct InputReport {
+    path: String,
+    read: bool,
+    accepted: Vec<ClaimReport>,
+    rejected: Vec<ClaimReport>,
+    /// Findings that rejected a whole interchange.
+    interchange_findings: Vec<serde_json::Value>,
+    /// Files written: role → (path, ISA13).
+    written: Vec<serde_json::Value>,
+}
+
+fn finding(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "code": d.code,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "claim_id": d.context.claim_id,
+        "offset": d.loc.offset,
+    })
+}
+
+/// The STC12 text and coding of a finding: the rule's `x277`, with the entity of the name
+/// loop the finding is in when the rule declares none.
+fn stc(d: &Diagnostic) -> (claimlint_rules::X277, String) {
+    use claimlint_rules::x277;
+    let mut x = claimlint_rules::find(d.code).map_or(x277::INVALID, |r| r.x277);
+    if x.entity.is_none() {
+        x.entity = d.context.loop_id.and_then(x277::entity_of_loop);
+    }
+    let text = format!("{} - {}", d.code, d.message.replace('`', "'"));
+    (x, text)
+}
+
+pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
+    let filter = crate::input::walk::Filter::new(&args.input.include, &args.input.exclude)?;
+    let mut resolver = Resolver::new(args.settings.flags(None, data), args.settings.source())?;
+    let inputs = resolve::gather(&args.input.paths, &filter, &mut resolver)?;
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (p, _) in &inputs.files {
+        if let Some(other) = seen.insert(name_of(p), p) {
+            return Err(CliError::Usage(format!(
+                "{} and {} would both be written as {}: gate them in separate runs",
+                visible(other),
+                visible(p),
+                visible(&name_of(p))
+            )));
+        }
+    }
+    let limit = args.input.max_input_size;
+    let mut files: Vec<Gated> = inputs
+        .files
+        .par_iter()
+        .map(|(p, g)| check_one(p, g, limit))
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    batch(&mut files);
+    let stamp = Stamp::now();
+    let mut controls = ControlNumbers::new();
+    let dir = &args.output;
+    for sub in ["accepted", "rejected", "acks"] {
+        create_dir(&dir.join(sub))?;
+    }
+    let mut reports = Vec::new();
+    let mut failed = !inputs.skipped.is_empty();
+    for g in &files {
+        let r = gate_file(g, dir, &stamp, &mut controls)?;
+        failed |= !r.read || !r.rejected.is_empty() || !r.interchange_findings.is_empty();
+        reports.push(r);
+    }
+    let skipped: Vec<serde_json::Value> = inputs
+        .skipped
+        .iter()
+        .map(|(p, why)| serde_json::json!({"path": p, "reason": why}))
+        .collect();
+    out(&match args.format {
+        ListFormat::Json => {
+            let count = |f: fn(&InputReport) -> usize| reports.iter().map(f).sum::<usize>();
+            let summary = serde_json::json!({
+                "inputs": reports.len(),
+                "unread": count(|r| usize::from(!r.read)),
+                "accepted": count(|r| r.accepted.len()),
+                "rejected": count(|r| r.rejected.len()),
+                "skipped": skipped.len(),
+            });
+            let doc = serde_json::json!({
+                "version": 1,
+                "inputs": reports,
+                "skipped": skipped,
+                "summary": summary,
+            });
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        }
+        ListFormat::Human => human(&reports, &inputs.skipped),
+    })?;
+    Ok(Status::from_failed(failed))
+}
+
+fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
+    let mut text = String::new();
+    for r in reports {
+        if !r.read {
+            text.push_str(&format!(
+                "{}: could not be read; nothing forwarded\n",
+                visible(&r.path)
+            ));
+            continue;
+        }
+        text.push_str(&format!(
+            "{}: {} claims accepted, {} rejected\n",
+            visible(&r.path),
+            r.accepted.len(),
+            r.rejected.len()
+        ));
+        for c in &r.rejected {
+            let codes: Vec<&str> = c
+                .findings
+                .iter()
+                .filter_map(|f| f.get("code").and_then(|v| v.as_str()))
+                .collect();
+            let why = if codes.is_empty() {
+                "its interchange is rejected".to_string()
+            } else {
+                codes.join(", ")
+            };
+            text.push_str(&format!("  rejected {}: {why}\n", visible(&c.claim_id)));
+        }
+        for w in &r.written {
+            if let Some(p) = w.get("path").and_then(|v| v.as_str()) {
+                text.push_str(&format!("  wrote {}\n", visible(p)));
+            }
+        }
+    }
+    for (p, why) in skipped {
+        text.push_str(&format!("skipped {}: {}\n", visible(p), visible(why)));
+    }
+    text
+}
+
+/// Writes one input's accepted and rejected interchanges and its 999 and 277CA.
+fn gate_file(
+    g: &Gated,
+    dir: &Path,
+    stamp: &Stamp,
+    controls: &mut ControlNumbers,
+) -> Result<InputReport, CliError> {
+    let mut report = InputReport {
+        path: g.path.clone(),
+        read: g.input.is_some(),
+        ..InputReport::default()
+    };
+    let Some(input) = g.input.as_deref() else {
+        report.interchange_findings = g.outcome.diagnostics.iter().map(finding).collect();
+        return Ok(report);
+    };
+    let decision = decide(g, input);
+    let scan = envelope::scan(input);
+    let (mut accepted, mut rejected, mut acks277) = (Vec::new(), Vec::new(), String::new());
+    let mut why: std::collections::BTreeSet<usize> = decision.outside.iter().copied().collect();
+    why.extend(
+        decision
+            .interchanges
+            .iter()
+            .flat_map(|d| d.rejected_by.iter().copied()),
+    );
+    report.interchange_findings = why
+        .iter()
+        .map(|&i| {
+            g.outcome.diagnostics.get(i).map_or_else(
+                || serde_json::json!({"code": null, "message": "a transaction set or interchange claimlint could not split"}),
+                finding,
+            )
+        })
+        .collect();
+    for (ic, d) in scan.interchanges.iter().zip(&decision.interchanges) {
+        let (statuses, pick) = answer(g, d, &mut report);
+        let gs = ic.groups.iter().find_map(|gr| gr.gs);
+        for (which, buf) in [(0, &mut accepted), (1, &mut rejected)] {
+            if pick[which].is_empty() {
+                continue;
+            }
+            let isa13 = controls.take();
+            let bytes = split_one(input, ic, &g.layouts, &pick[which], &isa13);
+            if bytes.is_empty() {
+                continue;
+            }
+            buf.extend(bytes);
+            let role = if which == 0 { "accepted" } else { "rejected" };
+            report.written.push(serde_json::json!({"role": role, "path": dir.join(role).join(&g.name).display().to_string(), "isa13": isa13}));
+        }
+        if !statuses.is_empty() {
+            let isa13 = controls.take();
+            acks277.push_str(&x277::acknowledgment(
+                ic,
+                gs.as_ref(),
+                &statuses,
+                stamp,
+                &isa13,
+            ));
+            report.written.push(serde_json::json!({"role": "277", "path": dir.join("acks").join(format!("{}.277", g.name)).display().to_string(), "isa13": isa13}));
+        }
+    }
+    write_outputs(
+        g,
+        dir,
+        input,
+        stamp,
+        (&accepted, &rejected, &acks277),
+        &mut report,
+    )?;
+    Ok(report)
+}
+
+/// Each claim of one interchange accepted or rejected (`whole`: the interchange is), into the
+/// report; returns the 277CA answers and the (layout, claim) picks of each side.
+type Picks = [Vec<(usize, usize)>; 2];
+
+fn answer<'g>(
+    g: &'g Gated,
+    d: &IcDecision,
+    report: &mut InputReport,
+) -> (Vec<ClaimStatus<'g>>, Picks) {
+    let whole = !d.rejected_by.is_empty();
+    let mut statuses: Vec<ClaimStatus<'_>> = Vec::new();
+    let mut pick: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
+    for c in &d.claims {
+        let Some(l) = g.layouts.get(c.layout) else {
+            continue;
+        };
+        let Some(span) = l.claims.get(c.claim) else {
+            continue;
+        };
+        let diags: Vec<&Diagnostic> = c
+            .findings
+            .iter()
+            .filter_map(|&i| g.outcome.diagnostics.get(i))
+            .collect();
+        let is_rejected = whole || c.rejected;
+        let mut stcs: Vec<(claimlint_rules::X277, String)> = diags.iter().map(|d| stc(d)).collect();
+        if is_rejected && stcs.is_empty() {
+            let why = d
+                .rejected_by
+                .iter()
+                .filter_map(|&i| g.outcome.diagnostics.get(i))
+                .next();
+            stcs.push(why.map_or(
+                (
+                    claimlint_rules::x277::UNPROCESSABLE,
+                    "the interchange could not be read in full".to_string(),
+                ),
+                stc,
+            ));
+        }
+        let entry = ClaimReport {
+            claim_id: span.id.clone(),
+            charge: span.charge.clone(),
+            status: if is_rejected { "rejected" } else { "accepted" },
+            findings: diags.iter().map(|d| finding(d)).collect(),
+        };
+        if is_rejected {
+            report.rejected.push(entry);
+        } else {
+            report.accepted.push(entry);
+        }
+        pick[usize::from(is_rejected)].push((c.layout, c.claim));
+        statuses.push(ClaimStatus {
+            layout: l,
+            claim: c.claim,
+            findings: if is_rejected { stcs } else { Vec::new() },
+        });
+    }
+    (statuses, pick)
+}
+
+/// The interchange holding `chosen` claims of input interchange `ic`, group by group.
+fn split_one(
+    input: &[u8],
+    ic: &envelope::Interchange<'_>,
+    layouts: &[TxLayout],
+    chosen: &[(usize, usize)],
+    isa13: &str,
+) -> Vec<u8> {
+    let by_start: std::collections::HashMap<usize, usize> = layouts
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.st_offset, i))
+        .collect();
+    let mut by_layout: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &(l, c) in chosen {
+        by_layout.entry(l).or_default().push(c);
+    }
+    let mut groups = Vec::new();
+    for gr in &ic.groups {
+        let mut parts: Vec<Part<'_>> = Vec::new();
+        for t in &gr.transactions {
+            let Some(&li) = by_start.get(&t.st.offset) else {
+                continue;
+            };
+            if let (Some(claims), Some(layout)) = (by_layout.remove(&li), layouts.get(li)) {
+                parts.push(Part { layout, claims });
+            }
+        }
+        if !parts.is_empty() && gr.gs.is_some() {
+            groups.push((gr.gs, parts));
+        }
+    }
+    if groups.is_empty() {
+        return Vec::new();
+    }
+    split::interchange(
+        input,
+        ic,
+        &groups,
+        &Controls {
+            isa13: isa13.to_string(),
+        },
+    )
+}
+
+/// Writes (or removes a stale copy of) each output file of one input.
+fn write_outputs(
+    g: &Gated,
+    dir: &Path,
+    input: &[u8],
+    stamp: &Stamp,
+    (accepted, rejected, acks277): (&[u8], &[u8], &str),
+    report: &mut InputReport,
+) -> Result<(), CliError> {
+    for (sub, bytes) in [("accepted", accepted), ("rejected", rejected)] {
+        let path = dir.join(sub).join(&g.name);
+        if bytes.is_empty() {
+            let _ = std::fs::remove_file(&path);
+        } else {
+            write_replace(&path, bytes)?;
+        }
+    }
+    let acks = dir.join("acks");
+    let path277 = acks.join(format!("{}.277", g.name));
+    if acks277.is_empty() {
+        let _ = std::fs::remove_file(&path277);
+    } else {
+        write_replace(&path277, acks277.as_bytes())?;
+    }
+    let ack = x999::acknowledge(input, &g.outcome.diagnostics, stamp);
+    let several = ack.acks.len() > 1;
+    for a in &ack.acks {
+        let control: String = a
+            .control_number
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let file = if several {
+            format!("{}.{control}.{}", g.name, a.kind)
+        } else {
+            format!("{}.{}", g.name, a.kind)
+        };
+        let path = acks.join(file);
+        write_replace(&path, a.text.as_bytes())?;
+        report.written.push(serde_json::json!({"role": a.kind, "path": path.display().to_string(), "isa13": a.control_number}));
+    }
+    Ok(())
+}

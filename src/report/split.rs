@@ -1,0 +1,395 @@
+//! The gate's split (`claimlint gate`): the layout of each 837 transaction set (its header,
+//! the 2000A/B/C HL loops with the segments that open them, and each claim's segments), taken
+//! from the model while the input is checked, and the writer that puts a chosen set of claims
+//! into a new interchange: a fresh ISA13/GS06/ST02, the header and the HL loops each claim
+//! needs (HL01/HL02 renumbered, HL04 recomputed), every claim's segments copied byte for byte,
+//! and SE/GE/IEA counts that match. Decides nothing: which claims go where is the command's.
+
+use claimlint_model::Transaction;
+use claimlint_x12::envelope::Interchange;
+use claimlint_x12::{Delimiters, Segment};
+use std::collections::BTreeSet;
+
+/// An NM1 of the input: who a loop is about.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Party {
+    /// NM101.
+    pub role: String,
+    /// NM102: 1 person, 2 non-person.
+    pub kind: String,
+    /// NM103, NM104.
+    pub last: String,
+    pub first: String,
+    /// NM108, NM109.
+    pub id_qualifier: String,
+    pub id: String,
+}
+
+impl Party {
+    fn of(seg: &Segment<'_>) -> Party {
+        let t = |n: usize| String::from_utf8_lossy(seg.value(n)).trim().to_string();
+        Party {
+            role: t(1),
+            kind: t(2),
+            last: t(3),
+            first: t(4),
+            id_qualifier: t(8),
+            id: t(9),
+        }
+    }
+}
+
+/// One HL loop's opening: the HL and the segments before its first claim or next HL.
+#[derive(Clone, Debug)]
+pub struct HlLoop {
+    /// Index of the HL in the transaction set; `end` one past its last opening segment.
+    pub seg: u32,
+    pub end: u32,
+    /// The HL loop it is subordinate to (HL02), as an index into `TxLayout::hls`.
+    pub parent: Option<usize>,
+    /// HL03: 20 billing provider, 22 subscriber, 23 patient.
+    pub level: String,
+    /// The loop's first NM1 (2010AA, 2010BA, 2010CA).
+    pub party: Option<Party>,
+}
+
+/// One claim (2300 with its 2400s): segments `first..end` of the transaction set.
+#[derive(Clone, Debug)]
+pub struct ClaimSpan {
+    pub first: u32,
+    pub end: u32,
+    /// The HL loop the claim is in.
+    pub hl: Option<usize>,
+    /// CLM01, CLM02 as sent.
+    pub id: String,
+    pub charge: String,
+    /// The dates of service, CCYYMMDD: the claim's, else its lines' first and last.
+    pub from: Option<u32>,
+    pub to: Option<u32>,
+}
+
+/// What the split needs of one transaction set.
+#[derive(Clone, Debug)]
+pub struct TxLayout {
+    /// Offset of the ST: how the layout is matched to the envelope scan.
+    pub st_offset: usize,
+    /// Offset of each segment, then one past the last.
+    pub starts: Vec<usize>,
+    /// One past the header (ST, BHT, 1000A, 1000B): the first HL.
+    pub header_end: u32,
+    pub hls: Vec<HlLoop>,
+    pub claims: Vec<ClaimSpan>,
+    /// 1000A submitter, 1000B receiver.
+    pub submitter: Option<Party>,
+    pub receiver: Option<Party>,
+    pub delims: Delimiters,
+}
+
+fn opens(seg: &Segment<'_>) -> bool {
+    seg.is(b"HL") || seg.is(b"CLM") || seg.is(b"SE")
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// A claim's span (its segments end at `end`, the next HL, CLM or SE) and what the 277CA
+/// says of it.
+fn claim_span(c: &claimlint_model::Claim<'_>, hls: &[HlLoop], end: u32) -> ClaimSpan {
+    let line_dates = c.lines.iter().filter_map(|l| l.date);
+    let from = c.date().or(line_dates.clone().map(|r| r.start).min());
+    let to = c
+        .service_date
+        .or(c.statement)
+        .map(|r| r.end)
+        .or(line_dates.map(|r| r.end).max());
+    ClaimSpan {
+        first: c.index,
+        end,
+        hl: hls.iter().rposition(|h| h.seg < c.index),
+        id: c
+            .id
+            .map(|e| e.text().trim().to_string())
+            .unwrap_or_default(),
+        charge: c
+            .charge
+            .map(|e| e.text().trim().to_string())
+            .unwrap_or_default(),
+        from: from.map(|d| d.0),
+        to: to.map(|d| d.0),
+    }
+}
+
+/// The layout of one transaction set, read from its model.
+pub fn layout(tx: &Transaction<'_>) -> TxLayout {
+    let segs = &tx.segments;
+    let mut starts: Vec<usize> = segs.iter().map(|s| s.offset).collect();
+    starts.push(segs.last().map_or(0, |s| s.offset + s.bytes.len() + 1));
+    let next_opening = |from: usize| {
+        (from + 1..segs.len())
+            .find(|&i| segs.get(i).is_some_and(opens))
+            .unwrap_or(segs.len())
+    };
+    let header_end = segs.iter().position(|s| s.is(b"HL")).unwrap_or(segs.len());
+    let mut hls: Vec<HlLoop> = Vec::new();
+    let mut ids: Vec<Vec<u8>> = Vec::new();
+    for hl in &tx.hls {
+        let i = hl.index as usize;
+        let end = next_opening(i);
+        let parent_id = hl.seg.value(2);
+        let parent = ids.iter().rposition(|id| id.as_slice() == parent_id);
+        let party = segs
+            .get(i + 1..end)
+            .and_then(|s| s.iter().find(|s| s.is(b"NM1")))
+            .map(Party::of);
+        ids.push(hl.seg.value(1).to_vec());
+        hls.push(HlLoop {
+            seg: hl.index,
+            end: index(end),
+            parent: if parent_id.is_empty() { None } else { parent },
+            level: String::from_utf8_lossy(hl.seg.value(3)).trim().to_string(),
+            party,
+        });
+    }
+    let claims = tx
+        .claims
+        .iter()
+        .map(|c| claim_span(c, &hls, index(next_opening(c.index as usize))))
+        .collect();
+    let header = segs.get(..header_end).unwrap_or(segs);
+    let party = |role: &[u8]| {
+        header
+            .iter()
+            .find(|s| s.is(b"NM1") && s.value(1) == role)
+            .map(Party::of)
+    };
+    TxLayout {
+        st_offset: segs.first().map_or(0, |s| s.offset),
+        starts,
+        header_end: index(header_end),
+        hls,
+        claims,
+        submitter: party(b"41"),
+        receiver: party(b"40"),
+        delims: segs.first().map_or(
+            Delimiters {
+                element: b'*',
+                component: b':',
+                repetition: None,
+                segment: b'~',
+            },
+            |s| s.delims,
+        ),
+    }
+}
+
+impl TxLayout {
+    /// Byte range of segments `first..end`, each with its terminator and what follows it.
+    pub fn bytes(&self, first: u32, end: u32) -> std::ops::Range<usize> {
+        let at = |i: u32| self.starts.get(i as usize).copied().unwrap_or(0);
+        at(first)..at(end).max(at(first))
+    }
+
+    /// The HL loops claim `c` needs, outermost first.
+    pub fn chain(&self, c: &ClaimSpan) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut at = c.hl;
+        while let Some(h) = at {
+            if out.contains(&h) {
+                break;
+            }
+            out.push(h);
+            at = self.hls.get(h).and_then(|l| l.parent);
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// Builds segments in an interchange's delimiters, counting them for SE01.
+pub struct SegWriter {
+    pub d: Delimiters,
+    /// What follows each terminator in the input (a line break, or nothing).
+    pub gap: String,
+    pub out: Vec<u8>,
+    pub count: u32,
+}
+
+impl SegWriter {
+    pub fn seg(&mut self, elements: &[&str]) {
+        let last = elements.iter().rposition(|e| !e.is_empty()).unwrap_or(0);
+        let sep = char::from(self.d.element).to_string();
+        let text = elements.get(..=last).unwrap_or(elements).join(&sep);
+        self.out.extend_from_slice(text.as_bytes());
+        self.out.push(self.d.segment);
+        self.out.extend_from_slice(self.gap.as_bytes());
+        self.count += 1;
+    }
+
+    pub fn copy(&mut self, bytes: &[u8], segments: u32) {
+        self.out.extend_from_slice(bytes);
+        self.count += segments;
+    }
+}
+
+/// One transaction set to write: its layout and the claims (indexes) chosen from it.
+pub struct Part<'l> {
+    pub layout: &'l TxLayout,
+    pub claims: Vec<usize>,
+}
+
+/// The envelope values of a new interchange.
+pub struct Controls {
+    /// ISA13, nine digits; GS06 is it without leading zeros.
+    pub isa13: String,
+}
+
+fn text(v: &[u8]) -> String {
+    String::from_utf8_lossy(v).to_string()
+}
+
+/// Writes one interchange with the input interchange `ic`'s ISA (ISA13 replaced) and GS
+/// (GS06 replaced), holding `parts` (one transaction set each, in input order, all from one
+/// functional group or several: one new group per input group, as `groups` says).
+pub fn interchange(
+    input: &[u8],
+    ic: &Interchange<'_>,
+    groups: &[(Option<Segment<'_>>, Vec<Part<'_>>)],
+    c: &Controls,
+) -> Vec<u8> {
+    let d = ic.delims();
+    let isa_end = ic.isa.offset + ic.isa.bytes.len() + 1;
+    let gap_len = input.get(isa_end..).map_or(0, |r| {
+        r.iter().take_while(|b| b.is_ascii_whitespace()).count()
+    });
+    let gap = text(input.get(isa_end..isa_end + gap_len).unwrap_or_default());
+    let mut w = SegWriter {
+        d,
+        gap,
+        out: Vec::new(),
+        count: 0,
+    };
+    let mut isa: Vec<String> = ic.isa.bytes.split(|&b| b == d.element).map(text).collect();
+    if let Some(e) = isa.get_mut(13) {
+        *e = c.isa13.clone();
+    }
+    let isa: Vec<&str> = isa.iter().map(String::as_str).collect();
+    // The ISA keeps every element, empty or not (fixed width).
+    w.out
+        .extend_from_slice(isa.join(&char::from(d.element).to_string()).as_bytes());
+    w.out.push(d.segment);
+    w.out.extend_from_slice(w.gap.clone().as_bytes());
+    // GS06: ISA13 (then ISA13 + 1, + 2... for further groups), 1 to 9 digits.
+    let base: u64 = c.isa13.parse().unwrap_or(1);
+    let mut written = 0;
+    for (n, (gs, parts)) in groups.iter().enumerate() {
+        let control = ((base + n as u64) % 1_000_000_000).max(1).to_string();
+        let mut gse: Vec<String> = gs.map_or_else(Vec::new, |g| {
+            g.bytes.split(|&b| b == d.element).map(text).collect()
+        });
+        // Transaction sets without a GS (ENV findings reject their interchange) cannot be
+        // written into a valid group: the command leaves them out (`has_group`).
+        if gse.len() < 9 {
+            continue;
+        }
+        gse[6] = control.clone();
+        w.seg(&gse.iter().map(String::as_str).collect::<Vec<_>>());
+        for (t, part) in parts.iter().enumerate() {
+            transaction(input, &mut w, part, &format!("{:04}", t + 1));
+        }
+        w.seg(&["GE", &parts.len().to_string(), &control]);
+        written += 1;
+    }
+    w.seg(&["IEA", &written.to_string(), &c.isa13]);
+    w.out
+}
+
+/// Writes one ST..SE with the chosen claims and the HL loops they need.
+fn transaction(input: &[u8], w: &mut SegWriter, part: &Part<'_>, st02: &str) {
+    let l = part.layout;
+    w.count = 0;
+    let st = input.get(l.bytes(0, 1)).unwrap_or_default();
+    let st_seg: Vec<String> = st
+        .split(|&b| b == l.delims.segment)
+        .next()
+        .unwrap_or_default()
+        .split(|&b| b == l.delims.element)
+        .map(text)
+        .collect();
+    let st03 = st_seg.get(3).cloned().unwrap_or_default();
+    w.seg(&["ST", "837", st02, &st03]);
+    w.copy(
+        input.get(l.bytes(1, l.header_end)).unwrap_or_default(),
+        l.header_end.saturating_sub(1),
+    );
+    // The HL loops written, in input order, and which of them have a child written.
+    let mut needed: BTreeSet<usize> = BTreeSet::new();
+    for &c in &part.claims {
+        if let Some(claim) = l.claims.get(c) {
+            needed.extend(l.chain(claim));
+        }
+    }
+    let parents: BTreeSet<usize> = needed
+        .iter()
+        .filter_map(|&h| l.hls.get(h).and_then(|x| x.parent))
+        .collect();
+    let mut numbers: Vec<Option<usize>> = vec![None; l.hls.len()];
+    let mut next = 1;
+    for &c in &part.claims {
+        let Some(claim) = l.claims.get(c) else {
+            continue;
+        };
+        for h in l.chain(claim) {
+            if numbers[h].is_some() {
+                continue;
+            }
+            numbers[h] = Some(next);
+            write_hl(input, w, l, h, next, &numbers, parents.contains(&h));
+            next += 1;
+        }
+        w.copy(
+            input
+                .get(l.bytes(claim.first, claim.end))
+                .unwrap_or_default(),
+            claim.end - claim.first,
+        );
+    }
+    let count = (w.count + 1).to_string();
+    w.seg(&["SE", &count, st02]);
+}
+
+/// Writes HL loop `h` as number `n` (its parent's new number in HL02, HL04 by whether a child
+/// of it is written), then its opening segments as they are.
+fn write_hl(
+    input: &[u8],
+    w: &mut SegWriter,
+    l: &TxLayout,
+    h: usize,
+    n: usize,
+    numbers: &[Option<usize>],
+    has_child: bool,
+) {
+    let Some(hl) = l.hls.get(h) else { return };
+    let parent = hl
+        .parent
+        .and_then(|p| numbers.get(p).copied().flatten())
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let raw = input.get(l.bytes(hl.seg, hl.seg + 1)).unwrap_or_default();
+    let seg = raw
+        .split(|&b| b == l.delims.segment)
+        .next()
+        .unwrap_or_default();
+    let mut el: Vec<String> = seg.split(|&b| b == l.delims.element).map(text).collect();
+    el.resize(el.len().max(4), String::new());
+    el[1] = n.to_string();
+    el[2] = parent;
+    if el.len() > 4 {
+        el[4] = if has_child { "1" } else { "0" }.to_string();
+    }
+    w.seg(&el.iter().map(String::as_str).collect::<Vec<_>>());
+    w.copy(
+        input.get(l.bytes(hl.seg + 1, hl.end)).unwrap_or_default(),
+        hl.end - hl.seg - 1,
+    );
+}
