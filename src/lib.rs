@@ -9,7 +9,8 @@
 //! `claimlint_diagnostic`.
 //!
 //! Its own modules import one way too, each only those after it (tests/layers.rs checks it):
-//! `commands` (stdout, files, exit status) → `cli` (flags) → `audit` → `report` (formats
+//! `commands` (stdout, files, exit status) → `cli` (flags) → `lsp` (the language server,
+//! which owns stdio while it runs) → `audit` → `report` (formats
 //! only) → `resolve` (inputs and their settings, for every command) → `config` → `input`
 //! (the walk and the bytes of one input).
 
@@ -18,5 +19,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod input;
+pub mod lsp;
 pub mod report;
 pub mod resolve;

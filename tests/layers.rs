@@ -12,7 +12,7 @@ use std::path::Path;
 /// flags; `audit` and `report` only format (and audit runs its passes); `resolve` gives every
 /// command its inputs and settings; `config` reads claimlint.toml; `input` walks and reads.
 const BINARY: &[&str] = &[
-    "main", "lib", "commands", "cli", "audit", "report", "resolve", "config", "input",
+    "main", "lib", "commands", "cli", "lsp", "audit", "report", "resolve", "config", "input",
 ];
 
 fn sources(dir: &Path, out: &mut String) {

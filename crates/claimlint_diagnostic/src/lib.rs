@@ -4,8 +4,10 @@
 //! The leaf of the workspace: it must not know X12 parsing, claims, rules, configuration or
 //! the command line (no clap here: the binary parses `--fail-on` with [`Severity::from_str`]).
 
+mod fix;
 mod loc;
 
+pub use fix::{Fix, Safety};
 pub use loc::{Loc, SegId};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -106,6 +108,8 @@ pub struct Diagnostic {
     /// this one (a broken HL displaces the segments of its own HL block): the suppression
     /// precedence reads it for its "covered" scope. `None`: it displaces nothing.
     pub covers: Option<(u32, u32)>,
+    /// The rule's proposed edit for this finding, if it declares one.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -126,6 +130,7 @@ impl Diagnostic {
             column: 0,
             ack: None,
             covers: None,
+            fix: None,
         }
     }
 
