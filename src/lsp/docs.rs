@@ -71,14 +71,13 @@ impl Documents {
             DidChangeTextDocument::METHOD => {
                 if let Ok(p) =
                     serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
+                    && let Some(doc) = self.open.get_mut(&p.text_document.uri)
                 {
-                    if let Some(doc) = self.open.get_mut(&p.text_document.uri) {
-                        for change in p.content_changes {
-                            apply(&mut doc.text, change.range, &change.text);
-                        }
-                        doc.version = p.text_document.version;
-                        doc.dirty = true;
+                    for change in p.content_changes {
+                        apply(&mut doc.text, change.range, &change.text);
                     }
+                    doc.version = p.text_document.version;
+                    doc.dirty = true;
                 }
             }
             DidCloseTextDocument::METHOD => {

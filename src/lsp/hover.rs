@@ -49,7 +49,7 @@ fn locate<'a>(
             let walk = claimlint_ig::walk(claimlint_ig::guide(g), &segs);
             walk.placements.get(k).copied()
         });
-        return Some((segs[k].clone(), placement));
+        return Some((segs[k], placement));
     }
     let envelopes = scan.interchanges.iter().flat_map(|ic| {
         let groups = ic
@@ -58,10 +58,7 @@ fn locate<'a>(
             .flat_map(|g| [g.gs.as_ref(), g.ge.as_ref()]);
         [Some(&ic.isa), ic.iea.as_ref()].into_iter().chain(groups)
     });
-    envelopes
-        .flatten()
-        .find(|s| within(s))
-        .map(|s| (s.clone(), None))
+    envelopes.flatten().find(|s| within(s)).map(|s| (*s, None))
 }
 
 const ENVELOPE: &[(&str, &str)] = &[
