@@ -57,3 +57,49 @@ pub fn actions(docs: &Documents, p: CodeActionParams) -> Option<Vec<CodeActionOr
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::{Resolver, Source};
+    use claimlint_diagnostic::{Diagnostic, Fix, Loc, Safety, Severity};
+
+    #[test]
+    fn a_declared_fix_becomes_a_workspace_edit_in_utf16_positions() {
+        let resolver = Resolver::new(Default::default(), Source::Nothing).expect("resolver");
+        let mut docs = Documents::new(resolver);
+        let uri = lsp_types::Url::parse("file:///x/a.x12").expect("url");
+        let text = "\u{feff}LIN**N4*12345-6789-01~\r\n";
+        docs.notify(lsp_server::Notification::new(
+            "textDocument/didOpen".into(),
+            serde_json::json!({"textDocument": {"uri": uri, "languageId": "x12", "version": 3, "text": text}}),
+        ));
+        let start = text.find("12345").expect("ndc");
+        let mut d = Diagnostic::new("NDC002", Severity::Warning, Loc::default(), "ndc");
+        d.fix = Some(Fix {
+            start,
+            end: start + 13,
+            replacement: "12345678901".into(),
+            safety: Safety::Safe,
+        });
+        let lsp = super::super::docs::convert_for_test(&d, text, 3);
+        let params: CodeActionParams = serde_json::from_value(serde_json::json!({
+            "textDocument": {"uri": uri}, "range": lsp.range,
+            "context": {"diagnostics": [lsp]}}))
+        .expect("params");
+        let got = actions(&docs, params).expect("actions");
+        let CodeActionOrCommand::CodeAction(a) = &got[0] else {
+            panic!("an action")
+        };
+        assert_eq!(a.is_preferred, Some(true));
+        let edits = &a
+            .edit
+            .as_ref()
+            .and_then(|e| e.changes.clone())
+            .expect("changes")[&uri];
+        assert_eq!(edits[0].new_text, "12345678901");
+        // The BOM is one UTF-16 unit: `LIN**N4*` starts at 1, the NDC at 9.
+        assert_eq!(edits[0].range.start, lsp_types::Position::new(0, 9));
+        assert_eq!(edits[0].range.end, lsp_types::Position::new(0, 22));
+    }
+}

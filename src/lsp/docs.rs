@@ -198,3 +198,8 @@ fn config_error(message: &str) -> lsp_types::Diagnostic {
         ..lsp_types::Diagnostic::default()
     }
 }
+
+#[cfg(test)]
+pub fn convert_for_test(d: &Diagnostic, text: &str, version: i32) -> lsp_types::Diagnostic {
+    convert(d, &Lines::new(text), version)
+}
