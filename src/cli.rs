@@ -281,6 +281,18 @@ pub struct ShowArgs {
 }
 
 #[derive(clap::Args, Debug)]
+pub struct LspArgs {
+    /// Each open document is checked under the settings `check` would give its path
+    /// (claimlint.toml discovery, `--config`, `--no-config`, `--profile`).
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Accepted and ignored: editors' clients pass it; standard input/output is the only
+    /// transport.
+    #[arg(long, hide = true)]
+    pub stdio: bool,
+}
+
+#[derive(clap::Args, Debug)]
 pub struct AuditArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -357,6 +369,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
     },
+    /// Run the language server over standard input/output (diagnostics, hover, outline, quick
+    /// fixes) for editors; docs/editors.md shows the setup.
+    Lsp(LspArgs),
     /// List the reference data sets: name, version, effective dates, rows, source.
     Data {
         #[arg(long, value_enum, default_value = "human")]

@@ -9,10 +9,10 @@
 //! `claimlint_diagnostic`.
 //!
 //! Its own modules import one way too, each only those after it (tests/layers.rs checks it):
-//! `commands` (stdout, files, exit status) → `cli` (flags) → `audit` → `report` (formats
-//! only) → `edit` (fixes, fragments, redaction: bytes in, bytes out) → `resolve` (inputs
-//! and their settings, for every command) → `config` → `input` (the walk and the bytes of
-//! one input).
+//! `commands` (stdout, files, exit status) → `cli` (flags) → `lsp` (the language server,
+//! which owns stdio while it runs) → `audit` → `report` (formats only) → `edit` (fixes,
+//! fragments, redaction: bytes in, bytes out) → `resolve` (inputs and their settings, for
+//! every command) → `config` → `input` (the walk and the bytes of one input).
 
 pub mod audit;
 pub mod cli;
@@ -20,5 +20,6 @@ pub mod commands;
 pub mod config;
 pub mod edit;
 pub mod input;
+pub mod lsp;
 pub mod report;
 pub mod resolve;

@@ -13,7 +13,8 @@ use std::path::Path;
 /// one input's bytes (fixes, fragments, redaction); `resolve` gives every command its inputs
 /// and settings; `config` reads claimlint.toml; `input` walks and reads.
 const BINARY: &[&str] = &[
-    "main", "lib", "commands", "cli", "audit", "report", "edit", "resolve", "config", "input",
+    "main", "lib", "commands", "cli", "lsp", "audit", "report", "edit", "resolve", "config",
+    "input",
 ];
 
 fn sources(dir: &Path, out: &mut String) {

@@ -44,6 +44,32 @@ pub struct Checked {
     pub facts: Vec<claimlint_rules::cross_claim::BatchClaim>,
 }
 
+/// An input that could not be read: ENV001 (or the I/O error), no claims, and no
+/// acknowledgment but the reason it has none.
+fn not_read(
+    path: &str,
+    e: &std::io::Error,
+    governed: &Governed,
+    render: Option<bool>,
+    stamp: Option<&x999::Stamp>,
+) -> Checked {
+    let (outcome, rendered) = unreadable(path, e, render);
+    Checked {
+        read: false,
+        report: FileReport {
+            path: path.to_string(),
+            outcome,
+            rendered,
+        },
+        fail_on: governed.resolved.default.fail_on,
+        ack: stamp.map(|_| x999::Acknowledgment {
+            acks: Vec::new(),
+            not_acknowledged: vec![format!("could not be read: {e}")],
+        }),
+        facts: Vec::new(),
+    }
+}
+
 /// Checks one input under the settings its config resolves to (its payer's profile when the
 /// config maps payers). With `stamp`, also builds its 999s/TA1s while the input is at hand.
 fn check_file(
@@ -56,23 +82,7 @@ fn check_file(
 ) -> Checked {
     let input = match Input::open(Path::new(path), limit) {
         Ok(input) => input,
-        Err(e) => {
-            let (outcome, rendered) = unreadable(path, &e, render);
-            return Checked {
-                read: false,
-                report: FileReport {
-                    path: path.to_string(),
-                    outcome,
-                    rendered,
-                },
-                fail_on: governed.resolved.default.fail_on,
-                ack: stamp.map(|_| x999::Acknowledgment {
-                    acks: Vec::new(),
-                    not_acknowledged: vec![format!("could not be read: {e}")],
-                }),
-                facts: Vec::new(),
-            };
-        }
+        Err(e) => return not_read(path, &e, governed, render, stamp),
     };
     let settings = governed.resolved.for_input(&input);
     use claimlint_rules::cross_claim;

@@ -17,6 +17,7 @@ mod tree;
 use crate::cli::{Cli, Command};
 use crate::config::ConfigError;
 use crate::input::walk::GlobError;
+use crate::resolve::Resolver;
 use claimlint_data::Data;
 
 /// What `main` turns into an exit status: 0 or 1 (2 is an [`CliError`]).
@@ -61,6 +62,9 @@ pub enum CliError {
     #[error("{0}")]
     #[diagnostic(code(claimlint::usage))]
     Usage(String),
+    #[error("language server: {0}")]
+    #[diagnostic(code(claimlint::lsp))]
+    Lsp(String),
     #[error("cannot write {path}: {source}")]
     #[diagnostic(code(claimlint::io))]
     Write {
@@ -130,6 +134,11 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
             max_input_size,
         } => show::redact(&file, output.as_deref(), max_input_size),
         Command::Lookup { code, format } => info::lookup(&data, &code, format),
+        Command::Lsp(args) => {
+            let resolver = Resolver::new(args.config.flags(data), args.config.source())?;
+            crate::lsp::run(resolver, data).map_err(CliError::Lsp)?;
+            Ok(Status::Clean)
+        }
         Command::Data { format, json } => info::data(&data, format, json),
         Command::Rules { format } => info::rules(format),
         Command::Explain { rule } => info::explain(&rule),

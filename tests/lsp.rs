@@ -1,0 +1,302 @@
+//! `claimlint lsp` spoken to over stdio as an editor would: initialize, didOpen, the published
+//! diagnostics (exact codes), hover, documentSymbol, codeAction, shutdown and exit. Every read
+//! has a timeout, so a server that hangs fails the test instead of stalling it.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+}
+
+fn read_message(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            len = n.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; len?];
+    r.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_claimlint"))
+            .args(["lsp", "--no-config"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start claimlint lsp");
+        let stdin = child.stdin.take().expect("stdin");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            while let Some(m) = read_message(&mut stdout) {
+                if tx.send(m).is_err() {
+                    break;
+                }
+            }
+        });
+        Client { child, stdin, rx }
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// The next message that `pick` accepts, skipping others; fails after 30 s.
+    fn wait(&self, pick: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let m = self
+                .rx
+                .recv_timeout(Duration::from_secs(30))
+                .expect("the server answered in time");
+            if pick(&m) {
+                return m;
+            }
+        }
+    }
+
+    fn request(&mut self, id: u64, method: &str, params: Value) -> Value {
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait(|m| m["id"] == json!(id))
+    }
+}
+
+const URI: &str = "file:///tmp/claimlint-lsp-test/no-lin.x12";
+
+#[test]
+fn lsp_session_over_stdio() {
+    let text = std::fs::read_to_string("fixtures/rules/NDC001/trip/no-lin.x12").expect("fixture");
+    let mut c = Client::start();
+    let init = c.request(
+        1,
+        "initialize",
+        json!({"capabilities": {}, "processId": null, "rootUri": null}),
+    );
+    assert_eq!(init["result"]["capabilities"]["hoverProvider"], json!(true));
+    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    c.send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": URI, "languageId": "x12", "version": 1, "text": text}}}),
+    );
+    let published = c.wait(|m| m["method"] == "textDocument/publishDiagnostics");
+    let diags = published["params"]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .clone();
+    let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["NDC001"]);
+    // NDC001 points at SV101-2 (J0897): line 23 (0-based 22), column 7.
+    assert_eq!(
+        diags[0]["range"]["start"],
+        json!({"line": 22, "character": 7})
+    );
+
+    let hover = c.request(
+        2,
+        "textDocument/hover",
+        json!({
+        "textDocument": {"uri": URI}, "position": {"line": 22, "character": 9}}),
+    );
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .expect("hover text");
+    assert!(value.contains("SV101-2"), "{value}");
+    assert!(value.contains("2400"), "{value}");
+    assert!(value.contains("J0897"), "{value}");
+
+    let symbols = c.request(
+        3,
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let flat = symbols["result"].to_string();
+    for loop_id in ["2000A", "2000B", "2300", "2400"] {
+        assert!(
+            flat.contains(&format!("\"{loop_id}")),
+            "{loop_id} in {flat}"
+        );
+    }
+
+    let actions = c.request(
+        4,
+        "textDocument/codeAction",
+        json!({
+        "textDocument": {"uri": URI},
+        "range": diags[0]["range"],
+        "context": {"diagnostics": diags}}),
+    );
+    // NDC001 declares no fix: no quick fix is offered, and the request is answered.
+    assert_eq!(actions["result"], json!([]));
+
+    let shutdown = c.request(5, "shutdown", Value::Null);
+    assert!(shutdown.get("error").is_none());
+    c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    drop(c.stdin);
+    let status = c.child.wait().expect("exit");
+    assert!(status.success());
+}
+
+/// Applies LSP text edits (ASCII text: UTF-16 positions are byte columns) to `text`.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| {
+        let (line, ch) = (p["line"].as_u64().expect("line"), p["character"].as_u64().expect("ch"));
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line as usize)
+            .map(str::len)
+            .sum();
+        start + ch as usize
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().expect("newText"),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+#[test]
+fn lsp_quick_fix_resolves_the_finding() {
+    let uri = "file:///tmp/claimlint-lsp-test/se01-too-small.x12";
+    let text =
+        std::fs::read_to_string("fixtures/rules/ENV003/trip/se01-too-small.x12").expect("fixture");
+    let mut c = Client::start();
+    c.request(
+        1,
+        "initialize",
+        json!({"capabilities": {}, "processId": null, "rootUri": null}),
+    );
+    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    c.send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "x12", "version": 1, "text": text}}}),
+    );
+    let published = c.wait(|m| m["method"] == "textDocument/publishDiagnostics");
+    let diags = published["params"]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .clone();
+    let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["ENV003"]);
+
+    let actions = c.request(
+        2,
+        "textDocument/codeAction",
+        json!({
+        "textDocument": {"uri": uri},
+        "range": diags[0]["range"],
+        "context": {"diagnostics": diags}}),
+    );
+    let list = actions["result"].as_array().expect("actions");
+    assert_eq!(list.len(), 1, "{list:?}");
+    let action = &list[0];
+    assert_eq!(action["kind"], "quickfix");
+    assert_eq!(action["isPreferred"], json!(true), "SE01 is a safe fix");
+    let edits = action["edit"]["changes"][uri]
+        .as_array()
+        .expect("edits")
+        .clone();
+    let fixed = apply_edits(&text, &edits);
+    assert_ne!(fixed, text);
+
+    // The client applies the edit and sends the new text: the finding is gone.
+    c.send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"text": fixed}]}}),
+    );
+    let again = c.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == json!(2)
+    });
+    assert_eq!(again["params"]["diagnostics"], json!([]));
+
+    // A fix computed for version 1 is not offered on version 2.
+    let stale = c.request(
+        3,
+        "textDocument/codeAction",
+        json!({
+        "textDocument": {"uri": uri},
+        "range": diags[0]["range"],
+        "context": {"diagnostics": diags}}),
+    );
+    assert_eq!(stale["result"], json!([]));
+
+    c.request(4, "shutdown", Value::Null);
+    c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    drop(c.stdin);
+    assert!(c.child.wait().expect("exit").success());
+}
+
+#[test]
+fn lsp_checks_a_pasted_fragment() {
+    let uri = "file:///tmp/claimlint-lsp-test/paste.x12";
+    let text =
+        std::fs::read_to_string("fixtures/rules/ENV001/trip/fragment-from-st.x12").expect("fixture");
+    let cli = Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .args(["check", "--no-config", "--format", "json"])
+        .arg("fixtures/rules/ENV001/trip/fragment-from-st.x12")
+        .output()
+        .expect("check");
+    let report: Value = serde_json::from_slice(&cli.stdout).expect("json");
+    let mut expected: Vec<String> = report["files"][0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().expect("code").to_string())
+        .collect();
+    expected.sort();
+    let mut c = Client::start();
+    c.request(
+        1,
+        "initialize",
+        json!({"capabilities": {}, "processId": null, "rootUri": null}),
+    );
+    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    c.send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "x12", "version": 1, "text": text}}}),
+    );
+    let published = c.wait(|m| m["method"] == "textDocument/publishDiagnostics");
+    let mut codes: Vec<String> = published["params"]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str().map(str::to_string))
+        .collect();
+    codes.sort();
+    assert_eq!(codes, expected, "the editor sees what `check` reports");
+    assert!(codes.contains(&"ENV001".to_string()), "{codes:?}");
+    c.request(2, "shutdown", Value::Null);
+    c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    drop(c.stdin);
+    assert!(c.child.wait().expect("exit").success());
+}
