@@ -81,7 +81,9 @@ fn run(name: &str, dir: &Path, threads: u32, rows: &mut BTreeMap<String, String>
         let rel = path.strip_prefix(&prefix).unwrap_or(path);
         let mut entry = file.clone();
         entry["path"] = serde_json::Value::Null;
-        let entry = serde_json::to_string(&entry).expect("entry").replace(&prefix, "");
+        let entry = serde_json::to_string(&entry)
+            .expect("entry")
+            .replace(&prefix, "");
         let hash = fnv(entry.as_bytes());
         rows.insert(
             format!("file\t{name}/{rel}\t{threads}"),

@@ -158,7 +158,10 @@ fn lsp_session_over_stdio() {
 /// Applies LSP text edits (ASCII text: UTF-16 positions are byte columns) to `text`.
 fn apply_edits(text: &str, edits: &[Value]) -> String {
     let offset = |p: &Value| {
-        let (line, ch) = (p["line"].as_u64().expect("line"), p["character"].as_u64().expect("ch"));
+        let (line, ch) = (
+            p["line"].as_u64().expect("line"),
+            p["character"].as_u64().expect("ch"),
+        );
         let start: usize = text
             .split_inclusive('\n')
             .take(line as usize)
@@ -259,8 +262,8 @@ fn lsp_quick_fix_resolves_the_finding() {
 #[test]
 fn lsp_checks_a_pasted_fragment() {
     let uri = "file:///tmp/claimlint-lsp-test/paste.x12";
-    let text =
-        std::fs::read_to_string("fixtures/rules/ENV001/trip/fragment-from-st.x12").expect("fixture");
+    let text = std::fs::read_to_string("fixtures/rules/ENV001/trip/fragment-from-st.x12")
+        .expect("fixture");
     let cli = Command::new(env!("CARGO_BIN_EXE_claimlint"))
         .args(["check", "--no-config", "--format", "json"])
         .arg("fixtures/rules/ENV001/trip/fragment-from-st.x12")
