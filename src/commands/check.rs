@@ -33,6 +33,20 @@ fn unreadable(path: &str, err: &std::io::Error, render: Option<bool>) -> (Outcom
     (o, rendered)
 }
 
+/// One input's outcome as `check` makes it (without acknowledgments): every rule under
+/// `settings`, `--max-diagnostics`, the data notes. `release` is told of bytes done with.
+pub fn outcome(
+    input: &[u8],
+    settings: &crate::config::Settings,
+    release: &(dyn Fn(std::ops::Range<usize>) + Sync),
+) -> Outcome {
+    use claimlint_rules::drugs::data_notes;
+    let (mut o, notes) =
+        engine::check_streaming(input, settings, &|tx| data_notes::notes(tx, settings), release);
+    o.notes = data_notes::texts(notes);
+    o
+}
+
 /// One input checked: its report, the severity that fails it, and its acknowledgments.
 pub struct Checked {
     /// Whether the input could be read at all.
@@ -72,17 +86,7 @@ fn check_file(
     };
     let settings = governed.resolved.for_input(&input);
     let (outcome, ack) = match stamp {
-        None => {
-            use claimlint_rules::drugs::data_notes;
-            let (mut o, notes) = engine::check_streaming(
-                &input,
-                settings,
-                &|tx| data_notes::notes(tx, settings),
-                &|r| input.release(r),
-            );
-            o.notes = data_notes::texts(notes);
-            (o, None)
-        }
+        None => (outcome(&input, settings, &|r| input.release(r)), None),
         Some(stamp) => {
             // The 999 must see every diagnostic, so --max-diagnostics applies after it is built.
             let mut uncapped = settings.clone();
