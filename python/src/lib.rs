@@ -33,13 +33,13 @@ struct Linter {
 }
 
 /// Bytes as `claimlint check` reads a file (gzip inflated, UTF-16 refused), or ENV009.
-fn open(path: &str, raw: Vec<u8>) -> Result<Input, Outcome> {
+fn open(path: &str, raw: Vec<u8>) -> Result<Input, Box<Outcome>> {
     Input::from_bytes(raw, DEFAULT_MAX_INPUT).map_err(|e| {
         let d = claimlint_rules::input_unreadable(path, &e);
         let mut o = Outcome::default();
         o.tally.count(d.severity);
         o.diagnostics.push(d);
-        o
+        Box::new(o)
     })
 }
 
@@ -51,10 +51,8 @@ impl Linter {
     /// One input checked as `claimlint check` checks a file.
     fn report(&self, path: &str, raw: Vec<u8>) -> FileReport {
         let outcome = match open(path, raw) {
-            Err(o) => o,
-            Ok(input) => {
-                claimlint::commands::check_outcome(&input, self.settings(&input), &|_| ())
-            }
+            Err(o) => *o,
+            Ok(input) => claimlint::commands::check_outcome(&input, self.settings(&input), &|_| ()),
         };
         FileReport {
             path: path.to_string(),
@@ -66,7 +64,7 @@ impl Linter {
     /// One input through the audit's first pass: its findings (placed on claims) and claims.
     fn audit_one(&self, path: &str, raw: Vec<u8>) -> (Vec<DiagRow>, Vec<BatchClaim>) {
         let (outcome, claims) = match open(path, raw) {
-            Err(o) => (o, Vec::new()),
+            Err(o) => (*o, Vec::new()),
             Ok(input) => claimlint::audit::check_file(&input, self.settings(&input)),
         };
         let rows = outcome

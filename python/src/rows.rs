@@ -71,7 +71,10 @@ pub fn diagnostic_columns(rows: &[DiagRow], place: bool) -> Vec<(&'static str, C
         ("help", Col::strs(j.iter().map(|d| d.help))),
         ("transaction", Col::strs(j.iter().map(|d| d.transaction))),
         ("claim_id", Col::strs(j.iter().map(|d| d.claim_id))),
-        ("line_number", Col::ints(j.iter().map(|d| int(d.line_number)))),
+        (
+            "line_number",
+            Col::ints(j.iter().map(|d| int(d.line_number))),
+        ),
         ("loop", Col::strs(j.iter().map(|d| d.loop_id))),
         (
             "segment",
@@ -151,24 +154,57 @@ pub fn keys(path: &str, claims: &[BatchClaim], dups: &mut Vec<DupRow>, doses: &m
 
 pub fn dup_columns(rows: &[DupRow]) -> Vec<(&'static str, Col)> {
     vec![
-        ("path", Col::strs(rows.iter().map(|r| Some(r.path.as_str())))),
-        ("claim", Col::ints(rows.iter().map(|r| Some(r.claim.into())))),
+        (
+            "path",
+            Col::strs(rows.iter().map(|r| Some(r.path.as_str()))),
+        ),
+        (
+            "claim",
+            Col::ints(rows.iter().map(|r| Some(r.claim.into()))),
+        ),
         ("npi", Col::strs(rows.iter().map(|r| Some(r.npi.as_str())))),
-        ("patient", Col::strs(rows.iter().map(|r| Some(r.patient.as_str())))),
-        ("hcpcs", Col::strs(rows.iter().map(|r| Some(r.hcpcs.as_str())))),
-        ("date", Col::strs(rows.iter().map(|r| Some(r.date.as_str())))),
+        (
+            "patient",
+            Col::strs(rows.iter().map(|r| Some(r.patient.as_str()))),
+        ),
+        (
+            "hcpcs",
+            Col::strs(rows.iter().map(|r| Some(r.hcpcs.as_str()))),
+        ),
+        (
+            "date",
+            Col::strs(rows.iter().map(|r| Some(r.date.as_str()))),
+        ),
     ]
 }
 
 pub fn dose_columns(rows: &[DoseRow]) -> Vec<(&'static str, Col)> {
     vec![
-        ("path", Col::strs(rows.iter().map(|r| Some(r.path.as_str())))),
-        ("claim", Col::ints(rows.iter().map(|r| Some(r.claim.into())))),
-        ("patient", Col::strs(rows.iter().map(|r| Some(r.patient.as_str())))),
-        ("hcpcs", Col::strs(rows.iter().map(|r| Some(r.hcpcs.as_str())))),
-        ("drug", Col::strs(rows.iter().map(|r| Some(r.drug.as_str())))),
+        (
+            "path",
+            Col::strs(rows.iter().map(|r| Some(r.path.as_str()))),
+        ),
+        (
+            "claim",
+            Col::ints(rows.iter().map(|r| Some(r.claim.into()))),
+        ),
+        (
+            "patient",
+            Col::strs(rows.iter().map(|r| Some(r.patient.as_str()))),
+        ),
+        (
+            "hcpcs",
+            Col::strs(rows.iter().map(|r| Some(r.hcpcs.as_str()))),
+        ),
+        (
+            "drug",
+            Col::strs(rows.iter().map(|r| Some(r.drug.as_str()))),
+        ),
         ("day", Col::ints(rows.iter().map(|r| Some(r.day)))),
-        ("min_days", Col::ints(rows.iter().map(|r| Some(r.min_days.into())))),
+        (
+            "min_days",
+            Col::ints(rows.iter().map(|r| Some(r.min_days.into()))),
+        ),
     ]
 }
 
@@ -220,7 +256,11 @@ pub fn line_columns(claims: &[BatchClaim]) -> (Vec<i32>, Vec<(&'static str, Col)
         ("is_jw", Col::bools(lines.iter().map(|l| Some(l.is_jw)))),
         (
             "dose_interval_days",
-            Col::ints(lines.iter().map(|l| int(l.dose_interval.map(|d| d.min_days)))),
+            Col::ints(
+                lines
+                    .iter()
+                    .map(|l| int(l.dose_interval.map(|d| d.min_days))),
+            ),
         ),
     ];
     (offsets, cols)

@@ -41,8 +41,12 @@ pub fn outcome(
     release: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> Outcome {
     use claimlint_rules::drugs::data_notes;
-    let (mut o, notes) =
-        engine::check_streaming(input, settings, &|tx| data_notes::notes(tx, settings), release);
+    let (mut o, notes) = engine::check_streaming(
+        input,
+        settings,
+        &|tx| data_notes::notes(tx, settings),
+        release,
+    );
     o.notes = data_notes::texts(notes);
     o
 }
