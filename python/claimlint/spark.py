@@ -63,35 +63,14 @@ FINDING_SCHEMA = pa.schema(
 the claim the finding is in, the HCPCS and NDC of its service line, and the line's date (else
 the claim's first line's), ISO ``YYYY-MM-DD``."""
 
-_DUP_SCHEMA = pa.schema(
-    [
-        ("path", pa.string()),
-        ("claim", pa.int64()),
-        ("npi", pa.string()),
-        ("patient", pa.string()),
-        ("hcpcs", pa.string()),
-        ("date", pa.string()),
-    ]
-)
-_DOSE_SCHEMA = pa.schema(
-    [
-        ("path", pa.string()),
-        ("claim", pa.int64()),
-        ("patient", pa.string()),
-        ("hcpcs", pa.string()),
-        ("drug", pa.string()),
-        ("day", pa.int64()),
-        ("min_days", pa.int64()),
-    ]
-)
-
 # The audit's first pass writes three kinds of rows into one DataFrame: findings, duplicate
-# keys and doses, told apart by `kind` (mapInArrow has one output schema).
+# keys (`key`: a hash of billing NPI, patient, HCPCS and date) and doses (`group`: a hash of
+# patient, HCPCS and drug), told apart by `kind` (mapInArrow has one output schema).
 _AUDIT_SCHEMA = pa.schema(
     [("kind", pa.string())]
     + list(FINDING_SCHEMA)
-    + [(f.name, f.type) for f in _DOSE_SCHEMA if f.name in ("claim", "patient", "drug", "day",
-                                                              "min_days")]
+    + [("claim", pa.int64()), ("key", pa.int64()), ("group", pa.int64()), ("day", pa.int64()),
+       ("min_days", pa.int64())]
 )
 
 
@@ -179,22 +158,22 @@ def _judge(cfg: Tuple[Optional[str], Optional[str]]) -> Callable[
 
 def _candidates(rows: "DataFrame") -> "DataFrame":
     """(path, claim) of every claim an XCL rule may report or name, found as the CLI's
-    ``Keys::candidates`` finds them, on exact values: claims sharing a duplicate key with
-    another claim (XCL001), and both doses of each pair of neighbouring doses (per patient,
-    HCPCS and drug, by day) closer than the drug's interval (XCL002)."""
+    ``Keys::candidates`` finds them, on 64-bit hashes of the keys: claims sharing a duplicate
+    key with another claim (XCL001), and both doses of each pair of neighbouring doses (per
+    patient, HCPCS and drug, by day) closer than the drug's interval (XCL002). The rules then
+    judge the candidates on exact values."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     dups = (rows.where(F.col("kind") == "dup")
-            .groupBy("npi", "patient", "hcpcs", "date")
+            .groupBy("key")
             .agg(F.collect_set(F.struct("path", "claim")).alias("m"))
             .where(F.size("m") > 1)
             .select(F.explode("m").alias("c"))
             .select("c.path", "c.claim"))
-    w = Window.partitionBy("patient", "hcpcs", "drug").orderBy("day", "min_days", "path",
-                                                               "claim")
-    doses = rows.where(F.col("kind") == "dose").select("path", "claim", "patient", "hcpcs",
-                                                       "drug", "day", "min_days")
+    w = Window.partitionBy("group").orderBy("day", "min_days", "path", "claim")
+    doses = rows.where(F.col("kind") == "dose").select("path", "claim", "group", "day",
+                                                       "min_days")
     pairs = (doses
              .withColumn("p_day", F.lag("day").over(w))
              .withColumn("p_min", F.lag("min_days").over(w))
@@ -230,7 +209,8 @@ def audit(df: "DataFrame", content: str = "content", path: str = "path",
     findings = rows.where(F.col("kind") == "finding").select(*FINDING_SCHEMA.names)
     wanted = _candidates(rows).groupBy("path").agg(F.sort_array(F.collect_set("claim"))
                                                    .alias("claims"))
-    reread = files.join(wanted, "path").repartition(1)
+    # Broadcast: the candidate list is small, and the files' bytes must not be shuffled.
+    reread = files.join(F.broadcast(wanted), "path").repartition(1)
     xcl = reread.mapInArrow(_judge(cfg), _ddl(FINDING_SCHEMA))
     return findings.unionByName(xcl)
 

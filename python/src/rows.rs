@@ -100,51 +100,54 @@ pub fn diagnostic_columns(rows: &[DiagRow], place: bool) -> Vec<(&'static str, C
     cols
 }
 
-/// A claim's duplicate keys (XCL001: billing NPI, patient, HCPCS, date), once each.
+/// A claim's duplicate key (XCL001: billing NPI, patient, HCPCS, date), once each, as a 64-bit
+/// hash: Spark groups on it, and the rules then judge the candidates on exact values (a
+/// collision makes a claim a candidate, never a finding), as `cross_claim::Keys` does.
 pub struct DupRow {
     pub path: String,
     pub claim: u32,
-    pub npi: String,
-    pub patient: String,
-    pub hcpcs: String,
-    pub date: String,
+    pub key: i64,
 }
 
-/// A claim's doses of drugs with a labelled interval (XCL002).
+/// A claim's dose of a drug with a labelled interval (XCL002); `group` hashes (patient, HCPCS,
+/// drug).
 pub struct DoseRow {
     pub path: String,
     pub claim: u32,
-    pub patient: String,
-    pub hcpcs: String,
-    pub drug: String,
+    pub group: i64,
     pub day: i64,
     pub min_days: u32,
 }
 
-/// The keys of one file's claims, exactly those `cross_claim::Keys::add` hashes.
+fn hash64(parts: &[&str]) -> i64 {
+    use std::hash::{Hash, Hasher};
+    // Fixed keys: the same hash in every worker process.
+    let mut h = std::hash::DefaultHasher::new();
+    for p in parts {
+        p.hash(&mut h);
+    }
+    i64::from_ne_bytes(h.finish().to_ne_bytes())
+}
+
+/// The keys of one file's claims, those `cross_claim::Keys::add` collects.
 pub fn keys(path: &str, claims: &[BatchClaim], dups: &mut Vec<DupRow>, doses: &mut Vec<DoseRow>) {
     for (i, c) in claims.iter().enumerate() {
         let claim = u32::try_from(i).unwrap_or(u32::MAX);
-        let mut mine: Vec<_> = duplicate_claim::keys(c);
+        let mut mine: Vec<i64> = duplicate_claim::keys(c)
+            .iter()
+            .map(|k| hash64(&[k.npi, k.patient, k.hcpcs, &k.date.0.to_string()]))
+            .collect();
         mine.sort_unstable();
         mine.dedup();
-        for k in mine {
-            dups.push(DupRow {
-                path: path.to_string(),
-                claim,
-                npi: k.npi.to_string(),
-                patient: k.patient.to_string(),
-                hcpcs: k.hcpcs.to_string(),
-                date: k.date.to_string(),
-            });
+        for key in mine {
+            let path = path.to_string();
+            dups.push(DupRow { path, claim, key });
         }
         for d in dose_interval::doses(c) {
             doses.push(DoseRow {
                 path: path.to_string(),
                 claim,
-                patient: d.patient.to_string(),
-                hcpcs: d.hcpcs.to_string(),
-                drug: d.interval.drug.to_string(),
+                group: hash64(&[d.patient, d.hcpcs, d.interval.drug]),
                 day: d.date.day_number(),
                 min_days: d.interval.min_days,
             });
@@ -162,19 +165,7 @@ pub fn dup_columns(rows: &[DupRow]) -> Vec<(&'static str, Col)> {
             "claim",
             Col::ints(rows.iter().map(|r| Some(r.claim.into()))),
         ),
-        ("npi", Col::strs(rows.iter().map(|r| Some(r.npi.as_str())))),
-        (
-            "patient",
-            Col::strs(rows.iter().map(|r| Some(r.patient.as_str()))),
-        ),
-        (
-            "hcpcs",
-            Col::strs(rows.iter().map(|r| Some(r.hcpcs.as_str()))),
-        ),
-        (
-            "date",
-            Col::strs(rows.iter().map(|r| Some(r.date.as_str()))),
-        ),
+        ("key", Col::ints(rows.iter().map(|r| Some(r.key)))),
     ]
 }
 
@@ -188,18 +179,7 @@ pub fn dose_columns(rows: &[DoseRow]) -> Vec<(&'static str, Col)> {
             "claim",
             Col::ints(rows.iter().map(|r| Some(r.claim.into()))),
         ),
-        (
-            "patient",
-            Col::strs(rows.iter().map(|r| Some(r.patient.as_str()))),
-        ),
-        (
-            "hcpcs",
-            Col::strs(rows.iter().map(|r| Some(r.hcpcs.as_str()))),
-        ),
-        (
-            "drug",
-            Col::strs(rows.iter().map(|r| Some(r.drug.as_str()))),
-        ),
+        ("group", Col::ints(rows.iter().map(|r| Some(r.group)))),
         ("day", Col::ints(rows.iter().map(|r| Some(r.day)))),
         (
             "min_days",
