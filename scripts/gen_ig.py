@@ -456,12 +456,23 @@ def rs_loop(em, lp, path, dataele, seg_ids, rank=0):
         else:
             kids.append(f"Node::Loop(&{rs_loop(em, c, path + [c['id']], dataele, seg_ids, r)})")
     kid_arr = em.intern("KD", f"[Node; {len(kids)}]", "[" + ", ".join(kids) + "]")
+    # The children by the segment id that starts them (a loop by its first segment), sorted by
+    # (id, index): the walk finds the candidates for a segment without scanning every child.
+    keyed = []
+    for idx, c in enumerate(lp["children"]):
+        if c["kind"] == "segment":
+            keyed.append((c["id"], idx))
+        elif c["children"] and c["children"][0]["kind"] == "segment":
+            keyed.append((c["children"][0]["id"], idx))
+    keyed.sort()
+    by_id_arr = em.intern("BI", f"[(&str, u16); {len(keyed)}]",
+                          "[" + ", ".join(f"({rs_str(i)}, {k})" for i, k in keyed) + "]")
     path_arr = em.intern("PA", f"[&str; {len(path)}]", "[" + ", ".join(rs_str(p) for p in path) + "]")
     return em.intern(
         "LP", "LoopDef",
         f"LoopDef {{ id: {rs_str(lp['id'] if path else 'ST')}, name: {rs_str(lp['name'])}, "
         f"usage: {USAGE[lp['usage']]}, repeat: {rs_repeat(lp['repeat'])}, pos: {lp['pos']}, rank: {rank}, "
-        f"path: &{path_arr}, children: &{kid_arr} }}")
+        f"path: &{path_arr}, children: &{kid_arr}, by_id: &{by_id_arr} }}")
 
 
 def emit_guide(mod, const, version, title, tree, dataele, source):

@@ -197,6 +197,17 @@ pub struct CheckArgs {
     /// Print only the summary line in human output.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Apply the safe fixes of fixable findings (`claimlint rules` lists them) to each file,
+    /// in place and atomically, then report what is left (docs/fixes.md).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, also apply unsafe fixes (which may change what is billed).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes --fix would make as a unified diff (one segment per line) and change
+    /// nothing; exit status 1 when there is something to fix.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -231,6 +242,27 @@ pub struct TreeArgs {
     /// human: the indented tree; json: the same tree as data (docs/pipelines.md).
     #[arg(long, value_enum, default_value = "human")]
     pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// Text for the terminal.
+    Human,
+    /// A self-contained HTML page.
+    Html,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ShowFormat,
+    /// Write the view to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -269,7 +301,22 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the loop tree claimlint built for a file (loops, segment positions, CLM01/LX01).
     Tree(TreeArgs),
-    /// List every rule: code, name, severity, summary.
+    /// Print every segment with its position, loop, element names and values, and the
+    /// findings inline (`--format html` for a self-contained page).
+    Show(ShowArgs),
+    /// Replace the PHI of an 837 (names, member ids, dates of birth, addresses, free text)
+    /// with consistent fake values, keeping structure, counts, codes, NDCs and amounts, so
+    /// the same diagnostics fire: for sharing a failing file.
+    Redact {
+        /// The file to redact (`-`: standard input).
+        file: PathBuf,
+        /// Write the redacted file here (atomically) instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, value_name = "SIZE", value_parser = size, default_value = "4G")]
+        max_input_size: u64,
+    },
+    /// List every rule: code, name, severity, fix, summary.
     Rules {
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,

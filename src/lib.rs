@@ -10,13 +10,15 @@
 //!
 //! Its own modules import one way too, each only those after it (tests/layers.rs checks it):
 //! `commands` (stdout, files, exit status) → `cli` (flags) → `audit` → `report` (formats
-//! only) → `resolve` (inputs and their settings, for every command) → `config` → `input`
-//! (the walk and the bytes of one input).
+//! only) → `edit` (fixes, fragments, redaction: bytes in, bytes out) → `resolve` (inputs
+//! and their settings, for every command) → `config` → `input` (the walk and the bytes of
+//! one input).
 
 pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod edit;
 pub mod input;
 pub mod report;
 pub mod resolve;

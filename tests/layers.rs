@@ -9,10 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The binary's layers, top first: `commands` owns stdout, files and exit status; `cli` the
-/// flags; `audit` and `report` only format (and audit runs its passes); `resolve` gives every
-/// command its inputs and settings; `config` reads claimlint.toml; `input` walks and reads.
+/// flags; `audit` and `report` only format (and audit runs its passes); `edit` transforms
+/// one input's bytes (fixes, fragments, redaction); `resolve` gives every command its inputs
+/// and settings; `config` reads claimlint.toml; `input` walks and reads.
 const BINARY: &[&str] = &[
-    "main", "lib", "commands", "cli", "audit", "report", "resolve", "config", "input",
+    "main", "lib", "commands", "cli", "audit", "report", "edit", "resolve", "config", "input",
 ];
 
 fn sources(dir: &Path, out: &mut String) {

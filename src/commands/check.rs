@@ -41,6 +41,10 @@ pub fn outcome(
     release: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> Outcome {
     use claimlint_rules::drugs::data_notes;
+    // A paste that starts at a loop (docs/fragments.md).
+    if crate::edit::fragment::wrap(input).is_some() {
+        return crate::edit::fragment::check(input, settings);
+    }
     let (mut o, notes) = engine::check_streaming(
         input,
         settings,
@@ -180,6 +184,11 @@ pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Stat
     if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
         return Err(CliError::Usage("--statistics prints a table or a JSON list: use it with --format human or --format json".into()));
     }
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        return Err(CliError::Usage(
+            "--unsafe-fixes goes with --fix or --diff".into(),
+        ));
+    }
     let gate_on_acks = ack_dir.is_some();
     let ack_dir = ack_dir.or(args.ack.clone());
     let filter = crate::input::walk::Filter::new(&args.input.include, &args.input.exclude)?;
@@ -188,6 +197,11 @@ pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Stat
         args.settings.source(),
     )?;
     let inputs = resolve::gather(&args.input.paths, &filter, &mut resolver)?;
+    if (args.fix || args.diff)
+        && let Some(status) = super::fix::run(&args, &inputs)?
+    {
+        return Ok(status);
+    }
     let render = (args.format == Format::Human && !args.quiet && !args.statistics && !gate_on_acks)
         .then(|| color(args.color));
     let stamp = ack_dir.as_ref().map(|_| x999::Stamp::now());

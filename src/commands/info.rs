@@ -12,7 +12,7 @@ pub fn rules(format: ListFormat) -> Result<Status, CliError> {
         ListFormat::Json => {
             let list: Vec<_> = RULES
                 .iter()
-                .map(|r| serde_json::json!({"code": r.code, "name": r.name, "severity": r.severity, "snip": r.snip, "summary": r.summary()}))
+                .map(|r| serde_json::json!({"code": r.code, "name": r.name, "severity": r.severity, "snip": r.snip, "fix": (r.fix != rules::Fixable::Never).then(|| r.fix.as_str()), "summary": r.summary()}))
                 .collect();
             serde_json::to_string_pretty(&list).unwrap_or_default() + "\n"
         }
@@ -20,11 +20,13 @@ pub fn rules(format: ListFormat) -> Result<Status, CliError> {
             .iter()
             .map(|r| {
                 let summary: String = r.summary().split_whitespace().collect::<Vec<_>>().join(" ");
+                // The fix column: `safe`, `unsafe` or `safe/unsafe` for a fixable rule.
                 format!(
-                    "{:<7} {:<32} {:<8} {}\n",
+                    "{:<7} {:<32} {:<8} {:<11} {}\n",
                     r.code,
                     r.name,
                     r.severity.as_str(),
+                    r.fix.as_str(),
                     summary
                 )
             })

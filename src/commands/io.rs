@@ -10,9 +10,15 @@ use std::path::{Path, PathBuf};
 
 /// Writes `text` to standard output and flushes it.
 pub fn out(text: &str) -> Result<(), CliError> {
+    out_bytes(text.as_bytes())
+}
+
+/// Writes `bytes` to standard output and flushes it (an input's bytes, which need not be
+/// UTF-8).
+pub fn out_bytes(bytes: &[u8]) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     stdout
-        .write_all(text.as_bytes())
+        .write_all(bytes)
         .and_then(|_| stdout.flush())
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::BrokenPipe => CliError::ClosedPipe,

@@ -8,8 +8,10 @@ mod check;
 /// One input's outcome as `claimlint check` makes it (the Python package checks bytes with it).
 pub use check::outcome as check_outcome;
 mod drugs;
+mod fix;
 mod info;
 pub mod io;
+mod show;
 mod tree;
 
 use crate::cli::{Cli, Command};
@@ -120,6 +122,12 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Audit(args) => audit::run(args, data),
         Command::Drugs(args) => drugs::run(args, data),
         Command::Tree(args) => tree::run(args, data),
+        Command::Show(args) => show::run(args, data),
+        Command::Redact {
+            file,
+            output,
+            max_input_size,
+        } => show::redact(&file, output.as_deref(), max_input_size),
         Command::Lookup { code, format } => info::lookup(&data, &code, format),
         Command::Data { format, json } => info::data(&data, format, json),
         Command::Rules { format } => info::rules(format),

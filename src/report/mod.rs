@@ -8,6 +8,7 @@ pub mod human;
 pub mod json;
 pub mod lookup;
 pub mod sarif;
+pub mod show;
 pub mod summary;
 pub mod ta1;
 pub mod tree;

@@ -159,6 +159,13 @@ pub(super) fn icd10_code(i: usize) -> Option<(&'static str, bool)> {
     Some((code, flag == b"Y"))
 }
 
+/// The code of record `i`, as bytes.
+fn icd10_key(i: usize) -> Option<&'static [u8]> {
+    let rec = ICD10_CODES.get(i * ICD10_REC..(i + 1) * ICD10_REC - 1)?;
+    let len = rec.iter().position(|&b| b == b' ').unwrap_or(rec.len());
+    rec.get(..len)
+}
+
 pub(super) fn icd10(code: &str) -> Option<Icd10> {
     if code.is_empty() || code.len() >= ICD10_REC {
         return None;
@@ -166,11 +173,13 @@ pub(super) fn icd10(code: &str) -> Option<Icd10> {
     let (mut lo, mut hi) = (0, icd10_len());
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        let (c, billable) = icd10_code(mid)?;
-        match c.cmp(code) {
+        // Compared as bytes; the record is decoded only when found.
+        let key = icd10_key(mid)?;
+        match claimlint_x12::short::cmp(key, code.as_bytes()) {
             std::cmp::Ordering::Less => lo = mid + 1,
             std::cmp::Ordering::Greater => hi = mid,
             std::cmp::Ordering::Equal => {
+                let (c, billable) = icd10_code(mid)?;
                 return Some(Icd10 {
                     code: c,
                     billable,

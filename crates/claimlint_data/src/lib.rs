@@ -451,6 +451,23 @@ impl Data {
     /// The release in force on `dos` (`in_force`), else the nearest one (`in_force` false: a
     /// code's status may have differed on that date). `None` only when none is compiled in.
     pub fn icd10_release_for(&self, dos: Ymd) -> Option<Versioned<Icd10Release>> {
+        // The common case, one release compiled in and none loaded, without a list.
+        if self.overlay.is_none_or(|ov| ov.icd10.is_empty()) {
+            let mut embedded = EMBEDDED.iter().filter(|e| e.name == "icd10cm");
+            if let (Some(e), None) = (embedded.next(), embedded.next()) {
+                let r = Icd10Release {
+                    version: e.version,
+                    from: e.from,
+                    to: e.to.unwrap_or(Ymd::MAX),
+                    loaded: None,
+                };
+                return Some(Versioned {
+                    value: r,
+                    version: r.version,
+                    in_force: r.covers(dos),
+                });
+            }
+        }
         let releases = self.icd10_releases();
         let r = releases
             .iter()

@@ -88,6 +88,41 @@ pub enum Ack999 {
     Group(&'static str),
 }
 
+/// Whether a fix may be applied without asking: `Safe` fixes cannot change what is billed or
+/// paid (an NDC's 5-4-2 form, envelope counts and control numbers, trailing separators);
+/// `Unsafe` ones might (a code, a unit, an amount, or a reading that must be confirmed), so
+/// `claimlint check --fix` applies them only with `--unsafe-fixes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    Safe,
+    Unsafe,
+}
+
+/// One edit of the input that resolves a finding: the bytes `[start, end)` of the file are
+/// replaced by `replacement` (an empty replacement deletes them). Byte offsets are the
+/// input's, like `Loc::offset`; fixes of one run never overlap when they come from distinct
+/// elements.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+    pub safety: Safety,
+}
+
+impl Fix {
+    /// Replaces the bytes a `Loc` (an element or component) spans.
+    pub fn replace(loc: &Loc, replacement: impl Into<String>, safety: Safety) -> Fix {
+        Fix {
+            start: loc.offset,
+            end: loc.offset + loc.length,
+            replacement: replacement.into(),
+            safety,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: &'static str,
@@ -106,6 +141,10 @@ pub struct Diagnostic {
     /// this one (a broken HL displaces the segments of its own HL block): the suppression
     /// precedence reads it for its "covered" scope. `None`: it displaces nothing.
     pub covers: Option<(u32, u32)>,
+    /// The edit that resolves this finding, when the rule knows one (its declaration says
+    /// which of its findings are fixable); `claimlint check --fix` and the language server's
+    /// quick fixes apply it.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -126,12 +165,19 @@ impl Diagnostic {
             column: 0,
             ack: None,
             covers: None,
+            fix: None,
         }
     }
 
     /// Sets the 999 coding of this finding (for rules declared `X999::PerFinding`).
     pub fn ack(&mut self, ack: Ack999) -> &mut Self {
         self.ack = Some(ack);
+        self
+    }
+
+    /// Attaches the edit that resolves this finding.
+    pub fn fix(&mut self, fix: Fix) -> &mut Self {
+        self.fix = Some(fix);
         self
     }
 

@@ -330,6 +330,9 @@ pub struct LoopDef {
     pub path: &'static [&'static str],
     /// In TR3 order; a loop's first child is the segment that starts it.
     pub children: &'static [Node],
+    /// (segment id, child index) of every child, a loop under the id of the segment that
+    /// starts it, sorted: the children a segment may be, found by its id.
+    pub by_id: &'static [(&'static str, u16)],
 }
 
 impl LoopDef {
@@ -343,6 +346,25 @@ impl LoopDef {
             Node::Segment(s) if claimlint_x12::short::eq(s.id.as_bytes(), id) => Some(*s),
             _ => None,
         })
+    }
+
+    /// The children (index, node) a segment with this id may be placed as, in TR3 order: the
+    /// segment definitions of that id and the loops it starts.
+    pub fn children_with_id<'a>(
+        &self,
+        id: &'a [u8],
+    ) -> impl Iterator<Item = (usize, Node)> + use<'a> {
+        let by_id: &'static [(&'static str, u16)] = self.by_id;
+        let children: &'static [Node] = self.children;
+        let from =
+            by_id.partition_point(|(k, _)| claimlint_x12::short::cmp(k.as_bytes(), id).is_lt());
+        by_id[from..]
+            .iter()
+            .take_while(move |(k, _)| claimlint_x12::short::eq(k.as_bytes(), id))
+            .filter_map(move |&(_, idx)| {
+                let idx = usize::from(idx);
+                children.get(idx).map(|&n| (idx, n))
+            })
     }
 
     /// A direct child loop.

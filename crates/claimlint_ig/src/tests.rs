@@ -900,3 +900,15 @@ fn in_loop_lists_every_qualifier_of_the_loop() {
     let dtp = seg_def(p(), P_2300, "DTP", Some("431"));
     assert_eq!(dtp.qualifier.unwrap().in_loop.len(), 19);
 }
+
+/// The walk looks up children by rank with a binary search (`report_missing`): every loop's
+/// children must be in rank order.
+#[test]
+fn children_are_in_rank_order() {
+    for g in [p(), i()] {
+        for l in g.loops() {
+            let ranks: Vec<u16> = l.children.iter().map(|n| n.rank()).collect();
+            assert!(ranks.is_sorted(), "{} {}: {ranks:?}", g.version, l.id);
+        }
+    }
+}

@@ -148,12 +148,12 @@ impl Walker {
         let Some(f) = self.frames.get(depth) else {
             return;
         };
-        let idx = f.def.children.iter().enumerate().position(|(idx, node)| {
+        let idx = f.def.children_with_id(id).find_map(|(idx, node)| {
             matches!(node, Node::Segment(s) if s.usage == Usage::Required
                 && s.rank >= f.rank
-                && claimlint_x12::short::eq(s.id.as_bytes(), id)
                 && self.count(f, idx) == 0
                 && !self.stood_in(f, idx))
+            .then_some(idx)
         });
         let base = f.base;
         if let Some(slot) = idx.and_then(|idx| self.stand_ins.get_mut(base + idx)) {
@@ -176,11 +176,13 @@ impl Walker {
     /// Reports the required children of `frame` ranked in `ranks` that never came.
     fn report_missing(&mut self, frame: &Frame, ranks: std::ops::Range<u16>, at: usize) {
         let def = frame.def;
-        for (idx, node) in def.children.iter().enumerate() {
-            if !ranks.contains(&node.rank())
-                || self.count(frame, idx) > 0
-                || self.stood_in(frame, idx)
-            {
+        // Children are in TR3 order, so in rank order: only those in `ranks` are looked at.
+        let from = def.children.partition_point(|n| n.rank() < ranks.start);
+        for (idx, node) in def.children.iter().enumerate().skip(from) {
+            if node.rank() >= ranks.end {
+                break;
+            }
+            if self.count(frame, idx) > 0 || self.stood_in(frame, idx) {
                 continue;
             }
             let (id, is_loop, usage) = match node {
@@ -235,17 +237,21 @@ impl Walker {
     }
 
     /// A segment in its place: in the innermost loop or an ancestor, at or after its rank.
+    /// Only the children that share the segment's id can take it (`LoopDef::by_id`).
     fn find_in_order(&self, seg: &(impl SegmentView + ?Sized)) -> Option<Found> {
         for (depth, f) in self.frames.iter().enumerate().rev() {
             let skip = usize::from(depth > 0);
             let mut first_seg = None;
-            for (idx, node) in f.def.children.iter().enumerate().skip(skip) {
-                if node.rank() < f.rank {
+            for (idx, node) in f.def.children_with_id(seg.id()) {
+                if idx < skip || node.rank() < f.rank {
                     continue;
                 }
                 match node {
                     Node::Segment(s) if s.matches(seg) => {
-                        if s.codes_fit(seg) {
+                        // Code lists only tell apart definitions that share id and qualifier
+                        // (2400 PWK*CT): with no such twin ahead, this one is the answer
+                        // whether its codes fit or not, so they need not be read.
+                        if first_seg.is_none() && !twin_ahead(f, idx, seg) || s.codes_fit(seg) {
                             return Some(Found {
                                 depth,
                                 idx,
@@ -285,40 +291,25 @@ impl Walker {
         let depth = self.frames.len().checked_sub(1)?;
         let f = self.frames.get(depth)?;
         let skip = usize::from(depth > 0);
-        let late =
+        let segments = || {
             f.def
-                .children
-                .iter()
-                .enumerate()
-                .skip(skip)
-                .find_map(|(idx, node)| match node {
-                    Node::Segment(s) if s.rank < f.rank && s.matches(seg) => Some(idx),
-                    _ => None,
-                });
-        if let Some(idx) = late {
+                .children_with_id(seg.id())
+                .filter(move |&(idx, _)| idx >= skip)
+                .filter_map(|(idx, node)| match node {
+                    Node::Segment(s) => Some((idx, s)),
+                    Node::Loop(_) => None,
+                })
+        };
+        let late = segments().find(|(_, s)| s.rank < f.rank && s.matches(seg));
+        if let Some((idx, _)) = late {
             return Some(Found {
                 depth,
                 idx,
                 how: How::Late,
             });
         }
-        let by_id = |in_order: bool| {
-            f.def
-                .children
-                .iter()
-                .enumerate()
-                .skip(skip)
-                .find_map(|(idx, node)| match node {
-                    Node::Segment(s)
-                        if claimlint_x12::short::eq(s.id.as_bytes(), seg.id())
-                            && (s.rank >= f.rank) == in_order =>
-                    {
-                        Some(idx)
-                    }
-                    _ => None,
-                })
-        };
-        let idx = by_id(true).or_else(|| by_id(false))?;
+        let by_id = |in_order: bool| segments().find(|(_, s)| (s.rank >= f.rank) == in_order);
+        let (idx, _) = by_id(true).or_else(|| by_id(false))?;
         Some(Found {
             depth,
             idx,
@@ -410,6 +401,14 @@ impl Walker {
             None => Placement::Unexpected,
         }
     }
+}
+
+/// Is there a segment definition after child `idx` of frame `f`, at or after its current rank,
+/// that `seg` also matches by id and qualifier? Only then do code lists decide between them.
+fn twin_ahead(f: &Frame, idx: usize, seg: &(impl SegmentView + ?Sized)) -> bool {
+    f.def.children_with_id(seg.id()).any(|(k, node)| {
+        k > idx && matches!(node, Node::Segment(s) if s.rank >= f.rank && s.matches(seg))
+    })
 }
 
 /// Places one segment as the first after the starter of the loop at `path`, the way the walk

@@ -120,6 +120,11 @@ impl<'a> Transaction<'a> {
         self.segments.iter().take(3).find(|s| s.is(b"BHT"))
     }
 
+    /// Has the implementation-guide check run (a rule asked for it)?
+    pub fn ig_checked(&self) -> bool {
+        self.ig.get().is_some()
+    }
+
     /// The implementation-guide check of this transaction set, run once on first use.
     pub fn ig(&self) -> &IgCheck {
         self.ig.get_or_init(|| {

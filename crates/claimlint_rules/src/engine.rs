@@ -467,4 +467,24 @@ mod tests {
         let none = Settings::new(Vec::new());
         assert!(check(text.as_bytes(), &none).diagnostics.is_empty());
     }
+
+    /// The guide walk and element validation are most of a check's cost; only the STR and SYN
+    /// rules read them, so `--ignore STR,SYN` must not run them (issue 15: SIT005 once did,
+    /// for a loop name the model already has).
+    #[test]
+    fn without_str_and_syn_the_guide_is_not_walked() {
+        let all = Settings::default();
+        let rest = Settings::new(
+            crate::RULES
+                .iter()
+                .filter(|r| !r.code.starts_with("STR") && !r.code.starts_with("SYN"))
+                .map(|r| (*r, r.severity))
+                .collect(),
+        );
+        for text in [crate::test::P837, crate::test::I837] {
+            let walked = |s: &Settings| check_with(text.as_bytes(), s, &|tx| tx.ig_checked()).1;
+            assert_eq!(walked(&all), vec![true]);
+            assert_eq!(walked(&rest), vec![false]);
+        }
+    }
 }

@@ -54,7 +54,35 @@ pub struct Rule {
     pub x999: X999,
     /// How its error findings on the ISA or IEA are coded in a TA1 (or that they are not).
     pub ta1: Ta1,
+    /// Whether its findings carry a fix (`Diagnostic::fix`), and how safe it is; declared with
+    /// the rule (`fix:` in `declare_rule!`; `Never` when left out).
+    pub fix: Fixable,
     pub check: Check,
+}
+
+/// Which of a rule's findings carry a fix (`Diagnostic::fix`), declared with the rule and
+/// shown by `claimlint rules`. A rule that fixes nothing declares nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fixable {
+    Never,
+    /// Its fixes are all `Safety::Safe`: applied by `check --fix`.
+    Safe,
+    /// Its fixes are all `Safety::Unsafe`: applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// Some findings have a safe fix, others an unsafe one (the doc says which).
+    SafeOrUnsafe,
+}
+
+impl Fixable {
+    /// As `claimlint rules` prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fixable::Never => "",
+            Fixable::Safe => "safe",
+            Fixable::Unsafe => "unsafe",
+            Fixable::SafeOrUnsafe => "safe/unsafe",
+        }
+    }
 }
 
 /// A rule's 999 coding, declared with the rule (`x999:` in `declare_rule!`). The 999 writer
@@ -274,6 +302,7 @@ macro_rules! declare_rule {
         code: $code:ident, name: $name:literal, severity: $sev:ident, snip: $snip:literal,
         x999: $x999:expr,
         $(ta1: $ta1:expr,)?
+        $(fix: $fix:ident,)?
         check: $kind:ident $(($($f:path),+))? $(,)?
     ) => {
         pub static $code: $crate::Rule = $crate::Rule {
@@ -290,10 +319,13 @@ macro_rules! declare_rule {
                 $x999
             },
             ta1: $crate::declare_rule!(@ta1 $($ta1)?),
+            fix: $crate::declare_rule!(@fix $($fix)?),
             check: $crate::Check::$kind $(($($f),+))?,
         };
     };
     (@ta1) => { $crate::Ta1::Never };
+    (@fix) => { $crate::Fixable::Never };
+    (@fix $fix:ident) => { $crate::Fixable::$fix };
     (@ta1 $ta1:expr) => {{
         #[allow(unused_imports)]
         use $crate::Ta1::*;

@@ -16,13 +16,21 @@ pub struct SplitSegment<'a> {
     count: usize,
     id_len: usize,
     overflow: bool,
+    /// Bit `i - 1`: the first repetition of element `i` holds a component separator. Most
+    /// elements hold none, and are then read without splitting.
+    composite: u32,
 }
 
 impl<'a> SplitSegment<'a> {
     pub fn new(seg: &Segment<'a>) -> Self {
         let mut bounds = [(0u16, 0u16, 0u16); MAX];
         let too_long = seg.bytes.len() > usize::from(u16::MAX);
-        let (sep, rep) = (seg.delims.element, seg.delims.repetition);
+        let (sep, rep, comp) = (
+            seg.delims.element,
+            seg.delims.repetition,
+            seg.delims.component,
+        );
+        let mut composite = 0u32;
         let mut count = 0usize;
         // Start of the element being read, and where its first repetition ends.
         let mut open: Option<(usize, Option<usize>)> = None;
@@ -42,6 +50,8 @@ impl<'a> SplitSegment<'a> {
                 && let Some((_, r @ None)) = open.as_mut()
             {
                 *r = Some(i);
+            } else if b == comp && matches!(open, Some((_, None))) && count < MAX {
+                composite |= 1 << count;
             }
         }
         if let Some(o) = open {
@@ -53,6 +63,7 @@ impl<'a> SplitSegment<'a> {
             count,
             id_len: seg.id().len(),
             overflow: count > MAX || too_long,
+            composite,
         }
     }
 
@@ -109,13 +120,25 @@ impl<'a> SplitSegment<'a> {
         }
     }
 
+    /// Does element `i` (known to be within bounds) hold no component separator?
+    #[inline]
+    fn plain(&self, i: usize) -> bool {
+        !self.overflow && (1..=MAX).contains(&i) && self.composite & (1 << (i - 1)) == 0
+    }
+
     pub fn component_count(&self, i: usize) -> usize {
+        if self.plain(i) {
+            return usize::from(self.element(i).is_some());
+        }
         let c = self.seg.delims.component;
         self.element(i)
             .map_or(0, |v| v.iter().filter(|&&b| b == c).count() + 1)
     }
 
     pub fn component(&self, i: usize, j: usize) -> Option<&'a [u8]> {
+        if self.plain(i) {
+            return self.element(i).filter(|_| j == 1);
+        }
         let v = self.element(i)?;
         v.split(|&b| b == self.seg.delims.component)
             .nth(j.checked_sub(1)?)
@@ -140,6 +163,7 @@ mod tests {
             b"NM1*",
             b"HI*ABK:M810^ABF:E119*ABF:I10",
             b"A**",
+            b"CLM*A^B:C*X:Y^Z*:*",
         ] {
             let seg = Segment {
                 bytes: text,
@@ -149,6 +173,17 @@ mod tests {
             };
             let s = SplitSegment::new(&seg);
             assert_eq!(s.element_count(), seg.element_count());
+            for i in 0..=seg.element_count() + 1 {
+                let v = seg.element_raw(i).map(|e| e.bytes);
+                let first = v.map(|v| v.split(|&b| b == b'^').next().unwrap_or(v));
+                let parts: Vec<&[u8]> =
+                    first.map_or(Vec::new(), |f| f.split(|&b| b == b':').collect());
+                assert_eq!(s.component_count(i), parts.len(), "{i}");
+                for j in 0..=parts.len() + 1 {
+                    let want = j.checked_sub(1).and_then(|k| parts.get(k).copied());
+                    assert_eq!(s.component(i, j), want, "{i} {j}");
+                }
+            }
             for i in 0..=seg.element_count() + 1 {
                 assert_eq!(s.element_all(i), seg.element_raw(i).map(|e| e.bytes), "{i}");
             }

@@ -82,15 +82,44 @@ fn enabled(settings: &Settings, codes: &[&str]) -> bool {
     codes.iter().any(|c| settings.severity(c).is_some())
 }
 
+/// The coverage of a data set on a date, looked up once per (data set, date) of a
+/// transaction set: the lines of a claim share their dates.
+#[derive(Default)]
+struct Coverages(Vec<(&'static str, u32, Option<claimlint_data::Coverage>)>);
+
+impl Coverages {
+    fn get(
+        &mut self,
+        data: &Data,
+        dataset: &'static str,
+        dos: u32,
+    ) -> Option<claimlint_data::Coverage> {
+        if let Some(&(_, _, c)) = self
+            .0
+            .iter()
+            .rev()
+            .find(|(d, day, _)| *day == dos && *d == dataset)
+        {
+            return c;
+        }
+        let c = data.coverage(dataset, dos);
+        self.0.push((dataset, dos, c));
+        c
+    }
+}
+
+/// Adds `dos` to the note of `dataset` when no version in force covers it; says whether it
+/// did.
 fn record(
+    cov: &mut Coverages,
     data: &Data,
     notes: &mut Vec<DataNote>,
     dataset: &'static str,
     dos: Date,
     past_end_only: bool,
-) {
-    let Some(c) = data.coverage(dataset, dos.0) else {
-        return;
+) -> bool {
+    let Some(c) = cov.get(data, dataset, dos.0) else {
+        return false;
     };
     let out = if past_end_only {
         c.to.is_some_and(|to| dos.0 > to)
@@ -98,7 +127,7 @@ fn record(
         !c.in_force
     };
     if !out {
-        return;
+        return false;
     }
     match notes
         .iter_mut()
@@ -116,11 +145,13 @@ fn record(
             withheld: Vec::new(),
         }),
     }
+    true
 }
 
 /// The notes of one transaction set, for the data sets the enabled rules read.
 pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
     let mut out = Vec::new();
+    let mut cov = Coverages::default();
     let xwalk = enabled(
         settings,
         &["NDC004", "NDC007", "UNT003", "DRG002", "DRG003"],
@@ -138,8 +169,10 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
     for claim in &tx.claims {
         if icd && !claim.diagnoses.is_empty() {
             // The date CODE003 judges the claim's codes by, and the codes it left unjudged.
-            if let Some(d) = crate::code_sets::icd_date(claim, tx.kind) {
-                record(&settings.data, &mut out, "icd10cm", d, false);
+            // Only a release out of force withholds codes.
+            if let Some(d) = crate::code_sets::icd_date(claim, tx.kind)
+                && record(&mut cov, &settings.data, &mut out, "icd10cm", d, false)
+            {
                 let codes =
                     crate::code_sets::icd10_invalid::withheld(&settings.data, claim, tx.kind);
                 if let Some(n) = out.iter_mut().find(|n| n.dataset == "icd10cm") {
@@ -153,13 +186,13 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
             };
             let code = hcpcs_of(line);
             if xwalk && line.drug.is_some() {
-                record(&settings.data, &mut out, "crosswalk", dos, false);
+                record(&mut cov, &settings.data, &mut out, "crosswalk", dos, false);
             }
             if hcpcs && code.is_some() {
-                record(&settings.data, &mut out, "hcpcs", dos, true);
+                record(&mut cov, &settings.data, &mut out, "hcpcs", dos, true);
             }
             if mue && code.is_some() {
-                record(&settings.data, &mut out, mue_set, dos, false);
+                record(&mut cov, &settings.data, &mut out, mue_set, dos, false);
             }
         }
     }

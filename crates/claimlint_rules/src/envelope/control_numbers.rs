@@ -1,5 +1,6 @@
 use super::text;
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::{Fix, Safety};
 use claimlint_x12::Segment;
 use claimlint_x12::envelope::{Interchange, TxFrame};
 
@@ -13,10 +14,12 @@ declare_rule! {
     /// ## Example
     /// `ST*837*0001*005010X222A1~ ... SE*42*0002~`
     /// ## Fix
-    /// Write the header's control number in the trailer: `SE*42*0001~`.
+    /// Write the header's control number in the trailer: `SE*42*0001~`. A safe fix:
+    /// `claimlint check --fix` echoes the header.
     code: ENV002, name: "control-number-mismatch", severity: Error, snip: 1,
     x999: BySegment(&[("SE", TransactionSet("3")), ("GE", Group("4"))]),
     ta1: BySegment(&[("IEA", Code("001"))]),
+    fix: Safe,
     check: Envelope(control_numbers, transaction_numbers),
 }
 
@@ -26,8 +29,9 @@ fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'
     // ISA13 is fixed-width and zero-padded; IEA02 is compared as written.
     if tv != hv {
         let (tn, hn) = (trailer.seg_id(), header.seg_id());
-        let loc = trailer.element_raw(t).map_or(trailer.loc(), |e| e.loc());
-        cx.report(
+        let element = trailer.element_raw(t);
+        let loc = element.map_or(trailer.loc(), |e| e.loc());
+        let d = cx.report(
             loc,
             format!(
                 "{}{t:02} `{}` does not match {}{h:02} `{}`",
@@ -36,12 +40,16 @@ fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'
                 hn.as_str(),
                 text(header, h)
             ),
-        )
-        .help(format!(
+        );
+        d.help(format!(
             "write {}{t:02} as `{}`",
             tn.as_str(),
             text(header, h)
         ));
+        // Echoing the header is safe when the header's value is plain text.
+        if let (Some(_), Ok(value)) = (element, std::str::from_utf8(hv)) {
+            d.fix(Fix::replace(&loc, value, Safety::Safe));
+        }
         if let (true, Some(d)) = (in_tx, cx.out.last_mut()) {
             super::in_transaction(d, header);
         }

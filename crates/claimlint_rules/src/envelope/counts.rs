@@ -1,4 +1,5 @@
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::{Fix, Safety};
 use claimlint_x12::envelope::{Interchange, TxFrame};
 
 declare_rule! {
@@ -12,10 +13,12 @@ declare_rule! {
     /// ## Example
     /// `SE*25*0001~` closing a transaction set of 34 segments.
     /// ## Fix
-    /// Count ST and SE themselves: `SE*34*0001~`.
+    /// Count ST and SE themselves: `SE*34*0001~`. A safe fix: `claimlint check --fix` writes
+    /// the count.
     code: ENV003, name: "count-mismatch", severity: Error, snip: 1,
     x999: BySegment(&[("SE", TransactionSet("4")), ("GE", Group("5"))]),
     ta1: BySegment(&[("IEA", Code("021"))]),
+    fix: Safe,
     check: Envelope(counts, transaction_count),
 }
 
@@ -75,8 +78,9 @@ fn check<'c>(
     if number(stated) == Some(actual) {
         return None;
     }
-    let loc = trailer.element_raw(1).map_or(trailer.loc(), |e| e.loc());
-    cx.report(
+    let element = trailer.element_raw(1);
+    let loc = element.map_or(trailer.loc(), |e| e.loc());
+    let d = cx.report(
         loc,
         format!(
             "{}01 says `{}` but there {} {actual} {} {place}",
@@ -85,8 +89,11 @@ fn check<'c>(
             if actual == 1 { "is" } else { "are" },
             if actual == 1 { one } else { many }
         ),
-    )
-    .help(format!("write {}01 as {actual}", id.as_str()));
+    );
+    d.help(format!("write {}01 as {actual}", id.as_str()));
+    if element.is_some() {
+        d.fix(Fix::replace(&loc, actual.to_string(), Safety::Safe));
+    }
     cx.out.last_mut()
 }
 

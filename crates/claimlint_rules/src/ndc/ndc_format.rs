@@ -2,6 +2,7 @@ use crate::drugs::{Ndc11, ndc11, ten_digit_candidates};
 use crate::ndc::is_ndc_qualified;
 use crate::{Ctx, declare_rule};
 use claimlint_data::Data;
+use claimlint_diagnostic::{Fix, Safety};
 use claimlint_model::DrugLine;
 
 declare_rule! {
@@ -17,8 +18,14 @@ declare_rule! {
     /// Pad the short group to 5-4-2 with a leading zero and drop the hyphens:
     /// `LIN**N4*55513071001~`. A bare 10-digit NDC is ambiguous; claimlint names the reading
     /// the crosswalk knows.
+    /// ## Fixes
+    /// Safe: a hyphenated (or spaced) 5-4-2, 4-4-2, 5-3-2 or 5-4-1 NDC becomes its 11 digits
+    /// (the groups say which one lacks its zero). Unsafe: a bare 10-digit NDC of which exactly
+    /// one 11-digit reading is in the crosswalk becomes that reading (`--unsafe-fixes`): the
+    /// package may be another one. Letters are never fixed.
     code: NDC002, name: "ndc-format", severity: Error, snip: 5,
     x999: Never,
+    fix: SafeOrUnsafe,
     check: Drug(ndc_format),
 }
 
@@ -46,20 +53,42 @@ fn ndc_format(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         let squeezed: Vec<u8> = raw.iter().copied().filter(|b| *b != b' ').collect();
         ndc11(&squeezed)
     });
-    let help = match fixed {
-        Some(n) => Some(format!(
-            "write it as {} ({}, 5-4-2 without hyphens)",
-            n.as_str(),
-            n.dashed()
-        )),
-        None => ten_digit_candidates(raw).map(|c| ten_digit_help(cx.data(), &c)),
+    let (help, fix) = match fixed {
+        Some(n) => (
+            Some(format!(
+                "write it as {} ({}, 5-4-2 without hyphens)",
+                n.as_str(),
+                n.dashed()
+            )),
+            Some((n, Safety::Safe)),
+        ),
+        None => match ten_digit_candidates(raw) {
+            Some(c) => (
+                Some(ten_digit_help(cx.data(), &c)),
+                only_known(cx.data(), &c).map(|n| (n, Safety::Unsafe)),
+            ),
+            None => (None, None),
+        },
     };
+    let loc = ndc.loc();
     let d = cx.report(
-        ndc.loc(),
+        loc,
         format!("NDC `{shown}` in LIN03 {why}: it must be 11 digits"),
     );
     if let Some(h) = help {
         d.help(h);
+    }
+    if let Some((n, safety)) = fix {
+        d.fix(Fix::replace(&loc, n.as_str(), safety));
+    }
+}
+
+/// The one reading of a bare 10-digit NDC that the crosswalk knows, if exactly one.
+fn only_known(data: &Data, c: &[Ndc11; 3]) -> Option<Ndc11> {
+    let mut known = c.iter().filter(|n| data.ndc_known_any(n.as_str()));
+    match (known.next(), known.next()) {
+        (Some(one), None) => Some(*one),
+        _ => None,
     }
 }
 
@@ -118,4 +147,13 @@ fn cases() {
         "NDC `55513-710-01` in LIN03 is hyphenated: it must be 11 digits"
     );
     assert_eq!((d.loc.segment.as_str(), d.loc.element), ("LIN", Some(3)));
+    let fix = |i: usize| {
+        let d = out[i].iter().find(|d| d.code == "NDC002").unwrap();
+        let f = d.fix.clone().unwrap();
+        assert_eq!(f.end - f.start, d.loc.length);
+        (f.replacement, f.safety)
+    };
+    assert_eq!(fix(2), ("55513071001".to_string(), Safety::Safe));
+    assert_eq!(fix(3), ("55513071001".to_string(), Safety::Unsafe));
+    assert!(out[5].iter().all(|d| d.fix.is_none()), "letters: no fix");
 }

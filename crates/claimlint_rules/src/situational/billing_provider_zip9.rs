@@ -1,4 +1,4 @@
-use crate::syntax::{loop_name, report_at};
+use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
 use claimlint_model::{Kind, Transaction};
 
@@ -30,7 +30,9 @@ fn billing_provider_zip9(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         if !seg.is(b"N4") {
             continue;
         }
-        let lp = loop_name(tx, index);
+        // The loop the model built the N4 into (by the HL and NM1 qualifiers), not the guide
+        // walk's placement: SIT005 must not make `--ignore STR,SYN` walk the guide (issue 15).
+        let lp = tx.loop_of(index).unwrap_or("");
         let whose = match lp {
             "2010AA" => "billing provider",
             l if l == facility => "service facility",

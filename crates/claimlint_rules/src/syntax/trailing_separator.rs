@@ -1,7 +1,9 @@
 use super::findings;
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::{Fix, Safety};
 use claimlint_ig::ElementIssue;
 use claimlint_model::Transaction;
+use claimlint_x12::Loc;
 
 declare_rule! {
     /// ## What it does
@@ -15,9 +17,11 @@ declare_rule! {
     /// ## Example
     /// `N3*12 ELM ST**~`
     /// ## Fix
-    /// End the segment after its last value: `N3*12 ELM ST~`.
+    /// End the segment after its last value: `N3*12 ELM ST~`. A safe fix: `claimlint check
+    /// --fix` drops the trailing separators (not in a repeated element).
     code: SYN006, name: "trailing-separator", severity: Warning, snip: 1,
     x999: Always(Segment("8")),
+    fix: Safe,
     check: Transaction(trailing_separator),
 }
 
@@ -31,8 +35,15 @@ fn trailing_separator(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             char::from(f.seg.delims.component),
         );
         let text = f.seg.text();
-        let (loc, msg, help) = if comp == 0 {
+        let (loc, msg, help, fix) = if comp == 0 {
             let fixed = text.trim_end_matches(el);
+            let kept = f.seg.bytes.len() - trailing(f.seg.bytes, f.seg.delims.element);
+            let fix = Fix {
+                start: f.seg.offset + kept,
+                end: f.seg.offset + f.seg.bytes.len(),
+                replacement: String::new(),
+                safety: Safety::Safe,
+            };
             (
                 f.seg.loc(),
                 format!(
@@ -41,21 +52,49 @@ fn trailing_separator(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                     f.loop_name(tx)
                 ),
                 format!("end the segment after its last value: `{fixed}`"),
+                Some(fix),
             )
         } else {
             let r = f.ref_des(elem, 0);
             let value = f.text(elem, 0);
+            let loc = f.loc(elem, 0);
             (
-                f.loc(elem, 0),
+                loc,
                 format!(
                     "{r} `{value}` in {} ends in an empty component (a trailing `{co}`)",
                     f.loop_name(tx)
                 ),
                 format!("write {r} as `{}`", value.trim_end_matches(co)),
+                component_fix(f.seg, elem, loc),
             )
         };
-        f.report(cx, loc, msg).help(help);
+        let d = f.report(cx, loc, msg);
+        d.help(help);
+        if let Some(fix) = fix {
+            d.fix(fix);
+        }
     }
+}
+
+/// How many `sep` bytes end `bytes`.
+fn trailing(bytes: &[u8], sep: u8) -> usize {
+    bytes.iter().rev().take_while(|&&b| b == sep).count()
+}
+
+/// The composite without its trailing component separators; none for a repeated element,
+/// whose repetitions the finding does not tell apart.
+fn component_fix(seg: &claimlint_x12::Segment<'_>, elem: usize, loc: Loc) -> Option<Fix> {
+    let e = seg.element_raw(elem)?;
+    if seg.delims.repetition.is_some_and(|r| e.bytes.contains(&r)) || e.offset != loc.offset {
+        return None;
+    }
+    let kept = &e.bytes[..e.bytes.len() - trailing(e.bytes, seg.delims.component)];
+    Some(Fix {
+        start: e.offset,
+        end: e.offset + e.bytes.len(),
+        replacement: std::str::from_utf8(kept).ok()?.to_string(),
+        safety: Safety::Safe,
+    })
 }
 
 #[test]
@@ -75,5 +114,12 @@ fn cases() {
     assert_eq!(
         d.help.as_deref(),
         Some("end the segment after its last value: `N3*12 ELM ST`")
+    );
+    let f = d.fix.clone().unwrap();
+    assert_eq!((f.end - f.start, f.replacement.as_str()), (2, ""));
+    let d = diags[3].iter().find(|d| d.code == "SYN006").unwrap();
+    assert_eq!(
+        d.fix.as_ref().map(|f| f.replacement.as_str()),
+        Some("ABK:M810")
     );
 }
