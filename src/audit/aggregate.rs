@@ -295,7 +295,7 @@ fn code_key(l: &BatchLine) -> (String, String) {
 }
 
 /// Where a diagnostic falls: claim index, and line index when on a line.
-fn locate(claims: &[BatchClaim], offset: usize) -> Option<(usize, Option<usize>)> {
+pub fn locate(claims: &[BatchClaim], offset: usize) -> Option<(usize, Option<usize>)> {
     let ci = claims
         .partition_point(|c| c.offset() <= offset)
         .checked_sub(1)?;

@@ -51,8 +51,9 @@ impl Default for Options {
     }
 }
 
-/// Checks one input and returns its outcome and claim facts (positions filled in).
-fn check_file(input: &[u8], settings: &Settings) -> (engine::Outcome, Vec<BatchClaim>) {
+/// Checks one input and returns its outcome and claim facts (positions filled in), as the
+/// audit's passes do.
+pub fn check_file(input: &[u8], settings: &Settings) -> (engine::Outcome, Vec<BatchClaim>) {
     let (outcome, per_tx) = engine::check_with(input, settings, &|tx| {
         cross_claim::facts(tx, &settings.data)
     });

@@ -33,6 +33,28 @@ fn unreadable(path: &str, err: &std::io::Error, render: Option<bool>) -> (Outcom
     (o, rendered)
 }
 
+/// One input's outcome as `check` makes it (without acknowledgments): every rule under
+/// `settings`, `--max-diagnostics`, the data notes. `release` is told of bytes done with.
+pub fn outcome(
+    input: &[u8],
+    settings: &crate::config::Settings,
+    release: &(dyn Fn(std::ops::Range<usize>) + Sync),
+) -> Outcome {
+    use claimlint_rules::drugs::data_notes;
+    // A paste that starts at a loop (docs/fragments.md).
+    if crate::edit::fragment::wrap(input).is_some() {
+        return crate::edit::fragment::check(input, settings);
+    }
+    let (mut o, notes) = engine::check_streaming(
+        input,
+        settings,
+        &|tx| data_notes::notes(tx, settings),
+        release,
+    );
+    o.notes = data_notes::texts(notes);
+    o
+}
+
 /// One input checked: its report, the severity that fails it, and its acknowledgments.
 pub struct Checked {
     /// Whether the input could be read at all.

@@ -6,6 +6,8 @@ mod ack;
 mod audit;
 mod batch;
 mod check;
+/// One input's outcome as `claimlint check` makes it (the Python package checks bytes with it).
+pub use check::outcome as check_outcome;
 mod drugs;
 mod fix;
 mod gate;

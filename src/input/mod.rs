@@ -76,7 +76,16 @@ impl Input {
     /// Opens an input: `-` is standard input. Streams and inflated gzip are capped at `limit`
     /// bytes; a regular file is read whole, however large.
     pub fn open(path: &Path, limit: u64) -> std::io::Result<Input> {
-        let raw = Input::open_raw(path, limit)?;
+        Input::decode(Input::open_raw(path, limit)?, limit)
+    }
+
+    /// Bytes already read (from a data lake's `binaryFile` column, say) as `open` would read
+    /// them from a file: gzip inflated (capped at `limit`), UTF-16 refused with the same error.
+    pub fn from_bytes(raw: Vec<u8>, limit: u64) -> std::io::Result<Input> {
+        Input::decode(Input::Owned(raw), limit)
+    }
+
+    fn decode(raw: Input, limit: u64) -> std::io::Result<Input> {
         if raw.starts_with(&[0x1f, 0x8b]) {
             // MultiGzDecoder: `cat a.gz b.gz` is a valid gzip file too.
             let inflated = read_capped(

@@ -81,6 +81,35 @@ struct JsonFile<'a> {
     notes: &'a [String],
 }
 
+impl<'a> JsonFile<'a> {
+    fn new(f: &'a FileReport) -> Self {
+        let s = &f.outcome.stats;
+        JsonFile {
+            path: &f.path,
+            interchanges: s.interchanges,
+            transactions: s.transactions,
+            claims: s.claims,
+            service_lines: s.service_lines,
+            drug_lines: s.drug_lines,
+            diagnostics_dropped: f.outcome.dropped,
+            suppressed: f.outcome.tally.suppressed,
+            diagnostics: f
+                .outcome
+                .diagnostics
+                .iter()
+                .map(|d| JsonDiagnostic::new(d, None))
+                .collect(),
+            notes: &f.outcome.notes,
+        }
+    }
+}
+
+/// One entry of `files` in the `--format json` document, alone (the Python package's
+/// `claimlint.check`).
+pub fn file_entry(f: &FileReport) -> String {
+    serde_json::to_string(&JsonFile::new(f)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
 #[derive(Serialize)]
 pub struct Summary {
     pub files: u64,
@@ -129,29 +158,7 @@ struct JsonReport<'a> {
 pub fn document(files: &[FileReport], skipped: &[Skipped]) -> String {
     let report = JsonReport {
         version: 1,
-        files: files
-            .iter()
-            .map(|f| {
-                let s = &f.outcome.stats;
-                JsonFile {
-                    path: &f.path,
-                    interchanges: s.interchanges,
-                    transactions: s.transactions,
-                    claims: s.claims,
-                    service_lines: s.service_lines,
-                    drug_lines: s.drug_lines,
-                    diagnostics_dropped: f.outcome.dropped,
-                    suppressed: f.outcome.tally.suppressed,
-                    diagnostics: f
-                        .outcome
-                        .diagnostics
-                        .iter()
-                        .map(|d| JsonDiagnostic::new(d, None))
-                        .collect(),
-                    notes: &f.outcome.notes,
-                }
-            })
-            .collect(),
+        files: files.iter().map(JsonFile::new).collect(),
         skipped,
         summary: summary(files, skipped),
     };
