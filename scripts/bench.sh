@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Throughput benchmark of `claimlint check` on synthetic 837P files from examples/gen837.rs.
-# Prints a Markdown table (size, threads, seconds, MB/s, peak RSS, exit status) and, when
-# PYX12_VENV is set, claimlint's speed relative to pyx12's x12valid. See scripts/README.md.
+# Prints a Markdown table (size, threads, seconds, MB/s, instructions per byte, peak RSS, exit
+# status) and, when PYX12_VENV is set, claimlint's speed relative to pyx12's x12valid. The
+# instructions per byte are issue 15's stable measure (callgrind, scripts/instr_per_byte.sh):
+# the marginal cost of one thread per input byte, which does not depend on the file's size.
+# See scripts/README.md.
 #
 # Environment (all optional):
 #   BENCH_DIR      where inputs are generated and kept for reuse (default $TMPDIR/claimlint-bench)
@@ -13,6 +16,7 @@
 #   CLAIMLINT      claimlint binary to time instead of building target/release/claimlint
 #   PYX12_VENV     a virtualenv with pyx12 installed (pip install pyx12==4.0.0)
 #   BENCH_PYX12_MB size of the file given to x12valid (default 1: pyx12 runs ~0.1 MB/s)
+#   BENCH_IPB      0 = leave out the instructions per byte (callgrind: a few minutes; needs valgrind)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -107,12 +111,24 @@ mb_of() { # path... -> total MB (10^6 bytes)
     du -cb "$@" | awk 'END { printf "%.1f", $1 / 1e6 }'
 }
 
+# Instructions per byte, measured once: callgrind runs of 1 MB and 5 MB files (837P and 837I).
+ipb_p="" ipb_table=""
+if [[ ${BENCH_IPB:-1} != 0 ]]; then
+    if command -v valgrind >/dev/null; then
+        echo "measuring instructions per byte with callgrind (a few minutes)..." >&2
+        ipb_table=$(CLAIMLINT=$claimlint bash "$root/scripts/instr_per_byte.sh")
+        ipb_p=$(awk -F'|' '$2 ~ /837P/ { gsub(/ /, "", $7); print $7 }' <<<"$ipb_table")
+    else
+        echo "bench.sh: no valgrind, so no instructions per byte (BENCH_IPB=0 to silence)" >&2
+    fi
+fi
+
 echo
 echo "claimlint: $claimlint ($("$claimlint" --version 2>/dev/null | head -n 1 || echo "version unknown"))"
 echo "machine: $(nproc) cores, $(uname -sr); inputs: $bench_dir"
 echo
-echo "| input | MB | threads | seconds | MB/s | peak RSS MiB | exit |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| input | MB | threads | seconds | MB/s | instr/byte (1 thread, callgrind) | peak RSS MiB | exit |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 declare -A one_thread_mbs=()
 for size in $sizes; do
     f=$(single_file "$size")
@@ -122,7 +138,9 @@ for size in $sizes; do
         measure "$claimlint" check --format json --threads "$t" "$f"
         mbs=$(rate "$mb" "$secs")
         [[ $t == 1 ]] && one_thread_mbs[$size]=$mbs
-        echo "| 837P ${size} MB | $mb | $t | $secs | $mbs | $rss_mib | $status |"
+        ipb=—
+        [[ $t == 1 && -n $ipb_p ]] && ipb=$ipb_p
+        echo "| 837P ${size} MB | $mb | $t | $secs | $mbs | $ipb | $rss_mib | $status |"
     done
 done
 if ((small > 0)); then
@@ -134,8 +152,15 @@ if ((small > 0)); then
         # otherwise be 10,000 arguments.
         measure "$claimlint" check --format json --threads "$t" "$d"
         echo "| $small files × 5 KB ($(rate "$small" "$secs") files/s) | $mb | $t | $secs |" \
-            "$(rate "$mb" "$secs") | $rss_mib | $status |"
+            "$(rate "$mb" "$secs") | — | $rss_mib | $status |"
     done
+fi
+
+if [[ -n $ipb_table ]]; then
+    echo
+    echo "Instructions per input byte (scripts/instr_per_byte.sh: (I(5 MB) - I(1 MB)) / 4 MB):"
+    echo
+    echo "$ipb_table"
 fi
 
 if [[ -n ${PYX12_VENV:-} ]]; then
