@@ -78,6 +78,40 @@ impl Client {
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
         self.wait(|m| m["id"] == json!(id))
     }
+
+    /// initialize and initialized; the initialize response.
+    fn initialize(&mut self) -> Value {
+        let init = self.request(
+            1,
+            "initialize",
+            json!({"capabilities": {}, "processId": null, "rootUri": null}),
+        );
+        self.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+        init
+    }
+
+    /// Opens `text` as `uri` (version 1) and returns the diagnostics first published.
+    fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
+        self.send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": "x12", "version": 1, "text": text}}}),
+        );
+        let published = self.wait(|m| m["method"] == "textDocument/publishDiagnostics");
+        published["params"]["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .clone()
+    }
+
+    /// shutdown (request `id`) and exit; the shutdown response, once the server has exited
+    /// with success.
+    fn shutdown(mut self, id: u64) -> Value {
+        let response = self.request(id, "shutdown", Value::Null);
+        self.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+        drop(self.stdin);
+        assert!(self.child.wait().expect("exit").success());
+        response
+    }
 }
 
 const URI: &str = "file:///tmp/claimlint-lsp-test/no-lin.x12";
@@ -86,22 +120,9 @@ const URI: &str = "file:///tmp/claimlint-lsp-test/no-lin.x12";
 fn lsp_session_over_stdio() {
     let text = std::fs::read_to_string("fixtures/rules/NDC001/trip/no-lin.x12").expect("fixture");
     let mut c = Client::start();
-    let init = c.request(
-        1,
-        "initialize",
-        json!({"capabilities": {}, "processId": null, "rootUri": null}),
-    );
+    let init = c.initialize();
     assert_eq!(init["result"]["capabilities"]["hoverProvider"], json!(true));
-    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    c.send(
-        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-        "textDocument": {"uri": URI, "languageId": "x12", "version": 1, "text": text}}}),
-    );
-    let published = c.wait(|m| m["method"] == "textDocument/publishDiagnostics");
-    let diags = published["params"]["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .clone();
+    let diags = c.open(URI, &text);
     let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
     assert_eq!(codes, ["NDC001"]);
     // NDC001 points at SV101-2 (J0897): line 23 (0-based 22), column 7.
@@ -147,12 +168,8 @@ fn lsp_session_over_stdio() {
     // NDC001 declares no fix: no quick fix is offered, and the request is answered.
     assert_eq!(actions["result"], json!([]));
 
-    let shutdown = c.request(5, "shutdown", Value::Null);
+    let shutdown = c.shutdown(5);
     assert!(shutdown.get("error").is_none());
-    c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
-    drop(c.stdin);
-    let status = c.child.wait().expect("exit");
-    assert!(status.success());
 }
 
 /// Applies LSP text edits (ASCII text: UTF-16 positions are byte columns) to `text`.
@@ -193,21 +210,8 @@ fn lsp_quick_fix_resolves_the_finding() {
     let text =
         std::fs::read_to_string("fixtures/rules/ENV003/trip/se01-too-small.x12").expect("fixture");
     let mut c = Client::start();
-    c.request(
-        1,
-        "initialize",
-        json!({"capabilities": {}, "processId": null, "rootUri": null}),
-    );
-    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    c.send(
-        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-        "textDocument": {"uri": uri, "languageId": "x12", "version": 1, "text": text}}}),
-    );
-    let published = c.wait(|m| m["method"] == "textDocument/publishDiagnostics");
-    let diags = published["params"]["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .clone();
+    c.initialize();
+    let diags = c.open(uri, &text);
     let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
     assert_eq!(codes, ["ENV003"]);
 
@@ -253,10 +257,7 @@ fn lsp_quick_fix_resolves_the_finding() {
     );
     assert_eq!(stale["result"], json!([]));
 
-    c.request(4, "shutdown", Value::Null);
-    c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
-    drop(c.stdin);
-    assert!(c.child.wait().expect("exit").success());
+    c.shutdown(4);
 }
 
 #[test]
@@ -278,28 +279,14 @@ fn lsp_checks_a_pasted_fragment() {
         .collect();
     expected.sort();
     let mut c = Client::start();
-    c.request(
-        1,
-        "initialize",
-        json!({"capabilities": {}, "processId": null, "rootUri": null}),
-    );
-    c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    c.send(
-        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-        "textDocument": {"uri": uri, "languageId": "x12", "version": 1, "text": text}}}),
-    );
-    let published = c.wait(|m| m["method"] == "textDocument/publishDiagnostics");
-    let mut codes: Vec<String> = published["params"]["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    c.initialize();
+    let mut codes: Vec<String> = c
+        .open(uri, &text)
         .iter()
         .filter_map(|d| d["code"].as_str().map(str::to_string))
         .collect();
     codes.sort();
     assert_eq!(codes, expected, "the editor sees what `check` reports");
     assert!(codes.contains(&"ENV001".to_string()), "{codes:?}");
-    c.request(2, "shutdown", Value::Null);
-    c.send(json!({"jsonrpc": "2.0", "method": "exit"}));
-    drop(c.stdin);
-    assert!(c.child.wait().expect("exit").success());
+    c.shutdown(2);
 }

@@ -33,6 +33,56 @@ fn unreadable(path: &str, err: &std::io::Error, render: Option<bool>) -> (Outcom
     (o, rendered)
 }
 
+/// What `check` keeps of each transaction set as it passes: its data notes and, when the run
+/// has several inputs, its claims' facts for the rules across inputs (XCL).
+type Kept = (
+    Vec<claimlint_rules::drugs::data_notes::DataNote>,
+    Option<Vec<claimlint_rules::cross_claim::BatchClaim>>,
+);
+
+fn keep(
+    tx: &claimlint_model::Transaction<'_>,
+    settings: &crate::config::Settings,
+    batch: bool,
+) -> Kept {
+    use claimlint_rules::{cross_claim, drugs::data_notes};
+    let facts = batch.then(|| cross_claim::facts(tx, &settings.data));
+    (data_notes::notes(tx, settings), facts)
+}
+
+/// The data notes into `outcome`; the claims' facts, with their positions in `input`.
+fn gather(
+    outcome: &mut Outcome,
+    per_tx: Vec<Kept>,
+    input: &[u8],
+) -> Vec<claimlint_rules::cross_claim::BatchClaim> {
+    use claimlint_rules::{cross_claim, drugs::data_notes};
+    let (notes, facts): (Vec<_>, Vec<_>) = per_tx.into_iter().unzip();
+    outcome.notes = data_notes::texts(notes);
+    let mut facts: Vec<cross_claim::BatchClaim> = facts.into_iter().flatten().flatten().collect();
+    cross_claim::fill_positions(&mut facts, input);
+    facts
+}
+
+/// One input's outcome as `check` makes it (without acknowledgments): every rule under
+/// `settings`, `--max-diagnostics`, the data notes; with `batch`, also its claims' facts for
+/// the rules across inputs. `release` is told of bytes done with.
+fn outcome_and_facts(
+    input: &[u8],
+    settings: &crate::config::Settings,
+    batch: bool,
+    release: &(dyn Fn(std::ops::Range<usize>) + Sync),
+) -> (Outcome, Vec<claimlint_rules::cross_claim::BatchClaim>) {
+    // A paste that starts at a loop (docs/fragments.md).
+    if crate::edit::fragment::wrap(input).is_some() {
+        return (crate::edit::fragment::check(input, settings), Vec::new());
+    }
+    let (mut o, per_tx) =
+        engine::check_streaming(input, settings, &|tx| keep(tx, settings, batch), release);
+    let facts = gather(&mut o, per_tx, input);
+    (o, facts)
+}
+
 /// One input's outcome as `check` makes it (without acknowledgments): every rule under
 /// `settings`, `--max-diagnostics`, the data notes. `release` is told of bytes done with.
 pub fn outcome(
@@ -40,19 +90,7 @@ pub fn outcome(
     settings: &crate::config::Settings,
     release: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> Outcome {
-    use claimlint_rules::drugs::data_notes;
-    // A paste that starts at a loop (docs/fragments.md).
-    if crate::edit::fragment::wrap(input).is_some() {
-        return crate::edit::fragment::check(input, settings);
-    }
-    let (mut o, notes) = engine::check_streaming(
-        input,
-        settings,
-        &|tx| data_notes::notes(tx, settings),
-        release,
-    );
-    o.notes = data_notes::texts(notes);
-    o
+    outcome_and_facts(input, settings, false, release).0
 }
 
 /// One input checked: its report, the severity that fails it, and its acknowledgments.
@@ -107,29 +145,17 @@ fn check_file(
         Err(e) => return not_read(path, &e, governed, render, stamp),
     };
     let settings = governed.resolved.for_input(&input);
-    use claimlint_rules::cross_claim;
-    use claimlint_rules::drugs::data_notes;
-    let visit = |tx: &claimlint_model::Transaction<'_>| {
-        let facts = batch.then(|| cross_claim::facts(tx, &settings.data));
-        (data_notes::notes(tx, settings), facts)
-    };
-    let (outcome, ack, per_tx) = match stamp {
-        // A paste that starts at a loop (docs/fragments.md).
-        None if crate::edit::fragment::wrap(&input).is_some() => (
-            crate::edit::fragment::check(&input, settings),
-            None,
-            Vec::new(),
-        ),
+    let (outcome, ack, facts) = match stamp {
         None => {
-            let (o, per_tx) =
-                engine::check_streaming(&input, settings, &visit, &|r| input.release(r));
-            (o, None, per_tx)
+            let (o, facts) = outcome_and_facts(&input, settings, batch, &|r| input.release(r));
+            (o, None, facts)
         }
         Some(stamp) => {
             // The 999 must see every diagnostic, so --max-diagnostics applies after it is built.
             let mut uncapped = settings.clone();
             uncapped.max_diagnostics = None;
-            let (mut outcome, per_tx) = engine::check_with(&input, &uncapped, &visit);
+            let (mut outcome, per_tx) =
+                engine::check_with(&input, &uncapped, &|tx| keep(tx, settings, batch));
             let ack = x999::acknowledge(&input, &outcome.diagnostics, stamp);
             if let Some(max) = settings
                 .max_diagnostics
@@ -138,14 +164,10 @@ fn check_file(
                 outcome.dropped = (outcome.diagnostics.len() - max) as u64;
                 outcome.diagnostics.truncate(max);
             }
-            (outcome, Some(ack), per_tx)
+            let facts = gather(&mut outcome, per_tx, &input);
+            (outcome, Some(ack), facts)
         }
     };
-    let (notes, facts): (Vec<_>, Vec<_>) = per_tx.into_iter().unzip();
-    let mut outcome = outcome;
-    outcome.notes = data_notes::texts(notes);
-    let mut facts: Vec<cross_claim::BatchClaim> = facts.into_iter().flatten().flatten().collect();
-    cross_claim::fill_positions(&mut facts, &input);
     let rendered =
         render.map(|color| report::human::render_file(path, &input, &outcome.diagnostics, color));
     Checked {
