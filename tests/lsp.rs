@@ -290,3 +290,76 @@ fn lsp_checks_a_pasted_fragment() {
     assert!(codes.contains(&"ENV001".to_string()), "{codes:?}");
     c.shutdown(2);
 }
+
+/// The server checks again only the transaction sets an edit touched (issue 18: a 5 MB file
+/// re-checks within 200 ms; `scripts/lsp_recheck_time.py` times it). What it publishes after
+/// each edit is what a fresh open of the same text gives: findings of unchanged sets move with
+/// their set when an edit above them adds bytes, and an edited set is checked again.
+#[test]
+fn lsp_rechecks_after_edits_as_a_fresh_open() {
+    let one = std::fs::read_to_string("fixtures/rules/NDC001/trip/no-lin.x12").expect("fixture");
+    let st = one.find("ST*").expect("ST");
+    let ge = one.find("GE*1*").expect("GE");
+    let set = &one[st..ge];
+    let second =
+        set.replacen("ST*837*0001", "ST*837*0002", 1)
+            .replacen("SE*26*0001", "SE*26*0002", 1);
+    let text = format!("{}{set}{second}GE*2*{}", &one[..st], &one[ge + 5..]);
+    // Each edit as (line, start, end, new text), found in the text as it is by then.
+    let nth_line = &|t: &str, prefix: &str, n: usize| {
+        t.lines()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with(prefix))
+            .nth(n)
+            .map(|(i, _)| i)
+            .expect("line")
+    };
+    type Edit<'a> = Box<dyn Fn(&str) -> (usize, usize, usize, &'static str) + 'a>;
+    let edits: Vec<Edit> = vec![
+        // The second claim's id changes: that set is checked again.
+        Box::new(move |t| (nth_line(t, "CLM*", 1), 4, 5, "Q")),
+        // A line added above the first claim moves the second set and its finding.
+        Box::new(move |t| (nth_line(t, "CLM*", 0), 0, 0, "NTE*ADD*NOTE~\n")),
+        // The second set's SV1 loses its charge: a new finding there, the first set's kept.
+        Box::new(move |t| (nth_line(t, "SV1*HC:J0897", 1), 15, 19, "")),
+        // The GS's version changes: every set is read another way.
+        Box::new(|t| {
+            let gs = t.lines().nth(1).expect("GS");
+            let at = gs.find("005010X222A1").expect("GS08");
+            (1, at, at + 12, "004010X098A1")
+        }),
+    ];
+    let mut c = Client::start();
+    c.initialize();
+    let first = c.open(URI, &text);
+    assert_eq!(first.len(), 2, "one NDC001 in each set: {first:?}");
+    let mut current = text.clone();
+    for (n, edit) in edits.iter().enumerate() {
+        let version = n as i64 + 2;
+        let (line, start, end, new) = edit(&current);
+        let range = json!({"start": {"line": line, "character": start},
+            "end": {"line": line, "character": end}});
+        current = apply_edits(&current, &[json!({"range": range, "newText": new})]);
+        c.send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": URI, "version": version},
+            "contentChanges": [{"range": range, "text": new}]}}),
+        );
+        let edited = c.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["version"] == json!(version)
+        });
+        let fresh_uri = format!("file:///tmp/claimlint-lsp-test/fresh-{n}.x12");
+        let fresh = c.open(&fresh_uri, &current);
+        // A fix names the document version it was computed for: 1 in the fresh document.
+        let mut published = edited["params"]["diagnostics"].clone();
+        for d in published.as_array_mut().expect("diagnostics") {
+            if let Some(v) = d.pointer_mut("/data/version") {
+                *v = json!(1);
+            }
+        }
+        assert_eq!(published, json!(fresh), "edit {n}");
+        assert!(!fresh.is_empty(), "edit {n}");
+    }
+    c.shutdown(9);
+}

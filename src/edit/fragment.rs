@@ -10,6 +10,7 @@
 use claimlint_diagnostic::Diagnostic;
 use claimlint_rules::LintSettings;
 use claimlint_rules::engine::{self, Outcome, Tally};
+use claimlint_rules::tx_cache::{self, TxCache};
 use claimlint_x12::Delimiters;
 
 /// Where a fragment starts, outermost first: each needs the stand-ins of those before it.
@@ -394,11 +395,27 @@ impl Wrapped {
 /// Checks `input`, a whole file or a fragment of one (a paste that starts at a loop is
 /// wrapped, checked and mapped back).
 pub fn check(input: &[u8], settings: &LintSettings) -> Outcome {
+    check_by(input, settings, &mut engine::check)
+}
+
+/// `check`, reusing the findings of transaction sets unchanged since the last run with
+/// `cache` (the language server re-checks this way on every edit; `tx_cache`).
+pub fn check_cached(input: &[u8], settings: &LintSettings, cache: &mut TxCache) -> Outcome {
+    check_by(input, settings, &mut |bytes, s| {
+        tx_cache::check(bytes, s, cache)
+    })
+}
+
+fn check_by(
+    input: &[u8],
+    settings: &LintSettings,
+    run: &mut dyn FnMut(&[u8], &LintSettings) -> Outcome,
+) -> Outcome {
     let Some(wrapped) = wrap(input) else {
-        return engine::check(input, settings);
+        return run(input, settings);
     };
     let mut uncapped = settings.clone();
     uncapped.max_diagnostics = None;
-    let outcome = engine::check(&wrapped.bytes, &uncapped);
+    let outcome = run(&wrapped.bytes, &uncapped);
     wrapped.map_back(outcome, input, settings.max_diagnostics)
 }

@@ -4,8 +4,11 @@
 //! applied to text that has changed since.
 
 use super::position::Lines;
-use crate::resolve::Resolver;
+use crate::config::Settings;
+use crate::resolve::{Governed, Resolver};
 use claimlint_diagnostic::{Diagnostic, Safety, Severity};
+use claimlint_rules::LintSettings;
+use claimlint_rules::tx_cache::TxCache;
 use lsp_server::Notification;
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
@@ -13,11 +16,17 @@ use lsp_types::notification::{
 use lsp_types::{DiagnosticSeverity, NumberOrString, Range, Url};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub struct Doc {
     pub text: String,
     pub version: i32,
     dirty: bool,
+    /// The findings of its transaction sets at the last check, and the settings they were
+    /// found with (the config that governs the file, and which of its settings the file's
+    /// payer picked): a re-check after an edit checks again only what changed.
+    cache: TxCache,
+    cached_with: Option<(Arc<Governed>, *const Settings)>,
 }
 
 pub struct Documents {
@@ -64,6 +73,8 @@ impl Documents {
                         text: p.text_document.text,
                         version: p.text_document.version,
                         dirty: true,
+                        cache: TxCache::default(),
+                        cached_with: None,
                     };
                     self.open.insert(p.text_document.uri, doc);
                 }
@@ -116,12 +127,22 @@ impl Documents {
             };
             doc.dirty = false;
             let diagnostics = match governed {
-                Ok(g) => check(
-                    &doc.text,
-                    doc.version,
-                    g.resolved.for_input(doc.text.as_bytes()),
-                ),
-                Err(e) => vec![config_error(&e.to_string())],
+                Ok(g) => {
+                    let settings = g.resolved.for_input(doc.text.as_bytes());
+                    let same = doc
+                        .cached_with
+                        .as_ref()
+                        .is_some_and(|(was, s)| Arc::ptr_eq(was, &g) && std::ptr::eq(*s, settings));
+                    if !same {
+                        doc.cache = TxCache::default();
+                        doc.cached_with = Some((g.clone(), settings));
+                    }
+                    check(&doc.text, doc.version, settings, &mut doc.cache)
+                }
+                Err(e) => {
+                    doc.cached_with = None;
+                    vec![config_error(&e.to_string())]
+                }
             };
             out.push((uri, diagnostics, Some(doc.version)));
         }
@@ -144,13 +165,15 @@ fn apply(text: &mut String, range: Option<Range>, new: &str) {
 }
 
 /// Every rule's findings on `text`, as LSP diagnostics. A paste that starts at ST or at a
-/// loop is checked as a fragment (docs/fragments.md), as `claimlint check` does.
+/// loop is checked as a fragment (docs/fragments.md), as `claimlint check` does; transaction
+/// sets unchanged since the last check with `cache` are not checked again.
 pub fn check(
     text: &str,
     version: i32,
-    settings: &claimlint_rules::LintSettings,
+    settings: &LintSettings,
+    cache: &mut TxCache,
 ) -> Vec<lsp_types::Diagnostic> {
-    let outcome = crate::edit::fragment::check(text.as_bytes(), settings);
+    let outcome = crate::edit::fragment::check_cached(text.as_bytes(), settings, cache);
     let lines = Lines::new(text);
     outcome
         .diagnostics

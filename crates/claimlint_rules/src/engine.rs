@@ -95,7 +95,7 @@ pub struct Outcome {
 }
 
 /// Rules sorted by scope once per run.
-struct Plan {
+pub(crate) struct Plan {
     file: Vec<(&'static Rule, Severity)>,
     interchange: Vec<(&'static Rule, Severity)>,
     envelope: Vec<(&'static Rule, Severity)>,
@@ -184,12 +184,32 @@ pub fn check_streaming<T: Send>(
     visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
     release: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> (Outcome, Vec<T>) {
+    check_each(
+        input,
+        settings,
+        &|plan, gs, frame| check_transaction(input, gs, frame, plan, visit),
+        release,
+    )
+}
+
+/// How one transaction set is checked: `check_transaction`, or (`tx_cache`) its findings of an
+/// earlier run when its bytes have not changed.
+pub(crate) type PerTx<'f, T> = dyn Fn(&Plan, Option<&Segment<'_>>, &TxFrame<'_>) -> (Stats, Vec<Diagnostic>, Option<T>)
+    + Sync
+    + 'f;
+
+/// The run every entry point shares: the envelope scan, transaction sets checked by `per_tx`
+/// in batches, then the envelope findings, suppression and positions.
+pub(crate) fn check_each<T: Send>(
+    input: &[u8],
+    settings: &Settings,
+    per_tx: &PerTx<'_, T>,
+    release: &(dyn Fn(std::ops::Range<usize>) + Sync),
+) -> (Outcome, Vec<T>) {
     let plan = Plan::new(settings);
     let mut acc = Batches::<'_, T>::default();
     let run_batch = |acc: &mut Batches<'_, T>| {
-        let per_tx = |(gs, t): &(Option<Segment<'_>>, TxFrame<'_>)| {
-            check_transaction(input, gs.as_ref(), t, &plan, visit)
-        };
+        let per_tx = |(gs, t): &(Option<Segment<'_>>, TxFrame<'_>)| per_tx(&plan, gs.as_ref(), t);
         let results: Vec<(Stats, Vec<Diagnostic>, Option<T>)> = if acc.pending.len() > 1 {
             acc.pending.par_iter().map(per_tx).collect()
         } else {
@@ -345,7 +365,7 @@ fn finish(
     }
 }
 
-fn check_transaction<T>(
+pub(crate) fn check_transaction<T>(
     input: &[u8],
     gs: Option<&Segment<'_>>,
     frame: &TxFrame<'_>,

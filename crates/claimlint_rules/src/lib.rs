@@ -36,6 +36,7 @@ pub mod suppress;
 mod syntax;
 #[cfg(test)]
 pub mod test;
+pub mod tx_cache;
 mod units;
 pub mod x277;
 pub use x277::X277;
