@@ -4,6 +4,7 @@
 //! `ack`) an interchange not acknowledged or rejected makes the status 1.
 
 use super::io::out;
+use super::progress::{FileProgress, Progress};
 use super::{CliError, Status, ack};
 use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::input::Input;
@@ -12,12 +13,10 @@ use crate::resolve::{self, Governed, Resolver};
 use claimlint_data::Data;
 use claimlint_diagnostic::Severity;
 use claimlint_rules::engine::{self, Outcome};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// ENV009 for an input that could not be read, as the rule words it
 /// (`claimlint_rules::input_unreadable`), and its human rendering when `render` asks.
@@ -132,6 +131,7 @@ fn not_read(
 
 /// Checks one input under the settings its config resolves to (its payer's profile when the
 /// config maps payers). With `stamp`, also builds its 999s/TA1s while the input is at hand.
+/// `progress` is moved as its bytes are checked.
 fn check_file(
     path: &str,
     governed: &Governed,
@@ -139,6 +139,7 @@ fn check_file(
     render: Option<bool>,
     stamp: Option<&x999::Stamp>,
     batch: bool,
+    progress: &FileProgress<'_>,
 ) -> Checked {
     let input = match Input::open(Path::new(path), limit) {
         Ok(input) => input,
@@ -147,7 +148,11 @@ fn check_file(
     let settings = governed.resolved.for_input(&input);
     let (outcome, ack, facts) = match stamp {
         None => {
-            let (o, facts) = outcome_and_facts(&input, settings, batch, &|r| input.release(r));
+            let release = |r: std::ops::Range<usize>| {
+                progress.reached(r.end, input.len());
+                input.release(r);
+            };
+            let (o, facts) = outcome_and_facts(&input, settings, batch, &release);
             (o, None, facts)
         }
         Some(stamp) => {
@@ -180,49 +185,6 @@ fn check_file(
         fail_on: settings.fail_on,
         ack,
         facts,
-    }
-}
-
-/// A progress bar on stderr for batches that take more than a moment: only on a terminal, for
-/// the human format, and only once the run has lasted half a second, so quick runs and piped
-/// or machine-read output never see it.
-struct Progress {
-    bar: Option<ProgressBar>,
-    start: Instant,
-    shown: AtomicBool,
-}
-
-impl Progress {
-    fn new(len: usize, wanted: bool) -> Progress {
-        let bar = (wanted && len > 1 && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::hidden());
-            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed}")
-            {
-                bar.set_style(style);
-            }
-            bar
-        });
-        Progress {
-            bar,
-            start: Instant::now(),
-            shown: AtomicBool::new(false),
-        }
-    }
-
-    fn tick(&self) {
-        let Some(bar) = &self.bar else { return };
-        bar.inc(1);
-        if self.start.elapsed() > Duration::from_millis(500)
-            && !self.shown.swap(true, Ordering::Relaxed)
-        {
-            bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
     }
 }
 
@@ -263,15 +225,22 @@ pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Stat
     let render = (args.format == Format::Human && !args.quiet && !args.statistics && !gate_on_acks)
         .then(|| color(args.color));
     let stamp = ack_dir.as_ref().map(|_| x999::Stamp::now());
-    let progress = Progress::new(inputs.files.len(), args.format == Format::Human);
+    let sizes: Vec<u64> = inputs
+        .files
+        .iter()
+        .map(|(p, _)| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .collect();
+    let progress = Progress::new(&sizes, args.format == Format::Human);
     let limit = args.input.max_input_size;
     let batch = super::batch::wanted(&inputs.files);
     let mut done: Vec<Checked> = inputs
         .files
         .par_iter()
-        .map(|(p, g)| {
-            let one = check_file(p, g, limit, render, stamp.as_ref(), batch);
-            progress.tick();
+        .zip(&sizes)
+        .map(|((p, g), &size)| {
+            let file = progress.file(size);
+            let one = check_file(p, g, limit, render, stamp.as_ref(), batch, &file);
+            file.finish();
             one
         })
         .collect();

@@ -13,6 +13,7 @@ mod fix;
 mod gate;
 mod info;
 pub mod io;
+mod progress;
 mod show;
 mod tree;
 
