@@ -13,7 +13,7 @@ use claimlint_x12::Segment;
 use claimlint_x12::split::SplitSegment;
 use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet;
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 #[derive(Clone, Debug)]
 pub struct LoopNode {
@@ -35,7 +35,7 @@ pub struct Transaction<'a> {
     pub claims: Vec<Claim<'a>>,
     /// The implementation-guide walk and element checks, computed on first use by
     /// [`Transaction::ig`] and shared by every rule that reads them.
-    pub ig: OnceCell<IgCheck>,
+    pub ig: OnceLock<IgCheck>,
 }
 
 /// What the TR3 tables say about one transaction set: where each segment sits in the guide's
@@ -484,7 +484,7 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
         seg_loop,
         hls,
         claims,
-        ig: OnceCell::new(),
+        ig: OnceLock::new(),
     }
 }
 

@@ -412,49 +412,98 @@ pub(crate) fn check_transaction<T>(
     (stats, out, Some(visited))
 }
 
+/// Claims per task when one transaction set is checked on several threads.
+const CLAIMS_PER_TASK: usize = 128;
+
+/// Runs the transaction, claim, line and drug rules of one transaction set. A large one (a
+/// file that is one ST of thousands of claims) is not left to one thread: its transaction
+/// rules (the guide walk among them) run beside its claims' rules, and those run in chunks of
+/// claims on as many threads as are free. The findings come out in the order of the
+/// sequential run (transaction rules, then each claim in turn), so output does not depend on
+/// the thread count.
 fn run_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>) {
+    if tx.claims.len() < 2 * CLAIMS_PER_TASK || rayon::current_num_threads() < 2 {
+        transaction_rules(tx, plan, out);
+        for claim in &tx.claims {
+            claim_rules(tx, claim, plan, out);
+        }
+        return;
+    }
+    let (whole, chunks) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            transaction_rules(tx, plan, &mut found);
+            found
+        },
+        || {
+            tx.claims
+                .par_chunks(CLAIMS_PER_TASK)
+                .map(|chunk| {
+                    let mut found = Vec::new();
+                    for claim in chunk {
+                        claim_rules(tx, claim, plan, &mut found);
+                    }
+                    found
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    out.extend(whole);
+    for found in chunks {
+        out.extend(found);
+    }
+}
+
+fn transaction_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>) {
     for (rule, sev) in &plan.transaction {
         if let Check::Transaction(f) = rule.check {
             f(tx, &mut ctx(rule, *sev, out, Some(tx), plan));
         }
     }
-    for claim in &tx.claims {
-        for (rule, sev) in &plan.claim {
-            if let Check::Claim(f) = rule.check {
+}
+
+/// The claim rules of one claim, then the line and drug rules of each of its lines.
+fn claim_rules<'t>(
+    tx: &'t Transaction<'t>,
+    claim: &'t model::Claim<'t>,
+    plan: &Plan,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (rule, sev) in &plan.claim {
+        if let Check::Claim(f) = rule.check {
+            f(
+                claim,
+                &mut Ctx {
+                    claim: Some(claim),
+                    ..ctx(rule, *sev, out, Some(tx), plan)
+                },
+            );
+        }
+    }
+    for line in &claim.lines {
+        for (rule, sev) in &plan.line {
+            if let Check::Line(f) = rule.check {
                 f(
-                    claim,
+                    line,
                     &mut Ctx {
                         claim: Some(claim),
+                        line: Some(line),
                         ..ctx(rule, *sev, out, Some(tx), plan)
                     },
                 );
             }
         }
-        for line in &claim.lines {
-            for (rule, sev) in &plan.line {
-                if let Check::Line(f) = rule.check {
+        if let Some(drug) = &line.drug {
+            for (rule, sev) in &plan.drug {
+                if let Check::Drug(f) = rule.check {
                     f(
-                        line,
+                        drug,
                         &mut Ctx {
                             claim: Some(claim),
                             line: Some(line),
                             ..ctx(rule, *sev, out, Some(tx), plan)
                         },
                     );
-                }
-            }
-            if let Some(drug) = &line.drug {
-                for (rule, sev) in &plan.drug {
-                    if let Check::Drug(f) = rule.check {
-                        f(
-                            drug,
-                            &mut Ctx {
-                                claim: Some(claim),
-                                line: Some(line),
-                                ..ctx(rule, *sev, out, Some(tx), plan)
-                            },
-                        );
-                    }
                 }
             }
         }
@@ -486,6 +535,43 @@ mod tests {
         assert_eq!(found[0].context.transaction.as_deref(), Some("0001"));
         let none = Settings::new(Vec::new());
         assert!(check(text.as_bytes(), &none).diagnostics.is_empty());
+    }
+
+    /// A transaction set of many claims is checked on several threads (`run_rules`), with
+    /// the findings of the one-thread run, in its order.
+    #[test]
+    fn a_large_transaction_set_gives_the_same_findings_on_two_threads() {
+        let text = crate::test::P837;
+        let clm = text.find("CLM*").expect("CLM");
+        let se = text.find("SE*").expect("SE");
+        let claims: String = (0..3 * CLAIMS_PER_TASK)
+            .map(|n| {
+                let claim = text[clm..se].replacen("CLM*PAT", &format!("CLM*{n}PAT"), 1);
+                match n % 7 {
+                    0 => claim.replace("J0897", "J3486"),
+                    3 => claim.replace("55513071001", "55513-0710-01"),
+                    _ => claim,
+                }
+            })
+            .collect();
+        let big = format!("{}{claims}{}", &text[..clm], &text[se..]);
+        let settings = Settings::default();
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
+            pool.install(|| check(big.as_bytes(), &settings))
+        };
+        let (one, two) = (on(1), on(2));
+        assert_eq!(one.stats.claims, 3 * CLAIMS_PER_TASK as u64);
+        assert!(
+            one.diagnostics.len() > 2 * CLAIMS_PER_TASK / 7,
+            "{}",
+            one.diagnostics.len()
+        );
+        assert_eq!(one.diagnostics, two.diagnostics);
+        assert_eq!(one.tally, two.tally);
     }
 
     /// The guide walk and element validation are most of a check's cost; only the STR and SYN
