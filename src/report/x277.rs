@@ -118,36 +118,8 @@ fn total<'a>(charges: impl Iterator<Item = &'a str>) -> String {
 /// test/production as received.
 fn write_isa(w: &mut W, ic: &Interchange<'_>, stamp: &Stamp, isa13: &str) {
     let d = w.d;
-    let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
-    let rep = char::from(d.repetition.unwrap_or(b'^')).to_string();
-    let comp = char::from(d.component).to_string();
-    let usage = if el(14) == b"T" { "T" } else { "P" };
-    let (isa05, isa06, isa07, isa08) = (
-        fixed(el(6), 2, d),
-        fixed(el(7), 15, d),
-        fixed(el(4), 2, d),
-        fixed(el(5), 15, d),
-    );
-    let date6 = stamp.date.get(2..).unwrap_or("000101");
-    w.seg(&[
-        "ISA",
-        "00",
-        "          ",
-        "00",
-        "          ",
-        &isa05,
-        &isa06,
-        &isa07,
-        &isa08,
-        date6,
-        &stamp.time,
-        &rep,
-        "00501",
-        isa13,
-        "0",
-        usage,
-        &comp,
-    ]);
+    let isa = super::x999::reply_isa(ic, stamp, isa13, d, |v, width| fixed(v, width, d));
+    w.seg(&isa.each_ref().map(String::as_str));
 }
 
 /// Writes the 277CA for input interchange `ic` (its first group `gs`) answering `claims`.

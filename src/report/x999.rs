@@ -419,39 +419,45 @@ fn controls(ic: &Interchange<'_>) -> (String, String, String) {
 /// The 999's ISA: sender and receiver swapped (the original receiver, ISA07/08, sends it to
 /// the sender), stamped, test/production as received.
 fn write_isa(w: &mut Writer, ic: &Interchange<'_>, stamp: &Stamp, control9: &str) {
-    let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
-    let rep = char::from(w.d.repetition.unwrap_or(b'^')).to_string();
-    let comp = char::from(w.d.component).to_string();
-    let date6 = stamp.date.get(2..).unwrap_or("000101");
-    let (isa05, isa06, isa07, isa08) = (
-        fixed(el(6), 2, w.d),
-        fixed(el(7), 15, w.d),
-        fixed(el(4), 2, w.d),
-        fixed(el(5), 15, w.d),
-    );
-    let usage = if el(14) == b"T" { "T" } else { "P" };
-    let isa = [
-        "ISA",
-        "00",
-        "          ",
-        "00",
-        "          ",
-        &isa05,
-        &isa06,
-        &isa07,
-        &isa08,
-        date6,
-        &stamp.time,
-        &rep,
-        "00501",
-        control9,
-        "0",
-        usage,
-        &comp,
-    ];
+    let d = w.d;
+    let isa = reply_isa(ic, stamp, control9, d, |v, width| fixed(v, width, d));
     // The ISA is fixed-width and keeps its empty-looking elements; `seg` would trim nothing
     // here since ISA16 is set, but the count must not include it.
-    w.seg(&isa);
+    w.seg(&isa.each_ref().map(String::as_str));
+}
+
+/// The ISA of an acknowledgment answering `ic` (999 or 277CA) with delimiters `d`: the
+/// original receiver (ISA07/08) sends it back to the sender (ISA05/06), stamped, under
+/// `control`, test or production as received. `fixed` pads an ID to its width, cleaning it
+/// the way the writer's own elements are cleaned.
+pub(super) fn reply_isa(
+    ic: &Interchange<'_>,
+    stamp: &Stamp,
+    control: &str,
+    d: Delimiters,
+    fixed: impl Fn(&[u8], usize) -> String,
+) -> [String; 17] {
+    let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
+    let usage = if el(14) == b"T" { "T" } else { "P" };
+    [
+        "ISA".into(),
+        "00".into(),
+        " ".repeat(10),
+        "00".into(),
+        " ".repeat(10),
+        fixed(el(6), 2),
+        fixed(el(7), 15),
+        fixed(el(4), 2),
+        fixed(el(5), 15),
+        stamp.date.get(2..).unwrap_or("000101").into(),
+        stamp.time.clone(),
+        char::from(d.repetition.unwrap_or(b'^')).to_string(),
+        "00501".into(),
+        control.into(),
+        "0".into(),
+        usage.into(),
+        char::from(d.component).to_string(),
+    ]
 }
 
 fn in_range(d: &Diagnostic, start: usize, end: usize) -> bool {
