@@ -19,7 +19,7 @@ mod x223a2;
 mod tests;
 
 pub use validate::{ElementIssue, is_qualifier_dependent, validate_placed, validate_segment};
-pub use walk::{Placement, StructureIssue, Walk, walk};
+pub use walk::{Placement, StructureIssue, Walk, Walking, walk};
 
 /// A supported implementation guide.
 #[allow(clippy::upper_case_acronyms)] // the names are the X12 version suffixes

@@ -106,22 +106,52 @@ pub fn walk<'s, S: SegmentView + 's>(
     guide: &GuideDef,
     segments: impl IntoIterator<Item = &'s S>,
 ) -> Walk {
-    let mut w = Walker {
-        frames: Vec::new(),
-        counts: Vec::new(),
-        stand_ins: Vec::new(),
-        out: Walk::default(),
-    };
-    w.push(guide.root);
-    let mut last = 0;
-    for (at, seg) in segments.into_iter().enumerate() {
-        last = at;
-        w.step(seg, at);
+    let mut w = Walking::new(guide);
+    for seg in segments {
+        w.step(seg);
     }
-    while !w.frames.is_empty() {
-        w.pop(last);
+    w.finish()
+}
+
+/// The walk one segment at a time, for a caller that has each segment at hand only for a
+/// moment (the guide check splits a segment once, places it here, then validates it against
+/// the definition it was placed on, with the same split).
+pub struct Walking {
+    w: Walker,
+    next: usize,
+}
+
+impl Walking {
+    pub fn new(guide: &GuideDef) -> Walking {
+        let mut w = Walker {
+            frames: Vec::new(),
+            counts: Vec::new(),
+            stand_ins: Vec::new(),
+            out: Walk::default(),
+        };
+        w.push(guide.root);
+        Walking { w, next: 0 }
     }
-    w.out
+
+    /// Places the next segment; where it was placed.
+    pub fn step(&mut self, seg: &(impl SegmentView + ?Sized)) -> &Placement {
+        self.w.step(seg, self.next);
+        self.next += 1;
+        self.w
+            .out
+            .placements
+            .last()
+            .unwrap_or(&Placement::Unexpected)
+    }
+
+    /// Closes the loops still open after the last segment: the walk's placements and issues.
+    pub fn finish(mut self) -> Walk {
+        let last = self.next.saturating_sub(1);
+        while !self.w.frames.is_empty() {
+            self.w.pop(last);
+        }
+        self.w.out
+    }
 }
 
 impl Walker {

@@ -56,9 +56,9 @@ impl IgCheck {
     /// Walks `segments` through `guide` and validates each placed segment against its
     /// definition.
     pub fn run(guide: &'static ig::GuideDef, segments: &[Segment<'_>]) -> IgCheck {
-        // Split every segment once: the walk reads ids and qualifiers, the validator every element.
-        let split: Vec<SplitSegment<'_>> = segments.iter().map(SplitSegment::new).collect();
-        let walk = ig::walk(guide, &split);
+        // One pass: each segment is split once (on the stack), placed by the walk, and
+        // validated with the same split against the definition it was placed on.
+        let mut walking = ig::Walking::new(guide);
         let mut elements = Vec::new();
         let mut found = Vec::new();
         // Validation depends only on the definition and the bytes (the delimiters are fixed
@@ -66,21 +66,24 @@ impl IgCheck {
         // SBR, PRV, provider N3/N4): a segment already found clean under the same definition
         // is clean again.
         let mut clean: FxHashSet<(*const ig::SegmentDef, &[u8])> = FxHashSet::default();
-        for (i, (seg, placement)) in split.iter().zip(&walk.placements).enumerate() {
+        for (i, seg) in segments.iter().enumerate() {
+            let split = SplitSegment::new(seg);
+            let placement = walking.step(&split);
             let Some(def) = placement.segment() else {
                 continue;
             };
-            let key = (std::ptr::from_ref(def), seg.segment().bytes);
+            let key = (std::ptr::from_ref(def), seg.bytes);
             if clean.contains(&key) {
                 continue;
             }
-            ig::validate_placed(placement, seg, &mut found);
+            ig::validate_placed(placement, &split, &mut found);
             if found.is_empty() {
                 clean.insert(key);
             }
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             elements.extend(found.drain(..).map(|issue| (i, issue)));
         }
+        let walk = walking.finish();
         IgCheck {
             guide,
             placements: walk.placements,
