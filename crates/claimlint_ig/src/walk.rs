@@ -123,14 +123,10 @@ pub struct Walking {
 
 impl Walking {
     pub fn new(guide: &GuideDef) -> Walking {
-        let mut w = Walker {
-            frames: Vec::new(),
-            counts: Vec::new(),
-            stand_ins: Vec::new(),
-            out: Walk::default(),
-        };
-        w.push(guide.root);
-        Walking { w, next: 0 }
+        Walking {
+            w: Walker::at_root(guide),
+            next: 0,
+        }
     }
 
     /// Places the next segment; where it was placed.
@@ -155,6 +151,18 @@ impl Walking {
 }
 
 impl Walker {
+    /// A walk about to read ST: the transaction set's loop open, nothing seen.
+    fn at_root(guide: &GuideDef) -> Walker {
+        let mut w = Walker {
+            frames: Vec::new(),
+            counts: Vec::new(),
+            stand_ins: Vec::new(),
+            out: Walk::default(),
+        };
+        w.push(guide.root);
+        w
+    }
+
     fn push(&mut self, def: &'static LoopDef) {
         let base = self.counts.len();
         self.counts.resize(base + def.children.len(), 0);
@@ -449,13 +457,7 @@ pub(super) fn place_in(
     path: &[&str],
     seg: &(impl SegmentView + ?Sized),
 ) -> Placement {
-    let mut w = Walker {
-        frames: Vec::new(),
-        counts: Vec::new(),
-        stand_ins: Vec::new(),
-        out: Walk::default(),
-    };
-    w.push(guide.root);
+    let mut w = Walker::at_root(guide);
     let mut def = guide.root;
     for id in path {
         let Some(l) = def.child_loop(id) else {
