@@ -340,7 +340,7 @@ impl Data {
 
     /// True when any quarter, embedded or loaded, bills an NDC under the code. Allocates nothing.
     pub fn crosswalk_lists_hcpcs(&self, hcpcs: &str) -> bool {
-        each_quarter(self.overlay).any(|q| !hcpcs_range(q, hcpcs).is_empty())
+        each_quarter(self.overlay).any(|q| lists_hcpcs(q, hcpcs))
     }
 
     pub fn coverage(&self, name: &str, dos: Ymd) -> Option<Coverage> {
@@ -744,6 +744,24 @@ fn hcpcs_range<'q>(q: Quarter<'q>, hcpcs: &str) -> &'q [u32] {
         .by_hcpcs
         .partition_point(|i| key(i).is_some_and(|h| key_cmp(h, hcpcs).is_le()));
     q.by_hcpcs.get(lo..hi).unwrap_or_default()
+}
+
+/// Whether quarter `q` has a row for `hcpcs`: one binary search (`hcpcs_range` needs two),
+/// since every service line asks it of every quarter to know whether it bills a drug.
+fn lists_hcpcs(q: Quarter<'_>, hcpcs: &str) -> bool {
+    let key = |i: &u32| {
+        usize::try_from(*i)
+            .ok()
+            .and_then(|i| q.rows.get(i))
+            .map(|r| r.hcpcs)
+    };
+    let lo = q
+        .by_hcpcs
+        .partition_point(|i| key(i).is_some_and(|h| key_cmp(h, hcpcs).is_lt()));
+    q.by_hcpcs
+        .get(lo)
+        .and_then(key)
+        .is_some_and(|h| key_cmp(h, hcpcs).is_eq())
 }
 
 fn by_hcpcs(q: Quarter<'_>, hcpcs: &str) -> Vec<XwalkRow> {
