@@ -140,11 +140,28 @@ include!(concat!(env!("OUT_DIR"), "/icd10.rs"));
 include!(concat!(env!("OUT_DIR"), "/handmade.rs"));
 
 /// Inflated description blocks, filled on first use of a block and kept for the process.
-/// The one static of the data crate, and not state: a lazily inflated copy of bytes compiled
-/// into the binary. Whichever thread fills a block first, every reader sees the same value, so
-/// it cannot change a result (tests/layering.rs checks that no other kind of static exists).
+/// Not state: a lazily inflated copy of bytes compiled into the binary. Whichever thread fills
+/// a block first, every reader sees the same value, so it cannot change a result
+/// (tests/layering.rs checks that no other kind of static exists).
 static ICD10_CACHE: [OnceLock<Box<[&'static str]>>; ICD10_BLOCKS] =
     [const { OnceLock::new() }; ICD10_BLOCKS];
+
+/// The HCPCS codes any compiled-in crosswalk quarter lists, sorted, each once. Whether a line
+/// bills a drug is asked of every service line, and one search here replaces one per quarter.
+/// Like the blocks above, a copy of compiled-in rows made once: it cannot change a result.
+static CROSSWALK_HCPCS: OnceLock<Box<[&'static str]>> = OnceLock::new();
+
+pub(super) fn crosswalk_hcpcs() -> &'static [&'static str] {
+    CROSSWALK_HCPCS.get_or_init(|| {
+        let mut codes: Vec<&'static str> = QUARTERS
+            .iter()
+            .flat_map(|q| q.rows().iter().map(|r| r.hcpcs))
+            .collect();
+        codes.sort_unstable_by(|a, b| super::key_cmp(a, b));
+        codes.dedup();
+        codes.into()
+    })
+}
 
 pub(super) fn icd10_len() -> usize {
     ICD10_CODES.len() / ICD10_REC

@@ -340,7 +340,12 @@ impl Data {
 
     /// True when any quarter, embedded or loaded, bills an NDC under the code. Allocates nothing.
     pub fn crosswalk_lists_hcpcs(&self, hcpcs: &str) -> bool {
-        each_quarter(self.overlay).any(|q| lists_hcpcs(q, hcpcs))
+        match self.overlay {
+            None => embedded::crosswalk_hcpcs()
+                .binary_search_by(|c| key_cmp(c, hcpcs))
+                .is_ok(),
+            Some(_) => each_quarter(self.overlay).any(|q| lists_hcpcs(q, hcpcs)),
+        }
     }
 
     pub fn coverage(&self, name: &str, dos: Ymd) -> Option<Coverage> {

@@ -701,3 +701,36 @@ fn data_dir_icd10cm_csv_and_errors() {
     assert!(err.contains("ICD-10-CM fiscal year"), "{err}");
     std::fs::remove_dir_all(&tmp).unwrap();
 }
+
+/// `crosswalk_lists_hcpcs` answers from the sorted union of the compiled-in quarters' codes
+/// exactly what asking each quarter answers: for every code any quarter lists, and for codes
+/// next to them that none does.
+#[test]
+fn crosswalk_lists_hcpcs_agrees_with_each_quarter() {
+    let data = Data::embedded();
+    let per_quarter = |code: &str| each_quarter(None).any(|q| lists_hcpcs(q, code));
+    let listed = embedded::crosswalk_hcpcs();
+    assert!(listed.len() > 100, "{}", listed.len());
+    for code in listed {
+        assert!(data.crosswalk_lists_hcpcs(code), "{code}");
+        assert!(per_quarter(code), "{code}");
+        for near in [
+            format!("{code}0"),
+            code[..code.len() - 1].to_string(),
+            format!("{code} "),
+        ] {
+            assert_eq!(
+                data.crosswalk_lists_hcpcs(&near),
+                per_quarter(&near),
+                "{near}"
+            );
+        }
+    }
+    for code in ["96372", "", "A0425", "J9999", "ZZZZZ", "j0897"] {
+        assert_eq!(
+            data.crosswalk_lists_hcpcs(code),
+            per_quarter(code),
+            "{code}"
+        );
+    }
+}
