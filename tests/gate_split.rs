@@ -578,3 +578,35 @@ fn standard_input_is_gated_as_stdin_and_an_unwritable_dir_exits_2() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// A transaction set without a GS rejects its interchange (ENV004), and no valid 837 can hold
+/// its claims: they are not in rejected/NAME, and the report says so instead of leaving them
+/// out silently (`in_file: false`, and a line in the human report); the 277CA answers them.
+#[test]
+fn claims_outside_a_group_are_reported_as_not_in_the_rejected_file() {
+    let dir = scratch("no-gs");
+    let template = std::fs::read_to_string(root().join("fixtures/templates/837p.x12")).unwrap();
+    let no_gs: String = template
+        .lines()
+        .filter(|l| !l.starts_with("GS*") && !l.starts_with("GE*"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.join("in/no-gs.837"), no_gs).unwrap();
+    let (inputs, out) = (dir.join("in"), dir.join("out"));
+    let args = ["gate", "--no-config", s(&inputs), "-o", s(&out)];
+    let o = run(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(o.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let input = &report["inputs"][0];
+    assert_eq!(input["interchange_findings"][0]["code"], "ENV004");
+    assert_eq!(input["accepted"], serde_json::json!([]));
+    assert_eq!(input["rejected"][0]["claim_id"], "PAT1001-01");
+    assert_eq!(input["rejected"][0]["in_file"], false);
+    assert!(!out.join("rejected/no-gs.837").exists());
+    assert!(!out.join("accepted/no-gs.837").exists());
+    let ack277 = std::fs::read_to_string(out.join("acks/no-gs.837.277")).unwrap();
+    assert!(ack277.contains("PAT1001-01"), "{ack277}");
+    let human = run(&args);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("not in the rejected 837"), "{text}");
+}

@@ -328,6 +328,10 @@ struct ClaimReport {
     charge: String,
     status: &'static str,
     findings: Vec<serde_json::Value>,
+    /// Whether the 837 of its side (accepted/NAME or rejected/NAME) holds it: false for a
+    /// claim whose transaction set came without a GS, which no valid 837 can hold (it is
+    /// answered in the 277CA and listed here, and rejects its interchange).
+    in_file: bool,
 }
 
 #[derive(serde::Serialize, Default)]
@@ -456,6 +460,12 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
                 codes.join(", ")
             };
             text.push_str(&format!("  rejected {}: {why}\n", visible(&c.claim_id)));
+            if !c.in_file {
+                text.push_str(
+                    "    not in the rejected 837: its transaction set has no GS, so no valid 837 \
+                     can hold it (the 277CA answers it)\n",
+                );
+            }
         }
         for w in &r.written {
             if let Some(p) = w.get("path").and_then(|v| v.as_str()) {
@@ -505,7 +515,7 @@ fn gate_file(
         })
         .collect();
     for (ic, d) in scan.interchanges.iter().zip(&decision.interchanges) {
-        let (statuses, pick) = answer(g, d, &mut report);
+        let (statuses, pick) = answer(g, ic, d, &mut report);
         let gs = ic.groups.iter().find_map(|gr| gr.gs);
         for (which, buf) in [(0, &mut accepted), (1, &mut rejected)] {
             if pick[which].is_empty() {
@@ -549,10 +559,18 @@ type Picks = [Vec<(usize, usize)>; 2];
 
 fn answer<'g>(
     g: &'g Gated,
+    ic: &envelope::Interchange<'_>,
     d: &IcDecision,
     report: &mut InputReport,
 ) -> (Vec<ClaimStatus<'g>>, Picks) {
     let whole = !d.rejected_by.is_empty();
+    // Transaction sets in a group with a GS: only they can be written into an 837 (`split_one`).
+    let grouped: std::collections::HashSet<usize> = ic
+        .groups
+        .iter()
+        .filter(|gr| gr.gs.is_some())
+        .flat_map(|gr| gr.transactions.iter().map(|t| t.st.offset))
+        .collect();
     let mut statuses: Vec<ClaimStatus<'_>> = Vec::new();
     let mut pick: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
     for c in &d.claims {
@@ -588,6 +606,7 @@ fn answer<'g>(
             charge: span.charge.clone(),
             status: if is_rejected { "rejected" } else { "accepted" },
             findings: diags.iter().map(|d| finding(d)).collect(),
+            in_file: grouped.contains(&l.st_offset),
         };
         if is_rejected {
             report.rejected.push(entry);
