@@ -127,3 +127,48 @@ fn info_is_a_note_and_severity_overrides_show() {
             .any(|r| r["ruleId"] == "ENV005" && r["level"] == "note")
     );
 }
+
+/// A finding's fix travels as SARIF `fixes` (the replaced bytes and the new text), valid under
+/// the schema, and applying it gives the file `claimlint check --fix` writes.
+#[test]
+fn fixes_are_sarif_fixes() {
+    let path = "fixtures/rules/ENV003/trip/se01-too-small.x12";
+    let doc = sarif(&[path]);
+    assert!(schema().is_valid(&doc));
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "ENV003");
+    let fix = &result["fixes"][0];
+    assert!(
+        fix["description"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("safe fix")),
+        "{fix}"
+    );
+    let change = &fix["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], path);
+    let r = &change["replacements"][0];
+    let start = r["deletedRegion"]["byteOffset"].as_u64().unwrap() as usize;
+    let len = r["deletedRegion"]["byteLength"].as_u64().unwrap() as usize;
+    let text = std::fs::read(path).unwrap();
+    let mut fixed = text[..start].to_vec();
+    fixed.extend_from_slice(r["insertedContent"]["text"].as_str().unwrap().as_bytes());
+    fixed.extend_from_slice(&text[start + len..]);
+    let diff = Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .args(["check", "--no-config", "--diff", path])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&diff.stdout);
+    let fixed = String::from_utf8_lossy(&fixed);
+    let added: Vec<&str> = diff
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .map(|l| &l[1..])
+        .collect();
+    assert!(!added.is_empty(), "{diff}");
+    for line in added {
+        assert!(
+            fixed.lines().any(|l| l == line),
+            "{line} not in the SARIF-fixed file"
+        );
+    }
+}

@@ -4,7 +4,7 @@
 //! claimlint does not own. Validated against the OASIS schema in tests/sarif.rs.
 
 use super::{FileReport, Skipped};
-use claimlint_diagnostic::Severity;
+use claimlint_diagnostic::{Fix, Safety, Severity};
 use claimlint_rules::RULES;
 use serde_json::{Value, json};
 
@@ -64,6 +64,9 @@ pub fn document(files: &[FileReport], skipped: &[Skipped]) -> String {
             if let (Some(i), Some(obj)) = (index(d.code), result.as_object_mut()) {
                 obj.insert("ruleIndex".into(), json!(i));
             }
+            if let (Some(fix), Some(obj)) = (&d.fix, result.as_object_mut()) {
+                obj.insert("fixes".into(), fixes(fix, &uri));
+            }
             results.push(result);
         }
     }
@@ -101,6 +104,30 @@ fn invocation(skipped: &[Skipped]) -> Value {
         })
         .collect();
     json!({ "executionSuccessful": false, "toolExecutionNotifications": notes })
+}
+
+/// A finding's fix (docs/fixes.md) as SARIF `fixes`: the bytes to replace and the text to put
+/// there, with whether `check --fix` applies it by itself.
+fn fixes(fix: &Fix, uri: &str) -> Value {
+    let description = match fix.safety {
+        Safety::Safe => "safe fix: `claimlint check --fix` applies it",
+        Safety::Unsafe => {
+            "unsafe fix (it may change what is billed): applied only with `--fix --unsafe-fixes`"
+        }
+    };
+    json!([{
+        "description": { "text": description },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri },
+            "replacements": [{
+                "deletedRegion": {
+                    "byteOffset": fix.start,
+                    "byteLength": fix.end.saturating_sub(fix.start),
+                },
+                "insertedContent": { "text": fix.replacement },
+            }],
+        }],
+    }])
 }
 
 fn level(s: Severity) -> &'static str {
