@@ -581,7 +581,8 @@ fn standard_input_is_gated_as_stdin_and_an_unwritable_dir_exits_2() {
 
 /// A transaction set without a GS rejects its interchange (ENV004), and no valid 837 can hold
 /// its claims: they are not in rejected/NAME, and the report says so instead of leaving them
-/// out silently (`in_file: false`, and a line in the human report); the 277CA answers them.
+/// out silently (`in_file: false`, and a line in the human report); the 277CA answers them,
+/// and the missing 999 is explained (`not_acknowledged`).
 #[test]
 fn claims_outside_a_group_are_reported_as_not_in_the_rejected_file() {
     let dir = scratch("no-gs");
@@ -604,9 +605,14 @@ fn claims_outside_a_group_are_reported_as_not_in_the_rejected_file() {
     assert_eq!(input["rejected"][0]["in_file"], false);
     assert!(!out.join("rejected/no-gs.837").exists());
     assert!(!out.join("accepted/no-gs.837").exists());
+    // No group, so nothing for a 999 to acknowledge: said, not skipped silently.
+    assert!(!out.join("acks/no-gs.837.999").exists());
+    let why = input["not_acknowledged"][0].as_str().unwrap_or_default();
+    assert!(why.contains("no functional group"), "{input}");
     let ack277 = std::fs::read_to_string(out.join("acks/no-gs.837.277")).unwrap();
     assert!(ack277.contains("PAT1001-01"), "{ack277}");
     let human = run(&args);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("not in the rejected 837"), "{text}");
+    assert!(text.contains("no 999: "), "{text}");
 }

@@ -344,6 +344,9 @@ struct InputReport {
     interchange_findings: Vec<serde_json::Value>,
     /// Files written: role → (path, ISA13).
     written: Vec<serde_json::Value>,
+    /// Why an interchange got no 999 (one with no functional group has nothing for a 999 to
+    /// acknowledge), as `claimlint ack` says it.
+    not_acknowledged: Vec<String>,
 }
 
 fn finding(d: &Diagnostic) -> serde_json::Value {
@@ -471,6 +474,9 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
             if let Some(p) = w.get("path").and_then(|v| v.as_str()) {
                 text.push_str(&format!("  wrote {}\n", visible(p)));
             }
+        }
+        for why in &r.not_acknowledged {
+            text.push_str(&format!("  no 999: {}\n", visible(why)));
         }
     }
     for (p, why) in skipped {
@@ -693,6 +699,7 @@ fn write_outputs(
         write_replace(&path277, acks277.as_bytes())?;
     }
     let ack = x999::acknowledge(input, &g.outcome.diagnostics, stamp);
+    report.not_acknowledged.clone_from(&ack.not_acknowledged);
     let several = ack.acks.len() > 1;
     for a in &ack.acks {
         let control: String = a
