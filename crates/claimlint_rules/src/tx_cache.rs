@@ -28,8 +28,16 @@ pub struct TxCache {
 
 /// What a transaction set's findings depend on besides the settings: its bytes from ST to past
 /// SE, the delimiters it is read with, and its GS (the guide classification and the envelope
-/// rules read GS08; a finding on the GS carries the GS's position in the file).
+/// rules read GS08; a finding on the GS carries the GS's position in the file). Borrowed from
+/// the input, so an unchanged set costs a hash and a compare, not a copy; `Key` owns one.
 #[derive(PartialEq, Eq, Hash)]
+struct KeyRef<'a> {
+    bytes: &'a [u8],
+    delims: [u8; 4],
+    gs: Option<(&'a [u8], u32, [u8; 4])>,
+}
+
+/// A `KeyRef` kept for the next run.
 struct Key {
     bytes: Box<[u8]>,
     delims: [u8; 4],
@@ -51,25 +59,17 @@ struct Entry {
     notes: Vec<DataNote>,
 }
 
-/// Whether a transaction set's result came from the cache or was made this run.
-enum Record {
-    Kept(u64, Arc<Entry>),
-    Made(u64, Arc<Entry>),
-    /// A finding points outside its transaction set and GS: checked again every run.
-    Uncached,
-}
-
 fn delims(d: claimlint_x12::Delimiters) -> [u8; 4] {
     [d.element, d.component, d.repetition.unwrap_or(0), d.segment]
 }
 
-impl Key {
-    fn of(input: &[u8], gs: Option<&Segment<'_>>, frame: &TxFrame<'_>) -> Key {
+impl<'a> KeyRef<'a> {
+    fn of(input: &'a [u8], gs: Option<&Segment<'a>>, frame: &TxFrame<'_>) -> KeyRef<'a> {
         let end = frame.end.min(input.len());
-        Key {
-            bytes: input[frame.start.min(end)..end].into(),
+        KeyRef {
+            bytes: &input[frame.start.min(end)..end],
             delims: delims(frame.delims),
-            gs: gs.map(|g| (g.bytes.into(), g.position, delims(g.delims))),
+            gs: gs.map(|g| (g.bytes, g.position, delims(g.delims))),
         }
     }
 
@@ -77,6 +77,24 @@ impl Key {
         let mut h = DefaultHasher::new();
         self.hash(&mut h);
         h.finish()
+    }
+
+    fn to_owned(&self) -> Key {
+        Key {
+            bytes: self.bytes.into(),
+            delims: self.delims,
+            gs: self.gs.map(|(b, p, d)| (b.into(), p, d)),
+        }
+    }
+}
+
+impl Key {
+    fn as_ref(&self) -> KeyRef<'_> {
+        KeyRef {
+            bytes: &self.bytes,
+            delims: self.delims,
+            gs: self.gs.as_ref().map(|(b, p, d)| (&b[..], *p, *d)),
+        }
     }
 }
 
@@ -152,8 +170,11 @@ impl Entry {
 }
 
 impl TxCache {
-    fn find(&self, hash: u64, key: &Key) -> Option<&Arc<Entry>> {
-        self.entries.get(&hash)?.iter().find(|e| e.key == *key)
+    fn find(&self, hash: u64, key: &KeyRef<'_>) -> Option<&Arc<Entry>> {
+        self.entries
+            .get(&hash)?
+            .iter()
+            .find(|e| e.key.as_ref() == *key)
     }
 
     /// How many transaction sets it holds (tests and diagnostics of the server).
@@ -170,35 +191,38 @@ impl TxCache {
 /// leaving in it those of this run's.
 pub fn check(input: &[u8], settings: &LintSettings, cache: &mut TxCache) -> Outcome {
     let last = &*cache;
+    // Each set's result, and the entry (with its key's hash) the next run can reuse: `None`
+    // when a finding points outside the set and its GS, so it is checked again every run.
     let per_tx = |plan: &engine::Plan, gs: Option<&Segment<'_>>, frame: &TxFrame<'_>| {
-        let key = Key::of(input, gs, frame);
+        let key = KeyRef::of(input, gs, frame);
         let hash = key.hash64();
         if let Some(e) = last.find(hash, &key) {
             let found = e.placed(frame, gs);
             return (
                 e.stats,
                 found,
-                Some((e.notes.clone(), Record::Kept(hash, e.clone()))),
+                Some((e.notes.clone(), Some((hash, e.clone())))),
             );
         }
         let (stats, found, notes) = engine::check_transaction(input, gs, frame, plan, &|tx| {
             data_notes::notes(tx, settings)
         });
         let notes = notes.unwrap_or_default();
-        let record = match Entry::new(key, stats, &found, notes.clone(), frame, gs) {
-            Some(e) => Record::Made(hash, Arc::new(e)),
-            None => Record::Uncached,
-        };
-        (stats, found, Some((notes, record)))
+        let entry = Entry::new(key.to_owned(), stats, &found, notes.clone(), frame, gs)
+            .map(|e| (hash, Arc::new(e)));
+        (stats, found, Some((notes, entry)))
     };
     let (mut outcome, per_tx) = engine::check_each(input, settings, &per_tx, &|_| ());
     let mut entries: HashMap<u64, Vec<Arc<Entry>>> = HashMap::new();
     let mut notes = Vec::with_capacity(per_tx.len());
-    for (n, record) in per_tx {
+    for (n, entry) in per_tx {
         notes.push(n);
-        if let Record::Kept(hash, e) | Record::Made(hash, e) = record {
+        if let Some((hash, e)) = entry {
             let same = entries.entry(hash).or_default();
-            if !same.iter().any(|s| Arc::ptr_eq(s, &e) || s.key == e.key) {
+            if !same
+                .iter()
+                .any(|s| Arc::ptr_eq(s, &e) || s.key.as_ref() == e.key.as_ref())
+            {
                 same.push(e);
             }
         }
