@@ -446,18 +446,36 @@ def ranks(children):
     return out
 
 
-def rs_loop(em, lp, path, dataele, seg_ids, rank=0):
+def segment_key(sid):
+    """A 2- or 3-character id as one number, in the same order as the ids (`ig::segment_key`)."""
+    b = sid.encode("ascii") + b"\0"
+    return (b[0] << 16) | (b[1] << 8) | b[2]
+
+
+def all_segment_ids(lp):
+    """Every segment id in the tree, sorted: the guide's `segment_ids`, whose index is the
+    number the walk looks children up by."""
+    ids = set()
+    for c in lp["children"]:
+        if c["kind"] == "segment":
+            ids.add(c["id"])
+        else:
+            ids.update(all_segment_ids(c))
+    return sorted(ids)
+
+
+def rs_loop(em, lp, path, dataele, ids, rank=0):
     kids = []
     for c, r in zip(lp["children"], ranks(lp["children"])):
         if c["kind"] == "segment":
-            seg_ids.add(c["id"])
             siblings = [o for o in lp["children"] if o["kind"] == "segment" and o["id"] == c["id"]]
             kids.append(f"Node::Segment(&{rs_segment(em, c, dataele, r, siblings)})")
         else:
-            kids.append(f"Node::Loop(&{rs_loop(em, c, path + [c['id']], dataele, seg_ids, r)})")
+            kids.append(f"Node::Loop(&{rs_loop(em, c, path + [c['id']], dataele, ids, r)})")
     kid_arr = em.intern("KD", f"[Node; {len(kids)}]", "[" + ", ".join(kids) + "]")
     # The children by the segment id that starts them (a loop by its first segment), sorted by
-    # (id, index): the walk finds the candidates for a segment without scanning every child.
+    # (id, index), and where each id of the guide's `segment_ids` begins among them: the walk
+    # finds the candidates for a segment by its id's index, without a search per loop.
     keyed = []
     for idx, c in enumerate(lp["children"]):
         if c["kind"] == "segment":
@@ -465,21 +483,26 @@ def rs_loop(em, lp, path, dataele, seg_ids, rank=0):
         elif c["children"] and c["children"][0]["kind"] == "segment":
             keyed.append((c["children"][0]["id"], idx))
     keyed.sort()
-    by_id_arr = em.intern("BI", f"[(&str, u16); {len(keyed)}]",
-                          "[" + ", ".join(f"({rs_str(i)}, {k})" for i, k in keyed) + "]")
+    by_id_arr = em.intern("BI", f"[u16; {len(keyed)}]", "[" + ", ".join(str(k) for _, k in keyed) + "]")
+    starts = [sum(1 for i, _ in keyed if i < sid) for sid in ids] + [len(keyed)]
+    starts_arr = em.intern("BS", f"[u16; {len(starts)}]", "[" + ", ".join(map(str, starts)) + "]")
+    # The required children, in TR3 order: what the walk reports missing when it moves past them.
+    required = [idx for idx, c in enumerate(lp["children"]) if c["usage"] == "R"]
+    req_arr = em.intern("RQ", f"[u16; {len(required)}]", "[" + ", ".join(map(str, required)) + "]")
     path_arr = em.intern("PA", f"[&str; {len(path)}]", "[" + ", ".join(rs_str(p) for p in path) + "]")
     return em.intern(
         "LP", "LoopDef",
         f"LoopDef {{ id: {rs_str(lp['id'] if path else 'ST')}, name: {rs_str(lp['name'])}, "
         f"usage: {USAGE[lp['usage']]}, repeat: {rs_repeat(lp['repeat'])}, pos: {lp['pos']}, rank: {rank}, "
-        f"path: &{path_arr}, children: &{kid_arr}, by_id: &{by_id_arr} }}")
+        f"path: &{path_arr}, children: &{kid_arr}, by_id: &{by_id_arr}, by_id_start: &{starts_arr}, "
+        f"required: &{req_arr} }}")
 
 
 def emit_guide(mod, const, version, title, tree, dataele, source):
     em = Emitter()
-    seg_ids = set()
-    root = rs_loop(em, tree, [], dataele, seg_ids)
-    ids = sorted(seg_ids)
+    ids = all_segment_ids(tree)
+    assert all(1 < len(i) < 4 for i in ids), "segment ids are 2 or 3 characters"
+    root = rs_loop(em, tree, [], dataele, ids)
     lines = [
         HEADER_LINE,
         f"//! {version} ({title}) as static tables, converted from pyx12's `{source}`;",
@@ -495,8 +518,9 @@ def emit_guide(mod, const, version, title, tree, dataele, source):
     lines += em.items
     lines += [
         f"static SEGMENT_IDS: [&str; {len(ids)}] = [" + ", ".join(rs_str(i) for i in ids) + "];",
+        f"static SEGMENT_KEYS: [u32; {len(ids)}] = [" + ", ".join(str(segment_key(i)) for i in ids) + "];",
         f"pub(crate) static GUIDE: GuideDef = GuideDef {{ guide: Guide::{const}, version: {rs_str(version)}, "
-        f"name: {rs_str(title)}, root: &{root}, segment_ids: &SEGMENT_IDS }};",
+        f"name: {rs_str(title)}, root: &{root}, segment_ids: &SEGMENT_IDS, segment_keys: &SEGMENT_KEYS }};",
         "}",
         "",
         "pub(super) use tables::GUIDE;",

@@ -330,9 +330,14 @@ pub struct LoopDef {
     pub path: &'static [&'static str],
     /// In TR3 order; a loop's first child is the segment that starts it.
     pub children: &'static [Node],
-    /// (segment id, child index) of every child, a loop under the id of the segment that
-    /// starts it, sorted: the children a segment may be, found by its id.
-    pub by_id: &'static [(&'static str, u16)],
+    /// The index of every child, sorted by the id of the segment it is (a loop: the segment
+    /// that starts it), then by index.
+    pub by_id: &'static [u16],
+    /// Where the children of each id of the guide's `segment_ids` start in `by_id` (one more
+    /// entry at the end): the children of id `k` are `by_id[by_id_start[k]..by_id_start[k + 1]]`.
+    pub by_id_start: &'static [u16],
+    /// The indices of the required children, in TR3 order.
+    pub required: &'static [u16],
 }
 
 impl LoopDef {
@@ -348,20 +353,22 @@ impl LoopDef {
         })
     }
 
-    /// The children (index, node) a segment with this id may be placed as, in TR3 order: the
-    /// segment definitions of that id and the loops it starts.
-    pub fn children_with_id<'a>(
-        &self,
-        id: &'a [u8],
-    ) -> impl Iterator<Item = (usize, Node)> + use<'a> {
-        let by_id: &'static [(&'static str, u16)] = self.by_id;
+    /// The children (index, node) a segment may be placed as, in TR3 order: the segment
+    /// definitions of its id and the loops that id starts. `id` is the id's index in the
+    /// guide's `segment_ids` ([`GuideDef::segment_index`]).
+    pub fn children_with_id(&self, id: SegmentIndex) -> impl Iterator<Item = (usize, Node)> {
+        let by_id: &'static [u16] = self.by_id;
         let children: &'static [Node] = self.children;
-        let from =
-            by_id.partition_point(|(k, _)| claimlint_x12::short::cmp(k.as_bytes(), id).is_lt());
-        by_id[from..]
+        let k = usize::from(id.0);
+        let range = match (self.by_id_start.get(k), self.by_id_start.get(k + 1)) {
+            (Some(&from), Some(&to)) => usize::from(from)..usize::from(to),
+            _ => 0..0,
+        };
+        by_id
+            .get(range)
+            .unwrap_or_default()
             .iter()
-            .take_while(move |(k, _)| claimlint_x12::short::eq(k.as_bytes(), id))
-            .filter_map(move |&(_, idx)| {
+            .filter_map(move |&idx| {
                 let idx = usize::from(idx);
                 children.get(idx).map(|&n| (idx, n))
             })
@@ -385,6 +392,10 @@ impl LoopDef {
     }
 }
 
+/// A segment id known to a guide, as its index in the guide's sorted `segment_ids`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SegmentIndex(u8);
+
 #[derive(Debug)]
 pub struct GuideDef {
     pub guide: Guide,
@@ -395,14 +406,37 @@ pub struct GuideDef {
     pub root: &'static LoopDef,
     /// Every segment id the guide defines, sorted.
     pub segment_ids: &'static [&'static str],
+    /// `segment_ids` as [`segment_key`]s, in the same order.
+    pub segment_keys: &'static [u32],
+}
+
+/// A segment id of 2 or 3 bytes as one number, ordered as the ids are (a 2-byte id ends in a
+/// zero byte, below any character): looked up with one integer comparison per step.
+#[inline]
+pub fn segment_key(id: &[u8]) -> Option<u32> {
+    match *id {
+        [a, b] if a != 0 && b != 0 => Some(u32::from(a) << 16 | u32::from(b) << 8),
+        [a, b, c] if a != 0 && b != 0 && c != 0 => {
+            Some(u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c))
+        }
+        _ => None,
+    }
 }
 
 impl GuideDef {
     /// SYN001: is this id defined anywhere in the guide?
     pub fn is_known_segment_id(&self, id: &[u8]) -> bool {
-        self.segment_ids
-            .binary_search_by(|s| claimlint_x12::short::cmp(s.as_bytes(), id))
-            .is_ok()
+        self.segment_index(id).is_some()
+    }
+
+    /// The id's place in `segment_ids`, by which each loop finds the children it may be.
+    pub fn segment_index(&self, id: &[u8]) -> Option<SegmentIndex> {
+        GuideDef::index_in(self.segment_keys, id)
+    }
+
+    fn index_in(keys: &[u32], id: &[u8]) -> Option<SegmentIndex> {
+        let k = keys.binary_search(&segment_key(id)?).ok()?;
+        u8::try_from(k).ok().map(SegmentIndex)
     }
 
     /// Every loop, depth first in TR3 order, the transaction set first.
@@ -480,4 +514,22 @@ pub trait SegmentView {
     fn component_count(&self, i: usize) -> usize;
     fn component(&self, i: usize, j: usize) -> Option<&[u8]>;
     fn repetitions(&self, i: usize) -> usize;
+    /// Bit `i - 1` set when element `i` (up to 64) holds a value: its first repetition is not
+    /// empty and not only component separators. The default asks element by element.
+    fn presence(&self) -> u64 {
+        let mut bits = 0u64;
+        for i in 1..=self.element_count().min(64) {
+            let comps = self.component_count(i);
+            let present = if comps > 1 {
+                (1..=comps).any(|j| self.component(i, j).is_some_and(|v| !v.is_empty()))
+            } else {
+                self.component(i, 1).is_some_and(|v| !v.is_empty())
+                    || self.element(i).is_some_and(|v| !v.is_empty())
+            };
+            if present {
+                bits |= 1 << (i - 1);
+            }
+        }
+        bits
+    }
 }

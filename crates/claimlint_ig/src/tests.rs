@@ -59,6 +59,85 @@ impl SegmentView for TestSeg {
     }
 }
 
+/// The split segment's presence bits (from its bounds) equal the element-by-element default
+/// (`SegmentView::presence`), plain, composite, repeated, empty and over-long segments alike.
+#[test]
+fn split_presence_agrees_with_reading_each_element() {
+    use claimlint_x12::{Delimiters, Segment, split::SplitSegment};
+    let delims = Delimiters {
+        element: b'*',
+        component: b':',
+        repetition: Some(b'^'),
+        segment: b'~',
+    };
+    let long = format!("REF{}", "*A:".repeat(40));
+    let texts = [
+        "SV1*HC:J0897:JZ*1200*UN*60***1",
+        "HI*ABK:M810^ABF:E119*::*:X*^A",
+        "NM1*",
+        "SE",
+        "CLM*A^B:C*X:Y^Z*:*",
+        long.as_str(),
+    ];
+    for text in texts {
+        let seg = Segment {
+            bytes: text.as_bytes(),
+            offset: 0,
+            delims,
+            position: 1,
+        };
+        let split = SplitSegment::new(&seg);
+        let by_element = TestSeg::parse(text.as_bytes(), b'*', b':', Some(b'^')).presence();
+        assert_eq!(SegmentView::presence(&split), by_element, "{text}");
+        assert_eq!(SegmentView::presence(&seg), by_element, "{text}");
+    }
+}
+
+/// The compiled lookup tables agree with what they are compiled from: the keys with the ids,
+/// and each loop's children by id with a scan of its children.
+#[test]
+fn id_tables_agree_with_the_children() {
+    for g in [p(), i()] {
+        let keys: Vec<u32> = g
+            .segment_ids
+            .iter()
+            .map(|id| segment_key(id.as_bytes()).expect("2 or 3 characters"))
+            .collect();
+        assert_eq!(keys, g.segment_keys, "{}", g.version);
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        for l in g.loops() {
+            for id in g.segment_ids {
+                let k = g.segment_index(id.as_bytes()).expect("known");
+                let found: Vec<usize> = l.children_with_id(k).map(|(idx, _)| idx).collect();
+                let scanned: Vec<usize> = l
+                    .children
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| match n {
+                        Node::Segment(s) => s.id == *id,
+                        Node::Loop(c) => c.starter().is_some_and(|s| s.id == *id),
+                    })
+                    .map(|(idx, _)| idx)
+                    .collect();
+                assert_eq!(found, scanned, "{} {} {id}", g.version, l.id);
+            }
+            let required: Vec<u16> = l
+                .children
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| match n {
+                    Node::Segment(s) => s.usage == Usage::Required,
+                    Node::Loop(c) => c.usage == Usage::Required,
+                })
+                .map(|(idx, _)| idx as u16)
+                .collect();
+            assert_eq!(required, l.required, "{} {}", g.version, l.id);
+        }
+        assert_eq!(g.segment_index(b"ZZZ"), None);
+        assert_eq!(g.segment_index(b"NM1A"), None);
+    }
+}
+
 fn seg(text: &str) -> TestSeg {
     TestSeg::parse(text.as_bytes(), b'*', b':', Some(b'^'))
 }

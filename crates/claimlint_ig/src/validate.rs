@@ -190,6 +190,32 @@ fn element_present(seg: &(impl SegmentView + ?Sized), i: usize) -> bool {
     }
 }
 
+/// Which elements of a segment hold a value, read once: bit `i - 1` for element `i` up to 64,
+/// the rest (never in an 837, whose longest segment has 21) asked of the segment each time.
+struct Presence<'s, S: SegmentView + ?Sized> {
+    seg: &'s S,
+    bits: u64,
+    count: usize,
+}
+
+impl<'s, S: SegmentView + ?Sized> Presence<'s, S> {
+    fn new(seg: &'s S) -> Self {
+        Presence {
+            seg,
+            bits: seg.presence(),
+            count: seg.element_count(),
+        }
+    }
+
+    fn has(&self, i: usize) -> bool {
+        match i {
+            0 => false,
+            1..=64 => self.bits >> (i - 1) & 1 == 1,
+            _ => i <= self.count && element_present(self.seg, i),
+        }
+    }
+}
+
 /// Checks every element of `seg` against `def` and appends what is wrong to `out`. Empty
 /// situational elements are never flagged.
 pub fn validate_segment(
@@ -197,33 +223,37 @@ pub fn validate_segment(
     seg: &(impl SegmentView + ?Sized),
     out: &mut Vec<ElementIssue>,
 ) {
-    let n = seg.element_count();
-    if n > 0 && !element_present(seg, n) {
+    let present = Presence::new(seg);
+    let n = present.count;
+    if n > 0 && !present.has(n) {
         out.push(ElementIssue::TrailingSeparator { elem: n, comp: 0 });
     }
     for i in 1..=n.max(def.elements.len()) {
+        let here = present.has(i);
         match def.element_at(i) {
+            Some(ed) if !here && ed.usage == Usage::Required => {
+                out.push(ElementIssue::RequiredMissing { elem: i, comp: 0 });
+            }
+            Some(_) if !here => {}
             Some(ed) => check_element(ed, seg, i, out),
-            None if element_present(seg, i) => out.push(ElementIssue::TooMany { elem: i, comp: 0 }),
+            None if here => out.push(ElementIssue::TooMany { elem: i, comp: 0 }),
             None => {}
         }
     }
-    check_rules(def.syntax, 0, |p| element_present(seg, p), out);
+    check_rules(def.syntax, 0, |p| present.has(p), out);
 }
 
+/// Components of a composite's first repetition held on the stack (the 837's widest has 7);
+/// a wider one is read from the segment each time.
+const COMPONENTS: usize = 16;
+
+/// Checks an element known to hold a value.
 fn check_element(
     ed: &ElementDef,
     seg: &(impl SegmentView + ?Sized),
     i: usize,
     out: &mut Vec<ElementIssue>,
 ) {
-    let present = element_present(seg, i);
-    if !present {
-        if ed.usage == Usage::Required {
-            out.push(ElementIssue::RequiredMissing { elem: i, comp: 0 });
-        }
-        return;
-    }
     if ed.usage == Usage::NotUsed {
         out.push(ElementIssue::NotUsed { elem: i, comp: 0 });
         return;
@@ -256,14 +286,23 @@ fn check_element(
             check_value(ed, value, i, 0, out);
         }
         ElementKind::Composite(cd) => {
-            if comps > 1 && !non_empty(seg.component(i, comps)) {
+            let mut held: [&[u8]; COMPONENTS] = [&[]; COMPONENTS];
+            for (j, slot) in held.iter_mut().enumerate().take(comps) {
+                *slot = seg.component(i, j + 1).unwrap_or_default();
+            }
+            let component = |j: usize| match held.get(j.wrapping_sub(1)) {
+                Some(v) if j <= comps => *v,
+                Some(_) => &[],
+                None => seg.component(i, j).unwrap_or_default(),
+            };
+            if comps > 1 && component(comps).is_empty() {
                 out.push(ElementIssue::TrailingSeparator {
                     elem: i,
                     comp: comps,
                 });
             }
             for j in 1..=comps.max(cd.components.len()) {
-                let value = seg.component(i, j).unwrap_or_default();
+                let value = component(j);
                 match cd.components.get(j - 1) {
                     None if !value.is_empty() => {
                         out.push(ElementIssue::TooMany { elem: i, comp: j })
@@ -279,7 +318,7 @@ fn check_element(
                     Some(c) => check_value(c, value, i, j, out),
                 }
             }
-            check_rules(cd.syntax, i, |p| non_empty(seg.component(i, p)), out);
+            check_rules(cd.syntax, i, |p| !component(p).is_empty(), out);
         }
     }
 }

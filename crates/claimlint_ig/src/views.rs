@@ -53,22 +53,31 @@ impl SegmentView for Segment<'_> {
 
 /// Validation reads every element several times: give it the segment split once.
 impl SegmentView for SplitSegment<'_> {
+    #[inline]
     fn id(&self) -> &[u8] {
         SplitSegment::id(self)
     }
+    #[inline]
     fn element_count(&self) -> usize {
         SplitSegment::element_count(self)
     }
+    #[inline]
     fn element(&self, i: usize) -> Option<&[u8]> {
         SplitSegment::element(self, i)
     }
+    #[inline]
     fn component_count(&self, i: usize) -> usize {
         SplitSegment::component_count(self, i)
     }
+    #[inline]
     fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
         SplitSegment::component(self, i, j)
     }
+    #[inline]
     fn repetitions(&self, i: usize) -> usize {
         SplitSegment::repetitions(self, i)
+    }
+    fn presence(&self) -> u64 {
+        SplitSegment::presence(self)
     }
 }

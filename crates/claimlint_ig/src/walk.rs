@@ -2,7 +2,7 @@
 //! what the tree says is missing, out of place or repeated too often. Knows nothing of
 //! element values beyond the qualifiers that tell loops apart.
 
-use super::{GuideDef, LoopDef, Node, SegmentDef, SegmentView, Usage};
+use super::{GuideDef, LoopDef, Node, SegmentDef, SegmentIndex, SegmentView, Usage};
 
 /// Where one segment landed.
 #[derive(Debug, Clone, Copy)]
@@ -73,6 +73,8 @@ struct Frame {
 }
 
 struct Walker {
+    /// The guide's segment ids, to look a segment's id up once per segment.
+    ids: GuideIds,
     frames: Vec<Frame>,
     /// Occurrence counts of every open frame's children, frame after frame, so that entering
     /// a loop allocates nothing once the buffer has grown.
@@ -93,6 +95,15 @@ enum How {
     /// By id alone, the qualifier fitting no definition: placed so the element check reports
     /// the code (SYN008), neither counted nor reported here.
     IdOnly,
+}
+
+/// The guide's sorted segment ids as keys (`GuideDef::segment_keys`).
+struct GuideIds(&'static [u32]);
+
+impl GuideIds {
+    fn index(&self, id: &[u8]) -> Option<SegmentIndex> {
+        GuideDef::index_in(self.0, id)
+    }
 }
 
 struct Found {
@@ -154,6 +165,7 @@ impl Walker {
     /// A walk about to read ST: the transaction set's loop open, nothing seen.
     fn at_root(guide: &GuideDef) -> Walker {
         let mut w = Walker {
+            ids: GuideIds(guide.segment_keys),
             frames: Vec::new(),
             counts: Vec::new(),
             stand_ins: Vec::new(),
@@ -182,7 +194,7 @@ impl Walker {
     /// it stands in for the first required child of that id still ahead and not yet there,
     /// so the walk does not also report that child missing (the segment is there; its code
     /// is SYN008's).
-    fn stand_in(&mut self, depth: usize, id: &[u8]) {
+    fn stand_in(&mut self, depth: usize, id: SegmentIndex) {
         let Some(f) = self.frames.get(depth) else {
             return;
         };
@@ -214,27 +226,32 @@ impl Walker {
     /// Reports the required children of `frame` ranked in `ranks` that never came.
     fn report_missing(&mut self, frame: &Frame, ranks: std::ops::Range<u16>, at: usize) {
         let def = frame.def;
-        // Children are in TR3 order, so in rank order: only those in `ranks` are looked at.
-        let from = def.children.partition_point(|n| n.rank() < ranks.start);
-        for (idx, node) in def.children.iter().enumerate().skip(from) {
+        // Children are in TR3 order, so in rank order: only the required ones in `ranks` are
+        // looked at.
+        for &idx in def.required {
+            let idx = usize::from(idx);
+            let Some(&node) = def.children.get(idx) else {
+                continue;
+            };
+            if node.rank() < ranks.start {
+                continue;
+            }
             if node.rank() >= ranks.end {
                 break;
             }
             if self.count(frame, idx) > 0 || self.stood_in(frame, idx) {
                 continue;
             }
-            let (id, is_loop, usage) = match node {
-                Node::Segment(s) => (s.id, false, s.usage),
-                Node::Loop(l) => (l.id, true, l.usage),
+            let (id, is_loop) = match node {
+                Node::Segment(s) => (s.id, false),
+                Node::Loop(l) => (l.id, true),
             };
-            if usage == Usage::Required {
-                self.out.issues.push(StructureIssue::RequiredMissing {
-                    id,
-                    is_loop,
-                    parent: def.id,
-                    at,
-                });
-            }
+            self.out.issues.push(StructureIssue::RequiredMissing {
+                id,
+                is_loop,
+                parent: def.id,
+                at,
+            });
         }
     }
 
@@ -269,18 +286,18 @@ impl Walker {
 
     /// Innermost loop first, then its ancestors, each from its current rank on. A loop's own
     /// starter (child 0) only ever matches through its parent, as a new occurrence.
-    fn find(&self, seg: &(impl SegmentView + ?Sized)) -> Option<Found> {
-        self.find_in_order(seg)
-            .or_else(|| self.find_out_of_order(seg))
+    fn find(&self, seg: &(impl SegmentView + ?Sized), id: SegmentIndex) -> Option<Found> {
+        self.find_in_order(seg, id)
+            .or_else(|| self.find_out_of_order(seg, id))
     }
 
     /// A segment in its place: in the innermost loop or an ancestor, at or after its rank.
     /// Only the children that share the segment's id can take it (`LoopDef::by_id`).
-    fn find_in_order(&self, seg: &(impl SegmentView + ?Sized)) -> Option<Found> {
+    fn find_in_order(&self, seg: &(impl SegmentView + ?Sized), id: SegmentIndex) -> Option<Found> {
         for (depth, f) in self.frames.iter().enumerate().rev() {
             let skip = usize::from(depth > 0);
             let mut first_seg = None;
-            for (idx, node) in f.def.children_with_id(seg.id()) {
+            for (idx, node) in f.def.children_with_id(id) {
                 if idx < skip || node.rank() < f.rank {
                     continue;
                 }
@@ -289,7 +306,7 @@ impl Walker {
                         // Code lists only tell apart definitions that share id and qualifier
                         // (2400 PWK*CT): with no such twin ahead, this one is the answer
                         // whether its codes fit or not, so they need not be read.
-                        if first_seg.is_none() && !twin_ahead(f, idx, seg) || s.codes_fit(seg) {
+                        if first_seg.is_none() && !twin_ahead(f, idx, seg, id) || s.codes_fit(seg) {
                             return Some(Found {
                                 depth,
                                 idx,
@@ -323,7 +340,11 @@ impl Walker {
 
     /// A segment out of its place, in the innermost loop: one that came late (behind the
     /// current rank), else one whose id alone is known there.
-    fn find_out_of_order(&self, seg: &(impl SegmentView + ?Sized)) -> Option<Found> {
+    fn find_out_of_order(
+        &self,
+        seg: &(impl SegmentView + ?Sized),
+        id: SegmentIndex,
+    ) -> Option<Found> {
         // Behind the current rank, innermost loop only: searching ancestors backwards would
         // close loops on a segment that merely came late.
         let depth = self.frames.len().checked_sub(1)?;
@@ -331,7 +352,7 @@ impl Walker {
         let skip = usize::from(depth > 0);
         let segments = || {
             f.def
-                .children_with_id(seg.id())
+                .children_with_id(id)
                 .filter(move |&(idx, _)| idx >= skip)
                 .filter_map(|(idx, node)| match node {
                     Node::Segment(s) => Some((idx, s)),
@@ -382,7 +403,10 @@ impl Walker {
     }
 
     fn place(&mut self, seg: &(impl SegmentView + ?Sized), at: usize) -> Placement {
-        let Some(Found { depth, idx, how }) = self.find(seg) else {
+        let Some(id) = self.ids.index(seg.id()) else {
+            return Placement::Unexpected;
+        };
+        let Some(Found { depth, idx, how }) = self.find(seg, id) else {
             return Placement::Unexpected;
         };
         while self.frames.len() > depth + 1 {
@@ -409,7 +433,7 @@ impl Walker {
                         self.bump(depth, idx);
                         self.out.issues.push(StructureIssue::Unexpected { at });
                     }
-                    How::IdOnly => self.stand_in(depth, seg.id()),
+                    How::IdOnly => self.stand_in(depth, id),
                 }
                 Placement::Placed {
                     loop_def: def,
@@ -443,8 +467,8 @@ impl Walker {
 
 /// Is there a segment definition after child `idx` of frame `f`, at or after its current rank,
 /// that `seg` also matches by id and qualifier? Only then do code lists decide between them.
-fn twin_ahead(f: &Frame, idx: usize, seg: &(impl SegmentView + ?Sized)) -> bool {
-    f.def.children_with_id(seg.id()).any(|(k, node)| {
+fn twin_ahead(f: &Frame, idx: usize, seg: &(impl SegmentView + ?Sized), id: SegmentIndex) -> bool {
+    f.def.children_with_id(id).any(|(k, node)| {
         k > idx && matches!(node, Node::Segment(s) if s.rank >= f.rank && s.matches(seg))
     })
 }

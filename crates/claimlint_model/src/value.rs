@@ -114,6 +114,23 @@ const QUOTIENT_PLACES: u32 = 6;
 
 /// The value of the ASCII digits `digits`, or `None` for anything that is not a digit or for
 /// overflow.
+/// The value of at most 19 ASCII digits (empty: 0); `None` for more digits or a non-digit.
+#[inline]
+fn small_digits(digits: &[u8]) -> Option<u64> {
+    if digits.len() > 19 {
+        return None;
+    }
+    let mut v = 0u64;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u64::from(d);
+    }
+    Some(v)
+}
+
 fn digits_value(digits: &[u8], start: i128) -> Option<i128> {
     digits.iter().try_fold(start, |acc, &c| {
         let d = c.checked_sub(b'0').filter(|d| *d <= 9)?;
@@ -166,6 +183,13 @@ impl Dec {
         let places = u32::try_from(frac.len()).ok()?;
         if places > DEC_PLACES || !frac.iter().all(u8::is_ascii_digit) {
             return None;
+        }
+        if let (Some(w), Some(f)) = (small_digits(int), small_digits(frac)) {
+            // Up to 19 digits each: whole < 10^19 and the fraction < 10^18 after scaling, so
+            // the i128 arithmetic below cannot overflow, and needs no checked (slow) i128 ops.
+            let part = i128::from(f) * 10_i128.pow(DEC_PLACES - places);
+            let scaled = i128::from(w) * SCALE + part;
+            return Dec::new(if neg { -scaled } else { scaled });
         }
         let whole = digits_value(int, 0)?.checked_mul(SCALE)?;
         let part = digits_value(frac, 0)?.checked_mul(10_i128.pow(DEC_PLACES - places))?;

@@ -149,6 +149,7 @@ fn ctx<'c>(
         line: None,
         params: &plan.params,
         data: &plan.data,
+        facts: None,
     }
 }
 
@@ -481,6 +482,7 @@ fn claim_rules<'t>(
         }
     }
     for line in &claim.lines {
+        let facts = crate::LineFacts::default();
         for (rule, sev) in &plan.line {
             if let Check::Line(f) = rule.check {
                 f(
@@ -488,6 +490,7 @@ fn claim_rules<'t>(
                     &mut Ctx {
                         claim: Some(claim),
                         line: Some(line),
+                        facts: Some(&facts),
                         ..ctx(rule, *sev, out, Some(tx), plan)
                     },
                 );
@@ -501,6 +504,7 @@ fn claim_rules<'t>(
                         &mut Ctx {
                             claim: Some(claim),
                             line: Some(line),
+                            facts: Some(&facts),
                             ..ctx(rule, *sev, out, Some(tx), plan)
                         },
                     );

@@ -257,6 +257,16 @@ pub struct Ctx<'c> {
     pub params: &'c Params,
     /// The run's reference data (embedded tables, `--data-dir` files first).
     pub data: &'c Data,
+    /// What is looked up once for `line` and shared by the rules that run on it.
+    pub facts: Option<&'c LineFacts>,
+}
+
+/// Reference data resolved for one service line, at most once, by the first rule that asks:
+/// each is a function of the line, its claim and the run's data, all fixed while the rules of
+/// one line run, so every rule sees what it would have looked up itself.
+#[derive(Default)]
+pub struct LineFacts {
+    crosswalk: std::cell::OnceCell<Option<drugs::Crosswalked>>,
 }
 
 impl<'c> Ctx<'c> {
@@ -276,6 +286,18 @@ impl<'c> Ctx<'c> {
 
     pub fn claim(&self) -> Option<&'c Claim<'c>> {
         self.claim
+    }
+
+    /// [`drugs::crosswalked`] for `line` and this context's claim, looked up once per line
+    /// when `line` is the context's own.
+    pub fn crosswalked(&self, line: &ServiceLine<'_>) -> Option<drugs::Crosswalked> {
+        let own = self.line.is_some_and(|l| std::ptr::eq(l, line));
+        match self.facts.filter(|_| own) {
+            Some(f) => *f
+                .crosswalk
+                .get_or_init(|| drugs::crosswalked(self.data, line, self.claim)),
+            None => drugs::crosswalked(self.data, line, self.claim),
+        }
     }
 
     pub fn line(&self) -> Option<&'c ServiceLine<'c>> {

@@ -152,6 +152,7 @@ pub fn with_cx<R>(f: impl FnOnce(&crate::Ctx<'_>) -> R) -> R {
         line: None,
         params: &params,
         data: &data,
+        facts: None,
     };
     f(&cx)
 }

@@ -29,7 +29,15 @@ impl<'a> Segment<'a> {
     }
 
     pub fn is(&self, id: &[u8]) -> bool {
-        self.id() == id
+        // The id is `id` when the bytes start with it and then end or separate: no scan for
+        // the separator, no `memcmp` call for two or three bytes.
+        self.bytes.len() >= id.len()
+            && crate::short::eq(&self.bytes[..id.len()], id)
+            && self
+                .bytes
+                .get(id.len())
+                .is_none_or(|&b| b == self.delims.element)
+            && !id.contains(&self.delims.element)
     }
 
     /// Number of elements after the id (counting empty ones, including trailing empties).
@@ -67,7 +75,11 @@ impl<'a> Segment<'a> {
 
     /// The bytes of element `n`, empty when absent.
     pub fn value(&self, n: usize) -> &'a [u8] {
-        self.element_raw(n).map_or(&[], |e| e.bytes)
+        // The bounds alone: an `Element` (its segment id, offset) is not built to be dropped.
+        fixed_isa_field(self.bytes, self.delims.element, n)
+            .or_else(|| nth_field(self.bytes, self.delims.element, n))
+            .and_then(|(start, end)| self.bytes.get(start..end))
+            .unwrap_or_default()
     }
 
     /// All elements in order, in one pass over the segment.
@@ -202,9 +214,17 @@ impl<'a> Element<'a> {
 /// ISA`n` of a fixed-width ISA whose ISA11 is its element separator (ENV007): read at its
 /// fixed position, as `IsaHeader::parse` reads it, not shifted by the extra separator.
 /// `None` for every other segment, which is split as usual.
+#[inline]
 fn fixed_isa_field(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
-    use crate::delims::{ISA_LEN, ISA_WIDTHS};
-    if bytes.len() != ISA_LEN - 1 || bytes.get(82) != Some(&sep) || !bytes.starts_with(b"ISA") {
+    if bytes.len() != crate::delims::ISA_LEN - 1 {
+        return None;
+    }
+    fixed_isa_field_of_isa(bytes, sep, n)
+}
+
+fn fixed_isa_field_of_isa(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
+    use crate::delims::ISA_WIDTHS;
+    if bytes.get(82) != Some(&sep) || !bytes.starts_with(b"ISA") {
         return None;
     }
     let width = *ISA_WIDTHS.get(n.checked_sub(1)?)?;
@@ -222,16 +242,13 @@ fn nth_field(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
     }
     let mut seen = 0usize;
     let mut start = 0usize;
-    // Eight bytes at a time: a word with no separator, or too few to reach field `n`, is
-    // skipped whole (segments are tens of bytes; most words hold one separator or none).
+    // Eight bytes at a time: a word with no separator is skipped whole, and the separators
+    // of the others visited bit by bit (segments are tens of bytes; most words hold one
+    // separator or none). Counting a word's separators to skip it costs more: popcount is a
+    // dozen instructions without a target CPU feature.
     let (words, tail) = bytes.as_chunks::<8>();
     for (k, word) in words.iter().enumerate() {
         let mut hits = separator_mask(u64::from_le_bytes(*word), sep);
-        let count = hits.count_ones() as usize;
-        if seen + count < n {
-            seen += count;
-            continue;
-        }
         while hits != 0 {
             let at = k * 8 + (hits.trailing_zeros() / 8) as usize;
             seen += 1;
@@ -260,7 +277,7 @@ fn nth_field(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
 /// The high bit of each byte of `word` that equals `sep`, and no other bit (exact, no false
 /// positives across bytes).
 #[inline]
-fn separator_mask(word: u64, sep: u8) -> u64 {
+pub(crate) fn separator_mask(word: u64, sep: u8) -> u64 {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let x = word ^ (u64::from(sep) * 0x0101_0101_0101_0101);
     !(((x & LOW7) + LOW7) | x | LOW7)

@@ -3,10 +3,51 @@
 //! on demand is right for the model, which reads a few elements; this is right for validation.
 
 use super::{Delimiters, Segment};
+use crate::segment::separator_mask;
 
 /// Segments with more elements than this, or longer than 64 KiB, fall back to scanning (the
 /// 837's longest, SV1, has 21 elements). Kept small: a transaction set's worth is allocated.
 const MAX: usize = 32;
+
+/// The state of [`SplitSegment::new`] between separators.
+struct Splitter {
+    bounds: [(u16, u16, u16); MAX],
+    count: usize,
+    /// Start of the element being read, and where its first repetition ends.
+    open: Option<(usize, Option<usize>)>,
+    composite: u32,
+    too_long: bool,
+    delims: Delimiters,
+}
+
+impl Splitter {
+    fn close(&mut self, (s, r): (usize, Option<usize>), end: usize) {
+        if self.count < MAX && !self.too_long {
+            self.bounds[self.count] = (s as u16, end as u16, r.unwrap_or(end) as u16);
+        }
+        self.count += 1;
+    }
+
+    /// Byte `b` at `i`; any byte may come, those that are no separator change nothing.
+    #[inline]
+    fn byte(&mut self, i: usize, b: u8) {
+        if b == self.delims.element {
+            if let Some(o) = self.open {
+                self.close(o, i);
+            }
+            self.open = Some((i + 1, None));
+        } else if Some(b) == self.delims.repetition
+            && let Some((_, r @ None)) = self.open.as_mut()
+        {
+            *r = Some(i);
+        } else if b == self.delims.component
+            && matches!(self.open, Some((_, None)))
+            && self.count < MAX
+        {
+            self.composite |= 1 << self.count;
+        }
+    }
+}
 
 pub struct SplitSegment<'a> {
     seg: Segment<'a>,
@@ -23,47 +64,45 @@ pub struct SplitSegment<'a> {
 
 impl<'a> SplitSegment<'a> {
     pub fn new(seg: &Segment<'a>) -> Self {
-        let mut bounds = [(0u16, 0u16, 0u16); MAX];
-        let too_long = seg.bytes.len() > usize::from(u16::MAX);
-        let (sep, rep, comp) = (
-            seg.delims.element,
-            seg.delims.repetition,
-            seg.delims.component,
-        );
-        let mut composite = 0u32;
-        let mut count = 0usize;
-        // Start of the element being read, and where its first repetition ends.
-        let mut open: Option<(usize, Option<usize>)> = None;
-        let mut close = |count: &mut usize, (s, r): (usize, Option<usize>), end: usize| {
-            if *count < MAX && !too_long {
-                bounds[*count] = (s as u16, end as u16, r.unwrap_or(end) as u16);
-            }
-            *count += 1;
+        let bytes = seg.bytes;
+        let too_long = bytes.len() > usize::from(u16::MAX);
+        let d = seg.delims;
+        let mut s = Splitter {
+            bounds: [(0u16, 0u16, 0u16); MAX],
+            count: 0,
+            open: None,
+            composite: 0,
+            too_long,
+            delims: d,
         };
-        for (i, &b) in seg.bytes.iter().enumerate() {
-            if b == sep {
-                if let Some(o) = open {
-                    close(&mut count, o, i);
-                }
-                open = Some((i + 1, None));
-            } else if Some(b) == rep
-                && let Some((_, r @ None)) = open.as_mut()
-            {
-                *r = Some(i);
-            } else if b == comp && matches!(open, Some((_, None))) && count < MAX {
-                composite |= 1 << count;
+        // Eight bytes at a time: only the bytes that are one of the three separators are
+        // looked at one by one (most bytes of a segment are none).
+        let (words, tail) = bytes.as_chunks::<8>();
+        for (k, word) in words.iter().enumerate() {
+            let w = u64::from_le_bytes(*word);
+            let mut hits = separator_mask(w, d.element)
+                | separator_mask(w, d.component)
+                | d.repetition.map_or(0, |r| separator_mask(w, r));
+            while hits != 0 {
+                let j = (hits.trailing_zeros() / 8) as usize;
+                s.byte(k * 8 + j, word[j]);
+                hits &= hits - 1;
             }
         }
-        if let Some(o) = open {
-            close(&mut count, o, seg.bytes.len());
+        let base = words.len() * 8;
+        for (j, &b) in tail.iter().enumerate() {
+            s.byte(base + j, b);
+        }
+        if let Some(o) = s.open {
+            s.close(o, bytes.len());
         }
         SplitSegment {
             seg: *seg,
-            bounds,
-            count,
+            bounds: s.bounds,
+            count: s.count,
             id_len: seg.id().len(),
-            overflow: count > MAX || too_long,
-            composite,
+            overflow: s.count > MAX || too_long,
+            composite: s.composite,
         }
     }
 
@@ -71,19 +110,23 @@ impl<'a> SplitSegment<'a> {
         &self.seg
     }
 
+    #[inline]
     pub fn id(&self) -> &'a [u8] {
         &self.seg.bytes[..self.id_len]
     }
 
+    #[inline]
     pub fn delims(&self) -> Delimiters {
         self.seg.delims
     }
 
+    #[inline]
     pub fn element_count(&self) -> usize {
         self.count
     }
 
     /// Element `i` (1-based), all repetitions, even when empty.
+    #[inline]
     pub fn element_all(&self, i: usize) -> Option<&'a [u8]> {
         if i == 0 || i > self.count {
             return None;
@@ -112,12 +155,53 @@ impl<'a> SplitSegment<'a> {
         self.seg.bytes.get(s as usize..r as usize)
     }
 
+    #[inline]
     pub fn repetitions(&self, i: usize) -> usize {
+        if !self.overflow && (1..=self.count).contains(&i) {
+            // No repetition separator: the first repetition ends where the element does.
+            let (_, e, r) = self.bounds[i - 1];
+            if e == r {
+                return 1;
+            }
+        }
         match (self.element_all(i), self.seg.delims.repetition) {
             (None, _) => 0,
             (Some(v), Some(r)) => v.iter().filter(|&&b| b == r).count() + 1,
             (Some(_), None) => 1,
         }
+    }
+
+    /// Bit `i - 1` set when element `i` (up to 64) holds a value: its first repetition is
+    /// not empty, and not only component separators.
+    pub fn presence(&self) -> u64 {
+        let mut bits = 0u64;
+        if self.overflow {
+            let comp = self.seg.delims.component;
+            for i in 1..=self.count.min(64) {
+                if self
+                    .element(i)
+                    .is_some_and(|v| v.iter().any(|&b| b != comp))
+                {
+                    bits |= 1 << (i - 1);
+                }
+            }
+            return bits;
+        }
+        for (k, &(s, _, r)) in self.bounds.iter().enumerate().take(self.count) {
+            let present = if self.composite & (1 << k) == 0 {
+                r > s
+            } else {
+                let comp = self.seg.delims.component;
+                self.seg
+                    .bytes
+                    .get(usize::from(s)..usize::from(r))
+                    .is_some_and(|v| v.iter().any(|&b| b != comp))
+            };
+            if present {
+                bits |= 1 << k;
+            }
+        }
+        bits
     }
 
     /// Does element `i` (known to be within bounds) hold no component separator?
@@ -126,6 +210,7 @@ impl<'a> SplitSegment<'a> {
         !self.overflow && (1..=MAX).contains(&i) && self.composite & (1 << (i - 1)) == 0
     }
 
+    #[inline]
     pub fn component_count(&self, i: usize) -> usize {
         if self.plain(i) {
             return usize::from(self.element(i).is_some());
@@ -135,6 +220,7 @@ impl<'a> SplitSegment<'a> {
             .map_or(0, |v| v.iter().filter(|&&b| b == c).count() + 1)
     }
 
+    #[inline]
     pub fn component(&self, i: usize, j: usize) -> Option<&'a [u8]> {
         if self.plain(i) {
             return self.element(i).filter(|_| j == 1);

@@ -1,4 +1,4 @@
-use crate::drugs::{bill_help, crosswalked, drug_label, hcpcs_of, is_unclassified};
+use crate::drugs::{bill_help, drug_label, hcpcs_of, is_unclassified};
 use crate::{Ctx, declare_rule};
 use claimlint_model::ServiceLine;
 
@@ -23,7 +23,7 @@ fn drug_code_has_specific_code(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(code) = hcpcs_of(line).filter(|c| is_unclassified(c)) else {
         return;
     };
-    let Some(x) = crosswalked(cx.data(), line, cx.claim()) else {
+    let Some(x) = cx.crosswalked(line) else {
         return;
     };
     let Some(row) = x.rows.iter().find(|r| !is_unclassified(r.hcpcs)) else {

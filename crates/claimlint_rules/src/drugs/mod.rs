@@ -150,6 +150,7 @@ pub fn rows_for(data: &Data, ndc: &Ndc11, dos: Option<Date>) -> &'static [XwalkR
 }
 
 /// The line's NDC with its crosswalk rows, and the row of the code the line bills, if any.
+#[derive(Clone, Copy)]
 pub struct Crosswalked {
     pub ndc: Ndc11,
     pub rows: &'static [XwalkRow],
@@ -178,16 +179,21 @@ pub fn dosage(row: &XwalkRow) -> Option<(Dec, &'static str)> {
     let (num, unit) = d.split_at(split);
     let amount = Dec::parse_text(num).filter(|a| a.is_positive())?;
     let unit = unit.trim();
-    let unit = match unit.to_ascii_uppercase().as_str() {
-        "MG" => "mg",
-        "MCG" => "mcg",
-        "GM" | "G" => "g",
-        "ML" | "CC" => "mL",
-        "UNITS" | "UNIT" => "units",
-        "IU" => "IU",
-        "MEQ" => "mEq",
-        _ => return None,
-    };
+    // Case-insensitive, without building an upper-cased copy (this runs several times per
+    // drug line).
+    const UNITS: [(&str, &str); 10] = [
+        ("MG", "mg"),
+        ("MCG", "mcg"),
+        ("GM", "g"),
+        ("G", "g"),
+        ("ML", "mL"),
+        ("CC", "mL"),
+        ("UNITS", "units"),
+        ("UNIT", "units"),
+        ("IU", "IU"),
+        ("MEQ", "mEq"),
+    ];
+    let unit = UNITS.iter().find(|(k, _)| k.eq_ignore_ascii_case(unit))?.1;
     Some((amount, unit))
 }
 

@@ -90,6 +90,7 @@ pub fn scan_diagnostics(
                 line: None,
                 params,
                 data,
+                facts: None,
             };
             report(issue, &mut cx);
         }

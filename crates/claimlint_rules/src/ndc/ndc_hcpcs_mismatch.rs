@@ -1,6 +1,4 @@
-use crate::drugs::{
-    bill_help, code_label, crosswalked, drug_label, generic, hcpcs_of, is_unclassified,
-};
+use crate::drugs::{bill_help, code_label, drug_label, generic, hcpcs_of, is_unclassified};
 use crate::ndc::is_ndc_qualified;
 use crate::{Ctx, declare_rule};
 use claimlint_model::DrugLine;
@@ -45,7 +43,7 @@ fn ndc_hcpcs_mismatch(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     if is_unclassified(code) {
         return;
     }
-    let Some(x) = crosswalked(cx.data(), line, cx.claim()) else {
+    let Some(x) = cx.crosswalked(line) else {
         return;
     };
     let Some(first) = x.rows.first() else { return }; // unknown NDC: NDC003

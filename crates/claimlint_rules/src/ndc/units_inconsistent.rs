@@ -1,6 +1,5 @@
 use crate::drugs::{
-    crosswalked, expected_units, hcpcs_of, is_dose_confusion, line_dos, package_word, plural,
-    quantity_words,
+    expected_units, hcpcs_of, is_dose_confusion, line_dos, package_word, plural, quantity_words,
 };
 use crate::{Ctx, declare_rule};
 use claimlint_model::{Dec, ServiceLine, Total};
@@ -39,7 +38,7 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if line.has_modifier(b"JW") {
         return; // judged with its administered line
     }
-    let Some(x) = crosswalked(cx.data(), line, cx.claim()) else {
+    let Some(x) = cx.crosswalked(line) else {
         return;
     };
     let Some(row) = x.billed else { return }; // no row for this code: NDC004

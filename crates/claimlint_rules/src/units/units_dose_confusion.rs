@@ -1,5 +1,5 @@
 use crate::drugs::{
-    code_label, crosswalked, expected_for, is_dose_confusion, package_word, plural, quantity_words,
+    code_label, expected_for, is_dose_confusion, package_word, plural, quantity_words,
 };
 use crate::{Ctx, declare_rule};
 use claimlint_model::ServiceLine;
@@ -31,7 +31,7 @@ fn units_dose_confusion(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let (Some(drug), Some(el), Some(units)) = (line.drug, line.units, line.units_value()) else {
         return;
     };
-    let Some(x) = crosswalked(cx.data(), line, cx.claim()) else {
+    let Some(x) = cx.crosswalked(line) else {
         return;
     };
     let Some(row) = x.billed else { return };
