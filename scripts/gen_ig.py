@@ -420,7 +420,16 @@ def qualifier(em, s, dataele, siblings):
             f"in_loop: {rs_list(em, in_loop)} }})")
 
 
-def rs_segment(em, s, dataele, rank, siblings):
+def may_share_qualifier(a, b, dataele):
+    """Could one segment match both definitions by id and qualifier? Not when both read their
+    qualifier at the same place and their code lists are disjoint."""
+    qa, qb = qualifier_at(a, dataele), qualifier_at(b, dataele)
+    if qa is None or qb is None or qa[:2] != qb[:2]:
+        return True
+    return bool(set(qa[2]) & set(qb[2]))
+
+
+def rs_segment(em, s, dataele, rank, siblings, twin_after):
     for i, e in enumerate(s["elements"], 1):
         if e["seq"] != i:
             raise SystemExit(f"{s['id']}: element {e['ref']} at {i} has seq {e['seq']}")
@@ -430,7 +439,7 @@ def rs_segment(em, s, dataele, rank, siblings):
         "SG", "SegmentDef",
         f"SegmentDef {{ id: {rs_str(s['id'])}, name: {rs_str(s['name'])}, usage: {USAGE[s['usage']]}, "
         f"max_use: {rs_repeat(s['max_use'])}, pos: {s['pos']}, rank: {rank}, qualifier: {qualifier(em, s, dataele, siblings)}, "
-        f"elements: &{arr}, syntax: {rs_syntax(s['syntax'])} }}")
+        f"elements: &{arr}, syntax: {rs_syntax(s['syntax'])}, twin_after: {'true' if twin_after else 'false'} }}")
 
 
 def ranks(children):
@@ -466,10 +475,12 @@ def all_segment_ids(lp):
 
 def rs_loop(em, lp, path, dataele, ids, rank=0):
     kids = []
-    for c, r in zip(lp["children"], ranks(lp["children"])):
+    for idx, (c, r) in enumerate(zip(lp["children"], ranks(lp["children"]))):
         if c["kind"] == "segment":
             siblings = [o for o in lp["children"] if o["kind"] == "segment" and o["id"] == c["id"]]
-            kids.append(f"Node::Segment(&{rs_segment(em, c, dataele, r, siblings)})")
+            later = [o for o in lp["children"][idx + 1:] if o["kind"] == "segment" and o["id"] == c["id"]]
+            twin_after = any(may_share_qualifier(c, o, dataele) for o in later)
+            kids.append(f"Node::Segment(&{rs_segment(em, c, dataele, r, siblings, twin_after)})")
         else:
             kids.append(f"Node::Loop(&{rs_loop(em, c, path + [c['id']], dataele, ids, r)})")
     kid_arr = em.intern("KD", f"[Node; {len(kids)}]", "[" + ", ".join(kids) + "]")

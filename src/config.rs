@@ -891,12 +891,7 @@ pub fn first_payer_id(input: &[u8]) -> Option<String> {
     let header = claimlint_x12::delims::IsaHeader::parse(rest)?;
     let delims = header.delims;
     claimlint_x12::lexer::Lexer::new(input, start + header.len, delims)
-        .map(|raw| claimlint_x12::Segment {
-            bytes: raw.bytes,
-            offset: raw.offset,
-            delims,
-            position: 0,
-        })
+        .map(|raw| claimlint_x12::Segment::unindexed(raw.bytes, raw.offset, delims, 0))
         .find(|seg| seg.is(b"NM1") && seg.value(1) == b"PR")
         .map(|seg| String::from_utf8_lossy(seg.value(9)).trim().to_string())
 }

@@ -176,23 +176,36 @@ pub(super) fn icd10_code(i: usize) -> Option<(&'static str, bool)> {
     Some((code, flag == b"Y"))
 }
 
-/// The code of record `i`, as bytes.
-fn icd10_key(i: usize) -> Option<&'static [u8]> {
+/// A code of at most 7 bytes as the big-endian number of its bytes padded with spaces, as
+/// the records store it: a space sorts below every character of a code, so these numbers
+/// order codes as their text does, and one integer comparison replaces a byte loop.
+fn icd10_word(code: &[u8]) -> u64 {
+    let mut w = [b' '; 8];
+    for (slot, &b) in w.iter_mut().zip(code) {
+        *slot = b;
+    }
+    u64::from_be_bytes(w)
+}
+
+/// The padded code of record `i` as an [`icd10_word`].
+fn icd10_key(i: usize) -> Option<u64> {
+    const _: () = assert!(ICD10_REC == 8, "a record is 7 code bytes and a flag");
     let rec = ICD10_CODES.get(i * ICD10_REC..(i + 1) * ICD10_REC - 1)?;
-    let len = rec.iter().position(|&b| b == b' ').unwrap_or(rec.len());
-    rec.get(..len)
+    Some(icd10_word(rec))
 }
 
 pub(super) fn icd10(code: &str) -> Option<Icd10> {
-    if code.is_empty() || code.len() >= ICD10_REC {
+    // A space would read as padding: no code holds one, so such input matches nothing.
+    if code.is_empty() || code.len() >= ICD10_REC || code.contains(' ') {
         return None;
     }
+    let probe = icd10_word(code.as_bytes());
     let (mut lo, mut hi) = (0, icd10_len());
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        // Compared as bytes; the record is decoded only when found.
+        // Compared as numbers; the record is decoded only when found.
         let key = icd10_key(mid)?;
-        match claimlint_x12::short::cmp(key, code.as_bytes()) {
+        match key.cmp(&probe) {
             std::cmp::Ordering::Less => lo = mid + 1,
             std::cmp::Ordering::Greater => hi = mid,
             std::cmp::Ordering::Equal => {

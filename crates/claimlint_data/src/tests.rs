@@ -254,6 +254,10 @@ fn must_check_rows() {
     assert_eq!(data().icd10("M81.0"), None);
     assert_eq!(data().icd10(""), None);
     assert_eq!(data().icd10("ZZZZZZZZ"), None);
+    // Records are padded with spaces; a space or control byte in the input matches nothing.
+    assert_eq!(data().icd10("M81 "), None);
+    assert_eq!(data().icd10("M81\u{1}"), None);
+    assert_eq!(data().icd10(" M81"), None);
     assert_eq!(data().icd10_version(), ("FY2026-April", 20260401, 20260930));
 }
 

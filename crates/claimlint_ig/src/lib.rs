@@ -259,6 +259,10 @@ pub struct SegmentDef {
     pub qualifier: Option<Qualifier>,
     pub elements: &'static [ElementDef],
     pub syntax: &'static [SyntaxRule],
+    /// Whether a later sibling of the same id could match the same segment (no qualifier on
+    /// one of them, qualifiers read elsewhere, or code lists that overlap): only then can code
+    /// lists have to tell the two apart.
+    pub twin_after: bool,
 }
 
 impl SegmentDef {

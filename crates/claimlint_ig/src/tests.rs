@@ -80,12 +80,7 @@ fn split_presence_agrees_with_reading_each_element() {
         long.as_str(),
     ];
     for text in texts {
-        let seg = Segment {
-            bytes: text.as_bytes(),
-            offset: 0,
-            delims,
-            position: 1,
-        };
+        let seg = Segment::new(text.as_bytes(), 0, delims, 1);
         let split = SplitSegment::new(&seg);
         let by_element = TestSeg::parse(text.as_bytes(), b'*', b':', Some(b'^')).presence();
         assert_eq!(SegmentView::presence(&split), by_element, "{text}");
@@ -135,6 +130,39 @@ fn id_tables_agree_with_the_children() {
         }
         assert_eq!(g.segment_index(b"ZZZ"), None);
         assert_eq!(g.segment_index(b"NM1A"), None);
+    }
+}
+
+/// `twin_after: false` is a promise the walk relies on to skip reading later siblings: no
+/// later definition of the same id in the loop can match a segment this one matches.
+#[test]
+fn no_twin_after_means_disjoint_qualifiers() {
+    for g in [p(), i()] {
+        for l in g.loops() {
+            for (idx, n) in l.children.iter().enumerate() {
+                let Node::Segment(s) = n else { continue };
+                if s.twin_after {
+                    continue;
+                }
+                for later in l.children.iter().skip(idx + 1) {
+                    let Node::Segment(o) = later else { continue };
+                    if o.id != s.id {
+                        continue;
+                    }
+                    let (Some(a), Some(b)) = (s.qualifier, o.qualifier) else {
+                        panic!("{} {} {}: no qualifier, yet no twin", g.version, l.id, s.id);
+                    };
+                    assert_eq!((a.elem, a.comp), (b.elem, b.comp), "{} {}", l.id, s.id);
+                    assert!(
+                        a.codes.iter().all(|c| !b.codes.contains(c)),
+                        "{} {} {}",
+                        g.version,
+                        l.id,
+                        s.id
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -582,6 +610,7 @@ fn validator_syntax_rules() {
             qualifier: None,
             elements: &[],
             syntax: rules,
+            twin_after: false,
         }));
         let mut out = Vec::new();
         validate_segment(def, &seg(text), &mut out);

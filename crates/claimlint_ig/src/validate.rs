@@ -207,6 +207,7 @@ impl<'s, S: SegmentView + ?Sized> Presence<'s, S> {
         }
     }
 
+    #[inline]
     fn has(&self, i: usize) -> bool {
         match i {
             0 => false,

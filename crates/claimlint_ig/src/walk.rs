@@ -467,10 +467,14 @@ impl Walker {
 
 /// Is there a segment definition after child `idx` of frame `f`, at or after its current rank,
 /// that `seg` also matches by id and qualifier? Only then do code lists decide between them.
+/// The guide's tables say first (`SegmentDef::twin_after`) whether any later sibling could
+/// match at all; most definitions have none, and their segments are not read again.
 fn twin_ahead(f: &Frame, idx: usize, seg: &(impl SegmentView + ?Sized), id: SegmentIndex) -> bool {
-    f.def.children_with_id(id).any(|(k, node)| {
-        k > idx && matches!(node, Node::Segment(s) if s.rank >= f.rank && s.matches(seg))
-    })
+    let possible = matches!(f.def.children.get(idx), Some(Node::Segment(s)) if s.twin_after);
+    possible
+        && f.def.children_with_id(id).any(|(k, node)| {
+            k > idx && matches!(node, Node::Segment(s) if s.rank >= f.rank && s.matches(seg))
+        })
 }
 
 /// Places one segment as the first after the starter of the loop at `path`, the way the walk

@@ -429,8 +429,10 @@ fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
 pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
     let mut b = Builder::new(kind);
     let mut seg_loop = Vec::with_capacity(segments.len());
+    // Claims are large: sized once (a CLM opens each) rather than moved on every doubling.
     let mut hls: Vec<Hl<'a>> = Vec::new();
-    let mut claims: Vec<Claim<'a>> = Vec::new();
+    let mut claims: Vec<Claim<'a>> =
+        Vec::with_capacity(segments.iter().filter(|s| s.is(b"CLM")).count());
     let mut claim: Option<Claim<'a>> = None;
     let mut line: Option<ServiceLine<'a>> = None;
 
@@ -613,12 +615,7 @@ mod tests {
             .filter(|s| !s.is_empty())
             .enumerate()
             .map(|(i, s)| {
-                let seg = Segment {
-                    bytes: s.as_bytes(),
-                    offset,
-                    delims,
-                    position: i as u32 + 1,
-                };
+                let seg = Segment::new(s.as_bytes(), offset, delims, i as u32 + 1);
                 offset += s.len() + 1;
                 seg
             })

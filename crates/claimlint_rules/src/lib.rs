@@ -267,6 +267,7 @@ pub struct Ctx<'c> {
 #[derive(Default)]
 pub struct LineFacts {
     crosswalk: std::cell::OnceCell<Option<drugs::Crosswalked>>,
+    drug_code: std::cell::OnceCell<bool>,
 }
 
 impl<'c> Ctx<'c> {
@@ -286,6 +287,17 @@ impl<'c> Ctx<'c> {
 
     pub fn claim(&self) -> Option<&'c Claim<'c>> {
         self.claim
+    }
+
+    /// Is the line's HCPCS code a drug code ([`drugs::is_drug_code`])? Looked up once per line
+    /// when `line` is the context's own.
+    pub fn is_drug_code_line(&self, line: &ServiceLine<'_>) -> bool {
+        let look = || drugs::hcpcs_of(line).is_some_and(|c| drugs::is_drug_code(self.data, c));
+        let own = self.line.is_some_and(|l| std::ptr::eq(l, line));
+        match self.facts.filter(|_| own) {
+            Some(f) => *f.drug_code.get_or_init(look),
+            None => look(),
+        }
     }
 
     /// [`drugs::crosswalked`] for `line` and this context's claim, looked up once per line

@@ -581,12 +581,7 @@ impl<'a> Scanner<'a, '_> {
             // Another interchange may still follow.
             return find_isa(input, pos + 3);
         };
-        let isa = Segment {
-            bytes: &rest[..header.len - 1],
-            offset: pos,
-            delims: header.delims,
-            position: self.file_index,
-        };
+        let isa = Segment::unindexed(&rest[..header.len - 1], pos, header.delims, self.file_index);
         // Delimiters that cannot separate anything: the ISA's one finding, and nothing after it
         // is read until the next readable ISA (each misread segment would be an error of its own).
         if let Some(problem) = header.delimiter_problem() {
@@ -715,12 +710,9 @@ impl<'a> Scanner<'a, '_> {
 
     /// One non-empty segment; `after` is the lexer's position past it.
     fn segment(&mut self, b: &mut Body<'a>, raw: RawSegment<'a>, after: usize) -> Flow {
-        let seg = Segment {
-            bytes: raw.bytes,
-            offset: raw.offset,
-            delims: b.delims,
-            position: 0,
-        };
+        // Read once here (id, a few envelope elements): not indexed; the transaction set's own
+        // lexing (`segments`) indexes the segments the rules read.
+        let seg = Segment::unindexed(raw.bytes, raw.offset, b.delims, 0);
         let id = seg.id();
         if !raw.terminated && !matches!(id, b"IEA" | b"ISA") {
             // The input ends inside it: part of the cut (`truncation`), not a segment of its
@@ -944,12 +936,7 @@ pub fn segments<'a>(input: &'a [u8], tx: &TxFrame<'a>) -> impl Iterator<Item = S
         .filter(|raw: &RawSegment<'_>| !raw.bytes.is_empty())
         .map(move |raw| {
             position += 1;
-            Segment {
-                bytes: raw.bytes,
-                offset: raw.offset,
-                delims,
-                position,
-            }
+            Segment::new(raw.bytes, raw.offset, delims, position)
         })
 }
 

@@ -4,7 +4,12 @@ use super::{Delimiters, Loc, SegId};
 use std::borrow::Cow;
 
 /// One segment: the bytes from its id up to (not including) its terminator.
-#[derive(Clone, Copy, Debug)]
+///
+/// Made with [`Segment::new`], a segment knows where its element separators are (up to
+/// [`Seps::MAX`] of them, in its first 255 bytes), so reading an element is two lookups, not a
+/// scan; [`Segment::unindexed`] skips that for a segment read once (the envelope scan), and
+/// its elements are found by scanning.
+#[derive(Clone, Copy)]
 pub struct Segment<'a> {
     pub bytes: &'a [u8],
     /// Byte offset of `bytes[0]` in the file.
@@ -12,20 +17,143 @@ pub struct Segment<'a> {
     pub delims: Delimiters,
     /// 1-based position in the transaction set (ST = 1), or in the file outside one.
     pub position: u32,
+    /// Where the element separators are; the same for any segment with these bytes and
+    /// delimiters (`..seg` struct updates keep `bytes` and `delims`, so keep it valid).
+    pub(crate) seps: Seps,
+}
+
+impl std::fmt::Debug for Segment<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Segment")
+            .field("bytes", &self.bytes)
+            .field("offset", &self.offset)
+            .field("delims", &self.delims)
+            .field("position", &self.position)
+            .finish()
+    }
+}
+
+/// The offsets of a segment's element separators, when it has at most [`Seps::MAX`] of them
+/// and is at most 255 bytes long (every 837 segment but the rare long one); else unknown.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Seps {
+    at: [u8; Seps::MAX],
+    /// How many separators; `UNKNOWN` when they were not (or could not be) recorded.
+    count: u8,
+}
+
+impl Seps {
+    const MAX: usize = 15;
+    const UNKNOWN: u8 = u8::MAX;
+    const NONE: Seps = Seps {
+        at: [0; Seps::MAX],
+        count: Seps::UNKNOWN,
+    };
+
+    fn of(bytes: &[u8], sep: u8) -> Seps {
+        if bytes.len() > usize::from(u8::MAX) {
+            return Seps::NONE;
+        }
+        let mut seps = Seps {
+            at: [0; Seps::MAX],
+            count: 0,
+        };
+        let mut push = |i: usize| {
+            let k = usize::from(seps.count);
+            match seps.at.get_mut(k) {
+                Some(slot) if seps.count != Seps::UNKNOWN => {
+                    *slot = i as u8;
+                    seps.count += 1;
+                }
+                _ => seps.count = Seps::UNKNOWN,
+            }
+        };
+        let (words, tail) = bytes.as_chunks::<8>();
+        for (k, word) in words.iter().enumerate() {
+            let mut hits = separator_mask(u64::from_le_bytes(*word), sep);
+            while hits != 0 {
+                push(k * 8 + (hits.trailing_zeros() / 8) as usize);
+                hits &= hits - 1;
+            }
+        }
+        let base = words.len() * 8;
+        for (j, &b) in tail.iter().enumerate() {
+            if b == sep {
+                push(base + j);
+            }
+        }
+        seps
+    }
+
+    fn known(&self) -> Option<usize> {
+        (self.count != Seps::UNKNOWN).then_some(usize::from(self.count))
+    }
+
+    /// Bounds of field `n` (1-based) of a segment of `len` bytes, when the separators are
+    /// known: `Some(None)` for a field it does not have.
+    #[inline]
+    fn field(&self, n: usize, len: usize) -> Option<Option<(usize, usize)>> {
+        let count = self.known()?;
+        if n == 0 || n > count {
+            return Some(None);
+        }
+        let start = usize::from(*self.at.get(n - 1)?) + 1;
+        let end = if n < count {
+            usize::from(*self.at.get(n)?)
+        } else {
+            len
+        };
+        Some(Some((start, end)))
+    }
 }
 
 impl<'a> Segment<'a> {
+    /// A segment whose element separators are found once, here, for the many reads to come.
+    pub fn new(bytes: &'a [u8], offset: usize, delims: Delimiters, position: u32) -> Segment<'a> {
+        Segment {
+            bytes,
+            offset,
+            delims,
+            position,
+            seps: Seps::of(bytes, delims.element),
+        }
+    }
+
+    /// A segment read once or twice (the envelope scan): its elements are found by scanning.
+    pub fn unindexed(
+        bytes: &'a [u8],
+        offset: usize,
+        delims: Delimiters,
+        position: u32,
+    ) -> Segment<'a> {
+        Segment {
+            bytes,
+            offset,
+            delims,
+            position,
+            seps: Seps::NONE,
+        }
+    }
+
     pub fn id(&self) -> &'a [u8] {
-        let end = self
-            .bytes
-            .iter()
-            .position(|&b| b == self.delims.element)
-            .unwrap_or(self.bytes.len());
+        let end = match self.seps.known() {
+            Some(0) => self.bytes.len(),
+            Some(_) => usize::from(self.seps.at[0]),
+            None => self
+                .bytes
+                .iter()
+                .position(|&b| b == self.delims.element)
+                .unwrap_or(self.bytes.len()),
+        };
         &self.bytes[..end]
     }
 
     pub fn seg_id(&self) -> SegId {
-        SegId::new(self.id())
+        // A `SegId` keeps at most three bytes: only those are read, not the whole id.
+        let head = self.bytes.get(..3).unwrap_or(self.bytes);
+        let sep = self.delims.element;
+        let end = head.iter().position(|&b| b == sep).unwrap_or(head.len());
+        SegId::new(head.get(..end).unwrap_or(head))
     }
 
     pub fn is(&self, id: &[u8]) -> bool {
@@ -42,8 +170,24 @@ impl<'a> Segment<'a> {
 
     /// Number of elements after the id (counting empty ones, including trailing empties).
     pub fn element_count(&self) -> usize {
+        if let Some(count) = self.seps.known() {
+            return count;
+        }
         let sep = self.delims.element;
         self.bytes.iter().filter(|&&b| b == sep).count()
+    }
+
+    /// Bounds of element `n`: at its fixed place in a fixed-width ISA, else from the known
+    /// separators, else by a scan.
+    #[inline]
+    fn field(&self, n: usize) -> Option<(usize, usize)> {
+        if let Some(f) = fixed_isa_field(self.bytes, self.delims.element, n) {
+            return Some(f);
+        }
+        match self.seps.field(n, self.bytes.len()) {
+            Some(known) => known,
+            None => nth_field(self.bytes, self.delims.element, n),
+        }
     }
 
     /// Element `n` (1-based) even when empty; `None` when the segment has fewer elements.
@@ -51,8 +195,7 @@ impl<'a> Segment<'a> {
     /// Segments are tens of bytes, so a plain scan beats memchr's set-up cost here (profiled:
     /// memchr on these short slices was the top cost of a full check).
     pub fn element_raw(&self, n: usize) -> Option<Element<'a>> {
-        let (start, end) = fixed_isa_field(self.bytes, self.delims.element, n)
-            .or_else(|| nth_field(self.bytes, self.delims.element, n))?;
+        let (start, end) = self.field(n)?;
         Some(self.make_element(n, start, end))
     }
 
@@ -76,8 +219,7 @@ impl<'a> Segment<'a> {
     /// The bytes of element `n`, empty when absent.
     pub fn value(&self, n: usize) -> &'a [u8] {
         // The bounds alone: an `Element` (its segment id, offset) is not built to be dropped.
-        fixed_isa_field(self.bytes, self.delims.element, n)
-            .or_else(|| nth_field(self.bytes, self.delims.element, n))
+        self.field(n)
             .and_then(|(start, end)| self.bytes.get(start..end))
             .unwrap_or_default()
     }
@@ -313,11 +455,44 @@ mod tests {
             repetition: Some(b'^'),
             segment: b'~',
         };
-        Segment {
-            bytes,
-            offset: 100,
-            delims,
-            position: 7,
+        Segment::new(bytes, 100, delims, 7)
+    }
+
+    /// An indexed segment (`Segment::new`) reads every element, the id and the count as a
+    /// scanned one (`Segment::unindexed`) does: short, empty, many-element and long segments,
+    /// and a fixed-width ISA.
+    #[test]
+    fn indexed_reads_agree_with_scanning() {
+        let many = format!("REF{}", "*A".repeat(20));
+        let long = format!("NTE*ADD*{}", "X".repeat(300));
+        let isa = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260101*1200*^*00501*000000001*0*T*:";
+        let texts = [
+            "SV1*HC:J0897:JZ*1200*UN*60***1",
+            "SE",
+            "NM1*",
+            "*",
+            "**",
+            "",
+            "CLM*A*B*C*D*E*F*G*H*I*J*K*L*M*N*O",
+            "CLM*A*B*C*D*E*F*G*H*I*J*K*L*M*N*O*P",
+            many.as_str(),
+            long.as_str(),
+            isa,
+        ];
+        let delims = seg(b"").delims;
+        for text in texts {
+            let a = Segment::new(text.as_bytes(), 3, delims, 1);
+            let b = Segment::unindexed(text.as_bytes(), 3, delims, 1);
+            assert_eq!(a.id(), b.id(), "{text}");
+            assert_eq!(a.element_count(), b.element_count(), "{text}");
+            for n in 0..=b.element_count() + 2 {
+                assert_eq!(a.value(n), b.value(n), "{text} {n}");
+                assert_eq!(
+                    a.element_raw(n).map(|e| (e.bytes, e.offset)),
+                    b.element_raw(n).map(|e| (e.bytes, e.offset)),
+                    "{text} {n}"
+                );
+            }
         }
     }
 

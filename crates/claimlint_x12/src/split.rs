@@ -251,12 +251,7 @@ mod tests {
             b"A**",
             b"CLM*A^B:C*X:Y^Z*:*",
         ] {
-            let seg = Segment {
-                bytes: text,
-                offset: 0,
-                delims,
-                position: 1,
-            };
+            let seg = Segment::new(text, 0, delims, 1);
             let s = SplitSegment::new(&seg);
             assert_eq!(s.element_count(), seg.element_count());
             for i in 0..=seg.element_count() + 1 {
@@ -274,12 +269,7 @@ mod tests {
                 assert_eq!(s.element_all(i), seg.element_raw(i).map(|e| e.bytes), "{i}");
             }
         }
-        let seg = Segment {
-            bytes: b"HI*ABK:M810^ABF:E119",
-            offset: 0,
-            delims,
-            position: 1,
-        };
+        let seg = Segment::new(b"HI*ABK:M810^ABF:E119", 0, delims, 1);
         let s = SplitSegment::new(&seg);
         assert_eq!(s.element(1), Some(&b"ABK:M810"[..]));
         assert_eq!(s.repetitions(1), 2);

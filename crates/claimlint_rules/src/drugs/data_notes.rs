@@ -83,9 +83,11 @@ fn enabled(settings: &Settings, codes: &[&str]) -> bool {
 }
 
 /// The coverage of a data set on a date, looked up once per (data set, date) of a
-/// transaction set: the lines of a claim share their dates.
+/// transaction set: the lines of a claim share their dates. Keyed by the data set's name (by
+/// address: the names are literals; two copies of one name only cost a second lookup) and the
+/// date.
 #[derive(Default)]
-struct Coverages(Vec<(&'static str, u32, Option<claimlint_data::Coverage>)>);
+struct Coverages(rustc_hash::FxHashMap<(usize, u32), Option<claimlint_data::Coverage>>);
 
 impl Coverages {
     fn get(
@@ -94,17 +96,11 @@ impl Coverages {
         dataset: &'static str,
         dos: u32,
     ) -> Option<claimlint_data::Coverage> {
-        if let Some(&(_, _, c)) = self
+        // A list searched from the end was quadratic in a transaction set's distinct dates.
+        *self
             .0
-            .iter()
-            .rev()
-            .find(|(d, day, _)| *day == dos && *d == dataset)
-        {
-            return c;
-        }
-        let c = data.coverage(dataset, dos);
-        self.0.push((dataset, dos, c));
-        c
+            .entry((dataset.as_ptr() as usize, dos))
+            .or_insert_with(|| data.coverage(dataset, dos))
     }
 }
 
@@ -176,7 +172,7 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
                 let codes =
                     crate::code_sets::icd10_invalid::withheld(&settings.data, claim, tx.kind);
                 if let Some(n) = out.iter_mut().find(|n| n.dataset == "icd10cm") {
-                    add_withheld(&mut n.withheld, codes);
+                    n.withheld.extend(codes);
                 }
             }
         }
@@ -196,13 +192,17 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
             }
         }
     }
+    sort_withheld(&mut out);
     out
 }
 
-fn add_withheld(to: &mut Vec<String>, codes: Vec<String>) {
-    to.extend(codes);
-    to.sort();
-    to.dedup();
+/// Each note's withheld codes sorted, each once: done when a list is complete, not per claim
+/// (sorting the growing list per claim was quadratic in a transaction set's claims).
+fn sort_withheld(notes: &mut [DataNote]) {
+    for n in notes {
+        n.withheld.sort();
+        n.withheld.dedup();
+    }
 }
 
 /// The notes of a whole file: one per data set and version, over all its transaction sets.
@@ -217,11 +217,12 @@ pub fn merge(all: impl IntoIterator<Item = Vec<DataNote>>) -> Vec<DataNote> {
                 o.first = o.first.min(n.first);
                 o.last = o.last.max(n.last);
                 o.lines += n.lines;
-                add_withheld(&mut o.withheld, n.withheld);
+                o.withheld.extend(n.withheld);
             }
             None => out.push(n),
         }
     }
+    sort_withheld(&mut out);
     out
 }
 

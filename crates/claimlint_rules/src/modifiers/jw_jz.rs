@@ -3,7 +3,7 @@
 //! Modifier Policy" FAQs). One walk, three findings: missing, conflicting, orphaned. Also the
 //! policy's scope (which payers, bill types and drugs), shared with MOD006.
 
-use crate::drugs::{JZ_FROM, hcpcs_of, is_drug_code, line_dos, ndc11, partner_with};
+use crate::drugs::{JZ_FROM, hcpcs_of, line_dos, ndc11, partner_with};
 use crate::modifiers::modifier;
 use crate::{Ctx, declare_rule};
 use claimlint_data::SingleDose;
@@ -268,7 +268,7 @@ fn jw_jz_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     {
         return;
     }
-    if line.drug.is_none() && !is_drug_code(cx.data(), code) {
+    if line.drug.is_none() && !cx.is_drug_code_line(line) {
         return;
     }
     let Some(sd) = container(cx, line, code) else {

@@ -30,7 +30,7 @@ fn modifier_not_applicable(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let professional = cx.tx().is_some_and(|t| t.kind == Kind::Professional);
-    let drug = line.drug.is_some() || is_drug_code(cx.data(), code);
+    let drug = line.drug.is_some() || cx.is_drug_code_line(line);
     for m in p.modifiers() {
         match m.bytes {
             b"25" | b"57" if drug => {

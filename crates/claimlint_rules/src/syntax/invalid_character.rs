@@ -22,14 +22,10 @@ declare_rule! {
 /// Reports the first byte of `seg` outside the X12 extended character set (control
 /// characters, non-ASCII).
 pub fn invalid_characters(seg: &Segment<'_>, cx: &mut Ctx<'_>) {
-    let Some((i, &b)) = seg
-        .bytes
-        .iter()
-        .enumerate()
-        .find(|&(_, &b)| !(0x20..0x7f).contains(&b))
-    else {
+    let Some(i) = first_unprintable(seg.bytes) else {
         return;
     };
+    let b = seg.bytes[i];
     let element = seg.bytes[..i]
         .iter()
         .filter(|&&c| c == seg.delims.element)
@@ -49,6 +45,50 @@ pub fn invalid_characters(seg: &Segment<'_>, cx: &mut Ctx<'_>) {
     };
     cx.report(loc, format!("{} contains {what}", seg.seg_id().as_str()))
         .help("X12 data is limited to printable ASCII; remove or replace the character");
+}
+
+/// The first byte outside 0x20..0x7f. Eight bytes at a time: a word whose bytes are all
+/// printable is passed over whole (the usual case), the others are read byte by byte.
+fn first_unprintable(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let printable = |b: u8| (0x20..0x7f).contains(&b);
+    let (words, tail) = bytes.as_chunks::<8>();
+    for (k, word) in words.iter().enumerate() {
+        let w = u64::from_le_bytes(*word);
+        // Some byte below 0x20 (the classic "has less than" test), or with its high bit set
+        // after adding one (0x7f and above): exact as to whether such a byte exists.
+        let below = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let above = (w.wrapping_add(ONES) | w) & HIGH;
+        if below | above != 0
+            && let Some(j) = word.iter().position(|&b| !printable(b))
+        {
+            return Some(k * 8 + j);
+        }
+    }
+    let base = words.len() * 8;
+    tail.iter().position(|&b| !printable(b)).map(|j| base + j)
+}
+
+#[test]
+fn first_unprintable_agrees_with_a_byte_scan() {
+    let mut cases: Vec<Vec<u8>> = vec![Vec::new(), b"NM1*IL*1*DOE".to_vec()];
+    for len in [1usize, 7, 8, 9, 16, 23] {
+        for at in 0..len {
+            for bad in [0x00u8, 0x0a, 0x1f, 0x7f, 0x80, 0xc3, 0xff] {
+                let mut v = vec![b'A'; len];
+                v[at] = bad;
+                cases.push(v.clone());
+                // Neighbours at the edges of the printable range stay printable.
+                v[len - 1 - at] = if at % 2 == 0 { 0x20 } else { 0x7e };
+                cases.push(v);
+            }
+        }
+    }
+    for v in cases {
+        let want = v.iter().position(|&b| !(0x20..0x7f).contains(&b));
+        assert_eq!(first_unprintable(&v), want, "{v:?}");
+    }
 }
 
 #[test]
