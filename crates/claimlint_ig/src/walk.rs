@@ -140,6 +140,13 @@ impl Walking {
         }
     }
 
+    /// A walk of `segments` segments: the placements allocated once.
+    pub fn with_capacity(guide: &GuideDef, segments: usize) -> Walking {
+        let mut w = Walking::new(guide);
+        w.w.out.placements.reserve_exact(segments);
+        w
+    }
+
     /// Places the next segment; where it was placed.
     pub fn step(&mut self, seg: &(impl SegmentView + ?Sized)) -> &Placement {
         self.w.step(seg, self.next);

@@ -82,16 +82,24 @@ pub struct Procedure<'a> {
     pub modifiers: [Option<Element<'a>>; 4],
     /// SV101-7 / SV202-7 free-text description.
     pub description: Option<Element<'a>>,
+    /// [`Procedure::hcpcs`] as text, when it is UTF-8: read once here, asked by many rules.
+    hcpcs_text: Option<&'a str>,
 }
 
 impl<'a> Procedure<'a> {
     pub fn from_composite(composite: Element<'a>) -> Self {
+        let qualifier = composite.component(1);
+        let code = composite.component(2);
+        let hcpcs_text = code
+            .filter(|_| qualifier.is_some_and(|q| q.is(b"HC")))
+            .and_then(|e| std::str::from_utf8(e.bytes).ok());
         Procedure {
             composite,
-            qualifier: composite.component(1),
-            code: composite.component(2),
+            qualifier,
+            code,
             modifiers: [3, 4, 5, 6].map(|n| composite.component(n)),
             description: composite.component(7),
+            hcpcs_text,
         }
     }
 
@@ -99,8 +107,25 @@ impl<'a> Procedure<'a> {
         self.modifiers.iter().flatten().copied()
     }
 
+    /// The modifier `m` when the line carries it (looked at in place, not copied).
+    pub fn modifier(&self, m: &[u8]) -> Option<Element<'a>> {
+        self.modifiers
+            .iter()
+            .flatten()
+            .find(|e| claimlint_x12::short::eq(e.bytes, m))
+            .copied()
+    }
+
     pub fn has_modifier(&self, m: &[u8]) -> bool {
-        self.modifiers().any(|e| e.bytes == m)
+        self.modifiers
+            .iter()
+            .flatten()
+            .any(|e| claimlint_x12::short::eq(e.bytes, m))
+    }
+
+    /// The HCPCS code (qualifier HC) as text.
+    pub fn hcpcs_text(&self) -> Option<&'a str> {
+        self.hcpcs_text
     }
 
     /// The code when the qualifier is HC (HCPCS/CPT).
@@ -160,6 +185,8 @@ pub struct ServiceLine<'a> {
     /// 2400 NTE02 (drug descriptions for unlisted codes go here).
     pub note: Option<Element<'a>>,
     pub prior_auth: Option<Element<'a>>,
+    /// `units` as a number, read once when `units` is set (`read_units`): a dozen rules ask.
+    pub(crate) units_dec: Option<Dec>,
 }
 
 impl<'a> ServiceLine<'a> {
@@ -169,11 +196,21 @@ impl<'a> ServiceLine<'a> {
     }
 
     pub fn hcpcs(&self) -> Option<Element<'a>> {
-        self.procedure.and_then(|p| p.hcpcs())
+        self.procedure.as_ref().and_then(Procedure::hcpcs)
+    }
+
+    /// The HCPCS code (SV101-2/SV202-2 with qualifier HC) as text.
+    pub fn hcpcs_text(&self) -> Option<&'a str> {
+        self.procedure.as_ref().and_then(Procedure::hcpcs_text)
     }
 
     pub fn units_value(&self) -> Option<Dec> {
-        self.units.and_then(|u| Dec::parse(u.bytes))
+        self.units_dec
+    }
+
+    /// Reads `units` into the number `units_value` returns; called wherever `units` is set.
+    pub(crate) fn read_units(&mut self) {
+        self.units_dec = self.units.and_then(|u| Dec::parse(u.bytes));
     }
 
     pub fn charge_value(&self) -> Option<Dec> {
@@ -181,6 +218,6 @@ impl<'a> ServiceLine<'a> {
     }
 
     pub fn has_modifier(&self, m: &[u8]) -> bool {
-        self.procedure.is_some_and(|p| p.has_modifier(m))
+        self.procedure.as_ref().is_some_and(|p| p.has_modifier(m))
     }
 }

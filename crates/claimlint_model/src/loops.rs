@@ -58,7 +58,7 @@ impl IgCheck {
     pub fn run(guide: &'static ig::GuideDef, segments: &[Segment<'_>]) -> IgCheck {
         // One pass: each segment is split once (on the stack), placed by the walk, and
         // validated with the same split against the definition it was placed on.
-        let mut walking = ig::Walking::new(guide);
+        let mut walking = ig::Walking::with_capacity(guide, segments.len());
         let mut elements = Vec::new();
         let mut found = Vec::new();
         // Validation depends only on the definition and the bytes (the delimiters are fixed
@@ -422,12 +422,16 @@ fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
         drug: None,
         note: None,
         prior_auth: None,
+        units_dec: None,
     }
 }
 
 /// Builds the model of one transaction set from its segments (ST first).
 pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
     let mut b = Builder::new(kind);
+    // About one loop opens per two segments (HL, NM1, CLM, LX, LIN...): grown once or never.
+    b.loops.reserve(segments.len() / 2);
+    b.anchors.reserve(segments.len() / 2);
     let mut seg_loop = Vec::with_capacity(segments.len());
     // Claims are large: sized once (a CLM opens each) rather than moved on every doubling.
     let mut hls: Vec<Hl<'a>> = Vec::new();
@@ -562,6 +566,7 @@ fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) 
             ln.units = seg.element(4);
             ln.place_of_service = seg.element(5);
             ln.pointers = seg.element(7);
+            ln.read_units();
         }
         (b"SV2", "2400") => {
             ln.sv = Some(*seg);
@@ -570,6 +575,7 @@ fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) 
             ln.charge = seg.element(3);
             ln.unit_basis = seg.element(4);
             ln.units = seg.element(5);
+            ln.read_units();
         }
         (b"DTP", "2400") if seg.value(1) == b"472" => {
             ln.date = DateRange::parse(seg.value(2), seg.value(3));

@@ -27,7 +27,10 @@ impl Date {
         if bytes.len() != 8 || !bytes.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        let n = std::str::from_utf8(bytes).ok()?.parse::<u32>().ok()?;
+        // Eight ASCII digits: at most 99,999,999, no overflow, no text parsing.
+        let n = bytes
+            .iter()
+            .fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
         let d = Date(n);
         (d.year() >= 1000
             && (1..=12).contains(&d.month())

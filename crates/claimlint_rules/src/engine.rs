@@ -382,7 +382,9 @@ pub(crate) fn check_transaction<T>(
     let Some(kind) = classify(gs, &frame.st).kind else {
         return (Stats::default(), out, None);
     };
-    let segments: Vec<Segment<'_>> = envelope::segments(input, frame).collect();
+    // Sized by the scan's count (lexing may find a few more or fewer): one allocation.
+    let mut segments: Vec<Segment<'_>> = Vec::with_capacity(frame.segment_count as usize + 1);
+    segments.extend(envelope::segments(input, frame));
     let from = out.len();
     for (rule, sev) in &plan.segment {
         if let Check::Segment(f) = rule.check {

@@ -37,7 +37,7 @@ impl std::fmt::Debug for Segment<'_> {
 /// and is at most 255 bytes long (every 837 segment but the rare long one); else unknown.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Seps {
-    at: [u8; Seps::MAX],
+    pub(crate) at: [u8; Seps::MAX],
     /// How many separators; `UNKNOWN` when they were not (or could not be) recorded.
     count: u8,
 }
@@ -85,7 +85,7 @@ impl Seps {
         seps
     }
 
-    fn known(&self) -> Option<usize> {
+    pub(crate) fn known(&self) -> Option<usize> {
         (self.count != Seps::UNKNOWN).then_some(usize::from(self.count))
     }
 

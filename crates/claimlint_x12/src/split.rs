@@ -64,6 +64,9 @@ pub struct SplitSegment<'a> {
 
 impl<'a> SplitSegment<'a> {
     pub fn new(seg: &Segment<'a>) -> Self {
+        if let Some(split) = SplitSegment::from_index(seg) {
+            return split;
+        }
         let bytes = seg.bytes;
         let too_long = bytes.len() > usize::from(u16::MAX);
         let d = seg.delims;
@@ -104,6 +107,78 @@ impl<'a> SplitSegment<'a> {
             overflow: s.count > MAX || too_long,
             composite: s.composite,
         }
+    }
+
+    /// The split of a segment whose element separators are known (`Segment::new`): element
+    /// bounds from them, and only the component and repetition separators looked for.
+    /// `None` for a segment without them, or with delimiters that coincide (the full scan
+    /// settles those the way it always has).
+    fn from_index(seg: &Segment<'a>) -> Option<Self> {
+        let count = seg.seps.known()?;
+        let d = seg.delims;
+        if d.component == d.element
+            || d.repetition
+                .is_some_and(|r| r == d.element || r == d.component)
+        {
+            return None;
+        }
+        let bytes = seg.bytes;
+        let at = &seg.seps.at;
+        let mut bounds = [(0u16, 0u16, 0u16); MAX];
+        for k in 0..count {
+            let start = u16::from(*at.get(k)?) + 1;
+            let end = match at.get(k + 1) {
+                Some(&e) if k + 1 < count => u16::from(e),
+                _ => bytes.len() as u16,
+            };
+            *bounds.get_mut(k)? = (start, end, end);
+        }
+        let mut composite = 0u32;
+        if count > 0 {
+            let from = usize::from(at[0]) + 1;
+            let body = bytes.get(from..)?;
+            let mut k = 0usize;
+            let mut hit = |i: usize, b: u8| {
+                while k + 1 < count && usize::from(at[k + 1]) < i {
+                    k += 1;
+                }
+                let Some(slot) = bounds.get_mut(k) else {
+                    return;
+                };
+                if Some(b) == d.repetition {
+                    if slot.2 == slot.1 {
+                        slot.2 = i as u16;
+                    }
+                } else if b == d.component && slot.2 == slot.1 {
+                    composite |= 1 << k;
+                }
+            };
+            let (words, tail) = body.as_chunks::<8>();
+            for (w, word) in words.iter().enumerate() {
+                let x = u64::from_le_bytes(*word);
+                let mut hits = separator_mask(x, d.component)
+                    | d.repetition.map_or(0, |r| separator_mask(x, r));
+                while hits != 0 {
+                    let j = (hits.trailing_zeros() / 8) as usize;
+                    hit(from + w * 8 + j, word[j]);
+                    hits &= hits - 1;
+                }
+            }
+            let base = from + words.len() * 8;
+            for (j, &b) in tail.iter().enumerate() {
+                if b == d.component || Some(b) == d.repetition {
+                    hit(base + j, b);
+                }
+            }
+        }
+        Some(SplitSegment {
+            seg: *seg,
+            bounds,
+            count,
+            id_len: seg.id().len(),
+            overflow: false,
+            composite,
+        })
     }
 
     pub fn segment(&self) -> &Segment<'a> {
@@ -235,6 +310,24 @@ impl<'a> SplitSegment<'a> {
 mod tests {
     use super::*;
 
+    /// What a split holds, to compare two splits of the same bytes.
+    #[derive(Debug, PartialEq)]
+    struct SegmentBounds {
+        bounds: Vec<(u16, u16, u16)>,
+        composite: u32,
+        count: usize,
+    }
+
+    impl SegmentBounds {
+        fn of(s: &SplitSegment<'_>) -> SegmentBounds {
+            SegmentBounds {
+                bounds: s.bounds[..s.count.min(MAX)].to_vec(),
+                composite: s.composite,
+                count: s.count,
+            }
+        }
+    }
+
     #[test]
     fn agrees_with_on_demand_splitting() {
         let delims = Delimiters {
@@ -243,16 +336,32 @@ mod tests {
             repetition: Some(b'^'),
             segment: b'~',
         };
-        for text in [
+        let texts = [
             &b"SV1*HC:J0897:JZ*1200*UN*60***1"[..],
             b"SE",
             b"NM1*",
             b"HI*ABK:M810^ABF:E119*ABF:I10",
             b"A**",
             b"CLM*A^B:C*X:Y^Z*:*",
-        ] {
-            let seg = Segment::new(text, 0, delims, 1);
+            b"H:I^*A^^B::*:^:*^",
+            b"HI*ABK:A01^ABF:B02^ABF:C03^ABF:D04*ABF:E05:F:G:H:I:J*ABF:K06^ABF:L07",
+        ];
+        // Each text split from a segment that knows its separators (`Segment::new`, the
+        // indexed split) and from one that does not (the full scan).
+        let segs = texts.into_iter().flat_map(|text| {
+            [
+                Segment::new(text, 0, delims, 1),
+                Segment::unindexed(text, 0, delims, 1),
+            ]
+        });
+        for seg in segs {
             let s = SplitSegment::new(&seg);
+            assert_eq!(
+                SegmentBounds::of(&s),
+                SegmentBounds::of(&SplitSegment::new(&Segment::unindexed(
+                    seg.bytes, 0, delims, 1
+                )))
+            );
             assert_eq!(s.element_count(), seg.element_count());
             for i in 0..=seg.element_count() + 1 {
                 let v = seg.element_raw(i).map(|e| e.bytes);

@@ -38,7 +38,9 @@ pub const UNCLASSIFIED: &[&str] = &[
 ];
 
 pub fn is_unclassified(code: &str) -> bool {
-    UNCLASSIFIED.binary_search(&code).is_ok()
+    UNCLASSIFIED
+        .binary_search_by(|c| claimlint_x12::short::cmp(c.as_bytes(), code.as_bytes()))
+        .is_ok()
 }
 
 /// A HCPCS Level II code: a letter and four digits.
@@ -80,7 +82,7 @@ pub fn is_drug_revenue_code(rev: &[u8]) -> bool {
 
 /// The line's HCPCS code (SV101-2/SV202-2 with qualifier HC) as text.
 pub fn hcpcs_of<'a>(line: &ServiceLine<'a>) -> Option<&'a str> {
-    line.hcpcs().and_then(|e| text(&e))
+    line.hcpcs_text()
 }
 
 pub fn text<'a>(e: &Element<'a>) -> Option<&'a str> {

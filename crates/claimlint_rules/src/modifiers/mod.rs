@@ -12,5 +12,5 @@ use claimlint_x12::Element;
 
 /// The line's first modifier equal to `m`.
 pub fn modifier<'a>(line: &ServiceLine<'a>, m: &[u8]) -> Option<Element<'a>> {
-    line.procedure.and_then(|p| p.modifiers().find(|e| e.is(m)))
+    line.procedure.as_ref().and_then(|p| p.modifier(m))
 }
