@@ -111,12 +111,87 @@ fn find_code(table: &[HRec], code: &str) -> Option<Hcpcs> {
     table.get(i).map(HRec::to_hcpcs)
 }
 
+/// A code of at most 7 bytes as one number that orders codes as their bytes do: the bytes
+/// big-endian, zero-padded, then the length (so `A` < `A\0` < `AB`, as in byte order).
+pub(super) fn code_key(code: &[u8]) -> Option<u64> {
+    if code.len() > 7 {
+        return None;
+    }
+    let mut w = [0u8; 8];
+    for (slot, &b) in w.iter_mut().zip(code) {
+        *slot = b;
+    }
+    w[7] = code.len() as u8;
+    Some(u64::from_be_bytes(w))
+}
+
+/// The codes of a compiled-in table as [`code_key`]s, in the table's order, made once; `None`
+/// when a code does not fit one (the string search then answers). Like the caches above, a
+/// copy of compiled-in rows: it cannot change a result.
+fn code_keys(table: &'static [HRec]) -> Option<Box<[u64]>> {
+    let keys: Option<Vec<u64>> = table
+        .iter()
+        .map(|h| code_key(pooled(h.code).as_bytes()))
+        .collect();
+    keys.filter(|k| k.windows(2).all(|w| w[0] < w[1]))
+        .map(Vec::into_boxed_slice)
+}
+
+/// The HCPCS codes' keys: compiled-in data, made once; cannot change a result.
+static HCPCS_KEYS: OnceLock<Option<Box<[u64]>>> = OnceLock::new();
+/// The modifiers' keys: compiled-in data, made once; cannot change a result.
+static MODIFIER_KEYS: OnceLock<Option<Box<[u64]>>> = OnceLock::new();
+
+/// `find_code` by keys: one integer comparison per step instead of a string comparison.
+fn find_keyed(
+    table: &'static [HRec],
+    keys: &'static OnceLock<Option<Box<[u64]>>>,
+    code: &str,
+) -> Option<Hcpcs> {
+    match keys.get_or_init(|| code_keys(table)) {
+        Some(keys) => {
+            // Every code of the table fits a key: a longer one matches none of them.
+            let i = keys.binary_search(&code_key(code.as_bytes())?).ok()?;
+            table.get(i).map(HRec::to_hcpcs)
+        }
+        None => find_code(table, code),
+    }
+}
+
 pub(super) fn hcpcs(code: &str) -> Option<Hcpcs> {
-    find_code(HCPCS, code)
+    find_keyed(HCPCS, &HCPCS_KEYS, code)
 }
 
 pub(super) fn modifier(code: &str) -> Option<Hcpcs> {
-    find_code(MODIFIERS, code)
+    find_keyed(MODIFIERS, &MODIFIER_KEYS, code)
+}
+
+/// Keyed lookups answer as the string search does, for every code of both tables and for
+/// codes near them (prefixes, extensions, lower case, NUL and over-long codes).
+#[cfg(test)]
+pub(super) fn keyed_lookups_agree() {
+    for (table, keys) in [(HCPCS, &HCPCS_KEYS), (MODIFIERS, &MODIFIER_KEYS)] {
+        assert!(
+            code_keys(table).is_some(),
+            "every compiled-in code fits a key"
+        );
+        for h in table {
+            let code = pooled(h.code);
+            let mut probes = vec![
+                code.to_string(),
+                format!("{code}0"),
+                format!("{code}\0"),
+                code.to_ascii_lowercase(),
+                "X".repeat(9),
+            ];
+            if let Some((head, _)) = code.split_at_checked(code.len().saturating_sub(1)) {
+                probes.push(head.to_string());
+            }
+            for p in probes {
+                assert_eq!(find_keyed(table, keys, &p), find_code(table, &p), "{p:?}");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -48,6 +48,11 @@ fn opt_date(s: &str) -> Option<Ymd> {
 }
 
 #[test]
+fn keyed_code_lookups_agree_with_the_string_search() {
+    embedded::keyed_lookups_agree();
+}
+
+#[test]
 fn hcpcs_matches_source() {
     let Some(dir) = shared() else { return };
     let (h, rows) = read(&dir.join("hcpcs/hcpcs_2026q1_anweb.csv"));

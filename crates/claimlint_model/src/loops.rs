@@ -65,7 +65,8 @@ impl IgCheck {
         // within a transaction set), and claims repeat many segments byte for byte (DTP dates,
         // SBR, PRV, provider N3/N4): a segment already found clean under the same definition
         // is clean again.
-        let mut clean: FxHashSet<(*const ig::SegmentDef, &[u8])> = FxHashSet::default();
+        let mut clean: FxHashSet<(*const ig::SegmentDef, &[u8])> =
+            FxHashSet::with_capacity_and_hasher(segments.len() / 2, Default::default());
         for (i, seg) in segments.iter().enumerate() {
             let split = SplitSegment::new(seg);
             let placement = walking.step(&split);

@@ -1,7 +1,7 @@
 use crate::{Ctx, declare_rule};
 use claimlint_model::Transaction;
-use claimlint_x12::Loc;
-use std::collections::HashMap;
+use claimlint_x12::{Loc, Segment};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 declare_rule! {
     /// ## What it does
@@ -27,7 +27,7 @@ declare_rule! {
 /// Its real parent is unknown, so an earlier HL of that level whose HL04 says 1 is not
 /// reported as childless as well: one bad HL02, one error.
 fn orphans<'t>(tx: &'t Transaction<'_>) -> Vec<(usize, &'static [u8])> {
-    let mut seen: std::collections::HashSet<&'t [u8]> = std::collections::HashSet::new();
+    let mut seen: FxHashSet<&'t [u8]> = FxHashSet::default();
     let mut out = Vec::new();
     for (n, hl) in tx.hls.iter().enumerate() {
         let want: Option<&'static [u8]> = match hl.seg.value(3) {
@@ -46,12 +46,11 @@ fn orphans<'t>(tx: &'t Transaction<'_>) -> Vec<(usize, &'static [u8])> {
 }
 
 fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
-    let mut levels: HashMap<&[u8], &[u8]> = HashMap::new();
+    let mut levels: FxHashMap<&[u8], &[u8]> = FxHashMap::default();
     let orphans = orphans(tx);
     for (n, hl) in tx.hls.iter().enumerate() {
         let seg = &hl.seg;
-        let loc = |i: usize| seg.element_raw(i).map_or(seg.loc(), |e| e.loc());
-        let expected = (n + 1).to_string();
+        let loc = |i: usize| element_loc(seg, i);
         // The HL's own block, from it to the next HL (positions: ST = 1): a wrong parent or
         // level displaces what it holds, and only that (suppress::Scope::Covered).
         let next = tx
@@ -60,7 +59,8 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .map_or(u32::MAX, |h| h.index.saturating_add(1));
         let block = (hl.index.saturating_add(1), next);
         let (id, parent, level, child) = (seg.value(1), seg.value(2), seg.value(3), seg.value(4));
-        if id != expected.as_bytes() {
+        if !is_number(id, n + 1) {
+            let expected = n + 1;
             cx.report(
                 loc(1),
                 format!(
@@ -89,12 +89,7 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             }
         };
         let from = cx.out.len();
-        check_parent(
-            cx,
-            loc(2),
-            loc(3),
-            (want_parent, parent, level, parent_level),
-        );
+        check_parent(cx, seg, (want_parent, parent, level, parent_level));
         for d in cx.out.iter_mut().skip(from) {
             d.covers = Some(block);
         }
@@ -103,7 +98,7 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         // the error (reported on it), not this HL04.
         let orphan_below = orphans.iter().any(|&(m, want)| m > n && want == level);
         if !(child == b"1" && orphan_below) {
-            check_children(cx, loc(4), child, hl.has_children);
+            check_children(cx, seg, child, hl.has_children);
         }
     }
 }
@@ -113,17 +108,37 @@ type ParentCheck<'a> = (Option<&'a [u8]>, &'a [u8], &'a [u8], Option<&'a [u8]>);
 
 /// HL02 against HL03: a level 20 HL has no parent; 22 and 23 name an earlier HL of the level
 /// above.
+/// Where element `i` of the HL is, for a finding (read only when there is one).
+fn element_loc(seg: &Segment<'_>, i: usize) -> Loc {
+    seg.element_raw(i).map_or(seg.loc(), |e| e.loc())
+}
+
+/// Is `id` exactly the decimal digits of `n` (`7`, not `07` or `+7`)?
+fn is_number(id: &[u8], n: usize) -> bool {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    id == &digits[at..]
+}
+
 fn check_parent(
     cx: &mut Ctx<'_>,
-    at2: Loc,
-    at3: Loc,
+    seg: &Segment<'_>,
     (want_parent, parent, level, parent_level): ParentCheck<'_>,
 ) {
     match (want_parent, parent.is_empty(), parent_level) {
         (None, true, _) => {}
         (None, false, _) => {
             cx.report(
-                at2,
+                element_loc(seg, 2),
                 format!(
                     "HL02 `{}`: a billing provider HL (level 20) has no parent",
                     String::from_utf8_lossy(parent)
@@ -135,7 +150,7 @@ fn check_parent(
         }
         (Some(want), _, None) => {
             cx.report(
-                at2,
+                element_loc(seg, 2),
                 format!(
                     "HL02 `{}` names no earlier HL; a level {} HL needs a level {} parent",
                     String::from_utf8_lossy(parent),
@@ -146,7 +161,7 @@ fn check_parent(
         }
         (Some(want), _, Some(got)) if got != want => {
             cx.report(
-                at3,
+                element_loc(seg, 3),
                 format!(
                     "HL level {} under a level {} parent; it belongs under level {}",
                     String::from_utf8_lossy(level),
@@ -160,24 +175,31 @@ fn check_parent(
 }
 
 /// HL04 against what follows: 1 when a later HL names this one as its parent, else 0.
-fn check_children(cx: &mut Ctx<'_>, at4: Loc, child: &[u8], has_children: bool) {
+fn check_children(cx: &mut Ctx<'_>, seg: &Segment<'_>, child: &[u8], has_children: bool) {
     match child {
         b"1" if !has_children => {
             cx.report(
-                at4,
+                element_loc(seg, 4),
                 "HL04 is 1 (has children) but no HL names this one as its parent",
             )
             .help("write HL04 as 0");
         }
         b"0" if has_children => {
             cx.report(
-                at4,
+                element_loc(seg, 4),
                 "HL04 is 0 (no children) but a later HL names this one as its parent",
             )
             .help("write HL04 as 1");
         }
         _ => {}
     }
+}
+
+#[test]
+fn is_number_reads_exact_decimals() {
+    assert!(is_number(b"1", 1) && is_number(b"10", 10) && is_number(b"0", 0));
+    assert!(!is_number(b"01", 1) && !is_number(b"+1", 1) && !is_number(b"", 1));
+    assert!(!is_number(b"12", 1) && !is_number(b"1 ", 1));
 }
 
 #[test]

@@ -29,9 +29,17 @@ pub(crate) fn is_known(id: &[u8]) -> bool {
 }
 
 fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    // A segment the guide check (when it has run) placed has an id of that guide: known
+    // without a search. Whether it ran changes how fast, not what is found.
+    let placed = |index: usize| {
+        tx.ig
+            .get()
+            .and_then(|ig| ig.placement(index))
+            .is_some_and(|p| p.segment().is_some())
+    };
     for (index, seg) in tx.segments.iter().enumerate() {
         let id = seg.id();
-        if is_known(id) {
+        if placed(index) || is_known(id) {
             continue;
         }
         let msg = if id.is_empty() {
