@@ -115,18 +115,14 @@ fn element_loc(seg: &Segment<'_>, i: usize) -> Loc {
 
 /// Is `id` exactly the decimal digits of `n` (`7`, not `07` or `+7`)?
 fn is_number(id: &[u8], n: usize) -> bool {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    id == &digits[at..]
+    let canonical = id.first().is_some_and(|&b| b != b'0') || id == b"0";
+    canonical
+        && id.len() <= 19
+        && id.iter().all(u8::is_ascii_digit)
+        && id
+            .iter()
+            .fold(0usize, |v, &b| v * 10 + usize::from(b - b'0'))
+            == n
 }
 
 fn check_parent(
