@@ -238,6 +238,23 @@ pub(super) fn crosswalk_hcpcs() -> &'static [&'static str] {
     })
 }
 
+/// The NDCs any compiled-in crosswalk quarter lists, sorted, each once: whether an NDC is
+/// known at all is one search, not one per quarter. A copy of compiled-in rows made once, like
+/// those above: it cannot change a result.
+static CROSSWALK_NDCS: OnceLock<Box<[&'static str]>> = OnceLock::new();
+
+pub(super) fn crosswalk_ndcs() -> &'static [&'static str] {
+    CROSSWALK_NDCS.get_or_init(|| {
+        let mut ndcs: Vec<&'static str> = QUARTERS
+            .iter()
+            .flat_map(|q| q.rows().iter().map(|r| r.ndc11))
+            .collect();
+        ndcs.sort_unstable_by(|a, b| super::key_cmp(a, b));
+        ndcs.dedup();
+        ndcs.into()
+    })
+}
+
 pub(super) fn icd10_len() -> usize {
     ICD10_CODES.len() / ICD10_REC
 }
@@ -262,11 +279,15 @@ fn icd10_word(code: &[u8]) -> u64 {
     u64::from_be_bytes(w)
 }
 
-/// The padded code of record `i` as an [`icd10_word`].
+/// The padded code of record `i` as an [`icd10_word`]: the record's 8 bytes read as one
+/// number, its last (the billable flag) replaced by the pad.
 fn icd10_key(i: usize) -> Option<u64> {
     const _: () = assert!(ICD10_REC == 8, "a record is 7 code bytes and a flag");
-    let rec = ICD10_CODES.get(i * ICD10_REC..(i + 1) * ICD10_REC - 1)?;
-    Some(icd10_word(rec))
+    let rec: [u8; 8] = ICD10_CODES
+        .get(i * ICD10_REC..(i + 1) * ICD10_REC)?
+        .try_into()
+        .ok()?;
+    Some(u64::from_be_bytes(rec) & !0xff | u64::from(b' '))
 }
 
 pub(super) fn icd10(code: &str) -> Option<Icd10> {

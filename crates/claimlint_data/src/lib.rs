@@ -316,9 +316,14 @@ impl Data {
 
     /// True when any quarter, embedded or loaded, lists the NDC.
     pub fn ndc_known_any(&self, ndc11: &str) -> bool {
-        quarters(self.overlay)
-            .iter()
-            .any(|q| !by_ndc(q.rows, ndc11).is_empty())
+        match self.overlay {
+            None => embedded::crosswalk_ndcs()
+                .binary_search_by(|c| key_cmp(c, ndc11))
+                .is_ok(),
+            Some(_) => quarters(self.overlay)
+                .iter()
+                .any(|q| !by_ndc(q.rows, ndc11).is_empty()),
+        }
     }
 
     /// The crosswalk rows of an 11-digit NDC in the quarter of the date of service, borrowed:
@@ -734,8 +739,14 @@ pub struct Coverage {
 /// Rows are sorted by (ndc11, hcpcs), so one NDC's rows are a contiguous run.
 fn by_ndc<'a>(rows: &'a [XwalkRow], ndc11: &str) -> &'a [XwalkRow] {
     let lo = rows.partition_point(|r| key_cmp(r.ndc11, ndc11).is_lt());
-    let hi = rows.partition_point(|r| key_cmp(r.ndc11, ndc11).is_le());
-    rows.get(lo..hi).unwrap_or_default()
+    // An NDC has a row or two: walk to the end of its run rather than search for it.
+    let len = rows
+        .get(lo..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|r| claimlint_x12::short::eq(r.ndc11.as_bytes(), ndc11.as_bytes()))
+        .count();
+    rows.get(lo..lo + len).unwrap_or_default()
 }
 
 /// The run of `q.by_hcpcs` (row indexes sorted by code) whose rows bill `hcpcs`.

@@ -711,6 +711,32 @@ fn data_dir_icd10cm_csv_and_errors() {
     std::fs::remove_dir_all(&tmp).unwrap();
 }
 
+/// `ndc_known_any` answers from the sorted union of the compiled-in quarters' NDCs what
+/// asking each quarter answers, and `by_ndc` finds an NDC's whole run of rows.
+#[test]
+fn ndc_known_any_agrees_with_each_quarter() {
+    let data = Data::embedded();
+    let per_quarter = |ndc: &str| {
+        quarters(None)
+            .iter()
+            .any(|q| q.rows.iter().any(|r| r.ndc11 == ndc))
+    };
+    let listed = embedded::crosswalk_ndcs();
+    assert!(listed.len() > 1000, "{}", listed.len());
+    for ndc in listed.iter().step_by(7) {
+        assert!(data.ndc_known_any(ndc), "{ndc}");
+        for near in [format!("{ndc}0"), ndc[..ndc.len() - 1].to_string()] {
+            assert_eq!(data.ndc_known_any(&near), per_quarter(&near), "{near}");
+        }
+        for q in quarters(None) {
+            let want: Vec<_> = q.rows.iter().filter(|r| r.ndc11 == *ndc).collect();
+            let got: Vec<_> = by_ndc(q.rows, ndc).iter().collect();
+            assert_eq!(got, want, "{ndc}");
+        }
+    }
+    assert!(!data.ndc_known_any("") && !data.ndc_known_any("99999999999"));
+}
+
 /// `crosswalk_lists_hcpcs` answers from the sorted union of the compiled-in quarters' codes
 /// exactly what asking each quarter answers: for every code any quarter lists, and for codes
 /// next to them that none does.

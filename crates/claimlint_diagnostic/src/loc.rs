@@ -14,14 +14,11 @@ pub struct SegId {
 impl SegId {
     #[inline]
     pub fn new(id: &[u8]) -> Self {
-        // Byte by byte: a slice copy of a variable 2 or 3 bytes is a libc `memcpy` call, and
-        // every element read makes one of these.
-        let mut bytes = [0u8; 3];
-        for (b, &x) in bytes.iter_mut().zip(id) {
-            *b = x;
-        }
+        // Byte by byte: a slice copy of a variable 2 or 3 bytes is a libc `memcpy` call (and
+        // so is a loop LLVM recognizes as one), and every element read makes one of these.
+        let at = |i: usize| id.get(i).copied().unwrap_or(0);
         SegId {
-            bytes,
+            bytes: [at(0), at(1), at(2)],
             len: id.len().min(3) as u8,
         }
     }
