@@ -125,6 +125,18 @@ fn run_file(rel: &str, bytes: &[u8]) -> Option<Row> {
             row.details.push(format!("{code} {what}"));
         }
         for (pos, (s, pl)) in set.iter().zip(&w.placements).enumerate() {
+            // The walk's `qualified` is what `matches` says of the definition it chose (the
+            // validator relies on it instead of asking again).
+            if let Placement::Placed {
+                segment, qualified, ..
+            } = pl
+            {
+                assert_eq!(
+                    *qualified,
+                    segment.matches(s),
+                    "{rel} set at {k}, segment {pos}"
+                );
+            }
             let mut out = Vec::new();
             validate_placed(pl, s, &mut out);
             for e in out {

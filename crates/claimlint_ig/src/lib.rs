@@ -518,6 +518,15 @@ pub trait SegmentView {
     fn component_count(&self, i: usize) -> usize;
     fn component(&self, i: usize, j: usize) -> Option<&[u8]>;
     fn repetitions(&self, i: usize) -> usize;
+    /// Element `i` read for the validator at once: its repetitions, its components, and the
+    /// value of its first component (the element when it has none).
+    fn shape(&self, i: usize) -> (usize, usize, &[u8]) {
+        let value = self
+            .component(i, 1)
+            .or_else(|| self.element(i))
+            .unwrap_or_default();
+        (self.repetitions(i), self.component_count(i), value)
+    }
     /// Bit `i - 1` set when element `i` (up to 64) holds a value: its first repetition is not
     /// empty and not only component separators. The default asks element by element.
     fn presence(&self) -> u64 {

@@ -82,9 +82,13 @@ fn split_presence_agrees_with_reading_each_element() {
     for text in texts {
         let seg = Segment::new(text.as_bytes(), 0, delims, 1);
         let split = SplitSegment::new(&seg);
-        let by_element = TestSeg::parse(text.as_bytes(), b'*', b':', Some(b'^')).presence();
+        let test = TestSeg::parse(text.as_bytes(), b'*', b':', Some(b'^'));
+        let by_element = test.presence();
         assert_eq!(SegmentView::presence(&split), by_element, "{text}");
         assert_eq!(SegmentView::presence(&seg), by_element, "{text}");
+        for i in 0..=test.element_count() + 1 {
+            assert_eq!(SegmentView::shape(&split, i), test.shape(i), "{text} {i}");
+        }
     }
 }
 

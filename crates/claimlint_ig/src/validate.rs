@@ -77,12 +77,18 @@ pub fn validate_placed(
     seg: &(impl SegmentView + ?Sized),
     out: &mut Vec<ElementIssue>,
 ) {
-    let Placement::Placed { loop_def, segment } = *placement else {
+    let Placement::Placed {
+        loop_def,
+        segment,
+        qualified,
+    } = *placement
+    else {
         return;
     };
     let start = out.len();
     validate_segment(segment, seg, out);
-    let Some(q) = segment.qualifier.filter(|_| !segment.matches(seg)) else {
+    // The walk knows whether the qualifier fit (it asked `matches` to place the segment).
+    let Some(q) = segment.qualifier.filter(|_| !qualified) else {
         return;
     };
     let qpos = (usize::from(q.elem), usize::from(q.comp));
@@ -259,7 +265,7 @@ fn check_element(
         out.push(ElementIssue::NotUsed { elem: i, comp: 0 });
         return;
     }
-    let reps = seg.repetitions(i);
+    let (reps, comps, first) = seg.shape(i);
     if reps > usize::from(ed.repeat) {
         out.push(ElementIssue::TooManyRepeats {
             elem: i,
@@ -267,17 +273,13 @@ fn check_element(
             count: reps,
         });
     }
-    let comps = seg.component_count(i);
     match ed.kind {
         ElementKind::Simple { .. } => {
             if comps > 1 {
                 // A component separator inside a simple element: the value is what precedes it.
                 out.push(ElementIssue::TooMany { elem: i, comp: 2 });
             }
-            let value = seg
-                .component(i, 1)
-                .or_else(|| seg.element(i))
-                .unwrap_or_default();
+            let value = first;
             if value.is_empty() {
                 if ed.usage == Usage::Required {
                     out.push(ElementIssue::RequiredMissing { elem: i, comp: 0 });

@@ -80,4 +80,7 @@ impl SegmentView for SplitSegment<'_> {
     fn presence(&self) -> u64 {
         SplitSegment::presence(self)
     }
+    fn shape(&self, i: usize) -> (usize, usize, &[u8]) {
+        SplitSegment::shape(self, i)
+    }
 }

@@ -10,6 +10,9 @@ pub enum Placement {
     Placed {
         loop_def: &'static LoopDef,
         segment: &'static SegmentDef,
+        /// False when the segment was placed by its id alone, its qualifier fitting none of
+        /// the loop's definitions (`SegmentDef::matches` was false for every one).
+        qualified: bool,
     },
     Unexpected,
 }
@@ -445,6 +448,7 @@ impl Walker {
                 Placement::Placed {
                     loop_def: def,
                     segment: s,
+                    qualified: how != How::IdOnly,
                 }
             }
             Some(&Node::Loop(l)) => {
@@ -463,6 +467,7 @@ impl Walker {
                     Some(s) => Placement::Placed {
                         loop_def: l,
                         segment: s,
+                        qualified: true,
                     },
                     None => Placement::Unexpected,
                 }

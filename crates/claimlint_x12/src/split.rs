@@ -279,6 +279,22 @@ impl<'a> SplitSegment<'a> {
         bits
     }
 
+    /// Element `i`'s repetitions, components, and first component's value (the element when
+    /// it has no component separator), in one read of its bounds.
+    #[inline]
+    pub fn shape(&self, i: usize) -> (usize, usize, &'a [u8]) {
+        if self.plain(i) {
+            let value = self.element(i);
+            let comps = usize::from(value.is_some());
+            return (self.repetitions(i), comps, value.unwrap_or_default());
+        }
+        let value = self
+            .component(i, 1)
+            .or_else(|| self.element(i))
+            .unwrap_or_default();
+        (self.repetitions(i), self.component_count(i), value)
+    }
+
     /// Does element `i` (known to be within bounds) hold no component separator?
     #[inline]
     fn plain(&self, i: usize) -> bool {

@@ -69,7 +69,10 @@ fn describe(guide: &GuideDef, parent: &str, id: &str, is_loop: bool) -> (String,
 fn comes_late(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
     let ig = tx.ig();
     for (k, seg) in tx.segments.iter().enumerate().skip(at) {
-        let Some(Placement::Placed { loop_def, segment }) = ig.placement(k).copied() else {
+        let Some(Placement::Placed {
+            loop_def, segment, ..
+        }) = ig.placement(k).copied()
+        else {
             // Unplaced, inside the occurrence still open: STR003 reports it where it stands.
             if seg.id() == id.as_bytes() {
                 return true;
@@ -110,7 +113,9 @@ fn closes(tx: &Transaction<'_>, parent: &str, at: usize) -> bool {
         return false;
     }
     match tx.ig().placement(at).copied() {
-        Some(Placement::Placed { loop_def, segment }) => {
+        Some(Placement::Placed {
+            loop_def, segment, ..
+        }) => {
             let restarts = loop_def.starter().is_some_and(|s| std::ptr::eq(s, segment));
             !loop_def.path.contains(&parent) || (loop_def.id == parent && restarts)
         }

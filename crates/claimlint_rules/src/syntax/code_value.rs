@@ -53,7 +53,10 @@ fn is_sit002_position(tx: &Transaction<'_>, f: &Found<'_, '_>, ref_des: &str) ->
 /// ` for DTP*434 (Statement Dates)` when the element's list depends on the segment's qualifier,
 /// so the reader sees why a code valid elsewhere (D8) is not valid here.
 fn qualified_by(tx: &Transaction<'_>, f: &Found<'_, '_>, elem: usize, comp: usize) -> String {
-    let Some(Placement::Placed { loop_def, segment }) = tx.ig().placement(f.index) else {
+    let Some(Placement::Placed {
+        loop_def, segment, ..
+    }) = tx.ig().placement(f.index)
+    else {
         return String::new();
     };
     // A composite's own qualifier (HI01-1) heads each composite; naming the segment's first
