@@ -227,15 +227,18 @@ static ICD10_CACHE: [OnceLock<Box<[&'static str]>>; ICD10_BLOCKS] =
 static CROSSWALK_HCPCS: OnceLock<Box<[&'static str]>> = OnceLock::new();
 
 pub(super) fn crosswalk_hcpcs() -> &'static [&'static str] {
-    CROSSWALK_HCPCS.get_or_init(|| {
-        let mut codes: Vec<&'static str> = QUARTERS
-            .iter()
-            .flat_map(|q| q.rows().iter().map(|r| r.hcpcs))
-            .collect();
-        codes.sort_unstable_by(|a, b| super::key_cmp(a, b));
-        codes.dedup();
-        codes.into()
-    })
+    CROSSWALK_HCPCS.get_or_init(|| crosswalk_union(|r| r.hcpcs))
+}
+
+/// One field of every compiled-in crosswalk row, sorted, each once.
+fn crosswalk_union(field: fn(&XwalkRow) -> &'static str) -> Box<[&'static str]> {
+    let mut values: Vec<&'static str> = QUARTERS
+        .iter()
+        .flat_map(|q| q.rows().iter().map(field))
+        .collect();
+    values.sort_unstable_by(|a, b| super::key_cmp(a, b));
+    values.dedup();
+    values.into()
 }
 
 /// The NDCs any compiled-in crosswalk quarter lists, sorted, each once: whether an NDC is
@@ -244,15 +247,7 @@ pub(super) fn crosswalk_hcpcs() -> &'static [&'static str] {
 static CROSSWALK_NDCS: OnceLock<Box<[&'static str]>> = OnceLock::new();
 
 pub(super) fn crosswalk_ndcs() -> &'static [&'static str] {
-    CROSSWALK_NDCS.get_or_init(|| {
-        let mut ndcs: Vec<&'static str> = QUARTERS
-            .iter()
-            .flat_map(|q| q.rows().iter().map(|r| r.ndc11))
-            .collect();
-        ndcs.sort_unstable_by(|a, b| super::key_cmp(a, b));
-        ndcs.dedup();
-        ndcs.into()
-    })
+    CROSSWALK_NDCS.get_or_init(|| crosswalk_union(|r| r.ndc11))
 }
 
 pub(super) fn icd10_len() -> usize {

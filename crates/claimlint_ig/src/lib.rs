@@ -530,19 +530,8 @@ pub trait SegmentView {
     /// Bit `i - 1` set when element `i` (up to 64) holds a value: its first repetition is not
     /// empty and not only component separators. The default asks element by element.
     fn presence(&self) -> u64 {
-        let mut bits = 0u64;
-        for i in 1..=self.element_count().min(64) {
-            let comps = self.component_count(i);
-            let present = if comps > 1 {
-                (1..=comps).any(|j| self.component(i, j).is_some_and(|v| !v.is_empty()))
-            } else {
-                self.component(i, 1).is_some_and(|v| !v.is_empty())
-                    || self.element(i).is_some_and(|v| !v.is_empty())
-            };
-            if present {
-                bits |= 1 << (i - 1);
-            }
-        }
-        bits
+        (1..=self.element_count().min(64))
+            .filter(|&i| validate::element_present(self, i))
+            .fold(0, |bits, i| bits | 1 << (i - 1))
     }
 }

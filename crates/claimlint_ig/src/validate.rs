@@ -187,7 +187,8 @@ fn non_empty(v: Option<&[u8]>) -> bool {
     v.is_some_and(|v| !v.is_empty())
 }
 
-fn element_present(seg: &(impl SegmentView + ?Sized), i: usize) -> bool {
+/// Does element `i` hold a value: a non-empty first repetition, not only separators?
+pub(crate) fn element_present(seg: &(impl SegmentView + ?Sized), i: usize) -> bool {
     let comps = seg.component_count(i);
     if comps > 1 {
         (1..=comps).any(|j| non_empty(seg.component(i, j)))

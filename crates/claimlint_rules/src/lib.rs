@@ -293,18 +293,22 @@ impl<'c> Ctx<'c> {
     /// when `line` is the context's own.
     pub fn is_drug_code_line(&self, line: &ServiceLine<'_>) -> bool {
         let look = || drugs::hcpcs_of(line).is_some_and(|c| drugs::is_drug_code(self.data, c));
-        let own = self.line.is_some_and(|l| std::ptr::eq(l, line));
-        match self.facts.filter(|_| own) {
+        match self.facts_of(line) {
             Some(f) => *f.drug_code.get_or_init(look),
             None => look(),
         }
     }
 
+    /// The shared lookups of `line`, when it is the line this context checks.
+    fn facts_of(&self, line: &ServiceLine<'_>) -> Option<&'c LineFacts> {
+        self.facts
+            .filter(|_| self.line.is_some_and(|l| std::ptr::eq(l, line)))
+    }
+
     /// [`drugs::crosswalked`] for `line` and this context's claim, looked up once per line
     /// when `line` is the context's own.
     pub fn crosswalked(&self, line: &ServiceLine<'_>) -> Option<drugs::Crosswalked> {
-        let own = self.line.is_some_and(|l| std::ptr::eq(l, line));
-        match self.facts.filter(|_| own) {
+        match self.facts_of(line) {
             Some(f) => *f
                 .crosswalk
                 .get_or_init(|| drugs::crosswalked(self.data, line, self.claim)),

@@ -30,16 +30,8 @@ pub struct Lexer<'a> {
 /// a time inline (memchr's set-up cost more than the search on so few), the rest by memchr.
 fn find_terminator(byte: u8, hay: &[u8]) -> Option<usize> {
     let head = hay.get(..64).unwrap_or(hay);
-    let (words, tail) = head.as_chunks::<8>();
-    for (k, word) in words.iter().enumerate() {
-        let hits = crate::segment::separator_mask(u64::from_le_bytes(*word), byte);
-        if hits != 0 {
-            return Some(k * 8 + (hits.trailing_zeros() / 8) as usize);
-        }
-    }
-    let base = words.len() * 8;
-    if let Some(j) = tail.iter().position(|&b| b == byte) {
-        return Some(base + j);
+    if let Some(at) = crate::segment::Matches::new(head, [byte]).next() {
+        return Some(at);
     }
     let from = head.len();
     memchr::memchr(byte, hay.get(from..)?).map(|j| from + j)

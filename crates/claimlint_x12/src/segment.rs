@@ -54,35 +54,19 @@ impl Seps {
         if bytes.len() > usize::from(u8::MAX) {
             return Seps::NONE;
         }
-        let mut seps = Seps {
-            at: [0; Seps::MAX],
-            count: 0,
-        };
-        let mut push = |i: usize| {
-            let k = usize::from(seps.count);
-            match seps.at.get_mut(k) {
-                Some(slot) if seps.count != Seps::UNKNOWN => {
-                    *slot = i as u8;
-                    seps.count += 1;
-                }
-                _ => seps.count = Seps::UNKNOWN,
-            }
-        };
-        let (words, tail) = bytes.as_chunks::<8>();
-        for (k, word) in words.iter().enumerate() {
-            let mut hits = separator_mask(u64::from_le_bytes(*word), sep);
-            while hits != 0 {
-                push(k * 8 + (hits.trailing_zeros() / 8) as usize);
-                hits &= hits - 1;
-            }
+        let mut at = [0u8; Seps::MAX];
+        let mut count = 0usize;
+        for i in Matches::new(bytes, [sep]) {
+            let Some(slot) = at.get_mut(count) else {
+                return Seps::NONE; // more separators than the index holds
+            };
+            *slot = i as u8; // < 256: the segment is at most 255 bytes
+            count += 1;
         }
-        let base = words.len() * 8;
-        for (j, &b) in tail.iter().enumerate() {
-            if b == sep {
-                push(base + j);
-            }
+        Seps {
+            at,
+            count: count as u8,
         }
-        seps
     }
 
     pub(crate) fn known(&self) -> Option<usize> {
@@ -379,47 +363,82 @@ fn fixed_isa_field_of_isa(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usi
 }
 
 fn nth_field(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
-    if n == 0 {
-        return None;
-    }
-    let mut seen = 0usize;
-    let mut start = 0usize;
-    // Eight bytes at a time: a word with no separator is skipped whole, and the separators
-    // of the others visited bit by bit (segments are tens of bytes; most words hold one
-    // separator or none). Counting a word's separators to skip it costs more: popcount is a
-    // dozen instructions without a target CPU feature.
-    let (words, tail) = bytes.as_chunks::<8>();
-    for (k, word) in words.iter().enumerate() {
-        let mut hits = separator_mask(u64::from_le_bytes(*word), sep);
-        while hits != 0 {
-            let at = k * 8 + (hits.trailing_zeros() / 8) as usize;
-            seen += 1;
-            if seen == n {
-                start = at + 1;
-            } else if seen == n + 1 {
-                return Some((start, at));
-            }
-            hits &= hits - 1;
+    let n = n.checked_sub(1)?;
+    // Field n + 1 lies between separators n + 1 and n + 2 (or the end).
+    let mut seps = Matches::new(bytes, [sep]).skip(n);
+    let start = seps.next()? + 1;
+    Some((start, seps.next().unwrap_or(bytes.len())))
+}
+
+/// The positions, in order, of the bytes of `bytes` that are one of `seps`: eight bytes at a
+/// time, a word holding none skipped whole and the others' matches visited bit by bit
+/// (segments are tens of bytes; most words hold one separator or none), the last few bytes
+/// one by one. The one scan behind the lexer's terminator search, a segment's separator index
+/// and element reads, and the splitter.
+pub(crate) struct Matches<'b, const K: usize> {
+    bytes: &'b [u8],
+    seps: [u8; K],
+    /// Start of the word whose matches `hits` holds.
+    base: usize,
+    hits: u64,
+    /// Start of the bytes not read yet.
+    next: usize,
+}
+
+impl<'b, const K: usize> Matches<'b, K> {
+    pub(crate) fn new(bytes: &'b [u8], seps: [u8; K]) -> Matches<'b, K> {
+        Matches {
+            bytes,
+            seps,
+            base: 0,
+            hits: 0,
+            next: 0,
         }
     }
-    let base = words.len() * 8;
-    for (i, &b) in tail.iter().enumerate() {
-        if b == sep {
-            seen += 1;
-            if seen == n {
-                start = base + i + 1;
-            } else if seen == n + 1 {
-                return Some((start, base + i));
+}
+
+impl<const K: usize> Iterator for Matches<'_, K> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            if self.hits != 0 {
+                let at = self.base + (self.hits.trailing_zeros() / 8) as usize;
+                self.hits &= self.hits - 1;
+                return Some(at);
             }
+            if let Some((word, _)) = self
+                .bytes
+                .get(self.next..)
+                .and_then(|rest| rest.split_first_chunk::<8>())
+            {
+                let w = u64::from_le_bytes(*word);
+                self.hits = self
+                    .seps
+                    .iter()
+                    .fold(0, |h, &sep| h | separator_mask(w, sep));
+                self.base = self.next;
+                self.next += 8;
+                continue;
+            }
+            // Fewer than eight bytes left: one at a time.
+            let j = self
+                .bytes
+                .get(self.next..)?
+                .iter()
+                .position(|b| self.seps.contains(b))?;
+            let at = self.next + j;
+            self.next = at + 1;
+            return Some(at);
         }
     }
-    (seen == n).then_some((start, bytes.len()))
 }
 
 /// The high bit of each byte of `word` that equals `sep`, and no other bit (exact, no false
 /// positives across bytes).
 #[inline]
-pub(crate) fn separator_mask(word: u64, sep: u8) -> u64 {
+fn separator_mask(word: u64, sep: u8) -> u64 {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let x = word ^ (u64::from(sep) * 0x0101_0101_0101_0101);
     !(((x & LOW7) + LOW7) | x | LOW7)

@@ -3,7 +3,7 @@
 //! on demand is right for the model, which reads a few elements; this is right for validation.
 
 use super::{Delimiters, Segment};
-use crate::segment::separator_mask;
+use crate::segment::Matches;
 
 /// Segments with more elements than this, or longer than 64 KiB, fall back to scanning (the
 /// 837's longest, SV1, has 21 elements). Kept small: a transaction set's worth is allocated.
@@ -78,23 +78,10 @@ impl<'a> SplitSegment<'a> {
             too_long,
             delims: d,
         };
-        // Eight bytes at a time: only the bytes that are one of the three separators are
-        // looked at one by one (most bytes of a segment are none).
-        let (words, tail) = bytes.as_chunks::<8>();
-        for (k, word) in words.iter().enumerate() {
-            let w = u64::from_le_bytes(*word);
-            let mut hits = separator_mask(w, d.element)
-                | separator_mask(w, d.component)
-                | d.repetition.map_or(0, |r| separator_mask(w, r));
-            while hits != 0 {
-                let j = (hits.trailing_zeros() / 8) as usize;
-                s.byte(k * 8 + j, word[j]);
-                hits &= hits - 1;
-            }
-        }
-        let base = words.len() * 8;
-        for (j, &b) in tail.iter().enumerate() {
-            s.byte(base + j, b);
+        // Only the bytes that are one of the three separators are looked at.
+        let seps = [d.element, d.component, d.repetition.unwrap_or(d.element)];
+        for i in Matches::new(bytes, seps) {
+            s.byte(i, bytes[i]);
         }
         if let Some(o) = s.open {
             s.close(o, bytes.len());
@@ -153,22 +140,9 @@ impl<'a> SplitSegment<'a> {
                     composite |= 1 << k;
                 }
             };
-            let (words, tail) = body.as_chunks::<8>();
-            for (w, word) in words.iter().enumerate() {
-                let x = u64::from_le_bytes(*word);
-                let mut hits = separator_mask(x, d.component)
-                    | d.repetition.map_or(0, |r| separator_mask(x, r));
-                while hits != 0 {
-                    let j = (hits.trailing_zeros() / 8) as usize;
-                    hit(from + w * 8 + j, word[j]);
-                    hits &= hits - 1;
-                }
-            }
-            let base = from + words.len() * 8;
-            for (j, &b) in tail.iter().enumerate() {
-                if b == d.component || Some(b) == d.repetition {
-                    hit(base + j, b);
-                }
+            let seps = [d.component, d.repetition.unwrap_or(d.component)];
+            for j in Matches::new(body, seps) {
+                hit(from + j, body[j]);
             }
         }
         Some(SplitSegment {
