@@ -51,7 +51,7 @@ pub fn rows(tx: &Transaction<'_>, data: &Data) -> Vec<DrugRow> {
                 .map_or(line.lx.offset + line.lx.bytes.len(), |s| {
                     s.offset + s.bytes.len()
                 });
-            let drug = line.drug;
+            let drug = line.drug.as_deref().copied();
             let x = crosswalked(data, line, Some(claim));
             let row = x.as_ref().and_then(|x| x.billed.or(x.rows.first()));
             let mut codes: Vec<&str> = x

@@ -224,30 +224,81 @@ static ICD10_CACHE: [OnceLock<Box<[&'static str]>>; ICD10_BLOCKS] =
 /// The HCPCS codes any compiled-in crosswalk quarter lists, sorted, each once. Whether a line
 /// bills a drug is asked of every service line, and one search here replaces one per quarter.
 /// Like the blocks above, a copy of compiled-in rows made once: it cannot change a result.
-static CROSSWALK_HCPCS: OnceLock<Box<[&'static str]>> = OnceLock::new();
+static CROSSWALK_HCPCS: OnceLock<KeyedUnion> = OnceLock::new();
 
-pub(super) fn crosswalk_hcpcs() -> &'static [&'static str] {
-    CROSSWALK_HCPCS.get_or_init(|| crosswalk_union(|r| r.hcpcs))
-}
-
-/// One field of every compiled-in crosswalk row, sorted, each once.
-fn crosswalk_union(field: fn(&XwalkRow) -> &'static str) -> Box<[&'static str]> {
-    let mut values: Vec<&'static str> = QUARTERS
-        .iter()
-        .flat_map(|q| q.rows().iter().map(field))
-        .collect();
-    values.sort_unstable_by(|a, b| super::key_cmp(a, b));
-    values.dedup();
-    values.into()
+pub(super) fn crosswalk_hcpcs() -> &'static KeyedUnion {
+    CROSSWALK_HCPCS.get_or_init(|| KeyedUnion::new(|r| r.hcpcs, code_key))
 }
 
 /// The NDCs any compiled-in crosswalk quarter lists, sorted, each once: whether an NDC is
 /// known at all is one search, not one per quarter. A copy of compiled-in rows made once, like
 /// those above: it cannot change a result.
-static CROSSWALK_NDCS: OnceLock<Box<[&'static str]>> = OnceLock::new();
+static CROSSWALK_NDCS: OnceLock<KeyedUnion> = OnceLock::new();
 
-pub(super) fn crosswalk_ndcs() -> &'static [&'static str] {
-    CROSSWALK_NDCS.get_or_init(|| crosswalk_union(|r| r.ndc11))
+pub(super) fn crosswalk_ndcs() -> &'static KeyedUnion {
+    CROSSWALK_NDCS.get_or_init(|| KeyedUnion::new(|r| r.ndc11, ndc_key))
+}
+
+/// An 11-digit NDC as its number: distinct NDCs, distinct numbers.
+fn ndc_key(ndc: &[u8]) -> Option<u64> {
+    if ndc.len() != 11 || !ndc.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(ndc.iter().fold(0, |n, &b| n * 10 + u64::from(b - b'0')))
+}
+
+/// One field of every compiled-in crosswalk row, sorted, each once; and, when `key` gives
+/// every value a number (it must give distinct values distinct numbers), those numbers
+/// sorted, so that a search compares integers instead of text.
+pub(super) struct KeyedUnion {
+    values: Box<[&'static str]>,
+    key: fn(&[u8]) -> Option<u64>,
+    keys: Option<Box<[u64]>>,
+}
+
+impl KeyedUnion {
+    fn new(field: fn(&XwalkRow) -> &'static str, key: fn(&[u8]) -> Option<u64>) -> KeyedUnion {
+        let mut values: Vec<&'static str> = QUARTERS
+            .iter()
+            .flat_map(|q| q.rows().iter().map(field))
+            .collect();
+        values.sort_unstable_by(|a, b| super::key_cmp(a, b));
+        values.dedup();
+        let keys: Option<Vec<u64>> = values.iter().map(|v| key(v.as_bytes())).collect();
+        let keys = keys.map(|mut k| {
+            k.sort_unstable();
+            k.into_boxed_slice()
+        });
+        KeyedUnion {
+            values: values.into(),
+            key,
+            keys,
+        }
+    }
+
+    #[cfg(test)]
+    pub(super) fn values(&self) -> &[&'static str] {
+        &self.values
+    }
+
+    /// Whether searches compare keys (every value has one).
+    #[cfg(test)]
+    pub(super) fn keyed(&self) -> bool {
+        self.keys.is_some()
+    }
+
+    pub(super) fn contains(&self, value: &str) -> bool {
+        match &self.keys {
+            // Every listed value has a key: a value without one is not listed.
+            Some(keys) => {
+                (self.key)(value.as_bytes()).is_some_and(|k| keys.binary_search(&k).is_ok())
+            }
+            None => self
+                .values
+                .binary_search_by(|c| super::key_cmp(c, value))
+                .is_ok(),
+        }
+    }
 }
 
 pub(super) fn icd10_len() -> usize {

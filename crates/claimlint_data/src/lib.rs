@@ -317,9 +317,7 @@ impl Data {
     /// True when any quarter, embedded or loaded, lists the NDC.
     pub fn ndc_known_any(&self, ndc11: &str) -> bool {
         match self.overlay {
-            None => embedded::crosswalk_ndcs()
-                .binary_search_by(|c| key_cmp(c, ndc11))
-                .is_ok(),
+            None => embedded::crosswalk_ndcs().contains(ndc11),
             Some(_) => quarters(self.overlay)
                 .iter()
                 .any(|q| !by_ndc(q.rows, ndc11).is_empty()),
@@ -346,9 +344,7 @@ impl Data {
     /// True when any quarter, embedded or loaded, bills an NDC under the code. Allocates nothing.
     pub fn crosswalk_lists_hcpcs(&self, hcpcs: &str) -> bool {
         match self.overlay {
-            None => embedded::crosswalk_hcpcs()
-                .binary_search_by(|c| key_cmp(c, hcpcs))
-                .is_ok(),
+            None => embedded::crosswalk_hcpcs().contains(hcpcs),
             Some(_) => each_quarter(self.overlay).any(|q| lists_hcpcs(q, hcpcs)),
         }
     }

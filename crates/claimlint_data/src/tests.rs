@@ -721,7 +721,11 @@ fn ndc_known_any_agrees_with_each_quarter() {
             .iter()
             .any(|q| q.rows.iter().any(|r| r.ndc11 == ndc))
     };
-    let listed = embedded::crosswalk_ndcs();
+    assert!(
+        embedded::crosswalk_ndcs().keyed(),
+        "every compiled-in NDC has 11 digits"
+    );
+    let listed = embedded::crosswalk_ndcs().values();
     assert!(listed.len() > 1000, "{}", listed.len());
     for ndc in listed.iter().step_by(7) {
         assert!(data.ndc_known_any(ndc), "{ndc}");
@@ -744,7 +748,11 @@ fn ndc_known_any_agrees_with_each_quarter() {
 fn crosswalk_lists_hcpcs_agrees_with_each_quarter() {
     let data = Data::embedded();
     let per_quarter = |code: &str| each_quarter(None).any(|q| lists_hcpcs(q, code));
-    let listed = embedded::crosswalk_hcpcs();
+    assert!(
+        embedded::crosswalk_hcpcs().keyed(),
+        "every listed code fits a key"
+    );
+    let listed = embedded::crosswalk_hcpcs().values();
     assert!(listed.len() > 100, "{}", listed.len());
     for code in listed {
         assert!(data.crosswalk_lists_hcpcs(code), "{code}");

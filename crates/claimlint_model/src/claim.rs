@@ -74,53 +74,99 @@ impl Claim<'_> {
 }
 
 /// SV101 (837P) or SV202 (837I): the procedure composite.
+///
+/// Components are kept as their byte ranges in the composite and made into [`Element`]s when
+/// asked: a line is held for its whole transaction set, and seven elements would be most of
+/// its size.
 #[derive(Clone, Copy, Debug)]
 pub struct Procedure<'a> {
     pub composite: Element<'a>,
-    pub qualifier: Option<Element<'a>>,
-    pub code: Option<Element<'a>>,
-    pub modifiers: [Option<Element<'a>>; 4],
-    /// SV101-7 / SV202-7 free-text description.
-    pub description: Option<Element<'a>>,
+    /// Components 1–7 (qualifier, code, four modifiers, description) as `start..end` in
+    /// `composite.bytes`; `start == end` when absent or empty.
+    parts: [(u32, u32); 7],
     /// [`Procedure::hcpcs`] as text, when it is UTF-8: read once here, asked by many rules.
     hcpcs_text: Option<&'a str>,
 }
 
 impl<'a> Procedure<'a> {
     pub fn from_composite(composite: Element<'a>) -> Self {
-        let qualifier = composite.component(1);
-        let code = composite.component(2);
-        let hcpcs_text = code
-            .filter(|_| qualifier.is_some_and(|q| q.is(b"HC")))
-            .and_then(|e| std::str::from_utf8(e.bytes).ok());
-        Procedure {
-            composite,
-            qualifier,
-            code,
-            modifiers: [3, 4, 5, 6].map(|n| composite.component(n)),
-            description: composite.component(7),
-            hcpcs_text,
+        let mut parts = [(0, 0); 7];
+        for (n, part) in (1..).zip(parts.iter_mut()) {
+            if let Some(c) = composite.component(n) {
+                let start = c.offset - composite.offset;
+                // A composite longer than 4 GiB cannot be a component range here: keep none.
+                if let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(start + c.bytes.len()))
+                {
+                    *part = (s, e);
+                }
+            }
         }
+        let mut p = Procedure {
+            composite,
+            parts,
+            hcpcs_text: None,
+        };
+        p.hcpcs_text = p.hcpcs().and_then(|e| std::str::from_utf8(e.bytes).ok());
+        p
+    }
+
+    /// Component `n` (1–7) as `composite.component(n)` gives it: present and not empty.
+    fn part(&self, n: usize) -> Option<Element<'a>> {
+        let &(s, e) = self.parts.get(n.checked_sub(1)?)?;
+        let (s, e) = (s as usize, e as usize);
+        (s < e).then(|| Element {
+            bytes: &self.composite.bytes[s..e],
+            offset: self.composite.offset + s,
+            component: Some(n as u8),
+            ..self.composite
+        })
+    }
+
+    /// The bytes of component `n`, empty when absent.
+    fn part_bytes(&self, n: usize) -> &'a [u8] {
+        let (s, e) = self.parts[n - 1];
+        &self.composite.bytes[s as usize..e as usize]
+    }
+
+    /// SV101-1 / SV202-1: the product/service id qualifier (HC, IV, ...).
+    pub fn qualifier(&self) -> Option<Element<'a>> {
+        self.part(1)
+    }
+
+    /// SV101-2 / SV202-2: the procedure code, whatever its qualifier.
+    pub fn code(&self) -> Option<Element<'a>> {
+        self.part(2)
+    }
+
+    /// SV101-3..6 / SV202-3..6, in order, as written (an empty one is `None`).
+    pub fn modifier_slots(&self) -> [Option<Element<'a>>; 4] {
+        [3, 4, 5, 6].map(|n| self.part(n))
+    }
+
+    /// SV101-7 / SV202-7 free-text description.
+    pub fn description(&self) -> Option<Element<'a>> {
+        self.part(7)
     }
 
     pub fn modifiers(&self) -> impl Iterator<Item = Element<'a>> + '_ {
-        self.modifiers.iter().flatten().copied()
+        (3..=6).filter_map(|n| self.part(n))
     }
 
     /// The modifier `m` when the line carries it (looked at in place, not copied).
     pub fn modifier(&self, m: &[u8]) -> Option<Element<'a>> {
-        self.modifiers
-            .iter()
-            .flatten()
-            .find(|e| claimlint_x12::short::eq(e.bytes, m))
-            .copied()
+        (3..=6)
+            .find(|&n| {
+                let b = self.part_bytes(n);
+                !b.is_empty() && claimlint_x12::short::eq(b, m)
+            })
+            .and_then(|n| self.part(n))
     }
 
     pub fn has_modifier(&self, m: &[u8]) -> bool {
-        self.modifiers
-            .iter()
-            .flatten()
-            .any(|e| claimlint_x12::short::eq(e.bytes, m))
+        (3..=6).any(|n| {
+            let b = self.part_bytes(n);
+            !b.is_empty() && claimlint_x12::short::eq(b, m)
+        })
     }
 
     /// The HCPCS code (qualifier HC) as text.
@@ -130,8 +176,7 @@ impl<'a> Procedure<'a> {
 
     /// The code when the qualifier is HC (HCPCS/CPT).
     pub fn hcpcs(&self) -> Option<Element<'a>> {
-        self.code
-            .filter(|_| self.qualifier.is_some_and(|q| q.is(b"HC")))
+        self.code().filter(|_| self.part_bytes(1) == b"HC")
     }
 }
 
@@ -181,7 +226,8 @@ pub struct ServiceLine<'a> {
     /// 2400 DTP*472.
     pub date: Option<DateRange>,
     pub date_element: Option<Element<'a>>,
-    pub drug: Option<DrugLine<'a>>,
+    /// Boxed: most lines bill no drug, and a line is held for the whole transaction set.
+    pub drug: Option<Box<DrugLine<'a>>>,
     /// 2400 NTE02 (drug descriptions for unlisted codes go here).
     pub note: Option<Element<'a>>,
     pub prior_auth: Option<Element<'a>>,

@@ -440,6 +440,10 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
         Vec::with_capacity(segments.iter().filter(|s| s.is(b"CLM")).count());
     let mut claim: Option<Claim<'a>> = None;
     let mut line: Option<ServiceLine<'a>> = None;
+    // The open claim's lines, moved into it when it closes: a claim is held for the whole
+    // transaction set, and growing its vector line by line would keep room for four lines
+    // per claim (half again the memory of a one-ST file of thousands of claims).
+    let mut lines: Vec<ServiceLine<'a>> = Vec::new();
 
     for (i, seg) in segments.iter().enumerate() {
         let i = i as u32;
@@ -448,8 +452,8 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
         let loop_id = b.loops[l as usize].id;
         match (seg.id(), loop_id) {
             (b"HL", _) => {
-                close_line(&mut claim, &mut line, i);
-                close_claim(&mut claims, &mut claim, i);
+                close_line(&mut lines, &claim, &mut line, i);
+                close_claim(&mut claims, &mut claim, &mut lines, i);
                 b.open_hl(&mut hls, seg, i);
             }
             (b"NM1", "2010AA") => b.billing_npi = seg.element(9),
@@ -457,20 +461,20 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
             (b"NM1", "2010BB") => b.payer_id = seg.element(9),
             (b"NM1", "2010CA") => b.patient_id = seg.element(9),
             (b"CLM", _) => {
-                close_line(&mut claim, &mut line, i);
-                close_claim(&mut claims, &mut claim, i);
+                close_line(&mut lines, &claim, &mut line, i);
+                close_claim(&mut claims, &mut claim, &mut lines, i);
                 if let Some(h) = hls.last_mut() {
                     h.has_claim = true;
                 }
                 claim = Some(b.new_claim(seg, i));
             }
             (b"LX", "2400") => {
-                close_line(&mut claim, &mut line, i);
+                close_line(&mut lines, &claim, &mut line, i);
                 line = Some(new_line(seg, i));
             }
             (b"SE", _) => {
-                close_line(&mut claim, &mut line, i);
-                close_claim(&mut claims, &mut claim, i);
+                close_line(&mut lines, &claim, &mut line, i);
+                close_claim(&mut claims, &mut claim, &mut lines, i);
             }
             _ => {
                 if let Some(ln) = line.as_mut().filter(|_| loop_id.starts_with("24")) {
@@ -481,8 +485,8 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
             }
         }
     }
-    close_line(&mut claim, &mut line, segments.len() as u32);
-    close_claim(&mut claims, &mut claim, segments.len() as u32);
+    close_line(&mut lines, &claim, &mut line, segments.len() as u32);
+    close_claim(&mut claims, &mut claim, &mut lines, segments.len() as u32);
     b.finish_ends();
     if let Some(root) = b.loops.first_mut() {
         root.end = segments.len() as u32;
@@ -498,18 +502,30 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
     }
 }
 
-fn close_line<'a>(claim: &mut Option<Claim<'a>>, line: &mut Option<ServiceLine<'a>>, end: u32) {
+fn close_line<'a>(
+    lines: &mut Vec<ServiceLine<'a>>,
+    claim: &Option<Claim<'a>>,
+    line: &mut Option<ServiceLine<'a>>,
+    end: u32,
+) {
     if let Some(mut l) = line.take() {
         l.end = end;
-        if let Some(c) = claim.as_mut() {
-            c.lines.push(l);
+        if claim.is_some() {
+            lines.push(l);
         }
     }
 }
 
-fn close_claim<'a>(claims: &mut Vec<Claim<'a>>, claim: &mut Option<Claim<'a>>, end: u32) {
+fn close_claim<'a>(
+    claims: &mut Vec<Claim<'a>>,
+    claim: &mut Option<Claim<'a>>,
+    lines: &mut Vec<ServiceLine<'a>>,
+    end: u32,
+) {
     if let Some(mut c) = claim.take() {
         c.end = end;
+        c.lines = Vec::with_capacity(lines.len());
+        c.lines.append(lines);
         claims.push(c);
     }
 }
@@ -525,6 +541,10 @@ fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>) {
             }
         }
         b"HI" => {
+            // Held for the whole transaction set: room for this segment's codes, not the
+            // four a vector's first growth would reserve for each claim.
+            c.diagnoses.reserve_exact(seg.element_count());
+            c.hi.reserve_exact(1);
             c.hi.push(*seg);
             for el in seg.elements() {
                 let Some(q) = el.component(1) else { continue };
@@ -585,14 +605,14 @@ fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) 
         (b"NTE", "2400") => ln.note = seg.element(2),
         (b"REF", "2400") if seg.value(1) == b"G1" => ln.prior_auth = seg.element(2),
         (b"LIN", "2410") => {
-            ln.drug = Some(DrugLine {
+            ln.drug = Some(Box::new(DrugLine {
                 lin: *seg,
                 qualifier: seg.element(2),
                 ndc: seg.element(3),
                 ctp: None,
                 quantity: None,
                 unit: None,
-            });
+            }));
         }
         (b"CTP", "2410") => {
             if let Some(d) = ln.drug.as_mut().filter(|d| d.ctp.is_none()) {
@@ -609,6 +629,7 @@ fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) 
 mod tests {
     use super::*;
     use claimlint_x12::Delimiters;
+    use claimlint_x12::segment::Element;
 
     fn segs(text: &str) -> Vec<Segment<'_>> {
         let delims = Delimiters {
@@ -627,6 +648,61 @@ mod tests {
                 seg
             })
             .collect()
+    }
+
+    /// The procedure keeps component ranges, not elements: each accessor gives exactly what
+    /// `Element::component` gives for that component, empty, absent and extra ones included.
+    #[test]
+    fn procedure_parts_are_the_composite_components() {
+        for sv1 in [
+            "SV1*HC:J0897:JZ*1*UN*1",
+            "SV1*HC:J3490:::::DENOSUMAB 60 MG*1*UN*1",
+            "SV1*HC:J0897:JW:JZ:KX:59:TEXT:EXTRA*1*UN*1",
+            "SV1*HC::JZ*1*UN*1",
+            "SV1*ZZ:99999*1*UN*1",
+            "SV1*HC*1*UN*1",
+            "SV1**1*UN*1",
+            "SV1*:J0897:JZ:*1*UN*1",
+        ] {
+            let seg = segs(sv1)[0];
+            let Some(composite) = seg.element(1) else {
+                continue;
+            };
+            let p = Procedure::from_composite(composite);
+            let same = |a: Option<Element<'_>>, b: Option<Element<'_>>| {
+                assert_eq!(
+                    a.map(|e| (e.bytes, e.offset, e.component, e.index, e.position)),
+                    b.map(|e| (e.bytes, e.offset, e.component, e.index, e.position)),
+                    "{sv1}"
+                );
+            };
+            same(p.qualifier(), composite.component(1));
+            same(p.code(), composite.component(2));
+            for (slot, n) in p.modifier_slots().into_iter().zip(3..) {
+                same(slot, composite.component(n));
+            }
+            same(p.description(), composite.component(7));
+            let listed: Vec<_> = (3..=6).filter_map(|n| composite.component(n)).collect();
+            assert_eq!(p.modifiers().count(), listed.len(), "{sv1}");
+            for m in [&b"JZ"[..], b"JW", b"59", b"", b"XX"] {
+                let want = listed.iter().find(|e| e.bytes == m);
+                assert_eq!(p.has_modifier(m), want.is_some(), "{sv1} {m:?}");
+                same(p.modifier(m), want.copied());
+            }
+            let hc = composite.component(1).is_some_and(|q| q.is(b"HC"));
+            same(p.hcpcs(), composite.component(2).filter(|_| hc));
+        }
+    }
+
+    /// A service line is held for its whole transaction set: its size is what a one-ST file
+    /// of thousands of claims costs per line (boxed drug data, procedure as ranges).
+    #[test]
+    fn service_line_stays_small() {
+        assert!(
+            std::mem::size_of::<ServiceLine<'_>>() <= 680,
+            "{}",
+            std::mem::size_of::<ServiceLine<'_>>()
+        );
     }
 
     const P: &str = "ST*837*0001*005010X222A1~BHT*0019*00*1*20260110*1200*CH~NM1*41*2*SUB*****46*1~PER*IC*X*TE*5555555555~NM1*40*2*RCV*****46*2~\
@@ -649,7 +725,7 @@ LX*2~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~SE*24*0001~";
         let l1 = &c.lines[0];
         assert_eq!(l1.hcpcs().unwrap().bytes, b"J0897");
         assert!(l1.has_modifier(b"JZ"));
-        let d = l1.drug.unwrap();
+        let d = l1.drug.as_deref().unwrap();
         assert_eq!(d.ndc.unwrap().bytes, b"55513071001");
         assert_eq!(d.quantity.unwrap().bytes, b"1");
         assert_eq!(d.unit.unwrap().bytes, b"UN");

@@ -37,7 +37,7 @@ fn describe(tx: &Transaction<'_>, lines: &[&ServiceLine<'_>], first: usize) -> S
                 .and_then(|k| lines.get(k));
             let code = line
                 .and_then(|l| l.procedure)
-                .and_then(|p| p.code)
+                .and_then(|p| p.code())
                 .map(|c| c.text().into_owned())
                 .unwrap_or_default();
             let units = line

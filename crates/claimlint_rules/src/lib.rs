@@ -9,7 +9,7 @@
 
 use claimlint_data::{Data, SingleDose};
 use claimlint_diagnostic::{Ack999, Context, Diagnostic, Severity};
-use claimlint_model::{Claim, DrugLine, ServiceLine, Transaction};
+use claimlint_model::{Claim, Dec, DrugLine, ServiceLine, Transaction};
 use claimlint_x12::Loc;
 use claimlint_x12::envelope::{Interchange, Scan};
 
@@ -268,6 +268,7 @@ pub struct Ctx<'c> {
 pub struct LineFacts {
     crosswalk: std::cell::OnceCell<Option<drugs::Crosswalked>>,
     drug_code: std::cell::OnceCell<bool>,
+    billed_expected: std::cell::OnceCell<Option<Dec>>,
 }
 
 impl<'c> Ctx<'c> {
@@ -297,6 +298,32 @@ impl<'c> Ctx<'c> {
             Some(f) => *f.drug_code.get_or_init(look),
             None => look(),
         }
+    }
+
+    /// The billing units `line`'s own drug quantity is worth under the crosswalk row of the
+    /// code it bills ([`drugs::expected_units`], exact): `None` without a billed row, a
+    /// positive quantity, a unit, or a conversion. Worked out once per line when `line` is
+    /// the context's own.
+    pub fn billed_expected_units(&self, line: &ServiceLine<'_>) -> Option<Dec> {
+        let work = || {
+            let row = self.crosswalked(line)?.billed?;
+            let drug = line.drug.as_ref()?;
+            let qty = drug.quantity_value().filter(|q| q.is_positive())?;
+            drugs::expected_units(row, qty, drug.unit?.bytes)
+        };
+        match self.facts_of(line) {
+            Some(f) => *f.billed_expected.get_or_init(work),
+            None => work(),
+        }
+    }
+
+    /// [`is_drug_line`] with the drug-code lookup shared by the rules of `line`.
+    pub fn is_drug_line(&self, line: &ServiceLine<'_>) -> bool {
+        line.drug.is_some()
+            || line
+                .revenue_code
+                .is_some_and(|r| drugs::is_drug_revenue_code(r.bytes))
+            || self.is_drug_code_line(line)
     }
 
     /// The shared lookups of `line`, when it is the line this context checks.

@@ -109,9 +109,9 @@ pub fn facts(tx: &Transaction<'_>, data: &Data) -> Vec<BatchClaim> {
                 .lines
                 .iter()
                 .map(|l| {
-                    let code = l.procedure.and_then(|p| p.code);
+                    let code = l.procedure.and_then(|p| p.code());
                     let hcpcs = text(l.hcpcs());
-                    let ndc = text(l.drug.and_then(|d| d.ndc));
+                    let ndc = text(l.drug.as_deref().and_then(|d| d.ndc));
                     let dose_interval = hcpcs
                         .as_deref()
                         .zip(ndc.as_deref())

@@ -30,7 +30,7 @@ fn drug_code_has_specific_code(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let at = line.hcpcs().map_or_else(|| line.lx.loc(), |e| e.loc());
-    let help = bill_help(cx, row, line.drug.as_ref());
+    let help = bill_help(cx, row, line.drug.as_deref());
     cx.report(
         at,
         format!(

@@ -30,6 +30,7 @@ fn drug_revenue_code_without_hcpcs(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     }
     let hint = line
         .drug
+        .as_deref()
         .and_then(|d| d.ndc)
         .and_then(|n| crate::drugs::ndc11(n.bytes))
         .and_then(|n| {

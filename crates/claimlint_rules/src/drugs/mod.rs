@@ -205,9 +205,12 @@ pub fn dosage(row: &XwalkRow) -> Option<(Dec, &'static str)> {
 /// a size of 1 is as often "1 vial" as "1 mL", so it does not convert). ME, GR and F2 convert
 /// through a mass or IU dosage. `None` when the data cannot tell.
 pub fn expected_units(row: &XwalkRow, qty: Dec, unit: &[u8]) -> Option<Dec> {
+    if unit == b"UN" {
+        // Items need no dosage: read it only for the units that convert through it.
+        return qty.checked_mul(row.bill_units);
+    }
     let dose = dosage(row);
     match unit {
-        b"UN" => qty.checked_mul(row.bill_units),
         b"ML" => match dose {
             Some((amount, "mL")) => qty.checked_div(amount),
             _ if row.pkg_size.is_positive() && row.pkg_size != Dec::from_int(1) => {
@@ -365,16 +368,9 @@ pub fn expected_for(row: &XwalkRow, drug: &DrugLine<'_>) -> Option<Dec> {
 
 /// UNT003's finding, shared with NDC007 (which stays quiet when this explains the gap): the
 /// line bills the count of items or packages (or of mL) where one item is several units.
-pub fn is_dose_confusion(row: &XwalkRow, drug: &DrugLine<'_>, units: Dec) -> bool {
-    let Some(qty) = drug.quantity_value().filter(|q| q.is_positive()) else {
-        return false;
-    };
-    let Some(unit) = drug.unit.map(|u| u.bytes) else {
-        return false;
-    };
-    let Some(expected) = expected_units(row, qty, unit) else {
-        return false;
-    };
+/// `qty` is the line's CTP04 (positive) in `unit`, worth `expected` units
+/// (`expected_units(row, qty, unit)`, which `Ctx::billed_expected_units` works out once).
+pub fn dose_confusion(row: &XwalkRow, qty: Dec, unit: &[u8], units: Dec, expected: Dec) -> bool {
     if row.bill_units <= Dec::from_int(1) || units >= expected {
         return false;
     }

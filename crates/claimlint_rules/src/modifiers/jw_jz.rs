@@ -237,7 +237,11 @@ pub fn policy_applies(cx: &Ctx<'_>, claim: &Claim<'_>, line: &ServiceLine<'_>, c
 /// What the data say about the line's container, from verified rows only: its NDC's row (or
 /// its code's `*` row), or, without a usable NDC, every crosswalk NDC of its code.
 pub fn container(cx: &Ctx<'_>, line: &ServiceLine<'_>, code: &str) -> Option<SingleDose> {
-    let ndc = line.drug.and_then(|d| d.ndc).and_then(|n| ndc11(n.bytes));
+    let ndc = line
+        .drug
+        .as_deref()
+        .and_then(|d| d.ndc)
+        .and_then(|n| ndc11(n.bytes));
     match ndc {
         Some(n) => cx
             .single_dose(code, Some(n.as_str()))

@@ -21,7 +21,7 @@ declare_rule! {
 
 fn modifier_malformed(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(p) = line.procedure else { return };
-    let mods: Vec<_> = p.modifiers.iter().flatten().copied().collect();
+    let mods: Vec<_> = p.modifiers().collect();
     if mods.is_empty() {
         return;
     }
@@ -52,7 +52,7 @@ fn modifier_malformed(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         }
     }
     if mods.len() == 4
-        && let Some(d) = p.description
+        && let Some(d) = p.description()
         && d.bytes.len() == 2
         && std::str::from_utf8(d.bytes)
             .is_ok_and(|s| cx.data().modifier(s).is_some() || data::is_cpt_modifier(s))

@@ -1,5 +1,5 @@
 use crate::drugs::{date_of_service, hcpcs_of};
-use crate::{Ctx, declare_rule, is_drug_line};
+use crate::{Ctx, declare_rule};
 use claimlint_data as data;
 use claimlint_model::ServiceLine;
 
@@ -24,7 +24,7 @@ declare_rule! {
 }
 
 fn ndc_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
-    if line.drug.is_some() || !is_drug_line(cx.data(), line) {
+    if line.drug.is_some() || !cx.is_drug_line(line) {
         return;
     }
     let code = hcpcs_of(line);

@@ -1,5 +1,5 @@
 use crate::drugs::{
-    expected_units, hcpcs_of, is_dose_confusion, line_dos, package_word, plural, quantity_words,
+    dose_confusion, expected_units, hcpcs_of, line_dos, package_word, plural, quantity_words,
 };
 use crate::{Ctx, declare_rule};
 use claimlint_model::{Dec, ServiceLine, Total};
@@ -31,7 +31,8 @@ declare_rule! {
 }
 
 fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
-    let (Some(drug), Some(units_el), Some(units)) = (line.drug, line.units, line.units_value())
+    let (Some(drug), Some(units_el), Some(units)) =
+        (line.drug.as_deref(), line.units, line.units_value())
     else {
         return;
     };
@@ -49,10 +50,10 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if !qty.is_positive() || !units.is_positive() {
         return;
     }
-    let Some(expected) = expected_units(row, qty, unit.bytes) else {
+    let Some(expected) = cx.billed_expected_units(line) else {
         return;
     };
-    if is_dose_confusion(row, &drug, units) {
+    if dose_confusion(row, qty, unit.bytes, units, expected) {
         return; // UNT003
     }
     // Sums and differences are `Total`s, which cannot overflow: no amount skips the check.
@@ -74,6 +75,7 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             total.add(l.units_value().unwrap_or(Dec::ZERO));
             let e = l
                 .drug
+                .as_deref()
                 .and_then(|d| expected_units(row, d.quantity_value()?, d.unit?.bytes));
             all_expected.add(e.unwrap_or(Dec::ZERO));
         }

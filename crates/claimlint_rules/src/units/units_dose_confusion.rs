@@ -1,6 +1,4 @@
-use crate::drugs::{
-    code_label, expected_for, is_dose_confusion, package_word, plural, quantity_words,
-};
+use crate::drugs::{code_label, dose_confusion, package_word, plural, quantity_words};
 use crate::{Ctx, declare_rule};
 use claimlint_model::ServiceLine;
 
@@ -28,21 +26,27 @@ declare_rule! {
 }
 
 fn units_dose_confusion(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
-    let (Some(drug), Some(el), Some(units)) = (line.drug, line.units, line.units_value()) else {
+    let (Some(drug), Some(el), Some(units)) =
+        (line.drug.as_deref(), line.units, line.units_value())
+    else {
         return;
     };
     let Some(x) = cx.crosswalked(line) else {
         return;
     };
     let Some(row) = x.billed else { return };
-    if !is_dose_confusion(row, &drug, units) {
-        return;
-    }
-    let (Some(expected), Some(qty), Some(unit)) =
-        (expected_for(row, &drug), drug.quantity_value(), drug.unit)
+    let (Some(qty), Some(unit)) = (drug.quantity_value().filter(|q| q.is_positive()), drug.unit)
     else {
         return;
     };
+    // Exact; what to bill is it rounded up (`expected_for`).
+    let Some(exact) = cx.billed_expected_units(line) else {
+        return;
+    };
+    if !dose_confusion(row, qty, unit.bytes, units, exact) {
+        return;
+    }
+    let expected = exact.ceil();
     let word = package_word(cx, row);
     let given = quantity_words(cx, row, qty, unit.bytes);
     let label = code_label(cx.data(), row.hcpcs);
