@@ -438,7 +438,7 @@ impl GuideDef {
         GuideDef::index_in(self.segment_keys, id)
     }
 
-    fn index_in(keys: &[u32], id: &[u8]) -> Option<SegmentIndex> {
+    pub(crate) fn index_in(keys: &[u32], id: &[u8]) -> Option<SegmentIndex> {
         let k = keys.binary_search(&segment_key(id)?).ok()?;
         u8::try_from(k).ok().map(SegmentIndex)
     }

@@ -100,12 +100,38 @@ enum How {
     IdOnly,
 }
 
-/// The guide's sorted segment ids as keys (`GuideDef::segment_keys`).
-struct GuideIds(&'static [u32]);
+/// The guide's sorted segment ids as keys (`GuideDef::segment_keys`), with where each first
+/// byte's keys start: an id is looked up among the few that share its first letter (about
+/// 70 ids, at most a dozen per letter) instead of by a binary search over all of them.
+struct GuideIds {
+    keys: &'static [u32],
+    /// `keys[from[b]..from[b + 1]]` are the keys whose first byte is `b`.
+    from: [u8; 257],
+}
 
 impl GuideIds {
+    fn new(keys: &'static [u32]) -> GuideIds {
+        let mut from = [0u8; 257];
+        // Sorted keys: the ones with first byte `b` follow those with a smaller one.
+        let mut below = 0usize;
+        for (b, slot) in from.iter_mut().enumerate() {
+            while keys.get(below).is_some_and(|&k| ((k >> 16) as usize) < b) {
+                below += 1;
+            }
+            *slot = u8::try_from(below).unwrap_or(u8::MAX);
+        }
+        GuideIds { keys, from }
+    }
+
     fn index(&self, id: &[u8]) -> Option<SegmentIndex> {
-        GuideDef::index_in(self.0, id)
+        if self.keys.len() >= usize::from(u8::MAX) {
+            return GuideDef::index_in(self.keys, id); // more ids than the buckets count
+        }
+        let key = crate::segment_key(id)?;
+        let b = (key >> 16) as usize;
+        let (lo, hi) = (usize::from(self.from[b]), usize::from(self.from[b + 1]));
+        let k = lo + self.keys.get(lo..hi)?.iter().position(|&x| x == key)?;
+        u8::try_from(k).ok().map(SegmentIndex)
     }
 }
 
@@ -175,7 +201,7 @@ impl Walker {
     /// A walk about to read ST: the transaction set's loop open, nothing seen.
     fn at_root(guide: &GuideDef) -> Walker {
         let mut w = Walker {
-            ids: GuideIds(guide.segment_keys),
+            ids: GuideIds::new(guide.segment_keys),
             frames: Vec::new(),
             counts: Vec::new(),
             stand_ins: Vec::new(),
@@ -508,4 +534,40 @@ pub(super) fn place_in(
         def = l;
     }
     w.place(seg, 0)
+}
+
+#[cfg(test)]
+mod ids_tests {
+    use super::*;
+
+    /// The lookup by first letter finds exactly what the binary search over all ids finds,
+    /// for every id of both guides, for near misses and for what is not an id.
+    #[test]
+    fn guide_ids_agree_with_the_binary_search() {
+        for g in [crate::Guide::X222A1, crate::Guide::X223A2] {
+            let guide = crate::guide(g);
+            let ids = GuideIds::new(guide.segment_keys);
+            let mut probes: Vec<Vec<u8>> = Vec::new();
+            for &k in guide.segment_keys {
+                let id: Vec<u8> = [(k >> 16) as u8, (k >> 8) as u8, k as u8]
+                    .into_iter()
+                    .filter(|&b| b != 0)
+                    .collect();
+                let mut longer = id.clone();
+                longer.push(b'Z');
+                probes.extend([id.clone(), id[..1].to_vec(), longer]);
+            }
+            probes.extend(
+                [&b""[..], b"ZZ", b"A", b"\x00A", b"ISA", b"N9", b"SV9"].map(|p| p.to_vec()),
+            );
+            for p in &probes {
+                assert_eq!(
+                    ids.index(p).map(|i| i.0),
+                    GuideDef::index_in(guide.segment_keys, p).map(|i| i.0),
+                    "{}",
+                    String::from_utf8_lossy(p)
+                );
+            }
+        }
+    }
 }

@@ -12,8 +12,7 @@ use claimlint_ig as ig;
 use claimlint_x12::Segment;
 use claimlint_x12::split::SplitSegment;
 use rustc_hash::FxHashMap as HashMap;
-use rustc_hash::FxHashSet;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 #[derive(Clone, Debug)]
 pub struct LoopNode {
@@ -36,6 +35,145 @@ pub struct Transaction<'a> {
     /// The implementation-guide walk and element checks, computed on first use by
     /// [`Transaction::ig`] and shared by every rule that reads them.
     pub ig: OnceLock<IgCheck>,
+    /// Segments already found clean by the guide check of earlier transaction sets of the
+    /// same run, when the caller keeps such a memo ([`Transaction::share_clean_memo`]).
+    clean_memo: Option<&'a Mutex<CleanMemo>>,
+}
+
+/// Segments the element check found clean, by definition, delimiters and bytes. Whether a
+/// segment is clean depends on nothing else, so a memo kept across the transaction sets a
+/// thread checks in turn answers exactly as checking again would: claims repeat many segments
+/// byte for byte (dates, SBR, PRV, provider N3/N4), in other transaction sets as often as in
+/// their own.
+///
+/// It owns copies of its keys' bytes in one buffer (no borrow of the input, no allocation per
+/// entry), finds them by open addressing on a stored hash, and starts again when it holds
+/// [`CleanMemo::LIMIT`] entries or bytes, so it stays under a few megabytes.
+pub struct CleanMemo {
+    /// Power-of-two slots, at most half full; `hash == 0` marks an empty one.
+    slots: Vec<MemoSlot>,
+    len: usize,
+    bytes: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct MemoSlot {
+    hash: u64,
+    def: usize,
+    delims: u64,
+    at: u32,
+    len: u32,
+}
+
+impl Default for CleanMemo {
+    fn default() -> Self {
+        CleanMemo::new()
+    }
+}
+
+impl CleanMemo {
+    /// Entries, and bytes of keys, kept before the memo starts again.
+    const LIMIT: usize = 1 << 16;
+    const BYTES: usize = 1 << 21;
+
+    pub fn new() -> CleanMemo {
+        CleanMemo {
+            slots: vec![MemoSlot::default(); 1 << 12],
+            len: 0,
+            bytes: Vec::new(),
+        }
+    }
+
+    fn key(def: &ig::SegmentDef, seg: &Segment<'_>) -> (u64, usize, u64) {
+        use std::hash::Hasher;
+        let d = seg.delims;
+        let delims = u64::from_le_bytes([
+            d.element,
+            d.component,
+            d.repetition.is_some().into(),
+            d.repetition.unwrap_or(0),
+            d.segment,
+            0,
+            0,
+            0,
+        ]);
+        let def = std::ptr::from_ref(def) as usize;
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(seg.bytes);
+        h.write_usize(def);
+        h.write_u64(delims);
+        // Zero marks an empty slot.
+        (h.finish() | 1, def, delims)
+    }
+
+    /// Where the key is, or the empty slot where it would go.
+    fn find(&self, (hash, def, delims): (u64, usize, u64), bytes: &[u8]) -> (usize, bool) {
+        let mask = self.slots.len() - 1;
+        let mut i = (hash as usize) & mask;
+        loop {
+            let s = self.slots[i];
+            if s.hash == 0 {
+                return (i, false);
+            }
+            if s.hash == hash
+                && s.def == def
+                && s.delims == delims
+                && self.bytes.get(s.at as usize..(s.at + s.len) as usize) == Some(bytes)
+            {
+                return (i, true);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn contains(&self, def: &ig::SegmentDef, seg: &Segment<'_>) -> bool {
+        self.find(CleanMemo::key(def, seg), seg.bytes).1
+    }
+
+    /// Records `seg` as clean under `def`.
+    fn insert(&mut self, def: &ig::SegmentDef, seg: &Segment<'_>) {
+        if self.len >= CleanMemo::LIMIT || self.bytes.len() + seg.bytes.len() > CleanMemo::BYTES {
+            self.slots.fill(MemoSlot::default());
+            self.len = 0;
+            self.bytes.clear();
+        }
+        let (Ok(at), Ok(len)) = (
+            u32::try_from(self.bytes.len()),
+            u32::try_from(seg.bytes.len()),
+        ) else {
+            return;
+        };
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let key = CleanMemo::key(def, seg);
+        let (i, found) = self.find(key, seg.bytes);
+        if found {
+            return;
+        }
+        self.bytes.extend_from_slice(seg.bytes);
+        self.slots[i] = MemoSlot {
+            hash: key.0,
+            def: key.1,
+            delims: key.2,
+            at,
+            len,
+        };
+        self.len += 1;
+    }
+
+    fn grow(&mut self) {
+        let doubled = vec![MemoSlot::default(); self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        let mask = self.slots.len() - 1;
+        for s in old.into_iter().filter(|s| s.hash != 0) {
+            let mut i = (s.hash as usize) & mask;
+            while self.slots[i].hash != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
+    }
 }
 
 /// What the TR3 tables say about one transaction set: where each segment sits in the guide's
@@ -56,30 +194,32 @@ impl IgCheck {
     /// Walks `segments` through `guide` and validates each placed segment against its
     /// definition.
     pub fn run(guide: &'static ig::GuideDef, segments: &[Segment<'_>]) -> IgCheck {
+        IgCheck::run_with(guide, segments, &mut CleanMemo::new())
+    }
+
+    /// [`IgCheck::run`] with a memo of segments found clean, which it reads and adds to.
+    pub fn run_with(
+        guide: &'static ig::GuideDef,
+        segments: &[Segment<'_>],
+        clean: &mut CleanMemo,
+    ) -> IgCheck {
         // One pass: each segment is split once (on the stack), placed by the walk, and
         // validated with the same split against the definition it was placed on.
         let mut walking = ig::Walking::with_capacity(guide, segments.len());
         let mut elements = Vec::new();
         let mut found = Vec::new();
-        // Validation depends only on the definition and the bytes (the delimiters are fixed
-        // within a transaction set), and claims repeat many segments byte for byte (DTP dates,
-        // SBR, PRV, provider N3/N4): a segment already found clean under the same definition
-        // is clean again.
-        let mut clean: FxHashSet<(*const ig::SegmentDef, &[u8])> =
-            FxHashSet::with_capacity_and_hasher(segments.len() / 2, Default::default());
         for (i, seg) in segments.iter().enumerate() {
             let split = SplitSegment::new(seg);
             let placement = walking.step(&split);
             let Some(def) = placement.segment() else {
                 continue;
             };
-            let key = (std::ptr::from_ref(def), seg.bytes);
-            if clean.contains(&key) {
+            if clean.contains(def, seg) {
                 continue;
             }
             ig::validate_placed(placement, &split, &mut found);
             if found.is_empty() {
-                clean.insert(key);
+                clean.insert(def, seg);
             }
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             elements.extend(found.drain(..).map(|issue| (i, issue)));
@@ -136,8 +276,22 @@ impl<'a> Transaction<'a> {
                 Kind::Professional => ig::Guide::X222A1,
                 Kind::Institutional => ig::Guide::X223A2,
             };
-            IgCheck::run(ig::guide(g), &self.segments)
+            let guide = ig::guide(g);
+            match self.clean_memo {
+                // A poisoned memo (a panic elsewhere while it was held) is only a cache.
+                Some(m) => {
+                    let mut memo = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    IgCheck::run_with(guide, &self.segments, &mut memo)
+                }
+                None => IgCheck::run(guide, &self.segments),
+            }
         })
+    }
+
+    /// Lets the guide check of this transaction set read and add to `memo`, which the caller
+    /// keeps across the transaction sets it checks one after another.
+    pub fn share_clean_memo(&mut self, memo: &'a Mutex<CleanMemo>) {
+        self.clean_memo = Some(memo);
     }
 
     pub fn service_line_count(&self) -> usize {
@@ -499,6 +653,7 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
         hls,
         claims,
         ig: OnceLock::new(),
+        clean_memo: None,
     }
 }
 
@@ -691,6 +846,86 @@ mod tests {
             }
             let hc = composite.component(1).is_some_and(|q| q.is(b"HC"));
             same(p.hcpcs(), composite.component(2).filter(|_| hc));
+        }
+    }
+
+    /// The memo answers "clean before?" only for the same definition, delimiters and bytes;
+    /// it keeps its entries while it grows, and starts again when full.
+    #[test]
+    fn clean_memo_is_exact() {
+        let tx = segs(P);
+        let check = IgCheck::run(ig::guide(ig::Guide::X222A1), &tx);
+        let placed: Vec<(&Segment<'_>, &'static ig::SegmentDef)> = tx
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((s, check.placement(i)?.segment()?)))
+            .collect();
+        assert!(placed.len() > 20);
+        let mut memo = CleanMemo::new();
+        for (k, (s, d)) in placed.iter().enumerate() {
+            let seen = placed[..k]
+                .iter()
+                .any(|(s2, d2)| std::ptr::eq(*d, *d2) && s2.bytes == s.bytes);
+            assert_eq!(memo.contains(d, s), seen);
+            memo.insert(d, s);
+            assert!(memo.contains(d, s));
+        }
+        // Growth (4,096 slots, half full at most) keeps every entry.
+        let filler: Vec<String> = (0..5000).map(|n| format!("REF*EA*{n}")).collect();
+        let filler_segs: Vec<Segment<'_>> = filler.iter().map(|t| segs(t)[0]).collect();
+        let (_, ref_def) = placed.iter().find(|(s, _)| s.is(b"REF")).copied().unwrap();
+        for f in &filler_segs {
+            memo.insert(ref_def, f);
+        }
+        for (s, d) in &placed {
+            assert!(memo.contains(d, s), "{}", String::from_utf8_lossy(s.bytes));
+        }
+        assert!(filler_segs.iter().all(|f| memo.contains(ref_def, f)));
+        // Another definition, other delimiters, other bytes: not the same key.
+        let (s0, d0) = placed[3];
+        let (_, other_def) = placed
+            .iter()
+            .find(|(_, d)| !std::ptr::eq(*d, d0))
+            .copied()
+            .unwrap();
+        assert!(!memo.contains(other_def, s0));
+        let mut other_delims = *s0;
+        other_delims.delims.repetition = None;
+        assert!(!memo.contains(d0, &other_delims));
+        other_delims.delims.repetition = Some(b'^');
+        other_delims.delims.component = b'>';
+        assert!(!memo.contains(d0, &other_delims));
+        let shorter = Segment::new(&s0.bytes[..s0.bytes.len() - 1], s0.offset, s0.delims, 1);
+        assert!(!memo.contains(d0, &shorter));
+        // Full: it starts again rather than grow without bound.
+        let many: Vec<String> = (0..CleanMemo::LIMIT + 10)
+            .map(|n| format!("REF*EA*x{n}"))
+            .collect();
+        for t in &many {
+            memo.insert(ref_def, &segs(t)[0]);
+        }
+        assert!(memo.len <= CleanMemo::LIMIT);
+        assert!(memo.contains(ref_def, &segs(many.last().unwrap())[0]));
+    }
+
+    /// One memo across transaction sets gives each the findings it has alone.
+    #[test]
+    fn shared_clean_memo_changes_no_finding() {
+        let bad = P.replace("DTP*472*D8*20260115~LIN", "DTP*472*D8*2026011~LIN");
+        let guide = ig::guide(ig::Guide::X222A1);
+        let mut memo = CleanMemo::new();
+        for text in [P, bad.as_str(), P, bad.as_str()] {
+            let tx = segs(text);
+            let alone = IgCheck::run(guide, &tx);
+            let shared = IgCheck::run_with(guide, &tx, &mut memo);
+            assert_eq!(
+                format!("{:?}", alone.elements),
+                format!("{:?}", shared.elements)
+            );
+            assert_eq!(
+                format!("{:?}", alone.structure),
+                format!("{:?}", shared.structure)
+            );
         }
     }
 

@@ -7,11 +7,12 @@ use crate::LintSettings as Settings;
 use crate::{Check, Ctx, Params, Rule};
 use claimlint_data::Data;
 use claimlint_diagnostic::{Diagnostic, Severity};
-use claimlint_model::{self as model, Transaction, classify};
+use claimlint_model::{self as model, CleanMemo, Transaction, classify};
 use claimlint_x12::Segment;
 use claimlint_x12::envelope::{self, TxFrame};
 use claimlint_x12::loc::LineIndex;
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// Counts of what a file held.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -188,14 +189,19 @@ pub fn check_streaming<T: Send>(
     check_each(
         input,
         settings,
-        &|plan, gs, frame| check_transaction(input, gs, frame, plan, visit),
+        &|plan, gs, frame, memo| check_transaction(input, gs, frame, plan, visit, memo),
         release,
     )
 }
 
 /// How one transaction set is checked: `check_transaction`, or (`tx_cache`) its findings of an
 /// earlier run when its bytes have not changed.
-pub(crate) type PerTx<'f, T> = dyn Fn(&Plan, Option<&Segment<'_>>, &TxFrame<'_>) -> (Stats, Vec<Diagnostic>, Option<T>)
+pub(crate) type PerTx<'f, T> = dyn Fn(
+        &Plan,
+        Option<&Segment<'_>>,
+        &TxFrame<'_>,
+        &Mutex<CleanMemo>,
+    ) -> (Stats, Vec<Diagnostic>, Option<T>)
     + Sync
     + 'f;
 
@@ -210,11 +216,20 @@ pub(crate) fn check_each<T: Send>(
     let plan = Plan::new(settings);
     let mut acc = Batches::<'_, T>::default();
     let run_batch = |acc: &mut Batches<'_, T>| {
-        let per_tx = |(gs, t): &(Option<Segment<'_>>, TxFrame<'_>)| per_tx(&plan, gs.as_ref(), t);
+        // Each worker keeps a memo of the segments its guide checks found clean, for the
+        // transaction sets it checks after them (`CleanMemo`: exact, so the findings do not
+        // depend on which worker checked what).
+        let per_tx = |memo: &mut Mutex<CleanMemo>, (gs, t): &(Option<Segment<'_>>, TxFrame<'_>)| {
+            per_tx(&plan, gs.as_ref(), t, memo)
+        };
         let results: Vec<(Stats, Vec<Diagnostic>, Option<T>)> = if acc.pending.len() > 1 {
-            acc.pending.par_iter().map(per_tx).collect()
+            acc.pending
+                .par_iter()
+                .map_init(Mutex::default, per_tx)
+                .collect()
         } else {
-            acc.pending.iter().map(per_tx).collect()
+            let mut memo = Mutex::default();
+            acc.pending.iter().map(|p| per_tx(&mut memo, p)).collect()
         };
         for (s, d, v) in results {
             acc.stats.add(&s);
@@ -372,6 +387,7 @@ pub(crate) fn check_transaction<T>(
     frame: &TxFrame<'_>,
     plan: &Plan,
     visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
+    memo: &Mutex<CleanMemo>,
 ) -> (Stats, Vec<Diagnostic>, Option<T>) {
     let mut out = Vec::new();
     for (rule, sev) in &plan.envelope {
@@ -398,7 +414,8 @@ pub(crate) fn check_transaction<T>(
     for d in out.iter_mut().skip(from) {
         crate::envelope::in_transaction(d, &frame.st);
     }
-    let tx = model::build(kind, segments);
+    let mut tx = model::build(kind, segments);
+    tx.share_clean_memo(memo);
     run_rules(&tx, plan, &mut out);
     let stats = Stats {
         claims: tx.claims.len() as u64,

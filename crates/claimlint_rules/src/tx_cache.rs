@@ -193,7 +193,10 @@ pub fn check(input: &[u8], settings: &LintSettings, cache: &mut TxCache) -> Outc
     let last = &*cache;
     // Each set's result, and the entry (with its key's hash) the next run can reuse: `None`
     // when a finding points outside the set and its GS, so it is checked again every run.
-    let per_tx = |plan: &engine::Plan, gs: Option<&Segment<'_>>, frame: &TxFrame<'_>| {
+    let per_tx = |plan: &engine::Plan,
+                  gs: Option<&Segment<'_>>,
+                  frame: &TxFrame<'_>,
+                  memo: &std::sync::Mutex<claimlint_model::CleanMemo>| {
         let key = KeyRef::of(input, gs, frame);
         let hash = key.hash64();
         if let Some(e) = last.find(hash, &key) {
@@ -204,9 +207,14 @@ pub fn check(input: &[u8], settings: &LintSettings, cache: &mut TxCache) -> Outc
                 Some((e.notes.clone(), Some((hash, e.clone())))),
             );
         }
-        let (stats, found, notes) = engine::check_transaction(input, gs, frame, plan, &|tx| {
-            data_notes::notes(tx, settings)
-        });
+        let (stats, found, notes) = engine::check_transaction(
+            input,
+            gs,
+            frame,
+            plan,
+            &|tx| data_notes::notes(tx, settings),
+            memo,
+        );
         let notes = notes.unwrap_or_default();
         let entry = Entry::new(key.to_owned(), stats, &found, notes.clone(), frame, gs)
             .map(|e| (hash, Arc::new(e)));

@@ -44,8 +44,11 @@ fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         let Some(seg) = tx.segments.get(k) else {
             continue;
         };
+        if !seg.is(b"DTP") {
+            continue;
+        }
         let loop_id = tx.loop_of(k);
-        if !seg.is(b"DTP") || !matches!(loop_id, Some("2300" | "2400")) {
+        if !matches!(loop_id, Some("2300" | "2400")) {
             continue;
         }
         let what = match seg.value(1) {
@@ -73,13 +76,16 @@ fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     for d in &dates {
         let DateRange { start, end } = d.range;
         let lp = if d.is_line { "2400" } else { "2300" };
-        let shown = d.value.text();
+        // Read as text only for a finding (most dates have none).
+        let shown = || d.value.text();
         let (msg, help) = if end < start {
+            let shown = shown();
             (
                 format!("DTP03 `{shown}` ({}) in {lp} ends before it starts", d.what),
                 format!("write the range as {}-{}", end.0, start.0),
             )
         } else if let Some(created) = created.filter(|&c| end > c) {
+            let shown = shown();
             (
                 format!(
                     "DTP03 `{shown}` ({}) in {lp} ends on {end}, after the file was created (BHT04 {created})",
@@ -91,6 +97,7 @@ fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             )
         } else if let Some(s) = statement.filter(|s| d.is_line && (start < s.start || end > s.end))
         {
+            let shown = shown();
             (
                 format!(
                     "DTP03 `{shown}` (line service date) in 2400 is outside the statement period {}–{} of claim {}",
