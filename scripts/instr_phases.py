@@ -43,7 +43,7 @@ def get(table, *names):
 
 
 def phases(total, t):
-    ig = get(t, "claimlint_model::loops::IgCheck::run")
+    ig = get(t, "claimlint_model::loops::IgCheck::run", "claimlint_model::loops::IgCheck::run_with")
     walk = get(t, "claimlint_ig::walk::Walking::step", "claimlint_ig::walk::walk")
     validate = get(t, "claimlint_ig::validate::validate_placed")
     run_rules = get(t, "claimlint_rules::engine::run_rules")

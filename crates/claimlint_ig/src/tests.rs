@@ -92,6 +92,81 @@ fn split_presence_agrees_with_reading_each_element() {
     }
 }
 
+/// The walk reads the lexer's indexed segment directly (only a segment to validate is
+/// split): every read it can make answers as the split segment does, for indexed and
+/// unindexed segments, plain, composite, repeated, empty and over-long ones; and `matches`
+/// agrees for every definition of both guides.
+#[test]
+fn segment_view_agrees_with_the_split_view() {
+    use claimlint_x12::{Delimiters, Segment, split::SplitSegment};
+    let delims = Delimiters {
+        element: b'*',
+        component: b':',
+        repetition: Some(b'^'),
+        segment: b'~',
+    };
+    let long = format!("REF{}", "*A:".repeat(40));
+    let texts = [
+        "SV1*HC:J0897:JZ*1200*UN*60***1",
+        "HI*ABK:M810^ABF:E119*::*:X*^A",
+        "NM1*",
+        "SE",
+        "CLM*A^B:C*X:Y^Z*:*",
+        "DTP*472*D8*20260115",
+        "NM1*85*2*CLINIC*****XX*1234567893",
+        "REF*G1*^X",
+        long.as_str(),
+    ];
+    let defs: Vec<&SegmentDef> = [Guide::X222A1, Guide::X223A2]
+        .into_iter()
+        .flat_map(|g| guide(g).loops())
+        .flat_map(|l| l.children.iter())
+        .filter_map(|n| match n {
+            Node::Segment(s) => Some(*s),
+            Node::Loop(_) => None,
+        })
+        .collect();
+    for text in texts {
+        for seg in [
+            Segment::new(text.as_bytes(), 0, delims, 1),
+            Segment::unindexed(text.as_bytes(), 0, delims, 1),
+        ] {
+            let split = SplitSegment::new(&seg);
+            assert_eq!(SegmentView::id(&seg), SegmentView::id(&split), "{text}");
+            let n = SegmentView::element_count(&split);
+            assert_eq!(SegmentView::element_count(&seg), n, "{text}");
+            for i in 0..=n + 1 {
+                assert_eq!(
+                    SegmentView::element(&seg, i),
+                    SegmentView::element(&split, i),
+                    "{text} {i}"
+                );
+                assert_eq!(
+                    SegmentView::component_count(&seg, i),
+                    SegmentView::component_count(&split, i),
+                    "{text} {i}"
+                );
+                assert_eq!(
+                    SegmentView::repetitions(&seg, i),
+                    SegmentView::repetitions(&split, i),
+                    "{text} {i}"
+                );
+                for j in 0..=8 {
+                    assert_eq!(
+                        SegmentView::component(&seg, i, j),
+                        SegmentView::component(&split, i, j),
+                        "{text} {i} {j}"
+                    );
+                }
+            }
+            for d in &defs {
+                assert_eq!(d.matches(&seg), d.matches(&split), "{text} {}", d.id);
+                assert_eq!(d.codes_fit(&seg), d.codes_fit(&split), "{text} {}", d.id);
+            }
+        }
+    }
+}
+
 /// The compiled lookup tables agree with what they are compiled from: the keys with the ids,
 /// and each loop's children by id with a scan of its children.
 #[test]

@@ -8,9 +8,13 @@ use claimlint_x12::Segment;
 use claimlint_x12::split::SplitSegment;
 
 /// The first repetition of an element's bytes (X12 5010: ISA11 separates repetitions).
+/// Values are a few bytes: a plain scan, not memchr's set-up.
 fn first_repetition<'s>(seg: &Segment<'s>, bytes: &'s [u8]) -> &'s [u8] {
     match seg.delims.repetition {
-        Some(r) => memchr::memchr(r, bytes).map_or(bytes, |end| bytes.get(..end).unwrap_or(bytes)),
+        Some(r) => bytes
+            .iter()
+            .position(|&b| b == r)
+            .map_or(bytes, |end| bytes.get(..end).unwrap_or(bytes)),
         None => bytes,
     }
 }
@@ -27,7 +31,9 @@ impl SegmentView for Segment<'_> {
     }
 
     fn element(&self, i: usize) -> Option<&[u8]> {
-        self.element_raw(i).map(|e| first_repetition(self, e.bytes))
+        (i <= Segment::element_count(self))
+            .then(|| first_repetition(self, self.value(i)))
+            .filter(|_| i > 0)
     }
 
     fn component_count(&self, i: usize) -> usize {

@@ -209,14 +209,16 @@ impl IgCheck {
         let mut elements = Vec::new();
         let mut found = Vec::new();
         for (i, seg) in segments.iter().enumerate() {
-            let split = SplitSegment::new(seg);
-            let placement = walking.step(&split);
+            // The walk reads a segment's id and at most a qualifier or two, which the
+            // segment's separator index answers; only a segment to validate is split.
+            let placement = walking.step(seg);
             let Some(def) = placement.segment() else {
                 continue;
             };
             if clean.contains(def, seg) {
                 continue;
             }
+            let split = SplitSegment::new(seg);
             ig::validate_placed(placement, &split, &mut found);
             if found.is_empty() {
                 clean.insert(def, seg);
