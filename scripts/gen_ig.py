@@ -404,6 +404,25 @@ def rs_list(em, codes):
     return f"&{name}"
 
 
+def code_key(code):
+    """A code of at most 7 bytes as one integer: its bytes big-endian, zero-padded, with the
+    length in the last byte (`claimlint_ig::code_key`); None for a longer one."""
+    b = code.encode("latin-1")
+    if len(b) > 7:
+        return None
+    return int.from_bytes(b.ljust(7, b"\0") + bytes([len(b)]), "big")
+
+
+def rs_keys(em, codes):
+    """The codes' keys, sorted, when every code has one; else an empty list (strings then)."""
+    keys = [code_key(c) for c in sorted(set(codes))]
+    if any(k is None for k in keys):
+        return "&[]"
+    keys.sort()
+    name = em.intern("CK", "[u64; %d]" % len(keys), "[" + ", ".join(f"0x{k:016x}" for k in keys) + "]")
+    return f"&{name}"
+
+
 def qualifier(em, s, dataele, siblings):
     """The qualifier of `s`, with `in_loop`: every qualifier code of the definitions with the
     same id in the same loop (`siblings`, `s` included), which is the list a value that fits
@@ -417,7 +436,7 @@ def qualifier(em, s, dataele, siblings):
         if oc is not None and oc[:2] == cand[:2]:
             in_loop.update(oc[2])
     return (f"Some(Qualifier {{ elem: {cand[0]}, comp: {cand[1]}, codes: {rs_list(em, cand[2])}, "
-            f"in_loop: {rs_list(em, in_loop)} }})")
+            f"keys: {rs_keys(em, cand[2])}, in_loop: {rs_list(em, in_loop)} }})")
 
 
 def may_share_qualifier(a, b, dataele):

@@ -111,19 +111,7 @@ fn find_code(table: &[HRec], code: &str) -> Option<Hcpcs> {
     table.get(i).map(HRec::to_hcpcs)
 }
 
-/// A code of at most 7 bytes as one number that orders codes as their bytes do: the bytes
-/// big-endian, zero-padded, then the length (so `A` < `A\0` < `AB`, as in byte order).
-pub(super) fn code_key(code: &[u8]) -> Option<u64> {
-    if code.len() > 7 {
-        return None;
-    }
-    let mut w = [0u8; 8];
-    for (slot, &b) in w.iter_mut().zip(code) {
-        *slot = b;
-    }
-    w[7] = code.len() as u8;
-    Some(u64::from_be_bytes(w))
-}
+pub(super) use claimlint_x12::short::code_key;
 
 /// The codes of a compiled-in table as [`code_key`]s, in the table's order, made once; `None`
 /// when a code does not fit one (the string search then answers). Like the caches above, a

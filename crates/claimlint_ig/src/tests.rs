@@ -92,6 +92,42 @@ fn split_presence_agrees_with_reading_each_element() {
     }
 }
 
+/// Each qualifier's compiled keys are its codes' `code_key`s, sorted, and a search by key
+/// answers as a search of the codes does, for each code and for values next to them.
+#[test]
+fn qualifier_keys_are_the_codes() {
+    let mut checked = 0;
+    for g in [Guide::X222A1, Guide::X223A2] {
+        for l in guide(g).loops() {
+            for n in l.children {
+                let Node::Segment(d) = n else { continue };
+                let Some(q) = d.qualifier else { continue };
+                let keys: Option<Vec<u64>> =
+                    q.codes.iter().map(|c| code_key(c.as_bytes())).collect();
+                let mut keys = keys.expect("every 837 qualifier code has at most 7 bytes");
+                keys.sort_unstable();
+                assert_eq!(q.keys, keys.as_slice(), "{}", d.id);
+                for c in q.codes {
+                    for v in [
+                        c.to_string(),
+                        format!("{c}0"),
+                        c[..c.len() - 1].to_string(),
+                        c.to_lowercase(),
+                        format!("{c}XXXXXXX"),
+                    ] {
+                        let by_key = code_key(v.as_bytes())
+                            .is_some_and(|k| q.keys.binary_search(&k).is_ok());
+                        let by_text = q.codes.contains(&v.as_str());
+                        assert_eq!(by_key, by_text, "{} {v}", d.id);
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}
+
 /// The walk reads the lexer's indexed segment directly (only a segment to validate is
 /// split): every read it can make answers as the split segment does, for indexed and
 /// unindexed segments, plain, composite, repeated, empty and over-long ones; and `matches`

@@ -19,6 +19,22 @@ fn first_repetition<'s>(seg: &Segment<'s>, bytes: &'s [u8]) -> &'s [u8] {
     }
 }
 
+/// Component `k` (0-based) of `v`, as `v.split(sep).nth(k)` gives it, by one plain scan.
+fn nth_component(v: &[u8], sep: u8, k: usize) -> Option<&[u8]> {
+    let mut start = 0;
+    let mut seen = 0;
+    for (at, &b) in v.iter().enumerate() {
+        if b == sep {
+            if seen == k {
+                return v.get(start..at);
+            }
+            seen += 1;
+            start = at + 1;
+        }
+    }
+    (seen == k).then(|| v.get(start..)).flatten()
+}
+
 /// Borrowed views only: no allocation per call, so the walk and the validator cost
 /// O(bytes of the segment) per element they read.
 impl SegmentView for Segment<'_> {
@@ -44,8 +60,7 @@ impl SegmentView for Segment<'_> {
 
     fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
         let v = SegmentView::element(self, i)?;
-        v.split(|&b| b == self.delims.component)
-            .nth(j.checked_sub(1)?)
+        nth_component(v, self.delims.component, j.checked_sub(1)?)
     }
 
     fn repetitions(&self, i: usize) -> usize {
@@ -88,5 +103,30 @@ impl SegmentView for SplitSegment<'_> {
     }
     fn shape(&self, i: usize) -> (usize, usize, &[u8]) {
         SplitSegment::shape(self, i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nth_component_is_split_nth() {
+        for v in [
+            &b""[..],
+            b":",
+            b"A",
+            b"A:B",
+            b"::",
+            b"HC:J0897:JZ",
+            b"A::B:",
+            b":A",
+        ] {
+            for k in 0..6 {
+                assert_eq!(
+                    super::nth_component(v, b':', k),
+                    v.split(|&b| b == b':').nth(k),
+                    "{v:?} {k}"
+                );
+            }
+        }
     }
 }

@@ -53,6 +53,7 @@ pub struct Claim<'a> {
 
 impl Claim<'_> {
     /// The claim's own date for reference-data choice when a line has none.
+    #[inline]
     pub fn date(&self) -> Option<Date> {
         self.service_date.or(self.statement).map(|r| r.start)
     }
@@ -129,11 +130,13 @@ impl<'a> Procedure<'a> {
     }
 
     /// SV101-1 / SV202-1: the product/service id qualifier (HC, IV, ...).
+    #[inline]
     pub fn qualifier(&self) -> Option<Element<'a>> {
         self.part(1)
     }
 
     /// SV101-2 / SV202-2: the procedure code, whatever its qualifier.
+    #[inline]
     pub fn code(&self) -> Option<Element<'a>> {
         self.part(2)
     }
@@ -144,6 +147,7 @@ impl<'a> Procedure<'a> {
     }
 
     /// SV101-7 / SV202-7 free-text description.
+    #[inline]
     pub fn description(&self) -> Option<Element<'a>> {
         self.part(7)
     }
@@ -153,6 +157,7 @@ impl<'a> Procedure<'a> {
     }
 
     /// The modifier `m` when the line carries it (looked at in place, not copied).
+    #[inline]
     pub fn modifier(&self, m: &[u8]) -> Option<Element<'a>> {
         (3..=6)
             .find(|&n| {
@@ -162,6 +167,7 @@ impl<'a> Procedure<'a> {
             .and_then(|n| self.part(n))
     }
 
+    #[inline]
     pub fn has_modifier(&self, m: &[u8]) -> bool {
         (3..=6).any(|n| {
             let b = self.part_bytes(n);
@@ -170,11 +176,13 @@ impl<'a> Procedure<'a> {
     }
 
     /// The HCPCS code (qualifier HC) as text.
+    #[inline]
     pub fn hcpcs_text(&self) -> Option<&'a str> {
         self.hcpcs_text
     }
 
     /// The code when the qualifier is HC (HCPCS/CPT).
+    #[inline]
     pub fn hcpcs(&self) -> Option<Element<'a>> {
         self.code().filter(|_| self.part_bytes(1) == b"HC")
     }
@@ -196,6 +204,7 @@ pub struct DrugLine<'a> {
 }
 
 impl DrugLine<'_> {
+    #[inline]
     pub fn quantity_value(&self) -> Option<Dec> {
         self.quantity.and_then(|q| Dec::parse(q.bytes))
     }
@@ -241,15 +250,18 @@ impl<'a> ServiceLine<'a> {
             .and_then(|n| std::str::from_utf8(n.bytes).ok()?.parse().ok())
     }
 
+    #[inline]
     pub fn hcpcs(&self) -> Option<Element<'a>> {
         self.procedure.as_ref().and_then(Procedure::hcpcs)
     }
 
     /// The HCPCS code (SV101-2/SV202-2 with qualifier HC) as text.
+    #[inline]
     pub fn hcpcs_text(&self) -> Option<&'a str> {
         self.procedure.as_ref().and_then(Procedure::hcpcs_text)
     }
 
+    #[inline]
     pub fn units_value(&self) -> Option<Dec> {
         self.units_dec
     }
@@ -259,10 +271,12 @@ impl<'a> ServiceLine<'a> {
         self.units_dec = self.units.and_then(|u| Dec::parse(u.bytes));
     }
 
+    #[inline]
     pub fn charge_value(&self) -> Option<Dec> {
         self.charge.and_then(|c| Dec::parse(c.bytes))
     }
 
+    #[inline]
     pub fn has_modifier(&self, m: &[u8]) -> bool {
         self.procedure.as_ref().is_some_and(|p| p.has_modifier(m))
     }

@@ -12,17 +12,21 @@ use nom::sequence::{pair, preceded};
 pub struct Date(pub u32);
 
 impl Date {
+    #[inline]
     pub fn year(self) -> u32 {
         self.0 / 10000
     }
+    #[inline]
     pub fn month(self) -> u32 {
         self.0 / 100 % 100
     }
+    #[inline]
     pub fn day(self) -> u32 {
         self.0 % 100
     }
 
     /// Parses CCYYMMDD and checks that the day exists (20230230 does not).
+    #[inline]
     pub fn parse(bytes: &[u8]) -> Option<Date> {
         if bytes.len() != 8 || !bytes.iter().all(u8::is_ascii_digit) {
             return None;
@@ -82,6 +86,7 @@ pub struct DateRange {
 }
 
 impl DateRange {
+    #[inline]
     pub fn parse(format: &[u8], value: &[u8]) -> Option<DateRange> {
         match format {
             b"RD8" => {
@@ -211,6 +216,7 @@ impl Dec {
         Dec::parse(body.as_bytes())
     }
 
+    #[inline]
     pub fn is_positive(self) -> bool {
         self.scaled > 0
     }
@@ -222,10 +228,12 @@ impl Dec {
         }
     }
 
+    #[inline]
     pub fn checked_add(self, o: Dec) -> Option<Dec> {
         Dec::new(self.scaled.checked_add(o.scaled)?)
     }
 
+    #[inline]
     pub fn checked_sub(self, o: Dec) -> Option<Dec> {
         Dec::new(self.scaled.checked_sub(o.scaled)?)
     }
@@ -268,6 +276,7 @@ impl Dec {
         Dec::new(if neg { -q } else { q })
     }
 
+    #[inline]
     pub fn is_integer(self) -> bool {
         self.scaled % SCALE == 0
     }
@@ -325,6 +334,7 @@ pub struct Total {
 }
 
 impl Total {
+    #[inline]
     pub fn of(d: Dec) -> Total {
         Total {
             whole: d.scaled.div_euclid(SCALE),
@@ -336,10 +346,12 @@ impl Total {
         Total { whole: n, frac: 0 }
     }
 
+    #[inline]
     pub fn add(&mut self, d: Dec) {
         self.plus(Total::of(d));
     }
 
+    #[inline]
     pub fn plus(&mut self, o: Total) {
         let frac = self.frac + o.frac; // both below 10^18
         self.frac = frac % SCALE;
@@ -349,6 +361,7 @@ impl Total {
             .saturating_add(frac / SCALE);
     }
 
+    #[inline]
     pub fn minus(&mut self, o: Total) {
         // −(w + f) = (−w − 1) + (1 − f) when f > 0.
         let negated = if o.frac > 0 {
@@ -365,6 +378,7 @@ impl Total {
         self.plus(negated);
     }
 
+    #[inline]
     pub fn is_zero(self) -> bool {
         self.whole == 0 && self.frac == 0
     }

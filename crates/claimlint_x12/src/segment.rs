@@ -69,6 +69,7 @@ impl Seps {
         }
     }
 
+    #[inline]
     pub(crate) fn known(&self) -> Option<usize> {
         (self.count != Seps::UNKNOWN).then_some(usize::from(self.count))
     }
@@ -119,6 +120,7 @@ impl<'a> Segment<'a> {
         }
     }
 
+    #[inline]
     pub fn id(&self) -> &'a [u8] {
         let end = match self.seps.known() {
             Some(0) => self.bytes.len(),
@@ -132,6 +134,7 @@ impl<'a> Segment<'a> {
         &self.bytes[..end]
     }
 
+    #[inline]
     pub fn seg_id(&self) -> SegId {
         // A `SegId` keeps at most three bytes: only those are read, not the whole id.
         let head = self.bytes.get(..3).unwrap_or(self.bytes);
@@ -140,6 +143,7 @@ impl<'a> Segment<'a> {
         SegId::new(head.get(..end).unwrap_or(head))
     }
 
+    #[inline]
     pub fn is(&self, id: &[u8]) -> bool {
         // The id is `id` when the bytes start with it and then end or separate: no scan for
         // the separator, no `memcmp` call for two or three bytes.
@@ -153,6 +157,7 @@ impl<'a> Segment<'a> {
     }
 
     /// Number of elements after the id (counting empty ones, including trailing empties).
+    #[inline]
     pub fn element_count(&self) -> usize {
         if let Some(count) = self.seps.known() {
             return count;
@@ -178,11 +183,13 @@ impl<'a> Segment<'a> {
     ///
     /// Segments are tens of bytes, so a plain scan beats memchr's set-up cost here (profiled:
     /// memchr on these short slices was the top cost of a full check).
+    #[inline]
     pub fn element_raw(&self, n: usize) -> Option<Element<'a>> {
         let (start, end) = self.field(n)?;
         Some(self.make_element(n, start, end))
     }
 
+    #[inline]
     fn make_element(&self, n: usize, start: usize, end: usize) -> Element<'a> {
         Element {
             bytes: &self.bytes[start..end],
@@ -196,11 +203,13 @@ impl<'a> Segment<'a> {
     }
 
     /// Element `n` (1-based) when present and not empty.
+    #[inline]
     pub fn element(&self, n: usize) -> Option<Element<'a>> {
         self.element_raw(n).filter(|e| !e.bytes.is_empty())
     }
 
     /// The bytes of element `n`, empty when absent.
+    #[inline]
     pub fn value(&self, n: usize) -> &'a [u8] {
         // The bounds alone: an `Element` (its segment id, offset) is not built to be dropped.
         self.field(n)
@@ -262,10 +271,12 @@ pub struct Element<'a> {
 impl<'a> Element<'a> {
     /// Component `n` (1-based) when present and not empty. Component 1 of a simple element is
     /// the element itself.
+    #[inline]
     pub fn component(&self, n: usize) -> Option<Element<'a>> {
         self.component_raw(n).filter(|c| !c.bytes.is_empty())
     }
 
+    #[inline]
     pub fn component_raw(&self, n: usize) -> Option<Element<'a>> {
         if self.component.is_some() {
             return None;

@@ -20,6 +20,21 @@ pub fn cmp(a: &[u8], b: &[u8]) -> Ordering {
     a.len().cmp(&b.len())
 }
 
+/// A code of at most 7 bytes as one number that orders codes as their bytes do: the bytes
+/// big-endian, zero-padded, then the length (so `A` < `A\0` < `AB`, as in byte order).
+/// Distinct codes, distinct keys; `None` for a longer code. Table searches compare these,
+/// one integer per step (`scripts/gen_ig.py` writes the guide's qualifier keys this way).
+#[inline]
+pub fn code_key(code: &[u8]) -> Option<u64> {
+    if code.len() > 7 {
+        return None;
+    }
+    let mut w = [0u8; 8];
+    w[..code.len()].copy_from_slice(code);
+    w[7] = code.len() as u8;
+    Some(u64::from_be_bytes(w))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

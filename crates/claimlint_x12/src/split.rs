@@ -155,6 +155,7 @@ impl<'a> SplitSegment<'a> {
         })
     }
 
+    #[inline]
     pub fn segment(&self) -> &Segment<'a> {
         &self.seg
     }
@@ -222,6 +223,7 @@ impl<'a> SplitSegment<'a> {
 
     /// Bit `i - 1` set when element `i` (up to 64) holds a value: its first repetition is
     /// not empty, and not only component separators.
+    #[inline]
     pub fn presence(&self) -> u64 {
         let mut bits = 0u64;
         if self.overflow {
