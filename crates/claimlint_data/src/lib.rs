@@ -166,6 +166,15 @@ pub struct Icd10Release {
     loaded: Option<&'static overlay::OverlayIcd10>,
 }
 
+impl Icd10Release {
+    /// What tells two releases apart: version, dates and which table (compiled in or the
+    /// loaded one), for a caller that keeps answers per release.
+    pub fn identity(&self) -> (&'static str, Ymd, Ymd, usize) {
+        let table = self.loaded.map_or(0, |t| std::ptr::from_ref(t) as usize);
+        (self.version, self.from, self.to, table)
+    }
+}
+
 impl std::fmt::Debug for Icd10Release {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -363,15 +372,16 @@ impl Data {
                 } else {
                     Setting::OutpatientHospital
                 };
-                let v = self.mue("", setting, dos);
+                // The table alone: which version answers, not any code's row.
+                let (t, in_force) = self.mue_table(setting, dos)?;
                 let from = mue_tables(self.overlay, setting)
-                    .find(|t| t.1 == v.version)
-                    .map(|t| t.0)?;
+                    .find(|o| o.1 == t.1)
+                    .map(|o| o.0)?;
                 Some(Coverage {
-                    version: v.version,
+                    version: t.1,
                     from,
                     to: None,
-                    in_force: v.in_force,
+                    in_force,
                 })
             }
             "icd10cm" => self.icd10_release_for(dos).map(|r| Coverage {
@@ -500,20 +510,16 @@ impl Data {
     /// service. A date before every table gets the oldest one with `in_force = false`. No row
     /// means CMS published no MUE for the code: "no published edit", not "unlimited".
     pub fn mue(&self, code: &str, setting: Setting, dos: Ymd) -> Versioned<Option<Mue>> {
-        let tables = || mue_tables(self.overlay, setting);
-        let chosen = tables()
-            .filter(|t| t.0 <= dos)
-            .max_by_key(|t| t.0)
-            .map(|t| (t, true))
-            .or_else(|| tables().min_by_key(|t| t.0).map(|t| (t, false)));
-        match chosen {
+        match self.mue_table(setting, dos) {
             Some((t, in_force)) => Versioned {
-                value: t
-                    .2
-                    .binary_search_by(|r| key_cmp(r.0, code))
-                    .ok()
-                    .and_then(|i| t.2.get(i))
-                    .map(|r| r.1),
+                value: match t.3 {
+                    // Compiled-in: every code has a key, so a code without one is not listed.
+                    Some(keys) => claimlint_x12::short::code_key(code.as_bytes())
+                        .and_then(|k| keys.binary_search(&k).ok()),
+                    None => t.2.binary_search_by(|r| key_cmp(r.0, code)).ok(),
+                }
+                .and_then(|i| t.2.get(i))
+                .map(|r| r.1),
                 version: t.1,
                 in_force,
             },
@@ -523,6 +529,16 @@ impl Data {
                 in_force: false,
             },
         }
+    }
+
+    /// The MUE table UNT002 reads on `dos`: the latest in force (true), else the earliest.
+    fn mue_table(&self, setting: Setting, dos: Ymd) -> Option<(MueTable, bool)> {
+        let tables = || mue_tables(self.overlay, setting);
+        tables()
+            .filter(|t| t.0 <= dos)
+            .max_by_key(|t| t.0)
+            .map(|t| (t, true))
+            .or_else(|| tables().min_by_key(|t| t.0).map(|t| (t, false)))
     }
 
     /// The labelled minimum interval between doses: the NDC's row, else the code's `*` row.
@@ -791,22 +807,25 @@ fn by_hcpcs(q: Quarter<'_>, hcpcs: &str) -> Vec<XwalkRow> {
 /// The MUE tables of a setting as (effective from, version, rows): loaded ones first, an
 /// embedded one hidden by a loaded one of the same start date. Allocates nothing (UNT002
 /// asks on every line).
+/// An MUE table: effective from, version, rows, and the rows' code keys when compiled in.
+type MueTable = (Ymd, &'static str, embedded::MueRows, Option<&'static [u64]>);
+
 fn mue_tables(
     ov: Option<&'static overlay::Overlay>,
     setting: Setting,
-) -> impl Iterator<Item = (Ymd, &'static str, embedded::MueRows)> + Clone {
+) -> impl Iterator<Item = MueTable> + Clone {
     let loaded = ov
         .into_iter()
         .flat_map(|o| o.mue.iter())
         .filter(move |t| t.setting == setting)
-        .map(|t| (t.from, t.version, t.rows.as_slice()));
+        .map(|t| (t.from, t.version, t.rows.as_slice(), None));
     let embedded = embedded::MUE_TABLES
         .iter()
         .filter(move |t| t.0 == setting)
         .filter(move |t| {
             !ov.is_some_and(|o| o.mue.iter().any(|l| l.setting == setting && l.from == t.1))
         })
-        .map(|t| (t.1, t.2, t.3));
+        .map(|t| (t.1, t.2, t.3, Some(t.4)));
     loaded.chain(embedded)
 }
 

@@ -777,3 +777,30 @@ fn crosswalk_lists_hcpcs_agrees_with_each_quarter() {
         );
     }
 }
+
+/// The compiled-in MUE tables' keys are their codes' keys, and a search by key finds the row
+/// a search of the codes finds, for every code and for codes next to them.
+#[test]
+fn mue_keys_find_what_the_codes_find() {
+    for (_, _, _, rows, keys) in embedded::MUE_TABLES {
+        assert_eq!(rows.len(), keys.len());
+        for (i, (code, _)) in rows.iter().enumerate() {
+            assert_eq!(
+                claimlint_x12::short::code_key(code.as_bytes()),
+                Some(keys[i])
+            );
+            for probe in [
+                code.to_string(),
+                format!("{code}0"),
+                code[..code.len() - 1].to_string(),
+                code.to_lowercase(),
+                format!("{code}XXXXXXXX"),
+            ] {
+                let by_key = claimlint_x12::short::code_key(probe.as_bytes())
+                    .and_then(|k| keys.binary_search(&k).ok());
+                let by_code = rows.binary_search_by(|r| key_cmp(r.0, &probe)).ok();
+                assert_eq!(by_key, by_code, "{probe}");
+            }
+        }
+    }
+}

@@ -1,6 +1,6 @@
 use super::{icd_date, is_icd10_qualifier, is_version_mismatch};
 use crate::{Ctx, declare_rule};
-use claimlint_data::{Data, Versioned};
+use claimlint_data::{Data, Icd10Release, Versioned};
 use claimlint_model::{Claim, Date, Diagnosis, Kind};
 
 declare_rule! {
@@ -67,6 +67,23 @@ pub enum Verdict {
 
 /// Judges `code` (as written in HI) on `dos`; without a date, against the newest release.
 pub fn judge(data: &Data, code: &str, dos: Option<Date>) -> Verdict {
+    judge_in(data, code, release_on(data, dos))
+}
+
+/// The release `judge` reads on `dos`: the one for the date, or the newest without one.
+fn release_on(data: &Data, dos: Option<Date>) -> Option<Versioned<Icd10Release>> {
+    match dos {
+        Some(d) => data.icd10_release_for(d.0),
+        None => data.icd10_releases().last().map(|r| Versioned {
+            value: *r,
+            version: r.version,
+            in_force: true,
+        }),
+    }
+}
+
+/// Judges `code` against `release` (`release_on` its date).
+fn judge_in(data: &Data, code: &str, release: Option<Versioned<Icd10Release>>) -> Verdict {
     if code.contains('.') {
         let bare: String = code.chars().filter(|&c| c != '.').collect();
         return Verdict::Error {
@@ -74,14 +91,6 @@ pub fn judge(data: &Data, code: &str, dos: Option<Date>) -> Verdict {
             help: format!("write it without the point: {bare}"),
         };
     }
-    let release = match dos {
-        Some(d) => data.icd10_release_for(d.0),
-        None => data.icd10_releases().last().map(|r| Versioned {
-            value: *r,
-            version: r.version,
-            in_force: true,
-        }),
-    };
     let Some(Versioned {
         value: release,
         version,
@@ -144,14 +153,33 @@ fn judged<'c, 'a>(
 
 /// The codes of a claim left unjudged for want of a release in force, for the file's notes
 /// (`rules::drugs::data_notes`).
-pub fn withheld(data: &Data, claim: &Claim<'_>, kind: Kind) -> Vec<String> {
+/// `memo` keeps each code's answer per release across the claims of a transaction set (a
+/// verdict depends on the code and the release alone; claims share codes).
+pub fn withheld<'c>(
+    data: &Data,
+    claim: &'c Claim<'_>,
+    kind: Kind,
+    memo: &mut WithheldMemo<'c>,
+) -> Vec<String> {
     let (date, dxs) = judged(claim, kind);
-    dxs.filter_map(|(_, code)| match judge(data, code, date) {
-        Verdict::Withheld(w) => Some(w),
-        _ => None,
+    let release = release_on(data, date);
+    let id = release.as_ref().map(|r| (r.value.identity(), r.in_force));
+    dxs.filter_map(|(_, code)| {
+        memo.entry((code, id))
+            .or_insert_with(|| match judge_in(data, code, release.clone()) {
+                Verdict::Withheld(w) => Some(w),
+                _ => None,
+            })
+            .clone()
     })
     .collect()
 }
+
+/// [`withheld`]'s answers by code and release (identity, in force).
+pub type WithheldMemo<'c> = rustc_hash::FxHashMap<
+    (&'c str, Option<((&'static str, u32, u32, usize), bool)>),
+    Option<String>,
+>;
 
 fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let kind = cx.tx().map_or(Kind::Professional, |t| t.kind);

@@ -162,6 +162,7 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
         claimlint_model::Kind::Institutional => "mue-outpatient-hospital",
         claimlint_model::Kind::Professional => "mue-practitioner",
     };
+    let mut withheld_memo = crate::code_sets::icd10_invalid::WithheldMemo::default();
     for claim in &tx.claims {
         if icd && !claim.diagnoses.is_empty() {
             // The date CODE003 judges the claim's codes by, and the codes it left unjudged.
@@ -169,8 +170,12 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
             if let Some(d) = crate::code_sets::icd_date(claim, tx.kind)
                 && record(&mut cov, &settings.data, &mut out, "icd10cm", d, false)
             {
-                let codes =
-                    crate::code_sets::icd10_invalid::withheld(&settings.data, claim, tx.kind);
+                let codes = crate::code_sets::icd10_invalid::withheld(
+                    &settings.data,
+                    claim,
+                    tx.kind,
+                    &mut withheld_memo,
+                );
                 if let Some(n) = out.iter_mut().find(|n| n.dataset == "icd10cm") {
                     n.withheld.extend(codes);
                 }
