@@ -1,6 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Claim, Date, DateRange, Kind};
+use claimlint_model::{Claim, Date, DateRange, Kind, Transaction};
 use claimlint_x12::Element;
 
 declare_rule! {
@@ -32,12 +32,9 @@ struct Dated<'a> {
     is_line: bool,
 }
 
-fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
-    let Some(tx) = cx.tx() else { return };
-    let created = tx
-        .bht()
-        .and_then(|b| b.element(4))
-        .and_then(|e| Date::parse(e.bytes));
+/// The claim's service dates and statement period (2300 and 2400 DTP*472/434) that read as
+/// dates; an unreadable one is SYN003's.
+fn dated<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<Dated<'a>> {
     let mut dates = Vec::new();
     for k in claim.index..claim.end {
         let k = k as usize;
@@ -56,7 +53,6 @@ fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             b"434" => "statement period",
             _ => continue,
         };
-        // An unreadable date is SYN003's.
         let (Some(value), Some(range)) =
             (seg.element(3), DateRange::parse(seg.value(2), seg.value(3)))
         else {
@@ -70,6 +66,16 @@ fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             is_line: loop_id == Some("2400"),
         });
     }
+    dates
+}
+
+fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
+    let Some(tx) = cx.tx() else { return };
+    let created = tx
+        .bht()
+        .and_then(|b| b.element(4))
+        .and_then(|e| Date::parse(e.bytes));
+    let dates = dated(tx, claim);
     let statement = (tx.kind == Kind::Institutional)
         .then_some(claim.statement)
         .flatten();
