@@ -351,7 +351,7 @@ def rs_codes(em, e, dt):
             pass
         lst = sorted(set(e["codes"]))
         name = em.intern("CL", "[&str; %d]" % len(lst), "[" + ", ".join(rs_str(c) for c in lst) + "]")
-        return f"Codes::List(&{name})"
+        return f"Codes::List(&{name}, {rs_keys(em, lst)})"
     for ext in e["external"]:
         if ext in EMBEDDED_EXTERNAL:
             return f"Codes::External(ExternalCodes::{EMBEDDED_EXTERNAL[ext].title().replace('_', '')})"

@@ -128,8 +128,9 @@ impl ExternalCodes {
 pub enum Codes {
     /// No list: any value of the right type and length.
     Any,
-    /// The TR3's own list, sorted.
-    List(&'static [&'static str]),
+    /// The TR3's own list, sorted, and its codes' [`code_key`]s, sorted (empty when a code
+    /// is longer than a key holds): most elements the validator reads are coded.
+    List(&'static [&'static str], &'static [u64]),
     /// A shared external list, sorted.
     External(ExternalCodes),
     /// An external list that is not embedded (it changes faster than pyx12's copy of it),
@@ -141,13 +142,19 @@ impl Codes {
     /// The sorted list to check a value against, if there is one.
     pub fn list(self) -> Option<&'static [&'static str]> {
         match self {
-            Codes::List(list) => Some(list),
+            Codes::List(list, _) => Some(list),
             Codes::External(ext) => Some(ext.codes()),
             Codes::Any | Codes::Unchecked => None,
         }
     }
 
     pub fn contains(self, value: &[u8]) -> bool {
+        if let Codes::List(list, keys) = self
+            && keys.len() == list.len()
+        {
+            // Every code has a key: a value without one (longer than 7 bytes) is none of them.
+            return code_key(value).is_some_and(|k| keys.binary_search(&k).is_ok());
+        }
         self.list().is_none_or(|list| {
             list.binary_search_by(|c| claimlint_x12::short::cmp(c.as_bytes(), value))
                 .is_ok()

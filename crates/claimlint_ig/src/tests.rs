@@ -92,38 +92,84 @@ fn split_presence_agrees_with_reading_each_element() {
     }
 }
 
-/// Each qualifier's compiled keys are its codes' `code_key`s, sorted, and a search by key
-/// answers as a search of the codes does, for each code and for values next to them.
+/// Every segment definition of both guides, loop by loop.
+fn all_segment_defs() -> impl Iterator<Item = &'static SegmentDef> {
+    [Guide::X222A1, Guide::X223A2]
+        .into_iter()
+        .flat_map(|g| guide(g).loops())
+        .flat_map(|l| l.children.iter())
+        .filter_map(|n| match n {
+            Node::Segment(s) => Some(*s),
+            Node::Loop(_) => None,
+        })
+}
+
+/// `keys` are the `code_key`s of `codes`, sorted (or none when a code is too long for one),
+/// and `search` by key answers as the list does, for each code and for values next to it.
+/// Says whether the list is keyed.
+fn assert_keyed(codes: &[&str], keys: &[u64], search: impl Fn(&[u8]) -> bool, what: &str) -> bool {
+    let want: Option<Vec<u64>> = codes.iter().map(|c| code_key(c.as_bytes())).collect();
+    let keyed = match want {
+        Some(mut want) => {
+            want.sort_unstable();
+            assert_eq!(keys, want.as_slice(), "{what}");
+            true
+        }
+        None => {
+            assert!(keys.is_empty(), "{what}");
+            false
+        }
+    };
+    for c in codes {
+        for v in [
+            c.to_string(),
+            format!("{c}0"),
+            c[..c.len() - 1].to_string(),
+            c.to_lowercase(),
+            format!("{c}XXXXXXX"),
+        ] {
+            assert_eq!(
+                search(v.as_bytes()),
+                codes.contains(&v.as_str()),
+                "{what} {v}"
+            );
+        }
+    }
+    keyed
+}
+
+/// Element code lists: keys and `Codes::contains` agree with the codes.
+#[test]
+fn element_code_keys_are_the_codes() {
+    let mut keyed = 0;
+    for d in all_segment_defs() {
+        let elements = d.elements.iter().flat_map(|e| {
+            std::iter::once(e).chain(e.composite().into_iter().flat_map(|c| c.components))
+        });
+        for e in elements {
+            if let ElementKind::Simple {
+                codes: codes @ Codes::List(list, keys),
+                ..
+            } = e.kind
+                && assert_keyed(list, keys, |v| codes.contains(v), d.id)
+            {
+                keyed += 1;
+            }
+        }
+    }
+    assert!(keyed > 100, "{keyed}");
+}
+
+/// Qualifiers: keys and `matches`' search agree with the codes (every 837 qualifier code has
+/// at most 7 bytes).
 #[test]
 fn qualifier_keys_are_the_codes() {
     let mut checked = 0;
-    for g in [Guide::X222A1, Guide::X223A2] {
-        for l in guide(g).loops() {
-            for n in l.children {
-                let Node::Segment(d) = n else { continue };
-                let Some(q) = d.qualifier else { continue };
-                let keys: Option<Vec<u64>> =
-                    q.codes.iter().map(|c| code_key(c.as_bytes())).collect();
-                let mut keys = keys.expect("every 837 qualifier code has at most 7 bytes");
-                keys.sort_unstable();
-                assert_eq!(q.keys, keys.as_slice(), "{}", d.id);
-                for c in q.codes {
-                    for v in [
-                        c.to_string(),
-                        format!("{c}0"),
-                        c[..c.len() - 1].to_string(),
-                        c.to_lowercase(),
-                        format!("{c}XXXXXXX"),
-                    ] {
-                        let by_key = code_key(v.as_bytes())
-                            .is_some_and(|k| q.keys.binary_search(&k).is_ok());
-                        let by_text = q.codes.contains(&v.as_str());
-                        assert_eq!(by_key, by_text, "{} {v}", d.id);
-                    }
-                }
-                checked += 1;
-            }
-        }
+    for d in all_segment_defs() {
+        let Some(q) = d.qualifier else { continue };
+        let search = |v: &[u8]| code_key(v).is_some_and(|k| q.keys.binary_search(&k).is_ok());
+        assert!(assert_keyed(q.codes, q.keys, search, d.id), "{}", d.id);
+        checked += 1;
     }
     assert!(checked > 100, "{checked}");
 }
@@ -153,15 +199,7 @@ fn segment_view_agrees_with_the_split_view() {
         "REF*G1*^X",
         long.as_str(),
     ];
-    let defs: Vec<&SegmentDef> = [Guide::X222A1, Guide::X223A2]
-        .into_iter()
-        .flat_map(|g| guide(g).loops())
-        .flat_map(|l| l.children.iter())
-        .filter_map(|n| match n {
-            Node::Segment(s) => Some(*s),
-            Node::Loop(_) => None,
-        })
-        .collect();
+    let defs: Vec<&SegmentDef> = all_segment_defs().collect();
     for text in texts {
         for seg in [
             Segment::new(text.as_bytes(), 0, delims, 1),
