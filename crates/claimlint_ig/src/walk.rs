@@ -75,17 +75,22 @@ struct Frame {
     base: usize,
 }
 
+#[derive(Clone, Copy, Default)]
+struct ChildCount {
+    seen: u32,
+    stand_ins: u32,
+}
+
 struct Walker {
     /// The guide's segment ids, to look a segment's id up once per segment.
     ids: GuideIds,
     frames: Vec<Frame>,
-    /// Occurrence counts of every open frame's children, frame after frame, so that entering
-    /// a loop allocates nothing once the buffer has grown.
-    counts: Vec<u32>,
-    /// Parallel to `counts`: how often a segment placed by id alone (its qualifier fitting no
-    /// definition) stood in for this required child. A stand-in is not "missing" (SYN008
-    /// reports its code) but is not counted against the child's repeat either.
-    stand_ins: Vec<u32>,
+    /// Per child of every open frame, frame after frame (so that entering a loop allocates
+    /// nothing once the buffer has grown): how often it occurred, and how often a segment
+    /// placed by id alone (its qualifier fitting no definition) stood in for it when it is
+    /// required. A stand-in is not "missing" (SYN008 reports its code) but is not counted
+    /// against the child's repeat either.
+    counts: Vec<ChildCount>,
     out: Walk,
 }
 
@@ -204,7 +209,6 @@ impl Walker {
             ids: GuideIds::new(guide.segment_keys),
             frames: Vec::new(),
             counts: Vec::new(),
-            stand_ins: Vec::new(),
             out: Walk::default(),
         };
         w.push(guide.root);
@@ -213,17 +217,19 @@ impl Walker {
 
     fn push(&mut self, def: &'static LoopDef) {
         let base = self.counts.len();
-        self.counts.resize(base + def.children.len(), 0);
-        self.stand_ins.resize(base + def.children.len(), 0);
+        self.counts
+            .resize(base + def.children.len(), ChildCount::default());
         self.frames.push(Frame { def, rank: 0, base });
     }
 
     fn count(&self, frame: &Frame, idx: usize) -> u32 {
-        self.counts.get(frame.base + idx).copied().unwrap_or(0)
+        self.counts.get(frame.base + idx).map_or(0, |c| c.seen)
     }
 
     fn stood_in(&self, frame: &Frame, idx: usize) -> bool {
-        self.stand_ins.get(frame.base + idx).is_some_and(|&n| n > 0)
+        self.counts
+            .get(frame.base + idx)
+            .is_some_and(|c| c.stand_ins > 0)
     }
 
     /// A segment placed by id alone in frame `depth` (`SV1*ZZ:J0897`, `REF*XX` in 2010AA):
@@ -242,8 +248,8 @@ impl Walker {
             .then_some(idx)
         });
         let base = f.base;
-        if let Some(slot) = idx.and_then(|idx| self.stand_ins.get_mut(base + idx)) {
-            *slot = slot.saturating_add(1);
+        if let Some(slot) = idx.and_then(|idx| self.counts.get_mut(base + idx)) {
+            slot.stand_ins = slot.stand_ins.saturating_add(1);
         }
     }
 
@@ -255,8 +261,8 @@ impl Walker {
         else {
             return 0;
         };
-        *slot = slot.saturating_add(1);
-        *slot
+        slot.seen = slot.seen.saturating_add(1);
+        slot.seen
     }
 
     /// Reports the required children of `frame` ranked in `ranks` that never came.
@@ -317,7 +323,6 @@ impl Walker {
             }
         }
         self.counts.truncate(frame.base);
-        self.stand_ins.truncate(frame.base);
     }
 
     /// Innermost loop first, then its ancestors, each from its current rank on. A loop's own
