@@ -149,17 +149,24 @@ impl Codes {
     }
 
     pub fn contains(self, value: &[u8]) -> bool {
-        if let Codes::List(list, keys) = self
-            && keys.len() == list.len()
-        {
-            // Every code has a key: a value without one (longer than 7 bytes) is none of them.
-            return code_key(value).is_some_and(|k| keys.binary_search(&k).is_ok());
+        match self {
+            Codes::List(list, keys) => in_code_list(list, keys, value),
+            _ => self
+                .list()
+                .is_none_or(|list| in_code_list(list, &[], value)),
         }
-        self.list().is_none_or(|list| {
-            list.binary_search_by(|c| claimlint_x12::short::cmp(c.as_bytes(), value))
-                .is_ok()
-        })
     }
+}
+
+/// Is `value` one of the sorted `codes`? By their [`code_key`]s when `keys` holds one per
+/// code (then a value without a key, longer than 7 bytes, is none of them), else by text.
+fn in_code_list(codes: &[&str], keys: &[u64], value: &[u8]) -> bool {
+    if keys.len() == codes.len() && !keys.is_empty() {
+        return code_key(value).is_some_and(|k| keys.binary_search(&k).is_ok());
+    }
+    codes
+        .binary_search_by(|c| claimlint_x12::short::cmp(c.as_bytes(), value))
+        .is_ok()
 }
 
 /// X12 relational condition kinds.
@@ -308,14 +315,7 @@ impl SegmentDef {
         } else {
             seg.component(q.elem.into(), q.comp.into())
         };
-        let value = value.unwrap_or_default();
-        if q.keys.len() == q.codes.len() {
-            // Every code has a key: a value without one (longer than 7 bytes) is none of them.
-            return code_key(value).is_some_and(|k| q.keys.binary_search(&k).is_ok());
-        }
-        q.codes
-            .binary_search_by(|c| claimlint_x12::short::cmp(c.as_bytes(), value))
-            .is_ok()
+        in_code_list(q.codes, q.keys, value.unwrap_or_default())
     }
 }
 

@@ -59,27 +59,37 @@ impl SegmentView for TestSeg {
     }
 }
 
-/// The split segment's presence bits (from its bounds) equal the element-by-element default
-/// (`SegmentView::presence`), plain, composite, repeated, empty and over-long segments alike.
-#[test]
-fn split_presence_agrees_with_reading_each_element() {
-    use claimlint_x12::{Delimiters, Segment, split::SplitSegment};
-    let delims = Delimiters {
+/// `*` `:` `^` `~` delimiters and segments that exercise the views: plain, composite,
+/// repeated, empty, qualified and over-long (more separators than the index holds).
+fn view_samples() -> (claimlint_x12::Delimiters, Vec<String>) {
+    let delims = claimlint_x12::Delimiters {
         element: b'*',
         component: b':',
         repetition: Some(b'^'),
         segment: b'~',
     };
-    let long = format!("REF{}", "*A:".repeat(40));
     let texts = [
         "SV1*HC:J0897:JZ*1200*UN*60***1",
         "HI*ABK:M810^ABF:E119*::*:X*^A",
         "NM1*",
         "SE",
         "CLM*A^B:C*X:Y^Z*:*",
-        long.as_str(),
-    ];
-    for text in texts {
+        "DTP*472*D8*20260115",
+        "NM1*85*2*CLINIC*****XX*1234567893",
+        "REF*G1*^X",
+    ]
+    .map(String::from);
+    let long = format!("REF{}", "*A:".repeat(40));
+    (delims, texts.into_iter().chain([long]).collect())
+}
+
+/// The split segment's presence bits (from its bounds) equal the element-by-element default
+/// (`SegmentView::presence`), plain, composite, repeated, empty and over-long segments alike.
+#[test]
+fn split_presence_agrees_with_reading_each_element() {
+    use claimlint_x12::{Segment, split::SplitSegment};
+    let (delims, texts) = view_samples();
+    for text in texts.iter().map(String::as_str) {
         let seg = Segment::new(text.as_bytes(), 0, delims, 1);
         let split = SplitSegment::new(&seg);
         let test = TestSeg::parse(text.as_bytes(), b'*', b':', Some(b'^'));
@@ -180,27 +190,10 @@ fn qualifier_keys_are_the_codes() {
 /// agrees for every definition of both guides.
 #[test]
 fn segment_view_agrees_with_the_split_view() {
-    use claimlint_x12::{Delimiters, Segment, split::SplitSegment};
-    let delims = Delimiters {
-        element: b'*',
-        component: b':',
-        repetition: Some(b'^'),
-        segment: b'~',
-    };
-    let long = format!("REF{}", "*A:".repeat(40));
-    let texts = [
-        "SV1*HC:J0897:JZ*1200*UN*60***1",
-        "HI*ABK:M810^ABF:E119*::*:X*^A",
-        "NM1*",
-        "SE",
-        "CLM*A^B:C*X:Y^Z*:*",
-        "DTP*472*D8*20260115",
-        "NM1*85*2*CLINIC*****XX*1234567893",
-        "REF*G1*^X",
-        long.as_str(),
-    ];
+    use claimlint_x12::{Segment, split::SplitSegment};
+    let (delims, texts) = view_samples();
     let defs: Vec<&SegmentDef> = all_segment_defs().collect();
-    for text in texts {
+    for text in texts.iter().map(String::as_str) {
         for seg in [
             Segment::new(text.as_bytes(), 0, delims, 1),
             Segment::unindexed(text.as_bytes(), 0, delims, 1),

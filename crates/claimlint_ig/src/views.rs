@@ -47,9 +47,10 @@ impl SegmentView for Segment<'_> {
     }
 
     fn element(&self, i: usize) -> Option<&[u8]> {
-        (i <= Segment::element_count(self))
-            .then(|| first_repetition(self, self.value(i)))
-            .filter(|_| i > 0)
+        if i == 0 || i > Segment::element_count(self) {
+            return None;
+        }
+        Some(first_repetition(self, self.value(i)))
     }
 
     fn component_count(&self, i: usize) -> usize {

@@ -56,6 +56,9 @@ pub struct CleanMemo {
     bytes: Vec<u8>,
 }
 
+/// A key's hash, definition address and delimiters (its bytes are compared apart).
+type MemoKey = (u64, usize, u64);
+
 #[derive(Clone, Copy, Default)]
 struct MemoSlot {
     hash: u64,
@@ -84,7 +87,7 @@ impl CleanMemo {
         }
     }
 
-    fn key(def: &ig::SegmentDef, seg: &Segment<'_>) -> (u64, usize, u64) {
+    fn key(def: &ig::SegmentDef, seg: &Segment<'_>) -> MemoKey {
         use std::hash::Hasher;
         let d = seg.delims;
         let delims = u64::from_le_bytes([
@@ -107,7 +110,7 @@ impl CleanMemo {
     }
 
     /// Where the key is, or the empty slot where it would go.
-    fn find(&self, (hash, def, delims): (u64, usize, u64), bytes: &[u8]) -> (usize, bool) {
+    fn find(&self, (hash, def, delims): MemoKey, bytes: &[u8]) -> (usize, bool) {
         let mask = self.slots.len() - 1;
         let mut i = (hash as usize) & mask;
         loop {
@@ -126,32 +129,43 @@ impl CleanMemo {
         }
     }
 
+    /// `None` when `seg` is known clean under `def`; else its key, for
+    /// [`CleanMemo::insert_key`] once the check finds it clean (hashed once, not twice).
+    fn lookup(&self, def: &ig::SegmentDef, seg: &Segment<'_>) -> Option<MemoKey> {
+        let key = CleanMemo::key(def, seg);
+        (!self.find(key, seg.bytes).1).then_some(key)
+    }
+
+    #[cfg(test)]
     fn contains(&self, def: &ig::SegmentDef, seg: &Segment<'_>) -> bool {
-        self.find(CleanMemo::key(def, seg), seg.bytes).1
+        self.lookup(def, seg).is_none()
     }
 
     /// Records `seg` as clean under `def`.
+    #[cfg(test)]
     fn insert(&mut self, def: &ig::SegmentDef, seg: &Segment<'_>) {
-        if self.len >= CleanMemo::LIMIT || self.bytes.len() + seg.bytes.len() > CleanMemo::BYTES {
+        self.insert_key(CleanMemo::key(def, seg), seg.bytes);
+    }
+
+    /// Records the segment of `bytes` and `key` (from [`CleanMemo::lookup`]) as clean.
+    fn insert_key(&mut self, key: MemoKey, bytes: &[u8]) {
+        if self.len >= CleanMemo::LIMIT || self.bytes.len() + bytes.len() > CleanMemo::BYTES {
             self.slots.fill(MemoSlot::default());
             self.len = 0;
             self.bytes.clear();
         }
-        let (Ok(at), Ok(len)) = (
-            u32::try_from(self.bytes.len()),
-            u32::try_from(seg.bytes.len()),
-        ) else {
+        let (Ok(at), Ok(len)) = (u32::try_from(self.bytes.len()), u32::try_from(bytes.len()))
+        else {
             return;
         };
         if 2 * (self.len + 1) > self.slots.len() {
             self.grow();
         }
-        let key = CleanMemo::key(def, seg);
-        let (i, found) = self.find(key, seg.bytes);
+        let (i, found) = self.find(key, bytes);
         if found {
             return;
         }
-        self.bytes.extend_from_slice(seg.bytes);
+        self.bytes.extend_from_slice(bytes);
         self.slots[i] = MemoSlot {
             hash: key.0,
             def: key.1,
@@ -215,13 +229,13 @@ impl IgCheck {
             let Some(def) = placement.segment() else {
                 continue;
             };
-            if clean.contains(def, seg) {
-                continue;
-            }
+            let Some(key) = clean.lookup(def, seg) else {
+                continue; // clean before: clean again
+            };
             let split = SplitSegment::new(seg);
             ig::validate_placed(placement, &split, &mut found);
             if found.is_empty() {
-                clean.insert(def, seg);
+                clean.insert_key(key, seg.bytes);
             }
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             elements.extend(found.drain(..).map(|issue| (i, issue)));

@@ -319,11 +319,7 @@ impl<'c> Ctx<'c> {
 
     /// [`is_drug_line`] with the drug-code lookup shared by the rules of `line`.
     pub fn is_drug_line(&self, line: &ServiceLine<'_>) -> bool {
-        line.drug.is_some()
-            || line
-                .revenue_code
-                .is_some_and(|r| drugs::is_drug_revenue_code(r.bytes))
-            || self.is_drug_code_line(line)
+        drug_line_by(line, || self.is_drug_code_line(line))
     }
 
     /// The shared lookups of `line`, when it is the line this context checks.
@@ -494,11 +490,19 @@ pub fn find(key: &str) -> Option<&'static Rule> {
 /// RULES.md, NDC family: a drug HCPCS code (in the crosswalk, a J code, an injectable Q
 /// code, an unclassified drug code), an 837I drug revenue code (0634–0636), or a 2410 LIN.
 pub fn is_drug_line(data: &Data, line: &ServiceLine<'_>) -> bool {
+    drug_line_by(line, || {
+        drugs::hcpcs_of(line).is_some_and(|c| drugs::is_drug_code(data, c))
+    })
+}
+
+/// [`is_drug_line`] with the drug-code answer for the line's HCPCS code from `drug_code`,
+/// asked only when the line has no 2410 and no drug revenue code.
+fn drug_line_by(line: &ServiceLine<'_>, drug_code: impl FnOnce() -> bool) -> bool {
     line.drug.is_some()
         || line
             .revenue_code
             .is_some_and(|r| drugs::is_drug_revenue_code(r.bytes))
-        || drugs::hcpcs_of(line).is_some_and(|c| drugs::is_drug_code(data, c))
+        || drug_code()
 }
 
 #[cfg(test)]
