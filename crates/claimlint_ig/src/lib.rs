@@ -309,12 +309,7 @@ impl SegmentDef {
             return false;
         }
         let Some(q) = self.qualifier else { return true };
-        let value = if q.comp == 0 {
-            seg.component(q.elem.into(), 1)
-                .or_else(|| seg.element(q.elem.into()))
-        } else {
-            seg.component(q.elem.into(), q.comp.into())
-        };
+        let value = seg.qualifier(q.elem.into(), q.comp.into());
         in_code_list(q.codes, q.keys, value.unwrap_or_default())
     }
 }
@@ -534,6 +529,15 @@ pub trait SegmentView {
     fn component_count(&self, i: usize) -> usize;
     fn component(&self, i: usize, j: usize) -> Option<&[u8]>;
     fn repetitions(&self, i: usize) -> usize;
+    /// The value a qualifier at element `i`, component `j` has: component `j` of the first
+    /// repetition; for `j == 0` (a simple element) its first component, else the element.
+    fn qualifier(&self, i: usize, j: usize) -> Option<&[u8]> {
+        if j == 0 {
+            self.component(i, 1).or_else(|| self.element(i))
+        } else {
+            self.component(i, j)
+        }
+    }
     /// Element `i` read for the validator at once: its repetitions, its components, and the
     /// value of its first component (the element when it has none).
     fn shape(&self, i: usize) -> (usize, usize, &[u8]) {

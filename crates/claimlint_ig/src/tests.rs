@@ -77,6 +77,8 @@ fn view_samples() -> (claimlint_x12::Delimiters, Vec<String>) {
         "DTP*472*D8*20260115",
         "NM1*85*2*CLINIC*****XX*1234567893",
         "REF*G1*^X",
+        "REF*:G1^X:Y*A:B:C^D:E",
+        "DTP*::^*",
     ]
     .map(String::from);
     let long = format!("REF{}", "*A:".repeat(40));
@@ -224,6 +226,15 @@ fn segment_view_agrees_with_the_split_view() {
                         SegmentView::component(&split, i, j),
                         "{text} {i} {j}"
                     );
+                    // The one-scan qualifier read against the trait's own definition.
+                    let want = if j == 0 {
+                        SegmentView::component(&split, i, 1)
+                            .or_else(|| SegmentView::element(&split, i))
+                    } else {
+                        SegmentView::component(&split, i, j)
+                    };
+                    assert_eq!(SegmentView::qualifier(&seg, i, j), want, "{text} {i} {j}");
+                    assert_eq!(SegmentView::qualifier(&split, i, j), want, "{text} {i} {j}");
                 }
             }
             for d in &defs {

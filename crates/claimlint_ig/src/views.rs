@@ -64,6 +64,31 @@ impl SegmentView for Segment<'_> {
         nth_component(v, self.delims.component, j.checked_sub(1)?)
     }
 
+    /// One scan of the element for both separators (the walk reads a qualifier for nearly
+    /// every segment): what `component(i, j.max(1))` gives, which for a present element is
+    /// never `None` where `element(i)` would not be.
+    fn qualifier(&self, i: usize, j: usize) -> Option<&[u8]> {
+        if i == 0 || i > Segment::element_count(self) {
+            return None;
+        }
+        let v = self.value(i);
+        let (rep, sep, k) = (self.delims.repetition, self.delims.component, j.max(1) - 1);
+        let (mut seen, mut start) = (0usize, 0usize);
+        for (at, &b) in v.iter().enumerate() {
+            if Some(b) == rep {
+                return (seen == k).then(|| v.get(start..at)).flatten();
+            }
+            if b == sep {
+                if seen == k {
+                    return v.get(start..at);
+                }
+                seen += 1;
+                start = at + 1;
+            }
+        }
+        (seen == k).then(|| v.get(start..)).flatten()
+    }
+
     fn repetitions(&self, i: usize) -> usize {
         match (self.element_raw(i), self.delims.repetition) {
             (None, _) => 0,

@@ -269,8 +269,12 @@ impl Walker {
     fn report_missing(&mut self, frame: &Frame, ranks: std::ops::Range<u16>, at: usize) {
         let def = frame.def;
         // Children are in TR3 order, so in rank order: only the required ones in `ranks` are
-        // looked at.
-        for &idx in def.required {
+        // looked at, from the first at or after its start.
+        let rank = |idx: u16| def.children.get(usize::from(idx)).map(|n| n.rank());
+        let from = def
+            .required
+            .partition_point(|&idx| rank(idx).is_some_and(|r| r < ranks.start));
+        for &idx in def.required.get(from..).unwrap_or_default() {
             let idx = usize::from(idx);
             let Some(&node) = def.children.get(idx) else {
                 continue;

@@ -92,14 +92,27 @@ pub struct Procedure<'a> {
 impl<'a> Procedure<'a> {
     pub fn from_composite(composite: Element<'a>) -> Self {
         let mut parts = [(0, 0); 7];
-        for (n, part) in (1..).zip(parts.iter_mut()) {
-            if let Some(c) = composite.component(n) {
-                let start = c.offset - composite.offset;
-                // A composite longer than 4 GiB cannot be a component range here: keep none.
-                if let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(start + c.bytes.len()))
-                {
-                    *part = (s, e);
+        // One pass over the composite (the ranges `composite.component(n)` gives, n = 1..=7):
+        // a component of a component has none, and a composite longer than 4 GiB cannot be
+        // a component range here, so it keeps none.
+        let bytes = composite.bytes;
+        if composite.component.is_none() && u32::try_from(bytes.len()).is_ok() {
+            let sep = composite.delims.component;
+            let (mut n, mut start) = (0usize, 0usize);
+            for (at, &b) in bytes.iter().enumerate() {
+                if b == sep {
+                    if let Some(part) = parts.get_mut(n) {
+                        *part = (start as u32, at as u32);
+                    }
+                    n += 1;
+                    start = at + 1;
+                    if n >= parts.len() {
+                        break;
+                    }
                 }
+            }
+            if let Some(part) = parts.get_mut(n) {
+                *part = (start as u32, bytes.len() as u32);
             }
         }
         let mut p = Procedure {

@@ -834,6 +834,9 @@ mod tests {
             "SV1*HC*1*UN*1",
             "SV1**1*UN*1",
             "SV1*:J0897:JZ:*1*UN*1",
+            "SV1*HC:A:B:C:D:E:F:G:H*1",
+            "SV1*:::::::::*1",
+            "SV1*HC:J0897:JZ:KX:59:XE:*1",
         ] {
             let seg = segs(sv1)[0];
             let Some(composite) = seg.element(1) else {

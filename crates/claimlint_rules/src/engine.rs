@@ -9,7 +9,7 @@ use claimlint_data::Data;
 use claimlint_diagnostic::{Diagnostic, Severity};
 use claimlint_model::{self as model, CleanMemo, Transaction, classify};
 use claimlint_x12::Segment;
-use claimlint_x12::envelope::{self, TxFrame};
+use claimlint_x12::envelope::{self, SegmentSpan, TxFrame};
 use claimlint_x12::loc::LineIndex;
 use rayon::prelude::*;
 use std::sync::Mutex;
@@ -189,7 +189,9 @@ pub fn check_streaming<T: Send>(
     check_each(
         input,
         settings,
-        &|plan, gs, frame, memo| check_transaction(input, gs, frame, plan, visit, memo),
+        &|plan, gs, frame, spans, memo| {
+            check_transaction(input, gs, frame, spans, plan, visit, memo)
+        },
         release,
     )
 }
@@ -200,6 +202,7 @@ pub(crate) type PerTx<'f, T> = dyn Fn(
         &Plan,
         Option<&Segment<'_>>,
         &TxFrame<'_>,
+        Option<&[SegmentSpan]>,
         &Mutex<CleanMemo>,
     ) -> (Stats, Vec<Diagnostic>, Option<T>)
     + Sync
@@ -219,8 +222,10 @@ pub(crate) fn check_each<T: Send>(
         // Each worker keeps a memo of the segments its guide checks found clean, for the
         // transaction sets it checks after them (`CleanMemo`: exact, so the findings do not
         // depend on which worker checked what).
-        let per_tx = |memo: &mut Mutex<CleanMemo>, (gs, t): &(Option<Segment<'_>>, TxFrame<'_>)| {
-            per_tx(&plan, gs.as_ref(), t, memo)
+        let spans = &acc.spans;
+        let per_tx = |memo: &mut Mutex<CleanMemo>, (gs, t, at): &Pending<'_>| {
+            let spans = at.clone().and_then(|r| spans.get(r));
+            per_tx(&plan, gs.as_ref(), t, spans, memo)
         };
         let results: Vec<(Stats, Vec<Diagnostic>, Option<T>)> = if acc.pending.len() > 1 {
             acc.pending
@@ -240,16 +245,22 @@ pub(crate) fn check_each<T: Send>(
             acc.visited.extend(v);
         }
         keep_first(&mut acc.out, settings.max_diagnostics);
-        if let Some(end) = acc.pending.last().map(|(_, t)| t.end) {
+        if let Some(end) = acc.pending.last().map(|(_, t, _)| t.end) {
             acc.lines.advance(input, end);
             release(acc.done_upto..end);
             acc.done_upto = end;
         }
         acc.pending.clear();
+        acc.spans.clear();
         acc.pending_bytes = 0;
     };
-    let scan = envelope::scan_streaming(input, &mut |gs, tx| {
-        acc.pending.push((gs.copied(), tx.clone()));
+    let scan = envelope::scan_streaming(input, &mut |gs, tx, spans| {
+        let at = spans.map(|s| {
+            let from = acc.spans.len();
+            acc.spans.extend_from_slice(s);
+            from..acc.spans.len()
+        });
+        acc.pending.push((gs.copied(), tx.clone(), at));
         acc.pending_bytes += tx.end.saturating_sub(tx.start);
         if acc.pending_bytes >= BATCH_BYTES {
             run_batch(&mut acc);
@@ -313,9 +324,19 @@ fn envelope_findings(
     out
 }
 
+/// A transaction set waiting for its batch: its GS, its frame, and where its segments' spans
+/// are in `Batches::spans` (`None`: to be lexed again).
+type Pending<'a> = (
+    Option<Segment<'a>>,
+    TxFrame<'a>,
+    Option<std::ops::Range<usize>>,
+);
+
 /// What the batches of one input add up to, and the batch being filled.
 struct Batches<'a, T> {
-    pending: Vec<(Option<Segment<'a>>, TxFrame<'a>)>,
+    pending: Vec<Pending<'a>>,
+    /// The segment spans of the pending transaction sets, one after the other.
+    spans: Vec<SegmentSpan>,
     pending_bytes: usize,
     /// Bytes before this offset are checked and released.
     done_upto: usize,
@@ -330,6 +351,7 @@ impl<T> Default for Batches<'_, T> {
     fn default() -> Self {
         Batches {
             pending: Vec::new(),
+            spans: Vec::new(),
             pending_bytes: 0,
             done_upto: 0,
             out: Vec::new(),
@@ -385,6 +407,7 @@ pub(crate) fn check_transaction<T>(
     input: &[u8],
     gs: Option<&Segment<'_>>,
     frame: &TxFrame<'_>,
+    spans: Option<&[SegmentSpan]>,
     plan: &Plan,
     visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
     memo: &Mutex<CleanMemo>,
@@ -400,7 +423,11 @@ pub(crate) fn check_transaction<T>(
     };
     // Sized by the scan's count (lexing may find a few more or fewer): one allocation.
     let mut segments: Vec<Segment<'_>> = Vec::with_capacity(frame.segment_count as usize + 1);
-    segments.extend(envelope::segments(input, frame));
+    // The scan has cut the set into segments already: from its spans when it kept them.
+    match spans {
+        Some(spans) => segments.extend(envelope::segments_at(input, frame, spans)),
+        None => segments.extend(envelope::segments(input, frame)),
+    }
     let from = out.len();
     for (rule, sev) in &plan.segment {
         if let Check::Segment(f) = rule.check {
@@ -500,33 +527,29 @@ fn claim_rules<'t>(
             );
         }
     }
+    let Some((first, _)) = plan.line.first().or(plan.drug.first()) else {
+        return;
+    };
     for line in &claim.lines {
         let facts = crate::LineFacts::default();
+        // One context per line: only the rule and its severity change from rule to rule.
+        let mut cx = Ctx {
+            claim: Some(claim),
+            line: Some(line),
+            facts: Some(&facts),
+            ..ctx(first, Severity::Error, out, Some(tx), plan)
+        };
         for (rule, sev) in &plan.line {
             if let Check::Line(f) = rule.check {
-                f(
-                    line,
-                    &mut Ctx {
-                        claim: Some(claim),
-                        line: Some(line),
-                        facts: Some(&facts),
-                        ..ctx(rule, *sev, out, Some(tx), plan)
-                    },
-                );
+                (cx.rule, cx.severity) = (rule, *sev);
+                f(line, &mut cx);
             }
         }
         if let Some(drug) = &line.drug {
             for (rule, sev) in &plan.drug {
                 if let Check::Drug(f) = rule.check {
-                    f(
-                        drug,
-                        &mut Ctx {
-                            claim: Some(claim),
-                            line: Some(line),
-                            facts: Some(&facts),
-                            ..ctx(rule, *sev, out, Some(tx), plan)
-                        },
-                    );
+                    (cx.rule, cx.severity) = (rule, *sev);
+                    f(drug, &mut cx);
                 }
             }
         }

@@ -396,8 +396,19 @@ fn sniff_component(rest: &[u8], element: u8, segment: u8) -> Option<u8> {
 }
 
 /// Receives each transaction set as soon as its SE (or the point where it was cut off) has been
-/// read, with the GS of its group.
-pub type TxSink<'s, 'a> = &'s mut dyn FnMut(Option<&Segment<'a>>, &TxFrame<'a>);
+/// read, with the GS of its group and where its segments are (`None` for a set too large
+/// for [`SegmentSpan`]s, to be lexed again with [`segments`]).
+pub type TxSink<'s, 'a> =
+    &'s mut dyn FnMut(Option<&Segment<'a>>, &TxFrame<'a>, Option<&[SegmentSpan]>);
+
+/// Where one segment of a transaction set is, as the scan found it: its offset from the
+/// set's start (`TxFrame::start`) and its length. The scan has already cut the set into
+/// segments, so the set's own lexing ([`segments_at`]) need not search for terminators again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegmentSpan {
+    pub at: u32,
+    pub len: u32,
+}
 
 struct Scanner<'a, 's> {
     input: &'a [u8],
@@ -409,7 +420,7 @@ struct Scanner<'a, 's> {
 
 /// Scans a whole file. Never fails: every problem is an issue in the result.
 pub fn scan(input: &[u8]) -> Scan<'_> {
-    scan_streaming(input, &mut |_, _| {})
+    scan_streaming(input, &mut |_, _, _| {})
 }
 
 /// Scans a whole file and hands each transaction set to `sink` as soon as it is complete, so a
@@ -447,6 +458,9 @@ struct Body<'a> {
     last_block: Option<u32>,
     /// The input ended with envelopes open: what `IssueKind::Truncated` reports.
     truncated: Option<IssueKind<'a>>,
+    /// The segments of the open transaction set, ST first; `None` once one does not fit a
+    /// [`SegmentSpan`] (a set of 4 GiB).
+    spans: Option<Vec<SegmentSpan>>,
 }
 
 impl<'a> Body<'a> {
@@ -463,6 +477,7 @@ impl<'a> Body<'a> {
             cut: None,
             last_block: None,
             truncated: None,
+            spans: Some(Vec::new()),
         }
     }
 
@@ -736,6 +751,7 @@ impl<'a> Scanner<'a, '_> {
             if !matches!(id, b"ST" | b"GS" | b"GE" | b"IEA") {
                 tx.segment_count += 1;
                 tx.end = raw.end();
+                record_span(&mut b.spans, tx.start, &raw);
                 if matches!(id, b"CLM" | b"HL") {
                     b.last_block = Some(tx.segment_count);
                 }
@@ -862,6 +878,8 @@ impl<'a> Scanner<'a, '_> {
         let st02 = st.value(2).into();
         let st02_loc = st.element_raw(2).map_or(st.loc(), |e| e.loc());
         b.last_block = None;
+        b.spans.get_or_insert_with(Vec::new).clear();
+        record_span(&mut b.spans, raw.offset, &raw);
         b.open_tx = Some(TxFrame {
             st,
             se: None,
@@ -905,7 +923,11 @@ impl<'a> Scanner<'a, '_> {
     }
 
     fn push_tx(&mut self, b: &mut Body<'a>, tx: TxFrame<'a>) {
-        (self.sink)(b.groups.last().and_then(|g| g.gs.as_ref()), &tx);
+        let gs = b.groups.last().and_then(|g| g.gs.as_ref());
+        (self.sink)(gs, &tx, b.spans.as_deref());
+        if let Some(spans) = b.spans.as_mut() {
+            spans.clear();
+        }
         match b.groups.last_mut() {
             Some(g) => g.transactions.push(tx),
             None => b.groups.push(Group {
@@ -940,6 +962,35 @@ pub fn segments<'a>(input: &'a [u8], tx: &TxFrame<'a>) -> impl Iterator<Item = S
         })
 }
 
+/// Records segment `raw` of the open set, which starts at `start`; a set whose spans do not
+/// fit keeps none.
+#[inline]
+fn record_span(spans: &mut Option<Vec<SegmentSpan>>, start: usize, raw: &RawSegment<'_>) {
+    let span = u32::try_from(raw.offset - start)
+        .ok()
+        .zip(u32::try_from(raw.bytes.len()).ok());
+    match (span, spans.as_mut()) {
+        (Some((at, len)), Some(list)) => list.push(SegmentSpan { at, len }),
+        _ => *spans = None,
+    }
+}
+
+/// One transaction set's segments from the scan's [`SegmentSpan`]s: what [`segments`] gives,
+/// without searching for the terminators again.
+pub fn segments_at<'a>(
+    input: &'a [u8],
+    tx: &TxFrame<'a>,
+    spans: &'a [SegmentSpan],
+) -> impl Iterator<Item = Segment<'a>> + 'a {
+    let delims = tx.delims;
+    let start = tx.start;
+    (1u32..).zip(spans).map(move |(position, s)| {
+        let at = start + s.at as usize;
+        let bytes = input.get(at..at + s.len as usize).unwrap_or_default();
+        Segment::new(bytes, at, delims, position)
+    })
+}
+
 /// Describes a delimiter set for `claimlint tree` and messages.
 pub fn describe_delims(d: Delimiters) -> String {
     format!(
@@ -958,6 +1009,40 @@ mod tests {
 
     fn kinds<'a>(scan: &'a Scan<'a>) -> Vec<&'a IssueKind<'a>> {
         scan.issues.iter().map(|i| &i.kind).collect()
+    }
+
+    /// The scan's spans give the segments a second lexing of each set's range gives: same
+    /// bytes, offsets and positions, with layout, empty segments, a missing SE, a set cut by
+    /// the end of the input and a fragment without envelope.
+    #[test]
+    fn spans_give_the_segments_lexing_gives() {
+        let isa = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260120*1200*^*00501*000000001*0*P*:~";
+        let inputs = [
+            format!(
+                "{isa}GS*HC*S*R*20260120*1200*1*X*005010X222A1~ST*837*0001~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~"
+            ),
+            format!(
+                "{isa}\r\n  GS*HC*S*R*20260120*1200*1*X*005010X222A1~\r\nST*837*0001~\r\n\tBHT*0019~~~NM1*41~\r\nSE*4*0001~ST*837*0002~HL*1~GE*1*1~IEA*1*000000001~"
+            ),
+            format!("{isa}GS*HC*S*R*20260120*1200*1*X*005010X222A1~ST*837*0001~BHT*0019~CLM*A*1"),
+            "ST*837*0001*005010X222A1\nBHT*0019\r\nSE*3*0001\nST*837*0002\nHL*1\n".to_string(),
+        ];
+        for input in &inputs {
+            let bytes = input.as_bytes();
+            let mut seen = 0;
+            scan_streaming(bytes, &mut |_, tx, spans| {
+                let spans = spans.expect("spans of a small set");
+                fn key<'k>(s: Segment<'k>) -> (&'k [u8], usize, u32) {
+                    (s.bytes, s.offset, s.position)
+                }
+                let want: Vec<_> = segments(bytes, tx).map(key).collect();
+                let got: Vec<_> = segments_at(bytes, tx, spans).map(key).collect();
+                assert_eq!(got, want, "{input}");
+                assert_eq!(got.len(), tx.segment_count as usize, "{input}");
+                seen += 1;
+            });
+            assert!(seen > 0, "{input}");
+        }
     }
 
     #[test]

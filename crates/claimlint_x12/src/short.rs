@@ -29,14 +29,38 @@ pub fn code_key(code: &[u8]) -> Option<u64> {
     if code.len() > 7 {
         return None;
     }
-    let mut w = [0u8; 8];
-    w[..code.len()].copy_from_slice(code);
-    w[7] = code.len() as u8;
-    Some(u64::from_be_bytes(w))
+    // Byte by byte (at most seven): a `copy_from_slice` of a variable length is a `memcpy`
+    // call, dearer than the loop for codes this short.
+    let bytes = code.iter().fold(0u64, |k, &b| k << 8 | u64::from(b));
+    let high = bytes.checked_shl(8 * (8 - code.len() as u32)).unwrap_or(0);
+    Some(high | code.len() as u64)
 }
 
 #[cfg(test)]
 mod tests {
+    /// The key is the code's bytes big-endian, zero-padded, then its length.
+    #[test]
+    fn code_key_is_the_padded_bytes_and_length() {
+        for code in [
+            &b""[..],
+            b"A",
+            b"AB",
+            b"J0897",
+            b"ABCDEFG",
+            b"\xff\xff\xff\xff\xff\xff\xff",
+        ] {
+            let mut w = [0u8; 8];
+            w[..code.len()].copy_from_slice(code);
+            w[7] = code.len() as u8;
+            assert_eq!(
+                super::code_key(code),
+                Some(u64::from_be_bytes(w)),
+                "{code:?}"
+            );
+        }
+        assert_eq!(super::code_key(b"ABCDEFGH"), None);
+    }
+
     #[test]
     fn agrees_with_slice_order() {
         let words: [&[u8]; 7] = [b"", b"A", b"AB", b"ABC", b"B", b"J0897", b"J0897X"];

@@ -163,7 +163,11 @@ pub fn withheld<'c>(
 ) -> Vec<String> {
     let (date, dxs) = judged(claim, kind);
     let release = release_on(data, date);
-    let id = release.as_ref().map(|r| (r.value.identity(), r.in_force));
+    // The version name by address: hashed as one word, not as text for each code.
+    let id = release.as_ref().map(|r| {
+        let (version, from, to, table) = r.value.identity();
+        ((version.as_ptr() as usize, from, to, table), r.in_force)
+    });
     dxs.filter_map(|(_, code)| {
         memo.entry((code, id))
             .or_insert_with(|| match judge_in(data, code, release.clone()) {
@@ -175,11 +179,10 @@ pub fn withheld<'c>(
     .collect()
 }
 
-/// [`withheld`]'s answers by code and release (identity, in force).
-pub type WithheldMemo<'c> = rustc_hash::FxHashMap<
-    (&'c str, Option<((&'static str, u32, u32, usize), bool)>),
-    Option<String>,
->;
+/// [`withheld`]'s answers by code and release (identity, its version name by address; in
+/// force). A name at two addresses only costs a second answer.
+pub type WithheldMemo<'c> =
+    rustc_hash::FxHashMap<(&'c str, Option<((usize, u32, u32, usize), bool)>), Option<String>>;
 
 fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let kind = cx.tx().map_or(Kind::Professional, |t| t.kind);

@@ -50,7 +50,11 @@ fn requirement<'p, 'c>(
     claim: &'c Claim<'c>,
     line: &ServiceLine<'_>,
 ) -> Option<(&'p PriorAuthEntry, Option<&'c ServiceLine<'c>>)> {
-    let code = line.hcpcs()?.text().to_ascii_uppercase();
+    // Upper case as the list is; copied only when the claim wrote it otherwise.
+    let code: std::borrow::Cow<'_, str> = match line.hcpcs_text() {
+        Some(t) if !t.bytes().any(|b| b.is_ascii_lowercase()) => t.into(),
+        _ => line.hcpcs()?.text().to_ascii_uppercase().into(),
+    };
     let dos = line_dos(line, Some(claim));
     let setting = if institutional {
         claim.facility_code.map(|f| f.bytes)
