@@ -454,11 +454,12 @@ def rs_segment(em, s, dataele, rank, siblings, twin_after):
             raise SystemExit(f"{s['id']}: element {e['ref']} at {i} has seq {e['seq']}")
     body = ", ".join(rs_element(em, e, dataele) for e in s["elements"])
     arr = em.intern("EL", f"[ElementDef; {len(s['elements'])}]", f"[{body}]")
+    required = sum(1 << (i - 1) for i, e in enumerate(s["elements"], 1) if e["usage"] == "R" and i <= 64)
     return em.intern(
         "SG", "SegmentDef",
         f"SegmentDef {{ id: {rs_str(s['id'])}, name: {rs_str(s['name'])}, usage: {USAGE[s['usage']]}, "
         f"max_use: {rs_repeat(s['max_use'])}, pos: {s['pos']}, rank: {rank}, qualifier: {qualifier(em, s, dataele, siblings)}, "
-        f"elements: &{arr}, syntax: {rs_syntax(s['syntax'])}, twin_after: {'true' if twin_after else 'false'} }}")
+        f"elements: &{arr}, required: {required:#x}, syntax: {rs_syntax(s['syntax'])}, twin_after: {'true' if twin_after else 'false'} }}")
 
 
 def ranks(children):

@@ -275,6 +275,9 @@ pub struct SegmentDef {
     pub rank: u16,
     pub qualifier: Option<Qualifier>,
     pub elements: &'static [ElementDef],
+    /// Bit `i - 1` set when element `i` (up to 64) is Required: with the segment's presence
+    /// bits, the elements the validator has anything to say about.
+    pub required: u64,
     pub syntax: &'static [SyntaxRule],
     /// Whether a later sibling of the same id could match the same segment (no qualifier on
     /// one of them, qualifiers read elsewhere, or code lists that overlap): only then can code
@@ -536,6 +539,13 @@ pub trait SegmentView {
             self.component(i, 1).or_else(|| self.element(i))
         } else {
             self.component(i, j)
+        }
+    }
+    /// Components `1..=held.len()` of element `i`'s first repetition into `held` (empty where
+    /// absent), as `component` gives them one by one.
+    fn fill_components<'s>(&'s self, i: usize, held: &mut [&'s [u8]]) {
+        for (j, slot) in held.iter_mut().enumerate() {
+            *slot = self.component(i, j + 1).unwrap_or_default();
         }
     }
     /// Element `i` read for the validator at once: its repetitions, its components, and the

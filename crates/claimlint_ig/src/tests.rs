@@ -100,6 +100,12 @@ fn split_presence_agrees_with_reading_each_element() {
         assert_eq!(SegmentView::presence(&seg), by_element, "{text}");
         for i in 0..=test.element_count() + 1 {
             assert_eq!(SegmentView::shape(&split, i), test.shape(i), "{text} {i}");
+            let (mut mine, mut theirs) = ([&b""[..]; 9], [&b""[..]; 9]);
+            for n in [0, 1, 2, 9] {
+                split.fill_components(i, &mut mine[..n]);
+                test.fill_components(i, &mut theirs[..n]);
+                assert_eq!(mine, theirs, "{text} {i} {n}");
+            }
         }
     }
 }
@@ -766,6 +772,7 @@ fn validator_syntax_rules() {
             rank: 0,
             qualifier: None,
             elements: &[],
+            required: 0,
             syntax: rules,
             twin_after: false,
         }));
@@ -1175,5 +1182,20 @@ fn children_are_in_rank_order() {
             let ranks: Vec<u16> = l.children.iter().map(|n| n.rank()).collect();
             assert!(ranks.is_sorted(), "{} {}: {ranks:?}", g.version, l.id);
         }
+    }
+}
+
+/// Each definition's `required` bits are its Required elements (what the validator's loop
+/// over present-or-required elements relies on).
+#[test]
+fn required_bits_are_the_required_elements() {
+    for d in all_segment_defs() {
+        let want = d
+            .elements
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| *i < 64 && e.usage == Usage::Required)
+            .fold(0u64, |bits, (i, _)| bits | 1 << i);
+        assert_eq!(d.required, want, "{} {}", d.id, d.name);
     }
 }

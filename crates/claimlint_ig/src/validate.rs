@@ -236,19 +236,41 @@ pub fn validate_segment(
     if n > 0 && !present.has(n) {
         out.push(ElementIssue::TrailingSeparator { elem: n, comp: 0 });
     }
-    for i in 1..=n.max(def.elements.len()) {
-        let here = present.has(i);
-        match def.element_at(i) {
-            Some(ed) if !here && ed.usage == Usage::Required => {
-                out.push(ElementIssue::RequiredMissing { elem: i, comp: 0 });
-            }
-            Some(_) if !here => {}
-            Some(ed) => check_element(ed, seg, i, out),
-            None if here => out.push(ElementIssue::TooMany { elem: i, comp: 0 }),
-            None => {}
+    let upto = n.max(def.elements.len());
+    if upto <= 64 {
+        // Only the elements present or required can give a finding: those bits, in order.
+        let mut todo = (present.bits | def.required) & (u64::MAX >> (64 - upto.max(1)));
+        while todo != 0 {
+            let i = todo.trailing_zeros() as usize + 1;
+            todo &= todo - 1;
+            judge_element(def, seg, i, present.has(i), out);
+        }
+    } else {
+        for i in 1..=upto {
+            judge_element(def, seg, i, present.has(i), out);
         }
     }
     check_rules(def.syntax, 0, |p| present.has(p), out);
+}
+
+/// Element `i` of a segment against its definition, `here` when it holds a value.
+#[inline]
+fn judge_element(
+    def: &SegmentDef,
+    seg: &(impl SegmentView + ?Sized),
+    i: usize,
+    here: bool,
+    out: &mut Vec<ElementIssue>,
+) {
+    match def.element_at(i) {
+        Some(ed) if !here && ed.usage == Usage::Required => {
+            out.push(ElementIssue::RequiredMissing { elem: i, comp: 0 });
+        }
+        Some(_) if !here => {}
+        Some(ed) => check_element(ed, seg, i, out),
+        None if here => out.push(ElementIssue::TooMany { elem: i, comp: 0 }),
+        None => {}
+    }
 }
 
 /// Components of a composite's first repetition held on the stack (the 837's widest has 7);
@@ -291,9 +313,7 @@ fn check_element(
         }
         ElementKind::Composite(cd) => {
             let mut held: [&[u8]; COMPONENTS] = [&[]; COMPONENTS];
-            for (j, slot) in held.iter_mut().enumerate().take(comps) {
-                *slot = seg.component(i, j + 1).unwrap_or_default();
-            }
+            seg.fill_components(i, &mut held[..comps.min(COMPONENTS)]);
             let component = |j: usize| match held.get(j.wrapping_sub(1)) {
                 Some(v) if j <= comps => *v,
                 Some(_) => &[],

@@ -130,6 +130,15 @@ impl SegmentView for SplitSegment<'_> {
     fn shape(&self, i: usize) -> (usize, usize, &[u8]) {
         SplitSegment::shape(self, i)
     }
+    /// One split of the element for all its components, not one per component.
+    fn fill_components<'s>(&'s self, i: usize, held: &mut [&'s [u8]]) {
+        let v = SplitSegment::element(self, i).unwrap_or_default();
+        let sep = self.delims().component;
+        let mut parts = v.split(|&b| b == sep);
+        for slot in held.iter_mut() {
+            *slot = parts.next().unwrap_or_default();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -478,6 +478,43 @@ fn nth_part(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
 mod tests {
     use super::*;
 
+    /// The word-at-a-time search finds what a byte scan finds: every length up to five
+    /// words, hits anywhere, separators of 0x00 and 0xff, one to three of them.
+    #[test]
+    fn matches_agree_with_a_byte_scan() {
+        for len in 0..40usize {
+            for at in 0..len.max(1) {
+                for sep in [b'*', 0x00, 0xff] {
+                    let mut v: Vec<u8> = (0..len).map(|i| b'A' + (i % 26) as u8).collect();
+                    if let Some(b) = v.get_mut(at) {
+                        *b = sep;
+                    }
+                    if let Some(b) = v.get_mut(len.saturating_sub(1 + at / 2)) {
+                        *b = b':';
+                    }
+                    let scan = |seps: &[u8]| -> Vec<usize> {
+                        (0..v.len()).filter(|&i| seps.contains(&v[i])).collect()
+                    };
+                    assert_eq!(
+                        Matches::new(&v, [sep]).collect::<Vec<_>>(),
+                        scan(&[sep]),
+                        "{v:?}"
+                    );
+                    assert_eq!(
+                        Matches::new(&v, [sep, b':']).collect::<Vec<_>>(),
+                        scan(&[sep, b':']),
+                        "{v:?}"
+                    );
+                    assert_eq!(
+                        Matches::new(&v, [sep, b':', b'^']).collect::<Vec<_>>(),
+                        scan(&[sep, b':', b'^']),
+                        "{v:?}"
+                    );
+                }
+            }
+        }
+    }
+
     fn seg(bytes: &[u8]) -> Segment<'_> {
         let delims = Delimiters {
             element: b'*',

@@ -259,6 +259,15 @@ impl<'a> SplitSegment<'a> {
     /// it has no component separator), in one read of its bounds.
     #[inline]
     pub fn shape(&self, i: usize) -> (usize, usize, &'a [u8]) {
+        // The usual element, within bounds and without components or repetitions: one read
+        // of its bounds.
+        if self.plain(i)
+            && let Some(&(s, e, r)) = self.bounds.get(i - 1).filter(|_| i <= self.count)
+            && e == r
+        {
+            let value = self.seg.bytes.get(usize::from(s)..usize::from(r));
+            return (1, 1, value.unwrap_or_default());
+        }
         if self.plain(i) {
             let value = self.element(i);
             let comps = usize::from(value.is_some());
