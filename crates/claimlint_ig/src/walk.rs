@@ -67,10 +67,14 @@ pub struct Walk {
 /// then the subscriber is the patient.
 const CONDITIONAL_LOOPS: &[(&str, &str, &str)] = &[("2000B", "2300", "2000C")];
 
+#[derive(Clone, Copy)]
 struct Frame {
     def: &'static LoopDef,
     /// Rank of the child last matched in order; search resumes there.
     rank: u16,
+    /// Index in `def.required` of the first required child ranked at or after `rank`: those
+    /// before it were judged when the rank moved past them.
+    req: u16,
     /// Start of this frame's per-child counts in `Walker::counts`.
     base: usize,
 }
@@ -219,7 +223,12 @@ impl Walker {
         let base = self.counts.len();
         self.counts
             .resize(base + def.children.len(), ChildCount::default());
-        self.frames.push(Frame { def, rank: 0, base });
+        self.frames.push(Frame {
+            def,
+            rank: 0,
+            req: 0,
+            base,
+        });
     }
 
     fn count(&self, frame: &Frame, idx: usize) -> u32 {
@@ -265,26 +274,22 @@ impl Walker {
         slot.seen
     }
 
-    /// Reports the required children of `frame` ranked in `ranks` that never came.
-    fn report_missing(&mut self, frame: &Frame, ranks: std::ops::Range<u16>, at: usize) {
+    /// Reports the required children of `frame` ranked from its rank up to `end` that never
+    /// came; returns the index in `def.required` of the first ranked at or after `end`.
+    fn report_missing(&mut self, frame: &Frame, end: u16, at: usize) -> u16 {
         let def = frame.def;
-        // Children are in TR3 order, so in rank order: only the required ones in `ranks` are
-        // looked at, from the first at or after its start.
-        let rank = |idx: u16| def.children.get(usize::from(idx)).map(|n| n.rank());
-        let from = def
-            .required
-            .partition_point(|&idx| rank(idx).is_some_and(|r| r < ranks.start));
-        for &idx in def.required.get(from..).unwrap_or_default() {
+        let mut k = usize::from(frame.req);
+        // Children are in TR3 order, so in rank order: the cursor moves forward only.
+        while let Some(&idx) = def.required.get(k) {
             let idx = usize::from(idx);
             let Some(&node) = def.children.get(idx) else {
+                k += 1;
                 continue;
             };
-            if node.rank() < ranks.start {
-                continue;
-            }
-            if node.rank() >= ranks.end {
+            if node.rank() >= end {
                 break;
             }
+            k += 1;
             if self.count(frame, idx) > 0 || self.stood_in(frame, idx) {
                 continue;
             }
@@ -299,6 +304,7 @@ impl Walker {
                 at,
             });
         }
+        u16::try_from(k).unwrap_or(u16::MAX)
     }
 
     /// Closes the innermost frame, reporting required children that never came.
@@ -306,7 +312,7 @@ impl Walker {
         let Some(frame) = self.frames.pop() else {
             return;
         };
-        self.report_missing(&frame, frame.rank..u16::MAX, at);
+        self.report_missing(&frame, u16::MAX, at);
         let def = frame.def;
         for &(parent, required, unless) in CONDITIONAL_LOOPS {
             if parent != def.id {
@@ -435,14 +441,10 @@ impl Walker {
             return;
         };
         if rank > f.rank {
-            let frame = Frame {
-                def: f.def,
-                rank: f.rank,
-                base: f.base,
-            };
-            self.report_missing(&frame, frame.rank..rank, at);
+            let frame = Frame { ..*f };
+            let req = self.report_missing(&frame, rank, at);
             if let Some(f) = self.frames.get_mut(depth) {
-                f.rank = rank;
+                (f.rank, f.req) = (rank, req);
             }
         }
     }
