@@ -139,6 +139,17 @@ fn small_digits(digits: &[u8]) -> Option<u64> {
     Some(v)
 }
 
+/// 10^k for k up to `DEC_PLACES`: a table, not `i128::pow`'s loop, for every value parsed.
+const POW10: [i128; DEC_PLACES as usize + 1] = {
+    let mut t = [1i128; DEC_PLACES as usize + 1];
+    let mut k = 1;
+    while k < t.len() {
+        t[k] = t[k - 1] * 10;
+        k += 1;
+    }
+    t
+};
+
 fn digits_value(digits: &[u8], start: i128) -> Option<i128> {
     digits.iter().try_fold(start, |acc, &c| {
         let d = c.checked_sub(b'0').filter(|d| *d <= 9)?;
@@ -179,7 +190,8 @@ impl Dec {
             Some((b'-', rest)) => (true, rest),
             _ => (false, bytes),
         };
-        let (int, frac) = match memchr::memchr(b'.', body) {
+        // Values are a few bytes: a plain scan, not memchr's set-up.
+        let (int, frac) = match body.iter().position(|&c| c == b'.') {
             Some(p) => (body.get(..p)?, body.get(p + 1..)?),
             None => (body, &[][..]),
         };
@@ -195,12 +207,12 @@ impl Dec {
         if let (Some(w), Some(f)) = (small_digits(int), small_digits(frac)) {
             // Up to 19 digits each: whole < 10^19 and the fraction < 10^18 after scaling, so
             // the i128 arithmetic below cannot overflow, and needs no checked (slow) i128 ops.
-            let part = i128::from(f) * 10_i128.pow(DEC_PLACES - places);
+            let part = i128::from(f) * POW10[(DEC_PLACES - places) as usize];
             let scaled = i128::from(w) * SCALE + part;
             return Dec::new(if neg { -scaled } else { scaled });
         }
         let whole = digits_value(int, 0)?.checked_mul(SCALE)?;
-        let part = digits_value(frac, 0)?.checked_mul(10_i128.pow(DEC_PLACES - places))?;
+        let part = digits_value(frac, 0)?.checked_mul(POW10[(DEC_PLACES - places) as usize])?;
         let scaled = whole.checked_add(part)?;
         Dec::new(if neg { -scaled } else { scaled })
     }
@@ -261,14 +273,23 @@ impl Dec {
             return None;
         }
         let (n, d) = (self.scaled.unsigned_abs(), o.scaled.unsigned_abs());
-        // Long division, one decimal at a time: the remainder stays below the divisor.
-        let mut q = n / d;
-        let mut r = n % d;
-        for _ in 0..QUOTIENT_PLACES {
-            r = r.checked_mul(10)?;
-            q = q.checked_mul(10)?.checked_add(r / d)?;
-            r %= d;
-        }
+        // floor(n · 10^6 / d), which the long division below computes a decimal at a time;
+        // in one division when n · 10^6 fits and the divisor is small enough that the long
+        // division could not have overflowed either (`remainder · 10` < `d · 10`).
+        let q = match n.checked_mul(10u128.pow(QUOTIENT_PLACES)) {
+            Some(scaled_n) if d < u128::MAX / 10 => scaled_n / d,
+            _ => {
+                // Long division, one decimal at a time: the remainder stays below the divisor.
+                let mut q = n / d;
+                let mut r = n % d;
+                for _ in 0..QUOTIENT_PLACES {
+                    r = r.checked_mul(10)?;
+                    q = q.checked_mul(10)?.checked_add(r / d)?;
+                    r %= d;
+                }
+                q
+            }
+        };
         let q = i128::try_from(q)
             .ok()?
             .checked_mul(10_i128.pow(DEC_PLACES - QUOTIENT_PLACES))?;
@@ -596,6 +617,57 @@ mod tests {
         assert_eq!(Dec::parse_text(" +2.50 "), Some(d("2.5")));
         assert_eq!(Dec::parse_text("+-2"), None);
         assert_eq!(d("-3.25").abs(), d("3.25"));
+    }
+
+    /// The one-division quotient is the long division's, decimal by decimal, for small and
+    /// huge dividends and divisors of either sign (the long division is kept here as the
+    /// reference, with its overflow checks).
+    #[test]
+    fn division_agrees_with_long_division() {
+        fn long(a: Dec, b: Dec) -> Option<Dec> {
+            if b.scaled == 0 {
+                return None;
+            }
+            let (n, d) = (a.scaled.unsigned_abs(), b.scaled.unsigned_abs());
+            let (mut q, mut r) = (n / d, n % d);
+            for _ in 0..QUOTIENT_PLACES {
+                r = r.checked_mul(10)?;
+                q = q.checked_mul(10)?.checked_add(r / d)?;
+                r %= d;
+            }
+            let q = i128::try_from(q)
+                .ok()?
+                .checked_mul(10_i128.pow(DEC_PLACES - QUOTIENT_PLACES))?;
+            Dec::new(if (a.scaled < 0) != (b.scaled < 0) {
+                -q
+            } else {
+                q
+            })
+        }
+        let values = [
+            "0",
+            "1",
+            "-1",
+            "3",
+            "0.25",
+            "60",
+            "-7.5",
+            "0.000001",
+            ".000000000000000001",
+            "999999999999999999",
+            "123456789.123456789",
+            "100000000000000000000",
+            "-100000000000000000000",
+            "340282366920938",
+            "340282366920939",
+            "12345678901234567",
+        ];
+        for a in values {
+            for b in values {
+                let (a, b) = (d(a), d(b));
+                assert_eq!(a.checked_div(b), long(a, b), "{a} / {b}");
+            }
+        }
     }
 
     #[test]
