@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 const ICD10_BLOCK: usize = 128;
 /// Fixed width of an ICD-10-CM record in the code blob: 7 code bytes (space-padded) + billable.
 const ICD10_REC: usize = 8;
+/// Two-character ICD-10-CM prefixes: a letter, then a digit or a letter.
+const ICD10_PREFIXES: usize = 26 * 36;
 
 /// Every string of the HCPCS and crosswalk tables, once, in one `include_str!` blob; records
 /// refer to it by (offset, len). Pointers (`&str`) in statics would cost a relocation each:
@@ -449,6 +451,28 @@ fn gen_icd10(data: &Path, out: &Path, file: &str) -> usize {
         blob.extend_from_slice(&z.finish().expect("deflate to Vec"));
         offsets.push(u32::try_from(blob.len()).expect("ICD-10-CM blob under 4 GB"));
     }
+    // Where each two-character prefix (a letter, then a digit or letter) starts, so a
+    // lookup searches the codes of its category's first two characters, not all of them.
+    let second = |b: u8| match b {
+        b'0'..=b'9' => Some(usize::from(b - b'0')),
+        b'A'..=b'Z' => Some(10 + usize::from(b - b'A')),
+        _ => None,
+    };
+    let mut from = Vec::with_capacity(ICD10_PREFIXES + 1);
+    for k in 0..=ICD10_PREFIXES {
+        let below = |r: &Vec<String>| {
+            let c = r[0].as_bytes();
+            let first = usize::from(c[0].wrapping_sub(b'A'));
+            match second(c[1]) {
+                Some(s) if first < 26 => first * 36 + s < k,
+                _ => panic!(
+                    "ICD-10-CM code {:?} does not start with a letter and a digit or letter",
+                    r[0]
+                ),
+            }
+        };
+        from.push(u32::try_from(rows.partition_point(below)).expect("under 4 G codes"));
+    }
     fs::write(out.join("icd10_codes.bin"), &codes).expect("write icd10_codes.bin");
     fs::write(out.join("icd10_desc.deflate"), &blob).expect("write icd10_desc.deflate");
     let code = format!(
@@ -458,8 +482,11 @@ fn gen_icd10(data: &Path, out: &Path, file: &str) -> usize {
          const ICD10_BLOCKS: usize = {};\n\
          static ICD10_CODES: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/icd10_codes.bin\"));\n\
          static ICD10_DESC: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/icd10_desc.deflate\"));\n\
-         static ICD10_OFFSETS: &[u32] = &{offsets:?};\n",
-        offsets.len() - 1
+         static ICD10_OFFSETS: &[u32] = &{offsets:?};\n\
+         /// Where the codes of each prefix start: a letter (26) times a digit or letter (36).\n\
+         static ICD10_FROM: [u32; {}] = {from:?};\n",
+        offsets.len() - 1,
+        ICD10_PREFIXES + 1
     );
     write(out, "icd10.rs", &code);
     rows.len()

@@ -182,6 +182,34 @@ pub(super) fn keyed_lookups_agree() {
     }
 }
 
+/// Every compiled-in ICD-10-CM code lies in its prefix's range and is found there, with its
+/// neighbours (a longer code, a shorter one, lower case) answered as a search of the whole
+/// table answers them.
+#[cfg(test)]
+pub(super) fn icd10_prefix_ranges_agree() {
+    let whole = |code: &str| {
+        let probe = icd10_word(code.as_bytes());
+        (0..icd10_len()).find(|&i| icd10_key(i) == Some(probe))
+    };
+    for i in 0..icd10_len() {
+        let (code, _) = icd10_code(i).expect("a record");
+        let (lo, hi) = icd10_range(code.as_bytes());
+        assert!((lo..hi).contains(&i), "{code} {lo}..{hi}");
+        if i % 97 == 0 {
+            for p in [
+                code.to_string(),
+                format!("{code}0"),
+                code[..code.len() - 1].to_string(),
+                code.to_ascii_lowercase(),
+            ] {
+                let found = icd10(&p).map(|c| c.code);
+                let want = whole(&p).and_then(|j| icd10_code(j)).map(|(c, _)| c);
+                assert_eq!(found, want, "{p:?}");
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) fn all_hcpcs() -> impl Iterator<Item = Hcpcs> {
     HCPCS.iter().map(HRec::to_hcpcs)
@@ -324,13 +352,37 @@ fn icd10_key(i: usize) -> Option<u64> {
     Some(u64::from_be_bytes(rec) & !0xff | u64::from(b' '))
 }
 
+/// The records a code can be among: those of its first two characters' prefix
+/// (`ICD10_FROM`), or all of them for a code that starts otherwise.
+fn icd10_range(code: &[u8]) -> (usize, usize) {
+    let prefix = match code {
+        [a @ b'A'..=b'Z', b @ (b'0'..=b'9' | b'A'..=b'Z'), ..] => {
+            let second = if b.is_ascii_digit() {
+                b - b'0'
+            } else {
+                10 + (b - b'A')
+            };
+            Some(usize::from(a - b'A') * 36 + usize::from(second))
+        }
+        _ => None,
+    };
+    prefix
+        .and_then(|k| {
+            Some((
+                *ICD10_FROM.get(k)? as usize,
+                *ICD10_FROM.get(k + 1)? as usize,
+            ))
+        })
+        .unwrap_or((0, icd10_len()))
+}
+
 pub(super) fn icd10(code: &str) -> Option<Icd10> {
     // A space would read as padding: no code holds one, so such input matches nothing.
     if code.is_empty() || code.len() >= ICD10_REC || code.contains(' ') {
         return None;
     }
     let probe = icd10_word(code.as_bytes());
-    let (mut lo, mut hi) = (0, icd10_len());
+    let (mut lo, mut hi) = icd10_range(code.as_bytes());
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         // Compared as numbers; the record is decoded only when found.

@@ -53,6 +53,11 @@ fn keyed_code_lookups_agree_with_the_string_search() {
 }
 
 #[test]
+fn icd10_lookups_by_prefix_agree_with_the_whole_table() {
+    embedded::icd10_prefix_ranges_agree();
+}
+
+#[test]
 fn hcpcs_matches_source() {
     let Some(dir) = shared() else { return };
     let (h, rows) = read(&dir.join("hcpcs/hcpcs_2026q1_anweb.csv"));

@@ -1,7 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
 use claimlint_model::{Claim, Date, DateRange, Kind, Transaction};
-use claimlint_x12::Element;
 
 declare_rule! {
     /// ## What it does
@@ -24,9 +23,8 @@ declare_rule! {
     check: Claim(service_date_invalid),
 }
 
-struct Dated<'a> {
+struct Dated {
     index: usize,
-    value: Element<'a>,
     range: DateRange,
     what: &'static str,
     is_line: bool,
@@ -34,7 +32,7 @@ struct Dated<'a> {
 
 /// The claim's service dates and statement period (2300 and 2400 DTP*472/434) that read as
 /// dates; an unreadable one is SYN003's.
-fn dated<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<Dated<'a>> {
+fn dated(tx: &Transaction<'_>, claim: &Claim<'_>) -> Vec<Dated> {
     let mut dates = Vec::new();
     for k in claim.index..claim.end {
         let k = k as usize;
@@ -53,14 +51,15 @@ fn dated<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<Dated<'a>> {
             b"434" => "statement period",
             _ => continue,
         };
-        let (Some(value), Some(range)) =
-            (seg.element(3), DateRange::parse(seg.value(2), seg.value(3)))
+        // DTP03 is made an element (with its position) only for a finding.
+        let Some(range) = Some(seg.value(3))
+            .filter(|v| !v.is_empty())
+            .and_then(|v| DateRange::parse(seg.value(2), v))
         else {
             continue;
         };
         dates.push(Dated {
             index: k,
-            value,
             range,
             what,
             is_line: loop_id == Some("2400"),
@@ -82,8 +81,9 @@ fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     for d in &dates {
         let DateRange { start, end } = d.range;
         let lp = if d.is_line { "2400" } else { "2300" };
-        // Read as text only for a finding (most dates have none).
-        let shown = || d.value.text();
+        // Read as an element and text only for a finding (most dates have none).
+        let value = || tx.segments.get(d.index).and_then(|s| s.element(3));
+        let shown = || value().map(|v| v.text().into_owned()).unwrap_or_default();
         let (msg, help) = if end < start {
             let shown = shown();
             (
@@ -116,7 +116,8 @@ fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         } else {
             continue;
         };
-        report_at(cx, d.index, d.value.loc(), msg).help(help);
+        let Some(value) = value() else { continue };
+        report_at(cx, d.index, value.loc(), msg).help(help);
     }
 }
 

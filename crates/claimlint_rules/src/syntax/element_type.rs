@@ -98,27 +98,31 @@ fn check_qualified_date(
     q: usize,
     v: usize,
 ) {
-    let (Some(format), Some(value)) = (seg.element(q), seg.element(v)) else {
+    // The bytes first: the elements (with their positions) only for a finding.
+    let (format_bytes, bytes) = (seg.value(q), seg.value(v));
+    if format_bytes.is_empty() || bytes.is_empty() {
         return;
-    };
+    }
     let single = |v: &[u8]| Date::parse(v).is_some();
-    let (ok, want) = match format.bytes {
-        b"D8" => (single(value.bytes), "a date, CCYYMMDD"),
+    let (ok, want) = match format_bytes {
+        b"D8" => (single(bytes), "a date, CCYYMMDD"),
         b"RD8" => {
-            let ok = value
-                .bytes
+            let ok = bytes
                 .iter()
                 .position(|&b| b == b'-')
-                .and_then(|d| Some((value.bytes.get(..d)?, value.bytes.get(d + 1..)?)))
+                .and_then(|d| Some((bytes.get(..d)?, bytes.get(d + 1..)?)))
                 .is_some_and(|(a, b)| single(a) && single(b));
             (ok, "a date range, CCYYMMDD-CCYYMMDD")
         }
-        b"DT" => (is_date_time(value.bytes), "a date and time, CCYYMMDDHHMM"),
+        b"DT" => (is_date_time(bytes), "a date and time, CCYYMMDDHHMM"),
         _ => return,
     };
     if ok {
         return;
     }
+    let (Some(format), Some(value)) = (seg.element(q), seg.element(v)) else {
+        return;
+    };
     let r = value.ref_des();
     let msg = format!(
         "{r} `{}` in {} is not {want} (as {} `{}` says)",
