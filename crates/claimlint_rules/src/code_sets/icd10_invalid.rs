@@ -155,11 +155,11 @@ fn judged<'c, 'a>(
 /// (`rules::drugs::data_notes`).
 /// `memo` keeps each code's answer per release across the claims of a transaction set (a
 /// verdict depends on the code and the release alone; claims share codes).
-pub fn withheld<'c>(
+pub fn withheld(
     data: &Data,
-    claim: &'c Claim<'_>,
+    claim: &Claim<'_>,
     kind: Kind,
-    memo: &mut WithheldMemo<'c>,
+    memo: &mut WithheldMemo,
 ) -> Vec<String> {
     let (date, dxs) = judged(claim, kind);
     let release = release_on(data, date);
@@ -168,21 +168,28 @@ pub fn withheld<'c>(
         let (version, from, to, table) = r.value.identity();
         ((version.as_ptr() as usize, from, to, table), r.in_force)
     });
+    let answer = |code: &str| match judge_in(data, code, release.clone()) {
+        Verdict::Withheld(w) => Some(w),
+        _ => None,
+    };
     dxs.filter_map(|(_, code)| {
-        memo.entry((code, id))
-            .or_insert_with(|| match judge_in(data, code, release.clone()) {
-                Verdict::Withheld(w) => Some(w),
-                _ => None,
-            })
-            .clone()
+        // A code as one number (`code_key`, exact up to 7 bytes, as every ICD-10-CM code
+        // is); a longer one is judged each time.
+        match claimlint_x12::short::code_key(code.as_bytes()) {
+            Some(key) => memo
+                .entry((key, id))
+                .or_insert_with(|| answer(code))
+                .clone(),
+            None => answer(code),
+        }
     })
     .collect()
 }
 
-/// [`withheld`]'s answers by code and release (identity, its version name by address; in
-/// force). A name at two addresses only costs a second answer.
-pub type WithheldMemo<'c> =
-    rustc_hash::FxHashMap<(&'c str, Option<((usize, u32, u32, usize), bool)>), Option<String>>;
+/// [`withheld`]'s answers by code (as `code_key`) and release (identity, its version name
+/// by address; in force). A name at two addresses only costs a second answer.
+pub type WithheldMemo =
+    rustc_hash::FxHashMap<(u64, Option<((usize, u32, u32, usize), bool)>), Option<String>>;
 
 fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let kind = cx.tx().map_or(Kind::Professional, |t| t.kind);
