@@ -202,7 +202,7 @@ pub(crate) type PerTx<'f, T> = dyn Fn(
         &Plan,
         Option<&Segment<'_>>,
         &TxFrame<'_>,
-        Option<&[SegmentSpan]>,
+        Option<Vec<SegmentSpan>>,
         &Mutex<CleanMemo>,
     ) -> (Stats, Vec<Diagnostic>, Option<T>)
     + Sync
@@ -222,19 +222,21 @@ pub(crate) fn check_each<T: Send>(
         // Each worker keeps a memo of the segments its guide checks found clean, for the
         // transaction sets it checks after them (`CleanMemo`: exact, so the findings do not
         // depend on which worker checked what).
-        let spans = &acc.spans;
-        let per_tx = |memo: &mut Mutex<CleanMemo>, (gs, t, at): &Pending<'_>| {
-            let spans = at.clone().and_then(|r| spans.get(r));
-            per_tx(&plan, gs.as_ref(), t, spans, memo)
+        // A set's spans are handed over (and dropped once its segments are made).
+        let per_tx = |memo: &mut Mutex<CleanMemo>, (gs, t, spans): &mut Pending<'_>| {
+            per_tx(&plan, gs.as_ref(), t, spans.take(), memo)
         };
         let results: Vec<(Stats, Vec<Diagnostic>, Option<T>)> = if acc.pending.len() > 1 {
             acc.pending
-                .par_iter()
+                .par_iter_mut()
                 .map_init(Mutex::default, per_tx)
                 .collect()
         } else {
             let mut memo = Mutex::default();
-            acc.pending.iter().map(|p| per_tx(&mut memo, p)).collect()
+            acc.pending
+                .iter_mut()
+                .map(|p| per_tx(&mut memo, p))
+                .collect()
         };
         for (s, d, v) in results {
             acc.stats.add(&s);
@@ -251,16 +253,10 @@ pub(crate) fn check_each<T: Send>(
             acc.done_upto = end;
         }
         acc.pending.clear();
-        acc.spans.clear();
         acc.pending_bytes = 0;
     };
     let scan = envelope::scan_streaming(input, &mut |gs, tx, spans| {
-        let at = spans.map(|s| {
-            let from = acc.spans.len();
-            acc.spans.extend_from_slice(s);
-            from..acc.spans.len()
-        });
-        acc.pending.push((gs.copied(), tx.clone(), at));
+        acc.pending.push((gs.copied(), tx.clone(), spans));
         acc.pending_bytes += tx.end.saturating_sub(tx.start);
         if acc.pending_bytes >= BATCH_BYTES {
             run_batch(&mut acc);
@@ -324,19 +320,13 @@ fn envelope_findings(
     out
 }
 
-/// A transaction set waiting for its batch: its GS, its frame, and where its segments' spans
-/// are in `Batches::spans` (`None`: to be lexed again).
-type Pending<'a> = (
-    Option<Segment<'a>>,
-    TxFrame<'a>,
-    Option<std::ops::Range<usize>>,
-);
+/// A transaction set waiting for its batch: its GS, its frame, and its segments' spans
+/// (`None`: to be lexed again).
+type Pending<'a> = (Option<Segment<'a>>, TxFrame<'a>, Option<Vec<SegmentSpan>>);
 
 /// What the batches of one input add up to, and the batch being filled.
 struct Batches<'a, T> {
     pending: Vec<Pending<'a>>,
-    /// The segment spans of the pending transaction sets, one after the other.
-    spans: Vec<SegmentSpan>,
     pending_bytes: usize,
     /// Bytes before this offset are checked and released.
     done_upto: usize,
@@ -351,7 +341,6 @@ impl<T> Default for Batches<'_, T> {
     fn default() -> Self {
         Batches {
             pending: Vec::new(),
-            spans: Vec::new(),
             pending_bytes: 0,
             done_upto: 0,
             out: Vec::new(),
@@ -407,7 +396,7 @@ pub(crate) fn check_transaction<T>(
     input: &[u8],
     gs: Option<&Segment<'_>>,
     frame: &TxFrame<'_>,
-    spans: Option<&[SegmentSpan]>,
+    spans: Option<Vec<SegmentSpan>>,
     plan: &Plan,
     visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
     memo: &Mutex<CleanMemo>,
@@ -425,7 +414,7 @@ pub(crate) fn check_transaction<T>(
     let mut segments: Vec<Segment<'_>> = Vec::with_capacity(frame.segment_count as usize + 1);
     // The scan has cut the set into segments already: from its spans when it kept them.
     match spans {
-        Some(spans) => segments.extend(envelope::segments_at(input, frame, spans)),
+        Some(spans) => segments.extend(envelope::segments_at(input, frame, &spans)),
         None => segments.extend(envelope::segments(input, frame)),
     }
     let from = out.len();

@@ -196,7 +196,7 @@ pub fn check(input: &[u8], settings: &LintSettings, cache: &mut TxCache) -> Outc
     let per_tx = |plan: &engine::Plan,
                   gs: Option<&Segment<'_>>,
                   frame: &TxFrame<'_>,
-                  spans: Option<&[claimlint_x12::envelope::SegmentSpan]>,
+                  spans: Option<Vec<claimlint_x12::envelope::SegmentSpan>>,
                   memo: &std::sync::Mutex<claimlint_model::CleanMemo>| {
         let key = KeyRef::of(input, gs, frame);
         let hash = key.hash64();

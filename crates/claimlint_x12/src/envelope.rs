@@ -397,9 +397,9 @@ fn sniff_component(rest: &[u8], element: u8, segment: u8) -> Option<u8> {
 
 /// Receives each transaction set as soon as its SE (or the point where it was cut off) has been
 /// read, with the GS of its group and where its segments are (`None` for a set too large
-/// for [`SegmentSpan`]s, to be lexed again with [`segments`]).
+/// for [`SegmentSpan`]s, or from [`scan`], to be lexed again with [`segments`]).
 pub type TxSink<'s, 'a> =
-    &'s mut dyn FnMut(Option<&Segment<'a>>, &TxFrame<'a>, Option<&[SegmentSpan]>);
+    &'s mut dyn FnMut(Option<&Segment<'a>>, &TxFrame<'a>, Option<Vec<SegmentSpan>>);
 
 /// Where one segment of a transaction set is, as the scan found it: its offset from the
 /// set's start (`TxFrame::start`) and its length. The scan has already cut the set into
@@ -416,22 +416,32 @@ struct Scanner<'a, 's> {
     sink: TxSink<'s, 'a>,
     /// 1-based index of the segment in the file, for envelope positions.
     file_index: u32,
+    /// Whether the sink wants each set's [`SegmentSpan`]s.
+    spans: bool,
+    /// How many spans the last set had: the next set's vector is sized for as many.
+    span_hint: usize,
 }
 
 /// Scans a whole file. Never fails: every problem is an issue in the result.
 pub fn scan(input: &[u8]) -> Scan<'_> {
-    scan_streaming(input, &mut |_, _, _| {})
+    scanner(input, &mut |_, _, _| {}, false)
 }
 
 /// Scans a whole file and hands each transaction set to `sink` as soon as it is complete, so a
 /// caller can check and release the first megabytes of a gigabyte before the scan reaches the
 /// end. The returned `Scan` still lists every envelope (they are small).
 pub fn scan_streaming<'a>(input: &'a [u8], sink: TxSink<'_, 'a>) -> Scan<'a> {
+    scanner(input, sink, true)
+}
+
+fn scanner<'a>(input: &'a [u8], sink: TxSink<'_, 'a>, spans: bool) -> Scan<'a> {
     let mut s = Scanner {
         input,
         out: Scan::default(),
         sink,
         file_index: 0,
+        spans,
+        span_hint: 0,
     };
     s.run();
     s.out
@@ -458,8 +468,9 @@ struct Body<'a> {
     last_block: Option<u32>,
     /// The input ended with envelopes open: what `IssueKind::Truncated` reports.
     truncated: Option<IssueKind<'a>>,
-    /// The segments of the open transaction set, ST first; `None` once one does not fit a
-    /// [`SegmentSpan`] (a set of 4 GiB).
+    /// The segments of the open transaction set, ST first, handed to the sink with it; `None`
+    /// when the sink does not want them, or once one does not fit a [`SegmentSpan`] (a set
+    /// of 4 GiB).
     spans: Option<Vec<SegmentSpan>>,
 }
 
@@ -477,7 +488,7 @@ impl<'a> Body<'a> {
             cut: None,
             last_block: None,
             truncated: None,
-            spans: Some(Vec::new()),
+            spans: None,
         }
     }
 
@@ -878,7 +889,7 @@ impl<'a> Scanner<'a, '_> {
         let st02 = st.value(2).into();
         let st02_loc = st.element_raw(2).map_or(st.loc(), |e| e.loc());
         b.last_block = None;
-        b.spans.get_or_insert_with(Vec::new).clear();
+        b.spans = self.spans.then(|| Vec::with_capacity(self.span_hint));
         record_span(&mut b.spans, raw.offset, &raw);
         b.open_tx = Some(TxFrame {
             st,
@@ -924,10 +935,12 @@ impl<'a> Scanner<'a, '_> {
 
     fn push_tx(&mut self, b: &mut Body<'a>, tx: TxFrame<'a>) {
         let gs = b.groups.last().and_then(|g| g.gs.as_ref());
-        (self.sink)(gs, &tx, b.spans.as_deref());
-        if let Some(spans) = b.spans.as_mut() {
-            spans.clear();
+        // Moved, not copied: a set of a million segments has its spans once in memory.
+        let spans = b.spans.take();
+        if let Some(s) = &spans {
+            self.span_hint = s.len();
         }
+        (self.sink)(gs, &tx, spans);
         match b.groups.last_mut() {
             Some(g) => g.transactions.push(tx),
             None => b.groups.push(Group {
@@ -977,11 +990,11 @@ fn record_span(spans: &mut Option<Vec<SegmentSpan>>, start: usize, raw: &RawSegm
 
 /// One transaction set's segments from the scan's [`SegmentSpan`]s: what [`segments`] gives,
 /// without searching for the terminators again.
-pub fn segments_at<'a>(
+pub fn segments_at<'a, 's>(
     input: &'a [u8],
     tx: &TxFrame<'a>,
-    spans: &'a [SegmentSpan],
-) -> impl Iterator<Item = Segment<'a>> + 'a {
+    spans: &'s [SegmentSpan],
+) -> impl Iterator<Item = Segment<'a>> + use<'a, 's> {
     let delims = tx.delims;
     let start = tx.start;
     (1u32..).zip(spans).map(move |(position, s)| {
@@ -1032,6 +1045,7 @@ mod tests {
             let mut seen = 0;
             scan_streaming(bytes, &mut |_, tx, spans| {
                 let spans = spans.expect("spans of a small set");
+                let spans = spans.as_slice();
                 fn key<'k>(s: Segment<'k>) -> (&'k [u8], usize, u32) {
                     (s.bytes, s.offset, s.position)
                 }
