@@ -533,12 +533,10 @@ impl Data {
 
     /// The MUE table UNT002 reads on `dos`: the latest in force (true), else the earliest.
     fn mue_table(&self, setting: Setting, dos: Ymd) -> Option<(MueTable, bool)> {
-        let tables = || mue_tables(self.overlay, setting);
-        tables()
-            .filter(|t| t.0 <= dos)
-            .max_by_key(|t| t.0)
-            .map(|t| (t, true))
-            .or_else(|| tables().min_by_key(|t| t.0).map(|t| (t, false)))
+        if self.overlay.is_none() {
+            return embedded_mue_table(setting, dos);
+        }
+        mue_table_of(self.overlay, setting, dos)
     }
 
     /// The labelled minimum interval between doses: the NDC's row, else the code's `*` row.
@@ -809,6 +807,40 @@ fn by_hcpcs(q: Quarter<'_>, hcpcs: &str) -> Vec<XwalkRow> {
 /// asks on every line).
 /// An MUE table: effective from, version, rows, and the rows' code keys when compiled in.
 type MueTable = (Ymd, &'static str, embedded::MueRows, Option<&'static [u64]>);
+
+/// The MUE table on `dos` among the loaded and compiled-in tables: the latest in force
+/// (true), else the earliest.
+fn mue_table_of(
+    ov: Option<&'static overlay::Overlay>,
+    setting: Setting,
+    dos: Ymd,
+) -> Option<(MueTable, bool)> {
+    let tables = || mue_tables(ov, setting);
+    tables()
+        .filter(|t| t.0 <= dos)
+        .max_by_key(|t| t.0)
+        .map(|t| (t, true))
+        .or_else(|| tables().min_by_key(|t| t.0).map(|t| (t, false)))
+}
+
+/// [`Data::mue_table`] with nothing loaded: the same choice (the last of the latest tables in
+/// force, else the first of the earliest) by one pass over the compiled-in tables, which UNT002
+/// makes for every line.
+fn embedded_mue_table(setting: Setting, dos: Ymd) -> Option<(MueTable, bool)> {
+    let (mut latest, mut earliest): (Option<MueTable>, Option<MueTable>) = (None, None);
+    for t in embedded::MUE_TABLES.iter().filter(|t| t.0 == setting) {
+        let t = (t.1, t.2, t.3, Some(t.4));
+        if t.0 <= dos && latest.is_none_or(|l| t.0 >= l.0) {
+            latest = Some(t);
+        }
+        if earliest.is_none_or(|e| t.0 < e.0) {
+            earliest = Some(t);
+        }
+    }
+    latest
+        .map(|t| (t, true))
+        .or_else(|| earliest.map(|t| (t, false)))
+}
 
 fn mue_tables(
     ov: Option<&'static overlay::Overlay>,

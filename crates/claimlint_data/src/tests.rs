@@ -809,3 +809,23 @@ fn mue_keys_find_what_the_codes_find() {
         }
     }
 }
+
+/// With nothing loaded, the one-pass choice of the MUE table is the general one's, for
+/// dates before, between, on and after the compiled-in tables' starts.
+#[test]
+fn embedded_mue_table_choice_is_the_general_one() {
+    let mut dates = vec![19990101, 20230701, 20260101, 20261231, 20300101];
+    for t in embedded::MUE_TABLES {
+        dates.extend([t.1 - 1, t.1, t.1 + 1]);
+    }
+    for setting in [Setting::Practitioner, Setting::OutpatientHospital] {
+        for &dos in &dates {
+            let key = |c: Option<(MueTable, bool)>| c.map(|(t, f)| (t.0, t.1, t.2.len(), f));
+            assert_eq!(
+                key(super::embedded_mue_table(setting, dos)),
+                key(super::mue_table_of(None, setting, dos)),
+                "{setting:?} {dos}"
+            );
+        }
+    }
+}
