@@ -21,9 +21,18 @@ fn first_repetition<'s>(seg: &Segment<'s>, bytes: &'s [u8]) -> &'s [u8] {
 
 /// Component `k` (0-based) of `v`, as `v.split(sep).nth(k)` gives it, by one plain scan.
 fn nth_component(v: &[u8], sep: u8, k: usize) -> Option<&[u8]> {
+    nth_component_before(v, sep, None, k)
+}
+
+/// [`nth_component`] of the part of `v` before the first `stop` byte (the first repetition,
+/// when `stop` is the repetition separator), in the same scan.
+fn nth_component_before(v: &[u8], sep: u8, stop: Option<u8>, k: usize) -> Option<&[u8]> {
     let mut start = 0;
     let mut seen = 0;
     for (at, &b) in v.iter().enumerate() {
+        if Some(b) == stop {
+            return (seen == k).then(|| v.get(start..at)).flatten();
+        }
         if b == sep {
             if seen == k {
                 return v.get(start..at);
@@ -71,22 +80,8 @@ impl SegmentView for Segment<'_> {
         if i == 0 || i > Segment::element_count(self) {
             return None;
         }
-        let v = self.value(i);
-        let (rep, sep, k) = (self.delims.repetition, self.delims.component, j.max(1) - 1);
-        let (mut seen, mut start) = (0usize, 0usize);
-        for (at, &b) in v.iter().enumerate() {
-            if Some(b) == rep {
-                return (seen == k).then(|| v.get(start..at)).flatten();
-            }
-            if b == sep {
-                if seen == k {
-                    return v.get(start..at);
-                }
-                seen += 1;
-                start = at + 1;
-            }
-        }
-        (seen == k).then(|| v.get(start..)).flatten()
+        let d = self.delims;
+        nth_component_before(self.value(i), d.component, d.repetition, j.max(1) - 1)
     }
 
     fn repetitions(&self, i: usize) -> usize {

@@ -150,6 +150,19 @@ const POW10: [i128; DEC_PLACES as usize + 1] = {
     t
 };
 
+/// floor(n · 10^6 / d) by long division, one decimal at a time (the remainder stays below the
+/// divisor); `None` where a step overflows.
+fn long_quotient(n: u128, d: u128) -> Option<u128> {
+    let mut q = n / d;
+    let mut r = n % d;
+    for _ in 0..QUOTIENT_PLACES {
+        r = r.checked_mul(10)?;
+        q = q.checked_mul(10)?.checked_add(r / d)?;
+        r %= d;
+    }
+    Some(q)
+}
+
 fn digits_value(digits: &[u8], start: i128) -> Option<i128> {
     digits.iter().try_fold(start, |acc, &c| {
         let d = c.checked_sub(b'0').filter(|d| *d <= 9)?;
@@ -278,17 +291,7 @@ impl Dec {
         // division could not have overflowed either (`remainder · 10` < `d · 10`).
         let q = match n.checked_mul(10u128.pow(QUOTIENT_PLACES)) {
             Some(scaled_n) if d < u128::MAX / 10 => scaled_n / d,
-            _ => {
-                // Long division, one decimal at a time: the remainder stays below the divisor.
-                let mut q = n / d;
-                let mut r = n % d;
-                for _ in 0..QUOTIENT_PLACES {
-                    r = r.checked_mul(10)?;
-                    q = q.checked_mul(10)?.checked_add(r / d)?;
-                    r %= d;
-                }
-                q
-            }
+            _ => long_quotient(n, d)?,
         };
         let q = i128::try_from(q)
             .ok()?
@@ -619,31 +622,10 @@ mod tests {
         assert_eq!(d("-3.25").abs(), d("3.25"));
     }
 
-    /// The one-division quotient is the long division's, decimal by decimal, for small and
-    /// huge dividends and divisors of either sign (the long division is kept here as the
-    /// reference, with its overflow checks).
+    /// The one-division quotient is the long division's (`long_quotient`, kept for operands
+    /// too large for one division), for small, huge and signed operands.
     #[test]
     fn division_agrees_with_long_division() {
-        fn long(a: Dec, b: Dec) -> Option<Dec> {
-            if b.scaled == 0 {
-                return None;
-            }
-            let (n, d) = (a.scaled.unsigned_abs(), b.scaled.unsigned_abs());
-            let (mut q, mut r) = (n / d, n % d);
-            for _ in 0..QUOTIENT_PLACES {
-                r = r.checked_mul(10)?;
-                q = q.checked_mul(10)?.checked_add(r / d)?;
-                r %= d;
-            }
-            let q = i128::try_from(q)
-                .ok()?
-                .checked_mul(10_i128.pow(DEC_PLACES - QUOTIENT_PLACES))?;
-            Dec::new(if (a.scaled < 0) != (b.scaled < 0) {
-                -q
-            } else {
-                q
-            })
-        }
         let values = [
             "0",
             "1",
@@ -665,7 +647,19 @@ mod tests {
         for a in values {
             for b in values {
                 let (a, b) = (d(a), d(b));
-                assert_eq!(a.checked_div(b), long(a, b), "{a} / {b}");
+                let long = (b.scaled != 0)
+                    .then(|| long_quotient(a.scaled.unsigned_abs(), b.scaled.unsigned_abs()))
+                    .flatten()
+                    .and_then(|q| i128::try_from(q).ok())
+                    .and_then(|q| q.checked_mul(10_i128.pow(DEC_PLACES - QUOTIENT_PLACES)))
+                    .and_then(|q| {
+                        Dec::new(if (a.scaled < 0) != (b.scaled < 0) {
+                            -q
+                        } else {
+                            q
+                        })
+                    });
+                assert_eq!(a.checked_div(b), long, "{a} / {b}");
             }
         }
     }
