@@ -109,38 +109,69 @@ enum How {
     IdOnly,
 }
 
-/// The guide's sorted segment ids as keys (`GuideDef::segment_keys`), with where each first
-/// byte's keys start: an id is looked up among the few that share its first letter (about
-/// 70 ids, at most a dozen per letter) instead of by a binary search over all of them.
+/// The guide's segment ids (`GuideDef::segment_keys`) in a table of 256 slots addressed by a
+/// multiplicative hash of the id's key, chosen when the walk starts so that no two ids share a
+/// slot: an id is one multiply, one load and one compare away (a segment's id is looked up for
+/// every segment of every set). Should no multiplier of the list separate them (a guide of
+/// other ids), the sorted keys are searched as before.
 struct GuideIds {
     keys: &'static [u32],
-    /// `keys[from[b]..from[b + 1]]` are the keys whose first byte is `b`.
-    from: [u8; 257],
+    /// `(key, index + 1)` per slot; 0 marks an empty slot (no key is 0).
+    slots: Box<[(u32, u8); 256]>,
+    /// The multiplier that separates the ids; `None`: search `keys` instead.
+    mul: Option<u32>,
 }
 
 impl GuideIds {
+    /// Odd multipliers (the golden ratio's and others) tried in turn.
+    const MULS: [u32; 8] = [
+        0x9E37_79B1,
+        0x85EB_CA6B,
+        0xC2B2_AE35,
+        0x27D4_EB2F,
+        0x1656_67B1,
+        0xD3A2_646D,
+        0xFD70_46C5,
+        0xB55A_4F09,
+    ];
+
+    fn slot(key: u32, mul: u32) -> usize {
+        (key.wrapping_mul(mul) >> 24) as usize
+    }
+
     fn new(keys: &'static [u32]) -> GuideIds {
-        let mut from = [0u8; 257];
-        // Sorted keys: the ones with first byte `b` follow those with a smaller one.
-        let mut below = 0usize;
-        for (b, slot) in from.iter_mut().enumerate() {
-            while keys.get(below).is_some_and(|&k| ((k >> 16) as usize) < b) {
-                below += 1;
+        let mut slots = Box::new([(0u32, 0u8); 256]);
+        let fits = keys.len() < usize::from(u8::MAX);
+        for mul in GuideIds::MULS.into_iter().filter(|_| fits) {
+            slots.fill((0, 0));
+            let separated = keys.iter().enumerate().all(|(k, &key)| {
+                let s = &mut slots[GuideIds::slot(key, mul)];
+                let free = s.1 == 0;
+                *s = (key, k as u8 + 1);
+                free
+            });
+            if separated {
+                return GuideIds {
+                    keys,
+                    slots,
+                    mul: Some(mul),
+                };
             }
-            *slot = u8::try_from(below).unwrap_or(u8::MAX);
         }
-        GuideIds { keys, from }
+        GuideIds {
+            keys,
+            slots,
+            mul: None,
+        }
     }
 
     fn index(&self, id: &[u8]) -> Option<SegmentIndex> {
-        if self.keys.len() >= usize::from(u8::MAX) {
-            return GuideDef::index_in(self.keys, id); // more ids than the buckets count
-        }
+        let Some(mul) = self.mul else {
+            return GuideDef::index_in(self.keys, id);
+        };
         let key = crate::segment_key(id)?;
-        let b = (key >> 16) as usize;
-        let (lo, hi) = (usize::from(self.from[b]), usize::from(self.from[b + 1]));
-        let k = lo + self.keys.get(lo..hi)?.iter().position(|&x| x == key)?;
-        u8::try_from(k).ok().map(SegmentIndex)
+        let (k, at) = self.slots[GuideIds::slot(key, mul)];
+        (k == key && at > 0).then(|| SegmentIndex(at - 1))
     }
 }
 
@@ -551,14 +582,27 @@ pub(super) fn place_in(
 mod ids_tests {
     use super::*;
 
-    /// The lookup by first letter finds exactly what the binary search over all ids finds,
+    /// The hashed lookup finds exactly what the binary search over all ids finds,
     /// for every id of both guides, for near misses and for what is not an id.
     #[test]
     fn guide_ids_agree_with_the_binary_search() {
         for g in [crate::Guide::X222A1, crate::Guide::X223A2] {
             let guide = crate::guide(g);
             let ids = GuideIds::new(guide.segment_keys);
+            assert!(
+                ids.mul.is_some(),
+                "a multiplier separates the ids of {}",
+                guide.version
+            );
             let mut probes: Vec<Vec<u8>> = Vec::new();
+            // Every id of two or three letters and digits, defined or not.
+            let chars: Vec<u8> = (b'A'..=b'Z').chain(b'0'..=b'9').collect();
+            for &a in &chars {
+                for &b in &chars {
+                    probes.push(vec![a, b]);
+                    probes.extend(chars.iter().map(|&c| vec![a, b, c]));
+                }
+            }
             for &k in guide.segment_keys {
                 let id: Vec<u8> = [(k >> 16) as u8, (k >> 8) as u8, k as u8]
                     .into_iter()

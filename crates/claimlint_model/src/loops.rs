@@ -222,6 +222,8 @@ impl IgCheck {
         let mut walking = ig::Walking::with_capacity(guide, segments.len());
         let mut elements = Vec::new();
         let mut found = Vec::new();
+        // One split, made over for each segment to validate.
+        let mut split: Option<SplitSegment<'_>> = None;
         for (i, seg) in segments.iter().enumerate() {
             // The walk reads a segment's id and at most a qualifier or two, which the
             // segment's separator index answers; only a segment to validate is split.
@@ -232,8 +234,14 @@ impl IgCheck {
             let Some(key) = clean.lookup(def, seg) else {
                 continue; // clean before: clean again
             };
-            let split = SplitSegment::new(seg);
-            ig::validate_placed(placement, &split, &mut found);
+            let split = match split.as_mut() {
+                Some(s) => {
+                    s.resplit(seg);
+                    s
+                }
+                None => split.insert(SplitSegment::new(seg)),
+            };
+            ig::validate_placed(placement, split, &mut found);
             if found.is_empty() {
                 clean.insert_key(key, seg.bytes);
             }

@@ -64,9 +64,29 @@ pub struct SplitSegment<'a> {
 
 impl<'a> SplitSegment<'a> {
     pub fn new(seg: &Segment<'a>) -> Self {
-        if let Some(split) = SplitSegment::from_index(seg) {
-            return split;
+        let mut split = SplitSegment {
+            seg: *seg,
+            bounds: [(0u16, 0u16, 0u16); MAX],
+            count: 0,
+            id_len: 0,
+            overflow: false,
+            composite: 0,
+        };
+        split.resplit(seg);
+        split
+    }
+
+    /// This split made over for `seg`, in place: a caller that splits one segment after
+    /// another keeps one `SplitSegment` (a few hundred bytes) instead of returning a new one
+    /// for each. Bounds past the new count are left as they were; nothing reads them.
+    pub fn resplit(&mut self, seg: &Segment<'a>) {
+        if !self.resplit_from_index(seg) {
+            *self = SplitSegment::scanned(seg);
         }
+    }
+
+    /// Splits `seg` by scanning it for all three separators.
+    fn scanned(seg: &Segment<'a>) -> Self {
         let bytes = seg.bytes;
         let too_long = bytes.len() > usize::from(u16::MAX);
         let d = seg.delims;
@@ -96,34 +116,41 @@ impl<'a> SplitSegment<'a> {
         }
     }
 
-    /// The split of a segment whose element separators are known (`Segment::new`): element
-    /// bounds from them, and only the component and repetition separators looked for.
-    /// `None` for a segment without them, or with delimiters that coincide (the full scan
-    /// settles those the way it always has).
-    fn from_index(seg: &Segment<'a>) -> Option<Self> {
-        let count = seg.seps.known()?;
+    /// The split of a segment whose element separators are known (`Segment::new`), written
+    /// here: element bounds from them, and only the component and repetition separators
+    /// looked for. `false` for a segment without them, or with delimiters that coincide (the
+    /// full scan settles those the way it always has).
+    fn resplit_from_index(&mut self, seg: &Segment<'a>) -> bool {
+        let Some(count) = seg.seps.known().filter(|&c| c <= MAX) else {
+            return false;
+        };
         let d = seg.delims;
         if d.component == d.element
             || d.repetition
                 .is_some_and(|r| r == d.element || r == d.component)
         {
-            return None;
+            return false;
         }
         let bytes = seg.bytes;
         let at = &seg.seps.at;
-        let mut bounds = [(0u16, 0u16, 0u16); MAX];
+        let bounds = &mut self.bounds;
         for k in 0..count {
-            let start = u16::from(*at.get(k)?) + 1;
+            let (Some(&s), Some(slot)) = (at.get(k), bounds.get_mut(k)) else {
+                return false;
+            };
+            let start = u16::from(s) + 1;
             let end = match at.get(k + 1) {
                 Some(&e) if k + 1 < count => u16::from(e),
                 _ => bytes.len() as u16,
             };
-            *bounds.get_mut(k)? = (start, end, end);
+            *slot = (start, end, end);
         }
         let mut composite = 0u32;
         if count > 0 {
             let from = usize::from(at[0]) + 1;
-            let body = bytes.get(from..)?;
+            let Some(body) = bytes.get(from..) else {
+                return false;
+            };
             let mut k = 0usize;
             let mut hit = |i: usize, b: u8| {
                 while k + 1 < count && usize::from(at[k + 1]) < i {
@@ -145,14 +172,12 @@ impl<'a> SplitSegment<'a> {
                 hit(from + j, body[j]);
             }
         }
-        Some(SplitSegment {
-            seg: *seg,
-            bounds,
-            count,
-            id_len: seg.id().len(),
-            overflow: false,
-            composite,
-        })
+        self.seg = *seg;
+        self.count = count;
+        self.id_len = seg.id().len();
+        self.overflow = false;
+        self.composite = composite;
+        true
     }
 
     #[inline]
@@ -355,8 +380,14 @@ mod tests {
                 Segment::unindexed(text, 0, delims, 1),
             ]
         });
+        // One split made over for each segment in turn (as the guide check does) holds what
+        // a new one holds, whatever it held before.
+        let mut again = SplitSegment::new(&Segment::new(texts[7], 0, delims, 1));
         for seg in segs {
             let s = SplitSegment::new(&seg);
+            again.resplit(&seg);
+            assert_eq!(SegmentBounds::of(&again), SegmentBounds::of(&s));
+            assert_eq!((again.id(), again.overflow), (s.id(), s.overflow));
             assert_eq!(
                 SegmentBounds::of(&s),
                 SegmentBounds::of(&SplitSegment::new(&Segment::unindexed(
