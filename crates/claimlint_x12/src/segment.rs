@@ -154,10 +154,17 @@ impl<'a> Segment<'a> {
 
     #[inline]
     pub fn seg_id(&self) -> SegId {
-        // A `SegId` keeps at most three bytes: only those are read, not the whole id.
+        // A `SegId` keeps at most three bytes: only those are read, not the whole id; where
+        // the id ends is the first separator of the index when the segment has one.
         let head = self.bytes.get(..3).unwrap_or(self.bytes);
-        let sep = self.delims.element;
-        let end = head.iter().position(|&b| b == sep).unwrap_or(head.len());
+        let end = match self.seps.known() {
+            Some(0) => head.len(),
+            Some(_) => usize::from(self.seps.at[0]).min(head.len()),
+            None => {
+                let sep = self.delims.element;
+                head.iter().position(|&b| b == sep).unwrap_or(head.len())
+            }
+        };
         SegId::new(head.get(..end).unwrap_or(head))
     }
 
@@ -495,6 +502,34 @@ fn nth_part(bytes: &[u8], sep: u8, n: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The id read through the separator index is the id found by scanning.
+    #[test]
+    fn seg_id_agrees_with_and_without_the_index() {
+        let d = Delimiters {
+            element: b'*',
+            component: b':',
+            repetition: Some(b'^'),
+            segment: b'~',
+        };
+        for text in [
+            &b""[..],
+            b"*",
+            b"N*",
+            b"NM1",
+            b"NM1*85",
+            b"HI*A",
+            b"ABCD*1",
+            b"AB",
+            b"A**",
+        ] {
+            let (a, b) = (
+                Segment::new(text, 0, d, 1),
+                Segment::unindexed(text, 0, d, 1),
+            );
+            assert_eq!(a.seg_id().as_bytes(), b.seg_id().as_bytes(), "{text:?}");
+        }
+    }
 
     /// The separator index holds the offsets a byte scan finds, or is unknown past 14
     /// separators or 255 bytes; every length across the word boundaries, separators at the
