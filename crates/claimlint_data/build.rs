@@ -123,7 +123,7 @@ fn gen_crosswalks(data: &Path, out: &Path, versions: &[Version], pool: &mut Pool
         count(versions, "crosswalk", &v.file, n);
         writeln!(
             quarters,
-            "    EmbeddedQuarter {{ version: {:?}, from: {}, to: {}, recs: XW_{v}, by_hcpcs: XW_{v}_BY_HCPCS, rows: OnceLock::new() }},",
+            "    EmbeddedQuarter {{ version: {:?}, from: {}, to: {}, recs: XW_{v}, by_hcpcs: XW_{v}_BY_HCPCS, rows: OnceLock::new(), ndc_keys: OnceLock::new() }},",
             v.version,
             v.from,
             v.to.expect("a crosswalk quarter has an end date"),

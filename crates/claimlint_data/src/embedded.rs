@@ -29,6 +29,9 @@ pub(super) struct EmbeddedQuarter {
     recs: &'static [XRec],
     pub by_hcpcs: &'static [u32],
     rows: OnceLock<Box<[XwalkRow]>>,
+    /// The rows' NDCs as numbers (`ndc_key`), in row order (so sorted); `None` if one has no
+    /// key. Built with the rows, read-only after.
+    ndc_keys: OnceLock<Option<Box<[u64]>>>,
 }
 
 impl EmbeddedQuarter {
@@ -53,6 +56,19 @@ impl EmbeddedQuarter {
                 })
                 .collect()
         })
+    }
+
+    /// The rows' NDCs as numbers, for a search that compares integers instead of text.
+    pub(super) fn ndc_keys(&'static self) -> Option<&'static [u64]> {
+        self.ndc_keys
+            .get_or_init(|| {
+                self.rows()
+                    .iter()
+                    .map(|r| ndc_key(r.ndc11.as_bytes()))
+                    .collect::<Option<Box<[u64]>>>()
+                    .filter(|k| k.is_sorted())
+            })
+            .as_deref()
     }
 }
 
@@ -256,7 +272,7 @@ pub(super) fn crosswalk_ndcs() -> &'static KeyedUnion {
 }
 
 /// An 11-digit NDC as its number: distinct NDCs, distinct numbers.
-fn ndc_key(ndc: &[u8]) -> Option<u64> {
+pub(super) fn ndc_key(ndc: &[u8]) -> Option<u64> {
     if ndc.len() != 11 || !ndc.iter().all(u8::is_ascii_digit) {
         return None;
     }

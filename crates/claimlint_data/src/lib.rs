@@ -315,7 +315,7 @@ impl Data {
     /// The crosswalk rows of an 11-digit NDC in the quarter of the date of service. An NDC may
     /// bill under more than one code (Epogen: J0885 and Q4081), so this is a list.
     pub fn crosswalk_by_ndc(&self, ndc11: &str, dos: Ymd) -> Versioned<Vec<XwalkRow>> {
-        in_quarter(self.overlay, dos, |q| by_ndc(q.rows, ndc11).to_vec())
+        in_quarter(self.overlay, dos, |q| by_ndc(q, ndc11).to_vec())
     }
 
     /// The crosswalk rows of a HCPCS code in the quarter of the date of service, by NDC.
@@ -329,7 +329,7 @@ impl Data {
             None => embedded::crosswalk_ndcs().contains(ndc11),
             Some(_) => quarters(self.overlay)
                 .iter()
-                .any(|q| !by_ndc(q.rows, ndc11).is_empty()),
+                .any(|q| !by_ndc(*q, ndc11).is_empty()),
         }
     }
 
@@ -338,7 +338,7 @@ impl Data {
     pub fn crosswalk_ndc(&self, ndc11: &str, dos: Ymd) -> Versioned<&'static [XwalkRow]> {
         match pick_quarter_lazy(self.overlay, dos) {
             Some((q, in_force)) => Versioned {
-                value: by_ndc(q.rows, ndc11),
+                value: by_ndc(q, ndc11),
                 version: q.version,
                 in_force,
             },
@@ -632,6 +632,8 @@ struct Quarter<'a> {
     to: Ymd,
     rows: &'a [XwalkRow],
     by_hcpcs: &'a [u32],
+    /// The rows' NDCs as numbers, in row order, when every one has one (compiled-in quarters).
+    ndc_keys: Option<&'a [u64]>,
 }
 
 impl From<&'static EmbeddedQuarter> for Quarter<'static> {
@@ -642,6 +644,7 @@ impl From<&'static EmbeddedQuarter> for Quarter<'static> {
             to: q.to,
             rows: q.rows(),
             by_hcpcs: q.by_hcpcs,
+            ndc_keys: q.ndc_keys(),
         }
     }
 }
@@ -747,7 +750,23 @@ pub struct Coverage {
 }
 
 /// Rows are sorted by (ndc11, hcpcs), so one NDC's rows are a contiguous run.
-fn by_ndc<'a>(rows: &'a [XwalkRow], ndc11: &str) -> &'a [XwalkRow] {
+fn by_ndc<'a>(q: Quarter<'a>, ndc11: &str) -> &'a [XwalkRow] {
+    let rows = q.rows;
+    // Compared as numbers where the quarter has them (an NDC that is not 11 digits has no
+    // number, and no row of such a quarter can hold it).
+    if let Some(keys) = q.ndc_keys {
+        let Some(key) = embedded::ndc_key(ndc11.as_bytes()) else {
+            return &[];
+        };
+        let lo = keys.partition_point(|&k| k < key);
+        let len = keys
+            .get(lo..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&k| k == key)
+            .count();
+        return rows.get(lo..lo + len).unwrap_or_default();
+    }
     let lo = rows.partition_point(|r| key_cmp(r.ndc11, ndc11).is_lt());
     // An NDC has a row or two: walk to the end of its run rather than search for it.
     let len = rows

@@ -61,6 +61,7 @@ impl OverlayQuarter {
             to: self.to,
             rows: &self.rows,
             by_hcpcs: &self.by_hcpcs,
+            ndc_keys: None,
         }
     }
 }

@@ -492,9 +492,7 @@ fn data_dir_reads_raw_cms_crosswalk() {
         ds.source
     );
     // Lookups through the loaded tables.
-    let v = in_quarter(Some(ov), 20251120, |q| {
-        by_ndc(q.rows, "51144002001").to_vec()
-    });
+    let v = in_quarter(Some(ov), 20251120, |q| by_ndc(q, "51144002001").to_vec());
     assert_eq!(
         (v.version, v.value[0].labeler, v.value[0].bill_units),
         ("2025Q4", "Seagen Inc.", Dec::from_int(80))
@@ -738,9 +736,25 @@ fn ndc_known_any_agrees_with_each_quarter() {
             assert_eq!(data.ndc_known_any(&near), per_quarter(&near), "{near}");
         }
         for q in quarters(None) {
-            let want: Vec<_> = q.rows.iter().filter(|r| r.ndc11 == *ndc).collect();
-            let got: Vec<_> = by_ndc(q.rows, ndc).iter().collect();
-            assert_eq!(got, want, "{ndc}");
+            assert!(
+                q.ndc_keys.is_some(),
+                "compiled-in quarters search NDCs as numbers"
+            );
+            let text = Quarter {
+                ndc_keys: None,
+                ..q
+            };
+            for probe in [
+                ndc.to_string(),
+                format!("{ndc}0"),
+                ndc[..ndc.len() - 1].to_string(),
+            ] {
+                let want: Vec<_> = q.rows.iter().filter(|r| r.ndc11 == probe).collect();
+                let got: Vec<_> = by_ndc(q, &probe).iter().collect();
+                assert_eq!(got, want, "{probe}");
+                let by_text: Vec<_> = by_ndc(text, &probe).iter().collect();
+                assert_eq!(by_text, want, "{probe}");
+            }
         }
     }
     assert!(!data.ndc_known_any("") && !data.ndc_known_any("99999999999"));

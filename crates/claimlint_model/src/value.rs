@@ -377,12 +377,15 @@ impl Total {
 
     #[inline]
     pub fn plus(&mut self, o: Total) {
-        let frac = self.frac + o.frac; // both below 10^18
-        self.frac = frac % SCALE;
+        // Both fractions are below 10^18, so their sum is below 2·10^18: at most one whole
+        // unit carries, and no (128-bit, library-call) division is needed to find it.
+        let frac = self.frac + o.frac;
+        let carry = frac >= SCALE;
+        self.frac = if carry { frac - SCALE } else { frac };
         self.whole = self
             .whole
             .saturating_add(o.whole)
-            .saturating_add(frac / SCALE);
+            .saturating_add(i128::from(carry));
     }
 
     #[inline]
@@ -660,6 +663,38 @@ mod tests {
                         })
                     });
                 assert_eq!(a.checked_div(b), long, "{a} / {b}");
+            }
+        }
+    }
+
+    /// A sum carries as the division by 10^18 would: whole and fraction of every pair.
+    #[test]
+    fn total_sums_carry_as_division_would() {
+        let values = [
+            "0",
+            "1",
+            "-1",
+            "0.5",
+            "-0.5",
+            "0.999999999999999999",
+            "-0.999999999999999999",
+            "60",
+            "-7.25",
+            "100000000000000000000",
+            "-100000000000000000000",
+            ".000000000000000001",
+        ];
+        for a in values {
+            for b in values {
+                let (x, y) = (Total::of(d(a)), Total::of(d(b)));
+                let mut sum = x;
+                sum.plus(y);
+                let frac = x.frac + y.frac;
+                let want = Total {
+                    whole: x.whole + y.whole + frac / SCALE,
+                    frac: frac % SCALE,
+                };
+                assert_eq!(sum, want, "{a} + {b}");
             }
         }
     }
