@@ -118,12 +118,17 @@ fn gen_crosswalks(data: &Path, out: &Path, versions: &[Version], pool: &mut Pool
     // An array, not a slice: each quarter holds a OnceLock, which a promoted `&[..]` cannot.
     let nq = versions.iter().filter(|v| v.name == "crosswalk").count();
     let mut quarters = format!("pub(super) static QUARTERS: [EmbeddedQuarter; {nq}] = [\n");
+    // Every quarter's NDCs and codes as numbers, for the unions below.
+    let mut ndcs: Vec<u64> = Vec::new();
+    let mut codes: Option<Vec<u64>> = Some(Vec::new());
     for v in versions.iter().filter(|v| v.name == "crosswalk") {
-        let n = gen_crosswalk(data, &v.file, &v.version, &mut xw, pool);
+        let n = gen_crosswalk(
+            data, &v.file, &v.version, &mut xw, pool, &mut ndcs, &mut codes,
+        );
         count(versions, "crosswalk", &v.file, n);
         writeln!(
             quarters,
-            "    EmbeddedQuarter {{ version: {:?}, from: {}, to: {}, recs: XW_{v}, by_hcpcs: XW_{v}_BY_HCPCS, rows: OnceLock::new(), ndc_keys: OnceLock::new() }},",
+            "    EmbeddedQuarter {{ version: {:?}, from: {}, to: {}, recs: XW_{v}, by_hcpcs: XW_{v}_BY_HCPCS, ndc_keys: XW_{v}_NDC_KEYS, rows: OnceLock::new() }},",
             v.version,
             v.from,
             v.to.expect("a crosswalk quarter has an end date"),
@@ -133,6 +138,26 @@ fn gen_crosswalks(data: &Path, out: &Path, versions: &[Version], pool: &mut Pool
     }
     quarters.push_str("];\n");
     xw.push_str(&quarters);
+    // Whether any quarter lists an NDC, or a code, is asked of every drug line (every service
+    // line, for the code): one search of a sorted union each, made here rather than at every
+    // start-up (sorting them took most of a small file's check).
+    ndcs.sort_unstable();
+    ndcs.dedup();
+    xw.push_str("/// Every compiled-in quarter's NDCs as `ndc_key`s, sorted, each once.\n");
+    write_keys(&mut xw, "XW_NDC_UNION", &ndcs);
+    xw.push_str(
+        "/// Every compiled-in quarter's codes as `code_key`s, sorted, each once; `None` when a\n\
+         /// code does not fit a key (each quarter is searched then).\n",
+    );
+    match codes {
+        Some(mut codes) => {
+            codes.sort_unstable();
+            codes.dedup();
+            write_keys(&mut xw, "XW_HCPCS_UNION_KEYS", &codes);
+            xw.push_str("static XW_HCPCS_UNION: Option<&[u64]> = Some(XW_HCPCS_UNION_KEYS);\n");
+        }
+        None => xw.push_str("static XW_HCPCS_UNION: Option<&[u64]> = None;\n"),
+    }
     write(out, "crosswalk.rs", &xw);
     write(out, "pool.txt", &pool.text);
 }
@@ -352,17 +377,36 @@ fn gen_hcpcs(data: &Path, out: &Path, file: &str, pool: &mut Pool) -> usize {
             .expect("write to String");
         }
         code.push_str("];\n");
+        // The codes as `code_key`s in the table's order, when every code has one and they
+        // ascend as the codes do (`find_keyed` searches them; else the codes themselves).
+        let keys: Option<Vec<u64>> = rows.iter().map(|r| try_code_key(&r[0])).collect();
+        match keys.filter(|k| k.windows(2).all(|w| w[0] < w[1])) {
+            Some(keys) => {
+                write_keys(&mut code, &format!("{ident}_KEY_LIST"), &keys);
+                writeln!(
+                    code,
+                    "static {ident}_KEYS: Option<&[u64]> = Some({ident}_KEY_LIST);"
+                )
+                .expect("write to String");
+            }
+            None => writeln!(code, "static {ident}_KEYS: Option<&[u64]> = None;")
+                .expect("write to String"),
+        }
     }
     write(out, "hcpcs.rs", &code);
     n
 }
 
+/// One quarter's records, its index by code and its NDCs as numbers; adds its NDCs to `ndcs`
+/// and its codes' keys to `codes` (`None` once a code has no key).
 fn gen_crosswalk(
     data: &Path,
     file: &str,
     version: &str,
     code: &mut String,
     pool: &mut Pool,
+    ndcs: &mut Vec<u64>,
+    codes: &mut Option<Vec<u64>>,
 ) -> usize {
     let mut rows = read_tsv(
         data,
@@ -409,7 +453,33 @@ fn gen_crosswalk(
     let mut idx: Vec<usize> = (0..rows.len()).collect();
     idx.sort_by(|&a, &b| (&rows[a][0], &rows[a][4]).cmp(&(&rows[b][0], &rows[b][4])));
     writeln!(code, "static XW_{version}_BY_HCPCS: &[u32] = &{idx:?};").expect("write to String");
+    // The NDCs as `ndc_key`s in row order: 11 digits each (asserted above), so sorted as the
+    // rows are and searched as integers.
+    let keys: Vec<u64> = rows.iter().map(|r| ndc_number(&r[4])).collect();
+    assert!(keys.is_sorted(), "{file}: NDC numbers out of order");
+    write_keys(code, &format!("XW_{version}_NDC_KEYS"), &keys);
+    ndcs.extend_from_slice(&keys);
+    for r in &rows {
+        match (codes.as_mut(), try_code_key(&r[0])) {
+            (Some(c), Some(k)) => c.push(k),
+            _ => *codes = None,
+        }
+    }
     rows.len()
+}
+
+/// `claimlint_data::embedded::ndc_key` of an NDC known to be 11 digits.
+fn ndc_number(ndc: &str) -> u64 {
+    ndc.bytes().fold(0, |n, b| n * 10 + u64::from(b - b'0'))
+}
+
+/// `static IDENT: &[u64] = &[..];`, one key per line.
+fn write_keys(code: &mut String, ident: &str, keys: &[u64]) {
+    writeln!(code, "static {ident}: &[u64] = &[").expect("write to String");
+    for k in keys {
+        writeln!(code, "    {k:#018x},").expect("write to String");
+    }
+    code.push_str("];\n");
 }
 
 fn gen_icd10(data: &Path, out: &Path, file: &str) -> usize {
@@ -526,12 +596,19 @@ fn gen_mue(data: &Path, file: &str, ident: &str, code: &mut String) -> usize {
 /// `claimlint_x12::short::code_key` (a build script cannot call the crate it builds for):
 /// at most 7 bytes, big-endian, zero-padded, the length in the last byte.
 fn code_key(code: &str) -> u64 {
+    try_code_key(code).unwrap_or_else(|| panic!("MUE code {code:?} longer than 7 bytes"))
+}
+
+/// `code_key`, or `None` for a code longer than 7 bytes (which has none).
+fn try_code_key(code: &str) -> Option<u64> {
     let b = code.as_bytes();
-    assert!(b.len() <= 7, "MUE code {code:?} longer than 7 bytes");
+    if b.len() > 7 {
+        return None;
+    }
     let mut w = [0u8; 8];
     w[..b.len()].copy_from_slice(b);
     w[7] = b.len() as u8;
-    u64::from_be_bytes(w)
+    Some(u64::from_be_bytes(w))
 }
 
 fn is_hcpcs(s: &str) -> bool {

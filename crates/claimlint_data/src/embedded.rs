@@ -28,10 +28,10 @@ pub(super) struct EmbeddedQuarter {
     pub to: Ymd,
     recs: &'static [XRec],
     pub by_hcpcs: &'static [u32],
+    /// The records' NDCs as numbers (`ndc_key`), in record order (so sorted): build.rs
+    /// writes them, every compiled-in NDC having 11 digits.
+    ndc_keys: &'static [u64],
     rows: OnceLock<Box<[XwalkRow]>>,
-    /// The rows' NDCs as numbers (`ndc_key`), in row order (so sorted); `None` if one has no
-    /// key. Built with the rows, read-only after.
-    ndc_keys: OnceLock<Option<Box<[u64]>>>,
 }
 
 impl EmbeddedQuarter {
@@ -58,17 +58,10 @@ impl EmbeddedQuarter {
         })
     }
 
-    /// The rows' NDCs as numbers, for a search that compares integers instead of text.
+    /// The rows' NDCs as numbers, for a search that compares integers instead of text; `None`
+    /// should they not be one per row (they are: `quarter_ndc_keys_are_the_rows`).
     pub(super) fn ndc_keys(&'static self) -> Option<&'static [u64]> {
-        self.ndc_keys
-            .get_or_init(|| {
-                self.rows()
-                    .iter()
-                    .map(|r| ndc_key(r.ndc11.as_bytes()))
-                    .collect::<Option<Box<[u64]>>>()
-                    .filter(|k| k.is_sorted())
-            })
-            .as_deref()
+        (self.ndc_keys.len() == self.recs.len()).then_some(self.ndc_keys)
     }
 }
 
@@ -129,9 +122,10 @@ fn find_code(table: &[HRec], code: &str) -> Option<Hcpcs> {
 
 pub(super) use claimlint_x12::short::code_key;
 
-/// The codes of a compiled-in table as [`code_key`]s, in the table's order, made once; `None`
-/// when a code does not fit one (the string search then answers). Like the caches above, a
-/// copy of compiled-in rows: it cannot change a result.
+/// The codes of a compiled-in table as [`code_key`]s, in the table's order; `None` when a
+/// code does not fit one or they do not ascend. What build.rs writes as `HCPCS_KEYS` and
+/// `MODIFIERS_KEYS`, made here to test that.
+#[cfg(test)]
 fn code_keys(table: &'static [HRec]) -> Option<Box<[u64]>> {
     let keys: Option<Vec<u64>> = table
         .iter()
@@ -141,18 +135,10 @@ fn code_keys(table: &'static [HRec]) -> Option<Box<[u64]>> {
         .map(Vec::into_boxed_slice)
 }
 
-/// The HCPCS codes' keys: compiled-in data, made once; cannot change a result.
-static HCPCS_KEYS: OnceLock<Option<Box<[u64]>>> = OnceLock::new();
-/// The modifiers' keys: compiled-in data, made once; cannot change a result.
-static MODIFIER_KEYS: OnceLock<Option<Box<[u64]>>> = OnceLock::new();
-
-/// `find_code` by keys: one integer comparison per step instead of a string comparison.
-fn find_keyed(
-    table: &'static [HRec],
-    keys: &'static OnceLock<Option<Box<[u64]>>>,
-    code: &str,
-) -> Option<Hcpcs> {
-    match keys.get_or_init(|| code_keys(table)) {
+/// `find_code` by keys (build.rs's, one per record of `table`): one integer comparison per
+/// step instead of a string comparison.
+fn find_keyed(table: &'static [HRec], keys: Option<&'static [u64]>, code: &str) -> Option<Hcpcs> {
+    match keys.filter(|k| k.len() == table.len()) {
         Some(keys) => {
             // Every code of the table fits a key: a longer one matches none of them.
             let i = keys.binary_search(&code_key(code.as_bytes())?).ok()?;
@@ -163,21 +149,26 @@ fn find_keyed(
 }
 
 pub(super) fn hcpcs(code: &str) -> Option<Hcpcs> {
-    find_keyed(HCPCS, &HCPCS_KEYS, code)
+    find_keyed(HCPCS, HCPCS_KEYS, code)
 }
 
 pub(super) fn modifier(code: &str) -> Option<Hcpcs> {
-    find_keyed(MODIFIERS, &MODIFIER_KEYS, code)
+    find_keyed(MODIFIERS, MODIFIERS_KEYS, code)
 }
 
 /// Keyed lookups answer as the string search does, for every code of both tables and for
 /// codes near them (prefixes, extensions, lower case, NUL and over-long codes).
 #[cfg(test)]
 pub(super) fn keyed_lookups_agree() {
-    for (table, keys) in [(HCPCS, &HCPCS_KEYS), (MODIFIERS, &MODIFIER_KEYS)] {
+    for (table, keys) in [(HCPCS, HCPCS_KEYS), (MODIFIERS, MODIFIERS_KEYS)] {
         assert!(
             code_keys(table).is_some(),
             "every compiled-in code fits a key"
+        );
+        assert_eq!(
+            keys,
+            code_keys(table).as_deref(),
+            "build.rs wrote the table's keys"
         );
         for h in table {
             let code = pooled(h.code);
@@ -253,24 +244,6 @@ include!(concat!(env!("OUT_DIR"), "/handmade.rs"));
 static ICD10_CACHE: [OnceLock<Box<[&'static str]>>; ICD10_BLOCKS] =
     [const { OnceLock::new() }; ICD10_BLOCKS];
 
-/// The HCPCS codes any compiled-in crosswalk quarter lists, sorted, each once. Whether a line
-/// bills a drug is asked of every service line, and one search here replaces one per quarter.
-/// Like the blocks above, a copy of compiled-in rows made once: it cannot change a result.
-static CROSSWALK_HCPCS: OnceLock<KeyedUnion> = OnceLock::new();
-
-pub(super) fn crosswalk_hcpcs() -> &'static KeyedUnion {
-    CROSSWALK_HCPCS.get_or_init(|| KeyedUnion::new(|r| r.hcpcs, code_key))
-}
-
-/// The NDCs any compiled-in crosswalk quarter lists, sorted, each once: whether an NDC is
-/// known at all is one search, not one per quarter. A copy of compiled-in rows made once, like
-/// those above: it cannot change a result.
-static CROSSWALK_NDCS: OnceLock<KeyedUnion> = OnceLock::new();
-
-pub(super) fn crosswalk_ndcs() -> &'static KeyedUnion {
-    CROSSWALK_NDCS.get_or_init(|| KeyedUnion::new(|r| r.ndc11, ndc_key))
-}
-
 /// An 11-digit NDC as its number: distinct NDCs, distinct numbers.
 pub(super) fn ndc_key(ndc: &[u8]) -> Option<u64> {
     if ndc.len() != 11 || !ndc.iter().all(u8::is_ascii_digit) {
@@ -279,57 +252,56 @@ pub(super) fn ndc_key(ndc: &[u8]) -> Option<u64> {
     Some(ndc.iter().fold(0, |n, &b| n * 10 + u64::from(b - b'0')))
 }
 
-/// One field of every compiled-in crosswalk row, sorted, each once; and, when `key` gives
-/// every value a number (it must give distinct values distinct numbers), those numbers
-/// sorted, so that a search compares integers instead of text.
-pub(super) struct KeyedUnion {
-    values: Box<[&'static str]>,
-    key: fn(&[u8]) -> Option<u64>,
-    keys: Option<Box<[u64]>>,
+/// Whether any compiled-in crosswalk quarter lists an NDC: one search of build.rs's sorted
+/// union of their NDCs instead of one per quarter.
+pub(super) fn crosswalk_lists_ndc(ndc11: &str) -> bool {
+    ndc_key(ndc11.as_bytes()).is_some_and(|k| XW_NDC_UNION.binary_search(&k).is_ok())
 }
 
-impl KeyedUnion {
-    fn new(field: fn(&XwalkRow) -> &'static str, key: fn(&[u8]) -> Option<u64>) -> KeyedUnion {
-        let mut values: Vec<&'static str> = QUARTERS
+/// Whether any compiled-in crosswalk quarter lists a code, from build.rs's sorted union of
+/// their codes' keys: asked of every service line (does it bill a drug?). `None` when the
+/// union has no keys (a code that does not fit one): the quarters answer then.
+pub(super) fn crosswalk_lists_code(hcpcs: &str) -> Option<bool> {
+    let keys = XW_HCPCS_UNION?;
+    Some(code_key(hcpcs.as_bytes()).is_some_and(|k| keys.binary_search(&k).is_ok()))
+}
+
+/// One field of every compiled-in crosswalk row, sorted, each once (what the unions hold).
+#[cfg(test)]
+pub(super) fn crosswalk_values(field: fn(&XwalkRow) -> &'static str) -> Vec<&'static str> {
+    let mut values: Vec<&'static str> = QUARTERS
+        .iter()
+        .flat_map(|q| q.rows().iter().map(field))
+        .collect();
+    values.sort_unstable_by(|a, b| super::key_cmp(a, b));
+    values.dedup();
+    values
+}
+
+/// build.rs's unions and per-quarter keys are the rows' own: the NDC union is every row's
+/// NDC as a number, sorted, each once; the code union every row's code key; each quarter's
+/// NDC keys its rows' NDCs, one per row, in order.
+#[cfg(test)]
+pub(super) fn crosswalk_keys_are_the_rows() {
+    let ndcs: Vec<u64> = crosswalk_values(|r| r.ndc11)
+        .iter()
+        .map(|n| ndc_key(n.as_bytes()).expect("11 digits"))
+        .collect();
+    assert!(ndcs.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(XW_NDC_UNION, &ndcs[..]);
+    let mut codes: Vec<u64> = crosswalk_values(|r| r.hcpcs)
+        .iter()
+        .map(|c| code_key(c.as_bytes()).expect("a code of at most 7 bytes"))
+        .collect();
+    codes.sort_unstable();
+    assert_eq!(XW_HCPCS_UNION, Some(&codes[..]));
+    for q in &QUARTERS {
+        let keys: Vec<u64> = q
+            .rows()
             .iter()
-            .flat_map(|q| q.rows().iter().map(field))
+            .map(|r| ndc_key(r.ndc11.as_bytes()).expect("11 digits"))
             .collect();
-        values.sort_unstable_by(|a, b| super::key_cmp(a, b));
-        values.dedup();
-        let keys: Option<Vec<u64>> = values.iter().map(|v| key(v.as_bytes())).collect();
-        let keys = keys.map(|mut k| {
-            k.sort_unstable();
-            k.into_boxed_slice()
-        });
-        KeyedUnion {
-            values: values.into(),
-            key,
-            keys,
-        }
-    }
-
-    #[cfg(test)]
-    pub(super) fn values(&self) -> &[&'static str] {
-        &self.values
-    }
-
-    /// Whether searches compare keys (every value has one).
-    #[cfg(test)]
-    pub(super) fn keyed(&self) -> bool {
-        self.keys.is_some()
-    }
-
-    pub(super) fn contains(&self, value: &str) -> bool {
-        match &self.keys {
-            // Every listed value has a key: a value without one is not listed.
-            Some(keys) => {
-                (self.key)(value.as_bytes()).is_some_and(|k| keys.binary_search(&k).is_ok())
-            }
-            None => self
-                .values
-                .binary_search_by(|c| super::key_cmp(c, value))
-                .is_ok(),
-        }
+        assert_eq!(q.ndc_keys(), Some(&keys[..]), "{}", q.version);
     }
 }
 

@@ -326,7 +326,7 @@ impl Data {
     /// True when any quarter, embedded or loaded, lists the NDC.
     pub fn ndc_known_any(&self, ndc11: &str) -> bool {
         match self.overlay {
-            None => embedded::crosswalk_ndcs().contains(ndc11),
+            None => embedded::crosswalk_lists_ndc(ndc11),
             Some(_) => quarters(self.overlay)
                 .iter()
                 .any(|q| !by_ndc(*q, ndc11).is_empty()),
@@ -353,7 +353,8 @@ impl Data {
     /// True when any quarter, embedded or loaded, bills an NDC under the code. Allocates nothing.
     pub fn crosswalk_lists_hcpcs(&self, hcpcs: &str) -> bool {
         match self.overlay {
-            None => embedded::crosswalk_hcpcs().contains(hcpcs),
+            None => embedded::crosswalk_lists_code(hcpcs)
+                .unwrap_or_else(|| each_quarter(None).any(|q| lists_hcpcs(q, hcpcs))),
             Some(_) => each_quarter(self.overlay).any(|q| lists_hcpcs(q, hcpcs)),
         }
     }
@@ -672,15 +673,8 @@ fn pick_quarter(qs: &[Quarter<'static>], dos: Ymd) -> Option<(Quarter<'static>, 
     if let Some(q) = qs.iter().find(|q| q.from <= dos && dos <= q.to) {
         return Some((*q, true));
     }
-    let day = days(dos);
     qs.iter()
-        .min_by_key(|q| {
-            if dos < q.from {
-                days(q.from) - day
-            } else {
-                day - days(q.to)
-            }
-        })
+        .min_by_key(|q| days_outside(q.from, q.to, dos))
         .map(|q| (*q, false))
 }
 
@@ -723,19 +717,33 @@ fn pick_quarter_lazy(
     ov: Option<&'static overlay::Overlay>,
     dos: Ymd,
 ) -> Option<(Quarter<'static>, bool)> {
-    let qs = each_quarter(ov);
+    let Some(ov) = ov else {
+        // Compiled-in quarters only (every drug line asks): chosen by their dates, and only
+        // the one chosen made into a `Quarter`. The same choice as below.
+        let qs = &embedded::QUARTERS;
+        if let Some(q) = qs.iter().find(|q| q.from <= dos && dos <= q.to) {
+            return Some((Quarter::from(q), true));
+        }
+        return qs
+            .iter()
+            .min_by_key(|q| days_outside(q.from, q.to, dos))
+            .map(|q| (Quarter::from(q), false));
+    };
+    let qs = each_quarter(Some(ov));
     if let Some(q) = qs.clone().find(|q| q.from <= dos && dos <= q.to) {
         return Some((q, true));
     }
-    let day = days(dos);
-    qs.min_by_key(|q| {
-        if dos < q.from {
-            days(q.from) - day
-        } else {
-            day - days(q.to)
-        }
-    })
-    .map(|q| (q, false))
+    qs.min_by_key(|q| days_outside(q.from, q.to, dos))
+        .map(|q| (q, false))
+}
+
+/// Days from `dos` to the nearest end of `from..=to`, for a date outside it.
+fn days_outside(from: Ymd, to: Ymd, dos: Ymd) -> i64 {
+    if dos < from {
+        days(from) - days(dos)
+    } else {
+        days(dos) - days(to)
+    }
 }
 
 /// Which version of a data set answers for a date of service, and whether it is in force

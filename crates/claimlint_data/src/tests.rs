@@ -724,11 +724,8 @@ fn ndc_known_any_agrees_with_each_quarter() {
             .iter()
             .any(|q| q.rows.iter().any(|r| r.ndc11 == ndc))
     };
-    assert!(
-        embedded::crosswalk_ndcs().keyed(),
-        "every compiled-in NDC has 11 digits"
-    );
-    let listed = embedded::crosswalk_ndcs().values();
+    embedded::crosswalk_keys_are_the_rows();
+    let listed = embedded::crosswalk_values(|r| r.ndc11);
     assert!(listed.len() > 1000, "{}", listed.len());
     for ndc in listed.iter().step_by(7) {
         assert!(data.ndc_known_any(ndc), "{ndc}");
@@ -768,10 +765,10 @@ fn crosswalk_lists_hcpcs_agrees_with_each_quarter() {
     let data = Data::embedded();
     let per_quarter = |code: &str| each_quarter(None).any(|q| lists_hcpcs(q, code));
     assert!(
-        embedded::crosswalk_hcpcs().keyed(),
+        embedded::crosswalk_lists_code("J0897").is_some(),
         "every listed code fits a key"
     );
-    let listed = embedded::crosswalk_hcpcs().values();
+    let listed = embedded::crosswalk_values(|r| r.hcpcs);
     assert!(listed.len() > 100, "{}", listed.len());
     for code in listed {
         assert!(data.crosswalk_lists_hcpcs(code), "{code}");
@@ -841,5 +838,29 @@ fn embedded_mue_table_choice_is_the_general_one() {
                 "{setting:?} {dos}"
             );
         }
+    }
+}
+
+/// The quarter the rules' lookups choose for a date (compiled-in quarters chosen by their
+/// dates alone) is the one the listing lookups choose, in force or nearest, on dates before,
+/// between, inside and after every quarter.
+#[test]
+fn lazy_quarter_choice_agrees() {
+    let all = quarters(None);
+    let mut dates: Vec<Ymd> = Vec::new();
+    for y in [2019, 2023, 2025, 2026, 2027, 2031] {
+        for m in 1..=12 {
+            for d in [1, 15, 28, 31] {
+                dates.push(y * 10_000 + m * 100 + d);
+            }
+        }
+    }
+    for q in &all {
+        dates.extend([q.from, q.to, q.from - 1, q.to + 1]);
+    }
+    for dos in dates {
+        let lazy = pick_quarter_lazy(None, dos).map(|(q, f)| (q.version, f));
+        let listed = pick_quarter(&all, dos).map(|(q, f)| (q.version, f));
+        assert_eq!(lazy, listed, "{dos}");
     }
 }
