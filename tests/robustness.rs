@@ -127,6 +127,34 @@ proptest! {
     }
 }
 
+/// Delimiters need not be graphic characters: an interchange's character set is the X12 one
+/// and its own delimiters (X12 RFI 28). Files written with the ASCII separators (0x1D between
+/// elements, 0x1F between components, 0x1E between repetitions, 0x1C after a segment) read
+/// and check as the same files with `*`, `:`, `^` and `~` do: no SYN005 for the delimiters.
+#[test]
+fn control_character_delimiters_are_delimiters() {
+    for (template, lines) in [(P837, 2), (I837, 2)] {
+        let plain = check(template.as_bytes());
+        assert_eq!((plain.stats.claims, plain.stats.service_lines), (1, lines));
+        for newline in [true, false] {
+            let text: Vec<u8> = template
+                .bytes()
+                .filter(|&b| b != b'\n' || newline)
+                .map(|b| match b {
+                    b'*' => 0x1d,
+                    b':' => 0x1f,
+                    b'^' => 0x1e,
+                    b'~' => 0x1c,
+                    other => other,
+                })
+                .collect();
+            let o = check(&text);
+            assert_eq!((o.stats.claims, o.stats.service_lines), (1, lines));
+            assert_eq!(codes(&o), codes(&plain), "newlines kept: {newline}");
+        }
+    }
+}
+
 /// The template with CLM02 and the two SV102 charges replaced.
 fn with_charges(clm02: &str, sv102: [&str; 2]) -> String {
     P837.replace("CLM*PAT1001-01*2460*", &format!("CLM*PAT1001-01*{clm02}*"))

@@ -20,9 +20,13 @@ declare_rule! {
 }
 
 /// Reports the first byte of `seg` outside the X12 extended character set (control
-/// characters, non-ASCII).
+/// characters, non-ASCII) that is not one of the interchange's delimiters: the character set
+/// of an interchange is the graphic characters and its delimiters, which need not be graphic
+/// themselves (X12 RFI 28; `*`/`:`/`~` as 0x1D/0x1F/0x1C, say).
 pub fn invalid_characters(seg: &Segment<'_>, cx: &mut Ctx<'_>) {
-    let Some(i) = first_unprintable(seg.bytes) else {
+    let d = seg.delims;
+    let delims = [d.element, d.component, d.repetition.unwrap_or(d.element)];
+    let Some(i) = first_unprintable(seg.bytes, delims) else {
         return;
     };
     let b = seg.bytes[i];
@@ -47,12 +51,13 @@ pub fn invalid_characters(seg: &Segment<'_>, cx: &mut Ctx<'_>) {
         .help("X12 data is limited to printable ASCII; remove or replace the character");
 }
 
-/// The first byte outside 0x20..0x7f. Eight bytes at a time: a word whose bytes are all
-/// printable is passed over whole (the usual case), the others are read byte by byte.
-fn first_unprintable(bytes: &[u8]) -> Option<usize> {
+/// The first byte outside 0x20..0x7f that is not one of `delims`. Eight bytes at a time: a
+/// word whose bytes are all printable is passed over whole (the usual case), the others are
+/// read byte by byte.
+fn first_unprintable(bytes: &[u8], delims: [u8; 3]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let printable = |b: u8| (0x20..0x7f).contains(&b);
+    let printable = |b: u8| (0x20..0x7f).contains(&b) || delims.contains(&b);
     let (words, tail) = bytes.as_chunks::<8>();
     for (k, word) in words.iter().enumerate() {
         let w = u64::from_le_bytes(*word);
@@ -87,7 +92,14 @@ fn first_unprintable_agrees_with_a_byte_scan() {
     }
     for v in cases {
         let want = v.iter().position(|&b| !(0x20..0x7f).contains(&b));
-        assert_eq!(first_unprintable(&v), want, "{v:?}");
+        assert_eq!(first_unprintable(&v, [b'*'; 3]), want, "{v:?}");
+        // The interchange's own delimiters are not invalid, graphic or not.
+        for delims in [[0x1d, 0x1f, 0x1e], [0x0a, b':', b'^'], [0x80, 0xc3, 0xc3]] {
+            let want = v
+                .iter()
+                .position(|&b| !(0x20..0x7f).contains(&b) && !delims.contains(&b));
+            assert_eq!(first_unprintable(&v, delims), want, "{v:?} {delims:?}");
+        }
     }
 }
 
