@@ -155,6 +155,33 @@ fn control_character_delimiters_are_delimiters() {
     }
 }
 
+/// A guide written with spaces around it in GS08 or ST03 (a fixed-width export's padding) is
+/// one ENV005 error where the spaces are; the set is still read with that guide, so its
+/// claims are checked as without the spaces.
+#[test]
+fn a_padded_guide_is_one_error_and_the_set_is_read() {
+    for (template, guide) in [(P837, "005010X222A1"), (I837, "005010X223A2")] {
+        let plain = check(template.as_bytes());
+        let gs08 = format!("*X*{guide}~");
+        let st03 = format!("*0001*{guide}~");
+        for (from, to) in [
+            (gs08.clone(), format!("*X*{guide}  ~")),
+            (st03.clone(), format!("*0001* {guide}~")),
+        ] {
+            assert!(template.contains(&from), "{from}");
+            let o = check(template.replacen(&from, &to, 1).as_bytes());
+            let mut want = codes(&plain);
+            want.push("ENV005");
+            let mut got = codes(&o);
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want, "{to}");
+            assert_eq!(o.stats.claims, plain.stats.claims);
+            assert_eq!(o.stats.service_lines, plain.stats.service_lines);
+        }
+    }
+}
+
 /// The template with CLM02 and the two SV102 charges replaced.
 fn with_charges(clm02: &str, sv102: [&str; 2]) -> String {
     P837.replace("CLM*PAT1001-01*2460*", &format!("CLM*PAT1001-01*{clm02}*"))

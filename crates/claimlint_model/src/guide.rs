@@ -32,6 +32,10 @@ pub enum GuideIssue {
         version: String,
         read_as: Kind,
     },
+    /// GS08 or ST03 naming a guide the set is read with (exactly or as the closest release)
+    /// with spaces around it (`005010X222A1 `, as a fixed-width export pads it): read as the
+    /// guide, and reported, since a receiver comparing the value exactly rejects it.
+    Padded { at: Loc, value: String },
     /// A 4010 guide: the set is skipped.
     Retired4010 { at: Loc, version: String },
     /// Any other guide: the set is skipped.
@@ -69,8 +73,11 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
             gs01: text(gs, 1),
         });
     }
-    let gs08 = gs.map(|g| g.value(8)).filter(|v| !v.is_empty());
-    let st03 = Some(st.value(3)).filter(|v| !v.is_empty());
+    report_padding(gs, st, &mut issues);
+    let gs08 = gs
+        .map(|g| padded_guide(g.value(8)))
+        .filter(|v| !v.is_empty());
+    let st03 = Some(padded_guide(st.value(3))).filter(|v| !v.is_empty());
     if let (Some(a), Some(b)) = (st03, gs08)
         && a != b
     {
@@ -115,4 +122,42 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
         }
     };
     GuideChoice { kind, issues }
+}
+
+/// Spaces around a guide in GS08 or ST03, reported once where they are (`Padded`); the guide
+/// is read without them, so they neither make GS08 and ST03 differ nor make it unknown.
+fn report_padding(gs: Option<&Segment<'_>>, st: &Segment<'_>, issues: &mut Vec<GuideIssue>) {
+    for (seg, n) in [(gs, 8), (Some(st), 3)] {
+        let Some(seg) = seg else { continue };
+        let value = seg.value(n);
+        if value.trim_ascii().len() < value.len() && guide_kind(value.trim_ascii()).is_some() {
+            issues.push(GuideIssue::Padded {
+                at: seg.element_raw(n).map_or(seg.loc(), |e| e.loc()),
+                value: String::from_utf8_lossy(value).into_owned(),
+            });
+        }
+    }
+}
+
+/// The kind a guide version is read as, exactly or as the closest release; `None` for any
+/// other version.
+fn guide_kind(version: &[u8]) -> Option<Kind> {
+    match version {
+        b"005010X222A1" | b"005010X222" | b"005010X222A2" => Some(Kind::Professional),
+        b"005010X223A2" | b"005010X223" | b"005010X223A1" | b"005010X223A3" => {
+            Some(Kind::Institutional)
+        }
+        _ => None,
+    }
+}
+
+/// A GS08/ST03 value without the spaces around it when what they surround is a guide the set
+/// is read with (reported as `GuideIssue::Padded`); any other value as it is.
+fn padded_guide(value: &[u8]) -> &[u8] {
+    let bare = value.trim_ascii();
+    if guide_kind(bare).is_some() {
+        bare
+    } else {
+        value
+    }
 }

@@ -14,7 +14,9 @@ declare_rule! {
     /// ST03 = GS08. Other releases of the same guides (005010X222, 005010X222A2, 005010X223,
     /// 005010X223A1, 005010X223A3) are read with the closest supported guide and get a warning;
     /// 4010 and other 837 guides (dental) are errors and are skipped; other transaction sets
-    /// (835, 270...) are noted as info and skipped. A 999 acknowledgment (005010X231A1, as
+    /// (835, 270...) are noted as info and skipped. A guide written with spaces around it
+    /// (`005010X222A1 `, a fixed-width export's padding) is an error where the spaces are, and
+    /// the set is read with that guide. A 999 acknowledgment (005010X231A1, as
     /// `claimlint ack` writes) is read for its envelopes alone, without a note.
     /// ## Why it matters
     /// Payers accept 837s only under the guide their companion document names (for Medicare
@@ -74,6 +76,17 @@ fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
                 )),
             )
         }
+        GuideIssue::Padded { at, value } => {
+            let bare = value.trim_ascii();
+            (
+                Severity::Error,
+                at,
+                format!("guide `{value}` has spaces around it; it is read as {bare}"),
+                Some(format!(
+                    "write `{bare}` with no spaces: receivers compare the guide exactly"
+                )),
+            )
+        }
         GuideIssue::Retired4010 { at, version } => (
             Severity::Error,
             at,
@@ -105,6 +118,7 @@ fn ack(issue: &GuideIssue) -> Option<Ack999> {
         | GuideIssue::Mismatch { at, .. }
         | GuideIssue::NoGuide { at }
         | GuideIssue::ClosestRelease { at, .. }
+        | GuideIssue::Padded { at, .. }
         | GuideIssue::Retired4010 { at, .. }
         | GuideIssue::Unsupported { at, .. } => at,
     };
@@ -166,6 +180,13 @@ fn cases() {
                 true,
             ),
             Edit("ST*", "ST*835*0001*005010X221A1", true), // info, skipped
+            // Padded: read as the guide (the set's claims are checked), one error each.
+            Edit("ST*", "ST*837*0001* 005010X222A1", true),
+            Edit(
+                "GS*",
+                "GS*HC*SENDER*RECEIVER*20260110*1200*1*X* 005010X222A1",
+                true,
+            ),
         ],
     );
 }
