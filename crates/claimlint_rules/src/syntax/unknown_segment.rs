@@ -52,8 +52,13 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 tx.kind.guide()
             )
         };
+        let upper = id.to_ascii_uppercase();
         let help = match near_miss(id) {
             _ if id.is_empty() => "remove the extra segment terminator".to_string(),
+            _ if upper != id && is_known(&upper) => format!(
+                "segment ids are upper case: write `{}`",
+                String::from_utf8_lossy(&upper)
+            ),
             Some(near) => format!("did you mean `{near}`? otherwise remove the segment"),
             None => "remove the segment; the 837 has no place for it".to_string(),
         };
@@ -94,11 +99,27 @@ fn cases() {
             Pass(""),
             PassI(""),
             Edit("N3*12", "NM2*IL*1*DOE", true),
+            Edit("N3*12", "n3*12 ELM ST", true),
             Edit("DMG*", "CLP*1*1*100*100", true),
             Whole(
                 &crate::test::P837.replace("N3*12 ELM ST~", "N3*12 ELM ST~~"),
                 true,
             ),
         ],
+    );
+}
+
+/// A known id in lower case gets the upper-case id as its fix, not "remove the segment".
+#[test]
+fn lower_case_ids_are_told_to_upper_case() {
+    let text = crate::test::P837.replace("N3*12 ELM ST~", "n3*12 ELM ST~");
+    let found = crate::test::run(&text);
+    let d = found
+        .iter()
+        .find(|d| d.code == "SYN001")
+        .expect("SYN001 for n3");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("segment ids are upper case: write `N3`")
     );
 }
