@@ -6,7 +6,9 @@ declare_rule! {
     /// Reports a byte outside the X12 character set inside a segment: a control character, a
     /// line break in the middle of a segment, or a non-ASCII byte (accented letters, smart quotes
     /// pasted from a word processor). It checks each segment of a transaction set as the
-    /// segment is read, before the model is built.
+    /// segment is read, before the model is built. The interchange's own delimiters are never
+    /// flagged, even when the ISA declares control characters (0x1D between elements, 0x1F
+    /// between components): they belong to the interchange's character set.
     /// ## Why it matters
     /// Receivers reject the segment (999 IK4 code 6, invalid character in data element), and a
     /// line break inside a segment usually means the file was wrapped by an editor or mailer.
