@@ -113,7 +113,10 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
             Some("put GS before ST and GE after SE".into()),
         ),
         IssueKind::DataAfterIea { len } => (
-            format!("{len} bytes of data after IEA, outside any interchange"),
+            format!(
+                "{len} {} of data after IEA, outside any interchange",
+                if len == 1 { "byte" } else { "bytes" }
+            ),
             Some("remove what follows the IEA, or start a new interchange with ISA".into()),
         ),
         IssueKind::IeaMissing { isa13, another_isa } => {
