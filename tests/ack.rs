@@ -459,3 +459,27 @@ fn a_blank_gs08_is_not_acknowledged() {
         "GS08 \"\"",
     );
 }
+
+/// A guide padded with spaces is read (its element findings are coded with their element
+/// reference numbers) and rejected as a receiver would: a padded ST03 is IK502 19 on its set,
+/// a padded GS08 AK905 2 on its group, with each set rejected, never accepted.
+#[test]
+fn a_padded_guide_is_rejected_and_still_read() {
+    let (out, text) = ack_edited("stpad", |t| {
+        t.replace("ST*837*0001*005010X222A1~", "ST*837*0001* 005010X222A1~")
+            .replace("*****XX*1234567893~", "*****ZZ*1234567893~")
+    });
+    assert_eq!(out.status.code(), Some(1));
+    let text = text.unwrap();
+    let l = lines(&text);
+    assert!(l.contains(&"IK4*8*66*7*ZZ~"), "{text}");
+    assert!(l.contains(&"IK5*R*19*5~"), "{text}");
+    let (out, text) = ack_edited("gspad", |t| {
+        t.replace("*X*005010X222A1~", "*X*005010X222A1 ~")
+    });
+    assert_eq!(out.status.code(), Some(1));
+    let text = text.unwrap();
+    let l = lines(&text);
+    assert!(l.contains(&"IK5*R*I6~"), "{text}");
+    assert!(l.contains(&"AK9*R*1*1*0*2~"), "{text}");
+}

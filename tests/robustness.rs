@@ -176,10 +176,32 @@ fn a_padded_guide_is_one_error_and_the_set_is_read() {
             got.sort_unstable();
             want.sort_unstable();
             assert_eq!(got, want, "{to}");
+            // The padding's own finding, not a GS08/ST03 mismatch.
+            let env005 = o.diagnostics.iter().find(|d| d.code == "ENV005").unwrap();
+            assert!(
+                env005.message.contains("has spaces around it"),
+                "{}",
+                env005.message
+            );
             assert_eq!(o.stats.claims, plain.stats.claims);
             assert_eq!(o.stats.service_lines, plain.stats.service_lines);
         }
     }
+}
+
+/// Only spaces are padding: a tab after the guide is a character outside X12 data, not a
+/// guide written with spaces around it.
+#[test]
+fn a_tab_after_the_guide_is_not_padding() {
+    let text = P837.replacen("*0001*005010X222A1~", "*0001*005010X222A1\t~", 1);
+    let o = check(text.as_bytes());
+    assert!(
+        o.diagnostics
+            .iter()
+            .all(|d| !d.message.contains("has spaces around it")),
+        "{:?}",
+        codes(&o)
+    );
 }
 
 /// The template with CLM02 and the two SV102 charges replaced.

@@ -41,9 +41,12 @@ fn locate<'a>(
         let Some(k) = segs.iter().position(within) else {
             continue;
         };
-        let version = Some(t.st.value(3))
+        let version = Some(claimlint_model::guide_value(t.st.value(3)))
             .filter(|v| !v.is_empty())
-            .or(g.gs.as_ref().map(|s| s.value(8)));
+            .or(g
+                .gs
+                .as_ref()
+                .map(|s| claimlint_model::guide_value(s.value(8))));
         let guide = version.and_then(claimlint_ig::Guide::from_version);
         let placement = guide.and_then(|g| {
             let walk = claimlint_ig::walk(claimlint_ig::guide(g), &segs);

@@ -467,9 +467,9 @@ fn in_range(d: &Diagnostic, start: usize, end: usize) -> bool {
 /// The guide whose tables give element numbers: the transaction set's own, or the closest
 /// supported release.
 fn guide_of(st: &Segment<'_>, gs: Option<&Segment<'_>>) -> Option<&'static ig::GuideDef> {
-    let v = Some(st.value(3))
+    let v = Some(claimlint_model::guide_value(st.value(3)))
         .filter(|v| !v.is_empty())
-        .or_else(|| gs.map(|g| g.value(8)))?;
+        .or_else(|| gs.map(|g| claimlint_model::guide_value(g.value(8))))?;
     let g = if v.starts_with(b"005010X222") {
         ig::Guide::X222A1
     } else if v.starts_with(b"005010X223") {
@@ -512,8 +512,9 @@ fn group(
             }
         }
     }
-    // A group claimlint does not support (GS01 not HC, a version it does not read) was not
-    // read: each of its sets is rejected too, as not supported, so no IK5 accepts what the AK9
+    // A group claimlint does not support (GS01 not HC, a version it does not read, or one a
+    // receiver would not match: GS08 padded with spaces, whose sets claimlint still reads)
+    // is rejected with each of its sets, as not supported, so no IK5 accepts what the AK9
     // rejects.
     let unsupported = match (group_error, group_codes.first()) {
         (true, Some(&"1")) => Some("1"),

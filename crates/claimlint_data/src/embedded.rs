@@ -59,7 +59,7 @@ impl EmbeddedQuarter {
     }
 
     /// The rows' NDCs as numbers, for a search that compares integers instead of text; `None`
-    /// should they not be one per row (they are: `quarter_ndc_keys_are_the_rows`).
+    /// should they not be one per row (they are: `crosswalk_keys_are_the_rows`).
     pub(super) fn ndc_keys(&'static self) -> Option<&'static [u64]> {
         (self.ndc_keys.len() == self.recs.len()).then_some(self.ndc_keys)
     }

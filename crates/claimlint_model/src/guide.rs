@@ -33,7 +33,7 @@ pub enum GuideIssue {
         read_as: Kind,
     },
     /// GS08 or ST03 naming a guide the set is read with (exactly or as the closest release)
-    /// with spaces around it (`005010X222A1 `, as a fixed-width export pads it): read as the
+    /// with spaces (0x20) around it (`005010X222A1 `, as a fixed-width export pads it): read as the
     /// guide, and reported, since a receiver comparing the value exactly rejects it.
     Padded { at: Loc, value: String },
     /// A 4010 guide: the set is skipped.
@@ -75,9 +75,9 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
     }
     report_padding(gs, st, &mut issues);
     let gs08 = gs
-        .map(|g| padded_guide(g.value(8)))
+        .map(|g| guide_value(g.value(8)))
         .filter(|v| !v.is_empty());
-    let st03 = Some(padded_guide(st.value(3))).filter(|v| !v.is_empty());
+    let st03 = Some(guide_value(st.value(3))).filter(|v| !v.is_empty());
     if let (Some(a), Some(b)) = (st03, gs08)
         && a != b
     {
@@ -130,7 +130,8 @@ fn report_padding(gs: Option<&Segment<'_>>, st: &Segment<'_>, issues: &mut Vec<G
     for (seg, n) in [(gs, 8), (Some(st), 3)] {
         let Some(seg) = seg else { continue };
         let value = seg.value(n);
-        if value.trim_ascii().len() < value.len() && guide_kind(value.trim_ascii()).is_some() {
+        let bare = trim_spaces(value);
+        if bare.len() < value.len() && guide_kind(bare).is_some() {
             issues.push(GuideIssue::Padded {
                 at: seg.element_raw(n).map_or(seg.loc(), |e| e.loc()),
                 value: String::from_utf8_lossy(value).into_owned(),
@@ -151,13 +152,24 @@ fn guide_kind(version: &[u8]) -> Option<Kind> {
     }
 }
 
-/// A GS08/ST03 value without the spaces around it when what they surround is a guide the set
-/// is read with (reported as `GuideIssue::Padded`); any other value as it is.
-fn padded_guide(value: &[u8]) -> &[u8] {
-    let bare = value.trim_ascii();
+/// A GS08/ST03 value as the guide is read from it: without the spaces around it when what
+/// they surround is a guide the set is read with (reported as `GuideIssue::Padded`); any other
+/// value as it is. The 999's element numbers and the editor's hover read the guide so too.
+pub fn guide_value(value: &[u8]) -> &[u8] {
+    let bare = trim_spaces(value);
     if guide_kind(bare).is_some() {
         bare
     } else {
         value
     }
+}
+
+/// `value` without the spaces (0x20 only) before and after it.
+fn trim_spaces(value: &[u8]) -> &[u8] {
+    let start = value.iter().position(|&b| b != b' ').unwrap_or(value.len());
+    let end = value
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(start, |e| e + 1);
+    value.get(start..end).unwrap_or_default()
 }

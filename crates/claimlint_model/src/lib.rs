@@ -11,7 +11,7 @@ pub mod tree;
 pub mod value;
 
 pub use claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
-pub use guide::{GuideChoice, GuideIssue, classify};
+pub use guide::{GuideChoice, GuideIssue, classify, guide_value};
 pub use loops::{CleanMemo, LoopNode, Transaction, build};
 pub use value::{Date, DateRange, Dec, Total};
 

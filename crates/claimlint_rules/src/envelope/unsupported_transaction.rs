@@ -77,7 +77,7 @@ fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
             )
         }
         GuideIssue::Padded { at, value } => {
-            let bare = value.trim_ascii();
+            let bare = value.trim_matches(' ');
             (
                 Severity::Error,
                 at,
@@ -108,8 +108,10 @@ fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
 
 /// The 999 coding of an ENV005 finding: on the GS, AK905 1 (functional group not supported,
 /// GS01) or 2 (GS08 version not supported); on the ST, IK502 1 (not an 837: not supported),
-/// 19 (ST03 differs from GS08) or I6 (the guide named is not supported). A release read as
-/// the closest supported one is acknowledged as read: not coded.
+/// 19 (ST03 differs from GS08, or is a guide padded with spaces) or I6 (the guide named is
+/// not supported). A GS08 padded with spaces is AK905 2 like any version the receiver would
+/// not match, though claimlint reads the sets. A release read as the closest supported one is
+/// acknowledged as read: not coded.
 fn ack(issue: &GuideIssue) -> Option<Ack999> {
     use Ack999::{Group, TransactionSet};
     let at = match issue {
@@ -130,7 +132,7 @@ fn ack(issue: &GuideIssue) -> Option<Ack999> {
     }
     Some(TransactionSet(match issue {
         GuideIssue::NotAClaim { .. } => "1",
-        GuideIssue::Mismatch { .. } => "19",
+        GuideIssue::Mismatch { .. } | GuideIssue::Padded { .. } => "19",
         _ => "I6",
     }))
 }
