@@ -156,19 +156,3 @@ fn a_fragment_cut_short_is_one_env004() {
         d.message
     );
 }
-
-/// A line break inside a value (a file wrapped by an editor or mailer) is SYN005; the code,
-/// NPI or ZIP it splits is not also reported as unknown or malformed on the same element.
-/// (A drug line's split HCPCS still meets NDC004 on its LIN, which names the code as split.)
-#[test]
-fn a_line_break_inside_a_value_is_one_error() {
-    for (prefix, with) in [
-        ("SV1*HC:96372", "SV1*HC:963\n72*60*UN*1***1"),
-        ("N4*SPRINGFIELD", "N4*SPRINGFIELD*IL*627\n011234"),
-        ("NM1*85", "NM1*85*2*ONCOLOGY CLINIC*****XX*12345\n67893"),
-    ] {
-        let text = edit(P837, prefix, with);
-        assert!(text.contains(with), "{with}");
-        assert_eq!(outcome(&text).0, vec!["SYN005"], "{with:?}");
-    }
-}

@@ -94,16 +94,11 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "SYN005",
-        suppresses: &[
-            "SYN001", "SYN002", "SYN003", "SYN004", "SYN008", "STR001", "CODE001", "CODE003",
-            "CODE004", "CODE005", "CODE006", "CODE007", "NDC002", "MOD004", "SIT005",
-        ],
+        suppresses: &["SYN001", "SYN002", "SYN003", "SYN004", "SYN008", "STR001"],
         on: None,
         scope: Scope::Element,
         why: "a character that cannot be in X12 data (a line break inside a segment, a control \
-              character) is the defect; the id, length, type or code it spoils is not another, \
-              nor the HCPCS, ICD-10, modifier, place-of-service, revenue code, NPI, NDC or ZIP \
-              it splits (`SV1*HC:96` + line break + `372`, a file wrapped at 80 columns)",
+              character) is the defect; the id, length, type or code it spoils is not another",
     },
     Precedence {
         root: "SYN007",
