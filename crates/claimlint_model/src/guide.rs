@@ -33,7 +33,7 @@ pub enum GuideIssue {
         read_as: Kind,
     },
     /// GS08 or ST03 naming a guide the set is read with (exactly or as the closest release)
-    /// with spaces (0x20) around it (`005010X222A1 `, as a fixed-width export pads it): read as the
+    /// with whitespace around it (`005010X222A1 `, as a fixed-width export pads it): read as the
     /// guide, and reported, since a receiver comparing the value exactly rejects it.
     Padded { at: Loc, value: String },
     /// A 4010 guide: the set is skipped.
@@ -152,7 +152,7 @@ fn guide_kind(version: &[u8]) -> Option<Kind> {
     }
 }
 
-/// A GS08/ST03 value as the guide is read from it: without the spaces around it when what
+/// A GS08/ST03 value as the guide is read from it: without the whitespace around it when what
 /// they surround is a guide the set is read with (reported as `GuideIssue::Padded`); any other
 /// value as it is. The 999's element numbers and the editor's hover read the guide so too.
 pub fn guide_value(value: &[u8]) -> &[u8] {
@@ -164,12 +164,8 @@ pub fn guide_value(value: &[u8]) -> &[u8] {
     }
 }
 
-/// `value` without the spaces (0x20 only) before and after it.
+/// `value` without the ASCII whitespace (spaces, tabs, line breaks) before and after it; a
+/// control character among them is SYN005's too.
 fn trim_spaces(value: &[u8]) -> &[u8] {
-    let start = value.iter().position(|&b| b != b' ').unwrap_or(value.len());
-    let end = value
-        .iter()
-        .rposition(|&b| b != b' ')
-        .map_or(start, |e| e + 1);
-    value.get(start..end).unwrap_or_default()
+    value.trim_ascii()
 }

@@ -14,7 +14,7 @@ declare_rule! {
     /// ST03 = GS08. Other releases of the same guides (005010X222, 005010X222A2, 005010X223,
     /// 005010X223A1, 005010X223A3) are read with the closest supported guide and get a warning;
     /// 4010 and other 837 guides (dental) are errors and are skipped; other transaction sets
-    /// (835, 270...) are noted as info and skipped. A guide written with spaces around it
+    /// (835, 270...) are noted as info and skipped. A guide written with whitespace around it
     /// (`005010X222A1 `, a fixed-width export's padding) is an error where the spaces are, and
     /// the set is read with that guide. A 999 acknowledgment (005010X231A1, as
     /// `claimlint ack` writes) is read for its envelopes alone, without a note.
@@ -77,13 +77,13 @@ fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
             )
         }
         GuideIssue::Padded { at, value } => {
-            let bare = value.trim_matches(' ');
+            let bare = value.trim_ascii();
             (
                 Severity::Error,
                 at,
-                format!("guide `{value}` has spaces around it; it is read as {bare}"),
+                format!("guide `{value}` has whitespace around it; it is read as {bare}"),
                 Some(format!(
-                    "write `{bare}` with no spaces: receivers compare the guide exactly"
+                    "write `{bare}` with nothing around it: receivers compare the guide exactly"
                 )),
             )
         }
