@@ -53,12 +53,23 @@ impl Default for Options {
 
 /// Checks one input and returns its outcome and claim facts (positions filled in), as the
 /// audit's passes do.
+/// A file wrapped at a fixed width is checked unwrapped, and its findings and facts placed
+/// on the file as it is (`claimlint_rules::folded`).
 pub fn check_file(input: &[u8], settings: &Settings) -> (engine::Outcome, Vec<BatchClaim>) {
-    let (outcome, per_tx) = engine::check_with(input, settings, &|tx| {
+    let fold = claimlint_x12::folded::Folding::of(input);
+    let flat = fold.map(|f| f.unfold(input));
+    let bytes = flat.as_deref().unwrap_or(input);
+    let (mut outcome, per_tx) = engine::check_with(bytes, settings, &|tx| {
         cross_claim::facts(tx, &settings.data)
     });
     let mut claims: Vec<BatchClaim> = per_tx.into_iter().flatten().collect();
-    cross_claim::fill_positions(&mut claims, input);
+    cross_claim::fill_positions(&mut claims, bytes);
+    if let Some(fold) = &fold {
+        use claimlint_rules::folded;
+        folded::add(&mut outcome, bytes, fold, settings);
+        folded::to_original(&mut outcome, fold, input);
+        folded::facts_to_original(&mut claims, fold, input);
+    }
     (outcome, claims)
 }
 

@@ -13,6 +13,8 @@ use crate::resolve::{self, Governed, Resolver};
 use claimlint_data::Data;
 use claimlint_diagnostic::Severity;
 use claimlint_rules::engine::{self, Outcome};
+use claimlint_rules::folded;
+use claimlint_x12::folded::Folding;
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -89,7 +91,15 @@ pub fn outcome(
     settings: &crate::config::Settings,
     release: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> Outcome {
-    outcome_and_facts(input, settings, false, release).0
+    let Some(fold) = Folding::of(input) else {
+        return outcome_and_facts(input, settings, false, release).0;
+    };
+    // Wrapped at a fixed width: checked unwrapped, the findings moved back onto `input`.
+    let flat = fold.unfold(input);
+    let mut o = outcome_and_facts(&flat, settings, false, &|_| ()).0;
+    folded::add(&mut o, &flat, &fold, settings);
+    folded::to_original(&mut o, &fold, input);
+    o
 }
 
 /// One input checked: its report, the severity that fails it, and its acknowledgments.
@@ -146,13 +156,23 @@ fn check_file(
         Err(e) => return not_read(path, &e, governed, render, stamp),
     };
     let settings = governed.resolved.for_input(&input);
-    let (outcome, ack, facts) = match stamp {
+    // A file wrapped at a fixed width is checked (and acknowledged) unwrapped; its findings
+    // are then moved back onto the file as it is.
+    let fold = Folding::of(&input);
+    let flat = fold.map(|f| f.unfold(&input));
+    let bytes: &[u8] = flat.as_deref().unwrap_or(&input);
+    let (mut outcome, ack, mut facts) = match stamp {
         None => {
             let release = |r: std::ops::Range<usize>| {
-                progress.reached(r.end, input.len());
-                input.release(r);
+                progress.reached(r.end, bytes.len());
+                if flat.is_none() {
+                    input.release(r);
+                }
             };
-            let (o, facts) = outcome_and_facts(&input, settings, batch, &release);
+            let (mut o, facts) = outcome_and_facts(bytes, settings, batch, &release);
+            if let Some(fold) = &fold {
+                folded::add(&mut o, bytes, fold, settings);
+            }
             (o, None, facts)
         }
         Some(stamp) => {
@@ -160,8 +180,11 @@ fn check_file(
             let mut uncapped = settings.clone();
             uncapped.max_diagnostics = None;
             let (mut outcome, per_tx) =
-                engine::check_with(&input, &uncapped, &|tx| keep(tx, settings, batch));
-            let ack = x999::acknowledge(&input, &outcome.diagnostics, stamp);
+                engine::check_with(bytes, &uncapped, &|tx| keep(tx, settings, batch));
+            if let Some(fold) = &fold {
+                folded::add(&mut outcome, bytes, fold, &uncapped);
+            }
+            let ack = x999::acknowledge(bytes, &outcome.diagnostics, stamp);
             if let Some(max) = settings
                 .max_diagnostics
                 .filter(|&m| outcome.diagnostics.len() > m)
@@ -169,10 +192,14 @@ fn check_file(
                 outcome.dropped = (outcome.diagnostics.len() - max) as u64;
                 outcome.diagnostics.truncate(max);
             }
-            let facts = gather(&mut outcome, per_tx, &input);
+            let facts = gather(&mut outcome, per_tx, bytes);
             (outcome, Some(ack), facts)
         }
     };
+    if let Some(fold) = &fold {
+        folded::to_original(&mut outcome, fold, &input);
+        folded::facts_to_original(&mut facts, fold, &input);
+    }
     let rendered =
         render.map(|color| report::human::render_file(path, &input, &outcome.diagnostics, color));
     Checked {

@@ -2,13 +2,15 @@
 //! fixed (`edit::fix`), round after round; `--fix` writes the file back atomically (a
 //! temporary file renamed over it), `--diff` prints what would change. Standard input has no
 //! file to rewrite: `--fix` with `-` is a usage error (`--diff` reads it). A gzip file is not
-//! rewritten (its offsets are those of the inflated text).
+//! rewritten (its offsets are those of the inflated text). A file wrapped at a fixed width
+//! is fixed unwrapped and written back wrapped at the same width.
 
 use super::io::{err, out, write_replace};
 use super::{CliError, Status};
 use crate::cli::CheckArgs;
 use crate::edit::fix::{Fixed, fix_all, unified_diff};
 use crate::resolve::Inputs;
+use claimlint_x12::folded::Folding;
 
 /// The bytes of one input as they are on disk (standard input for `-`).
 fn raw(path: &str, args: &CheckArgs) -> Result<Vec<u8>, CliError> {
@@ -75,7 +77,16 @@ pub fn run(args: &CheckArgs, inputs: &Inputs) -> Result<Option<Status>, CliError
         let mut settings = governed.resolved.for_input(&before).clone();
         settings.max_diagnostics = None;
         let check = |b: &[u8]| crate::edit::fragment::check(b, &settings).diagnostics;
-        let fixed = fix_all(&before, args.unsafe_fixes, &check);
+        // A file wrapped at a fixed width is fixed unwrapped and wrapped again as it was, so
+        // an edit that changes a length does not leave it wrapped unevenly.
+        let fixed = match Folding::of(&before) {
+            Some(fold) => {
+                let mut fixed = fix_all(&fold.unfold(&before), args.unsafe_fixes, &check);
+                fixed.bytes = fold.fold(&fixed.bytes);
+                fixed
+            }
+            None => fix_all(&before, args.unsafe_fixes, &check),
+        };
         let differs = fixed.bytes != before;
         changed |= differs;
         if args.diff {

@@ -23,6 +23,7 @@ use claimlint_diagnostic::{Diagnostic, Severity};
 use claimlint_rules::cross_claim::{self, BatchClaim, ClaimRef, Member};
 use claimlint_rules::engine::{self, Outcome};
 use claimlint_x12::envelope;
+use claimlint_x12::folded::Folding;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,6 +39,9 @@ struct Gated {
     facts: Vec<BatchClaim>,
     fail_on: Severity,
     governed: std::sync::Arc<Governed>,
+    /// How the file is wrapped, when it is: `input` then holds it unwrapped, which is what
+    /// is checked, split and forwarded; offsets in the report are the file's own.
+    fold: Option<Folding>,
 }
 
 /// The output name of an input: its file name (`.gz` dropped), `stdin` for `-`.
@@ -63,6 +67,7 @@ fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gat
         facts: Vec::new(),
         fail_on: governed.resolved.default.fail_on,
         governed: governed.clone(),
+        fold: None,
     };
     let input = match Input::open(Path::new(path), limit) {
         Ok(i) => i,
@@ -77,9 +82,18 @@ fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gat
     let settings = governed.resolved.for_input(&input);
     let mut uncapped = settings.clone();
     uncapped.max_diagnostics = None;
-    let (outcome, per_tx) = engine::check_with(&input, &uncapped, &|tx| {
+    // A file wrapped at a fixed width is gated unwrapped (`claimlint_x12::folded`).
+    g.fold = Folding::of(&input);
+    let input = match g.fold {
+        Some(fold) => Input::Owned(fold.unfold(&input)),
+        None => input,
+    };
+    let (mut outcome, per_tx) = engine::check_with(&input, &uncapped, &|tx| {
         (split::layout(tx), cross_claim::facts(tx, &settings.data))
     });
+    if let Some(fold) = &g.fold {
+        claimlint_rules::folded::add(&mut outcome, &input, fold, &uncapped);
+    }
     for (layout, facts) in per_tx {
         g.layouts.push(layout);
         g.facts.extend(facts);
@@ -349,13 +363,17 @@ struct InputReport {
     not_acknowledged: Vec<String>,
 }
 
-fn finding(d: &Diagnostic) -> serde_json::Value {
+/// A finding as the report lists it, at its offset in the file (`fold`: as it is wrapped).
+fn finding(d: &Diagnostic, fold: Option<&Folding>) -> serde_json::Value {
+    let offset = fold.map_or(d.loc.offset, |f| {
+        claimlint_rules::folded::offset_in_file(d, f)
+    });
     serde_json::json!({
         "code": d.code,
         "severity": d.severity.as_str(),
         "message": d.message,
         "claim_id": d.context.claim_id,
-        "offset": d.loc.offset,
+        "offset": offset,
     })
 }
 
@@ -498,7 +516,12 @@ fn gate_file(
         ..InputReport::default()
     };
     let Some(input) = g.input.as_deref() else {
-        report.interchange_findings = g.outcome.diagnostics.iter().map(finding).collect();
+        report.interchange_findings = g
+            .outcome
+            .diagnostics
+            .iter()
+            .map(|d| finding(d, g.fold.as_ref()))
+            .collect();
         return Ok(report);
     };
     let decision = decide(g, input);
@@ -516,7 +539,7 @@ fn gate_file(
         .map(|&i| {
             g.outcome.diagnostics.get(i).map_or_else(
                 || serde_json::json!({"code": null, "message": "a transaction set or interchange claimlint could not split"}),
-                finding,
+                |d| finding(d, g.fold.as_ref()),
             )
         })
         .collect();
@@ -611,7 +634,7 @@ fn answer<'g>(
             claim_id: span.id.clone(),
             charge: span.charge.clone(),
             status: if is_rejected { "rejected" } else { "accepted" },
-            findings: diags.iter().map(|d| finding(d)).collect(),
+            findings: diags.iter().map(|d| finding(d, g.fold.as_ref())).collect(),
             in_file: grouped.contains(&l.st_offset),
         };
         if is_rejected {

@@ -18,6 +18,7 @@ use claimlint_model::Transaction;
 use claimlint_rules::LintSettings;
 use claimlint_rules::engine;
 use claimlint_x12::Segment;
+use claimlint_x12::folded::Folding;
 use std::path::Path;
 
 /// Names of the envelope segments and their elements, which the 837 guides do not define.
@@ -186,6 +187,18 @@ pub fn build(path: &str, input: &[u8], settings: &LintSettings) -> Shown {
     let mut settings = settings.clone();
     settings.max_diagnostics = None;
     let (mut segments, diagnostics) = match fragment::wrap(input) {
+        // A file wrapped at a fixed width: its segments read unwrapped, placed on the file.
+        _ if let Some(fold) = Folding::of(input) => {
+            let (rows, _) = rows(&fold.unfold(input), &settings);
+            let rows = rows
+                .into_iter()
+                .map(|mut r| {
+                    (r.offset, r.end) = fold.original_span(r.offset, r.end);
+                    r
+                })
+                .collect();
+            (rows, fragment::check(input, &settings).diagnostics)
+        }
         Some(w) => {
             let (rows, _) = rows(&w.bytes, &settings);
             let rows = rows

@@ -98,7 +98,15 @@ pub fn file_rows_tally(
     input: &[u8],
     settings: &Settings,
 ) -> (Vec<DrugRow>, claimlint_rules::engine::Tally) {
-    let (outcome, per_tx) = engine::check_with(input, settings, &|tx| rows(tx, &settings.data));
+    // A file wrapped at a fixed width is read unwrapped; the rows match findings by the
+    // offsets of the unwrapped bytes, and the wrap is one SYN005 of the tally.
+    let fold = claimlint_x12::folded::Folding::of(input);
+    let flat = fold.map(|f| f.unfold(input));
+    let bytes = flat.as_deref().unwrap_or(input);
+    let (mut outcome, per_tx) = engine::check_with(bytes, settings, &|tx| rows(tx, &settings.data));
+    if let Some(fold) = &fold {
+        claimlint_rules::folded::add(&mut outcome, bytes, fold, settings);
+    }
     let mut all: Vec<DrugRow> = per_tx.into_iter().flatten().collect();
     for row in &mut all {
         row.file = path.to_string();

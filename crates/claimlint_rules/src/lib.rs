@@ -26,6 +26,7 @@ pub mod cross_claim;
 pub mod drugs;
 pub mod engine;
 mod envelope;
+pub mod folded;
 mod modifiers;
 mod ndc;
 pub mod payer;
@@ -606,7 +607,7 @@ mod registry_tests {
         assert_eq!(
             carried,
             [
-                "ENV001", "ENV002", "ENV003", "ENV004", "ENV006", "ENV007", "ENV011"
+                "ENV001", "ENV002", "ENV003", "ENV004", "ENV006", "ENV007", "ENV011", "SYN005"
             ]
         );
         for (segment, element, code, want) in [
@@ -623,6 +624,9 @@ mod registry_tests {
             (b"SE", Some(1), "ENV003", None),
             (b"IEA", None, "ENV011", Some("022")),
             (b"ISA", Some(2), "SYN003", None),
+            // A file wrapped at a width under 106 is cut inside its ISA (`folded`).
+            (b"ISA", Some(10), "SYN005", Some("022")),
+            (b"NM1", Some(3), "SYN005", None),
         ] {
             let rule = find(code).expect("a rule");
             let mut d = on(segment, element, code);

@@ -6,6 +6,7 @@
 
 pub mod delims;
 pub mod envelope;
+pub mod folded;
 pub mod lexer;
 pub mod loc;
 pub mod segment;

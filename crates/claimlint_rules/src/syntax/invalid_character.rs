@@ -9,6 +9,12 @@ declare_rule! {
     /// segment is read, before the model is built. The interchange's own delimiters are never
     /// flagged, even when the ISA declares control characters (0x1D between elements, 0x1F
     /// between components): they belong to the interchange's character set.
+    ///
+    /// A file wrapped at a fixed width (every line but the last the same length, 80 say, so
+    /// the line breaks cut segments and the ISA) is one finding, on its first line break inside
+    /// a segment, not one per segment: the rest of the file is checked with the line breaks
+    /// taken out and its findings placed on the wrapped lines. On the ISA, the interchange is
+    /// rejected with a TA1 (note code 022, invalid control structure).
     /// ## Why it matters
     /// Receivers reject the segment (999 IK4 code 6, invalid character in data element), and a
     /// line break inside a segment usually means the file was wrapped by an editor or mailer.
@@ -18,6 +24,7 @@ declare_rule! {
     /// Use printable ASCII only: `NM1*IL*1*MUNOZ*JOSE****MI*1EG4TE5MK73~`.
     code: SYN005, name: "invalid-character", severity: Error, snip: 1,
     x999: ElementElseSegment("6", "8"),
+    ta1: BySegment(&[("ISA", Code("022"))]),
     check: Segment(invalid_characters),
 }
 
@@ -119,4 +126,78 @@ fn cases() {
             Edit("N3*12", "N3*12\r\nELM ST", true),
         ],
     );
+}
+
+/// SYN005 for a file folded at a fixed width (`claimlint_x12::folded`): one finding for the
+/// fold, on its first line break inside a segment, in place of one on every segment the
+/// fold cuts (the file is read with the line breaks taken out). Its position is that of the
+/// unfolded bytes `flat`, as every finding's is until `folded::to_original` maps them back,
+/// with length 0 at the byte after the break (`folded::to_original` puts it on the break).
+pub(crate) fn folded(
+    flat: &[u8],
+    fold: &claimlint_x12::folded::Folding,
+    severity: claimlint_diagnostic::Severity,
+) -> Option<claimlint_diagnostic::Diagnostic> {
+    let at = fold.flat_of_break(fold.first_inside);
+    let element_sep = *flat.get(fold.lead() + 3)?;
+    let terminator = *flat.get(fold.lead() + 105)?;
+    // The segment the break cuts, its position (ST = 1 inside a transaction set, else in the
+    // file) and the transaction set's control number.
+    let (mut start, mut position, mut in_file, mut st02) = (fold.lead(), 0u32, 0u32, None);
+    let mut seg_start = fold.lead();
+    while start < at {
+        let end = memchr::memchr(terminator, &flat[start..]).map_or(flat.len(), |e| start + e);
+        let seg = &flat[start..end];
+        let id = seg.split(|&b| b == element_sep).next().unwrap_or_default();
+        in_file += 1;
+        match id {
+            b"ST" => {
+                position = 1;
+                st02 = seg.split(|&b| b == element_sep).nth(2);
+            }
+            b"GE" | b"IEA" | b"GS" | b"ISA" => (position, st02) = (0, None),
+            _ if position > 0 => position += 1,
+            _ => {}
+        }
+        seg_start = start;
+        if end >= at {
+            break;
+        }
+        start = end + 1;
+        while flat.get(start).is_some_and(u8::is_ascii_whitespace) {
+            start += 1;
+        }
+    }
+    let seg = &flat[seg_start..at];
+    let id = seg.split(|&b| b == element_sep).next().unwrap_or_default();
+    let element = seg.iter().filter(|&&b| b == element_sep).count();
+    let loc = Loc {
+        segment: claimlint_x12::SegId::new(id),
+        position: if position > 0 { position } else { in_file },
+        element: u8::try_from(element).ok().filter(|&e| e > 0),
+        component: None,
+        offset: at,
+        length: 0,
+        terminator,
+    };
+    let name = loc.element.map_or_else(
+        || String::from_utf8_lossy(id).into_owned(),
+        |e| format!("{}{e:02}", String::from_utf8_lossy(id)),
+    );
+    let mut d = claimlint_diagnostic::Diagnostic::new(
+        SYN005.code,
+        severity,
+        loc,
+        format!(
+            "the file is wrapped at {} characters: {} of its line breaks ({}) fall inside segments, the first in {name}",
+            fold.width,
+            fold.inside,
+            fold.line_break_name()
+        ),
+    )
+    .with_help(
+        "line breaks are not X12 data: write the interchange unwrapped, with a line break only after a segment terminator if at all; it was checked with the line breaks taken out",
+    );
+    d.context.transaction = st02.map(|s| String::from_utf8_lossy(s).into_owned());
+    Some(d)
 }

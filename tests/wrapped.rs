@@ -1,0 +1,221 @@
+//! A file wrapped at a fixed width (every line but the last the same length, so line breaks
+//! cut segments and the ISA: mainframe card images, translators' "wrap by line length") is
+//! one SYN005, not one per segment it cuts: it is checked with the line breaks taken out, and
+//! every finding is placed on the wrapped file. Checked on the library's shared check (which
+//! the editor and `--fix` use) and through the built binary: `check`, `--ack`, `--fix`, `gate`.
+#![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
+
+use claimlint::config::Settings;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const P837: &str = include_str!("../fixtures/templates/837p.x12");
+const I837: &str = include_str!("../fixtures/templates/837i.x12");
+const SAMPLE: &str = include_str!("../fixtures/samples/clinic-day1.837");
+const SAMPLE_I: &str = include_str!("../fixtures/samples/hospital-outpatient.837");
+
+/// `text` as one stream: the line breaks after segment terminators taken out.
+fn flat(text: &str) -> String {
+    text.replace(['\r', '\n'], "")
+}
+
+/// `text` cut into lines of `width` bytes, joined by `brk`.
+fn wrap(text: &str, width: usize, brk: &str) -> String {
+    text.as_bytes()
+        .chunks(width)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(brk)
+}
+
+fn check(bytes: &[u8]) -> Vec<claimlint_diagnostic::Diagnostic> {
+    claimlint::edit::fragment::check(bytes, &Settings::default()).diagnostics
+}
+
+/// The bytes a span covers, line breaks left out.
+fn covered(text: &[u8], offset: usize, length: usize) -> Vec<u8> {
+    text[offset..offset + length]
+        .iter()
+        .copied()
+        .filter(|b| !matches!(b, b'\r' | b'\n'))
+        .collect()
+}
+
+/// Line and column of `offset` counted in `text`, as OUTPUT.md counts them.
+fn line_col(text: &[u8], offset: usize) -> (u32, u32) {
+    let head = &text[..offset];
+    let line = head.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = head.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line as u32, column as u32)
+}
+
+#[test]
+fn a_wrapped_file_is_its_findings_and_one_syn005() {
+    for source in [P837, I837, SAMPLE, SAMPLE_I] {
+        let plain = flat(source);
+        let want = check(plain.as_bytes());
+        for width in [40, 64, 80, 106, 128] {
+            for brk in ["\n", "\r\n", "\r"] {
+                let wrapped = wrap(&plain, width, brk);
+                let got = check(wrapped.as_bytes());
+                let case = format!("width {width}, break {brk:?}");
+                let fold: Vec<_> = got
+                    .iter()
+                    .filter(|d| d.message.contains("wrapped"))
+                    .collect();
+                assert_eq!(fold.len(), 1, "{case}: {got:#?}");
+                let fold = fold[0];
+                assert_eq!(fold.code, "SYN005", "{case}");
+                assert!(
+                    fold.message
+                        .starts_with(&format!("the file is wrapped at {width} characters")),
+                    "{case}: {}",
+                    fold.message
+                );
+                let at = &wrapped.as_bytes()[fold.loc.offset..fold.loc.offset + fold.loc.length];
+                assert_eq!(at, brk.as_bytes(), "{case}: the finding is on a line break");
+                // Every other finding is the unwrapped file's, on the same bytes.
+                let rest: Vec<_> = got.iter().filter(|d| !std::ptr::eq(*d, fold)).collect();
+                assert_eq!(
+                    rest.iter()
+                        .map(|d| (d.code, &d.message))
+                        .collect::<Vec<_>>(),
+                    want.iter()
+                        .map(|d| (d.code, &d.message))
+                        .collect::<Vec<_>>(),
+                    "{case}"
+                );
+                for (g, w) in rest.iter().zip(&want) {
+                    assert_eq!(
+                        covered(wrapped.as_bytes(), g.loc.offset, g.loc.length),
+                        covered(plain.as_bytes(), w.loc.offset, w.loc.length),
+                        "{case}: {} {}",
+                        g.code,
+                        g.message
+                    );
+                    if brk != "\r" {
+                        assert_eq!(
+                            (g.line, g.column),
+                            line_col(wrapped.as_bytes(), g.loc.offset),
+                            "{case}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn files_that_are_not_wrapped_are_read_as_they_are() {
+    // One segment per line, and a break inside one segment of such a file: SYN005 on that
+    // segment, as before, not a "wrapped" file.
+    let broken = P837.replacen("N3*", "N3*12\nX", 1);
+    for text in [P837.to_string(), flat(P837), broken] {
+        let d = check(text.as_bytes());
+        assert!(
+            d.iter().all(|d| !d.message.contains("wrapped at")),
+            "{d:#?}"
+        );
+    }
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .current_dir(root())
+        .env("SOURCE_DATE_EPOCH", "1768912440")
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("claimlint-wrapped-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn json_codes(o: &Output) -> Vec<String> {
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut codes: Vec<String> = doc["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn the_binary_checks_acknowledges_fixes_and_gates_a_wrapped_file() {
+    let dir = scratch("cli");
+    let plain_path = dir.join("plain.837");
+    let wrapped_path = dir.join("wrapped.837");
+    let plain = flat(SAMPLE);
+    std::fs::write(&plain_path, &plain).unwrap();
+    std::fs::write(&wrapped_path, wrap(&plain, 80, "\r\n")).unwrap();
+    let (p, w) = (plain_path.to_str().unwrap(), wrapped_path.to_str().unwrap());
+
+    // check: the plain file's codes and one SYN005; exit 1.
+    let plain_out = run(&["check", "--format", "json", p]);
+    let wrapped_out = run(&["check", "--format", "json", w]);
+    assert_eq!(wrapped_out.status.code(), Some(1));
+    let mut want = json_codes(&plain_out);
+    want.push("SYN005".into());
+    want.sort();
+    assert_eq!(json_codes(&wrapped_out), want);
+
+    // --ack: the ISA is cut at column 80, so a TA1 rejects the interchange (022).
+    let acks = dir.join("acks");
+    let o = run(&["check", "--ack", acks.to_str().unwrap(), w]);
+    assert_eq!(o.status.code(), Some(1));
+    let names: Vec<String> = std::fs::read_dir(&acks)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].ends_with(".ta1"), "{names:?}");
+    let ta1 = std::fs::read_to_string(acks.join(&names[0])).unwrap();
+    assert!(ta1.contains("*R*022~"), "{ta1}");
+
+    // --fix: the hyphenated NDC fixed, the file still wrapped at 80 with CR LF.
+    let o = run(&["check", "--fix", w]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let fixed = std::fs::read_to_string(&wrapped_path).unwrap();
+    assert!(!fixed.contains("55513-0710-01"));
+    let lines: Vec<&str> = fixed.split("\r\n").collect();
+    assert!(lines[..lines.len() - 1].iter().all(|l| l.len() == 80));
+    assert!(lines.last().unwrap().len() <= 80);
+    assert_eq!(flat(&fixed), plain.replace("55513-0710-01", "55513071001"));
+
+    // gate: the interchange is rejected for the wrap, at the offset of its first break.
+    let out = dir.join("gate");
+    let o = run(&["gate", "--format", "json", "-o", out.to_str().unwrap(), w]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let input = &doc["inputs"][0];
+    assert!(
+        input["accepted"].as_array().unwrap().is_empty(),
+        "{input:#}"
+    );
+    let syn005 = input["interchange_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "SYN005")
+        .unwrap_or_else(|| panic!("{input:#}"));
+    assert_eq!(syn005["offset"], 80);
+    let _ = std::fs::remove_dir_all(&dir);
+}
