@@ -702,7 +702,10 @@ impl Resolved {
         if self.by_payer.is_empty() {
             return &self.default;
         }
-        first_payer_id(input)
+        // A file wrapped at a fixed width names its payer in the unwrapped bytes: the line
+        // breaks can cut the payer id (`claimlint_x12::folded`).
+        let flat = claimlint_x12::folded::Folding::of(input).map(|f| f.unfold(input));
+        first_payer_id(flat.as_deref().unwrap_or(input))
             .and_then(|id| self.by_payer.get(&id))
             .unwrap_or(&self.default)
     }

@@ -171,6 +171,22 @@ fn profiles_by_payer_id_drive_the_pay_rules() {
         codes.contains(&"PAY001".into()) && codes.contains(&"PAY002".into()),
         "{codes:?}"
     );
+    // Wrapped at a width whose line breaks cut the payer id (`PI*00\n952`): the payer is
+    // read from the unwrapped bytes, so its profile still applies (beside the wrap's SYN005).
+    let plain = TEMPLATE.replace(['\r', '\n'], "");
+    let at = plain.find("PI*00952").unwrap() + 5;
+    let wrapped = plain
+        .as_bytes()
+        .chunks(at)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(wrapped.contains("PI*00\n952"));
+    std::fs::write(root.join("sub/claims.x12"), wrapped).unwrap();
+    let o = run(&root, &["check", "--format", "json", "sub/claims.x12"]);
+    let mut codes: Vec<String> = found(&o).into_iter().map(|(c, _)| c).collect();
+    codes.sort();
+    assert_eq!(codes, ["PAY001", "PAY002", "SYN005"], "{codes:?}");
     // Another payer id: the map does not apply and the lists are empty.
     let other = TEMPLATE.replace("PI*00952", "PI*99999");
     std::fs::write(root.join("sub/claims.x12"), other).unwrap();

@@ -363,3 +363,66 @@ fn lsp_rechecks_after_edits_as_a_fresh_open() {
     }
     c.shutdown(9);
 }
+
+/// A document wrapped at 80 columns (line breaks inside segments) shows what `check` reports
+/// for it: the plain file's findings on the wrapped lines and one SYN005 for the wrap, each
+/// range starting on the line and column `check` names.
+#[test]
+fn lsp_checks_a_wrapped_document() {
+    let plain: String = std::fs::read_to_string("fixtures/samples/clinic-day1.837")
+        .expect("sample")
+        .replace(['\r', '\n'], "");
+    let wrapped = plain
+        .as_bytes()
+        .chunks(80)
+        .map(|c| std::str::from_utf8(c).expect("ascii"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let dir = std::env::temp_dir().join(format!("claimlint-lsp-wrapped-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("wrapped.837");
+    std::fs::write(&path, &wrapped).expect("write");
+    let cli = Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .args(["check", "--no-config", "--format", "json"])
+        .arg(&path)
+        .output()
+        .expect("check");
+    let report: Value = serde_json::from_slice(&cli.stdout).expect("json");
+    let mut expected: Vec<(String, u64, u64)> = report["files"][0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let at = &d["segment"];
+            (
+                d["code"].as_str().expect("code").to_string(),
+                at["line"].as_u64().expect("line") - 1,
+                at["column"].as_u64().expect("column") - 1,
+            )
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(
+        expected.iter().filter(|e| e.0 == "SYN005").count(),
+        1,
+        "{expected:?}"
+    );
+    let mut c = Client::start();
+    c.initialize();
+    let mut got: Vec<(String, u64, u64)> = c
+        .open("file:///tmp/claimlint-lsp-test/wrapped.837", &wrapped)
+        .iter()
+        .map(|d| {
+            let start = &d["range"]["start"];
+            (
+                d["code"].as_str().expect("code").to_string(),
+                start["line"].as_u64().expect("line"),
+                start["character"].as_u64().expect("character"),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, expected, "the editor sees what `check` reports");
+    c.shutdown(2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -42,6 +42,15 @@ fn covered(text: &[u8], offset: usize, length: usize) -> Vec<u8> {
         .collect()
 }
 
+/// The offset of the first line break of `wrapped` that is not right after a terminator.
+fn first_cut(wrapped: &[u8], width: usize, brk: &str) -> usize {
+    let step = width + brk.len();
+    (1..)
+        .map(|k| k * step - brk.len())
+        .find(|&at| wrapped[at - 1] != b'~')
+        .unwrap()
+}
+
 /// Line and column of `offset` counted in `text`, as OUTPUT.md counts them.
 fn line_col(text: &[u8], offset: usize) -> (u32, u32) {
     let head = &text[..offset];
@@ -67,14 +76,23 @@ fn a_wrapped_file_is_its_findings_and_one_syn005() {
                 assert_eq!(fold.len(), 1, "{case}: {got:#?}");
                 let fold = fold[0];
                 assert_eq!(fold.code, "SYN005", "{case}");
+                // On the interchange's ISA, naming where its first cut is.
+                assert_eq!(
+                    (fold.loc.segment.as_str(), fold.loc.offset, fold.loc.length),
+                    ("ISA", 0, 3),
+                    "{case}"
+                );
+                let first = first_cut(wrapped.as_bytes(), width, brk);
+                let (line, column) = line_col(wrapped.as_bytes(), first);
                 assert!(
                     fold.message
-                        .starts_with(&format!("the file is wrapped at {width} characters")),
+                        .starts_with(&format!("the interchange is wrapped at {width} characters"))
+                        && fold
+                            .message
+                            .contains(&format!("the first at line {line}, column {column} (")),
                     "{case}: {}",
                     fold.message
                 );
-                let at = &wrapped.as_bytes()[fold.loc.offset..fold.loc.offset + fold.loc.length];
-                assert_eq!(at, brk.as_bytes(), "{case}: the finding is on a line break");
                 // Every other finding is the unwrapped file's, on the same bytes.
                 let rest: Vec<_> = got.iter().filter(|d| !std::ptr::eq(*d, fold)).collect();
                 assert_eq!(
@@ -172,18 +190,47 @@ fn the_binary_checks_acknowledges_fixes_and_gates_a_wrapped_file() {
     want.sort();
     assert_eq!(json_codes(&wrapped_out), want);
 
-    // --ack: the ISA is cut at column 80, so a TA1 rejects the interchange (022).
-    let acks = dir.join("acks");
-    let o = run(&["check", "--ack", acks.to_str().unwrap(), w]);
-    assert_eq!(o.status.code(), Some(1));
-    let names: Vec<String> = std::fs::read_dir(&acks)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names.len(), 1, "{names:?}");
-    assert!(names[0].ends_with(".ta1"), "{names:?}");
-    let ta1 = std::fs::read_to_string(acks.join(&names[0])).unwrap();
-    assert!(ta1.contains("*R*022~"), "{ta1}");
+    // ack: a TA1 rejects each wrapped interchange (022), whether the ISA is cut (80) or the
+    // first cut is after it (150), and `ack` fails as `check` does.
+    let two = dir.join("two.837");
+    std::fs::write(&two, wrap(&(flat(P837) + &flat(I837)), 80, "\n")).unwrap();
+    let t = two.to_str().unwrap();
+    for (file, width, interchanges) in [(w, 80, 1), (w, 150, 1), (t, 80, 2)] {
+        if file == w {
+            std::fs::write(&wrapped_path, wrap(&plain, width, "\r\n")).unwrap();
+        }
+        let acks = dir.join(format!("acks-{width}-{interchanges}"));
+        let o = run(&["ack", "-o", acks.to_str().unwrap(), file]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let names: Vec<String> = std::fs::read_dir(&acks)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), interchanges, "{names:?}");
+        for name in &names {
+            assert!(name.ends_with(".ta1"), "{names:?}");
+            let ta1 = std::fs::read_to_string(acks.join(name)).unwrap();
+            assert!(ta1.contains("*R*022~"), "{ta1}");
+        }
+        let codes = json_codes(&run(&["check", "--format", "json", file]));
+        let syn005 = codes.iter().filter(|c| *c == "SYN005").count();
+        assert_eq!(syn005, interchanges, "{codes:?}");
+    }
+    std::fs::write(&wrapped_path, wrap(&plain, 80, "\r\n")).unwrap();
+
+    // --diff: segments of the unwrapped file, no line break inside one.
+    let o = run(&["check", "--diff", w]);
+    let diff = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        diff.contains("-LIN**N4*55513-0710-01~\n+LIN**N4*55513071001~\n"),
+        "{diff}"
+    );
+    assert!(!diff.contains('\r'), "{diff}");
 
     // --fix: the hyphenated NDC fixed, the file still wrapped at 80 with CR LF.
     let o = run(&["check", "--fix", w]);
@@ -200,7 +247,7 @@ fn the_binary_checks_acknowledges_fixes_and_gates_a_wrapped_file() {
     assert!(lines.last().unwrap().len() <= 80);
     assert_eq!(flat(&fixed), plain.replace("55513-0710-01", "55513071001"));
 
-    // gate: the interchange is rejected for the wrap, at the offset of its first break.
+    // gate: the interchange is rejected for the wrap, the finding on its ISA.
     let out = dir.join("gate");
     let o = run(&["gate", "--format", "json", "-o", out.to_str().unwrap(), w]);
     assert_eq!(o.status.code(), Some(1));
@@ -216,6 +263,6 @@ fn the_binary_checks_acknowledges_fixes_and_gates_a_wrapped_file() {
         .iter()
         .find(|f| f["code"] == "SYN005")
         .unwrap_or_else(|| panic!("{input:#}"));
-    assert_eq!(syn005["offset"], 80);
+    assert_eq!(syn005["offset"], 0);
     let _ = std::fs::remove_dir_all(&dir);
 }

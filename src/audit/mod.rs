@@ -66,7 +66,7 @@ pub fn check_file(input: &[u8], settings: &Settings) -> (engine::Outcome, Vec<Ba
     cross_claim::fill_positions(&mut claims, bytes);
     if let Some(fold) = &fold {
         use claimlint_rules::folded;
-        folded::add(&mut outcome, bytes, fold, settings);
+        folded::add(&mut outcome, bytes, input, fold, settings);
         folded::to_original(&mut outcome, fold, input);
         folded::facts_to_original(&mut claims, fold, input);
     }

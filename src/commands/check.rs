@@ -97,7 +97,7 @@ pub fn outcome(
     // Wrapped at a fixed width: checked unwrapped, the findings moved back onto `input`.
     let flat = fold.unfold(input);
     let mut o = outcome_and_facts(&flat, settings, false, &|_| ()).0;
-    folded::add(&mut o, &flat, &fold, settings);
+    folded::add(&mut o, &flat, input, &fold, settings);
     folded::to_original(&mut o, &fold, input);
     o
 }
@@ -171,7 +171,7 @@ fn check_file(
             };
             let (mut o, facts) = outcome_and_facts(bytes, settings, batch, &release);
             if let Some(fold) = &fold {
-                folded::add(&mut o, bytes, fold, settings);
+                folded::add(&mut o, bytes, &input, fold, settings);
             }
             (o, None, facts)
         }
@@ -182,7 +182,7 @@ fn check_file(
             let (mut outcome, per_tx) =
                 engine::check_with(bytes, &uncapped, &|tx| keep(tx, settings, batch));
             if let Some(fold) = &fold {
-                folded::add(&mut outcome, bytes, fold, &uncapped);
+                folded::add(&mut outcome, bytes, &input, fold, &uncapped);
             }
             let ack = x999::acknowledge(bytes, &outcome.diagnostics, stamp);
             if let Some(max) = settings

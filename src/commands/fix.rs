@@ -79,18 +79,25 @@ pub fn run(args: &CheckArgs, inputs: &Inputs) -> Result<Option<Status>, CliError
         let check = |b: &[u8]| crate::edit::fragment::check(b, &settings).diagnostics;
         // A file wrapped at a fixed width is fixed unwrapped and wrapped again as it was, so
         // an edit that changes a length does not leave it wrapped unevenly.
-        let fixed = match Folding::of(&before) {
+        // The diff shows segments, so a wrapped file's diff is of its unwrapped segments.
+        let (fixed, shown) = match Folding::of(&before) {
             Some(fold) => {
-                let mut fixed = fix_all(&fold.unfold(&before), args.unsafe_fixes, &check);
+                let flat = fold.unfold(&before);
+                let mut fixed = fix_all(&flat, args.unsafe_fixes, &check);
+                let shown = unified_diff(path, &flat, &fixed.bytes);
                 fixed.bytes = fold.fold(&fixed.bytes);
-                fixed
+                (fixed, shown)
             }
-            None => fix_all(&before, args.unsafe_fixes, &check),
+            None => {
+                let fixed = fix_all(&before, args.unsafe_fixes, &check);
+                let shown = unified_diff(path, &before, &fixed.bytes);
+                (fixed, shown)
+            }
         };
         let differs = fixed.bytes != before;
         changed |= differs;
         if args.diff {
-            diff.push_str(&unified_diff(path, &before, &fixed.bytes));
+            diff.push_str(&shown);
         } else if differs {
             write_replace(std::path::Path::new(path), &fixed.bytes)?;
         }

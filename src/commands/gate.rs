@@ -84,15 +84,21 @@ fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gat
     uncapped.max_diagnostics = None;
     // A file wrapped at a fixed width is gated unwrapped (`claimlint_x12::folded`).
     g.fold = Folding::of(&input);
-    let input = match g.fold {
-        Some(fold) => Input::Owned(fold.unfold(&input)),
-        None => input,
+    let (input, raw) = match g.fold {
+        Some(fold) => (Input::Owned(fold.unfold(&input)), Some(input)),
+        None => (input, None),
     };
     let (mut outcome, per_tx) = engine::check_with(&input, &uncapped, &|tx| {
         (split::layout(tx), cross_claim::facts(tx, &settings.data))
     });
     if let Some(fold) = &g.fold {
-        claimlint_rules::folded::add(&mut outcome, &input, fold, &uncapped);
+        claimlint_rules::folded::add(
+            &mut outcome,
+            &input,
+            raw.as_deref().unwrap_or(&input),
+            fold,
+            &uncapped,
+        );
     }
     for (layout, facts) in per_tx {
         g.layouts.push(layout);
@@ -365,9 +371,7 @@ struct InputReport {
 
 /// A finding as the report lists it, at its offset in the file (`fold`: as it is wrapped).
 fn finding(d: &Diagnostic, fold: Option<&Folding>) -> serde_json::Value {
-    let offset = fold.map_or(d.loc.offset, |f| {
-        claimlint_rules::folded::offset_in_file(d, f)
-    });
+    let offset = fold.map_or(d.loc.offset, |f| f.original(d.loc.offset));
     serde_json::json!({
         "code": d.code,
         "severity": d.severity.as_str(),

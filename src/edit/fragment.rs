@@ -417,7 +417,7 @@ fn check_by(
     if let Some(fold) = Folding::of(input) {
         let flat = fold.unfold(input);
         let mut outcome = run(&flat, settings);
-        folded::add(&mut outcome, &flat, &fold, settings);
+        folded::add(&mut outcome, &flat, input, &fold, settings);
         folded::to_original(&mut outcome, &fold, input);
         return outcome;
     }

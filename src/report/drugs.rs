@@ -105,7 +105,7 @@ pub fn file_rows_tally(
     let bytes = flat.as_deref().unwrap_or(input);
     let (mut outcome, per_tx) = engine::check_with(bytes, settings, &|tx| rows(tx, &settings.data));
     if let Some(fold) = &fold {
-        claimlint_rules::folded::add(&mut outcome, bytes, fold, settings);
+        claimlint_rules::folded::add(&mut outcome, bytes, input, fold, settings);
     }
     let mut all: Vec<DrugRow> = per_tx.into_iter().flatten().collect();
     for row in &mut all {

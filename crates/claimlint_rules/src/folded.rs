@@ -8,57 +8,44 @@ use crate::settings::LintSettings;
 use claimlint_x12::folded::Folding;
 use claimlint_x12::loc::LineCounter;
 
-/// Adds the fold's SYN005 to `outcome`, a check of `flat` (the unfolded input), unless the
-/// rule is off.
-pub fn add(outcome: &mut Outcome, flat: &[u8], fold: &Folding, settings: &LintSettings) {
+/// Adds the wrap's SYN005 (one per interchange it cuts) to `outcome`, a check of `flat`, the
+/// unwrapped `original`, unless the rule is off.
+pub fn add(
+    outcome: &mut Outcome,
+    flat: &[u8],
+    original: &[u8],
+    fold: &Folding,
+    settings: &LintSettings,
+) {
     let Some(severity) = settings.severity(crate::syntax::invalid_character::SYN005.code) else {
         return;
     };
-    let Some(d) = crate::syntax::invalid_character::folded(flat, fold, severity) else {
-        return;
-    };
-    outcome.tally.count(d.severity);
-    let at = outcome
-        .diagnostics
-        .partition_point(|x| x.loc.offset <= d.loc.offset);
-    outcome.diagnostics.insert(at, d);
-    if let Some(max) = settings.max_diagnostics
-        && outcome.diagnostics.len() > max
-    {
-        outcome.diagnostics.truncate(max);
-        outcome.dropped += 1;
+    for d in crate::syntax::invalid_character::folded(flat, original, fold, severity) {
+        outcome.tally.count(d.severity);
+        let at = outcome
+            .diagnostics
+            .partition_point(|x| x.loc.offset <= d.loc.offset);
+        outcome.diagnostics.insert(at, d);
+        if let Some(max) = settings.max_diagnostics
+            && outcome.diagnostics.len() > max
+        {
+            outcome.diagnostics.truncate(max);
+            outcome.dropped += 1;
+        }
     }
 }
 
-/// Whether `d` is the fold's own finding (`add`): SYN005 of length 0 at a break.
-fn is_fold(d: &claimlint_diagnostic::Diagnostic, fold: &Folding) -> bool {
-    d.code == crate::syntax::invalid_character::SYN005.code
-        && d.loc.length == 0
-        && d.loc.offset == fold.flat_of_break(fold.first_inside)
-}
-
-/// The offset in the file of `d`, a finding of the unfolded bytes.
-pub fn offset_in_file(d: &claimlint_diagnostic::Diagnostic, fold: &Folding) -> usize {
-    if is_fold(d, fold) {
-        fold.first_inside
-    } else {
-        fold.original(d.loc.offset)
-    }
-}
-
-/// Moves the findings of a check of the unfolded bytes onto `original`, the file as it is.
+/// Moves the findings of a check of the unwrapped bytes onto `original`, the file as it is.
 pub fn to_original(outcome: &mut Outcome, fold: &Folding, original: &[u8]) {
     let mut lines = LineCounter::new(original);
     for d in &mut outcome.diagnostics {
-        // Line 0 is a finding of no position in the file (ENV009's), left as it is.
-        if is_fold(d, fold) {
-            (d.loc.offset, d.loc.length) = (fold.first_inside, fold.line_break.len());
-        } else if d.line > 0 {
-            let (from, to) = fold.original_span(d.loc.offset, d.loc.offset + d.loc.length);
-            (d.loc.offset, d.loc.length) = (from, to - from);
-        } else {
+        // Line 0 is a finding of no position in the file (ENV009's), and the wrap's own
+        // findings have none yet: every finding with a place in the file gets one.
+        if d.line == 0 && d.loc.position == 0 && d.loc.length == 0 {
             continue;
         }
+        let (from, to) = fold.original_span(d.loc.offset, d.loc.offset + d.loc.length);
+        (d.loc.offset, d.loc.length) = (from, to - from);
         if let Some(fix) = d.fix.as_mut() {
             (fix.start, fix.end) = fold.original_span(fix.start, fix.end);
         }

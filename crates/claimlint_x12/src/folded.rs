@@ -15,7 +15,7 @@ const MIN_WIDTH: usize = 20;
 /// How a folded file is folded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Folding {
-    /// Bytes kept before the first line (a UTF-8 byte order mark).
+    /// Bytes kept before the first line (a UTF-8 byte order mark, blank lines).
     lead: usize,
     /// Length of every line but the last, line break excluded.
     pub width: usize,
@@ -32,13 +32,23 @@ pub struct Folding {
 impl Folding {
     /// The folding of `input`, when it is a folded interchange.
     pub fn of(input: &[u8]) -> Option<Folding> {
-        let lead = if input.starts_with(b"\xef\xbb\xbf") {
+        // A byte order mark and blank lines before the ISA stay in front, outside the lines.
+        let bom = if input.starts_with(b"\xef\xbb\xbf") {
             3
         } else {
             0
         };
+        let lead = bom
+            + input[bom..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
         let text = &input[lead..];
         if !text.starts_with(b"ISA") {
+            return None;
+        }
+        // An ISA ended by a line break is a file whose segments end with line breaks.
+        if matches!(text.get(105), Some(b'\n' | b'\r')) {
             return None;
         }
         let head = &text[..text.len().min(MAX_WIDTH + 2)];
@@ -77,7 +87,10 @@ impl Folding {
             if trailing {
                 break;
             }
-            if rest[n - 1] != terminator {
+            // A break after a terminator (and the blanks that pad a fixed-length record) is
+            // between segments: only the others are inside one.
+            let last = rest[..n].iter().rposition(|b| !b.is_ascii_whitespace());
+            if last.is_some_and(|i| rest[i] != terminator) {
                 if inside == 0 {
                     first_inside = lead + pos + n;
                 }
@@ -154,9 +167,14 @@ impl Folding {
         (from, to)
     }
 
-    /// Bytes kept before the first line (a byte order mark).
+    /// Bytes kept before the first line (a byte order mark, blank lines).
     pub fn lead(&self) -> usize {
         self.lead
+    }
+
+    /// The unwrapped offsets where a line break was taken out (that of the byte after it).
+    pub fn break_points(&self) -> impl Iterator<Item = usize> + '_ {
+        (1..=self.breaks).map(|k| self.lead + k * self.width)
     }
 
     /// The unfolded offset where the line break at file offset `brk` was taken out: that of
@@ -235,7 +253,13 @@ mod tests {
             f.insert(200, '\n');
             f
         };
+        // Fixed-length records: one segment per line, padded with blanks to one width.
+        let padded: String = flat
+            .split_inclusive('~')
+            .map(|seg| format!("{seg:<120}\n"))
+            .collect();
         for input in [
+            padded,
             flat.clone(),
             per_segment,
             crlf,
@@ -249,13 +273,28 @@ mod tests {
     }
 
     #[test]
+    fn a_short_file_of_line_terminated_segments_is_not_wrapped() {
+        // The ISA's terminator is the line break after its 105 bytes.
+        let isa = ISA.trim_end_matches('~');
+        for input in [
+            format!("{isa}\nGS*HC*SUB*REC*20260120*0930*1*X*005010X222A1\n"),
+            format!("{isa}\r\nIEA*0*000000001\r\n"),
+        ] {
+            assert_eq!(Folding::of(input.as_bytes()), None, "{input:?}");
+        }
+    }
+
+    #[test]
     fn a_byte_order_mark_stays_in_front() {
-        let folded = format!("\u{feff}{}", fold(&text(), 80, "\n"));
-        let f = Folding::of(folded.as_bytes()).unwrap();
-        let unfolded = f.unfold(folded.as_bytes());
-        assert_eq!(unfolded, format!("\u{feff}{}", text()).as_bytes());
-        for (i, &b) in unfolded.iter().enumerate() {
-            assert_eq!(folded.as_bytes()[f.original(i)], b);
+        for front in ["\u{feff}", "\n\n", "\u{feff}\r\n  "] {
+            let folded = format!("{front}{}", fold(&text(), 80, "\n"));
+            let f = Folding::of(folded.as_bytes()).unwrap();
+            let unfolded = f.unfold(folded.as_bytes());
+            assert_eq!(unfolded, format!("{front}{}", text()).as_bytes());
+            for (i, &b) in unfolded.iter().enumerate() {
+                assert_eq!(folded.as_bytes()[f.original(i)], b);
+            }
+            assert_eq!(f.fold(&unfolded), folded.as_bytes());
         }
     }
 }

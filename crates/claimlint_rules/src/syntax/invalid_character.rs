@@ -11,10 +11,10 @@ declare_rule! {
     /// between components): they belong to the interchange's character set.
     ///
     /// A file wrapped at a fixed width (every line but the last the same length, 80 say, so
-    /// the line breaks cut segments and the ISA) is one finding, on its first line break inside
-    /// a segment, not one per segment: the rest of the file is checked with the line breaks
-    /// taken out and its findings placed on the wrapped lines. On the ISA, the interchange is
-    /// rejected with a TA1 (note code 022, invalid control structure).
+    /// the line breaks cut segments and the ISA) is one finding per interchange, on its ISA,
+    /// naming the line and column of the first cut, not one per segment: the file is checked
+    /// with the line breaks taken out and its findings placed on the wrapped lines. The
+    /// interchange is rejected with a TA1 (note code 022, invalid control structure).
     /// ## Why it matters
     /// Receivers reject the segment (999 IK4 code 6, invalid character in data element), and a
     /// line break inside a segment usually means the file was wrapped by an editor or mailer.
@@ -128,76 +128,86 @@ fn cases() {
     );
 }
 
-/// SYN005 for a file folded at a fixed width (`claimlint_x12::folded`): one finding for the
-/// fold, on its first line break inside a segment, in place of one on every segment the
-/// fold cuts (the file is read with the line breaks taken out). Its position is that of the
-/// unfolded bytes `flat`, as every finding's is until `folded::to_original` maps them back,
-/// with length 0 at the byte after the break (`folded::to_original` puts it on the break).
+/// SYN005 for a file wrapped at a fixed width (`claimlint_x12::folded`): one finding per
+/// interchange the wrap cuts, on its ISA (so the interchange is rejected as a whole, TA1 022,
+/// whichever segment the first cut falls in), in place of one on every segment it cuts; the
+/// file is read with the line breaks taken out. `flat` is the unwrapped input, whose offsets
+/// the findings carry (as every finding does until `folded::to_original` moves them);
+/// `original` the file as it is, for the line and column the message names.
 pub(crate) fn folded(
     flat: &[u8],
+    original: &[u8],
     fold: &claimlint_x12::folded::Folding,
     severity: claimlint_diagnostic::Severity,
-) -> Option<claimlint_diagnostic::Diagnostic> {
-    let at = fold.flat_of_break(fold.first_inside);
-    let element_sep = *flat.get(fold.lead() + 3)?;
-    let terminator = *flat.get(fold.lead() + 105)?;
-    // The segment the break cuts, its position (ST = 1 inside a transaction set, else in the
-    // file) and the transaction set's control number.
-    let (mut start, mut position, mut in_file, mut st02) = (fold.lead(), 0u32, 0u32, None);
-    let mut seg_start = fold.lead();
-    while start < at {
-        let end = memchr::memchr(terminator, &flat[start..]).map_or(flat.len(), |e| start + e);
-        let seg = &flat[start..end];
-        let id = seg.split(|&b| b == element_sep).next().unwrap_or_default();
-        in_file += 1;
-        match id {
-            b"ST" => {
-                position = 1;
-                st02 = seg.split(|&b| b == element_sep).nth(2);
-            }
-            b"GE" | b"IEA" | b"GS" | b"ISA" => (position, st02) = (0, None),
-            _ if position > 0 => position += 1,
-            _ => {}
-        }
-        seg_start = start;
-        if end >= at {
-            break;
-        }
-        start = end + 1;
-        while flat.get(start).is_some_and(u8::is_ascii_whitespace) {
-            start += 1;
-        }
+) -> Vec<claimlint_diagnostic::Diagnostic> {
+    let scan = claimlint_x12::envelope::scan(flat);
+    let starts: Vec<usize> = scan.interchanges.iter().map(|ic| ic.isa.offset).collect();
+    let mut out = Vec::new();
+    let mut lines = claimlint_x12::loc::LineCounter::new(original);
+    for (i, ic) in scan.interchanges.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(flat.len());
+        let d = ic.delims();
+        // The breaks inside a segment of this interchange: not after its terminator and the
+        // blanks that may follow one.
+        let inside: Vec<usize> = fold
+            .break_points()
+            .filter(|&p| p > ic.isa.offset && p < end)
+            .filter(|&p| {
+                let last = flat[..p].iter().rposition(|b| !b.is_ascii_whitespace());
+                last.is_some_and(|j| j >= ic.isa.offset && flat[j] != d.segment)
+            })
+            .collect();
+        let Some(&first) = inside.first() else {
+            continue;
+        };
+        // The segment the first break cuts, and the element it cuts.
+        let seg_start = flat[..first]
+            .iter()
+            .rposition(|&b| b == d.segment)
+            .map_or(ic.isa.offset, |j| j + 1);
+        let seg_start = seg_start
+            + flat[seg_start..first]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        let rest = &flat[seg_start..];
+        let id_len = rest
+            .iter()
+            .position(|&b| b == d.element || b == d.segment)
+            .unwrap_or(rest.len());
+        let id = String::from_utf8_lossy(&rest[..id_len]);
+        let element = flat[seg_start..first]
+            .iter()
+            .filter(|&&b| b == d.element)
+            .count();
+        let cut = if element > 0 {
+            format!("{id}{element:02}")
+        } else {
+            id.into_owned()
+        };
+        let (line, column) = lines.line_col(fold.original(first) - fold.line_break.len());
+        let loc = Loc {
+            length: 3,
+            ..ic.isa.loc()
+        };
+        let n = inside.len();
+        out.push(
+            claimlint_diagnostic::Diagnostic::new(
+                SYN005.code,
+                severity,
+                loc,
+                format!(
+                    "the interchange is wrapped at {} characters: {n} line break{} ({}) fall{} inside its segments, the first at line {line}, column {column} ({cut})",
+                    fold.width,
+                    if n == 1 { "" } else { "s" },
+                    fold.line_break_name(),
+                    if n == 1 { "s" } else { "" },
+                ),
+            )
+            .with_help(
+                "line breaks are not X12 data: write the interchange unwrapped, with a line break only after a segment terminator if at all; it was checked with the line breaks taken out",
+            ),
+        );
     }
-    let seg = &flat[seg_start..at];
-    let id = seg.split(|&b| b == element_sep).next().unwrap_or_default();
-    let element = seg.iter().filter(|&&b| b == element_sep).count();
-    let loc = Loc {
-        segment: claimlint_x12::SegId::new(id),
-        position: if position > 0 { position } else { in_file },
-        element: u8::try_from(element).ok().filter(|&e| e > 0),
-        component: None,
-        offset: at,
-        length: 0,
-        terminator,
-    };
-    let name = loc.element.map_or_else(
-        || String::from_utf8_lossy(id).into_owned(),
-        |e| format!("{}{e:02}", String::from_utf8_lossy(id)),
-    );
-    let mut d = claimlint_diagnostic::Diagnostic::new(
-        SYN005.code,
-        severity,
-        loc,
-        format!(
-            "the file is wrapped at {} characters: {} of its line breaks ({}) fall inside segments, the first in {name}",
-            fold.width,
-            fold.inside,
-            fold.line_break_name()
-        ),
-    )
-    .with_help(
-        "line breaks are not X12 data: write the interchange unwrapped, with a line break only after a segment terminator if at all; it was checked with the line breaks taken out",
-    );
-    d.context.transaction = st02.map(|s| String::from_utf8_lossy(s).into_owned());
-    Some(d)
+    out
 }
