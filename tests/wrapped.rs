@@ -125,6 +125,20 @@ fn a_wrapped_file_is_its_findings_and_one_syn005() {
     }
 }
 
+/// A text header before a wrapped interchange stays what it was (ENV008), and the
+/// interchange after it is read unwrapped.
+#[test]
+fn a_header_before_a_wrapped_interchange() {
+    let plain = format!("Batch 7 from ACME\r\n{}", flat(SAMPLE));
+    let wrapped = format!("Batch 7 from ACME\r\n{}", wrap(&flat(SAMPLE), 80, "\r\n"));
+    let want: Vec<_> = check(plain.as_bytes()).iter().map(|d| d.code).collect();
+    assert!(want.contains(&"ENV008"), "{want:?}");
+    let got: Vec<_> = check(wrapped.as_bytes()).iter().map(|d| d.code).collect();
+    let mut with_wrap = want.clone();
+    with_wrap.insert(1, "SYN005");
+    assert_eq!(got, with_wrap);
+}
+
 #[test]
 fn files_that_are_not_wrapped_are_read_as_they_are() {
     // One segment per line, and a break inside one segment of such a file: SYN005 on that

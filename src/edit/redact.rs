@@ -170,6 +170,11 @@ fn edits(bytes: &[u8]) -> Vec<Edit> {
 /// `input` with its PHI replaced; the same length, byte for byte outside the faked values.
 /// A fragment (docs/fragments.md) is redacted as pasted.
 pub fn redact(input: &[u8]) -> Vec<u8> {
+    // A file wrapped at a fixed width: its values are read unwrapped (a name the wrap cuts is
+    // still one name), and the redacted bytes, of the same length, wrapped as they were.
+    if let Some(fold) = claimlint_x12::folded::Folding::of(input) {
+        return fold.fold(&redact(&fold.unfold(input)));
+    }
     let mut out = input.to_vec();
     let edits: Vec<Edit> = match fragment::wrap(input) {
         Some(w) => edits(&w.bytes)

@@ -154,11 +154,19 @@ fn ctx<'c>(
     }
 }
 
-/// Checks one input held in memory.
+/// Checks one input held in memory. A file wrapped at a fixed width is checked unwrapped,
+/// its findings placed on the file as it is (`crate::folded`).
 pub fn check(input: &[u8], settings: &Settings) -> Outcome {
     use crate::drugs::data_notes;
-    let (mut outcome, notes) = check_with(input, settings, &|tx| data_notes::notes(tx, settings));
+    let fold = claimlint_x12::folded::Folding::of(input);
+    let flat = fold.map(|f| f.unfold(input));
+    let bytes = flat.as_deref().unwrap_or(input);
+    let (mut outcome, notes) = check_with(bytes, settings, &|tx| data_notes::notes(tx, settings));
     outcome.notes = data_notes::texts(notes);
+    if let Some(fold) = &fold {
+        crate::folded::add(&mut outcome, bytes, input, fold, settings);
+        crate::folded::to_original(&mut outcome, fold, input);
+    }
     outcome
 }
 

@@ -12,6 +12,34 @@ const MAX_WIDTH: usize = 4096;
 /// Lines shorter than this are not taken for a fold either.
 const MIN_WIDTH: usize = 20;
 
+/// Text before an ISA is looked for a line starting with one in this many bytes at most.
+const MAX_HEADER: usize = 64 << 10;
+
+/// Where the first line that starts with an ISA begins (after a byte order mark, blanks, or
+/// lines of a text header), when one does within `MAX_HEADER` bytes: `ISA` and a separator,
+/// not `ISA is the header`.
+fn isa_line(input: &[u8]) -> Option<usize> {
+    let limit = input.len().min(MAX_HEADER);
+    let mut at = if input.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
+    loop {
+        at += input[at..limit]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        let separator = input
+            .get(at + 3)
+            .is_some_and(|b| !b.is_ascii_alphanumeric() && !b.is_ascii_whitespace());
+        if input[at..].starts_with(b"ISA") && separator {
+            return Some(at);
+        }
+        at += memchr::memchr2(b'\n', b'\r', &input[at..limit])? + 1;
+    }
+}
+
 /// How a folded file is folded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Folding {
@@ -32,21 +60,10 @@ pub struct Folding {
 impl Folding {
     /// The folding of `input`, when it is a folded interchange.
     pub fn of(input: &[u8]) -> Option<Folding> {
-        // A byte order mark and blank lines before the ISA stay in front, outside the lines.
-        let bom = if input.starts_with(b"\xef\xbb\xbf") {
-            3
-        } else {
-            0
-        };
-        let lead = bom
-            + input[bom..]
-                .iter()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
+        // What comes before the ISA (a byte order mark, blank lines, a text header) stays in
+        // front, outside the lines.
+        let lead = isa_line(input)?;
         let text = &input[lead..];
-        if !text.starts_with(b"ISA") {
-            return None;
-        }
         // An ISA ended by a line break is a file whose segments end with line breaks.
         if matches!(text.get(105), Some(b'\n' | b'\r')) {
             return None;
@@ -266,7 +283,6 @@ mod tests {
             fold(&flat, 80, "\n").replace('~', "\n"),
             uneven,
             fold(&flat, 10, "\n"),
-            format!("header\n{}", fold(&flat, 80, "\n")),
         ] {
             assert_eq!(Folding::of(input.as_bytes()), None, "{input:?}");
         }
@@ -285,8 +301,13 @@ mod tests {
     }
 
     #[test]
-    fn a_byte_order_mark_stays_in_front() {
-        for front in ["\u{feff}", "\n\n", "\u{feff}\r\n  "] {
+    fn what_comes_before_the_isa_stays_in_front() {
+        for front in [
+            "\u{feff}",
+            "\n\n",
+            "\u{feff}\r\n  ",
+            "Batch 7 from ACME\r\nISA is the header below\r\n",
+        ] {
             let folded = format!("{front}{}", fold(&text(), 80, "\n"));
             let f = Folding::of(folded.as_bytes()).unwrap();
             let unfolded = f.unfold(folded.as_bytes());
