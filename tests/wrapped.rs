@@ -64,7 +64,7 @@ fn a_wrapped_file_is_its_findings_and_one_syn005() {
     for source in [P837, I837, SAMPLE, SAMPLE_I] {
         let plain = flat(source);
         let want = check(plain.as_bytes());
-        for width in [40, 64, 80, 106, 128] {
+        for width in [40, 51, 52, 64, 80, 104, 105, 106, 128] {
             for brk in ["\n", "\r\n", "\r"] {
                 let wrapped = wrap(&plain, width, brk);
                 let got = check(wrapped.as_bytes());
@@ -137,6 +137,54 @@ fn a_header_before_a_wrapped_interchange() {
     let mut with_wrap = want.clone();
     with_wrap.insert(1, "SYN005");
     assert_eq!(got, with_wrap);
+}
+
+/// A trailer after the wrapped interchange, and a header line that looks like an ISA, are
+/// text around the interchange (ENV004, ENV008), not the end of the wrap's detection.
+#[test]
+fn text_around_a_wrapped_interchange() {
+    let body = flat(SAMPLE);
+    for width in [64, 80] {
+        for (front, back) in [
+            ("", "\nEND OF BATCH 7\n"),
+            ("ISA-formatted batch from ACME\n", ""),
+            ("ISA*00 header follows\r\n", "\r\n-- end --"),
+        ] {
+            let plain = format!("{front}{body}{back}");
+            let wrapped = format!("{front}{}{back}", wrap(&body, width, "\n"));
+            let want: Vec<_> = check(plain.as_bytes()).iter().map(|d| d.code).collect();
+            let mut got: Vec<_> = check(wrapped.as_bytes()).iter().map(|d| d.code).collect();
+            let at = got
+                .iter()
+                .position(|c| *c == "SYN005")
+                .expect("the wrap's SYN005");
+            got.remove(at);
+            assert_eq!(got, want, "{width} {front:?} {back:?}");
+        }
+    }
+}
+
+/// Redacting a wrapped file keeps its length, its lines and its findings, and masks the text
+/// around its interchange, which may name the patient.
+#[test]
+fn a_wrapped_file_redacts_to_the_same_findings() {
+    let wrapped = format!(
+        "Patient: John Q Public DOB 1961-07-04\n{}\nfor John Q Public\n",
+        wrap(&flat(SAMPLE), 80, "\n")
+    );
+    let redacted = claimlint::edit::redact::redact(wrapped.as_bytes());
+    assert_eq!(redacted.len(), wrapped.len());
+    let text = String::from_utf8(redacted.clone()).unwrap();
+    assert!(!text.contains("John") && !text.contains("1961"), "{text}");
+    let lines = |t: &str| t.lines().map(str::len).collect::<Vec<_>>();
+    assert_eq!(lines(&text), lines(&wrapped));
+    let found = |b: &[u8]| {
+        check(b)
+            .iter()
+            .map(|d| (d.code, d.loc.offset, d.line, d.column))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found(&redacted), found(wrapped.as_bytes()));
 }
 
 #[test]

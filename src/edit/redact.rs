@@ -149,10 +149,22 @@ fn segment_edits(seg: &Segment<'_>, place: Option<&str>, out: &mut Vec<Edit>) {
     }
 }
 
-/// The edits of every transaction set of `bytes` (the envelopes carry no PHI).
+/// The edits of every transaction set of `bytes` (the envelopes carry no PHI), and of the
+/// text outside the interchanges (a header before the ISA, a trailer after the IEA), which
+/// is not X12 and may name anyone: its letters and digits are masked (`X`, `x`, `0`).
 fn edits(bytes: &[u8]) -> Vec<Edit> {
     let scan = envelope::scan(bytes);
     let mut out = Vec::new();
+    if !scan.interchanges.is_empty() {
+        let mut from = 0;
+        for ic in &scan.interchanges {
+            out.extend(masked(bytes, from, ic.isa.offset));
+            from = ic.iea.as_ref().map_or(bytes.len(), |iea| {
+                (iea.offset + iea.bytes.len() + 1).min(bytes.len())
+            });
+        }
+        out.extend(masked(bytes, from, bytes.len()));
+    }
     for g in scan.groups() {
         for t in &g.transactions {
             let segments: Vec<Segment<'_>> = envelope::segments(bytes, t).collect();
@@ -165,6 +177,23 @@ fn edits(bytes: &[u8]) -> Vec<Edit> {
         }
     }
     out
+}
+
+/// The edit masking the letters and digits of `bytes[from..to]`, when it has any.
+fn masked(bytes: &[u8], from: usize, to: usize) -> Option<Edit> {
+    let text = bytes.get(from..to)?;
+    text.iter().any(u8::is_ascii_alphanumeric).then(|| {
+        let mask = text
+            .iter()
+            .map(|&b| match b {
+                b'A'..=b'Z' => b'X',
+                b'a'..=b'z' => b'x',
+                b'0'..=b'9' => b'0',
+                other => other,
+            })
+            .collect();
+        (from, mask)
+    })
 }
 
 /// `input` with its PHI replaced; the same length, byte for byte outside the faked values.

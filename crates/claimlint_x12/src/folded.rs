@@ -15,29 +15,41 @@ const MIN_WIDTH: usize = 20;
 /// Text before an ISA is looked for a line starting with one in this many bytes at most.
 const MAX_HEADER: usize = 64 << 10;
 
-/// Where the first line that starts with an ISA begins (after a byte order mark, blanks, or
-/// lines of a text header), when one does within `MAX_HEADER` bytes: `ISA` and a separator,
-/// not `ISA is the header`.
-fn isa_line(input: &[u8]) -> Option<usize> {
+/// Where the lines that start with an ISA begin (after a byte order mark, blanks, or lines
+/// of a text header) within `MAX_HEADER` bytes: `ISA` and a separator, not `ISA is the
+/// header`. A header line that looks like one (`ISA*00 batch`) is tried and passed over.
+fn isa_lines(input: &[u8]) -> impl Iterator<Item = usize> + '_ {
     let limit = input.len().min(MAX_HEADER);
-    let mut at = if input.starts_with(b"\xef\xbb\xbf") {
+    let mut next = Some(if input.starts_with(b"\xef\xbb\xbf") {
         3
     } else {
         0
-    };
-    loop {
-        at += input[at..limit]
-            .iter()
-            .take_while(|b| b.is_ascii_whitespace())
-            .count();
-        let separator = input
-            .get(at + 3)
-            .is_some_and(|b| !b.is_ascii_alphanumeric() && !b.is_ascii_whitespace());
-        if input[at..].starts_with(b"ISA") && separator {
-            return Some(at);
+    });
+    std::iter::from_fn(move || {
+        loop {
+            let mut at = next?;
+            at += input[at.min(limit)..limit]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            next = memchr::memchr2(b'\n', b'\r', &input[at.min(limit)..limit]).map(|n| at + n + 1);
+            let separator = input
+                .get(at + 3)
+                .is_some_and(|b| !b.is_ascii_alphanumeric() && !b.is_ascii_whitespace());
+            if input[at..].starts_with(b"ISA") && separator {
+                return Some(at);
+            }
         }
-        at += memchr::memchr2(b'\n', b'\r', &input[at..limit])? + 1;
-    }
+    })
+}
+
+/// Whether `line` starts with a segment id (two or three capitals and digits) and `element`.
+fn starts_segment(line: &[u8], element: u8) -> bool {
+    let id = line
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    (2..=3).contains(&id) && line.get(id) == Some(&element)
 }
 
 /// How a folded file is folded.
@@ -55,19 +67,21 @@ pub struct Folding {
     pub inside: usize,
     /// The file offset of the first line break inside a segment.
     pub first_inside: usize,
+    /// Bytes after the last line (its line break, blank lines, a trailer), kept as they are.
+    tail: usize,
 }
 
 impl Folding {
     /// The folding of `input`, when it is a folded interchange.
     pub fn of(input: &[u8]) -> Option<Folding> {
-        // What comes before the ISA (a byte order mark, blank lines, a text header) stays in
-        // front, outside the lines.
-        let lead = isa_line(input)?;
+        isa_lines(input).find_map(|lead| Folding::from_line(input, lead))
+    }
+
+    /// The folding of `input` whose wrapped lines start at `lead`, an ISA: what comes before
+    /// it (a byte order mark, blank lines, a text header) and after its last line (blank
+    /// lines, a trailer) stays as it is, outside the lines.
+    fn from_line(input: &[u8], lead: usize) -> Option<Folding> {
         let text = &input[lead..];
-        // An ISA ended by a line break is a file whose segments end with line breaks.
-        if matches!(text.get(105), Some(b'\n' | b'\r')) {
-            return None;
-        }
         let head = &text[..text.len().min(MAX_WIDTH + 2)];
         let width = memchr::memchr2(b'\n', b'\r', head)?;
         if width < MIN_WIDTH {
@@ -78,52 +92,78 @@ impl Folding {
             [b'\r', ..] => b"\r",
             _ => b"\n",
         };
-        let step = width + line_break.len();
         // The ISA's 106th byte, line breaks left out, is the segment terminator.
         let at = |flat: usize| flat + (flat / width) * line_break.len();
         let terminator = *text.get(at(105))?;
-        if matches!(terminator, b'\n' | b'\r') {
+        // Not a delimiter (a letter, a line break: the line break after a 105-byte line was
+        // the ISA's own terminator, and the file's segments end with line breaks).
+        if terminator.is_ascii_alphanumeric() || terminator.is_ascii_whitespace() {
             return None;
         }
-        let (mut breaks, mut inside, mut first_inside) = (0, 0, 0);
+        let mut fold = Folding {
+            lead,
+            width,
+            line_break,
+            breaks: 0,
+            inside: 0,
+            first_inside: 0,
+            tail: 0,
+        };
+        fold.read_lines(text, terminator)?;
+        (fold.inside > 0).then_some(fold)
+    }
+
+    /// Reads the lines of `text` (the input from the ISA on) as this fold's width and line
+    /// break: counts the breaks, those inside a segment, and what is left after the last line.
+    /// `None` when a line does not fit.
+    fn read_lines(&mut self, text: &[u8], terminator: u8) -> Option<()> {
+        let (width, element) = (self.width, text[3]);
+        let mut after_segment = false;
         let mut pos = 0;
         loop {
             let rest = &text[pos..];
             let n = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
             let trailing = rest[n..].iter().all(u8::is_ascii_whitespace);
-            if n == rest.len() || (n < width && n > 0 && trailing) {
-                // The last line: no longer than the others.
-                if n > width {
-                    return None;
-                }
-                break;
+            let line = &rest[..n];
+            let ends_segment = line
+                .iter()
+                .rposition(|b| !b.is_ascii_whitespace())
+                .is_some_and(|i| line[i] == terminator);
+            // The last line: no longer than the others; after it, blank lines or (once it
+            // has ended a segment) a trailer. A line after one that ended a segment is the
+            // wrap's only if it starts a segment (`IEA*1*0…` cut short), not a trailer's text.
+            let continues = !after_segment || starts_segment(line, element);
+            let last = ends_segment || (trailing && continues);
+            if n == rest.len() || (n < width && n > 0 && last) {
+                self.tail = rest.len() - n;
+                return (n <= width).then_some(());
             }
-            if n != width || !rest[n..].starts_with(line_break) {
+            if n < width && after_segment && !continues {
+                // The wrap ended with the line before, exactly full: its line break and what
+                // follows stay behind.
+                self.breaks -= 1;
+                self.tail = rest.len() + self.line_break.len();
+                return Some(());
+            }
+            if n != width || !rest[n..].starts_with(self.line_break) {
                 return None;
             }
             if trailing {
-                break;
+                self.tail = rest.len() - n;
+                return Some(());
             }
             // A break after a terminator (and the blanks that pad a fixed-length record) is
             // between segments: only the others are inside one.
-            let last = rest[..n].iter().rposition(|b| !b.is_ascii_whitespace());
-            if last.is_some_and(|i| rest[i] != terminator) {
-                if inside == 0 {
-                    first_inside = lead + pos + n;
+            after_segment = ends_segment;
+            if !ends_segment {
+                if self.inside == 0 {
+                    self.first_inside = self.lead + pos + n;
                 }
-                inside += 1;
+                self.inside += 1;
             }
-            breaks += 1;
-            pos += step;
+            self.breaks += 1;
+            pos += width + self.line_break.len();
         }
-        (inside > 0).then_some(Folding {
-            lead,
-            width,
-            line_break,
-            breaks,
-            inside,
-            first_inside,
-        })
     }
 
     /// `input` without the line breaks of the fold.
@@ -140,16 +180,11 @@ impl Folding {
         flat
     }
 
-    /// `flat` (unfolded bytes, edited perhaps) folded as this file is: the same width and line
-    /// break, the bytes before the first line and the whitespace after the last kept.
+    /// `flat` (unfolded bytes, edited perhaps within the lines) folded as this file is: the
+    /// same width and line break, the bytes before the first line and after the last kept.
     pub fn fold(&self, flat: &[u8]) -> Vec<u8> {
         let lead = self.lead.min(flat.len());
-        let end = flat.len()
-            - flat[lead..]
-                .iter()
-                .rev()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
+        let end = flat.len().saturating_sub(self.tail).max(lead);
         let mut out = Vec::with_capacity(flat.len() + flat.len() / self.width * 2 + 2);
         out.extend_from_slice(&flat[..lead]);
         for (i, line) in flat[lead..end].chunks(self.width).enumerate() {
@@ -234,7 +269,7 @@ mod tests {
     #[test]
     fn a_fold_is_taken_out_and_offsets_map_back() {
         let flat = text();
-        for width in [20, 64, 80, 106, 107, 132] {
+        for width in [20, 51, 52, 64, 80, 104, 105, 106, 107, 132] {
             for brk in ["\n", "\r\n", "\r"] {
                 for tail in ["", brk] {
                     let folded = fold(&flat, width, brk) + tail;
@@ -289,6 +324,27 @@ mod tests {
     }
 
     #[test]
+    fn a_trailer_stays_behind() {
+        for (brk, width) in [("\n", 80), ("\r\n", 80), ("\n", 64), ("\r\n", 100)] {
+            let folded = format!("{}{brk}END OF BATCH 7{brk}", fold(&text(), width, brk));
+            let f = Folding::of(folded.as_bytes()).unwrap();
+            let unfolded = f.unfold(folded.as_bytes());
+            assert_eq!(
+                unfolded,
+                format!("{}{brk}END OF BATCH 7{brk}", text()).as_bytes()
+            );
+            assert_eq!(f.fold(&unfolded), folded.as_bytes());
+            // Edited within the lines (two bytes shorter): wrapped again, the trailer kept.
+            let edited = String::from_utf8(unfolded)
+                .unwrap()
+                .replacen("BHT*0019", "BHT*19", 1);
+            let again = f.fold(edited.as_bytes());
+            assert!(again.ends_with(format!("{brk}END OF BATCH 7{brk}").as_bytes()));
+            assert_eq!(f.unfold(&again).len(), edited.len());
+        }
+    }
+
+    #[test]
     fn a_short_file_of_line_terminated_segments_is_not_wrapped() {
         // The ISA's terminator is the line break after its 105 bytes.
         let isa = ISA.trim_end_matches('~');
@@ -307,6 +363,7 @@ mod tests {
             "\n\n",
             "\u{feff}\r\n  ",
             "Batch 7 from ACME\r\nISA is the header below\r\n",
+            "ISA-formatted batch from ACME\nISA*00 header follows\n",
         ] {
             let folded = format!("{front}{}", fold(&text(), 80, "\n"));
             let f = Folding::of(folded.as_bytes()).unwrap();

@@ -56,7 +56,9 @@ pub fn invalid_characters(seg: &Segment<'_>, cx: &mut Ctx<'_>) {
         0x00..=0x1f | 0x7f => format!("the control character 0x{b:02X}"),
         _ => format!("the byte 0x{b:02X}, outside the X12 character set (non-ASCII)"),
     };
-    cx.report(loc, format!("{} contains {what}", seg.seg_id().as_str()))
+    // An id the break cuts (`NM` line break `1`) is shown escaped, not as a broken line.
+    let id = seg.seg_id().as_str().escape_debug().to_string();
+    cx.report(loc, format!("{id} contains {what}"))
         .help("X12 data is limited to printable ASCII; remove or replace the character");
 }
 
