@@ -1,5 +1,5 @@
-//! Byte offsets to LSP positions: lines end at `\n` (a `\r` before it belongs to the line
-//! ending), columns count UTF-16 code units, as LSP asks. A BOM is text like any other here:
+//! Byte offsets to LSP positions: lines end at `\n`, `\r\n` or a lone `\r` (the line
+//! endings LSP names), columns count UTF-16 code units, as LSP asks. A BOM is text like any other here:
 //! it is one UTF-16 unit at the start of line 0, which is how editors count it too.
 
 use lsp_types::Position;
@@ -12,8 +12,14 @@ pub struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     pub fn new(text: &'a str) -> Lines<'a> {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        // A `\r` ends a line unless a `\n` follows it (then the `\n` does).
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
         Lines { text, starts }
     }
 
@@ -67,6 +73,28 @@ mod tests {
         let x = text.find('x').unwrap();
         assert_eq!(lines.position(x), Position::new(1, 6));
         assert_eq!(lines.offset(Position::new(1, 6)), x);
+        assert_eq!(lines.offset(Position::new(0, 99)), text.find('\r').unwrap());
+    }
+
+    /// A lone carriage return ends a line too (old Mac files, a wrap with CR breaks).
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "ISA*00~\rGS*HC~\r\nST*837~\nSE*3~";
+        let lines = Lines::new(text);
+        for (at, want) in [
+            ("GS", (1, 0)),
+            ("ST", (2, 0)),
+            ("SE", (3, 0)),
+            ("HC", (1, 3)),
+        ] {
+            let offset = text.find(at).unwrap();
+            assert_eq!(
+                lines.position(offset),
+                Position::new(want.0, want.1),
+                "{at}"
+            );
+            assert_eq!(lines.offset(Position::new(want.0, want.1)), offset, "{at}");
+        }
         assert_eq!(lines.offset(Position::new(0, 99)), text.find('\r').unwrap());
     }
 }
