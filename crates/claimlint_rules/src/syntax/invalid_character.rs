@@ -35,9 +35,16 @@ declare_rule! {
 pub fn invalid_characters(seg: &Segment<'_>, cx: &mut Ctx<'_>) {
     let d = seg.delims;
     let delims = [d.element, d.component, d.repetition.unwrap_or(d.element)];
-    let Some(i) = first_unprintable(seg.bytes, delims) else {
-        return;
-    };
+    if let Some(i) = first_unprintable(seg.bytes, delims) {
+        report_byte(seg, i, cx);
+    }
+}
+
+/// The finding for the byte at `i` of `seg`: apart, so the scan every segment goes through
+/// stays small.
+#[cold]
+#[inline(never)]
+fn report_byte(seg: &Segment<'_>, i: usize, cx: &mut Ctx<'_>) {
     let b = seg.bytes[i];
     let element = seg.bytes[..i]
         .iter()
