@@ -704,8 +704,7 @@ impl Resolved {
         }
         // A file wrapped at a fixed width names its payer in the unwrapped bytes: the line
         // breaks can cut the payer id (`claimlint_x12::folded`).
-        let flat = claimlint_x12::folded::Folding::of(input).map(|f| f.unfold(input));
-        first_payer_id(flat.as_deref().unwrap_or(input))
+        first_payer_id(&claimlint_x12::folded::Folding::unwrapped(input).1)
             .and_then(|id| self.by_payer.get(&id))
             .unwrap_or(&self.default)
     }

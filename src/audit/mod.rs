@@ -56,9 +56,8 @@ impl Default for Options {
 /// A file wrapped at a fixed width is checked unwrapped, and its findings and facts placed
 /// on the file as it is (`claimlint_rules::folded`).
 pub fn check_file(input: &[u8], settings: &Settings) -> (engine::Outcome, Vec<BatchClaim>) {
-    let fold = claimlint_x12::folded::Folding::of(input);
-    let flat = fold.map(|f| f.unfold(input));
-    let bytes = flat.as_deref().unwrap_or(input);
+    let (fold, bytes) = claimlint_x12::folded::Folding::unwrapped(input);
+    let bytes: &[u8] = &bytes;
     let (mut outcome, per_tx) = engine::check_with(bytes, settings, &|tx| {
         cross_claim::facts(tx, &settings.data)
     });

@@ -91,15 +91,14 @@ pub fn outcome(
     settings: &crate::config::Settings,
     release: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> Outcome {
-    let Some(fold) = Folding::of(input) else {
-        return outcome_and_facts(input, settings, false, release).0;
-    };
-    // Wrapped at a fixed width: checked unwrapped, the findings moved back onto `input`.
-    let flat = fold.unfold(input);
-    let mut o = outcome_and_facts(&flat, settings, false, &|_| ()).0;
-    folded::add(&mut o, &flat, input, &fold, settings);
-    folded::to_original(&mut o, &fold, input);
-    o
+    // Wrapped at a fixed width: checked unwrapped, the findings moved back onto `input` (the
+    // unwrapped copy is not `input`'s memory: nothing of it to release).
+    folded::check(input, settings, |bytes, unwrapped| {
+        let none = |_: std::ops::Range<usize>| ();
+        let release: &(dyn Fn(std::ops::Range<usize>) + Sync) =
+            if unwrapped { &none } else { release };
+        outcome_and_facts(bytes, settings, false, release).0
+    })
 }
 
 /// One input checked: its report, the severity that fails it, and its acknowledgments.
@@ -158,14 +157,13 @@ fn check_file(
     let settings = governed.resolved.for_input(&input);
     // A file wrapped at a fixed width is checked (and acknowledged) unwrapped; its findings
     // are then moved back onto the file as it is.
-    let fold = Folding::of(&input);
-    let flat = fold.map(|f| f.unfold(&input));
-    let bytes: &[u8] = flat.as_deref().unwrap_or(&input);
+    let (fold, bytes) = Folding::unwrapped(&input);
+    let bytes: &[u8] = &bytes;
     let (mut outcome, ack, mut facts) = match stamp {
         None => {
             let release = |r: std::ops::Range<usize>| {
                 progress.reached(r.end, bytes.len());
-                if flat.is_none() {
+                if fold.is_none() {
                     input.release(r);
                 }
             };

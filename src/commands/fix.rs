@@ -80,25 +80,17 @@ pub fn run(args: &CheckArgs, inputs: &Inputs) -> Result<Option<Status>, CliError
         // A file wrapped at a fixed width is fixed unwrapped and wrapped again as it was, so
         // an edit that changes a length does not leave it wrapped unevenly.
         // The diff shows segments, so a wrapped file's diff is of its unwrapped segments.
-        let (fixed, shown) = match Folding::of(&before) {
-            Some(fold) => {
-                let flat = fold.unfold(&before);
-                let mut fixed = fix_all(&flat, args.unsafe_fixes, &check);
-                let shown = unified_diff(path, &flat, &fixed.bytes);
-                fixed.bytes = fold.fold(&fixed.bytes);
-                (fixed, shown)
-            }
-            None => {
-                let fixed = fix_all(&before, args.unsafe_fixes, &check);
-                let shown = unified_diff(path, &before, &fixed.bytes);
-                (fixed, shown)
-            }
-        };
+        let (fold, flat) = Folding::unwrapped(&before);
+        let mut fixed = fix_all(&flat, args.unsafe_fixes, &check);
+        if args.diff {
+            diff.push_str(&unified_diff(path, &flat, &fixed.bytes));
+        }
+        if let Some(fold) = fold {
+            fixed.bytes = fold.fold(&fixed.bytes);
+        }
         let differs = fixed.bytes != before;
         changed |= differs;
-        if args.diff {
-            diff.push_str(&shown);
-        } else if differs {
+        if !args.diff && differs {
             write_replace(std::path::Path::new(path), &fixed.bytes)?;
         }
         notes.push_str(&summary(path, &fixed, args.fix));

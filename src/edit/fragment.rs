@@ -13,7 +13,6 @@ use claimlint_rules::engine::{self, Outcome, Tally};
 use claimlint_rules::folded;
 use claimlint_rules::tx_cache::{self, TxCache};
 use claimlint_x12::Delimiters;
-use claimlint_x12::folded::Folding;
 
 /// Where a fragment starts, outermost first: each needs the stand-ins of those before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -413,19 +412,15 @@ fn check_by(
     settings: &LintSettings,
     run: &mut dyn FnMut(&[u8], &LintSettings) -> Outcome,
 ) -> Outcome {
-    // A file wrapped at a fixed width is checked unwrapped, its findings moved back onto it.
-    if let Some(fold) = Folding::of(input) {
-        let flat = fold.unfold(input);
-        let mut outcome = run(&flat, settings);
-        folded::add(&mut outcome, &flat, input, &fold, settings);
-        folded::to_original(&mut outcome, &fold, input);
-        return outcome;
-    }
-    let Some(wrapped) = wrap(input) else {
-        return run(input, settings);
-    };
-    let mut uncapped = settings.clone();
-    uncapped.max_diagnostics = None;
-    let outcome = run(&wrapped.bytes, &uncapped);
-    wrapped.map_back(outcome, input, settings.max_diagnostics)
+    // A file wrapped at a fixed width is checked unwrapped, its findings moved back onto it
+    // (it starts at an ISA, so it is never also a fragment).
+    folded::check(input, settings, |input, _| {
+        let Some(wrapped) = wrap(input) else {
+            return run(input, settings);
+        };
+        let mut uncapped = settings.clone();
+        uncapped.max_diagnostics = None;
+        let outcome = run(&wrapped.bytes, &uncapped);
+        wrapped.map_back(outcome, input, settings.max_diagnostics)
+    })
 }

@@ -100,9 +100,8 @@ pub fn file_rows_tally(
 ) -> (Vec<DrugRow>, claimlint_rules::engine::Tally) {
     // A file wrapped at a fixed width is read unwrapped; the rows match findings by the
     // offsets of the unwrapped bytes, and the wrap is one SYN005 of the tally.
-    let fold = claimlint_x12::folded::Folding::of(input);
-    let flat = fold.map(|f| f.unfold(input));
-    let bytes = flat.as_deref().unwrap_or(input);
+    let (fold, bytes) = claimlint_x12::folded::Folding::unwrapped(input);
+    let bytes: &[u8] = &bytes;
     let (mut outcome, per_tx) = engine::check_with(bytes, settings, &|tx| rows(tx, &settings.data));
     if let Some(fold) = &fold {
         claimlint_rules::folded::add(&mut outcome, bytes, input, fold, settings);

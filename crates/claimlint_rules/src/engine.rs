@@ -158,16 +158,12 @@ fn ctx<'c>(
 /// its findings placed on the file as it is (`crate::folded`).
 pub fn check(input: &[u8], settings: &Settings) -> Outcome {
     use crate::drugs::data_notes;
-    let fold = claimlint_x12::folded::Folding::of(input);
-    let flat = fold.map(|f| f.unfold(input));
-    let bytes = flat.as_deref().unwrap_or(input);
-    let (mut outcome, notes) = check_with(bytes, settings, &|tx| data_notes::notes(tx, settings));
-    outcome.notes = data_notes::texts(notes);
-    if let Some(fold) = &fold {
-        crate::folded::add(&mut outcome, bytes, input, fold, settings);
-        crate::folded::to_original(&mut outcome, fold, input);
-    }
-    outcome
+    crate::folded::check(input, settings, |bytes, _| {
+        let (mut outcome, notes) =
+            check_with(bytes, settings, &|tx| data_notes::notes(tx, settings));
+        outcome.notes = data_notes::texts(notes);
+        outcome
+    })
 }
 
 /// Checks one input and hands each transaction set's model to `visit` once its rules have run;

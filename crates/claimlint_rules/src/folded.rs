@@ -8,6 +8,24 @@ use crate::settings::LintSettings;
 use claimlint_x12::folded::Folding;
 use claimlint_x12::loc::LineCounter;
 
+/// `run`'s check of `input`: of `input` unwrapped when it is wrapped at a fixed width, with
+/// the wrap's SYN005 added and the findings moved back onto `input`. `run` is told whether it
+/// is given an unwrapped copy (whose memory is not `input`'s).
+pub fn check(
+    input: &[u8],
+    settings: &LintSettings,
+    run: impl FnOnce(&[u8], bool) -> Outcome,
+) -> Outcome {
+    let Some(fold) = Folding::of(input) else {
+        return run(input, false);
+    };
+    let flat = fold.unfold(input);
+    let mut outcome = run(&flat, true);
+    add(&mut outcome, &flat, input, &fold, settings);
+    to_original(&mut outcome, &fold, input);
+    outcome
+}
+
 /// Adds the wrap's SYN005 (one per interchange it cuts) to `outcome`, a check of `flat`, the
 /// unwrapped `original`, unless the rule is off.
 pub fn add(

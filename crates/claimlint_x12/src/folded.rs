@@ -43,6 +43,14 @@ fn isa_lines(input: &[u8]) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// Whether the last byte of `text` that is not a blank is `terminator`: a line break after it
+/// falls between segments (the blanks pad a fixed-length record).
+fn ends_segment(text: &[u8], terminator: u8) -> bool {
+    text.iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .is_some_and(|i| text[i] == terminator)
+}
+
 /// Whether `line` starts with a segment id (two or three capitals and digits) and `element`.
 fn starts_segment(line: &[u8], element: u8) -> bool {
     let id = line
@@ -75,6 +83,14 @@ impl Folding {
     /// The folding of `input`, when it is a folded interchange.
     pub fn of(input: &[u8]) -> Option<Folding> {
         isa_lines(input).find_map(|lead| Folding::from_line(input, lead))
+    }
+
+    /// `input` as it is read: unwrapped, with its folding, when it is wrapped.
+    pub fn unwrapped(input: &[u8]) -> (Option<Folding>, std::borrow::Cow<'_, [u8]>) {
+        match Folding::of(input) {
+            Some(fold) => (Some(fold), fold.unfold(input).into()),
+            None => (None, input.into()),
+        }
     }
 
     /// The folding of `input` whose wrapped lines start at `lead`, an ISA: what comes before
@@ -125,10 +141,7 @@ impl Folding {
             let n = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
             let trailing = rest[n..].iter().all(u8::is_ascii_whitespace);
             let line = &rest[..n];
-            let ends_segment = line
-                .iter()
-                .rposition(|b| !b.is_ascii_whitespace())
-                .is_some_and(|i| line[i] == terminator);
+            let ends_segment = ends_segment(line, terminator);
             // The last line: no longer than the others; after it, blank lines or (once it
             // has ended a segment) a trailer. A line after one that ended a segment is the
             // wrap's only if it starts a segment (`IEA*1*0…` cut short), not a trailer's text.
@@ -224,16 +237,19 @@ impl Folding {
         self.lead
     }
 
-    /// The unwrapped offsets where a line break was taken out (that of the byte after it).
-    pub fn break_points(&self) -> impl Iterator<Item = usize> + '_ {
-        (1..=self.breaks).map(|k| self.lead + k * self.width)
-    }
-
-    /// The unfolded offset where the line break at file offset `brk` was taken out: that of
-    /// the byte after it.
-    pub fn flat_of_break(&self, brk: usize) -> usize {
-        let step = self.width + self.line_break.len();
-        self.lead + ((brk - self.lead) / step + 1) * self.width
+    /// The unwrapped offsets in `from..to` of `flat` where a line break inside a segment was
+    /// taken out (that of the byte after it): not after `terminator` and the blanks that may
+    /// follow it, counting from `from`.
+    pub fn cuts<'a>(
+        &'a self,
+        flat: &'a [u8],
+        from: usize,
+        to: usize,
+        terminator: u8,
+    ) -> impl Iterator<Item = usize> + 'a {
+        (1..=self.breaks)
+            .map(|k| self.lead + k * self.width)
+            .filter(move |&p| p > from && p < to && !ends_segment(&flat[from..p], terminator))
     }
 
     /// How the line break is written in a message.
@@ -287,7 +303,8 @@ mod tests {
                         brk.as_bytes()
                     );
                     assert_eq!(f.fold(&unfolded), folded.as_bytes());
-                    let after = f.flat_of_break(f.first_inside);
+                    let step = width + brk.len();
+                    let after = (f.first_inside / step + 1) * width;
                     assert_eq!(f.original(after), f.first_inside + brk.len());
                 }
             }

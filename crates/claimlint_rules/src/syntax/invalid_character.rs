@@ -150,22 +150,16 @@ pub(crate) fn folded(
     severity: claimlint_diagnostic::Severity,
 ) -> Vec<claimlint_diagnostic::Diagnostic> {
     let scan = claimlint_x12::envelope::scan(flat);
-    let starts: Vec<usize> = scan.interchanges.iter().map(|ic| ic.isa.offset).collect();
     let mut out = Vec::new();
     let mut lines = claimlint_x12::loc::LineCounter::new(original);
     for (i, ic) in scan.interchanges.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(flat.len());
+        let end = scan
+            .interchanges
+            .get(i + 1)
+            .map_or(flat.len(), |next| next.isa.offset);
         let d = ic.delims();
-        // The breaks inside a segment of this interchange: not after its terminator and the
-        // blanks that may follow one.
-        let inside: Vec<usize> = fold
-            .break_points()
-            .filter(|&p| p > ic.isa.offset && p < end)
-            .filter(|&p| {
-                let last = flat[..p].iter().rposition(|b| !b.is_ascii_whitespace());
-                last.is_some_and(|j| j >= ic.isa.offset && flat[j] != d.segment)
-            })
-            .collect();
+        // The breaks inside a segment of this interchange.
+        let inside: Vec<usize> = fold.cuts(flat, ic.isa.offset, end, d.segment).collect();
         let Some(&first) = inside.first() else {
             continue;
         };
