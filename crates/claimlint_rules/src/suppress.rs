@@ -208,6 +208,7 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
 /// the set of findings, not on their order. Linear in the number of findings.
 pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     use std::collections::HashSet;
+    let mut gone = repeats(out);
     let mut roots: HashSet<(usize, Key<'_>)> = HashSet::new();
     for d in out.iter() {
         for (i, p) in PRECEDENCE.iter().enumerate() {
@@ -221,7 +222,7 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     }
     let covered = covered_ranges(out);
     if roots.is_empty() && covered.is_empty() {
-        return Vec::new();
+        return gone;
     }
     let drop: Vec<bool> = out
         .iter()
@@ -233,6 +234,34 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
                         _ => key(p.scope, d).is_some_and(|k| roots.contains(&(i, k))),
                     }
             })
+        })
+        .collect();
+    gone.extend(drop_marked(out, drop));
+    gone
+}
+
+/// The segments outside every transaction set: a finding on one of them is made by each
+/// set of its group that reads it (ENV005's GS01 or GS08 is judged per set).
+const SHARED: [&str; 4] = ["ISA", "GS", "GE", "IEA"];
+
+/// Removes from `out` the repeats of one finding — the same code, place and message, made
+/// again by another transaction set reading the same envelope segment (a 4010 GS08 heading 54
+/// sets is one defect, not 54) — and returns them. The first, in the order of the sets, is
+/// kept; `out` holds the findings in input order, so which one that is does not depend on
+/// threads. The 999 and the gate judge a group by the findings on its GS, so one is enough.
+fn repeats(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use std::collections::HashSet;
+    let shared = |d: &Diagnostic| SHARED.contains(&d.loc.segment.as_str());
+    if out.iter().filter(|d| shared(d)).nth(1).is_none() {
+        return Vec::new();
+    }
+    let mut seen = HashSet::new();
+    let drop: Vec<bool> = out
+        .iter()
+        .map(|d| {
+            let l = &d.loc;
+            let k = (d.code, l.offset, l.length, l.element, l.component);
+            shared(d) && !seen.insert((k, d.message.as_str()))
         })
         .collect();
     drop_marked(out, drop)
@@ -346,6 +375,47 @@ mod tests {
         }
         let text = fixture("NDC004/trip/prolia-as-j3486-837i.x12");
         assert_eq!(outcome(&text), (vec!["NDC004"], 1));
+    }
+
+    /// A group of three transaction sets under one GS: `P837` with its ST..SE written
+    /// three times (ST02/SE02 0001..0003) and the GS as `gs`.
+    fn three_sets(gs: &str) -> String {
+        let st = P837.find("ST*").unwrap();
+        let se = P837.find("SE*").unwrap();
+        let end = se + P837[se..].find('~').unwrap() + 1;
+        let set = &P837[st..end];
+        let sets: String = (1..=3)
+            .map(|n| {
+                set.replace("*0001*", &format!("*000{n}*"))
+                    .replace("*0001~", &format!("*000{n}~"))
+            })
+            .collect();
+        let text = format!("{}{sets}{}", &P837[..st], &P837[end..]);
+        let text = text.replacen("GE*1*", "GE*3*", 1);
+        edit(&text, "GS*", gs)
+    }
+
+    /// One root cause, one error: a GS08 naming a 4010 guide (or a GS01 of another group)
+    /// is judged by each set of its group, but reported once, on the GS; the repeats are
+    /// counted as suppressed. Each set still reads it: a set's own ST03 is its own finding.
+    #[test]
+    fn a_group_defect_is_reported_once() {
+        let ok = three_sets("GS*HC*SENDER*RECEIVER*20260110*1200*1*X*005010X222A1");
+        assert_eq!(outcome(&ok), (vec![], 0));
+        let old = three_sets("GS*HC*SENDER*RECEIVER*20260110*1200*1*X*004010X098A1");
+        let old = old.replace("*005010X222A1~", "~");
+        assert_eq!(outcome(&old), (vec!["ENV005"], 2));
+        let hp = three_sets("GS*HP*SENDER*RECEIVER*20260110*1200*1*X*005010X222A1");
+        assert_eq!(outcome(&hp), (vec!["ENV005"], 2));
+        // Per set, ST03 against GS08: three places, three findings.
+        let mixed = three_sets("GS*HC*SENDER*RECEIVER*20260110*1200*1*X*005010X223A2");
+        let (codes, suppressed) = outcome(&mixed);
+        assert_eq!(
+            codes.iter().filter(|c| **c == "ENV005").count(),
+            3,
+            "{codes:?}"
+        );
+        assert_eq!(suppressed, 0);
     }
 
     /// Envelope before structure: a missing SE is ENV004, not also STR002 for that SE.
