@@ -616,3 +616,96 @@ fn claims_outside_a_group_are_reported_as_not_in_the_rejected_file() {
     assert!(text.contains("not in the rejected 837"), "{text}");
     assert!(text.contains("no 999: "), "{text}");
 }
+
+/// What a transfer appends after the last IEA — a DOS end-of-file byte, NUL padding to a
+/// block, between two interchanges too — is not data: the claims are accepted and
+/// acknowledged as without it, where `TRAILER` text after the filler still rejects them
+/// (ENV004, counting the 7 bytes of text, not the filler).
+#[test]
+fn transfer_filler_after_iea_rejects_nothing() {
+    let dir = scratch("filler");
+    let template = std::fs::read(root().join("fixtures/templates/837p.x12")).unwrap();
+    let second = String::from_utf8(template.clone())
+        .unwrap()
+        .replace("000000001", "000000002")
+        .into_bytes();
+    let nul = [0u8; 400];
+    let inputs: [(&str, Vec<u8>); 4] = [
+        ("ctrl-z.837", [&template[..], b"\r\n\x1a"].concat()),
+        ("nul-block.837", [&template[..], &nul[..]].concat()),
+        (
+            "padded-pair.837",
+            [&template[..], &nul[..], &second].concat(),
+        ),
+        (
+            "text.837",
+            [&template[..], &nul[..], b"TRAILER", &nul[..]].concat(),
+        ),
+    ];
+    for (name, bytes) in &inputs {
+        std::fs::write(dir.join("in").join(name), bytes).unwrap();
+    }
+    let out = dir.join("out");
+    let o = run(&[
+        "gate",
+        "--no-config",
+        s(&dir.join("in")),
+        "-o",
+        s(&out),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "text.837 is rejected");
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for input in report["inputs"].as_array().unwrap() {
+        let path = input["path"].as_str().unwrap();
+        let accepted = input["accepted"].as_array().unwrap().len();
+        let rejected = input["rejected"].as_array().unwrap().len();
+        if path.ends_with("text.837") {
+            assert_eq!((accepted, rejected), (0, 1), "{input}");
+            let f = &input["interchange_findings"][0];
+            assert_eq!(f["code"], "ENV004", "{input}");
+            assert_eq!(
+                f["message"],
+                "7 bytes of data after IEA, outside any interchange"
+            );
+        } else {
+            let claims = if path.ends_with("padded-pair.837") {
+                2
+            } else {
+                1
+            };
+            assert_eq!((accepted, rejected), (claims, 0), "{input}");
+            assert_eq!(
+                input["interchange_findings"],
+                serde_json::json!([]),
+                "{input}"
+            );
+            let name = Path::new(path).file_name().unwrap().to_str().unwrap();
+            let acks: Vec<_> = std::fs::read_dir(out.join("acks"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| {
+                    let file = p.file_name().unwrap().to_str().unwrap();
+                    file.starts_with(name) && file.ends_with(".999")
+                })
+                .collect();
+            assert_eq!(acks.len(), claims, "{acks:?}");
+            for ack in acks {
+                let ack = std::fs::read_to_string(ack).unwrap();
+                assert!(ack.contains("AK9*A*"), "{ack}");
+            }
+        }
+    }
+    for (name, _) in &inputs[..3] {
+        let check = run(&[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            s(&dir.join("in").join(name)),
+        ]);
+        assert_eq!(check.status.code(), Some(0), "{name}");
+        assert!(codes_of(&check).is_empty(), "{name}");
+    }
+}

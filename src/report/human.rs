@@ -11,7 +11,31 @@ use miette::{
 use std::fmt;
 
 /// Longest label span shown; longer spans (a 9 kB text header) are cut to their first line.
-const MAX_LABEL: usize = 120;
+const MAX_LABEL: usize = 80;
+
+/// Most bytes shown on either side of the label on its own line, so that a line fits a
+/// terminal: a kilobyte of text or NUL padding on one line, or a second interchange starting
+/// on the line the first one's IEA ends, is cut there.
+const MAX_SIDE: usize = 40;
+
+/// The window `[start, end)` around the label `[s, e)` of `text` cut to `MAX_SIDE` bytes on
+/// either side on the label's line, and to `4 × MAX_SIDE` in all on either side (the
+/// segments on the lines before and after, whole when they are short).
+fn cut(text: &[u8], (start, end): (usize, usize), s: usize, e: usize) -> (usize, usize) {
+    let line_start = memchr::memrchr(b'\n', &text[start..s]).map_or(start, |i| start + i + 1);
+    let from = if s - line_start > MAX_SIDE {
+        s - MAX_SIDE
+    } else {
+        start.max(s.saturating_sub(4 * MAX_SIDE))
+    };
+    let line_end = memchr::memchr(b'\n', &text[e..end]).map_or(end, |i| e + i);
+    let to = if line_end - e > MAX_SIDE {
+        e + MAX_SIDE
+    } else {
+        end.min(e + 4 * MAX_SIDE)
+    };
+    (from, to)
+}
 
 struct Window<'a> {
     name: &'a str,
@@ -108,6 +132,20 @@ impl Window<'_> {
 }
 
 impl Window<'_> {
+    /// `[start, end)` cut for a terminal (`cut`), at UTF-8 character boundaries.
+    fn clamp(&self, window: (usize, usize), s: usize, e: usize) -> (usize, usize) {
+        let input = self.input;
+        let inside = |i: usize| input.get(i).is_some_and(|b| b & 0xC0 == 0x80);
+        let (mut start, mut end) = cut(input, window, s, e);
+        while start < s && inside(start) {
+            start += 1;
+        }
+        while end > e && inside(end) {
+            end -= 1;
+        }
+        (start, end)
+    }
+
     /// Escapes the window miette will show (the segment of the span and one on each side)
     /// when it holds control characters, and returns the span to label, in the coordinates
     /// `read_span` then serves.
@@ -116,6 +154,7 @@ impl Window<'_> {
         let end = self
             .seg_end((offset + len).max(offset + 1).min(self.input.len()), 1)
             .max(offset + len);
+        let (start, end) = self.clamp((start, end), offset, offset + len);
         let Some(window) = self.input.get(start..end) else {
             return (offset, len).into();
         };
@@ -124,9 +163,31 @@ impl Window<'_> {
         }
         let (text, map) = visible_bytes(window);
         let at = |o: usize| map.get(o - start).copied().unwrap_or(text.len());
-        let (s, e) = (at(offset), at(offset + len));
-        self.escaped = Some((text, start, self.line_col(start)));
-        (start + s, e - s).into()
+        let (s, mut e) = (at(offset), at(offset + len));
+        // Escapes are four columns a byte: cut label and sides again, in the text shown.
+        let boundary = |mut i: usize| {
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        if e - s > MAX_LABEL {
+            e = boundary(s + MAX_LABEL).max(s);
+        }
+        let (from, to) = cut(text.as_bytes(), (0, text.len()), s, e);
+        let (from, to) = (boundary(from), boundary(to).max(e));
+        // The window's first line and column, so that miette, counting the escaped text up
+        // to the label, heads the report with the finding's own line and column.
+        let d = self.diag;
+        let before = &text[from..s];
+        let breaks = before.matches('\n').count();
+        let line = (d.line.max(1) as usize - 1).saturating_sub(breaks);
+        let column = match breaks {
+            0 => (d.column.max(1) as usize - 1).saturating_sub(before.chars().count()),
+            _ => 0,
+        };
+        self.escaped = Some((text[from..to].to_string(), start, (line, column)));
+        (start + s - from, e - s).into()
     }
 }
 
@@ -138,6 +199,21 @@ impl SourceCode for Window<'_> {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'s> + 's>, MietteError> {
         if let Some((text, start, (line, column))) = &self.escaped {
+            if before == 0 && after == 0 {
+                // The span alone, which miette reads for the report's heading: at the
+                // finding's own line and column.
+                let from = span.offset().saturating_sub(*start).min(text.len());
+                let to = (from + span.len()).min(text.len());
+                let d = self.diag;
+                return Ok(Box::new(MietteSpanContents::new_named(
+                    self.name.to_string(),
+                    &text.as_bytes()[from..to],
+                    *span,
+                    d.line.max(1) as usize - 1,
+                    d.column.max(1) as usize - 1,
+                    1,
+                )));
+            }
             let lines = text.matches('\n').count() + 1;
             return Ok(Box::new(MietteSpanContents::new_named(
                 self.name.to_string(),
@@ -155,11 +231,12 @@ impl SourceCode for Window<'_> {
         let (start, end) = if before == 0 && after == 0 {
             (s, e)
         } else {
-            (
+            let window = (
                 self.seg_start(s, before),
                 self.seg_end(e.max(s + 1).min(self.input.len()), after)
                     .max(e),
-            )
+            );
+            self.clamp(window, s, e)
         };
         let (line, column) = self.line_col(start);
         let lines = memchr::memchr_iter(b'\n', &self.input[start..end]).count() + 1;
@@ -332,4 +409,36 @@ pub fn render_file(name: &str, input: &[u8], diags: &[Diagnostic], color: bool) 
         r.render(name, input, d, &mut out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use claimlint_rules::{LintSettings, engine};
+
+    /// Every finding of `input` as the terminal shows it, uncoloured.
+    fn shown(input: &[u8]) -> String {
+        let o = engine::check(input, &LintSettings::default());
+        render_file("in.837", input, &o.diagnostics, false)
+    }
+
+    const TEMPLATE: &[u8] = include_bytes!("../../fixtures/templates/837p.x12");
+
+    /// A kilobyte of text or of NUL escapes on one line is cut to what fits a terminal, and
+    /// the heading names the finding's own line and column (escapes are four columns wide,
+    /// which must not move it).
+    #[test]
+    fn long_lines_are_cut_and_the_heading_stays_exact() {
+        let lines = TEMPLATE.iter().filter(|&&b| b == b'\n').count() + 1;
+        let text = [TEMPLATE, &[b'X'; 1500][..]].concat();
+        let escaped = [TEMPLATE, &[1u8; 300][..], b"TRAILER", &[1u8; 300][..]].concat();
+        for (input, column) in [(text, 1), (escaped, 1)] {
+            let out = shown(&input);
+            assert!(out.contains("error[ENV004]"), "{out}");
+            let at = format!("in.837:{lines}:{column}]");
+            assert!(out.contains(&at), "{at} in:\n{out}");
+            let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            assert!(widest <= 180, "a line of {widest} columns in:\n{out}");
+        }
+    }
 }

@@ -321,6 +321,18 @@ fn skip_layout(input: &[u8], mut pos: usize) -> usize {
     pos
 }
 
+/// Past what may follow an IEA without being data: layout, NUL padding to a block size and
+/// DOS end-of-file bytes (`lexer::is_end_filler`), between interchanges or after the last.
+fn skip_filler(input: &[u8], mut pos: usize) -> usize {
+    while input
+        .get(pos)
+        .is_some_and(|&b| crate::lexer::is_end_filler(b))
+    {
+        pos += 1;
+    }
+    pos
+}
+
 /// The delimiters of a fragment that starts with `ST` or `GS` (RULES.md: `*`, `:`, `^`, `~`,
 /// or those the fragment evidently uses). The element separator is the byte after the id; the
 /// terminator is the first byte after it that can be in neither an ST/GS value nor a separator
@@ -917,7 +929,7 @@ impl<'a> Scanner<'a, '_> {
             b.iea = Some(iea);
         }
         let input = self.input;
-        let after = skip_layout(input, after);
+        let after = skip_filler(input, after);
         if after >= input.len() {
             return Flow::Stop(None);
         }
@@ -925,7 +937,11 @@ impl<'a> Scanner<'a, '_> {
             return Flow::Stop(Some(after));
         }
         let junk_end = find_isa(input, after).unwrap_or(input.len());
-        let len = junk_end - after;
+        // The data ends where the filler before the next ISA (or the end) begins.
+        let len = input[after..junk_end]
+            .iter()
+            .rposition(|&b| !crate::lexer::is_end_filler(b))
+            .map_or(0, |i| i + 1);
         self.issue(
             span_loc(b"", 0, after, len),
             IssueKind::DataAfterIea { len },
@@ -1178,5 +1194,41 @@ mod tests {
             [IssueKind::Unterminated { id: b"IEA", .. }]
         ));
         assert!(s.interchanges[0].iea.is_none());
+    }
+
+    /// What a transfer appends is not data: NUL padding to a block size and a DOS end-of-file
+    /// byte (SUB) after the last IEA or between interchanges, like layout, are no finding; an
+    /// IEA that lacks only its terminator before them is still ENV011's, and real data after
+    /// the filler still ENV004's, counted from where it starts.
+    #[test]
+    fn transfer_filler_after_iea_is_not_data() {
+        let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260105*1200*^*00501*000000001*0*P*:~";
+        let ic = format!("{isa}IEA*0*000000001~");
+        for tail in ["\u{1a}", "\r\n\u{1a}", "\0\0\0\0", "\n\0\0\u{1a}\0 \t\x0c"] {
+            let one = format!("{ic}{tail}");
+            let s = scan(one.as_bytes());
+            assert!(kinds(&s).is_empty(), "{tail:?}: {:?}", kinds(&s));
+            let two = format!("{ic}{tail}{}", ic.replace("000000001", "000000002"));
+            let s = scan(two.as_bytes());
+            assert!(kinds(&s).is_empty(), "{tail:?}: {:?}", kinds(&s));
+            assert_eq!(s.interchanges.len(), 2);
+            let unterminated = format!("{isa}IEA*0*000000001{tail}");
+            let s = scan(unterminated.as_bytes());
+            assert!(
+                matches!(
+                    kinds(&s).as_slice(),
+                    [IssueKind::FinalTerminatorMissing { .. }]
+                ),
+                "{tail:?}: {:?}",
+                kinds(&s)
+            );
+        }
+        let junk = format!("{ic}\0\0END OF FILE\u{1a}\0");
+        let s = scan(junk.as_bytes());
+        assert!(matches!(
+            kinds(&s).as_slice(),
+            [IssueKind::DataAfterIea { len: 11 }]
+        ));
+        assert_eq!(s.issues[0].loc.offset, ic.len() + 2);
     }
 }

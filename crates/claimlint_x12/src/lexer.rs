@@ -41,6 +41,12 @@ fn is_layout(b: u8) -> bool {
     matches!(b, b'\r' | b'\n' | b'\t' | b' ')
 }
 
+/// What may trail the last segment of an input without being data: layout, and the filler a
+/// transfer adds — NUL padding to a block size, a DOS end-of-file byte (SUB, 0x1A).
+pub fn is_end_filler(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == 0 || b == 0x1A
+}
+
 impl<'a> Lexer<'a> {
     /// A lexer over `input[start..]`.
     pub fn new(input: &'a [u8], start: usize, delims: Delimiters) -> Self {
@@ -87,9 +93,14 @@ impl<'a> Iterator for Lexer<'a> {
             bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
         }
         if !terminated {
-            // Trailing layout at the end of a file is not part of an unterminated segment.
+            // Trailing layout or filler at the end of a file is not part of an unterminated
+            // segment.
             while let Some((&last, head)) = bytes.split_last() {
-                if is_layout(last) { bytes = head } else { break }
+                if is_end_filler(last) {
+                    bytes = head
+                } else {
+                    break;
+                }
             }
             if bytes.is_empty() {
                 return None;

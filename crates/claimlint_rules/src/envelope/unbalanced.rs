@@ -5,7 +5,9 @@ use claimlint_x12::envelope::{IssueKind, ScanIssue};
 declare_rule! {
     /// ## What it does
     /// Checks that every ISA has its IEA, every GS its GE and every ST its SE; that no trailer
-    /// comes without its header; and that nothing but whitespace follows the last IEA. A file
+    /// comes without its header; and that nothing but whitespace follows an IEA but another
+    /// ISA. What a transfer appends is not data: NUL padding to a block size and a DOS
+    /// end-of-file byte (SUB, 0x1A) after an IEA are read like whitespace. A file
     /// cut short (the input ends inside a set, a group or a segment, with no IEA) is one
     /// finding, at its ISA, naming the trailers it lacks; the partial last segment is not read,
     /// and the claim the cut left incomplete gets no findings for what the cut took away.
