@@ -40,6 +40,21 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// `gate --format json` over `dir/in` into `dir/out`: its output, and `dir/out`.
+fn gate_json(dir: &Path) -> (Output, PathBuf) {
+    let (inputs, out) = (dir.join("in"), dir.join("out"));
+    let args = [
+        "gate",
+        "--no-config",
+        s(&inputs),
+        "-o",
+        s(&out),
+        "--format",
+        "json",
+    ];
+    (run(&args), out)
+}
+
 /// Copies what a test wrote into `$CLAIMLINT_ACK_KEEP` for pyx12: every 999, 277 and accepted
 /// 837, and the rejected 837 when `valid_837s` (a rejected file carries its claims as sent,
 /// syntax errors included, which no validator accepts).
@@ -194,16 +209,7 @@ fn claims_are_split_byte_for_byte_into_valid_interchanges() {
     let dir = scratch("split");
     let (input, want_rejected) = with_defects();
     std::fs::write(dir.join("in/day.837"), &input).unwrap();
-    let out = dir.join("out");
-    let o = run(&[
-        "gate",
-        "--no-config",
-        s(&dir.join("in")),
-        "-o",
-        s(&out),
-        "--format",
-        "json",
-    ]);
+    let (o, out) = gate_json(&dir);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -446,16 +452,7 @@ fn an_envelope_error_forwards_nothing_of_the_interchange() {
     let se = input.find("\nSE*").unwrap() + 4;
     let bad = format!("{}9{}", &input[..se], &input[se..]);
     std::fs::write(dir.join("in/env.837"), &bad).unwrap();
-    let out = dir.join("out");
-    let o = run(&[
-        "gate",
-        "--no-config",
-        s(&dir.join("in")),
-        "-o",
-        s(&out),
-        "--format",
-        "json",
-    ]);
+    let (o, out) = gate_json(&dir);
     assert_eq!(o.status.code(), Some(1));
     assert!(!out.join("accepted/env.837").exists());
     let rejected = std::fs::read_to_string(out.join("rejected/env.837")).unwrap();
@@ -645,16 +642,7 @@ fn transfer_filler_after_iea_rejects_nothing() {
     for (name, bytes) in &inputs {
         std::fs::write(dir.join("in").join(name), bytes).unwrap();
     }
-    let out = dir.join("out");
-    let o = run(&[
-        "gate",
-        "--no-config",
-        s(&dir.join("in")),
-        "-o",
-        s(&out),
-        "--format",
-        "json",
-    ]);
+    let (o, out) = gate_json(&dir);
     assert_eq!(o.status.code(), Some(1), "text.837 is rejected");
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     for input in report["inputs"].as_array().unwrap() {
