@@ -59,6 +59,30 @@ fn line_col(text: &[u8], offset: usize) -> (u32, u32) {
     (line as u32, column as u32)
 }
 
+type Diagnostic = claimlint_diagnostic::Diagnostic;
+
+/// The findings `got` on `wrapped` are those `want` on `plain`: the same codes and messages,
+/// on the same bytes (line breaks left out).
+fn same_findings(case: &str, got: (&[u8], &[&Diagnostic]), want: (&[u8], &[Diagnostic])) {
+    let (wrapped, got) = got;
+    let (plain, want) = want;
+    let codes = |ds: Vec<&Diagnostic>| -> Vec<(&str, String)> {
+        ds.into_iter()
+            .map(|d| (d.code, d.message.clone()))
+            .collect()
+    };
+    assert_eq!(codes(got.to_vec()), codes(want.iter().collect()), "{case}");
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(
+            covered(wrapped, g.loc.offset, g.loc.length),
+            covered(plain, w.loc.offset, w.loc.length),
+            "{case}: {} {}",
+            g.code,
+            g.message
+        );
+    }
+}
+
 #[test]
 fn a_wrapped_file_is_its_findings_and_one_syn005() {
     for source in [P837, I837, SAMPLE, SAMPLE_I] {
@@ -95,31 +119,49 @@ fn a_wrapped_file_is_its_findings_and_one_syn005() {
                 );
                 // Every other finding is the unwrapped file's, on the same bytes.
                 let rest: Vec<_> = got.iter().filter(|d| !std::ptr::eq(*d, fold)).collect();
-                assert_eq!(
-                    rest.iter()
-                        .map(|d| (d.code, &d.message))
-                        .collect::<Vec<_>>(),
-                    want.iter()
-                        .map(|d| (d.code, &d.message))
-                        .collect::<Vec<_>>(),
-                    "{case}"
+                same_findings(
+                    &case,
+                    (wrapped.as_bytes(), &rest),
+                    (plain.as_bytes(), &want),
                 );
-                for (g, w) in rest.iter().zip(&want) {
-                    assert_eq!(
-                        covered(wrapped.as_bytes(), g.loc.offset, g.loc.length),
-                        covered(plain.as_bytes(), w.loc.offset, w.loc.length),
-                        "{case}: {} {}",
-                        g.code,
-                        g.message
-                    );
-                    if brk != "\r" {
-                        assert_eq!(
-                            (g.line, g.column),
-                            line_col(wrapped.as_bytes(), g.loc.offset),
-                            "{case}"
-                        );
+                if brk != "\r" {
+                    for g in rest {
+                        let at = line_col(wrapped.as_bytes(), g.loc.offset);
+                        assert_eq!((g.line, g.column), at, "{case}");
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The TR3's own examples: the ISA and GS each on a line of its own, the transaction set
+/// wrapped at a width, the GE and IEA on lines of their own after it. One SYN005 on the ISA,
+/// naming the first cut, and otherwise the findings of the file written one segment a line.
+#[test]
+fn a_set_wrapped_between_envelope_lines_is_its_findings_and_one_syn005() {
+    for source in [P837, I837, SAMPLE, SAMPLE_I] {
+        let lines: Vec<&str> = source.lines().collect();
+        let (head, rest) = lines.split_at(2);
+        let (body, tail) = rest.split_at(rest.len() - 2);
+        let want = check(source.as_bytes());
+        for width in [40, 60, 80] {
+            for brk in ["\n", "\r\n"] {
+                let set = wrap(&body.concat(), width, brk);
+                let text = [head.join(brk), set, tail.join(brk)].join(brk) + brk;
+                let got = check(text.as_bytes());
+                let case = format!("width {width}, break {brk:?}");
+                let (fold, others): (Vec<_>, Vec<_>) =
+                    got.iter().partition(|d| d.message.contains("wrapped"));
+                assert_eq!(fold.len(), 1, "{case}: {got:#?}");
+                assert_eq!((fold[0].code, fold[0].loc.offset), ("SYN005", 0), "{case}");
+                let at = format!("wrapped at {width} characters");
+                assert!(fold[0].message.contains(&at), "{case}: {}", fold[0].message);
+                same_findings(
+                    &case,
+                    (text.as_bytes(), &others),
+                    (source.as_bytes(), &want),
+                );
             }
         }
     }

@@ -5,7 +5,9 @@
 //! (`Folding::unfold`) and what is found in it is mapped back to the file's own offsets
 //! (`Folding::original`). Recognised only when every line but the last has the same length,
 //! the breaks are all the same sequence, the segment terminator is not itself a line break,
-//! and at least one break falls inside a segment: any other file is read as it is.
+//! and at least one break falls inside a segment: any other file is read as it is. The wrapped
+//! lines start at the ISA, or (as in the TR3's printed examples) after lines that each hold
+//! whole envelope segments (the ISA, the GS), and may be followed by such lines (GE, IEA).
 
 /// Lines longer than this are not taken for a fold (a file with long lines is not folded).
 const MAX_WIDTH: usize = 4096;
@@ -14,6 +16,10 @@ const MIN_WIDTH: usize = 20;
 
 /// Text before an ISA is looked for a line starting with one in this many bytes at most.
 const MAX_HEADER: usize = 64 << 10;
+
+/// Lines of whole envelope segments (ISA, GS, ST...) looked past for a wrap starting after
+/// them.
+const MAX_ENVELOPE_LINES: usize = 8;
 
 /// Where the lines that start with an ISA begin (after a byte order mark, blanks, or lines
 /// of a text header) within `MAX_HEADER` bytes: `ISA` and a separator, not `ISA is the
@@ -82,7 +88,42 @@ pub struct Folding {
 impl Folding {
     /// The folding of `input`, when it is a folded interchange.
     pub fn of(input: &[u8]) -> Option<Folding> {
-        isa_lines(input).find_map(|lead| Folding::from_line(input, lead))
+        isa_lines(input).find_map(|isa| {
+            Folding::from_line(input, isa, isa).or_else(|| Folding::after_envelope(input, isa))
+        })
+    }
+
+    /// The folding of an interchange whose first segments are written one to a line and
+    /// whose transaction set is wrapped (the TR3's own examples print the ISA and GS on their
+    /// lines and the set cut at 60 columns): the wrap starts at one of the lines after the ISA
+    /// line, each line before it ending a segment.
+    fn after_envelope(input: &[u8], isa: usize) -> Option<Folding> {
+        let line = &input[isa..];
+        let end = memchr::memchr2(b'\n', b'\r', &line[..line.len().min(MAX_WIDTH + 2)])?;
+        let terminator = *line[..end].get(105)?;
+        if terminator.is_ascii_alphanumeric() || terminator.is_ascii_whitespace() {
+            return None;
+        }
+        let mut at = isa;
+        for _ in 0..MAX_ENVELOPE_LINES {
+            let rest = &input[at..];
+            let n = memchr::memchr2(b'\n', b'\r', &rest[..rest.len().min(MAX_WIDTH + 2)])?;
+            if !ends_segment(&rest[..n], terminator) {
+                return None;
+            }
+            at += n;
+            at += input[at..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            if at >= input.len() {
+                return None;
+            }
+            if let Some(fold) = Folding::from_line(input, at, isa) {
+                return Some(fold);
+            }
+        }
+        None
     }
 
     /// `input` as it is read: unwrapped, with its folding, when it is wrapped.
@@ -93,10 +134,11 @@ impl Folding {
         }
     }
 
-    /// The folding of `input` whose wrapped lines start at `lead`, an ISA: what comes before
-    /// it (a byte order mark, blank lines, a text header) and after its last line (blank
-    /// lines, a trailer) stays as it is, outside the lines.
-    fn from_line(input: &[u8], lead: usize) -> Option<Folding> {
+    /// The folding of `input` whose wrapped lines start at `lead`, the ISA at `isa` or a line
+    /// after it: what comes before it (a byte order mark, blank lines, a text header, lines of
+    /// whole envelope segments) and after its last line (blank lines, a trailer, the trailers'
+    /// own lines) stays as it is, outside the lines.
+    fn from_line(input: &[u8], lead: usize, isa: usize) -> Option<Folding> {
         let text = &input[lead..];
         let head = &text[..text.len().min(MAX_WIDTH + 2)];
         let width = memchr::memchr2(b'\n', b'\r', head)?;
@@ -110,7 +152,11 @@ impl Folding {
         };
         // The ISA's 106th byte, line breaks left out, is the segment terminator.
         let at = |flat: usize| flat + (flat / width) * line_break.len();
-        let terminator = *text.get(at(105))?;
+        let terminator = if lead == isa {
+            *text.get(at(105))?
+        } else {
+            input[isa + 105]
+        };
         // Not a delimiter (a letter, a line break: the line break after a 105-byte line was
         // the ISA's own terminator, and the file's segments end with line breaks).
         if terminator.is_ascii_alphanumeric() || terminator.is_ascii_whitespace() {
@@ -125,15 +171,15 @@ impl Folding {
             first_inside: 0,
             tail: 0,
         };
-        fold.read_lines(text, terminator)?;
+        fold.read_lines(text, input[isa + 3], terminator)?;
         (fold.inside > 0).then_some(fold)
     }
 
     /// Reads the lines of `text` (the input from the ISA on) as this fold's width and line
     /// break: counts the breaks, those inside a segment, and what is left after the last line.
     /// `None` when a line does not fit.
-    fn read_lines(&mut self, text: &[u8], terminator: u8) -> Option<()> {
-        let (width, element) = (self.width, text[3]);
+    fn read_lines(&mut self, text: &[u8], element: u8, terminator: u8) -> Option<()> {
+        let width = self.width;
         let mut after_segment = false;
         let mut pos = 0;
         loop {
@@ -337,6 +383,44 @@ mod tests {
             fold(&flat, 10, "\n"),
         ] {
             assert_eq!(Folding::of(input.as_bytes()), None, "{input:?}");
+        }
+    }
+
+    /// The TR3's examples: the ISA and GS whole on their lines, the set wrapped, the GE and
+    /// IEA whole on theirs. The wrap starts at the set's first line; the lines before it stay
+    /// in front, those after it behind.
+    #[test]
+    fn a_wrap_may_start_after_whole_envelope_lines() {
+        let flat = text();
+        let gs = flat.find("GS*").unwrap();
+        let st = flat.find("ST*").unwrap();
+        let ge = flat.find("GE*").unwrap();
+        let iea = flat.find("IEA*").unwrap();
+        for brk in ["\n", "\r\n"] {
+            let set = fold(&flat[st..ge], 20, brk);
+            let lines = [
+                &flat[..gs],
+                &flat[gs..st],
+                &set,
+                &flat[ge..iea],
+                &flat[iea..],
+            ];
+            let folded = lines.join(brk);
+            let f = Folding::of(folded.as_bytes()).unwrap_or_else(|| panic!("{brk:?}"));
+            assert_eq!((f.width, f.lead), (20, st + 2 * brk.len()));
+            let unfolded = f.unfold(folded.as_bytes());
+            let want = [
+                &flat[..gs],
+                &flat[gs..st],
+                &flat[st..ge],
+                &flat[ge..iea],
+                &flat[iea..],
+            ];
+            assert_eq!(unfolded, want.join(brk).as_bytes());
+            for (i, &b) in unfolded.iter().enumerate() {
+                assert_eq!(folded.as_bytes()[f.original(i)], b, "{i}");
+            }
+            assert_eq!(f.fold(&unfolded), folded.as_bytes());
         }
     }
 
