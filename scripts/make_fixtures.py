@@ -175,6 +175,8 @@ def lines_837p(n):
     body = "".join("LX*%d~SV1*HC:96372*60*UN*1***1~DTP*472*D8*20260115~" % k for k in range(2, n)) + "LX*%d" % n
     return edits(P837, [("LX*2", body), ("CLM*", "CLM*PAT1001-01*%d***11:B:1*Y*A*Y*Y" % (2400 + 60 * (n - 1)))])
 
+TWELVE_DX = "HI*ABK:M810*ABF:E119*ABF:E118*ABF:E1165*ABF:E1122*ABF:I10*ABF:I2510*ABF:J449*ABF:N183*ABF:E785*ABF:K219*ABF:M1990"
+
 COB = "HI*ABK:M810~SBR*S*18*******MB~CAS*CO*45*20~AMT*D*%s~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA"
 def cob(amt):
     return edits(P837, [("HI*", COB % amt), ("CTP*", "CTP****1*UN~SVD*PAYERA*2300*HC:J0897:JZ**60~DTP*573*D8*20260201"),
@@ -191,7 +193,12 @@ CASES.update({
     "SYN003": {
         "trip": {"february-30.x12": edit(P837, "DTP*472", "DTP*472*D8*20260230"),
                  "rd8-single-date-837i.x12": edit(I837, "DTP*434", "DTP*434*RD8*20260115"),
-                 "time-25-hours.x12": edit(P837, "BHT*", "BHT*0019*00*BATCH1*20260120*2561*CH")},
+                 "time-25-hours.x12": edit(P837, "BHT*", "BHT*0019*00*BATCH1*20260120*2561*CH"),
+                 # SV107 pointers are N0 (DE 1328): a value that is no whole number is SYN003,
+                 # not also SIT001 (which judges numbers against 1-12 and the HI)
+                 "sv107-pointer-decimal.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***1.00"),
+                 "sv107-pointer-letter.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***A"),
+                 "sv107-second-pointer-decimal.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***1:2.0")},
         "pass": {"837p.x12": P837, "837i.x12": I837, "statement-period.x12": edit(I837, "DTP*434", "DTP*434*RD8*20260101-20260115")},
     },
     "SYN004": {
@@ -252,8 +259,11 @@ CASES.update({
     },
     "SIT001": {
         "trip": {"pointer-past-diagnoses.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***1:2"),
-                 "pointer-13.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***13")},
-        "pass": {"837p.x12": P837, "two-diagnoses.x12": edits(P837, [("HI*", "HI*ABK:M810*ABF:E119"), ("SV1*HC:96372", "SV1*HC:96372*60*UN*1***2:1")])},
+                 "pointer-13.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***13"),
+                 # a number, but not as the list (1-12) writes it
+                 "pointer-leading-zero.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***01")},
+        "pass": {"837p.x12": P837, "two-diagnoses.x12": edits(P837, [("HI*", "HI*ABK:M810*ABF:E119"), ("SV1*HC:96372", "SV1*HC:96372*60*UN*1***2:1")]),
+                 "twelve-diagnoses.x12": edits(P837, [("HI*", TWELVE_DX), ("SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*UN*60***12"), ("SV1*HC:96372", "SV1*HC:96372*60*UN*1***1:2:3:4")])},
     },
     "SIT002": {
         "trip": {"other-diagnosis-only.x12": edit(P837, "HI*", "HI*ABF:M810"),

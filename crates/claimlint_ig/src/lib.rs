@@ -18,7 +18,9 @@ mod x223a2;
 #[cfg(test)]
 mod tests;
 
-pub use validate::{ElementIssue, is_qualifier_dependent, validate_placed, validate_segment};
+pub use validate::{
+    ElementIssue, is_numeric, is_qualifier_dependent, validate_placed, validate_segment,
+};
 pub use walk::{Placement, StructureIssue, Walk, Walking, walk};
 
 /// A supported implementation guide.

@@ -720,6 +720,35 @@ fn validator_numbers() {
     );
     // the sign does not count toward the length
     assert_eq!(lx("LX*-123456"), vec![]);
+    // SV107-1..4 (DE 1328) are N0 with a code list, 1–12: a value that is no number is a
+    // type error (999 IK403 6), the list is only read for numbers (IK403 7).
+    let sv1 = |t: &str| check(p(), &[P_2300, &["2400"]].concat(), "SV1", t);
+    assert_eq!(sv1("SV1*HC:96372*60*UN*1***1:2:3:12"), vec![]);
+    for (pointers, comp) in [("1.00", 1), ("A", 1), ("+1", 1), ("1.", 1), ("1:2.0", 2)] {
+        assert_eq!(
+            sv1(&format!("SV1*HC:96372*60*UN*1***{pointers}")),
+            vec![Type {
+                elem: 7,
+                comp,
+                expected: DataType::N(0)
+            }],
+            "{pointers}"
+        );
+    }
+    for pointers in ["13", "0", "01", "-1"] {
+        let out = sv1(&format!("SV1*HC:96372*60*UN*1***{pointers}"));
+        assert!(
+            matches!(
+                out.as_slice(),
+                [CodeInvalid {
+                    elem: 7,
+                    comp: 1,
+                    ..
+                }]
+            ),
+            "{pointers}: {out:?}"
+        );
+    }
 }
 
 #[test]

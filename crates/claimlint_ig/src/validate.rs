@@ -358,8 +358,20 @@ fn check_value(ed: &ElementDef, v: &[u8], elem: usize, comp: usize, out: &mut Ve
         return;
     };
     if let Some(list) = codes.list() {
-        // A list check says more than a length check would, so it replaces it.
-        if !codes.contains(v) {
+        // A value that is not of the element's type is a syntax error whatever its list
+        // (999 IK403 6, not 7): SV107's pointers (DE 1328) are N0 with the list 1–12, and
+        // `1.00` or `A` is no number at all. Only numbers, dates and times are read so; an
+        // ID or AN value is judged by its list alone, as before.
+        let typed = matches!(data_type, DataType::ID | DataType::AN | DataType::B)
+            || typed_len(data_type, v, max_len).is_some();
+        if !typed {
+            out.push(ElementIssue::Type {
+                elem,
+                comp,
+                expected: data_type,
+            });
+        } else if !codes.contains(v) {
+            // A list check says more than a length check would, so it replaces it.
             out.push(ElementIssue::CodeInvalid {
                 elem,
                 comp,
@@ -368,16 +380,7 @@ fn check_value(ed: &ElementDef, v: &[u8], elem: usize, comp: usize, out: &mut Ve
         }
         return;
     }
-    let len = match data_type {
-        DataType::N(_) => numeric_len(v),
-        DataType::R => decimal_len(v),
-        DataType::DT if is_date(v, max_len) => Some(v.len()),
-        DataType::TM if is_time(v) => Some(v.len()),
-        DataType::DT | DataType::TM => None,
-        DataType::AN | DataType::ID => v.iter().all(|b| !b.is_ascii_control()).then_some(v.len()),
-        DataType::B => Some(v.len()),
-    };
-    let Some(len) = len else {
+    let Some(len) = typed_len(data_type, v, max_len) else {
         out.push(ElementIssue::Type {
             elem,
             comp,
@@ -396,10 +399,31 @@ fn check_value(ed: &ElementDef, v: &[u8], elem: usize, comp: usize, out: &mut Ve
     }
 }
 
+/// The length of a value that counts toward its element's min/max (digits of a number), or
+/// None if the value is not of the type.
+fn typed_len(data_type: DataType, v: &[u8], max_len: u16) -> Option<usize> {
+    match data_type {
+        DataType::N(_) => numeric_len(v),
+        DataType::R => decimal_len(v),
+        DataType::DT if is_date(v, max_len) => Some(v.len()),
+        DataType::TM if is_time(v) => Some(v.len()),
+        DataType::DT | DataType::TM => None,
+        DataType::AN | DataType::ID => v.iter().all(|b| !b.is_ascii_control()).then_some(v.len()),
+        DataType::B => Some(v.len()),
+    }
+}
+
 /// Digits of an Nn value (sign excluded), or None if it is not one.
 fn numeric_len(v: &[u8]) -> Option<usize> {
     let digits = v.strip_prefix(b"-").unwrap_or(v);
     (!digits.is_empty() && digits.iter().all(u8::is_ascii_digit)).then_some(digits.len())
+}
+
+/// Is `v` of type Nn: digits with an optional leading minus (no `+`, no point)? The one
+/// reading of a number's type: what fails it is SYN003's, so a rule that judges a number's
+/// value (SIT001's SV107 pointers) leaves exactly those alone.
+pub fn is_numeric(v: &[u8]) -> bool {
+    numeric_len(v).is_some()
 }
 
 /// Digits of an R value (sign and point excluded), or None if it is not one.

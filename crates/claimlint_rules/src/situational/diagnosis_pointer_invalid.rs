@@ -6,7 +6,9 @@ declare_rule! {
     /// Checks each diagnosis code pointer of an 837P service line (SV107-1 to SV107-4): it
     /// must be 1–12 and point at a diagnosis the claim's HI actually carries (TR3 2400 SV107
     /// note: pointers refer to the position of the code in the 2300 HI segment). It replaces
-    /// SYN008 for SV107, whose code list is 1–12.
+    /// SYN008 for SV107, whose code list is 1–12 as written there (`01` and `-1` are numbers
+    /// but not pointers). A pointer that is no whole number at all (`1.00`, `A`, `+1`) is
+    /// SYN003's, the syntax error a 999 reports; this rule leaves it alone.
     /// ## Why it matters
     /// A pointer past the diagnosis list links the service to nothing; the line is denied
     /// for lack of medical necessity or the claim is rejected (277CA A7/255).
@@ -37,14 +39,14 @@ fn diagnosis_pointer_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         let Some(p) = pointers.component(n) else {
             continue;
         };
-        // A non-numeric pointer is SYN003's (SV107 components are N0).
-        let Some(v) = std::str::from_utf8(p.bytes)
-            .ok()
-            .and_then(|t| t.parse::<usize>().ok())
-        else {
+        // A value that is no N0 number at all (`A`, `1.00`, `+1`, `1.`) is SYN003's: the 999
+        // reports it as a syntax error (IK403 6), and the validator reads N0 as this does.
+        // An empty component is no pointer (SYN006/SYN007 say what is wrong with it).
+        if !claimlint_ig::is_numeric(p.bytes) {
             continue;
-        };
-        if (1..=limit).contains(&v) {
+        }
+        let pointer = as_pointer(p.bytes);
+        if pointer.is_some_and(|v| v <= limit) {
             continue;
         }
         let codes = if present == 1 {
@@ -52,27 +54,66 @@ fn diagnosis_pointer_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         } else {
             format!("{present} diagnosis codes")
         };
-        let msg = if (1..=12).contains(&v) {
-            format!(
+        let msg = match pointer {
+            Some(v) => format!(
                 "SV107-{n} `{}` in 2400 points at diagnosis {v}, but HI in 2300 of claim {} has {codes}",
                 p.text(),
                 claim.id_text()
-            )
-        } else {
-            format!(
+            ),
+            None => format!(
                 "SV107-{n} `{}` in 2400 is not a diagnosis pointer (1–12)",
                 p.text()
-            )
+            ),
         };
-        cx.report(p.loc(), msg).help(format!(
-            "point at one of the claim's diagnoses, 1 to {limit}"
-        ));
+        // `01` means diagnosis 1, but the guide's list (DE 1328) holds `1`, not `01`.
+        let help = match unpadded(p.bytes) {
+            Some(v) if pointer.is_none() && (1..=limit).contains(&v) => {
+                format!("write SV107-{n} as {v}, without leading zeros")
+            }
+            _ => format!("point at one of the claim's diagnoses, 1 to {limit}"),
+        };
+        cx.report(p.loc(), msg).help(help);
     }
+}
+
+/// A pointer as the guide's list writes it (DE 1328: `1` to `12`, no sign, no leading zero).
+fn as_pointer(v: &[u8]) -> Option<usize> {
+    let n = unpadded(v)?;
+    (v.first() != Some(&b'0') && (1..=12).contains(&n)).then_some(n)
+}
+
+/// The value of digits that are at most two once leading zeros are dropped (`01` is 1, `0` is
+/// 0); None for anything else (a sign, more digits).
+fn unpadded(v: &[u8]) -> Option<usize> {
+    let start = v.iter().position(|&b| b != b'0').unwrap_or(v.len());
+    let digits = v.get(start..)?;
+    if v.is_empty() || digits.len() > 2 || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(
+        digits
+            .iter()
+            .fold(0, |acc, &b| acc * 10 + usize::from(b - b'0')),
+    )
 }
 
 #[test]
 fn cases() {
-    use crate::test::{Case::*, check_cases};
+    use crate::test::{Case::*, check_cases, edit};
+    let twelve = edit(
+        crate::test::P837,
+        "HI*",
+        "HI*ABK:M810*ABF:E119*ABF:E118*ABF:E1165*ABF:E1122*ABF:I10*ABF:I2510*ABF:J449\
+         *ABF:N183*ABF:E785*ABF:K219*ABF:M1990",
+    );
+    let line = |pointers: &str| {
+        edit(
+            &twelve,
+            "SV1*HC:96372",
+            &format!("SV1*HC:96372*60*UN*1***{pointers}"),
+        )
+    };
+    let (all_four, last, thirteen) = (line("1:2:3:4"), line("12"), line("13"));
     let diags = check_cases(
         &SIT001,
         &[
@@ -89,6 +130,14 @@ fn cases() {
                 ),
                 false,
             ),
+            // Numbers (N0) that the guide's list (1–12) does not hold.
+            Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***01", true), // 6
+            Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***-1", true), // 7
+            Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***123", true),
+            // Twelve diagnoses: every pointer 1–12 is valid, 13 is not.
+            Whole(&all_four, false),
+            Whole(&last, false),
+            Whole(&thirteen, true), // 11
         ],
     );
     let d = diags[2].iter().find(|d| d.code == "SIT001").unwrap();
@@ -97,4 +146,77 @@ fn cases() {
         "SV107-2 `2` in 2400 points at diagnosis 2, but HI in 2300 of claim PAT1001-01 has 1 diagnosis code"
     );
     assert_eq!((d.loc.element, d.loc.component), (Some(7), Some(2)));
+    let d = diags[6].iter().find(|d| d.code == "SIT001").unwrap();
+    assert_eq!(
+        d.message,
+        "SV107-1 `01` in 2400 is not a diagnosis pointer (1–12)"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("write SV107-1 as 1, without leading zeros")
+    );
+    let d = diags[11].iter().find(|d| d.code == "SIT001").unwrap();
+    assert_eq!(
+        d.message,
+        "SV107-1 `13` in 2400 is not a diagnosis pointer (1–12)"
+    );
+}
+
+/// One bad pointer, one finding: a pointer that is no whole number is SYN003 alone (coded
+/// for the 999 as IK403 6, invalid character), on its own component; its neighbours are still
+/// judged by this rule.
+#[test]
+fn a_pointer_that_is_no_number_is_syn003_alone() {
+    use claimlint_diagnostic::Ack999;
+    let run = |pointers: &str| {
+        crate::test::run(&crate::test::edit(
+            crate::test::P837,
+            "SV1*HC:96372",
+            &format!("SV1*HC:96372*60*UN*1***{pointers}"),
+        ))
+    };
+    for (pointers, comp) in [
+        ("1.00", 1),
+        ("A", 1),
+        ("+1", 1),
+        ("1.", 1),
+        ("1.5", 1),
+        (" 1", 1),
+        ("1:2.0", 2),
+        ("1:X", 2),
+    ] {
+        let d = run(pointers);
+        let found: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.loc.element, d.loc.component))
+            .collect();
+        assert_eq!(
+            found,
+            [("SYN003", Some(7), Some(comp))],
+            "{pointers}: {d:#?}"
+        );
+        assert_eq!(d[0].ack, Some(Ack999::Element("6")), "{pointers}");
+        assert!(
+            d[0].message.ends_with("is not a whole number"),
+            "{}",
+            d[0].message
+        );
+    }
+    // `2.0` is no number; `5` is one, past the claim's one diagnosis.
+    let d = run("1:2.0:5");
+    let found: Vec<_> = d.iter().map(|d| (d.code, d.loc.component)).collect();
+    assert_eq!(found, [("SYN003", Some(2)), ("SIT001", Some(3))], "{d:#?}");
+}
+
+#[test]
+fn pointers_as_the_list_writes_them() {
+    assert_eq!(as_pointer(b"1"), Some(1));
+    assert_eq!(as_pointer(b"12"), Some(12));
+    for v in [&b"0"[..], b"13", b"01", b"012", b"-1", b"123", b""] {
+        assert_eq!(as_pointer(v), None, "{}", String::from_utf8_lossy(v));
+    }
+    assert_eq!(unpadded(b"01"), Some(1));
+    assert_eq!(unpadded(b"0"), Some(0));
+    assert_eq!(unpadded(b"-1"), None);
+    assert_eq!(unpadded(b"100"), None);
 }

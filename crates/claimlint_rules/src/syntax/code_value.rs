@@ -26,7 +26,8 @@ declare_rule! {
 /// error. TODO(#6): move into the generated list (scripts/gen_ig.py CORRECTIONS).
 const CANADA_POST: &[&[u8]] = &[b"NL", b"QC"];
 
-/// SV107 pointers are SIT001's. HI01-1 of the first HI of a claim that lacks its principal
+/// SV107 pointers are SIT001's (those that are not N0 numbers reach SYN003 as type errors,
+/// not as codes: `validate::check_value`). HI01-1 of the first HI of a claim that lacks its principal
 /// diagnosis there is SIT002's, which says more than "not in the list": it is skipped exactly
 /// when SIT002 reports it (837P: the first HI must start with ABK/BK; 837I: an ABK/BK
 /// anywhere).

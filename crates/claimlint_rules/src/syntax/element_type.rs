@@ -165,6 +165,13 @@ fn cases() {
             Edit("BHT*", "BHT*0019*00*BATCH1*20260120*2561*CH", true),
             Edit("CLM*", "CLM*PAT1001-01*24A0***11:B:1*Y*A*Y*Y", true),
             PassI("DTP*434*RD8*20260101-20260115"),
+            // SV107 pointers are N0 with a code list (1–12): a value that is no whole number
+            // is a type error, not a code (nor SIT001's, which judges numbers).
+            Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***1.00", true),
+            Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***A", true),
+            Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***1:2.0", true),
+            Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***+1", true),
+            Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***1.", true),
         ],
     );
 }
