@@ -141,6 +141,10 @@ CASES = {
             # One bad HL, one error (issue 14): not also SYN004 HL02 / SYN008 HL04 of a 2000A.
             "subscriber-as-level-20.x12": edit(P837, "HL*2*", "HL*2*1*20*0"),
             "parent-names-no-hl.x12": edit(P837, "HL*2*", "HL*2*9*22*0"),
+            # HL02 names no HL, but the block still reads as the 2000B its HL03 names: its
+            # missing 2010BA is its own defect (STR002), not hidden by the STR001
+            # (imsweb x12_missing_required_loop_in_one_repeat.txt)
+            "parent-names-no-hl-without-2010ba.x12": edits(P837, [("HL*2*", "HL*2*3*22*0"), ("NM1*IL", ""), ("N3*12", ""), ("N4*SPRINGFIELD*IL*62702", ""), ("DMG*", "")]),
         },
         "pass": {"subscriber-is-patient.x12": P837, "837i.x12": I837},
     },

@@ -46,7 +46,8 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         scope: Scope::Covered,
         why: "structure before content: a broken HL puts loops where their segments are not \
-              expected and hides what they carry",
+              expected and hides what they carry (an HL02 that names no HL, on an HL still \
+              read as the loop its HL03 names, displaces nothing and covers no block)",
     },
     Precedence {
         root: "STR001",

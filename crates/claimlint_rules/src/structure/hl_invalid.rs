@@ -51,8 +51,9 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     for (n, hl) in tx.hls.iter().enumerate() {
         let seg = &hl.seg;
         let loc = |i: usize| element_loc(seg, i);
-        // The HL's own block, from it to the next HL (positions: ST = 1): a wrong parent or
-        // level displaces what it holds, and only that (suppress::Scope::Covered).
+        // The HL's own block, from it to the next HL (positions: ST = 1): a wrong level, or a
+        // parent the walk cannot read the HL under, displaces what it holds, and only that
+        // (suppress::Scope::Covered).
         let next = tx
             .hls
             .get(n + 1)
@@ -89,9 +90,18 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             }
         };
         let from = cx.out.len();
-        check_parent(cx, seg, (want_parent, parent, level, parent_level));
-        for d in cx.out.iter_mut().skip(from) {
-            d.covers = Some(block);
+        let displaces = match check_parent(cx, seg, (want_parent, parent, level, parent_level)) {
+            Parent::Sound => false,
+            Parent::Conflict => true,
+            // HL02 names no HL, but the walk still reads the HL as the loop its HL03 names:
+            // its segments are where they belong, and what is missing there (a 2010BA) is a
+            // defect of its own, not a consequence of the pointer.
+            Parent::Dangling => !reads_as_its_level(tx, hl.index, level),
+        };
+        if displaces {
+            for d in cx.out.iter_mut().skip(from) {
+                d.covers = Some(block);
+            }
         }
         levels.insert(id, level);
         // HL04 = 1 with an orphan of this HL's children's level below: the orphan's HL02 is
@@ -106,8 +116,32 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 /// The level an HL wants above it, its HL02, its HL03, and the level HL02 names.
 type ParentCheck<'a> = (Option<&'a [u8]>, &'a [u8], &'a [u8], Option<&'a [u8]>);
 
-/// HL02 against HL03: a level 20 HL has no parent; 22 and 23 name an earlier HL of the level
-/// above.
+/// What `check_parent` found, and so what the HL's block may be read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Parent {
+    /// No finding.
+    Sound,
+    /// HL02 names no earlier HL: only the pointer is known to be wrong.
+    Dangling,
+    /// HL02 and HL03 disagree (a level under the wrong level, a level 20 with a parent): the
+    /// block is not what one of them says, so what it holds is displaced.
+    Conflict,
+}
+
+/// Does the guide's walk read the HL at segment `index` as the loop its HL03 names (20 →
+/// 2000A, 22 → 2000B, 23 → 2000C, in both guides)? The walk places an HL by HL03 under the
+/// loops open before it and never reads HL02; an HL it cannot place so (a 22 with no 2000A
+/// before it) leaves its segments out of place.
+fn reads_as_its_level(tx: &Transaction<'_>, index: u32, level: &[u8]) -> bool {
+    let want = match level {
+        b"20" => "2000A",
+        b"22" => "2000B",
+        b"23" => "2000C",
+        _ => return false,
+    };
+    usize::try_from(index).is_ok_and(|i| tx.ig().loop_id(i) == Some(want))
+}
+
 /// Where element `i` of the HL is, for a finding (read only when there is one).
 fn element_loc(seg: &Segment<'_>, i: usize) -> Loc {
     seg.element_raw(i).map_or(seg.loc(), |e| e.loc())
@@ -125,13 +159,15 @@ fn is_number(id: &[u8], n: usize) -> bool {
             == n
 }
 
+/// HL02 against HL03: a level 20 HL has no parent; 22 and 23 name an earlier HL of the level
+/// above.
 fn check_parent(
     cx: &mut Ctx<'_>,
     seg: &Segment<'_>,
     (want_parent, parent, level, parent_level): ParentCheck<'_>,
-) {
+) -> Parent {
     match (want_parent, parent.is_empty(), parent_level) {
-        (None, true, _) => {}
+        (None, true, _) => Parent::Sound,
         (None, false, _) => {
             cx.report(
                 element_loc(seg, 2),
@@ -143,6 +179,7 @@ fn check_parent(
             .help(
                 "leave HL02 empty, or write HL03 as 22 or 23 if this HL is a subscriber or patient",
             );
+            Parent::Conflict
         }
         (Some(want), _, None) => {
             cx.report(
@@ -154,6 +191,7 @@ fn check_parent(
                     String::from_utf8_lossy(want)
                 ),
             );
+            Parent::Dangling
         }
         (Some(want), _, Some(got)) if got != want => {
             cx.report(
@@ -165,8 +203,9 @@ fn check_parent(
                     String::from_utf8_lossy(want)
                 ),
             );
+            Parent::Conflict
         }
-        _ => {}
+        _ => Parent::Sound,
     }
 }
 
@@ -230,4 +269,78 @@ fn cases() {
             .any(|d| d.code == "STR001" && d.loc.element == Some(4)),
         "{d:#?}"
     );
+}
+
+/// The codes `text` reports, sorted, and how many findings were suppressed.
+#[cfg(test)]
+fn outcome(text: &str) -> (Vec<&'static str>, u64) {
+    let o = crate::engine::check(text.as_bytes(), &crate::LintSettings::default());
+    let mut codes: Vec<_> = o.diagnostics.iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    (codes, o.tally.suppressed)
+}
+
+/// The subscriber block of the template with HL*2 as `hl` and its 2010BA (NM1*IL, N3, N4,
+/// DMG) left out, as in imsweb's x12_missing_required_loop_in_one_repeat.txt.
+#[cfg(test)]
+fn without_2010ba(hl: &str) -> String {
+    use crate::test::{P837, edit};
+    let mut text = edit(P837, "HL*2*", hl);
+    for prefix in ["NM1*IL", "N3*12", "N4*SPRINGFIELD*IL*62702", "DMG*"] {
+        text = edit(&text, prefix, "");
+    }
+    text
+}
+
+/// A wrong HL02 does not hide the block's own defect: `HL*2*3*22*0` (no HL 3 before it) is
+/// still read as the 2000B its HL03 names, under the one 2000A, so its missing 2010BA is
+/// reported beside the STR001, as it is when HL02 is right.
+#[test]
+fn a_dangling_parent_displaces_nothing() {
+    let (sound, _) = outcome(&without_2010ba("HL*2*1*22*0"));
+    assert_eq!(sound, ["STR002"]);
+    let text = without_2010ba("HL*2*3*22*0");
+    assert_eq!(outcome(&text), (vec!["STR001", "STR002"], 0));
+    let d = crate::test::run(&text);
+    let str001 = d.iter().find(|d| d.code == "STR001").unwrap();
+    assert_eq!(
+        (str001.loc.element, str001.covers),
+        (Some(2), None),
+        "{str001:#?}"
+    );
+    let str002 = d.iter().find(|d| d.code == "STR002").unwrap();
+    assert!(str002.message.starts_with("loop 2010BA"), "{str002:#?}");
+}
+
+/// A dangling HL02 the walk cannot read as its level still displaces its block: a patient
+/// (23) with no subscriber open before it is placed nowhere, so what it holds is not also
+/// "unexpected" or "missing".
+#[test]
+fn a_dangling_parent_out_of_place_displaces_its_block() {
+    let text = crate::test::edit(crate::test::P837, "HL*2*", "HL*2*9*23*0");
+    let d = crate::test::run(&text);
+    let str001: Vec<_> = d.iter().filter(|d| d.code == "STR001").collect();
+    assert!(
+        str001
+            .iter()
+            .any(|d| d.loc.element == Some(2) && d.covers.is_some()),
+        "{d:#?}"
+    );
+    assert!(
+        !d.iter().any(|d| matches!(d.code, "STR002" | "STR003")),
+        "{d:#?}"
+    );
+}
+
+/// A level conflict keeps its block covered: the patient under the billing provider
+/// (fixture STR001/trip/patient-under-provider) is one STR001, its displaced content
+/// suppressed.
+#[test]
+fn a_level_conflict_displaces_its_block() {
+    let text = crate::test::edit(crate::test::P837, "HL*2*", "HL*2*1*23*0");
+    let (codes, suppressed) = outcome(&text);
+    assert_eq!(codes, ["STR001"]);
+    assert!(suppressed > 0);
+    let d = crate::test::run(&text);
+    assert!(d.iter().all(|d| d.covers.is_some()), "{d:#?}");
 }
