@@ -53,7 +53,7 @@ EXPLAIN_CLAIMLINT = {
     "CODE007": "pyx12 checks NPI form only, not the Luhn check digit",
     "ENV003": "pyx12 reports SE01/GE01/IEA01 count errors at transaction/group level, claimlint at the trailer segment",
     "ENV005": "claimlint: ST03 must equal GS08 and GS01 must be HC (TR3 section B.1, envelopes)",
-    "ENV007": "pyx12 does not check ISA09/ISA10 calendar dates",
+    "ENV007": "pyx12 does not check ISA09/ISA10 calendar dates, nor ISA16 against the composites' separator",
     "STR001": "pyx12 does not check HL01 order/HL04 child flags (TR3 2000A/B/C HL notes)",
     "STR005": "pyx12 does not check LX01 numbering (TR3 2400 LX01: 1, 2, 3…)",
     "STR006": "pyx12 does not require a 2400 per claim",
@@ -73,6 +73,16 @@ FILE_NOTES = {
     "oopfactory-x12/Spec_3.1.4_OutOfNetworkRepricedClaim.txt": "GS08 837P vs ST03 837I (ENV005 error); pyx12 reads it with the 837P map, claimlint as 837I",
 }
 EXPLAIN_CLAIMLINT["SYN005"] = "the TR3 page text is wrapped inside segments: claimlint reports each line break in data (SYN005); pyx12 could not place those segments and reports them elsewhere"
+# One root cause, one error: what pyx12 reports on every segment it follows from, claimlint once.
+COMPOSITES = ("ISA16 names one component separator and the composites use another: claimlint reports it once "
+              "(ENV007) and reads the composites with the one they use; pyx12 reads them with ISA16's, so it cannot "
+              "place the HI, CLM or SV1/SV2 they are in")
+DISPLACED = ("claimlint reports the broken HL before it (STR001) and suppresses what that HL displaces (RULES.md, "
+             "one root cause, one error); pyx12 does not check HL02/HL03 and reports each segment it cannot place")
+WRAPPED = ("the file is wrapped at a fixed width (the TR3's printed example): claimlint reads it unwrapped and "
+           "reports the wrap once, on the ISA (SYN005); pyx12 reports each element a line break falls in")
+CUT_SET = ("same finding: the transaction set has no SE; claimlint reports it on the ST (ENV004), pyx12 as an "
+           "unterminated set or segment")
 STRUCTURAL_PYX12 = r"missing|not found|is invalid|Unexpected segment"
 STRUCTURAL_CLAIMLINT = ("STR002", "STR003", "STR004", "SYN001", "SIT002")
 
@@ -144,6 +154,8 @@ def claimlint_errors(path):
                 key = "envelope"
             elif seg["id"] == "SE" and d["code"] in ("ENV002", "ENV003"):
                 key = (d["transaction"], "tx")
+            elif d["code"] == "ENV004" and "has no SE" in d["message"]:
+                key = (d["transaction"], "tx")
             else:
                 key = (d["transaction"], seg["position"])
             out[key].append("%s %s" % (d["code"], d["message"]))
@@ -197,15 +209,34 @@ def main():
                         return True
             return False
         SHIFT = "same structural defect, reported at a nearby segment: pyx12 at the segment where it looked, claimlint where the walk noticed (STR002 at the segment that closed the loop, SIT002 at the claim's HI/CLM)"
+        composites = any("ISA16 declares" in m for m in c.get("envelope", []))
+        wrapped = any("is wrapped at" in m for m in c.get("envelope", []))
+        cut_sets = {k[0] for k, ms in c.items() if isinstance(k, tuple) and any("has no SE" in m for m in ms)}
+        def displaced(k):
+            """An STR001 of claimlint up to 8 segments before `k` in the same set."""
+            return isinstance(k, tuple) and isinstance(k[1], int) and any(
+                isinstance(k2, tuple) and k2[0] == k[0] and isinstance(k2[1], int) and 0 < k[1] - k2[1] <= 8
+                and any(m.startswith("STR001") for m in ms) for k2, ms in c.items())
         for k in ponly:
-            why = explain_pyx12(p[k])
-            if not why and any(re.search(STRUCTURAL_PYX12, m) for m in p[k]) and near(c, k, STRUCTURAL_CLAIMLINT):
+            structural = any(re.search(STRUCTURAL_PYX12, m) for m in p[k])
+            mandatory = any("Mandatory data element" in m for m in p[k])
+            why = COMPOSITES if composites and (structural or mandatory) else explain_pyx12(p[k])
+            if not why and structural and near(c, k, STRUCTURAL_CLAIMLINT):
                 why = SHIFT
+            if not why and structural and displaced(k):
+                why = DISPLACED
+            if not why and wrapped and any("invalid control character(<LF>)" in m for m in p[k]):
+                why = WRAPPED
+            if not why and cut_sets and k == "envelope" and all(
+                re.match(r"Unterminated segment (\S+)$", m) and m.split()[-1] in cut_sets for m in p[k]):
+                why = CUT_SET
             why = why or FILE_NOTES.get(path)
             total["explained" if why else "unexplained"] += 1
             notes.append("- pyx12 only, %s: %s — %s" % (show(k), "; ".join(p[k])[:300], why or "**UNEXPLAINED**"))
         for k in conly:
             why = explain_claimlint(c[k])
+            if not why and all(m.startswith("ENV004") and "has no SE" in m for m in c[k]):
+                why = CUT_SET
             if not why and all(m.split(" ", 1)[0] in STRUCTURAL_CLAIMLINT + ("SYN007", "SYN008") for m in c[k]) and near(p, k, STRUCTURAL_PYX12):
                 why = SHIFT
             total["explained" if why else "unexplained"] += 1
