@@ -18,7 +18,9 @@ declare_rule! {
     /// Point at diagnoses that exist: `SV1*HC:96372*60*UN*1***1~`, or add the second code to
     /// HI: `HI*ABK:M810*ABF:E119~`.
     code: SIT001, name: "diagnosis-pointer-invalid", severity: Error, snip: 4,
-    x999: Never,
+    // A value outside the guide's list (`0`, `13`, `01`) is a code the 999 rejects (IK403 7);
+    // a pointer in the list past the claim's diagnoses is no syntax error: not coded.
+    x999: PerFinding,
     check: Line(diagnosis_pointer_invalid),
 }
 
@@ -72,7 +74,10 @@ fn diagnosis_pointer_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             }
             _ => format!("point at one of the claim's diagnoses, 1 to {limit}"),
         };
-        cx.report(p.loc(), msg).help(help);
+        let d = cx.report(p.loc(), msg).help(help);
+        if pointer.is_none() && p.bytes.len() <= 2 {
+            d.ack = Some(claimlint_diagnostic::Ack999::Element("7"));
+        }
     }
 }
 
@@ -206,6 +211,19 @@ fn a_pointer_that_is_no_number_is_syn003_alone() {
     let d = run("1:2.0:5");
     let found: Vec<_> = d.iter().map(|d| (d.code, d.loc.component)).collect();
     assert_eq!(found, [("SYN003", Some(2)), ("SIT001", Some(3))], "{d:#?}");
+    // A pointer in the guide's list but past the diagnoses is no syntax error for the 999;
+    // one outside the list (`0`, `13`, `01`, `-1`) is an invalid code (IK403 7), as pyx12
+    // reads it too.
+    assert_eq!(d[1].ack, None);
+    for pointers in ["0", "13", "01", "-1"] {
+        let d = run(pointers);
+        let found: Vec<_> = d.iter().map(|d| (d.code, d.ack)).collect();
+        assert_eq!(
+            found,
+            [("SIT001", Some(Ack999::Element("7")))],
+            "{pointers}: {d:#?}"
+        );
+    }
 }
 
 #[test]
