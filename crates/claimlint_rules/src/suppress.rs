@@ -129,11 +129,11 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "SYN007",
-        suppresses: &["UNT001", "NDC005"],
+        suppresses: &["UNT001", "NDC005", "STR001"],
         on: None,
         scope: Scope::Element,
-        why: "a required element left empty (SV205, CTP04) is not also a quantity that is not \
-              a number",
+        why: "a required element left empty (SV205, CTP04; HL02 of a subscriber or patient) is \
+              not also a quantity that is not a number, nor an HL whose parent names no HL",
     },
     Precedence {
         root: "SYN002",
@@ -417,6 +417,15 @@ mod tests {
             "{codes:?}"
         );
         assert_eq!(suppressed, 0);
+    }
+
+    /// An HL02 left empty below the top level is the required element's SYN007 (IK4 1 in the
+    /// 999), not also an STR001 for the parent it does not name.
+    #[test]
+    fn an_empty_hl02_is_syn007_alone() {
+        let text = P837.replace("HL*2*1*22*0~", "HL*2**22*0~");
+        assert_ne!(text, P837);
+        assert_eq!(outcome(&text), (vec!["SYN007"], 1));
     }
 
     /// Envelope before structure: a missing SE is ENV004, not also STR002 for that SE.
