@@ -190,7 +190,11 @@ fn check_parent(
                     String::from_utf8_lossy(level),
                     String::from_utf8_lossy(want)
                 ),
-            );
+            )
+            .help(format!(
+                "write in HL02 the HL01 of the level {} HL this one belongs under",
+                String::from_utf8_lossy(want)
+            ));
             Parent::Dangling
         }
         (Some(want), _, Some(got)) if got != want => {
@@ -202,7 +206,11 @@ fn check_parent(
                     String::from_utf8_lossy(got),
                     String::from_utf8_lossy(want)
                 ),
-            );
+            )
+            .help(format!(
+                "point HL02 at a level {} HL, or correct HL03 if this HL is of another level",
+                String::from_utf8_lossy(want)
+            ));
             Parent::Conflict
         }
         _ => Parent::Sound,
