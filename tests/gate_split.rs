@@ -40,8 +40,9 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// `gate --format json` over `dir/in` into `dir/out`: its output, and `dir/out`.
-fn gate_json(dir: &Path) -> (Output, PathBuf) {
+/// `gate --format json` over `dir/in` into `dir/out`, with `extra` arguments: its output,
+/// and `dir/out`.
+fn gate_json(dir: &Path, extra: &[&str]) -> (Output, PathBuf) {
     let (inputs, out) = (dir.join("in"), dir.join("out"));
     let args = [
         "gate",
@@ -52,7 +53,7 @@ fn gate_json(dir: &Path) -> (Output, PathBuf) {
         "--format",
         "json",
     ];
-    (run(&args), out)
+    (run(&[&args[..], extra].concat()), out)
 }
 
 /// Copies what a test wrote into `$CLAIMLINT_ACK_KEEP` for pyx12: every 999, 277 and accepted
@@ -209,7 +210,7 @@ fn claims_are_split_byte_for_byte_into_valid_interchanges() {
     let dir = scratch("split");
     let (input, want_rejected) = with_defects();
     std::fs::write(dir.join("in/day.837"), &input).unwrap();
-    let (o, out) = gate_json(&dir);
+    let (o, out) = gate_json(&dir, &[]);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -452,7 +453,7 @@ fn an_envelope_error_forwards_nothing_of_the_interchange() {
     let se = input.find("\nSE*").unwrap() + 4;
     let bad = format!("{}9{}", &input[..se], &input[se..]);
     std::fs::write(dir.join("in/env.837"), &bad).unwrap();
-    let (o, out) = gate_json(&dir);
+    let (o, out) = gate_json(&dir, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!out.join("accepted/env.837").exists());
     let rejected = std::fs::read_to_string(out.join("rejected/env.837")).unwrap();
@@ -477,19 +478,8 @@ fn a_file_sent_twice_is_caught_across_the_submission() {
         input.replace("PAT1001-01", "PAT1001-02"),
     )
     .unwrap();
-    let out = dir.join("out");
-    let inputs = dir.join("in");
-    let args = [
-        "gate",
-        "--no-config",
-        s(&inputs),
-        "-o",
-        s(&out),
-        "--format",
-        "json",
-    ];
     // XCL001 is a warning: reported, not rejecting, under the default --fail-on error...
-    let o = run(&args);
+    let (o, out) = gate_json(&dir, &[]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -502,7 +492,7 @@ fn a_file_sent_twice_is_caught_across_the_submission() {
         "XCL001"
     );
     // ... and rejecting under --fail-on warning (or --severity XCL001=error).
-    let o = run(&[&args[..], &["--severity", "XCL001=error"]].concat());
+    let (o, _) = gate_json(&dir, &["--severity", "XCL001=error"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(out.join("rejected/a.837").is_file() && out.join("rejected/b.837").is_file());
     assert!(
@@ -642,7 +632,7 @@ fn transfer_filler_after_iea_rejects_nothing() {
     for (name, bytes) in &inputs {
         std::fs::write(dir.join("in").join(name), bytes).unwrap();
     }
-    let (o, out) = gate_json(&dir);
+    let (o, out) = gate_json(&dir, &[]);
     assert_eq!(o.status.code(), Some(1), "text.837 is rejected");
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     for input in report["inputs"].as_array().unwrap() {

@@ -42,9 +42,9 @@ struct Window<'a> {
     input: &'a [u8],
     diag: &'a Diagnostic,
     /// The window with its control characters escaped, when it has any: its text, where it
-    /// starts in the input, and that start's 0-based line and column. Spans are then in the
-    /// coordinates of the escaped text, counted from that start.
-    escaped: Option<(String, usize, (usize, usize))>,
+    /// starts in the input, and that start's 0-based line. Spans are then in the coordinates
+    /// of the escaped text, counted from that start.
+    escaped: Option<(String, usize, usize)>,
 }
 
 impl Window<'_> {
@@ -176,17 +176,11 @@ impl Window<'_> {
         }
         let (from, to) = cut(text.as_bytes(), (0, text.len()), s, e);
         let (from, to) = (boundary(from), boundary(to).max(e));
-        // The window's first line and column, so that miette, counting the escaped text up
-        // to the label, heads the report with the finding's own line and column.
-        let d = self.diag;
-        let before = &text[from..s];
-        let breaks = before.matches('\n').count();
-        let line = (d.line.max(1) as usize - 1).saturating_sub(breaks);
-        let column = match breaks {
-            0 => (d.column.max(1) as usize - 1).saturating_sub(before.chars().count()),
-            _ => 0,
-        };
-        self.escaped = Some((text[from..to].to_string(), start, (line, column)));
+        // The window's first line, for the line numbers beside it (the heading is the
+        // finding's own line and column: `read_span`).
+        let breaks = text[from..s].matches('\n').count();
+        let line = (self.diag.line.max(1) as usize - 1).saturating_sub(breaks);
+        self.escaped = Some((text[from..to].to_string(), start, line));
         (start + s - from, e - s).into()
     }
 }
@@ -198,7 +192,7 @@ impl SourceCode for Window<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'s> + 's>, MietteError> {
-        if let Some((text, start, (line, column))) = &self.escaped {
+        if let Some((text, start, line)) = &self.escaped {
             if before == 0 && after == 0 {
                 // The span alone, which miette reads for the report's heading: at the
                 // finding's own line and column.
@@ -220,7 +214,7 @@ impl SourceCode for Window<'_> {
                 text.as_bytes(),
                 (*start, text.len()).into(),
                 *line,
-                *column,
+                0,
                 lines,
             )));
         }

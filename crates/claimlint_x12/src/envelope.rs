@@ -314,23 +314,20 @@ fn looks_utf16(input: &[u8]) -> bool {
         .any(|p| input.starts_with(p))
 }
 
-fn skip_layout(input: &[u8], mut pos: usize) -> usize {
-    while input.get(pos).is_some_and(|b| b.is_ascii_whitespace()) {
-        pos += 1;
-    }
-    pos
+fn skip_layout(input: &[u8], pos: usize) -> usize {
+    skip_while(input, pos, |b| b.is_ascii_whitespace())
 }
 
 /// Past what may follow an IEA without being data: layout, NUL padding to a block size and
 /// DOS end-of-file bytes (`lexer::is_end_filler`), between interchanges or after the last.
-fn skip_filler(input: &[u8], mut pos: usize) -> usize {
-    while input
-        .get(pos)
-        .is_some_and(|&b| crate::lexer::is_end_filler(b))
-    {
-        pos += 1;
-    }
-    pos
+fn skip_filler(input: &[u8], pos: usize) -> usize {
+    skip_while(input, pos, crate::lexer::is_end_filler)
+}
+
+fn skip_while(input: &[u8], pos: usize, skip: impl Fn(u8) -> bool) -> usize {
+    pos + input
+        .get(pos..)
+        .map_or(0, |rest| rest.iter().take_while(|&&b| skip(b)).count())
 }
 
 /// The delimiters of a fragment that starts with `ST` or `GS` (RULES.md: `*`, `:`, `^`, `~`,

@@ -49,6 +49,13 @@ fn isa_lines(input: &[u8]) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// `b` when it can be a segment terminator: not a letter or digit, nor a line break (the line
+/// break after a 105-byte line was the ISA's own terminator, and the file's segments end with
+/// line breaks) or a blank.
+fn delimiter(b: u8) -> Option<u8> {
+    (!b.is_ascii_alphanumeric() && !b.is_ascii_whitespace()).then_some(b)
+}
+
 /// Whether the last byte of `text` that is not a blank is `terminator`: a line break after it
 /// falls between segments (the blanks pad a fixed-length record).
 fn ends_segment(text: &[u8], terminator: u8) -> bool {
@@ -89,7 +96,8 @@ impl Folding {
     /// The folding of `input`, when it is a folded interchange.
     pub fn of(input: &[u8]) -> Option<Folding> {
         isa_lines(input).find_map(|isa| {
-            Folding::from_line(input, isa, isa).or_else(|| Folding::after_envelope(input, isa))
+            Folding::from_line(input, isa, isa, None)
+                .or_else(|| Folding::after_envelope(input, isa))
         })
     }
 
@@ -100,10 +108,7 @@ impl Folding {
     fn after_envelope(input: &[u8], isa: usize) -> Option<Folding> {
         let line = &input[isa..];
         let end = memchr::memchr2(b'\n', b'\r', &line[..line.len().min(MAX_WIDTH + 2)])?;
-        let terminator = *line[..end].get(105)?;
-        if terminator.is_ascii_alphanumeric() || terminator.is_ascii_whitespace() {
-            return None;
-        }
+        let terminator = delimiter(*line[..end].get(105)?)?;
         let mut at = isa;
         for _ in 0..MAX_ENVELOPE_LINES {
             let rest = &input[at..];
@@ -119,7 +124,7 @@ impl Folding {
             if at >= input.len() {
                 return None;
             }
-            if let Some(fold) = Folding::from_line(input, at, isa) {
+            if let Some(fold) = Folding::from_line(input, at, isa, Some(terminator)) {
                 return Some(fold);
             }
         }
@@ -137,8 +142,9 @@ impl Folding {
     /// The folding of `input` whose wrapped lines start at `lead`, the ISA at `isa` or a line
     /// after it: what comes before it (a byte order mark, blank lines, a text header, lines of
     /// whole envelope segments) and after its last line (blank lines, a trailer, the trailers'
-    /// own lines) stays as it is, outside the lines.
-    fn from_line(input: &[u8], lead: usize, isa: usize) -> Option<Folding> {
+    /// own lines) stays as it is, outside the lines. `terminator`: the ISA's, when its line is
+    /// whole; `None` when the wrap cuts the ISA.
+    fn from_line(input: &[u8], lead: usize, isa: usize, terminator: Option<u8>) -> Option<Folding> {
         let text = &input[lead..];
         let head = &text[..text.len().min(MAX_WIDTH + 2)];
         let width = memchr::memchr2(b'\n', b'\r', head)?;
@@ -152,16 +158,10 @@ impl Folding {
         };
         // The ISA's 106th byte, line breaks left out, is the segment terminator.
         let at = |flat: usize| flat + (flat / width) * line_break.len();
-        let terminator = if lead == isa {
-            *text.get(at(105))?
-        } else {
-            input[isa + 105]
+        let terminator = match terminator {
+            Some(t) => t,
+            None => delimiter(*text.get(at(105))?)?,
         };
-        // Not a delimiter (a letter, a line break: the line break after a 105-byte line was
-        // the ISA's own terminator, and the file's segments end with line breaks).
-        if terminator.is_ascii_alphanumeric() || terminator.is_ascii_whitespace() {
-            return None;
-        }
         let mut fold = Folding {
             lead,
             width,
