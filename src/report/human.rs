@@ -312,6 +312,10 @@ pub fn context_line(d: &Diagnostic) -> String {
         (Some(e), Some(c)) => parts.push(format!("{seg}{e:02}-{c}")),
         (Some(e), None) => parts.push(format!("{seg}{e:02}")),
         _ if !seg.is_empty() => parts.push(format!("{seg} (segment {})", d.loc.position)),
+        // Bytes that are no segment (data after the IEA, an empty segment): where they stand.
+        _ if d.loc.position > 0 => {
+            parts.push(format!("no segment id (position {})", d.loc.position))
+        }
         _ => {}
     }
     parts.join(" · ")

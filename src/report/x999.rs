@@ -464,18 +464,28 @@ fn in_range(d: &Diagnostic, start: usize, end: usize) -> bool {
     (start..end).contains(&d.loc.offset)
 }
 
-/// The guide whose tables give element numbers: the transaction set's own, or the closest
-/// supported release.
-fn guide_of(st: &Segment<'_>, gs: Option<&Segment<'_>>) -> Option<&'static ig::GuideDef> {
-    let v = Some(claimlint_model::guide_value(st.value(3)))
+/// The guide whose tables give element numbers: the one the set was checked with, which is
+/// its own (or the closest supported release), or the other 837 guide when every service line
+/// is written in that one (`claimlint_model::written_as`).
+fn guide_of(
+    input: &[u8],
+    tx: &TxFrame<'_>,
+    gs: Option<&Segment<'_>>,
+) -> Option<&'static ig::GuideDef> {
+    use claimlint_model::Kind;
+    let v = Some(claimlint_model::guide_value(tx.st.value(3)))
         .filter(|v| !v.is_empty())
         .or_else(|| gs.map(|g| claimlint_model::guide_value(g.value(8))))?;
-    let g = if v.starts_with(b"005010X222") {
-        ig::Guide::X222A1
+    let declared = if v.starts_with(b"005010X222") {
+        Kind::Professional
     } else if v.starts_with(b"005010X223") {
-        ig::Guide::X223A2
+        Kind::Institutional
     } else {
         return None;
+    };
+    let g = match claimlint_model::written_as(declared, envelope::segments(input, tx)) {
+        Kind::Professional => ig::Guide::X222A1,
+        Kind::Institutional => ig::Guide::X223A2,
     };
     Some(ig::guide(g))
 }
@@ -572,7 +582,7 @@ fn transaction(
 ) -> char {
     let mut set = SetStatus::default();
     ak2(w, &tx.st, &mut set);
-    let guide = guide_of(&tx.st, gs);
+    let guide = guide_of(input, tx, gs);
     let in_set = diagnostics
         .iter()
         .filter(|d| in_range(d, tx.start, tx.end.max(tx.start + 1)));

@@ -12,7 +12,7 @@ pub mod value;
 
 pub use claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
 pub use guide::{GuideChoice, GuideIssue, classify, guide_value};
-pub use loops::{CleanMemo, LoopNode, Transaction, build};
+pub use loops::{CleanMemo, LoopNode, Transaction, build, written_as};
 pub use value::{Date, DateRange, Dec, Total};
 
 /// Which 837 guide a transaction set is read with.

@@ -25,7 +25,11 @@ pub struct LoopNode {
 }
 
 pub struct Transaction<'a> {
+    /// The guide the set is read with: `declared`, or the other one when every service line
+    /// is written in it ([`written_as`]).
     pub kind: Kind,
+    /// The guide GS08/ST03 name (exactly or as the closest release).
+    pub declared: Kind,
     pub segments: Vec<Segment<'a>>,
     pub loops: Vec<LoopNode>,
     /// Loop index of each segment.
@@ -605,8 +609,12 @@ fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
     }
 }
 
-/// Builds the model of one transaction set from its segments (ST first).
-pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
+/// Builds the model of one transaction set from its segments (ST first), read with the guide
+/// `declared` by GS08/ST03 unless its service lines are all of the other guide
+/// ([`written_as`]).
+pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
+    let shape = Shape::of(&segments);
+    let kind = shape.written_as(declared);
     let mut b = Builder::new(kind);
     // About one loop opens per two segments (HL, NM1, CLM, LX, LIN...): grown once or never.
     b.loops.reserve(segments.len() / 2);
@@ -614,8 +622,7 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
     let mut seg_loop = Vec::with_capacity(segments.len());
     // Claims are large: sized once (a CLM opens each) rather than moved on every doubling.
     let mut hls: Vec<Hl<'a>> = Vec::new();
-    let mut claims: Vec<Claim<'a>> =
-        Vec::with_capacity(segments.iter().filter(|s| s.is(b"CLM")).count());
+    let mut claims: Vec<Claim<'a>> = Vec::with_capacity(shape.claims);
     let mut claim: Option<Claim<'a>> = None;
     let mut line: Option<ServiceLine<'a>> = None;
     // The open claim's lines, moved into it when it closes: a claim is held for the whole
@@ -671,6 +678,7 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
     }
     Transaction {
         kind,
+        declared,
         segments,
         loops: b.loops,
         seg_loop,
@@ -679,6 +687,56 @@ pub fn build<'a>(kind: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
         ig: OnceLock::new(),
         clean_memo: None,
     }
+}
+
+/// What one pass over a set's segments counts before its model is built.
+struct Shape {
+    /// CLM segments: the claims to make room for.
+    claims: usize,
+    /// SV1 (837P) and SV2 (837I) service segments.
+    sv1: usize,
+    sv2: usize,
+}
+
+impl Shape {
+    fn of<'a, S: std::borrow::Borrow<Segment<'a>>>(segments: impl IntoIterator<Item = S>) -> Shape {
+        let mut shape = Shape {
+            claims: 0,
+            sv1: 0,
+            sv2: 0,
+        };
+        for seg in segments {
+            match seg.borrow().id() {
+                b"CLM" => shape.claims += 1,
+                b"SV1" => shape.sv1 += 1,
+                b"SV2" => shape.sv2 += 1,
+                _ => {}
+            }
+        }
+        shape
+    }
+
+    /// See [`written_as`].
+    fn written_as(&self, declared: Kind) -> Kind {
+        match declared {
+            Kind::Institutional if self.sv1 > 0 && self.sv2 == 0 => Kind::Professional,
+            Kind::Professional if self.sv2 > 0 && self.sv1 == 0 => Kind::Institutional,
+            _ => declared,
+        }
+    }
+}
+
+/// The guide a set whose GS08/ST03 name `declared` is written in: the other 837 guide when
+/// it has service lines and every one of them is that guide's (SV1 lines under 005010X223A2,
+/// an 837P labelled 837I);
+/// else `declared`. Such a set is read with the guide it is written in, so its own defects
+/// are found, and the wrong label is one error (STR003's), not one for every segment the
+/// other guide's tables do not expect. A set mixing SV1 and SV2 keeps its declared guide.
+pub fn written_as<'a, S: std::borrow::Borrow<Segment<'a>>>(
+    declared: Kind,
+    segments: impl IntoIterator<Item = S>,
+) -> Kind {
+    Shape::of(segments).written_as(declared)
 }
 
 fn close_line<'a>(
@@ -973,6 +1031,25 @@ HL*2*1*22*0~SBR*P*18*******MC~NM1*IL*1*DOE*JANE****MI*ABC123~NM1*PR*2*MEDICARE**
 CLM*PAT1-01*1200***11:B:1*Y*A*Y*Y~HI*ABK:M810~\
 LX*1~SV1*HC:J0897:JZ*1200*UN*60***1~DTP*472*D8*20260115~LIN**N4*55513071001~CTP****1*UN~\
 LX*2~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~SE*24*0001~";
+
+    #[test]
+    fn a_set_is_read_with_the_guide_its_lines_are_written_in() {
+        let (p, i) = (Kind::Professional, Kind::Institutional);
+        let sv1 = segs("ST*837~CLM*1~LX*1~SV1*HC:99213~LX*2~SV1*HC:99214~");
+        let sv2 = segs("ST*837~CLM*1~LX*1~SV2*0510~");
+        let mixed = segs("ST*837~LX*1~SV2*0510~LX*2~SV1*HC:99213~");
+        let none = segs("ST*837~CLM*1~");
+        assert_eq!(written_as(i, &sv1), p);
+        assert_eq!(written_as(p, &sv1), p);
+        assert_eq!(written_as(p, &sv2), i);
+        assert_eq!(written_as(i, &sv2), i);
+        // Mixed or no lines: the label stands, and the other guide's segments are reported.
+        assert_eq!(written_as(i, &mixed), i);
+        assert_eq!(written_as(p, &mixed), p);
+        assert_eq!(written_as(i, &none), i);
+        let tx = build(i, sv1);
+        assert_eq!((tx.kind, tx.declared), (p, i));
+    }
 
     #[test]
     fn builds_claim_lines_and_drug() {

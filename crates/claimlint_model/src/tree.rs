@@ -148,7 +148,8 @@ pub fn build_tree(input: &[u8], notes: &dyn Fn(&envelope::Scan<'_>) -> Vec<Strin
                 };
                 if let Some(kind) = classify(g.gs.as_ref(), &t.st).kind {
                     let tx = build(kind, envelope::segments(input, t).collect());
-                    node.kind = Some((kind.short(), kind.guide()));
+                    // The guide it is read with: its lines' when they all are the other's.
+                    node.kind = Some((tx.kind.short(), tx.kind.guide()));
                     node.segments = tx.segments.len();
                     node.claims = tx.claims.len();
                     node.service_lines = tx.service_line_count();

@@ -939,8 +939,10 @@ impl<'a> Scanner<'a, '_> {
             .iter()
             .rposition(|&b| !crate::lexer::is_end_filler(b))
             .map_or(0, |i| i + 1);
+        // Not a segment, but where the next one would stand: positions outside a set count
+        // the file's segments (OUTPUT.md), and the IEA's is the last of them.
         self.issue(
-            span_loc(b"", 0, after, len),
+            span_loc(b"", iea.position + 1, after, len),
             IssueKind::DataAfterIea { len },
         );
         Flow::Stop((junk_end < input.len()).then_some(junk_end))
@@ -1227,5 +1229,8 @@ mod tests {
             [IssueKind::DataAfterIea { len: 11 }]
         ));
         assert_eq!(s.issues[0].loc.offset, ic.len() + 2);
+        // The position the next segment of the file would have: the IEA's plus one.
+        let iea = s.interchanges[0].iea.expect("the IEA is read");
+        assert_eq!(s.issues[0].loc.position, iea.position + 1);
     }
 }

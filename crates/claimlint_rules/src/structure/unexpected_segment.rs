@@ -12,7 +12,9 @@ declare_rule! {
     /// 2.3: segments of a loop follow the order of the segment table), a segment between
     /// envelopes but outside any transaction set, or a service segment of the other guide
     /// (SV1 in an 837I, SV2 in an 837P; the file says one guide and is written in another).
-    /// Segments no 837 defines at all are SYN001's. After a misplaced segment the walk
+    /// When every service line of a set is the other guide's, the set is read with the guide
+    /// it is written in and the label is one error, on its first service line; what that
+    /// reading finds is reported as usual. Segments no 837 defines at all are SYN001's. After a misplaced segment the walk
     /// resumes at the next segment that fits, so one stray segment is one diagnostic.
     /// ## Why it matters
     /// A receiver reads the claim by the guide in GS08/ST03; a segment that guide does not
@@ -46,6 +48,7 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         Kind::Professional => (b"SV2", "SV1"),
         Kind::Institutional => (b"SV1", "SV2"),
     };
+    relabelled(tx, cx);
     for seg in tx.segments.iter().filter(|s| s.is(wrong)) {
         cx.report(
             seg.loc(),
@@ -63,6 +66,49 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         });
     }
     out_of_place(tx, cx, wrong);
+}
+
+/// A set GS08/ST03 label with one guide whose service lines are all the other's: it is read
+/// with the guide it is written in (`claimlint_model::written_as`), and the label is this one
+/// error, on the first service segment, in place of one for each of its lines and for each
+/// element and segment the declared guide's tables do not expect.
+fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    if tx.kind == tx.declared {
+        return;
+    }
+    let service: &[u8] = match tx.kind {
+        Kind::Professional => b"SV1",
+        Kind::Institutional => b"SV2",
+    };
+    let lines = tx.segments.iter().filter(|s| s.is(service)).count();
+    let Some(first) = tx.segments.iter().find(|s| s.is(service)) else {
+        return;
+    };
+    let service = String::from_utf8_lossy(service);
+    let which = match lines {
+        1 => "the service line".to_string(),
+        2 => "both service lines".to_string(),
+        n => format!("all {n} service lines"),
+    };
+    cx.report(
+        first.loc(),
+        format!(
+            "{which} of this {} ({}) transaction set {} {service}: it is written as an {} and was checked as one ({})",
+            tx.declared.short(),
+            tx.declared.guide(),
+            if lines == 1 { "is" } else { "are" },
+            tx.kind.short(),
+            tx.kind.guide(),
+        ),
+    )
+    .help(format!(
+        "name {} in GS08 and ST03, or write the lines as {}",
+        tx.kind.guide(),
+        match tx.declared {
+            Kind::Professional => "SV1 (837P)",
+            Kind::Institutional => "SV2 with a revenue code (837I)",
+        }
+    ));
 }
 
 /// The walker's findings: segments that fit nowhere here, and segments out of order.
@@ -151,6 +197,16 @@ fn cases() {
             EditI("HI*", "HI*ABK:M810~CTP****1*UN", true), // a 2410 segment in 2300
             Edit("DMG*", "DMG*D8*19450312*F~N3*13 ELM ST", true), // a second N3 after DMG
             Edit("HI*", "HI*ABK:M810~BHT*0019*00*X*20260120*1200*CH", true),
+            // An 837P labelled 837I in GS08 and ST03, and the other way round: read with the
+            // guide the lines are written in, the label is the one error.
+            Whole(
+                &relabel(crate::test::P837, "005010X222A1", "005010X223A2"),
+                true,
+            ),
+            Whole(
+                &relabel(crate::test::I837, "005010X223A2", "005010X222A1"),
+                true,
+            ),
         ],
     );
     // One stray segment is one diagnostic: the walk resumes at the next segment that fits.
@@ -161,4 +217,20 @@ fn cases() {
         diags[5][0].help.as_deref(),
         Some("the guide places CTP in loop 2410; move it there or remove it")
     );
+    let [professional, institutional] = [&diags[8][0], &diags[9][0]];
+    assert_eq!(
+        professional.message,
+        "both service lines of this 837I (005010X223A2) transaction set are SV1: it is written as an 837P and was checked as one (005010X222A1)"
+    );
+    assert_eq!(professional.loc.segment.as_str(), "SV1");
+    assert_eq!(
+        institutional.help.as_deref(),
+        Some("name 005010X223A2 in GS08 and ST03, or write the lines as SV1 (837P)")
+    );
+}
+
+#[cfg(test)]
+fn relabel(template: &str, from: &str, to: &str) -> String {
+    assert!(template.contains(from));
+    template.replace(from, to)
 }
