@@ -687,3 +687,22 @@ fn transfer_filler_after_iea_rejects_nothing() {
         assert!(codes_of(&check).is_empty(), "{name}");
     }
 }
+
+/// Two interchanges in one file go to one accepted file and one 277CA: the summary names
+/// each file written once (its JSON lists a file once per interchange written to it).
+#[test]
+fn each_file_written_is_named_once() {
+    let dir = scratch("named-once");
+    let template = std::fs::read_to_string(root().join("fixtures/templates/837p.x12")).unwrap();
+    let second = template.replace("000000001", "000000002");
+    let input = dir.join("in/pair.837");
+    std::fs::write(&input, format!("{template}{second}")).unwrap();
+    let out = dir.join("out");
+    let o = run(&["gate", "--no-config", s(&input), "-o", s(&out)]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    for name in ["accepted/pair.837", "acks/pair.837.277"] {
+        let line = format!("  wrote {}\n", s(&out.join(name)));
+        assert_eq!(stdout.matches(&line).count(), 1, "{name}: {stdout}");
+    }
+}

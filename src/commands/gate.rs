@@ -492,8 +492,11 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
                 );
             }
         }
-        for w in &r.written {
-            if let Some(p) = w.get("path").and_then(|v| v.as_str()) {
+        // One line per file: the JSON lists a file once for each interchange written to it.
+        let mut paths: Vec<&str> = Vec::new();
+        for p in r.written.iter().filter_map(|w| w.get("path")?.as_str()) {
+            if !paths.contains(&p) {
+                paths.push(p);
                 text.push_str(&format!("  wrote {}\n", visible(p)));
             }
         }

@@ -99,7 +99,7 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
     let v = String::from_utf8_lossy(version).into_owned();
     let closest = |read_as: Kind, issues: &mut Vec<GuideIssue>| {
         issues.push(GuideIssue::ClosestRelease {
-            at,
+            at: release_at(gs, gs08 == st03).unwrap_or(at),
             version: v.clone(),
             read_as,
         });
@@ -122,6 +122,14 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
         }
     };
     GuideChoice { kind, issues }
+}
+
+/// Where a release read as the closest supported one is reported when GS08 names it for the
+/// whole group and ST03 repeats it (`same`): on GS08, once (every set reads the same GS, and a
+/// repeat of one finding on it is reported once), not on each set's ST03.
+fn release_at(gs: Option<&Segment<'_>>, same: bool) -> Option<Loc> {
+    let gs = gs.filter(|_| same)?;
+    Some(gs.element_raw(8).map_or(gs.loc(), |e| e.loc()))
 }
 
 /// Spaces around a guide in GS08 or ST03, reported once where they are (`Padded`); the guide

@@ -706,7 +706,16 @@ impl Shape {
             sv2: 0,
         };
         for seg in segments {
-            match seg.borrow().id() {
+            let seg = seg.borrow();
+            // All three ids are three bytes: compared as such, not through `id()`'s lookup
+            // of the first separator (this runs once for every segment of every set).
+            let Some(id) = seg.bytes.first_chunk::<3>() else {
+                continue;
+            };
+            if seg.bytes.get(3).is_some_and(|&b| b != seg.delims.element) {
+                continue;
+            }
+            match id {
                 b"CLM" => shape.claims += 1,
                 b"SV1" => shape.sv1 += 1,
                 b"SV2" => shape.sv2 += 1,

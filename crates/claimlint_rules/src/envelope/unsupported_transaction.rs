@@ -12,8 +12,8 @@ declare_rule! {
     /// Checks that each transaction set is an 837 read by a supported 5010 guide:
     /// 005010X222A1 (professional) or 005010X223A2 (institutional), with GS01 = HC and
     /// ST03 = GS08. Other releases of the same guides (005010X222, 005010X222A2, 005010X223,
-    /// 005010X223A1, 005010X223A3) are read with the closest supported guide and get a warning;
-    /// 4010 and other 837 guides (dental) are errors and are skipped; other transaction sets
+    /// 005010X223A1, 005010X223A3) are read with the closest supported guide and get a warning
+    /// (one on GS08 for a group whose GS08 and ST03s all name it, else on the ST03); 4010 and other 837 guides (dental) are errors and are skipped; other transaction sets
     /// (835, 270...) are noted as info and skipped. A guide written with whitespace around it
     /// (`005010X222A1 `, a fixed-width export's padding) is an error where the spaces are, and
     /// the set is read with that guide. A 999 acknowledgment (005010X231A1, as
@@ -190,5 +190,39 @@ fn cases() {
                 true,
             ),
         ],
+    );
+}
+
+/// A release GS08 names and every ST03 of its group repeats is one warning, on GS08, however
+/// many sets the group has; an ST03 that alone names it keeps the warning on the ST03.
+#[test]
+fn a_release_the_group_names_is_one_warning_on_gs08() {
+    let text = crate::test::P837.replace("005010X222A1", "005010X222");
+    let (st, ge) = (text.find("ST*837").unwrap(), text.find("GE*1*1").unwrap());
+    let set = &text[st..ge];
+    let two = format!(
+        "{}{set}{}{}",
+        &text[..st],
+        set.replace("0001", "0002"),
+        text[ge..].replacen("GE*1*1", "GE*2*1", 1)
+    );
+    let found: Vec<_> = crate::test::run(&two)
+        .into_iter()
+        .filter(|d| d.code == "ENV005")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        (found[0].loc.segment.as_str(), found[0].loc.element),
+        ("GS", Some(8))
+    );
+    let st_only = crate::test::P837.replacen("*005010X222A1~", "*005010X222~", 2);
+    let st_only = st_only.replacen("X*005010X222~", "X*005010X222A1~", 1);
+    let found: Vec<_> = crate::test::run(&st_only)
+        .into_iter()
+        .filter(|d| d.code == "ENV005")
+        .collect();
+    assert!(
+        found.iter().any(|d| d.loc.segment.as_str() == "ST"),
+        "{found:#?}"
     );
 }
