@@ -64,6 +64,17 @@ type Diagnostic = claimlint_diagnostic::Diagnostic;
 /// The findings `got` on `wrapped` are those `want` on `plain`: the same codes and messages,
 /// on the same bytes (line breaks left out).
 fn same_findings(case: &str, got: (&[u8], &[&Diagnostic]), want: (&[u8], &[Diagnostic])) {
+    same_findings_but(case, got, want, &[]);
+}
+
+/// `same_findings`, where the bytes at `gone` (offsets in `plain`: blanks a wrapper trimmed)
+/// are not in `wrapped`.
+fn same_findings_but(
+    case: &str,
+    got: (&[u8], &[&Diagnostic]),
+    want: (&[u8], &[Diagnostic]),
+    gone: &[usize],
+) {
     let (wrapped, got) = got;
     let (plain, want) = want;
     let codes = |ds: Vec<&Diagnostic>| -> Vec<(&str, String)> {
@@ -73,9 +84,14 @@ fn same_findings(case: &str, got: (&[u8], &[&Diagnostic]), want: (&[u8], &[Diagn
     };
     assert_eq!(codes(got.to_vec()), codes(want.iter().collect()), "{case}");
     for (g, w) in got.iter().zip(want) {
+        let kept: Vec<u8> = (w.loc.offset..w.loc.offset + w.loc.length)
+            .filter(|i| !gone.contains(i))
+            .map(|i| plain[i])
+            .filter(|b| !matches!(b, b'\r' | b'\n'))
+            .collect();
         assert_eq!(
             covered(wrapped, g.loc.offset, g.loc.length),
-            covered(plain, w.loc.offset, w.loc.length),
+            kept,
             "{case}: {} {}",
             g.code,
             g.message
@@ -133,6 +149,87 @@ fn a_wrapped_file_is_its_findings_and_one_syn005() {
             }
         }
     }
+}
+
+/// `text` cut into lines of `width` bytes as a mail client or editor that trims the blanks
+/// ending each line writes it, joined by `brk`; with the offsets in `text` of the blanks it
+/// trimmed.
+fn wrap_trimmed(text: &str, width: usize, brk: &str) -> (String, Vec<usize>) {
+    let wrapped = wrap(text, width, "\n");
+    let lines: Vec<&str> = wrapped.split('\n').collect();
+    let mut gone = Vec::new();
+    for (k, line) in lines[..lines.len() - 1].iter().enumerate() {
+        let kept = line.trim_end_matches(' ').len();
+        gone.extend(k * width + kept..(k + 1) * width);
+    }
+    let trimmed: Vec<&str> = lines.iter().map(|l| l.trim_end_matches(' ')).collect();
+    let last = lines.len() - 1;
+    (trimmed[..last].join(brk) + brk + lines[last], gone)
+}
+
+/// The offset of the first line break of `wrapped` that does not follow a terminator.
+fn first_break_inside(wrapped: &[u8], brk: &str) -> usize {
+    (1..wrapped.len())
+        .find(|&at| wrapped[at..].starts_with(brk.as_bytes()) && wrapped[at - 1] != b'~')
+        .unwrap()
+}
+
+/// A wrapper that also trims the blanks ending its lines leaves those whose cut fell just
+/// after a blank (in the ISA's padding, in a name or an address) short: the file is still
+/// read as the wrap it is, the blanks put back, with one SYN005 saying how many lines were
+/// trimmed, and its findings those of the unwrapped file, on the same bytes of the file.
+#[test]
+fn a_wrapped_file_trimmed_of_its_blanks_is_its_findings_and_one_syn005() {
+    let mut cases = 0;
+    for source in [P837, I837, SAMPLE, SAMPLE_I] {
+        let plain = flat(source);
+        let want = check(plain.as_bytes());
+        for width in 20..=140 {
+            for brk in ["\n", "\r\n"] {
+                let (wrapped, gone) = wrap_trimmed(&plain, width, brk);
+                let lines: Vec<&str> = wrapped.split(brk).collect();
+                let short = lines[..lines.len() - 1]
+                    .iter()
+                    .filter(|l| l.len() < width)
+                    .count();
+                if short == 0 {
+                    continue;
+                }
+                cases += 1;
+                let case = format!("width {width}, break {brk:?}, {short} trimmed");
+                let got = check(wrapped.as_bytes());
+                let (fold, rest): (Vec<_>, Vec<_>) =
+                    got.iter().partition(|d| d.message.contains("wrapped"));
+                assert_eq!(fold.len(), 1, "{case}: {got:#?}");
+                assert_eq!((fold[0].code, fold[0].loc.offset), ("SYN005", 0), "{case}");
+                let first = first_break_inside(wrapped.as_bytes(), brk);
+                let (line, column) = line_col(wrapped.as_bytes(), first);
+                let s = if short == 1 { "" } else { "s" };
+                let head = format!(
+                    "the interchange is wrapped at {width} characters, trailing blanks trimmed from {short} line{s}: "
+                );
+                assert!(
+                    fold[0].message.starts_with(&head)
+                        && fold[0]
+                            .message
+                            .contains(&format!("the first at line {line}, column {column} (")),
+                    "{case}: {}",
+                    fold[0].message
+                );
+                same_findings_but(
+                    &case,
+                    (wrapped.as_bytes(), &rest),
+                    (plain.as_bytes(), &want),
+                    &gone,
+                );
+                for g in rest {
+                    let at = line_col(wrapped.as_bytes(), g.loc.offset);
+                    assert_eq!((g.line, g.column), at, "{case}");
+                }
+            }
+        }
+    }
+    assert!(cases > 200, "{cases} trimmed wraps");
 }
 
 /// The TR3's own examples: the ISA and GS each on a line of its own, the transaction set
@@ -275,14 +372,21 @@ fn json_codes(o: &Output) -> Vec<String> {
     codes
 }
 
+/// A scratch folder `name` with `plain` written to `plain.837` and `wrapped` to
+/// `wrapped.837`: the folder and the two files.
+fn plain_and_wrapped(name: &str, plain: &str, wrapped: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let (plain_path, wrapped_path) = (dir.join("plain.837"), dir.join("wrapped.837"));
+    std::fs::write(&plain_path, plain).unwrap();
+    std::fs::write(&wrapped_path, wrapped).unwrap();
+    (dir, plain_path, wrapped_path)
+}
+
 #[test]
 fn the_binary_checks_acknowledges_fixes_and_gates_a_wrapped_file() {
-    let dir = scratch("cli");
-    let plain_path = dir.join("plain.837");
-    let wrapped_path = dir.join("wrapped.837");
     let plain = flat(SAMPLE);
-    std::fs::write(&plain_path, &plain).unwrap();
-    std::fs::write(&wrapped_path, wrap(&plain, 80, "\r\n")).unwrap();
+    let (dir, plain_path, wrapped_path) =
+        plain_and_wrapped("cli", &plain, &wrap(&plain, 80, "\r\n"));
     let (p, w) = (plain_path.to_str().unwrap(), wrapped_path.to_str().unwrap());
 
     // check: the plain file's codes and one SYN005; exit 1.
@@ -368,5 +472,79 @@ fn the_binary_checks_acknowledges_fixes_and_gates_a_wrapped_file() {
         .find(|f| f["code"] == "SYN005")
         .unwrap_or_else(|| panic!("{input:#}"));
     assert_eq!(syn005["offset"], 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A wrap with a trimmed line (clinic-day1 at 60 columns: one cut falls after a blank) through
+/// the binary: `check` finds what the unwrapped file has and one SYN005; `--fix` writes it back
+/// wrapped at 60 with CR LF, reading back as the fixed unwrapped file; `gate` places the
+/// findings where `check` does.
+#[test]
+fn the_binary_fixes_and_gates_a_trimmed_wrap() {
+    let plain = flat(SAMPLE);
+    let (wrapped, gone) = wrap_trimmed(&plain, 60, "\r\n");
+    assert_eq!(gone.len(), 1);
+    let (dir, plain_path, wrapped_path) = plain_and_wrapped("trimmed", &plain, &wrapped);
+    let (p, w) = (plain_path.to_str().unwrap(), wrapped_path.to_str().unwrap());
+
+    let checked = run(&["check", "--format", "json", w]);
+    assert_eq!(checked.status.code(), Some(1));
+    let mut want = json_codes(&run(&["check", "--format", "json", p]));
+    want.push("SYN005".into());
+    want.sort();
+    assert_eq!(json_codes(&checked), want);
+
+    // gate: the same findings at the same offsets of the file as `check` gives.
+    let doc: Value = serde_json::from_slice(&checked.stdout).unwrap();
+    let placed: Vec<(String, u64)> = doc["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().into(),
+                d["segment"]["offset"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let out = dir.join("gate");
+    let o = run(&["gate", "--format", "json", "-o", out.to_str().unwrap(), w]);
+    assert_eq!(o.status.code(), Some(1));
+    let gate: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let input = &gate["inputs"][0];
+    let claims = input["rejected"].as_array().unwrap();
+    let findings = input["interchange_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(
+            claims
+                .iter()
+                .flat_map(|c| c["findings"].as_array().unwrap()),
+        );
+    let mut n = 0;
+    for f in findings {
+        let at = (
+            f["code"].as_str().unwrap().into(),
+            f["offset"].as_u64().unwrap(),
+        );
+        assert!(placed.contains(&at), "{at:?} not in {placed:?}");
+        n += 1;
+    }
+    assert!(n > 3, "{input:#}");
+
+    // --fix: the hyphenated NDC fixed, the file still wrapped at 60 with CR LF, and read
+    // back as the fixed unwrapped file.
+    let o = run(&["check", "--fix", w]);
+    assert_eq!(o.status.code(), Some(1));
+    let fixed = std::fs::read(&wrapped_path).unwrap();
+    let text = String::from_utf8(fixed.clone()).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert!(lines.iter().all(|l| l.len() <= 60), "{text}");
+    assert!(lines.iter().filter(|l| l.len() == 60).count() > lines.len() / 2);
+    let (fold, unwrapped) = claimlint_x12::folded::Folding::unwrapped(&fixed);
+    assert_eq!(fold.map(|f| f.width), Some(60));
+    let want = plain.replace("55513-0710-01", "55513071001");
+    assert_eq!(unwrapped.as_ref(), want.as_bytes());
     let _ = std::fs::remove_dir_all(&dir);
 }

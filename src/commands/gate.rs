@@ -84,7 +84,7 @@ fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gat
     uncapped.max_diagnostics = None;
     // A file wrapped at a fixed width is gated unwrapped (`claimlint_x12::folded`).
     g.fold = Folding::of(&input);
-    let (input, raw) = match g.fold {
+    let (input, raw) = match &g.fold {
         Some(fold) => (Input::Owned(fold.unfold(&input)), Some(input)),
         None => (input, None),
     };

@@ -14,7 +14,10 @@ declare_rule! {
     /// the line breaks cut segments and the ISA) is one finding per interchange, on its ISA,
     /// naming the line and column of the first cut, not one per segment: the file is checked
     /// with the line breaks taken out and its findings placed on the wrapped lines. The
-    /// interchange is rejected with a TA1 (note code 022, invalid control structure).
+    /// interchange is rejected with a TA1 (note code 022, invalid control structure). A
+    /// wrapper that also trimmed the blanks ending each line leaves a few lines short (those
+    /// whose cut fell just after a blank): their blanks are put back, and the finding says how
+    /// many lines were trimmed.
     /// ## Why it matters
     /// Receivers reject the segment (999 IK4 code 6, invalid character in data element), and a
     /// line break inside a segment usually means the file was wrapped by an editor or mailer.
@@ -163,54 +166,71 @@ pub(crate) fn folded(
         let Some(&first) = inside.first() else {
             continue;
         };
-        // The segment the first break cuts, and the element it cuts.
-        let seg_start = flat[..first]
-            .iter()
-            .rposition(|&b| b == d.segment)
-            .map_or(ic.isa.offset, |j| j + 1);
-        let seg_start = seg_start
-            + flat[seg_start..first]
-                .iter()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
-        let rest = &flat[seg_start..];
-        let id_len = rest
-            .iter()
-            .position(|&b| b == d.element || b == d.segment)
-            .unwrap_or(rest.len());
-        let id = String::from_utf8_lossy(&rest[..id_len]);
-        let element = flat[seg_start..first]
-            .iter()
-            .filter(|&&b| b == d.element)
-            .count();
-        let cut = if element > 0 {
-            format!("{id}{element:02}")
-        } else {
-            id.into_owned()
-        };
+        let cut = cut_name(flat, first, ic.isa.offset, &d);
         let (line, column) = lines.line_col(fold.original(first) - fold.line_break.len());
         let loc = Loc {
             length: 3,
             ..ic.isa.loc()
         };
         let n = inside.len();
+        // A wrapper that also trimmed the blanks ending its lines left some lines short:
+        // their blanks were put back, which the reader should know of.
+        let (trimmed, put_back) = match fold.trimmed(ic.isa.offset, end) {
+            0 => (String::new(), ""),
+            t => (
+                format!(
+                    ", trailing blanks trimmed from {t} line{}",
+                    if t == 1 { "" } else { "s" }
+                ),
+                " and the trimmed blanks put back",
+            ),
+        };
         out.push(
             claimlint_diagnostic::Diagnostic::new(
                 SYN005.code,
                 severity,
                 loc,
                 format!(
-                    "the interchange is wrapped at {} characters: {n} line break{} ({}) fall{} inside its segments, the first at line {line}, column {column} ({cut})",
+                    "the interchange is wrapped at {} characters{trimmed}: {n} line break{} ({}) fall{} inside its segments, the first at line {line}, column {column} ({cut})",
                     fold.width,
                     if n == 1 { "" } else { "s" },
                     fold.line_break_name(),
                     if n == 1 { "s" } else { "" },
                 ),
             )
-            .with_help(
-                "line breaks are not X12 data: write the interchange unwrapped, with a line break only after a segment terminator if at all; it was checked with the line breaks taken out",
-            ),
+            .with_help(format!(
+                "line breaks are not X12 data: write the interchange unwrapped, with a line break only after a segment terminator if at all; it was checked with the line breaks taken out{put_back}",
+            )),
         );
     }
     out
+}
+
+/// The segment id and element (`ISA10`, `NM103`) that the break taken out before `first` of
+/// `flat` cuts, in the interchange whose ISA is at `isa`.
+fn cut_name(flat: &[u8], first: usize, isa: usize, d: &claimlint_x12::Delimiters) -> String {
+    let seg_start = flat[..first]
+        .iter()
+        .rposition(|&b| b == d.segment)
+        .map_or(isa, |j| j + 1);
+    let seg_start = seg_start
+        + flat[seg_start..first]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    let rest = &flat[seg_start..];
+    let id_len = rest
+        .iter()
+        .position(|&b| b == d.element || b == d.segment)
+        .unwrap_or(rest.len());
+    let id = String::from_utf8_lossy(&rest[..id_len]);
+    let element = flat[seg_start..first]
+        .iter()
+        .filter(|&&b| b == d.element)
+        .count();
+    if element > 0 {
+        format!("{id}{element:02}")
+    } else {
+        id.into_owned()
+    }
 }
