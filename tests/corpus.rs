@@ -275,15 +275,18 @@ const BAD_FILES: &[(&str, &[&str], &str)] = &[
         &["ENV005"],
         "H10203/H11204 GS01 `XX`",
     ),
+    // H10023 "Unexpected segment (DPT)" is SYN001: the misspelled DTP, which is not also the
+    // STR002 for the DTP the line misses (one root cause). H20205's missing N4 of 2010BA is
+    // situational (S) in the 005010X222A1 map, not required.
     (
         "stupidedi/X222-HC837__3b-bad.txt",
-        &["ENV005", "STR002"],
-        "GS01; H20205 incomplete loop",
+        &["ENV005", "SYN001"],
+        "GS01; H10023 unexpected segment DPT",
     ),
     (
         "stupidedi/X222-HC837__3c-bad.txt",
-        &["ENV005", "STR002", "SYN004"],
-        "GS01; H20205 incomplete loop; H20203 SBR08 Not Used",
+        &["ENV005", "SYN001", "SYN004"],
+        "GS01; H10023 unexpected segment DPT; H20203 SBR08 Not Used",
     ),
     (
         "stupidedi/X222-HC837__4-bad.txt",

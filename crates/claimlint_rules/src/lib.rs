@@ -108,6 +108,9 @@ pub enum X999 {
     /// The rule codes each finding when it reports it (`Diagnostic::ack`); a finding it
     /// leaves uncoded is not carried.
     PerFinding,
+    /// As `PerFinding` for a finding the rule codes, and this for every other one: a rule
+    /// whose findings are coded alike but for a few cannot leave one out of the 999.
+    PerFindingElse(Ack999),
 }
 
 impl X999 {
@@ -126,6 +129,7 @@ impl X999 {
                 .find(|(id, _)| *id == d.loc.segment.as_str())
                 .map(|(_, a)| *a),
             X999::PerFinding => d.ack,
+            X999::PerFindingElse(a) => Some(d.ack.unwrap_or(a)),
         }
     }
 }

@@ -136,6 +136,23 @@ pub const PRECEDENCE: &[Precedence] = &[
               not also a quantity that is not a number, nor an HL whose parent names no HL",
     },
     Precedence {
+        root: "SYN001",
+        suppresses: &["STR002"],
+        on: None,
+        scope: Scope::Segment,
+        why: "a segment whose id no 837 defines (`DPT` for DTP, an id lost to a doubled \
+              separator) is where the guide looked for the required segment it was meant to \
+              be: the unknown id is the error, not also the required segment missing there",
+    },
+    Precedence {
+        root: "SYN001",
+        suppresses: &["STR002"],
+        on: None,
+        scope: Scope::Line,
+        why: "the same in a service line, where the guide reports the missing segment on the \
+              segment after the unknown one (a line's `DPT*472` before its LIN)",
+    },
+    Precedence {
         root: "SYN002",
         suppresses: &["MOD004"],
         on: None,

@@ -200,21 +200,25 @@ pub fn dosage(row: &XwalkRow) -> Option<(Dec, &'static str)> {
 }
 
 /// CTP04 in CTP05-1's unit → HCPCS billing units of the row's code, exactly (not rounded).
-/// UN counts items (vials, syringes): × billable units per item. ML converts through a
-/// per-mL dosage, or through the package size when the crosswalk gives it in mL (size ≠ 1;
-/// a size of 1 is as often "1 vial" as "1 mL", so it does not convert). ME, GR and F2 convert
-/// through a mass or IU dosage. `None` when the data cannot tell.
+/// UN counts items (vials, syringes): × billable units per item, except for an oral drug,
+/// whose crosswalk item is the bottle while a claim's UN commonly counts its tablets. ML
+/// converts through a per-mL dosage, or through the package size when the crosswalk gives it
+/// in mL: not when the size is 1 (as often "1 vial" as "1 mL") nor when it is the item's
+/// content in the dosage's own unit (size = billable units × dosage: Ilaris 00078-0734-61,
+/// `1 MG`, size 150, 150 units per item, is 150 mg in 1 mL). ME, GR and F2 convert through a
+/// mass or IU dosage. `None` when the data cannot tell.
 pub fn expected_units(row: &XwalkRow, qty: Dec, unit: &[u8]) -> Option<Dec> {
     if unit == b"UN" {
         // Items need no dosage: read it only for the units that convert through it.
-        return qty.checked_mul(row.bill_units);
+        return qty.checked_mul(row.bill_units).filter(|_| !is_oral(row));
     }
     let dose = dosage(row);
     match unit {
         b"ML" => match dose {
             Some((amount, "mL")) => qty.checked_div(amount),
-            _ if row.pkg_size.is_positive() && row.pkg_size != Dec::from_int(1) => {
-                qty.checked_div(row.pkg_size)?.checked_mul(row.bill_units)
+            _ if size_is_volume(row, dose) => {
+                // Multiplied first: 10 mL of a 30 mL, 30-unit vial is 10 units, not 9.99999.
+                qty.checked_mul(row.bill_units)?.checked_div(row.pkg_size)
             }
             _ => None,
         },
@@ -239,6 +243,28 @@ pub fn expected_units(row: &XwalkRow, qty: Dec, unit: &[u8]) -> Option<Dec> {
         },
         _ => None,
     }
+}
+
+/// Whether the crosswalk's package size of `row` can be read as millilitres: not 1, and not
+/// the item's content in the dosage's unit (the size equals the billable units per item
+/// times the dosage amount, as for powders and solids listed by mass or count).
+fn size_is_volume(row: &XwalkRow, dose: Option<(Dec, &str)>) -> bool {
+    let size = row.pkg_size;
+    if !size.is_positive() || size == Dec::from_int(1) {
+        return false;
+    }
+    match dose {
+        Some((amount, _)) => row.bill_units.checked_mul(amount) != Some(size),
+        None => true,
+    }
+}
+
+/// Whether `row`'s code is an oral drug: its crosswalk description says "oral" (J7507
+/// "Tacrolimus imme rel oral 1mg", J8521 capecitabine, Q0162 ondansetron).
+fn is_oral(row: &XwalkRow) -> bool {
+    row.short_description
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w.eq_ignore_ascii_case("oral"))
 }
 
 /// What one item of the NDC is, as honestly as the data can say: the container word of the
@@ -456,6 +482,35 @@ mod tests {
             expected_units(&xgeva, Dec::parse(b"1.7").unwrap(), b"ML"),
             None
         );
+    }
+
+    /// The package size converts mL only when it can be a volume; UN counts items except for
+    /// an oral drug; mL through the size is multiplied first (exact). Rows as the 2026Q1
+    /// crosswalk gives them.
+    #[test]
+    fn sizes_that_are_not_volumes_and_oral_items() {
+        let data = Data::embedded();
+        let row = |ndc: &str| data.crosswalk_ndc(ndc, 20260115).value[0];
+        let (one, ten) = (Dec::from_int(1), Dec::from_int(10));
+        // Ilaris 00078-0734-61: `1 MG`, size 150, 150 units per item: 150 mg, not 150 mL.
+        let ilaris = row("00078073461");
+        assert_eq!(
+            (ilaris.pkg_size, ilaris.bill_units),
+            (Dec::from_int(150), Dec::from_int(150))
+        );
+        assert_eq!(expected_units(&ilaris, one, b"ML"), None);
+        assert_eq!(
+            expected_units(&ilaris, one, b"UN"),
+            Some(Dec::from_int(150))
+        );
+        // Heparin 00409-2720-03: `1000 UNITS`, a 30 mL vial of 30 units: 10 mL is 10 units.
+        let heparin = row("00409272003");
+        assert_eq!(expected_units(&heparin, ten, b"ML"), Some(ten));
+        // Prograf 00469-0607-73 (J7507, oral): the item is a bottle of 100 capsules.
+        let prograf = row("00469060773");
+        assert!(is_oral(&prograf));
+        assert_eq!(expected_units(&prograf, Dec::from_int(30), b"UN"), None);
+        assert!(!is_oral(&row("55513071001")));
     }
 
     #[test]

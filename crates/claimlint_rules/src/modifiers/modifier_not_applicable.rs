@@ -30,7 +30,9 @@ fn modifier_not_applicable(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let professional = cx.tx().is_some_and(|t| t.kind == Kind::Professional);
-    let drug = line.drug.is_some() || cx.is_drug_code_line(line);
+    // The code billed, not the line's 2410 loop: an E/M code with a stray LIN (imsweb
+    // x12_complex's 99211) is no drug code, and 25 belongs on it.
+    let drug = cx.is_drug_code_line(line);
     for m in p.modifiers() {
         match m.bytes {
             b"25" | b"57" if drug => {
@@ -102,6 +104,11 @@ fn cases() {
         EditI("SV2*0510", "SV2*0510*HC:96372:PO*60*UN*1", false),
     ];
     let out = check_cases(&MOD005, &cases);
+    // An E/M code with 25 on a line that carries a 2410 loop (the NDC is then NDC004's): the
+    // code is no drug code, and 25 is where it belongs.
+    let em = crate::test::edit(P837, "SV1*HC:J0897", "SV1*HC:99213:25*2400*UN*1***1");
+    let codes: Vec<_> = crate::test::run(&em).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["NDC004"]);
     let d = out[2].iter().find(|d| d.code == "MOD005").unwrap();
     assert_eq!(
         d.message,

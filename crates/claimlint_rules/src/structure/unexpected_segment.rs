@@ -1,5 +1,6 @@
 use crate::syntax::{loop_name, report_at, unknown_segment::is_known};
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::Ack999;
 use claimlint_ig::{Placement, StructureIssue};
 use claimlint_model::{Kind, Transaction};
 use claimlint_x12::envelope::{IssueKind, ScanIssue};
@@ -13,8 +14,8 @@ declare_rule! {
     /// envelopes but outside any transaction set, or a service segment of the other guide
     /// (SV1 in an 837I, SV2 in an 837P; the file says one guide and is written in another).
     /// When every service line of a set is the other guide's, the set is read with the guide
-    /// it is written in and the label is one error, on its first service line; what that
-    /// reading finds is reported as usual. Segments no 837 defines at all are SYN001's. After a misplaced segment the walk
+    /// it is written in and the label is one error, on ST03; what that reading finds is
+    /// reported as usual. Segments no 837 defines at all are SYN001's. After a misplaced segment the walk
     /// resumes at the next segment that fits, so one stray segment is one diagnostic.
     /// ## Why it matters
     /// A receiver reads the claim by the guide in GS08/ST03; a segment that guide does not
@@ -25,7 +26,8 @@ declare_rule! {
     /// Name the guide the claim is written in (`005010X222A1` for SV1 lines), or write the
     /// lines as SV2 with a revenue code for an institutional claim.
     code: STR003, name: "unexpected-segment", severity: Error, snip: 2,
-    x999: Always(Segment("2")),
+    // A set labelled with the other guide is coded on ST03 (`relabelled`).
+    x999: PerFindingElse(Segment("2")),
     check: Transaction(unexpected_segment),
 }
 
@@ -70,8 +72,10 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 
 /// A set GS08/ST03 label with one guide whose service lines are all the other's: it is read
 /// with the guide it is written in (`claimlint_model::written_as`), and the label is this one
-/// error, on the first service segment, in place of one for each of its lines and for each
-/// element and segment the declared guide's tables do not expect.
+/// error, on ST03, in place of one for each of its lines and for each element and segment the
+/// declared guide's tables do not expect. On ST03 because the label is the set's, not a line's:
+/// the 999 rejects the set with ST03's value as the invalid code (IK4 7), and the gate returns
+/// every claim under the label, not the first line's claim alone.
 fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     if tx.kind == tx.declared {
         return;
@@ -81,7 +85,7 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         Kind::Institutional => b"SV2",
     };
     let lines = tx.segments.iter().filter(|s| s.is(service)).count();
-    let Some(first) = tx.segments.iter().find(|s| s.is(service)) else {
+    let Some(st) = tx.segments.first() else {
         return;
     };
     let service = String::from_utf8_lossy(service);
@@ -90,18 +94,19 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         2 => "both service lines".to_string(),
         n => format!("all {n} service lines"),
     };
-    cx.report(
-        first.loc(),
+    let d = cx.report(
+        st.element_raw(3).map_or(st.loc(), |e| e.loc()),
         format!(
-            "{which} of this {} ({}) transaction set {} {service}: it is written as an {} and was checked as one ({})",
-            tx.declared.short(),
+            "ST03 names {} ({}), but {which} of the set {} {service}: it is written as an {} and was checked as one ({})",
             tx.declared.guide(),
+            tx.declared.short(),
             if lines == 1 { "is" } else { "are" },
             tx.kind.short(),
             tx.kind.guide(),
         ),
-    )
-    .help(format!(
+    );
+    d.ack = Some(Ack999::Element("7"));
+    d.help = Some(format!(
         "name {} in GS08 and ST03, or write the lines as {}",
         tx.kind.guide(),
         match tx.declared {
@@ -220,9 +225,16 @@ fn cases() {
     let [professional, institutional] = [&diags[8][0], &diags[9][0]];
     assert_eq!(
         professional.message,
-        "both service lines of this 837I (005010X223A2) transaction set are SV1: it is written as an 837P and was checked as one (005010X222A1)"
+        "ST03 names 005010X223A2 (837I), but both service lines of the set are SV1: it is written as an 837P and was checked as one (005010X222A1)"
     );
-    assert_eq!(professional.loc.segment.as_str(), "SV1");
+    assert_eq!(
+        (professional.loc.segment.as_str(), professional.loc.element),
+        ("ST", Some(3))
+    );
+    assert_eq!(
+        professional.ack,
+        Some(claimlint_diagnostic::Ack999::Element("7"))
+    );
     assert_eq!(
         institutional.help.as_deref(),
         Some("name 005010X223A2 in GS08 and ST03, or write the lines as SV1 (837P)")

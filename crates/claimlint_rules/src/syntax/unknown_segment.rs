@@ -101,6 +101,9 @@ fn cases() {
             Edit("N3*12", "NM2*IL*1*DOE", true),
             Edit("N3*12", "n3*12 ELM ST", true),
             Edit("DMG*", "CLP*1*1*100*100", true),
+            // A misspelled required segment (the line's DTP*472): the unknown id alone, not
+            // also STR002 for the DTP the guide looked for there.
+            Edit("DTP*472", "DPT*472*D8*20260115", true),
             Whole(
                 &crate::test::P837.replace("N3*12 ELM ST~", "N3*12 ELM ST~~"),
                 true,
