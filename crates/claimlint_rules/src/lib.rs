@@ -92,6 +92,25 @@ impl Fixable {
     }
 }
 
+/// The claim and service line of `tx` that hold the segment at `position` (1-based in the
+/// set, ST = 1; 0 is no segment), if any.
+pub(crate) fn enclosing<'t>(
+    tx: &'t Transaction<'t>,
+    position: u32,
+) -> (Option<&'t Claim<'t>>, Option<&'t ServiceLine<'t>>) {
+    let Some(i) = position.checked_sub(1) else {
+        return (None, None);
+    };
+    let claim = tx
+        .claims
+        .partition_point(|c| c.index <= i)
+        .checked_sub(1)
+        .and_then(|k| tx.claims.get(k))
+        .filter(|c| i < c.end);
+    let line = claim.and_then(|c| c.lines.iter().find(|l| l.index <= i && i < l.end));
+    (claim, line)
+}
+
 /// A rule's 999 coding, declared with the rule (`x999:` in `declare_rule!`). The 999 writer
 /// reads this and a finding's own `Diagnostic::ack`, never a message or a code string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -279,10 +298,16 @@ pub struct LineFacts {
 impl<'c> Ctx<'c> {
     pub fn report(&mut self, loc: Loc, message: impl Into<String>) -> &mut Diagnostic {
         let mut d = Diagnostic::new(self.rule.code, self.severity, loc, message);
+        // A transaction rule reports without a claim of its own: the claim and line are those
+        // enclosing the segment, as OUTPUT.md defines `claim_id` and `line_number`.
+        let (claim, line) = match (self.claim, self.tx) {
+            (None, Some(tx)) => enclosing(tx, loc.position),
+            _ => (self.claim, self.line),
+        };
         d.context = Context {
             transaction: self.tx.and_then(|t| t.control_number()),
-            claim_id: self.claim.and_then(|c| c.id).map(|e| e.text().into_owned()),
-            line_number: self.line.and_then(|l| l.number_value()),
+            claim_id: claim.and_then(|c| c.id).map(|e| e.text().into_owned()),
+            line_number: line.and_then(|l| l.number_value()),
             loop_id: self
                 .tx
                 .and_then(|t| t.loop_of((loc.position as usize).wrapping_sub(1))),

@@ -90,4 +90,9 @@ fn cases() {
         "NPI 1234567890 fails its check digit (Luhn with prefix 80840)"
     );
     assert_eq!((d.loc.segment.as_str(), d.loc.element), ("NM1", Some(9)));
+    // The billing provider (2010AA) is outside any claim; the attending provider (2310A) is
+    // inside one, and the finding names it (OUTPUT.md `claim_id`).
+    assert_eq!(d.context.claim_id, None);
+    let attending = out[3].iter().find(|d| d.code == "CODE007").unwrap();
+    assert_eq!(attending.context.claim_id.as_deref(), Some("PAT2001-01"));
 }

@@ -1,7 +1,7 @@
 use crate::{Ctx, declare_rule};
 use claimlint_model::Transaction;
 use claimlint_x12::{Loc, Segment};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 declare_rule! {
     /// ## What it does
@@ -23,11 +23,12 @@ declare_rule! {
     check: Transaction(hl_invalid),
 }
 
-/// The HLs whose HL02 names no earlier HL: (index in `tx.hls`, the parent level it wants).
-/// Its real parent is unknown, so an earlier HL of that level whose HL04 says 1 is not
-/// reported as childless as well: one bad HL02, one error.
+/// The HLs whose HL02 names no earlier HL, or one of another level than theirs wants (a 23
+/// under a 20): (index in `tx.hls`, the parent level it wants). Its real parent is unknown,
+/// so an earlier HL of that level whose HL04 says 1 is not reported as childless as well:
+/// one bad HL02, one error.
 fn orphans<'t>(tx: &'t Transaction<'_>) -> Vec<(usize, &'static [u8])> {
-    let mut seen: FxHashSet<&'t [u8]> = FxHashSet::default();
+    let mut seen: FxHashMap<&'t [u8], &'t [u8]> = FxHashMap::default();
     let mut out = Vec::new();
     for (n, hl) in tx.hls.iter().enumerate() {
         let want: Option<&'static [u8]> = match hl.seg.value(3) {
@@ -36,11 +37,11 @@ fn orphans<'t>(tx: &'t Transaction<'_>) -> Vec<(usize, &'static [u8])> {
             _ => None,
         };
         if let Some(want) = want
-            && !seen.contains(hl.seg.value(2))
+            && seen.get(hl.seg.value(2)).is_none_or(|&level| level != want)
         {
             out.push((n, want));
         }
-        seen.insert(hl.seg.value(1));
+        seen.insert(hl.seg.value(1), hl.seg.value(3));
     }
     out
 }
@@ -217,10 +218,12 @@ fn check_parent(
     }
 }
 
-/// HL04 against what follows: 1 when a later HL names this one as its parent, else 0.
+/// HL04 against what follows: 1 when a later HL names this one as its parent, else 0. A
+/// billing provider's (20) can only be 1: with no subscriber under it, the missing 2000B is
+/// STR002's error, and "write HL04 as 0" would be wrong advice.
 fn check_children(cx: &mut Ctx<'_>, seg: &Segment<'_>, child: &[u8], has_children: bool) {
     match child {
-        b"1" if !has_children => {
+        b"1" if !has_children && seg.value(3) != b"20" => {
             cx.report(
                 element_loc(seg, 4),
                 "HL04 is 1 (has children) but no HL names this one as its parent",
@@ -351,4 +354,39 @@ fn a_level_conflict_displaces_its_block() {
     assert!(suppressed > 0);
     let d = crate::test::run(&text);
     assert!(d.iter().all(|d| d.covers.is_some()), "{d:#?}");
+}
+
+/// A billing provider HL with no subscriber under it: HL04 = 1 is the only value the guide
+/// allows a 2000A, so the missing 2000B is STR002's one error, not also "write HL04 as 0".
+/// And a subscriber whose patient names the wrong HL (a 23 under a 20) has its HL04 = 1
+/// left alone: the patient's HL02 is the error.
+#[test]
+fn hl04_of_a_lone_billing_provider_and_of_a_misparented_patient() {
+    let p = crate::test::P837;
+    let (hl2, se) = (p.find("HL*2*").unwrap(), p.find("SE*").unwrap());
+    let alone = crate::test::edit(
+        &format!("{}{}", &p[..hl2], &p[se..]),
+        "SE*",
+        "SE*{count}*0001",
+    );
+    let codes: Vec<_> = crate::test::run(&alone).iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"STR002"), "{codes:?}");
+    assert!(!codes.contains(&"STR001"), "{codes:?}");
+    // HL 2 is a subscriber with a child (HL04 = 1); its patient HL 3 names HL 1, a 20.
+    let clm = p[p.find("CLM*").unwrap()..].split('~').next().unwrap();
+    let patient = crate::test::edit(
+        &crate::test::edit(p, "HL*2*", "HL*2*1*22*1"),
+        "CLM*",
+        &format!("HL*3*1*23*0~PAT*19~NM1*QC*1*DOE*JOHN~DMG*D8*20100101*M~{clm}"),
+    );
+    let ours: Vec<_> = crate::test::run(&patient)
+        .into_iter()
+        .filter(|d| d.code == "STR001")
+        .collect();
+    assert_eq!(ours.len(), 1, "{ours:#?}");
+    assert_ne!(ours[0].loc.element, Some(4), "{ours:#?}");
+    assert!(
+        ours[0].message.starts_with("HL level 23 under a level 20"),
+        "{ours:#?}"
+    );
 }

@@ -43,15 +43,8 @@ pub(crate) fn report_at<'m>(
 ) -> &'m mut Diagnostic {
     let (claim, line) = (cx.claim, cx.line);
     if let Some(tx) = cx.tx() {
-        let i = u32::try_from(index).unwrap_or(u32::MAX);
-        let c = tx
-            .claims
-            .partition_point(|c| c.index <= i)
-            .checked_sub(1)
-            .and_then(|k| tx.claims.get(k))
-            .filter(|c| i < c.end);
-        cx.claim = c;
-        cx.line = c.and_then(|c| c.lines.iter().find(|l| l.index <= i && i < l.end));
+        let position = u32::try_from(index).map_or(u32::MAX, |i| i.saturating_add(1));
+        (cx.claim, cx.line) = crate::enclosing(tx, position);
     }
     cx.report(loc, message);
     cx.claim = claim;
