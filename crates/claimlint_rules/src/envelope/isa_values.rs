@@ -60,6 +60,14 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         );
     }
     if e(12) != b"00501" {
+        // A 4010 interchange throughout (ISA12 00401, every GS08 a 4010 guide) is not fixed
+        // by its ISA12 alone: ENV005 reports its groups' retired guide.
+        let all_4010 = e(12) == b"00401"
+            && !ic.groups.is_empty()
+            && ic.groups.iter().all(|g| {
+                g.gs.as_ref()
+                    .is_some_and(|gs| gs.value(8).starts_with(b"00401"))
+            });
         cx.report(
             loc(12),
             format!(
@@ -67,7 +75,11 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
                 show(12)
             ),
         )
-        .help("write ISA12 as 00501");
+        .help(if all_4010 {
+            "the interchange is 4010 throughout (its GS08 names a 4010 guide): produce it in 5010, with ISA12 00501 and GS08/ST03 naming 005010X222A1 or 005010X223A2"
+        } else {
+            "write ISA12 as 00501"
+        });
     }
     if !matches!(e(14), b"0" | b"1") {
         cx.report(
@@ -180,4 +192,24 @@ fn cases() {
             ),
         ],
     );
+}
+
+/// ISA12 `00401` in a 4010 interchange is not fixed by writing 00501 alone.
+#[test]
+fn isa12_of_a_4010_interchange() {
+    let text = crate::test::P837
+        .replace("*00501*", "*00401*")
+        .replace("005010X222A1", "004010X098A1");
+    let found = crate::test::run(&text);
+    let d = found.iter().find(|d| d.code == "ENV007").unwrap();
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap()
+            .starts_with("the interchange is 4010 throughout")
+    );
+    let only_isa = crate::test::P837.replace("*00501*", "*00401*");
+    let found = crate::test::run(&only_isa);
+    let d = found.iter().find(|d| d.code == "ENV007").unwrap();
+    assert_eq!(d.help.as_deref(), Some("write ISA12 as 00501"));
 }
