@@ -260,7 +260,7 @@ fn size_is_volume(row: &XwalkRow, dose: Option<(Dec, &str)>) -> bool {
 }
 
 /// Whether `row`'s code is an oral drug: its crosswalk description says "oral" (J7507
-/// "Tacrolimus imme rel oral 1mg", J8521 capecitabine, Q0162 ondansetron).
+/// "Tacrolimus imme rel oral 1mg", J8522 capecitabine, Q0162 ondansetron).
 fn is_oral(row: &XwalkRow) -> bool {
     row.short_description
         .split(|c: char| !c.is_ascii_alphabetic())
