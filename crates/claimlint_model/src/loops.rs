@@ -737,10 +737,10 @@ impl Shape {
 
 /// The guide a set whose GS08/ST03 name `declared` is written in: the other 837 guide when
 /// it has service lines and every one of them is that guide's (SV1 lines under 005010X223A2,
-/// an 837P labelled 837I);
-/// else `declared`. Such a set is read with the guide it is written in, so its own defects
-/// are found, and the wrong label is one error (STR003's), not one for every segment the
-/// other guide's tables do not expect. A set mixing SV1 and SV2 keeps its declared guide.
+/// an 837P labelled 837I), else `declared`. Such a set is read with the guide it is written
+/// in, so its own defects are found, and the wrong label is one error (STR003's), not one for
+/// every segment the other guide's tables do not expect. A set mixing SV1 and SV2 keeps its
+/// declared guide.
 pub fn written_as<'a, S: std::borrow::Borrow<Segment<'a>>>(
     declared: Kind,
     segments: impl IntoIterator<Item = S>,

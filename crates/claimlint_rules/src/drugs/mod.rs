@@ -262,9 +262,12 @@ fn size_is_volume(row: &XwalkRow, dose: Option<(Dec, &str)>) -> bool {
 /// Whether `row`'s code is an oral drug: its crosswalk description says "oral" (J7507
 /// "Tacrolimus imme rel oral 1mg", J8522 capecitabine, Q0162 ondansetron).
 fn is_oral(row: &XwalkRow) -> bool {
+    // Split as bytes: a `char` split decodes UTF-8 for nothing (the words are ASCII), and
+    // this runs on every UN conversion.
     row.short_description
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .any(|w| w.eq_ignore_ascii_case("oral"))
+        .as_bytes()
+        .split(|b| !b.is_ascii_alphabetic())
+        .any(|w| w.eq_ignore_ascii_case(b"oral"))
 }
 
 /// What one item of the NDC is, as honestly as the data can say: the container word of the
