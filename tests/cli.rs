@@ -205,8 +205,8 @@ fn one_thread_and_many_give_identical_bytes() {
     }
 }
 
-#[test]
-fn stdin_is_read_with_a_dash() {
+/// `claimlint check --format json -` with the bytes of `fixture` on standard input.
+fn check_stdin(fixture: &str) -> Output {
     use std::io::Write;
     let mut child = bin()
         .args(["check", "--format", "json", "-"])
@@ -214,17 +214,66 @@ fn stdin_is_read_with_a_dash() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(BAD)).unwrap())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let bytes = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(fixture)).unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    let o = check_stdin(BAD);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["files"][0]["path"], "-");
     assert_eq!(v["files"][0]["diagnostics"][0]["code"], "ENV003");
+}
+
+/// A file's duplicate claims are found when it is checked alone, beside another file and from
+/// standard input alike: the rules across claims run over one input too, and its result does
+/// not depend on what else is on the command line.
+#[test]
+fn in_file_duplicates_are_found_alone_beside_others_and_from_stdin() {
+    const DUPS: &str = "fixtures/rules/XCL001/trip/same-file.x12";
+    let findings = |v: &serde_json::Value, path: &str| -> Vec<(String, u64, String)> {
+        let file = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap();
+        file["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["segment"]["offset"].as_u64().unwrap(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let alone: serde_json::Value =
+        serde_json::from_slice(&run(&["check", "--format", "json", DUPS]).stdout).unwrap();
+    let alone = findings(&alone, DUPS);
+    let codes: Vec<&str> = alone.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(codes, ["XCL001", "XCL001"]);
+    assert!(alone[0].2.contains("in this file"), "{alone:?}");
+    let beside: serde_json::Value = serde_json::from_slice(
+        &run(&[
+            "check",
+            "--format",
+            "json",
+            DUPS,
+            "fixtures/samples/hospital-outpatient.837",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(findings(&beside, DUPS), alone);
+    let piped: serde_json::Value = serde_json::from_slice(&check_stdin(DUPS).stdout).unwrap();
+    assert_eq!(findings(&piped, "-"), alone);
 }
 
 #[test]

@@ -684,7 +684,14 @@ fn transfer_filler_after_iea_rejects_nothing() {
             s(&dir.join("in").join(name)),
         ]);
         assert_eq!(check.status.code(), Some(0), "{name}");
-        assert!(codes_of(&check).is_empty(), "{name}");
+        // The pair's second interchange restates the first one's claim: a duplicate (a
+        // warning), found in the one file as across files.
+        let expected: &[&str] = if *name == "padded-pair.837" {
+            &["XCL001", "XCL001"]
+        } else {
+            &[]
+        };
+        assert_eq!(codes_of(&check), expected, "{name}");
     }
 }
 

@@ -291,6 +291,47 @@ fn lsp_checks_a_pasted_fragment() {
     c.shutdown(2);
 }
 
+/// A document's own duplicate claims (XCL001) are shown as `claimlint check FILE` reports them.
+#[test]
+fn lsp_shows_a_documents_own_duplicates() {
+    const DUPS: &str = "fixtures/rules/XCL001/trip/same-file.x12";
+    let text = std::fs::read_to_string(DUPS).expect("fixture");
+    let cli = Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .args(["check", "--no-config", "--format", "json", DUPS])
+        .output()
+        .expect("check");
+    let report: Value = serde_json::from_slice(&cli.stdout).expect("json");
+    let expected: Vec<(String, String)> = report["files"][0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().expect("code").to_string(),
+                d["message"].as_str().expect("message").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(expected.iter().filter(|(c, _)| c == "XCL001").count(), 2);
+    let mut c = Client::start();
+    c.initialize();
+    let got: Vec<(String, String)> = c
+        .open("file:///tmp/claimlint-lsp-test/same-file.x12", &text)
+        .iter()
+        .map(|d| {
+            let message = d["message"].as_str().expect("message");
+            // The editor adds the help under the message.
+            let message = message.split("\nhelp: ").next().unwrap_or(message);
+            (
+                d["code"].as_str().expect("code").to_string(),
+                message.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected, "the editor sees what `check` reports");
+    c.shutdown(2);
+}
+
 /// The server checks again only the transaction sets an edit touched (issue 18: a 5 MB file
 /// re-checks within 200 ms; `scripts/lsp_recheck_time.py` times it). What it publishes after
 /// each edit is what a fresh open of the same text gives: findings of unchanged sets move with
@@ -332,7 +373,9 @@ fn lsp_rechecks_after_edits_as_a_fresh_open() {
     let mut c = Client::start();
     c.initialize();
     let first = c.open(URI, &text);
-    assert_eq!(first.len(), 2, "one NDC001 in each set: {first:?}");
+    // One NDC001 in each set; the two sets hold the same claim, so XCL001 on each too.
+    let codes: Vec<&str> = first.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["XCL001", "NDC001", "XCL001", "NDC001"], "{first:?}");
     let mut current = text.clone();
     for (n, edit) in edits.iter().enumerate() {
         let version = n as i64 + 2;

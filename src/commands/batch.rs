@@ -1,25 +1,220 @@
-//! The rules across inputs (XCL: duplicate claims, dose intervals) for `check` and `ack` over
-//! several inputs: each input's claim facts are taken while it is checked, the batch rules run
-//! once every input is, and their findings join the report of the file each is in (under
-//! that file's own settings), re-rendered for the human format.
+//! The rules across claims (XCL: duplicate claims, dose intervals) for `check` and `ack`, over
+//! one input or several. While an input is checked, only the compact keys of its claims are
+//! kept (`cross_claim::Keys`); once every input is, the keys name the few candidate claims,
+//! and only the files holding them are read again for those claims' facts
+//! (`cross_claim::candidates_of`). An input that cannot be read twice (standard input, a
+//! pipe) keeps its claims' full facts instead. The findings join the report of the file each
+//! is in (under that file's own settings), re-rendered for the human format.
 
 use super::check::Checked;
+use crate::config::Resolved;
 use crate::input::Input;
 use crate::report::{self, escape::visible};
 use crate::resolve::Governed;
-use claimlint_rules::cross_claim::{self, ClaimRef, Member};
+use claimlint_data::Data;
+use claimlint_model::Transaction;
+use claimlint_rules::cross_claim::{self, BatchClaim, ClaimRef, Keys, Member};
+use claimlint_x12::folded::Folding;
+use rayon::prelude::*;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::SystemTime;
 
-/// Whether the run needs the batch rules: more than one input, and one of them selected.
-pub fn wanted(files: &[(String, Arc<Governed>)]) -> bool {
-    files.len() > 1
-        && files
-            .iter()
-            .any(|(_, g)| cross_claim::any_selected(&g.resolved.default))
+/// What `check` keeps of an input's claims while it is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// No rule across claims runs.
+    Nothing,
+    /// Their keys: the file can be read again for the candidates.
+    Keys,
+    /// Their keys and full facts: the input cannot be read again.
+    Facts,
 }
 
-/// Runs the batch rules over every checked input and adds their findings to its report.
+impl Want {
+    /// What to keep of an input `seen` so (`None`: not a file that can be read again), when
+    /// the run has rules across claims (`across`).
+    pub fn of(seen: &Seen, across: bool) -> Want {
+        match (across, seen.0) {
+            (false, _) => Want::Nothing,
+            (true, Some(_)) => Want::Keys,
+            (true, None) => Want::Facts,
+        }
+    }
+}
+
+/// A regular file's length and modification time when it was checked (`None` for standard
+/// input, a pipe, anything that cannot be read the same way twice).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Seen(Option<(u64, Option<SystemTime>)>);
+
+impl Seen {
+    pub fn of(path: &str) -> Seen {
+        if path == "-" {
+            return Seen(None);
+        }
+        Seen(
+            std::fs::metadata(path)
+                .ok()
+                .filter(std::fs::Metadata::is_file)
+                .map(|m| (m.len(), m.modified().ok())),
+        )
+    }
+}
+
+/// One transaction set's claims as `check` keeps them: their keys (claims numbered from 0 in
+/// the set), how many there are, and their facts when the input cannot be read again.
+pub type TxClaims = (Keys, u32, Option<Vec<BatchClaim>>);
+
+/// What `want` keeps of the claims of `tx`.
+pub fn take(tx: &Transaction<'_>, data: &Data, want: Want) -> Option<TxClaims> {
+    match want {
+        Want::Nothing => None,
+        Want::Keys => {
+            let (keys, count) = Keys::of_transaction(tx, data);
+            Some((keys, count, None))
+        }
+        Want::Facts => {
+            let facts = cross_claim::facts(tx, data);
+            let count = u32::try_from(facts.len()).unwrap_or(u32::MAX);
+            Some((Keys::of(&facts), count, Some(facts)))
+        }
+    }
+}
+
+/// One input's claims as the rules across claims need them.
+#[derive(Debug, Default)]
+pub struct Claims {
+    /// Their keys, claims numbered in input order from 0 (file 0 until placed in the batch).
+    pub keys: Keys,
+    /// How many claims the input has: a second read must find as many.
+    pub count: u32,
+    /// Their full facts, positions filled in, when the input cannot be read again.
+    pub facts: Option<Vec<BatchClaim>>,
+    /// The file as it was checked.
+    pub seen: Seen,
+}
+
+impl Claims {
+    /// The claims of an input's transaction sets, in input order; full facts get their
+    /// positions in `input`.
+    pub fn gather(per_tx: impl Iterator<Item = TxClaims>, input: &[u8]) -> Claims {
+        let mut all = Claims::default();
+        for (mut keys, count, facts) in per_tx {
+            keys.place(0, all.count);
+            all.keys.merge(keys);
+            all.count = all.count.saturating_add(count);
+            if let Some(facts) = facts {
+                all.facts.get_or_insert_default().extend(facts);
+            }
+        }
+        if let Some(facts) = &mut all.facts {
+            cross_claim::fill_positions(facts, input);
+        }
+        all
+    }
+}
+
+/// Whether the run needs the rules across claims: one of its inputs has them selected. They
+/// run over one input too, so a file's result is the same alone and beside others.
+pub fn wanted(files: &[(String, Arc<Governed>)]) -> bool {
+    files
+        .iter()
+        .any(|(_, g)| cross_claim::any_selected(&g.resolved.default))
+}
+
+/// Candidate claims of one file: their numbers and their facts.
+type Read = (Vec<u32>, Vec<BatchClaim>);
+
+/// The candidate claims of one file (sorted): their numbers and facts, from the facts kept or
+/// from a second read of the file; `Err` with the reason when that read cannot be trusted.
+fn candidates(
+    path: &str,
+    resolved: &Resolved,
+    limit: u64,
+    wanted: &[ClaimRef],
+    claims: &Claims,
+) -> Result<Read, String> {
+    if let Some(facts) = &claims.facts {
+        return Ok(wanted
+            .iter()
+            .filter_map(|c| Some((c.claim, facts.get(c.claim as usize)?.clone())))
+            .unzip());
+    }
+    let changed = || "it changed while it was being checked".to_string();
+    if Seen::of(path) != claims.seen {
+        return Err(changed());
+    }
+    let input = Input::open(Path::new(path), limit).map_err(|e| e.to_string())?;
+    let settings = resolved.for_input(&input);
+    let (fold, bytes) = Folding::unwrapped(&input);
+    let bytes: &[u8] = &bytes;
+    let (at, mut facts, count) = cross_claim::candidates_of(bytes, wanted, &settings.data);
+    if count != claims.count || at.len() != wanted.len() {
+        return Err(changed());
+    }
+    cross_claim::fill_positions(&mut facts, bytes);
+    if let Some(fold) = &fold {
+        claimlint_rules::folded::facts_to_original(&mut facts, fold, &input);
+    }
+    Ok((at, facts))
+}
+
+/// ENV009 on an input whose second read (for the rules across claims) failed: the run cannot
+/// vouch for it, so it fails as an input not read does.
+fn not_reread(c: &mut Checked, reason: &str, render: Option<bool>) {
+    let d = claimlint_rules::input_unreadable(
+        &c.report.path,
+        &format!("{reason}, so the rules across claims (XCL) could not judge its claims"),
+    )
+    .with_help("check it again once nothing is writing to it");
+    c.read = false;
+    c.report.outcome.tally.count(d.severity);
+    c.report.outcome.diagnostics.push(d);
+    if render.is_some() {
+        c.report.rendered = None;
+    }
+}
+
+/// The candidate claims of the batch, per file: its rank in path order (`order`), its index
+/// in `done`, and its candidates read (or why they could not be). Takes every file's keys.
+fn read_candidates(
+    done: &mut [Checked],
+    files: &[(String, Arc<Governed>)],
+    order: &[usize],
+    limit: u64,
+) -> Vec<(u32, usize, Result<Read, String>)> {
+    let mut keys = Keys::default();
+    for (rank, &i) in order.iter().enumerate() {
+        let mut k = std::mem::take(&mut done[i].claims.keys);
+        k.place(u32::try_from(rank).unwrap_or(u32::MAX), 0);
+        keys.merge(k);
+    }
+    let mut per_file: Vec<(u32, Vec<ClaimRef>)> = Vec::new();
+    for c in keys.candidates() {
+        match per_file.last_mut() {
+            Some((f, list)) if *f == c.file => list.push(c),
+            _ => per_file.push((c.file, vec![c])),
+        }
+    }
+    let done: &[Checked] = done;
+    per_file
+        .par_iter()
+        .filter_map(|(rank, wanted)| {
+            let i = *order.get(*rank as usize)?;
+            let (path, governed) = files.get(i)?;
+            let claims = &done.get(i)?.claims;
+            Some((
+                *rank,
+                i,
+                candidates(path, &governed.resolved, limit, wanted, claims),
+            ))
+        })
+        .collect()
+}
+
+/// Runs the rules across claims over every checked input and adds their findings to its
+/// report.
 pub fn add(
     done: &mut [Checked],
     files: &[(String, Arc<Governed>)],
@@ -37,26 +232,31 @@ pub fn add(
             .then(a.cmp(&b))
     });
     order.dedup_by(|a, b| done[*a].report.path == done[*b].report.path);
-    let mut members: Vec<Member<'_>> = Vec::new();
-    for (rank, &i) in order.iter().enumerate() {
-        let c = &done[i];
-        for (n, claim) in c.facts.iter().enumerate() {
-            members.push(Member {
-                at: ClaimRef {
-                    file: u32::try_from(rank).unwrap_or(u32::MAX),
-                    claim: u32::try_from(n).unwrap_or(u32::MAX),
-                },
-                path: &c.report.path,
-                claim,
-            });
-        }
-    }
     let Some(first) = order.first().and_then(|&i| files.get(i)) else {
         return;
     };
-    let findings = cross_claim::run(&mut members, &first.1.resolved.default);
-    drop(members);
+    let settings = first.1.resolved.default.clone();
+    let read = read_candidates(done, files, &order, limit);
     let mut added = vec![false; done.len()];
+    let mut members: Vec<Member<'_>> = Vec::new();
+    for (rank, i, r) in &read {
+        let Ok((at, facts)) = r else { continue };
+        for (&claim, fact) in at.iter().zip(facts) {
+            members.push(Member {
+                at: ClaimRef { file: *rank, claim },
+                path: &done[*i].report.path,
+                claim: fact,
+            });
+        }
+    }
+    let findings = cross_claim::run(&mut members, &settings);
+    drop(members);
+    for (_, i, r) in &read {
+        if let Err(reason) = r {
+            not_reread(&mut done[*i], reason, render);
+            added[*i] = true;
+        }
+    }
     for f in findings {
         let Some(&i) = order.get(f.at.file as usize) else {
             continue;
@@ -97,5 +297,69 @@ fn rerender(
             .iter()
             .map(|d| format!("{}[{}]: {}\n\n", d.severity, d.code, visible(&d.message)))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{self, Flags, Settings};
+
+    /// A sample of five claims.
+    fn sample() -> String {
+        include_str!("../../fixtures/samples/clinic-day1.837").to_string()
+    }
+
+    /// Checks `text` as a file at `path` would be (keys only), and returns its claims.
+    fn kept(path: &Path, text: &str) -> Claims {
+        std::fs::write(path, text).expect("write");
+        let settings = Settings::default();
+        let (_, per_tx) = claimlint_rules::engine::check_with(text.as_bytes(), &settings, &|tx| {
+            take(tx, &settings.data, Want::Keys)
+        });
+        let mut claims = Claims::gather(per_tx.into_iter().flatten(), text.as_bytes());
+        claims.seen = Seen::of(&path.to_string_lossy());
+        claims
+    }
+
+    #[test]
+    fn a_second_read_finds_the_claims_or_says_the_file_changed() {
+        let dir = std::env::temp_dir().join(format!("claimlint-batch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("day1.837");
+        let text = sample();
+        let claims = kept(&path, &text);
+        assert!(claims.count >= 2, "the sample has several claims");
+        let resolved = config::resolve(None, &Flags::default()).expect("defaults");
+        let p = path.to_string_lossy();
+        let wanted = [ClaimRef { file: 0, claim: 1 }];
+        let (at, facts) =
+            candidates(&p, &resolved, u64::MAX, &wanted, &claims).expect("unchanged file");
+        assert_eq!(at, vec![1]);
+        assert_eq!(facts.len(), 1);
+        assert!(facts[0].line_col.0 > 0, "positions are filled in");
+        // Changed between the check and the second read: not trusted, whatever it holds now.
+        std::fs::write(&path, format!("{text}\n")).expect("rewrite");
+        let err = candidates(&p, &resolved, u64::MAX, &wanted, &claims).expect_err("changed");
+        assert_eq!(err, "it changed while it was being checked");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn kept_facts_need_no_second_read() {
+        let text = sample();
+        let settings = Settings::default();
+        let (_, per_tx) = claimlint_rules::engine::check_with(text.as_bytes(), &settings, &|tx| {
+            take(tx, &settings.data, Want::Facts)
+        });
+        let claims = Claims::gather(per_tx.into_iter().flatten(), text.as_bytes());
+        let resolved = config::resolve(None, &Flags::default()).expect("defaults");
+        let wanted = [ClaimRef { file: 0, claim: 0 }];
+        // "-" is never opened again: the facts kept answer.
+        let (at, facts) =
+            candidates("-", &resolved, u64::MAX, &wanted, &claims).expect("facts kept");
+        assert_eq!((at, facts.len()), (vec![0], 1));
+        assert_eq!(Want::of(&Seen::of("-"), true), Want::Facts);
+        assert_eq!(Want::of(&Seen::of("-"), false), Want::Nothing);
     }
 }

@@ -5,7 +5,7 @@
 
 use super::io::out;
 use super::progress::{FileProgress, Progress};
-use super::{CliError, Status, ack};
+use super::{CliError, Status, ack, batch};
 use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::input::Input;
 use crate::report::{self, FileReport, Skipped, x999};
@@ -35,57 +35,58 @@ fn unreadable(path: &str, err: &std::io::Error, render: Option<bool>) -> (Outcom
 }
 
 /// What `check` keeps of each transaction set as it passes: its data notes and, when the run
-/// has several inputs, its claims' facts for the rules across inputs (XCL).
+/// has the rules across claims (XCL), what they need of its claims (`batch::Want`).
 type Kept = (
     Vec<claimlint_rules::drugs::data_notes::DataNote>,
-    Option<Vec<claimlint_rules::cross_claim::BatchClaim>>,
+    Option<batch::TxClaims>,
 );
 
 fn keep(
     tx: &claimlint_model::Transaction<'_>,
     settings: &crate::config::Settings,
-    batch: bool,
+    want: batch::Want,
 ) -> Kept {
-    use claimlint_rules::{cross_claim, drugs::data_notes};
-    let facts = batch.then(|| cross_claim::facts(tx, &settings.data));
-    (data_notes::notes(tx, settings), facts)
+    use claimlint_rules::drugs::data_notes;
+    (
+        data_notes::notes(tx, settings),
+        batch::take(tx, &settings.data, want),
+    )
 }
 
-/// The data notes into `outcome`; the claims' facts, with their positions in `input`.
-fn gather(
-    outcome: &mut Outcome,
-    per_tx: Vec<Kept>,
-    input: &[u8],
-) -> Vec<claimlint_rules::cross_claim::BatchClaim> {
-    use claimlint_rules::{cross_claim, drugs::data_notes};
-    let (notes, facts): (Vec<_>, Vec<_>) = per_tx.into_iter().unzip();
+/// The data notes into `outcome`; what the rules across claims need of the input's claims
+/// (full facts with their positions in `input`).
+fn gather(outcome: &mut Outcome, per_tx: Vec<Kept>, input: &[u8]) -> batch::Claims {
+    use claimlint_rules::drugs::data_notes;
+    let (notes, claims): (Vec<_>, Vec<_>) = per_tx.into_iter().unzip();
     outcome.notes = data_notes::texts(notes);
-    let mut facts: Vec<cross_claim::BatchClaim> = facts.into_iter().flatten().flatten().collect();
-    cross_claim::fill_positions(&mut facts, input);
-    facts
+    batch::Claims::gather(claims.into_iter().flatten(), input)
 }
 
 /// One input's outcome as `check` makes it (without acknowledgments): every rule under
-/// `settings`, `--max-diagnostics`, the data notes; with `batch`, also its claims' facts for
-/// the rules across inputs. `release` is told of bytes done with.
-fn outcome_and_facts(
+/// `settings`, `--max-diagnostics`, the data notes; with `want`, also what the rules across
+/// claims need of its claims. `release` is told of bytes done with.
+fn outcome_and_claims(
     input: &[u8],
     settings: &crate::config::Settings,
-    batch: bool,
+    want: batch::Want,
     release: &(dyn Fn(std::ops::Range<usize>) + Sync),
-) -> (Outcome, Vec<claimlint_rules::cross_claim::BatchClaim>) {
+) -> (Outcome, batch::Claims) {
     // A paste that starts at a loop (docs/fragments.md).
     if crate::edit::fragment::wrap(input).is_some() {
-        return (crate::edit::fragment::check(input, settings), Vec::new());
+        return (
+            crate::edit::fragment::check(input, settings),
+            batch::Claims::default(),
+        );
     }
     let (mut o, per_tx) =
-        engine::check_streaming(input, settings, &|tx| keep(tx, settings, batch), release);
-    let facts = gather(&mut o, per_tx, input);
-    (o, facts)
+        engine::check_streaming(input, settings, &|tx| keep(tx, settings, want), release);
+    let claims = gather(&mut o, per_tx, input);
+    (o, claims)
 }
 
-/// One input's outcome as `check` makes it (without acknowledgments): every rule under
-/// `settings`, `--max-diagnostics`, the data notes. `release` is told of bytes done with.
+/// One input held in memory, checked as `check` checks it alone (without acknowledgments):
+/// every rule under `settings`, the rules across claims among its own claims among them,
+/// `--max-diagnostics`, the data notes. `release` is told of bytes done with.
 pub fn outcome(
     input: &[u8],
     settings: &crate::config::Settings,
@@ -97,7 +98,11 @@ pub fn outcome(
         let none = |_: std::ops::Range<usize>| ();
         let release: &(dyn Fn(std::ops::Range<usize>) + Sync) =
             if unwrapped { &none } else { release };
-        outcome_and_facts(bytes, settings, false, release).0
+        let mut o = outcome_and_claims(bytes, settings, batch::Want::Nothing, release).0;
+        if crate::edit::fragment::wrap(bytes).is_none() {
+            claimlint_rules::cross_claim::add_within(&mut o, bytes, settings);
+        }
+        o
     })
 }
 
@@ -108,8 +113,8 @@ pub struct Checked {
     pub report: FileReport,
     pub fail_on: Severity,
     pub ack: Option<x999::Acknowledgment>,
-    /// The claims' facts for the rules across inputs (XCL), when the run has several inputs.
-    pub facts: Vec<claimlint_rules::cross_claim::BatchClaim>,
+    /// What the rules across claims (XCL) need of its claims, when the run has them.
+    pub claims: batch::Claims,
 }
 
 /// An input that could not be read: ENV001 (or the I/O error), no claims, and no
@@ -134,7 +139,7 @@ fn not_read(
             acks: Vec::new(),
             not_acknowledged: vec![format!("could not be read: {e}")],
         }),
-        facts: Vec::new(),
+        claims: batch::Claims::default(),
     }
 }
 
@@ -147,19 +152,22 @@ fn check_file(
     limit: u64,
     render: Option<bool>,
     stamp: Option<&x999::Stamp>,
-    batch: bool,
+    across: bool,
     progress: &FileProgress<'_>,
 ) -> Checked {
     let input = match Input::open(Path::new(path), limit) {
         Ok(input) => input,
         Err(e) => return not_read(path, &e, governed, render, stamp),
     };
+    // The file as it was read: a second read for the rules across claims must find it so.
+    let seen = batch::Seen::of(path);
     let settings = governed.resolved.for_input(&input);
+    let want = batch::Want::of(&seen, across);
     // A file wrapped at a fixed width is checked (and acknowledged) unwrapped; its findings
     // are then moved back onto the file as it is.
     let (fold, bytes) = Folding::unwrapped(&input);
     let bytes: &[u8] = &bytes;
-    let (mut outcome, ack, mut facts) = match stamp {
+    let (mut outcome, ack, mut claims) = match stamp {
         None => {
             let release = |r: std::ops::Range<usize>| {
                 progress.reached(r.end, bytes.len());
@@ -167,18 +175,18 @@ fn check_file(
                     input.release(r);
                 }
             };
-            let (mut o, facts) = outcome_and_facts(bytes, settings, batch, &release);
+            let (mut o, claims) = outcome_and_claims(bytes, settings, want, &release);
             if let Some(fold) = &fold {
                 folded::add(&mut o, bytes, &input, fold, settings);
             }
-            (o, None, facts)
+            (o, None, claims)
         }
         Some(stamp) => {
             // The 999 must see every diagnostic, so --max-diagnostics applies after it is built.
             let mut uncapped = settings.clone();
             uncapped.max_diagnostics = None;
             let (mut outcome, per_tx) =
-                engine::check_with(bytes, &uncapped, &|tx| keep(tx, settings, batch));
+                engine::check_with(bytes, &uncapped, &|tx| keep(tx, settings, want));
             if let Some(fold) = &fold {
                 folded::add(&mut outcome, bytes, &input, fold, &uncapped);
             }
@@ -190,13 +198,16 @@ fn check_file(
                 outcome.dropped = (outcome.diagnostics.len() - max) as u64;
                 outcome.diagnostics.truncate(max);
             }
-            let facts = gather(&mut outcome, per_tx, bytes);
-            (outcome, Some(ack), facts)
+            let claims = gather(&mut outcome, per_tx, bytes);
+            (outcome, Some(ack), claims)
         }
     };
+    claims.seen = seen;
     if let Some(fold) = &fold {
         folded::to_original(&mut outcome, fold, &input);
-        folded::facts_to_original(&mut facts, fold, &input);
+        if let Some(facts) = &mut claims.facts {
+            folded::facts_to_original(facts, fold, &input);
+        }
     }
     let rendered =
         render.map(|color| report::human::render_file(path, &input, &outcome.diagnostics, color));
@@ -209,7 +220,7 @@ fn check_file(
         },
         fail_on: settings.fail_on,
         ack,
-        facts,
+        claims,
     }
 }
 

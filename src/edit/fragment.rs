@@ -396,27 +396,36 @@ impl Wrapped {
 /// Checks `input`, a whole file or a fragment of one (a paste that starts at a loop is
 /// wrapped, checked and mapped back).
 pub fn check(input: &[u8], settings: &LintSettings) -> Outcome {
-    check_by(input, settings, &mut engine::check)
+    check_by(input, settings, false, &mut engine::check)
 }
 
 /// `check`, reusing the findings of transaction sets unchanged since the last run with
-/// `cache` (the language server re-checks this way on every edit; `tx_cache`).
+/// `cache` (the language server re-checks this way on every edit; `tx_cache`). A whole file
+/// also gets the rules across claims among its own claims, as `claimlint check FILE` does.
 pub fn check_cached(input: &[u8], settings: &LintSettings, cache: &mut TxCache) -> Outcome {
-    check_by(input, settings, &mut |bytes, s| {
+    check_by(input, settings, true, &mut |bytes, s| {
         tx_cache::check(bytes, s, cache)
     })
 }
 
+/// `run` over `input` unwrapped, or over a fragment wrapped in an envelope; with `across`, a
+/// whole file also gets the rules across claims among its own claims (a fragment does not,
+/// as in `claimlint check`).
 fn check_by(
     input: &[u8],
     settings: &LintSettings,
+    across: bool,
     run: &mut dyn FnMut(&[u8], &LintSettings) -> Outcome,
 ) -> Outcome {
     // A file wrapped at a fixed width is checked unwrapped, its findings moved back onto it
     // (it starts at an ISA, so it is never also a fragment).
     folded::check(input, settings, |input, _| {
         let Some(wrapped) = wrap(input) else {
-            return run(input, settings);
+            let mut outcome = run(input, settings);
+            if across {
+                claimlint_rules::cross_claim::add_within(&mut outcome, input, settings);
+            }
+            return outcome;
         };
         let mut uncapped = settings.clone();
         uncapped.max_diagnostics = None;

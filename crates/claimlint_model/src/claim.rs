@@ -46,7 +46,14 @@ pub struct Claim<'a> {
     pub prior_auth: Option<Element<'a>>,
     pub billing_npi: Option<Element<'a>>,
     pub subscriber_id: Option<Element<'a>>,
+    /// The patient's member id: 2010CA NM109 when the patient loop has one (4010), else the
+    /// subscriber's (2010BA NM109).
     pub patient_id: Option<Element<'a>>,
+    /// When the patient is not the subscriber (a 2000C loop): its 2010CA NM1 and DMG, as
+    /// indices into `Transaction::segments`. In 5010 the NM1 carries no id, so two
+    /// dependents of one subscriber share `patient_id` and are told apart by name and birth.
+    pub patient_name: Option<u32>,
+    pub patient_birth: Option<u32>,
     pub payer_id: Option<Element<'a>>,
     pub lines: Vec<ServiceLine<'a>>,
 }

@@ -428,6 +428,9 @@ struct Builder<'a> {
     subscriber_id: Option<claimlint_x12::Element<'a>>,
     payer_id: Option<claimlint_x12::Element<'a>>,
     patient_id: Option<claimlint_x12::Element<'a>>,
+    /// The 2010CA NM1 and DMG of the open patient loop (indices into the segments).
+    patient_name: Option<u32>,
+    patient_birth: Option<u32>,
 }
 
 impl<'a> Builder<'a> {
@@ -448,6 +451,8 @@ impl<'a> Builder<'a> {
             subscriber_id: None,
             payer_id: None,
             patient_id: None,
+            patient_name: None,
+            patient_birth: None,
         }
     }
 
@@ -467,9 +472,9 @@ impl<'a> Builder<'a> {
             b"22" => {
                 self.subscriber_id = None;
                 self.payer_id = None;
-                self.patient_id = None;
+                self.forget_patient();
             }
-            _ => self.patient_id = None,
+            _ => self.forget_patient(),
         }
         hls.push(Hl {
             seg: *seg,
@@ -477,6 +482,12 @@ impl<'a> Builder<'a> {
             has_children: false,
             has_claim: false,
         });
+    }
+
+    fn forget_patient(&mut self) {
+        self.patient_id = None;
+        self.patient_name = None;
+        self.patient_birth = None;
     }
 
     /// A claim opened by its CLM, with the parties of the HLs above it.
@@ -499,6 +510,8 @@ impl<'a> Builder<'a> {
             billing_npi: self.billing_npi,
             subscriber_id: self.subscriber_id,
             patient_id: self.patient_id.or(self.subscriber_id),
+            patient_name: self.patient_name,
+            patient_birth: self.patient_birth,
             payer_id: self.payer_id,
             lines: Vec::new(),
         }
@@ -644,7 +657,11 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
             (b"NM1", "2010AA") => b.billing_npi = seg.element(9),
             (b"NM1", "2010BA") => b.subscriber_id = seg.element(9),
             (b"NM1", "2010BB") => b.payer_id = seg.element(9),
-            (b"NM1", "2010CA") => b.patient_id = seg.element(9),
+            (b"NM1", "2010CA") => {
+                b.patient_id = seg.element(9);
+                b.patient_name = Some(i);
+            }
+            (b"DMG", "2010CA") => b.patient_birth = Some(i),
             (b"CLM", _) => {
                 close_line(&mut lines, &claim, &mut line, i);
                 close_claim(&mut claims, &mut claim, &mut lines, i);

@@ -177,6 +177,25 @@ pub fn check_with<T: Send>(
     check_streaming(input, settings, visit, &|_| ())
 }
 
+/// Each transaction set's model as the check builds it, handed to `visit` without a rule run;
+/// the results come back in input order, one per set `check_with` would visit. The rules
+/// across inputs read the claims of a file again this way (`cross_claim`).
+pub fn models<T>(input: &[u8], visit: &mut dyn FnMut(&Transaction<'_>) -> T) -> Vec<T> {
+    let mut out = Vec::new();
+    envelope::scan_streaming(input, &mut |gs, frame, spans| {
+        let Some(kind) = classify(gs, &frame.st).kind else {
+            return;
+        };
+        let mut segments: Vec<Segment<'_>> = Vec::with_capacity(frame.segment_count as usize + 1);
+        match spans {
+            Some(spans) => segments.extend(envelope::segments_at(input, frame, &spans)),
+            None => segments.extend(envelope::segments(input, frame)),
+        }
+        out.push(visit(&model::build(kind, segments)));
+    });
+    out
+}
+
 /// How many bytes of transaction sets are checked together. Large enough to keep both cores
 /// busy, small enough that a gigabyte input never has more than a few batches in memory.
 const BATCH_BYTES: usize = 16 << 20;

@@ -9,8 +9,9 @@ declare_rule! {
     /// Finds two doses of one drug for one patient closer together than the drug's labelled
     /// interval allows, across every claim and file given. A dose is a service line whose HCPCS
     /// and NDC (2410 LIN03) have a row in `data/dose_intervals.tsv`, dated by its DTP*472 (else
-    /// the claim's date); JW lines (discarded drug) are not doses. Both claims are reported,
-    /// each naming the other's file, CLM01 and segment position.
+    /// the claim's date); JW lines (discarded drug) are not doses. The patient is told apart as
+    /// XCL001 does (a dependent by name and birth date). Both claims are reported, each naming
+    /// the other's file, CLM01 and segment position.
     /// ## Why it matters
     /// Denosumab 60 mg (Prolia) is given every 6 months and zoledronic acid 5 mg (Reclast) once a
     /// year. A second dose weeks after the first is denied as exceeding the frequency the label

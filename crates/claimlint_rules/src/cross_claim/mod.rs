@@ -21,6 +21,7 @@ use claimlint_diagnostic::{Context, Diagnostic, Severity};
 use claimlint_model::{Date, Dec, Transaction};
 use claimlint_x12::Loc;
 use claimlint_x12::loc::LineCounter;
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
 /// One service line as the batch rules and the audit see it.
@@ -66,7 +67,7 @@ pub struct BatchClaim {
     /// CLM02.
     pub charge: Option<Dec>,
     pub billing_npi: Option<String>,
-    /// The patient's member id (2010CA, else the subscriber's 2010BA NM109).
+    /// The patient (`patient`: the member id, with a dependent's name and birth date).
     pub patient: Option<String>,
     /// CLM05-3.
     pub frequency: Option<String>,
@@ -85,9 +86,47 @@ impl BatchClaim {
     }
 }
 
+/// An element's text, trimmed; `None` when absent or blank. Borrowed unless the bytes are not
+/// UTF-8.
+fn trimmed<'a>(e: Option<claimlint_x12::Element<'a>>) -> Option<Cow<'a, str>> {
+    let e = e?;
+    // `Element::text` without its lossy decoding when the bytes are UTF-8, as nearly all are.
+    let t = match std::str::from_utf8(e.bytes) {
+        Ok(s) => Cow::Borrowed(s.trim()),
+        Err(_) => Cow::Owned(e.text().trim().to_string()),
+    };
+    (!t.is_empty()).then_some(t)
+}
+
+/// Who the claim is for, as the rules across claims match patients: the member id (2010CA
+/// NM109, else the subscriber's 2010BA NM109); for a dependent whose 2010CA has no id of its
+/// own (5010), that id with the dependent's name and birth date (2010CA NM103, NM104, DMG02):
+/// `1EG4TE5MK73 (DOE, ANN, born 20100101)`. Two children of one subscriber are two patients.
+fn patient<'a>(tx: &Transaction<'a>, c: &claimlint_model::Claim<'a>) -> Option<Cow<'a, str>> {
+    let id = trimmed(c.patient_id)?;
+    let Some(nm1) = c.patient_name.and_then(|i| tx.segments.get(i as usize)) else {
+        return Some(id);
+    };
+    if trimmed(nm1.element(9)).is_some() {
+        return Some(id);
+    }
+    let mut who: Vec<String> = [nm1.element(3), nm1.element(4)]
+        .into_iter()
+        .filter_map(|e| trimmed(e).map(Cow::into_owned))
+        .collect();
+    let born = c
+        .patient_birth
+        .and_then(|i| tx.segments.get(i as usize))
+        .and_then(|dmg| trimmed(dmg.element(2)));
+    who.extend(born.map(|b| format!("born {b}")));
+    if who.is_empty() {
+        who.push("a dependent, unnamed".to_string());
+    }
+    Some(Cow::Owned(format!("{id} ({})", who.join(", "))))
+}
+
 fn text(e: Option<claimlint_x12::Element<'_>>) -> Option<String> {
-    e.map(|e| e.text().trim().to_string())
-        .filter(|s| !s.is_empty())
+    trimmed(e).map(Cow::into_owned)
 }
 
 fn seg_end(tx: &Transaction<'_>, end_index: u32) -> usize {
@@ -141,7 +180,7 @@ pub fn facts(tx: &Transaction<'_>, data: &Data) -> Vec<BatchClaim> {
                 end: seg_end(tx, c.end),
                 charge: c.charge.and_then(|e| Dec::parse(e.bytes)),
                 billing_npi: text(c.billing_npi),
-                patient: text(c.patient_id),
+                patient: patient(tx, c).map(Cow::into_owned),
                 frequency: text(c.frequency),
                 lines,
             }
@@ -260,6 +299,83 @@ pub fn run(members: &mut [Member<'_>], settings: &Settings) -> Vec<Finding> {
     out
 }
 
+/// The findings of the rules across claims among the claims of one input held in memory (as
+/// one file of a batch would get them, when no other input shares a key with it): its keys
+/// first, then the full facts of only the claims they make candidates, so memory grows with
+/// the candidates, not with the claims. Empty when no batch rule is selected.
+pub fn within(input: &[u8], settings: &Settings) -> Vec<Diagnostic> {
+    if !any_selected(settings) {
+        return Vec::new();
+    }
+    let mut keys = Keys::default();
+    let mut first = 0u32;
+    for (mut k, count) in
+        crate::engine::models(input, &mut |tx| Keys::of_transaction(tx, &settings.data))
+    {
+        k.place(0, first);
+        first = first.saturating_add(count);
+        keys.merge(k);
+    }
+    let wanted = keys.candidates();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let (at, mut claims, _) = candidates_of(input, &wanted, &settings.data);
+    fill_positions(&mut claims, input);
+    let mut members: Vec<Member<'_>> = at
+        .into_iter()
+        .zip(&claims)
+        .map(|(claim, c)| Member {
+            at: ClaimRef { file: 0, claim },
+            path: "",
+            claim: c,
+        })
+        .collect();
+    run(&mut members, settings)
+        .into_iter()
+        .map(|f| f.diagnostic)
+        .collect()
+}
+
+/// Adds [`within`]'s findings on `input` to its `outcome`, in offset order.
+pub fn add_within(outcome: &mut crate::engine::Outcome, input: &[u8], settings: &Settings) {
+    let found = within(input, settings);
+    if found.is_empty() {
+        return;
+    }
+    for d in &found {
+        outcome.tally.count(d.severity);
+    }
+    outcome.diagnostics.extend(found);
+    outcome.diagnostics.sort_by_key(|d| d.loc.offset);
+}
+
+/// The facts of the claims numbered `wanted` (sorted, numbered in input order from 0, as
+/// [`Keys::of`] numbers them) of one input, read again from its model: their numbers and
+/// their facts, positions not yet filled in, and how many claims the input has. The other
+/// claims are not kept.
+pub fn candidates_of(
+    input: &[u8],
+    wanted: &[ClaimRef],
+    data: &Data,
+) -> (Vec<u32>, Vec<BatchClaim>, u32) {
+    let mut next = 0u32;
+    let mut want = wanted.iter().map(|c| c.claim).peekable();
+    let mut at = Vec::new();
+    let mut claims = Vec::new();
+    crate::engine::models(input, &mut |tx| {
+        for c in facts(tx, data) {
+            if want.peek() == Some(&next) {
+                want.next();
+                at.push(next);
+                claims.push(c);
+            }
+            next = next.saturating_add(1);
+        }
+    });
+    (at, claims, next)
+}
+
 /// Whether any batch rule is selected: if none, a batch need not collect keys.
 pub fn any_selected(settings: &Settings) -> bool {
     RULES
@@ -277,6 +393,16 @@ fn hash64(parts: &[&str]) -> u64 {
     h.finish()
 }
 
+/// The hash of a duplicate key (XCL001: billing NPI, patient, HCPCS, date of service).
+fn dup_hash(npi: &str, patient: &str, hcpcs: &str, date: Date) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for p in [npi, patient, hcpcs] {
+        p.hash(&mut h);
+    }
+    date.0.hash(&mut h);
+    h.finish()
+}
+
 /// A dose of a drug that has a labelled interval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct DoseKey {
@@ -287,7 +413,7 @@ struct DoseKey {
 }
 
 /// The compact keys of a batch's claims, collected while files stream past.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Keys {
     duplicates: Vec<(u64, ClaimRef)>,
     doses: Vec<DoseKey>,
@@ -297,12 +423,7 @@ impl Keys {
     pub fn add(&mut self, at: ClaimRef, claim: &BatchClaim) {
         let mut mine: Vec<(u64, ClaimRef)> = duplicate_claim::keys(claim)
             .iter()
-            .map(|k| {
-                (
-                    hash64(&[k.npi, k.patient, k.hcpcs, &k.date.0.to_string()]),
-                    at,
-                )
-            })
+            .map(|k| (dup_hash(k.npi, k.patient, k.hcpcs, k.date), at))
             .collect();
         // One claim lists a key once however many lines share it.
         mine.sort_unstable();
@@ -317,6 +438,89 @@ impl Keys {
                 at,
             });
         }
+    }
+
+    /// The keys of one input's claims, taken as they pass: the claims are numbered from 0, in
+    /// file 0, until [`Keys::place`] puts them where they are in the batch.
+    pub fn of(claims: &[BatchClaim]) -> Keys {
+        let mut keys = Keys::default();
+        for (i, c) in claims.iter().enumerate() {
+            let claim = u32::try_from(i).unwrap_or(u32::MAX);
+            keys.add(ClaimRef { file: 0, claim }, c);
+        }
+        keys
+    }
+
+    /// The keys of one transaction set's claims, numbered from 0 in file 0 (see
+    /// [`Keys::place`]), and how many claims it has: what [`Keys::of`] gives of the set's
+    /// [`facts`], read straight from the model without making them (`check` takes the keys of
+    /// every claim it checks, so they must cost little). A test holds the two equal.
+    pub fn of_transaction(tx: &Transaction<'_>, data: &Data) -> (Keys, u32) {
+        let mut keys = Keys::default();
+        let mut dups: Vec<u64> = Vec::new();
+        let mut doses: Vec<(Cow<'_, str>, &'static str, Date)> = Vec::new();
+        for (i, c) in tx.claims.iter().enumerate() {
+            let at = ClaimRef {
+                file: 0,
+                claim: u32::try_from(i).unwrap_or(u32::MAX),
+            };
+            let patient = patient(tx, c);
+            // As `duplicate_claim::keys`: none for a replacement or void, or without NPI or
+            // patient.
+            let dup_owner = trimmed(c.billing_npi)
+                .zip(patient.as_deref())
+                .filter(|_| !matches!(trimmed(c.frequency).as_deref(), Some("7" | "8")));
+            let claim_date = c.date();
+            dups.clear();
+            doses.clear();
+            for l in &c.lines {
+                let Some(hcpcs) = trimmed(l.hcpcs()) else {
+                    continue;
+                };
+                let Some(date) = l.date.map(|r| r.start).or(claim_date) else {
+                    continue;
+                };
+                if let Some((npi, patient)) = &dup_owner {
+                    dups.push(dup_hash(npi, patient, &hcpcs, date));
+                }
+                // As `dose_interval::doses`: a line with a code, an NDC and a labelled
+                // interval, not JW; one drug on one date is one dose.
+                let (Some(patient), false) = (patient.as_deref(), l.has_modifier(b"JW")) else {
+                    continue;
+                };
+                let ndc = trimmed(l.drug.as_deref().and_then(|d| d.ndc));
+                let Some(interval) = ndc.and_then(|n| data.dose_interval(&hcpcs, Some(&n))) else {
+                    continue;
+                };
+                if doses
+                    .iter()
+                    .any(|(h, drug, d)| *h == hcpcs && *drug == interval.drug && *d == date)
+                {
+                    continue;
+                }
+                keys.doses.push(DoseKey {
+                    group: hash64(&[patient, &hcpcs, interval.drug]),
+                    day: date.day_number(),
+                    min_days: interval.min_days,
+                    at,
+                });
+                doses.push((hcpcs, interval.drug, date));
+            }
+            dups.sort_unstable();
+            dups.dedup();
+            keys.duplicates.extend(dups.iter().map(|&h| (h, at)));
+        }
+        (keys, u32::try_from(tx.claims.len()).unwrap_or(u32::MAX))
+    }
+
+    /// Keys taken by [`Keys::of`] moved to `file`, their claims numbered from `first`.
+    pub fn place(&mut self, file: u32, first: u32) {
+        let moved = |at: &mut ClaimRef| {
+            at.file = file;
+            at.claim = at.claim.saturating_add(first);
+        };
+        self.duplicates.iter_mut().for_each(|(_, at)| moved(at));
+        self.doses.iter_mut().for_each(|d| moved(&mut d.at));
     }
 
     pub fn merge(&mut self, other: Keys) {
@@ -444,6 +648,139 @@ pub(crate) mod tests {
                 ClaimRef { file: 1, claim: 0 }
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod within_tests {
+    use super::tests::{findings, two_claims};
+    use super::*;
+    use crate::test::P837;
+
+    /// `within` (keys, then only the candidates read again) finds what the batch of that one
+    /// input finds with every claim's facts at hand.
+    #[test]
+    fn within_one_input_is_the_batch_of_that_input_alone() {
+        let text = two_claims(&P837.replace("PAT1001-01", "PAT1001-02"));
+        let seen = |ds: Vec<Diagnostic>| -> Vec<(&'static str, usize, String)> {
+            ds.into_iter()
+                .map(|d| (d.code, d.loc.offset, d.message))
+                .collect()
+        };
+        let alone = seen(within(text.as_bytes(), &Settings::default()));
+        let mut batch: Vec<Diagnostic> = ["XCL001", "XCL002"]
+            .iter()
+            .flat_map(|code| findings(&[&text], code))
+            .map(|f| f.diagnostic)
+            .collect();
+        batch.sort_by_key(|d| (d.loc.offset, d.code));
+        let mut alone_sorted = alone.clone();
+        alone_sorted.sort_by_key(|(code, offset, _)| (*offset, *code));
+        assert_eq!(alone_sorted, seen(batch));
+        assert_eq!(
+            alone.iter().filter(|(c, _, _)| *c == "XCL001").count(),
+            2,
+            "{alone:?}"
+        );
+        // No duplicate, no finding, and the second read is not made.
+        assert!(within(P837.as_bytes(), &Settings::default()).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+
+    /// `Keys::of_transaction` (straight from the model) is `Keys::of` over the set's facts, on
+    /// every fixture of the repository: the rules' own fixtures (replacements, JW lines, doses
+    /// of one drug split over lines, blank elements...), the samples and the gate's files.
+    #[test]
+    fn keys_from_the_model_are_the_keys_of_the_facts() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let mut all = Vec::new();
+        files(&root, &mut all);
+        assert!(all.len() > 300, "{} fixtures", all.len());
+        let data = Data::embedded();
+        let (mut claims, mut with_keys) = (0u32, 0usize);
+        for path in all {
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            for (direct, of_facts) in crate::engine::models(&bytes, &mut |tx| {
+                let facts = facts(tx, &data);
+                (
+                    Keys::of_transaction(tx, &data),
+                    (
+                        Keys::of(&facts),
+                        u32::try_from(facts.len()).unwrap_or(u32::MAX),
+                    ),
+                )
+            }) {
+                assert_eq!(direct, of_facts, "{}", path.display());
+                claims += direct.1;
+                with_keys += direct.0.len();
+            }
+        }
+        assert!(
+            claims > 300 && with_keys > 300,
+            "{claims} claims, {with_keys} keys"
+        );
+    }
+}
+
+#[cfg(test)]
+mod dependent_tests {
+    use super::tests::findings;
+    use crate::test::P837;
+
+    /// The template's claim for a dependent of its subscriber (a 2000C loop: 5010's 2010CA
+    /// has no id), on `date`, as claim `id`.
+    fn for_dependent(first: &str, born: &str, date: &str, id: &str) -> String {
+        let clm = P837.find("CLM*").expect("CLM");
+        let patient = format!("HL*3*2*23*0~PAT*19~NM1*QC*1*DOE*{first}~DMG*D8*{born}*F~");
+        format!("{}{patient}{}", &P837[..clm], &P837[clm..])
+            .replace("HL*2*1*22*0~", "HL*2*1*22*1~")
+            .replace("SBR*P*18*", "SBR*P**")
+            .replace("SE*28*", "SE*32*")
+            .replace("20260115", date)
+            .replace("PAT1001-01", id)
+    }
+
+    /// Two children of one subscriber share its member id (5010 gives a dependent none of its
+    /// own): their doses are two patients' doses, and their claims are not duplicates.
+    #[test]
+    fn dependents_of_one_subscriber_are_two_patients() {
+        let ann = for_dependent("ANN", "20100101", "20260115", "PAT1");
+        let ben = for_dependent("BEN", "20120202", "20260116", "PAT2");
+        let ben_same_day = for_dependent("BEN", "20120202", "20260115", "PAT3");
+        assert!(findings(&[&ann, &ben], "XCL002").is_empty());
+        assert!(findings(&[&ann, &ben_same_day], "XCL001").is_empty());
+        // The same child again, a day later: one patient.
+        let ann_again = for_dependent("ANN", "20100101", "20260116", "PAT4");
+        let found = findings(&[&ann, &ann_again], "XCL002");
+        assert_eq!(found.len(), 2);
+        assert!(
+            found[0]
+                .diagnostic
+                .message
+                .contains("patient 1EG4TE5MK73 (DOE, ANN, born 20100101)"),
+            "{}",
+            found[0].diagnostic.message
+        );
+        // A subscriber who is the patient keeps the member id alone.
+        let own = findings(&[P837, &P837.replace("PAT1001-01", "PAT9")], "XCL001");
+        assert!(own[0].diagnostic.message.contains("patient 1EG4TE5MK73, "));
     }
 }
 
