@@ -145,6 +145,20 @@ pub struct Diagnostic {
     /// which of its findings are fixable); `claimlint check --fix` and the language server's
     /// quick fixes apply it.
     pub fix: Option<Fix>,
+    /// On a segment whose findings all follow from slipped separators (a `*` left out, one
+    /// too many, or one where `:` belongs): whether this finding stands for them or follows
+    /// from the slip. The suppression step keeps the one and counts the others. `None`
+    /// elsewhere.
+    pub realigned: Option<Realigned>,
+}
+
+/// A finding's part in a segment read again with its separators put right.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Realigned {
+    /// The first finding the slip caused: reported, its help names the slip.
+    Root,
+    /// Another finding the slip caused: suppressed when the segment's root is reported.
+    Follows,
 }
 
 impl Diagnostic {
@@ -166,6 +180,7 @@ impl Diagnostic {
             ack: None,
             covers: None,
             fix: None,
+            realigned: None,
         }
     }
 

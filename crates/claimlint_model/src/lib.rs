@@ -7,6 +7,7 @@
 mod claim;
 mod guide;
 mod loops;
+pub mod realign;
 pub mod tree;
 pub mod value;
 

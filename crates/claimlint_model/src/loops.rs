@@ -206,6 +206,9 @@ pub struct IgCheck {
     pub structure: Vec<ig::StructureIssue>,
     /// (segment index, finding), in segment order.
     pub elements: Vec<(u32, ig::ElementIssue)>,
+    /// (segment index, the separator slips that make it valid), in segment order: segments
+    /// whose findings on several elements all follow from one to three slipped separators.
+    pub realigned: Vec<(u32, crate::realign::Realignment)>,
 }
 
 impl IgCheck {
@@ -225,6 +228,9 @@ impl IgCheck {
         // validated with the same split against the definition it was placed on.
         let mut walking = ig::Walking::with_capacity(guide, segments.len());
         let mut elements = Vec::new();
+        let mut realigned = Vec::new();
+        let mut searched: HashMap<(usize, &[u8]), Option<crate::realign::Realignment>> =
+            HashMap::default();
         let mut found = Vec::new();
         // One split, made over for each segment to validate.
         let mut split: Option<SplitSegment<'_>> = None;
@@ -246,10 +252,19 @@ impl IgCheck {
                 None => split.insert(SplitSegment::new(seg)),
             };
             ig::validate_placed(placement, split, &mut found);
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
             if found.is_empty() {
                 clean.insert_key(key, seg.bytes);
+            } else if found.len() > 1 {
+                // A defect repeated claim after claim is searched once per set.
+                let memo_key = (std::ptr::from_ref(def) as usize, seg.bytes);
+                let r = searched
+                    .entry(memo_key)
+                    .or_insert_with(|| crate::realign::search(placement, seg, &found));
+                if let Some(r) = r {
+                    realigned.push((i, r.clone()));
+                }
             }
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
             elements.extend(found.drain(..).map(|issue| (i, issue)));
         }
         let walk = walking.finish();
@@ -258,7 +273,16 @@ impl IgCheck {
             placements: walk.placements,
             structure: walk.issues,
             elements,
+            realigned,
         }
+    }
+
+    /// The separator slips that make segment `seg_index` valid, when its findings follow
+    /// from them.
+    pub fn realignment(&self, seg_index: usize) -> Option<&crate::realign::Realignment> {
+        let i = u32::try_from(seg_index).ok()?;
+        let at = self.realigned.binary_search_by_key(&i, |(s, _)| *s).ok()?;
+        self.realigned.get(at).map(|(_, r)| r)
     }
 
     pub fn placement(&self, seg_index: usize) -> Option<&ig::Placement> {

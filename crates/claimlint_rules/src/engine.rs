@@ -455,7 +455,9 @@ pub(crate) fn check_transaction<T>(
     }
     let mut tx = model::build(kind, segments);
     tx.share_clean_memo(memo);
+    let ran_from = out.len();
     run_rules(&tx, plan, &mut out);
+    crate::syntax::explain_realigned(&tx, out.get_mut(ran_from..).unwrap_or_default());
     let stats = Stats {
         claims: tx.claims.len() as u64,
         service_lines: tx.service_line_count() as u64,

@@ -227,6 +227,7 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
 pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     use std::collections::HashSet;
     let mut gone = repeats(out);
+    gone.extend(realigned(out));
     let mut roots: HashSet<(usize, Key<'_>)> = HashSet::new();
     for d in out.iter() {
         for (i, p) in PRECEDENCE.iter().enumerate() {
@@ -256,6 +257,67 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect();
     gone.extend(drop_marked(out, drop));
     gone
+}
+
+/// What the claim's diagnosis list (read from HI) decides: with an HI misread, these are
+/// about the misreading.
+const FROM_HI: [&str; 2] = ["SIT001", "SIT002"];
+
+/// Removes from `out` the findings that follow from slipped separators on a segment whose
+/// root (`Realigned::Root`, the first finding the slip caused, its help naming the slip) is
+/// reported, and returns them: the segment's other element findings, any other rule's
+/// finding on an element after the root's (it read a displaced value: CLM05-1 `Y` "not a
+/// place of service"; a finding on the root's own element, such as HI01-1's ICD-9 qualifier
+/// beside the root HI01-2, is about what the slip left in place), and for an HI the claim's diagnosis-pointer and principal-diagnosis
+/// findings, made from the HI as misread. A trailing separator is a defect of its own.
+/// Decided by marks the rules set, places and codes, so independent of order.
+fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use claimlint_diagnostic::Realigned;
+    use std::collections::{HashMap, HashSet};
+    let roots: Vec<&Diagnostic> = out
+        .iter()
+        .filter(|d| d.realigned == Some(Realigned::Root))
+        .collect();
+    if roots.is_empty() {
+        return Vec::new();
+    }
+    let tx = |d: &Diagnostic| d.context.transaction.clone();
+    // Per segment, the element the root is on (the first the slips displaced).
+    let mut segments: HashMap<(Option<String>, u32), u8> = HashMap::new();
+    for d in &roots {
+        let first = d.loc.element.unwrap_or(0);
+        segments
+            .entry((tx(d), d.loc.position))
+            .and_modify(|e| *e = (*e).min(first))
+            .or_insert(first);
+    }
+    let claims: HashSet<(Option<String>, String)> = roots
+        .iter()
+        .filter(|d| d.loc.segment.as_str() == "HI")
+        .filter_map(|d| Some((tx(d), d.context.claim_id.clone()?)))
+        .collect();
+    let displaced = |d: &Diagnostic| {
+        let Some(&first) = segments.get(&(tx(d), d.loc.position)) else {
+            return false;
+        };
+        match d.realigned {
+            Some(Realigned::Root) => false,
+            Some(Realigned::Follows) => true,
+            None => d.code != "SYN006" && d.loc.element.is_some_and(|e| e > first),
+        }
+    };
+    let drop: Vec<bool> = out
+        .iter()
+        .map(|d| {
+            displaced(d)
+                || (FROM_HI.contains(&d.code)
+                    && d.context
+                        .claim_id
+                        .as_ref()
+                        .is_some_and(|c| claims.contains(&(tx(d), c.clone()))))
+        })
+        .collect();
+    drop_marked(out, drop)
 }
 
 /// The segments outside every transaction set: a finding on one of them is made by each
@@ -500,10 +562,75 @@ mod tests {
     /// diagnosis" for the same HI.
     #[test]
     fn syn007_suppresses_sit002_on_its_segment() {
-        let text = edit(P837, "HI*", "HI*ABK*M810");
-        // HI01-2 and HI02-2 empty, HI02-1 `M810` not a qualifier; the SIT002 is suppressed.
-        let (codes, suppressed) = outcome(&text);
-        assert_eq!((codes, suppressed), (vec!["SYN007", "SYN007", "SYN008"], 1));
+        // HI01-2 empty: no principal diagnosis follows; the SIT002 is suppressed.
+        let text = edit(P837, "HI*", "HI*ABK");
+        assert_eq!(outcome(&text), (vec!["SYN007"], 1));
+    }
+
+    /// Slipped separators: a `*` left out of a CLM, one too many in an SV1, `*` where `:`
+    /// belongs in an HI. Each is one finding (the first the slip caused, its help naming the
+    /// slip and the segment as it should be), the others suppressed; for the HI also the
+    /// diagnosis findings made from it as misread.
+    #[test]
+    fn slipped_separators_are_one_finding() {
+        let cases = [
+            // CLM04 gone: CLM05 reads as CLM04 (Not Used in 837P), and so on.
+            (
+                edit(P837, "CLM*", "CLM*PAT1001-01*2460**11:B:1*Y*A*Y*Y"),
+                "an element separator `*` is missing after `2460`",
+                "CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y~",
+            ),
+            // An empty SV102: the charge reads as the unit basis, the basis as the units.
+            (
+                edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ**2400*UN*60***1"),
+                "one `*` too many after `HC:J0897:JZ`",
+                "SV1*HC:J0897:JZ*2400*UN*60***1~",
+            ),
+            (
+                edit(P837, "HI*", "HI*ABK*M810"),
+                "`*` between `ABK` and `M810` stands where the component separator `:` belongs",
+                "HI*ABK:M810~",
+            ),
+        ];
+        for (text, slip, fixed) in cases {
+            let o = engine::check(text.as_bytes(), &Settings::default());
+            let roots: Vec<_> = o
+                .diagnostics
+                .iter()
+                .filter(|d| d.help.as_deref().is_some_and(|h| h.contains(slip)))
+                .collect();
+            assert_eq!(roots.len(), 1, "{slip}: {:?}", o.diagnostics);
+            let help = roots[0].help.as_deref().unwrap_or_default();
+            assert!(
+                help.contains(&format!("written `{fixed}` it is valid")),
+                "{help}"
+            );
+            assert!(o.tally.suppressed >= 2, "{slip}: {}", o.tally.suppressed);
+            // Nothing else on the segment is left.
+            let on_segment = o
+                .diagnostics
+                .iter()
+                .filter(|d| d.loc.position == roots[0].loc.position)
+                .count();
+            assert_eq!(on_segment, 1, "{slip}: {:?}", o.diagnostics);
+        }
+        // The HI's slip also made SIT002 (no principal diagnosis): suppressed with the rest.
+        let hi = edit(P837, "HI*", "HI*ABK*M810");
+        assert_eq!(outcome(&hi), (vec!["SYN007"], 3));
+        // Findings no slip explains are each reported: `X` and `Y` cannot both be codes of
+        // composites undone from one `*`.
+        let unexplained = edit(P837, "HI*", "HI*ABK*X*Y");
+        let (codes, _) = outcome(&unexplained);
+        assert_eq!(codes, ["SYN007", "SYN007", "SYN007", "SYN008", "SYN008"]);
+        // A slip beside another defect on the segment: only a reading with no finding left
+        // counts, so nothing is put down to the slip and each finding is reported.
+        let both = edit(P837, "CLM*", "CLM*PAT1001-01*2460**11:B:1*Y*A*Y*Y*Q");
+        let o = engine::check(both.as_bytes(), &Settings::default());
+        assert!(
+            o.diagnostics.iter().all(|d| d.realigned.is_none()),
+            "{:?}",
+            o.diagnostics
+        );
     }
 
     /// A segment wrapped by an editor (a line break inside it, as in stupidedi's

@@ -14,9 +14,10 @@ pub mod trailing_separator;
 pub mod unknown_segment;
 
 use crate::Ctx;
-use claimlint_diagnostic::Diagnostic;
+use claimlint_diagnostic::{Diagnostic, Realigned};
 use claimlint_ig::{self as ig, DataType, ElementDef, ElementIssue, ElementKind, SegmentDef};
 use claimlint_model::Transaction;
+use claimlint_model::realign::{Realignment, Slip};
 use claimlint_x12::{Loc, Segment};
 
 /// The guide's name for a loop id in messages: `2300`, or `header` for ST/BHT/SE.
@@ -140,8 +141,75 @@ impl Found<'_, '_> {
         loop_name(tx, self.index)
     }
 
+    /// Reports the finding; on a segment whose findings follow from slipped separators, marks
+    /// it as the one that stands for them or as one that follows (`realigned_help`).
     pub fn report<'m>(&self, cx: &'m mut Ctx<'_>, loc: Loc, message: String) -> &'m mut Diagnostic {
-        report_at(cx, self.index, loc, message)
+        let part = cx
+            .tx()
+            .and_then(|tx| tx.ig().realignment(self.index))
+            .filter(|_| !matches!(self.issue, ElementIssue::TrailingSeparator { .. }))
+            .map(|r| {
+                if self.issue.position() == Some(r.root) {
+                    Realigned::Root
+                } else {
+                    Realigned::Follows
+                }
+            });
+        let d = report_at(cx, self.index, loc, message);
+        d.realigned = part;
+        d
+    }
+}
+
+/// The help of the finding that stands for a segment's slipped separators: what slipped, and
+/// the segment as it reads once they are put right.
+pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
+    let sep = char::from(seg.delims.element);
+    let comp = char::from(seg.delims.component);
+    let slips: Vec<String> = r
+        .slips
+        .iter()
+        .map(|s| match s {
+            Slip::Missing { after, before } if before.is_empty() => {
+                format!("an element separator `{sep}` is missing after `{after}`")
+            }
+            Slip::Missing { before, .. } => {
+                format!("an element separator `{sep}` is missing before `{before}`")
+            }
+            Slip::Extra { after } => format!("one `{sep}` too many after `{after}`"),
+            Slip::Component { first, second } => format!(
+                "`{sep}` between `{first}` and `{second}` stands where the component separator \
+                 `{comp}` belongs"
+            ),
+        })
+        .collect();
+    format!(
+        "{}; the segment's other findings follow from {}: written `{}{}` it is valid",
+        slips.join("; "),
+        if slips.len() > 1 { "these" } else { "this" },
+        r.text,
+        char::from(seg.delims.segment)
+    )
+}
+
+/// Gives each finding that stands for slipped separators (among `out`) its help.
+pub(crate) fn explain_realigned(tx: &Transaction<'_>, out: &mut [Diagnostic]) {
+    // Only the SYN rules mark roots, and they walk the guide; without them nothing to do.
+    if !tx.ig_checked() {
+        return;
+    }
+    let ig = tx.ig();
+    if ig.realigned.is_empty() {
+        return;
+    }
+    for d in out
+        .iter_mut()
+        .filter(|d| d.realigned == Some(Realigned::Root))
+    {
+        let index = (d.loc.position as usize).saturating_sub(1);
+        if let (Some(r), Some(seg)) = (ig.realignment(index), tx.segments.get(index)) {
+            d.help = Some(realigned_help(seg, r));
+        }
     }
 }
 

@@ -34,9 +34,65 @@ fn too_many_elements(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 | ElementIssue::NotUsed { .. }
         )
     };
-    for f in findings(tx, pick) {
-        let seg_id = String::from_utf8_lossy(f.seg.id());
-        let lp = f.loop_name(tx);
+    let all: Vec<_> = findings(tx, pick).collect();
+    for (k, f) in all.iter().enumerate() {
+        // One finding per run of values past the definition: the first stands for the run,
+        // and names every value of it (SV107 `5:1:4:3:6:2`: components 5 and 6 are one
+        // defect, six pointers where four fit).
+        let past = |g: &super::Found<'_, '_>| match *g.issue {
+            ElementIssue::TooMany { elem, comp: 0 } => Some((g.index, 0, elem, 0)),
+            ElementIssue::TooMany { elem, comp } => Some((g.index, elem, elem, comp)),
+            _ => None,
+        };
+        let Some(here) = past(f) else {
+            report_one(tx, f, None, cx);
+            continue;
+        };
+        let same_run =
+            |g: &super::Found<'_, '_>| past(g).is_some_and(|p| (p.0, p.1) == (here.0, here.1));
+        if k.checked_sub(1)
+            .and_then(|p| all.get(p))
+            .is_some_and(&same_run)
+        {
+            continue;
+        }
+        let run: Vec<(usize, String)> = all[k..]
+            .iter()
+            .take_while(|g| same_run(g))
+            .map(|g| {
+                let (_, _, elem, comp) = past(g).unwrap_or_default();
+                (if comp == 0 { elem } else { comp }, g.text(elem, comp))
+            })
+            .collect();
+        report_one(tx, f, Some(&run), cx);
+    }
+}
+
+/// "a value in component 5 (`6`)", or with a `run` of several, "values in components 5 to 6
+/// (`6`, `2`)".
+fn values(what: &str, at: usize, first: String, run: Option<&[(usize, String)]>) -> String {
+    match run {
+        Some(r @ [_, .., (last, _)]) => {
+            let list: Vec<String> = r.iter().map(|(_, v)| format!("`{v}`")).collect();
+            format!("values in {what}s {at} to {last} ({})", list.join(", "))
+        }
+        _ => format!("a value in {what} {at} (`{first}`)"),
+    }
+}
+
+/// Reports one finding; `run`, for a value past the definition, lists it and the values past
+/// the definition that follow it, as (element or component number, value): they are
+/// reported with it, not apart.
+fn report_one(
+    tx: &Transaction<'_>,
+    f: &super::Found<'_, '_>,
+    run: Option<&[(usize, String)]>,
+    cx: &mut Ctx<'_>,
+) {
+    let seg_id = String::from_utf8_lossy(f.seg.id());
+    let lp = f.loop_name(tx);
+    let values = |what: &str, at: usize, first: String| values(what, at, first, run);
+    {
         let (loc, msg, help) = match *f.issue {
             ElementIssue::NotUsed { elem, comp } => {
                 let r = f.ref_des(elem, comp);
@@ -53,8 +109,8 @@ fn too_many_elements(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             ElementIssue::TooMany { elem, comp: 0 } => (
                 f.loc(elem, 0),
                 format!(
-                    "{seg_id} in {lp} has a value in element {elem} (`{}`); the guide defines {}",
-                    f.text(elem, 0),
+                    "{seg_id} in {lp} has {}; the guide defines {}",
+                    values("element", elem, f.text(elem, 0)),
                     f.def.elements.len()
                 ),
                 format!("remove {seg_id}{elem:02} and everything after it"),
@@ -66,8 +122,8 @@ fn too_many_elements(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                     Some(c) => (
                         f.loc(elem, comp),
                         format!(
-                            "{r} in {lp} has a value in component {comp} (`{}`); composite {} has {}",
-                            f.text(elem, comp),
+                            "{r} in {lp} has {}; composite {} has {}",
+                            values("component", comp, f.text(elem, comp)),
                             c.data_ele,
                             c.components.len()
                         ),
@@ -92,7 +148,7 @@ fn too_many_elements(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                     format!("keep at most {max} repetitions of {r}"),
                 )
             }
-            _ => continue,
+            _ => return,
         };
         // 999 IK403: 13 "too many components", 3 "too many data elements".
         let ack = if loc.component.is_some() { "13" } else { "3" };
@@ -147,4 +203,32 @@ fn cases() {
             Edit("GE*", "GE*1*1*", false), // an empty element is SYN006's trailing separator
         ],
     );
+}
+
+/// Values past the definition in a row are one defect: one finding naming them all (SV107
+/// with six pointers where four fit; N3 with two elements too many; components in a simple
+/// element).
+#[test]
+fn a_run_of_values_past_the_definition_is_one_finding() {
+    use crate::test::{P837, edit, run};
+    let found = |line_prefix: &str, line: &str| -> Vec<String> {
+        run(&edit(P837, line_prefix, line))
+            .into_iter()
+            .filter(|d| d.code == "SYN004")
+            .map(|d| d.message)
+            .collect()
+    };
+    assert_eq!(
+        found("SV1*HC:96372", "SV1*HC:96372*60*UN*1***5:1:4:3:6:2"),
+        ["SV107 in 2400 has values in components 5 to 6 (`6`, `2`); composite C004 has 4"]
+    );
+    assert_eq!(
+        found("N3*100", "N3*100 MAIN ST*SUITE 2*X*Y"),
+        ["N3 in 2010AA has values in elements 3 to 4 (`X`, `Y`); the guide defines 2"]
+    );
+    assert_eq!(
+        found("SV1*HC:96372", "SV1*HC:96372*60*UN*1***1:2:3:4:9"),
+        ["SV107 in 2400 has a value in component 5 (`9`); composite C004 has 4"]
+    );
+    assert_eq!(found("DMG*", "DMG*D8*19450312*F:X:Y").len(), 1);
 }

@@ -1,0 +1,179 @@
+//! Segments whose separators are off: one element separator left out (`CLM*A*89.93**14:A:1`
+//! for `CLM*A*89.93***14:A:1`), one too many, or an element separator written where the
+//! component separator belongs (`HI*BK*8901` for `HI*BK:8901`). Read as written, such a segment
+//! has a finding on every element after the slip; read with the slip undone, it has none.
+//! [`search`] looks for the fewest such edits (at most [`MAX_EDITS`]) that make a segment with
+//! findings on two or more elements valid against the definition it was placed on, so the
+//! rules can report the slip once instead of each element it displaced (RULES.md, "One root
+//! cause, one error"). A segment is only ever read again as text; nothing here reports.
+
+use claimlint_ig::{self as ig, ElementIssue};
+use claimlint_x12::Segment;
+use claimlint_x12::split::SplitSegment;
+
+/// At most this many separators are looked for: a segment that needs more is not one slip.
+pub const MAX_EDITS: usize = 3;
+
+/// Longest segment searched (elements): the guide's longest (CLM, SV1) fit well within it.
+const MAX_ELEMENTS: usize = 30;
+
+/// One separator slip, undone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Slip {
+    /// An element separator left out (an empty element put back) between the values
+    /// `after` (the segment id for the first element) and `before` (empty: an empty element).
+    Missing { after: String, before: String },
+    /// An element separator too many: the empty element after the value is taken out.
+    Extra { after: String },
+    /// An element separator where the component separator belongs, between two values.
+    Component { first: String, second: String },
+}
+
+/// A segment made valid by undoing its slips: what they were, the segment as it reads once
+/// they are undone, and the position (element, component) of the first finding the slips
+/// caused, which stands for all of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Realignment {
+    pub slips: Vec<Slip>,
+    /// The segment with the slips undone, without its terminator.
+    pub text: String,
+    pub root: (usize, usize),
+}
+
+/// Positions of the elements with findings (a trailing separator is its own defect).
+fn element_positions(issues: &[ElementIssue]) -> Vec<usize> {
+    let mut at: Vec<usize> = issues
+        .iter()
+        .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }))
+        .map(|i| match i {
+            ElementIssue::Syntax { .. } => 0,
+            other => other.position().map_or(0, |p| p.0),
+        })
+        .collect();
+    at.sort_unstable();
+    at.dedup();
+    at
+}
+
+/// The findings that count against a reading (all but a trailing separator).
+fn weight(issues: &[ElementIssue]) -> usize {
+    issues
+        .iter()
+        .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }))
+        .count()
+}
+
+/// The segment's elements as written (after the id), each its raw bytes.
+fn elements<'s>(seg: &Segment<'s>) -> Vec<&'s [u8]> {
+    let sep = seg.delims.element;
+    let mut parts = seg.bytes.split(move |&b| b == sep);
+    parts.next();
+    parts.collect()
+}
+
+/// The candidate edits of one reading: (slip, elements after it).
+fn edits(id: &[u8], elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut out = Vec::new();
+    for k in 0..elems.len() {
+        let mut missing = elems.to_vec();
+        missing.insert(k, Vec::new());
+        out.push((
+            Slip::Missing {
+                after: text(k.checked_sub(1).map_or(id, |p| &elems[p])),
+                before: text(&elems[k]),
+            },
+            missing,
+        ));
+        if elems[k].is_empty() && k > 0 {
+            let mut extra = elems.to_vec();
+            extra.remove(k);
+            out.push((
+                Slip::Extra {
+                    after: text(&elems[k - 1]),
+                },
+                extra,
+            ));
+        }
+        if k + 1 < elems.len() && !elems[k].is_empty() && !elems[k + 1].is_empty() {
+            let mut joined = elems.to_vec();
+            let second = joined.remove(k + 1);
+            joined[k].push(component);
+            joined[k].extend_from_slice(&second);
+            out.push((
+                Slip::Component {
+                    first: text(&elems[k]),
+                    second: text(&second),
+                },
+                joined,
+            ));
+        }
+    }
+    out
+}
+
+/// The segment's text with `elems` for elements.
+fn render(seg: &Segment<'_>, elems: &[Vec<u8>]) -> Vec<u8> {
+    let mut bytes = seg.id().to_vec();
+    for e in elems {
+        bytes.push(seg.delims.element);
+        bytes.extend_from_slice(e);
+    }
+    bytes
+}
+
+/// The findings of `seg` read with `elems`, placed as the original was.
+fn judge(placement: &ig::Placement, seg: &Segment<'_>, elems: &[Vec<u8>]) -> Vec<ElementIssue> {
+    let bytes = render(seg, elems);
+    let candidate = Segment::new(&bytes, seg.offset, seg.delims, seg.position);
+    let mut found = Vec::new();
+    ig::validate_placed(placement, &SplitSegment::new(&candidate), &mut found);
+    found
+}
+
+/// The slips that make `seg` (placed by `placement`, with findings `issues`) valid, when it
+/// has findings on two or more elements and undoing fewer slips than that clears every one.
+/// Each step undoes the slip that leaves the fewest findings (the first such, in element
+/// order), while that is fewer than before.
+pub fn search(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    issues: &[ElementIssue],
+) -> Option<Realignment> {
+    let positions = element_positions(issues);
+    if positions.len() < 2 {
+        return None;
+    }
+    let written = elements(seg);
+    if written.len() > MAX_ELEMENTS {
+        return None;
+    }
+    let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
+    let mut left = weight(issues);
+    let mut slips = Vec::new();
+    while left > 0 && slips.len() < MAX_EDITS.min(positions.len() - 1) {
+        let best = edits(seg.id(), &elems, seg.delims.component)
+            .into_iter()
+            .map(|(slip, e)| (weight(&judge(placement, seg, &e)), slip, e))
+            .min_by_key(|(w, _, _)| *w)?;
+        if best.0 >= left {
+            return None;
+        }
+        left = best.0;
+        slips.push(best.1);
+        elems = best.2;
+    }
+    if left > 0 {
+        return None;
+    }
+    let root = issues
+        .iter()
+        .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }))
+        .map(|i| i.position().unwrap_or((usize::MAX, 0)))
+        .min()?;
+    Some(Realignment {
+        slips,
+        text: String::from_utf8_lossy(&render(seg, &elems)).into_owned(),
+        root,
+    })
+}
