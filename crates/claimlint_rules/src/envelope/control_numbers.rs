@@ -41,14 +41,32 @@ fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'
                 text(header, h)
             ),
         );
-        d.help(format!(
-            "write {}{t:02} as `{}`",
-            tn.as_str(),
-            text(header, h)
-        ));
-        // Echoing the header is safe when the header's value is plain text.
-        if let (Some(_), Ok(value)) = (element, std::str::from_utf8(hv)) {
-            d.fix(Fix::replace(&loc, value, Safety::Safe));
+        if tv.trim_ascii() == hv.trim_ascii() {
+            // The same number, one written with spaces around it (`ST*837*0001 *`): the
+            // spaces are the defect, not a value to copy into the other.
+            let plain = String::from_utf8_lossy(hv.trim_ascii()).into_owned();
+            d.help(format!(
+                "the two differ only by spaces: write both as `{plain}` (an X12 value has no \
+                 leading or trailing spaces)"
+            ));
+            let spaced = if tv.len() == tv.trim_ascii().len() {
+                header.element_raw(h)
+            } else {
+                element
+            };
+            if let Some(e) = spaced {
+                d.fix(Fix::replace(&e.loc(), &plain, Safety::Safe));
+            }
+        } else {
+            d.help(format!(
+                "write {}{t:02} as `{}`",
+                tn.as_str(),
+                text(header, h)
+            ));
+            // Echoing the header is safe when the header's value is plain text.
+            if let (Some(_), Ok(value)) = (element, std::str::from_utf8(hv)) {
+                d.fix(Fix::replace(&loc, value, Safety::Safe));
+            }
         }
         if let (true, Some(d)) = (in_tx, cx.out.last_mut()) {
             super::in_transaction(d, header);
@@ -91,4 +109,22 @@ fn cases() {
             Edit("IEA*", "IEA*1*000000002", true),
         ],
     );
+}
+
+/// ST02 `0001 ` against SE02 `0001`: the space is the defect; the help and the fix take it
+/// out of the ST02, not copy it into the SE02.
+#[test]
+fn a_control_number_with_a_space_is_written_without_it() {
+    use crate::test::{P837, edit, run};
+    let text = edit(P837, "ST*", "ST*837*0001 *005010X222A1");
+    let found: Vec<_> = run(&text)
+        .into_iter()
+        .filter(|d| d.code == "ENV002")
+        .collect();
+    assert_eq!(found.len(), 1);
+    let help = found[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("write both as `0001`"), "{help}");
+    let fix = found[0].fix.as_ref().expect("a fix");
+    assert_eq!(&text[fix.start..fix.end], "0001 ");
+    assert_eq!(fix.replacement, "0001");
 }

@@ -29,7 +29,7 @@ fn example(t: DataType) -> &'static str {
         DataType::DT => "a real calendar date, CCYYMMDD, e.g. 20260115",
         DataType::TM => "a time, HHMM or HHMMSS, e.g. 1430",
         DataType::R => "a number with at most one decimal point, e.g. 125.50",
-        DataType::N(_) => "digits only, e.g. 2",
+        DataType::N(_) => "digits only (0-9)",
         _ => "printable characters only",
     }
 }
