@@ -12,7 +12,11 @@ declare_rule! {
     /// than one billing unit. Units billed with JW on another line for the same drug and date
     /// count with the administered line, as CMS bills one vial across the two lines. Stays
     /// quiet when the conversion is unknown (a package size that is not a volume, a dose
-    /// phrase such as "UP TO 150 MG") and when UNT003 explains the gap.
+    /// phrase such as "UP TO 150 MG") and when UNT003 explains the gap. A quantity in mL
+    /// converts only through a per-mL dose or a package size in mL: a size of 1 reads as
+    /// often "1 syringe" as "1 mL", so it is not used. Prolia 55513-0710-01 (size 1, 60 units
+    /// per item) with `CTP****1*ML` and 1 unit billed is therefore not judged; the same
+    /// quantity written `CTP****1*UN` is UNT003.
     /// ## Why it matters
     /// Payers audit the HCPCS units against the NDC quantity; units that do not match the
     /// drug given are denied or recouped.
