@@ -105,6 +105,19 @@ fn shown_head(why: NoIsa, head: &[u8]) -> String {
     format!("`{}`", shown.replace('`', "'"))
 }
 
+/// Whether the input starts (after a BOM or blanks) with `isa` in lower case and an element
+/// separator: an interchange lower-cased as a whole, which no segment of can be read.
+fn lower_case_isa(head: &[u8]) -> bool {
+    let head = head
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(head)
+        .trim_ascii_start();
+    head.len() > 3
+        && head[..3].eq_ignore_ascii_case(b"ISA")
+        && &head[..3] != b"ISA"
+        && !head[3].is_ascii_alphanumeric()
+}
+
 /// What to do with an interchange saved as UTF-16.
 const UTF16_HELP: &str = "save the file as ASCII or UTF-8, e.g. with iconv -f UTF-16LE -t ASCII";
 
@@ -114,6 +127,21 @@ const NOT_X12_HELP: &str = "claimlint checks X12 837 files, which start with `IS
 /// The scan's ISA findings (`rules::envelope::owner`).
 pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     let (message, help) = match &issue.kind {
+        IssueKind::NoIsa {
+            why: NoIsa::Text,
+            head,
+        } if lower_case_isa(head) => (
+            format!(
+                "no ISA segment: the interchange is written in lower case (it starts with {}); \
+                 X12 segment ids are upper case, so nothing in it can be read",
+                shown_head(NoIsa::Text, head)
+            ),
+            Some(
+                "write the segment ids (and codes) in upper case, as the translator that made \
+                 the file should; a file changed to lower case on the way needs its original"
+                    .to_string(),
+            ),
+        ),
         IssueKind::NoIsa { why, head } => {
             let help = match why {
                 NoIsa::Utf16 => Some(UTF16_HELP.to_string()),
@@ -235,4 +263,21 @@ fn unreadable_isa_does_not_hide_the_next_interchange() {
         .collect();
     codes.sort_unstable();
     assert_eq!(codes, ["ENV001", "SYN001"]);
+}
+
+/// An interchange lower-cased as a whole says so, not only "not an interchange".
+#[test]
+fn a_lower_case_interchange_is_named() {
+    let text = crate::test::P837.to_ascii_lowercase();
+    let found = crate::test::run(&text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "ENV001");
+    assert!(
+        found[0].message.contains("written in lower case"),
+        "{}",
+        found[0].message
+    );
+    assert!(!lower_case_isa(b"ISA*00*"));
+    assert!(lower_case_isa(b"\xEF\xBB\xBF isa*00*"));
+    assert!(!lower_case_isa(b"isabel went home"));
 }

@@ -72,6 +72,63 @@ fn qualified_by(tx: &Transaction<'_>, f: &Found<'_, '_>, elem: usize, comp: usiz
     format!(" of {}*{qual} ({})", segment.id, segment.name)
 }
 
+/// The diagnosis codes an 837P HI may hold: HI01 to HI12 of the one diagnosis HI.
+const MAX_837P_DIAGNOSES: usize = 12;
+
+/// An 837P claim whose diagnoses are spread over several HI segments (`HI*ABK:M810~` then
+/// `HI*ABF:I10~`): the second HI is read against the anesthesia (BP) and condition (BG) HIs,
+/// the only others 2300 has, and its `ABF` is "not in the list". Changing it to BG, as the
+/// list would suggest, would turn a diagnosis into a condition code. The message and help
+/// for such an HI: the codes belong in the first HI (message, help).
+fn second_diagnosis_hi(
+    tx: &Transaction<'_>,
+    f: &Found<'_, '_>,
+    r: &str,
+) -> Option<(String, String)> {
+    if tx.kind != Kind::Professional || r != "HI01-1" {
+        return None;
+    }
+    let qualifier = f.value(1, 1);
+    if !matches!(qualifier, b"ABF" | b"BF" | b"ABK" | b"BK") {
+        return None;
+    }
+    let index = u32::try_from(f.index).ok()?;
+    let claim = tx
+        .claims
+        .iter()
+        .find(|c| c.index < index && index < c.end)?;
+    let first = claim.hi.first()?;
+    if first.position == f.seg.position {
+        return None;
+    }
+    let codes: Vec<String> = claim
+        .diagnoses
+        .iter()
+        .filter(|d| d.ordinal > 0)
+        .map(|d| format!("{}:{}", d.qualifier.text(), d.code.text()))
+        .collect();
+    let msg = format!(
+        "HI01-1 `{}` in 2300 starts a second diagnosis HI; an 837P carries all of a claim's \
+         diagnosis codes in its first HI, at most {MAX_837P_DIAGNOSES}",
+        String::from_utf8_lossy(qualifier)
+    );
+    let sep = char::from(f.seg.delims.element);
+    let help = if codes.len() <= MAX_837P_DIAGNOSES {
+        format!(
+            "move the codes into the first HI and drop this one: `HI{sep}{}{}`",
+            codes.join(&sep.to_string()),
+            char::from(f.seg.delims.segment)
+        )
+    } else {
+        format!(
+            "the claim has {} diagnosis codes and an 837P holds {MAX_837P_DIAGNOSES}: keep in \
+             the first HI the ones the service lines point at, and bill the rest on another claim",
+            codes.len()
+        )
+    };
+    Some((msg, help))
+}
+
 fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     for f in findings(tx, |e| matches!(e, ElementIssue::CodeInvalid { .. })) {
         let ElementIssue::CodeInvalid { elem, comp, codes } = *f.issue else {
@@ -87,6 +144,10 @@ fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         let r = f.ref_des(elem, comp);
+        if let Some((msg, help)) = second_diagnosis_hi(tx, &f, &r) {
+            f.report(cx, f.loc(elem, comp), msg).help(help);
+            continue;
+        }
         let name = def.map_or("", |d| d.name);
         let msg = format!(
             "{r} `{}` in {} is not a code the guide allows for {name}{}",
@@ -173,4 +234,52 @@ fn cases() {
     let d = diags[2].iter().find(|d| d.code == "SYN008").unwrap();
     assert!(d.message.starts_with("SV103 `XX` in 2400"), "{}", d.message);
     assert_eq!(d.help.as_deref(), Some("use one of: MJ, UN"));
+}
+
+/// Diagnoses spread over several 837P HI segments: each extra HI is reported with the codes
+/// moved into the first, never with "use BG" (a condition code) for its ABF.
+#[test]
+fn a_second_diagnosis_hi_is_told_to_join_the_first() {
+    use crate::test::{P837, edit, run};
+    let text = edit(P837, "HI*", "HI*ABK:M810*ABF:E119~HI*ABF:I10~HI*ABF:E785")
+        .replace("SE*28*", "SE*30*");
+    let found: Vec<_> = run(&text)
+        .into_iter()
+        .filter(|d| d.code == "SYN008")
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    for d in &found {
+        assert!(
+            d.message.contains("starts a second diagnosis HI"),
+            "{}",
+            d.message
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some(
+                "move the codes into the first HI and drop this one: `HI*ABK:M810*ABF:E119*ABF:I10*ABF:E785~`"
+            )
+        );
+    }
+    // Thirteen codes: the claim must be split, not the HI joined.
+    let many: Vec<String> = (0..12).map(|i| format!("ABF:E11{i}")).collect();
+    let text = edit(
+        P837,
+        "HI*",
+        &format!("HI*ABK:M810*{}~HI*ABF:I10", many[..11].join("*")),
+    )
+    .replace("SE*28*", "SE*29*");
+    let found: Vec<_> = run(&text)
+        .into_iter()
+        .filter(|d| d.code == "SYN008")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("13 diagnosis codes")),
+        "{:?}",
+        found[0].help
+    );
 }
