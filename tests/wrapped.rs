@@ -52,10 +52,12 @@ fn first_cut(wrapped: &[u8], width: usize, brk: &str) -> usize {
 }
 
 /// Line and column of `offset` counted in `text`, as OUTPUT.md counts them.
+/// 1-based line and column of `offset`, lines ending at `\n`, `\r\n` or a lone `\r`, as an
+/// editor counts them.
 fn line_col(text: &[u8], offset: usize) -> (u32, u32) {
-    let head = &text[..offset];
-    let line = head.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = head.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    let ends = |i: usize| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n'));
+    let line = (0..offset).filter(|&i| ends(i)).count() + 1;
+    let column = (0..offset).rev().take_while(|&i| !ends(i)).count() + 1;
     (line as u32, column as u32)
 }
 

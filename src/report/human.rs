@@ -403,8 +403,32 @@ impl Renderer {
 pub fn render_file(name: &str, input: &[u8], diags: &[Diagnostic], color: bool) -> String {
     let r = Renderer::new(color);
     let mut out = String::new();
+    // A file whose lines end in a lone `\r` is shown in its lines, as an editor shows it and
+    // as the findings' line and column count them: each lone `\r` read as `\n`, which keeps
+    // every offset.
+    let lined;
+    let input = if has_lone_cr(input) {
+        lined = lone_cr_as_lf(input);
+        &lined[..]
+    } else {
+        input
+    };
     for d in diags {
         r.render(name, input, d, &mut out);
+    }
+    out
+}
+
+fn has_lone_cr(input: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', input).any(|i| input.get(i + 1) != Some(&b'\n'))
+}
+
+fn lone_cr_as_lf(input: &[u8]) -> Vec<u8> {
+    let mut out = input.to_vec();
+    for i in memchr::memchr_iter(b'\r', input) {
+        if input.get(i + 1) != Some(&b'\n') {
+            out[i] = b'\n';
+        }
     }
     out
 }
@@ -421,6 +445,21 @@ mod tests {
     }
 
     const TEMPLATE: &[u8] = include_bytes!("../../fixtures/templates/837p.x12");
+
+    /// A file written with a lone `\r` after each segment is shown line by line, and the
+    /// heading names the line an editor shows.
+    #[test]
+    fn lone_carriage_returns_are_line_breaks() {
+        let text: Vec<u8> = TEMPLATE
+            .iter()
+            .map(|&b| if b == b'\n' { b'\r' } else { b })
+            .collect();
+        let text = [&text[..], b"TRAILER"].concat();
+        let out = shown(&text);
+        let lines = TEMPLATE.iter().filter(|&&b| b == b'\n').count() + 1;
+        assert!(out.contains(&format!("in.837:{lines}:1]")), "{out}");
+        assert!(!out.contains("\\x0d"), "{out}");
+    }
 
     /// A kilobyte of text or of NUL escapes on one line is cut to what fits a terminal, and
     /// the heading names the finding's own line and column (escapes are four columns wide,

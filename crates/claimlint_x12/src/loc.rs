@@ -30,15 +30,24 @@ impl<'a> LineCounter<'a> {
         if offset < self.offset {
             *self = LineCounter::new(self.input);
         }
-        let slice = &self.input[self.offset..offset];
-        for nl in memchr::memchr_iter(b'\n', slice) {
+        for end in breaks(self.input, self.offset, offset) {
             self.line += 1;
-            self.line_start = self.offset + nl + 1;
+            self.line_start = end + 1;
         }
         self.offset = offset;
         let column = u32::try_from(offset - self.line_start + 1).unwrap_or(u32::MAX);
         (self.line, column)
     }
+}
+
+/// The offsets in `input[from..to]` where a line ends: a `\n`, or a `\r` that no `\n` follows
+/// (a file written with CR alone, as old Mac tools and some translators write it). A `\r\n`
+/// ends its line at the `\n`. Lines are counted as editors and the language server count them.
+fn breaks(input: &[u8], from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+    let slice = input.get(from..to).unwrap_or_default();
+    memchr::memchr2_iter(b'\n', b'\r', slice)
+        .map(move |i| from + i)
+        .filter(move |&at| input[at] == b'\n' || input.get(at + 1) != Some(&b'\n'))
 }
 
 /// Line checkpoints recorded while a large input is read front to back, so that line and
@@ -66,9 +75,11 @@ impl LineIndex {
         if to <= from {
             return;
         }
-        let slice = &input[from..to];
-        let count = memchr::memchr_iter(b'\n', slice).count() as u32;
-        let start = memchr::memrchr(b'\n', slice).map_or(start, |i| from + i + 1);
+        let (mut count, mut start) = (0u32, start);
+        for end in breaks(input, from, to) {
+            count += 1;
+            start = end + 1;
+        }
         self.points.push((to, line + count, start));
     }
 
@@ -126,6 +137,33 @@ mod tests {
         let got = idx.resolve(text, offsets.iter().copied());
         for (o, g) in offsets.iter().zip(got) {
             assert_eq!(g, LineCounter::new(text).line_col(*o), "offset {o}");
+        }
+    }
+
+    /// A lone `\r` ends a line, as in an editor; `\r\n` is one break, also when a checkpoint
+    /// falls between its two bytes.
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = b"ab\rcd\r\nef\ngh\r";
+        let mut c = LineCounter::new(text);
+        assert_eq!(c.line_col(3), (2, 1)); // c
+        assert_eq!(c.line_col(5), (2, 3)); // the \r of \r\n
+        assert_eq!(c.line_col(7), (3, 1)); // e
+        assert_eq!(c.line_col(10), (4, 1)); // g
+        for cuts in [[3, 6, 9], [2, 5, 12], [6, 7, 11]] {
+            let mut idx = LineIndex::default();
+            for cut in cuts {
+                idx.advance(text, cut);
+            }
+            let offsets: Vec<usize> = (0..text.len()).collect();
+            let got = idx.resolve(text, offsets.iter().copied());
+            for (o, g) in offsets.iter().zip(got) {
+                assert_eq!(
+                    g,
+                    LineCounter::new(text).line_col(*o),
+                    "offset {o}, cuts {cuts:?}"
+                );
+            }
         }
     }
 
