@@ -8,8 +8,9 @@ declare_rule! {
     /// Finds two claims with the same billing provider NPI (2010AA NM109), patient, HCPCS code
     /// (SV101-2 / SV202-2) and date of service, in one file or in different files. The patient
     /// is the member id (2010CA NM109, else the subscriber's 2010BA NM109); a dependent whose
-    /// 2010CA has no id (5010) is that id with the dependent's name and birth date, so two
-    /// children of one subscriber are two patients.
+    /// 2010CA has no id (5010) is that id with a fingerprint of the dependent's name and birth
+    /// date (`1EG4TE5MK73 (dependent 3f0a9c1e)`), so two children of one subscriber are two
+    /// patients and the message quotes neither name nor birth date.
     /// Each claim of a pair is reported, naming the other's file, CLM01 and segment position.
     /// Replacement and void claims (CLM05-3 = 7 or 8) restate a claim on purpose and are skipped.
     /// ## Why it matters
