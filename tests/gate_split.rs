@@ -713,3 +713,48 @@ fn each_file_written_is_named_once() {
         assert_eq!(stdout.matches(&line).count(), 1, "{name}: {stdout}");
     }
 }
+
+/// Text between two interchanges rejects both (ENV004: data outside any interchange). Each
+/// claim's answer names that, first: the summary says its interchange is rejected and why,
+/// and its 277CA STC leads with the ENV004, not with a warning of its own (here the second
+/// interchange restates the first's claim: XCL001), which rejects nothing.
+#[test]
+fn a_claim_rejected_with_its_interchange_is_told_why() {
+    let dir = scratch("between");
+    let template = std::fs::read_to_string(root().join("fixtures/templates/837p.x12")).unwrap();
+    let second = template.replace("000000001", "000000002");
+    std::fs::write(
+        dir.join("in/between.837"),
+        format!("{template}--- next batch ---\n{second}"),
+    )
+    .unwrap();
+    let o = run(&[
+        "gate",
+        "--no-config",
+        s(&dir.join("in")),
+        "-o",
+        s(&dir.join("out")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        text.matches(
+            "rejected PAT1001-01: its interchange is rejected (ENV004); on the claim: XCL001"
+        )
+        .count(),
+        2,
+        "{text}"
+    );
+    let ack = std::fs::read_to_string(dir.join("out/acks/between.837.277")).unwrap();
+    let stcs: Vec<&str> = ack
+        .split('~')
+        .map(str::trim_start)
+        .filter(|s| s.starts_with("STC*A3") || s.starts_with("STC*A7"))
+        .collect();
+    assert_eq!(stcs.len(), 4, "{ack}");
+    for pair in stcs.chunks(2) {
+        assert!(pair[0].contains("ENV004"), "{pair:?}");
+        assert!(pair[1].contains("XCL001"), "{pair:?}");
+    }
+    keep_for_pyx12("between", &dir.join("out"), false);
+}

@@ -352,6 +352,10 @@ struct ClaimReport {
     /// claim whose transaction set came without a GS, which no valid 837 can hold (it is
     /// answered in the 277CA and listed here, and rejects its interchange).
     in_file: bool,
+    /// The codes of the findings that rejected its whole interchange (the JSON lists them
+    /// under `interchange_findings`); empty when the interchange was not rejected.
+    #[serde(skip)]
+    interchange_codes: Vec<&'static str>,
 }
 
 #[derive(serde::Serialize, Default)]
@@ -479,10 +483,18 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
                 .iter()
                 .filter_map(|f| f.get("code").and_then(|v| v.as_str()))
                 .collect();
-            let why = if codes.is_empty() {
-                "its interchange is rejected".to_string()
-            } else {
-                codes.join(", ")
+            let why = match (c.interchange_codes.is_empty(), codes.is_empty()) {
+                (true, true) => "its interchange is rejected".to_string(),
+                (true, false) => codes.join(", "),
+                (false, true) => format!(
+                    "its interchange is rejected ({})",
+                    c.interchange_codes.join(", ")
+                ),
+                (false, false) => format!(
+                    "its interchange is rejected ({}); on the claim: {}",
+                    c.interchange_codes.join(", "),
+                    codes.join(", ")
+                ),
             };
             text.push_str(&format!("  rejected {}: {why}\n", visible(&c.claim_id)));
             if !c.in_file {
@@ -623,7 +635,19 @@ fn answer<'g>(
             .collect();
         let is_rejected = whole || c.rejected;
         let mut stcs: Vec<(claimlint_rules::X277, String)> = diags.iter().map(|d| stc(d)).collect();
-        if is_rejected && stcs.is_empty() {
+        let interchange: Vec<&Diagnostic> = d
+            .rejected_by
+            .iter()
+            .filter_map(|&i| g.outcome.diagnostics.get(i))
+            .collect();
+        if whole
+            && let Some(first) = interchange.first()
+            && !diags.iter().any(|d| std::ptr::eq(*d, *first))
+        {
+            // The 277CA names what rejected the claim first: its interchange's finding, not a
+            // warning of its own that rejects nothing.
+            stcs.insert(0, stc(first));
+        } else if is_rejected && stcs.is_empty() {
             let why = d
                 .rejected_by
                 .iter()
@@ -643,6 +667,7 @@ fn answer<'g>(
             status: if is_rejected { "rejected" } else { "accepted" },
             findings: diags.iter().map(|d| finding(d, g.fold.as_ref())).collect(),
             in_file: grouped.contains(&l.st_offset),
+            interchange_codes: interchange.iter().map(|d| d.code).collect(),
         };
         if is_rejected {
             report.rejected.push(entry);
