@@ -6,9 +6,11 @@ use claimlint_model::DrugLine;
 declare_rule! {
     /// ## What it does
     /// Warns when an 11-digit NDC is in no quarter of the CMS ASP NDC-HCPCS crosswalk
-    /// compiled in (nor loaded with `--data-dir`). Lines billing an unclassified code
-    /// (J3490, J9999...) are skipped: their drugs are by definition not in the ASP crosswalk,
-    /// and no FDA NDC directory is compiled in to check them against.
+    /// compiled in (nor loaded with `--data-dir`). Lines billing a code the crosswalk never
+    /// lists are skipped: an unclassified code (J3490, J9999...), an S-code (private payers'
+    /// codes, which Medicare does not price), any code with no NDC in any quarter. Their drugs
+    /// are by definition not in the ASP crosswalk, and no FDA NDC directory is compiled in to
+    /// check them against, so the NDC's absence says nothing about it.
     /// ## Why it matters
     /// An NDC the payer cannot find is usually a typo or a digit dropped in padding, and
     /// the line is denied; a transposed NDC may even name another drug.
@@ -31,7 +33,7 @@ fn ndc_unknown(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     if cx
         .line()
         .and_then(|l| hcpcs_of(l))
-        .is_some_and(is_unclassified)
+        .is_some_and(|code| is_unclassified(code) || !cx.data().crosswalk_lists_hcpcs(code))
     {
         return;
     }
@@ -66,6 +68,11 @@ fn cases() {
         TripI("LIN**N4*55513071099~"),
         // Unclassified code with a compounded product's NDC: not an ASP drug.
         Pass("SV1*HC:J3490:::::COMPOUNDED PAIN CREAM*2400*UN*1***1~LIN**N4*12345678901~"),
+        // An S-code (home infusion's S5000, not priced by Medicare, so in no crosswalk
+        // quarter): skipped as J3490 is (the TR3's own home-infusion example bills it).
+        Pass("SV1*HC:S5000*2400*UN*1***1~LIN**N4*12345678901~"),
+        // A code the crosswalk lists keeps the check.
+        Trip("SV1*HC:J0897:JZ*2400*UN*60***1~LIN**N4*12345678901~"),
     ];
     let out = check_cases(&NDC003, &cases);
     let d = out[2].iter().find(|d| d.code == "NDC003").unwrap();
