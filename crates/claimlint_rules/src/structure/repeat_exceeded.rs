@@ -22,20 +22,54 @@ declare_rule! {
     check: Transaction(repeat_exceeded),
 }
 
+/// One repeat too many: (segment or loop id, whether a loop, the maximum, segment index).
+type Repeat = (&'static str, bool, u32, usize);
+
 fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
-    for issue in &ig.structure {
-        let StructureIssue::RepeatExceeded {
-            id,
-            is_loop,
-            max,
-            at,
-        } = *issue
-        else {
-            continue;
-        };
+    let repeats: Vec<Repeat> = ig
+        .structure
+        .iter()
+        .filter_map(|issue| match *issue {
+            StructureIssue::RepeatExceeded {
+                id,
+                is_loop,
+                max,
+                at,
+            } => Some((id, is_loop, max, at)),
+            _ => None,
+        })
+        .collect();
+    // The repeats of one segment or loop in one parent are one defect: reported once, on the
+    // first too many, with how many there are (six HI segments where one fits).
+    let parent = |r: &Repeat| {
+        let position = u32::try_from(r.3).map_or(u32::MAX, |i| i.saturating_add(1));
+        let (claim, line) = crate::enclosing(tx, position);
+        (
+            r.0,
+            r.1,
+            claim.map(|c| c.index),
+            line.map(|l| l.lx.position),
+        )
+    };
+    let mut k = 0;
+    while let Some(first) = repeats.get(k) {
+        let run = repeats[k..]
+            .iter()
+            .take_while(|r| parent(r) == parent(first))
+            .count();
+        report(tx, cx, *first, run);
+        k += run.max(1);
+    }
+}
+
+/// STR004 for `first`, the first of `run` repeats too many of its segment or loop.
+fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
+    let ig = tx.ig();
+    let (id, is_loop, max, at) = first;
+    {
         let Some(seg) = tx.segments.get(at) else {
-            continue;
+            return;
         };
         // A loop's placement is the loop itself; its parent is one up the path.
         let path = ig.placement(at).and_then(|p| p.path()).unwrap_or_default();
@@ -55,11 +89,26 @@ fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         } else {
             format!("{max} times")
         };
-        let msg = format!("{what} occurs more than {times} in {within}; the guide allows {max}");
-        let help = match (id, is_loop) {
-            ("2400", true) => format!("split the claim: at most {max} service lines per claim"),
-            (_, true) => format!("keep at most {max} {id} loops in {within}"),
-            (_, false) => format!("keep at most {max} {id} segments in {within}"),
+        let msg = if run > 1 {
+            format!(
+                "{what} occurs {} times in {within}; the guide allows {max}",
+                max as usize + run
+            )
+        } else {
+            format!("{what} occurs more than {times} in {within}; the guide allows {max}")
+        };
+        let position = u32::try_from(at).map_or(u32::MAX, |i| i.saturating_add(1));
+        let claim = crate::enclosing(tx, position).0;
+        let help = match (id, is_loop, claim) {
+            ("2400", true, _) => {
+                format!("split the claim: at most {max} service lines per claim")
+            }
+            // Diagnoses written one HI each: joined, not dropped.
+            ("HI", false, Some(c)) if tx.kind == claimlint_model::Kind::Professional => {
+                crate::syntax::code_value::joined_diagnoses_help(c, seg)
+            }
+            (_, true, _) => format!("keep at most {max} {id} loops in {within}"),
+            (_, false, _) => format!("keep at most {max} {id} segments in {within}"),
         };
         // 999 IK304: 4 "loop occurs over maximum times", 5 "segment exceeds maximum use".
         let ack = if is_loop { "4" } else { "5" };
@@ -67,6 +116,30 @@ fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .help(help)
             .ack(Ack999::Segment(ack));
     }
+}
+
+/// Diagnoses written one HI each (hccinfhir's sample_837_6: six `HI*ABK:…`): one STR004 naming
+/// how many, whose help joins them into one HI, never "keep at most 1 HI" (which would drop
+/// five diagnoses).
+#[test]
+fn diagnoses_one_hi_each_are_one_finding_that_joins_them() {
+    use crate::test::{P837, edit, run};
+    let text = edit(P837, "HI*", "HI*ABK:M810~HI*ABK:E119~HI*ABK:I10").replace("SE*28*", "SE*30*");
+    let found: Vec<_> = run(&text)
+        .into_iter()
+        .filter(|d| d.code == "STR004")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].message,
+        "segment HI occurs 3 times in 2300; the guide allows 1"
+    );
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "move the codes into the first HI and drop the others: `HI*ABK:M810*ABF:E119*ABF:I10~`"
+        )
+    );
 }
 
 /// The template with `lines` service lines: its own two, and copies of the second between

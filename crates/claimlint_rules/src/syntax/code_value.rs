@@ -101,23 +101,43 @@ fn second_diagnosis_hi(
     if first.position == f.seg.position {
         return None;
     }
-    let codes: Vec<String> = claim
-        .diagnoses
-        .iter()
-        .filter(|d| d.ordinal > 0)
-        .map(|d| format!("{}:{}", d.qualifier.text(), d.code.text()))
-        .collect();
     let msg = format!(
         "HI01-1 `{}` in 2300 starts a second diagnosis HI; an 837P carries all of a claim's \
          diagnosis codes in its first HI, at most {MAX_837P_DIAGNOSES}",
         String::from_utf8_lossy(qualifier)
     );
-    let sep = char::from(f.seg.delims.element);
-    let help = if codes.len() <= MAX_837P_DIAGNOSES {
+    Some((msg, joined_diagnoses_help(claim, f.seg)))
+}
+
+/// The help for an 837P claim whose diagnosis codes are spread over several HI segments
+/// (`seg` is one of them, for its delimiters): the one HI that holds them all, its first code
+/// the principal and the others secondary (a repeated ABK read as ABF), or, past 12 codes,
+/// that the claim must be split. Never "keep one HI", which would drop diagnoses.
+pub(crate) fn joined_diagnoses_help(
+    claim: &claimlint_model::Claim<'_>,
+    seg: &claimlint_x12::Segment<'_>,
+) -> String {
+    let codes: Vec<String> = claim
+        .diagnoses
+        .iter()
+        .filter(|d| d.ordinal > 0)
+        .enumerate()
+        .map(|(k, d)| {
+            let q = match (k, d.qualifier.bytes) {
+                (0, _) => d.qualifier.text().into_owned(),
+                (_, b"ABK") => "ABF".to_string(),
+                (_, b"BK") => "BF".to_string(),
+                _ => d.qualifier.text().into_owned(),
+            };
+            format!("{q}{}{}", char::from(seg.delims.component), d.code.text())
+        })
+        .collect();
+    let sep = char::from(seg.delims.element);
+    if codes.len() <= MAX_837P_DIAGNOSES {
         format!(
-            "move the codes into the first HI and drop this one: `HI{sep}{}{}`",
+            "move the codes into the first HI and drop the others: `HI{sep}{}{}`",
             codes.join(&sep.to_string()),
-            char::from(f.seg.delims.segment)
+            char::from(seg.delims.segment)
         )
     } else {
         format!(
@@ -125,8 +145,7 @@ fn second_diagnosis_hi(
              the first HI the ones the service lines point at, and bill the rest on another claim",
             codes.len()
         )
-    };
-    Some((msg, help))
+    }
 }
 
 fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
@@ -257,7 +276,7 @@ fn a_second_diagnosis_hi_is_told_to_join_the_first() {
         assert_eq!(
             d.help.as_deref(),
             Some(
-                "move the codes into the first HI and drop this one: `HI*ABK:M810*ABF:E119*ABF:I10*ABF:E785~`"
+                "move the codes into the first HI and drop the others: `HI*ABK:M810*ABF:E119*ABF:I10*ABF:E785~`"
             )
         );
     }
