@@ -619,6 +619,12 @@ fn answer<'g>(
         .filter(|gr| gr.gs.is_some())
         .flat_map(|gr| gr.transactions.iter().map(|t| t.st.offset))
         .collect();
+    // The findings that rejected the whole interchange, if it was.
+    let interchange: Vec<&Diagnostic> = d
+        .rejected_by
+        .iter()
+        .filter_map(|&i| g.outcome.diagnostics.get(i))
+        .collect();
     let mut statuses: Vec<ClaimStatus<'_>> = Vec::new();
     let mut pick: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
     for c in &d.claims {
@@ -635,11 +641,6 @@ fn answer<'g>(
             .collect();
         let is_rejected = whole || c.rejected;
         let mut stcs: Vec<(claimlint_rules::X277, String)> = diags.iter().map(|d| stc(d)).collect();
-        let interchange: Vec<&Diagnostic> = d
-            .rejected_by
-            .iter()
-            .filter_map(|&i| g.outcome.diagnostics.get(i))
-            .collect();
         if whole
             && let Some(first) = interchange.first()
             && !diags.iter().any(|d| std::ptr::eq(*d, *first))
@@ -648,17 +649,12 @@ fn answer<'g>(
             // warning of its own that rejects nothing.
             stcs.insert(0, stc(first));
         } else if is_rejected && stcs.is_empty() {
-            let why = d
-                .rejected_by
-                .iter()
-                .filter_map(|&i| g.outcome.diagnostics.get(i))
-                .next();
-            stcs.push(why.map_or(
+            stcs.push(interchange.first().map_or(
                 (
                     claimlint_rules::x277::UNPROCESSABLE,
                     "the interchange could not be read in full".to_string(),
                 ),
-                stc,
+                |d| stc(d),
             ));
         }
         let entry = ClaimReport {
