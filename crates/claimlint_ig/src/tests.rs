@@ -1228,3 +1228,17 @@ fn required_bits_are_the_required_elements() {
         assert_eq!(d.required, want, "{} {}", d.id, d.name);
     }
 }
+
+/// The ids a segment written in lower case is read as (`claimlint_x12::segment::IDS_837`) are
+/// exactly the ids of the two guides and the envelope segments inside an interchange, sorted.
+#[test]
+fn lower_case_ids_fold_to_the_guides_ids() {
+    let mut ids: Vec<&str> = [Guide::X222A1, Guide::X223A2]
+        .into_iter()
+        .flat_map(|g| guide(g).segment_ids.iter().copied())
+        .chain(["GS", "GE", "IEA"])
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids, claimlint_x12::segment::IDS_837);
+}

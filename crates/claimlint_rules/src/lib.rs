@@ -636,7 +636,8 @@ mod registry_tests {
         assert_eq!(
             carried,
             [
-                "ENV001", "ENV002", "ENV003", "ENV004", "ENV006", "ENV007", "ENV011", "SYN005"
+                "ENV001", "ENV002", "ENV003", "ENV004", "ENV006", "ENV007", "ENV011", "SYN001",
+                "SYN005"
             ]
         );
         for (segment, element, code, want) in [
@@ -652,6 +653,9 @@ mod registry_tests {
             (b"IEA", Some(1), "ENV003", Some("021")),
             (b"SE", Some(1), "ENV003", None),
             (b"IEA", None, "ENV011", Some("022")),
+            // `iea`: read as the IEA, but a receiver reading ids as written finds none.
+            (b"IEA", None, "SYN001", Some("023")),
+            (b"GS", None, "SYN001", None),
             (b"ISA", Some(2), "SYN003", None),
             // A file wrapped at a width under 106 is cut inside its ISA (`folded`).
             (b"ISA", Some(10), "SYN005", Some("022")),

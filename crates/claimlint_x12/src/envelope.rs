@@ -147,6 +147,12 @@ pub enum IssueKind<'a> {
     OutsideTransaction {
         id: &'a [u8],
     },
+    /// A GS, GE or IEA whose id is written in lower or mixed case (`ge`); read as the
+    /// upper-case segment it spells. (ST and SE are reported with their transaction set.)
+    LowerCaseId {
+        written: &'a [u8],
+        id: &'a [u8],
+    },
     /// `count` empty segments (doubled terminators) after the segment at position `after`.
     EmptySegments {
         count: u32,
@@ -829,6 +835,13 @@ impl<'a> Scanner<'a, '_> {
         after: usize,
     ) -> Flow {
         self.element_count(&file_seg);
+        if let Some(written) = file_seg.id_as_written()
+            && matches!(file_seg.id(), b"GS" | b"GE" | b"IEA")
+        {
+            let id = file_seg.id();
+            let loc = span_loc(id, file_seg.position, file_seg.offset, written.len());
+            self.issue(loc, IssueKind::LowerCaseId { written, id });
+        }
         match file_seg.id() {
             b"GS" => {
                 if b.group_open && !b.is_fragment() {

@@ -20,6 +20,39 @@ pub struct Segment<'a> {
     /// Where the element separators are; the same for any segment with these bytes and
     /// delimiters (`..seg` struct updates keep `bytes` and `delims`, so keep it valid).
     pub(crate) seps: Seps,
+    /// When the id is written in lower or mixed case (`nm1`), 1 + its index in [`IDS_837`].
+    pub(crate) upcased: u8,
+}
+
+/// The segment ids of the two 837 guides, and of the envelope segments inside an interchange,
+/// in byte order. A segment whose id spells one of these in lower or mixed case (`nm1`,
+/// `Clm`) is read as that id ([`Segment::id`]): SYN001 reports the case once
+/// ([`Segment::id_as_written`]), and the envelope scan, the guide walk, the model and the rules
+/// see the segment it was meant to be instead of cascading from one they cannot place. (An
+/// interchange is found by the bytes `ISA`: a lower-cased one is ENV001, so `ISA` is not here.)
+pub const IDS_837: [&str; 47] = [
+    "AMT", "BHT", "CAS", "CL1", "CLM", "CN1", "CR1", "CR2", "CR3", "CRC", "CTP", "CUR", "DMG",
+    "DTP", "FRM", "GE", "GS", "HCP", "HI", "HL", "IEA", "K3", "LIN", "LQ", "LX", "MEA", "MIA",
+    "MOA", "N3", "N4", "NM1", "NTE", "OI", "PAT", "PER", "PRV", "PS1", "PWK", "QTY", "REF", "SBR",
+    "SE", "ST", "SV1", "SV2", "SV5", "SVD",
+];
+
+/// 1 + the index in [`IDS_837`] of the id `bytes` start with, when that id is written with a
+/// lower-case letter; else 0. Only the first three bytes are looked at for an upper-case id.
+#[inline]
+fn upcased(bytes: &[u8], sep: u8) -> u8 {
+    let head = bytes.get(..3).unwrap_or(bytes);
+    if !head.iter().any(u8::is_ascii_lowercase) {
+        return 0;
+    }
+    let end = bytes.iter().position(|&b| b == sep).unwrap_or(bytes.len());
+    let id = &bytes[..end];
+    IDS_837
+        .iter()
+        .position(|k| {
+            k.len() == id.len() && k.bytes().zip(id).all(|(k, b)| k == b.to_ascii_uppercase())
+        })
+        .map_or(0, |i| i as u8 + 1)
 }
 
 impl std::fmt::Debug for Segment<'_> {
@@ -43,7 +76,9 @@ pub(crate) struct Seps {
 }
 
 impl Seps {
-    const MAX: usize = 14;
+    /// 13 keeps a segment 48 bytes beside `upcased`; the few 837 segments with more separators
+    /// (a CLM or HI written to its last elements) are scanned, as the long ones are.
+    const MAX: usize = 13;
     const UNKNOWN: u8 = u8::MAX;
     const NONE: Seps = Seps {
         at: [0; Seps::MAX],
@@ -119,6 +154,7 @@ impl<'a> Segment<'a> {
             delims,
             position,
             seps: Seps::of(bytes, delims.element),
+            upcased: upcased(bytes, delims.element),
         }
     }
 
@@ -135,11 +171,28 @@ impl<'a> Segment<'a> {
             delims,
             position,
             seps: Seps::NONE,
+            upcased: upcased(bytes, delims.element),
         }
     }
 
+    /// The segment id, in upper case when it was written in lower or mixed case and spells an
+    /// id of the 837 ([`IDS_837`]); as written otherwise.
     #[inline]
     pub fn id(&self) -> &'a [u8] {
+        if self.upcased != 0 {
+            return IDS_837[usize::from(self.upcased - 1)].as_bytes();
+        }
+        self.written_id()
+    }
+
+    /// The id as written, when it is an id of the 837 written with lower-case letters (`nm1`
+    /// for `NM1`); `None` for an upper-case id or one the 837 does not have.
+    pub fn id_as_written(&self) -> Option<&'a [u8]> {
+        (self.upcased != 0).then(|| self.written_id())
+    }
+
+    #[inline]
+    fn written_id(&self) -> &'a [u8] {
         let end = match self.seps.known() {
             Some(0) => self.bytes.len(),
             Some(_) => usize::from(self.seps.at[0]),
@@ -154,6 +207,9 @@ impl<'a> Segment<'a> {
 
     #[inline]
     pub fn seg_id(&self) -> SegId {
+        if self.upcased != 0 {
+            return SegId::new(self.id());
+        }
         // A `SegId` keeps at most three bytes: only those are read, not the whole id; where
         // the id ends is the first separator of the index when the segment has one.
         let head = self.bytes.get(..3).unwrap_or(self.bytes);
@@ -170,6 +226,9 @@ impl<'a> Segment<'a> {
 
     #[inline]
     pub fn is(&self, id: &[u8]) -> bool {
+        if self.upcased != 0 {
+            return crate::short::eq(self.id(), id);
+        }
         // The id is `id` when the bytes start with it and then end or separate: no scan for
         // the separator, no `memcmp` call for two or three bytes.
         self.bytes.len() >= id.len()

@@ -55,7 +55,8 @@ pub struct SplitSegment<'a> {
     /// Start, end, and end of the first repetition of elements 1..=count.
     bounds: [(u16, u16, u16); MAX],
     count: usize,
-    id_len: usize,
+    /// `seg.id()`: upper case when the segment was written `nm1`.
+    id: &'a [u8],
     overflow: bool,
     /// Bit `i - 1`: the first repetition of element `i` holds a component separator. Most
     /// elements hold none, and are then read without splitting.
@@ -68,7 +69,7 @@ impl<'a> SplitSegment<'a> {
             seg: *seg,
             bounds: [(0u16, 0u16, 0u16); MAX],
             count: 0,
-            id_len: 0,
+            id: &[],
             overflow: false,
             composite: 0,
         };
@@ -110,7 +111,7 @@ impl<'a> SplitSegment<'a> {
             seg: *seg,
             bounds: s.bounds,
             count: s.count,
-            id_len: seg.id().len(),
+            id: seg.id(),
             overflow: s.count > MAX || too_long,
             composite: s.composite,
         }
@@ -174,7 +175,7 @@ impl<'a> SplitSegment<'a> {
         }
         self.seg = *seg;
         self.count = count;
-        self.id_len = seg.id().len();
+        self.id = seg.id();
         self.overflow = false;
         self.composite = composite;
         true
@@ -187,7 +188,7 @@ impl<'a> SplitSegment<'a> {
 
     #[inline]
     pub fn id(&self) -> &'a [u8] {
-        &self.seg.bytes[..self.id_len]
+        self.id
     }
 
     #[inline]

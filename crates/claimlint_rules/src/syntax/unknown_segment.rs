@@ -1,4 +1,5 @@
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::{Fix, Loc, Safety};
 use claimlint_ig::{self as ig, Guide};
 use claimlint_model::Transaction;
 use claimlint_x12::envelope::{IssueKind, ScanIssue};
@@ -6,17 +7,27 @@ use claimlint_x12::envelope::{IssueKind, ScanIssue};
 declare_rule! {
     /// ## What it does
     /// Reports a segment whose id the 837 guides do not define anywhere (a typo such as `NM2`,
-    /// a segment of another transaction such as `CLP`, or a 4010-only segment), and empty
-    /// segments (a terminator doubled: `~~`).
+    /// a segment of another transaction such as `CLP`, or a 4010-only segment), an id written
+    /// in lower case (`nm1`), and empty segments (a terminator doubled: `~~`).
+    ///
+    /// X12 segment ids are upper case, so `nm1` is not a segment id; but what it was meant to
+    /// be is plain, and it is read as `NM1` for everything else: one finding here, not
+    /// "unexpected" findings for each segment after it and "missing" for the loop it opens.
     /// ## Why it matters
     /// A receiver cannot place an unknown segment in the loop structure; the transaction set is
     /// rejected (999 IK3 code 1, unrecognized segment id).
     /// ## Example
     /// `NM2*IL*1*DOE*JANE****MI*1EG4TE5MK73~`
     /// ## Fix
-    /// Correct the id: `NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~`.
+    /// Correct the id: `NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~`. An id in lower case has a
+    /// safe fix: `claimlint check --fix` writes it in upper case.
     code: SYN001, name: "unknown-segment", severity: Error, snip: 2,
-    x999: Always(Segment("1")),
+    // A lower-cased GE or IEA (the only SYN001 on them) is coded as a receiver that reads
+    // ids as written sees it: no GE (AK905 3), no IEA (TA105 023). A lower-cased GS has no
+    // code (no AK905 names a missing header; a TA1 answers ISA and IEA only).
+    x999: PerFindingElse(Segment("1")),
+    ta1: BySegment(&[("IEA", Code("023"))]),
+    fix: Safe,
     check: Transaction(unknown_segment),
 }
 
@@ -39,6 +50,15 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     };
     for (index, seg) in tx.segments.iter().enumerate() {
         let id = seg.id();
+        if let Some(written) = seg.id_as_written() {
+            let at = Loc {
+                length: written.len(),
+                ..seg.loc()
+            };
+            let (msg, help, fix) = lower_case(written, id, &at);
+            super::report_at(cx, index, at, msg).help(help).fix(fix);
+            continue;
+        }
         if placed(index) || is_known(id) {
             continue;
         }
@@ -52,17 +72,36 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 tx.kind.guide()
             )
         };
-        let upper = id.to_ascii_uppercase();
         let help = match near_miss(id) {
             _ if id.is_empty() => "remove the extra segment terminator".to_string(),
-            _ if upper != id && is_known(&upper) => format!(
-                "segment ids are upper case: write `{}`",
-                String::from_utf8_lossy(&upper)
-            ),
             Some(near) => format!("did you mean `{near}`? otherwise remove the segment"),
             None => "remove the segment; the 837 has no place for it".to_string(),
         };
         super::report_at(cx, index, seg.loc(), msg).help(help);
+    }
+}
+
+/// The message, help and fix for a segment id written in lower case (`nm1`, its bytes at
+/// `at`): the segment is read as the id it spells, so this is its only finding.
+fn lower_case(written: &[u8], id: &[u8], at: &Loc) -> (String, String, Fix) {
+    let id = String::from_utf8_lossy(id).into_owned();
+    let msg = format!(
+        "segment id `{}` is written in lower case; X12 segment ids are upper case (read as `{id}`)",
+        String::from_utf8_lossy(written)
+    );
+    let fix = Fix::replace(at, id.clone(), Safety::Safe);
+    (msg, format!("write `{id}`"), fix)
+}
+
+/// A GS, GE or IEA whose id is written in lower case, from the envelope scan.
+pub(crate) fn report_lower_case(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    let IssueKind::LowerCaseId { written, id } = issue.kind else {
+        return;
+    };
+    let (msg, help, fix) = lower_case(written, id, &issue.loc);
+    let d = cx.report(issue.loc, msg).help(help).fix(fix);
+    if id == b"GE" {
+        d.ack = Some(claimlint_diagnostic::Ack999::Group("3"));
     }
 }
 
@@ -112,17 +151,52 @@ fn cases() {
     );
 }
 
-/// A known id in lower case gets the upper-case id as its fix, not "remove the segment".
+/// A known id written in lower case, anywhere from ST to IEA, in either guide, is one SYN001
+/// (with the upper-case id as its fix) and is read as that id: nothing else changes, where
+/// reading it as unknown gave "unexpected" findings for what follows and "missing" ones for
+/// the loop it opens (`nm1*85` in 2010AA: 5 findings; `clm`: 11; `st`: 88).
 #[test]
-fn lower_case_ids_are_told_to_upper_case() {
-    let text = crate::test::P837.replace("N3*12 ELM ST~", "n3*12 ELM ST~");
-    let found = crate::test::run(&text);
-    let d = found
-        .iter()
-        .find(|d| d.code == "SYN001")
-        .expect("SYN001 for n3");
-    assert_eq!(
-        d.help.as_deref(),
-        Some("segment ids are upper case: write `N3`")
-    );
+fn lower_case_ids_are_read_as_the_id_they_spell() {
+    use crate::test::{I837, P837, run};
+    let codes = |text: &str| {
+        let mut c: Vec<&'static str> = run(text).iter().map(|d| d.code).collect();
+        c.sort_unstable();
+        c
+    };
+    for base in [P837, I837] {
+        let plain = codes(base);
+        let mut seen = 0;
+        for id in claimlint_x12::segment::IDS_837 {
+            let Some(at) = base
+                .find(&format!("~{id}*"))
+                .or_else(|| base.find(&format!("\n{id}*")))
+            else {
+                continue;
+            };
+            seen += 1;
+            let lower = id.to_ascii_lowercase();
+            let text = format!("{}{lower}{}", &base[..=at], &base[at + 1 + id.len()..]);
+            let found = run(&text);
+            let mut want = plain.clone();
+            want.push("SYN001");
+            want.sort_unstable();
+            assert_eq!(codes(&text), want, "{lower}");
+            let d = found.iter().find(|d| d.code == "SYN001").expect("SYN001");
+            assert_eq!(d.help.as_deref(), Some(format!("write `{id}`").as_str()));
+            assert_eq!(d.loc.length, id.len(), "{lower}: the id is underlined");
+            let fix = d.fix.as_ref().expect("a fix");
+            assert_eq!(&text[fix.start..fix.end], lower);
+            assert_eq!(fix.replacement, *id);
+            // A receiver that reads ids as written finds no GE: the group is rejected.
+            let ack = (id == "GE").then_some(claimlint_diagnostic::Ack999::Group("3"));
+            assert_eq!(d.ack, ack, "{lower}");
+        }
+        assert!(seen > 15, "{seen}");
+    }
+    // Mixed case too.
+    let text = P837.replacen("\nCLM*", "\nClm*", 1);
+    let mut want = codes(P837);
+    want.push("SYN001");
+    want.sort_unstable();
+    assert_eq!(codes(&text), want);
 }
