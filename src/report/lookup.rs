@@ -204,12 +204,27 @@ fn ndc_readings(data: &Data, q: &str, out: &mut String) -> Vec<String> {
     }
 }
 
-/// A two-character query: a HCPCS modifier, or a CPT modifier (whose descriptors are AMA's).
+/// A two-character query: a HCPCS modifier, a CPT modifier (whose descriptors are AMA's), or
+/// an ambulance origin/destination pair (as `check` reads them, on transport codes).
 fn modifier(data: &Data, q: &str) -> (String, bool) {
     match data.modifier(q) {
-        Some(m) => (format!("modifier {q}  {}\n", m.long), true),
+        Some(m) => {
+            let mut text = format!("modifier {q}  {}\n", m.long);
+            if let Some((from, to)) = data::ambulance_sites(q) {
+                text.push_str(&format!(
+                    "  on a transport code (A0021-A0999): ambulance origin/destination, from {from} to {to}\n"
+                ));
+            }
+            (text, true)
+        }
         None if data::is_cpt_modifier(q) => (
             format!("modifier {q}  CPT modifier (descriptor not shipped)\n"),
+            true,
+        ),
+        None if let Some((from, to)) = data::ambulance_sites(q) => (
+            format!(
+                "modifier {q}  ambulance origin/destination, on a transport code (A0021-A0999): from {from} to {to}\n"
+            ),
             true,
         ),
         None => (
@@ -364,8 +379,12 @@ pub fn json(data: &Data, query: &str) -> (String, bool) {
     } else if q.len() == 2 {
         let m = data.modifier(&q).map(|m| m.long);
         let cpt = m.is_none() && data::is_cpt_modifier(&q);
-        let facts = (m.is_some() || cpt)
-            .then(|| serde_json::json!({"code": q, "description": m, "cpt": cpt}));
+        let sites = data::ambulance_sites(&q);
+        let ambulance =
+            sites.map(|(from, to)| serde_json::json!({"origin": from, "destination": to}));
+        let facts = (m.is_some() || cpt || sites.is_some()).then(
+            || serde_json::json!({"code": q, "description": m, "cpt": cpt, "ambulance": ambulance}),
+        );
         ("modifier", facts.map(|f| ("modifier", f)))
     } else if q.len() == 5 && b.iter().skip(1).all(u8::is_ascii_digit) {
         ("hcpcs", Some(("hcpcs", hcpcs_json(data, &q))))
@@ -428,6 +447,17 @@ mod tests {
         );
         assert!(!lookup(&Data::embedded(), "J1234").1);
         assert!(lookup(&Data::embedded(), "JZ").1);
+        // An ambulance pair, which `check` accepts on a transport code (CODE004).
+        let (text, found) = lookup(&Data::embedded(), "RH");
+        assert!(found, "{text}");
+        assert_eq!(
+            text,
+            "modifier RH  ambulance origin/destination, on a transport code (A0021-A0999): from residence to hospital\n"
+        );
+        assert!(
+            !lookup(&Data::embedded(), "XH").1,
+            "X is a destination only"
+        );
         assert!(lookup(&Data::embedded(), "M81.0").1);
     }
 

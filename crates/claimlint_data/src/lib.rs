@@ -625,6 +625,62 @@ pub fn is_cpt_modifier(code: &str) -> bool {
     CPT_MODIFIERS.binary_search(&code).is_ok()
 }
 
+/// The one-letter ambulance origin and destination codes that CMS defines, with their
+/// descriptors. An origin/destination modifier is two of them, origin first (`RH`: residence
+/// to hospital); `X` is a destination only. CMS defines the letters, not a list of pairs, so
+/// the HCPCS modifier file does not hold every pair. On a transport code (A0021-A0999) the two
+/// letters are read as origin and destination, even where they spell another modifier.
+/// Source: Medicare Claims Processing Manual, chapter 15, section 30 A, as the Medicare
+/// contractors publish it: Palmetto GBA, "Origin/Destination Ambulance Modifiers"
+/// (2020-05-28, palmettogba.com/palmetto/rr.nsf/DID/8L9HK55061); First Coast, "Ambulance
+/// modifiers" (medicare.fcso.com/claims/ambulance-modifiers).
+pub const AMBULANCE_SITES: &[(u8, &str)] = &[
+    (b'D', "diagnostic or therapeutic site other than P or H"),
+    (
+        b'E',
+        "residential, domiciliary, custodial facility (other than 1819 facility)",
+    ),
+    (b'G', "hospital-based ESRD facility"),
+    (b'H', "hospital"),
+    (
+        b'I',
+        "site of transfer (e.g. airport or helicopter pad) between modes of ambulance transport",
+    ),
+    (b'J', "freestanding ESRD facility"),
+    (b'N', "skilled nursing facility"),
+    (b'P', "physician's office"),
+    (b'R', "residence"),
+    (b'S', "scene of accident or acute event"),
+    (
+        b'X',
+        "intermediate stop at physician's office on way to hospital (destination only)",
+    ),
+];
+
+/// The origin and destination of an ambulance origin/destination modifier (`RH`), when `m` is
+/// one: two letters of [`AMBULANCE_SITES`], the first not `X`.
+pub fn ambulance_sites(m: &str) -> Option<(&'static str, &'static str)> {
+    let site = |b: u8| {
+        AMBULANCE_SITES
+            .iter()
+            .find(|(l, _)| *l == b)
+            .map(|(_, d)| *d)
+    };
+    match *m.as_bytes() {
+        [o, d] if o != b'X' => Some((site(o)?, site(d)?)),
+        _ => None,
+    }
+}
+
+/// A transport code (HCPCS A0021-A0999, ambulance and other transportation), the codes an
+/// origin/destination modifier goes with.
+pub fn is_transport_code(code: &str) -> bool {
+    code.len() == 5
+        && code.starts_with("A0")
+        && code[2..].bytes().all(|b| b.is_ascii_digit())
+        && code[2..] >= *"021"
+}
+
 /// A quarter of the crosswalk, embedded or loaded, seen the same way by the lookups.
 #[derive(Clone, Copy)]
 struct Quarter<'a> {

@@ -176,23 +176,20 @@ impl<'a> Procedure<'a> {
         (3..=6).filter_map(|n| self.part(n))
     }
 
-    /// The modifier `m` when the line carries it (looked at in place, not copied).
+    /// The modifier `m` (upper case) when the line carries it, in any case: a `jz` is JZ
+    /// written in lower case, which CODE004 reports once, not also a JZ missing (MOD001).
+    /// Looked at in place, not copied.
     #[inline]
     pub fn modifier(&self, m: &[u8]) -> Option<Element<'a>> {
         (3..=6)
-            .find(|&n| {
-                let b = self.part_bytes(n);
-                !b.is_empty() && claimlint_x12::short::eq(b, m)
-            })
+            .find(|&n| self.part_bytes(n).eq_ignore_ascii_case(m) && !m.is_empty())
             .and_then(|n| self.part(n))
     }
 
+    /// Whether the line carries modifier `m` (upper case), in any case (see `modifier`).
     #[inline]
     pub fn has_modifier(&self, m: &[u8]) -> bool {
-        (3..=6).any(|n| {
-            let b = self.part_bytes(n);
-            !b.is_empty() && claimlint_x12::short::eq(b, m)
-        })
+        !m.is_empty() && (3..=6).any(|n| self.part_bytes(n).eq_ignore_ascii_case(m))
     }
 
     /// The HCPCS code (qualifier HC) as text.

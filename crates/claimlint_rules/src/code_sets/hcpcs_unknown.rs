@@ -1,5 +1,6 @@
 use crate::drugs::{date_of_service, is_level2};
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::{Fix, Safety};
 use claimlint_model::ServiceLine;
 
 declare_rule! {
@@ -7,7 +8,8 @@ declare_rule! {
     /// Checks the procedure code of SV101-2 / SV202-2 when its qualifier is HC: a HCPCS
     /// Level II code (a letter and four digits) must be in the CMS HCPCS file compiled in (or
     /// loaded with `--data-dir`); a CPT code is checked for form only (five digits, or four
-    /// digits and F, T or U), since the CPT code set is AMA content and not shipped.
+    /// digits and F, T or U), since the CPT code set is AMA content and not shipped. A known
+    /// code written in lower case (`j0897`) is reported as such, with a safe fix to upper case.
     /// ## Why it matters
     /// A code the payer does not know rejects the line at the front end (SNIP 5).
     /// ## Example
@@ -17,6 +19,7 @@ declare_rule! {
     /// `SV1*HC:J0897:JZ*2400*UN*60***1~`.
     code: CODE001, name: "hcpcs-unknown", severity: Error, snip: 5,
     x999: Never,
+    fix: Safe,
     check: Line(hcpcs_unknown),
 }
 
@@ -36,6 +39,21 @@ fn hcpcs_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     }
     let text = el.text();
+    let upper = text.to_ascii_uppercase();
+    if upper != text && (is_cpt_form(upper.as_bytes()) || cx.data().hcpcs(&upper).is_some()) {
+        cx.report(
+            el.loc(),
+            format!(
+                "`{text}` in {} is {upper} written in lower case",
+                el.ref_des()
+            ),
+        )
+        .help(format!(
+            "write `{upper}`: HCPCS and CPT codes are upper case"
+        ))
+        .fix(Fix::replace(&el.loc(), upper, Safety::Safe));
+        return;
+    }
     if !is_level2(&text) {
         cx.report(el.loc(), format!("`{text}` in {} is neither a HCPCS Level II code nor a CPT code", el.ref_des()))
             .help("a HCPCS Level II code is a letter and four digits (J0897); a CPT code is five digits (96372), or four digits and F, T or U");
@@ -74,6 +92,10 @@ fn cases() {
         EditI("SV2*0510", "SV2*0510*HC:Q9876*60*UN*1", true),
         Edit("SV1*HC:96372", "SV1*HC:9637*60*UN*1***1", true),
         Edit("SV1*HC:96372", "SV1*HC:0042T*60*UN*1***1", false),
+        // A known code in lower case: one finding with the fix; the crosswalk does not also
+        // call Prolia's NDC a mismatch for `j0897` (NDC004).
+        Trip("SV1*HC:j0897:JZ*2400*UN*60***1"),
+        Edit("SV1*HC:96372", "SV1*HC:0042t*60*UN*1***1", true),
     ];
     let out = check_cases(&CODE001, &cases);
     let d = out[2].iter().find(|d| d.code == "CODE001").unwrap();
@@ -82,4 +104,13 @@ fn cases() {
         "HCPCS code J1234 is not in the CMS HCPCS file (2026Q1)"
     );
     assert_eq!((d.loc.element, d.loc.component), (Some(1), Some(2)));
+    let d = out[7].iter().find(|d| d.code == "CODE001").unwrap();
+    assert_eq!(
+        d.message,
+        "`j0897` in SV101-2 is J0897 written in lower case"
+    );
+    assert_eq!(
+        d.fix.as_ref().map(|f| f.replacement.as_str()),
+        Some("J0897")
+    );
 }

@@ -47,7 +47,8 @@ fn ndc_hcpcs_mismatch(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let Some(first) = x.rows.first() else { return }; // unknown NDC: NDC003
-    if x.billed.is_some() {
+    // `j0897` for J0897: the code's case is CODE001's finding, not a mismatch.
+    if x.billed.is_some() || x.rows.iter().any(|r| r.hcpcs.eq_ignore_ascii_case(code)) {
         return;
     }
     let mut codes: Vec<&str> = x.rows.iter().map(|r| r.hcpcs).collect();
