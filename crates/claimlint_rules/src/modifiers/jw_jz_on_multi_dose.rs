@@ -5,7 +5,8 @@ use crate::drugs::{JZ_FROM, hcpcs_of, line_dos};
 use crate::modifiers::jw_jz::{cited, container, policy_applies};
 use crate::modifiers::modifier;
 use crate::{Ctx, declare_rule};
-use claimlint_model::ServiceLine;
+use claimlint_data::SingleDose;
+use claimlint_model::{Claim, ServiceLine};
 
 declare_rule! {
     /// ## What it does
@@ -39,6 +40,31 @@ declare_rule! {
     check: Line(jw_jz_on_multi_dose),
 }
 
+/// The multiple-dose container of a line MOD006 judges (the JW/JZ policy applies to the claim
+/// and date), when the line's drug comes from one.
+fn multi_dose(
+    cx: &Ctx<'_>,
+    claim: &Claim<'_>,
+    line: &ServiceLine<'_>,
+    code: &str,
+) -> Option<SingleDose> {
+    if line_dos(line, Some(claim)).is_none_or(|d| d < JZ_FROM)
+        || !policy_applies(cx, claim, line, code)
+    {
+        return None;
+    }
+    container(cx, line, code).filter(|sd| !sd.single_dose)
+}
+
+/// A JW line MOD006 reports: a discarded amount from a multiple-dose container, which
+/// Medicare does not pay. UNT002 leaves its units out of the date's total, so the JW line is
+/// one finding (MOD006), not also the reason the date exceeds its MUE.
+pub(crate) fn unpayable_discard(cx: &Ctx<'_>, claim: &Claim<'_>, line: &ServiceLine<'_>) -> bool {
+    line.has_modifier(b"JW")
+        && !line.has_modifier(b"JZ")
+        && hcpcs_of(line).is_some_and(|code| multi_dose(cx, claim, line, code).is_some())
+}
+
 fn jw_jz_on_multi_dose(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let (Some(claim), Some(code)) = (cx.claim(), hcpcs_of(line)) else {
         return;
@@ -49,12 +75,7 @@ fn jw_jz_on_multi_dose(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     else {
         return;
     };
-    if line_dos(line, Some(claim)).is_none_or(|d| d < JZ_FROM)
-        || !policy_applies(cx, claim, line, code)
-    {
-        return;
-    }
-    let Some(sd) = container(cx, line, code).filter(|sd| !sd.single_dose) else {
+    let Some(sd) = multi_dose(cx, claim, line, code) else {
         return;
     };
     let what = sd

@@ -1,4 +1,5 @@
 use crate::drugs::{hcpcs_of, line_dos};
+use crate::modifiers::jw_jz_on_multi_dose::unpayable_discard;
 use crate::units::setting;
 use crate::{Ctx, declare_rule};
 use claimlint_data::{Data, Mue, Setting};
@@ -12,7 +13,9 @@ declare_rule! {
     /// alone. MAI 2 (policy) and 3 (clinical) are date-of-service edits: the units of every
     /// line of the claim with the code on that date add up. An MUE of 0 means the code is not
     /// payable in that setting. Codes without a published MUE are not checked. When no table
-    /// is in force on the date, the nearest one is used and the report says so once.
+    /// is in force on the date, the nearest one is used and the report says so once. A JW line
+    /// for a drug from a multiple-dose container (MOD006: no discarded amount is payable, the
+    /// line should go) is not counted.
     /// ## Why it matters
     /// Units above the MUE are denied (MAI 1: the line; MAI 2/3: the units above the value),
     /// and MAI 2 denials cannot be appealed (NCCI Policy Manual ch. 1 §V, MUE).
@@ -55,7 +58,13 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         let limit = Dec::from_int(i64::from(mue.value));
+        // A JW line of a multiple-dose drug is MOD006's: no discarded amount is payable, so its
+        // units are not counted against the MUE.
+        let counted = |l: &claimlint_model::ServiceLine<'_>| !unpayable_discard(cx, claim, l);
         if mue.mai == 1 {
+            if !counted(line) {
+                continue;
+            }
             if units > limit {
                 cx.line = Some(line);
                 report(
@@ -82,7 +91,14 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         {
             continue;
         }
-        let group: Vec<_> = claim.lines.iter().filter(|l| same(l)).collect();
+        let group: Vec<_> = claim
+            .lines
+            .iter()
+            .filter(|l| same(l) && counted(l))
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
         // A `Total` cannot overflow: no number of lines or units switches the edit off.
         let mut total = Total::default();
         group
@@ -215,4 +231,38 @@ fn cases() {
         "{}",
         d.message
     );
+}
+
+/// A JW line for heparin from a multiple-dose vial is MOD006's finding (no discarded amount
+/// is payable); its units do not also push the date over J1644's MUE (40, MAI 3). Units given
+/// over the MUE without it are still UNT002.
+#[test]
+fn unpayable_discard_is_not_counted() {
+    use crate::test::{P837, run, second_drug_line};
+    let given = |units: u32| {
+        P837.replace(
+            "SV1*HC:J0897:JZ*2400*UN*60***1~\nDTP*472*D8*20260115~\nLIN**N4*55513071001~\nCTP****1*UN~",
+            &format!("SV1*HC:J1644*2400*UN*{units}***1~\nDTP*472*D8*20260115~\nLIN**N4*00409272302~\nCTP****5*ML~"),
+        )
+    };
+    let with_jw = |units: u32| {
+        second_drug_line(
+            &given(units),
+            "SV1*HC:J1644:JW*60*UN*15***1",
+            "LIN**N4*00409272302~CTP****5*ML",
+        )
+    };
+    let found = run(&with_jw(30));
+    let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"MOD006"), "{codes:?}");
+    assert!(!codes.contains(&"UNT002"), "{codes:?}");
+    // 45 units given: over the MUE with or without the JW line; counted without it.
+    let found = run(&with_jw(45));
+    let d = found.iter().find(|d| d.code == "UNT002").expect("UNT002");
+    assert!(
+        d.message.starts_with("J1644 × 45 units exceeds"),
+        "{}",
+        d.message
+    );
+    assert!(found.iter().any(|d| d.code == "MOD006"));
 }
