@@ -1,6 +1,10 @@
-use crate::drugs::{hcpcs_of, is_unclassified, ndc11};
+use crate::drugs::{
+    Ndc11, date_of_service, drug_label, hcpcs_of, is_unclassified, ndc11, ten_digit_candidates,
+};
 use crate::ndc::is_ndc_qualified;
 use crate::{Ctx, declare_rule};
+use claimlint_data::Data;
+use claimlint_diagnostic::{Fix, Safety};
 use claimlint_model::DrugLine;
 
 declare_rule! {
@@ -18,8 +22,12 @@ declare_rule! {
     /// `LIN**N4*55513071099~` (Prolia is 55513071001)
     /// ## Fix
     /// Copy the NDC from the package actually used, padded to 5-4-2: `LIN**N4*55513071001~`.
+    /// When the same ten digits padded in another group are an NDC the crosswalk lists (a
+    /// 5-3-2 NDC given its zero in front, `05551371001` for 55513-0710-01), the help names it,
+    /// with an unsafe fix: only the package can say which group is short.
     code: NDC003, name: "ndc-unknown", severity: Warning, snip: 5,
     x999: Never,
+    fix: Unsafe,
     check: Drug(ndc_unknown),
 }
 
@@ -47,15 +55,68 @@ fn ndc_unknown(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         .filter(|d| d.name == "crosswalk")
         .map(|d| d.version)
         .collect();
-    cx.report(
-        el.loc(),
-        format!(
-            "NDC {} is not in the CMS NDC-HCPCS crosswalk ({})",
-            ndc.dashed(),
-            quarters.join(", ")
+    let message = format!(
+        "NDC {} is not in the CMS NDC-HCPCS crosswalk ({})",
+        ndc.dashed(),
+        quarters.join(", ")
+    );
+    let repadded = repadded(cx.data(), &ndc);
+    let dos = date_of_service(cx);
+    let known = |n: &Ndc11| {
+        let rows = dos.map(|d| cx.data().crosswalk_by_ndc(n.as_str(), d.0).value);
+        rows.and_then(|r| r.into_iter().next())
+    };
+    let help = match repadded.as_slice() {
+        [one] => match known(one) {
+            Some(row) => format!(
+                "padded in another group, the same ten digits are {} ({}, {} in the crosswalk): write {} if that is the package",
+                one.dashed(),
+                drug_label(cx, &row),
+                row.hcpcs,
+                one.as_str()
+            ),
+            None => format!(
+                "padded in another group, the same ten digits are {}, which the crosswalk lists: write {} if that is the package",
+                one.dashed(),
+                one.as_str()
+            ),
+        },
+        [] => "check the NDC against the package used; the crosswalk lists the drugs Medicare prices under ASP, so a correct NDC of another drug may be missing from it".to_string(),
+        many => format!(
+            "padded in other groups, the same ten digits are {}, each in the crosswalk; read the groups off the package",
+            many.iter().map(|n| n.dashed()).collect::<Vec<_>>().join(" or ")
         ),
-    )
-    .help("check the NDC against the package used; the crosswalk lists the drugs Medicare prices under ASP, so a correct NDC of another drug may be missing from it");
+    };
+    let loc = el.loc();
+    let d = cx.report(loc, message).help(help);
+    if let [one] = repadded.as_slice() {
+        d.fix(Fix::replace(&loc, one.as_str(), Safety::Unsafe));
+    }
+}
+
+/// The NDCs the crosswalk lists that are the same ten digits as `ndc` with the padding zero
+/// in another group: an 11-digit NDC has its zero first (from 4-4-2), sixth (5-3-2) or
+/// tenth (5-4-1), so each zero in one of those places is a padding to undo and redo.
+fn repadded(data: &Data, ndc: &Ndc11) -> Vec<Ndc11> {
+    let b = ndc.as_str().as_bytes();
+    let mut out: Vec<Ndc11> = Vec::new();
+    for at in [0, 5, 9] {
+        if b.get(at) != Some(&b'0') {
+            continue;
+        }
+        let ten: Vec<u8> = b
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != at)
+            .map(|(_, &c)| c)
+            .collect();
+        for n in ten_digit_candidates(&ten).into_iter().flatten() {
+            if n != *ndc && !out.contains(&n) && data.ndc_known_any(n.as_str()) {
+                out.push(n);
+            }
+        }
+    }
+    out
 }
 
 #[test]
@@ -73,15 +134,28 @@ fn cases() {
         Pass("SV1*HC:S5000*2400*UN*1***1~LIN**N4*12345678901~"),
         // A code the crosswalk lists keeps the check.
         Trip("SV1*HC:J0897:JZ*2400*UN*60***1~LIN**N4*12345678901~"),
+        // Prolia's 5-3-2 NDC (55513-710-01) padded in front, as if it were 4-4-2.
+        Trip("LIN**N4*05551371001~"),
     ];
     let out = check_cases(&NDC003, &cases);
     let d = out[2].iter().find(|d| d.code == "NDC003").unwrap();
-    // Another test may load a --data-dir quarter into this process: the list can grow.
-    assert!(
-        d.message
-            .starts_with("NDC 55513-0710-99 is not in the CMS NDC-HCPCS crosswalk (2025Q4, 2026Q1"),
-        "{}",
-        d.message
+    // The quarters compiled in: reference data is the run's own (`Data`), never process-wide.
+    assert_eq!(
+        d.message,
+        "NDC 55513-0710-99 is not in the CMS NDC-HCPCS crosswalk (2025Q4, 2026Q1)"
+    );
+    assert!(d.fix.is_none());
+    let d = out[7].iter().find(|d| d.code == "NDC003").unwrap();
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "padded in another group, the same ten digits are 55513-0710-01 (Prolia, denosumab 60 mg/mL, J0897 in the crosswalk): write 55513071001 if that is the package"
+        )
+    );
+    let fix = d.fix.as_ref().expect("an unsafe fix");
+    assert_eq!(
+        (fix.replacement.as_str(), fix.safety),
+        ("55513071001", Safety::Unsafe)
     );
     // Hyphenated (NDC002) but known: looked up in its 11-digit form, so not unknown.
     let diags = crate::test::run(&crate::test::replace_segments(
