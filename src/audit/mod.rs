@@ -14,6 +14,7 @@
 pub mod aggregate;
 pub mod csv;
 pub mod html;
+pub mod progress;
 pub mod summary;
 
 pub use aggregate::{Aggregate, Money, Part};
@@ -23,6 +24,7 @@ use crate::input::Input;
 use claimlint_data::Data;
 use claimlint_rules::cross_claim::{self, BatchClaim, ClaimRef, Keys, Member};
 use claimlint_rules::engine;
+use progress::{FileProgress, Progress};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -56,11 +58,24 @@ impl Default for Options {
 /// A file wrapped at a fixed width is checked unwrapped, and its findings and facts placed
 /// on the file as it is (`claimlint_rules::folded`).
 pub fn check_file(input: &[u8], settings: &Settings) -> (engine::Outcome, Vec<BatchClaim>) {
+    check_file_telling(input, settings, &|_, _| ())
+}
+
+/// [`check_file`], telling `reached(end, len)` as each batch of transaction sets is done: the
+/// first `end` of the `len` bytes checked (of the unwrapped text when the file is wrapped).
+fn check_file_telling(
+    input: &[u8],
+    settings: &Settings,
+    reached: &(dyn Fn(usize, usize) + Sync),
+) -> (engine::Outcome, Vec<BatchClaim>) {
     let (fold, bytes) = claimlint_x12::folded::Folding::unwrapped(input);
     let bytes: &[u8] = &bytes;
-    let (mut outcome, per_tx) = engine::check_with(bytes, settings, &|tx| {
-        cross_claim::facts(tx, &settings.data)
-    });
+    let (mut outcome, per_tx) = engine::check_streaming(
+        bytes,
+        settings,
+        &|tx| cross_claim::facts(tx, &settings.data),
+        &|range| reached(range.end, bytes.len()),
+    );
     let mut claims: Vec<BatchClaim> = per_tx.into_iter().flatten().collect();
     cross_claim::fill_positions(&mut claims, bytes);
     if let Some(fold) = &fold {
@@ -78,6 +93,7 @@ fn first_pass(
     (path, resolved): (&str, &Resolved),
     options: &Options,
     batch: bool,
+    progress: &FileProgress<'_>,
 ) -> (Part, Keys) {
     let mut part = Part::new(options.keep);
     let mut keys = Keys::default();
@@ -85,7 +101,8 @@ fn first_pass(
         Err(e) => part.unreadable(path, e.to_string()),
         Ok(input) => {
             let settings = resolved.for_input(&input);
-            let (outcome, claims) = check_file(&input, settings);
+            let (outcome, claims) =
+                check_file_telling(&input, settings, &|end, len| progress.reached(end, len));
             part.failing += outcome.tally.at_least(settings.fail_on);
             part.volume(path, &outcome.stats, &claims);
             part.suppressed(path, &outcome.suppressed_by_rule);
@@ -131,19 +148,27 @@ pub fn run(
     let batch = files
         .iter()
         .any(|(_, r)| cross_claim::any_selected(&r.default));
-    let bar = progress(files.len() as u64, options.progress);
+    // The bar counts bytes on disk, so one large file moves it too (`progress`).
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|(path, _)| std::fs::metadata(path).map_or(0, |m| m.len()))
+        .collect();
+    let bar = Progress::new(&sizes, options.progress);
     let keep = options.keep;
     let (part, keys) = files
         .par_iter()
+        .zip(&sizes)
         .enumerate()
-        .map(|(i, (path, resolved))| {
+        .map(|(i, ((path, resolved), &size))| {
+            let file = bar.file(size);
             let r = first_pass(
                 u32::try_from(i).unwrap_or(u32::MAX),
                 (path, resolved),
                 options,
                 batch,
+                &file,
             );
-            bar.inc(1);
+            file.finish();
             r
         })
         .fold(
@@ -160,7 +185,7 @@ pub fn run(
                 (p.merge(p2), k)
             },
         );
-    bar.finish_and_clear();
+    bar.finish();
     let mut part = part;
     for (path, error) in walk_errors {
         part.unreadable(path, error.clone());
@@ -246,19 +271,6 @@ fn second_pass(
     part
 }
 
-fn progress(len: u64, show: bool) -> indicatif::ProgressBar {
-    if !show {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} auditing [{bar:40}] {pos}/{len} files ({per_sec}, {eta} left)",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
-}
-
 /// Checks inputs held in memory as one batch: every rule on each input, then the batch rules
 /// across all of them, their findings added to the input they are in (ordered by offset).
 /// Inputs are (name, bytes); names appear in messages and set the canonical order. For tests
@@ -308,4 +320,53 @@ pub fn check_inputs(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Vec<en
         o.diagnostics.sort_by_key(|d| d.loc.offset);
     }
     outcomes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The audit's bar counts bytes as `check`'s does (`progress`): a file's share ends at its
+    /// size, and an unreadable file still completes its share.
+    #[test]
+    fn progress_counts_every_byte_once() {
+        let dir = std::env::temp_dir().join(format!("claimlint-progress-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let sample = include_bytes!("../../fixtures/samples/clinic-day1.837");
+        let path = dir.join("three.837");
+        std::fs::write(&path, sample.repeat(3)).unwrap();
+        let missing = dir.join("missing.837");
+        let resolved = Resolved {
+            default: Settings::default(),
+            by_payer: BTreeMap::new(),
+        };
+        let on_disk = (sample.len() * 3) as u64;
+        let bar = Progress::with(&[on_disk, 100], true);
+        let options = Options::default();
+        let file = bar.file(on_disk);
+        let (part, _) = first_pass(
+            0,
+            (path.to_str().unwrap(), &resolved),
+            &options,
+            false,
+            &file,
+        );
+        // The batch moved it to the end of the last transaction set; the IEA is the rest.
+        assert!(bar.position() > on_disk - 40 && bar.position() < on_disk);
+        file.finish();
+        assert_eq!(bar.position(), on_disk);
+        assert!(part.failing > 0);
+        // Counted at 100 bytes on disk, gone when it is opened.
+        let file = bar.file(100);
+        first_pass(
+            1,
+            (missing.to_str().unwrap(), &resolved),
+            &options,
+            false,
+            &file,
+        );
+        file.finish();
+        assert_eq!(bar.position(), on_disk + 100);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

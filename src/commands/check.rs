@@ -4,8 +4,8 @@
 //! `ack`) an interchange not acknowledged or rejected makes the status 1.
 
 use super::io::out;
-use super::progress::{FileProgress, Progress};
 use super::{CliError, Status, ack, batch};
+use crate::audit::progress::{FileProgress, Progress};
 use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::input::Input;
 use crate::report::{self, FileReport, Skipped, x999};

@@ -13,7 +13,6 @@ mod fix;
 mod gate;
 mod info;
 pub mod io;
-mod progress;
 mod show;
 mod tree;
 

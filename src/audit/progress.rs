@@ -1,5 +1,5 @@
-//! `check`'s progress bar on stderr, counted in bytes so that one large file shows progress
-//! too: a file advances it as its transaction sets are checked (the engine says which bytes
+//! The progress bar of `check` and `audit` on stderr, counted in bytes so that one large file
+//! shows progress too: a file advances it as its transaction sets are checked (the engine says which bytes
 //! are done, batch by batch), not only when it is finished. Shown only on a terminal, for the
 //! human format, and only once the run has lasted half a second, so quick runs and piped or
 //! machine-read output never see it.
@@ -32,7 +32,7 @@ impl Progress {
         Progress::with(sizes, show)
     }
 
-    fn with(sizes: &[u64], show: bool) -> Progress {
+    pub(crate) fn with(sizes: &[u64], show: bool) -> Progress {
         let bar = show.then(|| {
             let total = sizes.iter().sum();
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
@@ -86,7 +86,7 @@ impl Progress {
     }
 
     #[cfg(test)]
-    fn position(&self) -> u64 {
+    pub(crate) fn position(&self) -> u64 {
         self.bar.as_ref().map_or(0, ProgressBar::position)
     }
 }
