@@ -58,15 +58,15 @@ impl Default for Options {
 /// A file wrapped at a fixed width is checked unwrapped, and its findings and facts placed
 /// on the file as it is (`claimlint_rules::folded`).
 pub fn check_file(input: &[u8], settings: &Settings) -> (engine::Outcome, Vec<BatchClaim>) {
-    check_file_telling(input, settings, &|_, _| ())
+    check_file_telling(input, settings, None)
 }
 
-/// [`check_file`], telling `reached(end, len)` as each batch of transaction sets is done: the
-/// first `end` of the `len` bytes checked (of the unwrapped text when the file is wrapped).
+/// [`check_file`], moving `progress` as each batch of transaction sets, and each chunk of
+/// claims of a large one, is checked (in bytes of the unwrapped text when the file is wrapped).
 fn check_file_telling(
     input: &[u8],
     settings: &Settings,
-    reached: &(dyn Fn(usize, usize) + Sync),
+    progress: Option<&FileProgress<'_>>,
 ) -> (engine::Outcome, Vec<BatchClaim>) {
     let (fold, bytes) = claimlint_x12::folded::Folding::unwrapped(input);
     let bytes: &[u8] = &bytes;
@@ -74,7 +74,18 @@ fn check_file_telling(
         bytes,
         settings,
         &|tx| cross_claim::facts(tx, &settings.data),
-        &|range| reached(range.end, bytes.len()),
+        engine::Told {
+            release: &|range| {
+                if let Some(p) = progress {
+                    p.reached(range.end, bytes.len());
+                }
+            },
+            checked: &|n| {
+                if let Some(p) = progress {
+                    p.covered(n, bytes.len());
+                }
+            },
+        },
     );
     let mut claims: Vec<BatchClaim> = per_tx.into_iter().flatten().collect();
     cross_claim::fill_positions(&mut claims, bytes);
@@ -101,8 +112,7 @@ fn first_pass(
         Err(e) => part.unreadable(path, e.to_string()),
         Ok(input) => {
             let settings = resolved.for_input(&input);
-            let (outcome, claims) =
-                check_file_telling(&input, settings, &|end, len| progress.reached(end, len));
+            let (outcome, claims) = check_file_telling(&input, settings, Some(progress));
             part.failing += outcome.tally.at_least(settings.fail_on);
             part.volume(path, &outcome.stats, &claims);
             part.suppressed(path, &outcome.suppressed_by_rule);

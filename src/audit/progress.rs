@@ -1,7 +1,8 @@
 //! The progress bar of `check` and `audit` on stderr, counted in bytes so that one large file
-//! shows progress too: a file advances it as its transaction sets are checked (the engine says which bytes
-//! are done, batch by batch), not only when it is finished. Shown only on a terminal, for the
-//! human format, and only once the run has lasted half a second, so quick runs and piped or
+//! shows progress too: a file advances it as its transaction sets are checked (the engine says
+//! which bytes are done, batch by batch, and how many each chunk of claims of a large set
+//! spans), not only when it is finished. Shown only on a terminal (for `check`, the human
+//! format), and only once the run has lasted half a second, so quick runs and piped or
 //! machine-read output never see it.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -106,6 +107,24 @@ impl FileProgress<'_> {
         }
     }
 
+    /// Another `bytes` of the input's `len` are checked, wherever they are (a chunk of claims
+    /// of a large transaction set, whose chunks finish in any order). `reached` later tops
+    /// the share up to where the batch ends.
+    pub fn covered(&self, bytes: usize, len: usize) {
+        if len == 0 {
+            return;
+        }
+        let part = (bytes.min(len) as u128 * self.size as u128) / len as u128;
+        let part = u64::try_from(part).unwrap_or(0);
+        let before = self.counted.fetch_add(part, Ordering::Relaxed);
+        // Never past the input's share, whatever the rounding.
+        let over = (before + part).saturating_sub(self.size);
+        if over > 0 {
+            self.counted.fetch_sub(over, Ordering::Relaxed);
+        }
+        self.progress.advance(part - over.min(part));
+    }
+
     /// The input is done (checked, or it could not be read): the rest of its share.
     pub fn finish(&self) {
         self.reached(1, 1);
@@ -141,5 +160,25 @@ mod tests {
         let hidden = Progress::with(&[10], false);
         hidden.file(10).finish();
         assert_eq!(hidden.position(), 0);
+    }
+
+    /// Chunks of claims of one large set add their bytes in any order; the end of the batch
+    /// tops the share up to where it ends, and nothing passes the file's share.
+    #[test]
+    fn chunks_add_and_the_batch_end_tops_up() {
+        let p = Progress::with(&[100], true);
+        let f = p.file(100);
+        f.covered(30, 200); // a chunk in the second half, done first
+        assert_eq!(p.position(), 15);
+        f.covered(20, 200);
+        assert_eq!(p.position(), 25);
+        f.reached(120, 200); // the batch ends at 120: its other bytes counted now
+        assert_eq!(p.position(), 60);
+        f.covered(80, 200);
+        assert_eq!(p.position(), 100);
+        f.covered(80, 200); // past the share (rounding, repeats): held at it
+        assert_eq!(p.position(), 100);
+        f.finish();
+        assert_eq!(p.position(), 100);
     }
 }

@@ -64,12 +64,12 @@ fn gather(outcome: &mut Outcome, per_tx: Vec<Kept>, input: &[u8]) -> batch::Clai
 
 /// One input's outcome as `check` makes it (without acknowledgments): every rule under
 /// `settings`, `--max-diagnostics`, the data notes; with `want`, also what the rules across
-/// claims need of its claims. `release` is told of bytes done with.
+/// claims need of its claims. `told` is told of bytes done with and of progress.
 fn outcome_and_claims(
     input: &[u8],
     settings: &crate::config::Settings,
     want: batch::Want,
-    release: &(dyn Fn(std::ops::Range<usize>) + Sync),
+    told: engine::Told<'_>,
 ) -> (Outcome, batch::Claims) {
     // A paste that starts at a loop (docs/fragments.md).
     if crate::edit::fragment::wrap(input).is_some() {
@@ -79,7 +79,7 @@ fn outcome_and_claims(
         );
     }
     let (mut o, per_tx) =
-        engine::check_streaming(input, settings, &|tx| keep(tx, settings, want), release);
+        engine::check_streaming(input, settings, &|tx| keep(tx, settings, want), told);
     let claims = gather(&mut o, per_tx, input);
     (o, claims)
 }
@@ -98,7 +98,11 @@ pub fn outcome(
         let none = |_: std::ops::Range<usize>| ();
         let release: &(dyn Fn(std::ops::Range<usize>) + Sync) =
             if unwrapped { &none } else { release };
-        let mut o = outcome_and_claims(bytes, settings, batch::Want::Nothing, release).0;
+        let told = engine::Told {
+            release,
+            checked: &|_| (),
+        };
+        let mut o = outcome_and_claims(bytes, settings, batch::Want::Nothing, told).0;
         if crate::edit::fragment::wrap(bytes).is_none() {
             claimlint_rules::cross_claim::add_within(&mut o, bytes, settings);
         }
@@ -175,30 +179,19 @@ fn check_file(
                     input.release(r);
                 }
             };
-            let (mut o, claims) = outcome_and_claims(bytes, settings, want, &release);
+            let told = engine::Told {
+                release: &release,
+                checked: &|n| progress.covered(n, bytes.len()),
+            };
+            let (mut o, claims) = outcome_and_claims(bytes, settings, want, told);
             if let Some(fold) = &fold {
                 folded::add(&mut o, bytes, &input, fold, settings);
             }
             (o, None, claims)
         }
         Some(stamp) => {
-            // The 999 must see every diagnostic, so --max-diagnostics applies after it is built.
-            let mut uncapped = settings.clone();
-            uncapped.max_diagnostics = None;
-            let (mut outcome, per_tx) =
-                engine::check_with(bytes, &uncapped, &|tx| keep(tx, settings, want));
-            if let Some(fold) = &fold {
-                folded::add(&mut outcome, bytes, &input, fold, &uncapped);
-            }
-            let ack = x999::acknowledge(bytes, &outcome.diagnostics, stamp);
-            if let Some(max) = settings
-                .max_diagnostics
-                .filter(|&m| outcome.diagnostics.len() > m)
-            {
-                outcome.dropped = (outcome.diagnostics.len() - max) as u64;
-                outcome.diagnostics.truncate(max);
-            }
-            let claims = gather(&mut outcome, per_tx, bytes);
+            let (outcome, ack, claims) =
+                acknowledged(bytes, (&input, fold.as_ref()), settings, want, stamp);
             (outcome, Some(ack), claims)
         }
     };
@@ -222,6 +215,35 @@ fn check_file(
         ack,
         claims,
     }
+}
+
+/// `check_file` with acknowledgments: the outcome of `bytes` (the unwrapped text of `input`
+/// when `fold`), its 999s/TA1s, and its claims. The 999 must see every diagnostic, so
+/// --max-diagnostics applies after it is built.
+fn acknowledged(
+    bytes: &[u8],
+    (input, fold): (&[u8], Option<&Folding>),
+    settings: &crate::config::Settings,
+    want: batch::Want,
+    stamp: &x999::Stamp,
+) -> (Outcome, x999::Acknowledgment, batch::Claims) {
+    let mut uncapped = settings.clone();
+    uncapped.max_diagnostics = None;
+    let (mut outcome, per_tx) =
+        engine::check_with(bytes, &uncapped, &|tx| keep(tx, settings, want));
+    if let Some(fold) = fold {
+        folded::add(&mut outcome, bytes, input, fold, &uncapped);
+    }
+    let ack = x999::acknowledge(bytes, &outcome.diagnostics, stamp);
+    if let Some(max) = settings
+        .max_diagnostics
+        .filter(|&m| outcome.diagnostics.len() > m)
+    {
+        outcome.dropped = (outcome.diagnostics.len() - max) as u64;
+        outcome.diagnostics.truncate(max);
+    }
+    let claims = gather(&mut outcome, per_tx, bytes);
+    (outcome, ack, claims)
 }
 
 fn color(choice: ColorChoice) -> bool {

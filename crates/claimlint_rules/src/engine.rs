@@ -174,7 +174,23 @@ pub fn check_with<T: Send>(
     settings: &Settings,
     visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
 ) -> (Outcome, Vec<T>) {
-    check_streaming(input, settings, visit, &|_| ())
+    let quiet = Told {
+        release: &|_| (),
+        checked: &|_| (),
+    };
+    check_streaming(input, settings, visit, quiet)
+}
+
+/// What a streaming check tells its caller while it runs.
+#[derive(Clone, Copy)]
+pub struct Told<'a> {
+    /// These bytes are done with: a memory-mapped input may let them go.
+    pub release: &'a (dyn Fn(std::ops::Range<usize>) + Sync),
+    /// The claim rules have run on another chunk of claims spanning this many bytes: for a
+    /// progress bar within one large transaction set, whose chunks run on several threads
+    /// (its own rules, the guide walk among them, may still be running). Never more than the
+    /// bytes `release` is told of next.
+    pub checked: &'a (dyn Fn(usize) + Sync),
 }
 
 /// Each transaction set's model as the check builds it, handed to `visit` without a rule run;
@@ -201,21 +217,23 @@ pub fn models<T>(input: &[u8], visit: &mut dyn FnMut(&Transaction<'_>) -> T) -> 
 const BATCH_BYTES: usize = 16 << 20;
 
 /// Checks one input while it is scanned: transaction sets are checked in batches as soon as
-/// they are complete, and `release` is told which bytes are done so a memory-mapped gigabyte
-/// does not stay resident. Results are identical to checking the whole input at once.
+/// they are complete; `told.release` is told which bytes are done so a memory-mapped gigabyte
+/// does not stay resident, and `told.checked` how far the claim rules have come. Results are
+/// identical to checking the whole input at once.
 pub fn check_streaming<T: Send>(
     input: &[u8],
     settings: &Settings,
     visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
-    release: &(dyn Fn(std::ops::Range<usize>) + Sync),
+    told: Told<'_>,
 ) -> (Outcome, Vec<T>) {
     check_each(
         input,
         settings,
         &|plan, gs, frame, spans, memo| {
-            check_transaction(input, gs, frame, spans, plan, visit, memo)
+            let at = (plan, memo, told.checked);
+            check_transaction(input, gs, frame, spans, at, visit)
         },
-        release,
+        told.release,
     )
 }
 
@@ -415,14 +433,15 @@ fn finish(
     }
 }
 
+/// One transaction set: its envelope and segment rules, its model, then its transaction, claim,
+/// line and drug rules (`run_rules`, telling `checked` as its claims are done), and `visit`.
 pub(crate) fn check_transaction<T>(
     input: &[u8],
     gs: Option<&Segment<'_>>,
     frame: &TxFrame<'_>,
     spans: Option<Vec<SegmentSpan>>,
-    plan: &Plan,
+    (plan, memo, checked): (&Plan, &Mutex<CleanMemo>, &(dyn Fn(usize) + Sync)),
     visit: &(dyn Fn(&Transaction<'_>) -> T + Sync),
-    memo: &Mutex<CleanMemo>,
 ) -> (Stats, Vec<Diagnostic>, Option<T>) {
     let mut out = Vec::new();
     for (rule, sev) in &plan.envelope {
@@ -456,7 +475,7 @@ pub(crate) fn check_transaction<T>(
     let mut tx = model::build(kind, segments);
     tx.share_clean_memo(memo);
     let ran_from = out.len();
-    run_rules(&tx, plan, &mut out);
+    run_rules(&tx, plan, &mut out, checked);
     crate::syntax::explain_realigned(&tx, out.get_mut(ran_from..).unwrap_or_default());
     let stats = Stats {
         claims: tx.claims.len() as u64,
@@ -482,11 +501,28 @@ const CLAIMS_PER_TASK: usize = 128;
 /// claims on as many threads as are free. The findings come out in the order of the
 /// sequential run (transaction rules, then each claim in turn), so output does not depend on
 /// the thread count.
-fn run_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>) {
+fn run_rules<'t>(
+    tx: &'t Transaction<'t>,
+    plan: &Plan,
+    out: &mut Vec<Diagnostic>,
+    checked: &(dyn Fn(usize) + Sync),
+) {
+    // How many bytes of the input a chunk of claims spans.
+    let done = |chunk: &[model::Claim<'_>]| {
+        let seg = |i: u32| tx.segments.get(usize::try_from(i).ok()?);
+        let first = chunk.first().and_then(|c| seg(c.index));
+        let last = chunk.last().and_then(|c| seg(c.end.checked_sub(1)?));
+        if let (Some(first), Some(last)) = (first, last) {
+            checked((last.offset + last.bytes.len()).saturating_sub(first.offset));
+        }
+    };
     if tx.claims.len() < 2 * CLAIMS_PER_TASK || rayon::current_num_threads() < 2 {
         transaction_rules(tx, plan, out);
-        for claim in &tx.claims {
-            claim_rules(tx, claim, plan, out);
+        for chunk in tx.claims.chunks(CLAIMS_PER_TASK) {
+            for claim in chunk {
+                claim_rules(tx, claim, plan, out);
+            }
+            done(chunk);
         }
         return;
     }
@@ -504,6 +540,7 @@ fn run_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>
                     for claim in chunk {
                         claim_rules(tx, claim, plan, &mut found);
                     }
+                    done(chunk);
                     found
                 })
                 .collect::<Vec<_>>()

@@ -208,15 +208,10 @@ pub fn check(input: &[u8], settings: &LintSettings, cache: &mut TxCache) -> Outc
                 Some((e.notes.clone(), Some((hash, e.clone())))),
             );
         }
-        let (stats, found, notes) = engine::check_transaction(
-            input,
-            gs,
-            frame,
-            spans,
-            plan,
-            &|tx| data_notes::notes(tx, settings),
-            memo,
-        );
+        let (stats, found, notes) =
+            engine::check_transaction(input, gs, frame, spans, (plan, memo, &|_| ()), &|tx| {
+                data_notes::notes(tx, settings)
+            });
         let notes = notes.unwrap_or_default();
         let entry = Entry::new(key.to_owned(), stats, &found, notes.clone(), frame, gs)
             .map(|e| (hash, Arc::new(e)));
