@@ -653,6 +653,24 @@ fn validator_cases() {
         "SV1*HC:99213:*40*UN*1***1",
     );
     assert_eq!(sv1, vec![TrailingSeparator { elem: 1, comp: 3 }]);
+    // An empty last component that the guide requires is the missing value, not also a
+    // trailing separator (one defect: writing the code mends both).
+    let hi = check(p(), P_2300, "HI", "HI*ABK:");
+    assert_eq!(hi, vec![RequiredMissing { elem: 1, comp: 2 }]);
+    // A situational one after it is still trailing.
+    let sv1 = check(
+        p(),
+        &[P_2300, &["2400"]].concat(),
+        "SV1",
+        "SV1*HC::JZ:*40*UN*1***1",
+    );
+    assert_eq!(
+        sv1,
+        vec![
+            TrailingSeparator { elem: 1, comp: 4 },
+            RequiredMissing { elem: 1, comp: 2 }
+        ]
+    );
     // too many elements
     let n3 = check(p(), &["2000A", "2010AA"], "N3", "N3*1 MAIN ST*STE 2*EXTRA");
     assert_eq!(n3, vec![TooMany { elem: 3, comp: 0 }]);

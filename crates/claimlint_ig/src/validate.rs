@@ -319,7 +319,13 @@ fn check_element(
                 Some(_) => &[],
                 None => seg.component(i, j).unwrap_or_default(),
             };
-            if comps > 1 && component(comps).is_empty() {
+            // The last component empty is a trailing separator, unless the guide requires it:
+            // then it is the missing value (SYN007), which writing mends both (`HI*ABK:`).
+            let required_last = cd
+                .components
+                .get(comps - 1)
+                .is_some_and(|c| c.usage == Usage::Required);
+            if comps > 1 && component(comps).is_empty() && !required_last {
                 out.push(ElementIssue::TrailingSeparator {
                     elem: i,
                     comp: comps,
