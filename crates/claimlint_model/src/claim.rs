@@ -182,14 +182,14 @@ impl<'a> Procedure<'a> {
     #[inline]
     pub fn modifier(&self, m: &[u8]) -> Option<Element<'a>> {
         (3..=6)
-            .find(|&n| self.part_bytes(n).eq_ignore_ascii_case(m) && !m.is_empty())
+            .find(|&n| same_modifier(self.part_bytes(n), m))
             .and_then(|n| self.part(n))
     }
 
     /// Whether the line carries modifier `m` (upper case), in any case (see `modifier`).
     #[inline]
     pub fn has_modifier(&self, m: &[u8]) -> bool {
-        !m.is_empty() && (3..=6).any(|n| self.part_bytes(n).eq_ignore_ascii_case(m))
+        (3..=6).any(|n| same_modifier(self.part_bytes(n), m))
     }
 
     /// The HCPCS code (qualifier HC) as text.
@@ -297,4 +297,16 @@ impl<'a> ServiceLine<'a> {
     pub fn has_modifier(&self, m: &[u8]) -> bool {
         self.procedure.as_ref().is_some_and(|p| p.has_modifier(m))
     }
+}
+
+/// Whether `written` is modifier `m` (upper case, not empty) in any case: byte by byte, the
+/// upper-case comparison only where the bytes differ (they rarely do both ways).
+#[inline]
+fn same_modifier(written: &[u8], m: &[u8]) -> bool {
+    !m.is_empty()
+        && written.len() == m.len()
+        && written
+            .iter()
+            .zip(m)
+            .all(|(&w, &u)| w == u || w.to_ascii_uppercase() == u)
 }

@@ -41,10 +41,47 @@ pub const IDS_837: [&str; 47] = [
 /// lower-case letter; else 0. Only the first three bytes are looked at for an upper-case id.
 #[inline]
 fn upcased(bytes: &[u8], sep: u8) -> u8 {
-    let head = bytes.get(..3).unwrap_or(bytes);
-    if !head.iter().any(u8::is_ascii_lowercase) {
+    let lower = match *bytes {
+        [a, b, c, ..] => {
+            // Whether any of three bytes is `a`..=`z`, without a branch per byte: on the low
+            // seven bits of each (so no sum carries into the next byte), + 0x1F sets the high
+            // bit from `a` (0x61) up, + 0x05 from `{` (0x7B) up; a byte with its own high bit
+            // set is no letter.
+            let x = u32::from_le_bytes([a, b, c, 0]);
+            let low = x & 0x007F_7F7F;
+            let from_a = low + 0x001F_1F1F;
+            let past_z = low + 0x0005_0505;
+            from_a & !past_z & !x & 0x0080_8080 != 0
+        }
+        _ => bytes.iter().any(u8::is_ascii_lowercase),
+    };
+    if !lower {
         return 0;
     }
+    upcased_index(bytes, sep)
+}
+
+/// The id a segment's `upcased` index names (`IDS_837`), out of line: the accessors that
+/// check for it run for every segment and stay small enough to inline.
+#[cold]
+#[inline(never)]
+fn upcased_id(upcased: u8) -> &'static [u8] {
+    IDS_837
+        .get(usize::from(upcased).wrapping_sub(1))
+        .map_or(&b""[..], |id| id.as_bytes())
+}
+
+#[cold]
+#[inline(never)]
+fn upcased_seg_id(upcased: u8) -> SegId {
+    SegId::new(upcased_id(upcased))
+}
+
+/// [`upcased`] for an id with a lower-case letter: rare, so kept out of the segment's
+/// constructors and accessors, which run for every segment.
+#[cold]
+#[inline(never)]
+fn upcased_index(bytes: &[u8], sep: u8) -> u8 {
     let end = bytes.iter().position(|&b| b == sep).unwrap_or(bytes.len());
     let id = &bytes[..end];
     IDS_837
@@ -180,13 +217,14 @@ impl<'a> Segment<'a> {
     #[inline]
     pub fn id(&self) -> &'a [u8] {
         if self.upcased != 0 {
-            return IDS_837[usize::from(self.upcased - 1)].as_bytes();
+            return upcased_id(self.upcased);
         }
         self.written_id()
     }
 
     /// The id as written, when it is an id of the 837 written with lower-case letters (`nm1`
     /// for `NM1`); `None` for an upper-case id or one the 837 does not have.
+    #[inline]
     pub fn id_as_written(&self) -> Option<&'a [u8]> {
         (self.upcased != 0).then(|| self.written_id())
     }
@@ -208,7 +246,7 @@ impl<'a> Segment<'a> {
     #[inline]
     pub fn seg_id(&self) -> SegId {
         if self.upcased != 0 {
-            return SegId::new(self.id());
+            return upcased_seg_id(self.upcased);
         }
         // A `SegId` keeps at most three bytes: only those are read, not the whole id; where
         // the id ends is the first separator of the index when the segment has one.
@@ -227,7 +265,7 @@ impl<'a> Segment<'a> {
     #[inline]
     pub fn is(&self, id: &[u8]) -> bool {
         if self.upcased != 0 {
-            return crate::short::eq(self.id(), id);
+            return crate::short::eq(upcased_id(self.upcased), id);
         }
         // The id is `id` when the bytes start with it and then end or separate: no scan for
         // the separator, no `memcmp` call for two or three bytes.
@@ -674,6 +712,29 @@ mod tests {
 
     /// The index fits in what alignment would leave unused: a transaction set holds all its
     /// segments at once, so their size is its memory.
+    /// The three-byte test for a lower-case letter agrees with `is_ascii_lowercase` on every
+    /// byte in every place, and ids fold only when they spell an id of the 837.
+    #[test]
+    fn lower_case_ids_are_found() {
+        for b in 0..=255u8 {
+            for at in 0..3 {
+                let mut head = *b"NM1*X";
+                head[at] = b;
+                let lower = upcased(&head, b'*') != 0;
+                let want = b.is_ascii_lowercase() && {
+                    let mut up = head;
+                    up[at] = b.to_ascii_uppercase();
+                    &up[..3] == b"NM1"
+                };
+                assert_eq!(lower, want, "{b:#x} at {at}");
+            }
+        }
+        assert_eq!(upcased(b"hl*1", b'*'), upcased(b"Hl*1", b'*'));
+        assert_ne!(upcased(b"hl", b'*'), 0);
+        assert_eq!(upcased(b"nm2*1", b'*'), 0);
+        assert_eq!(upcased(b"isa*00", b'*'), 0);
+    }
+
     #[test]
     fn a_segment_is_48_bytes() {
         assert_eq!(std::mem::size_of::<Segment<'_>>(), 48);
