@@ -483,3 +483,20 @@ fn a_padded_guide_is_rejected_and_still_read() {
     assert!(l.contains(&"IK5*R*I6~"), "{text}");
     assert!(l.contains(&"AK9*R*1*1*0*2~"), "{text}");
 }
+
+/// A segment with a trailing separator (SYN006, IK304 8) and an element error (SYN007, IK4)
+/// is one IK3 with its IK4, not two IK3 loops for the one segment.
+#[test]
+fn one_segment_is_one_ik3() {
+    let (_, text, dir) = ack_edited_in("oneik3", |t| {
+        t.replace("SV1*HC:J0897:JZ*2400", "SV1*HC::JZ:*2400")
+    });
+    let text = text.unwrap();
+    let ik3: Vec<&str> = lines(&text)
+        .into_iter()
+        .filter(|l| l.starts_with("IK3*"))
+        .collect();
+    assert_eq!(ik3, ["IK3*SV1*21*2400*8~"], "{text}");
+    assert!(lines(&text).contains(&"IK4*1:2*234*1~"), "{text}");
+    keep_for_pyx12("oneik3", &dir);
+}

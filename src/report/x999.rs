@@ -665,8 +665,13 @@ fn code_findings<'d>(
             }
             Mapping::Group(_) => {}
             Mapping::Segment(code) => {
-                ik3(w, d, code);
-                open = None;
+                // IK304 8 is "segment has data element errors", the IK3 the element findings
+                // of one segment share: one IK3 for that segment, not one per finding.
+                let shared = code == "8";
+                if !(shared && open.is_some_and(|(p, _)| p == d.loc.position)) {
+                    ik3(w, d, code);
+                }
+                open = shared.then_some((d.loc.position, d.loc.offset));
                 note(code, &mut set.syntax, &mut set.implementation);
             }
             Mapping::Element(code) => {
