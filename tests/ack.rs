@@ -500,3 +500,30 @@ fn one_segment_is_one_ik3() {
     assert!(lines(&text).contains(&"IK4*1:2*234*1~"), "{text}");
     keep_for_pyx12("oneik3", &dir);
 }
+
+/// An envelope segment id written in lower case is read as the id it spells (SYN001, one
+/// finding), and acknowledged as a receiver that reads ids as written sees it: `gs` is no
+/// functional group header (TA1 024, invalid interchange content), `iea` no trailer (TA1
+/// 023), `ge` no group trailer (a 999 rejecting the group, AK905 3). Was: `gs` got a 999
+/// accepting the set.
+#[test]
+fn an_envelope_id_in_lower_case_is_acknowledged_as_missing() {
+    for (name, from, to, note) in [
+        ("lower-gs", "GS*HC*", "gs*HC*", "024"),
+        ("lower-iea", "IEA*1*", "iea*1*", "023"),
+    ] {
+        let (out, text, dir) = ack_edited_in(name, |t| t.replacen(from, to, 1));
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(text.is_none(), "{name}: no 999 beside the TA1: {text:?}");
+        let ta1 = read(&dir, &format!("{name}.000000001.ta1"));
+        assert_eq!(
+            lines(&ta1)[1],
+            format!("TA1*000000001*260120*1200*R*{note}~"),
+            "{name}"
+        );
+    }
+    let (out, text, _) = ack_edited_in("lower-ge", |t| t.replacen("GE*1*", "ge*1*", 1));
+    assert_eq!(out.status.code(), Some(1));
+    let text = text.expect("a 999");
+    assert!(lines(&text).contains(&"AK9*R*1*1*1*3~"), "{text}");
+}

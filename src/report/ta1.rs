@@ -21,7 +21,8 @@ pub fn note_code(d: &Diagnostic) -> Option<&'static str> {
     claimlint_rules::find(d.code)?.ta1.of(d)
 }
 
-/// The TA1 rejecting `ic` when its ISA or IEA has an error, else `None` (a 999 answers it).
+/// The TA1 rejecting `ic` when its ISA or IEA has an error, or a GS one that a receiver does
+/// not read as a GS (SYN001's `gs`, TA105 024), else `None` (a 999 answers it).
 pub fn rejected_envelope(
     ic: &Interchange<'_>,
     diagnostics: &[Diagnostic],
@@ -32,7 +33,11 @@ pub fn rejected_envelope(
     };
     let code = diagnostics
         .iter()
-        .filter(|d| within(Some(&ic.isa), d) || within(ic.iea.as_ref(), d))
+        .filter(|d| {
+            within(Some(&ic.isa), d)
+                || within(ic.iea.as_ref(), d)
+                || ic.groups.iter().any(|g| within(g.gs.as_ref(), d))
+        })
         .find_map(note_code)?;
     let elements: Vec<&[u8]> = ic.header.elements.to_vec();
     reject(&elements, code, stamp)

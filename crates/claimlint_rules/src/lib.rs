@@ -655,7 +655,8 @@ mod registry_tests {
             (b"IEA", None, "ENV011", Some("022")),
             // `iea`: read as the IEA, but a receiver reading ids as written finds none.
             (b"IEA", None, "SYN001", Some("023")),
-            (b"GS", None, "SYN001", None),
+            // `gs`: no functional group header where a receiver reads ids as written.
+            (b"GS", None, "SYN001", Some("024")),
             (b"ISA", Some(2), "SYN003", None),
             // A file wrapped at a width under 106 is cut inside its ISA (`folded`).
             (b"ISA", Some(10), "SYN005", Some("022")),

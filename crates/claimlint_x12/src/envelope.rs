@@ -113,9 +113,12 @@ pub enum IssueKind<'a> {
     SeWithoutSt,
     /// An ST inside an interchange with no GS before it.
     StWithoutGs,
-    /// `len` bytes after an IEA that are not another interchange.
+    /// `len` bytes after an IEA that are not another interchange. `lower_isa`: they start
+    /// with `isa` and a separator, an interchange header written in lower case, which is not
+    /// read as one.
     DataAfterIea {
         len: usize,
+        lower_isa: bool,
     },
     /// An ISA (ISA13 `isa13`) with no IEA: another ISA starts first, or the input ends.
     IeaMissing {
@@ -867,7 +870,11 @@ impl<'a> Scanner<'a, '_> {
             b"ST" => self.open_tx(b, file_seg, raw),
             b"IEA" => return self.iea(b, file_seg, after),
             b"SE" => self.issue(file_seg.loc(), IssueKind::SeWithoutSt),
-            id => self.issue(file_seg.loc(), IssueKind::OutsideTransaction { id }),
+            // Named as written: a lower-case `nm1` here is not read as anything.
+            id => {
+                let id = file_seg.id_as_written().unwrap_or(id);
+                self.issue(file_seg.loc(), IssueKind::OutsideTransaction { id })
+            }
         }
         Flow::Continue
     }
@@ -956,7 +963,13 @@ impl<'a> Scanner<'a, '_> {
         // the file's segments (OUTPUT.md), and the IEA's is the last of them.
         self.issue(
             span_loc(b"", iea.position + 1, after, len),
-            IssueKind::DataAfterIea { len },
+            IssueKind::DataAfterIea {
+                len,
+                lower_isa: input[after..]
+                    .strip_prefix(b"isa")
+                    .and_then(|rest| rest.first())
+                    .is_some_and(|b| !b.is_ascii_alphanumeric() && !b.is_ascii_whitespace()),
+            },
         );
         Flow::Stop((junk_end < input.len()).then_some(junk_end))
     }
@@ -1239,7 +1252,10 @@ mod tests {
         let s = scan(junk.as_bytes());
         assert!(matches!(
             kinds(&s).as_slice(),
-            [IssueKind::DataAfterIea { len: 11 }]
+            [IssueKind::DataAfterIea {
+                len: 11,
+                lower_isa: false
+            }]
         ));
         assert_eq!(s.issues[0].loc.offset, ic.len() + 2);
         // The position the next segment of the file would have: the IEA's plus one.

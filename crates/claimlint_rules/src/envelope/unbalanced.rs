@@ -114,13 +114,25 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
             "ST without a GS before it: the transaction set is outside a functional group".into(),
             Some("put GS before ST and GE after SE".into()),
         ),
-        IssueKind::DataAfterIea { len } => (
-            format!(
-                "{len} {} of data after IEA, outside any interchange",
-                if len == 1 { "byte" } else { "bytes" }
-            ),
-            Some("remove what follows the IEA, or start a new interchange with ISA".into()),
-        ),
+        IssueKind::DataAfterIea { len, lower_isa } => {
+            let bytes = if len == 1 { "byte" } else { "bytes" };
+            if lower_isa {
+                (
+                    format!(
+                        "{len} {bytes} after IEA start with `isa`, an interchange header written in lower case: that interchange was not read"
+                    ),
+                    Some(
+                        "write `ISA` (X12 segment ids are upper case) and check the file again"
+                            .into(),
+                    ),
+                )
+            } else {
+                (
+                    format!("{len} {bytes} of data after IEA, outside any interchange"),
+                    Some("remove what follows the IEA, or start a new interchange with ISA".into()),
+                )
+            }
+        }
         IssueKind::IeaMissing { isa13, another_isa } => {
             let why = if another_isa {
                 "another ISA starts before it"
@@ -149,7 +161,7 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
 #[test]
 fn cases() {
     use crate::test::{Case::*, check_cases};
-    check_cases(
+    let diags = check_cases(
         &ENV004,
         &[
             Pass(""),
@@ -158,7 +170,13 @@ fn cases() {
             Edit("IEA*", "", true), // the IEA removed
             Edit("GS*", "", true),  // the GS removed
             Append("JUNK AFTER THE END", true),
+            // A second interchange whose ISA is written in lower case is not read: said so.
+            Append("isa*00*          *00*", true),
             Append("\r\n\r\n", false),
         ],
+    );
+    assert_eq!(
+        diags[6][0].message,
+        "21 bytes after IEA start with `isa`, an interchange header written in lower case: that interchange was not read"
     );
 }

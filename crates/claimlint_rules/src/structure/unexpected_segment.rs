@@ -212,6 +212,8 @@ fn cases() {
                 &relabel(crate::test::I837, "005010X223A2", "005010X222A1"),
                 true,
             ),
+            // Outside any set, a lower-case id is named as written: it is read as nothing.
+            Edit("GE*", "ref*XX*1~GE*1*1", true),
         ],
     );
     // One stray segment is one diagnostic: the walk resumes at the next segment that fits.
@@ -234,6 +236,10 @@ fn cases() {
     assert_eq!(
         professional.ack,
         Some(claimlint_diagnostic::Ack999::Element("7"))
+    );
+    assert_eq!(
+        diags[10][0].message,
+        "ref is outside any transaction set (between envelope segments)"
     );
     assert_eq!(
         institutional.help.as_deref(),

@@ -22,11 +22,12 @@ declare_rule! {
     /// Correct the id: `NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~`. An id in lower case has a
     /// safe fix: `claimlint check --fix` writes it in upper case.
     code: SYN001, name: "unknown-segment", severity: Error, snip: 2,
-    // A lower-cased GE or IEA (the only SYN001 on them) is coded as a receiver that reads
-    // ids as written sees it: no GE (AK905 3), no IEA (TA105 023). A lower-cased GS has no
-    // code (no AK905 names a missing header; a TA1 answers ISA and IEA only).
+    // A lower-cased GS, GE or IEA (the only SYN001 on them) is coded as a receiver that
+    // reads ids as written sees it: no GE (AK905 3); no IEA (TA105 023, premature end); no
+    // GS, so the interchange holds content that is not a functional group (TA105 024,
+    // "Invalid Interchange Content (e.g., Invalid GS Segment)", X12 element I18).
     x999: PerFindingElse(Segment("1")),
-    ta1: BySegment(&[("IEA", Code("023"))]),
+    ta1: BySegment(&[("IEA", Code("023")), ("GS", Code("024"))]),
     fix: Safe,
     check: Transaction(unknown_segment),
 }
