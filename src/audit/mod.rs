@@ -14,6 +14,7 @@
 pub mod aggregate;
 pub mod csv;
 pub mod html;
+pub mod keystore;
 pub mod progress;
 pub mod summary;
 
@@ -24,6 +25,7 @@ use crate::input::Input;
 use claimlint_data::Data;
 use claimlint_rules::cross_claim::{self, BatchClaim, ClaimRef, Keys, Member};
 use claimlint_rules::engine;
+use keystore::KeyStore;
 use progress::{FileProgress, Progress};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,9 +105,9 @@ fn first_pass(
     file: u32,
     (path, resolved): (&str, &Resolved),
     options: &Options,
-    batch: bool,
+    store: Option<&KeyStore>,
     progress: &FileProgress<'_>,
-) -> (Part, Keys) {
+) -> Part {
     let mut part = Part::new(options.keep);
     let mut keys = Keys::default();
     match Input::open(Path::new(path), options.max_input_size) {
@@ -117,7 +119,7 @@ fn first_pass(
             part.volume(path, &outcome.stats, &claims);
             part.suppressed(path, &outcome.suppressed_by_rule);
             part.findings(path, &claims, &outcome.diagnostics, &BTreeSet::new());
-            if batch {
+            if store.is_some() {
                 for (i, c) in claims.iter().enumerate() {
                     keys.add(
                         ClaimRef {
@@ -130,7 +132,10 @@ fn first_pass(
             }
         }
     }
-    (part, keys)
+    if let Some(store) = store {
+        store.add(keys);
+    }
+    part
 }
 
 /// The candidate claims of one file, read again, with the lines its own findings flagged.
@@ -155,9 +160,11 @@ pub fn run(
     let mut files: Vec<(String, &Resolved)> = inputs.to_vec();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
-    let batch = files
+    // The keys of every file's claims, for the rules across claims (XCL), if any runs.
+    let store = files
         .iter()
-        .any(|(_, r)| cross_claim::any_selected(&r.default));
+        .any(|(_, r)| cross_claim::any_selected(&r.default))
+        .then(|| KeyStore::new(keystore::BUDGET));
     // The bar counts bytes on disk, so one large file moves it too (`progress`).
     let sizes: Vec<u64> = files
         .iter()
@@ -165,7 +172,7 @@ pub fn run(
         .collect();
     let bar = Progress::new(&sizes, options.progress);
     let keep = options.keep;
-    let (part, keys) = files
+    let part = files
         .par_iter()
         .zip(&sizes)
         .enumerate()
@@ -175,33 +182,29 @@ pub fn run(
                 u32::try_from(i).unwrap_or(u32::MAX),
                 (path, resolved),
                 options,
-                batch,
+                store.as_ref(),
                 &file,
             );
             file.finish();
             r
         })
-        .fold(
-            || (Part::new(keep), Keys::default()),
-            |(p, mut k), (p2, k2)| {
-                k.merge(k2);
-                (p.merge(p2), k)
-            },
-        )
-        .reduce(
-            || (Part::new(keep), Keys::default()),
-            |(p, mut k), (p2, k2)| {
-                k.merge(k2);
-                (p.merge(p2), k)
-            },
-        );
+        .fold(|| Part::new(keep), Part::merge)
+        .reduce(|| Part::new(keep), Part::merge);
     bar.finish();
     let mut part = part;
     for (path, error) in walk_errors {
         part.unreadable(path, error.clone());
     }
-    if batch {
-        part = part.merge(second_pass(&files, keys.candidates(), options));
+    if let Some(store) = store {
+        // Keys are added with their file's index in `files` and claim number: as they are.
+        match store.candidates() {
+            Ok(candidates) => part = part.merge(second_pass(&files, candidates, options)),
+            // No claim can be vouched for: the audit fails as for a file it could not read.
+            Err(why) => part.unreadable(
+                "(rules across claims)",
+                format!("{why}, so the rules across claims (XCL) could not judge the claims"),
+            ),
+        }
     }
     part.finish(&options.data)
 }
@@ -354,11 +357,11 @@ mod tests {
         let bar = Progress::with(&[on_disk, 100], true);
         let options = Options::default();
         let file = bar.file(on_disk);
-        let (part, _) = first_pass(
+        let part = first_pass(
             0,
             (path.to_str().unwrap(), &resolved),
             &options,
-            false,
+            None,
             &file,
         );
         // The batch moved it to the end of the last transaction set; the IEA is the rest.
@@ -372,7 +375,7 @@ mod tests {
             1,
             (missing.to_str().unwrap(), &resolved),
             &options,
-            false,
+            None,
             &file,
         );
         file.finish();

@@ -7,6 +7,7 @@
 //! is in (under that file's own settings), re-rendered for the human format.
 
 use super::check::Checked;
+use crate::audit::keystore::KeyStore;
 use crate::config::Resolved;
 use crate::input::Input;
 use crate::report::{self, escape::visible};
@@ -21,24 +22,24 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 /// What `check` keeps of an input's claims while it is checked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Want {
+#[derive(Clone, Copy)]
+pub enum Want<'s> {
     /// No rule across claims runs.
     Nothing,
-    /// Their keys: the file can be read again for the candidates.
-    Keys,
+    /// Their keys, into the run's store: the file can be read again for the candidates.
+    Keys(&'s KeyStore),
     /// Their keys and full facts: the input cannot be read again.
-    Facts,
+    Facts(&'s KeyStore),
 }
 
-impl Want {
+impl<'s> Want<'s> {
     /// What to keep of an input `seen` so (`None`: not a file that can be read again), when
-    /// the run has rules across claims (`across`).
-    pub fn of(seen: &Seen, across: bool) -> Want {
+    /// the run has rules across claims (`across`, their keys' store).
+    pub fn of(seen: &Seen, across: Option<&'s KeyStore>) -> Want<'s> {
         match (across, seen.0) {
-            (false, _) => Want::Nothing,
-            (true, Some(_)) => Want::Keys,
-            (true, None) => Want::Facts,
+            (None, _) => Want::Nothing,
+            (Some(store), Some(_)) => Want::Keys(store),
+            (Some(store), None) => Want::Facts(store),
         }
     }
 }
@@ -62,31 +63,38 @@ impl Seen {
     }
 }
 
-/// One transaction set's claims as `check` keeps them: their keys (claims numbered from 0 in
-/// the set), how many there are, and their facts when the input cannot be read again.
-pub type TxClaims = (Keys, u32, Option<Vec<BatchClaim>>);
+/// One transaction set's claims as `check` keeps them: the part number its keys went to the
+/// store under (claims numbered from 0 in the set), how many claims there are, and their
+/// facts when the input cannot be read again.
+pub type TxClaims = (u32, u32, Option<Vec<BatchClaim>>);
 
-/// What `want` keeps of the claims of `tx`.
-pub fn take(tx: &Transaction<'_>, data: &Data, want: Want) -> Option<TxClaims> {
-    match want {
-        Want::Nothing => None,
-        Want::Keys => {
+/// What `want` keeps of the claims of `tx`: its keys go to the store as they are taken.
+pub fn take(tx: &Transaction<'_>, data: &Data, want: Want<'_>) -> Option<TxClaims> {
+    let (store, keys, count, facts) = match want {
+        Want::Nothing => return None,
+        Want::Keys(store) => {
             let (keys, count) = Keys::of_transaction(tx, data);
-            Some((keys, count, None))
+            (store, keys, count, None)
         }
-        Want::Facts => {
+        Want::Facts(store) => {
             let facts = cross_claim::facts(tx, data);
             let count = u32::try_from(facts.len()).unwrap_or(u32::MAX);
-            Some((Keys::of(&facts), count, Some(facts)))
+            (store, Keys::of(&facts), count, Some(facts))
         }
-    }
+    };
+    let part = store.part();
+    let mut keys = keys;
+    keys.place(part, 0);
+    store.add(keys);
+    Some((part, count, facts))
 }
 
 /// One input's claims as the rules across claims need them.
 #[derive(Debug, Default)]
 pub struct Claims {
-    /// Their keys, claims numbered in input order from 0 (file 0 until placed in the batch).
-    pub keys: Keys,
+    /// Each transaction set's part number in the run's key store and the number, in the
+    /// input, of its first claim: how a key's claim is found again.
+    pub parts: Vec<(u32, u32)>,
     /// How many claims the input has: a second read must find as many.
     pub count: u32,
     /// Their full facts, positions filled in, when the input cannot be read again.
@@ -100,9 +108,8 @@ impl Claims {
     /// positions in `input`.
     pub fn gather(per_tx: impl Iterator<Item = TxClaims>, input: &[u8]) -> Claims {
         let mut all = Claims::default();
-        for (mut keys, count, facts) in per_tx {
-            keys.place(0, all.count);
-            all.keys.merge(keys);
+        for (part, count, facts) in per_tx {
+            all.parts.push((part, all.count));
             all.count = all.count.saturating_add(count);
             if let Some(facts) = facts {
                 all.facts.get_or_insert_default().extend(facts);
@@ -176,22 +183,62 @@ fn not_reread(c: &mut Checked, reason: &str, render: Option<bool>) {
     }
 }
 
+/// The candidate claims of the batch in the store, as claims of the files of `order` (file:
+/// the rank in it), sorted; `Err` when the store could not give them.
+fn batch_candidates(
+    done: &[Checked],
+    order: &[usize],
+    store: KeyStore,
+) -> Result<Vec<ClaimRef>, String> {
+    // Each part's file rank and first claim; a part of a path given twice maps to nothing.
+    let mut of_part: Vec<Option<(u32, u32)>> = vec![None; store.parts() as usize];
+    for (rank, &i) in order.iter().enumerate() {
+        let rank = u32::try_from(rank).unwrap_or(u32::MAX);
+        for &(part, first) in &done[i].claims.parts {
+            if let Some(slot) = of_part.get_mut(part as usize) {
+                *slot = Some((rank, first));
+            }
+        }
+    }
+    let mut out: Vec<ClaimRef> = store
+        .candidates()?
+        .into_iter()
+        .filter_map(|c| {
+            let (file, first) = (*of_part.get(c.file as usize)?)?;
+            Some(ClaimRef {
+                file,
+                claim: first.saturating_add(c.claim),
+            })
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
 /// The candidate claims of the batch, per file: its rank in path order (`order`), its index
-/// in `done`, and its candidates read (or why they could not be). Takes every file's keys.
+/// in `done`, and its candidates read (or why they could not be). Takes the run's keys.
 fn read_candidates(
     done: &mut [Checked],
     files: &[(String, Arc<Governed>)],
     order: &[usize],
     limit: u64,
+    store: KeyStore,
 ) -> Vec<(u32, usize, Result<Read, String>)> {
-    let mut keys = Keys::default();
-    for (rank, &i) in order.iter().enumerate() {
-        let mut k = std::mem::take(&mut done[i].claims.keys);
-        k.place(u32::try_from(rank).unwrap_or(u32::MAX), 0);
-        keys.merge(k);
-    }
+    let found = match batch_candidates(done, order, store) {
+        Ok(c) => c,
+        // Every file with claims: none of them can be vouched for.
+        Err(why) => {
+            return order
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| !done[**i].claims.parts.is_empty())
+                .map(|(rank, &i)| (u32::try_from(rank).unwrap_or(u32::MAX), i, Err(why.clone())))
+                .collect();
+        }
+    };
     let mut per_file: Vec<(u32, Vec<ClaimRef>)> = Vec::new();
-    for c in keys.candidates() {
+    for c in found {
         match per_file.last_mut() {
             Some((f, list)) if *f == c.file => list.push(c),
             _ => per_file.push((c.file, vec![c])),
@@ -220,6 +267,7 @@ pub fn add(
     files: &[(String, Arc<Governed>)],
     limit: u64,
     render: Option<bool>,
+    store: KeyStore,
 ) {
     // Files in path order: the batch's canonical order, whatever order they were given in.
     // A path given twice is one file, not a file sent twice: its first report stands for it.
@@ -236,7 +284,12 @@ pub fn add(
         return;
     };
     let settings = first.1.resolved.default.clone();
-    let read = read_candidates(done, files, &order, limit);
+    if let Some(why) = store.unwritable() {
+        eprintln!(
+            "claimlint: note: the keys of the rules across claims were kept in memory ({why}): the results are the same, the run used more memory"
+        );
+    }
+    let read = read_candidates(done, files, &order, limit, store);
     let mut added = vec![false; done.len()];
     let mut members: Vec<Member<'_>> = Vec::new();
     for (rank, i, r) in &read {
@@ -314,8 +367,9 @@ mod tests {
     fn kept(path: &Path, text: &str) -> Claims {
         std::fs::write(path, text).expect("write");
         let settings = Settings::default();
+        let store = KeyStore::new(0);
         let (_, per_tx) = claimlint_rules::engine::check_with(text.as_bytes(), &settings, &|tx| {
-            take(tx, &settings.data, Want::Keys)
+            take(tx, &settings.data, Want::Keys(&store))
         });
         let mut claims = Claims::gather(per_tx.into_iter().flatten(), text.as_bytes());
         claims.seen = Seen::of(&path.to_string_lossy());
@@ -349,8 +403,9 @@ mod tests {
     fn kept_facts_need_no_second_read() {
         let text = sample();
         let settings = Settings::default();
+        let store = KeyStore::new(0);
         let (_, per_tx) = claimlint_rules::engine::check_with(text.as_bytes(), &settings, &|tx| {
-            take(tx, &settings.data, Want::Facts)
+            take(tx, &settings.data, Want::Facts(&store))
         });
         let claims = Claims::gather(per_tx.into_iter().flatten(), text.as_bytes());
         let resolved = config::resolve(None, &Flags::default()).expect("defaults");
@@ -359,7 +414,10 @@ mod tests {
         let (at, facts) =
             candidates("-", &resolved, u64::MAX, &wanted, &claims).expect("facts kept");
         assert_eq!((at, facts.len()), (vec![0], 1));
-        assert_eq!(Want::of(&Seen::of("-"), true), Want::Facts);
-        assert_eq!(Want::of(&Seen::of("-"), false), Want::Nothing);
+        assert!(matches!(
+            Want::of(&Seen::of("-"), Some(&store)),
+            Want::Facts(_)
+        ));
+        assert!(matches!(Want::of(&Seen::of("-"), None), Want::Nothing));
     }
 }

@@ -44,7 +44,7 @@ type Kept = (
 fn keep(
     tx: &claimlint_model::Transaction<'_>,
     settings: &crate::config::Settings,
-    want: batch::Want,
+    want: batch::Want<'_>,
 ) -> Kept {
     use claimlint_rules::drugs::data_notes;
     (
@@ -68,7 +68,7 @@ fn gather(outcome: &mut Outcome, per_tx: Vec<Kept>, input: &[u8]) -> batch::Clai
 fn outcome_and_claims(
     input: &[u8],
     settings: &crate::config::Settings,
-    want: batch::Want,
+    want: batch::Want<'_>,
     told: engine::Told<'_>,
 ) -> (Outcome, batch::Claims) {
     // A paste that starts at a loop (docs/fragments.md).
@@ -156,7 +156,7 @@ fn check_file(
     limit: u64,
     render: Option<bool>,
     stamp: Option<&x999::Stamp>,
-    across: bool,
+    across: Option<&crate::audit::keystore::KeyStore>,
     progress: &FileProgress<'_>,
 ) -> Checked {
     let input = match Input::open(Path::new(path), limit) {
@@ -224,7 +224,7 @@ fn acknowledged(
     bytes: &[u8],
     (input, fold): (&[u8], Option<&Folding>),
     settings: &crate::config::Settings,
-    want: batch::Want,
+    want: batch::Want<'_>,
     stamp: &x999::Stamp,
 ) -> (Outcome, x999::Acknowledgment, batch::Claims) {
     let mut uncapped = settings.clone();
@@ -290,21 +290,22 @@ pub fn run(args: CheckArgs, ack_dir: Option<PathBuf>, data: Data) -> Result<Stat
         .collect();
     let progress = Progress::new(&sizes, args.format == Format::Human);
     let limit = args.input.max_input_size;
-    let batch = super::batch::wanted(&inputs.files);
+    let store = super::batch::wanted(&inputs.files)
+        .then(|| crate::audit::keystore::KeyStore::new(crate::audit::keystore::BUDGET));
     let mut done: Vec<Checked> = inputs
         .files
         .par_iter()
         .zip(&sizes)
         .map(|((p, g), &size)| {
             let file = progress.file(size);
-            let one = check_file(p, g, limit, render, stamp.as_ref(), batch, &file);
+            let one = check_file(p, g, limit, render, stamp.as_ref(), store.as_ref(), &file);
             file.finish();
             one
         })
         .collect();
     progress.finish();
-    if batch {
-        super::batch::add(&mut done, &inputs.files, limit, render);
+    if let Some(store) = store {
+        super::batch::add(&mut done, &inputs.files, limit, render, store);
     }
     let failing: u64 = done
         .iter()
