@@ -34,32 +34,39 @@ fn unreadable(path: &str, err: &std::io::Error, render: Option<bool>) -> (Outcom
     (o, rendered)
 }
 
-/// What `check` keeps of each transaction set as it passes: its data notes and, when the run
-/// has the rules across claims (XCL), what they need of its claims (`batch::Want`).
-type Kept = (
-    Vec<claimlint_rules::drugs::data_notes::DataNote>,
-    Option<batch::TxClaims>,
-);
+/// What `check` keeps of each transaction set as it passes, when the run has the rules
+/// across claims (XCL): what they need of its claims (`batch::Want`). Its data notes go to the
+/// file's `NoteSet` as it passes: nothing per set is held that grows with the file.
+type Kept = Option<batch::TxClaims>;
+
+type Notes = std::sync::Mutex<claimlint_rules::drugs::data_notes::NoteSet>;
 
 fn keep(
     tx: &claimlint_model::Transaction<'_>,
     settings: &crate::config::Settings,
     want: batch::Want<'_>,
+    notes: &Notes,
 ) -> Kept {
     use claimlint_rules::drugs::data_notes;
-    (
-        data_notes::notes(tx, settings),
-        batch::take(tx, &settings.data, want),
-    )
+    let mine = data_notes::notes(tx, settings);
+    if !mine.is_empty() {
+        let at = tx.segments.first().map_or(0, |st| st.offset);
+        notes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .add(at, mine);
+    }
+    batch::take(tx, &settings.data, want)
 }
 
 /// The data notes into `outcome`; what the rules across claims need of the input's claims
 /// (full facts with their positions in `input`).
-fn gather(outcome: &mut Outcome, per_tx: Vec<Kept>, input: &[u8]) -> batch::Claims {
-    use claimlint_rules::drugs::data_notes;
-    let (notes, claims): (Vec<_>, Vec<_>) = per_tx.into_iter().unzip();
-    outcome.notes = data_notes::texts(notes);
-    batch::Claims::gather(claims.into_iter().flatten(), input)
+fn gather(outcome: &mut Outcome, notes: Notes, per_tx: Vec<Kept>, input: &[u8]) -> batch::Claims {
+    let notes = notes
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    outcome.notes = notes.texts();
+    batch::Claims::gather(per_tx.into_iter().flatten(), input)
 }
 
 /// One input's outcome as `check` makes it (without acknowledgments): every rule under
@@ -78,9 +85,14 @@ fn outcome_and_claims(
             batch::Claims::default(),
         );
     }
-    let (mut o, per_tx) =
-        engine::check_streaming(input, settings, &|tx| keep(tx, settings, want), told);
-    let claims = gather(&mut o, per_tx, input);
+    let notes = Notes::default();
+    let (mut o, per_tx) = engine::check_streaming(
+        input,
+        settings,
+        &|tx| keep(tx, settings, want, &notes),
+        told,
+    );
+    let claims = gather(&mut o, notes, per_tx, input);
     (o, claims)
 }
 
@@ -229,8 +241,9 @@ fn acknowledged(
 ) -> (Outcome, x999::Acknowledgment, batch::Claims) {
     let mut uncapped = settings.clone();
     uncapped.max_diagnostics = None;
+    let notes = Notes::default();
     let (mut outcome, per_tx) =
-        engine::check_with(bytes, &uncapped, &|tx| keep(tx, settings, want));
+        engine::check_with(bytes, &uncapped, &|tx| keep(tx, settings, want, &notes));
     if let Some(fold) = fold {
         folded::add(&mut outcome, bytes, input, fold, &uncapped);
     }
@@ -242,7 +255,7 @@ fn acknowledged(
         outcome.dropped = (outcome.diagnostics.len() - max) as u64;
         outcome.diagnostics.truncate(max);
     }
-    let claims = gather(&mut outcome, per_tx, bytes);
+    let claims = gather(&mut outcome, notes, per_tx, bytes);
     (outcome, ack, claims)
 }
 

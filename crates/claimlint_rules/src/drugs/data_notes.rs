@@ -237,6 +237,53 @@ pub fn merge(all: impl IntoIterator<Item = Vec<DataNote>>) -> Vec<DataNote> {
     out
 }
 
+/// The notes of a whole file, merged as each transaction set's arrive (from any thread, in
+/// any order), so a file of a hundred thousand sets does not hold a hundred thousand lists
+/// until its end. [`NoteSet::texts`] gives what [`texts`] gives of the lists in input order:
+/// each note keeps where it first appeared (the set's byte offset, its place in the set's
+/// list) and they are put in that order.
+#[derive(Debug, Default)]
+pub struct NoteSet {
+    notes: Vec<((usize, usize), DataNote)>,
+}
+
+impl NoteSet {
+    /// Adds the notes of the transaction set at byte `at`.
+    pub fn add(&mut self, at: usize, notes: Vec<DataNote>) {
+        for (i, n) in notes.into_iter().enumerate() {
+            let first = (at, i);
+            match self
+                .notes
+                .iter_mut()
+                .find(|(_, o)| o.dataset == n.dataset && o.version == n.version)
+            {
+                Some((seen, o)) => {
+                    *seen = (*seen).min(first);
+                    o.first = o.first.min(n.first);
+                    o.last = o.last.max(n.last);
+                    o.lines += n.lines;
+                    let before = o.withheld.len();
+                    o.withheld.extend(n.withheld);
+                    // Kept each once as it grows (a code set bounds it), not at the end.
+                    if before > 0 && o.withheld.len() > 2 * before {
+                        o.withheld.sort();
+                        o.withheld.dedup();
+                    }
+                }
+                None => self.notes.push((first, n)),
+            }
+        }
+    }
+
+    /// Each note's text, in the order of their first appearance in the input.
+    pub fn texts(mut self) -> Vec<String> {
+        self.notes.sort_by_key(|(first, _)| *first);
+        let mut notes: Vec<DataNote> = self.notes.into_iter().map(|(_, n)| n).collect();
+        sort_withheld(&mut notes);
+        notes.iter().map(DataNote::text).collect()
+    }
+}
+
 /// [`merge`], then each note's text: what a file's `Outcome::notes` holds.
 pub fn texts(all: impl IntoIterator<Item = Vec<DataNote>>) -> Vec<String> {
     merge(all).iter().map(DataNote::text).collect()
