@@ -504,8 +504,8 @@ fn one_segment_is_one_ik3() {
 /// An envelope segment id written in lower case is read as the id it spells (SYN001, one
 /// finding), and acknowledged as a receiver that reads ids as written sees it: `gs` is no
 /// functional group header (TA1 024, invalid interchange content), `iea` no trailer (TA1
-/// 023), `ge` no group trailer (a 999 rejecting the group, AK905 3). Was: `gs` got a 999
-/// accepting the set.
+/// 023), `ge` no group trailer (a 999 rejecting the group, AK905 3), `se` no set trailer
+/// (IK502 2). Was: `gs` got a 999 accepting the set; `se` an IK3 with code 1.
 #[test]
 fn an_envelope_id_in_lower_case_is_acknowledged_as_missing() {
     for (name, from, to, note) in [
@@ -526,4 +526,9 @@ fn an_envelope_id_in_lower_case_is_acknowledged_as_missing() {
     assert_eq!(out.status.code(), Some(1));
     let text = text.expect("a 999");
     assert!(lines(&text).contains(&"AK9*R*1*1*1*3~"), "{text}");
+    // `se`: the set's trailer is missing (IK502 2), as for `ge` the group's.
+    let (out, text, _) = ack_edited_in("lower-se", |t| t.replacen("SE*28*", "se*28*", 1));
+    assert_eq!(out.status.code(), Some(1));
+    let text = text.expect("a 999");
+    assert!(lines(&text).contains(&"IK5*R*2~"), "{text}");
 }

@@ -141,3 +141,45 @@ fn a_fragment_is_fixed_where_its_finding_is() {
     );
     assert!(!diff.contains("+SE") && !diff.contains("+ST"), "{diff}");
 }
+
+/// A paste whose first segment id is in lower case (`clm*`, `hl*`, `st*`) is the fragment it
+/// spells, as in a whole file: its ENV001 and one SYN001 per lower-case id. A lower-case `dtp`
+/// still dates the paste (no SIT004 against the stand-in envelope's date). Was: one ENV001,
+/// "not an X12 interchange", and nothing checked; SIT004 on every service date.
+#[test]
+fn a_fragment_in_lower_case_is_read_as_the_ids_it_spells() {
+    for (name, from) in [
+        ("fixtures/templates/837p.x12", "CLM*"),
+        ("fixtures/templates/837p.x12", "HL*2*"),
+        ("fixtures/templates/837i.x12", "LX*1"),
+    ] {
+        let upper = cut(name, from);
+        let id = from.split('*').next().unwrap();
+        let lower = upper.replacen(id, &id.to_ascii_lowercase(), 1);
+        assert_eq!(
+            sorted(&check(&lower, &[])),
+            ["ENV001", "SYN001"],
+            "{name} {from}"
+        );
+    }
+    let st = template("fixtures/templates/837p.x12");
+    let st = &st[st.find("ST*").unwrap()..st.find("GE*").unwrap()];
+    assert_eq!(
+        sorted(&check(&st.replacen("ST*", "st*", 1), &[])),
+        ["ENV001", "SYN001"]
+    );
+    let dated = cut("fixtures/templates/837p.x12", "CLM*").replace("DTP*", "dtp*");
+    let found = check(&dated, &[]);
+    assert!(
+        codes(&found)
+            .iter()
+            .all(|c| ["ENV001", "SYN001"].contains(c)),
+        "{found:?}"
+    );
+}
+
+fn sorted(found: &[(String, String, u64, u64, u64)]) -> Vec<&str> {
+    let mut c = codes(found);
+    c.sort_unstable();
+    c
+}

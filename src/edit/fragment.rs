@@ -73,7 +73,8 @@ fn start_of(id: &[u8], sep: u8, rest: &[u8]) -> Option<Start> {
     let mut values = rest.split(|&b| b == sep);
     let first = values.next()?;
     let digits = |v: &[u8]| !v.is_empty() && v.iter().all(u8::is_ascii_digit);
-    match id {
+    // An id in lower case (`clm*`) is the id it spells, as in a whole file (SYN001).
+    match id.to_ascii_uppercase().as_slice() {
         b"HL" if digits(first) => match values.nth(1)? {
             [b'2', b'0', ..] => Some(Start::BillingProvider),
             [b'2', b'2', ..] => Some(Start::Subscriber),
@@ -122,11 +123,11 @@ fn facts(text: &[u8], d: &Delimiters) -> Facts {
     let mut f = Facts::default();
     for seg in segments(text, d.segment) {
         let mut el = seg.split(|&b| b == d.element);
-        let id = el.next().unwrap_or_default();
+        let id = el.next().unwrap_or_default().to_ascii_uppercase();
         let values: Vec<&[u8]> = el.collect();
         let value = |n: usize| values.get(n - 1).copied().unwrap_or_default();
         let number = |n: usize| std::str::from_utf8(value(n)).ok()?.parse::<u32>().ok();
-        match id {
+        match id.as_slice() {
             b"DTP" => {
                 for date in value(3).split(|&b| b == b'-') {
                     let date = String::from_utf8_lossy(date).into_owned();

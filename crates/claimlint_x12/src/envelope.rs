@@ -347,7 +347,8 @@ fn skip_while(input: &[u8], pos: usize, skip: impl Fn(u8) -> bool) -> usize {
 /// has one (`sniff_component`). `None` when `rest` does not start like a segment.
 pub fn fragment_delims(rest: &[u8]) -> Option<Delimiters> {
     let id = rest.get(..2)?;
-    if id != b"ST" && id != b"GS" {
+    // `st*837*…` too: an id in lower case is read as the id it spells.
+    if !id.eq_ignore_ascii_case(b"ST") && !id.eq_ignore_ascii_case(b"GS") {
         return None;
     }
     let element = *rest.get(2)?;
@@ -362,7 +363,7 @@ pub fn fragment_delims(rest: &[u8]) -> Option<Delimiters> {
         .position(|&b| b == element)
         .unwrap_or(first.len());
     let value = &first[..end];
-    let plausible = if id == b"ST" {
+    let plausible = if id.eq_ignore_ascii_case(b"ST") {
         value.len() == 3 && value.iter().all(u8::is_ascii_digit)
     } else {
         value.len() == 2 && value.iter().all(u8::is_ascii_uppercase)

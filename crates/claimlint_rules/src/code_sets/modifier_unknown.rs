@@ -26,12 +26,22 @@ declare_rule! {
 
 fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(p) = line.procedure else { return };
-    let transport = p.hcpcs_text().is_some_and(data::is_transport_code);
-    for m in p.modifiers() {
+    // `a0428` is A0428 in lower case (CODE001's finding), a transport code all the same.
+    let transport = p
+        .hcpcs_text()
+        .is_some_and(|c| data::is_transport_code(&c.to_ascii_uppercase()));
+    let mods: Vec<_> = p.modifiers().collect();
+    for (i, m) in mods.iter().enumerate() {
         let Ok(text) = std::str::from_utf8(m.bytes) else {
             continue;
         };
-        if text.len() != 2
+        // A repeat of an earlier modifier in any case (`JZ:jz`) is MOD004's one finding:
+        // removing it settles the case too.
+        let repeat = mods[..i]
+            .iter()
+            .any(|b| b.bytes.eq_ignore_ascii_case(m.bytes));
+        if repeat
+            || text.len() != 2
             || cx.data().modifier(text).is_some()
             || data::is_cpt_modifier(text)
             || (transport && data::ambulance_sites(text).is_some())
@@ -98,4 +108,20 @@ fn cases() {
         "{:?}",
         d.help
     );
+}
+
+/// A lower-case transport code still takes a site pair (was CODE004 with help to remove a
+/// valid `RH`); a lower-case repeat of a modifier is MOD004's one finding.
+#[test]
+fn case_slips_are_one_finding() {
+    use crate::test::{P837, edit, run};
+    let codes = |text: &str| {
+        let mut c: Vec<&str> = run(text).iter().map(|d| d.code).collect();
+        c.sort_unstable();
+        c
+    };
+    let transport = edit(P837, "SV1*HC:96372", "SV1*HC:a0428:RH*60*UN*1***1");
+    assert_eq!(codes(&transport), ["CODE001"]);
+    let repeat = edit(P837, "SV1*HC:J0897:JZ", "SV1*HC:J0897:JZ:jz*2400*UN*60***1");
+    assert_eq!(codes(&repeat), ["MOD004"]);
 }

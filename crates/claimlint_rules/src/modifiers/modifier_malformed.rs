@@ -38,7 +38,7 @@ fn modifier_malformed(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             .help("a HCPCS or CPT modifier is two characters, e.g. JZ, 59, XS");
         } else if mods
             .get(..i)
-            .is_some_and(|before| before.iter().any(|b| b.bytes == m.bytes))
+            .is_some_and(|before| before.iter().any(|b| b.bytes.eq_ignore_ascii_case(m.bytes)))
         {
             cx.report(
                 m.loc(),
@@ -73,11 +73,15 @@ fn cases() {
         // on the same element (suppress::tests::syntax_before_content).
         // JZ stays, so the drug does not also lack it (MOD001).
         Trip("SV1*HC:J0897:JZ:KX:GA:GY:59*2400*UN*60***1"),
+        // The same modifier again in lower case (CODE004 leaves the repeat to this rule).
+        Trip("SV1*HC:J0897:JZ:jz*2400*UN*60***1"),
     ];
     let out = check_cases(&MOD004, &cases);
     let d = out[2].iter().find(|d| d.code == "MOD004").unwrap();
     assert_eq!(d.message, "modifier JZ appears twice in SV101");
     assert_eq!(d.loc.component, Some(4));
+    let d = out[4].iter().find(|d| d.code == "MOD004").unwrap();
+    assert_eq!(d.message, "modifier jz appears twice in SV101");
     let text = crate::test::edit(
         crate::test::I837,
         "SV2*0636",

@@ -34,7 +34,9 @@ fn modifier_not_applicable(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     // x12_complex's 99211) is no drug code, and 25 belongs on it.
     let drug = cx.is_drug_code_line(line);
     for m in p.modifiers() {
-        match m.bytes {
+        // `po` is PO in lower case (CODE004's finding), read as itself here.
+        let upper = m.bytes.to_ascii_uppercase();
+        match upper.as_slice() {
             b"25" | b"57" if drug => {
                 let what = if m.is(b"25") {
                     "a significant, separately identifiable E/M service"
@@ -102,6 +104,11 @@ fn cases() {
         Whole(&alone, true),
         Edit("SV1*HC:96372", "SV1*HC:96372:PO*60*UN*1***1", true),
         EditI("SV2*0510", "SV2*0510*HC:96372:PO*60*UN*1", false),
+        // In lower case too (CODE004 reports the case; the modifier is still PO).
+        Also(
+            &["CODE004"],
+            &Edit("SV1*HC:96372", "SV1*HC:96372:po*60*UN*1***1", true),
+        ),
     ];
     let out = check_cases(&MOD005, &cases);
     // An E/M code with 25 on a line that carries a 2410 loop (the NDC is then NDC004's): the

@@ -57,7 +57,12 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 ..seg.loc()
             };
             let (msg, help, fix) = lower_case(written, id, &at);
-            super::report_at(cx, index, at, msg).help(help).fix(fix);
+            let d = super::report_at(cx, index, at, msg).help(help).fix(fix);
+            // As `ge` and `iea` are coded: a receiver reading ids as written finds no SE
+            // (IK502 2, transaction set trailer missing).
+            if id == b"SE" {
+                d.ack = Some(claimlint_diagnostic::Ack999::TransactionSet("2"));
+            }
             continue;
         }
         if placed(index) || is_known(id) {
@@ -188,8 +193,13 @@ fn lower_case_ids_are_read_as_the_id_they_spell() {
             let fix = d.fix.as_ref().expect("a fix");
             assert_eq!(&text[fix.start..fix.end], lower);
             assert_eq!(fix.replacement, *id);
-            // A receiver that reads ids as written finds no GE: the group is rejected.
-            let ack = (id == "GE").then_some(claimlint_diagnostic::Ack999::Group("3"));
+            // A receiver that reads ids as written finds no GE (the group is rejected) and no
+            // SE (the set's trailer is missing).
+            let ack = match id {
+                "GE" => Some(claimlint_diagnostic::Ack999::Group("3")),
+                "SE" => Some(claimlint_diagnostic::Ack999::TransactionSet("2")),
+                _ => None,
+            };
             assert_eq!(d.ack, ack, "{lower}");
         }
         assert!(seen > 15, "{seen}");

@@ -61,10 +61,11 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         // A JW line of a multiple-dose drug is MOD006's: no discarded amount is payable, so its
         // units are not counted against the MUE.
         let counted = |l: &claimlint_model::ServiceLine<'_>| !unpayable_discard(cx, claim, l);
+        // Nor is such a line where a finding is placed: the last counted line carries it.
+        if !counted(line) {
+            continue;
+        }
         if mue.mai == 1 {
-            if !counted(line) {
-                continue;
-            }
             if units > limit {
                 cx.line = Some(line);
                 report(
@@ -80,9 +81,9 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
             }
             continue;
         }
-        // Date-of-service edit: judge the (code, date) group once, at its last line.
+        // Date-of-service edit: judge the (code, date) group once, at its last counted line.
         let same = |l: &claimlint_model::ServiceLine<'_>| {
-            hcpcs_of(l) == Some(code) && line_dos(l, Some(claim)) == Some(dos)
+            hcpcs_of(l) == Some(code) && line_dos(l, Some(claim)) == Some(dos) && counted(l)
         };
         if claim
             .lines
@@ -91,11 +92,7 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         {
             continue;
         }
-        let group: Vec<_> = claim
-            .lines
-            .iter()
-            .filter(|l| same(l) && counted(l))
-            .collect();
+        let group: Vec<_> = claim.lines.iter().filter(|l| same(l)).collect();
         if group.is_empty() {
             continue;
         }
@@ -264,5 +261,8 @@ fn unpayable_discard_is_not_counted() {
         "{}",
         d.message
     );
+    // On the 45 units of line 1, not on the JW line it leaves out (was line 2's `15`).
+    assert_eq!(d.context.line_number, Some(1));
+    assert_eq!(d.loc.element, Some(4));
     assert!(found.iter().any(|d| d.code == "MOD006"));
 }
