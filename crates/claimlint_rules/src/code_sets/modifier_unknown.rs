@@ -27,24 +27,32 @@ declare_rule! {
 fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(p) = line.procedure else { return };
     // `a0428` is A0428 in lower case (CODE001's finding), a transport code all the same.
-    let transport = p
-        .hcpcs_text()
-        .is_some_and(|c| data::is_transport_code(&c.to_ascii_uppercase()));
-    let mods: Vec<_> = p.modifiers().collect();
-    for (i, m) in mods.iter().enumerate() {
+    // Asked only of a modifier that is a site pair.
+    let transport = || {
+        p.hcpcs_text().is_some_and(|c| {
+            if c.bytes().any(|b| b.is_ascii_lowercase()) {
+                data::is_transport_code(&c.to_ascii_uppercase())
+            } else {
+                data::is_transport_code(c)
+            }
+        })
+    };
+    for (i, m) in p.modifiers().enumerate() {
         let Ok(text) = std::str::from_utf8(m.bytes) else {
             continue;
         };
-        // A repeat of an earlier modifier in any case (`JZ:jz`) is MOD004's one finding:
-        // removing it settles the case too.
-        let repeat = mods[..i]
-            .iter()
-            .any(|b| b.bytes.eq_ignore_ascii_case(m.bytes));
-        if repeat
-            || text.len() != 2
+        if text.len() != 2
             || cx.data().modifier(text).is_some()
             || data::is_cpt_modifier(text)
-            || (transport && data::ambulance_sites(text).is_some())
+            || (data::ambulance_sites(text).is_some() && transport())
+        {
+            continue;
+        }
+        // A repeat of an earlier modifier in any case (`JZ:jz`) is MOD004's one finding:
+        // removing it settles the case too.
+        if p.modifiers()
+            .take(i)
+            .any(|b| b.bytes.eq_ignore_ascii_case(m.bytes))
         {
             continue;
         }
@@ -52,7 +60,7 @@ fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         let fold = upper != text
             && (cx.data().modifier(&upper).is_some()
                 || data::is_cpt_modifier(&upper)
-                || (transport && data::ambulance_sites(&upper).is_some()));
+                || (data::ambulance_sites(&upper).is_some() && transport()));
         let help = if fold {
             format!("write it in capitals: {upper}")
         } else if let Some((from, to)) = data::ambulance_sites(text) {

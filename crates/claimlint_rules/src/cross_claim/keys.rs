@@ -215,8 +215,23 @@ impl Keys {
             .sum()
     }
 
-    /// Sorts every piece in place.
+    /// Sorts every piece in place. Keys of a few megabytes are first made one piece: one sort
+    /// costs less than merging many small pieces, and the copy is small.
     fn sort(&mut self) {
+        if self.pieces.len() > 1 && self.bytes() <= COALESCE_BYTES {
+            let (dups, doses) = self.pieces.iter().fold((0, 0), |(a, b), p| {
+                (a + p.duplicates.len(), b + p.doses.len())
+            });
+            let mut one = Piece {
+                duplicates: Vec::with_capacity(dups),
+                doses: Vec::with_capacity(doses),
+            };
+            for p in self.pieces.drain(..) {
+                one.duplicates.extend(p.duplicates);
+                one.doses.extend(p.doses);
+            }
+            self.pieces.push(one);
+        }
         for p in &mut self.pieces {
             p.duplicates.sort_unstable();
             p.doses.sort_unstable();
@@ -228,6 +243,10 @@ impl Keys {
     /// the pieces are read merged, in the order one sorted list would have.
     pub fn candidates(mut self) -> Vec<ClaimRef> {
         self.sort();
+        if let [one] = self.pieces.as_slice() {
+            let dups = one.duplicates.iter().copied();
+            return candidates_of_sorted(dups, one.doses.iter().copied());
+        }
         let dups = self.pieces.iter().map(|p| slice(&p.duplicates)).collect();
         let doses = self.pieces.iter().map(|p| slice(&p.doses)).collect();
         candidates_of_sorted(Merged::new(dups), Merged::new(doses))
@@ -276,6 +295,9 @@ impl Keys {
     }
 }
 
+/// Up to this many bytes of keys are sorted as one list rather than merged piece by piece.
+const COALESCE_BYTES: usize = 8 << 20;
+
 /// Where one run of keys lies in the storage it was written to: from byte `at`, its
 /// duplicate keys (16 bytes each), then its doses (24 bytes each).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -298,8 +320,8 @@ impl Run {
 
 /// The candidates of duplicate keys and doses read in sorted order (see [`Keys::candidates`]).
 fn candidates_of_sorted(
-    dups: Merged<'_, (u64, ClaimRef)>,
-    doses: Merged<'_, DoseKey>,
+    dups: impl Iterator<Item = (u64, ClaimRef)>,
+    doses: impl Iterator<Item = DoseKey>,
 ) -> Vec<ClaimRef> {
     let mut out = Vec::new();
     // A key shared by claims: every claim that has it.

@@ -91,6 +91,7 @@ impl BatchClaim {
 
 /// An element's text, trimmed; `None` when absent or blank. Borrowed unless the bytes are not
 /// UTF-8.
+#[inline]
 fn trimmed<'a>(e: Option<claimlint_x12::Element<'a>>) -> Option<Cow<'a, str>> {
     let e = e?;
     // `Element::text` without its lossy decoding when the bytes are UTF-8, as nearly all are.

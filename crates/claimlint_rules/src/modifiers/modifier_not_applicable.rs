@@ -35,7 +35,10 @@ fn modifier_not_applicable(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let drug = cx.is_drug_code_line(line);
     for m in p.modifiers() {
         // `po` is PO in lower case (CODE004's finding), read as itself here.
-        let upper = m.bytes.to_ascii_uppercase();
+        let upper = match *m.bytes {
+            [a, b] => [a.to_ascii_uppercase(), b.to_ascii_uppercase()],
+            _ => [0, 0],
+        };
         match upper.as_slice() {
             b"25" | b"57" if drug => {
                 let what = if m.is(b"25") {

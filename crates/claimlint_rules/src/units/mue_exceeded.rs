@@ -61,12 +61,9 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         // A JW line of a multiple-dose drug is MOD006's: no discarded amount is payable, so its
         // units are not counted against the MUE.
         let counted = |l: &claimlint_model::ServiceLine<'_>| !unpayable_discard(cx, claim, l);
-        // Nor is such a line where a finding is placed: the last counted line carries it.
-        if !counted(line) {
-            continue;
-        }
         if mue.mai == 1 {
-            if units > limit {
+            // Nor is such a line where a finding is placed.
+            if units > limit && counted(line) {
                 cx.line = Some(line);
                 report(
                     cx,
@@ -93,7 +90,8 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         let group: Vec<_> = claim.lines.iter().filter(|l| same(l)).collect();
-        if group.is_empty() {
+        // The last counted line carries the finding, never a line left out.
+        if !group.last().is_some_and(|l| std::ptr::eq(*l, line)) {
             continue;
         }
         // A `Total` cannot overflow: no number of lines or units switches the edit off.
