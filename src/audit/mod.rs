@@ -139,11 +139,48 @@ fn first_pass(
 }
 
 /// The candidate claims of one file, read again, with the lines its own findings flagged.
+/// Only the candidates are kept (a file with one candidate among a thousand claims holds one),
+/// numbered in their order: `numbers` holds each one's number in the file, and `already`
+/// names lines by that order too.
 struct Reread {
     file: u32,
     claims: Vec<BatchClaim>,
-    wanted: BTreeSet<u32>,
+    numbers: Vec<u32>,
     already: BTreeSet<(usize, usize)>,
+}
+
+impl Reread {
+    /// Keeps of a file's `all` claims those `wanted`, and of the lines pass 1 `flagged` (by
+    /// claim number) those of the claims kept.
+    fn keep(
+        file: u32,
+        all: Vec<BatchClaim>,
+        wanted: &BTreeSet<u32>,
+        flagged: BTreeSet<(usize, usize)>,
+    ) -> Reread {
+        let mut claims = Vec::with_capacity(wanted.len());
+        let mut numbers = Vec::with_capacity(wanted.len());
+        for (i, c) in all.into_iter().enumerate() {
+            let n = u32::try_from(i).unwrap_or(u32::MAX);
+            if wanted.contains(&n) {
+                claims.push(c);
+                numbers.push(n);
+            }
+        }
+        let already = flagged
+            .into_iter()
+            .filter_map(|(ci, li)| {
+                let n = u32::try_from(ci).ok()?;
+                Some((numbers.binary_search(&n).ok()?, li))
+            })
+            .collect();
+        Reread {
+            file,
+            claims,
+            numbers,
+            already,
+        }
+    }
 }
 
 /// Runs the audit over `inputs` (already expanded to files, each with the settings its config
@@ -228,16 +265,9 @@ fn second_pass(
             let input = Input::open(Path::new(path), options.max_input_size).ok()?;
             let settings = resolved.for_input(&input);
             let (outcome, claims) = check_file(&input, settings);
-            let already = aggregate::flagged(&claims, &outcome.diagnostics);
-            Some((
-                Reread {
-                    file,
-                    claims,
-                    wanted,
-                    already,
-                },
-                settings,
-            ))
+            let flagged = aggregate::flagged(&claims, &outcome.diagnostics);
+            drop(outcome);
+            Some((Reread::keep(file, claims, &wanted, flagged), settings))
         })
         .collect();
     let batch_settings = files
@@ -246,17 +276,15 @@ fn second_pass(
     let mut members: Vec<Member<'_>> = Vec::new();
     for (r, _) in &rereads {
         let path = files.get(r.file as usize).map_or("", |f| f.0.as_str());
-        for &i in &r.wanted {
-            if let Some(claim) = r.claims.get(i as usize) {
-                members.push(Member {
-                    at: ClaimRef {
-                        file: r.file,
-                        claim: i,
-                    },
-                    path,
-                    claim,
-                });
-            }
+        for (claim, &i) in r.claims.iter().zip(&r.numbers) {
+            members.push(Member {
+                at: ClaimRef {
+                    file: r.file,
+                    claim: i,
+                },
+                path,
+                claim,
+            });
         }
     }
     let findings = cross_claim::run(&mut members, &batch_settings);
@@ -337,6 +365,23 @@ pub fn check_inputs(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Vec<en
 
 #[cfg(test)]
 mod tests {
+    /// Pass 2 keeps a candidate file's candidates only, numbered in order, and of the lines
+    /// pass 1 flagged those of the claims kept, by the new numbers.
+    #[test]
+    fn a_reread_keeps_only_the_candidates() {
+        let sample = include_str!("../../fixtures/samples/clinic-day1.837");
+        let (_, claims) = check_file(sample.as_bytes(), &Settings::default());
+        assert!(claims.len() >= 4);
+        let offsets: Vec<usize> = claims.iter().map(|c| c.offset()).collect();
+        let wanted = BTreeSet::from([1, 3]);
+        let flagged = BTreeSet::from([(1, 0), (2, 0), (3, 1)]);
+        let r = Reread::keep(7, claims, &wanted, flagged);
+        assert_eq!((r.file, r.numbers.clone()), (7, vec![1, 3]));
+        let kept: Vec<usize> = r.claims.iter().map(|c| c.offset()).collect();
+        assert_eq!(kept, [offsets[1], offsets[3]]);
+        assert_eq!(r.already, BTreeSet::from([(0, 0), (1, 1)]));
+    }
+
     use super::*;
 
     /// The audit's bar counts bytes as `check`'s does (`progress`): a file's share ends at its
