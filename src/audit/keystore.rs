@@ -7,7 +7,7 @@
 //! back fails the run's rules across claims (`batch`).
 
 use claimlint_rules::cross_claim::{ClaimRef, Keys, Run};
-use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -32,12 +32,31 @@ struct Spilled {
     unwritable: Option<String>,
 }
 
-/// The temporary file runs are written to: a name of its own (`tempfile`), removed when the
-/// store is dropped.
+/// The temporary file runs are written to (`tempfile::tempfile`): it has no name in the
+/// directory (Linux `O_TMPFILE`, or removed as soon as it is made), so nothing is left behind
+/// however the process ends, even killed by a gate's timeout.
 struct SpillFile {
-    file: tempfile::NamedTempFile,
+    file: std::fs::File,
     out: BufWriter<std::fs::File>,
     len: u64,
+}
+
+/// A run read from `at` on, by offset (`pread`): each reader keeps its own position, whatever
+/// the others do with the handle they share a file with.
+struct ReadAt {
+    file: std::fs::File,
+    at: u64,
+}
+
+impl Read for ReadAt {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&self.file, buf, self.at)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -113,16 +132,17 @@ impl KeyStore {
         let Some(file) = &mut spilled.file else {
             return Ok(held.candidates());
         };
-        let path = file.file.path().display().to_string();
-        let cannot =
-            |e: std::io::Error| format!("the keys written to {path} could not be read back ({e})");
+        let cannot = |e: std::io::Error| {
+            format!("the keys written to a temporary file could not be read back ({e})")
+        };
         file.out.flush().map_err(cannot)?;
-        // Each run read through a handle of its own (its own position in the file).
-        let named = &file.file;
-        let open = |at: u64| -> std::io::Result<Box<dyn std::io::Read>> {
-            let mut f = named.reopen()?;
-            f.seek(SeekFrom::Start(at))?;
-            Ok(Box::new(BufReader::with_capacity(64 << 10, f)))
+        let shared = &file.file;
+        let open = |at: u64| -> std::io::Result<Box<dyn Read>> {
+            let file = shared.try_clone()?;
+            Ok(Box::new(BufReader::with_capacity(
+                64 << 10,
+                ReadAt { file, at },
+            )))
         };
         held.candidates_with(&spilled.runs, &open).map_err(cannot)
     }
@@ -144,10 +164,8 @@ fn write(spilled: &mut Spilled, keys: &mut Keys) -> std::io::Result<()> {
 
 /// A new file in the temporary directory (`TMPDIR`).
 fn create() -> std::io::Result<SpillFile> {
-    let file = tempfile::Builder::new()
-        .prefix("claimlint-xcl-keys-")
-        .tempfile()?;
-    let out = BufWriter::with_capacity(256 << 10, file.reopen()?);
+    let file = tempfile::tempfile()?;
+    let out = BufWriter::with_capacity(256 << 10, file.try_clone()?);
     Ok(SpillFile { file, out, len: 0 })
 }
 
@@ -189,7 +207,7 @@ mod tests {
     }
 
     /// Held in memory, written out on every add, or some of each: the same candidates, and
-    /// as many as with every key in one list. The file is gone once the store is.
+    /// as many as with every key in one list.
     #[test]
     fn written_keys_give_the_candidates_held_keys_give() {
         let mut one = Keys::default();
@@ -203,26 +221,23 @@ mod tests {
         );
         for budget in [usize::MAX, 0, 200] {
             let store = store_with(budget);
-            let path = lock(&store.spilled)
-                .file
-                .as_ref()
-                .map(|f| f.file.path().to_path_buf());
-            assert_eq!(path.is_some(), budget != usize::MAX, "budget {budget}");
+            let written = lock(&store.spilled).runs.len();
+            assert_eq!(written > 0, budget != usize::MAX, "budget {budget}");
             assert_eq!(store.candidates(), Ok(want.clone()), "budget {budget}");
-            assert!(path.is_none_or(|p| !p.exists()), "removed");
         }
     }
 
-    /// Keys written out that cannot be read back: an error, never fewer candidates.
+    /// Keys written out that cannot be read back (here: the file emptied under the store): an
+    /// error, never fewer candidates.
     #[test]
     fn keys_not_read_back_are_an_error() {
         let store = store_with(0);
-        let path = lock(&store.spilled)
-            .file
-            .as_ref()
-            .map(|f| f.file.path().to_path_buf())
-            .expect("written");
-        std::fs::remove_file(&path).expect("remove");
+        {
+            let mut spilled = lock(&store.spilled);
+            let file = spilled.file.as_mut().expect("written");
+            file.out.flush().expect("flush");
+            file.file.set_len(0).expect("truncate");
+        }
         let err = store.candidates().expect_err("not read back");
         assert!(err.contains("could not be read back"), "{err}");
     }

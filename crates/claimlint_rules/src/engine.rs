@@ -290,7 +290,7 @@ pub(crate) fn check_each<T: Send>(
         keep_first(&mut acc.out, settings.max_diagnostics);
         if let Some(end) = acc.pending.last().map(|(_, t, _)| t.end) {
             acc.lines.advance(input, end);
-            release(acc.done_upto..end);
+            release(release_from(acc)..end);
             acc.done_upto = end;
         }
         acc.pending.clear();
@@ -391,6 +391,18 @@ impl<T> Default for Batches<'_, T> {
             lines: LineIndex::default(),
         }
     }
+}
+
+/// Where the release of a checked batch starts: where the last one ended, or the GS of the
+/// batch's first set when it lies before that. Every set reads its group's GS again, far back
+/// in the input, which maps its pages again (as much as a 2 MiB folio); released only once,
+/// they stayed, one folio per interchange.
+fn release_from<T>(acc: &Batches<'_, T>) -> usize {
+    let gs = acc
+        .pending
+        .first()
+        .and_then(|(gs, _, _)| gs.map(|g| g.offset));
+    gs.map_or(acc.done_upto, |g| g.min(acc.done_upto))
 }
 
 /// Keeps the `max` diagnostics with the lowest offsets (all of them are already counted), so
