@@ -211,7 +211,7 @@ impl Keys {
     pub fn bytes(&self) -> usize {
         self.pieces
             .iter()
-            .map(|p| p.duplicates.len() * 16 + p.doses.len() * 24)
+            .map(|p| p.duplicates.len() * <(u64, ClaimRef)>::SIZE + p.doses.len() * DoseKey::SIZE)
             .sum()
     }
 

@@ -216,25 +216,14 @@ fn sort_withheld(notes: &mut [DataNote]) {
     }
 }
 
-/// The notes of a whole file: one per data set and version, over all its transaction sets.
+/// The notes of a whole file: one per data set and version, over all its transaction sets
+/// (given in input order).
 pub fn merge(all: impl IntoIterator<Item = Vec<DataNote>>) -> Vec<DataNote> {
-    let mut out: Vec<DataNote> = Vec::new();
-    for n in all.into_iter().flatten() {
-        match out
-            .iter_mut()
-            .find(|o| o.dataset == n.dataset && o.version == n.version)
-        {
-            Some(o) => {
-                o.first = o.first.min(n.first);
-                o.last = o.last.max(n.last);
-                o.lines += n.lines;
-                o.withheld.extend(n.withheld);
-            }
-            None => out.push(n),
-        }
+    let mut set = NoteSet::default();
+    for (i, notes) in all.into_iter().enumerate() {
+        set.add(i, notes);
     }
-    sort_withheld(&mut out);
-    out
+    set.into_notes()
 }
 
 /// The notes of a whole file, merged as each transaction set's arrive (from any thread, in
@@ -275,12 +264,17 @@ impl NoteSet {
         }
     }
 
-    /// Each note's text, in the order of their first appearance in the input.
-    pub fn texts(mut self) -> Vec<String> {
+    /// The notes, in the order of their first appearance in the input.
+    fn into_notes(mut self) -> Vec<DataNote> {
         self.notes.sort_by_key(|(first, _)| *first);
         let mut notes: Vec<DataNote> = self.notes.into_iter().map(|(_, n)| n).collect();
         sort_withheld(&mut notes);
-        notes.iter().map(DataNote::text).collect()
+        notes
+    }
+
+    /// Each note's text, in the order of their first appearance in the input.
+    pub fn texts(self) -> Vec<String> {
+        self.into_notes().iter().map(DataNote::text).collect()
     }
 }
 
