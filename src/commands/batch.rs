@@ -345,7 +345,9 @@ fn rerender(
         .then(|| Input::open(Path::new(path), limit).ok())
         .flatten()
     {
-        Some(input) => report::human::render_file(path, &input, diagnostics, color),
+        Some(input) => {
+            report::human::render_file(path, &input, diagnostics, color, &|r| input.release(r))
+        }
         None => diagnostics
             .iter()
             .map(|d| format!("{}[{}]: {}\n\n", d.severity, d.code, visible(&d.message)))

@@ -214,8 +214,10 @@ fn check_file(
             folded::facts_to_original(facts, fold, &input);
         }
     }
-    let rendered =
-        render.map(|color| report::human::render_file(path, &input, &outcome.diagnostics, color));
+    let rendered = render.map(|color| {
+        let release = |r| input.release(r);
+        report::human::render_file(path, &input, &outcome.diagnostics, color, &release)
+    });
     Checked {
         read: true,
         report: FileReport {

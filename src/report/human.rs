@@ -400,27 +400,57 @@ impl Renderer {
 }
 
 /// Renders all diagnostics of one file.
-pub fn render_file(name: &str, input: &[u8], diags: &[Diagnostic], color: bool) -> String {
+/// Every finding of one file, with its snippet. `release` is told of the bytes read and done
+/// with, every few MiB, in order: a gigabyte mapped in is not held while its findings are
+/// shown (issue 15).
+pub fn render_file(
+    name: &str,
+    input: &[u8],
+    diags: &[Diagnostic],
+    color: bool,
+    release: &dyn Fn(std::ops::Range<usize>),
+) -> String {
     let r = Renderer::new(color);
     let mut out = String::new();
     // A file whose lines end in a lone `\r` is shown in its lines, as an editor shows it and
     // as the findings' line and column count them: each lone `\r` read as `\n`, which keeps
     // every offset.
     let lined;
-    let input = if has_lone_cr(input) {
+    let input = if has_lone_cr(input, release) {
         lined = lone_cr_as_lf(input);
         &lined[..]
     } else {
         input
     };
+    // A snippet reads its line (or a window of a long one) around the finding: what lies a
+    // step behind the last finding shown is done with when findings come in order.
+    let mut done = 0;
     for d in diags {
         r.render(name, input, d, &mut out);
+        let behind = d.loc.offset.saturating_sub(RELEASE_STEP);
+        if behind >= done + RELEASE_STEP {
+            release(done..behind);
+            done = behind;
+        }
     }
     out
 }
 
-fn has_lone_cr(input: &[u8]) -> bool {
-    memchr::memchr_iter(b'\r', input).any(|i| input.get(i + 1) != Some(&b'\n'))
+/// How much is read between two releases.
+const RELEASE_STEP: usize = 4 << 20;
+
+fn has_lone_cr(input: &[u8], release: &dyn Fn(std::ops::Range<usize>)) -> bool {
+    let lone = |i: usize| input.get(i + 1) != Some(&b'\n');
+    let mut from = 0;
+    while from < input.len() {
+        let to = input.len().min(from + RELEASE_STEP);
+        if memchr::memchr_iter(b'\r', &input[from..to]).any(|i| lone(from + i)) {
+            return true;
+        }
+        release(from..to);
+        from = to;
+    }
+    false
 }
 
 fn lone_cr_as_lf(input: &[u8]) -> Vec<u8> {
@@ -441,10 +471,30 @@ mod tests {
     /// Every finding of `input` as the terminal shows it, uncoloured.
     fn shown(input: &[u8]) -> String {
         let o = engine::check(input, &LintSettings::default());
-        render_file("in.837", input, &o.diagnostics, false)
+        render_file("in.837", input, &o.diagnostics, false, &|_| ())
     }
 
     const TEMPLATE: &[u8] = include_bytes!("../../fixtures/templates/837p.x12");
+
+    /// Looking for a lone `\r` reads the whole input: it is released a step at a time as it
+    /// is read, and a lone `\r` past the first step is still found.
+    #[test]
+    fn a_lone_carriage_return_is_found_past_the_first_step_and_the_rest_released() {
+        let mut text = vec![b'x'; 3 * RELEASE_STEP];
+        let released = std::cell::RefCell::new(Vec::new());
+        let release = |r: std::ops::Range<usize>| released.borrow_mut().push(r);
+        assert!(!has_lone_cr(&text, &release));
+        let steps = [0, RELEASE_STEP, 2 * RELEASE_STEP, 3 * RELEASE_STEP];
+        let want: Vec<_> = steps.windows(2).map(|w| w[0]..w[1]).collect();
+        assert_eq!(*released.borrow(), want);
+        text[RELEASE_STEP + 5] = b'\r';
+        assert!(has_lone_cr(&text, &|_| ()));
+        // `\r\n` across a step's end is not lone.
+        text[RELEASE_STEP + 5] = b'x';
+        text[RELEASE_STEP - 1] = b'\r';
+        text[RELEASE_STEP] = b'\n';
+        assert!(!has_lone_cr(&text, &|_| ()));
+    }
 
     /// A file written with a lone `\r` after each segment is shown line by line, and the
     /// heading names the line an editor shows.

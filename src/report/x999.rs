@@ -539,7 +539,7 @@ fn group(
             _ => rejected += 1,
         }
     }
-    let received = u32::try_from(g.transactions.len()).unwrap_or(u32::MAX);
+    let received = u32::try_from(g.count).unwrap_or(u32::MAX);
     let included =
         g.ge.as_ref()
             .map(|ge| text(Some(ge), 1))

@@ -11,7 +11,7 @@ use claimlint_data::{Data, SingleDose};
 use claimlint_diagnostic::{Ack999, Context, Diagnostic, Severity};
 use claimlint_model::{Claim, Dec, DrugLine, ServiceLine, Transaction};
 use claimlint_x12::Loc;
-use claimlint_x12::envelope::{Interchange, Scan};
+use claimlint_x12::envelope::{Group, Interchange, Scan};
 
 pub use envelope::input_unreadable::report as input_unreadable;
 pub use envelope::scan_notes;
@@ -241,9 +241,13 @@ pub enum Check {
     /// of a segment, e.g. characters outside the X12 set). Its findings belong to the
     /// transaction set (ST02).
     Segment(fn(&claimlint_x12::Segment<'_>, &mut Ctx<'_>)),
-    /// Once per file, over all its envelopes (e.g. duplicate control numbers).
+    /// Once per file, over all its envelopes (e.g. duplicate control numbers). Reads what the
+    /// scan copied out, not the envelope segments: those of every interchange read at once
+    /// would map a large input's pages back in (as much as 2 MiB each).
     File(fn(&Scan<'_>, &mut Ctx<'_>)),
     Interchange(fn(&Interchange<'_>, &mut Ctx<'_>)),
+    /// Each functional group, of an interchange or of a fragment (its GS and GE).
+    Group(fn(&Group<'_>, &mut Ctx<'_>)),
     /// Envelope rules with a part per transaction set (its ST and SE, with the GS of its group),
     /// run while that transaction set is checked, and a part per interchange (ISA/GS/GE/IEA)
     /// run at the end. Reading every ST and SE again at the end would page a whole

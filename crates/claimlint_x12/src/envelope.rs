@@ -8,6 +8,7 @@
 use super::delims::{IsaHeader, IsaProblem, show_byte};
 use super::lexer::{Lexer, RawSegment};
 use super::{Delimiters, Loc, SegId, Segment};
+use std::collections::HashMap;
 
 /// One transaction set: ST..SE as a byte range plus what the envelope rules need.
 #[derive(Clone, Debug)]
@@ -26,12 +27,70 @@ pub struct TxFrame<'a> {
     pub st02_loc: Loc,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Group<'a> {
     /// `None` for transaction sets found without a GS before them.
     pub gs: Option<Segment<'a>>,
     pub ge: Option<Segment<'a>>,
+    /// Every transaction set of the group, from [`scan`]. Empty from [`scan_streaming`], which
+    /// hands each set to its sink and keeps none: a file of a million sets would hold them
+    /// all until its end. `count` and `repeated_st02` are there either way.
     pub transactions: Vec<TxFrame<'a>>,
+    /// How many transaction sets the group has (what GE01 counts).
+    pub count: usize,
+    /// Each transaction set whose ST02 an earlier set of the group already used, in input
+    /// order: what ENV006 needs of the sets once they are gone. `earlier` is the byte where
+    /// the set that used it before starts.
+    pub repeated_st02: Vec<Repeat>,
+}
+
+/// A control number that repeats one used earlier in its scope (ISA13 from one sender in the
+/// file, GS06 in an interchange, ST02 in a group), found as the scan passes: what ENV006
+/// reports, without reading the envelopes again once their bytes may have been released.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repeat {
+    /// The control number, copied.
+    pub value: Box<[u8]>,
+    /// Where it is written the second (or later) time.
+    pub loc: Loc,
+    /// Where the use before it is (the last of several): a segment position (ISA, GS) or a
+    /// byte offset (ST).
+    pub earlier: usize,
+    /// The sender (ISA06, as written) for an ISA13; empty for the others.
+    pub sender: Box<[u8]>,
+}
+
+impl<'a> Group<'a> {
+    fn new(gs: Option<Segment<'a>>) -> Self {
+        Group {
+            gs,
+            ..Group::default()
+        }
+    }
+}
+
+/// A control number as the scan remembers it for the rest of its scope: written in place when
+/// it is short (every ST02 X12 allows, 4 to 9 characters), so a group of a million sets
+/// costs no allocation per set.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    /// The bytes, then the length in the last byte.
+    Short([u8; 16]),
+    Long(Box<[u8]>),
+}
+
+impl Key {
+    fn new(st02: &[u8]) -> Self {
+        match st02.len() {
+            n @ 0..=15 => {
+                let mut key = [0; 16];
+                key[..n].copy_from_slice(st02);
+                key[15] = n as u8;
+                Key::Short(key)
+            }
+            _ => Key::Long(st02.into()),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -45,6 +104,8 @@ pub struct Interchange<'a> {
     /// one, and ENV007 reports the ISA16. With the composite that showed it (segment id and
     /// value), for the message.
     pub composites_use: Option<(u8, &'a [u8], &'a [u8])>,
+    /// GS06s that repeat an earlier GS06 of the interchange (`earlier`: that GS's position).
+    pub repeated_gs06: Vec<Repeat>,
 }
 
 impl Interchange<'_> {
@@ -186,9 +247,13 @@ pub struct Scan<'a> {
     pub issues: Vec<ScanIssue<'a>>,
     /// Every segment seen, envelopes included.
     pub segments: u64,
+    /// ISA13s that repeat one an earlier interchange from the same sender (ISA06) used
+    /// (`earlier`: that ISA's position in the file).
+    pub repeated_isa13: Vec<Repeat>,
 }
 
 impl<'a> Scan<'a> {
+    /// Every transaction set with its interchange and group; none from [`scan_streaming`].
     pub fn transactions(
         &self,
     ) -> impl Iterator<Item = (&Interchange<'a>, &Group<'a>, &TxFrame<'a>)> {
@@ -209,7 +274,7 @@ impl<'a> Scan<'a> {
 
     /// Transaction sets in interchanges and in a fragment.
     pub fn transaction_count(&self) -> usize {
-        self.groups().map(|g| g.transactions.len()).sum()
+        self.groups().map(|g| g.count).sum()
     }
 }
 
@@ -437,6 +502,10 @@ struct Scanner<'a, 's> {
     file_index: u32,
     /// Whether the sink wants each set's [`SegmentSpan`]s.
     spans: bool,
+    /// Whether each group keeps its sets' frames (`Group::transactions`).
+    keep_sets: bool,
+    /// ISA06 and ISA13 of each interchange so far, with the ISA's position.
+    isa13_seen: HashMap<(Box<[u8]>, Key), usize>,
     /// How many spans the last set had: the next set's vector is sized for as many.
     span_hint: usize,
 }
@@ -448,18 +517,23 @@ pub fn scan(input: &[u8]) -> Scan<'_> {
 
 /// Scans a whole file and hands each transaction set to `sink` as soon as it is complete, so a
 /// caller can check and release the first megabytes of a gigabyte before the scan reaches the
-/// end. The returned `Scan` still lists every envelope (they are small).
+/// end. The returned `Scan` lists every interchange and group, with the count of their sets
+/// but not the sets themselves (`Group::transactions` is empty): memory does not grow with
+/// the number of sets a file has.
 pub fn scan_streaming<'a>(input: &'a [u8], sink: TxSink<'_, 'a>) -> Scan<'a> {
     scanner(input, sink, true)
 }
 
-fn scanner<'a>(input: &'a [u8], sink: TxSink<'_, 'a>, spans: bool) -> Scan<'a> {
+/// `streaming`: the sink wants each set's spans, and the groups keep no sets.
+fn scanner<'a>(input: &'a [u8], sink: TxSink<'_, 'a>, streaming: bool) -> Scan<'a> {
     let mut s = Scanner {
         input,
         out: Scan::default(),
         sink,
         file_index: 0,
-        spans,
+        spans: streaming,
+        keep_sets: !streaming,
+        isa13_seen: HashMap::new(),
         span_hint: 0,
     };
     s.run();
@@ -491,6 +565,15 @@ struct Body<'a> {
     /// when the sink does not want them, or once one does not fit a [`SegmentSpan`] (a set
     /// of 4 GiB).
     spans: Option<Vec<SegmentSpan>>,
+    /// The ST02s of the open group's sets, with where each set starts: ENV006's repeats are
+    /// found as the sets pass.
+    st02_seen: HashMap<Key, usize>,
+    /// The GS06s of the interchange, with the position of their GS.
+    gs06_seen: HashMap<Key, usize>,
+    /// GS06s that repeat an earlier one of the interchange.
+    repeated_gs06: Vec<Repeat>,
+    /// Where the ST of the last set handed to the sink is.
+    last_st: Option<Loc>,
 }
 
 impl<'a> Body<'a> {
@@ -508,7 +591,36 @@ impl<'a> Body<'a> {
             last_block: None,
             truncated: None,
             spans: None,
+            st02_seen: HashMap::new(),
+            gs06_seen: HashMap::new(),
+            repeated_gs06: Vec::new(),
+            last_st: None,
         }
+    }
+
+    /// Notes a GS06 that an earlier GS of the interchange used.
+    fn gs06(&mut self, gs: &Segment<'a>) {
+        let gs06 = gs.value(6);
+        let position = gs.position as usize;
+        if let Some(earlier) = self.gs06_seen.insert(Key::new(gs06), position) {
+            let loc = gs.element_raw(6).map_or(gs.loc(), |e| e.loc());
+            let value = gs06.into();
+            let sender = Box::default();
+            let repeat = Repeat {
+                value,
+                loc,
+                earlier,
+                sender,
+            };
+            self.repeated_gs06.push(repeat);
+        }
+    }
+
+    /// Opens a group (`gs` is `None` for sets found without a GS); ST02s are unique per group.
+    fn open_group(&mut self, gs: Option<Segment<'a>>) {
+        self.groups.push(Group::new(gs));
+        self.st02_seen.clear();
+        self.group_open = true;
     }
 
     fn is_fragment(&self) -> bool {
@@ -603,9 +715,8 @@ impl<'a> Scanner<'a, '_> {
         let mut body = Body::new(delims, None);
         let next_isa = self.body(&mut body, pos);
         if let Some(kind) = body.truncated.take() {
-            let st = body.groups.last().and_then(|g| g.transactions.last());
-            let loc = match (&kind, st) {
-                (IssueKind::Truncated { st02: Some(_), .. }, Some(tx)) => tx.st.loc(),
+            let loc = match (&kind, body.last_st) {
+                (IssueKind::Truncated { st02: Some(_), .. }, Some(st)) => st,
                 _ => span_loc(id, 1, pos, 2),
             };
             self.issue(loc, kind);
@@ -664,12 +775,14 @@ impl<'a> Scanner<'a, '_> {
             };
             self.issue(isa.loc(), kind);
         }
+        self.isa13(&header, &isa);
         self.out.interchanges.push(Interchange {
             isa,
             header,
             iea: body.iea,
             groups: body.groups,
             composites_use,
+            repeated_gs06: body.repeated_gs06,
         });
         next_isa
     }
@@ -851,12 +964,8 @@ impl<'a> Scanner<'a, '_> {
                 if b.group_open && !b.is_fragment() {
                     self.unclosed_group(b, raw.offset);
                 }
-                b.groups.push(Group {
-                    gs: Some(file_seg),
-                    ge: None,
-                    transactions: Vec::new(),
-                });
-                b.group_open = true;
+                b.open_group(Some(file_seg));
+                b.gs06(&file_seg);
             }
             b"GE" => {
                 if b.group_open {
@@ -909,12 +1018,7 @@ impl<'a> Scanner<'a, '_> {
             if !b.is_fragment() {
                 self.issue(st.loc(), IssueKind::StWithoutGs);
             }
-            b.groups.push(Group {
-                gs: None,
-                ge: None,
-                transactions: Vec::new(),
-            });
-            b.group_open = true;
+            b.open_group(None);
         }
         let st02 = st.value(2).into();
         let st02_loc = st.element_raw(2).map_or(st.loc(), |e| e.loc());
@@ -975,6 +1079,25 @@ impl<'a> Scanner<'a, '_> {
         Flow::Stop((junk_end < input.len()).then_some(junk_end))
     }
 
+    /// Notes an ISA13 that an earlier interchange from the same sender used.
+    fn isa13(&mut self, header: &IsaHeader<'a>, isa: &Segment<'a>) {
+        let (sender, isa13) = (header.elements[5], header.elements[12]);
+        let position = isa.position as usize;
+        let key = (sender.into(), Key::new(isa13));
+        if let Some(earlier) = self.isa13_seen.insert(key, position) {
+            let loc = isa.element_raw(13).map_or(isa.loc(), |e| e.loc());
+            let value = isa13.into();
+            let sender = sender.into();
+            let repeat = Repeat {
+                value,
+                loc,
+                earlier,
+                sender,
+            };
+            self.out.repeated_isa13.push(repeat);
+        }
+    }
+
     fn push_tx(&mut self, b: &mut Body<'a>, tx: TxFrame<'a>) {
         let gs = b.groups.last().and_then(|g| g.gs.as_ref());
         // Moved, not copied: a set of a million segments has its spans once in memory.
@@ -983,13 +1106,25 @@ impl<'a> Scanner<'a, '_> {
             self.span_hint = s.len();
         }
         (self.sink)(gs, &tx, spans);
-        match b.groups.last_mut() {
-            Some(g) => g.transactions.push(tx),
-            None => b.groups.push(Group {
-                gs: None,
-                ge: None,
-                transactions: vec![tx],
-            }),
+        b.last_st = Some(tx.st.loc());
+        if b.groups.is_empty() {
+            let open = b.group_open;
+            b.open_group(None);
+            b.group_open = open;
+        }
+        let earlier = b.st02_seen.insert(Key::new(&tx.st02), tx.start);
+        let g = b.groups.last_mut().expect("a group was opened");
+        g.count += 1;
+        if let Some(earlier) = earlier {
+            g.repeated_st02.push(Repeat {
+                value: tx.st02.clone(),
+                loc: tx.st02_loc,
+                earlier,
+                sender: Box::default(),
+            });
+        }
+        if self.keep_sets {
+            g.transactions.push(tx);
         }
     }
 
@@ -1061,6 +1196,72 @@ pub fn describe_delims(d: Delimiters) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A streaming scan keeps no transaction sets, only their count and the control numbers
+    /// that repeat (ENV006's), so its memory does not grow with the sets of a file; a plain
+    /// scan keeps the sets and finds the same.
+    #[test]
+    fn a_streaming_scan_keeps_counts_and_repeats_not_sets() {
+        let isa = |n: &str| {
+            format!(
+                "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260105*1200*^*00501*{n}*0*P*:~"
+            )
+        };
+        let group = |gs06: &str, st02s: &[&str]| {
+            let sets: String = st02s
+                .iter()
+                .map(|n| format!("ST*837*{n}~BHT*0019~SE*3*{n}~"))
+                .collect();
+            format!(
+                "GS*HC*A*B*20260105*1200*{gs06}*X*005010X222A1~{sets}GE*{}*{gs06}~",
+                st02s.len()
+            )
+        };
+        let text = [
+            isa("000000001"),
+            group("1", &["0001", "0002", "0001", "0001"]),
+            group("1", &["0001"]),
+            "IEA*2*000000001~".to_string(),
+            isa("000000001"),
+            group("7", &["0009"]),
+            "IEA*1*000000001~".to_string(),
+        ]
+        .concat();
+        let input = text.as_bytes();
+        let mut handed = 0;
+        let streamed = scan_streaming(input, &mut |_, _, _| handed += 1);
+        let plain = scan(input);
+        assert_eq!(handed, 6);
+        for (s, kept) in [(&streamed, 0), (&plain, 6)] {
+            assert_eq!(s.transaction_count(), 6);
+            assert_eq!(s.transactions().count(), kept);
+            let groups: Vec<_> = s.groups().collect();
+            let counts: Vec<usize> = groups.iter().map(|g| g.count).collect();
+            assert_eq!(counts, [4, 1, 1]);
+            // ST02 0001 three times in the first group: the second and third use name the
+            // use before them; the next group starts afresh.
+            let repeats: Vec<(&[u8], usize)> = groups[0]
+                .repeated_st02
+                .iter()
+                .map(|r| (&r.value[..], r.earlier))
+                .collect();
+            let st = |nth: usize| text.match_indices("ST*837*0001").nth(nth).unwrap().0;
+            assert_eq!(repeats, [(&b"0001"[..], st(0)), (&b"0001"[..], st(1))]);
+            assert!(groups[1].repeated_st02.is_empty());
+            let gs06: Vec<_> = s.interchanges[0]
+                .repeated_gs06
+                .iter()
+                .map(|r| (&r.value[..], r.earlier))
+                .collect();
+            assert_eq!(gs06, [(&b"1"[..], 2)]);
+            let isa13: Vec<_> = s
+                .repeated_isa13
+                .iter()
+                .map(|r| (&r.value[..], &r.sender[..], r.earlier))
+                .collect();
+            assert_eq!(isa13, [(&b"000000001"[..], &b"A              "[..], 1)]);
+        }
+    }
 
     fn kinds<'a>(scan: &'a Scan<'a>) -> Vec<&'a IssueKind<'a>> {
         scan.issues.iter().map(|i| &i.kind).collect()

@@ -83,18 +83,31 @@ impl LineIndex {
         self.points.push((to, line + count, start));
     }
 
-    /// 1-based (line, column) for each of `offsets`, which must be sorted.
-    pub fn resolve(&self, input: &[u8], offsets: impl Iterator<Item = usize>) -> Vec<(u32, u32)> {
+    /// 1-based (line, column) for each of `offsets`, which must be sorted. The bytes counted
+    /// through are handed to `release` every few MiB: counting lines reads the input from a
+    /// checkpoint to each offset, and findings spread over a mapped gigabyte would otherwise
+    /// map it all back in at once.
+    pub fn resolve(
+        &self,
+        input: &[u8],
+        offsets: impl Iterator<Item = usize>,
+        release: &dyn Fn(std::ops::Range<usize>),
+    ) -> Vec<(u32, u32)> {
+        const STEP: usize = 4 << 20;
         let mut out = Vec::new();
-        let mut cur: Option<(usize, LineCounter<'_>)> = None;
+        // The counter, its checkpoint, and where the bytes it has read and not released start.
+        let mut cur: Option<(usize, LineCounter<'_>, usize)> = None;
         for offset in offsets {
             let k = self
                 .points
                 .partition_point(|p| p.0 <= offset)
                 .saturating_sub(1);
             let (at, line, start) = self.points[k];
-            let counter = match cur.as_mut() {
-                Some((ck, c)) if *ck == k => c,
+            if let Some((_, c, mark)) = cur.as_ref().filter(|(ck, _, _)| *ck != k) {
+                release(*mark..c.offset);
+            }
+            let (_, counter, mark) = match cur.as_mut() {
+                Some(c) if c.0 == k => c,
                 _ => {
                     let c = LineCounter {
                         input,
@@ -102,10 +115,17 @@ impl LineIndex {
                         line,
                         line_start: start,
                     };
-                    &mut cur.insert((k, c)).1
+                    cur.insert((k, c, at))
                 }
             };
             out.push(counter.line_col(offset));
+            if counter.offset >= *mark + STEP {
+                release(*mark..counter.offset);
+                *mark = counter.offset;
+            }
+        }
+        if let Some((_, c, mark)) = cur {
+            release(mark..c.offset);
         }
         out
     }
@@ -126,6 +146,30 @@ mod tests {
         assert_eq!(c.line_col(4), (2, 2)); // going back restarts
     }
 
+    /// Counting lines to findings spread over a large input hands what it has read to
+    /// `release` as it goes, in order and without gaps, and counts the same as without.
+    #[test]
+    fn resolving_releases_what_it_has_counted_through() {
+        let text: Vec<u8> = b"SEG*1~\n".repeat(3 << 20);
+        let mut idx = LineIndex::default();
+        idx.advance(&text, 9 << 20);
+        let offsets = [7, 5 << 20, 9 << 20, 12 << 20, text.len() - 1];
+        let released = std::cell::RefCell::new(Vec::new());
+        let got = idx.resolve(&text, offsets.iter().copied(), &|r| {
+            released.borrow_mut().push(r)
+        });
+        assert_eq!(got, idx.resolve(&text, offsets.iter().copied(), &|_| ()));
+        let released = released.into_inner();
+        assert!(released.len() >= 3, "{released:?}");
+        // From the checkpoint before each offset on, one range after another.
+        let covered: Vec<(usize, usize)> = released.iter().map(|r| (r.start, r.end)).collect();
+        assert_eq!(covered.first().map(|c| c.0), Some(0));
+        assert_eq!(covered.last().map(|c| c.1), Some(text.len() - 1));
+        for w in covered.windows(2) {
+            assert!(w[0].1 <= w[1].0, "{covered:?}");
+        }
+    }
+
     #[test]
     fn line_index_agrees_with_counting_from_the_top() {
         let text = b"a~\nbb~\n\nccc~dd~\ne";
@@ -134,7 +178,7 @@ mod tests {
             idx.advance(text, cut);
         }
         let offsets: Vec<usize> = (0..text.len()).collect();
-        let got = idx.resolve(text, offsets.iter().copied());
+        let got = idx.resolve(text, offsets.iter().copied(), &|_| ());
         for (o, g) in offsets.iter().zip(got) {
             assert_eq!(g, LineCounter::new(text).line_col(*o), "offset {o}");
         }
@@ -156,7 +200,7 @@ mod tests {
                 idx.advance(text, cut);
             }
             let offsets: Vec<usize> = (0..text.len()).collect();
-            let got = idx.resolve(text, offsets.iter().copied());
+            let got = idx.resolve(text, offsets.iter().copied(), &|_| ());
             for (o, g) in offsets.iter().zip(got) {
                 assert_eq!(
                     g,

@@ -44,7 +44,7 @@ fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
             let _ = check(
                 cx,
                 ge,
-                g.transactions.len() as u64,
+                g.count as u64,
                 ("transaction set (ST)", "transaction sets (ST)"),
                 "in the group",
             );

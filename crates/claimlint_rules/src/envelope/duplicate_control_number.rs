@@ -1,6 +1,5 @@
 use crate::{Ctx, declare_rule};
 use claimlint_x12::envelope::Scan;
-use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -20,39 +19,38 @@ declare_rule! {
     check: File(duplicate_control_number),
 }
 
+/// Reads the repeats the scan found as it passed (it keeps no transaction sets), with copies
+/// of the values: the envelopes' bytes may have been released by now, and reading them again
+/// would map them back in.
 fn duplicate_control_number(scan: &Scan<'_>, cx: &mut Ctx<'_>) {
-    let mut isa13: HashMap<(&[u8], &[u8]), u32> = HashMap::new();
+    let shown = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    for r in &scan.repeated_isa13 {
+        let sender = shown(&r.sender);
+        let message = format!(
+            "ISA13 `{}` from sender `{}` was already used by the ISA at segment {}",
+            shown(&r.value),
+            sender.trim_end(),
+            r.earlier
+        );
+        let help = "give every interchange from one sender its own ISA13";
+        cx.report(r.loc, message).help(help);
+    }
     for ic in &scan.interchanges {
-        let key = (ic.header.elements[5], ic.header.elements[12]);
-        if let Some(first) = isa13.insert(key, ic.isa.position) {
-            let loc = ic.isa.element_raw(13).map_or(ic.isa.loc(), |e| e.loc());
-            cx.report(
-                loc,
-                format!(
-                    "ISA13 `{}` from sender `{}` was already used by the ISA at segment {first}",
-                    String::from_utf8_lossy(key.1),
-                    String::from_utf8_lossy(key.0).trim_end()
-                ),
-            )
-            .help("give every interchange from one sender its own ISA13");
+        for r in &ic.repeated_gs06 {
+            let (value, at) = (shown(&r.value), r.earlier);
+            let message = format!(
+                "GS06 `{value}` was already used by the GS at segment {at} of this interchange"
+            );
+            let help = "number the functional groups of an interchange uniquely";
+            cx.report(r.loc, message).help(help);
         }
-        let mut gs06: HashMap<&[u8], u32> = HashMap::new();
-        for g in &ic.groups {
-            if let Some(gs) = &g.gs
-                && let Some(first) = gs06.insert(gs.value(6), gs.position)
-            {
-                let loc = gs.element_raw(6).map_or(gs.loc(), |e| e.loc());
-                cx.report(loc, format!("GS06 `{}` was already used by the GS at segment {first} of this interchange", String::from_utf8_lossy(gs.value(6))))
-                        .help("number the functional groups of an interchange uniquely");
-            }
-            let mut st02: HashMap<&[u8], usize> = HashMap::new();
-            for tx in &g.transactions {
-                // The copies made at scan time: the ST bytes themselves may be paged out by now.
-                if let Some(first) = st02.insert(&tx.st02, tx.start) {
-                    cx.report(tx.st02_loc, format!("ST02 `{}` was already used by the transaction set at byte {first} of this group", String::from_utf8_lossy(&tx.st02)))
-                        .help("number the transaction sets of a group uniquely");
-                }
-            }
+        for r in ic.groups.iter().flat_map(|g| &g.repeated_st02) {
+            let (value, at) = (shown(&r.value), r.earlier);
+            let message = format!(
+                "ST02 `{value}` was already used by the transaction set at byte {at} of this group"
+            );
+            let help = "number the transaction sets of a group uniquely";
+            cx.report(r.loc, message).help(help);
         }
     }
 }

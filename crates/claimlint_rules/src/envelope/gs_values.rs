@@ -1,7 +1,7 @@
 use crate::{Ctx, declare_rule};
 use claimlint_model::Date;
 use claimlint_x12::Segment;
-use claimlint_x12::envelope::Scan;
+use claimlint_x12::envelope::Group;
 
 declare_rule! {
     /// ## What it does
@@ -22,7 +22,7 @@ declare_rule! {
     /// `GS*HC*SENDERAPP*RECEIVER*20171231*1200*1*X*005010X222A1~`
     code: ENV010, name: "gs-value-invalid", severity: Error, snip: 1,
     x999: Never,
-    check: File(gs_values),
+    check: Group(gs_values),
 }
 
 /// GS01: element 479 is an ID of exactly 2 characters (pyx12 4.0.0 `dataele.xml`:
@@ -98,8 +98,8 @@ fn check_gs(gs: &Segment<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
-fn gs_values(scan: &Scan<'_>, cx: &mut Ctx<'_>) {
-    for gs in scan.groups().filter_map(|g| g.gs.as_ref()) {
+fn gs_values(group: &Group<'_>, cx: &mut Ctx<'_>) {
+    if let Some(gs) = &group.gs {
         check_gs(gs, cx);
     }
 }

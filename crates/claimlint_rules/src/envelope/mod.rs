@@ -74,12 +74,12 @@ pub fn owner(kind: &IssueKind<'_>) -> (&'static Rule, ScanReport) {
 
 /// The scan's issues as diagnostics, in scan order, for the rules `enabled` gives a severity.
 pub fn scan_diagnostics(
-    scan: &Scan<'_>,
+    issues: &[ScanIssue<'_>],
     enabled: &dyn Fn(&'static Rule) -> Option<Severity>,
     (params, data): (&Params, &Data),
     out: &mut Vec<Diagnostic>,
 ) {
-    for issue in &scan.issues {
+    for issue in issues {
         let (rule, report) = owner(&issue.kind);
         if let Some(severity) = enabled(rule) {
             let mut cx = Ctx {
@@ -103,7 +103,7 @@ pub fn scan_diagnostics(
 pub fn scan_notes(scan: &Scan<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let context = (&Params::default(), &Data::embedded());
-    scan_diagnostics(scan, &|rule| Some(rule.severity), context, &mut out);
+    scan_diagnostics(&scan.issues, &|rule| Some(rule.severity), context, &mut out);
     out.iter()
         .map(|d| format!("{}[{}] {}", d.severity, d.code, d.message))
         .collect()
