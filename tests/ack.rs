@@ -4,7 +4,9 @@
 //! by scripts/check_999_pyx12.sh, outside CI.
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
+mod common;
 use claimlint::report::x999;
+use common::Scratch;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -20,13 +22,11 @@ fn bin(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn out_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("claimlint-ack-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+fn out_dir(name: &str) -> Scratch {
+    Scratch::unmade(&format!("ack-{name}"))
 }
 
-fn ack(name: &str, inputs: &[&str]) -> (Output, PathBuf) {
+fn ack(name: &str, inputs: &[&str]) -> (Output, Scratch) {
     let dir = out_dir(name);
     let mut args = vec!["ack", "--no-config", "-o", dir.to_str().unwrap()];
     args.extend_from_slice(inputs);
@@ -287,7 +287,7 @@ fn ack_edited(name: &str, edit: impl Fn(&str) -> String) -> (Output, Option<Stri
 }
 
 /// `ack_edited`, with the folder the acknowledgments were written to.
-fn ack_edited_in(name: &str, edit: impl Fn(&str) -> String) -> (Output, Option<String>, PathBuf) {
+fn ack_edited_in(name: &str, edit: impl Fn(&str) -> String) -> (Output, Option<String>, Scratch) {
     let template = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/templates/837p.x12"),
     )

@@ -7,10 +7,12 @@
 // Helpers unwrap too: in a test, a failed unwrap is the failure report.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::Scratch;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 fn root() -> &'static Path {
@@ -63,11 +65,8 @@ fn files() -> Vec<String> {
     v
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("claimlint-audit-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(&format!("audit-{name}"))
 }
 
 #[test]

@@ -7,8 +7,10 @@
 // Helpers unwrap too: in a test, a failed unwrap is the failure report.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::Scratch;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const ERROR: &str = "fixtures/rules/MOD001/trip/340b-tb-no-jz.x12";
@@ -43,12 +45,8 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("claimlint-commands-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(&format!("commands-{name}"))
 }
 
 /// The fixture `rel` copied into `dir` as `name` (out of the checkout, so no claimlint.toml

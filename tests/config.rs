@@ -3,15 +3,16 @@
 //! driven by profile parameters; bad configs exit 2 with a message naming the bad key.
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
+mod common;
+use common::Scratch;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const TEMPLATE: &str = include_str!("../fixtures/templates/837p.x12");
 
 /// A fresh directory tree: `root/claimlint.toml` (when given) and `root/sub/claims.x12`.
-fn tree(name: &str, config: Option<&str>, claims: &str) -> (PathBuf, PathBuf) {
-    let root = std::env::temp_dir().join(format!("claimlint-config-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+fn tree(name: &str, config: Option<&str>, claims: &str) -> (Scratch, PathBuf) {
+    let root = Scratch::new(&format!("config-{name}"));
     std::fs::create_dir_all(root.join("sub")).unwrap();
     if let Some(c) = config {
         std::fs::write(root.join("claimlint.toml"), c).unwrap();

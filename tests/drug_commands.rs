@@ -2,6 +2,8 @@
 //! binary on the fixtures.
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
+mod common;
+use common::Scratch;
 use std::path::Path;
 use std::process::Command;
 
@@ -109,8 +111,7 @@ fn data_and_version_name_the_versions() {
 
 #[test]
 fn bad_data_dir_exits_2() {
-    let dir = std::env::temp_dir().join("claimlint-bad-data-dir");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("bad-data-dir");
     std::fs::write(dir.join("junk.csv"), "not,a,cms,file\n1,2,3,4\n").unwrap();
     let (code, _, err) = claimlint(&["--data-dir", dir.to_str().unwrap(), "data"]);
     assert_eq!(code, 2, "{err}");
@@ -125,9 +126,7 @@ fn bad_data_dir_exits_2() {
 /// are judged against it.
 #[test]
 fn data_dir_loads_an_icd10cm_release() {
-    let dir = std::env::temp_dir().join(format!("claimlint-icd10-dir-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("icd10-dir");
     let line = |n: u32, code: &str, flag: u8, desc: &str| {
         format!("{n:05} {code:<7} {flag} {desc:<60} {desc}\n")
     };

@@ -5,6 +5,8 @@
 //! fixed in place; `claimlint rules` shows which rules fix.
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
+mod common;
+use common::Scratch;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -25,14 +27,12 @@ fn clean() -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-/// A file in a fresh temporary directory of this test.
-fn scratch(test: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("claimlint-fix-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// A file in a fresh temporary directory of this test: the directory, and the file.
+fn scratch(test: &str, text: &str) -> (Scratch, PathBuf) {
+    let dir = Scratch::new(&format!("fix-{test}"));
     let path = dir.join("claim.x12");
     std::fs::write(&path, text).unwrap();
-    path
+    (dir, path)
 }
 
 /// The clean template broken in every safely fixable way.
@@ -65,7 +65,7 @@ fn codes(path: &Path) -> Vec<String> {
 
 #[test]
 fn fix_restores_the_clean_file_byte_for_byte() {
-    let path = scratch("restore", &broken());
+    let (_dir, path) = scratch("restore", &broken());
     let mut before = codes(&path);
     before.sort();
     before.dedup();
@@ -97,7 +97,7 @@ fn tidy(path: &Path) {
 #[test]
 fn diff_prints_the_fixes_and_changes_nothing() {
     let text = broken();
-    let path = scratch("diff", &text);
+    let (_dir, path) = scratch("diff", &text);
     let o = run(&["check", "--no-config", "--diff", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let diff = String::from_utf8_lossy(&o.stdout);
@@ -125,7 +125,7 @@ fn unsafe_fixes_wait_for_their_flag() {
     // A bare 10-digit NDC: the crosswalk knows one reading (55513-0710-01), but the package
     // could be another; only --unsafe-fixes writes it.
     let text = clean().replace("LIN**N4*55513071001~", "LIN**N4*5551371001~");
-    let path = scratch("unsafe", &text);
+    let (_dir, path) = scratch("unsafe", &text);
     let p = path.to_str().unwrap();
     let o = run(&["check", "--no-config", "--fix", p]);
     assert_eq!(o.status.code(), Some(1));

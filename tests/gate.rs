@@ -4,6 +4,8 @@
 //! from the input are shown, not obeyed; an unreadable input has no position.
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
+mod common;
+use common::Scratch;
 use serde_json::Value;
 use std::io::Write;
 use std::os::unix::fs::symlink;
@@ -37,11 +39,8 @@ fn text(o: &Output) -> String {
     )
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("claimlint-gate-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(&format!("gate-{name}"))
 }
 
 fn template() -> Vec<u8> {
@@ -286,7 +285,7 @@ fn skipped(v: &Value) -> Vec<(String, String)> {
 
 /// A directory holding what issue 13 saw skipped: extensionless, `.clm`, gzip, symbolic links
 /// to a file and to a directory, a FIFO, a broken link and a link loop.
-fn mixed_dir(name: &str) -> (PathBuf, PathBuf) {
+fn mixed_dir(name: &str) -> (Scratch, PathBuf) {
     let top = scratch(name);
     let dir = top.join("claims");
     let elsewhere = top.join("elsewhere");
@@ -580,6 +579,7 @@ fn streams_are_capped_with_env009() {
 #[test]
 fn process_substitution_and_stdin_keep_working() {
     let exe = env!("CARGO_BIN_EXE_claimlint");
+    let acks = scratch("procsub");
     let o = Command::new("bash")
         .current_dir(root())
         .arg("-c")
@@ -587,7 +587,7 @@ fn process_substitution_and_stdin_keep_working() {
             "'{exe}' check --no-config <(cat {CLEAN}) && '{exe}' ack --no-config -o \"$1\" <(cat {CLEAN})"
         ))
         .arg("bash")
-        .arg(scratch("procsub").join("acks"))
+        .arg(acks.join("acks"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

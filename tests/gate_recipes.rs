@@ -8,6 +8,8 @@
 //! like a claim file.
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
+mod common;
+use common::Scratch;
 use std::io::Write;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
@@ -156,8 +158,7 @@ fn the_documented_gates_forward_only_the_good_files() {
     assert!(recipes[0].contains("claimlint gate"));
     assert!(recipes[1].contains("claimlint ack") && recipes[2].contains("claimlint check"));
     for (i, recipe) in recipes.iter().enumerate().skip(1) {
-        let top = std::env::temp_dir().join(format!("claimlint-recipe-{i}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&top);
+        let top = Scratch::unmade(&format!("recipe-{i}"));
         let good = stage(&top);
         let all = names(&top.join("staged"));
         run_recipe(recipe, &top);
@@ -191,8 +192,7 @@ fn the_documented_gates_forward_only_the_good_files() {
 #[test]
 fn the_documented_claim_gate_forwards_only_good_claims() {
     let recipe = &recipes()[0];
-    let top = std::env::temp_dir().join(format!("claimlint-recipe-gate-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&top);
+    let top = Scratch::unmade("recipe-gate");
     let good = stage(&top);
     run_recipe(recipe, &top);
     let mut want: Vec<String> = good

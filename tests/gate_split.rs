@@ -7,6 +7,8 @@
 //! into DIR for pyx12's x12valid (scripts/check_999_pyx12.sh).
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
+mod common;
+use common::Scratch;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -26,12 +28,8 @@ fn run(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "claimlint-gate-split-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
+fn scratch(name: &str) -> Scratch {
+    let dir = Scratch::new(&format!("gate-split-{name}"));
     std::fs::create_dir_all(dir.join("in")).unwrap();
     dir
 }

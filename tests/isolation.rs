@@ -7,16 +7,17 @@
 
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
+mod common;
+use common::Scratch;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const TEMPLATE: &str = include_str!("../fixtures/templates/837p.x12");
 
 /// A fresh directory with `a/` and `b/`, each with its own claimlint.toml.
-fn layout() -> PathBuf {
-    let root = std::env::temp_dir().join(format!("claimlint-isolation-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+fn layout() -> Scratch {
+    let root = Scratch::new("isolation");
     for d in ["a", "b"] {
         std::fs::create_dir_all(root.join(d)).unwrap();
     }

@@ -2,6 +2,8 @@
 //! diagnostics (exact codes), hover, documentSymbol, codeAction, shutdown and exit. Every read
 //! has a timeout, so a server that hangs fails the test instead of stalling it.
 
+mod common;
+use common::Scratch;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -421,8 +423,7 @@ fn lsp_checks_a_wrapped_document() {
         .map(|c| std::str::from_utf8(c).expect("ascii"))
         .collect::<Vec<_>>()
         .join("\n");
-    let dir = std::env::temp_dir().join(format!("claimlint-lsp-wrapped-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = Scratch::new("lsp-wrapped");
     let path = dir.join("wrapped.837");
     std::fs::write(&path, &wrapped).expect("write");
     let cli = Command::new(env!("CARGO_BIN_EXE_claimlint"))

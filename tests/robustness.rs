@@ -2,8 +2,10 @@
 //! valid file, mutated files, and the pathological shapes the foundation issue lists.
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
+mod common;
 use claimlint::config::Settings;
 use claimlint_rules::engine;
+use common::Scratch;
 use proptest::prelude::*;
 
 const P837: &str = include_str!("../fixtures/templates/837p.x12");
@@ -276,8 +278,7 @@ fn amounts_past_eighteen_digits_are_reported_issue_13() {
 /// saturated at.
 #[test]
 fn audit_totals_of_huge_amounts_issue_13() {
-    let dir = std::env::temp_dir().join(format!("claimlint-huge-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("huge");
     let mut paths = Vec::new();
     for n in 0..3 {
         let path = dir.join(format!("huge-{n}.x12"));

@@ -5,7 +5,9 @@
 //! the editor and `--fix` use) and through the built binary: `check`, `--ack`, `--fix`, `gate`.
 #![allow(clippy::unwrap_used)] // a test may panic on what it set up itself
 
+mod common;
 use claimlint::config::Settings;
+use common::Scratch;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -355,11 +357,8 @@ fn run(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("claimlint-wrapped-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(&format!("wrapped-{name}"))
 }
 
 fn json_codes(o: &Output) -> Vec<String> {
@@ -376,7 +375,7 @@ fn json_codes(o: &Output) -> Vec<String> {
 
 /// A scratch folder `name` with `plain` written to `plain.837` and `wrapped` to
 /// `wrapped.837`: the folder and the two files.
-fn plain_and_wrapped(name: &str, plain: &str, wrapped: &str) -> (PathBuf, PathBuf, PathBuf) {
+fn plain_and_wrapped(name: &str, plain: &str, wrapped: &str) -> (Scratch, PathBuf, PathBuf) {
     let dir = scratch(name);
     let (plain_path, wrapped_path) = (dir.join("plain.837"), dir.join("wrapped.837"));
     std::fs::write(&plain_path, plain).unwrap();
