@@ -99,6 +99,9 @@ CASES = {
             "st03-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X222"),
             "gs01-not-hc.x12": edit(P837, "GS*", "GS*HP*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
             "835-skipped.x12": edits(P837, [("GS*", "GS*HP*SENDER*RECEIVER*20260120*1200*1*X*005010X221A1"), ("ST*", "ST*835*0001*005010X221A1")]),
+            # An 837D (dental SV3 lines) under the 837I label: one ENV005, the set skipped,
+            # not an unknown segment for each SV3 (RULES.md, "One root cause, one error").
+            "dental-labelled-837i.x12": re.sub(r"SV2\*[^~]*~", "SV3*AD:D2150*120****1~", I837),
         },
         "pass": {"x222a1.x12": P837, "x223a2.x12": I837},
     },

@@ -30,6 +30,9 @@ pub struct Transaction<'a> {
     pub kind: Kind,
     /// The guide GS08/ST03 name (exactly or as the closest release).
     pub declared: Kind,
+    /// Every service line is an SV3: the set is an 837D (dental, 005010X224A2) under an
+    /// 837P or 837I label, which neither guide here reads (ENV005 skips it).
+    pub dental: bool,
     pub segments: Vec<Segment<'a>>,
     pub loops: Vec<LoopNode>,
     /// Loop index of each segment.
@@ -606,8 +609,9 @@ impl<'a> Builder<'a> {
     }
 
     /// A loop ends after the last segment placed in it or in any loop under it. A parent
-    /// always comes before its children, so one backward pass settles every end.
-    fn finish_ends(&mut self) {
+    /// always comes before its children, so one backward pass settles every end. The root
+    /// (the set itself) ends after its last of `segments`.
+    fn finish_ends(&mut self, segments: u32) {
         for child in (1..self.loops.len()).rev() {
             let (Some(end), Some(parent)) = (
                 self.loops.get(child).map(|n| n.end),
@@ -618,6 +622,9 @@ impl<'a> Builder<'a> {
             if let Some(p) = self.loops.get_mut(parent as usize) {
                 p.end = p.end.max(end);
             }
+        }
+        if let Some(root) = self.loops.first_mut() {
+            root.end = segments;
         }
     }
 }
@@ -713,13 +720,11 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
     }
     close_line(&mut lines, &claim, &mut line, segments.len() as u32);
     close_claim(&mut claims, &mut claim, &mut lines, segments.len() as u32);
-    b.finish_ends();
-    if let Some(root) = b.loops.first_mut() {
-        root.end = segments.len() as u32;
-    }
+    b.finish_ends(segments.len() as u32);
     Transaction {
         kind,
         declared,
+        dental: shape.dental(),
         segments,
         loops: b.loops,
         seg_loop,
@@ -734,9 +739,10 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
 struct Shape {
     /// CLM segments: the claims to make room for.
     claims: usize,
-    /// SV1 (837P) and SV2 (837I) service segments.
+    /// SV1 (837P), SV2 (837I) and SV3 (837D) service segments.
     sv1: usize,
     sv2: usize,
+    sv3: usize,
 }
 
 impl Shape {
@@ -745,6 +751,7 @@ impl Shape {
             claims: 0,
             sv1: 0,
             sv2: 0,
+            sv3: 0,
         };
         for seg in segments {
             let seg = seg.borrow();
@@ -760,10 +767,16 @@ impl Shape {
                 b"CLM" => shape.claims += 1,
                 b"SV1" => shape.sv1 += 1,
                 b"SV2" => shape.sv2 += 1,
+                b"SV3" => shape.sv3 += 1,
                 _ => {}
             }
         }
         shape
+    }
+
+    /// Dental service lines only (SV3, no SV1 or SV2).
+    fn dental(&self) -> bool {
+        self.sv3 > 0 && self.sv1 == 0 && self.sv2 == 0
     }
 
     /// See [`written_as`].

@@ -209,7 +209,11 @@ pub fn models<T>(input: &[u8], visit: &mut dyn FnMut(&Transaction<'_>) -> T) -> 
             Some(spans) => segments.extend(envelope::segments_at(input, frame, &spans)),
             None => segments.extend(envelope::segments(input, frame)),
         }
-        out.push(visit(&model::build(kind, segments)));
+        let tx = model::build(kind, segments);
+        // Skipped by the check (ENV005): no claims of it are visited.
+        if !tx.dental {
+            out.push(visit(&tx));
+        }
     });
     out
 }
@@ -517,6 +521,16 @@ pub(crate) fn check_transaction<T>(
         crate::envelope::in_transaction(d, &frame.st);
     }
     let mut tx = model::build(kind, segments);
+    if tx.dental {
+        // An 837D under an 837P/837I label: ENV005's one finding, and the set is skipped as
+        // an unsupported guide is (its SV3 and TOO are not the label's segments).
+        let env005 = &crate::envelope::unsupported_transaction::ENV005;
+        if let Some((rule, sev)) = plan.envelope.iter().find(|(r, _)| std::ptr::eq(*r, env005)) {
+            let cx = &mut ctx(rule, *sev, &mut out, None, plan);
+            crate::envelope::unsupported_transaction::dental(&tx, cx);
+        }
+        return (Stats::default(), out, None);
+    }
     tx.share_clean_memo(memo);
     let ran_from = out.len();
     run_rules(&tx, plan, &mut out, checked);

@@ -13,7 +13,8 @@ declare_rule! {
     /// 005010X222A1 (professional) or 005010X223A2 (institutional), with GS01 = HC and
     /// ST03 = GS08. Other releases of the same guides (005010X222, 005010X222A2, 005010X223,
     /// 005010X223A1, 005010X223A3) are read with the closest supported guide and get a warning
-    /// (one on GS08 for a group whose GS08 and ST03s all name it, else on the ST03); 4010 and other 837 guides (dental) are errors and are skipped; other transaction sets
+    /// (one on GS08 for a group whose GS08 and ST03s all name it, else on the ST03); 4010 and other 837 guides (dental) are errors and are skipped, as is an 837D under an
+    /// 837P or 837I label (every service line an SV3: one error on ST03); other transaction sets
     /// (835, 270...) are noted as info and skipped. A guide written with whitespace around it
     /// (`005010X222A1 `, a fixed-width export's padding) is an error where the spaces are, and
     /// the set is read with that guide. A 999 acknowledgment (005010X231A1, as
@@ -137,6 +138,33 @@ fn ack(issue: &GuideIssue) -> Option<Ack999> {
     }))
 }
 
+/// A set whose service lines are all SV3 (`Transaction::dental`): an 837D under an 837P or
+/// 837I label. One error on ST03, as for a dental guide named there; the engine skips the
+/// set, so its SV3 and TOO segments are not each an unknown segment of the label's guide.
+pub(crate) fn dental(tx: &claimlint_model::Transaction<'_>, cx: &mut Ctx<'_>) {
+    let Some(st) = tx.segments.first() else {
+        return;
+    };
+    let loc = st.element_raw(3).map_or(st.loc(), |e| e.loc());
+    let st03 = text(st, 3);
+    let d = cx.report(
+        loc,
+        format!(
+            "transaction set {} is an 837D (dental): its service lines are SV3, which \
+             005010X224A2 defines, but ST03 names `{st03}`; claimlint reads {SUPPORTED}, so the \
+             transaction set was skipped",
+            text(st, 2)
+        ),
+    );
+    d.ack = Some(Ack999::TransactionSet("I6"));
+    d.help = Some(
+        "label a dental claim 005010X224A2 in GS08 and ST03; an 837I bills its services with \
+         SV2, an 837P with SV1"
+            .into(),
+    );
+    d.context.transaction = Some(text(st, 2));
+}
+
 /// Everything ENV005 judges is per transaction set.
 fn no_interchange_part(_: &claimlint_x12::envelope::Interchange<'_>, _: &mut Ctx<'_>) {}
 
@@ -225,4 +253,40 @@ fn a_release_the_group_names_is_one_warning_on_gs08() {
         found.iter().any(|d| d.loc.segment.as_str() == "ST"),
         "{found:#?}"
     );
+}
+
+/// An 837D under the 837P label is one ENV005 on ST03 and nothing else: its SV3 lines are not
+/// each an unknown segment of the 837P. A set that mixes SV3 with SV1 keeps its label and is
+/// checked as it is.
+#[test]
+fn a_dental_set_under_an_837p_label_is_one_error_and_skipped() {
+    use crate::test::{P837, run};
+    let sv1 = |s: &str| {
+        let mut out = String::new();
+        for seg in s.split_inclusive('~') {
+            if seg.trim_start().starts_with("SV1*") {
+                out.push_str("\nSV3*AD:D2150*120****1~");
+            } else {
+                out.push_str(seg);
+            }
+        }
+        out
+    };
+    let dental = sv1(P837);
+    assert!(dental.contains("SV3*") && !dental.contains("SV1*"));
+    let found = run(&dental);
+    let codes: Vec<_> = found.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["ENV005"], "{found:#?}");
+    assert_eq!(
+        (found[0].loc.segment.as_str(), found[0].loc.element),
+        ("ST", Some(3))
+    );
+    assert!(found[0].message.contains("837D"), "{}", found[0].message);
+    // One SV1 left: not all dental, so read as the 837P it says it is.
+    let first = P837.find("SV1*").unwrap();
+    let mixed = format!("{}{}", &P837[..first + 4], sv1(&P837[first + 4..]));
+    assert!(mixed.contains("SV1*") && mixed.contains("SV3*"));
+    let found = run(&mixed);
+    assert!(!found.iter().any(|d| d.code == "ENV005"), "{found:#?}");
+    assert!(found.iter().any(|d| d.code == "SYN001"), "{found:#?}");
 }
