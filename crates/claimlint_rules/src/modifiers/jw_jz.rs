@@ -447,6 +447,26 @@ mod tests {
         assert_eq!(JwJzScope::parse("medicaid"), None);
     }
 
+    /// Ziprasidone for injection (J3486): judged by NDC, as data/single_dose.tsv verifies each
+    /// maker's vial from its FDA listing or label (Fosun 72266-0160-10, "VIAL, SINGLE-DOSE");
+    /// an NDC whose container no source confirmed (Dr. Reddy's 43598-0848-58) is not judged,
+    /// though the code's `*` row says single-dose: that row is unverified.
+    #[test]
+    fn ziprasidone_is_judged_by_its_verified_ndcs() {
+        let line = |ndc: &str| {
+            let s = edit(P837, "SV1*HC:J0897", "SV1*HC:J3486*2400*UN*2***1");
+            edit(&s, "LIN*", &format!("LIN**N4*{ndc}"))
+        };
+        let out = check_cases(
+            &MOD001,
+            &[
+                Whole(&line("72266016010"), true),
+                Whole(&line("43598084858"), false),
+            ],
+        );
+        assert_eq!(codes(&out[0]), mod001());
+    }
+
     /// Issue 14: CMS's exemptions (72x renal dialysis drugs, §1861(s)(10) vaccines) and the
     /// settings that are not exempt (340B, critical access hospitals).
     #[test]
