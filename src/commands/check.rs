@@ -183,14 +183,14 @@ fn check_file(
     // are then moved back onto the file as it is.
     let (fold, bytes) = Folding::unwrapped(&input);
     let bytes: &[u8] = &bytes;
+    let release = |r: std::ops::Range<usize>| {
+        progress.reached(r.end, bytes.len());
+        if fold.is_none() {
+            input.release(r);
+        }
+    };
     let (mut outcome, ack, mut claims) = match stamp {
         None => {
-            let release = |r: std::ops::Range<usize>| {
-                progress.reached(r.end, bytes.len());
-                if fold.is_none() {
-                    input.release(r);
-                }
-            };
             let told = engine::Told {
                 release: &release,
                 checked: &|n| progress.covered(n, bytes.len()),
@@ -202,8 +202,17 @@ fn check_file(
             (o, None, claims)
         }
         Some(stamp) => {
-            let (outcome, ack, claims) =
-                acknowledged(bytes, (&input, fold.as_ref()), settings, want, stamp);
+            let told = engine::Told {
+                release: &release,
+                checked: &|n| progress.covered(n, bytes.len()),
+            };
+            let (outcome, ack, claims) = acknowledged(
+                bytes,
+                (&input, fold.as_ref()),
+                settings,
+                want,
+                (stamp, told),
+            );
             (outcome, Some(ack), claims)
         }
     };
@@ -239,17 +248,21 @@ fn acknowledged(
     (input, fold): (&[u8], Option<&Folding>),
     settings: &crate::config::Settings,
     want: batch::Want<'_>,
-    stamp: &x999::Stamp,
+    (stamp, told): (&x999::Stamp, engine::Told<'_>),
 ) -> (Outcome, x999::Acknowledgment, batch::Claims) {
     let mut uncapped = settings.clone();
     uncapped.max_diagnostics = None;
     let notes = Notes::default();
-    let (mut outcome, per_tx) =
-        engine::check_with(bytes, &uncapped, &|tx| keep(tx, settings, want, &notes));
+    let (mut outcome, per_tx) = engine::check_streaming(
+        bytes,
+        &uncapped,
+        &|tx| keep(tx, settings, want, &notes),
+        told,
+    );
     if let Some(fold) = fold {
         folded::add(&mut outcome, bytes, input, fold, &uncapped);
     }
-    let ack = x999::acknowledge(bytes, &outcome.diagnostics, stamp);
+    let ack = x999::acknowledge(bytes, &outcome.diagnostics, stamp, &|r| (told.release)(r));
     if let Some(max) = settings
         .max_diagnostics
         .filter(|&m| outcome.diagnostics.len() > m)

@@ -749,7 +749,7 @@ fn write_outputs(
     } else {
         write_replace(&path277, acks277.as_bytes())?;
     }
-    let ack = x999::acknowledge(input, &g.outcome.diagnostics, stamp);
+    let ack = x999::acknowledge(input, &g.outcome.diagnostics, stamp, &|_| ());
     report.not_acknowledged.clone_from(&ack.not_acknowledged);
     let several = ack.acks.len() > 1;
     for a in &ack.acks {

@@ -123,9 +123,31 @@ pub struct Acknowledgment {
     pub not_acknowledged: Vec<String>,
 }
 
+/// What `acknowledge` is told of the bytes it is done with: a memory-mapped input lets them
+/// go (`Input::release`).
+pub type Release<'r> = &'r dyn Fn(std::ops::Range<usize>);
+
 /// Writes the 999s (and TA1s) for one input, given its diagnostics (all of them, uncapped).
-pub fn acknowledge(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> Acknowledgment {
-    let scan = envelope::scan(input);
+/// Each transaction set's bytes are handed to `release` once they are read, so a gigabyte
+/// input is not held in memory while its acknowledgments are written (issue 15).
+pub fn acknowledge(
+    input: &[u8],
+    diagnostics: &[Diagnostic],
+    stamp: &Stamp,
+    release: Release<'_>,
+) -> Acknowledgment {
+    let scan = envelope::scan_releasing(input, release);
+    // In offset order, so each set finds its own by a binary search (a filter over all of
+    // them per set was quadratic in a large file's findings). They come sorted from a check.
+    let sorted;
+    let diagnostics = if diagnostics.is_sorted_by_key(|d| d.loc.offset) {
+        diagnostics
+    } else {
+        let mut by_offset = diagnostics.to_vec();
+        by_offset.sort_by_key(|d| d.loc.offset);
+        sorted = by_offset;
+        &sorted[..]
+    };
     let mut out = Acknowledgment::default();
     if scan.interchanges.is_empty() {
         match super::ta1::unread_isa(input, diagnostics, stamp) {
@@ -144,10 +166,14 @@ pub fn acknowledge(input: &[u8], diagnostics: &[Diagnostic], stamp: &Stamp) -> A
             continue;
         }
         let d = delimiters(ic.delims());
-        let unechoable: Vec<String> = ic.groups.iter().filter_map(|g| unechoable(g, d)).collect();
+        let unechoable: Vec<String> = ic
+            .groups
+            .iter()
+            .filter_map(|g| unechoable(g, d, release))
+            .collect();
         let any_unechoable = !unechoable.is_empty();
         out.not_acknowledged.extend(unechoable);
-        match interchange(input, ic, diagnostics, stamp) {
+        match interchange(input, ic, (diagnostics, release), stamp) {
             Some(ack) => out.acks.push(ack),
             None if any_unechoable => {}
             None => out.not_acknowledged.push(format!(
@@ -175,7 +201,7 @@ const AK201: &[&[u8]] = &[
 /// (005010X231A1). Such a group gets no 999 (ENV010 or the set's own findings report the
 /// value); the run fails as "not acknowledged" instead of writing a 999 that pyx12 and payers
 /// reject.
-fn unechoable(g: &Group<'_>, d: Delimiters) -> Option<String> {
+fn unechoable(g: &Group<'_>, d: Delimiters, release: Release<'_>) -> Option<String> {
     let gs = g.gs.as_ref()?;
     let (gs01, gs06) = (gs.value(1), gs.value(6));
     let gs08 = gs.value(8).trim_ascii();
@@ -200,10 +226,16 @@ fn unechoable(g: &Group<'_>, d: Delimiters) -> Option<String> {
             "GS08 {} cannot be echoed in a 999 (AK103 is 1-12 characters, none a delimiter)",
             show(gs08)
         )
-    } else if let Some(st) =
-        g.transactions.iter().map(|t| &t.st).find(|st| {
-            !AK201.contains(&st.value(1)) || !st.value(2).iter().all(|&b| carried(&[b], d))
+    } else if let Some(st) = g
+        .transactions
+        .iter()
+        .map(|t| {
+            let bad =
+                !AK201.contains(&t.st.value(1)) || !t.st.value(2).iter().all(|&b| carried(&[b], d));
+            release(t.start..t.end);
+            bad.then_some(&t.st)
         })
+        .find_map(|st| st)
     {
         format!(
             "transaction set ST01 {} / ST02 {} cannot be echoed in a 999 (AK201 is one of 270, 271, 276, 277, 278, 820, 834, 835, 837; AK202 has no delimiter or control character)",
@@ -334,14 +366,14 @@ fn app_code(code: String, isa_id: &[u8], d: Delimiters) -> String {
 fn interchange(
     input: &[u8],
     ic: &Interchange<'_>,
-    diagnostics: &[Diagnostic],
+    (diagnostics, release): (&[Diagnostic], Release<'_>),
     stamp: &Stamp,
 ) -> Option<Ack> {
     let d = delimiters(ic.delims());
     let groups: Vec<&Group<'_>> = ic
         .groups
         .iter()
-        .filter(|g| g.gs.is_some() && unechoable(g, d).is_none())
+        .filter(|g| g.gs.is_some() && unechoable(g, d, release).is_none())
         .collect();
     if groups.is_empty() {
         return None;
@@ -379,7 +411,7 @@ fn interchange(
     ]);
     let (mut accepted, mut noted, mut rejected, mut groups_rejected) = (0, 0, 0, 0);
     for (i, g) in groups.iter().enumerate() {
-        let counts = group(input, &mut w, g, i + 1, diagnostics);
+        let counts = group(input, &mut w, (g, i + 1), (diagnostics, release));
         accepted += counts.0;
         noted += counts.1;
         rejected += counts.2;
@@ -495,9 +527,8 @@ fn guide_of(
 fn group(
     input: &[u8],
     w: &mut Writer,
-    g: &Group<'_>,
-    n: usize,
-    diagnostics: &[Diagnostic],
+    (g, n): (&Group<'_>, usize),
+    (diagnostics, release): (&[Diagnostic], Release<'_>),
 ) -> (u32, u32, u32, bool) {
     let gs = g.gs.as_ref();
     let gs_start = gs.map_or(0, |s| s.offset);
@@ -538,6 +569,7 @@ fn group(
             'E' => noted += 1,
             _ => rejected += 1,
         }
+        release(tx.start..tx.end);
     }
     let received = u32::try_from(g.count).unwrap_or(u32::MAX);
     let included =
@@ -583,9 +615,11 @@ fn transaction(
     let mut set = SetStatus::default();
     ak2(w, &tx.st, &mut set);
     let guide = guide_of(input, tx, gs);
-    let in_set = diagnostics
-        .iter()
-        .filter(|d| in_range(d, tx.start, tx.end.max(tx.start + 1)));
+    // `diagnostics` are in offset order (`acknowledge`): the set's are one run of them.
+    let (start, end) = (tx.start, tx.end.max(tx.start + 1));
+    let from = diagnostics.partition_point(|d| d.loc.offset < start);
+    let to = from + diagnostics[from..].partition_point(|d| d.loc.offset < end);
+    let in_set = diagnostics[from..to].iter();
     code_findings(input, w, guide, in_set, &mut set);
     if let Some(code) = unsupported {
         set.error = true;
@@ -887,6 +921,46 @@ pub fn read(input: &[u8]) -> Vec<GroupAck> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The acknowledgments are the same whether or not bytes are released as they are read,
+    /// and every transaction set's bytes are released (issue 15: `claimlint ack` of 1 GB held
+    /// it all, 1,071 MiB).
+    #[test]
+    fn each_set_is_released_and_the_999_is_unchanged() {
+        let one = include_str!("../../fixtures/templates/837p.x12");
+        let (st, se_end) = (one.find("ST*837").unwrap(), one.find("GE*").unwrap());
+        let set = &one[st..se_end];
+        let sets: String = (1..=3)
+            .map(|n| set.replace("0001", &format!("000{n}")))
+            .collect();
+        let text = format!(
+            "{}{sets}{}",
+            &one[..st],
+            one[se_end..].replacen("GE*1*", "GE*3*", 1)
+        );
+        let input = text.as_bytes();
+        let o = claimlint_rules::engine::check(input, &claimlint_rules::LintSettings::default());
+        let stamp = Stamp::from_unix(1_768_912_440);
+        let released = std::cell::RefCell::new(Vec::new());
+        let with = acknowledge(input, &o.diagnostics, &stamp, &|r| {
+            released.borrow_mut().push(r)
+        });
+        let without = acknowledge(input, &o.diagnostics, &stamp, &|_| ());
+        let texts = |a: &Acknowledgment| a.acks.iter().map(|a| a.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&with), texts(&without));
+        assert!(
+            texts(&with)[0].contains("AK2*837*0003"),
+            "{:?}",
+            texts(&with)
+        );
+        let released = released.into_inner();
+        for at in text.match_indices("ST*837").map(|(i, _)| i) {
+            assert!(
+                released.iter().any(|r| r.contains(&at)),
+                "the set at {at} was not released: {released:?}"
+            );
+        }
+    }
 
     #[test]
     fn stamps_are_utc_civil_dates() {
