@@ -60,6 +60,18 @@ pub struct Repeat {
     pub sender: Box<[u8]>,
 }
 
+impl Repeat {
+    /// `value` written again at `loc`, after its use at `earlier`; no sender.
+    fn new(value: &[u8], loc: Loc, earlier: usize) -> Repeat {
+        Repeat {
+            value: value.into(),
+            loc,
+            earlier,
+            sender: Box::default(),
+        }
+    }
+}
+
 impl<'a> Group<'a> {
     fn new(gs: Option<Segment<'a>>) -> Self {
         Group {
@@ -80,15 +92,15 @@ enum Key {
 }
 
 impl Key {
-    fn new(st02: &[u8]) -> Self {
-        match st02.len() {
+    fn new(value: &[u8]) -> Self {
+        match value.len() {
             n @ 0..=15 => {
                 let mut key = [0; 16];
-                key[..n].copy_from_slice(st02);
+                key[..n].copy_from_slice(value);
                 key[15] = n as u8;
                 Key::Short(key)
             }
-            _ => Key::Long(st02.into()),
+            _ => Key::Long(value.into()),
         }
     }
 }
@@ -515,7 +527,7 @@ pub fn scan(input: &[u8]) -> Scan<'_> {
     scanner(input, &mut |_, _, _| {}, (false, true))
 }
 
-/// [`scan`], telling `release` of each transaction set's bytes once the scan is past them: a
+/// [`scan`], telling `release` of the bytes the scan is past, every 16 MiB at a set's end: a
 /// caller that reads the sets again later, one at a time, need not have a mapped gigabyte
 /// resident for the scan's sake.
 pub fn scan_releasing<'a>(input: &'a [u8], release: &dyn Fn(std::ops::Range<usize>)) -> Scan<'a> {
@@ -630,15 +642,7 @@ impl<'a> Body<'a> {
         let position = gs.position as usize;
         if let Some(earlier) = self.gs06_seen.insert(Key::new(gs06), position) {
             let loc = gs.element_raw(6).map_or(gs.loc(), |e| e.loc());
-            let value = gs06.into();
-            let sender = Box::default();
-            let repeat = Repeat {
-                value,
-                loc,
-                earlier,
-                sender,
-            };
-            self.repeated_gs06.push(repeat);
+            self.repeated_gs06.push(Repeat::new(gs06, loc, earlier));
         }
     }
 
@@ -1112,13 +1116,10 @@ impl<'a> Scanner<'a, '_> {
         let key = (sender.into(), Key::new(isa13));
         if let Some(earlier) = self.isa13_seen.insert(key, position) {
             let loc = isa.element_raw(13).map_or(isa.loc(), |e| e.loc());
-            let value = isa13.into();
             let sender = sender.into();
             let repeat = Repeat {
-                value,
-                loc,
-                earlier,
                 sender,
+                ..Repeat::new(isa13, loc, earlier)
             };
             self.out.repeated_isa13.push(repeat);
         }
@@ -1142,12 +1143,8 @@ impl<'a> Scanner<'a, '_> {
         let g = b.groups.last_mut().expect("a group was opened");
         g.count += 1;
         if let Some(earlier) = earlier {
-            g.repeated_st02.push(Repeat {
-                value: tx.st02.clone(),
-                loc: tx.st02_loc,
-                earlier,
-                sender: Box::default(),
-            });
+            g.repeated_st02
+                .push(Repeat::new(&tx.st02, tx.st02_loc, earlier));
         }
         if self.keep_sets {
             g.transactions.push(tx);
