@@ -2,14 +2,17 @@ use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::Ack999;
 use claimlint_ig::StructureIssue;
-use claimlint_model::Transaction;
+use claimlint_model::{Claim, Kind, Transaction};
 
 declare_rule! {
     /// ## What it does
     /// Reports a segment or loop repeated more often than the implementation guide allows
     /// where it stands: more than 50 service lines (2400) per claim in 837P or 999 in 837I,
     /// a second 2010AA billing provider, two CLM segments in one 2300, more HI segments than
-    /// the guide's repeat count (TR3 section 2.3, repeat and loop repeat columns).
+    /// the guide's repeat count (TR3 section 2.3, repeat and loop repeat columns). An 837P
+/// claim's diagnoses written in several HI segments are one finding on the second, whatever
+/// their qualifiers (`HI*ABK:…~HI*ABK:…` and `HI*ABK:…~HI*ABF:…` alike), whose help joins
+/// them into the one HI the guide allows.
     /// ## Why it matters
     /// Receivers reject the transaction set (999 IK3 code 5, segment exceeds maximum use, or
     /// 4, loop occurs over maximum times); claims past the limit are never adjudicated.
@@ -27,6 +30,13 @@ type Repeat = (&'static str, bool, u32, usize);
 
 fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
+    let spread = spread_diagnoses(tx);
+    // The walk's HI repeats in a claim whose diagnoses are spread are that claim's one finding.
+    let in_spread = |at: usize| {
+        let position = u32::try_from(at).map_or(u32::MAX, |i| i.saturating_add(1));
+        let claim = crate::enclosing(tx, position).0;
+        claim.is_some_and(|c| spread.iter().any(|(s, _)| s.index == c.index))
+    };
     let repeats: Vec<Repeat> = ig
         .structure
         .iter()
@@ -36,10 +46,13 @@ fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 is_loop,
                 max,
                 at,
-            } => Some((id, is_loop, max, at)),
+            } if !(id == "HI" && !is_loop && in_spread(at)) => Some((id, is_loop, max, at)),
             _ => None,
         })
         .collect();
+    for (claim, his) in &spread {
+        report_spread(tx, cx, claim, his);
+    }
     // The repeats of one segment or loop in one parent are one defect: reported once, on the
     // first too many, with how many there are (six HI segments where one fits).
     let parent = |r: &Repeat| {
@@ -61,6 +74,52 @@ fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         report(tx, cx, *first, run);
         k += run.max(1);
     }
+}
+
+/// The 837P claims whose diagnosis codes are spread over several HI segments, each with the
+/// segment indexes of its diagnosis HIs (HI01-1 ABK, BK, ABF or BF). The walk reads a second
+/// such HI as a repeat when it starts with ABK, and against the anesthesia (BP) or condition
+/// (BG) HI when it starts with ABF, which would make the same defect two codes.
+fn spread_diagnoses<'t>(tx: &'t Transaction<'t>) -> Vec<(&'t Claim<'t>, Vec<usize>)> {
+    if tx.kind != Kind::Professional {
+        return Vec::new();
+    }
+    tx.claims
+        .iter()
+        .filter_map(|c| {
+            let his: Vec<usize> = diagnosis_his(c)
+                .filter_map(|hi| usize::try_from(hi.position.checked_sub(1)?).ok())
+                .collect();
+            (his.len() > 1).then_some((c, his))
+        })
+        .collect()
+}
+
+/// A claim's HI segments that carry diagnoses: HI01-1 ABK, BK, ABF or BF.
+pub(crate) fn diagnosis_his<'c, 'a>(
+    claim: &'c Claim<'a>,
+) -> impl Iterator<Item = &'c claimlint_x12::Segment<'a>> {
+    claim.hi.iter().filter(|hi| {
+        hi.element(1)
+            .and_then(|e| e.component(1))
+            .is_some_and(|q| matches!(q.bytes, b"ABK" | b"BK" | b"ABF" | b"BF"))
+    })
+}
+
+/// STR004 on the second of a claim's diagnosis HIs (`his`, segment indexes), naming how many
+/// there are; the help joins their codes into one HI.
+fn report_spread(tx: &Transaction<'_>, cx: &mut Ctx<'_>, claim: &Claim<'_>, his: &[usize]) {
+    let Some(&at) = his.get(1) else { return };
+    let Some(seg) = tx.segments.get(at) else {
+        return;
+    };
+    let msg = format!(
+        "segment HI (Health Care Diagnosis Code) occurs {} times in 2300; the guide allows 1",
+        his.len()
+    );
+    report_at(cx, at, seg.loc(), msg)
+        .help(crate::syntax::code_value::joined_diagnoses_help(claim, seg))
+        .ack(Ack999::Segment("5"));
 }
 
 /// STR004 for `first`, the first of `run` repeats too many of its segment or loop.
@@ -97,18 +156,10 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
         } else {
             format!("{what} occurs more than {times} in {within}; the guide allows {max}")
         };
-        let position = u32::try_from(at).map_or(u32::MAX, |i| i.saturating_add(1));
-        let claim = crate::enclosing(tx, position).0;
-        let help = match (id, is_loop, claim) {
-            ("2400", true, _) => {
-                format!("split the claim: at most {max} service lines per claim")
-            }
-            // Diagnoses written one HI each: joined, not dropped.
-            ("HI", false, Some(c)) if tx.kind == claimlint_model::Kind::Professional => {
-                crate::syntax::code_value::joined_diagnoses_help(c, seg)
-            }
-            (_, true, _) => format!("keep at most {max} {id} loops in {within}"),
-            (_, false, _) => format!("keep at most {max} {id} segments in {within}"),
+        let help = match (id, is_loop) {
+            ("2400", true) => format!("split the claim: at most {max} service lines per claim"),
+            (_, true) => format!("keep at most {max} {id} loops in {within}"),
+            (_, false) => format!("keep at most {max} {id} segments in {within}"),
         };
         // 999 IK304: 4 "loop occurs over maximum times", 5 "segment exceeds maximum use".
         let ack = if is_loop { "4" } else { "5" };
@@ -132,13 +183,62 @@ fn diagnoses_one_hi_each_are_one_finding_that_joins_them() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(
         found[0].message,
-        "segment HI occurs 3 times in 2300; the guide allows 1"
+        "segment HI (Health Care Diagnosis Code) occurs 3 times in 2300; the guide allows 1"
     );
     assert_eq!(
         found[0].help.as_deref(),
         Some(
             "move the codes into the first HI and drop the others: `HI*ABK:M810*ABF:E119*ABF:I10~`"
         )
+    );
+}
+
+/// A second diagnosis HI is the same defect whether it starts with ABK or ABF, or mixes them
+/// (837P): one STR004 per claim, on the second, counting them all; its help joins the codes
+/// (or, past 12 codes, splits the claim). A condition HI (BG) beside one diagnosis HI is sound.
+#[test]
+fn spread_diagnoses_are_one_finding_however_the_his_begin() {
+    use crate::test::{P837, edit, run};
+    let joined = "move the codes into the first HI and drop the others: \
+                  `HI*ABK:M810*ABF:E119*ABF:I10*ABF:E785~`";
+    for his in [
+        "HI*ABK:M810~HI*ABF:E119*ABF:I10~HI*ABF:E785",
+        "HI*ABK:M810~HI*ABF:E119*ABF:I10~HI*ABK:E785",
+        "HI*ABK:M810~HI*ABK:E119*ABF:I10~HI*ABF:E785",
+        "HI*ABK:M810~HI*ABF:E119*ABF:I10~HI*ABK:E785~HI*BG:01",
+    ] {
+        let n = his.matches('~').count();
+        let text = edit(P837, "HI*", his).replace("SE*28*", &format!("SE*{}*", 28 + n));
+        let found = run(&text);
+        let codes: Vec<_> = found.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["STR004"], "{his}: {found:?}");
+        assert_eq!(
+            found[0].message,
+            "segment HI (Health Care Diagnosis Code) occurs 3 times in 2300; the guide allows 1",
+            "{his}"
+        );
+        assert_eq!(found[0].loc.position, 20, "{his}");
+        assert_eq!(found[0].help.as_deref(), Some(joined), "{his}");
+    }
+    let text = edit(P837, "HI*", "HI*ABK:M810~HI*BG:01").replace("SE*28*", "SE*29*");
+    assert_eq!(run(&text), [], "one diagnosis HI and a condition HI");
+    // Thirteen codes: the claim must be split, not the HI joined.
+    let many: Vec<String> = (0..12).map(|i| format!("ABF:E11{i}")).collect();
+    let text = edit(
+        P837,
+        "HI*",
+        &format!("HI*ABK:M810*{}~HI*ABF:I10", many[..11].join("*")),
+    )
+    .replace("SE*28*", "SE*29*");
+    let found = run(&text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("13 diagnosis codes")),
+        "{:?}",
+        found[0].help
     );
 }
 

@@ -75,38 +75,26 @@ fn qualified_by(tx: &Transaction<'_>, f: &Found<'_, '_>, elem: usize, comp: usiz
 /// The diagnosis codes an 837P HI may hold: HI01 to HI12 of the one diagnosis HI.
 const MAX_837P_DIAGNOSES: usize = 12;
 
-/// An 837P claim whose diagnoses are spread over several HI segments (`HI*ABK:M810~` then
-/// `HI*ABF:I10~`): the second HI is read against the anesthesia (BP) and condition (BG) HIs,
-/// the only others 2300 has, and its `ABF` is "not in the list". Changing it to BG, as the
-/// list would suggest, would turn a diagnosis into a condition code. The message and help
-/// for such an HI: the codes belong in the first HI (message, help).
-fn second_diagnosis_hi(
-    tx: &Transaction<'_>,
-    f: &Found<'_, '_>,
-    r: &str,
-) -> Option<(String, String)> {
+/// HI01-1 of an 837P claim's second or later diagnosis HI (`HI*ABK:M810~` then `HI*ABF:I10~`):
+/// the walk reads it against the anesthesia (BP) and condition (BG) HIs, the only others 2300
+/// has, and its `ABF` is "not in the list". Changing it to BG, as the list would suggest,
+/// would turn a diagnosis into a condition code. STR004 reports the claim's spread diagnoses
+/// once, with the codes joined into the first HI; this is not another finding.
+fn is_spread_diagnosis_hi(tx: &Transaction<'_>, f: &Found<'_, '_>, r: &str) -> bool {
     if tx.kind != Kind::Professional || r != "HI01-1" {
-        return None;
+        return false;
     }
-    let qualifier = f.value(1, 1);
-    if !matches!(qualifier, b"ABF" | b"BF" | b"ABK" | b"BK") {
-        return None;
-    }
-    let index = u32::try_from(f.index).ok()?;
-    let claim = tx
-        .claims
+    let Ok(index) = u32::try_from(f.index) else {
+        return false;
+    };
+    tx.claims
         .iter()
-        .find(|c| c.index < index && index < c.end)?;
-    let first = claim.hi.first()?;
-    if first.position == f.seg.position {
-        return None;
-    }
-    let msg = format!(
-        "HI01-1 `{}` in 2300 starts a second diagnosis HI; an 837P carries all of a claim's \
-         diagnosis codes in its first HI, at most {MAX_837P_DIAGNOSES}",
-        String::from_utf8_lossy(qualifier)
-    );
-    Some((msg, joined_diagnoses_help(claim, f.seg)))
+        .find(|c| c.index < index && index < c.end)
+        .is_some_and(|claim| {
+            crate::structure::repeat_exceeded::diagnosis_his(claim)
+                .skip(1)
+                .any(|hi| hi.position == f.seg.position)
+        })
 }
 
 /// The help for an 837P claim whose diagnosis codes are spread over several HI segments
@@ -163,8 +151,7 @@ fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         let r = f.ref_des(elem, comp);
-        if let Some((msg, help)) = second_diagnosis_hi(tx, &f, &r) {
-            f.report(cx, f.loc(elem, comp), msg).help(help);
+        if is_spread_diagnosis_hi(tx, &f, &r) {
             continue;
         }
         let name = def.map_or("", |d| d.name);
@@ -255,50 +242,13 @@ fn cases() {
     assert_eq!(d.help.as_deref(), Some("use one of: MJ, UN"));
 }
 
-/// Diagnoses spread over several 837P HI segments: each extra HI is reported with the codes
-/// moved into the first, never with "use BG" (a condition code) for its ABF.
+/// Diagnoses spread over several 837P HI segments are STR004's one finding per claim, however
+/// the extra HIs begin: never SYN008 with "use BG" (a condition code) for their ABF.
 #[test]
-fn a_second_diagnosis_hi_is_told_to_join_the_first() {
+fn a_second_diagnosis_hi_is_not_a_code_error() {
     use crate::test::{P837, edit, run};
     let text = edit(P837, "HI*", "HI*ABK:M810*ABF:E119~HI*ABF:I10~HI*ABF:E785")
         .replace("SE*28*", "SE*30*");
-    let found: Vec<_> = run(&text)
-        .into_iter()
-        .filter(|d| d.code == "SYN008")
-        .collect();
-    assert_eq!(found.len(), 2, "{found:?}");
-    for d in &found {
-        assert!(
-            d.message.contains("starts a second diagnosis HI"),
-            "{}",
-            d.message
-        );
-        assert_eq!(
-            d.help.as_deref(),
-            Some(
-                "move the codes into the first HI and drop the others: `HI*ABK:M810*ABF:E119*ABF:I10*ABF:E785~`"
-            )
-        );
-    }
-    // Thirteen codes: the claim must be split, not the HI joined.
-    let many: Vec<String> = (0..12).map(|i| format!("ABF:E11{i}")).collect();
-    let text = edit(
-        P837,
-        "HI*",
-        &format!("HI*ABK:M810*{}~HI*ABF:I10", many[..11].join("*")),
-    )
-    .replace("SE*28*", "SE*29*");
-    let found: Vec<_> = run(&text)
-        .into_iter()
-        .filter(|d| d.code == "SYN008")
-        .collect();
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert!(
-        found[0]
-            .help
-            .as_deref()
-            .is_some_and(|h| h.contains("13 diagnosis codes")),
-        "{:?}",
-        found[0].help
-    );
+    let codes: Vec<_> = run(&text).into_iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["STR004"]);
 }
