@@ -9,7 +9,7 @@
 //! Exit status (OUTPUT.md): 0 every claim accepted; 1 a claim rejected, an input not read or
 //! a path skipped; 2 claimlint could not run or write.
 
-use super::io::{create_dir, out, write_replace};
+use super::io::{Staged, create_dir, out, write_replace};
 use super::{CliError, Status};
 use crate::cli::{GateArgs, ListFormat};
 use crate::input::Input;
@@ -88,9 +88,19 @@ fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gat
         Some(fold) => (Input::Owned(fold.unfold(&input)), Some(input)),
         None => (input, None),
     };
-    let (mut outcome, per_tx) = engine::check_with(&input, &uncapped, &|tx| {
-        (split::layout(tx), cross_claim::facts(tx, &settings.data))
-    });
+    // The check lets a mapped input's pages go as it passes them (`Input::release`); the
+    // split and the 999 below read each interchange again, one at a time.
+    let release = |r: std::ops::Range<usize>| input.release(r);
+    let told = engine::Told {
+        release: &release,
+        checked: &|_| (),
+    };
+    let (mut outcome, per_tx) = engine::check_streaming(
+        &input,
+        &uncapped,
+        &|tx| (split::layout(tx), cross_claim::facts(tx, &settings.data)),
+        told,
+    );
     if let Some(fold) = &g.fold {
         claimlint_rules::folded::add(
             &mut outcome,
@@ -104,7 +114,7 @@ fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gat
         g.layouts.push(layout);
         g.facts.extend(facts);
     }
-    cross_claim::fill_positions(&mut g.facts, &input);
+    cross_claim::fill_positions_releasing(&mut g.facts, &input, &|r| input.release(r));
     g.outcome = outcome;
     g.fail_on = settings.fail_on;
     g.input = Some(input);
@@ -232,8 +242,7 @@ impl<'a> Locator<'a> {
     }
 }
 
-fn decide(g: &Gated, input: &[u8]) -> Decision {
-    let scan = envelope::scan(input);
+fn decide(g: &Gated, input: &[u8], scan: &envelope::Scan<'_>) -> Decision {
     let mut out: Vec<IcDecision> = Vec::new();
     let mut whole: Vec<usize> = Vec::new();
     let ranges: Vec<(usize, usize)> = scan
@@ -543,9 +552,56 @@ fn gate_file(
             .collect();
         return Ok(report);
     };
-    let decision = decide(g, input);
-    let scan = envelope::scan(input);
-    let (mut accepted, mut rejected, mut acks277) = (Vec::new(), Vec::new(), String::new());
+    let release = |r: std::ops::Range<usize>| {
+        if let Some(i) = &g.input {
+            i.release(r);
+        }
+    };
+    let scan = envelope::scan_releasing(input, &release);
+    let decision = decide(g, input, &scan);
+    // Written as each interchange is split, not held: a large input's copies would double it.
+    let mut out = Outputs::create(dir, &g.name)?;
+    report.interchange_findings = interchange_findings(g, &decision);
+    for (ic, d) in scan.interchanges.iter().zip(&decision.interchanges) {
+        let (statuses, pick) = answer(g, ic, d, &mut report);
+        let gs = ic.groups.iter().find_map(|gr| gr.gs);
+        for (which, role) in [(0, "accepted"), (1, "rejected")] {
+            if pick[which].is_empty() {
+                continue;
+            }
+            let isa13 = controls.take();
+            if !split_one(
+                input,
+                ic,
+                &g.layouts,
+                &pick[which],
+                &isa13,
+                &mut out.split[which],
+            )? {
+                continue;
+            }
+            report.written.push(serde_json::json!({"role": role, "path": dir.join(role).join(&g.name).display().to_string(), "isa13": isa13}));
+        }
+        if !statuses.is_empty() {
+            let isa13 = controls.take();
+            out.acks277
+                .put(x277::acknowledgment(ic, gs.as_ref(), &statuses, stamp, &isa13).as_bytes())?;
+            report.written.push(serde_json::json!({"role": "277", "path": dir.join("acks").join(format!("{}.277", g.name)).display().to_string(), "isa13": isa13}));
+        }
+        // Done with this interchange's bytes until the 999 reads them again.
+        let end = ic
+            .iea
+            .as_ref()
+            .map_or(input.len(), |s| s.offset + s.bytes.len() + 1);
+        release(ic.isa.offset..end);
+    }
+    out.commit()?;
+    write_999(g, dir, input, stamp, &release, &mut report)?;
+    Ok(report)
+}
+
+/// The findings that rejected a whole interchange of `g` (or every one), for the report.
+fn interchange_findings(g: &Gated, decision: &Decision) -> Vec<serde_json::Value> {
     let mut why: std::collections::BTreeSet<usize> = decision.outside.iter().copied().collect();
     why.extend(
         decision
@@ -553,52 +609,41 @@ fn gate_file(
             .iter()
             .flat_map(|d| d.rejected_by.iter().copied()),
     );
-    report.interchange_findings = why
-        .iter()
+    why.iter()
         .map(|&i| {
             g.outcome.diagnostics.get(i).map_or_else(
                 || serde_json::json!({"code": null, "message": "a transaction set or interchange claimlint could not split"}),
                 |d| finding(d, g.fold.as_ref()),
             )
         })
-        .collect();
-    for (ic, d) in scan.interchanges.iter().zip(&decision.interchanges) {
-        let (statuses, pick) = answer(g, ic, d, &mut report);
-        let gs = ic.groups.iter().find_map(|gr| gr.gs);
-        for (which, buf) in [(0, &mut accepted), (1, &mut rejected)] {
-            if pick[which].is_empty() {
-                continue;
-            }
-            let isa13 = controls.take();
-            let bytes = split_one(input, ic, &g.layouts, &pick[which], &isa13);
-            if bytes.is_empty() {
-                continue;
-            }
-            buf.extend(bytes);
-            let role = if which == 0 { "accepted" } else { "rejected" };
-            report.written.push(serde_json::json!({"role": role, "path": dir.join(role).join(&g.name).display().to_string(), "isa13": isa13}));
-        }
-        if !statuses.is_empty() {
-            let isa13 = controls.take();
-            acks277.push_str(&x277::acknowledgment(
-                ic,
-                gs.as_ref(),
-                &statuses,
-                stamp,
-                &isa13,
-            ));
-            report.written.push(serde_json::json!({"role": "277", "path": dir.join("acks").join(format!("{}.277", g.name)).display().to_string(), "isa13": isa13}));
-        }
+        .collect()
+}
+
+/// The files one input's split is written to as it goes: `accepted/NAME`, `rejected/NAME`
+/// and `acks/NAME.277`. Each is put in place by `commit`, or removed with any stale copy
+/// when nothing went into it; on an error none of them replaces what was there.
+struct Outputs {
+    split: [Staged; 2],
+    acks277: Staged,
+}
+
+impl Outputs {
+    fn create(dir: &Path, name: &str) -> Result<Outputs, CliError> {
+        Ok(Outputs {
+            split: [
+                Staged::create(&dir.join("accepted").join(name))?,
+                Staged::create(&dir.join("rejected").join(name))?,
+            ],
+            acks277: Staged::create(&dir.join("acks").join(format!("{name}.277")))?,
+        })
     }
-    write_outputs(
-        g,
-        dir,
-        input,
-        stamp,
-        (&accepted, &rejected, &acks277),
-        &mut report,
-    )?;
-    Ok(report)
+
+    fn commit(self) -> Result<(), CliError> {
+        let [accepted, rejected] = self.split;
+        accepted.commit()?;
+        rejected.commit()?;
+        self.acks277.commit()
+    }
 }
 
 /// Each claim of one interchange accepted or rejected (`whole`: the interchange is), into the
@@ -680,14 +725,16 @@ fn answer<'g>(
     (statuses, pick)
 }
 
-/// The interchange holding `chosen` claims of input interchange `ic`, group by group.
+/// Writes to `to` the interchange holding `chosen` claims of input interchange `ic`, group by
+/// group; whether there was one to write (no group with a GS holds them: nothing).
 fn split_one(
     input: &[u8],
     ic: &envelope::Interchange<'_>,
     layouts: &[TxLayout],
     chosen: &[(usize, usize)],
     isa13: &str,
-) -> Vec<u8> {
+    to: &mut Staged,
+) -> Result<bool, CliError> {
     let by_start: std::collections::HashMap<usize, usize> = layouts
         .iter()
         .enumerate()
@@ -713,43 +760,26 @@ fn split_one(
         }
     }
     if groups.is_empty() {
-        return Vec::new();
+        return Ok(false);
     }
-    split::interchange(
-        input,
-        ic,
-        &groups,
-        &Controls {
-            isa13: isa13.to_string(),
-        },
-    )
+    let controls = Controls {
+        isa13: isa13.to_string(),
+    };
+    split::interchange(input, ic, &groups, &controls, to).map_err(|e| to.error(e))?;
+    Ok(true)
 }
 
-/// Writes (or removes a stale copy of) each output file of one input.
-fn write_outputs(
+/// Writes one input's 999s (or TA1), reading its interchanges again one at a time.
+fn write_999(
     g: &Gated,
     dir: &Path,
     input: &[u8],
     stamp: &Stamp,
-    (accepted, rejected, acks277): (&[u8], &[u8], &str),
+    release: x999::Release<'_>,
     report: &mut InputReport,
 ) -> Result<(), CliError> {
-    for (sub, bytes) in [("accepted", accepted), ("rejected", rejected)] {
-        let path = dir.join(sub).join(&g.name);
-        if bytes.is_empty() {
-            let _ = std::fs::remove_file(&path);
-        } else {
-            write_replace(&path, bytes)?;
-        }
-    }
     let acks = dir.join("acks");
-    let path277 = acks.join(format!("{}.277", g.name));
-    if acks277.is_empty() {
-        let _ = std::fs::remove_file(&path277);
-    } else {
-        write_replace(&path277, acks277.as_bytes())?;
-    }
-    let ack = x999::acknowledge(input, &g.outcome.diagnostics, stamp, &|_| ());
+    let ack = x999::acknowledge(input, &g.outcome.diagnostics, stamp, release);
     report.not_acknowledged.clone_from(&ack.not_acknowledged);
     let several = ack.acks.len() > 1;
     for a in &ack.acks {

@@ -51,9 +51,8 @@ pub fn create_dir(dir: &Path) -> Result<(), CliError> {
     std::fs::create_dir_all(dir).map_err(write_err(dir))
 }
 
-/// Writes `bytes` to a new temporary file beside `near` (same directory, so a rename is
-/// atomic), synced to disk.
-fn temporary(near: &Path, bytes: &[u8]) -> Result<PathBuf, CliError> {
+/// Creates a new temporary file beside `near` (same directory, so a rename is atomic).
+fn create_temporary(near: &Path) -> Result<(PathBuf, std::fs::File), CliError> {
     let dir = near.parent().filter(|d| !d.as_os_str().is_empty());
     let dir = dir.unwrap_or(Path::new("."));
     let name = near
@@ -61,25 +60,104 @@ fn temporary(near: &Path, bytes: &[u8]) -> Result<PathBuf, CliError> {
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     for n in 0..100u32 {
         let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        let file = std::fs::OpenOptions::new()
+        match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&tmp);
-        let mut file = match file {
-            Ok(f) => f,
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(write_err(near)(e)),
-        };
-        let written = file.write_all(bytes).and_then(|_| file.sync_all());
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(write_err(near)(e));
         }
-        return Ok(tmp);
     }
     Err(write_err(near)(std::io::Error::other(
         "no free temporary name",
     )))
+}
+
+/// Writes `bytes` to a new temporary file beside `near`, synced to disk.
+fn temporary(near: &Path, bytes: &[u8]) -> Result<PathBuf, CliError> {
+    let (tmp, mut file) = create_temporary(near)?;
+    let written = file.write_all(bytes).and_then(|_| file.sync_all());
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(write_err(near)(e));
+    }
+    Ok(tmp)
+}
+
+/// A file written piece by piece as its content is made, so none of it is held in memory:
+/// to a temporary name beside `path`, which [`Staged::commit`] syncs and renames over `path`,
+/// as [`write_replace`] does for a whole buffer. A `Staged` dropped without `commit` (an
+/// error on the way) removes its temporary file and leaves `path` as it was.
+pub struct Staged {
+    path: PathBuf,
+    tmp: Option<PathBuf>,
+    file: std::io::BufWriter<std::fs::File>,
+    written: u64,
+}
+
+impl Staged {
+    pub fn create(path: &Path) -> Result<Staged, CliError> {
+        let (tmp, file) = create_temporary(path)?;
+        Ok(Staged {
+            path: path.to_path_buf(),
+            tmp: Some(tmp),
+            file: std::io::BufWriter::with_capacity(1 << 16, file),
+            written: 0,
+        })
+    }
+
+    pub fn put(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        self.write_all(bytes).map_err(|e| self.error(e))
+    }
+
+    /// A write error of this file, named by the path it is for.
+    pub fn error(&self, e: std::io::Error) -> CliError {
+        write_err(&self.path)(e)
+    }
+
+    /// Puts the file in place: renamed over `path` when anything was written; when nothing
+    /// was, removed, with any `path` an earlier run left (it would describe other input).
+    pub fn commit(mut self) -> Result<(), CliError> {
+        let Some(tmp) = self.tmp.take() else {
+            return Ok(());
+        };
+        if self.written == 0 {
+            let _ = std::fs::remove_file(&tmp);
+            let _ = std::fs::remove_file(&self.path);
+            return Ok(());
+        }
+        let done = self
+            .file
+            .flush()
+            .and_then(|_| self.file.get_ref().sync_all())
+            .and_then(|_| std::fs::rename(&tmp, &self.path));
+        done.map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            write_err(&self.path)(e)
+        })
+    }
+}
+
+impl Write for Staged {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(bytes)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
 }
 
 /// Writes `path` whole or not at all, replacing what was there (reports).
@@ -137,4 +215,49 @@ fn claim_name(dir: &Path, stem: &str, ext: &str, tmp: &Path) -> Result<PathBuf, 
     Err(write_err(dir)(std::io::Error::other(
         "no free file name after 100,000 tries",
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("claimlint-io-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// What is put in a `Staged` file appears at its path only on `commit`, whole; nothing
+    /// put removes a stale copy; dropped without `commit`, it leaves the old file as it was
+    /// and no temporary file behind.
+    #[test]
+    fn a_staged_file_appears_whole_on_commit_or_not_at_all() {
+        let dir = scratch("staged");
+        let path = dir.join("out.837");
+        std::fs::write(&path, b"old").unwrap();
+        let mut s = Staged::create(&path).unwrap();
+        s.put(b"ISA*").unwrap();
+        s.put(&vec![b'x'; 100_000]).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"old", "not before commit");
+        s.commit().unwrap();
+        let got = std::fs::read(&path).unwrap();
+        assert_eq!(got.len(), 100_004);
+        assert!(got.starts_with(b"ISA*"));
+
+        let mut s = Staged::create(&path).unwrap();
+        s.put(b"half").unwrap();
+        drop(s);
+        assert_eq!(
+            std::fs::read(&path).unwrap().len(),
+            100_004,
+            "dropped: unchanged"
+        );
+
+        Staged::create(&path).unwrap().commit().unwrap();
+        assert!(!path.exists(), "nothing put: the stale copy is removed");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert!(left.is_empty(), "no temporary file left: {left:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

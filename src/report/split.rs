@@ -206,16 +206,33 @@ impl TxLayout {
     }
 }
 
-/// Builds segments in an interchange's delimiters, counting them for SE01.
-pub struct SegWriter {
+/// Builds segments in an interchange's delimiters, counting them for SE01, and hands them to
+/// its sink every 64 KiB: a split the size of its input is never held whole.
+pub struct SegWriter<'s> {
     pub d: Delimiters,
     /// What follows each terminator in the input (a line break, or nothing).
     pub gap: String,
-    pub out: Vec<u8>,
+    out: Vec<u8>,
     pub count: u32,
+    sink: &'s mut dyn std::io::Write,
+    /// The sink's first error: nothing more is written after it, and `finish` returns it.
+    failed: Option<std::io::Error>,
 }
 
-impl SegWriter {
+impl<'s> SegWriter<'s> {
+    const SPILL: usize = 64 << 10;
+
+    pub fn new(d: Delimiters, gap: String, sink: &'s mut dyn std::io::Write) -> SegWriter<'s> {
+        SegWriter {
+            d,
+            gap,
+            out: Vec::new(),
+            count: 0,
+            sink,
+            failed: None,
+        }
+    }
+
     pub fn seg(&mut self, elements: &[&str]) {
         let last = elements.iter().rposition(|e| !e.is_empty()).unwrap_or(0);
         let sep = char::from(self.d.element).to_string();
@@ -224,11 +241,32 @@ impl SegWriter {
         self.out.push(self.d.segment);
         self.out.extend_from_slice(self.gap.as_bytes());
         self.count += 1;
+        self.spill(Self::SPILL);
     }
 
     pub fn copy(&mut self, bytes: &[u8], segments: u32) {
         self.out.extend_from_slice(bytes);
         self.count += segments;
+        self.spill(Self::SPILL);
+    }
+
+    /// Writes the bytes made so far once there are at least `at` of them.
+    fn spill(&mut self, at: usize) {
+        if self.out.len() < at {
+            return;
+        }
+        if self.failed.is_none()
+            && let Err(e) = self.sink.write_all(&self.out)
+        {
+            self.failed = Some(e);
+        }
+        self.out.clear();
+    }
+
+    /// Writes what is left; the first error of the sink, if it had one.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.spill(0);
+        self.failed.map_or(Ok(()), Err)
     }
 }
 
@@ -256,29 +294,25 @@ pub fn interchange(
     ic: &Interchange<'_>,
     groups: &[(Option<Segment<'_>>, Vec<Part<'_>>)],
     c: &Controls,
-) -> Vec<u8> {
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let d = ic.delims();
     let isa_end = ic.isa.offset + ic.isa.bytes.len() + 1;
     let gap_len = input.get(isa_end..).map_or(0, |r| {
         r.iter().take_while(|b| b.is_ascii_whitespace()).count()
     });
     let gap = text(input.get(isa_end..isa_end + gap_len).unwrap_or_default());
-    let mut w = SegWriter {
-        d,
-        gap,
-        out: Vec::new(),
-        count: 0,
-    };
+    let mut w = SegWriter::new(d, gap, sink);
     let mut isa: Vec<String> = ic.isa.bytes.split(|&b| b == d.element).map(text).collect();
     if let Some(e) = isa.get_mut(13) {
         *e = c.isa13.clone();
     }
     let isa: Vec<&str> = isa.iter().map(String::as_str).collect();
     // The ISA keeps every element, empty or not (fixed width).
-    w.out
-        .extend_from_slice(isa.join(&char::from(d.element).to_string()).as_bytes());
-    w.out.push(d.segment);
-    w.out.extend_from_slice(w.gap.clone().as_bytes());
+    w.copy(isa.join(&char::from(d.element).to_string()).as_bytes(), 0);
+    w.copy(&[d.segment], 0);
+    let gap = w.gap.clone();
+    w.copy(gap.as_bytes(), 0);
     // GS06: ISA13 (then ISA13 + 1, + 2... for further groups), 1 to 9 digits.
     let base: u64 = c.isa13.parse().unwrap_or(1);
     let mut written = 0;
@@ -301,11 +335,11 @@ pub fn interchange(
         written += 1;
     }
     w.seg(&["IEA", &written.to_string(), &c.isa13]);
-    w.out
+    w.finish()
 }
 
 /// Writes one ST..SE with the chosen claims and the HL loops they need.
-fn transaction(input: &[u8], w: &mut SegWriter, part: &Part<'_>, st02: &str) {
+fn transaction(input: &[u8], w: &mut SegWriter<'_>, part: &Part<'_>, st02: &str) {
     let l = part.layout;
     w.count = 0;
     let st = input.get(l.bytes(0, 1)).unwrap_or_default();
@@ -362,7 +396,7 @@ fn transaction(input: &[u8], w: &mut SegWriter, part: &Part<'_>, st02: &str) {
 /// of it is written), then its opening segments as they are.
 fn write_hl(
     input: &[u8],
-    w: &mut SegWriter,
+    w: &mut SegWriter<'_>,
     l: &TxLayout,
     h: usize,
     n: usize,
@@ -392,4 +426,65 @@ fn write_hl(
         input.get(l.bytes(hl.seg + 1, hl.end)).unwrap_or_default(),
         hl.end - hl.seg - 1,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const D: Delimiters = Delimiters {
+        element: b'*',
+        component: b':',
+        repetition: None,
+        segment: b'~',
+    };
+
+    /// Segments reach the sink in order, in pieces of about 64 KiB, never all at once; what
+    /// the sink gets is what one buffer would have held.
+    #[test]
+    fn a_writer_hands_its_segments_on_as_it_goes() {
+        struct Pieces(Vec<usize>, Vec<u8>);
+        impl std::io::Write for Pieces {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.push(b.len());
+                self.1.extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut sink = Pieces(Vec::new(), Vec::new());
+        let mut w = SegWriter::new(D, "\n".into(), &mut sink);
+        let mut expected = Vec::new();
+        for n in 0..20_000 {
+            let n = n.to_string();
+            w.seg(&["LX", &n]);
+            expected.extend_from_slice(format!("LX*{n}~\n").as_bytes());
+        }
+        assert_eq!(w.count, 20_000);
+        w.finish().unwrap();
+        assert_eq!(sink.1, expected);
+        assert!(sink.0.len() > 2, "{:?}", sink.0);
+        assert!(sink.0.iter().all(|&n| n < (64 << 10) + 64), "{:?}", sink.0);
+    }
+
+    /// A sink that fails (a full disk) fails the writer: its first error is returned.
+    #[test]
+    fn a_failing_sink_fails_the_writer() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("no space left"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut sink = Full;
+        let mut w = SegWriter::new(D, String::new(), &mut sink);
+        w.seg(&["ST", "837", "0001"]);
+        let e = w.finish().unwrap_err();
+        assert_eq!(e.to_string(), "no space left");
+    }
 }
