@@ -756,3 +756,37 @@ fn a_claim_rejected_with_its_interchange_is_told_why() {
     }
     keep_for_pyx12("between", &dir.join("out"), false);
 }
+
+/// A transaction set the gate does not forward (an 835 in the submission: ENV005, an info
+/// that alone fails nothing in `check`) rejects its interchange, and the report names it in
+/// both formats: the run's exit 1 is never unexplained.
+#[test]
+fn an_interchange_held_back_for_a_set_it_cannot_forward_says_why() {
+    let dir = scratch("835");
+    std::fs::copy(
+        root().join("fixtures/rules/ENV005/trip/835-skipped.x12"),
+        dir.join("in/remit.x12"),
+    )
+    .unwrap();
+    let (o, _) = gate_json(&dir, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let why = &report["inputs"][0]["interchange_findings"];
+    assert_eq!(why.as_array().map(Vec::len), Some(1), "{why}");
+    assert_eq!(why[0]["code"], "ENV005");
+    let o = run(&[
+        "gate",
+        "--no-config",
+        s(&dir.join("in")),
+        "-o",
+        s(&dir.join("human")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(
+            "  not forwarded: ENV005: transaction set 835 is not an 837 claim; it was skipped\n"
+        ),
+        "{text}"
+    );
+}

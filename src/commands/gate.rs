@@ -242,6 +242,36 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// A transaction set of `ic` the gate could not lay out (not an 837, not modelled; `laid_out`
+/// holds the ST offsets of those it did) rejects the interchange: it cannot be forwarded in
+/// part. The findings on such sets say why (ENV005 "835 ... skipped", an info that rejects
+/// nothing by itself); `usize::MAX` when there is none.
+fn unforwardable(
+    g: &Gated,
+    ic: &envelope::Interchange<'_>,
+    laid_out: &std::collections::HashSet<usize>,
+) -> Vec<usize> {
+    let unlaid: Vec<std::ops::Range<usize>> = ic
+        .groups
+        .iter()
+        .flat_map(|gr| &gr.transactions)
+        .filter(|t| !laid_out.contains(&t.st.offset))
+        .map(|t| t.start..t.end.max(t.start + 1))
+        .collect();
+    if unlaid.is_empty() {
+        return Vec::new();
+    }
+    let on = |d: &Diagnostic| unlaid.iter().any(|r| r.contains(&d.loc.offset));
+    let why: Vec<usize> = (0..g.outcome.diagnostics.len())
+        .filter(|&i| g.outcome.diagnostics.get(i).is_some_and(on))
+        .collect();
+    if why.is_empty() {
+        vec![usize::MAX]
+    } else {
+        why
+    }
+}
+
 fn decide(g: &Gated, input: &[u8], scan: &envelope::Scan<'_>) -> Decision {
     let mut out: Vec<IcDecision> = Vec::new();
     let mut whole: Vec<usize> = Vec::new();
@@ -269,16 +299,7 @@ fn decide(g: &Gated, input: &[u8], scan: &envelope::Scan<'_>) -> Decision {
                 }));
             }
         }
-        // A transaction set the gate could not lay out (not an 837, not modelled) rejects
-        // the interchange: it cannot be forwarded in part.
-        let laid_out = ic
-            .groups
-            .iter()
-            .flat_map(|gr| &gr.transactions)
-            .all(|t| starts.contains(&t.st.offset));
-        if !laid_out {
-            d.rejected_by.push(usize::MAX);
-        }
+        d.rejected_by = unforwardable(g, ic, &starts);
         out.push(d);
     }
     let locator = Locator::new(&g.layouts);
@@ -309,6 +330,9 @@ fn decide(g: &Gated, input: &[u8], scan: &envelope::Scan<'_>) -> Decision {
     }
     for d in &mut out {
         d.rejected_by.extend(whole.iter().copied());
+        // In input order, each once: the first is what the 277CA names.
+        d.rejected_by.sort_unstable();
+        d.rejected_by.dedup();
     }
     // An input with claims but no interchange claimlint could read forwards nothing, and says so.
     if scan.interchanges.is_empty() && whole.is_empty() && !g.layouts.is_empty() {
@@ -486,6 +510,20 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
             r.accepted.len(),
             r.rejected.len()
         ));
+        // What rejected an interchange whole: with no claim in it, nothing else says why the
+        // run failed (an 835 in the submission, an interchange with no transaction set).
+        for f in &r.interchange_findings {
+            let code = f.get("code").and_then(|v| v.as_str());
+            let message = f
+                .get("message")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let what = code.map_or_else(
+                || visible(message).into_owned(),
+                |c| format!("{c}: {}", visible(message)),
+            );
+            text.push_str(&format!("  not forwarded: {what}\n"));
+        }
         for c in &r.rejected {
             let codes: Vec<&str> = c
                 .findings
