@@ -140,7 +140,7 @@ fn candidates(
     resolved: &Resolved,
     limit: u64,
     wanted: &[ClaimRef],
-    claims: &Claims,
+    (claims, original): (&Claims, bool),
 ) -> Result<Read, String> {
     if let Some(facts) = &claims.facts {
         return Ok(wanted
@@ -161,7 +161,7 @@ fn candidates(
         return Err(changed());
     }
     cross_claim::fill_positions(&mut facts, bytes);
-    if let Some(fold) = &fold {
+    if original && let Some(fold) = &fold {
         claimlint_rules::folded::facts_to_original(&mut facts, fold, &input);
     }
     Ok((at, facts))
@@ -186,7 +186,7 @@ fn not_reread(c: &mut Checked, reason: &str, render: Option<bool>) {
 /// The candidate claims of the batch in the store, as claims of the files of `order` (file:
 /// the rank in it), sorted; `Err` when the store could not give them.
 fn batch_candidates(
-    done: &[Checked],
+    kept: &[&Claims],
     order: &[usize],
     store: KeyStore,
 ) -> Result<Vec<ClaimRef>, String> {
@@ -194,7 +194,7 @@ fn batch_candidates(
     let mut of_part: Vec<Option<(u32, u32)>> = vec![None; store.parts() as usize];
     for (rank, &i) in order.iter().enumerate() {
         let rank = u32::try_from(rank).unwrap_or(u32::MAX);
-        for &(part, first) in &done[i].claims.parts {
+        for &(part, first) in &kept[i].parts {
             if let Some(slot) = of_part.get_mut(part as usize) {
                 *slot = Some((rank, first));
             }
@@ -217,22 +217,22 @@ fn batch_candidates(
 }
 
 /// The candidate claims of the batch, per file: its rank in path order (`order`), its index
-/// in `done`, and its candidates read (or why they could not be). Takes the run's keys.
+/// in `kept`, and its candidates read (or why they could not be). Takes the run's keys.
 fn read_candidates(
-    done: &mut [Checked],
+    kept: &[&Claims],
     files: &[(String, Arc<Governed>)],
     order: &[usize],
-    limit: u64,
+    (limit, original): (u64, bool),
     store: KeyStore,
 ) -> Vec<(u32, usize, Result<Read, String>)> {
-    let found = match batch_candidates(done, order, store) {
+    let found = match batch_candidates(kept, order, store) {
         Ok(c) => c,
         // Every file with claims: none of them can be vouched for.
         Err(why) => {
             return order
                 .iter()
                 .enumerate()
-                .filter(|(_, i)| !done[**i].claims.parts.is_empty())
+                .filter(|(_, i)| !kept[**i].parts.is_empty())
                 .map(|(rank, &i)| (u32::try_from(rank).unwrap_or(u32::MAX), i, Err(why.clone())))
                 .collect();
         }
@@ -244,13 +244,12 @@ fn read_candidates(
             _ => per_file.push((c.file, vec![c])),
         }
     }
-    let done: &[Checked] = done;
     per_file
         .par_iter()
         .filter_map(|(rank, wanted)| {
             let i = *order.get(*rank as usize)?;
             let (path, governed) = files.get(i)?;
-            let claims = &done.get(i)?.claims;
+            let claims = (*kept.get(i)?, original);
             Some((
                 *rank,
                 i,
@@ -260,28 +259,34 @@ fn read_candidates(
         .collect()
 }
 
-/// Runs the rules across claims over every checked input and adds their findings to its
-/// report.
-pub fn add(
-    done: &mut [Checked],
+/// What the rules across claims found over a batch of inputs (`files`, with what was kept of
+/// their claims in `kept`, in the same order): each finding with the index of its input,
+/// under that input's own severity, and the inputs whose claims could not be read again,
+/// with why. Positions are in each file as it is (`original`) or, for a wrapped file, in its
+/// unwrapped text.
+pub struct Across {
+    pub findings: Vec<(usize, claimlint_diagnostic::Diagnostic)>,
+    pub not_reread: Vec<(usize, String)>,
+}
+
+/// Runs the rules across claims over `files` (see [`Across`]), taking the run's keys.
+pub fn across(
     files: &[(String, Arc<Governed>)],
-    limit: u64,
-    render: Option<bool>,
+    kept: &[&Claims],
+    (limit, original): (u64, bool),
     store: KeyStore,
-) {
+) -> Across {
+    let mut result = Across {
+        findings: Vec::new(),
+        not_reread: Vec::new(),
+    };
     // Files in path order: the batch's canonical order, whatever order they were given in.
     // A path given twice is one file, not a file sent twice: its first report stands for it.
-    let mut order: Vec<usize> = (0..done.len()).collect();
-    order.sort_by(|&a, &b| {
-        done[a]
-            .report
-            .path
-            .cmp(&done[b].report.path)
-            .then(a.cmp(&b))
-    });
-    order.dedup_by(|a, b| done[*a].report.path == done[*b].report.path);
+    let mut order: Vec<usize> = (0..files.len().min(kept.len())).collect();
+    order.sort_by(|&a, &b| files[a].0.cmp(&files[b].0).then(a.cmp(&b)));
+    order.dedup_by(|a, b| files[*a].0 == files[*b].0);
     let Some(first) = order.first().and_then(|&i| files.get(i)) else {
-        return;
+        return result;
     };
     let settings = first.1.resolved.default.clone();
     if let Some(why) = store.unwritable() {
@@ -289,25 +294,23 @@ pub fn add(
             "claimlint: note: the keys of the rules across claims were kept in memory ({why}): the results are the same, the run used more memory"
         );
     }
-    let read = read_candidates(done, files, &order, limit, store);
-    let mut added = vec![false; done.len()];
+    let read = read_candidates(kept, files, &order, (limit, original), store);
     let mut members: Vec<Member<'_>> = Vec::new();
     for (rank, i, r) in &read {
         let Ok((at, facts)) = r else { continue };
         for (&claim, fact) in at.iter().zip(facts) {
             members.push(Member {
                 at: ClaimRef { file: *rank, claim },
-                path: &done[*i].report.path,
+                path: &files[*i].0,
                 claim: fact,
             });
         }
     }
     let findings = cross_claim::run(&mut members, &settings);
     drop(members);
-    for (_, i, r) in &read {
+    for (_, i, r) in read {
         if let Err(reason) = r {
-            not_reread(&mut done[*i], reason, render);
-            added[*i] = true;
+            result.not_reread.push((i, reason));
         }
     }
     for f in findings {
@@ -319,8 +322,30 @@ pub fn add(
         };
         let mut d = f.diagnostic;
         d.severity = severity;
+        result.findings.push((i, d));
+    }
+    result
+}
+
+/// Runs the rules across claims over every checked input and adds their findings to its
+/// report.
+pub fn add(
+    done: &mut [Checked],
+    files: &[(String, Arc<Governed>)],
+    limit: u64,
+    render: Option<bool>,
+    store: KeyStore,
+) {
+    let kept: Vec<&Claims> = done.iter().map(|c| &c.claims).collect();
+    let found = across(files, &kept, (limit, true), store);
+    let mut added = vec![false; done.len()];
+    for (i, reason) in &found.not_reread {
+        not_reread(&mut done[*i], reason, render);
+        added[*i] = true;
+    }
+    for (i, d) in found.findings {
         let outcome = &mut done[i].report.outcome;
-        outcome.tally.count(severity);
+        outcome.tally.count(d.severity);
         outcome.diagnostics.push(d);
         added[i] = true;
     }
@@ -390,13 +415,14 @@ mod tests {
         let p = path.to_string_lossy();
         let wanted = [ClaimRef { file: 0, claim: 1 }];
         let (at, facts) =
-            candidates(&p, &resolved, u64::MAX, &wanted, &claims).expect("unchanged file");
+            candidates(&p, &resolved, u64::MAX, &wanted, (&claims, true)).expect("unchanged file");
         assert_eq!(at, vec![1]);
         assert_eq!(facts.len(), 1);
         assert!(facts[0].line_col.0 > 0, "positions are filled in");
         // Changed between the check and the second read: not trusted, whatever it holds now.
         std::fs::write(&path, format!("{text}\n")).expect("rewrite");
-        let err = candidates(&p, &resolved, u64::MAX, &wanted, &claims).expect_err("changed");
+        let err =
+            candidates(&p, &resolved, u64::MAX, &wanted, (&claims, true)).expect_err("changed");
         assert_eq!(err, "it changed while it was being checked");
         std::fs::remove_dir_all(&dir).ok();
     }
@@ -414,7 +440,7 @@ mod tests {
         let wanted = [ClaimRef { file: 0, claim: 0 }];
         // "-" is never opened again: the facts kept answer.
         let (at, facts) =
-            candidates("-", &resolved, u64::MAX, &wanted, &claims).expect("facts kept");
+            candidates("-", &resolved, u64::MAX, &wanted, (&claims, true)).expect("facts kept");
         assert_eq!((at, facts.len()), (vec![0], 1));
         assert!(matches!(
             Want::of(&Seen::of("-"), Some(&store)),

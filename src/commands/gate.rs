@@ -9,8 +9,10 @@
 //! Exit status (OUTPUT.md): 0 every claim accepted; 1 a claim rejected, an input not read or
 //! a path skipped; 2 claimlint could not run or write.
 
-use super::io::{Staged, create_dir, out, write_replace};
+use super::batch;
+use super::io::{Staged, create_dir, out, out_with, write_replace};
 use super::{CliError, Status};
+use crate::audit::keystore::{self, KeyStore};
 use crate::cli::{GateArgs, ListFormat};
 use crate::input::Input;
 use crate::report::escape::visible;
@@ -20,7 +22,6 @@ use crate::report::x999::{self, Stamp};
 use crate::resolve::{self, Governed, Resolver};
 use claimlint_data::Data;
 use claimlint_diagnostic::{Diagnostic, Severity};
-use claimlint_rules::cross_claim::{self, BatchClaim, ClaimRef, Member};
 use claimlint_rules::engine::{self, Outcome};
 use claimlint_x12::envelope;
 use claimlint_x12::folded::Folding;
@@ -36,9 +37,10 @@ struct Gated {
     error: Option<String>,
     outcome: Outcome,
     layouts: Vec<TxLayout>,
-    facts: Vec<BatchClaim>,
+    /// What the rules across claims (XCL) need of its claims: their keys, in the run's key
+    /// store, or for standard input their facts (`batch::Want`).
+    claims: batch::Claims,
     fail_on: Severity,
-    governed: std::sync::Arc<Governed>,
     /// How the file is wrapped, when it is: `input` then holds it unwrapped, which is what
     /// is checked, split and forwarded; offsets in the report are the file's own.
     fold: Option<Folding>,
@@ -56,7 +58,12 @@ fn name_of(path: &str) -> String {
         .map_or(name.clone(), str::to_string)
 }
 
-fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gated {
+fn check_one(
+    path: &str,
+    governed: &std::sync::Arc<Governed>,
+    limit: u64,
+    store: Option<&KeyStore>,
+) -> Gated {
     let mut g = Gated {
         path: path.to_string(),
         name: name_of(path),
@@ -64,9 +71,8 @@ fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gat
         error: None,
         outcome: Outcome::default(),
         layouts: Vec::new(),
-        facts: Vec::new(),
+        claims: batch::Claims::default(),
         fail_on: governed.resolved.default.fail_on,
-        governed: governed.clone(),
         fold: None,
     };
     let input = match Input::open(Path::new(path), limit) {
@@ -79,7 +85,10 @@ fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gat
             return g;
         }
     };
+    // The file as it was read: a second read for the rules across claims must find it so.
+    let seen = batch::Seen::of(path);
     let settings = governed.resolved.for_input(&input);
+    let want = batch::Want::of(&seen, store);
     let mut uncapped = settings.clone();
     uncapped.max_diagnostics = None;
     // A file wrapped at a fixed width is gated unwrapped (`claimlint_x12::folded`).
@@ -98,7 +107,7 @@ fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gat
     let (mut outcome, per_tx) = engine::check_streaming(
         &input,
         &uncapped,
-        &|tx| (split::layout(tx), cross_claim::facts(tx, &settings.data)),
+        &|tx| (split::layout(tx), batch::take(tx, &settings.data, want)),
         told,
     );
     if let Some(fold) = &g.fold {
@@ -110,57 +119,50 @@ fn check_one(path: &str, governed: &std::sync::Arc<Governed>, limit: u64) -> Gat
             &uncapped,
         );
     }
-    for (layout, facts) in per_tx {
+    let mut kept = Vec::with_capacity(per_tx.len());
+    for (layout, claims) in per_tx {
         g.layouts.push(layout);
-        g.facts.extend(facts);
+        kept.extend(claims);
     }
-    cross_claim::fill_positions_releasing(&mut g.facts, &input, &|r| input.release(r));
+    g.claims = batch::Claims::gather(kept.into_iter(), &input);
+    g.claims.seen = seen;
     g.outcome = outcome;
     g.fail_on = settings.fail_on;
     g.input = Some(input);
     g
 }
 
-/// XCL001 (and the other batch rules) across every input of the gate, each finding kept
-/// under the settings of the file it is in.
-fn batch(files: &mut [Gated]) {
-    let Some(first) = files.first() else { return };
-    let settings = first.governed.resolved.default.clone();
-    if !files
-        .iter()
-        .any(|f| cross_claim::any_selected(&f.governed.resolved.default))
-    {
-        return;
+/// XCL001 (and the other rules across claims) over every input of the gate (`gated`, in the
+/// order of `files`), as `check` runs them: from the keys kept while each input was checked,
+/// reading again only the files that hold candidate claims. A finding is kept under the
+/// settings of the file it is in; a file whose second read fails (it changed while it was
+/// gated) gets ENV009, an error that rejects all of it.
+fn across_claims(
+    gated: &mut [Gated],
+    files: &[(String, std::sync::Arc<Governed>)],
+    limit: u64,
+    store: KeyStore,
+) {
+    let kept: Vec<&batch::Claims> = gated.iter().map(|g| &g.claims).collect();
+    // Positions in the text the gate checked and splits: a wrapped file's unwrapped text.
+    let found = batch::across(files, &kept, (limit, false), store);
+    for (i, reason) in found.not_reread {
+        let Some(g) = gated.get_mut(i) else { continue };
+        let d = claimlint_rules::input_unreadable(
+            &g.path,
+            &format!("{reason}, so the rules across claims (XCL) could not judge its claims"),
+        )
+        .with_help("gate it again once nothing is writing to it");
+        g.outcome.tally.count(d.severity);
+        g.outcome.diagnostics.push(d);
     }
-    let mut members: Vec<Member<'_>> = Vec::new();
-    for (fi, f) in files.iter().enumerate() {
-        for (ci, claim) in f.facts.iter().enumerate() {
-            members.push(Member {
-                at: ClaimRef {
-                    file: u32::try_from(fi).unwrap_or(u32::MAX),
-                    claim: u32::try_from(ci).unwrap_or(u32::MAX),
-                },
-                path: &f.path,
-                claim,
-            });
-        }
+    for (i, d) in found.findings {
+        let Some(g) = gated.get_mut(i) else { continue };
+        g.outcome.tally.count(d.severity);
+        g.outcome.diagnostics.push(d);
     }
-    let findings = cross_claim::run(&mut members, &settings);
-    drop(members);
-    for f in findings {
-        let Some(file) = files.get_mut(f.at.file as usize) else {
-            continue;
-        };
-        let Some(severity) = file.governed.resolved.default.severity(f.diagnostic.code) else {
-            continue;
-        };
-        let mut d = f.diagnostic;
-        d.severity = severity;
-        file.outcome.tally.count(severity);
-        file.outcome.diagnostics.push(d);
-    }
-    for f in files.iter_mut() {
-        f.outcome.diagnostics.sort_by_key(|d| d.loc.offset);
+    for g in gated.iter_mut() {
+        g.outcome.diagnostics.sort_by_key(|d| d.loc.offset);
     }
 }
 
@@ -375,16 +377,18 @@ impl ControlNumbers {
     }
 }
 
+/// A claim as the JSON report lists it. The fields of this and of the report's other structs
+/// are declared in the order of their names: the order they are printed in.
 #[derive(serde::Serialize)]
 struct ClaimReport {
-    claim_id: String,
     charge: String,
-    status: &'static str,
+    claim_id: String,
     findings: Vec<serde_json::Value>,
     /// Whether the 837 of its side (accepted/NAME or rejected/NAME) holds it: false for a
     /// claim whose transaction set came without a GS, which no valid 837 can hold (it is
     /// answered in the 277CA and listed here, and rejects its interchange).
     in_file: bool,
+    status: &'static str,
     /// The codes of the findings that rejected its whole interchange (the JSON lists them
     /// under `interchange_findings`); empty when the interchange was not rejected.
     #[serde(skip)]
@@ -393,17 +397,27 @@ struct ClaimReport {
 
 #[derive(serde::Serialize, Default)]
 struct InputReport {
-    path: String,
-    read: bool,
     accepted: Vec<ClaimReport>,
-    rejected: Vec<ClaimReport>,
     /// Findings that rejected a whole interchange.
     interchange_findings: Vec<serde_json::Value>,
-    /// Files written: role → (path, ISA13).
-    written: Vec<serde_json::Value>,
     /// Why an interchange got no 999 (one with no functional group has nothing for a 999 to
     /// acknowledge), as `claimlint ack` says it.
     not_acknowledged: Vec<String>,
+    path: String,
+    read: bool,
+    rejected: Vec<ClaimReport>,
+    /// Files written: role → (path, ISA13).
+    written: Vec<serde_json::Value>,
+}
+
+/// The JSON report (docs/pipelines.md), written to standard output as it is serialized: a
+/// tree of every claim's entry is never built beside the entries themselves.
+#[derive(serde::Serialize)]
+struct Report<'r> {
+    inputs: &'r [InputReport],
+    skipped: Vec<serde_json::Value>,
+    summary: serde_json::Value,
+    version: u32,
 }
 
 /// A finding as the report lists it, at its offset in the file (`fold`: as it is wrapped).
@@ -446,13 +460,16 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
         }
     }
     let limit = args.input.max_input_size;
+    let store = batch::wanted(&inputs.files).then(|| KeyStore::new(keystore::BUDGET));
     let mut files: Vec<Gated> = inputs
         .files
         .par_iter()
-        .map(|(p, g)| check_one(p, g, limit))
+        .map(|(p, g)| check_one(p, g, limit, store.as_ref()))
         .collect();
+    if let Some(store) = store {
+        across_claims(&mut files, &inputs.files, limit, store);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    batch(&mut files);
     let stamp = Stamp::now();
     let mut controls = ControlNumbers::new();
     let dir = &args.output;
@@ -461,8 +478,9 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
     }
     let mut reports = Vec::new();
     let mut failed = !inputs.skipped.is_empty();
-    for g in &files {
-        let r = gate_file(g, dir, &stamp, &mut controls)?;
+    // Each input's layouts and findings go once its files are written.
+    for g in files {
+        let r = gate_file(&g, dir, &stamp, &mut controls)?;
         failed |= !r.read || !r.rejected.is_empty() || !r.interchange_findings.is_empty();
         reports.push(r);
     }
@@ -471,7 +489,7 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
         .iter()
         .map(|(p, why)| serde_json::json!({"path": p, "reason": why}))
         .collect();
-    out(&match args.format {
+    match args.format {
         ListFormat::Json => {
             let count = |f: fn(&InputReport) -> usize| reports.iter().map(f).sum::<usize>();
             let summary = serde_json::json!({
@@ -481,16 +499,19 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
                 "rejected": count(|r| r.rejected.len()),
                 "skipped": skipped.len(),
             });
-            let doc = serde_json::json!({
-                "version": 1,
-                "inputs": reports,
-                "skipped": skipped,
-                "summary": summary,
-            });
-            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+            let doc = Report {
+                inputs: &reports,
+                skipped,
+                summary,
+                version: 1,
+            };
+            out_with(|w| {
+                serde_json::to_writer_pretty(&mut *w, &doc)?;
+                w.write_all(b"\n")
+            })?;
         }
-        ListFormat::Human => human(&reports, &inputs.skipped),
-    })?;
+        ListFormat::Human => out(&human(&reports, &inputs.skipped))?,
+    }
     Ok(Status::from_failed(failed))
 }
 

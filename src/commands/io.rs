@@ -16,9 +16,15 @@ pub fn out(text: &str) -> Result<(), CliError> {
 /// Writes `bytes` to standard output and flushes it (an input's bytes, which need not be
 /// UTF-8).
 pub fn out_bytes(bytes: &[u8]) -> Result<(), CliError> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(bytes)
+    out_with(|w| w.write_all(bytes))
+}
+
+/// Writes to standard output through `write` (buffered), then flushes: for output too large
+/// to be built whole first (a JSON report of every claim). A closed pipe is
+/// `CliError::ClosedPipe`; any other error names standard output.
+pub fn out_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), CliError> {
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    write(&mut stdout)
         .and_then(|_| stdout.flush())
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::BrokenPipe => CliError::ClosedPipe,

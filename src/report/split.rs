@@ -73,8 +73,11 @@ pub struct ClaimSpan {
 pub struct TxLayout {
     /// Offset of the ST: how the layout is matched to the envelope scan.
     pub st_offset: usize,
-    /// Offset of each segment, then one past the last.
-    pub starts: Vec<usize>,
+    /// The offsets of the segments the split cuts at, by segment index, sorted: the ST, the
+    /// header's first and last, each HL with the segment after it and its end, each claim's
+    /// first and end (one past the last segment: its offset). Every segment's would cost
+    /// eight bytes each, held for the whole gate.
+    cuts: Vec<(u32, usize)>,
     /// One past the header (ST, BHT, 1000A, 1000B): the first HL.
     pub header_end: u32,
     pub hls: Vec<HlLoop>,
@@ -151,7 +154,7 @@ pub fn layout(tx: &Transaction<'_>) -> TxLayout {
             party,
         });
     }
-    let claims = tx
+    let claims: Vec<ClaimSpan> = tx
         .claims
         .iter()
         .map(|c| claim_span(c, &hls, index(next_opening(c.index as usize))))
@@ -165,7 +168,7 @@ pub fn layout(tx: &Transaction<'_>) -> TxLayout {
     };
     TxLayout {
         st_offset: segs.first().map_or(0, |s| s.offset),
-        starts,
+        cuts: cuts(&starts, header_end, &hls, &claims),
         header_end: index(header_end),
         hls,
         claims,
@@ -183,10 +186,38 @@ pub fn layout(tx: &Transaction<'_>) -> TxLayout {
     }
 }
 
+/// The cuts of a layout (`TxLayout::cuts`) from the offsets of all its segments.
+fn cuts(
+    starts: &[usize],
+    header_end: usize,
+    hls: &[HlLoop],
+    claims: &[ClaimSpan],
+) -> Vec<(u32, usize)> {
+    let mut at: Vec<u32> = vec![0, 1, index(header_end)];
+    for h in hls {
+        at.extend([h.seg, h.seg + 1, h.end]);
+    }
+    for c in claims {
+        at.extend([c.first, c.end]);
+    }
+    at.sort_unstable();
+    at.dedup();
+    at.into_iter()
+        .filter_map(|i| Some((i, *starts.get(i as usize)?)))
+        .collect()
+}
+
 impl TxLayout {
-    /// Byte range of segments `first..end`, each with its terminator and what follows it.
+    /// Byte range of segments `first..end`, each with its terminator and what follows it
+    /// (both must be cuts; any other index reads as offset 0, an empty range).
     pub fn bytes(&self, first: u32, end: u32) -> std::ops::Range<usize> {
-        let at = |i: u32| self.starts.get(i as usize).copied().unwrap_or(0);
+        let at = |i: u32| {
+            self.cuts
+                .binary_search_by_key(&i, |c| c.0)
+                .ok()
+                .and_then(|k| self.cuts.get(k))
+                .map_or(0, |c| c.1)
+        };
         at(first)..at(end).max(at(first))
     }
 

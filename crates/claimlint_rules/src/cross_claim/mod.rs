@@ -198,28 +198,11 @@ pub fn facts(tx: &Transaction<'_>, data: &Data) -> Vec<BatchClaim> {
 
 /// Fills in the line and column of each claim's and line's report location.
 pub fn fill_positions(claims: &mut [BatchClaim], input: &[u8]) {
-    fill_positions_releasing(claims, input, &|_| ());
-}
-
-/// [`fill_positions`], telling `release` of the bytes counted past, every 16 MiB from 16 MiB
-/// back (as `envelope::scan_releasing` does), so a memory-mapped input is not made resident
-/// whole by the count.
-pub fn fill_positions_releasing(
-    claims: &mut [BatchClaim],
-    input: &[u8],
-    release: &dyn Fn(std::ops::Range<usize>),
-) {
-    const STEP: usize = 16 << 20;
     let mut lines = LineCounter::new(input);
-    let mut done = 0;
     for c in claims {
         c.line_col = lines.line_col(c.loc.offset);
         for l in &mut c.lines {
             l.line_col = lines.line_col(l.loc.offset);
-        }
-        if c.loc.offset >= done + STEP {
-            release(done.saturating_sub(STEP)..c.loc.offset);
-            done = c.loc.offset;
         }
     }
 }
