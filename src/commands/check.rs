@@ -3,7 +3,7 @@
 //! A gate fails closed: an input that could not be read, a path skipped by the walk, or (for
 //! `ack`) an interchange not acknowledged or rejected makes the status 1.
 
-use super::io::out;
+use super::io::out_with;
 use super::{CliError, Status, ack, batch};
 use crate::audit::progress::{FileProgress, Progress};
 use crate::cli::{CheckArgs, ColorChoice, Format};
@@ -373,22 +373,34 @@ fn print(
     secs: f64,
 ) -> Result<(), CliError> {
     use report::summary;
-    let text = match args.format {
-        Format::Human if args.statistics => {
-            summary::statistics_table(reports)
+    // The machine formats are written as they are serialized: their text is never held
+    // whole beside the findings it is made from (a 1 GB file's SARIF is 55 MB).
+    out_with(|w| match args.format {
+        Format::Human if args.statistics => w.write_all(
+            (summary::statistics_table(reports)
                 + &summary::skipped_lines(skipped)
-                + &summary::closing(reports, skipped, secs)
+                + &summary::closing(reports, skipped, secs))
+                .as_bytes(),
+        ),
+        Format::Json if args.statistics => {
+            w.write_all((summary::statistics_json(reports) + "\n").as_bytes())
         }
-        Format::Json if args.statistics => summary::statistics_json(reports) + "\n",
-        Format::Human => human(reports, skipped, ack_lines, secs),
-        Format::Json => report::json::document(reports, skipped) + "\n",
-        Format::Jsonl => report::json::lines(reports, skipped),
-        Format::Sarif => report::sarif::document(reports, skipped) + "\n",
-    };
-    out(&text)
+        Format::Human => human(w, reports, skipped, ack_lines, secs),
+        Format::Json => report::json::document(w, reports, skipped),
+        Format::Jsonl => report::json::lines(w, reports, skipped),
+        Format::Sarif => report::sarif::document(w, reports, skipped),
+    })
 }
 
-fn human(reports: &[FileReport], skipped: &[Skipped], ack_lines: &str, secs: f64) -> String {
+/// Each file's rendering as it was made, then the notes, acknowledgments and the closing
+/// lines, written to `w` piece by piece.
+fn human(
+    w: &mut dyn std::io::Write,
+    reports: &[FileReport],
+    skipped: &[Skipped],
+    ack_lines: &str,
+    secs: f64,
+) -> std::io::Result<()> {
     use crate::report::escape::visible;
     // A few files' data notes are printed with each file; a batch's are grouped by kind
     // so 10,000 files do not print 20,000 notes (JSON keeps each file's).
@@ -396,22 +408,22 @@ fn human(reports: &[FileReport], skipped: &[Skipped], ack_lines: &str, secs: f64
         .iter()
         .filter(|r| !r.outcome.notes.is_empty())
         .count();
-    let mut text = String::new();
     for r in reports {
         if let Some(rendered) = &r.rendered {
-            text.push_str(rendered);
+            w.write_all(rendered.as_bytes())?;
             if noted <= 3 {
                 for n in &r.outcome.notes {
-                    text.push_str(&format!("note: {}: {n}\n", visible(&r.path)));
+                    w.write_all(format!("note: {}: {n}\n", visible(&r.path)).as_bytes())?;
                 }
             }
         }
     }
+    let mut text = String::new();
     if noted > 3 && reports.iter().any(|r| r.rendered.is_some()) {
         text.push_str(&report::summary::grouped_notes(reports));
     }
     text.push_str(ack_lines);
     text.push_str(&report::summary::skipped_lines(skipped));
     text.push_str(&report::summary::closing(reports, skipped, secs));
-    text
+    w.write_all(text.as_bytes())
 }

@@ -155,28 +155,29 @@ struct JsonReport<'a> {
     summary: Summary,
 }
 
-pub fn document(files: &[FileReport], skipped: &[Skipped]) -> String {
+/// Writes the report to `w` as it is serialized, then a newline.
+pub fn document(
+    w: &mut dyn std::io::Write,
+    files: &[FileReport],
+    skipped: &[Skipped],
+) -> std::io::Result<()> {
     let report = JsonReport {
         version: 1,
         files: files.iter().map(JsonFile::new).collect(),
         skipped,
         summary: summary(files, skipped),
     };
-    serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    serde_json::to_writer_pretty(&mut *w, &report)?;
+    w.write_all(b"\n")
 }
 
 /// One diagnostic per line with its `path`, then a `{"skipped": {"path", "reason"}}` line per
-/// path not read, then `{"summary": {...}}`.
-pub fn lines(files: &[FileReport], skipped: &[Skipped]) -> String {
-    let mut out = String::new();
-    for f in files {
-        for d in &f.outcome.diagnostics {
-            if let Ok(s) = serde_json::to_string(&JsonDiagnostic::new(d, Some(&f.path))) {
-                out.push_str(&s);
-                out.push('\n');
-            }
-        }
-    }
+/// path not read, then `{"summary": {...}}`, each written to `w` as it is made.
+pub fn lines(
+    w: &mut dyn std::io::Write,
+    files: &[FileReport],
+    skipped: &[Skipped],
+) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Last {
         summary: Summary,
@@ -185,17 +186,24 @@ pub fn lines(files: &[FileReport], skipped: &[Skipped]) -> String {
     struct NotRead<'a> {
         skipped: &'a Skipped,
     }
-    for s in skipped {
-        if let Ok(line) = serde_json::to_string(&NotRead { skipped: s }) {
-            out.push_str(&line);
-            out.push('\n');
+    for f in files {
+        for d in &f.outcome.diagnostics {
+            line(w, &JsonDiagnostic::new(d, Some(&f.path)))?;
         }
     }
-    if let Ok(s) = serde_json::to_string(&Last {
-        summary: summary(files, skipped),
-    }) {
-        out.push_str(&s);
-        out.push('\n');
+    for s in skipped {
+        line(w, &NotRead { skipped: s })?;
     }
-    out
+    line(
+        w,
+        &Last {
+            summary: summary(files, skipped),
+        },
+    )
+}
+
+/// `v` as one line of JSON.
+fn line<T: Serialize>(w: &mut dyn std::io::Write, v: &T) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, v)?;
+    w.write_all(b"\n")
 }
