@@ -86,12 +86,15 @@ fn spread_diagnoses<'t>(tx: &'t Transaction<'t>) -> Vec<(&'t Claim<'t>, Vec<usiz
     }
     tx.claims
         .iter()
-        .filter_map(|c| {
+        // Most claims have one HI: the list is made only for a claim with a second.
+        .filter(|c| diagnosis_his(c).nth(1).is_some())
+        .map(|c| {
             let his: Vec<usize> = diagnosis_his(c)
                 .filter_map(|hi| usize::try_from(hi.position.checked_sub(1)?).ok())
                 .collect();
-            (his.len() > 1).then_some((c, his))
+            (c, his)
         })
+        .filter(|(_, his)| his.len() > 1)
         .collect()
 }
 
