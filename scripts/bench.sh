@@ -61,11 +61,13 @@ single_file() { # size_mb -> path
 }
 small_dir() { # -> dir of $small files of about 5 KB
     local d=$bench_dir/p-${small}x5KB-seed$seed
-    if [[ ! -f $d/.complete ]]; then
+    # The marker stands beside the directory, not in it: claimlint reads every file of a
+    # directory, hidden ones too, and an empty marker is ENV001 (exit 1).
+    if [[ ! -f $d.complete ]]; then
         echo "generating $small files of 5 KB in $d..." >&2
         rm -rf "$d"
         "$gen" --files "$small" --out-dir "$d" --file-kb 5 --seed "$seed" --kind p 2>/dev/null
-        touch "$d/.complete"
+        touch "$d.complete"
     fi
     echo "$d"
 }
