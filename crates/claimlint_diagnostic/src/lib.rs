@@ -157,8 +157,20 @@ pub struct Diagnostic {
 pub enum Realigned {
     /// The first finding the slip caused: reported, its help names the slip.
     Root,
+    /// The same, on an HI whose codes, read with its separators put right, are diagnoses
+    /// (HI01-1 ABK, BK, ABF, BF): the claim's diagnosis list was read from it misread, so
+    /// what that list decides (SIT001, SIT002) follows from the slip too. A slipped
+    /// condition or value code HI beside a missing principal diagnosis hides nothing.
+    DiagnosisRoot,
     /// Another finding the slip caused: suppressed when the segment's root is reported.
     Follows,
+}
+
+impl Realigned {
+    /// The finding that stands for the slip (`Root` or `DiagnosisRoot`).
+    pub fn is_root(self) -> bool {
+        matches!(self, Realigned::Root | Realigned::DiagnosisRoot)
+    }
 }
 
 impl Diagnostic {

@@ -298,15 +298,16 @@ const FROM_HI: [&str; 2] = ["SIT001", "SIT002"];
 /// reported, and returns them: the segment's other element findings, any other rule's
 /// finding on an element after the root's (it read a displaced value: CLM05-1 `Y` "not a
 /// place of service"; a finding on the root's own element, such as HI01-1's ICD-9 qualifier
-/// beside the root HI01-2, is about what the slip left in place), and for an HI the claim's diagnosis-pointer and principal-diagnosis
-/// findings, made from the HI as misread. A trailing separator is a defect of its own.
+/// beside the root HI01-2, is about what the slip left in place), and for an HI that holds
+/// diagnoses (`Realigned::DiagnosisRoot`) the claim's diagnosis-pointer and
+/// principal-diagnosis findings, made from the HI as misread. A trailing separator is a defect of its own.
 /// Decided by marks the rules set, places and codes, so independent of order.
 fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     use claimlint_diagnostic::Realigned;
     use std::collections::{HashMap, HashSet};
     let roots: Vec<&Diagnostic> = out
         .iter()
-        .filter(|d| d.realigned == Some(Realigned::Root))
+        .filter(|d| d.realigned.is_some_and(Realigned::is_root))
         .collect();
     if roots.is_empty() {
         return Vec::new();
@@ -323,7 +324,7 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     }
     let claims: HashSet<(Option<String>, String)> = roots
         .iter()
-        .filter(|d| d.loc.segment.as_str() == "HI")
+        .filter(|d| d.realigned == Some(Realigned::DiagnosisRoot))
         .filter_map(|d| Some((tx(d), d.context.claim_id.clone()?)))
         .collect();
     let displaced = |d: &Diagnostic| {
@@ -331,7 +332,7 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
             return false;
         };
         match d.realigned {
-            Some(Realigned::Root) => false,
+            Some(Realigned::Root | Realigned::DiagnosisRoot) => false,
             Some(Realigned::Follows) => true,
             None => d.code != "SYN006" && d.loc.element.is_some_and(|e| e > first),
         }
@@ -665,6 +666,22 @@ mod tests {
             "{:?}",
             o.diagnostics
         );
+    }
+
+    /// A slipped HI that holds no diagnoses (`HI*BP*00142`, an anesthesia procedure) misread
+    /// nothing the service lines point at: a line pointing past the claim's one diagnosis is
+    /// still SIT001. A slipped diagnosis HI still takes the claim's SIT001 with it.
+    #[test]
+    fn a_slipped_hi_without_diagnoses_hides_no_pointer_finding() {
+        let anesthesia = edit(P837, "HI*", "HI*ABK:M810~HI*BP*00142")
+            .replace("SE*28*", "SE*29*")
+            .replace("SV1*HC:96372*60*UN*1***1", "SV1*HC:96372*60*UN*1***3");
+        let (codes, _) = outcome(&anesthesia);
+        assert_eq!(codes, ["SIT001", "SYN007"]);
+        let diagnosis = edit(P837, "HI*", "HI*ABK*M810")
+            .replace("SV1*HC:96372*60*UN*1***1", "SV1*HC:96372*60*UN*1***3");
+        let (codes, _) = outcome(&diagnosis);
+        assert_eq!(codes, ["SYN007"]);
     }
 
     /// A receiver written with NM108 `XX` (NPI) where the guide takes 46: SYN008, not also

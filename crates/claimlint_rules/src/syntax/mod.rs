@@ -149,16 +149,29 @@ impl Found<'_, '_> {
             .and_then(|tx| tx.ig().realignment(self.index))
             .filter(|_| !matches!(self.issue, ElementIssue::TrailingSeparator { .. }))
             .map(|r| {
-                if self.issue.position() == Some(r.root) {
-                    Realigned::Root
-                } else {
+                if self.issue.position() != Some(r.root) {
                     Realigned::Follows
+                } else if reads_diagnoses(self.seg, r) {
+                    Realigned::DiagnosisRoot
+                } else {
+                    Realigned::Root
                 }
             });
         let d = report_at(cx, self.index, loc, message);
         d.realigned = part;
         d
     }
+}
+
+/// Whether `seg` is an HI that, read with its separators put right (`r.text`), begins with a
+/// diagnosis: its HI01-1 is ABK, BK, ABF or BF (the codes the claim's diagnosis list holds).
+fn reads_diagnoses(seg: &Segment<'_>, r: &Realignment) -> bool {
+    if !seg.is(b"HI") {
+        return false;
+    }
+    let first = r.text.split(char::from(seg.delims.element)).nth(1);
+    let qualifier = first.and_then(|e| e.split(char::from(seg.delims.component)).next());
+    matches!(qualifier, Some("ABK" | "BK" | "ABF" | "BF"))
 }
 
 /// The help of the finding that stands for a segment's slipped separators: what slipped, and
@@ -204,7 +217,7 @@ pub(crate) fn explain_realigned(tx: &Transaction<'_>, out: &mut [Diagnostic]) {
     }
     for d in out
         .iter_mut()
-        .filter(|d| d.realigned == Some(Realigned::Root))
+        .filter(|d| d.realigned.is_some_and(Realigned::is_root))
     {
         let index = (d.loc.position as usize).saturating_sub(1);
         if let (Some(r), Some(seg)) = (ig.realignment(index), tx.segments.get(index)) {
