@@ -151,12 +151,13 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "SYN007",
-        suppresses: &["UNT001", "NDC005", "STR001"],
+        suppresses: &["UNT001", "NDC005", "NDC006", "STR001"],
         on: None,
         at: None,
         scope: Scope::Element,
-        why: "a required element left empty (SV205, CTP04; HL02 of a subscriber or patient) is \
-              not also a quantity that is not a number, nor an HL whose parent names no HL",
+        why: "a required element left empty (SV205, CTP04, LIN02; HL02 of a subscriber or \
+              patient) is not also a quantity missing or not a number, a product id qualifier \
+              that is not N4, nor an HL whose parent names no HL",
     },
     Precedence {
         root: "SYN001",
@@ -682,6 +683,28 @@ mod tests {
             .replace("SV1*HC:96372*60*UN*1***1", "SV1*HC:96372*60*UN*1***3");
         let (codes, _) = outcome(&diagnosis);
         assert_eq!(codes, ["SYN007"]);
+    }
+
+    /// One `*` too many in the 2410 loop leaves CTP04 or LIN02 empty: SYN007 there, not also
+    /// the drug rule that reads the same element as missing (NDC005, NDC006); its help names
+    /// no empty value.
+    #[test]
+    fn an_extra_separator_in_the_drug_loop_is_one_finding() {
+        for (from, to) in [
+            ("CTP****1*UN", "CTP*****1*UN"),
+            ("LIN**N4*55513071001", "LIN***N4*55513071001"),
+        ] {
+            let text = edit(P837, from, to);
+            let o = engine::check(text.as_bytes(), &Settings::default());
+            let codes: Vec<_> = o.diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["SYN007"], "{to}: {:?}", o.diagnostics);
+            let help = o.diagnostics[0].help.as_deref().unwrap_or_default();
+            assert!(help.starts_with("one `*` too many; "), "{help}");
+            assert!(
+                help.contains(&format!("written `{from}~` it is valid")),
+                "{help}"
+            );
+        }
     }
 
     /// A receiver written with NM108 `XX` (NPI) where the guide takes 46: SYN008, not also

@@ -32,7 +32,10 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     };
     match drug.quantity {
         None => {
-            cx.report(ctp.loc(), "CTP04 (drug quantity) is missing")
+            // On CTP04 when it is written empty (`CTP*****1*UN`: one `*` too many), so the
+            // SYN007 there stands for both.
+            let at = ctp.element_raw(4).map_or_else(|| ctp.loc(), |e| e.loc());
+            cx.report(at, "CTP04 (drug quantity) is missing")
                 .help("give the quantity of the NDC given, e.g. CTP****1*UN~");
         }
         Some(q) => {
@@ -50,7 +53,8 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     }
     match drug.unit {
         None => {
-            cx.report(ctp.loc(), "CTP05-1 (unit of the drug quantity) is missing")
+            let at = ctp.element_raw(5).map_or_else(|| ctp.loc(), |e| e.loc());
+            cx.report(at, "CTP05-1 (unit of the drug quantity) is missing")
                 .help("add the unit: F2, GR, ME, ML or UN, e.g. CTP****1*UN~");
         }
         Some(u) if !UNITS.contains(&u.bytes) => {

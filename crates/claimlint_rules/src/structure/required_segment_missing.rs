@@ -30,15 +30,21 @@ declare_rule! {
 
 /// The name and start of a loop or segment, for messages: `2010AA (Billing Provider Name)`,
 /// `N4 (Billing Provider City, State, ZIP Code)`; and how it begins, for the help line.
-/// `NM1*85`, `DTP*434`: the id and, when the first element tells definitions apart, its code.
+/// `NM1*85`, `DTP*434`: the id and, when the first element tells definitions apart by one
+/// code, that code; where it allows several, the list (`SBR (SBR01 one of A, B, …)`). Naming
+/// the first alone would be a wrong fix: SBR01's first is `A`, payer responsibility four.
 fn start_of(s: &SegmentDef) -> String {
     match s
         .qualifier
         .filter(|q| q.comp == 0 && q.elem == 1)
-        .and_then(|q| q.codes.first())
+        .map(|q| q.codes)
     {
-        Some(code) => format!("{}*{code}", s.id),
-        None => s.id.to_string(),
+        Some([code]) => format!("{}*{code}", s.id),
+        Some([a, b]) => format!("{} ({}01 `{a}` or `{b}`)", s.id, s.id),
+        Some(codes) if !codes.is_empty() => {
+            format!("{} ({}01 one of {})", s.id, s.id, codes.join(", "))
+        }
+        _ => s.id.to_string(),
     }
 }
 
@@ -215,6 +221,23 @@ fn cases() {
     assert_eq!(
         d.help.as_deref(),
         Some("add loop 2010BB, starting with NM1*PR, to 2000B")
+    );
+}
+
+/// A missing segment whose first element allows several codes is not told to start with the
+/// first of them: SBR01's first is `A`, payer responsibility four.
+#[test]
+fn a_missing_sbr_names_its_codes_not_the_first() {
+    use crate::test::{P837, edit, run};
+    let text = edit(P837, "SBR*", "").replace("SE*28*", "SE*27*");
+    let found: Vec<_> = run(&text)
+        .into_iter()
+        .filter(|d| d.code == "STR002")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some("add the SBR (SBR01 one of A, B, C, D, E, F, G, H, P, S, T, U) segment to 2000B")
     );
 }
 

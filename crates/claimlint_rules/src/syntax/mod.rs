@@ -189,6 +189,8 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
             Slip::Missing { before, .. } => {
                 format!("an element separator `{sep}` is missing before `{before}`")
             }
+            // After an empty element (`CTP*****1`) there is no value to name.
+            Slip::Extra { after } if after.is_empty() => format!("one `{sep}` too many"),
             Slip::Extra { after } => format!("one `{sep}` too many after `{after}`"),
             Slip::Component { first, second } => format!(
                 "`{sep}` between `{first}` and `{second}` stands where the component separator \
