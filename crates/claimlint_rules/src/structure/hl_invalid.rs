@@ -46,9 +46,51 @@ fn orphans<'t>(tx: &'t Transaction<'_>) -> Vec<(usize, &'static [u8])> {
     out
 }
 
+/// The number the set's HLs are counted from when it is not 1 but they count on from it in
+/// order (`HL*6*`, `HL*7*5*`…: a sender numbering on from the previous transaction set):
+/// one defect, whose fix renumbers HL01 and the HL02s that name them together.
+fn counted_from(tx: &Transaction<'_>) -> Option<usize> {
+    let first = tx.hls.first()?.seg.value(1);
+    let base = std::str::from_utf8(first).ok()?.parse::<usize>().ok()?;
+    (base != 1
+        && tx
+            .hls
+            .iter()
+            .enumerate()
+            .all(|(n, hl)| is_number(hl.seg.value(1), base + n)))
+    .then_some(base)
+}
+
+/// STR001 once for a set counted from another number than 1 ([`counted_from`]); that number.
+fn report_counted_from(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Option<usize> {
+    let offset = counted_from(tx);
+    if let (Some(base), Some(first)) = (offset, tx.hls.first()) {
+        let shift = if base > 1 {
+            format!("take {} from", base - 1)
+        } else {
+            "add 1 to".to_string()
+        };
+        cx.report(
+            element_loc(&first.seg, 1),
+            format!(
+                "HL01 counts from {base}: the HL segments of each transaction set count 1, 2, 3…, \
+                 and this set's {} are numbered {base} to {}",
+                tx.hls.len(),
+                base + tx.hls.len() - 1
+            ),
+        )
+        .help(format!(
+            "number this set's HLs from 1: {shift} every HL01, and every HL02 that names one \
+             (HL*{base}* becomes HL*1*)"
+        ));
+    }
+    offset
+}
+
 fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let mut levels: FxHashMap<&[u8], &[u8]> = FxHashMap::default();
     let orphans = orphans(tx);
+    let offset = report_counted_from(tx, cx);
     for (n, hl) in tx.hls.iter().enumerate() {
         let seg = &hl.seg;
         let loc = |i: usize| element_loc(seg, i);
@@ -61,7 +103,7 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .map_or(u32::MAX, |h| h.index.saturating_add(1));
         let block = (hl.index.saturating_add(1), next);
         let (id, parent, level, child) = (seg.value(1), seg.value(2), seg.value(3), seg.value(4));
-        if !is_number(id, n + 1) {
+        if offset.is_none() && !is_number(id, n + 1) {
             let expected = n + 1;
             cx.report(
                 loc(1),
@@ -388,5 +430,59 @@ fn hl04_of_a_lone_billing_provider_and_of_a_misparented_patient() {
     assert!(
         ours[0].message.starts_with("HL level 23 under a level 20"),
         "{ours:#?}"
+    );
+}
+
+/// A set whose HLs count on from the previous set's (`HL*6**20*1~HL*7*6*22*0`, as senders
+/// that number across sets write them) is one STR001 on its first HL01, whose help renumbers
+/// HL01 and HL02 together: one finding per HL, each saying "write HL01 as 1", led to HL02s
+/// naming no HL once followed.
+#[test]
+fn hls_counted_from_another_number_are_one_finding() {
+    use crate::test::{P837, edit, run};
+    let from6 = edit(
+        &edit(P837, "HL*1**20*1", "HL*6**20*1"),
+        "HL*2*1*22*0",
+        "HL*7*6*22*0",
+    );
+    let found = run(&from6);
+    let codes: Vec<_> = found.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["STR001"], "{found:?}");
+    assert_eq!(
+        found[0].message,
+        "HL01 counts from 6: the HL segments of each transaction set count 1, 2, 3…, and this \
+         set's 2 are numbered 6 to 7"
+    );
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "number this set's HLs from 1: take 5 from every HL01, and every HL02 that names \
+             one (HL*6* becomes HL*1*)"
+        )
+    );
+    let from0 = edit(
+        &edit(P837, "HL*1**20*1", "HL*0**20*1"),
+        "HL*2*1*22*0",
+        "HL*1*0*22*0",
+    );
+    let found = run(&from0);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("add 1 to every HL01")),
+        "{found:?}"
+    );
+    // Numbered out of order, not from another number: each HL01 is its own finding.
+    let swapped = edit(
+        &edit(P837, "HL*1**20*1", "HL*2**20*1"),
+        "HL*2*1*22*0",
+        "HL*1*2*22*0",
+    );
+    assert!(
+        run(&swapped)
+            .iter()
+            .any(|d| d.message.starts_with("HL01 is `2`"))
     );
 }
