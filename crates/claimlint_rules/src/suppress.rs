@@ -196,6 +196,24 @@ pub const PRECEDENCE: &[Precedence] = &[
               DRG001's error, not also NDC001's warning",
     },
     Precedence {
+        root: "STR003",
+        suppresses: &["BAL001"],
+        on: Some("SV1"),
+        at: None,
+        scope: Scope::Claim,
+        why: "structure before content: a service line the structure could not place (its LX \
+              lost, so its SV1 stands after the previous line's 2410) is not in the claim's \
+              lines, whose sum then misses its charge; fixing CLM02 to that sum would drop it",
+    },
+    Precedence {
+        root: "STR003",
+        suppresses: &["BAL001"],
+        on: Some("SV2"),
+        at: None,
+        scope: Scope::Claim,
+        why: "the same for an 837I line's SV2",
+    },
+    Precedence {
         root: "STR006",
         suppresses: &["STR002"],
         on: None,
@@ -705,6 +723,21 @@ mod tests {
                 "{help}"
             );
         }
+    }
+
+    /// A line whose LX is lost: its SV1 stands after the previous line's 2410 (STR003), and
+    /// the claim's charge is not also "not the sum" of the lines read without it (BAL001's
+    /// help would have dropped the line's charge from CLM02).
+    #[test]
+    fn a_line_the_structure_could_not_place_is_not_also_a_balance_error() {
+        let text = edit(P837, "LX*2", "");
+        let (codes, suppressed) = outcome(&text);
+        assert_eq!(codes, ["STR003", "STR003"]);
+        assert_eq!(suppressed, 1);
+        // A charge that is wrong with every line placed is still BAL001.
+        let text = edit(P837, "CLM*", "CLM*PAT1001-01*2450***11:B:1*Y*A*Y*Y");
+        let (codes, _) = outcome(&text);
+        assert_eq!(codes, ["BAL001"]);
     }
 
     /// A receiver written with NM108 `XX` (NPI) where the guide takes 46: SYN008, not also

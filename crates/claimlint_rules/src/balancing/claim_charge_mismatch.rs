@@ -44,7 +44,7 @@ fn claim_charge_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     };
     let n = claim.lines.len();
     let lines = if n == 1 {
-        "line".to_string()
+        "its one line".to_string()
     } else {
         format!("{n} lines")
     };
