@@ -264,8 +264,13 @@ fn unforwardable(
         return Vec::new();
     }
     let on = |d: &Diagnostic| unlaid.iter().any(|r| r.contains(&d.loc.offset));
-    let why: Vec<usize> = (0..g.outcome.diagnostics.len())
-        .filter(|&i| g.outcome.diagnostics.get(i).is_some_and(on))
+    let why: Vec<usize> = g
+        .outcome
+        .diagnostics
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| on(d))
+        .map(|(i, _)| i)
         .collect();
     if why.is_empty() {
         vec![usize::MAX]
@@ -274,19 +279,20 @@ fn unforwardable(
     }
 }
 
+/// One past the interchange's IEA terminator, or the end of the input when it has none.
+fn interchange_end(ic: &envelope::Interchange<'_>, input: &[u8]) -> usize {
+    ic.iea
+        .as_ref()
+        .map_or(input.len(), |s| s.offset + s.bytes.len() + 1)
+}
+
 fn decide(g: &Gated, input: &[u8], scan: &envelope::Scan<'_>) -> Decision {
     let mut out: Vec<IcDecision> = Vec::new();
     let mut whole: Vec<usize> = Vec::new();
     let ranges: Vec<(usize, usize)> = scan
         .interchanges
         .iter()
-        .map(|ic| {
-            let end = ic
-                .iea
-                .as_ref()
-                .map_or(input.len(), |s| s.offset + s.bytes.len() + 1);
-            (ic.isa.offset, end)
-        })
+        .map(|ic| (ic.isa.offset, interchange_end(ic, input)))
         .collect();
     let starts: std::collections::HashSet<usize> = g.layouts.iter().map(|l| l.st_offset).collect();
     for ic in &scan.interchanges {
@@ -602,7 +608,7 @@ fn gate_file(
         read: g.input.is_some(),
         ..InputReport::default()
     };
-    let Some(input) = g.input.as_deref() else {
+    let Some(held) = &g.input else {
         report.interchange_findings = g
             .outcome
             .diagnostics
@@ -611,11 +617,8 @@ fn gate_file(
             .collect();
         return Ok(report);
     };
-    let release = |r: std::ops::Range<usize>| {
-        if let Some(i) = &g.input {
-            i.release(r);
-        }
-    };
+    let input: &[u8] = held;
+    let release = |r: std::ops::Range<usize>| held.release(r);
     let scan = envelope::scan_releasing(input, &release);
     let decision = decide(g, input, &scan);
     // Written as each interchange is split, not held: a large input's copies would double it.
@@ -648,11 +651,7 @@ fn gate_file(
             report.written.push(serde_json::json!({"role": "277", "path": dir.join("acks").join(format!("{}.277", g.name)).display().to_string(), "isa13": isa13}));
         }
         // Done with this interchange's bytes until the 999 reads them again.
-        let end = ic
-            .iea
-            .as_ref()
-            .map_or(input.len(), |s| s.offset + s.bytes.len() + 1);
-        release(ic.isa.offset..end);
+        release(ic.isa.offset..interchange_end(ic, input));
     }
     out.commit()?;
     write_999(g, dir, input, stamp, &release, &mut report)?;

@@ -339,11 +339,11 @@ pub fn interchange(
         *e = c.isa13.clone();
     }
     let isa: Vec<&str> = isa.iter().map(String::as_str).collect();
-    // The ISA keeps every element, empty or not (fixed width).
-    w.copy(isa.join(&char::from(d.element).to_string()).as_bytes(), 0);
-    w.copy(&[d.segment], 0);
-    let gap = w.gap.clone();
-    w.copy(gap.as_bytes(), 0);
+    // The ISA keeps every element, empty or not (fixed width); its terminator as a byte.
+    let mut head = isa.join(&char::from(d.element).to_string()).into_bytes();
+    head.push(d.segment);
+    head.extend_from_slice(w.gap.as_bytes());
+    w.copy(&head, 0);
     // GS06: ISA13 (then ISA13 + 1, + 2... for further groups), 1 to 9 digits.
     let base: u64 = c.isa13.parse().unwrap_or(1);
     let mut written = 0;

@@ -49,7 +49,7 @@ fn text(seg: &Segment<'_>, n: usize) -> String {
 /// Decides the guide for one transaction set from its GS (when there is one) and ST.
 pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
     let mut issues = Vec::new();
-    let el_loc = |s: &Segment<'_>, n: usize| s.element_raw(n).map_or(s.loc(), |e| e.loc());
+    let el_loc = |s: &Segment<'_>, n: usize| s.element_loc(n);
     // A 999 (005010X231A1) in group FA is what `claimlint ack` writes: its envelopes are read
     // and checked like any other, and it is not an 837 to note.
     if st.value(1) == b"999"
@@ -129,7 +129,7 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
 /// repeat of one finding on it is reported once), not on each set's ST03.
 fn release_at(gs: Option<&Segment<'_>>, same: bool) -> Option<Loc> {
     let gs = gs.filter(|_| same)?;
-    Some(gs.element_raw(8).map_or(gs.loc(), |e| e.loc()))
+    Some(gs.element_loc(8))
 }
 
 /// Spaces around a guide in GS08 or ST03, reported once where they are (`Padded`); the guide
@@ -141,7 +141,7 @@ fn report_padding(gs: Option<&Segment<'_>>, st: &Segment<'_>, issues: &mut Vec<G
         let bare = trim_spaces(value);
         if bare.len() < value.len() && guide_kind(bare).is_some() {
             issues.push(GuideIssue::Padded {
-                at: seg.element_raw(n).map_or(seg.loc(), |e| e.loc()),
+                at: seg.element_loc(n),
                 value: String::from_utf8_lossy(value).into_owned(),
             });
         }

@@ -641,7 +641,7 @@ impl<'a> Body<'a> {
         let gs06 = gs.value(6);
         let position = gs.position as usize;
         if let Some(earlier) = self.gs06_seen.insert(Key::new(gs06), position) {
-            let loc = gs.element_raw(6).map_or(gs.loc(), |e| e.loc());
+            let loc = gs.element_loc(6);
             self.repeated_gs06.push(Repeat::new(gs06, loc, earlier));
         }
     }
@@ -1030,7 +1030,7 @@ impl<'a> Scanner<'a, '_> {
         };
         let extra = (defined + 1..=seg.element_count()).find(|&n| !seg.value(n).is_empty());
         if let Some(elem) = extra {
-            let loc = seg.element_raw(elem).map_or(seg.loc(), |e| e.loc());
+            let loc = seg.element_loc(elem);
             let value = seg.value(elem);
             let kind = IssueKind::TooManyElements {
                 id,
@@ -1051,7 +1051,7 @@ impl<'a> Scanner<'a, '_> {
             b.open_group(None);
         }
         let st02 = st.value(2).into();
-        let st02_loc = st.element_raw(2).map_or(st.loc(), |e| e.loc());
+        let st02_loc = st.element_loc(2);
         b.last_block = None;
         b.spans = self.spans.then(|| Vec::with_capacity(self.span_hint));
         record_span(&mut b.spans, raw.offset, &raw);
@@ -1115,7 +1115,7 @@ impl<'a> Scanner<'a, '_> {
         let position = isa.position as usize;
         let key = (sender.into(), Key::new(isa13));
         if let Some(earlier) = self.isa13_seen.insert(key, position) {
-            let loc = isa.element_raw(13).map_or(isa.loc(), |e| e.loc());
+            let loc = isa.element_loc(13);
             let sender = sender.into();
             let repeat = Repeat {
                 sender,

@@ -360,6 +360,12 @@ impl<'a> Segment<'a> {
         })
     }
 
+    /// Where element `n` is (written empty or not), or the whole segment when it is not
+    /// written at all.
+    pub fn element_loc(&self, n: usize) -> Loc {
+        self.element_raw(n).map_or_else(|| self.loc(), |e| e.loc())
+    }
+
     pub fn loc(&self) -> Loc {
         Loc {
             segment: self.seg_id(),

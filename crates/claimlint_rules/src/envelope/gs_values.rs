@@ -92,7 +92,7 @@ fn check_gs(gs: &Segment<'_>, cx: &mut Ctx<'_>) {
         let v = gs.value(n);
         let shown = String::from_utf8_lossy(v);
         if let Some((message, help)) = problem(n, v, &shown) {
-            let loc = gs.element_raw(n).map_or(gs.loc(), |e| e.loc());
+            let loc = gs.element_loc(n);
             cx.report(loc, message).help = help;
         }
     }

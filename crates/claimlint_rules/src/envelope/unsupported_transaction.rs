@@ -145,7 +145,7 @@ pub(crate) fn dental(tx: &claimlint_model::Transaction<'_>, cx: &mut Ctx<'_>) {
     let Some(st) = tx.segments.first() else {
         return;
     };
-    let loc = st.element_raw(3).map_or(st.loc(), |e| e.loc());
+    let loc = st.element_loc(3);
     let st03 = text(st, 3);
     let d = cx.report(
         loc,

@@ -34,7 +34,7 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         None => {
             // On CTP04 when it is written empty (`CTP*****1*UN`: one `*` too many), so the
             // SYN007 there stands for both.
-            let at = ctp.element_raw(4).map_or_else(|| ctp.loc(), |e| e.loc());
+            let at = ctp.element_loc(4);
             cx.report(at, "CTP04 (drug quantity) is missing")
                 .help("give the quantity of the NDC given, e.g. CTP****1*UN~");
         }
@@ -53,7 +53,7 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     }
     match drug.unit {
         None => {
-            let at = ctp.element_raw(5).map_or_else(|| ctp.loc(), |e| e.loc());
+            let at = ctp.element_loc(5);
             cx.report(at, "CTP05-1 (unit of the drug quantity) is missing")
                 .help("add the unit: F2, GR, ME, ML or UN, e.g. CTP****1*UN~");
         }

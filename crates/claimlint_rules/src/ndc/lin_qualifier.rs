@@ -35,12 +35,11 @@ fn lin_qualifier(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         None => {
             // On LIN02 when it is written empty (`LIN***N4*…`), so the SYN007 there stands
             // for both.
-            let at = drug
-                .lin
-                .element_raw(2)
-                .map_or_else(|| drug.lin.loc(), |e| e.loc());
-            cx.report(at, "LIN02 (product id qualifier) is missing; it must be N4")
-                .help("write LIN**N4*<11-digit NDC>~");
+            cx.report(
+                drug.lin.element_loc(2),
+                "LIN02 (product id qualifier) is missing; it must be N4",
+            )
+            .help("write LIN**N4*<11-digit NDC>~");
         }
     }
 }

@@ -1,6 +1,6 @@
 use crate::{Ctx, declare_rule};
 use claimlint_model::Transaction;
-use claimlint_x12::{Loc, Segment};
+use claimlint_x12::Segment;
 use rustc_hash::FxHashMap;
 
 declare_rule! {
@@ -71,7 +71,7 @@ fn report_counted_from(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Option<usize> 
             "add 1 to".to_string()
         };
         cx.report(
-            element_loc(&first.seg, 1),
+            first.seg.element_loc(1),
             format!(
                 "HL01 counts from {base}: the HL segments of each transaction set count 1, 2, 3…, \
                  and this set's {} are numbered {base} to {}",
@@ -93,7 +93,7 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let offset = report_counted_from(tx, cx);
     for (n, hl) in tx.hls.iter().enumerate() {
         let seg = &hl.seg;
-        let loc = |i: usize| element_loc(seg, i);
+        let loc = |i: usize| seg.element_loc(i);
         // The HL's own block, from it to the next HL (positions: ST = 1): a wrong level, or a
         // parent the walk cannot read the HL under, displaces what it holds, and only that
         // (suppress::Scope::Covered).
@@ -186,10 +186,6 @@ fn reads_as_its_level(tx: &Transaction<'_>, index: u32, level: &[u8]) -> bool {
 }
 
 /// Where element `i` of the HL is, for a finding (read only when there is one).
-fn element_loc(seg: &Segment<'_>, i: usize) -> Loc {
-    seg.element_raw(i).map_or(seg.loc(), |e| e.loc())
-}
-
 /// Is `id` exactly the decimal digits of `n` (`7`, not `07` or `+7`)?
 fn is_number(id: &[u8], n: usize) -> bool {
     let canonical = id.first().is_some_and(|&b| b != b'0') || id == b"0";
@@ -213,7 +209,7 @@ fn check_parent(
         (None, true, _) => Parent::Sound,
         (None, false, _) => {
             cx.report(
-                element_loc(seg, 2),
+                seg.element_loc(2),
                 format!(
                     "HL02 `{}`: a billing provider HL (level 20) has no parent",
                     String::from_utf8_lossy(parent)
@@ -226,7 +222,7 @@ fn check_parent(
         }
         (Some(want), _, None) => {
             cx.report(
-                element_loc(seg, 2),
+                seg.element_loc(2),
                 format!(
                     "HL02 `{}` names no earlier HL; a level {} HL needs a level {} parent",
                     String::from_utf8_lossy(parent),
@@ -242,7 +238,7 @@ fn check_parent(
         }
         (Some(want), _, Some(got)) if got != want => {
             cx.report(
-                element_loc(seg, 3),
+                seg.element_loc(3),
                 format!(
                     "HL level {} under a level {} parent; it belongs under level {}",
                     String::from_utf8_lossy(level),
@@ -267,14 +263,14 @@ fn check_children(cx: &mut Ctx<'_>, seg: &Segment<'_>, child: &[u8], has_childre
     match child {
         b"1" if !has_children && seg.value(3) != b"20" => {
             cx.report(
-                element_loc(seg, 4),
+                seg.element_loc(4),
                 "HL04 is 1 (has children) but no HL names this one as its parent",
             )
             .help("write HL04 as 0");
         }
         b"0" if has_children => {
             cx.report(
-                element_loc(seg, 4),
+                seg.element_loc(4),
                 "HL04 is 0 (no children) but a later HL names this one as its parent",
             )
             .help("write HL04 as 1");

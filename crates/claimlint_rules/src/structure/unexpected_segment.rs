@@ -95,7 +95,7 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         n => format!("all {n} service lines"),
     };
     let d = cx.report(
-        st.element_raw(3).map_or(st.loc(), |e| e.loc()),
+        st.element_loc(3),
         format!(
             "ST03 names {} ({}), but {which} of the set {} {service}: it is written as an {} and was checked as one ({})",
             tx.declared.guide(),

@@ -84,17 +84,11 @@ fn is_spread_diagnosis_hi(tx: &Transaction<'_>, f: &Found<'_, '_>, r: &str) -> b
     if tx.kind != Kind::Professional || r != "HI01-1" {
         return false;
     }
-    let Ok(index) = u32::try_from(f.index) else {
-        return false;
-    };
-    tx.claims
-        .iter()
-        .find(|c| c.index < index && index < c.end)
-        .is_some_and(|claim| {
-            crate::structure::repeat_exceeded::diagnosis_his(claim)
-                .skip(1)
-                .any(|hi| hi.position == f.seg.position)
-        })
+    crate::enclosing(tx, f.seg.position).0.is_some_and(|claim| {
+        crate::structure::repeat_exceeded::diagnosis_his(claim)
+            .skip(1)
+            .any(|hi| hi.position == f.seg.position)
+    })
 }
 
 /// The help for an 837P claim whose diagnosis codes are spread over several HI segments

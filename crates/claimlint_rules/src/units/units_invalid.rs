@@ -49,7 +49,7 @@ fn units_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         None => {
             // On the empty element when there is one: SYN007 reports the same element and
             // suppresses this (one root cause, one error).
-            let at = sv.element_raw(basis_pos).map_or(sv.loc(), |e| e.loc());
+            let at = sv.element_loc(basis_pos);
             cx.report(at, format!("{} (unit basis) is missing", name(basis_pos)))
                 .help(format!("write {} as {allowed_text}", name(basis_pos)));
         }
