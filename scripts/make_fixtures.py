@@ -246,7 +246,9 @@ CASES.update({
     "STR002": {
         "trip": {"no-billing-provider-n4.x12": edit(P837, "N4*SPRINGFIELD*IL*62701", ""),
                  "no-payer-loop-837i.x12": edit(I837, "NM1*PR", ""),
-                 "no-line-date.x12": edit(P837, "DTP*472", "")},
+                 "no-line-date.x12": edit(P837, "DTP*472", ""),
+                 # A 2410 without its CTP: STR002 alone (it suppresses NDC005's "no CTP").
+                 "no-drug-quantity-837i.x12": edit(I837, "CTP*", "")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "STR004": {
@@ -346,7 +348,7 @@ CASES.update({
         "pass": {"prolia-j0897-x60.x12": P837, "prolia-j0897-x60-837i.x12": I837, "padcev-j9177-x80.x12": PADCEV_P, "padcev-j9177-x80-837i.x12": PADCEV_I},
     },
     "NDC005": {
-        "trip": {"ctp-zero.x12": edit(P837, "CTP*", "CTP****0*UN"), "no-ctp-837i.x12": edit(I837, "CTP*", ""), "negative.x12": edit(P837, "CTP*", "CTP****-1*UN")},
+        "trip": {"ctp-zero.x12": edit(P837, "CTP*", "CTP****0*UN"), "ctp-zero-837i.x12": edit(I837, "CTP*", "CTP****0*UN"), "negative.x12": edit(P837, "CTP*", "CTP****-1*UN")},
         "pass": dict(BOTH, **{"milliliters.x12": edit(P837, "CTP*", "CTP****1*ML")}),
     },
     "NDC006": {

@@ -120,6 +120,10 @@ fn run_file(rel: &str, bytes: &[u8]) -> Option<Row> {
                 StructureIssue::RepeatExceeded { id, max, at, .. } => {
                     ("STR004", format!("{id} > {max} at {at}"))
                 }
+                StructureIssue::OpenerMissing { id, parent, at, .. } => (
+                    "STR002",
+                    format!("{id} opened without its opener in {parent} at {at}"),
+                ),
             };
             *row.by_code.entry(code).or_default() += 1;
             row.details.push(format!("{code} {what}"));

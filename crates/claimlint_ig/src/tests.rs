@@ -1260,3 +1260,42 @@ fn lower_case_ids_fold_to_the_guides_ids() {
     ids.dedup();
     assert_eq!(ids, claimlint_x12::segment::IDS_837);
 }
+
+/// A loop whose opening segment is missing (`HL*2*1*22*0` deleted): the walk opens 2000B at
+/// the SBR, one issue, and places what follows in it, not one `Unexpected` per segment.
+/// Misspelled (`HQ`), the stand-in is the one `Unexpected`, and the issue says it came after
+/// it. An HI moved below `LX*1` came late in the claim still open: no new claim is opened.
+#[test]
+fn walker_opens_a_loop_whose_opener_is_missing() {
+    let text = subscriber_claim(2).replace("HL*2*1*22*0~", "");
+    let segments = segs(&text);
+    let at = segments.iter().position(|s| s.id() == b"SBR").unwrap();
+    let w = walk(p(), &segments);
+    let opened = |at, after_stray| StructureIssue::OpenerMissing {
+        id: "2000B",
+        parent: "2000A",
+        at,
+        after_stray,
+    };
+    assert_eq!(w.issues, vec![opened(at, false)]);
+    assert_eq!(w.placements[at].path().unwrap(), &["2000A", "2000B"]);
+    assert!(w.placements.iter().all(|p| p.segment().is_some()));
+
+    let text = subscriber_claim(2).replace("HL*2*1*22*0~", "HQ*2*1*22*0~");
+    let w = walk(p(), &segs(&text));
+    assert_eq!(
+        w.issues,
+        vec![StructureIssue::Unexpected { at }, opened(at + 1, true)]
+    );
+
+    let text = subscriber_claim(1).replace("HI*ABK:J020~LX*1~", "LX*1~HI*ABK:J020~");
+    let segments = segs(&text);
+    let hi = segments.iter().position(|s| s.id() == b"HI").unwrap();
+    let w = walk(p(), &segments);
+    assert!(w.issues.contains(&StructureIssue::Unexpected { at: hi }));
+    assert!(
+        !w.issues
+            .iter()
+            .any(|i| matches!(i, StructureIssue::OpenerMissing { .. }))
+    );
+}

@@ -46,6 +46,18 @@ pub enum StructureIssue {
     },
     /// STR003: no place in the loop structure fits this segment here, or it is out of order.
     Unexpected { at: usize },
+    /// STR002: segment `at` and the next belong to loop `id` (a child of `parent`), whose
+    /// opening segment is missing (`HL*2*1*22*0` deleted: SBR and NM1*IL follow 2010AA). The
+    /// walk opened the loop without it, so what follows is placed in it, not reported one
+    /// segment at a time. `after_stray`: the segment before is itself unexpected (a
+    /// misspelled `NM2*IL`, `CLN`, `HK`, `LQ`): it stood where the opening segment belongs,
+    /// its own finding is the one error, and the opener is what it was meant to be.
+    OpenerMissing {
+        id: &'static str,
+        parent: &'static str,
+        at: usize,
+        after_stray: bool,
+    },
     /// STR004.
     RepeatExceeded {
         id: &'static str,
@@ -96,6 +108,9 @@ struct Walker {
     /// against the child's repeat either.
     counts: Vec<ChildCount>,
     out: Walk,
+    /// The segment before was unexpected: its id's index in the guide (`None`: an id the
+    /// guide does not have). `None` when it was placed.
+    stray: Option<Option<SegmentIndex>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -187,8 +202,9 @@ pub fn walk<'s, S: SegmentView + 's>(
     segments: impl IntoIterator<Item = &'s S>,
 ) -> Walk {
     let mut w = Walking::new(guide);
-    for seg in segments {
-        w.step(seg);
+    let mut segments = segments.into_iter().peekable();
+    while let Some(seg) = segments.next() {
+        w.step(seg, segments.peek().copied());
     }
     w.finish()
 }
@@ -216,9 +232,10 @@ impl Walking {
         w
     }
 
-    /// Places the next segment; where it was placed.
-    pub fn step(&mut self, seg: &(impl SegmentView + ?Sized)) -> &Placement {
-        self.w.step(seg, self.next);
+    /// Places the next segment, given the one after it (`None` after the last); where it was
+    /// placed.
+    pub fn step<S: SegmentView + ?Sized>(&mut self, seg: &S, next: Option<&S>) -> &Placement {
+        self.w.step(seg, self.next, next);
         self.next += 1;
         self.w
             .out
@@ -245,6 +262,7 @@ impl Walker {
             frames: Vec::new(),
             counts: Vec::new(),
             out: Walk::default(),
+            stray: None,
         };
         w.push(guide.root);
         w
@@ -458,10 +476,12 @@ impl Walker {
         })
     }
 
-    fn step(&mut self, seg: &(impl SegmentView + ?Sized), at: usize) {
-        let placement = self.place(seg, at);
+    fn step<S: SegmentView + ?Sized>(&mut self, seg: &S, at: usize, next: Option<&S>) {
+        let placement = self.place(seg, at, next);
+        self.stray = None;
         if matches!(placement, Placement::Unexpected) {
             self.out.issues.push(StructureIssue::Unexpected { at });
+            self.stray = Some(self.ids.index(seg.id()));
         }
         self.out.placements.push(placement);
     }
@@ -480,11 +500,167 @@ impl Walker {
         }
     }
 
-    fn place(&mut self, seg: &(impl SegmentView + ?Sized), at: usize) -> Placement {
+    /// Opens loop `l`, child `idx` of frame `depth`: a new occurrence, counted against its
+    /// repeat, its starter counted as seen.
+    fn enter(&mut self, depth: usize, idx: usize, l: &'static LoopDef, at: usize) {
+        self.advance(depth, l.rank, at);
+        if !l.repeat.allows(self.bump(depth, idx)) {
+            self.out.issues.push(StructureIssue::RepeatExceeded {
+                id: l.id,
+                is_loop: true,
+                max: l.repeat.max(),
+                at,
+            });
+        }
+        self.push(l);
+        self.bump(depth + 1, 0);
+    }
+
+    /// A segment no open loop takes that belongs, after the opening segment, to a loop that
+    /// could begin here (a child loop, at or after its parent's position, of the innermost
+    /// open loop that has one), when the segment after it belongs there too: that loop's
+    /// opening segment is missing. Returns (depth of the parent, index of the loop in it).
+    /// Of several such loops (N3 and N4 open 2010BA and 2010BB alike), the first in the
+    /// guide's order that requires nothing before this segment, else the first. `None` when the next segment does not follow, in the loop or after it
+    /// in its parent (a stray segment, followed by what the open loops expect), or when the
+    /// loop is
+    /// the one open and the segment's place in it is not used up: then it came late
+    /// (STR003), as an HI moved below `LX*1` does; a second SBR is a new subscriber. A loop
+    /// that may not occur again (a PER after 1000B: 1000A is used up) is not opened.
+    fn unopened<S: SegmentView + ?Sized>(
+        &self,
+        seg: &S,
+        id: SegmentIndex,
+        next: Option<&S>,
+    ) -> Option<(usize, usize)> {
+        let next = next?;
+        let next_id = self.ids.index(next.id())?;
+        for (depth, f) in self.frames.iter().enumerate().rev() {
+            let skip = usize::from(depth > 0);
+            let (mut fits, mut hit) = (false, None);
+            for (idx, node) in f.def.children.iter().enumerate().skip(skip) {
+                let Node::Loop(l) = *node else { continue };
+                if l.rank < f.rank {
+                    continue;
+                }
+                let Some((k, s)) = l.children_with_id(id).find_map(|(k, n)| match n {
+                    Node::Segment(s) if k > 0 && s.matches(seg) => Some((k, s)),
+                    _ => None,
+                }) else {
+                    continue;
+                };
+                fits = true;
+                // A loop used up (a second 1000A) is not opened: the segment is a stray.
+                if !l.repeat.allows(self.count(f, idx).saturating_add(1)) {
+                    continue;
+                }
+                let open = self
+                    .frames
+                    .get(depth + 1)
+                    .filter(|o| std::ptr::eq(o.def, l));
+                if open.is_some_and(|o| s.max_use.allows(self.count(o, k) + 1)) {
+                    return None;
+                }
+                // Of several, the first in the guide's order where nothing required comes
+                // between the opener and this segment (an N4 after a lost NM1*DK is the
+                // ordering provider's, not the service facility's, whose N3 is required);
+                // else the first.
+                if self.follows(depth, l, s.rank, next, next_id) {
+                    let whole = !skips_required(l, s.rank);
+                    match hit {
+                        None => hit = Some((idx, whole)),
+                        Some((_, false)) if whole => hit = Some((idx, true)),
+                        Some(_) => {}
+                    }
+                }
+            }
+            if fits {
+                return hit.map(|(idx, _)| (depth, idx));
+            }
+        }
+        None
+    }
+
+    /// Has child `idx` of frame `depth` occurred as often as its definition allows?
+    fn used_up(&self, depth: usize, idx: usize) -> bool {
+        let Some(f) = self.frames.get(depth) else {
+            return false;
+        };
+        match f.def.children.get(idx) {
+            Some(Node::Segment(s)) => !s.max_use.allows(self.count(f, idx).saturating_add(1)),
+            _ => false,
+        }
+    }
+
+    /// Would `next` be placed in order once loop `l`, child of frame `depth`, is open at
+    /// rank `rank`: in `l`, after `l` in that frame (a sibling loop of `l`'s rank counts:
+    /// 1000A and 1000B share theirs), or in an enclosing loop from its position on (a
+    /// CTP whose LIN is missing, followed by the next line's LX)?
+    fn follows<S: SegmentView + ?Sized>(
+        &self,
+        depth: usize,
+        l: &LoopDef,
+        rank: u16,
+        next: &S,
+        next_id: SegmentIndex,
+    ) -> bool {
+        followed_in(l, rank, None, next, next_id)
+            || self
+                .frames
+                .get(depth)
+                .is_some_and(|f| followed_in(f.def, l.rank, Some(l), next, next_id))
+            || self
+                .frames
+                .iter()
+                .take(depth)
+                .any(|g| followed_in(g.def, g.rank, None, next, next_id))
+    }
+
+    /// Opens child loop `idx` of frame `depth` whose opening segment is missing, closing the
+    /// loops inside that frame, and notes the missing opener.
+    fn open_without_starter(&mut self, depth: usize, idx: usize, at: usize) {
+        while self.frames.len() > depth + 1 {
+            self.pop(at);
+        }
+        let Some((parent, Node::Loop(l))) = self
+            .frames
+            .get(depth)
+            .and_then(|f| Some((f.def.id, *f.def.children.get(idx)?)))
+        else {
+            return;
+        };
+        self.enter(depth, idx, l, at);
+        // The segment before was unexpected (`CLN`, `NM2`, `NM1*IK`, `LQ` for LX): it stood
+        // in for the opener and is reported already.
+        self.out.issues.push(StructureIssue::OpenerMissing {
+            id: l.id,
+            parent,
+            at,
+            after_stray: self.stray.is_some(),
+        });
+    }
+
+    fn place<S: SegmentView + ?Sized>(
+        &mut self,
+        seg: &S,
+        at: usize,
+        next: Option<&S>,
+    ) -> Placement {
         let Some(id) = self.ids.index(seg.id()) else {
             return Placement::Unexpected;
         };
-        let Some(Found { depth, idx, how }) = self.find(seg, id) else {
+        let found = self.find(seg, id);
+        // Nowhere, or behind the position in a loop whose place for it is used up (a second
+        // SV1 in one line, its own LX lost): the first of a loop whose opener is missing?
+        let late = |f: &Found| f.how == How::Late && self.used_up(f.depth, f.idx);
+        if found.as_ref().is_none_or(late)
+            && let Some((depth, idx)) = self.unopened(seg, id, next)
+        {
+            self.open_without_starter(depth, idx, at);
+            // Now in the loop just opened, in order: placed there as any other.
+            return self.place(seg, at, None);
+        }
+        let Some(Found { depth, idx, how }) = found else {
             return Placement::Unexpected;
         };
         while self.frames.len() > depth + 1 {
@@ -520,17 +696,7 @@ impl Walker {
                 }
             }
             Some(&Node::Loop(l)) => {
-                self.advance(depth, l.rank, at);
-                if !l.repeat.allows(self.bump(depth, idx)) {
-                    self.out.issues.push(StructureIssue::RepeatExceeded {
-                        id: l.id,
-                        is_loop: true,
-                        max: l.repeat.max(),
-                        at,
-                    });
-                }
-                self.push(l);
-                self.bump(depth + 1, 0);
+                self.enter(depth, idx, l, at);
                 match l.starter() {
                     Some(s) => Placement::Placed {
                         loop_def: l,
@@ -543,6 +709,39 @@ impl Walker {
             None => Placement::Unexpected,
         }
     }
+}
+
+/// Does loop `l` require a child after its opener and before rank `rank`?
+fn skips_required(l: &LoopDef, rank: u16) -> bool {
+    l.required.iter().any(|&k| {
+        k > 0
+            && l.children
+                .get(usize::from(k))
+                .is_some_and(|n| n.rank() < rank)
+    })
+}
+
+/// Does `next` belong in loop `l` from rank `rank` on: a segment of it, or the start of one
+/// of its child loops other than `except`? The opener's own segment does not count: that is
+/// a new occurrence.
+fn followed_in<S: SegmentView + ?Sized>(
+    l: &LoopDef,
+    rank: u16,
+    except: Option<&LoopDef>,
+    next: &S,
+    next_id: SegmentIndex,
+) -> bool {
+    l.children_with_id(next_id).any(|(k, n)| {
+        k > 0
+            && match n {
+                Node::Segment(s) => s.rank >= rank && s.matches(next),
+                Node::Loop(c) => {
+                    c.rank >= rank
+                        && !except.is_some_and(|e| std::ptr::eq(e, c))
+                        && c.starter().is_some_and(|s| s.matches(next))
+                }
+            }
+    })
 }
 
 /// Is there a segment definition after child `idx` of frame `f`, at or after its current rank,
@@ -575,7 +774,7 @@ pub(super) fn place_in(
         w.bump(w.frames.len() - 1, 0);
         def = l;
     }
-    w.place(seg, 0)
+    w.place(seg, 0, None)
 }
 
 #[cfg(test)]

@@ -240,7 +240,7 @@ impl IgCheck {
         for (i, seg) in segments.iter().enumerate() {
             // The walk reads a segment's id and at most a qualifier or two, which the
             // segment's separator index answers; only a segment to validate is split.
-            let placement = walking.step(seg);
+            let placement = walking.step(seg, segments.get(i + 1));
             let Some(def) = placement.segment() else {
                 continue;
             };
@@ -458,6 +458,8 @@ struct Builder<'a> {
     /// The 2010CA NM1 and DMG of the open patient loop (indices into the segments).
     patient_name: Option<u32>,
     patient_birth: Option<u32>,
+    /// The open line (2400) has its SV1/SV2: another opens a line of its own.
+    line_served: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -480,7 +482,22 @@ impl<'a> Builder<'a> {
             patient_id: None,
             patient_name: None,
             patient_birth: None,
+            line_served: false,
         }
+    }
+
+    /// A service segment (SV1 in an 837P, SV2 in an 837I) where no line waits for it (after
+    /// the claim's own segments, after another line's 2410, or a second in one line): its
+    /// LX is missing (`StructureIssue::OpenerMissing`, STR002), and it opens its line all the
+    /// same. The line is real: its charge is the claim's, its content is checked.
+    fn service(&mut self, a: Anchors, i: u32) -> Option<u32> {
+        let waiting = self.loops.get(self.current as usize).map(|l| l.id) == Some("2400")
+            && !self.line_served;
+        self.line_served = true;
+        if waiting {
+            return None;
+        }
+        a.claim.map(|p| self.open("2400", p, i))
     }
 
     /// Records an HL: marks its parent as having children, and forgets the parties of the
@@ -509,6 +526,23 @@ impl<'a> Builder<'a> {
             has_children: false,
             has_claim: false,
         });
+    }
+
+    /// Notes a party a claim takes from the HLs above it (billing provider, subscriber,
+    /// payer, patient); false when `seg` names none.
+    fn party(&mut self, seg: &Segment<'a>, loop_id: &str, i: u32) -> bool {
+        match (seg.id(), loop_id) {
+            (b"NM1", "2010AA") => self.billing_npi = seg.element(9),
+            (b"NM1", "2010BA") => self.subscriber_id = seg.element(9),
+            (b"NM1", "2010BB") => self.payer_id = seg.element(9),
+            (b"NM1", "2010CA") => {
+                self.patient_id = seg.element(9);
+                self.patient_name = Some(i);
+            }
+            (b"DMG", "2010CA") => self.patient_birth = Some(i),
+            _ => return false,
+        }
+        true
     }
 
     fn forget_patient(&mut self) {
@@ -590,7 +624,12 @@ impl<'a> Builder<'a> {
             }),
             b"CLM" => a.clm.map(|p| self.open("2300", p, i)),
             b"SBR" => a.claim.map(|p| self.open("2320", p, i)),
-            b"LX" => a.claim.map(|p| self.open("2400", p, i)),
+            b"LX" => {
+                self.line_served = false;
+                a.claim.map(|p| self.open("2400", p, i))
+            }
+            b"SV1" if self.kind == Kind::Professional => self.service(a, i),
+            b"SV2" if self.kind == Kind::Institutional => self.service(a, i),
             b"LIN" => a.line.map(|p| self.open("2410", p, i)),
             b"SVD" => a.line.map(|p| self.open("2430", p, i)),
             b"LQ" => a.line.map(|p| self.open("2440", p, i)),
@@ -629,7 +668,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// A service line opened by its LX.
+/// A service line opened by its LX (or by its SV1/SV2 when the LX is missing).
 fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
     ServiceLine {
         lx: *seg,
@@ -685,14 +724,7 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
                 close_claim(&mut claims, &mut claim, &mut lines, i);
                 b.open_hl(&mut hls, seg, i);
             }
-            (b"NM1", "2010AA") => b.billing_npi = seg.element(9),
-            (b"NM1", "2010BA") => b.subscriber_id = seg.element(9),
-            (b"NM1", "2010BB") => b.payer_id = seg.element(9),
-            (b"NM1", "2010CA") => {
-                b.patient_id = seg.element(9);
-                b.patient_name = Some(i);
-            }
-            (b"DMG", "2010CA") => b.patient_birth = Some(i),
+            (b"NM1" | b"DMG", _) if b.party(seg, loop_id, i) => {}
             (b"CLM", _) => {
                 close_line(&mut lines, &claim, &mut line, i);
                 close_claim(&mut claims, &mut claim, &mut lines, i);
@@ -704,6 +736,14 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
             (b"LX", "2400") => {
                 close_line(&mut lines, &claim, &mut line, i);
                 line = Some(new_line(seg, i));
+            }
+            // A service segment that opened its line (`Builder::service`): no LX, no number.
+            (_, "2400") if b.loops.get(l as usize).is_some_and(|n| n.first == i) => {
+                close_line(&mut lines, &claim, &mut line, i);
+                let mut ln = new_line(seg, i);
+                ln.number = None;
+                line_segment(&mut ln, seg, "2400");
+                line = Some(ln);
             }
             (b"SE", _) => {
                 close_line(&mut lines, &claim, &mut line, i);

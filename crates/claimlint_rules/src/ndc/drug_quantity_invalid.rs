@@ -77,12 +77,15 @@ fn cases() {
         Trip("CTP****0*UN~"),
         TripI("CTP****-1*UN~"),
         // CTP04 `ONE` (SYN003) and CTP05-1 `EA`/`MG` (SYN008) are the syntax errors, which
-        // suppress NDC005 on the same element (suppress::tests::syntax_before_content). A
-        // missing CTP is also STR002's: a required segment missing.
-        Also(&["STR002"], &Whole(&no_ctp, true)),
-        Also(&["STR002"], &Whole(&no_ctp_i, true)),
+        // suppress NDC005 on the same element (suppress::tests::syntax_before_content).
     ];
     let out = check_cases(&NDC005, &cases);
+    // A missing CTP is STR002's, a required segment missing, on the LIN: it suppresses
+    // NDC005's "no CTP" there (one defect, one error; the 999 codes STR002).
+    for text in [&no_ctp, &no_ctp_i] {
+        let codes: Vec<&str> = crate::test::run(text).iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["STR002"]);
+    }
     assert!(out[3].iter().any(|d| d.code == "NDC005"));
     let text = crate::test::edit(crate::test::P837, "CTP*", "CTP****1*EA");
     let d = crate::test::without_syntax(&text, "NDC005");

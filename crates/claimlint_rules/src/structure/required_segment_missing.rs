@@ -1,6 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
-use claimlint_ig::{GuideDef, Placement, SegmentDef, StructureIssue, Usage};
+use claimlint_ig::{GuideDef, LoopDef, Placement, SegmentDef, StructureIssue, Usage};
 use claimlint_model::Transaction;
 
 declare_rule! {
@@ -10,6 +10,14 @@ declare_rule! {
     /// 2300 CLM, 2400 SV1/SV2, 837P 2400 DTP*472, 2330B in each 2320. Found by walking the
     /// transaction set through the guide's loop tree (TR3 section 2.3, loop and segment
     /// usage). The principal diagnosis (2300 HI) is reported by SIT002 instead.
+    ///
+    /// A loop whose opening segment is missing (`HL*2*1*22*0` deleted, so SBR follows the
+    /// billing provider; an LX deleted, so a line begins at its SV1) is one finding, on the
+    /// segment that begins the loop without it: the walk opens the loop there and places the
+    /// segments that follow in it, so they are not each "unexpected". A line begun at its
+    /// SV1/SV2 is a line all the same: its charge counts toward CLM02. When the segment
+    /// before stands where the opener belongs (`NM2*IL`, `LQ*2`), that segment's own finding
+    /// (SYN001, STR003) is the one error.
     /// ## Why it matters
     /// A missing required segment rejects the transaction set (999 IK3 code 3, mandatory
     /// segment missing); a missing 2330B means the payer cannot tell which payer the COB
@@ -46,6 +54,15 @@ fn start_of(s: &SegmentDef) -> String {
         }
         _ => s.id.to_string(),
     }
+}
+
+/// Loop `id` of the guide, a child of `parent`.
+fn describe_loop(guide: &GuideDef, parent: &str, id: &str) -> Option<&'static LoopDef> {
+    guide
+        .loops()
+        .into_iter()
+        .find(|l| l.id == parent)
+        .and_then(|p| p.child_loop(id))
 }
 
 fn describe(guide: &GuideDef, parent: &str, id: &str, is_loop: bool) -> (String, String) {
@@ -105,6 +122,18 @@ fn comes_late(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
     false
 }
 
+/// Is the segment just before `at`, where the walk noticed `id` missing, that segment with
+/// its id misspelled (`N5` for N4: an id no 837 has, one letter off)? SYN001 reports it, and
+/// suggests this id; the finding goes on it, where SYN001 suppresses it (one typo, one error).
+fn misspelled(tx: &Transaction<'_>, id: &str, at: usize) -> bool {
+    let Some(prev) = at.checked_sub(1).and_then(|k| tx.segments.get(k)) else {
+        return false;
+    };
+    let typed = prev.id();
+    !crate::syntax::unknown_segment::is_known(typed)
+        && crate::syntax::unknown_segment::one_off(typed, id.as_bytes())
+}
+
 /// Does segment `at` close the occurrence of `parent` that lacks a segment: does it start the
 /// next occurrence, or lie outside the loop? Then the finding belongs to the segment before.
 /// Not for the transaction set or an HL level (2000A/B/C): their last segment sits in a claim
@@ -129,9 +158,70 @@ fn closes(tx: &Transaction<'_>, parent: &str, at: usize) -> bool {
     }
 }
 
+/// A loop's opening segment as the help names it: `NM1*IL`, `HL (HL03 \`22\`)`.
+pub(crate) fn opener(s: &SegmentDef) -> String {
+    match s.qualifier {
+        Some(q) if q.comp == 0 && q.elem != 1 && q.codes.len() == 1 => {
+            format!("{} ({}{:02} `{}`)", s.id, s.id, q.elem, q.codes.join(""))
+        }
+        _ => start_of(s),
+    }
+}
+
+/// Segments that belong to a loop whose opening segment is missing: one finding, on the
+/// first of them (the walk opened the loop without it and placed the rest there).
+fn opener_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>, loop_id: &str, parent: &str, at: usize) {
+    let ig = tx.ig();
+    let Some(l) = ig
+        .guide
+        .loops()
+        .into_iter()
+        .find(|l| l.id == parent)
+        .and_then(|p| p.child_loop(loop_id))
+    else {
+        return;
+    };
+    let (Some(seg), Some(starter)) = (tx.segments.get(at), l.starter()) else {
+        return;
+    };
+    let reached = String::from_utf8_lossy(seg.id()).into_owned();
+    let msg = format!(
+        "`{reached}` begins loop {loop_id} ({}) without the {} that opens it",
+        l.name, starter.id
+    );
+    // A line's LX is named with the number it would have: the line's place in its claim.
+    let line = match crate::enclosing(tx, seg.loc().position) {
+        (Some(claim), _) if loop_id == "2400" => claim
+            .lines
+            .iter()
+            .position(|l| l.index as usize == at)
+            .map(|n| format!("LX*{}", n + 1)),
+        _ => None,
+    };
+    let help = format!(
+        "add the {} segment that opens {loop_id} before {reached}",
+        line.unwrap_or_else(|| opener(starter))
+    );
+    report_at(cx, at, seg.loc(), msg).help(help);
+}
+
 fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
     for issue in &ig.structure {
+        if let StructureIssue::OpenerMissing {
+            id,
+            parent,
+            at,
+            after_stray,
+        } = *issue
+        {
+            // Else the segment that stood where the opener belongs is the one error (SYN001
+            // for `NM2`, STR003 for `NM1*IK`).
+            if !after_stray {
+                opener_missing(tx, cx, id, parent, at);
+            }
+            continue;
+        }
         let StructureIssue::RequiredMissing {
             id,
             is_loop,
@@ -156,10 +246,18 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         if !is_loop && comes_late(tx, id, parent, at) {
             continue;
         }
+        // A loop is misspelled in its opener: `NMQ*PR` for 2010BB's NM1.
+        let starter = is_loop
+            .then(|| describe_loop(ig.guide, parent, id))
+            .flatten()
+            .and_then(|l| l.starter());
+        let typo = misspelled(tx, starter.map_or(id, |s| s.id), at);
         let (what, start) = describe(ig.guide, parent, id, is_loop);
         let reached = String::from_utf8_lossy(seg.id()).into_owned();
         // Name the occurrence that lacks it (its claim and line), not the next one.
-        let (at, seg) = match at.checked_sub(1).filter(|_| closes(tx, parent, at)) {
+        // On the misspelled segment (SYN001's, which suppresses it) or the one that closed
+        // the occurrence, rather than the next.
+        let (at, seg) = match at.checked_sub(1).filter(|_| typo || closes(tx, parent, at)) {
             Some(last) => (last, tx.segments.get(last).unwrap_or(seg)),
             None => (at, seg),
         };
@@ -374,5 +472,120 @@ mod per_occurrence {
                 "{msgs:?}"
             );
         }
+    }
+}
+
+/// One defect, one finding: a loop's opening segment deleted or misspelled, a segment id
+/// misspelled. The walk opens the loop without its opener and places what follows there, so
+/// the segments after it are not one STR003 each, nor the loop "missing" at its end; a
+/// misspelled id is SYN001 alone, suggesting the id the structure expected there.
+#[test]
+fn a_missing_or_misspelled_opener_is_one_finding() {
+    use crate::test::{I837, P837, edit, run};
+    // The segment starting with `prefix`, its id written `id` (`""`: deleted).
+    let change = |t: &str, prefix: &str, id: &str| {
+        let seg = t.split('~').map(str::trim).find(|s| s.starts_with(prefix));
+        let seg = seg.unwrap_or_else(|| panic!("no `{prefix}`"));
+        let rest = seg.find('*').map_or("", |k| &seg[k..]);
+        edit(
+            t,
+            prefix,
+            &if id.is_empty() {
+                String::new()
+            } else {
+                format!("{id}{rest}")
+            },
+        )
+    };
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            P837,
+            "HL*2*1*22",
+            "",
+            "STR002",
+            "add the HL (HL03 `22`) segment that opens 2000B before SBR",
+        ),
+        (
+            I837,
+            "HL*2*1*22",
+            "",
+            "STR002",
+            "add the HL (HL03 `22`) segment that opens 2000B before SBR",
+        ),
+        (P837, "HL*2*1*22", "HQ", "SYN001", "did you mean `HL`?"),
+        (
+            P837,
+            "NM1*85",
+            "",
+            "STR002",
+            "add the NM1*85 segment that opens 2010AA before N3",
+        ),
+        (P837, "NM1*IL", "NM2", "SYN001", "did you mean `NM1`?"),
+        (P837, "NM1*PR", "NMQ", "SYN001", "did you mean `NM1`?"),
+        (P837, "CLM*", "CLN", "SYN001", "did you mean `CLM`?"),
+        (
+            P837,
+            "N4*SPRINGFIELD*IL*627011234",
+            "N5",
+            "SYN001",
+            "did you mean `N4`?",
+        ),
+        (P837, "HI*", "HQ", "SYN001", "did you mean `HI`?"),
+        (
+            P837,
+            "LX*1",
+            "",
+            "STR002",
+            "add the LX*1 segment that opens 2400 before SV1",
+        ),
+        (
+            I837,
+            "LX*2",
+            "",
+            "STR002",
+            "add the LX*2 segment that opens 2400 before SV2",
+        ),
+        (
+            P837,
+            "LX*1",
+            "LQ",
+            "STR003",
+            "did you mean LX? the segments after it belong to loop 2400",
+        ),
+        (
+            P837,
+            "LIN*",
+            "",
+            "STR002",
+            "add the LIN segment that opens 2410 before CTP",
+        ),
+        (P837, "LIN*", "LIQ", "SYN001", "did you mean `LIN`?"),
+        (I837, "CTP*", "CTQ", "SYN001", "did you mean `CTP`?"),
+        (P837, "DTP*472", "DPT", "SYN001", "did you mean `DTP`?"),
+    ];
+    for &(t, prefix, id, code, help) in cases {
+        let d = run(&change(t, prefix, id));
+        let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [code], "{prefix} as `{id}`: {d:#?}");
+        let said = d[0].help.as_deref().unwrap_or_default();
+        assert!(said.starts_with(help), "{prefix} as `{id}`: {said}");
+    }
+}
+
+/// What is not a missing opener stays one STR003: a segment the loop already open takes,
+/// come late (an HI moved below `LX*1`), and a segment of a loop that may not occur again
+/// (a PER after 1000B: 1000A is used up; hccinfhir's samples).
+#[test]
+fn a_late_or_stray_segment_opens_no_loop() {
+    use crate::test::{P837, edit, run};
+    let moved = edit(&edit(P837, "HI*", ""), "LX*1", "LX*1~HI*ABK:M810");
+    let stray = edit(
+        P837,
+        "NM1*40",
+        "NM1*40*2*MEDICARE*****46*R456~PER*IC*EDI*TE*5555550000",
+    );
+    for text in [moved, stray] {
+        let codes: Vec<&str> = run(&text).iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["STR003"]);
     }
 }

@@ -150,7 +150,9 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
             ),
             None => {
                 let homes = loops_with(ig.guide, id);
-                let help = if homes.is_empty() {
+                let help = if let Some(help) = stood_in_for_opener(tx, at, id) {
+                    help
+                } else if homes.is_empty() {
                     format!("{shown} is not used in {}; remove it", tx.kind.guide())
                 } else {
                     format!(
@@ -169,6 +171,43 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
         };
         report_at(cx, at, seg.loc(), msg).help(help);
     }
+}
+
+/// The help for a segment that stands where the opener of the next segments' loop belongs
+/// (the walk opened that loop without it, `StructureIssue::OpenerMissing` with `after_stray`):
+/// `LQ*2` for `LX*2`, `NM1*IK` for `NM1*IL`. It is what that opener was meant to be.
+fn stood_in_for_opener(tx: &Transaction<'_>, at: usize, id: &[u8]) -> Option<String> {
+    let ig = tx.ig();
+    let (loop_id, parent) = ig.structure.iter().find_map(|issue| match *issue {
+        StructureIssue::OpenerMissing {
+            id,
+            parent,
+            at: next,
+            after_stray: true,
+        } if next == at + 1 => Some((id, parent)),
+        _ => None,
+    })?;
+    let l = ig
+        .guide
+        .loops()
+        .into_iter()
+        .find(|l| l.id == parent)?
+        .child_loop(loop_id)?;
+    let starter = l.starter()?;
+    let opener = super::required_segment_missing::opener(starter);
+    let belong = format!(
+        "the segments after it belong to loop {loop_id} ({}), which {opener} opens",
+        l.name
+    );
+    Some(
+        if id == starter.id.as_bytes()
+            || crate::syntax::unknown_segment::one_off(id, starter.id.as_bytes())
+        {
+            format!("did you mean {opener}? {belong}")
+        } else {
+            format!("{belong}: write {opener} in its place")
+        },
+    )
 }
 
 /// Loops of the guide that define a segment with this id (`header` for ST/BHT/SE), deduplicated.

@@ -13,6 +13,9 @@ declare_rule! {
     /// X12 segment ids are upper case, so `nm1` is not a segment id; but what it was meant to
     /// be is plain, and it is read as `NM1` for everything else: one finding here, not
     /// "unexpected" findings for each segment after it and "missing" for the loop it opens.
+    /// A misspelled id (`NM2`, `CLN`, `N5`) is the one finding too: the segments after it
+    /// are placed in the loop it was meant to open, and the id suggested is the one the
+    /// structure expected there (`N5` where 2010AA's N4 belongs: `N4`, not `N3`).
     /// ## Why it matters
     /// A receiver cannot place an unknown segment in the loop structure; the transaction set is
     /// rejected (999 IK3 code 1, unrecognized segment id).
@@ -78,7 +81,7 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 tx.kind.guide()
             )
         };
-        let help = match near_miss(id) {
+        let help = match expected_near(tx, index, id).or_else(|| near_miss(id)) {
             _ if id.is_empty() => "remove the extra segment terminator".to_string(),
             Some(near) => format!("did you mean `{near}`? otherwise remove the segment"),
             None => "remove the segment; the 837 has no place for it".to_string(),
@@ -129,9 +132,60 @@ pub(crate) fn report_empty(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
 /// A known id that differs from `id` in one byte (`NM2` → `NM1`), for the help line.
 fn near_miss(id: &[u8]) -> Option<&'static str> {
     [Guide::X222A1, Guide::X223A2].into_iter().find_map(|g| {
-        ig::guide(g).segment_ids.iter().copied().find(|k| {
-            k.len() == id.len() && k.bytes().zip(id).filter(|(a, b)| a != *b).count() == 1
-        })
+        ig::guide(g)
+            .segment_ids
+            .iter()
+            .copied()
+            .find(|k| one_off(id, k.as_bytes()))
+    })
+}
+
+/// Two ids of one length that differ in one letter (`N5` and `N4`) or in two neighbours
+/// swapped (`DPT` and `DTP`).
+pub(crate) fn one_off(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let differ: Vec<usize> = (0..a.len()).filter(|&k| a.get(k) != b.get(k)).collect();
+    match differ[..] {
+        [_] => true,
+        [i, j] => j == i + 1 && a.get(i) == b.get(j) && a.get(j) == b.get(i),
+        _ => false,
+    }
+}
+
+/// What the structure expected where the unknown segment `index` stands, when its id is one
+/// letter off: the required segment the walk found missing at the next segment (`N5` where
+/// 2010AA's N4 belongs), or the opener of the loop the next segment had to be opened without
+/// (`HK` before SBR: 2000B's HL). Of the ids one letter off (`N5`: N1, N2, N3, N4…) this is
+/// the one meant; `near_miss` merely finds the first.
+fn expected_near(tx: &Transaction<'_>, index: usize, id: &[u8]) -> Option<&'static str> {
+    // The guide check runs here if no rule ran it yet: only for a file with an unknown id.
+    let ig = tx.ig();
+    ig.structure.iter().find_map(|issue| {
+        let want = match *issue {
+            ig::StructureIssue::RequiredMissing {
+                id,
+                is_loop: false,
+                at,
+                ..
+            } if at == index + 1 => id,
+            ig::StructureIssue::RequiredMissing {
+                id,
+                is_loop: true,
+                parent,
+                at,
+            } if at == index + 1 => {
+                let l = ig.guide.loops().into_iter().find(|l| l.id == parent)?;
+                l.child_loop(id)?.starter()?.id
+            }
+            ig::StructureIssue::OpenerMissing { id, parent, at, .. } if at == index + 1 => {
+                let l = ig.guide.loops().into_iter().find(|l| l.id == parent)?;
+                l.child_loop(id)?.starter()?.id
+            }
+            _ => return None,
+        };
+        one_off(id, want.as_bytes()).then_some(want)
     })
 }
 
