@@ -543,12 +543,25 @@ impl Walker {
                 if l.rank < f.rank {
                     continue;
                 }
-                let Some((k, s)) = l.children_with_id(id).find_map(|(k, n)| match n {
-                    Node::Segment(s) if k > 0 && s.matches(seg) => Some((k, s)),
-                    _ => None,
-                }) else {
+                // A segment of the loop after its opener, or the opener of a loop inside it
+                // (NM1*85 after a lost `HL*1**20*1`: 2010AA's, inside 2000A).
+                let Some((k, rank, max, inner)) =
+                    l.children_with_id(id).find_map(|(k, n)| match n {
+                        _ if k == 0 => None,
+                        Node::Segment(s) if s.matches(seg) => Some((k, s.rank, s.max_use, None)),
+                        Node::Loop(c) if c.starter().is_some_and(|s| s.matches(seg)) => {
+                            Some((k, c.rank, c.repeat, Some(c)))
+                        }
+                        _ => None,
+                    })
+                else {
                     continue;
                 };
+                // An inner loop's opener only where the loop requires nothing before it (not
+                // a 2320 SBR for a 2300 whose CLM and HI would both be missing).
+                if inner.is_some() && skips_required(l, rank) {
+                    continue;
+                }
                 fits = true;
                 // A loop used up (a second 1000A) is not opened: the segment is a stray.
                 if !l.repeat.allows(self.count(f, idx).saturating_add(1)) {
@@ -558,15 +571,18 @@ impl Walker {
                     .frames
                     .get(depth + 1)
                     .filter(|o| std::ptr::eq(o.def, l));
-                if open.is_some_and(|o| s.max_use.allows(self.count(o, k) + 1)) {
+                // Unless a stray before it stood where the opener belongs (`NMQ*PR`).
+                if self.stray.is_none() && open.is_some_and(|o| max.allows(self.count(o, k) + 1)) {
                     return None;
                 }
                 // Of several, the first in the guide's order where nothing required comes
                 // between the opener and this segment (an N4 after a lost NM1*DK is the
                 // ordering provider's, not the service facility's, whose N3 is required);
                 // else the first.
-                if self.follows(depth, l, s.rank, next, next_id) {
-                    let whole = !skips_required(l, s.rank);
+                let follows = self.follows(depth, l, rank, next, next_id)
+                    || inner.is_some_and(|c| followed_in(c, 0, None, next, next_id));
+                if follows {
+                    let whole = !skips_required(l, rank);
                     match hit {
                         None => hit = Some((idx, whole)),
                         Some((_, false)) if whole => hit = Some((idx, true)),
@@ -650,10 +666,19 @@ impl Walker {
             return Placement::Unexpected;
         };
         let found = self.find(seg, id);
-        // Nowhere, or behind the position in a loop whose place for it is used up (a second
-        // SV1 in one line, its own LX lost): the first of a loop whose opener is missing?
-        let late = |f: &Found| f.how == How::Late && self.used_up(f.depth, f.idx);
-        if found.as_ref().is_none_or(late)
+        // Nowhere; by its id alone (`REF*G2` after a lost NM1*PR is 2010BB's, not a bad
+        // 2010BA REF); or behind the position where its place is used up (a second SV1 in
+        // one line, its own LX lost); or, after a stray, behind the position or repeated
+        // past its limit (the N3 or N4 after `NMQ*PR`): the first of a loop whose opener is
+        // missing?
+        let reconsider = |f: &Found| match f.how {
+            How::IdOnly => true,
+            How::Late => self.stray.is_some() || self.used_up(f.depth, f.idx),
+            // A repeat past the limit is STR004's (three diagnosis HIs) unless a stray
+            // stood before it.
+            How::InOrder => self.stray.is_some() && self.used_up(f.depth, f.idx),
+        };
+        if found.as_ref().is_none_or(reconsider)
             && let Some((depth, idx)) = self.unopened(seg, id, next)
         {
             self.open_without_starter(depth, idx, at);

@@ -618,9 +618,17 @@ impl<'a> Builder<'a> {
                 self.hl_loops.insert(seg.value(1), l);
                 Some(l)
             }
-            b"NM1" => a.nm1.and_then(|anchor| {
-                let loop_id = nm1_loop(self.kind, self.loops[anchor as usize].id, seg.value(1))?;
-                Some(self.open(loop_id, anchor, i))
+            b"NM1" => a.nm1.map(|anchor| {
+                match nm1_loop(self.kind, self.loops[anchor as usize].id, seg.value(1)) {
+                    Some(loop_id) => self.open(loop_id, anchor, i),
+                    // An NM1 that opens no loop here (its HL or SBR lost, its qualifier
+                    // wrong) still ends the name loop before it: the N3/N4 after it are
+                    // not the billing provider's or the service facility's.
+                    None => {
+                        self.current = anchor;
+                        anchor
+                    }
+                }
             }),
             b"CLM" => a.clm.map(|p| self.open("2300", p, i)),
             b"SBR" => a.claim.map(|p| self.open("2320", p, i)),

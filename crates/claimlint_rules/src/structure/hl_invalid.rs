@@ -61,9 +61,76 @@ fn counted_from(tx: &Transaction<'_>) -> Option<usize> {
     .then_some(base)
 }
 
+/// The HLs the walk found missing: an HL loop (2000A/B/C) it opened at a segment that begins
+/// it without its HL (`StructureIssue::OpenerMissing`, STR002's finding, or the stray `HQ`
+/// that stood in for it). They count: the HLs after a deleted `HL*2*1*22*1` are numbered
+/// as they were, and an `HL*3*2*23*0` under it names the HL that is missing, not no HL. Read
+/// only when an HL would get a finding, so a sound hierarchy does not make the walk run.
+struct Lost<'t> {
+    tx: &'t Transaction<'t>,
+    /// (segment index, the number it would have, its level (HL03)).
+    hls: std::cell::OnceCell<Vec<(u32, usize, &'static [u8])>>,
+}
+
+impl<'t> Lost<'t> {
+    fn new(tx: &'t Transaction<'t>) -> Lost<'t> {
+        Lost {
+            tx,
+            hls: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn hls(&self) -> &[(u32, usize, &'static [u8])] {
+        self.hls.get_or_init(|| {
+            let mut out = Vec::new();
+            for issue in &self.tx.ig().structure {
+                let claimlint_ig::StructureIssue::OpenerMissing { id, at, .. } = *issue else {
+                    continue;
+                };
+                let level: &'static [u8] = match id {
+                    "2000A" => b"20",
+                    "2000B" => b"22",
+                    "2000C" => b"23",
+                    _ => continue,
+                };
+                let at = u32::try_from(at).unwrap_or(u32::MAX);
+                let before = self.tx.hls.partition_point(|h| h.index < at);
+                out.push((at, before + out.len() + 1, level));
+            }
+            out
+        })
+    }
+
+    /// How many lost HLs come before segment `index`.
+    fn before(&self, index: u32) -> usize {
+        self.hls().iter().filter(|&&(at, ..)| at < index).count()
+    }
+
+    /// The level of the lost HL that HL02 `parent` names, if one has that number.
+    fn level_of(&self, parent: &[u8]) -> Option<&'static [u8]> {
+        let hls = self.hls();
+        hls.iter()
+            .find(|&&(_, number, _)| is_number(parent, number))
+            .map(|&(.., level)| level)
+    }
+
+    /// Is a lost HL of level `below` between segment `from` and `to`: a child of the HL there?
+    fn child_between(&self, from: u32, to: u32, below: &[u8]) -> bool {
+        self.hls()
+            .iter()
+            .any(|&(at, _, level)| at > from && at < to && level == below)
+    }
+}
+
 /// STR001 once for a set counted from another number than 1 ([`counted_from`]); that number.
-fn report_counted_from(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Option<usize> {
-    let offset = counted_from(tx);
+/// Not when HLs lost before the first account for it (`HL*1**20*1` deleted: the rest count
+/// from 2 as they should).
+fn report_counted_from(tx: &Transaction<'_>, cx: &mut Ctx<'_>, lost: &Lost<'_>) -> Option<usize> {
+    let offset = counted_from(tx).filter(|&base| {
+        tx.hls
+            .first()
+            .is_none_or(|h| lost.before(h.index) != base - 1)
+    });
     if let (Some(base), Some(first)) = (offset, tx.hls.first()) {
         let shift = if base > 1 {
             format!("take {} from", base - 1)
@@ -90,7 +157,8 @@ fn report_counted_from(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Option<usize> 
 fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let mut levels: FxHashMap<&[u8], &[u8]> = FxHashMap::default();
     let orphans = orphans(tx);
-    let offset = report_counted_from(tx, cx);
+    let lost = Lost::new(tx);
+    let offset = report_counted_from(tx, cx, &lost);
     for (n, hl) in tx.hls.iter().enumerate() {
         let seg = &hl.seg;
         let loc = |i: usize| seg.element_loc(i);
@@ -103,8 +171,11 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .map_or(u32::MAX, |h| h.index.saturating_add(1));
         let block = (hl.index.saturating_add(1), next);
         let (id, parent, level, child) = (seg.value(1), seg.value(2), seg.value(3), seg.value(4));
-        if offset.is_none() && !is_number(id, n + 1) {
-            let expected = n + 1;
+        if offset.is_none()
+            && !is_number(id, n + 1)
+            && !is_number(id, n + 1 + lost.before(hl.index))
+        {
+            let expected = n + 1 + lost.before(hl.index);
             cx.report(
                 loc(1),
                 format!(
@@ -114,7 +185,10 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             )
             .help(format!("write HL01 as {expected}"));
         }
-        let parent_level = levels.get(parent).copied();
+        let parent_level = levels
+            .get(parent)
+            .copied()
+            .or_else(|| lost.level_of(parent));
         let want_parent: Option<&[u8]> = match level {
             b"20" => None,
             b"22" => Some(b"20"),
@@ -151,7 +225,10 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         // the error (reported on it), not this HL04.
         let orphan_below = orphans.iter().any(|&(m, want)| m > n && want == level);
         if !(child == b"1" && orphan_below) {
-            check_children(cx, seg, child, hl.has_children);
+            let below: &[u8] = if level == b"20" { b"22" } else { b"23" };
+            let to = tx.hls.get(n + 1).map_or(u32::MAX, |h| h.index);
+            let has = hl.has_children || (child == b"1" && lost.child_between(hl.index, to, below));
+            check_children(cx, seg, child, has);
         }
     }
 }

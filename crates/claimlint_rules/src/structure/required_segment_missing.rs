@@ -572,6 +572,33 @@ fn a_missing_or_misspelled_opener_is_one_finding() {
     }
 }
 
+/// An HL lost is one STR002 too, not also STR001s for the HLs after it: they keep their
+/// numbers, and a patient HL names the lost subscriber HL as its parent (`hl_invalid::Lost`).
+/// The first HL lost (2010AA's NM1*85 begins 2000A), and a subscriber with a patient under
+/// it; and an other-payer REF after a misspelled NM1*PR is 2010BB's (SYN001 alone), not a
+/// subscriber REF of a code 2010BA does not allow.
+#[test]
+fn a_lost_hl_or_payer_name_is_one_finding() {
+    use crate::test::{P837, edit, run};
+    let codes = |text: &str| -> Vec<&'static str> { run(text).iter().map(|d| d.code).collect() };
+    assert_eq!(codes(&edit(P837, "HL*1*", "")), ["STR002"]);
+    let patient = "HL*3*2*23*0~PAT*19~NM1*QC*1*DOE*JOHN~N3*12 ELM ST~\
+                   N4*SPRINGFIELD*IL*627021234~DMG*D8*19700101*M~CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y";
+    let with_patient = edit(&edit(P837, "HL*2*", "HL*2*1*22*1"), "CLM*", patient);
+    assert!(codes(&with_patient).is_empty(), "{:?}", run(&with_patient));
+    let d = run(&edit(&with_patient, "HL*2*", ""));
+    assert_eq!(
+        d.iter().map(|d| d.code).collect::<Vec<_>>(),
+        ["STR002"],
+        "{d:#?}"
+    );
+    let payer = "NM1*PR*2*MEDICARE PART B*****PI*00952~REF*G2*KA6663";
+    let with_ref = edit(P837, "NM1*PR", payer);
+    assert!(codes(&with_ref).is_empty());
+    let typo = edit(P837, "NM1*PR", &payer.replacen("NM1", "NMQ", 1));
+    assert_eq!(codes(&typo), ["SYN001"]);
+}
+
 /// What is not a missing opener stays one STR003: a segment the loop already open takes,
 /// come late (an HI moved below `LX*1`), and a segment of a loop that may not occur again
 /// (a PER after 1000B: 1000A is used up; hccinfhir's samples).
