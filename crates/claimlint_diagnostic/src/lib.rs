@@ -162,14 +162,21 @@ pub enum Realigned {
     /// what that list decides (SIT001, SIT002) follows from the slip too. A slipped
     /// condition or value code HI beside a missing principal diagnosis hides nothing.
     DiagnosisRoot,
+    /// The same, for a composite written with another component separator (`11>B>1`): the
+    /// whole element was misread, so other rules' findings on it follow too (CLM05-1
+    /// `11>B>1` "not a place of service").
+    ElementRoot,
     /// Another finding the slip caused: suppressed when the segment's root is reported.
     Follows,
 }
 
 impl Realigned {
-    /// The finding that stands for the slip (`Root` or `DiagnosisRoot`).
+    /// The finding that stands for the slip (`Root`, `DiagnosisRoot` or `ElementRoot`).
     pub fn is_root(self) -> bool {
-        matches!(self, Realigned::Root | Realigned::DiagnosisRoot)
+        matches!(
+            self,
+            Realigned::Root | Realigned::DiagnosisRoot | Realigned::ElementRoot
+        )
     }
 }
 

@@ -92,14 +92,20 @@ pub fn validate_placed(
         return;
     };
     let qpos = (usize::from(q.elem), usize::from(q.comp));
+    // A qualifier another definition of the loop takes (a segment read again with its
+    // separators put right, `realign`, under the placement it had as written) is not wrong.
+    let value = seg.qualifier(qpos.0, qpos.1).unwrap_or_default();
+    let in_loop = q.in_loop.iter().any(|c| c.as_bytes() == value);
     let mut k = start;
     while let Some(issue) = out.get_mut(k) {
         let keep = match issue.position() {
             Some(pos) if is_qualifier_position(pos, qpos) => {
                 if let ElementIssue::CodeInvalid { codes, .. } = issue {
                     *codes = q.in_loop;
+                    !in_loop
+                } else {
+                    true
                 }
-                true
             }
             Some((elem, comp)) => siblings_agree(loop_def, segment, elem, comp),
             None => true,

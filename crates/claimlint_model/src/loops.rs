@@ -258,8 +258,10 @@ impl IgCheck {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             if found.is_empty() {
                 clean.insert_key(key, seg.bytes);
-            } else if found.len() > 1 {
-                // A defect repeated claim after claim is searched once per set.
+            } else {
+                // Slips show on two elements or more, a composite written with another
+                // separator on one (`realign::search` says which). A defect repeated claim
+                // after claim is searched once per set.
                 let memo_key = (std::ptr::from_ref(def) as usize, seg.bytes);
                 let r = searched
                     .entry(memo_key)

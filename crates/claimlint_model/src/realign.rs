@@ -27,6 +27,18 @@ pub enum Slip {
     Extra { after: String },
     /// An element separator where the component separator belongs, between two values.
     Component { first: String, second: String },
+    /// Another byte written for the component separator inside one composite (`11>B>1`,
+    /// `HC-96372`, `11^B^1` with `^` the repetition separator), the others of the interchange
+    /// written with ISA16's: `value` is the element as written, `written` that byte.
+    Foreign { value: String, written: char },
+}
+
+impl Slip {
+    /// Whether the slip misread a whole element (`Foreign`): then every finding on that
+    /// element follows from it, not only those after it.
+    pub fn whole_element(&self) -> bool {
+        matches!(self, Slip::Foreign { .. })
+    }
 }
 
 /// A segment made valid by undoing its slips: what they were, the segment as it reads once
@@ -131,8 +143,58 @@ fn judge(placement: &ig::Placement, seg: &Segment<'_>, elems: &[Vec<u8>]) -> Vec
     found
 }
 
+/// Composites written with another component separator than the interchange's: an element
+/// with findings, no component separator in it, and a byte (not a letter, digit, blank or
+/// `.`) that, read as the component separator there and in the segment's other elements with
+/// findings, makes the segment valid.
+fn foreign(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    issues: &[ElementIssue],
+) -> Option<Realignment> {
+    let written = elements(seg);
+    let d = seg.delims;
+    for p in element_positions(issues).into_iter().filter(|&p| p > 0) {
+        let value = written.get(p - 1)?;
+        if value.contains(&d.component) {
+            continue;
+        }
+        let mut tried: Vec<u8> = Vec::new();
+        for &b in value.iter() {
+            if b.is_ascii_alphanumeric() || b == b' ' || b == b'.' || tried.contains(&b) {
+                continue;
+            }
+            tried.push(b);
+            // In every element with findings written without the component separator: a
+            // segment's composites are usually written alike (`HI*BK>4779*BF>2724`).
+            let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
+            for q in element_positions(issues).into_iter().filter(|&q| q > 0) {
+                let Some(e) = elems.get_mut(q - 1).filter(|e| !e.contains(&d.component)) else {
+                    continue;
+                };
+                for x in e.iter_mut().filter(|x| **x == b) {
+                    *x = d.component;
+                }
+            }
+            if weight(&judge(placement, seg, &elems)) == 0 {
+                let root = issues.iter().filter_map(ElementIssue::position).min()?;
+                return Some(Realignment {
+                    slips: vec![Slip::Foreign {
+                        value: String::from_utf8_lossy(value).into_owned(),
+                        written: char::from(b),
+                    }],
+                    text: String::from_utf8_lossy(&render(seg, &elems)).into_owned(),
+                    root,
+                });
+            }
+        }
+    }
+    None
+}
+
 /// The slips that make `seg` (placed by `placement`, with findings `issues`) valid, when it
-/// has findings on two or more elements and undoing fewer slips than that clears every one.
+/// has findings on two or more elements and undoing fewer slips than that clears every one;
+/// or the one composite written with another component separator ([`foreign`]).
 /// Each step undoes the slip that leaves the fewest findings (the first such, in element
 /// order), while that is fewer than before.
 pub fn search(
@@ -140,6 +202,9 @@ pub fn search(
     seg: &Segment<'_>,
     issues: &[ElementIssue],
 ) -> Option<Realignment> {
+    if let Some(r) = foreign(placement, seg, issues) {
+        return Some(r);
+    }
     let positions = element_positions(issues);
     if positions.len() < 2 {
         return None;

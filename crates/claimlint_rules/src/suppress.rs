@@ -426,27 +426,42 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let tx = |d: &Diagnostic| d.context.transaction.clone();
-    // Per segment, the element the root is on (the first the slips displaced).
-    let mut segments: HashMap<(Option<String>, u32), u8> = HashMap::new();
+    // Per segment, the element the root is on (the first the slips displaced), and whether
+    // the slip misread that element alone (`ElementRoot`: its other findings follow, the
+    // elements after it were read right).
+    let mut segments: HashMap<(Option<String>, u32), (u8, bool)> = HashMap::new();
     for d in &roots {
         let first = d.loc.element.unwrap_or(0);
+        let whole = d.realigned == Some(Realigned::ElementRoot);
         segments
             .entry((tx(d), d.loc.position))
-            .and_modify(|e| *e = (*e).min(first))
-            .or_insert(first);
+            .and_modify(|e| *e = (*e).min((first, whole)))
+            .or_insert((first, whole));
     }
     let claims: HashSet<(Option<String>, String)> = roots
         .iter()
         .filter(|d| d.realigned == Some(Realigned::DiagnosisRoot))
         .filter_map(|d| Some((tx(d), d.context.claim_id.clone()?)))
         .collect();
+    // A service line whose SV1/SV2 composite was misread (`HC>J1550`): the line's content
+    // findings read its procedure as written (an NDC "not in the crosswalk" for no code).
+    type LineKey = (Option<String>, Option<String>, Option<u32>);
+    let line_key =
+        |d: &Diagnostic| -> LineKey { (tx(d), d.context.claim_id.clone(), d.context.line_number) };
+    let lines: HashSet<LineKey> = roots
+        .iter()
+        .filter(|d| d.realigned == Some(Realigned::ElementRoot) && d.context.line_number.is_some())
+        .map(|d| line_key(d))
+        .collect();
+    let content = |d: &Diagnostic| !["SYN", "STR", "ENV"].iter().any(|f| d.code.starts_with(f));
     let displaced = |d: &Diagnostic| {
-        let Some(&first) = segments.get(&(tx(d), d.loc.position)) else {
+        let Some(&(first, whole)) = segments.get(&(tx(d), d.loc.position)) else {
             return false;
         };
         match d.realigned {
-            Some(Realigned::Root | Realigned::DiagnosisRoot) => false,
+            Some(Realigned::Root | Realigned::DiagnosisRoot | Realigned::ElementRoot) => false,
             Some(Realigned::Follows) => true,
+            None if whole => d.loc.element == Some(first),
             None => d.code != "SYN006" && d.loc.element.is_some_and(|e| e > first),
         }
     };
@@ -454,6 +469,10 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         .iter()
         .map(|d| {
             displaced(d)
+                || (d.realigned.is_none()
+                    && !lines.is_empty()
+                    && content(d)
+                    && lines.contains(&line_key(d)))
                 || (FROM_HI.contains(&d.code)
                     && d.context
                         .claim_id

@@ -315,7 +315,9 @@ fn readable_isa(input: &[u8], at: usize) -> bool {
 /// The component separator an interchange's composites are evidently written with, when it is
 /// not the declared one: decided by the first composite that can tell — CLM05 (facility code,
 /// qualifier, frequency: `11:B:1`), SV101/SV202 or HI01 (a qualifier then a code: `HC:99213`,
-/// `ABK:M810`). `None` when that composite uses the declared separator, or cannot tell.
+/// `ABK:M810`). `None` when that composite uses the declared separator, or cannot tell, or a
+/// later one (in the first 4,000 segments) uses the declared separator: then the one written
+/// otherwise is its own segment's defect (`CLM*…*11>B>1` among `SV1*HC:96372`s).
 pub fn composite_separator_used(body: &[u8], d: Delimiters) -> Option<(u8, &[u8], &[u8])> {
     let candidate = |b: u8| {
         !b.is_ascii_alphanumeric()
@@ -325,37 +327,47 @@ pub fn composite_separator_used(body: &[u8], d: Delimiters) -> Option<(u8, &[u8]
             && Some(b) != d.repetition
     };
     // Looks at the first 4,000 segments at most: a decision comes with the first claim.
-    for seg in body.split(|&b| b == d.segment).take(4000) {
-        let seg = seg.trim_ascii_start();
-        let mut elements = seg.split(|&b| b == d.element);
-        let id = elements.next().unwrap_or_default();
-        let (index, qualified) = match id {
-            b"CLM" => (5, false),
-            b"SV1" | b"HI" => (1, true),
-            b"SV2" => (2, true),
-            b"IEA" => return None,
-            _ => continue,
-        };
-        let value = elements.nth(index - 1)?;
-        if value.contains(&d.component) {
-            return None;
-        }
-        let sep = value.iter().copied().find(|&b| candidate(b))?;
-        let parts: Vec<&[u8]> = value.split(|&b| b == sep).collect();
-        let alpha = |p: &[u8], n: std::ops::RangeInclusive<usize>| {
-            n.contains(&p.len()) && p.iter().all(u8::is_ascii_uppercase)
-        };
-        let digits = |p: &[u8], n: usize| p.len() == n && p.iter().all(u8::is_ascii_digit);
-        let fits = match (qualified, parts.as_slice()) {
-            (false, [pos, q, f]) => digits(pos, 2) && alpha(q, 1..=1) && digits(f, 1),
-            (true, [q, code, ..]) => {
-                alpha(q, 2..=3) && !code.is_empty() && code.iter().all(u8::is_ascii_alphanumeric)
-            }
-            _ => false,
-        };
-        return fits.then_some((sep, id, value));
+    let mut composites = body
+        .split(|&b| b == d.segment)
+        .take(4000)
+        .map_while(|seg| {
+            let seg = seg.trim_ascii_start();
+            let mut elements = seg.split(|&b| b == d.element);
+            let id = elements.next().unwrap_or_default();
+            let (index, qualified) = match id {
+                b"CLM" => (5, false),
+                b"SV1" | b"HI" => (1, true),
+                b"SV2" => (2, true),
+                b"IEA" => return None,
+                _ => return Some(None),
+            };
+            Some(Some((id, elements.nth(index - 1), qualified)))
+        })
+        .flatten();
+    // The first composite decides (`None` if it cannot tell)...
+    let (id, value, qualified) = composites.next()?;
+    let value = value?;
+    if value.contains(&d.component) {
+        return None;
     }
-    None
+    let sep = value.iter().copied().find(|&b| candidate(b))?;
+    let parts: Vec<&[u8]> = value.split(|&b| b == sep).collect();
+    let alpha = |p: &[u8], n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.iter().all(u8::is_ascii_uppercase)
+    };
+    let digits = |p: &[u8], n: usize| p.len() == n && p.iter().all(u8::is_ascii_digit);
+    let fits = match (qualified, parts.as_slice()) {
+        (false, [pos, q, f]) => digits(pos, 2) && alpha(q, 1..=1) && digits(f, 1),
+        (true, [q, code, ..]) => {
+            alpha(q, 2..=3) && !code.is_empty() && code.iter().all(u8::is_ascii_alphanumeric)
+        }
+        _ => false,
+    };
+    // ... the file's own way only if no later composite is written with ISA16's: one
+    // composite with another separator (`11>B>1` among `HC:96372`s) is that segment's
+    // defect, not the interchange's.
+    let isa16_later = composites.any(|(_, v, _)| v.is_some_and(|v| v.contains(&d.component)));
+    (fits && !isa16_later).then_some((sep, id, value))
 }
 
 /// Finds the next `ISA` that is followed by a plausible element separator.

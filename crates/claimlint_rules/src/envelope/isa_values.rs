@@ -8,10 +8,12 @@ declare_rule! {
     /// ISA12 = 00501, ISA14 0 or 1, ISA15 P or T, an ISA11 repetition separator that is not
     /// the same byte as another delimiter, and an ISA16 that is the component separator the
     /// interchange really uses: when the first composite that can tell (CLM05 `11:B:1`, SV101
-    /// `HC:99213`, HI01 `ABK:M810`) is written with another separator and never with ISA16's,
-    /// that is one error here, and the interchange is read with the separator it uses (rather
+    /// `HC:99213`, HI01 `ABK:M810`) is written with another separator and no later one with
+    /// ISA16's, that is one error here, and the interchange is read with the separator it uses (rather
     /// than one SYN007/SYN008/SYN002 per composite, as TR3 examples pasted with `>` into an
-    /// ISA that says `:` would otherwise get).
+    /// ISA that says `:` would otherwise get). One composite written otherwise among those
+    /// written with ISA16's is that composite's error (SYN002, SYN004, SYN007 or SYN008, one
+    /// finding, its help naming the byte).
     /// ## Why it matters
     /// The receiver answers a bad ISA with a TA1 rejection of the whole interchange; a test
     /// indicator (ISA15 = T) sent to production is silently not adjudicated.
@@ -151,6 +153,46 @@ fn composites_written_with_another_separator() {
     assert_eq!(codes(&consistent), Vec::<&str>::new());
     // The template as it is: no finding.
     assert_eq!(codes(P837), Vec::<&str>::new());
+}
+
+/// One composite written with another separator, the others with ISA16's (helper-59's
+/// review): not ENV007 and the interchange read with it (6 findings, and for `11-B-1` help
+/// that would cut CLM01 `PAT1001-01`), but that composite's one finding, whose help names
+/// the byte and the segment written right. Likewise `HC>96372` in SV101, `ABK>M810` in
+/// HI01 and `11^B^1` (the repetition separator) in CLM05.
+#[test]
+fn one_composite_with_another_separator_is_its_own_finding() {
+    use crate::test::{P837, run};
+    let cases = [
+        ("11:B:1", "11>B>1", "SYN002", "`>` in `11>B>1`"),
+        ("11:B:1", "11-B-1", "SYN002", "`-` in `11-B-1`"),
+        ("11:B:1", "11^B^1", "SYN004", "`^` in `11^B^1`"),
+        ("HC:96372", "HC>96372", "SYN008", "`>` in `HC>96372`"),
+        // A drug line: its NDC and unit rules read the procedure as written, and follow.
+        ("HC:J0897:JZ", "HC>J0897>JZ", "SYN008", "`>` in `HC>J0897>JZ`"),
+        ("ABK:M810", "ABK>M810", "SYN008", "`>` in `ABK>M810`"),
+    ];
+    for (from, to, code, says) in cases {
+        let text = P837.replacen(from, to, 1);
+        let d = run(&text);
+        let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [code], "{to}: {d:#?}");
+        let help = d[0].help.as_deref().unwrap_or_default();
+        let right = format!(
+            "written `{}",
+            text.lines().find(|l| l.contains(to)).unwrap_or("")
+        );
+        assert!(
+            help.starts_with(&format!(
+                "{says} stands where the component separator `:` belongs"
+            )),
+            "{help}"
+        );
+        assert!(
+            help.contains(&right.replace(to, from).trim_end_matches('~').to_string()),
+            "{help}"
+        );
+    }
 }
 
 #[test]

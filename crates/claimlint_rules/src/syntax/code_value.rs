@@ -30,7 +30,7 @@ const CANADA_POST: &[&[u8]] = &[b"NL", b"QC"];
 /// not as codes: `validate::check_value`). HI01-1 of the first HI of a claim that lacks its principal
 /// diagnosis there is SIT002's, which says more than "not in the list": it is skipped exactly
 /// when SIT002 reports it (837P: the first HI must start with ABK/BK; 837I: an ABK/BK
-/// anywhere).
+/// anywhere), unless the HI's separators are off.
 fn is_sit002_position(tx: &Transaction<'_>, f: &Found<'_, '_>, ref_des: &str) -> bool {
     if ref_des != "HI01-1" {
         return false;
@@ -38,6 +38,11 @@ fn is_sit002_position(tx: &Transaction<'_>, f: &Found<'_, '_>, ref_des: &str) ->
     let Ok(index) = u32::try_from(f.index) else {
         return false;
     };
+    // An HI whose separators are off (`HI*ABK>M810`) is reported here, as the slip's root:
+    // SIT002 follows from it (`suppress::realigned`).
+    if tx.ig().realignment(f.index).is_some() {
+        return false;
+    }
     tx.claims.iter().any(|c| {
         let first = c.hi.first().is_some_and(|hi| hi.position == f.seg.position);
         let has_principal = c

@@ -153,6 +153,8 @@ impl Found<'_, '_> {
                     Realigned::Follows
                 } else if reads_diagnoses(self.seg, r) {
                     Realigned::DiagnosisRoot
+                } else if r.slips.iter().any(Slip::whole_element) {
+                    Realigned::ElementRoot
                 } else {
                     Realigned::Root
                 }
@@ -195,6 +197,9 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
             Slip::Component { first, second } => format!(
                 "`{sep}` between `{first}` and `{second}` stands where the component separator \
                  `{comp}` belongs"
+            ),
+            Slip::Foreign { value, written } => format!(
+                "`{written}` in `{value}` stands where the component separator `{comp}` belongs"
             ),
         })
         .collect();
