@@ -817,7 +817,8 @@ impl<'a> Scanner<'a, '_> {
             };
             self.issue(isa.loc(), kind);
         }
-        self.isa13(&header, &isa);
+        let header_only = body.iea.is_none() && body.groups.is_empty() && next_isa.is_some();
+        self.isa13(&header, &isa, header_only);
         self.out.interchanges.push(Interchange {
             isa,
             header,
@@ -1121,12 +1122,19 @@ impl<'a> Scanner<'a, '_> {
         Flow::Stop((junk_end < input.len()).then_some(junk_end))
     }
 
-    /// Notes an ISA13 that an earlier interchange from the same sender used.
-    fn isa13(&mut self, header: &IsaHeader<'a>, isa: &Segment<'a>) {
+    /// Notes an ISA13 that an earlier interchange from the same sender used. An ISA with
+    /// nothing after it but the next ISA (`header_only`: the ISA line pasted twice) is not
+    /// noted: that ISA's ENV004 is the one finding, not also ENV006 on the ISA it repeats.
+    fn isa13(&mut self, header: &IsaHeader<'a>, isa: &Segment<'a>, header_only: bool) {
         let (sender, isa13) = (header.elements[5], header.elements[12]);
         let position = isa.position as usize;
         let key = (sender.into(), Key::new(isa13));
-        if let Some(earlier) = self.isa13_seen.insert(key, position) {
+        let earlier = if header_only {
+            self.isa13_seen.get(&key).copied()
+        } else {
+            self.isa13_seen.insert(key, position)
+        };
+        if let Some(earlier) = earlier {
             let loc = isa.element_loc(13);
             let sender = sender.into();
             let repeat = Repeat {

@@ -141,7 +141,7 @@ mod tests {
         assert!(
             f[0].diagnostic
                 .message
-                .contains("40 days before the dose of 2026-02-24 on claim PAT1001-02 in f1 (ST 0001 segment 18)"),
+                .contains("40 days before the dose of 2026-02-24 on claim PAT1001-02 in f1 (ST 0001 segment 18, line 20)"),
             "{}",
             f[0].diagnostic.message
         );

@@ -124,7 +124,7 @@ mod tests {
         assert!(
             f[0].diagnostic
                 .message
-                .contains("duplicates claim PAT1001-02 in f1 (ST 0001 segment 18)"),
+                .contains("duplicates claim PAT1001-02 in f1 (ST 0001 segment 18, line 20)"),
             "{}",
             f[0].diagnostic.message
         );

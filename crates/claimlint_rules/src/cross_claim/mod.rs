@@ -224,7 +224,9 @@ pub struct Member<'a> {
 }
 
 impl Member<'_> {
-    /// "claim X0000000004 in claims-00042.837 (ST 0001 segment 12)", or "… in this file (…)".
+    /// "claim X0000000004 in claims-00042.837 (ST 0001 segment 12, line 40)", or "… in this
+    /// file (…)". The line tells apart two sets with one control number (an interchange sent
+    /// twice in one file), which ST and segment alone do not.
     fn describe(&self, from: &Member<'_>) -> String {
         let file = if self.at.file == from.at.file {
             "this file"
@@ -232,10 +234,11 @@ impl Member<'_> {
             self.path
         };
         format!(
-            "claim {} in {file} (ST {} segment {})",
+            "claim {} in {file} (ST {} segment {}, line {})",
             self.claim.id.as_deref().unwrap_or("(no CLM01)"),
             self.claim.transaction.as_deref().unwrap_or("?"),
-            self.claim.loc.position
+            self.claim.loc.position,
+            self.claim.line_col.0
         )
     }
 }

@@ -63,3 +63,19 @@ fn cases() {
         &[Pass(""), Whole(&crate::test::two_st_same_st02(), true)],
     );
 }
+
+/// The ISA line pasted twice: the first ISA has nothing after it but the second, so its
+/// ENV004 ("another ISA starts before it") is the one finding, not also ENV006 for the ISA13
+/// the second repeats. An interchange sent twice is still ENV006.
+#[test]
+fn a_repeated_isa_line_is_env004_alone() {
+    use crate::test::{P837, run};
+    let isa = P837.lines().next().unwrap_or_default();
+    let doubled = format!("{isa}\n{P837}");
+    let codes: Vec<&str> = run(&doubled).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["ENV004"]);
+    // An interchange sent twice is still ENV006 (its XCL001s are `cross_claim`'s).
+    let twice = format!("{P837}{P837}");
+    let codes: Vec<&str> = run(&twice).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["ENV006"]);
+}

@@ -169,7 +169,12 @@ fn one_composite_with_another_separator_is_its_own_finding() {
         ("11:B:1", "11^B^1", "SYN004", "`^` in `11^B^1`"),
         ("HC:96372", "HC>96372", "SYN008", "`>` in `HC>96372`"),
         // A drug line: its NDC and unit rules read the procedure as written, and follow.
-        ("HC:J0897:JZ", "HC>J0897>JZ", "SYN008", "`>` in `HC>J0897>JZ`"),
+        (
+            "HC:J0897:JZ",
+            "HC>J0897>JZ",
+            "SYN008",
+            "`>` in `HC>J0897>JZ`",
+        ),
         ("ABK:M810", "ABK>M810", "SYN008", "`>` in `ABK>M810`"),
     ];
     for (from, to, code, says) in cases {
