@@ -200,9 +200,71 @@ fn opener_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>, loop_id: &str, parent:
     };
     let help = format!(
         "add the {} segment that opens {loop_id} before {reached}",
-        line.unwrap_or_else(|| opener(starter))
+        line.or_else(|| hl_to_add(tx, at, loop_id))
+            .unwrap_or_else(|| opener(starter))
     );
     report_at(cx, at, seg.loc(), msg).help(help);
+}
+
+/// The HL level of an HL loop (`2000B` → `22`).
+fn hl_level(loop_id: &str) -> Option<&'static str> {
+    match loop_id {
+        "2000A" => Some("20"),
+        "2000B" => Some("22"),
+        "2000C" => Some("23"),
+        _ => None,
+    }
+}
+
+/// The HL a loop opened without its HL needs, written out where it stands (`HL*2*1*22*0`):
+/// HL01 its place among the set's HLs (those written and those lost), HL02 the nearest HL of
+/// the level above before it, HL04 1 when the next HL is of the level below.
+fn hl_to_add(tx: &Transaction<'_>, at: usize, loop_id: &str) -> Option<String> {
+    let level = hl_level(loop_id)?;
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    // (segment index, HL01 as written (`None`: lost), level).
+    let mut hls: Vec<(usize, Option<String>, String)> = tx
+        .hls
+        .iter()
+        .map(|h| {
+            (
+                h.index as usize,
+                Some(text(h.seg.value(1))),
+                text(h.seg.value(3)),
+            )
+        })
+        .collect();
+    for issue in &tx.ig().structure {
+        if let StructureIssue::OpenerMissing { id, at, .. } = *issue
+            && let Some(l) = hl_level(id)
+        {
+            hls.push((at, None, l.to_string()));
+        }
+    }
+    hls.sort_by_key(|h| h.0);
+    let n = hls.iter().position(|h| h.0 == at)?;
+    let number = |k: usize| -> String {
+        hls.get(k)
+            .and_then(|h| h.1.clone())
+            .unwrap_or_else(|| (k + 1).to_string())
+    };
+    let (above, below) = match level {
+        "20" => (None, "22"),
+        "22" => (Some("20"), "23"),
+        _ => (Some("22"), ""),
+    };
+    let parent = above.map_or(String::new(), |want| {
+        (0..n)
+            .rev()
+            .find(|&k| hls.get(k).is_some_and(|h| h.2 == want))
+            .map_or(String::new(), number)
+    });
+    let child = hls.get(n + 1).is_some_and(|h| h.2 == below);
+    Some(format!(
+        "HL*{}*{parent}*{level}*{}",
+        number(n),
+        u8::from(child)
+    ))
 }
 
 fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
@@ -503,14 +565,14 @@ fn a_missing_or_misspelled_opener_is_one_finding() {
             "HL*2*1*22",
             "",
             "STR002",
-            "add the HL (HL03 `22`) segment that opens 2000B before SBR",
+            "add the HL*2*1*22*0 segment that opens 2000B before SBR",
         ),
         (
             I837,
             "HL*2*1*22",
             "",
             "STR002",
-            "add the HL (HL03 `22`) segment that opens 2000B before SBR",
+            "add the HL*2*1*22*0 segment that opens 2000B before SBR",
         ),
         (P837, "HL*2*1*22", "HQ", "SYN001", "did you mean `HL`?"),
         (
@@ -591,6 +653,18 @@ fn a_lost_hl_or_payer_name_is_one_finding() {
         d.iter().map(|d| d.code).collect::<Vec<_>>(),
         ["STR002"],
         "{d:#?}"
+    );
+    // The help writes the HL out: its number, its parent, and HL04 1 for the patient below.
+    let help = d[0].help.as_deref().unwrap_or_default();
+    assert!(
+        help.starts_with("add the HL*2*1*22*1 segment that opens 2000B before SBR"),
+        "{help}"
+    );
+    let d = run(&edit(P837, "HL*1*", ""));
+    let help = d[0].help.as_deref().unwrap_or_default();
+    assert!(
+        help.starts_with("add the HL*1**20*1 segment that opens 2000A before NM1"),
+        "{help}"
     );
     let payer = "NM1*PR*2*MEDICARE PART B*****PI*00952~REF*G2*KA6663";
     let with_ref = edit(P837, "NM1*PR", payer);
