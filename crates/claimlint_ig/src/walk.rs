@@ -4,6 +4,13 @@
 
 use super::{GuideDef, LoopDef, Node, SegmentDef, SegmentIndex, SegmentView, Usage};
 
+/// The segments after the one being placed: `ahead(0)` is the next (`None` past the last).
+pub type Ahead<'a, S> = &'a dyn Fn(usize) -> Option<&'a S>;
+
+/// How many segments, from the one being placed, a reading is tried on before the walk
+/// opens a loop without its opener (`Walker::probe`).
+const PROBE: usize = 4;
+
 /// Where one segment landed.
 #[derive(Debug, Clone, Copy)]
 pub enum Placement {
@@ -111,6 +118,8 @@ struct Walker {
     /// The segment before was unexpected: its id's index in the guide (`None`: an id the
     /// guide does not have). `None` when it was placed.
     stray: Option<Option<SegmentIndex>>,
+    /// Trying a reading ahead (`probe`): no loop is opened without its opener meanwhile.
+    probing: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -202,9 +211,10 @@ pub fn walk<'s, S: SegmentView + 's>(
     segments: impl IntoIterator<Item = &'s S>,
 ) -> Walk {
     let mut w = Walking::new(guide);
-    let mut segments = segments.into_iter().peekable();
-    while let Some(seg) = segments.next() {
-        w.step(seg, segments.peek().copied());
+    let all: Vec<&S> = segments.into_iter().collect();
+    for (i, seg) in all.iter().enumerate() {
+        let ahead = |k: usize| all.get(i + 1 + k).copied();
+        w.step(*seg, &ahead);
     }
     w.finish()
 }
@@ -232,10 +242,13 @@ impl Walking {
         w
     }
 
-    /// Places the next segment, given the one after it (`None` after the last); where it was
-    /// placed.
-    pub fn step<S: SegmentView + ?Sized>(&mut self, seg: &S, next: Option<&S>) -> &Placement {
-        self.w.step(seg, self.next, next);
+    /// Places the next segment, given those after it; where it was placed.
+    pub fn step<'a, S: SegmentView + ?Sized>(
+        &mut self,
+        seg: &S,
+        ahead: Ahead<'a, S>,
+    ) -> &Placement {
+        self.w.step(seg, self.next, ahead);
         self.next += 1;
         self.w
             .out
@@ -263,6 +276,7 @@ impl Walker {
             counts: Vec::new(),
             out: Walk::default(),
             stray: None,
+            probing: false,
         };
         w.push(guide.root);
         w
@@ -476,8 +490,8 @@ impl Walker {
         })
     }
 
-    fn step<S: SegmentView + ?Sized>(&mut self, seg: &S, at: usize, next: Option<&S>) {
-        let placement = self.place(seg, at, next);
+    fn step<'a, S: SegmentView + ?Sized>(&mut self, seg: &S, at: usize, ahead: Ahead<'a, S>) {
+        let placement = self.place(seg, at, ahead);
         self.stray = None;
         if matches!(placement, Placement::Unexpected) {
             self.out.issues.push(StructureIssue::Unexpected { at });
@@ -533,6 +547,9 @@ impl Walker {
         id: SegmentIndex,
         next: Option<&S>,
     ) -> Option<(usize, usize)> {
+        if self.probing {
+            return None;
+        }
         let next = next?;
         let next_id = self.ids.index(next.id())?;
         for (depth, f) in self.frames.iter().enumerate().rev() {
@@ -597,6 +614,49 @@ impl Walker {
         None
     }
 
+    /// How many findings the walk makes on `seg` and the segments after it (`PROBE` in all),
+    /// read from where it stands, or with child loop `open` = (depth, index) first opened
+    /// without its opener (that missing opener one finding more, unless a stray before stood
+    /// in for it). Nothing is kept. A loop is opened so only when that reading fits what
+    /// follows better: a stray CAS in 2300 followed by the 2310B NM1*82 is one STR003, not a
+    /// 2320 begun without its SBR that would read the NM1*82 as 2330D.
+    fn probe<'a, S: SegmentView + ?Sized>(
+        &mut self,
+        seg: &S,
+        ahead: Ahead<'a, S>,
+        open: Option<(usize, usize)>,
+    ) -> usize {
+        let saved = (
+            self.frames.clone(),
+            self.counts.clone(),
+            self.stray,
+            std::mem::take(&mut self.out),
+        );
+        self.probing = true;
+        if let Some((depth, idx)) = open {
+            self.open_without_starter(depth, idx, 0);
+            self.out.issues.retain(|i| {
+                !matches!(
+                    i,
+                    StructureIssue::OpenerMissing {
+                        after_stray: true,
+                        ..
+                    }
+                )
+            });
+        }
+        let none = |_: usize| None;
+        self.step(seg, 0, &none);
+        for k in 0..PROBE - 1 {
+            let Some(next) = ahead(k) else { break };
+            self.step(next, 0, &none);
+        }
+        let found = self.out.issues.len();
+        (self.frames, self.counts, self.stray, self.out) = saved;
+        self.probing = false;
+        found
+    }
+
     /// Has child `idx` of frame `depth` occurred as often as its definition allows?
     fn used_up(&self, depth: usize, idx: usize) -> bool {
         let Some(f) = self.frames.get(depth) else {
@@ -656,11 +716,11 @@ impl Walker {
         });
     }
 
-    fn place<S: SegmentView + ?Sized>(
+    fn place<'a, S: SegmentView + ?Sized>(
         &mut self,
         seg: &S,
         at: usize,
-        next: Option<&S>,
+        ahead: Ahead<'a, S>,
     ) -> Placement {
         let Some(id) = self.ids.index(seg.id()) else {
             return Placement::Unexpected;
@@ -679,11 +739,12 @@ impl Walker {
             How::InOrder => self.stray.is_some() && self.used_up(f.depth, f.idx),
         };
         if found.as_ref().is_none_or(reconsider)
-            && let Some((depth, idx)) = self.unopened(seg, id, next)
+            && let Some((depth, idx)) = self.unopened(seg, id, ahead(0))
+            && self.probe(seg, ahead, Some((depth, idx))) < self.probe(seg, ahead, None)
         {
             self.open_without_starter(depth, idx, at);
             // Now in the loop just opened, in order: placed there as any other.
-            return self.place(seg, at, None);
+            return self.place(seg, at, &|_| None);
         }
         let Some(Found { depth, idx, how }) = found else {
             return Placement::Unexpected;
@@ -799,7 +860,7 @@ pub(super) fn place_in(
         w.bump(w.frames.len() - 1, 0);
         def = l;
     }
-    w.place(seg, 0, None)
+    w.place(seg, 0, &|_| None)
 }
 
 #[cfg(test)]

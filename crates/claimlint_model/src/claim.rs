@@ -229,7 +229,6 @@ impl DrugLine<'_> {
 
 #[derive(Clone, Debug)]
 pub struct ServiceLine<'a> {
-    /// The LX that opened the line; its SV1/SV2 when the LX is missing (`number` is `None`).
     pub lx: Segment<'a>,
     pub index: u32,
     pub end: u32,

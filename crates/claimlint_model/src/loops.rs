@@ -240,7 +240,8 @@ impl IgCheck {
         for (i, seg) in segments.iter().enumerate() {
             // The walk reads a segment's id and at most a qualifier or two, which the
             // segment's separator index answers; only a segment to validate is split.
-            let placement = walking.step(seg, segments.get(i + 1));
+            let ahead = |k: usize| segments.get(i + 1 + k);
+            let placement = walking.step(seg, &ahead);
             let Some(def) = placement.segment() else {
                 continue;
             };
@@ -460,8 +461,6 @@ struct Builder<'a> {
     /// The 2010CA NM1 and DMG of the open patient loop (indices into the segments).
     patient_name: Option<u32>,
     patient_birth: Option<u32>,
-    /// The open line (2400) has its SV1/SV2: another opens a line of its own.
-    line_served: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -484,22 +483,16 @@ impl<'a> Builder<'a> {
             patient_id: None,
             patient_name: None,
             patient_birth: None,
-            line_served: false,
         }
     }
 
-    /// A service segment (SV1 in an 837P, SV2 in an 837I) where no line waits for it (after
-    /// the claim's own segments, after another line's 2410, or a second in one line): its
-    /// LX is missing (`StructureIssue::OpenerMissing`, STR002), and it opens its line all the
-    /// same. The line is real: its charge is the claim's, its content is checked.
-    fn service(&mut self, a: Anchors, i: u32) -> Option<u32> {
-        let waiting = self.loops.get(self.current as usize).map(|l| l.id) == Some("2400")
-            && !self.line_served;
-        self.line_served = true;
-        if waiting {
-            return None;
-        }
-        a.claim.map(|p| self.open("2400", p, i))
+    /// Whether the innermost open loop is one an NM1 opened (2010xx, 2310x, 2330x, 2420x).
+    fn in_name_loop(&self) -> bool {
+        self.loops.get(self.current as usize).is_some_and(|l| {
+            ["1000", "2010", "2310", "2330", "2420"]
+                .iter()
+                .any(|p| l.id.starts_with(p))
+        })
     }
 
     /// Records an HL: marks its parent as having children, and forgets the parties of the
@@ -626,20 +619,16 @@ impl<'a> Builder<'a> {
                     // An NM1 that opens no loop here (its HL or SBR lost, its qualifier
                     // wrong) still ends the name loop before it: the N3/N4 after it are
                     // not the billing provider's or the service facility's.
-                    None => {
+                    None if self.in_name_loop() => {
                         self.current = anchor;
                         anchor
                     }
+                    None => self.current,
                 }
             }),
             b"CLM" => a.clm.map(|p| self.open("2300", p, i)),
             b"SBR" => a.claim.map(|p| self.open("2320", p, i)),
-            b"LX" => {
-                self.line_served = false;
-                a.claim.map(|p| self.open("2400", p, i))
-            }
-            b"SV1" if self.kind == Kind::Professional => self.service(a, i),
-            b"SV2" if self.kind == Kind::Institutional => self.service(a, i),
+            b"LX" => a.claim.map(|p| self.open("2400", p, i)),
             b"LIN" => a.line.map(|p| self.open("2410", p, i)),
             b"SVD" => a.line.map(|p| self.open("2430", p, i)),
             b"LQ" => a.line.map(|p| self.open("2440", p, i)),
@@ -678,7 +667,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// A service line opened by its LX (or by its SV1/SV2 when the LX is missing).
+/// A service line opened by its LX.
 fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
     ServiceLine {
         lx: *seg,
@@ -746,14 +735,6 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
             (b"LX", "2400") => {
                 close_line(&mut lines, &claim, &mut line, i);
                 line = Some(new_line(seg, i));
-            }
-            // A service segment that opened its line (`Builder::service`): no LX, no number.
-            (_, "2400") if b.loops.get(l as usize).is_some_and(|n| n.first == i) => {
-                close_line(&mut lines, &claim, &mut line, i);
-                let mut ln = new_line(seg, i);
-                ln.number = None;
-                line_segment(&mut ln, seg, "2400");
-                line = Some(ln);
             }
             (b"SE", _) => {
                 close_line(&mut lines, &claim, &mut line, i);

@@ -236,6 +236,45 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR002",
+        suppresses: &["BAL001", "STR005"],
+        on: Some("SV1"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "structure before content: a line begun at its SV1, its LX missing, is not one of \
+              the claim's lines (they begin at an LX): the sum of their charges misses it, and \
+              their numbers skip it",
+    },
+    Precedence {
+        root: "STR002",
+        suppresses: &["BAL001", "STR005"],
+        on: Some("SV2"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "the same for an 837I line's SV2",
+    },
+    Precedence {
+        root: "STR003",
+        suppresses: &["BAL001", "STR005"],
+        on: None,
+        at: None,
+        misspelling_of: Some("LX"),
+        scope: Scope::Claim,
+        why: "an LX written with another id (`LQ*2`, an id of the guide): the line it opens is \
+              not among the claim's lines, whose sum and numbers then miss it",
+    },
+    Precedence {
+        root: "SYN001",
+        suppresses: &["BAL001", "STR005"],
+        on: None,
+        at: None,
+        misspelling_of: Some("LX"),
+        scope: Scope::Claim,
+        why: "the same for an LX misspelled with an id no 837 has (`LZ*2`)",
+    },
+    Precedence {
+        root: "STR002",
         suppresses: &["NDC005"],
         on: Some("LIN"),
         at: None,
@@ -841,15 +880,15 @@ mod tests {
         }
     }
 
-    /// A line whose LX is lost: its SV1 opens the line (one STR002, whose help names the
-    /// LX*2 to add), and the line's charge is still the claim's: not also BAL001 "not the
-    /// sum" of the lines read without it (its help would drop the charge from CLM02).
+    /// A line whose LX is lost: its SV1 begins the 2400 (one STR002, whose help names the
+    /// LX*2 to add), and BAL001 "not the sum" of the lines read without it follows (its help
+    /// would drop the line's charge from CLM02).
     #[test]
-    fn a_line_without_its_lx_is_one_finding_and_its_charge_counts() {
+    fn a_line_without_its_lx_is_one_finding() {
         let text = edit(P837, "LX*2", "");
         let o = engine::check(text.as_bytes(), &Settings::default());
         let codes: Vec<&str> = o.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!((codes, o.tally.suppressed), (vec!["STR002"], 0));
+        assert_eq!((codes, o.tally.suppressed), (vec!["STR002"], 1));
         let help = o.diagnostics[0].help.as_deref().unwrap_or_default();
         assert!(help.starts_with("add the LX*2 segment"), "{help}");
         // A charge that is wrong with every line placed is still BAL001.

@@ -19,8 +19,7 @@ declare_rule! {
 fn lx_sequence(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     for (n, line) in claim.lines.iter().enumerate() {
         let expected = n as u32 + 1;
-        // A line opened by its SV1/SV2 has no LX: STR002 reports that; it is counted.
-        if line.number_value() == Some(expected) || !line.lx.is(b"LX") {
+        if line.number_value() == Some(expected) {
             continue;
         }
         let found = line

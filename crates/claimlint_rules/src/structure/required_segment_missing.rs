@@ -14,8 +14,7 @@ declare_rule! {
     /// A loop whose opening segment is missing (`HL*2*1*22*0` deleted, so SBR follows the
     /// billing provider; an LX deleted, so a line begins at its SV1) is one finding, on the
     /// segment that begins the loop without it: the walk opens the loop there and places the
-    /// segments that follow in it, so they are not each "unexpected". A line begun at its
-    /// SV1/SV2 is a line all the same: its charge counts toward CLM02. When the segment
+    /// segments that follow in it, so they are not each "unexpected". When the segment
     /// before stands where the opener belongs (`NM2*IL`, `LQ*2`), that segment's own finding
     /// (SYN001, STR003) is the one error.
     /// ## Why it matters
@@ -189,13 +188,16 @@ fn opener_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>, loop_id: &str, parent:
         "`{reached}` begins loop {loop_id} ({}) without the {} that opens it",
         l.name, starter.id
     );
-    // A line's LX is named with the number it would have: the line's place in its claim.
+    // A line's LX is named with the number it would have: after the claim's lines before it.
     let line = match crate::enclosing(tx, seg.loc().position) {
-        (Some(claim), _) if loop_id == "2400" => claim
-            .lines
-            .iter()
-            .position(|l| l.index as usize == at)
-            .map(|n| format!("LX*{}", n + 1)),
+        (Some(claim), _) if loop_id == "2400" => {
+            let before = claim
+                .lines
+                .iter()
+                .filter(|l| (l.index as usize) < at)
+                .count();
+            Some(format!("LX*{}", before + 1))
+        }
         _ => None,
     };
     let help = format!(
@@ -614,12 +616,14 @@ fn a_missing_or_misspelled_opener_is_one_finding() {
             "STR003",
             "did you mean LX? the segments after it belong to loop 2400",
         ),
+        // A lost LIN: the CTP alone fits no better read as a 2410 begun without it (the
+        // next line follows): one STR003, which suppresses the line's NDC001.
         (
             P837,
             "LIN*",
             "",
-            "STR002",
-            "add the LIN segment that opens 2410 before CTP",
+            "STR003",
+            "the guide places CTP in loop 2410",
         ),
         (P837, "LIN*", "LIQ", "SYN001", "did you mean `LIN`?"),
         (I837, "CTP*", "CTQ", "SYN001", "did you mean `CTP`?"),
