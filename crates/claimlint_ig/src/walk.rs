@@ -9,7 +9,7 @@ pub type Ahead<'a, S> = &'a dyn Fn(usize) -> Option<&'a S>;
 
 /// How many segments, from the one being placed, a reading is tried on before the walk
 /// opens a loop without its opener (`Walker::probe`).
-const PROBE: usize = 4;
+const PROBE: usize = 6;
 
 /// Where one segment landed.
 #[derive(Debug, Clone, Copy)]
