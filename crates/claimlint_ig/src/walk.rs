@@ -651,7 +651,23 @@ impl Walker {
             let Some(next) = ahead(k) else { break };
             self.step(next, 0, &none);
         }
-        let found = self.out.issues.len();
+        // A segment placed by its id alone will be SYN008's finding: it counts too (a line's
+        // `DTP*472` read in 2300 when its LX is lost).
+        let by_id_alone = self
+            .out
+            .placements
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p,
+                    Placement::Placed {
+                        qualified: false,
+                        ..
+                    }
+                )
+            })
+            .count();
+        let found = self.out.issues.len() + by_id_alone;
         (self.frames, self.counts, self.stray, self.out) = saved;
         self.probing = false;
         found
