@@ -535,12 +535,13 @@ impl Walker {
     /// open loop that has one), when the segment after it belongs there too: that loop's
     /// opening segment is missing. Returns (depth of the parent, index of the loop in it).
     /// Of several such loops (N3 and N4 open 2010BA and 2010BB alike), the first in the
-    /// guide's order that requires nothing before this segment, else the first. `None` when the next segment does not follow, in the loop or after it
-    /// in its parent (a stray segment, followed by what the open loops expect), or when the
-    /// loop is
-    /// the one open and the segment's place in it is not used up: then it came late
-    /// (STR003), as an HI moved below `LX*1` does; a second SBR is a new subscriber. A loop
-    /// that may not occur again (a PER after 1000B: 1000A is used up) is not opened.
+    /// guide's order that requires nothing before this segment, else the first.
+    ///
+    /// `None` when the next segment does not follow, in the loop or after it in its parent
+    /// (a stray segment, followed by what the open loops expect); when the loop is the one
+    /// open and the segment's place in it is not used up (it came late, STR003, as an HI
+    /// moved below `LX*1` does; a second SBR is a new subscriber); or when the loop may not
+    /// occur again (a PER after 1000B: 1000A is used up).
     fn unopened<S: SegmentView + ?Sized>(
         &self,
         seg: &S,

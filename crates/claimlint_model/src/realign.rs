@@ -154,7 +154,11 @@ fn foreign(
 ) -> Option<Realignment> {
     let written = elements(seg);
     let d = seg.delims;
-    for p in element_positions(issues).into_iter().filter(|&p| p > 0) {
+    let positions: Vec<usize> = element_positions(issues)
+        .into_iter()
+        .filter(|&p| p > 0)
+        .collect();
+    for &p in &positions {
         let value = written.get(p - 1)?;
         if value.contains(&d.component) {
             continue;
@@ -168,7 +172,7 @@ fn foreign(
             // In every element with findings written without the component separator: a
             // segment's composites are usually written alike (`HI*BK>4779*BF>2724`).
             let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
-            for q in element_positions(issues).into_iter().filter(|&q| q > 0) {
+            for &q in &positions {
                 let Some(e) = elems.get_mut(q - 1).filter(|e| !e.contains(&d.component)) else {
                     continue;
                 };

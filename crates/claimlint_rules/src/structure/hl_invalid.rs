@@ -87,11 +87,8 @@ impl<'t> Lost<'t> {
                 let claimlint_ig::StructureIssue::OpenerMissing { id, at, .. } = *issue else {
                     continue;
                 };
-                let level: &'static [u8] = match id {
-                    "2000A" => b"20",
-                    "2000B" => b"22",
-                    "2000C" => b"23",
-                    _ => continue,
+                let Some(level) = hl_level(id).map(str::as_bytes) else {
+                    continue;
                 };
                 let at = u32::try_from(at).unwrap_or(u32::MAX);
                 let before = self.tx.hls.partition_point(|h| h.index < at);
@@ -246,6 +243,16 @@ enum Parent {
     /// HL02 and HL03 disagree (a level under the wrong level, a level 20 with a parent): the
     /// block is not what one of them says, so what it holds is displaced.
     Conflict,
+}
+
+/// The HL level (HL03) of an HL loop: `2000B` → `22`.
+pub(crate) fn hl_level(loop_id: &str) -> Option<&'static str> {
+    match loop_id {
+        "2000A" => Some("20"),
+        "2000B" => Some("22"),
+        "2000C" => Some("23"),
+        _ => None,
+    }
 }
 
 /// Does the guide's walk read the HL at segment `index` as the loop its HL03 names (20 →

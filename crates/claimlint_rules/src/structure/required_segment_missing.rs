@@ -1,6 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
-use claimlint_ig::{GuideDef, LoopDef, Placement, SegmentDef, StructureIssue, Usage};
+use claimlint_ig::{GuideDef, Placement, SegmentDef, StructureIssue, Usage};
 use claimlint_model::Transaction;
 
 declare_rule! {
@@ -53,15 +53,6 @@ fn start_of(s: &SegmentDef) -> String {
         }
         _ => s.id.to_string(),
     }
-}
-
-/// Loop `id` of the guide, a child of `parent`.
-fn describe_loop(guide: &GuideDef, parent: &str, id: &str) -> Option<&'static LoopDef> {
-    guide
-        .loops()
-        .into_iter()
-        .find(|l| l.id == parent)
-        .and_then(|p| p.child_loop(id))
 }
 
 fn describe(guide: &GuideDef, parent: &str, id: &str, is_loop: bool) -> (String, String) {
@@ -173,9 +164,7 @@ fn opener_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>, loop_id: &str, parent:
     let ig = tx.ig();
     let Some(l) = ig
         .guide
-        .loops()
-        .into_iter()
-        .find(|l| l.id == parent)
+        .find_loop(parent)
         .and_then(|p| p.child_loop(loop_id))
     else {
         return;
@@ -208,21 +197,11 @@ fn opener_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>, loop_id: &str, parent:
     report_at(cx, at, seg.loc(), msg).help(help);
 }
 
-/// The HL level of an HL loop (`2000B` → `22`).
-fn hl_level(loop_id: &str) -> Option<&'static str> {
-    match loop_id {
-        "2000A" => Some("20"),
-        "2000B" => Some("22"),
-        "2000C" => Some("23"),
-        _ => None,
-    }
-}
-
 /// The HL a loop opened without its HL needs, written out where it stands (`HL*2*1*22*0`):
 /// HL01 its place among the set's HLs (those written and those lost), HL02 the nearest HL of
 /// the level above before it, HL04 1 when the next HL is of the level below.
 fn hl_to_add(tx: &Transaction<'_>, at: usize, loop_id: &str) -> Option<String> {
-    let level = hl_level(loop_id)?;
+    let level = super::hl_invalid::hl_level(loop_id)?;
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     // (segment index, HL01 as written (`None`: lost), level).
     let mut hls: Vec<(usize, Option<String>, String)> = tx
@@ -238,7 +217,7 @@ fn hl_to_add(tx: &Transaction<'_>, at: usize, loop_id: &str) -> Option<String> {
         .collect();
     for issue in &tx.ig().structure {
         if let StructureIssue::OpenerMissing { id, at, .. } = *issue
-            && let Some(l) = hl_level(id)
+            && let Some(l) = super::hl_invalid::hl_level(id)
         {
             hls.push((at, None, l.to_string()));
         }
@@ -312,7 +291,7 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         }
         // A loop is misspelled in its opener: `NMQ*PR` for 2010BB's NM1.
         let starter = is_loop
-            .then(|| describe_loop(ig.guide, parent, id))
+            .then(|| ig.guide.find_loop(parent)?.child_loop(id))
             .flatten()
             .and_then(|l| l.starter());
         let typo = misspelled(tx, starter.map_or(id, |s| s.id), at);

@@ -187,12 +187,7 @@ fn stood_in_for_opener(tx: &Transaction<'_>, at: usize, id: &[u8]) -> Option<Str
         } if next == at + 1 => Some((id, parent)),
         _ => None,
     })?;
-    let l = ig
-        .guide
-        .loops()
-        .into_iter()
-        .find(|l| l.id == parent)?
-        .child_loop(loop_id)?;
+    let l = ig.guide.find_loop(parent)?.child_loop(loop_id)?;
     let starter = l.starter()?;
     let opener = super::required_segment_missing::opener(starter);
     let belong = format!(

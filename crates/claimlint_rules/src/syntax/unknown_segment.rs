@@ -170,18 +170,17 @@ fn expected_near(tx: &Transaction<'_>, index: usize, id: &[u8]) -> Option<&'stat
                 at,
                 ..
             } if at == index + 1 => id,
+            // A loop missing, or begun without its opener: the opener was meant.
             ig::StructureIssue::RequiredMissing {
                 id,
                 is_loop: true,
                 parent,
                 at,
-            } if at == index + 1 => {
-                let l = ig.guide.loops().into_iter().find(|l| l.id == parent)?;
-                l.child_loop(id)?.starter()?.id
             }
-            ig::StructureIssue::OpenerMissing { id, parent, at, .. } if at == index + 1 => {
-                let l = ig.guide.loops().into_iter().find(|l| l.id == parent)?;
-                l.child_loop(id)?.starter()?.id
+            | ig::StructureIssue::OpenerMissing { id, parent, at, .. }
+                if at == index + 1 =>
+            {
+                ig.guide.find_loop(parent)?.child_loop(id)?.starter()?.id
             }
             _ => return None,
         };
