@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Throughput benchmark of `claimlint check` on synthetic 837P files from examples/gen837.rs.
+# Throughput benchmark of `claimlint check` (and `gate`) on synthetic 837P files from
+# examples/gen837.rs.
 # Prints a Markdown table (size, threads, seconds, MB/s, instructions per byte, peak RSS, exit
 # status) and, when PYX12_VENV is set, claimlint's speed relative to pyx12's x12valid. The
 # instructions per byte are issue 15's stable measure (callgrind, scripts/instr_per_byte.sh):
@@ -17,6 +18,7 @@
 #   PYX12_VENV     a virtualenv with pyx12 installed (pip install pyx12==4.0.0)
 #   BENCH_PYX12_MB size of the file given to x12valid (default 1: pyx12 runs ~0.1 MB/s)
 #   BENCH_IPB      0 = leave out the instructions per byte (callgrind: a few minutes; needs valgrind)
+#   BENCH_GATE     sizes in MB of the inputs `claimlint gate` splits (default "256"; "" = skip)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,6 +30,7 @@ small=${BENCH_SMALL:-10000}
 runs=${BENCH_RUNS:-1}
 seed=${BENCH_SEED:-42}
 pyx12_mb=${BENCH_PYX12_MB:-1}
+gate_sizes=${BENCH_GATE-256}
 
 # GNU time gives peak RSS (-v); bash's `time` keyword does not.
 gnu_time=/usr/bin/time
@@ -155,6 +158,25 @@ if ((small > 0)); then
         measure "$claimlint" check --format json --threads "$t" "$d"
         echo "| $small files × 5 KB ($(rate "$small" "$secs") files/s) | $mb | $t | $secs |" \
             "$(rate "$mb" "$secs") | — | $rss_mib | $status |"
+    done
+fi
+
+if [[ -n $gate_sizes ]]; then
+    # The pre-submission gate: the same check, the split into accepted/rejected 837s, the 999
+    # and the 277CA written to a scratch directory, the JSON report to /dev/null.
+    echo
+    echo "| \`gate --format json\` input | MB | threads | seconds | MB/s | peak RSS MiB | exit |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for size in $gate_sizes; do
+        f=$(single_file "$size")
+        mb=$(mb_of "$f")
+        cat "$f" >/dev/null
+        for t in $threads; do
+            out=$(mktemp -d)
+            measure "$claimlint" gate --format json --threads "$t" -o "$out" "$f"
+            rm -rf "$out"
+            echo "| 837P ${size} MB | $mb | $t | $secs | $(rate "$mb" "$secs") | $rss_mib | $status |"
+        done
     done
 fi
 

@@ -166,10 +166,13 @@ fn across_claims(
     }
 }
 
-/// Where each claim of one input went, per input interchange.
+/// Where each claim of one input went, per input interchange. The report is written from it
+/// once every input is gated, so it is held for the whole run: a claim costs twelve bytes
+/// here, its findings are listed apart.
+#[derive(Default)]
 struct Decision {
     /// Per interchange (scan order): rejected whole (with the findings that did it), and per
-    /// (layout index, claim index) the findings on the claim and whether they reject it.
+    /// (layout index, claim index) whether its findings reject it.
     interchanges: Vec<IcDecision>,
     /// Failing findings outside every interchange (data before an ISA, no ISA at all): they
     /// reject every interchange of the input, and fail the run even when it has none.
@@ -180,67 +183,96 @@ struct Decision {
 struct IcDecision {
     rejected_by: Vec<usize>,
     claims: Vec<ClaimDecision>,
+    /// (index into `claims`, finding index) of each finding on a claim: by claim, and in the
+    /// input's order within one.
+    findings: Vec<(usize, usize)>,
+}
+
+impl IcDecision {
+    /// Whether the whole interchange is rejected.
+    fn whole(&self) -> bool {
+        !self.rejected_by.is_empty()
+    }
+
+    /// The findings on claim `k` (indexes into the input's diagnostics).
+    fn findings_of(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
+        let from = self.findings.partition_point(|f| f.0 < k);
+        self.findings
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |f| f.0 == k)
+            .map(|f| f.1)
+    }
 }
 
 struct ClaimDecision {
-    layout: usize,
-    claim: usize,
-    findings: Vec<usize>,
+    layout: u32,
+    claim: u32,
+    /// Rejected by a finding of its own (or of the HL loops it sits in).
     rejected: bool,
+    /// Whether an 837 can hold it: its transaction set is in a group with a GS.
+    in_file: bool,
 }
 
-/// What a byte range of an input is: a claim's segments, or an HL loop's opening segments
-/// (layout index, then claim or HL index).
-#[derive(Clone, Copy)]
-enum Target {
-    Claim(usize, usize),
-    Hl(usize, usize),
-}
-
-/// Finds which claims a finding is on, by binary search over the input's claim and HL ranges
-/// (which do not overlap), so a file's findings are placed in n log n.
+/// Finds which claims a finding is on, by binary search over the input's layouts (by ST
+/// offset) and, in one, over its claim and HL ranges (in order, and not overlapping), so a
+/// file's findings are placed in n log n with nothing built per claim.
 struct Locator<'a> {
     layouts: &'a [TxLayout],
-    spans: Vec<(usize, usize, Target)>,
+    /// Layout indexes by ST offset.
+    order: Vec<usize>,
 }
 
 impl<'a> Locator<'a> {
     fn new(layouts: &'a [TxLayout]) -> Locator<'a> {
-        let mut spans = Vec::new();
-        for (li, l) in layouts.iter().enumerate() {
-            for (ci, c) in l.claims.iter().enumerate() {
-                let r = l.bytes(c.first, c.end);
-                spans.push((r.start, r.end, Target::Claim(li, ci)));
-            }
-            for (hi, h) in l.hls.iter().enumerate() {
-                let r = l.bytes(h.seg, h.end);
-                spans.push((r.start, r.end, Target::Hl(li, hi)));
-            }
-        }
-        spans.sort_by_key(|s| s.0);
-        Locator { layouts, spans }
+        let mut order: Vec<usize> = (0..layouts.len()).collect();
+        order.sort_by_key(|&i| layouts.get(i).map_or(0, |l| l.st_offset));
+        Locator { layouts, order }
     }
 
     /// The claims (layout, claim) a finding at `offset` is on: a claim's own segments, or
     /// every claim below an HL loop whose opening segments hold it.
     fn claims_at(&self, offset: usize) -> Option<Vec<(usize, usize)>> {
-        let i = self.spans.partition_point(|s| s.0 <= offset);
-        let &(_, end, target) = self.spans.get(i.checked_sub(1)?)?;
-        if offset >= end {
-            return None;
-        }
-        Some(match target {
-            Target::Claim(li, ci) => vec![(li, ci)],
-            Target::Hl(li, hi) => {
-                let l = self.layouts.get(li)?;
+        let at = self
+            .order
+            .partition_point(|&i| self.layouts.get(i).is_some_and(|l| l.st_offset <= offset));
+        let li = *self.order.get(at.checked_sub(1)?)?;
+        let l = self.layouts.get(li)?;
+        // The last claim and the last HL loop starting at or before `offset`: the later of
+        // the two holds it, if either does.
+        let ci = l
+            .claims
+            .partition_point(|c| l.bytes(c.first, c.end).start <= offset);
+        let hi = l
+            .hls
+            .partition_point(|h| l.bytes(h.seg, h.end).start <= offset);
+        let claim = ci.checked_sub(1).and_then(|ci| {
+            let c = l.claims.get(ci)?;
+            Some((l.bytes(c.first, c.end), ci))
+        });
+        let hl = hi.checked_sub(1).and_then(|hi| {
+            let h = l.hls.get(hi)?;
+            Some((l.bytes(h.seg, h.end), hi))
+        });
+        let in_hl = match (&claim, &hl) {
+            (Some(c), Some(h)) => h.0.start > c.0.start,
+            (c, h) => c.is_none() && h.is_some(),
+        };
+        if in_hl {
+            let (range, hi) = hl?;
+            (offset < range.end).then(|| {
                 l.claims
                     .iter()
                     .enumerate()
                     .filter(|(_, c)| l.chain(c).contains(&hi))
                     .map(|(ci, _)| (li, ci))
                     .collect()
-            }
-        })
+            })
+        } else {
+            let (range, ci) = claim?;
+            (offset < range.end).then(|| vec![(li, ci)])
+        }
     }
 }
 
@@ -295,28 +327,29 @@ fn decide(g: &Gated, input: &[u8], scan: &envelope::Scan<'_>) -> Decision {
         .map(|ic| (ic.isa.offset, interchange_end(ic, input)))
         .collect();
     let starts: std::collections::HashSet<usize> = g.layouts.iter().map(|l| l.st_offset).collect();
-    for ic in &scan.interchanges {
+    // Per layout, its interchange and the index of its first claim there.
+    let mut slot: Vec<Option<(usize, usize)>> = vec![None; g.layouts.len()];
+    for (ici, ic) in scan.interchanges.iter().enumerate() {
         let mut d = IcDecision::default();
+        let end = ranges.get(ici).map_or(0, |r| r.1);
         for (li, l) in g.layouts.iter().enumerate() {
-            if (ic.isa.offset..ranges[out.len()].1).contains(&l.st_offset) {
+            if (ic.isa.offset..end).contains(&l.st_offset) {
+                if let Some(s) = slot.get_mut(li) {
+                    *s = Some((ici, d.claims.len()));
+                }
                 d.claims.extend((0..l.claims.len()).map(|ci| ClaimDecision {
-                    layout: li,
-                    claim: ci,
-                    findings: Vec::new(),
+                    layout: u32::try_from(li).unwrap_or(u32::MAX),
+                    claim: u32::try_from(ci).unwrap_or(u32::MAX),
                     rejected: false,
+                    in_file: false,
                 }));
             }
         }
+        d.claims.shrink_to_fit();
         d.rejected_by = unforwardable(g, ic, &starts);
         out.push(d);
     }
     let locator = Locator::new(&g.layouts);
-    let mut slot: std::collections::HashMap<(usize, usize), (usize, usize)> = Default::default();
-    for (ici, d) in out.iter().enumerate() {
-        for (k, c) in d.claims.iter().enumerate() {
-            slot.insert((c.layout, c.claim), (ici, k));
-        }
-    }
     for (di, diag) in g.outcome.diagnostics.iter().enumerate() {
         let fails = diag.severity >= g.fail_on;
         let ic = ranges
@@ -324,10 +357,14 @@ fn decide(g: &Gated, input: &[u8], scan: &envelope::Scan<'_>) -> Decision {
             .position(|(s, e)| (*s..*e).contains(&diag.loc.offset));
         match (locator.claims_at(diag.loc.offset), ic) {
             (Some(claims), Some(_)) if !claims.is_empty() => {
-                for (ici, k) in claims.iter().filter_map(|c| slot.get(c).copied()) {
-                    if let Some(c) = out.get_mut(ici).and_then(|d| d.claims.get_mut(k)) {
-                        c.findings.push(di);
+                for (li, ci) in claims {
+                    let Some(&Some((ici, base))) = slot.get(li) else {
+                        continue;
+                    };
+                    let Some(d) = out.get_mut(ici) else { continue };
+                    if let Some(c) = d.claims.get_mut(base + ci) {
                         c.rejected |= fails;
+                        d.findings.push((base + ci, di));
                     }
                 }
             }
@@ -337,6 +374,8 @@ fn decide(g: &Gated, input: &[u8], scan: &envelope::Scan<'_>) -> Decision {
         }
     }
     for d in &mut out {
+        // By claim; a stable sort keeps each claim's findings in input order.
+        d.findings.sort_by_key(|f| f.0);
         d.rejected_by.extend(whole.iter().copied());
         // In input order, each once: the first is what the 277CA names.
         d.rejected_by.sort_unstable();
@@ -383,12 +422,13 @@ impl ControlNumbers {
     }
 }
 
-/// A claim as the JSON report lists it. The fields of this and of the report's other structs
-/// are declared in the order of their names: the order they are printed in.
+/// A claim as the JSON report lists it, made as it is written. The fields of this and of the
+/// report's other structs are declared in the order of their names: the order they are
+/// printed in.
 #[derive(serde::Serialize)]
-struct ClaimReport {
-    charge: String,
-    claim_id: String,
+struct ClaimReport<'g> {
+    charge: &'g str,
+    claim_id: &'g str,
     findings: Vec<serde_json::Value>,
     /// Whether the 837 of its side (accepted/NAME or rejected/NAME) holds it: false for a
     /// claim whose transaction set came without a GS, which no valid 837 can hold (it is
@@ -401,9 +441,11 @@ struct ClaimReport {
     interchange_codes: Vec<&'static str>,
 }
 
-#[derive(serde::Serialize, Default)]
+/// What was done with one input. Its claims' entries are not held: the report makes each from
+/// the input's decision as it writes it, so a large input's report costs no more than the
+/// decision does.
+#[derive(Default)]
 struct InputReport {
-    accepted: Vec<ClaimReport>,
     /// Findings that rejected a whole interchange.
     interchange_findings: Vec<serde_json::Value>,
     /// Why an interchange got no 999 (one with no functional group has nothing for a 999 to
@@ -411,16 +453,117 @@ struct InputReport {
     not_acknowledged: Vec<String>,
     path: String,
     read: bool,
-    rejected: Vec<ClaimReport>,
     /// Files written: role → (path, ISA13).
     written: Vec<serde_json::Value>,
+    decision: Decision,
+    /// How many claims were accepted and rejected.
+    accepted: usize,
+    rejected: usize,
+}
+
+impl InputReport {
+    /// The claims of one side (`rejected` or accepted), in input order: each with its
+    /// interchange's decision and its index there.
+    fn claims(
+        &self,
+        rejected: bool,
+    ) -> impl Iterator<Item = (&IcDecision, usize, &ClaimDecision)> + '_ {
+        self.decision.interchanges.iter().flat_map(move |d| {
+            d.claims
+                .iter()
+                .enumerate()
+                .filter(move |(_, c)| (d.whole() || c.rejected) == rejected)
+                .map(move |(k, c)| (d, k, c))
+        })
+    }
+}
+
+/// The report's entry for claim `k` of interchange decision `d`.
+fn claim_report<'g>(
+    g: &'g Gated,
+    d: &IcDecision,
+    k: usize,
+    c: &ClaimDecision,
+) -> Option<ClaimReport<'g>> {
+    let span = g
+        .layouts
+        .get(c.layout as usize)?
+        .claims
+        .get(c.claim as usize)?;
+    let rejected = d.whole() || c.rejected;
+    Some(ClaimReport {
+        claim_id: span.id(),
+        charge: span.charge(),
+        status: if rejected { "rejected" } else { "accepted" },
+        findings: d
+            .findings_of(k)
+            .filter_map(|i| g.outcome.diagnostics.get(i))
+            .map(|d| finding(d, g.fold.as_ref()))
+            .collect(),
+        in_file: c.in_file,
+        interchange_codes: d
+            .rejected_by
+            .iter()
+            .filter_map(|&i| g.outcome.diagnostics.get(i))
+            .map(|d| d.code)
+            .collect(),
+    })
+}
+
+/// One side's claims of an input, serialized as they are made.
+struct Side<'r> {
+    g: &'r Gated,
+    r: &'r InputReport,
+    rejected: bool,
+}
+
+impl serde::Serialize for Side<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.r
+                .claims(self.rejected)
+                .filter_map(|(d, k, c)| claim_report(self.g, d, k, c)),
+        )
+    }
+}
+
+/// One input's entry in the JSON report.
+struct InputEntry<'r> {
+    g: &'r Gated,
+    r: &'r InputReport,
+}
+
+impl serde::Serialize for InputEntry<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (g, r) = (self.g, self.r);
+        let side = |rejected| Side { g, r, rejected };
+        let mut st = s.serialize_struct("InputReport", 7)?;
+        st.serialize_field("accepted", &side(false))?;
+        st.serialize_field("interchange_findings", &r.interchange_findings)?;
+        st.serialize_field("not_acknowledged", &r.not_acknowledged)?;
+        st.serialize_field("path", &r.path)?;
+        st.serialize_field("read", &r.read)?;
+        st.serialize_field("rejected", &side(true))?;
+        st.serialize_field("written", &r.written)?;
+        st.end()
+    }
+}
+
+/// Every input's entry, in the order gated.
+struct Inputs<'r>(&'r [Gated], &'r [InputReport]);
+
+impl serde::Serialize for Inputs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().zip(self.1).map(|(g, r)| InputEntry { g, r }))
+    }
 }
 
 /// The JSON report (docs/pipelines.md), written to standard output as it is serialized: a
 /// tree of every claim's entry is never built beside the entries themselves.
 #[derive(serde::Serialize)]
 struct Report<'r> {
-    inputs: &'r [InputReport],
+    inputs: Inputs<'r>,
     skipped: Vec<serde_json::Value>,
     summary: serde_json::Value,
     version: u32,
@@ -484,10 +627,12 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
     }
     let mut reports = Vec::new();
     let mut failed = !inputs.skipped.is_empty();
-    // Each input's layouts and findings go once its files are written.
-    for g in files {
-        let r = gate_file(&g, dir, &stamp, &mut controls)?;
-        failed |= !r.read || !r.rejected.is_empty() || !r.interchange_findings.is_empty();
+    // Each input's text goes once its files are written; its layouts and findings stay for
+    // the report, which is made from them.
+    for g in &mut files {
+        let r = gate_file(g, dir, &stamp, &mut controls)?;
+        g.input = None;
+        failed |= !r.read || r.rejected > 0 || !r.interchange_findings.is_empty();
         reports.push(r);
     }
     let skipped: Vec<serde_json::Value> = inputs
@@ -501,12 +646,12 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
             let summary = serde_json::json!({
                 "inputs": reports.len(),
                 "unread": count(|r| usize::from(!r.read)),
-                "accepted": count(|r| r.accepted.len()),
-                "rejected": count(|r| r.rejected.len()),
+                "accepted": count(|r| r.accepted),
+                "rejected": count(|r| r.rejected),
                 "skipped": skipped.len(),
             });
             let doc = Report {
-                inputs: &reports,
+                inputs: Inputs(&files, &reports),
                 skipped,
                 summary,
                 version: 1,
@@ -516,14 +661,14 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
                 w.write_all(b"\n")
             })?;
         }
-        ListFormat::Human => out(&human(&reports, &inputs.skipped))?,
+        ListFormat::Human => out(&human(&files, &reports, &inputs.skipped))?,
     }
     Ok(Status::from_failed(failed))
 }
 
-fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
+fn human(files: &[Gated], reports: &[InputReport], skipped: &[(String, String)]) -> String {
     let mut text = String::new();
-    for r in reports {
+    for (g, r) in files.iter().zip(reports) {
         if !r.read {
             text.push_str(&format!(
                 "{}: could not be read; nothing forwarded\n",
@@ -534,8 +679,8 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
         text.push_str(&format!(
             "{}: {} claims accepted, {} rejected\n",
             visible(&r.path),
-            r.accepted.len(),
-            r.rejected.len()
+            r.accepted,
+            r.rejected
         ));
         // What rejected an interchange whole: with no claim in it, nothing else says why the
         // run failed (an 835 in the submission, an interchange with no transaction set).
@@ -551,7 +696,10 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
             );
             text.push_str(&format!("  not forwarded: {what}\n"));
         }
-        for c in &r.rejected {
+        let rejected = r
+            .claims(true)
+            .filter_map(|(d, k, c)| claim_report(g, d, k, c));
+        for c in rejected {
             let codes: Vec<&str> = c
                 .findings
                 .iter()
@@ -570,7 +718,7 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> String {
                     codes.join(", ")
                 ),
             };
-            text.push_str(&format!("  rejected {}: {why}\n", visible(&c.claim_id)));
+            text.push_str(&format!("  rejected {}: {why}\n", visible(c.claim_id)));
             if !c.in_file {
                 text.push_str(
                     "    not in the rejected 837: its transaction set has no GS, so no valid 837 \
@@ -620,11 +768,11 @@ fn gate_file(
     let input: &[u8] = held;
     let release = |r: std::ops::Range<usize>| held.release(r);
     let scan = envelope::scan_releasing(input, &release);
-    let decision = decide(g, input, &scan);
+    let mut decision = decide(g, input, &scan);
     // Written as each interchange is split, not held: a large input's copies would double it.
     let mut out = Outputs::create(dir, &g.name)?;
     report.interchange_findings = interchange_findings(g, &decision);
-    for (ic, d) in scan.interchanges.iter().zip(&decision.interchanges) {
+    for (ic, d) in scan.interchanges.iter().zip(&mut decision.interchanges) {
         let (statuses, pick) = answer(g, ic, d, &mut report);
         let gs = ic.groups.iter().find_map(|gr| gr.gs);
         for (which, role) in [(0, "accepted"), (1, "rejected")] {
@@ -633,7 +781,7 @@ fn gate_file(
             }
             let isa13 = controls.take();
             if !split_one(
-                input,
+                (input, &release),
                 ic,
                 &g.layouts,
                 &pick[which],
@@ -646,8 +794,9 @@ fn gate_file(
         }
         if !statuses.is_empty() {
             let isa13 = controls.take();
-            out.acks277
-                .put(x277::acknowledgment(ic, gs.as_ref(), &statuses, stamp, &isa13).as_bytes())?;
+            let to = &mut out.acks277;
+            x277::acknowledgment(input, ic, gs.as_ref(), &statuses, stamp, &isa13, to)
+                .map_err(|e| to.error(e))?;
             report.written.push(serde_json::json!({"role": "277", "path": dir.join("acks").join(format!("{}.277", g.name)).display().to_string(), "isa13": isa13}));
         }
         // Done with this interchange's bytes until the 999 reads them again.
@@ -655,6 +804,7 @@ fn gate_file(
     }
     out.commit()?;
     write_999(g, dir, input, stamp, &release, &mut report)?;
+    report.decision = decision;
     Ok(report)
 }
 
@@ -704,17 +854,18 @@ impl Outputs {
     }
 }
 
-/// Each claim of one interchange accepted or rejected (`whole`: the interchange is), into the
-/// report; returns the 277CA answers and the (layout, claim) picks of each side.
+/// Each claim of one interchange accepted or rejected (`whole`: the interchange is), counted
+/// in the report and marked in `d` (`in_file`); returns the 277CA answers and the (layout,
+/// claim) picks of each side.
 type Picks = [Vec<(usize, usize)>; 2];
 
 fn answer<'g>(
     g: &'g Gated,
     ic: &envelope::Interchange<'_>,
-    d: &IcDecision,
+    d: &mut IcDecision,
     report: &mut InputReport,
 ) -> (Vec<ClaimStatus<'g>>, Picks) {
-    let whole = !d.rejected_by.is_empty();
+    let whole = d.whole();
     // Transaction sets in a group with a GS: only they can be written into an 837 (`split_one`).
     let grouped: std::collections::HashSet<usize> = ic
         .groups
@@ -722,71 +873,71 @@ fn answer<'g>(
         .filter(|gr| gr.gs.is_some())
         .flat_map(|gr| gr.transactions.iter().map(|t| t.st.offset))
         .collect();
+    for c in &mut d.claims {
+        c.in_file = g
+            .layouts
+            .get(c.layout as usize)
+            .is_some_and(|l| grouped.contains(&l.st_offset));
+    }
     // The findings that rejected the whole interchange, if it was.
     let interchange: Vec<&Diagnostic> = d
         .rejected_by
         .iter()
         .filter_map(|&i| g.outcome.diagnostics.get(i))
         .collect();
-    let mut statuses: Vec<ClaimStatus<'_>> = Vec::new();
+    let mut statuses: Vec<ClaimStatus<'_>> = Vec::with_capacity(d.claims.len());
     let mut pick: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
-    for c in &d.claims {
-        let Some(l) = g.layouts.get(c.layout) else {
+    for (k, c) in d.claims.iter().enumerate() {
+        let (layout, claim) = (c.layout as usize, c.claim as usize);
+        let Some(l) = g.layouts.get(layout) else {
             continue;
         };
-        let Some(span) = l.claims.get(c.claim) else {
+        if l.claims.get(claim).is_none() {
             continue;
-        };
-        let diags: Vec<&Diagnostic> = c
-            .findings
-            .iter()
-            .filter_map(|&i| g.outcome.diagnostics.get(i))
+        }
+        let diags: Vec<&Diagnostic> = d
+            .findings_of(k)
+            .filter_map(|i| g.outcome.diagnostics.get(i))
             .collect();
         let is_rejected = whole || c.rejected;
-        let mut stcs: Vec<(claimlint_rules::X277, String)> = diags.iter().map(|d| stc(d)).collect();
-        if whole
-            && let Some(first) = interchange.first()
-            && !diags.iter().any(|d| std::ptr::eq(*d, *first))
-        {
-            // The 277CA names what rejected the claim first: its interchange's finding, not a
-            // warning of its own that rejects nothing.
-            stcs.insert(0, stc(first));
-        } else if is_rejected && stcs.is_empty() {
-            stcs.push(interchange.first().map_or(
-                (
-                    claimlint_rules::x277::UNPROCESSABLE,
-                    "the interchange could not be read in full".to_string(),
-                ),
-                |d| stc(d),
-            ));
-        }
-        let entry = ClaimReport {
-            claim_id: span.id.clone(),
-            charge: span.charge.clone(),
-            status: if is_rejected { "rejected" } else { "accepted" },
-            findings: diags.iter().map(|d| finding(d, g.fold.as_ref())).collect(),
-            in_file: grouped.contains(&l.st_offset),
-            interchange_codes: interchange.iter().map(|d| d.code).collect(),
-        };
+        let mut stcs: Vec<(claimlint_rules::X277, String)> = Vec::new();
         if is_rejected {
-            report.rejected.push(entry);
+            stcs = diags.iter().map(|d| stc(d)).collect();
+            if whole
+                && let Some(first) = interchange.first()
+                && !diags.iter().any(|d| std::ptr::eq(*d, *first))
+            {
+                // The 277CA names what rejected the claim first: its interchange's finding,
+                // not a warning of its own that rejects nothing.
+                stcs.insert(0, stc(first));
+            } else if stcs.is_empty() {
+                stcs.push(interchange.first().map_or(
+                    (
+                        claimlint_rules::x277::UNPROCESSABLE,
+                        "the interchange could not be read in full".to_string(),
+                    ),
+                    |d| stc(d),
+                ));
+            }
+            report.rejected += 1;
         } else {
-            report.accepted.push(entry);
+            report.accepted += 1;
         }
-        pick[usize::from(is_rejected)].push((c.layout, c.claim));
+        pick[usize::from(is_rejected)].push((layout, claim));
         statuses.push(ClaimStatus {
             layout: l,
-            claim: c.claim,
-            findings: if is_rejected { stcs } else { Vec::new() },
+            claim,
+            findings: stcs,
         });
     }
     (statuses, pick)
 }
 
 /// Writes to `to` the interchange holding `chosen` claims of input interchange `ic`, group by
-/// group; whether there was one to write (no group with a GS holds them: nothing).
+/// group, handing each transaction set's bytes to `release` once they are copied; whether
+/// there was one to write (no group with a GS holds them: nothing).
 fn split_one(
-    input: &[u8],
+    (input, release): (&[u8], x999::Release<'_>),
     ic: &envelope::Interchange<'_>,
     layouts: &[TxLayout],
     chosen: &[(usize, usize)],
@@ -823,7 +974,7 @@ fn split_one(
     let controls = Controls {
         isa13: isa13.to_string(),
     };
-    split::interchange(input, ic, &groups, &controls, to).map_err(|e| to.error(e))?;
+    split::interchange(input, ic, &groups, &controls, to, release).map_err(|e| to.error(e))?;
     Ok(true)
 }
 

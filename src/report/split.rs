@@ -39,18 +39,34 @@ impl Party {
     }
 }
 
-/// One HL loop's opening: the HL and the segments before its first claim or next HL.
+/// One HL loop's opening: the HL and the segments before its first claim or next HL. Held
+/// for every HL loop of the gate's input until its report is written, so it keeps offsets,
+/// not text: its NM1 is read again from the input when the 277CA names it.
 #[derive(Clone, Debug)]
 pub struct HlLoop {
     /// Index of the HL in the transaction set; `end` one past its last opening segment.
     pub seg: u32,
     pub end: u32,
+    /// The HL loop it is subordinate to (HL02), as an index into `TxLayout::hls` (`NONE`:
+    /// none).
+    parent: u32,
+    /// Where the loop's first NM1 (2010AA, 2010BA, 2010CA) starts in the input (`u64::MAX`:
+    /// it has none).
+    party: u64,
+}
+
+/// No index: the layout's fields hold one in 32 bits, without `Option`'s eight.
+const NONE: u32 = u32::MAX;
+
+fn some(i: u32) -> Option<usize> {
+    (i != NONE).then_some(i as usize)
+}
+
+impl HlLoop {
     /// The HL loop it is subordinate to (HL02), as an index into `TxLayout::hls`.
-    pub parent: Option<usize>,
-    /// HL03: 20 billing provider, 22 subscriber, 23 patient.
-    pub level: String,
-    /// The loop's first NM1 (2010AA, 2010BA, 2010CA).
-    pub party: Option<Party>,
+    pub fn parent(&self) -> Option<usize> {
+        some(self.parent)
+    }
 }
 
 /// One claim (2300 with its 2400s): segments `first..end` of the transaction set.
@@ -58,14 +74,42 @@ pub struct HlLoop {
 pub struct ClaimSpan {
     pub first: u32,
     pub end: u32,
+    /// The HL loop the claim is in (`NONE`: none).
+    hl: u32,
+    /// CLM01 then CLM02, as sent, in one allocation (`id_len` bytes of CLM01): the gate holds
+    /// one per claim of its input, so it costs 40 bytes and this text.
+    text: Box<str>,
+    id_len: u32,
+    /// The dates of service, CCYYMMDD: the claim's, else its lines' first and last (0: none).
+    from: u32,
+    to: u32,
+}
+
+impl ClaimSpan {
     /// The HL loop the claim is in.
-    pub hl: Option<usize>,
-    /// CLM01, CLM02 as sent.
-    pub id: String,
-    pub charge: String,
-    /// The dates of service, CCYYMMDD: the claim's, else its lines' first and last.
-    pub from: Option<u32>,
-    pub to: Option<u32>,
+    pub fn hl(&self) -> Option<usize> {
+        some(self.hl)
+    }
+
+    /// The first date of service, CCYYMMDD.
+    pub fn from(&self) -> Option<u32> {
+        (self.from != 0).then_some(self.from)
+    }
+
+    /// The last date of service, CCYYMMDD.
+    pub fn to(&self) -> Option<u32> {
+        (self.to != 0).then_some(self.to)
+    }
+
+    /// CLM01 as sent (trimmed).
+    pub fn id(&self) -> &str {
+        self.text.get(..self.id_len as usize).unwrap_or_default()
+    }
+
+    /// CLM02 as sent (trimmed).
+    pub fn charge(&self) -> &str {
+        self.text.get(self.id_len as usize..).unwrap_or_default()
+    }
 }
 
 /// What the split needs of one transaction set.
@@ -76,8 +120,10 @@ pub struct TxLayout {
     /// The offsets of the segments the split cuts at, by segment index, sorted: the ST, the
     /// header's first and last, each HL with the segment after it and its end, each claim's
     /// first and end (one past the last segment: its offset). Every segment's would cost
-    /// eight bytes each, held for the whole gate.
-    cuts: Vec<(u32, usize)>,
+    /// eight bytes each, held for the whole gate. Two arrays, the indexes and their offsets,
+    /// so a cut costs twelve bytes, not sixteen.
+    cut_index: Box<[u32]>,
+    cut_offset: Box<[usize]>,
     /// One past the header (ST, BHT, 1000A, 1000B): the first HL.
     pub header_end: u32,
     pub hls: Vec<HlLoop>,
@@ -106,20 +152,21 @@ fn claim_span(c: &claimlint_model::Claim<'_>, hls: &[HlLoop], end: u32) -> Claim
         .or(c.statement)
         .map(|r| r.end)
         .or(line_dates.map(|r| r.end).max());
+    let text = |e: Option<claimlint_x12::Element<'_>>| {
+        e.map(|e| e.text().trim().to_string()).unwrap_or_default()
+    };
+    let (id, charge) = (text(c.id), text(c.charge));
     ClaimSpan {
         first: c.index,
         end,
-        hl: hls.iter().rposition(|h| h.seg < c.index),
-        id: c
-            .id
-            .map(|e| e.text().trim().to_string())
-            .unwrap_or_default(),
-        charge: c
-            .charge
-            .map(|e| e.text().trim().to_string())
-            .unwrap_or_default(),
-        from: from.map(|d| d.0),
-        to: to.map(|d| d.0),
+        hl: hls
+            .iter()
+            .rposition(|h| h.seg < c.index)
+            .map_or(NONE, index),
+        id_len: index(id.len()),
+        text: (id + &charge).into_boxed_str(),
+        from: from.map_or(0, |d| d.0),
+        to: to.map_or(0, |d| d.0),
     }
 }
 
@@ -144,14 +191,16 @@ pub fn layout(tx: &Transaction<'_>) -> TxLayout {
         let party = segs
             .get(i + 1..end)
             .and_then(|s| s.iter().find(|s| s.is(b"NM1")))
-            .map(Party::of);
+            .map(|s| s.offset);
         ids.push(hl.seg.value(1).to_vec());
         hls.push(HlLoop {
             seg: hl.index,
             end: index(end),
-            parent: if parent_id.is_empty() { None } else { parent },
-            level: String::from_utf8_lossy(hl.seg.value(3)).trim().to_string(),
-            party,
+            parent: match parent {
+                Some(p) if !parent_id.is_empty() => index(p),
+                _ => NONE,
+            },
+            party: party.map_or(u64::MAX, |o| u64::try_from(o).unwrap_or(u64::MAX)),
         });
     }
     let claims: Vec<ClaimSpan> = tx
@@ -166,9 +215,12 @@ pub fn layout(tx: &Transaction<'_>) -> TxLayout {
             .find(|s| s.is(b"NM1") && s.value(1) == role)
             .map(Party::of)
     };
+    let (cut_index, cut_offset) = cuts(&starts, header_end, &hls, &claims);
+    hls.shrink_to_fit();
     TxLayout {
         st_offset: segs.first().map_or(0, |s| s.offset),
-        cuts: cuts(&starts, header_end, &hls, &claims),
+        cut_index,
+        cut_offset,
         header_end: index(header_end),
         hls,
         claims,
@@ -186,13 +238,14 @@ pub fn layout(tx: &Transaction<'_>) -> TxLayout {
     }
 }
 
-/// The cuts of a layout (`TxLayout::cuts`) from the offsets of all its segments.
+/// The cuts of a layout (`TxLayout::cut_index`, `cut_offset`) from the offsets of all its
+/// segments.
 fn cuts(
     starts: &[usize],
     header_end: usize,
     hls: &[HlLoop],
     claims: &[ClaimSpan],
-) -> Vec<(u32, usize)> {
+) -> (Box<[u32]>, Box<[usize]>) {
     let mut at: Vec<u32> = vec![0, 1, index(header_end)];
     for h in hls {
         at.extend([h.seg, h.seg + 1, h.end]);
@@ -202,9 +255,12 @@ fn cuts(
     }
     at.sort_unstable();
     at.dedup();
-    at.into_iter()
-        .filter_map(|i| Some((i, *starts.get(i as usize)?)))
-        .collect()
+    at.retain(|&i| (i as usize) < starts.len());
+    let offsets: Vec<usize> = at
+        .iter()
+        .filter_map(|&i| starts.get(i as usize).copied())
+        .collect();
+    (at.into_boxed_slice(), offsets.into_boxed_slice())
 }
 
 impl TxLayout {
@@ -212,25 +268,43 @@ impl TxLayout {
     /// (both must be cuts; any other index reads as offset 0, an empty range).
     pub fn bytes(&self, first: u32, end: u32) -> std::ops::Range<usize> {
         let at = |i: u32| {
-            self.cuts
-                .binary_search_by_key(&i, |c| c.0)
+            self.cut_index
+                .binary_search(&i)
                 .ok()
-                .and_then(|k| self.cuts.get(k))
-                .map_or(0, |c| c.1)
+                .and_then(|k| self.cut_offset.get(k))
+                .map_or(0, |&o| o)
         };
         at(first)..at(end).max(at(first))
+    }
+
+    /// The first NM1 of HL loop `h` (2010AA, 2010BA, 2010CA), read from `input`, the text
+    /// this layout was taken from.
+    pub fn party(&self, input: &[u8], h: usize) -> Option<Party> {
+        let at = usize::try_from(self.hls.get(h)?.party).ok()?;
+        let rest = input.get(at..)?;
+        let len = rest
+            .iter()
+            .position(|&b| b == self.delims.segment)
+            .unwrap_or(rest.len());
+        let bytes = rest.get(..len)?;
+        Some(Party::of(&Segment::unindexed(bytes, at, self.delims, 0)))
+    }
+
+    /// The bytes of the transaction set from its ST to its last cut (its SE).
+    pub fn span(&self) -> std::ops::Range<usize> {
+        self.st_offset..self.cut_offset.last().copied().unwrap_or(self.st_offset)
     }
 
     /// The HL loops claim `c` needs, outermost first.
     pub fn chain(&self, c: &ClaimSpan) -> Vec<usize> {
         let mut out = Vec::new();
-        let mut at = c.hl;
+        let mut at = c.hl();
         while let Some(h) = at {
             if out.contains(&h) {
                 break;
             }
             out.push(h);
-            at = self.hls.get(h).and_then(|l| l.parent);
+            at = self.hls.get(h).and_then(HlLoop::parent);
         }
         out.reverse();
         out
@@ -326,6 +400,7 @@ pub fn interchange(
     groups: &[(Option<Segment<'_>>, Vec<Part<'_>>)],
     c: &Controls,
     sink: &mut dyn std::io::Write,
+    release: &dyn Fn(std::ops::Range<usize>),
 ) -> std::io::Result<()> {
     let d = ic.delims();
     let isa_end = ic.isa.offset + ic.isa.bytes.len() + 1;
@@ -361,6 +436,8 @@ pub fn interchange(
         w.seg(&gse.iter().map(String::as_str).collect::<Vec<_>>());
         for (t, part) in parts.iter().enumerate() {
             transaction(input, &mut w, part, &format!("{:04}", t + 1));
+            // Its bytes are copied: a large interchange's pages go as it is written.
+            release(part.layout.span());
         }
         w.seg(&["GE", &parts.len().to_string(), &control]);
         written += 1;
@@ -396,7 +473,7 @@ fn transaction(input: &[u8], w: &mut SegWriter<'_>, part: &Part<'_>, st02: &str)
     }
     let parents: BTreeSet<usize> = needed
         .iter()
-        .filter_map(|&h| l.hls.get(h).and_then(|x| x.parent))
+        .filter_map(|&h| l.hls.get(h).and_then(HlLoop::parent))
         .collect();
     let mut numbers: Vec<Option<usize>> = vec![None; l.hls.len()];
     let mut next = 1;
@@ -436,7 +513,7 @@ fn write_hl(
 ) {
     let Some(hl) = l.hls.get(h) else { return };
     let parent = hl
-        .parent
+        .parent()
         .and_then(|p| numbers.get(p).copied().flatten())
         .map(|p| p.to_string())
         .unwrap_or_default();

@@ -7,7 +7,7 @@
 //! STC03 is `WQ` (accept) for an accepted claim and `U` (reject) for a rejected one, the two
 //! action codes the guide allows (pyx12 4.0.0's 277.5010.X214 map). Formats only.
 
-use super::split::{Party, TxLayout};
+use super::split::{ClaimSpan, Party, SegWriter, TxLayout};
 use super::x999::Stamp;
 use claimlint_model::Dec;
 use claimlint_rules::X277;
@@ -78,21 +78,18 @@ fn delimiters(d: Delimiters) -> Delimiters {
     }
 }
 
-struct W {
+/// The 277CA as it is made, written to its file in pieces (`SegWriter`): an interchange's
+/// answer to a large input is not held whole.
+struct W<'i, 's> {
     d: Delimiters,
-    text: String,
-    count: u32,
+    /// The input the claims' layouts were taken from (their parties are read from it).
+    input: &'i [u8],
+    out: SegWriter<'s>,
 }
 
-impl W {
+impl W<'_, '_> {
     fn seg(&mut self, elements: &[&str]) {
-        let last = elements.iter().rposition(|e| !e.is_empty()).unwrap_or(0);
-        let sep = char::from(self.d.element).to_string();
-        self.text
-            .push_str(&elements.get(..=last).unwrap_or(elements).join(&sep));
-        self.text.push(char::from(self.d.segment));
-        self.text.push('\n');
-        self.count += 1;
+        self.out.seg(elements);
     }
 
     fn v(&self, s: &str, max: usize) -> String {
@@ -122,19 +119,22 @@ fn write_isa(w: &mut W, ic: &Interchange<'_>, stamp: &Stamp, isa13: &str) {
     w.seg(&isa.each_ref().map(String::as_str));
 }
 
-/// Writes the 277CA for input interchange `ic` (its first group `gs`) answering `claims`.
+/// Writes to `sink` the 277CA for input interchange `ic` (its first group `gs`) answering
+/// `claims`.
 pub fn acknowledgment(
+    input: &[u8],
     ic: &Interchange<'_>,
     gs: Option<&Segment<'_>>,
     claims: &[ClaimStatus<'_>],
     stamp: &Stamp,
     isa13: &str,
-) -> String {
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let d = delimiters(ic.delims());
     let mut w = W {
         d,
-        text: String::new(),
-        count: 0,
+        input,
+        out: SegWriter::new(d, "\n".to_string(), sink),
     };
     write_isa(&mut w, ic, stamp, isa13);
     let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
@@ -166,16 +166,16 @@ pub fn acknowledgment(
         "X",
         "005010X214",
     ]);
-    w.count = 0;
+    w.out.count = 0;
     w.seg(&["ST", "277", "0001", "005010X214"]);
     w.seg(&["BHT", "0085", "08", gs06, &stamp.date, &stamp.time, "TH"]);
     source_and_receiver(&mut w, claims, stamp, gs06, &sender);
     providers(&mut w, claims, stamp);
-    let count = (w.count + 1).to_string();
+    let count = (w.out.count + 1).to_string();
     w.seg(&["SE", &count, "0001"]);
     w.seg(&["GE", "1", gs06]);
     w.seg(&["IEA", "1", isa13]);
-    w.text
+    w.out.finish()
 }
 
 fn accepted<'a>(claims: &'a [ClaimStatus<'a>]) -> impl Iterator<Item = &'a ClaimStatus<'a>> {
@@ -183,10 +183,7 @@ fn accepted<'a>(claims: &'a [ClaimStatus<'a>]) -> impl Iterator<Item = &'a Claim
 }
 
 fn charge<'a>(c: &'a ClaimStatus<'a>) -> &'a str {
-    c.layout
-        .claims
-        .get(c.claim)
-        .map_or("0", |s| s.charge.as_str())
+    c.layout.claims.get(c.claim).map_or("0", ClaimSpan::charge)
 }
 
 /// 2000A/2100A/2200A and 2000B/2100B/2200B.
@@ -308,11 +305,10 @@ fn chain_of(c: &ClaimStatus<'_>) -> Vec<usize> {
         .unwrap_or_default()
 }
 
-fn party_at(c: &ClaimStatus<'_>, outer: bool) -> Party {
+fn party_at(input: &[u8], c: &ClaimStatus<'_>, outer: bool) -> Party {
     let chain = chain_of(c);
     let h = if outer { chain.first() } else { chain.last() };
-    h.and_then(|&h| c.layout.hls.get(h))
-        .and_then(|l| l.party.clone())
+    h.and_then(|&h| c.layout.party(input, h))
         .unwrap_or_default()
 }
 
@@ -325,7 +321,10 @@ fn providers(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp) {
     for group in by_provider {
         hl += 1;
         let provider_hl = hl.to_string();
-        let p = group.first().map(|c| party_at(c, true)).unwrap_or_default();
+        let p = group
+            .first()
+            .map(|c| party_at(w.input, c, true))
+            .unwrap_or_default();
         w.seg(&["HL", &provider_hl, "2", "19", "1"]);
         provider_name(w, &p);
         w.seg(&["TRN", "1", &provider_hl]);
@@ -354,7 +353,7 @@ fn providers(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp) {
             w.seg(&["HL", &hl.to_string(), &provider_hl, "PT"]);
             let p = patient
                 .first()
-                .map(|c| party_at(c, false))
+                .map(|c| party_at(w.input, c, false))
                 .unwrap_or_default();
             let (last, first, id) = (w.v(&p.last, 60), w.v(&p.first, 35), w.v(&p.id, 80));
             let last = if last.is_empty() {
@@ -409,10 +408,10 @@ fn claim(w: &mut W, c: &ClaimStatus<'_>, stamp: &Stamp) {
     let Some(span) = c.layout.claims.get(c.claim) else {
         return;
     };
-    let id = w.v(&span.id, 50);
+    let id = w.v(span.id(), 50);
     w.seg(&["TRN", "2", if id.is_empty() { "UNKNOWN" } else { &id }]);
-    let amount = if Dec::parse(span.charge.as_bytes()).is_some() {
-        span.charge.as_str()
+    let amount = if Dec::parse(span.charge().as_bytes()).is_some() {
+        span.charge()
     } else {
         "0"
     };
@@ -450,7 +449,7 @@ fn claim(w: &mut W, c: &ClaimStatus<'_>, stamp: &Stamp) {
         ]);
     }
     let date = |d: Option<u32>| d.map(|d| format!("{d:08}"));
-    match (date(span.from), date(span.to)) {
+    match (date(span.from()), date(span.to())) {
         (Some(f), Some(t)) if f != t => w.seg(&["DTP", "472", "RD8", &format!("{f}-{t}")]),
         (Some(f), _) => w.seg(&["DTP", "472", "D8", &f]),
         _ => w.seg(&["DTP", "472", "D8", &stamp.date]),
