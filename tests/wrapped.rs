@@ -549,3 +549,58 @@ fn the_binary_fixes_and_gates_a_trimmed_wrap() {
     assert_eq!(unwrapped.as_ref(), want.as_bytes());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The XCL001 messages of `check` or `gate` JSON output, sorted.
+fn xcl_messages(doc: &Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut collect = |findings: &Value| {
+        for f in findings.as_array().into_iter().flatten() {
+            if f["code"] == "XCL001" {
+                out.push(f["message"].as_str().unwrap().to_string());
+            }
+        }
+    };
+    for file in doc["files"].as_array().into_iter().flatten() {
+        collect(&file["diagnostics"]);
+    }
+    for input in doc["inputs"].as_array().into_iter().flatten() {
+        for side in ["accepted", "rejected"] {
+            for c in input[side].as_array().into_iter().flatten() {
+                collect(&c["findings"]);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Two wrapped copies of one interchange gated together: each claim duplicates the other
+/// copy's, and XCL001 names that claim's line in the file as it is (as `check` does), not in
+/// the unwrapped text the gate splits, where every claim is on line 1.
+#[test]
+fn the_gate_names_a_wrapped_files_lines() {
+    let plain = flat(SAMPLE);
+    let wrapped = wrap(&plain, 80, "\n");
+    let again = wrap(&plain.replacen("*000000101*", "*000000102*", 1), 80, "\n");
+    assert_ne!(wrapped, again, "the copy has its own ISA13");
+    let (dir, a, b) = plain_and_wrapped("xcl-lines", &wrapped, &again);
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let checked: Value =
+        serde_json::from_slice(&run(&["check", "--format", "json", a, b]).stdout).unwrap();
+    let want = xcl_messages(&checked);
+    assert!(!want.is_empty(), "{checked:#}");
+    assert!(want.iter().any(|m| !m.contains(", line 1)")), "{want:#?}");
+    let out = dir.join("gate");
+    let o = run(&[
+        "gate",
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+        a,
+        b,
+    ]);
+    let gated: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(xcl_messages(&gated), want);
+    let _ = std::fs::remove_dir_all(&dir);
+}

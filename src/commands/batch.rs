@@ -161,8 +161,12 @@ fn candidates(
         return Err(changed());
     }
     cross_claim::fill_positions(&mut facts, bytes);
-    if original && let Some(fold) = &fold {
-        claimlint_rules::folded::facts_to_original(&mut facts, fold, &input);
+    if let Some(fold) = &fold {
+        if original {
+            claimlint_rules::folded::facts_to_original(&mut facts, fold, &input);
+        } else {
+            claimlint_rules::folded::lines_to_original(&mut facts, fold, &input);
+        }
     }
     Ok((at, facts))
 }
@@ -263,7 +267,7 @@ fn read_candidates(
 /// their claims in `kept`, in the same order): each finding with the index of its input,
 /// under that input's own severity, and the inputs whose claims could not be read again,
 /// with why. Positions are in each file as it is (`original`) or, for a wrapped file, in its
-/// unwrapped text.
+/// unwrapped text (the lines messages name are the file's own either way).
 pub struct Across {
     pub findings: Vec<(usize, claimlint_diagnostic::Diagnostic)>,
     pub not_reread: Vec<(usize, String)>,

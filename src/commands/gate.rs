@@ -125,6 +125,9 @@ fn check_one(
         kept.extend(claims);
     }
     g.claims = batch::Claims::gather(kept.into_iter(), &input);
+    if let (Some(fold), Some(facts), Some(raw)) = (&g.fold, &mut g.claims.facts, &raw) {
+        claimlint_rules::folded::lines_to_original(facts, fold, raw);
+    }
     g.claims.seen = seen;
     g.outcome = outcome;
     g.fail_on = settings.fail_on;

@@ -72,6 +72,24 @@ pub fn to_original(outcome: &mut Outcome, fold: &Folding, original: &[u8]) {
     outcome.stats.bytes = original.len() as u64;
 }
 
+/// The lines and columns of the claims' facts as they are in the wrapped file `original`,
+/// their offsets left in the unwrapped text: the gate splits the unwrapped text, and a
+/// message naming another claim's line (XCL001's "line 40") must name it in the file the
+/// user has.
+pub fn lines_to_original(
+    claims: &mut [crate::cross_claim::BatchClaim],
+    fold: &Folding,
+    original: &[u8],
+) {
+    let mut lines = LineCounter::new(original);
+    for c in claims {
+        c.line_col = lines.line_col(fold.original(c.loc.offset));
+        for l in &mut c.lines {
+            l.line_col = lines.line_col(fold.original(l.loc.offset));
+        }
+    }
+}
+
 /// The claims' facts of the rules across inputs, moved onto `original` as `to_original`
 /// moves findings.
 pub fn facts_to_original(
