@@ -226,7 +226,14 @@ CASES.update({
         "trip": {"clm05-2-empty.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***11::1*Y*A*Y*Y"),
                  "nm103-empty-837i.x12": edit(I837, "NM1*IL", "NM1*IL*1**JANE****MI*1EG4TE5MK73"),
                  # SV205 units empty: SYN007, not also UNT001
-                 "sv205-empty-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ*2400*UN")},
+                 "sv205-empty-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ*2400*UN"),
+                 # CLM01 left out with its `*`: every value one element early; one finding
+                 # (on CLM02, the first the shift empties), its help naming CLM01
+                 "clm01-left-out-837i.x12": edit(I837, "CLM*", "CLM*2460***13:A:1**A*Y*Y"),
+                 # LX01 empty: SYN007, not also STR005 (line number) nor SYN006 (trailing `*`)
+                 "lx01-empty.x12": edit(P837, "LX*1", "LX*"),
+                 # N401 displaced by one `*` too many: one finding for the slip
+                 "n4-extra-separator.x12": edit(P837, "N4*SPRINGFIELD*IL*627011234", "N4**SPRINGFIELD*IL*627011234")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN008": {
@@ -235,7 +242,13 @@ CASES.update({
                  # not also NDC005 / NDC006 / UNT001 on the same element
                  "ctp05-unit-ea.x12": edit(P837, "CTP*", "CTP****1*EA"),
                  "lin02-ean-837i.x12": edit(I837, "LIN*", "LIN**EN*55513071001"),
-                 "sv103-days.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*DA*60***1")},
+                 "sv103-days.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:JZ*2400*DA*60***1"),
+                 # NM102 left out with its `*`: the name reads as NM102, each value after it one
+                 # element early; one finding, its help naming NM102
+                 "nm102-left-out.x12": edit(P837, "NM1*85", "NM1*85*ONCOLOGY CLINIC*****XX*1234567893"),
+                 # SV101 left out: the line's charge reads as the procedure; not also the
+                 # line's unit findings (UNT001 for the units it then lacks)
+                 "sv101-left-out.x12": edit(P837, "SV1*HC:96372", "SV1*60*UN*1***1")},
         "pass": {"837p.x12": P837, "837i.x12": I837, "quebec.x12": edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*MONTREAL*QC*H2X1Y4*CA")},
     },
     "SYN009": {

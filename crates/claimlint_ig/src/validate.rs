@@ -239,7 +239,14 @@ pub fn validate_segment(
 ) {
     let present = Presence::new(seg);
     let n = present.count;
-    if n > 0 && !present.has(n) {
+    // The last element empty is a trailing separator, unless the guide requires it: then it
+    // is the missing value (SYN007), which writing mends both (`LX*`, `HI*`), as for a
+    // composite's last component.
+    let required_last = n
+        .checked_sub(1)
+        .and_then(|k| def.elements.get(k))
+        .is_some_and(|e| e.usage == Usage::Required);
+    if n > 0 && !present.has(n) && !required_last {
         out.push(ElementIssue::TrailingSeparator { elem: n, comp: 0 });
     }
     let upto = n.max(def.elements.len());

@@ -31,6 +31,11 @@ pub enum Slip {
     /// `HC-96372`, `11^B^1` with `^` the repetition separator), the others of the interchange
     /// written with ISA16's: `value` is the element as written, `written` that byte.
     Foreign { value: String, written: char },
+    /// A required element left out with its separator (`NM1*85*ONCOLOGY CLINIC*…` for
+    /// `NM1*85*2*ONCOLOGY CLINIC*…`): the values after it stand one element early. Put back
+    /// empty, it is the segment's one finding left: `element` (1-based) is required, and
+    /// `before` the value written where it belongs.
+    Dropped { element: usize, before: String },
 }
 
 impl Slip {
@@ -121,6 +126,14 @@ fn edits(id: &[u8], elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>
             ));
         }
     }
+    // The first element empty (`N4**SPRINGFIELD`): tried last, so that of several empty
+    // elements the one taken out is named after the value before it.
+    if elems.first().is_some_and(Vec::is_empty) {
+        out.push((
+            Slip::Extra { after: text(id) },
+            elems.get(1..).unwrap_or_default().to_vec(),
+        ));
+    }
     out
 }
 
@@ -196,9 +209,63 @@ fn foreign(
     None
 }
 
+/// A required element left out with its separator ([`Slip::Dropped`]): an empty element put
+/// back at one place leaves the segment one finding, that element required but empty, where
+/// as written it has findings on two elements or more. The place is at or before the first
+/// finding (a value can read right one element early: `CLM*2460*…` is a fine CLM01), the
+/// nearest that works and holds a value as written; only when none does, the first
+/// finding's own element, empty as written.
+fn dropped(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    issues: &[ElementIssue],
+    written: &[&[u8]],
+) -> Option<Realignment> {
+    let root = issues
+        .iter()
+        .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }))
+        .map(|i| i.position().unwrap_or((usize::MAX, 0)))
+        .min()?;
+    let last = root.0.min(written.len());
+    let put_back = |k: usize, before: &[u8]| {
+        let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
+        elems.insert(k, Vec::new());
+        // What is left: that element required, and a syntax rule pairing it with another
+        // (SV103 with SV104: P0304) that its absence breaks.
+        let left: Vec<ElementIssue> = judge(placement, seg, &elems)
+            .into_iter()
+            .filter(|i| match i {
+                ElementIssue::TrailingSeparator { .. } => false,
+                ElementIssue::Syntax {
+                    positions, elem: 0, ..
+                } => !positions.iter().any(|&p| usize::from(p) == k + 1),
+                _ => true,
+            })
+            .collect();
+        let [ElementIssue::RequiredMissing { elem, .. }] = left.as_slice() else {
+            return None;
+        };
+        (*elem == k + 1).then(|| Realignment {
+            slips: vec![Slip::Dropped {
+                element: k + 1,
+                before: String::from_utf8_lossy(before).into_owned(),
+            }],
+            text: String::from_utf8_lossy(&render(seg, &elems)).into_owned(),
+            root,
+        })
+    };
+    (0..last)
+        .rev()
+        .find_map(|k| put_back(k, written.get(k).filter(|b| !b.is_empty())?))
+        // Else at the first finding, a required element read empty where the value after it
+        // belonged (SV104 left out before an empty SV105: `SV1*HC:96372*60*UN***1`).
+        .or_else(|| put_back(last.checked_sub(1)?, written.get(last.checked_sub(1)?)?))
+}
+
 /// The slips that make `seg` (placed by `placement`, with findings `issues`) valid, when it
 /// has findings on two or more elements and undoing fewer slips than that clears every one;
-/// or the one composite written with another component separator ([`foreign`]).
+/// or the one composite written with another component separator ([`foreign`]); or, when
+/// no slip of separators alone explains them, a required element left out ([`dropped`]).
 /// Each step undoes the slip that leaves the fewest findings (the first such, in element
 /// order), while that is fewer than before.
 pub fn search(
@@ -226,14 +293,14 @@ pub fn search(
             .map(|(slip, e)| (weight(&judge(placement, seg, &e)), slip, e))
             .min_by_key(|(w, _, _)| *w)?;
         if best.0 >= left {
-            return None;
+            break;
         }
         left = best.0;
         slips.push(best.1);
         elems = best.2;
     }
     if left > 0 {
-        return None;
+        return dropped(placement, seg, issues, &written);
     }
     let root = issues
         .iter()

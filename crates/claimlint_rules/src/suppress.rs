@@ -175,6 +175,16 @@ pub const PRECEDENCE: &[Precedence] = &[
               that is not N4, nor an HL whose parent names no HL",
     },
     Precedence {
+        root: "SYN007",
+        suppresses: &["STR005"],
+        on: Some("LX"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Segment,
+        why: "an LX whose number is left empty (`LX*`, `LX**1`) is the required element the \
+              999 reports, not also a line number out of sequence",
+    },
+    Precedence {
         root: "SYN001",
         suppresses: &["STR002"],
         on: None,
@@ -465,17 +475,18 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let tx = |d: &Diagnostic| d.context.transaction.clone();
-    // Per segment, the element the root is on (the first the slips displaced), and whether
-    // the slip misread that element alone (`ElementRoot`: its other findings follow, the
-    // elements after it were read right).
-    let mut segments: HashMap<(Option<String>, u32), (u8, bool)> = HashMap::new();
+    // Per segment, the element the root is on (the first the slips displaced), whether the
+    // slip misread that element alone (`ElementRoot`: its other findings follow, the
+    // elements after it were read right), and whether it is a plain `Root` (not an HI's).
+    let mut segments: HashMap<(Option<String>, u32), (u8, bool, bool)> = HashMap::new();
     for d in &roots {
         let first = d.loc.element.unwrap_or(0);
         let whole = d.realigned == Some(Realigned::ElementRoot);
+        let plain = d.realigned == Some(Realigned::Root);
         segments
             .entry((tx(d), d.loc.position))
-            .and_modify(|e| *e = (*e).min((first, whole)))
-            .or_insert((first, whole));
+            .and_modify(|e| *e = (*e).min((first, whole, plain)))
+            .or_insert((first, whole, plain));
     }
     let claims: HashSet<(Option<String>, String)> = roots
         .iter()
@@ -489,19 +500,22 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         |d: &Diagnostic| -> LineKey { (tx(d), d.context.claim_id.clone(), d.context.line_number) };
     let lines: HashSet<LineKey> = roots
         .iter()
-        .filter(|d| d.realigned == Some(Realigned::ElementRoot) && d.context.line_number.is_some())
+        .filter(|d| misreads_line(d) && d.context.line_number.is_some())
         .map(|d| line_key(d))
         .collect();
     let content = |d: &Diagnostic| !["SYN", "STR", "ENV"].iter().any(|f| d.code.starts_with(f));
     let displaced = |d: &Diagnostic| {
-        let Some(&(first, whole)) = segments.get(&(tx(d), d.loc.position)) else {
+        let Some(&(first, whole, plain)) = segments.get(&(tx(d), d.loc.position)) else {
             return false;
         };
-        match d.realigned {
-            Some(Realigned::Root | Realigned::DiagnosisRoot | Realigned::ElementRoot) => false,
-            Some(Realigned::Follows) => true,
-            None if whole => d.loc.element == Some(first),
-            None => d.code != "SYN006" && d.loc.element.is_some_and(|e| e > first),
+        match (d.realigned, d.loc.element) {
+            (Some(Realigned::Root | Realigned::DiagnosisRoot | Realigned::ElementRoot), _) => false,
+            (Some(Realigned::Follows), _) => true,
+            (None, e) if whole => e == Some(first),
+            // A content finding on the segment as a whole (CTP05 or SV205 the shift emptied)
+            // read it with its values displaced; an HI's qualifiers were read right.
+            (None, None) => plain && content(d),
+            (None, Some(e)) => d.code != "SYN006" && e > first,
         }
     };
     let drop: Vec<bool> = out
@@ -520,6 +534,20 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         })
         .collect();
     drop_marked(out, drop)
+}
+
+/// Whether a root of slipped separators misread its service line: a composite of its SV1/SV2
+/// (`HC>J1550`), or a slip at or before the units (SV101-SV104, SV201-SV205: the line's
+/// procedure, charge, unit basis or units are read from the wrong elements).
+fn misreads_line(d: &Diagnostic) -> bool {
+    use claimlint_diagnostic::Realigned;
+    let units = match d.loc.segment.as_str() {
+        "SV1" => 4,
+        "SV2" => 5,
+        _ => 0,
+    };
+    d.realigned == Some(Realigned::ElementRoot)
+        || d.loc.element.is_some_and(|e| e >= 1 && e <= units)
 }
 
 /// The segments outside every transaction set: a finding on one of them is made by each
@@ -774,6 +802,73 @@ mod tests {
         // HI01-2 empty: no principal diagnosis follows; the SIT002 is suppressed.
         let text = edit(P837, "HI*", "HI*ABK");
         assert_eq!(outcome(&text), (vec!["SYN007"], 1));
+    }
+
+    /// A required element left out with its separator: the values after it stand one element
+    /// early. One finding (the first the shift caused), its help naming the element and the
+    /// segment with it put back empty; nothing else on the segment, nor the line's unit
+    /// findings when the SV1 lost its procedure.
+    #[test]
+    fn a_required_element_left_out_is_one_finding() {
+        let cases = [
+            (
+                edit(P837, "NM1*85", "NM1*85*ONCOLOGY CLINIC*****XX*1234567893"),
+                "NM102 is left out before `ONCOLOGY CLINIC`",
+                "NM1*85**ONCOLOGY CLINIC*****XX*1234567893~",
+                "NM102",
+            ),
+            // CLM01 gone: `2460` is a fine claim id, so the shift shows first at CLM02.
+            (
+                edit(P837, "CLM*", "CLM*2460***11:B:1*Y*A*Y*Y"),
+                "CLM01 is left out before `2460`",
+                "CLM**2460***11:B:1*Y*A*Y*Y~",
+                "CLM01",
+            ),
+            (
+                edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*1***1"),
+                "SV103 is left out before `1`",
+                "SV1*HC:96372*60**1***1~",
+                "SV103",
+            ),
+            (
+                edit(P837, "SV1*HC:96372", "SV1*60*UN*1***1"),
+                "SV101 is left out before `60`",
+                "SV1**60*UN*1***1~",
+                "SV101",
+            ),
+            // SV104 gone before an empty SV105: the shift shows as SV104 empty, SV107 in SV106.
+            (
+                edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN***1"),
+                "SV104 is left out: the values after it stand one element early",
+                "SV1*HC:96372*60*UN****1~",
+                "SV104",
+            ),
+        ];
+        for (text, slip, fixed, element) in cases {
+            let o = engine::check(text.as_bytes(), &Settings::default());
+            let roots: Vec<_> = o
+                .diagnostics
+                .iter()
+                .filter(|d| d.help.as_deref().is_some_and(|h| h.contains(slip)))
+                .collect();
+            assert_eq!(roots.len(), 1, "{slip}: {:?}", o.diagnostics);
+            let help = roots[0].help.as_deref().unwrap_or_default();
+            assert!(
+                help.contains(&format!(
+                    "written `{fixed}` with {element} filled in, it is valid"
+                )),
+                "{help}"
+            );
+            assert_eq!(o.diagnostics.len(), 1, "{slip}: {:?}", o.diagnostics);
+        }
+        // A value that only looks moved is not read as one: an empty element where the first
+        // finding is (`before` would be empty) is that element's own SYN007.
+        let text = edit(P837, "CLM*", "CLM*PAT1001-01****11:B:1*Y*A*Y*Y");
+        let (codes, _) = outcome(&text);
+        assert_eq!(codes, ["SYN007"]);
+        let o = engine::check(text.as_bytes(), &Settings::default());
+        let help = o.diagnostics[0].help.as_deref().unwrap_or_default();
+        assert!(!help.contains("left out"), "{help}");
     }
 
     /// Slipped separators: a `*` left out of a CLM, one too many in an SV1, `*` where `:`

@@ -201,8 +201,27 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
             Slip::Foreign { value, written } => format!(
                 "`{written}` in `{value}` stands where the component separator `{comp}` belongs"
             ),
+            Slip::Dropped { element, before } if before.is_empty() => format!(
+                "{} is left out: the values after it stand one element early",
+                designator(seg, *element)
+            ),
+            Slip::Dropped { element, before } => format!(
+                "{} is left out before `{before}`: the values from `{before}` on stand one \
+                 element early",
+                designator(seg, *element)
+            ),
         })
         .collect();
+    if let [Slip::Dropped { element, .. }] = r.slips.as_slice() {
+        return format!(
+            "{}; the segment's other findings follow from it: written `{}{}` with {} filled \
+             in, it is valid",
+            slips.join("; "),
+            r.text,
+            char::from(seg.delims.segment),
+            designator(seg, *element)
+        );
+    }
     format!(
         "{}; the segment's other findings follow from {}: written `{}{}` it is valid",
         slips.join("; "),
@@ -210,6 +229,11 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
         r.text,
         char::from(seg.delims.segment)
     )
+}
+
+/// An element's reference designator: `NM102`.
+fn designator(seg: &Segment<'_>, element: usize) -> String {
+    format!("{}{element:02}", String::from_utf8_lossy(seg.id()))
 }
 
 /// Gives each finding that stands for slipped separators (among `out`) its help.

@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a segment that ends in empty elements (`NM1*IL*1*DOE*JANE***~`) or a composite
     /// that ends in empty components (`HI*ABK:M810:~`). X12 (X12.6, and TR3 section B.1.1.3.1)
-    /// says trailing separators must be left out.
+    /// says trailing separators must be left out. The last element or component empty where
+    /// the guide requires it (`LX*~`, `HI*ABK:~`) is the missing value, SYN007's: writing it
+    /// mends both.
     /// ## Why it matters
     /// Most translators accept them, but strict ones report 999 IK3 code 8 (segment has data
     /// element errors) and some companion guides reject them; they often mean a value went
