@@ -225,6 +225,27 @@ pub const PRECEDENCE: &[Precedence] = &[
               DRG001's error, not also NDC001's warning",
     },
     Precedence {
+        root: "SYN007",
+        suppresses: &["SIT002"],
+        on: Some("HI"),
+        at: Some(1),
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "an HI whose first diagnosis is left empty (`HI**ABF:E785`): that is the claim's \
+              missing principal diagnosis (and, through SIT002's row, the lines' pointers that \
+              count past its shortened list); filling HI01 mends them all",
+    },
+    Precedence {
+        root: "SIT002",
+        suppresses: &["SIT001"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "a claim without its principal diagnosis (no HI, or HI01 left out and the others \
+              moved up): its lines' pointers count a list that lacks it",
+    },
+    Precedence {
         root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),
@@ -802,6 +823,20 @@ mod tests {
         // HI01-2 empty: no principal diagnosis follows; the SIT002 is suppressed.
         let text = edit(P837, "HI*", "HI*ABK");
         assert_eq!(outcome(&text), (vec!["SYN007"], 1));
+    }
+
+    /// The principal diagnosis missing, as HI01 left empty or left out with the others moved
+    /// up: one finding, not also the lines' pointers that count past the shortened list.
+    #[test]
+    fn a_missing_principal_diagnosis_is_one_finding() {
+        let pointer = |t: String| t.replace("SV1*HC:96372*60*UN*1***1", "SV1*HC:96372*60*UN*1***2");
+        let empty = pointer(edit(P837, "HI*", "HI**ABF:E785"));
+        assert_eq!(outcome(&empty).0, ["SYN007"]);
+        let moved_up = pointer(edit(P837, "HI*", "HI*ABF:E785"));
+        assert_eq!(outcome(&moved_up).0, ["SIT002"]);
+        // A pointer past the list of a claim that has its principal diagnosis stays.
+        let past = pointer(edit(P837, "HI*", "HI*ABK:M810"));
+        assert_eq!(outcome(&past).0, ["SIT001"]);
     }
 
     /// A required element left out with its separator: the values after it stand one element
