@@ -114,10 +114,6 @@ impl Staged {
         })
     }
 
-    pub fn put(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        self.write_all(bytes).map_err(|e| self.error(e))
-    }
-
     /// A write error of this file, named by the path it is for.
     pub fn error(&self, e: std::io::Error) -> CliError {
         write_err(&self.path)(e)
@@ -243,8 +239,8 @@ mod tests {
         let path = dir.join("out.837");
         std::fs::write(&path, b"old").unwrap();
         let mut s = Staged::create(&path).unwrap();
-        s.put(b"ISA*").unwrap();
-        s.put(&vec![b'x'; 100_000]).unwrap();
+        s.write_all(b"ISA*").unwrap();
+        s.write_all(&vec![b'x'; 100_000]).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"old", "not before commit");
         s.commit().unwrap();
         let got = std::fs::read(&path).unwrap();
@@ -252,7 +248,7 @@ mod tests {
         assert!(got.starts_with(b"ISA*"));
 
         let mut s = Staged::create(&path).unwrap();
-        s.put(b"half").unwrap();
+        s.write_all(b"half").unwrap();
         drop(s);
         assert_eq!(
             std::fs::read(&path).unwrap().len(),

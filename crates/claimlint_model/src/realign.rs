@@ -80,6 +80,16 @@ fn weight(issues: &[ElementIssue]) -> usize {
         .count()
 }
 
+/// The position of the first finding that counts against a reading (a syntax rule, which has
+/// none, after every element): the one that stands for the slips.
+fn first_finding(issues: &[ElementIssue]) -> Option<(usize, usize)> {
+    issues
+        .iter()
+        .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }))
+        .map(|i| i.position().unwrap_or((usize::MAX, 0)))
+        .min()
+}
+
 /// The segment's elements as written (after the id), each its raw bytes.
 fn elements<'s>(seg: &Segment<'s>) -> Vec<&'s [u8]> {
     let sep = seg.delims.element;
@@ -221,11 +231,7 @@ fn dropped(
     issues: &[ElementIssue],
     written: &[&[u8]],
 ) -> Option<Realignment> {
-    let root = issues
-        .iter()
-        .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }))
-        .map(|i| i.position().unwrap_or((usize::MAX, 0)))
-        .min()?;
+    let root = first_finding(issues)?;
     let last = root.0.min(written.len());
     let put_back = |k: usize, before: &[u8]| {
         let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
@@ -302,11 +308,7 @@ pub fn search(
     if left > 0 {
         return dropped(placement, seg, issues, &written);
     }
-    let root = issues
-        .iter()
-        .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }))
-        .map(|i| i.position().unwrap_or((usize::MAX, 0)))
-        .min()?;
+    let root = first_finding(issues)?;
     Some(Realignment {
         slips,
         text: String::from_utf8_lossy(&render(seg, &elems)).into_owned(),

@@ -825,6 +825,22 @@ mod tests {
         assert_eq!(outcome(&text), (vec!["SYN007"], 1));
     }
 
+    /// The check of `text`, and the index of its one finding whose help names `slip` (the
+    /// finding that stands for a segment's slipped separators).
+    fn the_root(text: &str, slip: &str) -> (engine::Outcome, usize) {
+        let o = engine::check(text.as_bytes(), &Settings::default());
+        let roots: Vec<usize> = (0..o.diagnostics.len())
+            .filter(|&i| {
+                o.diagnostics[i]
+                    .help
+                    .as_deref()
+                    .is_some_and(|h| h.contains(slip))
+            })
+            .collect();
+        assert_eq!(roots.len(), 1, "{slip}: {:?}", o.diagnostics);
+        (o, roots[0])
+    }
+
     /// The principal diagnosis missing, as HI01 left empty or left out with the others moved
     /// up: one finding, not also the lines' pointers that count past the shortened list.
     #[test]
@@ -880,14 +896,8 @@ mod tests {
             ),
         ];
         for (text, slip, fixed, element) in cases {
-            let o = engine::check(text.as_bytes(), &Settings::default());
-            let roots: Vec<_> = o
-                .diagnostics
-                .iter()
-                .filter(|d| d.help.as_deref().is_some_and(|h| h.contains(slip)))
-                .collect();
-            assert_eq!(roots.len(), 1, "{slip}: {:?}", o.diagnostics);
-            let help = roots[0].help.as_deref().unwrap_or_default();
+            let (o, root) = the_root(&text, slip);
+            let help = o.diagnostics[root].help.as_deref().unwrap_or_default();
             assert!(
                 help.contains(&format!(
                     "written `{fixed}` with {element} filled in, it is valid"
@@ -932,24 +942,19 @@ mod tests {
             ),
         ];
         for (text, slip, fixed) in cases {
-            let o = engine::check(text.as_bytes(), &Settings::default());
-            let roots: Vec<_> = o
-                .diagnostics
-                .iter()
-                .filter(|d| d.help.as_deref().is_some_and(|h| h.contains(slip)))
-                .collect();
-            assert_eq!(roots.len(), 1, "{slip}: {:?}", o.diagnostics);
-            let help = roots[0].help.as_deref().unwrap_or_default();
+            let (o, root) = the_root(&text, slip);
+            let help = o.diagnostics[root].help.as_deref().unwrap_or_default();
             assert!(
                 help.contains(&format!("written `{fixed}` it is valid")),
                 "{help}"
             );
             assert!(o.tally.suppressed >= 2, "{slip}: {}", o.tally.suppressed);
             // Nothing else on the segment is left.
+            let position = o.diagnostics[root].loc.position;
             let on_segment = o
                 .diagnostics
                 .iter()
-                .filter(|d| d.loc.position == roots[0].loc.position)
+                .filter(|d| d.loc.position == position)
                 .count();
             assert_eq!(on_segment, 1, "{slip}: {:?}", o.diagnostics);
         }

@@ -212,20 +212,18 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
             ),
         })
         .collect();
-    if let [Slip::Dropped { element, .. }] = r.slips.as_slice() {
-        return format!(
-            "{}; the segment's other findings follow from it: written `{}{}` with {} filled \
-             in, it is valid",
-            slips.join("; "),
-            r.text,
-            char::from(seg.delims.segment),
-            designator(seg, *element)
-        );
-    }
+    // A dropped element is put back empty: the text is valid once it is filled in.
+    let (from, filled) = match r.slips.as_slice() {
+        [Slip::Dropped { element, .. }] => (
+            "it",
+            format!(" with {} filled in,", designator(seg, *element)),
+        ),
+        [_] => ("this", String::new()),
+        _ => ("these", String::new()),
+    };
     format!(
-        "{}; the segment's other findings follow from {}: written `{}{}` it is valid",
+        "{}; the segment's other findings follow from {from}: written `{}{}`{filled} it is valid",
         slips.join("; "),
-        if slips.len() > 1 { "these" } else { "this" },
         r.text,
         char::from(seg.delims.segment)
     )
