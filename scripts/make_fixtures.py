@@ -148,6 +148,17 @@ CASES = {
             # missing 2010BA is its own defect (STR002), not hidden by the STR001
             # (imsweb x12_missing_required_loop_in_one_repeat.txt)
             "parent-names-no-hl-without-2010ba.x12": edits(P837, [("HL*2*", "HL*2*3*22*0"), ("NM1*IL", ""), ("N3*12", ""), ("N4*SPRINGFIELD*IL*62702", ""), ("DMG*", "")]),
+            # The billing provider's empty HL02 left out with its `*` (`HL*1*20*1`): HL03 reads
+            # `1`, HL02 `20`; one finding, whose help writes `HL*1**20*1`, not also the
+            # subscriber "under a level 1 parent"
+            "hl02-left-out-billing-provider.x12": edit(P837, "HL*1*", "HL*1*20*1"),
+            # A subscriber's HL02 left out: read as the last level 20 HL's child (`HL*2*1*22*0`)
+            "hl02-left-out-subscriber-837i.x12": edit(I837, "HL*2*", "HL*2*22*0"),
+            # One `*` too many after HL01: the values stand one element late
+            "hl-extra-separator.x12": edit(P837, "HL*2*", "HL*2**1*22*0"),
+            # HL03 empty: its level is unknown, so its subscriber is not also "under a level
+            # `` parent"
+            "hl03-empty-parent.x12": edit(P837, "HL*1*", "HL*1***1"),
         },
         "pass": {"subscriber-is-patient.x12": P837, "837i.x12": I837},
     },
@@ -233,7 +244,19 @@ CASES.update({
                  # LX01 empty: SYN007, not also STR005 (line number) nor SYN006 (trailing `*`)
                  "lx01-empty.x12": edit(P837, "LX*1", "LX*"),
                  # N401 displaced by one `*` too many: one finding for the slip
-                 "n4-extra-separator.x12": edit(P837, "N4*SPRINGFIELD*IL*627011234", "N4**SPRINGFIELD*IL*627011234")},
+                 "n4-extra-separator.x12": edit(P837, "N4*SPRINGFIELD*IL*627011234", "N4**SPRINGFIELD*IL*627011234"),
+                 # SV104 units empty: SYN007 on SV104, not also UNT001 "units missing"
+                 "sv104-empty.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN****1"),
+                 # SV107 left out, its separators written (`…*1**`): SYN007, not also SYN006
+                 "sv107-left-out.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1**"),
+                 # CLM05 left out: CLM05-1 reads `Y`; not also CODE005 "not a place of service"
+                 "clm05-left-out.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***Y*A*Y*Y"),
+                 # 1000B's NM101 empty: the NM1 is 1000B's, its qualifier missing; not also
+                 # STR003 (NM1 out of place) and STR002 (1000B missing)
+                 "nm101-empty-1000b.x12": edit(P837, "NM1*40", "NM1**2*MEDICARE*****46*R456"),
+                 # A claim-level adjustment's amount empty: SYN007, not also BAL002 for the
+                 # payer's balance that sums it
+                 "cas03-empty.x12": cob("2340").replace("CAS*CO*45*20", "CAS*CO*45**1")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN008": {
@@ -248,11 +271,18 @@ CASES.update({
                  "nm102-left-out.x12": edit(P837, "NM1*85", "NM1*85*ONCOLOGY CLINIC*****XX*1234567893"),
                  # SV101 left out: the line's charge reads as the procedure; not also the
                  # line's unit findings (UNT001 for the units it then lacks)
-                 "sv101-left-out.x12": edit(P837, "SV1*HC:96372", "SV1*60*UN*1***1")},
+                 "sv101-left-out.x12": edit(P837, "SV1*HC:96372", "SV1*60*UN*1***1"),
+                 # NM108 left out: NM109 reads as NM108; one finding, not also SYN009 (P0809)
+                 "nm108-left-out-837i.x12": edit(I837, "NM1*85", "NM1*85*2*GENERAL HOSPITAL*****1234567893"),
+                 # The payer's NM101 wrong (`IN` for `PR`): the NM1 is 2010BB's, its qualifier
+                 # wrong; not also STR003 and STR002 (2010BB missing)
+                 "nm101-payer-in.x12": edit(P837, "NM1*PR", "NM1*IN*2*MEDICARE PART B*****PI*00952")},
         "pass": {"837p.x12": P837, "837i.x12": I837, "quebec.x12": edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*MONTREAL*QC*H2X1Y4*CA")},
     },
     "SYN009": {
         "trip": {"nm108-without-nm109.x12": edit(P837, "NM1*85", "NM1*85*2*ONCOLOGY CLINIC*****XX"),
+                 # NM109 empty, its `*` written: SYN009, not also SYN006 (trailing `*`)
+                 "nm109-empty.x12": edit(P837, "NM1*85", "NM1*85*2*ONCOLOGY CLINIC*****XX*"),
                  "nm108-without-nm109-837i.x12": edit(I837, "NM1*71", "NM1*71*1*SMITH*JOHN*****1234567893")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },

@@ -166,6 +166,10 @@ pub enum Realigned {
     /// whole element was misread, so other rules' findings on it follow too (CLM05-1
     /// `11>B>1` "not a place of service").
     ElementRoot,
+    /// The same, for an element left out with its separator (`CLM*PAT1*2460***Y*A`): the
+    /// root's element as written holds the value of the one after it, so other rules'
+    /// findings on it follow too (CLM05-1 `Y` "not a place of service").
+    DroppedRoot,
     /// Another finding the slip caused: suppressed when the segment's root is reported.
     Follows,
 }
@@ -175,7 +179,10 @@ impl Realigned {
     pub fn is_root(self) -> bool {
         matches!(
             self,
-            Realigned::Root | Realigned::DiagnosisRoot | Realigned::ElementRoot
+            Realigned::Root
+                | Realigned::DiagnosisRoot
+                | Realigned::ElementRoot
+                | Realigned::DroppedRoot
         )
     }
 }

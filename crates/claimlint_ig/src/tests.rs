@@ -1299,3 +1299,43 @@ fn walker_opens_a_loop_whose_opener_is_missing() {
             .any(|i| matches!(i, StructureIssue::OpenerMissing { .. }))
     );
 }
+
+/// A loop's opener with a qualifier no place takes (`NM1*ZZ`, `NM1**` where 1000B's NM1*40
+/// belongs; `NM1*IN` for 2010BB's NM1*PR) opens that loop, placed by its id alone, so that
+/// its qualifier is the one finding: not an `Unexpected` for it and a missing loop. An NM1
+/// whose qualifier another loop takes (`NM1*IL` where 2010BB's NM1*PR belongs) is read as
+/// that loop's (a second 2010BA), not as 2010BB misqualified: 2010BB stays missing.
+#[test]
+fn walker_opens_a_required_loop_at_its_misqualified_opener() {
+    for (from, to, path) in [
+        ("NM1*40*2", "NM1*ZZ*2", vec!["1000B"]),
+        ("NM1*40*2", "NM1**2", vec!["1000B"]),
+        ("NM1*PR*2", "NM1*IN*2", vec!["2000A", "2000B", "2010BB"]),
+    ] {
+        let text = subscriber_claim(1).replacen(from, to, 1);
+        let segments = segs(&text);
+        let at = text.split('~').position(|s| s.starts_with(to)).unwrap();
+        let w = walk(p(), &segments);
+        assert_eq!(w.issues, vec![], "{to}");
+        assert_eq!(w.placements[at].path().unwrap(), path.as_slice(), "{to}");
+        assert!(
+            matches!(
+                w.placements[at],
+                Placement::Placed {
+                    qualified: false,
+                    ..
+                }
+            ),
+            "{to}"
+        );
+    }
+    let text = subscriber_claim(1).replacen("NM1*PR*2", "NM1*IL*2", 1);
+    let w = walk(p(), &segs(&text));
+    assert!(
+        w.issues
+            .iter()
+            .any(|i| matches!(i, StructureIssue::RequiredMissing { id: "2010BB", .. })),
+        "{:?}",
+        w.issues
+    );
+}

@@ -239,16 +239,7 @@ pub fn validate_segment(
 ) {
     let present = Presence::new(seg);
     let n = present.count;
-    // The last element empty is a trailing separator, unless the guide requires it: then it
-    // is the missing value (SYN007), which writing mends both (`LX*`, `HI*`), as for a
-    // composite's last component.
-    let required_last = n
-        .checked_sub(1)
-        .and_then(|k| def.elements.get(k))
-        .is_some_and(|e| e.usage == Usage::Required);
-    if n > 0 && !present.has(n) && !required_last {
-        out.push(ElementIssue::TrailingSeparator { elem: n, comp: 0 });
-    }
+    let from = out.len();
     let upto = n.max(def.elements.len());
     if upto <= 64 {
         // Only the elements present or required can give a finding: those bits, in order.
@@ -264,6 +255,32 @@ pub fn validate_segment(
         }
     }
     check_rules(def.syntax, 0, |p| present.has(p), out);
+    // The last element empty is a trailing separator, unless a value the guide wants is
+    // missing from where the empty elements begin on: then the separators stand for it
+    // (SYN007 `LX*`, `SV1*HC:99213*100*UN*1**` without SV107; SYN009 `NM1*…*XX*` without
+    // NM109), and writing it mends both, as for a composite's last component.
+    if n > 0 && !present.has(n) {
+        let first_empty = (1..n).rev().find(|&i| present.has(i)).map_or(1, |i| i + 1);
+        let wanted = out
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .any(|issue| match *issue {
+                ElementIssue::RequiredMissing { elem, comp: 0 } => elem >= first_empty,
+                // An exclusion (E) wants none of its absent elements.
+                ElementIssue::Syntax {
+                    kind,
+                    elem: 0,
+                    positions,
+                } if kind != SyntaxKind::E => positions
+                    .iter()
+                    .any(|&p| usize::from(p) >= first_empty && !present.has(p.into())),
+                _ => false,
+            });
+        if !wanted {
+            out.insert(from, ElementIssue::TrailingSeparator { elem: n, comp: 0 });
+        }
+    }
 }
 
 /// Element `i` of a segment against its definition, `here` when it holds a value.

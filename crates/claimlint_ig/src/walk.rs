@@ -122,6 +122,17 @@ struct Walker {
     probing: bool,
 }
 
+/// How `Walker::probe` reads the segment it tries.
+#[derive(Clone, Copy)]
+enum Open {
+    /// As the walk would without help.
+    AsWritten,
+    /// After opening loop (depth of the parent, index) without its opener.
+    WithoutStarter(usize, usize),
+    /// As the opener of loop (depth of the parent, index), placed by its id alone.
+    ByIdAlone(usize, usize),
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum How {
     /// At or after the current position.
@@ -625,7 +636,7 @@ impl Walker {
         &mut self,
         seg: &S,
         ahead: Ahead<'a, S>,
-        open: Option<(usize, usize)>,
+        open: Open,
     ) -> usize {
         let saved = (
             self.frames.clone(),
@@ -634,20 +645,27 @@ impl Walker {
             std::mem::take(&mut self.out),
         );
         self.probing = true;
-        if let Some((depth, idx)) = open {
-            self.open_without_starter(depth, idx, 0);
-            self.out.issues.retain(|i| {
-                !matches!(
-                    i,
-                    StructureIssue::OpenerMissing {
-                        after_stray: true,
-                        ..
-                    }
-                )
-            });
-        }
         let none = |_: usize| None;
-        self.step(seg, 0, &none);
+        match open {
+            Open::AsWritten => self.step(seg, 0, &none),
+            Open::WithoutStarter(depth, idx) => {
+                self.open_without_starter(depth, idx, 0);
+                self.out.issues.retain(|i| {
+                    !matches!(
+                        i,
+                        StructureIssue::OpenerMissing {
+                            after_stray: true,
+                            ..
+                        }
+                    )
+                });
+                self.step(seg, 0, &none);
+            }
+            Open::ByIdAlone(depth, idx) => {
+                let placement = self.open_by_id_alone(depth, idx, 0);
+                self.out.placements.push(placement);
+            }
+        }
         for k in 0..PROBE - 1 {
             let Some(next) = ahead(k) else { break };
             self.step(next, 0, &none);
@@ -733,6 +751,96 @@ impl Walker {
         });
     }
 
+    /// A required child loop, of an open loop, at or after that loop's position and not yet
+    /// begun, whose opening segment has `seg`'s id, innermost open loop first: where a
+    /// segment of that id that fits nowhere may open it, its qualifier being its error.
+    /// (depth of the parent, index of the loop in it.)
+    fn opener_ahead<S: SegmentView + ?Sized>(
+        &self,
+        seg: &S,
+        id: SegmentIndex,
+    ) -> Option<(usize, usize)> {
+        // An HL is read by its level, HL03, whose errors are the hierarchy's (STR001). A
+        // segment whose qualifier some place of the guide takes (`NM1*IL` after a broken HL)
+        // belongs there, out of its place, not here with a wrong one.
+        let root = self.frames.first()?.def;
+        if self.probing || seg.id() == b"HL" || fits_somewhere(root, seg, id) {
+            return None;
+        }
+        self.frames.iter().enumerate().rev().find_map(|(depth, f)| {
+            let skip = usize::from(depth > 0);
+            f.def.children_with_id(id).find_map(|(idx, node)| {
+                let Node::Loop(l) = node else { return None };
+                (idx >= skip
+                    && l.usage == Usage::Required
+                    && l.rank >= f.rank
+                    && self.count(f, idx) == 0
+                    && l.starter().is_some_and(|s| s.id.as_bytes() == seg.id()))
+                .then_some((depth, idx))
+            })
+        })
+    }
+
+    /// Opens loop `idx` of frame `depth` with the segment at `at` as its opener, placed by
+    /// its id alone: its qualifier is reported against the loop's (SYN008, or SYN007 when
+    /// empty), and the loop's segments that follow are where they belong.
+    fn open_by_id_alone(&mut self, depth: usize, idx: usize, at: usize) -> Placement {
+        while self.frames.len() > depth + 1 {
+            self.pop(at);
+        }
+        let Some(Node::Loop(l)) = self.frames.get(depth).and_then(|f| f.def.children.get(idx))
+        else {
+            return Placement::Unexpected;
+        };
+        let l = *l;
+        self.open_at(depth, idx, l, at, false)
+    }
+
+    /// Opens loop `l`, child `idx` of frame `depth`, at its opening segment (matched by its
+    /// qualifier, or by id alone).
+    fn open_at(
+        &mut self,
+        depth: usize,
+        idx: usize,
+        l: &'static LoopDef,
+        at: usize,
+        qualified: bool,
+    ) -> Placement {
+        self.enter(depth, idx, l, at);
+        match l.starter() {
+            Some(s) => Placement::Placed {
+                loop_def: l,
+                segment: s,
+                qualified,
+            },
+            None => Placement::Unexpected,
+        }
+    }
+
+    /// Counts segment `s`, found as `found`, at its place: in order it moves the position and
+    /// counts against its repeat; late it is reported; by id alone it stands in.
+    fn count_segment(&mut self, found: Found, s: &SegmentDef, id: SegmentIndex, at: usize) {
+        let Found { depth, idx, how } = found;
+        match how {
+            How::InOrder => {
+                self.advance(depth, s.rank, at);
+                if !s.max_use.allows(self.bump(depth, idx)) {
+                    self.out.issues.push(StructureIssue::RepeatExceeded {
+                        id: s.id,
+                        is_loop: false,
+                        max: s.max_use.max(),
+                        at,
+                    });
+                }
+            }
+            How::Late => {
+                self.bump(depth, idx);
+                self.out.issues.push(StructureIssue::Unexpected { at });
+            }
+            How::IdOnly => self.stand_in(depth, id),
+        }
+    }
+
     fn place<'a, S: SegmentView + ?Sized>(
         &mut self,
         seg: &S,
@@ -757,13 +865,23 @@ impl Walker {
         };
         if found.as_ref().is_none_or(reconsider)
             && let Some((depth, idx)) = self.unopened(seg, id, ahead(0))
-            && self.probe(seg, ahead, Some((depth, idx))) < self.probe(seg, ahead, None)
+            && self.probe(seg, ahead, Open::WithoutStarter(depth, idx))
+                < self.probe(seg, ahead, Open::AsWritten)
         {
             self.open_without_starter(depth, idx, at);
             // Now in the loop just opened, in order: placed there as any other.
             return self.place(seg, at, &|_| None);
         }
         let Some(Found { depth, idx, how }) = found else {
+            // Nowhere, nor the first of a loop whose opener is missing: the opener, its
+            // qualifier wrong, of a required loop that has not come (`NM1**2*MEDICARE` where
+            // 1000B's `NM1*40` belongs)?
+            if let Some((depth, idx)) = self.opener_ahead(seg, id)
+                && self.probe(seg, ahead, Open::ByIdAlone(depth, idx))
+                    < self.probe(seg, ahead, Open::AsWritten)
+            {
+                return self.open_by_id_alone(depth, idx, at);
+            }
             return Placement::Unexpected;
         };
         while self.frames.len() > depth + 1 {
@@ -774,44 +892,29 @@ impl Walker {
         };
         match def.children.get(idx) {
             Some(&Node::Segment(s)) => {
-                match how {
-                    How::InOrder => {
-                        self.advance(depth, s.rank, at);
-                        if !s.max_use.allows(self.bump(depth, idx)) {
-                            self.out.issues.push(StructureIssue::RepeatExceeded {
-                                id: s.id,
-                                is_loop: false,
-                                max: s.max_use.max(),
-                                at,
-                            });
-                        }
-                    }
-                    How::Late => {
-                        self.bump(depth, idx);
-                        self.out.issues.push(StructureIssue::Unexpected { at });
-                    }
-                    How::IdOnly => self.stand_in(depth, id),
-                }
+                self.count_segment(Found { depth, idx, how }, s, id, at);
                 Placement::Placed {
                     loop_def: def,
                     segment: s,
                     qualified: how != How::IdOnly,
                 }
             }
-            Some(&Node::Loop(l)) => {
-                self.enter(depth, idx, l, at);
-                match l.starter() {
-                    Some(s) => Placement::Placed {
-                        loop_def: l,
-                        segment: s,
-                        qualified: true,
-                    },
-                    None => Placement::Unexpected,
-                }
-            }
+            Some(&Node::Loop(l)) => self.open_at(depth, idx, l, at, true),
             None => Placement::Unexpected,
         }
     }
+}
+
+/// Does a definition of `seg`'s id (`id`) in loop `l` or a loop below it take `seg`, its
+/// qualifier included?
+fn fits_somewhere<S: SegmentView + ?Sized>(l: &LoopDef, seg: &S, id: SegmentIndex) -> bool {
+    l.children_with_id(id).any(|(_, node)| match node {
+        Node::Segment(s) => s.matches(seg),
+        Node::Loop(child) => child.starter().is_some_and(|s| s.matches(seg)),
+    }) || l.children.iter().any(|node| match node {
+        Node::Loop(child) => fits_somewhere(child, seg, id),
+        Node::Segment(_) => false,
+    })
 }
 
 /// Does loop `l` require a child after its opener and before rank `rank`?

@@ -236,22 +236,28 @@ fn dropped(
     let put_back = |k: usize, before: &[u8]| {
         let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
         elems.insert(k, Vec::new());
-        // What is left: that element required, and a syntax rule pairing it with another
-        // (SV103 with SV104: P0304) that its absence breaks.
-        let left: Vec<ElementIssue> = judge(placement, seg, &elems)
-            .into_iter()
-            .filter(|i| match i {
-                ElementIssue::TrailingSeparator { .. } => false,
-                ElementIssue::Syntax {
-                    positions, elem: 0, ..
-                } => !positions.iter().any(|&p| usize::from(p) == k + 1),
-                _ => true,
-            })
-            .collect();
-        let [ElementIssue::RequiredMissing { elem, .. }] = left.as_slice() else {
-            return None;
+        // What is left: that element required, or a syntax rule pairing it with another
+        // (SV103 with SV104: P0304; NM108 with NM109: P0809) that its absence breaks, or both.
+        let wants = |i: &ElementIssue| match i {
+            ElementIssue::Syntax {
+                kind,
+                positions,
+                elem: 0,
+            } => *kind != ig::SyntaxKind::E && positions.iter().any(|&p| usize::from(p) == k + 1),
+            _ => false,
         };
-        (*elem == k + 1).then(|| Realignment {
+        let all = judge(placement, seg, &elems);
+        let paired = all.iter().any(wants);
+        let left: Vec<&ElementIssue> = all
+            .iter()
+            .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }) && !wants(i))
+            .collect();
+        let explained = match left.as_slice() {
+            [ElementIssue::RequiredMissing { elem, .. }] => *elem == k + 1,
+            [] => paired,
+            _ => false,
+        };
+        explained.then(|| Realignment {
             slips: vec![Slip::Dropped {
                 element: k + 1,
                 before: String::from_utf8_lossy(before).into_owned(),

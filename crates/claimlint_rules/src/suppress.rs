@@ -246,6 +246,63 @@ pub const PRECEDENCE: &[Precedence] = &[
               moved up): its lines' pointers count a list that lacks it",
     },
     Precedence {
+        root: "SYN003",
+        suppresses: &["BAL002"],
+        on: Some("CAS"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "a claim-level adjustment whose elements cannot be read as written (CAS03 left \
+              empty, CAS01 shifted: `CAS**PR*1*21.89`) is the defect; the payer's balance, \
+              which sums the adjustment amounts, is read from it and fails with it",
+    },
+    Precedence {
+        root: "SYN007",
+        suppresses: &["BAL002"],
+        on: Some("CAS"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "the same",
+    },
+    Precedence {
+        root: "SYN008",
+        suppresses: &["BAL002"],
+        on: Some("CAS"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "the same",
+    },
+    Precedence {
+        root: "SYN009",
+        suppresses: &["BAL002"],
+        on: Some("CAS"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "the same",
+    },
+    Precedence {
+        root: "SYN003",
+        suppresses: &["BAL002"],
+        on: Some("SVD"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "the same for a 2430 line payment (SVD02 not an amount: `SVD*40*HC:99213`, SVD01 \
+              left out), which the payer's balance sums",
+    },
+    Precedence {
+        root: "SYN007",
+        suppresses: &["BAL002"],
+        on: Some("SVD"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "the same",
+    },
+    Precedence {
         root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),
@@ -498,16 +555,21 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     let tx = |d: &Diagnostic| d.context.transaction.clone();
     // Per segment, the element the root is on (the first the slips displaced), whether the
     // slip misread that element alone (`ElementRoot`: its other findings follow, the
-    // elements after it were read right), and whether it is a plain `Root` (not an HI's).
-    let mut segments: HashMap<(Option<String>, u32), (u8, bool, bool)> = HashMap::new();
+    // elements after it were read right), whether it is a plain `Root` (not an HI's), and
+    // whether that element was left out (`DroppedRoot`: what is written there is displaced).
+    let mut segments: HashMap<(Option<String>, u32), SlipRoot> = HashMap::new();
     for d in &roots {
-        let first = d.loc.element.unwrap_or(0);
-        let whole = d.realigned == Some(Realigned::ElementRoot);
-        let plain = d.realigned == Some(Realigned::Root);
+        let dropped = d.realigned == Some(Realigned::DroppedRoot);
+        let root = SlipRoot {
+            first: d.loc.element.unwrap_or(0),
+            whole: d.realigned == Some(Realigned::ElementRoot),
+            plain: d.realigned == Some(Realigned::Root) || dropped,
+            dropped,
+        };
         segments
             .entry((tx(d), d.loc.position))
-            .and_modify(|e| *e = (*e).min((first, whole, plain)))
-            .or_insert((first, whole, plain));
+            .and_modify(|e| *e = (*e).min(root))
+            .or_insert(root);
     }
     let claims: HashSet<(Option<String>, String)> = roots
         .iter()
@@ -524,20 +586,10 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         .filter(|d| misreads_line(d) && d.context.line_number.is_some())
         .map(|d| line_key(d))
         .collect();
-    let content = |d: &Diagnostic| !["SYN", "STR", "ENV"].iter().any(|f| d.code.starts_with(f));
     let displaced = |d: &Diagnostic| {
-        let Some(&(first, whole, plain)) = segments.get(&(tx(d), d.loc.position)) else {
-            return false;
-        };
-        match (d.realigned, d.loc.element) {
-            (Some(Realigned::Root | Realigned::DiagnosisRoot | Realigned::ElementRoot), _) => false,
-            (Some(Realigned::Follows), _) => true,
-            (None, e) if whole => e == Some(first),
-            // A content finding on the segment as a whole (CTP05 or SV205 the shift emptied)
-            // read it with its values displaced; an HI's qualifiers were read right.
-            (None, None) => plain && content(d),
-            (None, Some(e)) => d.code != "SYN006" && e > first,
-        }
+        segments
+            .get(&(tx(d), d.loc.position))
+            .is_some_and(|root| root.displaces(d))
     };
     let drop: Vec<bool> = out
         .iter()
@@ -545,7 +597,7 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
             displaced(d)
                 || (d.realigned.is_none()
                     && !lines.is_empty()
-                    && content(d)
+                    && is_content(d)
                     && lines.contains(&line_key(d)))
                 || (FROM_HI.contains(&d.code)
                     && d.context
@@ -555,6 +607,42 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         })
         .collect();
     drop_marked(out, drop)
+}
+
+/// The root of slipped separators on one segment, as `realigned` weighs it (the first by
+/// element, then by these flags, of a segment with several).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SlipRoot {
+    /// The element the root is on.
+    first: u8,
+    /// `Realigned::ElementRoot`.
+    whole: bool,
+    /// `Realigned::Root` or `DroppedRoot` (not an HI's).
+    plain: bool,
+    /// `Realigned::DroppedRoot`.
+    dropped: bool,
+}
+
+impl SlipRoot {
+    /// Whether `d`, on the root's segment, follows from the slip.
+    fn displaces(&self, d: &Diagnostic) -> bool {
+        use claimlint_diagnostic::Realigned;
+        match (d.realigned, d.loc.element) {
+            (Some(r), _) => r == Realigned::Follows,
+            (None, e) if self.whole => e == Some(self.first),
+            // A content finding on the segment as a whole (CTP05 or SV205 the shift emptied)
+            // read it with its values displaced; an HI's qualifiers were read right.
+            (None, None) => self.plain && is_content(d),
+            (None, Some(e)) => {
+                d.code != "SYN006" && (e > self.first || (self.dropped && e == self.first))
+            }
+        }
+    }
+}
+
+/// A content rule's finding (not a syntax, structure or envelope one).
+fn is_content(d: &Diagnostic) -> bool {
+    !["SYN", "STR", "ENV"].iter().any(|f| d.code.starts_with(f))
 }
 
 /// Whether a root of slipped separators misread its service line: a composite of its SV1/SV2

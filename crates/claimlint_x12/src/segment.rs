@@ -360,10 +360,17 @@ impl<'a> Segment<'a> {
         })
     }
 
-    /// Where element `n` is (written empty or not), or the whole segment when it is not
-    /// written at all.
+    /// Where element `n` is (written empty or not); when it is not written at all, the whole
+    /// segment, still naming element `n` (a 999 IK4 says which element is missing: `DMG03`
+    /// of `DMG*D8*19450312`, not the segment's first).
     pub fn element_loc(&self, n: usize) -> Loc {
-        self.element_raw(n).map_or_else(|| self.loc(), |e| e.loc())
+        self.element_raw(n).map_or_else(
+            || Loc {
+                element: u8::try_from(n).ok().filter(|&n| n > 0),
+                ..self.loc()
+            },
+            |e| e.loc(),
+        )
     }
 
     pub fn loc(&self) -> Loc {

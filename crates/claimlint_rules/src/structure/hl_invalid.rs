@@ -2,6 +2,7 @@ use crate::{Ctx, declare_rule};
 use claimlint_model::Transaction;
 use claimlint_x12::Segment;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
 declare_rule! {
     /// ## What it does
@@ -27,23 +28,205 @@ declare_rule! {
 /// under a 20): (index in `tx.hls`, the parent level it wants). Its real parent is unknown,
 /// so an earlier HL of that level whose HL04 says 1 is not reported as childless as well:
 /// one bad HL02, one error.
-fn orphans<'t>(tx: &'t Transaction<'_>) -> Vec<(usize, &'static [u8])> {
-    let mut seen: FxHashMap<&'t [u8], &'t [u8]> = FxHashMap::default();
+fn orphans(readings: &[Reading<'_>]) -> Vec<(usize, &'static [u8])> {
+    let mut seen: FxHashMap<&[u8], &[u8]> = FxHashMap::default();
     let mut out = Vec::new();
-    for (n, hl) in tx.hls.iter().enumerate() {
-        let want: Option<&'static [u8]> = match hl.seg.value(3) {
+    for (n, r) in readings.iter().enumerate() {
+        let want: Option<&'static [u8]> = match &*r.level {
             b"22" => Some(b"20"),
             b"23" => Some(b"22"),
             _ => None,
         };
         if let Some(want) = want
-            && seen.get(hl.seg.value(2)).is_none_or(|&level| level != want)
+            && seen.get(&*r.parent).is_none_or(|&level| level != want)
         {
             out.push((n, want));
         }
-        seen.insert(hl.seg.value(1), hl.seg.value(3));
+        seen.insert(&r.key, &r.level);
+        if let Some(alias) = &r.alias {
+            seen.entry(alias).or_insert(&r.level);
+        }
     }
     out
+}
+
+/// One element of an HL left out with its separator (its values from there on stand one
+/// element early) or one separator too many (they stand one late).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HlSlip {
+    /// Element `k` (1-based) is left out; put back, it is the value the reading gives it.
+    Dropped(usize),
+    /// Element `k` as written is an empty element too many.
+    Extra(usize),
+}
+
+/// What an HL says: its elements as written or, when one slip of its elements explains every
+/// defect it has, as read with that slip (`HL*1*20*1`, the billing provider's empty HL02 left
+/// out, reads as `HL*1**20*1`). `key` is the number its children name it by.
+struct Reading<'t> {
+    key: Cow<'t, [u8]>,
+    parent: Cow<'t, [u8]>,
+    level: Cow<'t, [u8]>,
+    child: Cow<'t, [u8]>,
+    slip: Option<HlSlip>,
+    /// The HL's number when HL01 is left empty: a child that names that number names it, so
+    /// the empty HL01 is one error, not also its children's. (A wrong number is not read as
+    /// another: children may name the HL by it, as written.)
+    alias: Option<Box<[u8]>>,
+}
+
+impl<'t> Reading<'t> {
+    fn written(seg: &Segment<'t>) -> Reading<'t> {
+        Reading {
+            key: Cow::Borrowed(seg.value(1)),
+            parent: Cow::Borrowed(seg.value(2)),
+            level: Cow::Borrowed(seg.value(3)),
+            child: Cow::Borrowed(seg.value(4)),
+            slip: None,
+            alias: None,
+        }
+    }
+
+    /// The HL as it should have been written.
+    fn text(&self, seg: &Segment<'_>) -> String {
+        let sep = char::from(seg.delims.element);
+        let text = [&self.key, &self.parent, &self.level, &self.child]
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .join(&sep.to_string());
+        format!("HL{sep}{text}{}", char::from(seg.delims.segment))
+    }
+}
+
+/// Each HL's reading ([`Reading`]), in order. `levels` of the readings before an HL give the
+/// level its HL02 names; an HL slipped reads its left-out HL01 as the number it should have
+/// and its left-out HL02 as the last HL of the level above it.
+fn readings<'t>(tx: &'t Transaction<'t>, lost: &Lost<'_>, counted: bool) -> Vec<Reading<'t>> {
+    let mut out: Vec<Reading<'t>> = Vec::with_capacity(tx.hls.len());
+    let mut levels: Levels<'t> = FxHashMap::default();
+    for (n, hl) in tx.hls.iter().enumerate() {
+        // The HLs the walk found lost are counted only for an HL not numbered n + 1 (reading
+        // them walks the guide, which a sound hierarchy need not).
+        let expected = |key: &[u8]| {
+            if is_number(key, n + 1) {
+                n + 1
+            } else {
+                n + 1 + lost.before(hl.index)
+            }
+        };
+        let written = Reading::written(&hl.seg);
+        let mut reading = if counted || sound(&written, expected(&written.key), &levels, lost) {
+            written
+        } else {
+            let number = expected(b"");
+            slipped(&hl.seg, number, &levels, lost, &out).unwrap_or(written)
+        };
+        if !counted && reading.key.is_empty() {
+            let number = expected(b"").to_string().into_bytes();
+            reading.alias = Some(number.into_boxed_slice());
+        }
+        if let Some(level) = known_level(&reading.level) {
+            levels.insert(reading.key.clone(), level);
+            if let Some(alias) = &reading.alias {
+                levels.entry(Cow::Owned(alias.to_vec())).or_insert(level);
+            }
+        }
+        out.push(reading);
+    }
+    out
+}
+
+/// The level of each HL read so far, by the number its children name it by.
+type Levels<'t> = FxHashMap<Cow<'t, [u8]>, &'static [u8]>;
+
+/// HL03 as one of the 837's levels.
+fn known_level(level: &[u8]) -> Option<&'static [u8]> {
+    [b"20", b"22", b"23"]
+        .into_iter()
+        .find(|l| *l == level)
+        .map(|l| l.as_slice())
+}
+
+/// Does `r` have none of the defects this rule reports on an HL alone: HL01 its number, HL03 a
+/// level, HL02 empty for a 20 and naming an HL of the level above for a 22 or 23, HL04 0 or 1?
+fn sound(r: &Reading<'_>, expected: usize, levels: &Levels<'_>, lost: &Lost<'_>) -> bool {
+    let want: Option<&[u8]> = match known_level(&r.level) {
+        Some(b"20") => None,
+        Some(b"22") => Some(b"20"),
+        Some(b"23") => Some(b"22"),
+        _ => return false,
+    };
+    let parent_fits = match want {
+        None => r.parent.is_empty(),
+        Some(want) => {
+            levels
+                .get(&*r.parent)
+                .copied()
+                .or_else(|| lost.level_of(&r.parent))
+                == Some(want)
+        }
+    };
+    is_number(&r.key, expected) && parent_fits && matches!(&*r.child, b"0" | b"1")
+}
+
+/// The reading of an HL whose values stand one element early or late, when exactly that slip
+/// makes it sound; the values past HL04 must then be empty.
+fn slipped<'t>(
+    seg: &Segment<'t>,
+    expected: usize,
+    levels: &Levels<'_>,
+    lost: &Lost<'_>,
+    before: &[Reading<'_>],
+) -> Option<Reading<'t>> {
+    let count = seg.element_count();
+    let values: Vec<&'t [u8]> = (1..=count).map(|i| seg.value(i)).collect();
+    let candidates = (1..=3)
+        .filter(|&k| k <= values.len() + 1)
+        .map(HlSlip::Dropped)
+        .chain((1..=values.len().min(4)).map(HlSlip::Extra));
+    for slip in candidates {
+        let mut read: Vec<Cow<'t, [u8]>> = values.iter().map(|&v| Cow::Borrowed(v)).collect();
+        match slip {
+            HlSlip::Dropped(k) => read.insert(k - 1, Cow::Borrowed(b"")),
+            HlSlip::Extra(k) if values[k - 1].is_empty() => drop(read.remove(k - 1)),
+            HlSlip::Extra(_) => continue,
+        }
+        if read.len() < 4 || read[4..].iter().any(|v| !v.is_empty()) {
+            continue;
+        }
+        let mut read = read.into_iter();
+        let mut r = Reading {
+            key: read.next()?,
+            parent: read.next()?,
+            level: read.next()?,
+            child: read.next()?,
+            slip: Some(slip),
+            alias: None,
+        };
+        // The element put back holds what it should: HL01 the HL's number, HL02 (of a 22 or
+        // 23) the last HL of the level above. HL03 cannot be told, so it is never put back.
+        match slip {
+            HlSlip::Dropped(1) => r.key = Cow::Owned(expected.to_string().into_bytes()),
+            HlSlip::Dropped(2) => {
+                let want: &[u8] = match &*r.level {
+                    b"22" => b"20",
+                    b"23" => b"22",
+                    _ => b"",
+                };
+                if !want.is_empty() {
+                    let Some(parent) = before.iter().rev().find(|p| &*p.level == want) else {
+                        continue;
+                    };
+                    r.parent = Cow::Owned(parent.key.to_vec());
+                }
+            }
+            HlSlip::Dropped(_) => continue,
+            HlSlip::Extra(_) => {}
+        }
+        if sound(&r, expected, levels, lost) {
+            return Some(r);
+        }
+    }
+    None
 }
 
 /// The number the set's HLs are counted from when it is not 1 but they count on from it in
@@ -153,12 +336,13 @@ fn report_counted_from(tx: &Transaction<'_>, cx: &mut Ctx<'_>, lost: &Lost<'_>) 
 
 fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let mut levels: FxHashMap<&[u8], &[u8]> = FxHashMap::default();
-    let orphans = orphans(tx);
     let lost = Lost::new(tx);
     let offset = report_counted_from(tx, cx, &lost);
-    for (n, hl) in tx.hls.iter().enumerate() {
+    let readings = readings(tx, &lost, offset.is_some());
+    let orphans = orphans(&readings);
+    let named = Named::of(&readings);
+    for (n, (hl, r)) in tx.hls.iter().zip(&readings).enumerate() {
         let seg = &hl.seg;
-        let loc = |i: usize| seg.element_loc(i);
         // The HL's own block, from it to the next HL (positions: ST = 1): a wrong level, or a
         // parent the walk cannot read the HL under, displaces what it holds, and only that
         // (suppress::Scope::Covered).
@@ -167,20 +351,12 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .get(n + 1)
             .map_or(u32::MAX, |h| h.index.saturating_add(1));
         let block = (hl.index.saturating_add(1), next);
-        let (id, parent, level, child) = (seg.value(1), seg.value(2), seg.value(3), seg.value(4));
-        if offset.is_none()
-            && !is_number(id, n + 1)
-            && !is_number(id, n + 1 + lost.before(hl.index))
-        {
-            let expected = n + 1 + lost.before(hl.index);
-            cx.report(
-                loc(1),
-                format!(
-                    "HL01 is `{}`; HL segments count 1, 2, 3… and this is HL number {expected}",
-                    String::from_utf8_lossy(id)
-                ),
-            )
-            .help(format!("write HL01 as {expected}"));
+        let (id, parent, level, child) = (&*r.key, &*r.parent, &*r.level, &*r.child);
+        if let Some(slip) = r.slip {
+            // The walk placed the HL by its HL03 as written: what the block holds is displaced.
+            report_slip(cx, seg, r, slip).covers = Some(block);
+        } else if offset.is_none() {
+            check_number(cx, seg, id, n + 1, n + 1 + lost.before(hl.index));
         }
         let parent_level = levels
             .get(parent)
@@ -191,42 +367,185 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             b"22" => Some(b"20"),
             b"23" => Some(b"22"),
             other => {
-                cx.report(
-                    loc(3),
-                    format!(
-                        "HL03 `{}` is not a level of the 837 (20, 22 or 23)",
-                        String::from_utf8_lossy(other)
-                    ),
-                )
-                .covers = Some(block);
-                levels.insert(id, level);
+                report_no_level(cx, seg, other).covers = Some(block);
+                remember(&mut levels, r);
                 continue;
             }
         };
         let from = cx.out.len();
-        let displaces = match check_parent(cx, seg, (want_parent, parent, level, parent_level)) {
-            Parent::Sound => false,
-            Parent::Conflict => true,
-            // HL02 names no HL, but the walk still reads the HL as the loop its HL03 names:
-            // its segments are where they belong, and what is missing there (a 2010BA) is a
-            // defect of its own, not a consequence of the pointer.
-            Parent::Dangling => !reads_as_its_level(tx, hl.index, level),
+        let displaces = if parent_level.is_some_and(|l| known_level(l).is_none()) {
+            // A parent whose HL03 is no level has its own finding: which level it meant is
+            // not known, so neither is whether this HL belongs under it.
+            false
+        } else {
+            match check_parent(cx, seg, (want_parent, parent, level, parent_level)) {
+                Parent::Sound => false,
+                Parent::Conflict => true,
+                // HL02 names no HL, but the walk still reads the HL as the loop its HL03
+                // names: its segments are where they belong, and what is missing there (a
+                // 2010BA) is a defect of its own, not a consequence of the pointer.
+                Parent::Dangling => !reads_as_its_level(tx, hl.index, level),
+            }
         };
         if displaces {
             for d in cx.out.iter_mut().skip(from) {
                 d.covers = Some(block);
             }
         }
-        levels.insert(id, level);
+        remember(&mut levels, r);
         // HL04 = 1 with an orphan of this HL's children's level below: the orphan's HL02 is
         // the error (reported on it), not this HL04.
         let orphan_below = orphans.iter().any(|&(m, want)| m > n && want == level);
         if !(child == b"1" && orphan_below) {
-            let below: &[u8] = if level == b"20" { b"22" } else { b"23" };
-            let to = tx.hls.get(n + 1).map_or(u32::MAX, |h| h.index);
-            let has = hl.has_children || (child == b"1" && lost.child_between(hl.index, to, below));
+            let has = has_children(tx, n, r, &named, &lost);
             check_children(cx, seg, child, has);
         }
+    }
+}
+
+/// STR001 for an HL read with one slip of its elements ([`slipped`]): where its values start to
+/// stand out of place, and the HL as it should be written.
+fn report_slip<'c>(
+    cx: &'c mut Ctx<'_>,
+    seg: &Segment<'_>,
+    r: &Reading<'_>,
+    slip: HlSlip,
+) -> &'c mut claimlint_diagnostic::Diagnostic {
+    let count = seg.element_count();
+    let written = |i: usize| String::from_utf8_lossy(seg.value(i)).into_owned();
+    // The first value written at or after element `k`: the one that stands out of place.
+    let from = |k: usize| {
+        (k..=count)
+            .map(written)
+            .find(|v| !v.is_empty())
+            .unwrap_or_default()
+    };
+    let (at, message) = match slip {
+        HlSlip::Dropped(k) => (
+            k,
+            format!(
+                "HL{k:02} is left out before `{}`: the values from `{}` on stand one element \
+                 early",
+                from(k),
+                from(k)
+            ),
+        ),
+        HlSlip::Extra(k) => (
+            k,
+            format!(
+                "one `{}` too many {}: the values from `{}` on stand one element late",
+                char::from(seg.delims.element),
+                match k {
+                    1 => "before HL01".to_string(),
+                    _ => format!("after HL{:02}", k - 1),
+                },
+                from(k)
+            ),
+        ),
+    };
+    let why = match (slip, &*r.level) {
+        (HlSlip::Dropped(2), b"20") => {
+            " (a billing provider HL has no parent: HL02 stays empty, but its separator is \
+             written)"
+                .to_string()
+        }
+        (HlSlip::Dropped(2), _) => format!(
+            " (HL02 names the HL this one belongs under: HL {}, the last level {} HL before it)",
+            String::from_utf8_lossy(&r.parent),
+            if &*r.level == b"22" { "20" } else { "22" }
+        ),
+        _ => String::new(),
+    };
+    cx.report(seg.element_loc(at), message)
+        .help(format!("write `{}`{why}", r.text(seg)))
+}
+
+/// The level of `r`, under its number and the number it is read with.
+fn remember<'r>(levels: &mut FxHashMap<&'r [u8], &'r [u8]>, r: &'r Reading<'_>) {
+    levels.insert(&r.key, &r.level);
+    if let Some(alias) = &r.alias {
+        levels.entry(alias).or_insert(&r.level);
+    }
+}
+
+/// Each HL02 as read and the last HL that names it, of every HL and of the slipped ones: the
+/// children the model's links (by the values as written) do not see.
+struct Named<'r> {
+    all: FxHashMap<&'r [u8], usize>,
+    slipped: FxHashMap<&'r [u8], usize>,
+}
+
+impl<'r> Named<'r> {
+    fn of(readings: &'r [Reading<'_>]) -> Named<'r> {
+        let mut named = Named {
+            all: FxHashMap::default(),
+            slipped: FxHashMap::default(),
+        };
+        for (n, r) in readings.iter().enumerate() {
+            named.all.insert(&r.parent, n);
+            if r.slip.is_some() {
+                named.slipped.insert(&r.parent, n);
+            }
+        }
+        named
+    }
+}
+
+/// Does a later HL name HL `n` (read as `r`) as its parent: as the model links them (by the
+/// values as written); a slipped HL02 as read; the number a slipped HL or one with an empty
+/// HL01 is read with, named by any HL (a number written twice is left to the model, which
+/// links a child to the last HL of it); or a lost HL of the level below?
+fn has_children(
+    tx: &Transaction<'_>,
+    n: usize,
+    r: &Reading<'_>,
+    named: &Named<'_>,
+    lost: &Lost<'_>,
+) -> bool {
+    let Some(hl) = tx.hls.get(n) else {
+        return false;
+    };
+    let later = |map: &FxHashMap<&[u8], usize>, key: &[u8]| map.get(key).is_some_and(|&m| m > n);
+    let below: &[u8] = if &*r.level == b"20" { b"22" } else { b"23" };
+    let to = tx.hls.get(n + 1).map_or(u32::MAX, |h| h.index);
+    hl.has_children
+        || later(&named.slipped, &r.key)
+        || (r.slip.is_some() && later(&named.all, &r.key))
+        || r.alias.as_deref().is_some_and(|a| later(&named.all, a))
+        || (&*r.child == b"1" && lost.child_between(hl.index, to, below))
+}
+
+/// STR001 for an HL03 that is no level of the 837.
+fn report_no_level<'c>(
+    cx: &'c mut Ctx<'_>,
+    seg: &Segment<'_>,
+    level: &[u8],
+) -> &'c mut claimlint_diagnostic::Diagnostic {
+    cx.report(
+        seg.element_loc(3),
+        format!(
+            "HL03 `{}` is not a level of the 837 (20, 22 or 23)",
+            String::from_utf8_lossy(level)
+        ),
+    )
+    .help(
+        "write HL03 as 20 (billing provider), 22 (subscriber) or 23 (patient other than the \
+         subscriber)",
+    )
+}
+
+/// HL01 against the HL's number: `n` counting the HLs written, `expected` counting those the
+/// walk found lost too ([`Lost`]); either is right.
+fn check_number(cx: &mut Ctx<'_>, seg: &Segment<'_>, id: &[u8], n: usize, expected: usize) {
+    if !is_number(id, n) && !is_number(id, expected) {
+        cx.report(
+            seg.element_loc(1),
+            format!(
+                "HL01 is `{}`; HL segments count 1, 2, 3… and this is HL number {expected}",
+                String::from_utf8_lossy(id)
+            ),
+        )
+        .help(format!("write HL01 as {expected}"));
     }
 }
 
@@ -564,5 +883,49 @@ fn hls_counted_from_another_number_are_one_finding() {
         run(&swapped)
             .iter()
             .any(|d| d.message.starts_with("HL01 is `2`"))
+    );
+}
+
+/// An HL whose values stand one element early or late (an element left out with its
+/// separator, or one separator too many) is one STR001 where they start to, whose help
+/// writes the HL as it should be; its children are judged against it as read. A slip that
+/// does not make the HL sound (HL03 left out: its level cannot be told) is not guessed.
+#[test]
+fn an_hl_slipped_by_one_element_is_one_finding() {
+    use crate::test::{P837, edit, run};
+    for (from, to, element, help) in [
+        (
+            "HL*1**20*1",
+            "HL*1*20*1",
+            2,
+            "write `HL*1**20*1~` (a billing provider HL has no parent: HL02 stays empty, but its separator is written)",
+        ),
+        ("HL*1**20*1", "HL**20*1", 1, "write `HL*1**20*1~`"),
+        ("HL*1**20*1", "HL**1**20*1", 1, "write `HL*1**20*1~`"),
+        (
+            "HL*2*1*22*0",
+            "HL*2*22*0",
+            2,
+            "write `HL*2*1*22*0~` (HL02 names the HL this one belongs under: HL 1, the last level 20 HL before it)",
+        ),
+        ("HL*2*1*22*0", "HL*2*1**22*0", 3, "write `HL*2*1*22*0~`"),
+    ] {
+        let found = run(&edit(P837, from, to));
+        let codes: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
+        assert_eq!(codes, [("STR001", Some(element))], "{to}: {found:#?}");
+        assert_eq!(found[0].help.as_deref(), Some(help), "{to}");
+    }
+    let found = run(&edit(P837, "HL*1**20*1", "HL*1*20*1"));
+    assert_eq!(
+        found[0].message,
+        "HL02 is left out before `20`: the values from `20` on stand one element early"
+    );
+    // HL03 left out: no level to read the HL with, so no slip; its HL03 `0` is the finding.
+    let found = run(&edit(P837, "HL*2*1*22*0", "HL*2*1*0"));
+    let messages: Vec<_> = found.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["HL03 `0` is not a level of the 837 (20, 22 or 23)"],
+        "{found:#?}"
     );
 }

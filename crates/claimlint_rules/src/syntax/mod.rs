@@ -123,10 +123,10 @@ impl Found<'_, '_> {
     }
 
     /// The span of the position: the component, the element, or the whole segment when the
-    /// element is not written at all.
+    /// element is not written at all (still naming the element, for the 999's IK4).
     pub fn loc(&self, elem: usize, comp: usize) -> Loc {
         let Some(e) = self.seg.element_raw(elem) else {
-            return self.seg.loc();
+            return self.seg.element_loc(elem);
         };
         let e = if comp == 0 {
             e
@@ -155,6 +155,8 @@ impl Found<'_, '_> {
                     Realigned::DiagnosisRoot
                 } else if r.slips.iter().any(Slip::whole_element) {
                     Realigned::ElementRoot
+                } else if matches!(r.slips.as_slice(), [Slip::Dropped { .. }]) {
+                    Realigned::DroppedRoot
                 } else {
                     Realigned::Root
                 }

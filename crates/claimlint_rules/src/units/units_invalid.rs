@@ -57,8 +57,9 @@ fn units_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     }
     match line.units {
         None => {
+            // On the empty element when there is one, as for the unit basis.
             cx.report(
-                sv.loc(),
+                sv.element_loc(qty_pos),
                 format!("{} (units of service) is missing", name(qty_pos)),
             )
             .help("give the units billed, in the code's descriptor units (J0897: 1 unit = 1 mg)");
