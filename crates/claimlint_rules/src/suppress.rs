@@ -246,6 +246,16 @@ pub const PRECEDENCE: &[Precedence] = &[
               moved up): its lines' pointers count a list that lacks it",
     },
     Precedence {
+        root: "SYN007",
+        suppresses: &["NDC003"],
+        on: Some("SV1"),
+        at: Some(1),
+        misspelling_of: None,
+        scope: Scope::Line,
+        why: "a line whose procedure (SV101) is left empty: NDC003 judges the NDC only against \
+              a code the crosswalk lists, and the line's code is what is missing",
+    },
+    Precedence {
         root: "SYN003",
         suppresses: &["BAL002"],
         on: Some("CAS"),
@@ -911,6 +921,23 @@ mod tests {
         // HI01-2 empty: no principal diagnosis follows; the SIT002 is suppressed.
         let text = edit(P837, "HI*", "HI*ABK");
         assert_eq!(outcome(&text), (vec!["SYN007"], 1));
+    }
+
+    /// A line whose procedure is left empty (`SV1**2400*…`): SYN007, not also NDC003 for an
+    /// NDC that rule judges only against a code the crosswalk lists (a line with no code
+    /// otherwise gets it: an 837I revenue-code line's NDC is looked up). A claim-level
+    /// adjustment or line payment that cannot be read: not also BAL002 for the balance.
+    #[test]
+    fn an_unreadable_procedure_or_amount_is_one_finding() {
+        let text = edit(
+            &edit(P837, "SV1*HC:J0897", "SV1**2400*UN*60***1"),
+            "LIN*",
+            "LIN**N4*55513071099",
+        );
+        assert_eq!(outcome(&text), (vec!["SYN007"], 1));
+        let text = edit(P837, "LIN*", "LIN**N4*55513071099");
+        let (codes, _) = outcome(&text);
+        assert!(codes.contains(&"NDC003"), "{codes:?}");
     }
 
     /// The check of `text`, and the index of its one finding whose help names `slip` (the

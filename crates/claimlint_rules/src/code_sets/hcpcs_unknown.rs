@@ -63,14 +63,16 @@ fn hcpcs_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     }
     // The HCPCS file lists terminated codes only back to 2014; a code missing from it may have
-    // been valid on an older date, so absence proves nothing there.
-    if date_of_service(cx).is_some_and(|d| d.0 < OLDEST_TERMINATION) {
+    // been valid on an older date, so absence proves nothing there, nor on a line with no
+    // date of service at all (its missing or unreadable DTP is the finding: `DTP**472`).
+    let Some(date) = date_of_service(cx).filter(|d| d.0 >= OLDEST_TERMINATION) else {
         return;
-    }
-    let version = date_of_service(cx)
-        .and_then(|d| cx.data().coverage("hcpcs", d.0))
-        .map_or("", |c| c.version);
-    cx.report(el.loc(), format!("HCPCS code {text} is not in the CMS HCPCS file ({version})"))
+    };
+    let version = cx
+        .data()
+        .coverage("hcpcs", date.0)
+        .map_or(String::new(), |c| format!(" ({})", c.version));
+    cx.report(el.loc(), format!("HCPCS code {text} is not in the CMS HCPCS file{version}"))
         .help(format!("check the code against the HCPCS file in force on the date of service; `claimlint lookup {text}` shows what claimlint knows"));
 }
 
@@ -98,6 +100,14 @@ fn cases() {
         Edit("SV1*HC:96372", "SV1*HC:0042t*60*UN*1***1", true),
     ];
     let out = check_cases(&CODE001, &cases);
+    // No date of service to read (DTP01 shifted out: SYN007's finding): absence from the file
+    // proves nothing, as on a date before 2014.
+    let undated = P837.replace(
+        "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~",
+        "SV1*HC:J1550*60*UN*1***1~\nDTP**472*D8*20260115~",
+    );
+    let codes: Vec<_> = crate::test::run(&undated).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["SYN007"]);
     let d = out[2].iter().find(|d| d.code == "CODE001").unwrap();
     assert_eq!(
         d.message,
