@@ -29,7 +29,6 @@ declare_rule! {
 /// so an earlier HL of that level whose HL04 says 1 is not reported as childless as well:
 /// one bad HL02, one error.
 fn orphans(readings: &[Reading<'_>]) -> Vec<(usize, &'static [u8])> {
-    let mut seen: FxHashMap<&[u8], &[u8]> = FxHashMap::default();
     let mut out = Vec::new();
     for (n, r) in readings.iter().enumerate() {
         let want: Option<&'static [u8]> = match &*r.level {
@@ -38,13 +37,9 @@ fn orphans(readings: &[Reading<'_>]) -> Vec<(usize, &'static [u8])> {
             _ => None,
         };
         if let Some(want) = want
-            && seen.get(&*r.parent).is_none_or(|&level| level != want)
+            && r.parent_level.as_deref() != Some(want)
         {
             out.push((n, want));
-        }
-        seen.insert(&r.key, &r.level);
-        if let Some(alias) = &r.alias {
-            seen.entry(alias).or_insert(&r.level);
         }
     }
     out
@@ -69,6 +64,8 @@ struct Reading<'t> {
     level: Cow<'t, [u8]>,
     child: Cow<'t, [u8]>,
     slip: Option<HlSlip>,
+    /// The level of the HL its HL02 (as read) names, among those before it.
+    parent_level: Option<Cow<'t, [u8]>>,
     /// The HL's number when HL01 is left empty: a child that names that number names it, so
     /// the empty HL01 is one error, not also its children's. (A wrong number is not read as
     /// another: children may name the HL by it, as written.)
@@ -83,6 +80,7 @@ impl<'t> Reading<'t> {
             level: Cow::Borrowed(seg.value(3)),
             child: Cow::Borrowed(seg.value(4)),
             slip: None,
+            parent_level: None,
             alias: None,
         }
     }
@@ -124,19 +122,21 @@ fn readings<'t>(tx: &'t Transaction<'t>, lost: &Lost<'_>, counted: bool) -> Vec<
             let number = expected(b"").to_string().into_bytes();
             reading.alias = Some(number.into_boxed_slice());
         }
-        if let Some(level) = known_level(&reading.level) {
-            levels.insert(reading.key.clone(), level);
-            if let Some(alias) = &reading.alias {
-                levels.entry(Cow::Owned(alias.to_vec())).or_insert(level);
-            }
+        reading.parent_level = levels.get(&*reading.parent).cloned();
+        levels.insert(reading.key.clone(), reading.level.clone());
+        if let Some(alias) = &reading.alias {
+            levels
+                .entry(Cow::Owned(alias.to_vec()))
+                .or_insert_with(|| reading.level.clone());
         }
         out.push(reading);
     }
     out
 }
 
-/// The level of each HL read so far, by the number its children name it by.
-type Levels<'t> = FxHashMap<Cow<'t, [u8]>, &'static [u8]>;
+/// The level (HL03, a level of the 837 or not) of each HL read so far, by the number its
+/// children name it by.
+type Levels<'t> = FxHashMap<Cow<'t, [u8]>, Cow<'t, [u8]>>;
 
 /// HL03 as one of the 837's levels.
 fn known_level(level: &[u8]) -> Option<&'static [u8]> {
@@ -160,7 +160,7 @@ fn sound(r: &Reading<'_>, expected: usize, levels: &Levels<'_>, lost: &Lost<'_>)
         Some(want) => {
             levels
                 .get(&*r.parent)
-                .copied()
+                .map(|l| &**l)
                 .or_else(|| lost.level_of(&r.parent))
                 == Some(want)
         }
@@ -200,6 +200,7 @@ fn slipped<'t>(
             level: read.next()?,
             child: read.next()?,
             slip: Some(slip),
+            parent_level: None,
             alias: None,
         };
         // The element put back holds what it should: HL01 the HL's number, HL02 (of a 22 or
@@ -335,12 +336,15 @@ fn report_counted_from(tx: &Transaction<'_>, cx: &mut Ctx<'_>, lost: &Lost<'_>) 
 }
 
 fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
-    let mut levels: FxHashMap<&[u8], &[u8]> = FxHashMap::default();
     let lost = Lost::new(tx);
     let offset = report_counted_from(tx, cx, &lost);
     let readings = readings(tx, &lost, offset.is_some());
     let orphans = orphans(&readings);
-    let named = Named::of(&readings);
+    // Only slipped HLs and empty HL01s have children the model's links do not see.
+    let named = readings
+        .iter()
+        .any(|r| r.slip.is_some() || r.alias.is_some())
+        .then(|| Named::of(&readings));
     for (n, (hl, r)) in tx.hls.iter().zip(&readings).enumerate() {
         let seg = &hl.seg;
         // The HL's own block, from it to the next HL (positions: ST = 1): a wrong level, or a
@@ -358,17 +362,13 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         } else if offset.is_none() {
             check_number(cx, seg, id, n + 1, n + 1 + lost.before(hl.index));
         }
-        let parent_level = levels
-            .get(parent)
-            .copied()
-            .or_else(|| lost.level_of(parent));
+        let parent_level = r.parent_level.as_deref().or_else(|| lost.level_of(parent));
         let want_parent: Option<&[u8]> = match level {
             b"20" => None,
             b"22" => Some(b"20"),
             b"23" => Some(b"22"),
             other => {
                 report_no_level(cx, seg, other).covers = Some(block);
-                remember(&mut levels, r);
                 continue;
             }
         };
@@ -392,12 +392,11 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 d.covers = Some(block);
             }
         }
-        remember(&mut levels, r);
         // HL04 = 1 with an orphan of this HL's children's level below: the orphan's HL02 is
         // the error (reported on it), not this HL04.
         let orphan_below = orphans.iter().any(|&(m, want)| m > n && want == level);
         if !(child == b"1" && orphan_below) {
-            let has = has_children(tx, n, r, &named, &lost);
+            let has = has_children(tx, n, r, named.as_ref(), &lost);
             check_children(cx, seg, child, has);
         }
     }
@@ -460,14 +459,6 @@ fn report_slip<'c>(
         .help(format!("write `{}`{why}", r.text(seg)))
 }
 
-/// The level of `r`, under its number and the number it is read with.
-fn remember<'r>(levels: &mut FxHashMap<&'r [u8], &'r [u8]>, r: &'r Reading<'_>) {
-    levels.insert(&r.key, &r.level);
-    if let Some(alias) = &r.alias {
-        levels.entry(alias).or_insert(&r.level);
-    }
-}
-
 /// Each HL02 as read and the last HL that names it, of every HL and of the slipped ones: the
 /// children the model's links (by the values as written) do not see.
 struct Named<'r> {
@@ -499,7 +490,7 @@ fn has_children(
     tx: &Transaction<'_>,
     n: usize,
     r: &Reading<'_>,
-    named: &Named<'_>,
+    named: Option<&Named<'_>>,
     lost: &Lost<'_>,
 ) -> bool {
     let Some(hl) = tx.hls.get(n) else {
@@ -508,11 +499,12 @@ fn has_children(
     let later = |map: &FxHashMap<&[u8], usize>, key: &[u8]| map.get(key).is_some_and(|&m| m > n);
     let below: &[u8] = if &*r.level == b"20" { b"22" } else { b"23" };
     let to = tx.hls.get(n + 1).map_or(u32::MAX, |h| h.index);
-    hl.has_children
-        || later(&named.slipped, &r.key)
-        || (r.slip.is_some() && later(&named.all, &r.key))
-        || r.alias.as_deref().is_some_and(|a| later(&named.all, a))
-        || (&*r.child == b"1" && lost.child_between(hl.index, to, below))
+    let read = named.is_some_and(|named| {
+        later(&named.slipped, &r.key)
+            || (r.slip.is_some() && later(&named.all, &r.key))
+            || r.alias.as_deref().is_some_and(|a| later(&named.all, a))
+    });
+    hl.has_children || read || (&*r.child == b"1" && lost.child_between(hl.index, to, below))
 }
 
 /// STR001 for an HL03 that is no level of the 837.
