@@ -21,7 +21,7 @@ mod tests;
 pub use validate::{
     ElementIssue, is_numeric, is_qualifier_dependent, validate_placed, validate_segment,
 };
-pub use walk::{Placement, StructureIssue, Walk, Walking, walk};
+pub use walk::{Placement, StructureIssue, Walk, Walking, belongs_after, walk};
 
 /// A supported implementation guide.
 #[allow(clippy::upper_case_acronyms)] // the names are the X12 version suffixes

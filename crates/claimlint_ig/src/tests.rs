@@ -1339,3 +1339,56 @@ fn walker_opens_a_required_loop_at_its_misqualified_opener() {
         w.issues
     );
 }
+
+/// A segment written before segments of its loop that the guide puts before it (`DMG` before
+/// `N3` and `N4` in 2010BA) is the one out of order, not each segment it jumped; a segment
+/// that came late is still the one reported. An NM1 whose qualifier is empty but whose other
+/// elements no 1000B NM1 takes (a person, an NPI) does not open 1000B.
+#[test]
+fn the_fewest_segments_out_of_order_are_reported() {
+    let ok = subscriber_claim(1);
+    let moved = ok.replacen(
+        "NM1*IL*1*SMITH*TED****MI*000221111A~",
+        "NM1*IL*1*SMITH*TED****MI*000221111A~DMG*D8*19430501*M~",
+        1,
+    );
+    // The template's 2010BA has no N3/N4: give it both, after the DMG.
+    let moved = moved.replacen(
+        "DMG*D8*19430501*M~",
+        "DMG*D8*19430501*M~N3*1 MAIN ST~N4*MIAMI*FL*33111~",
+        1,
+    );
+    let pieces: Vec<&str> = moved.split('~').collect();
+    let dmg = pieces.iter().position(|s| s.starts_with("DMG")).unwrap();
+    let w = walk(p(), &segs(&moved));
+    assert_eq!(w.issues, vec![StructureIssue::Unexpected { at: dmg }]);
+    assert_eq!(crate::belongs_after(&w.placements, dmg), Some(dmg + 2));
+
+    let late = ok.replacen(
+        "NM1*IL*1*SMITH*TED****MI*000221111A~",
+        "NM1*IL*1*SMITH*TED****MI*000221111A~N4*MIAMI*FL*33111~N3*1 MAIN ST~",
+        1,
+    );
+    let pieces: Vec<&str> = late.split('~').collect();
+    let n3 = pieces
+        .iter()
+        .position(|s| s.starts_with("N3*1 MAIN"))
+        .unwrap();
+    let w = walk(p(), &segs(&late));
+    assert_eq!(w.issues, vec![StructureIssue::Unexpected { at: n3 }]);
+    assert_eq!(crate::belongs_after(&w.placements, n3), None);
+
+    let person = ok.replacen(
+        "NM1*40*2*KEY INSURANCE COMPANY*****46*66783JJT",
+        "NM1**1*SMITH*JOHN****XX*1234567893",
+        1,
+    );
+    let pieces: Vec<&str> = person.split('~').collect();
+    let at = pieces.iter().position(|s| s.starts_with("NM1**1")).unwrap();
+    let w = walk(p(), &segs(&person));
+    assert!(
+        w.issues.contains(&StructureIssue::Unexpected { at }),
+        "{:?}",
+        w.issues
+    );
+}

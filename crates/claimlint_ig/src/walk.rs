@@ -274,8 +274,130 @@ impl Walking {
         while !self.w.frames.is_empty() {
             self.w.pop(last);
         }
+        self.w.out.fewest_out_of_order();
         self.w.out
     }
+}
+
+/// The longest windows [`Walk::fewest_out_of_order`] weighs (a loop's own segments, in a row).
+const ORDER_WINDOW: usize = 256;
+
+impl Walk {
+    /// A segment written before segments of its loop that the guide puts before it (`DMG`
+    /// before `N3` and `N4` in 2010BA) is placed where it stands, so the walk reports each
+    /// segment it jumped as out of order, not the one that moved. Within a loop's run of
+    /// segments, the fewest that, taken out, leave the others in the guide's order (those
+    /// outside a longest run in order) are the ones reported, when they are fewer than the
+    /// walk's; on a tie the walk's stand.
+    fn fewest_out_of_order(&mut self) {
+        let late = |issue: &StructureIssue, placements: &[Placement]| match *issue {
+            StructureIssue::Unexpected { at }
+                if matches!(placements.get(at), Some(Placement::Placed { .. })) =>
+            {
+                Some(at)
+            }
+            _ => None,
+        };
+        let flagged: Vec<usize> = self
+            .issues
+            .iter()
+            .filter_map(|i| late(i, &self.placements))
+            .collect();
+        let mut seen_to = 0;
+        for &at in &flagged {
+            if at < seen_to {
+                continue;
+            }
+            let run = own_run(&self.placements, at);
+            seen_to = run.end;
+            let ranks: Vec<u16> = run
+                .clone()
+                .map(|k| self.placements[k].segment().map_or(0, |s| s.rank))
+                .collect();
+            let keep = longest_in_order(&ranks);
+            let out: Vec<usize> = run.clone().filter(|&k| !keep[k - run.start]).collect();
+            let walks: Vec<usize> = flagged
+                .iter()
+                .copied()
+                .filter(|k| run.contains(k))
+                .collect();
+            if out.len() >= walks.len() {
+                continue;
+            }
+            let first = self
+                .issues
+                .iter()
+                .position(|i| late(i, &self.placements).is_some_and(|k| run.contains(&k)))
+                .unwrap_or(self.issues.len());
+            let placements = &self.placements;
+            self.issues
+                .retain(|i| late(i, placements).is_none_or(|k| !run.contains(&k)));
+            let first = first.min(self.issues.len());
+            for (j, k) in out.into_iter().enumerate() {
+                self.issues
+                    .insert(first + j, StructureIssue::Unexpected { at: k });
+            }
+        }
+    }
+}
+
+/// The segments around `at` placed in the same occurrence of its loop and standing in a row
+/// (from the loop's opening segment, up to the next occurrence's or another loop's segment).
+pub fn own_run(placements: &[Placement], at: usize) -> std::ops::Range<usize> {
+    let Some(&Placement::Placed { loop_def, .. }) = placements.get(at) else {
+        return at..at;
+    };
+    let opens = |k: usize| {
+        matches!(placements.get(k), Some(Placement::Placed { segment, .. })
+            if loop_def.starter().is_some_and(|s| std::ptr::eq(s, *segment)))
+    };
+    let same = |k: usize| {
+        matches!(placements.get(k), Some(Placement::Placed { loop_def: l, .. })
+            if std::ptr::eq(*l, loop_def))
+    };
+    let mut from = at;
+    while !opens(from) && from > 0 && same(from - 1) && at - from < ORDER_WINDOW {
+        from -= 1;
+    }
+    let mut to = at + 1;
+    while same(to) && !opens(to) && to - from < ORDER_WINDOW {
+        to += 1;
+    }
+    from..to
+}
+
+/// For a segment out of order that came early (`DMG` before `N3` and `N4` in 2010BA): the
+/// last segment after it, in its loop's run, that the guide puts before it. `None` when it
+/// came late (the guide puts it before segments that precede it).
+pub fn belongs_after(placements: &[Placement], at: usize) -> Option<usize> {
+    let rank = placements.get(at)?.segment()?.rank;
+    let run = own_run(placements, at);
+    (at + 1..run.end)
+        .rev()
+        .find(|&k| placements[k].segment().is_some_and(|s| s.rank < rank))
+}
+
+/// Which of `ranks` make a longest run in order (each at least the one before), the first
+/// such in order of where it ends; quadratic, for the short runs of one loop's segments.
+fn longest_in_order(ranks: &[u16]) -> Vec<bool> {
+    let n = ranks.len();
+    let mut len = vec![1usize; n];
+    let mut prev = vec![usize::MAX; n];
+    for i in 0..n {
+        for j in 0..i {
+            if ranks[j] <= ranks[i] && len[j] + 1 > len[i] {
+                len[i] = len[j] + 1;
+                prev[i] = j;
+            }
+        }
+    }
+    let mut keep = vec![false; n];
+    let mut at = (0..n).max_by_key(|&i| (len[i], std::cmp::Reverse(i)));
+    while let Some(i) = at {
+        keep[i] = true;
+        at = (prev[i] != usize::MAX).then_some(prev[i]);
+    }
+    keep
 }
 
 impl Walker {
@@ -775,7 +897,7 @@ impl Walker {
                     && l.usage == Usage::Required
                     && l.rank >= f.rank
                     && self.count(f, idx) == 0
-                    && l.starter().is_some_and(|s| s.id.as_bytes() == seg.id()))
+                    && l.starter().is_some_and(|s| fits_but_its_qualifier(s, seg)))
                 .then_some((depth, idx))
             })
         })
@@ -903,6 +1025,26 @@ impl Walker {
             None => Placement::Unexpected,
         }
     }
+}
+
+/// Is `seg` of `def`'s id, and valid against `def` but for its qualifier? (A payer's NM1
+/// written `NM1**2*…*PI*…` opens 2010BB; an `NM1*82*1` where the 2330B payer is missing has
+/// other elements no 2330B NM1 takes, and is not read as one.)
+fn fits_but_its_qualifier<S: SegmentView + ?Sized>(def: &SegmentDef, seg: &S) -> bool {
+    let Some(q) = def.qualifier else {
+        return false;
+    };
+    if def.id.as_bytes() != seg.id() {
+        return false;
+    }
+    let mut issues = Vec::new();
+    crate::validate_segment(def, seg, &mut issues);
+    issues.iter().all(|i| match i.position() {
+        Some((elem, comp)) => {
+            elem == usize::from(q.elem) && (comp == 0 || comp == usize::from(q.comp))
+        }
+        None => false,
+    })
 }
 
 /// Does a definition of `seg`'s id (`id`) in loop `l` or a loop below it take `seg`, its

@@ -246,49 +246,21 @@ pub const PRECEDENCE: &[Precedence] = &[
               moved up): its lines' pointers count a list that lacks it",
     },
     Precedence {
-        root: "SYN007",
-        suppresses: &["NDC003"],
-        on: Some("SV1"),
-        at: Some(1),
-        misspelling_of: None,
-        scope: Scope::Line,
-        why: "a line whose procedure (SV101) is left empty: NDC003 judges the NDC only against \
-              a code the crosswalk lists, and the line's code is what is missing",
-    },
-    Precedence {
         root: "SYN003",
         suppresses: &["BAL002"],
         on: Some("CAS"),
-        at: None,
+        at: Some(3),
         misspelling_of: None,
         scope: Scope::Claim,
-        why: "a claim-level adjustment whose elements cannot be read as written (CAS03 left \
-              empty, CAS01 shifted: `CAS**PR*1*21.89`) is the defect; the payer's balance, \
-              which sums the adjustment amounts, is read from it and fails with it",
+        why: "a claim-level adjustment's first amount (CAS03) left empty or not a number: the \
+              payer's balance sums it and fails with it (the amounts after it, CAS06-CAS18, \
+              are situational, and another element's defect reads no amount)",
     },
     Precedence {
         root: "SYN007",
         suppresses: &["BAL002"],
         on: Some("CAS"),
-        at: None,
-        misspelling_of: None,
-        scope: Scope::Claim,
-        why: "the same",
-    },
-    Precedence {
-        root: "SYN008",
-        suppresses: &["BAL002"],
-        on: Some("CAS"),
-        at: None,
-        misspelling_of: None,
-        scope: Scope::Claim,
-        why: "the same",
-    },
-    Precedence {
-        root: "SYN009",
-        suppresses: &["BAL002"],
-        on: Some("CAS"),
-        at: None,
+        at: Some(3),
         misspelling_of: None,
         scope: Scope::Claim,
         why: "the same",
@@ -297,17 +269,17 @@ pub const PRECEDENCE: &[Precedence] = &[
         root: "SYN003",
         suppresses: &["BAL002"],
         on: Some("SVD"),
-        at: None,
+        at: Some(2),
         misspelling_of: None,
         scope: Scope::Claim,
-        why: "the same for a 2430 line payment (SVD02 not an amount: `SVD*40*HC:99213`, SVD01 \
-              left out), which the payer's balance sums",
+        why: "the same for a 2430 line payment (SVD02) left empty or not an amount (`SVD*40*HC:99213`, \
+              SVD01 left out), which the payer's balance sums",
     },
     Precedence {
         root: "SYN007",
         suppresses: &["BAL002"],
         on: Some("SVD"),
-        at: None,
+        at: Some(2),
         misspelling_of: None,
         scope: Scope::Claim,
         why: "the same",
@@ -925,17 +897,20 @@ mod tests {
 
     /// A line whose procedure is left empty (`SV1**2400*…`): SYN007, not also NDC003 for an
     /// NDC that rule judges only against a code the crosswalk lists (a line with no code
-    /// otherwise gets it: an 837I revenue-code line's NDC is looked up). A claim-level
-    /// adjustment or line payment that cannot be read: not also BAL002 for the balance.
+    /// otherwise gets it: an 837I revenue-code line's NDC is looked up; so does a line whose
+    /// code is written, its qualifier empty).
     #[test]
-    fn an_unreadable_procedure_or_amount_is_one_finding() {
+    fn an_empty_procedure_is_one_finding() {
         let text = edit(
             &edit(P837, "SV1*HC:J0897", "SV1**2400*UN*60***1"),
             "LIN*",
             "LIN**N4*55513071099",
         );
-        assert_eq!(outcome(&text), (vec!["SYN007"], 1));
+        assert_eq!(outcome(&text).0, ["SYN007"]);
         let text = edit(P837, "LIN*", "LIN**N4*55513071099");
+        let (codes, _) = outcome(&text);
+        assert!(codes.contains(&"NDC003"), "{codes:?}");
+        let text = edit(&text, "SV1*HC:J0897", "SV1*:J0897:JZ*2400*UN*60***1");
         let (codes, _) = outcome(&text);
         assert!(codes.contains(&"NDC003"), "{codes:?}");
     }

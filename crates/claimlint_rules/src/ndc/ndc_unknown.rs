@@ -14,7 +14,8 @@ declare_rule! {
     /// lists are skipped: an unclassified code (J3490, J9999...), an S-code (private payers'
     /// codes, which Medicare does not price), any code with no NDC in any quarter. Their drugs
     /// are by definition not in the ASP crosswalk, and no FDA NDC directory is compiled in to
-    /// check them against, so the NDC's absence says nothing about it.
+    /// check them against, so the NDC's absence says nothing about it. So are 837P lines
+    /// whose procedure (SV101) is left empty: the code is what is missing (SYN007).
     /// ## Why it matters
     /// An NDC the payer cannot find is usually a typo or a digit dropped in padding, and
     /// the line is denied; a transposed NDC may even name another drug.
@@ -38,6 +39,15 @@ fn ndc_unknown(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     }
     // A malformed NDC is NDC002's; one in a normalisable form is still looked up.
     let Some(ndc) = ndc11(el.bytes) else { return };
+    // An 837P line whose procedure (SV101, required) is left empty: the code the NDC would be
+    // judged against is what is missing (SYN007's finding). An 837I line with no HCPCS, a
+    // revenue code alone, is looked up.
+    if cx
+        .line()
+        .is_some_and(|l| l.procedure.is_none() && l.sv.is_some_and(|s| s.is(b"SV1")))
+    {
+        return;
+    }
     if cx
         .line()
         .and_then(|l| hcpcs_of(l))

@@ -116,7 +116,7 @@ fn readings<'t>(tx: &'t Transaction<'t>, lost: &Lost<'_>, counted: bool) -> Vec<
             written
         } else {
             let number = expected(b"");
-            slipped(&hl.seg, number, &levels, lost, &out).unwrap_or(written)
+            slipped((tx, n), number, &levels, lost, &out).unwrap_or(written)
         };
         if !counted && reading.key.is_empty() {
             let number = expected(b"").to_string().into_bytes();
@@ -137,6 +137,37 @@ fn readings<'t>(tx: &'t Transaction<'t>, lost: &Lost<'_>, counted: bool) -> Vec<
 /// The level (HL03, a level of the 837 or not) of each HL read so far, by the number its
 /// children name it by.
 type Levels<'t> = FxHashMap<Cow<'t, [u8]>, Cow<'t, [u8]>>;
+
+/// The number of the last HL of level `want` before HL `n`: read (by the number its children
+/// name it by), or lost (`Lost`) after it.
+fn last_of_level(
+    tx: &Transaction<'_>,
+    n: usize,
+    want: &[u8],
+    before: &[Reading<'_>],
+    lost: &Lost<'_>,
+) -> Option<Vec<u8>> {
+    let here = tx.hls.get(n)?.index;
+    let read = before
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, p)| &*p.level == want)
+        .and_then(|(m, p)| {
+            let number = p.alias.as_deref().unwrap_or(&p.key);
+            Some((tx.hls.get(m)?.index, number.to_vec())).filter(|_| !number.is_empty())
+        });
+    let missing = lost
+        .hls()
+        .iter()
+        .rev()
+        .find(|&&(at, _, level)| level == want && at < here)
+        .map(|&(at, number, _)| (at, number.to_string().into_bytes()));
+    match (read, missing) {
+        (Some(r), Some(m)) => Some(if m.0 > r.0 { m.1 } else { r.1 }),
+        (r, m) => r.or(m).map(|(_, number)| number),
+    }
+}
 
 /// HL03 as one of the 837's levels.
 fn known_level(level: &[u8]) -> Option<&'static [u8]> {
@@ -171,15 +202,16 @@ fn sound(r: &Reading<'_>, expected: usize, levels: &Levels<'_>, lost: &Lost<'_>)
 /// The reading of an HL whose values stand one element early or late, when exactly that slip
 /// makes it sound; the values past HL04 must then be empty.
 fn slipped<'t>(
-    seg: &Segment<'t>,
+    (tx, n): (&'t Transaction<'t>, usize),
     expected: usize,
     levels: &Levels<'_>,
     lost: &Lost<'_>,
     before: &[Reading<'_>],
 ) -> Option<Reading<'t>> {
+    let seg = &tx.hls.get(n)?.seg;
     let count = seg.element_count();
     let values: Vec<&'t [u8]> = (1..=count).map(|i| seg.value(i)).collect();
-    let candidates = (1..=3)
+    let candidates = (1..=2)
         .filter(|&k| k <= values.len() + 1)
         .map(HlSlip::Dropped)
         .chain((1..=values.len().min(4)).map(HlSlip::Extra));
@@ -204,7 +236,8 @@ fn slipped<'t>(
             alias: None,
         };
         // The element put back holds what it should: HL01 the HL's number, HL02 (of a 22 or
-        // 23) the last HL of the level above. HL03 cannot be told, so it is never put back.
+        // 23) the last HL of the level above. HL03 cannot be told, so it is never put back
+        // (nor HL04, after it).
         match slip {
             HlSlip::Dropped(1) => r.key = Cow::Owned(expected.to_string().into_bytes()),
             HlSlip::Dropped(2) => {
@@ -214,14 +247,13 @@ fn slipped<'t>(
                     _ => b"",
                 };
                 if !want.is_empty() {
-                    let Some(parent) = before.iter().rev().find(|p| &*p.level == want) else {
+                    let Some(parent) = last_of_level(tx, n, want, before, lost) else {
                         continue;
                     };
-                    r.parent = Cow::Owned(parent.key.to_vec());
+                    r.parent = Cow::Owned(parent);
                 }
             }
-            HlSlip::Dropped(_) => continue,
-            HlSlip::Extra(_) => {}
+            HlSlip::Dropped(_) | HlSlip::Extra(_) => {}
         }
         if sound(&r, expected, levels, lost) {
             return Some(r);
@@ -274,6 +306,18 @@ impl<'t> Lost<'t> {
                 let Some(level) = hl_level(id).map(str::as_bytes) else {
                     continue;
                 };
+                // An HL the walk could not place (`HL*1*20*1`: HL03 reads `1`) before the
+                // segment is the loop's opener, present: not a lost one to count.
+                let unplaced_hl = at.checked_sub(1).is_some_and(|k| {
+                    self.tx.segments.get(k).is_some_and(|s| s.is(b"HL"))
+                        && matches!(
+                            self.tx.ig().placement(k),
+                            Some(claimlint_ig::Placement::Unexpected)
+                        )
+                });
+                if unplaced_hl {
+                    continue;
+                }
                 let at = u32::try_from(at).unwrap_or(u32::MAX);
                 let before = self.tx.hls.partition_point(|h| h.index < at);
                 out.push((at, before + out.len() + 1, level));
@@ -499,12 +543,16 @@ fn has_children(
     let later = |map: &FxHashMap<&[u8], usize>, key: &[u8]| map.get(key).is_some_and(|&m| m > n);
     let below: &[u8] = if &*r.level == b"20" { b"22" } else { b"23" };
     let to = tx.hls.get(n + 1).map_or(u32::MAX, |h| h.index);
+    let lost_child = &*r.child == b"1" && lost.child_between(hl.index, to, below);
+    // The model links children by HL01 as written, which a slipped HL's is not its number:
+    // only the HLs as read say.
+    if r.slip.is_some() {
+        return named.is_some_and(|named| later(&named.all, &r.key)) || lost_child;
+    }
     let read = named.is_some_and(|named| {
-        later(&named.slipped, &r.key)
-            || (r.slip.is_some() && later(&named.all, &r.key))
-            || r.alias.as_deref().is_some_and(|a| later(&named.all, a))
+        later(&named.slipped, &r.key) || r.alias.as_deref().is_some_and(|a| later(&named.all, a))
     });
-    hl.has_children || read || (&*r.child == b"1" && lost.child_between(hl.index, to, below))
+    hl.has_children || read || lost_child
 }
 
 /// STR001 for an HL03 that is no level of the 837.
@@ -912,6 +960,26 @@ fn an_hl_slipped_by_one_element_is_one_finding() {
         found[0].message,
         "HL02 is left out before `20`: the values from `20` on stand one element early"
     );
+    // Two HLs slipped: the second is read against the first as read (the walk's lost 2000A
+    // is the first HL, present: not counted), its help writing the HL it was.
+    let both = edit(
+        &edit(P837, "HL*1**20*1", "HL*1*20*1"),
+        "HL*2*1*22*0",
+        "HL*2*22*0",
+    );
+    let helps: Vec<_> = run(&both).into_iter().filter_map(|d| d.help).collect();
+    assert_eq!(helps.len(), 2, "{helps:?}");
+    assert!(helps[1].starts_with("write `HL*2*1*22*0~`"), "{helps:?}");
+    // A slipped subscriber with a second subscriber after it under the same provider: its
+    // HL04 (0) is right; the later HL names the provider, not it.
+    let second = P837.replace(
+        "CLM*",
+        "HL*3*1*22*0~SBR*P*18*******MB~NM1*IL*1*ROE*RICHARD****MI*1EG4TE5MK74~NM1*PR*2*MEDICARE \
+         PART B*****PI*00952~CLM*",
+    );
+    let found = run(&edit(&second, "HL*2*1*22*0", "HL*1*22*0"));
+    let str001: Vec<_> = found.iter().filter(|d| d.code == "STR001").collect();
+    assert_eq!(str001.len(), 1, "{found:#?}");
     // HL03 left out: no level to read the HL with, so no slip; its HL03 `0` is the finding.
     let found = run(&edit(P837, "HL*2*1*22*0", "HL*2*1*0"));
     let messages: Vec<_> = found.iter().map(|d| d.message.as_str()).collect();

@@ -137,7 +137,26 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
             .rev()
             .find(|&k| matches!(ig.placement(k), Some(Placement::Placed { .. })));
         let here = prev.map_or("header", |k| loop_name(tx, k));
+        let early = claimlint_ig::belongs_after(&ig.placements, at)
+            .and_then(|k| Some((k, tx.segments.get(k)?)));
         let (msg, help) = match ig.placement(at).and_then(Placement::segment) {
+            // Written before segments the guide puts before it (`DMG` before `N3`, `N4`).
+            Some(def) if let Some((k, after)) = early => {
+                let after = String::from_utf8_lossy(after.id());
+                (
+                    format!(
+                        "{shown} is out of order in {}: the guide puts it after the {after} that \
+                         follows it here (segment {})",
+                        loop_name(tx, at),
+                        k + 1
+                    ),
+                    format!(
+                        "move {shown} down below {after}, to its place in the segment order (TR3 \
+                         position {})",
+                        def.pos
+                    ),
+                )
+            }
             Some(def) => (
                 format!(
                     "{shown} is out of order in {}: the guide puts it before the segments that precede it here",
