@@ -647,18 +647,32 @@ impl Walker {
         }
     }
 
-    /// Opens loop `l`, child `idx` of frame `depth`: a new occurrence, counted against its
-    /// repeat, its starter counted as seen.
-    fn enter(&mut self, depth: usize, idx: usize, l: &'static LoopDef, at: usize) {
-        self.advance(depth, l.rank, at);
-        if !l.repeat.allows(self.bump(depth, idx)) {
+    /// Child `idx` of frame `depth` (of `rank` and allowed `repeat` times; `id`, and whether
+    /// it is a loop, for the finding) found in order: the position moves to it, reporting
+    /// what it skipped, and it counts against its repeat.
+    fn count_in_order(
+        &mut self,
+        depth: usize,
+        idx: usize,
+        (rank, repeat): (u16, crate::Repeat),
+        (id, is_loop): (&'static str, bool),
+        at: usize,
+    ) {
+        self.advance(depth, rank, at);
+        if !repeat.allows(self.bump(depth, idx)) {
             self.out.issues.push(StructureIssue::RepeatExceeded {
-                id: l.id,
-                is_loop: true,
-                max: l.repeat.max(),
+                id,
+                is_loop,
+                max: repeat.max(),
                 at,
             });
         }
+    }
+
+    /// Opens loop `l`, child `idx` of frame `depth`: a new occurrence, counted against its
+    /// repeat, its starter counted as seen.
+    fn enter(&mut self, depth: usize, idx: usize, l: &'static LoopDef, at: usize) {
+        self.count_in_order(depth, idx, (l.rank, l.repeat), (l.id, true), at);
         self.push(l);
         self.bump(depth + 1, 0);
     }
@@ -885,22 +899,29 @@ impl Walker {
         // An HL is read by its level, HL03, whose errors are the hierarchy's (STR001). A
         // segment whose qualifier some place of the guide takes (`NM1*IL` after a broken HL)
         // belongs there, out of its place, not here with a wrong one.
-        let root = self.frames.first()?.def;
-        if self.probing || seg.id() == b"HL" || fits_somewhere(root, seg, id) {
+        if self.probing || seg.id() == b"HL" {
             return None;
         }
-        self.frames.iter().enumerate().rev().find_map(|(depth, f)| {
-            let skip = usize::from(depth > 0);
-            f.def.children_with_id(id).find_map(|(idx, node)| {
-                let Node::Loop(l) = node else { return None };
-                (idx >= skip
-                    && l.usage == Usage::Required
-                    && l.rank >= f.rank
-                    && self.count(f, idx) == 0
-                    && l.starter().is_some_and(|s| fits_but_its_qualifier(s, seg)))
-                .then_some((depth, idx))
-            })
-        })
+        let root = self.frames.first()?.def;
+        let found = self
+            .frames
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(depth, f)| {
+                let skip = usize::from(depth > 0);
+                f.def.children_with_id(id).find_map(|(idx, node)| {
+                    let Node::Loop(l) = node else { return None };
+                    (idx >= skip
+                        && l.usage == Usage::Required
+                        && l.rank >= f.rank
+                        && self.count(f, idx) == 0
+                        && l.starter().is_some_and(|s| fits_but_its_qualifier(s, seg)))
+                    .then_some((depth, idx))
+                })
+            })?;
+        // Walking the whole guide last: only for a segment that could open such a loop.
+        (!fits_somewhere(root, seg, id)).then_some(found)
     }
 
     /// Opens loop `idx` of frame `depth` with the segment at `at` as its opener, placed by
@@ -944,17 +965,7 @@ impl Walker {
     fn count_segment(&mut self, found: Found, s: &SegmentDef, id: SegmentIndex, at: usize) {
         let Found { depth, idx, how } = found;
         match how {
-            How::InOrder => {
-                self.advance(depth, s.rank, at);
-                if !s.max_use.allows(self.bump(depth, idx)) {
-                    self.out.issues.push(StructureIssue::RepeatExceeded {
-                        id: s.id,
-                        is_loop: false,
-                        max: s.max_use.max(),
-                        at,
-                    });
-                }
-            }
+            How::InOrder => self.count_in_order(depth, idx, (s.rank, s.max_use), (s.id, false), at),
             How::Late => {
                 self.bump(depth, idx);
                 self.out.issues.push(StructureIssue::Unexpected { at });

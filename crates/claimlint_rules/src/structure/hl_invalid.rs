@@ -31,13 +31,8 @@ declare_rule! {
 fn orphans(readings: &[Reading<'_>]) -> Vec<(usize, &'static [u8])> {
     let mut out = Vec::new();
     for (n, r) in readings.iter().enumerate() {
-        let want: Option<&'static [u8]> = match &*r.level {
-            b"22" => Some(b"20"),
-            b"23" => Some(b"22"),
-            _ => None,
-        };
-        if let Some(want) = want
-            && r.parent_level.as_deref() != Some(want)
+        if let Some(want) = wanted_parent(r.level)
+            && r.parent_level != Some(want)
         {
             out.push((n, want));
         }
@@ -61,11 +56,12 @@ enum HlSlip {
 struct Reading<'t> {
     key: Cow<'t, [u8]>,
     parent: Cow<'t, [u8]>,
-    level: Cow<'t, [u8]>,
+    /// HL03: never put back (a slip that leaves it out is not read), so always as written.
+    level: &'t [u8],
     child: Cow<'t, [u8]>,
     slip: Option<HlSlip>,
     /// The level of the HL its HL02 (as read) names, among those before it.
-    parent_level: Option<Cow<'t, [u8]>>,
+    parent_level: Option<&'t [u8]>,
     /// The HL's number when HL01 is left empty: a child that names that number names it, so
     /// the empty HL01 is one error, not also its children's. (A wrong number is not read as
     /// another: children may name the HL by it, as written.)
@@ -77,7 +73,7 @@ impl<'t> Reading<'t> {
         Reading {
             key: Cow::Borrowed(seg.value(1)),
             parent: Cow::Borrowed(seg.value(2)),
-            level: Cow::Borrowed(seg.value(3)),
+            level: seg.value(3),
             child: Cow::Borrowed(seg.value(4)),
             slip: None,
             parent_level: None,
@@ -88,7 +84,7 @@ impl<'t> Reading<'t> {
     /// The HL as it should have been written.
     fn text(&self, seg: &Segment<'_>) -> String {
         let sep = char::from(seg.delims.element);
-        let text = [&self.key, &self.parent, &self.level, &self.child]
+        let text = [&*self.key, &*self.parent, self.level, &*self.child]
             .map(|v| String::from_utf8_lossy(v).into_owned())
             .join(&sep.to_string());
         format!("HL{sep}{text}{}", char::from(seg.delims.segment))
@@ -122,12 +118,12 @@ fn readings<'t>(tx: &'t Transaction<'t>, lost: &Lost<'_>, counted: bool) -> Vec<
             let number = expected(b"").to_string().into_bytes();
             reading.alias = Some(number.into_boxed_slice());
         }
-        reading.parent_level = levels.get(&*reading.parent).cloned();
-        levels.insert(reading.key.clone(), reading.level.clone());
+        reading.parent_level = levels.get(&*reading.parent).copied();
+        levels.insert(reading.key.clone(), reading.level);
         if let Some(alias) = &reading.alias {
             levels
                 .entry(Cow::Owned(alias.to_vec()))
-                .or_insert_with(|| reading.level.clone());
+                .or_insert(reading.level);
         }
         out.push(reading);
     }
@@ -136,7 +132,7 @@ fn readings<'t>(tx: &'t Transaction<'t>, lost: &Lost<'_>, counted: bool) -> Vec<
 
 /// The level (HL03, a level of the 837 or not) of each HL read so far, by the number its
 /// children name it by.
-type Levels<'t> = FxHashMap<Cow<'t, [u8]>, Cow<'t, [u8]>>;
+type Levels<'t> = FxHashMap<Cow<'t, [u8]>, &'t [u8]>;
 
 /// The number of the last HL of level `want` before HL `n`: read (by the number its children
 /// name it by), or lost (`Lost`) after it.
@@ -152,7 +148,7 @@ fn last_of_level(
         .iter()
         .enumerate()
         .rev()
-        .find(|(_, p)| &*p.level == want)
+        .find(|(_, p)| p.level == want)
         .and_then(|(m, p)| {
             let number = p.alias.as_deref().unwrap_or(&p.key);
             Some((tx.hls.get(m)?.index, number.to_vec())).filter(|_| !number.is_empty())
@@ -170,6 +166,16 @@ fn last_of_level(
 }
 
 /// HL03 as one of the 837's levels.
+/// The level an HL of `level` belongs under: 20 for a 22, 22 for a 23; none for a 20 (or an
+/// HL03 that is no level).
+fn wanted_parent(level: &[u8]) -> Option<&'static [u8]> {
+    match level {
+        b"22" => Some(b"20"),
+        b"23" => Some(b"22"),
+        _ => None,
+    }
+}
+
 fn known_level(level: &[u8]) -> Option<&'static [u8]> {
     [b"20", b"22", b"23"]
         .into_iter()
@@ -180,18 +186,15 @@ fn known_level(level: &[u8]) -> Option<&'static [u8]> {
 /// Does `r` have none of the defects this rule reports on an HL alone: HL01 its number, HL03 a
 /// level, HL02 empty for a 20 and naming an HL of the level above for a 22 or 23, HL04 0 or 1?
 fn sound(r: &Reading<'_>, expected: usize, levels: &Levels<'_>, lost: &Lost<'_>) -> bool {
-    let want: Option<&[u8]> = match known_level(&r.level) {
-        Some(b"20") => None,
-        Some(b"22") => Some(b"20"),
-        Some(b"23") => Some(b"22"),
-        _ => return false,
-    };
-    let parent_fits = match want {
+    if known_level(r.level).is_none() {
+        return false;
+    }
+    let parent_fits = match wanted_parent(r.level) {
         None => r.parent.is_empty(),
         Some(want) => {
             levels
                 .get(&*r.parent)
-                .map(|l| &**l)
+                .copied()
                 .or_else(|| lost.level_of(&r.parent))
                 == Some(want)
         }
@@ -216,21 +219,23 @@ fn slipped<'t>(
         .map(HlSlip::Dropped)
         .chain((1..=values.len().min(4)).map(HlSlip::Extra));
     for slip in candidates {
-        let mut read: Vec<Cow<'t, [u8]>> = values.iter().map(|&v| Cow::Borrowed(v)).collect();
+        let mut read = values.clone();
         match slip {
-            HlSlip::Dropped(k) => read.insert(k - 1, Cow::Borrowed(b"")),
+            HlSlip::Dropped(k) => read.insert(k - 1, b""),
             HlSlip::Extra(k) if values[k - 1].is_empty() => drop(read.remove(k - 1)),
             HlSlip::Extra(_) => continue,
         }
-        if read.len() < 4 || read[4..].iter().any(|v| !v.is_empty()) {
+        let [key, parent, level, child, rest @ ..] = read.as_slice() else {
+            continue;
+        };
+        if rest.iter().any(|v| !v.is_empty()) {
             continue;
         }
-        let mut read = read.into_iter();
         let mut r = Reading {
-            key: read.next()?,
-            parent: read.next()?,
-            level: read.next()?,
-            child: read.next()?,
+            key: Cow::Borrowed(key),
+            parent: Cow::Borrowed(parent),
+            level,
+            child: Cow::Borrowed(child),
             slip: Some(slip),
             parent_level: None,
             alias: None,
@@ -241,12 +246,7 @@ fn slipped<'t>(
         match slip {
             HlSlip::Dropped(1) => r.key = Cow::Owned(expected.to_string().into_bytes()),
             HlSlip::Dropped(2) => {
-                let want: &[u8] = match &*r.level {
-                    b"22" => b"20",
-                    b"23" => b"22",
-                    _ => b"",
-                };
-                if !want.is_empty() {
+                if let Some(want) = wanted_parent(r.level) {
                     let Some(parent) = last_of_level(tx, n, want, before, lost) else {
                         continue;
                     };
@@ -399,23 +399,19 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .get(n + 1)
             .map_or(u32::MAX, |h| h.index.saturating_add(1));
         let block = (hl.index.saturating_add(1), next);
-        let (id, parent, level, child) = (&*r.key, &*r.parent, &*r.level, &*r.child);
+        let (id, parent, level, child) = (&*r.key, &*r.parent, r.level, &*r.child);
         if let Some(slip) = r.slip {
             // The walk placed the HL by its HL03 as written: what the block holds is displaced.
             report_slip(cx, seg, r, slip).covers = Some(block);
         } else if offset.is_none() {
             check_number(cx, seg, id, n + 1, n + 1 + lost.before(hl.index));
         }
-        let parent_level = r.parent_level.as_deref().or_else(|| lost.level_of(parent));
-        let want_parent: Option<&[u8]> = match level {
-            b"20" => None,
-            b"22" => Some(b"20"),
-            b"23" => Some(b"22"),
-            other => {
-                report_no_level(cx, seg, other).covers = Some(block);
-                continue;
-            }
-        };
+        let parent_level = r.parent_level.or_else(|| lost.level_of(parent));
+        if known_level(level).is_none() {
+            report_no_level(cx, seg, level).covers = Some(block);
+            continue;
+        }
+        let want_parent = wanted_parent(level);
         let from = cx.out.len();
         let displaces = if parent_level.is_some_and(|l| known_level(l).is_none()) {
             // A parent whose HL03 is no level has its own finding: which level it meant is
@@ -486,16 +482,16 @@ fn report_slip<'c>(
             ),
         ),
     };
-    let why = match (slip, &*r.level) {
-        (HlSlip::Dropped(2), b"20") => {
+    let why = match (slip, wanted_parent(r.level)) {
+        (HlSlip::Dropped(2), None) => {
             " (a billing provider HL has no parent: HL02 stays empty, but its separator is \
              written)"
                 .to_string()
         }
-        (HlSlip::Dropped(2), _) => format!(
+        (HlSlip::Dropped(2), Some(above)) => format!(
             " (HL02 names the HL this one belongs under: HL {}, the last level {} HL before it)",
             String::from_utf8_lossy(&r.parent),
-            if &*r.level == b"22" { "20" } else { "22" }
+            String::from_utf8_lossy(above)
         ),
         _ => String::new(),
     };
@@ -541,7 +537,7 @@ fn has_children(
         return false;
     };
     let later = |map: &FxHashMap<&[u8], usize>, key: &[u8]| map.get(key).is_some_and(|&m| m > n);
-    let below: &[u8] = if &*r.level == b"20" { b"22" } else { b"23" };
+    let below: &[u8] = if r.level == b"20" { b"22" } else { b"23" };
     let to = tx.hls.get(n + 1).map_or(u32::MAX, |h| h.index);
     let lost_child = &*r.child == b"1" && lost.child_between(hl.index, to, below);
     // The model links children by HL01 as written, which a slipped HL's is not its number:
