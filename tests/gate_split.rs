@@ -790,3 +790,41 @@ fn an_interchange_held_back_for_a_set_it_cannot_forward_says_why() {
         "{text}"
     );
 }
+
+/// An interchange without an IEA ends where the next ISA starts: each claim is answered
+/// once, in its own interchange. The first is rejected whole (ENV004); the second is judged
+/// claim by claim, as it is alone, and its findings are not taken for the first's (which once
+/// answered the second's claims in the first's 277CA as well, listing them twice).
+#[test]
+fn an_interchange_without_its_iea_keeps_its_claims_to_itself() {
+    let (defective, want_rejected) = with_defects();
+    let dir = scratch("no-iea");
+    let input = std::fs::read_to_string(root().join(MIXED)).unwrap();
+    let iea = input.find("IEA*").unwrap();
+    let second = defective
+        .replace("*000000001*", "*000000002*")
+        .replace("*000000001~", "*000000002~");
+    std::fs::write(
+        dir.join("in/twice.837"),
+        format!("{}{second}", &input[..iea]),
+    )
+    .unwrap();
+    let (o, out) = gate_json(&dir, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let input_report = &report["inputs"][0];
+    let side = |s: &str| input_report[s].as_array().unwrap().len();
+    assert_eq!(side("accepted") + side("rejected"), 66, "{input_report}");
+    // The second interchange's claims: rejected by their own findings, the others accepted.
+    assert_eq!(side("accepted"), 33 - want_rejected.len(), "{input_report}");
+    assert_eq!(
+        input_report["interchange_findings"][0]["code"], "ENV004",
+        "{input_report}"
+    );
+    let ack = std::fs::read_to_string(out.join("acks/twice.837.277")).unwrap();
+    assert_eq!(ack.matches("TRN*2*").count() - 2, 66, "{ack}");
+    let rejected = std::fs::read_to_string(out.join("rejected/twice.837")).unwrap();
+    let accepted = std::fs::read_to_string(out.join("accepted/twice.837")).unwrap();
+    assert_eq!(claims(&rejected).len(), 33 + want_rejected.len());
+    assert_eq!(claims(&accepted).len(), 33 - want_rejected.len());
+}

@@ -36,7 +36,9 @@ struct Gated {
     input: Option<Input>,
     error: Option<String>,
     outcome: Outcome,
-    layouts: Vec<TxLayout>,
+    /// Whether the check modelled any transaction set (an 837P or 837I): their layouts are
+    /// made again, one interchange at a time, when the input is split (`layouts_of`).
+    laid_out: bool,
     /// What the rules across claims (XCL) need of its claims: their keys, in the run's key
     /// store, or for standard input their facts (`batch::Want`).
     claims: batch::Claims,
@@ -70,7 +72,7 @@ fn check_one(
         input: None,
         error: None,
         outcome: Outcome::default(),
-        layouts: Vec::new(),
+        laid_out: false,
         claims: batch::Claims::default(),
         fail_on: governed.resolved.default.fail_on,
         fold: None,
@@ -107,7 +109,7 @@ fn check_one(
     let (mut outcome, per_tx) = engine::check_streaming(
         &input,
         &uncapped,
-        &|tx| (split::layout(tx), batch::take(tx, &settings.data, want)),
+        &|tx| batch::take(tx, &settings.data, want),
         told,
     );
     if let Some(fold) = &g.fold {
@@ -119,12 +121,8 @@ fn check_one(
             &uncapped,
         );
     }
-    let mut kept = Vec::with_capacity(per_tx.len());
-    for (layout, claims) in per_tx {
-        g.layouts.push(layout);
-        kept.extend(claims);
-    }
-    g.claims = batch::Claims::gather(kept.into_iter(), &input);
+    g.laid_out = !per_tx.is_empty();
+    g.claims = batch::Claims::gather(per_tx.into_iter().flatten(), &input);
     if let (Some(fold), Some(facts), Some(raw)) = (&g.fold, &mut g.claims.facts, &raw) {
         claimlint_rules::folded::lines_to_original(facts, fold, raw);
     }
@@ -167,19 +165,6 @@ fn across_claims(
     for g in gated.iter_mut() {
         g.outcome.diagnostics.sort_by_key(|d| d.loc.offset);
     }
-}
-
-/// Where each claim of one input went, per input interchange. The report is written from it
-/// once every input is gated, so it is held for the whole run: a claim costs twelve bytes
-/// here, its findings are listed apart.
-#[derive(Default)]
-struct Decision {
-    /// Per interchange (scan order): rejected whole (with the findings that did it), and per
-    /// (layout index, claim index) whether its findings reject it.
-    interchanges: Vec<IcDecision>,
-    /// Failing findings outside every interchange (data before an ISA, no ISA at all): they
-    /// reject every interchange of the input, and fail the run even when it has none.
-    outside: Vec<usize>,
 }
 
 #[derive(Default)]
@@ -314,84 +299,126 @@ fn unforwardable(
     }
 }
 
-/// One past the interchange's IEA terminator, or the end of the input when it has none.
-fn interchange_end(ic: &envelope::Interchange<'_>, input: &[u8]) -> usize {
-    ic.iea
-        .as_ref()
-        .map_or(input.len(), |s| s.offset + s.bytes.len() + 1)
+/// The bytes of each interchange of `scan`: from its ISA to one past its IEA terminator; one
+/// without an IEA, to the next ISA (or the end of the input). Findings are placed in them, so
+/// they must not overlap: a finding in the interchange after one without an IEA is that
+/// interchange's, and rejects that one's claims, not the one before.
+fn interchange_ranges(scan: &envelope::Scan<'_>, input: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let ics = &scan.interchanges;
+    ics.iter()
+        .enumerate()
+        .map(|(i, ic)| {
+            let next = ics.get(i + 1).map_or(input.len(), |n| n.isa.offset);
+            let end = ic
+                .iea
+                .as_ref()
+                .map_or(next, |s| s.offset + s.bytes.len() + 1);
+            ic.isa.offset..end.min(next).max(ic.isa.offset)
+        })
+        .collect()
 }
 
-fn decide(g: &Gated, input: &[u8], scan: &envelope::Scan<'_>) -> Decision {
-    let mut out: Vec<IcDecision> = Vec::new();
-    let mut whole: Vec<usize> = Vec::new();
-    let ranges: Vec<(usize, usize)> = scan
-        .interchanges
+/// The layouts of the transaction sets of `ic` the check modelled (`engine::model_of`), made
+/// again from `input`: the gate keeps nothing per claim while its inputs are checked, and only
+/// one interchange's layouts while it splits, so what it holds does not grow with the claims
+/// of an input of many interchanges.
+fn layouts_of(input: &[u8], ic: &envelope::Interchange<'_>) -> Vec<TxLayout> {
+    ic.groups
         .iter()
-        .map(|ic| (ic.isa.offset, interchange_end(ic, input)))
-        .collect();
-    let starts: std::collections::HashSet<usize> = g.layouts.iter().map(|l| l.st_offset).collect();
-    // Per layout, its interchange and the index of its first claim there.
-    let mut slot: Vec<Option<(usize, usize)>> = vec![None; g.layouts.len()];
-    for (ici, ic) in scan.interchanges.iter().enumerate() {
-        let mut d = IcDecision::default();
-        let end = ranges.get(ici).map_or(0, |r| r.1);
-        for (li, l) in g.layouts.iter().enumerate() {
-            if (ic.isa.offset..end).contains(&l.st_offset) {
-                if let Some(s) = slot.get_mut(li) {
-                    *s = Some((ici, d.claims.len()));
-                }
-                d.claims.extend((0..l.claims.len()).map(|ci| ClaimDecision {
-                    layout: u32::try_from(li).unwrap_or(u32::MAX),
-                    claim: u32::try_from(ci).unwrap_or(u32::MAX),
-                    rejected: false,
-                    in_file: false,
-                }));
-            }
-        }
-        d.claims.shrink_to_fit();
-        d.rejected_by = unforwardable(g, ic, &starts);
-        out.push(d);
-    }
-    let locator = Locator::new(&g.layouts);
+        .flat_map(|gr| gr.transactions.iter().map(move |t| (gr.gs.as_ref(), t)))
+        .filter_map(|(gs, t)| engine::model_of(input, gs, t).map(|tx| split::layout(&tx)))
+        .collect()
+}
+
+/// Where the findings of one input are: per interchange (scan order) the indexes of the
+/// findings in it (the first interchange whose bytes hold a finding has it), and the failing
+/// findings outside every interchange (data before an ISA, no ISA at all), which reject
+/// every interchange of the input and fail the run even when it has none.
+struct Placed {
+    by_interchange: Vec<Vec<usize>>,
+    outside: Vec<usize>,
+}
+
+fn place_findings(
+    g: &Gated,
+    ranges: &[std::ops::Range<usize>],
+    scan: &envelope::Scan<'_>,
+) -> Placed {
+    let mut placed = Placed {
+        by_interchange: vec![Vec::new(); ranges.len()],
+        outside: Vec::new(),
+    };
     for (di, diag) in g.outcome.diagnostics.iter().enumerate() {
+        match ranges.iter().position(|r| r.contains(&diag.loc.offset)) {
+            Some(ic) => {
+                if let Some(v) = placed.by_interchange.get_mut(ic) {
+                    v.push(di);
+                }
+            }
+            None if diag.severity >= g.fail_on => placed.outside.push(di),
+            None => {}
+        }
+    }
+    // An input with claims but no interchange claimlint could read forwards nothing, and says so.
+    if scan.interchanges.is_empty() && placed.outside.is_empty() && g.laid_out {
+        placed.outside.push(usize::MAX);
+    }
+    placed
+}
+
+/// Where each claim of interchange `ic` (laid out as `layouts`) goes: rejected with the whole
+/// interchange (the findings `mine` in it, or `outside` it, that do it), or each by the
+/// findings on its own segments and HL loops. A claim costs twelve bytes here, its findings
+/// are listed apart.
+fn decide(
+    g: &Gated,
+    ic: &envelope::Interchange<'_>,
+    layouts: &[TxLayout],
+    (mine, outside): (&[usize], &[usize]),
+) -> IcDecision {
+    let mut d = IcDecision::default();
+    // The index in `d.claims` of each layout's first claim.
+    let mut base = Vec::with_capacity(layouts.len());
+    for (li, l) in layouts.iter().enumerate() {
+        base.push(d.claims.len());
+        d.claims.extend((0..l.claims.len()).map(|ci| ClaimDecision {
+            layout: u32::try_from(li).unwrap_or(u32::MAX),
+            claim: u32::try_from(ci).unwrap_or(u32::MAX),
+            rejected: false,
+            in_file: false,
+        }));
+    }
+    let starts: std::collections::HashSet<usize> = layouts.iter().map(|l| l.st_offset).collect();
+    d.rejected_by = unforwardable(g, ic, &starts);
+    let locator = Locator::new(layouts);
+    for &di in mine {
+        let Some(diag) = g.outcome.diagnostics.get(di) else {
+            continue;
+        };
         let fails = diag.severity >= g.fail_on;
-        let ic = ranges
-            .iter()
-            .position(|(s, e)| (*s..*e).contains(&diag.loc.offset));
-        match (locator.claims_at(diag.loc.offset), ic) {
-            (Some(claims), Some(_)) if !claims.is_empty() => {
+        match locator.claims_at(diag.loc.offset) {
+            Some(claims) if !claims.is_empty() => {
                 for (li, ci) in claims {
-                    let Some(&Some((ici, base))) = slot.get(li) else {
+                    let Some(k) = base.get(li).map(|b| b + ci) else {
                         continue;
                     };
-                    let Some(d) = out.get_mut(ici) else { continue };
-                    if let Some(c) = d.claims.get_mut(base + ci) {
+                    if let Some(c) = d.claims.get_mut(k) {
                         c.rejected |= fails;
-                        d.findings.push((base + ci, di));
+                        d.findings.push((k, di));
                     }
                 }
             }
-            (_, Some(ic)) if fails => out[ic].rejected_by.push(di),
-            (_, None) if fails => whole.push(di),
+            _ if fails => d.rejected_by.push(di),
             _ => {}
         }
     }
-    for d in &mut out {
-        // By claim; a stable sort keeps each claim's findings in input order.
-        d.findings.sort_by_key(|f| f.0);
-        d.rejected_by.extend(whole.iter().copied());
-        // In input order, each once: the first is what the 277CA names.
-        d.rejected_by.sort_unstable();
-        d.rejected_by.dedup();
-    }
-    // An input with claims but no interchange claimlint could read forwards nothing, and says so.
-    if scan.interchanges.is_empty() && whole.is_empty() && !g.layouts.is_empty() {
-        whole.push(usize::MAX);
-    }
-    Decision {
-        interchanges: out,
-        outside: whole,
-    }
+    // By claim; a stable sort keeps each claim's findings in input order.
+    d.findings.sort_by_key(|f| f.0);
+    d.rejected_by.extend(outside.iter().copied());
+    // In input order, each once: the first is what the 277CA names.
+    d.rejected_by.sort_unstable();
+    d.rejected_by.dedup();
+    d
 }
 
 /// Hands out fresh nine-digit control numbers: a base from the run's time (so two runs do
@@ -425,28 +452,31 @@ impl ControlNumbers {
     }
 }
 
-/// A claim as the JSON report lists it, made as it is written. The fields of this and of the
-/// report's other structs are declared in the order of their names: the order they are
-/// printed in.
-#[derive(serde::Serialize)]
-struct ClaimReport<'g> {
-    charge: &'g str,
-    claim_id: &'g str,
+/// A claim as the JSON report lists it. The fields of this and of the report's other structs
+/// are declared in the order of their names: the order they are printed in.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ClaimEntry {
+    charge: String,
+    claim_id: String,
     findings: Vec<serde_json::Value>,
     /// Whether the 837 of its side (accepted/NAME or rejected/NAME) holds it: false for a
     /// claim whose transaction set came without a GS, which no valid 837 can hold (it is
     /// answered in the 277CA and listed here, and rejects its interchange).
     in_file: bool,
-    status: &'static str,
-    /// The codes of the findings that rejected its whole interchange (the JSON lists them
-    /// under `interchange_findings`); empty when the interchange was not rejected.
-    #[serde(skip)]
-    interchange_codes: Vec<&'static str>,
+    status: String,
 }
 
-/// What was done with one input. Its claims' entries are not held: the report makes each from
-/// the input's decision as it writes it, so a large input's report costs no more than the
-/// decision does.
+/// A claim's entry as it is spooled (`Spools`): with the codes of the findings that
+/// rejected its whole interchange (the JSON lists those under `interchange_findings`, the
+/// terminal report beside the claim); empty when the interchange was not rejected.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Spooled {
+    entry: ClaimEntry,
+    interchange_codes: Vec<String>,
+}
+
+/// What was done with one input. Its claims' entries are not held: they are spooled to
+/// temporary files as each interchange is split, and read back as the report is written.
 #[derive(Default)]
 struct InputReport {
     /// Findings that rejected a whole interchange.
@@ -458,89 +488,167 @@ struct InputReport {
     read: bool,
     /// Files written: role → (path, ISA13).
     written: Vec<serde_json::Value>,
-    decision: Decision,
+    /// The claims' entries, accepted then rejected, in input order (`Spools`).
+    claims: SpooledSides,
     /// How many claims were accepted and rejected.
     accepted: usize,
     rejected: usize,
 }
 
-impl InputReport {
-    /// The claims of one side (`rejected` or accepted), in input order: each with its
-    /// interchange's decision and its index there.
-    fn claims(
-        &self,
-        rejected: bool,
-    ) -> impl Iterator<Item = (&IcDecision, usize, &ClaimDecision)> + '_ {
-        self.decision.interchanges.iter().flat_map(move |d| {
-            d.claims
-                .iter()
-                .enumerate()
-                .filter(move |(_, c)| (d.whole() || c.rejected) == rejected)
-                .map(move |(k, c)| (d, k, c))
+/// The spooled entries of one input's accepted and rejected claims (`None`: none kept).
+type SpooledSides = [Option<std::fs::File>; 2];
+
+/// Where the report's claim entries of one input go while it is split: an unnamed temporary
+/// file per side, in the output directory, one JSON line per claim. For 2 million claims
+/// the entries held to the end of the run were a third of the gate's memory.
+struct Spools {
+    sides: [Option<std::io::BufWriter<std::fs::File>>; 2],
+}
+
+impl Spools {
+    /// `accepted`: whether the accepted claims' entries are kept (the JSON report lists them,
+    /// the terminal report does not).
+    fn create(dir: &Path, accepted: bool) -> Result<Spools, CliError> {
+        let one = |keep: bool| -> Result<_, CliError> {
+            if !keep {
+                return Ok(None);
+            }
+            let file = tempfile::tempfile_in(dir).map_err(spool_error)?;
+            Ok(Some(std::io::BufWriter::with_capacity(1 << 16, file)))
+        };
+        Ok(Spools {
+            sides: [one(accepted)?, one(true)?],
         })
+    }
+
+    /// Adds the entries of the claims of interchange decision `d` (laid out as `layouts`).
+    fn add(&mut self, g: &Gated, layouts: &[TxLayout], d: &IcDecision) -> Result<(), CliError> {
+        use std::io::Write;
+        for (k, c) in d.claims.iter().enumerate() {
+            let rejected = d.whole() || c.rejected;
+            let Some(w) = self
+                .sides
+                .get_mut(usize::from(rejected))
+                .and_then(Option::as_mut)
+            else {
+                continue;
+            };
+            let Some(entry) = claim_entry(g, layouts, d, k, c) else {
+                continue;
+            };
+            serde_json::to_writer(&mut *w, &entry)
+                .map_err(std::io::Error::from)
+                .and_then(|()| w.write_all(b"\n"))
+                .map_err(spool_error)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<SpooledSides, CliError> {
+        let [a, r] = self.sides;
+        let done = |w: Option<std::io::BufWriter<std::fs::File>>| {
+            w.map(|w| w.into_inner().map_err(|e| spool_error(e.into_error())))
+                .transpose()
+        };
+        Ok([done(a)?, done(r)?])
     }
 }
 
-/// The report's entry for claim `k` of interchange decision `d`.
-fn claim_report<'g>(
-    g: &'g Gated,
+fn spool_error(source: std::io::Error) -> CliError {
+    CliError::Write {
+        path: "a temporary file in the output directory (the report's claims)".into(),
+        source,
+    }
+}
+
+/// The entries spooled in `file`, from the start, each read as it is asked for.
+fn spooled(file: Option<&std::fs::File>) -> impl Iterator<Item = std::io::Result<Spooled>> + '_ {
+    use std::io::{BufRead, Seek};
+    let lines = file.map(|mut f| {
+        f.rewind()
+            .map(|()| std::io::BufReader::with_capacity(1 << 16, f).lines())
+    });
+    let (lines, error) = match lines {
+        Some(Ok(lines)) => (Some(lines), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
+    };
+    error.map(Err).into_iter().chain(
+        lines
+            .into_iter()
+            .flatten()
+            .map(|line| line.and_then(|l| serde_json::from_str(&l).map_err(std::io::Error::from))),
+    )
+}
+
+/// The entry of claim `k` of interchange decision `d`.
+fn claim_entry(
+    g: &Gated,
+    layouts: &[TxLayout],
     d: &IcDecision,
     k: usize,
     c: &ClaimDecision,
-) -> Option<ClaimReport<'g>> {
-    let span = g
-        .layouts
+) -> Option<Spooled> {
+    let span = layouts
         .get(c.layout as usize)?
         .claims
         .get(c.claim as usize)?;
     let rejected = d.whole() || c.rejected;
-    Some(ClaimReport {
-        claim_id: span.id(),
-        charge: span.charge(),
-        status: if rejected { "rejected" } else { "accepted" },
+    let entry = ClaimEntry {
+        claim_id: span.id().to_string(),
+        charge: span.charge().to_string(),
+        status: if rejected { "rejected" } else { "accepted" }.to_string(),
         findings: d
             .findings_of(k)
             .filter_map(|i| g.outcome.diagnostics.get(i))
             .map(|d| finding(d, g.fold.as_ref()))
             .collect(),
         in_file: c.in_file,
-        interchange_codes: d
-            .rejected_by
-            .iter()
-            .filter_map(|&i| g.outcome.diagnostics.get(i))
-            .map(|d| d.code)
-            .collect(),
+    };
+    let interchange_codes = d
+        .rejected_by
+        .iter()
+        .filter_map(|&i| g.outcome.diagnostics.get(i))
+        .map(|d| d.code.to_string())
+        .collect();
+    Some(Spooled {
+        entry,
+        interchange_codes,
     })
 }
 
-/// One side's claims of an input, serialized as they are made.
+/// One side's claims of an input, serialized as they are read back.
 struct Side<'r> {
-    g: &'r Gated,
     r: &'r InputReport,
     rejected: bool,
 }
 
 impl serde::Serialize for Side<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.r
-                .claims(self.rejected)
-                .filter_map(|(d, k, c)| claim_report(self.g, d, k, c)),
-        )
+        use serde::ser::{Error, SerializeSeq};
+        let file = self
+            .r
+            .claims
+            .get(usize::from(self.rejected))
+            .and_then(Option::as_ref);
+        let mut seq = s.serialize_seq(None)?;
+        for e in spooled(file) {
+            seq.serialize_element(&e.map_err(S::Error::custom)?.entry)?;
+        }
+        seq.end()
     }
 }
 
 /// One input's entry in the JSON report.
 struct InputEntry<'r> {
-    g: &'r Gated,
     r: &'r InputReport,
 }
 
 impl serde::Serialize for InputEntry<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let (g, r) = (self.g, self.r);
-        let side = |rejected| Side { g, r, rejected };
+        let r = self.r;
+        let side = |rejected| Side { r, rejected };
         let mut st = s.serialize_struct("InputReport", 7)?;
         st.serialize_field("accepted", &side(false))?;
         st.serialize_field("interchange_findings", &r.interchange_findings)?;
@@ -554,11 +662,11 @@ impl serde::Serialize for InputEntry<'_> {
 }
 
 /// Every input's entry, in the order gated.
-struct Inputs<'r>(&'r [Gated], &'r [InputReport]);
+struct Inputs<'r>(&'r [InputReport]);
 
 impl serde::Serialize for Inputs<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().zip(self.1).map(|(g, r)| InputEntry { g, r }))
+        s.collect_seq(self.0.iter().map(|r| InputEntry { r }))
     }
 }
 
@@ -630,11 +738,13 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
     }
     let mut reports = Vec::new();
     let mut failed = !inputs.skipped.is_empty();
-    // Each input's text goes once its files are written; its layouts and findings stay for
-    // the report, which is made from them.
+    // Each input's text and findings go once its files are written and its claims' entries
+    // spooled for the report.
+    let keep_accepted = matches!(args.format, ListFormat::Json);
     for g in &mut files {
-        let r = gate_file(g, dir, &stamp, &mut controls)?;
+        let r = gate_file(g, dir, (&stamp, &mut controls), keep_accepted)?;
         g.input = None;
+        g.outcome.diagnostics = Vec::new();
         failed |= !r.read || r.rejected > 0 || !r.interchange_findings.is_empty();
         reports.push(r);
     }
@@ -654,7 +764,7 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
                 "skipped": skipped.len(),
             });
             let doc = Report {
-                inputs: Inputs(&files, &reports),
+                inputs: Inputs(&reports),
                 skipped,
                 summary,
                 version: 1,
@@ -664,14 +774,14 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
                 w.write_all(b"\n")
             })?;
         }
-        ListFormat::Human => out(&human(&files, &reports, &inputs.skipped))?,
+        ListFormat::Human => out(&human(&reports, &inputs.skipped)?)?,
     }
     Ok(Status::from_failed(failed))
 }
 
-fn human(files: &[Gated], reports: &[InputReport], skipped: &[(String, String)]) -> String {
+fn human(reports: &[InputReport], skipped: &[(String, String)]) -> Result<String, CliError> {
     let mut text = String::new();
-    for (g, r) in files.iter().zip(reports) {
+    for r in reports {
         if !r.read {
             text.push_str(&format!(
                 "{}: could not be read; nothing forwarded\n",
@@ -699,29 +809,30 @@ fn human(files: &[Gated], reports: &[InputReport], skipped: &[(String, String)])
             );
             text.push_str(&format!("  not forwarded: {what}\n"));
         }
-        let rejected = r
-            .claims(true)
-            .filter_map(|(d, k, c)| claim_report(g, d, k, c));
-        for c in rejected {
+        for c in spooled(r.claims.get(1).and_then(Option::as_ref)) {
+            let Spooled {
+                entry: c,
+                interchange_codes,
+            } = c.map_err(spool_error)?;
             let codes: Vec<&str> = c
                 .findings
                 .iter()
                 .filter_map(|f| f.get("code").and_then(|v| v.as_str()))
                 .collect();
-            let why = match (c.interchange_codes.is_empty(), codes.is_empty()) {
+            let why = match (interchange_codes.is_empty(), codes.is_empty()) {
                 (true, true) => "its interchange is rejected".to_string(),
                 (true, false) => codes.join(", "),
                 (false, true) => format!(
                     "its interchange is rejected ({})",
-                    c.interchange_codes.join(", ")
+                    interchange_codes.join(", ")
                 ),
                 (false, false) => format!(
                     "its interchange is rejected ({}); on the claim: {}",
-                    c.interchange_codes.join(", "),
+                    interchange_codes.join(", "),
                     codes.join(", ")
                 ),
             };
-            text.push_str(&format!("  rejected {}: {why}\n", visible(c.claim_id)));
+            text.push_str(&format!("  rejected {}: {why}\n", visible(&c.claim_id)));
             if !c.in_file {
                 text.push_str(
                     "    not in the rejected 837: its transaction set has no GS, so no valid 837 \
@@ -744,15 +855,17 @@ fn human(files: &[Gated], reports: &[InputReport], skipped: &[(String, String)])
     for (p, why) in skipped {
         text.push_str(&format!("skipped {}: {}\n", visible(p), visible(why)));
     }
-    text
+    Ok(text)
 }
 
-/// Writes one input's accepted and rejected interchanges and its 999 and 277CA.
+/// Writes one input's accepted and rejected interchanges and its 999 and 277CA, one
+/// interchange at a time; spools its claims' entries for the report (`keep_accepted`: the
+/// accepted claims' too).
 fn gate_file(
     g: &Gated,
     dir: &Path,
-    stamp: &Stamp,
-    controls: &mut ControlNumbers,
+    (stamp, controls): (&Stamp, &mut ControlNumbers),
+    keep_accepted: bool,
 ) -> Result<InputReport, CliError> {
     let mut report = InputReport {
         path: g.path.clone(),
@@ -771,12 +884,22 @@ fn gate_file(
     let input: &[u8] = held;
     let release = |r: std::ops::Range<usize>| held.release(r);
     let scan = envelope::scan_releasing(input, &release);
-    let mut decision = decide(g, input, &scan);
+    let ranges = interchange_ranges(&scan, input);
+    let placed = place_findings(g, &ranges, &scan);
     // Written as each interchange is split, not held: a large input's copies would double it.
     let mut out = Outputs::create(dir, &g.name)?;
-    report.interchange_findings = interchange_findings(g, &decision);
-    for (ic, d) in scan.interchanges.iter().zip(&mut decision.interchanges) {
-        let (statuses, pick) = answer(g, ic, d, &mut report);
+    let mut spools = Spools::create(dir, keep_accepted)?;
+    let mut why: std::collections::BTreeSet<usize> = placed.outside.iter().copied().collect();
+    let each = scan
+        .interchanges
+        .iter()
+        .zip(&placed.by_interchange)
+        .zip(&ranges);
+    for ((ic, mine), range) in each {
+        let layouts = layouts_of(input, ic);
+        let mut d = decide(g, ic, &layouts, (mine, &placed.outside));
+        why.extend(d.rejected_by.iter().copied());
+        let (statuses, pick) = answer(g, &layouts, ic, &mut d, &mut report);
         let gs = ic.groups.iter().find_map(|gr| gr.gs);
         for (which, role) in [(0, "accepted"), (1, "rejected")] {
             if pick[which].is_empty() {
@@ -786,7 +909,7 @@ fn gate_file(
             if !split_one(
                 (input, &release),
                 ic,
-                &g.layouts,
+                &layouts,
                 &pick[which],
                 &isa13,
                 &mut out.split[which],
@@ -802,24 +925,23 @@ fn gate_file(
                 .map_err(|e| to.error(e))?;
             report.written.push(serde_json::json!({"role": "277", "path": dir.join("acks").join(format!("{}.277", g.name)).display().to_string(), "isa13": isa13}));
         }
+        spools.add(g, &layouts, &d)?;
         // Done with this interchange's bytes until the 999 reads them again.
-        release(ic.isa.offset..interchange_end(ic, input));
+        release(range.clone());
     }
+    report.interchange_findings = interchange_findings(g, &why);
     out.commit()?;
     write_999(g, dir, input, stamp, &release, &mut report)?;
-    report.decision = decision;
+    report.claims = spools.finish()?;
     Ok(report)
 }
 
-/// The findings that rejected a whole interchange of `g` (or every one), for the report.
-fn interchange_findings(g: &Gated, decision: &Decision) -> Vec<serde_json::Value> {
-    let mut why: std::collections::BTreeSet<usize> = decision.outside.iter().copied().collect();
-    why.extend(
-        decision
-            .interchanges
-            .iter()
-            .flat_map(|d| d.rejected_by.iter().copied()),
-    );
+/// The findings that rejected a whole interchange of `g` (or every one), for the report:
+/// `why`, indexes into its findings (`usize::MAX`: one it could not split).
+fn interchange_findings(
+    g: &Gated,
+    why: &std::collections::BTreeSet<usize>,
+) -> Vec<serde_json::Value> {
     why.iter()
         .map(|&i| {
             g.outcome.diagnostics.get(i).map_or_else(
@@ -863,7 +985,8 @@ impl Outputs {
 type Picks = [Vec<(usize, usize)>; 2];
 
 fn answer<'g>(
-    g: &'g Gated,
+    g: &Gated,
+    layouts: &'g [TxLayout],
     ic: &envelope::Interchange<'_>,
     d: &mut IcDecision,
     report: &mut InputReport,
@@ -877,8 +1000,7 @@ fn answer<'g>(
         .flat_map(|gr| gr.transactions.iter().map(|t| t.st.offset))
         .collect();
     for c in &mut d.claims {
-        c.in_file = g
-            .layouts
+        c.in_file = layouts
             .get(c.layout as usize)
             .is_some_and(|l| grouped.contains(&l.st_offset));
     }
@@ -892,7 +1014,7 @@ fn answer<'g>(
     let mut pick: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
     for (k, c) in d.claims.iter().enumerate() {
         let (layout, claim) = (c.layout as usize, c.claim as usize);
-        let Some(l) = g.layouts.get(layout) else {
+        let Some(l) = layouts.get(layout) else {
             continue;
         };
         if l.claims.get(claim).is_none() {

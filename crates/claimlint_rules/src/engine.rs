@@ -481,6 +481,22 @@ fn finish(
     }
 }
 
+/// The model of one transaction set as [`check_streaming`] hands it to its visitor: `None` for
+/// a set it does not model (not an 837P or 837I, or an 837D under their label). For a caller
+/// that needs a set's model again after the check and kept nothing of it (`claimlint gate`
+/// lays out one interchange at a time while it splits).
+pub fn model_of<'a>(
+    input: &'a [u8],
+    gs: Option<&Segment<'a>>,
+    frame: &TxFrame<'a>,
+) -> Option<Transaction<'a>> {
+    let kind = classify(gs, &frame.st).kind?;
+    let mut segments: Vec<Segment<'_>> = Vec::with_capacity(frame.segment_count as usize + 1);
+    segments.extend(envelope::segments(input, frame));
+    let tx = model::build(kind, segments);
+    (!tx.dental).then_some(tx)
+}
+
 /// One transaction set: its envelope and segment rules, its model, then its transaction, claim,
 /// line and drug rules (`run_rules`, telling `checked` as its claims are done), and `visit`.
 pub(crate) fn check_transaction<T>(
