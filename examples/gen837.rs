@@ -56,6 +56,10 @@ struct Args {
     /// Claims per ST/SE transaction set.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     claims_per_st: u32,
+    /// Transaction sets per interchange of --size-mb (--kind p or i; one group each): 1000 is
+    /// a clearinghouse batch's dozens of megabytes, a large number one interchange for the file.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    sets_per_interchange: u64,
     /// Write this many small files instead of one big one (needs --out-dir).
     #[arg(long, requires = "out_dir", value_parser = clap::value_parser!(u32).range(1..))]
     files: Option<u32>,
@@ -2080,8 +2084,8 @@ fn write_one(g: &mut Gen<'_>, args: &Args, world: &World, delims: [u8; 4]) -> Re
     let mut unit = 0u32;
     let mut full = false;
     let planted_done = |unit: u32| last_unit.is_none_or(|u| unit > u);
-    // One interchange holds up to 1000 transaction sets (so a 1 GB file has a dozen or so
-    // interchanges, as a clearinghouse batch would). --kind mixed puts 3 groups in each,
+    // One interchange holds up to 1000 transaction sets (--sets-per-interchange: so a 1 GB
+    // file has a dozen or so interchanges, as a clearinghouse batch would). --kind mixed puts 3 groups in each,
     // each of one kind, with 1..=20 sets, since GS08 names one guide per group.
     'outer: loop {
         let isa13 = g.isa(&mut o);
@@ -2096,7 +2100,7 @@ fn write_one(g: &mut Gen<'_>, args: &Args, world: &World, delims: [u8; 4]) -> Re
             let sets_max = if args.kind == Kind::Mixed {
                 g.rng.random_range(1..=20u64)
             } else {
-                1000
+                args.sets_per_interchange
             };
             let gs06 = g.gs(&mut o, professional);
             ngroups += 1;

@@ -19,6 +19,8 @@
 #   BENCH_PYX12_MB size of the file given to x12valid (default 1: pyx12 runs ~0.1 MB/s)
 #   BENCH_IPB      0 = leave out the instructions per byte (callgrind: a few minutes; needs valgrind)
 #   BENCH_GATE     sizes in MB of the inputs `claimlint gate` splits (default "256"; "" = skip)
+#   BENCH_GATE_ONE sizes in MB of inputs written as one interchange for `gate` (default ""): its
+#                  memory must not grow with an interchange's claims either
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,6 +33,7 @@ runs=${BENCH_RUNS:-1}
 seed=${BENCH_SEED:-42}
 pyx12_mb=${BENCH_PYX12_MB:-1}
 gate_sizes=${BENCH_GATE-256}
+gate_one_sizes=${BENCH_GATE_ONE-}
 
 # GNU time gives peak RSS (-v); bash's `time` keyword does not.
 gnu_time=/usr/bin/time
@@ -53,11 +56,14 @@ mkdir -p "$bench_dir"
 
 # Inputs are named after everything that shapes them, so a file is reused only when it is the
 # one that would be generated now. Delete BENCH_DIR after changing gen837 itself.
-single_file() { # size_mb -> path
+single_file() { # size_mb [sets per interchange] -> path
+    local per=${2:-1000}
     local f=$bench_dir/p-${1}MB-seed$seed.837
+    [[ $per == 1000 ]] || f=$bench_dir/p-${1}MB-seed$seed-$per-sets-per-isa.837
     if [[ ! -s $f ]]; then
         echo "generating $f..." >&2
-        "$gen" --size-mb "$1" --out "$f.tmp" --seed "$seed" --kind p 2>/dev/null
+        "$gen" --size-mb "$1" --out "$f.tmp" --seed "$seed" --kind p \
+            --sets-per-interchange "$per" 2>/dev/null
         mv "$f.tmp" "$f"
     fi
     echo "$f"
@@ -161,21 +167,28 @@ if ((small > 0)); then
     done
 fi
 
-if [[ -n $gate_sizes ]]; then
+if [[ -n $gate_sizes || -n $gate_one_sizes ]]; then
     # The pre-submission gate: the same check, the split into accepted/rejected 837s, the 999
     # and the 277CA written to a scratch directory, the JSON report to /dev/null.
     echo
     echo "| \`gate --format json\` input | MB | threads | seconds | MB/s | peak RSS MiB | exit |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
-    for size in $gate_sizes; do
-        f=$(single_file "$size")
+    for run in $gate_sizes ${gate_one_sizes:+$(printf '%s:one ' $gate_one_sizes)}; do
+        size=${run%:one}
+        if [[ $run == *:one ]]; then
+            f=$(single_file "$size" 1000000000)
+            label="837P ${size} MB, one interchange"
+        else
+            f=$(single_file "$size")
+            label="837P ${size} MB"
+        fi
         mb=$(mb_of "$f")
         cat "$f" >/dev/null
         for t in $threads; do
             out=$(mktemp -d)
             measure "$claimlint" gate --format json --threads "$t" -o "$out" "$f"
             rm -rf "$out"
-            echo "| 837P ${size} MB | $mb | $t | $secs | $(rate "$mb" "$secs") | $rss_mib | $status |"
+            echo "| $label | $mb | $t | $secs | $(rate "$mb" "$secs") | $rss_mib | $status |"
         done
     done
 fi

@@ -392,58 +392,106 @@ fn text(v: &[u8]) -> String {
 }
 
 /// Writes one interchange with the input interchange `ic`'s ISA (ISA13 replaced) and GS
-/// (GS06 replaced), holding `parts` (one transaction set each, in input order, all from one
-/// functional group or several: one new group per input group, as `groups` says).
-pub fn interchange(
-    input: &[u8],
-    ic: &Interchange<'_>,
-    groups: &[(Option<Segment<'_>>, Vec<Part<'_>>)],
-    c: &Controls,
-    sink: &mut dyn std::io::Write,
-    release: &dyn Fn(std::ops::Range<usize>),
-) -> std::io::Result<()> {
-    let d = ic.delims();
-    let isa_end = ic.isa.offset + ic.isa.bytes.len() + 1;
-    let gap_len = input.get(isa_end..).map_or(0, |r| {
-        r.iter().take_while(|b| b.is_ascii_whitespace()).count()
-    });
-    let gap = text(input.get(isa_end..isa_end + gap_len).unwrap_or_default());
-    let mut w = SegWriter::new(d, gap, sink);
-    let mut isa: Vec<String> = ic.isa.bytes.split(|&b| b == d.element).map(text).collect();
-    if let Some(e) = isa.get_mut(13) {
-        *e = c.isa13.clone();
-    }
-    let isa: Vec<&str> = isa.iter().map(String::as_str).collect();
-    // The ISA keeps every element, empty or not (fixed width); its terminator as a byte.
-    let mut head = isa.join(&char::from(d.element).to_string()).into_bytes();
-    head.push(d.segment);
-    head.extend_from_slice(w.gap.as_bytes());
-    w.copy(&head, 0);
-    // GS06: ISA13 (then ISA13 + 1, + 2... for further groups), 1 to 9 digits.
-    let base: u64 = c.isa13.parse().unwrap_or(1);
-    let mut written = 0;
-    for (n, (gs, parts)) in groups.iter().enumerate() {
-        let control = ((base + n as u64) % 1_000_000_000).max(1).to_string();
-        let mut gse: Vec<String> = gs.map_or_else(Vec::new, |g| {
-            g.bytes.split(|&b| b == d.element).map(text).collect()
+/// (GS06 replaced) as its transaction sets come: `group` at each input group, `part` for
+/// each transaction set with claims chosen from it (in input order), `finish` at the end. One
+/// new group per input group that has a part and a GS (a set without a GS cannot be written
+/// into a valid group; ENV findings reject its interchange); GE and IEA count what was
+/// written, so nothing of the interchange is held but the part being written.
+pub struct InterchangeWriter<'s> {
+    w: SegWriter<'s>,
+    isa13: String,
+    /// The input group parts are being taken from: its GS, whether it is open (its new GS
+    /// written, with the control number for GE and the sets written in it).
+    gs: Option<Vec<String>>,
+    open: Option<(String, usize)>,
+    /// Groups with a part and a GS so far (GS06 is ISA13 + this), and groups written.
+    groups: u64,
+    written: usize,
+}
+
+impl<'s> InterchangeWriter<'s> {
+    /// Starts the interchange: its ISA, as `ic`'s with ISA13 `c.isa13`.
+    pub fn begin(
+        input: &[u8],
+        ic: &Interchange<'_>,
+        c: &Controls,
+        sink: &'s mut dyn std::io::Write,
+    ) -> InterchangeWriter<'s> {
+        let d = ic.delims();
+        let isa_end = ic.isa.offset + ic.isa.bytes.len() + 1;
+        let gap_len = input.get(isa_end..).map_or(0, |r| {
+            r.iter().take_while(|b| b.is_ascii_whitespace()).count()
         });
-        // Transaction sets without a GS (ENV findings reject their interchange) cannot be
-        // written into a valid group: the command leaves them out (`has_group`).
-        if gse.len() < 9 {
-            continue;
+        let gap = text(input.get(isa_end..isa_end + gap_len).unwrap_or_default());
+        let mut w = SegWriter::new(d, gap, sink);
+        let mut isa: Vec<String> = ic.isa.bytes.split(|&b| b == d.element).map(text).collect();
+        if let Some(e) = isa.get_mut(13) {
+            *e = c.isa13.clone();
         }
-        gse[6] = control.clone();
-        w.seg(&gse.iter().map(String::as_str).collect::<Vec<_>>());
-        for (t, part) in parts.iter().enumerate() {
-            transaction(input, &mut w, part, &format!("{:04}", t + 1));
-            // Its bytes are copied: a large interchange's pages go as it is written.
-            release(part.layout.span());
+        let isa: Vec<&str> = isa.iter().map(String::as_str).collect();
+        // The ISA keeps every element, empty or not (fixed width); its terminator as a byte.
+        let mut head = isa.join(&char::from(d.element).to_string()).into_bytes();
+        head.push(d.segment);
+        head.extend_from_slice(w.gap.as_bytes());
+        w.copy(&head, 0);
+        InterchangeWriter {
+            w,
+            isa13: c.isa13.clone(),
+            gs: None,
+            open: None,
+            groups: 0,
+            written: 0,
         }
-        w.seg(&["GE", &parts.len().to_string(), &control]);
-        written += 1;
     }
-    w.seg(&["IEA", &written.to_string(), &c.isa13]);
-    w.finish()
+
+    /// The next input group begins (`gs`: its GS, if it has one).
+    pub fn group(&mut self, gs: Option<&Segment<'_>>) {
+        self.close_group();
+        let d = self.w.d;
+        self.gs = gs.map(|g| g.bytes.split(|&b| b == d.element).map(text).collect());
+    }
+
+    /// Writes the transaction set of `part` with its chosen claims, into the current group.
+    pub fn part(&mut self, input: &[u8], part: &Part<'_>) {
+        if self.open.is_none() {
+            let Some(mut gse) = self.gs.take() else {
+                return; // no GS: left out
+            };
+            // GS06: ISA13 (then ISA13 + 1, + 2... for further groups), 1 to 9 digits.
+            let base: u64 = self.isa13.parse().unwrap_or(1);
+            let control = ((base + self.groups) % 1_000_000_000).max(1).to_string();
+            self.groups += 1;
+            if gse.len() < 9 {
+                return; // a GS too short to copy: its sets are left out with it
+            }
+            gse[6] = control.clone();
+            self.w
+                .seg(&gse.iter().map(String::as_str).collect::<Vec<_>>());
+            self.open = Some((control, 0));
+        }
+        let Some((_, sets)) = &mut self.open else {
+            return;
+        };
+        *sets += 1;
+        let st02 = format!("{:04}", *sets);
+        transaction(input, &mut self.w, part, &st02);
+    }
+
+    fn close_group(&mut self) {
+        if let Some((control, sets)) = self.open.take() {
+            self.w.seg(&["GE", &sets.to_string(), &control]);
+            self.written += 1;
+        }
+        self.gs = None;
+    }
+
+    /// Ends the interchange (GE, IEA); the sink's first error, if it had one.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.close_group();
+        let written = self.written.to_string();
+        self.w.seg(&["IEA", &written, &self.isa13]);
+        self.w.finish()
+    }
 }
 
 /// Writes one ST..SE with the chosen claims and the HL loops they need.

@@ -104,11 +104,69 @@ fn fixed(value: &[u8], width: usize, d: Delimiters) -> String {
 
 /// A total of charges, as X12 R (`0` when there is none).
 fn total<'a>(charges: impl Iterator<Item = &'a str>) -> String {
-    let mut sum = Dec::parse(b"0");
-    for c in charges.filter_map(|c| Dec::parse(c.as_bytes())) {
-        sum = sum.and_then(|a| a.checked_add(c));
+    let mut sum = Sum::default();
+    charges.for_each(|c| sum.add(c));
+    sum.to_string()
+}
+
+/// A sum of charges as the 277CA writes it: charges that are not numbers are left out, and
+/// a sum past what a decimal holds is 0.
+#[derive(Clone, Copy)]
+pub struct Sum(Option<Dec>);
+
+impl Default for Sum {
+    fn default() -> Sum {
+        Sum(Dec::parse(b"0"))
     }
-    sum.map_or_else(|| "0".to_string(), |s| s.to_string())
+}
+
+impl Sum {
+    pub fn add(&mut self, charge: &str) {
+        if let Some(c) = Dec::parse(charge.as_bytes()) {
+            self.0 = self.0.and_then(|a| a.checked_add(c));
+        }
+    }
+}
+
+impl std::fmt::Display for Sum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(s) => write!(f, "{s}"),
+            None => f.write_str("0"),
+        }
+    }
+}
+
+/// The claims a 277CA (or one of its 2000C loops) answers, counted: every claim's charge,
+/// and the accepted and the rejected ones' number and charges. The interchange's are made
+/// before its first claim is written (`Ack::begin`), so no claim is held for them.
+#[derive(Clone, Copy, Default)]
+pub struct Totals {
+    all: Sum,
+    accepted: (usize, Sum),
+    rejected: (usize, Sum),
+}
+
+impl Totals {
+    /// Counts a claim of charge CLM02 `charge`, `rejected` or accepted.
+    pub fn add(&mut self, charge: &str, rejected: bool) {
+        self.all.add(charge);
+        let side = if rejected {
+            &mut self.rejected
+        } else {
+            &mut self.accepted
+        };
+        side.0 += 1;
+        side.1.add(charge);
+    }
+
+    fn of(claims: &[ClaimStatus<'_>]) -> Totals {
+        let mut t = Totals::default();
+        for c in claims {
+            t.add(charge(c), !c.findings.is_empty());
+        }
+        t
+    }
 }
 
 /// The 277CA's ISA: sender and receiver swapped (it goes back to the 837's sender), stamped,
@@ -119,67 +177,93 @@ fn write_isa(w: &mut W, ic: &Interchange<'_>, stamp: &Stamp, isa13: &str) {
     w.seg(&isa.each_ref().map(String::as_str));
 }
 
-/// Writes to `sink` the 277CA for input interchange `ic` (its first group `gs`) answering
-/// `claims`.
-pub fn acknowledgment(
-    input: &[u8],
-    ic: &Interchange<'_>,
-    gs: Option<&Segment<'_>>,
-    claims: &[ClaimStatus<'_>],
-    stamp: &Stamp,
-    isa13: &str,
-    sink: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    let d = delimiters(ic.delims());
-    let mut w = W {
-        d,
-        input,
-        out: SegWriter::new(d, "\n".to_string(), sink),
-    };
-    write_isa(&mut w, ic, stamp, isa13);
-    let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
-    let gs_text = |n: usize| {
-        gs.map(|g| String::from_utf8_lossy(g.value(n)).trim().to_string())
-            .unwrap_or_default()
-    };
-    let app = |s: String, fallback: &[u8]| {
-        let s = clean(&s, d, 15);
-        if s.len() >= 2 {
-            s
-        } else {
-            fixed(fallback, 15, d).trim().to_string()
-        }
-    };
-    let (sender, receiver) = (app(gs_text(3), el(7)), app(gs_text(2), el(5)));
-    let gs06 = match isa13.trim_start_matches('0') {
-        "" => "1",
-        g => g,
-    };
-    w.seg(&[
-        "GS",
-        "HN",
-        &sender,
-        &receiver,
-        &stamp.date,
-        &stamp.time,
-        gs06,
-        "X",
-        "005010X214",
-    ]);
-    w.out.count = 0;
-    w.seg(&["ST", "277", "0001", "005010X214"]);
-    w.seg(&["BHT", "0085", "08", gs06, &stamp.date, &stamp.time, "TH"]);
-    source_and_receiver(&mut w, claims, stamp, gs06, &sender);
-    providers(&mut w, claims, stamp);
-    let count = (w.out.count + 1).to_string();
-    w.seg(&["SE", &count, "0001"]);
-    w.seg(&["GE", "1", gs06]);
-    w.seg(&["IEA", "1", isa13]);
-    w.out.finish()
+/// The 277CA for one input interchange as it is written: `begin` with the interchange's
+/// totals, `claims` for each transaction set's answers in turn, `finish`. Nothing of the
+/// claims already written is held.
+pub struct Ack<'i, 's> {
+    w: W<'i, 's>,
+    /// The last HL number used (2000C and 2000D loops are numbered on across sets).
+    hl: usize,
 }
 
-fn accepted<'a>(claims: &'a [ClaimStatus<'a>]) -> impl Iterator<Item = &'a ClaimStatus<'a>> {
-    claims.iter().filter(|c| c.findings.is_empty())
+/// Where the 277CA of an input interchange comes from and goes: the input and its
+/// interchange `ic` (its first group `gs`), the first layout with a claim (whose 1000A and
+/// 1000B name the receiver and source), the stamp and ISA13 of the answer.
+pub struct AckOf<'a, 'i> {
+    pub input: &'i [u8],
+    pub ic: &'a Interchange<'i>,
+    pub gs: Option<&'a Segment<'i>>,
+    pub first: Option<&'a TxLayout>,
+    pub stamp: &'a Stamp,
+    pub isa13: &'a str,
+}
+
+impl<'i, 's> Ack<'i, 's> {
+    /// Writes the 277CA's envelope and its 2000A and 2000B loops, with `totals` of every claim
+    /// it will answer.
+    pub fn begin(of: &AckOf<'_, 'i>, totals: &Totals, sink: &'s mut dyn std::io::Write) -> Self {
+        let (ic, stamp, isa13) = (of.ic, of.stamp, of.isa13);
+        let d = delimiters(ic.delims());
+        let mut w = W {
+            d,
+            input: of.input,
+            out: SegWriter::new(d, "\n".to_string(), sink),
+        };
+        write_isa(&mut w, ic, stamp, isa13);
+        let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
+        let gs_text = |n: usize| {
+            of.gs
+                .map(|g| String::from_utf8_lossy(g.value(n)).trim().to_string())
+                .unwrap_or_default()
+        };
+        let app = |s: String, fallback: &[u8]| {
+            let s = clean(&s, d, 15);
+            if s.len() >= 2 {
+                s
+            } else {
+                fixed(fallback, 15, d).trim().to_string()
+            }
+        };
+        let (sender, receiver) = (app(gs_text(3), el(7)), app(gs_text(2), el(5)));
+        let gs06 = match isa13.trim_start_matches('0') {
+            "" => "1",
+            g => g,
+        };
+        w.seg(&[
+            "GS",
+            "HN",
+            &sender,
+            &receiver,
+            &stamp.date,
+            &stamp.time,
+            gs06,
+            "X",
+            "005010X214",
+        ]);
+        w.out.count = 0;
+        w.seg(&["ST", "277", "0001", "005010X214"]);
+        w.seg(&["BHT", "0085", "08", gs06, &stamp.date, &stamp.time, "TH"]);
+        source_and_receiver(&mut w, of.first, totals, (stamp, gs06, &sender));
+        Ack { w, hl: 2 }
+    }
+
+    /// Writes the 2000C, 2000D and 2200D loops answering `claims` (one transaction set's).
+    pub fn claims(&mut self, claims: &[ClaimStatus<'_>], stamp: &Stamp) {
+        self.hl = providers(&mut self.w, claims, stamp, self.hl);
+    }
+
+    /// Ends the 277CA (SE, GE, IEA); the sink's first error, if it had one.
+    pub fn finish(mut self, isa13: &str) -> std::io::Result<()> {
+        let gs06 = match isa13.trim_start_matches('0') {
+            "" => "1",
+            g => g,
+        };
+        let count = (self.w.out.count + 1).to_string();
+        self.w.seg(&["SE", &count, "0001"]);
+        self.w.seg(&["GE", "1", gs06]);
+        self.w.seg(&["IEA", "1", isa13]);
+        self.w.out.finish()
+    }
 }
 
 fn charge<'a>(c: &'a ClaimStatus<'a>) -> &'a str {
@@ -189,12 +273,10 @@ fn charge<'a>(c: &'a ClaimStatus<'a>) -> &'a str {
 /// 2000A/2100A/2200A and 2000B/2100B/2200B.
 fn source_and_receiver(
     w: &mut W,
-    claims: &[ClaimStatus<'_>],
-    stamp: &Stamp,
-    trace: &str,
-    sender: &str,
+    first: Option<&TxLayout>,
+    totals: &Totals,
+    (stamp, trace, sender): (&Stamp, &str, &str),
 ) {
-    let first = claims.first().map(|c| c.layout);
     let receiver = first.and_then(|l| l.receiver.clone()).unwrap_or_default();
     let submitter = first.and_then(|l| l.submitter.clone()).unwrap_or_default();
     w.seg(&["HL", "1", "", "20", "1"]);
@@ -247,34 +329,31 @@ fn source_and_receiver(
     };
     w.seg(&["NM1", "41", kind, &name, &first_name, "", "", "", "46", &id]);
     w.seg(&["TRN", "2", trace]);
-    let all = total(claims.iter().map(charge));
     let comp = char::from(w.d.component).to_string();
     w.seg(&[
         "STC",
         &["A1", "19", "AY"].join(&comp),
         &stamp.date,
         "WQ",
-        &all,
+        &totals.all.to_string(),
     ]);
-    counts(w, claims, ("90", "AA"));
+    counts(w, totals, ("90", "AA"));
 }
 
 /// QTY and AMT of accepted and rejected claims (each only when there are some).
-fn counts(w: &mut W, claims: &[ClaimStatus<'_>], qualifiers: (&str, &str)) {
-    let ok: Vec<&ClaimStatus<'_>> = accepted(claims).collect();
-    let rejected: Vec<&ClaimStatus<'_>> =
-        claims.iter().filter(|c| !c.findings.is_empty()).collect();
-    if !ok.is_empty() {
-        w.seg(&["QTY", qualifiers.0, &ok.len().to_string()]);
+fn counts(w: &mut W, totals: &Totals, qualifiers: (&str, &str)) {
+    let ((ok, ok_sum), (rejected, rejected_sum)) = (totals.accepted, totals.rejected);
+    if ok > 0 {
+        w.seg(&["QTY", qualifiers.0, &ok.to_string()]);
     }
-    if !rejected.is_empty() {
-        w.seg(&["QTY", qualifiers.1, &rejected.len().to_string()]);
+    if rejected > 0 {
+        w.seg(&["QTY", qualifiers.1, &rejected.to_string()]);
     }
-    if !ok.is_empty() {
-        w.seg(&["AMT", "YU", &total(ok.iter().map(|c| charge(c)))]);
+    if ok > 0 {
+        w.seg(&["AMT", "YU", &ok_sum.to_string()]);
     }
-    if !rejected.is_empty() {
-        w.seg(&["AMT", "YY", &total(rejected.iter().map(|c| charge(c)))]);
+    if rejected > 0 {
+        w.seg(&["AMT", "YY", &rejected_sum.to_string()]);
     }
 }
 
@@ -312,9 +391,9 @@ fn party_at(input: &[u8], c: &ClaimStatus<'_>, outer: bool) -> Party {
         .unwrap_or_default()
 }
 
-/// 2000C per billing provider, 2000D per patient, 2200D per claim.
-fn providers(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp) {
-    let mut hl = 2;
+/// 2000C per billing provider, 2000D per patient, 2200D per claim, numbered on from HL
+/// `hl`; the last number used.
+fn providers(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp, mut hl: usize) -> usize {
     let by_provider = group_by(claims, |c| {
         (c.layout.st_offset, chain_of(c).first().copied())
     });
@@ -345,7 +424,7 @@ fn providers(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp) {
             "WQ",
             &total(owned.iter().map(charge)),
         ]);
-        counts(w, &owned, ("QA", "QC"));
+        counts(w, &Totals::of(&owned), ("QA", "QC"));
         for patient in group_by(&owned, |c| {
             (c.layout.st_offset, chain_of(c).last().copied())
         }) {
@@ -372,6 +451,7 @@ fn providers(w: &mut W, claims: &[ClaimStatus<'_>], stamp: &Stamp) {
             }
         }
     }
+    hl
 }
 
 /// 2100C: NM1*85, the billing provider as the 837 names it (NM108 XX, FI or SV).

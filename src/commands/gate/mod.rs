@@ -9,6 +9,8 @@
 //! Exit status (OUTPUT.md): 0 every claim accepted; 1 a claim rejected, an input not read or
 //! a path skipped; 2 claimlint could not run or write.
 
+mod interchange;
+
 use super::batch;
 use super::io::{Staged, create_dir, out, out_with, write_replace};
 use super::{CliError, Status};
@@ -16,8 +18,7 @@ use crate::audit::keystore::{self, KeyStore};
 use crate::cli::{GateArgs, ListFormat};
 use crate::input::Input;
 use crate::report::escape::visible;
-use crate::report::split::{self, Controls, Part, TxLayout};
-use crate::report::x277::{self, ClaimStatus};
+use crate::report::split::TxLayout;
 use crate::report::x999::{self, Stamp};
 use crate::resolve::{self, Governed, Resolver};
 use claimlint_data::Data;
@@ -167,138 +168,6 @@ fn across_claims(
     }
 }
 
-#[derive(Default)]
-struct IcDecision {
-    rejected_by: Vec<usize>,
-    claims: Vec<ClaimDecision>,
-    /// (index into `claims`, finding index) of each finding on a claim: by claim, and in the
-    /// input's order within one.
-    findings: Vec<(usize, usize)>,
-}
-
-impl IcDecision {
-    /// Whether the whole interchange is rejected.
-    fn whole(&self) -> bool {
-        !self.rejected_by.is_empty()
-    }
-
-    /// The findings on claim `k` (indexes into the input's diagnostics).
-    fn findings_of(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
-        let from = self.findings.partition_point(|f| f.0 < k);
-        self.findings
-            .get(from..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(move |f| f.0 == k)
-            .map(|f| f.1)
-    }
-}
-
-struct ClaimDecision {
-    layout: u32,
-    claim: u32,
-    /// Rejected by a finding of its own (or of the HL loops it sits in).
-    rejected: bool,
-    /// Whether an 837 can hold it: its transaction set is in a group with a GS.
-    in_file: bool,
-}
-
-/// Finds which claims a finding is on, by binary search over the input's layouts (by ST
-/// offset) and, in one, over its claim and HL ranges (in order, and not overlapping), so a
-/// file's findings are placed in n log n with nothing built per claim.
-struct Locator<'a> {
-    layouts: &'a [TxLayout],
-    /// Layout indexes by ST offset.
-    order: Vec<usize>,
-}
-
-impl<'a> Locator<'a> {
-    fn new(layouts: &'a [TxLayout]) -> Locator<'a> {
-        let mut order: Vec<usize> = (0..layouts.len()).collect();
-        order.sort_by_key(|&i| layouts.get(i).map_or(0, |l| l.st_offset));
-        Locator { layouts, order }
-    }
-
-    /// The claims (layout, claim) a finding at `offset` is on: a claim's own segments, or
-    /// every claim below an HL loop whose opening segments hold it.
-    fn claims_at(&self, offset: usize) -> Option<Vec<(usize, usize)>> {
-        let at = self
-            .order
-            .partition_point(|&i| self.layouts.get(i).is_some_and(|l| l.st_offset <= offset));
-        let li = *self.order.get(at.checked_sub(1)?)?;
-        let l = self.layouts.get(li)?;
-        // The last claim and the last HL loop starting at or before `offset`: the later of
-        // the two holds it, if either does.
-        let ci = l
-            .claims
-            .partition_point(|c| l.bytes(c.first, c.end).start <= offset);
-        let hi = l
-            .hls
-            .partition_point(|h| l.bytes(h.seg, h.end).start <= offset);
-        let claim = ci.checked_sub(1).and_then(|ci| {
-            let c = l.claims.get(ci)?;
-            Some((l.bytes(c.first, c.end), ci))
-        });
-        let hl = hi.checked_sub(1).and_then(|hi| {
-            let h = l.hls.get(hi)?;
-            Some((l.bytes(h.seg, h.end), hi))
-        });
-        let in_hl = match (&claim, &hl) {
-            (Some(c), Some(h)) => h.0.start > c.0.start,
-            (c, h) => c.is_none() && h.is_some(),
-        };
-        if in_hl {
-            let (range, hi) = hl?;
-            (offset < range.end).then(|| {
-                l.claims
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| l.chain(c).contains(&hi))
-                    .map(|(ci, _)| (li, ci))
-                    .collect()
-            })
-        } else {
-            let (range, ci) = claim?;
-            (offset < range.end).then(|| vec![(li, ci)])
-        }
-    }
-}
-
-/// A transaction set of `ic` the gate could not lay out (not an 837, not modelled; `laid_out`
-/// holds the ST offsets of those it did) rejects the interchange: it cannot be forwarded in
-/// part. The findings on such sets say why (ENV005 "835 ... skipped", an info that rejects
-/// nothing by itself); `usize::MAX` when there is none.
-fn unforwardable(
-    g: &Gated,
-    ic: &envelope::Interchange<'_>,
-    laid_out: &std::collections::HashSet<usize>,
-) -> Vec<usize> {
-    let unlaid: Vec<std::ops::Range<usize>> = ic
-        .groups
-        .iter()
-        .flat_map(|gr| &gr.transactions)
-        .filter(|t| !laid_out.contains(&t.st.offset))
-        .map(|t| t.start..t.end.max(t.start + 1))
-        .collect();
-    if unlaid.is_empty() {
-        return Vec::new();
-    }
-    let on = |d: &Diagnostic| unlaid.iter().any(|r| r.contains(&d.loc.offset));
-    let why: Vec<usize> = g
-        .outcome
-        .diagnostics
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| on(d))
-        .map(|(i, _)| i)
-        .collect();
-    if why.is_empty() {
-        vec![usize::MAX]
-    } else {
-        why
-    }
-}
-
 /// The bytes of each interchange of `scan`: from its ISA to one past its IEA terminator; one
 /// without an IEA, to the next ISA (or the end of the input). Findings are placed in them, so
 /// they must not overlap: a finding in the interchange after one without an IEA is that
@@ -315,18 +184,6 @@ fn interchange_ranges(scan: &envelope::Scan<'_>, input: &[u8]) -> Vec<std::ops::
                 .map_or(next, |s| s.offset + s.bytes.len() + 1);
             ic.isa.offset..end.min(next).max(ic.isa.offset)
         })
-        .collect()
-}
-
-/// The layouts of the transaction sets of `ic` the check modelled (`engine::model_of`), made
-/// again from `input`: the gate keeps nothing per claim while its inputs are checked, and only
-/// one interchange's layouts while it splits, so what it holds does not grow with the claims
-/// of an input of many interchanges.
-fn layouts_of(input: &[u8], ic: &envelope::Interchange<'_>) -> Vec<TxLayout> {
-    ic.groups
-        .iter()
-        .flat_map(|gr| gr.transactions.iter().map(move |t| (gr.gs.as_ref(), t)))
-        .filter_map(|(gs, t)| engine::model_of(input, gs, t).map(|tx| split::layout(&tx)))
         .collect()
 }
 
@@ -364,61 +221,6 @@ fn place_findings(
         placed.outside.push(usize::MAX);
     }
     placed
-}
-
-/// Where each claim of interchange `ic` (laid out as `layouts`) goes: rejected with the whole
-/// interchange (the findings `mine` in it, or `outside` it, that do it), or each by the
-/// findings on its own segments and HL loops. A claim costs twelve bytes here, its findings
-/// are listed apart.
-fn decide(
-    g: &Gated,
-    ic: &envelope::Interchange<'_>,
-    layouts: &[TxLayout],
-    (mine, outside): (&[usize], &[usize]),
-) -> IcDecision {
-    let mut d = IcDecision::default();
-    // The index in `d.claims` of each layout's first claim.
-    let mut base = Vec::with_capacity(layouts.len());
-    for (li, l) in layouts.iter().enumerate() {
-        base.push(d.claims.len());
-        d.claims.extend((0..l.claims.len()).map(|ci| ClaimDecision {
-            layout: u32::try_from(li).unwrap_or(u32::MAX),
-            claim: u32::try_from(ci).unwrap_or(u32::MAX),
-            rejected: false,
-            in_file: false,
-        }));
-    }
-    let starts: std::collections::HashSet<usize> = layouts.iter().map(|l| l.st_offset).collect();
-    d.rejected_by = unforwardable(g, ic, &starts);
-    let locator = Locator::new(layouts);
-    for &di in mine {
-        let Some(diag) = g.outcome.diagnostics.get(di) else {
-            continue;
-        };
-        let fails = diag.severity >= g.fail_on;
-        match locator.claims_at(diag.loc.offset) {
-            Some(claims) if !claims.is_empty() => {
-                for (li, ci) in claims {
-                    let Some(k) = base.get(li).map(|b| b + ci) else {
-                        continue;
-                    };
-                    if let Some(c) = d.claims.get_mut(k) {
-                        c.rejected |= fails;
-                        d.findings.push((k, di));
-                    }
-                }
-            }
-            _ if fails => d.rejected_by.push(di),
-            _ => {}
-        }
-    }
-    // By claim; a stable sort keeps each claim's findings in input order.
-    d.findings.sort_by_key(|f| f.0);
-    d.rejected_by.extend(outside.iter().copied());
-    // In input order, each once: the first is what the 277CA names.
-    d.rejected_by.sort_unstable();
-    d.rejected_by.dedup();
-    d
 }
 
 /// Hands out fresh nine-digit control numbers: a base from the run's time (so two runs do
@@ -521,11 +323,19 @@ impl Spools {
         })
     }
 
-    /// Adds the entries of the claims of interchange decision `d` (laid out as `layouts`).
-    fn add(&mut self, g: &Gated, layouts: &[TxLayout], d: &IcDecision) -> Result<(), CliError> {
+    /// Adds the entries of the claims of one transaction set (laid out as `l`, judged as
+    /// `j`): `whole`, rejected with their interchange (whose findings' codes are `codes`);
+    /// `in_file`, whether an 837 can hold them (their set is in a group with a GS).
+    fn add(
+        &mut self,
+        g: &Gated,
+        l: &TxLayout,
+        j: &interchange::Judged,
+        (whole, in_file, codes): (bool, bool, &[String]),
+    ) -> Result<(), CliError> {
         use std::io::Write;
-        for (k, c) in d.claims.iter().enumerate() {
-            let rejected = d.whole() || c.rejected;
+        for (k, (span, &own)) in l.claims.iter().zip(&j.rejected).enumerate() {
+            let rejected = whole || own;
             let Some(w) = self
                 .sides
                 .get_mut(usize::from(rejected))
@@ -533,8 +343,20 @@ impl Spools {
             else {
                 continue;
             };
-            let Some(entry) = claim_entry(g, layouts, d, k, c) else {
-                continue;
+            let entry = Spooled {
+                entry: ClaimEntry {
+                    claim_id: span.id().to_string(),
+                    charge: span.charge().to_string(),
+                    status: if rejected { "rejected" } else { "accepted" }.to_string(),
+                    findings: j
+                        .findings
+                        .get(k)
+                        .filter_map(|i| g.outcome.diagnostics.get(i))
+                        .map(|d| finding(d, g.fold.as_ref()))
+                        .collect(),
+                    in_file,
+                },
+                interchange_codes: if whole { codes.to_vec() } else { Vec::new() },
             };
             serde_json::to_writer(&mut *w, &entry)
                 .map_err(std::io::Error::from)
@@ -579,42 +401,6 @@ fn spooled(file: Option<&std::fs::File>) -> impl Iterator<Item = std::io::Result
             .flatten()
             .map(|line| line.and_then(|l| serde_json::from_str(&l).map_err(std::io::Error::from))),
     )
-}
-
-/// The entry of claim `k` of interchange decision `d`.
-fn claim_entry(
-    g: &Gated,
-    layouts: &[TxLayout],
-    d: &IcDecision,
-    k: usize,
-    c: &ClaimDecision,
-) -> Option<Spooled> {
-    let span = layouts
-        .get(c.layout as usize)?
-        .claims
-        .get(c.claim as usize)?;
-    let rejected = d.whole() || c.rejected;
-    let entry = ClaimEntry {
-        claim_id: span.id().to_string(),
-        charge: span.charge().to_string(),
-        status: if rejected { "rejected" } else { "accepted" }.to_string(),
-        findings: d
-            .findings_of(k)
-            .filter_map(|i| g.outcome.diagnostics.get(i))
-            .map(|d| finding(d, g.fold.as_ref()))
-            .collect(),
-        in_file: c.in_file,
-    };
-    let interchange_codes = d
-        .rejected_by
-        .iter()
-        .filter_map(|&i| g.outcome.diagnostics.get(i))
-        .map(|d| d.code.to_string())
-        .collect();
-    Some(Spooled {
-        entry,
-        interchange_codes,
-    })
 }
 
 /// One side's claims of an input, serialized as they are read back.
@@ -740,9 +526,12 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
     let mut failed = !inputs.skipped.is_empty();
     // Each input's text and findings go once its files are written and its claims' entries
     // spooled for the report.
-    let keep_accepted = matches!(args.format, ListFormat::Json);
+    let keep = Keep {
+        accepted: matches!(args.format, ListFormat::Json),
+        layouts: interchange::keep_bytes(),
+    };
     for g in &mut files {
-        let r = gate_file(g, dir, (&stamp, &mut controls), keep_accepted)?;
+        let r = gate_file(g, dir, (&stamp, &mut controls), keep)?;
         g.input = None;
         g.outcome.diagnostics = Vec::new();
         failed |= !r.read || r.rejected > 0 || !r.interchange_findings.is_empty();
@@ -858,14 +647,23 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> Result<String
     Ok(text)
 }
 
+/// What the gate keeps while it splits: the accepted claims' report entries (the JSON report
+/// lists them, the terminal report does not), and up to how many bytes of an interchange's
+/// layouts between its two passes (`interchange::keep_bytes`).
+#[derive(Clone, Copy)]
+struct Keep {
+    accepted: bool,
+    layouts: usize,
+}
+
 /// Writes one input's accepted and rejected interchanges and its 999 and 277CA, one
-/// interchange at a time; spools its claims' entries for the report (`keep_accepted`: the
+/// interchange at a time; spools its claims' entries for the report (`keep.accepted`: the
 /// accepted claims' too).
 fn gate_file(
     g: &Gated,
     dir: &Path,
     (stamp, controls): (&Stamp, &mut ControlNumbers),
-    keep_accepted: bool,
+    keep: Keep,
 ) -> Result<InputReport, CliError> {
     let mut report = InputReport {
         path: g.path.clone(),
@@ -888,44 +686,30 @@ fn gate_file(
     let placed = place_findings(g, &ranges, &scan);
     // Written as each interchange is split, not held: a large input's copies would double it.
     let mut out = Outputs::create(dir, &g.name)?;
-    let mut spools = Spools::create(dir, keep_accepted)?;
+    let mut spools = Spools::create(dir, keep.accepted)?;
     let mut why: std::collections::BTreeSet<usize> = placed.outside.iter().copied().collect();
     let each = scan
         .interchanges
         .iter()
         .zip(&placed.by_interchange)
         .zip(&ranges);
+    let at = interchange::Gating {
+        g,
+        input,
+        release: &release,
+        dir,
+        stamp,
+        keep_bytes: keep.layouts,
+    };
     for ((ic, mine), range) in each {
-        let layouts = layouts_of(input, ic);
-        let mut d = decide(g, ic, &layouts, (mine, &placed.outside));
-        why.extend(d.rejected_by.iter().copied());
-        let (statuses, pick) = answer(g, &layouts, ic, &mut d, &mut report);
-        let gs = ic.groups.iter().find_map(|gr| gr.gs);
-        for (which, role) in [(0, "accepted"), (1, "rejected")] {
-            if pick[which].is_empty() {
-                continue;
-            }
-            let isa13 = controls.take();
-            if !split_one(
-                (input, &release),
-                ic,
-                &layouts,
-                &pick[which],
-                &isa13,
-                &mut out.split[which],
-            )? {
-                continue;
-            }
-            report.written.push(serde_json::json!({"role": role, "path": dir.join(role).join(&g.name).display().to_string(), "isa13": isa13}));
-        }
-        if !statuses.is_empty() {
-            let isa13 = controls.take();
-            let to = &mut out.acks277;
-            x277::acknowledgment(input, ic, gs.as_ref(), &statuses, stamp, &isa13, to)
-                .map_err(|e| to.error(e))?;
-            report.written.push(serde_json::json!({"role": "277", "path": dir.join("acks").join(format!("{}.277", g.name)).display().to_string(), "isa13": isa13}));
-        }
-        spools.add(g, &layouts, &d)?;
+        let rejected_by = interchange::split_interchange(
+            &at,
+            ic,
+            (mine, &placed.outside),
+            (&mut out, &mut spools, &mut *controls),
+            &mut report,
+        )?;
+        why.extend(rejected_by);
         // Done with this interchange's bytes until the 999 reads them again.
         release(range.clone());
     }
@@ -977,130 +761,6 @@ impl Outputs {
         rejected.commit()?;
         self.acks277.commit()
     }
-}
-
-/// Each claim of one interchange accepted or rejected (`whole`: the interchange is), counted
-/// in the report and marked in `d` (`in_file`); returns the 277CA answers and the (layout,
-/// claim) picks of each side.
-type Picks = [Vec<(usize, usize)>; 2];
-
-fn answer<'g>(
-    g: &Gated,
-    layouts: &'g [TxLayout],
-    ic: &envelope::Interchange<'_>,
-    d: &mut IcDecision,
-    report: &mut InputReport,
-) -> (Vec<ClaimStatus<'g>>, Picks) {
-    let whole = d.whole();
-    // Transaction sets in a group with a GS: only they can be written into an 837 (`split_one`).
-    let grouped: std::collections::HashSet<usize> = ic
-        .groups
-        .iter()
-        .filter(|gr| gr.gs.is_some())
-        .flat_map(|gr| gr.transactions.iter().map(|t| t.st.offset))
-        .collect();
-    for c in &mut d.claims {
-        c.in_file = layouts
-            .get(c.layout as usize)
-            .is_some_and(|l| grouped.contains(&l.st_offset));
-    }
-    // The findings that rejected the whole interchange, if it was.
-    let interchange: Vec<&Diagnostic> = d
-        .rejected_by
-        .iter()
-        .filter_map(|&i| g.outcome.diagnostics.get(i))
-        .collect();
-    let mut statuses: Vec<ClaimStatus<'_>> = Vec::with_capacity(d.claims.len());
-    let mut pick: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
-    for (k, c) in d.claims.iter().enumerate() {
-        let (layout, claim) = (c.layout as usize, c.claim as usize);
-        let Some(l) = layouts.get(layout) else {
-            continue;
-        };
-        if l.claims.get(claim).is_none() {
-            continue;
-        }
-        let diags: Vec<&Diagnostic> = d
-            .findings_of(k)
-            .filter_map(|i| g.outcome.diagnostics.get(i))
-            .collect();
-        let is_rejected = whole || c.rejected;
-        let mut stcs: Vec<(claimlint_rules::X277, String)> = Vec::new();
-        if is_rejected {
-            stcs = diags.iter().map(|d| stc(d)).collect();
-            if whole
-                && let Some(first) = interchange.first()
-                && !diags.iter().any(|d| std::ptr::eq(*d, *first))
-            {
-                // The 277CA names what rejected the claim first: its interchange's finding,
-                // not a warning of its own that rejects nothing.
-                stcs.insert(0, stc(first));
-            } else if stcs.is_empty() {
-                stcs.push(interchange.first().map_or(
-                    (
-                        claimlint_rules::x277::UNPROCESSABLE,
-                        "the interchange could not be read in full".to_string(),
-                    ),
-                    |d| stc(d),
-                ));
-            }
-            report.rejected += 1;
-        } else {
-            report.accepted += 1;
-        }
-        pick[usize::from(is_rejected)].push((layout, claim));
-        statuses.push(ClaimStatus {
-            layout: l,
-            claim,
-            findings: stcs,
-        });
-    }
-    (statuses, pick)
-}
-
-/// Writes to `to` the interchange holding `chosen` claims of input interchange `ic`, group by
-/// group, handing each transaction set's bytes to `release` once they are copied; whether
-/// there was one to write (no group with a GS holds them: nothing).
-fn split_one(
-    (input, release): (&[u8], x999::Release<'_>),
-    ic: &envelope::Interchange<'_>,
-    layouts: &[TxLayout],
-    chosen: &[(usize, usize)],
-    isa13: &str,
-    to: &mut Staged,
-) -> Result<bool, CliError> {
-    let by_start: std::collections::HashMap<usize, usize> = layouts
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.st_offset, i))
-        .collect();
-    let mut by_layout: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for &(l, c) in chosen {
-        by_layout.entry(l).or_default().push(c);
-    }
-    let mut groups = Vec::new();
-    for gr in &ic.groups {
-        let mut parts: Vec<Part<'_>> = Vec::new();
-        for t in &gr.transactions {
-            let Some(&li) = by_start.get(&t.st.offset) else {
-                continue;
-            };
-            if let (Some(claims), Some(layout)) = (by_layout.remove(&li), layouts.get(li)) {
-                parts.push(Part { layout, claims });
-            }
-        }
-        if !parts.is_empty() && gr.gs.is_some() {
-            groups.push((gr.gs, parts));
-        }
-    }
-    if groups.is_empty() {
-        return Ok(false);
-    }
-    let controls = Controls {
-        isa13: isa13.to_string(),
-    };
-    split::interchange(input, ic, &groups, &controls, to, release).map_err(|e| to.error(e))?;
-    Ok(true)
 }
 
 /// Writes one input's 999s (or TA1), reading its interchanges again one at a time.
