@@ -216,7 +216,10 @@ CASES.update({
                  # not also SIT001 (which judges numbers against 1-12 and the HI)
                  "sv107-pointer-decimal.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***1.00"),
                  "sv107-pointer-letter.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***A"),
-                 "sv107-second-pointer-decimal.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***1:2.0")},
+                 "sv107-second-pointer-decimal.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***1:2.0"),
+                 # The date of birth left out: DMG02 reads `F`, not a date; one finding (its help
+                 # names the element left out), not also SYN007 for the DMG03 the shift emptied
+                 "dmg02-left-out.x12": edit(P837, "DMG*", "DMG*D8*F")},
         "pass": {"837p.x12": P837, "837i.x12": I837, "statement-period.x12": edit(I837, "DTP*434", "DTP*434*RD8*20260101-20260115")},
     },
     "SYN004": {

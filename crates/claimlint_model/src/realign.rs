@@ -163,7 +163,23 @@ fn judge(placement: &ig::Placement, seg: &Segment<'_>, elems: &[Vec<u8>]) -> Vec
     let candidate = Segment::new(&bytes, seg.offset, seg.delims, seg.position);
     let mut found = Vec::new();
     ig::validate_placed(placement, &SplitSegment::new(&candidate), &mut found);
+    found.extend(date_unlike(&candidate));
     found
+}
+
+/// A date its format qualifier says is not one (DMG02 `F` after DMG01 `D8`), as a finding of
+/// a reading: the guide types DTP03 and DMG02 AN, so the validator does not see it, but
+/// SYN003 reports it (`value::fits_date_format`), and a date left out before another value
+/// (`DMG*D8*F` for `DMG*D8*19450312*F`) shows as that and the value missing after it.
+fn date_unlike(seg: &Segment<'_>) -> Option<ElementIssue> {
+    let (q, v) = crate::value::qualified_date_at(seg.id())?;
+    let value = seg.value(v);
+    (!value.is_empty() && crate::value::fits_date_format(seg.value(q), value) == Some(false))
+        .then_some(ElementIssue::Type {
+            elem: v,
+            comp: 0,
+            expected: ig::DataType::DT,
+        })
 }
 
 /// Composites written with another component separator than the interchange's: an element
@@ -285,6 +301,14 @@ pub fn search(
     seg: &Segment<'_>,
     issues: &[ElementIssue],
 ) -> Option<Realignment> {
+    let with_date: Vec<ElementIssue>;
+    let issues = match date_unlike(seg) {
+        Some(d) => {
+            with_date = issues.iter().cloned().chain([d]).collect();
+            &with_date[..]
+        }
+        None => issues,
+    };
     if let Some(r) = foreign(placement, seg, issues) {
         return Some(r);
     }

@@ -461,6 +461,51 @@ impl std::fmt::Display for Total {
     }
 }
 
+/// Where a segment holds a date read by its format qualifier, as the TR3 segment notes say
+/// (DTP02 then DTP03, DMG01 then DMG02): (qualifier element, date element).
+pub fn qualified_date_at(id: &[u8]) -> Option<(usize, usize)> {
+    match id {
+        b"DTP" => Some((2, 3)),
+        b"DMG" => Some((1, 2)),
+        _ => None,
+    }
+}
+
+/// Whether `value` is what format qualifier `format` says: `D8` one CCYYMMDD date, `RD8` a
+/// CCYYMMDD-CCYYMMDD range, `DT` CCYYMMDDHHMM (a day and a time that exist); `None` for
+/// another qualifier, which says nothing of the form.
+pub fn fits_date_format(format: &[u8], value: &[u8]) -> Option<bool> {
+    let single = |v: &[u8]| Date::parse(v).is_some();
+    Some(match format {
+        b"D8" => single(value),
+        b"RD8" => value
+            .iter()
+            .position(|&b| b == b'-')
+            .and_then(|d| Some((value.get(..d)?, value.get(d + 1..)?)))
+            .is_some_and(|(a, b)| single(a) && single(b)),
+        b"DT" => is_date_time(value),
+        _ => return None,
+    })
+}
+
+/// Is `v` CCYYMMDDHHMM with a real date and time?
+fn is_date_time(v: &[u8]) -> bool {
+    let (Some(d), Some(t)) = (v.get(..8), v.get(8..)) else {
+        return false;
+    };
+    let hh = t
+        .get(..2)
+        .and_then(|h| std::str::from_utf8(h).ok()?.parse::<u8>().ok());
+    let mm = t
+        .get(2..)
+        .and_then(|m| std::str::from_utf8(m).ok()?.parse::<u8>().ok());
+    t.len() == 4
+        && t.iter().all(u8::is_ascii_digit)
+        && Date::parse(d).is_some()
+        && hh.is_some_and(|h| h < 24)
+        && mm.is_some_and(|m| m < 60)
+}
+
 /// Is this an X12 date value in the form `pair(digits, digits)`? Used by `Date::parse` callers
 /// that accept either D8 or RD8 without a qualifier.
 pub fn looks_like_range(value: &[u8]) -> bool {

@@ -2,7 +2,8 @@ use super::{findings, report_at, type_name};
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::Ack999;
 use claimlint_ig::{DataType, ElementIssue};
-use claimlint_model::{Date, Transaction};
+use claimlint_model::Transaction;
+use claimlint_model::value::{fits_date_format, qualified_date_at};
 use claimlint_x12::Segment;
 
 declare_rule! {
@@ -11,7 +12,9 @@ declare_rule! {
     /// (CCYYMMDD, a day that exists), TM times (HHMM[SS]). It also reads a date by its format
     /// qualifier, as the TR3 segment notes require: DTP03 after DTP02 `D8` is one CCYYMMDD
     /// date, after `RD8` a CCYYMMDD-CCYYMMDD range, after `DT` CCYYMMDDHHMM; DMG02 after
-    /// DMG01 `D8` is a date.
+    /// DMG01 `D8` is a date. A date left out with its separator (`DMG*D8*F`, the gender read
+    /// as DMG02) is this one finding, its help naming the element left out, not also SYN007
+    /// for the DMG03 the shift left empty.
     /// ## Why it matters
     /// A value of the wrong type cannot be read (999 IK4 code 6 or 8); a statement period
     /// written as one date is rejected by Medicare's front end.
@@ -62,31 +65,10 @@ fn element_type(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .ack(Ack999::Element(ack));
     }
     for (index, seg) in tx.segments.iter().enumerate() {
-        let (q, v) = match seg.id() {
-            b"DTP" => (2, 3),
-            b"DMG" => (1, 2),
-            _ => continue,
-        };
-        check_qualified_date(tx, cx, index, seg, q, v);
+        if let Some((q, v)) = qualified_date_at(seg.id()) {
+            check_qualified_date(tx, cx, index, seg, q, v);
+        }
     }
-}
-
-/// Is `v` CCYYMMDDHHMM with a real date and time?
-fn is_date_time(v: &[u8]) -> bool {
-    let (Some(d), Some(t)) = (v.get(..8), v.get(8..)) else {
-        return false;
-    };
-    let hh = t
-        .get(..2)
-        .and_then(|h| std::str::from_utf8(h).ok()?.parse::<u8>().ok());
-    let mm = t
-        .get(2..)
-        .and_then(|m| std::str::from_utf8(m).ok()?.parse::<u8>().ok());
-    t.len() == 4
-        && t.iter().all(u8::is_ascii_digit)
-        && Date::parse(d).is_some()
-        && hh.is_some_and(|h| h < 24)
-        && mm.is_some_and(|m| m < 60)
 }
 
 /// A date element read by its format qualifier (TR3 DTP02/DMG01: D8, RD8, DT).
@@ -103,21 +85,12 @@ fn check_qualified_date(
     if format_bytes.is_empty() || bytes.is_empty() {
         return;
     }
-    let single = |v: &[u8]| Date::parse(v).is_some();
-    let (ok, want) = match format_bytes {
-        b"D8" => (single(bytes), "a date, CCYYMMDD"),
-        b"RD8" => {
-            let ok = bytes
-                .iter()
-                .position(|&b| b == b'-')
-                .and_then(|d| Some((bytes.get(..d)?, bytes.get(d + 1..)?)))
-                .is_some_and(|(a, b)| single(a) && single(b));
-            (ok, "a date range, CCYYMMDD-CCYYMMDD")
-        }
-        b"DT" => (is_date_time(bytes), "a date and time, CCYYMMDDHHMM"),
-        _ => return,
+    let want = match format_bytes {
+        b"D8" => "a date, CCYYMMDD",
+        b"RD8" => "a date range, CCYYMMDD-CCYYMMDD",
+        _ => "a date and time, CCYYMMDDHHMM",
     };
-    if ok {
+    if fits_date_format(format_bytes, bytes) != Some(false) {
         return;
     }
     let (Some(format), Some(value)) = (seg.element(q), seg.element(v)) else {
@@ -132,7 +105,7 @@ fn check_qualified_date(
         format.text()
     );
     let help = match format.bytes {
-        b"RD8" if single(value.bytes) => {
+        b"RD8" if fits_date_format(b"D8", value.bytes) == Some(true) => {
             format!(
                 "write the range as {0}-{0} (a one-day period)",
                 value.text()
@@ -143,10 +116,19 @@ fn check_qualified_date(
         }
         _ => format!("write {r} as {want}"),
     };
+    // A date left out before the next value (`DMG*D8*F`): the segment's slipped separators
+    // (`realign`, which weighs this finding too) stand at the date's element, and this is
+    // the one finding that stands for them (its help, `explain_realigned`'s, names the slip).
+    let mark = tx
+        .ig_checked()
+        .then(|| tx.ig().realignment(index))
+        .flatten()
+        .map(|r| super::realigned_mark(seg, r, Some((v, 0))));
     // The element (DTP03, DMG02) is AN in the guide: its wrong form is IK403 6.
-    report_at(cx, index, value.loc(), msg)
+    let d = report_at(cx, index, value.loc(), msg)
         .help(help)
         .ack(Ack999::Element("6"));
+    d.realigned = mark;
 }
 
 #[test]

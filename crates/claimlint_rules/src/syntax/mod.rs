@@ -148,22 +148,31 @@ impl Found<'_, '_> {
             .tx()
             .and_then(|tx| tx.ig().realignment(self.index))
             .filter(|_| !matches!(self.issue, ElementIssue::TrailingSeparator { .. }))
-            .map(|r| {
-                if self.issue.position() != Some(r.root) {
-                    Realigned::Follows
-                } else if reads_diagnoses(self.seg, r) {
-                    Realigned::DiagnosisRoot
-                } else if r.slips.iter().any(Slip::whole_element) {
-                    Realigned::ElementRoot
-                } else if matches!(r.slips.as_slice(), [Slip::Dropped { .. }]) {
-                    Realigned::DroppedRoot
-                } else {
-                    Realigned::Root
-                }
-            });
+            .map(|r| realigned_mark(self.seg, r, self.issue.position()));
         let d = report_at(cx, self.index, loc, message);
         d.realigned = part;
         d
+    }
+}
+
+/// How a finding at `position` (element, component) of `seg` stands to its slipped
+/// separators `r`: the one that stands for them (the first they displaced), or one that
+/// follows from them.
+pub(crate) fn realigned_mark(
+    seg: &Segment<'_>,
+    r: &Realignment,
+    position: Option<(usize, usize)>,
+) -> Realigned {
+    if position != Some(r.root) {
+        Realigned::Follows
+    } else if reads_diagnoses(seg, r) {
+        Realigned::DiagnosisRoot
+    } else if r.slips.iter().any(Slip::whole_element) {
+        Realigned::ElementRoot
+    } else if matches!(r.slips.as_slice(), [Slip::Dropped { .. }]) {
+        Realigned::DroppedRoot
+    } else {
+        Realigned::Root
     }
 }
 
