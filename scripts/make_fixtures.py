@@ -257,6 +257,9 @@ CASES.update({
                  # 1000B's NM101 empty: the NM1 is 1000B's, its qualifier missing; not also
                  # STR003 (NM1 out of place) and STR002 (1000B missing)
                  "nm101-empty-1000b.x12": edit(P837, "NM1*40", "NM1**2*MEDICARE*****46*R456"),
+                 # One separator too many before the payer's NM101: NM101 reads empty; one
+                 # finding naming the slip, not also STR003 and STR002 (2010BB missing)
+                 "nm101-extra-separator-payer.x12": edit(P837, "NM1*PR", "NM1**PR*2*MEDICARE PART B*****PI*00952"),
                  # A claim-level adjustment's amount empty: SYN007, not also BAL002 for the
                  # payer's balance that sums it
                  "cas03-empty.x12": cob("2340").replace("CAS*CO*45*20", "CAS*CO*45**1")},
@@ -279,7 +282,11 @@ CASES.update({
                  "nm108-left-out-837i.x12": edit(I837, "NM1*85", "NM1*85*2*GENERAL HOSPITAL*****1234567893"),
                  # The payer's NM101 wrong (`IN` for `PR`): the NM1 is 2010BB's, its qualifier
                  # wrong; not also STR003 and STR002 (2010BB missing)
-                 "nm101-payer-in.x12": edit(P837, "NM1*PR", "NM1*IN*2*MEDICARE PART B*****PI*00952")},
+                 "nm101-payer-in.x12": edit(P837, "NM1*PR", "NM1*IN*2*MEDICARE PART B*****PI*00952"),
+                 # The payer's NM101 left out with its separator: NM101 reads `2`, the values
+                 # after it one element early; one finding naming the slip, not also STR003
+                 # and STR002 (2010BB missing)
+                 "nm101-left-out-payer.x12": edit(P837, "NM1*PR", "NM1*2*MEDICARE PART B*****PI*00952")},
         "pass": {"837p.x12": P837, "837i.x12": I837, "quebec.x12": edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*MONTREAL*QC*H2X1Y4*CA")},
     },
     "SYN009": {

@@ -1301,8 +1301,10 @@ fn walker_opens_a_loop_whose_opener_is_missing() {
 }
 
 /// A loop's opener with a qualifier no place takes (`NM1*ZZ`, `NM1**` where 1000B's NM1*40
-/// belongs; `NM1*IN` for 2010BB's NM1*PR) opens that loop, placed by its id alone, so that
-/// its qualifier is the one finding: not an `Unexpected` for it and a missing loop. An NM1
+/// belongs; `NM1*IN` for 2010BB's NM1*PR), or with its qualifier left out with its separator
+/// (`NM1*2*…` for `NM1*40*2*…` or `NM1*PR*2*…`) or one separator too many before it
+/// (`NM1**PR*2*…`), opens that loop, placed by its id alone, so that its qualifier (or the
+/// slip, `realign`) is the one finding: not an `Unexpected` for it and a missing loop. An NM1
 /// whose qualifier another loop takes (`NM1*IL` where 2010BB's NM1*PR belongs) is read as
 /// that loop's (a second 2010BA), not as 2010BB misqualified: 2010BB stays missing.
 #[test]
@@ -1311,6 +1313,9 @@ fn walker_opens_a_required_loop_at_its_misqualified_opener() {
         ("NM1*40*2", "NM1*ZZ*2", vec!["1000B"]),
         ("NM1*40*2", "NM1**2", vec!["1000B"]),
         ("NM1*PR*2", "NM1*IN*2", vec!["2000A", "2000B", "2010BB"]),
+        ("NM1*40*2", "NM1*2", vec!["1000B"]),
+        ("NM1*PR*2", "NM1*2", vec!["2000A", "2000B", "2010BB"]),
+        ("NM1*PR*2", "NM1**PR*2", vec!["2000A", "2000B", "2010BB"]),
     ] {
         let text = subscriber_claim(1).replacen(from, to, 1);
         let segments = segs(&text);

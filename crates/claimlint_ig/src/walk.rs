@@ -1040,7 +1040,10 @@ impl Walker {
 
 /// Is `seg` of `def`'s id, and valid against `def` but for its qualifier? (A payer's NM1
 /// written `NM1**2*…*PI*…` opens 2010BB; an `NM1*82*1` where the 2330B payer is missing has
-/// other elements no 2330B NM1 takes, and is not read as one.)
+/// other elements no 2330B NM1 takes, and is not read as one.) Also when it is once its
+/// qualifier's separator is put right: the qualifier left out with its separator, the values
+/// after it one element early (`NM1*2*MEDICARE*…*PI*…`), or one separator too many before it
+/// (`NM1**PR*2*MEDICARE*…`); the segment's findings then name that slip (`realign`).
 fn fits_but_its_qualifier<S: SegmentView + ?Sized>(def: &SegmentDef, seg: &S) -> bool {
     let Some(q) = def.qualifier else {
         return false;
@@ -1048,6 +1051,19 @@ fn fits_but_its_qualifier<S: SegmentView + ?Sized>(def: &SegmentDef, seg: &S) ->
     if def.id.as_bytes() != seg.id() {
         return false;
     }
+    let at = usize::from(q.elem);
+    let slipped = |remove| Slipped { seg, at, remove };
+    only_qualifier_wrong(def, seg)
+        || q.comp == 0
+            && (only_qualifier_wrong(def, &slipped(false))
+                || seg.element(at) == Some(b"") && only_qualifier_wrong(def, &slipped(true)))
+}
+
+/// Whether every finding of `seg` against `def` is on its qualifier.
+fn only_qualifier_wrong<S: SegmentView + ?Sized>(def: &SegmentDef, seg: &S) -> bool {
+    let Some(q) = def.qualifier else {
+        return false;
+    };
     let mut issues = Vec::new();
     crate::validate_segment(def, seg, &mut issues);
     issues.iter().all(|i| match i.position() {
@@ -1056,6 +1072,81 @@ fn fits_but_its_qualifier<S: SegmentView + ?Sized>(def: &SegmentDef, seg: &S) ->
         }
         None => false,
     })
+}
+
+/// `seg` read with one element separator undone at element `at`: an empty element put back
+/// there (what was written there and after stands one element on), or, `remove`, the empty
+/// element there taken out (one separator too many).
+struct Slipped<'s, S: ?Sized> {
+    seg: &'s S,
+    at: usize,
+    remove: bool,
+}
+
+impl<S: SegmentView + ?Sized> Slipped<'_, S> {
+    /// The element of `seg` that element `i` of this reading is; `None` for the one put back.
+    fn source(&self, i: usize) -> Option<usize> {
+        if i < self.at {
+            Some(i)
+        } else if self.remove {
+            Some(i + 1)
+        } else if i == self.at {
+            None
+        } else {
+            Some(i - 1)
+        }
+    }
+
+    fn within(&self, i: usize) -> bool {
+        (1..=self.element_count()).contains(&i)
+    }
+}
+
+impl<S: SegmentView + ?Sized> SegmentView for Slipped<'_, S> {
+    fn id(&self) -> &[u8] {
+        self.seg.id()
+    }
+
+    fn element_count(&self) -> usize {
+        let n = self.seg.element_count();
+        if self.remove {
+            n.saturating_sub(1)
+        } else {
+            n.max(self.at - 1) + 1
+        }
+    }
+
+    fn element(&self, i: usize) -> Option<&[u8]> {
+        if !self.within(i) {
+            return None;
+        }
+        self.source(i)
+            .map_or(Some(&b""[..]), |k| self.seg.element(k))
+    }
+
+    fn component_count(&self, i: usize) -> usize {
+        match self.source(i) {
+            Some(k) => self.seg.component_count(k),
+            None => usize::from(self.within(i)),
+        }
+    }
+
+    fn component(&self, i: usize, j: usize) -> Option<&[u8]> {
+        if !self.within(i) {
+            return None;
+        }
+        match self.source(i) {
+            Some(k) => self.seg.component(k, j),
+            None => (j == 1).then_some(&b""[..]),
+        }
+    }
+
+    fn repetitions(&self, i: usize) -> usize {
+        match self.source(i) {
+            Some(k) => self.seg.repetitions(k),
+            None => usize::from(self.within(i)),
+        }
+    }
 }
 
 /// Does a definition of `seg`'s id (`id`) in loop `l` or a loop below it take `seg`, its
