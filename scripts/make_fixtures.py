@@ -262,7 +262,10 @@ CASES.update({
                  "nm101-extra-separator-payer.x12": edit(P837, "NM1*PR", "NM1**PR*2*MEDICARE PART B*****PI*00952"),
                  # A claim-level adjustment's amount empty: SYN007, not also BAL002 for the
                  # payer's balance that sums it
-                 "cas03-empty.x12": cob("2340").replace("CAS*CO*45*20", "CAS*CO*45**1")},
+                 "cas03-empty.x12": cob("2340").replace("CAS*CO*45*20", "CAS*CO*45**1"),
+                 # A line payment's payer left empty: SYN007, not also BAL002 for the payer's
+                 # balance, which finds no line of its own in it
+                 "svd01-empty.x12": cob("2340").replace("SVD*PAYERA*60*", "SVD**60*")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN008": {

@@ -285,6 +285,17 @@ pub const PRECEDENCE: &[Precedence] = &[
         why: "the same",
     },
     Precedence {
+        root: "SYN007",
+        suppresses: &["BAL002"],
+        on: Some("SVD"),
+        at: Some(1),
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "a 2430 line payment whose payer (SVD01) is left empty, or read empty after one \
+              separator too many (`SVD**40*…`): the payer's balance finds no line of its own \
+              in it and fails without it",
+    },
+    Precedence {
         root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),
