@@ -877,3 +877,61 @@ fn laying_sets_out_again_changes_nothing() {
     assert!(runs[0].1.len() >= 6, "{:?}", runs[0].1.keys());
     assert!(runs.iter().all(|r| r == &runs[0]));
 }
+
+/// A group whose GS lacks GS08 cannot be copied into a valid 837: its claims are neither
+/// forwarded nor returned in one, so they must not pass as accepted. The interchange is
+/// rejected (a set the gate could not split), each claim of that group says it is in no
+/// file, and every claim is still answered once.
+#[test]
+fn a_group_whose_gs_lacks_gs08_rejects_its_interchange() {
+    let dir = scratch("gs-short");
+    let input = std::fs::read_to_string(root().join(MIXED)).unwrap();
+    let gs = input.match_indices("\nGS*").nth(1).unwrap().0 + 1;
+    let end = gs + input[gs..].find('~').unwrap();
+    let short = input[gs..end].rsplit_once('*').unwrap().0.to_string();
+    std::fs::write(
+        dir.join("in/short.837"),
+        format!("{}{short}{}", &input[..gs], &input[end..]),
+    )
+    .unwrap();
+    let (o, out) = gate_json(&dir, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &report["inputs"][0];
+    assert_eq!(r["accepted"].as_array().unwrap().len(), 0, "{r}");
+    let rejected = r["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 33);
+    let not_in_file = rejected.iter().filter(|c| c["in_file"] == false).count();
+    let returned = std::fs::read_to_string(out.join("rejected/short.837")).unwrap();
+    assert!(not_in_file > 0);
+    assert_eq!(claims(&returned).len() + not_in_file, 33);
+    assert!(!out.join("accepted/short.837").exists());
+}
+
+/// The report's claim entries wait in two temporary files for the whole run, not two per
+/// input: a gate of many inputs stays within a small limit of open files.
+#[test]
+fn many_inputs_stay_within_the_open_files_limit() {
+    let dir = scratch("many");
+    let input = std::fs::read_to_string(root().join(MIXED)).unwrap();
+    for n in 0..60 {
+        let own = input
+            .replace("*000000001*", &format!("*{:09}*", n + 1))
+            .replace("*000000001~", &format!("*{:09}~", n + 1));
+        std::fs::write(dir.join(format!("in/f{n:02}.837")), own).unwrap();
+    }
+    let script = format!(
+        "ulimit -n 40 && exec \"$0\" gate --no-config --format json -o {} {}",
+        s(&dir.join("out")),
+        s(&dir.join("in"))
+    );
+    let o = Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_claimlint")])
+        .env("SOURCE_DATE_EPOCH", "1768912440")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["summary"]["accepted"], 60 * 33, "{err}");
+}

@@ -391,6 +391,16 @@ fn text(v: &[u8]) -> String {
     String::from_utf8_lossy(v).to_string()
 }
 
+/// A GS's id and its eight elements: one with fewer (GS08 left out) cannot be copied into a
+/// valid group.
+const GS_PARTS: usize = 9;
+
+/// Whether the sets of the group `gs` opens can be written into a new interchange: it has a
+/// GS, and one with its eight elements.
+pub fn holds_sets(gs: Option<&Segment<'_>>) -> bool {
+    gs.is_some_and(|g| g.bytes.split(|&b| b == g.delims.element).count() >= GS_PARTS)
+}
+
 /// Writes one interchange with the input interchange `ic`'s ISA (ISA13 replaced) and GS
 /// (GS06 replaced) as its transaction sets come: `group` at each input group, `part` for
 /// each transaction set with claims chosen from it (in input order), `finish` at the end. One
@@ -461,7 +471,7 @@ impl<'s> InterchangeWriter<'s> {
             let base: u64 = self.isa13.parse().unwrap_or(1);
             let control = ((base + self.groups) % 1_000_000_000).max(1).to_string();
             self.groups += 1;
-            if gse.len() < 9 {
+            if gse.len() < GS_PARTS {
                 return; // a GS too short to copy: its sets are left out with it
             }
             gse[6] = control.clone();

@@ -177,6 +177,22 @@ fn write_isa(w: &mut W, ic: &Interchange<'_>, stamp: &Stamp, isa13: &str) {
     w.seg(&isa.each_ref().map(String::as_str));
 }
 
+/// The 1000B receiver and 1000A submitter of a transaction set (`TxLayout`'s).
+#[derive(Clone, Default)]
+pub struct Parties {
+    pub receiver: Option<Party>,
+    pub submitter: Option<Party>,
+}
+
+impl Parties {
+    pub fn of(l: &TxLayout) -> Parties {
+        Parties {
+            receiver: l.receiver.clone(),
+            submitter: l.submitter.clone(),
+        }
+    }
+}
+
 /// The 277CA for one input interchange as it is written: `begin` with the interchange's
 /// totals, `claims` for each transaction set's answers in turn, `finish`. Nothing of the
 /// claims already written is held.
@@ -187,13 +203,14 @@ pub struct Ack<'i, 's> {
 }
 
 /// Where the 277CA of an input interchange comes from and goes: the input and its
-/// interchange `ic` (its first group `gs`), the first layout with a claim (whose 1000A and
-/// 1000B name the receiver and source), the stamp and ISA13 of the answer.
+/// interchange `ic` (its first group `gs`), the 1000B receiver and the 1000A submitter of
+/// its first transaction set with a claim (the 277CA's source and receiver), the stamp and
+/// ISA13 of the answer.
 pub struct AckOf<'a, 'i> {
     pub input: &'i [u8],
     pub ic: &'a Interchange<'i>,
     pub gs: Option<&'a Segment<'i>>,
-    pub first: Option<&'a TxLayout>,
+    pub parties: &'a Parties,
     pub stamp: &'a Stamp,
     pub isa13: &'a str,
 }
@@ -243,7 +260,7 @@ impl<'i, 's> Ack<'i, 's> {
         w.out.count = 0;
         w.seg(&["ST", "277", "0001", "005010X214"]);
         w.seg(&["BHT", "0085", "08", gs06, &stamp.date, &stamp.time, "TH"]);
-        source_and_receiver(&mut w, of.first, totals, (stamp, gs06, &sender));
+        source_and_receiver(&mut w, of.parties, totals, (stamp, gs06, &sender));
         Ack { w, hl: 2 }
     }
 
@@ -273,12 +290,12 @@ fn charge<'a>(c: &'a ClaimStatus<'a>) -> &'a str {
 /// 2000A/2100A/2200A and 2000B/2100B/2200B.
 fn source_and_receiver(
     w: &mut W,
-    first: Option<&TxLayout>,
+    parties: &Parties,
     totals: &Totals,
     (stamp, trace, sender): (&Stamp, &str, &str),
 ) {
-    let receiver = first.and_then(|l| l.receiver.clone()).unwrap_or_default();
-    let submitter = first.and_then(|l| l.submitter.clone()).unwrap_or_default();
+    let receiver = parties.receiver.clone().unwrap_or_default();
+    let submitter = parties.submitter.clone().unwrap_or_default();
     w.seg(&["HL", "1", "", "20", "1"]);
     let source_name = w.v(&receiver.last, 60);
     let source_id = w.v(&receiver.id, 80);

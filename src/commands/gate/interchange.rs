@@ -11,7 +11,7 @@
 use super::{ControlNumbers, Gated, InputReport, Outputs, Spools, stc};
 use crate::commands::CliError;
 use crate::report::split::{self, InterchangeWriter, Part, TxLayout};
-use crate::report::x277::{Ack, AckOf, ClaimStatus, Totals};
+use crate::report::x277::{Ack, AckOf, ClaimStatus, Parties, Totals};
 use crate::report::x999::Stamp;
 use claimlint_diagnostic::Diagnostic;
 use claimlint_rules::engine;
@@ -81,11 +81,11 @@ struct Plan {
     /// Every claim's answer, counted for the 277CA.
     totals: Totals,
     /// How many claims go to each side (accepted, rejected), and whether a side has one in a
-    /// group with a GS (only those can be written into an 837).
+    /// group that can hold it (`split::holds_sets`: only those can be written into an 837).
     claims: [usize; 2],
     in_a_group: [bool; 2],
-    /// The first set with a claim: its 1000A and 1000B name the 277CA's receiver and source.
-    first: Option<TxLayout>,
+    /// The 1000A and 1000B of the first set with a claim: the 277CA's receiver and source.
+    first: Parties,
     /// Every set's layout and judgment, when they fit in `Gating::keep_bytes`: the second
     /// pass then uses them instead of laying the sets out again.
     kept: Option<Vec<Option<(TxLayout, Judged)>>>,
@@ -105,9 +105,9 @@ pub(super) fn keep_bytes() -> usize {
         .unwrap_or(KEEP_BYTES)
 }
 
-/// About what a layout and its judgment hold.
-fn kept_size(l: &TxLayout) -> usize {
-    256 + l.claims.len() * 200 + l.hls.len() * 64
+/// About what a layout and its judgment hold (a set not laid out: its place in the list).
+fn kept_size(l: Option<&TxLayout>) -> usize {
+    l.map_or(64, |l| 256 + l.claims.len() * 200 + l.hls.len() * 64)
 }
 
 /// Each claim of one set judged by its own findings (those on its segments or on the HL
@@ -260,39 +260,38 @@ fn plan(
     // Every claim as its own findings have it, and as rejected (should the interchange be).
     let (mut own, mut all_rejected) = (Totals::default(), Totals::default());
     let (mut claims, mut in_a_group, mut any_in_a_group) = ([0, 0], [false, false], false);
-    let (mut unlaid, mut first) = (Vec::new(), None);
-    let (mut kept, mut kept_bytes) = (Some(Vec::new()), 0);
+    let (mut unlaid, mut first, mut unwritable) = (Vec::new(), None, false);
+    let mut keeper = Keeper::new(at.keep_bytes);
     for_each_set(at, ic, &findings, |(si, (_, gs, t)), laid| {
         let Some((l, j)) = &laid else {
             unlaid.push(t.start..t.end.max(t.start + 1));
             rejected_by.extend(findings.get(si).filter(|&di| fails(di)));
-            if let Some(k) = &mut kept {
-                k.push(None);
-            }
+            keeper.keep(si, laid);
             return Ok(());
         };
         rejected_by.extend(j.elsewhere.iter().copied().filter(|&di| fails(di)));
+        let holds = split::holds_sets(gs);
+        // A GS too short to copy (GS08 left out): its claims cannot be forwarded, nor
+        // returned in an 837, and nothing else may say so.
+        unwritable |= gs.is_some() && !holds && !l.claims.is_empty();
         for (c, &rejected) in l.claims.iter().zip(&j.rejected) {
             own.add(c.charge(), rejected);
             all_rejected.add(c.charge(), true);
             let side = usize::from(rejected);
             claims[side] += 1;
-            in_a_group[side] |= gs.is_some();
-            any_in_a_group |= gs.is_some();
+            in_a_group[side] |= holds;
+            any_in_a_group |= holds;
         }
         (at.release)(l.span());
         if first.is_none() && !l.claims.is_empty() {
-            first = Some(l.clone());
+            first = Some(Parties::of(l));
         }
-        kept_bytes += kept_size(l);
-        if kept_bytes > at.keep_bytes {
-            kept = None;
-        }
-        if let Some(k) = &mut kept {
-            k.push(laid);
-        }
+        keeper.keep(si, laid);
         Ok(())
     })?;
+    if unwritable {
+        rejected_by.push(usize::MAX);
+    }
     rejected_by.extend(unforwardable(g, &unlaid, mine));
     rejected_by.extend(outside.iter().copied());
     // In input order, each once: the first is what the 277CA names.
@@ -313,9 +312,53 @@ fn plan(
             in_a_group
         },
         rejected_by,
-        first,
-        kept,
+        first: first.unwrap_or_default(),
+        kept: keeper.kept,
     })
+}
+
+/// What the first pass keeps of an interchange's layouts for the second: all of them while
+/// they fit in the budget, or in the largest batch of sets the second pass would lay out at
+/// once anyway (one huge set is kept, not laid out again on one thread); else none. A budget
+/// of 0 keeps none.
+struct Keeper {
+    kept: Option<Vec<Option<(TxLayout, Judged)>>>,
+    bytes: usize,
+    budget: usize,
+    /// The batch being kept (its index) and its bytes; the largest batch's bytes.
+    batch: (usize, usize),
+    largest: usize,
+}
+
+impl Keeper {
+    fn new(budget: usize) -> Keeper {
+        Keeper {
+            kept: Some(Vec::new()),
+            bytes: 0,
+            budget,
+            batch: (0, 0),
+            largest: 0,
+        }
+    }
+
+    /// Keeps set `si`'s layout and judgment (`None`: not laid out), or gives up keeping.
+    fn keep(&mut self, si: usize, laid: Option<(TxLayout, Judged)>) {
+        let size = kept_size(laid.as_ref().map(|(l, _)| l));
+        self.bytes += size;
+        let b = si / BATCH;
+        self.batch = if self.batch.0 == b {
+            (b, self.batch.1 + size)
+        } else {
+            (b, size)
+        };
+        self.largest = self.largest.max(self.batch.1);
+        if self.budget == 0 || self.bytes > self.budget.max(self.largest) {
+            self.kept = None;
+        }
+        if let Some(k) = &mut self.kept {
+            k.push(laid);
+        }
+    }
 }
 
 /// A transaction set the gate could not lay out (not an 837, not modelled: `unlaid` holds
@@ -447,7 +490,7 @@ fn start<'i, 's>(
             input: at.input,
             ic,
             gs: ic.groups.iter().find_map(|gr| gr.gs.as_ref()),
-            first: p.first.as_ref(),
+            parties: &p.first,
             stamp: at.stamp,
             isa13: &isa13,
         };
@@ -523,7 +566,7 @@ pub(super) fn split_interchange<'i>(
         if let Some((ack, _)) = &mut w.ack {
             ack.claims(&a.statuses, at.stamp);
         }
-        spools.add(g, &l, &j, (whole, gs.is_some(), &codes))?;
+        spools.add(g, &l, &j, (whole, split::holds_sets(gs), &codes))?;
         // Its bytes are copied: a large interchange's pages go as it is written.
         (at.release)(l.span());
         Ok(())

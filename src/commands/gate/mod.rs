@@ -277,8 +277,8 @@ struct Spooled {
     interchange_codes: Vec<String>,
 }
 
-/// What was done with one input. Its claims' entries are not held: they are spooled to
-/// temporary files as each interchange is split, and read back as the report is written.
+/// What was done with one input. Its claims' entries are not held: they are spooled to the
+/// run's temporary files as each interchange is split, and read back as the report is written.
 #[derive(Default)]
 struct InputReport {
     /// Findings that rejected a whole interchange.
@@ -290,22 +290,30 @@ struct InputReport {
     read: bool,
     /// Files written: role → (path, ISA13).
     written: Vec<serde_json::Value>,
-    /// The claims' entries, accepted then rejected, in input order (`Spools`).
-    claims: SpooledSides,
+    /// Where its claims' entries are in the run's spools (`Spools`), accepted and rejected.
+    claims: [std::ops::Range<u64>; 2],
     /// How many claims were accepted and rejected.
     accepted: usize,
     rejected: usize,
 }
 
-/// The spooled entries of one input's accepted and rejected claims (`None`: none kept).
-type SpooledSides = [Option<std::fs::File>; 2];
-
-/// Where the report's claim entries of one input go while it is split: an unnamed temporary
-/// file per side, in the output directory, one JSON line per claim. For 2 million claims
-/// the entries held to the end of the run were a third of the gate's memory.
+/// Where the report's claim entries go while the inputs are split: for the run, one unnamed
+/// temporary file per side (accepted, rejected) in `DIR/acks`, one JSON line per claim, each
+/// input's lines in a row. For 2 million claims the entries held to the end of the run were
+/// a third of the gate's memory; two files for the run, not per input, keep a run of
+/// thousands of inputs within its open files.
 struct Spools {
-    sides: [Option<std::io::BufWriter<std::fs::File>>; 2],
+    sides: [Option<Spool>; 2],
 }
+
+struct Spool {
+    file: std::io::BufWriter<std::fs::File>,
+    /// Bytes written so far.
+    at: u64,
+}
+
+/// The run's spools once written, for reading back (`None`: a side not kept).
+type SpoolFiles = [Option<std::fs::File>; 2];
 
 impl Spools {
     /// `accepted`: whether the accepted claims' entries are kept (the JSON report lists them,
@@ -315,12 +323,22 @@ impl Spools {
             if !keep {
                 return Ok(None);
             }
-            let file = tempfile::tempfile_in(dir).map_err(spool_error)?;
-            Ok(Some(std::io::BufWriter::with_capacity(1 << 16, file)))
+            let file = tempfile::tempfile_in(dir.join("acks")).map_err(spool_error)?;
+            Ok(Some(Spool {
+                file: std::io::BufWriter::with_capacity(1 << 16, file),
+                at: 0,
+            }))
         };
         Ok(Spools {
             sides: [one(accepted)?, one(true)?],
         })
+    }
+
+    /// Where the next entries of each side go.
+    fn at(&self) -> [u64; 2] {
+        self.sides
+            .each_ref()
+            .map(|s| s.as_ref().map_or(0, |s| s.at))
     }
 
     /// Adds the entries of the claims of one transaction set (laid out as `l`, judged as
@@ -334,9 +352,10 @@ impl Spools {
         (whole, in_file, codes): (bool, bool, &[String]),
     ) -> Result<(), CliError> {
         use std::io::Write;
+        let mut line = Vec::new();
         for (k, (span, &own)) in l.claims.iter().zip(&j.rejected).enumerate() {
             let rejected = whole || own;
-            let Some(w) = self
+            let Some(side) = self
                 .sides
                 .get_mut(usize::from(rejected))
                 .and_then(Option::as_mut)
@@ -358,18 +377,19 @@ impl Spools {
                 },
                 interchange_codes: if whole { codes.to_vec() } else { Vec::new() },
             };
-            serde_json::to_writer(&mut *w, &entry)
-                .map_err(std::io::Error::from)
-                .and_then(|()| w.write_all(b"\n"))
-                .map_err(spool_error)?;
+            line.clear();
+            serde_json::to_writer(&mut line, &entry).map_err(|e| spool_error(e.into()))?;
+            line.push(b'\n');
+            side.file.write_all(&line).map_err(spool_error)?;
+            side.at += line.len() as u64;
         }
         Ok(())
     }
 
-    fn finish(self) -> Result<SpooledSides, CliError> {
+    fn finish(self) -> Result<SpoolFiles, CliError> {
         let [a, r] = self.sides;
-        let done = |w: Option<std::io::BufWriter<std::fs::File>>| {
-            w.map(|w| w.into_inner().map_err(|e| spool_error(e.into_error())))
+        let done = |s: Option<Spool>| {
+            s.map(|s| s.file.into_inner().map_err(|e| spool_error(e.into_error())))
                 .transpose()
         };
         Ok([done(a)?, done(r)?])
@@ -378,17 +398,21 @@ impl Spools {
 
 fn spool_error(source: std::io::Error) -> CliError {
     CliError::Write {
-        path: "a temporary file in the output directory (the report's claims)".into(),
+        path: "a temporary file in the output directory's acks/ (the report's claims)".into(),
         source,
     }
 }
 
-/// The entries spooled in `file`, from the start, each read as it is asked for.
-fn spooled(file: Option<&std::fs::File>) -> impl Iterator<Item = std::io::Result<Spooled>> + '_ {
-    use std::io::{BufRead, Seek};
-    let lines = file.map(|mut f| {
-        f.rewind()
-            .map(|()| std::io::BufReader::with_capacity(1 << 16, f).lines())
+/// The entries spooled in bytes `range` of `file`, each read as it is asked for.
+fn spooled(
+    file: Option<&std::fs::File>,
+    range: std::ops::Range<u64>,
+) -> impl Iterator<Item = std::io::Result<Spooled>> + '_ {
+    use std::io::{BufRead, Read, Seek};
+    let lines = file.filter(|_| !range.is_empty()).map(|mut f| {
+        f.seek(std::io::SeekFrom::Start(range.start)).map(|_| {
+            std::io::BufReader::with_capacity(1 << 16, f.take(range.end - range.start)).lines()
+        })
     });
     let (lines, error) = match lines {
         Some(Ok(lines)) => (Some(lines), None),
@@ -403,22 +427,21 @@ fn spooled(file: Option<&std::fs::File>) -> impl Iterator<Item = std::io::Result
     )
 }
 
-/// One side's claims of an input, serialized as they are read back.
+/// One side's claims of an input, serialized as they are read back from `files`.
 struct Side<'r> {
     r: &'r InputReport,
+    files: &'r SpoolFiles,
     rejected: bool,
 }
 
 impl serde::Serialize for Side<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeSeq};
-        let file = self
-            .r
-            .claims
-            .get(usize::from(self.rejected))
-            .and_then(Option::as_ref);
+        let which = usize::from(self.rejected);
+        let file = self.files.get(which).and_then(Option::as_ref);
+        let range = self.r.claims.get(which).cloned().unwrap_or_default();
         let mut seq = s.serialize_seq(None)?;
-        for e in spooled(file) {
+        for e in spooled(file, range) {
             seq.serialize_element(&e.map_err(S::Error::custom)?.entry)?;
         }
         seq.end()
@@ -428,13 +451,14 @@ impl serde::Serialize for Side<'_> {
 /// One input's entry in the JSON report.
 struct InputEntry<'r> {
     r: &'r InputReport,
+    files: &'r SpoolFiles,
 }
 
 impl serde::Serialize for InputEntry<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let r = self.r;
-        let side = |rejected| Side { r, rejected };
+        let (r, files) = (self.r, self.files);
+        let side = |rejected| Side { r, files, rejected };
         let mut st = s.serialize_struct("InputReport", 7)?;
         st.serialize_field("accepted", &side(false))?;
         st.serialize_field("interchange_findings", &r.interchange_findings)?;
@@ -448,11 +472,12 @@ impl serde::Serialize for InputEntry<'_> {
 }
 
 /// Every input's entry, in the order gated.
-struct Inputs<'r>(&'r [InputReport]);
+struct Inputs<'r>(&'r [InputReport], &'r SpoolFiles);
 
 impl serde::Serialize for Inputs<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|r| InputEntry { r }))
+        let files = self.1;
+        s.collect_seq(self.0.iter().map(|r| InputEntry { r, files }))
     }
 }
 
@@ -525,18 +550,17 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
     let mut reports = Vec::new();
     let mut failed = !inputs.skipped.is_empty();
     // Each input's text and findings go once its files are written and its claims' entries
-    // spooled for the report.
-    let keep = Keep {
-        accepted: matches!(args.format, ListFormat::Json),
-        layouts: interchange::keep_bytes(),
-    };
+    // spooled for the report (the accepted claims' only for the JSON report, which lists them).
+    let mut spools = Spools::create(dir, matches!(args.format, ListFormat::Json))?;
+    let keep_layouts = interchange::keep_bytes();
     for g in &mut files {
-        let r = gate_file(g, dir, (&stamp, &mut controls), keep)?;
+        let r = gate_file(g, dir, (&stamp, &mut controls, &mut spools), keep_layouts)?;
         g.input = None;
         g.outcome.diagnostics = Vec::new();
         failed |= !r.read || r.rejected > 0 || !r.interchange_findings.is_empty();
         reports.push(r);
     }
+    let spooled = spools.finish()?;
     let skipped: Vec<serde_json::Value> = inputs
         .skipped
         .iter()
@@ -553,7 +577,7 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
                 "skipped": skipped.len(),
             });
             let doc = Report {
-                inputs: Inputs(&reports),
+                inputs: Inputs(&reports, &spooled),
                 skipped,
                 summary,
                 version: 1,
@@ -563,12 +587,16 @@ pub fn run(args: GateArgs, data: Data) -> Result<Status, CliError> {
                 w.write_all(b"\n")
             })?;
         }
-        ListFormat::Human => out(&human(&reports, &inputs.skipped)?)?,
+        ListFormat::Human => out(&human(&reports, &spooled, &inputs.skipped)?)?,
     }
     Ok(Status::from_failed(failed))
 }
 
-fn human(reports: &[InputReport], skipped: &[(String, String)]) -> Result<String, CliError> {
+fn human(
+    reports: &[InputReport],
+    spooled_in: &SpoolFiles,
+    skipped: &[(String, String)],
+) -> Result<String, CliError> {
     let mut text = String::new();
     for r in reports {
         if !r.read {
@@ -598,36 +626,9 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> Result<String
             );
             text.push_str(&format!("  not forwarded: {what}\n"));
         }
-        for c in spooled(r.claims.get(1).and_then(Option::as_ref)) {
-            let Spooled {
-                entry: c,
-                interchange_codes,
-            } = c.map_err(spool_error)?;
-            let codes: Vec<&str> = c
-                .findings
-                .iter()
-                .filter_map(|f| f.get("code").and_then(|v| v.as_str()))
-                .collect();
-            let why = match (interchange_codes.is_empty(), codes.is_empty()) {
-                (true, true) => "its interchange is rejected".to_string(),
-                (true, false) => codes.join(", "),
-                (false, true) => format!(
-                    "its interchange is rejected ({})",
-                    interchange_codes.join(", ")
-                ),
-                (false, false) => format!(
-                    "its interchange is rejected ({}); on the claim: {}",
-                    interchange_codes.join(", "),
-                    codes.join(", ")
-                ),
-            };
-            text.push_str(&format!("  rejected {}: {why}\n", visible(&c.claim_id)));
-            if !c.in_file {
-                text.push_str(
-                    "    not in the rejected 837: its transaction set has no GS, so no valid 837 \
-                     can hold it (the 277CA answers it)\n",
-                );
-            }
+        let (file, range) = (spooled_in.get(1).and_then(Option::as_ref), r.claims.get(1));
+        for c in spooled(file, range.cloned().unwrap_or_default()) {
+            text.push_str(&rejected_line(c.map_err(spool_error)?));
         }
         // One line per file: the JSON lists a file once for each interchange written to it.
         let mut paths: Vec<&str> = Vec::new();
@@ -647,23 +648,48 @@ fn human(reports: &[InputReport], skipped: &[(String, String)]) -> Result<String
     Ok(text)
 }
 
-/// What the gate keeps while it splits: the accepted claims' report entries (the JSON report
-/// lists them, the terminal report does not), and up to how many bytes of an interchange's
-/// layouts between its two passes (`interchange::keep_bytes`).
-#[derive(Clone, Copy)]
-struct Keep {
-    accepted: bool,
-    layouts: usize,
+/// The terminal report's lines for one rejected claim: why, and whether its 837 holds it.
+fn rejected_line(spooled: Spooled) -> String {
+    let Spooled {
+        entry: c,
+        interchange_codes,
+    } = spooled;
+    let codes: Vec<&str> = c
+        .findings
+        .iter()
+        .filter_map(|f| f.get("code").and_then(|v| v.as_str()))
+        .collect();
+    let why = match (interchange_codes.is_empty(), codes.is_empty()) {
+        (true, true) => "its interchange is rejected".to_string(),
+        (true, false) => codes.join(", "),
+        (false, true) => format!(
+            "its interchange is rejected ({})",
+            interchange_codes.join(", ")
+        ),
+        (false, false) => format!(
+            "its interchange is rejected ({}); on the claim: {}",
+            interchange_codes.join(", "),
+            codes.join(", ")
+        ),
+    };
+    let mut text = format!("  rejected {}: {why}\n", visible(&c.claim_id));
+    if !c.in_file {
+        text.push_str(
+            "    not in the rejected 837: its transaction set has no GS (or one without GS08), \
+             so no valid 837 can hold it (the 277CA answers it)\n",
+        );
+    }
+    text
 }
 
 /// Writes one input's accepted and rejected interchanges and its 999 and 277CA, one
-/// interchange at a time; spools its claims' entries for the report (`keep.accepted`: the
-/// accepted claims' too).
+/// interchange at a time (keeping up to `keep_layouts` bytes of an interchange's layouts
+/// between its two passes); spools its claims' entries for the report.
 fn gate_file(
     g: &Gated,
     dir: &Path,
-    (stamp, controls): (&Stamp, &mut ControlNumbers),
-    keep: Keep,
+    (stamp, controls, spools): (&Stamp, &mut ControlNumbers, &mut Spools),
+    keep_layouts: usize,
 ) -> Result<InputReport, CliError> {
     let mut report = InputReport {
         path: g.path.clone(),
@@ -686,7 +712,7 @@ fn gate_file(
     let placed = place_findings(g, &ranges, &scan);
     // Written as each interchange is split, not held: a large input's copies would double it.
     let mut out = Outputs::create(dir, &g.name)?;
-    let mut spools = Spools::create(dir, keep.accepted)?;
+    let from = spools.at();
     let mut why: std::collections::BTreeSet<usize> = placed.outside.iter().copied().collect();
     let each = scan
         .interchanges
@@ -699,14 +725,14 @@ fn gate_file(
         release: &release,
         dir,
         stamp,
-        keep_bytes: keep.layouts,
+        keep_bytes: keep_layouts,
     };
     for ((ic, mine), range) in each {
         let rejected_by = interchange::split_interchange(
             &at,
             ic,
             (mine, &placed.outside),
-            (&mut out, &mut spools, &mut *controls),
+            (&mut out, &mut *spools, &mut *controls),
             &mut report,
         )?;
         why.extend(rejected_by);
@@ -716,7 +742,8 @@ fn gate_file(
     report.interchange_findings = interchange_findings(g, &why);
     out.commit()?;
     write_999(g, dir, input, stamp, &release, &mut report)?;
-    report.claims = spools.finish()?;
+    let to = spools.at();
+    report.claims = [from[0]..to[0], from[1]..to[1]];
     Ok(report)
 }
 
