@@ -32,11 +32,7 @@ pub fn write(dir: &Path, done: &[Checked]) -> Result<(String, bool), CliError> {
             ));
         }
         for a in &ack.acks {
-            let control: String = a
-                .control_number
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect();
+            let control = a.file_control();
             let written = write_new(dir, &format!("{stem}.{control}"), a.kind, a.text.as_bytes())?;
             failed |= a.rejects();
             let what = if a.kind == "ta1" {

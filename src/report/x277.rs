@@ -200,6 +200,9 @@ pub struct Ack<'i, 's> {
     w: W<'i, 's>,
     /// The last HL number used (2000C and 2000D loops are numbered on across sets).
     hl: usize,
+    /// The answer's ISA13, and GS06 (ISA13 without leading zeros), for the trailers.
+    isa13: String,
+    gs06: String,
 }
 
 /// Where the 277CA of an input interchange comes from and goes: the input and its
@@ -261,7 +264,12 @@ impl<'i, 's> Ack<'i, 's> {
         w.seg(&["ST", "277", "0001", "005010X214"]);
         w.seg(&["BHT", "0085", "08", gs06, &stamp.date, &stamp.time, "TH"]);
         source_and_receiver(&mut w, of.parties, totals, (stamp, gs06, &sender));
-        Ack { w, hl: 2 }
+        Ack {
+            w,
+            hl: 2,
+            isa13: isa13.to_string(),
+            gs06: gs06.to_string(),
+        }
     }
 
     /// Writes the 2000C, 2000D and 2200D loops answering `claims` (one transaction set's).
@@ -270,15 +278,11 @@ impl<'i, 's> Ack<'i, 's> {
     }
 
     /// Ends the 277CA (SE, GE, IEA); the sink's first error, if it had one.
-    pub fn finish(mut self, isa13: &str) -> std::io::Result<()> {
-        let gs06 = match isa13.trim_start_matches('0') {
-            "" => "1",
-            g => g,
-        };
+    pub fn finish(mut self) -> std::io::Result<()> {
         let count = (self.w.out.count + 1).to_string();
         self.w.seg(&["SE", &count, "0001"]);
-        self.w.seg(&["GE", "1", gs06]);
-        self.w.seg(&["IEA", "1", isa13]);
+        self.w.seg(&["GE", "1", &self.gs06]);
+        self.w.seg(&["IEA", "1", &self.isa13]);
         self.w.out.finish()
     }
 }

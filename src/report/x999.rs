@@ -95,7 +95,7 @@ impl Stamp {
 /// one whose ISA or IEA it could not read (`report::ta1`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ack {
-    /// ISA13 of the acknowledged interchange, for the file name.
+    /// ISA13 of the acknowledged interchange, for the file name (`file_control`).
     pub control_number: String,
     /// `999` or `ta1`: the file name's extension.
     pub kind: &'static str,
@@ -109,6 +109,14 @@ pub struct Ack {
 }
 
 impl Ack {
+    /// The acknowledged ISA13 as a file name may hold it: its letters and digits.
+    pub fn file_control(&self) -> String {
+        self.control_number
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect()
+    }
+
     /// Whether the acknowledgment rejects anything.
     pub fn rejects(&self) -> bool {
         self.rejected > 0 || self.groups_rejected > 0

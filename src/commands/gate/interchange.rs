@@ -449,7 +449,7 @@ fn answer<'l>(
 /// a GS, and the 277CA when it has a claim at all.
 struct Writers<'i, 's> {
     split: [Option<InterchangeWriter<'s>>; 2],
-    ack: Option<(Ack<'i, 's>, String)>,
+    ack: Option<Ack<'i, 's>>,
 }
 
 /// Starts the files interchange `ic` is written to, as `p` planned them, taking their
@@ -494,7 +494,7 @@ fn start<'i, 's>(
             stamp: at.stamp,
             isa13: &isa13,
         };
-        w.ack = Some((Ack::begin(&of, &p.totals, &mut out.acks277), isa13.clone()));
+        w.ack = Some(Ack::begin(&of, &p.totals, &mut out.acks277));
         let path = at.dir.join("acks").join(format!("{name}.277"));
         report.written.push(
             serde_json::json!({"role": "277", "path": path.display().to_string(), "isa13": isa13}),
@@ -514,7 +514,7 @@ fn finish(w: Writers<'_, '_>) -> Result<(), (usize, std::io::Error)> {
         accepted.map(InterchangeWriter::finish),
         rejected.map(InterchangeWriter::finish),
     ];
-    let ack_done = ack.map(|(ack, isa13)| ack.finish(&isa13));
+    let ack_done = ack.map(Ack::finish);
     for (file, result) in done.into_iter().enumerate() {
         if let Some(Err(e)) = result {
             return Err((file, e));
@@ -563,7 +563,7 @@ pub(super) fn split_interchange<'i>(
                 s.part(at.input, &Part { layout: &l, claims });
             }
         }
-        if let Some((ack, _)) = &mut w.ack {
+        if let Some(ack) = &mut w.ack {
             ack.claims(&a.statuses, at.stamp);
         }
         spools.add(g, &l, &j, (whole, split::holds_sets(gs), &codes))?;

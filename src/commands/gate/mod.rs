@@ -804,11 +804,7 @@ fn write_999(
     report.not_acknowledged.clone_from(&ack.not_acknowledged);
     let several = ack.acks.len() > 1;
     for a in &ack.acks {
-        let control: String = a
-            .control_number
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect();
+        let control = a.file_control();
         let file = if several {
             format!("{}.{control}.{}", g.name, a.kind)
         } else {

@@ -120,9 +120,8 @@ fn check_qualified_date(
     // (`realign`, which weighs this finding too) stand at the date's element, and this is
     // the one finding that stands for them (its help, `explain_realigned`'s, names the slip).
     let mark = tx
-        .ig_checked()
-        .then(|| tx.ig().realignment(index))
-        .flatten()
+        .ig()
+        .realignment(index)
         .map(|r| super::realigned_mark(seg, r, Some((v, 0))));
     // The element (DTP03, DMG02) is AN in the guide: its wrong form is IK403 6.
     let d = report_at(cx, index, value.loc(), msg)
