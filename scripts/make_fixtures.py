@@ -98,6 +98,8 @@ CASES = {
             "4010-guide.x12": edits(P837, [("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*004010X098A1"), ("ST*", "ST*837*0001*004010X098A1")]),
             "st03-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X222"),
             "gs01-not-hc.x12": edit(P837, "GS*", "GS*HP*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
+            # GS08 left out while ST03 names the guide: the sets are read, the group is an error.
+            "gs08-missing.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X"),
             "835-skipped.x12": edits(P837, [("GS*", "GS*HP*SENDER*RECEIVER*20260120*1200*1*X*005010X221A1"), ("ST*", "ST*835*0001*005010X221A1")]),
             # An 837D (dental SV3 lines) under the 837I label: one ENV005, the set skipped,
             # not an unknown segment for each SV3 (RULES.md, "One root cause, one error").

@@ -44,6 +44,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV005/trip/835-skipped.x12", &["ENV005"]),
     ("ENV005/trip/dental-labelled-837i.x12", &["ENV005"]),
     ("ENV005/trip/gs01-not-hc.x12", &["ENV005"]),
+    ("ENV005/trip/gs08-missing.x12", &["ENV005"]),
     (
         "ENV005/trip/st03-differs-from-gs08.x12",
         &["ENV005", "ENV005"],

@@ -26,6 +26,9 @@ pub enum GuideIssue {
     Mismatch { at: Loc, st03: String, gs08: String },
     /// Neither ST03 nor GS08 names a guide: the set is skipped.
     NoGuide { at: Loc },
+    /// GS08, which X12 requires, is missing or empty while ST03 names the guide: the set is
+    /// read with ST03's guide, and the group is one a receiver rejects.
+    NoGroupVersion { at: Loc, st03: String },
     /// Another release of a supported guide, read with the closest supported one.
     ClosestRelease {
         at: Loc,
@@ -78,15 +81,7 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
         .map(|g| guide_value(g.value(8)))
         .filter(|v| !v.is_empty());
     let st03 = Some(guide_value(st.value(3))).filter(|v| !v.is_empty());
-    if let (Some(a), Some(b)) = (st03, gs08)
-        && a != b
-    {
-        issues.push(GuideIssue::Mismatch {
-            at: el_loc(st, 3),
-            st03: String::from_utf8_lossy(a).into_owned(),
-            gs08: String::from_utf8_lossy(b).into_owned(),
-        });
-    }
+    compare_versions(gs, st, (st03, gs08), &mut issues);
     let Some(version) = st03.or(gs08) else {
         issues.push(GuideIssue::NoGuide { at: el_loc(st, 3) });
         return GuideChoice { kind: None, issues };
@@ -122,6 +117,31 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
         }
     };
     GuideChoice { kind, issues }
+}
+
+/// ST03 against GS08 (each as [`guide_value`] reads it, `None` when empty): a mismatch, or a
+/// GS without the GS08 X12 requires while ST03 names the guide.
+fn compare_versions(
+    gs: Option<&Segment<'_>>,
+    st: &Segment<'_>,
+    (st03, gs08): (Option<&[u8]>, Option<&[u8]>),
+    issues: &mut Vec<GuideIssue>,
+) {
+    let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+    match (st03, gs08, gs) {
+        (Some(a), Some(b), _) if a != b => issues.push(GuideIssue::Mismatch {
+            at: st.element_loc(3),
+            st03: text(a),
+            gs08: text(b),
+        }),
+        (Some(a), _, Some(gs)) if gs.value(8).is_empty() => {
+            issues.push(GuideIssue::NoGroupVersion {
+                at: gs.element_loc(8),
+                st03: text(a),
+            });
+        }
+        _ => {}
+    }
 }
 
 /// Where a release read as the closest supported one is reported when GS08 names it for the

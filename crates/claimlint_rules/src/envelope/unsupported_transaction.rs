@@ -17,7 +17,8 @@ declare_rule! {
     /// 837P or 837I label (every service line an SV3: one error on ST03); other transaction sets
     /// (835, 270...) are noted as info and skipped. A guide written with whitespace around it
     /// (`005010X222A1 `, a fixed-width export's padding) is an error where the spaces are, and
-    /// the set is read with that guide. A 999 acknowledgment (005010X231A1, as
+    /// the set is read with that guide. A GS without GS08 (which X12 requires) is an error on
+    /// the GS, once for its group, and its sets are read with the guide ST03 names. A 999 acknowledgment (005010X231A1, as
     /// `claimlint ack` writes) is read for its envelopes alone, without a note.
     /// ## Why it matters
     /// Payers accept 837s only under the guide their companion document names (for Medicare
@@ -61,6 +62,14 @@ fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
             at,
             "neither ST03 nor GS08 names the implementation guide".into(),
             Some(format!("write ST03 as one of {SUPPORTED}")),
+        ),
+        GuideIssue::NoGroupVersion { at, st03 } => (
+            Severity::Error,
+            at,
+            "GS08 is missing: X12 requires the functional group's version, and the receiver \
+             rejects a group without it"
+                .into(),
+            Some(format!("write GS08 as `{st03}`, the guide ST03 names")),
         ),
         GuideIssue::ClosestRelease {
             at,
@@ -120,6 +129,7 @@ fn ack(issue: &GuideIssue) -> Option<Ack999> {
         | GuideIssue::GroupNotHc { at, .. }
         | GuideIssue::Mismatch { at, .. }
         | GuideIssue::NoGuide { at }
+        | GuideIssue::NoGroupVersion { at, .. }
         | GuideIssue::ClosestRelease { at, .. }
         | GuideIssue::Padded { at, .. }
         | GuideIssue::Retired4010 { at, .. }
@@ -210,6 +220,9 @@ fn cases() {
                 true,
             ),
             Edit("ST*", "ST*835*0001*005010X221A1", true), // info, skipped
+            // GS08 left out or empty: an error on the GS; the set is read as ST03 says.
+            Edit("GS*", "GS*HC*SENDER*RECEIVER*20260110*1200*1*X", true),
+            Edit("GS*", "GS*HC*SENDER*RECEIVER*20260110*1200*1*X*", true),
             // Padded: read as the guide (the set's claims are checked), one error each.
             Edit("ST*", "ST*837*0001* 005010X222A1", true),
             Edit(
@@ -221,19 +234,25 @@ fn cases() {
     );
 }
 
+/// `text`'s one transaction set twice in its group (ST02 0001 and 0002).
+#[cfg(test)]
+fn two_sets(text: &str) -> String {
+    let (st, ge) = (text.find("ST*837").unwrap(), text.find("GE*1*1").unwrap());
+    let set = &text[st..ge];
+    format!(
+        "{}{set}{}{}",
+        &text[..st],
+        set.replace("0001", "0002"),
+        text[ge..].replacen("GE*1*1", "GE*2*1", 1)
+    )
+}
+
 /// A release GS08 names and every ST03 of its group repeats is one warning, on GS08, however
 /// many sets the group has; an ST03 that alone names it keeps the warning on the ST03.
 #[test]
 fn a_release_the_group_names_is_one_warning_on_gs08() {
     let text = crate::test::P837.replace("005010X222A1", "005010X222");
-    let (st, ge) = (text.find("ST*837").unwrap(), text.find("GE*1*1").unwrap());
-    let set = &text[st..ge];
-    let two = format!(
-        "{}{set}{}{}",
-        &text[..st],
-        set.replace("0001", "0002"),
-        text[ge..].replacen("GE*1*1", "GE*2*1", 1)
-    );
+    let two = two_sets(&text);
     let found: Vec<_> = crate::test::run(&two)
         .into_iter()
         .filter(|d| d.code == "ENV005")
@@ -252,6 +271,26 @@ fn a_release_the_group_names_is_one_warning_on_gs08() {
     assert!(
         found.iter().any(|d| d.loc.segment.as_str() == "ST"),
         "{found:#?}"
+    );
+}
+
+/// A GS without GS08 heading two sets is one error on the GS, not one per set, and the sets'
+/// claims are still checked with the guide ST03 names.
+#[test]
+fn a_group_without_gs08_is_one_error_on_the_gs() {
+    let text = crate::test::P837.replacen("*X*005010X222A1~", "*X~", 1);
+    let two = two_sets(&text);
+    let found = crate::test::run(&two);
+    let env005: Vec<_> = found.iter().filter(|d| d.code == "ENV005").collect();
+    assert_eq!(env005.len(), 1, "{env005:#?}");
+    assert_eq!(
+        (env005[0].loc.segment.as_str(), env005[0].loc.element),
+        ("GS", Some(8))
+    );
+    assert_eq!(
+        found.len(),
+        1,
+        "the sets are read as 005010X222A1: {found:#?}"
     );
 }
 
