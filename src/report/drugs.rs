@@ -60,7 +60,7 @@ pub fn rows(tx: &Transaction<'_>, data: &Data) -> Vec<DrugRow> {
             codes.dedup();
             out.push(DrugRow {
                 transaction: tx.control_number(),
-                claim_id: claim.id.map(|e| e.text().into_owned()),
+                claim_id: claim.id().map(|e| e.text().into_owned()),
                 line_number: line.number_value(),
                 date_of_service: line_dos(line, Some(claim)).map(|d| d.to_string()),
                 hcpcs: hcpcs_of(line).map(str::to_string),
@@ -68,10 +68,12 @@ pub fn rows(tx: &Transaction<'_>, data: &Data) -> Vec<DrugRow> {
                     .procedure
                     .map(|p| p.modifiers().map(|m| m.text().into_owned()).collect())
                     .unwrap_or_default(),
-                units: line.units.map(|u| u.text().into_owned()),
-                ndc: drug.and_then(|d| d.ndc).map(|n| n.text().into_owned()),
-                ctp_quantity: drug.and_then(|d| d.quantity).map(|q| q.text().into_owned()),
-                ctp_unit: drug.and_then(|d| d.unit).map(|u| u.text().into_owned()),
+                units: line.units().map(|u| u.text().into_owned()),
+                ndc: drug.and_then(|d| d.ndc()).map(|n| n.text().into_owned()),
+                ctp_quantity: drug
+                    .and_then(|d| d.quantity())
+                    .map(|q| q.text().into_owned()),
+                ctp_unit: drug.and_then(|d| d.unit()).map(|u| u.text().into_owned()),
                 drug: row.map(|r| r.drug_name.to_string()),
                 expected_hcpcs: (!codes.is_empty()).then(|| codes.join("|")),
                 expected_units: row

@@ -155,7 +155,7 @@ fn claim_span(c: &claimlint_model::Claim<'_>, hls: &[HlLoop], end: u32) -> Claim
     let text = |e: Option<claimlint_x12::Element<'_>>| {
         e.map(|e| e.text().trim().to_string()).unwrap_or_default()
     };
-    let (id, charge) = (text(c.id), text(c.charge));
+    let (id, charge) = (text(c.id()), text(c.charge()));
     ClaimSpan {
         first: c.index,
         end,

@@ -32,12 +32,6 @@ pub struct Claim<'a> {
     pub index: u32,
     /// Index one past the claim's last segment.
     pub end: u32,
-    pub id: Option<Element<'a>>,
-    pub charge: Option<Element<'a>>,
-    /// CLM05-1: place of service (837P) or facility type code (837I).
-    pub facility_code: Option<Element<'a>>,
-    /// CLM05-3: claim frequency type code.
-    pub frequency: Option<Element<'a>>,
     pub statement: Option<DateRange>,
     pub service_date: Option<DateRange>,
     pub diagnoses: Vec<Diagnosis<'a>>,
@@ -58,7 +52,31 @@ pub struct Claim<'a> {
     pub lines: Vec<ServiceLine<'a>>,
 }
 
-impl Claim<'_> {
+impl<'a> Claim<'a> {
+    /// CLM01: the patient control number.
+    #[inline]
+    pub fn id(&self) -> Option<Element<'a>> {
+        self.clm.element(1)
+    }
+
+    /// CLM02: the total claim charge.
+    #[inline]
+    pub fn charge(&self) -> Option<Element<'a>> {
+        self.clm.element(2)
+    }
+
+    /// CLM05-1: place of service (837P) or facility type code (837I).
+    #[inline]
+    pub fn facility_code(&self) -> Option<Element<'a>> {
+        self.clm.element(5)?.component(1)
+    }
+
+    /// CLM05-3: claim frequency type code.
+    #[inline]
+    pub fn frequency(&self) -> Option<Element<'a>> {
+        self.clm.element(5)?.component(3)
+    }
+
     /// The claim's own date for reference-data choice when a line has none.
     #[inline]
     pub fn date(&self) -> Option<Date> {
@@ -67,15 +85,15 @@ impl Claim<'_> {
 
     /// CLM01 as text, or a placeholder for messages.
     pub fn id_text(&self) -> String {
-        self.id
+        self.id()
             .map_or_else(|| "(no CLM01)".to_string(), |e| e.text().into_owned())
     }
 
     /// 837I type of bill: facility code + frequency, e.g. `131`.
     pub fn bill_type(&self) -> Option<String> {
-        let f = self.facility_code?;
+        let f = self.facility_code()?;
         let q = self
-            .frequency
+            .frequency()
             .map_or(std::borrow::Cow::Borrowed(""), |e| e.text());
         Some(format!("{}{}", f.text(), q))
     }
@@ -205,50 +223,58 @@ impl<'a> Procedure<'a> {
     }
 }
 
-/// 2410 drug identification: LIN, CTP and REF.
+/// 2410 drug identification: LIN and CTP. Their elements are read from the segments when
+/// asked, not copied (see [`ServiceLine`]).
 #[derive(Clone, Copy, Debug)]
 pub struct DrugLine<'a> {
     pub lin: Segment<'a>,
-    /// LIN02: product id qualifier (N4 = NDC in 5-4-2 form).
-    pub qualifier: Option<Element<'a>>,
-    /// LIN03: the NDC.
-    pub ndc: Option<Element<'a>>,
+    /// The loop's first CTP.
     pub ctp: Option<Segment<'a>>,
-    /// CTP04: quantity.
-    pub quantity: Option<Element<'a>>,
-    /// CTP05-1: unit (F2, GR, ME, ML, UN).
-    pub unit: Option<Element<'a>>,
 }
 
-impl DrugLine<'_> {
+impl<'a> DrugLine<'a> {
+    /// LIN02: product id qualifier (N4 = NDC in 5-4-2 form).
+    #[inline]
+    pub fn qualifier(&self) -> Option<Element<'a>> {
+        self.lin.element(2)
+    }
+
+    /// LIN03: the NDC.
+    #[inline]
+    pub fn ndc(&self) -> Option<Element<'a>> {
+        self.lin.element(3)
+    }
+
+    /// CTP04: quantity.
+    #[inline]
+    pub fn quantity(&self) -> Option<Element<'a>> {
+        self.ctp.as_ref()?.element(4)
+    }
+
+    /// CTP05-1: unit (F2, GR, ME, ML, UN).
+    #[inline]
+    pub fn unit(&self) -> Option<Element<'a>> {
+        self.ctp.as_ref()?.element(5)?.component(1)
+    }
+
     #[inline]
     pub fn quantity_value(&self) -> Option<Dec> {
-        self.quantity.and_then(|q| Dec::parse(q.bytes))
+        self.quantity().and_then(|q| Dec::parse(q.bytes))
     }
 }
 
+/// One 2400 service line. What its LX and SV1/SV2 say is read from those segments when asked
+/// (two lookups: a segment knows where its separators are), not copied into the line: a line
+/// is held for its whole transaction set, and a file that is one transaction set of thousands
+/// of claims holds every line at once.
 #[derive(Clone, Debug)]
 pub struct ServiceLine<'a> {
     pub lx: Segment<'a>,
     pub index: u32,
     pub end: u32,
-    /// LX01.
-    pub number: Option<Element<'a>>,
-    /// SV1 (837P) or SV2 (837I).
+    /// SV1 (837P) or SV2 (837I): the line's last, when it has two.
     pub sv: Option<Segment<'a>>,
     pub procedure: Option<Procedure<'a>>,
-    /// SV201 (837I).
-    pub revenue_code: Option<Element<'a>>,
-    /// SV102 / SV203.
-    pub charge: Option<Element<'a>>,
-    /// SV103 / SV204.
-    pub unit_basis: Option<Element<'a>>,
-    /// SV104 / SV205.
-    pub units: Option<Element<'a>>,
-    /// SV105 (837P).
-    pub place_of_service: Option<Element<'a>>,
-    /// SV107 (837P): the composite of up to four diagnosis pointers.
-    pub pointers: Option<Element<'a>>,
     /// 2400 DTP*472.
     pub date: Option<DateRange>,
     pub date_element: Option<Element<'a>>,
@@ -257,14 +283,64 @@ pub struct ServiceLine<'a> {
     /// 2400 NTE02 (drug descriptions for unlisted codes go here).
     pub note: Option<Element<'a>>,
     pub prior_auth: Option<Element<'a>>,
-    /// `units` as a number, read once when `units` is set (`read_units`): a dozen rules ask.
+    /// `units` as a number, read once when `sv` is set (`read_units`): a dozen rules ask.
     pub(crate) units_dec: Option<Dec>,
 }
 
 impl<'a> ServiceLine<'a> {
+    /// LX01.
+    #[inline]
+    pub fn number(&self) -> Option<Element<'a>> {
+        self.lx.element(1)
+    }
+
     pub fn number_value(&self) -> Option<u32> {
-        self.number
+        self.number()
             .and_then(|n| std::str::from_utf8(n.bytes).ok()?.parse().ok())
+    }
+
+    /// Element `sv1` of an SV1 or `sv2` of an SV2 (0: the segment has no such element).
+    #[inline]
+    fn sv_element(&self, sv1: usize, sv2: usize) -> Option<Element<'a>> {
+        let sv = self.sv.as_ref()?;
+        let n = if sv.id() == b"SV2" { sv2 } else { sv1 };
+        if n == 0 { None } else { sv.element(n) }
+    }
+
+    /// SV201 (837I): the revenue code.
+    #[inline]
+    pub fn revenue_code(&self) -> Option<Element<'a>> {
+        self.sv_element(0, 1)
+    }
+
+    /// SV102 / SV203: the line charge.
+    #[inline]
+    pub fn charge(&self) -> Option<Element<'a>> {
+        self.sv_element(2, 3)
+    }
+
+    /// SV103 / SV204: the unit basis (UN, MJ...).
+    #[inline]
+    pub fn unit_basis(&self) -> Option<Element<'a>> {
+        self.sv_element(3, 4)
+    }
+
+    /// SV104 / SV205: the units billed.
+    #[inline]
+    pub fn units(&self) -> Option<Element<'a>> {
+        self.sv_element(4, 5)
+    }
+
+    /// SV105 (837P): the place of service.
+    #[inline]
+    pub fn place_of_service(&self) -> Option<Element<'a>> {
+        self.sv_element(5, 0)
+    }
+
+    /// SV107 (837P): the composite of up to four diagnosis pointers.
+    #[inline]
+    pub fn pointers(&self) -> Option<Element<'a>> {
+        self.sv_element(7, 0)
     }
 
     #[inline]
@@ -283,14 +359,14 @@ impl<'a> ServiceLine<'a> {
         self.units_dec
     }
 
-    /// Reads `units` into the number `units_value` returns; called wherever `units` is set.
+    /// Reads `units` into the number `units_value` returns; called wherever `sv` is set.
     pub(crate) fn read_units(&mut self) {
-        self.units_dec = self.units.and_then(|u| Dec::parse(u.bytes));
+        self.units_dec = self.units().and_then(|u| Dec::parse(u.bytes));
     }
 
     #[inline]
     pub fn charge_value(&self) -> Option<Dec> {
-        self.charge.and_then(|c| Dec::parse(c.bytes))
+        self.charge().and_then(|c| Dec::parse(c.bytes))
     }
 
     #[inline]

@@ -41,7 +41,7 @@ fn describe(tx: &Transaction<'_>, lines: &[&ServiceLine<'_>], first: usize) -> S
                 .map(|c| c.text().into_owned())
                 .unwrap_or_default();
             let units = line
-                .and_then(|l| l.units)
+                .and_then(|l| l.units())
                 .map(|u| u.text().into_owned())
                 .unwrap_or_default();
             format!(

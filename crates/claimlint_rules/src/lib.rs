@@ -310,7 +310,7 @@ impl<'c> Ctx<'c> {
         };
         d.context = Context {
             transaction: self.tx.and_then(|t| t.control_number()),
-            claim_id: claim.and_then(|c| c.id).map(|e| e.text().into_owned()),
+            claim_id: claim.and_then(|c| c.id()).map(|e| e.text().into_owned()),
             line_number: line.and_then(|l| l.number_value()),
             loop_id: self
                 .tx
@@ -343,7 +343,7 @@ impl<'c> Ctx<'c> {
             let row = self.crosswalked(line)?.billed?;
             let drug = line.drug.as_ref()?;
             let qty = drug.quantity_value().filter(|q| q.is_positive())?;
-            drugs::expected_units(row, qty, drug.unit?.bytes)
+            drugs::expected_units(row, qty, drug.unit()?.bytes)
         };
         match self.facts_of(line) {
             Some(f) => *f.billed_expected.get_or_init(work),
@@ -534,7 +534,7 @@ pub fn is_drug_line(data: &Data, line: &ServiceLine<'_>) -> bool {
 fn drug_line_by(line: &ServiceLine<'_>, drug_code: impl FnOnce() -> bool) -> bool {
     line.drug.is_some()
         || line
-            .revenue_code
+            .revenue_code()
             .is_some_and(|r| drugs::is_drug_revenue_code(r.bytes))
         || drug_code()
 }

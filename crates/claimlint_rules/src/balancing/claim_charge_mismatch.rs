@@ -22,7 +22,7 @@ declare_rule! {
 fn claim_charge_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     // A missing or unreadable amount is SYN007's, or SYN002's/SYN003's (every R value of up to
     // 18 digits is a `Dec`); a claim without lines STR006's.
-    let Some(charge) = claim.charge else { return };
+    let Some(charge) = claim.charge() else { return };
     let Some(total) = Dec::parse(charge.bytes) else {
         return;
     };

@@ -122,11 +122,11 @@ fn place_of_service(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             "use the CMS place-of-service code of the setting, e.g. 11 office, 12 home, 22 on-campus outpatient hospital, 02/10 telehealth",
         );
     };
-    if let Some(pos) = claim.facility_code {
+    if let Some(pos) = claim.facility_code() {
         check(cx, pos, "CLM05-1", claim_date);
     }
     for line in &claim.lines {
-        if let Some(pos) = line.place_of_service {
+        if let Some(pos) = line.place_of_service() {
             check(cx, pos, "SV105", line.date.map(|r| r.start).or(claim_date));
         }
     }

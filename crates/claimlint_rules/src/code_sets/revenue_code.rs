@@ -35,7 +35,9 @@ fn revenue_code(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if !line.sv.is_some_and(|s| s.is(b"SV2")) {
         return;
     }
-    let Some(rev) = line.revenue_code else { return }; // missing is SYN007's
+    let Some(rev) = line.revenue_code() else {
+        return;
+    }; // missing is SYN007's
     let digits = rev.bytes.iter().all(u8::is_ascii_digit);
     let value = std::str::from_utf8(rev.bytes)
         .ok()

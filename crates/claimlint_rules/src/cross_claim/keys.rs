@@ -132,7 +132,7 @@ impl Keys {
             // patient.
             let dup_owner = trimmed(c.billing_npi)
                 .zip(patient.as_deref())
-                .filter(|_| !matches!(trimmed(c.frequency).as_deref(), Some("7" | "8")));
+                .filter(|_| !matches!(trimmed(c.frequency()).as_deref(), Some("7" | "8")));
             let claim_date = c.date();
             dups.clear();
             doses.clear();
@@ -151,7 +151,7 @@ impl Keys {
                 let (Some(patient), false) = (patient.as_deref(), l.has_modifier(b"JW")) else {
                     continue;
                 };
-                let ndc = trimmed(l.drug.as_deref().and_then(|d| d.ndc));
+                let ndc = trimmed(l.drug.as_deref().and_then(|d| d.ndc()));
                 let Some(interval) = ndc.and_then(|n| data.dose_interval(&hcpcs, Some(&n))) else {
                     continue;
                 };

@@ -158,7 +158,7 @@ pub fn facts(tx: &Transaction<'_>, data: &Data) -> Vec<BatchClaim> {
                 .map(|l| {
                     let code = l.procedure.and_then(|p| p.code());
                     let hcpcs = text(l.hcpcs());
-                    let ndc = text(l.drug.as_deref().and_then(|d| d.ndc));
+                    let ndc = text(l.drug.as_deref().and_then(|d| d.ndc()));
                     let dose_interval = hcpcs
                         .as_deref()
                         .zip(ndc.as_deref())
@@ -182,14 +182,14 @@ pub fn facts(tx: &Transaction<'_>, data: &Data) -> Vec<BatchClaim> {
                 .collect();
             BatchClaim {
                 transaction: st02.clone(),
-                id: text(c.id),
-                loc: c.id.map_or_else(|| c.clm.loc(), |e| e.loc()),
+                id: text(c.id()),
+                loc: c.id().map_or_else(|| c.clm.loc(), |e| e.loc()),
                 line_col: (0, 0),
                 end: seg_end(tx, c.end),
-                charge: c.charge.and_then(|e| Dec::parse(e.bytes)),
+                charge: c.charge().and_then(|e| Dec::parse(e.bytes)),
                 billing_npi: text(c.billing_npi),
                 patient: patient(tx, c).map(Cow::into_owned),
-                frequency: text(c.frequency),
+                frequency: text(c.frequency()),
                 lines,
             }
         })

@@ -22,7 +22,7 @@ fn drug_revenue_code_without_hcpcs(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if !cx.tx().is_some_and(|t| t.kind == Kind::Institutional) {
         return;
     }
-    let Some(rev) = line.revenue_code.filter(|r| r.is(b"0636")) else {
+    let Some(rev) = line.revenue_code().filter(|r| r.is(b"0636")) else {
         return;
     };
     if line.hcpcs().is_some() {
@@ -31,7 +31,7 @@ fn drug_revenue_code_without_hcpcs(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let hint = line
         .drug
         .as_deref()
-        .and_then(|d| d.ndc)
+        .and_then(|d| d.ndc())
         .and_then(|n| crate::drugs::ndc11(n.bytes))
         .and_then(|n| {
             let dos = crate::drugs::date_of_service(cx)?;

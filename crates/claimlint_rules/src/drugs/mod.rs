@@ -164,7 +164,7 @@ pub fn crosswalked(
     line: &ServiceLine<'_>,
     claim: Option<&Claim<'_>>,
 ) -> Option<Crosswalked> {
-    let ndc = ndc11(line.drug.as_ref()?.ndc?.bytes)?;
+    let ndc = ndc11(line.drug.as_ref()?.ndc()?.bytes)?;
     let rows = rows_for(data, &ndc, line_dos(line, claim));
     let code = hcpcs_of(line);
     let billed = rows.iter().find(|r| Some(r.hcpcs) == code);
@@ -371,7 +371,7 @@ pub fn drug_label(cx: &Ctx<'_>, row: &XwalkRow) -> String {
 /// says what one item is worth instead.
 pub fn bill_help(cx: &Ctx<'_>, row: &XwalkRow, drug: Option<&DrugLine<'_>>) -> String {
     let label = code_label(cx.data(), row.hcpcs);
-    let qty = drug.and_then(|d| Some((d.quantity_value()?, d.unit?.bytes)));
+    let qty = drug.and_then(|d| Some((d.quantity_value()?, d.unit()?.bytes)));
     if let Some((q, unit)) = qty.filter(|(q, _)| q.is_positive())
         && let Some(units) = expected_units(row, q, unit)
     {
@@ -392,7 +392,7 @@ pub fn bill_help(cx: &Ctx<'_>, row: &XwalkRow, drug: Option<&DrugLine<'_>>) -> S
 /// crosswalk's code), rounded up; `None` when the data cannot tell.
 pub fn expected_for(row: &XwalkRow, drug: &DrugLine<'_>) -> Option<Dec> {
     let q = drug.quantity_value().filter(|q| q.is_positive())?;
-    expected_units(row, q, drug.unit?.bytes).map(Dec::ceil)
+    expected_units(row, q, drug.unit()?.bytes).map(Dec::ceil)
 }
 
 /// UNT003's finding, shared with NDC007 (which stays quiet when this explains the gap): the

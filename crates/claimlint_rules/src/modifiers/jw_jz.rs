@@ -225,7 +225,7 @@ pub fn policy_applies(cx: &Ctx<'_>, claim: &Claim<'_>, line: &ServiceLine<'_>, c
         return false;
     }
     if cx.tx().is_some_and(|t| t.kind == Kind::Institutional) {
-        match claim.facility_code.map(|f| f.bytes) {
+        match claim.facility_code().map(|f| f.bytes) {
             Some(b"11" | b"71" | b"77") => return false,
             Some(b"72") if !line.has_modifier(b"AY") => return false,
             _ => {}
@@ -240,7 +240,7 @@ pub fn container(cx: &Ctx<'_>, line: &ServiceLine<'_>, code: &str) -> Option<Sin
     let ndc = line
         .drug
         .as_deref()
-        .and_then(|d| d.ndc)
+        .and_then(|d| d.ndc())
         .and_then(|n| ndc11(n.bytes));
     match ndc {
         Some(n) => cx

@@ -30,7 +30,7 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         .help("add CTP****<quantity>*<unit>~ after LIN, e.g. CTP****1*UN~ for one vial or syringe");
         return;
     };
-    match drug.quantity {
+    match drug.quantity() {
         None => {
             // On CTP04 when it is written empty (`CTP*****1*UN`: one `*` too many), so the
             // SYN007 there stands for both.
@@ -51,7 +51,7 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
             }
         }
     }
-    match drug.unit {
+    match drug.unit() {
         None => {
             let at = ctp.element_loc(5);
             cx.report(at, "CTP05-1 (unit of the drug quantity) is missing")

@@ -19,10 +19,10 @@ declare_rule! {
 }
 
 fn lin_qualifier(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
-    match drug.qualifier {
+    match drug.qualifier() {
         Some(q) if q.is(b"N4") => {}
         Some(q) => {
-            let hint = drug.ndc.and_then(|n| ndc11(n.bytes)).map_or_else(
+            let hint = drug.ndc().and_then(|n| ndc11(n.bytes)).map_or_else(
                 || "LIN**N4*<11-digit NDC>~".to_string(),
                 |n| format!("LIN**N4*{}~", n.as_str()),
             );

@@ -15,5 +15,5 @@ use claimlint_model::DrugLine;
 /// Whether LIN03 is meant as an NDC: LIN02 is N4, or absent. Another qualifier (UP, HI...)
 /// is NDC006's finding, and its value is not an NDC to judge.
 pub fn is_ndc_qualified(drug: &DrugLine<'_>) -> bool {
-    drug.qualifier.is_none_or(|q| q.is(b"N4"))
+    drug.qualifier().is_none_or(|q| q.is(b"N4"))
 }

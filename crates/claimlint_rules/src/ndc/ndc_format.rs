@@ -30,7 +30,7 @@ declare_rule! {
 }
 
 fn ndc_format(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
-    let Some(ndc) = drug.ndc else { return }; // a missing NDC is NDC001's and the TR3's job
+    let Some(ndc) = drug.ndc() else { return }; // a missing NDC is NDC001's and the TR3's job
     if !is_ndc_qualified(drug) {
         return;
     }

@@ -32,7 +32,7 @@ declare_rule! {
 }
 
 fn ndc_hcpcs_mismatch(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
-    let (Some(line), Some(el)) = (cx.line(), drug.ndc) else {
+    let (Some(line), Some(el)) = (cx.line(), drug.ndc()) else {
         return;
     };
     if !is_ndc_qualified(drug) {

@@ -30,12 +30,12 @@ fn ndc_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let code = hcpcs_of(line);
     let at = line
         .hcpcs()
-        .or(line.revenue_code)
+        .or(line.revenue_code())
         .map_or_else(|| line.lx.loc(), |e| e.loc());
     let what = code.map_or_else(
         || {
             let rev = line
-                .revenue_code
+                .revenue_code()
                 .map(|r| r.text().into_owned())
                 .unwrap_or_default();
             format!("revenue code {rev}")

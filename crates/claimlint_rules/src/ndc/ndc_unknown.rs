@@ -33,7 +33,7 @@ declare_rule! {
 }
 
 fn ndc_unknown(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
-    let Some(el) = drug.ndc else { return };
+    let Some(el) = drug.ndc() else { return };
     if !is_ndc_qualified(drug) {
         return;
     }

@@ -36,7 +36,7 @@ declare_rule! {
 
 fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let (Some(drug), Some(units_el), Some(units)) =
-        (line.drug.as_deref(), line.units, line.units_value())
+        (line.drug.as_deref(), line.units(), line.units_value())
     else {
         return;
     };
@@ -47,7 +47,7 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let Some(row) = x.billed else { return }; // no row for this code: NDC004
-    let (Some(qty), Some(unit)) = (drug.quantity_value(), drug.unit) else {
+    let (Some(qty), Some(unit)) = (drug.quantity_value(), drug.unit()) else {
         return;
     };
     // A quantity or unit count that is not positive is NDC005's or UNT001's finding.
@@ -80,7 +80,7 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             let e = l
                 .drug
                 .as_deref()
-                .and_then(|d| expected_units(row, d.quantity_value()?, d.unit?.bytes));
+                .and_then(|d| expected_units(row, d.quantity_value()?, d.unit()?.bytes));
             all_expected.add(e.unwrap_or(Dec::ZERO));
         }
     }

@@ -57,11 +57,11 @@ fn requirement<'p, 'c>(
     };
     let dos = line_dos(line, Some(claim));
     let setting = if institutional {
-        claim.facility_code.map(|f| f.bytes)
+        claim.facility_code().map(|f| f.bytes)
     } else {
-        line.place_of_service
+        line.place_of_service()
             .filter(|p| !p.bytes.is_empty())
-            .or(claim.facility_code)
+            .or(claim.facility_code())
             .map(|f| f.bytes)
     };
     params.prior_auth.iter().find_map(|e| {

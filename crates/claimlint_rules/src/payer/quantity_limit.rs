@@ -33,7 +33,7 @@ fn quantity_limit(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let mut per_date: BTreeMap<(String, Option<Date>), Total> = BTreeMap::new();
     for line in &claim.lines {
         let (Some(code), Some(units_el), Some(units)) =
-            (line.hcpcs(), line.units, line.units_value())
+            (line.hcpcs(), line.units(), line.units_value())
         else {
             continue;
         };

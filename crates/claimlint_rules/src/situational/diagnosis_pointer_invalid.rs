@@ -25,7 +25,7 @@ declare_rule! {
 }
 
 fn diagnosis_pointer_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
-    let (Some(claim), Some(pointers)) = (cx.claim(), line.pointers) else {
+    let (Some(claim), Some(pointers)) = (cx.claim(), line.pointers()) else {
         return;
     };
     if !line.sv.is_some_and(|s| s.is(b"SV1")) {

@@ -51,7 +51,7 @@ fn principal_diagnosis_missing(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             let (loc, found) = match first {
                 Some(q) => (q.loc(), format!(" (its first HI is `{}`)", q.text())),
                 None => (
-                    claim.id.map_or(claim.clm.loc(), |e| e.loc()),
+                    claim.id().map_or(claim.clm.loc(), |e| e.loc()),
                     " (it has no HI)".to_string(),
                 ),
             };

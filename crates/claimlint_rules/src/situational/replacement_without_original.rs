@@ -19,7 +19,9 @@ declare_rule! {
 }
 
 fn replacement_without_original(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
-    let Some(freq) = claim.frequency else { return };
+    let Some(freq) = claim.frequency() else {
+        return;
+    };
     let what = match freq.bytes {
         b"7" => "replacement of prior claim",
         b"8" => "void of prior claim",

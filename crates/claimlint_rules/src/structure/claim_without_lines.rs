@@ -18,7 +18,7 @@ declare_rule! {
 
 fn claim_without_lines(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     if claim.lines.is_empty() {
-        let loc = claim.id.map_or(claim.clm.loc(), |e| e.loc());
+        let loc = claim.id().map_or(claim.clm.loc(), |e| e.loc());
         cx.report(
             loc,
             format!("claim {} has no service line (2400 LX)", claim.id_text()),

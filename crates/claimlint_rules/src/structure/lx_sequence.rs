@@ -23,9 +23,9 @@ fn lx_sequence(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         let found = line
-            .number
+            .number()
             .map_or_else(|| "empty".to_string(), |e| format!("`{}`", e.text()));
-        let loc = line.number.map_or(line.lx.loc(), |e| e.loc());
+        let loc = line.number().map_or(line.lx.loc(), |e| e.loc());
         cx.report(
             loc,
             format!(

@@ -45,7 +45,7 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         let (Some(code), Some(units), Some(el), Some(dos)) = (
             hcpcs_of(line),
             line.units_value(),
-            line.units,
+            line.units(),
             line_dos(line, Some(claim)),
         ) else {
             continue;

@@ -27,7 +27,7 @@ declare_rule! {
 
 fn units_dose_confusion(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let (Some(drug), Some(el), Some(units)) =
-        (line.drug.as_deref(), line.units, line.units_value())
+        (line.drug.as_deref(), line.units(), line.units_value())
     else {
         return;
     };
@@ -35,8 +35,10 @@ fn units_dose_confusion(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let Some(row) = x.billed else { return };
-    let (Some(qty), Some(unit)) = (drug.quantity_value().filter(|q| q.is_positive()), drug.unit)
-    else {
+    let (Some(qty), Some(unit)) = (
+        drug.quantity_value().filter(|q| q.is_positive()),
+        drug.unit(),
+    ) else {
         return;
     };
     // Exact; what to bill is it rounded up (`expected_for`).

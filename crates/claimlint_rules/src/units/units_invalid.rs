@@ -31,7 +31,7 @@ fn units_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     } else {
         "UN (unit) or MJ (minutes)"
     };
-    match line.unit_basis {
+    match line.unit_basis() {
         Some(b) if !allowed.contains(&b.bytes) => {
             cx.report(
                 b.loc(),
@@ -55,7 +55,7 @@ fn units_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         }
         Some(_) => {}
     }
-    match line.units {
+    match line.units() {
         None => {
             // On the empty element when there is one, as for the unit basis.
             cx.report(
