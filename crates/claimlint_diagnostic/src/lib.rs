@@ -63,13 +63,19 @@ impl std::fmt::Display for Severity {
     }
 }
 
-/// Where the walk stood when a diagnostic was made: ST02, CLM01, LX01 and the loop id.
+/// Where the walk stood when a diagnostic was made: ST02, CLM01, LX01 and the loop id, as the
+/// file writes them, and where the claim and line are.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
     pub transaction: Option<String>,
     pub claim_id: Option<String>,
     pub line_number: Option<u32>,
     pub loop_id: Option<&'static str>,
+    /// The 1-based positions in the transaction set of the claim's CLM and the line's LX:
+    /// what tells claims and lines apart (the precedence rows group findings by them). CLM01
+    /// and LX01 are what the file says, and two claims may say the same, or nothing.
+    pub claim_at: Option<u32>,
+    pub line_at: Option<u32>,
 }
 
 /// How a finding is coded in an X12 999 acknowledgment (005010X231A1). Each rule declares its

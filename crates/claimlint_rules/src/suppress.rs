@@ -443,8 +443,10 @@ pub const PRECEDENCE: &[Precedence] = &[
 ];
 
 /// Where a finding is, as far as `scope` looks: two findings are in the same scope when
-/// their keys are equal (a root without a claim or line has no claim or line scope).
-type Key<'d> = (Option<&'d str>, Option<&'d str>, Option<u32>, usize);
+/// their keys are equal (a root without a claim or line has no claim or line scope). Claims
+/// and lines are told apart by where their CLM and LX are, never by CLM01 or LX01, which two
+/// claims may share or leave empty.
+type Key<'d> = (Option<&'d str>, Option<u32>, Option<u32>, usize);
 
 fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
     let c = &d.context;
@@ -455,8 +457,8 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
         Scope::Covered => return None,
         // A consequence's own segment; a root's head is `head_key`.
         Scope::Head => (tx, None, None, d.loc.position as usize),
-        Scope::Claim => (tx, Some(c.claim_id.as_deref()?), None, 0),
-        Scope::Line => (tx, Some(c.claim_id.as_deref()?), Some(c.line_number?), 0),
+        Scope::Claim => (tx, Some(c.claim_at?), None, 0),
+        Scope::Line => (tx, Some(c.claim_at?), Some(c.line_at?), 0),
         // The segment's position in its transaction set: an element finding and a segment
         // finding on one segment have different offsets but the same position.
         Scope::Segment => (tx, None, None, d.loc.position as usize),
@@ -564,19 +566,18 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
             .and_modify(|e| *e = (*e).min(root))
             .or_insert(root);
     }
-    let claims: HashSet<(Option<String>, String)> = roots
+    let claims: HashSet<(Option<String>, u32)> = roots
         .iter()
         .filter(|d| d.realigned == Some(Realigned::DiagnosisRoot))
-        .filter_map(|d| Some((tx(d), d.context.claim_id.clone()?)))
+        .filter_map(|d| Some((tx(d), d.context.claim_at?)))
         .collect();
     // A service line whose SV1/SV2 composite was misread (`HC>J1550`): the line's content
     // findings read its procedure as written (an NDC "not in the crosswalk" for no code).
-    type LineKey = (Option<String>, Option<String>, Option<u32>);
-    let line_key =
-        |d: &Diagnostic| -> LineKey { (tx(d), d.context.claim_id.clone(), d.context.line_number) };
+    type LineKey = (Option<String>, Option<u32>, Option<u32>);
+    let line_key = |d: &Diagnostic| -> LineKey { (tx(d), d.context.claim_at, d.context.line_at) };
     let lines: HashSet<LineKey> = roots
         .iter()
-        .filter(|d| misreads_line(d) && d.context.line_number.is_some())
+        .filter(|d| misreads_line(d) && d.context.line_at.is_some())
         .map(|d| line_key(d))
         .collect();
     let displaced = |d: &Diagnostic| {
@@ -594,9 +595,8 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
                     && lines.contains(&line_key(d)))
                 || (FROM_HI.contains(&d.code)
                     && d.context
-                        .claim_id
-                        .as_ref()
-                        .is_some_and(|c| claims.contains(&(tx(d), c.clone()))))
+                        .claim_at
+                        .is_some_and(|c| claims.contains(&(tx(d), c))))
         })
         .collect();
     drop_marked(out, drop)
@@ -1239,6 +1239,33 @@ mod tests {
         assert!(super::explain("CODE007").contains("SYN008 on NM108 suppresses CODE007"));
     }
 
+    /// Two claims that share a CLM01 (or lines an LX01) are still two: a root on one never
+    /// suppresses a finding on the other. Here the second PAT1004-01's line 1 bills Padcev's
+    /// NDC under another code (NDC004), and the first's line 1 bills 1 unit of Prolia's J0897
+    /// (UNT003), which keyed by CLM01 and LX01 was suppressed as if the two were one line.
+    #[test]
+    fn claims_sharing_a_clm01_are_two_scopes() {
+        let path = format!(
+            "{}/../../fixtures/samples/clinic-day1.837",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let shared = text.replace("CLM*PAT1003-01", "CLM*PAT1004-01");
+        let o = engine::check(shared.as_bytes(), &Settings::default());
+        let found: Vec<_> = o
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.context.claim_id.as_deref(), d.context.line_number))
+            .collect();
+        assert!(
+            found.contains(&("UNT003", Some("PAT1004-01"), Some(1)))
+                && found.contains(&("NDC004", Some("PAT1004-01"), Some(1))),
+            "{found:?}"
+        );
+        // The one suppression left is PAT1002-01's own (its NDC004 over its UNT002).
+        assert_eq!(o.tally.suppressed, 1);
+    }
+
     /// The result does not depend on the order of the findings.
     #[test]
     fn order_independent() {
@@ -1248,6 +1275,7 @@ mod tests {
         unt.code = "UNT002";
         let mut elsewhere = unt.clone();
         elsewhere.context.line_number = Some(2);
+        elsewhere.context.line_at = elsewhere.context.line_at.map(|at| at + 5);
         d.extend([unt.clone(), elsewhere, unt]);
         let mut rev: Vec<_> = d.iter().rev().cloned().collect();
         let (g1, g2) = (super::apply(&mut d), super::apply(&mut rev));

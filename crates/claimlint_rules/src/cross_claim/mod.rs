@@ -268,6 +268,10 @@ impl BatchCtx<'_> {
             transaction: m.claim.transaction.clone(),
             claim_id: m.claim.id.clone(),
             line_number: l.and_then(|l| l.number),
+            claim_at: Some(m.claim.loc.position),
+            // The batch's lines keep no LX position: no precedence row at line scope has a
+            // rule across claims in it.
+            line_at: None,
             loop_id: Some(if l.is_some() { "2400" } else { "2300" }),
         };
         (d.line, d.column) = (lno, col);
