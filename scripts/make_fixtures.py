@@ -221,7 +221,9 @@ CASES.update({
                  "sv107-second-pointer-decimal.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***1:2.0"),
                  # The date of birth left out: DMG02 reads `F`, not a date; one finding (its help
                  # names the element left out), not also SYN007 for the DMG03 the shift emptied
-                 "dmg02-left-out.x12": edit(P837, "DMG*", "DMG*D8*F")},
+                 "dmg02-left-out.x12": edit(P837, "DMG*", "DMG*D8*F"),
+                 # DTP02 TM says DTP03 is HHMM (the 837I discharge hour): hour 24 is no time
+                 "discharge-hour-2460-837i.x12": edit(I837, "DTP*434", "DTP*096*TM*2460~DTP*434*RD8*20260115-20260115")},
         "pass": {"837p.x12": P837, "837i.x12": I837, "statement-period.x12": edit(I837, "DTP*434", "DTP*434*RD8*20260101-20260115")},
     },
     "SYN004": {

@@ -472,8 +472,10 @@ pub fn qualified_date_at(id: &[u8]) -> Option<(usize, usize)> {
 }
 
 /// Whether `value` is what format qualifier `format` says: `D8` one CCYYMMDD date, `RD8` a
-/// CCYYMMDD-CCYYMMDD range, `DT` CCYYMMDDHHMM (a day and a time that exist); `None` for
-/// another qualifier, which says nothing of the form.
+/// CCYYMMDD-CCYYMMDD range, `DT` CCYYMMDDHHMM (a day and a time that exist), `TM` a time of
+/// day HHMM (data element 1250 code TM, "Time Expressed in Format HHMM", as 837I 2300
+/// `DTP*096*TM*1130` writes the discharge hour: eedi.net's 837 institutional guide pages,
+/// DTP Discharge Hour); `None` for another qualifier, which says nothing of the form.
 pub fn fits_date_format(format: &[u8], value: &[u8]) -> Option<bool> {
     let single = |v: &[u8]| Date::parse(v).is_some();
     Some(match format {
@@ -484,8 +486,21 @@ pub fn fits_date_format(format: &[u8], value: &[u8]) -> Option<bool> {
             .and_then(|d| Some((value.get(..d)?, value.get(d + 1..)?)))
             .is_some_and(|(a, b)| single(a) && single(b)),
         b"DT" => is_date_time(value),
+        b"TM" => is_hhmm(value),
         _ => return None,
     })
+}
+
+/// Is `t` HHMM, a time of day on the 24-hour clock?
+fn is_hhmm(t: &[u8]) -> bool {
+    let two = |r: std::ops::Range<usize>| {
+        t.get(r)
+            .and_then(|d| std::str::from_utf8(d).ok()?.parse::<u8>().ok())
+    };
+    t.len() == 4
+        && t.iter().all(u8::is_ascii_digit)
+        && two(0..2).is_some_and(|h| h < 24)
+        && two(2..4).is_some_and(|m| m < 60)
 }
 
 /// Is `v` CCYYMMDDHHMM with a real date and time?
@@ -493,17 +508,7 @@ fn is_date_time(v: &[u8]) -> bool {
     let (Some(d), Some(t)) = (v.get(..8), v.get(8..)) else {
         return false;
     };
-    let hh = t
-        .get(..2)
-        .and_then(|h| std::str::from_utf8(h).ok()?.parse::<u8>().ok());
-    let mm = t
-        .get(2..)
-        .and_then(|m| std::str::from_utf8(m).ok()?.parse::<u8>().ok());
-    t.len() == 4
-        && t.iter().all(u8::is_ascii_digit)
-        && Date::parse(d).is_some()
-        && hh.is_some_and(|h| h < 24)
-        && mm.is_some_and(|m| m < 60)
+    Date::parse(d).is_some() && is_hhmm(t)
 }
 
 /// Is this an X12 date value in the form `pair(digits, digits)`? Used by `Date::parse` callers
@@ -763,5 +768,29 @@ mod tests {
         m.minus(Total::of(d("-1.75")));
         assert!(m.is_zero());
         assert_eq!(Total::of(d("2.5")).to_fixed(0), "3");
+    }
+
+    /// Each format qualifier's form: D8, RD8, DT and TM (HHMM on the 24-hour clock); any
+    /// other qualifier says nothing of the value.
+    #[test]
+    fn date_formats() {
+        use super::fits_date_format as fits;
+        assert_eq!(fits(b"D8", b"20260229"), Some(false));
+        assert_eq!(fits(b"D8", b"20280229"), Some(true));
+        assert_eq!(fits(b"RD8", b"20260101-20260115"), Some(true));
+        assert_eq!(fits(b"DT", b"202601151130"), Some(true));
+        assert_eq!(fits(b"DT", b"202601152400"), Some(false));
+        for (t, ok) in [
+            ("1130", true),
+            ("0000", true),
+            ("2359", true),
+            ("2400", false),
+        ] {
+            assert_eq!(fits(b"TM", t.as_bytes()), Some(ok), "{t}");
+        }
+        for t in ["1160", "113", "11300", "X", "11:3"] {
+            assert_eq!(fits(b"TM", t.as_bytes()), Some(false), "{t}");
+        }
+        assert_eq!(fits(b"CY", b"2026"), None);
     }
 }

@@ -88,6 +88,7 @@ fn check_qualified_date(
     let want = match format_bytes {
         b"D8" => "a date, CCYYMMDD",
         b"RD8" => "a date range, CCYYMMDD-CCYYMMDD",
+        b"TM" => "a time of day, HHMM",
         _ => "a date and time, CCYYMMDDHHMM",
     };
     if fits_date_format(format_bytes, bytes) != Some(false) {
