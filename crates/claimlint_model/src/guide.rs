@@ -120,7 +120,9 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
 }
 
 /// ST03 against GS08 (each as [`guide_value`] reads it, `None` when empty): a mismatch, or a
-/// GS without the GS08 X12 requires while ST03 names the guide.
+/// GS without the GS08 X12 requires while ST03 names the guide (unless the guide stands in
+/// another of the GS's elements: an element left out or one too many moved it, which is
+/// ENV010's finding and SYN004's, not a GS08 left out).
 fn compare_versions(
     gs: Option<&Segment<'_>>,
     st: &Segment<'_>,
@@ -134,7 +136,7 @@ fn compare_versions(
             st03: text(a),
             gs08: text(b),
         }),
-        (Some(a), _, Some(gs)) if gs.value(8).is_empty() => {
+        (Some(a), _, Some(gs)) if gs.value(8).is_empty() && !guide_elsewhere(gs) => {
             issues.push(GuideIssue::NoGroupVersion {
                 at: gs.element_loc(8),
                 st03: text(a),
@@ -142,6 +144,13 @@ fn compare_versions(
         }
         _ => {}
     }
+}
+
+/// Whether an element of `gs` other than GS08 holds a guide claimlint reads.
+fn guide_elsewhere(gs: &Segment<'_>) -> bool {
+    (1..=gs.element_count())
+        .filter(|&n| n != 8)
+        .any(|n| guide_kind(trim_spaces(gs.value(n))).is_some())
 }
 
 /// Where a release read as the closest supported one is reported when GS08 names it for the
