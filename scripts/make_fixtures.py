@@ -207,7 +207,10 @@ CASES.update({
         "trip": {"st02-too-short.x12": edit(P837, "ST*", "ST*837*01*005010X222A1"),
                  "zip-too-short-837i.x12": edit(I837, "N4*SPRINGFIELD*IL*62701", "N4*SPRINGFIELD*IL*62"),
                  # a three-character modifier: SYN002, not also MOD004
-                 "modifier-three-characters-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ:KXX*2400*UN*60")},
+                 "modifier-three-characters-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ:KXX*2400*UN*60"),
+                 # one character where an NPI or a ZIP goes: SYN002, not also CODE007 or SIT005
+                 "npi-one-character.x12": edit(P837, "NM1*85", "NM1*85*2*ONCOLOGY CLINIC*****XX*X"),
+                 "billing-zip-one-character.x12": edit(P837, "N4*SPRINGFIELD*IL*627011234", "N4*SPRINGFIELD*IL*X")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN003": {

@@ -35,7 +35,7 @@ fn human() {
     let text = untimed(&run(&[FILE]));
     assert!(
         text.ends_with(
-            "Checked 1 file (1 claim, 2 lines, 1 drug line) in TIME: 1 error, 1 warning, 0 infos"
+            "Checked 1 file (1 claim, 2 lines, 1 drug line) in TIME: 1 error, 0 warnings, 0 infos (1 suppressed)"
         ),
         "{text}"
     );

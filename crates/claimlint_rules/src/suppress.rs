@@ -164,6 +164,17 @@ pub const PRECEDENCE: &[Precedence] = &[
               reading the same element says it again",
     },
     Precedence {
+        root: "SYN002",
+        suppresses: &["CODE007", "SIT005"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Element,
+        why: "a value shorter or longer than the guide allows (NM109 `X`, N403 `X`) is the \
+              syntax error the 999 reports; the NPI check and the ZIP+4 rule reading the same \
+              element say it again",
+    },
+    Precedence {
         root: "SYN007",
         suppresses: &["UNT001", "NDC005", "NDC006", "STR001"],
         on: None,
@@ -294,6 +305,15 @@ pub const PRECEDENCE: &[Precedence] = &[
         why: "a 2430 line payment whose payer (SVD01) is left empty, or read empty after one \
               separator too many (`SVD**40*…`): the payer's balance finds no line of its own \
               in it and fails without it",
+    },
+    Precedence {
+        root: "SYN002",
+        suppresses: &["BAL002"],
+        on: Some("SVD"),
+        at: Some(1),
+        misspelling_of: None,
+        scope: Scope::Claim,
+        why: "the same for an SVD01 shorter or longer than a payer id can be (`SVD*X*…`)",
     },
     Precedence {
         root: "STR003",
