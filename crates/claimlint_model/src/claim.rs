@@ -230,6 +230,10 @@ pub struct DrugLine<'a> {
     pub lin: Segment<'a>,
     /// The loop's first CTP.
     pub ctp: Option<Segment<'a>>,
+    /// CTP04 and CTP05-1, kept when `ctp` is set: the unit rules read them for every line of
+    /// a claim, and each would otherwise look them up again.
+    pub(crate) quantity: Option<Element<'a>>,
+    pub(crate) unit: Option<Element<'a>>,
 }
 
 impl<'a> DrugLine<'a> {
@@ -248,13 +252,20 @@ impl<'a> DrugLine<'a> {
     /// CTP04: quantity.
     #[inline]
     pub fn quantity(&self) -> Option<Element<'a>> {
-        self.ctp.as_ref()?.element(4)
+        self.quantity
     }
 
     /// CTP05-1: unit (F2, GR, ME, ML, UN).
     #[inline]
     pub fn unit(&self) -> Option<Element<'a>> {
-        self.ctp.as_ref()?.element(5)?.component(1)
+        self.unit
+    }
+
+    /// Sets `ctp` and what is kept of it.
+    pub(crate) fn set_ctp(&mut self, ctp: &Segment<'a>) {
+        self.ctp = Some(*ctp);
+        self.quantity = ctp.element(4);
+        self.unit = ctp.element(5).and_then(|c| c.component(1));
     }
 
     #[inline]
@@ -274,6 +285,10 @@ pub struct ServiceLine<'a> {
     pub end: u32,
     /// SV1 (837P) or SV2 (837I): the line's last, when it has two.
     pub sv: Option<Segment<'a>>,
+    /// Whether `sv` is an SV2 (its elements are numbered so).
+    pub(crate) sv2: bool,
+    /// SV104 / SV205, kept when `sv` is set: a dozen rules read the units of every line.
+    pub(crate) units: Option<Element<'a>>,
     pub procedure: Option<Procedure<'a>>,
     /// 2400 DTP*472.
     pub date: Option<DateRange>,
@@ -303,7 +318,7 @@ impl<'a> ServiceLine<'a> {
     #[inline]
     fn sv_element(&self, sv1: usize, sv2: usize) -> Option<Element<'a>> {
         let sv = self.sv.as_ref()?;
-        let n = if sv.id() == b"SV2" { sv2 } else { sv1 };
+        let n = if self.sv2 { sv2 } else { sv1 };
         if n == 0 { None } else { sv.element(n) }
     }
 
@@ -328,7 +343,7 @@ impl<'a> ServiceLine<'a> {
     /// SV104 / SV205: the units billed.
     #[inline]
     pub fn units(&self) -> Option<Element<'a>> {
-        self.sv_element(4, 5)
+        self.units
     }
 
     /// SV105 (837P): the place of service.
@@ -359,9 +374,11 @@ impl<'a> ServiceLine<'a> {
         self.units_dec
     }
 
-    /// Reads `units` into the number `units_value` returns; called wherever `sv` is set.
+    /// Keeps the units of `sv` (SV104 / SV205) and their value (`units_value`); called
+    /// wherever `sv` is set.
     pub(crate) fn read_units(&mut self) {
-        self.units_dec = self.units().and_then(|u| Dec::parse(u.bytes));
+        self.units = self.sv_element(4, 5);
+        self.units_dec = self.units.and_then(|u| Dec::parse(u.bytes));
     }
 
     #[inline]
