@@ -443,6 +443,17 @@ pub const PRECEDENCE: &[Precedence] = &[
               first LX) is there, not missing; its place is the error",
     },
     Precedence {
+        root: "STR004",
+        suppresses: &["STR002"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Head,
+        why: "a loop's opener written twice (`NM1*85` or `LIN` repeated): the first copy's loop \
+              holds nothing but its opener and the second carries what the guide requires, so \
+              the repeat is the error, not also everything missing from the first",
+    },
+    Precedence {
         root: "STR006",
         suppresses: &["STR002"],
         on: None,

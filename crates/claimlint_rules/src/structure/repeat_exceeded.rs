@@ -166,9 +166,27 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
         };
         // 999 IK304: 4 "loop occurs over maximum times", 5 "segment exceeds maximum use".
         let ack = if is_loop { "4" } else { "5" };
-        report_at(cx, at, seg.loc(), msg)
+        let d = report_at(cx, at, seg.loc(), msg)
             .help(help)
             .ack(Ack999::Segment(ack));
+        // The loop's opener written twice (`NM1*85…` or `LIN…` repeated): the first copy's
+        // loop holds nothing but its opener, and what the guide requires in it follows the
+        // second. This is the one error: the required segments the guide found missing from
+        // the first copy's loop (STR002 on it) are its consequences (precedence, `Head`).
+        let prev = at
+            .checked_sub(1)
+            .and_then(|i| Some((i, tx.segments.get(i)?)));
+        if let Some((i, prev)) = prev
+            && is_loop
+            && prev.id() == seg.id()
+            && ig
+                .placement(i)
+                .and_then(|p| p.path())
+                .and_then(|p| p.last().copied())
+                == Some(id)
+        {
+            d.covers = Some((prev.position, seg.position));
+        }
     }
 }
 
