@@ -142,9 +142,6 @@ CASES = {
         "trip": {
             "hl04-says-child.x12": edit(P837, "HL*2*", "HL*2*1*22*1"),
             "hl01-skips.x12": edit(P837, "HL*2*", "HL*3*1*22*0"),
-            # an HL written twice: one STR001 on the copy's number, not also the first copy's
-            # SBR, 2010BA, 2010BB and 2300 missing
-            "subscriber-hl-twice.x12": edit(P837, "HL*2*", "HL*2*1*22*0~HL*2*1*22*0"),
             "patient-under-provider.x12": edit(P837, "HL*2*", "HL*2*1*23*0"),
             # One bad HL, one error (issue 14): not also SYN004 HL02 / SYN008 HL04 of a 2000A.
             "subscriber-as-level-20.x12": edit(P837, "HL*2*", "HL*2*1*20*0"),
@@ -175,7 +172,10 @@ CASES = {
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "STR005": {
-        "trip": {"lx-skips.x12": edit(P837, "LX*2", "LX*3"), "lx-starts-at-zero.x12": edit(I837, "LX*1", "LX*0")},
+        "trip": {"lx-skips.x12": edit(P837, "LX*2", "LX*3"), "lx-starts-at-zero.x12": edit(I837, "LX*1", "LX*0"),
+                 # an LX written twice: one STR005 on the copy, not also on the line after it,
+                 # nor the first copy's SV1 and DTP missing (STR002)
+                 "lx-written-twice.x12": edit(P837, "LX*1", "LX*1~LX*1")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "STR006": {
@@ -320,9 +320,8 @@ CASES.update({
     "STR004": {
         "trip": {"51-lines.x12": lines_837p(51),
                  "second-billing-provider.x12": edit(P837, "REF*EI", "REF*EI*371234567~NM1*85*2*CLINIC TWO*****XX*1234567893"),
-                 # a loop's opener written twice: one STR004, not also the first copy's
-                 # N3/N4/REF (or CTP) missing
-                 "billing-provider-nm1-twice.x12": edit(P837, "NM1*85", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893"),
+                 # a loop's opener written twice in a claim: one STR004, not also the first
+                 # copy's CTP missing
                  "lin-twice.x12": edit(P837, "LIN*", "LIN**N4*55513071001~LIN**N4*55513071001")},
         "pass": {"50-lines.x12": lines_837p(50), "837i.x12": I837},
     },

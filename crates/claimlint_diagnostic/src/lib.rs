@@ -71,11 +71,12 @@ pub struct Context {
     pub claim_id: Option<String>,
     pub line_number: Option<u32>,
     pub loop_id: Option<&'static str>,
-    /// The 1-based positions in the transaction set of the claim's CLM and the line's LX:
-    /// what tells claims and lines apart (the precedence rows group findings by them). CLM01
-    /// and LX01 are what the file says, and two claims may say the same, or nothing.
-    pub claim_at: Option<u32>,
-    pub line_at: Option<u32>,
+    /// The byte offsets in the input of the claim's CLM and the line's LX: what tells claims
+    /// and lines apart (the precedence rows group findings by them). CLM01 and LX01 are what
+    /// the file says, and two claims may say the same, or nothing; positions and ST02 repeat
+    /// from one transaction set or interchange to the next.
+    pub claim_at: Option<usize>,
+    pub line_at: Option<usize>,
 }
 
 /// How a finding is coded in an X12 999 acknowledgment (005010X231A1). Each rule declares its

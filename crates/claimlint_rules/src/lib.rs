@@ -312,8 +312,8 @@ impl<'c> Ctx<'c> {
             transaction: self.tx.and_then(|t| t.control_number()),
             claim_id: claim.and_then(|c| c.id()).map(|e| e.text().into_owned()),
             line_number: line.and_then(|l| l.number_value()),
-            claim_at: claim.map(|c| c.index + 1),
-            line_at: line.map(|l| l.index + 1),
+            claim_at: claim.map(|c| c.clm.offset),
+            line_at: line.map(|l| l.lx.offset),
             loop_id: self
                 .tx
                 .and_then(|t| t.loop_of((loc.position as usize).wrapping_sub(1))),

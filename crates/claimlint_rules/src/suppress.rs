@@ -307,15 +307,6 @@ pub const PRECEDENCE: &[Precedence] = &[
               in it and fails without it",
     },
     Precedence {
-        root: "SYN002",
-        suppresses: &["BAL002"],
-        on: Some("SVD"),
-        at: Some(1),
-        misspelling_of: None,
-        scope: Scope::Claim,
-        why: "the same for an SVD01 shorter or longer than a payer id can be (`SVD*X*…`)",
-    },
-    Precedence {
         root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),
@@ -449,9 +440,19 @@ pub const PRECEDENCE: &[Precedence] = &[
         at: None,
         misspelling_of: None,
         scope: Scope::Head,
-        why: "a loop's opener written twice (`NM1*85` or `LIN` repeated): the first copy's loop \
+        why: "a loop's opener written twice in a claim (`LIN` repeated): the first copy's loop \
               holds nothing but its opener and the second carries what the guide requires, so \
-              the repeat is the error, not also everything missing from the first",
+              the repeat is the error, not also everything missing from the first (but what \
+              the parent loop lacks there)",
+    },
+    Precedence {
+        root: "STR005",
+        suppresses: &["STR002"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Head,
+        why: "the same for an LX written twice: the first copy is a line of nothing but its LX",
     },
     Precedence {
         root: "STR006",
@@ -477,7 +478,7 @@ pub const PRECEDENCE: &[Precedence] = &[
 /// their keys are equal (a root without a claim or line has no claim or line scope). Claims
 /// and lines are told apart by where their CLM and LX are, never by CLM01 or LX01, which two
 /// claims may share or leave empty.
-type Key<'d> = (Option<&'d str>, Option<u32>, Option<u32>, usize);
+type Key<'d> = (Option<&'d str>, Option<usize>, Option<usize>, usize);
 
 fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
     let c = &d.context;
@@ -487,7 +488,7 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
         // Matched by range in `apply`, not by key.
         Scope::Covered => return None,
         // A consequence's own segment; a root's head is `head_key`.
-        Scope::Head => (tx, None, None, d.loc.position as usize),
+        Scope::Head => (tx, c.claim_at, None, d.loc.position as usize),
         Scope::Claim => (tx, Some(c.claim_at?), None, 0),
         Scope::Line => (tx, Some(c.claim_at?), Some(c.line_at?), 0),
         // The segment's position in its transaction set: an element finding and a segment
@@ -496,7 +497,7 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
         Scope::Element => (
             tx,
             None,
-            Some(d.loc.element.map_or(0, |e| u32::from(e) + 1)),
+            Some(d.loc.element.map_or(0, |e| usize::from(e) + 1)),
             d.loc.position as usize,
         ),
     })
@@ -507,7 +508,8 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
     match scope {
         Scope::Head => {
             let (start, _) = d.covers?;
-            Some((d.context.transaction.as_deref(), None, None, start as usize))
+            let c = &d.context;
+            Some((c.transaction.as_deref(), c.claim_at, None, start as usize))
         }
         _ => key(scope, d),
     }
@@ -597,14 +599,14 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
             .and_modify(|e| *e = (*e).min(root))
             .or_insert(root);
     }
-    let claims: HashSet<(Option<String>, u32)> = roots
+    let claims: HashSet<(Option<String>, usize)> = roots
         .iter()
         .filter(|d| d.realigned == Some(Realigned::DiagnosisRoot))
         .filter_map(|d| Some((tx(d), d.context.claim_at?)))
         .collect();
     // A service line whose SV1/SV2 composite was misread (`HC>J1550`): the line's content
     // findings read its procedure as written (an NDC "not in the crosswalk" for no code).
-    type LineKey = (Option<String>, Option<u32>, Option<u32>);
+    type LineKey = (Option<String>, Option<usize>, Option<usize>);
     let line_key = |d: &Diagnostic| -> LineKey { (tx(d), d.context.claim_at, d.context.line_at) };
     let lines: HashSet<LineKey> = roots
         .iter()
@@ -764,7 +766,9 @@ pub fn explain(code: &str) -> String {
         Scope::Claim => "claim",
         Scope::Transaction => "transaction set",
         Scope::Covered => "HL block it displaces",
-        Scope::Head => "HL segment it breaks",
+        Scope::Head => {
+            "segment it names as its head (the HL it breaks, the first copy of a loop opener written twice in a claim)"
+        }
     };
     let mut text = String::new();
     for p in PRECEDENCE
@@ -810,6 +814,15 @@ mod tests {
 
     fn fixture(name: &str) -> String {
         let path = format!("{}/../../fixtures/rules/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The bundled sample clinic-day1.837 (five claims, several findings and a suppression).
+    fn sample() -> String {
+        let path = format!(
+            "{}/../../fixtures/samples/clinic-day1.837",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
@@ -1276,11 +1289,7 @@ mod tests {
     /// (UNT003), which keyed by CLM01 and LX01 was suppressed as if the two were one line.
     #[test]
     fn claims_sharing_a_clm01_are_two_scopes() {
-        let path = format!(
-            "{}/../../fixtures/samples/clinic-day1.837",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let text = sample();
         let shared = text.replace("CLM*PAT1003-01", "CLM*PAT1004-01");
         let o = engine::check(shared.as_bytes(), &Settings::default());
         let found: Vec<_> = o
@@ -1297,6 +1306,33 @@ mod tests {
         assert_eq!(o.tally.suppressed, 1);
     }
 
+    /// Two interchanges that both number their set 0001 (as most senders do) are two
+    /// scopes: interchange 1's NDC004 on PAT1004-01's line never suppresses the UNT003 at the
+    /// same CLM and LX positions of interchange 2 (keyed by ST02 and positions, it did, and
+    /// the gate forwarded that claim).
+    #[test]
+    fn sets_of_two_interchanges_with_one_st02_are_two_scopes() {
+        let text = sample();
+        let second = text
+            .replace("000000101", "000000102")
+            .replace("PAT1", "PATB")
+            .replace("CLM*PATB004-01*9600", "CLM*PATB004-01*2400")
+            .replace(
+                "SV1*HC:J1324:JZ*9600*UN*80***1",
+                "SV1*HC:J0897:JZ*2400*UN*1***1",
+            )
+            .replace("LIN**N4*51144002001", "LIN**N4*55513071001");
+        let both = format!("{text}{second}");
+        let o = engine::check(both.as_bytes(), &Settings::default());
+        let unt003: Vec<_> = o
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "UNT003")
+            .map(|d| d.context.claim_id.as_deref())
+            .collect();
+        assert!(unt003.contains(&Some("PATB004-01")), "{unt003:?}");
+    }
+
     /// The result does not depend on the order of the findings.
     #[test]
     fn order_independent() {
@@ -1306,7 +1342,7 @@ mod tests {
         unt.code = "UNT002";
         let mut elsewhere = unt.clone();
         elsewhere.context.line_number = Some(2);
-        elsewhere.context.line_at = elsewhere.context.line_at.map(|at| at + 5);
+        elsewhere.context.line_at = elsewhere.context.line_at.map(|at| at + 50);
         d.extend([unt.clone(), elsewhere, unt]);
         let mut rev: Vec<_> = d.iter().rev().cloned().collect();
         let (g1, g2) = (super::apply(&mut d), super::apply(&mut rev));

@@ -268,7 +268,7 @@ impl BatchCtx<'_> {
             transaction: m.claim.transaction.clone(),
             claim_id: m.claim.id.clone(),
             line_number: l.and_then(|l| l.number),
-            claim_at: Some(m.claim.loc.position),
+            claim_at: Some(m.claim.loc.offset),
             // The batch's lines keep no LX position: no precedence row at line scope has a
             // rule across claims in it.
             line_at: None,

@@ -51,7 +51,7 @@ fn quantity_limit(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             d.help(format!("bill at most {max} units of {code} on a line, or quote the payer's override in REF*G1"));
             // The rule runs per claim, so the line's LX01 is filled in here.
             d.context.line_number = line.number_value();
-            d.context.line_at = Some(line.index + 1);
+            d.context.line_at = Some(line.lx.offset);
             continue;
         }
         let Some(max) = limit.per_date else { continue };
@@ -67,7 +67,7 @@ fn quantity_limit(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
                 "bill at most {max} units of {code} per date of service across the claim's lines"
             ));
             d.context.line_number = line.number_value();
-            d.context.line_at = Some(line.index + 1);
+            d.context.line_at = Some(line.lx.offset);
         }
     }
 }

@@ -404,21 +404,7 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             // The walk placed the HL by its HL03 as written: what the block holds is displaced.
             report_slip(cx, seg, r, slip).covers = Some(block);
         } else if offset.is_none() {
-            let from = cx.out.len();
             check_number(cx, seg, id, n + 1, n + 1 + lost.before(hl.index));
-            // An HL written twice, byte for byte: the first copy's loop holds nothing, and
-            // what the guide found missing from it is reported where the copy stands. The
-            // copy's number is the one error (suppress::Scope::Covered, the copy alone).
-            let copied = (hl.index as usize)
-                .checked_sub(1)
-                .and_then(|i| tx.segments.get(i))
-                .is_some_and(|prev| prev.bytes == seg.bytes);
-            if copied {
-                let at = hl.index.saturating_add(1);
-                for d in cx.out.iter_mut().skip(from) {
-                    d.covers = Some((at, at.saturating_add(1)));
-                }
-            }
         }
         let parent_level = r.parent_level.or_else(|| lost.level_of(parent));
         if known_level(level).is_none() {

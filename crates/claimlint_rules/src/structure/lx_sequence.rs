@@ -17,23 +17,59 @@ declare_rule! {
 }
 
 fn lx_sequence(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
+    let numbers: Vec<Option<u32>> = claim.lines.iter().map(|l| l.number_value()).collect();
+    // A line continues the numbering of the line before it (`LX*1~LX*1~LX*2`: a line
+    // written twice, `LX*1~LX*2~LX*4~LX*5`: one left out): one defect, reported on the line
+    // where the numbering breaks, not again on each line that follows it.
+    let follows = |n: usize| -> bool {
+        n.checked_sub(1)
+            .and_then(|p| numbers.get(p).copied().flatten())
+            .zip(numbers.get(n).copied().flatten())
+            .is_some_and(|(before, this)| before.checked_add(1) == Some(this))
+    };
     for (n, line) in claim.lines.iter().enumerate() {
         let expected = n as u32 + 1;
-        if line.number_value() == Some(expected) {
+        if numbers[n] == Some(expected) || follows(n) {
             continue;
         }
         let found = line
             .number()
             .map_or_else(|| "empty".to_string(), |e| format!("`{}`", e.text()));
         let loc = line.number().map_or(line.lx.loc(), |e| e.loc());
-        cx.report(
+        // The lines after it that continue its numbering are renumbered with it.
+        let after = (n + 1..numbers.len())
+            .take_while(|&k| follows(k) && numbers[k] != Some(k as u32 + 1))
+            .count();
+        let help = match after {
+            0 => format!("write LX*{expected}"),
+            1 => format!(
+                "write LX*{expected}, and LX*{} on the line after it",
+                expected + 1
+            ),
+            _ => format!(
+                "write LX*{expected}, and number the {after} lines after it LX*{} to LX*{}",
+                expected + 1,
+                expected + after as u32
+            ),
+        };
+        let d = cx.report(
             loc,
             format!(
                 "LX01 is {found} in claim {}; this is line {expected}",
                 claim.id_text()
             ),
-        )
-        .help(format!("write LX*{expected}"));
+        );
+        d.help(help);
+        // An LX written twice, byte for byte: the first copy is a line of nothing but its
+        // LX, and the SV1/SV2 and DTP the guide found missing from it follow the copy. This
+        // is the one error (precedence: STR005 suppresses STR002 at its head).
+        if let Some(prev) = n.checked_sub(1).and_then(|p| claim.lines.get(p))
+            && prev.end == line.index
+            && prev.index + 1 == line.index
+            && prev.lx.bytes == line.lx.bytes
+        {
+            d.covers = Some((prev.lx.position, line.lx.position));
+        }
     }
 }
 
@@ -47,6 +83,12 @@ fn cases() {
             PassI(""),
             Edit("LX*2", "LX*3", true),
             Edit("LX*1", "LX*0", true),
+            // A line written twice: one finding, on the copy, not one on every later line.
+            Edit(
+                "LX*2",
+                "LX*1~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~LX*2",
+                true,
+            ),
             // LX01 `A` is SYN003's, which suppresses STR005 (suppress::tests::syntax_before_content).
         ],
     );
