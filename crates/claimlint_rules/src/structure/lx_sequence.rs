@@ -52,6 +52,7 @@ fn lx_sequence(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
                 expected + after as u32
             ),
         };
+        let tx = cx.tx;
         let d = cx.report(
             loc,
             format!(
@@ -67,6 +68,7 @@ fn lx_sequence(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             && prev.end == line.index
             && prev.index + 1 == line.index
             && prev.lx.bytes == line.lx.bytes
+            && tx.is_some_and(|tx| super::only_its_own_missing(tx, prev.index as usize, "2400"))
         {
             d.covers = Some((prev.lx.position, line.lx.position));
         }
@@ -91,5 +93,34 @@ fn cases() {
             ),
             // LX01 `A` is SYN003's, which suppresses STR005 (suppress::tests::syntax_before_content).
         ],
+    );
+}
+
+/// An LX written twice before which the claim's 2300 lacks its statement dates: the STR002
+/// for DTP*434, which the guide notices at the first LX, is the claim's own defect and stays;
+/// only a first copy that lacks nothing but its own line's segments is the copy's finding.
+#[test]
+fn a_copied_lx_does_not_hide_what_the_claim_lacks() {
+    use crate::test::{I837, run};
+    let lx = I837.find("LX*1~").expect("the template has LX*1");
+    let copied = format!("{}LX*1~{}", &I837[..lx], &I837[lx..]);
+    let no_dates = copied.replacen("DTP*434*RD8*20260115-20260115~", "", 1);
+    let codes = |text: &str| {
+        let mut c: Vec<_> = run(text)
+            .iter()
+            .map(|d| (d.code, d.message.contains("DTP")))
+            .collect();
+        c.sort_unstable();
+        c
+    };
+    assert!(
+        codes(&copied).iter().all(|&(code, _)| code != "STR002"),
+        "{:?}",
+        codes(&copied)
+    );
+    assert!(
+        codes(&no_dates).contains(&("STR002", true)),
+        "{:?}",
+        codes(&no_dates)
     );
 }

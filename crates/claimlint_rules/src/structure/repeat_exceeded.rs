@@ -176,15 +176,6 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
         let prev = at
             .checked_sub(1)
             .and_then(|i| Some((i, tx.segments.get(i)?)));
-        // Only when what the guide found missing there is the repeated loop's own: a segment
-        // its parent lacks (2400's DTP*472 before a LIN written twice) is reported there too,
-        // and is a defect of its own.
-        let parents_own = |i: usize| {
-            ig.structure.iter().any(|s| {
-                matches!(*s, StructureIssue::RequiredMissing { parent, at, .. }
-                    if (at == i || at == i + 1) && parent != id)
-            })
-        };
         if let Some((i, prev)) = prev
             && is_loop
             && prev.id() == seg.id()
@@ -193,7 +184,7 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
                 .and_then(|p| p.path())
                 .and_then(|p| p.last().copied())
                 == Some(id)
-            && !parents_own(i)
+            && super::only_its_own_missing(tx, i, id)
             && d.context.claim_at.is_some()
         {
             d.covers = Some((prev.position, seg.position));
