@@ -19,7 +19,7 @@ mod x223a2;
 mod tests;
 
 pub use validate::{
-    ElementIssue, is_numeric, is_qualifier_dependent, validate_placed, validate_segment,
+    ElementIssue, is_numeric, is_qualifier_dependent, is_time, validate_placed, validate_segment,
 };
 pub use walk::{Placement, StructureIssue, Walk, Walking, belongs_after, walk};
 

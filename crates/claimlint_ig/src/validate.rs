@@ -511,7 +511,9 @@ fn is_date(v: &[u8], max_len: u16) -> bool {
     (1..=days).contains(&day)
 }
 
-fn is_time(v: &[u8]) -> bool {
+/// Is `v` an X12 time (type TM): HHMM, HHMMSS, HHMMSSd or HHMMSSdd on the 24-hour clock? The
+/// one reading of a time: element types, GS05 and the qualified dates' times ask it.
+pub fn is_time(v: &[u8]) -> bool {
     if !matches!(v.len(), 4 | 6 | 7 | 8) {
         return false;
     }

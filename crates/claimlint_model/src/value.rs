@@ -493,14 +493,7 @@ pub fn fits_date_format(format: &[u8], value: &[u8]) -> Option<bool> {
 
 /// Is `t` HHMM, a time of day on the 24-hour clock?
 fn is_hhmm(t: &[u8]) -> bool {
-    let two = |r: std::ops::Range<usize>| {
-        t.get(r)
-            .and_then(|d| std::str::from_utf8(d).ok()?.parse::<u8>().ok())
-    };
-    t.len() == 4
-        && t.iter().all(u8::is_ascii_digit)
-        && two(0..2).is_some_and(|h| h < 24)
-        && two(2..4).is_some_and(|m| m < 60)
+    t.len() == 4 && claimlint_ig::is_time(t)
 }
 
 /// Is `v` CCYYMMDDHHMM with a real date and time?

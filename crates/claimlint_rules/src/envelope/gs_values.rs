@@ -34,19 +34,6 @@ pub(crate) fn is_functional_id(v: &[u8]) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-/// X12 TM (data element 337, 4/8): HHMM, HHMMSS, HHMMSSd or HHMMSSdd, 24-hour clock.
-fn is_time(v: &[u8]) -> bool {
-    let two = |i: usize| -> Option<u32> {
-        let d = v.get(i..i + 2)?;
-        std::str::from_utf8(d).ok()?.parse().ok()
-    };
-    matches!(v.len(), 4 | 6 | 7 | 8)
-        && v.iter().all(u8::is_ascii_digit)
-        && two(0).is_some_and(|h| h < 24)
-        && two(2).is_some_and(|m| m < 60)
-        && (v.len() < 6 || two(4).is_some_and(|s| s < 60))
-}
-
 /// What is wrong with GS element `n`, and the help, or `None` when it fits its definition.
 fn problem(n: usize, v: &[u8], shown: &str) -> Option<(String, Option<String>)> {
     let plural = |k: usize| if k == 1 { "" } else { "s" };
@@ -70,7 +57,7 @@ fn problem(n: usize, v: &[u8], shown: &str) -> Option<(String, Option<String>)> 
             format!("GS04 `{shown}` is not a real date in CCYYMMDD form"),
             Some("write the group's creation date as CCYYMMDD, e.g. 20260105".to_string()),
         ),
-        5 if !is_time(v) => (
+        5 if !claimlint_ig::is_time(v) => (
             format!("GS05 `{shown}` is not a real time in HHMM, HHMMSS or HHMMSSdd form"),
             Some("write the group's creation time on the 24-hour clock, e.g. 1200".to_string()),
         ),
@@ -148,6 +135,7 @@ fn cases() {
 
 #[test]
 fn times() {
+    use claimlint_ig::is_time;
     for ok in ["0000", "2359", "235959", "2359591", "23595999"] {
         assert!(is_time(ok.as_bytes()), "{ok}");
     }

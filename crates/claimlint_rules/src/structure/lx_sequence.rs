@@ -17,19 +17,19 @@ declare_rule! {
 }
 
 fn lx_sequence(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
-    let numbers: Vec<Option<u32>> = claim.lines.iter().map(|l| l.number_value()).collect();
+    let number = |k: usize| claim.lines.get(k).and_then(|l| l.number_value());
     // A line continues the numbering of the line before it (`LX*1~LX*1~LX*2`: a line
     // written twice, `LX*1~LX*2~LX*4~LX*5`: one left out): one defect, reported on the line
     // where the numbering breaks, not again on each line that follows it.
     let follows = |n: usize| -> bool {
         n.checked_sub(1)
-            .and_then(|p| numbers.get(p).copied().flatten())
-            .zip(numbers.get(n).copied().flatten())
+            .and_then(number)
+            .zip(number(n))
             .is_some_and(|(before, this)| before.checked_add(1) == Some(this))
     };
     for (n, line) in claim.lines.iter().enumerate() {
         let expected = n as u32 + 1;
-        if numbers[n] == Some(expected) || follows(n) {
+        if number(n) == Some(expected) || follows(n) {
             continue;
         }
         let found = line
@@ -37,8 +37,8 @@ fn lx_sequence(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             .map_or_else(|| "empty".to_string(), |e| format!("`{}`", e.text()));
         let loc = line.number().map_or(line.lx.loc(), |e| e.loc());
         // The lines after it that continue its numbering are renumbered with it.
-        let after = (n + 1..numbers.len())
-            .take_while(|&k| follows(k) && numbers[k] != Some(k as u32 + 1))
+        let after = (n + 1..claim.lines.len())
+            .take_while(|&k| follows(k) && number(k) != Some(k as u32 + 1))
             .count();
         let help = match after {
             0 => format!("write LX*{expected}"),
