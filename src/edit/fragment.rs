@@ -312,6 +312,10 @@ impl Wrapped {
             fix.start = fix.start.saturating_sub(self.prefix);
             fix.end = fix.end.saturating_sub(self.prefix);
         }
+        let c = &mut d.context;
+        for held in [&mut c.set_at, &mut c.claim_at, &mut c.line_at] {
+            *held = held.map(|o| o.saturating_sub(self.prefix));
+        }
         if d.context.transaction.as_deref() == Some("0001") {
             d.context.transaction = None;
         }

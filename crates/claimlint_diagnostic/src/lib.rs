@@ -64,17 +64,18 @@ impl std::fmt::Display for Severity {
 }
 
 /// Where the walk stood when a diagnostic was made: ST02, CLM01, LX01 and the loop id, as the
-/// file writes them, and where the claim and line are.
+/// file writes them, and where the transaction set, claim and line are.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
     pub transaction: Option<String>,
     pub claim_id: Option<String>,
     pub line_number: Option<u32>,
     pub loop_id: Option<&'static str>,
-    /// The byte offsets in the input of the claim's CLM and the line's LX: what tells claims
-    /// and lines apart (the precedence rows group findings by them). CLM01 and LX01 are what
-    /// the file says, and two claims may say the same, or nothing; positions and ST02 repeat
-    /// from one transaction set or interchange to the next.
+    /// The byte offsets in the input of the set's ST, the claim's CLM and the line's LX: what
+    /// tells sets, claims and lines apart (the precedence rows group findings by them). ST02,
+    /// CLM01 and LX01 are what the file says, and two may say the same (every sender's first
+    /// set is 0001), or nothing; segment positions repeat from one set to the next.
+    pub set_at: Option<usize>,
     pub claim_at: Option<usize>,
     pub line_at: Option<usize>,
 }

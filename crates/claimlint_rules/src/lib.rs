@@ -310,6 +310,7 @@ impl<'c> Ctx<'c> {
         };
         d.context = Context {
             transaction: self.tx.and_then(|t| t.control_number()),
+            set_at: self.tx.and_then(|t| t.segments.first()).map(|st| st.offset),
             claim_id: claim.and_then(|c| c.id()).map(|e| e.text().into_owned()),
             line_number: line.and_then(|l| l.number_value()),
             claim_at: claim.map(|c| c.clm.offset),

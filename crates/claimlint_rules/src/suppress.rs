@@ -12,11 +12,11 @@ pub enum Scope {
     Element,
     /// The same segment (transaction set and segment position).
     Segment,
-    /// The same service line (transaction set, claim, LX).
+    /// The same service line (its LX).
     Line,
-    /// The same claim (transaction set, CLM01).
+    /// The same claim (its CLM).
     Claim,
-    /// The same transaction set (ST02).
+    /// The same transaction set (its ST).
     Transaction,
     /// The segments the root says it displaces (`Diagnostic::covers`) in its transaction set.
     Covered,
@@ -475,14 +475,15 @@ pub const PRECEDENCE: &[Precedence] = &[
 ];
 
 /// Where a finding is, as far as `scope` looks: two findings are in the same scope when
-/// their keys are equal (a root without a claim or line has no claim or line scope). Claims
-/// and lines are told apart by where their CLM and LX are, never by CLM01 or LX01, which two
-/// claims may share or leave empty.
-type Key<'d> = (Option<&'d str>, Option<usize>, Option<usize>, usize);
+/// their keys are equal (a root without a claim or line has no claim or line scope). Sets,
+/// claims and lines are told apart by where their ST, CLM and LX are, never by ST02, CLM01 or
+/// LX01, which two may share (0001 in every interchange) or leave empty. Findings outside
+/// every set have none: their positions are in the file.
+type Key = (Option<usize>, Option<usize>, Option<usize>, usize);
 
-fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
+fn key(scope: Scope, d: &Diagnostic) -> Option<Key> {
     let c = &d.context;
-    let tx = c.transaction.as_deref();
+    let tx = c.set_at;
     Some(match scope {
         Scope::Transaction => (tx, None, None, 0),
         // Matched by range in `apply`, not by key.
@@ -504,12 +505,12 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
 }
 
 /// A root's key: its own place, or for `Head` the first segment of what it displaces.
-fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key<'_>> {
+fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
     match scope {
         Scope::Head => {
             let (start, _) = d.covers?;
             let c = &d.context;
-            Some((c.transaction.as_deref(), c.claim_at, None, start as usize))
+            Some((c.set_at, c.claim_at, None, start as usize))
         }
         _ => key(scope, d),
     }
@@ -522,7 +523,7 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     use std::collections::HashSet;
     let mut gone = repeats(out);
     gone.extend(realigned(out));
-    let mut roots: HashSet<(usize, Key<'_>)> = HashSet::new();
+    let mut roots: HashSet<(usize, Key)> = HashSet::new();
     for d in out.iter() {
         for (i, p) in PRECEDENCE.iter().enumerate() {
             if p.root == d.code
@@ -580,12 +581,12 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     if roots.is_empty() {
         return Vec::new();
     }
-    let tx = |d: &Diagnostic| d.context.transaction.clone();
+    let tx = |d: &Diagnostic| d.context.set_at;
     // Per segment, the element the root is on (the first the slips displaced), whether the
     // slip misread that element alone (`ElementRoot`: its other findings follow, the
     // elements after it were read right), whether it is a plain `Root` (not an HI's), and
     // whether that element was left out (`DroppedRoot`: what is written there is displaced).
-    let mut segments: HashMap<(Option<String>, u32), SlipRoot> = HashMap::new();
+    let mut segments: HashMap<(Option<usize>, u32), SlipRoot> = HashMap::new();
     for d in &roots {
         let dropped = d.realigned == Some(Realigned::DroppedRoot);
         let root = SlipRoot {
@@ -599,14 +600,14 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
             .and_modify(|e| *e = (*e).min(root))
             .or_insert(root);
     }
-    let claims: HashSet<(Option<String>, usize)> = roots
+    let claims: HashSet<(Option<usize>, usize)> = roots
         .iter()
         .filter(|d| d.realigned == Some(Realigned::DiagnosisRoot))
         .filter_map(|d| Some((tx(d), d.context.claim_at?)))
         .collect();
     // A service line whose SV1/SV2 composite was misread (`HC>J1550`): the line's content
     // findings read its procedure as written (an NDC "not in the crosswalk" for no code).
-    type LineKey = (Option<String>, Option<usize>, Option<usize>);
+    type LineKey = (Option<usize>, Option<usize>, Option<usize>);
     let line_key = |d: &Diagnostic| -> LineKey { (tx(d), d.context.claim_at, d.context.line_at) };
     let lines: HashSet<LineKey> = roots
         .iter()
@@ -712,17 +713,17 @@ fn repeats(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     drop_marked(out, drop)
 }
 
-/// The ranges roots of `Covered` rows displace: by (row, transaction set), sorted by start.
-type Ranges<'d> = std::collections::HashMap<(usize, Option<&'d str>), Vec<(u32, u32)>>;
+/// The ranges roots of `Covered` rows displace: by (row, where the transaction set starts),
+/// sorted by start.
+type Ranges = std::collections::HashMap<(usize, Option<usize>), Vec<(u32, u32)>>;
 
-fn covered_ranges(out: &[Diagnostic]) -> Ranges<'_> {
+fn covered_ranges(out: &[Diagnostic]) -> Ranges {
     let mut ranges = Ranges::new();
     for d in out {
         let Some(range) = d.covers else { continue };
         for (i, p) in PRECEDENCE.iter().enumerate() {
             if p.scope == Scope::Covered && p.root == d.code {
-                let tx = d.context.transaction.as_deref();
-                ranges.entry((i, tx)).or_default().push(range);
+                ranges.entry((i, d.context.set_at)).or_default().push(range);
             }
         }
     }
@@ -734,8 +735,8 @@ fn covered_ranges(out: &[Diagnostic]) -> Ranges<'_> {
 
 /// Whether `d` lies in a range a root of row `row` displaces (binary search: the ranges of
 /// one transaction set are sorted by start and, being HL blocks, do not overlap).
-fn in_covered(ranges: &Ranges<'_>, row: usize, d: &Diagnostic) -> bool {
-    let Some(v) = ranges.get(&(row, d.context.transaction.as_deref())) else {
+fn in_covered(ranges: &Ranges, row: usize, d: &Diagnostic) -> bool {
+    let Some(v) = ranges.get(&(row, d.context.set_at)) else {
         return false;
     };
     let pos = d.loc.position;
@@ -1331,6 +1332,45 @@ mod tests {
             .map(|d| d.context.claim_id.as_deref())
             .collect();
         assert!(unt003.contains(&Some("PATB004-01")), "{unt003:?}");
+    }
+
+    /// Two interchanges whose sets are numbered alike (ST02 0001) and whose segments stand
+    /// at the same positions: a root in one suppresses nothing in the other, whatever its
+    /// scope (helper-66's three cases, each of which hid the other set's finding when sets
+    /// were told apart by ST02): an element's (`LX*A`: SYN003 over STR005), a covered HL block
+    /// (STR001 over a missing DTP*472's STR002) and the range a cut covers (ENV004 over
+    /// STR005).
+    #[test]
+    fn sets_numbered_alike_keep_their_own_findings() {
+        let second = |text: &str| {
+            text.replace("000000001", "000000002")
+                .replace("PAT1001", "PATB001")
+        };
+        let cases = [
+            (
+                P837.replace("LX*1~", "LX*A~"),
+                second(&P837.replace("LX*1~", "LX*2~")),
+                ["STR005", "SYN003"],
+            ),
+            (
+                P837.replace("HL*2*1*22*0~", "HL*2*1*23*0~"),
+                second(
+                    &P837
+                        .replacen("DTP*472*D8*20260115~", "", 1)
+                        .replace("SE*28*", "SE*27*"),
+                ),
+                ["STR001", "STR002"],
+            ),
+            (
+                P837.replace("LX*1~", "LX*2~"),
+                second(&P837[..P837.find("CTP*").unwrap() + 9]),
+                ["ENV004", "STR005"],
+            ),
+        ];
+        for (one, two, codes) in cases {
+            let (found, _) = outcome(&format!("{one}{two}"));
+            assert_eq!(found, codes, "{one}{two}");
+        }
     }
 
     /// The result does not depend on the order of the findings.

@@ -129,8 +129,12 @@ impl Entry {
             let mut d = d.clone();
             let (offset, at) = anchor(d.loc.offset, d.loc.offset + d.loc.length, frame, gs)?;
             d.loc.offset = offset;
-            // The claim and line a finding is in are inside the set: counted from its start.
-            for held in [&mut d.context.claim_at, &mut d.context.line_at] {
+            // The set, claim and line a finding is in are inside the set: counted from its start.
+            for held in [
+                &mut d.context.set_at,
+                &mut d.context.claim_at,
+                &mut d.context.line_at,
+            ] {
                 *held = held.and_then(|o| o.checked_sub(frame.start));
             }
             let fix_at = match &mut d.fix {
@@ -163,7 +167,11 @@ impl Entry {
             .map(|(d, at, fix_at)| {
                 let mut d = d.clone();
                 d.loc.offset += base(*at);
-                for held in [&mut d.context.claim_at, &mut d.context.line_at] {
+                for held in [
+                    &mut d.context.set_at,
+                    &mut d.context.claim_at,
+                    &mut d.context.line_at,
+                ] {
                     *held = held.map(|o| o + frame.start);
                 }
                 if let Some(f) = &mut d.fix {

@@ -207,7 +207,7 @@ pub enum IssueKind<'a> {
     /// whole cut (ENV004/ENV011 in RULES.md), not one per missing trailer: `cut` is the id (at
     /// most 3 bytes) of the segment the input ends inside, if it does (that partial segment
     /// is not read as part of its set); `st02`, `gs06` and `isa13` name the set, group and
-    /// interchange left open; `from` is the position in that set of its last CLM or HL, where
+    /// interchange left open, `st_at` is where that set's ST starts; `from` is the position in that set of its last CLM or HL, where
     /// the claim (or HL block) the cut left incomplete starts.
     Truncated {
         /// The length of the input: where it ends.
@@ -215,6 +215,7 @@ pub enum IssueKind<'a> {
         cut: Option<&'a [u8]>,
         terminator: u8,
         st02: Option<&'a [u8]>,
+        st_at: Option<usize>,
         gs06: Option<&'a [u8]>,
         isa13: Option<&'a [u8]>,
         from: Option<u32>,
@@ -876,6 +877,7 @@ impl<'a> Scanner<'a, '_> {
         }
         let tx = b.open_tx.take();
         let st02 = tx.as_ref().map(|t| t.st.value(2));
+        let st_at = tx.as_ref().map(|t| t.st.offset);
         let from = tx.as_ref().map(|_| b.last_block.unwrap_or(1));
         if let Some(tx) = tx {
             self.push_tx(b, tx);
@@ -891,6 +893,7 @@ impl<'a> Scanner<'a, '_> {
             cut: b.cut,
             terminator: b.delims.segment,
             st02,
+            st_at,
             gs06,
             isa13: b.isa13,
             from,
@@ -1427,6 +1430,7 @@ mod tests {
                 cut: Some(b"LX"),
                 terminator: b'~',
                 st02: Some(b"0001"),
+                st_at: text.find("ST*"),
                 gs06: Some(b"7"),
                 isa13: Some(b"000000001"),
                 from: Some(3),

@@ -266,6 +266,8 @@ impl BatchCtx<'_> {
         let mut d = Diagnostic::new(self.rule.code, self.severity, loc, message).with_help(help);
         d.context = Context {
             transaction: m.claim.transaction.clone(),
+            // The claim's offset tells it apart; its set is not needed for that.
+            set_at: None,
             claim_id: m.claim.id.clone(),
             line_number: l.and_then(|l| l.number),
             claim_at: Some(m.claim.loc.offset),

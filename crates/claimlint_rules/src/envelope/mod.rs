@@ -29,9 +29,10 @@ pub(crate) fn text(seg: &Segment<'_>, n: usize) -> String {
 }
 
 /// Diagnostics on ST or SE belong to that transaction set even though envelope rules run
-/// outside it: name its ST02.
+/// outside it: name its ST02, and place it in the set that starts at `st`.
 pub(crate) fn in_transaction(d: &mut claimlint_diagnostic::Diagnostic, st: &Segment<'_>) {
     d.context.transaction = Some(text(st, 2));
+    d.context.set_at = Some(st.offset);
 }
 
 /// How a rule file turns a scan issue into its diagnostic.

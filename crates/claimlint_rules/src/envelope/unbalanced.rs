@@ -43,6 +43,7 @@ fn truncated(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
         cut,
         terminator,
         st02,
+        st_at,
         gs06,
         isa13,
         from,
@@ -76,6 +77,7 @@ fn truncated(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     );
     d.help = Some("resend the whole file; a file cut short cannot be read to its end".into());
     d.context.transaction = st02.map(|s| lossy(s).into_owned());
+    d.context.set_at = st_at;
     d.covers = from.map(|f| (f, u32::MAX));
 }
 
@@ -152,9 +154,11 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     };
     let d = cx.report(issue.loc, message);
     d.help = help;
-    // The set it names, so `suppress` can hold back STR002 for the same missing SE.
+    // The set it names (the finding is on its ST), so `suppress` can hold back STR002 for
+    // the same missing SE.
     if let IssueKind::SeMissing { st02, .. } = issue.kind {
         d.context.transaction = Some(lossy(st02).into_owned());
+        d.context.set_at = Some(issue.loc.offset);
     }
 }
 

@@ -172,7 +172,7 @@ pub(crate) fn dental(tx: &claimlint_model::Transaction<'_>, cx: &mut Ctx<'_>) {
          SV2, an 837P with SV1"
             .into(),
     );
-    d.context.transaction = Some(text(st, 2));
+    super::in_transaction(d, st);
 }
 
 /// Everything ENV005 judges is per transaction set.
@@ -195,7 +195,7 @@ fn unsupported_transaction(gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut 
         d.help = help;
         // The catalog's warning and info cases stay below whatever level is configured.
         d.severity = severity.min(configured);
-        d.context.transaction = Some(text(&tx.st, 2));
+        super::in_transaction(d, &tx.st);
     }
 }
 
