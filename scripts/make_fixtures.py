@@ -146,6 +146,10 @@ CASES = {
             # One bad HL, one error (issue 14): not also SYN004 HL02 / SYN008 HL04 of a 2000A.
             "subscriber-as-level-20.x12": edit(P837, "HL*2*", "HL*2*1*20*0"),
             "parent-names-no-hl.x12": edit(P837, "HL*2*", "HL*2*9*22*0"),
+            # An HL written twice: one STR001 on the copy, not also the first copy's 2000B
+            # without SBR, 2010BA, 2010BB and 2300 (STR002), nor the numbers after it
+            "hl-written-twice.x12": edit(P837, "HL*2*", "HL*2*1*22*0~HL*2*1*22*0"),
+            "billing-provider-hl-written-twice.x12": edit(P837, "HL*1*", "HL*1**20*1~HL*1**20*1"),
             # HL02 names no HL, but the block still reads as the 2000B its HL03 names: its
             # missing 2010BA is its own defect (STR002), not hidden by the STR001
             # (imsweb x12_missing_required_loop_in_one_repeat.txt)

@@ -93,18 +93,27 @@ impl<'t> Reading<'t> {
 
 /// Each HL's reading ([`Reading`]), in order. `levels` of the readings before an HL give the
 /// level its HL02 names; an HL slipped reads its left-out HL01 as the number it should have
-/// and its left-out HL02 as the last HL of the level above it.
-fn readings<'t>(tx: &'t Transaction<'t>, lost: &Lost<'_>, counted: bool) -> Vec<Reading<'t>> {
+/// and its left-out HL02 as the last HL of the level above it. `copies` ([`copies`]) are
+/// not counted.
+fn readings<'t>(
+    tx: &'t Transaction<'t>,
+    lost: &Lost<'_>,
+    counted: bool,
+    copies: &[bool],
+) -> Vec<Reading<'t>> {
     let mut out: Vec<Reading<'t>> = Vec::with_capacity(tx.hls.len());
     let mut levels: Levels<'t> = FxHashMap::default();
+    let mut copied = 0;
     for (n, hl) in tx.hls.iter().enumerate() {
-        // The HLs the walk found lost are counted only for an HL not numbered n + 1 (reading
+        copied += usize::from(copies.get(n) == Some(&true));
+        let k = n - copied;
+        // The HLs the walk found lost are counted only for an HL not numbered k + 1 (reading
         // them walks the guide, which a sound hierarchy need not).
         let expected = |key: &[u8]| {
-            if is_number(key, n + 1) {
-                n + 1
+            if is_number(key, k + 1) {
+                k + 1
             } else {
-                n + 1 + lost.before(hl.index)
+                k + 1 + lost.before(hl.index)
             }
         };
         let written = Reading::written(&hl.seg);
@@ -379,18 +388,65 @@ fn report_counted_from(tx: &Transaction<'_>, cx: &mut Ctx<'_>, lost: &Lost<'_>) 
     offset
 }
 
+/// Which HLs repeat, byte for byte, the HL right before them (`HL*2*1*22*0~HL*2*1*22*0~`):
+/// the first copy is a loop of nothing but its HL, and what follows belongs to the copy. One
+/// defect, reported on the copy ([`report_copy`]); the copy is not counted, so the HLs after
+/// it keep their numbers.
+fn copies(tx: &Transaction<'_>) -> Vec<bool> {
+    let mut out = vec![false; tx.hls.len()];
+    for (n, pair) in tx.hls.windows(2).enumerate() {
+        let [first, copy] = pair else { continue };
+        out[n + 1] = first.index + 1 == copy.index && first.seg.bytes == copy.seg.bytes;
+    }
+    out
+}
+
+/// STR001 on an HL written twice ([`copies`]). It covers the copy, where the guide found the
+/// first copy's loop without its segments (`suppress::Scope::Covered`), unless the guide found
+/// something of an enclosing loop missing there too: that is a defect of its own.
+fn report_copy(tx: &Transaction<'_>, cx: &mut Ctx<'_>, copy: &claimlint_model::Hl<'_>) {
+    let seg = &copy.seg;
+    let at = copy.index as usize;
+    let id = crate::syntax::loop_name(tx, at);
+    let own = !tx.ig().structure.iter().any(|s| {
+        matches!(*s, claimlint_ig::StructureIssue::RequiredMissing { parent, at: here, .. }
+            if here == at && parent != id)
+    });
+    let text = String::from_utf8_lossy(seg.bytes);
+    let d = cx.report(
+        seg.element_loc(1),
+        format!(
+            "`{text}` is written twice: the HL right before it is the same, so the first \
+             opens a {id} loop with nothing in it and HL01 `{}` names two HLs",
+            String::from_utf8_lossy(seg.value(1))
+        ),
+    );
+    d.help = Some("delete one of the two copies".into());
+    if own {
+        d.covers = Some((seg.position, seg.position.saturating_add(1)));
+    }
+}
+
 fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let lost = Lost::new(tx);
     let offset = report_counted_from(tx, cx, &lost);
-    let readings = readings(tx, &lost, offset.is_some());
+    let copies = copies(tx);
+    let readings = readings(tx, &lost, offset.is_some(), &copies);
     let orphans = orphans(&readings);
     // Only slipped HLs and empty HL01s have children the model's links do not see.
     let named = readings
         .iter()
         .any(|r| r.slip.is_some() || r.alias.is_some())
         .then(|| Named::of(&readings));
+    let mut copied = 0;
     for (n, (hl, r)) in tx.hls.iter().zip(&readings).enumerate() {
         let seg = &hl.seg;
+        if copies[n] {
+            copied += 1;
+            report_copy(tx, cx, hl);
+            continue;
+        }
+        let k = n - copied;
         // The HL's own block, from it to the next HL (positions: ST = 1): a wrong level, or a
         // parent the walk cannot read the HL under, displaces what it holds, and only that
         // (suppress::Scope::Covered).
@@ -404,7 +460,7 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             // The walk placed the HL by its HL03 as written: what the block holds is displaced.
             report_slip(cx, seg, r, slip).covers = Some(block);
         } else if offset.is_none() {
-            check_number(cx, seg, id, n + 1, n + 1 + lost.before(hl.index));
+            check_number(cx, seg, id, k + 1, k + 1 + lost.before(hl.index));
         }
         let parent_level = r.parent_level.or_else(|| lost.level_of(parent));
         if known_level(level).is_none() {
@@ -435,7 +491,10 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         // HL04 = 1 with an orphan of this HL's children's level below: the orphan's HL02 is
         // the error (reported on it), not this HL04.
         let orphan_below = orphans.iter().any(|&(m, want)| m > n && want == level);
-        if !(child == b"1" && orphan_below) {
+        // A first copy's children are the copy's (the model links a child to the last HL
+        // of its number).
+        let copied_next = copies.get(n + 1) == Some(&true);
+        if !(copied_next || (child == b"1" && orphan_below)) {
             let has = has_children(tx, n, r, named.as_ref(), &lost);
             check_children(cx, seg, child, has);
         }
@@ -984,4 +1043,21 @@ fn an_hl_slipped_by_one_element_is_one_finding() {
         ["HL03 `0` is not a level of the 837 (20, 22 or 23)"],
         "{found:#?}"
     );
+}
+
+/// An HL written twice is one STR001, on the copy: not also the first copy's loop without its
+/// segments (STR002, suppressed), nor the HLs after it numbered one too low. What an enclosing
+/// loop lacks before it (the 2000A's 2010AA) is a defect of its own and stays.
+#[test]
+fn an_hl_written_twice_is_one_finding() {
+    use crate::test::{P837, edit};
+    let twice = edit(P837, "HL*2*", "HL*2*1*22*0~HL*2*1*22*0");
+    assert_eq!(outcome(&twice), (vec!["STR001"], 4));
+    let top = edit(P837, "HL*1*", "HL*1**20*1~HL*1**20*1");
+    assert_eq!(outcome(&top), (vec!["STR001"], 2));
+    let mut bare = twice.clone();
+    for prefix in ["NM1*85", "N3*100", "N4*SPRINGFIELD*IL*62701", "REF*EI"] {
+        bare = edit(&bare, prefix, "");
+    }
+    assert_eq!(outcome(&bare), (vec!["STR001", "STR002"], 4));
 }
