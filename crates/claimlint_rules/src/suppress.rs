@@ -257,56 +257,6 @@ pub const PRECEDENCE: &[Precedence] = &[
               moved up): its lines' pointers count a list that lacks it",
     },
     Precedence {
-        root: "SYN003",
-        suppresses: &["BAL002"],
-        on: Some("CAS"),
-        at: Some(3),
-        misspelling_of: None,
-        scope: Scope::Claim,
-        why: "a claim-level adjustment's first amount (CAS03) left empty or not a number: the \
-              payer's balance sums it and fails with it (the amounts after it, CAS06-CAS18, \
-              are situational, and another element's defect reads no amount)",
-    },
-    Precedence {
-        root: "SYN007",
-        suppresses: &["BAL002"],
-        on: Some("CAS"),
-        at: Some(3),
-        misspelling_of: None,
-        scope: Scope::Claim,
-        why: "the same",
-    },
-    Precedence {
-        root: "SYN003",
-        suppresses: &["BAL002"],
-        on: Some("SVD"),
-        at: Some(2),
-        misspelling_of: None,
-        scope: Scope::Claim,
-        why: "the same for a 2430 line payment (SVD02) left empty or not an amount (`SVD*40*HC:99213`, \
-              SVD01 left out), which the payer's balance sums",
-    },
-    Precedence {
-        root: "SYN007",
-        suppresses: &["BAL002"],
-        on: Some("SVD"),
-        at: Some(2),
-        misspelling_of: None,
-        scope: Scope::Claim,
-        why: "the same",
-    },
-    Precedence {
-        root: "SYN007",
-        suppresses: &["BAL002"],
-        on: Some("SVD"),
-        at: Some(1),
-        misspelling_of: None,
-        scope: Scope::Claim,
-        why: "a 2430 line payment whose payer (SVD01) is left empty, or read empty after one \
-              separator too many (`SVD**40*…`): the payer's balance finds no line of its own \
-              in it and fails without it",
-    },
-    Precedence {
         root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),

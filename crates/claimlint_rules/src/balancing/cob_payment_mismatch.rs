@@ -29,7 +29,8 @@ declare_rule! {
 struct OtherPayer<'a> {
     payer: Option<Element<'a>>,
     paid: Option<(usize, Element<'a>)>,
-    /// `None` when a CAS amount is unreadable (SYN002/SYN003 report it).
+    /// `None` when a CAS amount is unreadable, or CAS03 (required) is left out: SYN003 or
+    /// SYN007 reports it, and this payer's balance cannot be judged.
     adjusted: Option<Total>,
 }
 
@@ -58,7 +59,11 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
                 }
                 b"CAS" if own => {
                     for n in [3, 6, 9, 12, 15, 18] {
-                        let amount = seg.element(n).map(|e| Dec::parse(e.bytes));
+                        let amount = match seg.element(n) {
+                            Some(e) => Some(Dec::parse(e.bytes)),
+                            None if n == 3 => Some(None),
+                            None => None,
+                        };
                         p.adjusted = match amount {
                             None => p.adjusted,
                             Some(a) => p.adjusted.zip(a).map(|(mut s, a)| {
@@ -79,6 +84,11 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
     out
 }
 
+/// A 2430 line payment (SVD02) as an amount.
+fn line_paid(svd: &claimlint_x12::Segment<'_>) -> Option<Dec> {
+    svd.element(2).and_then(|e| Dec::parse(e.bytes))
+}
+
 fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let Some(tx) = cx.tx() else { return };
     let svds: Vec<_> = (claim.index..claim.end)
@@ -88,7 +98,24 @@ fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     if svds.is_empty() {
         return;
     }
-    for p in other_payers(tx, claim) {
+    let payers = other_payers(tx, claim);
+    let named = |id: &[u8]| {
+        payers
+            .iter()
+            .any(|p| p.payer.is_some_and(|e| e.bytes == id))
+    };
+    // A line payment whose payer cannot be told: SVD01 left empty, or an SVD02 that is no
+    // amount on a line naming none of the claim's payers (`SVD*40*HC:99213`: SVD01 left out,
+    // the values stand one element early). Any payer's balance may lack it; SYN007 or
+    // SYN003 reports it, and no payer of the claim is judged. An SVD02 that is no amount on a
+    // line naming a payer leaves only that payer unjudged.
+    let unowned = |s: &&claimlint_x12::Segment<'_>| {
+        s.value(1).is_empty() || (line_paid(s).is_none() && !named(s.value(1)))
+    };
+    if svds.iter().any(unowned) {
+        return;
+    }
+    'payers: for p in payers {
         // Without the payer id, its paid amount or readable CAS amounts there is nothing to
         // balance (STR002, SYN003 report those).
         let (Some(payer), Some((index, paid)), Some(adjusted)) = (p.payer, p.paid, p.adjusted)
@@ -102,8 +129,8 @@ fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         let mut lines = Total::default();
         let mut count = 0;
         for svd in svds.iter().filter(|s| s.value(1) == payer.bytes) {
-            let Some(v) = svd.element(2).and_then(|e| Dec::parse(e.bytes)) else {
-                return;
+            let Some(v) = line_paid(svd) else {
+                continue 'payers;
             };
             lines.add(v);
             count += 1;
@@ -185,4 +212,54 @@ fn cases() {
              correct its SVD02 or 2320 CAS amounts"
         )
     );
+}
+
+/// Two other payers: A's line payment or claim-level adjustment that is no amount leaves A
+/// unjudged (SYN003 or SYN007 reports it), not B, whose own lines do not balance; a line payment naming no payer (SVD01 left
+/// empty) could be either's, so neither is judged (SYN007 reports it).
+#[test]
+fn each_payer_is_judged_by_its_own_lines() {
+    use crate::test::{P837, edit};
+    let claim = |svd_a: &str, paid_b: &str| {
+        let payers = format!(
+            "HI*ABK:M810~SBR*S*18*******MB~CAS*CO*45*20~AMT*D*2340~OI***Y***Y~\
+             NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA~\
+             SBR*T*18*******CI~AMT*D*{paid_b}~OI***Y***Y~\
+             NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER B*****PI*PAYERB"
+        );
+        let t = edit(P837, "HI*", &payers);
+        let t = edit(
+            &t,
+            "CTP*",
+            &format!(
+                "CTP****1*UN~SVD*{svd_a}*HC:J0897:JZ**60~DTP*573*D8*20260201~\
+                 SVD*PAYERB*50*HC:J0897:JZ**60~DTP*573*D8*20260201"
+            ),
+        );
+        edit(
+            &t,
+            "SE*",
+            "SVD*PAYERA*60*HC:96372**1~DTP*573*D8*20260201~SE*{count}*0001",
+        )
+    };
+    let codes = |text: &str| {
+        let o = crate::engine::check(text.as_bytes(), &crate::LintSettings::default());
+        let mut c: Vec<_> = o.diagnostics.iter().map(|d| d.code).collect();
+        c.sort_unstable();
+        (c, o.tally.suppressed)
+    };
+    assert_eq!(codes(&claim("PAYERA*2300", "50")), (vec![], 0));
+    assert_eq!(codes(&claim("PAYERA*2300", "70")), (vec!["BAL002"], 0));
+    assert_eq!(codes(&claim("PAYERA*X", "50")), (vec!["SYN003"], 0));
+    assert_eq!(
+        codes(&claim("PAYERA*X", "70")),
+        (vec!["BAL002", "SYN003"], 0)
+    );
+    assert_eq!(codes(&claim("*2300", "70")), (vec!["SYN007"], 0));
+    // A's claim-level adjustment without its amount (CAS03, required) or with one that is no
+    // number: A is not judged, B still is.
+    for (cas, code) in [("CAS*CO*45~", "SYN007"), ("CAS*CO*45*X~", "SYN003")] {
+        let text = claim("PAYERA*2300", "70").replace("CAS*CO*45*20~", cas);
+        assert_eq!(codes(&text), (vec!["BAL002", code], 0), "{cas}");
+    }
 }
