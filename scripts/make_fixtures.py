@@ -183,7 +183,11 @@ CASES = {
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "STR006": {
-        "trip": {"no-lines.x12": None},
+        "trip": {"no-lines.x12": None,
+                 # a CLM written twice: one STR006 on the first copy (a claim of nothing but
+                 # its CLM), not also its missing HI (SIT002) or 2400 (STR002)
+                 "clm-written-twice.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y~CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y"),
+                 "clm-written-twice-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:A:1**A*Y*Y~CLM*PAT2001-01*2460***13:A:1**A*Y*Y")},
         "pass": {"837p.x12": P837},
     },
     "SYN001": {
@@ -326,7 +330,9 @@ CASES.update({
                  "second-billing-provider.x12": edit(P837, "REF*EI", "REF*EI*371234567~NM1*85*2*CLINIC TWO*****XX*1234567893"),
                  # a loop's opener written twice in a claim: one STR004, not also the first
                  # copy's CTP missing
-                 "lin-twice.x12": edit(P837, "LIN*", "LIN**N4*55513071001~LIN**N4*55513071001")},
+                 "lin-twice.x12": edit(P837, "LIN*", "LIN**N4*55513071001~LIN**N4*55513071001"),
+                 # the same for the billing provider's name (2010AA) written twice in the header
+                 "billing-provider-nm1-twice.x12": edit(P837, "NM1*85", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893")},
         "pass": {"50-lines.x12": lines_837p(50), "837i.x12": I837},
     },
     "BAL001": {

@@ -414,6 +414,16 @@ pub const PRECEDENCE: &[Precedence] = &[
         why: "a claim without service lines is not also a missing required 2400 loop",
     },
     Precedence {
+        root: "STR006",
+        suppresses: &["SIT002"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Head,
+        why: "a CLM written twice: the first copy is a claim of nothing but its CLM, which has \
+              no HI because the HI follows the copy",
+    },
+    Precedence {
         root: "XCL001",
         suppresses: &["XCL002"],
         on: None,

@@ -17,14 +17,38 @@ declare_rule! {
 }
 
 fn claim_without_lines(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
-    if claim.lines.is_empty() {
-        let loc = claim.id().map_or(claim.clm.loc(), |e| e.loc());
-        cx.report(
-            loc,
-            format!("claim {} has no service line (2400 LX)", claim.id_text()),
-        )
-        .help("add at least one LX with its SV1/SV2 and DTP*472");
+    if !claim.lines.is_empty() {
+        return;
     }
+    let loc = claim.id().map_or(claim.clm.loc(), |e| e.loc());
+    // A CLM written twice, byte for byte: the first copy is a claim of nothing but its CLM,
+    // and what it should hold follows the copy. One error, on the first copy; it covers the
+    // CLM, so what that bare claim lacks at its head (no HI: SIT002) is not reported as well
+    // (precedence, `Head`).
+    let copied = claim.end == claim.index + 1
+        && cx.tx().is_some_and(|tx| {
+            tx.segments
+                .get(claim.end as usize)
+                .is_some_and(|next| next.bytes == claim.clm.bytes)
+        });
+    if copied {
+        let d = cx.report(
+            loc,
+            format!(
+                "CLM of claim {} is written twice: the first copy is a claim of nothing but \
+                 its CLM, with no service line (2400 LX)",
+                claim.id_text()
+            ),
+        );
+        d.help = Some("delete one of the two copies".into());
+        d.covers = Some((claim.clm.position, claim.clm.position.saturating_add(1)));
+        return;
+    }
+    cx.report(
+        loc,
+        format!("claim {} has no service line (2400 LX)", claim.id_text()),
+    )
+    .help("add at least one LX with its SV1/SV2 and DTP*472");
 }
 
 #[test]

@@ -169,12 +169,12 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
         let d = report_at(cx, at, seg.loc(), msg)
             .help(help)
             .ack(Ack999::Segment(ack));
-        // A loop's opener written twice inside a claim (`LIN…` repeated): the first copy's
-        // loop holds nothing but its opener, and what the guide requires in it follows the
-        // second. This is the one error: the required segments the guide found missing from
-        // the first copy's loop (STR002 on it) are its consequences (precedence, `Head`, keyed
-        // by the claim: positions repeat from one set to the next). Not outside a claim, nor
-        // when the guide found something of another loop missing there.
+        // A loop's opener written twice (`LIN…` or `NM1*85…` repeated): the first copy's loop
+        // holds nothing but its opener, and what the guide requires in it follows the second.
+        // This is the one error: the required segments the guide found missing from the first
+        // copy's loop (STR002 on it) are its consequences (precedence, `Head`, keyed by the
+        // set and claim: positions repeat from one set to the next). Not when the guide found
+        // something of another loop missing there.
         let prev = at
             .checked_sub(1)
             .and_then(|i| Some((i, tx.segments.get(i)?)));
@@ -187,7 +187,6 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
                 .and_then(|p| p.last().copied())
                 == Some(id)
             && super::only_its_own_missing(tx, i, id)
-            && d.context.claim_at.is_some()
         {
             d.covers = Some((prev.position, seg.position));
         }
