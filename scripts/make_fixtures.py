@@ -322,8 +322,18 @@ CASES.update({
                  "no-payer-loop-837i.x12": edit(I837, "NM1*PR", ""),
                  "no-line-date.x12": edit(P837, "DTP*472", ""),
                  # A 2410 without its CTP: STR002 alone (it suppresses NDC005's "no CTP").
-                 "no-drug-quantity-837i.x12": edit(I837, "CTP*", "")},
-        "pass": {"837p.x12": P837, "837i.x12": I837},
+                 "no-drug-quantity-837i.x12": edit(I837, "CTP*", ""),
+                 # The patient is the subscriber (the claim is in the 2000B): 2010BA N3, N4
+                 # and DMG are required (X12 RFI 2281, 1496); one finding for the loop
+                 "subscriber-is-patient-no-dmg.x12": edit(P837, "DMG*", ""),
+                 "subscriber-is-patient-no-address-837i.x12": edits(I837, [("N3*12", ""), ("N4*SPRINGFIELD*IL*62702", "")])},
+        "pass": {"837p.x12": P837, "837i.x12": I837,
+                 # The patient is a dependent (2000C): the subscriber's address and
+                 # demographics are not sent, the patient's are, in 2010CA
+                 "patient-is-dependent.x12": edits(P837, [
+                     ("HL*2*", "HL*2*1*22*1"), ("SBR*", "SBR*P********MB"),
+                     ("N3*12", ""), ("N4*SPRINGFIELD*IL*62702", ""), ("DMG*", ""),
+                     ("NM1*PR", "NM1*PR*2*MEDICARE PART B*****PI*00952~HL*3*2*23*0~PAT*19~NM1*QC*1*DOE*JOHN~N3*12 ELM ST~N4*SPRINGFIELD*IL*627021234~DMG*D8*20100312*M")])},
     },
     "STR004": {
         "trip": {"51-lines.x12": lines_837p(51),

@@ -9,7 +9,9 @@ declare_rule! {
     /// its parent loop: BHT, 1000A NM1*41, 2010AA NM1*85 with N3/N4/REF*EI, 2010BA, 2010BB,
     /// 2300 CLM, 2400 SV1/SV2, 837P 2400 DTP*472, 2330B in each 2320. Found by walking the
     /// transaction set through the guide's loop tree (TR3 section 2.3, loop and segment
-    /// usage). The principal diagnosis (2300 HI) is reported by SIT002 instead.
+    /// usage). The principal diagnosis (2300 HI) is reported by SIT002 instead. Also the
+    /// 2010BA N3, N4 and DMG, which the TR3 requires when the patient is the subscriber (a
+    /// claim in the 2000B itself, not under a 2000C): one finding per 2010BA.
     ///
     /// A loop whose opening segment is missing (`HL*2*1*22*0` deleted, so SBR follows the
     /// billing provider; an LX deleted, so a line begins at its SV1) is one finding, on the
@@ -318,6 +320,102 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             format!("add the {start} segment to {within}")
         };
         report_at(cx, at, seg.loc(), msg).help(help);
+    }
+    subscriber_is_patient(tx, cx);
+}
+
+/// The 2010BA segments the TR3 requires when the patient is the subscriber: N3 and N4
+/// (Subscriber Address, City/State/ZIP) and DMG (Subscriber Demographic Information), each
+/// "Required when the patient is the subscriber or considered to be the subscriber" in both
+/// 837 guides; the guide maps mark them Situational, so the walk cannot tell. Sources: X12
+/// RFI 2281 (https://x12.org/resources/requests-for-interpretation/rfi-2281-subscriberpatient-address,
+/// quoting the 005010X222A1 note for N3 and DMG), X12 RFI 1496 (2010BA N3, N4 and DMG "are
+/// used only when the patient is the subscriber"), and Stedi's claim edit for 837P and 837I
+/// (https://www.stedi.com/site/changelog/new-claim-edit-missing-subscriber-address-or-demographics).
+const WHEN_SUBSCRIBER_IS_PATIENT: [&str; 3] = ["N3", "N4", "DMG"];
+
+/// STR002 for what [`WHEN_SUBSCRIBER_IS_PATIENT`] lists, missing from a 2010BA whose 2000B
+/// holds a claim of its own (a 2300 not under a 2000C): that claim's patient is the subscriber.
+/// Looked for from the 2010BA's NM1 to the 2000B's first claim or patient level, so a segment
+/// out of order there is STR003's alone; not when a segment there is unplaced. Reported on
+/// the 2010BA's NM1.
+fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    let guide = tx.ig().guide;
+    for name in tx.loops.iter().filter(|l| l.id == "2010BA") {
+        let Some(sub) = name.parent.and_then(|p| tx.loops.get(p as usize)) else {
+            continue;
+        };
+        let sub_index = name.parent;
+        let children = || {
+            tx.loops
+                .iter()
+                .filter(move |l| l.parent == sub_index && l.first >= sub.first)
+        };
+        let Some(claim) = children().find(|l| l.id == "2300") else {
+            continue;
+        };
+        let until = children()
+            .filter(|l| l.id == "2000C")
+            .map(|l| l.first)
+            .fold(claim.first, u32::min);
+        let segs = tx
+            .segments
+            .get(name.first as usize..until as usize)
+            .unwrap_or_default();
+        let Some(nm1) = tx.segments.get(name.first as usize) else {
+            continue;
+        };
+        // A segment there the guide could not place (`NM2*12 ELM ST`, an id cut by a line
+        // break) may be the one left out, written wrong: its own finding (SYN001, SYN005,
+        // STR003) is the one error.
+        let unplaced = (name.first..until).any(|k| {
+            !matches!(
+                tx.ig().placement(k as usize),
+                Some(Placement::Placed { .. })
+            )
+        });
+        if unplaced {
+            continue;
+        }
+        let missing: Vec<&str> = WHEN_SUBSCRIBER_IS_PATIENT
+            .into_iter()
+            .filter(|id| !segs.iter().any(|s| s.is(id.as_bytes())))
+            .collect();
+        // One finding for the 2010BA, naming each segment it lacks: the subscriber's address
+        // and demographics left out are one omission, however many segments it spans.
+        let Some((last, rest)) = missing.split_last() else {
+            continue;
+        };
+        let named = |id: &str| {
+            let def = guide
+                .find_loop("2010BA")
+                .and_then(|l| l.segments(id.as_bytes()).next());
+            def.map_or(id.to_string(), |d| format!("{id} ({})", d.name))
+        };
+        let what = match rest {
+            [] => format!("segment {} is", named(last)),
+            _ => format!(
+                "segments {} and {} are",
+                rest.iter()
+                    .map(|id| named(id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                named(last)
+            ),
+        };
+        let claim_id = tx
+            .claims
+            .iter()
+            .find(|c| c.index == claim.first)
+            .map_or_else(|| "?".into(), |c| c.id_text());
+        let msg = format!(
+            "{what} required in 2010BA when the patient is the subscriber (claim {claim_id} is \
+             in this 2000B, not under a 2000C) but missing"
+        );
+        report_at(cx, name.first as usize, nm1.loc(), msg).help(format!(
+            "add the subscriber's {} to this 2010BA (in TR3 order: NM1*IL, N3, N4, DMG)",
+            missing.join(", ")
+        ));
     }
 }
 
