@@ -687,20 +687,30 @@ fn covered_ranges(out: &[Diagnostic]) -> Ranges {
             }
         }
     }
+    // Sorted by start and merged where they overlap (a broken HL's block holds the copy of it
+    // written right after, whose own range is inside), so they are disjoint.
     for v in ranges.values_mut() {
         v.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(v.len());
+        for &(start, end) in v.iter() {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        *v = merged;
     }
     ranges
 }
 
 /// Whether `d` lies in a range a root of row `row` displaces (binary search: the ranges of
-/// one transaction set are sorted by start and, being HL blocks, do not overlap).
+/// one transaction set are sorted by start and disjoint).
 fn in_covered(ranges: &Ranges, row: usize, d: &Diagnostic) -> bool {
     let Some(v) = ranges.get(&(row, d.context.set_at)) else {
         return false;
     };
     let pos = d.loc.position;
-    // HL blocks do not overlap, so only the last range starting at or before `pos` can hold it.
+    // The ranges are disjoint, so only the last range starting at or before `pos` can hold it.
     let after = v.partition_point(|&(start, _)| start <= pos);
     after
         .checked_sub(1)

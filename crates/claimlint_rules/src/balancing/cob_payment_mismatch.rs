@@ -104,13 +104,15 @@ fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
             .iter()
             .any(|p| p.payer.is_some_and(|e| e.bytes == id))
     };
-    // A line payment whose payer cannot be told: SVD01 left empty, or an SVD02 that is no
-    // amount on a line naming none of the claim's payers (`SVD*40*HC:99213`: SVD01 left out,
-    // the values stand one element early). Any payer's balance may lack it; SYN007 or
-    // SYN003 reports it, and no payer of the claim is judged. An SVD02 that is no amount on a
-    // line naming a payer leaves only that payer unjudged.
+    // A line payment whose payer cannot be told: SVD01 left empty, or left out so that the
+    // values stand one element early (`SVD*40*HC:99213`: SVD02 holds the procedure, a
+    // composite, and SVD01 names none of the claim's payers). Any payer's balance may lack
+    // it; SYN007 or SYN003 reports it, and no payer of the claim is judged. An SVD02 that is
+    // no amount on a line naming a payer leaves only that payer unjudged; on a line naming
+    // another payer, none of the claim's.
+    let composite = |s: &claimlint_x12::Segment<'_>| s.value(2).contains(&s.delims.component);
     let unowned = |s: &&claimlint_x12::Segment<'_>| {
-        s.value(1).is_empty() || (line_paid(s).is_none() && !named(s.value(1)))
+        s.value(1).is_empty() || (line_paid(s).is_none() && composite(s) && !named(s.value(1)))
     };
     if svds.iter().any(unowned) {
         return;
@@ -256,6 +258,16 @@ fn each_payer_is_judged_by_its_own_lines() {
         (vec!["BAL002", "SYN003"], 0)
     );
     assert_eq!(codes(&claim("*2300", "70")), (vec!["SYN007"], 0));
+    // A line naming a payer the claim does not have, whose payment is no amount: SYN003, and
+    // each payer is still judged by its own lines (A's now lacks the 2300 this line held).
+    assert_eq!(
+        codes(&claim("PAYERZ*X", "70")),
+        (vec!["BAL002", "BAL002", "SYN003"], 0)
+    );
+    assert_eq!(
+        codes(&claim("PAYERZ*X", "50")),
+        (vec!["BAL002", "SYN003"], 0)
+    );
     // A's claim-level adjustment without its amount (CAS03, required) or with one that is no
     // number: A is not judged, B still is.
     for (cas, code) in [("CAS*CO*45~", "SYN007"), ("CAS*CO*45*X~", "SYN003")] {

@@ -274,15 +274,17 @@ fn slipped<'t>(
 /// The number the set's HLs are counted from when it is not 1 but they count on from it in
 /// order (`HL*6*`, `HL*7*5*`…: a sender numbering on from the previous transaction set):
 /// one defect, whose fix renumbers HL01 and the HL02s that name them together.
-fn counted_from(tx: &Transaction<'_>) -> Option<usize> {
+fn counted_from(tx: &Transaction<'_>, copies: &[bool]) -> Option<usize> {
     let first = tx.hls.first()?.seg.value(1);
     let base = std::str::from_utf8(first).ok()?.parse::<usize>().ok()?;
     (base != 1
         && tx
             .hls
             .iter()
+            .zip(copies)
+            .filter(|&(_, &copy)| !copy)
             .enumerate()
-            .all(|(n, hl)| is_number(hl.seg.value(1), base + n)))
+            .all(|(n, (hl, _))| is_number(hl.seg.value(1), base + n)))
     .then_some(base)
 }
 
@@ -359,13 +361,19 @@ impl<'t> Lost<'t> {
 /// STR001 once for a set counted from another number than 1 ([`counted_from`]); that number.
 /// Not when HLs lost before the first account for it (`HL*1**20*1` deleted: the rest count
 /// from 2 as they should).
-fn report_counted_from(tx: &Transaction<'_>, cx: &mut Ctx<'_>, lost: &Lost<'_>) -> Option<usize> {
-    let offset = counted_from(tx).filter(|&base| {
+fn report_counted_from(
+    tx: &Transaction<'_>,
+    cx: &mut Ctx<'_>,
+    lost: &Lost<'_>,
+    copies: &[bool],
+) -> Option<usize> {
+    let offset = counted_from(tx, copies).filter(|&base| {
         tx.hls
             .first()
             .is_none_or(|h| lost.before(h.index) != base - 1)
     });
     if let (Some(base), Some(first)) = (offset, tx.hls.first()) {
+        let count = copies.iter().filter(|&&copy| !copy).count();
         let shift = if base > 1 {
             format!("take {} from", base - 1)
         } else {
@@ -376,8 +384,8 @@ fn report_counted_from(tx: &Transaction<'_>, cx: &mut Ctx<'_>, lost: &Lost<'_>) 
             format!(
                 "HL01 counts from {base}: the HL segments of each transaction set count 1, 2, 3…, \
                  and this set's {} are numbered {base} to {}",
-                tx.hls.len(),
-                base + tx.hls.len() - 1
+                count,
+                base + count - 1
             ),
         )
         .help(format!(
@@ -408,6 +416,14 @@ fn report_copy(tx: &Transaction<'_>, cx: &mut Ctx<'_>, copy: &claimlint_model::H
     let seg = &copy.seg;
     let at = copy.index as usize;
     let id = crate::syntax::loop_name(tx, at);
+    // An HL the walk could not place has no loop of its own; its level says which it meant.
+    let opens = match (id, seg.value(3)) {
+        ("2000A" | "2000B" | "2000C", _) => format!("a {id} loop"),
+        (_, b"20") => "a 2000A loop".to_string(),
+        (_, b"22") => "a 2000B loop".to_string(),
+        (_, b"23") => "a 2000C loop".to_string(),
+        _ => "an HL level".to_string(),
+    };
     let own = !tx.ig().structure.iter().any(|s| {
         matches!(*s, claimlint_ig::StructureIssue::RequiredMissing { parent, at: here, .. }
             if here == at && parent != id)
@@ -417,7 +433,7 @@ fn report_copy(tx: &Transaction<'_>, cx: &mut Ctx<'_>, copy: &claimlint_model::H
         seg.element_loc(1),
         format!(
             "`{text}` is written twice: the HL right before it is the same, so the first \
-             opens a {id} loop with nothing in it and HL01 `{}` names two HLs",
+             opens {opens} with nothing in it and HL01 `{}` names two HLs",
             String::from_utf8_lossy(seg.value(1))
         ),
     );
@@ -429,8 +445,8 @@ fn report_copy(tx: &Transaction<'_>, cx: &mut Ctx<'_>, copy: &claimlint_model::H
 
 fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let lost = Lost::new(tx);
-    let offset = report_counted_from(tx, cx, &lost);
     let copies = copies(tx);
+    let offset = report_counted_from(tx, cx, &lost, &copies);
     let readings = readings(tx, &lost, offset.is_some(), &copies);
     let orphans = orphans(&readings);
     // Only slipped HLs and empty HL01s have children the model's links do not see.
@@ -447,12 +463,15 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         let k = n - copied;
+        // The last of its copies written right after it ([`copies`]), or itself: what the HL
+        // holds and the children it names follow that one, and it is judged by them.
+        let last = n + copies.iter().skip(n + 1).take_while(|&&copy| copy).count();
         // The HL's own block, from it to the next HL (positions: ST = 1): a wrong level, or a
         // parent the walk cannot read the HL under, displaces what it holds, and only that
         // (suppress::Scope::Covered).
         let next = tx
             .hls
-            .get(n + 1)
+            .get(last + 1)
             .map_or(u32::MAX, |h| h.index.saturating_add(1));
         let block = (hl.index.saturating_add(1), next);
         let (id, parent, level, child) = (&*r.key, &*r.parent, r.level, &*r.child);
@@ -490,12 +509,14 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         }
         // HL04 = 1 with an orphan of this HL's children's level below: the orphan's HL02 is
         // the error (reported on it), not this HL04.
-        let orphan_below = orphans.iter().any(|&(m, want)| m > n && want == level);
-        // A first copy's children are the copy's (the model links a child to the last HL
-        // of its number).
-        let copied_next = copies.get(n + 1) == Some(&true);
-        if !(copied_next || (child == b"1" && orphan_below)) {
-            let has = has_children(tx, n, r, named.as_ref(), &lost);
+        let orphan_below = orphans.iter().any(|&(m, want)| m > last && want == level);
+        if !(child == b"1" && orphan_below) {
+            // A first copy's children are its last copy's (the model links a child to the
+            // last HL of its number).
+            let has = match readings.get(last) {
+                Some(read) => has_children(tx, last, read, named.as_ref(), &lost),
+                None => false,
+            };
             check_children(cx, seg, child, has);
         }
     }
@@ -1060,4 +1081,59 @@ fn an_hl_written_twice_is_one_finding() {
         bare = edit(&bare, prefix, "");
     }
     assert_eq!(outcome(&bare), (vec!["STR001", "STR002"], 4));
+}
+
+/// A copy of an HL with a defect of its own keeps that defect, judged as the HL would be
+/// without the copy, beside the copy's finding (helper-68's cases): a broken level's block
+/// runs to the next HL after the copy, so what it displaces stays suppressed; HL04 is judged
+/// by the copy's children; a set counted from 0 is one finding; the loop named is the one
+/// HL03 names.
+#[test]
+fn a_copied_hl_keeps_its_own_defect() {
+    use crate::test::{P837, edit, run};
+    let twice = |hl: &str| edit(P837, "HL*2*", &format!("{hl}~{hl}"));
+    let messages = |text: &str| {
+        let mut m: Vec<_> = run(text)
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        m.sort();
+        m
+    };
+    let starts = |text: &str, want: &[&str]| {
+        let m = messages(text);
+        assert_eq!(m.len(), want.len(), "{m:#?}");
+        for (m, w) in m.iter().zip(want) {
+            assert!(m.starts_with(w), "{m} / {w}");
+        }
+    };
+    let copy = "STR001 `HL*2*";
+    starts(
+        &twice("HL*2*1*20*0"),
+        &["STR001 HL02 `1`: a billing provider HL", copy],
+    );
+    starts(&twice("HL*2*1*22*1"), &["STR001 HL04 is 1", copy]);
+    let child = edit(
+        &twice("HL*2*1*22*0"),
+        "CLM*",
+        "PAT*19~NM1*QC*1*DOE*JOHN~HL*3*2*23*0~PAT*19~NM1*QC*1*DOE*JOHN~CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y",
+    );
+    assert!(
+        messages(&child)
+            .iter()
+            .any(|m| m.starts_with("STR001 HL04 is 0")),
+        "{:#?}",
+        messages(&child)
+    );
+    let from0 = edit(
+        &edit(P837, "HL*1*", "HL*0**20*1"),
+        "HL*2*",
+        "HL*1*0*22*0~HL*1*0*22*0",
+    );
+    starts(&from0, &["STR001 HL01 counts from 0", "STR001 `HL*1*"]);
+    let unknown = messages(&twice("HL*2*1*99*0"));
+    assert!(
+        unknown.iter().any(|m| m.contains("opens an HL level")),
+        "{unknown:#?}"
+    );
 }
