@@ -283,8 +283,14 @@ CASES.update({
                  "cas03-empty.x12": cob("2340").replace("CAS*CO*45*20", "CAS*CO*45**1"),
                  # A line payment's payer left empty: SYN007, not also BAL002 for the payer's
                  # balance, which finds no line of its own in it
-                 "svd01-empty.x12": cob("2340").replace("SVD*PAYERA*60*", "SVD**60*")},
-        "pass": {"837p.x12": P837, "837i.x12": I837},
+                 "svd01-empty.x12": cob("2340").replace("SVD*PAYERA*60*", "SVD**60*"),
+                 # Situational elements the set answers: SBR02 when the claim is in the 2000B
+                 # (the patient is the subscriber), N402 of an address with no N404 (in the US)
+                 "sbr02-empty-patient-is-subscriber.x12": edit(P837, "SBR*", "SBR*P********MB"),
+                 "n402-empty-us-address-837i.x12": edit(I837, "N4*SPRINGFIELD*IL*62702", "N4*SPRINGFIELD**627021234")},
+        "pass": {"837p.x12": P837, "837i.x12": I837,
+                 # an address outside the US and Canada has no state code
+                 "n402-empty-foreign-address.x12": edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*LONDON**SW1A1AA*GB")},
     },
     "SYN008": {
         "trip": {"sv103-xx.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*XX*1***1"),

@@ -7,7 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Reports an element or component the implementation guide marks Required (R) that is
     /// empty or not written, in a segment that is present (TR3 section 2.2, usage
-    /// designators): e.g. CLM05-2, the facility code qualifier, or SBR09.
+    /// designators): e.g. CLM05-2, the facility code qualifier, or SBR09. Also a Situational
+    /// element whose condition the set itself answers: SBR02 (`18`) of a 2000B that holds a
+    /// claim of its own (the patient is the subscriber), N402 of an address in the United
+    /// States or Canada (N404 empty, `US` or `CA`).
     /// ## Why it matters
     /// A required element missing is a 999 IK4 code 1 rejection of the whole transaction set
     /// at most clearinghouses.
@@ -41,6 +44,82 @@ fn required_element(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         };
         f.report(cx, f.loc(elem, comp), msg).help(help);
     }
+    situational(tx, cx);
+}
+
+/// Elements the guide maps mark Situational whose condition the set itself answers, so a
+/// value left out is as much an error as a required one's:
+/// - SBR02 of a 2000B that holds a claim of its own (not under a 2000C): the patient is the
+///   subscriber, and SBR02 must be `18`. The TR3 note, "Required when the subscriber is the
+///   same person as the patient" (as printed for 004010X098A1 SBR02,
+///   http://www.eedi.net/837004010X098A1/23_837004010X098A1.htm), and Stedi's claim edit for
+///   837P and 837I: "if a claim does not include a dependent's information, the subscriber's
+///   individual relationship code must be 18"
+///   (https://www.stedi.com/changelog/new-claim-edits-invalid-subscriber-individual-relationship-codes).
+/// - N402 of an address in the United States or Canada: X12's N4 comment, "N402 is required
+///   only if city name (N401) is in the U.S. or Canada" (https://www.stedi.com/edi/x12-004030/segment/N4);
+///   N404 is written only for an address outside the United States ("Required if address is
+///   outside the United States", http://www.eedi.net/271004010X092A1/45_271004010X092A1.htm),
+///   so an N4 without N404, or with `US` or `CA`, is such an address.
+fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    for (k, seg) in tx.segments.iter().enumerate() {
+        let (elem, why) = if seg.is(b"N4") {
+            let country = seg.value(4);
+            if !seg.value(2).is_empty() || !matches!(country, b"" | b"US" | b"CA") {
+                continue;
+            }
+            let where_ = if country.is_empty() {
+                "in the United States (N404 is empty)".to_string()
+            } else {
+                format!("in {} (N404)", String::from_utf8_lossy(country))
+            };
+            (2, format!("the address is {where_}"))
+        } else if seg.is(b"SBR") && seg.value(2).is_empty() {
+            let Some(claim) = own_claim(tx, k) else {
+                continue;
+            };
+            (
+                2,
+                format!(
+                    "the patient is the subscriber (claim {claim} is in this 2000B, not under a 2000C)"
+                ),
+            )
+        } else {
+            continue;
+        };
+        let (what, help) = match seg.id() {
+            b"N4" => (
+                "N402 (State or Province Code)",
+                "write the state's or province's two-letter code in N402",
+            ),
+            _ => (
+                "SBR02 (Individual Relationship Code)",
+                "write SBR02 as 18 (self)",
+            ),
+        };
+        let msg = format!(
+            "{what} in {} is required when {why} but empty",
+            super::loop_name(tx, k)
+        );
+        super::report_at(cx, k, seg.element_loc(elem), msg).help(help);
+    }
+}
+
+/// The CLM01 of the first claim of the 2000B whose SBR is segment `sbr`, when the 2000B holds
+/// one itself rather than only under a 2000C.
+fn own_claim(tx: &Transaction<'_>, sbr: usize) -> Option<String> {
+    let at = *tx.seg_loop.get(sbr)?;
+    let sub = tx.loops.get(at as usize).filter(|l| l.id == "2000B")?;
+    let claim = tx
+        .loops
+        .iter()
+        .find(|l| l.id == "2300" && l.parent == Some(at) && l.first >= sub.first)?;
+    Some(
+        tx.claims
+            .iter()
+            .find(|c| c.index == claim.first)
+            .map_or_else(|| "?".into(), |c| c.id_text()),
+    )
 }
 
 #[test]
