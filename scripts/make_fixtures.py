@@ -115,6 +115,9 @@ CASES = {
         "trip": {
             "feb-30.x12": edit(P837, "ISA*", isa(date="260230")),
             "isa12-4010.x12": edit(P837, "ISA*", isa(ver="00401")),
+            # 4010's standards identifier `U` kept in a 00501 ISA11, where it is the
+            # repetition separator: a letter the data holds
+            "isa11-u-in-5010.x12": edit(P837, "ISA*", isa(rep="U")),
             # ISA16 `:` but the composites written with `>` (TR3 examples pasted into an ISA):
             # one ENV007, the claim read with `>`.
             "isa16-not-the-composites-separator.x12": P837.replace("11:B:1", "11>B>1").replace("ABK:M810", "ABK>M810").replace("HC:J0897:JZ", "HC>J0897>JZ").replace("HC:96372", "HC>96372"),

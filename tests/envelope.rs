@@ -53,6 +53,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV007/trip/feb-30.x12", &["ENV007"]),
     ("ENV007/trip/isa11-is-component-separator.x12", &["ENV007"]),
     ("ENV007/trip/isa11-is-element-separator.x12", &["ENV007"]),
+    ("ENV007/trip/isa11-u-in-5010.x12", &["ENV007"]),
     ("ENV007/trip/isa12-4010.x12", &["ENV007"]),
     ("ENV007/trip/isa15-x.x12", &["ENV007"]),
     (

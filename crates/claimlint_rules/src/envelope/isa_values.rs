@@ -6,7 +6,7 @@ declare_rule! {
     /// ## What it does
     /// Checks the values of the ISA: ISA09 a real date (YYMMDD), ISA10 a real time (HHMM),
     /// ISA12 = 00501, ISA14 0 or 1, ISA15 P or T, an ISA11 repetition separator that is not
-    /// the same byte as another delimiter, and an ISA16 that is the component separator the
+    /// the same byte as another delimiter nor (from 00501 on) a letter or digit, and an ISA16 that is the component separator the
     /// interchange really uses: when the first composite that can tell (CLM05 `11:B:1`, SV101
     /// `HC:99213`, HI01 `ABK:M810`) is written with another separator and no later one with
     /// ISA16's, that is one error here, and the interchange is read with the separator it uses (rather
@@ -131,6 +131,23 @@ fn delimiter_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
             ),
         )
         .help("choose a repetition separator not used elsewhere, e.g. `^`");
+    } else if let [r] = e(11)
+        && r.is_ascii_alphanumeric()
+        && e(12) == b"00501"
+    {
+        // In release 00501, ISA11 is the repetition separator, a delimiter: a letter or digit
+        // would split the values that hold it (`UN`, `005010X222A1`). In 00401 it was the
+        // standards identifier `U`, which senders still write out of habit; the ISA's other
+        // delimiters are held to the same (ENV001). Not for an ISA12 that is no release (its
+        // own ENV007): which ISA11 means is then unknown.
+        cx.report(
+            loc(11),
+            format!(
+                "ISA11 repetition separator `{}` is a letter or digit, which the data holds (in a 00501 interchange ISA11 is a delimiter, not 4010's standards identifier `U`)",
+                show_byte(*r)
+            ),
+        )
+        .help("write ISA11 as a byte the data does not use, e.g. `^`");
     }
 }
 
@@ -259,4 +276,17 @@ fn isa12_of_a_4010_interchange() {
     let found = crate::test::run(&only_isa);
     let d = found.iter().find(|d| d.code == "ENV007").unwrap();
     assert_eq!(d.help.as_deref(), Some("write ISA12 as 00501"));
+}
+
+/// ISA11 `U`: in a 00501 ISA it is the repetition separator, a letter the data holds (one
+/// ENV007); in a 00401 ISA it is the standards identifier, and only ISA12 is reported.
+#[test]
+fn isa11_u_is_a_letter_only_in_5010() {
+    use crate::test::{P837, run};
+    let u = P837.replacen("*^*00501*", "*U*00501*", 1);
+    let found: Vec<_> = run(&u).iter().map(|d| (d.code, d.loc.element)).collect();
+    assert_eq!(found, [("ENV007", Some(11))]);
+    let old = P837.replacen("*^*00501*", "*U*00401*", 1);
+    let found: Vec<_> = run(&old).iter().map(|d| (d.code, d.loc.element)).collect();
+    assert_eq!(found, [("ENV007", Some(12))]);
 }
