@@ -175,6 +175,11 @@ CASES = {
         "trip": {
             "sv1-in-837i.x12": edits(P837, [("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X223A2"), ("ST*", "ST*837*0001*005010X223A2")]),
             "segment-between-se-and-ge.x12": edit(P837, "GE*", "REF*XX*1~GE*1*1"),
+            # A required segment written just before its loop's opener (two segments
+            # swapped): STR003 on it, not also STR002 for the loop it is missing from, nor
+            # NDC005 for the LIN without a CTP after it
+            "ctp-before-lin.x12": P837.replace("LIN**N4*55513071001~\nCTP****1*UN~", "CTP****1*UN~\nLIN**N4*55513071001~"),
+            "sv1-before-lx.x12": P837.replace("LX*1~\nSV1*HC:J0897:JZ*2400*UN*60***1~", "SV1*HC:J0897:JZ*2400*UN*60***1~\nLX*1~"),
         },
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },

@@ -114,6 +114,27 @@ fn comes_late(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
     false
 }
 
+/// Was the segment written just before the opener of the occurrence that lacks it (`CTP`
+/// before `LIN`, `SV1` before `LX`, `PER` before 1000A's `NM1*41`: two segments swapped)?
+/// Then it stands, unplaced, in the run of unplaced segments right before that opener, and
+/// STR003 reports it there; "missing" as well would be two findings for one misplaced segment.
+fn came_early(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
+    let ig = tx.ig();
+    let placed = |k: usize| ig.placement(k).copied();
+    let opens = |k: usize| {
+        matches!(placed(k), Some(Placement::Placed { loop_def, segment, .. })
+            if loop_def.id == parent
+                && loop_def.starter().is_some_and(|s| std::ptr::eq(s, segment)))
+    };
+    let Some(opener) = (0..at).rev().find(|&k| opens(k)) else {
+        return false;
+    };
+    (0..opener)
+        .rev()
+        .take_while(|&k| !matches!(placed(k), Some(Placement::Placed { .. })))
+        .any(|k| tx.segments.get(k).is_some_and(|s| s.id() == id.as_bytes()))
+}
+
 /// Is the segment just before `at`, where the walk noticed `id` missing, that segment with
 /// its id misspelled (`N5` for N4: an id no 837 has, one letter off)? SYN001 reports it, and
 /// suggests this id; the finding goes on it, where SYN001 suppresses it (one typo, one error).
@@ -288,7 +309,7 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         let Some(seg) = tx.segments.get(at) else {
             continue;
         };
-        if !is_loop && comes_late(tx, id, parent, at) {
+        if !is_loop && (comes_late(tx, id, parent, at) || came_early(tx, id, parent, at)) {
             continue;
         }
         // A loop is misspelled in its opener: `NMQ*PR` for 2010BB's NM1.
