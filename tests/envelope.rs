@@ -65,6 +65,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV008/trip/text-header.x12", &["ENV008"]),
     ("ENV010/trip/gs01-three-characters.x12", &["ENV010"]),
     ("ENV010/trip/gs02-21-characters.x12", &["ENV010"]),
+    ("ENV010/trip/gs02-left-out.x12", &["ENV010"]),
     ("ENV010/trip/gs03-one-character.x12", &["ENV010"]),
     ("ENV010/trip/gs04-month-13.x12", &["ENV010"]),
     ("ENV010/trip/gs05-hour-99.x12", &["ENV010"]),

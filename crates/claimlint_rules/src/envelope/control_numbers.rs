@@ -86,6 +86,14 @@ fn control_numbers(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     }
     for g in &ic.groups {
         if let (Some(gs), Some(ge)) = (&g.gs, &g.ge) {
+            // A GS with an element left out (ENV010's one finding) holds GS06 one element
+            // early: a GE02 that repeats it so is right, and echoing the misread GS06 into it
+            // would be a wrong fix; with GS06 itself left out there is nothing to compare.
+            let slip = super::gs_values::left_out(gs);
+            let read = super::gs_values::read(gs, 6, slip);
+            if slip.is_some_and(|k| k == 6 || (k < 6 && ge.value(2) == read)) {
+                continue;
+            }
             compare(cx, ge, 2, gs, 6);
         }
     }

@@ -10,7 +10,9 @@ declare_rule! {
     /// application sender's and receiver's codes of 2 to 15 characters, GS04 a real date in
     /// CCYYMMDD form, GS05 a real time in HHMM, HHMMSS or HHMMSSd(d) form, GS06 a group control
     /// number of 1 to 9 digits, and GS07 `X` (Accredited Standards Committee X12). GS08 is
-    /// ENV005's. Groups of a fragment that starts at GS are checked too.
+    /// ENV005's. Groups of a fragment that starts at GS are checked too. An element left out
+    /// with its separator, whose values read back in place are valid, is one finding on where
+    /// it belongs, not one per value out of place.
     /// ## Why it matters
     /// A GS out of its definition is a functional group syntax error: the receiver rejects the
     /// whole group (999 AK9 `R`) before reading any claim in it, and a control number it
@@ -74,7 +76,65 @@ fn problem(n: usize, v: &[u8], shown: &str) -> Option<(String, Option<String>)> 
     Some(found)
 }
 
+/// The GS element left out with its separator (`GS*HC*RECEIVER*20260120*…`: GS02 gone, the
+/// values from there on one element early), when its values as written break two elements or
+/// more and, read with that element put back empty, break none but it: 1-based. One defect,
+/// one ENV010 (not one per value out of place), and ENV002 compares GE02 with GS06 as so read.
+pub(crate) fn left_out(gs: &Segment<'_>) -> Option<usize> {
+    let broken = (1..=7)
+        .filter(|&n| problem(n, gs.value(n), "").is_some())
+        .count();
+    if broken < 2 || !gs.value(8).is_empty() && gs.element_count() > 7 {
+        return None;
+    }
+    // Several places may read valid (`GS*HC*RECEIVER*…` reads so with GS01, GS02 or GS03 put
+    // back): the one that puts the most values of a telling form (GS01 a functional code,
+    // GS04 a date, GS05 a time, GS06 digits, GS07 `X`) in their places, and of those the
+    // last, which leaves the most values where they are written.
+    let telling = |n: usize, v: &[u8]| match n {
+        1 => is_functional_id(v),
+        4 => Date::parse(v).is_some(),
+        5 => claimlint_ig::is_time(v),
+        6 => !v.is_empty() && v.iter().all(u8::is_ascii_digit),
+        7 => v == b"X",
+        _ => false,
+    };
+    (1..=7)
+        .filter(|&k| {
+            (1..=7)
+                .filter(|&n| n != k)
+                .all(|n| problem(n, read(gs, n, Some(k)), "").is_none())
+        })
+        .max_by_key(|&k| {
+            let fits = (1..=7)
+                .filter(|&n| telling(n, read(gs, n, Some(k))))
+                .count();
+            (fits, k)
+        })
+}
+
+/// GS element `n` as read with element `left_out` put back empty.
+pub(crate) fn read<'a>(gs: &Segment<'a>, n: usize, left_out: Option<usize>) -> &'a [u8] {
+    match left_out {
+        Some(k) if n == k => b"",
+        Some(k) if n > k => gs.value(n - 1),
+        _ => gs.value(n),
+    }
+}
+
 fn check_gs(gs: &Segment<'_>, cx: &mut Ctx<'_>) {
+    if let Some(k) = left_out(gs) {
+        let at = String::from_utf8_lossy(gs.value(k));
+        cx.report(
+            gs.element_loc(k),
+            format!(
+                "GS{k:02} is left out before `{at}`: the values from `{at}` on stand one element \
+                 early (read back in place, they are valid)"
+            ),
+        )
+        .help = Some(format!("write GS{k:02} before `{at}`, with its separator"));
+        return;
+    }
     for n in 1..=7 {
         let v = gs.value(n);
         let shown = String::from_utf8_lossy(v);
@@ -142,4 +202,25 @@ fn times() {
     for bad in ["2400", "1260", "123", "12345", "126099", "12:00", ""] {
         assert!(!is_time(bad.as_bytes()), "{bad}");
     }
+}
+
+/// A GS element left out with its separator: one ENV010 naming where, not one per value out of
+/// place, and not ENV002 for a GE02 that repeats GS06 as it reads with the element put back
+/// (whose safe fix would have echoed the misread GS06 into GE02).
+#[test]
+fn a_gs_element_left_out_is_one_finding() {
+    use crate::test::{P837, run};
+    let gs = "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1";
+    let elements: Vec<&str> = gs.split('*').collect();
+    for (k, want) in [(4, 4), (5, 5), (6, 6), (1, 1)] {
+        let mut left = elements.clone();
+        left.remove(k);
+        let text = P837.replacen(gs, &left.join("*"), 1);
+        let found: Vec<_> = run(&text).iter().map(|d| (d.code, d.loc.element)).collect();
+        assert_eq!(found, [("ENV010", Some(want as u8))], "GS{k:02} left out");
+    }
+    // GS02 or GS03 left out reads as either (the two codes cannot be told apart): one finding.
+    let text = P837.replacen(gs, "GS*HC*RECEIVER*20260120*1200*1*X*005010X222A1", 1);
+    let found: Vec<_> = run(&text).iter().map(|d| d.code).collect();
+    assert_eq!(found, ["ENV010"]);
 }
