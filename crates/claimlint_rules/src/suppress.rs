@@ -337,14 +337,13 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
-        suppresses: &["NDC001", "NDC005"],
+        suppresses: &["NDC001"],
         on: Some("CTP"),
         at: None,
         misspelling_of: None,
         scope: Scope::Line,
-        why: "structure before content: a CTP the structure could not place (its LIN lost, \
-              or written before the LIN) is the line's drug loop; the NDC NDC001 misses is in \
-              that LIN, the quantity NDC005 misses in that CTP",
+        why: "structure before content: a CTP the structure could not place (its LIN lost) \
+              is the line's drug loop; the NDC NDC001 misses is in that LIN",
     },
     Precedence {
         root: "SYN001",

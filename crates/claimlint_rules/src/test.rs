@@ -165,6 +165,13 @@ pub fn run_with(text: &str, settings: &Settings) -> Vec<Diagnostic> {
     crate::engine::check(text.as_bytes(), settings).diagnostics
 }
 
+/// The codes `text` reports, sorted.
+pub fn codes(text: &str) -> Vec<&'static str> {
+    let mut c: Vec<_> = run(text).iter().map(|d| d.code).collect();
+    c.sort_unstable();
+    c
+}
+
 /// The finding of `code` in `text` checked with the syntax rules (SYN) off, as under
 /// `--ignore SYN`: how a content rule words what a syntax error would otherwise report (and
 /// suppress).

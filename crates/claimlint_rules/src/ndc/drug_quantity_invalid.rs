@@ -23,6 +23,19 @@ declare_rule! {
 
 fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     let Some(ctp) = drug.ctp else {
+        // Its CTP written just before the LIN (the two swapped): the guide could not place it,
+        // and STR003 there is the one error.
+        let before = (drug.lin.position as usize).checked_sub(2);
+        let swapped = cx.tx().zip(before).is_some_and(|(tx, k)| {
+            tx.segments.get(k).is_some_and(|s| s.is(b"CTP"))
+                && !matches!(
+                    tx.ig().placement(k),
+                    Some(claimlint_ig::Placement::Placed { .. })
+                )
+        });
+        if swapped {
+            return;
+        }
         cx.report(
             drug.lin.loc(),
             "2410 LIN has no CTP: the drug quantity is missing",

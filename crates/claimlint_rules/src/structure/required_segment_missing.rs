@@ -116,8 +116,11 @@ fn comes_late(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
 
 /// Was the segment written just before the opener of the occurrence that lacks it (`CTP`
 /// before `LIN`, `SV1` before `LX`, `PER` before 1000A's `NM1*41`: two segments swapped)?
-/// Then it stands, unplaced, in the run of unplaced segments right before that opener, and
-/// STR003 reports it there; "missing" as well would be two findings for one misplaced segment.
+/// Then it stands, unplaced, in the run of unplaced segments right before that opener, with
+/// the required definition's qualifier (a stray `DTP*431` is no `DTP*472`), and STR003
+/// reports it there; "missing" as well would be two findings for one misplaced segment. Not
+/// when the occurrence before lacks it too: the stray then came late for that one
+/// ([`comes_late`] excuses it there), and one segment stands for one occurrence.
 fn came_early(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
     let ig = tx.ig();
     let placed = |k: usize| ig.placement(k).copied();
@@ -129,10 +132,35 @@ fn came_early(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
     let Some(opener) = (0..at).rev().find(|&k| opens(k)) else {
         return false;
     };
-    (0..opener)
+    let def = ig.guide.find_loop(parent).and_then(|l| {
+        l.segments(id.as_bytes())
+            .find(|s| s.usage == Usage::Required)
+    });
+    let fits = |seg: &claimlint_x12::Segment<'_>| {
+        seg.id() == id.as_bytes()
+            && def.and_then(|d| d.qualifier).is_none_or(|q| {
+                q.comp != 0
+                    || q.codes
+                        .iter()
+                        .any(|c| seg.value(usize::from(q.elem)) == c.as_bytes())
+            })
+    };
+    let run = (0..opener)
         .rev()
         .take_while(|&k| !matches!(placed(k), Some(Placement::Placed { .. })))
-        .any(|k| tx.segments.get(k).is_some_and(|s| s.id() == id.as_bytes()))
+        .count();
+    let start = opener - run;
+    if !(start..opener).any(|k| tx.segments.get(k).is_some_and(fits)) {
+        return false;
+    }
+    // The occurrence before, from its opener to the run: does it have the segment placed?
+    match (0..start).rev().find(|&k| opens(k)) {
+        None => true,
+        Some(prev) => (prev..start).any(|k| {
+            matches!(placed(k), Some(Placement::Placed { .. }))
+                && tx.segments.get(k).is_some_and(fits)
+        }),
+    }
 }
 
 /// Is the segment just before `at`, where the walk noticed `id` missing, that segment with
@@ -356,46 +384,32 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 const WHEN_SUBSCRIBER_IS_PATIENT: [&str; 3] = ["N3", "N4", "DMG"];
 
 /// STR002 for what [`WHEN_SUBSCRIBER_IS_PATIENT`] lists, missing from a 2010BA whose 2000B
-/// holds a claim of its own (a 2300 not under a 2000C): that claim's patient is the subscriber.
-/// Looked for from the 2010BA's NM1 to the 2000B's first claim or patient level, so a segment
-/// out of order there is STR003's alone; not when a segment there is unplaced. Reported on
-/// the 2010BA's NM1.
+/// holds a claim of its own ([`super::own_claim`]): that claim's patient is the subscriber.
+/// Looked for in the 2010BA's own segments and the unplaced ones written right before its NM1
+/// (STR003's alone); not when a segment in it is unplaced. Reported on the 2010BA's NM1.
 fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let guide = tx.ig().guide;
+    let ig = tx.ig();
+    let placed = |k: usize| matches!(ig.placement(k), Some(Placement::Placed { .. }));
     for name in tx.loops.iter().filter(|l| l.id == "2010BA") {
-        let Some(sub) = name.parent.and_then(|p| tx.loops.get(p as usize)) else {
+        let Some(claim) = name.parent.and_then(|sub| super::own_claim(tx, sub)) else {
             continue;
         };
-        let sub_index = name.parent;
-        let children = || {
-            tx.loops
-                .iter()
-                .filter(move |l| l.parent == sub_index && l.first >= sub.first)
-        };
-        let Some(claim) = children().find(|l| l.id == "2300") else {
-            continue;
-        };
-        let until = children()
-            .filter(|l| l.id == "2000C")
-            .map(|l| l.first)
-            .fold(claim.first, u32::min);
-        let segs = tx
-            .segments
-            .get(name.first as usize..until as usize)
-            .unwrap_or_default();
         let Some(nm1) = tx.segments.get(name.first as usize) else {
             continue;
         };
+        // The 2010BA's own segments, and the unplaced ones written right before its NM1 (an
+        // N3 swapped with it: STR003's, not also missing here).
+        let early = (0..name.first as usize)
+            .rev()
+            .take_while(|&k| !placed(k))
+            .count();
+        let from = name.first as usize - early;
+        let segs = tx.segments.get(from..name.end as usize).unwrap_or_default();
         // A segment there the guide could not place (`NM2*12 ELM ST`, an id cut by a line
         // break) may be the one left out, written wrong: its own finding (SYN001, SYN005,
         // STR003) is the one error.
-        let unplaced = (name.first..until).any(|k| {
-            !matches!(
-                tx.ig().placement(k as usize),
-                Some(Placement::Placed { .. })
-            )
-        });
-        if unplaced {
+        if early == 0 && (from..name.end as usize).any(|k| !placed(k)) {
             continue;
         }
         let missing: Vec<&str> = WHEN_SUBSCRIBER_IS_PATIENT
@@ -427,7 +441,7 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         let claim_id = tx
             .claims
             .iter()
-            .find(|c| c.index == claim.first)
+            .find(|c| c.index == claim)
             .map_or_else(|| "?".into(), |c| c.id_text());
         let msg = format!(
             "{what} required in 2010BA when the patient is the subscriber (claim {claim_id} is \
@@ -791,4 +805,44 @@ fn a_late_or_stray_segment_opens_no_loop() {
         let codes: Vec<&str> = run(&text).iter().map(|d| d.code).collect();
         assert_eq!(codes, ["STR003"]);
     }
+}
+
+/// helper-69's cases: the 2010BA is judged by its own segments (not the payer's address in
+/// 2010BB), a segment swapped with its NM1*IL is STR003 alone, and a stray segment excuses
+/// only the occurrence it belongs to, with the qualifier it needs.
+#[test]
+fn what_a_loop_lacks_is_judged_by_its_own_segments() {
+    use crate::test::{P837, codes, edit};
+    // The subscriber's N3/N4 left out, the payer's written: still missing from 2010BA.
+    let payer_address = edit(
+        &edit(&edit(P837, "N3*12", ""), "N4*SPRINGFIELD*IL*62702", ""),
+        "NM1*PR",
+        "NM1*PR*2*MEDICARE PART B*****PI*00952~N3*PO BOX 1~N4*CHICAGO*IL*606011234",
+    );
+    assert_eq!(codes(&payer_address), ["STR002"]);
+    // N3 written before NM1*IL: STR003 alone.
+    let swapped = P837.replace(
+        "NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~\nN3*12 ELM ST~",
+        "N3*12 ELM ST~\nNM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~",
+    );
+    assert_eq!(codes(&swapped), ["STR003"]);
+    // Line 1's SV1 written after its 2410, line 2 without SV1: the stray is line 1's.
+    let late = P837
+        .replacen("SV1*HC:J0897:JZ*2400*UN*60***1~\n", "", 1)
+        .replacen(
+            "CTP****1*UN~\n",
+            "CTP****1*UN~\nSV1*HC:J0897:JZ*2400*UN*60***1~\n",
+            1,
+        )
+        .replacen("SV1*HC:96372*60*UN*1***1~\n", "", 1)
+        .replacen("SE*28*", "SE*27*", 1);
+    assert_eq!(codes(&late), ["STR002", "STR003"], "{late}");
+    // A stray DTP*431 is no DTP*472: line 2's missing service date is still reported.
+    let line2 = P837.rfind("DTP*472*D8*20260115~\n").unwrap();
+    let other = format!("{}{}", &P837[..line2], &P837[line2 + 21..]).replacen(
+        "CTP****1*UN~\n",
+        "CTP****1*UN~\nDTP*431*D8*20260101~\n",
+        1,
+    );
+    assert_eq!(codes(&other), ["STR002", "STR003"], "{other}");
 }

@@ -58,12 +58,23 @@ fn required_element(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 ///   (https://www.stedi.com/changelog/new-claim-edits-invalid-subscriber-individual-relationship-codes).
 /// - N402 of an address in the United States or Canada: X12's N4 comment, "N402 is required
 ///   only if city name (N401) is in the U.S. or Canada" (https://www.stedi.com/edi/x12-004030/segment/N4);
-///   N404 is written only for an address outside the United States ("Required if address is
-///   outside the United States", http://www.eedi.net/271004010X092A1/45_271004010X092A1.htm),
-///   so an N4 without N404, or with `US` or `CA`, is such an address.
+///   N404 is written only for an address outside the United States (its 5010 situational
+///   rule, "Required when the address is outside the United States of America. If not
+///   required by this implementation guide, do not send.", quoted in X12 RFI 1686,
+///   https://x12.org/resources/requests-for-interpretation/rfi-1686-country-code), so an N4
+///   without N404, or with `US` or `CA`, is such an address.
 fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    let ig = tx.ig();
     for (k, seg) in tx.segments.iter().enumerate() {
-        let (elem, why) = if seg.is(b"N4") {
+        // A segment the guide could not place is STR003's (or SYN001's): its elements are not
+        // judged, as the guide's own required elements are not.
+        let placed = || {
+            matches!(
+                ig.placement(k),
+                Some(claimlint_ig::Placement::Placed { .. })
+            )
+        };
+        let (elem, why) = if seg.is(b"N4") && placed() {
             let country = seg.value(4);
             if !seg.value(2).is_empty() || !matches!(country, b"" | b"US" | b"CA") {
                 continue;
@@ -74,7 +85,7 @@ fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 format!("in {} (N404)", String::from_utf8_lossy(country))
             };
             (2, format!("the address is {where_}"))
-        } else if seg.is(b"SBR") && seg.value(2).is_empty() {
+        } else if seg.is(b"SBR") && seg.value(2).is_empty() && placed() {
             let Some(claim) = own_claim(tx, k) else {
                 continue;
             };
@@ -106,36 +117,35 @@ fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 }
 
 /// The CLM01 of the first claim of the 2000B whose SBR is segment `sbr`, when the 2000B holds
-/// one itself rather than only under a 2000C.
+/// one itself (`structure::own_claim`).
 fn own_claim(tx: &Transaction<'_>, sbr: usize) -> Option<String> {
     let at = *tx.seg_loop.get(sbr)?;
-    let sub = tx.loops.get(at as usize).filter(|l| l.id == "2000B")?;
-    let claim = tx
-        .loops
-        .iter()
-        .find(|l| l.id == "2300" && l.parent == Some(at) && l.first >= sub.first)?;
+    let claim = crate::structure::own_claim(tx, at)?;
     Some(
         tx.claims
             .iter()
-            .find(|c| c.index == claim.first)
+            .find(|c| c.index == claim)
             .map_or_else(|| "?".into(), |c| c.id_text()),
     )
 }
 
+/// A dependent's claim whose 2000C HL is lost (deleted): the PAT and NM1*QC still say the
+/// patient is not the subscriber, so SBR02 is not asked for (the lost HL is the one error);
+/// an N4 the guide could not place is STR003's alone.
 #[test]
-fn cases() {
-    use crate::test::{Case::*, check_cases};
-    let diags = check_cases(
-        &SYN007,
-        &[
-            Pass(""),
-            PassI(""),
-            Edit("CLM*", "CLM*PAT1001-01*2460***11::1*Y*A*Y*Y", true),
-            Edit("DTP*472", "DTP*472*D8", true),
-            EditI("NM1*IL", "NM1*IL*1**JANE****MI*1EG4TE5MK73", true),
-        ],
-    );
-    let d = diags[2].iter().find(|d| d.code == "SYN007").unwrap();
-    assert!(d.message.starts_with("CLM05-2"), "{}", d.message);
-    assert_eq!(d.help.as_deref(), Some("write CLM05-2 as one of: B"));
+fn situational_elements_only_where_the_set_answers() {
+    use crate::test::{P837, codes, edit};
+    let dependent = P837
+        .replacen("HL*2*1*22*0~", "HL*2*1*22*1~", 1)
+        .replacen("SBR*P*18*******MB~", "SBR*P********MB~", 1)
+        .replacen(
+            "NM1*PR*2*MEDICARE PART B*****PI*00952~",
+            "NM1*PR*2*MEDICARE PART B*****PI*00952~HL*3*2*23*0~PAT*19~NM1*QC*1*DOE*JOHN~\
+             N3*12 ELM ST~N4*SPRINGFIELD*IL*627021234~DMG*D8*20100312*M~",
+            1,
+        );
+    let lost = dependent.replacen("HL*3*2*23*0~", "", 1);
+    assert!(!codes(&lost).contains(&"SYN007"), "{:?}", codes(&lost));
+    let unplaced = edit(P837, "HI*", "HI*ABK:M810~N4*SPRINGFIELD**627021234");
+    assert_eq!(codes(&unplaced), ["STR003"]);
 }
