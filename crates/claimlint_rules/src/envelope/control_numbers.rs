@@ -23,9 +23,17 @@ declare_rule! {
     check: Envelope(control_numbers, transaction_numbers),
 }
 
-fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'_>, h: usize) {
+/// Trailer element `t` against the header's element written at `at`, named `h` (its place
+/// once a GS element left out is read back: GS06 written as the fifth).
+fn compare(
+    cx: &mut Ctx<'_>,
+    trailer: &Segment<'_>,
+    t: usize,
+    (header, at): (&Segment<'_>, usize),
+    h: usize,
+) {
     let in_tx = header.is(b"ST");
-    let (tv, hv) = (trailer.value(t), header.value(h));
+    let (tv, hv) = (trailer.value(t), header.value(at));
     // ISA13 is fixed-width and zero-padded; IEA02 is compared as written.
     if tv != hv {
         let (tn, hn) = (trailer.seg_id(), header.seg_id());
@@ -38,7 +46,7 @@ fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'
                 tn.as_str(),
                 text(trailer, t),
                 hn.as_str(),
-                text(header, h)
+                text(header, at)
             ),
         );
         if tv.trim_ascii() == hv.trim_ascii() {
@@ -50,7 +58,7 @@ fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'
                  leading or trailing spaces)"
             ));
             let spaced = if tv.len() == tv.trim_ascii().len() {
-                header.element_raw(h)
+                header.element_raw(at)
             } else {
                 element
             };
@@ -61,7 +69,7 @@ fn compare(cx: &mut Ctx<'_>, trailer: &Segment<'_>, t: usize, header: &Segment<'
             d.help(format!(
                 "write {}{t:02} as `{}`",
                 tn.as_str(),
-                text(header, h)
+                text(header, at)
             ));
             // Echoing the header is safe when the header's value is plain text.
             if let (Some(_), Ok(value)) = (element, std::str::from_utf8(hv)) {
@@ -82,26 +90,25 @@ fn control_numbers(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         .as_ref()
         .filter(|_| ic.header.elements[12].len() == 9)
     {
-        compare(cx, iea, 2, &ic.isa, 13);
+        compare(cx, iea, 2, (&ic.isa, 13), 13);
     }
     for g in &ic.groups {
         if let (Some(gs), Some(ge)) = (&g.gs, &g.ge) {
             // A GS with an element left out (ENV010's one finding) holds GS06 one element
-            // early: a GE02 that repeats it so is right, and echoing the misread GS06 into it
-            // would be a wrong fix; with GS06 itself left out there is nothing to compare.
-            let slip = super::gs_values::left_out(gs);
-            let read = super::gs_values::read(gs, 6, slip);
-            if slip.is_some_and(|k| k == 6 || (k < 6 && ge.value(2) == read)) {
-                continue;
+            // early: GE02 is compared with it there (echoing the misread GS06 into GE02 would
+            // be a wrong fix); with GS06 itself left out there is nothing to compare.
+            match super::gs_values::left_out(gs, Some(ge.value(2))) {
+                Some(6) => {}
+                Some(k) if k < 6 => compare(cx, ge, 2, (gs, 5), 6),
+                _ => compare(cx, ge, 2, (gs, 6), 6),
             }
-            compare(cx, ge, 2, gs, 6);
         }
     }
 }
 
 fn transaction_numbers(_gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
     if let Some(se) = &tx.se {
-        compare(cx, se, 2, &tx.st, 2);
+        compare(cx, se, 2, (&tx.st, 2), 2);
     }
 }
 

@@ -80,7 +80,7 @@ fn problem(n: usize, v: &[u8], shown: &str) -> Option<(String, Option<String>)> 
 /// values from there on one element early), when its values as written break two elements or
 /// more and, read with that element put back empty, break none but it: 1-based. One defect,
 /// one ENV010 (not one per value out of place), and ENV002 compares GE02 with GS06 as so read.
-pub(crate) fn left_out(gs: &Segment<'_>) -> Option<usize> {
+pub(crate) fn left_out(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<usize> {
     let broken = (1..=7)
         .filter(|&n| problem(n, gs.value(n), "").is_some())
         .count();
@@ -90,7 +90,9 @@ pub(crate) fn left_out(gs: &Segment<'_>) -> Option<usize> {
     // Several places may read valid (`GS*HC*RECEIVER*…` reads so with GS01, GS02 or GS03 put
     // back): the one that puts the most values of a telling form (GS01 a functional code,
     // GS04 a date, GS05 a time, GS06 digits, GS07 `X`) in their places, and of those the
-    // last, which leaves the most values where they are written.
+    // last, which leaves the most values where they are written; first of all, the one whose
+    // GS06 the GE02 repeats (`GS*…*20260120*1001*X`: GS05 left out, not GS06, when GE02 is
+    // 1001), and of those alike one whose GS06 GE02 does not contradict (the fewest defects).
     let telling = |n: usize, v: &[u8]| match n {
         1 => is_functional_id(v),
         4 => Date::parse(v).is_some(),
@@ -109,7 +111,10 @@ pub(crate) fn left_out(gs: &Segment<'_>) -> Option<usize> {
             let fits = (1..=7)
                 .filter(|&n| telling(n, read(gs, n, Some(k))))
                 .count();
-            (fits, k)
+            let echoed = ge02.is_some_and(|v| k != 6 && v == read(gs, 6, Some(k)));
+            // Of readings alike, not one whose GS06 GE02 contradicts (a second defect).
+            let contradicted = ge02.is_some_and(|v| k != 6 && v != read(gs, 6, Some(k)));
+            (echoed, fits, !contradicted, k)
         })
 }
 
@@ -122,8 +127,8 @@ pub(crate) fn read<'a>(gs: &Segment<'a>, n: usize, left_out: Option<usize>) -> &
     }
 }
 
-fn check_gs(gs: &Segment<'_>, cx: &mut Ctx<'_>) {
-    if let Some(k) = left_out(gs) {
+fn check_gs(gs: &Segment<'_>, ge02: Option<&[u8]>, cx: &mut Ctx<'_>) {
+    if let Some(k) = left_out(gs, ge02) {
         let at = String::from_utf8_lossy(gs.value(k));
         cx.report(
             gs.element_loc(k),
@@ -147,7 +152,7 @@ fn check_gs(gs: &Segment<'_>, cx: &mut Ctx<'_>) {
 
 fn gs_values(group: &Group<'_>, cx: &mut Ctx<'_>) {
     if let Some(gs) = &group.gs {
-        check_gs(gs, cx);
+        check_gs(gs, group.ge.as_ref().map(|ge| ge.value(2)), cx);
     }
 }
 
@@ -223,4 +228,13 @@ fn a_gs_element_left_out_is_one_finding() {
     let text = P837.replacen(gs, "GS*HC*RECEIVER*20260120*1200*1*X*005010X222A1", 1);
     let found: Vec<_> = run(&text).iter().map(|d| d.code).collect();
     assert_eq!(found, ["ENV010"]);
+    // With GE02 wrong as well: ENV002 against GS06 as read (`1`), whose fix writes that.
+    let wrong = text.replacen("GE*1*1~", "GE*1*7~", 1);
+    let found = run(&wrong);
+    let env002 = found.iter().find(|d| d.code == "ENV002").expect("ENV002");
+    assert_eq!(env002.message, "GE02 `7` does not match GS06 `1`");
+    assert_eq!(
+        env002.fix.as_ref().map(|f| f.replacement.as_str()),
+        Some("1")
+    );
 }

@@ -24,19 +24,24 @@ pub(crate) fn only_its_own_missing(
 
 /// The segment index of the first claim (CLM) a 2000B (`tx.loops[sub]`) holds itself, not
 /// under a 2000C: that claim's patient is the subscriber. None when the 2000B holds none, or
-/// when a patient's segments (PAT, NM1*QC) stand in it before that claim: a 2000C whose HL
-/// was lost or misspelled, which the loop tree built from the HLs does not show.
+/// when a patient's name (NM1*QC) stands in it before that claim: a 2000C whose HL was lost
+/// or misspelled, which the loop tree built from the HLs does not show. (A PAT alone is the
+/// 2000B's own, for a subscriber patient who died or is pregnant.)
 pub(crate) fn own_claim(tx: &claimlint_model::Transaction<'_>, sub: u32) -> Option<u32> {
     let node = tx.loops.get(sub as usize).filter(|l| l.id == "2000B")?;
+    // Its subtree follows it in the loop list, in segment order: look there only (not the
+    // whole set's loops, once per 2000B).
     let claim = tx
         .loops
+        .get(sub as usize + 1..)?
         .iter()
-        .find(|l| l.id == "2300" && l.parent == Some(sub) && l.first >= node.first)?
+        .take_while(|l| l.first < node.end)
+        .find(|l| l.id == "2300" && l.parent == Some(sub))?
         .first;
     let patient = tx
         .segments
         .get(node.first as usize..claim as usize)?
         .iter()
-        .any(|s| s.is(b"PAT") || (s.is(b"NM1") && s.value(1) == b"QC"));
+        .any(|s| s.is(b"NM1") && s.value(1) == b"QC");
     (!patient).then_some(claim)
 }

@@ -409,12 +409,22 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         // A segment there the guide could not place (`NM2*12 ELM ST`, an id cut by a line
         // break) may be the one left out, written wrong: its own finding (SYN001, SYN005,
         // STR003) is the one error.
-        if early == 0 && (from..name.end as usize).any(|k| !placed(k)) {
+        if (name.first as usize..name.end as usize).any(|k| !placed(k)) {
             continue;
         }
+        // One written late, unplaced before the claim (a DMG after the payer's NM1): STR003's.
+        let late = |id: &str| {
+            (name.end..claim).any(|k| {
+                !placed(k as usize)
+                    && tx
+                        .segments
+                        .get(k as usize)
+                        .is_some_and(|s| s.is(id.as_bytes()))
+            })
+        };
         let missing: Vec<&str> = WHEN_SUBSCRIBER_IS_PATIENT
             .into_iter()
-            .filter(|id| !segs.iter().any(|s| s.is(id.as_bytes())))
+            .filter(|id| !segs.iter().any(|s| s.is(id.as_bytes())) && !late(id))
             .collect();
         // One finding for the 2010BA, naming each segment it lacks: the subscriber's address
         // and demographics left out are one omission, however many segments it spans.

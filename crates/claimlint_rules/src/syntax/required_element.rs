@@ -67,12 +67,14 @@ fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
     for (k, seg) in tx.segments.iter().enumerate() {
         // A segment the guide could not place is STR003's (or SYN001's): its elements are not
-        // judged, as the guide's own required elements are not.
+        // judged, as the guide's own required elements are not. Nor those of one with element
+        // findings of its own, which may hold its values out of place (`SBR*P*******MA`, SBR02
+        // left out with its separator: the slip's finding is the one error).
         let placed = || {
             matches!(
                 ig.placement(k),
                 Some(claimlint_ig::Placement::Placed { .. })
-            )
+            ) && !has_element_issue(&ig.elements, k)
         };
         let (elem, why) = if seg.is(b"N4") && placed() {
             let country = seg.value(4);
@@ -116,6 +118,13 @@ fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
+/// Whether the guide's element check found anything on segment `k` (its findings are in
+/// segment order).
+fn has_element_issue(elements: &[(u32, ElementIssue)], k: usize) -> bool {
+    let at = elements.partition_point(|(i, _)| (*i as usize) < k);
+    elements.get(at).is_some_and(|(i, _)| *i as usize == k)
+}
+
 /// The CLM01 of the first claim of the 2000B whose SBR is segment `sbr`, when the 2000B holds
 /// one itself (`structure::own_claim`).
 fn own_claim(tx: &Transaction<'_>, sbr: usize) -> Option<String> {
@@ -148,4 +157,8 @@ fn situational_elements_only_where_the_set_answers() {
     assert!(!codes(&lost).contains(&"SYN007"), "{:?}", codes(&lost));
     let unplaced = edit(P837, "HI*", "HI*ABK:M810~N4*SPRINGFIELD**627021234");
     assert_eq!(codes(&unplaced), ["STR003"]);
+    // A PAT alone is the 2000B's own (a subscriber patient who died or is pregnant): SBR02
+    // is still asked for (helper-70).
+    let pat = edit(P837, "SBR*", "SBR*P********MB~PAT*********Y");
+    assert_eq!(codes(&pat), ["SYN007"]);
 }
