@@ -180,6 +180,9 @@ CASES = {
             # NDC005 for the LIN without a CTP after it
             "ctp-before-lin.x12": P837.replace("LIN**N4*55513071001~\nCTP****1*UN~", "CTP****1*UN~\nLIN**N4*55513071001~"),
             "sv1-before-lx.x12": P837.replace("LX*1~\nSV1*HC:J0897:JZ*2400*UN*60***1~", "SV1*HC:J0897:JZ*2400*UN*60***1~\nLX*1~"),
+            # the same for a loop's opener written before the opener of the loop around it
+            # (NM1*85 before the 2000A's HL): not also "N3 begins 2010AA without its NM1"
+            "billing-provider-nm1-before-hl.x12": P837.replace("HL*1**20*1~\nNM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~\nHL*1**20*1~"),
         },
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },

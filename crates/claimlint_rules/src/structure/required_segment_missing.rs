@@ -122,6 +122,22 @@ fn comes_late(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
 /// when the occurrence before lacks it too: the stray then came late for that one
 /// ([`comes_late`] excuses it there), and one segment stands for one occurrence.
 fn came_early(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
+    let def = tx.ig().guide.find_loop(parent).and_then(|l| {
+        l.segments(id.as_bytes())
+            .find(|s| s.usage == Usage::Required)
+    });
+    written_before(tx, def, id, parent, at)
+}
+
+/// [`came_early`] for a segment of definition `def` (a required segment of `parent`, or the
+/// opener of one of its loops: `NM1*85` written before the 2000A's HL).
+fn written_before(
+    tx: &Transaction<'_>,
+    def: Option<&SegmentDef>,
+    id: &str,
+    parent: &str,
+    at: usize,
+) -> bool {
     let ig = tx.ig();
     let placed = |k: usize| ig.placement(k).copied();
     let opens = |k: usize| {
@@ -132,10 +148,6 @@ fn came_early(tx: &Transaction<'_>, id: &str, parent: &str, at: usize) -> bool {
     let Some(opener) = (0..at).rev().find(|&k| opens(k)) else {
         return false;
     };
-    let def = ig.guide.find_loop(parent).and_then(|l| {
-        l.segments(id.as_bytes())
-            .find(|s| s.usage == Usage::Required)
-    });
     let fits = |seg: &claimlint_x12::Segment<'_>| {
         seg.id() == id.as_bytes()
             && def.and_then(|d| d.qualifier).is_none_or(|q| {
@@ -223,6 +235,11 @@ fn opener_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>, loop_id: &str, parent:
     let (Some(seg), Some(starter)) = (tx.segments.get(at), l.starter()) else {
         return;
     };
+    // Its opener written before the opener of the loop around it (`NM1*85` before the 2000A's
+    // HL: the two swapped): STR003 on it is the one error.
+    if written_before(tx, Some(starter), starter.id, parent, at) {
+        return;
+    }
     let reached = String::from_utf8_lossy(seg.id()).into_owned();
     let msg = format!(
         "`{reached}` begins loop {loop_id} ({}) without the {} that opens it",

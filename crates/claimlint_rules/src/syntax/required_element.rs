@@ -78,7 +78,12 @@ fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         };
         let (elem, why) = if seg.is(b"N4") && placed() {
             let country = seg.value(4);
-            if !seg.value(2).is_empty() || !matches!(country, b"" | b"US" | b"CA") {
+            // An N4 without its city either (`N4~`, `N4**…`) is the required N401's SYN007:
+            // the address left out, one omission.
+            if !seg.value(2).is_empty()
+                || seg.value(1).is_empty()
+                || !matches!(country, b"" | b"US" | b"CA")
+            {
                 continue;
             }
             let where_ = if country.is_empty() {
@@ -161,4 +166,7 @@ fn situational_elements_only_where_the_set_answers() {
     // is still asked for (helper-70).
     let pat = edit(P837, "SBR*", "SBR*P********MB~PAT*********Y");
     assert_eq!(codes(&pat), ["SYN007"]);
+    // An N4 left empty is N401's one SYN007, not also N402's.
+    let empty = edit(P837, "N4*SPRINGFIELD*IL*62702", "N4");
+    assert_eq!(codes(&empty), ["SYN007"]);
 }
