@@ -165,6 +165,15 @@ fn written_before(
     if !(start..opener).any(|k| tx.segments.get(k).is_some_and(fits)) {
         return false;
     }
+    // Before an HL, the stray stands in the block of the HL before it (if any), which a
+    // broken HL displaces: its STR003 may then be held back (STR001 covers it), and the
+    // missing segment would have no finding at all (helper-71). Only a stray before the
+    // first HL is surely reported.
+    if tx.segments.get(opener).is_some_and(|s| s.is(b"HL"))
+        && tx.segments[..start].iter().any(|s| s.is(b"HL"))
+    {
+        return false;
+    }
     // The occurrence before, from its opener to the run: does it have the segment placed?
     match (0..start).rev().find(|&k| opens(k)) {
         None => true,
@@ -872,4 +881,23 @@ fn what_a_loop_lacks_is_judged_by_its_own_segments() {
         1,
     );
     assert_eq!(codes(&other), ["STR002", "STR003"], "{other}");
+}
+
+/// A stray opener before an HL stands in the previous HL's block, which a broken HL displaces
+/// (its STR003 held back): the next 2000A's missing NM1*85 is then still reported (helper-71).
+#[test]
+fn a_stray_in_a_broken_block_excuses_nothing() {
+    use crate::test::{P837, codes};
+    let second = "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~\nHL*3**20*1~\nN3*100 MAIN ST~\n\
+                  N4*SPRINGFIELD*IL*627011234~\nREF*EI*371234567~\nHL*4*3*22*0~\n";
+    let claim = &P837[P837.find("SBR*").unwrap()..P837.find("SE*").unwrap()];
+    let text = P837.replacen("HL*2*1*22*0~", "HL*2*1*23*0~", 1).replacen(
+        "SE*28*",
+        &format!(
+            "{second}{}SE*50*",
+            claim.replace("PAT1001-01", "PAT1001-02")
+        ),
+        1,
+    );
+    assert_eq!(codes(&text), ["STR001", "STR002"], "{text}");
 }
