@@ -295,6 +295,25 @@ impl IgCheck {
         self.placements.get(seg_index)
     }
 
+    /// Whether the walk placed segment `seg_index` in the guide (not unexpected, not beyond
+    /// the set).
+    pub fn is_placed(&self, seg_index: usize) -> bool {
+        matches!(
+            self.placement(seg_index),
+            Some(ig::Placement::Placed { .. })
+        )
+    }
+
+    /// Whether the element check found anything on segment `seg_index`.
+    pub fn has_element_issue(&self, seg_index: usize) -> bool {
+        let at = self
+            .elements
+            .partition_point(|(i, _)| (*i as usize) < seg_index);
+        self.elements
+            .get(at)
+            .is_some_and(|(i, _)| *i as usize == seg_index)
+    }
+
     /// The TR3 loop the guide placed the segment in (`2010AA`), `None` for the header
     /// segments (ST, BHT, SE) and for segments that fit nowhere.
     pub fn loop_id(&self, seg_index: usize) -> Option<&'static str> {

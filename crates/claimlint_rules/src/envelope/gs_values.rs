@@ -88,19 +88,12 @@ pub(crate) fn left_out(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<usize> {
         return None;
     }
     // Several places may read valid (`GS*HC*RECEIVER*…` reads so with GS01, GS02 or GS03 put
-    // back): the one that puts the most values of a telling form (GS01 a functional code,
-    // GS04 a date, GS05 a time, GS06 digits, GS07 `X`) in their places, and of those the
-    // last, which leaves the most values where they are written; first of all, the one whose
-    // GS06 the GE02 repeats (`GS*…*20260120*1001*X`: GS05 left out, not GS06, when GE02 is
-    // 1001), and of those alike one whose GS06 GE02 does not contradict (the fewest defects).
-    let telling = |n: usize, v: &[u8]| match n {
-        1 => is_functional_id(v),
-        4 => Date::parse(v).is_some(),
-        5 => claimlint_ig::is_time(v),
-        6 => !v.is_empty() && v.iter().all(u8::is_ascii_digit),
-        7 => v == b"X",
-        _ => false,
-    };
+    // back). First the one whose GS06 the GE02 repeats (`GS*…*20260120*1001*X`: GS05 left
+    // out, not GS06, when GE02 is 1001); then one that puts back a code, GS02 or GS03: every
+    // other element's value has a form of its own (a functional code, a date, a time, digits,
+    // `X`), which a reading that puts such an element back leaves one fewer of in place; then
+    // one whose GS06 GE02 does not contradict (the fewest defects); then the last, which
+    // leaves the most values where they are written.
     (1..=7)
         .filter(|&k| {
             (1..=7)
@@ -108,13 +101,10 @@ pub(crate) fn left_out(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<usize> {
                 .all(|n| problem(n, read(gs, n, Some(k)), "").is_none())
         })
         .max_by_key(|&k| {
-            let fits = (1..=7)
-                .filter(|&n| telling(n, read(gs, n, Some(k))))
-                .count();
-            let echoed = ge02.is_some_and(|v| k != 6 && v == read(gs, 6, Some(k)));
-            // Of readings alike, not one whose GS06 GE02 contradicts (a second defect).
-            let contradicted = ge02.is_some_and(|v| k != 6 && v != read(gs, 6, Some(k)));
-            (echoed, fits, !contradicted, k)
+            let gs06 = read(gs, 6, Some(k));
+            let echoed = ge02.is_some_and(|v| k != 6 && v == gs06);
+            let contradicted = ge02.is_some_and(|v| k != 6 && v != gs06);
+            (echoed, matches!(k, 2 | 3), !contradicted, k)
         })
 }
 

@@ -27,11 +27,7 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         // and STR003 there is the one error.
         let before = (drug.lin.position as usize).checked_sub(2);
         let swapped = cx.tx().zip(before).is_some_and(|(tx, k)| {
-            tx.segments.get(k).is_some_and(|s| s.is(b"CTP"))
-                && !matches!(
-                    tx.ig().placement(k),
-                    Some(claimlint_ig::Placement::Placed { .. })
-                )
+            tx.segments.get(k).is_some_and(|s| s.is(b"CTP")) && !tx.ig().is_placed(k)
         });
         if swapped {
             return;

@@ -139,9 +139,8 @@ fn written_before(
     at: usize,
 ) -> bool {
     let ig = tx.ig();
-    let placed = |k: usize| ig.placement(k).copied();
     let opens = |k: usize| {
-        matches!(placed(k), Some(Placement::Placed { loop_def, segment, .. })
+        matches!(ig.placement(k).copied(), Some(Placement::Placed { loop_def, segment, .. })
             if loop_def.id == parent
                 && loop_def.starter().is_some_and(|s| std::ptr::eq(s, segment)))
     };
@@ -157,10 +156,7 @@ fn written_before(
                         .any(|c| seg.value(usize::from(q.elem)) == c.as_bytes())
             })
     };
-    let run = (0..opener)
-        .rev()
-        .take_while(|&k| !matches!(placed(k), Some(Placement::Placed { .. })))
-        .count();
+    let run = (0..opener).rev().take_while(|&k| !ig.is_placed(k)).count();
     let start = opener - run;
     if !(start..opener).any(|k| tx.segments.get(k).is_some_and(fits)) {
         return false;
@@ -177,10 +173,9 @@ fn written_before(
     // The occurrence before, from its opener to the run: does it have the segment placed?
     match (0..start).rev().find(|&k| opens(k)) {
         None => true,
-        Some(prev) => (prev..start).any(|k| {
-            matches!(placed(k), Some(Placement::Placed { .. }))
-                && tx.segments.get(k).is_some_and(fits)
-        }),
+        Some(prev) => {
+            (prev..start).any(|k| ig.is_placed(k) && tx.segments.get(k).is_some_and(fits))
+        }
     }
 }
 
@@ -414,9 +409,8 @@ const WHEN_SUBSCRIBER_IS_PATIENT: [&str; 3] = ["N3", "N4", "DMG"];
 /// Looked for in the 2010BA's own segments and the unplaced ones written right before its NM1
 /// (STR003's alone); not when a segment in it is unplaced. Reported on the 2010BA's NM1.
 fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
-    let guide = tx.ig().guide;
     let ig = tx.ig();
-    let placed = |k: usize| matches!(ig.placement(k), Some(Placement::Placed { .. }));
+    let guide = ig.guide;
     for name in tx.loops.iter().filter(|l| l.id == "2010BA") {
         let Some(claim) = name.parent.and_then(|sub| super::own_claim(tx, sub)) else {
             continue;
@@ -428,20 +422,20 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         // N3 swapped with it: STR003's, not also missing here).
         let early = (0..name.first as usize)
             .rev()
-            .take_while(|&k| !placed(k))
+            .take_while(|&k| !ig.is_placed(k))
             .count();
         let from = name.first as usize - early;
         let segs = tx.segments.get(from..name.end as usize).unwrap_or_default();
         // A segment there the guide could not place (`NM2*12 ELM ST`, an id cut by a line
         // break) may be the one left out, written wrong: its own finding (SYN001, SYN005,
         // STR003) is the one error.
-        if (name.first as usize..name.end as usize).any(|k| !placed(k)) {
+        if (name.first as usize..name.end as usize).any(|k| !ig.is_placed(k)) {
             continue;
         }
         // One written late, unplaced before the claim (a DMG after the payer's NM1): STR003's.
         let late = |id: &str| {
             (name.end..claim).any(|k| {
-                !placed(k as usize)
+                !ig.is_placed(k as usize)
                     && tx
                         .segments
                         .get(k as usize)

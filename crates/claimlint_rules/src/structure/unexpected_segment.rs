@@ -133,9 +133,7 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
         }
         let shown = String::from_utf8_lossy(id);
         // Where the walk stood: the loop of the nearest earlier segment that fit.
-        let prev = (0..at)
-            .rev()
-            .find(|&k| matches!(ig.placement(k), Some(Placement::Placed { .. })));
+        let prev = (0..at).rev().find(|&k| ig.is_placed(k));
         let here = prev.map_or("header", |k| loop_name(tx, k));
         let early = claimlint_ig::belongs_after(&ig.placements, at)
             .and_then(|k| Some((k, tx.segments.get(k)?)));

@@ -70,12 +70,7 @@ fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         // judged, as the guide's own required elements are not. Nor those of one with element
         // findings of its own, which may hold its values out of place (`SBR*P*******MA`, SBR02
         // left out with its separator: the slip's finding is the one error).
-        let placed = || {
-            matches!(
-                ig.placement(k),
-                Some(claimlint_ig::Placement::Placed { .. })
-            ) && !has_element_issue(&ig.elements, k)
-        };
+        let placed = || ig.is_placed(k) && !ig.has_element_issue(k);
         let (elem, why) = if seg.is(b"N4") && placed() {
             let country = seg.value(4);
             // An N4 without its city either (`N4~`, `N4**…`) is the required N401's SYN007:
@@ -121,13 +116,6 @@ fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         );
         super::report_at(cx, k, seg.element_loc(elem), msg).help(help);
     }
-}
-
-/// Whether the guide's element check found anything on segment `k` (its findings are in
-/// segment order).
-fn has_element_issue(elements: &[(u32, ElementIssue)], k: usize) -> bool {
-    let at = elements.partition_point(|(i, _)| (*i as usize) < k);
-    elements.get(at).is_some_and(|(i, _)| *i as usize == k)
 }
 
 /// The CLM01 of the first claim of the 2000B whose SBR is segment `sbr`, when the 2000B holds
