@@ -87,6 +87,10 @@ CASES = {
             "no-se.x12": edit(P837, "SE*", "", False),
             "no-iea.x12": edit(P837, "IEA*", ""),
             "no-gs.x12": edit(P837, "GS*", ""),
+            # The ST left out: one ENV004 at the set's first segment, not an STR003 for each
+            # segment, an ENV004 for the SE and an ENV003 for GE01 (which counted the set).
+            "no-st.x12": edit(P837, "ST*", "", False),
+            "no-st-837i.x12": edit(I837, "ST*", "", False),
             "junk-after-iea.x12": P837 + "THIS IS NOT EDI\n",
             # Cut inside the second line's LX: one ENV004 for the whole cut (issue 14).
             "cut-inside-lx.x12": P837[:P837.index("LX*2") + 2],

@@ -460,6 +460,18 @@ fn a_blank_gs08_is_not_acknowledged() {
     );
 }
 
+/// A set whose ST is left out is one ENV004 and a 999 that rejects its group (AK905 5: the
+/// group holds no set a receiver can read, where GE01 counts one), never one accepting it.
+#[test]
+fn a_set_without_st_rejects_its_group() {
+    let (out, text) = ack_edited("nost", |t| t.replace("ST*837*0001*005010X222A1~", ""));
+    assert_eq!(out.status.code(), Some(1));
+    let text = text.unwrap();
+    let l = lines(&text);
+    assert!(l.contains(&"AK9*R*1*0*0*5~"), "{text}");
+    assert!(!l.iter().any(|l| l.starts_with("AK2")), "{text}");
+}
+
 /// A guide padded with spaces is read (its element findings are coded with their element
 /// reference numbers) and rejected as a receiver would: a padded ST03 is IK502 19 on its set,
 /// a padded GS08 AK905 2 on its group, with each set rejected, never accepted.

@@ -40,6 +40,9 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV004/trip/no-gs.x12", &["ENV004"]),
     ("ENV004/trip/no-iea.x12", &["ENV004"]),
     ("ENV004/trip/no-se.x12", &["ENV004"]),
+    // The ST left out: one finding for the set, not one per segment (and none for GE01).
+    ("ENV004/trip/no-st-837i.x12", &["ENV004"]),
+    ("ENV004/trip/no-st.x12", &["ENV004"]),
     ("ENV005/trip/4010-guide.x12", &["ENV005"]),
     ("ENV005/trip/835-skipped.x12", &["ENV005"]),
     ("ENV005/trip/dental-labelled-837i.x12", &["ENV005"]),

@@ -9,7 +9,7 @@
 //! Formats only: it never decides what is an error or how a finding is coded; it writes what
 //! the rules declared.
 
-use claimlint_diagnostic::{Diagnostic, Severity};
+use claimlint_diagnostic::{Ack999, Diagnostic, Severity};
 use claimlint_ig as ig;
 use claimlint_x12::envelope::{self, Group, Interchange, TxFrame};
 use claimlint_x12::{Delimiters, Segment};
@@ -530,6 +530,38 @@ fn guide_of(
     Some(ig::guide(g))
 }
 
+/// The AK905–AK909 codes of a group, and whether any of them is an error: from the findings
+/// on its GS and GE, and from a finding inside the group that its rule codes for the group
+/// itself (ENV004's set without ST).
+fn group_codes(
+    input: &[u8],
+    g: &Group<'_>,
+    diagnostics: &[Diagnostic],
+) -> (Vec<&'static str>, bool) {
+    let gs = g.gs.as_ref();
+    let gs_start = gs.map_or(0, |s| s.offset);
+    let gs_end = gs.map_or(0, |s| s.offset + s.bytes.len());
+    let ge_range =
+        g.ge.as_ref()
+            .map_or((0, 0), |s| (s.offset, s.offset + s.bytes.len() + 1));
+    let inside = |d: &Diagnostic| {
+        matches!(d.ack, Some(Ack999::Group(_))) && gs.is_some() && in_range(d, gs_end, ge_range.0)
+    };
+    let mut codes: Vec<&'static str> = Vec::new();
+    let mut error = false;
+    for d in diagnostics.iter().filter(|d| {
+        in_range(d, gs_start, gs_end) || in_range(d, ge_range.0, ge_range.1) || inside(d)
+    }) {
+        if let Some(Mapping::Group(code)) = mapping(d, input) {
+            error |= d.severity == Severity::Error;
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+    }
+    (codes, error)
+}
+
 /// Writes one ST*999 for a functional group; returns (accepted, noted, rejected) sets and
 /// whether the group is rejected.
 fn group(
@@ -539,28 +571,11 @@ fn group(
     (diagnostics, release): (&[Diagnostic], Release<'_>),
 ) -> (u32, u32, u32, bool) {
     let gs = g.gs.as_ref();
-    let gs_start = gs.map_or(0, |s| s.offset);
-    let gs_end = gs.map_or(0, |s| s.offset + s.bytes.len());
-    let ge_range =
-        g.ge.as_ref()
-            .map_or((0, 0), |s| (s.offset, s.offset + s.bytes.len() + 1));
     w.count = 0;
     let st02 = format!("{n:04}");
     w.seg(&["ST", "999", &st02, "005010X231A1"]);
     w.seg(&["AK1", &text(gs, 1), &text(gs, 6), &text(gs, 8)]);
-    let mut group_codes: Vec<&'static str> = Vec::new();
-    let mut group_error = false;
-    for d in diagnostics
-        .iter()
-        .filter(|d| in_range(d, gs_start, gs_end) || in_range(d, ge_range.0, ge_range.1))
-    {
-        if let Some(Mapping::Group(code)) = mapping(d, input) {
-            group_error |= d.severity == Severity::Error;
-            if !group_codes.contains(&code) {
-                group_codes.push(code);
-            }
-        }
-    }
+    let (group_codes, group_error) = group_codes(input, g, diagnostics);
     // A group claimlint does not support (GS01 not HC, a version it does not read, or one a
     // receiver would not match: GS08 padded with spaces, whose sets claimlint still reads)
     // is rejected with each of its sets, as not supported, so no IK5 accepts what the AK9

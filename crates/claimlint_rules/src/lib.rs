@@ -122,7 +122,8 @@ pub enum X999 {
     Always(Ack999),
     /// IK4 with this IK403 when the finding names an element, else IK3 with this IK304.
     ElementElseSegment(&'static str, &'static str),
-    /// By the segment the finding is on (`SE`, `GE`, ...); a segment not listed is not carried.
+    /// By the segment the finding is on (`SE`, `GE`, ...); a segment not listed is not carried,
+    /// unless the rule codes that finding itself (`Diagnostic::ack`).
     BySegment(&'static [(&'static str, Ack999)]),
     /// The rule codes each finding when it reports it (`Diagnostic::ack`); a finding it
     /// leaves uncoded is not carried.
@@ -143,10 +144,14 @@ impl X999 {
             } else {
                 Ack999::Segment(s)
             }),
-            X999::BySegment(table) => table
-                .iter()
-                .find(|(id, _)| *id == d.loc.segment.as_str())
-                .map(|(_, a)| *a),
+            // A finding the rule codes itself (ENV004's ST missing, on the set's first
+            // segment) is carried so.
+            X999::BySegment(table) => d.ack.or_else(|| {
+                table
+                    .iter()
+                    .find(|(id, _)| *id == d.loc.segment.as_str())
+                    .map(|(_, a)| *a)
+            }),
             X999::PerFinding => d.ack,
             X999::PerFindingElse(a) => Some(d.ack.unwrap_or(a)),
         }

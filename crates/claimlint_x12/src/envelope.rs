@@ -38,6 +38,9 @@ pub struct Group<'a> {
     pub transactions: Vec<TxFrame<'a>>,
     /// How many transaction sets the group has (what GE01 counts).
     pub count: usize,
+    /// Sets of the group whose ST is missing (`IssueKind::StMissing`): not read, not in
+    /// `count`, but counted by the sender in GE01.
+    pub headless: usize,
     /// Each transaction set whose ST02 an earlier set of the group already used, in input
     /// order: what ENV006 needs of the sets once they are gone. `earlier` is the byte where
     /// the set that used it before starts.
@@ -223,6 +226,16 @@ pub enum IssueKind<'a> {
     /// A segment between envelope segments, outside any transaction set.
     OutsideTransaction {
         id: &'a [u8],
+    },
+    /// An SE closing `count` segments that no ST opened, the first of them `first` (where the
+    /// finding is): the set's ST is missing. One finding for the set, in place of one for each
+    /// of its segments and one for its SE; the set counts as one of its group's for GE01.
+    /// `se` is the SE, `version` the group's GS08.
+    StMissing {
+        first: &'a [u8],
+        count: u32,
+        se: &'a [u8],
+        version: Option<&'a [u8]>,
     },
     /// A GS, GE or IEA whose id is written in lower or mixed case (`ge`); read as the
     /// upper-case segment it spells. (ST and SE are reported with their transaction set.)
@@ -625,6 +638,9 @@ struct Body<'a> {
     repeated_gs06: Vec<Repeat>,
     /// Where the ST of the last set handed to the sink is.
     last_st: Option<Loc>,
+    /// The segments outside any transaction set since the last envelope segment, not yet
+    /// reported: an SE after them makes them one set whose ST is missing.
+    outside: Vec<(Loc, &'a [u8])>,
 }
 
 impl<'a> Body<'a> {
@@ -646,6 +662,7 @@ impl<'a> Body<'a> {
             gs06_seen: HashMap::new(),
             repeated_gs06: Vec::new(),
             last_st: None,
+            outside: Vec::new(),
         }
     }
 
@@ -848,6 +865,7 @@ impl<'a> Scanner<'a, '_> {
             }
         }
         self.flush_empty(b);
+        self.flush_outside(b);
         if next_isa.is_none() && self.truncation(b) {
             return None;
         }
@@ -997,6 +1015,17 @@ impl<'a> Scanner<'a, '_> {
         raw: RawSegment<'a>,
         after: usize,
     ) -> Flow {
+        if !matches!(file_seg.id(), b"GS" | b"GE" | b"ST" | b"IEA" | b"SE") {
+            // Named as written: a lower-case `nm1` here is not read as anything.
+            let id = file_seg.id_as_written().unwrap_or(file_seg.id());
+            b.outside.push((file_seg.loc(), id));
+            return Flow::Continue;
+        }
+        if file_seg.id() == b"SE" && !b.outside.is_empty() {
+            self.headless(b, &file_seg);
+            return Flow::Continue;
+        }
+        self.flush_outside(b);
         self.element_count(&file_seg);
         if let Some(written) = file_seg.id_as_written()
             && matches!(file_seg.id(), b"GS" | b"GE" | b"IEA")
@@ -1025,14 +1054,46 @@ impl<'a> Scanner<'a, '_> {
             }
             b"ST" => self.open_tx(b, file_seg, raw),
             b"IEA" => return self.iea(b, file_seg, after),
-            b"SE" => self.issue(file_seg.loc(), IssueKind::SeWithoutSt),
-            // Named as written: a lower-case `nm1` here is not read as anything.
-            id => {
-                let id = file_seg.id_as_written().unwrap_or(id);
-                self.issue(file_seg.loc(), IssueKind::OutsideTransaction { id })
-            }
+            _ => self.issue(file_seg.loc(), IssueKind::SeWithoutSt),
         }
         Flow::Continue
+    }
+
+    /// The segments outside any transaction set, each a finding of its own: no SE followed
+    /// them.
+    fn flush_outside(&mut self, b: &mut Body<'a>) {
+        for (loc, id) in b.outside.drain(..) {
+            self.out.issues.push(ScanIssue {
+                kind: IssueKind::OutsideTransaction { id },
+                loc,
+            });
+        }
+    }
+
+    /// An SE after segments outside any transaction set: they are a set whose ST is missing,
+    /// one finding at the first of them. The set counts for GE01, which counted it.
+    fn headless(&mut self, b: &mut Body<'a>, se: &Segment<'a>) {
+        let Some(&(loc, first)) = b.outside.first() else {
+            return;
+        };
+        let count = u32::try_from(b.outside.len()).unwrap_or(u32::MAX);
+        b.outside.clear();
+        let version = b
+            .groups
+            .last()
+            .filter(|_| b.group_open)
+            .and_then(|g| g.gs.as_ref())
+            .map(|gs| gs.value(8));
+        if let Some(g) = b.groups.last_mut().filter(|_| b.group_open) {
+            g.headless += 1;
+        }
+        let kind = IssueKind::StMissing {
+            first,
+            count,
+            se: se.bytes,
+            version,
+        };
+        self.issue(loc, kind);
     }
 
     /// A value past the last element of a GS (8), GE (2) or IEA (2). ST and SE are the

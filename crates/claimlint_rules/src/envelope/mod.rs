@@ -66,6 +66,7 @@ pub fn owner(kind: &IssueKind<'_>) -> (&'static Rule, ScanReport) {
         | K::SeMissing { .. }
         | K::GeWithoutGs
         | K::SeWithoutSt
+        | K::StMissing { .. }
         | K::StWithoutGs
         | K::DataAfterIea { .. }
         | K::IeaMissing { .. }

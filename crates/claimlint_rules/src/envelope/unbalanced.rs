@@ -81,11 +81,51 @@ fn truncated(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     d.covers = from.map(|f| (f, u32::MAX));
 }
 
+/// An SE closing segments no ST opened: one finding, at the first of them, where the ST
+/// belongs. The 999 rejects the group (AK905 5: the sets it holds are not the sets GE01
+/// counts), as a receiver that reads no ST finds no set.
+fn st_missing(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    let IssueKind::StMissing {
+        first,
+        count,
+        se,
+        version,
+    } = issue.kind
+    else {
+        return;
+    };
+    let first = lossy(first);
+    let se = lossy(se);
+    let segments = if count == 1 { "segment" } else { "segments" };
+    let d = cx.report(
+        issue.loc,
+        format!(
+            "no ST opens the transaction set that {se} closes: its {count} {segments} from {first} on are outside any transaction set, so its claims are not checked"
+        ),
+    );
+    let st02 = se.split(['*']).nth(2).filter(|s| !s.is_empty());
+    let st03 = version
+        .map(lossy)
+        .filter(|v| v.starts_with("005010X22"))
+        .map_or(String::new(), |v| format!("*{v}"));
+    d.help = Some(match st02 {
+        Some(st02) => format!("write `ST*837*{st02}{st03}` before {first}"),
+        None => format!("write the set's ST before {first}"),
+    });
+    d.ack = Some(claimlint_diagnostic::Ack999::Group("5"));
+}
+
 /// The scan's balance findings (`rules::envelope::owner`).
 pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
-    if matches!(issue.kind, IssueKind::Truncated { .. }) {
-        return truncated(issue, cx);
+    match issue.kind {
+        IssueKind::Truncated { .. } => truncated(issue, cx),
+        IssueKind::StMissing { .. } => st_missing(issue, cx),
+        _ => trailer_or_header(issue, cx),
     }
+}
+
+/// A trailer or header missing, or data where none may be.
+fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     const END_SET: &str = "end every transaction set with SE";
     let (message, help): (String, Option<String>) = match issue.kind {
         IssueKind::Unterminated { id, terminator } => {
@@ -183,4 +223,41 @@ fn cases() {
         diags[6][0].message,
         "21 bytes after IEA start with `isa`, an interchange header written in lower case: that interchange was not read"
     );
+}
+
+/// The ST left out: one finding at the set's first segment naming the SE that closes it, not
+/// an STR003 for each segment, an ENV004 for the SE and an ENV003 for GE01.
+#[test]
+fn a_set_without_st_is_one_finding() {
+    use crate::test::{P837, codes, run};
+    let no_st = P837.replace("ST*837*0001*005010X222A1~", "");
+    assert_eq!(codes(&no_st), ["ENV004"]);
+    let d = &run(&no_st)[0];
+    assert!(
+        d.message
+            .starts_with("no ST opens the transaction set that SE*")
+            && d.message
+                .contains("from BHT on are outside any transaction set"),
+        "{}",
+        d.message
+    );
+    assert_eq!(d.loc.segment.as_str(), "BHT");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("write `ST*837*0001*005010X222A1` before BHT")
+    );
+    // The second of two sets without its ST: GE01 counts both, so no ENV003 either.
+    let st = P837.find("ST*").unwrap();
+    let se_end = P837.find("GE*").unwrap();
+    let set = &P837[st..se_end];
+    let second = set
+        .replacen("ST*837*0001*005010X222A1~", "", 1)
+        .replace("*0001~", "*0002~");
+    let two = P837
+        .replacen(set, &format!("{set}{second}"), 1)
+        .replace("GE*1*", "GE*2*");
+    assert_eq!(codes(&two), ["ENV004"]);
+    // A stray segment after the SE that no SE follows is outside any set: STR003, as before.
+    let stray = P837.replace("GE*", "REF*EA*X~GE*");
+    assert_eq!(codes(&stray), ["STR003"]);
 }
