@@ -105,6 +105,10 @@ CASES = {
             # GS08 left out while ST03 names the guide: the sets are read, the group is an error.
             "gs08-missing.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X"),
             "835-skipped.x12": edits(P837, [("GS*", "GS*HP*SENDER*RECEIVER*20260120*1200*1*X*005010X221A1"), ("ST*", "ST*835*0001*005010X221A1")]),
+            # ST01 `X` or empty in a set whose ST03 names the 837P guide: an error, not a note
+            # about another transaction set (which would let the file pass unread).
+            "st01-x.x12": edit(P837, "ST*", "ST*X*0001*005010X222A1"),
+            "st01-empty-837i.x12": edit(I837, "ST*", "ST**0001*005010X223A2"),
             # An 837D (dental SV3 lines) under the 837I label: one ENV005, the set skipped,
             # not an unknown segment for each SV3 (RULES.md, "One root cause, one error").
             "dental-labelled-837i.x12": re.sub(r"SV2\*[^~]*~", "SV3*AD:D2150*120****1~", I837),

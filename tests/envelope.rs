@@ -48,6 +48,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV005/trip/dental-labelled-837i.x12", &["ENV005"]),
     ("ENV005/trip/gs01-not-hc.x12", &["ENV005"]),
     ("ENV005/trip/gs08-missing.x12", &["ENV005"]),
+    ("ENV005/trip/st01-empty-837i.x12", &["ENV005"]),
+    ("ENV005/trip/st01-x.x12", &["ENV005"]),
     (
         "ENV005/trip/st03-differs-from-gs08.x12",
         &["ENV005", "ENV005"],

@@ -20,6 +20,14 @@ pub struct GuideChoice {
 pub enum GuideIssue {
     /// ST01 is not 837 (and not a 999 that `claimlint ack` writes): the set is skipped.
     NotAClaim { at: Loc, st01: String },
+    /// ST01 is not 837 (empty, `X`, a value an element left out moved there) while ST03, or
+    /// GS08 when ST03 is empty, names an 837 guide: the set is skipped, and that is an error,
+    /// not a note about another transaction set.
+    St01NotClaim {
+        at: Loc,
+        st01: String,
+        version: String,
+    },
     /// GS01 is not HC.
     GroupNotHc { at: Loc, gs01: String },
     /// ST03 and GS08 name different guides.
@@ -62,10 +70,7 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
         return GuideChoice { kind: None, issues };
     }
     if st.value(1) != b"837" {
-        issues.push(GuideIssue::NotAClaim {
-            at: el_loc(st, 1),
-            st01: text(st, 1),
-        });
+        issues.push(not_a_claim(gs, st));
         return GuideChoice { kind: None, issues };
     }
     if let Some(gs) = gs
@@ -117,6 +122,33 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
         }
     };
     GuideChoice { kind, issues }
+}
+
+/// The finding on a set whose ST01 is not 837: a note that another transaction set was
+/// skipped, or an error when ST03 (or GS08, ST03 being empty) names an 837 guide, 5010 or
+/// 4010: the set calls itself an 837 and its ST01 is wrong.
+fn not_a_claim(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideIssue {
+    let at = st.element_loc(1);
+    let st01 = text(st, 1);
+    let declared = Some(st.value(3))
+        .filter(|v| !v.is_empty())
+        .or_else(|| gs.map(|g| g.value(8)))
+        .map(<[u8]>::trim_ascii)
+        .unwrap_or_default();
+    let claim_guide = [
+        &b"005010X222"[..],
+        b"005010X223",
+        b"004010X098",
+        b"004010X096",
+    ]
+    .iter()
+    .any(|p| declared.starts_with(p));
+    if claim_guide {
+        let version = String::from_utf8_lossy(declared).into_owned();
+        GuideIssue::St01NotClaim { at, st01, version }
+    } else {
+        GuideIssue::NotAClaim { at, st01 }
+    }
 }
 
 /// ST03 against GS08 (each as [`guide_value`] reads it, `None` when empty): a mismatch, or a

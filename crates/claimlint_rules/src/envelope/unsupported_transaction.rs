@@ -18,7 +18,9 @@ declare_rule! {
     /// (835, 270...) are noted as info and skipped. A guide written with whitespace around it
     /// (`005010X222A1 `, a fixed-width export's padding) is an error where the spaces are, and
     /// the set is read with that guide. A GS without GS08 (which X12 requires) is an error on
-    /// the GS, once for its group, and its sets are read with the guide ST03 names. A 999 acknowledgment (005010X231A1, as
+    /// the GS, once for its group, and its sets are read with the guide ST03 names. An ST01
+/// other than 837 (empty, `X`) in a set whose ST03 (or GS08) names an 837 guide is an error,
+/// and the set is skipped: the set says it is a claim. A 999 acknowledgment (005010X231A1, as
     /// `claimlint ack` writes) is read for its envelopes alone, without a note.
     /// ## Why it matters
     /// Payers accept 837s only under the guide their companion document names (for Medicare
@@ -35,16 +37,32 @@ declare_rule! {
 
 const SUPPORTED: &str = "005010X222A1 (837P) and 005010X223A2 (837I)";
 
-/// The severity, message and help of each finding of the guide classification
-/// (`claimlint_model::classify`, which decides how a set is read).
-fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
+/// [`word`] for a set whose ST01 is not 837: a note, or an error when it names an 837 guide.
+fn st01_word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
     match issue {
+        GuideIssue::St01NotClaim { at, st01, version } => (
+            Severity::Error,
+            at,
+            format!(
+                "ST01 `{st01}` is not 837, though the set names the 837 guide {version}; the transaction set was skipped"
+            ),
+            Some("write ST01 as 837".into()),
+        ),
         GuideIssue::NotAClaim { at, st01 } => (
             Severity::Info,
             at,
             format!("transaction set {st01} is not an 837 claim; it was skipped"),
             None,
         ),
+        other => word(other),
+    }
+}
+
+/// The severity, message and help of each finding of the guide classification
+/// (`claimlint_model::classify`, which decides how a set is read).
+fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
+    match issue {
+        GuideIssue::NotAClaim { .. } | GuideIssue::St01NotClaim { .. } => st01_word(issue),
         GuideIssue::GroupNotHc { at, gs01 } => (
             Severity::Error,
             at,
@@ -117,7 +135,7 @@ fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
 }
 
 /// The 999 coding of an ENV005 finding: on the GS, AK905 1 (functional group not supported,
-/// GS01) or 2 (GS08 version not supported); on the ST, IK502 1 (not an 837: not supported),
+/// GS01) or 2 (GS08 version not supported); on the ST, IK502 1 (not an 837: not supported), 6 (ST01 wrong in a set naming an 837 guide),
 /// 19 (ST03 differs from GS08, or is a guide padded with spaces) or I6 (the guide named is
 /// not supported). A GS08 padded with spaces is AK905 2 like any version the receiver would
 /// not match, though claimlint reads the sets. A release read as the closest supported one is
@@ -126,6 +144,7 @@ fn ack(issue: &GuideIssue) -> Option<Ack999> {
     use Ack999::{Group, TransactionSet};
     let at = match issue {
         GuideIssue::NotAClaim { at, .. }
+        | GuideIssue::St01NotClaim { at, .. }
         | GuideIssue::GroupNotHc { at, .. }
         | GuideIssue::Mismatch { at, .. }
         | GuideIssue::NoGuide { at }
@@ -143,6 +162,8 @@ fn ack(issue: &GuideIssue) -> Option<Ack999> {
     }
     Some(TransactionSet(match issue {
         GuideIssue::NotAClaim { .. } => "1",
+        // Missing or invalid transaction set identifier.
+        GuideIssue::St01NotClaim { .. } => "6",
         GuideIssue::Mismatch { .. } | GuideIssue::Padded { .. } => "19",
         _ => "I6",
     }))
@@ -220,6 +241,9 @@ fn cases() {
                 true,
             ),
             Edit("ST*", "ST*835*0001*005010X221A1", true), // info, skipped
+            // ST01 wrong in a set naming an 837 guide: an error, skipped (not passed unread).
+            Edit("ST*", "ST*X*0001*005010X222A1", true),
+            Edit("ST*", "ST**0001*005010X222A1", true),
             // GS08 left out or empty: an error on the GS; the set is read as ST03 says.
             Edit("GS*", "GS*HC*SENDER*RECEIVER*20260110*1200*1*X", true),
             Edit("GS*", "GS*HC*SENDER*RECEIVER*20260110*1200*1*X*", true),
@@ -328,4 +352,19 @@ fn a_dental_set_under_an_837p_label_is_one_error_and_skipped() {
     let found = run(&mixed);
     assert!(!found.iter().any(|d| d.code == "ENV005"), "{found:#?}");
     assert!(found.iter().any(|d| d.code == "SYN001"), "{found:#?}");
+}
+
+/// ST01 `X` or empty while ST03 names the 837P guide: one error, IK502 6, and the exit status
+/// fails; ST01 835 under its own guide stays a note.
+#[test]
+fn a_wrong_st01_in_an_837_is_an_error() {
+    use crate::test::{P837, run};
+    for st in ["ST*X*0001*005010X222A1~", "ST**0001*005010X222A1~"] {
+        let diags = run(&P837.replace("ST*837*0001*005010X222A1~", st));
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        let d = &diags[0];
+        assert_eq!((d.code, d.severity), ("ENV005", Severity::Error));
+        assert_eq!(d.ack, Some(Ack999::TransactionSet("6")));
+        assert_eq!(d.help.as_deref(), Some("write ST01 as 837"));
+    }
 }
