@@ -769,6 +769,17 @@ fn validator_numbers() {
     }
 }
 
+/// A value in a Not Used element is that element's finding alone: the syntax rules read the
+/// segment as if it were gone (837P HCP10 is Not Used; P0910 would also say "HCP10 without
+/// HCP09").
+#[test]
+fn a_not_used_value_is_not_also_a_syntax_finding() {
+    use ElementIssue::*;
+    let hcp = |t: &str| check(p(), &["2000A", "2000B", "2300"], "HCP", t);
+    let out = hcp(&format!("HCP*00*100{}X", "*".repeat(8)));
+    assert_eq!(out, vec![NotUsed { elem: 10, comp: 0 }]);
+}
+
 #[test]
 fn validator_syntax_rules() {
     use ElementIssue::*;
@@ -834,16 +845,10 @@ fn validator_syntax_rules() {
     assert!(!eval(l, "ZZ**B"));
     assert!(eval(c, "ZZ*A"));
     assert!(!eval(c, "ZZ**B"));
-    // composite rule: C022 P0304 in HI
+    // composite rule: C022 P0304 in HI. In 837P HI02-3 is Not Used: a value there is that
+    // finding alone, read for the rule as if it were gone.
     let hi = check(p(), P_2300, "HI", "HI*ABK:I10*ABF:E119:D8");
-    assert!(
-        hi.contains(&Syntax {
-            kind: SyntaxKind::P,
-            elem: 2,
-            positions: &[3, 4]
-        }),
-        "{hi:?}"
-    );
+    assert_eq!(hi, vec![NotUsed { elem: 2, comp: 3 }]);
 }
 
 // ----------------------------------------------------------------------------------------

@@ -254,7 +254,10 @@ pub fn validate_segment(
             judge_element(def, seg, i, present.has(i), out);
         }
     }
-    check_rules(def.syntax, 0, |p| present.has(p), out);
+    // A value in a Not Used element is SYN004's, and removing it is the fix: the syntax rules
+    // read the segment as if it were gone (`HCP10` alone is not also "HCP10 without HCP09").
+    let used = |p: usize| def.element_at(p).is_none_or(|e| e.usage != Usage::NotUsed);
+    check_rules(def.syntax, 0, |p| present.has(p) && used(p), out);
     // The last element empty is a trailing separator, unless a value the guide wants is
     // missing from where the empty elements begin on: then the separators stand for it
     // (SYN007 `LX*`, `SV1*HC:99213*100*UN*1**` without SV107; SYN009 `NM1*…*XX*` without
@@ -378,7 +381,12 @@ fn check_element(
                     Some(c) => check_value(c, value, i, j, out),
                 }
             }
-            check_rules(cd.syntax, i, |p| !component(p).is_empty(), out);
+            let used = |p: usize| {
+                cd.components
+                    .get(p.wrapping_sub(1))
+                    .is_none_or(|c| c.usage != Usage::NotUsed)
+            };
+            check_rules(cd.syntax, i, |p| !component(p).is_empty() && used(p), out);
         }
     }
 }

@@ -15,7 +15,7 @@ declare_rule! {
     /// codes, which Medicare does not price), any code with no NDC in any quarter. Their drugs
     /// are by definition not in the ASP crosswalk, and no FDA NDC directory is compiled in to
     /// check them against, so the NDC's absence says nothing about it. So are 837P lines
-    /// whose procedure (SV101) is left empty: the code is what is missing (SYN007).
+    /// whose procedure code (SV101-2) is left empty: the code is what is missing (SYN007).
     /// ## Why it matters
     /// An NDC the payer cannot find is usually a typo or a digit dropped in padding, and
     /// the line is denied; a transposed NDC may even name another drug.
@@ -39,13 +39,13 @@ fn ndc_unknown(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     }
     // A malformed NDC is NDC002's; one in a normalisable form is still looked up.
     let Some(ndc) = ndc11(el.bytes) else { return };
-    // An 837P line whose procedure (SV101, required) is left empty: the code the NDC would be
-    // judged against is what is missing (SYN007's finding). An 837I line with no HCPCS, a
-    // revenue code alone, is looked up.
-    if cx
-        .line()
-        .is_some_and(|l| l.procedure.is_none() && l.sv.is_some_and(|s| s.is(b"SV1")))
-    {
+    // An 837P line whose procedure code (SV101-2, required) is left empty, the whole SV101 or
+    // its code alone (`SV1*X*…`, `SV1*96372*…` with the qualifier left out): the code the NDC
+    // would be judged against is what is missing (SYN007's finding). An 837I line with no
+    // HCPCS, a revenue code alone, is looked up.
+    if cx.line().is_some_and(|l| {
+        l.procedure.as_ref().and_then(|p| p.code()).is_none() && l.sv.is_some_and(|s| s.is(b"SV1"))
+    }) {
         return;
     }
     if cx
@@ -148,6 +148,17 @@ fn cases() {
         Trip("LIN**N4*05551371001~"),
     ];
     let out = check_cases(&NDC003, &cases);
+    // SV101 `X` (its code left empty) with an NDC no quarter lists: SYN007's finding, not
+    // also a crosswalk warning for a code that is not there.
+    let x = crate::test::replace_segments(
+        crate::test::P837,
+        "SV1*X*2400*UN*60***1~LIN**N4*55513071099",
+    );
+    assert!(
+        !crate::test::codes(&x).contains(&"NDC003"),
+        "{:?}",
+        crate::test::codes(&x)
+    );
     let d = out[2].iter().find(|d| d.code == "NDC003").unwrap();
     // The quarters compiled in: reference data is the run's own (`Data`), never process-wide.
     assert_eq!(
