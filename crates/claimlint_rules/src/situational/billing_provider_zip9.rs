@@ -26,8 +26,15 @@ fn billing_provider_zip9(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         Kind::Professional => "2310C",
         Kind::Institutional => "2310E",
     };
+    // Whether an N4 came since the last NM1: each of these loops has one address, so a second
+    // N4 before another NM1 is not its own (the N3/N4 of a pay-to address whose NM1*87 is
+    // missing, STR002's finding) and is not judged as the billing provider's.
+    let mut addressed = false;
     for (index, seg) in tx.segments.iter().enumerate() {
-        if !seg.is(b"N4") {
+        if seg.is(b"NM1") {
+            addressed = false;
+        }
+        if !seg.is(b"N4") || std::mem::replace(&mut addressed, true) {
             continue;
         }
         // The loop the model built the N4 into (by the HL and NM1 qualifiers), not the guide
@@ -89,4 +96,20 @@ fn cases() {
         d.help.as_deref(),
         Some("write 62701 followed by its four-digit USPS add-on code (62701NNNN)")
     );
+}
+
+/// A pay-to address whose NM1*87 is missing (its N3/N4 after the billing provider's REF) is
+/// STR002's finding; its N4 is not judged as a second billing provider address.
+#[test]
+fn an_orphan_pay_to_address_is_not_the_billing_providers() {
+    use crate::test::{P837, codes};
+    let at = P837.find("REF*EI*").unwrap();
+    let end = at + P837[at..].find('~').unwrap() + 1;
+    let orphan = format!(
+        "{}N3*1 PAY ST~N4*MIAMI*FL*33111~{}",
+        &P837[..end],
+        &P837[end..]
+    );
+    let orphan = orphan.replacen("SE*28*", "SE*30*", 1);
+    assert!(!codes(&orphan).contains(&"SIT005"), "{:?}", codes(&orphan));
 }
