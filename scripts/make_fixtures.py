@@ -191,6 +191,12 @@ CASES = {
             # the same for a loop's opener written before the opener of the loop around it
             # (NM1*85 before the 2000A's HL): not also "N3 begins 2010AA without its NM1"
             "billing-provider-nm1-before-hl.x12": P837.replace("HL*1**20*1~\nNM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~\nHL*1**20*1~"),
+            # the other way round: a required segment or loop written just after the opener
+            # of the loop that follows (the two swapped): one STR003 saying where it belongs,
+            # not also STR002 for the occurrence that lacks it (nor NDC005 for the LIN)
+            "ctp-after-next-lx.x12": P837.replace("CTP****1*UN~\nLX*2~", "LX*2~\nCTP****1*UN~"),
+            "ref-ei-after-hl-837i.x12": I837.replace("REF*EI*371234567~\nHL*2*1*22*0~", "HL*2*1*22*0~\nREF*EI*371234567~"),
+            "receiver-nm1-after-hl.x12": P837.replace("NM1*40*2*MEDICARE*****46*R456~\nHL*1**20*1~", "HL*1**20*1~\nNM1*40*2*MEDICARE*****46*R456~"),
         },
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },

@@ -904,6 +904,46 @@ fn walker_missing_2010aa() {
     );
 }
 
+/// A line's required DTP*472 swapped with the next line's LX: read as that line's date, the
+/// next line's SV1 would come late and its own date once too often; the walk reads it as a
+/// stray instead (`Walker::written_late`), line 2 missing its date at LX*3, and the next line
+/// as written. A line whose date is only out of order (`LX*3~DTP*472~SV1`, no date after)
+/// keeps it: the stray reading fits no better.
+#[test]
+fn walker_reads_a_date_after_the_next_lx_as_a_stray() {
+    let date = "DTP*472*D8*20061003~";
+    let text = subscriber_claim(3).replacen(&format!("{date}LX*3~"), &format!("LX*3~{date}"), 1);
+    let w = walk(p(), &segs(&text));
+    let lx3 = segs(&text)
+        .iter()
+        .position(|s| s.id() == b"LX" && s.element(1) == Some(b"3"));
+    let lx3 = lx3.expect("LX*3");
+    assert_eq!(
+        w.issues,
+        vec![
+            StructureIssue::RequiredMissing {
+                id: "DTP",
+                is_loop: false,
+                parent: "2400",
+                at: lx3
+            },
+            StructureIssue::Unexpected { at: lx3 + 1 }
+        ]
+    );
+    // Out of order only: the date stays line 3's, its SV1 late.
+    let text = subscriber_claim(3).replacen(
+        "LX*3~SV1*HC:99213*40*UN*1***1~DTP*472*D8*20061003~",
+        "LX*3~DTP*472*D8*20061003~SV1*HC:99213*40*UN*1***1~",
+        1,
+    );
+    let w = walk(p(), &segs(&text));
+    assert!(
+        matches!(w.placements.get(lx3 + 1), Some(Placement::Placed { .. })),
+        "{:?}",
+        w.issues
+    );
+}
+
 /// A required segment whose qualifier the guide does not allow (`SV1*ZZ:…`, `REF*XX` in
 /// 2010AA) is there: placed by id (its code is SYN008's), it is not also missing, and the
 /// right segment after it is not a repeat.

@@ -74,6 +74,18 @@ pub enum StructureIssue {
     },
 }
 
+impl StructureIssue {
+    /// The segment where it was seen.
+    pub fn at(&self) -> usize {
+        match *self {
+            StructureIssue::RequiredMissing { at, .. }
+            | StructureIssue::Unexpected { at }
+            | StructureIssue::OpenerMissing { at, .. }
+            | StructureIssue::RepeatExceeded { at, .. } => at,
+        }
+    }
+}
+
 /// The result of walking one transaction set: one placement per input segment.
 #[derive(Debug, Default)]
 pub struct Walk {
@@ -131,6 +143,8 @@ enum Open {
     WithoutStarter(usize, usize),
     /// As the opener of loop (depth of the parent, index), placed by its id alone.
     ByIdAlone(usize, usize),
+    /// As a segment that fits no place here (`Walker::written_late`).
+    Stray,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -801,6 +815,11 @@ impl Walker {
                 let placement = self.open_by_id_alone(depth, idx, 0);
                 self.out.placements.push(placement);
             }
+            Open::Stray => {
+                self.out.issues.push(StructureIssue::Unexpected { at: 0 });
+                self.out.placements.push(Placement::Unexpected);
+                self.stray = Some(self.ids.index(seg.id()));
+            }
         }
         for k in 0..PROBE - 1 {
             let Some(next) = ahead(k) else { break };
@@ -826,6 +845,40 @@ impl Walker {
         (self.frames, self.counts, self.stray, self.out) = saved;
         self.probing = false;
         found
+    }
+
+    /// Is `found` (segment `at`), in order in the innermost loop, the first segment after that
+    /// loop's opener, and a required segment the occurrence before lacks, found missing at
+    /// that opener? Then it may be that occurrence's, written one place too late (`LX*3`
+    /// and line 2's `DTP*472` swapped): read as written, the line's own SV1 comes late and its
+    /// own DTP*472 once too often, three findings for one defect. Only a guess, which
+    /// `place` weighs with `probe`.
+    fn written_late(&self, found: &Found, at: usize) -> bool {
+        let depth = self.frames.len().saturating_sub(1);
+        let (Some(f), Some(opener)) = (self.frames.last(), at.checked_sub(1)) else {
+            return false;
+        };
+        let Some(Node::Segment(s)) = f.def.children.get(found.idx) else {
+            return false;
+        };
+        let opened_there = matches!(self.out.placements.get(opener),
+            Some(Placement::Placed { loop_def, segment, .. })
+                if std::ptr::eq(*loop_def, f.def)
+                    && f.def.starter().is_some_and(|st| std::ptr::eq(st, *segment)));
+        !self.probing
+            && found.how == How::InOrder
+            && found.depth == depth
+            && s.usage == Usage::Required
+            && opened_there
+            // The findings made at the opener are the last ones made.
+            && self.out.issues.iter().rev().take_while(|i| i.at() == opener).any(|i| {
+                *i == StructureIssue::RequiredMissing {
+                    id: s.id,
+                    is_loop: false,
+                    parent: f.def.id,
+                    at: opener,
+                }
+            })
     }
 
     /// Has child `idx` of frame `depth` occurred as often as its definition allows?
@@ -1004,6 +1057,13 @@ impl Walker {
             self.open_without_starter(depth, idx, at);
             // Now in the loop just opened, in order: placed there as any other.
             return self.place(seg, at, &|_| None);
+        }
+        // The segment the occurrence just closed lacks, written after the opener of the next
+        // (`LX*3~DTP*472~SV1~DTP*472`): a stray, when reading it so fits what follows better.
+        if found.as_ref().is_some_and(|f| self.written_late(f, at))
+            && self.probe(seg, ahead, Open::Stray) < self.probe(seg, ahead, Open::AsWritten)
+        {
+            return Placement::Unexpected;
         }
         let Some(Found { depth, idx, how }) = found else {
             // Nowhere, nor the first of a loop whose opener is missing: the opener, its

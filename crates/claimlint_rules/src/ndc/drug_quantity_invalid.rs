@@ -23,11 +23,14 @@ declare_rule! {
 
 fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     let Some(ctp) = drug.ctp else {
-        // Its CTP written just before the LIN (the two swapped): the guide could not place it,
-        // and STR003 there is the one error.
-        let before = (drug.lin.position as usize).checked_sub(2);
-        let swapped = cx.tx().zip(before).is_some_and(|(tx, k)| {
+        // Its CTP written just before the LIN, or just after the opener of the loop that
+        // follows (the two swapped): the guide could not place it, and STR003 there is the
+        // one error.
+        let lin = (drug.lin.position as usize).checked_sub(1);
+        let swapped = cx.tx().zip(lin).is_some_and(|(tx, lin)| {
+            let k = lin.wrapping_sub(1);
             tx.segments.get(k).is_some_and(|s| s.is(b"CTP")) && !tx.ig().is_placed(k)
+                || written_late(tx, lin)
         });
         if swapped {
             return;
@@ -72,6 +75,22 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         }
         Some(_) => {}
     }
+}
+
+/// Is the CTP of the 2410 whose LIN is segment `lin` written late, right after the opener of
+/// the loop that follows (`LIN~LX*2~CTP`; `structure::required_segment_missing::written_after`)?
+fn written_late(tx: &claimlint_model::Transaction<'_>, lin: usize) -> bool {
+    let ig = tx.ig();
+    crate::structure::required_segment_missing::all_written_after(tx)
+        .iter()
+        .filter(|l| (l.id, l.parent) == ("CTP", "2410"))
+        .any(|l| {
+            // The 2410 that lacks it: the last one opened before the walk noticed it.
+            (0..l.at)
+                .rev()
+                .find(|&k| ig.is_placed(k) && tx.segments.get(k).is_some_and(|s| s.is(b"LIN")))
+                == Some(lin)
+        })
 }
 
 #[test]

@@ -443,6 +443,31 @@ fn report_copy(tx: &Transaction<'_>, cx: &mut Ctx<'_>, copy: &claimlint_model::H
     }
 }
 
+/// Does an STR001 of this set displace segment `index` (cover it, `suppress::Scope::Covered`)?
+/// The check is run aside, its findings dropped: for a rule that would leave a defect to a
+/// finding there (STR002 to the STR003 of a segment written late, after an HL).
+pub(crate) fn displaces(tx: &Transaction<'_>, cx: &Ctx<'_>, index: usize) -> bool {
+    let Some(position) = tx.segments.get(index).map(|s| s.loc().position) else {
+        return false;
+    };
+    let mut out = Vec::new();
+    let mut aside = Ctx {
+        rule: &STR001,
+        severity: STR001.severity,
+        out: &mut out,
+        tx: Some(tx),
+        claim: None,
+        line: None,
+        params: cx.params,
+        data: cx.data,
+        facts: None,
+    };
+    hl_invalid(tx, &mut aside);
+    out.iter()
+        .filter_map(|d| d.covers)
+        .any(|(start, end)| start <= position && position < end)
+}
+
 fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let lost = Lost::new(tx);
     let copies = copies(tx);

@@ -19,6 +19,11 @@ declare_rule! {
     /// segments that follow in it, so they are not each "unexpected". When the segment
     /// before stands where the opener belongs (`NM2*IL`, `LQ*2`), that segment's own finding
     /// (SYN001, STR003) is the one error.
+    ///
+    /// A required segment written one place out, just before the opener of its loop (`CTP`
+    /// before `LIN`) or just after the opener of the loop that follows (`CTP` after `LX*2`,
+    /// `REF*EI` after `HL*2`, 1000B's `NM1*40` after `HL*1`: two segments swapped), is
+    /// STR003's alone, which says where it belongs.
     /// ## Why it matters
     /// A missing required segment rejects the transaction set (999 IK3 code 3, mandatory
     /// segment missing); a missing 2330B means the payer cannot tell which payer the COB
@@ -148,13 +153,7 @@ fn written_before(
         return false;
     };
     let fits = |seg: &claimlint_x12::Segment<'_>| {
-        seg.id() == id.as_bytes()
-            && def.and_then(|d| d.qualifier).is_none_or(|q| {
-                q.comp != 0
-                    || q.codes
-                        .iter()
-                        .any(|c| seg.value(usize::from(q.elem)) == c.as_bytes())
-            })
+        seg.id() == id.as_bytes() && def.is_none_or(|d| fits(d, seg))
     };
     let run = (0..opener).rev().take_while(|&k| !ig.is_placed(k)).count();
     let start = opener - run;
@@ -177,6 +176,162 @@ fn written_before(
             (prev..start).any(|k| ig.is_placed(k) && tx.segments.get(k).is_some_and(fits))
         }
     }
+}
+
+/// A required segment, or the opener of a required loop, written right after the segment that
+/// opens the loop after the occurrence lacking it ([`written_after`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WrittenAfter {
+    /// The segment index of that opener (`LX*2`, `HL*2`, 1000B's `NM1*40`).
+    pub opener: usize,
+    /// The segment index of the one written late, unplaced: STR003 reports it.
+    pub stray: usize,
+    /// Its definition: the required segment, or the required loop's opener.
+    pub def: &'static SegmentDef,
+    /// What the walk found missing: a segment of `parent`, or its loop `id` (`is_loop`),
+    /// noticed at segment `at`.
+    pub id: &'static str,
+    pub parent: &'static str,
+    pub is_loop: bool,
+    pub at: usize,
+}
+
+/// The required segment `id` of loop `parent`, or the opener of its required loop `id`.
+fn required_def(
+    guide: &GuideDef,
+    parent: &str,
+    id: &str,
+    is_loop: bool,
+) -> Option<&'static SegmentDef> {
+    let parent = guide.find_loop(parent)?;
+    if is_loop {
+        parent.child_loop(id)?.starter()
+    } else {
+        parent
+            .segments(id.as_bytes())
+            .find(|s| s.usage == Usage::Required)
+    }
+}
+
+/// Does `seg` have the id of `def` and, when its first-level qualifier tells definitions
+/// apart, one of its codes (a stray `DTP*431` is no `DTP*472`)?
+fn fits(def: &SegmentDef, seg: &claimlint_x12::Segment<'_>) -> bool {
+    seg.id() == def.id.as_bytes()
+        && def.qualifier.is_none_or(|q| {
+            q.comp != 0
+                || q.codes
+                    .iter()
+                    .any(|c| seg.value(usize::from(q.elem)) == c.as_bytes())
+        })
+}
+
+/// Was the segment or loop the walk found missing (`id` of `parent`, noticed at segment `at`)
+/// written one place too late: right after the segment that opens the loop after the
+/// occurrence lacking it (`CTP` after `LX*2`, the 2410 before it lacking its CTP; `PER*IC`
+/// after 1000B's `NM1*40`; `REF*EI` after `HL*2`; 1000B's `NM1*40` after `HL*1`)? Two
+/// segments swapped. That opener is the first segment from `at` on that opens a loop, the
+/// segments placed before it still in the occurrence; the segment written late stands,
+/// unplaced, in the run of unplaced segments right after it, with the required definition's
+/// qualifier. STR003 reports it there as written late; "missing" as well would be two
+/// findings for one misplaced segment. ([`comes_late`] covers one written later inside the
+/// occurrence. One the next occurrence of its own loop takes, `LX*3~DTP*472~SV1~DTP*472`, the
+/// walk leaves unplaced when that reads what follows better: `Walker::written_late`.)
+fn written_after(
+    tx: &Transaction<'_>,
+    id: &'static str,
+    is_loop: bool,
+    parent: &'static str,
+    at: usize,
+) -> Option<WrittenAfter> {
+    let ig = tx.ig();
+    let def = required_def(ig.guide, parent, id, is_loop)?;
+    let mut opener = at;
+    loop {
+        if let Placement::Placed {
+            loop_def, segment, ..
+        } = ig.placement(opener).copied()?
+        {
+            if loop_def.starter().is_some_and(|s| std::ptr::eq(s, segment)) {
+                break;
+            }
+            // A segment of an enclosing loop (SE) ends the occurrence without opening a loop.
+            if parent != "ST" && !loop_def.path.contains(&parent) {
+                return None;
+            }
+        }
+        opener += 1;
+    }
+    // Not one that stood where the opener of the segments after it belongs (`SV1` where an
+    // `LX` is lost): the walk opened that loop without it, and STR003 there names the opener.
+    let stood_in = |k: usize| {
+        ig.structure.iter().any(|i| {
+            matches!(*i, StructureIssue::OpenerMissing { at, after_stray: true, .. } if at == k + 1)
+        })
+    };
+    let stray = (opener + 1..tx.segments.len())
+        .take_while(|&k| !ig.is_placed(k))
+        .find(|&k| tx.segments.get(k).is_some_and(|s| fits(def, s)) && !stood_in(k))?;
+    Some(WrittenAfter {
+        opener,
+        stray,
+        def,
+        id,
+        parent,
+        is_loop,
+        at,
+    })
+}
+
+/// The required segments and loops the walk found missing that were written one place too
+/// late ([`written_after`]). One segment stands for one occurrence: the first it fits.
+pub(crate) fn all_written_after(tx: &Transaction<'_>) -> Vec<WrittenAfter> {
+    let mut out: Vec<WrittenAfter> = Vec::new();
+    for issue in &tx.ig().structure {
+        if let StructureIssue::RequiredMissing {
+            id,
+            is_loop,
+            parent,
+            at,
+        } = *issue
+            && let Some(late) = written_after(tx, id, is_loop, parent, at)
+            && !out.iter().any(|l| l.stray == late.stray)
+        {
+            out.push(late);
+        }
+    }
+    out
+}
+
+/// Is what the walk found missing (`id` of `parent`, a loop when `is_loop`, noticed at `at`)
+/// there but out of place, which STR003 reports: later in the occurrence ([`comes_late`]),
+/// just before its loop's opener ([`came_early`]), or just after the next loop's opener
+/// (`late`, [`written_after`])? "Missing" as well would be two findings for one defect.
+fn misplaced(
+    tx: &Transaction<'_>,
+    cx: &Ctx<'_>,
+    late: &[WrittenAfter],
+    (id, parent, is_loop, at): (&str, &str, bool, usize),
+) -> bool {
+    if !is_loop && (comes_late(tx, id, parent, at) || came_early(tx, id, parent, at)) {
+        return true;
+    }
+    late.iter().any(|l| {
+        (l.id, l.parent, l.is_loop, l.at) == (id, parent, is_loop, at) && is_reported(tx, cx, l)
+    })
+}
+
+/// Is the STR003 on a segment written late ([`written_after`]) surely reported? Not when it
+/// stands in the block of an HL whose STR001 displaces it (`suppress::Scope::Covered`) and
+/// the STR002 it stands for does not: after an HL (`REF*EI` after a broken `HL*2`), the
+/// missing segment would then have no finding at all. With no HL from where the STR002 would
+/// be to the segment, both are in one block, and stand or fall together.
+fn is_reported(tx: &Transaction<'_>, cx: &Ctx<'_>, late: &WrittenAfter) -> bool {
+    let from = late.at.saturating_sub(1);
+    let hl_between = tx
+        .segments
+        .get(from..=late.stray)
+        .is_some_and(|segs| segs.iter().any(|s| s.is(b"HL")));
+    !hl_between || !super::hl_invalid::displaces(tx, cx, late.stray)
 }
 
 /// Is the segment just before `at`, where the walk noticed `id` missing, that segment with
@@ -322,6 +477,7 @@ fn hl_to_add(tx: &Transaction<'_>, at: usize, loop_id: &str) -> Option<String> {
 
 fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
+    let mut late: Option<Vec<WrittenAfter>> = None;
     for issue in &ig.structure {
         if let StructureIssue::OpenerMissing {
             id,
@@ -358,7 +514,8 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         let Some(seg) = tx.segments.get(at) else {
             continue;
         };
-        if !is_loop && (comes_late(tx, id, parent, at) || came_early(tx, id, parent, at)) {
+        let late = late.get_or_insert_with(|| all_written_after(tx));
+        if misplaced(tx, cx, late, (id, parent, is_loop, at)) {
             continue;
         }
         // A loop is misspelled in its opener: `NMQ*PR` for 2010BB's NM1.
@@ -894,4 +1051,165 @@ fn a_stray_in_a_broken_block_excuses_nothing() {
         1,
     );
     assert_eq!(codes(&text), ["STR001", "STR002"], "{text}");
+}
+
+/// One root cause, one error: a required segment or loop written one place too late, right
+/// after the opener of the loop that follows the occurrence lacking it (the two swapped), is
+/// one STR003 that says where it belongs, not also STR002 for that occurrence.
+#[cfg(test)]
+mod written_after_the_next_opener {
+    use crate::test::{I837, P837, codes, run};
+
+    /// `text` with segment `first` (the whole segment, as the template writes it) and the
+    /// segment after it swapped, where that one begins with `next`.
+    fn swap(text: &str, first: &str, next: &str) -> String {
+        let pair = format!("{first}~\n{next}");
+        let at = text.find(&pair).unwrap_or_else(|| panic!("no `{pair}`"));
+        let end = at + first.len() + 2;
+        let second = &text[end..end + text[end..].find('~').expect("a segment after it")];
+        format!(
+            "{}{second}~\n{first}~\n{}",
+            &text[..at],
+            &text[end + second.len() + 2..]
+        )
+    }
+
+    /// The one finding of `text`: STR003, with this message and help.
+    fn one_str003(text: &str, message: &str, help: &str) {
+        let d = run(text);
+        assert_eq!(
+            d.iter().map(|d| d.code).collect::<Vec<_>>(),
+            ["STR003"],
+            "{text}\n{d:#?}"
+        );
+        assert_eq!(d[0].message, message);
+        assert_eq!(d[0].help.as_deref(), Some(help));
+    }
+
+    #[test]
+    fn drug_quantity_after_the_next_lx() {
+        let msg = "CTP (Drug Quantity, 2410) is written after LX*2, which opens the next 2400; \
+                   it belongs before it";
+        let help = "move CTP up above LX*2, to its place in 2410 (TR3 position 4940)";
+        one_str003(&swap(P837, "CTP****1*UN", "LX*2"), msg, help);
+        one_str003(&swap(I837, "CTP****1*UN", "LX*2"), msg, help);
+    }
+
+    #[test]
+    fn header_and_billing_provider_segments_after_the_next_opener() {
+        for t in [P837, I837] {
+            one_str003(
+                &swap(t, "PER*IC*BILLING OFFICE*TE*5555551212", "NM1*40"),
+                "PER*IC (Submitter EDI Contact Information, 1000A) is written after NM1*40, \
+                 which opens 1000B; it belongs before it",
+                "move PER*IC up above NM1*40, to its place in 1000A (TR3 position 450)",
+            );
+            one_str003(
+                &swap(t, "REF*EI*371234567", "HL*2"),
+                "REF*EI (Billing Provider Tax Identification, 2010AA) is written after HL*2, \
+                 which opens 2000B; it belongs before it",
+                "move REF*EI up above HL*2, to its place in 2010AA (TR3 position 350)",
+            );
+        }
+        // A required loop: its opener after the next loop's.
+        for (t, pos) in [(P837, 200), (I837, 500)] {
+            one_str003(
+                &swap(t, "NM1*40*2*MEDICARE*****46*R456", "HL*1"),
+                "NM1*40 (Receiver Name, loop 1000B) is written after HL*1, which opens 2000A; \
+                 it belongs before it",
+                &format!(
+                    "move NM1*40 up above HL*1, where loop 1000B belongs (TR3 position {pos})"
+                ),
+            );
+        }
+        let payer = "NM1*PR*2*MEDICARE PART A*****PI*00952";
+        let d = run(&swap(I837, payer, "CLM*"));
+        assert_eq!(d.iter().map(|d| d.code).collect::<Vec<_>>(), ["STR003"]);
+        assert!(d[0].message.starts_with(
+            "NM1*PR (Payer Name, loop 2010BB) is written after CLM*PAT2001-01, which opens 2300"
+        ));
+    }
+
+    /// A 2300 segment after the first line's LX (837I, its attending provider left out so
+    /// that the HI ends the claim's own segments).
+    #[test]
+    fn principal_diagnosis_after_the_first_lx() {
+        let text = swap(
+            &crate::test::edit(I837, "NM1*71", ""),
+            "HI*ABK:M810",
+            "LX*1",
+        );
+        one_str003(
+            &text,
+            "HI (Principal Diagnosis, 2300) is written after LX*1, which opens 2400; it belongs \
+             before it",
+            "move HI up above LX*1, to its place in 2300 (TR3 position 2310)",
+        );
+    }
+
+    /// 837P's DTP*472 after the next HL (the sample's first subscriber's last line), and after
+    /// the next LX, where the next line would take it (its own SV1 then late, its own DTP*472
+    /// once too often): the walk reads it as a stray.
+    #[test]
+    fn service_date_after_the_next_hl_or_lx() {
+        let sample = include_str!("../../../../fixtures/samples/clinic-day1.837");
+        let text = swap(sample, "DTP*472*D8*20260115", "HL*3*1*22*0");
+        let mut want = codes(sample);
+        want.push("STR003");
+        want.sort_unstable();
+        assert_eq!(codes(&text), want, "{text}");
+        let d = run(&text);
+        let late = d.iter().find(|d| d.code == "STR003").expect("STR003");
+        assert!(
+            late.message.starts_with(
+                "DTP*472 (Date - Service Date, 2400) is written after HL*3, which opens the next \
+                 2000B"
+            ),
+            "{}",
+            late.message
+        );
+        let no_drug = P837
+            .replace("LIN**N4*55513071001~\nCTP****1*UN~\n", "")
+            .replace("HC:J0897:JZ", "HC:96413")
+            .replace("SE*28*", "SE*26*");
+        assert!(codes(&no_drug).is_empty(), "{no_drug}");
+        one_str003(
+            &swap(&no_drug, "DTP*472*D8*20260115", "LX*2"),
+            "DTP*472 (Date - Service Date, 2400) is written after LX*2, which opens the next \
+             2400; it belongs before it",
+            "move DTP*472 up above LX*2, to its place in 2400 (TR3 position 4550)",
+        );
+    }
+
+    /// What is a defect of its own is still reported: a segment truly missing (STR002), a
+    /// second one missing beside the one written late (both), a stray that no occurrence
+    /// lacks (STR003 alone, as before), one written late for one occurrence of two that lack
+    /// it, and one after an HL whose STR001 displaces it (its STR003 held back: STR002 stays).
+    #[test]
+    fn other_defects_keep_their_findings() {
+        let late = swap(P837, "CTP****1*UN", "LX*2");
+        assert_eq!(codes(&crate::test::edit(P837, "CTP*", "")), ["STR002"]);
+        let no_ref = crate::test::edit(&late, "REF*EI", "");
+        assert_eq!(codes(&no_ref), ["STR002", "STR003"]);
+        let stray = P837.replacen("LX*2~\n", "LX*2~\nCTP****1*UN~\n", 1);
+        let stray = stray.replace("SE*28*", "SE*29*");
+        let d = run(&stray);
+        assert_eq!(d.iter().map(|d| d.code).collect::<Vec<_>>(), ["STR003"]);
+        assert!(
+            d[0].message.starts_with("CTP does not fit"),
+            "{}",
+            d[0].message
+        );
+        // Line 2 a drug line too (one unit of J0897), without its CTP: the CTP after LX*2 is
+        // line 1's.
+        let two = late.replacen(
+            "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~\n",
+            "SV1*HC:J0897:JZ*60*UN*1***1~\nDTP*472*D8*20260115~\nLIN**N4*55513071001~\n",
+            1,
+        );
+        let two = two.replace("SE*28*", "SE*29*");
+        assert_eq!(codes(&two), ["STR002", "STR003"], "{two}");
+        let broken = swap(P837, "REF*EI*371234567", "HL*2").replace("HL*2*1*22*0", "HL*2*1*20*0");
+        assert_eq!(codes(&broken), ["STR001", "STR002"], "{broken}");
+    }
 }

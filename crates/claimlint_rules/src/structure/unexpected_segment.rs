@@ -1,3 +1,4 @@
+use super::required_segment_missing::{WrittenAfter, all_written_after};
 use crate::syntax::{loop_name, report_at, unknown_segment::is_known};
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::Ack999;
@@ -16,7 +17,11 @@ declare_rule! {
     /// When every service line of a set is the other guide's, the set is read with the guide
     /// it is written in and the label is one error, on ST03; what that reading finds is
     /// reported as usual. Segments no 837 defines at all are SYN001's. After a misplaced segment the walk
-    /// resumes at the next segment that fits, so one stray segment is one diagnostic.
+    /// resumes at the next segment that fits, so one stray segment is one diagnostic. A
+    /// required segment written just after the opener of the loop that follows the one it
+    /// belongs to (`LIN**N4*55513071001~LX*2~CTP****1*UN`: the 2410's CTP after the next
+    /// line's LX) is one finding, naming where it belongs; STR002 does not also report that
+    /// 2410 without its CTP.
     /// ## Why it matters
     /// A receiver reads the claim by the guide in GS08/ST03; a segment that guide does not
     /// expect at that point is a syntax error (999 IK3 code 2 or 8) and rejects the claim.
@@ -119,6 +124,7 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 /// The walker's findings: segments that fit nowhere here, and segments out of order.
 fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
     let ig = tx.ig();
+    let mut late = None;
     for issue in &ig.structure {
         let StructureIssue::Unexpected { at } = *issue else {
             continue;
@@ -165,6 +171,13 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
                     def.pos
                 ),
             ),
+            None if let Some(late) = late
+                .get_or_insert_with(|| all_written_after(tx))
+                .iter()
+                .find(|l| l.stray == at) =>
+            {
+                written_late(tx, late)
+            }
             None => {
                 let homes = loops_with(ig.guide, id);
                 let help = if let Some(help) = stood_in_for_opener(tx, at, id) {
@@ -188,6 +201,67 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
         };
         report_at(cx, at, seg.loc(), msg).help(help);
     }
+}
+
+/// The message and help for a required segment, or a required loop's opener, written right
+/// after the opener of the loop that follows the occurrence lacking it (`CTP` after `LX*2`):
+/// the one finding for it, naming where it belongs (STR002 leaves it out).
+fn written_late(tx: &Transaction<'_>, late: &WrittenAfter) -> (String, String) {
+    let ig = tx.ig();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    // A segment as far as it tells what it is: `CTP`, `REF*EI`, `LX*2`, `HL*1`.
+    let named = |k: usize, upto: usize| {
+        let seg = tx.segments.get(k)?;
+        let mut s = text(seg.id());
+        for e in 1..=upto {
+            s.push('*');
+            s.push_str(&text(seg.value(e)));
+        }
+        Some(s.trim_end_matches('*').to_string())
+    };
+    let q = late
+        .def
+        .qualifier
+        .filter(|q| q.comp == 0)
+        .map_or(0, |q| usize::from(q.elem));
+    let stray = named(late.stray, q).unwrap_or_default();
+    let opener = named(late.opener, 1).unwrap_or_default();
+    let (what, home, pos) = match ig.guide.find_loop(late.parent) {
+        Some(p) if late.is_loop => {
+            let l = p.child_loop(late.id);
+            let name = l.map_or("", |l| l.name);
+            (
+                format!("{stray} ({name}, loop {})", late.id),
+                format!("where loop {} belongs", late.id),
+                l.map_or(0, |l| l.pos),
+            )
+        }
+        _ => {
+            let (short, within) = match late.parent {
+                "ST" => ("header", "the transaction set header"),
+                parent => (parent, parent),
+            };
+            (
+                format!("{stray} ({}, {short})", late.def.name),
+                format!("to its place in {within}"),
+                late.def.pos,
+            )
+        }
+    };
+    // The loop the opener opens; "the next" when an occurrence of it came before.
+    let opened = match ig.placement(late.opener).copied() {
+        Some(Placement::Placed { loop_def, .. }) => {
+            let again = (0..late.opener).any(|k| {
+                matches!(ig.placement(k), Some(Placement::Placed { loop_def: l, .. }) if std::ptr::eq(*l, loop_def))
+            });
+            format!("{}{}", if again { "the next " } else { "" }, loop_def.id)
+        }
+        _ => String::new(),
+    };
+    (
+        format!("{what} is written after {opener}, which opens {opened}; it belongs before it"),
+        format!("move {stray} up above {opener}, {home} (TR3 position {pos})"),
+    )
 }
 
 /// The help for a segment that stands where the opener of the next segments' loop belongs
