@@ -338,8 +338,23 @@ CASES.update({
                  # The payer's NM101 left out with its separator: NM101 reads `2`, the values
                  # after it one element early; one finding naming the slip, not also STR003
                  # and STR002 (2010BB missing)
-                 "nm101-left-out-payer.x12": edit(P837, "NM1*PR", "NM1*2*MEDICARE PART B*****PI*00952")},
-        "pass": {"837p.x12": P837, "837i.x12": I837, "quebec.x12": edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*MONTREAL*QC*H2X1Y4*CA")},
+                 "nm101-left-out-payer.x12": edit(P837, "NM1*PR", "NM1*2*MEDICARE PART B*****PI*00952"),
+                 # A required component left out with its `:`: the values stand one component
+                 # early, the last required one empty; one finding, its help naming the
+                 # component, not also SYN007 for the one left empty
+                 "sv101-qualifier-left-out.x12": edit(P837, "SV1*HC:96372", "SV1*96372*60*UN*1***1"),
+                 "sv202-qualifier-left-out-837i.x12": edit(I837, "SV2*0510", "SV2*0510*96372*60*UN*1"),
+                 "svd03-qualifier-left-out.x12": edits(P837, [("HI*", COB % "2340"), ("CTP*", "CTP****1*UN~SVD*PAYERA*2300*HC:J0897:JZ**60~DTP*573*D8*20260201"),
+                                                              ("SE*", "SVD*PAYERA*60*96372**1~DTP*573*D8*20260201~SE*0*0001")]),
+                 "clm05-2-left-out.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:1*Y*A*Y*Y"),
+                 "clm05-1-left-out-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***A:1**A*Y*Y"),
+                 # SV101 a stray value: read as the procedure without its qualifier
+                 "sv101-stray-value.x12": edit(P837, "SV1*HC:J0897", "SV1*X*2400*UN*60***1"),
+                 # the drug line's qualifier left out: not also DRG002 (0636 without a HCPCS)
+                 "sv202-drug-qualifier-left-out-837i.x12": edit(I837, "SV2*0636", "SV2*0636*J0897*2400*UN*60")},
+        "pass": {"837p.x12": P837, "837i.x12": I837, "quebec.x12": edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*MONTREAL*QC*H2X1Y4*CA"),
+                 # the same composites written whole, a second payer's line payments too
+                 "composites-whole-cob.x12": cob("2340")},
     },
     "SYN009": {
         "trip": {"nm108-without-nm109.x12": edit(P837, "NM1*85", "NM1*85*2*ONCOLOGY CLINIC*****XX"),

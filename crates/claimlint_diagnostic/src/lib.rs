@@ -178,20 +178,22 @@ pub enum Realigned {
     /// root's element as written holds the value of the one after it, so other rules'
     /// findings on it follow too (CLM05-1 `Y` "not a place of service").
     DroppedRoot,
+    /// The same, for a required component left out of a composite (`SV1*96372*…` for
+    /// `SV1*HC:96372*…`): the composite's components from `from` (1-based, the one left out)
+    /// on hold the values of the ones after them, so other rules' findings on them follow too
+    /// (an 837I revenue line "without a HCPCS code"); the segment's other elements, and the
+    /// components before, were read right. `diagnoses`: the component left out is an HI's
+    /// diagnosis qualifier (ABK, BK, ABF, BF), so what the claim's diagnosis list decides
+    /// (SIT001, SIT002) follows too, as for `DiagnosisRoot`.
+    ComponentRoot { from: u8, diagnoses: bool },
     /// Another finding the slip caused: suppressed when the segment's root is reported.
     Follows,
 }
 
 impl Realigned {
-    /// The finding that stands for the slip (`Root`, `DiagnosisRoot` or `ElementRoot`).
+    /// The finding that stands for the slip (any but `Follows`).
     pub fn is_root(self) -> bool {
-        matches!(
-            self,
-            Realigned::Root
-                | Realigned::DiagnosisRoot
-                | Realigned::ElementRoot
-                | Realigned::DroppedRoot
-        )
+        self != Realigned::Follows
     }
 }
 

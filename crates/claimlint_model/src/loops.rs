@@ -210,7 +210,8 @@ pub struct IgCheck {
     /// (segment index, finding), in segment order.
     pub elements: Vec<(u32, ig::ElementIssue)>,
     /// (segment index, the separator slips that make it valid), in segment order: segments
-    /// whose findings on several elements all follow from one to three slipped separators.
+    /// whose findings on several elements all follow from one to three slipped separators,
+    /// or those on one composite from a component left out.
     pub realigned: Vec<(u32, crate::realign::Realignment)>,
 }
 
@@ -260,9 +261,9 @@ impl IgCheck {
             if found.is_empty() {
                 clean.insert_key(key, seg.bytes);
             } else {
-                // Slips show on two elements or more, a composite written with another
-                // separator on one (`realign::search` says which). A defect repeated claim
-                // after claim is searched once per set.
+                // Slips show on two elements or more; a composite written with another
+                // separator, or short of a component, on one (`realign::search` says which).
+                // A defect repeated claim after claim is searched once per set.
                 let memo_key = (std::ptr::from_ref(def) as usize, seg.bytes);
                 let r = searched
                     .entry(memo_key)

@@ -5,7 +5,9 @@
 //! [`search`] looks for the fewest such edits (at most [`MAX_EDITS`]) that make a segment with
 //! findings on two or more elements valid against the definition it was placed on, so the
 //! rules can report the slip once instead of each element it displaced (RULES.md, "One root
-//! cause, one error"). A segment is only ever read again as text; nothing here reports.
+//! cause, one error"). Inside one composite the same holds for a required component left out
+//! (`SV1*96372*…` for `SV1*HC:96372*…`): its components are read again with it put back.
+//! A segment is only ever read again as text; nothing here reports.
 
 use claimlint_ig::{self as ig, ElementIssue};
 use claimlint_x12::Segment;
@@ -36,6 +38,20 @@ pub enum Slip {
     /// empty, it is the segment's one finding left: `element` (1-based) is required, and
     /// `before` the value written where it belongs.
     Dropped { element: usize, before: String },
+    /// A required component left out of a composite with its separator (`SV1*96372*…` for
+    /// `SV1*HC:96372*…`, CLM05 `11:1` for `11:B:1`): the components after it stand one
+    /// early. Put back empty, it is the composite's one finding left: `element` and
+    /// `component` (1-based) are its place, `before` the value written where it belongs,
+    /// `codes` the guide's list for it (empty: none), from which the help may fill it in, and
+    /// `root` the position of the composite's first finding it caused, which stands for
+    /// them (a segment may have several composites so read: `HI*M810*E119`).
+    ComponentDropped {
+        element: usize,
+        component: usize,
+        before: String,
+        codes: &'static [&'static str],
+        root: (usize, usize),
+    },
 }
 
 impl Slip {
@@ -43,6 +59,16 @@ impl Slip {
     /// element follows from it, not only those after it.
     pub fn whole_element(&self) -> bool {
         matches!(self, Slip::Foreign { .. })
+    }
+
+    /// The place of a component left out ([`Slip::ComponentDropped`]): (element, component).
+    pub fn left_out_component(&self) -> Option<(usize, usize)> {
+        match *self {
+            Slip::ComponentDropped {
+                element, component, ..
+            } => Some((element, component)),
+            _ => None,
+        }
     }
 }
 
@@ -290,10 +316,196 @@ fn dropped(
         .or_else(|| put_back(last.checked_sub(1)?, written.get(last.checked_sub(1)?)?))
 }
 
+/// Whether finding `i` is about element `elem`'s components (a composite's own syntax rule
+/// included), from component `from` on.
+fn on_components(i: &ElementIssue, elem: usize, from: usize) -> bool {
+    match *i {
+        ElementIssue::Syntax { elem: e, .. } => e == elem,
+        _ => i.position().is_some_and(|(e, c)| e == elem && c >= from),
+    }
+}
+
+/// The findings of a reading that count (all but a trailing separator), but those on element
+/// `elem`'s components from `from` on: what a component left out there does not touch.
+fn besides(issues: &[ElementIssue], elem: usize, from: usize) -> Vec<&ElementIssue> {
+    issues
+        .iter()
+        .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }))
+        .filter(|i| !on_components(i, elem, from))
+        .collect()
+}
+
+/// Required components left out of composites with their separators, one at most in each
+/// ([`Slip::ComponentDropped`]), the component analogue of [`dropped`]. As written the
+/// composite has two findings or more, one of them a required component empty (the values
+/// moved up one, the last required component is left without one: `SV1*96372*…` reads
+/// SV101-1 `96372`, not a qualifier, and SV101-2 empty). An empty component put back before
+/// a value written leaves it the composite's one finding from there on, and every other
+/// finding of the segment as it was: those are defects of their own, reported as they are.
+/// The place is the earliest that works, at or before the first finding: every value after
+/// it then fits the component it moves to, and the more values that fit one place on, the
+/// surer the reading (837I CLM05 `A:1` is CLM05-1 left out, `A` being CLM05-2's one code,
+/// not CLM05-2 after a facility type `A`). But never before a code of the guide's list for
+/// where it is written: that value was read right (`BE:::15.31` is the HI01-2 value code
+/// left empty, not HI01-1 left out before the qualifier `BE`).
+fn component_dropped(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    issues: &[ElementIssue],
+) -> Option<Realignment> {
+    let written = elements(seg);
+    let mut composites: Vec<usize> = issues
+        .iter()
+        .filter_map(|i| match *i {
+            ElementIssue::RequiredMissing { elem, comp } if comp > 0 => Some(elem),
+            _ => None,
+        })
+        .collect();
+    composites.dedup();
+    let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
+    let mut slips = Vec::new();
+    // Each composite on its own: putting one right changes no other's findings.
+    for elem in composites {
+        if let Some((slip, value)) = in_composite(placement, seg, issues, &written, elem) {
+            *elems.get_mut(elem - 1)? = value;
+            slips.push(slip);
+        }
+    }
+    let root = slips.iter().find_map(|s| match s {
+        Slip::ComponentDropped { root, .. } => Some(*root),
+        _ => None,
+    })?;
+    Some(Realignment {
+        slips,
+        text: String::from_utf8_lossy(&render(seg, &elems)).into_owned(),
+        root,
+    })
+}
+
+/// [`component_dropped`] in element `elem` of `seg` (its elements `written`): the slip, and
+/// the element with the component put back.
+fn in_composite(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    issues: &[ElementIssue],
+    written: &[&[u8]],
+    elem: usize,
+) -> Option<(Slip, Vec<u8>)> {
+    let on_it: Vec<&ElementIssue> = issues
+        .iter()
+        .filter(|i| on_components(i, elem, 1))
+        .collect();
+    let components = placement
+        .segment()?
+        .element_at(elem)?
+        .composite()?
+        .components;
+    let value = *written.get(elem - 1)?;
+    if on_it.len() < 2
+        || seg.delims.repetition.is_some_and(|r| value.contains(&r))
+        || completes_previous(placement, seg, issues, written, elem)
+    {
+        return None;
+    }
+    let first = on_it.iter().filter_map(|i| i.position()).min()?;
+    let parts: Vec<&[u8]> = value.split(|&b| b == seg.delims.component).collect();
+    let end = first.1.min(parts.len());
+    let listed = |j: &usize| {
+        let codes = components.get(*j).and_then(|c| c.codes());
+        codes.is_some_and(|c| c.list().is_some() && c.contains(parts[*j]))
+    };
+    let start = (0..end).rev().find(listed).map_or(0, |j| j + 1);
+    (start..end).find_map(|k| {
+        let (put, read) = put_back_component(placement, seg, written, elem, &parts, k)?;
+        let root = on_it
+            .iter()
+            .filter_map(|i| i.position())
+            .filter(|p| p.1 > k)
+            .min()?;
+        let slip = Slip::ComponentDropped {
+            element: elem,
+            component: k + 1,
+            before: String::from_utf8_lossy(parts[k]).into_owned(),
+            codes: components
+                .get(k)
+                .and_then(|c| c.codes())
+                .and_then(|c| c.list())
+                .unwrap_or_default(),
+            root,
+        };
+        (besides(&read, elem, k + 1) == besides(issues, elem, k + 1)).then_some((slip, put))
+    })
+}
+
+/// Whether element `elem`'s value completes the composite before it, short of its later
+/// components (`HI*BK*8901`: `*` written where `:` belongs, [`Slip::Component`]): that
+/// composite's findings are all required components empty, and it has none read with the
+/// value joined to it. Then the value is not the start of a composite missing a component.
+fn completes_previous(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    issues: &[ElementIssue],
+    written: &[&[u8]],
+    elem: usize,
+) -> bool {
+    let Some(prev) = elem.checked_sub(1).filter(|&p| p > 0) else {
+        return false;
+    };
+    let composite = placement
+        .segment()
+        .and_then(|d| d.element_at(prev))
+        .is_some_and(|d| d.is_composite());
+    let short = issues
+        .iter()
+        .filter(|i| on_components(i, prev, 1))
+        .all(|i| matches!(i, ElementIssue::RequiredMissing { .. }));
+    if !composite || !short || written.get(prev - 1).is_none_or(|v| v.is_empty()) {
+        return false;
+    }
+    let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
+    elems[prev - 1].push(seg.delims.component);
+    elems[prev - 1].extend_from_slice(written[elem - 1]);
+    !judge(placement, seg, &elems)
+        .iter()
+        .any(|i| on_components(i, prev, 1))
+}
+
+/// `seg` read with an empty component put back in element `elem` (its components `parts`)
+/// before component `k` (0-based), written: that element and the reading's findings, when
+/// that component holds a value as written and the reading leaves the composite one finding
+/// from there on, the component put back required but empty.
+fn put_back_component(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    written: &[&[u8]],
+    elem: usize,
+    parts: &[&[u8]],
+    k: usize,
+) -> Option<(Vec<u8>, Vec<ElementIssue>)> {
+    if parts.get(k)?.is_empty() {
+        return None;
+    }
+    let mut put = parts.to_vec();
+    put.insert(k, b"");
+    let value = put.join(&seg.delims.component);
+    let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
+    *elems.get_mut(elem - 1)? = value.clone();
+    let read = judge(placement, seg, &elems);
+    let left: Vec<&ElementIssue> = read
+        .iter()
+        .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }))
+        .filter(|i| on_components(i, elem, k + 1))
+        .collect();
+    let one = matches!(left.as_slice(),
+        [ElementIssue::RequiredMissing { elem: e, comp }] if *e == elem && *comp == k + 1);
+    one.then_some((value, read))
+}
+
 /// The slips that make `seg` (placed by `placement`, with findings `issues`) valid, when it
 /// has findings on two or more elements and undoing fewer slips than that clears every one;
 /// or the one composite written with another component separator ([`foreign`]); or, when
-/// no slip of separators alone explains them, a required element left out ([`dropped`]).
+/// no slip of separators alone explains them, a required element left out ([`dropped`]);
+/// or else a required component left out of a composite ([`component_dropped`]).
 /// Each step undoes the slip that leaves the fewest findings (the first such, in element
 /// order), while that is fewer than before.
 pub fn search(
@@ -313,12 +525,12 @@ pub fn search(
         return Some(r);
     }
     let positions = element_positions(issues);
-    if positions.len() < 2 {
-        return None;
-    }
     let written = elements(seg);
     if written.len() > MAX_ELEMENTS {
         return None;
+    }
+    if positions.len() < 2 {
+        return component_dropped(placement, seg, issues);
     }
     let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
     let mut left = weight(issues);
@@ -336,7 +548,8 @@ pub fn search(
         elems = best.2;
     }
     if left > 0 {
-        return dropped(placement, seg, issues, &written);
+        return dropped(placement, seg, issues, &written)
+            .or_else(|| component_dropped(placement, seg, issues));
     }
     let root = first_finding(issues)?;
     Some(Realignment {

@@ -518,6 +518,16 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     gone
 }
 
+/// The content rules that read a service line's procedure (SV101, SV202: its code, its
+/// modifiers, or that it has none), whose findings follow from a procedure misread
+/// (RULES.md's catalog). The others (CODE007 on the line's NPI, SIT004 on its date, SIT001
+/// on its pointers, UNT001 on its unit count) read what was read right.
+const READS_PROCEDURE: [&str; 22] = [
+    "CODE001", "CODE002", "CODE004", "NDC001", "NDC003", "NDC004", "NDC007", "UNT002", "UNT003",
+    "MOD001", "MOD002", "MOD003", "MOD004", "MOD005", "MOD006", "DRG001", "DRG002", "DRG003",
+    "PAY001", "PAY002", "XCL001", "XCL002",
+];
+
 /// What the claim's diagnosis list (read from HI) decides: with an HI misread, these are
 /// about the misreading.
 const FROM_HI: [&str; 2] = ["SIT001", "SIT002"];
@@ -529,8 +539,11 @@ const FROM_HI: [&str; 2] = ["SIT001", "SIT002"];
 /// place of service"; a finding on the root's own element, such as HI01-1's ICD-9 qualifier
 /// beside the root HI01-2, is about what the slip left in place), and for an HI that holds
 /// diagnoses (`Realigned::DiagnosisRoot`) the claim's diagnosis-pointer and
-/// principal-diagnosis findings, made from the HI as misread. A trailing separator is a defect of its own.
-/// Decided by marks the rules set, places and codes, so independent of order.
+/// principal-diagnosis findings, made from the HI as misread. For a component left out of a
+/// composite (`Realigned::ComponentRoot`) only the findings on that composite from the
+/// component on follow (and, for an HI's diagnosis qualifier, the claim's two above); the
+/// segment's other findings are defects of their own. A trailing separator is a defect of
+/// its own. Decided by marks the rules set, places and codes, so independent of order.
 fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     use claimlint_diagnostic::Realigned;
     use std::collections::{HashMap, HashSet};
@@ -542,42 +555,43 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let tx = |d: &Diagnostic| d.context.set_at;
-    // Per segment, the element the root is on (the first the slips displaced), whether the
-    // slip misread that element alone (`ElementRoot`: its other findings follow, the
-    // elements after it were read right), whether it is a plain `Root` (not an HI's), and
-    // whether that element was left out (`DroppedRoot`: what is written there is displaced).
-    let mut segments: HashMap<(Option<usize>, u32), SlipRoot> = HashMap::new();
-    for d in &roots {
-        let dropped = d.realigned == Some(Realigned::DroppedRoot);
-        let root = SlipRoot {
-            first: d.loc.element.unwrap_or(0),
-            whole: d.realigned == Some(Realigned::ElementRoot),
-            plain: d.realigned == Some(Realigned::Root) || dropped,
-            dropped,
-        };
-        segments
-            .entry((tx(d), d.loc.position))
-            .and_modify(|e| *e = (*e).min(root))
-            .or_insert(root);
-    }
+    let segments = slip_roots(&roots);
     let claims: HashSet<(Option<usize>, usize)> = roots
         .iter()
-        .filter(|d| d.realigned == Some(Realigned::DiagnosisRoot))
+        .filter(|d| {
+            matches!(
+                d.realigned,
+                Some(
+                    Realigned::DiagnosisRoot
+                        | Realigned::ComponentRoot {
+                            diagnoses: true,
+                            ..
+                        }
+                )
+            )
+        })
         .filter_map(|d| Some((tx(d), d.context.claim_at?)))
         .collect();
     // A service line whose SV1/SV2 composite was misread (`HC>J1550`): the line's content
-    // findings read its procedure as written (an NDC "not in the crosswalk" for no code).
+    // findings read its procedure as written (an NDC "not in the crosswalk" for no code). A
+    // component left out (`SV1*96372`) misread the procedure alone: only the findings of
+    // rules that read it follow (`true`: all of the line's).
     type LineKey = (Option<usize>, Option<usize>, Option<usize>);
     let line_key = |d: &Diagnostic| -> LineKey { (tx(d), d.context.claim_at, d.context.line_at) };
-    let lines: HashSet<LineKey> = roots
+    let mut lines: HashMap<LineKey, bool> = HashMap::new();
+    for d in roots
         .iter()
         .filter(|d| misreads_line(d) && d.context.line_at.is_some())
-        .map(|d| line_key(d))
-        .collect();
+    {
+        let all = !matches!(d.realigned, Some(Realigned::ComponentRoot { .. }));
+        *lines.entry(line_key(d)).or_default() |= all;
+    }
     let displaced = |d: &Diagnostic| {
-        segments
-            .get(&(tx(d), d.loc.position))
-            .is_some_and(|root| root.displaces(d))
+        [0, d.loc.element.unwrap_or(0)].iter().any(|&e| {
+            segments
+                .get(&(tx(d), d.loc.position, e))
+                .is_some_and(|root| root.displaces(d))
+        })
     };
     let drop: Vec<bool> = out
         .iter()
@@ -586,7 +600,9 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
                 || (d.realigned.is_none()
                     && !lines.is_empty()
                     && is_content(d)
-                    && lines.contains(&line_key(d)))
+                    && lines
+                        .get(&line_key(d))
+                        .is_some_and(|&all| all || READS_PROCEDURE.contains(&d.code)))
                 || (FROM_HI.contains(&d.code)
                     && d.context
                         .claim_at
@@ -594,6 +610,40 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         })
         .collect();
     drop_marked(out, drop)
+}
+
+/// Per segment, and for a component left out also per element (0: the segment's slips; a
+/// segment may have a component left out in several composites, `HI*M810*E119`), the root of
+/// its slips: the element the root is on (the first the slips displaced), whether the slip
+/// misread that element alone (`ElementRoot`, or `ComponentRoot` from its component on: its
+/// other findings follow, the elements after it were read right), whether it is a plain
+/// `Root` (not an HI's), and whether that element was left out (`DroppedRoot`: what is
+/// written there is displaced).
+fn slip_roots(
+    roots: &[&Diagnostic],
+) -> std::collections::HashMap<(Option<usize>, u32, u8), SlipRoot> {
+    use claimlint_diagnostic::Realigned;
+    let mut segments = std::collections::HashMap::new();
+    for d in roots {
+        let dropped = d.realigned == Some(Realigned::DroppedRoot);
+        let from = match d.realigned {
+            Some(Realigned::ComponentRoot { from, .. }) => from,
+            _ => 0,
+        };
+        let root = SlipRoot {
+            first: d.loc.element.unwrap_or(0),
+            whole: d.realigned == Some(Realigned::ElementRoot) || from > 0,
+            plain: d.realigned == Some(Realigned::Root) || dropped,
+            dropped,
+            from,
+        };
+        let composite = if from > 0 { root.first } else { 0 };
+        segments
+            .entry((d.context.set_at, d.loc.position, composite))
+            .and_modify(|e: &mut SlipRoot| *e = (*e).min(root))
+            .or_insert(root);
+    }
+    segments
 }
 
 /// The root of slipped separators on one segment, as `realigned` weighs it (the first by
@@ -608,6 +658,9 @@ struct SlipRoot {
     plain: bool,
     /// `Realigned::DroppedRoot`.
     dropped: bool,
+    /// For `Realigned::ComponentRoot`, the component left out (then `whole` too: the findings
+    /// on the element from that component on follow); 0 otherwise.
+    from: u8,
 }
 
 impl SlipRoot {
@@ -616,7 +669,9 @@ impl SlipRoot {
         use claimlint_diagnostic::Realigned;
         match (d.realigned, d.loc.element) {
             (Some(r), _) => r == Realigned::Follows,
-            (None, e) if self.whole => e == Some(self.first),
+            (None, e) if self.whole => {
+                e == Some(self.first) && d.loc.component.is_none_or(|c| c >= self.from)
+            }
             // A content finding on the segment as a whole (CTP05 or SV205 the shift emptied)
             // read it with its values displaced; an HI's qualifiers were read right.
             (None, None) => self.plain && is_content(d),
@@ -773,7 +828,7 @@ pub fn explain(code: &str) -> String {
 mod tests {
     use crate::LintSettings as Settings;
     use crate::engine;
-    use crate::test::{P837, edit};
+    use crate::test::{I837, P837, edit};
 
     /// The codes reported (sorted) and the number suppressed.
     fn outcome(text: &str) -> (Vec<&'static str>, u64) {
@@ -1032,6 +1087,122 @@ mod tests {
         assert!(!help.contains("left out"), "{help}");
     }
 
+    /// An 837P claim with a second payer whose 2430 line payments are `svd` (the SVD of the
+    /// second line from SVD03 on).
+    fn with_line_payment(svd03: &str) -> String {
+        let cob = "HI*ABK:M810~SBR*S*18*******MB~CAS*CO*45*20~AMT*D*2340~OI***Y***Y~\
+                   NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA";
+        let t = edit(
+            &edit(P837, "HI*", cob),
+            "CTP*",
+            "CTP****1*UN~SVD*PAYERA*2300*HC:J0897:JZ**60~DTP*573*D8*20260201",
+        );
+        edit(
+            &t,
+            "SE*",
+            &format!("SVD*PAYERA*60*{svd03}**1~DTP*573*D8*20260201~SE*{{count}}*0001"),
+        )
+    }
+
+    /// A required component left out of a composite with its separator (the qualifier of
+    /// SV101, SV202 or SVD03; CLM05-2; 837I CLM05-1), or a composite written as one stray
+    /// value: the values stand one component early and the last required component is empty.
+    /// One finding, the first the shift caused, its help naming the component and the
+    /// composite with it put back, filled in when the guide's list (CLM05-2: B) or the set's
+    /// other composites of that kind (HC on the other lines) give its code.
+    #[test]
+    fn a_component_left_out_is_one_finding() {
+        let cases = [
+            (
+                edit(P837, "SV1*HC:96372", "SV1*96372*60*UN*1***1"),
+                "SV101 reads as if SV101-1 (Product or Service ID Qualifier) was left out \
+                 before `96372`",
+                "written `HC:96372` SV101 is valid",
+            ),
+            (
+                edit(I837, "SV2*0510", "SV2*0510*96372*60*UN*1"),
+                "SV202-1 (Product or Service ID Qualifier) was left out before `96372`",
+                "written `HC:96372` SV202 is valid",
+            ),
+            (
+                with_line_payment("96372"),
+                "SVD03-1 (Product or Service ID Qualifier) was left out before `96372`",
+                "written `HC:96372` SVD03 is valid",
+            ),
+            (
+                edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:1*Y*A*Y*Y"),
+                "CLM05-2 (Facility Code Qualifier) was left out before `1`",
+                "written `11:B:1` CLM05 is valid",
+            ),
+            // `A` is CLM05-2's one code: CLM05-1 was left out, not CLM05-2 after it.
+            (
+                edit(I837, "CLM*", "CLM*PAT2001-01*2460***A:1**A*Y*Y"),
+                "CLM05-1 (Facility Type Code) was left out before `A`",
+                "written `:A:1` with CLM05-1 filled in, CLM05 is valid",
+            ),
+            (
+                edit(P837, "SV1*HC:J0897", "SV1*X*2400*UN*60***1"),
+                "SV101-1 (Product or Service ID Qualifier) was left out before `X`",
+                "written `HC:X` SV101 is valid",
+            ),
+            // A principal diagnosis's qualifier: not also SIT002 for the claim.
+            (
+                edit(P837, "HI*", "HI*M810"),
+                "HI01-1 (Diagnosis Type Code) was left out before `M810`",
+                "written `:M810` with HI01-1 filled in (one of: ABK, BK), HI01 is valid",
+            ),
+            // Filled in from the HI02-1 beside it, a composite of the same kind without
+            // findings.
+            (
+                edit(P837, "HI*", "HI*ABK:M810*ABF:E785*E119"),
+                "HI03-1 (Diagnosis Type Code) was left out before `E119`",
+                "written `ABF:E119` HI03 is valid",
+            ),
+        ];
+        for (text, slip, fixed) in cases {
+            let (o, root) = the_root(&text, slip);
+            assert_eq!(o.diagnostics.len(), 1, "{slip}: {:?}", o.diagnostics);
+            assert_eq!(o.diagnostics[root].code, "SYN008", "{slip}");
+            let help = o.diagnostics[root].help.as_deref().unwrap_or_default();
+            assert!(help.ends_with(fixed), "{help}");
+            assert!(o.tally.suppressed >= 1, "{slip}");
+        }
+        // Two composites without their qualifiers: one finding each.
+        let two = edit(P837, "HI*", "HI*ABK:M810*E119*I10");
+        assert_eq!(outcome(&two), (vec!["SYN008", "SYN008"], 2));
+        // The composites written right: nothing.
+        assert_eq!(outcome(&with_line_payment("HC:96372")), (vec![], 0));
+        // An 837I drug line: its revenue code "without a HCPCS code" (DRG002) read the
+        // procedure as written, and follows, as for `HC>J0897`.
+        let drug = edit(I837, "SV2*0636", "SV2*0636*J0897*2400*UN*60");
+        assert_eq!(outcome(&drug), (vec!["SYN008"], 2));
+    }
+
+    /// A component left out beside a defect of its own: each is reported. CLM05-1 `1` is no
+    /// place of service (CODE005), SV103 `XX` no unit (SYN008), the line's pointer past the
+    /// claim's one diagnosis (SIT001, which reads no procedure). Where nothing explains the
+    /// composite's findings, each is reported as it is: a qualifier alone (`SV1*HC*…`) is
+    /// its SYN007; a wrong CLM05-2 that fits no later component (`11:X:1`) its SYN008.
+    #[test]
+    fn a_component_left_out_hides_no_other_defect() {
+        let pos = edit(P837, "CLM*", "CLM*PAT1001-01*2460***1:1*Y*A*Y*Y");
+        assert_eq!(outcome(&pos), (vec!["CODE005", "SYN008"], 1));
+        let unit = edit(P837, "SV1*HC:96372", "SV1*96372*60*XX*1***1");
+        // (UNT001 on SV103 follows from its SYN008, as without the qualifier left out.)
+        assert_eq!(outcome(&unit), (vec!["SYN008", "SYN008"], 2));
+        let pointer = edit(P837, "SV1*HC:96372", "SV1*96372*60*UN*1***3");
+        assert_eq!(outcome(&pointer), (vec!["SIT001", "SYN008"], 1));
+        let qualifier_alone = edit(P837, "SV1*HC:96372", "SV1*HC*60*UN*1***1");
+        let wrong = edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:X:1*Y*A*Y*Y");
+        for (text, code) in [(qualifier_alone, "SYN007"), (wrong, "SYN008")] {
+            let o = engine::check(text.as_bytes(), &Settings::default());
+            assert_eq!(o.diagnostics.len(), 1, "{:?}", o.diagnostics);
+            assert_eq!(o.diagnostics[0].code, code);
+            let help = o.diagnostics[0].help.as_deref().unwrap_or_default();
+            assert!(!help.contains("left out"), "{help}");
+        }
+    }
+
     /// Slipped separators: a `*` left out of a CLM, one too many in an SV1, `*` where `:`
     /// belongs in an HI. Each is one finding (the first the slip caused, its help naming the
     /// slip and the segment as it should be), the others suppressed; for the HI also the
@@ -1078,10 +1249,12 @@ mod tests {
         let hi = edit(P837, "HI*", "HI*ABK*M810");
         assert_eq!(outcome(&hi), (vec!["SYN007"], 3));
         // Findings no slip explains are each reported: `X` and `Y` cannot both be codes of
-        // composites undone from one `*`.
+        // composites undone from one `*`. `X` completes HI01 (`ABK:X`), so it is not read as
+        // a composite without its qualifier; `Y`, after a composite it does not complete, is
+        // (`realign::component_dropped`): one finding for HI03, not two.
         let unexplained = edit(P837, "HI*", "HI*ABK*X*Y");
         let (codes, _) = outcome(&unexplained);
-        assert_eq!(codes, ["SYN007", "SYN007", "SYN007", "SYN008", "SYN008"]);
+        assert_eq!(codes, ["SYN007", "SYN007", "SYN008", "SYN008"]);
         // A slip beside another defect on the segment: only a reading with no finding left
         // counts, so nothing is put down to the slip and each finding is reported.
         let both = edit(P837, "CLM*", "CLM*PAT1001-01*2460**11:B:1*Y*A*Y*Y*Q");

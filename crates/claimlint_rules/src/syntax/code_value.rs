@@ -212,6 +212,15 @@ fn cases() {
                 true,
             ),
             Edit("HI*", "HI*ABK:M810~DTP*999*RD8*20260101-20260102", true),
+            // A required component left out (`realign`): the values stand one component
+            // early, the last required one empty; this is the one finding, not also SYN007.
+            Edit("SV1*HC:96372", "SV1*96372*60*UN*1***1", true),
+            EditI("SV2*0510", "SV2*0510*96372*60*UN*1", true),
+            Edit("CLM*", "CLM*PAT1001-01*2460***11:1*Y*A*Y*Y", true),
+            EditI("CLM*", "CLM*PAT2001-01*2460***A:1**A*Y*Y", true),
+            Edit("SV1*HC:J0897", "SV1*X*2400*UN*60***1", true),
+            // not also DRG002 (revenue code 0636 without a HCPCS code) for the drug line
+            EditI("SV2*0636", "SV2*0636*J0897*2400*UN*60", true),
         ],
     );
     let only = |k: usize| -> Vec<(String, String)> {
@@ -239,6 +248,21 @@ fn cases() {
     let d = diags[2].iter().find(|d| d.code == "SYN008").unwrap();
     assert!(d.message.starts_with("SV103 `XX` in 2400"), "{}", d.message);
     assert_eq!(d.help.as_deref(), Some("use one of: MJ, UN"));
+    // The qualifier left out: the message is about the value as written, the help about
+    // the component left out, filled in from the other line's SV101-1.
+    assert_eq!(diags[14].len(), 1, "{:?}", diags[14]);
+    assert_eq!(
+        diags[14][0].message,
+        "SV101-1 `96372` in 2400 is not a code the guide allows for Product or Service ID Qualifier"
+    );
+    assert_eq!(
+        diags[14][0].help.as_deref(),
+        Some(
+            "SV101 reads as if SV101-1 (Product or Service ID Qualifier) was left out before \
+             `96372`: the components from `96372` on stand one component early, and SV101's \
+             other findings follow from that; written `HC:96372` SV101 is valid"
+        )
+    );
 }
 
 /// Diagnoses spread over several 837P HI segments are STR004's one finding per claim, however

@@ -123,7 +123,7 @@ fn check_qualified_date(
     let mark = tx
         .ig()
         .realignment(index)
-        .map(|r| super::realigned_mark(seg, r, Some((v, 0))));
+        .and_then(|r| super::realigned_mark(seg, r, Some((v, 0))));
     // The element (DTP03, DMG02) is AN in the guide: its wrong form is IK403 6.
     let d = report_at(cx, index, value.loc(), msg)
         .help(help)

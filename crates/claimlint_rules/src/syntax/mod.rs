@@ -19,6 +19,7 @@ use claimlint_ig::{self as ig, DataType, ElementDef, ElementIssue, ElementKind, 
 use claimlint_model::Transaction;
 use claimlint_model::realign::{Realignment, Slip};
 use claimlint_x12::{Loc, Segment};
+use std::collections::HashMap;
 
 /// The guide's name for a loop id in messages: `2300`, or `header` for ST/BHT/SE.
 pub(crate) fn loop_name(tx: &Transaction<'_>, index: usize) -> &'static str {
@@ -144,11 +145,16 @@ impl Found<'_, '_> {
     /// Reports the finding; on a segment whose findings follow from slipped separators, marks
     /// it as the one that stands for them or as one that follows (`realigned_help`).
     pub fn report<'m>(&self, cx: &'m mut Ctx<'_>, loc: Loc, message: String) -> &'m mut Diagnostic {
+        // A composite's own syntax rule stands after each of its components.
+        let position = match *self.issue {
+            ElementIssue::Syntax { elem, .. } if elem > 0 => Some((elem, usize::MAX)),
+            _ => self.issue.position(),
+        };
         let part = cx
             .tx()
             .and_then(|tx| tx.ig().realignment(self.index))
             .filter(|_| !matches!(self.issue, ElementIssue::TrailingSeparator { .. }))
-            .map(|r| realigned_mark(self.seg, r, self.issue.position()));
+            .and_then(|r| realigned_mark(self.seg, r, position));
         let d = report_at(cx, self.index, loc, message);
         d.realigned = part;
         d
@@ -157,13 +163,29 @@ impl Found<'_, '_> {
 
 /// How a finding at `position` (element, component) of `seg` stands to its slipped
 /// separators `r`: the one that stands for them (the first they displaced), or one that
-/// follows from them.
+/// follows from them; for a component left out of a composite, `None` for a finding
+/// elsewhere on the segment, a defect of its own.
 pub(crate) fn realigned_mark(
     seg: &Segment<'_>,
     r: &Realignment,
     position: Option<(usize, usize)>,
-) -> Realigned {
-    if position != Some(r.root) {
+) -> Option<Realigned> {
+    if r.slips.iter().any(|s| s.left_out_component().is_some()) {
+        let (e, c) = position?;
+        return r.slips.iter().find_map(|s| match s {
+            Slip::ComponentDropped {
+                root, component, ..
+            } if *root == (e, c) => Some(Realigned::ComponentRoot {
+                from: u8::try_from(*component).unwrap_or(u8::MAX),
+                diagnoses: left_out_diagnosis(seg, s),
+            }),
+            Slip::ComponentDropped {
+                element, component, ..
+            } if *element == e && c >= *component => Some(Realigned::Follows),
+            _ => None,
+        });
+    }
+    Some(if position != Some(r.root) {
         Realigned::Follows
     } else if reads_diagnoses(seg, r) {
         Realigned::DiagnosisRoot
@@ -173,7 +195,19 @@ pub(crate) fn realigned_mark(
         Realigned::DroppedRoot
     } else {
         Realigned::Root
-    }
+    })
+}
+
+/// Whether the component `slip` puts back in `seg` is an HI's diagnosis qualifier: its list
+/// holds ABK, BK, ABF or BF (the codes the claim's diagnosis list holds).
+fn left_out_diagnosis(seg: &Segment<'_>, slip: &Slip) -> bool {
+    let Slip::ComponentDropped { codes, .. } = slip else {
+        return false;
+    };
+    seg.is(b"HI")
+        && codes
+            .iter()
+            .any(|c| matches!(*c, "ABK" | "BK" | "ABF" | "BF"))
 }
 
 /// Whether `seg` is an HI that, read with its separators put right (`r.text`), begins with a
@@ -221,6 +255,16 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
                  element early",
                 designator(seg, *element)
             ),
+            // Worded by `component_help`; here only as one slip among others.
+            Slip::ComponentDropped {
+                element,
+                component,
+                before,
+                ..
+            } => format!(
+                "{}-{component} is left out before `{before}`",
+                designator(seg, *element)
+            ),
         })
         .collect();
     // A dropped element is put back empty: the text is valid once it is filled in.
@@ -255,15 +299,127 @@ pub(crate) fn explain_realigned(tx: &Transaction<'_>, out: &mut [Diagnostic]) {
     if ig.realigned.is_empty() {
         return;
     }
+    let mut fills = HashMap::new();
     for d in out
         .iter_mut()
         .filter(|d| d.realigned.is_some_and(Realigned::is_root))
     {
         let index = (d.loc.position as usize).saturating_sub(1);
         if let (Some(r), Some(seg)) = (ig.realignment(index), tx.segments.get(index)) {
-            d.help = Some(realigned_help(seg, r));
+            let at = d.loc.element.map(usize::from);
+            d.help = component_help(tx, index, r, at, &mut fills)
+                .or_else(|| Some(realigned_help(seg, r)));
         }
     }
+}
+
+/// The codes found to fill a component left out with, per composite (`C003`), component and
+/// list (HI01-1 and HI02-1 are both C022's first, with other lists).
+type Fills = HashMap<(&'static str, usize, &'static [&'static str]), Option<&'static str>>;
+
+/// The help of the finding on element `at` that stands for a component left out of it
+/// (segment `index` read again as `r`): which, before what, and the composite as it reads
+/// with it put back, filled in when its code is known (`fill_code`).
+fn component_help(
+    tx: &Transaction<'_>,
+    index: usize,
+    r: &Realignment,
+    at: Option<usize>,
+    fills: &mut Fills,
+) -> Option<String> {
+    let (element, component, before, codes) = r.slips.iter().find_map(|s| match s {
+        Slip::ComponentDropped {
+            element,
+            component,
+            before,
+            codes,
+            ..
+        } if Some(*element) == at => Some((element, component, before, codes)),
+        _ => None,
+    })?;
+    let seg = tx.segments.get(index)?;
+    let def = tx.ig().placement(index)?.segment()?.element_at(*element)?;
+    let composite = def.composite()?;
+    let left_out = composite.components.get(component - 1)?;
+    let fill = *fills
+        .entry((composite.data_ele, *component, *codes))
+        .or_insert_with(|| fill_code(tx, composite.data_ele, *component, codes));
+    let sep = char::from(seg.delims.component);
+    let mut parts: Vec<String> = r
+        .text
+        .split(char::from(seg.delims.element))
+        .nth(*element)?
+        .split(sep)
+        .map(str::to_string)
+        .collect();
+    let (e, c) = (def.ref_des, left_out.ref_des);
+    let filled = match fill {
+        Some(code) => {
+            *parts.get_mut(component - 1)? = code.to_string();
+            String::new()
+        }
+        None if codes.is_empty() => format!(" with {c} filled in,"),
+        None => format!(" with {c} filled in (one of: {}),", code_list(codes)),
+    };
+    // A trailing separator as written (`96372:`) is a defect of its own: not shown as valid.
+    while parts.len() > 1 && parts.last().is_some_and(String::is_empty) {
+        parts.pop();
+    }
+    Some(format!(
+        "{e} reads as if {c} ({}) was left out before `{before}`: the components from \
+         `{before}` on stand one component early, and {e}'s other findings follow from that; \
+         written `{}`{filled} {e} is valid",
+        left_out.name,
+        parts.join(&sep.to_string())
+    ))
+}
+
+/// The code to fill component `component` of a composite `composite` (`C003`) left out with:
+/// the one code of its list `codes`, or the one code of the list that the set's composites of
+/// that kind without findings write there (SV101-1, SV202-1 and SVD03-1 are all C003's first
+/// component: `HC` on the other lines is `HC` here; HI02-1 `ABF` fills HI03-1), when they
+/// write one.
+fn fill_code(
+    tx: &Transaction<'_>,
+    composite: &str,
+    component: usize,
+    codes: &[&'static str],
+) -> Option<&'static str> {
+    if let [one] = codes {
+        return Some(one);
+    }
+    let ig = tx.ig();
+    let mut seen: Option<&'static str> = None;
+    for (i, seg) in tx.segments.iter().enumerate() {
+        let Some(def) = ig.placement(i).and_then(|p| p.segment()) else {
+            continue;
+        };
+        let at = u32::try_from(i).unwrap_or(u32::MAX);
+        let first = ig.elements.partition_point(|(s, _)| *s < at);
+        let issues = ig.elements.get(first..).unwrap_or_default();
+        let issues = &issues[..issues.partition_point(|(s, _)| *s == at)];
+        for (k, e) in def.elements.iter().enumerate() {
+            let found = |(_, i): &(u32, ElementIssue)| match *i {
+                ElementIssue::Syntax { elem, .. } => elem == k + 1,
+                _ => i.position().is_some_and(|(elem, _)| elem == k + 1),
+            };
+            if e.composite().is_none_or(|c| c.data_ele != composite) || issues.iter().any(found) {
+                continue;
+            }
+            let value = seg
+                .element_raw(k + 1)
+                .and_then(|e| e.component_raw(component));
+            let Some(code) = value.and_then(|v| codes.iter().find(|c| c.as_bytes() == v.bytes))
+            else {
+                continue;
+            };
+            match seen {
+                Some(s) if s != *code => return None,
+                _ => seen = Some(code),
+            }
+        }
+    }
+    seen
 }
 
 /// What an X12 type means, for messages.
