@@ -78,6 +78,7 @@ fn run(name: &str, dir: &Path, threads: u32, rows: &mut BTreeMap<String, String>
     let report: serde_json::Value = serde_json::from_str(&text).expect("JSON report");
     for file in report["files"].as_array().expect("files") {
         let path = file["path"].as_str().expect("path");
+        no_empty_help(path, file);
         let rel = path.strip_prefix(&prefix).unwrap_or(path);
         let mut entry = file.clone();
         entry["path"] = serde_json::Value::Null;
@@ -88,6 +89,18 @@ fn run(name: &str, dir: &Path, threads: u32, rows: &mut BTreeMap<String, String>
         rows.insert(
             format!("file\t{name}/{rel}\t{threads}"),
             format!("{hash:016x}"),
+        );
+    }
+}
+
+/// A help line is there with something to say or not at all: no diagnostic of any fixture,
+/// sample or corpus file has an empty one (unseen-file run F6, NDC002's help `""`).
+fn no_empty_help(path: &str, file: &serde_json::Value) {
+    for d in file["diagnostics"].as_array().expect("diagnostics") {
+        assert!(
+            d["help"].as_str().is_none_or(|h| !h.trim().is_empty()),
+            "{path}: {} has an empty help: {d}",
+            d["code"]
         );
     }
 }

@@ -102,3 +102,34 @@ fn statistics_refuses_formats_it_cannot_print() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--statistics"));
 }
+
+/// Line and column count `\n` line breaks, as OUTPUT.md says, in JSON and SARIF: a file with
+/// a lone `\r` after each segment is line 1, its column the byte's (unseen-file run F7). The
+/// human report shows it as an editor does, line by line.
+#[test]
+fn lone_carriage_returns_are_no_line_breaks_in_json_and_sarif() {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FILE))
+        .unwrap()
+        .replace("\r\n", "\n")
+        .replace('\n', "\r");
+    let dir = std::env::temp_dir().join(format!("claimlint-cr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cr.x12");
+    std::fs::write(&path, &text).unwrap();
+    let p = path.to_str().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&run(&["--format", "json", p])).unwrap();
+    let d = &v["files"][0]["diagnostics"][0];
+    let offset = d["segment"]["offset"].as_u64().unwrap();
+    assert!(offset > 0);
+    assert_eq!(d["segment"]["line"], 1, "{d}");
+    assert_eq!(d["segment"]["column"].as_u64(), Some(offset + 1), "{d}");
+    let s: serde_json::Value = serde_json::from_str(&run(&["--format", "sarif", p])).unwrap();
+    let region = &s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 1, "{region}");
+    assert_eq!(region["startColumn"].as_u64(), Some(offset + 1), "{region}");
+    // The human heading names the line an editor shows.
+    let lines = text[..offset as usize].matches('\r').count() + 1;
+    let human = run(&[p]);
+    assert!(human.contains(&format!("cr.x12:{lines}:")), "{human}");
+    std::fs::remove_dir_all(&dir).ok();
+}

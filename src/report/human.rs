@@ -412,15 +412,17 @@ pub fn render_file(
 ) -> String {
     let r = Renderer::new(color);
     let mut out = String::new();
-    // A file whose lines end in a lone `\r` is shown in its lines, as an editor shows it and
-    // as the findings' line and column count them: each lone `\r` read as `\n`, which keeps
-    // every offset.
-    let lined;
-    let input = if has_lone_cr(input, release) {
+    // A file whose lines end in a lone `\r` is shown in its lines, as an editor shows it:
+    // each lone `\r` read as `\n`, which keeps every offset, and the heading names the line
+    // and column an editor shows. (The findings' own line and column, which JSON and SARIF
+    // give, count `\n` alone, as OUTPUT.md says: there such a file is one line.)
+    let (lined, relined);
+    let (input, diags) = if has_lone_cr(input, release) {
         lined = lone_cr_as_lf(input);
-        &lined[..]
+        relined = editor_lines(&lined, diags);
+        (&lined[..], &relined[..])
     } else {
-        input
+        (input, diags)
     };
     // A snippet reads its line (or a window of a long one) around the finding: what lies a
     // step behind the last finding shown is done with when findings come in order.
@@ -451,6 +453,23 @@ fn has_lone_cr(input: &[u8], release: &dyn Fn(std::ops::Range<usize>)) -> bool {
         from = to;
     }
     false
+}
+
+/// The findings with the line and column of their offset in `lined` (a file with each lone
+/// `\r` read as `\n`): where an editor shows them.
+fn editor_lines(lined: &[u8], diags: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut lines = claimlint_x12::loc::LineCounter::new(lined);
+    diags
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            // Line 0: a finding with no place in the file (an unreadable input).
+            if d.line > 0 {
+                (d.line, d.column) = lines.line_col(d.loc.offset);
+            }
+            d
+        })
+        .collect()
 }
 
 fn lone_cr_as_lf(input: &[u8]) -> Vec<u8> {

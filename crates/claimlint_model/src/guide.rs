@@ -124,6 +124,20 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
     GuideChoice { kind, issues }
 }
 
+/// Whether a GS08 or ST03 names an 837 professional or institutional guide, 5010 or 4010
+/// (`005010X222A1`, `004010X098A1`...), spaces around it aside.
+pub fn names_claim_guide(version: &[u8]) -> bool {
+    let version = version.trim_ascii();
+    [
+        &b"005010X222"[..],
+        b"005010X223",
+        b"004010X098",
+        b"004010X096",
+    ]
+    .iter()
+    .any(|p| version.starts_with(p))
+}
+
 /// The finding on a set whose ST01 is not 837: a note that another transaction set was
 /// skipped, or an error when ST03 (or GS08, ST03 being empty) names an 837 guide, 5010 or
 /// 4010: the set calls itself an 837 and its ST01 is wrong.
@@ -135,15 +149,7 @@ fn not_a_claim(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideIssue {
         .or_else(|| gs.map(|g| g.value(8)))
         .map(<[u8]>::trim_ascii)
         .unwrap_or_default();
-    let claim_guide = [
-        &b"005010X222"[..],
-        b"005010X223",
-        b"004010X098",
-        b"004010X096",
-    ]
-    .iter()
-    .any(|p| declared.starts_with(p));
-    if claim_guide {
+    if names_claim_guide(declared) {
         let version = String::from_utf8_lossy(declared).into_owned();
         GuideIssue::St01NotClaim { at, st01, version }
     } else {

@@ -12,7 +12,7 @@ pub mod tree;
 pub mod value;
 
 pub use claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
-pub use guide::{GuideChoice, GuideIssue, classify, guide_value};
+pub use guide::{GuideChoice, GuideIssue, classify, guide_value, names_claim_guide};
 pub use loops::{CleanMemo, LoopNode, Transaction, build, written_as};
 pub use value::{Date, DateRange, Dec, Total};
 

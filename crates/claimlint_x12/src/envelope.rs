@@ -38,6 +38,9 @@ pub struct Group<'a> {
     pub transactions: Vec<TxFrame<'a>>,
     /// How many transaction sets the group has (what GE01 counts).
     pub count: usize,
+    /// How many of them are claims (ST01 `837`): kept by both scans, for the rules that judge
+    /// an interchange by whether it holds any.
+    pub claims: usize,
     /// Sets of the group whose ST is missing (`IssueKind::StMissing`): not read, not in
     /// `count`, but counted by the sender in GE01.
     pub headless: usize,
@@ -179,8 +182,8 @@ pub enum IssueKind<'a> {
     FinalTerminatorMissing {
         terminator: u8,
     },
-    /// `ST*st02` has no SE: the set ends at segment `ended_by` at byte `at`, or (`None`) at
-    /// the end of the input.
+    /// `ST*st02` has no SE: the set ends at segment `ended_by` at byte `at` (an `ISA`: the
+    /// next interchange's), or (`None`) at the end of the input.
     SeMissing {
         st02: &'a [u8],
         ended_by: Option<(&'a [u8], usize)>,
@@ -871,9 +874,10 @@ impl<'a> Scanner<'a, '_> {
         }
         if let Some(tx) = b.open_tx.take() {
             let st02 = tx.st.value(2);
+            // Cut off by the next interchange's ISA, or by the end of the input.
             let kind = IssueKind::SeMissing {
                 st02,
-                ended_by: None,
+                ended_by: next_isa.map(|at| (&b"ISA"[..], at)),
             };
             self.issue(tx.st.loc(), kind);
             self.push_tx(b, tx);
@@ -1226,6 +1230,9 @@ impl<'a> Scanner<'a, '_> {
         let earlier = b.st02_seen.insert(Key::new(&tx.st02), tx.start);
         let g = b.groups.last_mut().expect("a group was opened");
         g.count += 1;
+        if tx.st.value(1) == b"837" {
+            g.claims += 1;
+        }
         if let Some(earlier) = earlier {
             g.repeated_st02
                 .push(Repeat::new(&tx.st02, tx.st02_loc, earlier));

@@ -40,14 +40,14 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-/// The offsets in `input[from..to]` where a line ends: a `\n`, or a `\r` that no `\n` follows
-/// (a file written with CR alone, as old Mac tools and some translators write it). A `\r\n`
-/// ends its line at the `\n`. Lines are counted as editors and the language server count them.
+/// The offsets in `input[from..to]` where a line ends: each `\n`, as OUTPUT.md counts lines
+/// ("counting `\n` line breaks in the file"). A `\r` alone (a file written with CR between
+/// segments, as old Mac tools and some translators write it) ends no line here, though an
+/// editor and the language server (`src/lsp/position.rs`, LSP's own rule) show it as a break;
+/// the human report shows such a file in those lines (`report::human`).
 fn breaks(input: &[u8], from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
     let slice = input.get(from..to).unwrap_or_default();
-    memchr::memchr2_iter(b'\n', b'\r', slice)
-        .map(move |i| from + i)
-        .filter(move |&at| input[at] == b'\n' || input.get(at + 1) != Some(&b'\n'))
+    memchr::memchr_iter(b'\n', slice).map(move |i| from + i)
 }
 
 /// Line checkpoints recorded while a large input is read front to back, so that line and
@@ -184,16 +184,21 @@ mod tests {
         }
     }
 
-    /// A lone `\r` ends a line, as in an editor; `\r\n` is one break, also when a checkpoint
-    /// falls between its two bytes.
+    /// Lines end at `\n` only, as OUTPUT.md counts them: a lone `\r` is a byte of its line
+    /// (a file with CR alone between segments is line 1 throughout, its column the byte's),
+    /// and `\r\n` ends its line at the `\n`; the same with checkpoints anywhere (unseen-file
+    /// run F7).
     #[test]
-    fn a_lone_carriage_return_ends_a_line() {
+    fn lines_end_at_line_feeds_only() {
         let text = b"ab\rcd\r\nef\ngh\r";
         let mut c = LineCounter::new(text);
-        assert_eq!(c.line_col(3), (2, 1)); // c
-        assert_eq!(c.line_col(5), (2, 3)); // the \r of \r\n
-        assert_eq!(c.line_col(7), (3, 1)); // e
-        assert_eq!(c.line_col(10), (4, 1)); // g
+        assert_eq!(c.line_col(3), (1, 4)); // c
+        assert_eq!(c.line_col(5), (1, 6)); // the \r of \r\n
+        assert_eq!(c.line_col(7), (2, 1)); // e
+        assert_eq!(c.line_col(10), (3, 1)); // g
+        let cr_only = b"ISA*00~\rGS*HC~\rST*837~\r";
+        let st = 15;
+        assert_eq!(LineCounter::new(cr_only).line_col(st), (1, 16));
         for cuts in [[3, 6, 9], [2, 5, 12], [6, 7, 11]] {
             let mut idx = LineIndex::default();
             for cut in cuts {

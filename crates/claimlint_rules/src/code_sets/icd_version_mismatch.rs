@@ -1,7 +1,7 @@
 use super::{ICD_QUALIFIERS, ICD10_FROM, icd_date, is_icd10_qualifier};
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Claim, Kind};
-use claimlint_x12::Element;
+use claimlint_model::{Claim, Kind, Transaction};
+use claimlint_x12::{Element, Segment};
 
 declare_rule! {
     /// ## What it does
@@ -49,48 +49,87 @@ fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         return; // no date, no version to hold the codes to (SIT004/STR002 report the date)
     };
     let want_ten = date >= ICD10_FROM;
-    let wrong: Vec<(Element<'_>, Element<'_>)> = claim
+    let wrong: Vec<Element<'_>> = claim
         .hi
         .iter()
         .flat_map(|hi| hi.elements())
         .filter_map(|el| {
             let q = el.component(1)?;
             let ten = is_icd10_qualifier(q.bytes)?;
-            (ten != want_ten).then_some((q, el))
+            (ten != want_ten).then_some(q)
         })
         .collect();
-    let Some((first, _)) = wrong.first() else {
+    let Some(first) = wrong.first() else {
         return;
     };
-    let codes: Vec<String> = wrong.iter().map(|(_, el)| el.text().into_owned()).collect();
+    let codes: Vec<String> = claim
+        .hi
+        .iter()
+        .flat_map(|hi| quoted(cx.tx(), hi, want_ten))
+        .collect();
     let (found, needed) = if want_ten {
         ("ICD-9-CM", "ICD-10")
     } else {
         ("ICD-10", "ICD-9-CM")
     };
-    let since = if want_ten {
-        "required from 2015-10-01"
+    // The sentence names the version whose dates the claim's falls outside of.
+    let rule = if want_ten {
+        "ICD-10 is required from 2015-10-01"
     } else {
-        "not used before 2015-10-01"
+        "ICD-10 is not used before 2015-10-01"
     };
     let swaps: Vec<String> = wrong
         .iter()
-        .map(|(q, _)| format!("{} → {}", q.text(), counterpart(q.bytes)))
+        .map(|q| format!("{} → {}", q.text(), counterpart(q.bytes)))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
+    // Qualifiers with no code after them (an HI too misread to put right) are no codes.
+    let what = if codes.is_empty() {
+        let qualifiers: std::collections::BTreeSet<String> =
+            wrong.iter().map(|q| q.text().into_owned()).collect();
+        let qualifiers: Vec<String> = qualifiers.into_iter().collect();
+        format!("{found} qualifiers ({})", qualifiers.join(", "))
+    } else {
+        format!("{found} codes ({})", codes.join(", "))
+    };
     cx.report(
         first.loc(),
         format!(
-            "claim {} dated {date} carries {found} codes ({}); {needed} is {since}",
-            claim.id_text(),
-            codes.join(", ")
+            "claim {} dated {date} carries {what}; {rule}",
+            claim.id_text()
         ),
     )
     .help(format!(
         "code the claim in {needed} under its qualifiers ({})",
         swaps.join(", ")
     ));
+}
+
+/// The codes of one HI under a qualifier of the wrong version, each as `qualifier:code` (a
+/// procedure's date qualifier and date left out). An HI whose separators slipped
+/// (`HI*BK*1987*BF*4134`, `claimlint_model::realign`) is read as it is once they are put
+/// right (`BK:1987, BF:4134`); an element with a qualifier and no code is not quoted.
+fn quoted(tx: Option<&Transaction<'_>>, hi: &Segment<'_>, want_ten: bool) -> Vec<String> {
+    let sep = char::from(hi.delims.element);
+    let comp = char::from(hi.delims.component);
+    let realigned = tx.and_then(|tx| {
+        let index = tx
+            .segments
+            .binary_search_by_key(&hi.offset, |s| s.offset)
+            .ok()?;
+        tx.ig().realignment(index).map(|r| r.text.clone())
+    });
+    let text = realigned.unwrap_or_else(|| hi.text().into_owned());
+    text.split(sep)
+        .skip(1)
+        .filter_map(|el| {
+            let mut parts = el.split(comp);
+            let (q, code) = (parts.next()?, parts.next()?);
+            let ten = is_icd10_qualifier(q.as_bytes())?;
+            (ten != want_ten && !code.is_empty()).then(|| format!("{q}{comp}{code}"))
+        })
+        .collect()
 }
 
 #[test]
@@ -150,7 +189,7 @@ fn before_icd10() {
     assert_eq!(codes, ["CODE008"], "{d:#?}");
     assert!(
         d[0].message
-            .contains("carries ICD-10 codes (ABK:M810); ICD-9-CM is not used before 2015-10-01")
+            .contains("carries ICD-10 codes (ABK:M810); ICD-10 is not used before 2015-10-01")
     );
     // An 837I stay from September into October 2015: the through date decides.
     let stay = I837
@@ -166,4 +205,48 @@ fn before_icd10() {
         .map(|d| d.code)
         .collect();
     assert_eq!(codes, ["CODE008"]);
+}
+
+/// The codes are quoted as the rule reads them, `qualifier:code`: not a procedure's date
+/// qualifier and date (`BBR:0B110F5:D8:20050321`), and not the qualifiers alone of an HI
+/// written with `*` where `:` belongs (`HI*BK*1987*BF*4134`), which is quoted as it reads
+/// with its separators put right (unseen-file run, F3.1 and F3.2).
+#[test]
+fn codes_quoted_as_read() {
+    use crate::test::{I837, P837, edit, run};
+    let old_i = I837
+        .replace(
+            "DTP*434*RD8*20260115-20260115",
+            "DTP*434*RD8*20050301-20050321",
+        )
+        .replace("20260115", "20050321");
+    let text = edit(
+        &old_i,
+        "HI*",
+        "HI*BK:7330~HI*BBR:0B110F5:D8:20050321*BBQ:02139Y3:D8:20050321",
+    );
+    let d = run(&text);
+    let d: Vec<_> = d.iter().filter(|d| d.code == "CODE008").collect();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(
+        d[0].message.ends_with(
+            "carries ICD-10 codes (BBR:0B110F5, BBQ:02139Y3); ICD-10 is not used before 2015-10-01"
+        ),
+        "{}",
+        d[0].message
+    );
+    let text = edit(P837, "HI*", "HI*BK*1987*BF*4134*BF:5559");
+    let d = run(&text);
+    let d = d.iter().find(|d| d.code == "CODE008").expect("CODE008");
+    assert!(
+        d.message.ends_with(
+            "carries ICD-9-CM codes (BK:1987, BF:4134, BF:5559); ICD-10 is required from 2015-10-01"
+        ),
+        "{}",
+        d.message
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("code the claim in ICD-10 under its qualifiers (BF → ABF, BK → ABK)")
+    );
 }

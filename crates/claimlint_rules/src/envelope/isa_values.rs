@@ -5,7 +5,9 @@ use claimlint_x12::envelope::Interchange;
 declare_rule! {
     /// ## What it does
     /// Checks the values of the ISA: ISA09 a real date (YYMMDD), ISA10 a real time (HHMM),
-    /// ISA12 = 00501, ISA14 0 or 1, ISA15 P or T, an ISA11 repetition separator that is not
+    /// ISA12 = 00501 (in an interchange that holds an 837: one of other transaction sets
+    /// only, such as 4010 278s, has its sets noted as skipped by ENV005 and its version is
+    /// not judged), ISA14 0 or 1, ISA15 P or T, an ISA11 repetition separator that is not
     /// the same byte as another delimiter nor (from 00501 on) a letter or digit, and an ISA16 that is the component separator the
     /// interchange really uses: when the first composite that can tell (CLM05 `11:B:1`, SV101
     /// `HC:99213`, HI01 `ABK:M810`) is written with another separator and no later one with
@@ -13,7 +15,9 @@ declare_rule! {
     /// than one SYN007/SYN008/SYN002 per composite, as TR3 examples pasted with `>` into an
     /// ISA that says `:` would otherwise get). One composite written otherwise among those
     /// written with ISA16's is that composite's error (SYN002, SYN004, SYN007 or SYN008, one
-    /// finding, its help naming the byte).
+    /// finding, its help naming the byte). An ISA16 that is also ISA11's byte, the composites
+    /// written with another, is one finding on ISA16 (writing it as they are written frees
+    /// ISA11 too), not a second on ISA11.
     /// ## Why it matters
     /// The receiver answers a bad ISA with a TA1 rejection of the whole interchange; a test
     /// indicator (ISA15 = T) sent to production is silently not adjudicated.
@@ -53,15 +57,17 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         cx.report(
             loc(9),
             format!("ISA09 `{}` is not a date in YYMMDD form", show(9)),
-        );
+        )
+        .help("write the interchange's creation date as YYMMDD, e.g. 260105");
     }
     if !time_ok(e(10)) {
         cx.report(
             loc(10),
             format!("ISA10 `{}` is not a time in HHMM form", show(10)),
-        );
+        )
+        .help("write the interchange's creation time as HHMM on the 24-hour clock, e.g. 1200");
     }
-    if e(12) != b"00501" {
+    if e(12) != b"00501" && holds_claims(ic) {
         // A 4010 interchange throughout (ISA12 00401, every GS08 a 4010 guide) is not fixed
         // by its ISA12 alone: ENV005 reports its groups' retired guide.
         let all_4010 = e(12) == b"00401"
@@ -77,25 +83,49 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
                 show(12)
             ),
         )
-        .help(if all_4010 {
-            "the interchange is 4010 throughout (its GS08 names a 4010 guide): produce it in 5010, with ISA12 00501 and GS08/ST03 naming 005010X222A1 or 005010X223A2"
-        } else {
-            "write ISA12 as 00501"
+        .help(match (all_4010, only_claims(ic)) {
+            (true, true) => "the interchange is 4010 throughout (its GS08 names a 4010 guide): produce it in 5010, with ISA12 00501 and GS08/ST03 naming 005010X222A1 or 005010X223A2",
+            // Its other transaction sets (278s, 835s beside the 837s) keep their own guides.
+            (true, false) => "the interchange is 4010 throughout (its GS08 names a 4010 guide): produce its 837 claims in 5010, with ISA12 00501 and GS08/ST03 naming 005010X222A1 or 005010X223A2",
+            (false, _) => "write ISA12 as 00501",
         });
     }
     if !matches!(e(14), b"0" | b"1") {
         cx.report(
             loc(14),
             format!("ISA14 `{}` must be 0 (no TA1 requested) or 1", show(14)),
-        );
+        )
+        .help("write ISA14 as 0, or as 1 to ask the receiver for a TA1");
     }
     if !matches!(e(15), b"P" | b"T") {
         cx.report(
             loc(15),
             format!("ISA15 `{}` must be P (production) or T (test)", show(15)),
-        );
+        )
+        .help("write ISA15 as P for production data or T for a test");
     }
     delimiter_values(ic, cx);
+}
+
+/// Whether the interchange may hold an 837: a set with ST01 837, a set whose ST is missing,
+/// a group whose GS08 names an 837 guide, or no set at all. An interchange of other
+/// transaction sets only (4010 278s, 835s) is not held to the 837's 00501: ENV005 notes each
+/// of its sets as skipped, and its version is right for what it carries.
+fn holds_claims(ic: &Interchange<'_>) -> bool {
+    let sets: usize = ic.groups.iter().map(|g| g.count + g.headless).sum();
+    sets == 0
+        || ic.groups.iter().any(|g| {
+            g.claims > 0
+                || g.headless > 0
+                || g.gs
+                    .as_ref()
+                    .is_some_and(|gs| claimlint_model::names_claim_guide(gs.value(8)))
+        })
+}
+
+/// Whether every transaction set of the interchange is a claim (ST01 `837`).
+fn only_claims(ic: &Interchange<'_>) -> bool {
+    ic.groups.iter().all(|g| g.claims == g.count)
 }
 
 /// ISA11 and ISA16 against the delimiters the interchange uses.
@@ -103,38 +133,62 @@ fn delimiter_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     let e = |n: usize| ic.header.elements[n - 1];
     let loc = |n: usize| ic.isa.element_raw(n).map_or(ic.isa.loc(), |el| el.loc());
     let d = ic.delims();
+    let repetition = match e(11) {
+        [r] => Some(*r),
+        _ => None,
+    };
+    // ISA11 and ISA16 the same byte while the composites are written with another: ISA16 is
+    // the one that is wrong, and writing it as the composites are written frees ISA11 too.
+    // One finding, on ISA16, not a second on ISA11 that the same edit clears.
+    let isa16_frees_isa11 = ic
+        .composites_use
+        .is_some_and(|(used, _, _)| repetition == Some(d.component) && used != d.component);
     if let Some((used, id, value)) = ic.composites_use {
+        let also = if isa16_frees_isa11 {
+            ", which is also the ISA11 repetition separator"
+        } else {
+            ""
+        };
+        // Writing the composites with ISA16's byte is no fix when that byte is another
+        // delimiter too.
+        let help = if [d.element, d.segment].contains(&d.component) || isa16_frees_isa11 {
+            format!("write ISA16 as `{}`", show_byte(used))
+        } else {
+            format!(
+                "write ISA16 as `{}`, or write the composites with `{}`",
+                show_byte(used),
+                show_byte(d.component)
+            )
+        };
         cx.report(
             loc(16),
             format!(
-                "ISA16 declares `{}` as the component separator, but the composites are written with `{}` ({} `{}`); the interchange was read with `{1}`",
+                "ISA16 declares `{}` as the component separator{also}, but the composites are written with `{}` ({} `{}`); the interchange was read with `{1}`",
                 show_byte(d.component),
                 show_byte(used),
                 String::from_utf8_lossy(id),
                 String::from_utf8_lossy(value),
             ),
         )
-        .help(format!(
-            "write ISA16 as `{}`, or write the composites with `{}`",
-            show_byte(used),
-            show_byte(d.component)
-        ));
+        .help(help);
     }
-    if let [r] = e(11)
-        && [d.element, d.component, d.segment].contains(r)
-    {
+    let Some(r) = repetition else { return };
+    // The delimiters the interchange is read with: a suggested ISA11 must be none of them.
+    let component = ic.composites_use.map_or(d.component, |(used, _, _)| used);
+    let taken = [d.element, component, d.segment, d.component];
+    if [d.element, d.component, d.segment].contains(&r) && !isa16_frees_isa11 {
         cx.report(
             loc(11),
             format!(
                 "ISA11 repetition separator `{}` is also used as another delimiter",
-                show_byte(*r)
+                show_byte(r)
             ),
         )
-        .help("choose a repetition separator not used elsewhere, e.g. `^`");
-    } else if let [r] = e(11)
-        && r.is_ascii_alphanumeric()
-        && e(12) == b"00501"
-    {
+        .help(format!(
+            "choose a repetition separator not used elsewhere, e.g. `{}`",
+            show_byte(free_byte(&taken))
+        ));
+    } else if r.is_ascii_alphanumeric() && e(12) == b"00501" {
         // In release 00501, ISA11 is the repetition separator, a delimiter: a letter or digit
         // would split the values that hold it (`UN`, `005010X222A1`). In 00401 it was the
         // standards identifier `U`, which senders still write out of habit; the ISA's other
@@ -144,11 +198,55 @@ fn delimiter_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
             loc(11),
             format!(
                 "ISA11 repetition separator `{}` is a letter or digit, which the data holds (in a 00501 interchange ISA11 is a delimiter, not 4010's standards identifier `U`)",
-                show_byte(*r)
+                show_byte(r)
             ),
         )
-        .help("write ISA11 as a byte the data does not use, e.g. `^`");
+        .help(format!(
+            "write ISA11 as a byte the data does not use, e.g. `{}`",
+            show_byte(free_byte(&taken))
+        ));
     }
+}
+
+/// A repetition separator to suggest: the usual `^`, or another byte X12 allows as a
+/// delimiter when `^` is one of the interchange's other delimiters (`taken`).
+fn free_byte(taken: &[u8]) -> u8 {
+    [b'^', b'|', b'!', b'{', b'}']
+        .into_iter()
+        .find(|b| !taken.contains(b))
+        .unwrap_or(b'^')
+}
+
+/// ISA11 and ISA16 both `^` while the composites are written with `:` (an X12Parser sample,
+/// unseen-file run F3.3): one finding, on ISA16, whose help is the one edit that fixes both;
+/// and a suggested ISA11 is never a byte already used as another delimiter.
+#[test]
+fn isa16_that_is_also_isa11() {
+    use crate::test::{P837, run};
+    let both = P837.replacen("*P*:~", "*P*^~", 1);
+    let d = run(&both);
+    let env: Vec<_> = d.iter().filter(|d| d.code == "ENV007").collect();
+    assert_eq!(env.len(), 1, "{d:#?}");
+    assert_eq!(env[0].loc.element, Some(16));
+    assert!(
+        env[0].message.starts_with(
+            "ISA16 declares `^` as the component separator, which is also the ISA11 repetition separator, but the composites are written with `:`"
+        ),
+        "{}",
+        env[0].message
+    );
+    assert_eq!(env[0].help.as_deref(), Some("write ISA16 as `:`"));
+    // ISA11 the same as ISA16, both used: the suggestion is not `^` when `^` is taken.
+    let caret = P837.replace(':', "^");
+    let d = run(&caret);
+    let d = d
+        .iter()
+        .find(|d| d.code == "ENV007" && d.loc.element == Some(11))
+        .expect("ENV007 on ISA11");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("choose a repetition separator not used elsewhere, e.g. `|`")
+    );
 }
 
 /// ISA16 `:` with composites written `>` (linuxforhealth's and stupidedi's TR3 examples): one
@@ -289,4 +387,81 @@ fn isa11_u_is_a_letter_only_in_5010() {
     let old = P837.replacen("*^*00501*", "*U*00401*", 1);
     let found: Vec<_> = run(&old).iter().map(|d| (d.code, d.loc.element)).collect();
     assert_eq!(found, [("ENV007", Some(12))]);
+}
+
+/// A 4010 interchange of 278s only (pyx12's mult_trn.txt, its first group; unseen-file run
+/// F5): its sets are noted as skipped, and its ISA12 is no error, nor is the user told to make
+/// it an 837. With an 837 beside them, ISA12 is reported and the help speaks of the claims.
+#[test]
+fn isa12_of_an_interchange_without_claims() {
+    use crate::test::run;
+    let isa = "ISA*00*          *00*          *ZZ*ZZ000          *ZZ*ZZ001          *030828*1128*U*00401*000010121*0*T*:~";
+    let group = "GS*HI*ZZ000*ZZ001*20030828*1128*17*X*004010X094A1~ST*278*11280001~BHT*0078*11*121231*20050802*1202~SE*3*11280001~GE*1*17~";
+    let text = format!("{isa}\n{group}\nIEA*1*000010121~\n");
+    let found = run(&text);
+    let codes: Vec<(&str, claimlint_diagnostic::Severity)> =
+        found.iter().map(|d| (d.code, d.severity)).collect();
+    assert_eq!(
+        codes,
+        [("ENV005", claimlint_diagnostic::Severity::Info)],
+        "{found:#?}"
+    );
+    // The same with a 4010 837 group beside it: ISA12 is an error again.
+    let claim = crate::test::P837
+        .replace("005010X222A1", "004010X098A1")
+        .replace("*00501*", "*00401*");
+    let st = claim.find("GS*").unwrap();
+    let ge = claim.find("IEA*").unwrap();
+    let text = format!("{isa}\n{group}\n{}IEA*2*000010121~\n", &claim[st..ge]);
+    let found = run(&text);
+    let d = found
+        .iter()
+        .find(|d| d.code == "ENV007")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!(d.loc.element, Some(12));
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("produce its 837 claims in 5010")),
+        "{:?}",
+        d.help
+    );
+}
+
+/// ISA09, ISA10, ISA14 and ISA15 findings each have a help (unseen-file run F6: ISA10
+/// `9999` in de-identified files had none).
+#[test]
+fn isa_value_findings_have_help() {
+    use crate::test::{P837, run};
+    let text = P837
+        .replacen("*260120*1200*", "*261399*9999*", 1)
+        .replacen("*0*P*:~", "*2*X*:~", 1);
+    let found = run(&text);
+    let helps: Vec<(Option<u8>, &str)> = found
+        .iter()
+        .filter(|d| d.code == "ENV007")
+        .map(|d| (d.loc.element, d.help.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            (
+                Some(9),
+                "write the interchange's creation date as YYMMDD, e.g. 260105"
+            ),
+            (
+                Some(10),
+                "write the interchange's creation time as HHMM on the 24-hour clock, e.g. 1200"
+            ),
+            (
+                Some(14),
+                "write ISA14 as 0, or as 1 to ask the receiver for a TA1"
+            ),
+            (
+                Some(15),
+                "write ISA15 as P for production data or T for a test"
+            ),
+        ],
+        "{found:#?}"
+    );
 }

@@ -140,6 +140,9 @@ fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
         }
         IssueKind::SeMissing { st02, ended_by } => {
             let where_ = match ended_by {
+                Some((b"ISA", at)) => format!(
+                    "the transaction set ends where the next interchange's ISA starts, at byte {at}"
+                ),
                 Some((id, at)) => {
                     format!("the transaction set ends at the {} at byte {at}", lossy(id))
                 }
@@ -260,4 +263,30 @@ fn a_set_without_st_is_one_finding() {
     // A stray segment after the SE that no SE follows is outside any set: STR003, as before.
     let stray = P837.replace("GE*", "REF*EA*X~GE*");
     assert_eq!(codes(&stray), ["STR003"]);
+}
+
+/// An interchange cut off inside a set by the next interchange's ISA (TigerShark's
+/// 837I-Examples.txt, unseen-file run F3.5): the set's ENV004 says where it ends, not that
+/// the input ends inside it.
+#[test]
+fn a_set_cut_off_by_the_next_isa() {
+    use crate::test::{P837, run};
+    let se = P837.find("SE*").unwrap();
+    let isa_at = se;
+    let text = format!("{}{P837}", &P837[..se]);
+    let found = run(&text);
+    let d = found
+        .iter()
+        .find(|d| d.code == "ENV004" && d.loc.segment.as_str() == "ST")
+        .expect("ENV004 on the ST");
+    assert_eq!(
+        d.message,
+        format!(
+            "ST*0001 has no SE: the transaction set ends where the next interchange's ISA starts, at byte {isa_at}"
+        )
+    );
+    assert!(
+        found.iter().all(|d| !d.message.contains("the input ends")),
+        "{found:#?}"
+    );
 }

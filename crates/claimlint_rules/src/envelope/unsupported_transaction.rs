@@ -123,14 +123,31 @@ fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
             ),
             Some("produce the claim in 5010 (005010X222A1 or 005010X223A2)".into()),
         ),
-        GuideIssue::Unsupported { at, version } => (
-            Severity::Error,
-            at,
-            format!(
-                "{version} is not a supported 837 guide (claimlint reads {SUPPORTED}); the transaction set was skipped"
-            ),
-            None,
-        ),
+        GuideIssue::Unsupported { at, version } => {
+            let help = unsupported_help(&version);
+            (
+                Severity::Error,
+                at,
+                format!(
+                    "{version} is not a supported 837 guide (claimlint reads {SUPPORTED}); the transaction set was skipped"
+                ),
+                Some(help),
+            )
+        }
+    }
+}
+
+/// The help for a guide claimlint does not read: a release with no guide in it (`005010`)
+/// is told which guides to name; any other (a masked `999999X999X9`, a dental 005010X224A2)
+/// is told which guides claimlint reads, for a claim that follows one of them.
+fn unsupported_help(version: &str) -> String {
+    let release_only = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit());
+    if release_only {
+        format!(
+            "`{version}` names the X12 release, not an implementation guide: write the guide the claim follows, 005010X222A1 (837P) or 005010X223A2 (837I), in GS08 and ST03"
+        )
+    } else {
+        "if the claim follows 005010X222A1 (837P) or 005010X223A2 (837I), name that guide in GS08 and ST03; claimlint reads no other 837 guide".into()
     }
 }
 
@@ -366,5 +383,30 @@ fn a_wrong_st01_in_an_837_is_an_error() {
         assert_eq!((d.code, d.severity), ("ENV005", Severity::Error));
         assert_eq!(d.ack, Some(Ack999::TransactionSet("6")));
         assert_eq!(d.help.as_deref(), Some("write ST01 as 837"));
+    }
+}
+
+/// A guide claimlint does not read has a help naming the ones it reads (unseen-file run F6:
+/// the masked `999999X999X9` of de-identified files, and `005010`, the release alone).
+#[test]
+fn an_unsupported_guide_is_told_the_supported_ones() {
+    use crate::test::{P837, run};
+    for (guide, help) in [
+        (
+            "999999X999X9",
+            "if the claim follows 005010X222A1 (837P) or 005010X223A2 (837I), name that guide in GS08 and ST03; claimlint reads no other 837 guide",
+        ),
+        (
+            "005010",
+            "`005010` names the X12 release, not an implementation guide: write the guide the claim follows, 005010X222A1 (837P) or 005010X223A2 (837I), in GS08 and ST03",
+        ),
+    ] {
+        let text = P837.replace("005010X222A1", guide);
+        let found = run(&text);
+        let d = found
+            .iter()
+            .find(|d| d.code == "ENV005" && d.message.contains("is not a supported 837 guide"))
+            .unwrap_or_else(|| panic!("{guide}: {found:#?}"));
+        assert_eq!(d.help.as_deref(), Some(help), "{guide}");
     }
 }

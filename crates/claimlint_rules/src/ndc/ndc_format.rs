@@ -49,25 +49,21 @@ fn ndc_format(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     } else {
         format!("has {digits} digits")
     };
-    let fixed = ndc11(raw).or_else(|| {
-        let squeezed: Vec<u8> = raw.iter().copied().filter(|b| *b != b' ').collect();
-        ndc11(&squeezed)
-    });
-    let (help, fix) = match fixed {
+    let (help, fix) = match eleven(raw) {
         Some(n) => (
-            Some(format!(
+            format!(
                 "write it as {} ({}, 5-4-2 without hyphens)",
                 n.as_str(),
                 n.dashed()
-            )),
+            ),
             Some((n, Safety::Safe)),
         ),
         None => match ten_digit_candidates(raw) {
             Some(c) => (
-                Some(ten_digit_help(cx.data(), &c)),
+                ten_digit_help(cx.data(), &c),
                 only_known(cx.data(), &c).map(|n| (n, Safety::Unsafe)),
             ),
-            None => (None, None),
+            None => (other_help(cx.data(), raw), None),
         },
     };
     let loc = ndc.loc();
@@ -75,12 +71,50 @@ fn ndc_format(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         loc,
         format!("NDC `{shown}` in LIN03 {why}: it must be 11 digits"),
     );
-    if let Some(h) = help {
-        d.help(h);
-    }
+    d.help(help);
     if let Some((n, safety)) = fix {
         d.fix(Fix::replace(&loc, n.as_str(), safety));
     }
+}
+
+/// The 11 digits an NDC written with hyphens or spaces stands for.
+fn eleven(raw: &[u8]) -> Option<Ndc11> {
+    ndc11(raw).or_else(|| {
+        let squeezed: Vec<u8> = raw.iter().copied().filter(|b| *b != b' ').collect();
+        ndc11(&squeezed)
+    })
+}
+
+/// The help for an NDC that is neither 11 digits in some 5-4-2 form nor a bare 10-digit NDC:
+/// a label written before it (`NDC01234567`, `N4:55513071001`) is to be dropped, and what is
+/// left read as any NDC is; else the NDC is to be copied from the package.
+fn other_help(data: &Data, raw: &[u8]) -> String {
+    const COPY: &str = "copy the NDC from the package and write its 11 digits in 5-4-2 form, without hyphens (55513-0710-01 is written 55513071001)";
+    let letters = raw.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let (label, rest) = raw.split_at(letters);
+    let rest = rest.trim_ascii_start();
+    let rest = rest
+        .strip_prefix(b":")
+        .or_else(|| rest.strip_prefix(b"#"))
+        .unwrap_or(rest)
+        .trim_ascii_start();
+    if letters == 0 || rest.is_empty() || rest.iter().any(u8::is_ascii_alphabetic) {
+        return COPY.into();
+    }
+    let label = String::from_utf8_lossy(label);
+    let drop = format!("drop the `{label}` written before the NDC");
+    if let Some(n) = eleven(rest) {
+        return format!(
+            "{drop}: write it as {} ({}, 5-4-2 without hyphens)",
+            n.as_str(),
+            n.dashed()
+        );
+    }
+    if let Some(c) = ten_digit_candidates(rest) {
+        return format!("{drop}; then {}", ten_digit_help(data, &c));
+    }
+    let digits = rest.iter().filter(|b| b.is_ascii_digit()).count();
+    format!("{drop}; the {digits} digits after it are not a whole NDC either: {COPY}")
 }
 
 /// The one reading of a bare 10-digit NDC that the crosswalk knows, if exactly one.
@@ -156,4 +190,29 @@ fn cases() {
     assert_eq!(fix(2), ("55513071001".to_string(), Safety::Safe));
     assert_eq!(fix(3), ("55513071001".to_string(), Safety::Unsafe));
     assert!(out[5].iter().all(|d| d.fix.is_none()), "letters: no fix");
+}
+
+/// Every NDC002 has a help, never an empty one (unseen-file run F6: `3920293`, 7 digits, and
+/// `NDC01234567` had none); a label before the NDC is to be dropped.
+#[test]
+fn every_ndc_format_finding_has_help() {
+    use crate::test::{Case::*, check_cases};
+    const COPY: &str = "copy the NDC from the package and write its 11 digits in 5-4-2 form, without hyphens (55513-0710-01 is written 55513071001)";
+    let cases = [
+        ("3920293", COPY.to_string()),
+        ("NDC01234567", format!("drop the `NDC` written before the NDC; the 8 digits after it are not a whole NDC either: {COPY}")),
+        ("NDC55513071001", "drop the `NDC` written before the NDC: write it as 55513071001 (55513-0710-01, 5-4-2 without hyphens)".to_string()),
+        ("NDC 55513-710-01", "drop the `NDC` written before the NDC: write it as 55513071001 (55513-0710-01, 5-4-2 without hyphens)".to_string()),
+        ("5551307100A", COPY.to_string()),
+    ];
+    let texts: Vec<String> = cases
+        .iter()
+        .map(|(ndc, _)| format!("LIN**N4*{ndc}~"))
+        .collect();
+    let trips: Vec<_> = texts.iter().map(|t| Trip(t)).collect();
+    let out = check_cases(&NDC002, &trips);
+    for ((ndc, help), found) in cases.iter().zip(&out) {
+        let d = found.iter().find(|d| d.code == "NDC002").expect(ndc);
+        assert_eq!(d.help.as_deref(), Some(help.as_str()), "{ndc}");
+    }
 }

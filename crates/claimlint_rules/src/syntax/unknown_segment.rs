@@ -81,7 +81,10 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 tx.kind.guide()
             )
         };
-        let help = match expected_near(tx, index, id).or_else(|| near_miss(id)) {
+        let near = fitting_near(tx, index, seg)
+            .or_else(|| expected_near(tx, index, id))
+            .or_else(|| near_miss(id));
+        let help = match near {
             _ if id.is_empty() => "remove the extra segment terminator".to_string(),
             Some(near) => format!("did you mean `{near}`? otherwise remove the segment"),
             None => "remove the segment; the 837 has no place for it".to_string(),
@@ -152,6 +155,56 @@ pub(crate) fn one_off(a: &[u8], b: &[u8]) -> bool {
         [i, j] => j == i + 1 && a.get(i) == b.get(j) && a.get(j) == b.get(i),
         _ => false,
     }
+}
+
+/// An id the guide accepts where the unknown segment `index` stands (in the loop of the
+/// segment before it, or a loop around that one), spelled near it, whose definition there
+/// the segment's values fit: `PVT*AT*PXC*…` after 2310A's NM1*71 is the PRV (PRV01 `AT`,
+/// PRV02 `PXC`), not the PAT one letter off it; `PVR*BI*PXC*…` in 2000A the PRV, not the PER.
+/// Near: one letter off or two neighbours swapped ([`one_off`]), or, for a three-letter id,
+/// the same first letter and two others off. The values must fit every code list of the
+/// definition and match at least one, so a guess rests on what the segment says.
+fn fitting_near(
+    tx: &Transaction<'_>,
+    index: usize,
+    seg: &claimlint_x12::Segment<'_>,
+) -> Option<&'static str> {
+    let id = seg.id();
+    let ig = tx.ig();
+    let path = (0..index).rev().find_map(|i| ig.placement(i)?.path())?;
+    let near = |k: &[u8]| {
+        one_off(id, k)
+            || (id.len() == 3
+                && k.len() == 3
+                && id.first() == k.first()
+                && (1..3).filter(|&i| id.get(i) != k.get(i)).count() == 2)
+    };
+    (0..=path.len())
+        .rev()
+        .filter_map(|n| ig.guide.loop_at(path.get(..n)?))
+        .find_map(|l| {
+            l.children.iter().find_map(|node| {
+                let def = match node {
+                    ig::Node::Segment(s) => *s,
+                    ig::Node::Loop(child) => child.starter()?,
+                };
+                (near(def.id.as_bytes()) && def.codes_fit(seg) && matches_a_code(def, seg))
+                    .then_some(def.id)
+            })
+        })
+}
+
+/// Whether a value of `seg` is in the code list of its element in `def` (a qualifier such as
+/// PRV02 `PXC`): evidence that `seg` is that segment, beyond fitting where nothing is listed.
+fn matches_a_code(def: &ig::SegmentDef, seg: &claimlint_x12::Segment<'_>) -> bool {
+    use ig::SegmentView;
+    def.elements.iter().enumerate().any(|(k, e)| {
+        let value = SegmentView::element(seg, k + 1).unwrap_or_default();
+        !e.is_composite()
+            && !value.is_empty()
+            && e.codes()
+                .is_some_and(|c| c.list().is_some() && c.contains(value))
+    })
 }
 
 /// What the structure expected where the unknown segment `index` stands, when its id is one
@@ -263,4 +316,43 @@ fn lower_case_ids_are_read_as_the_id_they_spell() {
     want.push("SYN001");
     want.sort_unstable();
     assert_eq!(codes(&text), want);
+}
+
+/// The id suggested for a misspelled segment is one the guide accepts at that point and
+/// whose definition the segment's values fit (unseen-file run F3.4): `PVT*AT*PXC*…` after
+/// 2310A's NM1*71 and `PVR*BI*PXC*…` in 2000A are PRV, not PAT or PER; `CLI**2*01` is
+/// still CL1.
+#[test]
+fn the_id_suggested_fits_the_place_and_the_values() {
+    use crate::test::{I837, edit, run};
+    let help = |text: &str| {
+        run(text)
+            .into_iter()
+            .find(|d| d.code == "SYN001")
+            .and_then(|d| d.help)
+            .unwrap_or_default()
+    };
+    let attending = edit(
+        I837,
+        "NM1*71",
+        "NM1*71*1*SMITH*JOHN****XX*1234567893~PVT*AT*PXC*363LP0200N",
+    );
+    assert_eq!(
+        help(&attending),
+        "did you mean `PRV`? otherwise remove the segment"
+    );
+    let billing = edit(
+        I837,
+        "NM1*85",
+        "PVR*BI*PXC*282N00000X~NM1*85*2*GENERAL HOSPITAL*****XX*1234567893",
+    );
+    assert_eq!(
+        help(&billing),
+        "did you mean `PRV`? otherwise remove the segment"
+    );
+    let cl1 = edit(I837, "CL1*", "CLI*1*1*01");
+    assert_eq!(
+        help(&cl1),
+        "did you mean `CL1`? otherwise remove the segment"
+    );
 }
