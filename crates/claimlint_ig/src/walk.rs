@@ -858,6 +858,15 @@ impl Walker {
         let (Some(f), Some(opener)) = (self.frames.last(), at.checked_sub(1)) else {
             return false;
         };
+        // Cheapest first, as this is asked of every segment placed: a finding made at the
+        // segment before it, and the segment in order in the innermost loop.
+        if self.probing
+            || found.how != How::InOrder
+            || found.depth != depth
+            || self.out.issues.last().is_none_or(|i| i.at() != opener)
+        {
+            return false;
+        }
         let Some(Node::Segment(s)) = f.def.children.get(found.idx) else {
             return false;
         };
@@ -865,10 +874,7 @@ impl Walker {
             Some(Placement::Placed { loop_def, segment, .. })
                 if std::ptr::eq(*loop_def, f.def)
                     && f.def.starter().is_some_and(|st| std::ptr::eq(st, *segment)));
-        !self.probing
-            && found.how == How::InOrder
-            && found.depth == depth
-            && s.usage == Usage::Required
+        s.usage == Usage::Required
             && opened_there
             // The findings made at the opener are the last ones made.
             && self.out.issues.iter().rev().take_while(|i| i.at() == opener).any(|i| {
