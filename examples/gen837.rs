@@ -1261,6 +1261,9 @@ struct Planted {
     kind: Xcl,
     partner_file: String,
     partner_pcn: String,
+    /// Whether this half comes after its partner in a batch's order (files by path, then
+    /// claims in file order): the copy XCL001 reports, its partner being the original.
+    later: bool,
 }
 
 fn pcn_string(prefix: &str, n: u64) -> String {
@@ -1349,17 +1352,21 @@ fn plan(
         b.pcn = pcn;
         let (fa, fb) = (file_of(ua), file_of(ub));
         let (pa, pb) = (pcn_string("X", a.pcn), pcn_string("X", b.pcn));
+        // In one unit, `a` is written first.
+        let b_later = (&fa, ua) <= (&fb, ub);
         plan.entry(ua).or_default().push(Planted {
             claim: a,
             kind,
             partner_file: fb,
             partner_pcn: pb,
+            later: !b_later,
         });
         plan.entry(ub).or_default().push(Planted {
             claim: b,
             kind,
             partner_file: fa,
             partner_pcn: pa,
+            later: b_later,
         });
     }
     plan
@@ -1581,6 +1588,8 @@ impl Gen<'_> {
             self.write_claim(o, &p.claim, *hl, parent, professional);
             let pcn = pcn_string(p.claim.pcn_prefix, p.claim.pcn);
             let (kind, rule) = match p.kind {
+                // XCL001 reports the later copy of a pair only.
+                Xcl::Duplicate if !p.later => continue,
                 Xcl::Duplicate => {
                     self.manifest.xcl_dup += 1;
                     ("duplicate-claim", "XCL001")

@@ -71,6 +71,10 @@ CASES = {
             "se02-differs.x12": edit(P837, "SE*", "SE*28*0002", False),
             "ge02-differs.x12": edit(P837, "GE*", "GE*1*2"),
             "iea02-differs.x12": edit(P837, "IEA*", "IEA*1*000000002"),
+            # A separator slip displacing a control number: one finding naming it, the
+            # segment as meant in its help (not also SYN004 for the value pushed past GE02).
+            "ge02-separator-too-many.x12": edit(P837, "GE*", "GE*1**1"),
+            "st02-left-out.x12": edit(P837, "ST*", "ST*837*005010X222A1"),
         },
         "pass": {"matching.x12": P837},
     },
@@ -79,6 +83,11 @@ CASES = {
             "se01-too-small.x12": edit(P837, "SE*", "SE*25*0001", False),
             "ge01-wrong.x12": edit(P837, "GE*", "GE*2*1"),
             "iea01-wrong.x12": edit(P837, "IEA*", "IEA*2*000000001"),
+            # A separator slip displacing a trailer's count: one finding naming it, read as
+            # meant (not also ENV002 for the control number it moved, nor SYN004/SYN007).
+            "se01-left-out.x12": edit(P837, "SE*", "SE*0001", False),
+            "ge-separator-too-many.x12": edit(P837, "GE*", "GE**1*1"),
+            "iea-separator-too-many.x12": edit(P837, "IEA*", "IEA**1*000000001"),
         },
         "pass": {"counts-right.x12": P837, "837i.x12": I837},
     },
@@ -100,6 +109,10 @@ CASES = {
     "ENV005": {
         "trip": {
             "4010-guide.x12": edits(P837, [("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*004010X098A1"), ("ST*", "ST*837*0001*004010X098A1")]),
+            # 4010 throughout (ISA12 00401 too): one ENV005, not also ENV007 on ISA12.
+            "4010-interchange.x12": edits(P837, [("ISA*", isa(ver="00401")), ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*004010X098A1"), ("ST*", "ST*837*0001")]),
+            # ST01 left out with its separator: the slip, once (not also ENV002 for ST02).
+            "st01-left-out.x12": edit(P837, "ST*", "ST*0001*005010X222A1"),
             "st03-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X222"),
             "gs01-not-hc.x12": edit(P837, "GS*", "GS*HP*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
             # GS08 left out while ST03 names the guide: the sets are read, the group is an error.
@@ -114,6 +127,14 @@ CASES = {
             "dental-labelled-837i.x12": re.sub(r"SV2\*[^~]*~", "SV3*AD:D2150*120****1~", I837),
         },
         "pass": {"x222a1.x12": P837, "x223a2.x12": I837},
+    },
+    "ENV010": {
+        # The hand-written ENV010 fixtures are kept; this one is made here.
+        "trip": {
+            # One separator too many in the GS: one ENV010 naming it (not ENV005 for the GS08
+            # it displaced, ENV002 for GS06, SYN004 for the guide pushed past GS08).
+            "gs-separator-too-many.x12": edit(P837, "GS*", "GS*HC**SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
+        },
     },
     "ENV006": {
         "trip": {"same-st02-twice.x12": None},  # filled below
@@ -303,6 +324,10 @@ CASES.update({
                  # One separator too many before the payer's NM101: NM101 reads empty; one
                  # finding naming the slip, not also STR003 and STR002 (2010BB missing)
                  "nm101-extra-separator-payer.x12": edit(P837, "NM1*PR", "NM1**PR*2*MEDICARE PART B*****PI*00952"),
+                 # One separator too many in the ST: ST02 reads empty; the set is read with the
+                 # guide ST03 names where it belongs, and the slip is one finding (not ENV005
+                 # twice and ENV002 for the ST02 and ST03 it displaced).
+                 "st-extra-separator.x12": edit(P837, "ST*", "ST*837**0001*005010X222A1"),
                  # A claim-level adjustment's amount empty: SYN007, not also BAL002 for the
                  # payer's balance that sums it
                  "cas03-empty.x12": cob("2340").replace("CAS*CO*45*20", "CAS*CO*45**1"),

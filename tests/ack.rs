@@ -544,3 +544,42 @@ fn an_envelope_id_in_lower_case_is_acknowledged_as_missing() {
     let text = text.expect("a 999");
     assert!(lines(&text).contains(&"IK5*R*2~"), "{text}");
 }
+
+/// An envelope segment with a separator slip is one finding (RULES.md, "One root cause, one
+/// error"), and the interchange, group or set it spoils is still rejected as before: a TA1 for
+/// the IEA's count (021) or control number (001), AK905 5 or 4 for the GE's, IK5 4 for SE01
+/// left out, AK905 2 for a GS whose GS08 a separator too many moved (AK1 echoing GS01, GS06
+/// and GS08 as meant), and the set's own IK3/IK4 for an ST read as meant.
+#[test]
+fn an_envelope_slip_still_rejects() {
+    let cases: [(&str, &str, &str, &str); 7] = [
+        ("IEA*1*000000001~", "IEA**1*000000001~", "ta1", "*R*021~"),
+        ("IEA*1*000000001~", "IEA*1**000000001~", "ta1", "*R*001~"),
+        ("GE*1*1~", "GE**1*1~", "999", "AK9*R*1*1*1*5~"),
+        ("GE*1*1~", "GE*1**1~", "999", "AK9*R*1*1*1*4~"),
+        ("SE*28*0001~", "SE*0001~", "999", "IK5*R*4~"),
+        (
+            "GS*HC*SENDER*",
+            "GS*HC**SENDER*",
+            "999",
+            "AK1*HC*1*005010X222A1~",
+        ),
+        (
+            "ST*837*0001*",
+            "ST*837**0001*",
+            "999",
+            "AK2*837*0001*005010X222A1~",
+        ),
+    ];
+    for (k, (from, to, kind, says)) in cases.into_iter().enumerate() {
+        let name = format!("slip-{k}");
+        let (out, _, dir) = ack_edited_in(&name, |t| t.replacen(from, to, 1));
+        assert_eq!(out.status.code(), Some(1), "{to}");
+        let file = format!("{name}.000000001.{kind}");
+        let text = read(&dir, &file);
+        assert!(text.contains(says), "{to}: {text}");
+        if kind == "999" {
+            assert!(text.contains("AK9*R*"), "{to}: {text}");
+        }
+    }
+}

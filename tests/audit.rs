@@ -95,7 +95,7 @@ fn counts_equal_the_manifest() {
             )
         })
         .collect();
-    assert_eq!(expected["XCL001"], 8);
+    assert_eq!(expected["XCL001"], 4);
     assert_eq!(expected["XCL002"], 6);
     for (rule, n) in &expected {
         assert_eq!(
@@ -296,25 +296,25 @@ fn html_and_csv_reports() {
         "no path repeats the audited root"
     );
     // XCL001 names the other claim's file relative to the same root as the Where column.
-    assert!(page.contains("duplicates claim X0000000002 in claims-00007.837"));
+    assert!(page.contains("duplicates claim X0000000001 in claims-00002.837"));
     assert!(!page.contains(" in fixtures/audit/claims/"), "messages too");
     assert_eq!(
         page.matches("<tr data-rule=").count(),
-        20,
+        16,
         "every finding is in the table"
     );
-    assert!(page.contains("data-claim=\"X0000000003\""));
+    assert!(page.contains("data-claim=\"X0000000004\""));
     let rules = std::fs::read_to_string(csv.join("rules.csv")).unwrap();
     assert!(
         rules.starts_with("code,name,severity,count,suppressed,at_risk\n"),
         "{rules}"
     );
     assert!(
-        rules.contains("XCL001,duplicate-claim,warning,8,0,"),
+        rules.contains("XCL001,duplicate-claim,warning,4,0,"),
         "{rules}"
     );
     let findings = std::fs::read_to_string(csv.join("findings.csv")).unwrap();
-    assert_eq!(findings.lines().count(), 21);
+    assert_eq!(findings.lines().count(), 17);
     for t in [
         "totals",
         "files",

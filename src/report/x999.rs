@@ -210,7 +210,7 @@ const AK201: &[&[u8]] = &[
 /// value); the run fails as "not acknowledged" instead of writing a 999 that pyx12 and payers
 /// reject.
 fn unechoable(g: &Group<'_>, d: Delimiters, release: Release<'_>) -> Option<String> {
-    let gs = g.gs.as_ref()?;
+    let gs = meant_gs(g)?;
     let (gs01, gs06) = (gs.value(1), gs.value(6));
     let gs08 = gs.value(8).trim_ascii();
     let id_ok = gs01.len() == 2 && gs01.iter().all(u8::is_ascii_alphanumeric);
@@ -238,10 +238,15 @@ fn unechoable(g: &Group<'_>, d: Delimiters, release: Release<'_>) -> Option<Stri
         .transactions
         .iter()
         .map(|t| {
+            // The ST as meant (a separator slip undone), as AK2 echoes it.
+            let st = claimlint_x12::slip::Read {
+                seg: &t.st,
+                slip: claimlint_x12::slip::st(&t.st),
+            };
             let bad =
-                !AK201.contains(&t.st.value(1)) || !t.st.value(2).iter().all(|&b| carried(&[b], d));
+                !AK201.contains(&st.value(1)) || !st.value(2).iter().all(|&b| carried(&[b], d));
             release(t.start..t.end);
-            bad.then_some(&t.st)
+            bad.then_some(st)
         })
         .find_map(|st| st)
     {
@@ -254,6 +259,18 @@ fn unechoable(g: &Group<'_>, d: Delimiters, release: Release<'_>) -> Option<Stri
         return None;
     };
     Some(format!("functional group {}: {why}", show(gs06)))
+}
+
+/// The GS of `g` as meant: with a separator slip undone (`GS**HC*…`, an element left out),
+/// which ENV010 reports, so AK1 echoes GS01, GS06 and GS08 (the group the sender numbered),
+/// not the values the slip moved there.
+fn meant_gs<'s, 'a>(g: &'s Group<'a>) -> Option<claimlint_x12::slip::Read<'s, 'a>> {
+    let gs = g.gs.as_ref()?;
+    let ge02 = g.ge.as_ref().map(|ge| ge.value(2));
+    Some(claimlint_x12::slip::Read {
+        seg: gs,
+        slip: claimlint_model::gs::slip(gs, ge02),
+    })
 }
 
 /// Whether a 999 can carry `value` as it is: printable ASCII with no delimiter of the 999 (a
@@ -394,18 +411,14 @@ fn interchange(
     };
     write_isa(&mut w, ic, stamp, &control9);
     let el = |i: usize| ic.header.elements.get(i).copied().unwrap_or_default();
-    let (receiver, sender) = (
-        app_code(
-            text(groups.first().and_then(|g| g.gs.as_ref()), 3),
-            el(7),
-            d,
-        ),
-        app_code(
-            text(groups.first().and_then(|g| g.gs.as_ref()), 2),
-            el(5),
-            d,
-        ),
-    );
+    // The first group's GS as meant (a separator slip undone): its GS03 and GS02.
+    let first = groups.first().and_then(|g| meant_gs(g));
+    let meant = |n: usize| {
+        first.map_or_else(String::new, |r| {
+            String::from_utf8_lossy(r.value(n)).trim().to_string()
+        })
+    };
+    let (receiver, sender) = (app_code(meant(3), el(7), d), app_code(meant(2), el(5), d));
     w.seg(&[
         "GS",
         "FA",
@@ -513,7 +526,12 @@ fn guide_of(
     gs: Option<&Segment<'_>>,
 ) -> Option<&'static ig::GuideDef> {
     use claimlint_model::Kind;
-    let v = Some(claimlint_model::guide_value(tx.st.value(3)))
+    let st03 = claimlint_x12::slip::Read {
+        seg: &tx.st,
+        slip: claimlint_x12::slip::st(&tx.st),
+    }
+    .value(3);
+    let v = Some(claimlint_model::guide_value(st03))
         .filter(|v| !v.is_empty())
         .or_else(|| gs.map(|g| claimlint_model::guide_value(g.value(8))))?;
     let declared = if v.starts_with(b"005010X222") {
@@ -574,7 +592,13 @@ fn group(
     w.count = 0;
     let st02 = format!("{n:04}");
     w.seg(&["ST", "999", &st02, "005010X231A1"]);
-    w.seg(&["AK1", &text(gs, 1), &text(gs, 6), &text(gs, 8)]);
+    let meant = meant_gs(g);
+    let ak1 = |n: usize| {
+        meant.map_or_else(String::new, |r| {
+            String::from_utf8_lossy(r.value(n)).trim().to_string()
+        })
+    };
+    w.seg(&["AK1", &ak1(1), &ak1(6), &ak1(8)]);
     let (group_codes, group_error) = group_codes(input, g, diagnostics);
     // A group claimlint does not support (GS01 not HC, a version it does not read, or one a
     // receiver would not match: GS08 padded with spaces, whose sets claimlint still reads)
@@ -670,14 +694,20 @@ struct SetStatus {
 /// sent padded (or cut) so the 999 itself stays valid. AK203 is AN 1-35: an ST03 a 999 cannot
 /// carry is not echoed (the set's own findings report it).
 fn ak2(w: &mut Writer, st: &Segment<'_>, set: &mut SetStatus) {
-    let st = Some(st);
-    let mut st02 = text(st, 2);
+    // The ST as meant: one separator too many or an element left out undone (the guide walk or
+    // ENV002 reports the slip), so AK2 names the set the sender numbered.
+    let meant = claimlint_x12::slip::Read {
+        seg: st,
+        slip: claimlint_x12::slip::st(st),
+    };
+    let text = |n: usize| String::from_utf8_lossy(meant.value(n)).trim().to_string();
+    let mut st02 = text(2);
     if !(4..=9).contains(&st02.len()) {
         set.codes.push("7");
         st02 = format!("{st02:0>4}").chars().take(9).collect();
     }
-    let st03 = Some(text(st, 3)).filter(|v| v.len() <= 35 && carried(v.as_bytes(), w.d));
-    w.seg(&["AK2", &text(st, 1), &st02, st03.as_deref().unwrap_or("")]);
+    let st03 = Some(text(3)).filter(|v| v.len() <= 35 && carried(v.as_bytes(), w.d));
+    w.seg(&["AK2", &text(1), &st02, st03.as_deref().unwrap_or("")]);
 }
 
 /// IK3/IK4 for each finding the rules coded, and the set-level codes.

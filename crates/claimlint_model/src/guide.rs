@@ -6,6 +6,7 @@
 use crate::Kind;
 use claimlint_diagnostic::Loc;
 use claimlint_x12::Segment;
+use claimlint_x12::slip::{self, Read};
 
 /// How a transaction set is to be read, and what is wrong with its envelope's guide fields.
 #[derive(Debug)]
@@ -53,14 +54,38 @@ pub enum GuideIssue {
     Unsupported { at: Loc, version: String },
 }
 
-fn text(seg: &Segment<'_>, n: usize) -> String {
+fn text(seg: Read<'_, '_>, n: usize) -> String {
     String::from_utf8_lossy(seg.value(n)).into_owned()
 }
 
-/// Decides the guide for one transaction set from its GS (when there is one) and ST.
+/// The GS and ST as meant: each with its separator slip undone, when it has one (`GS**HC*…`,
+/// `ST*837**0001*…`: one separator too many, or an element left out), so the guide is read
+/// where it belongs (ENV010 and the guide walk report the slip, once).
+pub fn envelope_reading<'s, 'a>(
+    gs: Option<&'s Segment<'a>>,
+    st: &'s Segment<'a>,
+) -> (Option<Read<'s, 'a>>, Read<'s, 'a>) {
+    let gs = gs.map(|g| Read {
+        seg: g,
+        slip: crate::gs::slip(g, None),
+    });
+    (
+        gs,
+        Read {
+            seg: st,
+            slip: slip::st(st),
+        },
+    )
+}
+
+/// Decides the guide for one transaction set from its GS (when there is one) and ST, each read
+/// as meant ([`envelope_reading`]).
 pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
+    let (gs, st) = envelope_reading(gs, st);
+    let gs = gs.as_ref();
+    let st = &st;
     let mut issues = Vec::new();
-    let el_loc = |s: &Segment<'_>, n: usize| s.element_loc(n);
+    let el_loc = |s: &Read<'_, '_>, n: usize| s.loc(n);
     // A 999 (005010X231A1) in group FA is what `claimlint ack` writes: its envelopes are read
     // and checked like any other, and it is not an 837 to note.
     if st.value(1) == b"999"
@@ -78,7 +103,7 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
     {
         issues.push(GuideIssue::GroupNotHc {
             at: el_loc(gs, 1),
-            gs01: text(gs, 1),
+            gs01: text(*gs, 1),
         });
     }
     report_padding(gs, st, &mut issues);
@@ -94,7 +119,7 @@ pub fn classify(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideChoice {
     let at = if st03.is_some() {
         el_loc(st, 3)
     } else {
-        gs.map_or(st.loc(), |g| el_loc(g, 8))
+        gs.map_or(st.seg.loc(), |g| el_loc(g, 8))
     };
     let v = String::from_utf8_lossy(version).into_owned();
     let closest = |read_as: Kind, issues: &mut Vec<GuideIssue>| {
@@ -141,9 +166,9 @@ pub fn names_claim_guide(version: &[u8]) -> bool {
 /// The finding on a set whose ST01 is not 837: a note that another transaction set was
 /// skipped, or an error when ST03 (or GS08, ST03 being empty) names an 837 guide, 5010 or
 /// 4010: the set calls itself an 837 and its ST01 is wrong.
-fn not_a_claim(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideIssue {
-    let at = st.element_loc(1);
-    let st01 = text(st, 1);
+fn not_a_claim(gs: Option<&Read<'_, '_>>, st: &Read<'_, '_>) -> GuideIssue {
+    let at = st.loc(1);
+    let st01 = text(*st, 1);
     let declared = Some(st.value(3))
         .filter(|v| !v.is_empty())
         .or_else(|| gs.map(|g| g.value(8)))
@@ -162,21 +187,21 @@ fn not_a_claim(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> GuideIssue {
 /// another of the GS's elements: an element left out or one too many moved it, which is
 /// ENV010's finding and SYN004's, not a GS08 left out).
 fn compare_versions(
-    gs: Option<&Segment<'_>>,
-    st: &Segment<'_>,
+    gs: Option<&Read<'_, '_>>,
+    st: &Read<'_, '_>,
     (st03, gs08): (Option<&[u8]>, Option<&[u8]>),
     issues: &mut Vec<GuideIssue>,
 ) {
     let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
     match (st03, gs08, gs) {
         (Some(a), Some(b), _) if a != b => issues.push(GuideIssue::Mismatch {
-            at: st.element_loc(3),
+            at: st.loc(3),
             st03: text(a),
             gs08: text(b),
         }),
-        (Some(a), _, Some(gs)) if gs.value(8).is_empty() && !guide_elsewhere(gs) => {
+        (Some(a), _, Some(gs)) if gs.value(8).is_empty() && !guide_elsewhere(gs.seg) => {
             issues.push(GuideIssue::NoGroupVersion {
-                at: gs.element_loc(8),
+                at: gs.loc(8),
                 st03: text(a),
             });
         }
@@ -194,21 +219,21 @@ fn guide_elsewhere(gs: &Segment<'_>) -> bool {
 /// Where a release read as the closest supported one is reported when GS08 names it for the
 /// whole group and ST03 repeats it (`same`): on GS08, once (every set reads the same GS, and a
 /// repeat of one finding on it is reported once), not on each set's ST03.
-fn release_at(gs: Option<&Segment<'_>>, same: bool) -> Option<Loc> {
+fn release_at(gs: Option<&Read<'_, '_>>, same: bool) -> Option<Loc> {
     let gs = gs.filter(|_| same)?;
-    Some(gs.element_loc(8))
+    Some(gs.loc(8))
 }
 
 /// Spaces around a guide in GS08 or ST03, reported once where they are (`Padded`); the guide
 /// is read without them, so they neither make GS08 and ST03 differ nor make it unknown.
-fn report_padding(gs: Option<&Segment<'_>>, st: &Segment<'_>, issues: &mut Vec<GuideIssue>) {
+fn report_padding(gs: Option<&Read<'_, '_>>, st: &Read<'_, '_>, issues: &mut Vec<GuideIssue>) {
     for (seg, n) in [(gs, 8), (Some(st), 3)] {
         let Some(seg) = seg else { continue };
         let value = seg.value(n);
         let bare = trim_spaces(value);
         if bare.len() < value.len() && guide_kind(bare).is_some() {
             issues.push(GuideIssue::Padded {
-                at: seg.element_loc(n),
+                at: seg.loc(n),
                 value: String::from_utf8_lossy(value).into_owned(),
             });
         }

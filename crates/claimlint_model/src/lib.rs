@@ -5,6 +5,7 @@
 //! `claimlint_ig` (the guide walk that places segments in loops).
 
 mod claim;
+pub mod gs;
 mod guide;
 mod loops;
 pub mod realign;

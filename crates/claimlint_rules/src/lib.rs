@@ -565,10 +565,6 @@ mod registry_tests {
             "the input could not be read: there is nothing to acknowledge",
         ),
         (
-            "ENV010",
-            "GS02–GS08 values: not coded in the 999 yet (AK9 carries counts)",
-        ),
-        (
             "ENV011",
             "a missing final terminator: a warning, the interchange is read",
         ),

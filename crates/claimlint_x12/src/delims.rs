@@ -87,11 +87,14 @@ pub enum Delim {
 /// What is wrong with an ISA header, as data (ENV001's rule file words it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IsaProblem {
-    /// Element `n` (1-based) is not its fixed width.
-    Width {
-        element: usize,
-        expected: usize,
-        found: usize,
+    /// Elements not their fixed width, in order (one or more): one defect, the ISA's padding
+    /// (a file whose blanks were trimmed has all of ISA02, ISA04, ISA06 and ISA08 short).
+    /// `padded`: the ISA with each of them padded to its width, when all are short and padding
+    /// is how they are filled (ISA02, ISA04, ISA06, ISA08 with spaces after the value, ISA13
+    /// with zeros before its digits), without its terminator.
+    Widths {
+        wrong: Vec<Width>,
+        padded: Option<String>,
     },
     /// A delimiter is a letter or digit.
     Alphanumeric { delim: Delim, byte: u8 },
@@ -100,6 +103,15 @@ pub enum IsaProblem {
     /// Most elements are not their fixed width (`wrong` of 16): text that happens to contain
     /// `ISA` and a separator, not an ISA header.
     NotAnIsa { wrong: usize },
+}
+
+/// An ISA element that is not its fixed width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Width {
+    /// 1-based: ISA02 is 2.
+    pub element: usize,
+    pub expected: usize,
+    pub found: usize,
 }
 
 /// More elements at the wrong width than this and the "ISA" is not an ISA header: a real one
@@ -143,27 +155,65 @@ impl<'a> IsaHeader<'a> {
         let problems = self.problems();
         let wrong = problems
             .iter()
-            .filter(|p| matches!(p, IsaProblem::Width { .. }))
-            .count();
+            .map(|p| match p {
+                IsaProblem::Widths { wrong, .. } => wrong.len(),
+                _ => 0,
+            })
+            .sum();
         if wrong > MAX_WRONG_WIDTHS {
             return Some(IsaProblem::NotAnIsa { wrong });
         }
         problems
             .into_iter()
-            .find(|p| !matches!(p, IsaProblem::Width { .. }))
+            .find(|p| !matches!(p, IsaProblem::Widths { .. }))
+    }
+
+    /// The ISA with the elements `wrong` padded to their widths, when each is short and
+    /// padded by rule: ISA02/ISA04 (10) and ISA06/ISA08 (15) with spaces after the value, ISA13
+    /// (9 digits) with zeros before it. `None` when one is too long or another element.
+    fn padded(&self, wrong: &[Width]) -> Option<String> {
+        let sep = char::from(self.delims.element);
+        let mut out = String::from("ISA");
+        for (i, (value, width)) in self.elements.iter().zip(ISA_WIDTHS).enumerate() {
+            let text = String::from_utf8_lossy(value);
+            out.push(sep);
+            if !wrong.iter().any(|w| w.element == i + 1) {
+                out.push_str(&text);
+                continue;
+            }
+            match i + 1 {
+                _ if value.len() > width => return None,
+                2 | 4 | 6 | 8 => out.push_str(&format!("{text:<width$}")),
+                13 if value.iter().all(u8::is_ascii_digit) => {
+                    out.push_str(&format!("{text:0>width$}"));
+                }
+                _ => return None,
+            }
+        }
+        Some(out)
     }
 
     /// Fixed-width and distinct-delimiter checks.
     pub fn problems(&self) -> Vec<IsaProblem> {
         let mut out = Vec::new();
-        for (i, (value, width)) in self.elements.iter().zip(ISA_WIDTHS).enumerate() {
-            if value.len() != width {
-                out.push(IsaProblem::Width {
-                    element: i + 1,
-                    expected: width,
-                    found: value.len(),
-                });
-            }
+        let widths: Vec<Width> = self
+            .elements
+            .iter()
+            .zip(ISA_WIDTHS)
+            .enumerate()
+            .filter(|(_, (value, width))| value.len() != *width)
+            .map(|(i, (value, width))| Width {
+                element: i + 1,
+                expected: width,
+                found: value.len(),
+            })
+            .collect();
+        if !widths.is_empty() {
+            let padded = self.padded(&widths);
+            out.push(IsaProblem::Widths {
+                wrong: widths,
+                padded,
+            });
         }
         let d = self.delims;
         // ISA11 clashing with another delimiter is ENV007's finding, so it is not named here.
@@ -252,14 +302,27 @@ mod tests {
     fn short_isa_reports_widths_but_still_parses() {
         let h = IsaHeader::parse(b"ISA*00*X*00*X*ZZ*A*ZZ*B*260105*1200*^*00501*1*0*P*:~").unwrap();
         assert_eq!(h.delims.segment, b'~');
-        assert!(h.problems().iter().any(|p| matches!(
-            p,
-            IsaProblem::Width {
+        // Every short element in one problem: ISA02, ISA04, ISA06, ISA08 and ISA13.
+        let problems = h.problems();
+        let [IsaProblem::Widths { wrong: w, padded }] = problems.as_slice() else {
+            panic!("{problems:?}");
+        };
+        assert_eq!(
+            padded.as_deref(),
+            Some(
+                "ISA*00*X         *00*X         *ZZ*A              *ZZ*B              *260105*1200*^*00501*000000001*0*P*:"
+            )
+        );
+        assert_eq!(
+            w[0],
+            Width {
                 element: 2,
                 expected: 10,
                 found: 1
             }
-        )));
+        );
+        let at: Vec<usize> = w.iter().map(|w| w.element).collect();
+        assert_eq!(at, [2, 4, 6, 8, 13]);
     }
 
     #[test]

@@ -811,9 +811,11 @@ impl<'a> Scanner<'a, '_> {
             }
             return next;
         }
+        // What is left is the widths (any other problem is a delimiter problem): one issue for
+        // all of them, at the first.
         for problem in header.problems() {
-            let element = match problem {
-                IsaProblem::Width { element, .. } => Some(element),
+            let element = match &problem {
+                IsaProblem::Widths { wrong, .. } => wrong.first().map(|w| w.element),
                 _ => None,
             };
             let loc = element

@@ -11,6 +11,7 @@ pub mod lexer;
 pub mod loc;
 pub mod segment;
 pub mod short;
+pub mod slip;
 pub mod split;
 
 pub use delims::Delimiters;

@@ -306,13 +306,15 @@ pub fn run(members: &mut [Member<'_>], settings: &Settings) -> Vec<Finding> {
         );
     }
     out.sort_by(|a, b| (a.at, a.line, a.diagnostic.code).cmp(&(b.at, b.line, b.diagnostic.code)));
-    // One root cause, one error: XCL001 (exact duplicate) before XCL002 on the same claim.
-    let dup: Vec<ClaimRef> = out
-        .iter()
-        .filter(|f| f.diagnostic.code == "XCL001")
-        .map(|f| f.at)
-        .collect();
-    out.retain(|f| !(f.diagnostic.code == "XCL002" && dup.contains(&f.at)));
+    // One root cause, one error: XCL001 (exact duplicate) before XCL002 on the claims of a
+    // group of duplicates, the original (which XCL001 does not report) included.
+    if settings.severity(duplicate_claim::XCL001.code).is_some() {
+        let dup: std::collections::BTreeSet<ClaimRef> = duplicate_claim::in_groups(members)
+            .into_iter()
+            .filter_map(|i| members.get(i).map(|m| m.at))
+            .collect();
+        out.retain(|f| !(f.diagnostic.code == "XCL002" && dup.contains(&f.at)));
+    }
     out
 }
 
@@ -519,7 +521,7 @@ mod within_tests {
         assert_eq!(alone_sorted, seen(batch));
         assert_eq!(
             alone.iter().filter(|(c, _, _)| *c == "XCL001").count(),
-            2,
+            1,
             "{alone:?}"
         );
         // No duplicate, no finding, and the second read is not made.
@@ -636,7 +638,8 @@ mod suppress_tests {
     #[test]
     fn exact_duplicate_is_xcl001_only() {
         let again = P837.replace("PAT1001-01", "PAT1001-02");
-        assert_eq!(findings(&[P837, &again], "XCL001").len(), 2);
+        // XCL001 on the copy; XCL002 on neither claim of the pair, the original included.
+        assert_eq!(findings(&[P837, &again], "XCL001").len(), 1);
         assert!(findings(&[P837, &again], "XCL002").is_empty());
         // A repeat on another date is not a duplicate: XCL002 stays.
         let later = again.replace("20260115", "20260215");

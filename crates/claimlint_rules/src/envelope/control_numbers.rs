@@ -1,13 +1,16 @@
-use super::text;
+use super::slips;
 use crate::{Ctx, declare_rule};
-use claimlint_diagnostic::{Fix, Safety};
+use claimlint_diagnostic::{Diagnostic, Fix, Safety};
 use claimlint_x12::Segment;
 use claimlint_x12::envelope::{Interchange, TxFrame};
+use claimlint_x12::slip::{Read, Slip};
 
 declare_rule! {
     /// ## What it does
     /// Checks that each trailer repeats its header's control number: IEA02 = ISA13,
-    /// GE02 = GS06 and SE02 = ST02.
+    /// GE02 = GS06 and SE02 = ST02, each read as meant when a separator slipped. A control
+    /// number a slip displaced (`GE*1**1`, `ST*837*005010X222A1`: ST02 left out) is one
+    /// finding here naming the slip, its help the segment as meant.
     /// ## Why it matters
     /// Control numbers tie acknowledgments (TA1, 999, 277CA) back to what was sent. A mismatch is
     /// an envelope error: the receiver rejects the interchange, group or transaction set.
@@ -17,98 +20,127 @@ declare_rule! {
     /// Write the header's control number in the trailer: `SE*42*0001~`. A safe fix:
     /// `claimlint check --fix` echoes the header.
     code: ENV002, name: "control-number-mismatch", severity: Error, snip: 1,
-    x999: BySegment(&[("SE", TransactionSet("3")), ("GE", Group("4"))]),
+    x999: BySegment(&[
+        ("SE", TransactionSet("3")),
+        ("ST", TransactionSet("3")),
+        ("GE", Group("4")),
+    ]),
     ta1: BySegment(&[("IEA", Code("001"))]),
     fix: Safe,
     check: Envelope(control_numbers, transaction_numbers),
 }
 
-/// Trailer element `t` against the header's element written at `at`, named `h` (its place
-/// once a GS element left out is read back: GS06 written as the fifth).
+/// Trailer element `t` against header element `h`, each read as meant (`slips`). The slip of
+/// a separator that displaced the control number (`GE*1**1`, ST02 left out) is that slip's one
+/// finding, here; a GS's is ENV010's, and an ST or SE with one separator too many the guide
+/// walk's (SYN007).
 fn compare(
     cx: &mut Ctx<'_>,
-    trailer: &Segment<'_>,
-    t: usize,
-    (header, at): (&Segment<'_>, usize),
-    h: usize,
+    (trailer, t): (Read<'_, '_>, usize),
+    (header, h): (Read<'_, '_>, usize),
 ) {
-    let in_tx = header.is(b"ST");
-    let (tv, hv) = (trailer.value(t), header.value(at));
+    let in_tx = header.seg.is(b"ST");
+    let own = |r: Read<'_, '_>, n: usize| {
+        r.slip.filter(|s| s.at() == n).filter(|s| {
+            // The guide walk reads an ST or SE with one separator too many (SYN007).
+            matches!(s, Slip::LeftOut(_)) || !(r.seg.is(b"ST") || r.seg.is(b"SE"))
+        })
+    };
+    if own(trailer, t).is_some() {
+        let d = slips::report(cx, trailer, (2, Some(header.value(h))), true);
+        if let (true, Some(d)) = (in_tx, d) {
+            super::in_transaction(d, header.seg);
+        }
+        return;
+    }
+    if own(header, h).is_some() && in_tx {
+        if let Some(d) = slips::report(cx, header, (3, Some(trailer.value(t))), true) {
+            super::in_transaction(d, header.seg);
+        }
+        return;
+    }
+    // A header value left out (GS06) leaves nothing to compare.
+    if header.written(h).is_none() || trailer.written(t).is_none() {
+        return;
+    }
+    let (tv, hv) = (trailer.value(t), header.value(h));
     // ISA13 is fixed-width and zero-padded; IEA02 is compared as written.
     if tv != hv {
-        let (tn, hn) = (trailer.seg_id(), header.seg_id());
-        let element = trailer.element_raw(t);
-        let loc = element.map_or(trailer.loc(), |e| e.loc());
-        let d = cx.report(
-            loc,
-            format!(
-                "{}{t:02} `{}` does not match {}{h:02} `{}`",
-                tn.as_str(),
-                text(trailer, t),
-                hn.as_str(),
-                text(header, at)
-            ),
-        );
-        if tv.trim_ascii() == hv.trim_ascii() {
-            // The same number, one written with spaces around it (`ST*837*0001 *`): the
-            // spaces are the defect, not a value to copy into the other.
-            let plain = String::from_utf8_lossy(hv.trim_ascii()).into_owned();
-            d.help(format!(
-                "the two differ only by spaces: write both as `{plain}` (an X12 value has no \
-                 leading or trailing spaces)"
-            ));
-            let spaced = if tv.len() == tv.trim_ascii().len() {
-                header.element_raw(at)
-            } else {
-                element
-            };
-            if let Some(e) = spaced {
-                d.fix(Fix::replace(&e.loc(), &plain, Safety::Safe));
-            }
-        } else {
-            d.help(format!(
-                "write {}{t:02} as `{}`",
-                tn.as_str(),
-                text(header, at)
-            ));
-            // Echoing the header is safe when the header's value is plain text.
-            if let (Some(_), Ok(value)) = (element, std::str::from_utf8(hv)) {
-                d.fix(Fix::replace(&loc, value, Safety::Safe));
-            }
-        }
-        if let (true, Some(d)) = (in_tx, cx.out.last_mut()) {
-            super::in_transaction(d, header);
+        let d = mismatch(cx, (trailer, t), (header, h));
+        if let (true, Some(d)) = (in_tx, d) {
+            super::in_transaction(d, header.seg);
         }
     }
+}
+
+/// The finding of trailer element `t` that differs from header element `h`: its help and
+/// safe fix write the header's value in the trailer, or take out the spaces that alone make
+/// them differ.
+fn mismatch<'c>(
+    cx: &'c mut Ctx<'_>,
+    (trailer, t): (Read<'_, '_>, usize),
+    (header, h): (Read<'_, '_>, usize),
+) -> Option<&'c mut Diagnostic> {
+    let (tv, hv) = (trailer.value(t), header.value(h));
+    let (tn, hn) = (trailer.seg.seg_id(), header.seg.seg_id());
+    let element = trailer.written(t).and_then(|w| trailer.seg.element_raw(w));
+    let loc = element.map_or(trailer.seg.loc(), |e| e.loc());
+    let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+    let d = cx.report(
+        loc,
+        format!(
+            "{}{t:02} `{}` does not match {}{h:02} `{}`",
+            tn.as_str(),
+            show(tv),
+            hn.as_str(),
+            show(hv)
+        ),
+    );
+    if tv.trim_ascii() == hv.trim_ascii() {
+        // The same number, one written with spaces around it (`ST*837*0001 *`): the
+        // spaces are the defect, not a value to copy into the other.
+        let plain = show(hv.trim_ascii());
+        d.help(format!(
+            "the two differ only by spaces: write both as `{plain}` (an X12 value has no \
+             leading or trailing spaces)"
+        ));
+        let spaced = if tv.len() == tv.trim_ascii().len() {
+            header.written(h).and_then(|w| header.seg.element_raw(w))
+        } else {
+            element
+        };
+        if let Some(e) = spaced {
+            d.fix(Fix::replace(&e.loc(), &plain, Safety::Safe));
+        }
+    } else {
+        d.help(format!("write {}{t:02} as `{}`", tn.as_str(), show(hv)));
+        // Echoing the header is safe when the header's value is plain text.
+        if let (Some(_), Ok(value)) = (element, std::str::from_utf8(hv)) {
+            d.fix(Fix::replace(&loc, value, Safety::Safe));
+        }
+    }
+    cx.out.last_mut()
 }
 
 fn control_numbers(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     // An ISA13 that is not its fixed 9 digits is ENV001's finding; IEA02 written in full then
     // differs from it by the padding alone, the same defect twice.
-    if let Some(iea) = ic
-        .iea
-        .as_ref()
-        .filter(|_| ic.header.elements[12].len() == 9)
-    {
-        compare(cx, iea, 2, (&ic.isa, 13), 13);
+    if let Some(iea) = slips::iea(ic).filter(|_| ic.header.elements[12].len() == 9) {
+        compare(cx, (iea, 2), (Read::plain(&ic.isa), 13));
     }
     for g in &ic.groups {
-        if let (Some(gs), Some(ge)) = (&g.gs, &g.ge) {
-            // A GS with an element left out (ENV010's one finding) holds GS06 one element
-            // early: GE02 is compared with it there (echoing the misread GS06 into GE02 would
-            // be a wrong fix); with GS06 itself left out there is nothing to compare.
-            match super::gs_values::left_out(gs, Some(ge.value(2))) {
-                Some(6) => {}
-                Some(k) if k < 6 => compare(cx, ge, 2, (gs, 5), 6),
-                _ => compare(cx, ge, 2, (gs, 6), 6),
-            }
+        // A GS with a separator slip (ENV010's one finding) holds GS06 elsewhere: GE02 is
+        // compared with it there (echoing the misread GS06 into GE02 would be a wrong fix);
+        // with GS06 itself left out there is nothing to compare.
+        if let (Some(gs), Some(ge)) = (slips::gs(g), slips::ge(g)) {
+            compare(cx, (ge, 2), (gs, 6));
         }
     }
 }
 
 fn transaction_numbers(_gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
-    if let Some(se) = &tx.se {
-        compare(cx, se, 2, (&tx.st, 2), 2);
+    if let Some(se) = slips::se(tx) {
+        compare(cx, (se, 2), (slips::st(tx), 2));
     }
 }
 

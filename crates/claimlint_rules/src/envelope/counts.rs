@@ -1,12 +1,17 @@
+use super::slips;
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::{Fix, Safety};
 use claimlint_x12::envelope::{Interchange, TxFrame};
+use claimlint_x12::slip::{Read, Slip};
 
 declare_rule! {
     /// ## What it does
     /// Checks the counts in the trailers: SE01 must equal the number of segments from ST to SE
     /// inclusive, GE01 the number of transaction sets in the group, and IEA01 the number of
-    /// functional groups in the interchange.
+    /// functional groups in the interchange. A trailer whose count a separator slip displaced
+    /// (`SE*0001`: SE01 left out; `GE**1*1`: one `*` too many) is one finding here naming the
+    /// slip, its help the trailer as meant, which is read so (not also ENV002 for the control
+    /// number the slip moved, nor SYN004 or SYN007).
     /// ## Why it matters
     /// Receivers use the counts to detect lost or added segments; a wrong count rejects the
     /// transaction set (999 IK5*R with AK9 code 5) or the whole group.
@@ -22,7 +27,7 @@ declare_rule! {
     check: Envelope(counts, transaction_count),
 }
 
-fn number(bytes: &[u8]) -> Option<u64> {
+pub(crate) fn number(bytes: &[u8]) -> Option<u64> {
     std::str::from_utf8(bytes).ok()?.parse().ok()
 }
 
@@ -30,7 +35,7 @@ fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     // A transaction set outside any group is ENV004's (ST without GS): IEA01 probably counts
     // the group whose GS is missing, so a mismatch would be the same defect twice.
     let gs_missing = ic.groups.iter().any(|g| g.gs.is_none());
-    if let Some(iea) = ic.iea.as_ref().filter(|_| !gs_missing) {
+    if let Some(iea) = slips::iea(ic).filter(|_| !gs_missing) {
         let _ = check(
             cx,
             iea,
@@ -42,7 +47,7 @@ fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     for g in &ic.groups {
         // A set whose ST is missing (ENV004) is one GE01 counted: not a second finding.
         let with_headless = (g.count + g.headless) as u64;
-        if let (Some(_), Some(ge)) = (&g.gs, &g.ge)
+        if let (Some(_), Some(ge)) = (&g.gs, slips::ge(g))
             && (g.headless == 0 || number(ge.value(1)) != Some(with_headless))
         {
             let _ = check(
@@ -57,7 +62,7 @@ fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn transaction_count(_gs: Option<&claimlint_x12::Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
-    if let Some(se) = &tx.se
+    if let Some(se) = slips::se(tx)
         && let Some(d) = check(
             cx,
             se,
@@ -70,18 +75,32 @@ fn transaction_count(_gs: Option<&claimlint_x12::Segment<'_>>, tx: &TxFrame<'_>,
     }
 }
 
+/// The count of `trailer` (read as meant) against `actual`. A trailer whose count the slip
+/// of a separator displaced (`GE**1*1`, `SE*0001`) is that slip's one finding, here; an SE
+/// with one separator too many is the guide walk's (SYN007, its help naming the slip).
 fn check<'c>(
     cx: &'c mut Ctx<'_>,
-    trailer: &claimlint_x12::Segment<'_>,
+    trailer: Read<'_, '_>,
     actual: u64,
     (one, many): (&str, &str),
     place: &str,
 ) -> Option<&'c mut claimlint_diagnostic::Diagnostic> {
-    let id = trailer.seg_id();
+    match trailer.slip {
+        Some(Slip::LeftOut(1)) => {
+            let fill = actual.to_string();
+            return slips::report(cx, trailer, (2, Some(fill.as_bytes())), true);
+        }
+        Some(Slip::Extra(1)) if !trailer.seg.is(b"SE") => {
+            return slips::report(cx, trailer, (2, None), true);
+        }
+        _ => {}
+    }
+    let id = trailer.seg.seg_id();
     let stated = trailer.value(1);
     if number(stated) == Some(actual) {
         return None;
     }
+    let trailer = trailer.seg;
     let element = trailer.element_raw(1);
     let loc = element.map_or(trailer.loc(), |e| e.loc());
     let d = cx.report(

@@ -1,6 +1,5 @@
 use crate::{Ctx, declare_rule};
-use claimlint_model::Date;
-use claimlint_x12::Segment;
+use claimlint_diagnostic::Ack999;
 use claimlint_x12::envelope::Group;
 
 declare_rule! {
@@ -11,8 +10,10 @@ declare_rule! {
     /// CCYYMMDD form, GS05 a real time in HHMM, HHMMSS or HHMMSSd(d) form, GS06 a group control
     /// number of 1 to 9 digits, and GS07 `X` (Accredited Standards Committee X12). GS08 is
     /// ENV005's. Groups of a fragment that starts at GS are checked too. An element left out
-    /// with its separator, whose values read back in place are valid, is one finding on where
-    /// it belongs, not one per value out of place.
+    /// with its separator, or one element separator too many (`GS**HC*…`), whose values read
+    /// back in place are valid, is one finding on where it is, not one per value out of place
+    /// (nor SYN004 for the value pushed past GS08, nor ENV005 for the GS08 it displaced): the
+    /// guide and GS06 are read where they belong.
     /// ## Why it matters
     /// A GS out of its definition is a functional group syntax error: the receiver rejects the
     /// whole group (999 AK9 `R`) before reading any claim in it, and a control number it
@@ -23,28 +24,24 @@ declare_rule! {
     /// ## Fix
     /// `GS*HC*SENDERAPP*RECEIVER*20171231*1200*1*X*005010X222A1~`
     code: ENV010, name: "gs-value-invalid", severity: Error, snip: 1,
-    x999: Never,
+    x999: PerFinding,
     check: Group(gs_values),
 }
 
-/// GS01: element 479 is an ID of exactly 2 characters (pyx12 4.0.0 `dataele.xml`:
-/// `ele_num="479" data_type="ID" min_len="2" max_len="2"`). The full X12 code list is not
-/// compiled in, so a well-formed code other than HC is left to ENV005 for an 837.
-pub(crate) fn is_functional_id(v: &[u8]) -> bool {
-    v.len() == 2
-        && v.iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-}
+pub(crate) use claimlint_model::gs::is_functional_id;
 
 /// What is wrong with GS element `n`, and the help, or `None` when it fits its definition.
 fn problem(n: usize, v: &[u8], shown: &str) -> Option<(String, Option<String>)> {
+    if claimlint_model::gs::fits(n, v) {
+        return None;
+    }
     let plural = |k: usize| if k == 1 { "" } else { "s" };
     let found = match n {
-        1 if !is_functional_id(v) => (
+        1 => (
             format!("GS01 `{shown}` is not a functional identifier code (2 characters)"),
             Some("write GS01 as HC, the code of health care claims (837)".to_string()),
         ),
-        2 | 3 if !(2..=15).contains(&v.len()) => (
+        2 | 3 => (
             format!(
                 "GS{n:02} `{shown}` is {} character{}; it must be 2 to 15",
                 v.len(),
@@ -55,19 +52,19 @@ fn problem(n: usize, v: &[u8], shown: &str) -> Option<(String, Option<String>)> 
                 if n == 2 { "sender's" } else { "receiver's" }
             )),
         ),
-        4 if Date::parse(v).is_none() => (
+        4 => (
             format!("GS04 `{shown}` is not a real date in CCYYMMDD form"),
             Some("write the group's creation date as CCYYMMDD, e.g. 20260105".to_string()),
         ),
-        5 if !claimlint_ig::is_time(v) => (
+        5 => (
             format!("GS05 `{shown}` is not a real time in HHMM, HHMMSS or HHMMSSdd form"),
             Some("write the group's creation time on the 24-hour clock, e.g. 1200".to_string()),
         ),
-        6 if !(1..=9).contains(&v.len()) || !v.iter().all(u8::is_ascii_digit) => (
+        6 => (
             format!("GS06 `{shown}` is not a group control number of 1 to 9 digits"),
             Some("number the group with 1 to 9 digits and repeat it in GE02".to_string()),
         ),
-        7 if v != b"X" => (
+        7 => (
             format!("GS07 `{shown}` is not X (Accredited Standards Committee X12)"),
             Some("write GS07 as X".to_string()),
         ),
@@ -76,60 +73,21 @@ fn problem(n: usize, v: &[u8], shown: &str) -> Option<(String, Option<String>)> 
     Some(found)
 }
 
-/// The GS element left out with its separator (`GS*HC*RECEIVER*20260120*…`: GS02 gone, the
-/// values from there on one element early), when its values as written break two elements or
-/// more and, read with that element put back empty, break none but it: 1-based. One defect,
-/// one ENV010 (not one per value out of place), and ENV002 compares GE02 with GS06 as so read.
-pub(crate) fn left_out(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<usize> {
-    let broken = (1..=7)
-        .filter(|&n| problem(n, gs.value(n), "").is_some())
-        .count();
-    if broken < 2 || !gs.value(8).is_empty() && gs.element_count() > 7 {
-        return None;
-    }
-    // Several places may read valid (`GS*HC*RECEIVER*…` reads so with GS01, GS02 or GS03 put
-    // back). First the one whose GS06 the GE02 repeats (`GS*…*20260120*1001*X`: GS05 left
-    // out, not GS06, when GE02 is 1001); then one that puts back a code, GS02 or GS03: every
-    // other element's value has a form of its own (a functional code, a date, a time, digits,
-    // `X`), which a reading that puts such an element back leaves one fewer of in place; then
-    // one whose GS06 GE02 does not contradict (the fewest defects); then the last, which
-    // leaves the most values where they are written.
-    (1..=7)
-        .filter(|&k| {
-            (1..=7)
-                .filter(|&n| n != k)
-                .all(|n| problem(n, read(gs, n, Some(k)), "").is_none())
-        })
-        .max_by_key(|&k| {
-            let gs06 = read(gs, 6, Some(k));
-            let echoed = ge02.is_some_and(|v| k != 6 && v == gs06);
-            let contradicted = ge02.is_some_and(|v| k != 6 && v != gs06);
-            (echoed, matches!(k, 2 | 3), !contradicted, k)
-        })
-}
-
-/// GS element `n` as read with element `left_out` put back empty.
-pub(crate) fn read<'a>(gs: &Segment<'a>, n: usize, left_out: Option<usize>) -> &'a [u8] {
-    match left_out {
-        Some(k) if n == k => b"",
-        Some(k) if n > k => gs.value(n - 1),
-        _ => gs.value(n),
-    }
-}
-
-fn check_gs(gs: &Segment<'_>, ge02: Option<&[u8]>, cx: &mut Ctx<'_>) {
-    if let Some(k) = left_out(gs, ge02) {
-        let at = String::from_utf8_lossy(gs.value(k));
-        cx.report(
-            gs.element_loc(k),
-            format!(
-                "GS{k:02} is left out before `{at}`: the values from `{at}` on stand one element \
-                 early (read back in place, they are valid)"
-            ),
-        )
-        .help = Some(format!("write GS{k:02} before `{at}`, with its separator"));
+fn gs_values(group: &Group<'_>, cx: &mut Ctx<'_>) {
+    let Some(gs) = super::slips::gs(group) else {
+        return;
+    };
+    // A separator slip (one too many, or an element left out) whose values read back in
+    // place are valid: one finding on where it is, not one per value out of place.
+    if let Some(d) = super::slips::report(cx, gs, (8, None), false) {
+        // A receiver reads the GS as written: GS01 (a slip at it) or GS08 is not where it
+        // belongs, so the group is one of a functional identifier (AK905 1) or a version
+        // (AK905 2) it does not support. ENV010's findings on values stay uncoded.
+        let at_gs01 = gs.slip.is_some_and(|s| s.at() == 1);
+        d.ack = Some(Ack999::Group(if at_gs01 { "1" } else { "2" }));
         return;
     }
+    let gs = gs.seg;
     for n in 1..=7 {
         let v = gs.value(n);
         let shown = String::from_utf8_lossy(v);
@@ -137,12 +95,6 @@ fn check_gs(gs: &Segment<'_>, ge02: Option<&[u8]>, cx: &mut Ctx<'_>) {
             let loc = gs.element_loc(n);
             cx.report(loc, message).help = help;
         }
-    }
-}
-
-fn gs_values(group: &Group<'_>, cx: &mut Ctx<'_>) {
-    if let Some(gs) = &group.gs {
-        check_gs(gs, group.ge.as_ref().map(|ge| ge.value(2)), cx);
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::{Ctx, declare_rule};
-use claimlint_x12::delims::{Delim, IsaProblem, show_byte};
+use claimlint_x12::delims::{Delim, IsaProblem, Width, show_byte};
 use claimlint_x12::envelope::{IssueKind, NoIsa, ScanIssue, describe_delims};
 
 declare_rule! {
@@ -39,29 +39,70 @@ fn delim_name(d: Delim) -> &'static str {
 }
 
 fn isa_problem(p: &IsaProblem) -> String {
-    match *p {
-        IsaProblem::Width {
-            element,
-            expected,
-            found,
-        } => format!(
-            "ISA{element:02} is {found} character{}; the ISA is fixed-width and ISA{element:02} must be {expected}",
-            if found == 1 { "" } else { "s" }
-        ),
+    match p {
+        IsaProblem::Widths { wrong, .. } => widths(wrong),
         IsaProblem::Alphanumeric { delim, byte } => format!(
             "ISA delimiters are not distinct: the {} `{}` is a letter or digit",
-            delim_name(delim),
-            show_byte(byte)
+            delim_name(*delim),
+            show_byte(*byte)
         ),
         IsaProblem::NotAnIsa { wrong } => format!(
             "this is not a readable ISA: {wrong} of its 16 elements are not their fixed width, so its delimiters cannot be trusted and nothing after it was read"
         ),
         IsaProblem::Same { a, b, byte } => format!(
             "ISA delimiters are not distinct: the {} and the {} are both `{}`",
-            delim_name(a),
-            delim_name(b),
-            show_byte(byte)
+            delim_name(*a),
+            delim_name(*b),
+            show_byte(*byte)
         ),
+    }
+}
+
+/// The ISA elements not their fixed width, in one message: one defect (the padding), not one
+/// finding per element.
+fn widths(wrong: &[Width]) -> String {
+    let chars = |n: usize| format!("{n} character{}", if n == 1 { "" } else { "s" });
+    match wrong {
+        [w] => format!(
+            "ISA{:02} is {}; the ISA is fixed-width and ISA{0:02} must be {}",
+            w.element,
+            chars(w.found),
+            w.expected
+        ),
+        _ => {
+            let each: Vec<String> = wrong
+                .iter()
+                .map(|w| {
+                    format!(
+                        "ISA{:02} is {} (not {})",
+                        w.element,
+                        chars(w.found),
+                        w.expected
+                    )
+                })
+                .collect();
+            let trimmed = if wrong.iter().all(|w| w.found < w.expected) {
+                " (the padding was trimmed)"
+            } else {
+                ""
+            };
+            format!(
+                "{} ISA elements are not their fixed width{trimmed}: {}",
+                wrong.len(),
+                each.join(", ")
+            )
+        }
+    }
+}
+
+/// The help of an ISA whose elements are not their widths: the ISA padded, when padding is
+/// the fix.
+fn widths_help(padded: Option<&str>) -> String {
+    match padded {
+        Some(isa) => {
+            format!("pad each to its fixed width (with spaces; ISA13 with leading zeros): `{isa}`")
+        }
+        None => PAD.to_string(),
     }
 }
 
@@ -158,6 +199,9 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
             ),
             None,
         ),
+        IssueKind::Isa(problem @ IsaProblem::Widths { padded, .. }) => {
+            (isa_problem(problem), Some(widths_help(padded.as_deref())))
+        }
         IssueKind::Isa(problem) => (isa_problem(problem), Some(PAD.to_string())),
         IssueKind::Fragment { id, delims } => {
             let missing = if *id == b"GS" {
@@ -280,4 +324,38 @@ fn a_lower_case_interchange_is_named() {
     assert!(!lower_case_isa(b"ISA*00*"));
     assert!(lower_case_isa(b"\xEF\xBB\xBF isa*00*"));
     assert!(!lower_case_isa(b"isabel went home"));
+}
+
+/// An ISA whose padding was trimmed (`ISA*00* *00* *ZZ*123456789 *30*41-1674742 *…`, as
+/// TigerShark's samples are written): one ENV001 naming every element not its width, its
+/// help the ISA padded, not one finding per element (F4.2 of the unseen-file runs).
+#[test]
+fn a_trimmed_isa_is_one_error() {
+    use crate::test::{P837, run};
+    let trimmed = P837.replacen(
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *",
+        "ISA*00* *00* *ZZ*SENDER *ZZ*RECEIVER *",
+        1,
+    );
+    let found = run(&trimmed);
+    let got: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
+    assert_eq!(got, [("ENV001", Some(2))], "{found:#?}");
+    assert_eq!(
+        found[0].message,
+        "4 ISA elements are not their fixed width (the padding was trimmed): ISA02 is 1 \
+         character (not 10), ISA04 is 1 character (not 10), ISA06 is 7 characters (not 15), \
+         ISA08 is 9 characters (not 15)"
+    );
+    let help = found[0].help.as_deref().unwrap_or_default();
+    let padded = P837
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('~');
+    assert!(help.contains(&format!("`{padded}`")), "{help}");
+    // One element too long cannot be padded: the general help.
+    let long = P837.replacen("*ZZ*SENDER         *", "*ZZ*SENDER-OF-THE-CLAIMS*", 1);
+    let found = run(&long);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].help.as_deref(), Some(PAD));
 }

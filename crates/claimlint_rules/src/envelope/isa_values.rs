@@ -17,7 +17,9 @@ declare_rule! {
     /// written with ISA16's is that composite's error (SYN002, SYN004, SYN007 or SYN008, one
     /// finding, its help naming the byte). An ISA16 that is also ISA11's byte, the composites
     /// written with another, is one finding on ISA16 (writing it as they are written frees
-    /// ISA11 too), not a second on ISA11.
+    /// ISA11 too), not a second on ISA11. An interchange that is 4010 throughout (ISA12 00401,
+    /// every GS08 a 4010 837 guide) is ENV005's error on each group's guide, not also this one
+    /// on ISA12; ISA12 00401 over 5010 groups is this error.
     /// ## Why it matters
     /// The receiver answers a bad ISA with a TA1 rejection of the whole interchange; a test
     /// indicator (ISA15 = T) sent to production is silently not adjudicated.
@@ -67,9 +69,10 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         )
         .help("write the interchange's creation time as HHMM on the 24-hour clock, e.g. 1200");
     }
-    if e(12) != b"00501" && holds_claims(ic) {
-        // A 4010 interchange throughout (ISA12 00401, every GS08 a 4010 guide) is not fixed
-        // by its ISA12 alone: ENV005 reports its groups' retired guide.
+    // A 4010 interchange throughout (ISA12 00401, every GS08 a 4010 837 guide) is one defect:
+    // ENV005 reports each group's retired guide, and its help says to produce the interchange
+    // in 5010; ISA12 is not another error (RULES.md, "One root cause, one error").
+    if e(12) != b"00501" && holds_claims(ic) && !(e(12) == b"00401" && all_groups_4010(ic)) {
         let all_4010 = e(12) == b"00401"
             && !ic.groups.is_empty()
             && ic.groups.iter().all(|g| {
@@ -126,6 +129,19 @@ fn holds_claims(ic: &Interchange<'_>) -> bool {
 /// Whether every transaction set of the interchange is a claim (ST01 `837`).
 fn only_claims(ic: &Interchange<'_>) -> bool {
     ic.groups.iter().all(|g| g.claims == g.count)
+}
+
+/// Whether every group of `ic` has a GS whose GS08 names a 4010 837 guide (004010X098,
+/// professional; 004010X096, institutional): then each of its sets is an ENV005 error (the
+/// retired guide, or an ST01 other than 837 in a set naming it).
+fn all_groups_4010(ic: &Interchange<'_>) -> bool {
+    !ic.groups.is_empty()
+        && ic.groups.iter().all(|g| {
+            g.gs.as_ref().is_some_and(|gs| {
+                let gs08 = gs.value(8).trim_ascii();
+                gs08.starts_with(b"004010X098") || gs08.starts_with(b"004010X096")
+            })
+        })
 }
 
 /// ISA11 and ISA16 against the delimiters the interchange uses.
@@ -356,24 +372,28 @@ fn cases() {
     );
 }
 
-/// ISA12 `00401` in a 4010 interchange is not fixed by writing 00501 alone.
+/// A 4010 interchange throughout (ISA12 00401, GS08 004010X098A1) is one ENV005 on its
+/// group's guide, whose help names ISA12 too: not also ENV007 on ISA12 (F4.1 of the unseen-file
+/// runs). ISA12 00401 over 5010 sets is a real mismatch and stays ENV007; a 4010 group in a
+/// 00501 interchange is ENV005 alone.
 #[test]
 fn isa12_of_a_4010_interchange() {
-    let text = crate::test::P837
+    use crate::test::{P837, codes, run};
+    let v4010 = P837
         .replace("*00501*", "*00401*")
         .replace("005010X222A1", "004010X098A1");
-    let found = crate::test::run(&text);
-    let d = found.iter().find(|d| d.code == "ENV007").unwrap();
-    assert!(
-        d.help
-            .as_deref()
-            .unwrap()
-            .starts_with("the interchange is 4010 throughout")
-    );
-    let only_isa = crate::test::P837.replace("*00501*", "*00401*");
-    let found = crate::test::run(&only_isa);
-    let d = found.iter().find(|d| d.code == "ENV007").unwrap();
+    assert_eq!(codes(&v4010), ["ENV005"]);
+    let d = run(&v4010).into_iter().next().unwrap();
+    assert!(d.help.as_deref().unwrap().contains("ISA12 00501"), "{d:?}");
+    // The 4010 guide in GS08 alone (no ST03, as 4010 sets are written): the same.
+    let no_st03 = v4010.replace("ST*837*0001*004010X098A1~", "ST*837*0001~");
+    assert_eq!(codes(&no_st03), ["ENV005"]);
+    let only_isa = P837.replace("*00501*", "*00401*");
+    assert_eq!(codes(&only_isa), ["ENV007"]);
+    let d = run(&only_isa).into_iter().next().unwrap();
     assert_eq!(d.help.as_deref(), Some("write ISA12 as 00501"));
+    let only_gs = P837.replace("005010X222A1", "004010X098A1");
+    assert_eq!(codes(&only_gs), ["ENV005"]);
 }
 
 /// ISA11 `U`: in a 00501 ISA it is the repetition separator, a letter the data holds (one

@@ -12,6 +12,7 @@ pub mod gs_values;
 pub mod input_unreadable;
 pub mod isa_malformed;
 pub mod isa_values;
+pub(crate) mod slips;
 pub mod unbalanced;
 pub mod unsupported_transaction;
 

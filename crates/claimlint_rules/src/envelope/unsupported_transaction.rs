@@ -1,8 +1,8 @@
 use super::gs_values::is_functional_id;
 use super::text;
 use crate::{Ctx, declare_rule};
-use claimlint_diagnostic::Ack999;
 use claimlint_diagnostic::Severity;
+use claimlint_diagnostic::{Ack999, Diagnostic};
 use claimlint_model::{GuideIssue, classify};
 use claimlint_x12::envelope::TxFrame;
 use claimlint_x12::{Loc, Segment};
@@ -121,7 +121,11 @@ fn word(issue: GuideIssue) -> (Severity, Loc, String, Option<String>) {
             format!(
                 "{version} is a 4010 guide, retired for HIPAA claims since 2012; claimlint reads {SUPPORTED}; the transaction set was skipped"
             ),
-            Some("produce the claim in 5010 (005010X222A1 or 005010X223A2)".into()),
+            Some(
+                "produce the interchange in 5010: ISA12 00501, and GS08 and ST03 naming \
+                 005010X222A1 or 005010X223A2"
+                    .into(),
+            ),
         ),
         GuideIssue::Unsupported { at, version } => {
             let help = unsupported_help(&version);
@@ -213,6 +217,20 @@ pub(crate) fn dental(tx: &claimlint_model::Transaction<'_>, cx: &mut Ctx<'_>) {
     super::in_transaction(d, st);
 }
 
+/// ST01 left out with its separator (`ST*0001*005010X222A1`) in a set naming an 837 guide:
+/// the slip, once (not also ENV002 for the ST02 read from ST03's place); the set is skipped,
+/// its ST01 being empty.
+fn st01_left_out<'c>(tx: &TxFrame<'_>, cx: &'c mut Ctx<'_>) -> Option<&'c mut Diagnostic> {
+    let st = super::slips::st(tx);
+    if st.slip != Some(claimlint_x12::slip::Slip::LeftOut(1)) {
+        return None;
+    }
+    let d = super::slips::report(cx, st, (3, Some(b"837")), false)?;
+    d.message.push_str("; the transaction set was skipped");
+    super::in_transaction(d, &tx.st);
+    Some(d)
+}
+
 /// Everything ENV005 judges is per transaction set.
 fn no_interchange_part(_: &claimlint_x12::envelope::Interchange<'_>, _: &mut Ctx<'_>) {}
 
@@ -227,6 +245,12 @@ fn unsupported_transaction(gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut 
     let issues = classify(gs, &tx.st).issues.into_iter().filter(ours);
     for issue in issues {
         let ack = ack(&issue);
+        if let GuideIssue::St01NotClaim { .. } = issue
+            && let Some(d) = st01_left_out(tx, cx)
+        {
+            d.ack = ack;
+            continue;
+        }
         let (severity, loc, message, help) = word(issue);
         let d = cx.report(loc, message);
         d.ack = ack;

@@ -1,0 +1,79 @@
+//! The GS as it is meant: X12's definition of its elements (what each value must be), and
+//! the separator slip of a GS written with one element separator too many or an element left
+//! out (`claimlint_x12::slip`), which ENV010 reports once and every reader of the GS (the guide
+//! choice, GE02 against GS06) reads undone.
+
+use crate::Date;
+use claimlint_x12::Segment;
+use claimlint_x12::slip::{self, Slip};
+
+/// GS01: element 479 is an ID of exactly 2 characters (pyx12 4.0.0 `dataele.xml`:
+/// `ele_num="479" data_type="ID" min_len="2" max_len="2"`). The full X12 code list is not
+/// compiled in, so a well-formed code other than HC is left to ENV005 for an 837.
+pub fn is_functional_id(v: &[u8]) -> bool {
+    v.len() == 2
+        && v.iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Whether `v` fits GS element `n` (1 to 7; GS08 is judged by the guide choice): GS01 a
+/// functional identifier code, GS02/GS03 2 to 15 characters, GS04 a real CCYYMMDD date, GS05
+/// a real HHMM[SS[dd]] time, GS06 1 to 9 digits, GS07 `X`.
+pub fn fits(n: usize, v: &[u8]) -> bool {
+    match n {
+        1 => is_functional_id(v),
+        2 | 3 => (2..=15).contains(&v.len()),
+        4 => Date::parse(v).is_some(),
+        5 => claimlint_ig::is_time(v),
+        6 => (1..=9).contains(&v.len()) && v.iter().all(u8::is_ascii_digit),
+        7 => v == b"X",
+        _ => true,
+    }
+}
+
+/// The slip of `gs`, when it has one: one separator too many (every value, GS08 a version,
+/// fits once its empty element is taken out) or an element left out ([`left_out`]). `ge02`
+/// (the GE's, as written) chooses between places an element left out could be.
+pub fn slip(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<Slip> {
+    if gs.element_count() == 9 {
+        let fits_all = |n: usize, v: &[u8]| match n {
+            8 => slip::is_version(v.trim_ascii()),
+            _ => fits(n, v),
+        };
+        return slip::find(gs, 8, &fits_all).filter(|s| matches!(s, Slip::Extra(_)));
+    }
+    left_out(gs, ge02).map(Slip::LeftOut)
+}
+
+/// The GS element left out with its separator (`GS*HC*RECEIVER*20260120*…`: GS02 gone, the
+/// values from there on one element early), when its values as written break two elements or
+/// more and, read with that element put back empty, break none but it: 1-based. One defect,
+/// one ENV010 (not one per value out of place), and ENV002 compares GE02 with GS06 as so read.
+fn left_out(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<usize> {
+    let broken = (1..=7).filter(|&n| !fits(n, gs.value(n))).count();
+    if broken < 2 || !gs.value(8).is_empty() && gs.element_count() > 7 {
+        return None;
+    }
+    let read = |n: usize, k: usize| {
+        slip::Read {
+            seg: gs,
+            slip: Some(Slip::LeftOut(k)),
+        }
+        .value(n)
+    };
+    // Several places may read valid (`GS*HC*RECEIVER*…` reads so with GS01, GS02 or GS03 put
+    // back). First the one whose GS06 the GE02 repeats (`GS*…*20260120*1001*X`: GS05 left
+    // out, not GS06, when GE02 is 1001); then one that puts back a code, GS02 or GS03: every
+    // other element's value has a form of its own (a functional code, a date, a time, digits,
+    // `X`), which a reading that puts such an element back leaves one fewer of in place; then
+    // one whose GS06 GE02 does not contradict (the fewest defects); then the last, which
+    // leaves the most values where they are written.
+    (1..=7)
+        .filter(|&k| (1..=7).filter(|&n| n != k).all(|n| fits(n, read(n, k))))
+        .max_by_key(|&k| {
+            let gs06 = read(6, k);
+            let echoed = ge02.is_some_and(|v| k != 6 && v == gs06);
+            let contradicted = ge02.is_some_and(|v| k != 6 && v != gs06);
+            (echoed, matches!(k, 2 | 3), !contradicted, k)
+        })
+}

@@ -1,0 +1,289 @@
+//! Envelope segments with a separator slip (`claimlint_x12::slip`): one element separator too
+//! many (`GE**1*1`) or an element left out with its separator (`SE*0001`). Each envelope rule
+//! reads the segment as meant (the values where they belong); the rule of the element the
+//! slip displaced first reports it, once: ENV010 on a GS, ENV003 on a trailer's count (SE01,
+//! GE01, IEA01), ENV002 on a control number (SE02, GE02, IEA02, ST02), ENV005 on an ST01
+//! left out (the set is skipped: its ST01 is unknown). An ST or SE with one
+//! separator too many is the guide walk's, as any segment of the set (SYN007 with the slip in
+//! its help, `syntax::realigned_help`). The finding is marked as the root of the slip, so the
+//! segment's other findings (SYN004 for the value pushed past the last element, SYN007 for an
+//! element read empty) follow from it (`suppress::realigned`).
+
+use super::counts::number;
+use crate::Ctx;
+use claimlint_diagnostic::{Diagnostic, Fix, Realigned, Safety};
+use claimlint_x12::envelope::{Group, Interchange, TxFrame};
+use claimlint_x12::slip::{self, Read, Slip};
+use claimlint_x12::{Segment, delims::show_byte};
+
+/// The ST of `tx` as meant.
+pub(crate) fn st<'s, 'a>(tx: &'s TxFrame<'a>) -> Read<'s, 'a> {
+    Read {
+        seg: &tx.st,
+        slip: slip::st(&tx.st),
+    }
+}
+
+/// The SE of `tx` as meant: SE01 the number of segments, SE02 the ST02 (as meant).
+pub(crate) fn se<'s, 'a>(tx: &'s TxFrame<'a>) -> Option<Read<'s, 'a>> {
+    let se = tx.se.as_ref()?;
+    let st02 = st(tx).value(2);
+    let count = u64::from(tx.segment_count);
+    let fits = |n: usize, v: &[u8]| match n {
+        1 => number(v) == Some(count),
+        _ => v == st02,
+    };
+    Some(Read {
+        seg: se,
+        slip: slip::find(se, 2, &fits),
+    })
+}
+
+/// The GS of `group` as meant (GE02 chooses between places an element left out could be).
+pub(crate) fn gs<'s, 'a>(group: &'s Group<'a>) -> Option<Read<'s, 'a>> {
+    let gs = group.gs.as_ref()?;
+    let ge02 = group.ge.as_ref().map(|ge| ge.value(2));
+    Some(Read {
+        seg: gs,
+        slip: claimlint_model::gs::slip(gs, ge02),
+    })
+}
+
+/// The GE of `group` as meant: GE01 the number of sets (those whose ST is missing counted
+/// too, as the sender did), GE02 the GS06 (as meant).
+pub(crate) fn ge<'s, 'a>(group: &'s Group<'a>) -> Option<Read<'s, 'a>> {
+    let ge = group.ge.as_ref()?;
+    let gs06 = gs(group).map(|g| g.value(6));
+    let counts = [group.count as u64, (group.count + group.headless) as u64];
+    let fits = |n: usize, v: &[u8]| match n {
+        1 => number(v).is_some_and(|c| counts.contains(&c)),
+        _ => gs06 == Some(v),
+    };
+    Some(Read {
+        seg: ge,
+        slip: slip::find(ge, 2, &fits),
+    })
+}
+
+/// The IEA of `ic` as meant: IEA01 the number of groups, IEA02 the ISA13.
+pub(crate) fn iea<'s, 'a>(ic: &'s Interchange<'a>) -> Option<Read<'s, 'a>> {
+    let iea = ic.iea.as_ref()?;
+    let groups = ic.groups.iter().filter(|g| g.gs.is_some()).count() as u64;
+    let isa13 = ic.header.elements[12];
+    let fits = |n: usize, v: &[u8]| match n {
+        1 => number(v) == Some(groups),
+        _ => v == isa13,
+    };
+    Some(Read {
+        seg: iea,
+        slip: slip::find(iea, 2, &fits),
+    })
+}
+
+/// Reports the slip of `r` (when it has one) on the element it displaced first: what slipped,
+/// and as help the segment as meant, with `fill` for an element left out (when it is known),
+/// else where the element belongs. Marked as the root of the slip (`Realigned`). With `fix`
+/// (a rule whose fixes are safe), the segment as meant replaces it when it is known whole.
+pub(crate) fn report<'c>(
+    cx: &'c mut Ctx<'_>,
+    r: Read<'_, '_>,
+    (defined, fill): (usize, Option<&[u8]>),
+    fix: bool,
+) -> Option<&'c mut Diagnostic> {
+    let slip = r.slip?;
+    let seg: &Segment<'_> = r.seg;
+    let id = String::from_utf8_lossy(seg.id()).into_owned();
+    let shown = |n: usize| String::from_utf8_lossy(seg.value(n)).into_owned();
+    let k = slip.at();
+    let message = match slip {
+        Slip::Extra(_) => format!(
+            "{id} has one element separator `{}` too many after `{}`: {id}{k:02} reads empty \
+             and the values from `{}` on stand one element late",
+            show_byte(seg.delims.element),
+            if k == 1 { id.clone() } else { shown(k - 1) },
+            shown(k + 1)
+        ),
+        Slip::LeftOut(_) => format!(
+            "{id}{k:02} is left out before `{0}`: the values from `{0}` on stand one element \
+             early",
+            shown(k)
+        ),
+    };
+    let meant = match (slip, fill) {
+        (Slip::LeftOut(_), None) => None,
+        (_, fill) => Some(r.text(defined, fill.unwrap_or_default())),
+    };
+    // A terminator that is a line break is not shown.
+    let term = Some(char::from(seg.delims.segment)).filter(char::is_ascii_graphic);
+    let help = match &meant {
+        None => format!(
+            "write {id}{k:02} before `{}`, with its separator (read so, the other values are \
+             valid)",
+            shown(k)
+        ),
+        Some(text) => format!(
+            "write `{text}{}`: read so, the segment is valid",
+            term.map(String::from).unwrap_or_default()
+        ),
+    };
+    let d = cx.report(seg.element_loc(k), message);
+    d.help = Some(help);
+    if let (true, Some(text)) = (fix, meant) {
+        d.fix = Some(Fix::replace(&seg.loc(), text, Safety::Safe));
+    }
+    d.realigned = Some(match slip {
+        Slip::Extra(_) => Realigned::Root,
+        Slip::LeftOut(_) => Realigned::DroppedRoot,
+    });
+    Some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test::{P837, codes, run};
+
+    /// `P837` with its segment `from` (whole, without terminator) written `to`.
+    fn with(from: &str, to: &str) -> String {
+        let text = P837.replacen(&format!("{from}~"), &format!("{to}~"), 1);
+        assert_ne!(text, P837, "{from}");
+        text
+    }
+
+    /// One finding per envelope slip, the codes before (as written, RULES.md "One root cause,
+    /// one error" broken) → after: SE01 left out (ENV002 + ENV003 + SYN007 → ENV003), one
+    /// separator too many in IEA (ENV002 + ENV003 + SYN004 → ENV003), GE (ENV003 + SYN004 →
+    /// ENV003), GE02 (ENV002 + SYN004 → ENV002), ST (ENV002 + ENV005 ×2, the set skipped →
+    /// SYN007, the set read), and an element left out of the ST (ENV002 + ENV005 or SYN002 → one).
+    #[test]
+    fn an_envelope_slip_is_one_finding() {
+        let cases = [
+            ("SE*28*0001", "SE*0001", "ENV003", "SE*28*0001~"),
+            ("SE*28*0001", "SE**28*0001", "SYN007", "SE*28*0001~"),
+            ("SE*28*0001", "SE*28**0001", "SYN007", "SE*28*0001~"),
+            (
+                "IEA*1*000000001",
+                "IEA**1*000000001",
+                "ENV003",
+                "IEA*1*000000001~",
+            ),
+            (
+                "IEA*1*000000001",
+                "IEA*1**000000001",
+                "ENV002",
+                "IEA*1*000000001~",
+            ),
+            // IEA01 left out: `000000001` reads as the count too, so nothing is displaced;
+            // IEA02 is missing, one finding.
+            ("IEA*1*000000001", "IEA*000000001", "ENV002", "`000000001`"),
+            ("GE*1*1", "GE**1*1", "ENV003", "GE*1*1~"),
+            ("GE*1*1", "GE*1**1", "ENV002", "GE*1*1~"),
+            (
+                "ST*837*0001*005010X222A1",
+                "ST*837**0001*005010X222A1",
+                "SYN007",
+                "ST*837*0001*005010X222A1~",
+            ),
+            (
+                "ST*837*0001*005010X222A1",
+                "ST**837*0001*005010X222A1",
+                "SYN007",
+                "ST*837*0001*005010X222A1~",
+            ),
+            (
+                "ST*837*0001*005010X222A1",
+                "ST*837*0001**005010X222A1",
+                "SYN004",
+                "ST*837*0001*005010X222A1~",
+            ),
+            (
+                "ST*837*0001*005010X222A1",
+                "ST*837*005010X222A1",
+                "ENV002",
+                "ST*837*0001*005010X222A1~",
+            ),
+            (
+                "ST*837*0001*005010X222A1",
+                "ST*0001*005010X222A1",
+                "ENV005",
+                "ST*837*0001*005010X222A1~",
+            ),
+        ];
+        for (from, to, code, meant) in cases {
+            let text = with(from, to);
+            let found = run(&text);
+            let got: Vec<_> = found.iter().map(|d| d.code).collect();
+            assert_eq!(got, [code], "{to}: {found:#?}");
+            let help = found[0].help.as_deref().unwrap_or_default();
+            assert!(help.contains(meant), "{to}: {help}");
+        }
+    }
+
+    /// One separator too many at any place of the GS: one ENV010 on the empty element it
+    /// made (not ENV002, ENV005, SYN004 and an ENV010 per value out of place), whose help
+    /// writes the GS as meant; the set is read with the guide where it belongs.
+    #[test]
+    fn one_separator_too_many_in_the_gs() {
+        let gs = "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1";
+        let elements: Vec<&str> = gs.split('*').collect();
+        for k in 1..=8 {
+            let mut extra = elements.clone();
+            extra.insert(k, "");
+            let text = with(gs, &extra.join("*"));
+            let found = run(&text);
+            let got: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
+            assert_eq!(got, [("ENV010", Some(k as u8))], "GS{k:02}: {found:#?}");
+            let help = found[0].help.as_deref().unwrap_or_default();
+            assert!(help.contains(&format!("`{gs}~`")), "{help}");
+            // The set is checked: a defect inside it is found beside the slip.
+            let bad = text.replacen("N3*12 ELM ST~", "NM2*12 ELM ST~", 1);
+            assert_eq!(codes(&bad), ["ENV010", "SYN001"], "GS{k:02}");
+        }
+    }
+
+    /// The ST as meant is the set's: with one separator too many its guide is read where it
+    /// belongs and its claims are checked, and SE02 is compared with its ST02.
+    #[test]
+    fn a_slipped_st_is_read_as_meant() {
+        let text = with("ST*837*0001*005010X222A1", "ST*837**0001*005010X222A1");
+        let bad = text.replacen("N3*12 ELM ST~", "NM2*12 ELM ST~", 1);
+        assert_eq!(codes(&bad), ["SYN001", "SYN007"]);
+        let wrong = text.replacen("SE*28*0001~", "SE*28*0002~", 1);
+        let found = run(&wrong);
+        let env002 = found.iter().find(|d| d.code == "ENV002").expect("ENV002");
+        assert_eq!(env002.message, "SE02 `0002` does not match ST02 `0001`");
+    }
+
+    /// A trailer whose values do not read right either way is not a slip: each value is
+    /// reported as written (`GE**2*1` with one set: GE01 reads `2` once the separator is out,
+    /// which is not the count).
+    #[test]
+    fn no_slip_without_a_valid_reading() {
+        assert_eq!(
+            codes(&with("GE*1*1", "GE**2*1")),
+            ["ENV002", "ENV003", "SYN004"]
+        );
+        // SE02 missing at the end: nothing displaced; as before.
+        assert_eq!(codes(&with("SE*28*0001", "SE*28")), ["ENV002", "SYN007"]);
+    }
+
+    /// The slip's fix writes the segment as meant, and applying it leaves a clean file.
+    #[test]
+    fn the_fix_writes_the_segment_as_meant() {
+        for (from, to) in [
+            ("SE*28*0001", "SE*0001"),
+            ("GE*1*1", "GE**1*1"),
+            ("IEA*1*000000001", "IEA*1**000000001"),
+        ] {
+            let text = with(from, to);
+            let found = run(&text);
+            let fix = found[0].fix.as_ref().expect("a fix");
+            let fixed = format!(
+                "{}{}{}",
+                &text[..fix.start],
+                fix.replacement,
+                &text[fix.end..]
+            );
+            assert_eq!(fixed, P837, "{to}");
+        }
+    }
+}

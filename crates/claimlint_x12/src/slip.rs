@@ -1,0 +1,251 @@
+//! An envelope segment (GS, ST, SE, GE, IEA) written with one element separator too many
+//! (`GE**1*1`) or with an element left out with its separator (`SE*0001`): read as written,
+//! each value after the slip stands in the wrong element, and every envelope rule that reads
+//! one would report it (ENV002, ENV003, ENV005, ENV010, SYN004 for one separator). A [`Slip`]
+//! says where the separator slipped and reads the segment with it undone, so the rules read
+//! each value where it belongs and one finding names the slip (RULES.md, "One root cause, one
+//! error"). All the elements of these segments are mandatory, which is what makes a slip
+//! visible. Body segments have their own search, against the guide
+//! (`claimlint_model::realign`).
+
+use crate::{Loc, Segment};
+
+/// One separator slip in an envelope segment, undone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slip {
+    /// Element `k` as written is the empty element of a separator too many (`GE**1*1`: GE01);
+    /// the values after it stand one element late.
+    Extra(usize),
+    /// Element `k` is left out with its separator (`SE*0001`: SE01); the values written from
+    /// there on stand one element early.
+    LeftOut(usize),
+}
+
+impl Slip {
+    /// The element the slip displaced first: where its one finding is.
+    pub fn at(self) -> usize {
+        match self {
+            Slip::Extra(k) | Slip::LeftOut(k) => k,
+        }
+    }
+
+    /// Where element `n` of the segment as meant is written; `None` for the one left out.
+    pub fn written(self, n: usize) -> Option<usize> {
+        match self {
+            Slip::Extra(k) if n >= k => Some(n + 1),
+            Slip::LeftOut(k) if n == k => None,
+            Slip::LeftOut(k) if n > k => Some(n - 1),
+            _ => Some(n),
+        }
+    }
+}
+
+/// An envelope segment as it is meant: as written, or with its slip undone.
+#[derive(Clone, Copy, Debug)]
+pub struct Read<'s, 'a> {
+    pub seg: &'s Segment<'a>,
+    pub slip: Option<Slip>,
+}
+
+impl<'s, 'a> Read<'s, 'a> {
+    /// `seg` as written.
+    pub fn plain(seg: &'s Segment<'a>) -> Self {
+        Read { seg, slip: None }
+    }
+
+    /// Where element `n` is written; `None` for an element left out.
+    pub fn written(&self, n: usize) -> Option<usize> {
+        self.slip.map_or(Some(n), |s| s.written(n))
+    }
+
+    /// Element `n`'s value as meant (empty for an element left out).
+    pub fn value(&self, n: usize) -> &'a [u8] {
+        self.written(n).map_or(&[], |w| self.seg.value(w))
+    }
+
+    /// Where element `n` is written, or where it belongs when it is left out (the element
+    /// written in its place).
+    pub fn loc(&self, n: usize) -> Loc {
+        self.seg.element_loc(self.written(n).unwrap_or(n))
+    }
+
+    /// The segment as meant, with `defined` elements, `fill` written for an element left out;
+    /// without its terminator.
+    pub fn text(&self, defined: usize, fill: &[u8]) -> String {
+        let sep = char::from(self.seg.delims.element);
+        let mut out = String::from_utf8_lossy(self.seg.id()).into_owned();
+        for n in 1..=defined {
+            out.push(sep);
+            let v = match self.written(n) {
+                Some(_) => self.value(n),
+                None => fill,
+            };
+            out.push_str(&String::from_utf8_lossy(v));
+        }
+        out
+    }
+}
+
+/// The slip of `seg`, an envelope segment of `defined` elements, all mandatory, when it has
+/// one: as written a value does not fit its element (or one stands past the last), and read
+/// with one separator taken out, or one element put back, every value fits (`fits(n, value)`).
+/// A separator too many leaves an empty element; an element left out may be any but the last
+/// (then nothing stands in the wrong place: the element is missing, not slipped). Of several
+/// elements that read so when put back, the last (the most values stay where they are
+/// written).
+pub fn find(
+    seg: &Segment<'_>,
+    defined: usize,
+    fits: &dyn Fn(usize, &[u8]) -> bool,
+) -> Option<Slip> {
+    let count = seg.element_count();
+    let past = (defined + 1..=count).any(|n| !seg.value(n).is_empty());
+    let reads = |slip: Slip, skip: Option<usize>| {
+        let r = Read {
+            seg,
+            slip: Some(slip),
+        };
+        (1..=defined)
+            .filter(|&n| Some(n) != skip)
+            .all(|n| fits(n, r.value(n)))
+    };
+    if count == defined + 1 && past {
+        let extra: Vec<usize> = (1..=defined)
+            .filter(|&k| seg.value(k).is_empty() && reads(Slip::Extra(k), None))
+            .collect();
+        return match extra.as_slice() {
+            [k] => Some(Slip::Extra(*k)),
+            _ => None,
+        };
+    }
+    let misplaced = (1..defined).any(|n| !fits(n, seg.value(n)));
+    if past || count + 1 != defined || !misplaced {
+        return None;
+    }
+    (1..defined)
+        .filter(|&k| reads(Slip::LeftOut(k), Some(k)))
+        .max()
+        .map(Slip::LeftOut)
+}
+
+/// Whether `v` reads as an X12 version/release/industry identifier code (data element 480,
+/// GS08 and ST03): six digits of version and release (`004010`), or with an implementation
+/// guide, `X`, its three digits and an addendum letter and digit when there is one
+/// (`005010X222A1`, `004010X098A1`, `005010X222`); whitespace around it aside.
+pub fn is_version(v: &[u8]) -> bool {
+    let digits = |b: &[u8]| b.iter().all(u8::is_ascii_digit);
+    let v = v.trim_ascii();
+    let Some(release) = v.get(..6) else {
+        return false;
+    };
+    digits(release)
+        && match v.get(6..).unwrap_or_default() {
+            [] => true,
+            [b'X', guide @ ..] => match guide {
+                [a, b, c] => digits(&[*a, *b, *c]),
+                [a, b, c, letter, n] => digits(&[*a, *b, *c, *n]) && letter.is_ascii_uppercase(),
+                _ => false,
+            },
+            _ => false,
+        }
+}
+
+/// The slip of an ST, read by X12's definition of its elements: ST01 a transaction set
+/// identifier code (3 digits), ST02 a control number (4 to 9 characters, spaces around it
+/// aside: ENV002 reports those), ST03 a version (`is_version`).
+pub fn st(st: &Segment<'_>) -> Option<Slip> {
+    find(st, 3, &|n, v| match n {
+        1 => v.len() == 3 && v.iter().all(u8::is_ascii_digit),
+        2 => (4..=9).contains(&v.trim_ascii().len()),
+        _ => is_version(v),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Delimiters;
+
+    fn seg(text: &str) -> Segment<'_> {
+        let d = Delimiters {
+            element: b'*',
+            component: b':',
+            repetition: Some(b'^'),
+            segment: b'~',
+        };
+        Segment::new(text.as_bytes(), 0, d, 1)
+    }
+
+    #[test]
+    fn one_separator_too_many_in_an_st() {
+        let s = seg("ST*837**0001*005010X222A1");
+        let slip = st(&s);
+        assert_eq!(slip, Some(Slip::Extra(2)));
+        let r = Read { seg: &s, slip };
+        assert_eq!(r.value(2), b"0001");
+        assert_eq!(r.value(3), b"005010X222A1");
+        assert_eq!(r.text(3, b""), "ST*837*0001*005010X222A1");
+        assert_eq!(st(&seg("ST**837*0001*005010X222A1")), Some(Slip::Extra(1)));
+        assert_eq!(st(&seg("ST*837*0001**005010X222A1")), Some(Slip::Extra(3)));
+    }
+
+    #[test]
+    fn versions() {
+        for v in [
+            "005010X222A1",
+            "004010X098A1",
+            "004010",
+            "005010X222",
+            " 005010X223A2 ",
+        ] {
+            assert!(is_version(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "300145997 ",
+            "0001",
+            "00501",
+            "005010X22",
+            "005010Y222A1",
+            "X",
+        ] {
+            assert!(!is_version(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn st_as_meant_or_not_one_slip() {
+        for plain in [
+            // ST02 written with a space after it (pyx12's ele.txt), in a 4010 ST without
+            // ST03: ENV002's, not an ST02 left out.
+            "ST*837*300145997 ",
+            "ST*837*0001*005010X222A1",
+            // 4010 wrote no ST03: not a slip.
+            "ST*837*0001",
+            // Two separators too many: not one slip.
+            "ST*837***0001*005010X222A1",
+            // A trailing separator is its own defect.
+            "ST*837*0001*005010X222A1*",
+        ] {
+            assert_eq!(st(&seg(plain)), None, "{plain}");
+        }
+    }
+
+    #[test]
+    fn an_element_left_out() {
+        // SE01 left out: SE02 reads the ST02, and the count is put back.
+        let s = seg("SE*0001");
+        let fits = |n: usize, v: &[u8]| match n {
+            1 => v == b"28",
+            _ => v == b"0001",
+        };
+        let slip = find(&s, 2, &fits);
+        assert_eq!(slip, Some(Slip::LeftOut(1)));
+        let r = Read { seg: &s, slip };
+        assert_eq!((r.value(1), r.value(2)), (&b""[..], &b"0001"[..]));
+        assert_eq!(r.text(2, b"28"), "SE*28*0001");
+        // SE02 missing at the end: nothing displaced, not a slip.
+        assert_eq!(find(&seg("SE*28"), 2, &fits), None);
+        // ST02 left out: ST03 stands in its place.
+        assert_eq!(st(&seg("ST*837*005010X222A1")), Some(Slip::LeftOut(2)));
+    }
+}
