@@ -280,6 +280,8 @@ impl<'a> DrugLine<'a> {
 /// of claims holds every line at once.
 #[derive(Clone, Debug)]
 pub struct ServiceLine<'a> {
+    /// The LX that opens the line; when the LX is missing (STR002), the SV1 or SV2 the line
+    /// begins at instead ([`ServiceLine::has_lx`]): where the line is, either way.
     pub lx: Segment<'a>,
     pub index: u32,
     pub end: u32,
@@ -303,10 +305,16 @@ pub struct ServiceLine<'a> {
 }
 
 impl<'a> ServiceLine<'a> {
-    /// LX01.
+    /// LX01; `None` for a line whose LX is missing.
     #[inline]
     pub fn number(&self) -> Option<Element<'a>> {
-        self.lx.element(1)
+        self.lx.element(1).filter(|_| self.has_lx())
+    }
+
+    /// Whether the line begins at its LX (else at its SV1 or SV2, the LX missing).
+    #[inline]
+    pub fn has_lx(&self) -> bool {
+        self.lx.is(b"LX")
     }
 
     pub fn number_value(&self) -> Option<u32> {

@@ -612,9 +612,12 @@ impl<'a> Builder<'a> {
             .unwrap_or_default()
     }
 
-    fn place(&mut self, seg: &Segment<'a>, i: u32) -> u32 {
+    /// Places segment `i`; `begins_line`: it is a service segment that begins a line whose
+    /// LX is missing ([`begins_line`]).
+    fn place(&mut self, seg: &Segment<'a>, i: u32, begins_line: bool) -> u32 {
         let a = self.anchors();
         let opened = match seg.id() {
+            _ if begins_line => a.claim.map(|p| self.open("2400", p, i)),
             b"HL" => {
                 let loop_id = match seg.value(3) {
                     b"20" => "2000A",
@@ -681,7 +684,30 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// A service line opened by its LX.
+/// Whether `seg` begins a service line whose LX is missing: the guide's service segment
+/// (SV1 in 837P, SV2 in 837I) in a claim, with no line open or the open line's own service
+/// segment come already, and not followed by an LX (then it came before its LX: STR003). The
+/// line its LX would have opened begins at it, as the guide walk opens 2400 at it
+/// (`open_without_starter`; STR002 reports the LX): its charge, procedure, date and drug are
+/// a line's, read by the line, drug and balancing rules, and the claim has the line it has.
+fn begins_line(
+    kind: Kind,
+    (seg, next): (&Segment<'_>, Option<&Segment<'_>>),
+    claim: bool,
+    line: Option<&ServiceLine<'_>>,
+) -> bool {
+    let service: &[u8] = match kind {
+        Kind::Professional => b"SV1",
+        Kind::Institutional => b"SV2",
+    };
+    claim
+        && seg.is(service)
+        && line.is_none_or(|l| l.sv.is_some())
+        && !next.is_some_and(|n| n.is(b"LX"))
+}
+
+/// A service line opened by its LX, or by its SV1 or SV2 when the LX is missing
+/// ([`begins_line`]).
 fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
     ServiceLine {
         lx: *seg,
@@ -723,7 +749,9 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
 
     for (i, seg) in segments.iter().enumerate() {
         let i = i as u32;
-        let l = b.place(seg, i);
+        let next = segments.get(i as usize + 1);
+        let begins = begins_line(kind, (seg, next), claim.is_some(), line.as_ref());
+        let l = b.place(seg, i, begins);
         seg_loop.push(l);
         let loop_id = b.loops[l as usize].id;
         match (seg.id(), loop_id) {
@@ -744,6 +772,12 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
             (b"LX", "2400") => {
                 close_line(&mut lines, &claim, &mut line, i);
                 line = Some(new_line(seg, i));
+            }
+            _ if begins && loop_id == "2400" => {
+                close_line(&mut lines, &claim, &mut line, i);
+                let mut ln = new_line(seg, i);
+                line_segment(&mut ln, seg, loop_id);
+                line = Some(ln);
             }
             (b"SE", _) => {
                 close_line(&mut lines, &claim, &mut line, i);
@@ -796,11 +830,18 @@ impl Shape {
         for seg in segments {
             let seg = seg.borrow();
             // All three ids are three bytes: compared as such, not through `id()`'s lookup
-            // of the first separator (this runs once for every segment of every set).
+            // of the first separator (this runs once for every segment of every set). The
+            // component separator after one stands for the element separator (`SV1:HC:…`,
+            // read as an SV1).
             let Some(id) = seg.bytes.first_chunk::<3>() else {
                 continue;
             };
-            if seg.bytes.get(3).is_some_and(|&b| b != seg.delims.element) {
+            let d = seg.delims;
+            if seg
+                .bytes
+                .get(3)
+                .is_some_and(|&b| b != d.element && b != d.component)
+            {
                 continue;
             }
             match id {
@@ -1147,6 +1188,52 @@ LX*2~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~SE*24*0001~";
         assert_eq!(written_as(i, &none), i);
         let tx = build(i, sv1);
         assert_eq!((tx.kind, tx.declared), (p, i));
+    }
+
+    /// A line whose LX is missing begins at its SV1 (SV2 in 837I), as the guide walk reads
+    /// it: after the claim's segments, after another line's DTP or drug loop. It has no
+    /// number; its charge, procedure, date and drug are read as any line's. A second SV1 in
+    /// a line's own 2400 begins one; the other guide's service segment begins none.
+    #[test]
+    fn a_line_whose_lx_is_missing_begins_at_its_service_segment() {
+        let first = P.replacen("LX*1~", "", 1);
+        let second = P.replacen("LX*2~", "", 1);
+        for text in [&first, &second] {
+            let tx = build(Kind::Professional, segs(text));
+            let lines = &tx.claims[0].lines;
+            assert_eq!(lines.len(), 2, "{text}");
+            let bare = lines
+                .iter()
+                .find(|l| !l.has_lx())
+                .expect("a line without LX");
+            assert!(bare.lx.is(b"SV1"));
+            assert!(bare.number().is_none());
+            assert!(bare.sv.is_some() && bare.procedure.is_some() && bare.date.is_some());
+            assert_eq!(tx.loop_of(bare.index as usize), Some("2400"));
+            let other = lines.iter().find(|l| l.has_lx()).expect("a line with LX");
+            assert!(other.number().is_some());
+        }
+        let tx = build(Kind::Professional, segs(&first));
+        assert!(tx.claims[0].lines[0].drug.is_some());
+        assert_eq!(tx.loop_of(18), Some("2410"));
+        let i = "ST*837~HL*1**20*0~CLM*1~HI*ABK:M810~SV2*0510*HC:99213*10*UN*1~SE*6*1~";
+        let tx = build(Kind::Institutional, segs(i));
+        assert_eq!(tx.claims[0].lines.len(), 1);
+        assert!(tx.claims[0].lines[0].sv2);
+        // An SV1 after its own line's SV1 (written twice) begins a line; an SV2 in an 837P
+        // does not.
+        let twice = segs("ST*837~HL*1**20*0~CLM*1~LX*1~SV1*HC:99213~SV1*HC:99214~SV2*0510~SE*8*1~");
+        let tx = build(Kind::Professional, twice);
+        assert_eq!(tx.claims[0].lines.len(), 2);
+        // An SV1 before its LX (the two swapped: STR003) begins none; the LX after it does.
+        let swapped = P.replacen(
+            "LX*1~SV1*HC:J0897:JZ*1200*UN*60***1~",
+            "SV1*HC:J0897:JZ*1200*UN*60***1~LX*1~",
+            1,
+        );
+        let tx = build(Kind::Professional, segs(&swapped));
+        assert_eq!(tx.claims[0].lines.len(), 2);
+        assert!(tx.claims[0].lines.iter().all(ServiceLine::has_lx));
     }
 
     #[test]
