@@ -6,7 +6,7 @@
 //! order and usage; this layer only builds.
 
 use super::Kind;
-use super::claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
+use super::claim::{Claim, Diagnosis, DrugLine, Hl, ServiceLine};
 use super::value::DateRange;
 use claimlint_ig as ig;
 use claimlint_x12::Segment;
@@ -605,6 +605,14 @@ impl<'a> Builder<'a> {
         idx
     }
 
+    /// Whether `seg` (an SV1 or SV2) is the service segment of the guide read.
+    fn is_service(&self, seg: &Segment<'_>) -> bool {
+        match self.kind {
+            Kind::Professional => seg.is(b"SV1"),
+            Kind::Institutional => seg.is(b"SV2"),
+        }
+    }
+
     fn anchors(&self) -> Anchors {
         self.anchors
             .get(self.current as usize)
@@ -612,12 +620,13 @@ impl<'a> Builder<'a> {
             .unwrap_or_default()
     }
 
-    /// Places segment `i`; `begins_line`: it is a service segment that begins a line whose
-    /// LX is missing ([`begins_line`]).
-    fn place(&mut self, seg: &Segment<'a>, i: u32, begins_line: bool) -> u32 {
+    /// Places segment `i`, and says whether it began a service line whose LX is missing:
+    /// the guide's service segment (SV1 in 837P, SV2 in 837I) in a claim, when `lost_lx`
+    /// ([`lx_missing`]; asked of those segments only).
+    fn place(&mut self, seg: &Segment<'a>, i: u32, lost_lx: impl Fn() -> bool) -> (u32, bool) {
         let a = self.anchors();
+        let mut begun = false;
         let opened = match seg.id() {
-            _ if begins_line => a.claim.map(|p| self.open("2400", p, i)),
             b"HL" => {
                 let loop_id = match seg.value(3) {
                     b"20" => "2000A",
@@ -653,6 +662,10 @@ impl<'a> Builder<'a> {
                 self.current = 0;
                 None
             }
+            b"SV1" | b"SV2" if a.claim.is_some() && self.is_service(seg) && lost_lx() => {
+                begun = true;
+                a.claim.map(|p| self.open("2400", p, i))
+            }
             _ => None,
         };
         let l = opened.unwrap_or(self.current);
@@ -660,7 +673,7 @@ impl<'a> Builder<'a> {
         if let Some(node) = self.loops.get_mut(l as usize) {
             node.end = i + 1;
         }
-        l
+        (l, begun)
     }
 
     /// A loop ends after the last segment placed in it or in any loop under it. A parent
@@ -684,33 +697,22 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Whether `seg` begins a service line whose LX is missing: the guide's service segment
-/// (SV1 in 837P, SV2 in 837I) in a claim, with no line open or the open line's own service
-/// segment come already, and not followed by an LX (then it came before its LX: STR003). The
-/// line its LX would have opened begins at it, as the guide walk opens 2400 at it
+/// Whether the guide's service segment (SV1 in 837P, SV2 in 837I), in a claim, begins a
+/// service line whose LX is missing: no line is open, or the open line's own service segment
+/// came already, and no LX follows (else it came before its LX: STR003). The line its LX
+/// would have opened begins at it, as the guide walk opens 2400 at it
 /// (`open_without_starter`; STR002 reports the LX): its charge, procedure, date and drug are
 /// a line's, read by the line, drug and balancing rules, and the claim has the line it has.
-fn begins_line(
-    kind: Kind,
-    (seg, next): (&Segment<'_>, Option<&Segment<'_>>),
-    claim: bool,
-    line: Option<&ServiceLine<'_>>,
-) -> bool {
-    let service: &[u8] = match kind {
-        Kind::Professional => b"SV1",
-        Kind::Institutional => b"SV2",
-    };
-    claim
-        && seg.is(service)
-        && line.is_none_or(|l| l.sv.is_some())
-        && !next.is_some_and(|n| n.is(b"LX"))
+fn lx_missing(line: Option<&ServiceLine<'_>>, next: Option<&Segment<'_>>) -> bool {
+    line.is_none_or(|l| l.sv.is_some()) && !next.is_some_and(|n| n.is(b"LX"))
 }
 
 /// A service line opened by its LX, or by its SV1 or SV2 when the LX is missing
-/// ([`begins_line`]).
+/// ([`lx_missing`]).
 fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
     ServiceLine {
         lx: *seg,
+        lx_missing: false,
         index: i,
         end: i + 1,
         sv: None,
@@ -749,9 +751,8 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
 
     for (i, seg) in segments.iter().enumerate() {
         let i = i as u32;
-        let next = segments.get(i as usize + 1);
-        let begins = begins_line(kind, (seg, next), claim.is_some(), line.as_ref());
-        let l = b.place(seg, i, begins);
+        let lost_lx = || lx_missing(line.as_ref(), segments.get(i as usize + 1));
+        let (l, begins) = b.place(seg, i, lost_lx);
         seg_loop.push(l);
         let loop_id = b.loops[l as usize].id;
         match (seg.id(), loop_id) {
@@ -773,10 +774,11 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
                 close_line(&mut lines, &claim, &mut line, i);
                 line = Some(new_line(seg, i));
             }
-            _ if begins && loop_id == "2400" => {
+            _ if begins => {
                 close_line(&mut lines, &claim, &mut line, i);
                 let mut ln = new_line(seg, i);
-                line_segment(&mut ln, seg, loop_id);
+                ln.lx_missing = true;
+                ln.set_service(seg, kind == Kind::Institutional);
                 line = Some(ln);
             }
             (b"SE", _) => {
@@ -960,18 +962,8 @@ fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>) {
 
 fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) {
     match (seg.id(), loop_id) {
-        (b"SV1", "2400") => {
-            ln.sv = Some(*seg);
-            ln.sv2 = false;
-            ln.procedure = seg.element(1).map(Procedure::from_composite);
-            ln.read_units();
-        }
-        (b"SV2", "2400") => {
-            ln.sv = Some(*seg);
-            ln.sv2 = true;
-            ln.procedure = seg.element(2).map(Procedure::from_composite);
-            ln.read_units();
-        }
+        (b"SV1", "2400") => ln.set_service(seg, false),
+        (b"SV2", "2400") => ln.set_service(seg, true),
         (b"DTP", "2400") if seg.value(1) == b"472" => {
             ln.date = DateRange::parse(seg.value(2), seg.value(3));
             ln.date_element = seg.element(3);
@@ -998,6 +990,7 @@ fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claim::Procedure;
     use claimlint_x12::Delimiters;
     use claimlint_x12::segment::Element;
 

@@ -55,22 +55,28 @@ const SLIPPED: u8 = 0x80;
 /// `Segment::read_as` of a segment of `bytes`. Only the first four bytes are looked at for an
 /// upper-case id followed by its element separator, as nearly every segment is: a lower-case
 /// letter in the first three, or the component separator third or fourth (after an id of two
-/// or three bytes), sends the segment to [`read_as_slow`].
+/// or three bytes), sends the segment to [`read_as_slow`], all four tested at once.
 #[inline]
 fn read_as(bytes: &[u8], d: Delimiters) -> u8 {
     let odd = match *bytes {
-        [a, b, c, ..] => {
-            // Whether any of three bytes is `a`..=`z`, without a branch per byte: on the low
-            // seven bits of each (so no sum carries into the next byte), + 0x1F sets the high
-            // bit from `a` (0x61) up, + 0x05 from `{` (0x7B) up; a byte with its own high bit
-            // set is no letter.
-            let x = u32::from_le_bytes([a, b, c, 0]);
-            let low = x & 0x007F_7F7F;
-            let from_a = low + 0x001F_1F1F;
-            let past_z = low + 0x0005_0505;
-            let lower = from_a & !past_z & !x & 0x0080_8080 != 0;
-            lower | (c == d.component) | (bytes.get(3) == Some(&d.component))
+        [a, b, c, d3, ..] => {
+            // Whether any of the first three bytes is `a`..=`z`, without a branch per byte: on
+            // the low seven bits of each (so no sum carries into the next byte), + 0x1F sets
+            // the high bit from `a` (0x61) up, + 0x05 from `{` (0x7B) up; a byte with its own
+            // high bit set is no letter.
+            let x = u32::from_le_bytes([a, b, c, d3]);
+            let low = x & 0x7F7F_7F7F;
+            let from_a = low + 0x1F1F_1F1F;
+            let past_z = low + 0x0505_0505;
+            let lower = from_a & !past_z & !x & 0x0080_8080;
+            // Whether the third or fourth byte is the component separator: a zero byte of
+            // `y` sets its high bit in `(y - 0x01..) & !y` (a byte above a zero may be set
+            // too: a false alarm `read_as_slow` settles).
+            let y = x ^ (u32::from(d.component) * 0x0101_0101);
+            let component = y.wrapping_sub(0x0101_0101) & !y & 0x8080_0000;
+            lower | component != 0
         }
+        [_, _, c] => bytes.iter().any(u8::is_ascii_lowercase) || c == d.component,
         _ => bytes.iter().any(u8::is_ascii_lowercase),
     };
     if !odd {
@@ -309,6 +315,14 @@ impl<'a> Segment<'a> {
         (self.read_as & LOWER != 0).then(|| self.bytes_of_id())
     }
 
+    /// Whether the segment is read as another id than its bytes spell: one written in lower
+    /// case ([`Segment::id_as_written`]), or followed by the component separator
+    /// ([`Segment::slipped_separator`]). One test, for the rule that reports both.
+    #[inline]
+    pub fn id_mended(&self) -> bool {
+        self.read_as != 0
+    }
+
     /// Where (in `bytes`) the component separator stands that follows the id in place of
     /// the element separator (`HI:BF:4019*BF:79431`, at 2), when the segment is read so: as
     /// `HI*BF:4019*BF:79431`, its elements counted from there. `None` for every other segment.
@@ -394,18 +408,20 @@ impl<'a> Segment<'a> {
         }
         match self.seps.field(n, self.bytes.len()) {
             Some(known) => known,
-            None if self.read_as & SLIPPED != 0 => self.slipped_field(n),
-            None => nth_field(self.bytes, self.delims.element, n),
+            None => self.scanned_field(n),
         }
     }
 
-    /// [`Segment::field`] by a scan, for a segment whose id is followed by the component
-    /// separator in place of the element separator: element 1 begins after that separator,
-    /// and element `n` after it lies where element `n - 1` would lie without it.
-    #[cold]
+    /// [`Segment::field`] by a scan, out of line (the indexed read above stays small enough
+    /// to inline). For a segment whose id is followed by the component separator in place of
+    /// the element separator, element 1 begins after that separator, and element `n` after
+    /// it lies where element `n - 1` would lie without it.
     #[inline(never)]
-    fn slipped_field(&self, n: usize) -> Option<(usize, usize)> {
+    fn scanned_field(&self, n: usize) -> Option<(usize, usize)> {
         let sep = self.delims.element;
+        if self.read_as & SLIPPED == 0 {
+            return nth_field(self.bytes, sep, n);
+        }
         match n {
             0 => None,
             1 => {
@@ -950,6 +966,23 @@ mod tests {
         };
         assert_eq!(read_as(b"SV1*HC", one), 0);
         assert_eq!(read_as(b"HI1BF", one) & SLIPPED, SLIPPED);
+        // Whatever byte the component separator is (but one of the id's own letters), the
+        // four-byte test finds it third and fourth, and an id of the 837 read as written is
+        // read so.
+        for c in (0..=255u8).filter(|c| !b"*HIREF".contains(c)) {
+            let d = Delimiters {
+                component: c,
+                ..delims
+            };
+            assert_eq!(
+                read_as(&[b'H', b'I', c, b'A', b'*', b'B'], d) & SLIPPED,
+                SLIPPED
+            );
+            assert_eq!(read_as(&[b'H', b'I', c], d) & SLIPPED, SLIPPED);
+            assert_eq!(read_as(&[b'R', b'E', b'F', c, b'A'], d) & SLIPPED, SLIPPED);
+            assert_eq!(read_as(&[b'R', b'E', b'F', b'*', c], d), 0);
+            assert_eq!(read_as(&[b'N', b'M', b'1', b'*', b'8', c], d), 0);
+        }
     }
 
     #[test]

@@ -58,30 +58,11 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .is_some_and(|p| p.segment().is_some())
     };
     for (index, seg) in tx.segments.iter().enumerate() {
-        let id = seg.id();
-        let slipped = seg.slipped_separator().is_some();
-        if slipped || seg.id_as_written().is_some() {
-            let at = Loc {
-                length: id.len() + usize::from(slipped),
-                ..seg.loc()
-            };
-            let written = seg.bytes.get(..id.len()).unwrap_or(id);
-            let misread = Misread {
-                written,
-                id,
-                segment: seg.bytes,
-                slipped,
-                element: seg.delims.element,
-            };
-            let (msg, help, fix) = misread.describe(&at);
-            let d = super::report_at(cx, index, at, msg).help(help).fix(fix);
-            // As `ge` and `iea` are coded: a receiver reading ids as written finds no SE
-            // (IK502 2, transaction set trailer missing).
-            if id == b"SE" {
-                d.ack = Some(claimlint_diagnostic::Ack999::TransactionSet("2"));
-            }
+        if seg.id_mended() {
+            report_mended(cx, index, seg);
             continue;
         }
+        let id = seg.id();
         if placed(index) || is_known(id) {
             continue;
         }
@@ -101,6 +82,33 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             None => "remove the segment; the 837 has no place for it".to_string(),
         };
         super::report_at(cx, index, seg.loc(), msg).help(help);
+    }
+}
+
+/// SYN001 for segment `index`, read as the id it was meant to be ([`Misread`]): rare, so out
+/// of the loop over every segment.
+#[cold]
+#[inline(never)]
+fn report_mended(cx: &mut Ctx<'_>, index: usize, seg: &claimlint_x12::Segment<'_>) {
+    let id = seg.id();
+    let slipped = seg.slipped_separator().is_some();
+    let at = Loc {
+        length: id.len() + usize::from(slipped),
+        ..seg.loc()
+    };
+    let misread = Misread {
+        written: seg.bytes.get(..id.len()).unwrap_or(id),
+        id,
+        segment: seg.bytes,
+        slipped,
+        element: seg.delims.element,
+    };
+    let (msg, help, fix) = misread.describe(&at);
+    let d = super::report_at(cx, index, at, msg).help(help).fix(fix);
+    // As `ge` and `iea` are coded: a receiver reading ids as written finds no SE (IK502 2,
+    // transaction set trailer missing).
+    if id == b"SE" {
+        d.ack = Some(claimlint_diagnostic::Ack999::TransactionSet("2"));
     }
 }
 
