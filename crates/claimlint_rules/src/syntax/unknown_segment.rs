@@ -36,7 +36,7 @@ declare_rule! {
     // "Invalid Interchange Content (e.g., Invalid GS Segment)", X12 element I18).
     x999: PerFindingElse(Segment("1")),
     ta1: BySegment(&[("IEA", Code("023")), ("GS", Code("024"))]),
-    fix: Safe,
+    fix: SafeOrUnsafe,
     check: Transaction(unknown_segment),
 }
 
