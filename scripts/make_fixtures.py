@@ -237,7 +237,12 @@ CASES = {
         "pass": {"837p.x12": P837},
     },
     "SYN001": {
-        "trip": {"typo-nm2.x12": edit(P837, "N3*12", "NM2*IL*1*DOE"), "doubled-terminator.x12": P837.replace("N3*12 ELM ST~", "N3*12 ELM ST~~")},
+        "trip": {"typo-nm2.x12": edit(P837, "N3*12", "NM2*IL*1*DOE"), "doubled-terminator.x12": P837.replace("N3*12 ELM ST~", "N3*12 ELM ST~~"),
+                 # the component separator after the id where the element separator belongs
+                 # (LinuxForHealth's demo.837i): one SYN001 whose help writes `HI*ABK:M810`,
+                 # the segment read as HI (its diagnosis checked, no SIT002)
+                 "hi-colon-837i.x12": edit(I837, "HI*ABK", "HI:ABK:M810"),
+                 "ref-colon.x12": edit(P837, "REF*EI", "REF:EI*371234567")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN005": {
@@ -390,6 +395,12 @@ CASES.update({
     },
     "STR002": {
         "trip": {"no-billing-provider-n4.x12": edit(P837, "N4*SPRINGFIELD*IL*62701", ""),
+                 # A line whose LX is missing (hccinfhir's sample_837_11): one STR002 naming
+                 # the LX to add, the line read as a 2400 begun at its SV1/SV2 (no STR006, no
+                 # BAL001), first line or second
+                 "no-lx-first-line.x12": edit(P837, "LX*1", ""),
+                 "no-lx-second-line.x12": edit(P837, "LX*2", ""),
+                 "no-lx-837i.x12": edit(I837, "LX*1", ""),
                  "no-payer-loop-837i.x12": edit(I837, "NM1*PR", ""),
                  "no-line-date.x12": edit(P837, "DTP*472", ""),
                  # A 2410 without its CTP: STR002 alone (it suppresses NDC005's "no CTP").

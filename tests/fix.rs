@@ -141,6 +141,23 @@ fn unsafe_fixes_wait_for_their_flag() {
     tidy(&path);
 }
 
+/// An id followed by the component separator (`HI:ABK:M810`): putting the element separator
+/// back changes how the segment's elements are read, so it waits for --unsafe-fixes too.
+#[test]
+fn the_separator_after_an_id_is_an_unsafe_fix() {
+    let text = clean().replace("HI*ABK:M810~", "HI:ABK:M810~");
+    let (_dir, path) = scratch("slipped-id", &text);
+    let p = path.to_str().unwrap();
+    let o = run(&["check", "--no-config", "--fix", p]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert_eq!(codes(&path), ["SYN001"]);
+    let o = run(&["check", "--no-config", "--fix", "--unsafe-fixes", p]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), clean());
+    tidy(&path);
+}
+
 #[test]
 fn standard_input_is_diffed_but_not_fixed() {
     let o = run(&["check", "--fix", "-"]);
@@ -180,6 +197,7 @@ fn rules_show_which_rules_fix() {
             .to_string()
     };
     assert!(line("NDC002").contains(" safe/unsafe "));
+    assert!(line("SYN001").contains(" safe/unsafe "));
     for code in ["ENV002", "ENV003", "SYN006"] {
         assert!(line(code).contains(" safe "), "{}", line(code));
     }

@@ -280,7 +280,11 @@ impl<'a> DrugLine<'a> {
 /// of claims holds every line at once.
 #[derive(Clone, Debug)]
 pub struct ServiceLine<'a> {
+    /// The LX that opens the line; when the LX is missing (STR002), the SV1 or SV2 the line
+    /// begins at instead ([`ServiceLine::has_lx`]): where the line is, either way.
     pub lx: Segment<'a>,
+    /// Whether `lx` is the line's SV1 or SV2, its LX missing.
+    pub(crate) lx_missing: bool,
     pub index: u32,
     pub end: u32,
     /// SV1 (837P) or SV2 (837I): the line's last, when it has two.
@@ -303,10 +307,19 @@ pub struct ServiceLine<'a> {
 }
 
 impl<'a> ServiceLine<'a> {
-    /// LX01.
+    /// LX01; `None` for a line whose LX is missing.
     #[inline]
     pub fn number(&self) -> Option<Element<'a>> {
+        if self.lx_missing {
+            return None;
+        }
         self.lx.element(1)
+    }
+
+    /// Whether the line begins at its LX (else at its SV1 or SV2, the LX missing).
+    #[inline]
+    pub fn has_lx(&self) -> bool {
+        !self.lx_missing
     }
 
     pub fn number_value(&self) -> Option<u32> {
@@ -372,6 +385,16 @@ impl<'a> ServiceLine<'a> {
     #[inline]
     pub fn units_value(&self) -> Option<Dec> {
         self.units_dec
+    }
+
+    /// Sets the line's service segment `sv` (an SV2 when `sv2`), and what is kept of it.
+    #[inline]
+    pub(crate) fn set_service(&mut self, sv: &Segment<'a>, sv2: bool) {
+        self.sv = Some(*sv);
+        self.sv2 = sv2;
+        let procedure = if sv2 { 2 } else { 1 };
+        self.procedure = sv.element(procedure).map(Procedure::from_composite);
+        self.read_units();
     }
 
     /// Keeps the units of `sv` (SV104 / SV205) and their value (`units_value`); called

@@ -6,7 +6,7 @@
 //! order and usage; this layer only builds.
 
 use super::Kind;
-use super::claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
+use super::claim::{Claim, Diagnosis, DrugLine, Hl, ServiceLine};
 use super::value::DateRange;
 use claimlint_ig as ig;
 use claimlint_x12::Segment;
@@ -606,6 +606,14 @@ impl<'a> Builder<'a> {
         idx
     }
 
+    /// Whether `seg` (an SV1 or SV2) is the service segment of the guide read.
+    fn is_service(&self, seg: &Segment<'_>) -> bool {
+        match self.kind {
+            Kind::Professional => seg.is(b"SV1"),
+            Kind::Institutional => seg.is(b"SV2"),
+        }
+    }
+
     fn anchors(&self) -> Anchors {
         self.anchors
             .get(self.current as usize)
@@ -613,8 +621,12 @@ impl<'a> Builder<'a> {
             .unwrap_or_default()
     }
 
-    fn place(&mut self, seg: &Segment<'a>, i: u32) -> u32 {
+    /// Places segment `i`, and says whether it began a service line whose LX is missing:
+    /// the guide's service segment (SV1 in 837P, SV2 in 837I) in a claim, when `lost_lx`
+    /// ([`lx_missing`]; asked of those segments only).
+    fn place(&mut self, seg: &Segment<'a>, i: u32, lost_lx: impl Fn() -> bool) -> (u32, bool) {
         let a = self.anchors();
+        let mut begun = false;
         let opened = match seg.id() {
             b"HL" => {
                 let loop_id = match seg.value(3) {
@@ -651,6 +663,10 @@ impl<'a> Builder<'a> {
                 self.current = 0;
                 None
             }
+            b"SV1" | b"SV2" if a.claim.is_some() && self.is_service(seg) && lost_lx() => {
+                begun = true;
+                a.claim.map(|p| self.open("2400", p, i))
+            }
             _ => None,
         };
         let l = opened.unwrap_or(self.current);
@@ -658,7 +674,7 @@ impl<'a> Builder<'a> {
         if let Some(node) = self.loops.get_mut(l as usize) {
             node.end = i + 1;
         }
-        l
+        (l, begun)
     }
 
     /// A loop ends after the last segment placed in it or in any loop under it. A parent
@@ -682,10 +698,22 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// A service line opened by its LX.
+/// Whether the guide's service segment (SV1 in 837P, SV2 in 837I), in a claim, begins a
+/// service line whose LX is missing: no line is open, or the open line's own service segment
+/// came already, and no LX follows (else it came before its LX: STR003). The line its LX
+/// would have opened begins at it, as the guide walk opens 2400 at it
+/// (`open_without_starter`; STR002 reports the LX): its charge, procedure, date and drug are
+/// a line's, read by the line, drug and balancing rules, and the claim has the line it has.
+fn lx_missing(line: Option<&ServiceLine<'_>>, next: Option<&Segment<'_>>) -> bool {
+    line.is_none_or(|l| l.sv.is_some()) && !next.is_some_and(|n| n.is(b"LX"))
+}
+
+/// A service line opened by its LX, or by its SV1 or SV2 when the LX is missing
+/// ([`lx_missing`]).
 fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
     ServiceLine {
         lx: *seg,
+        lx_missing: false,
         index: i,
         end: i + 1,
         sv: None,
@@ -724,7 +752,8 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
 
     for (i, seg) in segments.iter().enumerate() {
         let i = i as u32;
-        let l = b.place(seg, i);
+        let lost_lx = || lx_missing(line.as_ref(), segments.get(i as usize + 1));
+        let (l, begins) = b.place(seg, i, lost_lx);
         seg_loop.push(l);
         let loop_id = b.loops[l as usize].id;
         match (seg.id(), loop_id) {
@@ -745,6 +774,13 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
             (b"LX", "2400") => {
                 close_line(&mut lines, &claim, &mut line, i);
                 line = Some(new_line(seg, i));
+            }
+            _ if begins => {
+                close_line(&mut lines, &claim, &mut line, i);
+                let mut ln = new_line(seg, i);
+                ln.lx_missing = true;
+                ln.set_service(seg, kind == Kind::Institutional);
+                line = Some(ln);
             }
             (b"SE", _) => {
                 close_line(&mut lines, &claim, &mut line, i);
@@ -797,11 +833,18 @@ impl Shape {
         for seg in segments {
             let seg = seg.borrow();
             // All three ids are three bytes: compared as such, not through `id()`'s lookup
-            // of the first separator (this runs once for every segment of every set).
+            // of the first separator (this runs once for every segment of every set). The
+            // component separator after one stands for the element separator (`SV1:HC:…`,
+            // read as an SV1).
             let Some(id) = seg.bytes.first_chunk::<3>() else {
                 continue;
             };
-            if seg.bytes.get(3).is_some_and(|&b| b != seg.delims.element) {
+            let d = seg.delims;
+            if seg
+                .bytes
+                .get(3)
+                .is_some_and(|&b| b != d.element && b != d.component)
+            {
                 continue;
             }
             match id {
@@ -920,18 +963,8 @@ fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>) {
 
 fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) {
     match (seg.id(), loop_id) {
-        (b"SV1", "2400") => {
-            ln.sv = Some(*seg);
-            ln.sv2 = false;
-            ln.procedure = seg.element(1).map(Procedure::from_composite);
-            ln.read_units();
-        }
-        (b"SV2", "2400") => {
-            ln.sv = Some(*seg);
-            ln.sv2 = true;
-            ln.procedure = seg.element(2).map(Procedure::from_composite);
-            ln.read_units();
-        }
+        (b"SV1", "2400") => ln.set_service(seg, false),
+        (b"SV2", "2400") => ln.set_service(seg, true),
         (b"DTP", "2400") if seg.value(1) == b"472" => {
             ln.date = DateRange::parse(seg.value(2), seg.value(3));
             ln.date_element = seg.element(3);
@@ -958,6 +991,7 @@ fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claim::Procedure;
     use claimlint_x12::Delimiters;
     use claimlint_x12::segment::Element;
 
@@ -1148,6 +1182,52 @@ LX*2~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~SE*24*0001~";
         assert_eq!(written_as(i, &none), i);
         let tx = build(i, sv1);
         assert_eq!((tx.kind, tx.declared), (p, i));
+    }
+
+    /// A line whose LX is missing begins at its SV1 (SV2 in 837I), as the guide walk reads
+    /// it: after the claim's segments, after another line's DTP or drug loop. It has no
+    /// number; its charge, procedure, date and drug are read as any line's. A second SV1 in
+    /// a line's own 2400 begins one; the other guide's service segment begins none.
+    #[test]
+    fn a_line_whose_lx_is_missing_begins_at_its_service_segment() {
+        let first = P.replacen("LX*1~", "", 1);
+        let second = P.replacen("LX*2~", "", 1);
+        for text in [&first, &second] {
+            let tx = build(Kind::Professional, segs(text));
+            let lines = &tx.claims[0].lines;
+            assert_eq!(lines.len(), 2, "{text}");
+            let bare = lines
+                .iter()
+                .find(|l| !l.has_lx())
+                .expect("a line without LX");
+            assert!(bare.lx.is(b"SV1"));
+            assert!(bare.number().is_none());
+            assert!(bare.sv.is_some() && bare.procedure.is_some() && bare.date.is_some());
+            assert_eq!(tx.loop_of(bare.index as usize), Some("2400"));
+            let other = lines.iter().find(|l| l.has_lx()).expect("a line with LX");
+            assert!(other.number().is_some());
+        }
+        let tx = build(Kind::Professional, segs(&first));
+        assert!(tx.claims[0].lines[0].drug.is_some());
+        assert_eq!(tx.loop_of(18), Some("2410"));
+        let i = "ST*837~HL*1**20*0~CLM*1~HI*ABK:M810~SV2*0510*HC:99213*10*UN*1~SE*6*1~";
+        let tx = build(Kind::Institutional, segs(i));
+        assert_eq!(tx.claims[0].lines.len(), 1);
+        assert!(tx.claims[0].lines[0].sv2);
+        // An SV1 after its own line's SV1 (written twice) begins a line; an SV2 in an 837P
+        // does not.
+        let twice = segs("ST*837~HL*1**20*0~CLM*1~LX*1~SV1*HC:99213~SV1*HC:99214~SV2*0510~SE*8*1~");
+        let tx = build(Kind::Professional, twice);
+        assert_eq!(tx.claims[0].lines.len(), 2);
+        // An SV1 before its LX (the two swapped: STR003) begins none; the LX after it does.
+        let swapped = P.replacen(
+            "LX*1~SV1*HC:J0897:JZ*1200*UN*60***1~",
+            "SV1*HC:J0897:JZ*1200*UN*60***1~LX*1~",
+            1,
+        );
+        let tx = build(Kind::Professional, segs(&swapped));
+        assert_eq!(tx.claims[0].lines.len(), 2);
+        assert!(tx.claims[0].lines.iter().all(ServiceLine::has_lx));
     }
 
     #[test]

@@ -116,12 +116,10 @@ fn first_finding(issues: &[ElementIssue]) -> Option<(usize, usize)> {
         .min()
 }
 
-/// The segment's elements as written (after the id), each its raw bytes.
+/// The segment's elements as written (after the id, and after the component separator
+/// written in its place when the segment is read so), each its raw bytes.
 fn elements<'s>(seg: &Segment<'s>) -> Vec<&'s [u8]> {
-    let sep = seg.delims.element;
-    let mut parts = seg.bytes.split(move |&b| b == sep);
-    parts.next();
-    parts.collect()
+    seg.elements().map(|e| e.bytes).collect()
 }
 
 /// The candidate edits of one reading: (slip, elements after it).

@@ -111,9 +111,9 @@ fn cut_in_second_claim(at: &str, keep: usize) -> String {
 #[test]
 fn a_file_cut_short_is_one_env004() {
     for (at, keep, suppressed) in [
-        ("LX*1", 2, 2),    // inside the LX: no SV1/DTP, no line (STR002, STR006)
-        ("LX*1", 0, 2),    // right before it, after a complete segment
-        ("HI*", 0, 3),     // before the principal diagnosis (SIT002, STR002, STR006)
+        ("LX*1", 2, 1), // inside the LX: no line (STR006; the 2400's STR002 leaves it to STR006)
+        ("LX*1", 0, 1), // right before it, after a complete segment
+        ("HI*", 0, 2),  // before the principal diagnosis (SIT002, STR006)
         ("DTP*472", 5, 3), // inside the first line's date (STR002, NDC001, BAL001)
     ] {
         let text = cut_in_second_claim(at, keep);
@@ -136,7 +136,7 @@ fn a_file_cut_short_is_one_env004() {
     }
     // A real defect of the first, complete claim still stands.
     let text = cut_in_second_claim("LX*1", 2).replacen("HI*ABK:M810~", "", 1);
-    assert_eq!(outcome(&text), (vec!["ENV004", "SIT002"], 2));
+    assert_eq!(outcome(&text), (vec!["ENV004", "SIT002"], 1));
 }
 
 /// A fragment cut short: its ENV001 and one ENV004 at its ST, not one for the missing SE and
@@ -155,4 +155,43 @@ fn a_fragment_cut_short_is_one_env004() {
         "{}",
         d.message
     );
+}
+
+/// A service line whose LX is missing (hccinfhir's sample_837_11, imsweb's
+/// x12_missing_required_loops_mult_repeats) is one STR002 naming the LX to add, and the line
+/// is read as a 2400 begun at its SV1 or SV2: the claim has it (no STR006 "no service line"),
+/// the line, drug and balancing rules read it, and findings elsewhere in the claim stand.
+#[test]
+fn a_service_line_without_its_lx_is_one_str002() {
+    use crate::test::I837;
+    let check = |text: &str| engine::check(text.as_bytes(), &Settings::default());
+    for (base, service) in [(P837, "SV1"), (I837, "SV2")] {
+        // The first line, and the second.
+        for (lx, n) in [("LX*1", 1), ("LX*2", 2)] {
+            let o = check(&edit(base, lx, ""));
+            let codes: Vec<_> = o.diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!((codes, o.tally.suppressed), (vec!["STR002"], 0), "{lx}");
+            let d = &o.diagnostics[0];
+            assert_eq!(
+                d.help.as_deref(),
+                Some(format!("add the LX*{n} segment that opens 2400 before {service}").as_str())
+            );
+            assert_eq!((o.stats.service_lines, o.stats.drug_lines), (2, 1), "{lx}");
+        }
+        // Its charge is in the sum: a claim charge that is not is BAL001.
+        let wrong = base.replacen("*2460***", "*2470***", 1);
+        assert_eq!(
+            outcome(&edit(&wrong, "LX*1", "")),
+            (vec!["BAL001", "STR002"], 0)
+        );
+        // Its drug is read: the NDC in the wrong form is NDC002.
+        let ndc = base.replacen("LIN**N4*55513071001", "LIN**N4*5551307100", 1);
+        assert_eq!(outcome(&edit(&ndc, "LX*1", "")).0, ["NDC002", "STR002"]);
+        // The payer loop missing before the claim is its own finding.
+        let payer = edit(&edit(base, "NM1*PR", ""), "LX*1", "");
+        assert_eq!(outcome(&payer), (vec!["STR002", "STR002"], 0));
+    }
+    // A claim with no line at all is STR006, and a payer loop missing before it still stands.
+    let bare = edit(&crate::test::claim_without_lines(), "NM1*PR", "");
+    assert_eq!(outcome(&bare), (vec!["STR002", "STR006"], 0));
 }

@@ -278,18 +278,18 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR002",
-        suppresses: &["BAL001", "STR005"],
+        suppresses: &["STR005"],
         on: Some("SV1"),
         at: None,
         misspelling_of: None,
         scope: Scope::Claim,
-        why: "structure before content: a line begun at its SV1, its LX missing, is not one of \
-              the claim's lines (they begin at an LX): the sum of their charges misses it, and \
-              their numbers skip it",
+        why: "a line begun at its SV1, its LX missing, is one of the claim's lines (its charge \
+              in their sum), but without a number: the lines after it that skip its number \
+              follow from the LX the STR002 help adds",
     },
     Precedence {
         root: "STR002",
-        suppresses: &["BAL001", "STR005"],
+        suppresses: &["STR005"],
         on: Some("SV2"),
         at: None,
         misspelling_of: None,
@@ -406,22 +406,13 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR006",
-        suppresses: &["STR002"],
-        on: None,
-        at: None,
-        misspelling_of: None,
-        scope: Scope::Claim,
-        why: "a claim without service lines is not also a missing required 2400 loop",
-    },
-    Precedence {
-        root: "STR006",
-        suppresses: &["SIT002"],
+        suppresses: &["SIT002", "STR002"],
         on: None,
         at: None,
         misspelling_of: None,
         scope: Scope::Head,
         why: "a CLM written twice: the first copy is a claim of nothing but its CLM, which has \
-              no HI because the HI follows the copy",
+              no HI, nor the 837I's statement dates and CL1, because they follow the copy",
     },
     Precedence {
         root: "XCL001",
@@ -1305,14 +1296,14 @@ mod tests {
     }
 
     /// A line whose LX is lost: its SV1 begins the 2400 (one STR002, whose help names the
-    /// LX*2 to add), and BAL001 "not the sum" of the lines read without it follows (its help
-    /// would drop the line's charge from CLM02).
+    /// LX*2 to add), and is one of the claim's lines: its charge is in the sum BAL001 checks,
+    /// so CLM02 is not "not the sum" (whose help would drop the line's charge from CLM02).
     #[test]
     fn a_line_without_its_lx_is_one_finding() {
         let text = edit(P837, "LX*2", "");
         let o = engine::check(text.as_bytes(), &Settings::default());
         let codes: Vec<&str> = o.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!((codes, o.tally.suppressed), (vec!["STR002"], 1));
+        assert_eq!((codes, o.tally.suppressed), (vec!["STR002"], 0));
         let help = o.diagnostics[0].help.as_deref().unwrap_or_default();
         assert!(help.starts_with("add the LX*2 segment"), "{help}");
         // A charge that is wrong with every line placed is still BAL001.

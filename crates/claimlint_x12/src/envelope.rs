@@ -240,11 +240,17 @@ pub enum IssueKind<'a> {
         se: &'a [u8],
         version: Option<&'a [u8]>,
     },
-    /// A GS, GE or IEA whose id is written in lower or mixed case (`ge`); read as the
-    /// upper-case segment it spells. (ST and SE are reported with their transaction set.)
-    LowerCaseId {
+    /// A GS, GE or IEA read as the segment `id` it was meant to be: its id is written in
+    /// lower or mixed case (`ge`), or followed by the component separator in place of the
+    /// element separator (`GE:1*1`, `slipped`). `written` is the id as written, `segment` the
+    /// whole segment, `element` the element separator. (ST and SE are reported with their
+    /// transaction set.)
+    MisreadId {
         written: &'a [u8],
         id: &'a [u8],
+        segment: &'a [u8],
+        slipped: bool,
+        element: u8,
     },
     /// `count` empty segments (doubled terminators) after the segment at position `after`.
     EmptySegments {
@@ -1033,12 +1039,23 @@ impl<'a> Scanner<'a, '_> {
         }
         self.flush_outside(b);
         self.element_count(&file_seg);
-        if let Some(written) = file_seg.id_as_written()
+        let slipped = file_seg.slipped_separator().is_some();
+        if (slipped || file_seg.id_as_written().is_some())
             && matches!(file_seg.id(), b"GS" | b"GE" | b"IEA")
         {
             let id = file_seg.id();
-            let loc = span_loc(id, file_seg.position, file_seg.offset, written.len());
-            self.issue(loc, IssueKind::LowerCaseId { written, id });
+            let written = file_seg.bytes.get(..id.len()).unwrap_or(id);
+            // The id, and the separator after it when that is the slip.
+            let len = id.len() + usize::from(slipped);
+            let loc = span_loc(id, file_seg.position, file_seg.offset, len);
+            let kind = IssueKind::MisreadId {
+                written,
+                id,
+                segment: file_seg.bytes,
+                slipped,
+                element: file_seg.delims.element,
+            };
+            self.issue(loc, kind);
         }
         match file_seg.id() {
             b"GS" => {

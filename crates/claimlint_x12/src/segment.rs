@@ -20,16 +20,23 @@ pub struct Segment<'a> {
     /// Where the element separators are; the same for any segment with these bytes and
     /// delimiters (`..seg` struct updates keep `bytes` and `delims`, so keep it valid).
     pub(crate) seps: Seps,
-    /// When the id is written in lower or mixed case (`nm1`), 1 + its index in [`IDS_837`].
-    pub(crate) upcased: u8,
+    /// When the segment is read as another id than the bytes before its first element
+    /// separator spell, that id: 1 + its index in [`IDS_837`] (the bits of [`INDEX`]), with
+    /// [`LOWER`] when it is written in lower or mixed case (`nm1`) and [`SLIPPED`] when the
+    /// component separator follows it in place of the element separator (`HI:BF:4019*…`);
+    /// else 0.
+    pub(crate) read_as: u8,
 }
 
 /// The segment ids of the two 837 guides, and of the envelope segments inside an interchange,
 /// in byte order. A segment whose id spells one of these in lower or mixed case (`nm1`,
-/// `Clm`) is read as that id ([`Segment::id`]): SYN001 reports the case once
-/// ([`Segment::id_as_written`]), and the envelope scan, the guide walk, the model and the rules
-/// see the segment it was meant to be instead of cascading from one they cannot place. (An
-/// interchange is found by the bytes `ISA`: a lower-cased one is ENV001, so `ISA` is not here.)
+/// `Clm`), or one followed by the component separator where the element separator belongs
+/// (`HI:BF:4019*BF:79431` for `HI*BF:4019*BF:79431`), is read as that id ([`Segment::id`]),
+/// its elements as they would be with the separator put right: SYN001 reports the slip once
+/// ([`Segment::id_as_written`], [`Segment::slipped_separator`]), and the envelope scan, the
+/// guide walk, the model and the rules see the segment it was meant to be instead of cascading
+/// from one they cannot place (or, for `HI:`, dropping the diagnoses unread). (An interchange is
+/// found by the bytes `ISA`: a lower-cased one is ENV001, so `ISA` is not here.)
 pub const IDS_837: [&str; 47] = [
     "AMT", "BHT", "CAS", "CL1", "CLM", "CN1", "CR1", "CR2", "CR3", "CRC", "CTP", "CUR", "DMG",
     "DTP", "FRM", "GE", "GS", "HCP", "HI", "HL", "IEA", "K3", "LIN", "LQ", "LX", "MEA", "MIA",
@@ -37,59 +44,110 @@ pub const IDS_837: [&str; 47] = [
     "SE", "ST", "SV1", "SV2", "SV5", "SVD",
 ];
 
-/// 1 + the index in [`IDS_837`] of the id `bytes` start with, when that id is written with a
-/// lower-case letter; else 0. Only the first three bytes are looked at for an upper-case id.
+/// The bits of `Segment::read_as` that hold 1 + an index in [`IDS_837`].
+const INDEX: u8 = 0x3F;
+/// `Segment::read_as`: the id is written with a lower-case letter.
+const LOWER: u8 = 0x40;
+/// `Segment::read_as`: the component separator follows the id in place of the element
+/// separator.
+const SLIPPED: u8 = 0x80;
+
+/// `Segment::read_as` of a segment of `bytes`. Only the first four bytes are looked at for an
+/// upper-case id followed by its element separator, as nearly every segment is: a lower-case
+/// letter in the first three, or the component separator third or fourth (after an id of two
+/// or three bytes), sends the segment to [`read_as_slow`], all four tested at once.
 #[inline]
-fn upcased(bytes: &[u8], sep: u8) -> u8 {
-    let lower = match *bytes {
-        [a, b, c, ..] => {
-            // Whether any of three bytes is `a`..=`z`, without a branch per byte: on the low
-            // seven bits of each (so no sum carries into the next byte), + 0x1F sets the high
-            // bit from `a` (0x61) up, + 0x05 from `{` (0x7B) up; a byte with its own high bit
-            // set is no letter.
-            let x = u32::from_le_bytes([a, b, c, 0]);
-            let low = x & 0x007F_7F7F;
-            let from_a = low + 0x001F_1F1F;
-            let past_z = low + 0x0005_0505;
-            from_a & !past_z & !x & 0x0080_8080 != 0
+fn read_as(bytes: &[u8], d: Delimiters) -> u8 {
+    let odd = match *bytes {
+        [a, b, c, d3, ..] => {
+            // Whether any of the first three bytes is `a`..=`z`, without a branch per byte: on
+            // the low seven bits of each (so no sum carries into the next byte), + 0x1F sets
+            // the high bit from `a` (0x61) up, + 0x05 from `{` (0x7B) up; a byte with its own
+            // high bit set is no letter.
+            let x = u32::from_le_bytes([a, b, c, d3]);
+            let low = x & 0x7F7F_7F7F;
+            let from_a = low + 0x1F1F_1F1F;
+            let past_z = low + 0x0505_0505;
+            let lower = from_a & !past_z & !x & 0x0080_8080;
+            // Whether the third or fourth byte is the component separator: a zero byte of
+            // `y` sets its high bit in `(y - 0x01..) & !y` (a byte above a zero may be set
+            // too: a false alarm `read_as_slow` settles).
+            let y = x ^ (u32::from(d.component) * 0x0101_0101);
+            let component = y.wrapping_sub(0x0101_0101) & !y & 0x8080_0000;
+            lower | component != 0
         }
+        [_, _, c] => bytes.iter().any(u8::is_ascii_lowercase) || c == d.component,
         _ => bytes.iter().any(u8::is_ascii_lowercase),
     };
-    if !lower {
+    if !odd {
         return 0;
     }
-    upcased_index(bytes, sep)
+    read_as_slow(bytes, d)
 }
 
-/// The id a segment's `upcased` index names (`IDS_837`), out of line: the accessors that
-/// check for it run for every segment and stay small enough to inline.
+/// The id a segment's `read_as` names (`IDS_837`), out of line: the accessors that check for
+/// it run for every segment and stay small enough to inline.
 #[cold]
 #[inline(never)]
-fn upcased_id(upcased: u8) -> &'static [u8] {
+fn upcased_id(read_as: u8) -> &'static [u8] {
     IDS_837
-        .get(usize::from(upcased).wrapping_sub(1))
+        .get(usize::from(read_as & INDEX).wrapping_sub(1))
         .map_or(&b""[..], |id| id.as_bytes())
 }
 
 #[cold]
 #[inline(never)]
-fn upcased_seg_id(upcased: u8) -> SegId {
-    SegId::new(upcased_id(upcased))
+fn upcased_seg_id(read_as: u8) -> SegId {
+    SegId::new(upcased_id(read_as))
 }
 
-/// [`upcased`] for an id with a lower-case letter: rare, so kept out of the segment's
-/// constructors and accessors, which run for every segment.
-#[cold]
-#[inline(never)]
-fn upcased_index(bytes: &[u8], sep: u8) -> u8 {
-    let end = bytes.iter().position(|&b| b == sep).unwrap_or(bytes.len());
-    let id = &bytes[..end];
+/// 1 + the index in [`IDS_837`] of `id` in any case, or 0.
+fn index_837(id: &[u8]) -> u8 {
     IDS_837
         .iter()
         .position(|k| {
             k.len() == id.len() && k.bytes().zip(id).all(|(k, b)| k == b.to_ascii_uppercase())
         })
         .map_or(0, |i| i as u8 + 1)
+}
+
+/// [`read_as`] for a segment whose first bytes hold a lower-case letter or the component
+/// separator: rare, so kept out of the segment's constructors and accessors, which run for
+/// every segment. An id written as an 837 id is in lower case (`nm1`); an id that is no 837
+/// id but one followed by the component separator (`HI:BF`, not `SV1` when `1` were the
+/// component separator) had the element separator mistyped after it.
+#[cold]
+#[inline(never)]
+fn read_as_slow(bytes: &[u8], d: Delimiters) -> u8 {
+    let lower = |id: &[u8]| {
+        if id.iter().any(u8::is_ascii_lowercase) {
+            LOWER
+        } else {
+            0
+        }
+    };
+    let end = bytes
+        .iter()
+        .position(|&b| b == d.element)
+        .unwrap_or(bytes.len());
+    let written = &bytes[..end];
+    match index_837(written) {
+        0 => {}
+        // An id of the 837: in upper case it is read as written.
+        i => return if lower(written) == 0 { 0 } else { i | LOWER },
+    }
+    let Some(id) = written
+        .iter()
+        .position(|&b| b == d.component)
+        .filter(|k| (2..=3).contains(k))
+        .map(|k| &written[..k])
+    else {
+        return 0;
+    };
+    match index_837(id) {
+        0 => 0,
+        i => i | SLIPPED | lower(id),
+    }
 }
 
 impl std::fmt::Debug for Segment<'_> {
@@ -113,7 +171,7 @@ pub(crate) struct Seps {
 }
 
 impl Seps {
-    /// 13 keeps a segment 48 bytes beside `upcased`; the few 837 segments with more separators
+    /// 13 keeps a segment 48 bytes beside `read_as`; the few 837 segments with more separators
     /// (a CLM or HI written to its last elements) are scanned, as the long ones are.
     const MAX: usize = 13;
     const UNKNOWN: u8 = u8::MAX;
@@ -159,6 +217,27 @@ impl Seps {
         }
     }
 
+    /// These separators with the one at `at`, before all of them, added: the component
+    /// separator written after the id in place of the element separator. Unknown when the
+    /// index is full.
+    #[cold]
+    #[inline(never)]
+    fn with_slip(self, at: usize) -> Seps {
+        let (Some(count), Ok(at)) = (self.known(), u8::try_from(at)) else {
+            return Seps::NONE;
+        };
+        if count >= Seps::MAX {
+            return Seps::NONE;
+        }
+        let mut out = Seps {
+            at: [0; Seps::MAX],
+            count: count as u8 + 1,
+        };
+        out.at[0] = at;
+        out.at[1..=count].copy_from_slice(&self.at[..count]);
+        out
+    }
+
     #[inline]
     pub(crate) fn known(&self) -> Option<usize> {
         (self.count != Seps::UNKNOWN).then_some(usize::from(self.count))
@@ -185,13 +264,19 @@ impl Seps {
 impl<'a> Segment<'a> {
     /// A segment whose element separators are found once, here, for the many reads to come.
     pub fn new(bytes: &'a [u8], offset: usize, delims: Delimiters, position: u32) -> Segment<'a> {
+        let read_as = read_as(bytes, delims);
+        let mut seps = Seps::of(bytes, delims.element);
+        if read_as & SLIPPED != 0 {
+            // The component separator after the id stands for the first element separator.
+            seps = seps.with_slip(upcased_id(read_as).len());
+        }
         Segment {
             bytes,
             offset,
             delims,
             position,
-            seps: Seps::of(bytes, delims.element),
-            upcased: upcased(bytes, delims.element),
+            seps,
+            read_as,
         }
     }
 
@@ -208,16 +293,17 @@ impl<'a> Segment<'a> {
             delims,
             position,
             seps: Seps::NONE,
-            upcased: upcased(bytes, delims.element),
+            read_as: read_as(bytes, delims),
         }
     }
 
     /// The segment id, in upper case when it was written in lower or mixed case and spells an
-    /// id of the 837 ([`IDS_837`]); as written otherwise.
+    /// id of the 837 ([`IDS_837`]), without the component separator written after it in place
+    /// of the element separator (`HI` of `HI:BF:4019*BF:79431`); as written otherwise.
     #[inline]
     pub fn id(&self) -> &'a [u8] {
-        if self.upcased != 0 {
-            return upcased_id(self.upcased);
+        if self.read_as != 0 {
+            return upcased_id(self.read_as);
         }
         self.written_id()
     }
@@ -226,7 +312,31 @@ impl<'a> Segment<'a> {
     /// for `NM1`); `None` for an upper-case id or one the 837 does not have.
     #[inline]
     pub fn id_as_written(&self) -> Option<&'a [u8]> {
-        (self.upcased != 0).then(|| self.written_id())
+        (self.read_as & LOWER != 0).then(|| self.bytes_of_id())
+    }
+
+    /// Whether the segment is read as another id than its bytes spell: one written in lower
+    /// case ([`Segment::id_as_written`]), or followed by the component separator
+    /// ([`Segment::slipped_separator`]). One test, for the rule that reports both.
+    #[inline]
+    pub fn id_mended(&self) -> bool {
+        self.read_as != 0
+    }
+
+    /// Where (in `bytes`) the component separator stands that follows the id in place of
+    /// the element separator (`HI:BF:4019*BF:79431`, at 2), when the segment is read so: as
+    /// `HI*BF:4019*BF:79431`, its elements counted from there. `None` for every other segment.
+    #[inline]
+    pub fn slipped_separator(&self) -> Option<usize> {
+        (self.read_as & SLIPPED != 0).then(|| upcased_id(self.read_as).len())
+    }
+
+    /// The bytes of a segment read as another id than written: those of that id, as written.
+    #[cold]
+    #[inline(never)]
+    fn bytes_of_id(&self) -> &'a [u8] {
+        let len = upcased_id(self.read_as).len();
+        self.bytes.get(..len).unwrap_or(self.bytes)
     }
 
     #[inline]
@@ -245,8 +355,8 @@ impl<'a> Segment<'a> {
 
     #[inline]
     pub fn seg_id(&self) -> SegId {
-        if self.upcased != 0 {
-            return upcased_seg_id(self.upcased);
+        if self.read_as != 0 {
+            return upcased_seg_id(self.read_as);
         }
         // A `SegId` keeps at most three bytes: only those are read, not the whole id; where
         // the id ends is the first separator of the index when the segment has one.
@@ -264,8 +374,8 @@ impl<'a> Segment<'a> {
 
     #[inline]
     pub fn is(&self, id: &[u8]) -> bool {
-        if self.upcased != 0 {
-            return crate::short::eq(upcased_id(self.upcased), id);
+        if self.read_as != 0 {
+            return crate::short::eq(upcased_id(self.read_as), id);
         }
         // The id is `id` when the bytes start with it and then end or separate: no scan for
         // the separator, no `memcmp` call for two or three bytes.
@@ -285,7 +395,8 @@ impl<'a> Segment<'a> {
             return count;
         }
         let sep = self.delims.element;
-        self.bytes.iter().filter(|&&b| b == sep).count()
+        let slipped = usize::from(self.read_as & SLIPPED != 0);
+        self.bytes.iter().filter(|&&b| b == sep).count() + slipped
     }
 
     /// Bounds of element `n`: at its fixed place in a fixed-width ISA, else from the known
@@ -297,7 +408,32 @@ impl<'a> Segment<'a> {
         }
         match self.seps.field(n, self.bytes.len()) {
             Some(known) => known,
-            None => nth_field(self.bytes, self.delims.element, n),
+            None => self.scanned_field(n),
+        }
+    }
+
+    /// [`Segment::field`] by a scan, out of line (the indexed read above stays small enough
+    /// to inline). For a segment whose id is followed by the component separator in place of
+    /// the element separator, element 1 begins after that separator, and element `n` after
+    /// it lies where element `n - 1` would lie without it.
+    #[inline(never)]
+    fn scanned_field(&self, n: usize) -> Option<(usize, usize)> {
+        let sep = self.delims.element;
+        if self.read_as & SLIPPED == 0 {
+            return nth_field(self.bytes, sep, n);
+        }
+        match n {
+            0 => None,
+            1 => {
+                let start = upcased_id(self.read_as).len() + 1;
+                let rest = self.bytes.get(start..)?;
+                let end = rest
+                    .iter()
+                    .position(|&b| b == sep)
+                    .map_or(self.bytes.len(), |e| start + e);
+                Some((start, end))
+            }
+            _ => nth_field(self.bytes, sep, n - 1),
         }
     }
 
@@ -345,8 +481,10 @@ impl<'a> Segment<'a> {
         let bytes = self.bytes;
         let mut start = self.id().len();
         let mut n = 0usize;
+        // The component separator after the id, where it stands for the element separator.
+        let slipped = self.slipped_separator();
         std::iter::from_fn(move || {
-            if start >= bytes.len() || bytes[start] != sep {
+            if start >= bytes.len() || bytes[start] != sep && slipped != Some(start) {
                 return None;
             }
             let from = start + 1;
@@ -723,6 +861,11 @@ mod tests {
         Segment::new(bytes, 100, delims, 7)
     }
 
+    /// `read_as` with the delimiters of `seg`.
+    fn read(bytes: &[u8]) -> u8 {
+        read_as(bytes, seg(b"").delims)
+    }
+
     /// The index fits in what alignment would leave unused: a transaction set holds all its
     /// segments at once, so their size is its memory.
     /// The three-byte test for a lower-case letter agrees with `is_ascii_lowercase` on every
@@ -733,7 +876,7 @@ mod tests {
             for at in 0..3 {
                 let mut head = *b"NM1*X";
                 head[at] = b;
-                let lower = upcased(&head, b'*') != 0;
+                let lower = read(&head) != 0;
                 let want = b.is_ascii_lowercase() && {
                     let mut up = head;
                     up[at] = b.to_ascii_uppercase();
@@ -742,10 +885,104 @@ mod tests {
                 assert_eq!(lower, want, "{b:#x} at {at}");
             }
         }
-        assert_eq!(upcased(b"hl*1", b'*'), upcased(b"Hl*1", b'*'));
-        assert_ne!(upcased(b"hl", b'*'), 0);
-        assert_eq!(upcased(b"nm2*1", b'*'), 0);
-        assert_eq!(upcased(b"isa*00", b'*'), 0);
+        assert_eq!(read(b"hl*1"), read(b"Hl*1"));
+        assert_ne!(read(b"hl"), 0);
+        assert_eq!(read(b"nm2*1"), 0);
+        assert_eq!(read(b"isa*00"), 0);
+    }
+
+    /// An id of the 837 followed by the component separator where the element separator
+    /// belongs is read as that id, its elements counted from that separator, whether the
+    /// segment is indexed or scanned, short or long, in upper or lower case; an id that is not
+    /// one of the 837 (`XY:`, `ISA:`), a component separator later in the id (`NM1A:`) or in
+    /// the first element (`HI*:`) is read as written.
+    #[test]
+    fn an_id_followed_by_the_component_separator_is_read_as_that_id() {
+        let long = format!("NTE:ADD*{}", "X".repeat(300));
+        let many = format!("HI:BF:4019{}", "*BF:4019".repeat(13));
+        let cases: [(&str, &str, &[&str]); 7] = [
+            ("HI:BF:4019*BF:79431", "HI", &["BF:4019", "BF:79431"]),
+            ("HI:BG:09", "HI", &["BG:09"]),
+            ("REF:EA*X", "REF", &["EA", "X"]),
+            ("hi:BF:4019", "HI", &["BF:4019"]),
+            ("SE:25*0001", "SE", &["25", "0001"]),
+            ("NTE:", "NTE", &[""]),
+            ("HL::1", "HL", &[":1"]),
+        ];
+        let delims = seg(b"").delims;
+        let mut texts: Vec<(String, &str)> = cases
+            .iter()
+            .map(|(t, id, _)| ((*t).to_string(), *id))
+            .collect();
+        texts.push((long.clone(), "NTE"));
+        texts.push((many.clone(), "HI"));
+        for (text, id) in &texts {
+            for s in [
+                Segment::new(text.as_bytes(), 3, delims, 1),
+                Segment::unindexed(text.as_bytes(), 3, delims, 1),
+            ] {
+                assert_eq!(s.id(), id.as_bytes(), "{text}");
+                assert!(s.is(id.as_bytes()), "{text}");
+                assert_eq!(s.seg_id().as_bytes(), id.as_bytes(), "{text}");
+                assert_eq!(s.slipped_separator(), Some(id.len()), "{text}");
+                let want: Vec<&[u8]> = text.as_bytes()[id.len() + 1..]
+                    .split(|&b| b == b'*')
+                    .collect();
+                assert_eq!(s.element_count(), want.len(), "{text}");
+                let got: Vec<&[u8]> = (1..=want.len()).map(|n| s.value(n)).collect();
+                assert_eq!(got, want, "{text}");
+                let it: Vec<&[u8]> = s.elements().map(|e| e.bytes).collect();
+                assert_eq!(it, want, "{text}");
+                assert_eq!(s.element_raw(1).map(|e| e.offset), Some(3 + id.len() + 1));
+                assert!(s.element_raw(want.len() + 1).is_none(), "{text}");
+            }
+        }
+        for (text, _, values) in cases {
+            let s = seg(text.as_bytes());
+            let got: Vec<&[u8]> = s.elements().map(|e| e.bytes).collect();
+            let want: Vec<&[u8]> = values.iter().map(|v| v.as_bytes()).collect();
+            assert_eq!(got, want, "{text}");
+        }
+        assert_eq!(seg(b"hi:BF:4019").id_as_written(), Some(&b"hi"[..]));
+        assert_eq!(seg(b"HI:BF:4019").id_as_written(), None);
+        for text in [
+            "XY:A*B",
+            "ISA:00",
+            "NM1A:B",
+            "HI*:A",
+            "N:3",
+            "HI*BF:4019",
+            "H:I",
+            "SV1*HC:1",
+        ] {
+            let s = seg(text.as_bytes());
+            assert_eq!(s.slipped_separator(), None, "{text}");
+            assert_eq!(read(text.as_bytes()), 0, "{text}");
+        }
+        // A component separator that is a digit, and an id that ends with it (`SV1`).
+        let one = Delimiters {
+            component: b'1',
+            ..delims
+        };
+        assert_eq!(read_as(b"SV1*HC", one), 0);
+        assert_eq!(read_as(b"HI1BF", one) & SLIPPED, SLIPPED);
+        // Whatever byte the component separator is (but one of the id's own letters), the
+        // four-byte test finds it third and fourth, and an id of the 837 read as written is
+        // read so.
+        for c in (0..=255u8).filter(|c| !b"*HIREF".contains(c)) {
+            let d = Delimiters {
+                component: c,
+                ..delims
+            };
+            assert_eq!(
+                read_as(&[b'H', b'I', c, b'A', b'*', b'B'], d) & SLIPPED,
+                SLIPPED
+            );
+            assert_eq!(read_as(&[b'H', b'I', c], d) & SLIPPED, SLIPPED);
+            assert_eq!(read_as(&[b'R', b'E', b'F', c, b'A'], d) & SLIPPED, SLIPPED);
+            assert_eq!(read_as(&[b'R', b'E', b'F', b'*', c], d), 0);
+            assert_eq!(read_as(&[b'N', b'M', b'1', b'*', b'8', c], d), 0);
+        }
     }
 
     #[test]

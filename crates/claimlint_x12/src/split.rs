@@ -99,10 +99,20 @@ impl<'a> SplitSegment<'a> {
             too_long,
             delims: d,
         };
+        // An id followed by the component separator in place of the element separator
+        // (`HI:BF:4019`): element 1 begins after it, and the scan after it.
+        let from = match seg.slipped_separator() {
+            Some(at) => {
+                s.open = Some((at + 1, None));
+                at + 1
+            }
+            None => 0,
+        };
         // Only the bytes that are one of the three separators are looked at.
         let seps = [d.element, d.component, d.repetition.unwrap_or(d.element)];
-        for i in Matches::new(bytes, seps) {
-            s.byte(i, bytes[i]);
+        let rest = bytes.get(from..).unwrap_or_default();
+        for i in Matches::new(rest, seps) {
+            s.byte(from + i, rest[i]);
         }
         if let Some(o) = s.open {
             s.close(o, bytes.len());
@@ -372,6 +382,10 @@ mod tests {
             b"CLM*A^B:C*X:Y^Z*:*",
             b"H:I^*A^^B::*:^:*^",
             b"HI*ABK:A01^ABF:B02^ABF:C03^ABF:D04*ABF:E05:F:G:H:I:J*ABF:K06^ABF:L07",
+            // The component separator after the id in place of the element separator.
+            b"HI:BF:4019*BF:79431",
+            b"hi:ABK:A01^ABF:B02*ABF:C03",
+            b"REF:EA",
         ];
         // Each text split from a segment that knows its separators (`Segment::new`, the
         // indexed split) and from one that does not (the full scan).

@@ -53,7 +53,7 @@ pub fn owner(kind: &IssueKind<'_>) -> (&'static Rule, ScanReport) {
             final_terminator_missing::report,
         ),
         K::EmptySegments { .. } => (&unknown_segment::SYN001, unknown_segment::report_empty),
-        K::LowerCaseId { .. } => (&unknown_segment::SYN001, unknown_segment::report_lower_case),
+        K::MisreadId { .. } => (&unknown_segment::SYN001, unknown_segment::report_misread),
         K::TooManyElements { .. } => (
             &too_many_elements::SYN004,
             too_many_elements::report_envelope,

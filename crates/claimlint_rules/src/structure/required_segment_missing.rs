@@ -479,76 +479,94 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
     let mut late: Option<Vec<WrittenAfter>> = None;
     for issue in &ig.structure {
-        if let StructureIssue::OpenerMissing {
-            id,
-            parent,
-            at,
-            after_stray,
-        } = *issue
-        {
-            // Else the segment that stood where the opener belongs is the one error (SYN001
-            // for `NM2`, STR003 for `NM1*IK`).
-            if !after_stray {
-                opener_missing(tx, cx, id, parent, at);
+        match *issue {
+            // After a stray, the segment that stood where the opener belongs is the one error
+            // (SYN001 for `NM2`, STR003 for `NM1*IK`).
+            StructureIssue::OpenerMissing {
+                id,
+                parent,
+                at,
+                after_stray: false,
+            } => opener_missing(tx, cx, id, parent, at),
+            StructureIssue::RequiredMissing {
+                id,
+                is_loop,
+                parent,
+                at,
+            } => {
+                let late = late.get_or_insert_with(|| all_written_after(tx));
+                required_missing(tx, cx, late, (id, is_loop), parent, at);
             }
-            continue;
+            _ => {}
         }
-        let StructureIssue::RequiredMissing {
-            id,
-            is_loop,
-            parent,
-            at,
-        } = *issue
-        else {
-            continue;
-        };
-        // SIT002 reports a claim without its principal diagnosis, with a better message.
-        if id == "HI" && parent == "2300" {
-            continue;
-        }
-        // Envelope before structure (RULES.md, "One root cause, one error"): a transaction set
-        // without its SE is ENV004's, which the envelope scan reported already.
-        if id == "SE" && !tx.segments.last().is_some_and(|s| s.is(b"SE")) {
-            continue;
-        }
-        let Some(seg) = tx.segments.get(at) else {
-            continue;
-        };
-        let late = late.get_or_insert_with(|| all_written_after(tx));
-        if misplaced(tx, cx, late, (id, parent, is_loop, at)) {
-            continue;
-        }
-        // A loop is misspelled in its opener: `NMQ*PR` for 2010BB's NM1.
-        let starter = is_loop
-            .then(|| ig.guide.find_loop(parent)?.child_loop(id))
-            .flatten()
-            .and_then(|l| l.starter());
-        let typo = misspelled(tx, starter.map_or(id, |s| s.id), at);
-        let (what, start) = describe(ig.guide, parent, id, is_loop);
-        let reached = String::from_utf8_lossy(seg.id()).into_owned();
-        // Name the occurrence that lacks it (its claim and line), not the next one.
-        // On the misspelled segment (SYN001's, which suppresses it) or the one that closed
-        // the occurrence, rather than the next.
-        let (at, seg) = match at.checked_sub(1).filter(|_| typo || closes(tx, parent, at)) {
-            Some(last) => (last, tx.segments.get(last).unwrap_or(seg)),
-            None => (at, seg),
-        };
-        let within = if parent == "ST" {
-            "the transaction set header".to_string()
-        } else {
-            parent.to_string()
-        };
-        let msg = format!(
-            "{what} is required in {within} but missing (the guide reached `{reached}` without it)"
-        );
-        let help = if is_loop {
-            format!("add loop {id}, starting with {start}, to {within}")
-        } else {
-            format!("add the {start} segment to {within}")
-        };
-        report_at(cx, at, seg.loc(), msg).help(help);
     }
     subscriber_is_patient(tx, cx);
+}
+
+/// Segment or loop `id` (`is_loop`), required in `parent`, that the walk found missing at
+/// segment `at`.
+fn required_missing(
+    tx: &Transaction<'_>,
+    cx: &mut Ctx<'_>,
+    late: &[WrittenAfter],
+    (id, is_loop): (&'static str, bool),
+    parent: &str,
+    at: usize,
+) {
+    let ig = tx.ig();
+    // SIT002 reports a claim without its principal diagnosis, with a better message.
+    if id == "HI" && parent == "2300" {
+        return;
+    }
+    // Envelope before structure (RULES.md, "One root cause, one error"): a transaction set
+    // without its SE is ENV004's, which the envelope scan reported already.
+    if id == "SE" && !tx.segments.last().is_some_and(|s| s.is(b"SE")) {
+        return;
+    }
+    let Some(seg) = tx.segments.get(at) else {
+        return;
+    };
+    if misplaced(tx, cx, late, (id, parent, is_loop, at)) {
+        return;
+    }
+    // A loop is misspelled in its opener: `NMQ*PR` for 2010BB's NM1.
+    let starter = is_loop
+        .then(|| ig.guide.find_loop(parent)?.child_loop(id))
+        .flatten()
+        .and_then(|l| l.starter());
+    let typo = misspelled(tx, starter.map_or(id, |s| s.id), at);
+    let (what, start) = describe(ig.guide, parent, id, is_loop);
+    let reached = String::from_utf8_lossy(seg.id()).into_owned();
+    // Name the occurrence that lacks it (its claim and line), not the next one.
+    // On the misspelled segment (SYN001's, which suppresses it) or the one that closed
+    // the occurrence, rather than the next.
+    let (at, seg) = match at.checked_sub(1).filter(|_| typo || closes(tx, parent, at)) {
+        Some(last) => (last, tx.segments.get(last).unwrap_or(seg)),
+        None => (at, seg),
+    };
+    // STR006 reports a claim without service lines, with a better message (and only that:
+    // the claim's other findings, such as a 2010BB missing before its CLM, stand).
+    if id == "2400"
+        && crate::enclosing(tx, seg.position)
+            .0
+            .is_some_and(|claim| claim.lines.is_empty())
+    {
+        return;
+    }
+    let within = if parent == "ST" {
+        "the transaction set header".to_string()
+    } else {
+        parent.to_string()
+    };
+    let msg = format!(
+        "{what} is required in {within} but missing (the guide reached `{reached}` without it)"
+    );
+    let help = if is_loop {
+        format!("add loop {id}, starting with {start}, to {within}")
+    } else {
+        format!("add the {start} segment to {within}")
+    };
+    report_at(cx, at, seg.loc(), msg).help(help);
 }
 
 /// The 2010BA segments the TR3 requires when the patient is the subscriber: N3 and N4

@@ -49,10 +49,14 @@ pub fn invalid_characters(seg: &Segment<'_>, cx: &mut Ctx<'_>) {
 #[inline(never)]
 fn report_byte(seg: &Segment<'_>, i: usize, cx: &mut Ctx<'_>) {
     let b = seg.bytes[i];
+    // The component separator written after the id in place of the element separator
+    // (`HI:BF`) counts as the element separator it is read as.
+    let slipped = seg.slipped_separator().is_some_and(|at| at < i);
     let element = seg.bytes[..i]
         .iter()
         .filter(|&&c| c == seg.delims.element)
-        .count();
+        .count()
+        + usize::from(slipped);
     let loc = Loc {
         element: u8::try_from(element).ok().filter(|&e| e > 0),
         offset: seg.offset + i,

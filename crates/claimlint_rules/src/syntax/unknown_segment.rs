@@ -8,11 +8,15 @@ declare_rule! {
     /// ## What it does
     /// Reports a segment whose id the 837 guides do not define anywhere (a typo such as `NM2`,
     /// a segment of another transaction such as `CLP`, or a 4010-only segment), an id written
-    /// in lower case (`nm1`), and empty segments (a terminator doubled: `~~`).
+    /// in lower case (`nm1`), an id followed by the component separator where the element
+    /// separator belongs (`HI:BF:4019*BF:79431`), and empty segments (a terminator doubled:
+    /// `~~`).
     ///
     /// X12 segment ids are upper case, so `nm1` is not a segment id; but what it was meant to
     /// be is plain, and it is read as `NM1` for everything else: one finding here, not
     /// "unexpected" findings for each segment after it and "missing" for the loop it opens.
+    /// Likewise `HI:BF:4019*BF:79431` is read as `HI*BF:4019*BF:79431`, so its diagnoses are
+    /// checked, and the help writes it so: removing the segment would delete them.
     /// A misspelled id (`NM2`, `CLN`, `N5`) is the one finding too: the segments after it
     /// are placed in the loop it was meant to open, and the id suggested is the one the
     /// structure expected there (`N5` where 2010AA's N4 belongs: `N4`, not `N3`).
@@ -23,7 +27,8 @@ declare_rule! {
     /// `NM2*IL*1*DOE*JANE****MI*1EG4TE5MK73~`
     /// ## Fix
     /// Correct the id: `NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~`. An id in lower case has a
-    /// safe fix: `claimlint check --fix` writes it in upper case.
+    /// safe fix: `claimlint check --fix` writes it in upper case. The element separator after
+    /// an id is an unsafe fix (`--unsafe-fixes`): it changes how the elements are read.
     code: SYN001, name: "unknown-segment", severity: Error, snip: 2,
     // A lower-cased GS, GE or IEA (the only SYN001 on them) is coded as a receiver that
     // reads ids as written sees it: no GE (AK905 3); no IEA (TA105 023, premature end); no
@@ -31,7 +36,7 @@ declare_rule! {
     // "Invalid Interchange Content (e.g., Invalid GS Segment)", X12 element I18).
     x999: PerFindingElse(Segment("1")),
     ta1: BySegment(&[("IEA", Code("023")), ("GS", Code("024"))]),
-    fix: Safe,
+    fix: SafeOrUnsafe,
     check: Transaction(unknown_segment),
 }
 
@@ -53,21 +58,11 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .is_some_and(|p| p.segment().is_some())
     };
     for (index, seg) in tx.segments.iter().enumerate() {
-        let id = seg.id();
-        if let Some(written) = seg.id_as_written() {
-            let at = Loc {
-                length: written.len(),
-                ..seg.loc()
-            };
-            let (msg, help, fix) = lower_case(written, id, &at);
-            let d = super::report_at(cx, index, at, msg).help(help).fix(fix);
-            // As `ge` and `iea` are coded: a receiver reading ids as written finds no SE
-            // (IK502 2, transaction set trailer missing).
-            if id == b"SE" {
-                d.ack = Some(claimlint_diagnostic::Ack999::TransactionSet("2"));
-            }
+        if seg.id_mended() {
+            report_mended(cx, index, seg);
             continue;
         }
+        let id = seg.id();
         if placed(index) || is_known(id) {
             continue;
         }
@@ -93,24 +88,103 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
-/// The message, help and fix for a segment id written in lower case (`nm1`, its bytes at
-/// `at`): the segment is read as the id it spells, so this is its only finding.
-fn lower_case(written: &[u8], id: &[u8], at: &Loc) -> (String, String, Fix) {
-    let id = String::from_utf8_lossy(id).into_owned();
-    let msg = format!(
-        "segment id `{}` is written in lower case; X12 segment ids are upper case (read as `{id}`)",
-        String::from_utf8_lossy(written)
-    );
-    let fix = Fix::replace(at, id.clone(), Safety::Safe);
-    (msg, format!("write `{id}`"), fix)
+/// SYN001 for segment `index`, read as the id it was meant to be ([`Misread`]): rare, so out
+/// of the loop over every segment.
+#[cold]
+#[inline(never)]
+fn report_mended(cx: &mut Ctx<'_>, index: usize, seg: &claimlint_x12::Segment<'_>) {
+    let id = seg.id();
+    let slipped = seg.slipped_separator().is_some();
+    let at = Loc {
+        length: id.len() + usize::from(slipped),
+        ..seg.loc()
+    };
+    let misread = Misread {
+        written: seg.bytes.get(..id.len()).unwrap_or(id),
+        id,
+        segment: seg.bytes,
+        slipped,
+        element: seg.delims.element,
+    };
+    let (msg, help, fix) = misread.describe(&at);
+    let d = super::report_at(cx, index, at, msg).help(help).fix(fix);
+    // As `ge` and `iea` are coded: a receiver reading ids as written finds no SE (IK502 2,
+    // transaction set trailer missing).
+    if id == b"SE" {
+        d.ack = Some(claimlint_diagnostic::Ack999::TransactionSet("2"));
+    }
 }
 
-/// A GS, GE or IEA whose id is written in lower case, from the envelope scan.
-pub(crate) fn report_lower_case(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
-    let IssueKind::LowerCaseId { written, id } = issue.kind else {
+/// A segment read as the id `id` it was meant to be (its only finding): its id `written` in
+/// lower case (`nm1`), or followed by the component separator where the element separator
+/// `element` belongs (`slipped`: `HI:BF:4019*BF:79431`, the whole `segment`), or both.
+struct Misread<'s> {
+    written: &'s [u8],
+    id: &'s [u8],
+    segment: &'s [u8],
+    slipped: bool,
+    element: u8,
+}
+
+impl Misread<'_> {
+    /// The message, help and fix, for the id (and the separator after it, when slipped) at
+    /// `at`. Upper-casing an id changes nothing a receiver reads into the claim: a safe fix.
+    /// Putting the element separator in place changes how the elements are read (the codes
+    /// of `HI:BF:4019*BF:79431` are read at all): an unsafe one, whose help shows the
+    /// segment so read.
+    fn describe(&self, at: &Loc) -> (String, String, Fix) {
+        let id = String::from_utf8_lossy(self.id).into_owned();
+        let written = String::from_utf8_lossy(self.written);
+        let lower = self.written != self.id;
+        if !self.slipped {
+            let msg = format!(
+                "segment id `{written}` is written in lower case; X12 segment ids are upper case (read as `{id}`)"
+            );
+            let fix = Fix::replace(at, id.clone(), Safety::Safe);
+            return (msg, format!("write `{id}`"), fix);
+        }
+        let element = char::from(self.element);
+        let component = self
+            .segment
+            .get(self.id.len())
+            .map_or(':', |&b| char::from(b));
+        let rest = self.segment.get(self.id.len() + 1..).unwrap_or_default();
+        let meant = format!("{id}{element}{}", String::from_utf8_lossy(rest));
+        let case = if lower {
+            " is written in lower case and"
+        } else {
+            ""
+        };
+        let msg = format!(
+            "segment id `{written}`{case} is followed by the component separator `{component}` \
+             where the element separator `{element}` belongs (read as `{id}{element}`)"
+        );
+        let fix = Fix::replace(at, format!("{id}{element}"), Safety::Unsafe);
+        (msg, format!("write `{meant}`"), fix)
+    }
+}
+
+/// A GS, GE or IEA read as the id it was meant to be (written in lower case, or followed by
+/// the component separator), from the envelope scan.
+pub(crate) fn report_misread(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    let IssueKind::MisreadId {
+        written,
+        id,
+        segment,
+        slipped,
+        element,
+    } = issue.kind
+    else {
         return;
     };
-    let (msg, help, fix) = lower_case(written, id, &issue.loc);
+    let misread = Misread {
+        written,
+        id,
+        segment,
+        slipped,
+        element,
+    };
+    let (msg, help, fix) = misread.describe(&issue.loc);
     let d = cx.report(issue.loc, msg).help(help).fix(fix);
     if id == b"GE" {
         d.ack = Some(claimlint_diagnostic::Ack999::Group("3"));
@@ -355,4 +429,88 @@ fn the_id_suggested_fits_the_place_and_the_values() {
         help(&cl1),
         "did you mean `CL1`? otherwise remove the segment"
     );
+}
+
+/// An id of the 837 followed by the component separator where the element separator belongs
+/// (`HI:BF:4019*BF:79431` in LinuxForHealth's demo.837i) is one SYN001 whose help is the
+/// segment with the separator put right, not "remove the segment" (which would delete the
+/// diagnoses). The segment is read as that id, so it is placed and its values are checked (a
+/// diagnosis with a decimal point is CODE003), and nothing else is reported: in 837P and
+/// 837I, for any id of the guide, the envelope's included, in upper or lower case.
+#[test]
+fn an_id_followed_by_the_component_separator_is_read_as_that_id() {
+    use crate::test::{I837, P837, run};
+    let codes = |text: &str| {
+        let mut c: Vec<&'static str> = run(text).iter().map(|d| d.code).collect();
+        c.sort_unstable();
+        c
+    };
+    for base in [P837, I837] {
+        let text = base.replacen("HI*ABK:M810~", "HI:ABK:M810~", 1);
+        assert_eq!(codes(&text), ["SYN001"]);
+        let found = run(&text);
+        let d = &found[0];
+        assert_eq!(d.help.as_deref(), Some("write `HI*ABK:M810`"));
+        assert_eq!(
+            d.message,
+            "segment id `HI` is followed by the component separator `:` where the element \
+             separator `*` belongs (read as `HI*`)"
+        );
+        assert_eq!(d.loc.segment.as_str(), "HI");
+        let fix = d.fix.as_ref().expect("a fix");
+        assert_eq!(
+            (&text[fix.start..fix.end], fix.replacement.as_str()),
+            ("HI:", "HI*")
+        );
+        assert_eq!(fix.safety, Safety::Unsafe);
+        // Its diagnoses are read: one written with its decimal point is CODE003 (read as
+        // unknown, the claim had no principal diagnosis: SIT002).
+        let text = base.replacen("HI*ABK:M810~", "HI:ABK:M81.0~", 1);
+        assert_eq!(codes(&text), ["CODE003", "SYN001"]);
+        let help = run(&text)
+            .into_iter()
+            .find(|d| d.code == "SYN001")
+            .and_then(|d| d.help);
+        assert_eq!(help.as_deref(), Some("write `HI*ABK:M81.0`"));
+        // In lower case too: one finding for both.
+        let text = base.replacen("HI*ABK:M810~", "hi:ABK:M810~", 1);
+        assert_eq!(codes(&text), ["SYN001"]);
+        let d = &run(&text)[0];
+        assert!(
+            d.message
+                .contains("`hi` is written in lower case and is followed")
+        );
+        assert_eq!(d.help.as_deref(), Some("write `HI*ABK:M810`"));
+        // Other ids, in the envelope too: REF01 is a qualifier, read as such.
+        for (from, to) in [
+            ("REF*EI*", "REF:EI*"),
+            ("NM1*85*", "NM1:85*"),
+            ("DTP*472*", "DTP:472*"),
+            ("ST*837*", "ST:837*"),
+            ("SE*", "SE:"),
+            ("GS*HC*", "GS:HC*"),
+            ("GE*1*", "GE:1*"),
+            ("IEA*1*", "IEA:1*"),
+        ] {
+            let text = base.replacen(from, to, 1);
+            assert_eq!(codes(&text), ["SYN001"], "{to}");
+        }
+    }
+    // An id no 837 has stays unknown, with the help it had: `XYZ*1`, and `XYZ:1`.
+    for seg in ["XYZ*1", "XYZ:1"] {
+        let text = crate::test::edit(P837, "N3*12", &format!("N3*12 ELM ST~{seg}"));
+        let found = run(&text);
+        let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["SYN001"], "{seg}");
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("remove the segment; the 837 has no place for it")
+        );
+        let id = seg.split('*').next().unwrap_or(seg);
+        let message = &found[0].message;
+        assert!(
+            message.starts_with(&format!("`{id}` in 2010BA")),
+            "{message}"
+        );
+    }
 }
