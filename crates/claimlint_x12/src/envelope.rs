@@ -238,6 +238,10 @@ pub enum IssueKind<'a> {
         first: &'a [u8],
         count: u32,
         se: &'a [u8],
+        /// SE02, the control number the missing ST02 would repeat.
+        se02: &'a [u8],
+        /// The interchange's element separator, for the ST to write.
+        element: u8,
         version: Option<&'a [u8]>,
     },
     /// A GS, GE or IEA read as the segment `id` it was meant to be: its id is written in
@@ -1114,6 +1118,8 @@ impl<'a> Scanner<'a, '_> {
             first,
             count,
             se: se.bytes,
+            se02: se.value(2),
+            element: b.delims.element,
             version,
         };
         self.issue(loc, kind);

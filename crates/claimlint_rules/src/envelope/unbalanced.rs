@@ -89,6 +89,8 @@ fn st_missing(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
         first,
         count,
         se,
+        se02,
+        element,
         version,
     } = issue.kind
     else {
@@ -103,14 +105,16 @@ fn st_missing(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
             "no ST opens the transaction set that {se} closes: its {count} {segments} from {first} on are outside any transaction set, so its claims are not checked"
         ),
     );
-    let st02 = se.split(['*']).nth(2).filter(|s| !s.is_empty());
+    // Written with the interchange's own element separator.
+    let e = char::from(element);
     let st03 = version
         .map(lossy)
         .filter(|v| v.starts_with("005010X22"))
-        .map_or(String::new(), |v| format!("*{v}"));
-    d.help = Some(match st02 {
-        Some(st02) => format!("write `ST*837*{st02}{st03}` before {first}"),
-        None => format!("write the set's ST before {first}"),
+        .map_or(String::new(), |v| format!("{e}{v}"));
+    d.help = Some(if se02.is_empty() {
+        format!("write the set's ST before {first}")
+    } else {
+        format!("write `ST{e}837{e}{}{st03}` before {first}", lossy(se02))
     });
     d.ack = Some(claimlint_diagnostic::Ack999::Group("5"));
 }
@@ -260,6 +264,18 @@ fn a_set_without_st_is_one_finding() {
         .replacen(set, &format!("{set}{second}"), 1)
         .replace("GE*1*", "GE*2*");
     assert_eq!(codes(&two), ["ENV004"]);
+    // The ST to write uses the interchange's element separator (`|` here), not `*`.
+    let piped = crate::test::edit(P837, "ISA*", "").replace('*', "|");
+    let isa = P837[..P837.find('~').unwrap()].replace('*', "|");
+    let piped = format!("{isa}~{piped}").replace("ST|837|0001|005010X222A1~", "");
+    let d = &run(&piped)[0];
+    assert_eq!(
+        (d.code, d.help.as_deref()),
+        (
+            "ENV004",
+            Some("write `ST|837|0001|005010X222A1` before BHT")
+        )
+    );
     // A stray segment after the SE that no SE follows is outside any set: STR003, as before.
     let stray = P837.replace("GE*", "REF*EA*X~GE*");
     assert_eq!(codes(&stray), ["STR003"]);
