@@ -26,6 +26,14 @@ def edit(template, prefix, repl, fix_count=True):
     ss[i:i + 1] = segs(repl)
     return join(recount(ss) if fix_count else ss)
 
+def swapped(template, first, second):
+    """The first segments starting with `first` and `second` trade places."""
+    ss = segs(template)
+    i = next(i for i, s in enumerate(ss) if s.startswith(first))
+    j = next(i for i, s in enumerate(ss) if s.startswith(second))
+    ss[i], ss[j] = ss[j], ss[i]
+    return join(ss)
+
 def edits(template, pairs):
     ss = segs(template)
     for prefix, repl in pairs:
@@ -103,6 +111,14 @@ CASES = {
             "junk-after-iea.x12": P837 + "THIS IS NOT EDI\n",
             # Cut inside the second line's LX: one ENV004 for the whole cut (issue 14).
             "cut-inside-lx.x12": P837[:P837.index("LX*2") + 2],
+            # ST and GS swapped: one ENV004 on the ST, the set read as the group's (not also
+            # "ST has no SE", "SE without ST" and STR002 for a set of one segment).
+            "st-before-gs.x12": swapped(P837, "GS*", "ST*"),
+            # The ST written twice: one ENV004, not also STR002 for the ST alone, ENV006 for
+            # its ST02 and ENV003 for GE01; likewise an ST left empty before the real one.
+            "st-twice.x12": edit(P837, "ST*", "ST*837*0001*005010X222A1~ST*837*0001*005010X222A1", False),
+            "st-twice-837i.x12": edit(I837, "ST*", "ST*837*0001*005010X223A2~ST*837*0001*005010X223A2", False),
+            "empty-st.x12": edit(P837, "ST*", "ST*837*0009*005010X222A1~ST*837*0001*005010X222A1", False),
         },
         "pass": {"balanced.x12": P837, "trailing-newlines.x12": P837 + "\r\n\r\n"},
     },

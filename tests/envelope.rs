@@ -38,6 +38,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     // Cut inside the second line's LX: one ENV004 for no SE, GE or IEA and the cut segment,
     // no findings on the line it cut off (issue 14).
     ("ENV004/trip/cut-inside-lx.x12", &["ENV004"]),
+    ("ENV004/trip/empty-st.x12", &["ENV004"]),
     ("ENV004/trip/iea-cut.x12", &["ENV004"]),
     ("ENV004/trip/junk-after-iea.x12", &["ENV004"]),
     ("ENV004/trip/no-gs.x12", &["ENV004"]),
@@ -46,6 +47,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     // The ST left out: one finding for the set, not one per segment (and none for GE01).
     ("ENV004/trip/no-st-837i.x12", &["ENV004"]),
     ("ENV004/trip/no-st.x12", &["ENV004"]),
+    // ST and GS swapped, the ST written twice, an ST left empty: one finding each.
+    ("ENV004/trip/st-before-gs.x12", &["ENV004"]),
+    ("ENV004/trip/st-twice-837i.x12", &["ENV004"]),
+    ("ENV004/trip/st-twice.x12", &["ENV004"]),
     ("ENV005/trip/4010-guide.x12", &["ENV005"]),
     ("ENV005/trip/4010-interchange.x12", &["ENV005"]),
     ("ENV005/trip/835-skipped.x12", &["ENV005"]),

@@ -25,6 +25,9 @@ pub struct TxFrame<'a> {
     /// the transaction set's bytes may have been released.
     pub st02: Box<[u8]>,
     pub st02_loc: Loc,
+    /// Where a GS written right after this set's ST stands (ST and GS swapped): the group's
+    /// header, written one segment late, not a segment of the set.
+    pub late_gs: Option<usize>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -44,6 +47,10 @@ pub struct Group<'a> {
     /// Sets of the group whose ST is missing (`IssueKind::StMissing`): not read, not in
     /// `count`, but counted by the sender in GE01.
     pub headless: usize,
+    /// Sets of the group that are an ST alone, another ST right after it
+    /// (`IssueKind::BareSt`): in `count`, as a receiver reads (and rejects) them, but not
+    /// counted in GE01 by a sender who wrote the ST twice.
+    pub bare: usize,
     /// Each transaction set whose ST02 an earlier set of the group already used, in input
     /// order: what ENV006 needs of the sets once they are gone. `earlier` is the byte where
     /// the set that used it before starts.
@@ -192,6 +199,19 @@ pub enum IssueKind<'a> {
     SeWithoutSt,
     /// An ST inside an interchange with no GS before it.
     StWithoutGs,
+    /// An ST written right before the GS at byte `gs_at` that opens its group (the two
+    /// swapped): one finding, and the set is read as the group's.
+    StBeforeGs {
+        gs_at: usize,
+    },
+    /// `ST*st02` with nothing after it but another ST, at byte `next_at`: the ST written
+    /// twice (`again`: the same bytes) or a set left empty. One finding; the empty set is not
+    /// a set (not counted for GE01, its ST02 not taken).
+    BareSt {
+        st02: &'a [u8],
+        again: bool,
+        next_at: usize,
+    },
     /// `len` bytes after an IEA that are not another interchange. `lower_isa`: they start
     /// with `isa` and a separator, an interchange header written in lower case, which is not
     /// read as one.
@@ -989,6 +1009,9 @@ impl<'a> Scanner<'a, '_> {
                 }
                 return Flow::Continue;
             }
+            if tx.segment_count == 1 && self.after_bare_st(b, file_seg, raw) {
+                return Flow::Continue;
+            }
             // ST/GS/GE/IEA inside a transaction set: its SE is missing.
             if let Some(cut) = b.open_tx.take() {
                 let kind = IssueKind::SeMissing {
@@ -1000,6 +1023,73 @@ impl<'a> Scanner<'a, '_> {
             }
         }
         self.envelope_segment(b, file_seg, raw, after)
+    }
+
+    /// An envelope segment right after a set's ST, before anything else of the set: a GS
+    /// (ST and GS swapped) or another ST. `true` when it was taken as such.
+    fn after_bare_st(&mut self, b: &mut Body<'a>, seg: Segment<'a>, raw: RawSegment<'a>) -> bool {
+        match seg.id() {
+            b"GS" => self.gs_after_st(b, seg),
+            b"ST" => {
+                let Some(bare) = b.open_tx.take() else {
+                    return false;
+                };
+                let again = bare.st.bytes == seg.bytes;
+                let (st02, next_at) = (bare.st.value(2), raw.offset);
+                self.issue(
+                    bare.st.loc(),
+                    IssueKind::BareSt {
+                        st02,
+                        again,
+                        next_at,
+                    },
+                );
+                // A set to a receiver (and rejected), but not the one that uses its ST02.
+                let key = Key::new(&bare.st02);
+                let taken = b.st02_seen.contains_key(&key);
+                self.push_tx(b, bare);
+                if !taken {
+                    b.st02_seen.remove(&key);
+                }
+                if let Some(g) = b.groups.last_mut() {
+                    g.bare += 1;
+                }
+                self.open_tx(b, seg, raw);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A GS right after an ST that opened a group without one (the ST's ENV004 is the last
+    /// issue): the two were swapped. The GS heads the group the ST opened, the set goes on,
+    /// and the ST's finding says so, in place of "ST without GS", "ST has no SE" and "SE
+    /// without ST" for one slip.
+    fn gs_after_st(&mut self, b: &mut Body<'a>, gs: Segment<'a>) -> bool {
+        let Some(tx) = b.open_tx.as_mut() else {
+            return false;
+        };
+        let st_loc = tx.st.loc();
+        let swapped = self
+            .out
+            .issues
+            .last()
+            .is_some_and(|i| matches!(i.kind, IssueKind::StWithoutGs) && i.loc == st_loc)
+            && b.groups
+                .last()
+                .is_some_and(|g| g.gs.is_none() && g.count == 0);
+        if !swapped {
+            return false;
+        }
+        tx.late_gs = Some(gs.offset);
+        self.out.issues.pop();
+        self.issue(st_loc, IssueKind::StBeforeGs { gs_at: gs.offset });
+        self.element_count(&gs);
+        if let Some(g) = b.groups.last_mut() {
+            g.gs = Some(gs);
+        }
+        b.gs06(&gs);
+        true
     }
 
     /// Reports a last segment that runs into the end of the input. A complete final IEA that
@@ -1170,6 +1260,7 @@ impl<'a> Scanner<'a, '_> {
             delims: b.delims,
             st02,
             st02_loc,
+            late_gs: None,
         });
     }
 
@@ -1283,8 +1374,9 @@ pub fn segments<'a>(input: &'a [u8], tx: &TxFrame<'a>) -> impl Iterator<Item = S
     let slice = &input[..tx.end.min(input.len())];
     let delims = tx.delims;
     let mut position = 0u32;
+    let late_gs = tx.late_gs;
     Lexer::new(slice, tx.start, delims)
-        .filter(|raw: &RawSegment<'_>| !raw.bytes.is_empty())
+        .filter(move |raw: &RawSegment<'_>| !raw.bytes.is_empty() && Some(raw.offset) != late_gs)
         .map(move |raw| {
             position += 1;
             Segment::new(raw.bytes, raw.offset, delims, position)
@@ -1402,6 +1494,41 @@ mod tests {
         }
     }
 
+    /// ST and GS swapped: one issue on the ST, the GS heading the group the ST opened, the
+    /// set read whole. The ST written twice: one issue on the first, a set of its own that
+    /// GE01 need not count and whose ST02 the second may use.
+    #[test]
+    fn st_before_gs_and_st_twice_are_one_issue_each() {
+        let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260105*1200*^*00501*000000001*0*P*:~";
+        let gs = "GS*HC*A*B*20260105*1200*7*X*005010X222A1~";
+        let swapped = format!("{isa}ST*837*0001~{gs}BHT*0019~SE*3*0001~GE*1*7~IEA*1*000000001~");
+        let s = scan(swapped.as_bytes());
+        let gs_at = swapped.find("GS*").expect("a GS");
+        assert_eq!(kinds(&s), [&IssueKind::StBeforeGs { gs_at }]);
+        let g = s.groups().next().expect("a group");
+        assert_eq!((g.gs.map(|gs| gs.value(6)), g.count), (Some(&b"7"[..]), 1));
+        let (_, _, tx) = s.transactions().next().expect("a set");
+        let ids: Vec<&[u8]> = segments(swapped.as_bytes(), tx)
+            .map(|seg| seg.id())
+            .collect();
+        assert_eq!(ids, [&b"ST"[..], b"BHT", b"SE"]);
+        assert_eq!(tx.segment_count, 3);
+
+        let twice =
+            format!("{isa}{gs}ST*837*0001~ST*837*0001~BHT*0019~SE*3*0001~GE*1*7~IEA*1*000000001~");
+        let s = scan(twice.as_bytes());
+        let next_at = twice.match_indices("ST*").nth(1).expect("two").0;
+        let issue = IssueKind::BareSt {
+            st02: b"0001",
+            again: true,
+            next_at,
+        };
+        assert_eq!(kinds(&s), [&issue]);
+        let g = s.groups().next().expect("a group");
+        assert_eq!((g.count, g.bare), (2, 1));
+        assert!(g.repeated_st02.is_empty());
+    }
+
     fn kinds<'a>(scan: &'a Scan<'a>) -> Vec<&'a IssueKind<'a>> {
         scan.issues.iter().map(|i| &i.kind).collect()
     }
@@ -1421,6 +1548,13 @@ mod tests {
             ),
             format!("{isa}GS*HC*S*R*20260120*1200*1*X*005010X222A1~ST*837*0001~BHT*0019~CLM*A*1"),
             "ST*837*0001*005010X222A1\nBHT*0019\r\nSE*3*0001\nST*837*0002\nHL*1\n".to_string(),
+            // ST and GS swapped (the GS is not a segment of the set), the ST written twice.
+            format!(
+                "{isa}ST*837*0001~GS*HC*S*R*20260120*1200*1*X*005010X222A1~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~"
+            ),
+            format!(
+                "{isa}GS*HC*S*R*20260120*1200*1*X*005010X222A1~ST*837*0001~ST*837*0001~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~"
+            ),
         ];
         for input in &inputs {
             let bytes = input.as_bytes();

@@ -45,10 +45,14 @@ fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         );
     }
     for g in &ic.groups {
-        // A set whose ST is missing (ENV004) is one GE01 counted: not a second finding.
-        let with_headless = (g.count + g.headless) as u64;
+        // A set whose ST is missing (ENV004) is one GE01 counted, and an ST written twice
+        // (ENV004) one it did not: not a second finding.
+        let excused = |ge01: Option<u64>| {
+            (g.headless > 0 && ge01 == Some((g.count + g.headless) as u64))
+                || (g.bare > 0 && ge01 == Some(g.count.saturating_sub(g.bare) as u64))
+        };
         if let (Some(_), Some(ge)) = (&g.gs, slips::ge(g))
-            && (g.headless == 0 || number(ge.value(1)) != Some(with_headless))
+            && !excused(number(ge.value(1)))
         {
             let _ = check(
                 cx,

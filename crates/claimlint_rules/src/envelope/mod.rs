@@ -69,6 +69,8 @@ pub fn owner(kind: &IssueKind<'_>) -> (&'static Rule, ScanReport) {
         | K::SeWithoutSt
         | K::StMissing { .. }
         | K::StWithoutGs
+        | K::StBeforeGs { .. }
+        | K::BareSt { .. }
         | K::DataAfterIea { .. }
         | K::IeaMissing { .. }
         | K::GeMissing { .. } => (&unbalanced::ENV004, unbalanced::report),

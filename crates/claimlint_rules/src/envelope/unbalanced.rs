@@ -124,6 +124,7 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     match issue.kind {
         IssueKind::Truncated { .. } => truncated(issue, cx),
         IssueKind::StMissing { .. } => st_missing(issue, cx),
+        IssueKind::StBeforeGs { .. } | IssueKind::BareSt { .. } => st_out_of_place(issue, cx),
         _ => trailer_or_header(issue, cx),
     }
 }
@@ -206,6 +207,52 @@ fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     if let IssueKind::SeMissing { st02, .. } = issue.kind {
         d.context.transaction = Some(lossy(st02).into_owned());
         d.context.set_at = Some(issue.loc.offset);
+    }
+}
+
+/// An ST written before its group's GS, or an ST with nothing after it but another ST: one
+/// finding each.
+fn st_out_of_place(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    let (message, help) = match issue.kind {
+        IssueKind::StBeforeGs { gs_at } => (
+            format!(
+                "ST is written before the GS that opens its functional group (the GS at byte {gs_at}): the two are swapped"
+            ),
+            Some("move the GS segment in front of the ST".into()),
+        ),
+        IssueKind::BareSt {
+            st02,
+            again: true,
+            next_at,
+        } => (
+            format!(
+                "ST*{} is written twice: nothing stands between it and the same ST at byte {next_at}",
+                lossy(st02)
+            ),
+            Some("delete one of the two ST segments".into()),
+        ),
+        IssueKind::BareSt { st02, next_at, .. } => (
+            format!(
+                "ST*{} opens a transaction set with nothing in it: another ST follows at byte {next_at}",
+                lossy(st02)
+            ),
+            Some("delete the empty ST, or write its transaction set and SE".into()),
+        ),
+        _ => return,
+    };
+    let d = cx.report(issue.loc, message);
+    d.help = help;
+    match issue.kind {
+        // To a receiver the ST stands outside any group: IK304 7, not in proper sequence
+        // (its set is still read, as the group's).
+        IssueKind::StBeforeGs { .. } => d.ack = Some(claimlint_diagnostic::Ack999::Segment("7")),
+        // An ST alone: what the guide finds missing from its set is this finding's.
+        IssueKind::BareSt { st02, .. } => {
+            d.context.transaction = Some(lossy(st02).into_owned());
+            d.context.set_at = Some(issue.loc.offset);
+            d.covers = Some((1, u32::MAX));
+        }
+        _ => {}
     }
 }
 
