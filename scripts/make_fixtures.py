@@ -411,6 +411,9 @@ CASES.update({
     },
     "STR002": {
         "trip": {"no-billing-provider-n4.x12": edit(P837, "N4*SPRINGFIELD*IL*62701", ""),
+                 # The 2410 CTP left out before a 2410 REF: one STR002 on the LIN, not also
+                 # NDC005 for the quantity the CTP held.
+                 "no-drug-quantity-before-ref.x12": edit(P837, "CTP*", "REF*XZ*RX123"),
                  # A line whose LX is missing (hccinfhir's sample_837_11): one STR002 naming
                  # the LX to add, the line read as a 2400 begun at its SV1/SV2 (no STR006, no
                  # BAL001), first line or second

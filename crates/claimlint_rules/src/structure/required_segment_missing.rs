@@ -540,7 +540,19 @@ fn required_missing(
     // Name the occurrence that lacks it (its claim and line), not the next one.
     // On the misspelled segment (SYN001's, which suppresses it) or the one that closed
     // the occurrence, rather than the next.
-    let (at, seg) = match at.checked_sub(1).filter(|_| typo || closes(tx, parent, at)) {
+    // A 2410's CTP belongs right after its LIN: on the LIN whether the guide reached the
+    // next line or a 2410 REF, where NDC005 would report the quantity it lacks (and which
+    // this suppresses, suppress::PRECEDENCE).
+    let after_lin = id == "CTP"
+        && parent == "2410"
+        && at
+            .checked_sub(1)
+            .and_then(|k| tx.segments.get(k))
+            .is_some_and(|s| s.is(b"LIN"));
+    let (at, seg) = match at
+        .checked_sub(1)
+        .filter(|_| typo || after_lin || closes(tx, parent, at))
+    {
         Some(last) => (last, tx.segments.get(last).unwrap_or(seg)),
         None => (at, seg),
     };
