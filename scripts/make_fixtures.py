@@ -365,6 +365,10 @@ CASES.update({
     },
     "SYN008": {
         "trip": {"sv103-xx.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*XX*1***1"),
+                 # The procedure qualifier left out (`J0897:JZ`): one SYN008, its help the
+                 # composite as meant.
+                 "procedure-qualifier-left-out.x12": edit(P837, "SV1*HC:J0897", "SV1*J0897:JZ*2400*UN*60***1"),
+                 "procedure-qualifier-left-out-837i.x12": edit(I837, "SV2*0636", "SV2*0636*J0897:JZ*2400*UN*60"),
                  "clm05-2-x-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:X:1**A*Y*Y"),
                  # not also NDC005 / NDC006 / UNT001 on the same element
                  "ctp05-unit-ea.x12": edit(P837, "CTP*", "CTP****1*EA"),

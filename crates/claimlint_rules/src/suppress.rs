@@ -154,6 +154,17 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "SYN008",
+        suppresses: &["DRG002"],
+        on: Some("SV2"),
+        at: Some(2),
+        misspelling_of: None,
+        scope: Scope::Segment,
+        why: "an SV202 whose qualifier is not one the guide allows (`J0897:JZ`, the HC left \
+              out): its procedure code is not read, so the revenue code's missing HCPCS code \
+              is that slip, not another error",
+    },
+    Precedence {
+        root: "SYN008",
         suppresses: &["NDC005", "UNT001", "NDC006", "STR001"],
         on: None,
         at: None,

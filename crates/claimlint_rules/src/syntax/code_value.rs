@@ -160,9 +160,38 @@ fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             f.loop_name(tx),
             qualified_by(tx, &f, elem, comp)
         );
-        f.report(cx, f.loc(elem, comp), msg)
-            .help(format!("use one of: {}", code_list(codes)));
+        let help = match qualifier_left_out(&f, &r, elem) {
+            Some(meant) => format!(
+                "the qualifier is left out before the procedure code: write `{meant}` (HC for a HCPCS or CPT code)"
+            ),
+            None => format!("use one of: {}", code_list(codes)),
+        };
+        f.report(cx, f.loc(elem, comp), msg).help(help);
     }
+}
+
+/// A procedure composite (SV101, SV202) written without its qualifier, its code first
+/// (`SV1*J0897:JZ`): the composite as meant, `HC:J0897:JZ`, when the value in the qualifier's
+/// place has the shape of a HCPCS or CPT code (five characters: a letter and four digits,
+/// five digits, or four digits and a letter).
+fn qualifier_left_out(f: &super::Found<'_, '_>, r: &str, elem: usize) -> Option<String> {
+    if !matches!(r, "SV101-1" | "SV202-1") {
+        return None;
+    }
+    let code = f.value(elem, 1);
+    let digits = |b: &[u8]| b.iter().all(u8::is_ascii_digit);
+    let shaped = match code {
+        [a, rest @ ..] if rest.len() == 4 && a.is_ascii_uppercase() => digits(rest),
+        [head @ .., z] if head.len() == 4 => {
+            digits(head) && (z.is_ascii_digit() || z.is_ascii_uppercase())
+        }
+        _ => false,
+    };
+    let composite = f.value(elem, 0);
+    shaped.then(|| {
+        let c = char::from(f.seg.delims.component);
+        format!("HC{c}{}", String::from_utf8_lossy(composite))
+    })
 }
 
 #[test]
