@@ -19,8 +19,10 @@ mod x223a2;
 mod tests;
 
 pub use validate::{
-    ElementIssue, is_numeric, is_qualifier_dependent, is_time, validate_placed, validate_segment,
+    ElementIssue, is_clean, is_numeric, is_qualifier_dependent, is_time, validate_placed,
+    validate_segment,
 };
+pub use views::segment_is_clean;
 pub use walk::{Placement, StructureIssue, Walk, Walking, belongs_after, walk};
 
 /// A supported implementation guide.

@@ -1442,3 +1442,94 @@ fn the_fewest_segments_out_of_order_are_reported() {
         w.issues
     );
 }
+
+/// Every definition of both guides with every used position filled with a valid value, as
+/// elements of components.
+fn filled(def: &SegmentDef) -> Vec<Vec<String>> {
+    def.elements
+        .iter()
+        .map(|e| match e.composite() {
+            _ if e.usage == Usage::NotUsed => vec![String::new()],
+            None => vec![filler(e)],
+            Some(c) => c
+                .components
+                .iter()
+                .map(|ce| match ce.usage {
+                    Usage::NotUsed => String::new(),
+                    _ => filler(ce),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn segment_text(id: &str, elems: &[Vec<String>]) -> String {
+    let body: Vec<String> = elems.iter().map(|c| c.join(":")).collect();
+    format!("{id}*{}", body.join("*"))
+}
+
+/// The one-pass clean test (`segment_is_clean`) says a segment is clean exactly when
+/// `validate_segment` finds nothing, for every definition of both guides: filled in, with
+/// each position emptied or set to values of every type, wrong ones, controls, separators,
+/// and with elements cut off or added. Where it reads a repetition separator it may leave a
+/// clean segment to the full check, never the other way round.
+#[test]
+fn the_clean_test_agrees_with_validation() {
+    use claimlint_x12::{Segment, split::SplitSegment};
+    let (delims, _) = view_samples(); // `*` `:` `^` `~`
+    let values = [
+        "",
+        "X",
+        "1",
+        "-1.5",
+        "1.2.3",
+        "20240101",
+        "20240231",
+        "1200",
+        "2500",
+        "HC",
+        "D8",
+        "\u{1}A",
+        "A:B",
+        ":",
+        "A:",
+        "^",
+        "A^B",
+        "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+    ];
+    let (mut checked, mut clean) = (0usize, 0usize);
+    for def in all_segment_defs() {
+        let base = filled(def);
+        let mut texts = vec![segment_text(def.id, &base), def.id.to_string()];
+        texts.push(format!("{}*", texts[0]));
+        texts.push(format!("{}*X", texts[0]));
+        for k in 0..base.len() {
+            texts.push(segment_text(def.id, &base[..k]));
+            for j in 0..base[k].len() {
+                for v in values {
+                    let mut e = base.clone();
+                    e[k][j] = v.to_string();
+                    texts.push(segment_text(def.id, &e));
+                }
+            }
+        }
+        for text in &texts {
+            for seg in [
+                Segment::new(text.as_bytes(), 0, delims, 1),
+                Segment::unindexed(text.as_bytes(), 0, delims, 1),
+            ] {
+                let mut out = Vec::new();
+                validate_segment(def, &SplitSegment::new(&seg), &mut out);
+                let fast = segment_is_clean(def, &seg);
+                checked += 1;
+                clean += usize::from(fast);
+                if text.contains('^') {
+                    assert!(!fast || out.is_empty(), "{} `{text}`: {out:?}", def.name);
+                } else {
+                    assert_eq!(fast, out.is_empty(), "{} `{text}`: {out:?}", def.name);
+                }
+            }
+        }
+    }
+    assert!(checked > 100_000 && clean > 10_000, "{checked} {clean}");
+}

@@ -2,8 +2,8 @@
 //! usage, counts, trailing separators and X12 syntax rules. Knows nothing of loops.
 
 use super::{
-    DataType, ElementDef, ElementKind, LoopDef, Placement, SegmentDef, SegmentView, SyntaxKind,
-    SyntaxRule, Usage,
+    Codes, CompositeDef, DataType, ElementDef, ElementKind, LoopDef, Placement, SegmentDef,
+    SegmentView, SyntaxKind, SyntaxRule, Usage,
 };
 
 /// One element-level finding. `elem` and `comp` are 1-based; `comp` is 0 for the element as a
@@ -168,15 +168,6 @@ fn same_element(a: &ElementDef, b: &ElementDef) -> bool {
     if std::ptr::eq(a, b) {
         return true;
     }
-    let simple = |e: &ElementDef| match e.kind {
-        ElementKind::Simple {
-            data_type,
-            min_len,
-            max_len,
-            codes,
-        } => Some((data_type, min_len, max_len, codes)),
-        ElementKind::Composite(_) => None,
-    };
     a.usage == b.usage
         && a.repeat == b.repeat
         && match (simple(a), simple(b)) {
@@ -187,6 +178,20 @@ fn same_element(a: &ElementDef, b: &ElementDef) -> bool {
             }
             _ => false,
         }
+}
+
+/// A simple element's type, minimum and maximum length, and code list.
+#[inline]
+fn simple(e: &ElementDef) -> Option<(DataType, u16, u16, Codes)> {
+    match e.kind {
+        ElementKind::Simple {
+            data_type,
+            min_len,
+            max_len,
+            codes,
+        } => Some((data_type, min_len, max_len, codes)),
+        ElementKind::Composite(_) => None,
+    }
 }
 
 fn non_empty(v: Option<&[u8]>) -> bool {
@@ -392,55 +397,62 @@ fn check_element(
 }
 
 fn check_value(ed: &ElementDef, v: &[u8], elem: usize, comp: usize, out: &mut Vec<ElementIssue>) {
-    let ElementKind::Simple {
-        data_type,
-        min_len,
-        max_len,
-        codes,
-    } = ed.kind
-    else {
+    let Some((data_type, min_len, max_len, codes)) = simple(ed) else {
         return;
     };
-    if let Some(list) = codes.list() {
+    match value_fault(ed, v) {
+        None => {}
+        Some(ValueFault::Type) => out.push(ElementIssue::Type {
+            elem,
+            comp,
+            expected: data_type,
+        }),
+        Some(ValueFault::Code) => out.push(ElementIssue::CodeInvalid {
+            elem,
+            comp,
+            codes: codes.list().unwrap_or_default(),
+        }),
+        Some(ValueFault::Length(len)) => out.push(ElementIssue::Length {
+            elem,
+            comp,
+            min: min_len,
+            max: max_len,
+            len,
+        }),
+    }
+}
+
+/// What is wrong with a non-empty value of a simple element: the one judgement of a value,
+/// which [`check_value`] reports and [`is_clean`] asks only whether there is any.
+enum ValueFault {
+    Type,
+    Code,
+    Length(usize),
+}
+
+#[inline]
+fn value_fault(ed: &ElementDef, v: &[u8]) -> Option<ValueFault> {
+    let (data_type, min_len, max_len, codes) = simple(ed)?;
+    if codes.list().is_some() {
         // A value that is not of the element's type is a syntax error whatever its list
         // (999 IK403 6, not 7): SV107's pointers (DE 1328) are N0 with the list 1–12, and
         // `1.00` or `A` is no number at all. Only numbers, dates and times are read so; an
         // ID or AN value is judged by its list alone, as before.
         let typed = matches!(data_type, DataType::ID | DataType::AN | DataType::B)
             || typed_len(data_type, v, max_len).is_some();
-        if !typed {
-            out.push(ElementIssue::Type {
-                elem,
-                comp,
-                expected: data_type,
-            });
+        return if !typed {
+            Some(ValueFault::Type)
         } else if !codes.contains(v) {
             // A list check says more than a length check would, so it replaces it.
-            out.push(ElementIssue::CodeInvalid {
-                elem,
-                comp,
-                codes: list,
-            });
-        }
-        return;
+            Some(ValueFault::Code)
+        } else {
+            None
+        };
     }
     let Some(len) = typed_len(data_type, v, max_len) else {
-        out.push(ElementIssue::Type {
-            elem,
-            comp,
-            expected: data_type,
-        });
-        return;
+        return Some(ValueFault::Type);
     };
-    if len < usize::from(min_len) || len > usize::from(max_len) {
-        out.push(ElementIssue::Length {
-            elem,
-            comp,
-            min: min_len,
-            max: max_len,
-            len,
-        });
-    }
+    (len < usize::from(min_len) || len > usize::from(max_len)).then_some(ValueFault::Length(len))
 }
 
 /// The length of a value that counts toward its element's min/max (digits of a number), or
@@ -544,21 +556,7 @@ fn check_rules(
     out: &mut Vec<ElementIssue>,
 ) {
     for rule in rules {
-        let count = rule
-            .positions
-            .iter()
-            .filter(|&&p| present(p.into()))
-            .count();
-        let first = rule.positions.first().is_some_and(|&p| present(p.into()));
-        let total = rule.positions.len();
-        let ok = match rule.kind {
-            SyntaxKind::P => count == 0 || count == total,
-            SyntaxKind::R => count > 0,
-            SyntaxKind::E => count <= 1,
-            SyntaxKind::C => !first || count == total,
-            SyntaxKind::L => !first || count > 1,
-        };
-        if !ok {
+        if !rule_holds(rule, &present) {
             out.push(ElementIssue::Syntax {
                 kind: rule.kind,
                 elem,
@@ -566,4 +564,118 @@ fn check_rules(
             });
         }
     }
+}
+
+/// Does a syntax rule hold over the positions `present` says hold a value?
+#[inline]
+fn rule_holds(rule: &SyntaxRule, present: impl Fn(usize) -> bool) -> bool {
+    let count = rule
+        .positions
+        .iter()
+        .filter(|&&p| present(p.into()))
+        .count();
+    let first = rule.positions.first().is_some_and(|&p| present(p.into()));
+    let total = rule.positions.len();
+    match rule.kind {
+        SyntaxKind::P => count == 0 || count == total,
+        SyntaxKind::R => count > 0,
+        SyntaxKind::E => count <= 1,
+        SyntaxKind::C => !first || count == total,
+        SyntaxKind::L => !first || count > 1,
+    }
+}
+
+/// Does [`validate_segment`] find nothing wrong with a segment under `def`? The segment is
+/// given as its elements' bytes (all repetitions, after the id) and its component and
+/// repetition separators, read in one pass with nothing split or allocated. Most segments of
+/// a file are clean, and this is what the guide check asks first: only a segment it says
+/// `false` of is split and validated to find out what is wrong.
+///
+/// Exact where it says `true`: it answers with the same judgements the full check makes
+/// ([`value_fault`], [`rule_holds`], the definition's `required` bits), and where reading a
+/// segment the way the full check does would take more than that (a repetition separator,
+/// more than 64 elements) it says `false` and leaves
+/// the segment to the full check. (`false` alone is never a finding.)
+pub fn is_clean<'v>(
+    def: &SegmentDef,
+    elements: impl Iterator<Item = &'v [u8]>,
+    component: u8,
+    repetition: Option<u8>,
+) -> bool {
+    let mut present = 0u64;
+    let mut n = 0usize;
+    for (k, e) in elements.enumerate() {
+        n = k + 1;
+        if e.is_empty() {
+            continue; // not present: wanted only if required (below)
+        }
+        // Past the definition is SYN004 (and past 64, more than a mask holds).
+        let ed = def.elements.get(k).filter(|_| k < 64);
+        if !ed.is_some_and(|ed| element_clean(ed, e, component, repetition)) {
+            if e.iter().all(|&b| b == component) {
+                continue; // only separators: no value, as an empty element
+            }
+            return false;
+        }
+        present |= 1 << k;
+    }
+    // The last element empty is a trailing separator or stands for a missing value: a
+    // finding either way. With every present element defined and used, "present and used"
+    // is "present" for the syntax rules.
+    let bit = |p: usize| (1..=64).contains(&p) && present >> (p - 1) & 1 == 1;
+    (n == 0 || bit(n))
+        && def.required & !present == 0
+        && def.syntax.iter().all(|r| rule_holds(r, bit))
+}
+
+/// A present element (non-empty bytes, all repetitions) that [`check_element`] would find
+/// nothing wrong with, read without a repetition separator.
+#[inline]
+fn element_clean(ed: &ElementDef, e: &[u8], component: u8, repetition: Option<u8>) -> bool {
+    // A Not Used element with a value is SYN004; so is a repetition past `repeat` (one
+    // repetition here, as there is no separator).
+    if ed.usage == Usage::NotUsed || ed.repeat == 0 {
+        return false;
+    }
+    match ed.kind {
+        ElementKind::Simple { .. } => {
+            !e.iter().any(|&b| b == component || Some(b) == repetition)
+                && value_fault(ed, e).is_none()
+        }
+        ElementKind::Composite(cd) => {
+            !repetition.is_some_and(|r| e.contains(&r)) && composite_clean(cd, e, component)
+        }
+    }
+}
+
+/// The components of a present composite, as [`check_element`] judges them.
+fn composite_clean(cd: &CompositeDef, e: &[u8], component: u8) -> bool {
+    let mut present = 0u64;
+    let mut count = 0usize;
+    let mut last_empty = false;
+    for (j, v) in e.split(|&b| b == component).enumerate() {
+        count = j + 1;
+        last_empty = v.is_empty();
+        let ok = match cd.components.get(j) {
+            None => v.is_empty(),
+            Some(c) if v.is_empty() => c.usage != Usage::Required,
+            Some(c) => j < 64 && c.usage != Usage::NotUsed && value_fault(c, v).is_none(),
+        };
+        if !ok {
+            return false;
+        }
+        if !v.is_empty() {
+            present |= 1 << j;
+        }
+    }
+    // The last component empty: a trailing separator, or a required one missing.
+    let bit = |p: usize| (1..=64).contains(&p) && present >> (p - 1) & 1 == 1;
+    !(count > 1 && last_empty)
+        && cd
+            .components
+            .get(count..)
+            .unwrap_or_default()
+            .iter()
+            .all(|c| c.usage != Usage::Required)
+        && cd.syntax.iter().all(|r| rule_holds(r, bit))
 }

@@ -3,7 +3,7 @@
 //! validator, which read every element several times). The one place this crate touches the
 //! lexer's types; the tables and the checks see only the trait.
 
-use crate::SegmentView;
+use crate::{SegmentDef, SegmentView, validate};
 use claimlint_x12::Segment;
 use claimlint_x12::split::SplitSegment;
 
@@ -91,6 +91,24 @@ impl SegmentView for Segment<'_> {
             (Some(_), None) => 1,
         }
     }
+}
+
+/// [`validate::is_clean`] of a lexer segment: does the element check find nothing wrong
+/// with `seg` under `def`? Read in one pass over its bytes, nothing split. `false` (leave it
+/// to the full check) for a segment read as another id than written, or whose separators
+/// coincide, which the full check's split settles its own way.
+pub fn segment_is_clean(def: &SegmentDef, seg: &Segment<'_>) -> bool {
+    let d = seg.delims;
+    if seg.id_mended()
+        || d.component == d.element
+        || d.repetition
+            .is_some_and(|r| r == d.element || r == d.component)
+    {
+        return false;
+    }
+    let mut fields = seg.bytes.split(|&b| b == d.element);
+    fields.next(); // the id
+    validate::is_clean(def, fields, d.component, d.repetition)
 }
 
 /// Validation reads every element several times: give it the segment split once.
