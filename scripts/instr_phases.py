@@ -44,15 +44,19 @@ def get(table, *names):
 
 def phases(total, t):
     ig = get(t, "claimlint_model::loops::IgCheck::run", "claimlint_model::loops::IgCheck::run_with")
-    walk = get(t, "claimlint_ig::walk::Walking::step", "claimlint_ig::walk::walk")
-    validate = get(t, "claimlint_ig::validate::validate_placed")
+    walk = get(t, "claimlint_ig::walk::Walking::step", "claimlint_ig::walk::walk",
+               "claimlint_ig::walk::Walker::step")
+    # The clean test every segment the memo does not know takes, then the full validation
+    # of the segments it does not find clean.
+    validate = (get(t, "claimlint_ig::views::segment_is_clean")
+                + get(t, "claimlint_ig::validate::validate_placed"))
     run_rules = get(t, "claimlint_rules::engine::run_rules")
     build = get(t, "claimlint_model::loops::build")
     tx = get(t, "claimlint_rules::engine::check_transaction")
     return [
         ("guide check (`IgCheck::run`)", ig),
-        ("· guide walk (`Walking::step`)", walk),
-        ("· element validation (`validate_placed`)", validate),
+        ("· guide walk (`Walker::step`)", walk),
+        ("· element validation (`segment_is_clean`, `validate_placed`)", validate),
         ("· the rest of it (segment splitting, memo, placements)", ig - walk - validate),
         ("rule bodies (`run_rules` less the guide check)", run_rules - ig),
         ("model build (`loops::build`)", build),
