@@ -322,7 +322,10 @@ CASES.update({
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN007": {
-        "trip": {"clm05-2-empty.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***11::1*Y*A*Y*Y"),
+        "trip": {
+                 # The ZIP code left out of a US address (N404 empty): required there.
+                 "billing-provider-zip-missing.x12": edit(P837, "N4*SPRINGFIELD*IL*627011234", "N4*SPRINGFIELD*IL"),
+                 "clm05-2-empty.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***11::1*Y*A*Y*Y"),
                  "nm103-empty-837i.x12": edit(I837, "NM1*IL", "NM1*IL*1**JANE****MI*1EG4TE5MK73"),
                  # SV205 units empty: SYN007, not also UNT001
                  "sv205-empty-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:JZ*2400*UN"),

@@ -10,7 +10,7 @@ declare_rule! {
     /// designators): e.g. CLM05-2, the facility code qualifier, or SBR09. Also a Situational
     /// element whose condition the set itself answers: SBR02 (`18`) of a 2000B that holds a
     /// claim of its own (the patient is the subscriber), N402 of an address in the United
-    /// States or Canada (N404 empty, `US` or `CA`).
+    /// States or Canada (N404 empty, `US` or `CA`), and N403, the ZIP or postal code, of one.
     /// ## Why it matters
     /// A required element missing is a 999 IK4 code 1 rejection of the whole transaction set
     /// at most clearinghouses.
@@ -56,7 +56,8 @@ fn required_element(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 ///   837P and 837I: "if a claim does not include a dependent's information, the subscriber's
 ///   individual relationship code must be 18"
 ///   (https://www.stedi.com/changelog/new-claim-edits-invalid-subscriber-individual-relationship-codes).
-/// - N402 of an address in the United States or Canada: X12's N4 comment, "N402 is required
+/// - N402 (and N403, [`address_left_out`]) of an address in the United States or Canada:
+///   X12's N4 comment, "N402 is required
 ///   only if city name (N401) is in the U.S. or Canada" (https://www.stedi.com/edi/x12-004030/segment/N4);
 ///   N404 is written only for an address outside the United States (its 5010 situational
 ///   rule, "Required when the address is outside the United States of America. If not
@@ -71,50 +72,95 @@ fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         // findings of its own, which may hold its values out of place (`SBR*P*******MA`, SBR02
         // left out with its separator: the slip's finding is the one error).
         let placed = || ig.is_placed(k) && !ig.has_element_issue(k);
-        let (elem, why) = if seg.is(b"N4") && placed() {
-            let country = seg.value(4);
-            // An N4 without its city either (`N4~`, `N4**…`) is the required N401's SYN007:
-            // the address left out, one omission.
-            if !seg.value(2).is_empty()
-                || seg.value(1).is_empty()
-                || !matches!(country, b"" | b"US" | b"CA")
-            {
-                continue;
-            }
-            let where_ = if country.is_empty() {
-                "in the United States (N404 is empty)".to_string()
-            } else {
-                format!("in {} (N404)", String::from_utf8_lossy(country))
-            };
-            (2, format!("the address is {where_}"))
+        let found = if seg.is(b"N4") && placed() {
+            address_left_out(seg)
         } else if seg.is(b"SBR") && seg.value(2).is_empty() && placed() {
-            let Some(claim) = own_claim(tx, k) else {
-                continue;
-            };
-            (
-                2,
-                format!(
+            own_claim(tx, k).map(|claim| Left {
+                elem: 2,
+                what: "SBR02 (Individual Relationship Code)",
+                plural: false,
+                why: format!(
                     "the patient is the subscriber (claim {claim} is in this 2000B, not under a 2000C)"
                 ),
-            )
+                help: "write SBR02 as 18 (self)",
+            })
         } else {
+            None
+        };
+        let Some(left) = found else {
             continue;
         };
-        let (what, help) = match seg.id() {
-            b"N4" => (
-                "N402 (State or Province Code)",
-                "write the state's or province's two-letter code in N402",
-            ),
-            _ => (
-                "SBR02 (Individual Relationship Code)",
-                "write SBR02 as 18 (self)",
-            ),
-        };
+        let is = if left.plural { "are" } else { "is" };
         let msg = format!(
-            "{what} in {} is required when {why} but empty",
-            super::loop_name(tx, k)
+            "{} in {} {is} required when {} but empty",
+            left.what,
+            super::loop_name(tx, k),
+            left.why
         );
-        super::report_at(cx, k, seg.element_loc(elem), msg).help(help);
+        super::report_at(cx, k, seg.element_loc(left.elem), msg).help(left.help);
+    }
+}
+
+/// A situational element left out whose condition the set answers: the first element (where
+/// the finding is), what is missing (`plural`: two elements), why it is required, and the
+/// help.
+struct Left {
+    elem: usize,
+    what: &'static str,
+    plural: bool,
+    why: String,
+    help: &'static str,
+}
+
+/// N402 and N403 of an N4 whose address is in the United States (N404 empty or `US`) or
+/// Canada (`CA`), one finding for both when both are left out. N403: "X12 states that when an
+/// address is in the United States or Canada, a ZIP or postal code is required" (Stedi's claim
+/// edit for 837P and 837I, https://www.stedi.com/changelog/new-claim-edit-zip-or-postal-code-required-for-u.s.-and-canada-addresses;
+/// X12 RFI 1533, https://rfi.x12.org/Request/Details/1533, on the N403 notes of the 837
+/// TR3s). An N4 without its city either (`N4~`, `N4**…`) is the required N401's SYN007: the
+/// address left out, one omission.
+fn address_left_out(seg: &claimlint_x12::Segment<'_>) -> Option<Left> {
+    let country = seg.value(4);
+    if seg.value(1).is_empty() || !matches!(country, b"" | b"US" | b"CA") {
+        return None;
+    }
+    let why = if country.is_empty() {
+        "the address is in the United States (N404 is empty)".to_string()
+    } else {
+        format!(
+            "the address is in {} (N404)",
+            String::from_utf8_lossy(country)
+        )
+    };
+    let left = |what, elem, plural, help| {
+        Some(Left {
+            elem,
+            what,
+            plural,
+            why: why.clone(),
+            help,
+        })
+    };
+    match (seg.value(2).is_empty(), seg.value(3).is_empty()) {
+        (true, true) => left(
+            "N402 (State or Province Code) and N403 (Postal Code)",
+            2,
+            true,
+            "write the state's or province's two-letter code in N402 and the ZIP or postal code in N403",
+        ),
+        (true, false) => left(
+            "N402 (State or Province Code)",
+            2,
+            false,
+            "write the state's or province's two-letter code in N402",
+        ),
+        (false, true) => left(
+            "N403 (Postal Code)",
+            3,
+            false,
+            "write the ZIP code (the postal code in Canada) in N403",
+        ),
+        (false, false) => None,
     }
 }
 
@@ -157,4 +203,12 @@ fn situational_elements_only_where_the_set_answers() {
     // An N4 left empty is N401's one SYN007, not also N402's.
     let empty = edit(P837, "N4*SPRINGFIELD*IL*62702", "N4");
     assert_eq!(codes(&empty), ["SYN007"]);
+    // N403 left out of a US address: SYN007; with N402 too, one SYN007 for both; outside
+    // the United States and Canada, nothing.
+    let no_zip = edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*SPRINGFIELD*IL");
+    assert_eq!(codes(&no_zip), ["SYN007"]);
+    let neither = edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*SPRINGFIELD");
+    assert_eq!(codes(&neither), ["SYN007"]);
+    let abroad = edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*PARIS***FR");
+    assert!(!codes(&abroad).contains(&"SYN007"), "{:?}", codes(&abroad));
 }
