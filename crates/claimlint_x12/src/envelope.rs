@@ -205,8 +205,9 @@ pub enum IssueKind<'a> {
         gs_at: usize,
     },
     /// `ST*st02` with nothing after it but another ST, at byte `next_at`: the ST written
-    /// twice (`again`: the same bytes) or a set left empty. One finding; the empty set is not
-    /// a set (not counted for GE01, its ST02 not taken).
+    /// twice (`again`: the same bytes) or a set left empty. One finding. The bare ST is still
+    /// a set to a receiver (which rejects it: no SE), but GE01 may leave it out
+    /// (`Group::bare`) and its ST02 is not taken from the set after it.
     BareSt {
         st02: &'a [u8],
         again: bool,
