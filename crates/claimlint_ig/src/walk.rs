@@ -3,6 +3,10 @@
 //! element values beyond the qualifiers that tell loops apart.
 
 use super::{GuideDef, LoopDef, Node, SegmentDef, SegmentIndex, SegmentView, Usage};
+use std::sync::Arc;
+use tables::{QualifierRead, Tables};
+
+mod tables;
 
 /// The segments after the one being placed: `ahead(0)` is the next (`None` past the last).
 pub type Ahead<'a, S> = &'a dyn Fn(usize) -> Option<&'a S>;
@@ -101,6 +105,8 @@ const CONDITIONAL_LOOPS: &[(&str, &str, &str)] = &[("2000B", "2300", "2000C")];
 #[derive(Clone, Copy)]
 struct Frame {
     def: &'static LoopDef,
+    /// The loop's number in the compiled tables (`Tables::loops`).
+    lno: u16,
     /// Rank of the child last matched in order; search resumes there.
     rank: u16,
     /// Index in `def.required` of the first required child ranked at or after `rank`: those
@@ -117,8 +123,9 @@ struct ChildCount {
 }
 
 struct Walker {
-    /// The guide's segment ids, to look a segment's id up once per segment.
-    ids: GuideIds,
+    /// The guide compiled for the walk: its segment ids, to look a segment's id up once per
+    /// segment, and each loop's children by id.
+    tables: Arc<Tables>,
     frames: Vec<Frame>,
     /// Per child of every open frame, frame after frame (so that entering a loop allocates
     /// nothing once the buffer has grown): how often it occurred, and how often a segment
@@ -418,23 +425,28 @@ impl Walker {
     /// A walk about to read ST: the transaction set's loop open, nothing seen.
     fn at_root(guide: &GuideDef) -> Walker {
         let mut w = Walker {
-            ids: GuideIds::new(guide.segment_keys),
+            tables: Tables::of(guide),
             frames: Vec::new(),
             counts: Vec::new(),
             out: Walk::default(),
             stray: None,
             probing: false,
         };
-        w.push(guide.root);
+        w.push(0);
         w
     }
 
-    fn push(&mut self, def: &'static LoopDef) {
+    /// Opens loop number `lno` (`Tables::loops`), nothing in it seen.
+    fn push(&mut self, lno: u16) {
+        let Some(def) = self.tables.loops.get(usize::from(lno)).map(|t| t.def) else {
+            return;
+        };
         let base = self.counts.len();
         self.counts
             .resize(base + def.children.len(), ChildCount::default());
         self.frames.push(Frame {
             def,
+            lno,
             rank: 0,
             req: 0,
             base,
@@ -553,50 +565,88 @@ impl Walker {
     }
 
     /// A segment in its place: in the innermost loop or an ancestor, at or after its rank.
-    /// Only the children that share the segment's id can take it (`LoopDef::by_id`).
     fn find_in_order(&self, seg: &(impl SegmentView + ?Sized), id: SegmentIndex) -> Option<Found> {
-        for (depth, f) in self.frames.iter().enumerate().rev() {
-            let skip = usize::from(depth > 0);
-            let mut first_seg = None;
-            for (idx, node) in f.def.children_with_id(id) {
-                if idx < skip || node.rank() < f.rank {
-                    continue;
-                }
-                match node {
-                    Node::Segment(s) if s.matches(seg) => {
-                        // Code lists only tell apart definitions that share id and qualifier
-                        // (2400 PWK*CT): with no such twin ahead, this one is the answer
-                        // whether its codes fit or not, so they need not be read.
-                        if first_seg.is_none() && !twin_ahead(f, idx, seg, id) || s.codes_fit(seg) {
-                            return Some(Found {
-                                depth,
-                                idx,
-                                how: How::InOrder,
-                            });
-                        }
-                        first_seg.get_or_insert(idx);
-                    }
-                    Node::Loop(l)
-                        if first_seg.is_none() && l.starter().is_some_and(|s| s.matches(seg)) =>
-                    {
+        let mut read = QualifierRead::default();
+        self.frames
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(depth, f)| self.find_in_frame(depth, f, seg, id, &mut read))
+    }
+
+    /// [`Walker::search_frame`] from the compiled candidates: the first child of frame `f` of
+    /// the segment's id, from the frame's rank on, whose definition takes it. That child is
+    /// the answer, as in the search, unless it is a segment whose twin may follow: then code
+    /// lists decide, and the search does.
+    fn find_in_frame<'s, S: SegmentView + ?Sized>(
+        &self,
+        depth: usize,
+        f: &Frame,
+        seg: &'s S,
+        id: SegmentIndex,
+        read: &mut QualifierRead<'s>,
+    ) -> Option<Found> {
+        let table = self.tables.loops.get(usize::from(f.lno))?;
+        let skip = u16::from(depth > 0);
+        let c = table
+            .with_id(id)
+            .iter()
+            .find(|c| c.idx >= skip && c.rank >= f.rank && c.takes(seg, read))?;
+        if c.twin {
+            return Walker::search_frame(depth, f, seg, id);
+        }
+        Some(Found {
+            depth,
+            idx: usize::from(c.idx),
+            how: How::InOrder,
+        })
+    }
+
+    /// A segment in its place in frame `f` (at `depth`), searched in the guide's definitions:
+    /// only the children that share the segment's id can take it (`LoopDef::by_id`).
+    fn search_frame(
+        depth: usize,
+        f: &Frame,
+        seg: &(impl SegmentView + ?Sized),
+        id: SegmentIndex,
+    ) -> Option<Found> {
+        let skip = usize::from(depth > 0);
+        let mut first_seg = None;
+        for (idx, node) in f.def.children_with_id(id) {
+            if idx < skip || node.rank() < f.rank {
+                continue;
+            }
+            match node {
+                Node::Segment(s) if s.matches(seg) => {
+                    // Code lists only tell apart definitions that share id and qualifier
+                    // (2400 PWK*CT): with no such twin ahead, this one is the answer
+                    // whether its codes fit or not, so they need not be read.
+                    if first_seg.is_none() && !twin_ahead(f, idx, seg, id) || s.codes_fit(seg) {
                         return Some(Found {
                             depth,
                             idx,
                             how: How::InOrder,
                         });
                     }
-                    _ => {}
+                    first_seg.get_or_insert(idx);
                 }
-            }
-            if let Some(idx) = first_seg {
-                return Some(Found {
-                    depth,
-                    idx,
-                    how: How::InOrder,
-                });
+                Node::Loop(l)
+                    if first_seg.is_none() && l.starter().is_some_and(|s| s.matches(seg)) =>
+                {
+                    return Some(Found {
+                        depth,
+                        idx,
+                        how: How::InOrder,
+                    });
+                }
+                _ => {}
             }
         }
-        None
+        first_seg.map(|idx| Found {
+            depth,
+            idx,
+            how: How::InOrder,
+        })
     }
 
     /// A segment out of its place, in the innermost loop: one that came late (behind the
@@ -642,7 +692,7 @@ impl Walker {
         self.stray = None;
         if matches!(placement, Placement::Unexpected) {
             self.out.issues.push(StructureIssue::Unexpected { at });
-            self.stray = Some(self.ids.index(seg.id()));
+            self.stray = Some(self.tables.ids.index(seg.id()));
         }
         self.out.placements.push(placement);
     }
@@ -687,7 +737,12 @@ impl Walker {
     /// repeat, its starter counted as seen.
     fn enter(&mut self, depth: usize, idx: usize, l: &'static LoopDef, at: usize) {
         self.count_in_order(depth, idx, (l.rank, l.repeat), (l.id, true), at);
-        self.push(l);
+        let lno = self.frames.get(depth).and_then(|f| {
+            let table = self.tables.loops.get(usize::from(f.lno))?;
+            table.child(idx)
+        });
+        let Some(lno) = lno else { return };
+        self.push(lno);
         self.bump(depth + 1, 0);
     }
 
@@ -713,7 +768,7 @@ impl Walker {
             return None;
         }
         let next = next?;
-        let next_id = self.ids.index(next.id())?;
+        let next_id = self.tables.ids.index(next.id())?;
         for (depth, f) in self.frames.iter().enumerate().rev() {
             let skip = usize::from(depth > 0);
             let (mut fits, mut hit) = (false, None);
@@ -818,7 +873,7 @@ impl Walker {
             Open::Stray => {
                 self.out.issues.push(StructureIssue::Unexpected { at: 0 });
                 self.out.placements.push(Placement::Unexpected);
-                self.stray = Some(self.ids.index(seg.id()));
+                self.stray = Some(self.tables.ids.index(seg.id()));
             }
         }
         for k in 0..PROBE - 1 {
@@ -1039,7 +1094,7 @@ impl Walker {
         at: usize,
         ahead: Ahead<'a, S>,
     ) -> Placement {
-        let Some(id) = self.ids.index(seg.id()) else {
+        let Some(id) = self.tables.ids.index(seg.id()) else {
             return Placement::Unexpected;
         };
         let found = self.find(seg, id);
@@ -1286,7 +1341,10 @@ pub(super) fn place_in(
         let Some(l) = def.child_loop(id) else {
             return Placement::Unexpected;
         };
-        w.push(l);
+        let Some(lno) = w.tables.number(l) else {
+            return Placement::Unexpected;
+        };
+        w.push(lno);
         w.bump(w.frames.len() - 1, 0);
         def = l;
     }
