@@ -184,6 +184,13 @@ impl<'a> Procedure<'a> {
         [3, 4, 5, 6].map(|n| self.part(n))
     }
 
+    /// The bytes of the four modifier slots (SV101-3..6 / SV202-3..6), empty where none is
+    /// written: read in place, where `modifier_slots` makes each an [`Element`].
+    #[inline]
+    pub fn modifier_bytes(&self) -> [&'a [u8]; 4] {
+        [3, 4, 5, 6].map(|n| self.part_bytes(n))
+    }
+
     /// SV101-7 / SV202-7 free-text description.
     #[inline]
     pub fn description(&self) -> Option<Element<'a>> {
@@ -425,4 +432,53 @@ fn same_modifier(written: &[u8], m: &[u8]) -> bool {
             .iter()
             .zip(m)
             .all(|(&w, &u)| w == u || w.to_ascii_uppercase() == u)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use claimlint_x12::Delimiters;
+
+    /// `modifier_bytes` are the slots `modifier_slots` makes elements of, and `has_modifier`
+    /// and `modifier` answer as `same_modifier` over them does.
+    #[test]
+    fn modifier_lookups_agree_with_the_slots() {
+        let delims = Delimiters {
+            element: b'*',
+            component: b':',
+            repetition: Some(b'^'),
+            segment: b'~',
+        };
+        let composites = [
+            "SV1*HC:J0897",
+            "SV1*HC:J0897:JZ",
+            "SV1*HC:J0897:jz:JW",
+            "SV1*HC:J0897::Jw:AY:25:DESC",
+            "SV1*HC:J0897:J:JZZ:\0\0:zj",
+            "SV1*HC:J0897:59:XS:xs:XE",
+        ];
+        let wanted: [&[u8]; 9] = [
+            b"JZ", b"JW", b"AY", b"25", b"59", b"XS", b"jz", b"J", b"\0\0",
+        ];
+        for text in composites {
+            let seg = Segment::new(text.as_bytes(), 0, delims, 1);
+            let p = Procedure::from_composite(seg.element(1).expect("SV101"));
+            let slots = p.modifier_slots();
+            let bytes = p.modifier_bytes();
+            for (slot, b) in slots.iter().zip(bytes) {
+                assert_eq!(slot.map_or(&b""[..], |e| e.bytes), b, "{text}");
+            }
+            for m in wanted {
+                let slow = slots
+                    .iter()
+                    .position(|s| same_modifier(s.map_or(&b""[..], |e| e.bytes), m));
+                assert_eq!(p.has_modifier(m), slow.is_some(), "{text} {m:?}");
+                assert_eq!(
+                    p.modifier(m).map(|e| e.offset),
+                    slow.and_then(|i| slots[i]).map(|e| e.offset),
+                    "{text} {m:?}"
+                );
+            }
+        }
+    }
 }

@@ -592,9 +592,10 @@ fn run_rules<'t>(
     };
     if tx.claims.len() < 2 * CLAIMS_PER_TASK || rayon::current_num_threads() < 2 {
         transaction_rules(tx, plan, out);
+        let mut facts = crate::ClaimFacts::default();
         for chunk in tx.claims.chunks(CLAIMS_PER_TASK) {
             for claim in chunk {
-                claim_rules(tx, claim, plan, out);
+                claim_rules(tx, claim, plan, &mut facts, out);
             }
             done(chunk);
         }
@@ -610,9 +611,9 @@ fn run_rules<'t>(
             tx.claims
                 .par_chunks(CLAIMS_PER_TASK)
                 .map(|chunk| {
-                    let mut found = Vec::new();
+                    let (mut found, mut facts) = (Vec::new(), crate::ClaimFacts::default());
                     for claim in chunk {
-                        claim_rules(tx, claim, plan, &mut found);
+                        claim_rules(tx, claim, plan, &mut facts, &mut found);
                     }
                     done(chunk);
                     found
@@ -639,14 +640,18 @@ fn claim_rules<'t>(
     tx: &'t Transaction<'t>,
     claim: &'t model::Claim<'t>,
     plan: &Plan,
+    facts: &mut crate::ClaimFacts,
     out: &mut Vec<Diagnostic>,
 ) {
+    facts.reset(claim.lines.len());
+    let facts = &*facts;
     for (rule, sev) in &plan.claim {
         if let Check::Claim(f) = rule.check {
             f(
                 claim,
                 &mut Ctx {
                     claim: Some(claim),
+                    facts: Some(facts),
                     ..ctx(rule, *sev, out, Some(tx), plan)
                 },
             );
@@ -656,12 +661,11 @@ fn claim_rules<'t>(
         return;
     };
     for line in &claim.lines {
-        let facts = crate::LineFacts::default();
         // One context per line: only the rule and its severity change from rule to rule.
         let mut cx = Ctx {
             claim: Some(claim),
             line: Some(line),
-            facts: Some(&facts),
+            facts: Some(facts),
             ..ctx(first, Severity::Error, out, Some(tx), plan)
         };
         for (rule, sev) in &plan.line {

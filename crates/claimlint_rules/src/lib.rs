@@ -7,7 +7,7 @@
 //! Must not know the command line, `claimlint.toml` (the binary's config layer turns it into
 //! `LintSettings`), output formats, the audit's aggregates or files.
 
-use claimlint_data::{Data, SingleDose};
+use claimlint_data::{Data, Hcpcs, SingleDose};
 use claimlint_diagnostic::{Ack999, Context, Diagnostic, Severity};
 use claimlint_model::{Claim, Dec, DrugLine, ServiceLine, Transaction};
 use claimlint_x12::Loc;
@@ -290,18 +290,46 @@ pub struct Ctx<'c> {
     pub params: &'c Params,
     /// The run's reference data (embedded tables, `--data-dir` files first).
     pub data: &'c Data,
-    /// What is looked up once for `line` and shared by the rules that run on it.
-    pub facts: Option<&'c LineFacts>,
+    /// What is looked up once for `claim` and each of its lines, shared by the rules that run
+    /// on them.
+    pub facts: Option<&'c ClaimFacts>,
 }
 
 /// Reference data resolved for one service line, at most once, by the first rule that asks:
 /// each is a function of the line, its claim and the run's data, all fixed while the rules of
-/// one line run, so every rule sees what it would have looked up itself.
+/// one claim run, so every rule sees what it would have looked up itself.
 #[derive(Default)]
 pub struct LineFacts {
     crosswalk: std::cell::OnceCell<Option<drugs::Crosswalked>>,
     drug_code: std::cell::OnceCell<bool>,
     billed_expected: std::cell::OnceCell<Option<Dec>>,
+    /// The HCPCS file's row of the line's HCPCS code (`ServiceLine::hcpcs_text`).
+    hcpcs_row: std::cell::OnceCell<Option<Hcpcs>>,
+    /// [`modifiers::jw_jz::is_1861_s10_vaccine`] of the line's HCPCS code.
+    vaccine: std::cell::OnceCell<bool>,
+}
+
+/// What the rules of one claim look up once: the facts of each of its lines (by their index
+/// in `Claim::lines`) and of the claim itself. A function of the claim, its transaction set,
+/// the settings and the data, all fixed while the claim's rules run. Kept by the engine from
+/// claim to claim ([`ClaimFacts::reset`]) so its buffer is allocated once per task.
+#[derive(Default)]
+pub struct ClaimFacts {
+    lines: Vec<LineFacts>,
+    /// Whether the JW/JZ policy's payer scope takes the claim (`modifiers::jw_jz`).
+    jw_jz_payer: std::cell::OnceCell<bool>,
+    /// CODE003's verdicts by code and release: not the claim's, but kept for the claims that
+    /// follow (`code_sets::icd10_invalid::ValidMemo`), so not emptied by `reset`.
+    pub(crate) icd10_valid: std::cell::RefCell<code_sets::icd10_invalid::ValidMemo>,
+}
+
+impl ClaimFacts {
+    /// Empties every fact, for a claim of `lines` service lines.
+    pub(crate) fn reset(&mut self, lines: usize) {
+        self.lines.clear();
+        self.lines.resize_with(lines, LineFacts::default);
+        self.jw_jz_payer = std::cell::OnceCell::new();
+    }
 }
 
 impl<'c> Ctx<'c> {
@@ -333,19 +361,57 @@ impl<'c> Ctx<'c> {
     }
 
     /// Is the line's HCPCS code a drug code ([`drugs::is_drug_code`])? Looked up once per line
-    /// when `line` is the context's own.
+    /// of the context's claim.
     pub fn is_drug_code_line(&self, line: &ServiceLine<'_>) -> bool {
-        let look = || drugs::hcpcs_of(line).is_some_and(|c| drugs::is_drug_code(self.data, c));
+        let look = || {
+            drugs::hcpcs_of(line)
+                .is_some_and(|c| drugs::is_drug_code_with(c, self.data, || self.hcpcs_row(line)))
+        };
         match self.facts_of(line) {
             Some(f) => *f.drug_code.get_or_init(look),
             None => look(),
         }
     }
 
+    /// The HCPCS file's row of `line`'s HCPCS code (`data.hcpcs(line.hcpcs_text())`), looked
+    /// up once per line of the context's claim.
+    pub fn hcpcs_row(&self, line: &ServiceLine<'_>) -> Option<Hcpcs> {
+        let look = || self.data.hcpcs(line.hcpcs_text()?);
+        match self.facts_of(line) {
+            Some(f) => *f.hcpcs_row.get_or_init(look),
+            None => look(),
+        }
+    }
+
+    /// Whether `line`'s HCPCS code is a §1861(s)(10) vaccine
+    /// ([`modifiers::jw_jz::is_1861_s10_vaccine`]), worked out once per line of the context's
+    /// claim; false without a code.
+    pub fn is_vaccine_line(&self, line: &ServiceLine<'_>) -> bool {
+        let look = || {
+            drugs::hcpcs_of(line)
+                .is_some_and(|c| modifiers::jw_jz::is_1861_s10_vaccine(c, || self.hcpcs_row(line)))
+        };
+        match self.facts_of(line) {
+            Some(f) => *f.vaccine.get_or_init(look),
+            None => look(),
+        }
+    }
+
+    /// `work()` for `claim`, once per claim when it is the context's own (`ClaimFacts`).
+    pub(crate) fn jw_jz_payer(&self, claim: &Claim<'_>, work: impl FnOnce() -> bool) -> bool {
+        match self
+            .facts
+            .filter(|_| self.claim.is_some_and(|c| std::ptr::eq(c, claim)))
+        {
+            Some(f) => *f.jw_jz_payer.get_or_init(work),
+            None => work(),
+        }
+    }
+
     /// The billing units `line`'s own drug quantity is worth under the crosswalk row of the
     /// code it bills ([`drugs::expected_units`], exact): `None` without a billed row, a
-    /// positive quantity, a unit, or a conversion. Worked out once per line when `line` is
-    /// the context's own.
+    /// positive quantity, a unit, or a conversion. Worked out once per line of the context's
+    /// claim.
     pub fn billed_expected_units(&self, line: &ServiceLine<'_>) -> Option<Dec> {
         let work = || {
             let row = self.crosswalked(line)?.billed?;
@@ -364,14 +430,22 @@ impl<'c> Ctx<'c> {
         drug_line_by(line, || self.is_drug_code_line(line))
     }
 
-    /// The shared lookups of `line`, when it is the line this context checks.
+    /// The shared lookups of `line`, when it is one of the lines of the context's claim: found
+    /// by its address in `Claim::lines` (and checked to be that element), not by a search.
     fn facts_of(&self, line: &ServiceLine<'_>) -> Option<&'c LineFacts> {
-        self.facts
-            .filter(|_| self.line.is_some_and(|l| std::ptr::eq(l, line)))
+        let (claim, facts) = (self.claim?, self.facts?);
+        let size = std::mem::size_of::<ServiceLine<'_>>();
+        let from =
+            (line as *const ServiceLine<'_> as usize).checked_sub(claim.lines.as_ptr() as usize)?;
+        let i = from / size.max(1);
+        let own = claim.lines.get(i)?;
+        std::ptr::eq(own, line)
+            .then(|| facts.lines.get(i))
+            .flatten()
     }
 
     /// [`drugs::crosswalked`] for `line` and this context's claim, looked up once per line
-    /// when `line` is the context's own.
+    /// of the context's claim.
     pub fn crosswalked(&self, line: &ServiceLine<'_>) -> Option<drugs::Crosswalked> {
         match self.facts_of(line) {
             Some(f) => *f

@@ -30,7 +30,7 @@ fn hcpcs_not_effective(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     else {
         return;
     };
-    let Some(h) = cx.data().hcpcs(code) else {
+    let Some(h) = cx.hcpcs_row(line) else {
         return;
     };
     if let Some(added) = h.add_date.filter(|&a| dos.0 < a) {

@@ -38,28 +38,35 @@ fn hcpcs_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if is_cpt_form(el.bytes) {
         return;
     }
-    let text = el.text();
-    let upper = text.to_ascii_uppercase();
-    if upper != text && (is_cpt_form(upper.as_bytes()) || cx.data().hcpcs(&upper).is_some()) {
-        cx.report(
-            el.loc(),
-            format!(
-                "`{text}` in {} is {upper} written in lower case",
-                el.ref_des()
-            ),
-        )
-        .help(format!(
-            "write `{upper}`: HCPCS and CPT codes are upper case"
-        ))
-        .fix(Fix::replace(&el.loc(), upper, Safety::Safe));
-        return;
+    // A code written with a lower-case letter may be a known one in the wrong case: copied to
+    // upper case only then (upper-casing changes nothing else, so no other code differs).
+    if el.bytes.iter().any(u8::is_ascii_lowercase) {
+        let text = el.text();
+        let upper = text.to_ascii_uppercase();
+        if is_cpt_form(upper.as_bytes()) || cx.data().hcpcs(&upper).is_some() {
+            cx.report(
+                el.loc(),
+                format!(
+                    "`{text}` in {} is {upper} written in lower case",
+                    el.ref_des()
+                ),
+            )
+            .help(format!(
+                "write `{upper}`: HCPCS and CPT codes are upper case"
+            ))
+            .fix(Fix::replace(&el.loc(), upper, Safety::Safe));
+            return;
+        }
     }
-    if !is_level2(&text) {
+    // `hcpcs_text` is these bytes when they are UTF-8; a Level II code is ASCII, so bytes that
+    // are not UTF-8 are none.
+    let Some(text) = line.hcpcs_text().filter(|t| is_level2(t)) else {
+        let text = el.text();
         cx.report(el.loc(), format!("`{text}` in {} is neither a HCPCS Level II code nor a CPT code", el.ref_des()))
             .help("a HCPCS Level II code is a letter and four digits (J0897); a CPT code is five digits (96372), or four digits and F, T or U");
         return;
-    }
-    if cx.data().hcpcs(&text).is_some() {
+    };
+    if cx.hcpcs_row(line).is_some() {
         return;
     }
     // The HCPCS file lists terminated codes only back to 2014; a code missing from it may have

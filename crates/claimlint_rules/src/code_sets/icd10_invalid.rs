@@ -66,6 +66,7 @@ pub enum Verdict {
 }
 
 /// Judges `code` (as written in HI) on `dos`; without a date, against the newest release.
+#[cfg(test)]
 pub fn judge(data: &Data, code: &str, dos: Option<Date>) -> Verdict {
     judge_in(data, code, release_on(data, dos))
 }
@@ -132,6 +133,19 @@ fn judge_in(data: &Data, code: &str, release: Option<Versioned<Icd10Release>>) -
 
 /// The ICD-10-CM diagnoses of a claim this rule judges, with the claim's date: not those under
 /// ICD-9 qualifiers, nor those CODE008 reports (wrong version for the date).
+fn judged_dx<'c, 'a>(
+    claim: &'c Claim<'a>,
+    kind: Kind,
+) -> (Option<Date>, impl Iterator<Item = &'c Diagnosis<'a>>) {
+    let date = icd_date(claim, kind);
+    let dxs = claim.diagnoses.iter().filter(move |dx| {
+        is_icd10_qualifier(dx.qualifier.bytes) == Some(true)
+            && !is_version_mismatch(dx.qualifier.bytes, date)
+    });
+    (date, dxs)
+}
+
+/// [`judged_dx`] with each code as text (a code that is not UTF-8 is not judged).
 fn judged<'c, 'a>(
     claim: &'c Claim<'a>,
     kind: Kind,
@@ -139,17 +153,26 @@ fn judged<'c, 'a>(
     Option<Date>,
     impl Iterator<Item = (&'c Diagnosis<'a>, &'c str)>,
 ) {
-    let date = icd_date(claim, kind);
-    let dxs = claim.diagnoses.iter().filter_map(move |dx| {
-        if is_icd10_qualifier(dx.qualifier.bytes) != Some(true)
-            || is_version_mismatch(dx.qualifier.bytes, date)
-        {
-            return None;
-        }
-        Some((dx, std::str::from_utf8(dx.code.bytes).ok()?))
-    });
+    let (date, dxs) = judged_dx(claim, kind);
+    let dxs = dxs.filter_map(|dx| Some((dx, std::str::from_utf8(dx.code.bytes).ok()?)));
     (date, dxs)
 }
+
+/// A release as a memo key: its identity (the version name by address, its dates and table)
+/// and whether it is in force. A name at two addresses only costs a second answer.
+type ReleaseId = Option<((usize, u32, u32, usize), bool)>;
+
+fn release_id(release: Option<&Versioned<Icd10Release>>) -> ReleaseId {
+    release.map(|r| {
+        let (version, from, to, table) = r.value.identity();
+        ((version.as_ptr() as usize, from, to, table), r.in_force)
+    })
+}
+
+/// Whether each code (as `code_key`) is `Verdict::Valid` under a release (`ReleaseId`): a
+/// verdict depends on the code and the release alone, and the claims of a transaction set
+/// share codes, so the engine keeps one memo for the claims of a task (`ClaimFacts`).
+pub type ValidMemo = rustc_hash::FxHashMap<(u64, ReleaseId), bool>;
 
 /// The codes of a claim left unjudged for want of a release in force, for the file's notes
 /// (`rules::drugs::data_notes`).
@@ -164,10 +187,7 @@ pub fn withheld(
     let (date, dxs) = judged(claim, kind);
     let release = release_on(data, date);
     // The version name by address: hashed as one word, not as text for each code.
-    let id = release.as_ref().map(|r| {
-        let (version, from, to, table) = r.value.identity();
-        ((version.as_ptr() as usize, from, to, table), r.in_force)
-    });
+    let id = release_id(release.as_ref());
     let answer = |code: &str| match judge_in(data, code, release.clone()) {
         Verdict::Withheld(w) => Some(w),
         _ => None,
@@ -186,16 +206,31 @@ pub fn withheld(
     .collect()
 }
 
-/// [`withheld`]'s answers by code (as `code_key`) and release (identity, its version name
-/// by address; in force). A name at two addresses only costs a second answer.
-pub type WithheldMemo =
-    rustc_hash::FxHashMap<(u64, Option<((usize, u32, u32, usize), bool)>), Option<String>>;
+/// [`withheld`]'s answers by code (as `code_key`) and release (`ReleaseId`).
+pub type WithheldMemo = rustc_hash::FxHashMap<(u64, ReleaseId), Option<String>>;
 
 fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let kind = cx.tx().map_or(Kind::Professional, |t| t.kind);
-    let (date, dxs) = judged(claim, kind);
-    for (dx, code) in dxs {
-        if let Verdict::Error { message, help } = judge(cx.data(), code, date) {
+    let (date, dxs) = judged_dx(claim, kind);
+    // `judge` on each code: the claim's one release, chosen once.
+    let release = release_on(cx.data(), date);
+    let id = release_id(release.as_ref());
+    let memo = cx.facts.map(|f| &f.icd10_valid);
+    for dx in dxs {
+        // A code this task found valid under this release is valid again: no text, no search.
+        let key = claimlint_x12::short::code_key(dx.code.bytes).map(|k| (k, id));
+        let known = |m: &std::cell::RefCell<ValidMemo>| m.borrow().get(&key?).copied();
+        if memo.and_then(known) == Some(true) {
+            continue;
+        }
+        let Ok(code) = std::str::from_utf8(dx.code.bytes) else {
+            continue;
+        };
+        let verdict = judge_in(cx.data(), code, release.clone());
+        if let (Some(m), Some(key)) = (memo, key) {
+            m.borrow_mut().insert(key, verdict == Verdict::Valid);
+        }
+        if let Verdict::Error { message, help } = verdict {
             cx.report(dx.code.loc(), message).help(help);
         }
     }

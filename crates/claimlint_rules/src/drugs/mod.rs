@@ -53,6 +53,16 @@ pub fn is_level2(code: &str) -> bool {
 /// unclassified drug code, or a Q code whose HCPCS descriptor is an injection (Q5xxx
 /// biosimilars, Q0138 ferumoxytol, Q99xx contrast; not Q4001 casting supplies).
 pub fn is_drug_code(data: &Data, code: &str) -> bool {
+    is_drug_code_with(code, data, || data.hcpcs(code))
+}
+
+/// [`is_drug_code`] with the HCPCS file's row of `code` from `row` (`data.hcpcs(code)`),
+/// asked only of a J or Q code: a caller that has looked the row up already passes it on.
+pub fn is_drug_code_with(
+    code: &str,
+    data: &Data,
+    row: impl FnOnce() -> Option<claimlint_data::Hcpcs>,
+) -> bool {
     if !code.is_ascii() {
         return false;
     }
@@ -61,10 +71,10 @@ pub fn is_drug_code(data: &Data, code: &str) -> bool {
     }
     match code.as_bytes().first() {
         // An unknown J code is CODE001's finding, not a drug line's.
-        Some(b'J') => is_level2(code) && data.hcpcs(code).is_some(),
+        Some(b'J') => is_level2(code) && row().is_some(),
         Some(b'Q') => {
             is_level2(code)
-                && data.hcpcs(code).is_some_and(|h| {
+                && row().is_some_and(|h| {
                     h.long
                         .get(..3)
                         .is_some_and(|p| p.eq_ignore_ascii_case("inj"))

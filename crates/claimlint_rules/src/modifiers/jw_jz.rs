@@ -6,7 +6,7 @@
 use crate::drugs::{JZ_FROM, hcpcs_of, line_dos, ndc11, partner_with};
 use crate::modifiers::modifier;
 use crate::{Ctx, declare_rule};
-use claimlint_data::SingleDose;
+use claimlint_data::{Hcpcs, SingleDose};
 use claimlint_model::{Claim, Kind, ServiceLine, Transaction};
 
 declare_rule! {
@@ -197,12 +197,14 @@ const VACCINES_1861_S10: &[&str] = &[
 ];
 
 /// A §1861(s)(10) vaccine: a listed CPT code, or a Level II code whose HCPCS descriptor is a
-/// vaccine against influenza, pneumococcus, hepatitis B or COVID-19 (Q2034–Q2039).
-pub fn is_1861_s10_vaccine(cx: &Ctx<'_>, code: &str) -> bool {
+/// vaccine against influenza, pneumococcus, hepatitis B or COVID-19 (Q2034–Q2039). `row` gives
+/// the HCPCS file's row of `code` (`data.hcpcs(code)`), asked only of a code not in the list
+/// (`Ctx::is_vaccine_line` passes the line's row, looked up once).
+pub fn is_1861_s10_vaccine(code: &str, row: impl FnOnce() -> Option<Hcpcs>) -> bool {
     if VACCINES_1861_S10.binary_search(&code).is_ok() {
         return true;
     }
-    cx.data().hcpcs(code).is_some_and(|h| {
+    row().is_some_and(|h| {
         let d = h.long.to_ascii_lowercase();
         d.contains("vaccine")
             && [
@@ -220,8 +222,8 @@ pub fn is_1861_s10_vaccine(cx: &Ctx<'_>, code: &str) -> bool {
 /// Whether the JW/JZ policy applies to the line: its claim's payer is in scope, the bill
 /// type is not 11x/71x/77x, the drug is not a renal dialysis drug on 72x (no AY), and it is
 /// not a §1861(s)(10) vaccine. 340B lines and CAH (85x) claims are not exempt.
-pub fn policy_applies(cx: &Ctx<'_>, claim: &Claim<'_>, line: &ServiceLine<'_>, code: &str) -> bool {
-    if !payer_in_scope(cx, claim) || is_1861_s10_vaccine(cx, code) {
+pub fn policy_applies(cx: &Ctx<'_>, claim: &Claim<'_>, line: &ServiceLine<'_>) -> bool {
+    if !cx.jw_jz_payer(claim, || payer_in_scope(cx, claim)) || cx.is_vaccine_line(line) {
         return false;
     }
     if cx.tx().is_some_and(|t| t.kind == Kind::Institutional) {
@@ -267,9 +269,7 @@ fn jw_jz_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if line.has_modifier(b"JZ") || line.has_modifier(b"JW") {
         return;
     }
-    if line_dos(line, Some(claim)).is_none_or(|d| d < JZ_FROM)
-        || !policy_applies(cx, claim, line, code)
-    {
+    if line_dos(line, Some(claim)).is_none_or(|d| d < JZ_FROM) || !policy_applies(cx, claim, line) {
         return;
     }
     if line.drug.is_none() && !cx.is_drug_code_line(line) {
@@ -538,8 +538,9 @@ mod tests {
         // Td (Tenivac) is not a §1861(s)(10) vaccine.
         assert!(run("90714"));
         crate::test::with_cx(|cx| {
-            assert!(is_1861_s10_vaccine(cx, "Q2035"));
-            assert!(!is_1861_s10_vaccine(cx, "J0897"));
+            let data = cx.data();
+            assert!(is_1861_s10_vaccine("Q2035", || data.hcpcs("Q2035")));
+            assert!(!is_1861_s10_vaccine("J0897", || data.hcpcs("J0897")));
         });
     }
 

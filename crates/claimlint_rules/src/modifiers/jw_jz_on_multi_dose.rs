@@ -48,9 +48,7 @@ fn multi_dose(
     line: &ServiceLine<'_>,
     code: &str,
 ) -> Option<SingleDose> {
-    if line_dos(line, Some(claim)).is_none_or(|d| d < JZ_FROM)
-        || !policy_applies(cx, claim, line, code)
-    {
+    if line_dos(line, Some(claim)).is_none_or(|d| d < JZ_FROM) || !policy_applies(cx, claim, line) {
         return None;
     }
     container(cx, line, code).filter(|sd| !sd.single_dose)

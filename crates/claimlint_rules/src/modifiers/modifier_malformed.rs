@@ -21,6 +21,9 @@ declare_rule! {
 
 fn modifier_malformed(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(p) = line.procedure else { return };
+    if nothing_to_find(&p) {
+        return;
+    }
     let mods: Vec<_> = p.modifiers().collect();
     if mods.is_empty() {
         return;
@@ -60,6 +63,27 @@ fn modifier_malformed(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         cx.report(d.loc(), format!("a fifth modifier `{}` in {}: the composite holds four", d.text(), d.ref_des()))
             .help("keep the four modifiers that price the line (payment modifiers first); a fifth cannot be sent");
     }
+}
+
+/// Whether the findings below cannot be made: every modifier written is two bytes and repeats
+/// no earlier one in any case, and no fifth modifier can stand in SV101-7 (four are not
+/// written, or the description is not two bytes). Read from the bytes in place, so a clean
+/// line builds no list of elements.
+fn nothing_to_find(p: &claimlint_model::Procedure<'_>) -> bool {
+    let m = p.modifier_bytes();
+    let mut written = 0;
+    for (i, a) in m.iter().enumerate().filter(|(_, a)| !a.is_empty()) {
+        written += 1;
+        let before = m.get(..i).unwrap_or_default();
+        if a.len() != 2
+            || before
+                .iter()
+                .any(|b| !b.is_empty() && b.eq_ignore_ascii_case(a))
+        {
+            return false;
+        }
+    }
+    written < 4 || p.description().is_none_or(|d| d.bytes.len() != 2)
 }
 
 #[test]

@@ -56,16 +56,21 @@ fn requirement<'p, 'c>(
         _ => line.hcpcs()?.text().to_ascii_uppercase().into(),
     };
     let dos = line_dos(line, Some(claim));
-    let setting = if institutional {
-        claim.facility_code().map(|f| f.bytes)
-    } else {
-        line.place_of_service()
-            .filter(|p| !p.bytes.is_empty())
-            .or(claim.facility_code())
-            .map(|f| f.bytes)
+    // Read only for an entry that lists the code (most codes are on no list).
+    let setting = || {
+        if institutional {
+            claim.facility_code().map(|f| f.bytes)
+        } else {
+            line.place_of_service()
+                .filter(|p| !p.bytes.is_empty())
+                .or(claim.facility_code())
+                .map(|f| f.bytes)
+        }
     };
     params.prior_auth.iter().find_map(|e| {
-        if !e.lists(&code) || !e.in_force(dos.map(|d| d.0)) || !e.in_setting(institutional, setting)
+        if !e.lists(&code)
+            || !e.in_force(dos.map(|d| d.0))
+            || !e.in_setting(institutional, setting())
         {
             return None;
         }

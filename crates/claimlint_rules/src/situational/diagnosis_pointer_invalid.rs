@@ -37,20 +37,24 @@ fn diagnosis_pointer_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     }
     let limit = present.min(12);
-    for n in 1..=4 {
-        let Some(p) = pointers.component(n) else {
-            continue;
-        };
+    // Components 1–4 (`pointers.component(n)`) read in place, in one pass; one is made an
+    // element only for a finding.
+    let sep = pointers.delims.component;
+    for (k, bytes) in pointers.bytes.split(|&b| b == sep).take(4).enumerate() {
+        let n = k + 1;
         // A value that is no N0 number at all (`A`, `1.00`, `+1`, `1.`) is SYN003's: the 999
         // reports it as a syntax error (IK403 6), and the validator reads N0 as this does.
         // An empty component is no pointer (SYN006/SYN007 say what is wrong with it).
-        if !claimlint_ig::is_numeric(p.bytes) {
+        if bytes.is_empty() || !claimlint_ig::is_numeric(bytes) {
             continue;
         }
-        let pointer = as_pointer(p.bytes);
+        let pointer = as_pointer(bytes);
         if pointer.is_some_and(|v| v <= limit) {
             continue;
         }
+        let Some(p) = pointers.component(n) else {
+            continue;
+        };
         let codes = if present == 1 {
             "1 diagnosis code".to_string()
         } else {

@@ -32,40 +32,34 @@ struct Dated {
 
 /// The claim's service dates and statement period (2300 and 2400 DTP*472/434) that read as
 /// dates; an unreadable one is SYN003's.
-fn dated(tx: &Transaction<'_>, claim: &Claim<'_>) -> Vec<Dated> {
-    let mut dates = Vec::new();
-    for k in claim.index..claim.end {
+/// Read as the rule walks them (no list is built).
+fn dated<'t>(tx: &'t Transaction<'t>, claim: &Claim<'_>) -> impl Iterator<Item = Dated> + 't {
+    (claim.index..claim.end).filter_map(move |k| {
         let k = k as usize;
-        let Some(seg) = tx.segments.get(k) else {
-            continue;
-        };
+        let seg = tx.segments.get(k)?;
         if !seg.is(b"DTP") {
-            continue;
+            return None;
         }
         let loop_id = tx.loop_of(k);
         if !matches!(loop_id, Some("2300" | "2400")) {
-            continue;
+            return None;
         }
         let what = match seg.value(1) {
             b"472" => "service date",
             b"434" => "statement period",
-            _ => continue,
+            _ => return None,
         };
         // DTP03 is made an element (with its position) only for a finding.
-        let Some(range) = Some(seg.value(3))
+        let range = Some(seg.value(3))
             .filter(|v| !v.is_empty())
-            .and_then(|v| DateRange::parse(seg.value(2), v))
-        else {
-            continue;
-        };
-        dates.push(Dated {
+            .and_then(|v| DateRange::parse(seg.value(2), v))?;
+        Some(Dated {
             index: k,
             range,
             what,
             is_line: loop_id == Some("2400"),
-        });
-    }
-    dates
+        })
+    })
 }
 
 fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
@@ -74,11 +68,10 @@ fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         .bht()
         .and_then(|b| b.element(4))
         .and_then(|e| Date::parse(e.bytes));
-    let dates = dated(tx, claim);
     let statement = (tx.kind == Kind::Institutional)
         .then_some(claim.statement)
         .flatten();
-    for d in &dates {
+    for d in dated(tx, claim) {
         let DateRange { start, end } = d.range;
         let lp = if d.is_line { "2400" } else { "2300" };
         // Read as an element and text only for a finding (most dates have none).

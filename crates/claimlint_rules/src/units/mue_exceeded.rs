@@ -41,6 +41,8 @@ fn within_a_year(data: &Data, setting: Setting, dos: u32) -> bool {
 fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
     let Some(claim) = cx.claim() else { return };
     let setting = setting(cx);
+    // `within_a_year` of the last date asked: a claim's lines mostly share their date.
+    let mut near: Option<(u32, bool)> = None;
     for (i, line) in claim.lines.iter().enumerate() {
         let (Some(code), Some(units), Some(el), Some(dos)) = (
             hcpcs_of(line),
@@ -54,8 +56,15 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         let Some(mue) = v.value else { continue };
         // MUE values change quarterly; a table more than a year from the date of service is no
         // fair test of it (the file's note says which table was used).
-        if !v.in_force && !within_a_year(cx.data(), setting, dos.0) {
-            continue;
+        if !v.in_force {
+            let within = match near {
+                Some((d, w)) if d == dos.0 => w,
+                _ => within_a_year(cx.data(), setting, dos.0),
+            };
+            near = Some((dos.0, within));
+            if !within {
+                continue;
+            }
         }
         let limit = Dec::from_int(i64::from(mue.value));
         // A JW line of a multiple-dose drug is MOD006's: no discarded amount is payable, so its
@@ -89,20 +98,21 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         {
             continue;
         }
-        let group: Vec<_> = claim.lines.iter().filter(|l| same(l)).collect();
+        // The group's lines, read again where needed rather than gathered into a list.
+        let group = || claim.lines.iter().filter(|l| same(l));
         // The last counted line carries the finding, never a line left out.
-        if !group.last().is_some_and(|l| std::ptr::eq(*l, line)) {
+        if !group().next_back().is_some_and(|l| std::ptr::eq(l, line)) {
             continue;
         }
         // A `Total` cannot overflow: no number of lines or units switches the edit off.
         let mut total = Total::default();
-        group
-            .iter()
+        group()
             .filter_map(|l| l.units_value())
             .for_each(|u| total.add(u));
         if total > Total::of(limit) {
+            let lines = group().count();
             cx.line = Some(line);
-            let n = (group.len() > 1).then_some((total, group.len(), dos));
+            let n = (lines > 1).then_some((total, lines, dos));
             report(cx, el, code, total, mue, setting, v.version, n);
         }
     }
