@@ -630,11 +630,12 @@ impl<'a> Builder<'a> {
         idx
     }
 
-    /// Whether `seg` (an SV1 or SV2) is the service segment of the guide read.
-    fn is_service(&self, seg: &Segment<'_>) -> bool {
-        match self.kind {
-            Kind::Professional => seg.is(b"SV1"),
-            Kind::Institutional => seg.is(b"SV2"),
+    /// Whether a segment of id `id` (`Segment::id`; an SV1 or SV2) is the service segment
+    /// of the guide read.
+    fn is_service(&self, id: &[u8]) -> bool {
+        id == match self.kind {
+            Kind::Professional => b"SV1",
+            Kind::Institutional => b"SV2",
         }
     }
 
@@ -683,7 +684,7 @@ impl<'a> Builder<'a> {
                 self.current = 0;
                 None
             }
-            b"SV1" | b"SV2" if a.claim.is_some() && self.is_service(seg) && lost_lx() => {
+            b"SV1" | b"SV2" if a.claim.is_some() && self.is_service(id) && lost_lx() => {
                 begun = true;
                 a.claim.map(|p| self.open("2400", p, i))
             }
