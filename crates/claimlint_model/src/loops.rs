@@ -436,11 +436,6 @@ fn nm1_loop(kind: Kind, anchor: &str, q: &[u8]) -> Option<&'static str> {
     })
 }
 
-/// Loops under which an NM1 may open a child loop.
-const NM1_ANCHORS: &[&str] = &["2400", "2320", "2300", "2000C", "2000B", "2000A", "HEADER"];
-/// Loops under which a CLM opens its 2300.
-const CLM_ANCHORS: &[&str] = &["2000C", "2000B", "2000A", "2000"];
-
 /// For one loop, the innermost loop of each anchor kind among it and its ancestors. Kept per
 /// loop and inherited from the parent when a loop opens, so finding an anchor costs the same
 /// however deep the HL chain is (issue 13: walking the chain made 100,000 levels quadratic).
@@ -453,21 +448,30 @@ struct Anchors {
 }
 
 impl Anchors {
+    /// These anchors with loop `idx`, of loop id `id`, made the anchor of its kinds: an NM1
+    /// anchor (an NM1 may open a child loop under 2400, 2320, 2300, 2000C, 2000B, 2000A and
+    /// the header), a CLM anchor (a CLM opens its 2300 under 2000C, 2000B, 2000A and 2000),
+    /// the claim (2300) or the line (2400). One `match` on the id, not a search of lists of
+    /// ids: this runs for every loop opened.
     fn with(mut self, id: &str, idx: u32) -> Anchors {
         let me = Some(idx);
-        if NM1_ANCHORS.contains(&id) {
-            self.nm1 = me;
-        }
-        if CLM_ANCHORS.contains(&id) {
-            self.clm = me;
-        }
         match id {
-            "2300" => self.claim = me,
-            "2400" => self.line = me,
+            "2400" => (self.nm1, self.line) = (me, me),
+            "2300" => (self.nm1, self.claim) = (me, me),
+            "2320" | "HEADER" => self.nm1 = me,
+            "2000C" | "2000B" | "2000A" => (self.nm1, self.clm) = (me, me),
+            "2000" => self.clm = me,
             _ => {}
         }
         self
     }
+}
+
+/// Where an HL is: the loop it opened (in `Builder::loops`) and its place in `Builder::hls`.
+#[derive(Clone, Copy)]
+struct HlAt {
+    at: u32,
+    hl: usize,
 }
 
 struct Builder<'a> {
@@ -477,8 +481,11 @@ struct Builder<'a> {
     anchors: Vec<Anchors>,
     /// The innermost open loop; the open loops are it and its ancestors.
     current: u32,
-    hl_loops: HashMap<&'a [u8], u32>,
-    hl_index: HashMap<&'a [u8], usize>,
+    /// The set's HLs, in order.
+    hls: Vec<Hl<'a>>,
+    /// The last HL of each HL01 so far: one lookup finds an HL's parent both in `loops`
+    /// and in `hls`.
+    hl_ids: HashMap<&'a [u8], HlAt>,
     billing_npi: Option<claimlint_x12::Element<'a>>,
     subscriber_id: Option<claimlint_x12::Element<'a>>,
     payer_id: Option<claimlint_x12::Element<'a>>,
@@ -500,8 +507,8 @@ impl<'a> Builder<'a> {
             }],
             anchors: vec![Anchors::default().with("HEADER", 0)],
             current: 0,
-            hl_loops: HashMap::default(),
-            hl_index: HashMap::default(),
+            hls: Vec::new(),
+            hl_ids: HashMap::default(),
             billing_npi: None,
             subscriber_id: None,
             payer_id: None,
@@ -520,15 +527,26 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Records an HL: marks its parent as having children, and forgets the parties of the
-    /// level it starts (a new billing provider, subscriber or patient).
-    fn open_hl(&mut self, hls: &mut Vec<Hl<'a>>, seg: &Segment<'a>, i: u32) {
-        if let Some(&p) = self.hl_index.get(seg.value(2))
-            && let Some(parent) = hls.get_mut(p)
-        {
-            parent.has_children = true;
+    /// Records an HL and opens its loop (returned) under its parent's: marks the parent as
+    /// having children, and forgets the parties of the level it starts (a new billing
+    /// provider, subscriber or patient).
+    fn open_hl(&mut self, seg: &Segment<'a>, i: u32) -> u32 {
+        let loop_id = match seg.value(3) {
+            b"20" => "2000A",
+            b"22" => "2000B",
+            b"23" => "2000C",
+            _ => "2000",
+        };
+        let parent = self.hl_ids.get(seg.value(2)).copied();
+        if let Some(p) = parent.and_then(|p| self.hls.get_mut(p.hl)) {
+            p.has_children = true;
         }
-        self.hl_index.insert(seg.value(1), hls.len());
+        let l = self.open(loop_id, parent.map_or(0, |p| p.at), i);
+        let at = HlAt {
+            at: l,
+            hl: self.hls.len(),
+        };
+        self.hl_ids.insert(seg.value(1), at);
         match seg.value(3) {
             b"20" => {
                 self.billing_npi = None;
@@ -540,18 +558,19 @@ impl<'a> Builder<'a> {
             }
             _ => self.forget_patient(),
         }
-        hls.push(Hl {
+        self.hls.push(Hl {
             seg: *seg,
             index: i,
             has_children: false,
             has_claim: false,
         });
+        l
     }
 
     /// Notes a party a claim takes from the HLs above it (billing provider, subscriber,
-    /// payer, patient); false when `seg` names none.
-    fn party(&mut self, seg: &Segment<'a>, loop_id: &str, i: u32) -> bool {
-        match (seg.id(), loop_id) {
+    /// payer, patient); false when `seg` (of id `id`) names none.
+    fn party(&mut self, seg: &Segment<'a>, id: &[u8], loop_id: &str, i: u32) -> bool {
+        match (id, loop_id) {
             (b"NM1", "2010AA") => self.billing_npi = seg.element(9),
             (b"NM1", "2010BA") => self.subscriber_id = seg.element(9),
             (b"NM1", "2010BB") => self.payer_id = seg.element(9),
@@ -611,11 +630,12 @@ impl<'a> Builder<'a> {
         idx
     }
 
-    /// Whether `seg` (an SV1 or SV2) is the service segment of the guide read.
-    fn is_service(&self, seg: &Segment<'_>) -> bool {
-        match self.kind {
-            Kind::Professional => seg.is(b"SV1"),
-            Kind::Institutional => seg.is(b"SV2"),
+    /// Whether a segment of id `id` (`Segment::id`; an SV1 or SV2) is the service segment
+    /// of the guide read.
+    fn is_service(&self, id: &[u8]) -> bool {
+        id == match self.kind {
+            Kind::Professional => b"SV1",
+            Kind::Institutional => b"SV2",
         }
     }
 
@@ -628,23 +648,19 @@ impl<'a> Builder<'a> {
 
     /// Places segment `i`, and says whether it began a service line whose LX is missing:
     /// the guide's service segment (SV1 in 837P, SV2 in 837I) in a claim, when `lost_lx`
-    /// ([`lx_missing`]; asked of those segments only).
-    fn place(&mut self, seg: &Segment<'a>, i: u32, lost_lx: impl Fn() -> bool) -> (u32, bool) {
+    /// ([`lx_missing`]; asked of those segments only). `id` is `seg.id()`, read once for
+    /// all the model's steps.
+    fn place(
+        &mut self,
+        seg: &Segment<'a>,
+        id: &[u8],
+        i: u32,
+        lost_lx: impl Fn() -> bool,
+    ) -> (u32, bool) {
         let a = self.anchors();
         let mut begun = false;
-        let opened = match seg.id() {
-            b"HL" => {
-                let loop_id = match seg.value(3) {
-                    b"20" => "2000A",
-                    b"22" => "2000B",
-                    b"23" => "2000C",
-                    _ => "2000",
-                };
-                let parent = self.hl_loops.get(seg.value(2)).copied().unwrap_or(0);
-                let l = self.open(loop_id, parent, i);
-                self.hl_loops.insert(seg.value(1), l);
-                Some(l)
-            }
+        let opened = match id {
+            b"HL" => Some(self.open_hl(seg, i)),
             b"NM1" => a.nm1.map(|anchor| {
                 match nm1_loop(self.kind, self.loops[anchor as usize].id, seg.value(1)) {
                     Some(loop_id) => self.open(loop_id, anchor, i),
@@ -668,7 +684,7 @@ impl<'a> Builder<'a> {
                 self.current = 0;
                 None
             }
-            b"SV1" | b"SV2" if a.claim.is_some() && self.is_service(seg) && lost_lx() => {
+            b"SV1" | b"SV2" if a.claim.is_some() && self.is_service(id) && lost_lx() => {
                 begun = true;
                 a.claim.map(|p| self.open("2400", p, i))
             }
@@ -745,8 +761,9 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
     b.loops.reserve(segments.len() / 2);
     b.anchors.reserve(segments.len() / 2);
     let mut seg_loop = Vec::with_capacity(segments.len());
+    b.hls.reserve(shape.hls);
+    b.hl_ids.reserve(shape.hls);
     // Claims are large: sized once (a CLM opens each) rather than moved on every doubling.
-    let mut hls: Vec<Hl<'a>> = Vec::new();
     let mut claims: Vec<Claim<'a>> = Vec::with_capacity(shape.claims);
     let mut claim: Option<Claim<'a>> = None;
     let mut line: Option<ServiceLine<'a>> = None;
@@ -758,20 +775,20 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
     for (i, seg) in segments.iter().enumerate() {
         let i = i as u32;
         let lost_lx = || lx_missing(line.as_ref(), segments.get(i as usize + 1));
-        let (l, begins) = b.place(seg, i, lost_lx);
+        let id = seg.id();
+        let (l, begins) = b.place(seg, id, i, lost_lx);
         seg_loop.push(l);
         let loop_id = b.loops[l as usize].id;
-        match (seg.id(), loop_id) {
+        match (id, loop_id) {
             (b"HL", _) => {
                 close_line(&mut lines, &claim, &mut line, i);
                 close_claim(&mut claims, &mut claim, &mut lines, i);
-                b.open_hl(&mut hls, seg, i);
             }
-            (b"NM1" | b"DMG", _) if b.party(seg, loop_id, i) => {}
+            (b"NM1" | b"DMG", _) if b.party(seg, id, loop_id, i) => {}
             (b"CLM", _) => {
                 close_line(&mut lines, &claim, &mut line, i);
                 close_claim(&mut claims, &mut claim, &mut lines, i);
-                if let Some(h) = hls.last_mut() {
+                if let Some(h) = b.hls.last_mut() {
                     h.has_claim = true;
                 }
                 claim = Some(b.new_claim(seg, i));
@@ -793,9 +810,9 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
             }
             _ => {
                 if let Some(ln) = line.as_mut().filter(|_| loop_id.starts_with("24")) {
-                    line_segment(ln, seg, loop_id);
+                    line_segment(ln, seg, id, loop_id);
                 } else if let Some(c) = claim.as_mut().filter(|_| loop_id == "2300") {
-                    claim_segment(c, seg);
+                    claim_segment(c, seg, id);
                 }
             }
         }
@@ -810,7 +827,7 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
         segments,
         loops: b.loops,
         seg_loop,
-        hls,
+        hls: b.hls,
         claims,
         ig: OnceLock::new(),
         clean_memo: None,
@@ -825,6 +842,8 @@ struct Shape {
     sv1: usize,
     sv2: usize,
     sv3: usize,
+    /// HL segments (written `HL*`, as nearly all are): the HLs to make room for.
+    hls: usize,
 }
 
 impl Shape {
@@ -834,6 +853,7 @@ impl Shape {
             sv1: 0,
             sv2: 0,
             sv3: 0,
+            hls: 0,
         };
         for seg in segments {
             let seg = seg.borrow();
@@ -845,6 +865,10 @@ impl Shape {
                 continue;
             };
             let d = seg.delims;
+            if id[..2] == *b"HL" && id[2] == d.element {
+                shape.hls += 1;
+                continue;
+            }
             if seg
                 .bytes
                 .get(3)
@@ -919,8 +943,9 @@ fn close_claim<'a>(
     }
 }
 
-fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>) {
-    match seg.id() {
+/// Reads a segment of id `id` (`seg.id()`) in a claim's 2300 loop.
+fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>, id: &[u8]) {
+    match id {
         b"DTP" => {
             let range = DateRange::parse(seg.value(2), seg.value(3));
             match seg.value(1) {
@@ -966,8 +991,9 @@ fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>) {
     }
 }
 
-fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, loop_id: &str) {
-    match (seg.id(), loop_id) {
+/// Reads a segment of id `id` (`seg.id()`) in a service line's loop `loop_id`.
+fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, id: &[u8], loop_id: &str) {
+    match (id, loop_id) {
         (b"SV1", "2400") => ln.set_service(seg, false),
         (b"SV2", "2400") => ln.set_service(seg, true),
         (b"DTP", "2400") if seg.value(1) == b"472" => {
@@ -999,6 +1025,26 @@ mod tests {
     use crate::claim::Procedure;
     use claimlint_x12::Delimiters;
     use claimlint_x12::segment::Element;
+
+    /// `Anchors::with` makes a loop the anchor of exactly the kinds these lists give it.
+    #[test]
+    fn anchors_follow_the_lists_of_anchor_loops() {
+        // Loops under which an NM1 may open a child loop; under which a CLM opens its 2300.
+        const NM1: &[&str] = &["2400", "2320", "2300", "2000C", "2000B", "2000A", "HEADER"];
+        const CLM: &[&str] = &["2000C", "2000B", "2000A", "2000"];
+        let mut ids = vec![
+            "2410", "2430", "2440", "2010AA", "2310B", "2330A", "2420A", "",
+        ];
+        ids.extend(NM1.iter().chain(CLM));
+        for id in ids {
+            let a = Anchors::default().with(id, 7);
+            let was = |yes: bool| yes.then_some(7);
+            assert_eq!(a.nm1, was(NM1.contains(&id)), "{id}");
+            assert_eq!(a.clm, was(CLM.contains(&id)), "{id}");
+            assert_eq!(a.claim, was(id == "2300"), "{id}");
+            assert_eq!(a.line, was(id == "2400"), "{id}");
+        }
+    }
 
     fn segs(text: &str) -> Vec<Segment<'_>> {
         let delims = Delimiters {
