@@ -119,6 +119,11 @@ CASES = {
             "st-twice.x12": edit(P837, "ST*", "ST*837*0001*005010X222A1~ST*837*0001*005010X222A1", False),
             "st-twice-837i.x12": edit(I837, "ST*", "ST*837*0001*005010X223A2~ST*837*0001*005010X223A2", False),
             "empty-st.x12": edit(P837, "ST*", "ST*837*0009*005010X222A1~ST*837*0001*005010X222A1", False),
+            # An empty ST before the GS (ST, GS, ST): one ENV004 for the empty ST, not also
+            # "ST and GS swapped".
+            "empty-st-before-gs.x12": edit(P837, "GS*", "ST*837*0009*005010X222A1~" + segs(P837)[1], False),
+            # ST and GS swapped, the GS in lower case: the swap and the lower-case id (SYN001).
+            "st-before-lower-case-gs.x12": swapped(P837, "GS*", "ST*").replace("\nGS*", "\ngs*", 1),
         },
         "pass": {"balanced.x12": P837, "trailing-newlines.x12": P837 + "\r\n\r\n"},
     },
@@ -421,6 +426,9 @@ CASES.update({
                  # The 2410 CTP left out before a 2410 REF: one STR002 on the LIN, not also
                  # NDC005 for the quantity the CTP held.
                  "no-drug-quantity-before-ref.x12": edit(P837, "CTP*", "REF*XZ*RX123"),
+                 # The same with the LIN in lower case: its SYN001 (read as LIN, placed) is no
+                 # root of the STR002, which would leave the missing CTP reported by nothing.
+                 "no-drug-quantity-lower-case-lin.x12": edits(P837, [("LIN*", "lin**N4*55513071001"), ("CTP*", "REF*XZ*RX123")]),
                  # A line whose LX is missing (hccinfhir's sample_837_11): one STR002 naming
                  # the LX to add, the line read as a 2400 begun at its SV1/SV2 (no STR006, no
                  # BAL001), first line or second

@@ -38,6 +38,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     // Cut inside the second line's LX: one ENV004 for no SE, GE or IEA and the cut segment,
     // no findings on the line it cut off (issue 14).
     ("ENV004/trip/cut-inside-lx.x12", &["ENV004"]),
+    ("ENV004/trip/empty-st-before-gs.x12", &["ENV004"]),
     ("ENV004/trip/empty-st.x12", &["ENV004"]),
     ("ENV004/trip/iea-cut.x12", &["ENV004"]),
     ("ENV004/trip/junk-after-iea.x12", &["ENV004"]),
@@ -49,6 +50,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV004/trip/no-st.x12", &["ENV004"]),
     // ST and GS swapped, the ST written twice, an ST left empty: one finding each.
     ("ENV004/trip/st-before-gs.x12", &["ENV004"]),
+    ("ENV004/trip/st-before-lower-case-gs.x12", &["ENV004", "SYN001"]),
     ("ENV004/trip/st-twice-837i.x12", &["ENV004"]),
     ("ENV004/trip/st-twice.x12", &["ENV004"]),
     ("ENV005/trip/4010-guide.x12", &["ENV005"]),

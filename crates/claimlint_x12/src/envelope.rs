@@ -1037,6 +1037,16 @@ impl<'a> Scanner<'a, '_> {
                 };
                 let again = bare.st.bytes == seg.bytes;
                 let (st02, next_at) = (bare.st.value(2), raw.offset);
+                if bare.late_gs.is_some() {
+                    // ST, GS, ST: not a swap but an empty ST before the group: one finding.
+                    let loc = bare.st.loc();
+                    let swap = |i: &ScanIssue<'_>| {
+                        matches!(i.kind, IssueKind::StBeforeGs { .. }) && i.loc == loc
+                    };
+                    if let Some(k) = self.out.issues.iter().rposition(swap) {
+                        self.out.issues.remove(k);
+                    }
+                }
                 self.issue(
                     bare.st.loc(),
                     IssueKind::BareSt {
@@ -1086,6 +1096,7 @@ impl<'a> Scanner<'a, '_> {
         self.out.issues.pop();
         self.issue(st_loc, IssueKind::StBeforeGs { gs_at: gs.offset });
         self.element_count(&gs);
+        self.misread_id(&gs);
         if let Some(g) = b.groups.last_mut() {
             g.gs = Some(gs);
         }
@@ -1134,24 +1145,7 @@ impl<'a> Scanner<'a, '_> {
         }
         self.flush_outside(b);
         self.element_count(&file_seg);
-        let slipped = file_seg.slipped_separator().is_some();
-        if (slipped || file_seg.id_as_written().is_some())
-            && matches!(file_seg.id(), b"GS" | b"GE" | b"IEA")
-        {
-            let id = file_seg.id();
-            let written = file_seg.bytes.get(..id.len()).unwrap_or(id);
-            // The id, and the separator after it when that is the slip.
-            let len = id.len() + usize::from(slipped);
-            let loc = span_loc(id, file_seg.position, file_seg.offset, len);
-            let kind = IssueKind::MisreadId {
-                written,
-                id,
-                segment: file_seg.bytes,
-                slipped,
-                element: file_seg.delims.element,
-            };
-            self.issue(loc, kind);
-        }
+        self.misread_id(&file_seg);
         match file_seg.id() {
             b"GS" => {
                 if b.group_open && !b.is_fragment() {
@@ -1175,6 +1169,31 @@ impl<'a> Scanner<'a, '_> {
             _ => self.issue(file_seg.loc(), IssueKind::SeWithoutSt),
         }
         Flow::Continue
+    }
+
+    /// A GS, GE or IEA whose id is written in lower case or followed by the component
+    /// separator: read as the id it spells, and reported (SYN001) here, where the guide walk,
+    /// which reports the others, does not look.
+    fn misread_id(&mut self, seg: &Segment<'a>) {
+        let slipped = seg.slipped_separator().is_some();
+        if !(slipped || seg.id_as_written().is_some())
+            || !matches!(seg.id(), b"GS" | b"GE" | b"IEA")
+        {
+            return;
+        }
+        let id = seg.id();
+        let written = seg.bytes.get(..id.len()).unwrap_or(id);
+        // The id, and the separator after it when that is the slip.
+        let len = id.len() + usize::from(slipped);
+        let loc = span_loc(id, seg.position, seg.offset, len);
+        let kind = IssueKind::MisreadId {
+            written,
+            id,
+            segment: seg.bytes,
+            slipped,
+            element: seg.delims.element,
+        };
+        self.issue(loc, kind);
     }
 
     /// The segments outside any transaction set, each a finding of its own: no SE followed

@@ -48,8 +48,13 @@ fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         // A set whose ST is missing (ENV004) is one GE01 counted, and an ST written twice
         // (ENV004) one it did not: not a second finding.
         let excused = |ge01: Option<u64>| {
-            (g.headless > 0 && ge01 == Some((g.count + g.headless) as u64))
-                || (g.bare > 0 && ge01 == Some(g.count.saturating_sub(g.bare) as u64))
+            let counted = |headless: usize, bare: usize| {
+                Some((g.count + headless).saturating_sub(bare) as u64)
+            };
+            (g.headless > 0 || g.bare > 0)
+                && [(g.headless, 0), (0, g.bare), (g.headless, g.bare)]
+                    .iter()
+                    .any(|&(h, b)| ge01 == counted(h, b))
         };
         if let (Some(_), Some(ge)) = (&g.gs, slips::ge(g))
             && !excused(number(ge.value(1)))

@@ -57,8 +57,8 @@ fn required_element(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 ///   individual relationship code must be 18"
 ///   (https://www.stedi.com/changelog/new-claim-edits-invalid-subscriber-individual-relationship-codes).
 /// - N402 (and N403, [`address_left_out`]) of an address in the United States or Canada:
-///   X12's N4 comment, "N402 is required
-///   only if city name (N401) is in the U.S. or Canada" (https://www.stedi.com/edi/x12-004030/segment/N4);
+///   X12's N4 comment, "N402 is required only if city name (N401) is in the U.S. or Canada"
+///   (https://www.stedi.com/edi/x12-004030/segment/N4);
 ///   N404 is written only for an address outside the United States (its 5010 situational
 ///   rule, "Required when the address is outside the United States of America. If not
 ///   required by this implementation guide, do not send.", quoted in X12 RFI 1686,
