@@ -433,12 +433,30 @@ pub(super) fn prior_auth_medicare() -> &'static [PriorAuthRow] {
     PRIOR_AUTH_MEDICARE
 }
 
+#[cfg(test)]
 pub(super) fn dose_interval(hcpcs: &str, ndc11: Option<&str>) -> Option<DoseInterval> {
     DOSE_INTERVALS
         .binary_search_by(|r| (r.hcpcs, r.ndc11).cmp(&(hcpcs, ndc11)))
         .ok()
         .and_then(|i| DOSE_INTERVALS.get(i))
         .copied()
+}
+
+/// The row of `ndc11` under `hcpcs`, else the code's own row (no NDC): what
+/// [`dose_interval`] of the NDC, then of `None`, gives, with the code's rows found once (the
+/// table is sorted by code, then NDC, each key once: a test holds it so) and then searched
+/// by NDC alone. A code without rows, as most are, costs one search.
+pub(super) fn dose_interval_for(hcpcs: &str, ndc11: Option<&str>) -> Option<DoseInterval> {
+    let from = DOSE_INTERVALS.partition_point(|r| r.hcpcs < hcpcs);
+    let rows = DOSE_INTERVALS.get(from..)?;
+    let rows = rows.get(..rows.partition_point(|r| r.hcpcs == hcpcs))?;
+    let find = |n: Option<&str>| {
+        rows.binary_search_by(|r| r.ndc11.cmp(&n))
+            .ok()
+            .and_then(|i| rows.get(i))
+            .copied()
+    };
+    ndc11.and_then(|n| find(Some(n))).or_else(|| find(None))
 }
 
 #[cfg(test)]

@@ -542,9 +542,7 @@ impl Data {
 
     /// The labelled minimum interval between doses: the NDC's row, else the code's `*` row.
     pub fn dose_interval(&self, hcpcs: &str, ndc11: Option<&str>) -> Option<DoseInterval> {
-        ndc11
-            .and_then(|n| embedded::dose_interval(hcpcs, Some(n)))
-            .or_else(|| embedded::dose_interval(hcpcs, None))
+        embedded::dose_interval_for(hcpcs, ndc11)
     }
 
     /// Whether the drug comes in a single-dose container: the NDC's own row first (the

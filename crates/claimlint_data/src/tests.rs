@@ -351,6 +351,30 @@ fn single_dose_and_intervals() {
         );
     }
 
+    // The dose-interval lookup by code, then NDC, agrees with the search by both.
+    let rows = embedded::all_dose_intervals();
+    assert!(
+        rows.windows(2)
+            .all(|w| (w[0].hcpcs, w[0].ndc11) < (w[1].hcpcs, w[1].ndc11))
+    );
+    for d in rows {
+        for ndc in [d.ndc11, None, Some("00000000000"), Some("99999999999")] {
+            let slow = ndc
+                .and_then(|n| embedded::dose_interval(d.hcpcs, Some(n)))
+                .or_else(|| embedded::dose_interval(d.hcpcs, None));
+            assert_eq!(
+                embedded::dose_interval_for(d.hcpcs, ndc),
+                slow,
+                "{d:?} {ndc:?}"
+            );
+        }
+    }
+    assert_eq!(embedded::dose_interval_for("A0000", None), None);
+    assert_eq!(
+        embedded::dose_interval_for("Z9999", Some("55513071001")),
+        None
+    );
+
     let prolia = data().dose_interval("J0897", Some("55513071001")).unwrap();
     assert_eq!(prolia.min_days, 150);
     assert_eq!(

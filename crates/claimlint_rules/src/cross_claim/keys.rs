@@ -19,10 +19,24 @@ fn hash64(parts: &[&str]) -> u64 {
 
 /// The hash of a duplicate key (XCL001: billing NPI, patient, HCPCS, date of service).
 fn dup_hash(npi: &str, patient: &str, hcpcs: &str, date: Date) -> u64 {
+    dup_line_hash(&dup_owner_hasher(npi, patient), hcpcs, date)
+}
+
+/// A duplicate key's hasher with its billing NPI and patient already hashed: the lines of a
+/// claim share them, so each line's key starts from a copy of this.
+fn dup_owner_hasher(npi: &str, patient: &str) -> std::hash::DefaultHasher {
     let mut h = std::hash::DefaultHasher::new();
-    for p in [npi, patient, hcpcs] {
-        p.hash(&mut h);
-    }
+    npi.hash(&mut h);
+    patient.hash(&mut h);
+    h
+}
+
+/// The hash of the duplicate key of a line with code `hcpcs` on `date`, its owner hashed in
+/// `owner` ([`dup_owner_hasher`]). Exact: a hasher is a stream, so finishing a copy after the
+/// line's parts gives what hashing all four parts into one new hasher gives.
+fn dup_line_hash(owner: &std::hash::DefaultHasher, hcpcs: &str, date: Date) -> u64 {
+    let mut h = owner.clone();
+    hcpcs.hash(&mut h);
     date.0.hash(&mut h);
     h.finish()
 }
@@ -132,7 +146,8 @@ impl Keys {
             // patient.
             let dup_owner = trimmed(c.billing_npi)
                 .zip(patient.as_deref())
-                .filter(|_| !matches!(trimmed(c.frequency()).as_deref(), Some("7" | "8")));
+                .filter(|_| !matches!(trimmed(c.frequency()).as_deref(), Some("7" | "8")))
+                .map(|(npi, patient)| dup_owner_hasher(&npi, patient));
             let claim_date = c.date();
             dups.clear();
             doses.clear();
@@ -143,8 +158,8 @@ impl Keys {
                 let Some(date) = l.date.map(|r| r.start).or(claim_date) else {
                     continue;
                 };
-                if let Some((npi, patient)) = &dup_owner {
-                    dups.push(dup_hash(npi, patient, &hcpcs, date));
+                if let Some(owner) = &dup_owner {
+                    dups.push(dup_line_hash(owner, &hcpcs, date));
                 }
                 // As `dose_interval::doses`: a line with a code, an NDC and a labelled
                 // interval, not JW; one drug on one date is one dose.
@@ -490,4 +505,23 @@ impl<T: Ord + Copy> Iterator for Merged<'_, T> {
         }
         Some(value)
     }
+}
+
+#[test]
+fn a_line_hash_from_its_owner_is_the_one_hasher_hash() {
+    let date = Date(20260115);
+    let mut one = std::hash::DefaultHasher::new();
+    for p in ["1234567893", "MEMBER01", "J1100"] {
+        p.hash(&mut one);
+    }
+    date.0.hash(&mut one);
+    assert_eq!(
+        dup_hash("1234567893", "MEMBER01", "J1100", date),
+        one.finish()
+    );
+    // Parts that could run into each other hash apart, as before.
+    assert_ne!(
+        dup_hash("12345", "67893MEMBER01", "J1100", date),
+        dup_hash("1234567893", "MEMBER01", "J1100", date)
+    );
 }
