@@ -118,6 +118,8 @@ CASES = {
             # its ST02 and ENV003 for GE01; likewise an ST left empty before the real one.
             "st-twice.x12": edit(P837, "ST*", "ST*837*0001*005010X222A1~ST*837*0001*005010X222A1", False),
             "st-twice-837i.x12": edit(I837, "ST*", "ST*837*0001*005010X223A2~ST*837*0001*005010X223A2", False),
+            # ... and counted in SE01 (ST to SE with both STs): still the one slip.
+            "st-twice-counted-in-se01.x12": edit(P837, "ST*", "ST*837*0001*005010X222A1~ST*837*0001*005010X222A1"),
             "empty-st.x12": edit(P837, "ST*", "ST*837*0009*005010X222A1~ST*837*0001*005010X222A1", False),
             # An empty ST before the GS (ST, GS, ST): one ENV004 for the empty ST, not also
             # "ST and GS swapped".

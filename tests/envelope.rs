@@ -50,8 +50,12 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV004/trip/no-st.x12", &["ENV004"]),
     // ST and GS swapped, the ST written twice, an ST left empty: one finding each.
     ("ENV004/trip/st-before-gs.x12", &["ENV004"]),
-    ("ENV004/trip/st-before-lower-case-gs.x12", &["ENV004", "SYN001"]),
+    (
+        "ENV004/trip/st-before-lower-case-gs.x12",
+        &["ENV004", "SYN001"],
+    ),
     ("ENV004/trip/st-twice-837i.x12", &["ENV004"]),
+    ("ENV004/trip/st-twice-counted-in-se01.x12", &["ENV004"]),
     ("ENV004/trip/st-twice.x12", &["ENV004"]),
     ("ENV005/trip/4010-guide.x12", &["ENV005"]),
     ("ENV005/trip/4010-interchange.x12", &["ENV005"]),

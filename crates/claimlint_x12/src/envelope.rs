@@ -28,6 +28,9 @@ pub struct TxFrame<'a> {
     /// Where a GS written right after this set's ST stands (ST and GS swapped): the group's
     /// header, written one segment late, not a segment of the set.
     pub late_gs: Option<usize>,
+    /// The same ST was written right before this set's (`IssueKind::BareSt`, `again`): an
+    /// SE01 that counts it too is that slip, not a second finding.
+    pub st_doubled: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -1066,6 +1069,9 @@ impl<'a> Scanner<'a, '_> {
                     g.bare += 1;
                 }
                 self.open_tx(b, seg, raw);
+                if let Some(tx) = b.open_tx.as_mut() {
+                    tx.st_doubled = again;
+                }
                 true
             }
             _ => false,
@@ -1281,6 +1287,7 @@ impl<'a> Scanner<'a, '_> {
             st02,
             st02_loc,
             late_gs: None,
+            st_doubled: false,
         });
     }
 

@@ -71,7 +71,11 @@ fn counts(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn transaction_count(_gs: Option<&claimlint_x12::Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {
-    if let Some(se) = slips::se(tx)
+    // An ST written twice (ENV004) that SE01 counted as well: one slip, one finding.
+    let doubled = |se: &claimlint_x12::slip::Read<'_, '_>| {
+        tx.st_doubled && number(se.value(1)) == Some(u64::from(tx.segment_count) + 1)
+    };
+    if let Some(se) = slips::se(tx).filter(|se| !doubled(se))
         && let Some(d) = check(
             cx,
             se,
