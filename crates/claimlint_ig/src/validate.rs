@@ -622,7 +622,7 @@ pub fn is_clean<'v>(
     // The last element empty is a trailing separator or stands for a missing value: a
     // finding either way. With every present element defined and used, "present and used"
     // is "present" for the syntax rules.
-    let bit = |p: usize| (1..=64).contains(&p) && present >> (p - 1) & 1 == 1;
+    let bit = |p: usize| holds(present, p);
     (n == 0 || bit(n))
         && def.required & !present == 0
         && def.syntax.iter().all(|r| rule_holds(r, bit))
@@ -669,7 +669,7 @@ fn composite_clean(cd: &CompositeDef, e: &[u8], component: u8) -> bool {
         }
     }
     // The last component empty: a trailing separator, or a required one missing.
-    let bit = |p: usize| (1..=64).contains(&p) && present >> (p - 1) & 1 == 1;
+    let bit = |p: usize| holds(present, p);
     !(count > 1 && last_empty)
         && cd
             .components
@@ -678,4 +678,10 @@ fn composite_clean(cd: &CompositeDef, e: &[u8], component: u8) -> bool {
             .iter()
             .all(|c| c.usage != Usage::Required)
         && cd.syntax.iter().all(|r| rule_holds(r, bit))
+}
+
+/// Whether position `p` (1-based, at most 64) is set in the mask `present`.
+#[inline]
+fn holds(present: u64, p: usize) -> bool {
+    (1..=64).contains(&p) && present >> (p - 1) & 1 == 1
 }

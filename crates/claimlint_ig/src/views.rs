@@ -99,11 +99,7 @@ impl SegmentView for Segment<'_> {
 /// coincide, which the full check's split settles its own way.
 pub fn segment_is_clean(def: &SegmentDef, seg: &Segment<'_>) -> bool {
     let d = seg.delims;
-    if seg.id_mended()
-        || d.component == d.element
-        || d.repetition
-            .is_some_and(|r| r == d.element || r == d.component)
-    {
+    if seg.id_mended() || !d.separators_differ() {
         return false;
     }
     let mut fields = seg.bytes.split(|&b| b == d.element);

@@ -16,6 +16,18 @@ pub struct Delimiters {
     pub segment: u8,
 }
 
+impl Delimiters {
+    /// Whether the element, component and repetition separators are three different bytes
+    /// (not so in some malformed interchanges), so that a segment splits one way only.
+    #[inline]
+    pub fn separators_differ(&self) -> bool {
+        self.component != self.element
+            && self
+                .repetition
+                .is_none_or(|r| r != self.element && r != self.component)
+    }
+}
+
 /// Width each ISA element must have (ISA01..ISA16), from the X12 envelope standard.
 pub const ISA_WIDTHS: [usize; 16] = [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
 

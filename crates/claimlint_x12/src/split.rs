@@ -136,10 +136,7 @@ impl<'a> SplitSegment<'a> {
             return false;
         };
         let d = seg.delims;
-        if d.component == d.element
-            || d.repetition
-                .is_some_and(|r| r == d.element || r == d.component)
-        {
+        if !d.separators_differ() {
             return false;
         }
         let bytes = seg.bytes;
