@@ -359,6 +359,10 @@ CASES.update({
                  # guide ST03 names where it belongs, and the slip is one finding (not ENV005
                  # twice and ENV002 for the ST02 and ST03 it displaced).
                  "st-extra-separator.x12": edit(P837, "ST*", "ST*837**0001*005010X222A1"),
+                 # The same slip in an ST written without ST03 (as 4010 wrote it): one SYN007
+                 # whose help names the slip; the set is 0001 in every finding (not "ST ?"),
+                 # not skipped, and not also ENV005 twice and ENV002 asking for an empty SE02.
+                 "st-extra-separator-no-st03.x12": edit(P837, "ST*", "ST*837**0001"),
                  # A claim-level adjustment's amount empty: SYN007, not also BAL002 for the
                  # payer's balance that sums it
                  "cas03-empty.x12": cob("2340").replace("CAS*CO*45*20", "CAS*CO*45**1"),

@@ -239,10 +239,7 @@ fn unechoable(g: &Group<'_>, d: Delimiters, release: Release<'_>) -> Option<Stri
         .iter()
         .map(|t| {
             // The ST as meant (a separator slip undone), as AK2 echoes it.
-            let st = claimlint_x12::slip::Read {
-                seg: &t.st,
-                slip: claimlint_x12::slip::st(&t.st),
-            };
+            let st = claimlint_x12::slip::Read::st(&t.st);
             let bad =
                 !AK201.contains(&st.value(1)) || !st.value(2).iter().all(|&b| carried(&[b], d));
             release(t.start..t.end);
@@ -526,11 +523,7 @@ fn guide_of(
     gs: Option<&Segment<'_>>,
 ) -> Option<&'static ig::GuideDef> {
     use claimlint_model::Kind;
-    let st03 = claimlint_x12::slip::Read {
-        seg: &tx.st,
-        slip: claimlint_x12::slip::st(&tx.st),
-    }
-    .value(3);
+    let st03 = claimlint_x12::slip::Read::st(&tx.st).value(3);
     let v = Some(claimlint_model::guide_value(st03))
         .filter(|v| !v.is_empty())
         .or_else(|| gs.map(|g| claimlint_model::guide_value(g.value(8))))?;
@@ -696,10 +689,7 @@ struct SetStatus {
 fn ak2(w: &mut Writer, st: &Segment<'_>, set: &mut SetStatus) {
     // The ST as meant: one separator too many or an element left out undone (the guide walk or
     // ENV002 reports the slip), so AK2 names the set the sender numbered.
-    let meant = claimlint_x12::slip::Read {
-        seg: st,
-        slip: claimlint_x12::slip::st(st),
-    };
+    let meant = claimlint_x12::slip::Read::st(st);
     let text = |n: usize| String::from_utf8_lossy(meant.value(n)).trim().to_string();
     let mut st02 = text(2);
     if !(4..=9).contains(&st02.len()) {

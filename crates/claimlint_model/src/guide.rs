@@ -6,7 +6,7 @@
 use crate::Kind;
 use claimlint_diagnostic::Loc;
 use claimlint_x12::Segment;
-use claimlint_x12::slip::{self, Read};
+use claimlint_x12::slip::Read;
 
 /// How a transaction set is to be read, and what is wrong with its envelope's guide fields.
 #[derive(Debug)]
@@ -69,13 +69,7 @@ pub fn envelope_reading<'s, 'a>(
         seg: g,
         slip: crate::gs::slip(g, None),
     });
-    (
-        gs,
-        Read {
-            seg: st,
-            slip: slip::st(st),
-        },
-    )
+    (gs, Read::st(st))
 }
 
 /// Decides the guide for one transaction set from its GS (when there is one) and ST, each read

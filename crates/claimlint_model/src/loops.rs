@@ -332,10 +332,12 @@ impl<'a> Transaction<'a> {
         self.segments.first().filter(|s| s.is(b"ST"))
     }
 
+    /// ST02 as meant (a separator slip undone: `ST*837**0001*…` is set 0001), the name of the
+    /// set in findings, as the envelope scan and the 999 name it.
     pub fn control_number(&self) -> Option<String> {
-        self.st()
-            .and_then(|s| s.element(2))
-            .map(|e| e.text().into_owned())
+        let st = claimlint_x12::slip::Read::st(self.st()?);
+        let st02 = st.seg.element(st.written(2)?)?;
+        Some(st02.text().into_owned())
     }
 
     pub fn loop_of(&self, seg_index: usize) -> Option<&'static str> {

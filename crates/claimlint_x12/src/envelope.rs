@@ -21,8 +21,8 @@ pub struct TxFrame<'a> {
     /// Segments from ST to SE inclusive (to the cut when SE is missing).
     pub segment_count: u32,
     pub delims: Delimiters,
-    /// ST02 copied out at scan time, with its location, for the duplicate check that runs after
-    /// the transaction set's bytes may have been released.
+    /// ST02 as meant ([`TxFrame::meant_st02`]) copied out at scan time, with its location, for
+    /// the duplicate check that runs after the transaction set's bytes may have been released.
     pub st02: Box<[u8]>,
     pub st02_loc: Loc,
     /// Where a GS written right after this set's ST stands (ST and GS swapped): the group's
@@ -31,6 +31,14 @@ pub struct TxFrame<'a> {
     /// The same ST was written right before this set's (`IssueKind::BareSt`, `again`): an
     /// SE01 that counts it too is that slip, not a second finding.
     pub st_doubled: bool,
+}
+
+impl<'a> TxFrame<'a> {
+    /// ST02 as meant: with a separator slip of the ST undone (`ST*837**0001*005010X222A1` is
+    /// set 0001, `crate::slip::Read::st`), as every finding and the 999 name the set.
+    pub fn meant_st02(&self) -> &'a [u8] {
+        crate::slip::Read::st(&self.st).value(2)
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -909,7 +917,7 @@ impl<'a> Scanner<'a, '_> {
             return None;
         }
         if let Some(tx) = b.open_tx.take() {
-            let st02 = tx.st.value(2);
+            let st02 = tx.meant_st02();
             // Cut off by the next interchange's ISA, or by the end of the input.
             let kind = IssueKind::SeMissing {
                 st02,
@@ -934,7 +942,7 @@ impl<'a> Scanner<'a, '_> {
             return false;
         }
         let tx = b.open_tx.take();
-        let st02 = tx.as_ref().map(|t| t.st.value(2));
+        let st02 = tx.as_ref().map(TxFrame::meant_st02);
         let st_at = tx.as_ref().map(|t| t.st.offset);
         let from = tx.as_ref().map(|_| b.last_block.unwrap_or(1));
         if let Some(tx) = tx {
@@ -1019,7 +1027,7 @@ impl<'a> Scanner<'a, '_> {
             // ST/GS/GE/IEA inside a transaction set: its SE is missing.
             if let Some(cut) = b.open_tx.take() {
                 let kind = IssueKind::SeMissing {
-                    st02: cut.st.value(2),
+                    st02: cut.meant_st02(),
                     ended_by: Some((id, raw.offset)),
                 };
                 self.issue(cut.st.loc(), kind);
@@ -1039,7 +1047,7 @@ impl<'a> Scanner<'a, '_> {
                     return false;
                 };
                 let again = bare.st.bytes == seg.bytes;
-                let (st02, next_at) = (bare.st.value(2), raw.offset);
+                let (st02, next_at) = (bare.meant_st02(), raw.offset);
                 if bare.late_gs.is_some() {
                     // ST, GS, ST: not a swap but an empty ST before the group: one finding.
                     let loc = bare.st.loc();
@@ -1272,8 +1280,9 @@ impl<'a> Scanner<'a, '_> {
             }
             b.open_group(None);
         }
-        let st02 = st.value(2).into();
-        let st02_loc = st.element_loc(2);
+        // The set as its sender numbered it: ST02 as meant (`ST*837**0001*…` is set 0001).
+        let meant = crate::slip::Read::st(&st);
+        let (st02, st02_loc) = (meant.value(2).into(), meant.loc(2));
         b.last_block = None;
         b.spans = self.spans.then(|| Vec::with_capacity(self.span_hint));
         record_span(&mut b.spans, raw.offset, &raw);

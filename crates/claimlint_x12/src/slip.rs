@@ -53,6 +53,13 @@ impl<'s, 'a> Read<'s, 'a> {
         Read { seg, slip: None }
     }
 
+    /// An ST as meant: its one separator slip ([`st`]) undone, if it has one. Every reader of
+    /// the set's ST02 and ST03 (the transaction named in findings, ENV002, the 999's AK2)
+    /// reads them so, and so names the set alike.
+    pub fn st(seg: &'s Segment<'a>) -> Self {
+        Read { seg, slip: st(seg) }
+    }
+
     /// Where element `n` is written; `None` for an element left out.
     pub fn written(&self, n: usize) -> Option<usize> {
         self.slip.map_or(Some(n), |s| s.written(n))
@@ -152,12 +159,17 @@ pub fn is_version(v: &[u8]) -> bool {
 
 /// The slip of an ST, read by X12's definition of its elements: ST01 a transaction set
 /// identifier code (3 digits), ST02 a control number (4 to 9 characters, spaces around it
-/// aside: ENV002 reports those), ST03 a version (`is_version`).
+/// aside: ENV002 reports those), ST03 a version (`is_version`). An ST written without ST03
+/// (as 4010 wrote it) slips too: `ST*837**0001` is `ST*837*0001` with a separator too many.
 pub fn st(st: &Segment<'_>) -> Option<Slip> {
-    find(st, 3, &|n, v| match n {
+    let fits = |n: usize, v: &[u8]| match n {
         1 => v.len() == 3 && v.iter().all(u8::is_ascii_digit),
         2 => (4..=9).contains(&v.trim_ascii().len()),
         _ => is_version(v),
+    };
+    find(st, 3, &fits).or_else(|| {
+        let without_st03 = st.element_count() == 3 && st.value(2).is_empty();
+        (without_st03 && fits(1, st.value(1)) && fits(2, st.value(3))).then_some(Slip::Extra(2))
     })
 }
 
@@ -187,6 +199,13 @@ mod tests {
         assert_eq!(r.text(3, b""), "ST*837*0001*005010X222A1");
         assert_eq!(st(&seg("ST**837*0001*005010X222A1")), Some(Slip::Extra(1)));
         assert_eq!(st(&seg("ST*837*0001**005010X222A1")), Some(Slip::Extra(3)));
+        // Without ST03 (as 4010 wrote the ST): ST02 is the value after the empty element.
+        let s = seg("ST*837**0001");
+        let r = Read::st(&s);
+        assert_eq!(r.slip, Some(Slip::Extra(2)));
+        assert_eq!((r.value(2), r.value(3)), (&b"0001"[..], &b""[..]));
+        // A version where ST02 belongs is no control number slipped there.
+        assert_eq!(st(&seg("ST*837**005010X222A1")), None);
     }
 
     #[test]

@@ -32,7 +32,9 @@ pub(crate) fn text(seg: &Segment<'_>, n: usize) -> String {
 /// Diagnostics on ST or SE belong to that transaction set even though envelope rules run
 /// outside it: name its ST02, and place it in the set that starts at `st`.
 pub(crate) fn in_transaction(d: &mut claimlint_diagnostic::Diagnostic, st: &Segment<'_>) {
-    d.context.transaction = Some(text(st, 2));
+    // ST02 as meant (a separator slip undone); none when it is left out (`ST*837*005010X222A1`).
+    let meant = claimlint_x12::slip::Read::st(st);
+    d.context.transaction = meant.written(2).map(|n| text(st, n));
     d.context.set_at = Some(st.offset);
 }
 

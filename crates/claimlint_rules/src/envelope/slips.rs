@@ -18,10 +18,7 @@ use claimlint_x12::{Segment, delims::show_byte};
 
 /// The ST of `tx` as meant.
 pub(crate) fn st<'s, 'a>(tx: &'s TxFrame<'a>) -> Read<'s, 'a> {
-    Read {
-        seg: &tx.st,
-        slip: slip::st(&tx.st),
-    }
+    Read::st(&tx.st)
 }
 
 /// The SE of `tx` as meant: SE01 the number of segments, SE02 the ST02 (as meant).

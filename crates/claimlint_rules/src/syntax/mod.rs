@@ -221,6 +221,32 @@ fn reads_diagnoses(seg: &Segment<'_>, r: &Realignment) -> bool {
     matches!(qualifier, Some("ABK" | "BK" | "ABF" | "BF"))
 }
 
+/// The help for an ST read with one separator too many (`claimlint_x12::slip::st`): the slip
+/// and the ST as meant, whose guide and control number the set was read with. For the finding
+/// the slip causes: a value pushed past ST03 (`ST*837*0001**005010X222A1`, SYN004, `at`
+/// `None`: ST03 read empty, which the guide lets pass, is not "remove ST04"), or ST02 read
+/// empty where ST03 is not written (`ST*837**0001`, SYN007 on ST02, `at` 2); with ST03
+/// written, one too many before it leaves findings on two elements, the guide walk's slip
+/// (`realigned_help`).
+pub(crate) fn st_slip(seg: &Segment<'_>, at: Option<usize>) -> Option<String> {
+    use claimlint_x12::slip::{Read, Slip};
+    let meant = Read::st(seg);
+    let (true, Some(Slip::Extra(k))) = (seg.is(b"ST"), meant.slip) else {
+        return None;
+    };
+    if at.is_some_and(|at| at != k) {
+        return None;
+    }
+    let sep = char::from(seg.delims.element);
+    let after = String::from_utf8_lossy(if k == 1 { seg.id() } else { seg.value(k - 1) });
+    let text = meant.text(3, b"");
+    Some(format!(
+        "one `{sep}` too many after `{after}`: written `{}{}` it is valid",
+        text.trim_end_matches(sep),
+        char::from(seg.delims.segment)
+    ))
+}
+
 /// The help of the finding that stands for a segment's slipped separators: what slipped, and
 /// the segment as it reads once they are put right.
 pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {

@@ -42,6 +42,9 @@ fn required_element(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             }
             (None, None) => format!("write {r}"),
         };
+        let help = super::st_slip(f.seg, Some(elem))
+            .filter(|_| comp == 0)
+            .unwrap_or(help);
         f.report(cx, f.loc(elem, comp), msg).help(help);
     }
     situational(tx, cx);

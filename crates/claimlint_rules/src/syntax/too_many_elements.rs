@@ -113,7 +113,7 @@ fn report_one(
                     values("element", elem, f.text(elem, 0)),
                     f.def.elements.len()
                 ),
-                st_slip(f.seg)
+                super::st_slip(f.seg, None)
                     .unwrap_or_else(|| format!("remove {seg_id}{elem:02} and everything after it")),
             ),
             ElementIssue::TooMany { elem, comp } => {
@@ -155,28 +155,6 @@ fn report_one(
         let ack = if loc.component.is_some() { "13" } else { "3" };
         f.report(cx, loc, msg).help(help).ack(Ack999::Element(ack));
     }
-}
-
-/// The help for an ST whose value past ST03 is pushed there by one separator too many
-/// (`ST*837*0001**005010X222A1`: ST03 read empty, which the guide lets pass): the slip and the
-/// ST as meant, whose guide the set was read with, not "remove ST04". (One too many before
-/// ST03 leaves a required element empty, the guide walk's slip, `realigned_help`.)
-fn st_slip(seg: &claimlint_x12::Segment<'_>) -> Option<String> {
-    use claimlint_x12::slip::{self, Read, Slip};
-    let Some(Slip::Extra(k)) = seg.is(b"ST").then(|| slip::st(seg)).flatten() else {
-        return None;
-    };
-    let sep = char::from(seg.delims.element);
-    let after = String::from_utf8_lossy(if k == 1 { seg.id() } else { seg.value(k - 1) });
-    let meant = Read {
-        seg,
-        slip: Some(Slip::Extra(k)),
-    }
-    .text(3, b"");
-    Some(format!(
-        "one `{sep}` too many after `{after}`: written `{meant}{}` it is valid",
-        char::from(seg.delims.segment)
-    ))
 }
 
 /// A GS, GE or IEA with an element past those X12 defines (`rules::envelope::owner`): the
