@@ -241,8 +241,14 @@ CASES = {
             "ctp-after-next-lx.x12": P837.replace("CTP****1*UN~\nLX*2~", "LX*2~\nCTP****1*UN~"),
             "ref-ei-after-hl-837i.x12": I837.replace("REF*EI*371234567~\nHL*2*1*22*0~", "HL*2*1*22*0~\nREF*EI*371234567~"),
             "receiver-nm1-after-hl.x12": P837.replace("NM1*40*2*MEDICARE*****46*R456~\nHL*1**20*1~", "HL*1**20*1~\nNM1*40*2*MEDICARE*****46*R456~"),
+            # A 2310 provider loop written after the claim's 2320 (other subscriber): read as
+            # the 2330 loop of its qualifier (2330C, NM1*71 with no name), one STR003 on the
+            # NM1, not also SYN004 for each value 2330C does not use (837P: below)
+            "attending-provider-after-2320-837i.x12": edit(I837, "NM1*71", "SBR*S*18*******MB~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA~NM1*71*1*SMITH*JOHN****XX*1234567893"),
         },
-        "pass": {"837p.x12": P837, "837i.x12": I837},
+        "pass": {"837p.x12": P837, "837i.x12": I837,
+                 # the same loops in the guide's order
+                 "attending-provider-before-2320-837i.x12": edit(I837, "NM1*71", "NM1*71*1*SMITH*JOHN****XX*1234567893~SBR*S*18*******MB~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA")},
     },
     "STR005": {
         "trip": {"lx-skips.x12": edit(P837, "LX*2", "LX*3"), "lx-starts-at-zero.x12": edit(I837, "LX*1", "LX*0"),
@@ -286,6 +292,14 @@ COB = "HI*ABK:M810~SBR*S*18*******MB~CAS*CO*45*20~AMT*D*%s~OI***Y***Y~NM1*IL*1*D
 def cob(amt):
     return edits(P837, [("HI*", COB % amt), ("CTP*", "CTP****1*UN~SVD*PAYERA*2300*HC:J0897:JZ**60~DTP*573*D8*20260201"),
                         ("SE*", "SVD*PAYERA*60*HC:96372**1~DTP*573*D8*20260201~SE*0*0001")])
+
+# A 2310 provider loop written after the claim's 2320 (other subscriber): read as the 2330
+# loop of its qualifier (2330D, NM1*82 with no name), one STR003 on the NM1, not also SYN004
+# for each value 2330D does not use, STR002 for its REF, nor STR003 for the 2310B's PRV
+CASES["STR003"]["trip"]["rendering-provider-after-2320.x12"] = edit(cob("2340"), "NM1*PR*2*PAYER A",
+    "NM1*PR*2*PAYER A*****PI*PAYERA~NM1*82*1*SMITH*JOHN****XX*1234567893~PRV*PE*PXC*207RH0003X")
+CASES["STR003"]["pass"]["rendering-provider-before-2320.x12"] = edit(cob("2340"), "SBR*S",
+    "NM1*82*1*SMITH*JOHN****XX*1234567893~PRV*PE*PXC*207RH0003X~SBR*S*18*******MB")
 
 CASES.update({
     "SYN002": {

@@ -269,6 +269,18 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &["SYN004", "STR002"],
+        on: Some("NM1"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Covered,
+        why: "structure before content: a 2310 provider loop written after the claim's 2320 \
+              loops is read as the 2330 loop of the same qualifier, whose NM1 uses no name or \
+              identifier and which requires a REF; the order is the defect, not each value \
+              the 2330 loop does not use, nor the REF it lacks",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),
         at: None,

@@ -2,7 +2,7 @@ use super::required_segment_missing::{WrittenAfter, all_written_after};
 use crate::syntax::{loop_name, report_at, unknown_segment::is_known};
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::Ack999;
-use claimlint_ig::{Placement, StructureIssue};
+use claimlint_ig::{ElementIssue, Placement, StructureIssue};
 use claimlint_model::{Kind, Transaction};
 use claimlint_x12::envelope::{IssueKind, ScanIssue};
 
@@ -21,7 +21,10 @@ declare_rule! {
     /// required segment written just after the opener of the loop that follows the one it
     /// belongs to (`LIN**N4*55513071001~LX*2~CTP****1*UN`: the 2410's CTP after the next
     /// line's LX) is one finding, naming where it belongs; STR002 does not also report that
-    /// 2410 without its CTP.
+    /// 2410 without its CTP. A 2310 provider loop written after the claim's 2320 loops (other
+    /// subscriber), which the guide reads as the 2330 loop of the same qualifier (`NM1*82`
+    /// with a name and NPI after the other payer's NM1: 2330D, which uses neither), is one
+    /// finding on its NM1, not one for each value 2330D does not use and its missing REF.
     /// ## Why it matters
     /// A receiver reads the claim by the guide in GS08/ST03; a segment that guide does not
     /// expect at that point is a syntax error (999 IK3 code 2 or 8) and rejects the claim.
@@ -72,7 +75,95 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             "this looks like an institutional claim: name 005010X223A2 in GS08 and ST03"
         });
     }
-    out_of_place(tx, cx, wrong);
+    let moved = provider_after_other_payers(tx, cx);
+    out_of_place(tx, cx, wrong, &moved);
+}
+
+/// A 2310 provider loop (rendering, referring, attending...) written after the claim's 2320
+/// loops (other subscriber): the guide reads its NM1 as the 2330 loop with the same
+/// qualifier (`NM1*82` after a 2320 is 2330D, Other Payer Rendering Provider), which carries
+/// no name or identifier, so a receiver reports each of its values Not Used (SYN004), the
+/// 2330 loop's required REF missing (STR002) and the loop's other segments (PRV) out of place.
+/// The defect is the order: one finding on the NM1, covering the loop as written (its
+/// segments up to the next one the guide placed elsewhere). Only when the NM1 has values the
+/// 2330 loop does not use and reads clean as the 2310 loop's. Returns the segments covered.
+fn provider_after_other_payers(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Vec<usize> {
+    let ig = tx.ig();
+    let mut covered = Vec::new();
+    let mut not_used: Vec<usize> = (ig.elements.iter())
+        .filter(|(_, e)| matches!(e, ElementIssue::NotUsed { .. }))
+        .filter_map(|(i, _)| usize::try_from(*i).ok())
+        .collect();
+    not_used.dedup();
+    for at in not_used {
+        let (
+            Some(seg),
+            Some(Placement::Placed {
+                loop_def, segment, ..
+            }),
+        ) = (tx.segments.get(at), ig.placement(at))
+        else {
+            continue;
+        };
+        let Some(meant) = provider_loop(ig.guide, loop_def, segment, seg) else {
+            continue;
+        };
+        // The loop as written: what the guide placed in the 2330 loop, and what it could not
+        // place that the 2310 loop holds (its PRV).
+        let end = (at + 1..tx.segments.len())
+            .find(|&k| match ig.placement(k) {
+                Some(Placement::Placed { loop_def: l, .. }) => l.path != loop_def.path,
+                _ => tx
+                    .segments
+                    .get(k)
+                    .is_none_or(|s| meant.segments(s.id()).next().is_none()),
+            })
+            .unwrap_or(tx.segments.len());
+        covered.extend(at + 1..end);
+        let shown = format!(
+            "NM1*{}",
+            String::from_utf8_lossy(seg.value(1)).trim_ascii_end()
+        );
+        let msg = format!(
+            "{shown} ({}, loop {}) is written after the claim's 2320 loop (other subscriber): there the guide reads it as {} ({}), which carries no name or identifier",
+            meant.name, meant.id, loop_def.id, loop_def.name
+        );
+        let help = format!(
+            "move the {} loop ({shown} and the segments after it) up, before the claim's first 2320 (SBR)",
+            meant.id
+        );
+        let d = report_at(cx, at, seg.loc(), msg).help(help);
+        let last = tx
+            .segments
+            .get(end - 1)
+            .map_or(seg.position, |s| s.position);
+        d.covers = Some((seg.position, last.saturating_add(1)));
+    }
+    covered
+}
+
+/// The 2310 loop of the claim a 2330 loop's opener `seg` was meant for: the claim loop's
+/// child whose opener has the same qualifier and reads `seg` without a finding on its values.
+fn provider_loop(
+    guide: &'static claimlint_ig::GuideDef,
+    placed: &'static claimlint_ig::LoopDef,
+    opener: &'static claimlint_ig::SegmentDef,
+    seg: &claimlint_x12::Segment<'_>,
+) -> Option<&'static claimlint_ig::LoopDef> {
+    let in_2320 = placed.path.iter().position(|&l| l == "2320")?;
+    if !placed.starter().is_some_and(|s| std::ptr::eq(s, opener)) {
+        return None;
+    }
+    let claim = guide.loop_at(placed.path.get(..in_2320)?)?;
+    claim.children.iter().find_map(|n| match n {
+        claimlint_ig::Node::Loop(l) if l.id.starts_with("2310") => {
+            let def = l.starter().filter(|d| d.matches(seg))?;
+            let mut found = Vec::new();
+            claimlint_ig::validate_segment(def, seg, &mut found);
+            found.is_empty().then_some(*l)
+        }
+        _ => None,
+    })
 }
 
 /// A set GS08/ST03 label with one guide whose service lines are all the other's: it is read
@@ -122,14 +213,14 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 }
 
 /// The walker's findings: segments that fit nowhere here, and segments out of order.
-fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8]) {
+fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8], moved: &[usize]) {
     let ig = tx.ig();
     let mut late = None;
     for issue in &ig.structure {
         let StructureIssue::Unexpected { at } = *issue else {
             continue;
         };
-        let Some(seg) = tx.segments.get(at) else {
+        let Some(seg) = tx.segments.get(at).filter(|_| !moved.contains(&at)) else {
             continue;
         };
         let id = seg.id();
