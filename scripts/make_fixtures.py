@@ -344,6 +344,12 @@ CASES.update({
     },
     "SYN007": {
         "trip": {
+                 # A value emptied (`REF*EI*`): SYN007 asking for it, not help that reads
+                 # REF01 as left out before `EI` (a code that fits REF01 where it stands)
+                 "ref02-emptied.x12": edit(P837, "REF*EI", "REF*EI*"),
+                 # The procedure's component separator written as `*` (`SV1*HC*96372`): one
+                 # finding; the charge read from SV102 (`96372`) is no BAL001 on the claim
+                 "sv101-component-separator-as-element.x12": edit(P837, "SV1*HC:96372", "SV1*HC*96372*60*UN*1***1"),
                  # The ZIP code left out of a US address (N404 empty): required there.
                  "billing-provider-zip-missing.x12": edit(P837, "N4*SPRINGFIELD*IL*627011234", "N4*SPRINGFIELD*IL"),
                  "clm05-2-empty.x12": edit(P837, "CLM*", "CLM*PAT1001-01*2460***11::1*Y*A*Y*Y"),
@@ -393,6 +399,11 @@ CASES.update({
     },
     "SYN008": {
         "trip": {"sv103-xx.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*XX*1***1"),
+                 # An element separator left out between two values, which run together
+                 # (`UN1`, `472D8`): one SYN008 whose help cuts them apart, not also SYN007 for
+                 # the element emptied and SYN004 for the value pushed into a Not Used one
+                 "sv103-sv104-run-together.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN1***1"),
+                 "dtp01-dtp02-run-together-837i.x12": edit(I837, "DTP*472", "DTP*472D8*20260115"),
                  # The procedure qualifier left out (`J0897:JZ`): one SYN008, its help the
                  # composite as meant.
                  "procedure-qualifier-left-out.x12": edit(P837, "SV1*HC:J0897", "SV1*J0897:JZ*2400*UN*60***1"),

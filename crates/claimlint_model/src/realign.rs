@@ -19,6 +19,10 @@ pub const MAX_EDITS: usize = 3;
 /// Longest segment searched (elements): the guide's longest (CLM, SV1) fit well within it.
 const MAX_ELEMENTS: usize = 30;
 
+/// Longest value read as two run together ([`Slip::Split`]): codes, dates, amounts and
+/// identifiers, not names and addresses, whose every cut would be judged.
+const MAX_SPLIT: usize = 20;
+
 /// One separator slip, undone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Slip {
@@ -27,6 +31,10 @@ pub enum Slip {
     Missing { after: String, before: String },
     /// An element separator too many: the empty element after the value is taken out.
     Extra { after: String },
+    /// An element separator left out between two values, which run together in one element
+    /// (`SV1*HC:96372*60*UN1` for `…*UN*1`, `DTP*472D8*…` for `DTP*472*D8*…`): the element
+    /// is split into `first` and `second`.
+    Split { first: String, second: String },
     /// An element separator where the component separator belongs, between two values.
     Component { first: String, second: String },
     /// Another byte written for the component separator inside one composite (`11>B>1`,
@@ -168,6 +176,52 @@ fn edits(id: &[u8], elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>
             elems.get(1..).unwrap_or_default().to_vec(),
         ));
     }
+    out.extend(splits(elems, component));
+    out
+}
+
+/// The reading with the fewest findings (the first such, in the order of [`edits`]); of
+/// values run together, only a cut no other cut reads as well: `PAT1001-012460` (CLM01 and
+/// CLM02) reads as well cut after `-01` as after `-012`, so which it is cannot be told, and
+/// no cut is claimed.
+fn unambiguous_best(
+    judged: Vec<(usize, Slip, Vec<Vec<u8>>)>,
+) -> Option<(usize, Slip, Vec<Vec<u8>>)> {
+    let is_split = |s: &Slip| matches!(s, Slip::Split { .. });
+    let least = judged.iter().map(|(w, _, _)| *w).min()?;
+    let cuts = judged
+        .iter()
+        .filter(|(w, s, _)| *w == least && is_split(s))
+        .count();
+    judged
+        .into_iter()
+        .filter(|(_, s, _)| cuts < 2 || !is_split(s))
+        .min_by_key(|(w, _, _)| *w)
+}
+
+/// Each element with two values run together split in two, at every place (`UN1`: `U`/`N1`,
+/// `UN`/`1`), after every other kind of edit: of equally good readings, a separator put back
+/// or taken out is preferred to a value cut. A composite is not cut (its components are
+/// read by `component_dropped`), nor a value no longer than [`MAX_SPLIT`].
+fn splits(elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut out = Vec::new();
+    for (k, value) in elems.iter().enumerate() {
+        if value.len() > MAX_SPLIT || value.contains(&component) {
+            continue;
+        }
+        for at in 1..value.len() {
+            let (first, second) = value.split_at(at);
+            let mut split = elems.to_vec();
+            split[k] = first.to_vec();
+            split.insert(k + 1, second.to_vec());
+            let slip = Slip::Split {
+                first: text(first),
+                second: text(second),
+            };
+            out.push((slip, split));
+        }
+    }
     out
 }
 
@@ -271,6 +325,20 @@ fn dropped(
     issues: &[ElementIssue],
     written: &[&[u8]],
 ) -> Option<Realignment> {
+    // A value must stand where it does not fit (its length, type or code, or an element not
+    // used): a value emptied (`REF*EI*`) leaves findings only of what is missing, and
+    // putting an empty element back before a value that fits would not explain them.
+    let misplaced = issues.iter().any(|i| {
+        !matches!(
+            i,
+            ElementIssue::RequiredMissing { .. }
+                | ElementIssue::Syntax { .. }
+                | ElementIssue::TrailingSeparator { .. }
+        )
+    });
+    if !misplaced {
+        return None;
+    }
     let root = first_finding(issues)?;
     let last = root.0.min(written.len());
     let put_back = |k: usize, before: &[u8]| {
@@ -534,10 +602,10 @@ pub fn search(
     let mut left = weight(issues);
     let mut slips = Vec::new();
     while left > 0 && slips.len() < MAX_EDITS.min(positions.len() - 1) {
-        let best = edits(seg.id(), &elems, seg.delims.component)
+        let judged = edits(seg.id(), &elems, seg.delims.component)
             .into_iter()
-            .map(|(slip, e)| (weight(&judge(placement, seg, &e)), slip, e))
-            .min_by_key(|(w, _, _)| *w)?;
+            .map(|(slip, e)| (weight(&judge(placement, seg, &e)), slip, e));
+        let best = unambiguous_best(judged.collect())?;
         if best.0 >= left {
             break;
         }

@@ -606,6 +606,14 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         let all = !matches!(d.realigned, Some(Realigned::ComponentRoot { .. }));
         *lines.entry(line_key(d)).or_default() |= all;
     }
+    // A line whose charge the slip displaced (SV102, SV203, or an element before it): the
+    // claim's charges are summed with the value that stands there as written (a procedure
+    // code read as a charge), so BAL001 on the claim follows from the slip too.
+    let charges: HashSet<(Option<usize>, Option<usize>)> = roots
+        .iter()
+        .filter(|d| displaces_charge(d))
+        .map(|d| (tx(d), d.context.claim_at))
+        .collect();
     let displaced = |d: &Diagnostic| {
         [0, d.loc.element.unwrap_or(0)].iter().any(|&e| {
             segments
@@ -627,6 +635,7 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
                     && d.context
                         .claim_at
                         .is_some_and(|c| claims.contains(&(tx(d), c))))
+                || (d.code == "BAL001" && charges.contains(&(tx(d), d.context.claim_at)))
         })
         .collect();
     drop_marked(out, drop)
@@ -705,6 +714,17 @@ impl SlipRoot {
 /// A content rule's finding (not a syntax, structure or envelope one).
 fn is_content(d: &Diagnostic) -> bool {
     !["SYN", "STR", "ENV"].iter().any(|f| d.code.starts_with(f))
+}
+
+/// Whether a root of slipped separators on a claim's service line is at or before its charge
+/// (SV101-SV102, SV201-SV203): the charge is read from the wrong element.
+fn displaces_charge(d: &Diagnostic) -> bool {
+    let charge = match d.loc.segment.as_str() {
+        "SV1" => 2,
+        "SV2" => 3,
+        _ => return false,
+    };
+    d.context.claim_at.is_some() && d.loc.element.is_some_and(|e| e >= 1 && e <= charge)
 }
 
 /// Whether a root of slipped separators misread its service line: a composite of its SV1/SV2

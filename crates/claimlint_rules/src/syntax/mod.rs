@@ -265,6 +265,10 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
             // After an empty element (`CTP*****1`) there is no value to name.
             Slip::Extra { after } if after.is_empty() => format!("one `{sep}` too many"),
             Slip::Extra { after } => format!("one `{sep}` too many after `{after}`"),
+            Slip::Split { first, second } => format!(
+                "`{first}{second}` is two values run together: an element separator `{sep}` is \
+                 missing between `{first}` and `{second}`"
+            ),
             Slip::Component { first, second } => format!(
                 "`{sep}` between `{first}` and `{second}` stands where the component separator \
                  `{comp}` belongs"
