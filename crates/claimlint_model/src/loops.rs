@@ -61,10 +61,24 @@ pub struct CleanMemo {
     slots: Vec<MemoSlot>,
     len: usize,
     bytes: Vec<u8>,
+    /// How many times the slots were cleared or regrown: a [`MemoMiss`]'s slot is where its
+    /// key goes only while this is unchanged.
+    generation: u64,
 }
 
 /// A key's hash, definition address and delimiters (its bytes are compared apart).
 type MemoKey = (u64, usize, u64);
+
+/// A key [`CleanMemo::lookup`] did not find, and the empty slot that ended its search: while
+/// the slots are neither cleared nor regrown (same `generation`) and that slot stays empty,
+/// nothing was stored on the key's probe path since, so the key is still absent and that
+/// slot is where [`CleanMemo::find`] would put it. [`CleanMemo::insert_key`] then stores it
+/// there without searching again.
+struct MemoMiss {
+    key: MemoKey,
+    slot: usize,
+    generation: u64,
+}
 
 #[derive(Clone, Copy, Default)]
 struct MemoSlot {
@@ -91,6 +105,7 @@ impl CleanMemo {
             slots: vec![MemoSlot::default(); 1 << 12],
             len: 0,
             bytes: Vec::new(),
+            generation: 0,
         }
     }
 
@@ -136,11 +151,17 @@ impl CleanMemo {
         }
     }
 
-    /// `None` when `seg` is known clean under `def`; else its key, for
-    /// [`CleanMemo::insert_key`] once the check finds it clean (hashed once, not twice).
-    fn lookup(&self, def: &ig::SegmentDef, seg: &Segment<'_>) -> Option<MemoKey> {
+    /// `None` when `seg` is known clean under `def`; else its key and where it would go, for
+    /// [`CleanMemo::insert_key`] once the check finds it clean (hashed and searched once,
+    /// not twice).
+    fn lookup(&self, def: &ig::SegmentDef, seg: &Segment<'_>) -> Option<MemoMiss> {
         let key = CleanMemo::key(def, seg);
-        (!self.find(key, seg.bytes).1).then_some(key)
+        let (slot, found) = self.find(key, seg.bytes);
+        (!found).then_some(MemoMiss {
+            key,
+            slot,
+            generation: self.generation,
+        })
     }
 
     #[cfg(test)]
@@ -151,15 +172,19 @@ impl CleanMemo {
     /// Records `seg` as clean under `def`.
     #[cfg(test)]
     fn insert(&mut self, def: &ig::SegmentDef, seg: &Segment<'_>) {
-        self.insert_key(CleanMemo::key(def, seg), seg.bytes);
+        if let Some(miss) = self.lookup(def, seg) {
+            self.insert_key(miss, seg.bytes);
+        }
     }
 
-    /// Records the segment of `bytes` and `key` (from [`CleanMemo::lookup`]) as clean.
-    fn insert_key(&mut self, key: MemoKey, bytes: &[u8]) {
+    /// Records the segment of `bytes` (its key and slot from [`CleanMemo::lookup`]) as
+    /// clean.
+    fn insert_key(&mut self, miss: MemoMiss, bytes: &[u8]) {
         if self.len >= CleanMemo::LIMIT || self.bytes.len() + bytes.len() > CleanMemo::BYTES {
             self.slots.fill(MemoSlot::default());
             self.len = 0;
             self.bytes.clear();
+            self.generation += 1;
         }
         let (Ok(at), Ok(len)) = (u32::try_from(self.bytes.len()), u32::try_from(bytes.len()))
         else {
@@ -168,10 +193,17 @@ impl CleanMemo {
         if 2 * (self.len + 1) > self.slots.len() {
             self.grow();
         }
-        let (i, found) = self.find(key, bytes);
-        if found {
-            return;
-        }
+        let key = miss.key;
+        let still_vacant = miss.generation == self.generation
+            && self.slots.get(miss.slot).is_some_and(|s| s.hash == 0);
+        let i = if still_vacant {
+            miss.slot
+        } else {
+            match self.find(key, bytes) {
+                (_, true) => return,
+                (i, false) => i,
+            }
+        };
         self.bytes.extend_from_slice(bytes);
         self.slots[i] = MemoSlot {
             hash: key.0,
@@ -184,6 +216,7 @@ impl CleanMemo {
     }
 
     fn grow(&mut self) {
+        self.generation += 1;
         let doubled = vec![MemoSlot::default(); self.slots.len() * 2];
         let old = std::mem::replace(&mut self.slots, doubled);
         let mask = self.slots.len() - 1;
@@ -246,12 +279,12 @@ impl IgCheck {
             let Some(def) = placement.segment() else {
                 continue;
             };
-            let Some(key) = clean.lookup(def, seg) else {
+            let Some(miss) = clean.lookup(def, seg) else {
                 continue; // clean before: clean again
             };
             // Most segments are clean: only one that is not is split and validated.
             if ig::segment_is_clean(def, seg) {
-                clean.insert_key(key, seg.bytes);
+                clean.insert_key(miss, seg.bytes);
                 continue;
             }
             let split = match split.as_mut() {
@@ -264,7 +297,7 @@ impl IgCheck {
             ig::validate_placed(placement, split, &mut found);
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             if found.is_empty() {
-                clean.insert_key(key, seg.bytes);
+                clean.insert_key(miss, seg.bytes);
             } else {
                 // Slips show on two elements or more; a composite written with another
                 // separator, or short of a component, on one (`realign::search` says which).
@@ -1171,6 +1204,38 @@ mod tests {
         }
         assert!(memo.len <= CleanMemo::LIMIT);
         assert!(memo.contains(ref_def, &segs(many.last().unwrap())[0]));
+    }
+
+    /// A miss stored after the slots were regrown, or after its slot was taken, is searched
+    /// again: every key stays findable, and none is stored twice.
+    #[test]
+    fn clean_memo_miss_outlives_growth() {
+        let guide = ig::guide(ig::Guide::X222A1);
+        let tx = segs(P);
+        let check = IgCheck::run(guide, &tx);
+        let (s0, d0) = tx
+            .iter()
+            .zip(&check.placements)
+            .find_map(|(s, p)| Some((*s, p.segment()?)))
+            .unwrap();
+        let mut memo = CleanMemo::new();
+        let stale = memo.lookup(d0, &s0).unwrap();
+        let filler: Vec<String> = (0..3000).map(|n| format!("REF*EA*{n}")).collect();
+        let filler_segs: Vec<Segment<'_>> = filler.iter().map(|t| segs(t)[0]).collect();
+        for f in &filler_segs {
+            memo.insert(d0, f);
+        }
+        memo.insert_key(stale, s0.bytes);
+        assert!(memo.contains(d0, &s0));
+        assert!(filler_segs.iter().all(|f| memo.contains(d0, f)));
+        // The same miss twice (its slot taken by the first): stored once.
+        let mut fresh = CleanMemo::new();
+        let a = fresh.lookup(d0, &s0).unwrap();
+        let b = fresh.lookup(d0, &s0).unwrap();
+        fresh.insert_key(a, s0.bytes);
+        fresh.insert_key(b, s0.bytes);
+        assert_eq!(fresh.len, 1);
+        assert!(fresh.contains(d0, &s0));
     }
 
     /// One memo across transaction sets gives each the findings it has alone.
