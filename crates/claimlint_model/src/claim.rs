@@ -39,7 +39,6 @@ pub struct Claim<'a> {
     pub original_ref: Option<Element<'a>>,
     pub prior_auth: Option<Element<'a>>,
     pub billing_npi: Option<Element<'a>>,
-    pub subscriber_id: Option<Element<'a>>,
     /// The patient's member id: 2010CA NM109 when the patient loop has one (4010), else the
     /// subscriber's (2010BA NM109).
     pub patient_id: Option<Element<'a>>,
@@ -48,7 +47,6 @@ pub struct Claim<'a> {
     /// dependents of one subscriber share `patient_id` and are told apart by name and birth.
     pub patient_name: Option<u32>,
     pub patient_birth: Option<u32>,
-    pub payer_id: Option<Element<'a>>,
     pub lines: Vec<ServiceLine<'a>>,
 }
 
@@ -303,7 +301,6 @@ pub struct ServiceLine<'a> {
     pub procedure: Option<Procedure<'a>>,
     /// 2400 DTP*472.
     pub date: Option<DateRange>,
-    pub date_element: Option<Element<'a>>,
     /// Boxed: most lines bill no drug, and a line is held for the whole transaction set.
     pub drug: Option<Box<DrugLine<'a>>>,
     /// 2400 NTE02 (drug descriptions for unlisted codes go here).
