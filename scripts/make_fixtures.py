@@ -56,6 +56,12 @@ CASES = {
     "ENV001": {
         "trip": {
             "short-isa.x12": edit(P837, "ISA*", "ISA*00*X*00*X*ZZ*SENDER*ZZ*RECEIVER*260120*1200*^*00501*1*0*P*:", False),
+            # ISA16 left out (`…*P*~`, a 105-byte ISA): one ENV001 naming it, the interchange
+            # read with the component separator its composites use, not ENV005 for a guide
+            # read as `005010X222A1~` (line breaks read as the terminator) or ENV001 for a
+            # terminator `G` (on one line)
+            "isa16-left-out.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260120*1200*^*00501*000000001*0*P*", False),
+            "isa16-left-out-one-line.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260120*1200*^*00501*000000001*0*P*", False).replace("\n", ""),
             "no-isa.x12": join(segs(P837)[1:-1]),
             "empty.x12": "",
             "truncated-isa.x12": P837[:40],

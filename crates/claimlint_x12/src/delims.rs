@@ -131,14 +131,50 @@ pub struct Width {
 /// keep their widths.
 const MAX_WRONG_WIDTHS: usize = 8;
 
+/// An ISA written without ISA16 (`…*P*~GS*…`, 105 bytes): read as written, the segment
+/// terminator stands in ISA16 and the byte after it (the GS's `G`, or a line break) in the
+/// terminator's place. It is so when that byte starts the GS, or is a line break after which
+/// the GS line ends with the byte read as ISA16, as each segment then does (a real ISA16
+/// with line breaks for terminators ends no segment). `parts` read again: ISA16 empty, that
+/// byte the terminator; the byte read as the terminator is the next segment's.
+fn isa16_left_out<'a>(parts: IsaParts<'a>, rest: &[u8]) -> Option<IsaParts<'a>> {
+    let (mut elements, element, read_as_terminator) = parts;
+    let [terminator] = *elements[15] else {
+        return None;
+    };
+    let gs = [b'G', b'S', element];
+    let starts_gs = read_as_terminator == b'G' && rest.starts_with(&gs[1..]);
+    let after = rest.trim_ascii_start();
+    let line_ends = matches!(read_as_terminator, b'\n' | b'\r')
+        && after.starts_with(&gs)
+        && after
+            .split(|&b| b == read_as_terminator)
+            .next()
+            .is_some_and(|line| line.trim_ascii_end().ends_with(&[terminator]));
+    if terminator.is_ascii_alphanumeric() || !(starts_gs || line_ends) {
+        return None;
+    }
+    elements[15] = &elements[15][..0];
+    Some((elements, element, terminator))
+}
+
 impl<'a> IsaHeader<'a> {
     /// Reads the ISA at the start of `input` (which must begin with `ISA`).
     pub fn parse(input: &'a [u8]) -> Option<Self> {
         let (rest, (elements, element, segment)) = match isa11_is_element_separator(input) {
             Some(parts) => (&input[ISA_LEN..], parts),
-            None => isa_parts(input).ok()?,
+            None => {
+                let (rest, parts) = isa_parts(input).ok()?;
+                match isa16_left_out(parts, rest) {
+                    // What follows the ISA starts at the byte read as its terminator.
+                    Some(meant) => (&input[input.len() - rest.len() - 1..], meant),
+                    None => (rest, parts),
+                }
+            }
         };
-        let component = *elements[15].first()?;
+        // ISA16 left out (`isa16_left_out`): read with `:`, unless the composites use another
+        // (the envelope scan looks); its width is the ISA's finding (ENV001).
+        let component = elements[15].first().copied().unwrap_or(b':');
         // An ISA11 that is also another delimiter cannot separate repetitions: splitting on it
         // would cut every composite (or element) into false repeats, one SYN error each. ENV007
         // reports it once; the interchange is read without repetitions.
@@ -284,6 +320,37 @@ mod tests {
         );
         assert_eq!(h.len, ISA_LEN);
         assert!(h.problems().is_empty());
+    }
+
+    #[test]
+    fn isa16_left_out() {
+        let isa = &ISA[..ISA_LEN - 2];
+        for (input, next) in [
+            ([isa, b"~GS*HC*S*R~"].concat(), &b"GS*HC*S*R~"[..]),
+            ([isa, b"~\nGS*HC*S*R~\n"].concat(), &b"\nGS*HC*S*R~\n"[..]),
+        ] {
+            let h = IsaHeader::parse(&input).unwrap();
+            assert_eq!((h.delims.segment, h.delims.component), (b'~', b':'));
+            assert_eq!(h.elements[15], b"");
+            assert_eq!(&input[h.len..], next);
+            let wrong = vec![Width {
+                element: 16,
+                expected: 1,
+                found: 0,
+            }];
+            assert_eq!(
+                h.problems(),
+                [IsaProblem::Widths {
+                    wrong,
+                    padded: None
+                }]
+            );
+        }
+        // Line breaks for terminators, with ISA16: read as written.
+        let lines = [&ISA[..ISA_LEN - 1], b"\nGS*HC*S*R\n"].concat();
+        let h = IsaHeader::parse(&lines).unwrap();
+        assert_eq!((h.delims.segment, h.delims.component), (b'\n', b':'));
+        assert_eq!(h.len, ISA_LEN);
     }
 
     #[test]

@@ -6,7 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Checks that the file starts with a 106-byte ISA (after an optional BOM or whitespace),
     /// that the delimiters it declares are distinct and are not letters or digits, and that each
-    /// ISA element has its fixed width. A file that starts at ST or GS with no ISA (a fragment
+    /// ISA element has its fixed width. An ISA written without ISA16 (`…*P*~`, 105 bytes) is
+    /// one finding, and the interchange is read with the component separator its composites
+    /// use. A file that starts at ST or GS with no ISA (a fragment
     /// pasted from a program's output) gets this error once, and its transaction sets are still
     /// checked, with the delimiters `*`, `:`, `^`, `~` or those the fragment evidently uses.
     /// An input that is not X12 at all (a README, a CSV or JSON export, an HTML error page, an
@@ -63,6 +65,9 @@ fn isa_problem(p: &IsaProblem) -> String {
 fn widths(wrong: &[Width]) -> String {
     let chars = |n: usize| format!("{n} character{}", if n == 1 { "" } else { "s" });
     match wrong {
+        [w] if w.element == 16 && w.found == 0 => "ISA16, the component separator, is left \
+            out: the ISA is 105 bytes, and the byte after ISA15 is the segment terminator"
+            .to_string(),
         [w] => format!(
             "ISA{:02} is {}; the ISA is fixed-width and ISA{0:02} must be {}",
             w.element,
@@ -199,6 +204,17 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
             ),
             None,
         ),
+        IssueKind::Isa(problem @ IsaProblem::Widths { wrong, .. }) if matches!(wrong.as_slice(), [w] if w.element == 16 && w.found == 0) => {
+            (
+                isa_problem(problem),
+                Some(
+                    "write the component separator in ISA16, between ISA15 and the segment \
+                     terminator (`…*P*:~`); the interchange was read with the one its \
+                     composites use"
+                        .to_string(),
+                ),
+            )
+        }
         IssueKind::Isa(problem @ IsaProblem::Widths { padded, .. }) => {
             (isa_problem(problem), Some(widths_help(padded.as_deref())))
         }
