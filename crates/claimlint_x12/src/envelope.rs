@@ -998,10 +998,9 @@ impl<'a> Scanner<'a, '_> {
         }
         self.out.segments += 1;
         self.file_index += 1;
-        let file_seg = Segment {
-            position: self.file_index,
-            ..seg
-        };
+        // Numbered in the file, for the envelope segments only: not copied for the others.
+        let position = self.file_index;
+        let file_seg = move |seg: Segment<'a>| Segment { position, ..seg };
         if let Some(tx) = b.open_tx.as_mut() {
             if !matches!(id, b"ST" | b"GS" | b"GE" | b"IEA") {
                 tx.segment_count += 1;
@@ -1021,7 +1020,7 @@ impl<'a> Scanner<'a, '_> {
                 }
                 return Flow::Continue;
             }
-            if tx.segment_count == 1 && self.after_bare_st(b, file_seg, raw) {
+            if tx.segment_count == 1 && self.after_bare_st(b, file_seg(seg), raw) {
                 return Flow::Continue;
             }
             // ST/GS/GE/IEA inside a transaction set: its SE is missing.
@@ -1034,7 +1033,7 @@ impl<'a> Scanner<'a, '_> {
                 self.push_tx(b, cut);
             }
         }
-        self.envelope_segment(b, file_seg, raw, after)
+        self.envelope_segment(b, file_seg(seg), raw, after)
     }
 
     /// An envelope segment right after a set's ST, before anything else of the set: a GS

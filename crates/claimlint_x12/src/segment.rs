@@ -263,6 +263,7 @@ impl Seps {
 
 impl<'a> Segment<'a> {
     /// A segment whose element separators are found once, here, for the many reads to come.
+    #[inline]
     pub fn new(bytes: &'a [u8], offset: usize, delims: Delimiters, position: u32) -> Segment<'a> {
         let read_as = read_as(bytes, delims);
         let mut seps = Seps::of(bytes, delims.element);
