@@ -159,6 +159,14 @@ impl<'a> Procedure<'a> {
         })
     }
 
+    /// Whether any modifier slot (components 3–6) is written: most lines carry none, and the
+    /// rules ask for a dozen modifiers per line, each answered at once when none is. Read from
+    /// the ranges (not kept apart: a line is held for its whole transaction set).
+    #[inline]
+    fn modified(&self) -> bool {
+        self.parts[2..6].iter().any(|&(s, e)| s < e)
+    }
+
     /// The bytes of component `n`, empty when absent.
     fn part_bytes(&self, n: usize) -> &'a [u8] {
         let (s, e) = self.parts[n - 1];
@@ -204,6 +212,9 @@ impl<'a> Procedure<'a> {
     /// Looked at in place, not copied.
     #[inline]
     pub fn modifier(&self, m: &[u8]) -> Option<Element<'a>> {
+        if !self.modified() {
+            return None; // no slot is written: none matches (`same_modifier` of empty is false)
+        }
         (3..=6)
             .find(|&n| same_modifier(self.part_bytes(n), m))
             .and_then(|n| self.part(n))
@@ -212,7 +223,8 @@ impl<'a> Procedure<'a> {
     /// Whether the line carries modifier `m` (upper case), in any case (see `modifier`).
     #[inline]
     pub fn has_modifier(&self, m: &[u8]) -> bool {
-        (3..=6).any(|n| same_modifier(self.part_bytes(n), m))
+        // Without a written slot no modifier matches (see `modifier`).
+        self.modified() && (3..=6).any(|n| same_modifier(self.part_bytes(n), m))
     }
 
     /// The HCPCS code (qualifier HC) as text.
@@ -448,6 +460,7 @@ mod tests {
         };
         let composites = [
             "SV1*HC:J0897",
+            "SV1*HC:J0897:::::DESC",
             "SV1*HC:J0897:JZ",
             "SV1*HC:J0897:jz:JW",
             "SV1*HC:J0897::Jw:AY:25:DESC",

@@ -37,10 +37,25 @@ pub const UNCLASSIFIED: &[&str] = &[
     "C9399", "J3490", "J3590", "J7599", "J7699", "J7799", "J8499", "J8999", "J9999",
 ];
 
+/// Whether `code` is one of [`UNCLASSIFIED`]. Each of them has a 9 in its fourth place, so a
+/// code without one (most billed codes: J9173, 96413) is answered before the search; exact
+/// (`unclassified_codes_have_a_9_in_fourth_place`).
 pub fn is_unclassified(code: &str) -> bool {
-    UNCLASSIFIED
-        .binary_search_by(|c| claimlint_x12::short::cmp(c.as_bytes(), code.as_bytes()))
-        .is_ok()
+    code.as_bytes().get(3) == Some(&b'9')
+        && UNCLASSIFIED
+            .binary_search_by(|c| claimlint_x12::short::cmp(c.as_bytes(), code.as_bytes()))
+            .is_ok()
+}
+
+#[test]
+fn unclassified_codes_have_a_9_in_fourth_place() {
+    for code in UNCLASSIFIED {
+        assert_eq!(code.as_bytes().get(3), Some(&b'9'), "{code}");
+        assert!(is_unclassified(code), "{code}");
+    }
+    for code in ["J9173", "96413", "J349", "", "J3491", "j3490"] {
+        assert!(!is_unclassified(code), "{code}");
+    }
 }
 
 /// A HCPCS Level II code: a letter and four digits.

@@ -78,26 +78,37 @@ fn report_byte(seg: &Segment<'_>, i: usize, cx: &mut Ctx<'_>) {
 
 /// The first byte outside 0x20..0x7f that is not one of `delims`. Eight bytes at a time: a
 /// word whose bytes are all printable is passed over whole (the usual case), the others are
-/// read byte by byte.
+/// read byte by byte. The last bytes of a segment of eight or more are read as the last eight
+/// (a word overlapping the one before): all printable, the tail is; else only the tail's own
+/// bytes are read one by one, so the answer is the byte scan's.
 fn first_unprintable(bytes: &[u8], delims: [u8; 3]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let printable = |b: u8| (0x20..0x7f).contains(&b) || delims.contains(&b);
     let (words, tail) = bytes.as_chunks::<8>();
     for (k, word) in words.iter().enumerate() {
-        let w = u64::from_le_bytes(*word);
-        // Some byte below 0x20 (the classic "has less than" test), or with its high bit set
-        // after adding one (0x7f and above): exact as to whether such a byte exists.
-        let below = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-        let above = (w.wrapping_add(ONES) | w) & HIGH;
-        if below | above != 0
+        if !all_graphic(*word)
             && let Some(j) = word.iter().position(|&b| !printable(b))
         {
             return Some(k * 8 + j);
         }
     }
     let base = words.len() * 8;
-    tail.iter().position(|&b| !printable(b)).map(|j| base + j)
+    match bytes.last_chunk::<8>() {
+        Some(_) if tail.is_empty() => None,
+        Some(last) if all_graphic(*last) => None,
+        _ => tail.iter().position(|&b| !printable(b)).map(|j| base + j),
+    }
+}
+
+/// Whether all eight bytes are in 0x20..0x7f: no byte below 0x20 (the classic "has less
+/// than" test) and none with its high bit set after adding one (0x7f and above); exact.
+#[inline]
+fn all_graphic(word: [u8; 8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let w = u64::from_le_bytes(word);
+    let below = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    let above = (w.wrapping_add(ONES) | w) & HIGH;
+    below | above == 0
 }
 
 #[test]
