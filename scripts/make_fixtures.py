@@ -62,6 +62,8 @@ CASES = {
             # terminator `G` (on one line)
             "isa16-left-out.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260120*1200*^*00501*000000001*0*P*", False),
             "isa16-left-out-one-line.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260120*1200*^*00501*000000001*0*P*", False).replace("\n", ""),
+            # with CR LF after each segment and no other terminator: the CR is it
+            "isa16-left-out-crlf.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260120*1200*^*00501*000000001*0*P*", False).replace("~\n", "\r\n"),
             "no-isa.x12": join(segs(P837)[1:-1]),
             "empty.x12": "",
             "truncated-isa.x12": P837[:40],
@@ -735,6 +737,13 @@ CASES.update({
         "pass": {"at-the-limit.x12": P837, "837i.x12": I837},
     },
 })
+
+# A 2330D NM1*82 written with a name and NPI in a claim that has its 2310B before the 2320:
+# the 2330D's own values not used (SYN004 each), not a 2310B to move up (STR003)
+CASES["SYN004"]["trip"]["2330d-name-with-2310b-present.x12"] = edit(edit(cob("2340"), "SBR*S",
+    "NM1*82*1*SMITH*JOHN****XX*1234567893~SBR*S*18*******MB"), "NM1*PR*2*PAYER A",
+    "NM1*PR*2*PAYER A*****PI*PAYERA~NM1*82*1*SMITH*JOHN****XX*1234567893~REF*G2*ABC123")
+
 
 def main(only=None):
     extra = {}

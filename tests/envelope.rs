@@ -14,6 +14,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV001/trip/fragment-from-st.x12", &["ENV001"]),
     ("ENV001/trip/fragment-newline-terminated.x12", &["ENV001"]),
     ("ENV001/trip/html-error-page.x12", &["ENV001"]),
+    ("ENV001/trip/isa16-left-out-crlf.x12", &["ENV001"]),
     ("ENV001/trip/isa16-left-out-one-line.x12", &["ENV001"]),
     ("ENV001/trip/isa16-left-out.x12", &["ENV001"]),
     ("ENV001/trip/json-export.x12", &["ENV001"]),

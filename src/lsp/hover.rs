@@ -41,7 +41,8 @@ fn locate<'a>(
         let Some(k) = segs.iter().position(within) else {
             continue;
         };
-        let version = Some(claimlint_model::guide_value(t.st.value(3)))
+        let st03 = claimlint_x12::slip::Read::st(&t.st).value(3);
+        let version = Some(claimlint_model::guide_value(st03))
             .filter(|v| !v.is_empty())
             .or(g
                 .gs

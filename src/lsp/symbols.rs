@@ -97,7 +97,7 @@ fn transaction(
         .map(|s| (s.offset, end(&s)))
         .collect();
     let range = |a: usize, b: usize| Range::new(lines.position(a), lines.position(b.max(a)));
-    let name = format!("ST {}", String::from_utf8_lossy(t.st.value(2)));
+    let name = format!("ST {}", String::from_utf8_lossy(t.meant_st02()));
     let detail = node
         .and_then(|n| n.kind)
         .map(|(short, guide)| format!("{short} {guide}"))

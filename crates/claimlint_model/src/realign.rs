@@ -202,7 +202,7 @@ fn unambiguous_best(
 /// Each element with two values run together split in two, at every place (`UN1`: `U`/`N1`,
 /// `UN`/`1`), after every other kind of edit: of equally good readings, a separator put back
 /// or taken out is preferred to a value cut. A composite is not cut (its components are
-/// read by `component_dropped`), nor a value no longer than [`MAX_SPLIT`].
+/// read by `component_dropped`), nor a value longer than [`MAX_SPLIT`].
 fn splits(elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let mut out = Vec::new();

@@ -266,8 +266,8 @@ impl Dec {
     /// `self × other`, exact when the product has at most 18 decimals (else truncated toward
     /// zero); `None` past the range.
     pub fn checked_mul(self, o: Dec) -> Option<Dec> {
-        // When the product of the scaled values fits (|a·b| < 170 in value, as billing units
-        // times quantities are), it is `split_mul`'s sum before truncation: one division in
+        // When the product of the scaled values fits (|a·b| < 170 in value: units times a
+        // unit price or a ratio, not times a charge), it is `split_mul`'s sum before truncation: one division in
         // place of four. Exact: the sum's terms all share the product's sign, so truncating
         // the whole product truncates only the last term's fraction, as `split_mul` does.
         match self.scaled.checked_mul(o.scaled) {
@@ -528,6 +528,7 @@ pub fn looks_like_range(value: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     /// The one-division product agrees with the split one wherever it is taken, signs, fractions
     /// that truncate, and products at the edge of `i128` included (13.04² fits, 13.04 × 13.05
@@ -564,7 +565,6 @@ mod tests {
             }
         }
     }
-    use super::*;
 
     #[test]
     fn dates() {

@@ -717,8 +717,14 @@ fn is_content(d: &Diagnostic) -> bool {
 }
 
 /// Whether a root of slipped separators on a claim's service line is at or before its charge
-/// (SV101-SV102, SV201-SV203): the charge is read from the wrong element.
+/// (SV101-SV102, SV201-SV203) and moved whole elements (`Realigned::Root`, `DroppedRoot`):
+/// the charge is read from the wrong element. A slip inside the procedure's composite
+/// (`HC>96372`, a component left out) reads the charge right.
 fn displaces_charge(d: &Diagnostic) -> bool {
+    use claimlint_diagnostic::Realigned;
+    if !matches!(d.realigned, Some(Realigned::Root | Realigned::DroppedRoot)) {
+        return false;
+    }
     let charge = match d.loc.segment.as_str() {
         "SV1" => 2,
         "SV2" => 3,

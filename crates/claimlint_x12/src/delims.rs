@@ -117,6 +117,14 @@ pub enum IsaProblem {
     NotAnIsa { wrong: usize },
 }
 
+impl IsaProblem {
+    /// ISA16 left out (`…*P*~`, the ISA 105 bytes): its width alone is wrong, and it is empty.
+    pub fn is_isa16_left_out(&self) -> bool {
+        matches!(self, IsaProblem::Widths { wrong, .. }
+            if matches!(wrong.as_slice(), [w] if w.element == 16 && w.found == 0))
+    }
+}
+
 /// An ISA element that is not its fixed width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Width {
@@ -150,7 +158,11 @@ fn isa16_left_out<'a>(parts: IsaParts<'a>, rest: &[u8]) -> Option<IsaParts<'a>> 
         && after
             .split(|&b| b == read_as_terminator)
             .next()
-            .is_some_and(|line| line.trim_ascii_end().ends_with(&[terminator]));
+            .is_some_and(|line| {
+                // A CR left before the LF read as the terminator (`…*P*\r\n`): the CR is the
+                // segment terminator, read as ISA16.
+                line.ends_with(&[terminator]) || line.trim_ascii_end().ends_with(&[terminator])
+            });
     if terminator.is_ascii_alphanumeric() || !(starts_gs || line_ends) {
         return None;
     }
@@ -328,9 +340,14 @@ mod tests {
         for (input, next) in [
             ([isa, b"~GS*HC*S*R~"].concat(), &b"GS*HC*S*R~"[..]),
             ([isa, b"~\nGS*HC*S*R~\n"].concat(), &b"\nGS*HC*S*R~\n"[..]),
+            (
+                [isa, b"\r\nGS*HC*S*R\r\n"].concat(),
+                &b"\nGS*HC*S*R\r\n"[..],
+            ),
         ] {
             let h = IsaHeader::parse(&input).unwrap();
-            assert_eq!((h.delims.segment, h.delims.component), (b'~', b':'));
+            let terminator = if input.contains(&b'~') { b'~' } else { b'\r' };
+            assert_eq!((h.delims.segment, h.delims.component), (terminator, b':'));
             assert_eq!(h.elements[15], b"");
             assert_eq!(&input[h.len..], next);
             let wrong = vec![Width {

@@ -1378,7 +1378,10 @@ impl<'a> Scanner<'a, '_> {
             b.open_group(None);
             b.group_open = open;
         }
-        let earlier = b.st02_seen.insert(Key::new(&tx.st02), tx.start);
+        // An ST02 left out or empty repeats no control number (ENV002 or SYN007 says so).
+        let earlier = (!tx.st02.is_empty())
+            .then(|| b.st02_seen.insert(Key::new(&tx.st02), tx.start))
+            .flatten();
         let g = b.groups.last_mut().expect("a group was opened");
         g.count += 1;
         if tx.st.value(1) == b"837" {

@@ -169,7 +169,9 @@ pub fn st(st: &Segment<'_>) -> Option<Slip> {
     };
     find(st, 3, &fits).or_else(|| {
         let without_st03 = st.element_count() == 3 && st.value(2).is_empty();
-        (without_st03 && fits(1, st.value(1)) && fits(2, st.value(3))).then_some(Slip::Extra(2))
+        let st02 = st.value(3);
+        (without_st03 && fits(1, st.value(1)) && fits(2, st02) && !is_version(st02))
+            .then_some(Slip::Extra(2))
     })
 }
 
@@ -206,6 +208,7 @@ mod tests {
         assert_eq!((r.value(2), r.value(3)), (&b"0001"[..], &b""[..]));
         // A version where ST02 belongs is no control number slipped there.
         assert_eq!(st(&seg("ST*837**005010X222A1")), None);
+        assert_eq!(st(&seg("ST*837**004010")), None);
     }
 
     #[test]

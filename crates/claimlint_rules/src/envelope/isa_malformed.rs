@@ -42,6 +42,10 @@ fn delim_name(d: Delim) -> &'static str {
 
 fn isa_problem(p: &IsaProblem) -> String {
     match p {
+        p if p.is_isa16_left_out() => "ISA16, the component separator, is left out: the ISA \
+                                        is 105 bytes, and the byte after ISA15 is the segment \
+                                        terminator"
+            .to_string(),
         IsaProblem::Widths { wrong, .. } => widths(wrong),
         IsaProblem::Alphanumeric { delim, byte } => format!(
             "ISA delimiters are not distinct: the {} `{}` is a letter or digit",
@@ -65,9 +69,6 @@ fn isa_problem(p: &IsaProblem) -> String {
 fn widths(wrong: &[Width]) -> String {
     let chars = |n: usize| format!("{n} character{}", if n == 1 { "" } else { "s" });
     match wrong {
-        [w] if w.element == 16 && w.found == 0 => "ISA16, the component separator, is left \
-            out: the ISA is 105 bytes, and the byte after ISA15 is the segment terminator"
-            .to_string(),
         [w] => format!(
             "ISA{:02} is {}; the ISA is fixed-width and ISA{0:02} must be {}",
             w.element,
@@ -204,17 +205,14 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
             ),
             None,
         ),
-        IssueKind::Isa(problem @ IsaProblem::Widths { wrong, .. }) if matches!(wrong.as_slice(), [w] if w.element == 16 && w.found == 0) => {
-            (
-                isa_problem(problem),
-                Some(
-                    "write the component separator in ISA16, between ISA15 and the segment \
-                     terminator (`…*P*:~`); the interchange was read with the one its \
-                     composites use"
-                        .to_string(),
-                ),
-            )
-        }
+        IssueKind::Isa(problem) if problem.is_isa16_left_out() => (
+            isa_problem(problem),
+            Some(
+                "write the component separator in ISA16, between ISA15 and the segment \
+                 terminator: the one the composites use, with which the interchange was read"
+                    .to_string(),
+            ),
+        ),
         IssueKind::Isa(problem @ IsaProblem::Widths { padded, .. }) => {
             (isa_problem(problem), Some(widths_help(padded.as_deref())))
         }

@@ -159,7 +159,9 @@ fn delimiter_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     let isa16_frees_isa11 = ic
         .composites_use
         .is_some_and(|(used, _, _)| repetition == Some(d.component) && used != d.component);
-    if let Some((used, id, value)) = ic.composites_use {
+    // ISA16 left out declares nothing: ENV001's finding, the composites' separator read.
+    let declared = ic.composites_use.filter(|_| !e(16).is_empty());
+    if let Some((used, id, value)) = declared {
         let also = if isa16_frees_isa11 {
             ", which is also the ISA11 repetition separator"
         } else {

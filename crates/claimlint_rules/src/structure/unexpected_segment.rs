@@ -84,9 +84,10 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 /// qualifier (`NM1*82` after a 2320 is 2330D, Other Payer Rendering Provider), which carries
 /// no name or identifier, so a receiver reports each of its values Not Used (SYN004), the
 /// 2330 loop's required REF missing (STR002) and the loop's other segments (PRV) out of place.
-/// The defect is the order: one finding on the NM1, covering the loop as written (its
-/// segments up to the next one the guide placed elsewhere). Only when the NM1 has values the
-/// 2330 loop does not use and reads clean as the 2310 loop's. Returns the segments covered.
+/// The defect is the order: one finding on the NM1, covering what the 2330 loop finds wrong
+/// with it; the segments after it that only the 2310 loop holds (its PRV) are not also out of
+/// place. Only when the NM1 has values the 2330 loop does not use, reads clean as the 2310
+/// loop's, and the claim has no such 2310 loop before it. Returns the segments so covered.
 fn provider_after_other_payers(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Vec<usize> {
     let ig = tx.ig();
     let mut covered = Vec::new();
@@ -108,6 +109,16 @@ fn provider_after_other_payers(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Vec<us
         let Some(meant) = provider_loop(ig.guide, loop_def, segment, seg) else {
             continue;
         };
+        // A claim that has its 2310 loop already: the 2330 NM1 is the claim's own, written
+        // with values it does not use (SYN004 each), not a second 2310 loop to move up.
+        let in_loop = |k: usize| ig.placement(k).and_then(Placement::path)?.last().copied();
+        let claim_has_it = (0..at)
+            .rev()
+            .take_while(|&k| tx.segments.get(k).is_some_and(|s| !s.is(b"CLM")))
+            .any(|k| in_loop(k) == Some(meant.id));
+        if claim_has_it {
+            continue;
+        }
         // The loop as written: what the guide placed in the 2330 loop, and what it could not
         // place that the 2310 loop holds (its PRV).
         let end = (at + 1..tx.segments.len())
@@ -132,12 +143,13 @@ fn provider_after_other_payers(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Vec<us
             "move the {} loop ({shown} and the segments after it) up, before the claim's first 2320 (SBR)",
             meant.id
         );
+        // The NM1 and the 2310 segments right after it the guide could not place (its PRV):
+        // what the 2330 loop finds wrong with the NM1, and the REF it lacks (STR002, on the
+        // last of them). A segment placed in the 2330 loop is judged there as written.
+        let unplaced = (at + 1..end).take_while(|&k| !ig.is_placed(k)).count();
         let d = report_at(cx, at, seg.loc(), msg).help(help);
-        let last = tx
-            .segments
-            .get(end - 1)
-            .map_or(seg.position, |s| s.position);
-        d.covers = Some((seg.position, last.saturating_add(1)));
+        let past = u32::try_from(unplaced + 1).unwrap_or(1);
+        d.covers = Some((seg.position, seg.position.saturating_add(past)));
     }
     covered
 }
