@@ -394,6 +394,10 @@ CASES.update({
                  # A claim-level adjustment's amount empty: SYN007, not also BAL002 for the
                  # payer's balance that sums it
                  "cas03-empty.x12": cob("2340").replace("CAS*CO*45*20", "CAS*CO*45**1"),
+                 # One separator too many before a coded element (`CAS**CO`: CAS01 empty, the
+                 # group code CO in CAS02): one SYN007 naming the slip, not also BAL002 reading
+                 # the reason code 45 as the adjustment amount
+                 "cas-extra-separator.x12": cob("2340").replace("CAS*CO*45*20", "CAS**CO*45*20"),
                  # A line payment's payer left empty: SYN007, not also BAL002 for the payer's
                  # balance, which finds no line of its own in it
                  "svd01-empty.x12": cob("2340").replace("SVD*PAYERA*60*", "SVD**60*"),

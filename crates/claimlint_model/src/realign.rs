@@ -313,6 +313,46 @@ fn foreign(
     None
 }
 
+/// One separator too many that leaves a single finding, a required coded element read empty
+/// (`CAS**CO*45*20`: CAS01 empty, `CO` in CAS02, where any reason code of up to five
+/// characters fits, and each value after it fits too): with the empty element taken out, the
+/// segment is valid and the value that comes into the coded element is one of its codes. A
+/// code where it belongs is what tells a slip from an element left empty; without a list
+/// (any value fits) nothing is claimed.
+fn extra_before_code(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    issues: &[ElementIssue],
+    written: &[&[u8]],
+) -> Option<Realignment> {
+    let [ElementIssue::RequiredMissing { elem, comp: 0 }] = issues
+        .iter()
+        .filter(|i| !matches!(i, ElementIssue::TrailingSeparator { .. }))
+        .collect::<Vec<_>>()[..]
+    else {
+        return None;
+    };
+    let k = elem.checked_sub(1)?;
+    let moved = written.get(k + 1).filter(|v| !v.is_empty())?;
+    let codes = placement.segment()?.element_at(*elem)?.codes()?;
+    if codes.list().is_none() || !codes.contains(moved) || !written.get(k)?.is_empty() {
+        return None;
+    }
+    let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
+    elems.remove(k);
+    if weight(&judge(placement, seg, &elems)) != 0 {
+        return None;
+    }
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    Some(Realignment {
+        slips: vec![Slip::Extra {
+            after: text(k.checked_sub(1).map_or(seg.id(), |p| written[p])),
+        }],
+        text: text(&render(seg, &elems)),
+        root: (*elem, 0),
+    })
+}
+
 /// A required element left out with its separator ([`Slip::Dropped`]): an empty element put
 /// back at one place leaves the segment one finding, that element required but empty, where
 /// as written it has findings on two elements or more. The place is at or before the first
@@ -596,7 +636,8 @@ pub fn search(
         return None;
     }
     if positions.len() < 2 {
-        return component_dropped(placement, seg, issues);
+        return extra_before_code(placement, seg, issues, &written)
+            .or_else(|| component_dropped(placement, seg, issues));
     }
     let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
     let mut left = weight(issues);

@@ -606,14 +606,14 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         let all = !matches!(d.realigned, Some(Realigned::ComponentRoot { .. }));
         *lines.entry(line_key(d)).or_default() |= all;
     }
-    // A line whose charge the slip displaced (SV102, SV203, or an element before it): the
-    // claim's charges are summed with the value that stands there as written (a procedure
-    // code read as a charge), so BAL001 on the claim follows from the slip too.
-    let charges: HashSet<(Option<usize>, Option<usize>)> = roots
-        .iter()
-        .filter(|d| displaces_charge(d))
-        .map(|d| (tx(d), d.context.claim_at))
-        .collect();
+    // A line whose charge the slip displaced (SV102, SV203, or an element before it), or a
+    // payer's amounts (CAS, SVD, AMT) read from the wrong elements: the claim's sums take
+    // the value that stands there as written (a procedure or reason code read as an amount),
+    // so BAL001 or BAL002 on the claim follows from the slip too.
+    let charges = claims_with(&roots, displaces_charge);
+    let payer_amounts = claims_with(&roots, |d| {
+        moves_elements(d) && ["CAS", "SVD", "AMT"].contains(&d.loc.segment.as_str())
+    });
     let displaced = |d: &Diagnostic| {
         [0, d.loc.element.unwrap_or(0)].iter().any(|&e| {
             segments
@@ -636,6 +636,7 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
                         .claim_at
                         .is_some_and(|c| claims.contains(&(tx(d), c))))
                 || (d.code == "BAL001" && charges.contains(&(tx(d), d.context.claim_at)))
+                || (d.code == "BAL002" && payer_amounts.contains(&(tx(d), d.context.claim_at)))
         })
         .collect();
     drop_marked(out, drop)
@@ -721,8 +722,7 @@ fn is_content(d: &Diagnostic) -> bool {
 /// the charge is read from the wrong element. A slip inside the procedure's composite
 /// (`HC>96372`, a component left out) reads the charge right.
 fn displaces_charge(d: &Diagnostic) -> bool {
-    use claimlint_diagnostic::Realigned;
-    if !matches!(d.realigned, Some(Realigned::Root | Realigned::DroppedRoot)) {
+    if !moves_elements(d) {
         return false;
     }
     let charge = match d.loc.segment.as_str() {
@@ -731,6 +731,25 @@ fn displaces_charge(d: &Diagnostic) -> bool {
         _ => return false,
     };
     d.context.claim_at.is_some() && d.loc.element.is_some_and(|e| e >= 1 && e <= charge)
+}
+
+/// The claims (by transaction set and CLM) of the roots `pick` selects.
+fn claims_with(
+    roots: &[&Diagnostic],
+    pick: impl Fn(&Diagnostic) -> bool,
+) -> std::collections::HashSet<(Option<usize>, Option<usize>)> {
+    roots
+        .iter()
+        .filter(|d| pick(d))
+        .map(|d| (d.context.set_at, d.context.claim_at))
+        .collect()
+}
+
+/// Whether a root of slipped separators moved whole elements (`Realigned::Root`,
+/// `DroppedRoot`), so each value after it was read from the wrong element.
+fn moves_elements(d: &Diagnostic) -> bool {
+    use claimlint_diagnostic::Realigned;
+    matches!(d.realigned, Some(Realigned::Root | Realigned::DroppedRoot))
 }
 
 /// Whether a root of slipped separators misread its service line: a composite of its SV1/SV2
