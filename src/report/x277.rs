@@ -69,12 +69,7 @@ fn delimiters(d: Delimiters) -> Delimiters {
             ..d
         }
     } else {
-        Delimiters {
-            element: b'*',
-            component: b':',
-            repetition: Some(b'^'),
-            segment: b'~',
-        }
+        Delimiters::USUAL
     }
 }
 
@@ -561,12 +556,7 @@ fn claim(w: &mut W, c: &ClaimStatus<'_>, stamp: &Stamp) {
 mod tests {
     use super::*;
 
-    const D: Delimiters = Delimiters {
-        element: b'*',
-        component: b':',
-        repetition: Some(b'^'),
-        segment: b'~',
-    };
+    const D: Delimiters = Delimiters::USUAL;
 
     #[test]
     fn stc12_text_is_cut_and_keeps_only_x12_characters() {

@@ -62,12 +62,7 @@ impl SegmentView for TestSeg {
 /// `*` `:` `^` `~` delimiters and segments that exercise the views: plain, composite,
 /// repeated, empty, qualified and over-long (more separators than the index holds).
 fn view_samples() -> (claimlint_x12::Delimiters, Vec<String>) {
-    let delims = claimlint_x12::Delimiters {
-        element: b'*',
-        component: b':',
-        repetition: Some(b'^'),
-        segment: b'~',
-    };
+    let delims = claimlint_x12::Delimiters::USUAL;
     let texts = [
         "SV1*HC:J0897:JZ*1200*UN*60***1",
         "HI*ABK:M810^ABF:E119*::*:X*^A",

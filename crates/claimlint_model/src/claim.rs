@@ -452,12 +452,7 @@ mod tests {
     /// and `modifier` answer as `same_modifier` over them does.
     #[test]
     fn modifier_lookups_agree_with_the_slots() {
-        let delims = Delimiters {
-            element: b'*',
-            component: b':',
-            repetition: Some(b'^'),
-            segment: b'~',
-        };
+        let delims = Delimiters::USUAL;
         let composites = [
             "SV1*HC:J0897",
             "SV1*HC:J0897:::::DESC",

@@ -1079,12 +1079,7 @@ mod tests {
     }
 
     fn segs(text: &str) -> Vec<Segment<'_>> {
-        let delims = Delimiters {
-            element: b'*',
-            component: b':',
-            repetition: Some(b'^'),
-            segment: b'~',
-        };
+        let delims = Delimiters::USUAL;
         let mut offset = 0;
         text.split('~')
             .filter(|s| !s.is_empty())

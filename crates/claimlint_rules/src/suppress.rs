@@ -566,7 +566,7 @@ const FROM_HI: [&str; 2] = ["SIT001", "SIT002"];
 /// its own. Decided by marks the rules set, places and codes, so independent of order.
 fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     use claimlint_diagnostic::Realigned;
-    use std::collections::{HashMap, HashSet};
+    use std::collections::HashMap;
     let roots: Vec<&Diagnostic> = out
         .iter()
         .filter(|d| d.realigned.is_some_and(Realigned::is_root))
@@ -576,22 +576,18 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     }
     let tx = |d: &Diagnostic| d.context.set_at;
     let segments = slip_roots(&roots);
-    let claims: HashSet<(Option<usize>, usize)> = roots
-        .iter()
-        .filter(|d| {
-            matches!(
-                d.realigned,
-                Some(
-                    Realigned::DiagnosisRoot
-                        | Realigned::ComponentRoot {
-                            diagnoses: true,
-                            ..
-                        }
-                )
+    let claims = claims_with(&roots, |d| {
+        matches!(
+            d.realigned,
+            Some(
+                Realigned::DiagnosisRoot
+                    | Realigned::ComponentRoot {
+                        diagnoses: true,
+                        ..
+                    }
             )
-        })
-        .filter_map(|d| Some((tx(d), d.context.claim_at?)))
-        .collect();
+        )
+    });
     // A service line whose SV1/SV2 composite was misread (`HC>J1550`): the line's content
     // findings read its procedure as written (an NDC "not in the crosswalk" for no code). A
     // component left out (`SV1*96372`) misread the procedure alone: only the findings of
@@ -631,12 +627,9 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
                     && lines
                         .get(&line_key(d))
                         .is_some_and(|&all| all || READS_PROCEDURE.contains(&d.code)))
-                || (FROM_HI.contains(&d.code)
-                    && d.context
-                        .claim_at
-                        .is_some_and(|c| claims.contains(&(tx(d), c))))
-                || (d.code == "BAL001" && charges.contains(&(tx(d), d.context.claim_at)))
-                || (d.code == "BAL002" && payer_amounts.contains(&(tx(d), d.context.claim_at)))
+                || (FROM_HI.contains(&d.code) && in_claims(&claims, d))
+                || (d.code == "BAL001" && in_claims(&charges, d))
+                || (d.code == "BAL002" && in_claims(&payer_amounts, d))
         })
         .collect();
     drop_marked(out, drop)
@@ -730,19 +723,29 @@ fn displaces_charge(d: &Diagnostic) -> bool {
         "SV2" => 3,
         _ => return false,
     };
-    d.context.claim_at.is_some() && d.loc.element.is_some_and(|e| e >= 1 && e <= charge)
+    d.loc.element.is_some_and(|e| e >= 1 && e <= charge)
 }
 
-/// The claims (by transaction set and CLM) of the roots `pick` selects.
+/// A claim, by where its transaction set and its CLM start.
+type ClaimKey = (Option<usize>, usize);
+
+/// The claims of the roots `pick` selects (roots outside a claim have none).
 fn claims_with(
     roots: &[&Diagnostic],
     pick: impl Fn(&Diagnostic) -> bool,
-) -> std::collections::HashSet<(Option<usize>, Option<usize>)> {
+) -> std::collections::HashSet<ClaimKey> {
     roots
         .iter()
         .filter(|d| pick(d))
-        .map(|d| (d.context.set_at, d.context.claim_at))
+        .filter_map(|d| Some((d.context.set_at, d.context.claim_at?)))
         .collect()
+}
+
+/// Whether `d` is in one of `claims`.
+fn in_claims(claims: &std::collections::HashSet<ClaimKey>, d: &Diagnostic) -> bool {
+    d.context
+        .claim_at
+        .is_some_and(|c| claims.contains(&(d.context.set_at, c)))
 }
 
 /// Whether a root of slipped separators moved whole elements (`Realigned::Root`,

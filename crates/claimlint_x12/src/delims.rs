@@ -17,6 +17,15 @@ pub struct Delimiters {
 }
 
 impl Delimiters {
+    /// `*`, `:`, `^` and `~`: the delimiters most interchanges declare, and those a fragment
+    /// without an ISA is read with when it shows no others (RULES.md, ENV001).
+    pub const USUAL: Delimiters = Delimiters {
+        element: b'*',
+        component: b':',
+        repetition: Some(b'^'),
+        segment: b'~',
+    };
+
     /// Whether the element, component and repetition separators are three different bytes
     /// (not so in some malformed interchanges), so that a segment splits one way only.
     #[inline]
@@ -321,15 +330,7 @@ mod tests {
     fn reads_fixed_width_isa() {
         assert_eq!(ISA.len(), ISA_LEN);
         let h = IsaHeader::parse(ISA).unwrap();
-        assert_eq!(
-            h.delims,
-            Delimiters {
-                element: b'*',
-                component: b':',
-                repetition: Some(b'^'),
-                segment: b'~'
-            }
-        );
+        assert_eq!(h.delims, Delimiters::USUAL);
         assert_eq!(h.len, ISA_LEN);
         assert!(h.problems().is_empty());
     }

@@ -136,10 +136,8 @@ mod tests {
 
     fn delims(segment: u8) -> Delimiters {
         Delimiters {
-            element: b'*',
-            component: b':',
-            repetition: Some(b'^'),
             segment,
+            ..Delimiters::USUAL
         }
     }
 

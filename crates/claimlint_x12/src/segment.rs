@@ -755,12 +755,7 @@ mod tests {
     /// The id read through the separator index is the id found by scanning.
     #[test]
     fn seg_id_agrees_with_and_without_the_index() {
-        let d = Delimiters {
-            element: b'*',
-            component: b':',
-            repetition: Some(b'^'),
-            segment: b'~',
-        };
+        let d = Delimiters::USUAL;
         for text in [
             &b""[..],
             b"*",
@@ -853,12 +848,7 @@ mod tests {
     }
 
     fn seg(bytes: &[u8]) -> Segment<'_> {
-        let delims = Delimiters {
-            element: b'*',
-            component: b':',
-            repetition: Some(b'^'),
-            segment: b'~',
-        };
+        let delims = Delimiters::USUAL;
         Segment::new(bytes, 100, delims, 7)
     }
 

@@ -181,12 +181,7 @@ mod tests {
     use crate::Delimiters;
 
     fn seg(text: &str) -> Segment<'_> {
-        let d = Delimiters {
-            element: b'*',
-            component: b':',
-            repetition: Some(b'^'),
-            segment: b'~',
-        };
+        let d = Delimiters::USUAL;
         Segment::new(text.as_bytes(), 0, d, 1)
     }
 

@@ -364,12 +364,7 @@ mod tests {
 
     #[test]
     fn agrees_with_on_demand_splitting() {
-        let delims = Delimiters {
-            element: b'*',
-            component: b':',
-            repetition: Some(b'^'),
-            segment: b'~',
-        };
+        let delims = Delimiters::USUAL;
         let texts = [
             &b"SV1*HC:J0897:JZ*1200*UN*60***1"[..],
             b"SE",

@@ -230,8 +230,11 @@ fn reads_diagnoses(seg: &Segment<'_>, r: &Realignment) -> bool {
 /// (`realigned_help`).
 pub(crate) fn st_slip(seg: &Segment<'_>, at: Option<usize>) -> Option<String> {
     use claimlint_x12::slip::{Read, Slip};
+    if !seg.is(b"ST") {
+        return None;
+    }
     let meant = Read::st(seg);
-    let (true, Some(Slip::Extra(k))) = (seg.is(b"ST"), meant.slip) else {
+    let Some(Slip::Extra(k)) = meant.slip else {
         return None;
     };
     if at.is_some_and(|at| at != k) {
