@@ -749,6 +749,27 @@ CASES["SYN004"]["trip"]["2330d-name-with-2310b-present.x12"] = edit(edit(cob("23
     "NM1*PR*2*PAYER A*****PI*PAYERA~NM1*82*1*SMITH*JOHN****XX*1234567893~REF*G2*ABC123")
 
 
+# A qualifier written as another definition's code (`NM1*87` where 2010AA's `NM1*85` belongs,
+# `NM1*IL` for the payer's `NM1*PR`, `NM1*82` for 2330A's `NM1*IL`; in an 837I 2300, `DTP*435`
+# for the required `DTP*434`, `DTP*434` for `DTP*050`): the walk reads it as another loop or
+# segment, and the loop it was meant to open is then missing, or its own one repeated. One
+# SYN008 on the qualifier, naming the code the structure asks for there; not also SYN004 for
+# each value the other definition does not use, STR002, STR003, STR004, nor SIT004 read from a
+# second statement period.
+DTPQ = open(os.path.join(os.path.dirname(__file__), "..", "fixtures", "rules", "SYN008", "pass", "dtp-qualifiers-837i.x12")).read()
+CASES["SYN008"]["trip"].update({
+    "nm101-billing-provider-87.x12": edit(P837, "NM1*85", "NM1*87*2*ONCOLOGY CLINIC*****XX*1234567893"),
+    "nm101-payer-il.x12": edit(P837, "NM1*PR", "NM1*IL*2*MEDICARE PART B*****PI*00952"),
+    "nm101-other-subscriber-82.x12": cob("2340").replace("OI***Y***Y~\nNM1*IL*", "OI***Y***Y~\nNM1*82*"),
+    "dtp01-statement-435-837i.x12": edit(DTPQ, "DTP*434", "DTP*435*RD8*20260115-20260115"),
+    "dtp01-received-434-837i.x12": edit(DTPQ, "DTP*050", "DTP*434*D8*20260116"),
+})
+# The billing provider's loop left out, a pay-to address (2010AB) in its place: 2010AA is
+# missing (STR002); the NM1*87 is no billing provider written wrong (it has no name or NPI).
+CASES["STR002"]["trip"]["billing-provider-missing-pay-to-present.x12"] = edits(P837, [
+    ("NM1*85", "NM1*87*2"), ("REF*EI", "")])
+
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

@@ -9,6 +9,7 @@ pub mod gs;
 mod guide;
 mod loops;
 pub mod realign;
+mod requalify;
 pub mod tree;
 pub mod value;
 

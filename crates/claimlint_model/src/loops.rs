@@ -246,6 +246,10 @@ pub struct IgCheck {
     /// whose findings on several elements all follow from one to three slipped separators,
     /// or those on one composite from a component left out.
     pub realigned: Vec<(u32, crate::realign::Realignment)>,
+    /// (segment index, where the walk placed it as written), in segment order: segments whose
+    /// qualifier is another definition's code, read with the code the structure asks for
+    /// there (`requalify`); their one finding is that qualifier.
+    pub requalified: Vec<(u32, ig::Placement)>,
 }
 
 impl IgCheck {
@@ -256,14 +260,35 @@ impl IgCheck {
     }
 
     /// [`IgCheck::run`] with a memo of segments found clean, which it reads and adds to.
+    /// When the walk found the structure off, a segment whose qualifier is another
+    /// definition's code may have led it astray: `requalify` reads such segments as meant.
     pub fn run_with(
         guide: &'static ig::GuideDef,
         segments: &[Segment<'_>],
         clean: &mut CleanMemo,
     ) -> IgCheck {
+        let check = IgCheck::walk_and_validate(guide, segments, &[], clean);
+        if check.structure.is_empty() {
+            return check;
+        }
+        crate::requalify::settle(check, segments, clean)
+    }
+
+    /// The walk of `segments`, those of `swaps` (segment index, in index order) walked in
+    /// their place, and each placed segment validated as written.
+    pub(crate) fn walk_and_validate(
+        guide: &'static ig::GuideDef,
+        segments: &[Segment<'_>],
+        swaps: &[(usize, Segment<'_>)],
+        clean: &mut CleanMemo,
+    ) -> IgCheck {
         // One pass: each segment is split once (on the stack), placed by the walk, and
         // validated with the same split against the definition it was placed on.
         let mut walking = ig::Walking::with_capacity(guide, segments.len());
+        let walked = |k: usize| match swaps.binary_search_by_key(&k, |(j, _)| *j) {
+            Ok(at) => swaps.get(at).map(|(_, s)| s),
+            Err(_) => segments.get(k),
+        };
         let mut elements = Vec::new();
         let mut realigned = Vec::new();
         let mut searched: HashMap<(usize, &[u8]), Option<crate::realign::Realignment>> =
@@ -274,8 +299,8 @@ impl IgCheck {
         for (i, seg) in segments.iter().enumerate() {
             // The walk reads a segment's id and at most a qualifier or two, which the
             // segment's separator index answers; only a segment to validate is split.
-            let ahead = |k: usize| segments.get(i + 1 + k);
-            let placement = walking.step(seg, &ahead);
+            let ahead = |k: usize| walked(i + 1 + k);
+            let placement = walking.step(walked(i).unwrap_or(seg), &ahead);
             let Some(def) = placement.segment() else {
                 continue;
             };
@@ -319,6 +344,7 @@ impl IgCheck {
             structure: walk.issues,
             elements,
             realigned,
+            requalified: Vec::new(),
         }
     }
 
@@ -328,6 +354,17 @@ impl IgCheck {
         let i = u32::try_from(seg_index).ok()?;
         let at = self.realigned.binary_search_by_key(&i, |(s, _)| *s).ok()?;
         self.realigned.get(at).map(|(_, r)| r)
+    }
+
+    /// Where the walk placed segment `seg_index` as written, when its qualifier was read as
+    /// another definition's code (its placement is the definition it was meant as).
+    pub fn requalified(&self, seg_index: usize) -> Option<&ig::Placement> {
+        let i = u32::try_from(seg_index).ok()?;
+        let at = self
+            .requalified
+            .binary_search_by_key(&i, |(s, _)| *s)
+            .ok()?;
+        self.requalified.get(at).map(|(_, p)| p)
     }
 
     pub fn placement(&self, seg_index: usize) -> Option<&ig::Placement> {
@@ -374,6 +411,15 @@ impl<'a> Transaction<'a> {
     }
 
     pub fn loop_of(&self, seg_index: usize) -> Option<&'static str> {
+        // A segment the guide check read with another qualifier (`NM1*87` where 2010AA's
+        // `NM1*85` belongs) is in the loop it was meant to open, not the one its code opens.
+        let meant = self
+            .ig
+            .get()
+            .filter(|ig| ig.requalified(seg_index).is_some());
+        if let Some(path) = meant.and_then(|ig| ig.placement(seg_index)?.path()) {
+            return path.last().copied();
+        }
         let l = *self.seg_loop.get(seg_index)?;
         self.loops.get(l as usize).map(|n| n.id)
     }
@@ -604,7 +650,11 @@ impl<'a> Builder<'a> {
     fn party(&mut self, seg: &Segment<'a>, id: &[u8], loop_id: &str, i: u32) -> bool {
         match (id, loop_id) {
             (b"NM1", "2010AA") => self.billing_npi = seg.element(9),
-            (b"NM1", "2010BA") => self.subscriber_id = seg.element(9),
+            // The first: a second NM1*IL in one 2000B is STR004's, or the payer's NM1*PR
+            // written with IL (SYN008's), not the subscriber.
+            (b"NM1", "2010BA") => {
+                self.subscriber_id = self.subscriber_id.or_else(|| seg.element(9));
+            }
             (b"NM1", "2010CA") => {
                 self.patient_id = seg.element(9);
                 self.patient_name = Some(i);
@@ -981,9 +1031,11 @@ fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>, id: &[u8]) {
     match id {
         b"DTP" => {
             let range = DateRange::parse(seg.value(2), seg.value(3));
+            // The first of a qualifier the claim has once: another one is STR004's (or a
+            // qualifier written wrong, SYN008's), not the claim's dates.
             match seg.value(1) {
-                b"434" => c.statement = range,
-                b"472" => c.service_date = range,
+                b"434" if c.statement.is_none() => c.statement = range,
+                b"472" if c.service_date.is_none() => c.service_date = range,
                 _ => {}
             }
         }

@@ -591,6 +591,13 @@ fn required_missing(
 /// (https://www.stedi.com/site/changelog/new-claim-edit-missing-subscriber-address-or-demographics).
 const WHEN_SUBSCRIBER_IS_PATIENT: [&str; 3] = ["N3", "N4", "DMG"];
 
+/// Whether the guide placed segment `k` in a 2010BA loop (the model opens one at any
+/// `NM1*IL` of a 2000B).
+fn opens_2010ba(tx: &Transaction<'_>, k: usize) -> bool {
+    let path = tx.ig().placement(k).and_then(|p| p.path());
+    path.and_then(|p| p.last()) == Some(&"2010BA")
+}
+
 /// STR002 for what [`WHEN_SUBSCRIBER_IS_PATIENT`] lists, missing from a 2010BA whose 2000B
 /// holds a claim of its own ([`super::own_claim`]): that claim's patient is the subscriber.
 /// Looked for in the 2010BA's own segments and the unplaced ones written right before its NM1
@@ -605,6 +612,11 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         let Some(nm1) = tx.segments.get(name.first as usize) else {
             continue;
         };
+        // An NM1 the guide read as another loop's (`NM1*IL` for the payer's `NM1*PR`): its
+        // qualifier is SYN008's one error, and no subscriber loop is short of segments.
+        if !opens_2010ba(tx, name.first as usize) {
+            continue;
+        }
         // The 2010BA's own segments, and the unplaced ones written right before its NM1 (an
         // N3 swapped with it: STR003's, not also missing here).
         let early = (0..name.first as usize)

@@ -164,10 +164,51 @@ fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             Some(meant) => format!(
                 "the qualifier is left out before the procedure code: write `{meant}` (HC for a HCPCS or CPT code)"
             ),
-            None => format!("use one of: {}", code_list(codes)),
+            None => requalified_help(tx, &f, (&r, &f.text(elem, comp)), codes)
+                .unwrap_or_else(|| format!("use one of: {}", code_list(codes))),
         };
         f.report(cx, f.loc(elem, comp), msg).help(help);
     }
+}
+
+/// For a qualifier written as another definition's code (`NM1*87` where 2010AA's `NM1*85`
+/// belongs; the guide check read it as meant): what the segment stands for, and what the code
+/// written would have made it.
+fn requalified_help(
+    tx: &Transaction<'_>,
+    f: &super::Found<'_, '_>,
+    (r, value): (&str, &str),
+    codes: &[&str],
+) -> Option<String> {
+    let ig = tx.ig();
+    let written = ig.requalified(f.index)?;
+    let placed = ig.placement(f.index)?;
+    // (what the placement is, its name): ("loop 2010AA", "Billing Provider Name").
+    let what = |p: &claimlint_ig::Placement| -> Option<(String, &'static str)> {
+        let claimlint_ig::Placement::Placed {
+            loop_def, segment, ..
+        } = *p
+        else {
+            return None;
+        };
+        Some(if std::ptr::eq(loop_def.starter()?, segment) {
+            (format!("loop {}", loop_def.id), loop_def.name)
+        } else {
+            (format!("{} in {}", segment.id, loop_def.id), segment.name)
+        })
+    };
+    let (meant, name) = what(placed)?;
+    let meant = format!("{meant} ({name})");
+    let instead = what(written).map_or_else(
+        || "fits nothing here".to_string(),
+        |(w, name)| format!("is the code of {w}, {name}"),
+    );
+    Some(format!(
+        "this {} stands where {meant} belongs, and its values fit it: write {r} as {} (`{value}` \
+         {instead})",
+        f.def.id,
+        code_list(codes),
+    ))
 }
 
 /// A procedure composite (SV101, SV202) written without its qualifier, its code first
