@@ -764,6 +764,16 @@ CASES["SYN008"]["trip"].update({
     "dtp01-statement-435-837i.x12": edit(DTPQ, "DTP*434", "DTP*435*RD8*20260115-20260115"),
     "dtp01-received-434-837i.x12": edit(DTPQ, "DTP*050", "DTP*434*D8*20260116"),
 })
+CASES["SYN008"]["trip"].update({
+    # in the header: the submitter's NM1 with the receiver's code (1000A opened by its PER),
+    # the receiver's with a code no header loop has
+    "nm101-submitter-40.x12": edit(P837, "NM1*41", "NM1*40*2*SUBMITTER CLINIC*****46*S123"),
+    "nm101-receiver-85.x12": edit(P837, "NM1*40", "NM1*85*2*MEDICARE*****46*R456"),
+})
+# A patient's HL written as level 20: STR001 for the hierarchy; the patient's NM1*QC in the
+# 2000A the walk then opens is no billing provider's NM1 written wrong (not also SYN008)
+CASES["STR001"]["trip"]["patient-hl-level-20.x12"] = CASES["STR002"]["pass"]["patient-is-dependent.x12"].replace(
+    "HL*3*2*23*0", "HL*3*2*20*0")
 # The billing provider's loop left out, a pay-to address (2010AB) in its place: 2010AA is
 # missing (STR002); the NM1*87 is no billing provider written wrong (it has no name or NPI).
 CASES["STR002"]["trip"]["billing-provider-missing-pay-to-present.x12"] = edits(P837, [

@@ -7,12 +7,12 @@
 //! definition the structure asks for there, the set walks clean, and what is left is the one
 //! error: the qualifier, not a code the guide allows there (SYN008, naming the code).
 //!
-//! Only when the structure says so: a required loop or segment reported missing, or one
-//! reported more times than the guide allows, whose definition another segment of the same
-//! id nearby fits but for its qualifier. A trial reading is kept only when it places that
-//! segment on the definition tried, leaves it no finding but its qualifier, adds no finding
-//! anywhere, and takes away structural ones, fewer in all. Each trial walks the whole set again, so a set has
-//! at most [`MAX_TRIALS`].
+//! Only when the structure says so: a required loop or segment reported missing, a loop
+//! opened without its opening segment, or one reported more times than the guide allows,
+//! whose definition another segment of the same id nearby fits but for its qualifier. A trial
+//! reading is kept only when it places that segment on the definition tried, leaves it no
+//! finding but its qualifier, adds no finding anywhere, and takes away structural ones, fewer
+//! in all. Each trial walks the whole set again, so a set has at most [`MAX_TRIALS`].
 
 use crate::loops::{CleanMemo, IgCheck};
 use claimlint_ig::{ElementIssue, LoopDef, Node, Placement, SegmentDef, StructureIssue};
@@ -154,8 +154,17 @@ fn candidates(check: &IgCheck, segments: &[Segment<'_>]) -> Vec<Candidate> {
                 parent,
                 at,
             } => {
-                for (j, parent_def) in within(check, parent, at) {
+                for (j, parent_def) in within(check, segments, parent, at) {
                     for def in wanted(parent_def, id, is_loop) {
+                        add(j, def, &mut rank);
+                    }
+                }
+            }
+            // A loop opened without its opening segment (`PER` opening 1000A): the one written
+            // before, with another loop's code, may have been meant as it.
+            StructureIssue::OpenerMissing { id, parent, at, .. } => {
+                for (j, parent_def) in within(check, segments, parent, at) {
+                    for def in wanted(parent_def, id, true) {
                         add(j, def, &mut rank);
                     }
                 }
@@ -165,34 +174,68 @@ fn candidates(check: &IgCheck, segments: &[Segment<'_>]) -> Vec<Candidate> {
                     add(at, def, &mut rank);
                 }
             }
-            StructureIssue::Unexpected { .. } | StructureIssue::OpenerMissing { .. } => {}
+            StructureIssue::Unexpected { .. } => {}
         }
     }
     out
 }
 
 /// Segment `at` and those before it (nearest first, [`WINDOW`] more at most) placed within
-/// loop `parent`,
-/// each with that loop's definition as its path names it; stops where the loop began.
-fn within<'c>(
-    check: &'c IgCheck,
-    parent: &'c str,
+/// loop `parent`, or not placed at all between such segments, each with that loop's definition
+/// as the path of the nearest placed one names it; stops where the loop began. None when the
+/// loop is an HL's whose HL02 says it is not the level its HL03 names (a level 20 HL with a
+/// parent, a 22 or 23 without one): then STR001's broken hierarchy, not a qualifier, put the
+/// loop there.
+fn within(
+    check: &IgCheck,
+    segments: &[Segment<'_>],
+    parent: &str,
     at: usize,
-) -> impl Iterator<Item = (usize, &'static LoopDef)> + 'c {
-    let placements = &check.placements;
-    (at.saturating_sub(WINDOW)..=at)
-        .rev()
-        .map(move |j| (j, placements.get(j).and_then(Placement::path)))
-        // A segment the walk could not place says nothing of where the loop began.
-        .filter(|(_, path)| path.is_some())
-        .map_while(move |(j, path)| {
-            let path = path.unwrap_or_default();
-            if parent == check.guide.root.id {
-                return Some((j, check.guide.root));
+) -> Vec<(usize, &'static LoopDef)> {
+    let mut out = Vec::new();
+    let mut current = None;
+    for j in (at.saturating_sub(WINDOW)..=at).rev() {
+        match check.placements.get(j).and_then(Placement::path) {
+            Some(_) if parent == check.guide.root.id => current = Some(check.guide.root),
+            Some(path) => {
+                let Some(depth) = path.iter().position(|l| *l == parent) else {
+                    break;
+                };
+                current = path.get(..=depth).and_then(|p| check.guide.loop_at(p));
             }
-            let depth = path.iter().position(|l| *l == parent)?;
-            Some((j, check.guide.loop_at(path.get(..=depth)?)?))
-        })
+            // Unplaced (its code fits no definition here): in the loop it stands in.
+            None => {}
+        }
+        if let Some(def) = current {
+            out.push((j, def));
+        }
+        // The segment that opened this instance of the loop: an earlier one is another's.
+        let opened = match check.placements.get(j) {
+            Some(Placement::Placed {
+                loop_def, segment, ..
+            }) => {
+                loop_def.id == parent
+                    && loop_def
+                        .starter()
+                        .is_some_and(|s| std::ptr::eq(s, *segment))
+            }
+            _ => false,
+        };
+        if opened {
+            break;
+        }
+    }
+    let opener = out.last().and_then(|&(j, _)| segments.get(j));
+    if opener.is_some_and(|hl| hl.is(b"HL") && !hl_sound(hl)) {
+        out.clear();
+    }
+    out
+}
+
+/// Whether an HL's parent pointer agrees with its level: none for a billing provider (20),
+/// one for any other level.
+fn hl_sound(hl: &Segment<'_>) -> bool {
+    (hl.value(3) == b"20") == hl.value(2).is_empty()
 }
 
 /// The definitions that would have been the missing child `id` of `parent`: the opening

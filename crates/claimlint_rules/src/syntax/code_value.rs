@@ -200,7 +200,7 @@ fn requalified_help(
     let (meant, name) = what(placed)?;
     let meant = format!("{meant} ({name})");
     let instead = what(written).map_or_else(
-        || "fits nothing here".to_string(),
+        || "fits no loop or segment here".to_string(),
         |(w, name)| format!("is the code of {w}, {name}"),
     );
     Some(format!(
