@@ -4,7 +4,7 @@
 
 use super::{GuideDef, LoopDef, Node, SegmentDef, SegmentIndex, SegmentView, Usage};
 use std::sync::Arc;
-use tables::{QualifierRead, Tables, bit};
+use tables::{Kid, QualifierRead, Tables, bit};
 
 mod tables;
 
@@ -554,6 +554,7 @@ impl Walker {
     }
 
     /// Closes the innermost frame, reporting required children that never came.
+    #[inline(always)]
     fn pop(&mut self, at: usize) {
         let Some(frame) = self.frames.pop() else {
             return;
@@ -739,19 +740,9 @@ impl Walker {
     /// what it skipped, and it counts against its repeat (rank and repeat read from the
     /// compiled `Kid`, the child's id only for a finding).
     #[inline(always)]
-    fn count_in_order(&mut self, depth: usize, idx: usize, at: usize) {
-        let Some(&f) = self.frames.get(depth) else {
-            return;
-        };
-        let Some(kid) = self
-            .tables
-            .loops
-            .get(usize::from(f.lno))
-            .and_then(|t| t.kids.get(idx))
-            .copied()
-        else {
-            return;
-        };
+    fn count_in_order(&mut self, depth: usize, idx: usize, at: usize) -> Option<Kid> {
+        let &f = self.frames.get(depth)?;
+        let kid = *self.tables.loops.get(usize::from(f.lno))?.kids.get(idx)?;
         if kid.rank > f.rank {
             self.report_missing(&f, kid.rank, at);
             if let Some(f) = self.frames.get_mut(depth) {
@@ -761,6 +752,7 @@ impl Walker {
         if self.bump(depth, idx) > kid.max {
             self.repeat_exceeded(&f, idx, kid.max, at);
         }
+        Some(kid)
     }
 
     /// STR004 for child `idx` of `frame`, seen more than `max` times.
@@ -782,12 +774,9 @@ impl Walker {
     /// Opens child loop `idx` of frame `depth`: a new occurrence, counted against its
     /// repeat, its starter counted as seen.
     fn enter(&mut self, depth: usize, idx: usize, at: usize) {
-        self.count_in_order(depth, idx, at);
-        let lno = self.frames.get(depth).and_then(|f| {
-            let table = self.tables.loops.get(usize::from(f.lno))?;
-            table.child(idx)
-        });
-        let Some(lno) = lno else { return };
+        let Some(lno) = self.count_in_order(depth, idx, at).and_then(Kid::child) else {
+            return;
+        };
         self.push(lno);
         self.bump(depth + 1, 0);
     }
@@ -1138,7 +1127,9 @@ impl Walker {
     fn count_segment(&mut self, found: Found, id: SegmentIndex, at: usize) {
         let Found { depth, idx, how } = found;
         match how {
-            How::InOrder => self.count_in_order(depth, idx, at),
+            How::InOrder => {
+                self.count_in_order(depth, idx, at);
+            }
             How::Late => {
                 self.bump(depth, idx);
                 self.out.issues.push(StructureIssue::Unexpected { at });

@@ -143,6 +143,12 @@ pub(super) struct Kid {
 }
 
 impl Kid {
+    /// The number of the child loop; `None` for a segment.
+    #[inline]
+    pub(super) fn child(self) -> Option<u16> {
+        (self.lno != u16::MAX).then_some(self.lno)
+    }
+
     fn of(node: &Node, number: impl Fn(&LoopDef) -> u16) -> Kid {
         match *node {
             Node::Segment(s) => Kid {
@@ -206,12 +212,6 @@ impl LoopTable {
                 .unwrap_or(self.all_required)
         };
         self.narrow.then(|| before(end) & !before(from))
-    }
-
-    /// The number of child loop `idx`.
-    #[inline]
-    pub(super) fn child(&self, idx: usize) -> Option<u16> {
-        self.kids.get(idx).map(|k| k.lno).filter(|&n| n != u16::MAX)
     }
 }
 
@@ -497,7 +497,7 @@ mod tests {
             assert_eq!(t.loops.len(), guide.loops().len());
             for table in &t.loops {
                 for (idx, node) in table.def.children.iter().enumerate() {
-                    match (node, table.child(idx)) {
+                    match (node, table.kids.get(idx).and_then(|k| k.child())) {
                         (Node::Loop(l), Some(n)) => {
                             assert!(std::ptr::eq(t.loops[usize::from(n)].def, *l));
                         }
