@@ -1,8 +1,11 @@
 //! The guide compiled for the walk, once per guide at first use: per loop, what the search for
 //! a segment's place reads of each child that takes a segment of a given id (its index, rank
 //! and qualifier, flat, with no `Node` or `SegmentDef` to follow), and the number of each
-//! child loop, so that an open loop is a number and a segment's candidates one range away.
-//! Built from the guide's own definitions (`LoopDef::children_with_id`), immutable after.
+//! child loop, so that an open loop is a number and a segment's candidates one range away;
+//! and what the walk's bookkeeping reads of each child (rank, repeat, loop number: `Kid`) and
+//! of the required ones (by rank, as bits), so that counting a segment follows no `Node` and
+//! a move that passes no missing child visits none. Built from the guide's own definitions
+//! (`LoopDef::children_with_id`), immutable after.
 
 use super::GuideIds;
 use crate::{GuideDef, LoopDef, Node, Qualifier, SegmentIndex, SegmentView};
@@ -16,8 +19,51 @@ pub(super) enum Takes {
     Any,
     /// When its qualifier is one of these codes.
     Qualified(&'static Qualifier),
+    /// When its qualifier, at element `elem`, component `comp`, has one of the first `n`
+    /// of these [`crate::code_key`]s: a qualifier of at most `FEW` codes that all have
+    /// keys (nearly all of them), compared in place. `in_code_list` compares the same keys.
+    Few {
+        elem: u8,
+        comp: u8,
+        n: u8,
+        keys: [u64; FEW],
+    },
+    /// `Few` of one code (most qualifiers): one comparison.
+    One { elem: u8, comp: u8, key: u64 },
     /// Never (a loop without an opening segment, or one of another id).
     Never,
+}
+
+/// The most qualifier codes `Takes::Few` holds.
+const FEW: usize = 4;
+
+impl Takes {
+    /// How a definition with qualifier `q` takes a segment of its id.
+    fn qualified(q: &'static Qualifier) -> Takes {
+        let (Ok(n), true) = (u8::try_from(q.keys.len()), q.keys.len() == q.codes.len()) else {
+            return Takes::Qualified(q);
+        };
+        let mut keys = [0; FEW];
+        if let [key] = *q.keys {
+            return Takes::One {
+                elem: q.elem,
+                comp: q.comp,
+                key,
+            };
+        }
+        if q.keys.is_empty() || q.keys.len() > FEW {
+            return Takes::Qualified(q);
+        }
+        for (slot, &k) in keys.iter_mut().zip(q.keys) {
+            *slot = k;
+        }
+        Takes::Few {
+            elem: q.elem,
+            comp: q.comp,
+            n,
+            keys,
+        }
+    }
 }
 
 /// One child of a loop that a segment of some id may be placed as.
@@ -47,6 +93,16 @@ impl Cand {
             Takes::Qualified(q) => {
                 crate::in_code_list(q.codes, q.keys, read.value(seg, q.elem, q.comp))
             }
+            Takes::Few {
+                elem,
+                comp,
+                n,
+                keys,
+            } => crate::code_key(read.value(seg, elem, comp))
+                .is_some_and(|k| keys.iter().take(usize::from(n)).any(|&c| c == k)),
+            Takes::One { elem, comp, key } => {
+                crate::code_key(read.value(seg, elem, comp)) == Some(key)
+            }
             Takes::Never => false,
         }
     }
@@ -73,6 +129,42 @@ impl<'s> QualifierRead<'s> {
     }
 }
 
+/// What the walk's bookkeeping reads of one child of a loop (`Node`), flat: where it stands,
+/// how often it may occur, and which loop it opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Kid {
+    /// `Node::rank`.
+    pub(super) rank: u16,
+    /// The number (index in `Tables::loops`) of the child loop; `u16::MAX` for a segment.
+    lno: u16,
+    /// `Repeat::max` of the segment's `max_use` or the loop's `repeat` (`u32::MAX`: no limit),
+    /// so that `Repeat::allows(n)` is `n <= max`.
+    pub(super) max: u32,
+}
+
+impl Kid {
+    /// The number of the child loop; `None` for a segment.
+    #[inline]
+    pub(super) fn child(self) -> Option<u16> {
+        (self.lno != u16::MAX).then_some(self.lno)
+    }
+
+    fn of(node: &Node, number: impl Fn(&LoopDef) -> u16) -> Kid {
+        match *node {
+            Node::Segment(s) => Kid {
+                rank: s.rank,
+                lno: u16::MAX,
+                max: s.max_use.max(),
+            },
+            Node::Loop(l) => Kid {
+                rank: l.rank,
+                lno: number(l),
+                max: l.repeat.max(),
+            },
+        }
+    }
+}
+
 /// One loop of the guide, compiled.
 pub(super) struct LoopTable {
     pub(super) def: &'static LoopDef,
@@ -81,9 +173,17 @@ pub(super) struct LoopTable {
     /// Where the candidates of each id of the guide's `segment_ids` start in `by_id` (one
     /// more entry at the end).
     start: Box<[u16]>,
-    /// The number (index in `Tables::loops`) of each child that is a loop, by child index;
-    /// `u16::MAX` for a segment.
-    child: Box<[u16]>,
+    /// Each child's rank, repeat and loop number, by child index.
+    pub(super) kids: Box<[Kid]>,
+    /// By rank `r`: the required children (of index below 64) ranked before `r`, one bit per
+    /// child index; past the end, all of them (`all_required`).
+    required_before: Box<[u64]>,
+    all_required: u64,
+    /// At most 64 children: a frame's `met` bits say of every child whether it came.
+    narrow: bool,
+    /// Whether the loop is the parent of a loop required only when a sibling is absent
+    /// (`CONDITIONAL_LOOPS`): only then does closing it look for them.
+    pub(super) conditional: bool,
 }
 
 impl LoopTable {
@@ -101,10 +201,17 @@ impl LoopTable {
         }
     }
 
-    /// The number of child loop `idx`.
+    /// The required children ranked from `from` up to `end` (exclusive), as bits by child
+    /// index; `None` when the loop has more children than the bits hold.
     #[inline]
-    pub(super) fn child(&self, idx: usize) -> Option<u16> {
-        self.child.get(idx).copied().filter(|&n| n != u16::MAX)
+    pub(super) fn required_between(&self, from: u16, end: u16) -> Option<u64> {
+        let before = |r: u16| {
+            self.required_before
+                .get(usize::from(r))
+                .copied()
+                .unwrap_or(self.all_required)
+        };
+        self.narrow.then(|| before(end) & !before(from))
     }
 }
 
@@ -151,14 +258,13 @@ impl Tables {
                     def,
                     by_id,
                     start,
-                    child: def
-                        .children
+                    kids: def.children.iter().map(|n| Kid::of(n, number)).collect(),
+                    required_before: required_before(def),
+                    all_required: required_bits(def, |_| true),
+                    narrow: def.children.len() <= 64,
+                    conditional: super::CONDITIONAL_LOOPS
                         .iter()
-                        .map(|n| match n {
-                            Node::Loop(l) => number(l),
-                            Node::Segment(_) => u16::MAX,
-                        })
-                        .collect(),
+                        .any(|&(parent, _, _)| parent == def.id),
                 }
             })
             .collect();
@@ -178,6 +284,32 @@ impl Tables {
     }
 }
 
+/// The bit of child `idx` in a frame's `met` and in the required masks (none past 63).
+#[inline]
+pub(super) fn bit(idx: usize) -> u64 {
+    u32::try_from(idx)
+        .ok()
+        .and_then(|i| 1u64.checked_shl(i))
+        .unwrap_or(0)
+}
+
+/// The required children of `def` whose rank `keep` takes, as bits by child index.
+fn required_bits(def: &LoopDef, keep: impl Fn(u16) -> bool) -> u64 {
+    def.required
+        .iter()
+        .map(|&k| usize::from(k))
+        .filter(|&k| def.children.get(k).is_some_and(|n| keep(n.rank())))
+        .fold(0, |bits, k| bits | bit(k))
+}
+
+/// `LoopTable::required_before`: by rank, up to one past the highest.
+fn required_before(def: &LoopDef) -> Box<[u64]> {
+    let top = def.children.iter().map(|n| n.rank()).max().unwrap_or(0);
+    (0..=top.saturating_add(1))
+        .map(|r| required_bits(def, |rank| rank < r))
+        .collect()
+}
+
 /// The candidates of loop `def`, id after id, and where each id's start.
 fn compile_by_id(guide: &GuideDef, def: &'static LoopDef) -> (Box<[Cand]>, Box<[u16]>) {
     let mut out = Vec::with_capacity(def.by_id.len());
@@ -193,7 +325,7 @@ fn compile_by_id(guide: &GuideDef, def: &'static LoopDef) -> (Box<[Cand]>, Box<[
                 Node::Loop(l) => l.starter(),
             };
             let takes = match seg {
-                Some(s) if s.id == *id => s.qualifier.as_ref().map_or(Takes::Any, Takes::Qualified),
+                Some(s) if s.id == *id => s.qualifier.as_ref().map_or(Takes::Any, Takes::qualified),
                 _ => Takes::Never,
             };
             out.push(Cand {
@@ -274,7 +406,7 @@ mod tests {
                                 def,
                                 lno: u16::try_from(lno).unwrap(),
                                 rank,
-                                req: 0,
+                                met: 0,
                                 base: 0,
                             };
                             for (name, seg) in &segs {
@@ -298,6 +430,63 @@ mod tests {
         }
     }
 
+    /// Each child's compiled rank and repeat are its definition's.
+    #[test]
+    fn kids_agree_with_the_children() {
+        for g in [Guide::X222A1, Guide::X223A2] {
+            let t = super::Tables::compile(crate::guide(g));
+            for table in &t.loops {
+                assert_eq!(table.kids.len(), table.def.children.len());
+                for (kid, node) in table.kids.iter().zip(table.def.children) {
+                    let max = match node {
+                        Node::Segment(s) => s.max_use.max(),
+                        Node::Loop(l) => l.repeat.max(),
+                    };
+                    assert_eq!((kid.rank, kid.max), (node.rank(), max), "{}", table.def.id);
+                }
+            }
+        }
+    }
+
+    /// Every loop of both guides fits the `met` bits, its required children stand in rank
+    /// order (so that those judged between two positions are the ones ranked between them),
+    /// and the compiled masks name, for every pair of positions, exactly the required
+    /// children ranked from the one up to the other.
+    #[test]
+    fn required_masks_agree_with_the_ranks() {
+        for g in [Guide::X222A1, Guide::X223A2] {
+            let t = super::Tables::compile(crate::guide(g));
+            for table in &t.loops {
+                let def = table.def;
+                assert!(def.children.len() <= 64, "{}", def.id);
+                let ranks: Vec<u16> = def
+                    .required
+                    .iter()
+                    .map(|&k| def.children[usize::from(k)].rank())
+                    .collect();
+                assert!(ranks.is_sorted(), "{} {ranks:?}", def.id);
+                let top = def.children.iter().map(|n| n.rank()).max().unwrap_or(0);
+                let points: Vec<u16> = (0..=top + 2).chain([u16::MAX]).collect();
+                for &from in &points {
+                    for &end in points.iter().filter(|&&e| e >= from) {
+                        let want = def
+                            .required
+                            .iter()
+                            .map(|&k| usize::from(k))
+                            .filter(|&k| (from..end).contains(&def.children[k].rank()))
+                            .fold(0u64, |bits, k| bits | 1 << k);
+                        assert_eq!(
+                            table.required_between(from, end),
+                            Some(want),
+                            "{} {from}..{end}",
+                            def.id
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// Each loop's number names it, and each child loop's number names that child.
     #[test]
     fn loop_numbers_name_the_loops() {
@@ -308,7 +497,7 @@ mod tests {
             assert_eq!(t.loops.len(), guide.loops().len());
             for table in &t.loops {
                 for (idx, node) in table.def.children.iter().enumerate() {
-                    match (node, table.child(idx)) {
+                    match (node, table.kids.get(idx).and_then(|k| k.child())) {
                         (Node::Loop(l), Some(n)) => {
                             assert!(std::ptr::eq(t.loops[usize::from(n)].def, *l));
                         }
