@@ -117,7 +117,14 @@ pub fn segment_is_clean(def: &SegmentDef, seg: &Segment<'_>) -> bool {
         fields.next(); // the id
         return validate::is_clean(def, fields, d.component, d.repetition);
     }
-    match seg.bytes.iter().position(|&b| b == d.element) {
+    // The first element separator, after an id of two or three bytes nearly always.
+    let e = d.element;
+    let id_end = match *seg.bytes {
+        [a, b, c, ..] if a != e && b != e && c == e => Some(2),
+        [a, b, c, x, ..] if a != e && b != e && c != e && x == e => Some(3),
+        _ => seg.bytes.iter().position(|&b| b == e),
+    };
+    match id_end {
         Some(at) => def
             .program()
             .is_clean(seg.bytes.get(at + 1..).unwrap_or_default(), seps),

@@ -10,13 +10,14 @@
 //! A definition compiles its program at first use ([`crate::SegmentDef::program`]); after that
 //! it is read only.
 
-use super::{composite_clean, holds, typed_len, value_fault};
+use super::{composite_clean, typed_len, value_fault};
 use crate::{CompositeDef, DataType, ElementDef, ElementKind, SyntaxKind, SyntaxRule, Usage};
 
 /// What a byte is, for the judgements made while scanning: the bits of [`CLASS`].
 const CONTROL: u8 = 1;
-/// Not a letter, digit or space: maybe a separator, which a value of a code list or a type
-/// never holds, so only a value with such a byte is looked at again for one.
+/// Not a letter, digit, space, point or hyphen: maybe a separator (those are the bytes no
+/// separator of a segment the program reads is), so only a value with such a byte is looked
+/// at again for one.
 const SPECIAL: u8 = 2;
 const NOT_DIGIT: u8 = 4;
 /// Neither a digit nor `.`: not part of an unsigned decimal.
@@ -34,7 +35,7 @@ const fn classes() -> [u8; 256] {
         if b.is_ascii_control() {
             class |= CONTROL;
         }
-        if !b.is_ascii_alphanumeric() && b != b' ' {
+        if !b.is_ascii_alphanumeric() && !matches!(b, b' ' | b'.' | b'-') {
             class |= SPECIAL;
         }
         if !b.is_ascii_digit() {
@@ -49,9 +50,9 @@ const fn classes() -> [u8; 256] {
     table
 }
 
-/// Can `b` be a separator the program's scans rely on: one no code or digit is made of?
-/// (Separators that are letters, digits or spaces, legal but never seen, go to
-/// [`super::is_clean`].)
+/// Can `b` be a separator the program's scans rely on: not a letter, digit, space, point or
+/// hyphen, of which codes, numbers and most text are made? (Other separators, legal but
+/// never seen, go to [`super::is_clean`].)
 pub(crate) fn is_special(b: u8) -> bool {
     CLASS[usize::from(b)] & SPECIAL != 0
 }
@@ -175,33 +176,39 @@ impl Program {
     }
 
     /// [`super::is_clean`] of a segment's elements, `body` being the bytes after the
-    /// separator that follows its id, under separators none of which is a letter, digit or
-    /// space ([`is_special`]).
+    /// separator that follows its id, under separators that are all [`is_special`].
     pub(crate) fn is_clean(&self, body: &[u8], seps: Separators) -> bool {
         let mut present = 0u64;
         let mut pos = 0;
-        let mut k = 0;
-        loop {
-            // Past 64 elements the last one (present or not) is past the mask: not clean.
-            if k >= 64 {
-                return false;
-            }
-            let read = match self.steps.get(k) {
-                Some(step) => step.read_element(body, pos, seps),
-                None => past_definition(body, pos, seps),
-            };
-            let Some((end, here)) = read else {
-                return false;
+        // Element k + 1 begins at `pos`; past 64 elements the last one is past the mask.
+        for k in 0..64 {
+            let here = match body.get(pos) {
+                // The last element empty: a trailing separator or a missing value.
+                None => return false,
+                // An empty element: nothing to judge.
+                Some(&b) if b == seps.element => false,
+                Some(_) => {
+                    let read = match self.steps.get(k) {
+                        Some(step) => step.read_element(body, pos, seps),
+                        None => past_definition(body, pos, seps),
+                    };
+                    let Some((end, here)) = read else {
+                        return false;
+                    };
+                    pos = end;
+                    here
+                }
             };
             present |= u64::from(here) << k;
-            k += 1;
-            match body.get(end) {
-                Some(&b) if b == seps.element => pos = end + 1,
-                _ => break,
+            match body.get(pos) {
+                Some(&b) if b == seps.element => pos += 1,
+                // The last element must hold a value, as above.
+                _ => {
+                    return here && self.required & !present == 0 && self.rules_hold(present);
+                }
             }
         }
-        // The last element empty is a trailing separator or stands for a missing value.
-        holds(present, k) && self.required & !present == 0 && self.rules_hold(present)
+        false
     }
 
     /// A segment with no element separator after its id: no element at all.
@@ -217,14 +224,13 @@ impl Program {
         let mut count = 0;
         let mut pos = pos;
         let (end, last_here) = loop {
-            let read = match self.steps.get(count) {
-                Some(step) => step.read_value::<true>(body, pos, seps),
-                None => Read::of(scan_class(body, pos, stop).0, pos, false),
-            };
-            let (end, here) = match read {
-                Read::Value(end, here) => (end, here),
+            let (end, here) = match self.steps.get(count) {
+                Some(step) => step.read_component(body, pos, seps)?,
                 // Past the definition only an empty component is clean.
-                Read::Fault(_) => return None,
+                None => {
+                    let end = scan_class(body, pos, stop).0;
+                    (end == pos).then_some((end, false))?
+                }
             };
             if here {
                 // A value past the definition is a fault, and the definition has at most
@@ -243,27 +249,6 @@ impl Program {
         let clean =
             (count == 1 || last_here) && self.required & !present == 0 && self.rules_hold(present);
         clean.then_some((end, true))
-    }
-}
-
-/// What reading one value found: where it ends and whether it holds a value, or that the
-/// value (ending there) is not clean.
-enum Read {
-    Value(usize, bool),
-    Fault(usize),
-}
-
-impl Read {
-    /// A value from `start` to `end` that is clean (when `ok`) or not.
-    #[inline]
-    fn of(end: usize, start: usize, ok: bool) -> Read {
-        if end == start {
-            Read::Value(end, false)
-        } else if ok {
-            Read::Value(end, true)
-        } else {
-            Read::Fault(end)
-        }
     }
 }
 
@@ -311,51 +296,52 @@ impl Step {
     #[inline]
     fn read_element(&self, body: &[u8], pos: usize, seps: Separators) -> Option<(usize, bool)> {
         let at_element = |b: u8| b == seps.element;
-        match &self.judge {
-            Judge::Composite(program) => program.read_components(body, pos, seps),
+        let (end, clean) = match &self.judge {
+            Judge::Composite(program) => return program.read_components(body, pos, seps),
+            Judge::Code(keys) => {
+                let (end, key) = scan_code::<false>(body, pos, seps);
+                (end, key.is_some_and(|k| is_code(keys, k)))
+            }
             Judge::Components(cd) => {
                 let (end, class) = scan_class(body, pos, at_element);
                 let v = body.get(pos..end)?;
                 let repeated =
                     class & SPECIAL != 0 && seps.repetition.is_some_and(|r| v.contains(&r));
-                if v.is_empty() || (!repeated && composite_clean(cd, v, seps.component)) {
-                    Some((end, !v.is_empty()))
-                } else {
-                    only_components(v, seps).then_some((end, false))
-                }
+                (end, !repeated && composite_clean(cd, v, seps.component))
             }
-            _ => match self.read_value::<false>(body, pos, seps) {
-                Read::Value(end, here) => Some((end, here)),
-                Read::Fault(end) => {
-                    only_components(body.get(pos..end)?, seps).then_some((end, false))
-                }
-            },
+            _ => {
+                let (end, class) = scan_class(body, pos, at_element);
+                (end, self.value_clean(body.get(pos..end)?, class, seps))
+            }
+        };
+        if clean {
+            Some((end, true))
+        } else {
+            only_components(body.get(pos..end)?, seps).then_some((end, false))
         }
     }
 
-    /// A simple element (`C` false) or a component of a composite (`C` true) from `pos`,
-    /// judged: a code by its key, a text by eight bytes at a time, anything else byte by byte.
+    /// A component of a composite from `pos`, judged (a code by its key, anything else by
+    /// the classes of its bytes): where it ends and whether it holds a value, `None` when it
+    /// is not clean.
     #[inline]
-    fn read_value<const C: bool>(&self, body: &[u8], pos: usize, seps: Separators) -> Read {
-        match &self.judge {
+    fn read_component(&self, body: &[u8], pos: usize, seps: Separators) -> Option<(usize, bool)> {
+        let (end, clean) = match &self.judge {
             Judge::Code(keys) => {
-                let (end, key) = scan_code::<C>(body, pos, seps);
-                Read::of(end, pos, key.is_some_and(|k| is_code(keys, k)))
+                let (end, key) = scan_code::<true>(body, pos, seps);
+                (end, key.is_some_and(|k| is_code(keys, k)))
             }
             _ => {
-                let stop = |b: u8| b == seps.element || (C && b == seps.component);
+                let stop = |b: u8| b == seps.element || b == seps.component;
                 let (end, class) = scan_class(body, pos, stop);
                 let v = body.get(pos..end).unwrap_or_default();
-                if v.is_empty() {
-                    return Read::Value(end, false);
-                }
-                // A separator inside a simple value is SYN004 (or the value is only
-                // separators).
-                let separated = class & SPECIAL != 0
-                    && v.iter()
-                        .any(|&b| b == seps.component || Some(b) == seps.repetition);
-                Read::of(end, pos, !separated && self.value_clean(v, class))
+                (end, !v.is_empty() && self.value_clean(v, class, seps))
             }
+        };
+        if end == pos {
+            Some((end, false))
+        } else {
+            clean.then_some((end, true))
         }
     }
 
@@ -364,21 +350,26 @@ impl Step {
         usize::from(self.min) <= len && len <= usize::from(self.max)
     }
 
-    /// Is a non-empty value without separators clean: [`value_fault`] says nothing, read from
-    /// the class bits of its bytes where the step allows.
-    #[inline]
-    fn value_clean(&self, v: &[u8], class: u8) -> bool {
-        let in_range = |len: usize| self.in_range(len);
+    /// Is a non-empty simple value clean: no separator in it (SYN004), and [`value_fault`]
+    /// says nothing, read from the class bits of its bytes where the step allows.
+    #[inline(always)]
+    fn value_clean(&self, v: &[u8], class: u8, seps: Separators) -> bool {
+        if class & SPECIAL != 0
+            && v.iter()
+                .any(|&b| b == seps.component || Some(b) == seps.repetition)
+        {
+            return false;
+        }
         match self.judge {
-            Judge::Text => class & CONTROL == 0 && in_range(v.len()),
-            Judge::Number if class & NOT_DIGIT == 0 => in_range(v.len()),
+            Judge::Text => class & CONTROL == 0 && self.in_range(v.len()),
+            Judge::Number if class & NOT_DIGIT == 0 => self.in_range(v.len()),
             Judge::Decimal if class & NOT_DECIMAL == 0 => {
                 let points = if class & NOT_DIGIT == 0 {
                     0
                 } else {
                     v.iter().filter(|&&b| b == b'.').count()
                 };
-                points <= 1 && v.len() > points && in_range(v.len() - points)
+                points <= 1 && v.len() > points && self.in_range(v.len() - points)
             }
             Judge::Never | Judge::Composite(_) | Judge::Components(_) => false,
             Judge::Number | Judge::Decimal | Judge::Value | Judge::Code(_) => {
@@ -492,7 +483,7 @@ fn scan_code<const C: bool>(body: &[u8], pos: usize, seps: Separators) -> (usize
 }
 
 /// [`scan_code`] byte by byte, near the end of the body.
-#[inline(never)]
+#[inline]
 fn scan_key(body: &[u8], pos: usize, stop: impl Fn(u8) -> bool) -> (usize, Option<u64>) {
     let mut bytes = 0u64;
     let mut end = pos;
@@ -584,16 +575,10 @@ mod tests {
             .find(|v| {
                 !v.is_empty()
                     && Step::compile(e, false)
-                        .read_value::<true>(v, 0, SEPS)
-                        .is_clean()
+                        .read_component(v, 0, SEPS)
+                        .is_some_and(|(_, here)| here)
             })
             .unwrap_or_default()
-    }
-
-    impl Read {
-        fn is_clean(&self) -> bool {
-            matches!(self, Read::Value(_, true))
-        }
     }
 
     /// The texts a composite is judged on: each component set to each of its values beside
