@@ -70,9 +70,10 @@ pub(crate) struct Separators {
 enum Judge {
     /// Not Used, or no repetition allowed: any value is SYN004.
     Never,
-    /// One of these [`crate::code_key`]s, sorted. Every code is at most 7 letters, digits
-    /// and spaces and of the element's type, so being one of them is the whole judgement
-    /// (no separator, no control character, the type and the length right).
+    /// One of these [`crate::code_key`]s, sorted. Every code is at most 7 bytes, none
+    /// [`SPECIAL`] (letters, digits, spaces, points, hyphens), and of the element's type, so
+    /// being one of them is the whole judgement (no separator, no control character, the
+    /// type and the length right).
     Code(Box<[u64]>),
     /// AN (or ID) without a list: no control character, `min..=max` bytes.
     Text,
@@ -396,8 +397,8 @@ fn fits_mask(cd: &CompositeDef) -> bool {
     cd.components.len() <= 64 && cd.components.iter().all(|c| !c.is_composite())
 }
 
-/// The sorted keys of a code list whose every code is at most 7 letters, digits and spaces,
-/// of the element's type (so that being one of them is the whole judgement, as
+/// The sorted keys of a code list whose every code is at most 7 bytes, none [`SPECIAL`], of
+/// the element's type (so that being one of them is the whole judgement, as
 /// [`value_fault`] makes it); `None` for any other list.
 fn code_keys(list: &[&str], data_type: DataType, max_len: u16) -> Option<Vec<u64>> {
     let typed = |c: &[u8]| {
