@@ -19,7 +19,7 @@ mod x223a2;
 mod tests;
 
 pub use validate::{
-    ElementIssue, is_clean, is_numeric, is_qualifier_dependent, is_time, validate_placed,
+    ElementIssue, Program, is_clean, is_numeric, is_qualifier_dependent, is_time, validate_placed,
     validate_segment,
 };
 pub use views::segment_is_clean;
@@ -291,10 +291,10 @@ pub struct SegmentDef {
     pub compiled: Compiled,
 }
 
-/// A segment definition's [`validate::Program`], compiled from its elements the first time a
-/// segment is judged under it and only read after that (so the tables stay plain statics).
+/// A segment definition's [`Program`], compiled from its elements the first time a segment is
+/// judged under it and only read after that (so the tables stay plain statics).
 #[derive(Debug, Default)]
-pub struct Compiled(std::sync::OnceLock<validate::Program>);
+pub struct Compiled(std::sync::OnceLock<Program>);
 
 impl Compiled {
     /// Not compiled yet.
@@ -320,7 +320,7 @@ impl SegmentDef {
 
     /// The element program the clean test runs: compiled from `elements` and `syntax` at the
     /// first call, the same program after.
-    pub fn program(&self) -> &validate::Program {
+    pub fn program(&self) -> &Program {
         self.compiled
             .0
             .get_or_init(|| validate::Program::compile(self.elements, self.syntax, true))
