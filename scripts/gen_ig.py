@@ -459,7 +459,7 @@ def rs_segment(em, s, dataele, rank, siblings, twin_after):
         "SG", "SegmentDef",
         f"SegmentDef {{ id: {rs_str(s['id'])}, name: {rs_str(s['name'])}, usage: {USAGE[s['usage']]}, "
         f"max_use: {rs_repeat(s['max_use'])}, pos: {s['pos']}, rank: {rank}, qualifier: {qualifier(em, s, dataele, siblings)}, "
-        f"elements: &{arr}, required: {required:#x}, syntax: {rs_syntax(s['syntax'])}, twin_after: {'true' if twin_after else 'false'} }}")
+        f"elements: &{arr}, required: {required:#x}, syntax: {rs_syntax(s['syntax'])}, twin_after: {'true' if twin_after else 'false'}, compiled: Compiled::new() }}")
 
 
 def ranks(children):

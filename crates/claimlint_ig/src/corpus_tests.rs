@@ -30,38 +30,50 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// A tiny splitter: ISA byte 3 is the element separator, the byte after ISA16 the segment
+/// The text of each segment of a file from its first "ISA" on, trimmed, with the file's
+/// delimiters: ISA byte 3 is the element separator, the byte after ISA16 the segment
 /// terminator; whitespace around segments is dropped; text before "ISA" is skipped.
-fn split(bytes: &[u8]) -> Vec<TestSeg> {
-    let Some(start) = bytes.windows(3).position(|w| w == b"ISA") else {
-        return vec![];
-    };
+fn raw_segments(bytes: &[u8]) -> Option<(Vec<&[u8]>, claimlint_x12::Delimiters)> {
+    let start = bytes.windows(3).position(|w| w == b"ISA")?;
     let data = &bytes[start..];
-    let Some(&el) = data.get(3) else {
-        return vec![];
-    };
+    let &el = data.get(3)?;
     // ISA16 follows the 16th element separator
-    let Some(sep16) = data
+    let sep16 = data
         .iter()
         .enumerate()
         .filter(|(_, b)| **b == el)
         .nth(15)
-        .map(|(k, _)| k)
-    else {
-        return vec![];
-    };
+        .map(|(k, _)| k)?;
     let (Some(&comp), Some(&term)) = (data.get(sep16 + 1), data.get(sep16 + 2)) else {
-        return vec![];
+        return None;
     };
     let isa11 = data
         .split(|&b| b == el)
         .nth(11)
         .and_then(|v| v.first().copied());
     let rep = isa11.filter(|&r| r != b'U' && !r.is_ascii_alphanumeric());
-    data.split(|&b| b == term)
+    let segments = data
+        .split(|&b| b == term)
         .map(|s| s.trim_ascii())
         .filter(|s| !s.is_empty())
-        .map(|s| TestSeg::parse(s, el, comp, rep))
+        .collect();
+    let delims = claimlint_x12::Delimiters {
+        element: el,
+        component: comp,
+        repetition: rep,
+        segment: term,
+    };
+    Some((segments, delims))
+}
+
+/// A tiny splitter: the segments of [`raw_segments`], parsed.
+fn split(bytes: &[u8]) -> Vec<TestSeg> {
+    let Some((segments, d)) = raw_segments(bytes) else {
+        return vec![];
+    };
+    segments
+        .into_iter()
+        .map(|s| TestSeg::parse(s, d.element, d.component, d.repetition))
         .collect()
 }
 
@@ -200,15 +212,23 @@ fn is_tr3_example(rel: &str) -> bool {
         || rel.starts_with("linuxforhealth-x12/demo.")
 }
 
+/// The corpus directory, or `None` (the test skips) where there is none, but never under CI:
+/// there a missing corpus is a failure, never a silent pass (issue 12).
+fn corpus_or_skip() -> Option<PathBuf> {
+    let dir = corpus_dir();
+    assert!(
+        dir.is_some() || std::env::var_os("CI").is_none(),
+        "CI is set but the shared corpus is missing (../shared/corpus or $CLAIMLINT_CORPUS)"
+    );
+    if dir.is_none() {
+        eprintln!("corpus not found; skipping");
+    }
+    dir
+}
+
 #[test]
 fn corpus_summary() {
-    let Some(dir) = corpus_dir() else {
-        // Issue 12: under CI a missing corpus is a failure, never a silent pass.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but the shared corpus is missing (../shared/corpus or $CLAIMLINT_CORPUS)"
-        );
-        eprintln!("corpus not found; skipping");
+    let Some(dir) = corpus_or_skip() else {
         return;
     };
     let mut paths = Vec::new();
@@ -271,4 +291,52 @@ fn corpus_summary() {
         "TR3 examples with unexpected issues:\n{}",
         failures.join("\n")
     );
+}
+
+/// The clean test by the compiled element programs (`segment_is_clean`) says of every
+/// segment of the corpus, under every definition of its id in both guides, what the clean
+/// test by the definitions (`is_clean`) says.
+#[test]
+fn element_programs_agree_on_the_corpus() {
+    use claimlint_x12::Segment;
+    let Some(dir) = corpus_or_skip() else {
+        return;
+    };
+    let mut by_id: BTreeMap<&[u8], Vec<&'static SegmentDef>> = BTreeMap::new();
+    for g in [Guide::X222A1, Guide::X223A2] {
+        for l in guide(g).loops() {
+            for n in l.children {
+                if let Node::Segment(s) = n {
+                    by_id.entry(s.id.as_bytes()).or_default().push(s);
+                }
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    files(&dir, &mut paths);
+    let (mut judged, mut clean) = (0usize, 0usize);
+    for path in &paths {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let Some((segments, d)) = raw_segments(&bytes) else {
+            continue;
+        };
+        for text in segments {
+            let seg = Segment::new(text, 0, d, 1);
+            let id = text.split(|&b| b == d.element).next().unwrap_or_default();
+            for &def in by_id.get(id).map_or(&[][..], Vec::as_slice) {
+                let mut fields = text.split(|&b| b == d.element);
+                fields.next();
+                let slow = !seg.id_mended()
+                    && d.separators_differ()
+                    && is_clean(def, fields, d.component, d.repetition);
+                let fast = segment_is_clean(def, &seg);
+                assert_eq!(fast, slow, "{} {}", def.name, String::from_utf8_lossy(text));
+                judged += 1;
+                clean += usize::from(fast);
+            }
+        }
+    }
+    assert!(judged > 10_000 && clean > 1_000, "{judged} {clean}");
 }

@@ -19,7 +19,7 @@ mod x223a2;
 mod tests;
 
 pub use validate::{
-    ElementIssue, is_clean, is_numeric, is_qualifier_dependent, is_time, validate_placed,
+    ElementIssue, Program, is_clean, is_numeric, is_qualifier_dependent, is_time, validate_placed,
     validate_segment,
 };
 pub use views::segment_is_clean;
@@ -287,6 +287,20 @@ pub struct SegmentDef {
     /// one of them, qualifiers read elsewhere, or code lists that overlap): only then can code
     /// lists have to tell the two apart.
     pub twin_after: bool,
+    /// The definition's element program, compiled at its first use ([`SegmentDef::program`]).
+    pub compiled: Compiled,
+}
+
+/// A segment definition's [`Program`], compiled from its elements the first time a segment is
+/// judged under it and only read after that (so the tables stay plain statics).
+#[derive(Debug, Default)]
+pub struct Compiled(std::sync::OnceLock<Program>);
+
+impl Compiled {
+    /// Not compiled yet.
+    pub const fn new() -> Compiled {
+        Compiled(std::sync::OnceLock::new())
+    }
 }
 
 impl SegmentDef {
@@ -302,6 +316,14 @@ impl SegmentDef {
             .components
             .iter()
             .find(|c| c.ref_des == ref_des)
+    }
+
+    /// The element program the clean test runs: compiled from `elements` and `syntax` at the
+    /// first call, the same program after.
+    pub fn program(&self) -> &Program {
+        self.compiled
+            .0
+            .get_or_init(|| validate::Program::compile(self.elements, self.syntax, true))
     }
 
     /// The element at a 1-based position.

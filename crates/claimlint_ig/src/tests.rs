@@ -106,7 +106,7 @@ fn split_presence_agrees_with_reading_each_element() {
 }
 
 /// Every segment definition of both guides, loop by loop.
-fn all_segment_defs() -> impl Iterator<Item = &'static SegmentDef> {
+pub(crate) fn all_segment_defs() -> impl Iterator<Item = &'static SegmentDef> {
     [Guide::X222A1, Guide::X223A2]
         .into_iter()
         .flat_map(|g| guide(g).loops())
@@ -828,6 +828,7 @@ fn validator_syntax_rules() {
             required: 0,
             syntax: rules,
             twin_after: false,
+            compiled: Compiled::new(),
         }));
         let mut out = Vec::new();
         validate_segment(def, &seg(text), &mut out);

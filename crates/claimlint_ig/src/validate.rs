@@ -1,6 +1,11 @@
 //! Element-level checks of one segment against its TR3 definition: length, type, code list,
 //! usage, counts, trailing separators and X12 syntax rules. Knows nothing of loops.
 
+mod program;
+
+pub use program::Program;
+pub(crate) use program::{Separators, is_special};
+
 use super::{
     Codes, CompositeDef, DataType, ElementDef, ElementKind, LoopDef, Placement, SegmentDef,
     SegmentView, SyntaxKind, SyntaxRule, Usage,

@@ -94,17 +94,42 @@ impl SegmentView for Segment<'_> {
 }
 
 /// [`validate::is_clean`] of a lexer segment: does the element check find nothing wrong
-/// with `seg` under `def`? Read in one pass over its bytes, nothing split. `false` (leave it
-/// to the full check) for a segment read as another id than written, or whose separators
-/// coincide, which the full check's split settles its own way.
+/// with `seg` under `def`? Read in one pass over its bytes by the definition's element program
+/// ([`SegmentDef::program`]), nothing split. `false` (leave it to the full check) for a segment
+/// read as another id than written, or whose separators coincide, which the full check's split
+/// settles its own way; a separator that is a letter, digit or space (legal, never seen) is
+/// left to [`validate::is_clean`], which reads values without assuming anything of them.
 pub fn segment_is_clean(def: &SegmentDef, seg: &Segment<'_>) -> bool {
     let d = seg.delims;
     if seg.id_mended() || !d.separators_differ() {
         return false;
     }
-    let mut fields = seg.bytes.split(|&b| b == d.element);
-    fields.next(); // the id
-    validate::is_clean(def, fields, d.component, d.repetition)
+    let seps = validate::Separators {
+        element: d.element,
+        component: d.component,
+        repetition: d.repetition,
+    };
+    if !(validate::is_special(d.element)
+        && validate::is_special(d.component)
+        && d.repetition.is_none_or(validate::is_special))
+    {
+        let mut fields = seg.bytes.split(|&b| b == d.element);
+        fields.next(); // the id
+        return validate::is_clean(def, fields, d.component, d.repetition);
+    }
+    // The first element separator, after an id of two or three bytes nearly always.
+    let e = d.element;
+    let id_end = match *seg.bytes {
+        [a, b, c, ..] if a != e && b != e && c == e => Some(2),
+        [a, b, c, x, ..] if a != e && b != e && c != e && x == e => Some(3),
+        _ => seg.bytes.iter().position(|&b| b == e),
+    };
+    match id_end {
+        Some(at) => def
+            .program()
+            .is_clean(seg.bytes.get(at + 1..).unwrap_or_default(), seps),
+        None => def.program().is_clean_empty(),
+    }
 }
 
 /// Validation reads every element several times: give it the segment split once.
