@@ -43,7 +43,8 @@ def get(table, *names):
 
 
 def phases(total, t):
-    ig = get(t, "claimlint_model::loops::IgCheck::run", "claimlint_model::loops::IgCheck::run_with")
+    ig = get(t, "claimlint_model::loops::IgCheck::run", "claimlint_model::loops::IgCheck::run_with",
+             "claimlint_model::loops::IgCheck::walk_and_validate")
     walk = get(t, "claimlint_ig::walk::Walking::step", "claimlint_ig::walk::walk",
                "claimlint_ig::walk::Walker::step")
     # The clean test every segment the memo does not know takes, then the full validation
