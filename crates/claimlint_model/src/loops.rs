@@ -369,8 +369,8 @@ impl<'a> Transaction<'a> {
     /// set in findings, as the envelope scan and the 999 name it.
     pub fn control_number(&self) -> Option<String> {
         let st = claimlint_x12::slip::Read::st(self.st()?);
-        let st02 = st.seg.element(st.written(2)?)?;
-        Some(st02.text().into_owned())
+        st.written(2)?;
+        Some(String::from_utf8_lossy(st.value(2)).into_owned())
     }
 
     pub fn loop_of(&self, seg_index: usize) -> Option<&'static str> {

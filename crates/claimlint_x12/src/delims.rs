@@ -52,6 +52,10 @@ pub struct IsaHeader<'a> {
     pub elements: [&'a [u8]; 16],
     /// Bytes from `I` to the terminator, inclusive.
     pub len: usize,
+    /// Elements `k` and `k + 1` (`k` 1-based) written run together, the separator between
+    /// them left out (`…*ZZRECEIVER       *…`, the ISA 105 bytes): [`isa_elements_joined`].
+    /// `elements` holds them apart, as meant.
+    pub joined: Option<usize>,
 }
 
 /// ISA01..ISA16, the element separator and the segment terminator.
@@ -97,6 +101,62 @@ fn isa11_is_element_separator(input: &[u8]) -> Option<IsaParts<'_>> {
     (elements[10] == [sep]).then_some((elements, sep, input[ISA_LEN - 1]))
 }
 
+/// A fixed-width ISA with two elements written run together, the separator between them left
+/// out (`…*ZZ*SENDER         *ZZRECEIVER       *260120*…`): 105 bytes, its ISA16 and
+/// terminator one byte early, and the next segment a GS. Split on its separator, read as
+/// written, ISA16 and the terminator are bytes of the GS (a letter for a delimiter); here
+/// every element but one has its fixed width, and that one is the width of it and the next
+/// together (which the widths alone place: the elements before it are theirs, those after it
+/// the next ones'). The parts with the 1-based element that holds the two.
+fn isa_elements_joined(input: &[u8]) -> Option<(IsaParts<'_>, usize)> {
+    let (&sep, isa16, term) = (
+        input.get(3)?,
+        *input.get(ISA_LEN - 3)?,
+        *input.get(ISA_LEN - 2)?,
+    );
+    let delims_ok = [sep, isa16, term]
+        .iter()
+        .all(|b| !b.is_ascii_alphanumeric() && *b != b' ')
+        && isa16 != sep
+        && term != sep
+        && term != isa16;
+    let gs = [b'G', b'S', sep];
+    let next = input[ISA_LEN - 1..].trim_ascii_start();
+    if !input.starts_with(b"ISA")
+        || !delims_ok
+        || input[ISA_LEN - 4] != sep
+        || !next.starts_with(&gs)
+    {
+        return None;
+    }
+    let pieces: Vec<&[u8]> = input[4..ISA_LEN - 4].split(|&b| b == sep).collect();
+    if pieces.len() != 14 {
+        return None;
+    }
+    let k = pieces
+        .iter()
+        .zip(ISA_WIDTHS)
+        .position(|(p, w)| p.len() != w)?;
+    let mut elements: [&[u8]; 16] = [&[]; 16];
+    for (i, piece) in pieces.iter().enumerate() {
+        match i.cmp(&k) {
+            std::cmp::Ordering::Less => elements[i] = piece,
+            std::cmp::Ordering::Equal => {
+                let (first, second) = piece.split_at_checked(ISA_WIDTHS[k])?;
+                (elements[k], elements[k + 1]) = (first, second);
+            }
+            std::cmp::Ordering::Greater => elements[i + 1] = piece,
+        }
+    }
+    let fit = elements
+        .iter()
+        .zip(ISA_WIDTHS)
+        .take(15)
+        .all(|(e, w)| e.len() == w);
+    elements[15] = &input[ISA_LEN - 3..ISA_LEN - 2];
+    fit.then_some(((elements, sep, term), k + 1))
+}
+
 /// One of the delimiters an ISA gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delim {
@@ -124,6 +184,14 @@ pub enum IsaProblem {
     /// Most elements are not their fixed width (`wrong` of 16): text that happens to contain
     /// `ISA` and a separator, not an ISA header.
     NotAnIsa { wrong: usize },
+    /// Elements `element` and `element + 1` written run together, the separator between them
+    /// left out (`IsaHeader::joined`): their two values, and `meant`, the ISA with them apart,
+    /// without terminator.
+    Joined {
+        element: usize,
+        values: [String; 2],
+        meant: String,
+    },
 }
 
 impl IsaProblem {
@@ -182,8 +250,10 @@ fn isa16_left_out<'a>(parts: IsaParts<'a>, rest: &[u8]) -> Option<IsaParts<'a>> 
 impl<'a> IsaHeader<'a> {
     /// Reads the ISA at the start of `input` (which must begin with `ISA`).
     pub fn parse(input: &'a [u8]) -> Option<Self> {
+        let joined = isa_elements_joined(input);
         let (rest, (elements, element, segment)) = match isa11_is_element_separator(input) {
             Some(parts) => (&input[ISA_LEN..], parts),
+            None if joined.is_some() => (&input[ISA_LEN - 1..], joined?.0),
             None => {
                 let (rest, parts) = isa_parts(input).ok()?;
                 match isa16_left_out(parts, rest) {
@@ -214,6 +284,7 @@ impl<'a> IsaHeader<'a> {
             },
             elements,
             len: input.len() - rest.len(),
+            joined: joined.map(|(_, k)| k),
         })
     }
 
@@ -234,7 +305,7 @@ impl<'a> IsaHeader<'a> {
         }
         problems
             .into_iter()
-            .find(|p| !matches!(p, IsaProblem::Widths { .. }))
+            .find(|p| !matches!(p, IsaProblem::Widths { .. } | IsaProblem::Joined { .. }))
     }
 
     /// The ISA with the elements `wrong` padded to their widths, when each is short and
@@ -265,6 +336,21 @@ impl<'a> IsaHeader<'a> {
     /// Fixed-width and distinct-delimiter checks.
     pub fn problems(&self) -> Vec<IsaProblem> {
         let mut out = Vec::new();
+        if let Some(element) = self.joined {
+            let sep = char::from(self.delims.element);
+            let mut meant = String::from("ISA");
+            for value in self.elements {
+                meant.push(sep);
+                meant.push_str(&String::from_utf8_lossy(value));
+            }
+            let text = |i: usize| String::from_utf8_lossy(self.elements[i]).into_owned();
+            let values = [text(element - 1), text(element)];
+            out.push(IsaProblem::Joined {
+                element,
+                values,
+                meant,
+            });
+        }
         let widths: Vec<Width> = self
             .elements
             .iter()
@@ -369,6 +455,37 @@ mod tests {
         let h = IsaHeader::parse(&lines).unwrap();
         assert_eq!((h.delims.segment, h.delims.component), (b'\n', b':'));
         assert_eq!(h.len, ISA_LEN);
+    }
+
+    #[test]
+    fn isa_elements_run_together() {
+        // ISA07 and ISA08 run together (`*ZZRECEIVER       *`), the GS after it.
+        let isa = String::from_utf8_lossy(ISA).replacen("*ZZ*RECEIVER", "*ZZRECEIVER", 1);
+        for next in ["GS*HC*S*R~", "\nGS*HC*S*R~\n"] {
+            let input = format!("{isa}{next}");
+            let h = IsaHeader::parse(input.as_bytes()).unwrap();
+            assert_eq!(h.delims, Delimiters::USUAL);
+            assert_eq!(h.joined, Some(7));
+            assert_eq!(h.len, ISA_LEN - 1);
+            assert_eq!(
+                (h.elements[6], h.elements[7]),
+                (&b"ZZ"[..], &b"RECEIVER       "[..])
+            );
+            assert_eq!(h.elements[12], b"000000001");
+            let meant = String::from_utf8_lossy(&ISA[..ISA_LEN - 1]).into_owned();
+            assert!(matches!(
+                h.problems().as_slice(),
+                [IsaProblem::Joined { element: 7, meant: m, .. }] if *m == meant
+            ));
+            assert_eq!(h.delimiter_problem(), None);
+        }
+        // A whole ISA, or one without ISA16, is no such thing.
+        assert_eq!(IsaHeader::parse(ISA).unwrap().joined, None);
+        let no_isa16 = [&ISA[..ISA_LEN - 2], b"~GS*HC*S*R~"].concat();
+        assert_eq!(IsaHeader::parse(&no_isa16).unwrap().joined, None);
+        // Not followed by a GS: not read so.
+        let input = format!("{isa}XX*HC~");
+        assert_eq!(IsaHeader::parse(input.as_bytes()).unwrap().joined, None);
     }
 
     #[test]

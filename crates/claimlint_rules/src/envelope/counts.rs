@@ -103,6 +103,11 @@ fn check<'c>(
             let fill = actual.to_string();
             return slips::report(cx, trailer, (2, Some(fill.as_bytes())), true);
         }
+        // The count and the control number run together (`SE*280001`, `GE*11`): the slip is
+        // the count's one finding, on any trailer (not SYN007 for SE02 read empty, nor ENV002).
+        Some(Slip::Joined { at: 1, .. }) => {
+            return slips::report(cx, trailer, (2, None), true);
+        }
         Some(Slip::Extra(1)) if !trailer.seg.is(b"SE") => {
             return slips::report(cx, trailer, (2, None), true);
         }

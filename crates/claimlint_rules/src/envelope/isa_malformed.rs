@@ -55,6 +55,16 @@ fn isa_problem(p: &IsaProblem) -> String {
         IsaProblem::NotAnIsa { wrong } => format!(
             "this is not a readable ISA: {wrong} of its 16 elements are not their fixed width, so its delimiters cannot be trusted and nothing after it was read"
         ),
+        IsaProblem::Joined {
+            element,
+            values: [first, second],
+            ..
+        } => format!(
+            "ISA{element:02} `{first}{second}` is ISA{element:02} `{first}` and ISA{:02} \
+             `{second}` run together, the element separator between them left out: the ISA is \
+             105 bytes, not 106, and the values after them stand one element early",
+            element + 1
+        ),
         IsaProblem::Same { a, b, byte } => format!(
             "ISA delimiters are not distinct: the {} and the {} are both `{}`",
             delim_name(*a),
@@ -212,6 +222,13 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
                  terminator: the one the composites use, with which the interchange was read"
                     .to_string(),
             ),
+        ),
+        IssueKind::Isa(problem @ IsaProblem::Joined { meant, .. }) => (
+            isa_problem(problem),
+            Some(format!(
+                "write `{meant}{}`: read so, every ISA element has its fixed width",
+                show_byte(issue.loc.terminator)
+            )),
         ),
         IssueKind::Isa(problem @ IsaProblem::Widths { padded, .. }) => {
             (isa_problem(problem), Some(widths_help(padded.as_deref())))
@@ -372,4 +389,23 @@ fn a_trimmed_isa_is_one_error() {
     let found = run(&long);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].help.as_deref(), Some(PAD));
+}
+
+/// Two ISA elements run together, the separator between them left out (a 105-byte ISA): one
+/// ENV001 naming the two, whose help writes the ISA as meant; the interchange is read (a
+/// defect inside is found) and IEA02 is compared with ISA13 as meant (not ENV001 for a
+/// delimiter `H` read from the GS, nothing after it read).
+#[test]
+fn isa_elements_run_together_are_one_error() {
+    use crate::test::{P837, codes, run};
+    let joined = P837.replacen("*ZZ*RECEIVER", "*ZZRECEIVER", 1);
+    let found = run(&joined);
+    let got: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
+    assert_eq!(got, [("ENV001", Some(7))], "{found:#?}");
+    assert!(found[0].message.contains("ISA07 `ZZ` and ISA08 `RECEIVER"));
+    let isa = P837.lines().next().unwrap_or_default();
+    let help = found[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains(&format!("`{isa}`")), "{help}");
+    let bad = joined.replacen("N3*12 ELM ST~", "NM2*12 ELM ST~", 1);
+    assert_eq!(codes(&bad), ["ENV001", "SYN001"]);
 }
