@@ -83,6 +83,9 @@ CASES = {
             # ISA): one ENV001 naming the two, the interchange read as meant (not ENV001 for a
             # delimiter `H` read from the GS, and nothing after it read).
             "isa07-isa08-run-together.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZRECEIVER       *260120*1200*^*00501*000000001*0*P*:", False),
+            # One separator too many in the ISA (107 bytes): one ENV001 naming it (not ENV001
+            # for the element separator and terminator both `*`, nothing after it read).
+            "isa-separator-too-many.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ**RECEIVER       *260120*1200*^*00501*000000001*0*P*:", False),
             "isa13-isa14-run-together-one-line.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260120*1200*^*00501*0000000010*P*:", False).replace("\n", ""),
         },
         "pass": {"valid-837p.x12": P837, "valid-837i.x12": I837,

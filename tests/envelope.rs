@@ -14,6 +14,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV001/trip/fragment-from-st.x12", &["ENV001"]),
     ("ENV001/trip/fragment-newline-terminated.x12", &["ENV001"]),
     ("ENV001/trip/html-error-page.x12", &["ENV001"]),
+    ("ENV001/trip/isa-separator-too-many.x12", &["ENV001"]),
     ("ENV001/trip/isa07-isa08-run-together.x12", &["ENV001"]),
     (
         "ENV001/trip/isa13-isa14-run-together-one-line.x12",

@@ -858,7 +858,7 @@ impl<'a> Scanner<'a, '_> {
         for problem in header.problems() {
             let element = match &problem {
                 IsaProblem::Widths { wrong, .. } => wrong.first().map(|w| w.element),
-                IsaProblem::Joined { element, .. } => Some(*element),
+                IsaProblem::Slipped { slip, .. } => Some(slip.at()),
                 _ => None,
             };
             let loc = element

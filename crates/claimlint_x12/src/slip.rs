@@ -117,6 +117,9 @@ impl<'s, 'a> Read<'s, 'a> {
     }
 }
 
+/// Whether value `v` fits element `n` (1-based) of the segment as meant.
+pub type Fits<'f> = &'f dyn Fn(usize, &[u8]) -> bool;
+
 /// The slip of `seg`, an envelope segment of `defined` elements, all mandatory, when it has
 /// one: as written a value does not fit its element (or one stands past the last), and read
 /// with one separator taken out, or one element put back, every value fits (`fits(n, value)`).
@@ -124,11 +127,7 @@ impl<'s, 'a> Read<'s, 'a> {
 /// (then nothing stands in the wrong place: the element is missing, not slipped). Of several
 /// elements that read so when put back, the last (the most values stay where they are
 /// written).
-pub fn find(
-    seg: &Segment<'_>,
-    defined: usize,
-    fits: &dyn Fn(usize, &[u8]) -> bool,
-) -> Option<Slip> {
+pub fn find(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip> {
     let count = seg.element_count();
     let past = (defined + 1..=count).any(|n| !seg.value(n).is_empty());
     let reads = |slip: Slip, skip: Option<usize>| reads(seg, slip, (defined, skip), fits);
@@ -158,7 +157,7 @@ fn reads(
     seg: &Segment<'_>,
     slip: Slip,
     (defined, skip): (usize, Option<usize>),
-    fits: &dyn Fn(usize, &[u8]) -> bool,
+    fits: Fits<'_>,
 ) -> bool {
     let r = Read {
         seg,
@@ -174,11 +173,7 @@ fn reads(
 /// fit (`fits(n, value)`): the segment is one element short, and exactly one place and one
 /// split of the value there read so. A value that merely fails its check (`SE*280001` where
 /// the set has 27 segments) is not split: no reading fits, so the values stand as written.
-pub fn joined(
-    seg: &Segment<'_>,
-    defined: usize,
-    fits: &dyn Fn(usize, &[u8]) -> bool,
-) -> Option<Slip> {
+pub fn joined(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip> {
     let count = seg.element_count();
     let past = (defined + 1..=count).any(|n| !seg.value(n).is_empty());
     if past || count + 1 != defined || (1..=count).all(|n| fits(n, seg.value(n))) {

@@ -62,16 +62,12 @@ pub(crate) fn ge<'s, 'a>(group: &'s Group<'a>) -> Option<Read<'s, 'a>> {
     })
 }
 
-/// The ISA of `ic` as meant: with two elements run together (`…*ZZRECEIVER       *…`,
-/// ENV001's finding) read apart at the fixed width of the first, as the header reads them.
+/// The ISA of `ic` as meant: with its separator slip (`…*ZZRECEIVER       *…`, two elements
+/// run together, or one separator too many; ENV001's finding) undone, as the header reads it.
 pub(crate) fn isa<'s, 'a>(ic: &'s Interchange<'a>) -> Read<'s, 'a> {
-    let split = |at: usize| claimlint_x12::delims::ISA_WIDTHS[at - 1];
     Read {
         seg: &ic.isa,
-        slip: ic.header.joined.map(|at| Slip::Joined {
-            at,
-            split: split(at),
-        }),
+        slip: ic.header.slip,
     }
 }
 
