@@ -9,8 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Checks that each trailer repeats its header's control number: IEA02 = ISA13,
     /// GE02 = GS06 and SE02 = ST02, each read as meant when a separator slipped. A control
-    /// number a slip displaced (`GE*1**1`, `ST*837*005010X222A1`: ST02 left out) is one
-    /// finding here naming the slip, its help the segment as meant.
+    /// number a slip displaced (`GE*1**1`, `ST*837*005010X222A1`: ST02 left out,
+    /// `ST*837*0001005010X222A1`: ST02 and ST03 run together) is one finding here naming the
+    /// slip, its help the segment as meant.
     /// ## Why it matters
     /// Control numbers tie acknowledgments (TA1, 999, 277CA) back to what was sent. A mismatch is
     /// an envelope error: the receiver rejects the interchange, group or transaction set.

@@ -9,7 +9,9 @@ declare_rule! {
     /// that the delimiters it declares are distinct and are not letters or digits, and that each
     /// ISA element has its fixed width. An ISA written without ISA16 (`…*P*~`, 105 bytes) is
     /// one finding, and the interchange is read with the component separator its composites
-    /// use. A file that starts at ST or GS with no ISA (a fragment
+    /// use. So is an ISA with one element separator slipped, two elements run together
+    /// (`…*ZZRECEIVER       *…`, 105 bytes) or one separator too many (107 bytes), when read
+    /// so every element has its width: the interchange is read as meant. A file that starts at ST or GS with no ISA (a fragment
     /// pasted from a program's output) gets this error once, and its transaction sets are still
     /// checked, with the delimiters `*`, `:`, `^`, `~` or those the fragment evidently uses.
     /// An input that is not X12 at all (a README, a CSV or JSON export, an HTML error page, an

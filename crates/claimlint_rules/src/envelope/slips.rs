@@ -1,11 +1,13 @@
 //! Envelope segments with a separator slip (`claimlint_x12::slip`): one element separator too
-//! many (`GE**1*1`) or an element left out with its separator (`SE*0001`). Each envelope rule
+//! many (`GE**1*1`), an element left out with its separator (`SE*0001`), or two values run
+//! together, the separator between them left out (`SE*280001`). Each envelope rule
 //! reads the segment as meant (the values where they belong); the rule of the element the
 //! slip displaced first reports it, once: ENV010 on a GS, ENV003 on a trailer's count (SE01,
 //! GE01, IEA01), ENV002 on a control number (SE02, GE02, IEA02, ST02), ENV005 on an ST01
-//! left out (the set is skipped: its ST01 is unknown). An ST or SE with one
-//! separator too many is the guide walk's, as any segment of the set (SYN007 with the slip in
-//! its help, `syntax::realigned_help`). The finding is marked as the root of the slip, so the
+//! left out (the set is skipped: its ST01 is unknown), ENV001 on the ISA. An ST or SE with one
+//! separator too many, and ST01 and ST02 run together (`ST*8370001*…`), are the guide walk's,
+//! as any segment of the set (SYN007 or SYN008 with the slip in its help,
+//! `syntax::realigned_help`). The finding is marked as the root of the slip, so the
 //! segment's other findings (SYN004 for the value pushed past the last element, SYN007 for an
 //! element read empty) follow from it (`suppress::realigned`).
 
