@@ -104,6 +104,8 @@ CASES = {
             # ST02 and ST03 run together: one finding naming the two, the set read as meant
             # (not SYN002 for a 16-character ST02 and ENV002 against it).
             "st02-st03-run-together.x12": edit(P837, "ST*", "ST*837*0001005010X222A1"),
+            # ... in an 837I, where the guide walk could read it as ST02 left out: still one.
+            "st02-st03-run-together-837i.x12": edit(I837, "ST*", "ST*837*0001005010X223A2"),
         },
         "pass": {"matching.x12": P837,
                  # A control number that starts with the transaction set's code: no slip

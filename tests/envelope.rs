@@ -37,6 +37,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV002/trip/iea02-differs.x12", &["ENV002"]),
     ("ENV002/trip/se02-differs.x12", &["ENV002"]),
     ("ENV002/trip/st02-left-out.x12", &["ENV002"]),
+    ("ENV002/trip/st02-st03-run-together-837i.x12", &["ENV002"]),
     ("ENV002/trip/st02-st03-run-together.x12", &["ENV002"]),
     ("ENV003/trip/ge-separator-too-many.x12", &["ENV003"]),
     ("ENV003/trip/ge01-ge02-run-together.x12", &["ENV003"]),

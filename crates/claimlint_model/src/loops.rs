@@ -303,9 +303,11 @@ impl IgCheck {
                 // separator, or short of a component, on one (`realign::search` says which).
                 // A defect repeated claim after claim is searched once per set.
                 let memo_key = (std::ptr::from_ref(def) as usize, seg.bytes);
-                let r = searched
-                    .entry(memo_key)
-                    .or_insert_with(|| crate::realign::search(placement, seg, &found));
+                let r = searched.entry(memo_key).or_insert_with(|| {
+                    (!envelope_owns_slip(seg))
+                        .then(|| crate::realign::search(placement, seg, &found))
+                        .flatten()
+                });
                 if let Some(r) = r {
                     realigned.push((i, r.clone()));
                 }
@@ -358,6 +360,15 @@ impl IgCheck {
     pub fn loop_id(&self, seg_index: usize) -> Option<&'static str> {
         self.placement(seg_index)?.path()?.last().copied()
     }
+}
+
+/// Whether `seg` is an ST whose slip the envelope rules report and read
+/// (`claimlint_x12::slip::Read::st`): ST02 and ST03 run together (`ST*837*0001005010X222A1`,
+/// ENV002). The guide walk's findings on it then follow from that root (its own search
+/// could read the ST another way, ST02 left out, and be a second root of one slip).
+fn envelope_owns_slip(seg: &Segment<'_>) -> bool {
+    use claimlint_x12::slip::{Read, Slip};
+    seg.is(b"ST") && matches!(Read::st(seg).slip, Some(Slip::Joined { at: 2, .. }))
 }
 
 impl<'a> Transaction<'a> {
