@@ -79,8 +79,18 @@ CASES = {
             # An interchange saved as UTF-16 without a byte order mark (one with a BOM is refused
             # when the file is read, ENV009): two bytes a character, not X12.
             "utf16-no-bom.x12": P837.encode("utf-16-le"),
+            # Two ISA elements run together, the separator between them left out (a 105-byte
+            # ISA): one ENV001 naming the two, the interchange read as meant (not ENV001 for a
+            # delimiter `H` read from the GS, and nothing after it read).
+            "isa07-isa08-run-together.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZRECEIVER       *260120*1200*^*00501*000000001*0*P*:", False),
+            # One separator too many in the ISA (107 bytes): one ENV001 naming it (not ENV001
+            # for the element separator and terminator both `*`, nothing after it read).
+            "isa-separator-too-many.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ**RECEIVER       *260120*1200*^*00501*000000001*0*P*:", False),
+            "isa13-isa14-run-together-one-line.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260120*1200*^*00501*0000000010*P*:", False).replace("\n", ""),
         },
-        "pass": {"valid-837p.x12": P837, "valid-837i.x12": I837},
+        "pass": {"valid-837p.x12": P837, "valid-837i.x12": I837,
+                 # ISA08 that starts with a qualifier's letters, padded right: no slip
+                 "isa08-starting-zz.x12": edit(P837, "ISA*", "ISA*00*          *00*          *ZZ*SENDER         *ZZ*ZZRECEIVER     *260120*1200*^*00501*000000001*0*P*:", False)},
     },
     "ENV002": {
         "trip": {
@@ -91,8 +101,15 @@ CASES = {
             # segment as meant in its help (not also SYN004 for the value pushed past GE02).
             "ge02-separator-too-many.x12": edit(P837, "GE*", "GE*1**1"),
             "st02-left-out.x12": edit(P837, "ST*", "ST*837*005010X222A1"),
+            # ST02 and ST03 run together: one finding naming the two, the set read as meant
+            # (not SYN002 for a 16-character ST02 and ENV002 against it).
+            "st02-st03-run-together.x12": edit(P837, "ST*", "ST*837*0001005010X222A1"),
+            # ... in an 837I, where the guide walk could read it as ST02 left out: still one.
+            "st02-st03-run-together-837i.x12": edit(I837, "ST*", "ST*837*0001005010X223A2"),
         },
-        "pass": {"matching.x12": P837},
+        "pass": {"matching.x12": P837,
+                 # A control number that starts with the transaction set's code: no slip
+                 "st02-starting-837.x12": edits(P837, [("ST*", "ST*837*8370001*005010X222A1"), ("SE*", "SE*28*8370001")])},
     },
     "ENV003": {
         "trip": {
@@ -104,8 +121,19 @@ CASES = {
             "se01-left-out.x12": edit(P837, "SE*", "SE*0001", False),
             "ge-separator-too-many.x12": edit(P837, "GE*", "GE**1*1"),
             "iea-separator-too-many.x12": edit(P837, "IEA*", "IEA**1*000000001"),
+            # A trailer's count and control number run together, the separator between them
+            # left out: one finding naming the two, read as meant (not ENV002 for the control
+            # number read empty, nor SYN007 for SE02).
+            "se01-se02-run-together.x12": edit(P837, "SE*", "SE*280001", False),
+            "ge01-ge02-run-together.x12": edit(P837, "GE*", "GE*11"),
+            "iea01-iea02-run-together.x12": edit(P837, "IEA*", "IEA*1000000001"),
+            # Not a slip: no split reads a right count (the set has 28 segments, not 27), so
+            # the values are reported as written.
+            "se01-se02-run-together-count-wrong.x12": edit(P837, "SE*", "SE*270001", False),
         },
-        "pass": {"counts-right.x12": P837, "837i.x12": I837},
+        "pass": {"counts-right.x12": P837, "837i.x12": I837,
+                 # A control number that starts with the count: no slip
+                 "se02-starting-with-the-count.x12": edits(P837, [("ST*", "ST*837*280001*005010X222A1"), ("SE*", "SE*28*280001")])},
     },
     "ENV004": {
         "trip": {
@@ -165,6 +193,17 @@ CASES = {
             # One separator too many in the GS: one ENV010 naming it (not ENV005 for the GS08
             # it displaced, ENV002 for GS06, SYN004 for the guide pushed past GS08).
             "gs-separator-too-many.x12": edit(P837, "GS*", "GS*HC**SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
+            # Two GS values run together, the separator between them left out: one ENV010
+            # naming the two, the group read as meant (not one ENV010 per value one element
+            # early, ENV002 for GS06, ENV005 for GS08).
+            "gs03-gs04-run-together.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER20260120*1200*1*X*005010X222A1"),
+            "gs01-gs02-run-together.x12": edit(P837, "GS*", "GS*HCSENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
+            "gs05-gs06-run-together.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*12001*X*005010X222A1"),
+            "gs07-gs08-run-together.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X005010X222A1"),
+        },
+        "pass": {
+            # A receiver's code that ends in digits: no slip
+            "gs03-ending-in-digits.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER2026*20260120*1200*1*X*005010X222A1"),
         },
     },
     "ENV006": {
@@ -416,6 +455,9 @@ CASES.update({
                  # the element emptied and SYN004 for the value pushed into a Not Used one
                  "sv103-sv104-run-together.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN1***1"),
                  "dtp01-dtp02-run-together-837i.x12": edit(I837, "DTP*472", "DTP*472D8*20260115"),
+                 # ST01 and ST02 run together: one SYN008 naming the two, the set read as the
+                 # 837 it is (not ENV005 for ST01 left out, the set skipped, and ENV002)
+                 "st01-st02-run-together.x12": edit(P837, "ST*", "ST*8370001*005010X222A1"),
                  # The procedure qualifier left out (`J0897:JZ`): one SYN008, its help the
                  # composite as meant.
                  "procedure-qualifier-left-out.x12": edit(P837, "SV1*HC:J0897", "SV1*J0897:JZ*2400*UN*60***1"),

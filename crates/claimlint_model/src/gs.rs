@@ -32,17 +32,50 @@ pub fn fits(n: usize, v: &[u8]) -> bool {
 }
 
 /// The slip of `gs`, when it has one: one separator too many (every value, GS08 a version,
-/// fits once its empty element is taken out) or an element left out ([`left_out`]). `ge02`
-/// (the GE's, as written) chooses between places an element left out could be.
+/// fits once its empty element is taken out), two values run together ([`joined`]) or an
+/// element left out ([`left_out`]). `ge02` (the GE's, as written) chooses between places an
+/// element left out could be, and between it and two values run together.
 pub fn slip(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<Slip> {
+    let fits_all = |n: usize, v: &[u8]| match n {
+        8 => slip::is_version(v.trim_ascii()),
+        _ => fits(n, v),
+    };
     if gs.element_count() == 9 {
-        let fits_all = |n: usize, v: &[u8]| match n {
-            8 => slip::is_version(v.trim_ascii()),
-            _ => fits(n, v),
-        };
         return slip::find(gs, 8, &fits_all).filter(|s| matches!(s, Slip::Extra(_)));
     }
-    left_out(gs, ge02).map(Slip::LeftOut)
+    let left = left_out(gs, ge02).map(Slip::LeftOut);
+    let Some(joined) = joined(gs) else {
+        return left;
+    };
+    // Both read valid (`GS*HC*SENDER*RECEIVER*20260120*12001*X*…`: GS05 left out, or GS05
+    // `1200` and GS06 `1` run together): the one whose GS06 the GE02 repeats, else the
+    // reading that keeps every byte written (nothing is put back that was not there).
+    let gs06 = |s: Slip| {
+        slip::Read {
+            seg: gs,
+            slip: Some(s),
+        }
+        .value(6)
+    };
+    let echoed = |s: Slip| ge02.is_some_and(|v| v == gs06(s));
+    match left {
+        Some(l) if echoed(l) && !echoed(joined) => left,
+        _ => Some(joined),
+    }
+}
+
+/// Two GS values run together, the separator between them left out
+/// (`GS*HC*SENDER*RECEIVER20260120*1200*…`: GS03 `RECEIVER` and GS04 `20260120`), when one
+/// split of one value makes every element fit (`claimlint_x12::slip::joined`). GS01 is split
+/// off only as `HC` (the 837's code): any two capitals would read `GS*SENDER*…`, GS01 left
+/// out, as GS01 `SE` and GS02 `NDER`.
+fn joined(gs: &Segment<'_>) -> Option<Slip> {
+    let fits_joined = |n: usize, v: &[u8]| match n {
+        1 => v == b"HC",
+        8 => slip::is_version(v.trim_ascii()),
+        _ => fits(n, v),
+    };
+    slip::joined(gs, 8, &fits_joined)
 }
 
 /// The GS element left out with its separator (`GS*HC*RECEIVER*20260120*…`: GS02 gone, the

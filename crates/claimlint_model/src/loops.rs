@@ -328,9 +328,11 @@ impl IgCheck {
                 // separator, or short of a component, on one (`realign::search` says which).
                 // A defect repeated claim after claim is searched once per set.
                 let memo_key = (std::ptr::from_ref(def) as usize, seg.bytes);
-                let r = searched
-                    .entry(memo_key)
-                    .or_insert_with(|| crate::realign::search(placement, seg, &found));
+                let r = searched.entry(memo_key).or_insert_with(|| {
+                    (!envelope_owns_slip(seg))
+                        .then(|| crate::realign::search(placement, seg, &found))
+                        .flatten()
+                });
                 if let Some(r) = r {
                     realigned.push((i, r.clone()));
                 }
@@ -397,6 +399,15 @@ impl IgCheck {
     }
 }
 
+/// Whether `seg` is an ST whose slip the envelope rules report and read
+/// (`claimlint_x12::slip::Read::st`): ST02 and ST03 run together (`ST*837*0001005010X222A1`,
+/// ENV002). The guide walk's findings on it then follow from that root (its own search
+/// could read the ST another way, ST02 left out, and be a second root of one slip).
+fn envelope_owns_slip(seg: &Segment<'_>) -> bool {
+    use claimlint_x12::slip::{Read, Slip};
+    seg.is(b"ST") && matches!(Read::st(seg).slip, Some(Slip::Joined { at: 2, .. }))
+}
+
 impl<'a> Transaction<'a> {
     pub fn st(&self) -> Option<&Segment<'a>> {
         self.segments.first().filter(|s| s.is(b"ST"))
@@ -406,8 +417,8 @@ impl<'a> Transaction<'a> {
     /// set in findings, as the envelope scan and the 999 name it.
     pub fn control_number(&self) -> Option<String> {
         let st = claimlint_x12::slip::Read::st(self.st()?);
-        let st02 = st.seg.element(st.written(2)?)?;
-        Some(st02.text().into_owned())
+        st.written(2)?;
+        Some(String::from_utf8_lossy(st.value(2)).into_owned())
     }
 
     pub fn loop_of(&self, seg_index: usize) -> Option<&'static str> {

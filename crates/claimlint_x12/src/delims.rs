@@ -2,6 +2,7 @@
 //! repetition separator ISA11, the component separator ISA16 and the segment terminator the byte
 //! after ISA16. Nothing else in claimlint may assume `*`, `:`, `^` or `~`.
 
+use crate::slip::Slip;
 use nom::IResult;
 use nom::bytes::complete::{tag, take, take_till};
 
@@ -52,6 +53,11 @@ pub struct IsaHeader<'a> {
     pub elements: [&'a [u8]; 16],
     /// Bytes from `I` to the terminator, inclusive.
     pub len: usize,
+    /// One element separator slipped, read as meant in `elements`: two elements run together,
+    /// the separator between them left out (`…*ZZRECEIVER       *…`, the ISA 105 bytes), or
+    /// one separator too many (107 bytes) ([`isa_slipped`]). As in an envelope segment's
+    /// [`Slip`], the element where it is written; `crate::slip::Read` reads the ISA so.
+    pub slip: Option<Slip>,
 }
 
 /// ISA01..ISA16, the element separator and the segment terminator.
@@ -97,6 +103,89 @@ fn isa11_is_element_separator(input: &[u8]) -> Option<IsaParts<'_>> {
     (elements[10] == [sep]).then_some((elements, sep, input[ISA_LEN - 1]))
 }
 
+/// A fixed-width ISA with one element separator slipped ([`Slip`]): two elements written run
+/// together, the separator between them left out (`…*ZZRECEIVER       *…`, 105 bytes), or one
+/// separator too many (`…*ZZ**RECEIVER       *…`, 107 bytes), and the next segment a GS.
+/// Split on its separator, read as written, ISA16 and the terminator are bytes of the GS or
+/// of ISA15 (a letter for a delimiter). Here every element read as meant has its fixed width,
+/// which places the slip: the elements before it are theirs, those after it the next (or the
+/// previous) ones'. The parts, the slip, and the ISA's length with its terminator.
+fn isa_slipped(input: &[u8]) -> Option<(IsaParts<'_>, Slip, usize)> {
+    [ISA_LEN - 1, ISA_LEN + 1].into_iter().find_map(|len| {
+        let (pieces, sep, term) = isa_pieces(input, len)?;
+        let (mut elements, slip) = if len < ISA_LEN {
+            joined_parts(&pieces)?
+        } else {
+            extra_parts(&pieces)?
+        };
+        elements[15] = &input[len - 2..len - 1];
+        Some(((elements, sep, term), slip, len))
+    })
+}
+
+/// ISA01..ISA15 as written (split on the separator) of an ISA of `len` bytes whose ISA16 and
+/// terminator are delimiters (distinct, not letters, digits or spaces) and which a GS follows;
+/// with the separator and the terminator.
+fn isa_pieces(input: &[u8], len: usize) -> Option<(Vec<&[u8]>, u8, u8)> {
+    let (&sep, &isa16, &term) = (input.get(3)?, input.get(len - 2)?, input.get(len - 1)?);
+    let delims_ok = [sep, isa16, term]
+        .iter()
+        .all(|b| !b.is_ascii_alphanumeric() && *b != b' ')
+        && isa16 != sep
+        && term != sep
+        && term != isa16;
+    let gs = [b'G', b'S', sep];
+    let next = input[len..].trim_ascii_start();
+    if !input.starts_with(b"ISA") || !delims_ok || input[len - 3] != sep || !next.starts_with(&gs) {
+        return None;
+    }
+    Some((input[4..len - 3].split(|&b| b == sep).collect(), sep, term))
+}
+
+/// ISA01..ISA15 as meant from 14 pieces, one of which holds two elements at their widths.
+fn joined_parts<'a>(pieces: &[&'a [u8]]) -> Option<([&'a [u8]; 16], Slip)> {
+    if pieces.len() != 14 {
+        return None;
+    }
+    let k = pieces
+        .iter()
+        .zip(ISA_WIDTHS)
+        .position(|(p, w)| p.len() != w)?;
+    let (first, second) = pieces[k].split_at_checked(ISA_WIDTHS[k])?;
+    let mut meant: Vec<&[u8]> = pieces.to_vec();
+    meant.splice(k..=k, [first, second]);
+    let slip = Slip::Joined {
+        at: k + 1,
+        split: ISA_WIDTHS[k],
+    };
+    Some((fixed_widths(&meant)?, slip))
+}
+
+/// ISA01..ISA15 as meant from 16 pieces, one of them the empty element of a separator too
+/// many: the one whose removal leaves every element its width.
+fn extra_parts<'a>(pieces: &[&'a [u8]]) -> Option<([&'a [u8]; 16], Slip)> {
+    if pieces.len() != 16 {
+        return None;
+    }
+    let mut found = (0..16).filter(|&k| pieces[k].is_empty()).filter_map(|k| {
+        let mut meant: Vec<&[u8]> = pieces.to_vec();
+        meant.remove(k);
+        Some((fixed_widths(&meant)?, Slip::Extra(k + 1)))
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// ISA01..ISA15 (`values`, 15 of them) in the ISA's elements, when each has its fixed width.
+fn fixed_widths<'a>(values: &[&'a [u8]]) -> Option<[&'a [u8]; 16]> {
+    let mut elements: [&[u8]; 16] = [&[]; 16];
+    if values.len() != 15 || values.iter().zip(ISA_WIDTHS).any(|(v, w)| v.len() != w) {
+        return None;
+    }
+    elements[..15].copy_from_slice(values);
+    Some(elements)
+}
+
 /// One of the delimiters an ISA gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delim {
@@ -124,6 +213,14 @@ pub enum IsaProblem {
     /// Most elements are not their fixed width (`wrong` of 16): text that happens to contain
     /// `ISA` and a separator, not an ISA header.
     NotAnIsa { wrong: usize },
+    /// One element separator slipped (`IsaHeader::slip`): for two elements run together their
+    /// two values, for a separator too many the value before it and the one after it;
+    /// `meant`, the ISA read as meant, without terminator.
+    Slipped {
+        slip: Slip,
+        values: [String; 2],
+        meant: String,
+    },
 }
 
 impl IsaProblem {
@@ -182,17 +279,20 @@ fn isa16_left_out<'a>(parts: IsaParts<'a>, rest: &[u8]) -> Option<IsaParts<'a>> 
 impl<'a> IsaHeader<'a> {
     /// Reads the ISA at the start of `input` (which must begin with `ISA`).
     pub fn parse(input: &'a [u8]) -> Option<Self> {
-        let (rest, (elements, element, segment)) = match isa11_is_element_separator(input) {
-            Some(parts) => (&input[ISA_LEN..], parts),
-            None => {
-                let (rest, parts) = isa_parts(input).ok()?;
-                match isa16_left_out(parts, rest) {
-                    // What follows the ISA starts at the byte read as its terminator.
-                    Some(meant) => (&input[input.len() - rest.len() - 1..], meant),
-                    None => (rest, parts),
+        let slipped = isa_slipped(input);
+        let (rest, (elements, element, segment)) =
+            match (isa11_is_element_separator(input), slipped) {
+                (Some(parts), _) => (&input[ISA_LEN..], parts),
+                (None, Some((parts, _, len))) => (&input[len..], parts),
+                (None, None) => {
+                    let (rest, parts) = isa_parts(input).ok()?;
+                    match isa16_left_out(parts, rest) {
+                        // What follows the ISA starts at the byte read as its terminator.
+                        Some(meant) => (&input[input.len() - rest.len() - 1..], meant),
+                        None => (rest, parts),
+                    }
                 }
-            }
-        };
+            };
         // ISA16 left out (`isa16_left_out`): read with `:`, unless the composites use another
         // (the envelope scan looks); its width is the ISA's finding (ENV001).
         let component = elements[15].first().copied().unwrap_or(b':');
@@ -214,6 +314,7 @@ impl<'a> IsaHeader<'a> {
             },
             elements,
             len: input.len() - rest.len(),
+            slip: slipped.map(|(_, slip, _)| slip),
         })
     }
 
@@ -234,7 +335,7 @@ impl<'a> IsaHeader<'a> {
         }
         problems
             .into_iter()
-            .find(|p| !matches!(p, IsaProblem::Widths { .. }))
+            .find(|p| !matches!(p, IsaProblem::Widths { .. } | IsaProblem::Slipped { .. }))
     }
 
     /// The ISA with the elements `wrong` padded to their widths, when each is short and
@@ -265,6 +366,27 @@ impl<'a> IsaHeader<'a> {
     /// Fixed-width and distinct-delimiter checks.
     pub fn problems(&self) -> Vec<IsaProblem> {
         let mut out = Vec::new();
+        if let Some(slip) = self.slip {
+            let sep = char::from(self.delims.element);
+            let mut meant = String::from("ISA");
+            for value in self.elements {
+                meant.push(sep);
+                meant.push_str(&String::from_utf8_lossy(value));
+            }
+            let text = |i: usize| String::from_utf8_lossy(self.elements[i]).into_owned();
+            // 0-based: the first of the two run together, or the element after the empty one.
+            let k = slip.at() - 1;
+            let values = match slip {
+                Slip::Extra(_) if k == 0 => [String::new(), text(k)],
+                Slip::Extra(_) => [text(k - 1), text(k)],
+                _ => [text(k), text(k + 1)],
+            };
+            out.push(IsaProblem::Slipped {
+                slip,
+                values,
+                meant,
+            });
+        }
         let widths: Vec<Width> = self
             .elements
             .iter()
@@ -369,6 +491,51 @@ mod tests {
         let h = IsaHeader::parse(&lines).unwrap();
         assert_eq!((h.delims.segment, h.delims.component), (b'\n', b':'));
         assert_eq!(h.len, ISA_LEN);
+    }
+
+    #[test]
+    fn isa_elements_run_together() {
+        // ISA07 and ISA08 run together (`*ZZRECEIVER       *`), the GS after it.
+        let isa = String::from_utf8_lossy(ISA).replacen("*ZZ*RECEIVER", "*ZZRECEIVER", 1);
+        for next in ["GS*HC*S*R~", "\nGS*HC*S*R~\n"] {
+            let input = format!("{isa}{next}");
+            let h = IsaHeader::parse(input.as_bytes()).unwrap();
+            assert_eq!(h.delims, Delimiters::USUAL);
+            assert_eq!(h.slip, Some(Slip::Joined { at: 7, split: 2 }));
+            assert_eq!(h.len, ISA_LEN - 1);
+            assert_eq!(
+                (h.elements[6], h.elements[7]),
+                (&b"ZZ"[..], &b"RECEIVER       "[..])
+            );
+            assert_eq!(h.elements[12], b"000000001");
+            let meant = String::from_utf8_lossy(&ISA[..ISA_LEN - 1]).into_owned();
+            assert!(matches!(
+                h.problems().as_slice(),
+                [IsaProblem::Slipped { meant: m, .. }] if *m == meant
+            ));
+            assert_eq!(h.delimiter_problem(), None);
+        }
+        // A whole ISA, or one without ISA16, is no such thing.
+        assert_eq!(IsaHeader::parse(ISA).unwrap().slip, None);
+        let no_isa16 = [&ISA[..ISA_LEN - 2], b"~GS*HC*S*R~"].concat();
+        assert_eq!(IsaHeader::parse(&no_isa16).unwrap().slip, None);
+        // Not followed by a GS: not read so.
+        let input = format!("{isa}XX*HC~");
+        assert_eq!(IsaHeader::parse(input.as_bytes()).unwrap().slip, None);
+        // One separator too many (107 bytes): the empty element is taken out.
+        let text = String::from_utf8_lossy(ISA);
+        for (from, to, at) in [
+            ("*ZZ*RECEIVER", "*ZZ**RECEIVER", 8),
+            ("ISA*00", "ISA**00", 1),
+        ] {
+            let input = format!("{}GS*HC*S*R~", text.replacen(from, to, 1));
+            let h = IsaHeader::parse(input.as_bytes()).unwrap();
+            assert_eq!(h.slip, Some(Slip::Extra(at)), "{to}");
+            assert_eq!(h.len, ISA_LEN + 1);
+            assert_eq!(h.delims, Delimiters::USUAL);
+            assert_eq!(h.elements[7], b"RECEIVER       ");
+            assert_eq!(h.delimiter_problem(), None);
+        }
     }
 
     #[test]

@@ -858,6 +858,7 @@ impl<'a> Scanner<'a, '_> {
         for problem in header.problems() {
             let element = match &problem {
                 IsaProblem::Widths { wrong, .. } => wrong.first().map(|w| w.element),
+                IsaProblem::Slipped { slip, .. } => Some(slip.at()),
                 _ => None,
             };
             let loc = element
@@ -1384,7 +1385,7 @@ impl<'a> Scanner<'a, '_> {
             .flatten();
         let g = b.groups.last_mut().expect("a group was opened");
         g.count += 1;
-        if tx.st.value(1) == b"837" {
+        if crate::slip::Read::st(&tx.st).value(1) == b"837" {
             g.claims += 1;
         }
         if let Some(earlier) = earlier {

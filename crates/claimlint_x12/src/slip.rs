@@ -1,5 +1,6 @@
 //! An envelope segment (GS, ST, SE, GE, IEA) written with one element separator too many
-//! (`GE**1*1`) or with an element left out with its separator (`SE*0001`): read as written,
+//! (`GE**1*1`), with an element left out with its separator (`SE*0001`), or with two values
+//! run together, the separator between them left out (`SE*280001`): read as written,
 //! each value after the slip stands in the wrong element, and every envelope rule that reads
 //! one would report it (ENV002, ENV003, ENV005, ENV010, SYN004 for one separator). A [`Slip`]
 //! says where the separator slipped and reads the segment with it undone, so the rules read
@@ -19,22 +20,29 @@ pub enum Slip {
     /// Element `k` is left out with its separator (`SE*0001`: SE01); the values written from
     /// there on stand one element early.
     LeftOut(usize),
+    /// Elements `at` and `at + 1` written run together in element `at`, the separator between
+    /// them left out (`SE*280001`: SE01 `28` and SE02 `0001`): the first `split` bytes are
+    /// element `at`'s, the rest element `at + 1`'s, and the values written after them stand
+    /// one element early.
+    Joined { at: usize, split: usize },
 }
 
 impl Slip {
     /// The element the slip displaced first: where its one finding is.
     pub fn at(self) -> usize {
         match self {
-            Slip::Extra(k) | Slip::LeftOut(k) => k,
+            Slip::Extra(k) | Slip::LeftOut(k) | Slip::Joined { at: k, .. } => k,
         }
     }
 
     /// Where element `n` of the segment as meant is written; `None` for the one left out.
+    /// Both elements run together are written in the one element that holds them.
     pub fn written(self, n: usize) -> Option<usize> {
         match self {
             Slip::Extra(k) if n >= k => Some(n + 1),
             Slip::LeftOut(k) if n == k => None,
             Slip::LeftOut(k) if n > k => Some(n - 1),
+            Slip::Joined { at, .. } if n > at => Some(n - 1),
             _ => Some(n),
         }
     }
@@ -65,9 +73,25 @@ impl<'s, 'a> Read<'s, 'a> {
         self.slip.map_or(Some(n), |s| s.written(n))
     }
 
-    /// Element `n`'s value as meant (empty for an element left out).
+    /// Element `n`'s value as meant (empty for an element left out; its part of the value
+    /// written for two run together).
     pub fn value(&self, n: usize) -> &'a [u8] {
+        if let Some(Slip::Joined { at, split }) = self.slip
+            && (n == at || n == at + 1)
+        {
+            let (first, second) = self.seg.value(at).split_at(split);
+            return if n == at { first } else { second };
+        }
         self.written(n).map_or(&[], |w| self.seg.value(w))
+    }
+
+    /// Where element `n` is written whole, as the element of its own (`None` for one left out
+    /// or one of two run together): the element a fix may replace with the value as meant.
+    pub fn whole(&self, n: usize) -> Option<usize> {
+        match self.slip {
+            Some(Slip::Joined { at, .. }) if n == at || n == at + 1 => None,
+            _ => self.written(n),
+        }
     }
 
     /// Where element `n` is written, or where it belongs when it is left out (the element
@@ -93,6 +117,9 @@ impl<'s, 'a> Read<'s, 'a> {
     }
 }
 
+/// Whether value `v` fits element `n` (1-based) of the segment as meant.
+pub type Fits<'f> = &'f dyn Fn(usize, &[u8]) -> bool;
+
 /// The slip of `seg`, an envelope segment of `defined` elements, all mandatory, when it has
 /// one: as written a value does not fit its element (or one stands past the last), and read
 /// with one separator taken out, or one element put back, every value fits (`fits(n, value)`).
@@ -100,22 +127,10 @@ impl<'s, 'a> Read<'s, 'a> {
 /// (then nothing stands in the wrong place: the element is missing, not slipped). Of several
 /// elements that read so when put back, the last (the most values stay where they are
 /// written).
-pub fn find(
-    seg: &Segment<'_>,
-    defined: usize,
-    fits: &dyn Fn(usize, &[u8]) -> bool,
-) -> Option<Slip> {
+pub fn find(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip> {
     let count = seg.element_count();
     let past = (defined + 1..=count).any(|n| !seg.value(n).is_empty());
-    let reads = |slip: Slip, skip: Option<usize>| {
-        let r = Read {
-            seg,
-            slip: Some(slip),
-        };
-        (1..=defined)
-            .filter(|&n| Some(n) != skip)
-            .all(|n| fits(n, r.value(n)))
-    };
+    let reads = |slip: Slip, skip: Option<usize>| reads(seg, slip, (defined, skip), fits);
     if count == defined + 1 && past {
         let extra: Vec<usize> = (1..=defined)
             .filter(|&k| seg.value(k).is_empty() && reads(Slip::Extra(k), None))
@@ -133,6 +148,45 @@ pub fn find(
         .filter(|&k| reads(Slip::LeftOut(k), Some(k)))
         .max()
         .map(Slip::LeftOut)
+        .or_else(|| joined(seg, defined, fits))
+}
+
+/// Whether `seg` read with `slip` undone has each of its `defined` elements (but `skip`, an
+/// element put back whose value is not known) fit.
+fn reads(
+    seg: &Segment<'_>,
+    slip: Slip,
+    (defined, skip): (usize, Option<usize>),
+    fits: Fits<'_>,
+) -> bool {
+    let r = Read {
+        seg,
+        slip: Some(slip),
+    };
+    (1..=defined)
+        .filter(|&n| Some(n) != skip)
+        .all(|n| fits(n, r.value(n)))
+}
+
+/// Two elements of `seg` (of `defined`, all mandatory) written run together, the separator
+/// between them left out (`SE*280001`), when that is the one reading that makes every value
+/// fit (`fits(n, value)`): the segment is one element short, and exactly one place and one
+/// split of the value there read so. A value that merely fails its check (`SE*280001` where
+/// the set has 27 segments) is not split: no reading fits, so the values stand as written.
+pub fn joined(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip> {
+    let count = seg.element_count();
+    let past = (defined + 1..=count).any(|n| !seg.value(n).is_empty());
+    if past || count + 1 != defined || (1..=count).all(|n| fits(n, seg.value(n))) {
+        return None;
+    }
+    let reads = |slip: Slip| reads(seg, slip, (defined, None), fits);
+    let mut found = (1..defined).flat_map(|at| {
+        (1..seg.value(at).len())
+            .map(move |split| Slip::Joined { at, split })
+            .filter(|&s| reads(s))
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 /// Whether `v` reads as an X12 version/release/industry identifier code (data element 480,
@@ -167,12 +221,17 @@ pub fn st(st: &Segment<'_>) -> Option<Slip> {
         2 => (4..=9).contains(&v.trim_ascii().len()),
         _ => is_version(v),
     };
-    find(st, 3, &fits).or_else(|| {
-        let without_st03 = st.element_count() == 3 && st.value(2).is_empty();
-        let st02 = st.value(3);
-        (without_st03 && fits(1, st.value(1)) && fits(2, st02) && !is_version(st02))
-            .then_some(Slip::Extra(2))
-    })
+    // Run together, ST01 is split off only as 837 (`ST*8370001*…`): any 3 digits would read
+    // `ST*123456789*…`, ST01 left out, as two values.
+    let joined_fits = |n: usize, v: &[u8]| if n == 1 { v == b"837" } else { fits(n, v) };
+    joined(st, 3, &joined_fits)
+        .or_else(|| find(st, 3, &fits))
+        .or_else(|| {
+            let without_st03 = st.element_count() == 3 && st.value(2).is_empty();
+            let st02 = st.value(3);
+            (without_st03 && fits(1, st.value(1)) && fits(2, st02) && !is_version(st02))
+                .then_some(Slip::Extra(2))
+        })
 }
 
 #[cfg(test)]
@@ -247,14 +306,51 @@ mod tests {
         }
     }
 
+    /// The SE of a set of 28 segments numbered 0001: each element as meant.
+    fn se_28_0001(n: usize, v: &[u8]) -> bool {
+        match n {
+            1 => v == b"28",
+            _ => v == b"0001",
+        }
+    }
+
+    #[test]
+    fn two_values_run_together() {
+        // SE01 and SE02 run together: split where both read right.
+        let s = seg("SE*280001");
+        let fits = se_28_0001;
+        let slip = find(&s, 2, &fits);
+        assert_eq!(slip, Some(Slip::Joined { at: 1, split: 2 }));
+        let r = Read { seg: &s, slip };
+        assert_eq!((r.value(1), r.value(2)), (&b"28"[..], &b"0001"[..]));
+        assert_eq!(
+            (r.written(2), r.whole(2), r.whole(1)),
+            (Some(1), None, None)
+        );
+        assert_eq!(r.text(2, b""), "SE*28*0001");
+        // A count that merely fails (27 is not a split that reads right): not a slip.
+        assert_eq!(find(&seg("SE*270001"), 2, &fits), None);
+        // More than one split reads right: not claimed.
+        let any_digits = |_: usize, v: &[u8]| !v.is_empty() && v.iter().all(u8::is_ascii_digit);
+        assert_eq!(joined(&seg("SE*280001"), 2, &any_digits), None);
+        // The values after the two stand one element early.
+        let s = seg("ST*8370001*005010X222A1");
+        let r = Read::st(&s);
+        assert_eq!(r.slip, Some(Slip::Joined { at: 1, split: 3 }));
+        assert_eq!(r.value(3), b"005010X222A1");
+        assert_eq!(r.whole(3), Some(2));
+        let s = seg("ST*837*0001005010X222A1");
+        assert_eq!(st(&s), Some(Slip::Joined { at: 2, split: 4 }));
+        assert_eq!(Read::st(&s).text(3, b""), "ST*837*0001*005010X222A1");
+        // ST01 split off only as 837: `ST*1230001*…` is ST01 left out, as before.
+        assert_eq!(st(&seg("ST*1230001*005010X222A1")), Some(Slip::LeftOut(1)));
+    }
+
     #[test]
     fn an_element_left_out() {
         // SE01 left out: SE02 reads the ST02, and the count is put back.
         let s = seg("SE*0001");
-        let fits = |n: usize, v: &[u8]| match n {
-            1 => v == b"28",
-            _ => v == b"0001",
-        };
+        let fits = se_28_0001;
         let slip = find(&s, 2, &fits);
         assert_eq!(slip, Some(Slip::LeftOut(1)));
         let r = Read { seg: &s, slip };

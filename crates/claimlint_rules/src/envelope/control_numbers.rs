@@ -9,8 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Checks that each trailer repeats its header's control number: IEA02 = ISA13,
     /// GE02 = GS06 and SE02 = ST02, each read as meant when a separator slipped. A control
-    /// number a slip displaced (`GE*1**1`, `ST*837*005010X222A1`: ST02 left out) is one
-    /// finding here naming the slip, its help the segment as meant.
+    /// number a slip displaced (`GE*1**1`, `ST*837*005010X222A1`: ST02 left out,
+    /// `ST*837*0001005010X222A1`: ST02 and ST03 run together) is one finding here naming the
+    /// slip, its help the segment as meant.
     /// ## Why it matters
     /// Control numbers tie acknowledgments (TA1, 999, 277CA) back to what was sent. A mismatch is
     /// an envelope error: the receiver rejects the interchange, group or transaction set.
@@ -43,7 +44,8 @@ fn compare(
     let own = |r: Read<'_, '_>, n: usize| {
         r.slip.filter(|s| s.at() == n).filter(|s| {
             // The guide walk reads an ST or SE with one separator too many (SYN007).
-            matches!(s, Slip::LeftOut(_)) || !(r.seg.is(b"ST") || r.seg.is(b"SE"))
+            matches!(s, Slip::LeftOut(_) | Slip::Joined { .. })
+                || !(r.seg.is(b"ST") || r.seg.is(b"SE"))
         })
     };
     if own(trailer, t).is_some() {
@@ -83,7 +85,7 @@ fn mismatch<'c>(
 ) -> Option<&'c mut Diagnostic> {
     let (tv, hv) = (trailer.value(t), header.value(h));
     let (tn, hn) = (trailer.seg.seg_id(), header.seg.seg_id());
-    let element = trailer.written(t).and_then(|w| trailer.seg.element_raw(w));
+    let element = trailer.whole(t).and_then(|w| trailer.seg.element_raw(w));
     let loc = element.map_or(trailer.seg.loc(), |e| e.loc());
     let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
     let d = cx.report(
@@ -105,7 +107,7 @@ fn mismatch<'c>(
              leading or trailing spaces)"
         ));
         let spaced = if tv.len() == tv.trim_ascii().len() {
-            header.written(h).and_then(|w| header.seg.element_raw(w))
+            header.whole(h).and_then(|w| header.seg.element_raw(w))
         } else {
             element
         };
@@ -126,7 +128,7 @@ fn control_numbers(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     // An ISA13 that is not its fixed 9 digits is ENV001's finding; IEA02 written in full then
     // differs from it by the padding alone, the same defect twice.
     if let Some(iea) = slips::iea(ic).filter(|_| ic.header.elements[12].len() == 9) {
-        compare(cx, (iea, 2), (Read::plain(&ic.isa), 13));
+        compare(cx, (iea, 2), (slips::isa(ic), 13));
     }
     for g in &ic.groups {
         // A GS with a separator slip (ENV010's one finding) holds GS06 elsewhere: GE02 is

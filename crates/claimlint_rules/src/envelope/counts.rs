@@ -9,9 +9,11 @@ declare_rule! {
     /// Checks the counts in the trailers: SE01 must equal the number of segments from ST to SE
     /// inclusive, GE01 the number of transaction sets in the group, and IEA01 the number of
     /// functional groups in the interchange. A trailer whose count a separator slip displaced
-    /// (`SE*0001`: SE01 left out; `GE**1*1`: one `*` too many) is one finding here naming the
-    /// slip, its help the trailer as meant, which is read so (not also ENV002 for the control
-    /// number the slip moved, nor SYN004 or SYN007).
+    /// (`SE*0001`: SE01 left out; `GE**1*1`: one `*` too many; `SE*280001`: the count and the
+    /// control number run together, the `*` between them left out) is one finding here naming
+    /// the slip, its help the trailer as meant, which is read so (not also ENV002 for the
+    /// control number the slip moved, nor SYN004 or SYN007). A value that merely fails
+    /// (`SE*270001` in a set of 28 segments) is no slip: it is reported as written.
     /// ## Why it matters
     /// Receivers use the counts to detect lost or added segments; a wrong count rejects the
     /// transaction set (999 IK5*R with AK9 code 5) or the whole group.
@@ -102,6 +104,11 @@ fn check<'c>(
         Some(Slip::LeftOut(1)) => {
             let fill = actual.to_string();
             return slips::report(cx, trailer, (2, Some(fill.as_bytes())), true);
+        }
+        // The count and the control number run together (`SE*280001`, `GE*11`): the slip is
+        // the count's one finding, on any trailer (not SYN007 for SE02 read empty, nor ENV002).
+        Some(Slip::Joined { at: 1, .. }) => {
+            return slips::report(cx, trailer, (2, None), true);
         }
         Some(Slip::Extra(1)) if !trailer.seg.is(b"SE") => {
             return slips::report(cx, trailer, (2, None), true);

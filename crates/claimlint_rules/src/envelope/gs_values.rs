@@ -10,8 +10,10 @@ declare_rule! {
     /// CCYYMMDD form, GS05 a real time in HHMM, HHMMSS or HHMMSSd(d) form, GS06 a group control
     /// number of 1 to 9 digits, and GS07 `X` (Accredited Standards Committee X12). GS08 is
     /// ENV005's. Groups of a fragment that starts at GS are checked too. An element left out
-    /// with its separator, or one element separator too many (`GS**HC*…`), whose values read
-    /// back in place are valid, is one finding on where it is, not one per value out of place
+    /// with its separator, one element separator too many (`GS**HC*…`), or two values run
+    /// together, the separator between them left out (`…*RECEIVER20260120*…`, when one split
+    /// alone reads right), whose values read back in place are valid, is one finding on where
+    /// it is, not one per value out of place
     /// (nor SYN004 for the value pushed past GS08, nor ENV005 for the GS08 it displaced): the
     /// guide and GS06 are read where they belong.
     /// ## Why it matters

@@ -1,6 +1,7 @@
 use crate::{Ctx, declare_rule};
 use claimlint_x12::delims::{Delim, IsaProblem, Width, show_byte};
 use claimlint_x12::envelope::{IssueKind, NoIsa, ScanIssue, describe_delims};
+use claimlint_x12::slip::Slip;
 
 declare_rule! {
     /// ## What it does
@@ -8,7 +9,9 @@ declare_rule! {
     /// that the delimiters it declares are distinct and are not letters or digits, and that each
     /// ISA element has its fixed width. An ISA written without ISA16 (`…*P*~`, 105 bytes) is
     /// one finding, and the interchange is read with the component separator its composites
-    /// use. A file that starts at ST or GS with no ISA (a fragment
+    /// use. So is an ISA with one element separator slipped, two elements run together
+    /// (`…*ZZRECEIVER       *…`, 105 bytes) or one separator too many (107 bytes), when read
+    /// so every element has its width: the interchange is read as meant. A file that starts at ST or GS with no ISA (a fragment
     /// pasted from a program's output) gets this error once, and its transaction sets are still
     /// checked, with the delimiters `*`, `:`, `^`, `~` or those the fragment evidently uses.
     /// An input that is not X12 at all (a README, a CSV or JSON export, an HTML error page, an
@@ -55,11 +58,39 @@ fn isa_problem(p: &IsaProblem) -> String {
         IsaProblem::NotAnIsa { wrong } => format!(
             "this is not a readable ISA: {wrong} of its 16 elements are not their fixed width, so its delimiters cannot be trusted and nothing after it was read"
         ),
+        IsaProblem::Slipped { slip, values, .. } => slipped(*slip, values),
         IsaProblem::Same { a, b, byte } => format!(
             "ISA delimiters are not distinct: the {} and the {} are both `{}`",
             delim_name(*a),
             delim_name(*b),
             show_byte(*byte)
+        ),
+    }
+}
+
+/// An ISA element separator slipped: two elements run together (the ISA 105 bytes), or one
+/// separator too many (107 bytes), with the values it concerns (`IsaProblem::Slipped`).
+fn slipped(slip: Slip, [first, second]: &[String; 2]) -> String {
+    let k = slip.at();
+    match slip {
+        Slip::Extra(_) => format!(
+            "the ISA has one element separator too many before ISA{k:02} `{second}`: ISA{k:02} \
+             reads empty, the ISA is 107 bytes, not 106, and the values from `{second}` on \
+             stand one element late{}",
+            if first.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (the separator after ISA{:02} `{first}` is doubled)",
+                    k - 1
+                )
+            }
+        ),
+        _ => format!(
+            "ISA{k:02} `{first}{second}` is ISA{k:02} `{first}` and ISA{:02} `{second}` run \
+             together, the element separator between them left out: the ISA is 105 bytes, not \
+             106, and the values after them stand one element early",
+            k + 1
         ),
     }
 }
@@ -212,6 +243,13 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
                  terminator: the one the composites use, with which the interchange was read"
                     .to_string(),
             ),
+        ),
+        IssueKind::Isa(problem @ IsaProblem::Slipped { meant, .. }) => (
+            isa_problem(problem),
+            Some(format!(
+                "write `{meant}{}`: read so, every ISA element has its fixed width",
+                show_byte(issue.loc.terminator)
+            )),
         ),
         IssueKind::Isa(problem @ IsaProblem::Widths { padded, .. }) => {
             (isa_problem(problem), Some(widths_help(padded.as_deref())))
@@ -372,4 +410,33 @@ fn a_trimmed_isa_is_one_error() {
     let found = run(&long);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].help.as_deref(), Some(PAD));
+}
+
+/// An ISA element separator slipped: two elements run together (105 bytes) or one separator
+/// too many (107 bytes). One ENV001 on the element, naming the slip, its help the ISA as
+/// meant; the interchange is read (a defect inside is found) and IEA02 is compared with ISA13
+/// as meant (not ENV001 for a delimiter `H` read from the GS, or for the separator and the
+/// terminator both `*`, and nothing after it read).
+#[test]
+fn an_isa_separator_slip_is_one_error() {
+    use crate::test::{P837, codes, run};
+    let isa = P837.lines().next().unwrap_or_default();
+    for (to, element, named) in [
+        ("*ZZRECEIVER", 7, "ISA07 `ZZ` and ISA08 `RECEIVER"),
+        (
+            "*ZZ**RECEIVER",
+            8,
+            "one element separator too many before ISA08",
+        ),
+    ] {
+        let slipped = P837.replacen("*ZZ*RECEIVER", to, 1);
+        let found = run(&slipped);
+        let got: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
+        assert_eq!(got, [("ENV001", Some(element))], "{found:#?}");
+        assert!(found[0].message.contains(named), "{}", found[0].message);
+        let help = found[0].help.as_deref().unwrap_or_default();
+        assert!(help.contains(&format!("`{isa}`")), "{help}");
+        let bad = slipped.replacen("N3*12 ELM ST~", "NM2*12 ELM ST~", 1);
+        assert_eq!(codes(&bad), ["ENV001", "SYN001"]);
+    }
 }

@@ -35,7 +35,7 @@ declare_rule! {
 
 fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     let e = |n: usize| ic.header.elements[n - 1];
-    let loc = |n: usize| ic.isa.element_raw(n).map_or(ic.isa.loc(), |el| el.loc());
+    let loc = |n: usize| super::slips::isa(ic).loc(n);
     let show = |n: usize| String::from_utf8_lossy(e(n)).into_owned();
     let date_ok = |v: &[u8]| {
         v.len() == 6 && v.iter().all(u8::is_ascii_digit) && {
@@ -147,7 +147,7 @@ fn all_groups_4010(ic: &Interchange<'_>) -> bool {
 /// ISA11 and ISA16 against the delimiters the interchange uses.
 fn delimiter_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     let e = |n: usize| ic.header.elements[n - 1];
-    let loc = |n: usize| ic.isa.element_raw(n).map_or(ic.isa.loc(), |el| el.loc());
+    let loc = |n: usize| super::slips::isa(ic).loc(n);
     let d = ic.delims();
     let repetition = match e(11) {
         [r] => Some(*r),

@@ -34,7 +34,9 @@ pub(crate) fn text(seg: &Segment<'_>, n: usize) -> String {
 pub(crate) fn in_transaction(d: &mut claimlint_diagnostic::Diagnostic, st: &Segment<'_>) {
     // ST02 as meant (a separator slip undone); none when it is left out (`ST*837*005010X222A1`).
     let meant = claimlint_x12::slip::Read::st(st);
-    d.context.transaction = meant.written(2).map(|n| text(st, n));
+    d.context.transaction = meant
+        .written(2)
+        .map(|_| String::from_utf8_lossy(meant.value(2)).into_owned());
     d.context.set_at = Some(st.offset);
 }
 

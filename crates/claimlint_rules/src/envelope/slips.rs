@@ -1,11 +1,13 @@
 //! Envelope segments with a separator slip (`claimlint_x12::slip`): one element separator too
-//! many (`GE**1*1`) or an element left out with its separator (`SE*0001`). Each envelope rule
+//! many (`GE**1*1`), an element left out with its separator (`SE*0001`), or two values run
+//! together, the separator between them left out (`SE*280001`). Each envelope rule
 //! reads the segment as meant (the values where they belong); the rule of the element the
 //! slip displaced first reports it, once: ENV010 on a GS, ENV003 on a trailer's count (SE01,
 //! GE01, IEA01), ENV002 on a control number (SE02, GE02, IEA02, ST02), ENV005 on an ST01
-//! left out (the set is skipped: its ST01 is unknown). An ST or SE with one
-//! separator too many is the guide walk's, as any segment of the set (SYN007 with the slip in
-//! its help, `syntax::realigned_help`). The finding is marked as the root of the slip, so the
+//! left out (the set is skipped: its ST01 is unknown), ENV001 on the ISA. An ST or SE with one
+//! separator too many, and ST01 and ST02 run together (`ST*8370001*…`), are the guide walk's,
+//! as any segment of the set (SYN007 or SYN008 with the slip in its help,
+//! `syntax::realigned_help`). The finding is marked as the root of the slip, so the
 //! segment's other findings (SYN004 for the value pushed past the last element, SYN007 for an
 //! element read empty) follow from it (`suppress::realigned`).
 
@@ -62,6 +64,15 @@ pub(crate) fn ge<'s, 'a>(group: &'s Group<'a>) -> Option<Read<'s, 'a>> {
     })
 }
 
+/// The ISA of `ic` as meant: with its separator slip (`…*ZZRECEIVER       *…`, two elements
+/// run together, or one separator too many; ENV001's finding) undone, as the header reads it.
+pub(crate) fn isa<'s, 'a>(ic: &'s Interchange<'a>) -> Read<'s, 'a> {
+    Read {
+        seg: &ic.isa,
+        slip: ic.header.slip,
+    }
+}
+
 /// The IEA of `ic` as meant: IEA01 the number of groups, IEA02 the ISA13.
 pub(crate) fn iea<'s, 'a>(ic: &'s Interchange<'a>) -> Option<Read<'s, 'a>> {
     let iea = ic.iea.as_ref()?;
@@ -105,6 +116,7 @@ pub(crate) fn report<'c>(
              early",
             shown(k)
         ),
+        Slip::Joined { .. } => joined_message(r, &id, k),
     };
     let meant = match (slip, fill) {
         (Slip::LeftOut(_), None) => None,
@@ -130,9 +142,33 @@ pub(crate) fn report<'c>(
     }
     d.realigned = Some(match slip {
         Slip::Extra(_) => Realigned::Root,
-        Slip::LeftOut(_) => Realigned::DroppedRoot,
+        Slip::LeftOut(_) | Slip::Joined { .. } => Realigned::DroppedRoot,
     });
     Some(d)
+}
+
+/// The message of two values run together at element `k` of `r`: the two values, the
+/// separator missing between them, and what stands one element early since.
+fn joined_message(r: Read<'_, '_>, id: &str, k: usize) -> String {
+    let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+    let next = r.value(k + 2);
+    let early = if next.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", and the values from `{}` on stand one element early",
+            show(next)
+        )
+    };
+    format!(
+        "{id}{k:02} `{}` is {id}{k:02} `{}` and {id}{:02} `{}` run together: the element \
+         separator `{}` between them is missing{early}",
+        show(r.seg.value(k)),
+        show(r.value(k)),
+        k + 1,
+        show(r.value(k + 1)),
+        show_byte(r.seg.delims.element),
+    )
 }
 
 #[cfg(test)]
@@ -204,6 +240,30 @@ mod tests {
                 "ENV005",
                 "ST*837*0001*005010X222A1~",
             ),
+            // Two values run together, the separator between them left out: the count's
+            // finding on a trailer (not also ENV002 for the control number read empty, nor
+            // SYN007); ENV002 for ST02 and ST03 (not SYN002 for a 16-character ST02); the
+            // guide walk's SYN008 for ST01 and ST02 (not ENV005, the set skipped, and ENV002).
+            ("SE*28*0001", "SE*280001", "ENV003", "SE*28*0001~"),
+            ("GE*1*1", "GE*11", "ENV003", "GE*1*1~"),
+            (
+                "IEA*1*000000001",
+                "IEA*1000000001",
+                "ENV003",
+                "IEA*1*000000001~",
+            ),
+            (
+                "ST*837*0001*005010X222A1",
+                "ST*837*0001005010X222A1",
+                "ENV002",
+                "ST*837*0001*005010X222A1~",
+            ),
+            (
+                "ST*837*0001*005010X222A1",
+                "ST*8370001*005010X222A1",
+                "SYN008",
+                "ST*837*0001*005010X222A1~",
+            ),
         ];
         for (from, to, code, meant) in cases {
             let text = with(from, to);
@@ -237,6 +297,40 @@ mod tests {
         }
     }
 
+    /// Two GS values run together at any place where one split reads every value right: one
+    /// ENV010 on the element that holds them (not one per value one element early, ENV002 for
+    /// GS06, ENV005 for GS08), whose help writes the GS as meant; the set is read. GS02 and
+    /// GS03 (two codes of 2 to 15 characters) split many ways: not read as run together.
+    #[test]
+    fn two_gs_values_run_together() {
+        let gs = "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1";
+        let elements: Vec<&str> = gs.split('*').collect();
+        for k in [1, 3, 4, 5, 6, 7] {
+            let mut joined: Vec<String> = elements.iter().map(|e| e.to_string()).collect();
+            let second = joined.remove(k + 1);
+            joined[k].push_str(&second);
+            let text = with(gs, &joined.join("*"));
+            let found = run(&text);
+            let got: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
+            assert_eq!(got, [("ENV010", Some(k as u8))], "GS{k:02}: {found:#?}");
+            assert!(
+                found[0].message.contains("run together"),
+                "{}",
+                found[0].message
+            );
+            let help = found[0].help.as_deref().unwrap_or_default();
+            assert!(help.contains(&format!("`{gs}~`")), "{help}");
+            let bad = text.replacen("N3*12 ELM ST~", "NM2*12 ELM ST~", 1);
+            assert_eq!(codes(&bad), ["ENV010", "SYN001"], "GS{k:02}");
+        }
+        // GE02 wrong as well: ENV002 against GS06 as meant (`1`), not the `12001` written.
+        let text = with(gs, "GS*HC*SENDER*RECEIVER*20260120*12001*X*005010X222A1");
+        let wrong = text.replacen("GE*1*1~", "GE*1*7~", 1);
+        let found = run(&wrong);
+        let env002 = found.iter().find(|d| d.code == "ENV002").expect("ENV002");
+        assert_eq!(env002.message, "GE02 `7` does not match GS06 `1`");
+    }
+
     /// The ST as meant is the set's: with one separator too many its guide is read where it
     /// belongs and its claims are checked, and SE02 is compared with its ST02.
     #[test]
@@ -268,6 +362,9 @@ mod tests {
     fn the_fix_writes_the_segment_as_meant() {
         for (from, to) in [
             ("SE*28*0001", "SE*0001"),
+            ("SE*28*0001", "SE*280001"),
+            ("GE*1*1", "GE*11"),
+            ("IEA*1*000000001", "IEA*1000000001"),
             ("GE*1*1", "GE**1*1"),
             ("IEA*1*000000001", "IEA*1**000000001"),
         ] {
