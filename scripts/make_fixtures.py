@@ -816,6 +816,29 @@ CASES["SYN008"]["trip"].update({
 # 2000A the walk then opens is no billing provider's NM1 written wrong (not also SYN008)
 CASES["STR001"]["trip"]["patient-hl-level-20.x12"] = CASES["STR002"]["pass"]["patient-is-dependent.x12"].replace(
     "HL*3*2*23*0", "HL*3*2*20*0")
+# Both header NM1s with wrong codes: each read as meant (the submitter's first, which makes
+# the receiver's place plain), two SYN008, not one telling the submitter to be the receiver
+CASES["SYN008"]["trip"]["nm101-submitter-pr-receiver-tt.x12"] = edits(P837, [
+    ("NM1*41", "NM1*PR*2*SUBMITTER CLINIC*****46*S123"), ("NM1*40", "NM1*TT*2*MEDICARE*****46*R456")])
+# Claims whose payer loop is missing, then one whose payer is written NM1*IL: each missing
+# payer is STR002, and the last claim's payer still reads as meant (SYN008), however many
+# claims before it lack theirs
+def payers_missing_then_il(k):
+    ss = segs(P837)
+    first = next(i for i, x in enumerate(ss) if x.startswith("HL*2*"))
+    last = next(i for i, x in enumerate(ss) if x.startswith("SE*"))
+    sub = ss[first:last]
+    out = ss[:first]
+    for n in range(k + 1):
+        block = [x.replace("HL*2*", "HL*%d*" % (n + 2), 1).replace("CLM*PAT1001-01", "CLM*PAT10%02d-01" % n)
+                 .replace("1EG4TE5MK73", "1EG4TE5MK7%d" % n) for x in sub]
+        if n < k:
+            block = [x for x in block if not x.startswith("NM1*PR")]
+        else:
+            block = [x.replace("NM1*PR*", "NM1*IL*", 1) for x in block]
+        out += block
+    return join(recount(out + ss[last:]))
+CASES["SYN008"]["trip"]["payers-missing-then-payer-as-il.x12"] = payers_missing_then_il(4)
 # The billing provider's loop left out, a pay-to address (2010AB) in its place: 2010AA is
 # missing (STR002); the NM1*87 is no billing provider written wrong (it has no name or NPI).
 CASES["STR002"]["trip"]["billing-provider-missing-pay-to-present.x12"] = edits(P837, [

@@ -267,7 +267,7 @@ impl IgCheck {
         segments: &[Segment<'_>],
         clean: &mut CleanMemo,
     ) -> IgCheck {
-        let check = IgCheck::walk_and_validate(guide, segments, &[], clean);
+        let (check, _) = IgCheck::walk_and_validate(guide, segments, &[], clean, usize::MAX);
         if check.structure.is_empty() {
             return check;
         }
@@ -275,16 +275,20 @@ impl IgCheck {
     }
 
     /// The walk of `segments`, those of `swaps` (segment index, in index order) walked in
-    /// their place, and each placed segment validated as written.
+    /// their place, and each placed segment validated as written; whether it went to the end:
+    /// it stops once it has more than `limit` element findings (a trial reading that cannot
+    /// be better than the one it is weighed against).
     pub(crate) fn walk_and_validate(
         guide: &'static ig::GuideDef,
         segments: &[Segment<'_>],
         swaps: &[(usize, Segment<'_>)],
         clean: &mut CleanMemo,
-    ) -> IgCheck {
+        limit: usize,
+    ) -> (IgCheck, bool) {
         // One pass: each segment is split once (on the stack), placed by the walk, and
         // validated with the same split against the definition it was placed on.
         let mut walking = ig::Walking::with_capacity(guide, segments.len());
+        let mut complete = true;
         let walked = |k: usize| match swaps.binary_search_by_key(&k, |(j, _)| *j) {
             Ok(at) => swaps.get(at).map(|(_, s)| s),
             Err(_) => segments.get(k),
@@ -338,16 +342,21 @@ impl IgCheck {
                 }
             }
             elements.extend(found.drain(..).map(|issue| (i, issue)));
+            if elements.len() > limit {
+                complete = false;
+                break;
+            }
         }
         let walk = walking.finish();
-        IgCheck {
+        let check = IgCheck {
             guide,
             placements: walk.placements,
             structure: walk.issues,
             elements,
             realigned,
             requalified: Vec::new(),
-        }
+        };
+        (check, complete)
     }
 
     /// The separator slips that make segment `seg_index` valid, when its findings follow

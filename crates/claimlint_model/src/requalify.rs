@@ -17,9 +17,14 @@
 use crate::loops::{CleanMemo, IgCheck};
 use claimlint_ig::{ElementIssue, LoopDef, Node, Placement, SegmentDef, StructureIssue};
 use claimlint_x12::Segment;
+use std::collections::HashSet;
 
-/// Trial readings per transaction set: each walks and validates the set again.
-const MAX_TRIALS: usize = 6;
+/// Trial readings per transaction set: each walks and validates the set again (a trial that
+/// cannot be better stops early).
+const MAX_TRIALS: usize = 8;
+
+/// Readings weighed in a round after the first one found better.
+const WEIGHED_AFTER_BEST: usize = 4;
 
 /// How many segments before a missing child was reported the segment that stood for it is
 /// looked for (a loop's own segments; a claim's 2300 runs to some tens).
@@ -30,6 +35,9 @@ const WINDOW: usize = 64;
 type Readings = Vec<(usize, Vec<u8>)>;
 
 /// The check of `segments` with any segment whose qualifier misled the walk read as meant.
+/// Each round weighs the candidates nearest the first findings (one reading kept, it may
+/// turn another candidate right: the submitter's NM1 read as 1000A's, then the receiver's as
+/// 1000B's) and keeps the one with the fewest findings; a reading tried is not tried again.
 pub(crate) fn settle(
     mut check: IgCheck,
     segments: &[Segment<'_>],
@@ -37,37 +45,67 @@ pub(crate) fn settle(
 ) -> IgCheck {
     let mut kept: Readings = Vec::new();
     let mut trials = 0;
-    'settle: loop {
+    let mut tried: HashSet<Vec<(usize, usize)>> = HashSet::new();
+    loop {
         let found = candidates(&check, segments);
-        for &Candidate { at, meant, rank } in &found {
-            // The same code written where the same definition belongs elsewhere in the set
-            // (a sender's mistake repeats claim after claim): read again at once, first.
-            let written = |j: usize| segments.get(j).and_then(|s| qualifier_of(s, meant));
-            let same: Vec<(usize, &'static SegmentDef)> = found
-                .iter()
-                .filter(|c| c.rank == rank && std::ptr::eq(c.meant, meant))
-                .filter(|c| written(c.at) == written(at))
-                .map(|c| (c.at, c.meant))
-                .collect();
-            let tries: &[&[(usize, &'static SegmentDef)]] = if same.len() > 1 {
-                &[&same, &[(at, meant)]]
-            } else {
-                &[&[(at, meant)]]
-            };
-            for &reads in tries {
-                if trials == MAX_TRIALS {
-                    break 'settle;
+        // (findings, the check, its readings) of the best reading of this round.
+        let mut best: Option<(usize, IgCheck, Readings)> = None;
+        let mut after_best = 0;
+        'round: for &Candidate { at, meant, rank } in &found {
+            for reads in readings_of(&found, segments, (at, meant, rank)) {
+                let key = reads
+                    .iter()
+                    .map(|&(i, d)| (i, std::ptr::from_ref(d) as usize));
+                if trials == MAX_TRIALS || after_best == WEIGHED_AFTER_BEST {
+                    break 'round;
+                }
+                if !tried.insert(key.collect()) {
+                    continue;
                 }
                 trials += 1;
-                if let Some((trial, reading)) = attempt(&check, segments, &kept, reads, clean) {
-                    (check, kept) = (trial, reading);
-                    continue 'settle;
+                after_best += usize::from(best.is_some());
+                if let Some((trial, reading)) = attempt(&check, segments, &kept, &reads, clean) {
+                    let found = score(&trial);
+                    if best.as_ref().is_none_or(|(b, _, _)| found < *b) {
+                        best = Some((found, trial, reading));
+                    }
+                    // A batch that is better is not weighed again one segment at a time.
+                    break;
                 }
             }
         }
-        break;
+        match best {
+            Some((_, trial, reading)) => (check, kept) = (trial, reading),
+            None => return check,
+        }
     }
-    check
+}
+
+/// The readings to try for one candidate: first the same code written where the same
+/// definition belongs elsewhere in the set at the same rank (a sender's mistake repeats
+/// claim after claim), all at once; then the candidate alone.
+fn readings_of(
+    found: &[Candidate],
+    segments: &[Segment<'_>],
+    (at, meant, rank): (usize, &'static SegmentDef, usize),
+) -> Vec<Vec<(usize, &'static SegmentDef)>> {
+    let written = |j: usize| segments.get(j).and_then(|s| qualifier_of(s, meant));
+    let same: Vec<(usize, &'static SegmentDef)> = found
+        .iter()
+        .filter(|c| c.rank == rank && std::ptr::eq(c.meant, meant))
+        .filter(|c| written(c.at) == written(at))
+        .map(|c| (c.at, c.meant))
+        .collect();
+    if same.len() > 1 {
+        vec![same, vec![(at, meant)]]
+    } else {
+        vec![vec![(at, meant)]]
+    }
+}
+
+/// Findings of a check: its structure's and its elements'.
+fn score(c: &IgCheck) -> usize {
+    c.structure.len() + c.elements.len()
 }
 
 /// The check with the segments of `reads` read as the definitions named, beside those
@@ -91,8 +129,10 @@ fn attempt(
             Some((*i, Segment::new(b, s.offset, s.delims, s.position)))
         })
         .collect();
-    let mut trial = IgCheck::walk_and_validate(check.guide, segments, &swaps, clean);
-    if !better(&trial, check, reads) {
+    // A reading with more element findings than the whole check has cannot be better.
+    let (mut trial, complete) =
+        IgCheck::walk_and_validate(check.guide, segments, &swaps, clean, score(check));
+    if !complete || !better(&trial, check, reads) {
         return None;
     }
     // Where each segment read again was placed as written: in the first reading.
@@ -125,7 +165,7 @@ struct Candidate {
 /// The candidates for the findings of the structure, in the order of the findings.
 fn candidates(check: &IgCheck, segments: &[Segment<'_>]) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let mut add = |at: usize, meant: &'static SegmentDef, rank: &mut usize| {
         let Some(seg) = segments.get(at) else { return };
         let same_id = claimlint_x12::short::eq(seg.id(), meant.id.as_bytes());
@@ -334,7 +374,6 @@ fn better(trial: &IgCheck, first: &IgCheck, reads: &[(usize, &'static SegmentDef
         None => true,
     }
     });
-    let score = |c: &IgCheck| c.structure.len() + c.elements.len();
     placed
         && only_qualifier
         && trial.structure.len() < first.structure.len()
@@ -344,11 +383,21 @@ fn better(trial: &IgCheck, first: &IgCheck, reads: &[(usize, &'static SegmentDef
             &trial
                 .elements
                 .iter()
-                .filter(|(i, _)| read(*i).is_none())
+                .filter(|(i, _)| read(*i).is_none() && !unplaced(first, *i))
                 .collect::<Vec<_>>(),
             &first.elements.iter().collect::<Vec<_>>(),
             |(i, _)| usize::try_from(*i).unwrap_or(usize::MAX),
         )
+}
+
+/// Whether the first reading left segment `i` unplaced (STR003): a reading that places it
+/// (`NM1*TT` in 1000A by its id, once the NM1 before it is read as the submitter's) may find
+/// its elements wrong instead, one finding for another, until it is read as meant too.
+fn unplaced(first: &IgCheck, i: u32) -> bool {
+    let i = usize::try_from(i).unwrap_or(usize::MAX);
+    first
+        .structure
+        .contains(&StructureIssue::Unexpected { at: i })
 }
 
 /// Whether every item of `part` is in `whole`, each as many times at least; `key` (the
