@@ -12,10 +12,19 @@ declare_rule! {
     /// ## Why it matters
     /// An invalid code is a 999 IK4 code 7 rejection; a code of another loop (AMT*F2 in
     /// 2320, which is a 4010 code) means the payer cannot read the amount.
+    ///
+    /// A qualifier written as another definition's code (`NM1*87` where the billing
+    /// provider's `NM1*85` belongs, `NM1*IL` for the payer's `NM1*PR`, 837I `DTP*435` for the
+    /// statement dates' `DTP*434`) would open another loop or stand for another segment, and
+    /// every value of it would then look wrong, the loop meant missing and the other one
+    /// repeated. When the guide's structure asks for the definition there and the segment's
+    /// values fit it, the segment is read as meant: this one finding names the code, and the
+    /// help says what the segment stands for and what the code written is for.
     /// ## Example
-    /// `AMT*F2*15~` in 2320
+    /// `AMT*F2*15~` in 2320; `NM1*87*2*ONCOLOGY CLINIC*****XX*1234567893~` as the 2010AA
+    /// billing provider
     /// ## Fix
-    /// Use a code the guide lists there: `AMT*A8*15~` (2320 allows D, A8, EAF).
+    /// Use a code the guide lists there: `AMT*A8*15~` (2320 allows D, A8, EAF); `NM1*85*…`.
     code: SYN008, name: "code-value-invalid", severity: Error, snip: 2,
     x999: Always(Element("7")),
     check: Transaction(code_value),
