@@ -106,6 +106,12 @@ CASES = {
             "st02-st03-run-together.x12": edit(P837, "ST*", "ST*837*0001005010X222A1"),
             # ... in an 837I, where the guide walk could read it as ST02 left out: still one.
             "st02-st03-run-together-837i.x12": edit(I837, "ST*", "ST*837*0001005010X223A2"),
+            # A header's control number left blank: one finding on it, with the number its
+            # trailer repeats (not "write SE02 as ``", nor also SYN007 for ST02 required)
+            "st02-blank.x12": edit(P837, "ST*", "ST*837**005010X222A1"),
+            "isa13-blank.x12": P837.replace("*000000001*0*P", "*         *0*P", 1),
+            # ... the trailer's left empty: one finding, the number to write (not also SYN007)
+            "se02-empty.x12": edit(P837, "SE*", "SE*28*", False),
         },
         "pass": {"matching.x12": P837,
                  # A control number that starts with the transaction set's code: no slip
@@ -119,6 +125,8 @@ CASES = {
             # A separator slip displacing a trailer's count: one finding naming it, read as
             # meant (not also ENV002 for the control number it moved, nor SYN004/SYN007).
             "se01-left-out.x12": edit(P837, "SE*", "SE*0001", False),
+            # SE01 left empty: the count to write, not also SYN007 for SE01 required
+            "se01-empty.x12": edit(P837, "SE*", "SE**0001", False),
             "ge-separator-too-many.x12": edit(P837, "GE*", "GE**1*1"),
             "iea-separator-too-many.x12": edit(P837, "IEA*", "IEA**1*000000001"),
             # A trailer's count and control number run together, the separator between them

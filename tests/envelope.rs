@@ -35,7 +35,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV002/trip/ge02-differs.x12", &["ENV002"]),
     ("ENV002/trip/ge02-separator-too-many.x12", &["ENV002"]),
     ("ENV002/trip/iea02-differs.x12", &["ENV002"]),
+    ("ENV002/trip/isa13-blank.x12", &["ENV002"]),
     ("ENV002/trip/se02-differs.x12", &["ENV002"]),
+    ("ENV002/trip/se02-empty.x12", &["ENV002"]),
+    ("ENV002/trip/st02-blank.x12", &["ENV002"]),
     ("ENV002/trip/st02-left-out.x12", &["ENV002"]),
     ("ENV002/trip/st02-st03-run-together-837i.x12", &["ENV002"]),
     ("ENV002/trip/st02-st03-run-together.x12", &["ENV002"]),
@@ -45,6 +48,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV003/trip/iea-separator-too-many.x12", &["ENV003"]),
     ("ENV003/trip/iea01-iea02-run-together.x12", &["ENV003"]),
     ("ENV003/trip/iea01-wrong.x12", &["ENV003"]),
+    ("ENV003/trip/se01-empty.x12", &["ENV003"]),
     ("ENV003/trip/se01-left-out.x12", &["ENV003"]),
     (
         "ENV003/trip/se01-se02-run-together-count-wrong.x12",

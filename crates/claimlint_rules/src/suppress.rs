@@ -111,6 +111,27 @@ pub const PRECEDENCE: &[Precedence] = &[
               pairing to check",
     },
     Precedence {
+        root: "ENV003",
+        suppresses: &["SYN007"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Element,
+        why: "an SE01 left empty is the count it does not give, whose finding names the count to \
+              write; that the element is required is not another error",
+    },
+    Precedence {
+        root: "ENV002",
+        suppresses: &["SYN007"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Element,
+        why: "a control number left empty in ST02 or SE02 is the mismatch with the one its \
+              header or trailer holds, whose finding names the number to write; that the \
+              element is required is not another error",
+    },
+    Precedence {
         root: "SYN005",
         suppresses: &["SYN001", "SYN002", "SYN003", "SYN004", "SYN008", "STR001"],
         on: None,

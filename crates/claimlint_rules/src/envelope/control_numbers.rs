@@ -26,7 +26,7 @@ declare_rule! {
         ("ST", TransactionSet("3")),
         ("GE", Group("4")),
     ]),
-    ta1: BySegment(&[("IEA", Code("001"))]),
+    ta1: BySegment(&[("IEA", Code("001")), ("ISA", Code("001"))]),
     fix: Safe,
     check: Envelope(control_numbers, transaction_numbers),
 }
@@ -66,6 +66,19 @@ fn compare(
         return;
     }
     let (tv, hv) = (trailer.value(t), header.value(h));
+    if hv.trim_ascii().is_empty() {
+        // The header's number left blank: echoing it into the trailer would be wrong advice.
+        // GS06's is ENV010's finding; an ST02 or ISA13 left blank is this one, on the header,
+        // with the number its trailer repeats.
+        if !tv.trim_ascii().is_empty()
+            && !header.seg.is(b"GS")
+            && let Some(d) = blank_header(cx, (trailer, t), (header, h))
+            && in_tx
+        {
+            super::in_transaction(d, header.seg);
+        }
+        return;
+    }
     // ISA13 is fixed-width and zero-padded; IEA02 is compared as written.
     if tv != hv {
         let d = mismatch(cx, (trailer, t), (header, h));
@@ -121,6 +134,33 @@ fn mismatch<'c>(
             d.fix(Fix::replace(&loc, value, Safety::Safe));
         }
     }
+    cx.out.last_mut()
+}
+
+/// The finding of header element `h` written blank (`ST*837**…`, an ISA13 of spaces) when
+/// trailer element `t` holds the number: write it in the header.
+fn blank_header<'c>(
+    cx: &'c mut Ctx<'_>,
+    (trailer, t): (Read<'_, '_>, usize),
+    (header, h): (Read<'_, '_>, usize),
+) -> Option<&'c mut Diagnostic> {
+    let (tn, hn) = (trailer.seg.seg_id(), header.seg.seg_id());
+    let element = header.whole(h).and_then(|w| header.seg.element_raw(w));
+    let loc = element.map_or(header.seg.loc(), |e| e.loc());
+    let tv = String::from_utf8_lossy(trailer.value(t)).into_owned();
+    cx.report(
+        loc,
+        format!(
+            "{}{h:02} is blank; {}{t:02} repeats `{tv}`",
+            hn.as_str(),
+            tn.as_str()
+        ),
+    )
+    .help(format!(
+        "write {}{h:02} as `{tv}`, the control number {}{t:02} repeats",
+        hn.as_str(),
+        tn.as_str()
+    ));
     cx.out.last_mut()
 }
 
