@@ -110,6 +110,7 @@ CASES = {
             # trailer repeats (not "write SE02 as ``", nor also SYN007 for ST02 required)
             "st02-blank.x12": edit(P837, "ST*", "ST*837**005010X222A1"),
             "isa13-blank.x12": P837.replace("*000000001*0*P", "*         *0*P", 1),
+            "isa13-and-iea02-blank.x12": P837.replace("*000000001*0*P", "*         *0*P", 1).replace("IEA*1*000000001", "IEA*1*"),
             # ... the trailer's left empty: one finding, the number to write (not also SYN007)
             "se02-empty.x12": edit(P837, "SE*", "SE*28*", False),
         },

@@ -35,6 +35,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV002/trip/ge02-differs.x12", &["ENV002"]),
     ("ENV002/trip/ge02-separator-too-many.x12", &["ENV002"]),
     ("ENV002/trip/iea02-differs.x12", &["ENV002"]),
+    ("ENV002/trip/isa13-and-iea02-blank.x12", &["ENV002"]),
     ("ENV002/trip/isa13-blank.x12", &["ENV002"]),
     ("ENV002/trip/se02-differs.x12", &["ENV002"]),
     ("ENV002/trip/se02-empty.x12", &["ENV002"]),

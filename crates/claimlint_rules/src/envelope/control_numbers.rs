@@ -68,9 +68,11 @@ fn compare(
     let (tv, hv) = (trailer.value(t), header.value(h));
     if hv.trim_ascii().is_empty() {
         // The header's number left blank: echoing it into the trailer would be wrong advice.
-        // GS06's is ENV010's finding; an ST02 or ISA13 left blank is this one, on the header,
-        // with the number its trailer repeats.
-        if !tv.trim_ascii().is_empty()
+        // GS06's is ENV010's finding, and an ST02 and SE02 both left empty SYN007's; an ST02
+        // or ISA13 left blank is this one, on the header, with the number its trailer
+        // repeats (an ISA13 blank with IEA02 has no other finding: this one, to number it).
+        let repeated = !tv.trim_ascii().is_empty();
+        if (repeated || header.seg.is(b"ISA"))
             && !header.seg.is(b"GS")
             && let Some(d) = blank_header(cx, (trailer, t), (header, h))
             && in_tx
@@ -137,8 +139,8 @@ fn mismatch<'c>(
     cx.out.last_mut()
 }
 
-/// The finding of header element `h` written blank (`ST*837**…`, an ISA13 of spaces) when
-/// trailer element `t` holds the number: write it in the header.
+/// The finding of header element `h` written blank (`ST*837**…`, an ISA13 of spaces): write
+/// in it the number trailer element `t` holds, or, with that blank too, a number in both.
 fn blank_header<'c>(
     cx: &'c mut Ctx<'_>,
     (trailer, t): (Read<'_, '_>, usize),
@@ -147,20 +149,23 @@ fn blank_header<'c>(
     let (tn, hn) = (trailer.seg.seg_id(), header.seg.seg_id());
     let element = header.whole(h).and_then(|w| header.seg.element_raw(w));
     let loc = element.map_or(header.seg.loc(), |e| e.loc());
-    let tv = String::from_utf8_lossy(trailer.value(t)).into_owned();
-    cx.report(
-        loc,
-        format!(
-            "{}{h:02} is blank; {}{t:02} repeats `{tv}`",
-            hn.as_str(),
-            tn.as_str()
-        ),
-    )
-    .help(format!(
-        "write {}{h:02} as `{tv}`, the control number {}{t:02} repeats",
-        hn.as_str(),
-        tn.as_str()
-    ));
+    let tv = String::from_utf8_lossy(trailer.value(t).trim_ascii()).into_owned();
+    let (hn, tn) = (hn.as_str(), tn.as_str());
+    if tv.is_empty() {
+        cx.report(loc, format!("{hn}{h:02} is blank, and {tn}{t:02} with it"))
+            .help(format!(
+                "number the interchange in {hn}{h:02} (nine digits, unique to this sender and \
+                 receiver) and repeat the number in {tn}{t:02}"
+            ));
+    } else {
+        cx.report(
+            loc,
+            format!("{hn}{h:02} is blank; {tn}{t:02} repeats `{tv}`"),
+        )
+        .help(format!(
+            "write {hn}{h:02} as `{tv}`, the control number {tn}{t:02} repeats"
+        ));
+    }
     cx.out.last_mut()
 }
 
