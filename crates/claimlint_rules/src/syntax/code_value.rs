@@ -193,8 +193,8 @@ fn requalified_help(
     let written = ig.requalified(f.index)?;
     let placed = ig.placement(f.index)?;
     // (what the placement is, its name): ("loop 2010AA", "Billing Provider Name").
-    let what = |p: &claimlint_ig::Placement| -> Option<(String, &'static str)> {
-        let claimlint_ig::Placement::Placed {
+    let what = |p: &Placement| -> Option<(String, &'static str)> {
+        let Placement::Placed {
             loop_def, segment, ..
         } = *p
         else {
@@ -208,7 +208,15 @@ fn requalified_help(
     };
     let (meant, name) = what(placed)?;
     let meant = format!("{meant} ({name})");
-    let instead = what(written).map_or_else(
+    // Placed by its id alone, the code written fits none of the loop's definitions.
+    let fits = matches!(
+        written,
+        Placement::Placed {
+            qualified: true,
+            ..
+        }
+    );
+    let instead = fits.then(|| what(written)).flatten().map_or_else(
         || "fits no loop or segment here".to_string(),
         |(w, name)| format!("is the code of {w}, {name}"),
     );
