@@ -94,6 +94,11 @@ impl<'s, 'a> Read<'s, 'a> {
         }
     }
 
+    /// The element [`Read::whole`] names: the one a fix may replace.
+    pub fn whole_element(&self, n: usize) -> Option<crate::Element<'a>> {
+        self.seg.element_raw(self.whole(n)?)
+    }
+
     /// Where element `n` is written, or where it belongs when it is left out (the element
     /// written in its place).
     pub fn loc(&self, n: usize) -> Loc {

@@ -100,7 +100,7 @@ fn mismatch<'c>(
 ) -> Option<&'c mut Diagnostic> {
     let (tv, hv) = (trailer.value(t), header.value(h));
     let (tn, hn) = (trailer.seg.seg_id(), header.seg.seg_id());
-    let element = trailer.whole(t).and_then(|w| trailer.seg.element_raw(w));
+    let element = trailer.whole_element(t);
     let loc = element.map_or(trailer.seg.loc(), |e| e.loc());
     let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
     let d = cx.report(
@@ -122,7 +122,7 @@ fn mismatch<'c>(
              leading or trailing spaces)"
         ));
         let spaced = if tv.len() == tv.trim_ascii().len() {
-            header.whole(h).and_then(|w| header.seg.element_raw(w))
+            header.whole_element(h)
         } else {
             element
         };
@@ -147,7 +147,7 @@ fn blank_header<'c>(
     (header, h): (Read<'_, '_>, usize),
 ) -> Option<&'c mut Diagnostic> {
     let (tn, hn) = (trailer.seg.seg_id(), header.seg.seg_id());
-    let element = header.whole(h).and_then(|w| header.seg.element_raw(w));
+    let element = header.whole_element(h);
     let loc = element.map_or(header.seg.loc(), |e| e.loc());
     let tv = String::from_utf8_lossy(trailer.value(t).trim_ascii()).into_owned();
     let (hn, tn) = (hn.as_str(), tn.as_str());
