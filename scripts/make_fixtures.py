@@ -562,7 +562,13 @@ CASES.update({
                  "decimals.x12": edits(P837, [("CLM*", "CLM*PAT1001-01*.3***11:B:1*Y*A*Y*Y"), ("SV1*HC:J0897", "SV1*HC:J0897:JZ*0.1*UN*60***1"), ("SV1*HC:96372", "SV1*HC:96372*0.2*UN*1***1")])},
     },
     "BAL002": {
-        "trip": {"claim-cas-not-subtracted.x12": cob("2360")},
+        "trip": {"claim-cas-not-subtracted.x12": cob("2360"),
+                 # the payer's 2430 lines are there, its 2320 AMT*D (required once that payer
+                 # adjudicated the claim) is not
+                 "payer-paid-amount-missing.x12": edit(cob("2340"), "AMT*D*", ""),
+                 "payer-paid-amount-missing-837i.x12": edits(I837, [
+                     ("NM1*71", "NM1*71*1*SMITH*JOHN****XX*1234567893~SBR*S*18*******MB~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA"),
+                     ("CTP*", "CTP****1*UN~SVD*PAYERA*2300*HC:J0897:JZ*0636*60~DTP*573*D8*20260201")])},
         "pass": {"balanced.x12": cob("2340"), "837i.x12": I837},
     },
     "SIT001": {

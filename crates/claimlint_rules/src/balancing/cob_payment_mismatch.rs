@@ -9,7 +9,13 @@ declare_rule! {
     /// (2430 SVD lines naming that payer in SVD01), checks the TR3 balancing rule of the
     /// 2320 AMT*D note: the payer paid amount (AMT02) equals the sum of that payer's line
     /// paid amounts (SVD02) less the payer's claim-level adjustments (2320 CAS03, 06, 09, 12,
-    /// 15, 18). Exact decimal arithmetic.
+    /// 15, 18). Exact decimal arithmetic. A payer with such lines and no AMT*D at all is
+    /// reported too: the TR3 (005010X222A1, 2320 AMT "Coordination of Benefits (COB) Payer
+    /// Paid Amount") makes it "Required when the claim has been adjudicated by the payer
+    /// identified in Loop ID-2330B of this loop", and 2430 lines naming the payer are that
+    /// adjudication; X12 RFI 1583 (005010X223, 2320 AMT01 `D`) answers that an amount paid by
+    /// the 2330B payer is reported in this AMT02, and that the balancing rules apply even when
+    /// the amount is zero.
     /// ## Why it matters
     /// The secondary payer computes its share from these amounts; when they do not balance
     /// the claim is rejected (277CA A7/400, claim out of balance) or paid wrongly.
@@ -29,6 +35,14 @@ declare_rule! {
 struct OtherPayer<'a> {
     payer: Option<Element<'a>>,
     paid: Option<(usize, Element<'a>)>,
+    /// The loop's SBR (its first segment), where a missing AMT*D is reported.
+    opener: usize,
+    /// An AMT*D is written (its amount may be left out: SYN007), or an AMT whose qualifier is
+    /// none of 2320's other amounts (`AMT*DD`, SYN008) may be meant as it: either way the
+    /// payer paid amount is not missing.
+    paid_written: bool,
+    /// The loop has a claim-level CAS: a missing AMT*D goes after it, else after the SBR.
+    has_cas: bool,
     /// `None` when a CAS amount is unreadable, or CAS03 (required) is left out: SYN003 or
     /// SYN007 reports it, and this payer's balance cannot be judged.
     adjusted: Option<Total>,
@@ -44,6 +58,9 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
         let mut p = OtherPayer {
             payer: None,
             paid: None,
+            opener: l.first as usize,
+            paid_written: false,
+            has_cas: false,
             adjusted: Some(Total::default()),
         };
         let end = l.end.min(to);
@@ -55,9 +72,15 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
             let own = usize::try_from(sl).is_ok_and(|s| s == li);
             match seg.id() {
                 b"AMT" if own && seg.value(1) == b"D" => {
+                    p.paid_written = true;
                     p.paid = seg.element(2).map(|e| (k as usize, e))
                 }
+                // 2320's other amounts: non-covered (A8), remaining patient liability (EAF).
+                b"AMT" if own && !matches!(seg.value(1), b"A8" | b"EAF") => {
+                    p.paid_written = true;
+                }
                 b"CAS" if own => {
+                    p.has_cas = true;
                     for n in [3, 6, 9, 12, 15, 18] {
                         let amount = match seg.element(n) {
                             Some(e) => Some(Dec::parse(e.bytes)),
@@ -118,6 +141,10 @@ fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         return;
     }
     'payers: for p in payers {
+        if let Some(payer) = p.payer.filter(|_| !p.paid_written) {
+            paid_amount_missing(cx, tx, claim, &p, payer, &svds);
+            continue;
+        }
         // Without the payer id, its paid amount or readable CAS amounts there is nothing to
         // balance (STR002, SYN003 report those).
         let (Some(payer), Some((index, paid)), Some(adjusted)) = (p.payer, p.paid, p.adjusted)
@@ -165,15 +192,63 @@ fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
+/// A payer whose 2430 lines report its adjudication, with no AMT*D in its 2320: the amount it
+/// paid is missing. The help gives the amount that balances when the lines and CAS amounts
+/// are readable.
+fn paid_amount_missing(
+    cx: &mut Ctx<'_>,
+    tx: &Transaction<'_>,
+    claim: &Claim<'_>,
+    p: &OtherPayer<'_>,
+    payer: Element<'_>,
+    svds: &[&claimlint_x12::Segment<'_>],
+) {
+    let lines: Vec<_> = svds.iter().filter(|s| s.value(1) == payer.bytes).collect();
+    if lines.is_empty() {
+        return;
+    }
+    let Some(sbr) = tx.segments.get(p.opener) else {
+        return;
+    };
+    let mut paid = Total::default();
+    let readable = lines
+        .iter()
+        .all(|s| line_paid(s).map(|v| paid.add(v)).is_some());
+    let msg = format!(
+        "2320 of claim {} has no AMT*D (payer paid amount), though {} 2430 line(s) report payer {}'s adjudication",
+        claim.id_text(),
+        lines.len(),
+        payer.text()
+    );
+    let place = if p.has_cas {
+        "after its CAS segments"
+    } else {
+        "after its SBR"
+    };
+    let help = match p.adjusted.filter(|_| readable) {
+        Some(adjusted) if p.has_cas => {
+            let mut expected = paid;
+            expected.minus(adjusted);
+            format!(
+                "add AMT*D*{expected} to this 2320 {place} (Σ SVD02 {paid} − claim-level CAS {adjusted})"
+            )
+        }
+        Some(_) => format!("add AMT*D*{paid} to this 2320 {place} (Σ SVD02 of its lines)"),
+        None => format!("add AMT*D with the amount that payer paid to this 2320, {place}"),
+    };
+    report_at(cx, p.opener, sbr.loc(), msg).help(help);
+}
+
 #[test]
 fn cases() {
     use crate::test::{Case::*, check_cases};
     // Payer A paid 2300 on line 1 and 60 on line 2 and adjusted 20 at claim level: 2340.
-    let cob = |amt: &str| {
+    let cob_with = |amt: &str, cas: &str| {
         format!(
-            "HI*ABK:M810~SBR*S*18*******MB~CAS*CO*45*20~AMT*D*{amt}~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA"
+            "HI*ABK:M810~SBR*S*18*******MB~{cas}{amt}OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA"
         )
     };
+    let cob = |amt: &str| cob_with(&format!("AMT*D*{amt}~"), "CAS*CO*45*20~");
     let with_svd = |t: &str| {
         let t = crate::test::edit(
             t,
@@ -187,6 +262,13 @@ fn cases() {
         )
     };
     let p = |amt: &str| with_svd(&crate::test::edit(crate::test::P837, "HI*", &cob(amt)));
+    let pa = |amt: &str, cas: &str| {
+        with_svd(&crate::test::edit(
+            crate::test::P837,
+            "HI*",
+            &cob_with(amt, cas),
+        ))
+    };
     let diags = check_cases(
         &BAL002,
         &[
@@ -196,13 +278,49 @@ fn cases() {
             Whole(&p("2360"), true), // the claim-level CAS was not subtracted
             Whole(&p("2340.01"), true),
             Edit("HI*", &cob("100"), false), // no 2430 lines: nothing to balance
+            // The payer's lines are there, its paid amount is not (TR3: required once the
+            // payer adjudicated the claim); an AMT with an unknown qualifier may be meant as
+            // it (SYN008 reports that); the other 2320 amounts do not stand for it.
+            Whole(&pa("", "CAS*CO*45*20~"), true),
+            Whole(&pa("AMT*EAF*0~", "CAS*CO*45*20~"), true),
+            Whole(&pa("", ""), true),
         ],
+    );
+    let missing = |d: &Vec<claimlint_diagnostic::Diagnostic>| {
+        d.iter()
+            .find(|d| d.code == "BAL002")
+            .map(|d| (d.message.clone(), d.help.clone().unwrap_or_default()))
+            .unwrap()
+    };
+    assert_eq!(
+        missing(&diags[6]),
+        (
+            "2320 of claim PAT1001-01 has no AMT*D (payer paid amount), though 2 2430 line(s) \
+             report payer PAYERA's adjudication"
+                .to_owned(),
+            "add AMT*D*2340 to this 2320 after its CAS segments (Σ SVD02 2360 − claim-level \
+             CAS 20)"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        missing(&diags[8]).1,
+        "add AMT*D*2360 to this 2320 after its SBR (Σ SVD02 of its lines)"
     );
     let d = diags[3].iter().find(|d| d.code == "BAL002").unwrap();
     assert_eq!(
         d.help.as_deref(),
         Some("write AMT*D*2340, or correct that payer's SVD02 or 2320 CAS amounts")
     );
+    // An AMT with a qualifier 2320 does not use may be the payer paid amount miswritten; an
+    // AMT*D without its amount is one: each is its own finding, not a missing AMT*D too.
+    let codes = |text: &str| {
+        let mut c: Vec<_> = crate::test::run(text).iter().map(|d| d.code).collect();
+        c.sort_unstable();
+        c
+    };
+    assert_eq!(codes(&pa("AMT*DD*2340~", "CAS*CO*45*20~")), ["SYN008"]);
+    assert_eq!(codes(&pa("AMT*D~", "CAS*CO*45*20~")), ["SYN007"]);
     // A claim-level adjustment larger than the line payments: no negative AMT02 to suggest.
     let over = p("2340").replace("CAS*CO*45*20~", "CAS*CO*45*3000~");
     let found = crate::test::run(&over);
