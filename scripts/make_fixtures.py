@@ -682,7 +682,9 @@ CASES.update({
             "prolia-no-jz.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"),
             "prolia-no-jz-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897*2400*UN*60"),
             "prolia-no-lin-no-jz.x12": edits(P837, [("SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"), ("LIN*", ""), ("CTP*", "")]),
-            "medicare-secondary-no-jz.x12": edits(P837, [("SBR*", "SBR*S*18*******MB"), ("SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1")]),
+            # Medicare secondary: the primary payer's 2320 is there (STR002 without it)
+            "medicare-secondary-no-jz.x12": edits(P837, [("SBR*", "SBR*S*18*******MB"), ("SV1*HC:J0897", "SV1*HC:J0897*2400*UN*60***1"),
+                ("HI*", "HI*ABK:M810~SBR*P*18*******CI~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA")]),
             "340b-tb-no-jz.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:TB*2400*UN*60***1"),
             "cah-85x-no-jz-837i.x12": edits(I837, [("CLM*", "CLM*PAT2001-01*2460***85:A:1**A*Y*Y"), ("SV2*0636", "SV2*0636*HC:J0897*2400*UN*60")]),
             "esrd-72x-ay-no-jz-837i.x12": edits(I837, [("CLM*", "CLM*PAT2001-01*2460***72:A:1**A*Y*Y"), ("SV2*0636", "SV2*0636*HC:J0897:AY*2400*UN*60")]),
@@ -859,6 +861,14 @@ CASES["SYN008"]["trip"]["payers-missing-then-payer-as-il.x12"] = payers_missing_
 CASES["STR002"]["trip"]["billing-provider-missing-pay-to-present.x12"] = edits(P837, [
     ("NM1*85", "NM1*87*2"), ("REF*EI", "")])
 
+
+# The destination payer is secondary (2000B SBR01 S) or tertiary (T): the 2320 of each payer
+# before it is required; one STR002 per claim, on its CLM
+CASES["STR002"]["trip"]["secondary-without-2320.x12"] = edit(P837, "SBR*", "SBR*S*18*******MB")
+CASES["STR002"]["trip"]["tertiary-with-one-2320-837i.x12"] = edits(I837, [("SBR*", "SBR*T*18*******MA"),
+    ("NM1*71", "NM1*71*1*SMITH*JOHN****XX*1234567893~SBR*P*18*******CI~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA")])
+CASES["STR002"]["pass"]["secondary-with-2320.x12"] = edits(P837, [("SBR*", "SBR*S*18*******MB"),
+    ("HI*", "HI*ABK:M810~SBR*P*18*******CI~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA")])
 
 def main(only=None):
     extra = {}

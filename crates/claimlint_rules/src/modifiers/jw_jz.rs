@@ -414,13 +414,22 @@ mod tests {
             Pass("SBR*P*18*******16~SV1*HC:J0897*2400*UN*60***1"),
             PassI("SBR*P*18*******MC~SV2*0636*HC:J0897*2400*UN*60"),
             PassI("SBR*P*18*******CI~SV2*0636*HC:J0897*2400*UN*60"),
-            // Medicare as secondary payer: still Medicare's claim.
-            Trip("SBR*S*18*******MB~SV1*HC:J0897*2400*UN*60***1"),
-            TripI("SBR*S*18*******MA~SV2*0636*HC:J0897*2400*UN*60"),
+            // Medicare as secondary payer: still Medicare's claim. (These claims lack the
+            // primary payer's 2320, a second defect: STR002; the MOD001 fixture
+            // medicare-secondary-no-jz has it.)
+            Also(
+                &["STR002"],
+                &Trip("SBR*S*18*******MB~SV1*HC:J0897*2400*UN*60***1"),
+            ),
+            Also(
+                &["STR002"],
+                &TripI("SBR*S*18*******MA~SV2*0636*HC:J0897*2400*UN*60"),
+            ),
         ];
         let out = check_cases(&MOD001, &cases);
-        assert_eq!(codes(&out[5]), mod001());
-        assert_eq!(codes(&out[6]), mod001());
+        let with_str002 = BTreeSet::from(["MOD001", "STR002"]);
+        assert_eq!(codes(&out[5]), with_str002);
+        assert_eq!(codes(&out[6]), with_str002);
         // `jw-jz = "all-payers"`: a commercial claim is judged; `off`: not even Medicare's.
         let all = crate::Params {
             jw_jz: JwJzScope::AllPayers,

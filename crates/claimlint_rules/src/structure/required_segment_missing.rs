@@ -11,7 +11,13 @@ declare_rule! {
     /// transaction set through the guide's loop tree (TR3 section 2.3, loop and segment
     /// usage). The principal diagnosis (2300 HI) is reported by SIT002 instead. Also the
     /// 2010BA N3, N4 and DMG, which the TR3 requires when the patient is the subscriber (a
-    /// claim in the 2000B itself, not under a 2000C): one finding per 2010BA.
+    /// claim in the 2000B itself, not under a 2000C): one finding per 2010BA. And the 2320
+    /// loop of each payer before the destination payer, when the 2000B SBR01 says it is not
+    /// the first (`S` secondary: one 2320; `T` tertiary: two; `A`–`H`, the fourth to eleventh
+    /// payer: three to ten). The TR3 (005010X222A1 and 005010X223A2, 2320 SBR, Other
+    /// Subscriber Information) requires the loop "when other payers are known to potentially
+    /// be involved in paying on this claim", and a destination payer that is secondary knows
+    /// of the primary: one finding per claim, on its CLM.
     ///
     /// A loop whose opening segment is missing (`HL*2*1*22*0` deleted, so SBR follows the
     /// billing provider; an LX deleted, so a line begins at its SV1) is one finding, on the
@@ -501,6 +507,96 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         }
     }
     subscriber_is_patient(tx, cx);
+    prior_payers_missing(tx, cx);
+}
+
+/// How many payers come before the destination payer, by its 2000B SBR01: one before a
+/// secondary (`S`), two before a tertiary (`T`), three to ten before the fourth to eleventh
+/// payer (`A`–`H`). `P` (primary), `U` (unknown) and codes SYN008 reports: none to ask for.
+fn payers_before(sbr01: &[u8]) -> Option<usize> {
+    match sbr01 {
+        b"S" => Some(1),
+        b"T" => Some(2),
+        [c @ b'A'..=b'H'] => Some(usize::from(c - b'A') + 3),
+        _ => None,
+    }
+}
+
+/// STR002 for each claim of a 2000B whose SBR01 puts payers before the destination payer
+/// ([`payers_before`]) with fewer 2320 loops than that. Not for a claim with a segment the
+/// guide could not place: a 2320 written wrong is that segment's finding (STR003, SYN001).
+fn prior_payers_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    let ig = tx.ig();
+    for (li, sub) in tx.loops.iter().enumerate() {
+        if sub.id != "2000B" {
+            continue;
+        }
+        let own = |k: u32| {
+            tx.seg_loop
+                .get(k as usize)
+                .is_some_and(|&l| l as usize == li)
+        };
+        let Some(sbr) = (sub.first..sub.end)
+            .filter(|&k| own(k))
+            .filter_map(|k| tx.segments.get(k as usize))
+            .find(|s| s.is(b"SBR"))
+        else {
+            continue;
+        };
+        let Some(before) = payers_before(sbr.value(1)) else {
+            continue;
+        };
+        for claim in tx.claims.iter() {
+            if claim.index < sub.first || claim.index >= sub.end {
+                continue;
+            }
+            if (claim.index..claim.end).any(|k| !ig.is_placed(k as usize)) {
+                continue;
+            }
+            let written = tx
+                .loops
+                .iter()
+                .filter(|l| l.id == "2320" && (claim.index..claim.end).contains(&l.first))
+                .count();
+            if written < before {
+                report_prior_payers(cx, claim, sbr, before, written);
+            }
+        }
+    }
+}
+
+fn report_prior_payers(
+    cx: &mut Ctx<'_>,
+    claim: &claimlint_model::Claim<'_>,
+    sbr: &claimlint_x12::Segment<'_>,
+    before: usize,
+    written: usize,
+) {
+    let place = match before {
+        1 => "secondary".to_owned(),
+        2 => "tertiary".to_owned(),
+        n => format!("payer number {}", n + 1),
+    };
+    let lacks = match (before, written) {
+        (1, _) => "no 2320 loop (Other Subscriber Information) for the primary payer".to_owned(),
+        (_, 0) => {
+            format!("no 2320 loop (Other Subscriber Information) for the {before} payers before it")
+        }
+        _ => format!(
+            "{written} 2320 loop(s) (Other Subscriber Information) for the {before} payers before it"
+        ),
+    };
+    let msg = format!(
+        "claim {} is billed to this payer as {place} (2000B SBR01 `{}`) but has {lacks}",
+        claim.id_text(),
+        String::from_utf8_lossy(sbr.value(1))
+    );
+    let index = claim.index as usize;
+    report_at(cx, index, claim.clm.loc(), msg).help(
+        "add a 2320 loop for each payer before this one (SBR with that payer's SBR01, AMT*D \
+         with what it paid, OI, 2330A NM1*IL, 2330B NM1*PR) after the claim's 2310 loops and \
+         before its first LX; or, if no payer comes before this one, write the 2000B SBR01 `P`",
+    );
 }
 
 /// Segment or loop `id` (`is_loop`), required in `parent`, that the walk found missing at
@@ -1254,4 +1350,38 @@ mod written_after_the_next_opener {
         let broken = swap(P837, "REF*EI*371234567", "HL*2").replace("HL*2*1*22*0", "HL*2*1*20*0");
         assert_eq!(codes(&broken), ["STR001", "STR002"], "{broken}");
     }
+}
+
+/// The payers a 2000B SBR01 puts before the destination payer; each claim short of that many
+/// 2320 loops is one STR002 on its CLM, and a claim whose 2320 is written is not.
+#[test]
+fn payers_before_the_destination_need_their_2320() {
+    use crate::test::{P837, edit, run};
+    assert_eq!(payers_before(b"P"), None);
+    assert_eq!(payers_before(b"U"), None);
+    assert_eq!(payers_before(b"S"), Some(1));
+    assert_eq!(payers_before(b"T"), Some(2));
+    assert_eq!(payers_before(b"A"), Some(3));
+    assert_eq!(payers_before(b"H"), Some(10));
+    assert_eq!(payers_before(b"X"), None);
+    let codes = |text: &str| {
+        let mut c: Vec<_> = run(text)
+            .iter()
+            .map(|d| (d.code, d.loc.segment.as_str().to_owned()))
+            .collect();
+        c.sort_unstable();
+        c
+    };
+    let secondary = edit(P837, "SBR*", "SBR*S*18*******MB");
+    assert_eq!(codes(&secondary), [("STR002", "CLM".to_owned())]);
+    let with_primary = edit(
+        &secondary,
+        "HI*",
+        "HI*ABK:M810~SBR*P*18*******CI~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~\
+         NM1*PR*2*PAYER A*****PI*PAYERA",
+    );
+    assert_eq!(codes(&with_primary), []);
+    // The 2320's SBR misspelled: that segment's own finding, not also a 2320 missing.
+    let misspelled = with_primary.replace("SBR*P*18*******CI", "SRB*P*18*******CI");
+    assert!(codes(&misspelled).iter().all(|(c, _)| *c != "STR002"));
 }
