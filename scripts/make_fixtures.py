@@ -222,6 +222,8 @@ CASES = {
     "ENV007": {
         "trip": {
             "feb-30.x12": edit(P837, "ISA*", isa(date="260230")),
+            # the date left out: one ENV007 (write it), not also ENV001 for ISA09's width
+            "isa09-left-empty.x12": edit(P837, "ISA*", isa(date="")),
             "isa12-4010.x12": edit(P837, "ISA*", isa(ver="00401")),
             # 4010's standards identifier `U` kept in a 00501 ISA11, where it is the
             # repetition separator: a letter the data holds

@@ -90,6 +90,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("ENV006/trip/same-st02-twice.x12", &["ENV006"]),
     ("ENV007/trip/feb-30.x12", &["ENV007"]),
+    ("ENV007/trip/isa09-left-empty.x12", &["ENV007"]),
     ("ENV007/trip/isa11-is-component-separator.x12", &["ENV007"]),
     ("ENV007/trip/isa11-is-element-separator.x12", &["ENV007"]),
     ("ENV007/trip/isa11-u-in-5010.x12", &["ENV007"]),

@@ -121,6 +121,17 @@ pub const PRECEDENCE: &[Precedence] = &[
               write; that the element is required is not another error",
     },
     Precedence {
+        root: "ENV007",
+        suppresses: &["ENV001"],
+        on: Some("ISA"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Element,
+        why: "an ISA date, time or code left out or cut short (`ISA*…**1200*`) is the value the \
+              finding asks for, whose fixed width writing it restores; that the element is not \
+              its width is not another error",
+    },
+    Precedence {
         root: "ENV002",
         suppresses: &["SYN007"],
         on: None,
@@ -1481,6 +1492,19 @@ mod tests {
     fn unreadable_isa_is_one_error() {
         let text = P837.replacen("*^*00501*000000001*", "***00501*1*", 1);
         assert_eq!(outcome(&text), (vec!["ENV001"], 0));
+    }
+
+    /// An ISA09 left empty or cut short is one ENV007 (write the date), not also ENV001 for
+    /// its width; another element not its width stays ENV001.
+    #[test]
+    fn an_isa_value_left_out_is_not_also_its_width() {
+        let t = crate::test::P837;
+        let empty = t.replacen("*260120*1200*", "**1200*", 1);
+        assert_eq!(outcome(&empty), (vec!["ENV007"], 1));
+        let short = t.replacen("*260120*1200*", "*2601*1200*", 1);
+        assert_eq!(outcome(&short), (vec!["ENV007"], 1));
+        let both = empty.replacen("*SENDER         *", "*SENDER*", 1);
+        assert_eq!(outcome(&both), (vec!["ENV001", "ENV007"], 0));
     }
 
     /// ISA11 equal to another delimiter is one defect, one ENV007: in a fixed-width ISA the

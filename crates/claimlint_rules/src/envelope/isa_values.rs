@@ -37,6 +37,14 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
     let e = |n: usize| ic.header.elements[n - 1];
     let loc = |n: usize| super::slips::isa(ic).loc(n);
     let show = |n: usize| String::from_utf8_lossy(e(n)).into_owned();
+    // A value left out (empty, or only the padding): said so, not quoted as `` or `      `.
+    let is = |n: usize, what: &str| {
+        if e(n).iter().all(|&b| b == b' ') {
+            format!("ISA{n:02} is empty where {what} belongs")
+        } else {
+            format!("ISA{n:02} `{}` is not {what}", show(n))
+        }
+    };
     let date_ok = |v: &[u8]| {
         v.len() == 6 && v.iter().all(u8::is_ascii_digit) && {
             let yymmdd = std::str::from_utf8(v)
@@ -56,18 +64,12 @@ fn isa_values(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         }
     };
     if !date_ok(e(9)) {
-        cx.report(
-            loc(9),
-            format!("ISA09 `{}` is not a date in YYMMDD form", show(9)),
-        )
-        .help("write the interchange's creation date as YYMMDD, e.g. 260105");
+        cx.report(loc(9), is(9, "a date in YYMMDD form"))
+            .help("write the interchange's creation date as YYMMDD, e.g. 260105");
     }
     if !time_ok(e(10)) {
-        cx.report(
-            loc(10),
-            format!("ISA10 `{}` is not a time in HHMM form", show(10)),
-        )
-        .help("write the interchange's creation time as HHMM on the 24-hour clock, e.g. 1200");
+        cx.report(loc(10), is(10, "a time in HHMM form"))
+            .help("write the interchange's creation time as HHMM on the 24-hour clock, e.g. 1200");
     }
     // A 4010 interchange throughout (ISA12 00401, every GS08 a 4010 837 guide) is one defect:
     // ENV005 reports each group's retired guide, and its help says to produce the interchange
