@@ -725,7 +725,12 @@ fn code_findings<'d>(
         let is_error = d.severity == Severity::Error || not_read;
         set.error |= is_error;
         set.warning |= !is_error;
-        if let Mapping::Segment(code) | Mapping::Element(code) = m
+        let segment_code = match m {
+            Mapping::Segment(code) | Mapping::Element(code) => Some(code),
+            Mapping::Missing { .. } => Some("3"),
+            Mapping::TransactionSet(_) | Mapping::Group(_) => None,
+        };
+        if let Some(code) = segment_code
             && !placeable(d)
         {
             // No IK3/IK4 can name where it is: the set says only that segments are in error.
@@ -741,6 +746,11 @@ fn code_findings<'d>(
                 open = None;
             }
             Mapping::Group(_) => {}
+            Mapping::Missing { segment, in_loop } => {
+                ik3_named(w, d, segment, Some(in_loop), "3");
+                open = None;
+                note("3", &mut set.syntax, &mut set.implementation);
+            }
             Mapping::Segment(code) => {
                 // IK304 8 is "segment has data element errors", the IK3 the element findings
                 // of one segment share: one IK3 for that segment, not one per finding.
@@ -815,13 +825,16 @@ fn placeable(d: &Diagnostic) -> bool {
 }
 
 fn ik3(w: &mut Writer, d: &Diagnostic, code: &str) {
-    let seg = d.loc.segment.as_str();
+    ik3_named(w, d, d.loc.segment.as_str(), d.context.loop_id, code);
+}
+
+/// An IK3 at `d`'s position naming segment `seg` in loop `in_loop`: the finding's own, or a
+/// missing segment's ([`Mapping::Missing`]).
+fn ik3_named(w: &mut Writer, d: &Diagnostic, seg: &str, in_loop: Option<&str>, code: &str) {
     let seg = if seg.is_empty() { "ST" } else { seg };
     // IK303 is AN 1-4: the TR3 loop number without its letters (2010AA → 2010).
-    let loop_id: String = d
-        .context
-        .loop_id
-        .filter(|l| *l != "HEADER")
+    let loop_id: String = in_loop
+        .filter(|l| *l != "HEADER" && *l != "ST")
         .map(|l| l.chars().take(4).collect())
         .unwrap_or_default();
     let position = d.loc.position.max(1).to_string();

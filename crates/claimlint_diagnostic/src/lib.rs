@@ -88,6 +88,13 @@ pub struct Context {
 pub enum Ack999 {
     /// IK3 with this IK304 segment syntax error code.
     Segment(&'static str),
+    /// IK3 with IK304 3 (mandatory segment missing) naming the segment that is missing and
+    /// the loop it belongs in (IK301 and IK303; a missing loop is named by its opening
+    /// segment), at the position where it was found missing (IK302).
+    Missing {
+        segment: &'static str,
+        in_loop: &'static str,
+    },
     /// IK3 (IK304 = 8) and IK4 with this IK403 element syntax error code.
     Element(&'static str),
     /// An IK502–IK506 transaction set syntax error code, with no IK3.

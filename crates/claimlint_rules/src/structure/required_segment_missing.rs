@@ -1,5 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
+use claimlint_diagnostic::Ack999;
 use claimlint_ig::{GuideDef, Placement, SegmentDef, StructureIssue, Usage};
 use claimlint_model::Transaction;
 
@@ -44,7 +45,7 @@ declare_rule! {
     /// ## Fix
     /// Add the segment where the guide places it: `N4*SPRINGFIELD*IL*627011234~` after N3.
     code: STR002, name: "required-segment-missing", severity: Error, snip: 2,
-    x999: Always(Segment("3")),
+    x999: PerFindingElse(Segment("3")),
     check: Transaction(required_segment_missing),
 }
 
@@ -388,7 +389,13 @@ pub(crate) fn opener(s: &SegmentDef) -> String {
 
 /// Segments that belong to a loop whose opening segment is missing: one finding, on the
 /// first of them (the walk opened the loop without it and placed the rest there).
-fn opener_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>, loop_id: &str, parent: &str, at: usize) {
+fn opener_missing(
+    tx: &Transaction<'_>,
+    cx: &mut Ctx<'_>,
+    loop_id: &'static str,
+    parent: &str,
+    at: usize,
+) {
     let ig = tx.ig();
     let Some(l) = ig
         .guide
@@ -427,7 +434,33 @@ fn opener_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>, loop_id: &str, parent:
         line.or_else(|| hl_to_add(tx, at, loop_id))
             .unwrap_or_else(|| opener(starter))
     );
-    report_at(cx, at, seg.loc(), msg).help(help);
+    report_at(cx, at, seg.loc(), msg)
+        .help(help)
+        .ack(Ack999::Missing {
+            segment: starter.id,
+            in_loop: loop_id,
+        });
+}
+
+/// The 999 coding of a required segment (or loop: its opener) `id` missing from `parent`:
+/// the IK3 names it, not the segment where the walk found it missing.
+fn missing_ack(guide: &GuideDef, parent: &'static str, id: &'static str, is_loop: bool) -> Ack999 {
+    if is_loop {
+        let opener = guide
+            .find_loop(parent)
+            .and_then(|p| p.child_loop(id))
+            .and_then(|l| l.starter());
+        if let Some(s) = opener {
+            return Ack999::Missing {
+                segment: s.id,
+                in_loop: id,
+            };
+        }
+    }
+    Ack999::Missing {
+        segment: id,
+        in_loop: parent,
+    }
 }
 
 /// The HL a loop opened without its HL needs, written out where it stands (`HL*2*1*22*0`):
@@ -592,11 +625,17 @@ fn report_prior_payers(
         String::from_utf8_lossy(sbr.value(1))
     );
     let index = claim.index as usize;
-    report_at(cx, index, claim.clm.loc(), msg).help(
-        "add a 2320 loop for each payer before this one (SBR with that payer's SBR01, AMT*D \
-         with what it paid, OI, 2330A NM1*IL, 2330B NM1*PR) after the claim's 2310 loops and \
-         before its first LX; or, if no payer comes before this one, write the 2000B SBR01 `P`",
-    );
+    report_at(cx, index, claim.clm.loc(), msg)
+        .help(
+            "add a 2320 loop for each payer before this one (SBR with that payer's SBR01, AMT*D \
+             with what it paid, OI, 2330A NM1*IL, 2330B NM1*PR) after the claim's 2310 loops \
+             and before its first LX; or, if no payer comes before this one, write the 2000B \
+             SBR01 `P`",
+        )
+        .ack(Ack999::Missing {
+            segment: "SBR",
+            in_loop: "2320",
+        });
 }
 
 /// Segment or loop `id` (`is_loop`), required in `parent`, that the walk found missing at
@@ -606,7 +645,7 @@ fn required_missing(
     cx: &mut Ctx<'_>,
     late: &[WrittenAfter],
     (id, is_loop): (&'static str, bool),
-    parent: &str,
+    parent: &'static str,
     at: usize,
 ) {
     let ig = tx.ig();
@@ -674,7 +713,9 @@ fn required_missing(
     } else {
         format!("add the {start} segment to {within}")
     };
-    report_at(cx, at, seg.loc(), msg).help(help);
+    report_at(cx, at, seg.loc(), msg)
+        .help(help)
+        .ack(missing_ack(ig.guide, parent, id, is_loop));
 }
 
 /// The 2010BA segments the TR3 requires when the patient is the subscriber: N3 and N4
@@ -700,12 +741,8 @@ fn opens_2010ba(tx: &Transaction<'_>, k: usize) -> bool {
 /// (STR003's alone); not when a segment in it is unplaced. Reported on the 2010BA's NM1.
 fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
-    let guide = ig.guide;
     for name in tx.loops.iter().filter(|l| l.id == "2010BA") {
         let Some(claim) = name.parent.and_then(|sub| super::own_claim(tx, sub)) else {
-            continue;
-        };
-        let Some(nm1) = tx.segments.get(name.first as usize) else {
             continue;
         };
         // An NM1 the guide read as another loop's (`NM1*IL` for the payer's `NM1*PR`): its
@@ -737,46 +774,68 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                         .is_some_and(|s| s.is(id.as_bytes()))
             })
         };
-        let missing: Vec<&str> = WHEN_SUBSCRIBER_IS_PATIENT
+        let missing: Vec<&'static str> = WHEN_SUBSCRIBER_IS_PATIENT
             .into_iter()
             .filter(|id| !segs.iter().any(|s| s.is(id.as_bytes())) && !late(id))
             .collect();
-        // One finding for the 2010BA, naming each segment it lacks: the subscriber's address
-        // and demographics left out are one omission, however many segments it spans.
-        let Some((last, rest)) = missing.split_last() else {
-            continue;
-        };
-        let named = |id: &str| {
-            let def = guide
-                .find_loop("2010BA")
-                .and_then(|l| l.segments(id.as_bytes()).next());
-            def.map_or(id.to_string(), |d| format!("{id} ({})", d.name))
-        };
-        let what = match rest {
-            [] => format!("segment {} is", named(last)),
-            _ => format!(
-                "segments {} and {} are",
-                rest.iter()
-                    .map(|id| named(id))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                named(last)
-            ),
-        };
-        let claim_id = tx
-            .claims
-            .iter()
-            .find(|c| c.index == claim)
-            .map_or_else(|| "?".into(), |c| c.id_text());
-        let msg = format!(
-            "{what} required in 2010BA when the patient is the subscriber (claim {claim_id} is \
-             in this 2000B, not under a 2000C) but missing"
-        );
-        report_at(cx, name.first as usize, nm1.loc(), msg).help(format!(
+        report_subscriber_missing(tx, cx, name.first as usize, claim, &missing);
+    }
+}
+
+/// The one STR002 of a 2010BA (its NM1 at `nm1`) lacking the segments `missing`, the
+/// subscriber being the patient of claim `claim` (a CLM index).
+fn report_subscriber_missing(
+    tx: &Transaction<'_>,
+    cx: &mut Ctx<'_>,
+    nm1_at: usize,
+    claim: u32,
+    missing: &[&'static str],
+) {
+    let guide = tx.ig().guide;
+    let Some(nm1) = tx.segments.get(nm1_at) else {
+        return;
+    };
+    // One finding for the 2010BA, naming each segment it lacks: the subscriber's address
+    // and demographics left out are one omission, however many segments it spans.
+    let Some((last, rest)) = missing.split_last() else {
+        return;
+    };
+    let named = |id: &str| {
+        let def = guide
+            .find_loop("2010BA")
+            .and_then(|l| l.segments(id.as_bytes()).next());
+        def.map_or(id.to_string(), |d| format!("{id} ({})", d.name))
+    };
+    let what = match rest {
+        [] => format!("segment {} is", named(last)),
+        _ => format!(
+            "segments {} and {} are",
+            rest.iter()
+                .map(|id| named(id))
+                .collect::<Vec<_>>()
+                .join(", "),
+            named(last)
+        ),
+    };
+    let claim_id = tx
+        .claims
+        .iter()
+        .find(|c| c.index == claim)
+        .map_or_else(|| "?".into(), |c| c.id_text());
+    let msg = format!(
+        "{what} required in 2010BA when the patient is the subscriber (claim {claim_id} is \
+         in this 2000B, not under a 2000C) but missing"
+    );
+    let first = missing.first().copied().unwrap_or("N3");
+    report_at(cx, nm1_at, nm1.loc(), msg)
+        .help(format!(
             "add the subscriber's {} to this 2010BA (in TR3 order: NM1*IL, N3, N4, DMG)",
             missing.join(", ")
-        ));
-    }
+        ))
+        .ack(Ack999::Missing {
+            segment: first,
+            in_loop: "2010BA",
+        });
 }
 
 #[test]
