@@ -549,17 +549,12 @@ pub(crate) fn check_transaction<T>(
     }
     tx.share_clean_memo(memo);
     let ran_from = out.len();
-    run_rules(&tx, plan, &mut out, checked);
+    let drug_lines = run_rules(&tx, plan, &mut out, checked);
     crate::syntax::explain_realigned(&tx, out.get_mut(ran_from..).unwrap_or_default());
     let stats = Stats {
         claims: tx.claims.len() as u64,
         service_lines: tx.service_line_count() as u64,
-        drug_lines: tx
-            .claims
-            .iter()
-            .flat_map(|c| &c.lines)
-            .filter(|l| crate::is_drug_line(&plan.data, l))
-            .count() as u64,
+        drug_lines,
         ..Stats::default()
     };
     let visited = visit(&tx);
@@ -574,13 +569,13 @@ const CLAIMS_PER_TASK: usize = 128;
 /// rules (the guide walk among them) run beside its claims' rules, and those run in chunks of
 /// claims on as many threads as are free. The findings come out in the order of the
 /// sequential run (transaction rules, then each claim in turn), so output does not depend on
-/// the thread count.
+/// the thread count. Gives the number of drug lines (`Stats::drug_lines`, from `claim_rules`).
 fn run_rules<'t>(
     tx: &'t Transaction<'t>,
     plan: &Plan,
     out: &mut Vec<Diagnostic>,
     checked: &(dyn Fn(usize) + Sync),
-) {
+) -> u64 {
     // How many bytes of the input a chunk of claims spans.
     let done = |chunk: &[model::Claim<'_>]| {
         let seg = |i: u32| tx.segments.get(usize::try_from(i).ok()?);
@@ -592,14 +587,14 @@ fn run_rules<'t>(
     };
     if tx.claims.len() < 2 * CLAIMS_PER_TASK || rayon::current_num_threads() < 2 {
         transaction_rules(tx, plan, out);
-        let mut facts = crate::ClaimFacts::default();
+        let (mut facts, mut drug_lines) = (crate::ClaimFacts::default(), 0);
         for chunk in tx.claims.chunks(CLAIMS_PER_TASK) {
             for claim in chunk {
-                claim_rules(tx, claim, plan, &mut facts, out);
+                drug_lines += claim_rules(tx, claim, plan, &mut facts, out);
             }
             done(chunk);
         }
-        return;
+        return drug_lines;
     }
     let (whole, chunks) = rayon::join(
         || {
@@ -612,19 +607,23 @@ fn run_rules<'t>(
                 .par_chunks(CLAIMS_PER_TASK)
                 .map(|chunk| {
                     let (mut found, mut facts) = (Vec::new(), crate::ClaimFacts::default());
+                    let mut drug_lines = 0;
                     for claim in chunk {
-                        claim_rules(tx, claim, plan, &mut facts, &mut found);
+                        drug_lines += claim_rules(tx, claim, plan, &mut facts, &mut found);
                     }
                     done(chunk);
-                    found
+                    (found, drug_lines)
                 })
                 .collect::<Vec<_>>()
         },
     );
     out.extend(whole);
-    for found in chunks {
+    let mut drug_lines = 0;
+    for (found, n) in chunks {
         out.extend(found);
+        drug_lines += n;
     }
+    drug_lines
 }
 
 fn transaction_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>) {
@@ -635,14 +634,17 @@ fn transaction_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Dia
     }
 }
 
-/// The claim rules of one claim, then the line and drug rules of each of its lines.
+/// The claim rules of one claim, then the line and drug rules of each of its lines. Gives how
+/// many of its lines are drug lines ([`crate::is_drug_line`]), for `Stats::drug_lines`: asked
+/// of the line's context after its rules, so the drug-code lookup a rule made is not made
+/// again (`Ctx::is_drug_line` is `is_drug_line` with that lookup shared).
 fn claim_rules<'t>(
     tx: &'t Transaction<'t>,
     claim: &'t model::Claim<'t>,
     plan: &Plan,
     facts: &mut crate::ClaimFacts,
     out: &mut Vec<Diagnostic>,
-) {
+) -> u64 {
     facts.reset(claim.lines.len());
     let facts = &*facts;
     for (rule, sev) in &plan.claim {
@@ -658,8 +660,10 @@ fn claim_rules<'t>(
         }
     }
     let Some((first, _)) = plan.line.first().or(plan.drug.first()) else {
-        return;
+        let drug = |l: &&model::ServiceLine<'_>| crate::is_drug_line(&plan.data, l);
+        return claim.lines.iter().filter(drug).count() as u64;
     };
+    let mut drug_lines = 0;
     for line in &claim.lines {
         // One context per line: only the rule and its severity change from rule to rule.
         let mut cx = Ctx {
@@ -682,7 +686,9 @@ fn claim_rules<'t>(
                 }
             }
         }
+        drug_lines += u64::from(cx.is_drug_line(line));
     }
+    drug_lines
 }
 
 #[cfg(test)]

@@ -321,6 +321,10 @@ pub struct ClaimFacts {
     /// CODE003's verdicts by code and release: not the claim's, but kept for the claims that
     /// follow (`code_sets::icd10_invalid::ValidMemo`), so not emptied by `reset`.
     pub(crate) icd10_valid: std::cell::RefCell<code_sets::icd10_invalid::ValidMemo>,
+    /// The day the transaction set was created (BHT04, `situational::service_date_invalid`):
+    /// the engine keeps one `ClaimFacts` for claims of one transaction set only, so this is
+    /// worked out once for them all and, like `icd10_valid`, not emptied by `reset`.
+    created: std::cell::OnceCell<Option<claimlint_model::Date>>,
 }
 
 impl ClaimFacts {
@@ -394,6 +398,18 @@ impl<'c> Ctx<'c> {
         match self.facts_of(line) {
             Some(f) => *f.vaccine.get_or_init(look),
             None => look(),
+        }
+    }
+
+    /// `work()`, the day the context's transaction set was created, once for the claims of a
+    /// task (`ClaimFacts::created`); without facts, `work()` each time.
+    pub(crate) fn created(
+        &self,
+        work: impl FnOnce() -> Option<claimlint_model::Date>,
+    ) -> Option<claimlint_model::Date> {
+        match self.facts {
+            Some(f) => *f.created.get_or_init(work),
+            None => work(),
         }
     }
 

@@ -205,18 +205,26 @@ pub fn is_1861_s10_vaccine(code: &str, row: impl FnOnce() -> Option<Hcpcs>) -> b
         return true;
     }
     row().is_some_and(|h| {
-        let d = h.long.to_ascii_lowercase();
-        d.contains("vaccine")
+        let d = h.long.as_bytes();
+        has_word(d, b"vaccine")
             && [
-                "influenza",
-                "pneumococcal",
-                "hepatitis b",
-                "covid",
-                "sars-cov",
+                &b"influenza"[..],
+                b"pneumococcal",
+                b"hepatitis b",
+                b"covid",
+                b"sars-cov",
             ]
             .iter()
-            .any(|v| d.contains(v))
+            .any(|v| has_word(d, v))
     })
+}
+
+/// Whether `text` holds `lower` (lower-case ASCII) in any ASCII case: what
+/// `text.to_ascii_lowercase().contains(lower)` answers, byte for byte (lower-casing changes
+/// ASCII letters only, one byte for one), without a lower-cased copy of the descriptor.
+fn has_word(text: &[u8], lower: &[u8]) -> bool {
+    text.windows(lower.len())
+        .any(|w| w.eq_ignore_ascii_case(lower))
 }
 
 /// Whether the JW/JZ policy applies to the line: its claim's payer is in scope, the bill
@@ -551,6 +559,39 @@ mod tests {
             assert!(is_1861_s10_vaccine("Q2035", || data.hcpcs("Q2035")));
             assert!(!is_1861_s10_vaccine("J0897", || data.hcpcs("J0897")));
         });
+    }
+
+    /// `has_word` answers as lower-casing a copy and searching it does: any case, words at
+    /// either end, non-ASCII text, a needle longer than the text.
+    #[test]
+    fn has_word_is_a_lower_cased_search() {
+        let texts = [
+            "Influenza virus VACCINE, split",
+            "Injection, pneumococcal conjugate vaccine",
+            "Hepatitis B Vaccine",
+            "SARS-CoV-2 (coronavirus) vaccine, mRNA",
+            "vaccine",
+            "vaccin",
+            "Ümlaut vaccine für Covid",
+            "",
+        ];
+        let needles = [
+            "vaccine",
+            "influenza",
+            "hepatitis b",
+            "covid",
+            "sars-cov",
+            "für",
+        ];
+        for t in texts {
+            for n in needles {
+                assert_eq!(
+                    has_word(t.as_bytes(), n.as_bytes()),
+                    t.to_ascii_lowercase().contains(n),
+                    "{t:?} {n:?}"
+                );
+            }
+        }
     }
 
     /// Issue 14: a drug line with no NDC whose code has only single-dose NDCs (Prolia and

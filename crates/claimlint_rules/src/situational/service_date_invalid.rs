@@ -64,10 +64,12 @@ fn dated<'t>(tx: &'t Transaction<'t>, claim: &Claim<'_>) -> impl Iterator<Item =
 
 fn service_date_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let Some(tx) = cx.tx() else { return };
-    let created = tx
-        .bht()
-        .and_then(|b| b.element(4))
-        .and_then(|e| Date::parse(e.bytes));
+    // The same for every claim of the set: read once for them all.
+    let created = cx.created(|| {
+        tx.bht()
+            .and_then(|b| b.element(4))
+            .and_then(|e| Date::parse(e.bytes))
+    });
     let statement = (tx.kind == Kind::Institutional)
         .then_some(claim.statement)
         .flatten();

@@ -127,20 +127,23 @@ fn address_left_out(seg: &claimlint_x12::Segment<'_>) -> Option<Left> {
     if seg.value(1).is_empty() || !matches!(country, b"" | b"US" | b"CA") {
         return None;
     }
-    let why = if country.is_empty() {
-        "the address is in the United States (N404 is empty)".to_string()
-    } else {
-        format!(
-            "the address is in {} (N404)",
-            String::from_utf8_lossy(country)
-        )
+    // Written only for an address that leaves something out (most leave nothing).
+    let why = || {
+        if country.is_empty() {
+            "the address is in the United States (N404 is empty)".to_string()
+        } else {
+            format!(
+                "the address is in {} (N404)",
+                String::from_utf8_lossy(country)
+            )
+        }
     };
     let left = |what, elem, plural, help| {
         Some(Left {
             elem,
             what,
             plural,
-            why: why.clone(),
+            why: why(),
             help,
         })
     };

@@ -50,11 +50,11 @@ pub(crate) fn is_known(id: &[u8]) -> bool {
 
 fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     // A segment the guide check (when it has run) placed has an id of that guide: known
-    // without a search. Whether it ran changes how fast, not what is found.
+    // without a search. Whether it ran changes how fast, not what is found. Asked of the
+    // check once, not once per segment (an atomic load each time).
+    let ig = tx.ig.get();
     let placed = |index: usize| {
-        tx.ig
-            .get()
-            .and_then(|ig| ig.placement(index))
+        ig.and_then(|ig| ig.placement(index))
             .is_some_and(|p| p.segment().is_some())
     };
     for (index, seg) in tx.segments.iter().enumerate() {
