@@ -853,6 +853,32 @@ CASES["SYN008"]["trip"]["payers-missing-then-payer-as-il.x12"] = payers_missing_
 CASES["STR002"]["trip"]["billing-provider-missing-pay-to-present.x12"] = edits(P837, [
     ("NM1*85", "NM1*87*2"), ("REF*EI", "")])
 
+# A date's format code the guide does not allow there, the date written in one it does
+# (`DTP*472*TM*20260115`, an 837I statement period `DTP*434*D8*20260115-20260115`, a payer's
+# paid date `DTP*573*RD8*20260201`): one SYN008 on DTP02 naming the code the date is written
+# in, not also SYN003 judging the date by the code written. A date that fits no code the
+# guide allows there is a second mistake: SYN003 beside SYN008.
+CASES["SYN008"]["trip"].update({
+    "dtp02-time-code-for-service-date.x12": edit(P837, "DTP*472", "DTP*472*TM*20260115"),
+    "dtp02-d8-for-statement-range-837i.x12": edit(I837, "DTP*434", "DTP*434*D8*20260115-20260115"),
+    "dtp02-rd8-for-paid-date.x12": cob("2340").replace("DTP*573*D8*20260201", "DTP*573*RD8*20260201", 1),
+})
+CASES["SYN003"]["trip"]["dtp02-time-code-date-short.x12"] = edit(P837, "DTP*472", "DTP*472*TM*2026011")
+# The other subscriber's or other payer's NM1 (2330A, 2330B) written with another code, or with
+# the separator after NM101 left out (`NM1*402*MEDICARE`, `NM1*PR2*…`): the loop it stands for
+# is read as meant, one SYN008 on NM101 whose help writes the segment right, not STR003 ("does
+# not fit here") and STR002 (the loop it stands for "missing").
+CASES["SYN008"]["trip"].update({
+    "nm101-other-subscriber-41.x12": cob("2340").replace("OI***Y***Y~\nNM1*IL*", "OI***Y***Y~\nNM1*41*"),
+    "nm101-other-payer-41.x12": cob("2340").replace("NM1*PR*2*PAYER A*", "NM1*41*2*PAYER A*"),
+    "nm101-receiver-separator-left-out.x12": edit(P837, "NM1*40", "NM1*402*MEDICARE*****46*R456"),
+    "nm101-payer-separator-left-out.x12": edit(P837, "NM1*PR", "NM1*PR2*MEDICARE PART B*****PI*00952"),
+})
+# Near miss: a second other-subscriber NM1 with another code beside 2330A's own: nothing is
+# missing for it to stand for, so it stays STR003 (a segment to move or remove).
+CASES["STR003"]["trip"]["nm1-41-beside-other-subscriber.x12"] = join(recount(segs(cob("2340").replace(
+    "OI***Y***Y~\nNM1*IL*", "OI***Y***Y~\nNM1*41*1*DOE*JANE****MI*1EG4TE5MK73~\nNM1*IL*"))))
+
 
 def main(only=None):
     extra = {}
