@@ -879,6 +879,17 @@ CASES["SYN008"]["trip"].update({
 CASES["STR003"]["trip"]["nm1-41-beside-other-subscriber.x12"] = join(recount(segs(cob("2340").replace(
     "OI***Y***Y~\nNM1*IL*", "OI***Y***Y~\nNM1*41*1*DOE*JANE****MI*1EG4TE5MK73~\nNM1*IL*"))))
 
+# The principal diagnosis written under an ICD-9-CM qualifier of another kind (`HI*BF:M810`, the
+# other-diagnosis code, before an ICD-10-CM code on a 2026 claim with no ABK): one SIT002 whose
+# help writes ABK, not also CODE008 for the qualifier's version (whose help, BF -> ABF, would
+# leave the claim without its principal). An ICD-9-CM code under it is a second mistake:
+# SIT002 and CODE008.
+CASES["SIT002"]["trip"].update({
+    "principal-under-bf.x12": edit(P837, "HI*", "HI*BF:M810"),
+    "principal-under-bf-837i.x12": edit(I837, "HI*", "HI*BF:M810"),
+    "principal-under-bf-icd9-code.x12": edit(P837, "HI*", "HI*BF:4019"),
+})
+
 
 def main(only=None):
     extra = {}
