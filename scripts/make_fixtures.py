@@ -890,6 +890,18 @@ CASES["SIT002"]["trip"].update({
     "principal-under-bf-icd9-code.x12": edit(P837, "HI*", "HI*BF:4019"),
 })
 
+# An HL whose HL03 is another level than its parent and its children say (`HL*1**22*1` heading
+# the level 22 subscriber: the billing provider written as a subscriber; a subscriber with a
+# patient under it written as level 23), or whose values run together (`HL*21*22*0` for
+# `HL*2*1*22*0`): one STR001 on the HL, its help writing it right, not also STR001 on its
+# children for the parent it seems to give them.
+CASES["STR001"]["trip"].update({
+    "first-hl-level-22.x12": edit(P837, "HL*1**20*1", "HL*1**22*1"),
+    "subscriber-hl-level-23-with-patient.x12": CASES["STR002"]["pass"]["patient-is-dependent.x12"].replace(
+        "HL*2*1*22*1", "HL*2*1*23*1"),
+    "hl01-hl02-run-together.x12": edit(P837, "HL*2*1*22*0", "HL*21*22*0"),
+})
+
 
 def main(only=None):
     extra = {}
