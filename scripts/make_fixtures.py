@@ -902,6 +902,11 @@ CASES["STR001"]["trip"].update({
     "hl01-hl02-run-together.x12": edit(P837, "HL*2*1*22*0", "HL*21*22*0"),
 })
 
+# The separator after a composite left out, the next value run on into its last component
+# (`CLM*…*11:B:1Y*A*Y*Y` for `…*11:B:1*Y*A*Y*Y`): one finding on the composite whose help puts
+# the separator back, not also SYN007 and SYN008 for each value standing one element early.
+CASES["SYN002"]["trip"]["clm05-clm06-run-together.x12"] = edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:B:1Y*A*Y*Y")
+
 
 def main(only=None):
     extra = {}
