@@ -863,6 +863,60 @@ CASES["SYN008"]["trip"]["payers-missing-then-payer-as-il.x12"] = payers_missing_
 CASES["STR002"]["trip"]["billing-provider-missing-pay-to-present.x12"] = edits(P837, [
     ("NM1*85", "NM1*87*2"), ("REF*EI", "")])
 
+# A date's format code the guide does not allow there, the date written in one it does
+# (`DTP*472*TM*20260115`, an 837I statement period `DTP*434*D8*20260115-20260115`, a payer's
+# paid date `DTP*573*RD8*20260201`): one SYN008 on DTP02 naming the code the date is written
+# in, not also SYN003 judging the date by the code written. A date that fits no code the
+# guide allows there is a second mistake: SYN003 beside SYN008.
+CASES["SYN008"]["trip"].update({
+    "dtp02-time-code-for-service-date.x12": edit(P837, "DTP*472", "DTP*472*TM*20260115"),
+    "dtp02-d8-for-statement-range-837i.x12": edit(I837, "DTP*434", "DTP*434*D8*20260115-20260115"),
+    "dtp02-rd8-for-paid-date.x12": cob("2340").replace("DTP*573*D8*20260201", "DTP*573*RD8*20260201", 1),
+})
+CASES["SYN003"]["trip"]["dtp02-time-code-date-short.x12"] = edit(P837, "DTP*472", "DTP*472*TM*2026011")
+# The other subscriber's or other payer's NM1 (2330A, 2330B) written with another code, or with
+# the separator after NM101 left out (`NM1*402*MEDICARE`, `NM1*PR2*…`): the loop it stands for
+# is read as meant, one SYN008 on NM101 whose help writes the segment right, not STR003 ("does
+# not fit here") and STR002 (the loop it stands for "missing").
+CASES["SYN008"]["trip"].update({
+    "nm101-other-subscriber-41.x12": cob("2340").replace("OI***Y***Y~\nNM1*IL*", "OI***Y***Y~\nNM1*41*"),
+    "nm101-other-payer-41.x12": cob("2340").replace("NM1*PR*2*PAYER A*", "NM1*41*2*PAYER A*"),
+    "nm101-receiver-separator-left-out.x12": edit(P837, "NM1*40", "NM1*402*MEDICARE*****46*R456"),
+    "nm101-payer-separator-left-out.x12": edit(P837, "NM1*PR", "NM1*PR2*MEDICARE PART B*****PI*00952"),
+})
+# Near miss: a second other-subscriber NM1 with another code beside 2330A's own: nothing is
+# missing for it to stand for, so it stays STR003 (a segment to move or remove).
+CASES["STR003"]["trip"]["nm1-41-beside-other-subscriber.x12"] = join(recount(segs(cob("2340").replace(
+    "OI***Y***Y~\nNM1*IL*", "OI***Y***Y~\nNM1*41*1*DOE*JANE****MI*1EG4TE5MK73~\nNM1*IL*"))))
+
+# The principal diagnosis written under an ICD-9-CM qualifier of another kind (`HI*BF:M810`, the
+# other-diagnosis code, before an ICD-10-CM code on a 2026 claim with no ABK): one SIT002 whose
+# help writes ABK, not also CODE008 for the qualifier's version (whose help, BF -> ABF, would
+# leave the claim without its principal). An ICD-9-CM code under it is a second mistake:
+# SIT002 and CODE008.
+CASES["SIT002"]["trip"].update({
+    "principal-under-bf.x12": edit(P837, "HI*", "HI*BF:M810"),
+    "principal-under-bf-837i.x12": edit(I837, "HI*", "HI*BF:M810"),
+    "principal-under-bf-icd9-code.x12": edit(P837, "HI*", "HI*BF:4019"),
+})
+
+# An HL whose HL03 is another level than its parent and its children say (`HL*1**22*1` heading
+# the level 22 subscriber: the billing provider written as a subscriber; a subscriber with a
+# patient under it written as level 23), or whose values run together (`HL*21*22*0` for
+# `HL*2*1*22*0`): one STR001 on the HL, its help writing it right, not also STR001 on its
+# children for the parent it seems to give them.
+CASES["STR001"]["trip"].update({
+    "first-hl-level-22.x12": edit(P837, "HL*1**20*1", "HL*1**22*1"),
+    "subscriber-hl-level-23-with-patient.x12": CASES["STR002"]["pass"]["patient-is-dependent.x12"].replace(
+        "HL*2*1*22*1", "HL*2*1*23*1"),
+    "hl01-hl02-run-together.x12": edit(P837, "HL*2*1*22*0", "HL*21*22*0"),
+})
+
+# The separator after a composite left out, the next value run on into its last component
+# (`CLM*…*11:B:1Y*A*Y*Y` for `…*11:B:1*Y*A*Y*Y`): one finding on the composite whose help puts
+# the separator back, not also SYN007 and SYN008 for each value standing one element early.
+CASES["SYN002"]["trip"]["clm05-clm06-run-together.x12"] = edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:B:1Y*A*Y*Y")
+
 
 # The destination payer is secondary (2000B SBR01 S) or tertiary (T): the 2320 of each payer
 # before it is required; one STR002 per claim, on its CLM

@@ -202,15 +202,22 @@ fn unambiguous_best(
 /// Each element with two values run together split in two, at every place (`UN1`: `U`/`N1`,
 /// `UN`/`1`), after every other kind of edit: of equally good readings, a separator put back
 /// or taken out is preferred to a value cut. A composite is not cut (its components are
-/// read by `component_dropped`), nor a value longer than [`MAX_SPLIT`].
+/// read by `component_dropped`) but for its last component, which the next element's value
+/// may run on from (`CLM*…*11:B:1Y*A` for `…*11:B:1*Y*A`); nor is a value longer than
+/// [`MAX_SPLIT`].
 fn splits(elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let mut out = Vec::new();
     for (k, value) in elems.iter().enumerate() {
-        if value.len() > MAX_SPLIT || value.contains(&component) {
+        if value.len() > MAX_SPLIT {
             continue;
         }
-        for at in 1..value.len() {
+        // In a composite, cuts inside its last component only.
+        let from = value
+            .iter()
+            .rposition(|&b| b == component)
+            .map_or(0, |c| c + 1);
+        for at in (from + 1)..value.len() {
             let (first, second) = value.split_at(at);
             let mut split = elems.to_vec();
             split[k] = first.to_vec();
@@ -664,4 +671,24 @@ pub fn search(
         text: String::from_utf8_lossy(&render(seg, &elems)).into_owned(),
         root,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_composite_is_cut_in_its_last_component_only() {
+        let elems = vec![b"11:B:1Y".to_vec()];
+        let cuts: Vec<(String, String)> = splits(&elems, b':')
+            .into_iter()
+            .filter_map(|(s, _)| match s {
+                Slip::Split { first, second } => Some((first, second)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(cuts, [("11:B:1".to_string(), "Y".to_string())]);
+        // A simple value is cut anywhere.
+        assert_eq!(splits(&[b"UN1".to_vec()], b':').len(), 2);
+    }
 }

@@ -103,9 +103,15 @@ fn readings_of(
     }
 }
 
-/// Findings of a check: its structure's and its elements'.
+/// Findings of a check: its structure's and its elements', the findings of a segment whose
+/// separators slipped (`realign`) counted once: the rules report them as one.
 fn score(c: &IgCheck) -> usize {
-    c.structure.len() + c.elements.len()
+    let slipped = c
+        .elements
+        .iter()
+        .filter(|(i, _)| c.realignment(*i as usize).is_some())
+        .count();
+    c.structure.len() + c.elements.len() - slipped + c.realigned.len()
 }
 
 /// The check with the segments of `reads` read as the definitions named, beside those
@@ -129,9 +135,16 @@ fn attempt(
             Some((*i, Segment::new(b, s.offset, s.delims, s.position)))
         })
         .collect();
-    // A reading with more element findings than the whole check has cannot be better.
+    // A reading with more element findings than the whole check has, beside those of the
+    // segments read again (a slip on one, `NM1*402*…`, may explain each), cannot be better.
+    let limit = check.elements.len()
+        + reads
+            .iter()
+            .filter_map(|&(at, _)| segments.get(at))
+            .map(Segment::element_count)
+            .sum::<usize>();
     let (mut trial, complete) =
-        IgCheck::walk_and_validate(check.guide, segments, &swaps, clean, score(check));
+        IgCheck::walk_and_validate(check.guide, segments, &swaps, clean, limit);
     if !complete || !better(&trial, check, reads) {
         return None;
     }
@@ -234,19 +247,31 @@ fn within(
 ) -> Vec<(usize, &'static LoopDef)> {
     let mut out = Vec::new();
     let mut current = None;
+    // Unplaced segments after the loop's last placed one (the payer's `NM1*41` that should
+    // have been 2330B's `NM1*PR`, before the LX the walk missed 2330B at): the loop's too,
+    // once the nearest placed segment names it.
+    let mut pending = Vec::new();
     for j in (at.saturating_sub(WINDOW)..=at).rev() {
         match check.placements.get(j).and_then(Placement::path) {
             Some(_) if parent == check.guide.root.id => current = Some(check.guide.root),
             Some(path) => {
                 let Some(depth) = path.iter().position(|l| *l == parent) else {
+                    // The segment the walk found the child missing at may be the first after
+                    // the loop (2320's 2330A is missed at the LX that closes it): the loop's
+                    // segments are those before it.
+                    if j == at {
+                        continue;
+                    }
                     break;
                 };
                 current = path.get(..=depth).and_then(|p| check.guide.loop_at(p));
             }
             // Unplaced (its code fits no definition here): in the loop it stands in.
+            None if current.is_none() => pending.push(j),
             None => {}
         }
         if let Some(def) = current {
+            out.extend(pending.drain(..).map(|p| (p, def)));
             out.push((j, def));
         }
         // The segment that opened this instance of the loop: an earlier one is another's.
@@ -365,9 +390,12 @@ fn better(trial: &IgCheck, first: &IgCheck, reads: &[(usize, &'static SegmentDef
         matches!(trial.placements.get(at),
             Some(Placement::Placed { segment, .. }) if std::ptr::eq(*segment, meant))
     });
-    // On a segment read again, only its qualifier may be wrong.
+    // On a segment read again, only its qualifier may be wrong, or its separators: a
+    // separator left out after the code meant (`NM1*402*MEDICARE` for `NM1*40*2*MEDICARE`)
+    // is one slip, whose one finding names it.
     let only_qualifier = trial.elements.iter().all(|(i, issue)| {
         match read(*i) {
+        Some(_) if trial.realignment(*i as usize).is_some() => true,
         Some(meant) => meant.qualifier.is_some_and(|q| {
             matches!(issue, ElementIssue::CodeInvalid { elem, .. } if *elem == usize::from(q.elem))
         }),

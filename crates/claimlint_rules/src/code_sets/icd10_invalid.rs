@@ -42,7 +42,7 @@ fn dotted(code: &str) -> String {
 
 /// The ICD-10-CM form: a letter, a digit, then one to five letters or digits (capitals), 3 to
 /// 7 characters in all. What fails it is no ICD-10-CM code in any release.
-fn is_icd10_form(code: &str) -> bool {
+pub(crate) fn is_icd10_form(code: &str) -> bool {
     let b = code.as_bytes();
     (3..=7).contains(&b.len())
         && b.first().is_some_and(u8::is_ascii_uppercase)

@@ -49,6 +49,9 @@ fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         return; // no date, no version to hold the codes to (SIT004/STR002 report the date)
     };
     let want_ten = date >= ICD10_FROM;
+    // The principal diagnosis's qualifier written as another (`HI*BF:M810` on a claim with
+    // no ABK) is SIT002's one finding, whose help writes ABK there.
+    let slip = super::principal_qualifier_slip(claim, kind).map(|q| q.offset);
     let wrong: Vec<Element<'_>> = claim
         .hi
         .iter()
@@ -56,7 +59,7 @@ fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         .filter_map(|el| {
             let q = el.component(1)?;
             let ten = is_icd10_qualifier(q.bytes)?;
-            (ten != want_ten).then_some(q)
+            (ten != want_ten && Some(q.offset) != slip).then_some(q)
         })
         .collect();
     let Some(first) = wrong.first() else {

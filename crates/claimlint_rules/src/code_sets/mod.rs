@@ -66,6 +66,29 @@ pub fn icd_date(claim: &Claim<'_>, kind: Kind) -> Option<Date> {
         .or_else(|| claim.service_date.or(claim.statement).map(|r| r.end))
 }
 
+/// The qualifier of a claim's first HI01 when it stands where the principal diagnosis
+/// belongs but is written as an ICD-9-CM qualifier (`HI*BF:M810`, `HI*BR:M810`) before an
+/// ICD-10-CM code on a claim dated in ICD-10's time, and the claim has no principal
+/// diagnosis (ABK, BK) anywhere: one mistake, the qualifier, which SIT002 reports with the
+/// code to write (ABK); CODE008 does not also report that qualifier's ICD version.
+pub fn principal_qualifier_slip<'a>(
+    claim: &Claim<'a>,
+    kind: Kind,
+) -> Option<claimlint_x12::Element<'a>> {
+    if claim
+        .diagnoses
+        .iter()
+        .any(|d| matches!(d.qualifier.bytes, b"ABK" | b"BK"))
+    {
+        return None;
+    }
+    let first = claim.hi.first()?.element(1)?;
+    let (q, code) = (first.component(1)?, first.component(2)?);
+    let icd10_code = std::str::from_utf8(code.bytes).is_ok_and(icd10_invalid::is_icd10_form);
+    let in_icd10 = icd_date(claim, kind).is_some_and(|d| d >= ICD10_FROM);
+    (is_icd10_qualifier(q.bytes) == Some(false) && icd10_code && in_icd10).then_some(q)
+}
+
 /// Is the claim's ICD version wrong for its date under this qualifier (CODE008)? Then
 /// CODE003 leaves the code alone: one root cause, one error.
 pub fn is_version_mismatch(qualifier: &[u8], date: Option<Date>) -> bool {

@@ -55,10 +55,34 @@ fn principal_diagnosis_missing(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
                     " (it has no HI)".to_string(),
                 ),
             };
-            cx.report(loc, format!("claim {} has no principal diagnosis (HI ABK or BK) in 2300{found}", claim.id_text()))
-                .help("write the principal diagnosis first: HI*ABK:<ICD-10-CM code, no decimal point>, e.g. HI*ABK:M810");
+            let help = slip_help(claim, kind.unwrap_or(Kind::Professional)).unwrap_or_else(|| {
+                "write the principal diagnosis first: HI*ABK:<ICD-10-CM code, no decimal point>, e.g. HI*ABK:M810".to_string()
+            });
+            cx.report(
+                loc,
+                format!(
+                    "claim {} has no principal diagnosis (HI ABK or BK) in 2300{found}",
+                    claim.id_text()
+                ),
+            )
+            .help(help);
         }
     }
+}
+
+/// For a principal diagnosis written under an ICD-9-CM qualifier (`HI*BF:M810`,
+/// `code_sets::principal_qualifier_slip`): the qualifier to write, which makes the HI right.
+fn slip_help(claim: &Claim<'_>, kind: Kind) -> Option<String> {
+    let q = crate::code_sets::principal_qualifier_slip(claim, kind)?;
+    let first = claim.hi.first()?.element(1)?;
+    let code = first.component(2)?;
+    let c = char::from(claim.hi.first()?.delims.component);
+    Some(format!(
+        "write HI01-1 as ABK (`HI*ABK{c}{}`): the first code of the claim's first HI is its \
+         principal diagnosis, and `{}` is an ICD-9-CM qualifier of another kind",
+        code.text(),
+        q.text()
+    ))
 }
 
 #[test]
@@ -77,8 +101,25 @@ fn cases() {
             EditI("HI*", "", true),
             Pass("HI*ABK:M810*ABF:E119"),
             Whole(&icd9, false),
+            // The principal diagnosis under an ICD-9-CM qualifier of another kind: one SIT002
+            // whose help writes ABK, not also CODE008 for that qualifier's version.
+            Edit("HI*", "HI*BF:M810", true),
+            EditI("HI*", "HI*BR:M810", true),
+            // With another ICD-9-CM qualifier beside it, CODE008 stands for that one.
+            Also(&["CODE008"], &Edit("HI*", "HI*BF:M810*BF:E119", true)),
+            // An ICD-9-CM code under it: not of ICD-10's form, the version is CODE008's too.
+            Also(&["CODE008"], &Edit("HI*", "HI*BF:4019", true)),
         ],
     );
+    for k in [8, 9] {
+        let d = diags[k].iter().find(|d| d.code == "SIT002").unwrap();
+        assert!(
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("write HI01-1 as ABK (`HI*ABK:M810`)")),
+            "{d:#?}"
+        );
+    }
     let d = diags[4].iter().find(|d| d.code == "SIT002").unwrap();
     assert_eq!(
         d.message,

@@ -48,6 +48,12 @@ enum HlSlip {
     Dropped(usize),
     /// Element `k` as written is an empty element too many.
     Extra(usize),
+    /// HL03 is another level than the one its parent and its children say (`HL*1**22*1`
+    /// heading level 22 HLs: the billing provider written as a subscriber); read as that one.
+    Level,
+    /// Element `k` holds two values run together, the separator between them left out
+    /// (`HL*21*22*0` for `HL*2*1*22*0`): its first `at` bytes are one, the rest the next.
+    Split(usize, usize),
 }
 
 /// What an HL says: its elements as written or, when one slip of its elements explains every
@@ -121,7 +127,9 @@ fn readings<'t>(
             written
         } else {
             let number = expected(b"");
-            slipped((tx, n), number, &levels, lost, &out).unwrap_or(written)
+            slipped((tx, n), number, &levels, lost, &out)
+                .or_else(|| relevelled(tx, n, expected(&written.key), &levels, lost))
+                .unwrap_or(written)
         };
         if !counted && reading.key.is_empty() {
             let number = expected(b"").to_string().into_bytes();
@@ -223,16 +231,24 @@ fn slipped<'t>(
     let seg = &tx.hls.get(n)?.seg;
     let count = seg.element_count();
     let values: Vec<&'t [u8]> = (1..=count).map(|i| seg.value(i)).collect();
+    let splits = (1..=values.len().min(3))
+        .flat_map(|k| (1..values[k - 1].len()).map(move |at| HlSlip::Split(k, at)));
     let candidates = (1..=2)
         .filter(|&k| k <= values.len() + 1)
         .map(HlSlip::Dropped)
-        .chain((1..=values.len().min(4)).map(HlSlip::Extra));
+        .chain((1..=values.len().min(4)).map(HlSlip::Extra))
+        .chain(splits);
     for slip in candidates {
         let mut read = values.clone();
         match slip {
             HlSlip::Dropped(k) => read.insert(k - 1, b""),
             HlSlip::Extra(k) if values[k - 1].is_empty() => drop(read.remove(k - 1)),
-            HlSlip::Extra(_) => continue,
+            HlSlip::Split(k, at) => {
+                let (a, b) = values[k - 1].split_at(at);
+                read[k - 1] = a;
+                read.insert(k, b);
+            }
+            HlSlip::Extra(_) | HlSlip::Level => continue,
         }
         let [key, parent, level, child, rest @ ..] = read.as_slice() else {
             continue;
@@ -262,13 +278,59 @@ fn slipped<'t>(
                     r.parent = Cow::Owned(parent);
                 }
             }
-            HlSlip::Dropped(_) | HlSlip::Extra(_) => {}
+            HlSlip::Dropped(_) | HlSlip::Extra(_) | HlSlip::Level | HlSlip::Split(..) => {}
         }
         if sound(&r, expected, levels, lost) {
             return Some(r);
         }
     }
     None
+}
+
+/// The level below `level`: 22 under a 20, 23 under a 22.
+fn child_level(level: &[u8]) -> Option<&'static [u8]> {
+    match level {
+        b"20" => Some(b"22"),
+        b"22" => Some(b"23"),
+        _ => None,
+    }
+}
+
+/// The reading of HL `n` with HL03 another level of the 837 ([`HlSlip::Level`]), when its
+/// HL02 and its children agree on that one level and the HL is otherwise sound: `HL*1**22*1`
+/// with no parent and level 22 HLs naming it is the billing provider (20), `HL*2*1*23*1`
+/// under a 20 with level 23 HLs naming it the subscriber (22). An HL no later HL names is
+/// left as written: its parent alone does not tell its level.
+fn relevelled<'t>(
+    tx: &'t Transaction<'t>,
+    n: usize,
+    expected: usize,
+    levels: &Levels<'_>,
+    lost: &Lost<'_>,
+) -> Option<Reading<'t>> {
+    let seg = &tx.hls.get(n)?.seg;
+    let written = Reading::written(seg);
+    known_level(written.level)?;
+    let children: Vec<&[u8]> = tx
+        .hls
+        .iter()
+        .skip(n + 1)
+        .filter(|h| h.seg.value(2) == &*written.key)
+        .map(|h| h.seg.value(3))
+        .collect();
+    let first = *children.first()?;
+    if children.iter().any(|c| *c != first) {
+        return None;
+    }
+    let level = [b"20".as_slice(), b"22"]
+        .into_iter()
+        .find(|&l| child_level(l) == Some(first) && l != written.level)?;
+    let r = Reading {
+        level,
+        slip: Some(HlSlip::Level),
+        ..written
+    };
+    sound(&r, expected, levels, lost).then_some(r)
 }
 
 /// The number the set's HLs are counted from when it is not 1 but they count on from it in
@@ -565,6 +627,7 @@ fn report_slip<'c>(
             .unwrap_or_default()
     };
     let (at, message) = match slip {
+        HlSlip::Level | HlSlip::Split(..) => read_otherwise(seg, r, slip),
         HlSlip::Dropped(k) => (
             k,
             format!(
@@ -602,6 +665,48 @@ fn report_slip<'c>(
     };
     cx.report(seg.element_loc(at), message)
         .help(format!("write `{}`{why}", r.text(seg)))
+}
+
+/// Where an HL read with another level ([`HlSlip::Level`]) or with two values cut apart
+/// ([`HlSlip::Split`]) stands out of place, and what is wrong there.
+fn read_otherwise(seg: &Segment<'_>, r: &Reading<'_>, slip: HlSlip) -> (usize, String) {
+    let written = |i: usize| String::from_utf8_lossy(seg.value(i)).into_owned();
+    match slip {
+        HlSlip::Level => (
+            3,
+            format!(
+                "HL03 `{}` is not the level of this HL: {}, and the HLs under it are level {}",
+                written(3),
+                if r.parent.is_empty() {
+                    "it has no parent (HL02 empty)".to_string()
+                } else {
+                    format!(
+                        "its parent, HL {}, is level {}",
+                        written(2),
+                        String::from_utf8_lossy(r.parent_level.unwrap_or_default())
+                    )
+                },
+                String::from_utf8_lossy(child_level(r.level).unwrap_or_default())
+            ),
+        ),
+        HlSlip::Split(k, cut) => {
+            let (a, b) = seg.value(k).split_at(cut);
+            (
+                k,
+                format!(
+                    "HL{k:02} `{}` is two values run together: a `{}` is left out between `{}` \
+                     and `{}`, and the values from `{}` on stand one element early",
+                    written(k),
+                    char::from(seg.delims.element),
+                    String::from_utf8_lossy(a),
+                    String::from_utf8_lossy(b),
+                    String::from_utf8_lossy(b)
+                ),
+            )
+        }
+        // `report_slip` words these itself.
+        HlSlip::Dropped(k) | HlSlip::Extra(k) => (k, String::new()),
+    }
 }
 
 /// Each HL02 as read and the last HL that names it, of every HL and of the slipped ones: the
@@ -1160,5 +1265,62 @@ fn a_copied_hl_keeps_its_own_defect() {
     assert!(
         unknown.iter().any(|m| m.contains("opens an HL level")),
         "{unknown:#?}"
+    );
+}
+
+#[test]
+fn an_hl_of_another_level_or_run_together_is_one_finding() {
+    use crate::test::{P837, edit, run};
+    let dependent = P837.replace("HL*2*1*22*0", "HL*2*1*22*1").replace(
+        "CLM*",
+        "HL*3*2*23*0~PAT*19~NM1*QC*1*DOE*JOHN~N3*12 ELM ST~N4*SPRINGFIELD*IL*627021234~\
+             DMG*D8*20100101*M~CLM*",
+    );
+    for (text, from, to, element, help) in [
+        // HL03: its parent (none) and its children (level 22) say 20.
+        (P837, "HL*1**20*1", "HL*1**22*1", 3, "write `HL*1**20*1~`"),
+        (P837, "HL*1**20*1", "HL*1**23*1", 3, "write `HL*1**20*1~`"),
+        // Its parent (20) and its child (23) say 22.
+        (
+            dependent.as_str(),
+            "HL*2*1*22*1",
+            "HL*2*1*23*1",
+            3,
+            "write `HL*2*1*22*1~`",
+        ),
+        (
+            dependent.as_str(),
+            "HL*2*1*22*1",
+            "HL*2*1*20*1",
+            3,
+            "write `HL*2*1*22*1~`",
+        ),
+        // Two values run together.
+        (P837, "HL*2*1*22*0", "HL*21*22*0", 1, "write `HL*2*1*22*0~`"),
+        (
+            dependent.as_str(),
+            "HL*3*2*23*0",
+            "HL*3*223*0",
+            2,
+            "write `HL*3*2*23*0~`",
+        ),
+    ] {
+        let found: Vec<_> = run(&edit(text, from, to))
+            .into_iter()
+            .filter(|d| d.severity == claimlint_diagnostic::Severity::Error)
+            .collect();
+        let codes: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
+        assert_eq!(codes, [("STR001", Some(element))], "{to}: {found:#?}");
+        assert_eq!(found[0].help.as_deref(), Some(help), "{to}");
+    }
+    // No HL names it: its parent alone does not tell its level (a patient written as level
+    // 20), so it is not read as another; the hierarchy's own finding stands.
+    let found = run(&edit(&dependent, "HL*3*2*23*0", "HL*3*2*20*0"));
+    assert!(found.iter().any(|d| d.code == "STR001"), "{found:#?}");
+    assert!(
+        !found
+            .iter()
+            .any(|d| d.message.contains("is not the level of this HL")),
+        "{found:#?}"
     );
 }

@@ -173,11 +173,29 @@ fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             Some(meant) => format!(
                 "the qualifier is left out before the procedure code: write `{meant}` (HC for a HCPCS or CPT code)"
             ),
-            None => requalified_help(tx, &f, (&r, &f.text(elem, comp)), codes)
+            None => date_format_help(tx, &f, &r)
+                .or_else(|| requalified_help(tx, &f, (&r, &f.text(elem, comp)), codes))
                 .unwrap_or_else(|| format!("use one of: {}", code_list(codes))),
         };
         f.report(cx, f.loc(elem, comp), msg).help(help);
     }
+}
+
+/// For a date's format qualifier the guide does not allow, the date written in a format it
+/// does (`DTP*472*TM*20260115`): the code to write, and why (SYN003 leaves the date alone).
+fn date_format_help(tx: &Transaction<'_>, f: &super::Found<'_, '_>, r: &str) -> Option<String> {
+    let (q, v) = claimlint_model::value::qualified_date_at(f.seg.id())?;
+    if !matches!(*f.issue, ElementIssue::CodeInvalid { elem, .. } if elem == q) {
+        return None;
+    }
+    let meant = super::date_format_meant(tx, f.index)?;
+    let value = f.seg.element(v)?;
+    Some(format!(
+        "write {r} as {meant}: {} `{}` is {}",
+        value.ref_des(),
+        value.text(),
+        super::element_type::format_form(meant.as_bytes())
+    ))
 }
 
 /// For a qualifier written as another definition's code (`NM1*87` where 2010AA's `NM1*85`
@@ -308,7 +326,27 @@ fn cases() {
             Edit("SV1*HC:J0897", "SV1*X*2400*UN*60***1", true),
             // not also DRG002 (revenue code 0636 without a HCPCS code) for the drug line
             EditI("SV2*0636", "SV2*0636*J0897*2400*UN*60", true),
+            // A date written in a format the guide allows, under a format code it does not
+            // allow: the code is the one finding (not also SYN003 for the date), its help
+            // naming the code the date is written in.
+            Edit("DTP*472*", "DTP*472*TM*20260115", true),
+            EditI("DTP*434*", "DTP*434*D8*20260115-20260115", true),
+            Edit("DMG*", "DMG*RD8*19450312*F", true),
         ],
+    );
+    let helps: Vec<_> = (20..23)
+        .map(|k| {
+            assert_eq!(diags[k].len(), 1, "{:?}", diags[k]);
+            diags[k][0].help.clone().unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "write DTP02 as D8: DTP03 `20260115` is a date, CCYYMMDD",
+            "write DTP02 as RD8: DTP03 `20260115-20260115` is a date range, CCYYMMDD-CCYYMMDD",
+            "write DMG01 as D8: DMG02 `19450312` is a date, CCYYMMDD",
+        ]
     );
     let only = |k: usize| -> Vec<(String, String)> {
         diags[k]

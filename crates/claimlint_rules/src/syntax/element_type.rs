@@ -71,6 +71,16 @@ fn element_type(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
+/// What a date written as format qualifier `format` (DTP02, DMG01) is: `a date, CCYYMMDD`.
+pub(crate) fn format_form(format: &[u8]) -> &'static str {
+    match format {
+        b"D8" => "a date, CCYYMMDD",
+        b"RD8" => "a date range, CCYYMMDD-CCYYMMDD",
+        b"TM" => "a time of day, HHMM",
+        _ => "a date and time, CCYYMMDDHHMM",
+    }
+}
+
 /// A date element read by its format qualifier (TR3 DTP02/DMG01: D8, RD8, DT).
 fn check_qualified_date(
     tx: &Transaction<'_>,
@@ -85,13 +95,13 @@ fn check_qualified_date(
     if format_bytes.is_empty() || bytes.is_empty() {
         return;
     }
-    let want = match format_bytes {
-        b"D8" => "a date, CCYYMMDD",
-        b"RD8" => "a date range, CCYYMMDD-CCYYMMDD",
-        b"TM" => "a time of day, HHMM",
-        _ => "a date and time, CCYYMMDDHHMM",
-    };
-    if fits_date_format(format_bytes, bytes) != Some(false) {
+    let want = format_form(format_bytes);
+    // A format code the guide does not allow here, the date written in one it does
+    // (`DTP*472*TM*20260115`): the code is the one mistake (SYN008 names the one to write),
+    // and the date is read as that code says.
+    if fits_date_format(format_bytes, bytes) != Some(false)
+        || super::date_format_meant(tx, index).is_some()
+    {
         return;
     }
     let (Some(format), Some(value)) = (seg.element(q), seg.element(v)) else {
@@ -115,7 +125,23 @@ fn check_qualified_date(
         b"D8" if value.bytes.contains(&b'-') => {
             format!("write one date, or a range with {} RD8", format.ref_des())
         }
-        _ => format!("write {r} as {want}"),
+        _ => match super::date_formats_allowed(tx, index) {
+            // The format code is wrong too (SYN008): the date in a format the guide allows.
+            Some(codes) => {
+                let forms: Vec<String> = codes
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} under {} {c}",
+                            format_form(c.as_bytes()),
+                            format.ref_des()
+                        )
+                    })
+                    .collect();
+                format!("write {r} as {}", forms.join(", or "))
+            }
+            None => format!("write {r} as {want}"),
+        },
     };
     // A date left out before the next value (`DMG*D8*F`): the segment's slipped separators
     // (`realign`, which weighs this finding too) stand at the date's element, and this is
@@ -143,6 +169,11 @@ fn cases() {
             Trip("DTP*472*D8*2026011"),
             TripI("DTP*434*RD8*20260115"),
             TripI("DTP*434*RD8*20260115-2026011X"),
+            // A format code the guide does not allow, the date not written in one it does:
+            // two mistakes (SYN008 on DTP02 and this).
+            Also(&["SYN008"], &Trip("DTP*472*TM*2026011")),
+            // (The date written in a format the guide allows here, `DTP*472*TM*20260115`, is
+            // SYN008's one finding: code_value's cases.)
             Trip("DMG*D8*19451312*F"),
             Edit("BHT*", "BHT*0019*00*BATCH1*20260120*2561*CH", true),
             Edit("CLM*", "CLM*PAT1001-01*24A0***11:B:1*Y*A*Y*Y", true),

@@ -62,6 +62,42 @@ pub(crate) struct Found<'t, 'a> {
     pub issue: &'t ElementIssue,
 }
 
+/// For a date's format qualifier (DTP02, DMG01) written as a code the guide does not allow
+/// on this segment (SYN008 on it): the one code it allows that the date as written fits
+/// (`DTP*472*TM*20260115`: D8; 837I `DTP*434*D8*20260115-20260115`: RD8). The qualifier is
+/// then the one mistake; SYN003 does not judge the date by the code written.
+pub(crate) fn date_format_meant(tx: &Transaction<'_>, index: usize) -> Option<&'static str> {
+    let seg = tx.segments.get(index)?;
+    let (_, v) = claimlint_model::value::qualified_date_at(seg.id())?;
+    let value = seg.value(v);
+    let mut fits = date_formats_allowed(tx, index)?
+        .iter()
+        .filter(|c| claimlint_model::value::fits_date_format(c.as_bytes(), value) == Some(true));
+    let meant = fits.next()?;
+    fits.next().is_none().then_some(*meant)
+}
+
+/// The format codes the guide allows for a date's format qualifier (DTP02, DMG01) on this
+/// segment, when the one written is not one of them (SYN008 on it); `None` otherwise.
+pub(crate) fn date_formats_allowed(
+    tx: &Transaction<'_>,
+    index: usize,
+) -> Option<&'static [&'static str]> {
+    let seg = tx.segments.get(index)?;
+    let (q, _) = claimlint_model::value::qualified_date_at(seg.id())?;
+    let elements = &tx.ig().elements;
+    let i = u32::try_from(index).ok()?;
+    let from = elements.partition_point(|(j, _)| *j < i);
+    elements
+        .get(from..)?
+        .iter()
+        .take_while(|(j, _)| *j == i)
+        .find_map(|(_, e)| match *e {
+            ElementIssue::CodeInvalid { elem, codes, .. } if elem == q => Some(codes),
+            _ => None,
+        })
+}
+
 /// The element findings of a transaction set that `pick` selects, with their segments.
 pub(crate) fn findings<'t, 'a>(
     tx: &'t Transaction<'a>,
