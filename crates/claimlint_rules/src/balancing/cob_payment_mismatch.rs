@@ -51,8 +51,12 @@ struct OtherPayer<'a> {
 fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'a>> {
     let (from, to) = (claim.index, claim.end);
     let mut out = Vec::new();
-    for (li, l) in tx.loops.iter().enumerate() {
-        if l.id != "2320" || l.first < from || l.first >= to {
+    // The loops are in segment order: the claim's are found by a binary search, not a scan
+    // of the set's loops once per claim (a set of thousands of COB claims).
+    let start = tx.loops.partition_point(|l| l.first < from);
+    let claim_loops = tx.loops[start..].iter().take_while(|l| l.first < to);
+    for (li, l) in claim_loops.enumerate().map(|(k, l)| (start + k, l)) {
+        if l.id != "2320" {
             continue;
         }
         let mut p = OtherPayer {
@@ -210,6 +214,14 @@ fn paid_amount_missing(
     let Some(sbr) = tx.segments.get(p.opener) else {
         return;
     };
+    // A segment the guide could not place between this 2320 and the claim's first line may
+    // be the AMT*D written wrong (`AMY*D*2460`, `AMTD*2460`, an AMT*D after the payer's NM1):
+    // its own finding (SYN001, STR003) is the one error.
+    let lines_from = claim.lines.first().map_or(claim.end, |l| l.index);
+    let ig = tx.ig();
+    if (p.opener..lines_from as usize).any(|k| !ig.is_placed(k)) {
+        return;
+    }
     let mut paid = Total::default();
     let readable = lines
         .iter()
@@ -229,9 +241,18 @@ fn paid_amount_missing(
         Some(adjusted) if p.has_cas => {
             let mut expected = paid;
             expected.minus(adjusted);
-            format!(
-                "add AMT*D*{expected} to this 2320 {place} (Σ SVD02 {paid} − claim-level CAS {adjusted})"
-            )
+            // A payer cannot have paid less than nothing: then its amounts are wrong too.
+            if expected < Total::default() {
+                format!(
+                    "add AMT*D with the amount that payer paid to this 2320, {place}; its \
+                     claim-level CAS ({adjusted}) is more than its line payments ({paid}): \
+                     correct its SVD02 or CAS amounts"
+                )
+            } else {
+                format!(
+                    "add AMT*D*{expected} to this 2320 {place} (Σ SVD02 {paid} − claim-level CAS {adjusted})"
+                )
+            }
         }
         Some(_) => format!("add AMT*D*{paid} to this 2320 {place} (Σ SVD02 of its lines)"),
         None => format!("add AMT*D with the amount that payer paid to this 2320, {place}"),
@@ -321,6 +342,18 @@ fn cases() {
     };
     assert_eq!(codes(&pa("AMT*DD*2340~", "CAS*CO*45*20~")), ["SYN008"]);
     assert_eq!(codes(&pa("AMT*D~", "CAS*CO*45*20~")), ["SYN007"]);
+    // Misspelled, its separator left out: SYN001's alone, not also "add AMT*D".
+    assert_eq!(codes(&pa("AMY*D*2340~", "CAS*CO*45*20~")), ["SYN001"]);
+    assert_eq!(codes(&pa("AMTD*2340~", "CAS*CO*45*20~")), ["SYN001"]);
+    // The line payments less a larger claim-level CAS: no negative AMT*D to suggest.
+    let found = crate::test::run(&pa("", "CAS*PR*1*3000~"));
+    let d = found.iter().find(|d| d.code == "BAL002").unwrap();
+    assert!(
+        d.help.as_deref().is_some_and(
+            |h| !h.contains("AMT*D*-") && h.contains("correct its SVD02 or CAS amounts")
+        ),
+        "{d:#?}"
+    );
     // A claim-level adjustment larger than the line payments: no negative AMT02 to suggest.
     let over = p("2340").replace("CAS*CO*45*20~", "CAS*CO*45*3000~");
     let found = crate::test::run(&over);

@@ -67,10 +67,12 @@ pub fn icd_date(claim: &Claim<'_>, kind: Kind) -> Option<Date> {
 }
 
 /// The qualifier of a claim's first HI01 when it stands where the principal diagnosis
-/// belongs but is written as an ICD-9-CM qualifier (`HI*BF:M810`, `HI*BR:M810`) before an
+/// belongs but is written as the ICD-9-CM other-diagnosis qualifier (`HI*BF:M810`) before an
 /// ICD-10-CM code on a claim dated in ICD-10's time, and the claim has no principal
 /// diagnosis (ABK, BK) anywhere: one mistake, the qualifier, which SIT002 reports with the
-/// code to write (ABK); CODE008 does not also report that qualifier's ICD version.
+/// code to write (ABK); CODE008 does not also report that qualifier's ICD version. Only BF:
+/// an 837I procedure (`HI*BR:B2111ZZ:D8:…`) or admitting diagnosis (`HI*BJ:R509`) under its
+/// ICD-9 qualifier is that HI's own kind, not a principal diagnosis (CODE008 and SIT002).
 pub fn principal_qualifier_slip<'a>(
     claim: &Claim<'a>,
     kind: Kind,
@@ -86,7 +88,7 @@ pub fn principal_qualifier_slip<'a>(
     let (q, code) = (first.component(1)?, first.component(2)?);
     let icd10_code = std::str::from_utf8(code.bytes).is_ok_and(icd10_invalid::is_icd10_form);
     let in_icd10 = icd_date(claim, kind).is_some_and(|d| d >= ICD10_FROM);
-    (is_icd10_qualifier(q.bytes) == Some(false) && icd10_code && in_icd10).then_some(q)
+    (q.bytes == b"BF" && icd10_code && in_icd10).then_some(q)
 }
 
 /// Is the claim's ICD version wrong for its date under this qualifier (CODE008)? Then

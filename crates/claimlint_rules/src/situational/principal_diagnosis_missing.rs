@@ -104,7 +104,14 @@ fn cases() {
             // The principal diagnosis under an ICD-9-CM qualifier of another kind: one SIT002
             // whose help writes ABK, not also CODE008 for that qualifier's version.
             Edit("HI*", "HI*BF:M810", true),
-            EditI("HI*", "HI*BR:M810", true),
+            EditI("HI*", "HI*BF:M810", true),
+            // An 837I procedure or admitting diagnosis under its ICD-9-CM qualifier is that
+            // HI's own kind: CODE008 for the version, SIT002 with its ordinary help.
+            Also(
+                &["CODE008"],
+                &EditI("HI*", "HI*BR:B2111ZZ:D8:20260115", true),
+            ),
+            Also(&["CODE008"], &EditI("HI*", "HI*BJ:R509", true)),
             // With another ICD-9-CM qualifier beside it, CODE008 stands for that one.
             Also(&["CODE008"], &Edit("HI*", "HI*BF:M810*BF:E119", true)),
             // An ICD-9-CM code under it: not of ICD-10's form, the version is CODE008's too.

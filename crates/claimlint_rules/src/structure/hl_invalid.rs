@@ -109,6 +109,7 @@ fn readings<'t>(
 ) -> Vec<Reading<'t>> {
     let mut out: Vec<Reading<'t>> = Vec::with_capacity(tx.hls.len());
     let mut levels: Levels<'t> = FxHashMap::default();
+    let mut children: Option<Children<'t>> = None;
     let mut copied = 0;
     for (n, hl) in tx.hls.iter().enumerate() {
         copied += usize::from(copies.get(n) == Some(&true));
@@ -128,7 +129,10 @@ fn readings<'t>(
         } else {
             let number = expected(b"");
             slipped((tx, n), number, &levels, lost, &out)
-                .or_else(|| relevelled(tx, n, expected(&written.key), &levels, lost))
+                .or_else(|| {
+                    let children = children.get_or_insert_with(|| children_of(tx));
+                    relevelled((tx, n), expected(&written.key), &levels, lost, children)
+                })
                 .unwrap_or(written)
         };
         if !counted && reading.key.is_empty() {
@@ -150,6 +154,21 @@ fn readings<'t>(
 /// The level (HL03, a level of the 837 or not) of each HL read so far, by the number its
 /// children name it by.
 type Levels<'t> = FxHashMap<Cow<'t, [u8]>, &'t [u8]>;
+
+/// The HLs naming each HL02 value, in order (their index among the set's HLs and their HL03):
+/// built once, for a set with an HL that is not sound, so that reading each such HL's level
+/// ([`relevelled`]) does not scan the HLs after it (a set whose every HL is broken).
+type Children<'t> = FxHashMap<&'t [u8], Vec<(usize, &'t [u8])>>;
+
+fn children_of<'t>(tx: &'t Transaction<'t>) -> Children<'t> {
+    let mut map: Children<'t> = FxHashMap::default();
+    for (n, h) in tx.hls.iter().enumerate() {
+        map.entry(h.seg.value(2))
+            .or_default()
+            .push((n, h.seg.value(3)));
+    }
+    map
+}
 
 /// The number of the last HL of level `want` before HL `n`: read (by the number its children
 /// name it by), or lost (`Lost`) after it.
@@ -302,24 +321,20 @@ fn child_level(level: &[u8]) -> Option<&'static [u8]> {
 /// under a 20 with level 23 HLs naming it the subscriber (22). An HL no later HL names is
 /// left as written: its parent alone does not tell its level.
 fn relevelled<'t>(
-    tx: &'t Transaction<'t>,
-    n: usize,
+    (tx, n): (&'t Transaction<'t>, usize),
     expected: usize,
     levels: &Levels<'_>,
     lost: &Lost<'_>,
+    children: &Children<'t>,
 ) -> Option<Reading<'t>> {
     let seg = &tx.hls.get(n)?.seg;
     let written = Reading::written(seg);
     known_level(written.level)?;
-    let children: Vec<&[u8]> = tx
-        .hls
-        .iter()
-        .skip(n + 1)
-        .filter(|h| h.seg.value(2) == &*written.key)
-        .map(|h| h.seg.value(3))
-        .collect();
-    let first = *children.first()?;
-    if children.iter().any(|c| *c != first) {
+    // The HLs after it that name it (HL02 its HL01), by their HL03.
+    let named = children.get(&*written.key).map_or(&[][..], Vec::as_slice);
+    let after = &named[named.partition_point(|&(k, _)| k <= n)..];
+    let &(_, first) = after.first()?;
+    if after.iter().any(|&(_, c)| c != first) {
         return None;
     }
     let level = [b"20".as_slice(), b"22"]

@@ -557,9 +557,21 @@ fn payers_before(sbr01: &[u8]) -> Option<usize> {
 
 /// STR002 for each claim of a 2000B whose SBR01 puts payers before the destination payer
 /// ([`payers_before`]) with fewer 2320 loops than that. Not for a claim with a segment the
-/// guide could not place: a 2320 written wrong is that segment's finding (STR003, SYN001).
+/// guide could not place before its first line: a 2320 written wrong is that segment's
+/// finding (STR003, SYN001).
 fn prior_payers_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
+    // The 2320 loops of each claim, counted in one pass (claims are in segment order): a set
+    // of thousands of claims is not scanned once per claim.
+    let mut cob = vec![0usize; tx.claims.len()];
+    for l in tx.loops.iter().filter(|l| l.id == "2320") {
+        let k = tx.claims.partition_point(|c| c.index <= l.first);
+        if let Some(k) = k.checked_sub(1)
+            && tx.claims.get(k).is_some_and(|c| l.first < c.end)
+        {
+            cob[k] += 1;
+        }
+    }
     for (li, sub) in tx.loops.iter().enumerate() {
         if sub.id != "2000B" {
             continue;
@@ -579,19 +591,13 @@ fn prior_payers_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         let Some(before) = payers_before(sbr.value(1)) else {
             continue;
         };
-        for claim in tx.claims.iter() {
-            if claim.index < sub.first || claim.index >= sub.end {
-                continue;
-            }
-            if (claim.index..claim.end).any(|k| !ig.is_placed(k as usize)) {
-                continue;
-            }
-            let written = tx
-                .loops
-                .iter()
-                .filter(|l| l.id == "2320" && (claim.index..claim.end).contains(&l.first))
-                .count();
-            if written < before {
+        let from = tx.claims.partition_point(|c| c.index < sub.first);
+        let claims = tx.claims[from..].iter().zip(&cob[from..]);
+        for (claim, &written) in claims.take_while(|(c, _)| c.index < sub.end) {
+            // A segment the guide could not place where the 2320 loops go (before the first
+            // line) may be one written wrong: its own finding is the one error.
+            let lines_from = claim.lines.first().map_or(claim.end, |l| l.index);
+            if written < before && (claim.index..lines_from).all(|k| ig.is_placed(k as usize)) {
                 report_prior_payers(cx, claim, sbr, before, written);
             }
         }
@@ -1443,4 +1449,11 @@ fn payers_before_the_destination_need_their_2320() {
     // The 2320's SBR misspelled: that segment's own finding, not also a 2320 missing.
     let misspelled = with_primary.replace("SBR*P*18*******CI", "SRB*P*18*******CI");
     assert!(codes(&misspelled).iter().all(|(c, _)| *c != "STR002"));
+    // A typo on a service line is another defect: the 2320 is still missing.
+    let typo = secondary.replace("DTP*472*D8*20260115", "DTX*472*D8*20260115");
+    assert!(
+        codes(&typo).iter().any(|(c, _)| *c == "STR002"),
+        "{:?}",
+        codes(&typo)
+    );
 }
