@@ -214,12 +214,23 @@ fn paid_amount_missing(
     let Some(sbr) = tx.segments.get(p.opener) else {
         return;
     };
-    // A segment the guide could not place between this 2320 and the claim's first line may
-    // be the AMT*D written wrong (`AMY*D*2460`, `AMTD*2460`, an AMT*D after the payer's NM1):
-    // its own finding (SYN001, STR003) is the one error.
-    let lines_from = claim.lines.first().map_or(claim.end, |l| l.index);
+    // A segment the guide could not place before the claim's first line may be the AMT*D
+    // written wrong or out of place (`AMY*D*2460`, `AMTD*2460`, an AMT*D after the payer's
+    // NM1 or before the 2320's SBR): its own finding (SYN001, STR003, SYN008) is the one
+    // error. So is an AMT*D the model filed under no 2320 (placed as a 2300 AMT).
+    let lines_from = claim.lines.first().map_or(claim.end, |l| l.index) as usize;
     let ig = tx.ig();
-    if (p.opener..lines_from as usize).any(|k| !ig.is_placed(k)) {
+    let stray_paid = |k: usize| {
+        tx.segments
+            .get(k)
+            .is_some_and(|s| s.is(b"AMT") && s.value(1) == b"D")
+            && tx
+                .seg_loop
+                .get(k)
+                .and_then(|&l| tx.loops.get(l as usize))
+                .is_none_or(|l| l.id != "2320")
+    };
+    if (claim.index as usize..lines_from).any(|k| !ig.is_placed(k) || stray_paid(k)) {
         return;
     }
     let mut paid = Total::default();
@@ -345,6 +356,16 @@ fn cases() {
     // Misspelled, its separator left out: SYN001's alone, not also "add AMT*D".
     assert_eq!(codes(&pa("AMY*D*2340~", "CAS*CO*45*20~")), ["SYN001"]);
     assert_eq!(codes(&pa("AMTD*2340~", "CAS*CO*45*20~")), ["SYN001"]);
+    // Written before the 2320's SBR (read as a 2300 AMT): its SYN008 alone.
+    let early = with_svd(&crate::test::edit(
+        crate::test::P837,
+        "HI*",
+        &format!(
+            "HI*ABK:M810~AMT*D*2340~{}",
+            &cob_with("", "CAS*CO*45*20~")[12..]
+        ),
+    ));
+    assert_eq!(codes(&early), ["SYN008"]);
     // The line payments less a larger claim-level CAS: no negative AMT*D to suggest.
     let found = crate::test::run(&pa("", "CAS*PR*1*3000~"));
     let d = found.iter().find(|d| d.code == "BAL002").unwrap();
