@@ -11,8 +11,9 @@ declare_rule! {
     /// paid amounts (SVD02) less the payer's claim-level adjustments (2320 CAS03, 06, 09, 12,
     /// 15, 18). Exact decimal arithmetic. A payer with such lines and no AMT*D at all is
     /// reported too: the TR3 (005010X222A1, 2320 AMT "Coordination of Benefits (COB) Payer
-    /// Paid Amount") makes it "Required when the claim has been adjudicated by the payer
-    /// identified in Loop ID-2330B of this loop", and 2430 lines naming the payer are that
+    /// Paid Amount", its situational rule as transcribed in a public repository) makes it
+    /// "Required when the claim has been adjudicated by the payer identified in Loop
+    /// ID-2330B of this loop", and 2430 lines naming the payer are that
     /// adjudication; X12 RFI 1583 (005010X223, 2320 AMT01 `D`) answers that an amount paid by
     /// the 2330B payer is reported in this AMT02, and that the balancing rules apply even when
     /// the amount is zero.

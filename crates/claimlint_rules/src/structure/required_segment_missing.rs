@@ -15,10 +15,12 @@ declare_rule! {
     /// claim in the 2000B itself, not under a 2000C): one finding per 2010BA. And the 2320
     /// loop of each payer before the destination payer, when the 2000B SBR01 says it is not
     /// the first (`S` secondary: one 2320; `T` tertiary: two; `A`–`H`, the fourth to eleventh
-    /// payer: three to ten). The TR3 (005010X222A1 and 005010X223A2, 2320 SBR, Other
-    /// Subscriber Information) requires the loop "when other payers are known to potentially
-    /// be involved in paying on this claim", and a destination payer that is secondary knows
-    /// of the primary: one finding per claim, on its CLM.
+    /// payer: three to ten). The 837P TR3 (005010X222A1, 2320 SBR, Other Subscriber
+    /// Information, as transcribed in a public repository) requires the loop "when other
+    /// payers are known to potentially be involved in paying on this claim", and a
+    /// destination payer that is secondary knows of the primary; the 837I's 2320 is the same
+    /// situational loop (pyx12's 005010X223A2 map: usage S, position 2900, up to 10), its
+    /// usage note not at hand. One finding per claim, on its CLM.
     ///
     /// A loop whose opening segment is missing (`HL*2*1*22*0` deleted, so SBR follows the
     /// billing provider; an LX deleted, so a line begins at its SV1) is one finding, on the
