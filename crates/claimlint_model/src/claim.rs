@@ -81,6 +81,12 @@ impl<'a> Claim<'a> {
         self.service_date.or(self.statement).map(|r| r.start)
     }
 
+    /// The index of the segment its first service line begins at, or its end when it has
+    /// none: its 2300 segments and its 2310 and 2320 loops lie before it.
+    pub fn lines_start(&self) -> u32 {
+        self.lines.first().map_or(self.end, |l| l.index)
+    }
+
     /// CLM01 as text, or a placeholder for messages.
     pub fn id_text(&self) -> String {
         self.id()

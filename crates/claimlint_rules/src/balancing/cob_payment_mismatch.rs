@@ -219,7 +219,7 @@ fn paid_amount_missing(
     // written wrong or out of place (`AMY*D*2460`, `AMTD*2460`, an AMT*D after the payer's
     // NM1 or before the 2320's SBR): its own finding (SYN001, STR003, SYN008) is the one
     // error. So is an AMT*D the model filed under no 2320 (placed as a 2300 AMT).
-    let lines_from = claim.lines.first().map_or(claim.end, |l| l.index) as usize;
+    let lines_from = claim.lines_start() as usize;
     let ig = tx.ig();
     let stray_paid = |k: usize| {
         tx.segments

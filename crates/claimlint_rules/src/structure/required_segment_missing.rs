@@ -598,7 +598,7 @@ fn prior_payers_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         for (claim, &written) in claims.take_while(|(c, _)| c.index < sub.end) {
             // A segment the guide could not place where the 2320 loops go (before the first
             // line) may be one written wrong: its own finding is the one error.
-            let lines_from = claim.lines.first().map_or(claim.end, |l| l.index);
+            let lines_from = claim.lines_start();
             if written < before && (claim.index..lines_from).all(|k| ig.is_placed(k as usize)) {
                 report_prior_payers(cx, claim, sbr, before, written);
             }
