@@ -4,6 +4,7 @@
 //! rules, reference data, configuration or output. Builds on `claimlint_x12` (segments) and
 //! `claimlint_ig` (the guide walk that places segments in loops).
 
+mod by_id;
 mod claim;
 pub mod gs;
 mod guide;
@@ -13,6 +14,7 @@ mod requalify;
 pub mod tree;
 pub mod value;
 
+pub use by_id::{Indexed, SegmentsById};
 pub use claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
 pub use guide::{GuideChoice, GuideIssue, classify, guide_value, names_claim_guide};
 pub use loops::{CleanMemo, LoopNode, Transaction, build, written_as};

@@ -39,6 +39,9 @@ pub struct Transaction<'a> {
     pub seg_loop: Vec<u32>,
     pub hls: Vec<Hl<'a>>,
     pub claims: Vec<Claim<'a>>,
+    /// Where the segments of the ids transaction-level rules look for stand, noted in the
+    /// build's pass over the segments.
+    pub by_id: crate::SegmentsById,
     /// The implementation-guide walk and element checks, computed on first use by
     /// [`Transaction::ig`] and shared by every rule that reads them.
     pub ig: OnceLock<IgCheck>,
@@ -430,6 +433,13 @@ impl<'a> Transaction<'a> {
         Some(String::from_utf8_lossy(st.value(2)).into_owned())
     }
 
+    /// The segments of id `x` with their indexes, in order: those `segments.iter().enumerate()`
+    /// filtered on `is(x.id())` gives, from the positions noted at build ([`Self::by_id`]).
+    pub fn segments_of(&self, x: crate::Indexed) -> impl Iterator<Item = (usize, &Segment<'a>)> {
+        let at = self.by_id.of(x).iter().map(|&k| k as usize);
+        at.filter_map(|k| Some((k, self.segments.get(k)?)))
+    }
+
     pub fn loop_of(&self, seg_index: usize) -> Option<&'static str> {
         // A segment the guide check read with another qualifier (`NM1*87` where 2010AA's
         // `NM1*85` belongs) is in the loop it was meant to open, not the one its code opens.
@@ -615,6 +625,17 @@ impl<'a> Builder<'a> {
             patient_name: None,
             patient_birth: None,
         }
+    }
+
+    /// A builder with room made for a set of `segments` segments of shape `shape`.
+    fn sized(kind: Kind, shape: &Shape, segments: usize) -> Self {
+        let mut b = Builder::new(kind);
+        // About one loop opens per two segments (HL, NM1, CLM, LX, LIN...): grown once or never.
+        b.loops.reserve(segments / 2);
+        b.anchors.reserve(segments / 2);
+        b.hls.reserve(shape.hls);
+        b.hl_ids.reserve(shape.hls);
+        b
     }
 
     /// Whether the innermost open loop is one an NM1 opened (2010xx, 2310x, 2330x, 2420x).
@@ -859,13 +880,8 @@ fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
 pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> {
     let shape = Shape::of(&segments);
     let kind = shape.written_as(declared);
-    let mut b = Builder::new(kind);
-    // About one loop opens per two segments (HL, NM1, CLM, LX, LIN...): grown once or never.
-    b.loops.reserve(segments.len() / 2);
-    b.anchors.reserve(segments.len() / 2);
+    let mut b = Builder::sized(kind, &shape, segments.len());
     let mut seg_loop = Vec::with_capacity(segments.len());
-    b.hls.reserve(shape.hls);
-    b.hl_ids.reserve(shape.hls);
     // Claims are large: sized once (a CLM opens each) rather than moved on every doubling.
     let mut claims: Vec<Claim<'a>> = Vec::with_capacity(shape.claims);
     let mut claim: Option<Claim<'a>> = None;
@@ -874,11 +890,13 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
     // transaction set, and growing its vector line by line would keep room for four lines
     // per claim (half again the memory of a one-ST file of thousands of claims).
     let mut lines: Vec<ServiceLine<'a>> = Vec::new();
+    let mut by_id = crate::SegmentsById::default();
 
     for (i, seg) in segments.iter().enumerate() {
         let i = i as u32;
         let lost_lx = || lx_missing(line.as_ref(), segments.get(i as usize + 1));
         let id = seg.id();
+        by_id.note(seg, id, i);
         let (l, begins) = b.place(seg, id, i, lost_lx);
         seg_loop.push(l);
         let loop_id = b.loops[l as usize].id;
@@ -923,6 +941,7 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
     close_line(&mut lines, &claim, &mut line, segments.len() as u32);
     close_claim(&mut claims, &mut claim, &mut lines, segments.len() as u32);
     b.finish_ends(segments.len() as u32);
+    by_id.shrink();
     Transaction {
         kind,
         declared,
@@ -932,6 +951,7 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
         seg_loop,
         hls: b.hls,
         claims,
+        by_id,
         ig: OnceLock::new(),
         clean_memo: None,
     }

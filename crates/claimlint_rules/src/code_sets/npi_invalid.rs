@@ -38,11 +38,10 @@ pub fn npi_check_digit(nine: &[u8]) -> Option<u8> {
 }
 
 fn npi_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
-    for seg in tx
-        .segments
-        .iter()
-        .filter(|s| s.is(b"NM1") && s.value(8) == b"XX")
-    {
+    let nm1s = tx
+        .segments_of(claimlint_model::Indexed::Nm1)
+        .map(|(_, s)| s);
+    for seg in nm1s.filter(|s| s.value(8) == b"XX") {
         let Some(npi) = seg.element(9) else { continue };
         let b = npi.bytes;
         let shown = npi.text();

@@ -1,6 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Kind, Transaction};
+use claimlint_model::{Indexed, Kind, Transaction};
 
 declare_rule! {
     /// ## What it does
@@ -26,15 +26,15 @@ fn billing_provider_zip9(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         Kind::Professional => "2310C",
         Kind::Institutional => "2310E",
     };
-    // Whether an N4 came since the last NM1: each of these loops has one address, so a second
-    // N4 before another NM1 is not its own (the N3/N4 of a pay-to address whose NM1*87 is
-    // missing, STR002's finding) and is not judged as the billing provider's.
-    let mut addressed = false;
-    for (index, seg) in tx.segments.iter().enumerate() {
-        if seg.is(b"NM1") {
-            addressed = false;
-        }
-        if !seg.is(b"N4") || std::mem::replace(&mut addressed, true) {
+    for (index, seg) in tx.segments_of(Indexed::N4) {
+        // Whether an N4 came since the last NM1 (the nearest NM1 or N4 before this one is an
+        // N4): each of these loops has one address, so a second N4 before another NM1 is not
+        // its own (the N3/N4 of a pay-to address whose NM1*87 is missing, STR002's finding)
+        // and is not judged as the billing provider's. Each look back stops at the N4 before,
+        // so all of them together read each segment at most once.
+        let before = tx.segments.get(..index).unwrap_or_default();
+        let last = before.iter().rev().find(|s| s.is(b"NM1") || s.is(b"N4"));
+        if last.is_some_and(|s| s.is(b"N4")) {
             continue;
         }
         // The loop the model built the N4 into (by the HL and NM1 qualifiers), not the guide

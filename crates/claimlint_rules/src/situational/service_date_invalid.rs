@@ -1,6 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Claim, Date, DateRange, Kind, Transaction};
+use claimlint_model::{Claim, Date, DateRange, Indexed, Kind, Transaction};
 
 declare_rule! {
     /// ## What it does
@@ -34,12 +34,15 @@ struct Dated {
 /// dates; an unreadable one is SYN003's.
 /// Read as the rule walks them (no list is built).
 fn dated<'t>(tx: &'t Transaction<'t>, claim: &Claim<'_>) -> impl Iterator<Item = Dated> + 't {
-    (claim.index..claim.end).filter_map(move |k| {
+    // The claim's DTPs: those of the set's (ascending) from its first segment to its end.
+    let dtps = tx.by_id.of(Indexed::Dtp);
+    let from = dtps.partition_point(|&k| k < claim.index);
+    let dtps = dtps.get(from..).unwrap_or_default();
+    let end = claim.end;
+    let dtps = dtps.iter().take_while(move |&&k| k < end);
+    dtps.filter_map(move |&k| {
         let k = k as usize;
         let seg = tx.segments.get(k)?;
-        if !seg.is(b"DTP") {
-            return None;
-        }
         let loop_id = tx.loop_of(k);
         if !matches!(loop_id, Some("2300" | "2400")) {
             return None;

@@ -3,7 +3,7 @@ use crate::syntax::{loop_name, report_at, unknown_segment::is_known};
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::Ack999;
 use claimlint_ig::{ElementIssue, Placement, StructureIssue};
-use claimlint_model::{Kind, Transaction};
+use claimlint_model::{Indexed, Kind, Transaction};
 use claimlint_x12::envelope::{IssueKind, ScanIssue};
 
 declare_rule! {
@@ -54,17 +54,17 @@ pub(crate) fn report_outside(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
-    let (wrong, right): (&[u8], &str) = match tx.kind {
-        Kind::Professional => (b"SV2", "SV1"),
-        Kind::Institutional => (b"SV1", "SV2"),
+    let (wrong, right) = match tx.kind {
+        Kind::Professional => (Indexed::Sv2, "SV1"),
+        Kind::Institutional => (Indexed::Sv1, "SV2"),
     };
     relabelled(tx, cx);
-    for seg in tx.segments.iter().filter(|s| s.is(wrong)) {
+    for (_, seg) in tx.segments_of(wrong) {
         cx.report(
             seg.loc(),
             format!(
                 "{} in a {} ({}) transaction set; its service lines are {right}",
-                String::from_utf8_lossy(wrong),
+                String::from_utf8_lossy(wrong.id()),
                 tx.kind.short(),
                 tx.kind.guide()
             ),
@@ -76,7 +76,7 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         });
     }
     let moved = provider_after_other_payers(tx, cx);
-    out_of_place(tx, cx, wrong, &moved);
+    out_of_place(tx, cx, wrong.id(), &moved);
 }
 
 /// A 2310 provider loop (rendering, referring, attending...) written after the claim's 2320
@@ -188,15 +188,15 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     if tx.kind == tx.declared {
         return;
     }
-    let service: &[u8] = match tx.kind {
-        Kind::Professional => b"SV1",
-        Kind::Institutional => b"SV2",
+    let service = match tx.kind {
+        Kind::Professional => Indexed::Sv1,
+        Kind::Institutional => Indexed::Sv2,
     };
-    let lines = tx.segments.iter().filter(|s| s.is(service)).count();
+    let lines = tx.by_id.of(service).len();
     let Some(st) = tx.segments.first() else {
         return;
     };
-    let service = String::from_utf8_lossy(service);
+    let service = String::from_utf8_lossy(service.id());
     let which = match lines {
         1 => "the service line".to_string(),
         2 => "both service lines".to_string(),

@@ -2,8 +2,8 @@ use super::{findings, report_at, type_name};
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::Ack999;
 use claimlint_ig::{DataType, ElementIssue};
-use claimlint_model::Transaction;
 use claimlint_model::value::{fits_date_format, qualified_date_at};
+use claimlint_model::{Indexed, Transaction};
 use claimlint_x12::Segment;
 
 declare_rule! {
@@ -64,7 +64,11 @@ fn element_type(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .help(format!("write {r} as {}", example(expected)))
             .ack(Ack999::Element(ack));
     }
-    for (index, seg) in tx.segments.iter().enumerate() {
+    // The DTPs and DMGs: the segments `qualified_date_at` reads a date of.
+    for index in tx.by_id.of_either(Indexed::Dtp, Indexed::Dmg) {
+        let Some(seg) = tx.segments.get(index) else {
+            continue;
+        };
         if let Some((q, v)) = qualified_date_at(seg.id()) {
             check_qualified_date(tx, cx, index, seg, q, v);
         }

@@ -1,7 +1,7 @@
 use super::{code_list, findings, simple, type_name};
 use crate::{Ctx, declare_rule};
 use claimlint_ig::ElementIssue;
-use claimlint_model::Transaction;
+use claimlint_model::{Indexed, Transaction};
 
 declare_rule! {
     /// ## What it does
@@ -69,7 +69,10 @@ fn required_element(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 ///   without N404, or with `US` or `CA`, is such an address.
 fn situational(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
-    for (k, seg) in tx.segments.iter().enumerate() {
+    for k in tx.by_id.of_either(Indexed::N4, Indexed::Sbr) {
+        let Some(seg) = tx.segments.get(k) else {
+            continue;
+        };
         // A segment the guide could not place is STR003's (or SYN001's): its elements are not
         // judged, as the guide's own required elements are not. Nor those of one with element
         // findings of its own, which may hold its values out of place (`SBR*P*******MA`, SBR02

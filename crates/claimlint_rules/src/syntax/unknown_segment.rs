@@ -52,18 +52,20 @@ fn unknown_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     // A segment the guide check (when it has run) placed has an id of that guide: known
     // without a search. Whether it ran changes how fast, not what is found. Asked of the
     // check once, not once per segment (an atomic load each time).
-    let ig = tx.ig.get();
-    let placed = |index: usize| {
-        ig.and_then(|ig| ig.placement(index))
-            .is_some_and(|p| p.segment().is_some())
-    };
+    let placements = tx.ig.get().map_or(&[][..], |ig| &ig.placements[..]);
+    // The segments read as another id (`Segment::id_mended`), as the model build noted them:
+    // a cursor over their ascending positions answers for each segment without reading it.
+    let mut mended = tx.by_id.mended().iter().map(|&k| k as usize).peekable();
     for (index, seg) in tx.segments.iter().enumerate() {
-        if seg.id_mended() {
+        if mended.next_if_eq(&index).is_some() {
             report_mended(cx, index, seg);
             continue;
         }
+        if placements.get(index).is_some_and(|p| p.segment().is_some()) {
+            continue;
+        }
         let id = seg.id();
-        if placed(index) || is_known(id) {
+        if is_known(id) {
             continue;
         }
         let msg = if id.is_empty() {
