@@ -538,8 +538,20 @@ CASES.update({
                  # The patient is the subscriber (the claim is in the 2000B): 2010BA N3, N4
                  # and DMG are required (X12 RFI 2281, 1496); one finding for the loop
                  "subscriber-is-patient-no-dmg.x12": edit(P837, "DMG*", ""),
-                 "subscriber-is-patient-no-address-837i.x12": edits(I837, [("N3*12", ""), ("N4*SPRINGFIELD*IL*62702", "")])},
+                 "subscriber-is-patient-no-address-837i.x12": edits(I837, [("N3*12", ""), ("N4*SPRINGFIELD*IL*62702", "")]),
+                 # An 837I claim whose lines bill more than transportation, with no 2310A
+                 # (Attending Provider Name): one STR002 on the CLM naming the loop and the line
+                 # that makes it required; the attending left out, or written as another
+                 # provider (NM1*82, rendering) so no 2310A remains
+                 "no-attending-provider-837i.x12": edit(I837, "NM1*71", ""),
+                 "attending-written-as-rendering-837i.x12": edit(I837, "NM1*71", "NM1*82*1*SMITH*JOHN****XX*1234567893")},
         "pass": {"837p.x12": P837, "837i.x12": I837,
+                 # Ambulance lines alone (revenue code 054x) and no 2310A: nonscheduled
+                 # transportation needs no attending, and the lines cannot tell it from
+                 # scheduled transportation, so nothing is said
+                 "ambulance-only-no-attending-837i.x12": edits(I837, [
+                     ("NM1*71", ""), ("SV2*0636", "SV2*0540*HC:A0428*2400*UN*1"), ("LIN*", ""), ("CTP*", ""),
+                     ("SV2*0510", "SV2*0540*HC:A0425*60*UN*1")]),
                  # The patient is a dependent (2000C): the subscriber's address and
                  # demographics are not sent, the patient's are, in 2010CA
                  "patient-is-dependent.x12": edits(P837, [

@@ -1,5 +1,6 @@
 //! STR: loops and structure (SNIP 2).
 
+mod attending_missing;
 pub mod claim_without_lines;
 pub mod hl_invalid;
 pub mod lx_sequence;

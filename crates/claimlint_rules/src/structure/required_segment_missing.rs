@@ -22,6 +22,19 @@ declare_rule! {
     /// situational loop (pyx12's 005010X223A2 map: usage S, position 2900, up to 10), its
     /// usage note not at hand. One finding per claim, on its CLM.
     ///
+    /// And an 837I claim's 2310A loop (Attending Provider Name) when a line bills a service
+    /// other than transportation (a revenue code outside ambulance 054x): the attending is
+    /// "required when the claim contains any services other than non-scheduled
+    /// transportation claims" (Stedi's Healthcare API claim model, docs.rs crate
+    /// autogen-stedi 0.3.2, `src/healthcare/models/attending.rs`), the NUBC's situational
+    /// rule for UB-04 form locator 76, which 2310A carries (<https://formjuicer.com/ub04/field-76>);
+    /// the TR3's own note not at hand. Ambulance lines alone are left alone (scheduled or not,
+    /// the lines do not say), and so is a claim with a segment the guide could not place
+    /// before its first line, or an NM1 there with a finding of its own (`NM1*7l`,
+    /// `NM1*77*1*SMITH*JOHN`: the attending's NM1 mistyped, that finding the one error), or
+    /// an `NM1*71` written out of its place (above the CLM, among the lines: its STR003).
+    /// One finding per claim, on its CLM.
+    ///
     /// A loop whose opening segment is missing (`HL*2*1*22*0` deleted, so SBR follows the
     /// billing provider; an LX deleted, so a line begins at its SV1) is one finding, on the
     /// segment that begins the loop without it: the walk opens the loop there and places the
@@ -543,6 +556,7 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     }
     subscriber_is_patient(tx, cx);
     prior_payers_missing(tx, cx);
+    super::attending_missing::attending_missing(tx, cx);
 }
 
 /// How many payers come before the destination payer, by its 2000B SBR01: one before a
@@ -1336,7 +1350,9 @@ mod written_after_the_next_opener {
     }
 
     /// A 2300 segment after the first line's LX (837I, its attending provider left out so
-    /// that the HI ends the claim's own segments).
+    /// that the HI ends the claim's own segments). The HI is one STR003; the attending left
+    /// out is a second defect of its own (STR002 on the CLM: a 2310A is required on a claim
+    /// billing more than transportation).
     #[test]
     fn principal_diagnosis_after_the_first_lx() {
         let text = swap(
@@ -1344,11 +1360,18 @@ mod written_after_the_next_opener {
             "HI*ABK:M810",
             "LX*1",
         );
-        one_str003(
-            &text,
+        let d = run(&text);
+        let codes: Vec<_> = d.iter().map(|d| (d.code, d.loc.segment.as_str())).collect();
+        assert_eq!(codes, [("STR002", "CLM"), ("STR003", "HI")], "{d:#?}");
+        assert!(d[0].message.contains("no 2310A loop"), "{}", d[0].message);
+        assert_eq!(
+            d[1].message,
             "HI (Principal Diagnosis, 2300) is written after LX*1, which opens 2400; it belongs \
-             before it",
-            "move HI up above LX*1, to its place in 2300 (TR3 position 2310)",
+             before it"
+        );
+        assert_eq!(
+            d[1].help.as_deref(),
+            Some("move HI up above LX*1, to its place in 2300 (TR3 position 2310)")
         );
     }
 
