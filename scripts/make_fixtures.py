@@ -171,6 +171,14 @@ CASES = {
             "empty-st-before-gs.x12": edit(P837, "GS*", "ST*837*0009*005010X222A1~" + segs(P837)[1], False),
             # ST and GS swapped, the GS in lower case: the swap and the lower-case id (SYN001).
             "st-before-lower-case-gs.x12": swapped(P837, "GS*", "ST*").replace("\nGS*", "\ngs*", 1),
+            # SE and GE swapped, GE and IEA swapped: one ENV004 each saying so (not also "SE
+            # without ST" or "data after IEA" for the trailer written one segment late).
+            "se-after-ge.x12": swapped(P837, "SE*", "GE*"),
+            "se-after-ge-837i.x12": swapped(I837, "SE*", "GE*"),
+            "ge-after-iea.x12": swapped(P837, "GE*", "IEA*"),
+            # The GS written twice: one ENV004, not also "GS has no GE", ENV006 for its GS06
+            # and ENV003 for IEA01.
+            "gs-twice.x12": edit(P837, "GS*", segs(P837)[1] + "~" + segs(P837)[1]),
         },
         "pass": {"balanced.x12": P837, "trailing-newlines.x12": P837 + "\r\n\r\n"},
     },
@@ -910,6 +918,9 @@ CASES["SIT002"]["trip"].update({
     "principal-under-bf.x12": edit(P837, "HI*", "HI*BF:M810"),
     "principal-under-bf-837i.x12": edit(I837, "HI*", "HI*BF:M810"),
     "principal-under-bf-icd9-code.x12": edit(P837, "HI*", "HI*BF:4019"),
+    # The ICD-9-CM procedure qualifier before a diagnosis (no procedure date): the same slip.
+    "principal-under-br.x12": edit(P837, "HI*", "HI*BR:M810"),
+    "principal-under-br-837i.x12": edit(I837, "HI*", "HI*BR:M810"),
 })
 
 # An HL whose HL03 is another level than its parent and its children say (`HL*1**22*1` heading

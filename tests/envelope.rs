@@ -60,6 +60,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV004/trip/cut-inside-lx.x12", &["ENV004"]),
     ("ENV004/trip/empty-st-before-gs.x12", &["ENV004"]),
     ("ENV004/trip/empty-st.x12", &["ENV004"]),
+    ("ENV004/trip/ge-after-iea.x12", &["ENV004"]),
+    ("ENV004/trip/gs-twice.x12", &["ENV004"]),
     ("ENV004/trip/iea-cut.x12", &["ENV004"]),
     ("ENV004/trip/junk-after-iea.x12", &["ENV004"]),
     ("ENV004/trip/no-gs.x12", &["ENV004"]),
@@ -67,6 +69,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV004/trip/no-se.x12", &["ENV004"]),
     ("ENV004/trip/no-st-837i.x12", &["ENV004"]),
     ("ENV004/trip/no-st.x12", &["ENV004"]),
+    ("ENV004/trip/se-after-ge-837i.x12", &["ENV004"]),
+    ("ENV004/trip/se-after-ge.x12", &["ENV004"]),
     ("ENV004/trip/st-before-gs.x12", &["ENV004"]),
     (
         "ENV004/trip/st-before-lower-case-gs.x12",

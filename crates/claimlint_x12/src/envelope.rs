@@ -205,6 +205,9 @@ pub enum IssueKind<'a> {
     SeMissing {
         st02: &'a [u8],
         ended_by: Option<(&'a [u8], usize)>,
+        /// The set's SE (its bytes), written right after the GE that ended the set: SE and
+        /// GE swapped, one finding in place of this one and "SE without ST".
+        late_se: Option<&'a [u8]>,
     },
     GeWithoutGs,
     SeWithoutSt,
@@ -224,6 +227,12 @@ pub enum IssueKind<'a> {
         again: bool,
         next_at: usize,
     },
+    /// A GS written twice: the same bytes again at byte `next_at`, before any set of its
+    /// group. One finding; the group is read once, under the first GS (not a group with no
+    /// GE, a second GS06 and an IEA01 one short).
+    GsTwice {
+        next_at: usize,
+    },
     /// `len` bytes after an IEA that are not another interchange. `lower_isa`: they start
     /// with `isa` and a separator, an interchange header written in lower case, which is not
     /// read as one.
@@ -240,6 +249,9 @@ pub enum IssueKind<'a> {
     GeMissing {
         gs06: &'a [u8],
         before: usize,
+        /// The group's GE (its bytes), written right after the IEA that ended the group: GE
+        /// and IEA swapped, one finding in place of this one and "data after IEA".
+        late_ge: Option<&'a [u8]>,
     },
     /// The input ends with envelopes open and no IEA: a file cut short. One finding for the
     /// whole cut (ENV004/ENV011 in RULES.md), not one per missing trailer: `cut` is the id (at
@@ -683,6 +695,8 @@ struct Body<'a> {
     repeated_gs06: Vec<Repeat>,
     /// Where the ST of the last set handed to the sink is.
     last_st: Option<Loc>,
+    /// How many segments the last set read had, ST to its SE or its cut (`se_after_ge`).
+    last_count: u32,
     /// The segments outside any transaction set since the last envelope segment, not yet
     /// reported: an SE after them makes them one set whose ST is missing.
     outside: Vec<(Loc, &'a [u8])>,
@@ -707,6 +721,7 @@ impl<'a> Body<'a> {
             gs06_seen: HashMap::new(),
             repeated_gs06: Vec::new(),
             last_st: None,
+            last_count: 0,
             outside: Vec::new(),
         }
     }
@@ -923,6 +938,7 @@ impl<'a> Scanner<'a, '_> {
             let kind = IssueKind::SeMissing {
                 st02,
                 ended_by: next_isa.map(|at| (&b"ISA"[..], at)),
+                late_se: None,
             };
             self.issue(tx.st.loc(), kind);
             self.push_tx(b, tx);
@@ -1029,6 +1045,7 @@ impl<'a> Scanner<'a, '_> {
                 let kind = IssueKind::SeMissing {
                     st02: cut.meant_st02(),
                     ended_by: Some((id, raw.offset)),
+                    late_se: None,
                 };
                 self.issue(cut.st.loc(), kind);
                 self.push_tx(b, cut);
@@ -1161,6 +1178,7 @@ impl<'a> Scanner<'a, '_> {
         self.element_count(&file_seg);
         self.misread_id(&file_seg);
         match file_seg.id() {
+            b"GS" if self.gs_twice(b, &file_seg, raw.offset) => {}
             b"GS" => {
                 if b.group_open && !b.is_fragment() {
                     self.unclosed_group(b, raw.offset);
@@ -1180,9 +1198,53 @@ impl<'a> Scanner<'a, '_> {
             }
             b"ST" => self.open_tx(b, file_seg, raw),
             b"IEA" => return self.iea(b, file_seg, after),
+            _ if self.se_after_ge(b, &file_seg) => {}
             _ => self.issue(file_seg.loc(), IssueKind::SeWithoutSt),
         }
         Flow::Continue
+    }
+
+    /// A GS the same as the open group's, with no set between them: the GS written twice.
+    /// `true` when it was, and reported as such (`IssueKind::GsTwice`).
+    fn gs_twice(&mut self, b: &Body<'a>, gs: &Segment<'a>, next_at: usize) -> bool {
+        let Some(first) = b.groups.last().filter(|_| b.group_open) else {
+            return false;
+        };
+        let again = first.gs.is_some_and(|g| g.bytes == gs.bytes)
+            && first.count == 0
+            && first.headless == 0
+            && b.outside.is_empty();
+        if let Some(g) = first.gs.filter(|_| again) {
+            self.issue(g.loc(), IssueKind::GsTwice { next_at });
+        }
+        again
+    }
+
+    /// An SE right after the GE that ended its set, the SE naming that set (SE02 = ST02) and
+    /// counting it (SE01: its segments and the SE): SE and GE swapped. The set's "has no SE"
+    /// finding takes the SE in (`late_se`) and says so; `true` when it did, and the SE is not
+    /// also "without an ST". An SE wrong in its own values keeps both findings.
+    fn se_after_ge(&mut self, b: &Body<'a>, se: &Segment<'a>) -> bool {
+        let count = (b.last_count + 1).to_string();
+        let input = self.input;
+        let terminator = se.delims.segment;
+        let Some(IssueKind::SeMissing {
+            st02,
+            ended_by: Some((b"GE", at)),
+            late_se,
+        }) = self.out.issues.last_mut().map(|i| &mut i.kind)
+        else {
+            return false;
+        };
+        // Only the GE between them: one terminator from the GE to this SE.
+        let between = input.get(*at..se.offset).unwrap_or_default();
+        let adjacent = between.iter().filter(|&&c| c == terminator).count() == 1;
+        let counts = se.value(1) == count.as_bytes();
+        if !adjacent || !counts || late_se.is_some() || se.value(2) != *st02 {
+            return false;
+        }
+        *late_se = Some(se.bytes);
+        true
     }
 
     /// A GS, GE or IEA whose id is written in lower case or followed by the component
@@ -1327,6 +1389,9 @@ impl<'a> Scanner<'a, '_> {
             .iter()
             .rposition(|&b| !crate::lexer::is_end_filler(b))
             .map_or(0, |i| i + 1);
+        if self.ge_after_iea(b, &input[after..after + len], after, iea.position + 1) {
+            return Flow::Stop((junk_end < input.len()).then_some(junk_end));
+        }
         // Not a segment, but where the next one would stand: positions outside a set count
         // the file's segments (OUTPUT.md), and the IEA's is the last of them.
         self.issue(
@@ -1340,6 +1405,34 @@ impl<'a> Scanner<'a, '_> {
             },
         );
         Flow::Stop((junk_end < input.len()).then_some(junk_end))
+    }
+
+    /// The data after an IEA is one GE closing the group the IEA cut off (GE02 = GS06, and
+    /// that group's "no GE" finding is the last issue): GE and IEA swapped. That finding takes
+    /// the GE in (`late_ge`) and says so; `true` when it did, and the GE is not also "data
+    /// after IEA".
+    fn ge_after_iea(&mut self, b: &mut Body<'a>, data: &'a [u8], at: usize, position: u32) -> bool {
+        let d = b.delims;
+        let Some(ge) = data.strip_suffix(&[d.segment]) else {
+            return false;
+        };
+        let one_ge =
+            ge.starts_with(b"GE") && ge.get(2) == Some(&d.element) && !ge.contains(&d.segment);
+        let Some(IssueKind::GeMissing { gs06, late_ge, .. }) =
+            self.out.issues.last_mut().map(|i| &mut i.kind)
+        else {
+            return false;
+        };
+        let ge02 = ge.split(|&c| c == d.element).nth(2).unwrap_or_default();
+        if !one_ge || late_ge.is_some() || ge02 != *gs06 {
+            return false;
+        }
+        *late_ge = Some(ge);
+        // The group's trailer after all: GE01 is still held to the group's sets (ENV003).
+        if let Some(g) = b.groups.last_mut() {
+            g.ge = Some(Segment::unindexed(ge, at, d, position));
+        }
+        true
     }
 
     /// Notes an ISA13 that an earlier interchange from the same sender used. An ISA with
@@ -1374,6 +1467,7 @@ impl<'a> Scanner<'a, '_> {
         }
         (self.sink)(gs, &tx, spans);
         b.last_st = Some(tx.st.loc());
+        b.last_count = tx.segment_count;
         if b.groups.is_empty() {
             let open = b.group_open;
             b.open_group(None);
@@ -1402,6 +1496,7 @@ impl<'a> Scanner<'a, '_> {
             let kind = IssueKind::GeMissing {
                 gs06: gs.value(6),
                 before,
+                late_ge: None,
             };
             self.issue(gs.loc(), kind);
         }
@@ -1566,6 +1661,44 @@ mod tests {
         let g = s.groups().next().expect("a group");
         assert_eq!((g.count, g.bare), (2, 1));
         assert!(g.repeated_st02.is_empty());
+    }
+
+    /// SE and GE swapped, GE and IEA swapped, the GS written twice: one issue each, naming
+    /// the slip; an SE after the GE that is not that set's (SE02 differs) keeps both issues.
+    #[test]
+    fn trailers_swapped_and_gs_twice_are_one_issue_each() {
+        let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260105*1200*^*00501*000000001*0*P*:~";
+        let gs = "GS*HC*A*B*20260105*1200*7*X*005010X222A1~";
+        let set = "ST*837*0001~BHT*0019~";
+        let se_ge = format!("{isa}{gs}{set}GE*1*7~SE*3*0001~IEA*1*000000001~");
+        let s = scan(se_ge.as_bytes());
+        let ge_at = se_ge.find("GE*").expect("a GE");
+        let issue = IssueKind::SeMissing {
+            st02: b"0001",
+            ended_by: Some((b"GE", ge_at)),
+            late_se: Some(b"SE*3*0001"),
+        };
+        assert_eq!(kinds(&s), [&issue]);
+        let other = se_ge.replace("SE*3*0001", "SE*3*0002");
+        assert_eq!(scan(other.as_bytes()).issues.len(), 2);
+
+        let ge_iea = format!("{isa}{gs}{set}SE*3*0001~IEA*1*000000001~GE*1*7~\n");
+        let s = scan(ge_iea.as_bytes());
+        let before = ge_iea.find("IEA*").expect("an IEA");
+        let issue = IssueKind::GeMissing {
+            gs06: b"7",
+            before,
+            late_ge: Some(b"GE*1*7"),
+        };
+        assert_eq!(kinds(&s), [&issue]);
+        let g = s.groups().next().expect("a group");
+        assert_eq!(g.ge.map(|ge| ge.value(1)), Some(&b"1"[..]));
+
+        let gs_twice = format!("{isa}{gs}{gs}{set}SE*3*0001~GE*1*7~IEA*1*000000001~");
+        let s = scan(gs_twice.as_bytes());
+        let next_at = gs_twice.match_indices("GS*").nth(1).expect("two").0;
+        assert_eq!(kinds(&s), [&IssueKind::GsTwice { next_at }]);
+        assert_eq!(s.groups().count(), 1);
     }
 
     fn kinds<'a>(scan: &'a Scan<'a>) -> Vec<&'a IssueKind<'a>> {

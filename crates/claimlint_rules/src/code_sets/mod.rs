@@ -70,9 +70,11 @@ pub fn icd_date(claim: &Claim<'_>, kind: Kind) -> Option<Date> {
 /// belongs but is written as the ICD-9-CM other-diagnosis qualifier (`HI*BF:M810`) before an
 /// ICD-10-CM code on a claim dated in ICD-10's time, and the claim has no principal
 /// diagnosis (ABK, BK) anywhere: one mistake, the qualifier, which SIT002 reports with the
-/// code to write (ABK); CODE008 does not also report that qualifier's ICD version. Only BF:
-/// an 837I procedure (`HI*BR:B2111ZZ:D8:…`) or admitting diagnosis (`HI*BJ:R509`) under its
-/// ICD-9 qualifier is that HI's own kind, not a principal diagnosis (CODE008 and SIT002).
+/// code to write (ABK); CODE008 does not also report that qualifier's ICD version. BF, and
+/// an ICD-9-CM procedure qualifier (BR, BQ) before a diagnosis (`HI*BR:M810`: no procedure
+/// date in HI01-3/HI01-4, and not a code of ICD-10-PCS's form). An 837I procedure
+/// (`HI*BR:B2111ZZ:D8:…`) or admitting diagnosis (`HI*BJ:R509`) under its ICD-9 qualifier is
+/// that HI's own kind, not a principal diagnosis (CODE008 and SIT002).
 pub fn principal_qualifier_slip<'a>(
     claim: &Claim<'a>,
     kind: Kind,
@@ -88,7 +90,27 @@ pub fn principal_qualifier_slip<'a>(
     let (q, code) = (first.component(1)?, first.component(2)?);
     let icd10_code = std::str::from_utf8(code.bytes).is_ok_and(icd10_invalid::is_icd10_form);
     let in_icd10 = icd_date(claim, kind).is_some_and(|d| d >= ICD10_FROM);
-    (q.bytes == b"BF" && icd10_code && in_icd10).then_some(q)
+    let slipped = match q.bytes {
+        b"BF" => true,
+        b"BR" | b"BQ" => {
+            first.component(3).is_none_or(|d| d.bytes.is_empty()) && !is_pcs_form(code.bytes)
+        }
+        _ => false,
+    };
+    (slipped && icd10_code && in_icd10).then_some(q)
+}
+
+/// The ICD-10-PCS form: seven characters, digits and capitals but I and O, the first a
+/// section (0-9, B, C, D, F, G, H, X). A code of this form under a procedure qualifier may
+/// be the procedure it says, its date left out, so it is not read as a misqualified diagnosis.
+fn is_pcs_form(code: &[u8]) -> bool {
+    code.len() == 7
+        && code
+            .first()
+            .is_some_and(|c| c.is_ascii_digit() || b"BCDFGHX".contains(c))
+        && code
+            .iter()
+            .all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !b"IO".contains(c)))
 }
 
 /// Is the claim's ICD version wrong for its date under this qualifier (CODE008)? Then
@@ -97,5 +119,17 @@ pub fn is_version_mismatch(qualifier: &[u8], date: Option<Date>) -> bool {
     match (is_icd10_qualifier(qualifier), date) {
         (Some(ten), Some(d)) => ten != (d >= ICD10_FROM),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pcs_form() {
+        assert!(super::is_pcs_form(b"B2111ZZ"));
+        assert!(super::is_pcs_form(b"0DTJ4ZZ"));
+        assert!(!super::is_pcs_form(b"M810"));
+        assert!(!super::is_pcs_form(b"S72001A")); // S is no PCS section
+        assert!(!super::is_pcs_form(b"B2111IZ")); // PCS has no I or O
     }
 }

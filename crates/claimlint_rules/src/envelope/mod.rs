@@ -75,6 +75,7 @@ pub fn owner(kind: &IssueKind<'_>) -> (&'static Rule, ScanReport) {
         | K::StWithoutGs
         | K::StBeforeGs { .. }
         | K::BareSt { .. }
+        | K::GsTwice { .. }
         | K::DataAfterIea { .. }
         | K::IeaMissing { .. }
         | K::GeMissing { .. } => (&unbalanced::ENV004, unbalanced::report),

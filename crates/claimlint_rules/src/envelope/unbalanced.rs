@@ -125,6 +125,13 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
         IssueKind::Truncated { .. } => truncated(issue, cx),
         IssueKind::StMissing { .. } => st_missing(issue, cx),
         IssueKind::StBeforeGs { .. } | IssueKind::BareSt { .. } => st_out_of_place(issue, cx),
+        IssueKind::SeMissing {
+            late_se: Some(_), ..
+        }
+        | IssueKind::GeMissing {
+            late_ge: Some(_), ..
+        }
+        | IssueKind::GsTwice { .. } => misplaced(issue, cx),
         _ => trailer_or_header(issue, cx),
     }
 }
@@ -143,7 +150,7 @@ fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
                 Some(format!("end the last segment with `{t}`")),
             )
         }
-        IssueKind::SeMissing { st02, ended_by } => {
+        IssueKind::SeMissing { st02, ended_by, .. } => {
             let where_ = match ended_by {
                 Some((b"ISA", at)) => format!(
                     "the transaction set ends where the next interchange's ISA starts, at byte {at}"
@@ -194,7 +201,7 @@ fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
                 Some("close every interchange with IEA".into()),
             )
         }
-        IssueKind::GeMissing { gs06, before } => (
+        IssueKind::GeMissing { gs06, before, .. } => (
             format!("GS*…*{} has no GE before byte {before}", lossy(gs06)),
             Some("close every functional group with GE".into()),
         ),
@@ -204,6 +211,57 @@ fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     d.help = help;
     // The set it names (the finding is on its ST), so `suppress` can hold back STR002 for
     // the same missing SE.
+    if let IssueKind::SeMissing { st02, .. } = issue.kind {
+        d.context.transaction = Some(lossy(st02).into_owned());
+        d.context.set_at = Some(issue.loc.offset);
+    }
+}
+
+/// A trailer written one segment late (SE after the GE, GE after the IEA) or a GS written
+/// twice: the one slip, said as such, with the segment to move or delete.
+fn misplaced(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    let (message, help) = match issue.kind {
+        IssueKind::SeMissing {
+            st02,
+            late_se: Some(se),
+            ..
+        } => (
+            format!(
+                "ST*{}'s SE is written after the GE: `{}` and the GE that closes the group are swapped",
+                lossy(st02),
+                lossy(se)
+            ),
+            Some(format!(
+                "move `{}` in front of the GE: SE ends the transaction set, GE the group after it",
+                lossy(se)
+            )),
+        ),
+        IssueKind::GeMissing {
+            gs06,
+            late_ge: Some(ge),
+            ..
+        } => (
+            format!(
+                "GS*…*{}'s GE is written after the IEA: `{}` and the IEA that closes the interchange are swapped",
+                lossy(gs06),
+                lossy(ge)
+            ),
+            Some(format!(
+                "move `{}` in front of the IEA: GE ends the functional group, IEA the interchange after it",
+                lossy(ge)
+            )),
+        ),
+        IssueKind::GsTwice { next_at } => (
+            format!(
+                "GS is written twice: the same GS follows it at byte {next_at}, before any transaction set"
+            ),
+            Some("delete one of the two GS segments".into()),
+        ),
+        _ => return,
+    };
+    let d = cx.report(issue.loc, message);
+    d.help = help;
+    // The set it names, as for an SE missing (`suppress` holds back STR002 for its SE).
     if let IssueKind::SeMissing { st02, .. } = issue.kind {
         d.context.transaction = Some(lossy(st02).into_owned());
         d.context.set_at = Some(issue.loc.offset);
@@ -258,7 +316,12 @@ fn st_out_of_place(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
 
 #[test]
 fn cases() {
-    use crate::test::{Case::*, check_cases};
+    use crate::test::{Case::*, P837, check_cases};
+    let se_ge = P837.replace("SE*28*0001~\nGE*1*1~", "GE*1*1~\nSE*28*0001~");
+    let ge_iea = P837.replace("GE*1*1~\nIEA*1*000000001~", "IEA*1*000000001~\nGE*1*1~");
+    let gs = &P837[P837.find("GS*").unwrap()..P837.find("ST*").unwrap()];
+    let gs_twice = P837.replacen(gs, &format!("{gs}{gs}"), 1);
+    assert!(se_ge != P837 && ge_iea != P837);
     let diags = check_cases(
         &ENV004,
         &[
@@ -271,8 +334,27 @@ fn cases() {
             // A second interchange whose ISA is written in lower case is not read: said so.
             Append("isa*00*          *00*", true),
             Append("\r\n\r\n", false),
+            // SE and GE swapped; GE and IEA swapped: one finding each, saying so.
+            Whole(&se_ge, true),
+            Whole(&ge_iea, true),
+            Whole(&gs_twice, true),
         ],
     );
+    assert_eq!(diags[8].len(), 1, "{:#?}", diags[8]);
+    assert_eq!(
+        diags[8][0].help.as_deref(),
+        Some(
+            "move `SE*28*0001` in front of the GE: SE ends the transaction set, GE the group after it"
+        )
+    );
+    assert_eq!(diags[9].len(), 1, "{:#?}", diags[9]);
+    assert!(
+        diags[9][0].message.contains("`GE*1*1` and the IEA"),
+        "{:#?}",
+        diags[9]
+    );
+    assert_eq!(diags[10].len(), 1, "{:#?}", diags[10]);
+    assert_eq!(diags[10][0].loc.segment.as_str(), "GS");
     assert_eq!(
         diags[6][0].message,
         "21 bytes after IEA start with `isa`, an interchange header written in lower case: that interchange was not read"

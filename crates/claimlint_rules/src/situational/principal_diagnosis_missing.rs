@@ -116,9 +116,16 @@ fn cases() {
             Also(&["CODE008"], &Edit("HI*", "HI*BF:M810*BF:E119", true)),
             // An ICD-9-CM code under it: not of ICD-10's form, the version is CODE008's too.
             Also(&["CODE008"], &Edit("HI*", "HI*BF:4019", true)),
+            // A diagnosis under the ICD-9-CM procedure qualifier (no procedure date, not of
+            // ICD-10-PCS's form): the same slip, one SIT002 naming ABK.
+            Edit("HI*", "HI*BR:M810", true),
+            EditI("HI*", "HI*BR:M810", true),
+            EditI("HI*", "HI*BQ:M810", true),
+            // A procedure code under BR with its date left out is still a procedure.
+            Also(&["CODE008"], &EditI("HI*", "HI*BR:B2111ZZ", true)),
         ],
     );
-    for k in [8, 9] {
+    for k in [8, 9, 14, 15, 16] {
         let d = diags[k].iter().find(|d| d.code == "SIT002").unwrap();
         assert!(
             d.help
