@@ -639,6 +639,31 @@ CASES["STR003"]["trip"].update({
     "n3-after-dmg.x12": edit(P837, "DMG*", "DMG*D8*19450312*F~N3*13 ELM ST"),
 })
 
+# One segment written in the wrong place, far from where it belongs: one STR003 on it naming
+# what it is (its qualifier's name from the guide) and the place it belongs, not also STR002
+# where it is missing (suppressed and counted); paired only when the segment is exactly what
+# is missing there and nothing else is
+def moved(template, seg, after):
+    """Segment `seg` (whole, as written) taken out and written again right after `after`."""
+    ss = segs(template)
+    ss.remove(seg)
+    ss.insert(ss.index(after) + 1, seg)
+    return join(ss)
+
+CASES["STR003"]["trip"].update({
+    "billing-provider-name-below-subscriber-hl.x12": moved(P837, "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893", "HL*2*1*22*0"),
+    "billing-provider-name-below-subscriber-hl-837i.x12": moved(I837, "NM1*85*2*GENERAL HOSPITAL*****XX*1234567893", "HL*2*1*22*0"),
+    # the submitter's NM1*41 written after the receiver's NM1*40: its PER*IC is then the
+    # segment out of place, and moving it below NM1*41 is the fix (1000A and 1000B are one
+    # NM1 loop in X12, in either order)
+    "submitter-name-after-receiver.x12": moved(P837, "NM1*41*2*SUBMITTER CLINIC*****46*S123", "NM1*40*2*MEDICARE*****46*R456"),
+})
+# Near miss: the billing provider's NM1*85 truly missing and a pay-to NM1*87 written below the
+# subscriber's HL: two defects, two findings (an NM1*87 is no NM1*85), and the stray's help
+# names the one loop its qualifier goes in (2010AB), not every loop with an NM1
+CASES["STR002"]["trip"]["billing-provider-name-missing-beside-stray-pay-to.x12"] = moved(
+    P837.replace("NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893", "NM1*87*2"), "NM1*87*2", "HL*2*1*22*0")
+
 # Issue 5: drug lines against CMS reference data (NDC, UNT, MOD, DRG, CODE001-004, CODE007).
 def swap(t, old, new):
     assert old in t, old

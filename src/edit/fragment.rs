@@ -308,6 +308,7 @@ impl Wrapped {
         d.covers = d
             .covers
             .map(|(a, b)| (a.saturating_sub(self.before), b.saturating_sub(self.before)));
+        d.site = d.site.map(|a| a.saturating_sub(self.before));
         if let Some(fix) = d.fix.as_mut() {
             fix.start = fix.start.saturating_sub(self.prefix);
             fix.end = fix.end.saturating_sub(self.prefix);

@@ -156,6 +156,11 @@ pub struct Diagnostic {
     /// this one (a broken HL displaces the segments of its own HL block): the suppression
     /// precedence reads it for its "covered" scope. `None`: it displaces nothing.
     pub covers: Option<(u32, u32)>,
+    /// The segment position, in its transaction set, of the place a segment written elsewhere
+    /// was found missing from (STR002 there follows from this finding, which is on the
+    /// segment where it stands): the suppression precedence reads it for its "site" scope.
+    /// `None`: no such place.
+    pub site: Option<u32>,
     /// The edit that resolves this finding, when the rule knows one (its declaration says
     /// which of its findings are fixable); `claimlint check --fix` and the language server's
     /// quick fixes apply it.
@@ -222,6 +227,7 @@ impl Diagnostic {
             column: 0,
             ack: None,
             covers: None,
+            site: None,
             fix: None,
             realigned: None,
         }

@@ -23,6 +23,10 @@ pub enum Scope {
     /// The first segment of the range the root displaces (`Diagnostic::covers`): a broken HL
     /// itself. Roots that displace nothing have no head.
     Head,
+    /// The segment a root written in the wrong place names as the place it was found
+    /// missing from (`Diagnostic::site`), in its transaction set. Roots that name none have
+    /// no site.
+    Site,
 }
 
 /// A row of the precedence: a finding with code `root` suppresses findings with one of the
@@ -313,6 +317,18 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &["STR002"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Site,
+        why: "one segment written in the wrong place (`NM1*85` moved below the subscriber's \
+              HL): where it stands it fits nothing, and where it belongs the walk finds it \
+              missing; its STR003 says where it belongs, so the STR002 at that place is the \
+              same defect",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),
         at: None,
@@ -496,6 +512,8 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key> {
         Scope::Covered => return None,
         // A consequence's own segment; a root's head is `head_key`.
         Scope::Head => (tx, c.claim_at, None, d.loc.position as usize),
+        // A consequence's own segment; a root's site is `root_key`'s.
+        Scope::Site => (tx, None, None, d.loc.position as usize),
         Scope::Claim => (tx, Some(c.claim_at?), None, 0),
         Scope::Line => (tx, Some(c.claim_at?), Some(c.line_at?), 0),
         // The segment's position in its transaction set: an element finding and a segment
@@ -518,6 +536,7 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
             let c = &d.context;
             Some((c.set_at, c.claim_at, None, start as usize))
         }
+        Scope::Site => Some((d.context.set_at, None, None, d.site? as usize)),
         _ => key(scope, d),
     }
 }
@@ -892,6 +911,7 @@ pub fn explain(code: &str) -> String {
         Scope::Claim => "claim",
         Scope::Transaction => "transaction set",
         Scope::Covered => "HL block it displaces",
+        Scope::Site => "segment where it names the segment it stands for missing",
         Scope::Head => {
             "segment it names as its head (the HL it breaks, the first copy of a loop opener written twice in a claim)"
         }

@@ -4,6 +4,7 @@ mod attending_missing;
 pub mod claim_without_lines;
 pub mod hl_invalid;
 pub mod lx_sequence;
+pub(crate) mod moved;
 pub mod repeat_exceeded;
 pub mod required_segment_missing;
 pub mod unexpected_segment;

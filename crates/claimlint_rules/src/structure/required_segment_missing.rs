@@ -45,7 +45,9 @@ declare_rule! {
     /// A required segment written one place out, just before the opener of its loop (`CTP`
     /// before `LIN`) or just after the opener of the loop that follows (`CTP` after `LX*2`,
     /// `REF*EI` after `HL*2`, 1000B's `NM1*40` after `HL*1`: two segments swapped), is
-    /// STR003's alone, which says where it belongs.
+    /// STR003's alone, which says where it belongs. So is one written farther away, when it is
+    /// exactly the segment missing here and nothing else is (`NM1*85` below `HL*2`): this
+    /// finding is then suppressed and counted, STR003 naming the place.
     /// ## Why it matters
     /// A missing required segment rejects the transaction set (999 IK3 code 3, mandatory
     /// segment missing); a missing 2330B means the payer cannot tell which payer the COB
@@ -219,7 +221,7 @@ pub(crate) struct WrittenAfter {
 }
 
 /// The required segment `id` of loop `parent`, or the opener of its required loop `id`.
-fn required_def(
+pub(super) fn required_def(
     guide: &GuideDef,
     parent: &str,
     id: &str,
@@ -402,6 +404,18 @@ pub(crate) fn opener(s: &SegmentDef) -> String {
     }
 }
 
+/// Does STR002 report the opener `starter` of a loop of `parent` missing at segment `at`? Not
+/// when it was written before the opener of the loop around it (`NM1*85` before the 2000A's
+/// HL: the two swapped): STR003 on it is the one error.
+pub(super) fn opener_reported(
+    tx: &Transaction<'_>,
+    starter: &SegmentDef,
+    parent: &str,
+    at: usize,
+) -> bool {
+    !written_before(tx, Some(starter), starter.id, parent, at)
+}
+
 /// Segments that belong to a loop whose opening segment is missing: one finding, on the
 /// first of them (the walk opened the loop without it and placed the rest there).
 fn opener_missing(
@@ -422,9 +436,7 @@ fn opener_missing(
     let (Some(seg), Some(starter)) = (tx.segments.get(at), l.starter()) else {
         return;
     };
-    // Its opener written before the opener of the loop around it (`NM1*85` before the 2000A's
-    // HL: the two swapped): STR003 on it is the one error.
-    if written_before(tx, Some(starter), starter.id, parent, at) {
+    if !opener_reported(tx, starter, parent, at) {
         return;
     }
     let reached = String::from_utf8_lossy(seg.id()).into_owned();
@@ -660,31 +672,31 @@ fn report_prior_payers(
         });
 }
 
-/// Segment or loop `id` (`is_loop`), required in `parent`, that the walk found missing at
-/// segment `at`.
-fn required_missing(
+/// Where STR002 reports segment or loop `id` (`is_loop`), required in `parent`, that the walk
+/// found missing at segment `at`: that segment, or the one before it; `None` when it does not
+/// report it (another finding is the one error). [`super::moved`] pairs a segment written
+/// elsewhere with the finding at this place.
+pub(super) fn missing_site(
     tx: &Transaction<'_>,
-    cx: &mut Ctx<'_>,
+    cx: &Ctx<'_>,
     late: &[WrittenAfter],
     (id, is_loop): (&'static str, bool),
     parent: &'static str,
     at: usize,
-) {
+) -> Option<usize> {
     let ig = tx.ig();
     // SIT002 reports a claim without its principal diagnosis, with a better message.
     if id == "HI" && parent == "2300" {
-        return;
+        return None;
     }
     // Envelope before structure (RULES.md, "One root cause, one error"): a transaction set
     // without its SE is ENV004's, which the envelope scan reported already.
     if id == "SE" && !tx.segments.last().is_some_and(|s| s.is(b"SE")) {
-        return;
+        return None;
     }
-    let Some(seg) = tx.segments.get(at) else {
-        return;
-    };
+    tx.segments.get(at)?;
     if misplaced(tx, cx, late, (id, parent, is_loop, at)) {
-        return;
+        return None;
     }
     // A loop is misspelled in its opener: `NMQ*PR` for 2010BB's NM1.
     let starter = is_loop
@@ -692,8 +704,6 @@ fn required_missing(
         .flatten()
         .and_then(|l| l.starter());
     let typo = misspelled(tx, starter.map_or(id, |s| s.id), at);
-    let (what, start) = describe(ig.guide, parent, id, is_loop);
-    let reached = String::from_utf8_lossy(seg.id()).into_owned();
     // Name the occurrence that lacks it (its claim and line), not the next one.
     // On the misspelled segment (SYN001's, which suppresses it) or the one that closed
     // the occurrence, rather than the next.
@@ -706,22 +716,44 @@ fn required_missing(
             .checked_sub(1)
             .and_then(|k| tx.segments.get(k))
             .is_some_and(|s| s.is(b"LIN"));
-    let (at, seg) = match at
+    let site = at
         .checked_sub(1)
         .filter(|_| typo || after_lin || closes(tx, parent, at))
-    {
-        Some(last) => (last, tx.segments.get(last).unwrap_or(seg)),
-        None => (at, seg),
-    };
+        .filter(|&k| k < tx.segments.len())
+        .unwrap_or(at);
     // STR006 reports a claim without service lines, with a better message (and only that:
     // the claim's other findings, such as a 2010BB missing before its CLM, stand).
+    let position = tx.segments.get(site)?.position;
     if id == "2400"
-        && crate::enclosing(tx, seg.position)
+        && crate::enclosing(tx, position)
             .0
             .is_some_and(|claim| claim.lines.is_empty())
     {
-        return;
+        return None;
     }
+    Some(site)
+}
+
+/// Segment or loop `id` (`is_loop`), required in `parent`, that the walk found missing at
+/// segment `at`.
+fn required_missing(
+    tx: &Transaction<'_>,
+    cx: &mut Ctx<'_>,
+    late: &[WrittenAfter],
+    (id, is_loop): (&'static str, bool),
+    parent: &'static str,
+    at: usize,
+) {
+    let ig = tx.ig();
+    let Some(site) = missing_site(tx, cx, late, (id, is_loop), parent, at) else {
+        return;
+    };
+    let (Some(reached), Some(seg)) = (tx.segments.get(at), tx.segments.get(site)) else {
+        return;
+    };
+    let (what, start) = describe(ig.guide, parent, id, is_loop);
+    let reached = String::from_utf8_lossy(reached.id()).into_owned();
+    let at = site;
     let within = if parent == "ST" {
         "the transaction set header".to_string()
     } else {

@@ -24,7 +24,15 @@ declare_rule! {
     /// 2410 without its CTP. A 2310 provider loop written after the claim's 2320 loops (other
     /// subscriber), which the guide reads as the 2330 loop of the same qualifier (`NM1*82`
     /// with a name and NPI after the other payer's NM1: 2330D, which uses neither), is one
-    /// finding on its NM1, not one for each value 2330D does not use and its missing REF.
+    /// finding on its NM1, not one for each value 2330D does not use and its missing REF. A
+    /// required segment or loop opener written farther from its place (`NM1*85` below the
+    /// subscriber's `HL*2`), which the guide finds missing there, is one finding on it, naming
+    /// it with its qualifier and name and the segments its place is between; the STR002 where
+    /// it is missing is suppressed, counted. Only when it is exactly what is missing there
+    /// (id and qualifier), the only such segment, in the same claim and line, and nothing
+    /// else missing fits it: a segment truly missing beside a stray of another kind keeps
+    /// both. The help for a segment that fits nowhere names the loops its qualifier goes in
+    /// (`NM1*87`: 2010AB), not every loop with its id.
     /// ## Why it matters
     /// A receiver reads the claim by the guide in GS08/ST03; a segment that guide does not
     /// expect at that point is a syntax error (999 IK3 code 2 or 8) and rejects the claim.
@@ -75,8 +83,8 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             "this looks like an institutional claim: name 005010X223A2 in GS08 and ST03"
         });
     }
-    let moved = provider_after_other_payers(tx, cx);
-    out_of_place(tx, cx, wrong.id(), &moved);
+    let covered = provider_after_other_payers(tx, cx);
+    out_of_place(tx, cx, wrong.id(), &covered);
 }
 
 /// A 2310 provider loop (rendering, referring, attending...) written after the claim's 2320
@@ -225,14 +233,15 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 }
 
 /// The walker's findings: segments that fit nowhere here, and segments out of order.
-fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8], moved: &[usize]) {
+fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8], covered: &[usize]) {
     let ig = tx.ig();
     let mut late = None;
+    let mut moved = None;
     for issue in &ig.structure {
         let StructureIssue::Unexpected { at } = *issue else {
             continue;
         };
-        let Some(seg) = tx.segments.get(at).filter(|_| !moved.contains(&at)) else {
+        let Some(seg) = tx.segments.get(at).filter(|_| !covered.contains(&at)) else {
             continue;
         };
         let id = seg.id();
@@ -241,6 +250,7 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8], moved: &[u
             continue;
         }
         let shown = String::from_utf8_lossy(id);
+        let mut site = None;
         // Where the walk stood: the loop of the nearest earlier segment that fit.
         let prev = (0..at).rev().find(|&k| ig.is_placed(k));
         let here = prev.map_or("header", |k| loop_name(tx, k));
@@ -281,29 +291,49 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8], moved: &[u
             {
                 written_late(tx, late)
             }
-            None => {
-                let homes = loops_with(ig.guide, id);
-                let help = if let Some(help) = stood_in_for_opener(tx, at, id) {
-                    help
-                } else if homes.is_empty() {
-                    format!("{shown} is not used in {}; remove it", tx.kind.guide())
-                } else {
-                    format!(
-                        "the guide places {shown} in loop {}; move it there or remove it",
-                        homes.join(", ")
-                    )
-                };
-                (
-                    format!(
-                        "{shown} does not fit the {} loop structure here (after {here})",
-                        tx.kind.short()
-                    ),
-                    help,
-                )
+            // Written in the wrong place: missing where it belongs (STR002 there follows).
+            None if let Some(m) = moved
+                .get_or_insert_with(|| super::moved::all_moved(tx, cx))
+                .iter()
+                .find(|m| m.stray == at)
+                && let Some(text) = super::moved::describe(tx, m) =>
+            {
+                site = tx.segments.get(m.want.site).map(|s| s.position);
+                text
             }
+            None => fits_nowhere(tx, at, seg, here),
         };
-        report_at(cx, at, seg.loc(), msg).help(help);
+        report_at(cx, at, seg.loc(), msg).help(help).site = site.take();
     }
+}
+
+/// The message and help for segment `seg` (index `at`), which fits no place of the loop
+/// structure after the loop `here`: what it stood in for, or the loops its qualifier goes in.
+fn fits_nowhere(
+    tx: &Transaction<'_>,
+    at: usize,
+    seg: &claimlint_x12::Segment<'_>,
+    here: &str,
+) -> (String, String) {
+    let shown = String::from_utf8_lossy(seg.id());
+    let (homes, named) = loops_with(tx.ig().guide, seg);
+    let help = if let Some(help) = stood_in_for_opener(tx, at, seg.id()) {
+        help
+    } else if homes.is_empty() {
+        format!("{shown} is not used in {}; remove it", tx.kind.guide())
+    } else {
+        format!(
+            "the guide places {named} in loop {}; move it there or remove it",
+            homes.join(", ")
+        )
+    };
+    (
+        format!(
+            "{shown} does not fit the {} loop structure here (after {here})",
+            tx.kind.short()
+        ),
+        help,
+    )
 }
 
 /// The message and help for a required segment, or a required loop's opener, written right
@@ -399,16 +429,45 @@ fn stood_in_for_opener(tx: &Transaction<'_>, at: usize, id: &[u8]) -> Option<Str
     )
 }
 
-/// Loops of the guide that define a segment with this id (`header` for ST/BHT/SE), deduplicated.
-fn loops_with(guide: &claimlint_ig::GuideDef, id: &[u8]) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
+/// Loops of the guide that define segment `seg` (`header` for ST/BHT/SE), deduplicated, and
+/// the segment as they take it. Where its qualifier tells their definitions apart, only the
+/// loops whose definition takes that qualifier (`NM1*85`: 2010AA alone, not every loop with
+/// an NM1): naming the others would send the user to a loop that rejects it. A qualifier no
+/// definition takes names every loop with the id.
+fn loops_with(
+    guide: &claimlint_ig::GuideDef,
+    seg: &claimlint_x12::Segment<'_>,
+) -> (Vec<&'static str>, String) {
+    let id = seg.id();
+    let mut all: Vec<&'static str> = Vec::new();
+    let mut taking: Vec<&'static str> = Vec::new();
+    let mut qualifier = None;
     for l in guide.loops() {
         let name = if l.path.is_empty() { "header" } else { l.id };
-        if l.segments(id).next().is_some() && !out.contains(&name) {
-            out.push(name);
+        for def in l.segments(id) {
+            if !all.contains(&name) {
+                all.push(name);
+            }
+            if def.matches(seg) && !taking.contains(&name) {
+                taking.push(name);
+                qualifier = qualifier.or(def.qualifier.filter(|q| q.comp == 0));
+            }
         }
     }
-    out
+    let id = String::from_utf8_lossy(id).into_owned();
+    match qualifier {
+        // Told apart by the qualifier: name the segment with it (`NM1*85`, `DTP*472`).
+        Some(q) if taking.len() < all.len() => {
+            let mut shown = id;
+            for e in 1..=usize::from(q.elem) {
+                shown.push('*');
+                shown.push_str(&String::from_utf8_lossy(seg.value(e)));
+            }
+            (taking, shown)
+        }
+        _ if !taking.is_empty() => (taking, id),
+        _ => (all, id),
+    }
 }
 
 #[test]

@@ -1,0 +1,340 @@
+//! A required segment, or the opener of a required loop, written in the wrong place of its
+//! transaction set: the walk finds it missing where it belongs (STR002) and fitting nowhere
+//! where it stands (STR003). One defect, one finding: STR003 on the segment, naming what it is
+//! and where it belongs; the STR002 at the place it left follows from it
+//! (`suppress::PRECEDENCE`, `Scope::Site`, read from `Diagnostic::site`). This module pairs
+//! the two; how each rule words its finding is theirs.
+
+use super::required_segment_missing::{
+    WrittenAfter, all_written_after, missing_site, opener_reported, required_def,
+};
+use crate::Ctx;
+use claimlint_ig::{LoopDef, Node, Placement, SegmentDef, StructureIssue};
+use claimlint_model::Transaction;
+
+/// What the walk found missing, and where.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Want {
+    /// The required segment, or the required loop's opener.
+    pub def: &'static SegmentDef,
+    /// The loop it opens, when it is a loop's opener.
+    pub opens: Option<&'static LoopDef>,
+    /// The loop it belongs in (for an opener, the loop around the one it opens).
+    pub parent: &'static str,
+    /// The segment the walk reached without it: it belongs just before this one.
+    pub before: usize,
+    /// The segment STR002 reports it missing on.
+    pub site: usize,
+}
+
+/// A segment written in the wrong place: where it stands, unplaced, and what it is missing as.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Moved {
+    /// The segment index where it stands (STR003 reports it there).
+    pub stray: usize,
+    pub want: Want,
+}
+
+/// The missing segments of the set each paired with the one segment that is exactly it,
+/// written where nothing fits it. Only exact pairs: the segment's id and qualifier are the
+/// required definition's (`fits`: an `NM1*87` is no `NM1*85`), it is the only unplaced
+/// segment that fits what is missing, and nothing else missing in the set fits it. A segment
+/// truly missing beside a stray of another kind (or two strays, or two gaps) keeps both
+/// findings. Not a stray the other pairings cover (written one place late, `all_written_after`;
+/// standing where the next loop's opener belongs), nor one a broken HL displaces (its STR003
+/// is then held back, and the STR002 must stand).
+pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
+    let ig = tx.ig();
+    let late = all_written_after(tx);
+    let wants: Vec<Want> = (ig.structure.iter())
+        .filter_map(|i| wanted(tx, cx, &late, i))
+        .collect();
+    if wants.is_empty() {
+        return Vec::new();
+    }
+    let strays: Vec<usize> = (ig.structure.iter())
+        .filter_map(|i| match *i {
+            StructureIssue::Unexpected { at } => Some(at),
+            _ => None,
+        })
+        .filter(|&at| !ig.is_placed(at) && !stood_in(tx, at) && !late.iter().any(|l| l.stray == at))
+        .collect();
+    let mut out = Vec::new();
+    for want in &wants {
+        let fit = |k: &usize| tx.segments.get(*k).is_some_and(|s| want.def.matches(s));
+        let mut fitting = strays.iter().copied().filter(fit);
+        let (Some(stray), None) = (fitting.next(), fitting.next()) else {
+            continue;
+        };
+        let Some(seg) = tx.segments.get(stray) else {
+            continue;
+        };
+        if wants.iter().filter(|w| w.def.matches(seg)).count() != 1
+            || !same_owner(tx, stray, want.site)
+            || super::hl_invalid::displaces(tx, cx, stray)
+        {
+            continue;
+        }
+        out.push(Moved { stray, want: *want });
+    }
+    out
+}
+
+/// Can the segment at `stray` be the one missing at `site` as far as claims and service lines
+/// go? A claim's or line's segment carries that claim's or line's data: one standing in
+/// another claim (line) than the one lacking it is that other one's, misplaced there (its
+/// `LIN` moved away leaves a `CTP` behind), not this one's moved, unless it stands right
+/// after the opener (CLM, LX) of the next one: written one boundary too late.
+fn same_owner(tx: &Transaction<'_>, stray: usize, site: usize) -> bool {
+    let at = |k: usize| {
+        tx.segments
+            .get(k)
+            .map_or((None, None), |s| crate::enclosing(tx, s.position))
+    };
+    let ((c1, l1), (c2, l2)) = (at(site), at(stray));
+    // Starts of the claim or line `b` right after `a`, and of the stray right after its opener.
+    let just_after = |a_end: u32, b: u32| a_end == b && stray == b as usize + 1;
+    match (c1, c2) {
+        (Some(a), Some(b)) if a.index != b.index => just_after(a.end, b.index),
+        _ => match (l1, l2) {
+            (Some(a), Some(b)) if a.index != b.index => just_after(a.end, b.index),
+            _ => true,
+        },
+    }
+}
+
+/// The segment STR002 reports missing for a walk issue, as a [`Want`]; `None` for other
+/// issues and for those STR002 leaves to another finding.
+fn wanted(
+    tx: &Transaction<'_>,
+    cx: &Ctx<'_>,
+    late: &[WrittenAfter],
+    issue: &StructureIssue,
+) -> Option<Want> {
+    let guide = tx.ig().guide;
+    match *issue {
+        StructureIssue::RequiredMissing {
+            id,
+            is_loop,
+            parent,
+            at,
+        } => {
+            let site = missing_site(tx, cx, late, (id, is_loop), parent, at)?;
+            let opens = if is_loop {
+                Some(guide.find_loop(parent)?.child_loop(id)?)
+            } else {
+                None
+            };
+            let def = required_def(guide, parent, id, is_loop)?;
+            let node = opens.map_or(Node::Segment(def), Node::Loop);
+            Some(Want {
+                def,
+                opens,
+                parent,
+                before: place(tx, parent, node, at),
+                site,
+            })
+        }
+        StructureIssue::OpenerMissing {
+            id,
+            parent,
+            at,
+            after_stray: false,
+        } => {
+            let l = guide.find_loop(parent)?.child_loop(id)?;
+            let def = l.starter()?;
+            opener_reported(tx, def, parent, at).then_some(Want {
+                def,
+                opens: Some(l),
+                parent,
+                before: at,
+                site: at,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Where the segment or loop `want` of loop `parent` (a child of it), which the walk found
+/// missing when it reached segment `at`, goes: before the first segment of that occurrence of
+/// `parent` that the TR3 lists after it (a segment of `parent`, or one in a child loop, listed
+/// later). The TR3 order, not the walk's rank: siblings of equal rank (2330A and 2330B, the
+/// one NM1 loop of X12's 2330) are read in any order, but are written in the TR3's. The walk
+/// may notice only when the occurrence ends (a 2330A missing is seen at the next LX, after
+/// the 2320's 2330B).
+fn place(tx: &Transaction<'_>, parent: &str, want: Node, at: usize) -> usize {
+    let ig = tx.ig();
+    let Some(p) = ig.guide.find_loop(parent) else {
+        return at;
+    };
+    let order = |n: &Node| {
+        p.children.iter().position(|c| match (c, n) {
+            (Node::Segment(a), Node::Segment(b)) => std::ptr::eq(*a, *b),
+            (Node::Loop(a), Node::Loop(b)) => a.id == b.id,
+            _ => false,
+        })
+    };
+    let Some(wanted) = order(&want) else {
+        return at;
+    };
+    let depth = p.path.len();
+    // The TR3 order at `parent`'s level of segment `k`: its own, or its child loop's there.
+    let order_of = |k: usize| match ig.placement(k)? {
+        Placement::Placed {
+            loop_def, segment, ..
+        } if loop_def.path.get(..depth)? == p.path => match loop_def.path.get(depth) {
+            None => order(&Node::Segment(segment)),
+            Some(child) => order(&Node::Loop(p.child_loop(child)?)),
+        },
+        _ => None,
+    };
+    // The occurrence: from the last opener of `parent` before `at` (the whole set for ST).
+    let opens = |k: usize| {
+        matches!(ig.placement(k), Some(Placement::Placed { loop_def, segment, .. })
+            if std::ptr::eq(*loop_def, p) && p.starter().is_some_and(|s| std::ptr::eq(s, *segment)))
+    };
+    let start = (0..at).rev().find(|&k| opens(k)).unwrap_or(0);
+    if let Some(k) = (start..at).find(|&k| order_of(k).is_some_and(|o| o > wanted)) {
+        return k;
+    }
+    // Nothing listed after it: right after the last segment of the occurrence (segments the
+    // walk could not place after it, `SV1` after a moved `LIN`, are not the occurrence's).
+    (start..at)
+        .rev()
+        .find(|&k| order_of(k).is_some())
+        .map_or(at, |k| k + 1)
+}
+
+/// Does the segment stand where the opener of the loop after it belongs (the walk opened that
+/// loop without it at the next segment)? Then it is read as that opener misspelled or
+/// mistaken, not as a segment moved.
+fn stood_in(tx: &Transaction<'_>, at: usize) -> bool {
+    tx.ig().structure.iter().any(|i| {
+        matches!(*i, StructureIssue::OpenerMissing { at: next, after_stray: true, .. } if next == at + 1)
+    })
+}
+
+/// The message and help of the one finding for a moved segment, on it: what it is (its id,
+/// qualifier and name from the guide) and the place it belongs, between the segments the
+/// walk read around its gap.
+pub(crate) fn describe(tx: &Transaction<'_>, m: &Moved) -> Option<(String, String)> {
+    let ig = tx.ig();
+    let want = &m.want;
+    let shown = named(tx, m.stray, Some(want.def))?;
+    let before = format!(
+        "{} (segment {})",
+        named(tx, want.before, ig.placement(want.before)?.segment())?,
+        tx.segments.get(want.before)?.position
+    );
+    // The loop it stands in: of the nearest earlier segment the walk placed.
+    let here = (0..m.stray)
+        .rev()
+        .find(|&k| ig.is_placed(k))
+        .map_or("header", |k| crate::syntax::loop_name(tx, k));
+    let prev = (0..want.before).rev().find(|&k| ig.is_placed(k));
+    let after = prev
+        .and_then(|k| {
+            let def = ig.placement(k)?.segment();
+            let seg = tx.segments.get(k)?;
+            Some(format!(
+                "after {} (segment {}, loop {}), ",
+                named(tx, k, def)?,
+                seg.position,
+                crate::syntax::loop_name(tx, k)
+            ))
+        })
+        .unwrap_or_default();
+    let goes = match want.opens {
+        Some(l) => format!("it opens loop {} ({}), which goes {after}", l.id, l.name),
+        None if want.parent == "ST" => format!("it belongs in the header, {after}"),
+        None => format!("it belongs in loop {}, {after}", want.parent),
+    };
+    let msg = format!(
+        "{shown} ({}) is written in the wrong place (after {here}): {goes}before {before}",
+        want.def.name
+    );
+    let way = if m.stray > want.before { "up" } else { "down" };
+    Some((msg, format!("move {shown} {way} to just before {before}")))
+}
+
+/// A segment as far as it tells what it is: its id and, up to the qualifier of its
+/// definition `def` (`NM1*85`, `REF*EI`, `DTP*472`), its values; an HL with its number
+/// (`HL*1`).
+fn named(tx: &Transaction<'_>, k: usize, def: Option<&SegmentDef>) -> Option<String> {
+    let seg = tx.segments.get(k)?;
+    let upto = if seg.is(b"HL") {
+        1
+    } else {
+        def.and_then(|d| d.qualifier)
+            .filter(|q| q.comp == 0 && q.elem == 1)
+            .map_or(0, |q| usize::from(q.elem))
+    };
+    let mut s = String::from_utf8_lossy(seg.id()).into_owned();
+    for e in 1..=upto {
+        s.push('*');
+        s.push_str(&String::from_utf8_lossy(seg.value(e)));
+    }
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test::{P837, codes, run};
+
+    /// `seg` (whole, as written in the template) taken out and written again after `after`.
+    fn moved(template: &str, seg: &str, after: &str) -> String {
+        let without = template.replacen(&format!("{seg}~\n"), "", 1);
+        without.replacen(&format!("{after}~\n"), &format!("{after}~\n{seg}~\n"), 1)
+    }
+
+    fn errors(text: &str) -> Vec<&'static str> {
+        let all = codes(text);
+        let infos: Vec<_> = run(text)
+            .iter()
+            .filter(|d| d.severity != claimlint_diagnostic::Severity::Error)
+            .map(|d| d.code)
+            .collect();
+        all.into_iter().filter(|c| !infos.contains(c)).collect()
+    }
+
+    const NM1_85: &str = "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893";
+
+    #[test]
+    fn one_finding_naming_where_it_belongs() {
+        let text = moved(P837, NM1_85, "HL*2*1*22*0");
+        assert_eq!(errors(&text), ["STR003"]);
+        let d = run(&text);
+        let d = d.iter().find(|d| d.code == "STR003").expect("STR003");
+        assert_eq!(
+            d.message,
+            "NM1*85 (Billing Provider Name) is written in the wrong place (after 2000B): it opens loop 2010AA (Billing Provider Name), which goes after HL*1 (segment 6, loop 2000A), before N3 (segment 7)"
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some("move NM1*85 up to just before N3 (segment 7)")
+        );
+        assert_eq!(d.site, Some(7));
+        // The fix it names reads clean.
+        let fixed = moved(
+            &text.replacen(&format!("{NM1_85}~\n"), "", 1),
+            NM1_85,
+            "HL*1**20*1",
+        );
+        assert_eq!(errors(&fixed), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_second_defect_keeps_both() {
+        // NM1*85 deleted, a pay-to NM1*87 written below the subscriber's HL: not the same.
+        let text = moved(
+            &P837.replacen(NM1_85, "NM1*87*2", 1),
+            "NM1*87*2",
+            "HL*2*1*22*0",
+        );
+        assert_eq!(errors(&text), ["STR002", "STR003"]);
+        // Two copies of what is missing: neither is surely the one moved.
+        let two =
+            moved(P837, NM1_85, "HL*2*1*22*0").replacen("SBR*P", &format!("{NM1_85}~\nSBR*P"), 1);
+        assert!(errors(&two).contains(&"STR002"), "{:?}", errors(&two));
+    }
+}
