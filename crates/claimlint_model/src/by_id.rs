@@ -15,11 +15,12 @@ pub enum Indexed {
     Dmg,
     Sv1,
     Sv2,
+    Svd,
 }
 
 impl Indexed {
     /// Every indexed id, in the order of the lists.
-    pub const ALL: [Indexed; 7] = [
+    pub const ALL: [Indexed; 8] = [
         Indexed::Nm1,
         Indexed::N4,
         Indexed::Sbr,
@@ -27,6 +28,7 @@ impl Indexed {
         Indexed::Dmg,
         Indexed::Sv1,
         Indexed::Sv2,
+        Indexed::Svd,
     ];
 
     /// The segment id, as [`Segment::id`] gives it.
@@ -39,6 +41,7 @@ impl Indexed {
             Indexed::Dmg => b"DMG",
             Indexed::Sv1 => b"SV1",
             Indexed::Sv2 => b"SV2",
+            Indexed::Svd => b"SVD",
         }
     }
 
@@ -53,6 +56,7 @@ impl Indexed {
             b"DMG" => Indexed::Dmg,
             b"SV1" => Indexed::Sv1,
             b"SV2" => Indexed::Sv2,
+            b"SVD" => Indexed::Svd,
             _ => return None,
         })
     }
@@ -65,7 +69,7 @@ impl Indexed {
 /// visits, in order, the segments a filter of every segment on that id would.
 #[derive(Default)]
 pub struct SegmentsById {
-    lists: [Vec<u32>; 7],
+    lists: [Vec<u32>; 8],
     mended: Vec<u32>,
 }
 
@@ -129,7 +133,7 @@ mod tests {
     #[test]
     fn lists_agree_with_filtering_every_segment() {
         let text = "ST*837*1~BHT*0019~NM1*41*2~N3*A~N4*X*IL*6~nm1*40*2~DTP*472*D8*20260101~\
-                    SBR*P~NM1*IL~N4*Y~DMG*D8*19450101~DTP*434~SV1*HC:1~SV2*1~HI:BF:1~SE*2*1~";
+                    SBR*P~NM1*IL~N4*Y~DMG*D8*19450101~DTP*434~SV1*HC:1~SV2*1~SVD*1*2~HI:BF:1~SE*2*1~";
         let mut offset = 0;
         let segs: Vec<Segment<'_>> = (text.split('~').filter(|s| !s.is_empty()).enumerate())
             .map(|(i, s)| {

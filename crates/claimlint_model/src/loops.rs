@@ -436,7 +436,25 @@ impl<'a> Transaction<'a> {
     /// The segments of id `x` with their indexes, in order: those `segments.iter().enumerate()`
     /// filtered on `is(x.id())` gives, from the positions noted at build ([`Self::by_id`]).
     pub fn segments_of(&self, x: crate::Indexed) -> impl Iterator<Item = (usize, &Segment<'a>)> {
-        let at = self.by_id.of(x).iter().map(|&k| k as usize);
+        self.segments_of_in(x, 0, u32::MAX)
+    }
+
+    /// [`Self::segments_of`] from segment `from` to before segment `end` (a claim's), found
+    /// by a binary search of the positions rather than a test of each segment between.
+    pub fn segments_of_in(
+        &self,
+        x: crate::Indexed,
+        from: u32,
+        end: u32,
+    ) -> impl Iterator<Item = (usize, &Segment<'a>)> {
+        let at = self.by_id.of(x);
+        let at = at
+            .get(at.partition_point(|&k| k < from)..)
+            .unwrap_or_default();
+        let at = at
+            .iter()
+            .take_while(move |&&k| k < end)
+            .map(|&k| k as usize);
         at.filter_map(|k| Some((k, self.segments.get(k)?)))
     }
 

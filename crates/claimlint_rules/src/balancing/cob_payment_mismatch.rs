@@ -1,6 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Claim, Dec, Total, Transaction};
+use claimlint_model::{Claim, Dec, Indexed, Total, Transaction};
 use claimlint_x12::Element;
 
 declare_rule! {
@@ -119,9 +119,8 @@ fn line_paid(svd: &claimlint_x12::Segment<'_>) -> Option<Dec> {
 
 fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let Some(tx) = cx.tx() else { return };
-    let svds: Vec<_> = (claim.index..claim.end)
-        .filter_map(|k| tx.segments.get(k as usize))
-        .filter(|s| s.is(b"SVD"))
+    let svds: Vec<_> = (tx.segments_of_in(Indexed::Svd, claim.index, claim.end))
+        .map(|(_, s)| s)
         .collect();
     if svds.is_empty() {
         return;

@@ -42,6 +42,11 @@ fn npi_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         .segments_of(claimlint_model::Indexed::Nm1)
         .map(|(_, s)| s);
     for seg in nm1s.filter(|s| s.value(8) == b"XX") {
+        // NM109 judged from its bytes (`value`, the element's bytes): the element, with its
+        // location and text, is made only for a finding.
+        if is_valid_npi(seg.value(9)) {
+            continue;
+        }
         let Some(npi) = seg.element(9) else { continue };
         let b = npi.bytes;
         let shown = npi.text();
@@ -53,13 +58,10 @@ fn npi_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .help("an NPI is exactly 10 digits; copy it from NPPES");
             continue;
         }
-        let (nine, last) = b.split_at(9);
+        let (nine, _) = b.split_at(9);
         let Some(want) = npi_check_digit(nine) else {
             continue;
         };
-        if last.first().is_some_and(|&c| c - b'0' == want) {
-            continue;
-        }
         cx.report(npi.loc(), format!("NPI {shown} fails its check digit (Luhn with prefix 80840)"))
             .help(format!(
                 "the check digit of {} is {want}: {}{want} would be well formed, but verify the NPI against NPPES rather than fixing the digit",
@@ -67,6 +69,20 @@ fn npi_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 String::from_utf8_lossy(nine)
             ));
     }
+}
+
+/// Whether NM109 `b` has nothing to report: empty (no NPI to judge), or ten digits whose
+/// last is the check digit of the nine before it (or whose nine give no check digit, which
+/// ten digits always do).
+fn is_valid_npi(b: &[u8]) -> bool {
+    if b.is_empty() {
+        return true;
+    }
+    if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let (nine, last) = b.split_at(9);
+    npi_check_digit(nine).is_none_or(|want| last.first().is_some_and(|&c| c - b'0' == want))
 }
 
 #[test]

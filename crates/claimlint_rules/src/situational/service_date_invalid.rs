@@ -34,15 +34,8 @@ struct Dated {
 /// dates; an unreadable one is SYN003's.
 /// Read as the rule walks them (no list is built).
 fn dated<'t>(tx: &'t Transaction<'t>, claim: &Claim<'_>) -> impl Iterator<Item = Dated> + 't {
-    // The claim's DTPs: those of the set's (ascending) from its first segment to its end.
-    let dtps = tx.by_id.of(Indexed::Dtp);
-    let from = dtps.partition_point(|&k| k < claim.index);
-    let dtps = dtps.get(from..).unwrap_or_default();
-    let end = claim.end;
-    let dtps = dtps.iter().take_while(move |&&k| k < end);
-    dtps.filter_map(move |&k| {
-        let k = k as usize;
-        let seg = tx.segments.get(k)?;
+    let dtps = tx.segments_of_in(Indexed::Dtp, claim.index, claim.end);
+    dtps.filter_map(move |(k, seg)| {
         let loop_id = tx.loop_of(k);
         if !matches!(loop_id, Some("2300" | "2400")) {
             return None;
