@@ -911,7 +911,7 @@ pub fn explain(code: &str) -> String {
         Scope::Claim => "claim",
         Scope::Transaction => "transaction set",
         Scope::Covered => "HL block it displaces",
-        Scope::Site => "segment where it names the segment it stands for missing",
+        Scope::Site => "segment it names as the place it belongs (where it is missing)",
         Scope::Head => {
             "segment it names as its head (the HL it breaks, the first copy of a loop opener written twice in a claim)"
         }
