@@ -974,6 +974,20 @@ CASES["STR002"]["trip"]["tertiary-with-one-2320-837i.x12"] = edits(I837, [("SBR*
 CASES["STR002"]["pass"]["secondary-with-2320.x12"] = edits(P837, [("SBR*", "SBR*S*18*******MB"),
     ("HI*", "HI*ABK:M810~SBR*P*18*******CI~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA")])
 
+# An 837I drug line's SV202 with its qualifier or its code left empty: one SYN007 naming the
+# component, not also DRG002 "0636 without a HCPCS code" (J0897 is there, or the empty code is
+# that finding). A drug line whose JZ was deleted and its separator kept (`HC:J0897:`): one
+# MOD001, whose JZ fills the empty component, not also SYN006 for the trailing `:`.
+CASES["SYN007"]["trip"].update({
+    "sv202-qualifier-empty-837i.x12": edit(I837, "SV2*0636", "SV2*0636*:J0897:JZ*2400*UN*60"),
+    "sv202-code-empty-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC::JZ*2400*UN*60"),
+})
+CASES["MOD001"]["trip"].update({
+    "jz-deleted-separator-kept.x12": edit(P837, "SV1*HC:J0897", "SV1*HC:J0897:*2400*UN*60***1"),
+    "jz-deleted-separator-kept-837i.x12": edit(I837, "SV2*0636", "SV2*0636*HC:J0897:*2400*UN*60"),
+})
+
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

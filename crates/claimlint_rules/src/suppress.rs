@@ -200,6 +200,28 @@ pub const PRECEDENCE: &[Precedence] = &[
               is that slip, not another error",
     },
     Precedence {
+        root: "SYN007",
+        suppresses: &["DRG002"],
+        on: Some("SV2"),
+        at: Some(2),
+        misspelling_of: None,
+        scope: Scope::Segment,
+        why: "an SV202 with its qualifier or its code left empty (`:J0897:JZ`, `HC::JZ`): the \
+              revenue code's missing HCPCS code is that empty component, whose finding names \
+              what to write there, not another error (with the code written, there is none)",
+    },
+    Precedence {
+        root: "MOD001",
+        suppresses: &["SYN006"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Element,
+        why: "a drug line's modifier left empty (`HC:J0897:`, the JZ deleted and its separator \
+              kept): writing the JZ that MOD001 asks for fills the empty component, so the \
+              trailing separator is not another error",
+    },
+    Precedence {
         root: "SYN008",
         suppresses: &["NDC005", "UNT001", "NDC006", "STR001"],
         on: None,

@@ -207,10 +207,14 @@ fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
         ),
         _ => return,
     };
+    emit(issue, cx, message, help);
+}
+
+/// Reports a balance finding. For an SE missing (or written after the GE), the set it names
+/// (the finding is on its ST), so `suppress` can hold back STR002 for the same SE.
+fn emit(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>, message: String, help: Option<String>) {
     let d = cx.report(issue.loc, message);
     d.help = help;
-    // The set it names (the finding is on its ST), so `suppress` can hold back STR002 for
-    // the same missing SE.
     if let IssueKind::SeMissing { st02, .. } = issue.kind {
         d.context.transaction = Some(lossy(st02).into_owned());
         d.context.set_at = Some(issue.loc.offset);
@@ -259,13 +263,7 @@ fn misplaced(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
         ),
         _ => return,
     };
-    let d = cx.report(issue.loc, message);
-    d.help = help;
-    // The set it names, as for an SE missing (`suppress` holds back STR002 for its SE).
-    if let IssueKind::SeMissing { st02, .. } = issue.kind {
-        d.context.transaction = Some(lossy(st02).into_owned());
-        d.context.set_at = Some(issue.loc.offset);
-    }
+    emit(issue, cx, message, help);
 }
 
 /// An ST written before its group's GS, or an ST with nothing after it but another ST: one
