@@ -25,12 +25,14 @@ fn is_ambulance(revenue: &[u8]) -> bool {
 /// The first line (its 1-based position and revenue code) that is certainly not
 /// transportation: a four-digit revenue code outside 054x. A line whose code is unreadable
 /// proves nothing (its own finding names it).
-fn first_service<'c, 'a>(claim: &'c Claim<'a>) -> Option<(usize, &'c ServiceLine<'a>, String)> {
+fn first_service<'c, 'a>(claim: &'c Claim<'a>) -> Option<(usize, &'c ServiceLine<'a>, &'a [u8])> {
     claim.lines.iter().enumerate().find_map(|(k, line)| {
-        let rev = line.revenue_code()?;
-        let v = rev.bytes;
-        (v.len() == 4 && v.iter().all(u8::is_ascii_digit) && !is_ambulance(v))
-            .then(|| (k + 1, line, rev.text().into_owned()))
+        let v = line.revenue_code()?.bytes;
+        (v.len() == 4 && v.iter().all(u8::is_ascii_digit) && !is_ambulance(v)).then_some((
+            k + 1,
+            line,
+            v,
+        ))
     })
 }
 
@@ -41,11 +43,12 @@ fn first_service<'c, 'a>(claim: &'c Claim<'a>) -> Option<(usize, &'c ServiceLine
 /// the one error), and none of them in a 2310A.
 fn lacks_attending(tx: &Transaction<'_>, claim: &Claim<'_>) -> bool {
     let ig = tx.ig();
+    // A 2310A opens with its NM1, so only NM1s need their loop asked.
     (claim.index..claim.lines_start()).all(|k| {
         let k = k as usize;
         ig.is_placed(k)
-            && tx.loop_of(k) != Some("2310A")
-            && !(tx.segments.get(k).is_some_and(|s| s.is(b"NM1")) && ig.has_element_issue(k))
+            && !(tx.segments.get(k).is_some_and(|s| s.is(b"NM1"))
+                && (tx.loop_of(k) == Some("2310A") || ig.has_element_issue(k)))
     })
 }
 
@@ -87,8 +90,9 @@ pub(crate) fn attending_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         let msg = format!(
             "claim {} has no 2310A loop (Attending Provider Name); the 837I requires it when a \
              claim bills any service other than nonscheduled transportation, and revenue code \
-             {revenue} on {which} is not transportation",
-            claim.id_text()
+             {} on {which} is not transportation",
+            claim.id_text(),
+            String::from_utf8_lossy(revenue)
         );
         report_at(cx, claim.index as usize, claim.clm.loc(), msg)
             .help(
