@@ -664,6 +664,26 @@ CASES["STR003"]["trip"].update({
 CASES["STR002"]["trip"]["billing-provider-name-missing-beside-stray-pay-to.x12"] = moved(
     P837.replace("NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893", "NM1*87*2"), "NM1*87*2", "HL*2*1*22*0")
 
+# A moved segment's STR003 ties only the STR002 of the place it left: another segment truly
+# missing at that place, or one the claim lacks, keeps its STR002 (review of the pairing)
+CASES["STR002"]["trip"].update({
+    # NM1*41 moved below the subscriber's HL and the receiver's NM1*40 deleted: 1000A's gap is
+    # the moved NM1*41 (one STR003), 1000B's is not (its STR002 stands)
+    "receiver-missing-beside-moved-submitter.x12": moved(
+        edit(P837, "NM1*40", ""), "NM1*41*2*SUBMITTER CLINIC*****46*S123", "HL*2*1*22*0"),
+    # line 1's CTP moved up under the BHT and its DTP*472 deleted: the CTP's STR003, and the
+    # date's STR002 on the same LIN
+    "line-date-missing-beside-moved-ctp.x12": moved(
+        edit(P837, "DTP*472", ""), "CTP****1*UN", "BHT*0019*00*BATCH1*20260120*1200*CH"),
+    # 837I: the payer's NM1*PR moved to the end and no attending: both defects stand
+    "no-attending-beside-moved-payer-837i.x12": moved(
+        edit(I837, "NM1*71", ""), "NM1*PR*2*MEDICARE PART A*****PI*00952", "DTP*472*D8*20260115"),
+    # 837I: an Other Payer Attending Provider (2330C, NM1*71 in a 2320) is no 2310A
+    "no-attending-beside-other-payer-attending-837i.x12": edit(
+        I837, "NM1*71", "SBR*S*18*******MB~\nOI***Y***Y~\nNM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~\n"
+        "NM1*PR*2*PAYER A*****PI*PAYERA~\nNM1*71*1~\nREF*G2*12345"),
+})
+
 # Issue 5: drug lines against CMS reference data (NDC, UNT, MOD, DRG, CODE001-004, CODE007).
 def swap(t, old, new):
     assert old in t, old

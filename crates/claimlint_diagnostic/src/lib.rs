@@ -156,10 +156,10 @@ pub struct Diagnostic {
     /// this one (a broken HL displaces the segments of its own HL block): the suppression
     /// precedence reads it for its "covered" scope. `None`: it displaces nothing.
     pub covers: Option<(u32, u32)>,
-    /// The segment position, in its transaction set, of the place a segment written elsewhere
-    /// was found missing from (STR002 there follows from this finding, which is on the
-    /// segment where it stands): the suppression precedence reads it for its "site" scope.
-    /// `None`: no such place.
+    /// The other end of a segment written in the wrong place, as a segment position in its
+    /// transaction set: on the STR003 where it stands, the place it was found missing from;
+    /// on the STR002 at that place, where it stands. The suppression precedence's "site"
+    /// scope ties the two, and only those two. `None`: no such pair.
     pub site: Option<u32>,
     /// The edit that resolves this finding, when the rule knows one (its declaration says
     /// which of its findings are fixable); `claimlint check --fix` and the language server's

@@ -534,8 +534,9 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key> {
         Scope::Covered => return None,
         // A consequence's own segment; a root's head is `head_key`.
         Scope::Head => (tx, c.claim_at, None, d.loc.position as usize),
-        // A consequence's own segment; a root's site is `root_key`'s.
-        Scope::Site => (tx, None, None, d.loc.position as usize),
+        // The segment a consequence names as the one written elsewhere that is it (an
+        // STR002 paired by `structure::moved`); a finding that names none is no consequence.
+        Scope::Site => (tx, None, None, d.site? as usize),
         Scope::Claim => (tx, Some(c.claim_at?), None, 0),
         Scope::Line => (tx, Some(c.claim_at?), Some(c.line_at?), 0),
         // The segment's position in its transaction set: an element finding and a segment
@@ -550,6 +551,17 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key> {
     })
 }
 
+/// Whether `d` is a root of row `p`: its code, on the segment, element and misspelling the
+/// row names (for `Covered` rows too: a row `on` NM1 takes the ranges of NM1 roots alone).
+fn is_root(p: &Precedence, d: &Diagnostic) -> bool {
+    p.root == d.code
+        && p.on.is_none_or(|id| d.loc.segment.as_str() == id)
+        && p.at.is_none_or(|e| d.loc.element == Some(e))
+        && p.misspelling_of.is_none_or(|id| {
+            crate::syntax::unknown_segment::one_off(d.loc.segment.as_bytes(), id.as_bytes())
+        })
+}
+
 /// A root's key: its own place, or for `Head` the first segment of what it displaces.
 fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
     match scope {
@@ -558,7 +570,12 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
             let c = &d.context;
             Some((c.set_at, c.claim_at, None, start as usize))
         }
-        Scope::Site => Some((d.context.set_at, None, None, d.site? as usize)),
+        // A moved segment's STR003 (it names a site) is keyed by where it stands, which the
+        // STR002 paired with it names as its site: no other STR002 at that place is tied.
+        Scope::Site => {
+            d.site?;
+            Some((d.context.set_at, None, None, d.loc.position as usize))
+        }
         _ => key(scope, d),
     }
 }
@@ -579,12 +596,7 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
             continue;
         }
         for (i, p) in PRECEDENCE.iter().enumerate() {
-            if p.root == d.code
-                && p.on.is_none_or(|id| d.loc.segment.as_str() == id)
-                && p.at.is_none_or(|e| d.loc.element == Some(e))
-                && p.misspelling_of.is_none_or(|id| {
-                    crate::syntax::unknown_segment::one_off(d.loc.segment.as_bytes(), id.as_bytes())
-                })
+            if is_root(p, d)
                 && let Some(k) = root_key(p.scope, d)
             {
                 roots.insert((i, k));
@@ -878,7 +890,7 @@ fn covered_ranges(out: &[Diagnostic]) -> Ranges {
     for d in out {
         let Some(range) = d.covers else { continue };
         for (i, p) in PRECEDENCE.iter().enumerate() {
-            if p.scope == Scope::Covered && p.root == d.code {
+            if p.scope == Scope::Covered && is_root(p, d) {
                 ranges.entry((i, d.context.set_at)).or_default().push(range);
             }
         }

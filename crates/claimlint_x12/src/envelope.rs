@@ -1225,7 +1225,7 @@ impl<'a> Scanner<'a, '_> {
     /// finding takes the SE in (`late_se`) and says so; `true` when it did, and the SE is not
     /// also "without an ST". An SE wrong in its own values keeps both findings.
     fn se_after_ge(&mut self, b: &Body<'a>, se: &Segment<'a>) -> bool {
-        let count = (b.last_count + 1).to_string();
+        let count = b.last_count.saturating_add(1).to_string();
         let input = self.input;
         let terminator = se.delims.segment;
         let Some(IssueKind::SeMissing {

@@ -19,7 +19,9 @@ use claimlint_model::{Claim, Kind, ServiceLine, Transaction};
 /// Whether an SV201 revenue code is ambulance (NUBC 054x). The lines cannot tell scheduled
 /// from nonscheduled transportation, so a claim of ambulance lines alone is left alone.
 fn is_ambulance(revenue: &[u8]) -> bool {
-    revenue.len() == 4 && revenue.starts_with(b"054") && revenue[3].is_ascii_digit()
+    revenue.len() == 4
+        && revenue.starts_with(b"054")
+        && revenue.get(3).is_some_and(u8::is_ascii_digit)
 }
 
 /// The first line (its 1-based position and revenue code) that is certainly not
@@ -63,11 +65,21 @@ fn written_elsewhere(tx: &Transaction<'_>, claim: &Claim<'_>) -> bool {
         .rposition(|s| s.is(b"HL") || s.is(b"CLM"))
         .map_or(0, |k| k + 1);
     let to = (claim.end as usize).min(tx.segments.len());
+    // Placed by the walk in a 2320's 2330C (Other Payer Attending Provider), clean, an
+    // `NM1*71` is that loop's, not the 2310A written out of place.
+    let ig = tx.ig();
+    let other_payers = |k: usize| {
+        let path = ig.placement(k).and_then(|p| p.path());
+        path.and_then(|p| p.last())
+            .is_some_and(|l| l.starts_with("2330"))
+            && !ig.has_element_issue(k)
+    };
     (from..to).any(|k| {
         tx.segments
             .get(k)
             .is_some_and(|s| s.is(b"NM1") && s.value(1) == b"71")
             && tx.loop_of(k) != Some("2310A")
+            && !other_payers(k)
     })
 }
 

@@ -527,6 +527,18 @@ pub(crate) fn displaces(tx: &Transaction<'_>, cx: &Ctx<'_>, index: usize) -> boo
     let Some(position) = tx.segments.get(index).map(|s| s.loc().position) else {
         return false;
     };
+    findings_aside(tx, cx)
+        .iter()
+        .filter_map(|d| d.covers)
+        .any(|(start, end)| start <= position && position < end)
+}
+
+/// The STR001 findings of this set, run aside (not reported): for a rule whose reading
+/// depends on the HLs being sound.
+pub(crate) fn findings_aside(
+    tx: &Transaction<'_>,
+    cx: &Ctx<'_>,
+) -> Vec<claimlint_diagnostic::Diagnostic> {
     let mut out = Vec::new();
     let mut aside = Ctx {
         rule: &STR001,
@@ -540,9 +552,7 @@ pub(crate) fn displaces(tx: &Transaction<'_>, cx: &Ctx<'_>, index: usize) -> boo
         facts: None,
     };
     hl_invalid(tx, &mut aside);
-    out.iter()
-        .filter_map(|d| d.covers)
-        .any(|(start, end)| start <= position && position < end)
+    out
 }
 
 fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {

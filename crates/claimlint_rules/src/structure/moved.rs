@@ -25,6 +25,8 @@ pub(crate) struct Want {
     pub before: usize,
     /// The segment STR002 reports it missing on.
     pub site: usize,
+    /// Its walk issue: the index in `ig.structure` STR002 reports it for.
+    pub issue: usize,
 }
 
 /// A segment written in the wrong place: where it stands, unplaced, and what it is missing as.
@@ -41,38 +43,77 @@ pub(crate) struct Moved {
 /// segment that fits what is missing, and nothing else missing in the set fits it. A segment
 /// truly missing beside a stray of another kind (or two strays, or two gaps) keeps both
 /// findings. Not a stray the other pairings cover (written one place late, `all_written_after`;
-/// standing where the next loop's opener belongs), nor one a broken HL displaces (its STR003
-/// is then held back, and the STR002 must stand).
+/// standing where the next loop's opener belongs), nor any pair in a set whose HLs are
+/// broken (STR001: an HL out of place moves whole loops, and "move this segment" would point
+/// the wrong way), nor an HL. Linear in the strays and gaps times the distinct definitions
+/// missing (a handful): gaps are grouped by definition.
 pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
+    use std::collections::{HashMap, HashSet};
     let ig = tx.ig();
     let late = all_written_after(tx);
-    let wants: Vec<Want> = (ig.structure.iter())
-        .filter_map(|i| wanted(tx, cx, &late, i))
+    let wants: Vec<Want> = (ig.structure.iter().enumerate())
+        .filter_map(|(n, i)| wanted(tx, cx, &late, i).map(|w| Want { issue: n, ..w }))
         .collect();
-    if wants.is_empty() {
+    if wants.is_empty() || !super::hl_invalid::findings_aside(tx, cx).is_empty() {
         return Vec::new();
     }
+    let late: HashSet<usize> = late.iter().map(|l| l.stray).collect();
+    // Strays that stand where the opener of the loop after them belongs (the walk opened
+    // that loop without it at the next segment): read as that opener misspelled or
+    // mistaken, not as a segment moved.
+    let stood: HashSet<usize> = (ig.structure.iter())
+        .filter_map(|i| match *i {
+            StructureIssue::OpenerMissing {
+                at,
+                after_stray: true,
+                ..
+            } => at.checked_sub(1),
+            _ => None,
+        })
+        .collect();
+    let is_hl = |k: usize| tx.segments.get(k).is_some_and(|s| s.is(b"HL"));
     let strays: Vec<usize> = (ig.structure.iter())
         .filter_map(|i| match *i {
             StructureIssue::Unexpected { at } => Some(at),
             _ => None,
         })
-        .filter(|&at| !ig.is_placed(at) && !stood_in(tx, at) && !late.iter().any(|l| l.stray == at))
+        .filter(|&at| {
+            !ig.is_placed(at) && !stood.contains(&at) && !late.contains(&at) && !is_hl(at)
+        })
         .collect();
+    // The distinct definitions missing, with how many gaps each, and the strays each fits.
+    let mut defs: HashMap<*const SegmentDef, (&SegmentDef, usize)> = HashMap::new();
+    for w in &wants {
+        defs.entry(std::ptr::from_ref(w.def))
+            .or_insert((w.def, 0))
+            .1 += 1;
+    }
+    let fits = |def: &SegmentDef| -> Vec<usize> {
+        (strays.iter().copied())
+            .filter(|&k| tx.segments.get(k).is_some_and(|s| def.matches(s)))
+            .collect()
+    };
+    let fitting: HashMap<*const SegmentDef, Vec<usize>> =
+        defs.iter().map(|(&p, &(def, _))| (p, fits(def))).collect();
+    // How many gaps a stray could fill, over all the definitions missing.
+    let gaps_for = |seg: &claimlint_x12::Segment<'_>| -> usize {
+        defs.values()
+            .filter(|(def, _)| def.matches(seg))
+            .map(|&(_, n)| n)
+            .sum()
+    };
     let mut out = Vec::new();
     for want in &wants {
-        let fit = |k: &usize| tx.segments.get(*k).is_some_and(|s| want.def.matches(s));
-        let mut fitting = strays.iter().copied().filter(fit);
-        let (Some(stray), None) = (fitting.next(), fitting.next()) else {
+        let Some([stray]) = fitting
+            .get(&std::ptr::from_ref(want.def))
+            .map(Vec::as_slice)
+        else {
             continue;
         };
-        let Some(seg) = tx.segments.get(stray) else {
+        let (stray, Some(seg)) = (*stray, tx.segments.get(*stray)) else {
             continue;
         };
-        if wants.iter().filter(|w| w.def.matches(seg)).count() != 1
-            || !same_owner(tx, stray, want.site)
-            || super::hl_invalid::displaces(tx, cx, stray)
-        {
+        if gaps_for(seg) != 1 || is_hl(want.site) || !same_owner(tx, stray, want.site) {
             continue;
         }
         out.push(Moved { stray, want: *want });
@@ -133,6 +174,7 @@ fn wanted(
                 parent,
                 before: place(tx, parent, node, at),
                 site,
+                issue: 0,
             })
         }
         StructureIssue::OpenerMissing {
@@ -149,6 +191,7 @@ fn wanted(
                 parent,
                 before: at,
                 site: at,
+                issue: 0,
             })
         }
         _ => None,
@@ -203,15 +246,6 @@ fn place(tx: &Transaction<'_>, parent: &str, want: Node, at: usize) -> usize {
         .rev()
         .find(|&k| order_of(k).is_some())
         .map_or(at, |k| k + 1)
-}
-
-/// Does the segment stand where the opener of the loop after it belongs (the walk opened that
-/// loop without it at the next segment)? Then it is read as that opener misspelled or
-/// mistaken, not as a segment moved.
-fn stood_in(tx: &Transaction<'_>, at: usize) -> bool {
-    tx.ig().structure.iter().any(|i| {
-        matches!(*i, StructureIssue::OpenerMissing { at: next, after_stray: true, .. } if next == at + 1)
-    })
 }
 
 /// The message and help of the one finding for a moved segment, on it: what it is (its id,

@@ -424,6 +424,7 @@ fn opener_missing(
     loop_id: &'static str,
     parent: &str,
     at: usize,
+    stray: Option<u32>,
 ) {
     let ig = tx.ig();
     let Some(l) = ig
@@ -466,7 +467,8 @@ fn opener_missing(
         .ack(Ack999::Missing {
             segment: starter.id,
             in_loop: loop_id,
-        });
+        })
+        .site = stray;
 }
 
 /// The 999 coding of a required segment (or loop: its opener) `id` missing from `parent`:
@@ -544,7 +546,14 @@ fn hl_to_add(tx: &Transaction<'_>, at: usize, loop_id: &str) -> Option<String> {
 fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
     let mut late: Option<Vec<WrittenAfter>> = None;
-    for issue in &ig.structure {
+    let mut moved: Option<Vec<super::moved::Moved>> = None;
+    for (n, issue) in ig.structure.iter().enumerate() {
+        // The segment written elsewhere that is this one (STR003 there is the one finding).
+        let mut stray = |cx: &Ctx<'_>| {
+            let moved = moved.get_or_insert_with(|| super::moved::all_moved(tx, cx));
+            let m = moved.iter().find(|m| m.want.issue == n)?;
+            tx.segments.get(m.stray).map(|s| s.position)
+        };
         match *issue {
             // After a stray, the segment that stood where the opener belongs is the one error
             // (SYN001 for `NM2`, STR003 for `NM1*IK`).
@@ -553,15 +562,19 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 parent,
                 at,
                 after_stray: false,
-            } => opener_missing(tx, cx, id, parent, at),
+            } => {
+                let stray = stray(cx);
+                opener_missing(tx, cx, id, parent, at, stray);
+            }
             StructureIssue::RequiredMissing {
                 id,
                 is_loop,
                 parent,
                 at,
             } => {
+                let stray = stray(cx);
                 let late = late.get_or_insert_with(|| all_written_after(tx));
-                required_missing(tx, cx, late, (id, is_loop), parent, at);
+                required_missing(tx, cx, late, (id, is_loop, stray), parent, at);
             }
             _ => {}
         }
@@ -740,7 +753,7 @@ fn required_missing(
     tx: &Transaction<'_>,
     cx: &mut Ctx<'_>,
     late: &[WrittenAfter],
-    (id, is_loop): (&'static str, bool),
+    (id, is_loop, stray): (&'static str, bool, Option<u32>),
     parent: &'static str,
     at: usize,
 ) {
@@ -769,7 +782,8 @@ fn required_missing(
     };
     report_at(cx, at, seg.loc(), msg)
         .help(help)
-        .ack(missing_ack(ig.guide, parent, id, is_loop));
+        .ack(missing_ack(ig.guide, parent, id, is_loop))
+        .site = stray;
 }
 
 /// The 2010BA segments the TR3 requires when the patient is the subscriber: N3 and N4
