@@ -43,6 +43,26 @@ fn counterpart(q: &[u8]) -> &'static str {
         .unwrap_or("")
 }
 
+/// The qualifier to write for HI element `el`, whose ICD version is wrong for the claim's
+/// date: its counterpart, except that a diagnosis under an ICD-9-CM procedure qualifier
+/// (`BR:E119`: no procedure date, not of ICD-10-PCS's form) on a claim in ICD-10's time is an
+/// other diagnosis (ABF), and an 837P has no procedure qualifiers at all (BBR, BBQ are the
+/// 837I's), so its BR or BQ is one too.
+fn swap_to(el: &Element<'_>, kind: Kind, want_ten: bool) -> &'static str {
+    let Some(q) = el.component(1) else {
+        return "";
+    };
+    let procedure = matches!(q.bytes, b"BR" | b"BQ");
+    let diagnosis = kind == Kind::Professional
+        || (el.component(3).is_none_or(|d| d.bytes.is_empty())
+            && !el.component(2).is_some_and(|c| super::is_pcs_form(c.bytes)));
+    if want_ten && procedure && diagnosis {
+        "ABF"
+    } else {
+        counterpart(q.bytes)
+    }
+}
+
 fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let kind = cx.tx().map_or(Kind::Professional, |t| t.kind);
     let Some(date) = icd_date(claim, kind) else {
@@ -52,17 +72,17 @@ fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     // The principal diagnosis's qualifier written as another (`HI*BF:M810` on a claim with
     // no ABK) is SIT002's one finding, whose help writes ABK there.
     let slip = super::principal_qualifier_slip(claim, kind).map(|q| q.offset);
-    let wrong: Vec<Element<'_>> = claim
+    let wrong: Vec<(Element<'_>, &'static str)> = claim
         .hi
         .iter()
         .flat_map(|hi| hi.elements())
         .filter_map(|el| {
             let q = el.component(1)?;
             let ten = is_icd10_qualifier(q.bytes)?;
-            (ten != want_ten && Some(q.offset) != slip).then_some(q)
+            (ten != want_ten && Some(q.offset) != slip).then(|| (q, swap_to(&el, kind, want_ten)))
         })
         .collect();
-    let Some(first) = wrong.first() else {
+    let Some((first, _)) = wrong.first() else {
         return;
     };
     let codes: Vec<String> = claim
@@ -83,14 +103,14 @@ fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     };
     let swaps: Vec<String> = wrong
         .iter()
-        .map(|q| format!("{} → {}", q.text(), counterpart(q.bytes)))
+        .map(|(q, to)| format!("{} → {to}", q.text()))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
     // Qualifiers with no code after them (an HI too misread to put right) are no codes.
     let what = if codes.is_empty() {
         let qualifiers: std::collections::BTreeSet<String> =
-            wrong.iter().map(|q| q.text().into_owned()).collect();
+            wrong.iter().map(|(q, _)| q.text().into_owned()).collect();
         let qualifiers: Vec<String> = qualifiers.into_iter().collect();
         format!("{found} qualifiers ({})", qualifiers.join(", "))
     } else {
@@ -173,6 +193,36 @@ fn cases() {
     assert_eq!(
         (d.loc.segment.as_str(), d.loc.element, d.loc.component),
         ("HI", Some(1), Some(1))
+    );
+}
+
+/// A diagnosis under an ICD-9-CM procedure qualifier is put under ABF, never BBR: the 837P has
+/// no procedure qualifiers, and in the 837I a code without a procedure date and not of
+/// ICD-10-PCS's form is a diagnosis. A procedure (its date written) keeps BBR.
+#[test]
+fn procedure_qualifier_before_a_diagnosis() {
+    use crate::test::{I837, P837, edit, run};
+    let help = |text: &str| {
+        run(text)
+            .into_iter()
+            .filter(|d| d.code == "CODE008")
+            .filter_map(|d| d.help)
+            .collect::<Vec<_>>()
+    };
+    let want = |to: &str| {
+        vec![format!(
+            "code the claim in ICD-10 under its qualifiers (BR → {to})"
+        )]
+    };
+    assert_eq!(help(&edit(P837, "HI*", "HI*ABK:M810*BR:E119")), want("ABF"));
+    assert_eq!(help(&edit(P837, "HI*", "HI*BR:M810*BR:E119")), want("ABF"));
+    assert_eq!(
+        help(&edit(I837, "HI*", "HI*ABK:M810~HI*BR:E119")),
+        want("ABF")
+    );
+    assert_eq!(
+        help(&edit(I837, "HI*", "HI*ABK:M810~HI*BR:8151:D8:20260110")),
+        want("BBR")
     );
 }
 
