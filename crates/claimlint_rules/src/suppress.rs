@@ -945,7 +945,9 @@ pub fn explain(code: &str) -> String {
         Scope::Claim => "claim",
         Scope::Transaction => "transaction set",
         Scope::Covered => "HL block it displaces",
-        Scope::Site => "segment it names as the place it belongs (where it is missing)",
+        Scope::Site => {
+            "pair: the one STR002, at the place it names as where it belongs, that names it back (no other finding there)"
+        }
         Scope::Head => {
             "segment it names as its head (the HL it breaks, the first copy of a loop opener written twice in a claim)"
         }
