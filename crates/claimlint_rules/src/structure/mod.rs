@@ -47,3 +47,14 @@ pub(crate) fn own_claim(tx: &claimlint_model::Transaction<'_>, sub: u32) -> Opti
         .any(|s| s.is(b"NM1") && s.value(1) == b"QC");
     (!patient).then_some(claim)
 }
+
+/// A segment as far as it tells what it is: its id and its values up to element `upto`
+/// (`NM1*85`, `REF*EI`, `LX*2`; `CTP` for 0). For the messages that name a segment.
+pub(crate) fn head(seg: &claimlint_x12::Segment<'_>, upto: usize) -> String {
+    let mut s = String::from_utf8_lossy(seg.id()).into_owned();
+    for e in 1..=upto {
+        s.push('*');
+        s.push_str(&String::from_utf8_lossy(seg.value(e)));
+    }
+    s
+}

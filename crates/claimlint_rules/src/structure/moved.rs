@@ -52,7 +52,7 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
     let ig = tx.ig();
     let late = all_written_after(tx);
     let wants: Vec<Want> = (ig.structure.iter().enumerate())
-        .filter_map(|(n, i)| wanted(tx, cx, &late, i).map(|w| Want { issue: n, ..w }))
+        .filter_map(|(n, i)| wanted(tx, cx, &late, (n, i)))
         .collect();
     if wants.is_empty() || !super::hl_invalid::findings_aside(tx, cx).is_empty() {
         return Vec::new();
@@ -150,7 +150,7 @@ fn wanted(
     tx: &Transaction<'_>,
     cx: &Ctx<'_>,
     late: &[WrittenAfter],
-    issue: &StructureIssue,
+    (n, issue): (usize, &StructureIssue),
 ) -> Option<Want> {
     let guide = tx.ig().guide;
     match *issue {
@@ -174,7 +174,7 @@ fn wanted(
                 parent,
                 before: place(tx, parent, node, at),
                 site,
-                issue: 0,
+                issue: n,
             })
         }
         StructureIssue::OpenerMissing {
@@ -191,7 +191,7 @@ fn wanted(
                 parent,
                 before: at,
                 site: at,
-                issue: 0,
+                issue: n,
             })
         }
         _ => None,
@@ -303,12 +303,7 @@ fn named(tx: &Transaction<'_>, k: usize, def: Option<&SegmentDef>) -> Option<Str
             .filter(|q| q.comp == 0 && q.elem == 1)
             .map_or(0, |q| usize::from(q.elem))
     };
-    let mut s = String::from_utf8_lossy(seg.id()).into_owned();
-    for e in 1..=upto {
-        s.push('*');
-        s.push_str(&String::from_utf8_lossy(seg.value(e)));
-    }
-    Some(s)
+    Some(super::head(seg, upto))
 }
 
 #[cfg(test)]

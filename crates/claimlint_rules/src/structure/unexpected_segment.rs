@@ -341,16 +341,10 @@ fn fits_nowhere(
 /// the one finding for it, naming where it belongs (STR002 leaves it out).
 fn written_late(tx: &Transaction<'_>, late: &WrittenAfter) -> (String, String) {
     let ig = tx.ig();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     // A segment as far as it tells what it is: `CTP`, `REF*EI`, `LX*2`, `HL*1`.
     let named = |k: usize, upto: usize| {
         let seg = tx.segments.get(k)?;
-        let mut s = text(seg.id());
-        for e in 1..=upto {
-            s.push('*');
-            s.push_str(&text(seg.value(e)));
-        }
-        Some(s.trim_end_matches('*').to_string())
+        Some(super::head(seg, upto).trim_end_matches('*').to_string())
     };
     let q = late
         .def
@@ -457,14 +451,7 @@ fn loops_with(
     let id = String::from_utf8_lossy(id).into_owned();
     match qualifier {
         // Told apart by the qualifier: name the segment with it (`NM1*85`, `DTP*472`).
-        Some(q) if taking.len() < all.len() => {
-            let mut shown = id;
-            for e in 1..=usize::from(q.elem) {
-                shown.push('*');
-                shown.push_str(&String::from_utf8_lossy(seg.value(e)));
-            }
-            (taking, shown)
-        }
+        Some(q) if taking.len() < all.len() => (taking, super::head(seg, usize::from(q.elem))),
         _ if !taking.is_empty() => (taking, id),
         _ => (all, id),
     }
