@@ -1008,6 +1008,16 @@ CASES["MOD001"]["trip"].update({
 })
 
 
+# A composite's components written with element separators (`HC*J0897*JZ`): one SYN007 whose
+# help joins them (one slip, not undone a component at a time), not also SYN003/SYN004/SYN008
+# for each value pushed along.
+CASES["SYN007"]["trip"]["sv202-components-split-by-element-separator-837i.x12"] = edit(I837, "SV2*0636", "SV2*0636*HC*J0897*JZ*2400*UN*60")
+# A value run on into the composite after it (`0636HC:J0897:JZ`, `60HC:96372`): one finding
+# whose help cuts the composite's first component apart, not five or six.
+CASES["SYN004"]["trip"]["sv201-sv202-run-together-837i.x12"] = edit(I837, "SV2*0636", "SV2*0636HC:J0897:JZ*2400*UN*60")
+CASES["SYN003"]["trip"]["svd02-svd03-run-together.x12"] = cob("2340").replace("SVD*PAYERA*60*HC:96372**1", "SVD*PAYERA*60HC:96372**1")
+
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

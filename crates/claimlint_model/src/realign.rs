@@ -35,8 +35,10 @@ pub enum Slip {
     /// (`SV1*HC:96372*60*UN1` for `…*UN*1`, `DTP*472D8*…` for `DTP*472*D8*…`): the element
     /// is split into `first` and `second`.
     Split { first: String, second: String },
-    /// An element separator where the component separator belongs, between two values.
-    Component { first: String, second: String },
+    /// An element separator where the component separator belongs, between each two of
+    /// `parts` (two or more values, one composite's components: `SV2*0636*HC*J0897*JZ` for
+    /// `SV2*0636*HC:J0897:JZ`).
+    Component { parts: Vec<String> },
     /// Another byte written for the component separator inside one composite (`11>B>1`,
     /// `HC-96372`, `11^B^1` with `^` the repetition separator), the others of the interchange
     /// written with ISA16's: `value` is the element as written, `written` that byte.
@@ -154,19 +156,7 @@ fn edits(id: &[u8], elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>
                 extra,
             ));
         }
-        if k + 1 < elems.len() && !elems[k].is_empty() && !elems[k + 1].is_empty() {
-            let mut joined = elems.to_vec();
-            let second = joined.remove(k + 1);
-            joined[k].push(component);
-            joined[k].extend_from_slice(&second);
-            out.push((
-                Slip::Component {
-                    first: text(&elems[k]),
-                    second: text(&second),
-                },
-                joined,
-            ));
-        }
+        out.extend(component_runs(elems, k, component));
     }
     // The first element empty (`N4**SPRINGFIELD`): tried last, so that of several empty
     // elements the one taken out is named after the value before it.
@@ -178,6 +168,55 @@ fn edits(id: &[u8], elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>
     }
     out.extend(splits(elems, component));
     out
+}
+
+/// Most components read as one composite written with element separators between them
+/// ([`Slip::Component`]): the guide's composites used in claims have at most this many that
+/// are filled in (`SV1*HC:J0897:JZ:JW:KX`).
+const MAX_RUN: usize = 6;
+
+/// The elements from `k` on joined into one composite, two, three and more of them (up to
+/// [`MAX_RUN`], each not empty): one slip, since a composite written with element separators
+/// (`HC*J0897*JZ`) is one mistake, and undoing it a component at a time would pass through
+/// readings no better than the one written (`HC:J0897*JZ` puts `JZ` where an amount belongs).
+fn component_runs(elems: &[Vec<u8>], k: usize, component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut out = Vec::new();
+    let filled = elems[k..]
+        .iter()
+        .take(MAX_RUN)
+        .take_while(|e| !e.is_empty())
+        .count();
+    for n in 2..=filled {
+        let run = &elems[k..k + n];
+        let mut joined = elems[..k].to_vec();
+        joined.push(run.join(&component));
+        joined.extend_from_slice(&elems[k + n..]);
+        let parts = run.iter().map(|e| text(e)).collect();
+        out.push((Slip::Component { parts }, joined));
+    }
+    out
+}
+
+/// Whether a reading with three or more values joined into one composite
+/// ([`component_runs`]) leaves that composite without findings: only a run that makes a
+/// whole valid composite is one slip. A longer run that merely moves the findings into the
+/// composite (`HI*BK*8901*BF*87200` read `BK:8901:BF:87200`, two components too many) is no
+/// reading: there the elements are two composites, each joined from two values.
+fn run_is_clean(slip: &Slip, elems: &[Vec<u8>], found: &[ElementIssue], component: u8) -> bool {
+    let Slip::Component { parts } = slip else {
+        return true;
+    };
+    if parts.len() < 3 {
+        return true;
+    }
+    let joined = parts.join(char::from(component).encode_utf8(&mut [0; 4]));
+    let Some(at) = elems.iter().position(|e| e[..] == *joined.as_bytes()) else {
+        return false;
+    };
+    !found
+        .iter()
+        .any(|i| i.position().is_some_and(|(element, _)| element == at + 1))
 }
 
 /// The reading with the fewest findings (the first such, in the order of [`edits`]); of
@@ -203,8 +242,9 @@ fn unambiguous_best(
 /// `UN`/`1`), after every other kind of edit: of equally good readings, a separator put back
 /// or taken out is preferred to a value cut. A composite is not cut (its components are
 /// read by `component_dropped`) but for its last component, which the next element's value
-/// may run on from (`CLM*…*11:B:1Y*A` for `…*11:B:1*Y*A`); nor is a value longer than
-/// [`MAX_SPLIT`].
+/// may run on from (`CLM*…*11:B:1Y*A` for `…*11:B:1*Y*A`), and its first, which may run on
+/// from the value before it (`SVD*PAYERA*2300HC:J0897:JZ` for `…*2300*HC:J0897:JZ`); nor is
+/// a value longer than [`MAX_SPLIT`].
 fn splits(elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let mut out = Vec::new();
@@ -212,12 +252,14 @@ fn splits(elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
         if value.len() > MAX_SPLIT {
             continue;
         }
-        // In a composite, cuts inside its last component only.
+        // In a composite, cuts inside its last component, and inside its first (a value run
+        // on into the composite after it: `2300HC:J0897:JZ` for `2300*HC:J0897:JZ`).
         let from = value
             .iter()
             .rposition(|&b| b == component)
             .map_or(0, |c| c + 1);
-        for at in (from + 1)..value.len() {
+        let first_end = value.iter().position(|&b| b == component).unwrap_or(0);
+        for at in (1..first_end).chain((from + 1)..value.len()) {
             let (first, second) = value.split_at(at);
             let mut split = elems.to_vec();
             split[k] = first.to_vec();
@@ -652,7 +694,11 @@ pub fn search(
     while left > 0 && slips.len() < MAX_EDITS.min(positions.len() - 1) {
         let judged = edits(seg.id(), &elems, seg.delims.component)
             .into_iter()
-            .map(|(slip, e)| (weight(&judge(placement, seg, &e)), slip, e));
+            .filter_map(|(slip, e)| {
+                let found = judge(placement, seg, &e);
+                run_is_clean(&slip, &e, &found, seg.delims.component)
+                    .then(|| (weight(&found), slip, e))
+            });
         let best = unambiguous_best(judged.collect())?;
         if best.0 >= left {
             break;
@@ -677,18 +723,60 @@ pub fn search(
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_composite_is_cut_in_its_last_component_only() {
-        let elems = vec![b"11:B:1Y".to_vec()];
-        let cuts: Vec<(String, String)> = splits(&elems, b':')
+    /// The cuts `splits` tries in one value: (first, second).
+    fn cuts(value: &[u8]) -> Vec<(String, String)> {
+        splits(&[value.to_vec()], b':')
             .into_iter()
             .filter_map(|(s, _)| match s {
                 Slip::Split { first, second } => Some((first, second)),
                 _ => None,
             })
-            .collect();
-        assert_eq!(cuts, [("11:B:1".to_string(), "Y".to_string())]);
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_composite_is_cut_in_its_first_and_last_components_only() {
+        assert_eq!(cuts(b"11:B:1Y"), pairs(&[("1", "1:B:1Y"), ("11:B:1", "Y")]));
+        // A value run on into a composite's first component is cut there too.
+        assert_eq!(
+            cuts(b"60HC:96372"),
+            pairs(&[
+                ("6", "0HC:96372"),
+                ("60", "HC:96372"),
+                ("60H", "C:96372"),
+                ("60HC:9", "6372"),
+                ("60HC:96", "372"),
+                ("60HC:963", "72"),
+                ("60HC:9637", "2"),
+            ])
+        );
         // A simple value is cut anywhere.
         assert_eq!(splits(&[b"UN1".to_vec()], b':').len(), 2);
+    }
+
+    #[test]
+    fn components_written_with_element_separators_are_one_run() {
+        let elems: Vec<Vec<u8>> = [&b"0636"[..], b"HC", b"J0897", b"JZ", b"", b"60"]
+            .iter()
+            .map(|e| e.to_vec())
+            .collect();
+        let runs: Vec<Vec<String>> = component_runs(&elems, 1, b':')
+            .into_iter()
+            .map(|(s, _)| match s {
+                Slip::Component { parts } => parts,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        // Stops at the empty element: HC:J0897 and HC:J0897:JZ.
+        assert_eq!(runs, [vec!["HC", "J0897"], vec!["HC", "J0897", "JZ"]]);
+        let (_, joined) = &component_runs(&elems, 1, b':')[1];
+        assert_eq!(joined[1], b"HC:J0897:JZ");
+        assert_eq!(joined.len(), 4);
     }
 }

@@ -308,9 +308,9 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
                 "`{first}{second}` is two values run together: an element separator `{sep}` is \
                  missing between `{first}` and `{second}`"
             ),
-            Slip::Component { first, second } => format!(
-                "`{sep}` between `{first}` and `{second}` stands where the component separator \
-                 `{comp}` belongs"
+            Slip::Component { parts } => format!(
+                "`{sep}` between {} stands where the component separator `{comp}` belongs",
+                and_list(parts)
             ),
             Slip::Foreign { value, written } => format!(
                 "`{written}` in `{value}` stands where the component separator `{comp}` belongs"
@@ -351,6 +351,15 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
         r.text,
         char::from(seg.delims.segment)
     )
+}
+
+/// Values quoted and listed: "`HC` and `J0897`", "`HC`, `J0897` and `JZ`".
+fn and_list(parts: &[String]) -> String {
+    let quoted: Vec<String> = parts.iter().map(|p| format!("`{p}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
 }
 
 /// An element's reference designator: `NM102`.
