@@ -1018,6 +1018,18 @@ CASES["SYN004"]["trip"]["sv201-sv202-run-together-837i.x12"] = edit(I837, "SV2*0
 CASES["SYN003"]["trip"]["svd02-svd03-run-together.x12"] = cob("2340").replace("SVD*PAYERA*60*HC:96372**1", "SVD*PAYERA*60HC:96372**1")
 
 
+# A line's service segment written twice in a row: one STR004 whose help deletes the copy,
+# not also BAL001 (its charge counted twice), NDC001 and STR005 for a line made up without LX.
+SV1_J0897 = "SV1*HC:J0897:JZ*2400*UN*60***1"
+SV2_J0897 = "SV2*0636*HC:J0897:JZ*2400*UN*60"
+CASES["STR004"]["trip"]["sv1-written-twice.x12"] = edit(P837, "SV1*HC:J0897", SV1_J0897 + "~" + SV1_J0897)
+CASES["STR004"]["trip"]["sv2-written-twice-837i.x12"] = edit(I837, "SV2*0636", SV2_J0897 + "~" + SV2_J0897)
+# Near miss: the copy's charge changed and CLM02 wrong as well: the line keeps its first SV1,
+# so the claim's real imbalance is still BAL001 beside STR004.
+CASES["BAL001"]["trip"]["sv1-written-twice-and-clm02-wrong.x12"] = edits(P837, [
+    ("CLM*", "CLM*PAT1001-01*2450***11:B:1*Y*A*Y*Y"),
+    ("SV1*HC:J0897", SV1_J0897 + "~" + SV1_J0897.replace("*2400*", "*2300*"))])
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

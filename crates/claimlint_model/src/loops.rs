@@ -862,14 +862,25 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Whether the guide's service segment (SV1 in 837P, SV2 in 837I), in a claim, begins a
-/// service line whose LX is missing: no line is open, or the open line's own service segment
-/// came already, and no LX follows (else it came before its LX: STR003). The line its LX
-/// would have opened begins at it, as the guide walk opens 2400 at it
+/// Whether the guide's service segment `segments[i]` (SV1 in 837P, SV2 in 837I), in a claim, begins
+/// a service line whose LX is missing: no line is open, or the open line's own service
+/// segment came already, and no LX follows (else it came before its LX: STR003). The line its
+/// LX would have opened begins at it, as the guide walk opens 2400 at it
 /// (`open_without_starter`; STR002 reports the LX): its charge, procedure, date and drug are
 /// a line's, read by the line, drug and balancing rules, and the claim has the line it has.
-fn lx_missing(line: Option<&ServiceLine<'_>>, next: Option<&Segment<'_>>) -> bool {
-    line.is_none_or(|l| l.sv.is_some()) && !next.is_some_and(|n| n.is(b"LX"))
+/// Not so when it follows another such segment directly (`SV1*…~SV1*…~`): the walk takes it
+/// as the line's service segment written again (STR004, the guide allows one), and so does
+/// the model: the line keeps its first, and no line without LX is made up whose charge,
+/// missing NDC and LX numbering each would be a finding of their own.
+fn lx_missing(line: Option<&ServiceLine<'_>>, segments: &[Segment<'_>], i: usize) -> bool {
+    let repeated = i
+        .checked_sub(1)
+        .and_then(|p| segments.get(p))
+        .zip(segments.get(i))
+        .is_some_and(|(prev, seg)| prev.is(seg.id()));
+    line.is_none_or(|l| l.sv.is_some())
+        && !repeated
+        && !segments.get(i + 1).is_some_and(|n| n.is(b"LX"))
 }
 
 /// A service line opened by its LX, or by its SV1 or SV2 when the LX is missing
@@ -912,7 +923,7 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
 
     for (i, seg) in segments.iter().enumerate() {
         let i = i as u32;
-        let lost_lx = || lx_missing(line.as_ref(), segments.get(i as usize + 1));
+        let lost_lx = || lx_missing(line.as_ref(), &segments, i as usize);
         let id = seg.id();
         by_id.note(seg, id, i);
         let (l, begins) = b.place(seg, id, i, lost_lx);
@@ -1137,8 +1148,9 @@ fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>, id: &[u8]) {
 /// Reads a segment of id `id` (`seg.id()`) in a service line's loop `loop_id`.
 fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, id: &[u8], loop_id: &str) {
     match (id, loop_id) {
-        (b"SV1", "2400") => ln.set_service(seg, false),
-        (b"SV2", "2400") => ln.set_service(seg, true),
+        // A line's service segment written twice keeps the first (the second is STR004).
+        (b"SV1", "2400") if ln.sv.is_none() => ln.set_service(seg, false),
+        (b"SV2", "2400") if ln.sv.is_none() => ln.set_service(seg, true),
         (b"DTP", "2400") if seg.value(1) == b"472" => {
             ln.date = DateRange::parse(seg.value(2), seg.value(3));
         }
@@ -1434,11 +1446,18 @@ LX*2~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~SE*24*0001~";
         let tx = build(Kind::Institutional, segs(i));
         assert_eq!(tx.claims[0].lines.len(), 1);
         assert!(tx.claims[0].lines[0].sv2);
-        // An SV1 after its own line's SV1 (written twice) begins a line; an SV2 in an 837P
-        // does not.
+        // An SV1 right after its own line's SV1 (written twice: STR004) begins no line, and
+        // the line keeps the first; nor does an SV2 in an 837P. After another segment of the
+        // line it does (the next line's LX left out).
         let twice = segs("ST*837~HL*1**20*0~CLM*1~LX*1~SV1*HC:99213~SV1*HC:99214~SV2*0510~SE*8*1~");
         let tx = build(Kind::Professional, twice);
-        assert_eq!(tx.claims[0].lines.len(), 2);
+        assert_eq!(tx.claims[0].lines.len(), 1);
+        let kept = tx.claims[0].lines[0].procedure.as_ref();
+        assert_eq!(kept.and_then(|p| p.hcpcs_text()), Some("99213"));
+        let apart = segs(
+            "ST*837~HL*1**20*0~CLM*1~LX*1~SV1*HC:99213~DTP*472*D8*20260101~SV1*HC:99214~SE*8*1~",
+        );
+        assert_eq!(build(Kind::Professional, apart).claims[0].lines.len(), 2);
         // An SV1 before its LX (the two swapped: STR003) begins none; the LX after it does.
         let swapped = P.replacen(
             "LX*1~SV1*HC:J0897:JZ*1200*UN*60***1~",

@@ -159,10 +159,24 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
         } else {
             format!("{what} occurs more than {times} in {within}; the guide allows {max}")
         };
-        let help = match (id, is_loop) {
-            ("2400", true) => format!("split the claim: at most {max} service lines per claim"),
-            (_, true) => format!("keep at most {max} {id} loops in {within}"),
-            (_, false) => format!("keep at most {max} {id} segments in {within}"),
+        let prev = at
+            .checked_sub(1)
+            .and_then(|i| Some((i, tx.segments.get(i)?)));
+        // A segment written twice in a row, word for word (`SV1*…~SV1*…~`): the copy goes.
+        let copy_of = prev
+            .filter(|(_, p)| !is_loop && p.bytes == seg.bytes)
+            .map(|(_, p)| p.position);
+        let help = match (id, is_loop, copy_of) {
+            (_, false, Some(original)) => {
+                format!("delete this {id}: it repeats segment {original} as written")
+            }
+            ("2400", true, _) => {
+                format!("split the claim: at most {max} service lines per claim")
+            }
+            (_, true, _) if max == 1 => format!("keep one {id} loop in {within}"),
+            (_, true, _) => format!("keep at most {max} {id} loops in {within}"),
+            (_, false, _) if max == 1 => format!("keep one {id} segment in {within}"),
+            (_, false, _) => format!("keep at most {max} {id} segments in {within}"),
         };
         // 999 IK304: 4 "loop occurs over maximum times", 5 "segment exceeds maximum use".
         let ack = if is_loop { "4" } else { "5" };
@@ -175,9 +189,6 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
         // copy's loop (STR002 on it) are its consequences (precedence, `Head`, keyed by the
         // set and claim: positions repeat from one set to the next). Not when the guide found
         // something of another loop missing there.
-        let prev = at
-            .checked_sub(1)
-            .and_then(|i| Some((i, tx.segments.get(i)?)));
         if let Some((i, prev)) = prev
             && is_loop
             && prev.id() == seg.id()
