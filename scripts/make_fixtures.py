@@ -684,6 +684,40 @@ CASES["STR002"]["trip"].update({
         "NM1*PR*2*PAYER A*****PI*PAYERA~\nNM1*71*1~\nREF*G2*12345"),
 })
 
+# A line's segment moved where the guide reads it as another definition, not as unexpected:
+# a line's DTP*472 moved up into 2300 (read as a claim date whose qualifier 2300 does not
+# take), a 2430's DTP*573 read as a 2400 date, or one line's DTP*573 moved up after the
+# previous line's own (a repeat the 2430 does not allow). One STR003 on it naming where it
+# belongs, not also STR002 where it is missing nor SYN008 / STR004 on it (suppressed, counted)
+def moved_nth(template, seg, n, after):
+    """The `n`th copy (0-based) of segment `seg` taken out and written again after `after`."""
+    ss = segs(template)
+    del ss[[i for i, s in enumerate(ss) if s == seg][n]]
+    ss.insert(ss.index(after) + 1, seg)
+    return join(ss)
+
+CASES["STR003"]["trip"].update({
+    "line-date-moved-up-into-2300.x12": moved(P837, "DTP*472*D8*20260115", "HI*ABK:M810"),
+    "line-date-moved-up-into-previous-2430.x12": moved_nth(cob("2340"), "DTP*472*D8*20260115", 1, "DTP*573*D8*20260201"),
+    "remittance-date-before-its-svd.x12": cob("2340").replace(
+        "SVD*PAYERA*60*HC:96372**1~\nDTP*573*D8*20260201~", "DTP*573*D8*20260201~\nSVD*PAYERA*60*HC:96372**1~"),
+    "remittance-date-moved-up-after-previous-lines.x12": moved_nth(cob("2340"), "DTP*573*D8*20260201", 1, "DTP*573*D8*20260201"),
+})
+# Near misses: the same moves beside a second, real defect keep it. A claim date the 2300
+# allows stays silent; a DTP*472 in 2300 with line 1's deleted as well (two gaps, one stray)
+# is not surely either line's; a 2300 DTP with a qualifier no loop near takes, beside a line
+# without its date, is a wrong code and a missing date; an SVD moved up one line leaves the
+# next line's DTP*573 read as a 2400 date, which is that line's own (no move to name)
+CASES["STR003"]["pass"]["claim-onset-date-837p.x12"] = edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y~DTP*431*D8*20260101")
+CASES["STR002"]["trip"].update({
+    "line-dates-both-missing-one-in-2300.x12": join(recount(segs(moved(P837, "DTP*472*D8*20260115", "HI*ABK:M810").replace(
+        "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~", "SV1*HC:96372*60*UN*1***1~")))),
+    "line-date-missing-beside-wrong-claim-date.x12": edit(edit(P837, "DTP*472", ""), "HI*", "HI*ABK:M810~DTP*999*D8*20260115"),
+    "remittance-svd-moved-up-one-line.x12": moved(cob("2340"), "SVD*PAYERA*60*HC:96372**1", "DTP*573*D8*20260201"),
+})
+CASES["SYN008"]["trip"]["line-date-moved-into-2300-beside-bad-claim-frequency.x12"] = edit(
+    moved(P837, "DTP*472*D8*20260115", "HI*ABK:M810"), "CLM*", "CLM*PAT1001-01*2460***11:B:1*Y*Z*Y*Y")
+
 # Issue 5: drug lines against CMS reference data (NDC, UNT, MOD, DRG, CODE001-004, CODE007).
 def swap(t, old, new):
     assert old in t, old

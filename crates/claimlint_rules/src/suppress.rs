@@ -27,6 +27,9 @@ pub enum Scope {
     /// missing from (`Diagnostic::site`), in its transaction set. Roots that name none have
     /// no site.
     Site,
+    /// The segment a root written in the wrong place (it names a `Diagnostic::site`) stands
+    /// on, in its transaction set: what the walk's reading of it there says.
+    Stray,
 }
 
 /// A row of the precedence: a finding with code `root` suppresses findings with one of the
@@ -351,6 +354,19 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &["SYN008", "STR004"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Stray,
+        why: "one segment written in the wrong place where the walk reads it as another \
+              definition (`DTP*472` moved up into 2300, read as a claim date: SYN008 on its \
+              qualifier; a 2430's `DTP*573` moved up after the previous line's own: STR004): \
+              its STR003 says where it belongs, so what that reading finds on it is the same \
+              defect (only when that is all the guide finds wrong with it)",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),
         at: None,
@@ -537,6 +553,7 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key> {
         // The segment a consequence names as the one written elsewhere that is it (an
         // STR002 paired by `structure::moved`); a finding that names none is no consequence.
         Scope::Site => (tx, None, None, d.site? as usize),
+        Scope::Stray => (tx, None, None, d.loc.position as usize),
         Scope::Claim => (tx, Some(c.claim_at?), None, 0),
         Scope::Line => (tx, Some(c.claim_at?), Some(c.line_at?), 0),
         // The segment's position in its transaction set: an element finding and a segment
@@ -572,7 +589,7 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
         }
         // A moved segment's STR003 (it names a site) is keyed by where it stands, which the
         // STR002 paired with it names as its site: no other STR002 at that place is tied.
-        Scope::Site => {
+        Scope::Site | Scope::Stray => {
             d.site?;
             Some((d.context.set_at, None, None, d.loc.position as usize))
         }
@@ -947,6 +964,9 @@ pub fn explain(code: &str) -> String {
         Scope::Covered => "HL block it displaces",
         Scope::Site => {
             "pair: the one STR002, at the place it names as where it belongs, that names it back (no other finding there)"
+        }
+        Scope::Stray => {
+            "segment: the moved segment itself, read there as another definition (only an STR003 that names where it belongs)"
         }
         Scope::Head => {
             "segment it names as its head (the HL it breaks, the first copy of a loop opener written twice in a claim)"

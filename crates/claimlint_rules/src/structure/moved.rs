@@ -35,10 +35,14 @@ pub(crate) struct Moved {
     /// The segment index where it stands (STR003 reports it there).
     pub stray: usize,
     pub want: Want,
+    /// Whether the walk placed it where it stands, as another definition ([`misread`]).
+    pub placed: bool,
 }
 
 /// The missing segments of the set each paired with the one segment that is exactly it,
-/// written where nothing fits it. Only exact pairs: the segment's id and qualifier are the
+/// written where nothing fits it, or where the walk reads it as another definition only
+/// ([`misread`]; then also only when it reads clean as the one missing and nothing else in
+/// its claim is out of place, [`alone`]). Only exact pairs: the segment's id and qualifier are the
 /// required definition's (`fits`: an `NM1*87` is no `NM1*85`), it is the only unplaced
 /// segment that fits what is missing, and nothing else missing in the set fits it. A segment
 /// truly missing beside a stray of another kind (or two strays, or two gaps) keeps both
@@ -58,28 +62,16 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
         return Vec::new();
     }
     let late: HashSet<usize> = late.iter().map(|l| l.stray).collect();
-    // Strays that stand where the opener of the loop after them belongs (the walk opened
-    // that loop without it at the next segment): read as that opener misspelled or
-    // mistaken, not as a segment moved.
-    let stood: HashSet<usize> = (ig.structure.iter())
-        .filter_map(|i| match *i {
-            StructureIssue::OpenerMissing {
-                at,
-                after_stray: true,
-                ..
-            } => at.checked_sub(1),
-            _ => None,
-        })
-        .collect();
+    let stood = stood_for_opener(tx);
     let is_hl = |k: usize| tx.segments.get(k).is_some_and(|s| s.is(b"HL"));
+    let misread = misread(tx);
     let strays: Vec<usize> = (ig.structure.iter())
         .filter_map(|i| match *i {
-            StructureIssue::Unexpected { at } => Some(at),
+            StructureIssue::Unexpected { at } if !ig.is_placed(at) => Some(at),
             _ => None,
         })
-        .filter(|&at| {
-            !ig.is_placed(at) && !stood.contains(&at) && !late.contains(&at) && !is_hl(at)
-        })
+        .chain(misread.iter().copied())
+        .filter(|&at| !stood.contains(&at) && !late.contains(&at) && !is_hl(at))
         .collect();
     // The distinct definitions missing, with how many gaps each, and the strays each fits.
     let mut defs: HashMap<*const SegmentDef, (&SegmentDef, usize)> = HashMap::new();
@@ -113,20 +105,127 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
         let (stray, Some(seg)) = (*stray, tx.segments.get(*stray)) else {
             continue;
         };
-        if gaps_for(seg) != 1 || is_hl(want.site) || !same_owner(tx, stray, want.site) {
+        let placed = ig.is_placed(stray);
+        if gaps_for(seg) != 1
+            || is_hl(want.site)
+            || !same_owner(tx, stray, want.site, placed)
+            || (placed && (!alone(tx, stray, want.issue) || !reads_clean(want.def, seg)))
+        {
             continue;
         }
-        out.push(Moved { stray, want: *want });
+        out.push(Moved {
+            stray,
+            want: *want,
+            placed,
+        });
     }
     out
+}
+
+/// Strays that stand where the opener of the loop after them belongs (the walk opened that
+/// loop without it at the next segment): read as that opener misspelled or mistaken, not as
+/// a segment moved.
+fn stood_for_opener(tx: &Transaction<'_>) -> std::collections::HashSet<usize> {
+    (tx.ig().structure.iter())
+        .filter_map(|i| match *i {
+            StructureIssue::OpenerMissing {
+                at,
+                after_stray: true,
+                ..
+            } => at.checked_sub(1),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Segments the walk placed where they stand as a definition that is not theirs, so that
+/// there they are only wrong, not unexpected: read by id alone in a loop none of whose
+/// definitions takes their qualifier (`DTP*472` moved up into 2300, where only SYN008 on its
+/// DTP01 says so), or one more repeat of a definition than the guide allows there (a 2430's
+/// `DTP*573` moved up after the previous line's own: STR004). Only when that is all the guide
+/// finds wrong with them: a segment with another defect of its own is not read as moved.
+fn misread(tx: &Transaction<'_>) -> Vec<usize> {
+    use claimlint_ig::ElementIssue;
+    use std::collections::HashMap;
+    let ig = tx.ig();
+    let mut issues: HashMap<usize, Vec<&ElementIssue>> = HashMap::new();
+    for (k, e) in &ig.elements {
+        if let Ok(k) = usize::try_from(*k) {
+            issues.entry(k).or_default().push(e);
+        }
+    }
+    let unexpected: std::collections::HashSet<usize> = (ig.structure.iter())
+        .filter_map(|i| match *i {
+            StructureIssue::Unexpected { at } => Some(at),
+            _ => None,
+        })
+        .collect();
+    let wrong_qualifier = |k: usize| {
+        let (Some(seg), Some(def)) = (
+            tx.segments.get(k),
+            ig.placement(k).and_then(Placement::segment),
+        ) else {
+            return false;
+        };
+        let Some(q) = def.qualifier.filter(|_| !def.matches(seg)) else {
+            return false;
+        };
+        let at = (usize::from(q.elem), usize::from(q.comp));
+        (issues.get(&k)).is_some_and(|v| {
+            v.iter()
+                .all(|e| matches!(e, ElementIssue::CodeInvalid { .. }) && e.position() == Some(at))
+        })
+    };
+    let repeated = (ig.structure.iter()).filter_map(|i| match *i {
+        StructureIssue::RepeatExceeded {
+            is_loop: false, at, ..
+        } if !issues.contains_key(&at) => Some(at),
+        _ => None,
+    });
+    (0..tx.segments.len())
+        .filter(|&k| ig.is_placed(k) && wrong_qualifier(k))
+        .chain(repeated)
+        .filter(|k| !unexpected.contains(k))
+        .collect()
+}
+
+/// Whether segment `seg` is right as definition `def` (the one missing), element by element.
+/// Where the walk placed it by id alone, only its qualifier was judged (the loop's
+/// definitions disagree on the rest: a 2300 DTP takes D8 or RD8), so a defect of its own
+/// (`DTP*472*D9`) would be reported nowhere once it is read as moved: then it is not.
+fn reads_clean(def: &SegmentDef, seg: &claimlint_x12::Segment<'_>) -> bool {
+    let mut issues = Vec::new();
+    claimlint_ig::validate_segment(def, seg, &mut issues);
+    issues.is_empty()
+}
+
+/// Whether the walk found nothing else wrong with the structure of the claim of segment
+/// `stray` than it (misread there) and the gap `issue` it fills. A segment placed as
+/// another definition is read as moved only when that is the whole story: beside other
+/// strays or gaps the walk's reading of the claim is off, and where it says the segment
+/// belongs may be too (a `DTP*472` read in a 2430 after its line's `SV1` was moved below
+/// the `SVD` is no segment to move up before the `SVD`). Their findings stay as they are.
+fn alone(tx: &Transaction<'_>, stray: usize, issue: usize) -> bool {
+    let claim = |k: usize| {
+        let position = u32::try_from(k).map_or(u32::MAX, |k| k.saturating_add(1));
+        crate::enclosing(tx, position).0.map(|c| c.index)
+    };
+    let own = claim(stray);
+    (tx.ig().structure.iter().enumerate())
+        .all(|(n, i)| n == issue || i.at() == stray || claim(i.at()) != own)
 }
 
 /// Can the segment at `stray` be the one missing at `site` as far as claims and service lines
 /// go? A claim's or line's segment carries that claim's or line's data: one standing in
 /// another claim (line) than the one lacking it is that other one's, misplaced there (its
 /// `LIN` moved away leaves a `CTP` behind), not this one's moved, unless it stands right
-/// after the opener (CLM, LX) of the next one: written one boundary too late.
-fn same_owner(tx: &Transaction<'_>, stray: usize, site: usize) -> bool {
+/// after the opener (CLM, LX) of the next one: written one boundary too late. A segment the
+/// walk placed there as another definition (`placed`, [`misread`]) is no segment of that
+/// line (its qualifier is not allowed there, or the line has its own already): it may also
+/// stand anywhere in the line before the one lacking it (moved up past its LX). Not in the
+/// line after: there it may be that line's own, the loop lacking it opened by an opener
+/// written one line early (an `SVD` moved up leaves the next line's `DTP*573` misread).
+fn same_owner(tx: &Transaction<'_>, stray: usize, site: usize, placed: bool) -> bool {
     let at = |k: usize| {
         tx.segments
             .get(k)
@@ -138,6 +237,7 @@ fn same_owner(tx: &Transaction<'_>, stray: usize, site: usize) -> bool {
     match (c1, c2) {
         (Some(a), Some(b)) if a.index != b.index => just_after(a.end, b.index),
         _ => match (l1, l2) {
+            (Some(a), Some(b)) if placed && b.end == a.index => true,
             (Some(a), Some(b)) if a.index != b.index => just_after(a.end, b.index),
             _ => true,
         },
@@ -248,6 +348,24 @@ fn place(tx: &Transaction<'_>, parent: &str, want: Node, at: usize) -> usize {
         .map_or(at, |k| k + 1)
 }
 
+/// STR003 for each segment the walk placed where it stands as another definition
+/// ([`misread`]) that is exactly the one missing elsewhere: the one finding, worded as for a
+/// segment that fits nowhere ([`describe`]), naming the place it was missing from (`site`).
+/// What the walk's reading of it says there (SYN008 on its qualifier, STR004) follows from
+/// it (`suppress::PRECEDENCE`, `Scope::Stray`), as does the STR002 at its place.
+pub(crate) fn report_misread(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    let moved = all_moved(tx, cx);
+    for m in moved.iter().filter(|m| m.placed) {
+        let (Some(seg), Some((msg, help))) = (tx.segments.get(m.stray), describe(tx, m)) else {
+            continue;
+        };
+        let site = tx.segments.get(m.want.site).map(|s| s.position);
+        crate::syntax::report_at(cx, m.stray, seg.loc(), msg)
+            .help(help)
+            .site = site;
+    }
+}
+
 /// The message and help of the one finding for a moved segment, on it: what it is (its id,
 /// qualifier and name from the guide) and the place it belongs, between the segments the
 /// walk read around its gap.
@@ -350,6 +468,55 @@ mod tests {
             "HL*1**20*1",
         );
         assert_eq!(errors(&fixed), Vec::<&str>::new());
+    }
+
+    const DOS: &str = "DTP*472*D8*20260115";
+
+    /// A line's date moved up into 2300, where the walk reads it as a claim date: one STR003
+    /// saying where it belongs (the STR002 and the SYN008 on its DTP01 suppressed), and the
+    /// move it names reads clean.
+    #[test]
+    fn a_segment_read_as_another_definition_is_one_finding() {
+        let text = moved(P837, DOS, "HI*ABK:M810");
+        assert_eq!(errors(&text), ["STR003"]);
+        let out = crate::engine::check(text.as_bytes(), &crate::LintSettings::default());
+        assert_eq!(
+            out.suppressed_by_rule.into_iter().collect::<Vec<_>>(),
+            [("STR002", 1), ("SYN008", 1)]
+        );
+        let d = run(&text);
+        let d = d.iter().find(|d| d.code == "STR003").expect("STR003");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("move DTP*472 down to just before LIN (segment 23)")
+        );
+        assert_eq!(errors(P837), Vec::<&str>::new());
+    }
+
+    /// Not read as moved: with another date missing too (two gaps, one stray), nor a
+    /// segment whose qualifier is not what is missing (`DTP*999`), nor a segment with a
+    /// defect of its own beside its qualifier.
+    #[test]
+    fn a_misread_segment_beside_another_defect_keeps_both() {
+        let two = moved(P837, DOS, "HI*ABK:M810").replacen(
+            &format!("SV1*HC:96372*60*UN*1***1~\n{DOS}~\n"),
+            "SV1*HC:96372*60*UN*1***1~\n",
+            1,
+        );
+        // (one segment fewer: ENV003 for SE01 too)
+        assert_eq!(errors(&two), ["ENV003", "STR002", "STR002", "SYN008"]);
+        let other = moved(P837, DOS, "HI*ABK:M810").replacen(
+            "DTP*472*D8*20260115~\nLX*1",
+            "DTP*999*D8*20260115~\nLX*1",
+            1,
+        );
+        assert_eq!(errors(&other), ["STR002", "SYN008"]);
+        let own = moved(P837, DOS, "HI*ABK:M810").replacen(
+            "DTP*472*D8*20260115~\nLX*1",
+            "DTP*472*D9*20260115~\nLX*1",
+            1,
+        );
+        assert_eq!(errors(&own), ["STR002", "SYN008"]);
     }
 
     #[test]

@@ -31,7 +31,12 @@ declare_rule! {
     /// it is missing is suppressed, counted. Only when it is exactly what is missing there
     /// (id and qualifier), the only such segment, in the same claim and line, and nothing
     /// else missing fits it: a segment truly missing beside a stray of another kind keeps
-    /// both. The help for a segment that fits nowhere names the loops its qualifier goes in
+    /// both. The same when the guide reads the moved segment where it stands as another
+    /// definition (a line's `DTP*472` moved up into 2300, read as a claim date whose qualifier
+    /// 2300 does not take; a 2430's `DTP*573` after the previous line's own, one repeat too
+    /// many): one STR003 on it, not also SYN008 on its qualifier or STR004, only when it
+    /// reads clean as the segment missing and nothing else in its claim is out of place. The
+    /// help for a segment that fits nowhere names the loops its qualifier goes in
     /// (`NM1*87`: 2010AB), not every loop with its id.
     /// ## Why it matters
     /// A receiver reads the claim by the guide in GS08/ST03; a segment that guide does not
@@ -85,6 +90,7 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     }
     let covered = provider_after_other_payers(tx, cx);
     out_of_place(tx, cx, wrong.id(), &covered);
+    super::moved::report_misread(tx, cx);
 }
 
 /// A 2310 provider loop (rendering, referring, attending...) written after the claim's 2320
