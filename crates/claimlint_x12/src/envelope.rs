@@ -1742,6 +1742,45 @@ mod tests {
         assert!(g.repeated_st02.is_empty());
     }
 
+    /// ST and BHT swapped: one issue on the BHT naming the ST after it, the set read from its
+    /// ST and knowing its BHT stands before it. A BHT copied before an ST that has its own
+    /// is only outside the set. ISA and GS swapped: one issue on the GS, which heads the
+    /// interchange's group.
+    #[test]
+    fn bht_before_st_and_gs_before_isa_are_one_issue_each() {
+        let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260105*1200*^*00501*000000001*0*P*:~";
+        let gs = "GS*HC*A*B*20260105*1200*7*X*005010X222A1~";
+        let swapped =
+            format!("{isa}{gs}BHT*0019~ST*837*0001~HL*1~SE*3*0001~GE*1*7~IEA*1*000000001~");
+        let s = scan(swapped.as_bytes());
+        let st_at = swapped.find("ST*").expect("an ST");
+        let issue = IssueKind::OutsideTransaction {
+            id: b"BHT",
+            before_st: Some((st_at, b"0001")),
+        };
+        assert_eq!(kinds(&s), [&issue]);
+        let (_, _, tx) = s.transactions().next().expect("a set");
+        assert_eq!(tx.early_bht.map(|l| l.offset), swapped.find("BHT"));
+        assert_eq!(tx.segment_count, 3);
+
+        let copied = swapped.replace("ST*837*0001~", "ST*837*0001~BHT*0019~");
+        let s = scan(copied.as_bytes());
+        let issue = IssueKind::OutsideTransaction {
+            id: b"BHT",
+            before_st: None,
+        };
+        assert_eq!(kinds(&s), [&issue]);
+        let (_, _, tx) = s.transactions().next().expect("a set");
+        assert_eq!(tx.early_bht, None);
+
+        let first = format!("{gs}{isa}ST*837*0001~BHT*0019~SE*3*0001~GE*1*7~IEA*1*000000001~");
+        let s = scan(first.as_bytes());
+        let isa_at = first.find("ISA").expect("an ISA");
+        assert_eq!(kinds(&s), [&IssueKind::GsBeforeIsa { isa_at }]);
+        let g = s.groups().next().expect("a group");
+        assert_eq!((g.gs.map(|gs| gs.value(6)), g.count), (Some(&b"7"[..]), 1));
+    }
+
     /// SE and GE swapped, GE and IEA swapped, the GS written twice: one issue each, naming
     /// the slip; an SE after the GE that is not that set's (SE02 differs) keeps both issues.
     #[test]

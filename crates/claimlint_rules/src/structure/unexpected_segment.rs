@@ -566,3 +566,36 @@ fn relabel(template: &str, from: &str, to: &str) -> String {
     assert!(template.contains(from));
     template.replace(from, to)
 }
+
+/// ST and BHT swapped: one STR003 on the BHT, in the set, saying to move it after ST; the
+/// set's "BHT missing" is suppressed and counted, and SE01 counts the BHT. A wrong SE01 and
+/// another missing segment stay findings of their own.
+#[test]
+fn bht_before_st_is_one_finding() {
+    let swapped = |t: &str| {
+        let bht = "BHT*0019*00*BATCH1*20260120*1200*CH~\n";
+        t.replacen(bht, "", 1)
+            .replacen("ST*837*", &format!("{bht}ST*837*"), 1)
+    };
+    let text = swapped(crate::test::P837);
+    let out = crate::engine::check(text.as_bytes(), &crate::LintSettings::default());
+    let codes: Vec<_> = out.diagnostics.iter().map(|d| d.code).collect();
+    let suppressed: Vec<_> = out.suppressed_by_rule.into_iter().collect();
+    assert_eq!(
+        (codes.as_slice(), suppressed.as_slice()),
+        (&["STR003"][..], &[("STR002", 1)][..])
+    );
+    let d = &out.diagnostics[0];
+    assert_eq!(
+        d.help.as_deref(),
+        Some("move BHT down to just after ST (segment 4)")
+    );
+    assert_eq!(d.context.transaction.as_deref(), Some("0001"));
+    let wrong = text.replacen("SE*28*", "SE*30*", 1);
+    assert_eq!(crate::test::codes(&wrong), ["ENV003", "STR003"]);
+    let receiver = text.replacen("NM1*40*2*MEDICARE*****46*R456~\n", "", 1);
+    assert_eq!(
+        crate::test::codes(&receiver.replacen("SE*28*", "SE*27*", 1)),
+        ["STR002", "STR003"]
+    );
+}
