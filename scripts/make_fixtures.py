@@ -718,6 +718,27 @@ CASES["STR002"]["trip"].update({
 CASES["SYN008"]["trip"]["line-date-moved-into-2300-beside-bad-claim-frequency.x12"] = edit(
     moved(P837, "DTP*472*D8*20260115", "HI*ABK:M810"), "CLM*", "CLM*PAT1001-01*2460***11:B:1*Y*Z*Y*Y")
 
+# ST and BHT swapped: the BHT stands between GS and ST, outside the set. One STR003 on it
+# saying it belongs right after ST, not also STR002 for the set's missing BHT nor ENV003 for an
+# SE01 that counts it (both suppressed and counted). Near misses keep their second finding: an
+# SE01 off by more than the BHT (ENV003), another header segment missing (STR002), and a BHT
+# copied before an ST that has its own (the copy is the generic STR003, nothing to move).
+CASES["STR003"]["trip"].update({
+    "bht-before-st.x12": swapped(P837, "ST*", "BHT*"),
+    "bht-before-st-837i.x12": swapped(I837, "ST*", "BHT*"),
+    "bht-copied-before-st.x12": P837.replace("\nST*", "\nBHT*0019*00*BATCH1*20260120*1200*CH~\nST*", 1),
+})
+CASES["STR003"]["trip"]["bht-before-st-se01-wrong.x12"] = swapped(P837, "ST*", "BHT*").replace("\nSE*28*", "\nSE*30*", 1)
+CASES["STR002"]["trip"]["receiver-missing-beside-bht-before-st.x12"] = swapped(
+    P837, "ST*", "BHT*").replace("NM1*40*2*MEDICARE*****46*R456~\n", "", 1).replace("\nSE*28*", "\nSE*27*", 1)
+
+# ISA and GS swapped: the input starts with the GS and the ISA follows. One ENV001 saying to
+# move the ISA before the GS, not also "no ISA" plus "ST without GS" (ENV004): the GS heads the
+# interchange's first group. Near miss: the same with its GE left out keeps that ENV004.
+CASES["ENV001"]["trip"]["gs-before-isa.x12"] = swapped(P837, "ISA*", "GS*")
+CASES["ENV001"]["trip"]["gs-before-isa-837i.x12"] = swapped(I837, "ISA*", "GS*")
+CASES["ENV004"]["trip"]["no-ge-beside-gs-before-isa.x12"] = swapped(P837, "ISA*", "GS*").replace("GE*1*1~\n", "", 1)
+
 # Issue 5: drug lines against CMS reference data (NDC, UNT, MOD, DRG, CODE001-004, CODE007).
 def swap(t, old, new):
     assert old in t, old

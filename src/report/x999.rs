@@ -660,6 +660,14 @@ fn transaction(
     let from = diagnostics.partition_point(|d| d.loc.offset < start);
     let to = from + diagnostics[from..].partition_point(|d| d.loc.offset < end);
     let in_set = diagnostics[from..to].iter();
+    // A BHT written before its ST (the two swapped, `TxFrame::early_bht`): the set as
+    // received has no BHT after its ST. Its one finding (STR003) stands before the set's
+    // bytes; the 999 rejects the set as a receiver reads it, the BHT missing at position 2.
+    if tx.early_bht.is_some() {
+        w.seg(&["IK3", "BHT", "2", "", "3"]);
+        set.error = true;
+        note("3", &mut set.syntax, &mut set.implementation);
+    }
     code_findings(input, w, guide, in_set, &mut set);
     if let Some(code) = unsupported {
         set.error = true;

@@ -557,6 +557,7 @@ pub(crate) fn check_transaction<T>(
         drug_lines,
         ..Stats::default()
     };
+    crate::structure::unexpected_segment::tie_early_bht(frame, &mut out);
     let visited = visit(&tx);
     (stats, out, Some(visited))
 }

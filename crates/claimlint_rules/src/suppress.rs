@@ -350,7 +350,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         why: "one segment written in the wrong place (`NM1*85` moved below the subscriber's \
               HL): where it stands it fits nothing, and where it belongs the walk finds it \
               missing; its STR003 says where it belongs, so the STR002 at that place is the \
-              same defect",
+              same defect (also a BHT written before its ST: the two swapped)",
     },
     Precedence {
         root: "STR003",

@@ -124,6 +124,10 @@ impl Entry {
         frame: &TxFrame<'_>,
         gs: Option<&Segment<'_>>,
     ) -> Option<Entry> {
+        // A set with its BHT written before its ST: its findings' sites are file positions.
+        if frame.early_bht.is_some() {
+            return None;
+        }
         let mut kept = Vec::with_capacity(found.len());
         for d in found {
             let mut d = d.clone();

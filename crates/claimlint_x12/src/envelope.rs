@@ -31,6 +31,11 @@ pub struct TxFrame<'a> {
     /// The same ST was written right before this set's (`IssueKind::BareSt`, `again`): an
     /// SE01 that counts it too is that slip, not a second finding.
     pub st_doubled: bool,
+    /// A BHT written right before this set's ST, outside it (ST and BHT swapped): the set's
+    /// header segment, one segment early. Its finding (`IssueKind::OutsideTransaction`,
+    /// `before_st`) is the one for the swap: the set's "BHT missing" follows from it and names
+    /// its place (`Diagnostic::site`), and SE01 is checked counting it as the set's.
+    pub early_bht: Option<Loc>,
 }
 
 impl<'a> TxFrame<'a> {
@@ -181,6 +186,11 @@ pub enum IssueKind<'a> {
         id: &'a [u8],
         delims: Delimiters,
     },
+    /// The input starts with a GS and the ISA right after it, at `isa_at` (ISA and GS
+    /// swapped): the interchange is read from the ISA, the GS heading its first group.
+    GsBeforeIsa {
+        isa_at: usize,
+    },
     /// Bytes other than a BOM or whitespace before the first ISA.
     DataBeforeIsa {
         skipped: usize,
@@ -273,6 +283,9 @@ pub enum IssueKind<'a> {
     /// A segment between envelope segments, outside any transaction set.
     OutsideTransaction {
         id: &'a [u8],
+        /// A BHT right before an ST: where that ST starts (`TxFrame::early_bht`), and its
+        /// ST02 as meant.
+        before_st: Option<(usize, &'a [u8])>,
     },
     /// An SE closing `count` segments that no ST opened, the first of them `first` (where the
     /// finding is): the set's ST is missing. One finding for the set, in place of one for each
@@ -603,6 +616,9 @@ struct Scanner<'a, 's> {
     isa13_seen: HashMap<(Box<[u8]>, Key), usize>,
     /// How many spans the last set had: the next set's vector is sized for as many.
     span_hint: usize,
+    /// A GS the input starts with, right before its first ISA (the two swapped): the header
+    /// of that interchange's first group, one segment early (`IssueKind::GsBeforeIsa`).
+    early_gs: Option<RawSegment<'a>>,
 }
 
 /// Scans a whole file. Never fails: every problem is an issue in the result.
@@ -656,6 +672,7 @@ fn scanner<'a>(
         keep_sets,
         isa13_seen: HashMap::new(),
         span_hint: 0,
+        early_gs: None,
     };
     s.run();
     s.out
@@ -794,6 +811,9 @@ impl<'a> Scanner<'a, '_> {
             return Some(pos);
         }
         if let Some(delims) = fragment_delims(rest) {
+            if let Some(isa) = self.gs_before_isa(pos, delims) {
+                return Some(isa);
+            }
             return self.fragment(pos, delims);
         }
         // After data that is not X12, only a readable ISA starts an interchange: a document
@@ -824,6 +844,27 @@ impl<'a> Scanner<'a, '_> {
                 None
             }
         }
+    }
+
+    /// An input that starts with a GS followed right away by a readable ISA: the two swapped.
+    /// One issue at the GS (`IssueKind::GsBeforeIsa`), in place of "no ISA" for the GS and
+    /// "ST without GS" for the sets after the ISA: the interchange is read from its ISA with
+    /// the GS opening its first group (`early_gs`). Where the ISA starts; `None`, doing
+    /// nothing, for any other input.
+    fn gs_before_isa(&mut self, pos: usize, delims: Delimiters) -> Option<usize> {
+        let gs = Lexer::new(self.input, pos, delims).next()?;
+        if Segment::new(gs.bytes, gs.offset, delims, 1).id() != b"GS" || !gs.terminated {
+            return None;
+        }
+        let isa = skip_layout(self.input, gs.end());
+        if find_isa(self.input, isa) != Some(isa) || !readable_isa(self.input, isa) {
+            return None;
+        }
+        self.file_index += 1;
+        let loc = span_loc(b"GS", self.file_index, pos, gs.bytes.len());
+        self.issue(loc, IssueKind::GsBeforeIsa { isa_at: isa });
+        self.early_gs = Some(gs);
+        Some(isa)
     }
 
     /// Reads transaction sets from an input that starts at ST or GS with no ISA: one issue for
@@ -887,6 +928,11 @@ impl<'a> Scanner<'a, '_> {
             delims.component = c;
         }
         let mut body = Body::new(delims, Some(header.elements[12]));
+        if let Some(raw) = self.early_gs.take() {
+            let gs = Segment::new(raw.bytes, raw.offset, delims, 1);
+            body.open_group(Some(gs));
+            body.gs06(&gs);
+        }
         let next_isa = self.body(&mut body, pos + header.len);
         if let Some(kind) = body.truncated.take() {
             // At the ISA, which the TA1 answers (premature end of file).
@@ -1174,6 +1220,9 @@ impl<'a> Scanner<'a, '_> {
             self.headless(b, &file_seg);
             return Flow::Continue;
         }
+        if file_seg.id() == b"ST" && self.st_after_bht(b, file_seg, raw) {
+            return Flow::Continue;
+        }
         self.flush_outside(b);
         self.element_count(&file_seg);
         self.misread_id(&file_seg);
@@ -1277,7 +1326,10 @@ impl<'a> Scanner<'a, '_> {
     fn flush_outside(&mut self, b: &mut Body<'a>) {
         for (loc, id) in b.outside.drain(..) {
             self.out.issues.push(ScanIssue {
-                kind: IssueKind::OutsideTransaction { id },
+                kind: IssueKind::OutsideTransaction {
+                    id,
+                    before_st: None,
+                },
                 loc,
             });
         }
@@ -1359,7 +1411,34 @@ impl<'a> Scanner<'a, '_> {
             st02_loc,
             late_gs: None,
             st_doubled: false,
+            early_bht: None,
         });
+    }
+
+    /// An ST right after a BHT outside any set, and not itself followed by a BHT (the two
+    /// swapped): the BHT is taken from the segments outside, the set opened, and the BHT
+    /// reported as written before it (`TxFrame::early_bht`). `false`, doing nothing, for any
+    /// other ST.
+    fn st_after_bht(&mut self, b: &mut Body<'a>, st: Segment<'a>, raw: RawSegment<'a>) -> bool {
+        let Some(&(loc, id)) = b.outside.last() else {
+            return false;
+        };
+        // Not when the set has a BHT of its own right after ST: that one is an extra copy.
+        let next = Lexer::new(self.input, raw.end(), b.delims).next();
+        let own = next.is_some_and(|n| Segment::new(n.bytes, n.offset, b.delims, 0).id() == b"BHT");
+        if id != b"BHT" || own || loc.position.checked_add(1) != Some(st.position) {
+            return false;
+        }
+        b.outside.pop();
+        self.flush_outside(b);
+        self.open_tx(b, st, raw);
+        let Some(tx) = b.open_tx.as_mut() else {
+            return true;
+        };
+        tx.early_bht = Some(loc);
+        let before_st = Some((raw.offset, tx.meant_st02()));
+        self.issue(loc, IssueKind::OutsideTransaction { id, before_st });
+        true
     }
 
     /// The IEA ends the interchange; anything after it but another ISA is reported.
@@ -1661,6 +1740,45 @@ mod tests {
         let g = s.groups().next().expect("a group");
         assert_eq!((g.count, g.bare), (2, 1));
         assert!(g.repeated_st02.is_empty());
+    }
+
+    /// ST and BHT swapped: one issue on the BHT naming the ST after it, the set read from its
+    /// ST and knowing its BHT stands before it. A BHT copied before an ST that has its own
+    /// is only outside the set. ISA and GS swapped: one issue on the GS, which heads the
+    /// interchange's group.
+    #[test]
+    fn bht_before_st_and_gs_before_isa_are_one_issue_each() {
+        let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260105*1200*^*00501*000000001*0*P*:~";
+        let gs = "GS*HC*A*B*20260105*1200*7*X*005010X222A1~";
+        let swapped =
+            format!("{isa}{gs}BHT*0019~ST*837*0001~HL*1~SE*3*0001~GE*1*7~IEA*1*000000001~");
+        let s = scan(swapped.as_bytes());
+        let st_at = swapped.find("ST*").expect("an ST");
+        let issue = IssueKind::OutsideTransaction {
+            id: b"BHT",
+            before_st: Some((st_at, b"0001")),
+        };
+        assert_eq!(kinds(&s), [&issue]);
+        let (_, _, tx) = s.transactions().next().expect("a set");
+        assert_eq!(tx.early_bht.map(|l| l.offset), swapped.find("BHT"));
+        assert_eq!(tx.segment_count, 3);
+
+        let copied = swapped.replace("ST*837*0001~", "ST*837*0001~BHT*0019~");
+        let s = scan(copied.as_bytes());
+        let issue = IssueKind::OutsideTransaction {
+            id: b"BHT",
+            before_st: None,
+        };
+        assert_eq!(kinds(&s), [&issue]);
+        let (_, _, tx) = s.transactions().next().expect("a set");
+        assert_eq!(tx.early_bht, None);
+
+        let first = format!("{gs}{isa}ST*837*0001~BHT*0019~SE*3*0001~GE*1*7~IEA*1*000000001~");
+        let s = scan(first.as_bytes());
+        let isa_at = first.find("ISA").expect("an ISA");
+        assert_eq!(kinds(&s), [&IssueKind::GsBeforeIsa { isa_at }]);
+        let g = s.groups().next().expect("a group");
+        assert_eq!((g.gs.map(|gs| gs.value(6)), g.count), (Some(&b"7"[..]), 1));
     }
 
     /// SE and GE swapped, GE and IEA swapped, the GS written twice: one issue each, naming

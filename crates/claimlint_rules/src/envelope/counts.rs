@@ -77,13 +77,19 @@ fn transaction_count(_gs: Option<&claimlint_x12::Segment<'_>>, tx: &TxFrame<'_>,
     let doubled = |se: &claimlint_x12::slip::Read<'_, '_>| {
         tx.st_doubled && number(se.value(1)) == Some(u64::from(tx.segment_count) + 1)
     };
+    // A BHT written right before ST (the two swapped) is the set's, one segment early: SE01
+    // counts it, and the count to write is the set's once it is moved.
+    let (early, place) = match tx.early_bht {
+        Some(_) => (1, "from ST to SE inclusive, with the BHT written before ST"),
+        None => (0, "from ST to SE inclusive"),
+    };
     if let Some(se) = slips::se(tx).filter(|se| !doubled(se))
         && let Some(d) = check(
             cx,
             se,
-            u64::from(tx.segment_count),
+            u64::from(tx.segment_count) + early,
             ("segment", "segments"),
-            "from ST to SE inclusive",
+            place,
         )
     {
         super::in_transaction(d, &tx.st);

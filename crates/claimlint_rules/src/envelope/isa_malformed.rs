@@ -230,6 +230,12 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
             };
             (no_isa(*why, head), help)
         }
+        IssueKind::GsBeforeIsa { .. } => (
+            "the input starts with GS, and its ISA comes after it: an interchange starts with \
+             its ISA, and the group header GS follows the ISA"
+                .to_string(),
+            Some("move the ISA up to the start of the file, before the GS".to_string()),
+        ),
         IssueKind::IsaCut { len } => (
             format!(
                 "the ISA is cut off after {len} bytes; it must have 16 elements and be followed by its segment terminator"

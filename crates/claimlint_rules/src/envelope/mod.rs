@@ -48,9 +48,11 @@ pub type ScanReport = fn(&ScanIssue<'_>, &mut Ctx<'_>);
 pub fn owner(kind: &IssueKind<'_>) -> (&'static Rule, ScanReport) {
     use IssueKind as K;
     match kind {
-        K::NoIsa { .. } | K::Fragment { .. } | K::IsaCut { .. } | K::Isa(_) => {
-            (&isa_malformed::ENV001, isa_malformed::report)
-        }
+        K::NoIsa { .. }
+        | K::Fragment { .. }
+        | K::GsBeforeIsa { .. }
+        | K::IsaCut { .. }
+        | K::Isa(_) => (&isa_malformed::ENV001, isa_malformed::report),
         K::DataBeforeIsa { .. } => (&data_before_isa::ENV008, data_before_isa::report),
         K::FinalTerminatorMissing { .. } => (
             &final_terminator_missing::ENV011,

@@ -1,7 +1,7 @@
 use super::required_segment_missing::{WrittenAfter, all_written_after};
 use crate::syntax::{loop_name, report_at, unknown_segment::is_known};
 use crate::{Ctx, declare_rule};
-use claimlint_diagnostic::Ack999;
+use claimlint_diagnostic::{Ack999, Diagnostic};
 use claimlint_ig::{ElementIssue, Placement, StructureIssue};
 use claimlint_model::{Indexed, Kind, Transaction};
 use claimlint_x12::envelope::{IssueKind, ScanIssue};
@@ -53,16 +53,56 @@ declare_rule! {
 }
 
 /// A segment between envelopes, outside any transaction set, as the envelope scan found it
-/// (`rules::envelope::owner`).
+/// (`rules::envelope::owner`). A BHT right before an ST is that set's header segment written
+/// one segment early (ST and BHT swapped): said so, in the set, naming the place it is
+/// missing from (`site`, position 2: right after ST), so that the set's "BHT missing"
+/// (`tie_early_bht`) follows from it.
 pub(crate) fn report_outside(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
-    if let IssueKind::OutsideTransaction { id } = issue.kind {
+    let IssueKind::OutsideTransaction { id, before_st } = issue.kind else {
+        return;
+    };
+    let id = String::from_utf8_lossy(id);
+    let Some((st_at, st02)) = before_st else {
         cx.report(
             issue.loc,
-            format!(
-                "{} is outside any transaction set (between envelope segments)",
-                String::from_utf8_lossy(id)
-            ),
+            format!("{id} is outside any transaction set (between envelope segments)"),
         );
+        return;
+    };
+    let st = issue.loc.position + 1;
+    let d = cx.report(
+        issue.loc,
+        format!(
+            "{id} (Beginning of Hierarchical Transaction) is written before ST (segment {st}), \
+             outside the transaction set: it belongs right after ST, as the first segment of \
+             the set's header"
+        ),
+    );
+    d.help = Some(format!("move {id} down to just after ST (segment {st})"));
+    d.context.set_at = Some(st_at);
+    d.context.transaction = Some(String::from_utf8_lossy(st02).into_owned());
+    d.site = Some(2);
+}
+
+/// The finding of a transaction set whose BHT is written right before its ST
+/// (`TxFrame::early_bht`) that follows from that: the "BHT missing" STR002 names the BHT as
+/// its site, so the BHT's STR003 (`report_outside`) suppresses it (`suppress::PRECEDENCE`,
+/// `Scope::Site`). Any other missing segment stays a finding. (SE01 counts the BHT as the
+/// set's: `envelope::counts`.)
+pub(crate) fn tie_early_bht(
+    frame: &claimlint_x12::envelope::TxFrame<'_>,
+    found: &mut [Diagnostic],
+) {
+    let Some(bht) = frame.early_bht else {
+        return;
+    };
+    for d in found {
+        let tied = d.code == "STR002"
+            && matches!(d.ack, Some(Ack999::Missing { segment: "BHT", .. }))
+            && d.context.set_at == Some(frame.st.offset);
+        if tied {
+            d.site = Some(bht.position);
+        }
     }
 }
 
@@ -531,4 +571,37 @@ fn cases() {
 fn relabel(template: &str, from: &str, to: &str) -> String {
     assert!(template.contains(from));
     template.replace(from, to)
+}
+
+/// ST and BHT swapped: one STR003 on the BHT, in the set, saying to move it after ST; the
+/// set's "BHT missing" is suppressed and counted, and SE01 counts the BHT. A wrong SE01 and
+/// another missing segment stay findings of their own.
+#[test]
+fn bht_before_st_is_one_finding() {
+    let swapped = |t: &str| {
+        let bht = "BHT*0019*00*BATCH1*20260120*1200*CH~\n";
+        t.replacen(bht, "", 1)
+            .replacen("ST*837*", &format!("{bht}ST*837*"), 1)
+    };
+    let text = swapped(crate::test::P837);
+    let out = crate::engine::check(text.as_bytes(), &crate::LintSettings::default());
+    let codes: Vec<_> = out.diagnostics.iter().map(|d| d.code).collect();
+    let suppressed: Vec<_> = out.suppressed_by_rule.into_iter().collect();
+    assert_eq!(
+        (codes.as_slice(), suppressed.as_slice()),
+        (&["STR003"][..], &[("STR002", 1)][..])
+    );
+    let d = &out.diagnostics[0];
+    assert_eq!(
+        d.help.as_deref(),
+        Some("move BHT down to just after ST (segment 4)")
+    );
+    assert_eq!(d.context.transaction.as_deref(), Some("0001"));
+    let wrong = text.replacen("SE*28*", "SE*30*", 1);
+    assert_eq!(crate::test::codes(&wrong), ["ENV003", "STR003"]);
+    let receiver = text.replacen("NM1*40*2*MEDICARE*****46*R456~\n", "", 1);
+    assert_eq!(
+        crate::test::codes(&receiver.replacen("SE*28*", "SE*27*", 1)),
+        ["STR002", "STR003"]
+    );
 }
