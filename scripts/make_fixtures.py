@@ -1085,6 +1085,14 @@ CASES["BAL001"]["trip"]["sv1-written-twice-and-clm02-wrong.x12"] = edits(P837, [
     ("CLM*", "CLM*PAT1001-01*2450***11:B:1*Y*A*Y*Y"),
     ("SV1*HC:J0897", SV1_J0897 + "~" + SV1_J0897.replace("*2400*", "*2300*"))])
 
+# A claim's HI written just before its CLM (the two swapped): one STR003 that says to move
+# the HI down below the CLM, reported in that claim, not also SIT002 for the claim's missing
+# principal diagnosis (suppressed, counted). Near miss: an HI whose qualifier no 2300 HI takes,
+# there, is not the claim's diagnosis: the claim's missing one stays SIT002.
+CASES["STR003"]["trip"]["hi-before-clm.x12"] = swapped(P837, "CLM*", "HI*")
+CASES["STR003"]["trip"]["hi-before-clm-837i.x12"] = moved(I837, "HI*ABK:M810", "NM1*PR*2*MEDICARE PART A*****PI*00952")
+CASES["SIT002"]["trip"]["hi-of-no-claim-before-clm.x12"] = swapped(P837, "CLM*", "HI*").replace("HI*ABK:M810", "HI*XX:M810", 1)
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

@@ -297,6 +297,8 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8], covered: &
         }
         let shown = String::from_utf8_lossy(id);
         let mut site = None;
+        // The segment whose claim and line the finding is reported in.
+        let mut context = at;
         // Where the walk stood: the loop of the nearest earlier segment that fit.
         let prev = (0..at).rev().find(|&k| ig.is_placed(k));
         let here = prev.map_or("header", |k| loop_name(tx, k));
@@ -347,20 +349,27 @@ fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8], covered: &
                 site = tx.segments.get(m.want.site).map(|s| s.position);
                 text
             }
-            None => fits_nowhere(tx, at, seg, here),
+            None => fits_nowhere(tx, at, seg, here, &mut context),
         };
-        report_at(cx, at, seg.loc(), msg).help(help).site = site.take();
+        report_at(cx, context, seg.loc(), msg).help(help).site = site.take();
     }
 }
 
 /// The message and help for segment `seg` (index `at`), which fits no place of the loop
-/// structure after the loop `here`: what it stood in for, or the loops its qualifier goes in.
+/// structure after the loop `here`: the loop it belongs in, when the opener of that loop
+/// follows it ([`written_early`]: then `context` becomes the opener's index, whose claim the
+/// segment is); what it stood in for; or the loops its qualifier goes in.
 fn fits_nowhere(
     tx: &Transaction<'_>,
     at: usize,
     seg: &claimlint_x12::Segment<'_>,
     here: &str,
+    context: &mut usize,
 ) -> (String, String) {
+    if let Some((opener, text)) = written_early(tx, at, seg) {
+        *context = opener;
+        return text;
+    }
     let shown = String::from_utf8_lossy(seg.id());
     let (homes, named) = loops_with(tx.ig().guide, seg);
     let help = if let Some(help) = stood_in_for_opener(tx, at, seg.id()) {
@@ -380,6 +389,55 @@ fn fits_nowhere(
         ),
         help,
     )
+}
+
+/// A segment written right before the opener of the loop it belongs in (`HI` before the
+/// `CLM` that opens its 2300, the two swapped): by its id and qualifier a segment of that
+/// loop itself, not of a loop under it. The opener's index, and the message and help: where
+/// it belongs and how to move it there. Its finding is then the claim's, so that what the
+/// claim lacks for it (SIT002: no HI) is tied to it.
+fn written_early(
+    tx: &Transaction<'_>,
+    at: usize,
+    seg: &claimlint_x12::Segment<'_>,
+) -> Option<(usize, (String, String))> {
+    let ig = tx.ig();
+    let opener = at + 1;
+    let Some(Placement::Placed {
+        loop_def, segment, ..
+    }) = ig.placement(opener).copied()
+    else {
+        return None;
+    };
+    // The opener is its loop's first child, and the stray is one of the loop's own segments.
+    let first = matches!(loop_def.children.first(), Some(claimlint_ig::Node::Segment(s)) if std::ptr::eq(*s, segment));
+    let def = loop_def.segments(seg.id()).find(|d| d.matches(seg))?;
+    if !first || std::ptr::eq(def, segment) {
+        return None;
+    }
+    let next = tx.segments.get(opener)?;
+    let q = def
+        .qualifier
+        .filter(|q| q.comp == 0)
+        .map_or(0, |q| usize::from(q.elem));
+    let stray = super::head(seg, q).trim_end_matches('*').to_string();
+    let opens = String::from_utf8_lossy(next.id());
+    let (id, pos) = (loop_def.id, next.position);
+    Some((
+        opener,
+        (
+            format!(
+                "{stray} ({}) is written before {opens} (segment {pos}), which opens loop {id}; \
+                 it belongs after it, in loop {id}",
+                def.name
+            ),
+            format!(
+                "move {stray} down below {opens} (segment {pos}), to its place in loop {id} (TR3 \
+                 position {})",
+                def.pos
+            ),
+        ),
+    ))
 }
 
 /// The message and help for a required segment, or a required loop's opener, written right
