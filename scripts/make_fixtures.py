@@ -1079,11 +1079,11 @@ SV1_J0897 = "SV1*HC:J0897:JZ*2400*UN*60***1"
 SV2_J0897 = "SV2*0636*HC:J0897:JZ*2400*UN*60"
 CASES["STR004"]["trip"]["sv1-written-twice.x12"] = edit(P837, "SV1*HC:J0897", SV1_J0897 + "~" + SV1_J0897)
 CASES["STR004"]["trip"]["sv2-written-twice-837i.x12"] = edit(I837, "SV2*0636", SV2_J0897 + "~" + SV2_J0897)
-# Near miss: the copy's charge changed and CLM02 wrong as well: the line keeps its first SV1,
-# so the claim's real imbalance is still BAL001 beside STR004.
+# Near miss: the copy and CLM02 wrong as well: the copy's charge is not counted, and the
+# claim's real imbalance is still BAL001 (CLM02 2450 for 2460) beside STR004.
 CASES["BAL001"]["trip"]["sv1-written-twice-and-clm02-wrong.x12"] = edits(P837, [
     ("CLM*", "CLM*PAT1001-01*2450***11:B:1*Y*A*Y*Y"),
-    ("SV1*HC:J0897", SV1_J0897 + "~" + SV1_J0897.replace("*2400*", "*2300*"))])
+    ("SV1*HC:J0897", SV1_J0897 + "~" + SV1_J0897)])
 
 # A claim's HI written just before its CLM (the two swapped): one STR003 that says to move
 # the HI down below the CLM, reported in that claim, not also SIT002 for the claim's missing
@@ -1092,6 +1092,21 @@ CASES["BAL001"]["trip"]["sv1-written-twice-and-clm02-wrong.x12"] = edits(P837, [
 CASES["STR003"]["trip"]["hi-before-clm.x12"] = swapped(P837, "CLM*", "HI*")
 CASES["STR003"]["trip"]["hi-before-clm-837i.x12"] = moved(I837, "HI*ABK:M810", "NM1*PR*2*MEDICARE PART A*****PI*00952")
 CASES["SIT002"]["trip"]["hi-of-no-claim-before-clm.x12"] = swapped(P837, "CLM*", "HI*").replace("HI*ABK:M810", "HI*XX:M810", 1)
+
+# Near misses of the copy: an SV2 right after the line's own that differs is the next line
+# with its LX left out (the help says so, and the line's charge stays in the claim: no BAL001);
+# an SV1 written three times is one STR004 whose help keeps one (deleting one copy would not
+# do).
+CASES["STR002"]["trip"]["sv2-next-line-lx-left-out-837i.x12"] = join(recount([x for x in segs(I837) if x != "LX*2"]))
+def er_line_then_lx_left_out():
+    """837I line 1 an ER visit with no line date (situational), line 2's LX left out."""
+    ss = segs(I837)
+    ss[ss.index("SV2*0636*HC:J0897:JZ*2400*UN*60")] = "SV2*0450*HC:99283*2400*UN*1"
+    for gone in ("DTP*472*D8*20260115", "LIN**N4*55513071001", "CTP****1*UN", "LX*2"):
+        ss.remove(gone)
+    return join(recount(ss))
+
+CASES["STR004"]["trip"]["sv2-next-line-lx-left-out-right-after-837i.x12"] = er_line_then_lx_left_out()
 
 def main(only=None):
     extra = {}

@@ -868,16 +868,17 @@ impl<'a> Builder<'a> {
 /// LX would have opened begins at it, as the guide walk opens 2400 at it
 /// (`open_without_starter`; STR002 reports the LX): its charge, procedure, date and drug are
 /// a line's, read by the line, drug and balancing rules, and the claim has the line it has.
-/// Not so when it follows another such segment directly (`SV1*…~SV1*…~`): the walk takes it
-/// as the line's service segment written again (STR004, the guide allows one), and so does
-/// the model: the line keeps its first, and no line without LX is made up whose charge,
-/// missing NDC and LX numbering each would be a finding of their own.
+/// Not so when it copies the segment before it word for word (`SV1*…~SV1*…~`, the same
+/// bytes): the walk takes it as the line's service segment written again (STR004, the guide
+/// allows one), and so does the model: no line without LX is made up whose charge, missing
+/// NDC and LX numbering each would be a finding of their own. One that differs (another
+/// code or charge right after the line's SV1) is the next line with its LX left out.
 fn lx_missing(line: Option<&ServiceLine<'_>>, segments: &[Segment<'_>], i: usize) -> bool {
     let repeated = i
         .checked_sub(1)
         .and_then(|p| segments.get(p))
         .zip(segments.get(i))
-        .is_some_and(|(prev, seg)| prev.is(seg.id()));
+        .is_some_and(|(prev, seg)| prev.bytes == seg.bytes);
     line.is_none_or(|l| l.sv.is_some())
         && !repeated
         && !segments.get(i + 1).is_some_and(|n| n.is(b"LX"))
@@ -1446,14 +1447,19 @@ LX*2~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~SE*24*0001~";
         let tx = build(Kind::Institutional, segs(i));
         assert_eq!(tx.claims[0].lines.len(), 1);
         assert!(tx.claims[0].lines[0].sv2);
-        // An SV1 right after its own line's SV1 (written twice: STR004) begins no line, and
-        // the line keeps the first; nor does an SV2 in an 837P. After another segment of the
-        // line it does (the next line's LX left out).
-        let twice = segs("ST*837~HL*1**20*0~CLM*1~LX*1~SV1*HC:99213~SV1*HC:99214~SV2*0510~SE*8*1~");
+        // An SV1 copied right after its own line's SV1 (written twice: STR004) begins no
+        // line; nor does an SV2 in an 837P. After another segment of the line it does (the
+        // next line's LX left out).
+        let twice = segs("ST*837~HL*1**20*0~CLM*1~LX*1~SV1*HC:99213~SV1*HC:99213~SV2*0510~SE*8*1~");
         let tx = build(Kind::Professional, twice);
         assert_eq!(tx.claims[0].lines.len(), 1);
-        let kept = tx.claims[0].lines[0].procedure.as_ref();
-        assert_eq!(kept.and_then(|p| p.hcpcs_text()), Some("99213"));
+        // Another SV1 right after it is the next line, its LX left out.
+        let next = segs("ST*837~HL*1**20*0~CLM*1~LX*1~SV1*HC:99213~SV1*HC:99214~SE*7*1~");
+        let tx = build(Kind::Professional, next);
+        let codes: Vec<_> = (tx.claims[0].lines.iter())
+            .map(|l| l.procedure.as_ref().and_then(|p| p.hcpcs_text()))
+            .collect();
+        assert_eq!(codes, [Some("99213"), Some("99214")]);
         let apart = segs(
             "ST*837~HL*1**20*0~CLM*1~LX*1~SV1*HC:99213~DTP*472*D8*20260101~SV1*HC:99214~SE*8*1~",
         );

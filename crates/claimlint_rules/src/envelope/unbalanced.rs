@@ -66,10 +66,9 @@ fn truncated(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     if let Some(isa13) = isa13 {
         open.push(format!("ISA*…*{} no IEA", lossy(isa13)));
     }
-    let open = match open.split_last() {
-        Some((last, [])) => format!(": {last}"),
-        Some((last, rest)) => format!(": {} and {last}", rest.join(", ")),
-        None => String::new(),
+    let open = match open.is_empty() {
+        true => String::new(),
+        false => format!(": {}", crate::syntax::and_list(&open)),
     };
     let d = cx.report(
         issue.loc,

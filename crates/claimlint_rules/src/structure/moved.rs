@@ -179,7 +179,7 @@ fn misread(tx: &Transaction<'_>) -> Vec<usize> {
     let repeated = (ig.structure.iter()).filter_map(|i| match *i {
         StructureIssue::RepeatExceeded {
             is_loop: false, at, ..
-        } if !issues.contains_key(&at) => Some(at),
+        } if !issues.contains_key(&at) && repeats_as_written(tx, at) => Some(at),
         _ => None,
     });
     (0..tx.segments.len())
@@ -187,6 +187,26 @@ fn misread(tx: &Transaction<'_>) -> Vec<usize> {
         .chain(repeated)
         .filter(|k| !unexpected.contains(k))
         .collect()
+}
+
+/// Whether segment `at`, one repeat too many of its definition, is word for word the
+/// occurrence before it: only then is it surely the one that was moved (line 2's `DTP*573`
+/// written after line 1's own). Two that differ (line 2's `SV1` moved up beside line 1's)
+/// cannot tell which of them strayed, and moving the wrong one would pair a line's drug with
+/// another line's code.
+fn repeats_as_written(tx: &Transaction<'_>, at: usize) -> bool {
+    let ig = tx.ig();
+    let def = |k: usize| ig.placement(k).and_then(Placement::segment);
+    let Some(mine) = def(at) else {
+        return false;
+    };
+    let earlier = (0..at)
+        .rev()
+        .find(|&k| def(k).is_some_and(|d| std::ptr::eq(d, mine)));
+    earlier
+        .and_then(|k| tx.segments.get(k))
+        .zip(tx.segments.get(at))
+        .is_some_and(|(a, b)| a.bytes == b.bytes)
 }
 
 /// Whether segment `seg` is right as definition `def` (the one missing), element by element.

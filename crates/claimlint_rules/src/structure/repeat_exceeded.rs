@@ -3,6 +3,7 @@ use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::Ack999;
 use claimlint_ig::StructureIssue;
 use claimlint_model::{Claim, Kind, Transaction};
+use claimlint_x12::Segment;
 
 declare_rule! {
     /// ## What it does
@@ -125,6 +126,41 @@ fn report_spread(tx: &Transaction<'_>, cx: &mut Ctx<'_>, claim: &Claim<'_>, his:
         .ack(Ack999::Segment("5"));
 }
 
+/// STR004's help for `first` (the first of `run` repeats too many), in loop `within`;
+/// `prev` is the segment before it.
+fn help(
+    first: Repeat,
+    run: usize,
+    within: &str,
+    seg: &Segment<'_>,
+    prev: Option<&Segment<'_>>,
+) -> String {
+    let (id, is_loop, max, _) = first;
+    // A segment written twice in a row, word for word (`SV1*…~SV1*…~`): the copy goes
+    // (one too many only: deleting one copy of three would not do).
+    let copy_of = prev
+        .filter(|p| !is_loop && run == 1 && p.bytes == seg.bytes)
+        .map(|p| p.position);
+    match (id, is_loop, copy_of) {
+        (_, false, Some(original)) => {
+            format!("delete this {id}: it repeats segment {original} as written")
+        }
+        ("2400", true, _) => format!("split the claim: at most {max} service lines per claim"),
+        (_, true, _) if max == 1 => format!("keep one {id} loop in {within}"),
+        (_, true, _) => format!("keep at most {max} {id} loops in {within}"),
+        // Another service segment right after the line's own: maybe the next line, its LX
+        // left out (the model reads it so); deleting it would drop a billed service.
+        ("SV1" | "SV2", false, _) if run == 1 && prev.is_some_and(|p| p.id() == seg.id()) => {
+            format!(
+                "if this {id} is another service line, write its LX before it; otherwise keep \
+                 one {id} segment in {within}"
+            )
+        }
+        (_, false, _) if max == 1 => format!("keep one {id} segment in {within}"),
+        (_, false, _) => format!("keep at most {max} {id} segments in {within}"),
+    }
+}
+
 /// STR004 for `first`, the first of `run` repeats too many of its segment or loop.
 fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
     let ig = tx.ig();
@@ -162,22 +198,7 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
         let prev = at
             .checked_sub(1)
             .and_then(|i| Some((i, tx.segments.get(i)?)));
-        // A segment written twice in a row, word for word (`SV1*…~SV1*…~`): the copy goes.
-        let copy_of = prev
-            .filter(|(_, p)| !is_loop && p.bytes == seg.bytes)
-            .map(|(_, p)| p.position);
-        let help = match (id, is_loop, copy_of) {
-            (_, false, Some(original)) => {
-                format!("delete this {id}: it repeats segment {original} as written")
-            }
-            ("2400", true, _) => {
-                format!("split the claim: at most {max} service lines per claim")
-            }
-            (_, true, _) if max == 1 => format!("keep one {id} loop in {within}"),
-            (_, true, _) => format!("keep at most {max} {id} loops in {within}"),
-            (_, false, _) if max == 1 => format!("keep one {id} segment in {within}"),
-            (_, false, _) => format!("keep at most {max} {id} segments in {within}"),
-        };
+        let help = help(first, run, within, seg, prev.map(|(_, p)| p));
         // 999 IK304: 4 "loop occurs over maximum times", 5 "segment exceeds maximum use".
         let ack = if is_loop { "4" } else { "5" };
         let d = report_at(cx, at, seg.loc(), msg)

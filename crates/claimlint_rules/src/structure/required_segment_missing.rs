@@ -877,12 +877,8 @@ fn report_subscriber_missing(
     let what = match rest {
         [] => format!("segment {} is", named(last)),
         _ => format!(
-            "segments {} and {} are",
-            rest.iter()
-                .map(|id| named(id))
-                .collect::<Vec<_>>()
-                .join(", "),
-            named(last)
+            "segments {} are",
+            crate::syntax::and_list(&missing.iter().map(|id| named(id)).collect::<Vec<_>>())
         ),
     };
     let claim_id = tx

@@ -308,10 +308,13 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
                 "`{first}{second}` is two values run together: an element separator `{sep}` is \
                  missing between `{first}` and `{second}`"
             ),
-            Slip::Component { parts } => format!(
-                "`{sep}` between {} stands where the component separator `{comp}` belongs",
-                and_list(parts)
-            ),
+            Slip::Component { parts } => {
+                let quoted: Vec<String> = parts.iter().map(|p| format!("`{p}`")).collect();
+                format!(
+                    "`{sep}` between {} stands where the component separator `{comp}` belongs",
+                    and_list(&quoted)
+                )
+            }
             Slip::Foreign { value, written } => format!(
                 "`{written}` in `{value}` stands where the component separator `{comp}` belongs"
             ),
@@ -353,12 +356,11 @@ pub(crate) fn realigned_help(seg: &Segment<'_>, r: &Realignment) -> String {
     )
 }
 
-/// Values quoted and listed: "`HC` and `J0897`", "`HC`, `J0897` and `JZ`".
-fn and_list(parts: &[String]) -> String {
-    let quoted: Vec<String> = parts.iter().map(|p| format!("`{p}`")).collect();
-    match quoted.split_last() {
+/// Items listed in prose: "a", "a and b", "a, b and c".
+pub(crate) fn and_list(items: &[String]) -> String {
+    match items.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => quoted.concat(),
+        _ => items.concat(),
     }
 }
 
