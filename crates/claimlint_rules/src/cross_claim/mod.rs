@@ -96,10 +96,32 @@ fn trimmed<'a>(e: Option<claimlint_x12::Element<'a>>) -> Option<Cow<'a, str>> {
     let e = e?;
     // `Element::text` without its lossy decoding when the bytes are UTF-8, as nearly all are.
     let t = match std::str::from_utf8(e.bytes) {
-        Ok(s) => Cow::Borrowed(s.trim()),
+        Ok(s) => Cow::Borrowed(trim(s)),
         Err(_) => Cow::Owned(e.text().trim().to_string()),
     };
     (!t.is_empty()).then_some(t)
+}
+
+/// `s.trim()`, without its search when `s` begins and ends with an ASCII byte other than
+/// white space, as codes and ids nearly always do. Exact: in UTF-8 such a byte is a whole
+/// character, and not white space, so `trim` would stop at it at both ends.
+fn trim(s: &str) -> &str {
+    let kept = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if kept(s.as_bytes().first()) && kept(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// `trimmed(l.hcpcs())`, from the text the model read once ([`ServiceLine::hcpcs_text`])
+/// rather than checking the code's UTF-8 again. Exact: that text is the code's bytes whenever
+/// the line has a code (qualifier HC) and it is UTF-8; otherwise the code is read as before.
+fn line_hcpcs<'a>(l: &claimlint_model::ServiceLine<'a>) -> Option<Cow<'a, str>> {
+    match l.hcpcs_text() {
+        Some(s) => Some(trim(s)).filter(|t| !t.is_empty()).map(Cow::Borrowed),
+        None => trimmed(l.hcpcs()),
+    }
 }
 
 /// Who the claim is for, as the rules across claims match patients: the member id (2010CA
