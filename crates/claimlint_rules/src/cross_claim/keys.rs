@@ -141,6 +141,8 @@ impl Keys {
         let mut keys = Piece::default();
         let mut dups: Vec<u64> = Vec::new();
         let mut doses: Vec<(Cow<'_, str>, &'static str, Date)> = Vec::new();
+        // The last billing NPI read: the claims of a billing provider share its NM1.
+        let mut last_npi: Option<(&[u8], Option<Cow<'_, str>>)> = None;
         for (i, c) in tx.claims.iter().enumerate() {
             let at = ClaimRef {
                 file: 0,
@@ -149,9 +151,18 @@ impl Keys {
             let patient = patient(tx, c);
             // As `duplicate_claim::keys`: none for a replacement or void, or without NPI or
             // patient.
-            let dup_owner = trimmed(c.billing_npi)
+            let npi = match (&last_npi, c.billing_npi) {
+                // The same bytes in memory (address and length): the same text.
+                (Some((bytes, npi)), Some(e)) if std::ptr::eq(*bytes, e.bytes) => npi.clone(),
+                _ => {
+                    let npi = trimmed(c.billing_npi);
+                    last_npi = c.billing_npi.map(|e| (e.bytes, npi.clone()));
+                    npi
+                }
+            };
+            let dup_owner = npi
                 .zip(patient.as_deref())
-                .filter(|_| !matches!(trimmed(c.frequency()).as_deref(), Some("7" | "8")))
+                .filter(|_| !replaces_or_voids(c.frequency()))
                 .map(|(npi, patient)| dup_owner_hasher(&npi, patient));
             let claim_date = c.date();
             dups.clear();

@@ -106,11 +106,31 @@ fn trimmed<'a>(e: Option<claimlint_x12::Element<'a>>) -> Option<Cow<'a, str>> {
 /// white space, as codes and ids nearly always do. Exact: in UTF-8 such a byte is a whole
 /// character, and not white space, so `trim` would stop at it at both ends.
 fn trim(s: &str) -> &str {
-    let kept = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    if kept(s.as_bytes().first()) && kept(s.as_bytes().last()) {
+    if graphic_ends(s.as_bytes()) {
         s
     } else {
         s.trim()
+    }
+}
+
+/// Whether `b` begins and ends with a graphic ASCII byte (not white space, a whole character).
+fn graphic_ends(b: &[u8]) -> bool {
+    let graphic = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    graphic(b.first()) && graphic(b.last())
+}
+
+/// Whether a claim frequency (CLM05-3) is `7` or `8` (a replacement or a void) as [`trimmed`]
+/// reads it, straight from the bytes when they begin and end with a graphic ASCII byte.
+/// Exact: then trimming keeps them whole, so they read as `7` or `8` only when they are that
+/// one byte; otherwise they are read through [`trimmed`].
+fn replaces_or_voids(freq: Option<claimlint_x12::Element<'_>>) -> bool {
+    let Some(e) = freq else {
+        return false;
+    };
+    if graphic_ends(e.bytes) {
+        matches!(e.bytes, b"7" | b"8")
+    } else {
+        matches!(trimmed(Some(e)).as_deref(), Some("7" | "8"))
     }
 }
 
