@@ -145,19 +145,6 @@ fn judged_dx<'c, 'a>(
     (date, dxs)
 }
 
-/// [`judged_dx`] with each code as text (a code that is not UTF-8 is not judged).
-fn judged<'c, 'a>(
-    claim: &'c Claim<'a>,
-    kind: Kind,
-) -> (
-    Option<Date>,
-    impl Iterator<Item = (&'c Diagnosis<'a>, &'c str)>,
-) {
-    let (date, dxs) = judged_dx(claim, kind);
-    let dxs = dxs.filter_map(|dx| Some((dx, std::str::from_utf8(dx.code.bytes).ok()?)));
-    (date, dxs)
-}
-
 /// A release as a memo key: its identity (the version name by address, its dates and table)
 /// and whether it is in force. A name at two addresses only costs a second answer.
 type ReleaseId = Option<((usize, u32, u32, usize), bool)>;
@@ -184,18 +171,22 @@ pub fn withheld(
     kind: Kind,
     memo: &mut WithheldMemo,
 ) -> Vec<String> {
-    let (date, dxs) = judged(claim, kind);
+    let (date, dxs) = judged_dx(claim, kind);
     let release = release_on(data, date);
     // The version name by address: hashed as one word, not as text for each code.
     let id = release_id(release.as_ref());
-    let answer = |code: &str| match judge_in(data, code, release.clone()) {
-        Verdict::Withheld(w) => Some(w),
-        _ => None,
-    };
-    dxs.filter_map(|(_, code)| {
+    // A code that is not UTF-8 is not judged.
+    let answer =
+        |code: &[u8]| match judge_in(data, std::str::from_utf8(code).ok()?, release.clone()) {
+            Verdict::Withheld(w) => Some(w),
+            _ => None,
+        };
+    dxs.filter_map(|dx| {
         // A code as one number (`code_key`, exact up to 7 bytes, as every ICD-10-CM code
-        // is); a longer one is judged each time.
-        match claimlint_x12::short::code_key(code.as_bytes()) {
+        // is); a longer one is judged each time. Its UTF-8 is checked only when it is judged:
+        // a key is its bytes, so a code that is not UTF-8 keeps its `None` in the memo.
+        let code = dx.code.bytes;
+        match claimlint_x12::short::code_key(code) {
             Some(key) => memo
                 .entry((key, id))
                 .or_insert_with(|| answer(code))

@@ -7,10 +7,15 @@
 use super::*;
 use std::io::{self, Read, Write};
 
+/// The hasher of the keys: `FxHasher` (a multiply and rotate per word, a few instructions for
+/// a code or an id) rather than SipHash (about ten times as many for the short parts hashed
+/// here, once for every service line `check` sees). Its default has fixed keys: the same
+/// hash in every thread of a run. Keys never leave the process, so its only job is to spread;
+/// collisions are settled on exact values (a shared hash only makes claims candidates).
+type KeyHasher = rustc_hash::FxHasher;
+
 fn hash64(parts: &[&str]) -> u64 {
-    // `DefaultHasher::new()` has fixed keys: the same hash in every thread of a run. Keys never
-    // leave the process, so its only job is to spread; collisions are settled on exact values.
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = KeyHasher::default();
     for p in parts {
         p.hash(&mut h);
     }
@@ -24,8 +29,8 @@ fn dup_hash(npi: &str, patient: &str, hcpcs: &str, date: Date) -> u64 {
 
 /// A duplicate key's hasher with its billing NPI and patient already hashed: the lines of a
 /// claim share them, so each line's key starts from a copy of this.
-fn dup_owner_hasher(npi: &str, patient: &str) -> std::hash::DefaultHasher {
-    let mut h = std::hash::DefaultHasher::new();
+fn dup_owner_hasher(npi: &str, patient: &str) -> KeyHasher {
+    let mut h = KeyHasher::default();
     npi.hash(&mut h);
     patient.hash(&mut h);
     h
@@ -34,7 +39,7 @@ fn dup_owner_hasher(npi: &str, patient: &str) -> std::hash::DefaultHasher {
 /// The hash of the duplicate key of a line with code `hcpcs` on `date`, its owner hashed in
 /// `owner` ([`dup_owner_hasher`]). Exact: a hasher is a stream, so finishing a copy after the
 /// line's parts gives what hashing all four parts into one new hasher gives.
-fn dup_line_hash(owner: &std::hash::DefaultHasher, hcpcs: &str, date: Date) -> u64 {
+fn dup_line_hash(owner: &KeyHasher, hcpcs: &str, date: Date) -> u64 {
     let mut h = owner.clone();
     hcpcs.hash(&mut h);
     date.0.hash(&mut h);
@@ -136,6 +141,8 @@ impl Keys {
         let mut keys = Piece::default();
         let mut dups: Vec<u64> = Vec::new();
         let mut doses: Vec<(Cow<'_, str>, &'static str, Date)> = Vec::new();
+        // The last billing NPI read: the claims of a billing provider share its NM1.
+        let mut last_npi: Option<(&[u8], Option<Cow<'_, str>>)> = None;
         for (i, c) in tx.claims.iter().enumerate() {
             let at = ClaimRef {
                 file: 0,
@@ -144,15 +151,24 @@ impl Keys {
             let patient = patient(tx, c);
             // As `duplicate_claim::keys`: none for a replacement or void, or without NPI or
             // patient.
-            let dup_owner = trimmed(c.billing_npi)
+            let npi = match (&last_npi, c.billing_npi) {
+                // The same bytes in memory (address and length): the same text.
+                (Some((bytes, npi)), Some(e)) if std::ptr::eq(*bytes, e.bytes) => npi.clone(),
+                _ => {
+                    let npi = trimmed(c.billing_npi);
+                    last_npi = c.billing_npi.map(|e| (e.bytes, npi.clone()));
+                    npi
+                }
+            };
+            let dup_owner = npi
                 .zip(patient.as_deref())
-                .filter(|_| !matches!(trimmed(c.frequency()).as_deref(), Some("7" | "8")))
+                .filter(|_| !replaces_or_voids(c.frequency()))
                 .map(|(npi, patient)| dup_owner_hasher(&npi, patient));
             let claim_date = c.date();
             dups.clear();
             doses.clear();
             for l in &c.lines {
-                let Some(hcpcs) = trimmed(l.hcpcs()) else {
+                let Some(hcpcs) = line_hcpcs(l) else {
                     continue;
                 };
                 let Some(date) = l.date.map(|r| r.start).or(claim_date) else {
@@ -162,12 +178,18 @@ impl Keys {
                     dups.push(dup_line_hash(owner, &hcpcs, date));
                 }
                 // As `dose_interval::doses`: a line with a code, an NDC and a labelled
-                // interval, not JW; one drug on one date is one dose.
-                let (Some(patient), false) = (patient.as_deref(), l.has_modifier(b"JW")) else {
+                // interval, not JW; one drug on one date is one dose. The NDC is asked first:
+                // most lines have none, and then JW need not be looked for.
+                let Some(patient) = patient.as_deref() else {
                     continue;
                 };
-                let ndc = trimmed(l.drug.as_deref().and_then(|d| d.ndc()));
-                let Some(interval) = ndc.and_then(|n| data.dose_interval(&hcpcs, Some(&n))) else {
+                let Some(ndc) = trimmed(l.drug.as_deref().and_then(|d| d.ndc())) else {
+                    continue;
+                };
+                if l.has_modifier(b"JW") {
+                    continue;
+                }
+                let Some(interval) = data.dose_interval(&hcpcs, Some(&ndc)) else {
                     continue;
                 };
                 if doses
@@ -510,7 +532,7 @@ impl<T: Ord + Copy> Iterator for Merged<'_, T> {
 #[test]
 fn a_line_hash_from_its_owner_is_the_one_hasher_hash() {
     let date = Date(20260115);
-    let mut one = std::hash::DefaultHasher::new();
+    let mut one = KeyHasher::default();
     for p in ["1234567893", "MEMBER01", "J1100"] {
         p.hash(&mut one);
     }

@@ -96,10 +96,52 @@ fn trimmed<'a>(e: Option<claimlint_x12::Element<'a>>) -> Option<Cow<'a, str>> {
     let e = e?;
     // `Element::text` without its lossy decoding when the bytes are UTF-8, as nearly all are.
     let t = match std::str::from_utf8(e.bytes) {
-        Ok(s) => Cow::Borrowed(s.trim()),
+        Ok(s) => Cow::Borrowed(trim(s)),
         Err(_) => Cow::Owned(e.text().trim().to_string()),
     };
     (!t.is_empty()).then_some(t)
+}
+
+/// `s.trim()`, without its search when `s` begins and ends with an ASCII byte other than
+/// white space, as codes and ids nearly always do. Exact: in UTF-8 such a byte is a whole
+/// character, and not white space, so `trim` would stop at it at both ends.
+fn trim(s: &str) -> &str {
+    if graphic_ends(s.as_bytes()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// Whether `b` begins and ends with a graphic ASCII byte (not white space, a whole character).
+fn graphic_ends(b: &[u8]) -> bool {
+    let graphic = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    graphic(b.first()) && graphic(b.last())
+}
+
+/// Whether a claim frequency (CLM05-3) is `7` or `8` (a replacement or a void) as [`trimmed`]
+/// reads it, straight from the bytes when they begin and end with a graphic ASCII byte.
+/// Exact: then trimming keeps them whole, so they read as `7` or `8` only when they are that
+/// one byte; otherwise they are read through [`trimmed`].
+fn replaces_or_voids(freq: Option<claimlint_x12::Element<'_>>) -> bool {
+    let Some(e) = freq else {
+        return false;
+    };
+    if graphic_ends(e.bytes) {
+        matches!(e.bytes, b"7" | b"8")
+    } else {
+        matches!(trimmed(Some(e)).as_deref(), Some("7" | "8"))
+    }
+}
+
+/// `trimmed(l.hcpcs())`, from the text the model read once ([`ServiceLine::hcpcs_text`])
+/// rather than checking the code's UTF-8 again. Exact: that text is the code's bytes whenever
+/// the line has a code (qualifier HC) and it is UTF-8; otherwise the code is read as before.
+fn line_hcpcs<'a>(l: &claimlint_model::ServiceLine<'a>) -> Option<Cow<'a, str>> {
+    match l.hcpcs_text() {
+        Some(s) => Some(trim(s)).filter(|t| !t.is_empty()).map(Cow::Borrowed),
+        None => trimmed(l.hcpcs()),
+    }
 }
 
 /// Who the claim is for, as the rules across claims match patients: the member id (2010CA
