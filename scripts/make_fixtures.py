@@ -731,6 +731,10 @@ CASES["STR003"]["trip"].update({
 CASES["STR003"]["trip"]["bht-before-st-se01-wrong.x12"] = swapped(P837, "ST*", "BHT*").replace("\nSE*28*", "\nSE*30*", 1)
 CASES["STR002"]["trip"]["receiver-missing-beside-bht-before-st.x12"] = swapped(
     P837, "ST*", "BHT*").replace("NM1*40*2*MEDICARE*****46*R456~\n", "", 1).replace("\nSE*28*", "\nSE*27*", 1)
+# ... and a wrong PER01 beside it: the PER stands at the set's position 3, the BHT at the file's
+# position 3; the BHT's STR003 ties nothing in the set but its missing BHT (SYN008 stays).
+CASES["SYN008"]["trip"]["per01-wrong-beside-bht-before-st.x12"] = swapped(
+    P837, "ST*", "BHT*").replace("\nPER*IC*", "\nPER*XX*", 1)
 
 # ISA and GS swapped: the input starts with the GS and the ISA follows. One ENV001 saying to
 # move the ISA before the GS, not also "no ISA" plus "ST without GS" (ENV004): the GS heads the
@@ -738,6 +742,20 @@ CASES["STR002"]["trip"]["receiver-missing-beside-bht-before-st.x12"] = swapped(
 CASES["ENV001"]["trip"]["gs-before-isa.x12"] = swapped(P837, "ISA*", "GS*")
 CASES["ENV001"]["trip"]["gs-before-isa-837i.x12"] = swapped(I837, "ISA*", "GS*")
 CASES["ENV004"]["trip"]["no-ge-beside-gs-before-isa.x12"] = swapped(P837, "ISA*", "GS*").replace("GE*1*1~\n", "", 1)
+# Near misses: a GS written before a complete interchange (its ISA followed by its own GS), a
+# copy of that GS or another group's, is no swap: the one ENV001 for an input that does not
+# start with ISA (not also "GS written twice", nor IEA01 counting the stray GS as a group).
+_GS = next(s for s in segs(P837) if s.startswith("GS*"))
+CASES["ENV001"]["trip"]["gs-copied-before-isa.x12"] = _GS + "~\n" + P837
+CASES["ENV001"]["trip"]["gs-other-before-isa.x12"] = _GS.replace("*1200*1*X*", "*1200*5*X*") + "~\n" + P837
+# A BHT copied before an ST whose set has its own BHT elsewhere (out of order, or its id run
+# into BHT01): the copy is outside the set (the generic STR003), not the set's BHT written
+# early; no SE01 recount (ENV003) for it. The set's own BHT keeps its own finding.
+_BHT = "BHT*0019*00*BATCH1*20260120*1200*CH~\n"
+CASES["STR003"]["trip"]["bht-copied-before-st-own-bht-out-of-order.x12"] = swapped(
+    P837, "BHT*", "NM1*41*").replace("\nST*", "\n" + _BHT + "ST*", 1)
+CASES["SYN001"]["trip"]["bht-id-run-into-bht01-beside-bht-copied-before-st.x12"] = P837.replace(
+    "\nBHT*0019*", "\nBHT0019*", 1).replace("\nST*", "\n" + _BHT + "ST*", 1)
 
 # Issue 5: drug lines against CMS reference data (NDC, UNT, MOD, DRG, CODE001-004, CODE007).
 def swap(t, old, new):

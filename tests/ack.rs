@@ -583,3 +583,55 @@ fn an_envelope_slip_still_rejects() {
         }
     }
 }
+
+/// The envelope swaps reject as `check` and `gate` do, under any rule selection. ST and BHT
+/// swapped: the one STR003 codes the set's missing BHT (one IK3*BHT, at position 2); with
+/// STR003 ignored its STR002 does (still one); with only ENV rules selected nothing is found
+/// and the 999 accepts, as `check` does. ISA and GS swapped: the ENV001 on the GS rejects
+/// the interchange with a TA1 (022, invalid control structure), not a 999 that accepts it.
+#[test]
+fn envelope_swaps_reject_under_any_selection() {
+    let template = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/templates/837p.x12"),
+    )
+    .unwrap();
+    let src = out_dir("swaps-in");
+    std::fs::create_dir_all(&src).unwrap();
+    let bht = "BHT*0019*00*BATCH1*20260120*1200*CH~\n";
+    let swapped = template
+        .replacen(bht, "", 1)
+        .replacen("ST*837*", &format!("{bht}ST*837*"), 1);
+    let path = src.join("bht.x12");
+    std::fs::write(&path, swapped).unwrap();
+    let path = path.to_str().unwrap();
+    let cases: [(&[&str], usize, &str, i32); 3] = [
+        (&[], 1, "IK5*R*5~", 1),
+        (&["--ignore", "STR003"], 1, "IK5*R*5~", 1),
+        (&["--select", "ENV"], 0, "IK5*A~", 0),
+    ];
+    for (k, (selection, ik3s, ik5, status)) in cases.into_iter().enumerate() {
+        let name = format!("bht-before-st-{k}");
+        let mut args = selection.to_vec();
+        args.push(path);
+        let (out, dir) = ack(&name, &args);
+        let text = read(&dir, "bht.000000001.999");
+        let found = lines(&text)
+            .iter()
+            .filter(|l| l.starts_with("IK3*BHT*2**3"))
+            .count();
+        assert_eq!(
+            (found, text.contains(ik5)),
+            (ik3s, true),
+            "{selection:?}: {text}"
+        );
+        assert_eq!(out.status.code(), Some(status), "{selection:?}");
+    }
+    let mut gs_first = lines(&template);
+    gs_first.swap(0, 1);
+    let path = src.join("gs.x12");
+    std::fs::write(&path, gs_first.join("\n") + "\n").unwrap();
+    let (out, dir) = ack("gs-before-isa", &[path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(read(&dir, "gs.000000001.ta1").contains("*R*022~"));
+    assert!(!dir.join("gs.000000001.999").exists());
+}

@@ -15,6 +15,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV001/trip/fragment-newline-terminated.x12", &["ENV001"]),
     ("ENV001/trip/gs-before-isa-837i.x12", &["ENV001"]),
     ("ENV001/trip/gs-before-isa.x12", &["ENV001"]),
+    ("ENV001/trip/gs-copied-before-isa.x12", &["ENV001"]),
+    ("ENV001/trip/gs-other-before-isa.x12", &["ENV001"]),
     ("ENV001/trip/html-error-page.x12", &["ENV001"]),
     ("ENV001/trip/isa-separator-too-many.x12", &["ENV001"]),
     ("ENV001/trip/isa07-isa08-run-together.x12", &["ENV001"]),

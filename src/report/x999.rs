@@ -659,15 +659,8 @@ fn transaction(
     let (start, end) = (tx.start, tx.end.max(tx.start + 1));
     let from = diagnostics.partition_point(|d| d.loc.offset < start);
     let to = from + diagnostics[from..].partition_point(|d| d.loc.offset < end);
-    let in_set = diagnostics[from..to].iter();
-    // A BHT written before its ST (the two swapped, `TxFrame::early_bht`): the set as
-    // received has no BHT after its ST. Its one finding (STR003) stands before the set's
-    // bytes; the 999 rejects the set as a receiver reads it, the BHT missing at position 2.
-    if tx.early_bht.is_some() {
-        w.seg(&["IK3", "BHT", "2", "", "3"]);
-        set.error = true;
-        note("3", &mut set.syntax, &mut set.implementation);
-    }
+    let early = early_bht(tx, &diagnostics[..from], &diagnostics[from..to]);
+    let in_set = early.iter().chain(&diagnostics[from..to]);
     code_findings(input, w, guide, in_set, &mut set);
     if let Some(code) = unsupported {
         set.error = true;
@@ -676,6 +669,28 @@ fn transaction(
         }
     }
     ik5(w, set)
+}
+
+/// A BHT written before its ST (the two swapped, `TxFrame::early_bht`): its one finding
+/// (STR003, among `before`, the findings before the set's bytes) codes the set as a receiver
+/// reads it, its BHT missing (`Diagnostic::ack`), at the place it names (`site`, 2). Taken
+/// only when reported (the rule selection and severities decide, as for any finding) and
+/// when no finding of the set (`inside`: its STR002, when not suppressed) already codes the
+/// missing BHT.
+fn early_bht(tx: &TxFrame<'_>, before: &[Diagnostic], inside: &[Diagnostic]) -> Option<Diagnostic> {
+    let bht = tx.early_bht?;
+    let codes_bht = |d: &Diagnostic| matches!(d.ack, Some(Ack999::Missing { segment: "BHT", .. }));
+    if inside.iter().any(codes_bht) {
+        return None;
+    }
+    let d = before
+        .iter()
+        .rev()
+        .take_while(|d| d.loc.offset >= bht.offset)
+        .find(|d| d.context.set_at == Some(tx.st.offset) && d.site.is_some() && codes_bht(d))?;
+    let mut d = d.clone();
+    d.loc.position = d.site?;
+    Some(d)
 }
 
 /// What the findings of one transaction set add up to, for its IK5.

@@ -589,9 +589,18 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
         }
         // A moved segment's STR003 (it names a site) is keyed by where it stands, which the
         // STR002 paired with it names as its site: no other STR002 at that place is tied.
-        Scope::Site | Scope::Stray => {
+        Scope::Site => {
             d.site?;
             Some((d.context.set_at, None, None, d.loc.position as usize))
+        }
+        // The same, for what the walk read on the moved segment itself: only a segment that
+        // stands inside its set. A BHT written before its ST (`unexpected_segment::
+        // report_outside`) names a site too, but its position is in the file: keyed here it
+        // would tie whatever the set has at that position (the PER at 3 of every 837).
+        Scope::Stray => {
+            d.site?;
+            let inside = d.context.set_at.is_some_and(|st| d.loc.offset >= st);
+            inside.then_some((d.context.set_at, None, None, d.loc.position as usize))
         }
         _ => key(scope, d),
     }

@@ -219,7 +219,11 @@ pub fn check(input: &[u8], settings: &LintSettings, cache: &mut TxCache) -> Outc
                   memo: &std::sync::Mutex<claimlint_model::CleanMemo>| {
         let key = KeyRef::of(input, gs, frame);
         let hash = key.hash64();
-        if let Some(e) = last.find(hash, &key) {
+        // A set with its BHT written before its ST is never stored (`Entry::new`), and its key
+        // (its ST..SE bytes) does not see that BHT: the entry of the same bytes checked with
+        // the BHT in place (or with none) is not its result.
+        let cached = frame.early_bht.is_none().then(|| last.find(hash, &key));
+        if let Some(e) = cached.flatten() {
             let found = e.placed(frame, gs);
             return (
                 e.stats,
@@ -311,6 +315,26 @@ mod tests {
                 assert_eq!(found.len() >= 4, defective, "{found:?}");
             }
         }
+    }
+
+    /// A BHT put back before its ST (deleted, then written above ST): the set's ST..SE bytes
+    /// are those of the set without it, but its result is not that set's (one STR003, not
+    /// "BHT missing"); nor is it stored, its sites being file positions.
+    #[test]
+    fn a_bht_before_st_is_checked_again() {
+        let settings = LintSettings::default();
+        let bht = "BHT*0019*00*BATCH1*20260120*1200*CH~\n";
+        let deleted = crate::test::P837.replacen(bht, "", 1);
+        let before_st = deleted.replacen("ST*837*", &format!("{bht}ST*837*"), 1);
+        let mut cache = TxCache::default();
+        for text in [&deleted, &before_st, &deleted] {
+            let want = crate::engine::check(text.as_bytes(), &settings);
+            let got = check(text.as_bytes(), &settings, &mut cache);
+            assert_eq!(got.diagnostics, want.diagnostics);
+            assert_eq!(got.suppressed_by_rule, want.suppressed_by_rule);
+        }
+        check(before_st.as_bytes(), &settings, &mut cache);
+        assert!(cache.is_empty());
     }
 
     /// An unchanged transaction set is not checked again.

@@ -388,6 +388,18 @@ fn span_loc(id: &[u8], position: u32, offset: usize, length: usize) -> Loc {
     }
 }
 
+/// Whether the transaction set whose segments start at `from` (after its ST) has a BHT of
+/// its own, anywhere up to its SE (or the next envelope segment): written in its place, out
+/// of order, or with its id run into BHT01 (`BHT0019*…`). A BHT right before that ST is then
+/// a copy outside the set, not the set's BHT written early.
+fn has_own_bht(input: &[u8], from: usize, delims: Delimiters) -> bool {
+    const ENDS: [&[u8]; 6] = [b"SE", b"ST", b"GE", b"GS", b"IEA", b"ISA"];
+    Lexer::new(input, from, delims)
+        .map(|n| Segment::new(n.bytes, n.offset, delims, 0))
+        .take_while(|seg| !ENDS.contains(&seg.id()))
+        .any(|seg| seg.id().starts_with(b"BHT"))
+}
+
 /// Whether an ISA header that can be read (16 elements, usable delimiters) starts at `at`.
 fn readable_isa(input: &[u8], at: usize) -> bool {
     input
@@ -858,6 +870,15 @@ impl<'a> Scanner<'a, '_> {
         }
         let isa = skip_layout(self.input, gs.end());
         if find_isa(self.input, isa) != Some(isa) || !readable_isa(self.input, isa) {
+            return None;
+        }
+        // Not when the ISA is followed by a GS of its own: the interchange is complete, and
+        // the GS before it a copy (or another group's) outside it, as any stray GS is.
+        let header = IsaHeader::parse(&self.input[isa..])?;
+        let after = Lexer::new(self.input, isa + header.len, header.delims).next();
+        let own =
+            after.is_some_and(|n| Segment::new(n.bytes, n.offset, header.delims, 0).id() == b"GS");
+        if own {
             return None;
         }
         self.file_index += 1;
@@ -1423,10 +1444,11 @@ impl<'a> Scanner<'a, '_> {
         let Some(&(loc, id)) = b.outside.last() else {
             return false;
         };
-        // Not when the set has a BHT of its own right after ST: that one is an extra copy.
-        let next = Lexer::new(self.input, raw.end(), b.delims).next();
-        let own = next.is_some_and(|n| Segment::new(n.bytes, n.offset, b.delims, 0).id() == b"BHT");
-        if id != b"BHT" || own || loc.position.checked_add(1) != Some(st.position) {
+        if id != b"BHT" || loc.position.checked_add(1) != Some(st.position) {
+            return false;
+        }
+        // Not when the set has a BHT of its own: that one is an extra copy.
+        if has_own_bht(self.input, raw.end(), b.delims) {
             return false;
         }
         b.outside.pop();
@@ -1779,6 +1801,25 @@ mod tests {
         assert_eq!(kinds(&s), [&IssueKind::GsBeforeIsa { isa_at }]);
         let g = s.groups().next().expect("a group");
         assert_eq!((g.gs.map(|gs| gs.value(6)), g.count), (Some(&b"7"[..]), 1));
+
+        // The set's own BHT elsewhere (out of order, or its id run into BHT01): the BHT
+        // before ST is a copy outside the set.
+        for own in ["HL*1~BHT*0019~", "BHT0019~HL*1~"] {
+            let text = swapped.replace("HL*1~", own);
+            let s = scan(text.as_bytes());
+            let (_, _, tx) = s.transactions().next().expect("a set");
+            assert_eq!(tx.early_bht, None, "{own}");
+        }
+        // A GS before a complete interchange (its ISA followed by its own GS): no swap.
+        let copied = first.replacen("ST*", &format!("{gs}ST*"), 1);
+        let s = scan(copied.as_bytes());
+        assert!(
+            !kinds(&s)
+                .iter()
+                .any(|k| matches!(k, IssueKind::GsBeforeIsa { .. })),
+            "{:?}",
+            kinds(&s)
+        );
     }
 
     /// SE and GE swapped, GE and IEA swapped, the GS written twice: one issue each, naming

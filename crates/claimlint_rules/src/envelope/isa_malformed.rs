@@ -28,7 +28,9 @@ declare_rule! {
     /// `ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260105*1200*^*00501*000000001*0*P*:~`
     code: ENV001, name: "isa-malformed", severity: Error, snip: 1,
     x999: Never,
-    ta1: BySegment(&[("ISA", IsaElement)]),
+    // On a GS: the input starts with the GS and its ISA after it (the two swapped), an
+    // interchange whose control structure is wrong (I18 022), rejected as a whole.
+    ta1: BySegment(&[("ISA", IsaElement), ("GS", Code("022"))]),
     check: Lexer,
 }
 

@@ -82,6 +82,12 @@ pub(crate) fn report_outside(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     d.context.set_at = Some(st_at);
     d.context.transaction = Some(String::from_utf8_lossy(st02).into_owned());
     d.site = Some(2);
+    // The set as received has no BHT after its ST: the 999 codes this finding as that
+    // missing BHT (at its site), as it would the STR002 this one stands for.
+    d.ack = Some(Ack999::Missing {
+        segment: "BHT",
+        in_loop: "HEADER",
+    });
 }
 
 /// The finding of a transaction set whose BHT is written right before its ST
@@ -662,4 +668,8 @@ fn bht_before_st_is_one_finding() {
         crate::test::codes(&receiver.replacen("SE*28*", "SE*27*", 1)),
         ["STR002", "STR003"]
     );
+    // The BHT's STR003 stands outside the set, at a file position (3) that is also the set's
+    // PER: a wrong PER01 there is a finding of its own, not the moved BHT's reading.
+    let per = text.replacen("PER*IC*", "PER*XX*", 1);
+    assert_eq!(crate::test::codes(&per), ["STR003", "SYN008"]);
 }
