@@ -1126,6 +1126,12 @@ def er_line_then_lx_left_out():
 
 CASES["STR004"]["trip"]["sv2-next-line-lx-left-out-right-after-837i.x12"] = er_line_then_lx_left_out()
 
+# Near misses of a segment written before its loop's opener: the loop opened has one of its
+# own (line 2's SV1), or the occurrence before lacks it (line 1's DTP*472 written after its
+# drug, before LX*2): whose it is cannot be told; the generic STR003, in the claim it stands in.
+CASES["STR003"]["trip"]["sv1-before-lx-of-a-line-with-its-own.x12"] = join(recount(segs(P837.replace("LX*2~", "SV1*HC:96372*60*UN*1***1~\nLX*2~", 1))))
+CASES["STR003"]["trip"]["line-date-after-its-drug-before-next-lx.x12"] = moved(P837, "DTP*472*D8*20260115", "CTP****1*UN")
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

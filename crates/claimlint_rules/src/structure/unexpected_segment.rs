@@ -418,7 +418,7 @@ fn written_early(
     // The opener is its loop's first child, and the stray is one of the loop's own segments.
     let first = matches!(loop_def.children.first(), Some(claimlint_ig::Node::Segment(s)) if std::ptr::eq(*s, segment));
     let def = loop_def.segments(seg.id()).find(|d| d.matches(seg))?;
-    if !first || std::ptr::eq(def, segment) {
+    if !first || std::ptr::eq(def, segment) || !surely_the_next(tx, at, loop_def, def) {
         return None;
     }
     let next = tx.segments.get(opener)?;
@@ -444,6 +444,53 @@ fn written_early(
             ),
         ),
     ))
+}
+
+/// Whether stray `at` (by id and qualifier `def`, a segment of loop `l`), written right before
+/// the opener of an occurrence of `l`, is surely that occurrence's: the occurrence has no
+/// segment of `def` of its own (else moving it there would write it twice), and no occurrence
+/// of `l` ends right before it that lacks one (claim 1's HI written after its lines, before
+/// claim 2's CLM, is claim 1's as much as claim 2's: which cannot be told).
+fn surely_the_next(
+    tx: &Transaction<'_>,
+    at: usize,
+    l: &'static claimlint_ig::LoopDef,
+    def: &'static claimlint_ig::SegmentDef,
+) -> bool {
+    let ig = tx.ig();
+    let depth = l.path.len().saturating_sub(1);
+    // Placed in an occurrence of `l` or a loop under it; `None`: not placed.
+    let inside = |k: usize| {
+        ig.placement(k)
+            .and_then(|p| p.path())
+            .map(|p| p.get(depth) == Some(&l.id))
+    };
+    let is_def = |k: usize| {
+        ig.placement(k)
+            .and_then(Placement::segment)
+            .is_some_and(|d| std::ptr::eq(d, def))
+    };
+    let opens = |k: usize| matches!(ig.placement(k), Some(Placement::Placed { loop_def, segment, .. }) if std::ptr::eq(*loop_def, l) && l.children.first().is_some_and(|n| matches!(n, claimlint_ig::Node::Segment(s) if std::ptr::eq(*s, *segment))));
+    // The occurrence its opener (`at + 1`) begins, to the next opener of `l` or the first
+    // segment placed outside it.
+    let next_has = ((at + 2)..tx.segments.len())
+        .filter(|&k| inside(k).is_some())
+        .take_while(|&k| inside(k) == Some(true) && !opens(k))
+        .any(is_def);
+    // The occurrence that ends right before it, if one does: its placed segments, back to
+    // its opener.
+    let (mut prev, mut prev_has) = (false, false);
+    for k in (0..at).rev().filter(|&k| inside(k).is_some()) {
+        if inside(k) != Some(true) {
+            break;
+        }
+        prev = true;
+        prev_has |= is_def(k);
+        if opens(k) {
+            break;
+        }
+    }
+    !next_has && (!prev || prev_has)
 }
 
 /// The message and help for a required segment, or a required loop's opener, written right
