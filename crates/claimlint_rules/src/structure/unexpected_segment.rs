@@ -416,9 +416,11 @@ fn written_early(
         return None;
     };
     // The opener is its loop's first child, and the stray is one of the loop's own segments.
-    let first = matches!(loop_def.children.first(), Some(claimlint_ig::Node::Segment(s)) if std::ptr::eq(*s, segment));
     let def = loop_def.segments(seg.id()).find(|d| d.matches(seg))?;
-    if !first || std::ptr::eq(def, segment) || !surely_the_next(tx, at, loop_def, def) {
+    if !is_opener(loop_def, segment)
+        || std::ptr::eq(def, segment)
+        || !surely_the_next(tx, at, loop_def, def)
+    {
         return None;
     }
     let next = tx.segments.get(opener)?;
@@ -446,6 +448,11 @@ fn written_early(
     ))
 }
 
+/// Whether `segment` is the definition that opens loop `l` (its first child).
+fn is_opener(l: &claimlint_ig::LoopDef, segment: &claimlint_ig::SegmentDef) -> bool {
+    matches!(l.children.first(), Some(claimlint_ig::Node::Segment(s)) if std::ptr::eq(*s, segment))
+}
+
 /// Whether stray `at` (by id and qualifier `def`, a segment of loop `l`), written right before
 /// the opener of an occurrence of `l`, is surely that occurrence's: the occurrence has no
 /// segment of `def` of its own (else moving it there would write it twice), and no occurrence
@@ -470,7 +477,10 @@ fn surely_the_next(
             .and_then(Placement::segment)
             .is_some_and(|d| std::ptr::eq(d, def))
     };
-    let opens = |k: usize| matches!(ig.placement(k), Some(Placement::Placed { loop_def, segment, .. }) if std::ptr::eq(*loop_def, l) && l.children.first().is_some_and(|n| matches!(n, claimlint_ig::Node::Segment(s) if std::ptr::eq(*s, *segment))));
+    let opens = |k: usize| {
+        matches!(ig.placement(k), Some(Placement::Placed { loop_def, segment, .. })
+            if std::ptr::eq(*loop_def, l) && is_opener(l, segment))
+    };
     // The occurrence its opener (`at + 1`) begins, to the next opener of `l` or the first
     // segment placed outside it.
     let next_has = ((at + 2)..tx.segments.len())
