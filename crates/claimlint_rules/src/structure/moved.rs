@@ -369,12 +369,11 @@ fn place(tx: &Transaction<'_>, parent: &str, want: Node, at: usize) -> usize {
 }
 
 /// STR003 for each segment the walk placed where it stands as another definition
-/// ([`misread`]) that is exactly the one missing elsewhere: the one finding, worded as for a
+/// ([`misread`]) that is exactly the one missing elsewhere (of the set's `moved`, [`all_moved`]): the one finding, worded as for a
 /// segment that fits nowhere ([`describe`]), naming the place it was missing from (`site`).
 /// What the walk's reading of it says there (SYN008 on its qualifier, STR004) follows from
 /// it (`suppress::PRECEDENCE`, `Scope::Stray`), as does the STR002 at its place.
-pub(crate) fn report_misread(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
-    let moved = all_moved(tx, cx);
+pub(crate) fn report_misread(tx: &Transaction<'_>, cx: &mut Ctx<'_>, moved: &[Moved]) {
     for m in moved.iter().filter(|m| m.placed) {
         let (Some(seg), Some((msg, help))) = (tx.segments.get(m.stray), describe(tx, m)) else {
             continue;

@@ -135,8 +135,11 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         });
     }
     let covered = provider_after_other_payers(tx, cx);
-    out_of_place(tx, cx, wrong.id(), &covered);
-    super::moved::report_misread(tx, cx);
+    // The set's moved segments, found once for both kinds of stray (unplaced, misread).
+    let mut moved = None;
+    out_of_place(tx, cx, wrong.id(), &covered, &mut moved);
+    let moved = moved.unwrap_or_else(|| super::moved::all_moved(tx, cx));
+    super::moved::report_misread(tx, cx, &moved);
 }
 
 /// A 2310 provider loop (rendering, referring, attending...) written after the claim's 2320
@@ -284,11 +287,17 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     ));
 }
 
-/// The walker's findings: segments that fit nowhere here, and segments out of order.
-fn out_of_place(tx: &Transaction<'_>, cx: &mut Ctx<'_>, wrong: &[u8], covered: &[usize]) {
+/// The walker's findings: segments that fit nowhere here, and segments out of order. The set's
+/// moved segments ([`super::moved::all_moved`]) are found into `moved` when first needed.
+fn out_of_place(
+    tx: &Transaction<'_>,
+    cx: &mut Ctx<'_>,
+    wrong: &[u8],
+    covered: &[usize],
+    moved: &mut Option<Vec<super::moved::Moved>>,
+) {
     let ig = tx.ig();
     let mut late = None;
-    let mut moved = None;
     for issue in &ig.structure {
         let StructureIssue::Unexpected { at } = *issue else {
             continue;
