@@ -1132,6 +1132,11 @@ CASES["STR004"]["trip"]["sv2-next-line-lx-left-out-right-after-837i.x12"] = er_l
 CASES["STR003"]["trip"]["sv1-before-lx-of-a-line-with-its-own.x12"] = join(recount(segs(P837.replace("LX*2~", "SV1*HC:96372*60*UN*1***1~\nLX*2~", 1))))
 CASES["STR003"]["trip"]["line-date-after-its-drug-before-next-lx.x12"] = moved(P837, "DTP*472*D8*20260115", "CTP****1*UN")
 
+# A file cut inside the patient's HL (2000C): one ENV004; the subscriber's HL04 of 1, whose
+# child the cut took away, is not also "HL04 is 1 but no HL names this one" (STR001).
+_DEPENDENT = CASES["STR002"]["pass"]["patient-is-dependent.x12"]
+CASES["ENV004"]["trip"]["cut-inside-the-patient-hl.x12"] = _DEPENDENT[:_DEPENDENT.index("HL*3*") + 5]
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

@@ -62,6 +62,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV003/trip/se01-se02-run-together.x12", &["ENV003"]),
     ("ENV003/trip/se01-too-small.x12", &["ENV003"]),
     ("ENV004/trip/cut-inside-lx.x12", &["ENV004"]),
+    ("ENV004/trip/cut-inside-the-patient-hl.x12", &["ENV004"]),
     ("ENV004/trip/empty-st-before-gs.x12", &["ENV004"]),
     ("ENV004/trip/empty-st.x12", &["ENV004"]),
     ("ENV004/trip/ge-after-iea.x12", &["ENV004"]),

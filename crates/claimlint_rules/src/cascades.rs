@@ -139,6 +139,39 @@ fn a_file_cut_short_is_one_env004() {
     assert_eq!(outcome(&text), (vec!["ENV004", "SIT002"], 1));
 }
 
+/// A file cut inside an HL block whose subscriber says it has a child (HL04 `1`, the patient's
+/// HL the cut took away) is ENV004 alone: that HL04 is not known to be wrong. A real
+/// hierarchy defect before the cut (an HL02 naming no HL) still stands.
+#[test]
+fn a_file_cut_before_an_hls_children_is_one_env004() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/rules/STR002/pass/patient-is-dependent.x12"
+    );
+    let dependent = std::fs::read_to_string(path).expect("fixture");
+    assert_eq!(
+        outcome(&dependent).0,
+        Vec::<&str>::new(),
+        "the uncut file is clean"
+    );
+    for (at, keep) in [("HL*3*", 5), ("HL*3*", 0), ("PAT*", 3), ("CLM*", 0)] {
+        let cut = &dependent[..dependent.find(at).expect("segment") + keep];
+        let o = engine::check(cut.as_bytes(), &Settings::default());
+        let codes: Vec<_> = o.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            ["ENV004"],
+            "cut at {at}+{keep}: {:#?}",
+            o.diagnostics
+        );
+    }
+    // HL02 naming no HL, in the block the cut leaves incomplete: still STR001.
+    let broken = edit(&dependent, "HL*2*", "HL*2*7*22*1");
+    let cut = &broken[..broken.find("HL*3*").expect("HL 3") + 5];
+    let (codes, _) = outcome(cut);
+    assert_eq!(codes, ["ENV004", "STR001"]);
+}
+
 /// A fragment cut short: its ENV001 and one ENV004 at its ST, not one for the missing SE and
 /// another for the partial segment.
 #[test]

@@ -46,6 +46,8 @@ pub struct Precedence {
     /// Only a root on a segment whose id is this one misspelled (one letter off, or two
     /// neighbours swapped: `HQ`, `LIQ`, `CTQ`) suppresses; `None`: any.
     pub misspelling_of: Option<&'static str>,
+    /// Only a consequence on this element (HL04) is suppressed; `None`: any of its codes.
+    pub of_element: Option<u8>,
     /// Why the consequences follow from the root (for the docs).
     pub why: &'static str,
 }
@@ -58,6 +60,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Covered,
         why: "structure before content: a broken HL puts loops where their segments are not \
               expected and hides what they carry (an HL02 that names no HL, on an HL still \
@@ -69,6 +72,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Head,
         why: "a broken HL (HL*2*1*20*0: a subscriber written as level 20) is read as the loop \
               its HL03 names, whose HL02 is Not Used and whose HL04 allows other codes; the \
@@ -84,10 +88,22 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Covered,
         why: "a file cut short: the claim (or HL block) the cut left incomplete is not also \
               missing what the cut took away (its lines, diagnosis, date, NDC, the charges \
               its lines would add up to); only the truncation's ENV004 covers it",
+    },
+    Precedence {
+        root: "ENV004",
+        suppresses: &["STR001"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        of_element: Some(4),
+        scope: Scope::Covered,
+        why: "a file cut inside an HL block: an HL04 of 1 (has children) whose children would \
+              follow the cut is not known to be wrong; other hierarchy findings stand",
     },
     Precedence {
         root: "NDC004",
@@ -95,6 +111,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Line,
         why: "the crosswalk before units: unit advice for a code the NDC does not belong to",
     },
@@ -104,6 +121,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Line,
         why: "JW and JZ on one line: the conflict is the defect, not the missing JW/JZ pairing",
     },
@@ -113,6 +131,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Line,
         why: "JW on a multiple-dose container: nothing is discarded, so there is no JW/JZ \
               pairing to check",
@@ -123,6 +142,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Element,
         why: "an SE01 left empty is the count it does not give, whose finding names the count to \
               write; that the element is required is not another error",
@@ -133,6 +153,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("ISA"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Element,
         why: "an ISA date, time or code left out or cut short (`ISA*…**1200*`) is the value the \
               finding asks for, whose fixed width writing it restores; that the element is not \
@@ -144,6 +165,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Element,
         why: "a control number left empty in ST02 or SE02 is the mismatch with the one its \
               header or trailer holds, whose finding names the number to write; that the \
@@ -155,6 +177,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Element,
         why: "a character that cannot be in X12 data (a line break inside a segment, a control \
               character) is the defect; the id, length, type or code it spoils is not another",
@@ -165,6 +188,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Segment,
         why: "a required element left empty (e.g. HI01-2 after a stray element separator in \
               `HI*BK*8901`) is not also the situational segment it should have made",
@@ -175,6 +199,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("NM1"),
         at: Some(8),
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Segment,
         why: "an NM1 whose qualifier the guide does not allow there (NM108 `XX` on the 1000B \
               receiver, which takes 46): the id after it is not an NPI, so its failing the NPI \
@@ -186,6 +211,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Element,
         why: "a value of the wrong type (CTP04 `ONE`, SV104 `SIXTY`, SE01 `X`, LX01 `A`) is the \
               syntax error the 999 reports; the quantity, count or sequence rule reading the \
@@ -197,6 +223,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("SV2"),
         at: Some(2),
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Segment,
         why: "an SV202 whose qualifier is not one the guide allows (`J0897:JZ`, the HC left \
               out): its procedure code is not read, so the revenue code's missing HCPCS code \
@@ -208,6 +235,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("SV2"),
         at: Some(2),
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Segment,
         why: "an SV202 with its qualifier or its code left empty (`:J0897:JZ`, `HC::JZ`): the \
               revenue code's missing HCPCS code is that empty component, whose finding names \
@@ -219,6 +247,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Element,
         why: "a drug line's modifier left empty (`HC:J0897:`, the JZ deleted and its separator \
               kept): writing the JZ that MOD001 asks for fills the empty component, so the \
@@ -230,6 +259,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Element,
         why: "a code the guide does not allow (CTP05-1 `EA`, SV103 `DA`, LIN02 `HI`, HL04 in \
               2000A) is the syntax error the 999 reports; the drug, unit or hierarchy rule \
@@ -241,6 +271,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Element,
         why: "a value shorter or longer than the guide allows (NM109 `X`, N403 `X`) is the \
               syntax error the 999 reports; the NPI check and the ZIP+4 rule reading the same \
@@ -252,6 +283,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Element,
         why: "a required element left empty (SV205, CTP04, LIN02; HL02 of a subscriber or \
               patient) is not also a quantity missing or not a number, a product id qualifier \
@@ -263,6 +295,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("LX"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Segment,
         why: "an LX whose number is left empty (`LX*`, `LX**1`) is the required element the \
               999 reports, not also a line number out of sequence",
@@ -273,6 +306,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Segment,
         why: "a segment whose id no 837 defines (`DPT` for DTP, an id lost to a doubled \
               separator) is where the guide looked for the required segment it was meant to \
@@ -284,6 +318,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Line,
         why: "the same in a service line, where the guide reports the missing segment on the \
               segment after the unknown one (a line's `DPT*472` before its LIN)",
@@ -294,6 +329,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Element,
         why: "a modifier of the wrong length is the element-length error the 999 reports",
     },
@@ -303,6 +339,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Line,
         why: "an unclassified drug code without NDC or description: the missing NDC is part of \
               DRG001's error, not also NDC001's warning",
@@ -313,6 +350,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("HI"),
         at: Some(1),
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Claim,
         why: "an HI whose first diagnosis is left empty (`HI**ABF:E785`): that is the claim's \
               missing principal diagnosis (and, through SIT002's row, the lines' pointers that \
@@ -324,6 +362,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Claim,
         why: "a claim without its principal diagnosis (no HI, or HI01 left out and the others \
               moved up): its lines' pointers count a list that lacks it",
@@ -334,6 +373,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("NM1"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Covered,
         why: "structure before content: a 2310 provider loop written after the claim's 2320 \
               loops is read as the 2330 loop of the same qualifier, whose NM1 uses no name or \
@@ -346,6 +386,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Site,
         why: "one segment written in the wrong place (`NM1*85` moved below the subscriber's \
               HL): where it stands it fits nothing, and where it belongs the walk finds it \
@@ -358,6 +399,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Stray,
         why: "one segment written in the wrong place where the walk reads it as another \
               definition (`DTP*472` moved up into 2300, read as a claim date: SYN008 on its \
@@ -371,6 +413,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("SV1"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Claim,
         why: "structure before content: a service line the structure could not place (its LX \
               lost, so its SV1 stands after the previous line's 2410) is not in the claim's \
@@ -382,6 +425,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("SV2"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Claim,
         why: "the same for an 837I line's SV2",
     },
@@ -391,6 +435,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("SV1"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Claim,
         why: "a line begun at its SV1, its LX missing, is one of the claim's lines (its charge \
               in their sum), but without a number: the lines after it that skip its number \
@@ -402,6 +447,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("SV2"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Claim,
         why: "the same for an 837I line's SV2",
     },
@@ -411,6 +457,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: Some("LX"),
+        of_element: None,
         scope: Scope::Claim,
         why: "an LX written with another id (`LQ*2`, an id of the guide): the line it opens is \
               not among the claim's lines, whose sum and numbers then miss it",
@@ -421,6 +468,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: Some("LX"),
+        of_element: None,
         scope: Scope::Claim,
         why: "the same for an LX misspelled with an id no 837 has (`LZ*2`)",
     },
@@ -430,6 +478,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("LIN"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Segment,
         why: "structure before content: a 2410 without its required CTP is the one error; \
               the drug quantity NDC005 misses is that CTP's",
@@ -440,6 +489,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("CTP"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Line,
         why: "structure before content: a CTP that begins its 2410 without the LIN that opens \
               it is the one error; that LIN is the NDC NDC001 misses",
@@ -450,6 +500,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("CTP"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Line,
         why: "structure before content: a CTP the structure could not place (its LIN lost) \
               is the line's drug loop; the NDC NDC001 misses is in that LIN",
@@ -460,6 +511,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: Some("LIN"),
+        of_element: None,
         scope: Scope::Line,
         why: "a LIN whose id is misspelled (`LIQ`): the NDC NDC001 misses is in it",
     },
@@ -469,6 +521,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: Some("CTP"),
+        of_element: None,
         scope: Scope::Line,
         why: "a CTP whose id is misspelled (`CTQ`): the quantity NDC005 misses is in it",
     },
@@ -478,6 +531,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: Some("HI"),
+        of_element: None,
         scope: Scope::Claim,
         why: "an HI whose id is misspelled (`HQ*ABK:M810`): the principal diagnosis SIT002 \
               misses is in it",
@@ -488,6 +542,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: Some("HI"),
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Claim,
         why: "structure before content: a claim's HI the structure could not place (below its \
               first LX) is there, not missing; its place is the error",
@@ -498,6 +553,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Head,
         why: "a loop's opener written twice in a claim (`LIN` repeated): the first copy's loop \
               holds nothing but its opener and the second carries what the guide requires, so \
@@ -510,6 +566,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Head,
         why: "the same for an LX written twice: the first copy is a line of nothing but its LX",
     },
@@ -519,6 +576,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Head,
         why: "a CLM written twice: the first copy is a claim of nothing but its CLM, which has \
               no HI, nor the 837I's statement dates and CL1, because they follow the copy",
@@ -529,6 +587,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         on: None,
         at: None,
         misspelling_of: None,
+        of_element: None,
         scope: Scope::Claim,
         why: "an exact duplicate is not also a repeat inside the dosing interval",
     },
@@ -638,6 +697,7 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         .map(|d| {
             PRECEDENCE.iter().enumerate().any(|(i, p)| {
                 p.suppresses.contains(&d.code)
+                    && p.of_element.is_none_or(|e| d.loc.element == Some(e))
                     && match p.scope {
                         Scope::Covered => in_covered(&covered, i, d),
                         _ => key(p.scope, d).is_some_and(|k| roots.contains(&(i, k))),
@@ -992,10 +1052,13 @@ pub fn explain(code: &str) -> String {
             (None, _, Some(id)) => format!(" on {id} misspelled"),
             (None, _, None) => String::new(),
         };
+        let what = match p.of_element {
+            Some(e) => format!("{} (on element {e:02} only)", p.suppresses.join(", ")),
+            None => p.suppresses.join(", "),
+        };
         text.push_str(&format!(
-            "- {}{on} suppresses {} in the same {} ({})\n",
+            "- {}{on} suppresses {what} in the same {} ({})\n",
             p.root,
-            p.suppresses.join(", "),
             scope(p.scope),
             p.why
         ));
