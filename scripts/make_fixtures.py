@@ -684,6 +684,26 @@ CASES["STR002"]["trip"].update({
         "NM1*PR*2*PAYER A*****PI*PAYERA~\nNM1*71*1~\nREF*G2*12345"),
 })
 
+# A loop's opener written one loop too early, above the whole loop before it (`HL*2` above the
+# billing provider's NM1*85, N3, N4, REF*EI; a dependent's `CLM` above the patient's NM1*QC,
+# N3, N4, DMG): one STR003 on the first segment of the loop it jumped, whose help moves the
+# opener down below that loop's last segment, not also an STR003 for each of the loop's other
+# segments. Near miss: the jumped loop also lacks its required N4, which moving the HL would
+# not give back: its segments keep their own findings.
+def moved_before(template, seg, before):
+    """Segment `seg` (whole, as written) taken out and written again right before `before`."""
+    ss = segs(template)
+    ss.remove(seg)
+    ss.insert(ss.index(before), seg)
+    return join(ss)
+
+CASES["STR003"]["trip"].update({
+    "subscriber-hl-above-billing-provider-name.x12": moved_before(P837, "HL*2*1*22*0", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893"),
+    "subscriber-hl-above-billing-provider-name-837i.x12": moved_before(I837, "HL*2*1*22*0", "NM1*85*2*GENERAL HOSPITAL*****XX*1234567893"),
+    "claim-above-patient-name.x12": moved_before(CASES["STR002"]["pass"]["patient-is-dependent.x12"], "CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y", "NM1*QC*1*DOE*JOHN"),
+    "subscriber-hl-above-billing-provider-name-without-n4.x12": moved_before(edit(P837, "N4*SPRINGFIELD*IL*627011234", ""), "HL*2*1*22*0", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893"),
+})
+
 # A line's segment moved where the guide reads it as another definition, not as unexpected:
 # a line's DTP*472 moved up into 2300 (read as a claim date whose qualifier 2300 does not
 # take), a 2430's DTP*573 read as a 2400 date, or one line's DTP*573 moved up after the
@@ -1066,6 +1086,18 @@ CASES["STR002"]["trip"]["tertiary-with-one-2320-837i.x12"] = edits(I837, [("SBR*
     ("NM1*71", "NM1*71*1*SMITH*JOHN****XX*1234567893~SBR*P*18*******CI~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA")])
 CASES["STR002"]["pass"]["secondary-with-2320.x12"] = edits(P837, [("SBR*", "SBR*S*18*******MB"),
     ("HI*", "HI*ABK:M810~SBR*P*18*******CI~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA")])
+
+# A 2320's SBR written twice in a row (2320 may repeat, so no STR004): one STR002 on the first
+# copy, naming what its bare 2320 lacks and "delete one of the two copies", not one STR002 for
+# each of OI, 2330A and 2330B. Near miss: a copy whose 2320 lacks its OI too is not surely a
+# copy (deleting one would not mend the file): each 2320 keeps its STR002 findings.
+SBR2320 = "SBR*P*18*******CI~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA"
+CASES["STR002"]["trip"]["2320-sbr-written-twice.x12"] = edits(P837, [("SBR*", "SBR*S*18*******MB"),
+    ("HI*", "HI*ABK:M810~SBR*P*18*******CI~" + SBR2320)])
+CASES["STR002"]["trip"]["2320-sbr-written-twice-837i.x12"] = edits(I837, [("SBR*", "SBR*S*18*******MA"),
+    ("NM1*71", "NM1*71*1*SMITH*JOHN****XX*1234567893~SBR*P*18*******CI~" + SBR2320)])
+CASES["STR002"]["trip"]["2320-sbr-written-twice-copy-lacks-oi.x12"] = edits(P837, [("SBR*", "SBR*S*18*******MB"),
+    ("HI*", "HI*ABK:M810~SBR*P*18*******CI~" + SBR2320.replace("OI***Y***Y~", ""))])
 
 # An 837I drug line's SV202 with its qualifier or its code left empty: one SYN007 naming the
 # component, not also DRG002 "0636 without a HCPCS code" (J0897 is there, or the empty code is

@@ -547,6 +547,8 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
     let mut late: Option<Vec<WrittenAfter>> = None;
     let mut moved: Option<Vec<super::moved::Moved>> = None;
+    // The first copies of openers written twice already reported ([`copied_opener`]).
+    let mut copies = std::collections::HashSet::new();
     for (n, issue) in ig.structure.iter().enumerate() {
         // The segment written elsewhere that is this one (STR003 there is the one finding).
         let mut stray = |cx: &Ctx<'_>| {
@@ -574,7 +576,8 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             } => {
                 let stray = stray(cx);
                 let late = late.get_or_insert_with(|| all_written_after(tx));
-                required_missing(tx, cx, late, (id, is_loop, stray), parent, at);
+                let what = (id, is_loop, stray);
+                required_missing(tx, cx, (late, &mut copies), what, parent, at);
             }
             _ => {}
         }
@@ -749,10 +752,12 @@ pub(super) fn missing_site(
 
 /// Segment or loop `id` (`is_loop`), required in `parent`, that the walk found missing at
 /// segment `at`.
+/// `copies` holds the first copies of openers written twice already reported: the loop
+/// such a copy opens lacks each of its required children, and one finding names them all.
 fn required_missing(
     tx: &Transaction<'_>,
     cx: &mut Ctx<'_>,
-    late: &[WrittenAfter],
+    (late, copies): (&[WrittenAfter], &mut std::collections::HashSet<usize>),
     (id, is_loop, stray): (&'static str, bool, Option<u32>),
     parent: &'static str,
     at: usize,
@@ -761,6 +766,12 @@ fn required_missing(
     let Some(site) = missing_site(tx, cx, late, (id, is_loop), parent, at) else {
         return;
     };
+    if stray.is_none() && copied_opener(tx, site, parent) {
+        if copies.insert(site) {
+            report_copied_opener(tx, cx, (id, is_loop), parent, site);
+        }
+        return;
+    }
     let (Some(reached), Some(seg)) = (tx.segments.get(at), tx.segments.get(site)) else {
         return;
     };
@@ -784,6 +795,79 @@ fn required_missing(
         .help(help)
         .ack(missing_ack(ig.guide, parent, id, is_loop))
         .site = stray;
+}
+
+/// Whether segment `site`, where the guide found something loop `parent` requires missing,
+/// is the first of a loop's opener written twice in a row, byte for byte, in a loop that may
+/// repeat (`SBR*S*…~SBR*S*…~`: 2320 repeats, so STR004 has nothing to say): the first copy
+/// opens a `parent` holding nothing but itself, and the copy's loop carries all the guide
+/// requires (two bare copies, `NM1*DN*1~NM1*DN*1~`, are two loops lacking it, which deleting
+/// one would not mend). Not when the guide found something of another loop missing there (a
+/// defect of its own, [`super::only_its_own_missing`]); not an opener another rule reports
+/// written twice (HL: STR001, CLM: STR006, LX: STR005, a loop one more than its repeat:
+/// STR004), nor an SVD (a 2430's lines are judged by the balancing rules).
+fn copied_opener(tx: &Transaction<'_>, site: usize, parent: &str) -> bool {
+    let (Some(seg), Some(copy)) = (tx.segments.get(site), tx.segments.get(site + 1)) else {
+        return false;
+    };
+    let node = |k: usize| (tx.seg_loop.get(k)).and_then(|&l| tx.loops.get(l as usize));
+    let (Some(first), Some(second)) = (node(site), node(site + 1)) else {
+        return false;
+    };
+    // What the walk found missing in the copy's loop: noticed inside it or where it ends.
+    let copy_lacks = tx.ig().structure.iter().any(|i| {
+        matches!(*i, StructureIssue::RequiredMissing { parent: p, at, .. }
+            if p == parent && at > site + 1 && at <= second.end as usize)
+            || matches!(*i, StructureIssue::RepeatExceeded { at, .. } if at == site + 1)
+    });
+    first.id == parent
+        && first.first as usize == site
+        && first.end as usize == site + 1
+        && second.id == parent
+        && second.first as usize == site + 1
+        && copy.bytes == seg.bytes
+        && !copy_lacks
+        && !([b"HL".as_slice(), b"CLM", b"LX", b"SVD"]).contains(&seg.id())
+        && super::only_its_own_missing(tx, site, parent)
+}
+
+/// One STR002 for a loop's opener written twice ([`copied_opener`]) at `site`, naming what
+/// the first copy's loop lacks (each child `parent` requires that the walk found missing
+/// there), rather than one "missing" finding per child; its 999 acknowledgment is that of
+/// the first missing child `first` (`is_loop`). Deleting either copy leaves one loop with
+/// all of them.
+fn report_copied_opener(
+    tx: &Transaction<'_>,
+    cx: &mut Ctx<'_>,
+    (first, is_loop): (&'static str, bool),
+    parent: &'static str,
+    site: usize,
+) {
+    let ig = tx.ig();
+    let Some(seg) = tx.segments.get(site) else {
+        return;
+    };
+    let lacks: Vec<String> = (ig.structure.iter())
+        .filter_map(|i| match *i {
+            StructureIssue::RequiredMissing {
+                id, parent: p, at, ..
+            } if p == parent && (at == site || at == site + 1) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
+    let name = (ig.guide.loops().into_iter())
+        .find(|l| l.id == parent)
+        .map_or(String::new(), |l| format!(" ({})", l.name));
+    let text = String::from_utf8_lossy(seg.bytes);
+    let id = String::from_utf8_lossy(seg.id());
+    let msg = format!(
+        "`{text}` is written twice in a row: the first copy opens a {parent}{name} of nothing \
+         but its {id}, which lacks the {} the guide requires there",
+        crate::syntax::and_list(&lacks)
+    );
+    report_at(cx, site, seg.loc(), msg)
+        .help(format!("delete one of the two copies of `{text}`"))
+        .ack(missing_ack(ig.guide, parent, first, is_loop));
 }
 
 /// The 2010BA segments the TR3 requires when the patient is the subscriber: N3 and N4
@@ -1523,4 +1607,40 @@ fn payers_before_the_destination_need_their_2320() {
         "{:?}",
         codes(&typo)
     );
+}
+
+/// A 2320's SBR written twice in a row: one STR002 on the first copy naming what its bare 2320
+/// lacks, whose help (delete a copy) gives a clean file; not one STR002 per child. A copy whose
+/// own 2320 lacks its OI keeps that finding too. Two different SBRs in a row are two 2320s,
+/// the first truly bare: its findings stay as they are.
+#[test]
+fn a_2320_sbr_written_twice_is_one_finding() {
+    use crate::test::{P837, edit, run};
+    let other = "SBR*P*18*******CI~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~\
+                 NM1*PR*2*PAYER A*****PI*PAYERA";
+    let with = |cob: &str| {
+        let secondary = edit(P837, "SBR*", "SBR*S*18*******MB");
+        edit(&secondary, "HI*", &format!("HI*ABK:M810~{cob}"))
+    };
+    assert!(run(&with(other)).is_empty(), "the sound 2320");
+    let twice = run(&with(&format!("SBR*P*18*******CI~{other}")));
+    assert_eq!(twice.len(), 1, "{twice:#?}");
+    assert_eq!(
+        twice[0].message,
+        "`SBR*P*18*******CI` is written twice in a row: the first copy opens a 2320 (Other \
+         Subscriber Information) of nothing but its SBR, which lacks the OI, 2330A and 2330B \
+         the guide requires there"
+    );
+    assert_eq!(
+        twice[0].help.as_deref(),
+        Some("delete one of the two copies of `SBR*P*18*******CI`")
+    );
+    let no_oi = other.replace("OI***Y***Y~", "");
+    let codes: Vec<_> = run(&with(&format!("SBR*P*18*******CI~{no_oi}")))
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["STR002"; 4], "a copy that lacks its OI too");
+    let differ = run(&with(&format!("SBR*P*18*******MB~{other}")));
+    assert_eq!(differ.len(), 3, "{differ:#?}");
 }

@@ -297,7 +297,10 @@ fn out_of_place(
     moved: &mut Option<Vec<super::moved::Moved>>,
 ) {
     let ig = tx.ig();
-    let mut late = None;
+    let mut late: Option<Vec<WrittenAfter>> = None;
+    // The rest of a loop whose opener was written late because the opener of the loop after
+    // it came early ([`opener_came_early`]): that one finding, on the opener written late.
+    let mut rest: Vec<usize> = Vec::new();
     for issue in &ig.structure {
         let StructureIssue::Unexpected { at } = *issue else {
             continue;
@@ -305,54 +308,34 @@ fn out_of_place(
         let Some(seg) = tx.segments.get(at).filter(|_| !covered.contains(&at)) else {
             continue;
         };
+        if rest.contains(&at) {
+            continue;
+        }
         let id = seg.id();
         // Reported above (other guide's service segment) or by SYN001 (unknown id).
         if id == wrong || !is_known(id) {
             continue;
         }
-        let shown = String::from_utf8_lossy(id);
         let mut site = None;
         // The segment whose claim and line the finding is reported in.
         let mut context = at;
         // Where the walk stood: the loop of the nearest earlier segment that fit.
         let prev = (0..at).rev().find(|&k| ig.is_placed(k));
         let here = prev.map_or("header", |k| loop_name(tx, k));
-        let early = claimlint_ig::belongs_after(&ig.placements, at)
-            .and_then(|k| Some((k, tx.segments.get(k)?)));
         let (msg, help) = match ig.placement(at).and_then(Placement::segment) {
-            // Written before segments the guide puts before it (`DMG` before `N3`, `N4`).
-            Some(def) if let Some((k, after)) = early => {
-                let after = String::from_utf8_lossy(after.id());
-                (
-                    format!(
-                        "{shown} is out of order in {}: the guide puts it after the {after} that \
-                         follows it here (segment {})",
-                        loop_name(tx, at),
-                        k + 1
-                    ),
-                    format!(
-                        "move {shown} down below {after}, to its place in the segment order (TR3 \
-                         position {})",
-                        def.pos
-                    ),
-                )
-            }
-            Some(def) => (
-                format!(
-                    "{shown} is out of order in {}: the guide puts it before the segments that precede it here",
-                    loop_name(tx, at)
-                ),
-                format!(
-                    "move {shown} up to its place in the segment order (TR3 position {})",
-                    def.pos
-                ),
-            ),
+            Some(def) => out_of_order(tx, at, def),
             None if let Some(late) = late
                 .get_or_insert_with(|| all_written_after(tx))
                 .iter()
                 .find(|l| l.stray == at) =>
             {
-                written_late(tx, late)
+                match opener_came_early(tx, late) {
+                    Some(run) => {
+                        rest.extend(run.clone());
+                        came_early(tx, late, run)
+                    }
+                    None => written_late(tx, late),
+                }
             }
             // Written in the wrong place: missing where it belongs (STR002 there follows).
             None if let Some(m) = moved
@@ -368,6 +351,48 @@ fn out_of_place(
         };
         report_at(cx, context, seg.loc(), msg).help(help).site = site.take();
     }
+}
+
+/// The message and help for segment `at`, which the walk placed as `def` but out of order in
+/// its loop: written before segments the guide puts before it (`DMG` before `N3`, `N4`), or
+/// after segments the guide puts after it.
+fn out_of_order(
+    tx: &Transaction<'_>,
+    at: usize,
+    def: &claimlint_ig::SegmentDef,
+) -> (String, String) {
+    let ig = tx.ig();
+    let shown = tx.segments.get(at).map_or(String::new(), |s| {
+        String::from_utf8_lossy(s.id()).into_owned()
+    });
+    let early = claimlint_ig::belongs_after(&ig.placements, at)
+        .and_then(|k| Some((k, tx.segments.get(k)?)));
+    if let Some((k, after)) = early {
+        let after = String::from_utf8_lossy(after.id());
+        return (
+            format!(
+                "{shown} is out of order in {}: the guide puts it after the {after} that \
+                 follows it here (segment {})",
+                loop_name(tx, at),
+                k + 1
+            ),
+            format!(
+                "move {shown} down below {after}, to its place in the segment order (TR3 \
+                 position {})",
+                def.pos
+            ),
+        );
+    }
+    (
+        format!(
+            "{shown} is out of order in {}: the guide puts it before the segments that precede it here",
+            loop_name(tx, at)
+        ),
+        format!(
+            "move {shown} up to its place in the segment order (TR3 position {})",
+            def.pos
+        ),
+    )
 }
 
 /// The message and help for segment `seg` (index `at`), which fits no place of the loop
@@ -567,6 +592,96 @@ fn written_late(tx: &Transaction<'_>, late: &WrittenAfter) -> (String, String) {
     )
 }
 
+/// When the opener of a required loop written late ([`WrittenAfter`], `NM1*85` after `HL*2`)
+/// is the first of its whole loop written after the opener of the loop that follows it
+/// (`HL*2~NM1*85~N3~N4~REF*EI~SBR`: the HL moved up above the 2010AA, not the NM1*85 down
+/// below the HL), the segments of the rest of that loop, after it: each fits nowhere where it
+/// stands, reads clean as a segment of the loop, in the guide's order, and with them the loop
+/// has every segment it requires; the segment after them is placed (the opener's loop goes
+/// on). Moving the opener that came early down below them then gives a clean file, and it is
+/// the one finding, not also an STR003 for each of them. None for a loop with a required loop
+/// of its own, or when the stray does not stand right after the opener.
+fn opener_came_early(tx: &Transaction<'_>, late: &WrittenAfter) -> Option<std::ops::Range<usize>> {
+    use claimlint_ig::Node;
+    let ig = tx.ig();
+    let l = ig.guide.find_loop(late.parent)?.child_loop(late.id)?;
+    if !late.is_loop || late.stray != late.opener + 1 {
+        return None;
+    }
+    let stray = tx.segments.get(late.stray)?;
+    let end = (late.stray + 1..tx.segments.len()).find(|&k| ig.is_placed(k))?;
+    let run = late.stray + 1..end;
+    if run.is_empty() || !clean_as(late.def, stray) {
+        return None;
+    }
+    // Each segment of the run as the loop's child (its index), in the guide's order.
+    let mut seen = vec![0];
+    for k in run.clone() {
+        let seg = tx.segments.get(k)?;
+        let from = seen.last().copied().unwrap_or(0);
+        let child = (l.children.iter().enumerate()).find_map(|(n, c)| {
+            matches!(c, Node::Segment(d) if n >= from && clean_as(d, seg)).then_some(n)
+        })?;
+        seen.push(child);
+    }
+    let has_all = l.required.iter().all(|&r| {
+        let r = usize::from(r);
+        matches!(l.children.get(r), Some(Node::Segment(_))) && seen.contains(&r)
+    });
+    has_all.then_some(run)
+}
+
+/// Whether `seg` is of definition `def` (its id and qualifier) and reads clean as it.
+fn clean_as(def: &claimlint_ig::SegmentDef, seg: &claimlint_x12::Segment<'_>) -> bool {
+    let mut issues = Vec::new();
+    claimlint_ig::validate_segment(def, seg, &mut issues);
+    def.matches(seg) && issues.is_empty()
+}
+
+/// The message and help for an opener that came early ([`opener_came_early`]): the loop
+/// `late` names was written whole after it, its opener first and `run` the rest.
+fn came_early(
+    tx: &Transaction<'_>,
+    late: &WrittenAfter,
+    run: std::ops::Range<usize>,
+) -> (String, String) {
+    // A segment as far as its definition in the loop tells it (`NM1*85`, `REF*EI`, `N4`).
+    let l = (tx.ig().guide.find_loop(late.parent)).and_then(|p| p.child_loop(late.id));
+    let named = |k: usize| {
+        let seg = tx.segments.get(k)?;
+        let def = l.and_then(|l| l.segments(seg.id()).find(|d| d.matches(seg)));
+        let q = def.and_then(|d| d.qualifier.filter(|q| q.comp == 0));
+        let upto = q.map_or(0, |q| usize::from(q.elem));
+        Some(super::head(seg, upto).trim_end_matches('*').to_string())
+    };
+    let opener = tx.segments.get(late.opener).map_or(String::new(), |s| {
+        super::head(s, 1).trim_end_matches('*').to_string()
+    });
+    let last = run.end - 1;
+    let pos = |k: usize| tx.segments.get(k).map_or(0, |s| s.position);
+    let name = l.map_or("", |l| l.name);
+    let (first, end) = (
+        named(late.stray).unwrap_or_default(),
+        named(last).unwrap_or_default(),
+    );
+    (
+        format!(
+            "{first} ({name}, loop {id}) and the rest of its loop, to {end} (segment {}), are \
+             written after {opener} (segment {}), which opens {opened}; {opener} came early: loop \
+             {id} belongs before it",
+            pos(last),
+            pos(late.opener),
+            id = late.id,
+            opened = crate::syntax::loop_name(tx, late.opener),
+        ),
+        format!(
+            "move {opener} down below {end} (segment {}), after the end of loop {}",
+            pos(last),
+            late.id
+        ),
+    )
+}
+
 /// The help for a segment that stands where the opener of the next segments' loop belongs
 /// (the walk opened that loop without it, `StructureIssue::OpenerMissing` with `after_stray`):
 /// `LQ*2` for `LX*2`, `NM1*IK` for `NM1*IL`. It is what that opener was meant to be.
@@ -738,4 +853,36 @@ fn bht_before_st_is_one_finding() {
     // PER: a wrong PER01 there is a finding of its own, not the moved BHT's reading.
     let per = text.replacen("PER*IC*", "PER*XX*", 1);
     assert_eq!(crate::test::codes(&per), ["STR003", "SYN008"]);
+}
+
+/// An opener written one loop too early, above the whole loop before it: one STR003 on the
+/// jumped loop's first segment whose help moves the opener down below the loop's last, which
+/// done leaves the file clean; not an STR003 for each of the loop's segments. A jumped loop
+/// that also lacks a segment it requires keeps its segments' findings (the move would not
+/// give the segment back).
+#[test]
+fn an_opener_written_above_the_loop_before_it_is_one_finding() {
+    use crate::test::{P837, run};
+    let hl = "HL*2*1*22*0~";
+    let nm1 = "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893~";
+    let early = P837.replace(hl, "").replacen(nm1, &format!("{hl}{nm1}"), 1);
+    let found = run(&early);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code, "STR003");
+    assert!(
+        found[0].message.starts_with(
+            "NM1*85 (Billing Provider Name, loop 2010AA) and the rest of its loop, to REF*EI \
+             (segment 11), are written after HL*2 (segment 7), which opens 2000B"
+        ),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some("move HL*2 down below REF*EI (segment 11), after the end of loop 2010AA")
+    );
+    assert!(run(P837).is_empty(), "the help's fix is the template");
+    let without_n4 = crate::test::edit(&early, "N4*SPRINGFIELD*IL*627011234", "");
+    let codes: Vec<_> = run(&without_n4).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["STR003", "STR003", "STR003"]);
 }
