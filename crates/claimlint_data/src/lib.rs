@@ -419,10 +419,22 @@ impl Data {
                 Some(mue_span(self.overlay, Setting::OutpatientHospital, dos))
             }
             "icd10cm" => self.icd10_span(dos),
+            "hcpcs" => self.hcpcs_span(dos),
             "crosswalk" if self.overlay.is_none() => embedded_quarter_span(dos),
             _ => None,
         };
         Some((c, span.unwrap_or((dos, dos))))
+    }
+
+    /// The dates on which the HCPCS file's coverage is what it is on `dos`: the release is
+    /// the same on every date, in force on every date when a HCPCS file is loaded, else on its
+    /// own dates, so its dates or the dates before or after them.
+    fn hcpcs_span(&self, dos: Ymd) -> Option<(Ymd, Ymd)> {
+        if self.overlay.is_some_and(|o| !o.hcpcs.is_empty()) {
+            return Some((0, Ymd::MAX));
+        }
+        let e = EMBEDDED.iter().find(|e| e.name == "hcpcs")?;
+        Some(outside_or_in(e.from, e.to.unwrap_or(Ymd::MAX), dos))
     }
 
     /// The dates [`Data::icd10_release_for`] answers as it does `dos`, in its common case (one
@@ -436,14 +448,7 @@ impl Data {
         let (Some(e), None) = (embedded.next(), embedded.next()) else {
             return None;
         };
-        let to = e.to.unwrap_or(Ymd::MAX);
-        Some(if dos < e.from {
-            (0, e.from - 1)
-        } else if dos <= to {
-            (e.from, to)
-        } else {
-            (to + 1, Ymd::MAX)
-        })
+        Some(outside_or_in(e.from, e.to.unwrap_or(Ymd::MAX), dos))
     }
 
     /// The first billable ICD-10-CM code under a header (`M81` → `M810`), for help lines.
@@ -979,6 +984,18 @@ fn mue_tables(
         })
         .map(|t| (t.1, t.2, t.3, Some(t.4)));
     loaded.chain(embedded)
+}
+
+/// Of the dates before `from`, the dates `from..=to` and the dates after `to`, those that
+/// hold `dos`.
+fn outside_or_in(from: Ymd, to: Ymd, dos: Ymd) -> (Ymd, Ymd) {
+    if dos < from {
+        (0, from - 1)
+    } else if dos <= to {
+        (from, to)
+    } else {
+        (to + 1, Ymd::MAX)
+    }
 }
 
 /// The dates on which the MUE tables of `setting` give the answer they give on `dos`: the
