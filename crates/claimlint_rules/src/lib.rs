@@ -328,7 +328,7 @@ pub struct ClaimFacts {
     /// The MUE coverage UNT002 last asked for (`units::mue_exceeded`): the setting, the dates
     /// it holds for (`Data::coverage_span`) and the first date of the table that answers. A
     /// function of the data alone, kept for the claims that follow, so not emptied by `reset`.
-    pub(crate) mue_span: std::cell::Cell<Option<(claimlint_data::Setting, (u32, u32), u32)>>,
+    pub(crate) mue_span: std::cell::Cell<Option<units::mue_exceeded::KnownSpan>>,
 }
 
 impl ClaimFacts {

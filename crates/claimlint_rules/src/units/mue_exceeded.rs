@@ -28,6 +28,10 @@ declare_rule! {
     check: Claim(mue_exceeded),
 }
 
+/// A setting, the dates its MUE coverage holds for, and the first date of the table that
+/// answers then.
+pub(crate) type KnownSpan = (Setting, (u32, u32), u32);
+
 /// Whether the nearest MUE table starts at most a year after `dos` (tables have no end date).
 /// The coverage asked is remembered with the dates it holds for (`ClaimFacts::mue_span`):
 /// the claims of a file share a table, so the data is asked again only outside them. Exact:
