@@ -1,4 +1,4 @@
-use super::{icd_date, is_icd10_qualifier, is_version_mismatch};
+use super::{ICD10_FROM, icd_date, is_icd10_qualifier};
 use crate::{Ctx, declare_rule};
 use claimlint_data::{Data, Icd10Release, Versioned};
 use claimlint_model::{Claim, Date, Diagnosis, Kind};
@@ -138,11 +138,21 @@ fn judged_dx<'c, 'a>(
     kind: Kind,
 ) -> (Option<Date>, impl Iterator<Item = &'c Diagnosis<'a>>) {
     let date = icd_date(claim, kind);
-    let dxs = claim.diagnoses.iter().filter(move |dx| {
-        is_icd10_qualifier(dx.qualifier.bytes) == Some(true)
-            && !is_version_mismatch(dx.qualifier.bytes, date)
-    });
-    (date, dxs)
+    (date, judged_on(claim, date))
+}
+
+/// [`judged_dx`] of a claim whose date (`icd_date`) is known. A code under an ICD-10 qualifier
+/// is in the wrong version for a claim dated before ICD-10 began: CODE008's, and CODE003
+/// leaves it alone (one root cause, one error). Decided once for the claim, not per code.
+fn judged_on<'c, 'a>(
+    claim: &'c Claim<'a>,
+    date: Option<Date>,
+) -> impl Iterator<Item = &'c Diagnosis<'a>> {
+    let before_icd10 = date.is_some_and(|d| d < ICD10_FROM);
+    claim
+        .diagnoses
+        .iter()
+        .filter(move |dx| !before_icd10 && is_icd10_qualifier(dx.qualifier.bytes) == Some(true))
 }
 
 /// A release as a memo key: its identity (the version name by address, its dates and table)
@@ -192,15 +202,15 @@ impl<T> ByRelease<T> {
 pub type ValidMemo = ByRelease<bool>;
 
 /// The codes of a claim left unjudged for want of a release in force, for the file's notes
-/// (`rules::drugs::data_notes`).
+/// (`rules::drugs::data_notes`); `date` is the claim's (`icd_date`), which the notes have.
 /// `memo` keeps each code's answer per release across the claims of a transaction set.
 pub fn withheld(
     data: &Data,
     claim: &Claim<'_>,
-    kind: Kind,
+    date: Option<Date>,
     memo: &mut WithheldMemo,
 ) -> Vec<String> {
-    let (date, dxs) = judged_dx(claim, kind);
+    let dxs = judged_on(claim, date);
     let release = release_on(data, date);
     let memo = memo.codes(release_id(release.as_ref()));
     // A code that is not UTF-8 is not judged.

@@ -190,7 +190,7 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
                 let codes = crate::code_sets::icd10_invalid::withheld(
                     &settings.data,
                     claim,
-                    tx.kind,
+                    Some(d),
                     &mut withheld_memo,
                 );
                 if let Some(n) = out.iter_mut().find(|n| n.dataset == "icd10cm") {
