@@ -132,27 +132,24 @@ impl LineNotes {
         (dataset, past_end_only): (&'static str, bool),
         dos: Date,
     ) -> Option<usize> {
-        let (c, span, note) = match self.last {
-            Some((c, (lo, hi), note)) if lo <= dos.0 && dos.0 <= hi => (c, (lo, hi), note),
-            _ => {
-                let (c, span) = data.coverage_span(dataset, dos.0)?;
-                (c, span, None)
-            }
-        };
+        // Read and updated in place: this runs for every line, and the answer is rarely new.
+        let known = matches!(&self.last, Some((_, (lo, hi), _)) if *lo <= dos.0 && dos.0 <= *hi);
+        if !known {
+            let (c, span) = data.coverage_span(dataset, dos.0)?;
+            self.last = Some((c, span, None));
+        }
+        let (c, _, note) = self.last.as_mut()?;
         let out = if past_end_only {
             c.to.is_some_and(|to| dos.0 > to)
         } else {
             !c.in_force
         };
-        let note = if out {
-            let i = note.unwrap_or_else(|| note_of(notes, dataset, c, dos));
-            notes[i].add(dos);
-            Some(i)
-        } else {
-            note
-        };
-        self.last = Some((c, span, note));
-        note.filter(|_| out)
+        if !out {
+            return None;
+        }
+        let i = *note.get_or_insert_with(|| note_of(notes, dataset, *c, dos));
+        notes[i].add(dos);
+        Some(i)
     }
 }
 
