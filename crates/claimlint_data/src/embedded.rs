@@ -445,15 +445,21 @@ pub(super) fn dose_interval(hcpcs: &str, ndc11: Option<&str>) -> Option<DoseInte
 /// The row of `ndc11` under `hcpcs`, else the code's own row (no NDC): what
 /// [`dose_interval`] of the NDC, then of `None`, gives, with the code's rows found once (the
 /// table is sorted by code, then NDC, each key once: a test holds it so) and then searched
-/// by NDC alone. A code without rows, as most are, costs one search.
+/// by NDC alone. A code without rows, as most are, costs one search. Codes and NDCs are
+/// compared by `key_cmp` and `short::eq` (the order and equality of `str`, without a `memcmp`
+/// call per step), and a code's few rows are scanned: each key is there once, so the row
+/// found is the one a search finds.
 pub(super) fn dose_interval_for(hcpcs: &str, ndc11: Option<&str>) -> Option<DoseInterval> {
-    let from = DOSE_INTERVALS.partition_point(|r| r.hcpcs < hcpcs);
+    let same = |a: &str, b: &str| claimlint_x12::short::eq(a.as_bytes(), b.as_bytes());
+    let from = DOSE_INTERVALS.partition_point(|r| crate::key_cmp(r.hcpcs, hcpcs).is_lt());
     let rows = DOSE_INTERVALS.get(from..)?;
-    let rows = rows.get(..rows.partition_point(|r| r.hcpcs == hcpcs))?;
+    let rows = rows.get(..rows.partition_point(|r| same(r.hcpcs, hcpcs)))?;
     let find = |n: Option<&str>| {
-        rows.binary_search_by(|r| r.ndc11.cmp(&n))
-            .ok()
-            .and_then(|i| rows.get(i))
+        rows.iter()
+            .find(|r| match (r.ndc11, n) {
+                (Some(a), Some(b)) => same(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            })
             .copied()
     };
     ndc11.and_then(|n| find(Some(n))).or_else(|| find(None))

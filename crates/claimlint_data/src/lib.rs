@@ -407,6 +407,50 @@ impl Data {
         }
     }
 
+    /// [`Data::coverage`] with the dates of service it holds for: every date in the span
+    /// gets the same answer, so a caller asking for many dates (the file's notes, once per
+    /// line) asks again only for a date outside it. The span always holds `dos`; where the
+    /// dates an answer holds for are not simply known it is `dos` alone.
+    pub fn coverage_span(&self, name: &str, dos: Ymd) -> Option<(Coverage, (Ymd, Ymd))> {
+        let c = self.coverage(name, dos)?;
+        let span = match name {
+            "mue-practitioner" => Some(mue_span(self.overlay, Setting::Practitioner, dos)),
+            "mue-outpatient-hospital" => {
+                Some(mue_span(self.overlay, Setting::OutpatientHospital, dos))
+            }
+            "icd10cm" => self.icd10_span(dos),
+            "hcpcs" => self.hcpcs_span(dos),
+            "crosswalk" if self.overlay.is_none() => embedded_quarter_span(dos),
+            _ => None,
+        };
+        Some((c, span.unwrap_or((dos, dos))))
+    }
+
+    /// The dates on which the HCPCS file's coverage is what it is on `dos`: the release is
+    /// the same on every date, in force on every date when a HCPCS file is loaded, else on its
+    /// own dates, so its dates or the dates before or after them.
+    fn hcpcs_span(&self, dos: Ymd) -> Option<(Ymd, Ymd)> {
+        if self.overlay.is_some_and(|o| !o.hcpcs.is_empty()) {
+            return Some((0, Ymd::MAX));
+        }
+        let e = EMBEDDED.iter().find(|e| e.name == "hcpcs")?;
+        Some(outside_or_in(e.from, e.to.unwrap_or(Ymd::MAX), dos))
+    }
+
+    /// The dates [`Data::icd10_release_for`] answers as it does `dos`, in its common case (one
+    /// release compiled in, none loaded: that release, in force on its own dates): its dates
+    /// when it covers `dos`, else the dates before or after them.
+    fn icd10_span(&self, dos: Ymd) -> Option<(Ymd, Ymd)> {
+        if self.overlay.is_some_and(|ov| !ov.icd10.is_empty()) {
+            return None;
+        }
+        let mut embedded = EMBEDDED.iter().filter(|e| e.name == "icd10cm");
+        let (Some(e), None) = (embedded.next(), embedded.next()) else {
+            return None;
+        };
+        Some(outside_or_in(e.from, e.to.unwrap_or(Ymd::MAX), dos))
+    }
+
     /// The first billable ICD-10-CM code under a header (`M81` → `M810`), for help lines.
     pub fn icd10_billable_under(&self, prefix: &str) -> Option<Icd10> {
         let n = embedded::icd10_len();
@@ -940,6 +984,45 @@ fn mue_tables(
         })
         .map(|t| (t.1, t.2, t.3, Some(t.4)));
     loaded.chain(embedded)
+}
+
+/// Of the dates before `from`, the dates `from..=to` and the dates after `to`, those that
+/// hold `dos`.
+fn outside_or_in(from: Ymd, to: Ymd, dos: Ymd) -> (Ymd, Ymd) {
+    if dos < from {
+        (0, from - 1)
+    } else if dos <= to {
+        (from, to)
+    } else {
+        (to + 1, Ymd::MAX)
+    }
+}
+
+/// The dates on which the MUE tables of `setting` give the answer they give on `dos`: the
+/// table chosen (`mue_table_of`, `embedded_mue_table`) depends only on which tables start on
+/// or before the date, and that set is the same from the latest start on or before `dos` to
+/// the day before the next start.
+fn mue_span(ov: Option<&'static overlay::Overlay>, setting: Setting, dos: Ymd) -> (Ymd, Ymd) {
+    let (mut lo, mut hi) = (0, Ymd::MAX);
+    for t in mue_tables(ov, setting) {
+        if t.0 <= dos {
+            lo = lo.max(t.0);
+        } else {
+            hi = hi.min(t.0 - 1);
+        }
+    }
+    (lo, hi)
+}
+
+/// The dates on which the compiled-in crosswalk quarters give the answer they give on `dos`,
+/// when a quarter is in force then (`pick_quarter_lazy` takes the first that covers a date):
+/// that quarter's dates, if no quarter before it in the list shares any of them.
+fn embedded_quarter_span(dos: Ymd) -> Option<(Ymd, Ymd)> {
+    let qs = &embedded::QUARTERS;
+    let at = qs.iter().position(|q| q.from <= dos && dos <= q.to)?;
+    let q = qs.get(at)?;
+    let overlaps = |p: &embedded::EmbeddedQuarter| p.from <= q.to && q.from <= p.to;
+    (!qs.get(..at)?.iter().any(overlaps)).then_some((q.from, q.to))
 }
 
 /// Days since 0000-03-01 (proleptic Gregorian), for "how far is this date from that quarter".

@@ -692,6 +692,7 @@ fn data_dir_loads_icd10cm_releases() {
         d.version_line()
     );
     assert_eq!(d.icd10("Z9999").map(|c| c.billable), Some(true));
+    assert_spans_exact(&d);
     std::fs::remove_dir_all(&tmp).unwrap();
 }
 
@@ -887,4 +888,45 @@ fn lazy_quarter_choice_agrees() {
         let listed = pick_quarter(&all, dos).map(|(q, f)| (q.version, f));
         assert_eq!(lazy, listed, "{dos}");
     }
+}
+
+/// `coverage_span` gives `coverage`'s answer, and every date of its span gets that answer:
+/// each day from 2014 to 2028 is asked, and checked against the span of the day before, and
+/// each span's ends against the day asked.
+fn assert_spans_exact(d: &Data) {
+    let days = (2014..=2028u32).flat_map(|y| {
+        (1..=12u32).flat_map(move |m| (1..=31u32).map(move |day| y * 10000 + m * 100 + day))
+    });
+    for name in [
+        "crosswalk",
+        "hcpcs",
+        "icd10cm",
+        "mue-practitioner",
+        "mue-outpatient-hospital",
+    ] {
+        let mut last: Option<(Coverage, (Ymd, Ymd))> = None;
+        for dos in days.clone() {
+            let c = d.coverage(name, dos);
+            let span = d.coverage_span(name, dos);
+            assert_eq!(span.map(|s| s.0), c, "{name} {dos}");
+            if let Some((was, (lo, hi))) = last.filter(|(_, (lo, hi))| *lo <= dos && dos <= *hi) {
+                assert_eq!(c, Some(was), "{name} {dos} in {lo}..={hi}");
+            }
+            if let Some((c, (lo, hi))) = span {
+                assert!(lo <= dos && dos <= hi, "{name} {dos}: {lo}..={hi}");
+                assert_eq!(d.coverage(name, lo), Some(c), "{name} {dos}: {lo}");
+                assert_eq!(d.coverage(name, hi), Some(c), "{name} {dos}: {hi}");
+            }
+            last = span;
+        }
+    }
+}
+
+#[test]
+fn coverage_spans_are_exact() {
+    assert_spans_exact(&data());
+    // A span reaches across the months of a version: the notes ask once for them.
+    let (c, span) = data().coverage_span("mue-practitioner", 20260115).unwrap();
+    assert!(!c.in_force);
+    assert_eq!(span, (0, c.from - 1));
 }

@@ -325,6 +325,10 @@ pub struct ClaimFacts {
     /// the engine keeps one `ClaimFacts` for claims of one transaction set only, so this is
     /// worked out once for them all and, like `icd10_valid`, not emptied by `reset`.
     created: std::cell::OnceCell<Option<claimlint_model::Date>>,
+    /// The MUE coverage UNT002 last asked for (`units::mue_exceeded`): the setting, the dates
+    /// it holds for (`Data::coverage_span`) and the first date of the table that answers. A
+    /// function of the data alone, kept for the claims that follow, so not emptied by `reset`.
+    pub(crate) mue_span: std::cell::Cell<Option<units::mue_exceeded::KnownSpan>>,
 }
 
 impl ClaimFacts {

@@ -1,4 +1,4 @@
-use super::{icd_date, is_icd10_qualifier, is_version_mismatch};
+use super::{ICD10_FROM, icd_date, is_icd10_qualifier};
 use crate::{Ctx, declare_rule};
 use claimlint_data::{Data, Icd10Release, Versioned};
 use claimlint_model::{Claim, Date, Diagnosis, Kind};
@@ -138,11 +138,21 @@ fn judged_dx<'c, 'a>(
     kind: Kind,
 ) -> (Option<Date>, impl Iterator<Item = &'c Diagnosis<'a>>) {
     let date = icd_date(claim, kind);
-    let dxs = claim.diagnoses.iter().filter(move |dx| {
-        is_icd10_qualifier(dx.qualifier.bytes) == Some(true)
-            && !is_version_mismatch(dx.qualifier.bytes, date)
-    });
-    (date, dxs)
+    (date, judged_on(claim, date))
+}
+
+/// [`judged_dx`] of a claim whose date (`icd_date`) is known. A code under an ICD-10 qualifier
+/// is in the wrong version for a claim dated before ICD-10 began: CODE008's, and CODE003
+/// leaves it alone (one root cause, one error). Decided once for the claim, not per code.
+fn judged_on<'c, 'a>(
+    claim: &'c Claim<'a>,
+    date: Option<Date>,
+) -> impl Iterator<Item = &'c Diagnosis<'a>> {
+    let before_icd10 = date.is_some_and(|d| d < ICD10_FROM);
+    claim
+        .diagnoses
+        .iter()
+        .filter(move |dx| !before_icd10 && is_icd10_qualifier(dx.qualifier.bytes) == Some(true))
 }
 
 /// A release as a memo key: its identity (the version name by address, its dates and table)
@@ -156,25 +166,53 @@ fn release_id(release: Option<&Versioned<Icd10Release>>) -> ReleaseId {
     })
 }
 
-/// Whether each code (as `code_key`) is `Verdict::Valid` under a release (`ReleaseId`): a
-/// verdict depends on the code and the release alone, and the claims of a transaction set
-/// share codes, so the engine keeps one memo for the claims of a task (`ClaimFacts`).
-pub type ValidMemo = rustc_hash::FxHashMap<(u64, ReleaseId), bool>;
+/// Answers about codes (as `code_key`) under ICD-10-CM releases (`ReleaseId`): a verdict
+/// depends on the code and the release alone, and the claims of a transaction set share
+/// codes. One map of codes per release, so a code's look-up hashes one number, not the
+/// release's identity with it; a claim's release is found once, among the one or two that a
+/// transaction set's dates reach.
+pub struct ByRelease<T> {
+    releases: Vec<(ReleaseId, rustc_hash::FxHashMap<u64, T>)>,
+}
+
+impl<T> Default for ByRelease<T> {
+    fn default() -> Self {
+        ByRelease {
+            releases: Vec::new(),
+        }
+    }
+}
+
+impl<T> ByRelease<T> {
+    /// The answers under release `id`.
+    fn codes(&mut self, id: ReleaseId) -> &mut rustc_hash::FxHashMap<u64, T> {
+        let i = match self.releases.iter().position(|(r, _)| *r == id) {
+            Some(i) => i,
+            None => {
+                self.releases.push((id, rustc_hash::FxHashMap::default()));
+                self.releases.len() - 1
+            }
+        };
+        &mut self.releases[i].1
+    }
+}
+
+/// Whether each code is `Verdict::Valid` under a release; the engine keeps one memo for the
+/// claims of a task (`ClaimFacts`).
+pub type ValidMemo = ByRelease<bool>;
 
 /// The codes of a claim left unjudged for want of a release in force, for the file's notes
-/// (`rules::drugs::data_notes`).
-/// `memo` keeps each code's answer per release across the claims of a transaction set (a
-/// verdict depends on the code and the release alone; claims share codes).
+/// (`rules::drugs::data_notes`); `date` is the claim's (`icd_date`), which the notes have.
+/// `memo` keeps each code's answer per release across the claims of a transaction set.
 pub fn withheld(
     data: &Data,
     claim: &Claim<'_>,
-    kind: Kind,
+    date: Option<Date>,
     memo: &mut WithheldMemo,
 ) -> Vec<String> {
-    let (date, dxs) = judged_dx(claim, kind);
+    let dxs = judged_on(claim, date);
     let release = release_on(data, date);
-    // The version name by address: hashed as one word, not as text for each code.
-    let id = release_id(release.as_ref());
+    let memo = memo.codes(release_id(release.as_ref()));
     // A code that is not UTF-8 is not judged.
     let answer =
         |code: &[u8]| match judge_in(data, std::str::from_utf8(code).ok()?, release.clone()) {
@@ -187,18 +225,15 @@ pub fn withheld(
         // a key is its bytes, so a code that is not UTF-8 keeps its `None` in the memo.
         let code = dx.code.bytes;
         match claimlint_x12::short::code_key(code) {
-            Some(key) => memo
-                .entry((key, id))
-                .or_insert_with(|| answer(code))
-                .clone(),
+            Some(key) => memo.entry(key).or_insert_with(|| answer(code)).clone(),
             None => answer(code),
         }
     })
     .collect()
 }
 
-/// [`withheld`]'s answers by code (as `code_key`) and release (`ReleaseId`).
-pub type WithheldMemo = rustc_hash::FxHashMap<(u64, ReleaseId), Option<String>>;
+/// [`withheld`]'s answers by release and code.
+pub type WithheldMemo = ByRelease<Option<String>>;
 
 fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let kind = cx.tx().map_or(Kind::Professional, |t| t.kind);
@@ -206,20 +241,21 @@ fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     // `judge` on each code: the claim's one release, chosen once.
     let release = release_on(cx.data(), date);
     let id = release_id(release.as_ref());
-    let memo = cx.facts.map(|f| &f.icd10_valid);
+    let mut memo = cx.facts.map(|f| f.icd10_valid.borrow_mut());
+    let mut valid = memo.as_mut().map(|m| m.codes(id));
     for dx in dxs {
         // A code this task found valid under this release is valid again: no text, no search.
-        let key = claimlint_x12::short::code_key(dx.code.bytes).map(|k| (k, id));
-        let known = |m: &std::cell::RefCell<ValidMemo>| m.borrow().get(&key?).copied();
-        if memo.and_then(known) == Some(true) {
+        let key = claimlint_x12::short::code_key(dx.code.bytes);
+        let known = |m: &rustc_hash::FxHashMap<u64, bool>| m.get(&key?).copied();
+        if valid.as_deref().and_then(known) == Some(true) {
             continue;
         }
         let Ok(code) = std::str::from_utf8(dx.code.bytes) else {
             continue;
         };
         let verdict = judge_in(cx.data(), code, release.clone());
-        if let (Some(m), Some(key)) = (memo, key) {
-            m.borrow_mut().insert(key, verdict == Verdict::Valid);
+        if let (Some(m), Some(key)) = (valid.as_deref_mut(), key) {
+            m.insert(key, verdict == Verdict::Valid);
         }
         if let Verdict::Error { message, help } = verdict {
             cx.report(dx.code.loc(), message).help(help);

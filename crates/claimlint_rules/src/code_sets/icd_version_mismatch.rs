@@ -69,19 +69,24 @@ fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         return; // no date, no version to hold the codes to (SIT004/STR002 report the date)
     };
     let want_ten = date >= ICD10_FROM;
-    // The principal diagnosis's qualifier written as another (`HI*BF:M810` on a claim with
-    // no ABK) is SIT002's one finding, whose help writes ABK there.
-    let slip = super::principal_qualifier_slip(claim, kind).map(|q| q.offset);
-    let wrong: Vec<(Element<'_>, &'static str)> = claim
+    let mut wrong: Vec<(Element<'_>, &'static str)> = claim
         .hi
         .iter()
         .flat_map(|hi| hi.elements())
         .filter_map(|el| {
             let q = el.component(1)?;
             let ten = is_icd10_qualifier(q.bytes)?;
-            (ten != want_ten && Some(q.offset) != slip).then(|| (q, swap_to(&el, kind, want_ten)))
+            (ten != want_ten).then(|| (q, swap_to(&el, kind, want_ten)))
         })
         .collect();
+    if wrong.is_empty() {
+        return;
+    }
+    // The principal diagnosis's qualifier written as another (`HI*BF:M810` on a claim with
+    // no ABK) is SIT002's one finding, whose help writes ABK there. Looked for only on a
+    // claim with a qualifier of the wrong version, the only ones it can take out.
+    let slip = super::principal_qualifier_slip(claim, kind).map(|q| q.offset);
+    wrong.retain(|(q, _)| Some(q.offset) != slip);
     let Some((first, _)) = wrong.first() else {
         return;
     };

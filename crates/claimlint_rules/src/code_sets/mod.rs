@@ -113,15 +113,6 @@ fn is_pcs_form(code: &[u8]) -> bool {
             .all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !b"IO".contains(c)))
 }
 
-/// Is the claim's ICD version wrong for its date under this qualifier (CODE008)? Then
-/// CODE003 leaves the code alone: one root cause, one error.
-pub fn is_version_mismatch(qualifier: &[u8], date: Option<Date>) -> bool {
-    match (is_icd10_qualifier(qualifier), date) {
-        (Some(ten), Some(d)) => ten != (d >= ICD10_FROM),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -8,7 +8,7 @@
 
 use crate::LintSettings as Settings;
 use crate::drugs::{hcpcs_of, line_dos};
-use claimlint_data::Data;
+use claimlint_data::{Coverage, Data};
 use claimlint_model::{Date, Transaction};
 
 /// One data set answered from a version not in force on some dates of service.
@@ -88,35 +88,13 @@ fn enabled(settings: &Settings, codes: &[&str]) -> bool {
     codes.iter().any(|c| settings.severity(c).is_some())
 }
 
-/// Adds `dos` to the note of `dataset` when no version in force covers it; gives the place
-/// in `notes` of the note it added to.
-fn record(
-    data: &Data,
-    notes: &mut Vec<DataNote>,
-    dataset: &'static str,
-    dos: Date,
-    past_end_only: bool,
-) -> Option<usize> {
-    // Asked afresh, not memoized per (data set, date): `LineNotes` already skips a line on
-    // the last line's date, and a lookup costs less than a hash map's (about 140
-    // instructions against 180 on the generated 5 MB 837P).
-    let c = data.coverage(dataset, dos.0)?;
-    let out = if past_end_only {
-        c.to.is_some_and(|to| dos.0 > to)
-    } else {
-        !c.in_force
-    };
-    if !out {
-        return None;
-    }
+/// The place in `notes` of the note of `dataset` answered by `c`, made if there is none yet.
+fn note_of(notes: &mut Vec<DataNote>, dataset: &'static str, c: Coverage, dos: Date) -> usize {
     match notes
         .iter()
         .position(|n| same(n.dataset, dataset) && same(n.version, c.version))
     {
-        Some(i) => {
-            notes[i].add(dos);
-            Some(i)
-        }
+        Some(i) => i,
         None => {
             notes.push(DataNote {
                 dataset,
@@ -125,42 +103,53 @@ fn record(
                 to: c.to,
                 first: dos,
                 last: dos,
-                lines: 1,
+                lines: 0,
                 withheld: Vec::new(),
             });
-            Some(notes.len() - 1)
+            notes.len() - 1
         }
     }
 }
 
-/// [`record`] for the lines of one data set, remembering its answer for the last date:
-/// a claim's lines mostly share their date. Exact: the answer for a (data set, date) is the
-/// same each time (its coverage does not change, and a note, once made, keeps its place, as
-/// notes are only added to the end), so a line on the last date is added to the same note,
-/// or to none.
+/// Adds the dates of one data set to its note when no version in force covers them,
+/// remembering the last answer with the dates it holds for (`Data::coverage_span`): the
+/// claims of a file share a version, so the data is asked again only on a date outside them.
+/// Exact: every date of the span gets the same coverage, from which whether the date is out
+/// is decided afresh; and the note of a (data set, version), once found or made, keeps its
+/// place (notes are only added to the end), so it is the one a search would find.
 #[derive(Default)]
 struct LineNotes {
-    last: Option<(Date, Option<usize>)>,
+    last: Option<(Coverage, (u32, u32), Option<usize>)>,
 }
 
 impl LineNotes {
+    /// Adds `dos` to the note of `dataset` when no version in force covers it (`past_end_only`:
+    /// only when it falls after the version's end); gives the place of that note.
     fn record(
         &mut self,
         data: &Data,
         notes: &mut Vec<DataNote>,
         (dataset, past_end_only): (&'static str, bool),
         dos: Date,
-    ) {
-        let note = match self.last {
-            Some((d, note)) if d == dos => {
-                if let Some(i) = note {
-                    notes[i].add(dos);
-                }
-                note
-            }
-            _ => record(data, notes, dataset, dos, past_end_only),
+    ) -> Option<usize> {
+        // Read and updated in place: this runs for every line, and the answer is rarely new.
+        let known = matches!(&self.last, Some((_, (lo, hi), _)) if *lo <= dos.0 && dos.0 <= *hi);
+        if !known {
+            let (c, span) = data.coverage_span(dataset, dos.0)?;
+            self.last = Some((c, span, None));
+        }
+        let (c, _, note) = self.last.as_mut()?;
+        let out = if past_end_only {
+            c.to.is_some_and(|to| dos.0 > to)
+        } else {
+            !c.in_force
         };
-        self.last = Some((dos, note));
+        if !out {
+            return None;
+        }
+        let i = *note.get_or_insert_with(|| note_of(notes, dataset, *c, dos));
+        notes[i].add(dos);
+        Some(i)
     }
 }
 
@@ -182,19 +171,23 @@ pub fn notes(tx: &Transaction<'_>, settings: &Settings) -> Vec<DataNote> {
         claimlint_model::Kind::Professional => "mue-practitioner",
     };
     let mut withheld_memo = crate::code_sets::icd10_invalid::WithheldMemo::default();
-    // The crosswalk's, the HCPCS file's and the MUE table's.
+    // The ICD-10-CM release's (by claim), the crosswalk's, the HCPCS file's and the MUE
+    // table's (by line).
+    let mut by_claim = LineNotes::default();
     let mut by_line: [LineNotes; 3] = Default::default();
     for claim in &tx.claims {
         if icd && !claim.diagnoses.is_empty() {
             // The date CODE003 judges the claim's codes by, and the codes it left unjudged.
             // Only a release out of force withholds codes.
             if let Some(d) = crate::code_sets::icd_date(claim, tx.kind)
-                && record(&settings.data, &mut out, "icd10cm", d, false).is_some()
+                && by_claim
+                    .record(&settings.data, &mut out, ("icd10cm", false), d)
+                    .is_some()
             {
                 let codes = crate::code_sets::icd10_invalid::withheld(
                     &settings.data,
                     claim,
-                    tx.kind,
+                    Some(d),
                     &mut withheld_memo,
                 );
                 if let Some(n) = out.iter_mut().find(|n| n.dataset == "icd10cm") {

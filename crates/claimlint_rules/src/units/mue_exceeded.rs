@@ -2,7 +2,7 @@ use crate::drugs::{hcpcs_of, line_dos};
 use crate::modifiers::jw_jz_on_multi_dose::unpayable_discard;
 use crate::units::setting;
 use crate::{Ctx, declare_rule};
-use claimlint_data::{Data, Mue, Setting};
+use claimlint_data::{Mue, Setting};
 use claimlint_model::{Claim, Dec, Total};
 
 declare_rule! {
@@ -28,14 +28,30 @@ declare_rule! {
     check: Claim(mue_exceeded),
 }
 
+/// A setting, the dates its MUE coverage holds for, and the first date of the table that
+/// answers then.
+pub(crate) type KnownSpan = (Setting, (u32, u32), u32);
+
 /// Whether the nearest MUE table starts at most a year after `dos` (tables have no end date).
-fn within_a_year(data: &Data, setting: Setting, dos: u32) -> bool {
+/// The coverage asked is remembered with the dates it holds for (`ClaimFacts::mue_span`):
+/// the claims of a file share a table, so the data is asked again only outside them. Exact:
+/// every date of the span is answered by the same table, whose first date is all this reads.
+fn within_a_year(cx: &Ctx<'_>, setting: Setting, dos: u32) -> bool {
     let name = match setting {
         Setting::Practitioner => "mue-practitioner",
         Setting::OutpatientHospital => "mue-outpatient-hospital",
     };
-    data.coverage(name, dos)
-        .is_some_and(|c| dos.saturating_add(10000) >= c.from)
+    let known = cx.facts.and_then(|f| f.mue_span.get());
+    let from = match known {
+        Some((s, (lo, hi), from)) if s == setting && lo <= dos && dos <= hi => Some(from),
+        _ => cx.data().coverage_span(name, dos).map(|(c, span)| {
+            if let Some(f) = cx.facts {
+                f.mue_span.set(Some((setting, span, c.from)));
+            }
+            c.from
+        }),
+    };
+    from.is_some_and(|from| dos.saturating_add(10000) >= from)
 }
 
 fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
@@ -59,7 +75,7 @@ fn mue_exceeded(_: &Claim<'_>, cx: &mut Ctx<'_>) {
         if !v.in_force {
             let within = match near {
                 Some((d, w)) if d == dos.0 => w,
-                _ => within_a_year(cx.data(), setting, dos.0),
+                _ => within_a_year(cx, setting, dos.0),
             };
             near = Some((dos.0, within));
             if !within {
