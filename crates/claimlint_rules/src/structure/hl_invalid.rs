@@ -361,7 +361,10 @@ fn counted_from(tx: &Transaction<'_>, copies: &[bool]) -> Option<usize> {
             .zip(copies)
             .filter(|&(_, &copy)| !copy)
             .enumerate()
-            .all(|(n, (hl, _))| is_number(hl.seg.value(1), base + n)))
+            .all(|(n, (hl, _))| {
+                base.checked_add(n)
+                    .is_some_and(|number| is_number(hl.seg.value(1), number))
+            }))
     .then_some(base)
 }
 
@@ -447,7 +450,7 @@ fn report_counted_from(
     let offset = counted_from(tx, copies).filter(|&base| {
         tx.hls
             .first()
-            .is_none_or(|h| lost.before(h.index) != base - 1)
+            .is_none_or(|h| lost.before(h.index) + 1 != base)
     });
     if let (Some(base), Some(first)) = (offset, tx.hls.first()) {
         let count = copies.iter().filter(|&&copy| !copy).count();
@@ -462,7 +465,8 @@ fn report_counted_from(
                 "HL01 counts from {base}: the HL segments of each transaction set count 1, 2, 3…, \
                  and this set's {} are numbered {base} to {}",
                 count,
-                base + count - 1
+                // The last HL's number, which `counted_from` found: no overflow.
+                base + count.saturating_sub(1)
             ),
         )
         .help(format!(
