@@ -715,6 +715,19 @@ CASES["STR002"]["trip"].update({
     "line-date-missing-beside-wrong-claim-date.x12": edit(edit(P837, "DTP*472", ""), "HI*", "HI*ABK:M810~DTP*999*D8*20260115"),
     "remittance-svd-moved-up-one-line.x12": moved(cob("2340"), "SVD*PAYERA*60*HC:96372**1", "DTP*573*D8*20260201"),
 })
+# A 2430's SVD written twice in a row, word for word: the walk reads the copy as another 2430,
+# so the first lacks its DTP*573. One STR002 naming the copy, whose help deletes it; the
+# payer's balance counts that line payment once, so no BAL002 for the copy's payment. Near
+# miss: beside a payer paid amount that does not balance anyway, BAL002 stays, judged with
+# the payment counted once (its help then names the AMT*D that balances once the copy goes)
+def svd_twice(text, svd):
+    return join(recount(segs(text.replace(svd + "~", svd + "~\n" + svd + "~", 1))))
+
+CASES["STR002"]["trip"].update({
+    "remittance-svd-written-twice.x12": svd_twice(cob("2340"), "SVD*PAYERA*2300*HC:J0897:JZ**60"),
+    "remittance-svd-written-twice-on-last-line.x12": svd_twice(cob("2340"), "SVD*PAYERA*60*HC:96372**1"),
+    "remittance-svd-written-twice-beside-wrong-paid-amount.x12": svd_twice(cob("2300"), "SVD*PAYERA*2300*HC:J0897:JZ**60"),
+})
 CASES["SYN008"]["trip"]["line-date-moved-into-2300-beside-bad-claim-frequency.x12"] = edit(
     moved(P837, "DTP*472*D8*20260115", "HI*ABK:M810"), "CLM*", "CLM*PAT1001-01*2460***11:B:1*Y*Z*Y*Y")
 

@@ -112,6 +112,20 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
     out
 }
 
+/// Whether the SVD at segment index `k` of the set repeats, word for word, the SVD right
+/// before it (`SVD*A*2300*…~SVD*A*2300*…~DTP*573`): a copy, which STR002 reports (the walk
+/// reads it as another 2430, so the first lacks its DTP*573) with a help that deletes it. The
+/// payer's balance counts each such line payment once: the copy's is not another payment.
+pub(crate) fn svd_copy(tx: &Transaction<'_>, k: usize) -> bool {
+    let (Some(seg), Some(prev)) = (
+        tx.segments.get(k),
+        k.checked_sub(1).and_then(|i| tx.segments.get(i)),
+    ) else {
+        return false;
+    };
+    seg.is(b"SVD") && prev.bytes == seg.bytes
+}
+
 /// A 2430 line payment (SVD02) as an amount.
 fn line_paid(svd: &claimlint_x12::Segment<'_>) -> Option<Dec> {
     svd.element(2).and_then(|e| Dec::parse(e.bytes))
@@ -119,7 +133,9 @@ fn line_paid(svd: &claimlint_x12::Segment<'_>) -> Option<Dec> {
 
 fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let Some(tx) = cx.tx() else { return };
+    // A line payment written twice in a row is one payment (STR002 reports the copy).
     let svds: Vec<_> = (tx.segments_of_in(Indexed::Svd, claim.index, claim.end))
+        .filter(|&(k, _)| !svd_copy(tx, k))
         .map(|(_, s)| s)
         .collect();
     if svds.is_empty() {
@@ -446,4 +462,70 @@ fn each_payer_is_judged_by_its_own_lines() {
         let text = claim("PAYERA*2300", "70").replace("CAS*CO*45*20~", cas);
         assert_eq!(codes(&text), (vec!["BAL002", code], 0), "{cas}");
     }
+}
+
+/// A 2430's SVD written twice in a row, word for word, is one line payment: the balance counts
+/// it once, so the copy's STR002 (whose help deletes it) is the one finding; beside a paid
+/// amount that does not balance anyway BAL002 stays, judged with the copy deleted. Two SVDs
+/// that differ are two payments.
+#[test]
+fn an_svd_written_twice_is_one_payment() {
+    use crate::test::{P837, edit, run};
+    let claim = |amt: &str, svds: &str| {
+        let payer = format!(
+            "HI*ABK:M810~SBR*S*18*******MB~CAS*CO*45*20~AMT*D*{amt}~OI***Y***Y~\
+             NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA"
+        );
+        let t = edit(P837, "HI*", &payer);
+        let t = edit(
+            &t,
+            "CTP*",
+            &format!("CTP****1*UN~{svds}~DTP*573*D8*20260201"),
+        );
+        edit(
+            &t,
+            "SE*",
+            "SVD*PAYERA*60*HC:96372**1~DTP*573*D8*20260201~SE*{count}*0001",
+        )
+    };
+    let svd = "SVD*PAYERA*2300*HC:J0897:JZ**60";
+    let twice = format!("{svd}~{svd}");
+    let found = run(&claim("2340", &twice));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code, "STR002");
+    assert_eq!(
+        found[0].message,
+        "`SVD*PAYERA*2300*HC:J0897:JZ**60` is written twice in a row (segments 31 and 32): \
+         read as two 2430 loops, the first lacks its required DTP*573 (Line Check or \
+         Remittance Date)"
+    );
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "delete the second SVD (segment 32): it repeats segment 31 as written; the line's \
+             adjudication by that payer is one SVD, followed by its DTP*573"
+        )
+    );
+    let mut codes: Vec<_> = run(&claim("2300", &twice)).iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    assert_eq!(codes, ["BAL002", "STR002"]);
+    let d = run(&claim("2300", &twice))
+        .into_iter()
+        .find(|d| d.code == "BAL002")
+        .unwrap();
+    assert!(
+        d.message.contains("Σ SVD02 2360 over 2 2430 line(s)"),
+        "{d:#?}"
+    );
+    // Another amount: two payments, the first 2430 without its date (the generic STR002).
+    let other = format!("SVD*PAYERA*2200*HC:J0897:JZ**60~{svd}");
+    let found = run(&claim("2340", &other));
+    let codes: Vec<_> = found.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"BAL002"), "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code == "STR002" && d.message.starts_with("segment DTP")),
+        "{found:#?}"
+    );
 }

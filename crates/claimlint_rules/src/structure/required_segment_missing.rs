@@ -766,6 +766,7 @@ fn required_missing(
     };
     let (what, start) = describe(ig.guide, parent, id, is_loop);
     let reached = String::from_utf8_lossy(reached.id()).into_owned();
+    let reached_at = at;
     let at = site;
     let within = if parent == "ST" {
         "the transaction set header".to_string()
@@ -780,10 +781,43 @@ fn required_missing(
     } else {
         format!("add the {start} segment to {within}")
     };
+    let (msg, help) =
+        svd_written_twice(tx, (id, is_loop), parent, reached_at).unwrap_or((msg, help));
     report_at(cx, at, seg.loc(), msg)
         .help(help)
         .ack(missing_ack(ig.guide, parent, id, is_loop))
         .site = stray;
+}
+
+/// A 2430 whose SVD is written twice in a row, word for word (`SVD*A*2300*…~SVD*A*2300*…~
+/// DTP*573`): the walk reads the copy (segment `at`, where it found the DTP*573 missing) as
+/// the next 2430, so the first lacks its DTP*573. The copy is the one error, and deleting it
+/// mends both (the payer's balance counts its payment once, `cob_payment_mismatch::svd_copy`):
+/// the message and help that say so. `None` for any other missing segment.
+fn svd_written_twice(
+    tx: &Transaction<'_>,
+    (id, is_loop): (&str, bool),
+    parent: &str,
+    at: usize,
+) -> Option<(String, String)> {
+    use crate::balancing::cob_payment_mismatch::svd_copy;
+    if id != "DTP" || is_loop || parent != "2430" || !svd_copy(tx, at) {
+        return None;
+    }
+    let (copy, first) = (tx.segments.get(at)?, tx.segments.get(at.checked_sub(1)?)?);
+    let msg = format!(
+        "`{}` is written twice in a row (segments {} and {}): read as two 2430 loops, the \
+         first lacks its required DTP*573 (Line Check or Remittance Date)",
+        copy.text(),
+        first.position,
+        copy.position
+    );
+    let help = format!(
+        "delete the second SVD (segment {}): it repeats segment {} as written; the line's \
+         adjudication by that payer is one SVD, followed by its DTP*573",
+        copy.position, first.position
+    );
+    Some((msg, help))
 }
 
 /// The 2010BA segments the TR3 requires when the patient is the subscriber: N3 and N4
