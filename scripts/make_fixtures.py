@@ -728,6 +728,21 @@ CASES["STR002"]["trip"].update({
     "remittance-svd-written-twice-on-last-line.x12": svd_twice(cob("2340"), "SVD*PAYERA*60*HC:96372**1"),
     "remittance-svd-written-twice-beside-wrong-paid-amount.x12": svd_twice(cob("2300"), "SVD*PAYERA*2300*HC:J0897:JZ**60"),
 })
+# A line's SVD left out (deleted), its DTP*573 kept: the date stands where no 2430 is open
+# (STR003 after a drug line's 2410; read as a 2400 date, SYN008 on DTP01). That one finding
+# says the SVD is missing and its help writes it, with the payment that balances the payer's
+# AMT*D; the BAL002 for that payment is suppressed and counted. Near miss: a paid amount no
+# payment up to the line's charge would balance keeps BAL002 beside the walk's own finding
+def svd_left_out(text, svd):
+    ss = segs(text)
+    ss.remove(svd)
+    return join(recount(ss))
+
+CASES["STR003"]["trip"]["remittance-svd-left-out-after-drug-line.x12"] = svd_left_out(cob("2340"), "SVD*PAYERA*2300*HC:J0897:JZ**60")
+CASES["SYN008"]["trip"].update({
+    "remittance-svd-left-out-on-last-line.x12": svd_left_out(cob("2340"), "SVD*PAYERA*60*HC:96372**1"),
+    "remittance-svd-left-out-beside-wrong-paid-amount.x12": svd_left_out(cob("5000"), "SVD*PAYERA*60*HC:96372**1"),
+})
 CASES["SYN008"]["trip"]["line-date-moved-into-2300-beside-bad-claim-frequency.x12"] = edit(
     moved(P837, "DTP*472*D8*20260115", "HI*ABK:M810"), "CLM*", "CLM*PAT1001-01*2460***11:B:1*Y*Z*Y*Y")
 

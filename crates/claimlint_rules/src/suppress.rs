@@ -367,6 +367,29 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &["BAL002"],
+        on: Some("DTP"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Covered,
+        why: "a line's DTP*573 whose SVD was left out (`unexpected_segment`, \
+              `cob_payment_mismatch::svd_left_out`): its payer's balance lacks that line \
+              payment; the finding covers that payer's AMT*D only when the one payment that \
+              would balance it is more than zero and at most the line's charge, the SVD its \
+              help writes",
+    },
+    Precedence {
+        root: "SYN008",
+        suppresses: &["BAL002"],
+        on: Some("DTP"),
+        at: Some(1),
+        misspelling_of: None,
+        scope: Scope::Covered,
+        why: "the same for a line's DTP*573 whose SVD was left out that the walk read as a 2400 \
+              date (DTP01 `573`, a code 2400 does not take)",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),
         at: None,

@@ -126,6 +126,100 @@ pub(crate) fn svd_copy(tx: &Transaction<'_>, k: usize) -> bool {
     seg.is(b"SVD") && prev.bytes == seg.bytes
 }
 
+/// A line's 2430 adjudication written without the SVD that opens it (the SVD deleted): its
+/// `DTP*573` (Line Check or Remittance Date) at segment index `k` stands after the line's own
+/// segments, where the walk reads it as no 2430's (STR003, or a 2400 date with a code 2400
+/// does not take, SYN008). The SVD's payment is then missing from its payer's balance: when
+/// exactly one of the claim's payers with 2430 lines does not balance, and the payment that
+/// would balance it is more than zero and at most the line's charge, that is the SVD left
+/// out. Returns the finding's message and help (the SVD to write, with that payment and the
+/// line's procedure and units) and the segment index of that payer's AMT*D, whose BAL002
+/// follows from it. `None` otherwise: the finding as the walk made it stands, BAL002 too.
+pub(crate) fn svd_left_out(tx: &Transaction<'_>, k: usize) -> Option<(String, String, usize)> {
+    let seg = tx.segments.get(k)?;
+    if !(seg.is(b"DTP") && seg.value(1) == b"573") {
+        return None;
+    }
+    let (Some(claim), Some(line)) = crate::enclosing(tx, seg.position) else {
+        return None;
+    };
+    // Read in a 2430 (a repeat, out of order) or after one of its line's 2430 segments: not
+    // an SVD left out.
+    let in_2430 = |i: usize| {
+        tx.ig()
+            .placement(i)
+            .and_then(|p| p.path())
+            .and_then(|p| p.last().copied())
+            == Some("2430")
+    };
+    let before = tx.segments.get(line.index as usize..k)?;
+    if in_2430(k) || before.iter().any(|s| s.is(b"SVD") || s.is(b"CAS")) {
+        return None;
+    }
+    let sv = line.sv?;
+    let (payer, paid, amt) = missing_payment(tx, claim)?;
+    let charge = line.charge_value()?;
+    if paid <= Total::default() || paid > Total::of(charge) {
+        return None;
+    }
+    let v = |e: usize| String::from_utf8_lossy(sv.value(e)).into_owned();
+    // SVD03 the line's procedure, SVD04 its revenue code (837I), SVD05 its units.
+    let (procedure, revenue, units) = if sv.is(b"SV2") {
+        (v(2), v(1), v(5))
+    } else {
+        (v(1), String::new(), v(4))
+    };
+    let svd = format!("SVD*{payer}*{paid}*{procedure}*{revenue}*{units}");
+    let svd = svd.trim_end_matches('*');
+    let line_no = line.number().map_or_else(
+        || "this service line".to_owned(),
+        |n| format!("line {}", n.text()),
+    );
+    let msg = format!(
+        "DTP*573 (Line Check or Remittance Date) stands in {line_no} of claim {} without the \
+         SVD (Line Adjudication Information) that opens its 2430",
+        claim.id_text()
+    );
+    let help = format!(
+        "write the line's SVD right before it: `{svd}~` (payer {payer}'s payment on the line, \
+         {paid}, is what balances its AMT*D; the procedure and units as billed)"
+    );
+    Some((msg, help, amt))
+}
+
+/// The one payer of `claim` with 2430 lines whose amounts do not balance: its id, the line
+/// payment that would balance it (AMT02 less Σ SVD02 plus its claim-level CAS) and the
+/// segment index of its AMT*D. `None` when every payer balances, more than one does not, or
+/// an amount cannot be read.
+fn missing_payment(tx: &Transaction<'_>, claim: &Claim<'_>) -> Option<(String, Total, usize)> {
+    let svds: Vec<_> = (tx.segments_of_in(Indexed::Svd, claim.index, claim.end))
+        .filter(|&(k, _)| !svd_copy(tx, k))
+        .map(|(_, s)| s)
+        .collect();
+    let mut off = None;
+    for p in other_payers(tx, claim) {
+        let Some(payer) = p.payer else { continue };
+        let lines: Vec<_> = svds.iter().filter(|s| s.value(1) == payer.bytes).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let (index, paid) = p.paid?;
+        let mut missing = Total::of(Dec::parse(paid.bytes)?);
+        missing.plus(p.adjusted?);
+        for svd in lines {
+            missing.minus(Total::of(line_paid(svd)?));
+        }
+        if missing.is_zero() {
+            continue;
+        }
+        if off.is_some() {
+            return None;
+        }
+        off = Some((payer.text().into_owned(), missing, index));
+    }
+    off
+}
+
 /// A 2430 line payment (SVD02) as an amount.
 fn line_paid(svd: &claimlint_x12::Segment<'_>) -> Option<Dec> {
     svd.element(2).and_then(|e| Dec::parse(e.bytes))
@@ -464,29 +558,38 @@ fn each_payer_is_judged_by_its_own_lines() {
     }
 }
 
+/// The 837P template with payer A as other payer (claim-level CAS 20, AMT*D `amt`) and each
+/// line's 2430 segments before its DTP*573: `first` for line 1, `second` for line 2 (each
+/// segment ending in `~`; empty: the DTP*573 alone).
+#[cfg(test)]
+fn with_payer_a(amt: &str, first: &str, second: &str) -> String {
+    use crate::test::{P837, edit};
+    let payer = format!(
+        "HI*ABK:M810~SBR*S*18*******MB~CAS*CO*45*20~AMT*D*{amt}~OI***Y***Y~\
+         NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA"
+    );
+    let t = edit(P837, "HI*", &payer);
+    let t = edit(
+        &t,
+        "CTP*",
+        &format!("CTP****1*UN~{first}DTP*573*D8*20260201"),
+    );
+    edit(
+        &t,
+        "SE*",
+        &format!("{second}DTP*573*D8*20260201~SE*{{count}}*0001"),
+    )
+}
+
 /// A 2430's SVD written twice in a row, word for word, is one line payment: the balance counts
 /// it once, so the copy's STR002 (whose help deletes it) is the one finding; beside a paid
 /// amount that does not balance anyway BAL002 stays, judged with the copy deleted. Two SVDs
 /// that differ are two payments.
 #[test]
 fn an_svd_written_twice_is_one_payment() {
-    use crate::test::{P837, edit, run};
+    use crate::test::run;
     let claim = |amt: &str, svds: &str| {
-        let payer = format!(
-            "HI*ABK:M810~SBR*S*18*******MB~CAS*CO*45*20~AMT*D*{amt}~OI***Y***Y~\
-             NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA"
-        );
-        let t = edit(P837, "HI*", &payer);
-        let t = edit(
-            &t,
-            "CTP*",
-            &format!("CTP****1*UN~{svds}~DTP*573*D8*20260201"),
-        );
-        edit(
-            &t,
-            "SE*",
-            "SVD*PAYERA*60*HC:96372**1~DTP*573*D8*20260201~SE*{count}*0001",
-        )
+        with_payer_a(amt, &format!("{svds}~"), "SVD*PAYERA*60*HC:96372**1~")
     };
     let svd = "SVD*PAYERA*2300*HC:J0897:JZ**60";
     let twice = format!("{svd}~{svd}");
@@ -526,6 +629,66 @@ fn an_svd_written_twice_is_one_payment() {
         found
             .iter()
             .any(|d| d.code == "STR002" && d.message.starts_with("segment DTP")),
+        "{found:#?}"
+    );
+}
+
+/// A line's SVD left out (deleted), its DTP*573 kept: one finding on that DTP (STR003 after a
+/// drug line's 2410, SYN008 where it reads as a 2400 date) whose help writes the SVD with the
+/// payment that balances its payer's AMT*D; BAL002 follows from it (suppressed, counted). Near
+/// miss: when no payment up to the line's charge would balance the payer, the AMT*D is wrong
+/// too, and BAL002 stays beside the walk's own finding.
+#[test]
+fn an_svd_left_out_is_one_finding_that_writes_it() {
+    let claim = with_payer_a;
+    let (first, second) = (
+        "SVD*PAYERA*2300*HC:J0897:JZ**60~",
+        "SVD*PAYERA*60*HC:96372**1~",
+    );
+    let outcome = |text: &str| {
+        let o = crate::engine::check(text.as_bytes(), &crate::LintSettings::default());
+        (o.diagnostics, o.tally.suppressed)
+    };
+    let (found, suppressed) = outcome(&claim("2340", "", second));
+    assert_eq!((found.len(), suppressed), (1, 1), "{found:#?}");
+    assert_eq!(found[0].code, "STR003");
+    assert_eq!(
+        found[0].message,
+        "DTP*573 (Line Check or Remittance Date) stands in line 1 of claim PAT1001-01 without \
+         the SVD (Line Adjudication Information) that opens its 2430"
+    );
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "write the line's SVD right before it: `SVD*PAYERA*2300*HC:J0897:JZ**60~` (payer \
+             PAYERA's payment on the line, 2300, is what balances its AMT*D; the procedure and \
+             units as billed)"
+        )
+    );
+    let (found, suppressed) = outcome(&claim("2340", first, ""));
+    assert_eq!((found.len(), suppressed), (1, 1), "{found:#?}");
+    assert_eq!(found[0].code, "SYN008");
+    assert!(
+        found[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("`SVD*PAYERA*60*HC:96372**1~`")),
+        "{found:#?}"
+    );
+    // 2720 would balance, more than line 2's charge of 60: the AMT*D is wrong as well.
+    let (found, suppressed) = outcome(&claim("5000", first, ""));
+    let mut codes: Vec<_> = found.iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    assert_eq!((codes, suppressed), (vec!["BAL002", "SYN008"], 0));
+    assert!(
+        found[1].message.starts_with("DTP01 `573` in 2400")
+            || found[0].message.starts_with("DTP01 `573` in 2400"),
+        "{found:#?}"
+    );
+    // Balanced as written (the SVD stands elsewhere): the walk's finding, nothing to write.
+    let (found, _) = outcome(&claim("2340", &format!("{first}{second}"), ""));
+    assert!(
+        found.iter().all(|d| !d.message.contains("without the SVD")),
         "{found:#?}"
     );
 }

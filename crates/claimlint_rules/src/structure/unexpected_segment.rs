@@ -1,4 +1,5 @@
 use super::required_segment_missing::{WrittenAfter, all_written_after};
+use crate::balancing::cob_payment_mismatch::svd_left_out;
 use crate::syntax::{loop_name, report_at, unknown_segment::is_known};
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::{Ack999, Diagnostic};
@@ -312,6 +313,7 @@ fn out_of_place(
         }
         let shown = String::from_utf8_lossy(id);
         let mut site = None;
+        let mut covers = None;
         // The segment whose claim and line the finding is reported in.
         let mut context = at;
         // Where the walk stood: the loop of the nearest earlier segment that fit.
@@ -320,33 +322,7 @@ fn out_of_place(
         let early = claimlint_ig::belongs_after(&ig.placements, at)
             .and_then(|k| Some((k, tx.segments.get(k)?)));
         let (msg, help) = match ig.placement(at).and_then(Placement::segment) {
-            // Written before segments the guide puts before it (`DMG` before `N3`, `N4`).
-            Some(def) if let Some((k, after)) = early => {
-                let after = String::from_utf8_lossy(after.id());
-                (
-                    format!(
-                        "{shown} is out of order in {}: the guide puts it after the {after} that \
-                         follows it here (segment {})",
-                        loop_name(tx, at),
-                        k + 1
-                    ),
-                    format!(
-                        "move {shown} down below {after}, to its place in the segment order (TR3 \
-                         position {})",
-                        def.pos
-                    ),
-                )
-            }
-            Some(def) => (
-                format!(
-                    "{shown} is out of order in {}: the guide puts it before the segments that precede it here",
-                    loop_name(tx, at)
-                ),
-                format!(
-                    "move {shown} up to its place in the segment order (TR3 position {})",
-                    def.pos
-                ),
-            ),
+            Some(def) => out_of_order(tx, at, &shown, def, early),
             None if let Some(late) = late
                 .get_or_insert_with(|| all_written_after(tx))
                 .iter()
@@ -364,10 +340,61 @@ fn out_of_place(
                 site = tx.segments.get(m.want.site).map(|s| s.position);
                 text
             }
+            // A line's DTP*573 whose SVD was left out: its payer's balance lacks that payment.
+            None if let Some((msg, help, amt)) = svd_left_out(tx, at) => {
+                covers = Some(amt);
+                (msg, help)
+            }
             None => fits_nowhere(tx, at, seg, here, &mut context),
         };
-        report_at(cx, context, seg.loc(), msg).help(help).site = site.take();
+        let d = report_at(cx, context, seg.loc(), msg).help(help);
+        d.site = site.take();
+        d.covers = covered_amount(tx, covers.take());
     }
+}
+
+/// The message and help for segment `at` (shown as `shown`), placed in its loop but out of
+/// the guide's order: written before segments the guide puts before it (`DMG` before `N3`,
+/// `N4`: `early` names the last of them), or after segments it belongs before.
+fn out_of_order(
+    tx: &Transaction<'_>,
+    at: usize,
+    shown: &str,
+    def: &claimlint_ig::SegmentDef,
+    early: Option<(usize, &claimlint_x12::Segment<'_>)>,
+) -> (String, String) {
+    let Some((k, after)) = early else {
+        return (
+            format!(
+                "{shown} is out of order in {}: the guide puts it before the segments that precede it here",
+                loop_name(tx, at)
+            ),
+            format!(
+                "move {shown} up to its place in the segment order (TR3 position {})",
+                def.pos
+            ),
+        );
+    };
+    let after = String::from_utf8_lossy(after.id());
+    (
+        format!(
+            "{shown} is out of order in {}: the guide puts it after the {after} that follows it \
+             here (segment {})",
+            loop_name(tx, at),
+            k + 1
+        ),
+        format!(
+            "move {shown} down below {after}, to its place in the segment order (TR3 position {})",
+            def.pos
+        ),
+    )
+}
+
+/// The range a finding on a line's DTP*573 whose SVD was left out covers: the AMT*D (segment
+/// index `amt`) whose BAL002 follows from the payment missing (suppress::PRECEDENCE).
+pub(crate) fn covered_amount(tx: &Transaction<'_>, amt: Option<usize>) -> Option<(u32, u32)> {
+    let position = tx.segments.get(amt?)?.position;
+    Some((position, position.saturating_add(1)))
 }
 
 /// The message and help for segment `seg` (index `at`), which fits no place of the loop
