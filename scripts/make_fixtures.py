@@ -743,6 +743,24 @@ CASES["SYN008"]["trip"].update({
     "remittance-svd-left-out-on-last-line.x12": svd_left_out(cob("2340"), "SVD*PAYERA*60*HC:96372**1"),
     "remittance-svd-left-out-beside-wrong-paid-amount.x12": svd_left_out(cob("5000"), "SVD*PAYERA*60*HC:96372**1"),
 })
+# A payer's claim-level CAS misplaced (swapped with its SBR, or written after the payer's name
+# in 2330A) or slipped (`CAS*CO**45*20`, a `*` too many): the payer's balance fails only
+# because the CAS is not read as meant. One STR003 (its place) or SYN007 (the empty CAS02,
+# whose help writes the CAS without the `*` too many); BAL002 suppressed and counted. Near
+# misses: beside a paid amount that balances neither way, BAL002 stays
+def cas_after_payer_name(text):
+    return text.replace("CAS*CO*45*20~\n", "").replace(
+        "MI*1EG4TE5MK73~\nNM1*PR*2*PAYER A", "MI*1EG4TE5MK73~\nCAS*CO*45*20~\nNM1*PR*2*PAYER A")
+
+CASES["STR003"]["trip"].update({
+    "other-payer-cas-before-its-sbr.x12": swapped(cob("2340"), "SBR*S*", "CAS*CO*"),
+    "other-payer-cas-before-its-sbr-beside-wrong-paid-amount.x12": swapped(cob("2000"), "SBR*S*", "CAS*CO*"),
+    "other-payer-cas-after-payer-name.x12": cas_after_payer_name(cob("2340")),
+})
+CASES["SYN007"]["trip"].update({
+    "other-payer-cas-separator-too-many.x12": cob("2340").replace("CAS*CO*45*20~", "CAS*CO**45*20~"),
+    "other-payer-cas-separator-too-many-beside-wrong-paid-amount.x12": cob("2000").replace("CAS*CO*45*20~", "CAS*CO**45*20~"),
+})
 CASES["SYN008"]["trip"]["line-date-moved-into-2300-beside-bad-claim-frequency.x12"] = edit(
     moved(P837, "DTP*472*D8*20260115", "HI*ABK:M810"), "CLM*", "CLM*PAT1001-01*2460***11:B:1*Y*Z*Y*Y")
 

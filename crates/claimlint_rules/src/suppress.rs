@@ -390,6 +390,30 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &["BAL002"],
+        on: Some("CAS"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Covered,
+        why: "a payer's claim-level CAS the walk read in no 2320 (written before its SBR, or \
+              after its name in 2330A/2330B): the finding covers that payer's AMT*D only when \
+              the payer balances with the CAS counted and not without it \
+              (`cob_payment_mismatch::stray_adjustment`)",
+    },
+    Precedence {
+        root: "SYN007",
+        suppresses: &["BAL002"],
+        on: Some("CAS"),
+        at: Some(2),
+        misspelling_of: None,
+        scope: Scope::Covered,
+        why: "a 2320 CAS with a `*` too many before its reason code (`CAS*CO**45*20`): CAS02 \
+              reads empty and the reason code as the amount; the finding covers the payer's \
+              AMT*D only when the payer balances with the values read one element earlier and \
+              not as written (`cob_payment_mismatch::cas_slipped`)",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),
         at: None,

@@ -38,6 +38,8 @@ struct OtherPayer<'a> {
     paid: Option<(usize, Element<'a>)>,
     /// The loop's SBR (its first segment), where a missing AMT*D is reported.
     opener: usize,
+    /// Where the loop ends (its 2330 loops inside it), as a segment index.
+    end: usize,
     /// An AMT*D is written (its amount may be left out: SYN007), or an AMT whose qualifier is
     /// none of 2320's other amounts (`AMT*DD`, SYN008) may be meant as it: either way the
     /// payer paid amount is not missing.
@@ -64,6 +66,7 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
             payer: None,
             paid: None,
             opener: l.first as usize,
+            end: l.end.min(to) as usize,
             paid_written: false,
             has_cas: false,
             adjusted: Some(Total::default()),
@@ -218,6 +221,99 @@ fn missing_payment(tx: &Transaction<'_>, claim: &Claim<'_>) -> Option<(String, T
         off = Some((payer.text().into_owned(), missing, index));
     }
     off
+}
+
+/// The sum of a CAS's amounts read from element `from` on, every third (CAS03, 06, … as
+/// written; CAS04, 07, … for a CAS whose values stand one element late). `None` when one is
+/// no amount.
+fn cas_sum(seg: &claimlint_x12::Segment<'_>, from: usize) -> Option<Total> {
+    let mut sum = Total::default();
+    for n in (from..=19).step_by(3) {
+        if let Some(e) = seg.element(n).filter(|e| !e.bytes.is_empty()) {
+            sum.add(Dec::parse(e.bytes)?);
+        }
+    }
+    Some(sum)
+}
+
+/// The 2320 of `claim` that the CAS at segment index `k` stands in (inside its span, in a
+/// 2330 loop of it) or right before (before its SBR), with its AMT*D's segment index, when
+/// that payer's amounts do not balance as written but do once its claim-level adjustments are
+/// `adjust`ed (given them as read). `None` when they cannot be read, or balance either way.
+fn balances_once<'a>(
+    tx: &Transaction<'a>,
+    claim: &Claim<'a>,
+    k: usize,
+    adjust: impl Fn(Total) -> Option<Total>,
+) -> Option<(OtherPayer<'a>, usize)> {
+    let p = other_payers(tx, claim)
+        .into_iter()
+        .find(|p| (p.opener..p.end).contains(&k) || k + 1 == p.opener)?;
+    let (payer, (index, paid), adjusted) = (p.payer?, p.paid?, p.adjusted?);
+    let mut lines = Total::default();
+    let mut count = 0;
+    for (i, svd) in tx.segments_of_in(Indexed::Svd, claim.index, claim.end) {
+        if svd.value(1) == payer.bytes && !svd_copy(tx, i) {
+            lines.add(line_paid(svd)?);
+            count += 1;
+        }
+    }
+    let paid = Total::of(Dec::parse(paid.bytes)?);
+    let balances = |adjusted: Total| {
+        let mut expected = lines;
+        expected.minus(adjusted);
+        expected == paid
+    };
+    (count > 0 && !balances(adjusted) && balances(adjust(adjusted)?)).then_some((p, index))
+}
+
+/// A claim-level CAS (`CAS*CO*45*20`) the walk read in no 2320: written before its payer's SBR
+/// (SBR and CAS swapped) or after the payer's name (in 2330A or 2330B). When that payer's
+/// amounts balance only with it counted, the balance's failure is the place's (STR003), not
+/// another defect: the segment index of that payer's AMT*D, whose BAL002 follows, with the
+/// payer's id, and whether the CAS stands inside the 2320 (after its SBR).
+pub(crate) fn stray_adjustment(tx: &Transaction<'_>, k: usize) -> Option<(usize, String, bool)> {
+    let seg = tx.segments.get(k).filter(|s| s.is(b"CAS"))?;
+    let path = tx.ig().placement(k).and_then(|p| p.path());
+    if path
+        .and_then(|p| p.last().copied())
+        .is_some_and(|l| l == "2320" || l == "2430")
+    {
+        return None;
+    }
+    let claim = crate::enclosing(tx, seg.position).0?;
+    let amounts = cas_sum(seg, 3)?;
+    let (p, amt) = balances_once(tx, claim, k, |mut a| {
+        a.plus(amounts);
+        Some(a)
+    })?;
+    Some((amt, p.payer?.text().into_owned(), k >= p.opener))
+}
+
+/// A 2320 CAS with one element separator too many before its reason code (`CAS*CO**45*20`):
+/// CAS02 reads empty (SYN007), the reason code as the amount and the amount as the quantity.
+/// When its payer balances only with the values read one element earlier, that is the slip:
+/// the CAS as it should be written and the segment index of the payer's AMT*D, whose BAL002
+/// follows from it.
+pub(crate) fn cas_slipped(tx: &Transaction<'_>, k: usize) -> Option<(String, usize)> {
+    let seg = tx.segments.get(k).filter(|s| s.is(b"CAS"))?;
+    if !seg.value(2).is_empty() || seg.value(3).is_empty() {
+        return None;
+    }
+    let claim = crate::enclosing(tx, seg.position).0?;
+    let (as_written, as_meant) = (cas_sum(seg, 3)?, cas_sum(seg, 4)?);
+    let (_, amt) = balances_once(tx, claim, k, |mut a| {
+        a.minus(as_written);
+        a.plus(as_meant);
+        Some(a)
+    })?;
+    let mut meant = String::from_utf8_lossy(seg.id()).into_owned();
+    for n in (1..=19).filter(|&n| n != 2) {
+        let Some(e) = seg.element(n) else { break };
+        meant.push('*');
+        meant.push_str(&e.text());
+    }
+    Some((meant, amt))
 }
 
 /// A 2430 line payment (SVD02) as an amount.
@@ -689,6 +785,68 @@ fn an_svd_left_out_is_one_finding_that_writes_it() {
     let (found, _) = outcome(&claim("2340", &format!("{first}{second}"), ""));
     assert!(
         found.iter().all(|d| !d.message.contains("without the SVD")),
+        "{found:#?}"
+    );
+}
+
+/// A payer's claim-level CAS misplaced or slipped: its balance fails only because the CAS is
+/// not read as meant, so the one finding is the place's (STR003: before the SBR, or after the
+/// payer's name) or the slip's (SYN007 on the empty CAS02, its help writing the CAS without
+/// the `*` too many); BAL002 is suppressed and counted. Near misses: beside a paid amount
+/// that does not balance either way, BAL002 stays.
+#[test]
+fn a_misplaced_or_slipped_claim_adjustment_is_one_finding() {
+    let outcome = |amt: &str, from: &str, to: &str| {
+        let base = with_payer_a(
+            amt,
+            "SVD*PAYERA*2300*HC:J0897:JZ**60~",
+            "SVD*PAYERA*60*HC:96372**1~",
+        )
+        .replace("~\n", "~");
+        let text = base.replace(from, to);
+        assert_ne!(text, base, "{from}");
+        let o = crate::engine::check(text.as_bytes(), &crate::LintSettings::default());
+        let mut codes: Vec<_> = o.diagnostics.iter().map(|d| d.code).collect();
+        codes.sort_unstable();
+        (codes, o.tally.suppressed, o.diagnostics)
+    };
+    let slip = ("CAS*CO*45*20~", "CAS*CO**45*20~");
+    let swap = (
+        "SBR*S*18*******MB~CAS*CO*45*20~",
+        "CAS*CO*45*20~SBR*S*18*******MB~",
+    );
+    let after_name = (
+        "CAS*CO*45*20~AMT*D*2340~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~",
+        "AMT*D*2340~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~CAS*CO*45*20~",
+    );
+    let (codes, suppressed, found) = outcome("2340", slip.0, slip.1);
+    assert_eq!((codes, suppressed), (vec!["SYN007"], 1), "{found:#?}");
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "one `*` too many before `45`: write `CAS*CO*45*20` (read so, the payer's amounts balance)"
+        )
+    );
+    let (codes, suppressed, found) = outcome("2340", swap.0, swap.1);
+    assert_eq!((codes, suppressed), (vec!["STR003"], 1), "{found:#?}");
+    let (codes, suppressed, found) = outcome("2340", after_name.0, after_name.1);
+    assert_eq!((codes, suppressed), (vec!["STR003"], 1), "{found:#?}");
+    assert_eq!(
+        found[0].message,
+        "CAS*CO (Claim Level Adjustments) of payer PAYERA is written after 2330A; the guide \
+         puts it in that payer's 2320, before its AMT*D"
+    );
+    // The paid amount wrong too: no reading of the CAS balances it.
+    let (codes, suppressed, found) = outcome("2000", slip.0, slip.1);
+    assert_eq!(
+        (codes, suppressed),
+        (vec!["BAL002", "SYN007"], 0),
+        "{found:#?}"
+    );
+    let (codes, suppressed, found) = outcome("2000", swap.0, swap.1);
+    assert_eq!(
+        (codes, suppressed),
+        (vec!["BAL002", "STR003"], 0),
         "{found:#?}"
     );
 }
