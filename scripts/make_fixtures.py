@@ -706,14 +706,17 @@ CASES["STR003"]["trip"].update({
 # Near misses: the same moves beside a second, real defect keep it. A claim date the 2300
 # allows stays silent; a DTP*472 in 2300 with line 1's deleted as well (two gaps, one stray)
 # is not surely either line's; a 2300 DTP with a qualifier no loop near takes, beside a line
-# without its date, is a wrong code and a missing date; an SVD moved up one line leaves the
-# next line's DTP*573 read as a 2400 date, which is that line's own (no move to name)
+# without its date, is a wrong code and a missing date. (An SVD moved up one line, the next
+# line's DTP*573 left without it, is one STR002 naming the move: STR002/trip/
+# remittance-svd-moved-up-one-line; beside a DTP*573 whose date is wrong too, both stay.)
 CASES["STR003"]["pass"]["claim-onset-date-837p.x12"] = edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y~DTP*431*D8*20260101")
 CASES["STR002"]["trip"].update({
     "line-dates-both-missing-one-in-2300.x12": join(recount(segs(moved(P837, "DTP*472*D8*20260115", "HI*ABK:M810").replace(
         "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~", "SV1*HC:96372*60*UN*1***1~")))),
     "line-date-missing-beside-wrong-claim-date.x12": edit(edit(P837, "DTP*472", ""), "HI*", "HI*ABK:M810~DTP*999*D8*20260115"),
     "remittance-svd-moved-up-one-line.x12": moved(cob("2340"), "SVD*PAYERA*60*HC:96372**1", "DTP*573*D8*20260201"),
+    "remittance-svd-moved-up-one-line-beside-bad-date.x12": moved(cob("2340"), "SVD*PAYERA*60*HC:96372**1", "DTP*573*D8*20260201").replace(
+        "DTP*472*D8*20260115~\nDTP*573*D8*20260201~", "DTP*472*D8*20260115~\nDTP*573*D8*2026021~"),
 })
 # A 2430's SVD written twice in a row, word for word: the walk reads the copy as another 2430,
 # so the first lacks its DTP*573. One STR002 naming the copy, whose help deletes it; the

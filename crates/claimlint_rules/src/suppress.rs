@@ -389,6 +389,19 @@ pub const PRECEDENCE: &[Precedence] = &[
               date (DTP01 `573`, a code 2400 does not take)",
     },
     Precedence {
+        root: "STR002",
+        suppresses: &["SYN008", "STR003"],
+        on: Some("SVD"),
+        at: None,
+        misspelling_of: None,
+        scope: Scope::Covered,
+        why: "a line's SVD written at the end of the line before: the STR002 on it (its 2430 \
+              there lacks the DTP*573) names the move and covers the next line's DTP*573, \
+              which without its SVD reads as a 2400 date (SYN008) or fits nowhere (STR003); \
+              only when the SVD's procedure is that line's and not its own, and that DTP*573 \
+              is written as a 2430's (`required_segment_missing::svd_of_next_line`)",
+    },
+    Precedence {
         root: "STR003",
         suppresses: &["BAL002"],
         on: Some("CAS"),

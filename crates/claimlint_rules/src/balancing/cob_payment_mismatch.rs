@@ -850,3 +850,56 @@ fn a_misplaced_or_slipped_claim_adjustment_is_one_finding() {
         "{found:#?}"
     );
 }
+
+/// Line 2's SVD written at the end of line 1 (moved up one line): one STR002 on it naming the
+/// move, which covers line 2's DTP*573 (read as a 2400 date without its SVD: SYN008,
+/// suppressed and counted). Beside a DTP*573 whose date is wrong as well, both stay.
+#[test]
+fn an_svd_moved_up_one_line_is_one_finding() {
+    use crate::test::edit;
+    let text = |date: &str| {
+        let t = with_payer_a("2340", "SVD*PAYERA*2300*HC:J0897:JZ**60~", "")
+            .replace("~\n", "~")
+            .replace(
+                "DTP*573*D8*20260201~LX*2",
+                "DTP*573*D8*20260201~SVD*PAYERA*60*HC:96372**1~LX*2",
+            )
+            .replace(
+                "DTP*472*D8*20260115~DTP*573*D8*20260201",
+                &format!("DTP*472*D8*20260115~DTP*573*D8*{date}"),
+            );
+        edit(&t, "SE*", "SE*{count}*0001")
+    };
+    let o = crate::engine::check(text("20260201").as_bytes(), &crate::LintSettings::default());
+    assert_eq!(
+        (o.diagnostics.len(), o.tally.suppressed),
+        (1, 1),
+        "{:#?}",
+        o.diagnostics
+    );
+    let d = &o.diagnostics[0];
+    assert_eq!(d.code, "STR002");
+    assert_eq!(
+        d.message,
+        "`SVD*PAYERA*60*HC:96372**1` at the end of line 1 is line 2's adjudication (its \
+         procedure HC:96372 is that line's, whose DTP*573 stands without an SVD): read here, \
+         its 2430 lacks the DTP*573"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("move this SVD down into line 2, right before its DTP*573 (segment 37)")
+    );
+    let o = crate::engine::check(text("2026021").as_bytes(), &crate::LintSettings::default());
+    assert!(
+        o.diagnostics.iter().any(|d| d.code == "SYN008"),
+        "{:#?}",
+        o.diagnostics
+    );
+    assert!(
+        o.diagnostics
+            .iter()
+            .all(|d| !d.message.contains("adjudication")),
+        "{:#?}",
+        o.diagnostics
+    );
+}
