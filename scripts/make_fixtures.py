@@ -726,14 +726,63 @@ CASES["STR003"]["trip"].update({
 # Near misses: the same moves beside a second, real defect keep it. A claim date the 2300
 # allows stays silent; a DTP*472 in 2300 with line 1's deleted as well (two gaps, one stray)
 # is not surely either line's; a 2300 DTP with a qualifier no loop near takes, beside a line
-# without its date, is a wrong code and a missing date; an SVD moved up one line leaves the
-# next line's DTP*573 read as a 2400 date, which is that line's own (no move to name)
+# without its date, is a wrong code and a missing date. (An SVD moved up one line, the next
+# line's DTP*573 left without it, is one STR002 naming the move: STR002/trip/
+# remittance-svd-moved-up-one-line; beside a DTP*573 whose date is wrong too, both stay.)
 CASES["STR003"]["pass"]["claim-onset-date-837p.x12"] = edit(P837, "CLM*", "CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y~DTP*431*D8*20260101")
 CASES["STR002"]["trip"].update({
     "line-dates-both-missing-one-in-2300.x12": join(recount(segs(moved(P837, "DTP*472*D8*20260115", "HI*ABK:M810").replace(
         "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~", "SV1*HC:96372*60*UN*1***1~")))),
     "line-date-missing-beside-wrong-claim-date.x12": edit(edit(P837, "DTP*472", ""), "HI*", "HI*ABK:M810~DTP*999*D8*20260115"),
     "remittance-svd-moved-up-one-line.x12": moved(cob("2340"), "SVD*PAYERA*60*HC:96372**1", "DTP*573*D8*20260201"),
+    "remittance-svd-moved-up-one-line-beside-bad-date.x12": moved(cob("2340"), "SVD*PAYERA*60*HC:96372**1", "DTP*573*D8*20260201").replace(
+        "DTP*472*D8*20260115~\nDTP*573*D8*20260201~", "DTP*472*D8*20260115~\nDTP*573*D8*2026021~"),
+})
+# A 2430's SVD written twice in a row, word for word: the walk reads the copy as another 2430,
+# so the first lacks its DTP*573. One STR002 naming the copy, whose help deletes it; the
+# payer's balance counts that line payment once, so no BAL002 for the copy's payment. Near
+# miss: beside a payer paid amount that does not balance anyway, BAL002 stays, judged with
+# the payment counted once (its help then names the AMT*D that balances once the copy goes)
+def svd_twice(text, svd):
+    return join(recount(segs(text.replace(svd + "~", svd + "~\n" + svd + "~", 1))))
+
+CASES["STR002"]["trip"].update({
+    "remittance-svd-written-twice.x12": svd_twice(cob("2340"), "SVD*PAYERA*2300*HC:J0897:JZ**60"),
+    "remittance-svd-written-twice-on-last-line.x12": svd_twice(cob("2340"), "SVD*PAYERA*60*HC:96372**1"),
+    "remittance-svd-written-twice-beside-wrong-paid-amount.x12": svd_twice(cob("2300"), "SVD*PAYERA*2300*HC:J0897:JZ**60"),
+})
+# A line's SVD left out (deleted), its DTP*573 kept: the date stands where no 2430 is open
+# (STR003 after a drug line's 2410; read as a 2400 date, SYN008 on DTP01). That one finding
+# says the SVD is missing and its help writes it, with the payment that balances the payer's
+# AMT*D; the BAL002 for that payment is suppressed and counted. Near miss: a paid amount no
+# payment up to the line's charge would balance keeps BAL002 beside the walk's own finding
+def svd_left_out(text, svd):
+    ss = segs(text)
+    ss.remove(svd)
+    return join(recount(ss))
+
+CASES["STR003"]["trip"]["remittance-svd-left-out-after-drug-line.x12"] = svd_left_out(cob("2340"), "SVD*PAYERA*2300*HC:J0897:JZ**60")
+CASES["SYN008"]["trip"].update({
+    "remittance-svd-left-out-on-last-line.x12": svd_left_out(cob("2340"), "SVD*PAYERA*60*HC:96372**1"),
+    "remittance-svd-left-out-beside-wrong-paid-amount.x12": svd_left_out(cob("5000"), "SVD*PAYERA*60*HC:96372**1"),
+})
+# A payer's claim-level CAS misplaced (swapped with its SBR, or written after the payer's name
+# in 2330A) or slipped (`CAS*CO**45*20`, a `*` too many): the payer's balance fails only
+# because the CAS is not read as meant. One STR003 (its place) or SYN007 (the empty CAS02,
+# whose help writes the CAS without the `*` too many); BAL002 suppressed and counted. Near
+# misses: beside a paid amount that balances neither way, BAL002 stays
+def cas_after_payer_name(text):
+    return text.replace("CAS*CO*45*20~\n", "").replace(
+        "MI*1EG4TE5MK73~\nNM1*PR*2*PAYER A", "MI*1EG4TE5MK73~\nCAS*CO*45*20~\nNM1*PR*2*PAYER A")
+
+CASES["STR003"]["trip"].update({
+    "other-payer-cas-before-its-sbr.x12": swapped(cob("2340"), "SBR*S*", "CAS*CO*"),
+    "other-payer-cas-before-its-sbr-beside-wrong-paid-amount.x12": swapped(cob("2000"), "SBR*S*", "CAS*CO*"),
+    "other-payer-cas-after-payer-name.x12": cas_after_payer_name(cob("2340")),
+})
+CASES["SYN007"]["trip"].update({
+    "other-payer-cas-separator-too-many.x12": cob("2340").replace("CAS*CO*45*20~", "CAS*CO**45*20~"),
+    "other-payer-cas-separator-too-many-beside-wrong-paid-amount.x12": cob("2000").replace("CAS*CO*45*20~", "CAS*CO**45*20~"),
 })
 CASES["SYN008"]["trip"]["line-date-moved-into-2300-beside-bad-claim-frequency.x12"] = edit(
     moved(P837, "DTP*472*D8*20260115", "HI*ABK:M810"), "CLM*", "CLM*PAT1001-01*2460***11:B:1*Y*Z*Y*Y")

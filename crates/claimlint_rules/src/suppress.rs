@@ -409,6 +409,71 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &["BAL002"],
+        on: Some("DTP"),
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Covered,
+        why: "a line's DTP*573 whose SVD was left out (`unexpected_segment`, \
+              `cob_payment_mismatch::svd_left_out`): its payer's balance lacks that line \
+              payment; the finding covers that payer's AMT*D only when the one payment that \
+              would balance it is more than zero and at most the line's charge, the SVD its \
+              help writes",
+    },
+    Precedence {
+        root: "SYN008",
+        suppresses: &["BAL002"],
+        on: Some("DTP"),
+        at: Some(1),
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Covered,
+        why: "the same for a line's DTP*573 whose SVD was left out that the walk read as a 2400 \
+              date (DTP01 `573`, a code 2400 does not take)",
+    },
+    Precedence {
+        root: "STR002",
+        suppresses: &["SYN008", "STR003"],
+        on: Some("SVD"),
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Covered,
+        why: "a line's SVD written at the end of the line before: the STR002 on it (its 2430 \
+              there lacks the DTP*573) names the move and covers the next line's DTP*573, \
+              which without its SVD reads as a 2400 date (SYN008) or fits nowhere (STR003); \
+              only when the SVD's procedure is that line's and not its own, and that DTP*573 \
+              is written as a 2430's (`required_segment_missing::svd_of_next_line`)",
+    },
+    Precedence {
+        root: "STR003",
+        suppresses: &["BAL002"],
+        on: Some("CAS"),
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Covered,
+        why: "a payer's claim-level CAS the walk read in no 2320 (written before its SBR, or \
+              after its name in 2330A/2330B): the finding covers that payer's AMT*D only when \
+              the payer balances with the CAS counted and not without it \
+              (`cob_payment_mismatch::stray_adjustment`)",
+    },
+    Precedence {
+        root: "SYN007",
+        suppresses: &["BAL002"],
+        on: Some("CAS"),
+        at: Some(2),
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Covered,
+        why: "a 2320 CAS with a `*` too many before its reason code (`CAS*CO**45*20`): CAS02 \
+              reads empty and the reason code as the amount; the finding covers the payer's \
+              AMT*D only when the payer balances with the values read one element earlier and \
+              not as written (`cob_payment_mismatch::cas_slipped`)",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["BAL001"],
         on: Some("SV1"),
         at: None,

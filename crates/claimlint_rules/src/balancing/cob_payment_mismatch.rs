@@ -38,6 +38,8 @@ struct OtherPayer<'a> {
     paid: Option<(usize, Element<'a>)>,
     /// The loop's SBR (its first segment), where a missing AMT*D is reported.
     opener: usize,
+    /// Where the loop ends (its 2330 loops inside it), as a segment index.
+    end: usize,
     /// An AMT*D is written (its amount may be left out: SYN007), or an AMT whose qualifier is
     /// none of 2320's other amounts (`AMT*DD`, SYN008) may be meant as it: either way the
     /// payer paid amount is not missing.
@@ -64,6 +66,7 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
             payer: None,
             paid: None,
             opener: l.first as usize,
+            end: l.end.min(to) as usize,
             paid_written: false,
             has_cas: false,
             adjusted: Some(Total::default()),
@@ -112,6 +115,207 @@ fn other_payers<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Vec<OtherPayer<'
     out
 }
 
+/// Whether the SVD at segment index `k` of the set repeats, word for word, the SVD right
+/// before it (`SVD*A*2300*…~SVD*A*2300*…~DTP*573`): a copy, which STR002 reports (the walk
+/// reads it as another 2430, so the first lacks its DTP*573) with a help that deletes it. The
+/// payer's balance counts each such line payment once: the copy's is not another payment.
+pub(crate) fn svd_copy(tx: &Transaction<'_>, k: usize) -> bool {
+    let (Some(seg), Some(prev)) = (
+        tx.segments.get(k),
+        k.checked_sub(1).and_then(|i| tx.segments.get(i)),
+    ) else {
+        return false;
+    };
+    seg.is(b"SVD") && prev.bytes == seg.bytes
+}
+
+/// A line's 2430 adjudication written without the SVD that opens it (the SVD deleted): its
+/// `DTP*573` (Line Check or Remittance Date) at segment index `k` stands after the line's own
+/// segments, where the walk reads it as no 2430's (STR003, or a 2400 date with a code 2400
+/// does not take, SYN008). The SVD's payment is then missing from its payer's balance: when
+/// exactly one of the claim's payers with 2430 lines does not balance, and the payment that
+/// would balance it is more than zero and at most the line's charge, that is the SVD left
+/// out. Returns the finding's message and help (the SVD to write, with that payment and the
+/// line's procedure and units) and the segment index of that payer's AMT*D, whose BAL002
+/// follows from it. `None` otherwise: the finding as the walk made it stands, BAL002 too.
+pub(crate) fn svd_left_out(tx: &Transaction<'_>, k: usize) -> Option<(String, String, usize)> {
+    let seg = tx.segments.get(k)?;
+    if !(seg.is(b"DTP") && seg.value(1) == b"573") {
+        return None;
+    }
+    let (Some(claim), Some(line)) = crate::enclosing(tx, seg.position) else {
+        return None;
+    };
+    // Read in a 2430 (a repeat, out of order) or after one of its line's 2430 segments: not
+    // an SVD left out.
+    let in_2430 = |i: usize| {
+        tx.ig()
+            .placement(i)
+            .and_then(|p| p.path())
+            .and_then(|p| p.last().copied())
+            == Some("2430")
+    };
+    let before = tx.segments.get(line.index as usize..k)?;
+    if in_2430(k) || before.iter().any(|s| s.is(b"SVD") || s.is(b"CAS")) {
+        return None;
+    }
+    let sv = line.sv?;
+    let (payer, paid, amt) = missing_payment(tx, claim)?;
+    let charge = line.charge_value()?;
+    if paid <= Total::default() || paid > Total::of(charge) {
+        return None;
+    }
+    let v = |e: usize| String::from_utf8_lossy(sv.value(e)).into_owned();
+    // SVD03 the line's procedure, SVD04 its revenue code (837I), SVD05 its units.
+    let (procedure, revenue, units) = if sv.is(b"SV2") {
+        (v(2), v(1), v(5))
+    } else {
+        (v(1), String::new(), v(4))
+    };
+    let svd = format!("SVD*{payer}*{paid}*{procedure}*{revenue}*{units}");
+    let svd = svd.trim_end_matches('*');
+    let line_no = line.number().map_or_else(
+        || "this service line".to_owned(),
+        |n| format!("line {}", n.text()),
+    );
+    let msg = format!(
+        "DTP*573 (Line Check or Remittance Date) stands in {line_no} of claim {} without the \
+         SVD (Line Adjudication Information) that opens its 2430",
+        claim.id_text()
+    );
+    let help = format!(
+        "write the line's SVD right before it: `{svd}~` (payer {payer}'s payment on the line, \
+         {paid}, is what balances its AMT*D; the procedure and units as billed)"
+    );
+    Some((msg, help, amt))
+}
+
+/// The one payer of `claim` with 2430 lines whose amounts do not balance: its id, the line
+/// payment that would balance it (AMT02 less Σ SVD02 plus its claim-level CAS) and the
+/// segment index of its AMT*D. `None` when every payer balances, more than one does not, or
+/// an amount cannot be read.
+fn missing_payment(tx: &Transaction<'_>, claim: &Claim<'_>) -> Option<(String, Total, usize)> {
+    let svds: Vec<_> = (tx.segments_of_in(Indexed::Svd, claim.index, claim.end))
+        .filter(|&(k, _)| !svd_copy(tx, k))
+        .map(|(_, s)| s)
+        .collect();
+    let mut off = None;
+    for p in other_payers(tx, claim) {
+        let Some(payer) = p.payer else { continue };
+        let lines: Vec<_> = svds.iter().filter(|s| s.value(1) == payer.bytes).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let (index, paid) = p.paid?;
+        let mut missing = Total::of(Dec::parse(paid.bytes)?);
+        missing.plus(p.adjusted?);
+        for svd in lines {
+            missing.minus(Total::of(line_paid(svd)?));
+        }
+        if missing.is_zero() {
+            continue;
+        }
+        if off.is_some() {
+            return None;
+        }
+        off = Some((payer.text().into_owned(), missing, index));
+    }
+    off
+}
+
+/// The sum of a CAS's amounts read from element `from` on, every third (CAS03, 06, … as
+/// written; CAS04, 07, … for a CAS whose values stand one element late). `None` when one is
+/// no amount.
+fn cas_sum(seg: &claimlint_x12::Segment<'_>, from: usize) -> Option<Total> {
+    let mut sum = Total::default();
+    for n in (from..=19).step_by(3) {
+        if let Some(e) = seg.element(n).filter(|e| !e.bytes.is_empty()) {
+            sum.add(Dec::parse(e.bytes)?);
+        }
+    }
+    Some(sum)
+}
+
+/// The 2320 of `claim` that the CAS at segment index `k` stands in (inside its span, in a
+/// 2330 loop of it) or right before (before its SBR), with its AMT*D's segment index, when
+/// that payer's amounts do not balance as written but do once its claim-level adjustments are
+/// `adjust`ed (given them as read). `None` when they cannot be read, or balance either way.
+fn balances_once<'a>(
+    tx: &Transaction<'a>,
+    claim: &Claim<'a>,
+    k: usize,
+    adjust: impl Fn(Total) -> Option<Total>,
+) -> Option<(OtherPayer<'a>, usize)> {
+    let p = other_payers(tx, claim)
+        .into_iter()
+        .find(|p| (p.opener..p.end).contains(&k) || k + 1 == p.opener)?;
+    let (payer, (index, paid), adjusted) = (p.payer?, p.paid?, p.adjusted?);
+    let mut lines = Total::default();
+    let mut count = 0;
+    for (i, svd) in tx.segments_of_in(Indexed::Svd, claim.index, claim.end) {
+        if svd.value(1) == payer.bytes && !svd_copy(tx, i) {
+            lines.add(line_paid(svd)?);
+            count += 1;
+        }
+    }
+    let paid = Total::of(Dec::parse(paid.bytes)?);
+    let balances = |adjusted: Total| {
+        let mut expected = lines;
+        expected.minus(adjusted);
+        expected == paid
+    };
+    (count > 0 && !balances(adjusted) && balances(adjust(adjusted)?)).then_some((p, index))
+}
+
+/// A claim-level CAS (`CAS*CO*45*20`) the walk read in no 2320: written before its payer's SBR
+/// (SBR and CAS swapped) or after the payer's name (in 2330A or 2330B). When that payer's
+/// amounts balance only with it counted, the balance's failure is the place's (STR003), not
+/// another defect: the segment index of that payer's AMT*D, whose BAL002 follows, with the
+/// payer's id, and whether the CAS stands inside the 2320 (after its SBR).
+pub(crate) fn stray_adjustment(tx: &Transaction<'_>, k: usize) -> Option<(usize, String, bool)> {
+    let seg = tx.segments.get(k).filter(|s| s.is(b"CAS"))?;
+    let path = tx.ig().placement(k).and_then(|p| p.path());
+    if path
+        .and_then(|p| p.last().copied())
+        .is_some_and(|l| l == "2320" || l == "2430")
+    {
+        return None;
+    }
+    let claim = crate::enclosing(tx, seg.position).0?;
+    let amounts = cas_sum(seg, 3)?;
+    let (p, amt) = balances_once(tx, claim, k, |mut a| {
+        a.plus(amounts);
+        Some(a)
+    })?;
+    Some((amt, p.payer?.text().into_owned(), k >= p.opener))
+}
+
+/// A 2320 CAS with one element separator too many before its reason code (`CAS*CO**45*20`):
+/// CAS02 reads empty (SYN007), the reason code as the amount and the amount as the quantity.
+/// When its payer balances only with the values read one element earlier, that is the slip:
+/// the CAS as it should be written and the segment index of the payer's AMT*D, whose BAL002
+/// follows from it.
+pub(crate) fn cas_slipped(tx: &Transaction<'_>, k: usize) -> Option<(String, usize)> {
+    let seg = tx.segments.get(k).filter(|s| s.is(b"CAS"))?;
+    if !seg.value(2).is_empty() || seg.value(3).is_empty() {
+        return None;
+    }
+    let claim = crate::enclosing(tx, seg.position).0?;
+    let (as_written, as_meant) = (cas_sum(seg, 3)?, cas_sum(seg, 4)?);
+    let (_, amt) = balances_once(tx, claim, k, |mut a| {
+        a.minus(as_written);
+        a.plus(as_meant);
+        Some(a)
+    })?;
+    let mut meant = String::from_utf8_lossy(seg.id()).into_owned();
+    for n in (1..=19).filter(|&n| n != 2) {
+        let Some(e) = seg.element(n) else { break };
+        meant.push('*');
+        meant.push_str(&e.text());
+    }
+    Some((meant, amt))
+}
+
 /// A 2430 line payment (SVD02) as an amount.
 fn line_paid(svd: &claimlint_x12::Segment<'_>) -> Option<Dec> {
     svd.element(2).and_then(|e| Dec::parse(e.bytes))
@@ -119,7 +323,9 @@ fn line_paid(svd: &claimlint_x12::Segment<'_>) -> Option<Dec> {
 
 fn cob_payment_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let Some(tx) = cx.tx() else { return };
+    // A line payment written twice in a row is one payment (STR002 reports the copy).
     let svds: Vec<_> = (tx.segments_of_in(Indexed::Svd, claim.index, claim.end))
+        .filter(|&(k, _)| !svd_copy(tx, k))
         .map(|(_, s)| s)
         .collect();
     if svds.is_empty() {
@@ -446,4 +652,254 @@ fn each_payer_is_judged_by_its_own_lines() {
         let text = claim("PAYERA*2300", "70").replace("CAS*CO*45*20~", cas);
         assert_eq!(codes(&text), (vec!["BAL002", code], 0), "{cas}");
     }
+}
+
+/// The 837P template with payer A as other payer (claim-level CAS 20, AMT*D `amt`) and each
+/// line's 2430 segments before its DTP*573: `first` for line 1, `second` for line 2 (each
+/// segment ending in `~`; empty: the DTP*573 alone).
+#[cfg(test)]
+fn with_payer_a(amt: &str, first: &str, second: &str) -> String {
+    use crate::test::{P837, edit};
+    let payer = format!(
+        "HI*ABK:M810~SBR*S*18*******MB~CAS*CO*45*20~AMT*D*{amt}~OI***Y***Y~\
+         NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~NM1*PR*2*PAYER A*****PI*PAYERA"
+    );
+    let t = edit(P837, "HI*", &payer);
+    let t = edit(
+        &t,
+        "CTP*",
+        &format!("CTP****1*UN~{first}DTP*573*D8*20260201"),
+    );
+    edit(
+        &t,
+        "SE*",
+        &format!("{second}DTP*573*D8*20260201~SE*{{count}}*0001"),
+    )
+}
+
+/// A 2430's SVD written twice in a row, word for word, is one line payment: the balance counts
+/// it once, so the copy's STR002 (whose help deletes it) is the one finding; beside a paid
+/// amount that does not balance anyway BAL002 stays, judged with the copy deleted. Two SVDs
+/// that differ are two payments.
+#[test]
+fn an_svd_written_twice_is_one_payment() {
+    use crate::test::run;
+    let claim = |amt: &str, svds: &str| {
+        with_payer_a(amt, &format!("{svds}~"), "SVD*PAYERA*60*HC:96372**1~")
+    };
+    let svd = "SVD*PAYERA*2300*HC:J0897:JZ**60";
+    let twice = format!("{svd}~{svd}");
+    let found = run(&claim("2340", &twice));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code, "STR002");
+    assert_eq!(
+        found[0].message,
+        "`SVD*PAYERA*2300*HC:J0897:JZ**60` is written twice in a row (segments 31 and 32): \
+         read as two 2430 loops, the first lacks its required DTP*573 (Line Check or \
+         Remittance Date)"
+    );
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "delete the second SVD (segment 32): it repeats segment 31 as written; the line's \
+             adjudication by that payer is one SVD, followed by its DTP*573"
+        )
+    );
+    let mut codes: Vec<_> = run(&claim("2300", &twice)).iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    assert_eq!(codes, ["BAL002", "STR002"]);
+    let d = run(&claim("2300", &twice))
+        .into_iter()
+        .find(|d| d.code == "BAL002")
+        .unwrap();
+    assert!(
+        d.message.contains("Σ SVD02 2360 over 2 2430 line(s)"),
+        "{d:#?}"
+    );
+    // Another amount: two payments, the first 2430 without its date (the generic STR002).
+    let other = format!("SVD*PAYERA*2200*HC:J0897:JZ**60~{svd}");
+    let found = run(&claim("2340", &other));
+    let codes: Vec<_> = found.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"BAL002"), "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code == "STR002" && d.message.starts_with("segment DTP")),
+        "{found:#?}"
+    );
+}
+
+/// A line's SVD left out (deleted), its DTP*573 kept: one finding on that DTP (STR003 after a
+/// drug line's 2410, SYN008 where it reads as a 2400 date) whose help writes the SVD with the
+/// payment that balances its payer's AMT*D; BAL002 follows from it (suppressed, counted). Near
+/// miss: when no payment up to the line's charge would balance the payer, the AMT*D is wrong
+/// too, and BAL002 stays beside the walk's own finding.
+#[test]
+fn an_svd_left_out_is_one_finding_that_writes_it() {
+    let claim = with_payer_a;
+    let (first, second) = (
+        "SVD*PAYERA*2300*HC:J0897:JZ**60~",
+        "SVD*PAYERA*60*HC:96372**1~",
+    );
+    let outcome = |text: &str| {
+        let o = crate::engine::check(text.as_bytes(), &crate::LintSettings::default());
+        (o.diagnostics, o.tally.suppressed)
+    };
+    let (found, suppressed) = outcome(&claim("2340", "", second));
+    assert_eq!((found.len(), suppressed), (1, 1), "{found:#?}");
+    assert_eq!(found[0].code, "STR003");
+    assert_eq!(
+        found[0].message,
+        "DTP*573 (Line Check or Remittance Date) stands in line 1 of claim PAT1001-01 without \
+         the SVD (Line Adjudication Information) that opens its 2430"
+    );
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "write the line's SVD right before it: `SVD*PAYERA*2300*HC:J0897:JZ**60~` (payer \
+             PAYERA's payment on the line, 2300, is what balances its AMT*D; the procedure and \
+             units as billed)"
+        )
+    );
+    let (found, suppressed) = outcome(&claim("2340", first, ""));
+    assert_eq!((found.len(), suppressed), (1, 1), "{found:#?}");
+    assert_eq!(found[0].code, "SYN008");
+    assert!(
+        found[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("`SVD*PAYERA*60*HC:96372**1~`")),
+        "{found:#?}"
+    );
+    // 2720 would balance, more than line 2's charge of 60: the AMT*D is wrong as well.
+    let (found, suppressed) = outcome(&claim("5000", first, ""));
+    let mut codes: Vec<_> = found.iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    assert_eq!((codes, suppressed), (vec!["BAL002", "SYN008"], 0));
+    assert!(
+        found[1].message.starts_with("DTP01 `573` in 2400")
+            || found[0].message.starts_with("DTP01 `573` in 2400"),
+        "{found:#?}"
+    );
+    // Balanced as written (the SVD stands elsewhere): the walk's finding, nothing to write.
+    let (found, _) = outcome(&claim("2340", &format!("{first}{second}"), ""));
+    assert!(
+        found.iter().all(|d| !d.message.contains("without the SVD")),
+        "{found:#?}"
+    );
+}
+
+/// A payer's claim-level CAS misplaced or slipped: its balance fails only because the CAS is
+/// not read as meant, so the one finding is the place's (STR003: before the SBR, or after the
+/// payer's name) or the slip's (SYN007 on the empty CAS02, its help writing the CAS without
+/// the `*` too many); BAL002 is suppressed and counted. Near misses: beside a paid amount
+/// that does not balance either way, BAL002 stays.
+#[test]
+fn a_misplaced_or_slipped_claim_adjustment_is_one_finding() {
+    let outcome = |amt: &str, from: &str, to: &str| {
+        let base = with_payer_a(
+            amt,
+            "SVD*PAYERA*2300*HC:J0897:JZ**60~",
+            "SVD*PAYERA*60*HC:96372**1~",
+        )
+        .replace("~\n", "~");
+        let text = base.replace(from, to);
+        assert_ne!(text, base, "{from}");
+        let o = crate::engine::check(text.as_bytes(), &crate::LintSettings::default());
+        let mut codes: Vec<_> = o.diagnostics.iter().map(|d| d.code).collect();
+        codes.sort_unstable();
+        (codes, o.tally.suppressed, o.diagnostics)
+    };
+    let slip = ("CAS*CO*45*20~", "CAS*CO**45*20~");
+    let swap = (
+        "SBR*S*18*******MB~CAS*CO*45*20~",
+        "CAS*CO*45*20~SBR*S*18*******MB~",
+    );
+    let after_name = (
+        "CAS*CO*45*20~AMT*D*2340~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~",
+        "AMT*D*2340~OI***Y***Y~NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73~CAS*CO*45*20~",
+    );
+    let (codes, suppressed, found) = outcome("2340", slip.0, slip.1);
+    assert_eq!((codes, suppressed), (vec!["SYN007"], 1), "{found:#?}");
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some(
+            "one `*` too many before `45`: write `CAS*CO*45*20` (read so, the payer's amounts balance)"
+        )
+    );
+    let (codes, suppressed, found) = outcome("2340", swap.0, swap.1);
+    assert_eq!((codes, suppressed), (vec!["STR003"], 1), "{found:#?}");
+    let (codes, suppressed, found) = outcome("2340", after_name.0, after_name.1);
+    assert_eq!((codes, suppressed), (vec!["STR003"], 1), "{found:#?}");
+    assert_eq!(
+        found[0].message,
+        "CAS*CO (Claim Level Adjustments) of payer PAYERA is written after 2330A; the guide \
+         puts it in that payer's 2320, before its AMT*D"
+    );
+    // The paid amount wrong too: no reading of the CAS balances it.
+    let (codes, suppressed, found) = outcome("2000", slip.0, slip.1);
+    assert_eq!(
+        (codes, suppressed),
+        (vec!["BAL002", "SYN007"], 0),
+        "{found:#?}"
+    );
+    let (codes, suppressed, found) = outcome("2000", swap.0, swap.1);
+    assert_eq!(
+        (codes, suppressed),
+        (vec!["BAL002", "STR003"], 0),
+        "{found:#?}"
+    );
+}
+
+/// Line 2's SVD written at the end of line 1 (moved up one line): one STR002 on it naming the
+/// move, which covers line 2's DTP*573 (read as a 2400 date without its SVD: SYN008,
+/// suppressed and counted). Beside a DTP*573 whose date is wrong as well, both stay.
+#[test]
+fn an_svd_moved_up_one_line_is_one_finding() {
+    use crate::test::edit;
+    let text = |date: &str| {
+        let t = with_payer_a("2340", "SVD*PAYERA*2300*HC:J0897:JZ**60~", "")
+            .replace("~\n", "~")
+            .replace(
+                "DTP*573*D8*20260201~LX*2",
+                "DTP*573*D8*20260201~SVD*PAYERA*60*HC:96372**1~LX*2",
+            )
+            .replace(
+                "DTP*472*D8*20260115~DTP*573*D8*20260201",
+                &format!("DTP*472*D8*20260115~DTP*573*D8*{date}"),
+            );
+        edit(&t, "SE*", "SE*{count}*0001")
+    };
+    let o = crate::engine::check(text("20260201").as_bytes(), &crate::LintSettings::default());
+    assert_eq!(
+        (o.diagnostics.len(), o.tally.suppressed),
+        (1, 1),
+        "{:#?}",
+        o.diagnostics
+    );
+    let d = &o.diagnostics[0];
+    assert_eq!(d.code, "STR002");
+    assert_eq!(
+        d.message,
+        "`SVD*PAYERA*60*HC:96372**1` at the end of line 1 is line 2's adjudication (its \
+         procedure HC:96372 is that line's, whose DTP*573 stands without an SVD): read here, \
+         its 2430 lacks the DTP*573"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("move this SVD down into line 2, right before its DTP*573 (segment 37)")
+    );
+    let o = crate::engine::check(text("2026021").as_bytes(), &crate::LintSettings::default());
+    assert!(
+        o.diagnostics.iter().any(|d| d.code == "SYN008"),
+        "{:#?}",
+        o.diagnostics
+    );
+    assert!(
+        o.diagnostics
+            .iter()
+            .all(|d| !d.message.contains("adjudication")),
+        "{:#?}",
+        o.diagnostics
+    );
 }

@@ -777,6 +777,7 @@ fn required_missing(
     };
     let (what, start) = describe(ig.guide, parent, id, is_loop);
     let reached = String::from_utf8_lossy(reached.id()).into_owned();
+    let reached_at = at;
     let at = site;
     let within = if parent == "ST" {
         "the transaction set header".to_string()
@@ -791,10 +792,124 @@ fn required_missing(
     } else {
         format!("add the {start} segment to {within}")
     };
-    report_at(cx, at, seg.loc(), msg)
+    let next_line = svd_of_next_line(tx, (id, is_loop), parent, reached_at);
+    let (msg, help) = match &next_line {
+        Some((msg, help, _)) => (msg.clone(), help.clone()),
+        None => svd_written_twice(tx, (id, is_loop), parent, reached_at).unwrap_or((msg, help)),
+    };
+    let d = report_at(cx, at, seg.loc(), msg)
         .help(help)
-        .ack(missing_ack(ig.guide, parent, id, is_loop))
-        .site = stray;
+        .ack(missing_ack(ig.guide, parent, id, is_loop));
+    d.site = stray;
+    d.covers = next_line.map(|(_, _, covers)| covers);
+}
+
+/// A line's SVD written at the end of the line before (moved up one line): read there, its
+/// 2430 lacks the DTP*573 the walk found missing at the next line's LX (segment `at`), and
+/// that line's own DTP*573 stands with no SVD before it (read as a 2400 date, SYN008, or
+/// unexpected, STR003). Only when the SVD's procedure (SVD03) is the next line's, not its own
+/// line's, and that DTP*573 is written as the 2430's (`D8` and a date of 8 digits): the
+/// message and help that move the SVD down, and the range the finding covers (that DTP,
+/// whose own finding follows from the move: suppress::PRECEDENCE).
+fn svd_of_next_line(
+    tx: &Transaction<'_>,
+    (id, is_loop): (&str, bool),
+    parent: &str,
+    at: usize,
+) -> Option<(String, String, (u32, u32))> {
+    if id != "DTP" || is_loop || parent != "2430" {
+        return None;
+    }
+    let (lx, svd) = (tx.segments.get(at)?, tx.segments.get(at.checked_sub(1)?)?);
+    if !lx.is(b"LX") || !svd.is(b"SVD") {
+        return None;
+    }
+    let procedure = |line: &claimlint_model::ServiceLine<'_>| {
+        let sv = line.sv?;
+        let e = sv.element(if sv.is(b"SV2") { 2 } else { 1 })?;
+        Some(e.bytes.to_vec())
+    };
+    let (own, next) = (
+        crate::enclosing(tx, svd.position).1?,
+        crate::enclosing(tx, lx.position).1?,
+    );
+    let (p, ours) = (procedure(next)?, procedure(own));
+    if svd.value(3) != p.as_slice() || ours.as_ref() == Some(&p) {
+        return None;
+    }
+    let dtp = stranded_remittance_date(tx, next)?;
+    let number = |l: &claimlint_model::ServiceLine<'_>| {
+        l.number()
+            .map_or_else(String::new, |n| n.text().into_owned())
+    };
+    let msg = format!(
+        "`{}` at the end of line {} is line {}'s adjudication (its procedure {} is that \
+         line's, whose DTP*573 stands without an SVD): read here, its 2430 lacks the DTP*573",
+        svd.text(),
+        number(own),
+        number(next),
+        String::from_utf8_lossy(&p)
+    );
+    let help = format!(
+        "move this SVD down into line {}, right before its DTP*573 (segment {})",
+        number(next),
+        dtp.position
+    );
+    Some((msg, help, (dtp.position, dtp.position.saturating_add(1))))
+}
+
+/// The first DTP*573 of `line` with no SVD or CAS before it in the line, which the walk read
+/// in no 2430, written as a 2430's (`D8` and a date of 8 digits).
+fn stranded_remittance_date<'t, 'a>(
+    tx: &'t Transaction<'a>,
+    line: &claimlint_model::ServiceLine<'_>,
+) -> Option<&'t claimlint_x12::Segment<'a>> {
+    let k = (line.index as usize..line.end as usize).find(|&k| {
+        tx.segments
+            .get(k)
+            .is_some_and(|s| s.is(b"DTP") && s.value(1) == b"573")
+    })?;
+    let before = tx.segments.get(line.index as usize..k)?;
+    let dtp = tx.segments.get(k)?;
+    let path = tx.ig().placement(k).and_then(|p| p.path());
+    let date = dtp.value(3);
+    let stranded = !before.iter().any(|s| s.is(b"SVD") || s.is(b"CAS"))
+        && path.and_then(|p| p.last().copied()) != Some("2430")
+        && dtp.value(2) == b"D8"
+        && date.len() == 8
+        && date.iter().all(u8::is_ascii_digit);
+    stranded.then_some(dtp)
+}
+
+/// A 2430 whose SVD is written twice in a row, word for word (`SVD*A*2300*…~SVD*A*2300*…~
+/// DTP*573`): the walk reads the copy (segment `at`, where it found the DTP*573 missing) as
+/// the next 2430, so the first lacks its DTP*573. The copy is the one error, and deleting it
+/// mends both (the payer's balance counts its payment once, `cob_payment_mismatch::svd_copy`):
+/// the message and help that say so. `None` for any other missing segment.
+fn svd_written_twice(
+    tx: &Transaction<'_>,
+    (id, is_loop): (&str, bool),
+    parent: &str,
+    at: usize,
+) -> Option<(String, String)> {
+    use crate::balancing::cob_payment_mismatch::svd_copy;
+    if id != "DTP" || is_loop || parent != "2430" || !svd_copy(tx, at) {
+        return None;
+    }
+    let (copy, first) = (tx.segments.get(at)?, tx.segments.get(at.checked_sub(1)?)?);
+    let msg = format!(
+        "`{}` is written twice in a row (segments {} and {}): read as two 2430 loops, the \
+         first lacks its required DTP*573 (Line Check or Remittance Date)",
+        copy.text(),
+        first.position,
+        copy.position
+    );
+    let help = format!(
+        "delete the second SVD (segment {}): it repeats segment {} as written; the line's \
+         adjudication by that payer is one SVD, followed by its DTP*573",
+        copy.position, first.position
+    );
+    Some((msg, help))
 }
 
 /// Whether segment `site`, where the guide found something loop `parent` requires missing,

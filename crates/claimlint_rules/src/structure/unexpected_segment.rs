@@ -1,4 +1,5 @@
 use super::required_segment_missing::{WrittenAfter, all_written_after};
+use crate::balancing::cob_payment_mismatch::{stray_adjustment, svd_left_out};
 use crate::syntax::{loop_name, report_at, unknown_segment::is_known};
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::{Ack999, Diagnostic};
@@ -317,6 +318,7 @@ fn out_of_place(
             continue;
         }
         let mut site = None;
+        let mut covers = None;
         // The segment whose claim and line the finding is reported in.
         let mut context = at;
         // Where the walk stood: the loop of the nearest earlier segment that fit.
@@ -347,10 +349,57 @@ fn out_of_place(
                 site = tx.segments.get(m.want.site).map(|s| s.position);
                 text
             }
+            // A line's DTP*573 whose SVD was left out: its payer's balance lacks that payment.
+            None if let Some((msg, help, amt)) = svd_left_out(tx, at) => {
+                covers = Some(amt);
+                (msg, help)
+            }
+            // A payer's claim-level CAS written after its name: the 2320 it belongs in.
+            None if let Some((amt, payer, true)) = stray_adjustment(tx, at) => {
+                covers = Some(amt);
+                adjustment_after_payer(tx, seg, here, amt, &payer)
+            }
             None => fits_nowhere(tx, at, seg, here, &mut context),
         };
-        report_at(cx, context, seg.loc(), msg).help(help).site = site.take();
+        // A payer's claim-level CAS written before its SBR: its balance lacks it too.
+        if covers.is_none() && seg.is(b"CAS") {
+            covers = stray_adjustment(tx, at).map(|(amt, ..)| amt);
+        }
+        let d = report_at(cx, context, seg.loc(), msg).help(help);
+        d.site = site.take();
+        d.covers = covered_amount(tx, covers.take());
     }
+}
+
+/// The message and help for a claim-level CAS of payer `payer` written after the payer's name
+/// (in 2330A or 2330B, after the loop `here`), whose amounts balance that payer's AMT*D
+/// (segment index `amt`) once counted in its 2320.
+fn adjustment_after_payer(
+    tx: &Transaction<'_>,
+    seg: &claimlint_x12::Segment<'_>,
+    here: &str,
+    amt: usize,
+    payer: &str,
+) -> (String, String) {
+    let shown = super::head(seg, 1);
+    let amt = tx.segments.get(amt).map_or(0, |s| s.position);
+    (
+        format!(
+            "{shown} (Claim Level Adjustments) of payer {payer} is written after {here}; the \
+             guide puts it in that payer's 2320, before its AMT*D"
+        ),
+        format!(
+            "move {shown} up into the 2320, right before its AMT*D (segment {amt}): counted \
+             there, payer {payer}'s amounts balance"
+        ),
+    )
+}
+
+/// The range a finding on a line's DTP*573 whose SVD was left out covers: the AMT*D (segment
+/// index `amt`) whose BAL002 follows from the payment missing (suppress::PRECEDENCE).
+pub(crate) fn covered_amount(tx: &Transaction<'_>, amt: Option<usize>) -> Option<(u32, u32)> {
+    let position = tx.segments.get(amt?)?.position;
+    Some((position, position.saturating_add(1)))
 }
 
 /// The message and help for segment `at`, which the walk placed as `def` but out of order in

@@ -177,7 +177,16 @@ fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 .or_else(|| requalified_help(tx, &f, (&r, &f.text(elem, comp)), codes))
                 .unwrap_or_else(|| format!("use one of: {}", code_list(codes))),
         };
-        f.report(cx, f.loc(elem, comp), msg).help(help);
+        // A line's DTP*573 whose SVD was left out, read as a 2400 date: the SVD is the error.
+        let left_out = (elem == 1)
+            .then(|| crate::balancing::cob_payment_mismatch::svd_left_out(tx, f.index))
+            .flatten();
+        let (msg, help, amt) = match left_out {
+            Some((msg, help, amt)) => (msg, help, Some(amt)),
+            None => (msg, help, None),
+        };
+        let covers = crate::structure::unexpected_segment::covered_amount(tx, amt);
+        f.report(cx, f.loc(elem, comp), msg).help(help).covers = covers;
     }
 }
 

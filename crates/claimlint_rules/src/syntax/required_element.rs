@@ -45,7 +45,24 @@ fn required_element(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         let help = super::st_slip(f.seg, Some(elem))
             .filter(|_| comp == 0)
             .unwrap_or(help);
-        f.report(cx, f.loc(elem, comp), msg).help(help);
+        // A 2320 CAS with a `*` too many before its reason code, which its payer's balance
+        // shows (`CAS*CO**45*20`): the slip is the one error, BAL002 follows.
+        let slipped = (elem == 2 && comp == 0)
+            .then(|| crate::balancing::cob_payment_mismatch::cas_slipped(tx, f.index))
+            .flatten();
+        let (help, amt) = match slipped {
+            Some((meant, amt)) => (
+                format!(
+                    "one `*` too many before `{}`: write `{meant}` (read so, the payer's amounts \
+                     balance)",
+                    String::from_utf8_lossy(f.seg.value(3))
+                ),
+                Some(amt),
+            ),
+            None => (help, None),
+        };
+        let covers = crate::structure::unexpected_segment::covered_amount(tx, amt);
+        f.report(cx, f.loc(elem, comp), msg).help(help).covers = covers;
     }
     situational(tx, cx);
 }
