@@ -1218,6 +1218,35 @@ CASES["STR003"]["trip"]["line-date-after-its-drug-before-next-lx.x12"] = moved(P
 _DEPENDENT = CASES["STR002"]["pass"]["patient-is-dependent.x12"]
 CASES["ENV004"]["trip"]["cut-inside-the-patient-hl.x12"] = _DEPENDENT[:_DEPENDENT.index("HL*3*") + 5]
 
+# Review near misses (ninth session): a moved SVD beside a paid amount that is wrong as well
+# keeps BAL002; an SVD written twice whose payer balances with both counted is two payments
+# (the walk's STR002 for the first 2430's DTP*573 alone); the HL written above the billing
+# provider's loop whose N3 is written twice keeps the findings (moving the HL would leave
+# the second N3).
+CASES["STR002"]["trip"].update({
+    "remittance-svd-moved-up-one-line-beside-wrong-paid-amount.x12": moved(cob("2350"), "SVD*PAYERA*60*HC:96372**1", "DTP*573*D8*20260201"),
+    "remittance-svd-twice-balancing-as-written.x12": svd_twice(cob("4640"), "SVD*PAYERA*2300*HC:J0897:JZ**60"),
+})
+CASES["STR003"]["trip"]["subscriber-hl-above-billing-provider-name-with-n3-twice.x12"] = moved_before(
+    edit(P837, "N3*100 MAIN ST", "N3*100 MAIN ST~N3*100 MAIN ST"), "HL*2*1*22*0", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893")
+
+# A provider's NM1 written with another provider loop's qualifier (`NM1*77`, 2310E Service
+# Facility, for 837I's attending `NM1*71` or 837P's rendering `NM1*82`): read as the loop the
+# structure asks for, one SYN008 on NM101 (was STR002 for 2310E's N3 and N4, SYN008 on NM102
+# and SYN004 on NM104). Near miss: a real service facility (an organization) without its N3
+# and N4 keeps those two STR002.
+CASES["SYN008"]["trip"].update({
+    "nm101-attending-written-as-service-facility-837i.x12": edit(I837, "NM1*71*", "NM1*77*1*SMITH*JOHN****XX*1234567893"),
+    "nm101-rendering-written-as-service-facility.x12": CASES["STR003"]["pass"]["rendering-provider-before-2320.x12"].replace("NM1*82*", "NM1*77*", 1),
+})
+CASES["STR002"]["trip"]["service-facility-without-address-837i.x12"] = edit(I837, "NM1*71*", "NM1*71*1*SMITH*JOHN****XX*1234567893~NM1*77*2*CITY HOSPITAL*****XX*1234567893")
+
+# A suppressed root displaces nothing: the moved SVD's STR002, hidden by a segment with no id
+# in its line (SYN001's line row), does not hide the next line's DTP*573 finding either.
+_MOVED_SVD = segs(CASES["STR002"]["trip"]["remittance-svd-moved-up-one-line.x12"])
+CASES["SYN001"]["trip"]["segment-with-no-id-beside-svd-moved-up.x12"] = join(recount(
+    _MOVED_SVD[:34] + ["*"] + _MOVED_SVD[34:]))
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

@@ -230,7 +230,40 @@ fn candidates(check: &IgCheck, segments: &[Segment<'_>]) -> Vec<Candidate> {
             StructureIssue::Unexpected { .. } => {}
         }
     }
+    // Last, after every candidate above: a loop missing a required child whose opener has
+    // findings of its own (`NM1*77*1*SMITH*JOHN****XX*…` opening 2310E, Service Facility, a
+    // person there, without its N3 and N4) may be a sibling loop's opener written with the
+    // wrong qualifier (2310A's `NM1*71`, the attending provider).
+    for issue in &check.structure {
+        if let StructureIssue::RequiredMissing { parent, at, .. } = *issue
+            && let Some(opener) = opener_with_findings(check, segments, parent, at)
+        {
+            let mut rank = 0;
+            for def in siblings(check, opener, true) {
+                add(opener, def, &mut rank);
+            }
+        }
+    }
     out
+}
+
+/// The segment that opened loop `parent` (its starter, where [`within`] stops) when the
+/// walk placed it with findings on its elements; `None` for the set's root or a clean opener.
+fn opener_with_findings(
+    check: &IgCheck,
+    segments: &[Segment<'_>],
+    parent: &str,
+    at: usize,
+) -> Option<usize> {
+    if parent == check.guide.root.id {
+        return None;
+    }
+    let (opener, def) = within(check, segments, parent, at).last().copied()?;
+    let starter = def.starter()?;
+    let placed = check.placements.get(opener)?.segment()?;
+    let index = u32::try_from(opener).ok()?;
+    let has_findings = check.elements.iter().any(|&(i, _)| i == index);
+    (std::ptr::eq(placed, starter) && has_findings).then_some(opener)
 }
 
 /// Segment `at` and those before it (nearest first, [`WINDOW`] more at most) placed within

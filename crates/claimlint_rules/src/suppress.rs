@@ -753,25 +753,41 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
             }
         }
     }
-    let covered = covered_ranges(out);
+    let covered = covered_ranges(out.iter());
     if roots.is_empty() && covered.is_empty() {
         return gone;
     }
-    let drop: Vec<bool> = out
-        .iter()
+    let mut drop = marks(out, &roots, &covered);
+    // A root that is itself suppressed displaces nothing: the ranges are taken again from the
+    // findings that stand (a moved SVD's STR002 hidden by a SYN001 on its line does not hide
+    // the next line's date finding).
+    if !covered.is_empty() {
+        let standing = out.iter().zip(&drop).filter(|(_, x)| !**x).map(|(d, _)| d);
+        drop = marks(out, &roots, &covered_ranges(standing));
+    }
+    gone.extend(drop_marked(out, drop));
+    gone
+}
+
+/// Which findings of `out` a root suppresses: by key for most rows, by the ranges `covered`
+/// for `Covered` rows.
+fn marks(
+    out: &[Diagnostic],
+    roots: &std::collections::HashSet<(usize, Key)>,
+    covered: &Ranges,
+) -> Vec<bool> {
+    out.iter()
         .map(|d| {
             PRECEDENCE.iter().enumerate().any(|(i, p)| {
                 p.suppresses.contains(&d.code)
                     && p.of_element.is_none_or(|e| d.loc.element == Some(e))
                     && match p.scope {
-                        Scope::Covered => in_covered(&covered, i, d),
+                        Scope::Covered => in_covered(covered, i, d),
                         _ => key(p.scope, d).is_some_and(|k| roots.contains(&(i, k))),
                     }
             })
         })
-        .collect();
-    gone.extend(drop_marked(out, drop));
-    gone
+        .collect()
 }
 
 /// The content rules that read a service line's procedure (SV101, SV202: its code, its
@@ -1036,7 +1052,7 @@ fn repeats(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// sorted by start.
 type Ranges = std::collections::HashMap<(usize, Option<usize>), Vec<(u32, u32)>>;
 
-fn covered_ranges(out: &[Diagnostic]) -> Ranges {
+fn covered_ranges<'d>(out: impl Iterator<Item = &'d Diagnostic>) -> Ranges {
     let mut ranges = Ranges::new();
     for d in out {
         let Some(range) = d.covers else { continue };

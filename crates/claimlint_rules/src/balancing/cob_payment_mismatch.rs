@@ -126,7 +126,36 @@ pub(crate) fn svd_copy(tx: &Transaction<'_>, k: usize) -> bool {
     ) else {
         return false;
     };
-    seg.is(b"SVD") && prev.bytes == seg.bytes
+    seg.is(b"SVD") && prev.bytes == seg.bytes && !balances_as_written(tx, seg)
+}
+
+/// Whether the payer of `svd` balances with every SVD of its claim counted as written: then
+/// two SVDs alike are two payments, not one written twice.
+fn balances_as_written(tx: &Transaction<'_>, svd: &claimlint_x12::Segment<'_>) -> bool {
+    let Some(claim) = crate::enclosing(tx, svd.position).0 else {
+        return false;
+    };
+    let payer = svd.value(1);
+    let Some(p) = other_payers(tx, claim)
+        .into_iter()
+        .find(|p| p.payer.is_some_and(|e| e.bytes == payer))
+    else {
+        return false;
+    };
+    let (Some((_, paid)), Some(adjusted)) = (p.paid, p.adjusted) else {
+        return false;
+    };
+    let mut lines = Total::default();
+    for (_, s) in tx.segments_of_in(Indexed::Svd, claim.index, claim.end) {
+        if s.value(1) == payer {
+            match line_paid(s) {
+                Some(v) => lines.add(v),
+                None => return false,
+            }
+        }
+    }
+    lines.minus(adjusted);
+    Dec::parse(paid.bytes).is_some_and(|paid| lines == Total::of(paid))
 }
 
 /// A line's 2430 adjudication written without the SVD that opens it (the SVD deleted): its
@@ -160,6 +189,9 @@ pub(crate) fn svd_left_out(tx: &Transaction<'_>, k: usize) -> Option<(String, St
         return None;
     }
     let sv = line.sv?;
+    if stranded_dates(tx, claim) != 1 || names_procedure(tx, claim, &sv) {
+        return None;
+    }
     let (payer, paid, amt) = missing_payment(tx, claim)?;
     let charge = line.charge_value()?;
     if paid <= Total::default() || paid > Total::of(charge) {
@@ -188,6 +220,43 @@ pub(crate) fn svd_left_out(tx: &Transaction<'_>, k: usize) -> Option<(String, St
          {paid}, is what balances its AMT*D; the procedure and units as billed)"
     );
     Some((msg, help, amt))
+}
+
+/// How many DTP*573 of `claim` stand in a service line with no SVD or CAS before them in the
+/// line, read in no 2430: with two, which payment each lacks cannot be told.
+fn stranded_dates(tx: &Transaction<'_>, claim: &Claim<'_>) -> usize {
+    claim
+        .lines
+        .iter()
+        .filter(|line| {
+            let mut adjudicated = false;
+            (line.index as usize..line.end as usize).any(|k| {
+                let Some(s) = tx.segments.get(k) else {
+                    return false;
+                };
+                adjudicated |= s.is(b"SVD") || s.is(b"CAS");
+                let in_2430 = tx
+                    .ig()
+                    .placement(k)
+                    .and_then(|p| p.path())
+                    .and_then(|p| p.last().copied())
+                    == Some("2430");
+                !adjudicated && !in_2430 && s.is(b"DTP") && s.value(1) == b"573"
+            })
+        })
+        .count()
+}
+
+/// Whether an SVD of `claim` names the procedure of service segment `sv` (SVD03 against SV101
+/// or SV202): that SVD may be this line's, written in another line (STR002 names the move).
+fn names_procedure(
+    tx: &Transaction<'_>,
+    claim: &Claim<'_>,
+    sv: &claimlint_x12::Segment<'_>,
+) -> bool {
+    let procedure = sv.value(if sv.is(b"SV2") { 2 } else { 1 });
+    tx.segments_of_in(Indexed::Svd, claim.index, claim.end)
+        .any(|(_, s)| s.value(3) == procedure)
 }
 
 /// The one payer of `claim` with 2430 lines whose amounts do not balance: its id, the line
@@ -297,7 +366,8 @@ pub(crate) fn stray_adjustment(tx: &Transaction<'_>, k: usize) -> Option<(usize,
 /// follows from it.
 pub(crate) fn cas_slipped(tx: &Transaction<'_>, k: usize) -> Option<(String, usize)> {
     let seg = tx.segments.get(k).filter(|s| s.is(b"CAS"))?;
-    if !seg.value(2).is_empty() || seg.value(3).is_empty() {
+    // The reason code and its amount, one element late (CAS03 and CAS04 as written).
+    if !seg.value(2).is_empty() || seg.value(3).is_empty() || seg.value(4).is_empty() {
         return None;
     }
     let claim = crate::enclosing(tx, seg.position).0?;

@@ -671,6 +671,15 @@ fn opener_came_early(tx: &Transaction<'_>, late: &WrittenAfter) -> Option<std::o
         let child = (l.children.iter().enumerate()).find_map(|(n, c)| {
             matches!(c, Node::Segment(d) if n >= from && clean_as(d, seg)).then_some(n)
         })?;
+        // A child written more times than the guide allows is a defect of its own.
+        let count = seen.iter().filter(|&&n| n == child).count() + 1;
+        let allowed = match l.children.get(child) {
+            Some(Node::Segment(d)) => d.max_use.allows(u32::try_from(count).unwrap_or(u32::MAX)),
+            _ => false,
+        };
+        if !allowed {
+            return None;
+        }
         seen.push(child);
     }
     let has_all = l.required.iter().all(|&r| {
