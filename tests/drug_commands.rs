@@ -201,3 +201,42 @@ fn data_dir_loads_an_icd10cm_release() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A HCPCS file loaded with `--data-dir` answers for every date (its dates are per code), so
+/// a claim dated after the compiled-in HCPCS release gets no "no CMS HCPCS file compiled in is
+/// in force … load the right version with --data-dir" note once one is loaded. (The note
+/// looked at the compiled-in release's end date alone: found by review, 2026-12-07.)
+#[test]
+fn data_dir_hcpcs_file_answers_the_note() {
+    let dir = Scratch::new("hcpcs-dir");
+    let csv = "code,record_type,short_description,long_description,add_date,action_effective_date,termination_date,cross_reference,action_code\n\
+               J0897,procedure,Denosumab injection,\"Injection, denosumab, 1 mg\",20120101,20120101,,,N\n";
+    std::fs::write(dir.join("hcpcs_2026q3_anweb.csv"), csv).unwrap();
+    let template = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/templates/837p.x12"),
+    )
+    .unwrap();
+    let claim = dir.join("late.x12");
+    std::fs::write(&claim, template.replace("20260115", "20261015")).unwrap();
+    let c = claim.to_str().unwrap();
+    let hcpcs_note = |args: &[&str]| {
+        let (_, out, err) = claimlint(args);
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|_| panic!("not JSON: {out}\n{err}"));
+        v["files"][0]["notes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|n| n.to_string().contains("HCPCS file"))
+    };
+    assert!(hcpcs_note(&["check", "--format", "json", c]));
+    let d = dir.to_str().unwrap();
+    assert!(!hcpcs_note(&[
+        "--data-dir",
+        d,
+        "check",
+        "--format",
+        "json",
+        c
+    ]));
+}

@@ -140,7 +140,8 @@ impl LineNotes {
         }
         let (c, _, note) = self.last.as_mut()?;
         let out = if past_end_only {
-            c.to.is_some_and(|to| dos.0 > to)
+            // In force on every date when a file of the data set is loaded (`--data-dir`).
+            !c.in_force && c.to.is_some_and(|to| dos.0 > to)
         } else {
             !c.in_force
         };
