@@ -1247,6 +1247,14 @@ _MOVED_SVD = segs(CASES["STR002"]["trip"]["remittance-svd-moved-up-one-line.x12"
 CASES["SYN001"]["trip"]["segment-with-no-id-beside-svd-moved-up.x12"] = join(recount(
     _MOVED_SVD[:34] + ["*"] + _MOVED_SVD[34:]))
 
+# 837I's discharge hour written with another 2300 date's qualifier (`DTP*435*TM*1130` above
+# the real admission date): the first of the two read as the definition it fits, one SYN008
+# "write DTP01 as 096" (was STR004 for the DTP*435 written twice and SYN008 on its TM). Near
+# miss: the admission date written twice, both as dates, stays STR004 (neither is an hour).
+_DTP_I = DTPQ
+CASES["SYN008"]["trip"]["dtp01-discharge-hour-written-as-admission-837i.x12"] = _DTP_I.replace("DTP*096*TM*1130~", "DTP*435*TM*1130~", 1)
+CASES["STR004"]["trip"]["admission-date-twice-837i.x12"] = _DTP_I.replace("DTP*096*TM*1130~", "DTP*435*D8*20260115~", 1)
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

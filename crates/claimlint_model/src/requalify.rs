@@ -226,6 +226,13 @@ fn candidates(check: &IgCheck, segments: &[Segment<'_>]) -> Vec<Candidate> {
                 for def in siblings(check, at, is_loop) {
                     add(at, def, &mut rank);
                 }
+                // The one written first may be the one misqualified (`DTP*435*TM*1130` where
+                // 837I's discharge hour `DTP*096` belongs, above the real DTP*435).
+                if !is_loop && let Some(first) = earlier_copy(check, at) {
+                    for def in siblings(check, first, false) {
+                        add(first, def, &mut rank);
+                    }
+                }
             }
             StructureIssue::Unexpected { .. } => {}
         }
@@ -245,6 +252,18 @@ fn candidates(check: &IgCheck, segments: &[Segment<'_>]) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// The nearest segment before `at` (within [`WINDOW`]) that the walk placed on the same
+/// definition in the same loop: the occurrence a segment written once too often repeats.
+fn earlier_copy(check: &IgCheck, at: usize) -> Option<usize> {
+    let placed = check.placements.get(at)?;
+    let (def, path) = (placed.segment()?, placed.path()?);
+    (at.saturating_sub(WINDOW)..at).rev().find(|&j| {
+        check.placements.get(j).is_some_and(|p| {
+            p.segment().is_some_and(|d| std::ptr::eq(d, def)) && p.path() == Some(path)
+        })
+    })
 }
 
 /// The segment that opened loop `parent` (its starter, where [`within`] stops) when the
