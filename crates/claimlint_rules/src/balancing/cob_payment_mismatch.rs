@@ -1,6 +1,6 @@
 use crate::syntax::report_at;
 use crate::{Ctx, declare_rule};
-use claimlint_model::{Claim, Dec, Indexed, Total, Transaction};
+use claimlint_model::{Claim, Dec, Indexed, ServiceLine, Total, Transaction};
 use claimlint_x12::Element;
 
 declare_rule! {
@@ -175,17 +175,7 @@ pub(crate) fn svd_left_out(tx: &Transaction<'_>, k: usize) -> Option<(String, St
     let (Some(claim), Some(line)) = crate::enclosing(tx, seg.position) else {
         return None;
     };
-    // Read in a 2430 (a repeat, out of order) or after one of its line's 2430 segments: not
-    // an SVD left out.
-    let in_2430 = |i: usize| {
-        tx.ig()
-            .placement(i)
-            .and_then(|p| p.path())
-            .and_then(|p| p.last().copied())
-            == Some("2430")
-    };
-    let before = tx.segments.get(line.index as usize..k)?;
-    if in_2430(k) || before.iter().any(|s| s.is(b"SVD") || s.is(b"CAS")) {
+    if !stranded_remittance_date(tx, line, k) {
         return None;
     }
     let sv = line.sv?;
@@ -222,29 +212,33 @@ pub(crate) fn svd_left_out(tx: &Transaction<'_>, k: usize) -> Option<(String, St
     Some((msg, help, amt))
 }
 
-/// How many DTP*573 of `claim` stand in a service line with no SVD or CAS before them in the
-/// line, read in no 2430: with two, which payment each lacks cannot be told.
+/// How many service lines of `claim` hold a stranded DTP*573 ([`stranded_remittance_date`]):
+/// with two, which payment each lacks cannot be told.
 fn stranded_dates(tx: &Transaction<'_>, claim: &Claim<'_>) -> usize {
     claim
         .lines
         .iter()
         .filter(|line| {
-            let mut adjudicated = false;
-            (line.index as usize..line.end as usize).any(|k| {
-                let Some(s) = tx.segments.get(k) else {
-                    return false;
-                };
-                adjudicated |= s.is(b"SVD") || s.is(b"CAS");
-                let in_2430 = tx
-                    .ig()
-                    .placement(k)
-                    .and_then(|p| p.path())
-                    .and_then(|p| p.last().copied())
-                    == Some("2430");
-                !adjudicated && !in_2430 && s.is(b"DTP") && s.value(1) == b"573"
-            })
+            (line.index as usize..line.end as usize).any(|k| stranded_remittance_date(tx, line, k))
         })
         .count()
+}
+
+/// Whether segment `k` of service line `line` is a DTP*573 (Line Check or Remittance Date)
+/// that stands before any SVD or CAS of the line and that the walk read in no 2430: a 2430
+/// date whose SVD was left out or written elsewhere (a DTP*573 read in a 2430, a repeat out
+/// of order, or after one of the line's 2430 segments is not).
+pub(crate) fn stranded_remittance_date(
+    tx: &Transaction<'_>,
+    line: &ServiceLine<'_>,
+    k: usize,
+) -> bool {
+    let is_573 = |s: &claimlint_x12::Segment<'_>| s.is(b"DTP") && s.value(1) == b"573";
+    let before = tx.segments.get(line.index as usize..k).unwrap_or_default();
+    tx.segments.get(k).is_some_and(is_573)
+        && k >= line.index as usize
+        && tx.ig().loop_id(k) != Some("2430")
+        && !before.iter().any(|s| s.is(b"SVD") || s.is(b"CAS"))
 }
 
 /// Whether an SVD of `claim` names the procedure of service segment `sv` (SVD03 against SV101
@@ -343,9 +337,9 @@ fn balances_once<'a>(
 /// payer's id, and whether the CAS stands inside the 2320 (after its SBR).
 pub(crate) fn stray_adjustment(tx: &Transaction<'_>, k: usize) -> Option<(usize, String, bool)> {
     let seg = tx.segments.get(k).filter(|s| s.is(b"CAS"))?;
-    let path = tx.ig().placement(k).and_then(|p| p.path());
-    if path
-        .and_then(|p| p.last().copied())
+    if tx
+        .ig()
+        .loop_id(k)
         .is_some_and(|l| l == "2320" || l == "2430")
     {
         return None;

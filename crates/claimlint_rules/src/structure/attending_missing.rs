@@ -68,12 +68,8 @@ fn written_elsewhere(tx: &Transaction<'_>, claim: &Claim<'_>) -> bool {
     // Placed by the walk in a 2320's 2330C (Other Payer Attending Provider), clean, an
     // `NM1*71` is that loop's, not the 2310A written out of place.
     let ig = tx.ig();
-    let other_payers = |k: usize| {
-        let path = ig.placement(k).and_then(|p| p.path());
-        path.and_then(|p| p.last())
-            .is_some_and(|l| l.starts_with("2330"))
-            && !ig.has_element_issue(k)
-    };
+    let other_payers =
+        |k: usize| ig.loop_id(k).is_some_and(|l| l.starts_with("2330")) && !ig.has_element_issue(k);
     (from..to).any(|k| {
         tx.segments
             .get(k)

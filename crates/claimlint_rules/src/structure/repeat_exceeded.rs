@@ -213,11 +213,7 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
         if let Some((i, prev)) = prev
             && is_loop
             && prev.id() == seg.id()
-            && ig
-                .placement(i)
-                .and_then(|p| p.path())
-                .and_then(|p| p.last().copied())
-                == Some(id)
+            && ig.loop_id(i) == Some(id)
             && super::only_its_own_missing(tx, i, id)
         {
             d.covers = Some((prev.position, seg.position));

@@ -837,7 +837,7 @@ fn svd_of_next_line(
     if svd.value(3) != p.as_slice() || ours.as_ref() == Some(&p) {
         return None;
     }
-    let dtp = stranded_remittance_date(tx, next)?;
+    let dtp = first_stranded_date(tx, next)?;
     let number = |l: &claimlint_model::ServiceLine<'_>| {
         l.number()
             .map_or_else(String::new, |n| n.text().into_owned())
@@ -858,23 +858,22 @@ fn svd_of_next_line(
     Some((msg, help, (dtp.position, dtp.position.saturating_add(1))))
 }
 
-/// The first DTP*573 of `line` with no SVD or CAS before it in the line, which the walk read
-/// in no 2430, written as a 2430's (`D8` and a date of 8 digits).
-fn stranded_remittance_date<'t, 'a>(
+/// The first DTP*573 of `line` when it is stranded (read in no 2430, no SVD or CAS before
+/// it in the line: [`stranded_remittance_date`]) and written as a 2430's (`D8` and a date of
+/// 8 digits).
+fn first_stranded_date<'t, 'a>(
     tx: &'t Transaction<'a>,
     line: &claimlint_model::ServiceLine<'_>,
 ) -> Option<&'t claimlint_x12::Segment<'a>> {
+    use crate::balancing::cob_payment_mismatch::stranded_remittance_date;
     let k = (line.index as usize..line.end as usize).find(|&k| {
         tx.segments
             .get(k)
             .is_some_and(|s| s.is(b"DTP") && s.value(1) == b"573")
     })?;
-    let before = tx.segments.get(line.index as usize..k)?;
     let dtp = tx.segments.get(k)?;
-    let path = tx.ig().placement(k).and_then(|p| p.path());
     let date = dtp.value(3);
-    let stranded = !before.iter().any(|s| s.is(b"SVD") || s.is(b"CAS"))
-        && path.and_then(|p| p.last().copied()) != Some("2430")
+    let stranded = stranded_remittance_date(tx, line, k)
         && dtp.value(2) == b"D8"
         && date.len() == 8
         && date.iter().all(u8::is_ascii_digit);
@@ -998,8 +997,7 @@ const WHEN_SUBSCRIBER_IS_PATIENT: [&str; 3] = ["N3", "N4", "DMG"];
 /// Whether the guide placed segment `k` in a 2010BA loop (the model opens one at any
 /// `NM1*IL` of a 2000B).
 fn opens_2010ba(tx: &Transaction<'_>, k: usize) -> bool {
-    let path = tx.ig().placement(k).and_then(|p| p.path());
-    path.and_then(|p| p.last()) == Some(&"2010BA")
+    tx.ig().loop_id(k) == Some("2010BA")
 }
 
 /// STR002 for what [`WHEN_SUBSCRIBER_IS_PATIENT`] lists, missing from a 2010BA whose 2000B

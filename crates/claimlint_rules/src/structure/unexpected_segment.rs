@@ -175,7 +175,7 @@ fn provider_after_other_payers(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Vec<us
         };
         // A claim that has its 2310 loop already: the 2330 NM1 is the claim's own, written
         // with values it does not use (SYN004 each), not a second 2310 loop to move up.
-        let in_loop = |k: usize| ig.placement(k).and_then(Placement::path)?.last().copied();
+        let in_loop = |k: usize| ig.loop_id(k);
         let claim_has_it = (0..at)
             .rev()
             .take_while(|&k| tx.segments.get(k).is_some_and(|s| !s.is(b"CLM")))
