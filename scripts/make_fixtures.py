@@ -1255,6 +1255,25 @@ _DTP_I = DTPQ
 CASES["SYN008"]["trip"]["dtp01-discharge-hour-written-as-admission-837i.x12"] = _DTP_I.replace("DTP*096*TM*1130~", "DTP*435*TM*1130~", 1)
 CASES["STR004"]["trip"]["admission-date-twice-837i.x12"] = _DTP_I.replace("DTP*096*TM*1130~", "DTP*435*D8*20260115~", 1)
 
+# An SV101 with its qualifier or its code left empty: SYN007 names the empty component; the
+# rules that read the line's procedure (a modifier only a transport code takes, an NDC judged
+# with no code) stand down (suppressed). A drug line whose SV1 is left out: STR002, and the
+# NDC is not judged against the crosswalk without its code.
+CASES["SYN007"]["trip"].update({
+    "sv101-qualifier-empty-transport-modifier.x12": edit(P837, "SV1*HC:96372*60*UN*1***1", "SV1*:A0425:RH*60*UN*1***1"),
+    "sv101-code-empty-transport-modifier.x12": edit(P837, "SV1*HC:96372*60*UN*1***1", "SV1*HC::RH*60*UN*1***1"),
+    "sv101-qualifier-empty-ndc-of-unlisted-code.x12": edit(edit(P837, "SV1*HC:J0897:JZ*2400*UN*60***1", "SV1*:J1550*2400*UN*60***1"), "LIN**N4*55513071001", "LIN**N4*00026063512"),
+})
+CASES["STR002"]["trip"]["drug-line-sv1-left-out-ndc-not-in-crosswalk.x12"] = edit(edit(P837, "SV1*HC:J0897:JZ*2400*UN*60***1", ""), "LIN**N4*55513071001", "LIN**N4*00026063512")
+
+# A segment written twice in a row that carries a defect (a bad NPI, an impossible date):
+# STR004 on the copy and the defect once, on the original (deleting the copy leaves it).
+_NPI_BAD = edit(P837, "NM1*85*", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567890")
+CASES["STR004"]["trip"].update({
+    "billing-provider-with-bad-npi-written-twice.x12": edit(_NPI_BAD, "NM1*85*", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567890~NM1*85*2*ONCOLOGY CLINIC*****XX*1234567890"),
+    "dmg-with-impossible-date-written-twice.x12": edit(P837, "DMG*", "DMG*D8*19451312*F~DMG*D8*19451312*F"),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

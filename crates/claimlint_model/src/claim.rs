@@ -239,6 +239,20 @@ impl<'a> Procedure<'a> {
         self.hcpcs_text
     }
 
+    /// The procedure code the line bills, as text: [`Self::hcpcs_text`], or, with the
+    /// qualifier (SV101-1, SV202-1) left empty, the code written after it (SYN007 names the
+    /// empty qualifier; what the line bills is written all the same). For the rules that ask
+    /// whether a code is one they judge (a transport code, a code the crosswalk lists), not
+    /// for those that judge the code.
+    pub fn code_as_written(&self) -> Option<&'a str> {
+        if self.hcpcs_text.is_some() || !self.part_bytes(1).is_empty() {
+            return self.hcpcs_text;
+        }
+        std::str::from_utf8(self.part_bytes(2))
+            .ok()
+            .filter(|c| !c.is_empty())
+    }
+
     /// The code when the qualifier is HC (HCPCS/CPT).
     #[inline]
     pub fn hcpcs(&self) -> Option<Element<'a>> {
@@ -490,6 +504,25 @@ mod tests {
                     "{text} {m:?}"
                 );
             }
+        }
+    }
+
+    /// The code as written: an HC code, or a code whose qualifier is left empty; not a code
+    /// of another qualifier, nor an empty one.
+    #[test]
+    fn code_as_written_reads_a_code_without_its_qualifier() {
+        let cases = [
+            ("SV1*HC:J0897:JZ", Some("J0897")),
+            ("SV1*:J1550", Some("J1550")),
+            ("SV1*:A0425:RH", Some("A0425")),
+            ("SV1*IV:1234", None),
+            ("SV1*HC::RH", None),
+            ("SV1*::RH", None),
+        ];
+        for (text, want) in cases {
+            let seg = Segment::new(text.as_bytes(), 0, Delimiters::USUAL, 1);
+            let p = Procedure::from_composite(seg.element(1).expect("SV101"));
+            assert_eq!(p.code_as_written(), want, "{text}");
         }
     }
 }

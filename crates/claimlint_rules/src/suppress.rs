@@ -734,6 +734,58 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
 /// No code is both a root and a consequence of the same row, so the result depends only on
 /// the set of findings, not on their order. Linear in the number of findings.
 pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut gone = by_precedence(out);
+    gone.extend(written_twice(out));
+    gone
+}
+
+/// Removes from `out` the findings on a segment repeated right after one of its id (STR004
+/// on the copy, standing) that repeat, word for word and on the same element, a finding on
+/// the segment before it (`NM1*85…` with a bad NPI, copied: CODE007 on both), and returns
+/// them: the copy is the one error, and deleting it, as STR004's help says, leaves the
+/// finding on the original. A finding only the copy has stands.
+fn written_twice(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use std::collections::HashSet;
+    let copies: HashSet<(Option<usize>, u32)> = out
+        .iter()
+        .filter(|d| d.code == "STR004")
+        .map(|d| (d.context.set_at, d.loc.position))
+        .collect();
+    if copies.is_empty() {
+        return Vec::new();
+    }
+    let key = |d: &Diagnostic, at: u32| {
+        let l = &d.loc;
+        (
+            d.context.set_at,
+            at,
+            d.code,
+            l.element,
+            l.component,
+            d.message.clone(),
+        )
+    };
+    let originals: HashSet<_> = out
+        .iter()
+        .filter(|d| copies.contains(&(d.context.set_at, d.loc.position.saturating_add(1))))
+        .map(|d| key(d, d.loc.position))
+        .collect();
+    let drop = out
+        .iter()
+        .map(|d| {
+            let at = d.loc.position;
+            d.code != "STR004"
+                && at > 0
+                && copies.contains(&(d.context.set_at, at))
+                && originals.contains(&key(d, at - 1))
+        })
+        .collect();
+    drop_marked(out, drop)
+}
+
+/// [`apply`]'s work but for [`written_twice`]: repeats of envelope findings, slips undone,
+/// and the precedence of RULES.md.
+fn by_precedence(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     use std::collections::HashSet;
     let mut gone = repeats(out);
     gone.extend(realigned(out));
@@ -1879,5 +1931,23 @@ mod tests {
         };
         assert_eq!(key(&d), key(&rev));
         assert_eq!(key(&d), [("NDC004", Some(1)), ("UNT002", Some(2))]);
+    }
+
+    /// A segment written twice in a row with the same defect: the defect once, on the
+    /// original, beside STR004 on the copy. A copy whose defect reads otherwise (another
+    /// impossible date) keeps its own finding.
+    #[test]
+    fn a_copy_repeats_no_finding_of_its_original() {
+        let twice = |second: &str| {
+            edit(P837, "DMG*", &format!("DMG*D8*19451312*F~{second}")).replace("SE*28*", "SE*29*")
+        };
+        assert_eq!(
+            outcome(&twice("DMG*D8*19451312*F")),
+            (vec!["STR004", "SYN003"], 1)
+        );
+        assert_eq!(
+            outcome(&twice("DMG*D8*19451313*F")),
+            (vec!["STR004", "SYN003", "SYN003"], 0)
+        );
     }
 }

@@ -8,7 +8,8 @@ declare_rule! {
     /// Reports a two-character modifier of SV101/SV202 that is neither a HCPCS Level II
     /// modifier (CMS HCPCS file) nor a numeric CPT modifier (CPT Appendix A: 22–99), nor, on
     /// a transport code (A0021–A0999), an ambulance origin/destination pair (two of CMS's site
-    /// letters, `RH`; `X` as destination only). Modifiers of another length are MOD004's
+    /// letters, `RH`; `X` as destination only; a pair beside no code at all is SYN007's, the
+    /// code left empty). Modifiers of another length are MOD004's
     /// finding. A known modifier in lower case (`jz`) is reported here, with a safe fix to
     /// upper case, and read as itself by the other rules.
     /// ## Why it matters
@@ -28,8 +29,9 @@ fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(p) = line.procedure else { return };
     // `a0428` is A0428 in lower case (CODE001's finding), a transport code all the same.
     // Asked only of a modifier that is a site pair.
+    // The code as written when its qualifier is left empty (`SV1*:A0425:RH`, SYN007's).
     let transport = || {
-        p.hcpcs_text().is_some_and(|c| {
+        p.code_as_written().is_some_and(|c| {
             if c.bytes().any(|b| b.is_ascii_lowercase()) {
                 data::is_transport_code(&c.to_ascii_uppercase())
             } else {
@@ -37,6 +39,9 @@ fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             }
         })
     };
+    // No code at all (`SV1*HC::RH`): what the modifier may go with is what is missing
+    // (SYN007's finding), so a site pair is not judged.
+    let coded = p.code().is_some();
     for (i, m) in p.modifiers().enumerate() {
         let Ok(text) = std::str::from_utf8(m.bytes) else {
             continue;
@@ -44,7 +49,7 @@ fn modifier_unknown(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         if text.len() != 2
             || cx.data().modifier(text).is_some()
             || data::is_cpt_modifier(text)
-            || (data::ambulance_sites(text).is_some() && transport())
+            || (data::ambulance_sites(text).is_some() && (!coded || transport()))
         {
             continue;
         }

@@ -1,5 +1,5 @@
 use crate::drugs::{
-    Ndc11, date_of_service, drug_label, hcpcs_of, is_unclassified, ndc11, ten_digit_candidates,
+    Ndc11, date_of_service, drug_label, is_unclassified, ndc11, ten_digit_candidates,
 };
 use crate::ndc::is_ndc_qualified;
 use crate::{Ctx, declare_rule};
@@ -15,7 +15,9 @@ declare_rule! {
     /// codes, which Medicare does not price), any code with no NDC in any quarter. Their drugs
     /// are by definition not in the ASP crosswalk, and no FDA NDC directory is compiled in to
     /// check them against, so the NDC's absence says nothing about it. So are 837P lines
-    /// whose procedure code (SV101-2) is left empty: the code is what is missing (SYN007).
+    /// whose procedure code (SV101-2) is left empty: the code is what is missing (SYN007), and
+    /// lines without their SV1 or SV2 (STR002, STR003). A code written with its qualifier
+    /// left empty (`SV1*:J1550*…`) is read as written.
     /// ## Why it matters
     /// An NDC the payer cannot find is usually a typo or a digit dropped in padding, and
     /// the line is denied; a transposed NDC may even name another drug.
@@ -43,14 +45,20 @@ fn ndc_unknown(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     // its code alone (`SV1*X*…`, `SV1*96372*…` with the qualifier left out): the code the NDC
     // would be judged against is what is missing (SYN007's finding). An 837I line with no
     // HCPCS, a revenue code alone, is looked up.
+    // A line without its service segment (SV1 or SV2 left out, or written in another line:
+    // STR002 and STR003 say where) has no code at all: the NDC's absence from the crosswalk
+    // says nothing, as for the codes it never lists below.
     if cx.line().is_some_and(|l| {
-        l.procedure.as_ref().and_then(|p| p.code()).is_none() && l.sv.is_some_and(|s| s.is(b"SV1"))
+        l.sv.is_none()
+            || l.procedure.as_ref().and_then(|p| p.code()).is_none()
+                && l.sv.is_some_and(|s| s.is(b"SV1"))
     }) {
         return;
     }
+    // The code as written when its qualifier is left empty (`SV1*:J1550`, SYN007's).
     if cx
         .line()
-        .and_then(|l| hcpcs_of(l))
+        .and_then(|l| l.procedure.as_ref()?.code_as_written())
         .is_some_and(|code| is_unclassified(code) || !cx.data().crosswalk_lists_hcpcs(code))
     {
         return;
