@@ -81,6 +81,8 @@ struct MemoMiss {
     key: MemoKey,
     slot: usize,
     generation: u64,
+    /// False for a segment the memo does not keep ([`CleanMemo::never_repeats`]).
+    keep: bool,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -156,15 +158,34 @@ impl CleanMemo {
 
     /// `None` when `seg` is known clean under `def`; else its key and where it would go, for
     /// [`CleanMemo::insert_key`] once the check finds it clean (hashed and searched once,
-    /// not twice).
+    /// not twice). A segment of a definition that [never repeats](CleanMemo::never_repeats)
+    /// is neither hashed nor searched: it is not there.
     fn lookup(&self, def: &ig::SegmentDef, seg: &Segment<'_>) -> Option<MemoMiss> {
+        if CleanMemo::never_repeats(def) {
+            return Some(MemoMiss {
+                key: (0, 0, 0),
+                slot: 0,
+                generation: self.generation,
+                keep: false,
+            });
+        }
         let key = CleanMemo::key(def, seg);
         let (slot, found) = self.find(key, seg.bytes);
         (!found).then_some(MemoMiss {
             key,
             slot,
             generation: self.generation,
+            keep: true,
         })
+    }
+
+    /// Whether the segments of `def` carry a number of their own, so that one never comes
+    /// twice in a set and rarely across sets: the HL (HL01 numbers the set's HLs) and the CLM
+    /// (CLM01 is the claim's id). The memo keeps none of them: for them it would only be
+    /// hashed, searched and grown (a 5 MB 837P checks 10,423 of each, none found there). It
+    /// is a cache only, so what it leaves out changes no finding.
+    fn never_repeats(def: &ig::SegmentDef) -> bool {
+        matches!(def.id, "HL" | "CLM")
     }
 
     #[cfg(test)]
@@ -183,6 +204,9 @@ impl CleanMemo {
     /// Records the segment of `bytes` (its key and slot from [`CleanMemo::lookup`]) as
     /// clean.
     fn insert_key(&mut self, miss: MemoMiss, bytes: &[u8]) {
+        if !miss.keep {
+            return;
+        }
         if self.len >= CleanMemo::LIMIT || self.bytes.len() + bytes.len() > CleanMemo::BYTES {
             self.slots.fill(MemoSlot::default());
             self.len = 0;
@@ -489,12 +513,16 @@ impl<'a> Transaction<'a> {
                 Kind::Institutional => ig::Guide::X223A2,
             };
             let guide = ig::guide(g);
-            match self.clean_memo {
-                // A poisoned memo (a panic elsewhere while it was held) is only a cache.
-                Some(m) => {
-                    let mut memo = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                    IgCheck::run_with(guide, &self.segments, &mut memo)
-                }
+            // A poisoned memo (a panic elsewhere while it was held) is only a cache; one that
+            // another check holds is left to it (a memo only saves work: a fresh one gives
+            // the same findings), so no check waits for one.
+            let memo = self.clean_memo.and_then(|m| match m.try_lock() {
+                Ok(memo) => Some(memo),
+                Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+                Err(std::sync::TryLockError::WouldBlock) => None,
+            });
+            match memo {
+                Some(mut memo) => IgCheck::run_with(guide, &self.segments, &mut memo),
                 None => IgCheck::run(guide, &self.segments),
             }
         })
@@ -1275,13 +1303,16 @@ mod tests {
             .collect();
         assert!(placed.len() > 20);
         let mut memo = CleanMemo::new();
+        // HL and CLM segments are never kept; every other one is, once inserted.
+        let kept = |d: &ig::SegmentDef| !matches!(d.id, "HL" | "CLM");
+        assert!(placed.iter().any(|(_, d)| !kept(d)));
         for (k, (s, d)) in placed.iter().enumerate() {
             let seen = placed[..k]
                 .iter()
                 .any(|(s2, d2)| std::ptr::eq(*d, *d2) && s2.bytes == s.bytes);
-            assert_eq!(memo.contains(d, s), seen);
+            assert_eq!(memo.contains(d, s), seen && kept(d));
             memo.insert(d, s);
-            assert!(memo.contains(d, s));
+            assert_eq!(memo.contains(d, s), kept(d));
         }
         // Growth (4,096 slots, half full at most) keeps every entry.
         let filler: Vec<String> = (0..5000).map(|n| format!("REF*EA*{n}")).collect();
@@ -1291,7 +1322,13 @@ mod tests {
             memo.insert(ref_def, f);
         }
         for (s, d) in &placed {
-            assert!(memo.contains(d, s), "{}", String::from_utf8_lossy(s.bytes));
+            let want = kept(d);
+            assert_eq!(
+                memo.contains(d, s),
+                want,
+                "{}",
+                String::from_utf8_lossy(s.bytes)
+            );
         }
         assert!(filler_segs.iter().all(|f| memo.contains(ref_def, f)));
         // Another definition, other delimiters, other bytes: not the same key.
