@@ -392,7 +392,6 @@ const RELEASE_MARGIN: usize = 2 << 20;
 /// (`None`: to be lexed again).
 type Pending<'a> = (Option<Segment<'a>>, TxFrame<'a>, Option<Vec<SegmentSpan>>);
 
-/// What the batches of one input add up to, and the batch being filled.
 /// The memos of the segments the guide checks found clean, one per worker thread, kept for
 /// the whole input: each worker's guide checks read and add to its own, for every transaction
 /// set it checks after the first, in any batch (`CleanMemo`: exact, so the findings do not
@@ -420,6 +419,7 @@ impl Memos {
     }
 }
 
+/// What the batches of one input add up to, and the batch being filled.
 struct Batches<'a, T> {
     pending: Vec<Pending<'a>>,
     pending_bytes: usize,
