@@ -1274,6 +1274,17 @@ CASES["STR004"]["trip"].update({
     "dmg-with-impossible-date-written-twice.x12": edit(P837, "DMG*", "DMG*D8*19451312*F~DMG*D8*19451312*F"),
 })
 
+# A claim dated before ICD-10 whose principal diagnosis is written under an ICD-10
+# qualifier of another kind (`HI*ABF:7330`; in an 837P also ABJ, APR): one SIT002 whose help
+# writes BK, not also CODE008 for that qualifier's version. With no principal diagnosis at
+# all, SIT002's help writes an ICD-9-CM one (BK) for such a claim.
+_ICD9_P = edit(P837.replace("20260115", "20150915"), "HI*", "HI*BK:7330")
+CASES["SIT002"]["trip"].update({
+    "principal-under-icd10-other-qualifier-before-icd10.x12": edit(_ICD9_P, "HI*", "HI*ABF:7330"),
+    "principal-under-icd10-admitting-qualifier-before-icd10.x12": edit(_ICD9_P, "HI*", "HI*ABJ:7330"),
+    "principal-under-icd9-admitting-qualifier-before-icd10.x12": edit(_ICD9_P, "HI*", "HI*BJ:7330"),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

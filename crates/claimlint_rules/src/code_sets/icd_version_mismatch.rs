@@ -85,7 +85,7 @@ fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     // The principal diagnosis's qualifier written as another (`HI*BF:M810` on a claim with
     // no ABK) is SIT002's one finding, whose help writes ABK there. Looked for only on a
     // claim with a qualifier of the wrong version, the only ones it can take out.
-    let slip = super::principal_qualifier_slip(claim, kind).map(|q| q.offset);
+    let slip = super::principal_qualifier_slip(claim, kind).map(|(q, _)| q.offset);
     wrong.retain(|(q, _)| Some(q.offset) != slip);
     let Some((first, _)) = wrong.first() else {
         return;

@@ -67,18 +67,22 @@ pub fn icd_date(claim: &Claim<'_>, kind: Kind) -> Option<Date> {
 }
 
 /// The qualifier of a claim's first HI01 when it stands where the principal diagnosis
-/// belongs but is written as the ICD-9-CM other-diagnosis qualifier (`HI*BF:M810`) before an
-/// ICD-10-CM code on a claim dated in ICD-10's time, and the claim has no principal
-/// diagnosis (ABK, BK) anywhere: one mistake, the qualifier, which SIT002 reports with the
-/// code to write (ABK); CODE008 does not also report that qualifier's ICD version. BF, and
-/// an ICD-9-CM procedure qualifier (BR, BQ) before a diagnosis (`HI*BR:M810`: no procedure
-/// date in HI01-3/HI01-4, and not a code of ICD-10-PCS's form). An 837I procedure
-/// (`HI*BR:B2111ZZ:D8:…`) or admitting diagnosis (`HI*BJ:R509`) under its ICD-9 qualifier is
-/// that HI's own kind, not a principal diagnosis (CODE008 and SIT002).
+/// belongs but is written as a qualifier of another kind and of the other ICD version than
+/// the claim's date and code (`HI*BF:M810` on a claim dated in ICD-10's time, `HI*ABF:7330`
+/// on one dated before it), and the claim has no principal diagnosis (ABK, BK) anywhere: one
+/// mistake, the qualifier, which SIT002 reports with the qualifier to write (ABK or BK, the
+/// second of the pair returned); CODE008 does not also report that qualifier's ICD version.
+/// The other-diagnosis qualifier (BF, ABF), and a procedure qualifier (BR, BQ, BBR, BBQ)
+/// before a diagnosis (`HI*BR:M810`: no procedure date in HI01-3/HI01-4, and not a code of
+/// ICD-10-PCS's form). In an 837P also the admitting, reason-for-visit and external-cause
+/// qualifiers (BJ, PR, BN and their ICD-10 ABJ, APR, ABN), which only 837I's other HI
+/// segments take. An 837I procedure (`HI*BR:B2111ZZ:D8:…`) or admitting diagnosis
+/// (`HI*BJ:R509`) under the other version's qualifier is that HI's own kind, not a principal
+/// diagnosis (CODE008 and SIT002).
 pub fn principal_qualifier_slip<'a>(
     claim: &Claim<'a>,
     kind: Kind,
-) -> Option<claimlint_x12::Element<'a>> {
+) -> Option<(claimlint_x12::Element<'a>, &'static str)> {
     if claim
         .diagnoses
         .iter()
@@ -89,15 +93,20 @@ pub fn principal_qualifier_slip<'a>(
     let first = claim.hi.first()?.element(1)?;
     let (q, code) = (first.component(1)?, first.component(2)?);
     let icd10_code = std::str::from_utf8(code.bytes).is_ok_and(icd10_invalid::is_icd10_form);
-    let in_icd10 = icd_date(claim, kind).is_some_and(|d| d >= ICD10_FROM);
+    let in_icd10 = icd_date(claim, kind)? >= ICD10_FROM;
+    // The qualifier is of the other version than the date's, and the code of the date's.
+    if is_icd10_qualifier(q.bytes)? == in_icd10 || icd10_code != in_icd10 {
+        return None;
+    }
     let slipped = match q.bytes {
-        b"BF" => true,
-        b"BR" | b"BQ" => {
+        b"BF" | b"ABF" => true,
+        b"BR" | b"BQ" | b"BBR" | b"BBQ" => {
             first.component(3).is_none_or(|d| d.bytes.is_empty()) && !is_pcs_form(code.bytes)
         }
+        b"BJ" | b"PR" | b"BN" | b"ABJ" | b"APR" | b"ABN" => kind == Kind::Professional,
         _ => false,
     };
-    (slipped && icd10_code && in_icd10).then_some(q)
+    slipped.then_some((q, if in_icd10 { "ABK" } else { "BK" }))
 }
 
 /// The ICD-10-PCS form: seven characters, digits and capitals but I and O, the first a

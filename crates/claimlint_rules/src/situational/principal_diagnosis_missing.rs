@@ -55,9 +55,8 @@ fn principal_diagnosis_missing(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
                     " (it has no HI)".to_string(),
                 ),
             };
-            let help = slip_help(claim, kind.unwrap_or(Kind::Professional)).unwrap_or_else(|| {
-                "write the principal diagnosis first: HI*ABK:<ICD-10-CM code, no decimal point>, e.g. HI*ABK:M810".to_string()
-            });
+            let kind = kind.unwrap_or(Kind::Professional);
+            let help = slip_help(claim, kind).unwrap_or_else(|| general_help(claim, kind));
             cx.report(
                 loc,
                 format!(
@@ -70,19 +69,37 @@ fn principal_diagnosis_missing(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
-/// For a principal diagnosis written under an ICD-9-CM qualifier (`HI*BF:M810`,
-/// `code_sets::principal_qualifier_slip`): the qualifier to write, which makes the HI right.
+/// For a principal diagnosis written under a qualifier of another kind and of the other ICD
+/// version (`HI*BF:M810`, `HI*ABF:7330`: `code_sets::principal_qualifier_slip`): the
+/// qualifier to write, which makes the HI right.
 fn slip_help(claim: &Claim<'_>, kind: Kind) -> Option<String> {
-    let q = crate::code_sets::principal_qualifier_slip(claim, kind)?;
+    let (q, to) = crate::code_sets::principal_qualifier_slip(claim, kind)?;
     let first = claim.hi.first()?.element(1)?;
     let code = first.component(2)?;
     let c = char::from(claim.hi.first()?.delims.component);
+    let version = if to == "ABK" { "ICD-9-CM" } else { "ICD-10" };
     Some(format!(
-        "write HI01-1 as ABK (`HI*ABK{c}{}`): the first code of the claim's first HI is its \
-         principal diagnosis, and `{}` is an ICD-9-CM qualifier of another kind",
+        "write HI01-1 as {to} (`HI*{to}{c}{}`): the first code of the claim's first HI is its \
+         principal diagnosis, and `{}` is an {version} qualifier of another kind",
         code.text(),
         q.text()
     ))
+}
+
+/// The principal diagnosis to write first, in the ICD version of the claim's date: ICD-9-CM
+/// (BK) for a claim dated before 2015-10-01 (`code_sets::ICD10_FROM`), else ICD-10-CM (ABK).
+fn general_help(claim: &Claim<'_>, kind: Kind) -> String {
+    let before =
+        crate::code_sets::icd_date(claim, kind).is_some_and(|d| d < crate::code_sets::ICD10_FROM);
+    if before {
+        "write the principal diagnosis first: HI*BK:<ICD-9-CM code, no decimal point>, e.g. \
+         HI*BK:7330 (the claim is dated before ICD-10, 2015-10-01)"
+            .to_string()
+    } else {
+        "write the principal diagnosis first: HI*ABK:<ICD-10-CM code, no decimal point>, e.g. \
+         HI*ABK:M810"
+            .to_string()
+    }
 }
 
 #[test]
