@@ -704,6 +704,42 @@ CASES["STR003"]["trip"].update({
     "subscriber-hl-above-billing-provider-name-without-n4.x12": moved_before(edit(P837, "N4*SPRINGFIELD*IL*627011234", ""), "HL*2*1*22*0", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893"),
 })
 
+# A loop's opener moved down past segments of its own loop (`CLM` below its HI or its 837I
+# attending, the subscriber's `NM1*IL` below the payer's `NM1*PR` with its N3/N4/DMG left above,
+# a 2320 `SBR` below its 2330A `NM1*IL`, `HL*3` below its `NM1*QC`), or up above the loop
+# before it (a 2310B `NM1*82` above its `CLM`): one STR003 on the opener whose help moves it
+# back, which gives the template; not also STR002/STR003/STR004/SIT002 for each consequence.
+# Near misses: a real second defect the move would not mend keeps its finding: the claim's HI
+# holds no principal diagnosis (today's STR003 on the HI and SIT002); the subscriber lacks DMG
+# (its N3/N4 then read as the payer's, 2010BB taking them: one STR003 moving NM1*PR up, and
+# the subscriber's STR002 for its address and DMG stands).
+def moved_past(template, seg, after):
+    """Segment `seg` (whole, as written) taken out and written again right after the first
+    `after` that follows where it stood."""
+    ss = segs(template)
+    at = ss.index(seg)
+    ss.remove(seg)
+    ss.insert(ss.index(after, at) + 1, seg)
+    return join(ss)
+
+_CLM_P = "CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y"
+_CLM_I = "CLM*PAT2001-01*2460***13:A:1**A*Y*Y"
+_IL = "NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73"
+_RENDERING = CASES["STR003"]["pass"]["rendering-provider-before-2320.x12"]
+CASES["STR003"]["trip"].update({
+    "claim-below-its-diagnosis.x12": moved(P837, _CLM_P, "HI*ABK:M810"),
+    "claim-below-its-first-line.x12": moved(P837, _CLM_P, "LX*1"),
+    "claim-below-its-attending-837i.x12": moved(I837, _CLM_I, "NM1*71*1*SMITH*JOHN****XX*1234567893"),
+    "subscriber-name-below-payer-name.x12": moved(P837, _IL, "NM1*PR*2*MEDICARE PART B*****PI*00952"),
+    "subscriber-name-below-payer-name-837i.x12": moved(I837, _IL, "NM1*PR*2*MEDICARE PART A*****PI*00952"),
+    "other-subscriber-below-its-name.x12": moved_past(_RENDERING, "SBR*S*18*******MB", _IL),
+    "patient-hl-below-patient-name.x12": moved(CASES["STR002"]["pass"]["patient-is-dependent.x12"], "HL*3*2*23*0", "NM1*QC*1*DOE*JOHN"),
+    "rendering-provider-above-claim.x12": moved_before(_RENDERING, "NM1*82*1*SMITH*JOHN****XX*1234567893", _CLM_P),
+    # near misses: a second defect of its own
+    "claim-below-a-diagnosis-without-principal.x12": moved(edit(P837, "HI*ABK:M810", "HI*ABF:M810"), _CLM_P, "HI*ABF:M810"),
+    "subscriber-name-below-payer-name-without-dmg.x12": moved(edit(P837, "DMG*D8*19450312*F", ""), _IL, "NM1*PR*2*MEDICARE PART B*****PI*00952"),
+})
+
 # A line's segment moved where the guide reads it as another definition, not as unexpected:
 # a line's DTP*472 moved up into 2300 (read as a claim date whose qualifier 2300 does not
 # take), a 2430's DTP*573 read as a 2400 date, or one line's DTP*573 moved up after the

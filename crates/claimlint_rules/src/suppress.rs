@@ -20,6 +20,10 @@ pub enum Scope {
     Transaction,
     /// The segments the root says it displaces (`Diagnostic::covers`) in its transaction set.
     Covered,
+    /// The segments a root naming a site (`Diagnostic::site`) displaces (`covers`), in its
+    /// transaction set, but not the root itself: a loop's opener written out of its place,
+    /// whose move back mends those segments (`structure::relocated`).
+    Relocated,
     /// The first segment of the range the root displaces (`Diagnostic::covers`): a broken HL
     /// itself. Roots that displace nothing have no head.
     Head,
@@ -395,6 +399,22 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &["STR002", "STR003", "STR004", "SIT002"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Relocated,
+        why: "a loop's opener written out of its place, past segments of its own loop (`CLM` \
+              after its HI, the subscriber's `NM1*IL` after the payer's `NM1*PR`, `HL*3` after \
+              its `NM1*QC`, a 2310B `NM1*82` above its `CLM`): those segments stand where \
+              nothing opens their loop, the loop lacks what they are, the opener opens a loop \
+              of its own, and the claim lacks its diagnosis; its STR003 gives the move, taken \
+              only when the set walked again with it made has no structure finding from there \
+              on and the claim has its principal diagnosis, attending and subscriber details",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["SYN008", "STR004"],
         on: None,
         at: None,
@@ -671,7 +691,7 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key> {
     Some(match scope {
         Scope::Transaction => (tx, None, None, 0),
         // Matched by range in `apply`, not by key.
-        Scope::Covered => return None,
+        Scope::Covered | Scope::Relocated => return None,
         // A consequence's own segment; a root's head is `head_key`.
         Scope::Head => (tx, c.claim_at, None, d.loc.position as usize),
         // The segment a consequence names as the one written elsewhere that is it (an
@@ -835,6 +855,11 @@ fn marks(
                     && p.of_element.is_none_or(|e| d.loc.element == Some(e))
                     && match p.scope {
                         Scope::Covered => in_covered(covered, i, d),
+                        // The root itself stands (it is of a code it suppresses).
+                        Scope::Relocated => {
+                            in_covered(covered, i, d)
+                                && !(is_root(p, d) && d.site.is_some() && d.covers.is_some())
+                        }
                         _ => key(p.scope, d).is_some_and(|k| roots.contains(&(i, k))),
                     }
             })
@@ -1109,7 +1134,9 @@ fn covered_ranges<'d>(out: impl Iterator<Item = &'d Diagnostic>) -> Ranges {
     for d in out {
         let Some(range) = d.covers else { continue };
         for (i, p) in PRECEDENCE.iter().enumerate() {
-            if p.scope == Scope::Covered && is_root(p, d) {
+            let takes =
+                p.scope == Scope::Covered || (p.scope == Scope::Relocated && d.site.is_some());
+            if takes && is_root(p, d) {
                 ranges.entry((i, d.context.set_at)).or_default().push(range);
             }
         }
@@ -1164,6 +1191,7 @@ pub fn explain(code: &str) -> String {
         Scope::Claim => "claim",
         Scope::Transaction => "transaction set",
         Scope::Covered => "HL block it displaces",
+        Scope::Relocated => "segments its move back mends (not itself)",
         Scope::Site => {
             "pair: the one STR002, at the place it names as where it belongs, that names it back (no other finding there)"
         }

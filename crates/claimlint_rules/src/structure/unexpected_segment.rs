@@ -38,7 +38,14 @@ declare_rule! {
     /// many): one STR003 on it, not also SYN008 on its qualifier or STR004, only when it
     /// reads clean as the segment missing and nothing else in its claim is out of place. The
     /// help for a segment that fits nowhere names the loops its qualifier goes in
-    /// (`NM1*87`: 2010AB), not every loop with its id.
+    /// (`NM1*87`: 2010AB), not every loop with its id. A loop's opener written past two or
+    /// more segments of its own loop (`CLM` below its `HI` and `LX*1`, the subscriber's
+    /// `NM1*IL` below the payer's `NM1*PR`, a 2320 `SBR` below its `NM1*IL`, `HL*3` below its
+    /// `NM1*QC`, a 2310B `NM1*82` above its `CLM`) is one finding on the opener whose help
+    /// moves it back, when the set walked again with the move made has no structure finding
+    /// from there on and the claim keeps its principal diagnosis, attending and subscriber
+    /// details; what the move mends (segments out of place, the loop's children missing, the
+    /// opener's loop repeated, SIT002) is suppressed, counted.
     /// ## Why it matters
     /// A receiver reads the claim by the guide in GS08/ST03; a segment that guide does not
     /// expect at that point is a syntax error (999 IK3 code 2 or 8) and rejects the claim.
@@ -135,12 +142,96 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             "this looks like an institutional claim: name 005010X223A2 in GS08 and ST03"
         });
     }
+    relocated(tx, cx);
     let covered = provider_after_other_payers(tx, cx);
     // The set's moved segments, found once for both kinds of stray (unplaced, misread).
     let mut moved = None;
     out_of_place(tx, cx, wrong.id(), &covered, &mut moved);
     let moved = moved.unwrap_or_else(|| super::moved::all_moved(tx, cx));
     super::moved::report_misread(tx, cx, &moved);
+}
+
+/// One finding for each loop opener written out of its place, past segments of its own loop
+/// ([`super::relocated::all_relocated`]): on the opener, its help the move that mends the
+/// set; it covers what the move mends (`suppress::Scope::Relocated`) and names as its site
+/// the segment it belongs before.
+fn relocated(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    let found = super::relocated::all_relocated(tx);
+    if found.is_empty() {
+        return;
+    }
+    // An opener paired with the place it is missing from (`NM1*85` below `HL*2`) is one
+    // finding already ([`super::moved`]).
+    let paired: Vec<usize> = (super::moved::all_moved(tx, cx).iter())
+        .map(|m| m.stray)
+        .collect();
+    for r in found.iter().filter(|r| !paired.contains(&r.opener)) {
+        let (Some(seg), Some(at)) = (tx.segments.get(r.opener), tx.segments.get(r.before)) else {
+            continue;
+        };
+        let (msg, help) = relocated_text(tx, r);
+        let last = tx
+            .segments
+            .get(r.span.1)
+            .map_or(at.position, |s| s.position);
+        let first = tx
+            .segments
+            .get(r.span.0)
+            .map_or(at.position, |s| s.position);
+        let d = report_at(cx, r.opener, seg.loc(), msg).help(help);
+        d.site = Some(at.position);
+        d.covers = Some((first, last.saturating_add(1)));
+    }
+}
+
+/// A segment as far as the definition loop `l` takes it with tells it (`NM1*IL`, `HL*3`,
+/// `PRV`): its id and its qualifier.
+fn named_in(l: &claimlint_ig::LoopDef, seg: &claimlint_x12::Segment<'_>) -> String {
+    let def = l.segments(seg.id()).find(|d| d.matches(seg));
+    let q = def.and_then(|d| d.qualifier.filter(|q| q.comp == 0));
+    let upto = if seg.is(b"HL") {
+        1
+    } else {
+        q.map_or(0, |q| usize::from(q.elem))
+    };
+    super::head(seg, upto).trim_end_matches('*').to_string()
+}
+
+/// The message and help for an opener written out of its place ([`relocated`]).
+fn relocated_text(tx: &Transaction<'_>, r: &super::relocated::Relocated) -> (String, String) {
+    let l = r.loop_def;
+    let seg = |k: usize| tx.segments.get(k);
+    let pos = |k: usize| seg(k).map_or(0, |s| s.position);
+    let opener = seg(r.opener).map_or(String::new(), |s| named_in(l, s));
+    let at = seg(r.before).map_or(String::new(), |s| named_in(l, s));
+    let what = format!("{opener} ({}, loop {})", l.name, l.id);
+    if r.came_late() {
+        (
+            format!(
+                "{what} is written below segments of the loop it opens, from {at} (segment \
+                 {}): {opener} came late, and they stand where nothing opens their loop",
+                pos(r.before)
+            ),
+            format!("move {opener} up above {at} (segment {})", pos(r.before)),
+        )
+    } else {
+        let next = seg(r.opener + 1).map_or(String::new(), |s| {
+            String::from_utf8_lossy(s.id()).into_owned()
+        });
+        (
+            format!(
+                "{what} is written above {next} (segment {}), before its loop's place: \
+                 {opener} came early, and its loop's {at} (segment {}) stands where nothing \
+                 opens it",
+                pos(r.opener + 1),
+                pos(r.before)
+            ),
+            format!(
+                "move {opener} down to just before {at} (segment {})",
+                pos(r.before)
+            ),
+        )
+    }
 }
 
 /// A 2310 provider loop (rendering, referring, attending...) written after the claim's 2320
@@ -532,7 +623,7 @@ fn written_early(
 }
 
 /// Whether `segment` is the definition that opens loop `l` (its first child).
-fn is_opener(l: &claimlint_ig::LoopDef, segment: &claimlint_ig::SegmentDef) -> bool {
+pub(super) fn is_opener(l: &claimlint_ig::LoopDef, segment: &claimlint_ig::SegmentDef) -> bool {
     matches!(l.children.first(), Some(claimlint_ig::Node::Segment(s)) if std::ptr::eq(*s, segment))
 }
 
@@ -690,7 +781,7 @@ fn opener_came_early(tx: &Transaction<'_>, late: &WrittenAfter) -> Option<std::o
 }
 
 /// Whether `seg` is of definition `def` (its id and qualifier) and reads clean as it.
-fn clean_as(def: &claimlint_ig::SegmentDef, seg: &claimlint_x12::Segment<'_>) -> bool {
+pub(super) fn clean_as(def: &claimlint_ig::SegmentDef, seg: &claimlint_x12::Segment<'_>) -> bool {
     let mut issues = Vec::new();
     claimlint_ig::validate_segment(def, seg, &mut issues);
     def.matches(seg) && issues.is_empty()
