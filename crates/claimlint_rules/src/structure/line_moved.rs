@@ -165,9 +165,22 @@ fn try_move(
     let ig = tx.ig();
     // The set up to the segment after the claim, in the order the move gives.
     let upto = (span.end + 1).min(tx.segments.len());
+    if stray == before || before >= upto {
+        return None;
+    }
     let mut order: Vec<usize> = (0..upto).filter(|&k| k != stray).collect();
-    let at = order.iter().position(|&k| k == before)?;
+    let at = before - usize::from(before > stray);
     order.insert(at, stray);
+    // Where segment `k` stands in `order`, from the move itself (not a search of the set
+    // per segment).
+    let index_of = |k: usize| {
+        let i = k - usize::from(k > stray);
+        if k == stray {
+            at
+        } else {
+            i + usize::from(i >= at)
+        }
+    };
     let segs: Vec<&Segment<'_>> = order.iter().filter_map(|&k| tx.segments.get(k)).collect();
     let walk = claimlint_ig::walk(ig.guide, segs.iter().copied());
     // Nothing the walk finds in the claim once it is moved, nor at the segment after it
@@ -185,9 +198,7 @@ fn try_move(
     // definition than before (a line's `DTP*472` read in 2430: SYN008 there).
     let reread = span.clone().filter(|&k| {
         let old = ig.placement(k).and_then(Placement::segment);
-        let new = (order.iter().position(|&o| o == k))
-            .and_then(|n| walk.placements.get(n))
-            .and_then(Placement::segment);
+        let new = (walk.placements.get(index_of(k))).and_then(Placement::segment);
         !matches!((old, new), (Some(a), Some(b)) if std::ptr::eq(a, b))
     });
     let ends = (issues.iter().map(|i| i.at())).chain([stray, before]);
@@ -204,24 +215,32 @@ fn try_move(
     let last = last.min(span.end.saturating_sub(1));
     // Every segment of the range reads clean as what it is read as once moved: a value
     // wrong in it is a defect of its own, not the move's.
-    let new_def = |k: usize| {
-        let n = order.iter().position(|&o| o == k)?;
-        walk.placements.get(n).and_then(Placement::segment)
-    };
-    let clean = (first..=last).all(|k| {
-        let (Some(seg), Some(def)) = (tx.segments.get(k), new_def(k)) else {
-            return false;
-        };
-        let mut found = Vec::new();
-        claimlint_ig::validate_segment(def, seg, &mut found);
-        found.is_empty()
-    });
+    let clean = reads_clean(tx, &walk, index_of, first..=last);
     let pos = |k: usize| u32::try_from(k).map_or(u32::MAX, |k| k.saturating_add(1));
     clean.then(|| LineMove {
         stray,
         before,
         covers: (pos(first), pos(last).saturating_add(1)),
         bare: lines_by_lin(tx, &order, |k| (first..=last).contains(&k), false),
+    })
+}
+
+/// Whether every segment of `range` reads clean as the definition the trial walk `walk`
+/// placed it on (`index_of`: where a segment of the set stands in that walk's order).
+fn reads_clean(
+    tx: &Transaction<'_>,
+    walk: &claimlint_ig::Walk,
+    index_of: impl Fn(usize) -> usize,
+    range: std::ops::RangeInclusive<usize>,
+) -> bool {
+    range.into_iter().all(|k| {
+        let def = (walk.placements.get(index_of(k))).and_then(Placement::segment);
+        let (Some(seg), Some(def)) = (tx.segments.get(k), def) else {
+            return false;
+        };
+        let mut found = Vec::new();
+        claimlint_ig::validate_segment(def, seg, &mut found);
+        found.is_empty()
     })
 }
 
