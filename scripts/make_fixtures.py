@@ -1292,9 +1292,10 @@ CASES["SYN008"]["trip"]["dtp01-discharge-hour-written-as-admission-837i.x12"] = 
 CASES["STR004"]["trip"]["admission-date-twice-837i.x12"] = _DTP_I.replace("DTP*096*TM*1130~", "DTP*435*D8*20260115~", 1)
 
 # An SV101 with its qualifier or its code left empty: SYN007 names the empty component; the
-# rules that read the line's procedure (a modifier only a transport code takes, an NDC judged
-# with no code) stand down (suppressed). A drug line whose SV1 is left out: STR002, and the
-# NDC is not judged against the crosswalk without its code.
+# rules that ask whether the line's code is one they judge (a site pair only a transport code
+# takes, an NDC judged only beside a code the crosswalk lists) read the code as written, and
+# with no code judge no site pair. A drug line whose SV1 is left out: STR002, and the NDC is
+# not judged against the crosswalk without its code.
 CASES["SYN007"]["trip"].update({
     "sv101-qualifier-empty-transport-modifier.x12": edit(P837, "SV1*HC:96372*60*UN*1***1", "SV1*:A0425:RH*60*UN*1***1"),
     "sv101-code-empty-transport-modifier.x12": edit(P837, "SV1*HC:96372*60*UN*1***1", "SV1*HC::RH*60*UN*1***1"),
@@ -1320,6 +1321,36 @@ CASES["SIT002"]["trip"].update({
     "principal-under-icd10-admitting-qualifier-before-icd10.x12": edit(_ICD9_P, "HI*", "HI*ABJ:7330"),
     "principal-under-icd9-admitting-qualifier-before-icd10.x12": edit(_ICD9_P, "HI*", "HI*BJ:7330"),
 })
+
+# A service line's boundary segment moved across a line boundary (`LX*1` below its line's
+# SV1/DTP/LIN, `LX*2` above line 1's LIN/CTP, a LIN above LX*1 or below LX*2, a 2430's SVD
+# above its line's LIN or below the next LX): one STR003 on the moved segment whose help
+# ("move LX*1 up to just before SV1 (segment 20)") gives the valid file; the STR002/STR003/
+# SYN008 the walk finds around it, the NDC001 of the line it cut the LIN from and the NDC005
+# of a LIN read away from its CTP are suppressed, counted (`structure::line_moved`). Near
+# misses keep today's findings: a claim with a defect of its own beside the move (line 2's
+# date deleted), and a second drug line without an NDC in the range the move covers.
+_LIN = "LIN**N4*55513071001"
+_SVD = "SVD*PAYERA*2300*HC:J0897:JZ**60"
+_COB = cob("2340")
+CASES["STR003"]["trip"].update({
+    "line-lx-below-its-drug-loop.x12": moved(P837, "LX*1", _LIN),
+    "line-lx-below-its-drug-loop-837i.x12": moved(I837, "LX*1", _LIN),
+    "line-lx-below-its-drug-loop-with-remittance.x12": moved(_COB, "LX*1", _LIN),
+    "next-line-lx-above-drug-loop.x12": moved_before(P837, "LX*2", _LIN),
+    "next-line-lx-above-drug-loop-837i.x12": moved_before(I837, "LX*2", _LIN),
+    "next-line-lx-above-drug-loop-with-remittance.x12": moved_before(_COB, "LX*2", _LIN),
+    "drug-lin-above-first-lx.x12": moved_before(P837, _LIN, "LX*1"),
+    "drug-lin-above-first-lx-837i.x12": moved_before(I837, _LIN, "LX*1"),
+    "drug-lin-below-next-lx.x12": moved(P837, _LIN, "LX*2"),
+    "drug-lin-below-next-lx-837i.x12": moved(I837, _LIN, "LX*2"),
+    "remittance-svd-above-drug-loop.x12": moved_before(_COB, _SVD, _LIN),
+    "remittance-svd-below-next-lx.x12": moved(_COB, _SVD, "LX*2"),
+})
+CASES["STR002"]["trip"]["line-lx-below-its-drug-loop-beside-missing-date.x12"] = join(recount(segs(
+    moved(P837, "LX*1", _LIN).replace("SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~", "SV1*HC:96372*60*UN*1***1~", 1))))
+CASES["NDC001"]["trip"]["next-line-lx-above-drug-loop-beside-drug-line-without-ndc.x12"] = moved_before(
+    P837.replace("SV1*HC:96372*60*UN*1***1", "SV1*HC:J0897:JZ*2400*UN*60***1", 1), "LX*2", _LIN)
 
 def main(only=None):
     extra = {}

@@ -386,6 +386,47 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &["STR002", "STR003", "SYN008", "NDC001"],
+        on: Some("LX"),
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Covered,
+        why: "a line's `LX` written on the wrong side of a line boundary (`LX*1` below its line's `SV1`, `LX*2` above the previous line's `LIN`): the walk reads the lines around it wrong, finding segments missing and out of place; putting the `LX` back makes them read clean, so its STR003 (`structure::line_moved`) is the one error; a line it cut the `LIN` from lacks no NDC (NDC001), and the move is not read so when another line of the range is a drug line without one",
+    },
+    Precedence {
+        root: "STR003",
+        suppresses: &["STR002", "STR003", "SYN008", "NDC001"],
+        on: Some("LIN"),
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Covered,
+        why: "the same for a drug loop's `LIN` written above its line's `LX` or below the next line's",
+    },
+    Precedence {
+        root: "STR003",
+        suppresses: &["STR002", "STR003", "SYN008", "NDC001"],
+        on: Some("SVD"),
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Covered,
+        why: "the same for a 2430's `SVD` written above its line's `LIN` or below the next line's `LX` (the `DTP*472` then read in 2430: SYN008)",
+    },
+    Precedence {
+        root: "STR003",
+        suppresses: &["NDC005"],
+        on: Some("LIN"),
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Stray,
+        why: "a drug loop's `LIN` written below the next line's `LX` (`structure::line_moved`): \
+              read there, it has no CTP after it (NDC005); its own CTP is where it belongs",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["STR002"],
         on: None,
         at: None,
@@ -854,7 +895,10 @@ fn marks(
                 p.suppresses.contains(&d.code)
                     && p.of_element.is_none_or(|e| d.loc.element == Some(e))
                     && match p.scope {
-                        Scope::Covered => in_covered(covered, i, d),
+                        // A root never covers itself (nor another root of its row).
+                        Scope::Covered => {
+                            in_covered(covered, i, d) && !(d.covers.is_some() && is_root(p, d))
+                        }
                         // The root itself stands (it is of a code it suppresses).
                         Scope::Relocated => {
                             in_covered(covered, i, d)

@@ -3,6 +3,7 @@
 mod attending_missing;
 pub mod claim_without_lines;
 pub mod hl_invalid;
+pub(crate) mod line_moved;
 pub mod lx_sequence;
 pub(crate) mod moved;
 mod relocated;

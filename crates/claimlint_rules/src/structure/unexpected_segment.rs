@@ -46,6 +46,14 @@ declare_rule! {
     /// from there on and the claim keeps its principal diagnosis, attending and subscriber
     /// details; what the move mends (segments out of place, the loop's children missing, the
     /// opener's loop repeated, SIT002) is suppressed, counted.
+    /// A service line's `LX`, a drug loop's
+    /// `LIN` or a 2430's `SVD` written on the wrong side of a line boundary (`LX*1` below
+    /// its line's `SV1`, `DTP` and `LIN`; `LX*2` above line 1's `LIN` and `CTP`; a `LIN`
+    /// below `LX*2`) is one finding on it, saying to move it back right before the segment
+    /// named, not an STR002 and STR003 for each segment of the lines read wrong around it
+    /// (nor the NDC001 of the line it cut the `LIN` from): only when putting it back is the
+    /// one such move that makes the claim read clean, with no drug line left without its
+    /// NDC in between; a claim with a defect of its own keeps its findings.
     /// ## Why it matters
     /// A receiver reads the claim by the guide in GS08/ST03; a segment that guide does not
     /// expect at that point is a syntax error (999 IK3 code 2 or 8) and rejects the claim.
@@ -143,7 +151,14 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         });
     }
     relocated(tx, cx);
-    let covered = provider_after_other_payers(tx, cx);
+    let mut covered = provider_after_other_payers(tx, cx);
+    // A line's boundary segment moved across a line boundary: its one finding, here.
+    let mut lines = super::line_moved::all_line_moves(tx);
+    lines.retain(|m| super::line_moved::drug_safe(tx, cx.data(), m));
+    for m in &lines {
+        report_line_move(tx, cx, m);
+        covered.push(m.stray);
+    }
     // The set's moved segments, found once for both kinds of stray (unplaced, misread).
     let mut moved = None;
     out_of_place(tx, cx, wrong.id(), &covered, &mut moved);
@@ -232,6 +247,23 @@ fn relocated_text(tx: &Transaction<'_>, r: &super::relocated::Relocated) -> (Str
             ),
         )
     }
+}
+
+/// The one finding for a line's boundary segment moved across a line boundary
+/// ([`super::line_moved`]), on it; it covers what the walk found wrong because of it
+/// (`suppress::PRECEDENCE`, `Scope::Covered`).
+fn report_line_move(tx: &Transaction<'_>, cx: &mut Ctx<'_>, m: &super::line_moved::LineMove) {
+    let (Some(seg), Some((msg, help))) =
+        (tx.segments.get(m.stray), super::line_moved::describe(tx, m))
+    else {
+        return;
+    };
+    // Reported in the line it goes before: the line it belongs to or opens.
+    let d = report_at(cx, m.before, seg.loc(), msg).help(help);
+    // The segment the move was found missing from: a LIN's NDC005 (no CTP) on it is the
+    // move's, read where it stood (`Scope::Stray`).
+    d.site = tx.segments.get(m.before).map(|s| s.position);
+    d.covers = Some(m.covers);
 }
 
 /// A 2310 provider loop (rendering, referring, attending...) written after the claim's 2320

@@ -1,0 +1,418 @@
+//! A service line's boundary segment (its `LX`, a drug loop's `LIN`, a 2430's `SVD`) written
+//! on the wrong side of a line boundary: `LX*1` below its line's `SV1` and `DTP`, `LX*2` above
+//! the previous line's `LIN` and `CTP`, a `LIN` above `LX*1` or below `LX*2`, an `SVD` above
+//! its line's `LIN` or below the next `LX`. The walk then reads the lines around it wrong and
+//! finds several things missing or out of place (STR002, STR003, SYN008), each a consequence.
+//! One finding, on the segment moved, naming where it goes; the others it covers
+//! (`suppress::PRECEDENCE`, `Scope::Covered`, on LX, LIN or SVD). Only when the evidence is
+//! unambiguous: putting that one segment back is the one single move of such a segment that
+//! makes the claim read clean (no structure issue, and every segment of the covered range
+//! clean as the definition it is then read as); a claim with a defect of its own besides keeps
+//! its findings as they are. This module finds the moves; how they are worded is here too.
+
+use claimlint_ig::{Placement, StructureIssue};
+use claimlint_model::Transaction;
+use claimlint_x12::Segment;
+
+/// The ids of the segments that open a service line or a loop of one: the ones whose move
+/// across a line boundary this module reads.
+const BOUNDARY: [&[u8]; 3] = [b"LX", b"LIN", b"SVD"];
+
+/// At most this many trial walks per transaction set: each walks the set up to the end of a
+/// claim, so a set with many broken claims does not cost a walk of it per pair tried.
+const TRIALS: usize = 48;
+
+/// A boundary segment written in the wrong place, and the place that makes its claim clean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LineMove {
+    /// The segment index where it stands.
+    pub stray: usize,
+    /// It belongs right before this segment index.
+    pub before: usize,
+    /// The segment positions (ST = 1) of what the walk found wrong because of it: from the
+    /// first to one past the last.
+    pub covers: (u32, u32),
+    /// The service segments (SV1, SV2) of the covered range whose line has no drug loop
+    /// (LIN) once moved: an NDC001 on such a line is not the move's ([`drug_safe`]).
+    pub bare: Vec<usize>,
+}
+
+/// The segments of a claim: from its CLM to the segment before the next CLM, HL or SE.
+fn claim_span(tx: &Transaction<'_>, at: usize) -> Option<std::ops::Range<usize>> {
+    let is = |k: usize, id: &[u8]| tx.segments.get(k).is_some_and(|s| s.is(id));
+    let start = (0..=at).rev().find(|&k| is(k, b"CLM") || is(k, b"HL"))?;
+    if !is(start, b"CLM") {
+        return None;
+    }
+    let end = (start + 1..tx.segments.len())
+        .find(|&k| is(k, b"CLM") || is(k, b"HL") || is(k, b"SE"))
+        .unwrap_or(tx.segments.len());
+    Some(start..end)
+}
+
+/// Every line move of the set ([`LineMove`]), at most one per claim.
+pub(crate) fn all_line_moves(tx: &Transaction<'_>) -> Vec<LineMove> {
+    let ig = tx.ig();
+    if ig.structure.is_empty() {
+        return Vec::new();
+    }
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    for issue in &ig.structure {
+        if let Some(span) = claim_span(tx, issue.at())
+            && !spans.contains(&span)
+        {
+            spans.push(span);
+        }
+    }
+    let mut budget = TRIALS;
+    spans
+        .into_iter()
+        .filter_map(|span| claim_move(tx, span, &mut budget))
+        .collect()
+}
+
+/// The one move that makes claim `span` read clean, if exactly one does.
+fn claim_move(
+    tx: &Transaction<'_>,
+    span: std::ops::Range<usize>,
+    budget: &mut usize,
+) -> Option<LineMove> {
+    let ig = tx.ig();
+    let issues: Vec<&StructureIssue> = (ig.structure.iter())
+        .filter(|i| span.contains(&i.at()))
+        .collect();
+    // A claim with many findings has more wrong than one segment moved.
+    if issues.is_empty() || issues.len() > 6 {
+        return None;
+    }
+    let mut found: Vec<LineMove> = Vec::new();
+    for (stray, before) in candidates(tx, &span, &issues) {
+        if *budget == 0 {
+            return None;
+        }
+        *budget -= 1;
+        if let Some(m) = try_move(tx, &span, &issues, stray, before)
+            && !found.contains(&m)
+        {
+            found.push(m);
+        }
+    }
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// The pairs (boundary segment, place before which to put it) worth a trial walk: for each
+/// place the walk stumbled (a segment that fits nowhere, a line opened without its LX) and
+/// right after a run of such segments, the nearest boundary segment of each kind before it
+/// and after it in the claim.
+fn candidates(
+    tx: &Transaction<'_>,
+    span: &std::ops::Range<usize>,
+    issues: &[&StructureIssue],
+) -> Vec<(usize, usize)> {
+    let ig = tx.ig();
+    let mut places: Vec<usize> = Vec::new();
+    for i in issues {
+        match **i {
+            StructureIssue::Unexpected { at } => {
+                places.push(at);
+                // Right after the run of unplaced segments it begins or continues.
+                let end = (at..span.end)
+                    .find(|&k| ig.is_placed(k))
+                    .unwrap_or(span.end);
+                places.push(end);
+            }
+            StructureIssue::OpenerMissing {
+                at,
+                after_stray: false,
+                ..
+            } => places.push(at),
+            _ => {}
+        }
+    }
+    places.sort_unstable();
+    places.dedup();
+    let is_boundary = |k: usize, id: &[u8]| tx.segments.get(k).is_some_and(|s| s.is(id));
+    let mut out = Vec::new();
+    for &p in &places {
+        for id in BOUNDARY {
+            let up = (span.start..p).rev().find(|&k| is_boundary(k, id));
+            let down = (p + 1..span.end).find(|&k| is_boundary(k, id));
+            for stray in [up, down].into_iter().flatten() {
+                // Right before `p` or at it already: no move. Past one segment only: two
+                // neighbours swapped, as much the other one moved as this one, which the
+                // swap's own finding words (`written_late`, `written_early`).
+                let passed = if stray < p { p - stray - 1 } else { stray - p };
+                if passed >= 2 && !out.contains(&(stray, p)) {
+                    out.push((stray, p));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Segment `stray` moved to right before `before`: the move, if the claim then reads clean.
+fn try_move(
+    tx: &Transaction<'_>,
+    span: &std::ops::Range<usize>,
+    issues: &[&StructureIssue],
+    stray: usize,
+    before: usize,
+) -> Option<LineMove> {
+    let ig = tx.ig();
+    // The set up to the segment after the claim, in the order the move gives.
+    let upto = (span.end + 1).min(tx.segments.len());
+    if stray == before || before >= upto {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..upto).filter(|&k| k != stray).collect();
+    let at = before - usize::from(before > stray);
+    order.insert(at, stray);
+    // Where segment `k` stands in `order`, from the move itself (not a search of the set
+    // per segment).
+    let index_of = |k: usize| {
+        let i = k - usize::from(k > stray);
+        if k == stray {
+            at
+        } else {
+            i + usize::from(i >= at)
+        }
+    };
+    let segs: Vec<&Segment<'_>> = order.iter().filter_map(|&k| tx.segments.get(k)).collect();
+    let walk = claimlint_ig::walk(ig.guide, segs.iter().copied());
+    // Nothing the walk finds in the claim once it is moved, nor at the segment after it
+    // (where it finds what the claim's loops lack when they close: a defect of the claim's
+    // own, whose finding may stand in the range the move would cover). Issues past that are
+    // the cut's.
+    if walk
+        .issues
+        .iter()
+        .any(|i| i.at() <= span.end && i.at() >= span.start)
+    {
+        return None;
+    }
+    // What the walk found wrong, the move's two ends, and the segments read as another
+    // definition than before (a line's `DTP*472` read in 2430: SYN008 there).
+    let reread = span.clone().filter(|&k| {
+        let old = ig.placement(k).and_then(Placement::segment);
+        let new = (walk.placements.get(index_of(k))).and_then(Placement::segment);
+        !matches!((old, new), (Some(a), Some(b)) if std::ptr::eq(a, b))
+    });
+    let ends = (issues.iter().map(|i| i.at())).chain([stray, before]);
+    // And the service segments of lines the move gives a LIN (NDC001 there is the move's).
+    let in_span = |k: usize| span.contains(&k);
+    let had: Vec<usize> = (0..upto).collect();
+    let had = lines_by_lin(tx, &had, in_span, true);
+    let gained = lines_by_lin(tx, &order, in_span, true);
+    let gained = gained.into_iter().filter(|k| !had.contains(k));
+    let (first, last) = ends
+        .chain(reread)
+        .chain(gained)
+        .fold((usize::MAX, 0), |(a, b), k| (a.min(k), b.max(k)));
+    let last = last.min(span.end.saturating_sub(1));
+    // Every segment of the range reads clean as what it is read as once moved: a value
+    // wrong in it is a defect of its own, not the move's.
+    let clean = reads_clean(tx, &walk, index_of, first..=last);
+    let pos = |k: usize| u32::try_from(k).map_or(u32::MAX, |k| k.saturating_add(1));
+    clean.then(|| LineMove {
+        stray,
+        before,
+        covers: (pos(first), pos(last).saturating_add(1)),
+        bare: lines_by_lin(tx, &order, |k| (first..=last).contains(&k), false),
+    })
+}
+
+/// Whether every segment of `range` reads clean as the definition the trial walk `walk`
+/// placed it on (`index_of`: where a segment of the set stands in that walk's order).
+fn reads_clean(
+    tx: &Transaction<'_>,
+    walk: &claimlint_ig::Walk,
+    index_of: impl Fn(usize) -> usize,
+    range: std::ops::RangeInclusive<usize>,
+) -> bool {
+    range.into_iter().all(|k| {
+        let def = (walk.placements.get(index_of(k))).and_then(Placement::segment);
+        let (Some(seg), Some(def)) = (tx.segments.get(k), def) else {
+            return false;
+        };
+        let mut found = Vec::new();
+        claimlint_ig::validate_segment(def, seg, &mut found);
+        found.is_empty()
+    })
+}
+
+/// The service segments (SV1, SV2) among `ks` with no LIN after them in their line, in the
+/// segment order `order` (indices into the set), or (`with`) those with one.
+fn lines_by_lin(
+    tx: &Transaction<'_>,
+    order: &[usize],
+    ks: impl Fn(usize) -> bool,
+    with: bool,
+) -> Vec<usize> {
+    let seg = |n: usize| order.get(n).and_then(|&k| tx.segments.get(k));
+    let ends_line = |s: &Segment<'_>| {
+        [b"LX".as_slice(), b"CLM", b"HL", b"SE"]
+            .iter()
+            .any(|id| s.is(id))
+    };
+    (0..order.len())
+        .filter(|&n| {
+            order.get(n).is_some_and(|&k| ks(k))
+                && seg(n).is_some_and(|s| s.is(b"SV1") || s.is(b"SV2"))
+        })
+        .filter(|&n| {
+            let has = (n + 1..order.len())
+                .map_while(|m| seg(m).filter(|s| !ends_line(s)))
+                .any(|s| s.is(b"LIN"));
+            has == with
+        })
+        .filter_map(|n| order.get(n).copied())
+        .collect()
+}
+
+/// Whether no service line of move `m` left without a drug loop (`bare`) is a drug line (by
+/// its HCPCS code or 837I revenue code): an NDC001 in the covered range is then the move's
+/// (the line it cut the LIN from), never a line's own.
+pub(crate) fn drug_safe(tx: &Transaction<'_>, data: &claimlint_data::Data, m: &LineMove) -> bool {
+    use crate::drugs::{is_drug_code, is_drug_revenue_code};
+    m.bare.iter().all(|&k| {
+        let Some(seg) = tx.segments.get(k) else {
+            return false;
+        };
+        let (rev, proc) = if seg.is(b"SV2") {
+            (seg.value(1), seg.element(2))
+        } else {
+            (&[][..], seg.element(1))
+        };
+        let code = proc.and_then(|e| e.component(2)).map(|c| c.text());
+        !is_drug_revenue_code(rev) && !code.is_some_and(|c| is_drug_code(data, c.trim()))
+    })
+}
+
+/// The message and help of the one finding for move `m`, on the segment moved.
+pub(crate) fn describe(tx: &Transaction<'_>, m: &LineMove) -> Option<(String, String)> {
+    let guide = tx.ig().guide;
+    let seg = tx.segments.get(m.stray)?;
+    let named = |k: usize| -> Option<String> {
+        let s = tx.segments.get(k)?;
+        let upto = usize::from(
+            [b"LX".as_slice(), b"SVD", b"DTP", b"REF", b"NM1", b"AMT"]
+                .iter()
+                .any(|id| s.is(id)),
+        );
+        Some(super::head(s, upto).trim_end_matches('*').to_string())
+    };
+    let shown = named(m.stray)?;
+    let def =
+        (guide.loops().into_iter()).find_map(|l| l.segments(seg.id()).find(|d| d.matches(seg)))?;
+    let at = |k: usize| -> Option<String> {
+        Some(format!(
+            "{} (segment {})",
+            named(k)?,
+            tx.segments.get(k)?.position
+        ))
+    };
+    let target = at(m.before)?;
+    let (way, passed) = if m.stray < m.before {
+        ("down", (m.stray + 1, m.before - 1))
+    } else {
+        ("up", (m.before, m.stray - 1))
+    };
+    let span = if passed.0 == passed.1 {
+        at(passed.0)?
+    } else {
+        format!("the segments from {} to {}", at(passed.0)?, at(passed.1)?)
+    };
+    let (side, them) = if passed.0 == passed.1 {
+        (if way == "down" { "above" } else { "below" }, "it")
+    } else {
+        (if way == "down" { "above" } else { "below" }, "them")
+    };
+    let msg = format!(
+        "{shown} ({}) is written {side} {span}, on the wrong side of a service line \
+         boundary: it belongs {}, right before {target}, where the service lines around it \
+         read clean",
+        def.name,
+        if way == "down" {
+            format!("below {them}")
+        } else {
+            format!("above {them}")
+        }
+    );
+    Some((msg, format!("move {shown} {way} to just before {target}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test::{I837, P837, codes, run};
+
+    /// `seg` (whole, as written in the template) taken out and written again before `at`
+    /// (the first segment starting so).
+    fn moved(template: &str, seg: &str, at: &str) -> String {
+        let without = template.replacen(&format!("{seg}~\n"), "", 1);
+        assert_ne!(without, template, "{seg}");
+        let out = without.replacen(&format!("\n{at}"), &format!("\n{seg}~\n{at}"), 1);
+        assert_ne!(out, without, "{at}");
+        out
+    }
+
+    const LIN: &str = "LIN**N4*55513071001";
+
+    /// One finding, STR003 on the moved segment, whose help is the fix; each class, both
+    /// guides.
+    #[test]
+    fn each_boundary_segment_moved_is_one_finding() {
+        for t in [P837, I837] {
+            let cases = [
+                (moved(t, "LX*1", "CTP*"), "move LX*1 up to just before SV"),
+                (moved(t, "LX*2", "LIN*"), "move LX*2 down to just before SV"),
+                (moved(t, LIN, "LX*1"), "move LIN down to just before CTP"),
+            ];
+            for (text, help) in cases {
+                let found = run(&text);
+                let errors: Vec<_> = found.iter().filter(|d| d.code != "NDC001").collect();
+                assert_eq!(errors.len(), 1, "{text}\n{found:#?}");
+                assert_eq!(errors[0].code, "STR003");
+                let got = errors[0].help.as_deref().unwrap_or_default();
+                assert!(got.starts_with(help), "{got}");
+            }
+        }
+    }
+
+    /// A claim with a defect of its own beside the move keeps its findings (no move read):
+    /// line 2's date deleted too, or line 2 a drug line without its NDC in the range the
+    /// move would cover.
+    #[test]
+    fn a_second_defect_keeps_the_findings() {
+        let date = "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~\n";
+        let no_date = moved(P837, "LX*1", "CTP*").replacen(date, "SV1*HC:96372*60*UN*1***1~\n", 1);
+        let drug = moved(
+            &P837.replacen(
+                "SV1*HC:96372*60*UN*1***1",
+                "SV1*HC:J0897:JZ*2400*UN*60***1",
+                1,
+            ),
+            "LX*2",
+            "LIN*",
+        );
+        for text in [no_date, drug] {
+            let found = run(&text);
+            assert!(
+                found
+                    .iter()
+                    .all(|d| !d.message.contains("service line boundary")),
+                "{found:#?}"
+            );
+            assert!(found.len() > 1, "{found:#?}");
+        }
+    }
+
+    #[test]
+    fn the_template_has_no_move() {
+        assert!(codes(P837).is_empty());
+        assert!(codes(I837).is_empty());
+    }
+}
