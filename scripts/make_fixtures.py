@@ -1352,6 +1352,17 @@ CASES["STR002"]["trip"]["line-lx-below-its-drug-loop-beside-missing-date.x12"] =
 CASES["NDC001"]["trip"]["next-line-lx-above-drug-loop-beside-drug-line-without-ndc.x12"] = moved_before(
     P837.replace("SV1*HC:96372*60*UN*1***1", "SV1*HC:J0897:JZ*2400*UN*60***1", 1), "LX*2", _LIN)
 
+# A diagnosis written with its qualifier or its code left empty still holds its place in the
+# claim's list: SYN007 names what is empty, not also SIT001 for a line pointing at it or past
+# it; a pointer past even that list keeps its SIT001.
+_POINT3 = edit(P837, "SV1*HC:96372*60*UN*1***1", "SV1*HC:96372*60*UN*1***1:2:3")
+CASES["SYN007"]["trip"].update({
+    "hi-diagnosis-qualifier-empty-pointed-at.x12": edit(_POINT3, "HI*", "HI*ABK:M810*:E119*ABF:I10"),
+    "hi-diagnosis-code-empty-pointed-at.x12": edit(_POINT3, "HI*", "HI*ABK:M810*ABF:*ABF:I10"),
+})
+CASES["SIT001"]["trip"]["pointer-past-a-list-with-a-qualifier-left-empty.x12"] = edit(
+    edit(P837, "SV1*HC:96372*60*UN*1***1", "SV1*HC:96372*60*UN*1***1:2:3:4"), "HI*", "HI*ABK:M810*:E119*ABF:I10")
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

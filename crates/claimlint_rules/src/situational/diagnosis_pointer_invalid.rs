@@ -8,7 +8,10 @@ declare_rule! {
     /// note: pointers refer to the position of the code in the 2300 HI segment). It replaces
     /// SYN008 for SV107, whose code list is 1–12 as written there (`01` and `-1` are numbers
     /// but not pointers). A pointer that is no whole number at all (`1.00`, `A`, `+1`) is
-    /// SYN003's, the syntax error a 999 reports; this rule leaves it alone.
+    /// SYN003's, the syntax error a 999 reports; this rule leaves it alone. A diagnosis
+    /// written with its qualifier or its code left empty (`HI*ABK:M810*:E119`) keeps its
+    /// place in the list: SYN007 names what is empty, and a pointer at it is not also this
+    /// rule's.
     /// ## Why it matters
     /// A pointer past the diagnosis list links the service to nothing; the line is denied
     /// for lack of medical necessity or the claim is rejected (277CA A7/255).
@@ -36,6 +39,10 @@ fn diagnosis_pointer_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if present == 0 {
         return;
     }
+    // A diagnosis written with its qualifier or its code left empty (`HI*ABK:M810*:E119`,
+    // `…*ABF:`) still holds its place in the list (SYN007 names what is empty): a pointer
+    // at it, or past it, is not also this rule's.
+    let present = present + damaged_diagnoses(claim);
     let limit = present.min(12);
     // Components 1–4 (`pointers.component(n)`) read in place, in one pass; one is made an
     // element only for a finding.
@@ -83,6 +90,27 @@ fn diagnosis_pointer_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             d.ack = Some(claimlint_diagnostic::Ack999::Element("7"));
         }
     }
+}
+
+/// The diagnoses of `claim`'s HI segments written with their qualifier or their code left
+/// empty, which the claim's list ([`claimlint_model::Diagnosis`]) leaves out: a composite
+/// under a diagnosis qualifier (ABK, ABF, BK, BF) with no code, or one with a code and no
+/// qualifier in an HI that begins with a diagnosis.
+fn damaged_diagnoses(claim: &claimlint_model::Claim<'_>) -> usize {
+    fn part<'a>(e: &claimlint_x12::Element<'a>, n: usize) -> &'a [u8] {
+        e.component(n).map_or(&[], |c| c.bytes)
+    }
+    let diagnosis = |q: &[u8]| matches!(q, b"ABK" | b"ABF" | b"BK" | b"BF");
+    claim
+        .hi
+        .iter()
+        .filter(|hi| hi.element(1).is_some_and(|e| diagnosis(part(&e, 1))))
+        .flat_map(|hi| hi.elements())
+        .filter(|e| {
+            let (q, code) = (part(e, 1), part(e, 2));
+            (diagnosis(q) && code.is_empty()) || (q.is_empty() && !code.is_empty())
+        })
+        .count()
 }
 
 /// A pointer as the guide's list writes it (DE 1328: `1` to `12`, no sign, no leading zero).
