@@ -1363,6 +1363,14 @@ CASES["SYN007"]["trip"].update({
 CASES["SIT001"]["trip"]["pointer-past-a-list-with-a-qualifier-left-empty.x12"] = edit(
     edit(P837, "SV1*HC:96372*60*UN*1***1", "SV1*HC:96372*60*UN*1***1:2:3:4"), "HI*", "HI*ABK:M810*:E119*ABF:I10")
 
+# Review mends: a rendering provider above its CLM whose claim also lacks its principal
+# diagnosis keeps SIT002 (the move is not taken); an SV2 of the next line, its LX left out,
+# with the same empty qualifier as the line before it is no copy: each keeps its SYN007.
+CASES["STR003"]["trip"]["rendering-provider-above-claim-without-principal.x12"] = moved_before(
+    _RENDERING.replace("HI*ABK:M810", "HI*ABF:M810", 1), "NM1*82*1*SMITH*JOHN****XX*1234567893", _CLM_P)
+CASES["STR004"]["trip"]["sv2-next-line-lx-left-out-both-qualifiers-empty-837i.x12"] = \
+    er_line_then_lx_left_out().replace("*HC:", "*:")
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

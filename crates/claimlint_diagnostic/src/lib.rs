@@ -170,6 +170,10 @@ pub struct Diagnostic {
     /// from the slip. The suppression step keeps the one and counts the others. `None`
     /// elsewhere.
     pub realigned: Option<Realigned>,
+    /// On a segment repeated too many times (STR004): whether it is the segment right
+    /// before it written again byte for byte, so that what is wrong in both is one defect
+    /// (the suppression step keeps the finding on the original). `false` elsewhere.
+    pub verbatim_copy: bool,
 }
 
 /// A finding's part in a segment read again with its separators put right.
@@ -230,6 +234,7 @@ impl Diagnostic {
             site: None,
             fix: None,
             realigned: None,
+            verbatim_copy: false,
         }
     }
 

@@ -325,6 +325,10 @@ pub struct ClaimFacts {
     /// the engine keeps one `ClaimFacts` for claims of one transaction set only, so this is
     /// worked out once for them all and, like `icd10_valid`, not emptied by `reset`.
     created: std::cell::OnceCell<Option<claimlint_model::Date>>,
+    /// The LINs of the transaction set whose CTP the walk found written late
+    /// (`ndc::drug_quantity_invalid::written_late`): one search of the set's structure issues
+    /// for all its drug lines, kept, like `created`, for the claims that follow.
+    late_ctp: std::cell::OnceCell<Vec<usize>>,
     /// The MUE coverage UNT002 last asked for (`units::mue_exceeded`): the setting, the dates
     /// it holds for (`Data::coverage_span`) and the first date of the table that answers. A
     /// function of the data alone, kept for the claims that follow, so not emptied by `reset`.
@@ -414,6 +418,19 @@ impl<'c> Ctx<'c> {
         match self.facts {
             Some(f) => *f.created.get_or_init(work),
             None => work(),
+        }
+    }
+
+    /// The LINs whose CTP is written late in the transaction set (`work()`), worked out once
+    /// for its claims (`ClaimFacts`).
+    pub(crate) fn late_ctp<T>(
+        &self,
+        work: impl FnOnce() -> Vec<usize>,
+        ask: impl FnOnce(&[usize]) -> T,
+    ) -> T {
+        match self.facts {
+            Some(f) => ask(f.late_ctp.get_or_init(work)),
+            None => ask(&work()),
         }
     }
 

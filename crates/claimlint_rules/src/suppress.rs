@@ -800,16 +800,17 @@ pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     gone
 }
 
-/// Removes from `out` the findings on a segment repeated right after one of its id (STR004
-/// on the copy, standing) that repeat, word for word and on the same element, a finding on
-/// the segment before it (`NM1*85…` with a bad NPI, copied: CODE007 on both), and returns
-/// them: the copy is the one error, and deleting it, as STR004's help says, leaves the
-/// finding on the original. A finding only the copy has stands.
+/// Removes from `out` the findings on a segment written again byte for byte right after
+/// itself (STR004 on the copy, standing, `Diagnostic::verbatim_copy`) that repeat, word for
+/// word and on the same element, a finding on the segment before it (`NM1*85…` with a bad
+/// NPI, copied: CODE007 on both), and returns them: the copy is the one error, and deleting
+/// it leaves the finding on the original. A repeat that differs (two service lines, the LX
+/// of the second left out) keeps each segment's findings.
 fn written_twice(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     use std::collections::HashSet;
     let copies: HashSet<(Option<usize>, u32)> = out
         .iter()
-        .filter(|d| d.code == "STR004")
+        .filter(|d| d.code == "STR004" && d.verbatim_copy)
         .map(|d| (d.context.set_at, d.loc.position))
         .collect();
     if copies.is_empty() {

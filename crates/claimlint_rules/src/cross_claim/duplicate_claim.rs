@@ -65,9 +65,6 @@ pub fn keys(claim: &BatchClaim) -> Vec<DupKey<'_>> {
         .collect()
 }
 
-/// The earlier claims one claim shares a key with, and the shared (date, HCPCS) pairs.
-type Shared<'c> = (BTreeSet<usize>, BTreeSet<(Date, &'c str)>);
-
 /// The members that share a key with another: the claims of the groups of duplicates, their
 /// originals included (XCL001's precedence over XCL002 holds for the whole pair).
 pub fn in_groups(members: &[Member<'_>]) -> BTreeSet<usize> {
@@ -92,19 +89,30 @@ fn duplicate_claim(members: &[Member<'_>], cx: &mut BatchCtx<'_>) {
     // For each claim after the first of a group: the earlier claims it shares a key with
     // (members are in the batch's order), and the shared (date, HCPCS). The first is the
     // original: one finding per copy, not one per claim in each direction.
-    let mut shared: BTreeMap<usize, Shared<'_>> = BTreeMap::new();
-    for (k, set) in groups(members).iter().filter(|(_, s)| s.len() > 1) {
+    let groups: Vec<(DupKey<'_>, Vec<usize>)> = groups(members)
+        .into_iter()
+        .filter(|(_, s)| s.len() > 1)
+        .map(|(k, s)| (k, s.into_iter().collect()))
+        .collect();
+    let mut of_claim: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (g, (_, set)) in groups.iter().enumerate() {
         for &i in set.iter().skip(1) {
-            let entry = shared.entry(i).or_default();
-            entry.0.extend(set.range(..i).copied());
-            entry.1.insert((k.date, k.hcpcs));
+            of_claim.entry(i).or_default().push(g);
         }
     }
-    for (i, (earlier, what)) in shared {
-        let (Some(m), Some(other)) = (
-            members.get(i),
-            earlier.first().and_then(|&j| members.get(j)),
-        ) else {
+    for (i, of) in of_claim {
+        let earlier: Vec<&[usize]> = of
+            .iter()
+            .map(|&g| {
+                let set = &groups[g].1;
+                &set[..set.partition_point(|&j| j < i)]
+            })
+            .collect();
+        let what: BTreeSet<(Date, &str)> = (of.iter())
+            .map(|&g| (groups[g].0.date, groups[g].0.hcpcs))
+            .collect();
+        let (first, count) = union_first_and_len(&earlier);
+        let (Some(m), Some(other)) = (members.get(i), first.and_then(|j| members.get(j))) else {
             continue;
         };
         let mut codes: BTreeMap<Date, Vec<&str>> = BTreeMap::new();
@@ -115,7 +123,7 @@ fn duplicate_claim(members: &[Member<'_>], cx: &mut BatchCtx<'_>) {
             .iter()
             .map(|(d, c)| format!("{} on {d}", c.join(", ")))
             .collect();
-        let more = match earlier.len() - 1 {
+        let more = match count - 1 {
             0 => String::new(),
             n => format!(" (and {n} more before it)"),
         };
@@ -128,6 +136,21 @@ fn duplicate_claim(members: &[Member<'_>], cx: &mut BatchCtx<'_>) {
             codes.join("; "),
         );
         cx.report(m, None, message, "send one claim only; if this one corrects the other, bill it as a replacement (CLM05-3 = 7) with REF*F8 naming the payer's claim number");
+    }
+}
+
+/// The first and the number of the claims in the union of `earlier` (sorted lists of claim
+/// indexes, each a group's members before a claim): without building the union when every
+/// list is the same one, as when many claims copy one (a group of thousands would otherwise
+/// be gathered again for each of its members).
+fn union_first_and_len(earlier: &[&[usize]]) -> (Option<usize>, usize) {
+    let first = earlier.iter().filter_map(|e| e.first().copied()).min();
+    match earlier {
+        [one, rest @ ..] if rest.iter().all(|e| e == one) => (first, one.len()),
+        _ => {
+            let all: BTreeSet<usize> = earlier.iter().flat_map(|e| e.iter().copied()).collect();
+            (first, all.len())
+        }
     }
 }
 

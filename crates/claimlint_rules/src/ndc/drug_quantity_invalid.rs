@@ -30,7 +30,7 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         let swapped = cx.tx().zip(lin).is_some_and(|(tx, lin)| {
             let k = lin.wrapping_sub(1);
             tx.segments.get(k).is_some_and(|s| s.is(b"CTP")) && !tx.ig().is_placed(k)
-                || written_late(tx, lin)
+                || cx.late_ctp(|| late_ctp(tx), |late| late.contains(&lin))
         });
         if swapped {
             return;
@@ -77,20 +77,21 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
-/// Is the CTP of the 2410 whose LIN is segment `lin` written late, right after the opener of
-/// the loop that follows (`LIN~LX*2~CTP`; `structure::required_segment_missing::written_after`)?
-fn written_late(tx: &claimlint_model::Transaction<'_>, lin: usize) -> bool {
+/// The LINs of `tx` whose 2410's CTP is written late, right after the opener of the loop that
+/// follows (`LIN~LX*2~CTP`; `structure::required_segment_missing::written_after`): each the
+/// last LIN the walk placed before it noticed the CTP missing. Asked once per transaction set
+/// (`Ctx::late_ctp`): the search reads every structure issue of the set.
+fn late_ctp(tx: &claimlint_model::Transaction<'_>) -> Vec<usize> {
     let ig = tx.ig();
     crate::structure::required_segment_missing::all_written_after(tx)
         .iter()
         .filter(|l| (l.id, l.parent) == ("CTP", "2410"))
-        .any(|l| {
-            // The 2410 that lacks it: the last one opened before the walk noticed it.
+        .filter_map(|l| {
             (0..l.at)
                 .rev()
                 .find(|&k| ig.is_placed(k) && tx.segments.get(k).is_some_and(|s| s.is(b"LIN")))
-                == Some(lin)
         })
+        .collect()
 }
 
 #[test]

@@ -125,7 +125,7 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
 /// Strays that stand where the opener of the loop after them belongs (the walk opened that
 /// loop without it at the next segment): read as that opener misspelled or mistaken, not as
 /// a segment moved.
-fn stood_for_opener(tx: &Transaction<'_>) -> std::collections::HashSet<usize> {
+pub(crate) fn stood_for_opener(tx: &Transaction<'_>) -> std::collections::HashSet<usize> {
     (tx.ig().structure.iter())
         .filter_map(|i| match *i {
             StructureIssue::OpenerMissing {

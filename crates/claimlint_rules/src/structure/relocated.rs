@@ -210,8 +210,9 @@ fn try_move(
 /// principal diagnosis first in an HI of its own (SIT002), an 837I claim its attending's
 /// `NM1*71`, and its subscriber is the destination payer's first (no 2320 asked for); a
 /// subscriber's name (`NM1*IL`, 2010BA) has its N3, N4 and DMG (required when the patient is
-/// the subscriber). Otherwise a real second defect could hide behind the move: the move is
-/// not taken.
+/// the subscriber); any other loop moved across its claim's CLM, the claim's principal
+/// diagnosis and attending as for a CLM. Otherwise a real second defect could hide behind the
+/// move: the move is not taken.
 fn model_agrees(tx: &Transaction<'_>, opener: usize, before: usize, l: &LoopDef) -> bool {
     let lo = opener.min(before);
     let hi = opener.max(before);
@@ -226,21 +227,20 @@ fn model_agrees(tx: &Transaction<'_>, opener: usize, before: usize, l: &LoopDef)
         .unwrap_or(tx.segments.len());
     let segs = tx.segments.get(lo..stop).unwrap_or_default();
     let has = |f: &dyn Fn(&claimlint_x12::Segment<'_>) -> bool| segs.iter().any(f);
+    let principal = |s: &claimlint_x12::Segment<'_>| {
+        let v = s.value(1);
+        s.is(b"HI") && (v.starts_with(b"ABK") || v.starts_with(b"BK"))
+    };
+    let attending = |s: &claimlint_x12::Segment<'_>| s.is(b"NM1") && s.value(1) == b"71";
+    let claim_whole = || has(&principal) && (tx.kind == Kind::Professional || has(&attending));
     match l.id {
-        "2300" => {
-            let principal = |s: &claimlint_x12::Segment<'_>| {
-                let v = s.value(1);
-                s.is(b"HI") && (v.starts_with(b"ABK") || v.starts_with(b"BK"))
-            };
-            let attending = |s: &claimlint_x12::Segment<'_>| s.is(b"NM1") && s.value(1) == b"71";
-            has(&principal)
-                && (tx.kind == Kind::Professional || has(&attending))
-                && first_payer(tx, lo)
-        }
+        "2300" => claim_whole() && first_payer(tx, lo),
         "2010BA" => ["N3", "N4", "DMG"]
             .iter()
             .all(|id| has(&|s: &claimlint_x12::Segment<'_>| s.is(id.as_bytes()))),
-        _ => true,
+        // A 2310 provider moved across its claim's CLM (`NM1*82` above it): the range the
+        // move mends holds the CLM, where SIT002 would stand; the claim must be whole too.
+        _ => !has(&|s: &claimlint_x12::Segment<'_>| s.is(b"CLM")) || claim_whole(),
     }
 }
 

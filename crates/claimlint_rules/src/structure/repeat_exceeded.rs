@@ -204,6 +204,7 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
         let d = report_at(cx, at, seg.loc(), msg)
             .help(help)
             .ack(Ack999::Segment(ack));
+        d.verbatim_copy = prev.is_some_and(|(_, p)| p.bytes == seg.bytes);
         // A loop's opener written twice (`LIN…` or `NM1*85…` repeated): the first copy's loop
         // holds nothing but its opener, and what the guide requires in it follows the second.
         // This is the one error: the required segments the guide found missing from the first

@@ -262,10 +262,8 @@ fn fits(def: &SegmentDef, seg: &claimlint_x12::Segment<'_>) -> bool {
 /// walk leaves unplaced when that reads what follows better: `Walker::written_late`.)
 fn written_after(
     tx: &Transaction<'_>,
-    id: &'static str,
-    is_loop: bool,
-    parent: &'static str,
-    at: usize,
+    (id, is_loop, parent, at): (&'static str, bool, &'static str, usize),
+    stood_in: &std::collections::HashSet<usize>,
 ) -> Option<WrittenAfter> {
     let ig = tx.ig();
     let def = required_def(ig.guide, parent, id, is_loop)?;
@@ -287,14 +285,9 @@ fn written_after(
     }
     // Not one that stood where the opener of the segments after it belongs (`SV1` where an
     // `LX` is lost): the walk opened that loop without it, and STR003 there names the opener.
-    let stood_in = |k: usize| {
-        ig.structure.iter().any(|i| {
-            matches!(*i, StructureIssue::OpenerMissing { at, after_stray: true, .. } if at == k + 1)
-        })
-    };
     let stray = (opener + 1..tx.segments.len())
         .take_while(|&k| !ig.is_placed(k))
-        .find(|&k| tx.segments.get(k).is_some_and(|s| fits(def, s)) && !stood_in(k))?;
+        .find(|&k| tx.segments.get(k).is_some_and(|s| fits(def, s)) && !stood_in.contains(&k))?;
     Some(WrittenAfter {
         opener,
         stray,
@@ -309,16 +302,21 @@ fn written_after(
 /// The required segments and loops the walk found missing that were written one place too
 /// late ([`written_after`]). One segment stands for one occurrence: the first it fits.
 pub(crate) fn all_written_after(tx: &Transaction<'_>) -> Vec<WrittenAfter> {
+    let issues = &tx.ig().structure;
+    // The segments that stood where an opener belongs, found once: a set with many such
+    // issues stays linear.
+    let stood_in = super::moved::stood_for_opener(tx);
     let mut out: Vec<WrittenAfter> = Vec::new();
-    for issue in &tx.ig().structure {
+    let mut strays = std::collections::HashSet::new();
+    for issue in issues {
         if let StructureIssue::RequiredMissing {
             id,
             is_loop,
             parent,
             at,
         } = *issue
-            && let Some(late) = written_after(tx, id, is_loop, parent, at)
-            && !out.iter().any(|l| l.stray == late.stray)
+            && let Some(late) = written_after(tx, (id, is_loop, parent, at), &stood_in)
+            && strays.insert(late.stray)
         {
             out.push(late);
         }
