@@ -1352,6 +1352,22 @@ CASES["STR002"]["trip"]["line-lx-below-its-drug-loop-beside-missing-date.x12"] =
 CASES["NDC001"]["trip"]["next-line-lx-above-drug-loop-beside-drug-line-without-ndc.x12"] = moved_before(
     P837.replace("SV1*HC:96372*60*UN*1***1", "SV1*HC:J0897:JZ*2400*UN*60***1", 1), "LX*2", _LIN)
 
+# A service line's own SV1/SV2 or DTP*472 written in the neighbouring line (line 1's SV1
+# below LX*2, a DTP*472 below the next LX or at the end of the previous line): one STR003 on
+# the moved segment whose help moves it back; the STR002 of the line that lacks it, the
+# STR003/STR004 where it stands and an STR005 of the lines counted off after it are
+# suppressed, counted (`structure::line_moved`). Near miss: line 2's date deleted too keeps
+# today's findings.
+_SV1_1 = "SV1*HC:J0897:JZ*2400*UN*60***1"
+_DATE = "DTP*472*D8*20260115"
+CASES["STR003"]["trip"].update({
+    "line-sv1-below-next-lx.x12": moved(P837, _SV1_1, "LX*2"),
+    "line-sv2-below-next-lx-837i.x12": moved(I837, "SV2*0636*HC:J0897:JZ*2400*UN*60", "LX*2"),
+    "line-date-below-next-lx.x12": moved(P837, _DATE, "LX*2"),
+})
+CASES["STR002"]["trip"]["line-sv1-below-next-lx-beside-missing-date.x12"] = join(recount(segs(
+    moved(P837, _SV1_1, "LX*2").replace("SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~", "SV1*HC:96372*60*UN*1***1~", 1))))
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:
