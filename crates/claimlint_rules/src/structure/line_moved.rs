@@ -490,6 +490,29 @@ mod tests {
         }
     }
 
+    /// A line's own SV1 or DTP*472 written below the next LX: one STR003 on it whose help
+    /// moves it back up (NDC001 of the drug line it left is the move's too).
+    #[test]
+    fn a_line_own_segment_moved_is_one_finding() {
+        let cases = [
+            (
+                moved(P837, "SV1*HC:J0897:JZ*2400*UN*60***1", "SV1*HC:96372"),
+                "move SV1 up to just before DTP*472",
+            ),
+            (
+                moved(P837, "DTP*472*D8*20260115", "SV1*HC:96372"),
+                "move DTP*472 up to just before LIN",
+            ),
+        ];
+        for (text, help) in cases {
+            let found = run(&text);
+            assert_eq!(found.len(), 1, "{text}\n{found:#?}");
+            assert_eq!(found[0].code, "STR003");
+            let got = found[0].help.as_deref().unwrap_or_default();
+            assert!(got.starts_with(help), "{got}");
+        }
+    }
+
     #[test]
     fn the_template_has_no_move() {
         assert!(codes(P837).is_empty());
