@@ -1371,6 +1371,22 @@ CASES["STR003"]["trip"]["rendering-provider-above-claim-without-principal.x12"] 
 CASES["STR004"]["trip"]["sv2-next-line-lx-left-out-both-qualifiers-empty-837i.x12"] = \
     er_line_then_lx_left_out().replace("*HC:", "*:")
 
+# A service line's own SV1/SV2 or DTP*472 written in the neighbouring line (line 1's SV1
+# below LX*2, a DTP*472 below the next LX or at the end of the previous line): one STR003 on
+# the moved segment whose help moves it back; the STR002 of the line that lacks it, the
+# STR003/STR004 where it stands and an STR005 of the lines counted off after it are
+# suppressed, counted (`structure::line_moved`). Near miss: line 2's date deleted too keeps
+# today's findings.
+_SV1_1 = "SV1*HC:J0897:JZ*2400*UN*60***1"
+_DATE = "DTP*472*D8*20260115"
+CASES["STR003"]["trip"].update({
+    "line-sv1-below-next-lx.x12": moved(P837, _SV1_1, "LX*2"),
+    "line-sv2-below-next-lx-837i.x12": moved(I837, "SV2*0636*HC:J0897:JZ*2400*UN*60", "LX*2"),
+    "line-date-below-next-lx.x12": moved(P837, _DATE, "LX*2"),
+})
+CASES["STR002"]["trip"]["line-sv1-below-next-lx-beside-missing-date.x12"] = join(recount(segs(
+    moved(P837, _SV1_1, "LX*2").replace("SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~", "SV1*HC:96372*60*UN*1***1~", 1))))
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

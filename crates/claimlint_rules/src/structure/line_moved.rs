@@ -106,52 +106,101 @@ fn claim_move(
 /// The pairs (boundary segment, place before which to put it) worth a trial walk: for each
 /// place the walk stumbled (a segment that fits nowhere, a line opened without its LX) and
 /// right after a run of such segments, the nearest boundary segment of each kind before it
-/// and after it in the claim.
+/// and after it in the claim; and for each place a line's own segment is found missing
+/// ([`LINE_OWN`]), the nearest segment of that id before it and after it (a line's `SV1` or
+/// `DTP*472` written in the neighbouring line: only a walk that reads clean once it is put
+/// there makes it a move).
 fn candidates(
     tx: &Transaction<'_>,
     span: &std::ops::Range<usize>,
     issues: &[&StructureIssue],
 ) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (p, ids) in places(tx, span, issues) {
+        for id in ids {
+            nearest_pairs(tx, span, p, id, &mut out);
+        }
+    }
+    out
+}
+
+/// A service line's own segments whose move across a line boundary this module reads when
+/// the walk finds one missing from its line (`RequiredMissing` in 2400).
+const LINE_OWN: [&[u8]; 3] = [b"SV1", b"SV2", b"DTP"];
+
+/// The places the walk stumbled in claim `span`, each with the ids of the segments worth
+/// trying there ([`candidates`]), sorted by place.
+fn places(
+    tx: &Transaction<'_>,
+    span: &std::ops::Range<usize>,
+    issues: &[&StructureIssue],
+) -> Vec<(usize, Vec<&'static [u8]>)> {
     let ig = tx.ig();
-    let mut places: Vec<usize> = Vec::new();
+    let mut places: Vec<(usize, Vec<&'static [u8]>)> = Vec::new();
+    let mut add = |p: usize, ids: &[&'static [u8]]| {
+        if let Some((_, have)) = places.iter_mut().find(|(q, _)| *q == p) {
+            for id in ids {
+                if !have.contains(id) {
+                    have.push(id);
+                }
+            }
+        } else {
+            places.push((p, ids.to_vec()));
+        }
+    };
     for i in issues {
         match **i {
             StructureIssue::Unexpected { at } => {
-                places.push(at);
+                add(at, &BOUNDARY);
                 // Right after the run of unplaced segments it begins or continues.
                 let end = (at..span.end)
                     .find(|&k| ig.is_placed(k))
                     .unwrap_or(span.end);
-                places.push(end);
+                add(end, &BOUNDARY);
             }
             StructureIssue::OpenerMissing {
                 at,
                 after_stray: false,
                 ..
-            } => places.push(at),
+            } => add(at, &BOUNDARY),
+            StructureIssue::RequiredMissing {
+                id,
+                is_loop: false,
+                parent: "2400",
+                at,
+            } => {
+                if let Some(own) = LINE_OWN.iter().find(|o| **o == id.as_bytes()) {
+                    add(at, &[own]);
+                }
+            }
             _ => {}
         }
     }
-    places.sort_unstable();
-    places.dedup();
-    let is_boundary = |k: usize, id: &[u8]| tx.segments.get(k).is_some_and(|s| s.is(id));
-    let mut out = Vec::new();
-    for &p in &places {
-        for id in BOUNDARY {
-            let up = (span.start..p).rev().find(|&k| is_boundary(k, id));
-            let down = (p + 1..span.end).find(|&k| is_boundary(k, id));
-            for stray in [up, down].into_iter().flatten() {
-                // Right before `p` or at it already: no move. Past one segment only: two
-                // neighbours swapped, as much the other one moved as this one, which the
-                // swap's own finding words (`written_late`, `written_early`).
-                let passed = if stray < p { p - stray - 1 } else { stray - p };
-                if passed >= 2 && !out.contains(&(stray, p)) {
-                    out.push((stray, p));
-                }
-            }
+    places.sort_unstable_by_key(|(p, _)| *p);
+    places
+}
+
+/// The nearest segment `id` before place `p` and after it in claim `span`, each paired with
+/// `p` into `out` when moving it there passes at least two segments.
+fn nearest_pairs(
+    tx: &Transaction<'_>,
+    span: &std::ops::Range<usize>,
+    p: usize,
+    id: &[u8],
+    out: &mut Vec<(usize, usize)>,
+) {
+    let is = |k: usize| tx.segments.get(k).is_some_and(|s| s.is(id));
+    let up = (span.start..p).rev().find(|&k| is(k));
+    let down = (p + 1..span.end).find(|&k| is(k));
+    for stray in [up, down].into_iter().flatten() {
+        // Right before `p` or at it already: no move. Past one segment only: two
+        // neighbours swapped, as much the other one moved as this one, which the swap's
+        // own finding words (`written_late`, `written_early`).
+        let passed = if stray < p { p - stray - 1 } else { stray - p };
+        if passed >= 2 && !out.contains(&(stray, p)) {
+            out.push((stray, p));
         }
     }
-    out
 }
 
 /// Segment `stray` moved to right before `before`: the move, if the claim then reads clean.
@@ -212,7 +261,13 @@ fn try_move(
         .chain(reread)
         .chain(gained)
         .fold((usize::MAX, 0), |(a, b), k| (a.min(k), b.max(k)));
-    let last = last.min(span.end.saturating_sub(1));
+    let mut last = last.min(span.end.saturating_sub(1));
+    // A line's own segment (SV1) moved makes the lines after it count off (STR005 on a
+    // later LX) though their LX numbers are right: the rest of the claim is the move's too
+    // when they run 1, 2, 3 as written (the trial walk found nothing else wrong in it).
+    if is_own_segment(tx, stray) && lx_in_order(tx, span) {
+        last = span.end.saturating_sub(1);
+    }
     // Every segment of the range reads clean as what it is read as once moved: a value
     // wrong in it is a defect of its own, not the move's.
     let clean = reads_clean(tx, &walk, index_of, first..=last);
@@ -223,6 +278,31 @@ fn try_move(
         covers: (pos(first), pos(last).saturating_add(1)),
         bare: lines_by_lin(tx, &order, |k| (first..=last).contains(&k), false),
     })
+}
+
+/// Whether segment `k` is a line's own segment ([`LINE_OWN`]), not a boundary one.
+fn is_own_segment(tx: &Transaction<'_>, k: usize) -> bool {
+    (tx.segments.get(k)).is_some_and(|s| LINE_OWN.iter().any(|id| s.is(id)))
+}
+
+/// Whether move `m` moves a line's own segment (SV1, SV2, DTP), not a boundary one.
+pub(crate) fn is_own(tx: &Transaction<'_>, m: &LineMove) -> bool {
+    is_own_segment(tx, m.stray)
+}
+
+/// Whether the claim's `LX` numbers run 1, 2, 3... as written.
+fn lx_in_order(tx: &Transaction<'_>, span: &std::ops::Range<usize>) -> bool {
+    let mut want = 1u32;
+    for k in span.clone() {
+        let Some(seg) = tx.segments.get(k).filter(|s| s.is(b"LX")) else {
+            continue;
+        };
+        if seg.value(1) != want.to_string().as_bytes() {
+            return false;
+        }
+        want += 1;
+    }
+    true
 }
 
 /// Whether every segment of `range` reads clean as the definition the trial walk `walk`
@@ -331,10 +411,17 @@ pub(crate) fn describe(tx: &Transaction<'_>, m: &LineMove) -> Option<(String, St
     } else {
         (if way == "down" { "above" } else { "below" }, "them")
     };
+    // Across a line boundary when it or a segment it passed is an LX; else out of its
+    // place inside its own line (a line's date written after its drug loop).
+    let is_lx = |k: usize| tx.segments.get(k).is_some_and(|s| s.is(b"LX"));
+    let where_ = if is_lx(m.stray) || (passed.0..=passed.1).any(is_lx) {
+        "on the wrong side of a service line boundary"
+    } else {
+        "out of its place in its service line"
+    };
     let msg = format!(
-        "{shown} ({}) is written {side} {span}, on the wrong side of a service line \
-         boundary: it belongs {}, right before {target}, where the service lines around it \
-         read clean",
+        "{shown} ({}) is written {side} {span}, {where_}: it belongs {}, right before \
+         {target}, where the service lines around it read clean",
         def.name,
         if way == "down" {
             format!("below {them}")
@@ -407,6 +494,29 @@ mod tests {
                 "{found:#?}"
             );
             assert!(found.len() > 1, "{found:#?}");
+        }
+    }
+
+    /// A line's own SV1 or DTP*472 written below the next LX: one STR003 on it whose help
+    /// moves it back up (NDC001 of the drug line it left is the move's too).
+    #[test]
+    fn a_line_own_segment_moved_is_one_finding() {
+        let cases = [
+            (
+                moved(P837, "SV1*HC:J0897:JZ*2400*UN*60***1", "SV1*HC:96372"),
+                "move SV1 up to just before DTP*472",
+            ),
+            (
+                moved(P837, "DTP*472*D8*20260115", "SV1*HC:96372"),
+                "move DTP*472 up to just before LIN",
+            ),
+        ];
+        for (text, help) in cases {
+            let found = run(&text);
+            assert_eq!(found.len(), 1, "{text}\n{found:#?}");
+            assert_eq!(found[0].code, "STR003");
+            let got = found[0].help.as_deref().unwrap_or_default();
+            assert!(got.starts_with(help), "{got}");
         }
     }
 
