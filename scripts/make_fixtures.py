@@ -1387,6 +1387,27 @@ CASES["STR003"]["trip"].update({
 CASES["STR002"]["trip"]["line-sv1-below-next-lx-beside-missing-date.x12"] = join(recount(segs(
     moved(P837, _SV1_1, "LX*2").replace("SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~", "SV1*HC:96372*60*UN*1***1~", 1))))
 
+# A line's LX moved below its drug loop in a claim followed by another claim: still one
+# STR003 (the trial walk reads the next claim whole, not as a loop cut short).
+def _then_claim(text, clm_id):
+    """`text` with a claim appended under CLM01 `clm_id`: the template's, its drug line left
+    out, a day later."""
+    ss = segs(text)
+    c = next(i for i, x in enumerate(ss) if x.startswith("CLM*"))
+    e = next(i for i, x in enumerate(ss) if x.startswith("SE*"))
+    clean = segs(P837)
+    cc = next(i for i, x in enumerate(clean) if x.startswith("CLM*"))
+    ce = next(i for i, x in enumerate(clean) if x.startswith("SE*"))
+    claim = clean[cc:ce]
+    # Its one line the template's second (an injection, no drug), a day later.
+    lx1 = claim.index("LX*1")
+    lx2 = claim.index("LX*2")
+    claim = claim[:lx1] + ["LX*1"] + claim[lx2 + 1:]
+    copy = [x.replace("CLM*PAT1001-01*2460*", "CLM*%s*60*" % clm_id, 1).replace("20260115", "20260116")
+            for x in claim]
+    return join(recount(ss[:e] + copy + ss[e:]))
+CASES["STR003"]["trip"]["line-lx-below-its-drug-loop-then-another-claim.x12"] = _then_claim(moved(P837, "LX*1", _LIN), "PAT1001-02")
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

@@ -212,8 +212,16 @@ fn try_move(
     before: usize,
 ) -> Option<LineMove> {
     let ig = tx.ig();
-    // The set up to the segment after the claim, in the order the move gives.
-    let upto = (span.end + 1).min(tx.segments.len());
+    // The set up to the segment after the claim, in the order the move gives; with another
+    // claim after it, up to the segment after that claim, so that the next claim's CLM (or
+    // its subscriber's HL) is read whole, not as a loop cut short (an issue at `span.end`).
+    let next = (span.end..tx.segments.len())
+        .find(|&k| tx.segments.get(k).is_some_and(|s| s.is(b"CLM")))
+        .and_then(|k| claim_span(tx, k));
+    let upto = next
+        .map_or(span.end, |n| n.end)
+        .saturating_add(1)
+        .min(tx.segments.len());
     if stray == before || before >= upto {
         return None;
     }
