@@ -203,6 +203,18 @@ fn nearest_pairs(
     }
 }
 
+/// Where a trial walk of claim `span` stops: past the segment after the claim; with another
+/// claim after it, past the segment after that claim, so that the next claim's CLM (or its
+/// subscriber's HL) is read whole, not as a loop cut short (an issue at `span.end`).
+fn trial_end(tx: &Transaction<'_>, span: &std::ops::Range<usize>) -> usize {
+    let next = (span.end..tx.segments.len())
+        .find(|&k| tx.segments.get(k).is_some_and(|s| s.is(b"CLM")))
+        .and_then(|k| claim_span(tx, k));
+    next.map_or(span.end, |n| n.end)
+        .saturating_add(1)
+        .min(tx.segments.len())
+}
+
 /// Segment `stray` moved to right before `before`: the move, if the claim then reads clean.
 fn try_move(
     tx: &Transaction<'_>,
@@ -212,16 +224,7 @@ fn try_move(
     before: usize,
 ) -> Option<LineMove> {
     let ig = tx.ig();
-    // The set up to the segment after the claim, in the order the move gives; with another
-    // claim after it, up to the segment after that claim, so that the next claim's CLM (or
-    // its subscriber's HL) is read whole, not as a loop cut short (an issue at `span.end`).
-    let next = (span.end..tx.segments.len())
-        .find(|&k| tx.segments.get(k).is_some_and(|s| s.is(b"CLM")))
-        .and_then(|k| claim_span(tx, k));
-    let upto = next
-        .map_or(span.end, |n| n.end)
-        .saturating_add(1)
-        .min(tx.segments.len());
+    let upto = trial_end(tx, span);
     if stray == before || before >= upto {
         return None;
     }
