@@ -41,9 +41,9 @@ fn diagnosis_pointer_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     }
     // A diagnosis written with its qualifier or its code left empty (`HI*ABK:M810*:E119`,
     // `…*ABF:`) still holds its place in the list (SYN007 names what is empty): a pointer
-    // at it, or past it, is not also this rule's.
-    let present = present + damaged_diagnoses(claim);
-    let limit = present.min(12);
+    // at it, or past it, is not also this rule's. Counted only for a pointer past the others
+    // (most lines point inside the list).
+    let (mut present, mut counted) = (present, false);
     // Components 1–4 (`pointers.component(n)`) read in place, in one pass; one is made an
     // element only for a finding.
     let sep = pointers.delims.component;
@@ -56,9 +56,16 @@ fn diagnosis_pointer_invalid(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         let pointer = as_pointer(bytes);
-        if pointer.is_some_and(|v| v <= limit) {
+        if pointer.is_some_and(|v| v <= present.min(12)) {
             continue;
         }
+        if !counted {
+            (present, counted) = (present + damaged_diagnoses(claim), true);
+            if pointer.is_some_and(|v| v <= present.min(12)) {
+                continue;
+            }
+        }
+        let limit = present.min(12);
         let Some(p) = pointers.component(n) else {
             continue;
         };
