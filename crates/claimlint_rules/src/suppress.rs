@@ -822,8 +822,9 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
 }
 
 /// Removes from `out` the findings that follow from a reported root; returns them.
-/// No code is both a root and a consequence of the same row, so the result depends only on
-/// the set of findings, not on their order. Linear in the number of findings.
+/// A root is never a consequence of its own row (the STR003 rows of moved segments suppress
+/// STR003s in their ranges, never another root of theirs), so the result depends only on the
+/// set of findings, not on their order. Linear in the number of findings.
 pub fn apply(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut gone = by_precedence(out);
     gone.extend(written_twice(out));
@@ -1204,13 +1205,20 @@ fn repeats(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// sorted by start.
 type Ranges = std::collections::HashMap<(usize, Option<usize>), Vec<(u32, u32)>>;
 
+/// The segments a line move's STR003 stands on (`structure::line_moved`), which the
+/// `Relocated` row does not take as its roots.
+const LINE_MOVED: [&str; 6] = ["LX", "LIN", "SVD", "SV1", "SV2", "DTP"];
+
 fn covered_ranges<'d>(out: impl Iterator<Item = &'d Diagnostic>) -> Ranges {
     let mut ranges = Ranges::new();
     for d in out {
         let Some(range) = d.covers else { continue };
         for (i, p) in PRECEDENCE.iter().enumerate() {
-            let takes =
-                p.scope == Scope::Covered || (p.scope == Scope::Relocated && d.site.is_some());
+            // A relocated opener (`structure::relocated`) is never a service line's segment:
+            // the line moves (`structure::line_moved`) name a site and a range too, and have
+            // rows of their own.
+            let relocated = d.site.is_some() && !LINE_MOVED.contains(&d.loc.segment.as_str());
+            let takes = p.scope == Scope::Covered || (p.scope == Scope::Relocated && relocated);
             if takes && is_root(p, d) {
                 ranges.entry((i, d.context.set_at)).or_default().push(range);
             }
