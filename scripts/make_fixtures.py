@@ -217,6 +217,15 @@ CASES = {
             "gs01-gs02-run-together.x12": edit(P837, "GS*", "GS*HCSENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
             "gs05-gs06-run-together.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*12001*X*005010X222A1"),
             "gs07-gs08-run-together.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X005010X222A1"),
+            # GS02 and GS03 run together into 20 characters (more than one code holds): one
+            # ENV010 saying the GS is one element short and where the separator may go (the
+            # values do not tell where the sender's code ends), not ENV002 and an ENV010 for
+            # each value one element early.
+            "gs02-gs03-run-together.x12": edit(P837, "GS*", "GS*HC*SENDERAPPRECEIVERAPP*20260120*1200*1*X*005010X222A1"),
+            # GS05 and GS06 run together, `120012345` splitting four ways that read valid:
+            # GE02 `12345` repeats GS06, which decides it (not ENV002 for a GS06 read as
+            # `120012345` with GS05 left out).
+            "gs05-gs06-run-together-ge02-decides.x12": edits(P837, [("GS*", "GS*HC*SENDER*RECEIVER*20260120*120012345*X*005010X222A1"), ("GE*", "GE*1*12345")]),
         },
         "pass": {
             # A receiver's code that ends in digits: no slip

@@ -34,7 +34,8 @@ pub fn fits(n: usize, v: &[u8]) -> bool {
 /// The slip of `gs`, when it has one: one separator too many (every value, GS08 a version,
 /// fits once its empty element is taken out), two values run together ([`joined`]) or an
 /// element left out ([`left_out`]). `ge02` (the GE's, as written) chooses between places an
-/// element left out could be, and between it and two values run together.
+/// element left out could be, between splits of two values run together, and between those
+/// and an element left out.
 pub fn slip(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<Slip> {
     let fits_all = |n: usize, v: &[u8]| match n {
         8 => slip::is_version(v.trim_ascii()),
@@ -44,38 +45,69 @@ pub fn slip(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<Slip> {
         return slip::find(gs, 8, &fits_all).filter(|s| matches!(s, Slip::Extra(_)));
     }
     let left = left_out(gs, ge02).map(Slip::LeftOut);
-    let Some(joined) = joined(gs) else {
+    let Some(joined) = joined(gs, ge02) else {
         return left;
     };
+    // Two values run together where the values do not tell the split: only when no element
+    // left out reads valid (`GS*HC*RECEIVER*…` is GS02 or GS03 left out, as before; a code of
+    // more than 15 characters, `SENDER CODERECEIVER CODE`, can only be two).
+    if matches!(joined, Slip::Unsplit(_)) && left.is_some() {
+        return left;
+    }
     // Both read valid (`GS*HC*SENDER*RECEIVER*20260120*12001*X*…`: GS05 left out, or GS05
     // `1200` and GS06 `1` run together): the one whose GS06 the GE02 repeats, else the
     // reading that keeps every byte written (nothing is put back that was not there).
-    let gs06 = |s: Slip| {
-        slip::Read {
-            seg: gs,
-            slip: Some(s),
-        }
-        .value(6)
-    };
-    let echoed = |s: Slip| ge02.is_some_and(|v| v == gs06(s));
+    let echoed = |s: Slip| ge02.is_some_and(|v| v == gs06(gs, s));
     match left {
         Some(l) if echoed(l) && !echoed(joined) => left,
         _ => Some(joined),
     }
 }
 
-/// Two GS values run together, the separator between them left out
-/// (`GS*HC*SENDER*RECEIVER20260120*1200*…`: GS03 `RECEIVER` and GS04 `20260120`), when one
-/// split of one value makes every element fit (`claimlint_x12::slip::joined`). GS01 is split
-/// off only as `HC` (the 837's code): any two capitals would read `GS*SENDER*…`, GS01 left
-/// out, as GS01 `SE` and GS02 `NDER`.
-fn joined(gs: &Segment<'_>) -> Option<Slip> {
+/// GS06 of `gs` read with `s` undone.
+fn gs06<'a>(gs: &Segment<'a>, s: Slip) -> &'a [u8] {
+    slip::Read {
+        seg: gs,
+        slip: Some(s),
+    }
+    .value(6)
+}
+
+/// Every reading of `gs` as two values run together, the separator between them left out
+/// (`GS*HC*SENDER*RECEIVER20260120*1200*…`: GS03 `RECEIVER` and GS04 `20260120`), that makes
+/// every element fit (`claimlint_x12::slip::joined_all`). GS01 is split off only as `HC` (the
+/// 837's code): any two capitals would read `GS*SENDER*…`, GS01 left out, as GS01 `SE` and
+/// GS02 `NDER`.
+pub fn joined_readings(gs: &Segment<'_>) -> Vec<Slip> {
     let fits_joined = |n: usize, v: &[u8]| match n {
         1 => v == b"HC",
         8 => slip::is_version(v.trim_ascii()),
         _ => fits(n, v),
     };
-    slip::joined(gs, 8, &fits_joined)
+    slip::joined_all(gs, 8, &fits_joined)
+}
+
+/// Two GS values run together ([`joined_readings`]): the one reading, or of several the one
+/// whose GS06 `ge02` repeats (`170520213` with GE02 `20213`: GS05 `1705`, GS06 `20213`, not
+/// `170520` and `213`), else, when they all split one element, that element as
+/// [`Slip::Unsplit`] (the finding gives the choices; GS06 is not guessed).
+fn joined(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<Slip> {
+    let all = joined_readings(gs);
+    if let [one] = all.as_slice() {
+        return Some(*one);
+    }
+    let echoed: Vec<Slip> = all
+        .iter()
+        .copied()
+        .filter(|&s| ge02.is_some_and(|v| v == gs06(gs, s)))
+        .collect();
+    if let [one] = echoed.as_slice() {
+        return Some(*one);
+    }
+    let at = all.first()?.at();
+    all.iter()
+        .all(|s| s.at() == at)
+        .then_some(Slip::Unsplit(at))
 }
 
 /// The GS element left out with its separator (`GS*HC*RECEIVER*20260120*…`: GS02 gone, the

@@ -25,13 +25,19 @@ pub enum Slip {
     /// element `at`'s, the rest element `at + 1`'s, and the values written after them stand
     /// one element early.
     Joined { at: usize, split: usize },
+    /// Elements `k` and `k + 1` written run together in element `k`, the separator between
+    /// them left out, where more than one split reads right (`GS*HC*SENDERRECEIVER*…`: the
+    /// sender's code may end after any of several characters): the values written after them
+    /// stand one element early and are read in place, the two themselves are not known (read
+    /// empty, as an element left out is). Its finding says so and gives the choices.
+    Unsplit(usize),
 }
 
 impl Slip {
     /// The element the slip displaced first: where its one finding is.
     pub fn at(self) -> usize {
         match self {
-            Slip::Extra(k) | Slip::LeftOut(k) | Slip::Joined { at: k, .. } => k,
+            Slip::Extra(k) | Slip::LeftOut(k) | Slip::Joined { at: k, .. } | Slip::Unsplit(k) => k,
         }
     }
 
@@ -43,6 +49,8 @@ impl Slip {
             Slip::LeftOut(k) if n == k => None,
             Slip::LeftOut(k) if n > k => Some(n - 1),
             Slip::Joined { at, .. } if n > at => Some(n - 1),
+            Slip::Unsplit(k) if n == k || n == k + 1 => None,
+            Slip::Unsplit(k) if n > k => Some(n - 1),
             _ => Some(n),
         }
     }
@@ -102,6 +110,11 @@ impl<'s, 'a> Read<'s, 'a> {
     /// Where element `n` is written, or where it belongs when it is left out (the element
     /// written in its place).
     pub fn loc(&self, n: usize) -> Loc {
+        if let Some(Slip::Unsplit(k)) = self.slip
+            && n == k + 1
+        {
+            return self.seg.element_loc(k);
+        }
         self.seg.element_loc(self.written(n).unwrap_or(n))
     }
 
@@ -179,19 +192,27 @@ fn reads(
 /// split of the value there read so. A value that merely fails its check (`SE*280001` where
 /// the set has 27 segments) is not split: no reading fits, so the values stand as written.
 pub fn joined(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip> {
+    match joined_all(seg, defined, fits).as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// Every reading of `seg` (of `defined` elements, all mandatory) as two elements run together
+/// that makes every value fit (`fits(n, value)`), in order of place and split: empty when the
+/// segment is not one element short or reads right as written. More than one: the values
+/// alone do not tell where the separator goes ([`Slip::Unsplit`] when all are at one place).
+pub fn joined_all(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Vec<Slip> {
     let count = seg.element_count();
     let past = (defined + 1..=count).any(|n| !seg.value(n).is_empty());
     if past || count + 1 != defined || (1..=count).all(|n| fits(n, seg.value(n))) {
-        return None;
+        return Vec::new();
     }
     let reads = |slip: Slip| reads(seg, slip, (defined, None), fits);
-    let mut found = (1..defined).flat_map(|at| {
-        (1..seg.value(at).len())
-            .map(move |split| Slip::Joined { at, split })
-            .filter(|&s| reads(s))
-    });
-    let first = found.next()?;
-    found.next().is_none().then_some(first)
+    (1..defined)
+        .flat_map(|at| (1..seg.value(at).len()).map(move |split| Slip::Joined { at, split }))
+        .filter(|&s| reads(s))
+        .collect()
 }
 
 /// Whether `v` reads as an X12 version/release/industry identifier code (data element 480,
@@ -347,6 +368,21 @@ mod tests {
         let s = seg("ST*837*0001005010X222A1");
         assert_eq!(st(&s), Some(Slip::Joined { at: 2, split: 4 }));
         assert_eq!(Read::st(&s).text(3, b""), "ST*837*0001*005010X222A1");
+        // Several splits read right: none claimed, each listed.
+        let codes = |n: usize, v: &[u8]| (2..=15).contains(&v.len()) || n > 2;
+        let s = seg("GS*SENDERRECEIVER*X");
+        assert_eq!(joined(&s, 3, &codes), None);
+        assert_eq!(joined_all(&s, 3, &codes).len(), 11);
+        let r = Read {
+            seg: &s,
+            slip: Some(Slip::Unsplit(1)),
+        };
+        assert_eq!(
+            (r.value(1), r.value(2), r.value(3)),
+            (&b""[..], &b""[..], &b"X"[..])
+        );
+        assert_eq!((r.written(2), r.whole(3)), (None, Some(2)));
+        assert_eq!(r.loc(2).offset, r.loc(1).offset);
         // ST01 split off only as 837: `ST*1230001*…` is ST01 left out, as before.
         assert_eq!(st(&seg("ST*1230001*005010X222A1")), Some(Slip::LeftOut(1)));
     }

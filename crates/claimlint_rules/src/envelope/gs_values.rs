@@ -1,6 +1,7 @@
 use crate::{Ctx, declare_rule};
-use claimlint_diagnostic::Ack999;
+use claimlint_diagnostic::{Ack999, Diagnostic};
 use claimlint_x12::envelope::Group;
+use claimlint_x12::slip::{Read, Slip};
 
 declare_rule! {
     /// ## What it does
@@ -79,6 +80,7 @@ fn gs_values(group: &Group<'_>, cx: &mut Ctx<'_>) {
     let Some(gs) = super::slips::gs(group) else {
         return;
     };
+    let ge02 = group.ge.as_ref().map(|ge| ge.value(2));
     // A separator slip (one too many, or an element left out) whose values read back in
     // place are valid: one finding on where it is, not one per value out of place.
     if let Some(d) = super::slips::report(cx, gs, (8, None), false) {
@@ -87,6 +89,7 @@ fn gs_values(group: &Group<'_>, cx: &mut Ctx<'_>) {
         // (AK905 2) it does not support. ENV010's findings on values stay uncoded.
         let at_gs01 = gs.slip.is_some_and(|s| s.at() == 1);
         d.ack = Some(Ack999::Group(if at_gs01 { "1" } else { "2" }));
+        explain_split(d, gs, ge02);
         return;
     }
     let gs = gs.seg;
@@ -97,6 +100,86 @@ fn gs_values(group: &Group<'_>, cx: &mut Ctx<'_>) {
             let loc = gs.element_loc(n);
             cx.report(loc, message).help = help;
         }
+    }
+}
+
+/// What the element named in a split choice holds, for the help.
+fn what(n: usize) -> &'static str {
+    match n {
+        2 => " (the sender's code)",
+        3 => " (the receiver's code)",
+        4 => " (the date)",
+        5 => " (the time)",
+        6 => " (the control number)",
+        _ => "",
+    }
+}
+
+/// Two GS values run together where more than one split reads valid: the finding says how the
+/// one taken was chosen (GE02 repeats its GS06), or, when none was ([`Slip::Unsplit`]), the
+/// help gives the choices (a few written out, else where the separator may go) instead of
+/// one that may not be what the sender meant.
+fn explain_split(d: &mut Diagnostic, gs: Read<'_, '_>, ge02: Option<&[u8]>) {
+    let readings = claimlint_model::gs::joined_readings(gs.seg);
+    if readings.len() < 2 {
+        return;
+    }
+    let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+    let sep = char::from(gs.seg.delims.element);
+    match gs.slip {
+        Some(Slip::Joined { .. }) => {
+            let ge02 = show(ge02.unwrap_or_default());
+            d.message.push_str(&format!(
+                " (of {} splits that read valid, the one whose GS06 GE02 `{ge02}` repeats)",
+                readings.len()
+            ));
+        }
+        Some(Slip::Unsplit(k)) => {
+            let value = gs.seg.value(k);
+            let joined = show(value);
+            let splits: Vec<usize> = readings
+                .iter()
+                .filter_map(|s| match *s {
+                    Slip::Joined { at, split } if at == k => Some(split),
+                    _ => None,
+                })
+                .collect();
+            let places = if splits.len() <= 4 {
+                let shown: Vec<String> = splits
+                    .iter()
+                    .map(|&i| format!("`{}{sep}{}`", show(&value[..i]), show(&value[i..])))
+                    .collect();
+                format!("one of {}", or_list(&shown))
+            } else {
+                let (first, last) = (splits[0], splits[splits.len() - 1]);
+                let contiguous = last + 1 - first == splits.len();
+                let at = if contiguous {
+                    format!("any of characters {first} to {last}")
+                } else {
+                    let shown: Vec<String> = splits.iter().map(usize::to_string).collect();
+                    format!("character {}", or_list(&shown))
+                };
+                format!("after {at}")
+            };
+            d.help = Some(format!(
+                "write the element separator `{sep}` inside `{joined}` where GS{k:02}{} ends \
+                 and GS{:02}{} begins: the values alone do not tell where ({places}); read \
+                 so, the other values are valid",
+                what(k),
+                k + 1,
+                what(k + 1)
+            ));
+        }
+        _ => {}
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }
 
@@ -181,4 +264,106 @@ fn a_gs_element_left_out_is_one_finding() {
         env002.fix.as_ref().map(|f| f.replacement.as_str()),
         Some("1")
     );
+}
+
+/// Two GS values run together where the values alone split them more than one way: one
+/// ENV010 that says the GS is one element short. GS02 and GS03 in 20 characters: the help
+/// says where the separator may go and writes no GS that may not be the sender's (no fix);
+/// the group is read as meant from GS04 on (GE02 against GS06, the guide). GS05 and GS06
+/// (`120012345`): GE02 repeating GS06 decides the split; with a GE02 that repeats none, the
+/// help lists the four choices and GE02 is not compared with a GS06 guessed.
+#[test]
+fn a_split_the_values_do_not_tell() {
+    use crate::test::{P837, run};
+    let gs = "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1";
+    let text = P837.replacen(
+        gs,
+        "GS*HC*SENDERAPPRECEIVERAPP*20260120*1200*1*X*005010X222A1",
+        1,
+    );
+    let found = run(&text);
+    let got: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
+    assert_eq!(got, [("ENV010", Some(2))], "{found:#?}");
+    assert!(found[0].message.starts_with("GS has one element too few: GS02 `SENDERAPPRECEIVERAPP` holds GS02 and GS03 run together"), "{}", found[0].message);
+    let help = found[0].help.as_deref().unwrap_or_default();
+    assert!(
+        help.contains("the values alone do not tell where (after any of characters 5 to 15)"),
+        "{help}"
+    );
+    assert!(found[0].fix.is_none());
+    // GE02 is still compared with GS06, read one element over.
+    let wrong = text.replacen("GE*1*1~", "GE*1*7~", 1);
+    let codes: Vec<_> = run(&wrong).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["ENV010", "ENV002"]);
+
+    let text = P837
+        .replacen(
+            gs,
+            "GS*HC*SENDER*RECEIVER*20260120*120012345*X*005010X222A1",
+            1,
+        )
+        .replacen("GE*1*1~", "GE*1*12345~", 1);
+    let found = run(&text);
+    let got: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
+    assert_eq!(got, [("ENV010", Some(5))], "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .contains("GS05 `1200` and GS06 `12345` run together"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[0]
+            .message
+            .ends_with("(of 4 splits that read valid, the one whose GS06 GE02 `12345` repeats)"),
+        "{}",
+        found[0].message
+    );
+    let help = found[0].help.as_deref().unwrap_or_default();
+    assert!(
+        help.contains("`GS*HC*SENDER*RECEIVER*20260120*1200*12345*X*005010X222A1~`"),
+        "{help}"
+    );
+    // A GS05 and GS06 of more than 9 digits together (no GS05 left out reads valid) with a
+    // GE02 that repeats no split: the choices, and no ENV002 against a guessed GS06.
+    let text = P837
+        .replacen(
+            gs,
+            "GS*HC*SENDER*RECEIVER*20260120*1200123456789*X*005010X222A1",
+            1,
+        )
+        .replacen("GE*1*1~", "GE*1*7~", 1);
+    let found = run(&text);
+    let got: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
+    assert_eq!(got, [("ENV010", Some(5))], "{found:#?}");
+    let help = found[0].help.as_deref().unwrap_or_default();
+    assert!(
+        help.contains(
+            "(one of `1200*123456789`, `120012*3456789`, `1200123*456789` or `12001234*56789`)"
+        ),
+        "{help}"
+    );
+}
+
+/// A GS with the right number of elements and a value out of its definition is that value's
+/// finding, not a slip (a 16-character GS02, a month 13).
+#[test]
+fn a_bad_value_in_place_is_not_a_slip() {
+    use crate::test::{P837, run};
+    let gs = "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1";
+    for (bad, message) in [
+        (
+            "GS*HC*SENDER*RECEIVER*20261345*1200*1*X*005010X222A1",
+            "GS04 `20261345` is not a real date in CCYYMMDD form",
+        ),
+        (
+            "GS*HC*SENDERAPPLICATION1*RECEIVER*20260120*1200*1*X*005010X222A1",
+            "GS02 `SENDERAPPLICATION1` is 18 characters; it must be 2 to 15",
+        ),
+    ] {
+        let found = run(&P837.replacen(gs, bad, 1));
+        let got: Vec<_> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(got, [message], "{bad}");
+    }
 }

@@ -117,14 +117,22 @@ pub(crate) fn report<'c>(
             shown(k)
         ),
         Slip::Joined { .. } => joined_message(r, &id, k),
+        Slip::Unsplit(_) => unsplit_message(r, &id, k),
     };
     let meant = match (slip, fill) {
-        (Slip::LeftOut(_), None) => None,
+        (Slip::LeftOut(_) | Slip::Unsplit(_), None) => None,
         (_, fill) => Some(r.text(defined, fill.unwrap_or_default())),
     };
     // A terminator that is a line break is not shown.
     let term = Some(char::from(seg.delims.segment)).filter(char::is_ascii_graphic);
     let help = match &meant {
+        None if matches!(slip, Slip::Unsplit(_)) => format!(
+            "write the element separator `{}` inside `{}` where {id}{k:02} ends and {id}{:02} \
+             begins: the values alone do not tell where (read so, the other values are valid)",
+            show_byte(seg.delims.element),
+            shown(k),
+            k + 1
+        ),
         None => format!(
             "write {id}{k:02} before `{}`, with its separator (read so, the other values are \
              valid)",
@@ -142,24 +150,28 @@ pub(crate) fn report<'c>(
     }
     d.realigned = Some(match slip {
         Slip::Extra(_) => Realigned::Root,
-        Slip::LeftOut(_) | Slip::Joined { .. } => Realigned::DroppedRoot,
+        Slip::LeftOut(_) | Slip::Joined { .. } | Slip::Unsplit(_) => Realigned::DroppedRoot,
     });
     Some(d)
+}
+
+/// The end of a message about two values run together: `next`, the first value written
+/// after them, stands one element early since (nothing when none is written).
+fn early(next: &[u8]) -> String {
+    if next.is_empty() {
+        return String::new();
+    }
+    format!(
+        ", and the values from `{}` on stand one element early",
+        String::from_utf8_lossy(next)
+    )
 }
 
 /// The message of two values run together at element `k` of `r`: the two values, the
 /// separator missing between them, and what stands one element early since.
 fn joined_message(r: Read<'_, '_>, id: &str, k: usize) -> String {
     let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
-    let next = r.value(k + 2);
-    let early = if next.is_empty() {
-        String::new()
-    } else {
-        format!(
-            ", and the values from `{}` on stand one element early",
-            show(next)
-        )
-    };
+    let early = early(r.value(k + 2));
     format!(
         "{id}{k:02} `{}` is {id}{k:02} `{}` and {id}{:02} `{}` run together: the element \
          separator `{}` between them is missing{early}",
@@ -167,6 +179,21 @@ fn joined_message(r: Read<'_, '_>, id: &str, k: usize) -> String {
         show(r.value(k)),
         k + 1,
         show(r.value(k + 1)),
+        show_byte(r.seg.delims.element),
+    )
+}
+
+/// The message of two values run together at element `k` of `r` where the values do not tell
+/// the split ([`Slip::Unsplit`]): the segment is one element short, the element that holds
+/// the two, and what stands one element early since.
+fn unsplit_message(r: Read<'_, '_>, id: &str, k: usize) -> String {
+    let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+    let early = early(r.seg.value(k + 1));
+    format!(
+        "{id} has one element too few: {id}{k:02} `{}` holds {id}{k:02} and {id}{:02} run \
+         together, the element separator `{}` between them missing{early}",
+        show(r.seg.value(k)),
+        k + 1,
         show_byte(r.seg.delims.element),
     )
 }
