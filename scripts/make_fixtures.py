@@ -1417,6 +1417,43 @@ def _then_claim(text, clm_id):
     return join(recount(ss[:e] + copy + ss[e:]))
 CASES["STR003"]["trip"]["line-lx-below-its-drug-loop-then-another-claim.x12"] = _then_claim(moved(P837, "LX*1", _LIN), "PAT1001-02")
 
+# A claim's findings do not depend on the other claims of its set: a set of several claims
+# each with the same moved segment (a CLM below its first line, an LX*1 below its drug loop)
+# or a mix of moves among clean claims gets one STR003 per moved claim, each whose help is its
+# move (`structure::trial`: each claim's trials walk that claim, from the set's walk before
+# it). Near miss: a claim among them with a second defect of its own (its HI without a
+# principal diagnosis) keeps its findings; the others still get one STR003 each.
+def claims_set(template, files):
+    """One set of the subscribers of `files` (whole files made from `template`, each with
+    one subscriber and claim; at most ten), renumbered: HL ids, CLM01, service dates and
+    member ids told apart (no claim another's duplicate or repeat dose)."""
+    ss = segs(template)
+    head = ss[:ss.index("HL*2*1*22*0")]
+    tail = ss[next(i for i, x in enumerate(ss) if x.startswith("SE*")):]
+    body = []
+    for k, text in enumerate(files):
+        t = segs(text)
+        block = t[t.index("HL*2*1*22*0"):next(i for i, x in enumerate(t) if x.startswith("SE*"))]
+        hl = "HL*%d*1*22*0" % (k + 2)
+        body += [hl if x == "HL*2*1*22*0" else
+                 x.replace("PAT1001-01", "PAT1%03d-01" % k).replace("PAT2001-01", "PAT2%03d-01" % k)
+                  .replace("20260115", "202601%02d" % (k + 10))
+                  .replace("MI*1EG4TE5MK73", "MI*1EG4TE5MK7%d" % k) for x in block]
+    return join(recount(head + body + tail))
+
+_CLM_LATE = moved(P837, _CLM_P, "LX*1")
+_LX_LATE = moved(P837, "LX*1", _LIN)
+CASES["STR003"]["trip"].update({
+    "claim-below-its-first-line-in-three-claims.x12": claims_set(P837, [_CLM_LATE] * 3),
+    "line-lx-below-its-drug-loop-in-three-claims.x12": claims_set(P837, [_LX_LATE] * 3),
+    "line-lx-below-its-drug-loop-in-three-claims-837i.x12": claims_set(I837, [moved(I837, "LX*1", _LIN)] * 3),
+    "moves-among-clean-claims.x12": claims_set(P837, [
+        P837, _CLM_LATE, _LX_LATE, P837, moved_before(P837, "LX*2", _LIN),
+        moved(P837, _IL, "NM1*PR*2*MEDICARE PART B*****PI*00952"), _CLM_LATE, P837, _LX_LATE]),
+    "moves-beside-a-claim-without-principal.x12": claims_set(P837, [
+        _CLM_LATE, moved(edit(P837, "HI*ABK:M810", "HI*ABF:M810"), _CLM_P, "HI*ABF:M810"), _LX_LATE, _CLM_LATE]),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

@@ -23,7 +23,9 @@ pub use validate::{
     validate_segment,
 };
 pub use views::segment_is_clean;
-pub use walk::{Placement, StructureIssue, Walk, Walking, belongs_after, walk};
+pub use walk::{
+    LOOKAHEAD, Placement, Resume, StructureIssue, Walk, Walking, belongs_after, walk, walk_from,
+};
 
 /// A supported implementation guide.
 #[allow(clippy::upper_case_acronyms)] // the names are the X12 version suffixes

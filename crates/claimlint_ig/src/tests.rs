@@ -1529,3 +1529,52 @@ fn the_clean_test_agrees_with_validation() {
     }
     assert!(checked > 100_000 && clean > 10_000, "{checked} {clean}");
 }
+
+/// A walk resumed at a loop's opener (`HL`, `CLM`) from the state the walk of the set had
+/// there reads the rest as that walk does: the same placements and the same findings, counted
+/// from there; with claims broken (a CLM below its HI, an LX below its SV1) and whole.
+#[test]
+fn a_walk_resumed_at_an_opener_reads_as_the_whole_walk() {
+    let mut text = format!("{HEAD}HL*2*1*22*0~SBR*P*18*******CI~{SUB}");
+    for n in 0..6 {
+        let claim = match n % 3 {
+            0 => CLAIM.to_string(),
+            1 => CLAIM.replacen(
+                "CLM*26463774*100***11:B:1*Y*A*Y*I~HI*ABK:J020~",
+                "HI*ABK:J020~CLM*26463774*100***11:B:1*Y*A*Y*I~",
+                1,
+            ),
+            _ => CLAIM.replacen(
+                "LX*1~SV1*HC:99213*40*UN*1***1~",
+                "SV1*HC:99213*40*UN*1***1~LX*1~",
+                1,
+            ),
+        };
+        text.push_str(&claim);
+    }
+    text.push_str("SE*1*0021~");
+    let segments = segs(&text);
+    let whole = walk(p(), &segments);
+    assert!(!whole.issues.is_empty());
+    let mut walking = Walking::new(p());
+    for r in 0..segments.len() {
+        if segments[r].id() == b"HL" || segments[r].id() == b"CLM" {
+            let from = walking.resume_point();
+            let part = crate::walk_from(&from, &segments[r..]);
+            let def = |p: &Placement| p.segment().map(|s| s as *const SegmentDef);
+            let want: Vec<_> = whole.placements[r..].iter().map(def).collect();
+            let got: Vec<_> = part.placements.iter().map(def).collect();
+            assert_eq!(got, want, "placements from {r}");
+            let want: Vec<usize> = whole
+                .issues
+                .iter()
+                .map(|i| i.at())
+                .filter(|&a| a >= r)
+                .collect();
+            let got: Vec<usize> = part.issues.iter().map(|i| i.at() + r).collect();
+            assert_eq!(got, want, "issues from {r}");
+        }
+        let ahead = |k: usize| segments.get(r + 1 + k);
+        walking.step(&segments[r], &ahead);
+    }
+}

@@ -244,7 +244,43 @@ pub fn walk<'s, S: SegmentView + 's>(
     guide: &GuideDef,
     segments: impl IntoIterator<Item = &'s S>,
 ) -> Walk {
-    let mut w = Walking::new(guide);
+    walk_on(Walking::new(guide), segments)
+}
+
+/// How many segments after the one it places the walk may read to place it (`Walker::probe`
+/// reads that many, `Walker::unopened` the next): the state before segment `r` depends on
+/// the segments before `r + LOOKAHEAD` only.
+pub const LOOKAHEAD: usize = PROBE - 1;
+
+/// The state of a walk between two segments ([`Walking::resume_point`]), to walk other
+/// segments on from there ([`walk_from`]) without walking again what came before: a trial
+/// reading of one claim costs that claim, not the set before it.
+#[derive(Clone)]
+pub struct Resume {
+    tables: Arc<Tables>,
+    frames: Vec<Frame>,
+    counts: Vec<ChildCount>,
+    stray: Option<Option<SegmentIndex>>,
+}
+
+/// Walks `segments` on from `from`, the state of a walk before some segment `r`: as the walk
+/// of the set from ST would read them had they stood from `r` on, when they begin with a
+/// segment that opens a loop (an `HL`, a `CLM`): the walk's reading of a segment reads the
+/// placement and findings of the one before only for a segment that is no loop's opener
+/// (`Walker::written_late`), and a loop's run of segments (`Walk::fewest_out_of_order`)
+/// begins at its opener. Placements and issues count from `r`: the first segment is 0.
+pub fn walk_from<'s, S: SegmentView + 's>(
+    from: &Resume,
+    segments: impl IntoIterator<Item = &'s S>,
+) -> Walk {
+    walk_on(Walking::resume(from), segments)
+}
+
+/// Walk `w` on over `segments`, then finished.
+fn walk_on<'s, S: SegmentView + 's>(
+    mut w: Walking,
+    segments: impl IntoIterator<Item = &'s S>,
+) -> Walk {
     let all: Vec<&S> = segments.into_iter().collect();
     for (i, seg) in all.iter().enumerate() {
         let ahead = |k: usize| all.get(i + 1 + k).copied();
@@ -274,6 +310,34 @@ impl Walking {
         let mut w = Walking::new(guide);
         w.w.out.placements.reserve_exact(segments);
         w
+    }
+
+    /// A walk resumed from state `from` ([`walk_from`]), its next segment counted as 0.
+    pub fn resume(from: &Resume) -> Walking {
+        let w = Walker {
+            tables: Arc::clone(&from.tables),
+            frames: from.frames.clone(),
+            counts: from.counts.clone(),
+            out: Walk::default(),
+            stray: from.stray,
+            probing: false,
+        };
+        Walking { w, next: 0 }
+    }
+
+    /// The state before the next segment ([`Resume`]).
+    pub fn resume_point(&self) -> Resume {
+        Resume {
+            tables: Arc::clone(&self.w.tables),
+            frames: self.w.frames.clone(),
+            counts: self.w.counts.clone(),
+            stray: self.w.stray,
+        }
+    }
+
+    /// How many segments the walk has placed: the index of the next.
+    pub fn position(&self) -> usize {
+        self.next
     }
 
     /// Places the next segment, given those after it; where it was placed.

@@ -10,6 +10,7 @@
 //! clean as the definition it is then read as); a claim with a defect of its own besides keeps
 //! its findings as they are. This module finds the moves; how they are worded is here too.
 
+use super::trial::{Trials, trial_end};
 use claimlint_ig::{Placement, StructureIssue};
 use claimlint_model::Transaction;
 use claimlint_x12::Segment;
@@ -18,8 +19,8 @@ use claimlint_x12::Segment;
 /// across a line boundary this module reads.
 const BOUNDARY: [&[u8]; 3] = [b"LX", b"LIN", b"SVD"];
 
-/// At most this many trial walks per transaction set: each walks the set up to the end of a
-/// claim, so a set with many broken claims does not cost a walk of it per pair tried.
+/// At most this many trial walks per claim: each walks the claim and the next
+/// ([`Trials`]), so every claim of a set gets its own, at the cost of the claim.
 const TRIALS: usize = 48;
 
 /// A boundary segment written in the wrong place, and the place that makes its claim clean.
@@ -57,41 +58,40 @@ pub(crate) fn all_line_moves(tx: &Transaction<'_>) -> Vec<LineMove> {
         return Vec::new();
     }
     let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for issue in &ig.structure {
         if let Some(span) = claim_span(tx, issue.at())
-            && !spans.contains(&span)
+            && seen.insert((span.start, span.end))
         {
             spans.push(span);
         }
     }
-    let mut budget = TRIALS;
+    let mut trials = Trials::new(tx);
     spans
         .into_iter()
-        .filter_map(|span| claim_move(tx, span, &mut budget))
+        .filter_map(|span| claim_move(tx, &mut trials, span))
         .collect()
 }
 
 /// The one move that makes claim `span` read clean, if exactly one does.
 fn claim_move(
     tx: &Transaction<'_>,
+    trials: &mut Trials<'_, '_>,
     span: std::ops::Range<usize>,
-    budget: &mut usize,
 ) -> Option<LineMove> {
-    let ig = tx.ig();
-    let issues: Vec<&StructureIssue> = (ig.structure.iter())
-        .filter(|i| span.contains(&i.at()))
-        .collect();
+    // What the set's walk found in the claim (a search, not a pass over the set's issues).
+    let issues: Vec<StructureIssue> = trials.found(span.clone()).to_vec();
+    let issues: Vec<&StructureIssue> = issues.iter().collect();
     // A claim with many findings has more wrong than one segment moved.
     if issues.is_empty() || issues.len() > 6 {
         return None;
     }
     let mut found: Vec<LineMove> = Vec::new();
-    for (stray, before) in candidates(tx, &span, &issues) {
-        if *budget == 0 {
+    for (n, (stray, before)) in candidates(tx, &span, &issues).into_iter().enumerate() {
+        if n == TRIALS {
             return None;
         }
-        *budget -= 1;
-        if let Some(m) = try_move(tx, &span, &issues, stray, before)
+        if let Some(m) = try_move(tx, trials, &span, &issues, (stray, before))
             && !found.contains(&m)
         {
             found.push(m);
@@ -203,55 +203,42 @@ fn nearest_pairs(
     }
 }
 
-/// Where a trial walk of claim `span` stops: past the segment after the claim; with another
-/// claim after it, past the segment after that claim, so that the next claim's CLM (or its
-/// subscriber's HL) is read whole, not as a loop cut short (an issue at `span.end`).
-fn trial_end(tx: &Transaction<'_>, span: &std::ops::Range<usize>) -> usize {
-    let next = (span.end..tx.segments.len())
-        .find(|&k| tx.segments.get(k).is_some_and(|s| s.is(b"CLM")))
-        .and_then(|k| claim_span(tx, k));
-    next.map_or(span.end, |n| n.end)
-        .saturating_add(1)
-        .min(tx.segments.len())
-}
-
 /// Segment `stray` moved to right before `before`: the move, if the claim then reads clean.
+/// The trial walks the claim and the next one, from the set's walk before the claim
+/// ([`Trials`]): the segment after the claim, where the claim's loops close, is read whole,
+/// not as a loop cut short.
 fn try_move(
     tx: &Transaction<'_>,
+    trials: &mut Trials<'_, '_>,
     span: &std::ops::Range<usize>,
     issues: &[&StructureIssue],
-    stray: usize,
-    before: usize,
+    (stray, before): (usize, usize),
 ) -> Option<LineMove> {
     let ig = tx.ig();
-    let upto = trial_end(tx, span);
+    let upto = trial_end(tx, span.end);
     if stray == before || before >= upto {
         return None;
     }
-    let mut order: Vec<usize> = (0..upto).filter(|&k| k != stray).collect();
-    let at = before - usize::from(before > stray);
+    let r = trials.start_for(stray.min(before));
+    let mut order: Vec<usize> = (r..upto).filter(|&k| k != stray).collect();
+    let at = before - r - usize::from(before > stray);
     order.insert(at, stray);
-    // Where segment `k` stands in `order`, from the move itself (not a search of the set
-    // per segment).
+    // Where segment `k` (from `r` on) stands in `order`, from the move itself (not a search
+    // of the claim per segment).
     let index_of = |k: usize| {
-        let i = k - usize::from(k > stray);
+        let i = k - r - usize::from(k > stray);
         if k == stray {
             at
         } else {
             i + usize::from(i >= at)
         }
     };
-    let segs: Vec<&Segment<'_>> = order.iter().filter_map(|&k| tx.segments.get(k)).collect();
-    let walk = claimlint_ig::walk(ig.guide, segs.iter().copied());
+    let walk = trials.walk(r, &order);
     // Nothing the walk finds in the claim once it is moved, nor at the segment after it
     // (where it finds what the claim's loops lack when they close: a defect of the claim's
     // own, whose finding may stand in the range the move would cover). Issues past that are
     // the cut's.
-    if walk
-        .issues
-        .iter()
-        .any(|i| i.at() <= span.end && i.at() >= span.start)
-    {
+    if (walk.issues.iter()).any(|i| span.start <= i.at() + r && i.at() + r <= span.end) {
         return None;
     }
     // What the walk found wrong, the move's two ends, and the segments read as another
@@ -264,7 +251,7 @@ fn try_move(
     let ends = (issues.iter().map(|i| i.at())).chain([stray, before]);
     // And the service segments of lines the move gives a LIN (NDC001 there is the move's).
     let in_span = |k: usize| span.contains(&k);
-    let had: Vec<usize> = (0..upto).collect();
+    let had: Vec<usize> = (r..upto).collect();
     let had = lines_by_lin(tx, &had, in_span, true);
     let gained = lines_by_lin(tx, &order, in_span, true);
     let gained = gained.into_iter().filter(|k| !had.contains(k));

@@ -9,6 +9,7 @@ pub(crate) mod moved;
 mod relocated;
 pub mod repeat_exceeded;
 pub mod required_segment_missing;
+mod trial;
 pub mod unexpected_segment;
 
 /// Whether the guide found missing, at the first copy of a loop opener written twice

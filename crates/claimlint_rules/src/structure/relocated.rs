@@ -5,14 +5,16 @@
 //! walk then finds the loop's segments where nothing opens their loop (STR003 each, or the
 //! loop opened without its opener, STR002), the loop's required children missing, the
 //! opener a loop of its own (STR004), and what the claim reads from the loop absent (SIT002):
-//! several findings for one move. Here the move is tried: the set is walked again with the
-//! opener where it belongs, and only when that walk finds nothing wrong from there on (the
-//! rest of the loop is whole and in order, and nothing after it was off either) is the move
-//! the one root, reported as one STR003 on the opener whose help is that move; what it mends
-//! is covered (`Diagnostic::covers`, `suppress::Scope::Relocated`). This generalises
+//! several findings for one move. Here the move is tried: the claim is walked again with the
+//! opener where it belongs (from the set's walk a little before it, `super::trial`), and only
+//! when that walk finds nothing wrong from there to the claim's end (the rest of the loop is
+//! whole and in order, and nothing after it in the claim was off either), and nothing in the
+//! next claim the set's walk did not find there too, is the move the one root, reported as
+//! one STR003 on the opener whose help is that move; what it mends is covered (`Diagnostic::covers`, `suppress::Scope::Relocated`). This generalises
 //! `unexpected_segment::opener_came_early` (an opener above the whole loop before it) to
 //! an opener past segments of its own loop, either way. Nothing here reports.
 
+use super::trial::{Trials, claim_end, in_set, trial_end};
 use super::unexpected_segment::{clean_as, is_opener};
 use claimlint_ig::{LoopDef, Placement, StructureIssue};
 use claimlint_model::{Kind, Transaction};
@@ -20,7 +22,8 @@ use claimlint_model::{Kind, Transaction};
 /// How many segments away from where it belongs an opener is looked for.
 const REACH: usize = 12;
 
-/// At most this many trial walks per transaction set: each walks the whole set again.
+/// At most this many trial walks per claim (each walks the claim and the next, [`Trials`]):
+/// every claim of a set gets its own, whatever the others hold.
 const MAX_TRIALS: usize = 6;
 
 /// A loop's opener written out of its place ([`all_relocated`]).
@@ -54,7 +57,9 @@ pub(crate) fn all_relocated(tx: &Transaction<'_>) -> Vec<Relocated> {
     if ig.structure.is_empty() {
         return out;
     }
-    let mut trials = 0;
+    let mut trials = Trials::new(tx);
+    // The claim (by the segment that ends it) whose trials are being counted, and how many.
+    let mut tried = (usize::MAX, 0);
     for issue in &ig.structure {
         let Some((opener, before, l)) = candidate(tx, issue) else {
             continue;
@@ -74,11 +79,15 @@ pub(crate) fn all_relocated(tx: &Transaction<'_>) -> Vec<Relocated> {
         if out.iter().any(taken) {
             continue;
         }
-        if trials == MAX_TRIALS {
-            break;
+        let end = claim_end(tx, opener.max(before));
+        if tried.0 != end {
+            tried = (end, 0);
         }
-        trials += 1;
-        if let Some(r) = try_move(tx, opener, before, l) {
+        if tried.1 == MAX_TRIALS {
+            continue;
+        }
+        tried.1 += 1;
+        if let Some(r) = try_move(tx, &mut trials, (opener, before), l) {
             out.push(r);
         }
     }
@@ -150,14 +159,14 @@ fn is_service_line(l: &LoopDef) -> bool {
     l.id == "2400" || l.path.contains(&"2400")
 }
 
-/// The set walked again with the opener at `opener` moved right before `before`: the move,
-/// when that walk finds nothing wrong from the move on, finds what the walk found before it,
-/// places the opener as loop `l`'s, where it reads clean, and what the claim reads from the
-/// loop is there ([`model_agrees`]). `None` otherwise: today's findings stand.
+/// The claim walked again with the opener at `opener` moved right before `before`
+/// ([`trial`]): the move, when that walk places the opener as loop `l`'s, where it reads
+/// clean, and what the claim reads from the loop is there ([`model_agrees`]). `None`
+/// otherwise: today's findings stand.
 fn try_move(
     tx: &Transaction<'_>,
-    opener: usize,
-    before: usize,
+    trials: &mut Trials<'_, '_>,
+    (opener, before): (usize, usize),
     l: &'static LoopDef,
 ) -> Option<Relocated> {
     let ig = tx.ig();
@@ -168,19 +177,9 @@ fn try_move(
     if ig.elements.iter().any(|(k, _)| *k as usize == opener) || !clean_as(l.starter()?, seg) {
         return None;
     }
-    let mut order: Vec<usize> = (0..tx.segments.len()).collect();
-    let moved = order.remove(opener);
-    let to = if opener < before { before - 1 } else { before };
-    order.insert(to, moved);
-    let trial = claimlint_ig::walk(ig.guide, order.iter().filter_map(|&k| tx.segments.get(k)));
-    let before_lo = |i: &&StructureIssue| i.at() < lo;
-    let was = ig.structure.iter().filter(before_lo).count();
-    if trial.issues.iter().any(|i| i.at() >= lo)
-        || trial.issues.iter().filter(before_lo).count() != was
-    {
-        return None;
-    }
-    let placed_as = trial.placements.get(to).copied();
+    let end = claim_end(tx, opener.max(before));
+    let (r, to, walk) = trial(tx, trials, (opener, before), end)?;
+    let placed_as = walk.placements.get(to - r).copied();
     let Some(Placement::Placed {
         loop_def, segment, ..
     }) = placed_as
@@ -191,10 +190,7 @@ fn try_move(
     {
         return None;
     }
-    let last = ig
-        .structure
-        .iter()
-        .map(StructureIssue::at)
+    let last = (trials.found(lo..end + 1).iter().map(StructureIssue::at))
         .max()
         .unwrap_or(lo);
     Some(Relocated {
@@ -203,6 +199,39 @@ fn try_move(
         loop_def: l,
         span: (lo, last.max(opener).max(before)),
     })
+}
+
+/// The walk of the claim with the opener at `opener` moved right before `before`, from the
+/// set's walk before it ([`Trials`]), up to the segment after the next claim: with where it
+/// started (`r`, the walk's segments counted from there) and where the opener stands in the
+/// set then. `None` unless it reads the claim, from the move to the claim's `end` (the
+/// segment after it, where the claim's loops close), with nothing wrong; finds as much before
+/// the move as the set's walk did; and finds in the next claim nothing the set's walk did not
+/// find there (its own defects are its own, and do not stand in the way).
+fn trial(
+    tx: &Transaction<'_>,
+    trials: &mut Trials<'_, '_>,
+    (opener, before): (usize, usize),
+    end: usize,
+) -> Option<(usize, usize, claimlint_ig::Walk)> {
+    let lo = opener.min(before);
+    let upto = trial_end(tx, end).max(opener.max(before) + 1);
+    let r = trials.start_for(lo);
+    let mut order: Vec<usize> = (r..upto).collect();
+    let moved = order.remove(opener - r);
+    let to = if opener < before { before - 1 } else { before };
+    order.insert(to - r, moved);
+    let walk = trials.walk(r, &order);
+    let found: Vec<StructureIssue> = walk.issues.iter().map(|i| in_set(i, r)).collect();
+    let between = |a: usize, b: usize| move |i: &&StructureIssue| a <= i.at() && i.at() < b;
+    let was = trials.found(r..lo).len();
+    // The next claim up to the segment after it, where the cut closes the loops.
+    let had = trials.found(end + 1..upto.saturating_sub(1));
+    let next = |i: &&StructureIssue| end < i.at() && i.at() + 1 < upto;
+    let new_there = found.iter().filter(next).any(|i| !had.contains(i));
+    let clean = !found.iter().any(|i| lo <= i.at() && i.at() <= end);
+    (clean && !new_there && found.iter().filter(between(r, lo)).count() == was)
+        .then_some((r, to, walk))
 }
 
 /// Whether what rules read from the model, beyond the walk, is whole once the opener is

@@ -300,7 +300,8 @@ fn written_after(
 }
 
 /// The required segments and loops the walk found missing that were written one place too
-/// late ([`written_after`]). One segment stands for one occurrence: the first it fits.
+/// late ([`written_after`]), by where the walk found them missing. One segment stands for
+/// one occurrence: the first it fits.
 pub(crate) fn all_written_after(tx: &Transaction<'_>) -> Vec<WrittenAfter> {
     let issues = &tx.ig().structure;
     // The segments that stood where an opener belongs, found once: a set with many such
@@ -321,6 +322,8 @@ pub(crate) fn all_written_after(tx: &Transaction<'_>) -> Vec<WrittenAfter> {
             out.push(late);
         }
     }
+    // By where the walk found it missing, for [`misplaced`]'s search (one per issue).
+    out.sort_by_key(|l| l.at);
     out
 }
 
@@ -337,9 +340,11 @@ fn misplaced(
     if !is_loop && (comes_late(tx, id, parent, at) || came_early(tx, id, parent, at)) {
         return true;
     }
-    late.iter().any(|l| {
-        (l.id, l.parent, l.is_loop, l.at) == (id, parent, is_loop, at) && is_reported(tx, cx, l)
-    })
+    // `late` is sorted by `at` ([`all_written_after`]): only those found missing at `at`.
+    let from = late.partition_point(|l| l.at < at);
+    (late.get(from..).unwrap_or_default().iter())
+        .take_while(|l| l.at == at)
+        .any(|l| (l.id, l.parent, l.is_loop) == (id, parent, is_loop) && is_reported(tx, cx, l))
 }
 
 /// Is the STR003 on a segment written late ([`written_after`]) surely reported? Not when it
