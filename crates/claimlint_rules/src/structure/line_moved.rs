@@ -56,42 +56,66 @@ pub(crate) fn all_line_moves(tx: &Transaction<'_>) -> Vec<LineMove> {
     if ig.structure.is_empty() {
         return Vec::new();
     }
-    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
-    for issue in &ig.structure {
-        if let Some(span) = claim_span(tx, issue.at())
-            && !spans.contains(&span)
-        {
-            spans.push(span);
-        }
-    }
     let mut budget = TRIALS;
-    spans
+    claims_of_issues(tx, &ig.structure)
         .into_iter()
-        .filter_map(|span| claim_move(tx, span, &mut budget))
+        .filter_map(|(span, issues)| claim_move(tx, span, &issues, &mut budget))
         .collect()
 }
 
-/// The one move that makes claim `span` read clean, if exactly one does.
+/// The claims (spans, [`claim_span`]) the structure issues are in, each once, in the order of
+/// their first issue, each with its issues in their order: what filtering all the issues by
+/// each span gives, in one pass. An issue is in span `s` exactly when its `claim_span` is `s`
+/// (no CLM or HL stands between a span's start and its end, so looking back from any index in
+/// it finds its start), so an issue in the claim found last is not searched for again, and a
+/// span is known by its start: many issues in one long claim, or many claims, cost one search
+/// each, not one per pair.
+fn claims_of_issues<'i>(
+    tx: &Transaction<'_>,
+    structure: &'i [StructureIssue],
+) -> Vec<(std::ops::Range<usize>, Vec<&'i StructureIssue>)> {
+    let mut spans: Vec<(std::ops::Range<usize>, Vec<&StructureIssue>)> = Vec::new();
+    let mut by_start = std::collections::HashMap::new();
+    let mut last: Option<usize> = None;
+    for issue in structure {
+        let at = issue.at();
+        let known = last.filter(|&k| spans.get(k).is_some_and(|(s, _)| s.contains(&at)));
+        let Some(k) = known.or_else(|| {
+            let span = claim_span(tx, at)?;
+            Some(*by_start.entry(span.start).or_insert_with(|| {
+                spans.push((span, Vec::new()));
+                spans.len() - 1
+            }))
+        }) else {
+            continue;
+        };
+        if let Some((_, issues)) = spans.get_mut(k) {
+            issues.push(issue);
+        }
+        last = Some(k);
+    }
+    spans
+}
+
+/// The one move that makes claim `span` read clean, if exactly one does. `issues` are the
+/// structure issues in `span`.
 fn claim_move(
     tx: &Transaction<'_>,
     span: std::ops::Range<usize>,
+    issues: &[&StructureIssue],
     budget: &mut usize,
 ) -> Option<LineMove> {
-    let ig = tx.ig();
-    let issues: Vec<&StructureIssue> = (ig.structure.iter())
-        .filter(|i| span.contains(&i.at()))
-        .collect();
     // A claim with many findings has more wrong than one segment moved.
     if issues.is_empty() || issues.len() > 6 {
         return None;
     }
     let mut found: Vec<LineMove> = Vec::new();
-    for (stray, before) in candidates(tx, &span, &issues) {
+    for (stray, before) in candidates(tx, &span, issues) {
         if *budget == 0 {
             return None;
         }
         *budget -= 1;
-        if let Some(m) = try_move(tx, &span, &issues, stray, before)
+        if let Some(m) = try_move(tx, &span, issues, stray, before)
             && !found.contains(&m)
         {
             found.push(m);
