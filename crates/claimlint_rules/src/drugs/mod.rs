@@ -442,11 +442,13 @@ pub const JZ_FROM: Date = Date(20230701);
 /// Whether another line of the claim bills the same code on the same date with JW (`jw`), or
 /// without it (`!jw`): a line scan, the definition [`has_partner`] answers from an index.
 pub fn partner_with(claim: &Claim<'_>, line: &ServiceLine<'_>, code: &str, jw: bool) -> bool {
-    let want = (Some(code), line_dos(line, Some(claim)), jw);
-    claim
-        .lines
-        .iter()
-        .any(|l| l.lx.offset != line.lx.offset && partner_key(claim, l) == want)
+    let dos = line_dos(line, Some(claim));
+    claim.lines.iter().any(|l| {
+        l.lx.offset != line.lx.offset
+            && hcpcs_of(l) == Some(code)
+            && line_dos(l, Some(claim)) == dos
+            && l.has_modifier(b"JW") == jw
+    })
 }
 
 /// What [`partner_with`] compares lines by: HCPCS code, date of service, and whether the line
