@@ -107,7 +107,15 @@ pub(crate) fn enclosing<'t>(
         .checked_sub(1)
         .and_then(|k| tx.claims.get(k))
         .filter(|c| i < c.end);
-    let line = claim.and_then(|c| c.lines.iter().find(|l| l.index <= i && i < l.end));
+    // The model opens and closes a claim's lines in one forward pass, so they are in segment
+    // order and none reaches past the next one's start: the one line holding `i`, if any, is
+    // the last to start at or before it (what a scan for the first line holding `i` finds,
+    // `enclosing_line_is_the_scan`), found by binary search, not a scan of every line: a
+    // claim of thousands of lines with a finding on each would cost their square.
+    let line = claim.and_then(|c| {
+        let k = c.lines.partition_point(|l| l.index <= i).checked_sub(1)?;
+        c.lines.get(k).filter(|l| i < l.end)
+    });
     (claim, line)
 }
 
@@ -309,6 +317,10 @@ pub struct LineFacts {
     vaccine: std::cell::OnceCell<bool>,
 }
 
+/// The last claim whose subscriber SBR `modifiers::jw_jz` looked for (its CLM's segment index)
+/// and what it found (the SBR's index; `None`: an HL*22 came first).
+pub(crate) type SbrMemo = std::cell::Cell<Option<(u32, Option<u32>)>>;
+
 /// What the rules of one claim look up once: the facts of each of its lines (by their index
 /// in `Claim::lines`) and of the claim itself. A function of the claim, its transaction set,
 /// the settings and the data, all fixed while the claim's rules run. Kept by the engine from
@@ -318,6 +330,12 @@ pub struct ClaimFacts {
     lines: Vec<LineFacts>,
     /// Whether the JW/JZ policy's payer scope takes the claim (`modifiers::jw_jz`).
     jw_jz_payer: std::cell::OnceCell<bool>,
+    /// The claim's lines by code, date and JW ([`drugs::partner_index`]).
+    jw_partners: std::cell::OnceCell<Vec<u32>>,
+    /// The last claim whose subscriber SBR `modifiers::jw_jz` looked for, and the SBR's index
+    /// (`None`: an HL*22 came first): a claim after it in the same set looks back only to it.
+    /// Kept for the claims that follow, like `created`.
+    pub(crate) subscriber_sbr: SbrMemo,
     /// CODE003's verdicts by code and release: not the claim's, but kept for the claims that
     /// follow (`code_sets::icd10_invalid::ValidMemo`), so not emptied by `reset`.
     pub(crate) icd10_valid: std::cell::RefCell<code_sets::icd10_invalid::ValidMemo>,
@@ -341,6 +359,7 @@ impl ClaimFacts {
         self.lines.clear();
         self.lines.resize_with(lines, LineFacts::default);
         self.jw_jz_payer = std::cell::OnceCell::new();
+        self.jw_partners = std::cell::OnceCell::new();
     }
 }
 
@@ -443,6 +462,35 @@ impl<'c> Ctx<'c> {
             Some(f) => *f.jw_jz_payer.get_or_init(work),
             None => work(),
         }
+    }
+
+    /// [`drugs::partner_with`]: for a claim of many lines that is the context's own, from the
+    /// claim's [`drugs::partner_index`], built once (the same answer); for a claim of a few
+    /// lines, the scan, cheaper than sorting them.
+    pub(crate) fn jw_partner(
+        &self,
+        claim: &Claim<'_>,
+        line: &ServiceLine<'_>,
+        code: &str,
+        jw: bool,
+    ) -> bool {
+        /// From this many lines a claim's partners are looked up in its index.
+        const INDEX_FROM: usize = 64;
+        match self.facts.filter(|_| {
+            claim.lines.len() >= INDEX_FROM && self.claim.is_some_and(|c| std::ptr::eq(c, claim))
+        }) {
+            Some(f) => {
+                let index = f.jw_partners.get_or_init(|| drugs::partner_index(claim));
+                drugs::has_partner(index, claim, line, code, jw)
+            }
+            None => drugs::partner_with(claim, line, code, jw),
+        }
+    }
+
+    /// The memo of `modifiers::jw_jz`'s search for a claim's subscriber SBR, when the context
+    /// keeps facts.
+    pub(crate) fn subscriber_sbr_memo(&self) -> Option<&'c SbrMemo> {
+        self.facts.map(|f| &f.subscriber_sbr)
     }
 
     /// The billing units `line`'s own drug quantity is worth under the crosswalk row of the
@@ -661,6 +709,48 @@ fn drug_line_by(line: &ServiceLine<'_>, drug_code: impl FnOnce() -> bool) -> boo
 #[cfg(test)]
 mod registry_tests {
     use super::*;
+
+    /// `enclosing`'s line by binary search is the first line holding the position, as a scan
+    /// finds it, at every position of every set of the defect fixtures (lines missing their
+    /// LX, lines moved, claims cut short), and every claim's line of the partner index is
+    /// what the line scan of `drugs::partner_with` answers.
+    #[test]
+    fn enclosing_line_is_the_scan() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/differential/");
+        for name in [
+            "p-defects.837",
+            "i-defects.837",
+            "p-dense.837",
+            "mixed-defects.837",
+        ] {
+            let input = std::fs::read(format!("{root}{name}")).expect("fixture");
+            let seen = crate::engine::models(&input, &mut |tx| {
+                for p in 0..=u32::try_from(tx.segments.len()).unwrap_or(0) + 1 {
+                    let (claim, line) = enclosing(tx, p);
+                    let scan = claim
+                        .zip(p.checked_sub(1))
+                        .and_then(|(c, i)| c.lines.iter().find(|l| l.index <= i && i < l.end));
+                    assert!(line.map(std::ptr::from_ref) == scan.map(std::ptr::from_ref));
+                }
+                for c in &tx.claims {
+                    let index = drugs::partner_index(c);
+                    for l in &c.lines {
+                        let Some(code) = drugs::hcpcs_of(l) else {
+                            continue;
+                        };
+                        for jw in [false, true] {
+                            assert_eq!(
+                                drugs::has_partner(&index, c, l, code, jw),
+                                drugs::partner_with(c, l, code, jw)
+                            );
+                        }
+                    }
+                }
+                tx.claims.len()
+            });
+            assert!(seen.iter().sum::<usize>() > 0, "{name} has claims");
+        }
+    }
 
     /// SNIP 1–2 findings are what a 999 reports; each such rule declares its coding, and the
     /// ones a 999 does not carry are listed here with the reason.

@@ -439,20 +439,53 @@ pub fn dose_confusion(row: &XwalkRow, qty: Dec, unit: &[u8], units: Dec, expecte
 /// Policy", Claims Processing Manual ch. 17 §40): dates of service from 2023-07-01.
 pub const JZ_FROM: Date = Date(20230701);
 
-/// Whether another line of the claim bills the same code on the same date with `modifier`.
-pub fn partner_with(
-    claim: &Claim<'_>,
-    line: &ServiceLine<'_>,
-    code: &str,
-    modifier: &[u8],
-) -> bool {
+/// Whether another line of the claim bills the same code on the same date with JW (`jw`), or
+/// without it (`!jw`): a line scan, the definition [`has_partner`] answers from an index.
+pub fn partner_with(claim: &Claim<'_>, line: &ServiceLine<'_>, code: &str, jw: bool) -> bool {
     let dos = line_dos(line, Some(claim));
     claim.lines.iter().any(|l| {
         l.lx.offset != line.lx.offset
             && hcpcs_of(l) == Some(code)
             && line_dos(l, Some(claim)) == dos
-            && l.has_modifier(modifier)
+            && l.has_modifier(b"JW") == jw
     })
+}
+
+/// What [`partner_with`] compares lines by: HCPCS code, date of service, and whether the line
+/// carries JW.
+fn partner_key<'a>(
+    claim: &Claim<'a>,
+    l: &ServiceLine<'a>,
+) -> (Option<&'a str>, Option<Date>, bool) {
+    (hcpcs_of(l), line_dos(l, Some(claim)), l.has_modifier(b"JW"))
+}
+
+/// The indexes of the claim's lines sorted by [`partner_key`], for [`has_partner`]: built once
+/// per claim, so a claim of thousands of JW/JZ lines is not scanned again for each of them.
+pub fn partner_index(claim: &Claim<'_>) -> Vec<u32> {
+    let mut index: Vec<u32> = (0..u32::try_from(claim.lines.len()).unwrap_or(u32::MAX)).collect();
+    index.sort_by_key(|&i| claim.lines.get(i as usize).map(|l| partner_key(claim, l)));
+    index
+}
+
+/// [`partner_with`] from the claim's [`partner_index`]: the lines of the same key are one run
+/// of the index, found by binary search, and the answer is whether one of them is another
+/// line (another LX) than `line` — the lines the scan would have found, so the same answer.
+pub fn has_partner(
+    index: &[u32],
+    claim: &Claim<'_>,
+    line: &ServiceLine<'_>,
+    code: &str,
+    jw: bool,
+) -> bool {
+    let want = Some((Some(code), line_dos(line, Some(claim)), jw));
+    let key = |&i: &u32| claim.lines.get(i as usize).map(|l| partner_key(claim, l));
+    let from = index.partition_point(|i| key(i) < want);
+    index[from..]
+        .iter()
+        .take_while(|i| key(i) == want)
+        .filter_map(|&i| claim.lines.get(i as usize))
+        .any(|l| l.lx.offset != line.lx.offset)
 }
 
 #[cfg(test)]

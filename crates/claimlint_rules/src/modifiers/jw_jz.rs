@@ -3,9 +3,9 @@
 //! Modifier Policy" FAQs). One walk, three findings: missing, conflicting, orphaned. Also the
 //! policy's scope (which payers, bill types and drugs), shared with MOD006.
 
-use crate::drugs::{JZ_FROM, hcpcs_of, line_dos, ndc11, partner_with};
+use crate::drugs::{JZ_FROM, hcpcs_of, line_dos, ndc11};
 use crate::modifiers::modifier;
-use crate::{Ctx, declare_rule};
+use crate::{Ctx, SbrMemo, declare_rule};
 use claimlint_data::{Hcpcs, SingleDose};
 use claimlint_model::{Claim, Kind, ServiceLine, Transaction};
 
@@ -158,17 +158,43 @@ impl JwJzScope {
 
 /// SBR09 (claim filing indicator) of the subscriber loop (2000B) the claim sits under: the
 /// payer the claim is sent to. The 2320 SBRs of other payers are not it.
-fn claim_filing<'a>(tx: &Transaction<'a>, claim: &Claim<'a>) -> Option<&'a [u8]> {
-    for i in (0..claim.index as usize).rev() {
-        let seg = tx.segments.get(i)?;
-        if seg.is(b"SBR") && tx.loop_of(i) == Some("2000B") {
-            return Some(seg.value(9));
+fn claim_filing<'a>(
+    tx: &Transaction<'a>,
+    claim: &Claim<'a>,
+    memo: Option<&SbrMemo>,
+) -> Option<&'a [u8]> {
+    let sbr = subscriber_sbr(tx, claim.index, memo)?;
+    tx.segments.get(sbr as usize).map(|s| s.value(9))
+}
+
+/// The index of the 2000B SBR found looking back from segment `end` (a CLM), or `None` when an
+/// HL*…*22 (or the start of the set) comes first. With `memo` holding the answer for an
+/// earlier CLM at `at`, the look stops at `at`: past it, it would read what that look read,
+/// so finding nothing between the two, the answer is the memo's (exact). A long run of claims
+/// under one subscriber costs one look back each to the claim before, not to the subscriber.
+fn subscriber_sbr(tx: &Transaction<'_>, end: u32, memo: Option<&SbrMemo>) -> Option<u32> {
+    let known = memo
+        .and_then(std::cell::Cell::get)
+        .filter(|&(at, _)| at <= end);
+    let mut found = known.and_then(|(_, sbr)| sbr);
+    for i in (known.map_or(0, |(at, _)| at)..end).rev() {
+        let Some(seg) = tx.segments.get(i as usize) else {
+            found = None;
+            break;
+        };
+        if seg.is(b"SBR") && tx.loop_of(i as usize) == Some("2000B") {
+            found = Some(i);
+            break;
         }
         if seg.is(b"HL") && seg.value(3) == b"22" {
-            return None;
+            found = None;
+            break;
         }
     }
-    None
+    if let Some(m) = memo {
+        m.set(Some((end, found)));
+    }
+    found
 }
 
 /// Whether the settings put the claim under the policy: Medicare fee-for-service by its
@@ -182,7 +208,7 @@ fn payer_in_scope(cx: &Ctx<'_>, claim: &Claim<'_>) -> bool {
                 Kind::Institutional => b"MA",
                 _ => b"MB",
             };
-            claim_filing(tx, claim) == Some(want)
+            claim_filing(tx, claim, cx.subscriber_sbr_memo()) == Some(want)
         }),
     }
 }
@@ -286,7 +312,7 @@ fn jw_jz_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(sd) = container(cx, line, code) else {
         return;
     };
-    if !sd.single_dose || partner_with(claim, line, code, b"JW") {
+    if !sd.single_dose || cx.jw_partner(claim, line, code, true) {
         return;
     }
     let drug = sd.drug.split(" (").next().filter(|d| !d.is_empty());
@@ -311,7 +337,7 @@ fn jw_jz_conflict(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     if line.has_modifier(b"JW") {
         cx.report(jz.loc(), format!("{code} carries both JW and JZ"))
             .help("JZ says nothing was discarded, JW bills what was: bill the administered units with JZ, or split into an administered line and a JW line");
-    } else if partner_with(claim, line, code, b"JW") {
+    } else if cx.jw_partner(claim, line, code, true) {
         cx.report(jz.loc(), format!("{code} has JZ (nothing discarded) but a JW line bills discarded {code} on the same date"))
             .help(format!("remove JZ from this line; the administered {code} line goes without JW or JZ when a JW line bills the discarded amount"));
     }
@@ -324,16 +350,10 @@ fn jw_orphan(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(jw) = modifier(line, b"JW") else {
         return;
     };
-    let dos = line_dos(line, Some(claim));
-    let administered = claim.lines.iter().any(|l| {
-        l.lx.offset != line.lx.offset
-            && hcpcs_of(l) == Some(code)
-            && line_dos(l, Some(claim)) == dos
-            && !l.has_modifier(b"JW")
-    });
-    if administered {
+    if cx.jw_partner(claim, line, code, false) {
         return;
     }
+    let dos = line_dos(line, Some(claim));
     let on = dos.map(|d| format!(" on {d}")).unwrap_or_default();
     cx.report(jw.loc(), format!("JW line bills discarded {code} but no line in the claim bills {code} administered{on}"))
         .help(format!("bill the administered amount on its own {code} line (without JW) in this claim, with the same date of service"));

@@ -57,20 +57,34 @@ pub(crate) fn all_line_moves(tx: &Transaction<'_>) -> Vec<LineMove> {
     if ig.structure.is_empty() {
         return Vec::new();
     }
+    let mut trials = Trials::new(tx);
+    claim_spans(tx, &ig.structure)
+        .into_iter()
+        .filter_map(|span| claim_move(tx, &mut trials, span))
+        .collect()
+}
+
+/// The claims (spans, [`claim_span`]) the structure issues are in, each once, in the order of
+/// their first issue. An issue is in span `s` exactly when its `claim_span` is `s` (no CLM or
+/// HL stands between a span's start and its end, so looking back from any index in it finds
+/// its start), so an issue in the claim found last is not searched for again, and a span is
+/// known by its start: many issues in one long claim, or many claims, cost one search each,
+/// not one per pair.
+fn claim_spans(tx: &Transaction<'_>, structure: &[StructureIssue]) -> Vec<std::ops::Range<usize>> {
     let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for issue in &ig.structure {
-        if let Some(span) = claim_span(tx, issue.at())
-            && seen.insert((span.start, span.end))
+    let mut starts = std::collections::HashSet::new();
+    for issue in structure {
+        let at = issue.at();
+        if spans.last().is_some_and(|s| s.contains(&at)) {
+            continue;
+        }
+        if let Some(span) = claim_span(tx, at)
+            && starts.insert(span.start)
         {
             spans.push(span);
         }
     }
-    let mut trials = Trials::new(tx);
     spans
-        .into_iter()
-        .filter_map(|span| claim_move(tx, &mut trials, span))
-        .collect()
 }
 
 /// The one move that makes claim `span` read clean, if exactly one does.

@@ -5,9 +5,7 @@
 //! (`suppress::PRECEDENCE`, `Scope::Site`, read from `Diagnostic::site`). This module pairs
 //! the two; how each rule words its finding is theirs.
 
-use super::required_segment_missing::{
-    WrittenAfter, all_written_after, missing_site, opener_reported, required_def,
-};
+use super::required_segment_missing::{Late, missing_site, opener_reported, required_def};
 use crate::Ctx;
 use claimlint_ig::{LoopDef, Node, Placement, SegmentDef, StructureIssue};
 use claimlint_model::Transaction;
@@ -54,14 +52,14 @@ pub(crate) struct Moved {
 pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
     use std::collections::{HashMap, HashSet};
     let ig = tx.ig();
-    let late = all_written_after(tx);
+    let late = Late::of(tx);
     let wants: Vec<Want> = (ig.structure.iter().enumerate())
         .filter_map(|(n, i)| wanted(tx, cx, &late, (n, i)))
         .collect();
     if wants.is_empty() || !super::hl_invalid::findings_aside(tx, cx).is_empty() {
         return Vec::new();
     }
-    let late: HashSet<usize> = late.iter().map(|l| l.stray).collect();
+    let late: HashSet<usize> = late.all.iter().map(|l| l.stray).collect();
     let stood = stood_for_opener(tx);
     let is_hl = |k: usize| tx.segments.get(k).is_some_and(|s| s.is(b"HL"));
     let misread = misread(tx);
@@ -269,7 +267,7 @@ fn same_owner(tx: &Transaction<'_>, stray: usize, site: usize, placed: bool) -> 
 fn wanted(
     tx: &Transaction<'_>,
     cx: &Ctx<'_>,
-    late: &[WrittenAfter],
+    late: &Late,
     (n, issue): (usize, &StructureIssue),
 ) -> Option<Want> {
     let guide = tx.ig().guide;

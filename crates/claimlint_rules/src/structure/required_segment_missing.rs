@@ -327,6 +327,29 @@ pub(crate) fn all_written_after(tx: &Transaction<'_>) -> Vec<WrittenAfter> {
     out
 }
 
+/// The segments written late ([`all_written_after`]), sorted by where the walk found them
+/// missing: [`misplaced`] asks, for each structure issue, for the ones noticed where it was,
+/// and a scan of them all for each issue would cost the product of their counts (a set of
+/// thousands of drug lines, each lacking its CTP).
+pub(crate) struct Late {
+    pub all: Vec<WrittenAfter>,
+}
+
+impl Late {
+    pub(crate) fn of(tx: &Transaction<'_>) -> Late {
+        Late {
+            all: all_written_after(tx),
+        }
+    }
+
+    /// The entries noticed at segment `at`, in their order in `all`: a binary search, as
+    /// `all` is sorted by `at`.
+    fn noticed_at(&self, at: usize) -> impl Iterator<Item = &WrittenAfter> {
+        let from = self.all.partition_point(|l| l.at < at);
+        (self.all.get(from..).unwrap_or_default().iter()).take_while(move |l| l.at == at)
+    }
+}
+
 /// Is what the walk found missing (`id` of `parent`, a loop when `is_loop`, noticed at `at`)
 /// there but out of place, which STR003 reports: later in the occurrence ([`comes_late`]),
 /// just before its loop's opener ([`came_early`]), or just after the next loop's opener
@@ -334,16 +357,13 @@ pub(crate) fn all_written_after(tx: &Transaction<'_>) -> Vec<WrittenAfter> {
 fn misplaced(
     tx: &Transaction<'_>,
     cx: &Ctx<'_>,
-    late: &[WrittenAfter],
+    late: &Late,
     (id, parent, is_loop, at): (&str, &str, bool, usize),
 ) -> bool {
     if !is_loop && (comes_late(tx, id, parent, at) || came_early(tx, id, parent, at)) {
         return true;
     }
-    // `late` is sorted by `at` ([`all_written_after`]): only those found missing at `at`.
-    let from = late.partition_point(|l| l.at < at);
-    (late.get(from..).unwrap_or_default().iter())
-        .take_while(|l| l.at == at)
+    late.noticed_at(at)
         .any(|l| (l.id, l.parent, l.is_loop) == (id, parent, is_loop) && is_reported(tx, cx, l))
 }
 
@@ -548,15 +568,27 @@ fn hl_to_add(tx: &Transaction<'_>, at: usize, loop_id: &str) -> Option<String> {
 
 fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
-    let mut late: Option<Vec<WrittenAfter>> = None;
-    let mut moved: Option<Vec<super::moved::Moved>> = None;
+    let mut late: Option<Late> = None;
+    // The moves found, and the first of them for each structure issue: one look-up per issue,
+    // not a search of them all (the first is what a search in order finds).
+    let mut moved: Option<(
+        Vec<super::moved::Moved>,
+        std::collections::HashMap<usize, usize>,
+    )> = None;
     // The first copies of openers written twice already reported ([`copied_opener`]).
     let mut copies = std::collections::HashSet::new();
     for (n, issue) in ig.structure.iter().enumerate() {
         // The segment written elsewhere that is this one (STR003 there is the one finding).
         let mut stray = |cx: &Ctx<'_>| {
-            let moved = moved.get_or_insert_with(|| super::moved::all_moved(tx, cx));
-            let m = moved.iter().find(|m| m.want.issue == n)?;
+            let (moved, first) = moved.get_or_insert_with(|| {
+                let all = super::moved::all_moved(tx, cx);
+                let mut first = std::collections::HashMap::new();
+                for (k, m) in all.iter().enumerate() {
+                    first.entry(m.want.issue).or_insert(k);
+                }
+                (all, first)
+            });
+            let m = moved.get(*first.get(&n)?)?;
             tx.segments.get(m.stray).map(|s| s.position)
         };
         match *issue {
@@ -578,7 +610,7 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 at,
             } => {
                 let stray = stray(cx);
-                let late = late.get_or_insert_with(|| all_written_after(tx));
+                let late = late.get_or_insert_with(|| Late::of(tx));
                 let what = (id, is_loop, stray);
                 required_missing(tx, cx, (late, &mut copies), what, parent, at);
             }
@@ -698,7 +730,7 @@ fn report_prior_payers(
 pub(super) fn missing_site(
     tx: &Transaction<'_>,
     cx: &Ctx<'_>,
-    late: &[WrittenAfter],
+    late: &Late,
     (id, is_loop): (&'static str, bool),
     parent: &'static str,
     at: usize,
@@ -760,7 +792,7 @@ pub(super) fn missing_site(
 fn required_missing(
     tx: &Transaction<'_>,
     cx: &mut Ctx<'_>,
-    (late, copies): (&[WrittenAfter], &mut std::collections::HashSet<usize>),
+    (late, copies): (&Late, &mut std::collections::HashSet<usize>),
     (id, is_loop, stray): (&'static str, bool, Option<u32>),
     parent: &'static str,
     at: usize,
@@ -931,20 +963,25 @@ fn copied_opener(tx: &Transaction<'_>, site: usize, parent: &str) -> bool {
     let (Some(first), Some(second)) = (node(site), node(site + 1)) else {
         return false;
     };
-    // What the walk found missing in the copy's loop: noticed inside it or where it ends.
-    let copy_lacks = tx.ig().structure.iter().any(|i| {
-        matches!(*i, StructureIssue::RequiredMissing { parent: p, at, .. }
-            if p == parent && at > site + 1 && at <= second.end as usize)
-            || matches!(*i, StructureIssue::RepeatExceeded { at, .. } if at == site + 1)
-    });
+    // What the walk found missing in the copy's loop: noticed inside it or where it ends. A
+    // search of every issue of the set, so asked last, of a copy only: a set of thousands of
+    // issues, none a copy, is not searched once per issue (the answer is the same: every
+    // test here is pure, and `&&` stops at the first false).
+    let copy_lacks = || {
+        tx.ig().structure.iter().any(|i| {
+            matches!(*i, StructureIssue::RequiredMissing { parent: p, at, .. }
+                if p == parent && at > site + 1 && at <= second.end as usize)
+                || matches!(*i, StructureIssue::RepeatExceeded { at, .. } if at == site + 1)
+        })
+    };
     first.id == parent
         && first.first as usize == site
         && first.end as usize == site + 1
         && second.id == parent
         && second.first as usize == site + 1
         && copy.bytes == seg.bytes
-        && !copy_lacks
         && !([b"HL".as_slice(), b"CLM", b"LX", b"SVD"]).contains(&seg.id())
+        && !copy_lacks()
         && super::only_its_own_missing(tx, site, parent)
 }
 
