@@ -226,6 +226,10 @@ CASES = {
             # GE02 `12345` repeats GS06, which decides it (not ENV002 for a GS06 read as
             # `120012345` with GS05 left out).
             "gs05-gs06-run-together-ge02-decides.x12": edits(P837, [("GS*", "GS*HC*SENDER*RECEIVER*20260120*120012345*X*005010X222A1"), ("GE*", "GE*1*12345")]),
+            # GS05 and GS06 run together into 13 digits, GE02 `7` repeating none of the four
+            # GS06 values the splits allow: ENV010 giving the choices and ENV002 on GE02 (every
+            # split leaves GE02 and GS06 differing; not a silent pass).
+            "gs05-gs06-run-together-ge02-repeats-none.x12": edits(P837, [("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200123456789*X*005010X222A1"), ("GE*", "GE*1*7")]),
         },
         "pass": {
             # A receiver's code that ends in digits: no slip

@@ -129,6 +129,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "ENV010/trip/gs05-gs06-run-together-ge02-decides.x12",
         &["ENV010"],
     ),
+    (
+        "ENV010/trip/gs05-gs06-run-together-ge02-repeats-none.x12",
+        &["ENV002", "ENV010"],
+    ),
     ("ENV010/trip/gs05-gs06-run-together.x12", &["ENV010"]),
     ("ENV010/trip/gs05-hour-99.x12", &["ENV010"]),
     ("ENV010/trip/gs06-ten-digits.x12", &["ENV010"]),

@@ -216,6 +216,15 @@ fn unechoable(g: &Group<'_>, d: Delimiters, release: Release<'_>) -> Option<Stri
     let id_ok = gs01.len() == 2 && gs01.iter().all(u8::is_ascii_alphanumeric);
     let control_ok = (1..=9).contains(&gs06.len()) && gs06.iter().all(u8::is_ascii_digit);
     let show = |v: &[u8]| format!("{:?}", String::from_utf8_lossy(v));
+    if let Some(claimlint_x12::slip::Slip::Unsplit { at: 5, .. }) = gs.slip {
+        // GS06 not known: the values alone do not tell where GS05 ends in the one written.
+        return Some(format!(
+            "functional group GS01 {}: GS06 is not known (GS05 and GS06 run together in {}, \
+             ENV010), so AK102 cannot echo it",
+            show(gs01),
+            show(gs.seg.value(5))
+        ));
+    }
     if !id_ok || !control_ok {
         return Some(format!(
             "functional group {}: GS01 {} / GS06 {} cannot be echoed in a 999 (AK101 is a 2-character code, AK102 1-9 digits)",

@@ -1,7 +1,8 @@
 //! The GS as it is meant: X12's definition of its elements (what each value must be), and
-//! the separator slip of a GS written with one element separator too many or an element left
-//! out (`claimlint_x12::slip`), which ENV010 reports once and every reader of the GS (the guide
-//! choice, GE02 against GS06) reads undone.
+//! the separator slip of a GS written with one element separator too many, an element left
+//! out, or two values run together (`claimlint_x12::slip`; [`Slip::Unsplit`] when the values
+//! do not tell where the two divide), which ENV010 reports once and every reader of the GS
+//! (the guide choice, GE02 against GS06) reads undone.
 
 use crate::Date;
 use claimlint_x12::Segment;
@@ -51,7 +52,7 @@ pub fn slip(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<Slip> {
     // Two values run together where the values do not tell the split: only when no element
     // left out reads valid (`GS*HC*RECEIVER*…` is GS02 or GS03 left out, as before; a code of
     // more than 15 characters, `SENDER CODERECEIVER CODE`, can only be two).
-    if matches!(joined, Slip::Unsplit(_)) && left.is_some() {
+    if matches!(joined, Slip::Unsplit { .. }) && left.is_some() {
         return left;
     }
     // Both read valid (`GS*HC*SENDER*RECEIVER*20260120*12001*X*…`: GS05 left out, or GS05
@@ -61,6 +62,19 @@ pub fn slip(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<Slip> {
     match left {
         Some(l) if echoed(l) && !echoed(joined) => left,
         _ => Some(joined),
+    }
+}
+
+/// The longest value GS element `n` may hold (X12: GS01 2, GS02 and GS03 15, GS04 8, GS05 8,
+/// GS06 9, GS07 1, GS08 12): two run together are no longer than theirs together.
+fn longest(n: usize) -> usize {
+    match n {
+        1 => 2,
+        2 | 3 => 15,
+        4 | 5 => 8,
+        6 => 9,
+        7 => 1,
+        _ => 12,
     }
 }
 
@@ -84,13 +98,14 @@ pub fn joined_readings(gs: &Segment<'_>) -> Vec<Slip> {
         8 => slip::is_version(v.trim_ascii()),
         _ => fits(n, v),
     };
-    slip::joined_all(gs, 8, &fits_joined)
+    slip::joined_all(gs, (8, &longest), &fits_joined)
 }
 
 /// Two GS values run together ([`joined_readings`]): the one reading, or of several the one
 /// whose GS06 `ge02` repeats (`170520213` with GE02 `20213`: GS05 `1705`, GS06 `20213`, not
 /// `170520` and `213`), else, when they all split one element, that element as
-/// [`Slip::Unsplit`] (the finding gives the choices; GS06 is not guessed).
+/// [`Slip::Unsplit`] with the splits (the finding gives them as the choices, and ENV002 the
+/// GS06 values they allow; GS06 is not guessed).
 fn joined(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<Slip> {
     let all = joined_readings(gs);
     if let [one] = all.as_slice() {
@@ -105,9 +120,19 @@ fn joined(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<Slip> {
         return Some(*one);
     }
     let at = all.first()?.at();
-    all.iter()
-        .all(|s| s.at() == at)
-        .then_some(Slip::Unsplit(at))
+    let mut splits = 0u64;
+    for s in &all {
+        match *s {
+            Slip::Joined { at: k, split } if k == at && split < 64 => splits |= 1 << split,
+            _ => return None,
+        }
+    }
+    Some(Slip::Unsplit { at, splits })
+}
+
+/// The split places (bytes before each) of a [`Slip::Unsplit`]'s `splits`, in order.
+pub fn split_places(splits: u64) -> impl Iterator<Item = usize> {
+    (1..64).filter(move |i| splits & (1 << i) != 0)
 }
 
 /// The GS element left out with its separator (`GS*HC*RECEIVER*20260120*…`: GS02 gone, the
@@ -141,4 +166,52 @@ fn left_out(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<usize> {
             let contradicted = ge02.is_some_and(|v| k != 6 && v != gs06);
             (echoed, matches!(k, 2 | 3), !contradicted, k)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gs(text: &str) -> Segment<'_> {
+        let text = text.trim_end_matches('~');
+        Segment::new(
+            text.as_bytes(),
+            0,
+            claimlint_x12::delims::Delimiters::USUAL,
+            1,
+        )
+    }
+
+    /// A value longer than the two elements' lengths together is not split (a 200,000-byte
+    /// GS02 or GS05 once took a split per byte, each reading the whole value: quadratic): no
+    /// reading, the values stand as written.
+    #[test]
+    fn a_long_value_is_not_split() {
+        let long = "A".repeat(200_000);
+        let text = format!("GS*HC*{long}*20260120*1200*1*X*005010X222A1~");
+        assert!(joined_readings(&gs(&text)).is_empty());
+        let digits = "1".repeat(200_000);
+        let text = format!("GS*HC*SENDER*RECEIVER*20260120*{digits}*X*005010X222A1~");
+        assert!(joined_readings(&gs(&text)).is_empty());
+        // 30 characters, the longest GS02 and GS03 together: still split, one way.
+        let text = format!("GS*HC*{}*20260120*1200*1*X*005010X222A1~", "A".repeat(30));
+        assert_eq!(
+            joined_readings(&gs(&text)),
+            [Slip::Joined { at: 2, split: 15 }]
+        );
+    }
+
+    /// Several splits GE02 does not choose between: [`Slip::Unsplit`] with each split kept.
+    #[test]
+    fn an_undecided_split_keeps_its_choices() {
+        let s = gs("GS*HC*SENDER*RECEIVER*20260120*1200123456789*X*005010X222A1~");
+        let Some(Slip::Unsplit { at: 5, splits }) = slip(&s, Some(b"7")) else {
+            panic!("{:?}", slip(&s, Some(b"7")));
+        };
+        assert_eq!(split_places(splits).collect::<Vec<_>>(), [4, 6, 7, 8]);
+        assert_eq!(
+            slip(&s, Some(b"456789")),
+            Some(Slip::Joined { at: 5, split: 7 })
+        );
+    }
 }

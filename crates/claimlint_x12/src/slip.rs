@@ -25,19 +25,24 @@ pub enum Slip {
     /// element `at`'s, the rest element `at + 1`'s, and the values written after them stand
     /// one element early.
     Joined { at: usize, split: usize },
-    /// Elements `k` and `k + 1` written run together in element `k`, the separator between
-    /// them left out, where more than one split reads right (`GS*HC*SENDERRECEIVER*…`: the
-    /// sender's code may end after any of several characters): the values written after them
-    /// stand one element early and are read in place, the two themselves are not known (read
-    /// empty, as an element left out is). Its finding says so and gives the choices.
-    Unsplit(usize),
+    /// Elements `at` and `at + 1` written run together in element `at`, the separator between
+    /// them left out, where more than one split reads right and nothing tells which
+    /// (`GS*HC*SENDERAPPRECEIVERAPP*20260120*…`: the sender's code may end after any of
+    /// characters 5 to 15): the values written after them stand one element early and are
+    /// read in place, the two themselves are not known (read empty, as an element left out
+    /// is). `splits` has bit `i` set for each split after byte `i` that reads right (the
+    /// choices the finding gives; a split past byte 63 is not kept).
+    Unsplit { at: usize, splits: u64 },
 }
 
 impl Slip {
     /// The element the slip displaced first: where its one finding is.
     pub fn at(self) -> usize {
         match self {
-            Slip::Extra(k) | Slip::LeftOut(k) | Slip::Joined { at: k, .. } | Slip::Unsplit(k) => k,
+            Slip::Extra(k)
+            | Slip::LeftOut(k)
+            | Slip::Joined { at: k, .. }
+            | Slip::Unsplit { at: k, .. } => k,
         }
     }
 
@@ -49,8 +54,8 @@ impl Slip {
             Slip::LeftOut(k) if n == k => None,
             Slip::LeftOut(k) if n > k => Some(n - 1),
             Slip::Joined { at, .. } if n > at => Some(n - 1),
-            Slip::Unsplit(k) if n == k || n == k + 1 => None,
-            Slip::Unsplit(k) if n > k => Some(n - 1),
+            Slip::Unsplit { at, .. } if n == at || n == at + 1 => None,
+            Slip::Unsplit { at, .. } if n > at => Some(n - 1),
             _ => Some(n),
         }
     }
@@ -110,7 +115,7 @@ impl<'s, 'a> Read<'s, 'a> {
     /// Where element `n` is written, or where it belongs when it is left out (the element
     /// written in its place).
     pub fn loc(&self, n: usize) -> Loc {
-        if let Some(Slip::Unsplit(k)) = self.slip
+        if let Some(Slip::Unsplit { at: k, .. }) = self.slip
             && n == k + 1
         {
             return self.seg.element_loc(k);
@@ -192,7 +197,7 @@ fn reads(
 /// split of the value there read so. A value that merely fails its check (`SE*280001` where
 /// the set has 27 segments) is not split: no reading fits, so the values stand as written.
 pub fn joined(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip> {
-    match joined_all(seg, defined, fits).as_slice() {
+    match joined_all(seg, (defined, &|_| usize::MAX), fits).as_slice() {
         [one] => Some(*one),
         _ => None,
     }
@@ -202,7 +207,14 @@ pub fn joined(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip>
 /// that makes every value fit (`fits(n, value)`), in order of place and split: empty when the
 /// segment is not one element short or reads right as written. More than one: the values
 /// alone do not tell where the separator goes ([`Slip::Unsplit`] when all are at one place).
-pub fn joined_all(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Vec<Slip> {
+/// A value longer than the two elements' `longest` lengths together is not split (no split
+/// can fit, and trying each one would read the long value once per byte); a value in UTF-8
+/// is split between characters only.
+pub fn joined_all(
+    seg: &Segment<'_>,
+    (defined, longest): (usize, &dyn Fn(usize) -> usize),
+    fits: Fits<'_>,
+) -> Vec<Slip> {
     let count = seg.element_count();
     let past = (defined + 1..=count).any(|n| !seg.value(n).is_empty());
     if past || count + 1 != defined || (1..=count).all(|n| fits(n, seg.value(n))) {
@@ -210,9 +222,17 @@ pub fn joined_all(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Vec<Slip
     }
     let reads = |slip: Slip| reads(seg, slip, (defined, None), fits);
     (1..defined)
-        .flat_map(|at| (1..seg.value(at).len()).map(move |split| Slip::Joined { at, split }))
+        .filter(|&at| seg.value(at).len() <= longest(at).saturating_add(longest(at + 1)))
+        .flat_map(|at| splits(seg.value(at)).map(move |split| Slip::Joined { at, split }))
         .filter(|&s| reads(s))
         .collect()
+}
+
+/// The places `v` may be split (bytes before the split, 1 to its length less one): between
+/// characters when `v` is UTF-8 (`ÉÉ` only after the first `É`), else after any byte.
+fn splits(v: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let text = std::str::from_utf8(v).ok();
+    (1..v.len()).filter(move |&i| text.is_none_or(|t| t.is_char_boundary(i)))
 }
 
 /// Whether `v` reads as an X12 version/release/industry identifier code (data element 480,
@@ -372,10 +392,23 @@ mod tests {
         let codes = |n: usize, v: &[u8]| (2..=15).contains(&v.len()) || n > 2;
         let s = seg("GS*SENDERRECEIVER*X");
         assert_eq!(joined(&s, 3, &codes), None);
-        assert_eq!(joined_all(&s, 3, &codes).len(), 11);
+        let any = |_: usize| usize::MAX;
+        assert_eq!(joined_all(&s, (3, &any), &codes).len(), 11);
+        // Too long for the two elements together: not split at all.
+        assert!(joined_all(&s, (3, &|_| 6), &codes).is_empty());
+        // Split between characters only: `ÉÉÉ` two ways, not five.
+        let s = seg("GS*ÉÉÉ*X");
+        let one = |n: usize, v: &[u8]| !v.is_empty() && (n != 1 || v.len() <= 4);
+        assert_eq!(
+            joined_all(&s, (3, &any), &one),
+            [
+                Slip::Joined { at: 1, split: 2 },
+                Slip::Joined { at: 1, split: 4 }
+            ]
+        );
         let r = Read {
             seg: &s,
-            slip: Some(Slip::Unsplit(1)),
+            slip: Some(Slip::Unsplit { at: 1, splits: 0 }),
         };
         assert_eq!(
             (r.value(1), r.value(2), r.value(3)),

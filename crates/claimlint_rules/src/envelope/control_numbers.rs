@@ -180,9 +180,46 @@ fn control_numbers(ic: &Interchange<'_>, cx: &mut Ctx<'_>) {
         // compared with it there (echoing the misread GS06 into GE02 would be a wrong fix);
         // with GS06 itself left out there is nothing to compare.
         if let (Some(gs), Some(ge)) = (slips::gs(g), slips::ge(g)) {
-            compare(cx, (ge, 2), (gs, 6));
+            if let Some(Slip::Unsplit { at: 5, splits }) = gs.slip {
+                unsplit_gs06(cx, ge, (gs, splits));
+            } else {
+                compare(cx, (ge, 2), (gs, 6));
+            }
         }
     }
+}
+
+/// GE02 against a GS06 run together with GS05 where the values alone do not tell the split
+/// ([`Slip::Unsplit`]; every other element next to GS06 has a fixed form, so only GS05 and
+/// GS06 can be so): GE02 repeating one of the GS06 values the splits allow would have chosen
+/// that split, so it repeats none, and this says so (one finding on GE02, the choices named;
+/// no fix, since GS06 is not known). Not silent: every split leaves GE02 and GS06 differing.
+fn unsplit_gs06(cx: &mut Ctx<'_>, ge: Read<'_, '_>, (gs, splits): (Read<'_, '_>, u64)) {
+    let joined = gs.seg.value(5);
+    let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+    let gs06: Vec<String> = claimlint_model::gs::split_places(splits)
+        .map(|i| format!("`{}`", show(&joined[i..])))
+        .collect();
+    let ge02 = ge.value(2);
+    let loc = ge.whole_element(2).map_or(ge.seg.loc(), |e| e.loc());
+    let written = if ge02.is_empty() {
+        "GE02 is blank: it repeats".to_owned()
+    } else {
+        format!("GE02 `{}` repeats", show(ge02))
+    };
+    cx.report(
+        loc,
+        format!(
+            "{written} none of the GS06 values {} that GS05 and GS06 run together in `{}` \
+             allow",
+            slips::or_list(&gs06),
+            show(joined)
+        ),
+    )
+    .help(
+        "write the separator between GS05 and GS06 (ENV010), then GE02 as the GS06 so \
+         written: the group's control number, which both must hold",
+    );
 }
 
 fn transaction_numbers(_gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut Ctx<'_>) {

@@ -80,9 +80,9 @@ fn gs_values(group: &Group<'_>, cx: &mut Ctx<'_>) {
     let Some(gs) = super::slips::gs(group) else {
         return;
     };
-    let ge02 = group.ge.as_ref().map(|ge| ge.value(2));
-    // A separator slip (one too many, or an element left out) whose values read back in
-    // place are valid: one finding on where it is, not one per value out of place.
+    let ge02 = super::slips::ge02(group);
+    // A separator slip (one too many, an element left out, or two values run together):
+    // one finding on where it is, not one per value out of place.
     if let Some(d) = super::slips::report(cx, gs, (8, None), false) {
         // A receiver reads the GS as written: GS01 (a slip at it) or GS08 is not where it
         // belongs, so the group is one of a functional identifier (AK905 1) or a version
@@ -103,84 +103,28 @@ fn gs_values(group: &Group<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
-/// What the element named in a split choice holds, for the help.
-fn what(n: usize) -> &'static str {
-    match n {
-        2 => " (the sender's code)",
-        3 => " (the receiver's code)",
-        4 => " (the date)",
-        5 => " (the time)",
-        6 => " (the control number)",
-        _ => "",
-    }
-}
-
-/// Two GS values run together where more than one split reads valid: the finding says how the
-/// one taken was chosen (GE02 repeats its GS06), or, when none was ([`Slip::Unsplit`]), the
-/// help gives the choices (a few written out, else where the separator may go) instead of
-/// one that may not be what the sender meant.
+/// Two GS values run together where more than one split reads valid and GE02 chose the one
+/// taken: the message says so, and how many others also read valid. (Where GE02 chose none,
+/// [`Slip::Unsplit`], `slips::report`'s help gives the choices.)
 fn explain_split(d: &mut Diagnostic, gs: Read<'_, '_>, ge02: Option<&[u8]>) {
-    let readings = claimlint_model::gs::joined_readings(gs.seg);
-    if readings.len() < 2 {
+    let Some(Slip::Joined { .. }) = gs.slip else {
+        return;
+    };
+    let others = claimlint_model::gs::joined_readings(gs.seg)
+        .len()
+        .saturating_sub(1);
+    if others == 0 {
         return;
     }
-    let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
-    let sep = char::from(gs.seg.delims.element);
-    match gs.slip {
-        Some(Slip::Joined { .. }) => {
-            let ge02 = show(ge02.unwrap_or_default());
-            d.message.push_str(&format!(
-                " (of {} splits that read valid, the one whose GS06 GE02 `{ge02}` repeats)",
-                readings.len()
-            ));
-        }
-        Some(Slip::Unsplit(k)) => {
-            let value = gs.seg.value(k);
-            let joined = show(value);
-            let splits: Vec<usize> = readings
-                .iter()
-                .filter_map(|s| match *s {
-                    Slip::Joined { at, split } if at == k => Some(split),
-                    _ => None,
-                })
-                .collect();
-            let places = if splits.len() <= 4 {
-                let shown: Vec<String> = splits
-                    .iter()
-                    .map(|&i| format!("`{}{sep}{}`", show(&value[..i]), show(&value[i..])))
-                    .collect();
-                format!("one of {}", or_list(&shown))
-            } else {
-                let (first, last) = (splits[0], splits[splits.len() - 1]);
-                let contiguous = last + 1 - first == splits.len();
-                let at = if contiguous {
-                    format!("any of characters {first} to {last}")
-                } else {
-                    let shown: Vec<String> = splits.iter().map(usize::to_string).collect();
-                    format!("character {}", or_list(&shown))
-                };
-                format!("after {at}")
-            };
-            d.help = Some(format!(
-                "write the element separator `{sep}` inside `{joined}` where GS{k:02}{} ends \
-                 and GS{:02}{} begins: the values alone do not tell where ({places}); read \
-                 so, the other values are valid",
-                what(k),
-                k + 1,
-                what(k + 1)
-            ));
-        }
-        _ => {}
-    }
-}
-
-/// `a`, `a or b`, `a, b or c`.
-fn or_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-    }
+    let ge02 = String::from_utf8_lossy(ge02.unwrap_or_default());
+    let splits = if others == 1 {
+        "split also reads"
+    } else {
+        "splits also read"
+    };
+    d.message.push_str(&format!(
+        " (GE02 `{ge02}` repeats this GS06; {others} other {splits} valid)"
+    ));
 }
 
 #[test]
@@ -271,7 +215,7 @@ fn a_gs_element_left_out_is_one_finding() {
 /// says where the separator may go and writes no GS that may not be the sender's (no fix);
 /// the group is read as meant from GS04 on (GE02 against GS06, the guide). GS05 and GS06
 /// (`120012345`): GE02 repeating GS06 decides the split; with a GE02 that repeats none, the
-/// help lists the four choices and GE02 is not compared with a GS06 guessed.
+/// help lists the four choices and ENV002 says GE02 repeats none of the GS06 values they allow.
 #[test]
 fn a_split_the_values_do_not_tell() {
     use crate::test::{P837, run};
@@ -316,7 +260,7 @@ fn a_split_the_values_do_not_tell() {
     assert!(
         found[0]
             .message
-            .ends_with("(of 4 splits that read valid, the one whose GS06 GE02 `12345` repeats)"),
+            .ends_with("(GE02 `12345` repeats this GS06; 3 other splits also read valid)"),
         "{}",
         found[0].message
     );
@@ -336,14 +280,27 @@ fn a_split_the_values_do_not_tell() {
         .replacen("GE*1*1~", "GE*1*7~", 1);
     let found = run(&text);
     let got: Vec<_> = found.iter().map(|d| (d.code, d.loc.element)).collect();
-    assert_eq!(got, [("ENV010", Some(5))], "{found:#?}");
+    assert_eq!(
+        got,
+        [("ENV010", Some(5)), ("ENV002", Some(2))],
+        "{found:#?}"
+    );
     let help = found[0].help.as_deref().unwrap_or_default();
     assert!(
-        help.contains(
+        help.ends_with(
             "(one of `1200*123456789`, `120012*3456789`, `1200123*456789` or `12001234*56789`)"
         ),
         "{help}"
     );
+    assert_eq!(
+        found[1].message,
+        "GE02 `7` repeats none of the GS06 values `123456789`, `3456789`, `456789` or `56789` \
+         that GS05 and GS06 run together in `1200123456789` allow"
+    );
+    // So also with GE02 blank: never a silent pass.
+    let blank = run(&text.replacen("GE*1*7~", "GE*1*~", 1));
+    let codes: Vec<_> = blank.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["ENV010", "ENV002"], "{blank:#?}");
 }
 
 /// A GS with the right number of elements and a value out of its definition is that value's

@@ -38,13 +38,18 @@ pub(crate) fn se<'s, 'a>(tx: &'s TxFrame<'a>) -> Option<Read<'s, 'a>> {
     })
 }
 
-/// The GS of `group` as meant (GE02 chooses between places an element left out could be).
+/// The GE02 of `group` as written (what chooses between readings of a GS with a slip).
+pub(crate) fn ge02<'a>(group: &Group<'a>) -> Option<&'a [u8]> {
+    group.ge.as_ref().map(|ge| ge.value(2))
+}
+
+/// The GS of `group` as meant (GE02 chooses between places an element left out could be, and
+/// between splits of two values run together).
 pub(crate) fn gs<'s, 'a>(group: &'s Group<'a>) -> Option<Read<'s, 'a>> {
     let gs = group.gs.as_ref()?;
-    let ge02 = group.ge.as_ref().map(|ge| ge.value(2));
     Some(Read {
         seg: gs,
-        slip: claimlint_model::gs::slip(gs, ge02),
+        slip: claimlint_model::gs::slip(gs, ge02(group)),
     })
 }
 
@@ -117,22 +122,16 @@ pub(crate) fn report<'c>(
             shown(k)
         ),
         Slip::Joined { .. } => joined_message(r, &id, k),
-        Slip::Unsplit(_) => unsplit_message(r, &id, k),
+        Slip::Unsplit { .. } => unsplit_message(r, &id, k),
     };
     let meant = match (slip, fill) {
-        (Slip::LeftOut(_) | Slip::Unsplit(_), None) => None,
+        (Slip::LeftOut(_) | Slip::Unsplit { .. }, None) => None,
         (_, fill) => Some(r.text(defined, fill.unwrap_or_default())),
     };
     // A terminator that is a line break is not shown.
     let term = Some(char::from(seg.delims.segment)).filter(char::is_ascii_graphic);
     let help = match &meant {
-        None if matches!(slip, Slip::Unsplit(_)) => format!(
-            "write the element separator `{}` inside `{}` where {id}{k:02} ends and {id}{:02} \
-             begins: the values alone do not tell where (read so, the other values are valid)",
-            show_byte(seg.delims.element),
-            shown(k),
-            k + 1
-        ),
+        None if let Slip::Unsplit { splits, .. } = slip => unsplit_help(r, &id, splits),
         None => format!(
             "write {id}{k:02} before `{}`, with its separator (read so, the other values are \
              valid)",
@@ -150,13 +149,13 @@ pub(crate) fn report<'c>(
     }
     d.realigned = Some(match slip {
         Slip::Extra(_) => Realigned::Root,
-        Slip::LeftOut(_) | Slip::Joined { .. } | Slip::Unsplit(_) => Realigned::DroppedRoot,
+        Slip::LeftOut(_) | Slip::Joined { .. } | Slip::Unsplit { .. } => Realigned::DroppedRoot,
     });
     Some(d)
 }
 
-/// The end of a message about two values run together: `next`, the first value written
-/// after them, stands one element early since (nothing when none is written).
+/// The end of a message about two values run together: the values from `next`, the first
+/// written after them, on stand one element early (nothing when none is written).
 fn early(next: &[u8]) -> String {
     if next.is_empty() {
         return String::new();
@@ -185,7 +184,7 @@ fn joined_message(r: Read<'_, '_>, id: &str, k: usize) -> String {
 
 /// The message of two values run together at element `k` of `r` where the values do not tell
 /// the split ([`Slip::Unsplit`]): the segment is one element short, the element that holds
-/// the two, and what stands one element early since.
+/// the two, and the values that stand one element early.
 fn unsplit_message(r: Read<'_, '_>, id: &str, k: usize) -> String {
     let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
     let early = early(r.seg.value(k + 1));
@@ -196,6 +195,72 @@ fn unsplit_message(r: Read<'_, '_>, id: &str, k: usize) -> String {
         k + 1,
         show_byte(r.seg.delims.element),
     )
+}
+
+/// What GS element `n` holds, named in a help that says where two values divide.
+fn what(id: &str, n: usize) -> &'static str {
+    match (id, n) {
+        ("GS", 2) => " (the sender's code)",
+        ("GS", 3) => " (the receiver's code)",
+        ("GS", 4) => " (the date)",
+        ("GS", 5) => " (the time)",
+        ("GS", 6) => " (the control number)",
+        _ => "",
+    }
+}
+
+/// The help of two values run together at `r`'s slip where the values do not tell the split
+/// (`splits`, [`Slip::Unsplit`]): where the separator may go, the choices written out when
+/// four or fewer, else the characters after which (counted in characters, not bytes). When
+/// the two hold the control number (GS06), GE02 repeats none of its choices (it would have
+/// decided the split): ENV002 says so, and the other values are not claimed valid.
+fn unsplit_help(r: Read<'_, '_>, id: &str, splits: u64) -> String {
+    let seg = r.seg;
+    let k = r.slip.map_or(0, Slip::at);
+    let value = seg.value(k);
+    let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+    let sep = show_byte(seg.delims.element);
+    let places: Vec<usize> = claimlint_model::gs::split_places(splits).collect();
+    let choices = if places.len() <= 4 {
+        let shown: Vec<String> = places
+            .iter()
+            .map(|&i| format!("`{}{sep}{}`", show(&value[..i]), show(&value[i..])))
+            .collect();
+        format!("one of {}", or_list(&shown))
+    } else {
+        // More than four splits read valid only where the two are codes of 2 to 15 characters
+        // (GS02 and GS03; every other pair has a fixed or a few lengths): the splits are
+        // then every length the two allow, one run of characters.
+        let chars = |i: usize| show(&value[..i]).chars().count();
+        let (first, last) = (places[0], places[places.len() - 1]);
+        format!(
+            "after any of characters {} to {}",
+            chars(first),
+            chars(last)
+        )
+    };
+    let rest = if id == "GS" && (k == 6 || k + 1 == 6) {
+        ""
+    } else {
+        "; read so, the other values are valid"
+    };
+    format!(
+        "write the element separator `{sep}` inside `{}` where {id}{k:02}{} ends and \
+         {id}{:02}{} begins: the values alone do not tell where ({choices}){rest}",
+        show(value),
+        what(id, k),
+        k + 1,
+        what(id, k + 1)
+    )
+}
+
+/// `a`, `a or b`, `a, b or c`.
+pub(crate) fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
 }
 
 #[cfg(test)]
