@@ -1494,6 +1494,16 @@ CASES["STR003"]["trip"].update({
         _CLM_LATE, moved(edit(P837, "HI*ABK:M810", "HI*ABF:M810"), _CLM_P, "HI*ABF:M810"), _LX_LATE, _CLM_LATE]),
 })
 
+# A claim whose CLM came late (its LX above it) beside a claim with no LX at all: the stray LX
+# is its own claim's, not the other's missing one. One STR003 for the move, the other claim's
+# STR002 kept, whichever comes first and with clean claims between.
+_NO_LX = join(recount([x for x in segs(P837) if x != "LX*1"]))
+CASES["STR003"]["trip"].update({
+    "claim-moved-then-claim-without-lx.x12": claims_set(P837, [_CLM_LATE, _NO_LX]),
+    "claim-moved-clean-claims-then-claim-without-lx.x12": claims_set(P837, [_CLM_LATE, P837, P837, _NO_LX]),
+    "claim-without-lx-then-claim-moved.x12": claims_set(P837, [_NO_LX, _CLM_LATE]),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

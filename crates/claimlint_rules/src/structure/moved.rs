@@ -107,6 +107,7 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
         if gaps_for(seg) != 1
             || is_hl(want.site)
             || !same_owner(tx, stray, want.site, placed)
+            || crosses_claims(tx, stray, want.site)
             || (placed && (!alone(tx, stray, want.issue) || !reads_clean(want.def, seg)))
         {
             continue;
@@ -231,6 +232,35 @@ fn alone(tx: &Transaction<'_>, stray: usize, issue: usize) -> bool {
     let own = claim(stray);
     (tx.ig().structure.iter().enumerate())
         .all(|(n, i)| n == issue || i.at() == stray || claim(i.at()) != own)
+}
+
+/// Whether a claim boundary stands between the segment at `stray` and the place `site` it is
+/// missing: an HL among the claims, or more than one CLM (one CLM is the stray's own claim written below it, or
+/// the next claim's, the stray written one boundary late). A segment standing in another
+/// subscriber's or patient's claims is that claim's own (its CLM written late leaves its LX
+/// above it), not the one a claim further on lacks: pairing them would report neither end
+/// (the other claim's missing segment silenced, the stray covered by its claim's move).
+/// Scans only up to the second boundary.
+fn crosses_claims(tx: &Transaction<'_>, stray: usize, site: usize) -> bool {
+    let (lo, hi) = (stray.min(site), stray.max(site));
+    // An HL is a claim boundary once claims have begun: before the first CLM, HLs part the
+    // header loops (an NM1*85 written below the subscriber's HL is a move within them).
+    let mut in_claims = (tx.segments.get(lo))
+        .is_some_and(|s| tx.claims.first().is_some_and(|c| c.index < s.position));
+    let mut clms = 0;
+    for seg in tx.segments.iter().take(hi).skip(lo.saturating_add(1)) {
+        if seg.is(b"HL") && in_claims {
+            return true;
+        }
+        if seg.is(b"CLM") {
+            in_claims = true;
+            clms += 1;
+            if clms > 1 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Can the segment at `stray` be the one missing at `site` as far as claims and service lines
