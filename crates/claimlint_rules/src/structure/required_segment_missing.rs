@@ -337,9 +337,10 @@ pub(crate) struct Late {
 
 impl Late {
     pub(crate) fn of(tx: &Transaction<'_>) -> Late {
-        Late {
-            all: all_written_after(tx),
-        }
+        let all = all_written_after(tx);
+        // [`Late::noticed_at`] searches by `at`: the order [`all_written_after`] gives.
+        debug_assert!(all.is_sorted_by_key(|l| l.at));
+        Late { all }
     }
 
     /// The entries noticed at segment `at`, in their order in `all`: a binary search, as

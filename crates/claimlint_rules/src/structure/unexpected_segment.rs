@@ -167,6 +167,8 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         report_line_move(tx, cx, m);
         covered.push(m.stray);
     }
+    // Searched once per stray: sorted, so a set with thousands of moves stays linear.
+    covered.sort_unstable();
     // The set's moved segments, found once for both kinds of stray (unplaced, misread).
     let mut moved = None;
     out_of_place(tx, cx, wrong.id(), &covered, &mut moved);
@@ -425,7 +427,7 @@ fn out_of_place(
     tx: &Transaction<'_>,
     cx: &mut Ctx<'_>,
     wrong: &[u8],
-    covered: &[usize],
+    covered: &[usize], // sorted
     moved: &mut Option<Vec<super::moved::Moved>>,
 ) {
     let ig = tx.ig();
@@ -437,7 +439,11 @@ fn out_of_place(
         let StructureIssue::Unexpected { at } = *issue else {
             continue;
         };
-        let Some(seg) = tx.segments.get(at).filter(|_| !covered.contains(&at)) else {
+        let Some(seg) = tx
+            .segments
+            .get(at)
+            .filter(|_| covered.binary_search(&at).is_err())
+        else {
             continue;
         };
         if rest.contains(&at) {
