@@ -1335,42 +1335,6 @@ CASES["SIT002"]["trip"].update({
     "principal-under-icd9-admitting-qualifier-before-icd10.x12": edit(_ICD9_P, "HI*", "HI*BJ:7330"),
 })
 
-# 837I: its HI segments are told apart by HI01-1 (principal, admitting, value, occurrence...
-# HI). An HI written with another HI's qualifier is read as the HI its values fit: one SYN008
-# on HI01-1 naming the qualifier to write, in the claim's ICD version; not the findings of the
-# definition its qualifier names (SYN004 for values Not Used there, SYN007, SYN008 on HI02-1,
-# STR004 for a second principal diagnosis), nor CODE008 for that qualifier's version.
-_ICD9_I = edit(I837.replace("20260115", "20140915"), "HI*", "HI*BK:7330")
-CASES["SYN008"]["trip"].update({
-    "hi-value-codes-under-abn-837i.x12": edit(I837, "HI*", "HI*ABK:M810~HI*ABN:38:::15.31"),
-    "hi-value-codes-under-second-principal-837i.x12": edit(I837, "HI*", "HI*ABK:M810~HI*ABK:38:::15.31"),
-    "hi-occurrence-codes-under-abf-837i.x12": edit(
-        I837, "HI*", "HI*ABK:M810~HI*ABF:11:D8:20260110*BH:A1:D8:19600101"),
-    "hi-other-diagnoses-under-abj-837i.x12": edit(I837, "HI*", "HI*ABK:M810~HI*ABJ:I10*ABF:E119"),
-    # Before ICD-10: the qualifier to write is the ICD-9-CM one (BF, not ABF).
-    "hi-other-diagnoses-under-abj-before-icd10-837i.x12": edit(
-        _ICD9_I, "HI*BK", "HI*BK:7330~HI*ABJ:4019*BF:79431"),
-    "hi-value-codes-under-abf-before-icd10-837i.x12": edit(
-        _ICD9_I, "HI*BK", "HI*BK:7330~HI*ABF:38:::15.31"),
-    # One diagnosis code fits four HI segments: the help lists them (not a procedure: no date).
-    "hi-diagnosis-under-principal-procedure-837i.x12": edit(I837, "HI*", "HI*ABK:M810~HI*BBR:E119"),
-})
-# Near miss: a value HI under ABF whose amount is no number fits no other HI either: the
-# reading as written stands (the amount Not Used there), the bad amount is not hidden.
-CASES["SYN004"]["trip"]["hi-value-code-bad-amount-under-abf-837i.x12"] = edit(
-    I837, "HI*", "HI*ABK:M810~HI*ABF:38:::1X.31")
-# Near miss: each HI under its own qualifier (value, occurrence, other diagnoses): nothing.
-CASES["SYN008"]["pass"]["hi-value-occurrence-other-diagnoses-837i.x12"] = edit(
-    I837, "HI*", "HI*ABK:M810~HI*ABF:I10*ABF:E119~HI*BH:11:D8:20260110~HI*BE:38:::15.31")
-# The principal diagnosis of an 837I dated before ICD-10 under the ICD-10 admitting (or reason
-# for visit, external cause) qualifier, the claim without a principal diagnosis: one SIT002
-# whose help writes BK, not also CODE008 for ABJ's version.
-CASES["SIT002"]["trip"].update({
-    "principal-under-icd10-admitting-qualifier-before-icd10-837i.x12": edit(_ICD9_I, "HI*BK", "HI*ABJ:7330"),
-    "principal-under-icd10-external-cause-qualifier-before-icd10-837i.x12": edit(
-        _ICD9_I, "HI*BK", "HI*ABN:7330"),
-})
-
 # A service line's boundary segment moved across a line boundary (`LX*1` below its line's
 # SV1/DTP/LIN, `LX*2` above line 1's LIN/CTP, a LIN above LX*1 or below LX*2, a 2430's SVD
 # above its line's LIN or below the next LX): one STR003 on the moved segment whose help

@@ -18,7 +18,6 @@ pub use by_id::{Indexed, SegmentsById};
 pub use claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
 pub use guide::{GuideChoice, GuideIssue, classify, guide_value, names_claim_guide};
 pub use loops::{CleanMemo, LoopNode, Transaction, build, written_as};
-pub use requalify::fits_but_qualifier;
 pub use value::{Date, DateRange, Dec, Total};
 
 /// Which 837 guide a transaction set is read with.

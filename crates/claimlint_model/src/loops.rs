@@ -287,17 +287,15 @@ impl IgCheck {
     }
 
     /// [`IgCheck::run`] with a memo of segments found clean, which it reads and adds to.
-    /// When the walk found the structure off, or the elements of a segment told from its
-    /// siblings by a composite's code (837I's HI01-1) wrong, a segment whose qualifier is
-    /// another definition's code may have led it astray: `requalify` reads such segments as
-    /// meant.
+    /// When the walk found the structure off, a segment whose qualifier is another
+    /// definition's code may have led it astray: `requalify` reads such segments as meant.
     pub fn run_with(
         guide: &'static ig::GuideDef,
         segments: &[Segment<'_>],
         clean: &mut CleanMemo,
     ) -> IgCheck {
         let (check, _) = IgCheck::walk_and_validate(guide, segments, &[], clean, usize::MAX);
-        if check.structure.is_empty() && !crate::requalify::composite_misread(&check) {
+        if check.structure.is_empty() {
             return check;
         }
         crate::requalify::settle(check, segments, clean)

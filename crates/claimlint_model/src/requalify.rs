@@ -51,13 +51,7 @@ pub(crate) fn settle(
         // (findings, the check, its readings) of the best reading of this round.
         let mut best: Option<(usize, IgCheck, Readings)> = None;
         let mut after_best = 0;
-        'round: for &Candidate {
-            at,
-            meant,
-            rank,
-            by_elements,
-        } in &found
-        {
+        'round: for &Candidate { at, meant, rank } in &found {
             for reads in readings_of(&found, segments, (at, meant, rank)) {
                 let key = reads
                     .iter()
@@ -70,8 +64,7 @@ pub(crate) fn settle(
                 }
                 trials += 1;
                 after_best += usize::from(best.is_some());
-                let tried = (&reads[..], by_elements);
-                if let Some((trial, reading)) = attempt(&check, segments, &kept, tried, clean) {
+                if let Some((trial, reading)) = attempt(&check, segments, &kept, &reads, clean) {
                     let found = score(&trial);
                     if best.as_ref().is_none_or(|(b, _, _)| found < *b) {
                         best = Some((found, trial, reading));
@@ -122,13 +115,12 @@ fn score(c: &IgCheck) -> usize {
 }
 
 /// The check with the segments of `reads` read as the definitions named, beside those
-/// `kept`, when that reading is better ([`better`]; `by_elements`: the candidate was found
-/// for its own elements' findings, not the structure's); with the readings it keeps then.
+/// `kept`, when that reading is better ([`better`]); with the readings it keeps then.
 fn attempt(
     check: &IgCheck,
     segments: &[Segment<'_>],
     kept: &[(usize, Vec<u8>)],
-    (reads, by_elements): (&[(usize, &'static SegmentDef)], bool),
+    reads: &[(usize, &'static SegmentDef)],
     clean: &mut CleanMemo,
 ) -> Option<(IgCheck, Readings)> {
     let mut reading = kept.to_vec();
@@ -153,7 +145,7 @@ fn attempt(
             .sum::<usize>();
     let (mut trial, complete) =
         IgCheck::walk_and_validate(check.guide, segments, &swaps, clean, limit);
-    if !complete || !better(&trial, check, reads, by_elements) {
+    if !complete || !better(&trial, check, reads) {
         return None;
     }
     // Where each segment read again was placed as written: in the first reading.
@@ -181,16 +173,13 @@ struct Candidate {
     /// Its place among the candidates of the finding it was found for, nearest first: a
     /// mistake repeated in each claim is the candidate of the same rank in each.
     rank: usize,
-    /// Found for the findings on its own elements, not for the structure's: a reading of it
-    /// need not take a structural finding away ([`better`]).
-    by_elements: bool,
 }
 
 /// The candidates for the findings of the structure, in the order of the findings.
 fn candidates(check: &IgCheck, segments: &[Segment<'_>]) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     let mut seen = HashSet::new();
-    let mut add = |at: usize, meant: &'static SegmentDef, rank: &mut usize, by_elements| {
+    let mut add = |at: usize, meant: &'static SegmentDef, rank: &mut usize| {
         let Some(seg) = segments.get(at) else { return };
         let same_id = claimlint_x12::short::eq(seg.id(), meant.id.as_bytes());
         // An HL's level is STR001's: the hierarchy, not a qualifier, says what it was meant as.
@@ -203,21 +192,12 @@ fn candidates(check: &IgCheck, segments: &[Segment<'_>]) -> Vec<Candidate> {
                 at,
                 meant,
                 rank: *rank,
-                by_elements,
             });
         }
         // Counted when found for another finding before too: the rank is the segment's
         // place for this finding.
         *rank += 1;
     };
-    // First: a segment whose definitions are told apart by a composite's first component,
-    // read as a sibling its values fit ([`closely_fitting`]).
-    for (at, defs) in closely_fitting(check, segments) {
-        let mut rank = 0;
-        for def in defs {
-            add(at, def, &mut rank, true);
-        }
-    }
     for issue in &check.structure {
         let mut rank = 0;
         match *issue {
@@ -229,7 +209,7 @@ fn candidates(check: &IgCheck, segments: &[Segment<'_>]) -> Vec<Candidate> {
             } => {
                 for (j, parent_def) in within(check, segments, parent, at) {
                     for def in wanted(parent_def, id, is_loop) {
-                        add(j, def, &mut rank, false);
+                        add(j, def, &mut rank);
                     }
                 }
             }
@@ -238,129 +218,39 @@ fn candidates(check: &IgCheck, segments: &[Segment<'_>]) -> Vec<Candidate> {
             StructureIssue::OpenerMissing { id, parent, at, .. } => {
                 for (j, parent_def) in within(check, segments, parent, at) {
                     for def in wanted(parent_def, id, true) {
-                        add(j, def, &mut rank, false);
+                        add(j, def, &mut rank);
                     }
                 }
             }
             StructureIssue::RepeatExceeded { is_loop, at, .. } => {
                 for def in siblings(check, at, is_loop) {
-                    add(at, def, &mut rank, false);
+                    add(at, def, &mut rank);
                 }
                 // The one written first may be the one misqualified (`DTP*435*TM*1130` where
                 // 837I's discharge hour `DTP*096` belongs, above the real DTP*435).
                 if !is_loop && let Some(first) = earlier_copy(check, at) {
                     for def in siblings(check, first, false) {
-                        add(first, def, &mut rank, false);
+                        add(first, def, &mut rank);
                     }
                 }
             }
             StructureIssue::Unexpected { .. } => {}
         }
     }
-    // Last, after every candidate above: [`misqualified_openers`].
-    for (opener, defs) in misqualified_openers(check, segments) {
-        let mut rank = 0;
-        for def in defs {
-            add(opener, def, &mut rank, false);
+    // Last, after every candidate above: a loop missing a required child whose opener has
+    // findings of its own (`NM1*77*1*SMITH*JOHN****XX*…` opening 2310E, Service Facility, a
+    // person there, without its N3 and N4) may be a sibling loop's opener written with the
+    // wrong qualifier (2310A's `NM1*71`, the attending provider).
+    for issue in &check.structure {
+        if let StructureIssue::RequiredMissing { parent, at, .. } = *issue
+            && let Some(opener) = opener_with_findings(check, segments, parent, at)
+        {
+            let mut rank = 0;
+            for def in siblings(check, opener, true) {
+                add(opener, def, &mut rank);
+            }
         }
     }
-    out
-}
-
-/// The openers of loops missing a required child that have findings of their own, in the
-/// order of the structure issues, each with its sibling loops' openers: such a loop
-/// (`NM1*77*1*SMITH*JOHN****XX*…` opening 2310E, Service Facility, a person there, without its
-/// N3 and N4) may be a sibling loop's opener written with the wrong qualifier (2310A's
-/// `NM1*71`, the attending provider). Weighed after every other candidate.
-fn misqualified_openers(
-    check: &IgCheck,
-    segments: &[Segment<'_>],
-) -> Vec<(usize, Vec<&'static SegmentDef>)> {
-    check
-        .structure
-        .iter()
-        .filter_map(|issue| match *issue {
-            StructureIssue::RequiredMissing { parent, at, .. } => {
-                opener_with_findings(check, segments, parent, at)
-            }
-            _ => None,
-        })
-        .map(|opener| (opener, siblings(check, opener, true)))
-        .collect()
-}
-
-/// The segments placed on a definition told apart by a composite's first component (837I's
-/// HI: principal diagnosis, admitting, value, occurrence... by HI01-1) with findings on their
-/// elements (`HI*ABN:A1:D8:19261111`, occurrence codes under the external cause's qualifier:
-/// its dates Not Used there), or written once too often there (`HI*BK:38:::15.31`, a second
-/// principal diagnosis), each with the siblings its values fit but for its code: such a
-/// segment may be one of them written with another's code. Only a sibling its values fit
-/// once its code is the sibling's: a segment with another defect besides keeps the findings
-/// of the reading as written. Few definitions fit a segment so closely: they are weighed
-/// before the others.
-fn closely_fitting(
-    check: &IgCheck,
-    segments: &[Segment<'_>],
-) -> Vec<(usize, Vec<&'static SegmentDef>)> {
-    composite_qualified_with_findings(check)
-        .into_iter()
-        .filter_map(|at| {
-            let seg = segments.get(at)?;
-            let defs = siblings(check, at, false)
-                .into_iter()
-                .filter(|def| fits_but_qualifier(seg, def))
-                .collect();
-            Some((at, defs))
-        })
-        .collect()
-}
-
-/// Whether `seg`, its qualifier written as `def`'s first code, is clean under `def` (and
-/// `def` is not the definition its own qualifier names): `HI*BR:4019*BF:79431` fits 837I's
-/// other-diagnosis HI (BF) so.
-pub fn fits_but_qualifier(seg: &Segment<'_>, def: &SegmentDef) -> bool {
-    if !claimlint_x12::short::eq(seg.id(), def.id.as_bytes()) || def.matches(seg) {
-        return false;
-    }
-    requalified(seg, def).is_some_and(|bytes| {
-        let read = Segment::new(&bytes, seg.offset, seg.delims, seg.position);
-        claimlint_ig::segment_is_clean(def, &read)
-    })
-}
-
-/// Whether a segment placed on a definition told apart by a composite's first component has
-/// findings on its elements: [`settle`] may read it as a sibling.
-pub(crate) fn composite_misread(check: &IgCheck) -> bool {
-    !composite_qualified_with_findings(check).is_empty()
-}
-
-/// The segments placed on a definition whose qualifier is a composite's component (HI01-1)
-/// with findings on their elements or written more times than it allows, in order.
-fn composite_qualified_with_findings(check: &IgCheck) -> Vec<usize> {
-    let repeated = check.structure.iter().filter_map(|s| match *s {
-        StructureIssue::RepeatExceeded {
-            is_loop: false, at, ..
-        } => Some(at),
-        _ => None,
-    });
-    let mut out: Vec<usize> = check
-        .elements
-        .iter()
-        .filter_map(|&(i, _)| usize::try_from(i).ok())
-        .chain(repeated)
-        // One read as meant already is not weighed again.
-        .filter(|&i| check.requalified(i).is_none())
-        .filter(|&i| {
-            check
-                .placements
-                .get(i)
-                .and_then(Placement::segment)
-                .and_then(|d| d.qualifier)
-                .is_some_and(|q| q.comp > 0)
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
     out
 }
 
@@ -542,14 +432,8 @@ fn requalified(seg: &Segment<'_>, meant: &SegmentDef) -> Option<Vec<u8>> {
 
 /// Whether the trial reading is the one error: each segment of `reads` placed as the
 /// definition named with no finding but on its qualifier, no finding the first reading did
-/// not have, fewer findings of the structure (as many, for a candidate found `by_elements`)
-/// and fewer in all.
-fn better(
-    trial: &IgCheck,
-    first: &IgCheck,
-    reads: &[(usize, &'static SegmentDef)],
-    by_elements: bool,
-) -> bool {
+/// not have, fewer findings of the structure and fewer in all.
+fn better(trial: &IgCheck, first: &IgCheck, reads: &[(usize, &'static SegmentDef)]) -> bool {
     let read = |i: u32| {
         let i = usize::try_from(i).ok()?;
         reads.iter().find(|(at, _)| *at == i).map(|&(_, d)| d)
@@ -572,7 +456,8 @@ fn better(
     });
     placed
         && only_qualifier
-        && fewer(trial, first, by_elements)
+        && trial.structure.len() < first.structure.len()
+        && score(trial) < score(first)
         && within_multiset(&trial.structure, &first.structure, StructureIssue::at)
         && within_multiset(
             &trial
@@ -583,21 +468,6 @@ fn better(
             &first.elements.iter().collect::<Vec<_>>(),
             |(i, _)| usize::try_from(*i).unwrap_or(usize::MAX),
         )
-}
-
-/// Whether the trial has fewer findings of the structure and fewer in all; for a candidate
-/// found `by_elements`, as many of the structure and no more in all: a segment whose values
-/// fit a sibling but for its code (`HI*ABF:38:::15.31`, a value code and its amount) is that
-/// sibling misqualified, one finding on its code, rather than the definition its code names
-/// with its values to be deleted (HI01-5 Not Used), one finding too but a wrong one.
-fn fewer(trial: &IgCheck, first: &IgCheck, by_elements: bool) -> bool {
-    let (structure, all) = (trial.structure.len(), score(trial));
-    let (first_structure, first_all) = (first.structure.len(), score(first));
-    if by_elements {
-        structure <= first_structure && all <= first_all
-    } else {
-        structure < first_structure && all < first_all
-    }
 }
 
 /// Whether the first reading left segment `i` unplaced (STR003): a reading that places it

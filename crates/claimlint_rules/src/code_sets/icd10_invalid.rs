@@ -238,21 +238,6 @@ pub type WithheldMemo = ByRelease<Option<String>>;
 fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let kind = cx.tx().map_or(Kind::Professional, |t| t.kind);
     let (date, dxs) = judged_dx(claim, kind);
-    // The code of an HI written with a diagnosis qualifier but read as another HI (value,
-    // occurrence codes: `HI*ABN:38:::15.31`) is no diagnosis: SYN008 names the qualifier.
-    // Looked for only once a code is wrong: the guide check is not run for CODE003 alone.
-    let mut not_diagnoses: Option<Vec<usize>> = None;
-    let tx = cx.tx();
-    let mut misread = |dx: &claimlint_model::Diagnosis<'_>| {
-        not_diagnoses
-            .get_or_insert_with(|| {
-                super::requalified_his(tx, claim)
-                    .into_iter()
-                    .filter_map(|(q, diagnoses)| (!diagnoses).then_some(q))
-                    .collect()
-            })
-            .contains(&dx.qualifier.offset)
-    };
     // `judge` on each code: the claim's one release, chosen once.
     let release = release_on(cx.data(), date);
     let id = release_id(release.as_ref());
@@ -272,9 +257,7 @@ fn icd10_invalid(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         if let (Some(m), Some(key)) = (valid.as_deref_mut(), key) {
             m.insert(key, verdict == Verdict::Valid);
         }
-        if let Verdict::Error { message, help } = verdict
-            && !misread(dx)
-        {
+        if let Verdict::Error { message, help } = verdict {
             cx.report(dx.code.loc(), message).help(help);
         }
     }

@@ -87,18 +87,13 @@ fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     // claim with a qualifier of the wrong version, the only ones it can take out.
     let slip = super::principal_qualifier_slip(claim, kind).map(|(q, _)| q.offset);
     wrong.retain(|(q, _)| Some(q.offset) != slip);
-    // An HI written with another HI's qualifier (`HI*ABN:38:::15.31`, a value code) is read
-    // by the guide check as the HI its values fit; SYN008 names the qualifier of that HI, in
-    // the claim's version: its version is no second finding here.
-    let misread = requalified_qualifiers(cx.tx(), claim, want_ten);
-    wrong.retain(|(q, _)| !misread.contains(&q.offset));
     let Some((first, _)) = wrong.first() else {
         return;
     };
     let codes: Vec<String> = claim
         .hi
         .iter()
-        .flat_map(|hi| quoted(cx.tx(), hi, want_ten, &misread))
+        .flat_map(|hi| quoted(cx.tx(), hi, want_ten))
         .collect();
     let (found, needed) = if want_ten {
         ("ICD-9-CM", "ICD-10")
@@ -139,72 +134,11 @@ fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     ));
 }
 
-/// The offsets of the HI01-1 qualifiers of the claim's HI segments the guide check read as
-/// another HI than their qualifier names (`claimlint_model::requalify`), whose first code is
-/// not of the other ICD version's form (`HI*BF:4019` read as the principal diagnosis on a
-/// claim dated 2026 is coded in ICD-9-CM too: CODE008 still says so).
-fn requalified_qualifiers(
-    tx: Option<&Transaction<'_>>,
-    claim: &Claim<'_>,
-    want_ten: bool,
-) -> Vec<usize> {
-    let misread: Vec<usize> = super::requalified_his(tx, claim)
-        .into_iter()
-        .map(|(q, _)| q)
-        .collect();
-    claim
-        .hi
-        .iter()
-        .filter_map(|hi| {
-            let first = hi.element(1)?;
-            let q = first.component(1)?.offset;
-            let code = first.component(2).map_or(&b""[..], |c| c.bytes);
-            let written = first.component(1).map_or(&b""[..], |c| c.bytes);
-            let dated = first.component(3).is_some_and(|d| !d.bytes.is_empty());
-            let procedure = is_procedure(written, code, dated);
-            (misread.contains(&q) && !procedure && !other_version_form(code, want_ten)).then_some(q)
-        })
-        .collect()
-}
-
-/// Whether a code has the form of the ICD version the claim's date does not call for: an
-/// ICD-9-CM diagnosis (three to five digits, or an E or V then digits) or procedure on a
-/// claim in ICD-10's time, ICD-10-CM's or ICD-10-PCS's form before it.
-fn other_version_form(code: &[u8], want_ten: bool) -> bool {
-    let icd10 = std::str::from_utf8(code).is_ok_and(super::icd10_invalid::is_icd10_form)
-        || super::is_pcs_form(code);
-    if want_ten {
-        !icd10 && (super::code_fits_qualifier("BF", code) || super::code_fits_qualifier("BR", code))
-    } else {
-        icd10
-    }
-}
-
-/// Whether a code under a procedure qualifier is a procedure as written: of a procedure's
-/// shape, with its date or of ICD-10-PCS's form (`HI*BR:B2111ZZ`, the date left out). Its
-/// version stays CODE008's even when the guide check reads the HI as another.
-fn is_procedure(written: &[u8], code: &[u8], dated: bool) -> bool {
-    let q = std::str::from_utf8(written).unwrap_or("");
-    matches!(q, "BR" | "BQ" | "BBR" | "BBQ")
-        && super::code_fits_qualifier(q, code)
-        && (dated || super::is_pcs_form(code))
-}
-
 /// The codes of one HI under a qualifier of the wrong version, each as `qualifier:code` (a
 /// procedure's date qualifier and date left out). An HI whose separators slipped
 /// (`HI*BK*1987*BF*4134`, `claimlint_model::realign`) is read as it is once they are put
 /// right (`BK:1987, BF:4134`); an element with a qualifier and no code is not quoted.
-fn quoted(
-    tx: Option<&Transaction<'_>>,
-    hi: &Segment<'_>,
-    want_ten: bool,
-    misread: &[usize],
-) -> Vec<String> {
-    // The first code of an HI read as another HI (`requalified_qualifiers`) is SYN008's.
-    let skip_first = hi
-        .element(1)
-        .and_then(|e| e.component(1))
-        .is_some_and(|q| misread.contains(&q.offset));
+fn quoted(tx: Option<&Transaction<'_>>, hi: &Segment<'_>, want_ten: bool) -> Vec<String> {
     let sep = char::from(hi.delims.element);
     let comp = char::from(hi.delims.component);
     let realigned = tx.and_then(|tx| {
@@ -216,7 +150,7 @@ fn quoted(
     });
     let text = realigned.unwrap_or_else(|| hi.text().into_owned());
     text.split(sep)
-        .skip(1 + usize::from(skip_first))
+        .skip(1)
         .filter_map(|el| {
             let mut parts = el.split(comp);
             let (q, code) = (parts.next()?, parts.next()?);
@@ -287,9 +221,10 @@ fn procedure_qualifier_before_a_diagnosis() {
     };
     assert_eq!(help(&edit(P837, "HI*", "HI*ABK:M810*BR:E119")), want("ABF"));
     assert_eq!(help(&edit(P837, "HI*", "HI*BR:M810*BR:E119")), want("ABF"));
-    // In an 837I the guide check reads that HI as the diagnosis HI its values fit: SYN008
-    // names the qualifiers to write, in ICD-10 (ABJ, APR, ABN, ABF), not CODE008 too.
-    assert!(help(&edit(I837, "HI*", "HI*ABK:M810~HI*BR:E119")).is_empty());
+    assert_eq!(
+        help(&edit(I837, "HI*", "HI*ABK:M810~HI*BR:E119")),
+        want("ABF")
+    );
     assert_eq!(
         help(&edit(I837, "HI*", "HI*ABK:M810~HI*BR:8151:D8:20260110")),
         want("BBR")

@@ -1,6 +1,6 @@
 use super::{Found, code_list, findings};
 use crate::{Ctx, declare_rule};
-use claimlint_ig::{ElementIssue, Node, Placement, SegmentDef, is_qualifier_dependent};
+use claimlint_ig::{ElementIssue, Placement, is_qualifier_dependent};
 use claimlint_model::{Kind, Transaction};
 
 declare_rule! {
@@ -247,102 +247,12 @@ fn requalified_help(
         || "fits no loop or segment here".to_string(),
         |(w, name)| format!("is the code of {w}, {name}"),
     );
-    let choices = fitting_siblings(tx, f, placed);
-    let loop_id = placed.path().and_then(|p| p.last()).unwrap_or(&"");
-    let codes_of = |d: &SegmentDef| era(tx, f, d.qualifier.map_or(codes, |q| q.codes)).join(" or ");
-    let write = match choices.as_slice() {
-        // One sibling fits, not the one read first (an HI whose first code's shape rules
-        // that one out).
-        [only] if placed.segment().is_none_or(|p| !std::ptr::eq(p, *only)) => format!(
-            "this {id} stands where {id} in {loop_id} ({}) belongs, and its values fit it: \
-             write {r} as {}",
-            only.name,
-            codes_of(only),
-            id = f.def.id,
-        ),
-        [_, _, ..] => format!(
-            "its values fit more than one {} of {loop_id}: write {r} as the one meant, {}",
-            f.def.id,
-            choices
-                .iter()
-                .map(|d| format!("{} ({})", codes_of(d), d.name))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        _ => format!(
-            "this {} stands where {meant} belongs, and its values fit it: write {r} as {}",
-            f.def.id,
-            code_list(&era(tx, f, codes)),
-        ),
-    };
-    Some(format!("{write} (`{value}` {instead})"))
-}
-
-/// Of an HI's qualifiers `codes`, those in the ICD version of the claim's date (`BF` on a
-/// claim dated 1996, not `ABF, BF`): the one code that makes the segment right. Another
-/// segment's codes (NM101's `PR`, the payer, is no ICD qualifier) are kept whole.
-fn era<'c>(tx: &Transaction<'_>, f: &super::Found<'_, '_>, codes: &[&'c str]) -> Vec<&'c str> {
-    match crate::enclosing(tx, f.seg.position).0 {
-        Some(claim) if f.def.id == "HI" => crate::code_sets::era_codes(codes, claim, tx.kind),
-        _ => codes.to_vec(),
-    }
-}
-
-/// The definitions of the segment's loop its values fit but for its qualifier (an HI with
-/// one diagnosis code fits 837I's admitting, reason-for-visit, external-cause and other
-/// diagnosis HI), the one the guide check read it as first. Those the claim has as
-/// many of as the guide allows (a principal diagnosis already there) are no choice, nor those
-/// whose codes have not the shape of the segment's first code (when one has).
-fn fitting_siblings(
-    tx: &Transaction<'_>,
-    f: &super::Found<'_, '_>,
-    placed: &Placement,
-) -> Vec<&'static SegmentDef> {
-    let Placement::Placed {
-        loop_def, segment, ..
-    } = *placed
-    else {
-        return Vec::new();
-    };
-    let claim = crate::enclosing(tx, f.seg.position).0;
-    let range = claim.map_or(0..0, |c| c.index as usize..c.end as usize);
-    let taken = |def: &SegmentDef| {
-        let n = range
-            .clone()
-            .filter(|&i| i != f.index)
-            .filter(|&i| {
-                tx.ig()
-                    .placement(i)
-                    .and_then(Placement::segment)
-                    .is_some_and(|d| std::ptr::eq(d, def))
-            })
-            .count();
-        matches!(def.max_use, claimlint_ig::Repeat::Max(m) if n >= m as usize)
-    };
-    let fits = loop_def.children.iter().filter_map(|n| match *n {
-        Node::Segment(s) => Some(s),
-        Node::Loop(_) => None,
-    });
-    let mut defs: Vec<&'static SegmentDef> = fits
-        .filter(|s| !std::ptr::eq(*s, segment))
-        .filter(|s| claimlint_model::fits_but_qualifier(f.seg, s) && !taken(s))
-        .collect();
-    defs.insert(0, segment);
-    // Of those, the ones whose codes have the shape of the segment's first code (`11`, an
-    // occurrence code, not a procedure); all of them when none has.
-    let code = f.seg.element(1).and_then(|e| e.component(2));
-    let shaped = |d: &&SegmentDef| {
-        let codes = d.qualifier.map_or(&[][..], |q| q.codes);
-        code.is_some_and(|c| {
-            codes
-                .iter()
-                .any(|q| crate::code_sets::code_fits_qualifier(q, c.bytes))
-        })
-    };
-    if defs.iter().any(shaped) {
-        defs.retain(shaped);
-    }
-    defs
+    Some(format!(
+        "this {} stands where {meant} belongs, and its values fit it: write {r} as {} (`{value}` \
+         {instead})",
+        f.def.id,
+        code_list(codes),
+    ))
 }
 
 /// A procedure composite (SV101, SV202) written without its qualifier, its code first
