@@ -421,13 +421,14 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     ));
 }
 
-/// The walker's findings: segments that fit nowhere here, and segments out of order. The set's
-/// moved segments ([`super::moved::all_moved`]) are found into `moved` when first needed.
+/// The walker's findings: segments that fit nowhere here, and segments out of order, less the
+/// `covered` ones (sorted) another finding names. The set's moved segments
+/// ([`super::moved::all_moved`]) are found into `moved` when first needed.
 fn out_of_place(
     tx: &Transaction<'_>,
     cx: &mut Ctx<'_>,
     wrong: &[u8],
-    covered: &[usize], // sorted
+    covered: &[usize],
     moved: &mut Option<Vec<super::moved::Moved>>,
 ) {
     let ig = tx.ig();
@@ -439,14 +440,10 @@ fn out_of_place(
         let StructureIssue::Unexpected { at } = *issue else {
             continue;
         };
-        let Some(seg) = tx
-            .segments
-            .get(at)
-            .filter(|_| covered.binary_search(&at).is_err())
-        else {
+        let Some(seg) = tx.segments.get(at) else {
             continue;
         };
-        if rest.contains(&at) {
+        if covered.binary_search(&at).is_ok() || rest.contains(&at) {
             continue;
         }
         let id = seg.id();
