@@ -235,8 +235,8 @@ fn alone(tx: &Transaction<'_>, stray: usize, issue: usize) -> bool {
 }
 
 /// Whether a claim boundary stands between the segment at `stray` and the place `site` it is
-/// missing: an HL among the claims, or more than one CLM (one CLM is the stray's own claim written below it, or
-/// the next claim's, the stray written one boundary late). A segment standing in another
+/// missing: an HL among the claims, or more than one CLM (one CLM is the stray's own claim
+/// written below it, or the next claim's, the stray written one boundary late). A segment standing in another
 /// subscriber's or patient's claims is that claim's own (its CLM written late leaves its LX
 /// above it), not the one a claim further on lacks: pairing them would report neither end
 /// (the other claim's missing segment silenced, the stray covered by its claim's move).

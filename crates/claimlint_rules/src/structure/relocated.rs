@@ -10,7 +10,8 @@
 //! when that walk finds nothing wrong from there to the claim's end (the rest of the loop is
 //! whole and in order, and nothing after it in the claim was off either), and nothing in the
 //! next claim the set's walk did not find there too, is the move the one root, reported as
-//! one STR003 on the opener whose help is that move; what it mends is covered (`Diagnostic::covers`, `suppress::Scope::Relocated`). This generalises
+//! one STR003 on the opener whose help is that move; what it mends is covered
+//! (`Diagnostic::covers`, `suppress::Scope::Relocated`). This generalises
 //! `unexpected_segment::opener_came_early` (an opener above the whole loop before it) to
 //! an opener past segments of its own loop, either way. Nothing here reports.
 
