@@ -270,7 +270,8 @@ fn a_split_the_values_do_not_tell() {
         "{help}"
     );
     // A GS05 and GS06 of more than 9 digits together (no GS05 left out reads valid) with a
-    // GE02 that repeats no split: the choices, and no ENV002 against a guessed GS06.
+    // GE02 that repeats no split: the choices, and ENV002 on GE02 naming every GS06 the
+    // splits allow (none guessed).
     let text = P837
         .replacen(
             gs,
