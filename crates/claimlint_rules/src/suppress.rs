@@ -416,6 +416,16 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &["STR002", "STR003", "NDC005"],
+        on: Some("CTP"),
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Covered,
+        why: "the same for a drug loop's `CTP` written at the end of the next line (below the next `LX`): its `LIN` lacks it (STR002, and NDC005 where no quantity is read) and where it stands it fits nowhere (STR003); moving its `LIN` down instead would cut the drug line's NDC away, which `line_moved` does not read as a move",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["STR002", "STR003", "STR004", "STR005", "NDC001"],
         on: Some("SV1"),
         at: None,
@@ -1207,7 +1217,7 @@ type Ranges = std::collections::HashMap<(usize, Option<usize>), Vec<(u32, u32)>>
 
 /// The segments a line move's STR003 stands on (`structure::line_moved`), which the
 /// `Relocated` row does not take as its roots.
-const LINE_MOVED: [&str; 6] = ["LX", "LIN", "SVD", "SV1", "SV2", "DTP"];
+const LINE_MOVED: [&str; 7] = ["LX", "LIN", "SVD", "SV1", "SV2", "DTP", "CTP"];
 
 fn covered_ranges<'d>(out: impl Iterator<Item = &'d Diagnostic>) -> Ranges {
     let mut ranges = Ranges::new();

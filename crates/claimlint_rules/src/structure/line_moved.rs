@@ -34,7 +34,8 @@ pub(crate) struct LineMove {
     /// first to one past the last.
     pub covers: (u32, u32),
     /// The service segments (SV1, SV2) of the covered range whose line has no drug loop
-    /// (LIN) once moved: an NDC001 on such a line is not the move's ([`drug_safe`]).
+    /// (LIN) once moved, and of any line the move takes its LIN from: an NDC001 on such a
+    /// line is not the move's, and a drug line's LIN is not moved away ([`drug_safe`]).
     pub bare: Vec<usize>,
 }
 
@@ -51,8 +52,15 @@ fn claim_span(tx: &Transaction<'_>, at: usize) -> Option<std::ops::Range<usize>>
     Some(start..end)
 }
 
-/// Every line move of the set ([`LineMove`]), at most one per claim.
-pub(crate) fn all_line_moves(tx: &Transaction<'_>) -> Vec<LineMove> {
+/// Every line move of the set ([`LineMove`]), at most one per claim: of the moves that make a
+/// claim read clean, those `keep` accepts (a move that cuts a drug line's LIN away is no
+/// reading of the claim, [`drug_safe`]); if several remain, the one after which the claim's
+/// LX numbers run 1, 2, 3 (`LX*1` written below `LX*2`: `LX*2` moved up reads clean too, but
+/// leaves the lines numbered 2, 1).
+pub(crate) fn all_line_moves(
+    tx: &Transaction<'_>,
+    keep: impl Fn(&LineMove) -> bool,
+) -> Vec<LineMove> {
     let ig = tx.ig();
     if ig.structure.is_empty() {
         return Vec::new();
@@ -60,7 +68,7 @@ pub(crate) fn all_line_moves(tx: &Transaction<'_>) -> Vec<LineMove> {
     let mut trials = Trials::new(tx);
     claim_spans(tx, &ig.structure)
         .into_iter()
-        .filter_map(|span| claim_move(tx, &mut trials, span))
+        .filter_map(|span| claim_move(tx, &mut trials, span, &keep))
         .collect()
 }
 
@@ -87,11 +95,12 @@ fn claim_spans(tx: &Transaction<'_>, structure: &[StructureIssue]) -> Vec<std::o
     spans
 }
 
-/// The one move that makes claim `span` read clean, if exactly one does.
+/// The one move that makes claim `span` read clean, if exactly one does ([`all_line_moves`]).
 fn claim_move(
     tx: &Transaction<'_>,
     trials: &mut Trials<'_, '_>,
     span: std::ops::Range<usize>,
+    keep: &impl Fn(&LineMove) -> bool,
 ) -> Option<LineMove> {
     // What the set's walk found in the claim (a search, not a pass over the set's issues).
     let issues: Vec<StructureIssue> = trials.found(span.clone()).to_vec();
@@ -107,14 +116,27 @@ fn claim_move(
         }
         if let Some(m) = try_move(tx, trials, &span, &issues, (stray, before))
             && !found.contains(&m)
+            && keep(&m)
         {
             found.push(m);
         }
+    }
+    if found.len() > 1 {
+        found.retain(|m| lx_in_order(tx, moved_order(&span, m)));
     }
     match found.as_slice() {
         [one] => Some(one.clone()),
         _ => None,
     }
+}
+
+/// The segments of claim `span` in the order move `m` gives them.
+fn moved_order(span: &std::ops::Range<usize>, m: &LineMove) -> impl Iterator<Item = usize> {
+    let (stray, before, end) = (m.stray, m.before, span.end);
+    (span.start..=end).flat_map(move |k| {
+        let here = (k == before).then_some(stray);
+        here.into_iter().chain((k != stray && k < end).then_some(k))
+    })
 }
 
 /// The pairs (boundary segment, place before which to put it) worth a trial walk: for each
@@ -187,6 +209,13 @@ fn places(
                     add(at, &[own]);
                 }
             }
+            // A drug loop's CTP written in the next line: moved back up, not its LIN down.
+            StructureIssue::RequiredMissing {
+                id: "CTP",
+                is_loop: false,
+                parent: "2410",
+                at,
+            } => add(at, &[b"CTP"]),
             _ => {}
         }
     }
@@ -204,9 +233,12 @@ fn nearest_pairs(
     out: &mut Vec<(usize, usize)>,
 ) {
     let is = |k: usize| tx.segments.get(k).is_some_and(|s| s.is(id));
-    let up = (span.start..p).rev().find(|&k| is(k));
-    let down = (p + 1..span.end).find(|&k| is(k));
-    for stray in [up, down].into_iter().flatten() {
+    // The nearest two LX each way: `LX*1` written below `LX*2` is farther than `LX*2`
+    // ([`all_line_moves`] chooses between them by their numbers).
+    let n = if id == b"LX" { 2 } else { 1 };
+    let up = (span.start..p).rev().filter(|&k| is(k)).take(n);
+    let down = (p + 1..span.end).filter(|&k| is(k)).take(n);
+    for stray in up.chain(down) {
         // Right before `p` or at it already: no move. Past one segment only: two
         // neighbours swapped, as much the other one moved as this one, which the swap's
         // own finding words (`written_late`, `written_early`).
@@ -262,13 +294,15 @@ fn try_move(
         let new = (walk.placements.get(index_of(k))).and_then(Placement::segment);
         !matches!((old, new), (Some(a), Some(b)) if std::ptr::eq(a, b))
     });
-    let ends = (issues.iter().map(|i| i.at())).chain([stray, before]);
-    // And the service segments of lines the move gives a LIN (NDC001 there is the move's).
-    let in_span = |k: usize| span.contains(&k);
-    let had: Vec<usize> = (r..upto).collect();
-    let had = lines_by_lin(tx, &had, in_span, true);
-    let gained = lines_by_lin(tx, &order, in_span, true);
-    let gained = gained.into_iter().filter(|k| !had.contains(k));
+    // A CTP's LIN, where STR002 reports the CTP it lacks.
+    let lin = before.checked_sub(1).filter(|&k| {
+        let is = |k: usize, id: &[u8]| tx.segments.get(k).is_some_and(|s| s.is(id));
+        is(stray, b"CTP") && is(k, b"LIN")
+    });
+    let ends = (issues.iter().map(|i| i.at()))
+        .chain([stray, before])
+        .chain(lin);
+    let (gained, lost) = lin_changes(tx, r..upto, &order, span);
     let (first, last) = ends
         .chain(reread)
         .chain(gained)
@@ -277,7 +311,7 @@ fn try_move(
     // A line's own segment (SV1) moved makes the lines after it count off (STR005 on a
     // later LX) though their LX numbers are right: the rest of the claim is the move's too
     // when they run 1, 2, 3 as written (the trial walk found nothing else wrong in it).
-    if is_own_segment(tx, stray) && lx_in_order(tx, span) {
+    if is_own_segment(tx, stray) && lx_in_order(tx, span.clone()) {
         last = span.end.saturating_sub(1);
     }
     // Every segment of the range reads clean as what it is read as once moved: a value
@@ -288,8 +322,30 @@ fn try_move(
         stray,
         before,
         covers: (pos(first), pos(last).saturating_add(1)),
-        bare: lines_by_lin(tx, &order, |k| (first..=last).contains(&k), false),
+        bare: (lines_by_lin(tx, &order, |k| (first..=last).contains(&k), false).into_iter())
+            .chain(lost)
+            .collect(),
     })
+}
+
+/// The service segments (SV1, SV2) of claim `span` whose line the move (the segments `had`
+/// in the order `order`) gives a LIN (an NDC001 there is the move's), and those it takes one
+/// from ([`drug_safe`] judges them with the lines left bare).
+fn lin_changes(
+    tx: &Transaction<'_>,
+    had: std::ops::Range<usize>,
+    order: &[usize],
+    span: &std::ops::Range<usize>,
+) -> (Vec<usize>, Vec<usize>) {
+    let in_span = |k: usize| span.contains(&k);
+    let had: Vec<usize> = had.collect();
+    // In set order, so searched.
+    let had = lines_by_lin(tx, &had, in_span, true);
+    let with = lines_by_lin(tx, order, in_span, true);
+    let gained = with.into_iter().filter(|k| had.binary_search(k).is_err());
+    let without = lines_by_lin(tx, order, in_span, false);
+    let lost = without.into_iter().filter(|k| had.binary_search(k).is_ok());
+    (gained.collect(), lost.collect())
 }
 
 /// Whether segment `k` is a line's own segment ([`LINE_OWN`]), not a boundary one.
@@ -302,10 +358,10 @@ pub(crate) fn is_own(tx: &Transaction<'_>, m: &LineMove) -> bool {
     is_own_segment(tx, m.stray)
 }
 
-/// Whether the claim's `LX` numbers run 1, 2, 3... as written.
-fn lx_in_order(tx: &Transaction<'_>, span: &std::ops::Range<usize>) -> bool {
+/// Whether the `LX` numbers among segments `order` (a claim's, in some order) run 1, 2, 3...
+fn lx_in_order(tx: &Transaction<'_>, order: impl Iterator<Item = usize>) -> bool {
     let mut want = 1u32;
-    for k in span.clone() {
+    for k in order {
         let Some(seg) = tx.segments.get(k).filter(|s| s.is(b"LX")) else {
             continue;
         };
@@ -529,6 +585,30 @@ mod tests {
             assert_eq!(found[0].code, "STR003");
             let got = found[0].help.as_deref().unwrap_or_default();
             assert!(got.starts_with(help), "{got}");
+        }
+    }
+
+    /// Where two moves read clean, the help is the one that does not cut a drug line's LIN
+    /// away or number the lines 2, 1: a CTP written at the end of the next line is moved up
+    /// (moving its LIN down would leave J0897 without its NDC and give the admin line the
+    /// Prolia NDC), and `LX*1` written below `LX*2` is moved up (not `LX*2`).
+    #[test]
+    fn of_two_clean_moves_the_one_that_keeps_the_claim_right() {
+        for (t, second) in [(P837, "SV1*HC:96372"), (I837, "SV2*0510")] {
+            let cases = [
+                (
+                    moved(t, "CTP****1*UN", "SE*"),
+                    "move CTP up to just before LX*2",
+                ),
+                (moved(t, "LX*1", second), "move LX*1 up to just before SV"),
+            ];
+            for (text, help) in cases {
+                let found = run(&text);
+                assert_eq!(found.len(), 1, "{text}\n{found:#?}");
+                assert_eq!(found[0].code, "STR003");
+                let got = found[0].help.as_deref().unwrap_or_default();
+                assert!(got.starts_with(help), "{got}");
+            }
         }
     }
 

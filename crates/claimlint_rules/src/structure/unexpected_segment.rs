@@ -153,8 +153,9 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     relocated(tx, cx);
     let mut covered = provider_after_other_payers(tx, cx);
     // A line's boundary segment moved across a line boundary: its one finding, here.
-    let mut lines = super::line_moved::all_line_moves(tx);
-    lines.retain(|m| super::line_moved::drug_safe(tx, cx.data(), m));
+    let data = cx.data();
+    let mut lines =
+        super::line_moved::all_line_moves(tx, |m| super::line_moved::drug_safe(tx, data, m));
     // A line's own segment (SV1, DTP*472) the pairing of strays with gaps words already
     // ("belongs in loop 2400, after SV1"): its finding stands.
     if lines.iter().any(|m| super::line_moved::is_own(tx, m)) {
