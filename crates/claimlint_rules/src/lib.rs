@@ -311,6 +311,8 @@ pub struct LineFacts {
     crosswalk: std::cell::OnceCell<Option<drugs::Crosswalked>>,
     drug_code: std::cell::OnceCell<bool>,
     billed_expected: std::cell::OnceCell<Option<Dec>>,
+    /// CTP04 as a number ([`DrugLine::quantity_value`]): four rules read it.
+    drug_quantity: std::cell::OnceCell<Option<Dec>>,
     /// The HCPCS file's row of the line's HCPCS code (`ServiceLine::hcpcs_text`).
     hcpcs_row: std::cell::OnceCell<Option<Hcpcs>>,
     /// [`modifiers::jw_jz::is_1861_s10_vaccine`] of the line's HCPCS code.
@@ -501,12 +503,32 @@ impl<'c> Ctx<'c> {
         let work = || {
             let row = self.crosswalked(line)?.billed?;
             let drug = line.drug.as_ref()?;
-            let qty = drug.quantity_value().filter(|q| q.is_positive())?;
+            let qty = self.drug_quantity(line).filter(|q| q.is_positive())?;
             drugs::expected_units(row, qty, drug.unit()?.bytes)
         };
         match self.facts_of(line) {
             Some(f) => *f.billed_expected.get_or_init(work),
             None => work(),
+        }
+    }
+
+    /// The drug quantity of `line`: CTP04 as a number ([`DrugLine::quantity_value`]; `None`
+    /// without a drug, a quantity or a number), read once per line of the context's claim.
+    pub fn drug_quantity(&self, line: &ServiceLine<'_>) -> Option<Dec> {
+        let work = || line.drug.as_ref()?.quantity_value();
+        match self.facts_of(line) {
+            Some(f) => *f.drug_quantity.get_or_init(work),
+            None => work(),
+        }
+    }
+
+    /// [`Ctx::drug_quantity`] of `drug` when it is the 2410 loop of the context's line (a drug
+    /// rule's), else read from `drug`: the same number either way.
+    pub fn drug_quantity_of(&self, drug: &DrugLine<'_>) -> Option<Dec> {
+        let own = |l: &&ServiceLine<'_>| l.drug.as_deref().is_some_and(|d| std::ptr::eq(d, drug));
+        match self.line.filter(own) {
+            Some(line) => self.drug_quantity(line),
+            None => drug.quantity_value(),
         }
     }
 

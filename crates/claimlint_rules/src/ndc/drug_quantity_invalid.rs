@@ -51,7 +51,7 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
                 .help("give the quantity of the NDC given, e.g. CTP****1*UN~");
         }
         Some(q) => {
-            if !drug.quantity_value().is_some_and(|v| v.is_positive()) {
+            if !cx.drug_quantity_of(drug).is_some_and(|v| v.is_positive()) {
                 cx.report(
                     q.loc(),
                     format!(

@@ -47,7 +47,7 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
         return;
     };
     let Some(row) = x.billed else { return }; // no row for this code: NDC004
-    let (Some(qty), Some(unit)) = (drug.quantity_value(), drug.unit()) else {
+    let (Some(qty), Some(unit)) = (cx.drug_quantity(line), drug.unit()) else {
         return;
     };
     // A quantity or unit count that is not positive is NDC005's or UNT001's finding.
@@ -80,7 +80,7 @@ fn units_inconsistent(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
             let e = l
                 .drug
                 .as_deref()
-                .and_then(|d| expected_units(row, d.quantity_value()?, d.unit()?.bytes));
+                .and_then(|d| expected_units(row, cx.drug_quantity(l)?, d.unit()?.bytes));
             all_expected.add(e.unwrap_or(Dec::ZERO));
         }
     }

@@ -36,7 +36,7 @@ fn units_dose_confusion(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     };
     let Some(row) = x.billed else { return };
     let (Some(qty), Some(unit)) = (
-        drug.quantity_value().filter(|q| q.is_positive()),
+        cx.drug_quantity(line).filter(|q| q.is_positive()),
         drug.unit(),
     ) else {
         return;
