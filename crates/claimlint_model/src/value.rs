@@ -671,8 +671,8 @@ mod tests {
 
     /// The one-pass read of short values agrees with the general one (`parse_long`, the
     /// parse as it was before the short path) on every string of up to five bytes over
-    /// digits, point, sign and a letter, and on values of 17 to 21 bytes around the
-    /// short path's limit.
+    /// digits, point, sign and a letter, and on values of 16 to 22 digits around the short
+    /// path's limit (with a point, a sign and a trailing zero, up to 24 bytes).
     #[test]
     fn short_values_parse_as_long_ones_do() {
         let long = |b: &[u8]| match b.split_first() {

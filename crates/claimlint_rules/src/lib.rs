@@ -311,7 +311,8 @@ pub struct LineFacts {
     crosswalk: std::cell::OnceCell<Option<drugs::Crosswalked>>,
     drug_code: std::cell::OnceCell<bool>,
     billed_expected: std::cell::OnceCell<Option<Dec>>,
-    /// CTP04 as a number ([`DrugLine::quantity_value`]): four rules read it.
+    /// CTP04 as a number ([`DrugLine::quantity_value`]): NDC005, NDC007 and UNT003 read it,
+    /// and the billed-units fact.
     drug_quantity: std::cell::OnceCell<Option<Dec>>,
     /// The HCPCS file's row of the line's HCPCS code (`ServiceLine::hcpcs_text`).
     hcpcs_row: std::cell::OnceCell<Option<Hcpcs>>,
