@@ -671,6 +671,26 @@ CASES["STR003"]["trip"].update({
     # NM1 loop in X12, in either order)
     "submitter-name-after-receiver.x12": moved(P837, "NM1*41*2*SUBMITTER CLINIC*****46*S123", "NM1*40*2*MEDICARE*****46*R456"),
 })
+# The receiver's NM1*40 (1000B) written below HL*1, inside the billing provider's 2010AA: the
+# walk finds 1000B missing at HL*1 and the NM1*40 fitting nowhere; one STR003 on it whose help
+# moves it up before HL*1 (sweep class "move NM1 [STR002,STR003]"), 837P and 837I; a real
+# defect elsewhere in the claim keeps its own finding
+CASES["STR003"]["trip"].update({
+    "receiver-name-inside-billing-provider.x12": moved(P837, "NM1*40*2*MEDICARE*****46*R456", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893"),
+    "receiver-name-inside-billing-provider-837i.x12": moved(I837, "NM1*40*2*MEDICARE*****46*R456", "NM1*85*2*GENERAL HOSPITAL*****XX*1234567893"),
+    "receiver-name-inside-billing-provider-pos-invalid.x12": moved(
+        P837, "NM1*40*2*MEDICARE*****46*R456", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893").replace("***11:B:1", "***AA:B:1"),
+})
+# Near misses: the receiver's NM1*40 deleted and a copy of the submitter's NM1*41 written in
+# 2010AA (an NM1*41 is no NM1*40: STR002 and STR003 stand); HL*1 moved down below its own
+# NM1*85, N3 and N4 (the HL moved, not the NM1*85: no pairing of the NM1*85 with the 2010AA
+# missing at HL*1, whose help would move the NM1*85 alone and leave its N3/N4 behind)
+CASES["STR002"]["trip"].update({
+    "receiver-missing-beside-stray-submitter-copy.x12": edit(
+        edit(P837, "NM1*40", ""), "N3*100 MAIN ST", "NM1*41*2*SUBMITTER CLINIC*****46*S123~N3*100 MAIN ST"),
+    "billing-provider-hl-below-its-address.x12": moved(P837, "HL*1**20*1", "N4*SPRINGFIELD*IL*627011234"),
+    "billing-provider-hl-below-its-address-837i.x12": moved(I837, "HL*1**20*1", "N4*SPRINGFIELD*IL*627011234"),
+})
 # Near miss: the billing provider's NM1*85 truly missing and a pay-to NM1*87 written below the
 # subscriber's HL: two defects, two findings (an NM1*87 is no NM1*85), and the stray's help
 # names the one loop its qualifier goes in (2010AB), not every loop with an NM1

@@ -47,8 +47,14 @@ pub(crate) struct Moved {
 /// findings. Not a stray the other pairings cover (written one place late, `all_written_after`;
 /// standing where the next loop's opener belongs), nor any pair in a set whose HLs are
 /// broken (STR001: an HL out of place moves whole loops, and "move this segment" would point
-/// the wrong way), nor an HL. Linear in the strays and gaps times the distinct definitions
-/// missing (a handful): gaps are grouped by definition.
+/// the wrong way), nor an HL. A gap the walk noticed at an HL (a loop the level before it
+/// lacks: 1000B when its `NM1*40` is written below `HL*1`, 2010BB when the payer's `NM1*PR`
+/// is written below the patient's `HL*3`) is paired only when the stray and the gap are all
+/// the walk found wrong in the stray's claim, or before the claims in the header ([`alone`]):
+/// an HL moved down past a loop's segments (`HL*1` below `NM1*85~N3~N4`) leaves the loop's
+/// opener unplaced with the rest, and "move the opener" would point the wrong way. Linear in
+/// the strays and gaps times the distinct definitions missing (a handful): gaps are grouped
+/// by definition.
 pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
     use std::collections::{HashMap, HashSet};
     let ig = tx.ig();
@@ -105,10 +111,10 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
         };
         let placed = ig.is_placed(stray);
         if gaps_for(seg) != 1
-            || is_hl(want.site)
             || !same_owner(tx, stray, want.site, placed)
             || crosses_claims(tx, stray, want.site)
             || (placed && (!alone(tx, stray, want.issue) || !reads_clean(want.def, seg)))
+            || (is_hl(want.site) && !alone(tx, stray, want.issue))
         {
             continue;
         }
