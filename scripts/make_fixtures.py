@@ -671,6 +671,58 @@ CASES["STR003"]["trip"].update({
     # NM1 loop in X12, in either order)
     "submitter-name-after-receiver.x12": moved(P837, "NM1*41*2*SUBMITTER CLINIC*****46*S123", "NM1*40*2*MEDICARE*****46*R456"),
 })
+# The receiver's NM1*40 (1000B) written below HL*1, inside the billing provider's 2010AA: the
+# walk finds 1000B missing at HL*1 and the NM1*40 fitting nowhere; one STR003 on it whose help
+# moves it up before HL*1 (sweep class "move NM1 [STR002,STR003]"), 837P and 837I; a real
+# defect elsewhere in the claim keeps its own finding
+CASES["STR003"]["trip"].update({
+    "receiver-name-inside-billing-provider.x12": moved(P837, "NM1*40*2*MEDICARE*****46*R456", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893"),
+    "receiver-name-inside-billing-provider-837i.x12": moved(I837, "NM1*40*2*MEDICARE*****46*R456", "NM1*85*2*GENERAL HOSPITAL*****XX*1234567893"),
+    "receiver-name-inside-billing-provider-pos-invalid.x12": moved(
+        P837, "NM1*40*2*MEDICARE*****46*R456", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893").replace("***11:B:1", "***AA:B:1"),
+})
+# Near misses: the receiver's NM1*40 deleted and a copy of the submitter's NM1*41 written in
+# 2010AA (an NM1*41 is no NM1*40: STR002 and STR003 stand); HL*1 moved down below its own
+# NM1*85, N3 and N4 (the HL moved, not the NM1*85: no pairing of the NM1*85 with the 2010AA
+# missing at HL*1, whose help would move the NM1*85 alone and leave its N3/N4 behind)
+CASES["STR002"]["trip"].update({
+    "receiver-missing-beside-stray-submitter-copy.x12": edit(
+        edit(P837, "NM1*40", ""), "N3*100 MAIN ST", "NM1*41*2*SUBMITTER CLINIC*****46*S123~N3*100 MAIN ST"),
+    "billing-provider-hl-below-its-address.x12": moved(P837, "HL*1**20*1", "N4*SPRINGFIELD*IL*627011234"),
+    "billing-provider-hl-below-its-address-837i.x12": moved(I837, "HL*1**20*1", "N4*SPRINGFIELD*IL*627011234"),
+})
+# Near misses: the receiver's NM1*40 written in the claim while the header has a defect of its
+# own beside the 1000B missing at HL*1 (PER typed as PES, or HL*1 written above PER*IC): the
+# walk's reading of the header is off, and where it says 1000B goes may be too ("move NM1*40
+# up to just before PES" would not mend the file): STR002 and STR003 stand
+_RECV = "NM1*40*2*MEDICARE*****46*R456"
+CASES["STR002"]["trip"].update({
+    "receiver-name-in-claim-beside-submitter-contact-typo.x12": moved(
+        edit(P837, "PER*IC", "PES*IC*BILLING OFFICE*TE*5555551212"), _RECV, "HI*ABK:M810"),
+    "receiver-name-in-claim-beside-hl-above-submitter-contact.x12": moved(
+        moved(P837, _RECV, "HI*ABK:M810"), "PER*IC*BILLING OFFICE*TE*5555551212", "HL*1**20*1"),
+})
+# The payer's NM1*PR (2010BB) written below the patient's HL*3: one STR003 whose help moves it
+# up before HL*3, the same alone and beside a second subscriber, clean or with a defect of its
+# own (DMG written twice: STR004 there); what another subscriber's loops hold does not change
+# how this one's read
+def _second_subscriber(text, dmg_twice=False):
+    """`text` with a second subscriber (HL*4, the patient) and a claim of its own before SE."""
+    ss = segs(text)
+    e = next(i for i, x in enumerate(ss) if x.startswith("SE*"))
+    dmg = ["DMG*D8*19500101*F"] * (2 if dmg_twice else 1)
+    sub = (["HL*4*1*22*0", "SBR*P*18*******MB", "NM1*IL*1*ROE*ANN****MI*2EG4TE5MK73",
+            "N3*14 OAK ST", "N4*SPRINGFIELD*IL*627021234"] + dmg +
+           ["NM1*PR*2*MEDICARE PART B*****PI*00952", "CLM*PAT1002-01*60***11:B:1*Y*A*Y*Y",
+            "HI*ABK:M810", "LX*1", "SV1*HC:96372*60*UN*1***1", "DTP*472*D8*20260115"])
+    return join(recount(ss[:e] + sub + ss[e:]))
+_PR_BELOW_HL3 = moved(CASES["STR002"]["pass"]["patient-is-dependent.x12"],
+                      "NM1*PR*2*MEDICARE PART B*****PI*00952", "PAT*19")
+CASES["STR003"]["trip"].update({
+    "payer-name-below-patient-hl.x12": _PR_BELOW_HL3,
+    "payer-name-below-patient-hl-then-subscriber.x12": _second_subscriber(_PR_BELOW_HL3),
+    "payer-name-below-patient-hl-then-subscriber-dmg-twice.x12": _second_subscriber(_PR_BELOW_HL3, True),
+})
 # Near miss: the billing provider's NM1*85 truly missing and a pay-to NM1*87 written below the
 # subscriber's HL: two defects, two findings (an NM1*87 is no NM1*85), and the stray's help
 # names the one loop its qualifier goes in (2010AB), not every loop with an NM1

@@ -47,7 +47,15 @@ pub(crate) struct Moved {
 /// findings. Not a stray the other pairings cover (written one place late, `all_written_after`;
 /// standing where the next loop's opener belongs), nor any pair in a set whose HLs are
 /// broken (STR001: an HL out of place moves whole loops, and "move this segment" would point
-/// the wrong way), nor an HL. Linear in the strays and gaps times the distinct definitions
+/// the wrong way), nor an HL. A gap the walk noticed at an HL (a loop the level before it
+/// lacks: 1000B when its `NM1*40` is written below `HL*1`, 2010BB when the payer's `NM1*PR`
+/// is written below the patient's `HL*3`) is paired only when the stray and the gap are all
+/// the walk found wrong in the part of the set the stray stands in and in the part the gap
+/// is in (the header, or one subscriber's loops with their patients and claims:
+/// [`alone_in_part`]): an HL moved down past a loop's segments (`HL*1` below
+/// `NM1*85~N3~N4`) leaves the loop's opener unplaced with the rest, and "move the opener"
+/// would point the wrong way; a defect beside the gap (`PES` for `PER` in 1000A) shifts where
+/// the walk says the loop goes. Linear in the strays and gaps times the distinct definitions
 /// missing (a handful): gaps are grouped by definition.
 pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
     use std::collections::{HashMap, HashSet};
@@ -105,10 +113,10 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
         };
         let placed = ig.is_placed(stray);
         if gaps_for(seg) != 1
-            || is_hl(want.site)
             || !same_owner(tx, stray, want.site, placed)
             || crosses_claims(tx, stray, want.site)
             || (placed && (!alone(tx, stray, want.issue) || !reads_clean(want.def, seg)))
+            || (is_hl(want.site) && !alone_in_part(tx, stray, want))
         {
             continue;
         }
@@ -232,6 +240,35 @@ fn alone(tx: &Transaction<'_>, stray: usize, issue: usize) -> bool {
     let own = claim(stray);
     (tx.ig().structure.iter().enumerate())
         .all(|(n, i)| n == issue || i.at() == stray || claim(i.at()) != own)
+}
+
+/// Whether the walk found nothing else wrong with the structure of the part of the set that
+/// segment `stray` stands in, nor of the part where `want` is missing (where it is reported,
+/// `site`, and the segment it goes after), than the stray and that gap. A part is the header
+/// (up to the first subscriber's HL, the first billing provider's loops included), one
+/// subscriber's loops with its patients' loops and claims (from its 2000B HL to the next
+/// 2000B or 2000A HL), or a later billing provider's loops (from its 2000A HL to the next
+/// 2000B HL): not the claim, so that the header and the subscribers' loops of the whole set
+/// are not read as one (another subscriber's defect does not change how this one reads).
+/// Only where the HLs are sound (`all_moved` pairs nothing otherwise). One pass over the
+/// set's segments for its HLs, then a binary search per walk issue.
+fn alone_in_part(tx: &Transaction<'_>, stray: usize, want: &Want) -> bool {
+    let mut subscribers = false;
+    let starts: Vec<usize> = (tx.segments.iter().enumerate())
+        .filter(|(_, s)| s.is(b"HL"))
+        .filter_map(|(k, s)| match s.value(3) {
+            b"22" => {
+                subscribers = true;
+                Some(k)
+            }
+            b"20" if subscribers => Some(k),
+            _ => None,
+        })
+        .collect();
+    let part = |k: usize| starts.partition_point(|&s| s <= k);
+    let mine = [stray, want.site, want.before.saturating_sub(1)].map(part);
+    (tx.ig().structure.iter().enumerate())
+        .all(|(n, i)| n == want.issue || i.at() == stray || !mine.contains(&part(i.at())))
 }
 
 /// Whether a claim boundary stands between the segment at `stray` and the place `site` it is
