@@ -416,13 +416,13 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
-        suppresses: &["STR002", "STR003", "NDC005"],
+        suppresses: &["STR002", "STR003"],
         on: Some("CTP"),
         at: None,
         misspelling_of: None,
         of_element: None,
         scope: Scope::Covered,
-        why: "the same for a drug loop's `CTP` written at the end of the next line (below the next `LX`): its `LIN` lacks it (STR002, and NDC005 where no quantity is read) and where it stands it fits nowhere (STR003); moving its `LIN` down instead would cut the drug line's NDC away, which `line_moved` does not read as a move",
+        why: "the same for a drug loop's `CTP` written at the end of the next line (below the next `LX`): its `LIN` lacks it (STR002) and where it stands it fits nowhere (STR003); a wrong quantity in it stays NDC005; moving its `LIN` down instead would cut the drug line's NDC away, which `line_moved` does not read as a move",
     },
     Precedence {
         root: "STR003",

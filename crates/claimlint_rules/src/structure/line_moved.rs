@@ -54,9 +54,9 @@ fn claim_span(tx: &Transaction<'_>, at: usize) -> Option<std::ops::Range<usize>>
 
 /// Every line move of the set ([`LineMove`]), at most one per claim: of the moves that make a
 /// claim read clean, those `keep` accepts (a move that cuts a drug line's LIN away is no
-/// reading of the claim, [`drug_safe`]); if several remain, the one after which the claim's
-/// LX numbers run 1, 2, 3 (`LX*1` written below `LX*2`: `LX*2` moved up reads clean too, but
-/// leaves the lines numbered 2, 1).
+/// reading of the claim, [`drug_safe`]) and after which the claim's LX numbers go up
+/// ([`lx_ascending`]: `LX*1` written below `LX*2` reads clean with `LX*2` moved up too, but
+/// numbered 2, 1); the one move that remains, if one does.
 pub(crate) fn all_line_moves(
     tx: &Transaction<'_>,
     keep: impl Fn(&LineMove) -> bool,
@@ -117,12 +117,10 @@ fn claim_move(
         if let Some(m) = try_move(tx, trials, &span, &issues, (stray, before))
             && !found.contains(&m)
             && keep(&m)
+            && lx_ascending(tx, moved_order(&span, &m))
         {
             found.push(m);
         }
-    }
-    if found.len() > 1 {
-        found.retain(|m| lx_in_order(tx, moved_order(&span, m)));
     }
     match found.as_slice() {
         [one] => Some(one.clone()),
@@ -157,7 +155,35 @@ fn candidates(
             nearest_pairs(tx, span, p, id, &mut out);
         }
     }
+    out.retain(|&(stray, _)| {
+        !tx.segments.get(stray).is_some_and(|s| s.is(b"CTP")) || ctp_stray(tx, span, issues, stray)
+    });
     out
+}
+
+/// Whether CTP `k` of claim `span` may have been moved: the walk found it wrong (out of
+/// place, or one too many: the nearest CTP below a line that lacks one may be the next
+/// line's own, rightly placed), and it is not a copy of the CTP before it (written twice:
+/// the line above lacks its own, which moving the copy would invent).
+fn ctp_stray(
+    tx: &Transaction<'_>,
+    span: &std::ops::Range<usize>,
+    issues: &[&StructureIssue],
+    k: usize,
+) -> bool {
+    let flagged = issues.iter().any(|i| match **i {
+        StructureIssue::Unexpected { at } | StructureIssue::RepeatExceeded { at, .. } => at == k,
+        _ => false,
+    });
+    let seg = |k: usize| tx.segments.get(k);
+    let before = (span.start..k)
+        .rev()
+        .find(|&j| seg(j).is_some_and(|s| s.is(b"CTP")));
+    let copy = before
+        .and_then(seg)
+        .zip(seg(k))
+        .is_some_and(|(a, b)| a.bytes == b.bytes);
+    flagged && !copy
 }
 
 /// A service line's own segments whose move across a line boundary this module reads when
@@ -223,8 +249,9 @@ fn places(
     places
 }
 
-/// The nearest segment `id` before place `p` and after it in claim `span`, each paired with
-/// `p` into `out` when moving it there passes at least two segments.
+/// The nearest segment `id` before place `p` and after it in claim `span` (the nearest two
+/// for LX and CTP), each paired with `p` into `out` when moving it there passes at least two
+/// segments.
 fn nearest_pairs(
     tx: &Transaction<'_>,
     span: &std::ops::Range<usize>,
@@ -234,8 +261,9 @@ fn nearest_pairs(
 ) {
     let is = |k: usize| tx.segments.get(k).is_some_and(|s| s.is(id));
     // The nearest two LX each way: `LX*1` written below `LX*2` is farther than `LX*2`
-    // ([`all_line_moves`] chooses between them by their numbers).
-    let n = if id == b"LX" { 2 } else { 1 };
+    // ([`all_line_moves`] chooses between them by their numbers). The nearest two CTP: the
+    // nearer may be the next line's own ([`candidates`] keeps the ones the walk flagged).
+    let n = if id == b"LX" || id == b"CTP" { 2 } else { 1 };
     let up = (span.start..p).rev().filter(|&k| is(k)).take(n);
     let down = (p + 1..span.end).filter(|&k| is(k)).take(n);
     for stray in up.chain(down) {
@@ -358,6 +386,30 @@ pub(crate) fn is_own(tx: &Transaction<'_>, m: &LineMove) -> bool {
     is_own_segment(tx, m.stray)
 }
 
+/// Whether the `LX` numbers among segments `order` (a claim's, in some order) go up from one
+/// to the next (not necessarily from 1, nor without gaps: a numbering defect of its own is
+/// not the move's to judge). A move after which they go down (2, 1) is no reading of the
+/// claim: the lines would be numbered out of order.
+fn lx_ascending(tx: &Transaction<'_>, order: impl Iterator<Item = usize>) -> bool {
+    let mut last: Option<u64> = None;
+    for k in order {
+        let Some(seg) = tx.segments.get(k).filter(|s| s.is(b"LX")) else {
+            continue;
+        };
+        let Some(n) = std::str::from_utf8(seg.value(1))
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        else {
+            return false;
+        };
+        if last.is_some_and(|l| n <= l) {
+            return false;
+        }
+        last = Some(n);
+    }
+    true
+}
+
 /// Whether the `LX` numbers among segments `order` (a claim's, in some order) run 1, 2, 3...
 fn lx_in_order(tx: &Transaction<'_>, order: impl Iterator<Item = usize>) -> bool {
     let mut want = 1u32;
@@ -421,9 +473,10 @@ fn lines_by_lin(
         .collect()
 }
 
-/// Whether no service line of move `m` left without a drug loop (`bare`) is a drug line (by
-/// its HCPCS code or 837I revenue code): an NDC001 in the covered range is then the move's
-/// (the line it cut the LIN from), never a line's own.
+/// Whether no service line of move `m` left without a drug loop (`bare`: in the covered
+/// range, or a line the move takes its LIN from) is a drug line (by its HCPCS code or 837I
+/// revenue code): an NDC001 in the covered range is then the move's (on a line the move
+/// gives its LIN back), never a line's own, and no drug line loses its NDC to the move.
 pub(crate) fn drug_safe(tx: &Transaction<'_>, data: &claimlint_data::Data, m: &LineMove) -> bool {
     use crate::drugs::{is_drug_code, is_drug_revenue_code};
     m.bare.iter().all(|&k| {
@@ -610,6 +663,61 @@ mod tests {
                 assert!(got.starts_with(help), "{got}");
             }
         }
+    }
+
+    /// The review's cases of two drug lines and three lines: the CTP moved is the one the walk
+    /// found wrong, not the next line's own; a CTP written twice is no move (the line above
+    /// lacks its own); and no move numbers the lines out of order (LX*1 written below LX*3:
+    /// moving LX*3 up would read clean but number them 3, 2, 1).
+    #[test]
+    fn no_move_that_swaps_quantities_invents_one_or_numbers_lines_down() {
+        let admin = "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~\n";
+        let drug2 = "SV1*HC:J1100:JZ*100*UN*40***1~\nDTP*472*D8*20260115~\n\
+                     LIN**N4*63323016501~\nCTP****10*UN~\n";
+        let two = P837
+            .replacen(admin, drug2, 1)
+            .replacen("CLM*PAT1001-01*2460", "CLM*PAT1001-01*2500", 1)
+            .replacen("SE*28*", "SE*30*", 1);
+        // Line 1's CTP written after line 2's: moved back up, line 2 keeps its own.
+        let found = run(&moved(&two, "CTP****1*UN", "SE*"));
+        assert_eq!(codes_of(&found), ["STR003"], "{found:#?}");
+        assert!(
+            found[0].message.contains("to CTP (segment 28)"),
+            "{}",
+            found[0].message
+        );
+        // Line 1 without a CTP, line 2's written twice: no move, both findings stand.
+        let twice = two.replacen("CTP****1*UN~\n", "", 1).replacen(
+            "CTP****10*UN~\n",
+            "CTP****10*UN~\nCTP****10*UN~\n",
+            1,
+        );
+        let found = run(&twice);
+        assert_eq!(codes_of(&found), ["STR002", "STR004"], "{found:#?}");
+        // Three lines, LX*1 written right after LX*3.
+        let three = P837
+            .replacen("SE*", &format!("LX*3~\n{admin}SE*"), 1)
+            .replacen("CLM*PAT1001-01*2460", "CLM*PAT1001-01*2520", 1)
+            .replacen("SE*28*", "SE*31*", 1);
+        let found = run(&moved(
+            &three,
+            "LX*1",
+            "SV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~\nSE",
+        ));
+        assert!(
+            found.iter().all(|d| !d
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("move LX*3")),
+            "{found:#?}"
+        );
+    }
+
+    fn codes_of(found: &[claimlint_diagnostic::Diagnostic]) -> Vec<&str> {
+        let mut c: Vec<&str> = found.iter().map(|d| d.code).collect();
+        c.sort_unstable();
+        c
     }
 
     #[test]
