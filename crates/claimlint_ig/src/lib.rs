@@ -501,9 +501,20 @@ impl GuideDef {
     }
 
     /// The first loop (depth first) with this id; 2300 and below occur under both 2000B and
-    /// 2000C with the same content.
+    /// 2000C with the same content. The first of [`GuideDef::loops`] with the id, found
+    /// without gathering them (rules ask once per structure finding).
     pub fn find_loop(&self, id: &str) -> Option<&'static LoopDef> {
-        self.loops().into_iter().find(|l| l.id == id)
+        fn first(l: &'static LoopDef, id: &str) -> Option<&'static LoopDef> {
+            if l.id == id {
+                return Some(l);
+            }
+            let children: &'static [Node] = l.children;
+            children.iter().find_map(|n| match n {
+                Node::Loop(c) => first(c, id),
+                Node::Segment(_) => None,
+            })
+        }
+        first(self.root, id)
     }
 
     /// The loop at this exact path (`["2000A", "2010AA"]`).

@@ -105,6 +105,29 @@ fn split_presence_agrees_with_reading_each_element() {
     }
 }
 
+/// `find_loop` finds what the first of `loops()` with the id is, for every loop id of both
+/// guides (2300 and below twice: the 2000B's first) and for ids no loop has.
+#[test]
+fn find_loop_is_the_first_of_loops() {
+    for g in [Guide::X222A1, Guide::X223A2] {
+        let g = guide(g);
+        let all = g.loops();
+        for id in all
+            .iter()
+            .map(|l| l.id)
+            .chain(["2000D", "", "ST ", "2400x"])
+        {
+            let first = all.iter().copied().find(|l| l.id == id);
+            let found = g.find_loop(id);
+            assert_eq!(
+                found.map(std::ptr::from_ref),
+                first.map(std::ptr::from_ref),
+                "{id}"
+            );
+        }
+    }
+}
+
 /// Every segment definition of both guides, loop by loop.
 pub(crate) fn all_segment_defs() -> impl Iterator<Item = &'static SegmentDef> {
     [Guide::X222A1, Guide::X223A2]

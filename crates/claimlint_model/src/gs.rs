@@ -43,7 +43,7 @@ pub fn slip(gs: &Segment<'_>, ge02: Option<&[u8]>) -> Option<Slip> {
         _ => fits(n, v),
     };
     if gs.element_count() == 9 {
-        return slip::find(gs, 8, &fits_all).filter(|s| matches!(s, Slip::Extra(_)));
+        return slip::find(gs, (8, &|_| None), &fits_all).filter(|s| matches!(s, Slip::Extra(_)));
     }
     let left = left_out(gs, ge02).map(Slip::LeftOut);
     let Some(joined) = joined(gs, ge02) else {
@@ -98,7 +98,7 @@ pub fn joined_readings(gs: &Segment<'_>) -> Vec<Slip> {
         8 => slip::is_version(v.trim_ascii()),
         _ => fits(n, v),
     };
-    slip::joined_all(gs, (8, &longest), &fits_joined)
+    slip::joined_all(gs, (8, &longest, &|_| None), &fits_joined)
 }
 
 /// Two GS values run together ([`joined_readings`]): the one reading, or of several the one

@@ -615,6 +615,8 @@ fn run_rules<'t>(
         }
         return drug_lines;
     }
+    // What the set's claims look up once for the set, found once whichever chunk asks first.
+    let set = crate::SetFacts::default();
     let (whole, chunks) = rayon::join(
         || {
             let mut found = Vec::new();
@@ -625,7 +627,7 @@ fn run_rules<'t>(
             tx.claims
                 .par_chunks(CLAIMS_PER_TASK)
                 .map(|chunk| {
-                    let (mut found, mut facts) = (Vec::new(), crate::ClaimFacts::default());
+                    let (mut found, mut facts) = (Vec::new(), crate::ClaimFacts::of_set(&set));
                     let mut drug_lines = 0;
                     for claim in chunk {
                         drug_lines += claim_rules(tx, claim, plan, &mut facts, &mut found);
@@ -808,6 +810,49 @@ mod tests {
             "{}",
             one.diagnostics.len()
         );
+        assert_eq!(one.diagnostics, two.diagnostics);
+        assert_eq!(one.tally, two.tally);
+    }
+
+    /// A set of many claims with segments out of place (a drug line's CTP written after the
+    /// next LX, an LX after its SV1, a CLM after its HI), whose rules look up what the set
+    /// holds once for all its claims (`ClaimFacts::of_set`): the same findings, in the same
+    /// order, on one thread as in chunks on two.
+    #[test]
+    fn a_large_set_with_moved_segments_gives_the_same_findings_on_two_threads() {
+        let text = crate::test::P837;
+        let clm = text.find("CLM*").expect("CLM");
+        let se = text.find("SE*").expect("SE");
+        let claims: String = (0..3 * CLAIMS_PER_TASK)
+            .map(|n| {
+                let claim = text[clm..se].replacen("CLM*PAT", &format!("CLM*{n}PAT"), 1);
+                let mut lines: Vec<&str> = claim.split_inclusive('\n').collect();
+                match n % 4 {
+                    // CLM after HI; LX*1 after its SV1; the CTP after LX*2.
+                    1 => lines.swap(0, 1),
+                    2 => lines.swap(2, 3),
+                    3 => lines.swap(6, 7),
+                    _ => {}
+                }
+                lines.concat()
+            })
+            .collect();
+        let big = format!("{}{claims}{}", &text[..clm], &text[se..]);
+        let settings = Settings::default();
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
+            pool.install(|| check(big.as_bytes(), &settings))
+        };
+        let (one, two) = (on(1), on(2));
+        let str003 = one
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "STR003")
+            .count();
+        assert!(str003 > CLAIMS_PER_TASK, "{str003}");
         assert_eq!(one.diagnostics, two.diagnostics);
         assert_eq!(one.tally, two.tally);
     }

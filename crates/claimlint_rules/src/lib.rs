@@ -348,15 +348,29 @@ pub struct ClaimFacts {
     created: std::cell::OnceCell<Option<claimlint_model::Date>>,
     /// The LINs of the transaction set whose CTP the walk found written late
     /// (`ndc::drug_quantity_invalid::written_late`): one search of the set's structure issues
-    /// for all its drug lines, kept, like `created`, for the claims that follow.
-    late_ctp: std::cell::OnceCell<Vec<usize>>,
+    /// for all its drug lines, kept, like `created`, for the claims that follow, and shared
+    /// by the facts of every chunk of the set's claims ([`ClaimFacts::of_set`]), so a set run
+    /// in chunks searches once too, not once per chunk (a function of the set alone).
+    late_ctp: std::sync::Arc<std::sync::OnceLock<Vec<usize>>>,
     /// The MUE coverage UNT002 last asked for (`units::mue_exceeded`): the setting, the dates
     /// it holds for (`Data::coverage_span`) and the first date of the table that answers. A
     /// function of the data alone, kept for the claims that follow, so not emptied by `reset`.
     pub(crate) mue_span: std::cell::Cell<Option<units::mue_exceeded::KnownSpan>>,
 }
 
+/// What the claims of one transaction set look up once for the set, whichever chunk of its
+/// claims asks first (the engine runs a large set's claims in chunks on several threads).
+pub(crate) type SetFacts = std::sync::Arc<std::sync::OnceLock<Vec<usize>>>;
+
 impl ClaimFacts {
+    /// Facts for claims of the transaction set whose set-wide facts are `set`.
+    pub(crate) fn of_set(set: &SetFacts) -> ClaimFacts {
+        ClaimFacts {
+            late_ctp: std::sync::Arc::clone(set),
+            ..ClaimFacts::default()
+        }
+    }
+
     /// Empties every fact, for a claim of `lines` service lines.
     pub(crate) fn reset(&mut self, lines: usize) {
         self.lines.clear();

@@ -143,14 +143,23 @@ impl<'s, 'a> Read<'s, 'a> {
 /// Whether value `v` fits element `n` (1-based) of the segment as meant.
 pub type Fits<'f> = &'f dyn Fn(usize, &[u8]) -> bool;
 
+/// The one length, in bytes, of every value that fits element `n` (1-based), when the
+/// element's `Fits` allows only one (`SE02` is the ST02, byte for byte): of two values run
+/// together, only the split that gives it that length is read. `None`: any length may fit.
+pub type Width<'w> = &'w dyn Fn(usize) -> Option<usize>;
+
 /// The slip of `seg`, an envelope segment of `defined` elements, all mandatory, when it has
 /// one: as written a value does not fit its element (or one stands past the last), and read
 /// with one separator taken out, or one element put back, every value fits (`fits(n, value)`).
 /// A separator too many leaves an empty element; an element left out may be any but the last
 /// (then nothing stands in the wrong place: the element is missing, not slipped). Of several
 /// elements that read so when put back, the last (the most values stay where they are
-/// written).
-pub fn find(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip> {
+/// written). `width` as for [`joined`].
+pub fn find(
+    seg: &Segment<'_>,
+    (defined, width): (usize, Width<'_>),
+    fits: Fits<'_>,
+) -> Option<Slip> {
     let count = seg.element_count();
     let past = (defined + 1..=count).any(|n| !seg.value(n).is_empty());
     let reads = |slip: Slip, skip: Option<usize>| reads(seg, slip, (defined, skip), fits);
@@ -171,7 +180,7 @@ pub fn find(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip> {
         .filter(|&k| reads(Slip::LeftOut(k), Some(k)))
         .max()
         .map(Slip::LeftOut)
-        .or_else(|| joined(seg, defined, fits))
+        .or_else(|| joined(seg, (defined, width), fits))
 }
 
 /// Whether `seg` read with `slip` undone has each of its `defined` elements (but `skip`, an
@@ -196,8 +205,14 @@ fn reads(
 /// fit (`fits(n, value)`): the segment is one element short, and exactly one place and one
 /// split of the value there read so. A value that merely fails its check (`SE*280001` where
 /// the set has 27 segments) is not split: no reading fits, so the values stand as written.
-pub fn joined(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip> {
-    match joined_all(seg, (defined, &|_| usize::MAX), fits).as_slice() {
+/// `width(n)`: the one length of a value that fits element `n`, when there is one
+/// ([`Width`]).
+pub fn joined(
+    seg: &Segment<'_>,
+    (defined, width): (usize, Width<'_>),
+    fits: Fits<'_>,
+) -> Option<Slip> {
+    match joined_all(seg, (defined, &|_| usize::MAX, width), fits).as_slice() {
         [one] => Some(*one),
         _ => None,
     }
@@ -208,11 +223,13 @@ pub fn joined(seg: &Segment<'_>, defined: usize, fits: Fits<'_>) -> Option<Slip>
 /// segment is not one element short or reads right as written. More than one: the values
 /// alone do not tell where the separator goes ([`Slip::Unsplit`] when all are at one place).
 /// A value longer than the two elements' `longest` lengths together is not split (no split
-/// can fit, and trying each one would read the long value once per byte); a value in UTF-8
-/// is split between characters only.
+/// can fit, and trying each one would read the long value once per byte); nor split but
+/// where each part has its element's one length, when it has one (`width`, [`Width`]: a
+/// value of 200 KB in an SE is read once, not once per byte); a value in UTF-8 is split
+/// between characters only.
 pub fn joined_all(
     seg: &Segment<'_>,
-    (defined, longest): (usize, &dyn Fn(usize) -> usize),
+    (defined, longest, width): (usize, &dyn Fn(usize) -> usize, Width<'_>),
     fits: Fits<'_>,
 ) -> Vec<Slip> {
     let count = seg.element_count();
@@ -223,7 +240,15 @@ pub fn joined_all(
     let reads = |slip: Slip| reads(seg, slip, (defined, None), fits);
     (1..defined)
         .filter(|&at| seg.value(at).len() <= longest(at).saturating_add(longest(at + 1)))
-        .flat_map(|at| splits(seg.value(at)).map(move |split| Slip::Joined { at, split }))
+        .flat_map(|at| {
+            let v = seg.value(at);
+            let (first, second) = (width(at), width(at + 1));
+            splits(v)
+                .filter(move |&split| {
+                    first.is_none_or(|w| split == w) && second.is_none_or(|w| v.len() - split == w)
+                })
+                .map(move |split| Slip::Joined { at, split })
+        })
         .filter(|&s| reads(s))
         .collect()
 }
@@ -270,8 +295,10 @@ pub fn st(st: &Segment<'_>) -> Option<Slip> {
     // Run together, ST01 is split off only as 837 (`ST*8370001*…`): any 3 digits would read
     // `ST*123456789*…`, ST01 left out, as two values.
     let joined_fits = |n: usize, v: &[u8]| if n == 1 { v == b"837" } else { fits(n, v) };
-    joined(st, 3, &joined_fits)
-        .or_else(|| find(st, 3, &fits))
+    // ST01 is 3 bytes in both readings.
+    let width = |n: usize| (n == 1).then_some(3);
+    joined(st, (3, &width), &joined_fits)
+        .or_else(|| find(st, (3, &width), &fits))
         .or_else(|| {
             let without_st03 = st.element_count() == 3 && st.value(2).is_empty();
             let st02 = st.value(3);
@@ -284,6 +311,11 @@ pub fn st(st: &Segment<'_>) -> Option<Slip> {
 mod tests {
     use super::*;
     use crate::Delimiters;
+
+    /// No element of one length only ([`Width`]).
+    fn none(_: usize) -> Option<usize> {
+        None
+    }
 
     fn seg(text: &str) -> Segment<'_> {
         let d = Delimiters::USUAL;
@@ -365,7 +397,7 @@ mod tests {
         // SE01 and SE02 run together: split where both read right.
         let s = seg("SE*280001");
         let fits = se_28_0001;
-        let slip = find(&s, 2, &fits);
+        let slip = find(&s, (2, &none), &fits);
         assert_eq!(slip, Some(Slip::Joined { at: 1, split: 2 }));
         let r = Read { seg: &s, slip };
         assert_eq!((r.value(1), r.value(2)), (&b"28"[..], &b"0001"[..]));
@@ -375,10 +407,10 @@ mod tests {
         );
         assert_eq!(r.text(2, b""), "SE*28*0001");
         // A count that merely fails (27 is not a split that reads right): not a slip.
-        assert_eq!(find(&seg("SE*270001"), 2, &fits), None);
+        assert_eq!(find(&seg("SE*270001"), (2, &none), &fits), None);
         // More than one split reads right: not claimed.
         let any_digits = |_: usize, v: &[u8]| !v.is_empty() && v.iter().all(u8::is_ascii_digit);
-        assert_eq!(joined(&seg("SE*280001"), 2, &any_digits), None);
+        assert_eq!(joined(&seg("SE*280001"), (2, &none), &any_digits), None);
         // The values after the two stand one element early.
         let s = seg("ST*8370001*005010X222A1");
         let r = Read::st(&s);
@@ -391,16 +423,16 @@ mod tests {
         // Several splits read right: none claimed, each listed.
         let codes = |n: usize, v: &[u8]| (2..=15).contains(&v.len()) || n > 2;
         let s = seg("GS*SENDERRECEIVER*X");
-        assert_eq!(joined(&s, 3, &codes), None);
+        assert_eq!(joined(&s, (3, &none), &codes), None);
         let any = |_: usize| usize::MAX;
-        assert_eq!(joined_all(&s, (3, &any), &codes).len(), 11);
+        assert_eq!(joined_all(&s, (3, &any, &none), &codes).len(), 11);
         // Too long for the two elements together: not split at all.
-        assert!(joined_all(&s, (3, &|_| 6), &codes).is_empty());
+        assert!(joined_all(&s, (3, &|_| 6, &none), &codes).is_empty());
         // Split between characters only: `ÉÉÉ` two ways, not five.
         let s = seg("GS*ÉÉÉ*X");
         let one = |n: usize, v: &[u8]| !v.is_empty() && (n != 1 || v.len() <= 4);
         assert_eq!(
-            joined_all(&s, (3, &any), &one),
+            joined_all(&s, (3, &any, &none), &one),
             [
                 Slip::Joined { at: 1, split: 2 },
                 Slip::Joined { at: 1, split: 4 }
@@ -420,18 +452,67 @@ mod tests {
         assert_eq!(st(&seg("ST*1230001*005010X222A1")), Some(Slip::LeftOut(1)));
     }
 
+    /// Splitting only where a part has its element's one length ([`Width`]) finds what
+    /// trying every split finds, when each value that fits has that length: SE02 the ST02
+    /// (SE01 with zeros before it, or none), ST01 `837`.
+    #[test]
+    fn one_length_finds_what_every_split_finds() {
+        let se = |n: usize, v: &[u8]| match n {
+            1 => std::str::from_utf8(v).ok().and_then(|t| t.parse().ok()) == Some(28u64),
+            _ => v == b"0001",
+        };
+        let long = format!("SE*{}280001", "0".repeat(300));
+        for text in [
+            "SE*280001",
+            "SE*0280001",
+            "SE*28000",
+            "SE*2800010",
+            &long,
+            "SE*0001",
+        ] {
+            let s = seg(text);
+            let any = |_: usize| usize::MAX;
+            let every = joined_all(&s, (2, &any, &none), &se);
+            let second = |n: usize| (n == 2).then_some(4);
+            assert_eq!(joined_all(&s, (2, &any, &second), &se), every, "{text}");
+            assert_eq!(
+                find(&s, (2, &second), &se),
+                find(&s, (2, &none), &se),
+                "{text}"
+            );
+        }
+        let long = seg("SE*0000000000000000000000000000280001");
+        assert_eq!(
+            find(&long, (2, &|n| (n == 2).then_some(4)), &se),
+            // 34 bytes: the count is all but the last 4, the ST02's.
+            Some(Slip::Joined { at: 1, split: 30 })
+        );
+        for text in [
+            "ST*8370001*005010X222A1",
+            "ST*837*0001005010X222A1",
+            "ST*83700010*X",
+        ] {
+            let s = seg(text);
+            let st01 = |n: usize, v: &[u8]| n != 1 || v == b"837";
+            let any = |_: usize| usize::MAX;
+            let every = joined_all(&s, (3, &any, &none), &st01);
+            let first = |n: usize| (n == 1).then_some(3);
+            assert_eq!(joined_all(&s, (3, &any, &first), &st01), every, "{text}");
+        }
+    }
+
     #[test]
     fn an_element_left_out() {
         // SE01 left out: SE02 reads the ST02, and the count is put back.
         let s = seg("SE*0001");
         let fits = se_28_0001;
-        let slip = find(&s, 2, &fits);
+        let slip = find(&s, (2, &none), &fits);
         assert_eq!(slip, Some(Slip::LeftOut(1)));
         let r = Read { seg: &s, slip };
         assert_eq!((r.value(1), r.value(2)), (&b""[..], &b"0001"[..]));
         assert_eq!(r.text(2, b"28"), "SE*28*0001");
         // SE02 missing at the end: nothing displaced, not a slip.
-        assert_eq!(find(&seg("SE*28"), 2, &fits), None);
+        assert_eq!(find(&seg("SE*28"), (2, &none), &fits), None);
         // ST02 left out: ST03 stands in its place.
         assert_eq!(st(&seg("ST*837*005010X222A1")), Some(Slip::LeftOut(2)));
     }

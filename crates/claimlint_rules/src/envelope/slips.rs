@@ -34,7 +34,8 @@ pub(crate) fn se<'s, 'a>(tx: &'s TxFrame<'a>) -> Option<Read<'s, 'a>> {
     };
     Some(Read {
         seg: se,
-        slip: slip::find(se, 2, &fits),
+        // SE02 is the ST02, byte for byte: of SE01 and SE02 run together, one split is read.
+        slip: slip::find(se, (2, &|n| (n == 2).then_some(st02.len())), &fits),
     })
 }
 
@@ -65,7 +66,12 @@ pub(crate) fn ge<'s, 'a>(group: &'s Group<'a>) -> Option<Read<'s, 'a>> {
     };
     Some(Read {
         seg: ge,
-        slip: slip::find(ge, 2, &fits),
+        // GE02 is the GS06 (no GE02 fits without one): one split of two run together.
+        slip: slip::find(
+            ge,
+            (2, &|n| (n == 2).then_some(gs06.map_or(0, <[u8]>::len))),
+            &fits,
+        ),
     })
 }
 
@@ -89,7 +95,8 @@ pub(crate) fn iea<'s, 'a>(ic: &'s Interchange<'a>) -> Option<Read<'s, 'a>> {
     };
     Some(Read {
         seg: iea,
-        slip: slip::find(iea, 2, &fits),
+        // IEA02 is the ISA13: one split of two run together.
+        slip: slip::find(iea, (2, &|n| (n == 2).then_some(isa13.len())), &fits),
     })
 }
 

@@ -30,7 +30,7 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
         let swapped = cx.tx().zip(lin).is_some_and(|(tx, lin)| {
             let k = lin.wrapping_sub(1);
             tx.segments.get(k).is_some_and(|s| s.is(b"CTP")) && !tx.ig().is_placed(k)
-                || cx.late_ctp(|| late_ctp(tx), |late| late.contains(&lin))
+                || cx.late_ctp(|| late_ctp(tx), |late| late.binary_search(&lin).is_ok())
         });
         if swapped {
             return;
@@ -80,10 +80,11 @@ fn drug_quantity_invalid(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
 /// The LINs of `tx` whose 2410's CTP is written late, right after the opener of the loop that
 /// follows (`LIN~LX*2~CTP`; `structure::required_segment_missing::written_after`): each the
 /// last LIN the walk placed before it noticed the CTP missing. Asked once per transaction set
-/// (`Ctx::late_ctp`): the search reads every structure issue of the set.
+/// (`Ctx::late_ctp`): the search reads every structure issue of the set. Sorted, for the
+/// binary search of each drug line that lacks its CTP.
 fn late_ctp(tx: &claimlint_model::Transaction<'_>) -> Vec<usize> {
     let ig = tx.ig();
-    crate::structure::required_segment_missing::all_written_after(tx)
+    let mut lins: Vec<usize> = crate::structure::required_segment_missing::all_written_after(tx)
         .iter()
         .filter(|l| (l.id, l.parent) == ("CTP", "2410"))
         .filter_map(|l| {
@@ -91,7 +92,9 @@ fn late_ctp(tx: &claimlint_model::Transaction<'_>) -> Vec<usize> {
                 .rev()
                 .find(|&k| ig.is_placed(k) && tx.segments.get(k).is_some_and(|s| s.is(b"LIN")))
         })
-        .collect()
+        .collect();
+    lins.sort_unstable();
+    lins
 }
 
 #[test]

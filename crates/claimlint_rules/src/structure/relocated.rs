@@ -59,6 +59,8 @@ pub(crate) fn all_relocated(tx: &Transaction<'_>) -> Vec<Relocated> {
         return out;
     }
     let mut trials = Trials::new(tx);
+    // What the moves found so far mend: a candidate inside one is not tried.
+    let mut spans = Spans::default();
     // The claim (by the segment that ends it) whose trials are being counted, and how many.
     let mut tried = (usize::MAX, 0);
     for issue in &ig.structure {
@@ -75,9 +77,7 @@ pub(crate) fn all_relocated(tx: &Transaction<'_>) -> Vec<Relocated> {
         if opener.abs_diff(before) < 2 {
             continue;
         }
-        let taken =
-            |r: &Relocated| r.span.0 <= opener.max(before) && opener.min(before) <= r.span.1;
-        if out.iter().any(taken) {
+        if spans.meets(opener.min(before), opener.max(before)) {
             continue;
         }
         let end = claim_end(tx, opener.max(before));
@@ -89,10 +89,45 @@ pub(crate) fn all_relocated(tx: &Transaction<'_>) -> Vec<Relocated> {
         }
         tried.1 += 1;
         if let Some(r) = try_move(tx, &mut trials, (opener, before), l) {
+            spans.add(r.span);
             out.push(r);
         }
     }
     out
+}
+
+/// The spans (`Relocated::span`, from and to, inclusive) of the moves found so far, sorted by
+/// where they start, each with the farthest end of those up to it: whether a range meets any
+/// of them is one binary search, where a scan of them all per candidate would cost the
+/// product of their counts (a set of thousands of claims, each with its CLM moved). Moves
+/// are found in the order of the set, so a span is added at the end, in constant time.
+#[derive(Default)]
+struct Spans {
+    by_start: Vec<(usize, usize)>,
+    /// `reach[j]`: the farthest end of `by_start[..=j]`.
+    reach: Vec<usize>,
+}
+
+impl Spans {
+    fn add(&mut self, (from, to): (usize, usize)) {
+        let k = self.by_start.partition_point(|&(f, _)| f <= from);
+        self.by_start.insert(k, (from, to));
+        self.reach.truncate(k);
+        let mut farthest = k.checked_sub(1).and_then(|j| self.reach.get(j)).copied();
+        for &(_, t) in self.by_start.get(k..).unwrap_or_default() {
+            let f = farthest.map_or(t, |f| f.max(t));
+            self.reach.push(f);
+            farthest = Some(f);
+        }
+    }
+
+    /// Whether a span meets `lo..=hi`: one starts at or before `hi` and ends at or after `lo`.
+    fn meets(&self, lo: usize, hi: usize) -> bool {
+        let upto = self.by_start.partition_point(|&(f, _)| f <= hi);
+        upto.checked_sub(1)
+            .and_then(|j| self.reach.get(j))
+            .is_some_and(|&farthest| farthest >= lo)
+    }
 }
 
 /// The move a walk finding suggests: (the opener's index, the index it belongs right before,
@@ -289,6 +324,34 @@ fn first_payer(tx: &Transaction<'_>, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::test::{I837, P837, codes, run};
+
+    /// `Spans::meets` answers as a scan of every span added would, spans added in any order
+    /// (in order, out of order, nested, touching), for every range over their segments.
+    #[test]
+    fn spans_meet_as_a_scan_finds() {
+        let mut seed: u64 = 7;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % n) as usize
+        };
+        for round in 0..40 {
+            let (mut spans, mut all) = (super::Spans::default(), Vec::new());
+            for _ in 0..round % 12 {
+                let from = next(60);
+                let to = from + next(8);
+                spans.add((from, to));
+                all.push((from, to));
+                for lo in 0..72 {
+                    for hi in lo..72 {
+                        let scan = all.iter().any(|&(f, t)| f <= hi && lo <= t);
+                        assert_eq!(spans.meets(lo, hi), scan, "{all:?} {lo}..={hi}");
+                    }
+                }
+            }
+        }
+    }
 
     /// Segment `seg` (whole, without its terminator) taken out of `text` and written again
     /// right after the first `after` that follows where it stood.

@@ -87,7 +87,7 @@ fn start_of(s: &SegmentDef) -> String {
 }
 
 fn describe(guide: &GuideDef, parent: &str, id: &str, is_loop: bool) -> (String, String) {
-    let parent_def = guide.loops().into_iter().find(|l| l.id == parent);
+    let parent_def = guide.find_loop(parent);
     if is_loop {
         let l = parent_def.and_then(|p| p.child_loop(id));
         let name = l.map_or(String::new(), |l| format!(" ({})", l.name));
@@ -1010,9 +1010,7 @@ fn report_copied_opener(
             _ => None,
         })
         .collect();
-    let name = (ig.guide.loops().into_iter())
-        .find(|l| l.id == parent)
-        .map_or(String::new(), |l| format!(" ({})", l.name));
+    let name = (ig.guide.find_loop(parent)).map_or(String::new(), |l| format!(" ({})", l.name));
     let text = String::from_utf8_lossy(seg.bytes);
     let id = String::from_utf8_lossy(seg.id());
     let msg = format!(

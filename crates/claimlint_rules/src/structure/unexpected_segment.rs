@@ -159,10 +159,9 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     // A line's own segment (SV1, DTP*472) the pairing of strays with gaps words already
     // ("belongs in loop 2400, after SV1"): its finding stands.
     if lines.iter().any(|m| super::line_moved::is_own(tx, m)) {
-        let paired: Vec<usize> = (super::moved::all_moved(tx, cx).iter())
-            .map(|m| m.stray)
-            .collect();
-        lines.retain(|m| !(super::line_moved::is_own(tx, m) && paired.contains(&m.stray)));
+        let paired = strays_sorted(&super::moved::all_moved(tx, cx));
+        let paired = |k: usize| paired.binary_search(&k).is_ok();
+        lines.retain(|m| !(super::line_moved::is_own(tx, m) && paired(m.stray)));
     }
     for m in &lines {
         report_line_move(tx, cx, m);
@@ -177,6 +176,14 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     super::moved::report_misread(tx, cx, &moved);
 }
 
+/// Where the moved segments `moved` stand, sorted: searched once per line move or relocated
+/// opener, so a set with thousands of each stays linear.
+fn strays_sorted(moved: &[super::moved::Moved]) -> Vec<usize> {
+    let mut strays: Vec<usize> = moved.iter().map(|m| m.stray).collect();
+    strays.sort_unstable();
+    strays
+}
+
 /// One finding for each loop opener written out of its place, past segments of its own loop
 /// ([`super::relocated::all_relocated`]): on the opener, its help the move that mends the
 /// set; it covers what the move mends (`suppress::Scope::Relocated`) and names as its site
@@ -188,10 +195,11 @@ fn relocated(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     }
     // An opener paired with the place it is missing from (`NM1*85` below `HL*2`) is one
     // finding already ([`super::moved`]).
-    let paired: Vec<usize> = (super::moved::all_moved(tx, cx).iter())
-        .map(|m| m.stray)
-        .collect();
-    for r in found.iter().filter(|r| !paired.contains(&r.opener)) {
+    let paired = strays_sorted(&super::moved::all_moved(tx, cx));
+    for r in found
+        .iter()
+        .filter(|r| paired.binary_search(&r.opener).is_err())
+    {
         let (Some(seg), Some(at)) = (tx.segments.get(r.opener), tx.segments.get(r.before)) else {
             continue;
         };
@@ -425,6 +433,57 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 /// The walker's findings: segments that fit nowhere here, and segments out of order, less the
 /// `covered` ones (sorted) another finding names. The set's moved segments
 /// ([`super::moved::all_moved`]) are found into `moved` when first needed.
+/// The positions of a list of segments written out of place, sorted by the segment each
+/// stands at (then by position): the first with a given segment is found by a binary
+/// search, as a scan from the start would find it, where a scan per unexpected segment would
+/// cost the product of their counts (a set of thousands of lines each with its LX moved).
+struct ByStray(Vec<(usize, usize)>);
+
+impl ByStray {
+    fn new(strays: impl Iterator<Item = usize>) -> ByStray {
+        let mut by: Vec<(usize, usize)> = strays.enumerate().map(|(n, k)| (k, n)).collect();
+        by.sort_unstable();
+        ByStray(by)
+    }
+
+    /// The position of the first whose segment is `at`.
+    fn first(&self, at: usize) -> Option<usize> {
+        let from = self.0.partition_point(|&(k, _)| k < at);
+        self.0.get(from).filter(|&&(k, _)| k == at).map(|&(_, n)| n)
+    }
+}
+
+/// The first segment of the set written late ([`all_written_after`], found once) that stands
+/// at `at`.
+fn first_late(
+    late: &mut Option<(Vec<WrittenAfter>, ByStray)>,
+    tx: &Transaction<'_>,
+    at: usize,
+) -> Option<WrittenAfter> {
+    let (all, by) = late.get_or_insert_with(|| {
+        let all = all_written_after(tx);
+        let by = ByStray::new(all.iter().map(|l| l.stray));
+        (all, by)
+    });
+    all.get(by.first(at)?).copied()
+}
+
+/// The first of the set's moved segments ([`super::moved::all_moved`], found once) that
+/// stands at `at`.
+fn first_moved<'m>(
+    (moved, by): (
+        &'m mut Option<Vec<super::moved::Moved>>,
+        &mut Option<ByStray>,
+    ),
+    tx: &Transaction<'_>,
+    cx: &Ctx<'_>,
+    at: usize,
+) -> Option<&'m super::moved::Moved> {
+    let all = moved.get_or_insert_with(|| super::moved::all_moved(tx, cx));
+    let by = by.get_or_insert_with(|| ByStray::new(all.iter().map(|m| m.stray)));
+    all.get(by.first(at)?)
+}
+
 fn out_of_place(
     tx: &Transaction<'_>,
     cx: &mut Ctx<'_>,
@@ -433,7 +492,9 @@ fn out_of_place(
     moved: &mut Option<Vec<super::moved::Moved>>,
 ) {
     let ig = tx.ig();
-    let mut late: Option<Vec<WrittenAfter>> = None;
+    let mut late: Option<(Vec<WrittenAfter>, ByStray)> = None;
+    let mut moved_by: Option<ByStray> = None;
+    let opened = OpenedAfterStray::of(tx);
     // The rest of a loop whose opener was written late because the opener of the loop after
     // it came early ([`opener_came_early`]): that one finding, on the opener written late.
     let mut rest: Vec<usize> = Vec::new();
@@ -461,24 +522,17 @@ fn out_of_place(
         let here = prev.map_or("header", |k| loop_name(tx, k));
         let (msg, help) = match ig.placement(at).and_then(Placement::segment) {
             Some(def) => out_of_order(tx, at, def),
-            None if let Some(late) = late
-                .get_or_insert_with(|| all_written_after(tx))
-                .iter()
-                .find(|l| l.stray == at) =>
-            {
-                match opener_came_early(tx, late) {
+            None if let Some(late) = first_late(&mut late, tx, at) => {
+                match opener_came_early(tx, &late) {
                     Some(run) => {
                         rest.extend(run.clone());
-                        came_early(tx, late, run)
+                        came_early(tx, &late, run)
                     }
-                    None => written_late(tx, late),
+                    None => written_late(tx, &late),
                 }
             }
             // Written in the wrong place: missing where it belongs (STR002 there follows).
-            None if let Some(m) = moved
-                .get_or_insert_with(|| super::moved::all_moved(tx, cx))
-                .iter()
-                .find(|m| m.stray == at)
+            None if let Some(m) = first_moved((moved, &mut moved_by), tx, cx, at)
                 && let Some(text) = super::moved::describe(tx, m) =>
             {
                 site = tx.segments.get(m.want.site).map(|s| s.position);
@@ -494,7 +548,7 @@ fn out_of_place(
                 covers = Some(amt);
                 adjustment_after_payer(tx, seg, here, amt, &payer)
             }
-            None => fits_nowhere(tx, at, seg, here, &mut context),
+            None => fits_nowhere(tx, (at, seg), (here, &opened), &mut context),
         };
         // A payer's claim-level CAS written before its SBR: its balance lacks it too.
         if covers.is_none() && seg.is(b"CAS") {
@@ -585,9 +639,8 @@ fn out_of_order(
 /// segment is); what it stood in for; or the loops its qualifier goes in.
 fn fits_nowhere(
     tx: &Transaction<'_>,
-    at: usize,
-    seg: &claimlint_x12::Segment<'_>,
-    here: &str,
+    (at, seg): (usize, &claimlint_x12::Segment<'_>),
+    (here, opened): (&str, &OpenedAfterStray),
     context: &mut usize,
 ) -> (String, String) {
     if let Some((opener, text)) = written_early(tx, at, seg) {
@@ -596,7 +649,7 @@ fn fits_nowhere(
     }
     let shown = String::from_utf8_lossy(seg.id());
     let (homes, named) = loops_with(tx.ig().guide, seg);
-    let help = if let Some(help) = stood_in_for_opener(tx, at, seg.id()) {
+    let help = if let Some(help) = stood_in_for_opener(tx, (at, seg.id()), opened) {
         help
     } else if homes.is_empty() {
         format!("{shown} is not used in {}; remove it", tx.kind.guide())
@@ -875,20 +928,49 @@ fn came_early(
     )
 }
 
+/// The loops the walk opened without their opener after a segment that stood where it
+/// belongs (`StructureIssue::OpenerMissing` with `after_stray`): the segment that begins
+/// each, its place among the set's issues, the loop and its parent; sorted, so the first
+/// that begins at a segment is a binary search, where a scan of the set's issues per
+/// unexpected segment would cost the product of their counts (thousands of LXs moved).
+struct OpenedAfterStray(Vec<(usize, usize, &'static str, &'static str)>);
+
+impl OpenedAfterStray {
+    fn of(tx: &Transaction<'_>) -> OpenedAfterStray {
+        let mut all: Vec<_> = (tx.ig().structure.iter().enumerate())
+            .filter_map(|(n, issue)| match *issue {
+                StructureIssue::OpenerMissing {
+                    id,
+                    parent,
+                    at,
+                    after_stray: true,
+                } => Some((at, n, id, parent)),
+                _ => None,
+            })
+            .collect();
+        all.sort_unstable_by_key(|&(at, n, ..)| (at, n));
+        OpenedAfterStray(all)
+    }
+
+    /// The loop and its parent of the first (in the walk's order) that begins at `at`.
+    fn first_at(&self, at: usize) -> Option<(&'static str, &'static str)> {
+        let from = self.0.partition_point(|&(k, ..)| k < at);
+        (self.0.get(from))
+            .filter(|&&(k, ..)| k == at)
+            .map(|&(_, _, id, parent)| (id, parent))
+    }
+}
+
 /// The help for a segment that stands where the opener of the next segments' loop belongs
 /// (the walk opened that loop without it, `StructureIssue::OpenerMissing` with `after_stray`):
 /// `LQ*2` for `LX*2`, `NM1*IK` for `NM1*IL`. It is what that opener was meant to be.
-fn stood_in_for_opener(tx: &Transaction<'_>, at: usize, id: &[u8]) -> Option<String> {
+fn stood_in_for_opener(
+    tx: &Transaction<'_>,
+    (at, id): (usize, &[u8]),
+    opened: &OpenedAfterStray,
+) -> Option<String> {
     let ig = tx.ig();
-    let (loop_id, parent) = ig.structure.iter().find_map(|issue| match *issue {
-        StructureIssue::OpenerMissing {
-            id,
-            parent,
-            at: next,
-            after_stray: true,
-        } if next == at + 1 => Some((id, parent)),
-        _ => None,
-    })?;
+    let (loop_id, parent) = opened.first_at(at + 1)?;
     let l = ig.guide.find_loop(parent)?.child_loop(loop_id)?;
     let starter = l.starter()?;
     let opener = super::required_segment_missing::opener(starter);
