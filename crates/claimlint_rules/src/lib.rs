@@ -351,7 +351,7 @@ pub struct ClaimFacts {
     /// for all its drug lines, kept, like `created`, for the claims that follow, and shared
     /// by the facts of every chunk of the set's claims ([`ClaimFacts::of_set`]), so a set run
     /// in chunks searches once too, not once per chunk (a function of the set alone).
-    late_ctp: std::sync::Arc<std::sync::OnceLock<Vec<usize>>>,
+    late_ctp: SetFacts,
     /// The MUE coverage UNT002 last asked for (`units::mue_exceeded`): the setting, the dates
     /// it holds for (`Data::coverage_span`) and the first date of the table that answers. A
     /// function of the data alone, kept for the claims that follow, so not emptied by `reset`.

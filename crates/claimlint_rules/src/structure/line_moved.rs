@@ -54,9 +54,9 @@ fn claim_span(tx: &Transaction<'_>, at: usize) -> Option<std::ops::Range<usize>>
 
 /// Every line move of the set ([`LineMove`]), at most one per claim: of the moves that make a
 /// claim read clean, those `keep` accepts (a move that cuts a drug line's LIN away is no
-/// reading of the claim, [`drug_safe`]) and after which the claim's LX numbers go up
-/// ([`lx_ascending`]: `LX*1` written below `LX*2` reads clean with `LX*2` moved up too, but
-/// numbered 2, 1); the one move that remains, if one does.
+/// reading of the claim, [`drug_safe`]) and, for an LX, where its number fits ([`lx_fits`]:
+/// `LX*1` written below `LX*2` reads clean with `LX*2` moved up too, but numbered 2, 1); the
+/// one move that remains, if one does.
 pub(crate) fn all_line_moves(
     tx: &Transaction<'_>,
     keep: impl Fn(&LineMove) -> bool,
@@ -117,7 +117,7 @@ fn claim_move(
         if let Some(m) = try_move(tx, trials, &span, &issues, (stray, before))
             && !found.contains(&m)
             && keep(&m)
-            && lx_ascending(tx, moved_order(&span, &m))
+            && lx_fits(tx, &span, &m)
         {
             found.push(m);
         }
@@ -163,8 +163,8 @@ fn candidates(
 
 /// Whether CTP `k` of claim `span` may have been moved: the walk found it wrong (out of
 /// place, or one too many: the nearest CTP below a line that lacks one may be the next
-/// line's own, rightly placed), and it is not a copy of the CTP before it (written twice:
-/// the line above lacks its own, which moving the copy would invent).
+/// line's own, rightly placed), and it is not a copy of a CTP before it in its own drug loop
+/// (written twice: the line above lacks its own, which moving the copy would invent).
 fn ctp_stray(
     tx: &Transaction<'_>,
     span: &std::ops::Range<usize>,
@@ -176,8 +176,11 @@ fn ctp_stray(
         _ => false,
     });
     let seg = |k: usize| tx.segments.get(k);
+    // Back to the loop's LIN (or the line's LX): another line's CTP of the same quantity is
+    // no copy.
     let before = (span.start..k)
         .rev()
+        .take_while(|&j| !seg(j).is_some_and(|s| s.is(b"LIN") || s.is(b"LX")))
         .find(|&j| seg(j).is_some_and(|s| s.is(b"CTP")));
     let copy = before
         .and_then(seg)
@@ -386,28 +389,31 @@ pub(crate) fn is_own(tx: &Transaction<'_>, m: &LineMove) -> bool {
     is_own_segment(tx, m.stray)
 }
 
-/// Whether the `LX` numbers among segments `order` (a claim's, in some order) go up from one
-/// to the next (not necessarily from 1, nor without gaps: a numbering defect of its own is
-/// not the move's to judge). A move after which they go down (2, 1) is no reading of the
-/// claim: the lines would be numbered out of order.
-fn lx_ascending(tx: &Transaction<'_>, order: impl Iterator<Item = usize>) -> bool {
-    let mut last: Option<u64> = None;
-    for k in order {
-        let Some(seg) = tx.segments.get(k).filter(|s| s.is(b"LX")) else {
-            continue;
-        };
-        let Some(n) = std::str::from_utf8(seg.value(1))
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-        else {
-            return false;
-        };
-        if last.is_some_and(|l| n <= l) {
-            return false;
-        }
-        last = Some(n);
-    }
-    true
+/// Whether move `m`, if it moves an LX, puts it where its number fits: above the number of
+/// the LX before it and below the next one's (`LX*1` written below `LX*2` reads clean with
+/// `LX*2` moved up too, but numbered 2, 1). A move of any other segment, or an LX01 that is
+/// no number, is not judged by numbers: a numbering defect elsewhere in the claim is not the
+/// move's to judge.
+fn lx_fits(tx: &Transaction<'_>, span: &std::ops::Range<usize>, m: &LineMove) -> bool {
+    let number = |k: usize| {
+        let seg = tx.segments.get(k).filter(|s| s.is(b"LX"))?;
+        std::str::from_utf8(seg.value(1)).ok()?.parse::<u64>().ok()
+    };
+    let Some(own) = number(m.stray) else {
+        return true;
+    };
+    let order: Vec<usize> = moved_order(span, m)
+        .filter(|&k| number(k).is_some())
+        .collect();
+    let Some(at) = order.iter().position(|&k| k == m.stray) else {
+        return true;
+    };
+    let prev = at
+        .checked_sub(1)
+        .and_then(|i| order.get(i))
+        .and_then(|&k| number(k));
+    let next = order.get(at + 1).and_then(|&k| number(k));
+    prev.is_none_or(|p| p < own) && next.is_none_or(|n| own < n)
 }
 
 /// Whether the `LX` numbers among segments `order` (a claim's, in some order) run 1, 2, 3...

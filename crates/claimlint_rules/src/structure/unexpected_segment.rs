@@ -430,9 +430,6 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     ));
 }
 
-/// The walker's findings: segments that fit nowhere here, and segments out of order, less the
-/// `covered` ones (sorted) another finding names. The set's moved segments
-/// ([`super::moved::all_moved`]) are found into `moved` when first needed.
 /// The positions of a list of segments written out of place, sorted by the segment each
 /// stands at (then by position): the first with a given segment is found by a binary
 /// search, as a scan from the start would find it, where a scan per unexpected segment would
@@ -484,6 +481,9 @@ fn first_moved<'m>(
     all.get(by.first(at)?)
 }
 
+/// The walker's findings: segments that fit nowhere here, and segments out of order, less the
+/// `covered` ones (sorted) another finding names. The set's moved segments
+/// ([`super::moved::all_moved`]) are found into `moved` when first needed.
 fn out_of_place(
     tx: &Transaction<'_>,
     cx: &mut Ctx<'_>,
