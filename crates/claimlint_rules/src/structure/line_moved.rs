@@ -54,9 +54,9 @@ fn claim_span(tx: &Transaction<'_>, at: usize) -> Option<std::ops::Range<usize>>
 
 /// Every line move of the set ([`LineMove`]), at most one per claim: of the moves that make a
 /// claim read clean, those `keep` accepts (a move that cuts a drug line's LIN away is no
-/// reading of the claim, [`drug_safe`]) and, for an LX, where its number fits ([`lx_fits`]:
-/// `LX*1` written below `LX*2` reads clean with `LX*2` moved up too, but numbered 2, 1); the
-/// one move that remains, if one does.
+/// reading of the claim, [`drug_safe`]) and, for an LX, those that leave its numbers counting
+/// down least ([`lx_descents`]: `LX*1` written below `LX*2` reads clean with `LX*2` moved up
+/// too, but numbered 2, 1); the one move that remains, if one does.
 pub(crate) fn all_line_moves(
     tx: &Transaction<'_>,
     keep: impl Fn(&LineMove) -> bool,
@@ -117,10 +117,30 @@ fn claim_move(
         if let Some(m) = try_move(tx, trials, &span, &issues, (stray, before))
             && !found.contains(&m)
             && keep(&m)
-            && lx_fits(tx, &span, &m)
         {
             found.push(m);
         }
+    }
+    // An LX moved so its lines count down more often than as written is no reading of the
+    // claim; of several clean moves, those that leave the fewest such steps.
+    let before = lx_descents(tx, span.clone());
+    let descents: Vec<Option<usize>> = (found.iter())
+        .map(|m| lx_number(tx, m.stray).map(|_| lx_descents(tx, moved_order(&span, m))))
+        .collect();
+    let fewest = descents.iter().flatten().min().copied();
+    let mut judged = descents.into_iter();
+    found.retain(|_| {
+        judged
+            .next()
+            .flatten()
+            .is_none_or(|d| d <= before && Some(d) == fewest)
+    });
+    // Two LX as good by their numbers (a line renumbered too, 1, 1): the nearer to where it
+    // goes, as when only the nearest was tried.
+    if found.len() > 1 && found.iter().all(|m| lx_number(tx, m.stray).is_some()) {
+        let far = |m: &LineMove| m.stray.abs_diff(m.before);
+        let nearest = found.iter().map(far).min();
+        found.retain(|m| Some(far(m)) == nearest);
     }
     match found.as_slice() {
         [one] => Some(one.clone()),
@@ -389,31 +409,27 @@ pub(crate) fn is_own(tx: &Transaction<'_>, m: &LineMove) -> bool {
     is_own_segment(tx, m.stray)
 }
 
-/// Whether move `m`, if it moves an LX, puts it where its number fits: above the number of
-/// the LX before it and below the next one's (`LX*1` written below `LX*2` reads clean with
-/// `LX*2` moved up too, but numbered 2, 1). A move of any other segment, or an LX01 that is
-/// no number, is not judged by numbers: a numbering defect elsewhere in the claim is not the
-/// move's to judge.
-fn lx_fits(tx: &Transaction<'_>, span: &std::ops::Range<usize>, m: &LineMove) -> bool {
-    let number = |k: usize| {
-        let seg = tx.segments.get(k).filter(|s| s.is(b"LX"))?;
-        std::str::from_utf8(seg.value(1)).ok()?.parse::<u64>().ok()
-    };
-    let Some(own) = number(m.stray) else {
-        return true;
-    };
-    let order: Vec<usize> = moved_order(span, m)
-        .filter(|&k| number(k).is_some())
-        .collect();
-    let Some(at) = order.iter().position(|&k| k == m.stray) else {
-        return true;
-    };
-    let prev = at
-        .checked_sub(1)
-        .and_then(|i| order.get(i))
-        .and_then(|&k| number(k));
-    let next = order.get(at + 1).and_then(|&k| number(k));
-    prev.is_none_or(|p| p < own) && next.is_none_or(|n| own < n)
+/// The number in LX `k`'s LX01, if it is an LX and that is a number.
+fn lx_number(tx: &Transaction<'_>, k: usize) -> Option<u64> {
+    let seg = tx.segments.get(k).filter(|s| s.is(b"LX"))?;
+    std::str::from_utf8(seg.value(1)).ok()?.parse::<u64>().ok()
+}
+
+/// How often the LX numbers among segments `order` (a claim's, in some order) do not go up
+/// from one to the next (LX01s that are no number left out). `LX*1` written below `LX*2`
+/// reads clean with `LX*2` moved up too, but numbered 2, 1: one such step more than the
+/// move of `LX*1`. Counted, not required to be none: a numbering defect elsewhere in the
+/// claim (a line renumbered 1, 1) is not the move's to judge.
+fn lx_descents(tx: &Transaction<'_>, order: impl Iterator<Item = usize>) -> usize {
+    let numbers = order.filter_map(|k| lx_number(tx, k));
+    let (mut count, mut last) = (0, None);
+    for n in numbers {
+        if last.is_some_and(|l| n <= l) {
+            count += 1;
+        }
+        last = Some(n);
+    }
+    count
 }
 
 /// Whether the `LX` numbers among segments `order` (a claim's, in some order) run 1, 2, 3...
@@ -718,6 +734,32 @@ mod tests {
                 .starts_with("move LX*3")),
             "{found:#?}"
         );
+    }
+
+    /// LX*2 written below its line's SV1 and DTP, and the next line renumbered LX*1 too (a
+    /// second defect): LX*2 moved up is the one move (the renumbered LX*1 moved up reads as
+    /// well by the numbers, but is farther), and the numbering is left to its own finding.
+    #[test]
+    fn a_renumbered_line_does_not_block_the_nearer_move() {
+        let three = P837
+            .replacen(
+                "SE*",
+                "LX*3~\nSV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~\nSE*",
+                1,
+            )
+            .replacen("CLM*PAT1001-01*2460", "CLM*PAT1001-01*2520", 1)
+            .replacen("SE*28*", "SE*31*", 1)
+            .replacen("LX*3~", "LX*1~", 1);
+        let text = moved(
+            &three,
+            "LX*2",
+            "LX*1~\nSV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~\nSE",
+        );
+        let found = run(&text);
+        let moves: Vec<_> = found.iter().filter(|d| d.code == "STR003").collect();
+        assert_eq!(moves.len(), 1, "{found:#?}");
+        let got = moves[0].help.as_deref().unwrap_or_default();
+        assert!(got.starts_with("move LX*2 up to just before SV1"), "{got}");
     }
 
     fn codes_of(found: &[claimlint_diagnostic::Diagnostic]) -> Vec<&str> {
