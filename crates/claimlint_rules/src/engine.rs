@@ -795,15 +795,7 @@ mod tests {
             })
             .collect();
         let big = format!("{}{claims}{}", &text[..clm], &text[se..]);
-        let settings = Settings::default();
-        let on = |threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .expect("pool");
-            pool.install(|| check(big.as_bytes(), &settings))
-        };
-        let (one, two) = (on(1), on(2));
+        let (one, two) = (on_threads(1, &big), on_threads(2, &big));
         assert_eq!(one.stats.claims, 3 * CLAIMS_PER_TASK as u64);
         assert!(
             one.diagnostics.len() > 2 * CLAIMS_PER_TASK / 7,
@@ -812,6 +804,15 @@ mod tests {
         );
         assert_eq!(one.diagnostics, two.diagnostics);
         assert_eq!(one.tally, two.tally);
+    }
+
+    /// `text` checked with default settings in a pool of `threads` threads.
+    fn on_threads(threads: usize, text: &str) -> Outcome {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        pool.install(|| check(text.as_bytes(), &Settings::default()))
     }
 
     /// A set of many claims with segments out of place (a drug line's CTP written after the
@@ -838,15 +839,7 @@ mod tests {
             })
             .collect();
         let big = format!("{}{claims}{}", &text[..clm], &text[se..]);
-        let settings = Settings::default();
-        let on = |threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .expect("pool");
-            pool.install(|| check(big.as_bytes(), &settings))
-        };
-        let (one, two) = (on(1), on(2));
+        let (one, two) = (on_threads(1, &big), on_threads(2, &big));
         let str003 = one
             .diagnostics
             .iter()
