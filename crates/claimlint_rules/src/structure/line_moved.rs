@@ -123,7 +123,7 @@ fn claim_move(
     }
     // An LX moved so its lines count down more often than as written is no reading of the
     // claim; of several clean moves, those that leave the fewest such steps.
-    let before = lx_descents(tx, span.clone());
+    let as_written = lx_descents(tx, span.clone());
     let descents: Vec<Option<usize>> = (found.iter())
         .map(|m| lx_number(tx, m.stray).map(|_| lx_descents(tx, moved_order(&span, m))))
         .collect();
@@ -133,7 +133,7 @@ fn claim_move(
         judged
             .next()
             .flatten()
-            .is_none_or(|d| d <= before && Some(d) == fewest)
+            .is_none_or(|d| d <= as_written && Some(d) == fewest)
     });
     // Two LX as good by their numbers (a line renumbered too, 1, 1): the nearer to where it
     // goes, as when only the nearest was tried.
