@@ -18,12 +18,23 @@ struct Splitter {
     composite: u32,
     too_long: bool,
     delims: Delimiters,
+    /// Every element's bounds once the segment has more than [`MAX`] elements or is too long
+    /// for `u16` bounds: see [`SplitSegment::spill`].
+    spill: Vec<(usize, usize, usize)>,
 }
 
 impl Splitter {
     fn close(&mut self, (s, r): (usize, Option<usize>), end: usize) {
+        let bounds = (s, end, r.unwrap_or(end));
         if self.count < MAX && !self.too_long {
-            self.bounds[self.count] = (s as u16, end as u16, r.unwrap_or(end) as u16);
+            self.bounds[self.count] = (s as u16, end as u16, bounds.2 as u16);
+        } else {
+            if self.spill.is_empty() && !self.too_long {
+                let kept = self.bounds.iter().take(self.count);
+                let widened = kept.map(|&(s, e, r)| (s.into(), e.into(), r.into()));
+                self.spill.extend(widened);
+            }
+            self.spill.push(bounds);
         }
         self.count += 1;
     }
@@ -61,6 +72,11 @@ pub struct SplitSegment<'a> {
     /// Bit `i - 1`: the first repetition of element `i` holds a component separator. Most
     /// elements hold none, and are then read without splitting.
     composite: u32,
+    /// When `overflow`: start, end, and end of the first repetition of every element. A
+    /// segment of thousands of elements (a file whose segment terminator is not the one its
+    /// ISA gives runs many segments into one) is read element by element by the validator;
+    /// scanning from the segment's start for each would take time quadratic in its length.
+    spill: Vec<(usize, usize, usize)>,
 }
 
 impl<'a> SplitSegment<'a> {
@@ -72,6 +88,7 @@ impl<'a> SplitSegment<'a> {
             id: &[],
             overflow: false,
             composite: 0,
+            spill: Vec::new(),
         };
         split.resplit(seg);
         split
@@ -98,6 +115,7 @@ impl<'a> SplitSegment<'a> {
             composite: 0,
             too_long,
             delims: d,
+            spill: Vec::new(),
         };
         // An id followed by the component separator in place of the element separator
         // (`HI:BF:4019`): element 1 begins after it, and the scan after it.
@@ -124,6 +142,7 @@ impl<'a> SplitSegment<'a> {
             id: seg.id(),
             overflow: s.count > MAX || too_long,
             composite: s.composite,
+            spill: s.spill,
         }
     }
 
@@ -185,6 +204,9 @@ impl<'a> SplitSegment<'a> {
         self.id = seg.id();
         self.overflow = false;
         self.composite = composite;
+        if !self.spill.is_empty() {
+            self.spill = Vec::new();
+        }
         true
     }
 
@@ -215,7 +237,8 @@ impl<'a> SplitSegment<'a> {
             return None;
         }
         if self.overflow {
-            return self.seg.element_raw(i).map(|e| e.bytes);
+            let &(s, e, _) = self.spill.get(i - 1)?;
+            return self.seg.bytes.get(s..e);
         }
         let (s, e, _) = self.bounds[i - 1];
         self.seg.bytes.get(s as usize..e as usize)
@@ -228,11 +251,8 @@ impl<'a> SplitSegment<'a> {
             return None;
         }
         if self.overflow {
-            let v = self.seg.element_raw(i)?.bytes;
-            return Some(match self.seg.delims.repetition {
-                Some(r) => v.iter().position(|&b| b == r).map_or(v, |end| &v[..end]),
-                None => v,
-            });
+            let &(s, _, r) = self.spill.get(i - 1)?;
+            return self.seg.bytes.get(s..r);
         }
         let (s, _, r) = self.bounds[i - 1];
         self.seg.bytes.get(s as usize..r as usize)
@@ -423,5 +443,37 @@ mod tests {
         assert_eq!(s.repetitions(1), 2);
         assert_eq!(s.component(1, 2), Some(&b"M810"[..]));
         assert_eq!(s.component_count(1), 2);
+    }
+
+    /// Segments past the bounds array (more than `MAX` elements, or over 64 KiB) read each
+    /// element as on-demand splitting does, from the bounds kept aside for them.
+    #[test]
+    fn long_segments_agree_with_on_demand_splitting() {
+        let delims = Delimiters::USUAL;
+        let many: Vec<u8> = (0..200).fold(b"N4".to_vec(), |mut v, k| {
+            v.extend_from_slice(match k % 4 {
+                0 => &b"*A^B"[..],
+                1 => b"*",
+                2 => b"*X:Y:Z",
+                _ => b"*LONGER VALUE",
+            });
+            v
+        });
+        let slipped = [&b"HI:BF:4019"[..], &many[2..]].concat();
+        let huge = [&b"NTE*ADD*"[..], &vec![b'A'; 70_000], b"*B^C*D"].concat();
+        for text in [&many[..], &slipped, &huge] {
+            let seg = Segment::unindexed(text, 0, delims, 1);
+            let s = SplitSegment::new(&seg);
+            assert!(s.overflow);
+            assert_eq!(s.element_count(), seg.element_count());
+            for i in 0..=seg.element_count() + 1 {
+                let all = seg.element_raw(i).map(|e| e.bytes);
+                assert_eq!(s.element_all(i), all, "{i}");
+                let first = all.map(|v| v.split(|&b| b == b'^').next().unwrap_or(v));
+                assert_eq!(s.element(i), first, "{i}");
+                let parts = first.map_or(0, |f| f.split(|&b| b == b':').count());
+                assert_eq!(s.component_count(i), parts, "{i}");
+            }
+        }
     }
 }

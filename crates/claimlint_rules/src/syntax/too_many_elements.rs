@@ -56,24 +56,42 @@ fn too_many_elements(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         {
             continue;
         }
+        // Only the values the message shows are read: a segment run into the next ones (a
+        // segment terminator the ISA does not give) can have thousands past its definition.
         let run: Vec<(usize, String)> = all[k..]
             .iter()
             .take_while(|g| same_run(g))
-            .map(|g| {
+            .enumerate()
+            .map(|(n, g)| {
                 let (_, _, elem, comp) = past(g).unwrap_or_default();
-                (if comp == 0 { elem } else { comp }, g.text(elem, comp))
+                let text = if n < SHOWN {
+                    g.text(elem, comp)
+                } else {
+                    String::new()
+                };
+                (if comp == 0 { elem } else { comp }, text)
             })
             .collect();
         report_one(tx, f, Some(&run), cx);
     }
 }
 
+/// How many values of a run past the definition a message lists; the rest are counted.
+const SHOWN: usize = 12;
+
 /// "a value in component 5 (`6`)", or with a `run` of several, "values in components 5 to 6
-/// (`6`, `2`)".
+/// (`6`, `2`)"; past [`SHOWN`] values, "(`1`, …, `12`, and 30 more)".
 fn values(what: &str, at: usize, first: String, run: Option<&[(usize, String)]>) -> String {
     match run {
         Some(r @ [_, .., (last, _)]) => {
-            let list: Vec<String> = r.iter().map(|(_, v)| format!("`{v}`")).collect();
+            let mut list: Vec<String> = r
+                .iter()
+                .take(SHOWN)
+                .map(|(_, v)| format!("`{v}`"))
+                .collect();
+            if let Some(more) = r.len().checked_sub(SHOWN).filter(|&m| m > 0) {
+                list.push(format!("and {more} more"));
+            }
             format!("values in {what}s {at} to {last} ({})", list.join(", "))
         }
         _ => format!("a value in {what} {at} (`{first}`)"),
