@@ -3,7 +3,7 @@
 //! findings of one input after its rules have run; the result depends only on the set of
 //! findings (not their order, not the thread count).
 
-use claimlint_diagnostic::Diagnostic;
+use claimlint_diagnostic::{Diagnostic, Severity};
 
 /// Where a consequence must be to follow from its root.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -912,29 +912,62 @@ fn by_precedence(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     if roots.is_empty() && covered.is_empty() {
         return gone;
     }
-    let mut drop = marks(out, &roots, &covered);
+    let ceilings = row_ceilings(out);
+    let mut drop = marks(out, &roots, &covered, &ceilings);
     // A root that is itself suppressed displaces nothing: the ranges are taken again from the
     // findings that stand (a moved SVD's STR002 hidden by a SYN001 on its line does not hide
     // the next line's date finding).
     if !covered.is_empty() {
         let standing = out.iter().zip(&drop).filter(|(_, x)| !**x).map(|(d, _)| d);
-        drop = marks(out, &roots, &covered_ranges(standing));
+        drop = marks(out, &roots, &covered_ranges(standing), &ceilings);
     }
     gone.extend(drop_marked(out, drop));
     gone
 }
 
+/// The most severe consequence a root may hide: any, at its code's default severity or
+/// above; no more than itself once lowered below it (`--severity STR003=warning`).
+fn ceiling(root: &Diagnostic) -> Severity {
+    let default = crate::RULES.iter().find(|r| r.code == root.code);
+    if default.is_none_or(|r| root.severity >= r.severity) {
+        Severity::Error
+    } else {
+        root.severity
+    }
+}
+
+/// The [`ceiling`] of each precedence row's roots, by row (`None`: the row has no root here).
+fn row_ceilings(out: &[Diagnostic]) -> Vec<Option<Severity>> {
+    let mut ceilings = vec![None; PRECEDENCE.len()];
+    for d in out {
+        for (i, p) in PRECEDENCE.iter().enumerate() {
+            if p.root == d.code {
+                ceilings[i] = ceilings[i].max(Some(ceiling(d)));
+            }
+        }
+    }
+    ceilings
+}
+
 /// Which findings of `out` a root suppresses: by key for most rows, by the ranges `covered`
 /// for `Covered` rows.
+///
+/// A root lowered below its default severity (`--severity STR003=warning`) hides only
+/// consequences no more severe than itself (`ceilings`): otherwise the errors it stands for
+/// would turn into a passing file, a 999 that accepts the set and a gate that forwards it.
+/// At default severities nothing changes (MOD006, a warning, still hides the MOD003 error of
+/// a JW line on a multiple-dose container: the catalog's choice).
 fn marks(
     out: &[Diagnostic],
     roots: &std::collections::HashSet<(usize, Key)>,
     covered: &Ranges,
+    ceilings: &[Option<Severity>],
 ) -> Vec<bool> {
     out.iter()
         .map(|d| {
             PRECEDENCE.iter().enumerate().any(|(i, p)| {
                 p.suppresses.contains(&d.code)
+                    && ceilings.get(i).copied().flatten() >= Some(d.severity)
                     && p.of_element.is_none_or(|e| d.loc.element == Some(e))
                     && match p.scope {
                         // A root never covers itself (nor another root of its row).
@@ -1032,9 +1065,15 @@ fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
                 .is_some_and(|root| root.displaces(d))
         })
     };
+    // A consequence more severe than every root lowered below its default is not hidden by
+    // it: see `marks`.
+    let most = roots.iter().copied().map(ceiling).max();
     let drop: Vec<bool> = out
         .iter()
         .map(|d| {
+            if most.is_some_and(|c| d.severity > c) {
+                return false;
+            }
             displaced(d)
                 || (d.realigned.is_none()
                     && !lines.is_empty()
@@ -1932,6 +1971,23 @@ mod tests {
             outcome(&format!("{first}{second}")),
             (vec!["ENV007", "SYN001"], 0)
         );
+    }
+
+    /// A root lowered below what it explains (`--severity STR003=warning`) hides nothing: the
+    /// line's STR002 it explained is reported, and the file still fails.
+    #[test]
+    fn a_root_lowered_to_a_warning_hides_no_error() {
+        let text = fixture("STR003/trip/line-date-below-next-lx.x12");
+        let o = engine::check(text.as_bytes(), &Settings::default());
+        let codes: Vec<_> = o.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!((codes, o.tally.suppressed > 0), (vec!["STR003"], true));
+        let mut settings = Settings::default();
+        settings.set_severity("STR003", claimlint_diagnostic::Severity::Warning);
+        let o = engine::check(text.as_bytes(), &settings);
+        let mut codes: Vec<_> = o.diagnostics.iter().map(|d| (d.code, d.severity)).collect();
+        codes.sort_unstable();
+        assert!(codes.contains(&("STR003", claimlint_diagnostic::Severity::Warning)));
+        assert!(o.tally.errors > 0, "{codes:?}");
     }
 
     #[test]
