@@ -1520,6 +1520,76 @@ CASES["STR003"]["trip"].update({
     "claim-without-lx-then-claim-moved.x12": claims_set(P837, [_NO_LX, _CLM_LATE]),
 })
 
+# A segment of a transaction set written outside it: after its SE (before the next ST or GE),
+# or between GS and its ST. One STR003 on it, in the set, naming where it belongs; not also
+# STR002 for the gap it leaves nor ENV003 for the SE01 that counted it (both suppressed and
+# counted). Between two sets, the set it fits takes it. Near misses keep their findings: an
+# SE01 wrong even counting the stray (ENV003), a stray that does not read clean as the
+# segment missing (STR002), a segment that fits no set (junk), and a stray two sets both lack.
+def out_of_set(text, seg, nth=1, before_st=False):
+    """The first `seg` (whole) of set `nth` taken out and written right after that set's SE
+    (or right before its ST); SE01 still counts it."""
+    ss = segs(text)
+    st = [i for i, x in enumerate(ss) if x.startswith("ST*")][nth - 1]
+    se = next(i for i in range(st, len(ss)) if ss[i].startswith("SE*"))
+    i = next(i for i in range(st, se) if ss[i] == seg)
+    del ss[i]
+    ss.insert(st if before_st else se, seg)
+    return join(ss)
+
+def se_early(text, n):
+    """The set's SE written `n` segments too early: its last `n` segments after it."""
+    ss = segs(text)
+    se = next(i for i, x in enumerate(ss) if x.startswith("SE*"))
+    ss.insert(se - n, ss.pop(se))
+    return join(ss)
+
+def two_sets(first, second):
+    """One group of two sets (ST02 0001 and 0002), the first from `first` and the second from
+    `second` (files from one template), the second's claim, dates and member told apart."""
+    a, b = segs(first), segs(second)
+    st = lambda ss: next(i for i, x in enumerate(ss) if x.startswith("ST*"))
+    se = lambda ss: next(i for i, x in enumerate(ss) if x.startswith("SE*"))
+    other = [x.replace("*0001", "*0002") if x.startswith(("ST*", "SE*")) else
+             x.replace("PAT1001-01", "PAT1901-01").replace("PAT2001-01", "PAT2901-01")
+              .replace("20260115", "20260116").replace("MI*1EG4TE5MK73", "MI*1EG4TE5MK79")
+             for x in b[st(b):se(b) + 1]]
+    tail = ["GE*2*1" if x == "GE*1*1" else x for x in a[se(a) + 1:]]
+    return join(a[:se(a) + 1] + other + tail)
+
+_DOS = "DTP*472*D8*20260115"
+CASES["STR003"]["trip"].update({
+    # 837I: a line's date is situational (no gap): SE01 counting it is what ties it
+    "line-date-after-se.x12": out_of_set(P837, _DOS),
+    "line-date-after-se-837i.x12": out_of_set(I837, _DOS),
+    "ndc-quantity-after-se.x12": out_of_set(P837, "CTP****1*UN"),
+    "ndc-quantity-after-se-837i.x12": out_of_set(I837, "CTP****1*UN"),
+    "drug-loop-lin-after-se.x12": out_of_set(P837, _LIN),
+    "line-dates-after-se.x12": out_of_set(out_of_set(P837, _DOS), _DOS),
+    # 837I: its line dates are situational; a line's date and quantity written after SE
+    "line-date-and-ndc-quantity-after-se-837i.x12": out_of_set(out_of_set(I837, _DOS), "CTP****1*UN"),
+    "se-written-three-early.x12": se_early(P837, 3),
+    "se-written-three-early-837i.x12": se_early(I837, 3),
+    "line-date-between-sets.x12": out_of_set(two_sets(P837, P837), _DOS),
+    "line-date-between-sets-837i.x12": out_of_set(two_sets(I837, I837), _DOS),
+    "line-date-before-st.x12": out_of_set(P837, _DOS, before_st=True),
+    "ndc-quantity-before-st-837i.x12": out_of_set(I837, "CTP****1*UN", before_st=True),
+    "junk-after-se.x12": P837.replace("SE*28*0001~\n", "SE*29*0001~\nHELLO WORLD~\n", 1),
+})
+CASES["ENV003"]["trip"]["se01-wrong-beside-line-date-after-se.x12"] = out_of_set(P837, _DOS).replace("SE*28*", "SE*30*", 1)
+CASES["ENV003"]["trip"]["se01-wrong-beside-line-date-after-se-837i.x12"] = out_of_set(I837, _DOS).replace("SE*31*", "SE*33*", 1)
+CASES["STR002"]["trip"].update({
+    "line-date-missing-beside-bad-date-after-se.x12":
+        edit(P837, _DOS, "", fix_count=False).replace("SE*28*0001~\n", "SE*28*0001~\nDTP*472*D8*20261399~\n", 1),
+    "ndc-quantity-missing-beside-bad-quantity-after-se-837i.x12":
+        edit(I837, "CTP****1*UN", "", fix_count=False).replace("SE*31*0001~\n", "SE*31*0001~\nCTP****1*XX~\n", 1),
+    # both sets lack line 1's date: the one written between them is neither's
+    "line-date-between-sets-both-lack-it.x12":
+        out_of_set(two_sets(P837, edit(P837, _DOS, "")), _DOS),
+    "ndc-quantity-between-sets-both-lack-it-837i.x12":
+        out_of_set(two_sets(I837, edit(I837, "CTP****1*UN", "")), "CTP****1*UN"),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

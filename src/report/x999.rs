@@ -669,7 +669,8 @@ fn transaction(
     let from = diagnostics.partition_point(|d| d.loc.offset < start);
     let to = from + diagnostics[from..].partition_point(|d| d.loc.offset < end);
     let early = early_bht(tx, &diagnostics[..from], &diagnostics[from..to]);
-    let in_set = early.iter().chain(&diagnostics[from..to]);
+    let strays = strays(tx, diagnostics);
+    let in_set = early.iter().chain(&diagnostics[from..to]).chain(&strays);
     code_findings(input, w, guide, in_set, &mut set);
     if let Some(code) = unsupported {
         set.error = true;
@@ -700,6 +701,31 @@ fn early_bht(tx: &TxFrame<'_>, before: &[Diagnostic], inside: &[Diagnostic]) -> 
     let mut d = d.clone();
     d.loc.position = d.site?;
     Some(d)
+}
+
+/// The findings on segments written outside the set beside it that the set took as its own
+/// (`TxFrame::strays_before`, `strays_after`; claimlint_rules' `structure::outside`): each
+/// codes the set as a receiver reads it (the segment its gap lacks, at that gap, `site`; or
+/// SE01 not its count), so the set is not accepted without it.
+fn strays(tx: &TxFrame<'_>, diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for locs in [&tx.strays_before, &tx.strays_after] {
+        let (Some(first), Some(last)) = (locs.first(), locs.last()) else {
+            continue;
+        };
+        let from = diagnostics.partition_point(|d| d.loc.offset < first.offset);
+        let to = diagnostics.partition_point(|d| d.loc.offset <= last.offset);
+        for d in diagnostics.get(from..to).unwrap_or_default() {
+            if d.context.set_at == Some(tx.st.offset)
+                && let Some(site) = d.site
+            {
+                let mut d = d.clone();
+                d.loc.position = site;
+                out.push(d);
+            }
+        }
+    }
+    out
 }
 
 /// What the findings of one transaction set add up to, for its IK5.

@@ -57,6 +57,14 @@ impl Tally {
         }
         self.suppressed += 1;
     }
+    /// A finding reported twice, counted once: not a suppressed one.
+    pub fn forget(&mut self, s: Severity) {
+        match s {
+            Severity::Error => self.errors -= 1,
+            Severity::Warning => self.warnings -= 1,
+            Severity::Info => self.infos -= 1,
+        }
+    }
     pub fn count(&mut self, s: Severity) {
         match s {
             Severity::Error => self.errors += 1,
@@ -314,6 +322,11 @@ pub(crate) fn check_each<T: Send>(
         tally.count(d.severity);
     }
     out.extend(envelope_diags);
+    // A stray segment one set beside it took as its own: the set's finding, not also the
+    // scan's (`structure::outside`).
+    for d in crate::structure::outside::resolve(&mut out) {
+        tally.forget(d.severity);
+    }
     let mut suppressed_by_rule = std::collections::BTreeMap::new();
     for d in crate::suppress::apply(&mut out) {
         tally.uncount(d.severity);
@@ -576,8 +589,33 @@ pub(crate) fn check_transaction<T>(
         ..Stats::default()
     };
     crate::structure::unexpected_segment::tie_early_bht(frame, &mut out);
+    strays(input, frame, &tx, plan, &mut out);
     let visited = visit(&tx);
     (stats, out, Some(visited))
+}
+
+/// The segments written outside transaction set `tx` beside it (`TxFrame::strays_before`,
+/// `strays_after`) that are its own, reported as its (`structure::outside`), with STR003's
+/// severity: not when STR003 is not selected.
+fn strays<'t>(
+    input: &[u8],
+    frame: &TxFrame<'_>,
+    tx: &'t Transaction<'t>,
+    plan: &Plan,
+    out: &mut Vec<Diagnostic>,
+) {
+    if frame.strays_before.is_empty() && frame.strays_after.is_empty() {
+        return;
+    }
+    let str003 = &crate::structure::unexpected_segment::STR003;
+    if let Some((rule, sev)) = plan
+        .transaction
+        .iter()
+        .find(|(r, _)| std::ptr::eq(*r, str003))
+    {
+        let cx = &mut ctx(rule, *sev, out, Some(tx), plan);
+        crate::structure::outside::report(input, frame, tx, cx);
+    }
 }
 
 /// Claims per task when one transaction set is checked on several threads.

@@ -480,6 +480,20 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &["ENV003"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Site,
+        why: "a segment of a transaction set written outside it, after its SE or before its \
+              ST (`structure::outside`): SE01 counted it where it belongs, so SE01 not being \
+              the count of the segments from ST to SE is that one defect; only when SE01 is \
+              the count with the strays the set takes as its own (the STR002 of the gap one \
+              fills follows from it by the row above)",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["STR002", "STR003", "STR004", "SIT002"],
         on: None,
         at: None,

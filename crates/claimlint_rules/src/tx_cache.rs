@@ -125,7 +125,7 @@ impl Entry {
         gs: Option<&Segment<'_>>,
     ) -> Option<Entry> {
         // A set with its BHT written before its ST: its findings' sites are file positions.
-        if frame.early_bht.is_some() {
+        if frame.reads_outside() {
             return None;
         }
         let mut kept = Vec::with_capacity(found.len());
@@ -222,7 +222,7 @@ pub fn check(input: &[u8], settings: &LintSettings, cache: &mut TxCache) -> Outc
         // A set with its BHT written before its ST is never stored (`Entry::new`), and its key
         // (its ST..SE bytes) does not see that BHT: the entry of the same bytes checked with
         // the BHT in place (or with none) is not its result.
-        let cached = frame.early_bht.is_none().then(|| last.find(hash, &key));
+        let cached = (!frame.reads_outside()).then(|| last.find(hash, &key));
         if let Some(e) = cached.flatten() {
             let found = e.placed(frame, gs);
             return (

@@ -36,9 +36,23 @@ pub struct TxFrame<'a> {
     /// `before_st`) is the one for the swap: the set's "BHT missing" follows from it and names
     /// its place (`Diagnostic::site`), and SE01 is checked counting it as the set's.
     pub early_bht: Option<Loc>,
+    /// Segments written outside any transaction set right before this set's ST (after the GS
+    /// or the SE of the set before), and right after its SE (before the next ST, GS, GE or
+    /// IEA): each may be a segment of this set written outside it. Each is also reported as
+    /// outside any set (`IssueKind::OutsideTransaction`); the set's check judges whether it
+    /// fits the set (`rules::structure::outside`).
+    pub strays_before: Vec<Loc>,
+    pub strays_after: Vec<Loc>,
 }
 
 impl<'a> TxFrame<'a> {
+    /// Whether the set's check reads segments written outside it: a BHT written before its
+    /// ST, or segments right before its ST or after its SE. Its findings are then not those of
+    /// its bytes alone.
+    pub fn reads_outside(&self) -> bool {
+        self.early_bht.is_some() || !self.strays_before.is_empty() || !self.strays_after.is_empty()
+    }
+
     /// ST02 as meant: with a separator slip of the ST undone (`ST*837**0001*005010X222A1` is
     /// set 0001, `crate::slip::Read::st`), as every finding and the 999 name the set.
     pub fn meant_st02(&self) -> &'a [u8] {
@@ -729,6 +743,10 @@ struct Body<'a> {
     /// The segments outside any transaction set since the last envelope segment, not yet
     /// reported: an SE after them makes them one set whose ST is missing.
     outside: Vec<(Loc, &'a [u8])>,
+    /// The last set, closed by its SE, with its spans: handed to the sink at the next envelope
+    /// segment (or the end of the body), with the segments outside any set written after it
+    /// (`TxFrame::strays_after`).
+    closed: Option<(TxFrame<'a>, Option<Vec<SegmentSpan>>)>,
 }
 
 impl<'a> Body<'a> {
@@ -752,6 +770,7 @@ impl<'a> Body<'a> {
             last_st: None,
             last_count: 0,
             outside: Vec::new(),
+            closed: None,
         }
     }
 
@@ -995,6 +1014,7 @@ impl<'a> Scanner<'a, '_> {
             }
         }
         self.flush_empty(b);
+        self.flush_closed(b, None);
         self.flush_outside(b);
         if next_isa.is_none() && self.truncation(b) {
             return None;
@@ -1099,7 +1119,7 @@ impl<'a> Scanner<'a, '_> {
                         ..seg
                     });
                     if let Some(done) = b.open_tx.take() {
-                        self.push_tx(b, done);
+                        b.closed = Some((done, b.spans.take()));
                     }
                 }
                 return Flow::Continue;
@@ -1237,6 +1257,7 @@ impl<'a> Scanner<'a, '_> {
             b.outside.push((file_seg.loc(), id));
             return Flow::Continue;
         }
+        self.flush_closed(b, Some((&file_seg, &raw)));
         if file_seg.id() == b"SE" && !b.outside.is_empty() {
             self.headless(b, &file_seg);
             return Flow::Continue;
@@ -1244,6 +1265,10 @@ impl<'a> Scanner<'a, '_> {
         if file_seg.id() == b"ST" && self.st_after_bht(b, file_seg, raw) {
             return Flow::Continue;
         }
+        let before: Vec<Loc> = match file_seg.id() {
+            b"ST" => b.outside.iter().map(|(l, _)| *l).collect(),
+            _ => Vec::new(),
+        };
         self.flush_outside(b);
         self.element_count(&file_seg);
         self.misread_id(&file_seg);
@@ -1266,7 +1291,12 @@ impl<'a> Scanner<'a, '_> {
                     self.issue(file_seg.loc(), IssueKind::GeWithoutGs);
                 }
             }
-            b"ST" => self.open_tx(b, file_seg, raw),
+            b"ST" => {
+                self.open_tx(b, file_seg, raw);
+                if let Some(tx) = b.open_tx.as_mut() {
+                    tx.strays_before = before;
+                }
+            }
             b"IEA" => return self.iea(b, file_seg, after),
             _ if self.se_after_ge(b, &file_seg) => {}
             _ => self.issue(file_seg.loc(), IssueKind::SeWithoutSt),
@@ -1433,6 +1463,8 @@ impl<'a> Scanner<'a, '_> {
             late_gs: None,
             st_doubled: false,
             early_bht: None,
+            strays_before: Vec::new(),
+            strays_after: Vec::new(),
         });
     }
 
@@ -1441,26 +1473,33 @@ impl<'a> Scanner<'a, '_> {
     /// reported as written before it (`TxFrame::early_bht`). `false`, doing nothing, for any
     /// other ST.
     fn st_after_bht(&mut self, b: &mut Body<'a>, st: Segment<'a>, raw: RawSegment<'a>) -> bool {
-        let Some(&(loc, id)) = b.outside.last() else {
+        let Some(&(loc, id)) = b.outside.last().filter(|_| self.bht_swap(b, &st, &raw)) else {
             return false;
         };
-        if id != b"BHT" || loc.position.checked_add(1) != Some(st.position) {
-            return false;
-        }
-        // Not when the set has a BHT of its own: that one is an extra copy.
-        if has_own_bht(self.input, raw.end(), b.delims) {
-            return false;
-        }
         b.outside.pop();
+        let before: Vec<Loc> = b.outside.iter().map(|(l, _)| *l).collect();
         self.flush_outside(b);
         self.open_tx(b, st, raw);
         let Some(tx) = b.open_tx.as_mut() else {
             return true;
         };
         tx.early_bht = Some(loc);
+        tx.strays_before = before;
         let before_st = Some((raw.offset, tx.meant_st02()));
         self.issue(loc, IssueKind::OutsideTransaction { id, before_st });
         true
+    }
+
+    /// Whether `st` comes right after a BHT outside any set and is not itself followed by a
+    /// BHT: the two swapped ([`Scanner::st_after_bht`]).
+    fn bht_swap(&self, b: &Body<'a>, st: &Segment<'a>, raw: &RawSegment<'a>) -> bool {
+        let Some(&(loc, id)) = b.outside.last() else {
+            return false;
+        };
+        // Not when the set has a BHT of its own: that one is an extra copy.
+        id == b"BHT"
+            && loc.position.checked_add(1) == Some(st.position)
+            && !has_own_bht(self.input, raw.end(), b.delims)
     }
 
     /// The IEA ends the interchange; anything after it but another ISA is reported.
@@ -1560,9 +1599,33 @@ impl<'a> Scanner<'a, '_> {
     }
 
     fn push_tx(&mut self, b: &mut Body<'a>, tx: TxFrame<'a>) {
-        let gs = b.groups.last().and_then(|g| g.gs.as_ref());
         // Moved, not copied: a set of a million segments has its spans once in memory.
         let spans = b.spans.take();
+        if let Some((closed, its_spans)) = b.closed.take() {
+            self.send(b, closed, its_spans);
+        }
+        self.send(b, tx, spans);
+    }
+
+    /// Hands the set closed by its SE (`Body::closed`) to the sink, at envelope segment `next`
+    /// (`None`: the end of the body), with the segments outside any set written since
+    /// (`TxFrame::strays_after`): not those an SE after them makes a set whose ST is missing
+    /// (`headless`), nor a BHT that is the next set's, written before its ST (`st_after_bht`).
+    fn flush_closed(&mut self, b: &mut Body<'a>, next: Option<(&Segment<'a>, &RawSegment<'a>)>) {
+        let Some((mut tx, spans)) = b.closed.take() else {
+            return;
+        };
+        let keep = match next {
+            Some((seg, _)) if seg.is(b"SE") => 0,
+            Some((seg, raw)) if seg.is(b"ST") && self.bht_swap(b, seg, raw) => b.outside.len() - 1,
+            _ => b.outside.len(),
+        };
+        tx.strays_after = b.outside.iter().take(keep).map(|(loc, _)| *loc).collect();
+        self.send(b, tx, spans);
+    }
+
+    fn send(&mut self, b: &mut Body<'a>, tx: TxFrame<'a>, spans: Option<Vec<SegmentSpan>>) {
+        let gs = b.groups.last().and_then(|g| g.gs.as_ref());
         if let Some(s) = &spans {
             self.span_hint = s.len();
         }

@@ -6,6 +6,7 @@ pub mod hl_invalid;
 pub(crate) mod line_moved;
 pub mod lx_sequence;
 pub(crate) mod moved;
+pub(crate) mod outside;
 mod relocated;
 pub mod repeat_exceeded;
 pub mod required_segment_missing;

@@ -129,6 +129,16 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
     out
 }
 
+/// What the walk found missing in the set and STR002 reports, each where it goes
+/// ([`Want::before`]): the gaps a segment written outside the set may fill
+/// ([`super::outside`]).
+pub(crate) fn all_wants(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Want> {
+    let late = Late::of(tx);
+    (tx.ig().structure.iter().enumerate())
+        .filter_map(|(n, i)| wanted(tx, cx, &late, (n, i)))
+        .collect()
+}
+
 /// Strays that stand where the opener of the loop after them belongs (the walk opened that
 /// loop without it at the next segment): read as that opener misspelled or mistaken, not as
 /// a segment moved.
@@ -220,7 +230,7 @@ fn repeats_as_written(tx: &Transaction<'_>, at: usize) -> bool {
 /// Where the walk placed it by id alone, only its qualifier was judged (the loop's
 /// definitions disagree on the rest: a 2300 DTP takes D8 or RD8), so a defect of its own
 /// (`DTP*472*D9`) would be reported nowhere once it is read as moved: then it is not.
-fn reads_clean(def: &SegmentDef, seg: &claimlint_x12::Segment<'_>) -> bool {
+pub(crate) fn reads_clean(def: &SegmentDef, seg: &claimlint_x12::Segment<'_>) -> bool {
     let mut issues = Vec::new();
     claimlint_ig::validate_segment(def, seg, &mut issues);
     issues.is_empty()

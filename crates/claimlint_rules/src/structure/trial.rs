@@ -51,6 +51,14 @@ impl<'a, 't> Trials<'a, 't> {
         claimlint_ig::walk_from(&from, segs)
     }
 
+    /// The walk, from the state before segment `r` ([`Trials::start_for`]), of `segs`: the
+    /// set's segments from `r` on with others among them (segments written outside the set,
+    /// put back, [`super::outside`]). Its placements and issues count from `r`.
+    pub fn walk_segments(&mut self, r: usize, segs: &[&claimlint_x12::Segment<'_>]) -> Walk {
+        let from = self.state_at(r);
+        claimlint_ig::walk_from(&from, segs.iter().copied())
+    }
+
     /// What the set's walk found at the segments of `range`, by segment: a search, not a pass
     /// over the set's issues per trial.
     pub fn found(&mut self, range: std::ops::Range<usize>) -> &[StructureIssue] {
