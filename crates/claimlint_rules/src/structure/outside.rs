@@ -140,7 +140,7 @@ fn fits(
         .map(|m| m.want.issue)
         .collect();
     let wants: Vec<Want> = (all_wants(tx, cx).into_iter())
-        .filter(|w| !paired.contains(&w.issue))
+        .filter(|w| !paired.contains(&w.issue) && !written_wrong(tx, w))
         .collect();
     let mut trials = Trials::new(tx);
     let mut puts: Vec<Put> = Vec::new();
@@ -174,6 +174,26 @@ fn fits(
         counted_in(tx, &mut trials, &mut puts, &left, strays);
     }
     walked_clean(tx, &mut trials, &puts, strays).unwrap_or_default()
+}
+
+/// Whether the set has the segment gap `w` lacks, written with its id wrong near the gap
+/// (`BHT0019`, its id run into BHT01; `DPT`): then it is there, misread, and a stray of the
+/// same id outside the set is a copy, not it.
+fn written_wrong(tx: &Transaction<'_>, w: &Want) -> bool {
+    let id = w.def.id.as_bytes();
+    let near = w.before.saturating_sub(BACK)..=w.site.max(w.before);
+    tx.segments.get(near).unwrap_or_default().iter().any(|s| {
+        let written = s
+            .bytes
+            .split(|&b| b == s.delims.element)
+            .next()
+            .unwrap_or_default();
+        let known = std::str::from_utf8(written)
+            .is_ok_and(|w| claimlint_x12::segment::IDS_837.contains(&w));
+        written != id
+            && !known
+            && (written.starts_with(id) || crate::syntax::unknown_segment::one_off(written, id))
+    })
 }
 
 /// The gap `seg` is exactly (id and qualifier) and reads clean as: the one such gap, when no
