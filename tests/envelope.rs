@@ -61,6 +61,16 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("ENV003/trip/se01-se02-run-together.x12", &["ENV003"]),
     ("ENV003/trip/se01-too-small.x12", &["ENV003"]),
+    // SE01 wrong even counting the line date written after SE: its own ENV003; the 837P set
+    // takes the date (its gap), the 837I's (situational, no gap) stays outside any set.
+    (
+        "ENV003/trip/se01-wrong-beside-line-date-after-se-837i.x12",
+        &["ENV003", "STR003"],
+    ),
+    (
+        "ENV003/trip/se01-wrong-beside-line-date-after-se.x12",
+        &["ENV003", "STR003"],
+    ),
     ("ENV004/trip/cut-inside-lx.x12", &["ENV004"]),
     ("ENV004/trip/cut-inside-the-patient-hl.x12", &["ENV004"]),
     ("ENV004/trip/empty-st-before-gs.x12", &["ENV004"]),
