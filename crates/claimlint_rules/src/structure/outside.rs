@@ -579,6 +579,42 @@ mod tests {
         }
     }
 
+    /// `seg` (whole, the first such) taken out of the set and written right before its ST.
+    fn before_st(text: &str, seg: &str) -> String {
+        let without = text.replacen(&format!("{seg}~\n"), "", 1);
+        without.replacen("\nST*", &format!("\n{seg}~\nST*"), 1)
+    }
+
+    /// Before ST as after SE: the 837I line's CTP written before the set's ST is one STR003,
+    /// the set's (not also the scan's), its gap's STR002 and SE01's ENV003 suppressed.
+    #[test]
+    fn a_segment_written_before_st_is_one_finding() {
+        let moved = before_st(I837, "CTP****1*UN");
+        let (codes, suppressed) = outcome(&moved);
+        assert_eq!(codes, ["STR003"]);
+        assert_eq!(suppressed, [("ENV003", 1), ("NDC005", 1), ("STR002", 1)]);
+        let found = crate::test::run(&moved);
+        assert_eq!(found[0].context.transaction.as_deref(), Some("0001"));
+        let help = "move CTP down after ST, into line 1's 2410 at segment 27";
+        assert_eq!(found[0].help.as_deref(), Some(help), "{}", found[0].message);
+    }
+
+    /// A set that has the segment a stray would fill, written with its id wrong (`BHT0019`,
+    /// the id run into BHT01), does not take a copy of it written before its ST: its own is
+    /// there, misread (SYN001), and the copy stays outside any set (the scan's STR003), as
+    /// before this module (`written_wrong`).
+    #[test]
+    fn a_copy_of_a_segment_the_set_has_misspelled_is_not_taken() {
+        let bht = "BHT*0019*00*BATCH1*20260120*1200*CH";
+        let text = P837
+            .replacen(bht, "BHT0019*00*BATCH1*20260120*1200*CH", 1)
+            .replacen("\nST*", &format!("\n{bht}~\nST*"), 1);
+        assert_eq!(outcome(&text).0, ["STR002", "STR003", "SYN001"]);
+        let found = crate::test::run(&text);
+        let str003 = found.iter().find(|d| d.code == "STR003").expect("STR003");
+        assert_eq!(str003.context.transaction, None, "{}", str003.message);
+    }
+
     /// Near misses keep their findings: SE01 wrong even counting the stray (ENV003), a stray
     /// that does not read clean as the segment missing (STR002), one written between two
     /// sets that both lack it (neither takes it).
