@@ -725,6 +725,17 @@ fn strays(tx: &TxFrame<'_>, diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
             }
         }
     }
+    // SE01 counting the strays (their ENV003 suppressed, `Diagnostic::site`): a receiver
+    // reads the set as written, whose SE01 is not its count (IK5 4).
+    let written = u64::from(tx.segment_count) + u64::from(tx.early_bht.is_some());
+    let se01 = (tx.se.as_ref()).and_then(|se| std::str::from_utf8(se.value(1)).ok()?.parse().ok());
+    if let Some(first) = out.first()
+        && se01.is_some_and(|n: u64| n != written)
+    {
+        let mut d = first.clone();
+        d.ack = Some(Ack999::TransactionSet("4"));
+        out.push(d);
+    }
     out
 }
 
@@ -1074,6 +1085,35 @@ mod tests {
                 "the set at {at} was not released: {released:?}"
             );
         }
+    }
+
+    /// A line's DTP*472 written after SE, SE01 counting it: the set takes it (one STR003,
+    /// its gap's STR002 and SE01's ENV003 suppressed), and the 999 codes the set as a
+    /// receiver reads it: the DTP missing at its gap (IK3 3) and SE01 not the count of the
+    /// segments from ST to SE as written (IK5 4). SE01 the count as written: no IK5 4.
+    #[test]
+    fn a_stray_se01_counts_keeps_ik5_4() {
+        let one = include_str!("../../fixtures/templates/837p.x12");
+        let date = "DTP*472*D8*20260115~\n";
+        let without = one.replacen(date, "", 1);
+        let se = without.find("SE*28*0001~\n").unwrap() + "SE*28*0001~\n".len();
+        let counted = format!("{}{date}{}", &without[..se], &without[se..]);
+        let not_counted = counted.replacen("SE*28*", "SE*27*", 1);
+        let ik5 = |text: &str| {
+            let input = text.as_bytes();
+            let settings = claimlint_rules::LintSettings::default();
+            let o = claimlint_rules::engine::check(input, &settings);
+            let codes: Vec<&str> = o.diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["STR003"], "{text}");
+            let stamp = Stamp::from_unix(1_768_912_440);
+            let a = acknowledge(input, &o.diagnostics, &stamp, &|_| ());
+            let t = a.acks[0].text.clone();
+            assert!(t.contains("IK3*DTP*"), "{t}");
+            let at = t.find("IK5*").unwrap();
+            t[at..at + t[at..].find('~').unwrap()].to_string()
+        };
+        assert_eq!(ik5(&counted), "IK5*R*4*5");
+        assert_eq!(ik5(&not_counted), "IK5*R*5");
     }
 
     #[test]

@@ -174,6 +174,12 @@ pub struct Diagnostic {
     /// before it written again byte for byte, so that what is wrong in both is one defect
     /// (the suppression step keeps the finding on the original). `false` elsewhere.
     pub verbatim_copy: bool,
+    /// On the STR003 of a segment written outside its transaction set (after its SE, before
+    /// its ST) that the set takes as its own (`claimlint_rules`' `structure::outside`): it
+    /// explains only the findings that name it as their site (the STR002 of the gap it fills,
+    /// the ENV003 of the SE01 that counts it) and what the set's walk found wrong at the
+    /// segments it mends; no other precedence row takes it as a root. `false` elsewhere.
+    pub outside: bool,
 }
 
 /// A finding's part in a segment read again with its separators put right.
@@ -235,6 +241,7 @@ impl Diagnostic {
             fix: None,
             realigned: None,
             verbatim_copy: false,
+            outside: false,
         }
     }
 

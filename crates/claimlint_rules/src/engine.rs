@@ -479,7 +479,14 @@ fn keep_first(out: &mut Vec<Diagnostic>, max: Option<usize>) {
         && out.len() > max.saturating_mul(2).max(1024)
     {
         out.sort_by_key(|d| d.loc.offset);
-        out.truncate(max);
+        // A set's finding on a stray it takes (`Diagnostic::outside`, at most
+        // `structure::outside::MOST` a set) stays: the scan's on the same segment goes only
+        // when the set's is there (`structure::outside::resolve`), and the tally counts one.
+        let strays: Vec<Diagnostic> = out
+            .drain(max.min(out.len())..)
+            .filter(|d| d.outside)
+            .collect();
+        out.extend(strays);
     }
 }
 

@@ -915,7 +915,9 @@ fn by_precedence(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
             continue;
         }
         for (i, p) in PRECEDENCE.iter().enumerate() {
+            // A stray a set takes is a root only of what names it as its site.
             if is_root(p, d)
+                && (!d.outside || p.scope == Scope::Site)
                 && let Some(k) = root_key(p.scope, d)
             {
                 roots.insert((i, k));
@@ -1281,7 +1283,13 @@ fn covered_ranges<'d>(out: impl Iterator<Item = &'d Diagnostic>) -> Ranges {
             // the line moves (`structure::line_moved`) name a site and a range too, and have
             // rows of their own.
             let relocated = d.site.is_some() && !LINE_MOVED.contains(&d.loc.segment.as_str());
-            let takes = p.scope == Scope::Covered || (p.scope == Scope::Relocated && relocated);
+            // A stray a set takes (`Diagnostic::outside`) covers the structure findings of
+            // the segments it mends, not the content findings of a line or claim.
+            let takes = if d.outside {
+                p.scope == Scope::Relocated
+            } else {
+                p.scope == Scope::Covered || (p.scope == Scope::Relocated && relocated)
+            };
             if takes && is_root(p, d) {
                 ranges.entry((i, d.context.set_at)).or_default().push(range);
             }

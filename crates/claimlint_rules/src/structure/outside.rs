@@ -10,9 +10,13 @@
 //! last claim moved below it). Each is reported again, in the set, naming where it belongs;
 //! the STR002 of the gap it fills and the ENV003 of the count it explains name it as their
 //! site (`Diagnostic::site`) and are suppressed, counted (`suppress::PRECEDENCE`,
-//! `Scope::Site`). A stray that does not read clean as what it would be, fits no place, or
-//! that both sets beside it claim ([`resolve`]), stays the scan's one finding, and the
-//! set's findings stay.
+//! `Scope::Site`); the 999 still codes SE01 as not the count of the set as written (IK5 4).
+//! The stray's STR003 explains those and the structure findings at the segments it mends,
+//! nothing else (`Diagnostic::outside`): the claim's content findings (BAL001) stand. Only
+//! a stray's element syntax and date are checked, not its content (a CTP04 of 0 is not
+//! reported). A stray that does not read clean as what it would be, fits no place, that
+//! both sets beside it claim ([`resolve`]), or beside a set with more than [`MOST`], stays
+//! the scan's one finding, and the set's findings stay.
 
 use super::moved::{Want, all_wants};
 use super::trial::Trials;
@@ -29,6 +33,11 @@ const REACH: usize = 120;
 
 /// How many places before where the walk noticed a gap a stray that fills it is tried at.
 const BACK: usize = 8;
+
+/// The most strays (before ST and after SE together) a set judges: each is tried by walking
+/// the set again, so a set beside more (16,000 copies of a segment it lacks, written after
+/// its SE) takes none, and each stays the scan's finding, as before this module.
+const MOST: usize = 48;
 
 /// A stray put back: written after SE (`after`) or before ST, its rank there (`k`), the set
 /// segment it goes before, and the gap it fills, if it fills one.
@@ -61,9 +70,11 @@ impl<'a> Strays<'a> {
     }
 }
 
-/// Whether `seg` is right as definition `def`, element by element, its date too (a DTP03
-/// the format its DTP02 names: `D8` a real CCYYMMDD day), which the rules read apart: a stray
-/// put back is checked by nothing else, so one with a defect of its own is not taken.
+/// Whether `seg` is right as definition `def`, element by element (its syntax: ids, lengths,
+/// codes of the guide), its date too (a DTP03 the format its DTP02 names: `D8` a real
+/// CCYYMMDD day), which the rules read apart: a stray that breaks either is not taken. The
+/// content rules do not read a stray (a CTP04 of 0, a date in the future): taken, it is
+/// reported as written outside its set, not as right.
 fn reads_clean(def: &claimlint_ig::SegmentDef, seg: &Segment<'_>) -> bool {
     use claimlint_model::value::{fits_date_format, qualified_date_at};
     let date_ok = qualified_date_at(seg.id())
@@ -132,7 +143,7 @@ fn fits(
     strays: &Strays<'_>,
     (se01, count): (Option<u64>, u64),
 ) -> Trial {
-    if tx.segments.len() < 3 {
+    if tx.segments.len() < 3 || strays.before.len() + strays.after.len() > MOST {
         return Trial::default();
     }
     // A gap a stray inside the set fills is that stray's.
@@ -144,8 +155,10 @@ fn fits(
         .collect();
     let mut trials = Trials::new(tx);
     let mut puts: Vec<Put> = Vec::new();
-    for (after, k, seg) in strays.all() {
-        let Some(want) = gap_for(&wants, seg, strays) else {
+    let flat: Vec<&Segment<'_>> = strays.all().map(|(_, _, s)| s).collect();
+    let mut groups = Groups::default();
+    for (i, (after, k, _)) in strays.all().enumerate() {
+        let Some(want) = gap_for(&wants, i, &flat, &mut groups) else {
             continue;
         };
         // Where the walk noticed the gap, or a little before it (the place the walk names is
@@ -200,23 +213,42 @@ fn written_wrong(tx: &Transaction<'_>, w: &Want) -> bool {
 /// other stray is also that segment; or, for strays written alike (`DTP*472*D8*20260115`
 /// twice), as many gaps of the one definition they are as there are such strays, taken in
 /// the set's order (which goes where makes no difference).
-fn gap_for(wants: &[Want], seg: &Segment<'_>, strays: &Strays<'_>) -> Option<Want> {
+fn gap_for(wants: &[Want], i: usize, flat: &[&Segment<'_>], groups: &mut Groups) -> Option<Want> {
+    let seg: &Segment<'_> = flat.get(i)?;
     let mut fitting: Vec<Want> = (wants.iter())
         .filter(|w| w.def.matches(seg) && reads_clean(w.def, seg))
         .copied()
         .collect();
     let def = fitting.first()?.def;
-    let same: Vec<&Segment<'_>> = (strays.all().map(|(_, _, s)| s))
-        .filter(|s| def.matches(*s))
-        .collect();
-    let rank = same.iter().position(|s| std::ptr::eq(*s, seg))?;
-    let alike = same.iter().all(|s| s.bytes == seg.bytes);
+    let same = groups.of(def, flat);
+    let rank = same.iter().position(|&j| j == i)?;
+    let alike = same.iter().all(|&j| flat[j].bytes == seg.bytes);
     let one_def = fitting.iter().all(|w| std::ptr::eq(w.def, def));
     if !alike || !one_def || same.len() != fitting.len() {
         return None;
     }
     fitting.sort_by_key(|w| w.before);
     fitting.get(rank).copied()
+}
+
+/// The strays of a set (in [`Strays::all`]'s order) each definition a stray fills a gap as
+/// matches, found once per definition.
+#[derive(Default)]
+struct Groups(Vec<(&'static claimlint_ig::SegmentDef, Vec<usize>)>);
+
+impl Groups {
+    /// The strays of `flat` that definition `def` matches, by their index there.
+    fn of(&mut self, def: &'static claimlint_ig::SegmentDef, flat: &[&Segment<'_>]) -> &[usize] {
+        let at = match self.0.iter().position(|(d, _)| std::ptr::eq(*d, def)) {
+            Some(at) => at,
+            None => {
+                let same = (0..flat.len()).filter(|&j| def.matches(flat[j])).collect();
+                self.0.push((def, same));
+                self.0.len() - 1
+            }
+        };
+        &self.0[at].1
+    }
 }
 
 /// The strays after SE that SE01 counts and no gap took (`left`), put back together at the
@@ -425,6 +457,7 @@ fn say(
     d.context.line_at = line.map(|l| l.lx.offset);
     d.context.loop_id = Some(loop_id);
     d.site = Some(k);
+    d.outside = true;
     if p.want.is_none() {
         // The set as received: its SE01 is not its count (IK5 code 4).
         d.ack = Some(Ack999::TransactionSet("4"));
@@ -613,6 +646,94 @@ mod tests {
         let found = crate::test::run(&text);
         let str003 = found.iter().find(|d| d.code == "STR003").expect("STR003");
         assert_eq!(str003.context.transaction, None, "{}", str003.message);
+    }
+
+    /// Thousands of copies of a segment the set lacks, written after its SE: more strays
+    /// than `MOST`, so the set takes none and each stays the scan's STR003, beside the set's
+    /// STR002 and ENV003, as before this module. Linear in the strays: 40,000 took minutes
+    /// when each copy was matched against all the others and tried at each place.
+    #[test]
+    fn thousands_of_strays_are_left_to_the_scan() {
+        let n = 40_000;
+        let date = "DTP*472*D8*20260115~\n";
+        let one = after_se(P837, date.trim_end_matches("~\n"));
+        let se = one.find("\nSE*").expect("SE") + 1;
+        let at = se + one[se..].find(date).expect("the date after SE");
+        let text = format!("{}{}{}", &one[..at], date.repeat(n - 1), &one[at..]);
+        let o = crate::engine::check(text.as_bytes(), &crate::LintSettings::default());
+        let outside = (o.diagnostics.iter())
+            .filter(|d| d.code == "STR003" && d.context.transaction.is_none())
+            .count();
+        assert_eq!(outside, n);
+        let (codes, suppressed) = outcome(&text);
+        let others: Vec<_> = codes.into_iter().filter(|c| *c != "STR003").collect();
+        assert_eq!(others, ["ENV003", "STR002"]);
+        assert!(suppressed.is_empty(), "{suppressed:?}");
+    }
+
+    /// A stray's STR003 explains the findings that name it as their site, and no content
+    /// finding of its claim: the SE written three segments early (line 2's LX, SV1 and DTP
+    /// after it, SE01 counting them) with CLM02 wrong even with line 2 counted keeps its
+    /// BAL001 (the row "STR003 on SV1 suppresses BAL001" is for an SV1 inside the claim).
+    #[test]
+    fn a_stray_hides_no_content_finding() {
+        let line = "LX*2~\nSV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~\n";
+        let text = P837
+            .replacen(
+                &format!("{line}SE*28*0001~\n"),
+                &format!("SE*28*0001~\n{line}"),
+                1,
+            )
+            .replacen("CLM*PAT1001-01*2460*", "CLM*PAT1001-01*9999*", 1);
+        let (codes, suppressed) = outcome(&text);
+        assert_eq!(codes, ["BAL001", "STR003", "STR003", "STR003"]);
+        assert_eq!(suppressed, [("ENV003", 1)]);
+        let found = crate::test::run(&text);
+        for d in found.iter().filter(|d| d.code == "STR003") {
+            assert_eq!(
+                d.context.transaction.as_deref(),
+                Some("0001"),
+                "{}",
+                d.message
+            );
+        }
+    }
+
+    /// Under `--max-diagnostics`, the findings kept while checking are cut to the first (by
+    /// offset) once there are many (`engine::keep_first`): the STR003 of a stray a set took
+    /// is kept, so that the scan's on the same segment goes and the stray is counted once,
+    /// not twice (1,100 sets, the last with its line date after SE, SE01 counting it).
+    #[test]
+    fn a_taken_stray_is_counted_once_under_a_cap() {
+        let (st, ge) = (
+            P837.find("ST*837").expect("ST"),
+            P837.find("GE*").expect("GE"),
+        );
+        let set = &P837[st..ge];
+        let n = 1100;
+        // Each set before the last with SE01 wrong: 1,099 findings while checking.
+        let wrong = set.replacen("SE*28*", "SE*29*", 1);
+        let mut sets: String = (1..n)
+            .map(|k| wrong.replace("*0001", &format!("*{k:04}")))
+            .collect();
+        let last = after_se(set, "DTP*472*D8*20260115");
+        sets.push_str(&last.replace("*0001", &format!("*{n:04}")));
+        let ge_n = format!("GE*{n}*");
+        let text = format!(
+            "{}{sets}{}",
+            &P837[..st],
+            P837[ge..].replacen("GE*1*", &ge_n, 1)
+        );
+        let tally = |max| {
+            let mut settings = crate::LintSettings::default();
+            settings.max_diagnostics = max;
+            crate::engine::check(text.as_bytes(), &settings).tally
+        };
+        let (all, capped) = (tally(None), tally(Some(5)));
+        assert_eq!(all.suppressed, 2, "the stray's gap and SE01");
+        // Cut before suppression, the two may stand; the stray is not counted twice.
+        let sum = |t: &crate::engine::Tally| t.errors + t.suppressed;
+        assert_eq!(sum(&capped), sum(&all));
     }
 
     /// Near misses keep their findings: SE01 wrong even counting the stray (ENV003), a stray

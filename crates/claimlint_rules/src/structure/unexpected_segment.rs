@@ -56,11 +56,14 @@ declare_rule! {
     /// NDC in between; a claim with a defect of its own keeps its findings. A segment of a
     /// set written outside it, right after its SE or right before its ST (`DTP*472` after
     /// SE), is one finding on it, the set's, naming the line and segment it goes before: when
-    /// it is exactly the one segment the set lacks there and reads clean, or (after SE) when
-    /// SE01 counts it and the set reads clean with it put back; the STR002 of its gap and
-    /// the ENV003 of SE01 are suppressed, counted. One written between two sets that both
-    /// lack it, one with a defect of its own, or a copy of a segment the set has with its id
-    /// written wrong (`BHT0019`) stays outside any set, beside the set's own findings.
+    /// it is exactly the one segment the set lacks there and its elements and date read
+    /// right, or (after SE) when SE01 counts it and the set reads clean with it put back; the
+    /// STR002 of its gap and the ENV003 of SE01 are suppressed, counted (the 999 still says
+    /// SE01 is not the count of the set as written), and nothing else. Its content is not
+    /// checked there (a CTP04 of 0, a date in the future): move it and check again. One
+    /// written between two sets that both lack it, one whose elements or date are wrong, a
+    /// copy of a segment the set has with its id written wrong (`BHT0019`), or one of more
+    /// than 48 beside a set stays outside any set, beside the set's own findings.
     /// ## Why it matters
     /// A receiver reads the claim by the guide in GS08/ST03; a segment that guide does not
     /// expect at that point is a syntax error (999 IK3 code 2 or 8) and rejects the claim.
