@@ -39,6 +39,16 @@ const BACK: usize = 8;
 /// its SE) takes none, and each stays the scan's finding, as before this module.
 const MOST: usize = 48;
 
+/// How many segments the trials of one set may walk: each stray is tried at up to [`BACK`]
+/// places, each walked from there to the set's end, so in a set of tens of megabytes the
+/// strays' gaps near its start would cost eight walks of the whole set each. Past this the
+/// set takes none of its strays (each stays the scan's finding), and its check stays within
+/// about five walks of the set. A set of 3,000 segments (100 claims) tries each of four
+/// strays at all eight places; a set of megabytes with a gap near its start gives up.
+fn budget(tx: &Transaction<'_>) -> usize {
+    4 * tx.segments.len() + 100_000
+}
+
 /// A stray put back: written after SE (`after`) or before ST, its rank there (`k`), the set
 /// segment it goes before, and the gap it fills, if it fills one.
 #[derive(Clone, Copy)]
@@ -125,8 +135,8 @@ pub(crate) fn report(input: &[u8], frame: &TxFrame<'_>, tx: &Transaction<'_>, cx
     // What the set's walk found wrong at segments that read clean with the strays put back
     // (a `CTP` unplaced without its `LIN` written after SE; an `N4` one too many in 2330A
     // without the 2330B's `NM1` after it) follows from them too, when those segments stand
-    // together: the first stray covers them (`suppress::Scope::Relocated`, and the rows of
-    // a line's moved segments).
+    // together: the first stray covers them (`suppress::Scope::Relocated` alone: a stray,
+    // `Diagnostic::outside`, takes none of the rows of a line's moved segments).
     let pos = |k: &usize| tx.segments.get(*k).map(|s| s.position);
     let lo = trial.mended.iter().filter_map(pos).min();
     let hi = trial.mended.iter().filter_map(pos).max();
@@ -174,6 +184,9 @@ fn fits(
         };
         if let Some(put) = best(tx, &mut trials, strays, places, one) {
             puts.extend(put);
+        }
+        if trials.walked > budget(tx) {
+            return Trial::default();
         }
     }
     // Each fills its gap; together they must too.
@@ -291,6 +304,9 @@ fn best(
 ) -> Option<Vec<Put>> {
     let mut best: Option<(usize, Vec<Put>)> = None;
     for before in places {
+        if trials.walked > budget(tx) {
+            return None;
+        }
         let trial = make(before);
         if let Some(t) = walked_clean(tx, trials, &trial, strays)
             && best.as_ref().is_none_or(|(n, _)| t.standing < *n)

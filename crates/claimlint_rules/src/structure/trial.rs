@@ -19,6 +19,8 @@ pub(crate) struct Trials<'a, 't> {
     kept: Vec<(usize, Resume)>,
     /// The set's walk's issues by segment, for [`Trials::found`] (made once, when asked).
     sorted: Option<Vec<StructureIssue>>,
+    /// How many segments the trials have walked, for callers that bound their work.
+    pub walked: usize,
 }
 
 impl<'a, 't> Trials<'a, 't> {
@@ -28,6 +30,7 @@ impl<'a, 't> Trials<'a, 't> {
             walking: Walking::new(tx.ig().guide),
             kept: Vec::new(),
             sorted: None,
+            walked: 0,
         }
     }
 
@@ -56,6 +59,7 @@ impl<'a, 't> Trials<'a, 't> {
     /// put back, [`super::outside`]). Its placements and issues count from `r`.
     pub fn walk_segments(&mut self, r: usize, segs: &[&claimlint_x12::Segment<'_>]) -> Walk {
         let from = self.state_at(r);
+        self.walked += segs.len();
         claimlint_ig::walk_from(&from, segs.iter().copied())
     }
 
