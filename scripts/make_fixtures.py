@@ -681,15 +681,11 @@ CASES["STR003"]["trip"].update({
     "receiver-name-inside-billing-provider-pos-invalid.x12": moved(
         P837, "NM1*40*2*MEDICARE*****46*R456", "NM1*85*2*ONCOLOGY CLINIC*****XX*1234567893").replace("***11:B:1", "***AA:B:1"),
 })
-# Near misses: the receiver's NM1*40 deleted and a copy of the submitter's NM1*41 written in
-# 2010AA (an NM1*41 is no NM1*40: STR002 and STR003 stand); HL*1 moved down below its own
-# NM1*85, N3 and N4 (the HL moved, not the NM1*85: no pairing of the NM1*85 with the 2010AA
-# missing at HL*1, whose help would move the NM1*85 alone and leave its N3/N4 behind)
+# Near miss: the receiver's NM1*40 deleted and a copy of the submitter's NM1*41 written in
+# 2010AA (an NM1*41 is no NM1*40: STR002 and STR003 stand)
 CASES["STR002"]["trip"].update({
     "receiver-missing-beside-stray-submitter-copy.x12": edit(
         edit(P837, "NM1*40", ""), "N3*100 MAIN ST", "NM1*41*2*SUBMITTER CLINIC*****46*S123~N3*100 MAIN ST"),
-    "billing-provider-hl-below-its-address.x12": moved(P837, "HL*1**20*1", "N4*SPRINGFIELD*IL*627011234"),
-    "billing-provider-hl-below-its-address-837i.x12": moved(I837, "HL*1**20*1", "N4*SPRINGFIELD*IL*627011234"),
 })
 # Near misses: the receiver's NM1*40 written in the claim while the header has a defect of its
 # own beside the 1000B missing at HL*1 (PER typed as PES, or HL*1 written above PER*IC): the
@@ -1588,6 +1584,30 @@ CASES["STR002"]["trip"].update({
         out_of_set(two_sets(P837, edit(P837, _DOS, "")), _DOS),
     "ndc-quantity-between-sets-both-lack-it-837i.x12":
         out_of_set(two_sets(I837, edit(I837, "CTP****1*UN", "")), "CTP****1*UN"),
+})
+
+# An HL written a few segments from its place (`structure::hl_moved`): HL*1 above the header's
+# PER*IC and NM1*40, or below its own NM1*85, N3 and N4 (not the NM1*85 moved: its help would
+# leave N3/N4 behind); HL*2 below the subscriber's SBR, NM1*IL and N3; a patient's HL*3 above
+# the subscriber's NM1*IL and the payer's NM1*PR. One STR003 on the HL whose help moves it
+# back (the template), not an STR003 for each segment it passed nor the STR002 of the loops
+# left without them. Near misses: the same HL*1 with the billing provider's N4 deleted too,
+# and the same HL*2 with the payer's NM1*PR deleted too (a second defect in the part: the
+# move is not guessed, the findings stand as they were).
+_DEPENDENT = CASES["STR002"]["pass"]["patient-is-dependent.x12"]
+_PER = "PER*IC*BILLING OFFICE*TE*5555551212"
+_SUB_N3 = "N3*12 ELM ST"
+CASES["STR003"]["trip"].update({
+    "billing-provider-hl-above-submitter-contact.x12": moved_before(P837, "HL*1**20*1", _PER),
+    "billing-provider-hl-above-submitter-contact-837i.x12": moved_before(I837, "HL*1**20*1", _PER),
+    "billing-provider-hl-below-its-address.x12": moved(P837, "HL*1**20*1", "N4*SPRINGFIELD*IL*627011234"),
+    "billing-provider-hl-below-its-address-837i.x12": moved(I837, "HL*1**20*1", "N4*SPRINGFIELD*IL*627011234"),
+    "subscriber-hl-below-subscriber-address.x12": moved(P837, "HL*2*1*22*0", _SUB_N3),
+    "patient-hl-above-subscriber-name.x12": moved_before(_DEPENDENT, "HL*3*2*23*0", _IL),
+    "billing-provider-hl-above-submitter-contact-without-n4.x12": moved_before(
+        edit(P837, "N4*SPRINGFIELD*IL*627011234", ""), "HL*1**20*1", _PER),
+    "subscriber-hl-below-subscriber-address-without-payer.x12": moved(
+        edit(P837, "NM1*PR", ""), "HL*2*1*22*0", _SUB_N3),
 })
 
 def main(only=None):

@@ -513,6 +513,28 @@ fn one_segment_is_one_ik3() {
     keep_for_pyx12("oneik3", &dir);
 }
 
+/// An HL written a few segments from its place (`HL*2` below the subscriber's SBR, NM1*IL
+/// and N3): one IK3, on the HL (the one finding, `structure::hl_moved`), not one for each
+/// segment it passed; the set is rejected.
+#[test]
+fn an_hl_moved_is_one_ik3() {
+    let (_, text, dir) = ack_edited_in("hlmoved", |t| {
+        t.replacen("HL*2*1*22*0~\n", "", 1).replacen(
+            "N3*12 ELM ST~\n",
+            "N3*12 ELM ST~\nHL*2*1*22*0~\n",
+            1,
+        )
+    });
+    let text = text.unwrap();
+    let ik3: Vec<&str> = lines(&text)
+        .into_iter()
+        .filter(|l| l.starts_with("IK3*"))
+        .collect();
+    assert_eq!(ik3, ["IK3*HL*14*2000*2~"], "{text}");
+    assert!(lines(&text).contains(&"IK5*R*5~"), "{text}");
+    keep_for_pyx12("hlmoved", &dir);
+}
+
 /// An envelope segment id written in lower case is read as the id it spells (SYN001, one
 /// finding), and acknowledged as a receiver that reads ids as written sees it: `gs` is no
 /// functional group header (TA1 024, invalid interchange content), `iea` no trailer (TA1

@@ -22,7 +22,8 @@ pub enum Scope {
     Covered,
     /// The segments a root naming a site (`Diagnostic::site`) displaces (`covers`), in its
     /// transaction set, but not the root itself: a loop's opener written out of its place,
-    /// whose move back mends those segments (`structure::relocated`).
+    /// or an HL, whose move back mends those segments (`structure::relocated`,
+    /// `structure::hl_moved`).
     Relocated,
     /// The first segment of the range the root displaces (`Diagnostic::covers`): a broken HL
     /// itself. Roots that displace nothing have no head.
@@ -506,7 +507,11 @@ pub const PRECEDENCE: &[Precedence] = &[
               nothing opens their loop, the loop lacks what they are, the opener opens a loop \
               of its own, and the claim lacks its diagnosis; its STR003 gives the move, taken \
               only when the set walked again with it made has no structure finding from there \
-              on and the claim has its principal diagnosis, attending and subscriber details",
+              on and the claim has its principal diagnosis, attending and subscriber details; \
+              the same for an HL written a few segments from its place (`HL*1` above `PER*IC` \
+              and `NM1*40`, `HL*2` below `SBR`, `NM1*IL` and `N3`: `structure::hl_moved`), \
+              taken only when exactly one place near it reads clean and nothing else in its \
+              part of the set is wrong",
     },
     Precedence {
         root: "STR003",

@@ -157,6 +157,16 @@ pub fn with_cx<R>(f: impl FnOnce(&crate::Ctx<'_>) -> R) -> R {
     f(&cx)
 }
 
+/// `seg` (whole, as written in `template`) taken out and written again right before `at`
+/// (the first segment starting so once it is taken out).
+pub fn moved_before(template: &str, seg: &str, at: &str) -> String {
+    let without = template.replacen(&format!("{seg}~\n"), "", 1);
+    assert_ne!(without, template, "{seg}");
+    let out = without.replacen(&format!("\n{at}"), &format!("\n{seg}~\n{at}"), 1);
+    assert_ne!(out, without, "{at}");
+    out
+}
+
 pub fn run(text: &str) -> Vec<Diagnostic> {
     run_with(text, &Settings::default())
 }

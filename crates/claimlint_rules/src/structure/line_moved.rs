@@ -577,17 +577,7 @@ pub(crate) fn describe(tx: &Transaction<'_>, m: &LineMove) -> Option<(String, St
 
 #[cfg(test)]
 mod tests {
-    use crate::test::{I837, P837, codes, run};
-
-    /// `seg` (whole, as written in the template) taken out and written again before `at`
-    /// (the first segment starting so).
-    fn moved(template: &str, seg: &str, at: &str) -> String {
-        let without = template.replacen(&format!("{seg}~\n"), "", 1);
-        assert_ne!(without, template, "{seg}");
-        let out = without.replacen(&format!("\n{at}"), &format!("\n{seg}~\n{at}"), 1);
-        assert_ne!(out, without, "{at}");
-        out
-    }
+    use crate::test::{I837, P837, codes, moved_before as moved, run};
 
     const LIN: &str = "LIN**N4*55513071001";
 

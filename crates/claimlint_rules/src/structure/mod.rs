@@ -3,6 +3,7 @@
 mod attending_missing;
 pub mod claim_without_lines;
 pub mod hl_invalid;
+mod hl_moved;
 pub(crate) mod line_moved;
 pub mod lx_sequence;
 pub(crate) mod moved;
@@ -50,6 +51,57 @@ pub(crate) fn own_claim(tx: &claimlint_model::Transaction<'_>, sub: u32) -> Opti
         .iter()
         .any(|s| s.is(b"NM1") && s.value(1) == b"QC");
     (!patient).then_some(claim)
+}
+
+/// The parts of a set the walk's findings are judged in: the header (up to the first
+/// subscriber's HL, the first billing provider's loops included), one subscriber's loops with
+/// its patients' loops and claims (from its 2000B HL to the next 2000B or 2000A HL), or a
+/// later billing provider's loops (from its 2000A HL to the next 2000B HL), as written.
+pub(crate) struct Parts {
+    /// The segment index where each part after the header starts.
+    starts: Vec<usize>,
+    /// The set's length.
+    len: usize,
+}
+
+impl Parts {
+    pub(crate) fn of(tx: &claimlint_model::Transaction<'_>) -> Parts {
+        let mut subscribers = false;
+        let starts = (tx.segments.iter().enumerate())
+            .filter(|(_, s)| s.is(b"HL"))
+            .filter_map(|(k, s)| match s.value(3) {
+                b"22" => {
+                    subscribers = true;
+                    Some(k)
+                }
+                b"20" if subscribers => Some(k),
+                _ => None,
+            })
+            .collect();
+        Parts {
+            starts,
+            len: tx.segments.len(),
+        }
+    }
+
+    /// The part segment `k` is in, numbered from 0 (the header).
+    pub(crate) fn part(&self, k: usize) -> usize {
+        self.starts.partition_point(|&s| s <= k)
+    }
+
+    /// Where the part segment `k` is in starts.
+    pub(crate) fn start(&self, k: usize) -> usize {
+        self.part(k)
+            .checked_sub(1)
+            .and_then(|p| self.starts.get(p))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Where the part segment `k` is in ends (the next part's start, or the set's end).
+    pub(crate) fn end(&self, k: usize) -> usize {
+        self.starts.get(self.part(k)).copied().unwrap_or(self.len)
+    }
 }
 
 /// A segment as far as it tells what it is: its id and its values up to element `upto`

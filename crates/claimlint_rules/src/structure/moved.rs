@@ -261,24 +261,12 @@ fn alone(tx: &Transaction<'_>, stray: usize, issue: usize) -> bool {
 /// 2000B HL): not the claim, so that the header and the subscribers' loops of the whole set
 /// are not read as one (another subscriber's defect does not change how this one reads).
 /// Only where the HLs are sound (`all_moved` pairs nothing otherwise). One pass over the
-/// set's segments for its HLs, then a binary search per walk issue.
+/// set's segments for its HLs ([`super::Parts`]), then a binary search per walk issue.
 fn alone_in_part(tx: &Transaction<'_>, stray: usize, want: &Want) -> bool {
-    let mut subscribers = false;
-    let starts: Vec<usize> = (tx.segments.iter().enumerate())
-        .filter(|(_, s)| s.is(b"HL"))
-        .filter_map(|(k, s)| match s.value(3) {
-            b"22" => {
-                subscribers = true;
-                Some(k)
-            }
-            b"20" if subscribers => Some(k),
-            _ => None,
-        })
-        .collect();
-    let part = |k: usize| starts.partition_point(|&s| s <= k);
-    let mine = [stray, want.site, want.before.saturating_sub(1)].map(part);
+    let parts = super::Parts::of(tx);
+    let mine = [stray, want.site, want.before.saturating_sub(1)].map(|k| parts.part(k));
     (tx.ig().structure.iter().enumerate())
-        .all(|(n, i)| n == want.issue || i.at() == stray || !mine.contains(&part(i.at())))
+        .all(|(n, i)| n == want.issue || i.at() == stray || !mine.contains(&parts.part(i.at())))
 }
 
 /// Whether a claim boundary stands between the segment at `stray` and the place `site` it is

@@ -244,7 +244,7 @@ fn try_move(
 /// segment after it, where the claim's loops close), with nothing wrong; finds as much before
 /// the move as the set's walk did; and finds in the next claim nothing the set's walk did not
 /// find there (its own defects are its own, and do not stand in the way).
-fn trial(
+pub(super) fn trial(
     tx: &Transaction<'_>,
     trials: &mut Trials<'_, '_>,
     (opener, before): (usize, usize),

@@ -45,7 +45,13 @@ declare_rule! {
     /// moves it back, when the set walked again with the move made has no structure finding
     /// from there on and the claim keeps its principal diagnosis, attending and subscriber
     /// details; what the move mends (segments out of place, the loop's children missing, the
-    /// opener's loop repeated, SIT002) is suppressed, counted.
+    /// opener's loop repeated, SIT002) is suppressed, counted. An HL written two to five
+    /// segments from its place (`HL*1` above the header's `PER*IC` and `NM1*40`, or below its
+    /// own `NM1*85` and `N3`; `HL*2` below the subscriber's `SBR`, `NM1*IL` and `N3`) is one
+    /// finding on the HL whose help moves it back, not an STR003 for each segment it passed:
+    /// only when exactly one place near it makes the set walked again read clean there, and
+    /// the walk found nothing else wrong in that part of the set (the header, or one
+    /// subscriber's loops); otherwise the findings stand.
     /// A service line's `LX`, a drug loop's
     /// `LIN` or a 2430's `SVD` written on the wrong side of a line boundary (`LX*1` below
     /// its line's `SV1`, `DTP` and `LIN`; `LX*2` above line 1's `LIN` and `CTP`; a `LIN`
@@ -160,7 +166,8 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             "this looks like an institutional claim: name 005010X223A2 in GS08 and ST03"
         });
     }
-    relocated(tx, cx);
+    let taken = relocated(tx, cx);
+    hl_moves(tx, cx, &taken);
     let mut covered = provider_after_other_payers(tx, cx);
     // A line's boundary segment moved across a line boundary: its one finding, here.
     let data = cx.data();
@@ -197,12 +204,13 @@ fn strays_sorted(moved: &[super::moved::Moved]) -> Vec<usize> {
 /// One finding for each loop opener written out of its place, past segments of its own loop
 /// ([`super::relocated::all_relocated`]): on the opener, its help the move that mends the
 /// set; it covers what the move mends (`suppress::Scope::Relocated`) and names as its site
-/// the segment it belongs before.
-fn relocated(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+/// the segment it belongs before. Returns the spans of the moves reported.
+fn relocated(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Vec<(usize, usize)> {
     let found = super::relocated::all_relocated(tx);
     if found.is_empty() {
-        return;
+        return Vec::new();
     }
+    let mut taken = Vec::new();
     // An opener paired with the place it is missing from (`NM1*85` below `HL*2`) is one
     // finding already ([`super::moved`]).
     let paired = strays_sorted(&super::moved::all_moved(tx, cx));
@@ -223,6 +231,39 @@ fn relocated(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .get(r.span.0)
             .map_or(at.position, |s| s.position);
         let d = report_at(cx, r.opener, seg.loc(), msg).help(help);
+        d.site = Some(at.position);
+        d.covers = Some((first, last.saturating_add(1)));
+        taken.push(r.span);
+    }
+    taken
+}
+
+/// One finding for each HL written a few segments from its place
+/// ([`super::hl_moved::all_hl_moves`]) whose span meets no opener's move (`taken`): on the
+/// HL, its help the move that mends the set; it covers what the move mends
+/// (`suppress::Scope::Relocated`) and names as its site the segment it belongs before. Not an
+/// HL above a whole loop that belongs before it, which [`opener_came_early`] words on that
+/// loop's opener already; nothing in a set whose HLs are broken (STR001).
+fn hl_moves(tx: &Transaction<'_>, cx: &mut Ctx<'_>, taken: &[(usize, usize)]) {
+    let found = super::hl_moved::all_hl_moves(tx, taken);
+    // With the HLs themselves broken (STR001) a move among them is no sure reading.
+    if found.is_empty() || !super::hl_invalid::findings_aside(tx, cx).is_empty() {
+        return;
+    }
+    let late = all_written_after(tx);
+    let whole_loop =
+        |hl: usize| (late.iter()).any(|l| l.opener == hl && opener_came_early(tx, l).is_some());
+    for m in found.iter().filter(|m| !whole_loop(m.hl)) {
+        let (Some(seg), Some(at), Some((msg, help))) = (
+            tx.segments.get(m.hl),
+            tx.segments.get(m.before),
+            super::hl_moved::describe(tx, m),
+        ) else {
+            continue;
+        };
+        let pos = |k: usize| tx.segments.get(k).map_or(at.position, |s| s.position);
+        let (first, last) = (pos(m.span.0), pos(m.span.1));
+        let d = report_at(cx, m.hl, seg.loc(), msg).help(help);
         d.site = Some(at.position);
         d.covers = Some((first, last.saturating_add(1)));
     }
