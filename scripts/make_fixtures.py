@@ -1609,6 +1609,25 @@ CASES["STR003"]["trip"].update({
     "subscriber-hl-below-subscriber-address-without-payer.x12": moved(
         edit(P837, "NM1*PR", ""), "HL*2*1*22*0", _SUB_N3),
 })
+# Near misses (review of hl_moved, H1): a move is not taken where a defect the trial walk does
+# not read would show only once the HL is moved. HL*2 below SBR, NM1*IL and N3 with the
+# subscriber (the patient) without DMG: the moved HL would open a 2010BA without the DMG the
+# model asks for (837P and 837I). The next subscriber's HL*3 written above the previous claim's
+# LX*2, SV1 and DTP*472, that line's date after BHT04: an HL is not moved past a claim's or a
+# line's segments (what rules read there beyond the walk is not read in a trial). Today's
+# findings stand.
+CASES["STR003"]["trip"].update({
+    "subscriber-hl-below-subscriber-address-without-dmg.x12": moved(
+        edit(P837, "DMG*D8*19450312*F", ""), "HL*2*1*22*0", _SUB_N3),
+    "subscriber-hl-below-subscriber-address-without-dmg-837i.x12": moved(
+        edit(I837, "DMG*D8*19450312*F", ""), "HL*2*1*22*0", _SUB_N3),
+    "next-subscriber-hl-above-last-line-with-future-date.x12": moved_before(
+        _second_subscriber(P837.replace(
+            "LX*2~\nSV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115",
+            "LX*2~\nSV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20270115")).replace(
+            "HL*4*1*22*0", "HL*3*1*22*0"),
+        "HL*3*1*22*0", "LX*2"),
+})
 
 def main(only=None):
     extra = {}

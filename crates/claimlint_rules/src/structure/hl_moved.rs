@@ -166,6 +166,10 @@ fn try_move(
     if !clean || trials.found(lo..end + 1).is_empty() || elsewhere > 0 {
         return None;
     }
+    let passed = if hl < b { (hl + 1, b - 1) } else { (b, hl - 1) };
+    if !model_reads_it(tx, &walk, (r, to, hl), passed) {
+        return None;
+    }
     let last = (trials.found(lo..end + 1).iter().map(StructureIssue::at)).max();
     let Some(Placement::Placed {
         loop_def, segment, ..
@@ -183,6 +187,83 @@ fn try_move(
     let (first, last) = m.passed();
     m.ends = [first, last].map(|k| placed(k).and_then(Placement::segment));
     Some(m)
+}
+
+/// The loops an HL may move among: the header's (an empty path), its submitter's and
+/// receiver's, and the hierarchy's own levels with their names. What rules read beyond the
+/// walk in a claim's or a line's loops (dates, pointers, units, modifiers, amounts) is not
+/// read in a trial, so an HL is not moved past them.
+const AMONG: [&str; 11] = [
+    "1000A", "1000B", "2000A", "2010AA", "2010AB", "2010AC", "2000B", "2010BA", "2010BB", "2000C",
+    "2010CA",
+];
+
+/// Whether HL `hl`, moved, leaves what rules read from the model beyond the walk as the trial
+/// reads it (`walk`, from segment `r`, the HL at `to`): the HL and every segment it passed
+/// (`first..=last`) is of a loop in [`AMONG`] once moved, and as written unless the walk found
+/// it out of place; every loop a segment the HL passed opens is whole as the model reads it
+/// (`relocated::model_agrees`; a subscriber's name, 2010BA, whose subscriber holds a claim of
+/// its own, has its N3, N4 and DMG among the segments the trial places in it, as
+/// `required_segment_missing`'s STR002 asks). Otherwise a second defect could hide behind the
+/// move: fail closed.
+fn model_reads_it(
+    tx: &Transaction<'_>,
+    walk: &claimlint_ig::Walk,
+    (r, to, hl): (usize, usize, usize),
+    (first, last): (usize, usize),
+) -> bool {
+    // The set's segment at the trial's index `j`, and the reverse.
+    let at = |j: usize| {
+        let k = r + j - usize::from(j > to - r);
+        if j == to - r {
+            hl
+        } else {
+            k + usize::from(k >= hl)
+        }
+    };
+    let index_of = |k: usize| (0..walk.placements.len()).find(|&j| at(j) == k);
+    let placed = |k: usize| index_of(k).and_then(|j| walk.placements.get(j)).copied();
+    let among = |p: Option<Placement>, or: bool| match p {
+        Some(Placement::Placed { loop_def, .. }) => {
+            loop_def.path.iter().all(|id| AMONG.contains(id))
+        }
+        _ => or,
+    };
+    // The segments the trial places in the loop `l` segment `k` opens.
+    let holds = |k: usize, l: &LoopDef, id: &str| {
+        let from = index_of(k).unwrap_or(walk.placements.len());
+        (from..walk.placements.len())
+            .take_while(|&j| {
+                matches!(walk.placements.get(j), Some(Placement::Placed { loop_def, .. })
+                    if std::ptr::eq(*loop_def, l))
+            })
+            .any(|j| tx.segments.get(at(j)).is_some_and(|s| s.is(id.as_bytes())))
+    };
+    // Whether the subscriber whose name `k` is holds a claim of its own (the trial reads a CLM
+    // before any HL after it, or neither): the subscriber is then the patient.
+    let own_claim = |k: usize| {
+        let from = index_of(k).map_or(walk.placements.len(), |j| j + 1);
+        let next = (from..walk.placements.len())
+            .filter_map(|j| tx.segments.get(at(j)))
+            .find(|s| s.is(b"HL") || s.is(b"CLM"));
+        next.is_none_or(|s| s.is(b"CLM"))
+    };
+    let ig = tx.ig();
+    (first..=last).chain([hl]).all(|k| {
+        let p = placed(k);
+        let opens_whole = match p {
+            Some(Placement::Placed {
+                loop_def, segment, ..
+            }) if k != hl && super::unexpected_segment::is_opener(loop_def, segment) => {
+                (loop_def.id == "2010BA" || super::relocated::model_agrees(tx, k, hl, loop_def))
+                    && (loop_def.id != "2010BA"
+                        || !own_claim(k)
+                        || ["N3", "N4", "DMG"].iter().all(|id| holds(k, loop_def, id)))
+            }
+            _ => true,
+        };
+        among(p, false) && among(ig.placement(k).copied(), true) && opens_whole
+    })
 }
 
 /// The message and help of the one finding for move `m`, on the HL.
@@ -210,7 +291,7 @@ pub(crate) fn describe(tx: &Transaction<'_>, m: &HlMove) -> Option<(String, Stri
         (
             format!(
                 "{what} is written above {span}, which belong before it: {hl} came early; \
-                 moved below them, the loops around it read clean"
+                 moving it below them reads the structure right"
             ),
             format!("move {hl} down below {z}"),
         )
@@ -218,7 +299,7 @@ pub(crate) fn describe(tx: &Transaction<'_>, m: &HlMove) -> Option<(String, Stri
         (
             format!(
                 "{what} is written below {span}, which belong in its loop after it: {hl} came \
-                 late; moved above them, the loops around it read clean"
+                 late; moving it above them reads the structure right"
             ),
             format!("move {hl} up above {a}"),
         )

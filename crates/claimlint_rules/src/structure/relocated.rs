@@ -278,7 +278,12 @@ pub(super) fn trial(
 /// the subscriber); any other loop moved across its claim's CLM, the claim's principal
 /// diagnosis and attending as for a CLM. Otherwise a real second defect could hide behind the
 /// move: the move is not taken.
-fn model_agrees(tx: &Transaction<'_>, opener: usize, before: usize, l: &LoopDef) -> bool {
+pub(super) fn model_agrees(
+    tx: &Transaction<'_>,
+    opener: usize,
+    before: usize,
+    l: &LoopDef,
+) -> bool {
     let lo = opener.min(before);
     let hi = opener.max(before);
     // The loop as it reads once moved: the segments it passed over, and those after it to
