@@ -36,8 +36,11 @@ pub struct Claim<'a> {
     pub service_date: Option<DateRange>,
     pub diagnoses: Vec<Diagnosis<'a>>,
     pub hi: Vec<Segment<'a>>,
-    pub original_ref: Option<Element<'a>>,
-    pub prior_auth: Option<Element<'a>>,
+    /// Whether the claim's (last) 2300 REF*F8 has a REF02 (the original claim's reference):
+    /// only whether is kept, as no rule reads it, and a claim is held for its whole set.
+    pub original_ref: bool,
+    /// Whether the claim's (last) 2300 REF*G1 has a REF02 (prior authorization).
+    pub prior_auth: bool,
     pub billing_npi: Option<Element<'a>>,
     /// The patient's member id: 2010CA NM109 when the patient loop has one (4010), else the
     /// subscriber's (2010BA NM109).
@@ -112,8 +115,11 @@ impl<'a> Claim<'a> {
 pub struct Procedure<'a> {
     pub composite: Element<'a>,
     /// Components 1–7 (qualifier, code, four modifiers, description) as `start..end` in
-    /// `composite.bytes`; `start == end` when absent or empty.
-    parts: [(u32, u32); 7],
+    /// `composite.bytes`; `start == end` when absent or empty. Two bytes each: a line is held
+    /// for its whole transaction set. A composite longer than `u16::MAX` bytes keeps none
+    /// and is read with `composite.component(n)` instead (`long`).
+    parts: [(u16, u16); 7],
+    long: bool,
     /// [`Procedure::hcpcs`] as text, when it is UTF-8: read once here, asked by many rules.
     hcpcs_text: Option<&'a str>,
 }
@@ -122,16 +128,17 @@ impl<'a> Procedure<'a> {
     pub fn from_composite(composite: Element<'a>) -> Self {
         let mut parts = [(0, 0); 7];
         // One pass over the composite (the ranges `composite.component(n)` gives, n = 1..=7):
-        // a component of a component has none, and a composite longer than 4 GiB cannot be
-        // a component range here, so it keeps none.
+        // a component of a component has none; a composite too long for the ranges is read
+        // with `component(n)` when asked (`long`).
         let bytes = composite.bytes;
-        if composite.component.is_none() && u32::try_from(bytes.len()).is_ok() {
+        let long = u16::try_from(bytes.len()).is_err();
+        if composite.component.is_none() && !long {
             let sep = composite.delims.component;
             let (mut n, mut start) = (0usize, 0usize);
             for (at, &b) in bytes.iter().enumerate() {
                 if b == sep {
                     if let Some(part) = parts.get_mut(n) {
-                        *part = (start as u32, at as u32);
+                        *part = (start as u16, at as u16);
                     }
                     n += 1;
                     start = at + 1;
@@ -141,12 +148,13 @@ impl<'a> Procedure<'a> {
                 }
             }
             if let Some(part) = parts.get_mut(n) {
-                *part = (start as u32, bytes.len() as u32);
+                *part = (start as u16, bytes.len() as u16);
             }
         }
         let mut p = Procedure {
             composite,
             parts,
+            long,
             hcpcs_text: None,
         };
         p.hcpcs_text = p.hcpcs().and_then(|e| std::str::from_utf8(e.bytes).ok());
@@ -157,12 +165,23 @@ impl<'a> Procedure<'a> {
     fn part(&self, n: usize) -> Option<Element<'a>> {
         let &(s, e) = self.parts.get(n.checked_sub(1)?)?;
         let (s, e) = (s as usize, e as usize);
-        (s < e).then(|| Element {
-            bytes: &self.composite.bytes[s..e],
-            offset: self.composite.offset + s,
-            component: Some(n as u8),
-            ..self.composite
-        })
+        if s < e {
+            return Some(Element {
+                bytes: &self.composite.bytes[s..e],
+                offset: self.composite.offset + s,
+                component: Some(n as u8),
+                ..self.composite
+            });
+        }
+        // A long composite keeps no ranges (all empty): asked only then, off the hot path.
+        if self.long { self.long_part(n) } else { None }
+    }
+
+    /// [`Procedure::part`] of a composite too long for the ranges: `composite.component(n)`.
+    #[cold]
+    #[inline(never)]
+    fn long_part(&self, n: usize) -> Option<Element<'a>> {
+        self.composite.component(n)
     }
 
     /// Whether any modifier slot (components 3–6) is written: most lines carry none, and the
@@ -170,12 +189,15 @@ impl<'a> Procedure<'a> {
     /// the ranges (not kept apart: a line is held for its whole transaction set).
     #[inline]
     fn modified(&self) -> bool {
-        self.parts[2..6].iter().any(|&(s, e)| s < e)
+        self.parts[2..6].iter().any(|&(s, e)| s < e) || self.long
     }
 
     /// The bytes of component `n`, empty when absent.
     fn part_bytes(&self, n: usize) -> &'a [u8] {
         let (s, e) = self.parts[n - 1];
+        if s == e && self.long {
+            return self.long_part(n).map_or(&[], |e| e.bytes);
+        }
         &self.composite.bytes[s as usize..e as usize]
     }
 
@@ -335,9 +357,12 @@ pub struct ServiceLine<'a> {
     pub date: Option<DateRange>,
     /// Boxed: most lines bill no drug, and a line is held for the whole transaction set.
     pub drug: Option<Box<DrugLine<'a>>>,
-    /// 2400 NTE02 (drug descriptions for unlisted codes go here).
-    pub note: Option<Element<'a>>,
-    pub prior_auth: Option<Element<'a>>,
+    /// Whether the line's (last) 2400 NTE has an NTE02 (drug descriptions for unlisted codes
+    /// go here). Only whether is kept: no rule reads the text, and a line is held for its
+    /// whole transaction set.
+    pub note: bool,
+    /// Whether the line's (last) 2400 REF*G1 has a REF02 (prior authorization).
+    pub prior_auth: bool,
     /// `units` as a number, read once when `sv` is set (`read_units`): a dozen rules ask.
     pub(crate) units_dec: Option<Dec>,
 }
@@ -504,6 +529,29 @@ mod tests {
                     "{text} {m:?}"
                 );
             }
+        }
+    }
+
+    /// A composite too long for the two-byte ranges is read with `component(n)`: the same
+    /// code, modifiers and description as a short one.
+    #[test]
+    fn a_composite_longer_than_the_ranges_reads_its_components() {
+        let desc = "D".repeat(usize::from(u16::MAX));
+        let text = format!("SV1*HC:J0897:jz:::JW:{desc}*100");
+        let seg = Segment::new(text.as_bytes(), 0, Delimiters::USUAL, 1);
+        let composite = seg.element(1).expect("SV101");
+        let p = Procedure::from_composite(composite);
+        assert!(p.long);
+        assert_eq!(p.hcpcs_text(), Some("J0897"));
+        assert!(p.has_modifier(b"JZ") && p.has_modifier(b"JW") && !p.has_modifier(b"AY"));
+        assert_eq!(p.modifier_bytes(), [&b"jz"[..], b"", b"", b"JW"]);
+        assert_eq!(p.description().map(|e| e.bytes.len()), Some(desc.len()));
+        for n in 0..=8 {
+            let want = composite.component(n).filter(|_| (1..=7).contains(&n));
+            assert_eq!(
+                p.part(n).map(|e| (e.offset, e.component)),
+                want.map(|e| (e.offset, e.component))
+            );
         }
     }
 

@@ -768,8 +768,8 @@ impl<'a> Builder<'a> {
             service_date: None,
             diagnoses: Vec::new(),
             hi: Vec::new(),
-            original_ref: None,
-            prior_auth: None,
+            original_ref: false,
+            prior_auth: false,
             billing_npi: self.billing_npi,
             patient_id: self.patient_id.or(self.subscriber_id),
             patient_name: self.patient_name,
@@ -926,8 +926,8 @@ fn new_line<'a>(seg: &Segment<'a>, i: u32) -> ServiceLine<'a> {
         procedure: None,
         date: None,
         drug: None,
-        note: None,
-        prior_auth: None,
+        note: false,
+        prior_auth: false,
         units_dec: None,
     }
 }
@@ -1166,8 +1166,8 @@ fn claim_segment<'a>(c: &mut Claim<'a>, seg: &Segment<'a>, id: &[u8]) {
             }
         }
         b"REF" => match seg.value(1) {
-            b"F8" => c.original_ref = seg.element(2),
-            b"G1" => c.prior_auth = seg.element(2),
+            b"F8" => c.original_ref = seg.element(2).is_some(),
+            b"G1" => c.prior_auth = seg.element(2).is_some(),
             _ => {}
         },
         _ => {}
@@ -1183,8 +1183,8 @@ fn line_segment<'a>(ln: &mut ServiceLine<'a>, seg: &Segment<'a>, id: &[u8], loop
         (b"DTP", "2400") if seg.value(1) == b"472" => {
             ln.date = DateRange::parse(seg.value(2), seg.value(3));
         }
-        (b"NTE", "2400") => ln.note = seg.element(2),
-        (b"REF", "2400") if seg.value(1) == b"G1" => ln.prior_auth = seg.element(2),
+        (b"NTE", "2400") => ln.note = seg.element(2).is_some(),
+        (b"REF", "2400") if seg.value(1) == b"G1" => ln.prior_auth = seg.element(2).is_some(),
         (b"LIN", "2410") => {
             ln.drug = Some(Box::new(DrugLine {
                 lin: *seg,
@@ -1423,7 +1423,7 @@ mod tests {
             size_of::<DrugLine<'_>>(),
         );
         assert!(
-            sizes.0 <= 408 && sizes.1 <= 432 && sizes.2 <= 176,
+            sizes.0 <= 256 && sizes.1 <= 288 && sizes.2 <= 176,
             "{sizes:?}"
         );
     }

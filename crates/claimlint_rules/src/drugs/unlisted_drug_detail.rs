@@ -25,8 +25,7 @@ fn unlisted_drug_detail(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let Some(code) = hcpcs_of(line).filter(|c| is_unclassified(c)) else {
         return;
     };
-    let described =
-        line.procedure.is_some_and(|p| p.description().is_some()) || line.note.is_some();
+    let described = line.procedure.is_some_and(|p| p.description().is_some()) || line.note;
     if line.drug.is_some() || described {
         return;
     }

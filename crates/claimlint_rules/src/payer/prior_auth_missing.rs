@@ -96,7 +96,7 @@ fn prior_auth_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     let (Some(claim), Some(code)) = (cx.claim(), line.hcpcs()) else {
         return;
     };
-    if line.prior_auth.is_some() || claim.prior_auth.is_some() {
+    if line.prior_auth || claim.prior_auth {
         return;
     }
     let institutional = cx.tx().is_some_and(|t| t.kind == Kind::Institutional);
@@ -108,7 +108,7 @@ fn prior_auth_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
     // line of the pair that needs it.
     if let Some(other) = companion
         && other.index < line.index
-        && other.prior_auth.is_none()
+        && !other.prior_auth
         && requirement(params, institutional, claim, other).is_some()
     {
         return;

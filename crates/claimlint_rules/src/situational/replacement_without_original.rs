@@ -27,7 +27,7 @@ fn replacement_without_original(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
         b"8" => "void of prior claim",
         _ => return,
     };
-    if claim.original_ref.is_some() {
+    if claim.original_ref {
         return;
     }
     cx.report(
