@@ -1629,6 +1629,41 @@ CASES["STR003"]["trip"].update({
         "HL*3*1*22*0", "LX*2"),
 })
 
+# A required segment written a few segments away across a loop boundary (`structure::moved`):
+# the pay-to N3 above its NM1*87 (out of order in 2010AA; 2010AB lacks it), the subscriber's
+# N3 above HL*2 (out of order in 2010AA), N4 above SBR (fits nowhere in 2000B), DMG below the
+# CLM (2010BA lacks what the model asks of a subscriber who is the patient), a line's date
+# below the next line's SV1 (its STR002, on the line's last segment, is the move's). One
+# STR003 on the segment whose help moves it back (the template), not also the STR002 of the
+# place it left. Near misses, two defects: the subscriber's N4 above SBR with the DMG deleted
+# too (the 2010BA lacks two segments, one of them written nowhere), and the pay-to N3 above
+# NM1*87 with the pay-to N4 deleted (moving the N3 back leaves 2010AB short): the findings
+# stand as they were.
+_PAYTO = join(recount(segs(P837.replace(
+    "REF*EI*371234567~\n",
+    "REF*EI*371234567~\nNM1*87*2~\nN3*PO BOX 500~\nN4*SPRINGFIELD*IL*627019999~\n", 1))))
+_THREE_LINES = join(recount(segs(P837.replace(
+    "LX*2~\nSV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260115~\n",
+    "LX*2~\nSV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260116~\n"
+    "LX*3~\nSV1*HC:96372*60*UN*1***1~\nDTP*472*D8*20260117~\n").replace(
+    "CLM*PAT1001-01*2460*", "CLM*PAT1001-01*2520*"))))
+_SUB_N4 = "N4*SPRINGFIELD*IL*627021234"
+CASES["STR003"]["trip"].update({
+    "pay-to-address-above-pay-to-name.x12": moved_before(_PAYTO, "N3*PO BOX 500", "NM1*87*2"),
+    "subscriber-address-above-subscriber-hl.x12": moved_before(P837, _SUB_N3, "HL*2*1*22*0"),
+    "subscriber-city-above-sbr.x12": moved(P837, _SUB_N4, "HL*2*1*22*0"),
+    "subscriber-dmg-below-clm.x12": moved(
+        P837, "DMG*D8*19450312*F", "CLM*PAT1001-01*2460***11:B:1*Y*A*Y*Y"),
+    "subscriber-dmg-below-clm-837i.x12": moved(
+        I837, "DMG*D8*19450312*F", "CLM*PAT2001-01*2460***13:A:1**A*Y*Y"),
+    "line-date-below-next-line-service.x12": moved_before(
+        _THREE_LINES, "DTP*472*D8*20260116", "DTP*472*D8*20260117"),
+    "subscriber-city-above-sbr-without-dmg.x12": moved(
+        edit(P837, "DMG*D8*19450312*F", ""), _SUB_N4, "HL*2*1*22*0"),
+    "pay-to-address-above-pay-to-name-without-city.x12": moved_before(
+        edit(_PAYTO, "N4*SPRINGFIELD*IL*627019999", ""), "N3*PO BOX 500", "NM1*87*2"),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

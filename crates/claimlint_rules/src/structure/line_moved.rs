@@ -369,14 +369,26 @@ fn try_move(
     // wrong in it is a defect of its own, not the move's.
     let clean = reads_clean(tx, &walk, index_of, first..=last);
     let pos = |k: usize| u32::try_from(k).map_or(u32::MAX, |k| k.saturating_add(1));
+    let from = reported_from(issues, span, first);
     clean.then(|| LineMove {
         stray,
         before,
-        covers: (pos(first), pos(last).saturating_add(1)),
+        covers: (pos(from), pos(last).saturating_add(1)),
         bare: (lines_by_lin(tx, &order, |k| (first..=last).contains(&k), false).into_iter())
             .chain(lost)
             .collect(),
     })
+}
+
+/// Where the range a move covers starts, from `first`: a segment the line lacks is reported
+/// on the line's last segment when the walk noticed it at the next line's LX
+/// (`required_segment_missing::closes`), so that segment is covered too (the claim reads
+/// clean once moved), within the claim `span`.
+fn reported_from(issues: &[&StructureIssue], span: &std::ops::Range<usize>, first: usize) -> usize {
+    (issues.iter())
+        .filter(|i| matches!(i, StructureIssue::RequiredMissing { .. }))
+        .map(|i| i.at().saturating_sub(1).max(span.start))
+        .fold(first, usize::min)
 }
 
 /// The service segments (SV1, SV2) of claim `span` whose line the move (the segments `had`

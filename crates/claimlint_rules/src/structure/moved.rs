@@ -55,30 +55,25 @@ pub(crate) struct Moved {
 /// [`alone_in_part`]): an HL moved down past a loop's segments (`HL*1` below
 /// `NM1*85~N3~N4`) leaves the loop's opener unplaced with the rest, and "move the opener"
 /// would point the wrong way; a defect beside the gap (`PES` for `PER` in 1000A) shifts where
-/// the walk says the loop goes. Linear in the strays and gaps times the distinct definitions
-/// missing (a handful): gaps are grouped by definition.
+/// the walk says the loop goes. Across a loop boundary, a stray the walk placed out of order
+/// in the loop before or after the one lacking it (the pay-to `N3` written above its
+/// `NM1*87`, out of order in 2010AA), and a gap only the model finds (a 2010BA lacking the
+/// one `N3`, `N4` or `DMG` it needs when the subscriber is the patient, [`MODEL_GAP`]), are
+/// paired only when the claim walked again with the stray put in its place reads clean
+/// ([`pairs`]): the help mends what the walk found. Linear in the strays and gaps times the
+/// distinct definitions missing (a handful): gaps are grouped by definition.
 pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
-    use std::collections::{HashMap, HashSet};
+    use std::collections::HashMap;
     let ig = tx.ig();
     let late = Late::of(tx);
-    let wants: Vec<Want> = (ig.structure.iter().enumerate())
+    let mut wants: Vec<Want> = (ig.structure.iter().enumerate())
         .filter_map(|(n, i)| wanted(tx, cx, &late, (n, i)))
         .collect();
+    wants.extend(model_gaps(tx));
     if wants.is_empty() || !super::hl_invalid::findings_aside(tx, cx).is_empty() {
         return Vec::new();
     }
-    let late: HashSet<usize> = late.all.iter().map(|l| l.stray).collect();
-    let stood = stood_for_opener(tx);
-    let is_hl = |k: usize| tx.segments.get(k).is_some_and(|s| s.is(b"HL"));
-    let misread = misread(tx);
-    let strays: Vec<usize> = (ig.structure.iter())
-        .filter_map(|i| match *i {
-            StructureIssue::Unexpected { at } if !ig.is_placed(at) => Some(at),
-            _ => None,
-        })
-        .chain(misread.iter().copied())
-        .filter(|&at| !stood.contains(&at) && !late.contains(&at) && !is_hl(at))
-        .collect();
+    let strays = strays(tx, &late);
     // The distinct definitions missing, with how many gaps each, and the strays each fits.
     let mut defs: HashMap<*const SegmentDef, (&SegmentDef, usize)> = HashMap::new();
     for w in &wants {
@@ -100,6 +95,7 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
             .map(|&(_, n)| n)
             .sum()
     };
+    let mut trials = super::trial::Trials::new(tx);
     let mut out = Vec::new();
     for want in &wants {
         let Some([stray]) = fitting
@@ -111,22 +107,99 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
         let (stray, Some(seg)) = (*stray, tx.segments.get(*stray)) else {
             continue;
         };
-        let placed = ig.is_placed(stray);
-        if gaps_for(seg) != 1
-            || !same_owner(tx, stray, want.site, placed)
-            || crosses_claims(tx, stray, want.site)
-            || (placed && (!alone(tx, stray, want.issue) || !reads_clean(want.def, seg)))
-            || (is_hl(want.site) && !alone_in_part(tx, stray, want))
-        {
+        if gaps_for(seg) != 1 || !pairs(tx, &mut trials, stray, want) {
             continue;
         }
         out.push(Moved {
             stray,
             want: *want,
-            placed,
+            placed: ig.is_placed(stray) && !is_unexpected(tx, stray),
         });
     }
     out
+}
+
+/// The `issue` of a [`Want`] the walk did not find: a segment the model asks for where the
+/// guide's map has it situational (a 2010BA's N3, N4 or DMG when the subscriber is the
+/// patient, `required_segment_missing::subscriber_gaps`).
+pub(crate) const MODEL_GAP: usize = usize::MAX;
+
+/// The gaps the model finds beyond the walk ([`MODEL_GAP`]): a 2010BA lacking one of the
+/// segments it needs when the subscriber is the patient. Only in a set where the walk
+/// found a segment out of place (one that may be it): a clean set pays nothing.
+fn model_gaps(tx: &Transaction<'_>) -> Vec<Want> {
+    let ig = tx.ig();
+    if !(ig.structure.iter()).any(|i| matches!(i, StructureIssue::Unexpected { .. })) {
+        return Vec::new();
+    }
+    use super::required_segment_missing::{subscriber_gaps, subscriber_want};
+    (subscriber_gaps(tx).into_iter())
+        .filter_map(|(nm1, _, missing)| match missing.as_slice() {
+            [id] => subscriber_want(tx, nm1, id),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The segments that may be one written in the wrong place: those the walk could place
+/// nowhere or only out of order (in a loop before or after the one lacking it: the pay-to
+/// `N3` written above its `NM1*87` is out of order in 2010AA), and those it misread
+/// ([`misread`]). Not one the other pairings cover (written one place late, standing where
+/// the next loop's opener belongs), nor an HL.
+fn strays(tx: &Transaction<'_>, late: &Late) -> Vec<usize> {
+    let ig = tx.ig();
+    let late: std::collections::HashSet<usize> = late.all.iter().map(|l| l.stray).collect();
+    let stood = stood_for_opener(tx);
+    let is_hl = |k: usize| tx.segments.get(k).is_some_and(|s| s.is(b"HL"));
+    (ig.structure.iter())
+        .filter_map(|i| match *i {
+            StructureIssue::Unexpected { at } => Some(at),
+            _ => None,
+        })
+        .chain(misread(tx))
+        .filter(|&at| !stood.contains(&at) && !late.contains(&at) && !is_hl(at))
+        .collect()
+}
+
+/// Whether the walk found segment `k` out of place (STR003), placed out of order or not.
+fn is_unexpected(tx: &Transaction<'_>, k: usize) -> bool {
+    (tx.ig().structure.iter()).any(|i| matches!(*i, StructureIssue::Unexpected { at } if at == k))
+}
+
+/// Whether segment `stray`, the one stray that fits `want`, is read as it moved: in the
+/// same claim and line as far as they go ([`same_owner`], [`crosses_claims`]); one the walk
+/// misread there only when that is the whole story of its claim ([`alone`]) and it reads
+/// clean as what is missing; one noticed at an HL only when alone in its part
+/// ([`alone_in_part`]). One the walk placed out of order in another loop, or one filling a
+/// gap the model finds ([`MODEL_GAP`]), only when it reads clean as what is missing and the
+/// claim walked again with it put in its place reads clean ([`super::relocated::trial`]):
+/// what the help says to do mends what the walk found there.
+fn pairs(
+    tx: &Transaction<'_>,
+    trials: &mut super::trial::Trials<'_, '_>,
+    stray: usize,
+    want: &Want,
+) -> bool {
+    let Some(seg) = tx.segments.get(stray) else {
+        return false;
+    };
+    let unexpected = is_unexpected(tx, stray);
+    let placed = tx.ig().is_placed(stray);
+    let misread = placed && !unexpected;
+    let is_hl = |k: usize| tx.segments.get(k).is_some_and(|s| s.is(b"HL"));
+    if !same_owner(tx, stray, want.site, misread)
+        || crosses_claims(tx, stray, want.site)
+        || (misread && (!alone(tx, stray, want.issue) || !reads_clean(want.def, seg)))
+        || (is_hl(want.site) && !alone_in_part(tx, stray, want))
+    {
+        return false;
+    }
+    if !(placed && unexpected) && want.issue != MODEL_GAP {
+        return true;
+    }
+    let end = super::trial::claim_end(tx, stray.max(want.before));
+    reads_clean(want.def, seg)
+        && super::relocated::trial(tx, trials, (stray, want.before), end).is_some()
 }
 
 /// What the walk found missing in the set and STR002 reports, each where it goes
@@ -599,6 +672,30 @@ mod tests {
             1,
         );
         assert_eq!(errors(&own), ["STR002", "SYN008"]);
+    }
+
+    const SUB_N3: &str = "N3*12 ELM ST";
+
+    /// A segment that fits the loop before or after it, out of order there, or a 2010BA
+    /// segment the model asks for (the subscriber is the patient) written in the next loop
+    /// up: one STR003 naming where it belongs (the STR002 suppressed), and the move it names
+    /// reads clean. With a second segment missing from the loop, both findings stand.
+    #[test]
+    fn a_segment_across_a_loop_boundary_is_one_finding() {
+        let text = moved(P837, SUB_N3, "REF*EI*371234567");
+        assert_eq!(errors(&text), ["STR003"]);
+        let d = run(&text);
+        let d = d.iter().find(|d| d.code == "STR003").expect("STR003");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("move N3 down to just before N4 (segment 15)")
+        );
+        assert_eq!(
+            errors(&moved(&text, SUB_N3, "NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73")),
+            Vec::<&str>::new()
+        );
+        let two = moved(P837, SUB_N3, "REF*EI*371234567").replacen("DMG*D8*19450312*F~\n", "", 1);
+        assert_eq!(errors(&two), ["ENV003", "STR002", "STR003"]);
     }
 
     #[test]

@@ -1040,11 +1040,33 @@ fn opens_2010ba(tx: &Transaction<'_>, k: usize) -> bool {
 }
 
 /// STR002 for what [`WHEN_SUBSCRIBER_IS_PATIENT`] lists, missing from a 2010BA whose 2000B
-/// holds a claim of its own ([`super::own_claim`]): that claim's patient is the subscriber.
-/// Looked for in the 2010BA's own segments and the unplaced ones written right before its NM1
-/// (STR003's alone); not when a segment in it is unplaced. Reported on the 2010BA's NM1.
+/// holds a claim of its own ([`subscriber_gaps`]). One segment missing that is written
+/// elsewhere, exactly it (`super::moved`: a subscriber's `N3` written above the `HL*2`, a
+/// `DMG` below the `CLM`): the STR003 there says where it belongs, and this finding names
+/// it as its site (`suppress::Scope::Site`).
 fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    let gaps = subscriber_gaps(tx);
+    if gaps.is_empty() {
+        return;
+    }
+    let moved = super::moved::all_moved(tx, cx);
+    for (nm1, claim, missing) in gaps {
+        let stray = (moved.iter())
+            .find(|m| m.want.issue == super::moved::MODEL_GAP && m.want.site == nm1)
+            .and_then(|m| tx.segments.get(m.stray))
+            .map(|s| s.position);
+        report_subscriber_missing(tx, cx, (nm1, stray), claim, &missing);
+    }
+}
+
+/// The 2010BAs lacking what [`WHEN_SUBSCRIBER_IS_PATIENT`] lists, whose 2000B holds a claim
+/// of its own ([`super::own_claim`]): that claim's patient is the subscriber. Each as its
+/// NM1's segment index, the claim's CLM index and the ids it lacks. Looked for in the
+/// 2010BA's own segments and the unplaced ones written right before its NM1 (STR003's
+/// alone); not when a segment in it is unplaced.
+pub(super) fn subscriber_gaps(tx: &Transaction<'_>) -> Vec<(usize, u32, Vec<&'static str>)> {
     let ig = tx.ig();
+    let mut out = Vec::new();
     for name in tx.loops.iter().filter(|l| l.id == "2010BA") {
         let Some(claim) = name.parent.and_then(|sub| super::own_claim(tx, sub)) else {
             continue;
@@ -1082,16 +1104,51 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .into_iter()
             .filter(|id| !segs.iter().any(|s| s.is(id.as_bytes())) && !late(id))
             .collect();
-        report_subscriber_missing(tx, cx, name.first as usize, claim, &missing);
+        if !missing.is_empty() {
+            out.push((name.first as usize, claim, missing));
+        }
     }
+    out
 }
 
-/// The one STR002 of a 2010BA (its NM1 at `nm1`) lacking the segments `missing`, the
-/// subscriber being the patient of claim `claim` (a CLM index).
+/// The one segment a 2010BA (its NM1 at `nm1`) lacks ([`subscriber_gaps`]) as a gap a
+/// segment written elsewhere may fill (`super::moved`): its definition and where it goes,
+/// before the first segment of the loop the TR3 lists after it (the loop's end when none).
+pub(super) fn subscriber_want(
+    tx: &Transaction<'_>,
+    nm1: usize,
+    id: &str,
+) -> Option<super::moved::Want> {
+    let ig = tx.ig();
+    let def = ig
+        .guide
+        .find_loop("2010BA")?
+        .segments(id.as_bytes())
+        .next()?;
+    let in_loop = |k: usize| ig.loop_id(k) == Some("2010BA");
+    let end = (nm1 + 1..tx.segments.len())
+        .find(|&k| !in_loop(k))
+        .unwrap_or(tx.segments.len());
+    let later =
+        |k: usize| (ig.placement(k).and_then(Placement::segment)).is_some_and(|d| d.pos > def.pos);
+    let before = (nm1 + 1..end).find(|&k| later(k)).unwrap_or(end);
+    Some(super::moved::Want {
+        def,
+        opens: None,
+        parent: "2010BA",
+        before,
+        site: nm1,
+        issue: super::moved::MODEL_GAP,
+    })
+}
+
+/// The one STR002 of a 2010BA (its NM1 at `nm1_at`) lacking the segments `missing`, the
+/// subscriber being the patient of claim `claim` (a CLM index); `stray`: the position of the
+/// one segment it lacks, written elsewhere (its STR003 the one finding).
 fn report_subscriber_missing(
     tx: &Transaction<'_>,
     cx: &mut Ctx<'_>,
-    nm1_at: usize,
+    (nm1_at, stray): (usize, Option<u32>),
     claim: u32,
     missing: &[&'static str],
 ) {
@@ -1127,15 +1184,16 @@ fn report_subscriber_missing(
          in this 2000B, not under a 2000C) but missing"
     );
     let first = missing.first().copied().unwrap_or("N3");
-    report_at(cx, nm1_at, nm1.loc(), msg)
-        .help(format!(
-            "add the subscriber's {} to this 2010BA (in TR3 order: NM1*IL, N3, N4, DMG)",
-            missing.join(", ")
-        ))
-        .ack(Ack999::Missing {
-            segment: first,
-            in_loop: "2010BA",
-        });
+    let d = report_at(cx, nm1_at, nm1.loc(), msg);
+    d.site = stray;
+    d.help(format!(
+        "add the subscriber's {} to this 2010BA (in TR3 order: NM1*IL, N3, N4, DMG)",
+        missing.join(", ")
+    ))
+    .ack(Ack999::Missing {
+        segment: first,
+        in_loop: "2010BA",
+    });
 }
 
 #[test]

@@ -572,7 +572,14 @@ fn out_of_place(
         let prev = (0..at).rev().find(|&k| ig.is_placed(k));
         let here = prev.map_or("header", |k| loop_name(tx, k));
         let (msg, help) = match ig.placement(at).and_then(Placement::segment) {
-            Some(def) => out_of_order(tx, at, def),
+            // Out of order in a loop next to the one that lacks it: written in the wrong place.
+            Some(def) => match moved_text(tx, cx, (moved, &mut moved_by), at) {
+                Some((text, place)) => {
+                    site = place;
+                    text
+                }
+                None => out_of_order(tx, at, def),
+            },
             None if let Some(late) = first_late(&mut late, tx, at) => {
                 match opener_came_early(tx, &late) {
                     Some(run) => {
@@ -583,10 +590,8 @@ fn out_of_place(
                 }
             }
             // Written in the wrong place: missing where it belongs (STR002 there follows).
-            None if let Some(m) = first_moved((moved, &mut moved_by), tx, cx, at)
-                && let Some(text) = super::moved::describe(tx, m) =>
-            {
-                site = tx.segments.get(m.want.site).map(|s| s.position);
+            None if let Some((text, place)) = moved_text(tx, cx, (moved, &mut moved_by), at) => {
+                site = place;
                 text
             }
             // A line's DTP*573 whose SVD was left out: its payer's balance lacks that payment.
@@ -609,6 +614,20 @@ fn out_of_place(
         d.site = site.take();
         d.covers = covered_amount(tx, covers.take());
     }
+}
+
+/// The message and help of the one finding for segment `at` when it is one of the set's
+/// moved segments ([`super::moved::all_moved`], found into `moved` when first needed), with
+/// the position of the place it was found missing from (the STR002 there names `at`).
+fn moved_text(
+    tx: &Transaction<'_>,
+    cx: &Ctx<'_>,
+    found: (&mut Option<Vec<super::moved::Moved>>, &mut Option<ByStray>),
+    at: usize,
+) -> Option<((String, String), Option<u32>)> {
+    let m = first_moved(found, tx, cx, at)?;
+    let text = super::moved::describe(tx, m)?;
+    Some((text, tx.segments.get(m.want.site).map(|s| s.position)))
 }
 
 /// The message and help for a claim-level CAS of payer `payer` written after the payer's name
