@@ -578,6 +578,8 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     )> = None;
     // The first copies of openers written twice already reported ([`copied_opener`]).
     let mut copies = std::collections::HashSet::new();
+    // The segments written with a wrong id where a required one belongs (STR003 there).
+    let mut mistyped: Option<Vec<super::mistyped::Mistyped>> = None;
     for (n, issue) in ig.structure.iter().enumerate() {
         // The segment written elsewhere that is this one (STR003 there is the one finding).
         let mut stray = |cx: &Ctx<'_>| {
@@ -610,7 +612,11 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 parent,
                 at,
             } => {
-                let stray = stray(cx);
+                let stray = stray(cx).or_else(|| {
+                    let all = mistyped.get_or_insert_with(|| super::mistyped::all_mistyped(tx, cx));
+                    let m = all.iter().find(|m| m.gap == Some(n))?;
+                    tx.segments.get(m.at).map(|s| s.position)
+                });
                 let late = late.get_or_insert_with(|| Late::of(tx));
                 let what = (id, is_loop, stray);
                 required_missing(tx, cx, (late, &mut copies), what, parent, at);
@@ -1045,6 +1051,7 @@ fn opens_2010ba(tx: &Transaction<'_>, k: usize) -> bool {
 /// (STR003's alone); not when a segment in it is unplaced. Reported on the 2010BA's NM1.
 fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let ig = tx.ig();
+    let mut mistyped: Option<Vec<super::mistyped::Mistyped>> = None;
     for name in tx.loops.iter().filter(|l| l.id == "2010BA") {
         let Some(claim) = name.parent.and_then(|sub| super::own_claim(tx, sub)) else {
             continue;
@@ -1078,10 +1085,16 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                         .is_some_and(|s| s.is(id.as_bytes()))
             })
         };
-        let missing: Vec<&'static str> = WHEN_SUBSCRIBER_IS_PATIENT
+        let mut missing: Vec<&'static str> = WHEN_SUBSCRIBER_IS_PATIENT
             .into_iter()
             .filter(|id| !segs.iter().any(|s| s.is(id.as_bytes())) && !late(id))
             .collect();
+        // One written there with another id (`N4` for the N3, the real N4 after it): STR003's.
+        if !missing.is_empty() {
+            let all = mistyped.get_or_insert_with(|| super::mistyped::all_mistyped(tx, cx));
+            let here = from..name.end as usize;
+            missing.retain(|id| !all.iter().any(|m| m.def.id == *id && here.contains(&m.at)));
+        }
         report_subscriber_missing(tx, cx, name.first as usize, claim, &missing);
     }
 }
