@@ -1664,6 +1664,28 @@ CASES["STR003"]["trip"].update({
         edit(_PAYTO, "N4*SPRINGFIELD*IL*627019999", ""), "N3*PO BOX 500", "NM1*87*2"),
 })
 
+# A required segment written with another id of the 837, one letter off, where it belongs
+# (`structure::mistyped`): the billing provider's N3 written `N4*100 MAIN ST` before the loop's
+# own N4, the subscriber's (a situational N3: required when the subscriber is the patient), a
+# payer's optional N3 before its N4. One STR003 on it naming the id to write, not STR002 for the
+# N3, STR004 for the N4 written twice and SYN007 for the first N4's empty N402/N403. Near
+# misses: the N3 left out and the N4 written twice (the first reads as no N3: two findings as
+# before); the mistyped N3 beside a REF*EI left out (two defects, two findings).
+_PAYER_PR = "NM1*PR*2*MEDICARE PART B*****PI*00952"
+CASES["STR003"]["trip"].update({
+    "billing-provider-address-written-as-n4.x12": edit(P837, "N3*100 MAIN ST", "N4*100 MAIN ST"),
+    "billing-provider-address-written-as-n4-837i.x12": edit(I837, "N3*100 MAIN ST", "N4*100 MAIN ST"),
+    "subscriber-address-written-as-n4.x12": edit(P837, "N3*12 ELM ST", "N4*12 ELM ST"),
+    "payer-address-written-as-n4.x12": edit(
+        P837, _PAYER_PR, _PAYER_PR + "~N4*PO BOX 9~N4*SPRINGFIELD*IL*627011234"),
+    "billing-provider-address-written-as-n4-without-ref.x12": edit(
+        edit(P837, "N3*100 MAIN ST", "N4*100 MAIN ST"), "REF*EI*371234567", ""),
+})
+CASES["STR002"]["trip"].update({
+    "billing-provider-address-left-out-n4-written-twice.x12": edit(
+        P837, "N3*100 MAIN ST", "N4*SPRINGFIELD*IL*627011234"),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

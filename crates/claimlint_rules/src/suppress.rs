@@ -35,6 +35,10 @@ pub enum Scope {
     /// The segment a root written in the wrong place (it names a `Diagnostic::site`) stands
     /// on, in its transaction set: what the walk's reading of it there says.
     Stray,
+    /// The segment a root names as itself the place it was found missing from: a segment
+    /// written with another id where that one belongs (`structure::mistyped`: `N4` for the
+    /// `N3` before the loop's own `N4`), read there as the id it is written with.
+    Itself,
 }
 
 /// A row of the precedence: a finding with code `root` suppresses findings with one of the
@@ -529,6 +533,34 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
     Precedence {
         root: "STR003",
+        suppresses: &[
+            "SYN002", "SYN003", "SYN004", "SYN007", "SYN008", "SYN009", "STR004",
+        ],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Itself,
+        why: "a required segment written with another id of the 837 where it belongs (`N4` \
+              for 2010AA's `N3`, its real `N4` after it: `structure::mistyped`): read as the \
+              id it is written with, its elements are wrong for it (SYN007: no N402, N403); \
+              its STR003 names the id to write, taken only when it reads clean as that \
+              segment and the set walked again with the id put right finds nothing new and \
+              no longer the gap",
+    },
+    Precedence {
+        root: "STR003",
+        suppresses: &["STR004"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Site,
+        why: "the same: the segment after it that its id repeats (the loop's own `N4`) is \
+              no repeat once its id is put right; only the STR004 that names it as its site",
+    },
+    Precedence {
+        root: "STR003",
         suppresses: &["BAL002"],
         on: Some("DTP"),
         at: None,
@@ -797,7 +829,7 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key> {
         // The segment a consequence names as the one written elsewhere that is it (an
         // STR002 paired by `structure::moved`); a finding that names none is no consequence.
         Scope::Site => (tx, None, None, d.site? as usize),
-        Scope::Stray => (tx, None, None, d.loc.position as usize),
+        Scope::Stray | Scope::Itself => (tx, None, None, d.loc.position as usize),
         Scope::Claim => (tx, Some(c.claim_at?), None, 0),
         Scope::Line => (tx, Some(c.claim_at?), Some(c.line_at?), 0),
         // The segment's position in its transaction set: an element finding and a segment
@@ -845,6 +877,12 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
             d.site?;
             let inside = d.context.set_at.is_some_and(|st| d.loc.offset >= st);
             inside.then_some((d.context.set_at, None, None, d.loc.position as usize))
+        }
+        // Only a root that names its own place: no other pairing names itself.
+        Scope::Itself => {
+            let own = d.site == Some(d.loc.position);
+            let inside = d.context.set_at.is_some_and(|st| d.loc.offset >= st);
+            (own && inside).then_some((d.context.set_at, None, None, d.loc.position as usize))
         }
         _ => key(scope, d),
     }
@@ -1356,6 +1394,9 @@ pub fn explain(code: &str) -> String {
         }
         Scope::Stray => {
             "segment: the moved segment itself, read there as another definition (only an STR003 that names where it belongs)"
+        }
+        Scope::Itself => {
+            "segment: the segment itself, written with another id where the one it reads as belongs (only an STR003 that names itself as that place)"
         }
         Scope::Head => {
             "segment it names as its head (the HL it breaks, the first copy of a loop opener written twice in a claim)"

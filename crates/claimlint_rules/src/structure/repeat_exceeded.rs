@@ -66,13 +66,24 @@ fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             line.map(|l| l.lx.position),
         )
     };
+    // Segments written with a wrong id, which the segment after repeats (`N4` for an N3).
+    let mistyped = if repeats.is_empty() {
+        Vec::new()
+    } else {
+        super::mistyped::all_mistyped(tx, cx)
+    };
     let mut k = 0;
     while let Some(first) = repeats.get(k) {
         let run = repeats[k..]
             .iter()
             .take_while(|r| parent(r) == parent(first))
             .count();
-        report(tx, cx, *first, run);
+        let site = if first.1 || run > 1 {
+            None
+        } else {
+            super::mistyped::repeat_site(tx, &mistyped, first.3)
+        };
+        report(tx, cx, *first, run, site);
         k += run.max(1);
     }
 }
@@ -162,7 +173,9 @@ fn help(
 }
 
 /// STR004 for `first`, the first of `run` repeats too many of its segment or loop.
-fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
+/// `site`: the segment before, written with a wrong id, that this one only seems to repeat
+/// (`structure::mistyped`).
+fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize, site: Option<u32>) {
     let ig = tx.ig();
     let (id, is_loop, max, at) = first;
     {
@@ -205,6 +218,7 @@ fn report(tx: &Transaction<'_>, cx: &mut Ctx<'_>, first: Repeat, run: usize) {
             .help(help)
             .ack(Ack999::Segment(ack));
         d.verbatim_copy = prev.is_some_and(|(_, p)| p.bytes == seg.bytes);
+        d.site = site;
         // A loop's opener written twice (`LIN…` or `NM1*85…` repeated): the first copy's loop
         // holds nothing but its opener, and what the guide requires in it follows the second.
         // This is the one error: the required segments the guide found missing from the first

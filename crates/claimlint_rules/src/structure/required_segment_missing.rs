@@ -578,6 +578,8 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     )> = None;
     // The first copies of openers written twice already reported ([`copied_opener`]).
     let mut copies = std::collections::HashSet::new();
+    // The segments written with a wrong id where a required one belongs (STR003 there).
+    let mut mistyped: Option<Vec<super::mistyped::Mistyped>> = None;
     for (n, issue) in ig.structure.iter().enumerate() {
         // The segment written elsewhere that is this one (STR003 there is the one finding).
         let mut stray = |cx: &Ctx<'_>| {
@@ -610,7 +612,11 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 parent,
                 at,
             } => {
-                let stray = stray(cx);
+                let stray = stray(cx).or_else(|| {
+                    let all = mistyped.get_or_insert_with(|| super::mistyped::all_mistyped(tx, cx));
+                    let m = all.iter().find(|m| m.gap == Some(n))?;
+                    tx.segments.get(m.at).map(|s| s.position)
+                });
                 let late = late.get_or_insert_with(|| Late::of(tx));
                 let what = (id, is_loop, stray);
                 required_missing(tx, cx, (late, &mut copies), what, parent, at);
@@ -1050,7 +1056,18 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         return;
     }
     let moved = super::moved::all_moved(tx, cx);
-    for (nm1, claim, missing) in gaps {
+    // A segment written there with another id (`N4` for the N3, the real N4 after it): the
+    // STR003 there is the one error (`super::mistyped`).
+    let mistyped = super::mistyped::all_mistyped(tx, cx);
+    for (nm1, claim, mut missing) in gaps {
+        let end = (tx.loops.iter())
+            .find(|l| l.first as usize == nm1 && l.id == "2010BA")
+            .map_or(nm1, |l| l.end as usize);
+        missing
+            .retain(|id| !(mistyped.iter()).any(|m| m.def.id == *id && (nm1..end).contains(&m.at)));
+        if missing.is_empty() {
+            continue;
+        }
         let stray = (moved.iter())
             .find(|m| m.want.issue == super::moved::MODEL_GAP && m.want.site == nm1)
             .and_then(|m| tx.segments.get(m.stray))

@@ -51,7 +51,12 @@ declare_rule! {
     /// finding on the HL whose help moves it back, not an STR003 for each segment it passed:
     /// only when exactly one place near it makes the set walked again read clean there, and
     /// the walk found nothing else wrong in that part of the set (the header, or one
-    /// subscriber's loops); otherwise the findings stand.
+    /// subscriber's loops); otherwise the findings stand. A segment of a loop written with
+    /// the id of another 837 segment one letter off, right where its own belongs
+    /// (`N4*100 MAIN ST` before the loop's own N4, where the N3 goes), is one finding on it
+    /// naming the id to write, not an STR002 for the N3, an STR004 for the N4 read twice and
+    /// SYN007 for its empty N402 and N403: only when it reads clean as that segment and the
+    /// set walked again with its id put right finds nothing new and no longer the gap.
     /// A service line's `LX`, a drug loop's
     /// `LIN` or a 2430's `SVD` written on the wrong side of a line boundary (`LX*1` below
     /// its line's `SV1`, `DTP` and `LIN`; `LX*2` above line 1's `LIN` and `CTP`; a `LIN`
@@ -191,6 +196,8 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     out_of_place(tx, cx, wrong.id(), &covered, &mut moved);
     let moved = moved.unwrap_or_else(|| super::moved::all_moved(tx, cx));
     super::moved::report_misread(tx, cx, &moved);
+    let mistyped = super::mistyped::all_mistyped(tx, cx);
+    super::mistyped::report_mistyped(tx, cx, &mistyped);
 }
 
 /// Where the moved segments `moved` stand, sorted: searched once per line move or relocated
