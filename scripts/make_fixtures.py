@@ -1686,6 +1686,18 @@ CASES["STR002"]["trip"].update({
         P837, "N3*100 MAIN ST", "N4*SPRINGFIELD*IL*627011234"),
 })
 
+# Near misses (review of moved and mistyped): a subscriber's N4 without its ZIP moved above
+# SBR is not read as moved (SYN007 would come up once moved back: STR002 + STR003 stand); a
+# line's SV1 written `SV5` is not read as a mistyped SV1 (the line's rules read the model's
+# service segment, which a trial walk does not judge): today's findings stand.
+CASES["STR003"]["trip"].update({
+    "subscriber-city-without-zip-above-sbr.x12": moved(
+        edit(P837, _SUB_N4, "N4*SPRINGFIELD*IL"), "N4*SPRINGFIELD*IL", "HL*2*1*22*0"),
+})
+CASES["STR002"]["trip"].update({
+    "service-line-written-as-sv5.x12": P837.replace("SV1*HC:", "SV5*HC:", 1),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

@@ -14,8 +14,11 @@
 //! nothing from there to the end of the next claim that the set's walk did not find. An id
 //! no 837 has (`N5`) is SYN001's (`required_segment_missing::misspelled`); a segment whose
 //! written id opens a line or a loop (`LX`, `SV1`, `NM1`…) is left to the moves of those
-//! (`line_moved`, `relocated`), whose precedence rows read a range on them; so is one whose
-//! reading would take a segment its loop already has. Nothing here
+//! (`line_moved`, `relocated`), whose precedence rows read a range on them, and so is one
+//! that would read as such a segment (`SV5` for `SV1`: the line's rules read the model's
+//! service segment, which no trial walk judges); so is one whose reading would take a
+//! segment its loop already has. The help does not claim the loop whole: what the model
+//! reads from the loop (a 2010AA's address for SIT005) it reads from the segment as written. Nothing here
 //! reports but [`report_mistyped`].
 
 use super::moved::all_wants;
@@ -139,11 +142,14 @@ fn candidate<'s>(
     let (written, id) = (seg.id(), def.id.as_bytes());
     let fits = written != id
         && !OWN_ROWS.contains(&written)
+        && !OWN_ROWS.contains(&id)
         && crate::syntax::unknown_segment::is_known(written)
         && crate::syntax::unknown_segment::one_off(written, id);
     let buf = fits.then(|| renamed(seg, id))?;
     let as_wanted = Segment::new(&buf, seg.offset, seg.delims, seg.position);
-    super::unexpected_segment::clean_as(def, &as_wanted).then_some(seg)
+    let clean = super::unexpected_segment::clean_as(def, &as_wanted)
+        && !crate::syntax::required_element::address_incomplete(&as_wanted);
+    clean.then_some(seg)
 }
 
 /// The bytes of `seg` with its id written `id`.
@@ -207,7 +213,7 @@ pub(crate) fn report_mistyped(tx: &Transaction<'_>, cx: &mut Ctx<'_>, found: &[M
              mistyped",
             m.def.name, m.parent
         );
-        let help = format!("write `{id}{rest}`: read so, loop {} is whole", m.parent);
+        let help = format!("write it as `{id}{rest}`");
         let d = crate::syntax::report_at(cx, m.at, seg.loc(), msg).help(help);
         d.site = Some(seg.position);
     }

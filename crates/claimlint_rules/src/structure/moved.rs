@@ -306,7 +306,7 @@ fn repeats_as_written(tx: &Transaction<'_>, at: usize) -> bool {
 pub(crate) fn reads_clean(def: &SegmentDef, seg: &claimlint_x12::Segment<'_>) -> bool {
     let mut issues = Vec::new();
     claimlint_ig::validate_segment(def, seg, &mut issues);
-    issues.is_empty()
+    issues.is_empty() && !crate::syntax::required_element::address_incomplete(seg)
 }
 
 /// Whether the walk found nothing else wrong with the structure of the claim of segment

@@ -142,6 +142,13 @@ struct Left {
 /// X12 RFI 1533, https://rfi.x12.org/Request/Details/1533, on the N403 notes of the 837
 /// TR3s). An N4 without its city either (`N4~`, `N4**…`) is the required N401's SYN007: the
 /// address left out, one omission.
+/// Whether `seg` is an N4 that leaves out what its country asks for ([`address_left_out`]):
+/// SYN007's situational reading, which the guide's element check does not make. A segment
+/// read as moved or mistyped must pass it too, or the move would bring up this finding.
+pub(crate) fn address_incomplete(seg: &claimlint_x12::Segment<'_>) -> bool {
+    seg.is(b"N4") && address_left_out(seg).is_some()
+}
+
 fn address_left_out(seg: &claimlint_x12::Segment<'_>) -> Option<Left> {
     let country = seg.value(4);
     if seg.value(1).is_empty() || !matches!(country, b"" | b"US" | b"CA") {
