@@ -501,8 +501,8 @@ impl GuideDef {
     }
 
     /// The first loop (depth first) with this id; 2300 and below occur under both 2000B and
-    /// 2000C with the same content. The first of [`GuideDef::loops`] with the id, found
-    /// without gathering them (rules ask once per structure finding).
+    /// 2000C with the same content. The first of [`GuideDef::loops`] with the id, looked up in
+    /// [`GuideDef::loop_table`] (rules ask once per structure finding).
     pub fn find_loop(&self, id: &str) -> Option<&'static LoopDef> {
         fn first(l: &'static LoopDef, id: &str) -> Option<&'static LoopDef> {
             if l.id == id {
@@ -514,7 +514,42 @@ impl GuideDef {
                 Node::Segment(_) => None,
             })
         }
-        first(self.root, id)
+        match self.loop_table() {
+            Some(table) => {
+                let at = table.binary_search_by_key(&id, |&(k, _)| k).ok()?;
+                table.get(at).map(|&(_, l)| l)
+            }
+            None => first(self.root, id),
+        }
+    }
+
+    /// `find_loop`'s answers for a guide's own static tables: (id, the first loop of
+    /// [`GuideDef::loops`] with it), sorted by id, so a lookup is a binary search, not a walk
+    /// of the tree (rules ask per structure finding: a set with many findings asked hundreds
+    /// of thousands of times, issue 13). Built once per guide from that guide's static,
+    /// immutable definition and never changed after: the same table for every input, so no
+    /// result depends on what ran before. `None` for a `GuideDef` that is not one of
+    /// [`guide`]'s statics (it is walked instead).
+    fn loop_table(&self) -> Option<&'static [(&'static str, &'static LoopDef)]> {
+        type Table = std::sync::OnceLock<Vec<(&'static str, &'static LoopDef)>>;
+        static X222A1: Table = std::sync::OnceLock::new();
+        static X223A2: Table = std::sync::OnceLock::new();
+        let own: &'static GuideDef = guide(self.guide);
+        if !std::ptr::eq(self, own) {
+            return None;
+        }
+        let cell = match self.guide {
+            Guide::X222A1 => &X222A1,
+            Guide::X223A2 => &X223A2,
+        };
+        let table = cell.get_or_init(|| {
+            let mut table: Vec<_> = own.loops().into_iter().map(|l| (l.id, l)).collect();
+            // A stable sort keeps loops of one id in tree order: the first is kept.
+            table.sort_by_key(|&(id, _)| id);
+            table.dedup_by_key(|&mut (id, _)| id);
+            table
+        });
+        Some(table)
     }
 
     /// The loop at this exact path (`["2000A", "2010AA"]`).

@@ -106,11 +106,20 @@ fn split_presence_agrees_with_reading_each_element() {
 }
 
 /// `find_loop` finds what the first of `loops()` with the id is, for every loop id of both
-/// guides (2300 and below twice: the 2000B's first) and for ids no loop has.
+/// guides (2300 and below twice: the 2000B's first) and for ids no loop has; by the guide's
+/// table and, for a `GuideDef` that is not the guide's static, by walking the tree.
 #[test]
 fn find_loop_is_the_first_of_loops() {
     for g in [Guide::X222A1, Guide::X223A2] {
         let g = guide(g);
+        let copy = GuideDef {
+            guide: g.guide,
+            version: g.version,
+            name: g.name,
+            root: g.root,
+            segment_ids: g.segment_ids,
+            segment_keys: g.segment_keys,
+        };
         let all = g.loops();
         for id in all
             .iter()
@@ -123,6 +132,11 @@ fn find_loop_is_the_first_of_loops() {
                 found.map(std::ptr::from_ref),
                 first.map(std::ptr::from_ref),
                 "{id}"
+            );
+            assert_eq!(
+                copy.find_loop(id).map(std::ptr::from_ref),
+                first.map(std::ptr::from_ref),
+                "{id} walked"
             );
         }
     }

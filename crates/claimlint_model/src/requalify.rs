@@ -281,7 +281,11 @@ fn opener_with_findings(
     let starter = def.starter()?;
     let placed = check.placements.get(opener)?.segment()?;
     let index = u32::try_from(opener).ok()?;
-    let has_findings = check.elements.iter().any(|&(i, _)| i == index);
+    // `elements` is in segment order: a binary search, not a scan per opener.
+    let has_findings = check
+        .elements
+        .binary_search_by_key(&index, |&(i, _)| i)
+        .is_ok();
     (std::ptr::eq(placed, starter) && has_findings).then_some(opener)
 }
 

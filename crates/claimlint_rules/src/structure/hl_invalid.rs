@@ -27,14 +27,19 @@ declare_rule! {
 /// The HLs whose HL02 names no earlier HL, or one of another level than theirs wants (a 23
 /// under a 20): (index in `tx.hls`, the parent level it wants). Its real parent is unknown,
 /// so an earlier HL of that level whose HL04 says 1 is not reported as childless as well:
-/// one bad HL02, one error.
-fn orphans(readings: &[Reading<'_>]) -> Vec<(usize, &'static [u8])> {
-    let mut out = Vec::new();
+/// one bad HL02, one error. Kept as the last such HL per wanted level (a few levels, so a few
+/// entries): "an orphan after HL `n` wants level `l`" is then one look per HL, not a scan of
+/// every orphan (a chain of broken HLs made that quadratic, issue 13).
+fn orphans(readings: &[Reading<'_>]) -> Vec<(&'static [u8], usize)> {
+    let mut out: Vec<(&'static [u8], usize)> = Vec::new();
     for (n, r) in readings.iter().enumerate() {
         if let Some(want) = wanted_parent(r.level)
             && r.parent_level != Some(want)
         {
-            out.push((n, want));
+            match out.iter_mut().find(|(w, _)| *w == want) {
+                Some(last) => last.1 = n,
+                None => out.push((want, n)),
+            }
         }
     }
     out
@@ -625,7 +630,7 @@ fn hl_invalid(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         }
         // HL04 = 1 with an orphan of this HL's children's level below: the orphan's HL02 is
         // the error (reported on it), not this HL04.
-        let orphan_below = orphans.iter().any(|&(m, want)| m > last && want == level);
+        let orphan_below = orphans.iter().any(|&(want, m)| want == level && m > last);
         if !(child == b"1" && orphan_below) {
             // A first copy's children are its last copy's (the model links a child to the
             // last HL of its number).
