@@ -532,6 +532,8 @@ impl GuideDef {
     /// [`guide`]'s statics (it is walked instead).
     fn loop_table(&self) -> Option<&'static [(&'static str, &'static LoopDef)]> {
         type Table = std::sync::OnceLock<Vec<(&'static str, &'static LoopDef)>>;
+        // A cache of compiled-in data (the guide's static loop tree), built once and never
+        // changed: it cannot change a result.
         static X222A1: Table = std::sync::OnceLock::new();
         static X223A2: Table = std::sync::OnceLock::new();
         let own: &'static GuideDef = guide(self.guide);
