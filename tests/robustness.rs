@@ -382,6 +382,27 @@ fn a_segment_of_200000_elements_is_read_once() {
     assert!(message.len() < 300, "{message}");
 }
 
+/// Fuzzing (stop 54) found a 3 KB input that took ~48,000 instructions a byte in release:
+/// segments of many short values (an `NM1*IL` run on into an ISA's elements) made the
+/// separator-slip search judge every edit of every reading, some 500 readings a segment. It
+/// now judges at most `realign::MAX_JUDGED` readings of a segment (the count is asserted in
+/// `claimlint_model`'s `realign_search_judges_a_bounded_number_of_readings`) and past that
+/// keeps the segment's findings as read: each value past NM109 is reported, none is lost.
+#[test]
+fn a_segment_of_many_short_values_keeps_its_findings() {
+    let hostile = "NM1*IL*1*DOE*JANE****MI*ISA*00*          *00*          *ZZ*\
+SENDER         *ZZ*RECEIVER       *260120*1200*^*00501*000000001*0*P*:";
+    let text = P837.replacen("NM1*IL*1*DOE*JANE****MI*1EG4TE5MK73", hostile, 1);
+    assert_ne!(text, P837);
+    let o = check(text.as_bytes());
+    assert_eq!(
+        codes(&o),
+        ["SYN006", "SYN004", "SYN004", "SYN004", "SYN004"],
+        "{:?}",
+        o.diagnostics
+    );
+}
+
 /// Issue 13: a 15-digit SV104 (the most the guide allows) did not fit the old `i64` of
 /// millionths, so it read as "not a number" (a false UNT001) and the MUE edit never ran.
 #[test]

@@ -1435,6 +1435,40 @@ CLM*PAT1-01*1200***11:B:1*Y*A*Y*Y~HI*ABK:M810~\
 LX*1~SV1*HC:J0897:JZ*1200*UN*60***1~DTP*472*D8*20260115~LIN**N4*55513071001~CTP****1*UN~\
 LX*2~SV1*HC:96372*0*UN*1***1~DTP*472*D8*20260115~SE*24*0001~";
 
+    /// The separator-slip search judges at most `realign::MAX_JUDGED` readings of a segment:
+    /// fuzzing (stop 54) found an `NM1*IL` run on into an ISA's sixteen elements, 25
+    /// elements of short values whose three greedy steps judged 486 readings. Its findings are
+    /// kept as read; a real slip (CLM04's separator left out) is still found, well within it.
+    #[test]
+    fn realign_search_judges_a_bounded_number_of_readings() {
+        use crate::realign::{MAX_JUDGED, search_counting};
+        let guide = ig::guide(ig::Guide::X222A1);
+        let hostile = "NM1*IL*1*DOE*JANE****MI*ISA*00*          *00*          *ZZ*\
+SENDER         *ZZ*RECEIVER       *260120*1200*^*00501*000000001*0*P*:";
+        let text = P
+            .replace("NM1*IL*1*DOE*JANE****MI*ABC123", hostile)
+            .replace("CLM*PAT1-01*1200***", "CLM*PAT1-01*1200**");
+        let tx = segs(&text);
+        let check = IgCheck::run(guide, &tx);
+        let judge = |id: &[u8]| {
+            let at = tx.iter().position(|s| s.bytes.starts_with(id)).unwrap();
+            let placement = check.placement(at).unwrap();
+            let mut found = Vec::new();
+            ig::validate_placed(placement, &SplitSegment::new(&tx[at]), &mut found);
+            assert!(found.len() > 1, "{found:?}");
+            let mut judged = 0;
+            let r = search_counting(placement, &tx[at], &found, &mut judged);
+            assert_eq!(r, check.realignment(at).cloned());
+            (r, judged)
+        };
+        let (nm1, judged) = judge(b"NM1*IL");
+        assert_eq!(nm1, None);
+        assert!(judged > 0 && judged <= MAX_JUDGED, "{judged}");
+        let (clm, judged) = judge(b"CLM*");
+        assert!(clm.is_some(), "{judged}");
+        assert!(judged > 0 && judged <= MAX_JUDGED / 2, "{judged}");
+    }
+
     #[test]
     fn a_set_is_read_with_the_guide_its_lines_are_written_in() {
         let (p, i) = (Kind::Professional, Kind::Institutional);

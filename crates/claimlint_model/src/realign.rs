@@ -132,39 +132,110 @@ fn elements<'s>(seg: &Segment<'s>) -> Vec<&'s [u8]> {
     seg.elements().map(|e| e.bytes).collect()
 }
 
-/// The candidate edits of one reading: (slip, elements after it).
-fn edits(id: &[u8], elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let mut out = Vec::new();
-    for k in 0..elems.len() {
-        let mut missing = elems.to_vec();
-        missing.insert(k, Vec::new());
-        out.push((
-            Slip::Missing {
-                after: text(k.checked_sub(1).map_or(id, |p| &elems[p])),
+/// One candidate edit of a reading, by place (0-based element indices): a slip undone,
+/// rendered for judging without building the elements it leaves ([`Edit::apply`] builds them
+/// for the one kept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Edit {
+    /// An empty element put back before element `k` ([`Slip::Missing`]).
+    Missing(usize),
+    /// Empty element `k` taken out ([`Slip::Extra`]).
+    Extra(usize),
+    /// Elements `k..k + n` joined into one composite ([`Slip::Component`]).
+    Run(usize, usize),
+    /// Element `k` cut in two before byte `at` ([`Slip::Split`]).
+    Split(usize, usize),
+}
+
+impl Edit {
+    /// The elements of the reading `elems` with the edit made.
+    fn apply(self, elems: &[Vec<u8>], component: u8) -> Vec<Vec<u8>> {
+        let mut out = elems.to_vec();
+        match self {
+            Edit::Missing(k) => out.insert(k, Vec::new()),
+            Edit::Extra(k) => {
+                out.remove(k);
+            }
+            Edit::Run(k, n) => {
+                let joined = elems[k..k + n].join(&component);
+                out.splice(k..k + n, [joined]);
+            }
+            Edit::Split(k, at) => {
+                let (first, second) = elems[k].split_at(at);
+                out[k] = first.to_vec();
+                out.insert(k + 1, second.to_vec());
+            }
+        }
+        out
+    }
+
+    /// The segment's text read with `elems` and the edit made, into `out`: what
+    /// `render(seg, &self.apply(elems, …))` gives.
+    fn render_into(self, seg: &Segment<'_>, elems: &[Vec<u8>], out: &mut Vec<u8>) {
+        let (sep, component) = (seg.delims.element, seg.delims.component);
+        out.clear();
+        out.extend_from_slice(seg.id());
+        for (k, e) in elems.iter().enumerate() {
+            match self {
+                Edit::Missing(at) if at == k => out.push(sep),
+                Edit::Extra(at) if at == k => continue,
+                Edit::Run(at, n) if k > at && k < at + n => {
+                    out.push(component);
+                    out.extend_from_slice(e);
+                    continue;
+                }
+                Edit::Split(at, cut) if at == k => {
+                    out.push(sep);
+                    out.extend_from_slice(&e[..cut]);
+                    out.push(sep);
+                    out.extend_from_slice(&e[cut..]);
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(sep);
+            out.extend_from_slice(e);
+        }
+    }
+
+    /// The slip the edit undoes in the reading `elems` of a segment with id `id`.
+    fn slip(self, id: &[u8], elems: &[Vec<u8>]) -> Slip {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let before = |k: usize| text(k.checked_sub(1).map_or(id, |p| &elems[p]));
+        match self {
+            Edit::Missing(k) => Slip::Missing {
+                after: before(k),
                 before: text(&elems[k]),
             },
-            missing,
-        ));
-        if elems[k].is_empty() && k > 0 {
-            let mut extra = elems.to_vec();
-            extra.remove(k);
-            out.push((
-                Slip::Extra {
-                    after: text(&elems[k - 1]),
-                },
-                extra,
-            ));
+            Edit::Extra(k) => Slip::Extra { after: before(k) },
+            Edit::Run(k, n) => Slip::Component {
+                parts: elems[k..k + n].iter().map(|e| text(e)).collect(),
+            },
+            Edit::Split(k, at) => {
+                let (first, second) = elems[k].split_at(at);
+                Slip::Split {
+                    first: text(first),
+                    second: text(second),
+                }
+            }
         }
-        out.extend(component_runs(elems, k, component));
+    }
+}
+
+/// The candidate edits of one reading, in the order they are preferred among equals.
+fn edits(elems: &[Vec<u8>], component: u8) -> Vec<Edit> {
+    let mut out = Vec::new();
+    for k in 0..elems.len() {
+        out.push(Edit::Missing(k));
+        if elems[k].is_empty() && k > 0 {
+            out.push(Edit::Extra(k));
+        }
+        out.extend(component_runs(elems, k));
     }
     // The first element empty (`N4**SPRINGFIELD`): tried last, so that of several empty
     // elements the one taken out is named after the value before it.
     if elems.first().is_some_and(Vec::is_empty) {
-        out.push((
-            Slip::Extra { after: text(id) },
-            elems.get(1..).unwrap_or_default().to_vec(),
-        ));
+        out.push(Edit::Extra(0));
     }
     out.extend(splits(elems, component));
     out
@@ -179,23 +250,13 @@ const MAX_RUN: usize = 6;
 /// [`MAX_RUN`], each not empty): one slip, since a composite written with element separators
 /// (`HC*J0897*JZ`) is one mistake, and undoing it a component at a time would pass through
 /// readings no better than the one written (`HC:J0897*JZ` puts `JZ` where an amount belongs).
-fn component_runs(elems: &[Vec<u8>], k: usize, component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let mut out = Vec::new();
+fn component_runs(elems: &[Vec<u8>], k: usize) -> impl Iterator<Item = Edit> {
     let filled = elems[k..]
         .iter()
         .take(MAX_RUN)
         .take_while(|e| !e.is_empty())
         .count();
-    for n in 2..=filled {
-        let run = &elems[k..k + n];
-        let mut joined = elems[..k].to_vec();
-        joined.push(run.join(&component));
-        joined.extend_from_slice(&elems[k + n..]);
-        let parts = run.iter().map(|e| text(e)).collect();
-        out.push((Slip::Component { parts }, joined));
-    }
-    out
+    (2..=filled).map(move |n| Edit::Run(k, n))
 }
 
 /// Whether a reading with three or more values joined into one composite
@@ -223,19 +284,18 @@ fn run_is_clean(slip: &Slip, elems: &[Vec<u8>], found: &[ElementIssue], componen
 /// values run together, only a cut no other cut reads as well: `PAT1001-012460` (CLM01 and
 /// CLM02) reads as well cut after `-01` as after `-012`, so which it is cannot be told, and
 /// no cut is claimed.
-fn unambiguous_best(
-    judged: Vec<(usize, Slip, Vec<Vec<u8>>)>,
-) -> Option<(usize, Slip, Vec<Vec<u8>>)> {
-    let is_split = |s: &Slip| matches!(s, Slip::Split { .. });
-    let least = judged.iter().map(|(w, _, _)| *w).min()?;
+fn unambiguous_best(judged: &[(usize, Edit)]) -> Option<(usize, Edit)> {
+    let is_split = |e: &Edit| matches!(e, Edit::Split(..));
+    let least = judged.iter().map(|(w, _)| *w).min()?;
     let cuts = judged
         .iter()
-        .filter(|(w, s, _)| *w == least && is_split(s))
+        .filter(|(w, e)| *w == least && is_split(e))
         .count();
     judged
-        .into_iter()
-        .filter(|(_, s, _)| cuts < 2 || !is_split(s))
-        .min_by_key(|(w, _, _)| *w)
+        .iter()
+        .filter(|(_, e)| cuts < 2 || !is_split(e))
+        .min_by_key(|(w, _)| *w)
+        .copied()
 }
 
 /// Each element with two values run together split in two, at every place (`UN1`: `U`/`N1`,
@@ -245,8 +305,7 @@ fn unambiguous_best(
 /// may run on from (`CLM*…*11:B:1Y*A` for `…*11:B:1*Y*A`), and its first, which may run on
 /// from the value before it (`SVD*PAYERA*2300HC:J0897:JZ` for `…*2300*HC:J0897:JZ`); nor is
 /// a value longer than [`MAX_SPLIT`].
-fn splits(elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+fn splits(elems: &[Vec<u8>], component: u8) -> Vec<Edit> {
     let mut out = Vec::new();
     for (k, value) in elems.iter().enumerate() {
         if value.len() > MAX_SPLIT {
@@ -259,17 +318,11 @@ fn splits(elems: &[Vec<u8>], component: u8) -> Vec<(Slip, Vec<Vec<u8>>)> {
             .rposition(|&b| b == component)
             .map_or(0, |c| c + 1);
         let first_end = value.iter().position(|&b| b == component).unwrap_or(0);
-        for at in (1..first_end).chain((from + 1)..value.len()) {
-            let (first, second) = value.split_at(at);
-            let mut split = elems.to_vec();
-            split[k] = first.to_vec();
-            split.insert(k + 1, second.to_vec());
-            let slip = Slip::Split {
-                first: text(first),
-                second: text(second),
-            };
-            out.push((slip, split));
-        }
+        out.extend(
+            (1..first_end)
+                .chain((from + 1)..value.len())
+                .map(|at| Edit::Split(k, at)),
+        );
     }
     out
 }
@@ -286,12 +339,23 @@ fn render(seg: &Segment<'_>, elems: &[Vec<u8>]) -> Vec<u8> {
 
 /// The findings of `seg` read with `elems`, placed as the original was.
 fn judge(placement: &ig::Placement, seg: &Segment<'_>, elems: &[Vec<u8>]) -> Vec<ElementIssue> {
-    let bytes = render(seg, elems);
-    let candidate = Segment::new(&bytes, seg.offset, seg.delims, seg.position);
     let mut found = Vec::new();
-    ig::validate_placed(placement, &SplitSegment::new(&candidate), &mut found);
-    found.extend(date_unlike(&candidate));
+    judge_text(placement, seg, &render(seg, elems), &mut found);
     found
+}
+
+/// The findings of `seg` read as `bytes` (its text without the terminator), placed as the
+/// original was, into `found` (cleared first).
+fn judge_text(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    bytes: &[u8],
+    found: &mut Vec<ElementIssue>,
+) {
+    found.clear();
+    let candidate = Segment::new(bytes, seg.offset, seg.delims, seg.position);
+    ig::validate_placed(placement, &SplitSegment::new(&candidate), found);
+    found.extend(date_unlike(&candidate));
 }
 
 /// A date its format qualifier says is not one (DMG02 `F` after DMG01 `D8`), as a finding of
@@ -656,17 +720,84 @@ fn put_back_component(
     one.then_some((value, read))
 }
 
+/// Most candidate readings one segment's greedy steps judge (each step judges every edit of
+/// the reading it starts from): when a step would pass it, nothing is claimed and the
+/// segment keeps its findings as read. Well above what a segment that has slips needs (the
+/// corpus, the fixtures and the single-mutation sweep judge at most 111 in one segment, a
+/// 9-element one), it bounds what a long segment of short values costs: fuzzing found an
+/// `NM1*IL*…` run on into an ISA's sixteen elements, 25 elements and 130 bytes whose three
+/// steps judged 486 readings, and a 1 MB file of such segments stalled a check.
+pub const MAX_JUDGED: usize = 256;
+
+/// Each step undoes the slip that leaves the fewest findings (the first such, in the order
+/// of [`edits`]), while that is fewer than before, at most `steps` of them, starting from the
+/// reading `written` with `left` findings: the slips, the reading they leave and its findings.
+/// `None` when a step has no edit to judge, or would judge past [`MAX_JUDGED`] readings
+/// (counted in `judged`).
+fn undo_slips(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    written: &[&[u8]],
+    mut left: usize,
+    steps: usize,
+    judged: &mut usize,
+) -> Option<(Vec<Slip>, Vec<Vec<u8>>, usize)> {
+    let component = seg.delims.component;
+    let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
+    let mut slips = Vec::new();
+    let (mut text, mut found) = (Vec::new(), Vec::new());
+    while left > 0 && slips.len() < steps {
+        let candidates = edits(&elems, component);
+        if *judged + candidates.len() > MAX_JUDGED {
+            return None;
+        }
+        *judged += candidates.len();
+        let mut weighed = Vec::with_capacity(candidates.len());
+        for edit in candidates {
+            edit.render_into(seg, &elems, &mut text);
+            judge_text(placement, seg, &text, &mut found);
+            // Only a run of three or more is judged by where its composite lands.
+            let clean = !matches!(edit, Edit::Run(_, n) if n >= 3) || {
+                let slip = edit.slip(seg.id(), &elems);
+                run_is_clean(&slip, &edit.apply(&elems, component), &found, component)
+            };
+            if clean {
+                weighed.push((weight(&found), edit));
+            }
+        }
+        let (least, edit) = unambiguous_best(&weighed)?;
+        if least >= left {
+            break;
+        }
+        left = least;
+        slips.push(edit.slip(seg.id(), &elems));
+        elems = edit.apply(&elems, component);
+    }
+    Some((slips, elems, left))
+}
+
 /// The slips that make `seg` (placed by `placement`, with findings `issues`) valid, when it
 /// has findings on two or more elements and undoing fewer slips than that clears every one;
 /// or the one composite written with another component separator ([`foreign`]); or, when
 /// no slip of separators alone explains them, a required element left out ([`dropped`]);
 /// or else a required component left out of a composite ([`component_dropped`]).
 /// Each step undoes the slip that leaves the fewest findings (the first such, in element
-/// order), while that is fewer than before.
+/// order), while that is fewer than before ([`undo_slips`], at most [`MAX_JUDGED`] readings).
 pub fn search(
     placement: &ig::Placement,
     seg: &Segment<'_>,
     issues: &[ElementIssue],
+) -> Option<Realignment> {
+    search_counting(placement, seg, issues, &mut 0)
+}
+
+/// [`search`], adding to `judged` the candidate readings its greedy steps judged (at most
+/// [`MAX_JUDGED`]): the bound on its work, for the tests.
+pub fn search_counting(
+    placement: &ig::Placement,
+    seg: &Segment<'_>,
+    issues: &[ElementIssue],
+    judged: &mut usize,
 ) -> Option<Realignment> {
     let with_date: Vec<ElementIssue>;
     let issues = match date_unlike(seg) {
@@ -688,25 +819,8 @@ pub fn search(
         return extra_before_code(placement, seg, issues, &written)
             .or_else(|| component_dropped(placement, seg, issues));
     }
-    let mut elems: Vec<Vec<u8>> = written.iter().map(|e| e.to_vec()).collect();
-    let mut left = weight(issues);
-    let mut slips = Vec::new();
-    while left > 0 && slips.len() < MAX_EDITS.min(positions.len() - 1) {
-        let judged = edits(seg.id(), &elems, seg.delims.component)
-            .into_iter()
-            .filter_map(|(slip, e)| {
-                let found = judge(placement, seg, &e);
-                run_is_clean(&slip, &e, &found, seg.delims.component)
-                    .then(|| (weight(&found), slip, e))
-            });
-        let best = unambiguous_best(judged.collect())?;
-        if best.0 >= left {
-            break;
-        }
-        left = best.0;
-        slips.push(best.1);
-        elems = best.2;
-    }
+    let steps = MAX_EDITS.min(positions.len() - 1);
+    let (slips, elems, left) = undo_slips(placement, seg, &written, weight(issues), steps, judged)?;
     if left > 0 {
         return dropped(placement, seg, issues, &written)
             .or_else(|| component_dropped(placement, seg, issues));
@@ -725,9 +839,10 @@ mod tests {
 
     /// The cuts `splits` tries in one value: (first, second).
     fn cuts(value: &[u8]) -> Vec<(String, String)> {
-        splits(&[value.to_vec()], b':')
+        let elems = [value.to_vec()];
+        splits(&elems, b':')
             .into_iter()
-            .filter_map(|(s, _)| match s {
+            .filter_map(|e| match e.slip(b"X", &elems) {
                 Slip::Split { first, second } => Some((first, second)),
                 _ => None,
             })
@@ -766,16 +881,15 @@ mod tests {
             .iter()
             .map(|e| e.to_vec())
             .collect();
-        let runs: Vec<Vec<String>> = component_runs(&elems, 1, b':')
-            .into_iter()
-            .map(|(s, _)| match s {
+        let runs: Vec<Vec<String>> = component_runs(&elems, 1)
+            .map(|e| match e.slip(b"SV2", &elems) {
                 Slip::Component { parts } => parts,
                 other => panic!("{other:?}"),
             })
             .collect();
         // Stops at the empty element: HC:J0897 and HC:J0897:JZ.
         assert_eq!(runs, [vec!["HC", "J0897"], vec!["HC", "J0897", "JZ"]]);
-        let (_, joined) = &component_runs(&elems, 1, b':')[1];
+        let joined = Edit::Run(1, 3).apply(&elems, b':');
         assert_eq!(joined[1], b"HC:J0897:JZ");
         assert_eq!(joined.len(), 4);
     }
