@@ -18,8 +18,8 @@
 //! that would read as such a segment (`SV5` for `SV1`: the line's rules read the model's
 //! service segment, which no trial walk judges); so is one whose reading would take a
 //! segment its loop already has. The help does not claim the loop whole: what the model
-//! reads from the loop (a 2010AA's address for SIT005) it reads from the segment as written. Nothing here
-//! reports but [`report_mistyped`].
+//! reads from the loop (a 2010AA's address for SIT005) it reads from the segment as
+//! written. Nothing here reports but [`report_mistyped`].
 
 use super::moved::all_wants;
 use super::trial::{Trials, claim_end, in_set, trial_end};
@@ -29,7 +29,8 @@ use claimlint_model::Transaction;
 use claimlint_x12::Segment;
 
 /// The ids whose STR003 has a precedence row of its own over a range (`suppress`'s
-/// `Scope::Covered` rows `on` them): a segment written with one of these is not taken here.
+/// `Scope::Covered` rows `on` them): a segment written with one of these, or that would read
+/// as one, is not taken here.
 const OWN_ROWS: [&[u8]; 10] = [
     b"NM1", b"LX", b"LIN", b"SVD", b"CTP", b"SV1", b"SV2", b"DTP", b"CAS", b"HL",
 ];
