@@ -189,7 +189,20 @@ CASES = {
             "4010-interchange.x12": edits(P837, [("ISA*", isa(ver="00401")), ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*004010X098A1"), ("ST*", "ST*837*0001")]),
             # ST01 left out with its separator: the slip, once (not also ENV002 for ST02).
             "st01-left-out.x12": edit(P837, "ST*", "ST*0001*005010X222A1"),
+            # ST03 another release of GS08's guide: one error saying how the set is read (not
+            # also the closest-release warning on the same ST03; RULES.md "One root cause").
             "st03-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X222"),
+            "st03-differs-from-gs08-837i.x12": edits(I837, [("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X223A1"), ("ST*", "ST*837*0001*005010X223")]),
+            # ST03 a guide claimlint does not read (dental under a dental GS08, X298 under the
+            # 837P's, a 4010 one): one error, the mismatch saying the set was skipped (not also
+            # "not a supported 837 guide" on the same ST03).
+            "st03-dental-differs-from-gs08-dental.x12": edits(P837, [("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X224A2"), ("ST*", "ST*837*0001*005010X224")]),
+            "st03-x298-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X298"),
+            "st03-4010-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001*004010X098A1"),
+            # Near misses, two defects staying two: GS01 HP beside the mismatch (one on GS01,
+            # one on ST03), and an ST03 padded with a space (`Padded`) that also differs.
+            "st03-differs-from-gs08-and-gs01-not-hc.x12": edits(P837, [("GS*", "GS*HP*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"), ("ST*", "ST*837*0001*005010X222")]),
+            "st03-padded-and-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001* 005010X222"),
             "gs01-not-hc.x12": edit(P837, "GS*", "GS*HP*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
             # GS08 left out while ST03 names the guide: the sets are read, the group is an error.
             "gs08-missing.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X"),
