@@ -406,6 +406,11 @@ CASES.update({
     },
     "SYN003": {
         "trip": {"february-30.x12": edit(P837, "DTP*472", "DTP*472*D8*20260230"),
+                 # `*` where `:` belongs after SV101's empty components (`HC:96372:25:::*
+                 # INJECTION`, read `HC:96372:25::::INJECTION`, SV101-7 the description): the
+                 # slip's one finding, not also SYN006 asking to drop the components the
+                 # repair needs.
+                 "sv101-description-after-element-separator.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372:25:::*INJECTION*60*UN*1***1"),
                  "rd8-single-date-837i.x12": edit(I837, "DTP*434", "DTP*434*RD8*20260115"),
                  "time-25-hours.x12": edit(P837, "BHT*", "BHT*0019*00*BATCH1*20260120*2561*CH"),
                  # SV107 pointers are N0 (DE 1328): a value that is no whole number is SYN003,
@@ -431,7 +436,11 @@ CASES.update({
     },
     "SYN006": {
         "trip": {"trailing-element.x12": edit(P837, "N3*12", "N3*12 ELM ST**"),
-                 "trailing-component.x12": edit(P837, "HI*", "HI*ABK:M810:")},
+                 "trailing-component.x12": edit(P837, "HI*", "HI*ABK:M810:"),
+                 # SV101's empty components kept by a slip elsewhere (`UN1`, an element
+                 # separator left out): the repair keeps them trailing, so SYN006 stays beside
+                 # the slip's finding (two defects, two findings).
+                 "trailing-component-beside-a-slip.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372:25:*60*UN1***1")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN007": {
