@@ -372,6 +372,19 @@ CASES = {
     },
 }
 
+def wrapped(text, width=60):
+    """`text` as one stream cut into lines of `width` bytes (a fixed-width export)."""
+    flat = text.replace("\r", "").replace("\n", "")
+    return "\n".join(flat[i:i + width] for i in range(0, len(flat), width)) + "\n"
+
+# A wrapped interchange after a note that holds a segment terminator (`CAS*CO*42*3~`): the
+# SYN005 names the element the first break cuts (`ISA08`), not the note's text after its `~`;
+# ENV008 for the note stays its own finding. Near miss: the same note before an unwrapped
+# interchange is ENV008 alone.
+_NOTE = "Example 3a\n\nLine 1 was adjusted: CAS*CO*42*3~. Because the other lines did not\nhave adjustments, there are no CAS segments for them.\n\n"
+CASES["SYN005"]["trip"]["wrapped-after-note-with-terminator.x12"] = _NOTE + wrapped(P837)
+CASES["SYN005"]["pass"]["note-with-terminator.x12"] = _NOTE + P837
+
 # Issue 6: implementation-guide conformance (SYN002-SYN009, STR002-STR004, BAL, SIT, CODE005/006).
 def lines_837p(n):
     """The 837P template with n service lines (its own two and copies of the second), balanced."""
