@@ -189,7 +189,20 @@ CASES = {
             "4010-interchange.x12": edits(P837, [("ISA*", isa(ver="00401")), ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*004010X098A1"), ("ST*", "ST*837*0001")]),
             # ST01 left out with its separator: the slip, once (not also ENV002 for ST02).
             "st01-left-out.x12": edit(P837, "ST*", "ST*0001*005010X222A1"),
+            # ST03 another release of GS08's guide: one error saying how the set is read (not
+            # also the closest-release warning on the same ST03; RULES.md "One root cause").
             "st03-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X222"),
+            "st03-differs-from-gs08-837i.x12": edits(I837, [("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X223A1"), ("ST*", "ST*837*0001*005010X223")]),
+            # ST03 a guide claimlint does not read (dental under a dental GS08, X298 under the
+            # 837P's, a 4010 one): one error, the mismatch saying the set was skipped (not also
+            # "not a supported 837 guide" on the same ST03).
+            "st03-dental-differs-from-gs08-dental.x12": edits(P837, [("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X224A2"), ("ST*", "ST*837*0001*005010X224")]),
+            "st03-x298-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X298"),
+            "st03-4010-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001*004010X098A1"),
+            # Near misses, two defects staying two: GS01 HP beside the mismatch (one on GS01,
+            # one on ST03), and an ST03 padded with a space (`Padded`) that also differs.
+            "st03-differs-from-gs08-and-gs01-not-hc.x12": edits(P837, [("GS*", "GS*HP*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"), ("ST*", "ST*837*0001*005010X222")]),
+            "st03-padded-and-differs-from-gs08.x12": edit(P837, "ST*", "ST*837*0001* 005010X222"),
             "gs01-not-hc.x12": edit(P837, "GS*", "GS*HP*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
             # GS08 left out while ST03 names the guide: the sets are read, the group is an error.
             "gs08-missing.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X"),
@@ -359,6 +372,19 @@ CASES = {
     },
 }
 
+def wrapped(text, width=60):
+    """`text` as one stream cut into lines of `width` bytes (a fixed-width export)."""
+    flat = text.replace("\r", "").replace("\n", "")
+    return "\n".join(flat[i:i + width] for i in range(0, len(flat), width)) + "\n"
+
+# A wrapped interchange after a note that holds a segment terminator (`CAS*CO*42*3~`): the
+# SYN005 names the element the first break cuts (`ISA08`), not the note's text after its `~`;
+# ENV008 for the note stays its own finding. Near miss: the same note before an unwrapped
+# interchange is ENV008 alone.
+_NOTE = "Example 3a\n\nLine 1 was adjusted: CAS*CO*42*3~. Because the other lines did not\nhave adjustments, there are no CAS segments for them.\n\n"
+CASES["SYN005"]["trip"]["wrapped-after-note-with-terminator.x12"] = _NOTE + wrapped(P837)
+CASES["SYN005"]["pass"]["note-with-terminator.x12"] = _NOTE + P837
+
 # Issue 6: implementation-guide conformance (SYN002-SYN009, STR002-STR004, BAL, SIT, CODE005/006).
 def lines_837p(n):
     """The 837P template with n service lines (its own two and copies of the second), balanced."""
@@ -393,6 +419,11 @@ CASES.update({
     },
     "SYN003": {
         "trip": {"february-30.x12": edit(P837, "DTP*472", "DTP*472*D8*20260230"),
+                 # `*` where `:` belongs after SV101's empty components (`HC:96372:25:::*
+                 # INJECTION`, read `HC:96372:25::::INJECTION`, SV101-7 the description): the
+                 # slip's one finding, not also SYN006 asking to drop the components the
+                 # repair needs.
+                 "sv101-description-after-element-separator.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372:25:::*INJECTION*60*UN*1***1"),
                  "rd8-single-date-837i.x12": edit(I837, "DTP*434", "DTP*434*RD8*20260115"),
                  "time-25-hours.x12": edit(P837, "BHT*", "BHT*0019*00*BATCH1*20260120*2561*CH"),
                  # SV107 pointers are N0 (DE 1328): a value that is no whole number is SYN003,
@@ -418,7 +449,11 @@ CASES.update({
     },
     "SYN006": {
         "trip": {"trailing-element.x12": edit(P837, "N3*12", "N3*12 ELM ST**"),
-                 "trailing-component.x12": edit(P837, "HI*", "HI*ABK:M810:")},
+                 "trailing-component.x12": edit(P837, "HI*", "HI*ABK:M810:"),
+                 # SV101's empty components kept by a slip elsewhere (`UN1`, an element
+                 # separator left out): the repair keeps them trailing, so SYN006 stays beside
+                 # the slip's finding (two defects, two findings).
+                 "trailing-component-beside-a-slip.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372:25:*60*UN1***1")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN007": {

@@ -107,10 +107,22 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV005/trip/st01-empty-837i.x12", &["ENV005"]),
     ("ENV005/trip/st01-left-out.x12", &["ENV005"]),
     ("ENV005/trip/st01-x.x12", &["ENV005"]),
+    ("ENV005/trip/st03-4010-differs-from-gs08.x12", &["ENV005"]),
     (
-        "ENV005/trip/st03-differs-from-gs08.x12",
+        "ENV005/trip/st03-dental-differs-from-gs08-dental.x12",
+        &["ENV005"],
+    ),
+    ("ENV005/trip/st03-differs-from-gs08-837i.x12", &["ENV005"]),
+    (
+        "ENV005/trip/st03-differs-from-gs08-and-gs01-not-hc.x12",
         &["ENV005", "ENV005"],
     ),
+    ("ENV005/trip/st03-differs-from-gs08.x12", &["ENV005"]),
+    (
+        "ENV005/trip/st03-padded-and-differs-from-gs08.x12",
+        &["ENV005", "ENV005"],
+    ),
+    ("ENV005/trip/st03-x298-differs-from-gs08.x12", &["ENV005"]),
     ("ENV006/trip/same-st02-twice.x12", &["ENV006"]),
     ("ENV007/trip/feb-30.x12", &["ENV007"]),
     ("ENV007/trip/isa09-left-empty.x12", &["ENV007"]),

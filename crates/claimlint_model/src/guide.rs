@@ -236,7 +236,7 @@ fn report_padding(gs: Option<&Read<'_, '_>>, st: &Read<'_, '_>, issues: &mut Vec
 
 /// The kind a guide version is read as, exactly or as the closest release; `None` for any
 /// other version.
-fn guide_kind(version: &[u8]) -> Option<Kind> {
+pub fn guide_kind(version: &[u8]) -> Option<Kind> {
     match version {
         b"005010X222A1" | b"005010X222" | b"005010X222A2" => Some(Kind::Professional),
         b"005010X223A2" | b"005010X223" | b"005010X223A1" | b"005010X223A3" => {

@@ -1070,7 +1070,9 @@ const FROM_HI: [&str; 2] = ["SIT001", "SIT002"];
 /// composite (`Realigned::ComponentRoot`) only the findings on that composite from the
 /// component on follow (and, for an HI's diagnosis qualifier, the claim's two above); the
 /// segment's other findings are defects of their own. A trailing separator is a defect of
-/// its own. Decided by marks the rules set, places and codes, so independent of order.
+/// its own, unless the segment as repaired has none (its empty components hold the place of
+/// those the slip moved: `syntax::ends_empty`, marked `Follows`). Decided by marks the rules
+/// set, places and codes, so independent of order.
 fn realigned(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     use claimlint_diagnostic::Realigned;
     use std::collections::HashMap;

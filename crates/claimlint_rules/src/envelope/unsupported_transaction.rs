@@ -231,6 +231,80 @@ fn st01_left_out<'c>(tx: &TxFrame<'_>, cx: &'c mut Ctx<'_>) -> Option<&'c mut Di
     Some(d)
 }
 
+/// The issues of one set, each with the reading of ST03's guide (read as the closest release,
+/// skipped as unsupported or 4010) when it is an ST03 that differs from GS08: the guide is
+/// read from ST03, so how it was read follows from that ST03 and is said in the same finding
+/// (RULES.md, "One root cause, one error"), not in a second one on the same element.
+fn with_reading(issues: impl Iterator<Item = GuideIssue>) -> Vec<(GuideIssue, Option<GuideIssue>)> {
+    let mut out: Vec<(GuideIssue, Option<GuideIssue>)> = Vec::new();
+    for issue in issues {
+        let read = match &issue {
+            GuideIssue::ClosestRelease { at, .. }
+            | GuideIssue::Retired4010 { at, .. }
+            | GuideIssue::Unsupported { at, .. } => Some(*at),
+            _ => None,
+        };
+        let mismatch = read.and_then(|at| {
+            out.iter_mut().find(|(m, r)| {
+                r.is_none() && matches!(m, GuideIssue::Mismatch { at: m_at, .. } if *m_at == at)
+            })
+        });
+        match mismatch {
+            Some((_, reading)) => *reading = Some(issue),
+            None => out.push((issue, None)),
+        }
+    }
+    out
+}
+
+/// The one finding of an ST03 that differs from GS08 and names a guide claimlint reads as the
+/// closest release, or does not read: the mismatch's error, saying how the set was read. Its
+/// help names the guide to write in both: the one the set was read with (ST03's closest
+/// release); for a set skipped, GS08's when claimlint reads it (its closest supported release
+/// when GS08 is another release); a set with neither is told which guides claimlint reads.
+fn mismatch_read(
+    issue: GuideIssue,
+    reading: GuideIssue,
+) -> (Severity, Loc, String, Option<String>) {
+    let gs08 = match &issue {
+        GuideIssue::Mismatch { gs08, .. } => gs08.clone(),
+        _ => String::new(),
+    };
+    let read_as = match &reading {
+        GuideIssue::ClosestRelease { read_as, .. } => Some(*read_as),
+        _ => None,
+    };
+    let (severity, loc, message, help) = word(issue);
+    let (_, _, read, read_help) = word(reading);
+    let read = match read_as {
+        Some(kind) => format!(
+            "the set is read as {}, the closest supported release",
+            kind.guide()
+        ),
+        None => read,
+    };
+    let help = match read_as.or_else(|| claimlint_model::guide_kind(gs08.as_bytes())) {
+        Some(kind) if kind.guide() == gs08 => help,
+        Some(kind) => Some(format!(
+            "write the same guide in both, {} unless the receiver asked for another release \
+             (GS08 is `{gs08}`)",
+            kind.guide()
+        )),
+        None => read_help,
+    };
+    (severity, loc, format!("{message}; {read}"), help)
+}
+
+/// The 999 coding of an ST03 that differs from GS08, with how its guide was read: the
+/// mismatch's (IK502 19) for a set read as the closest release, the unsupported guide's
+/// (IK502 I6) for a set skipped, which a 999 must say was not read.
+fn folded_ack(issue: &GuideIssue, reading: &GuideIssue) -> Option<Ack999> {
+    match reading {
+        GuideIssue::ClosestRelease { .. } => ack(issue),
+        _ => ack(reading),
+    }
+}
+
 /// Everything ENV005 judges is per transaction set.
 fn no_interchange_part(_: &claimlint_x12::envelope::Interchange<'_>, _: &mut Ctx<'_>) {}
 
@@ -243,15 +317,20 @@ fn unsupported_transaction(gs: Option<&Segment<'_>>, tx: &TxFrame<'_>, cx: &mut 
         _ => true,
     };
     let issues = classify(gs, &tx.st).issues.into_iter().filter(ours);
-    for issue in issues {
-        let ack = ack(&issue);
+    for (issue, reading) in with_reading(issues) {
+        let ack = reading
+            .as_ref()
+            .map_or_else(|| ack(&issue), |r| folded_ack(&issue, r));
         if let GuideIssue::St01NotClaim { .. } = issue
             && let Some(d) = st01_left_out(tx, cx)
         {
             d.ack = ack;
             continue;
         }
-        let (severity, loc, message, help) = word(issue);
+        let (severity, loc, message, help) = match reading {
+            Some(reading) => mismatch_read(issue, reading),
+            None => word(issue),
+        };
         let d = cx.report(loc, message);
         d.ack = ack;
         d.help = help;
@@ -432,5 +511,31 @@ fn an_unsupported_guide_is_told_the_supported_ones() {
             .find(|d| d.code == "ENV005" && d.message.contains("is not a supported 837 guide"))
             .unwrap_or_else(|| panic!("{guide}: {found:#?}"));
         assert_eq!(d.help.as_deref(), Some(help), "{guide}");
+    }
+}
+
+/// An ST03 that differs from GS08 is one finding with how its guide was read: an error coded
+/// IK502 19 when the set is read as the closest release, I6 when it is skipped (a 999 must say
+/// the set was not read).
+#[test]
+fn a_mismatch_and_its_reading_are_one_finding() {
+    use crate::test::{P837, run};
+    for (st03, code) in [("005010X222", "19"), ("005010X298", "I6")] {
+        let text = P837.replacen(
+            "ST*837*0001*005010X222A1~",
+            &format!("ST*837*0001*{st03}~"),
+            1,
+        );
+        let found = run(&text);
+        let env005: Vec<_> = found.iter().filter(|d| d.code == "ENV005").collect();
+        assert_eq!(env005.len(), 1, "{st03}: {env005:#?}");
+        let d = env005[0];
+        assert_eq!(d.severity, Severity::Error, "{st03}");
+        assert!(
+            d.message
+                .starts_with(&format!("ST03 `{st03}` differs from GS08")),
+            "{d:#?}"
+        );
+        assert_eq!(d.ack, Some(Ack999::TransactionSet(code)), "{st03}");
     }
 }

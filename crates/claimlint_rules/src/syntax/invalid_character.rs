@@ -222,12 +222,14 @@ pub(crate) fn folded(
 }
 
 /// The segment id and element (`ISA10`, `NM103`) that the break taken out before `first` of
-/// `flat` cuts, in the interchange whose ISA is at `isa`.
+/// `flat` cuts, in the interchange whose ISA is at `isa`. The segment is looked for from the
+/// ISA on: a terminator in text before the ISA (a preamble the reader skips, ENV008) does not
+/// start it.
 fn cut_name(flat: &[u8], first: usize, isa: usize, d: &claimlint_x12::Delimiters) -> String {
-    let seg_start = flat[..first]
+    let seg_start = flat[isa..first]
         .iter()
         .rposition(|&b| b == d.segment)
-        .map_or(isa, |j| j + 1);
+        .map_or(isa, |j| isa + j + 1);
     let seg_start = seg_start
         + flat[seg_start..first]
             .iter()

@@ -186,15 +186,31 @@ impl Found<'_, '_> {
             ElementIssue::Syntax { elem, .. } if elem > 0 => Some((elem, usize::MAX)),
             _ => self.issue.position(),
         };
-        let part = cx
-            .tx()
-            .and_then(|tx| tx.ig().realignment(self.index))
-            .filter(|_| !matches!(self.issue, ElementIssue::TrailingSeparator { .. }))
-            .and_then(|r| realigned_mark(self.seg, r, position));
+        let realignment = cx.tx().and_then(|tx| tx.ig().realignment(self.index));
+        let part = match self.issue {
+            ElementIssue::TrailingSeparator { .. } => realignment
+                .filter(|r| !ends_empty(self.seg, &r.text))
+                .map(|_| Realigned::Follows),
+            _ => realignment.and_then(|r| realigned_mark(self.seg, r, position)),
+        };
         let d = report_at(cx, self.index, loc, message);
         d.realigned = part;
         d
     }
+}
+
+/// Whether a segment's text (`seg`'s separators, no terminator) has an element that ends in an
+/// empty component, or ends in an empty element. A trailing separator is a defect of its own,
+/// unless the segment read with its slipped separators put right has none: then its empty
+/// components are not trailing but hold the place of those the slip moved into the next
+/// element (`SV1*HC:97010:GP:::*LINE NOTE`, read `HC:97010:GP::::LINE NOTE`), and the
+/// finding follows from the slip's.
+fn ends_empty(seg: &Segment<'_>, text: &str) -> bool {
+    let (el, co) = (
+        char::from(seg.delims.element),
+        char::from(seg.delims.component),
+    );
+    text.ends_with(el) || text.split(el).skip(1).any(|e| e.ends_with(co))
 }
 
 /// How a finding at `position` (element, component) of `seg` stands to its slipped
