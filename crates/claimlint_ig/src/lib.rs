@@ -514,12 +514,12 @@ impl GuideDef {
                 Node::Segment(_) => None,
             })
         }
-        match self.loop_table() {
-            Some(table) => {
-                let at = table.binary_search_by_key(&id, |&(k, _)| k).ok()?;
+        match (self.loop_table(), packed_id(id)) {
+            (Some(table), Some(key)) => {
+                let at = table.binary_search_by_key(&key, |&(k, _)| k).ok()?;
                 table.get(at).map(|&(_, l)| l)
             }
-            None => first(self.root, id),
+            _ => first(self.root, id),
         }
     }
 
@@ -530,8 +530,8 @@ impl GuideDef {
     /// immutable definition and never changed after: the same table for every input, so no
     /// result depends on what ran before. `None` for a `GuideDef` that is not one of
     /// [`guide`]'s statics (it is walked instead).
-    fn loop_table(&self) -> Option<&'static [(&'static str, &'static LoopDef)]> {
-        type Table = std::sync::OnceLock<Vec<(&'static str, &'static LoopDef)>>;
+    fn loop_table(&self) -> Option<&'static [(u64, &'static LoopDef)]> {
+        type Table = std::sync::OnceLock<Vec<(u64, &'static LoopDef)>>;
         // A cache of compiled-in data (the guide's static loop tree), built once and never
         // changed: it cannot change a result.
         static X222A1: Table = std::sync::OnceLock::new();
@@ -545,7 +545,13 @@ impl GuideDef {
             Guide::X223A2 => &X223A2,
         };
         let table = cell.get_or_init(|| {
-            let mut table: Vec<_> = own.loops().into_iter().map(|l| (l.id, l)).collect();
+            // Every loop id of the guides fits a key (at most 8 bytes; `find_loop` walks the
+            // tree for an id that does not, and a loop whose id did not would be found so).
+            let mut table: Vec<_> = own
+                .loops()
+                .into_iter()
+                .filter_map(|l| Some((packed_id(l.id)?, l)))
+                .collect();
             // A stable sort keeps loops of one id in tree order: the first is kept.
             table.sort_by_key(|&(id, _)| id);
             table.dedup_by_key(|&mut (id, _)| id);
@@ -568,6 +574,16 @@ impl GuideDef {
                 .find_map(|s| s.element(ref_des))
         })
     }
+}
+
+/// A loop id of at most 8 bytes as one number, its bytes in order then zeros (no id holds a
+/// zero byte, so two ids have equal keys only when they are equal): the table's keys compare
+/// as integers, not through `memcmp`. `None` for a longer id.
+fn packed_id(id: &str) -> Option<u64> {
+    let b = id.as_bytes();
+    let mut key = [0u8; 8];
+    key.get_mut(..b.len())?.copy_from_slice(b);
+    Some(u64::from_be_bytes(key))
 }
 
 fn value_fits(e: &ElementDef, v: Option<&[u8]>) -> bool {

@@ -810,6 +810,58 @@ pub const PRECEDENCE: &[Precedence] = &[
     },
 ];
 
+/// The rows of [`PRECEDENCE`] by code: those a code is the root of, and those that suppress
+/// it. Every finding is matched against the rows of its own code only, not the whole table
+/// (a set of 10,000 broken HLs has 50,000 findings, and comparing each with every row's codes
+/// was a third of its check).
+struct Rows {
+    rooted: std::collections::HashMap<&'static str, Vec<usize>>,
+    suppressing: std::collections::HashMap<&'static str, Vec<usize>>,
+    /// Each rule's default severity (`crate::RULES`), for [`ceiling`].
+    defaults: std::collections::HashMap<&'static str, Severity>,
+}
+
+impl Rows {
+    fn build() -> Rows {
+        let mut rows = Rows {
+            rooted: std::collections::HashMap::new(),
+            suppressing: std::collections::HashMap::new(),
+            defaults: crate::RULES.iter().map(|r| (r.code, r.severity)).collect(),
+        };
+        for (i, p) in PRECEDENCE.iter().enumerate() {
+            rows.rooted.entry(p.root).or_default().push(i);
+            for &code in p.suppresses {
+                rows.suppressing.entry(code).or_default().push(i);
+            }
+        }
+        rows
+    }
+
+    /// The rows whose root is `code`, in table order, with their index.
+    fn rooted(&self, code: &str) -> impl Iterator<Item = (usize, &'static Precedence)> + '_ {
+        Self::of(self.rooted.get(code))
+    }
+
+    /// The rows that suppress `code`, in table order, with their index.
+    fn suppressing(&self, code: &str) -> impl Iterator<Item = (usize, &'static Precedence)> + '_ {
+        Self::of(self.suppressing.get(code))
+    }
+
+    fn of(at: Option<&Vec<usize>>) -> impl Iterator<Item = (usize, &'static Precedence)> + '_ {
+        at.into_iter()
+            .flatten()
+            .filter_map(|&i| PRECEDENCE.get(i).map(|p| (i, p)))
+    }
+}
+
+/// [`Rows`] of the compiled-in table, built on first use.
+fn rows() -> &'static Rows {
+    // An index of the constant `PRECEDENCE`, the same for every input and never changed
+    // once built: it cannot change a result.
+    static ROWS: std::sync::OnceLock<Rows> = std::sync::OnceLock::new();
+    ROWS.get_or_init(Rows::build)
+}
+
 /// Where a finding is, as far as `scope` looks: two findings are in the same scope when
 /// their keys are equal (a root without a claim or line has no claim or line scope). Sets,
 /// claims and lines are told apart by where their ST, CLM and LX are, never by ST02, CLM01 or
@@ -957,7 +1009,7 @@ fn by_precedence(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         if d.code == "SYN001" && claimlint_x12::segment::IDS_837.contains(&d.loc.segment.as_str()) {
             continue;
         }
-        for (i, p) in PRECEDENCE.iter().enumerate() {
+        for (i, p) in rows().rooted(d.code) {
             // A stray a set takes is a root only of what names it as its site.
             if is_root(p, d)
                 && (!d.outside || p.scope == Scope::Site)
@@ -987,8 +1039,8 @@ fn by_precedence(out: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The most severe consequence a root may hide: any, at its code's default severity or
 /// above; no more than itself once lowered below it (`--severity STR003=warning`).
 fn ceiling(root: &Diagnostic) -> Severity {
-    let default = crate::RULES.iter().find(|r| r.code == root.code);
-    if default.is_none_or(|r| root.severity >= r.severity) {
+    let default = rows().defaults.get(root.code);
+    if default.is_none_or(|&s| root.severity >= s) {
         Severity::Error
     } else {
         root.severity
@@ -999,10 +1051,13 @@ fn ceiling(root: &Diagnostic) -> Severity {
 fn row_ceilings(out: &[Diagnostic]) -> Vec<Option<Severity>> {
     let mut ceilings = vec![None; PRECEDENCE.len()];
     for d in out {
-        for (i, p) in PRECEDENCE.iter().enumerate() {
-            if p.root == d.code {
-                ceilings[i] = ceilings[i].max(Some(ceiling(d)));
-            }
+        let mut rooted = rows().rooted(d.code).peekable();
+        if rooted.peek().is_none() {
+            continue;
+        }
+        let c = Some(ceiling(d));
+        for (i, _) in rooted {
+            ceilings[i] = ceilings[i].max(c);
         }
     }
     ceilings
@@ -1024,9 +1079,8 @@ fn marks(
 ) -> Vec<bool> {
     out.iter()
         .map(|d| {
-            PRECEDENCE.iter().enumerate().any(|(i, p)| {
-                p.suppresses.contains(&d.code)
-                    && ceilings.get(i).copied().flatten() >= Some(d.severity)
+            rows().suppressing(d.code).any(|(i, p)| {
+                ceilings.get(i).copied().flatten() >= Some(d.severity)
                     && p.of_element.is_none_or(|e| d.loc.element == Some(e))
                     && match p.scope {
                         // A root never covers itself (nor another root of its row).
@@ -1323,7 +1377,7 @@ fn covered_ranges<'d>(out: impl Iterator<Item = &'d Diagnostic>) -> Ranges {
     let mut ranges = Ranges::new();
     for d in out {
         let Some(range) = d.covers else { continue };
-        for (i, p) in PRECEDENCE.iter().enumerate() {
+        for (i, p) in rows().rooted(d.code) {
             // A relocated opener (`structure::relocated`) is never a service line's segment:
             // the line moves (`structure::line_moved`) name a site and a range too, and have
             // rows of their own.
