@@ -68,9 +68,9 @@ fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     };
     // Segments written with a wrong id, which the segment after repeats (`N4` for an N3).
     let mistyped = if repeats.is_empty() {
-        Vec::new()
+        std::borrow::Cow::Owned(Vec::new())
     } else {
-        super::mistyped::all_mistyped(tx, cx)
+        super::mistyped::of_set(tx, cx)
     };
     let mut k = 0;
     while let Some(first) = repeats.get(k) {
