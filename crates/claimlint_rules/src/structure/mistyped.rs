@@ -192,13 +192,19 @@ fn mends(
         })
         .collect();
     let walk = trials.walk_segments(r, &segs);
-    let now: Vec<StructureIssue> = walk.issues.iter().map(|i| in_set(i, r)).collect();
-    let before = trials.found(r..end);
+    // A trial cut short of SE closes the loops open at its last segment (the HL or CLM after
+    // the next claim): what it finds there is the cut's, not the repair's.
+    let cut = end < tx.segments.len();
+    let kept = |i: &StructureIssue| !cut || i.at() + 1 < end;
+    let now: Vec<StructureIssue> = (walk.issues.iter().map(|i| in_set(i, r)))
+        .filter(kept)
+        .collect();
+    let before: Vec<&StructureIssue> = trials.found(r..end).iter().filter(|i| kept(i)).collect();
     let gap = gap.and_then(|n| tx.ig().structure.get(n));
     let mended = gap.map_or(now.len() < before.len(), |g| {
-        before.contains(g) && !now.contains(g)
+        before.contains(&g) && !now.contains(g)
     });
-    mended && now.iter().all(|i| before.contains(i))
+    mended && now.iter().all(|i| before.contains(&i))
 }
 
 /// The segment right after a mistyped one that repeats its id (`found`, from
