@@ -1759,6 +1759,31 @@ CASES["STR003"]["trip"].update({
         P837, [_SUB_MISTYPED, edit(P837, "SBR*P*18*******MB", "")]),
 })
 
+# The same required segment moved in several subscribers' loops of one set (M2): the
+# subscriber's DMG written below its claim's CLM in two subscribers is one STR003 each (each
+# stray paired with the gap of its own subscriber's part, `moved::ByPart`), 837P and 837I.
+# Near misses: another subscriber's DMG left out, not moved (its STR002 stands beside the
+# STR003); a subscriber with two DMGs below its CLM and none in its 2010BA (two strays, one
+# gap: today's findings stand for it), beside another subscriber with its DMG moved (one STR003).
+_DMG_BELOW_CLM = CASES["STR003"]["trip"]["subscriber-dmg-below-clm.x12"]
+_DMG_BELOW_CLM_I = CASES["STR003"]["trip"]["subscriber-dmg-below-clm-837i.x12"]
+_DMG_LEFT_OUT = edit(P837, "DMG*D8*19450312*F", "")
+_DMG_TWICE_BELOW_CLM = edit(_DMG_BELOW_CLM, "DTP*472*D8*20260115", "DTP*472*D8*20260115~DMG*D8*19450312*F")
+CASES["STR003"]["trip"].update({
+    "subscriber-dmg-below-clm-in-two-subscribers.x12": claims_set(
+        P837, [_DMG_BELOW_CLM, _DMG_BELOW_CLM]),
+    "subscriber-dmg-below-clm-in-two-of-three-subscribers.x12": claims_set(
+        P837, [_DMG_BELOW_CLM, P837, _DMG_BELOW_CLM]),
+    "subscriber-dmg-below-clm-in-two-subscribers-837i.x12": claims_set(
+        I837, [_DMG_BELOW_CLM_I, _DMG_BELOW_CLM_I]),
+    "subscriber-dmg-below-clm-then-subscriber-dmg-left-out.x12": claims_set(
+        P837, [_DMG_BELOW_CLM, _DMG_LEFT_OUT]),
+    "subscriber-dmg-left-out-then-subscriber-dmg-below-clm.x12": claims_set(
+        P837, [_DMG_LEFT_OUT, _DMG_BELOW_CLM]),
+    "subscriber-dmg-twice-below-clm-then-subscriber-dmg-below-clm.x12": claims_set(
+        P837, [_DMG_TWICE_BELOW_CLM, _DMG_BELOW_CLM]),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:
