@@ -1733,6 +1733,57 @@ CASES["STR002"]["trip"].update({
     "service-line-written-as-sv5.x12": P837.replace("SV1*HC:", "SV5*HC:", 1),
 })
 
+# The same mistyped segment in several subscribers' loops of one set (M1): each is one STR003
+# (the trial walk of an earlier one stops at the next subscriber's HL, where what it finds is the
+# cut's), with no STR004 that counts the N4s of two loops as one. Also a claim's 2310C N3 in two
+# claims. Near misses: another subscriber's N3 left out and its N4 written twice (its STR002 and
+# STR004 stand beside the STR003), another subscriber without its SBR (its STR002 stands).
+_SUB_MISTYPED = edit(P837, "N3*12 ELM ST", "N4*12 ELM ST")
+_PR_MISTYPED = edit(P837, _PAYER_PR, _PAYER_PR + "~N4*PO BOX 9~N4*SPRINGFIELD*IL*627011234")
+_FAC = "HI*ABK:M810~NM1*77*2*CITY LAB*****XX*1234567893~N4*1 LAB RD~N4*SPRINGFIELD*IL*627011234"
+_FAC_MISTYPED = edit(P837, "HI*ABK:M810", _FAC)
+CASES["STR003"]["trip"].update({
+    "subscriber-address-written-as-n4-in-two-subscribers.x12": claims_set(
+        P837, [_SUB_MISTYPED, _SUB_MISTYPED]),
+    "subscriber-address-written-as-n4-in-two-of-three-subscribers.x12": claims_set(
+        P837, [_SUB_MISTYPED, P837, _SUB_MISTYPED]),
+    "payer-address-written-as-n4-in-two-subscribers.x12": claims_set(
+        P837, [_PR_MISTYPED, _PR_MISTYPED]),
+    "subscriber-then-payer-address-written-as-n4.x12": claims_set(
+        P837, [_SUB_MISTYPED, _PR_MISTYPED]),
+    "service-facility-address-written-as-n4-in-two-claims.x12": claims_set(
+        P837, [_FAC_MISTYPED, _FAC_MISTYPED]),
+    "subscriber-address-written-as-n4-then-subscriber-n3-left-out.x12": claims_set(
+        P837, [_SUB_MISTYPED, edit(P837, "N3*12 ELM ST", "N4*SPRINGFIELD*IL*627021234")]),
+    "subscriber-address-written-as-n4-then-subscriber-without-sbr.x12": claims_set(
+        P837, [_SUB_MISTYPED, edit(P837, "SBR*P*18*******MB", "")]),
+})
+
+# The same required segment moved in several subscribers' loops of one set (M2): the
+# subscriber's DMG written below its claim's CLM in two subscribers is one STR003 each (each
+# stray paired with the gap of its own subscriber's part, `moved::ByPart`), 837P and 837I.
+# Near misses: another subscriber's DMG left out, not moved (its STR002 stands beside the
+# STR003); a subscriber with two DMGs below its CLM and none in its 2010BA (two strays, one
+# gap: today's findings stand for it), beside another subscriber with its DMG moved (one STR003).
+_DMG_BELOW_CLM = CASES["STR003"]["trip"]["subscriber-dmg-below-clm.x12"]
+_DMG_BELOW_CLM_I = CASES["STR003"]["trip"]["subscriber-dmg-below-clm-837i.x12"]
+_DMG_LEFT_OUT = edit(P837, "DMG*D8*19450312*F", "")
+_DMG_TWICE_BELOW_CLM = edit(_DMG_BELOW_CLM, "DTP*472*D8*20260115", "DTP*472*D8*20260115~DMG*D8*19450312*F")
+CASES["STR003"]["trip"].update({
+    "subscriber-dmg-below-clm-in-two-subscribers.x12": claims_set(
+        P837, [_DMG_BELOW_CLM, _DMG_BELOW_CLM]),
+    "subscriber-dmg-below-clm-in-two-of-three-subscribers.x12": claims_set(
+        P837, [_DMG_BELOW_CLM, P837, _DMG_BELOW_CLM]),
+    "subscriber-dmg-below-clm-in-two-subscribers-837i.x12": claims_set(
+        I837, [_DMG_BELOW_CLM_I, _DMG_BELOW_CLM_I]),
+    "subscriber-dmg-below-clm-then-subscriber-dmg-left-out.x12": claims_set(
+        P837, [_DMG_BELOW_CLM, _DMG_LEFT_OUT]),
+    "subscriber-dmg-left-out-then-subscriber-dmg-below-clm.x12": claims_set(
+        P837, [_DMG_LEFT_OUT, _DMG_BELOW_CLM]),
+    "subscriber-dmg-twice-below-clm-then-subscriber-dmg-below-clm.x12": claims_set(
+        P837, [_DMG_TWICE_BELOW_CLM, _DMG_BELOW_CLM]),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

@@ -161,6 +161,7 @@ fn ctx<'c>(
         params: &plan.params,
         data: &plan.data,
         facts: None,
+        tx_facts: None,
     }
 }
 
@@ -693,9 +694,15 @@ fn run_rules<'t>(
 }
 
 fn transaction_rules<'t>(tx: &'t Transaction<'t>, plan: &Plan, out: &mut Vec<Diagnostic>) {
+    // What the set's transaction rules find once for it, shared by them (this set's only).
+    let facts = crate::TxFacts::default();
     for (rule, sev) in &plan.transaction {
         if let Check::Transaction(f) = rule.check {
-            f(tx, &mut ctx(rule, *sev, out, Some(tx), plan));
+            let mut cx = Ctx {
+                tx_facts: Some(&facts),
+                ..ctx(rule, *sev, out, Some(tx), plan)
+            };
+            f(tx, &mut cx);
         }
     }
 }

@@ -301,6 +301,19 @@ pub struct Ctx<'c> {
     /// What is looked up once for `claim` and each of its lines, shared by the rules that run
     /// on them.
     pub facts: Option<&'c ClaimFacts>,
+    /// What the transaction rules of `tx` look up once for the set, shared by them all
+    /// (`None` outside the engine's run of a set's transaction rules: each finds its own).
+    pub(crate) tx_facts: Option<&'c TxFacts>,
+}
+
+/// What the transaction rules of one set find once and share: each a function of the set,
+/// the params and the data (the same for every rule of the set), found by the first rule
+/// that asks. The engine makes one for each set's transaction rules and drops it after them.
+#[derive(Default)]
+pub(crate) struct TxFacts {
+    /// The set's mistyped segments (`structure::mistyped::all_mistyped`): STR002, STR003,
+    /// STR004 and the subscriber-as-patient check read them.
+    pub(crate) mistyped: std::cell::OnceCell<Vec<structure::mistyped::Mistyped>>,
 }
 
 /// Reference data resolved for one service line, at most once, by the first rule that asks:

@@ -153,6 +153,7 @@ pub fn with_cx<R>(f: impl FnOnce(&crate::Ctx<'_>) -> R) -> R {
         params: &params,
         data: &data,
         facts: None,
+        tx_facts: None,
     };
     f(&cx)
 }

@@ -104,6 +104,7 @@ pub fn scan_diagnostics(
                 params,
                 data,
                 facts: None,
+                tx_facts: None,
             };
             report(issue, &mut cx);
         }

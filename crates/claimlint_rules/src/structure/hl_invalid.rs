@@ -559,6 +559,7 @@ pub(crate) fn findings_aside(
         params: cx.params,
         data: cx.data,
         facts: None,
+        tx_facts: None,
     };
     hl_invalid(tx, &mut aside);
     out

@@ -27,6 +27,7 @@ use crate::Ctx;
 use claimlint_ig::{Placement, SegmentDef, StructureIssue};
 use claimlint_model::Transaction;
 use claimlint_x12::Segment;
+use std::borrow::Cow;
 
 /// The ids whose STR003 has a precedence row of its own over a range (`suppress`'s
 /// `Scope::Covered` rows `on` them): a segment written with one of these, or that would read
@@ -53,7 +54,7 @@ pub(crate) struct Mistyped {
 /// ([`Mistyped`]): where the walk found a required one missing, or where the segment after
 /// repeats the id (an optional or situational one, `N4` for 2010BB's `N3`). Nothing to do
 /// for a set whose walk found nothing missing or repeated.
-pub(crate) fn all_mistyped(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Mistyped> {
+fn all_mistyped(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Mistyped> {
     let ig = tx.ig();
     let either = |i: &StructureIssue| {
         matches!(
@@ -105,6 +106,15 @@ pub(crate) fn all_mistyped(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Mistyped> 
     let mut once = once.into_iter();
     kept.retain(|_| once.next().unwrap_or(false));
     kept
+}
+
+/// The set's mistyped segments ([`all_mistyped`]): found once for all the set's transaction
+/// rules when the context keeps the set's facts (`Ctx::tx_facts`), else found here.
+pub(crate) fn of_set<'c>(tx: &Transaction<'_>, cx: &Ctx<'c>) -> Cow<'c, [Mistyped]> {
+    match cx.tx_facts {
+        Some(f) => Cow::Borrowed(f.mistyped.get_or_init(|| all_mistyped(tx, cx))),
+        None => Cow::Owned(all_mistyped(tx, cx)),
+    }
 }
 
 /// For a segment repeated once too often (`at`, the second `N4` of a 2010BB) right after
@@ -182,13 +192,19 @@ fn mends(
         })
         .collect();
     let walk = trials.walk_segments(r, &segs);
-    let now: Vec<StructureIssue> = walk.issues.iter().map(|i| in_set(i, r)).collect();
-    let before = trials.found(r..end);
+    // A trial cut short of SE closes the loops open at its last segment (the HL or CLM after
+    // the next claim): what it finds there is the cut's, not the repair's.
+    let cut = end < tx.segments.len();
+    let kept = |i: &StructureIssue| !cut || i.at() + 1 < end;
+    let now: Vec<StructureIssue> = (walk.issues.iter().map(|i| in_set(i, r)))
+        .filter(kept)
+        .collect();
+    let before: Vec<&StructureIssue> = trials.found(r..end).iter().filter(|i| kept(i)).collect();
     let gap = gap.and_then(|n| tx.ig().structure.get(n));
     let mended = gap.map_or(now.len() < before.len(), |g| {
-        before.contains(g) && !now.contains(g)
+        before.contains(&g) && !now.contains(g)
     });
-    mended && now.iter().all(|i| before.contains(i))
+    mended && now.iter().all(|i| before.contains(&i))
 }
 
 /// The segment right after a mistyped one that repeats its id (`found`, from

@@ -6,7 +6,7 @@ pub mod hl_invalid;
 mod hl_moved;
 pub(crate) mod line_moved;
 pub mod lx_sequence;
-mod mistyped;
+pub(crate) mod mistyped;
 pub(crate) mod moved;
 pub(crate) mod outside;
 mod relocated;

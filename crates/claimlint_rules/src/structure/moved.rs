@@ -9,6 +9,7 @@ use super::required_segment_missing::{Late, missing_site, opener_reported, requi
 use crate::Ctx;
 use claimlint_ig::{LoopDef, Node, Placement, SegmentDef, StructureIssue};
 use claimlint_model::Transaction;
+use std::collections::HashMap;
 
 /// What the walk found missing, and where.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +43,10 @@ pub(crate) struct Moved {
 /// ([`misread`]; then also only when it reads clean as the one missing and nothing else in
 /// its claim is out of place, [`alone`]). Only exact pairs: the segment's id and qualifier are the
 /// required definition's (`fits`: an `NM1*87` is no `NM1*85`), it is the only unplaced
-/// segment that fits what is missing, and nothing else missing in the set fits it. A segment
+/// segment that fits what is missing, and nothing else missing in the set fits it; or, where
+/// the set holds several such (the same move in several subscribers), it is the only one in
+/// the part of the set the gap is in that fits it, and nothing else missing in that part fits
+/// it ([`ByPart`]). A segment
 /// truly missing beside a stray of another kind (or two strays, or two gaps) keeps both
 /// findings. Not a stray the other pairings cover (written one place late, `all_written_after`;
 /// standing where the next loop's opener belongs), nor any pair in a set whose HLs are
@@ -63,7 +67,6 @@ pub(crate) struct Moved {
 /// ([`pairs`]): the help mends what the walk found. Linear in the strays and gaps times the
 /// distinct definitions missing (a handful): gaps are grouped by definition.
 pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
-    use std::collections::HashMap;
     let ig = tx.ig();
     let late = Late::of(tx);
     let mut wants: Vec<Want> = (ig.structure.iter().enumerate())
@@ -96,18 +99,24 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
             .sum()
     };
     let mut trials = super::trial::Trials::new(tx);
+    let mut by_part: Option<ByPart> = None;
     let mut out = Vec::new();
     for want in &wants {
-        let Some([stray]) = fitting
-            .get(&std::ptr::from_ref(want.def))
-            .map(Vec::as_slice)
-        else {
+        let fit = fitting.get(&std::ptr::from_ref(want.def));
+        let alone = match fit.map(Vec::as_slice) {
+            Some(&[k]) => tx.segments.get(k).filter(|s| gaps_for(s) == 1).map(|_| k),
+            _ => None,
+        };
+        // Else the one stray of the gap's part that fits it, when it fits no other gap there:
+        // the same move made in several subscribers' parts.
+        let stray = alone.or_else(|| {
+            let by = by_part.get_or_insert_with(|| ByPart::of(tx, &wants, &fitting));
+            by.the_stray(tx, want)
+        });
+        let Some(stray) = stray else {
             continue;
         };
-        let (stray, Some(seg)) = (*stray, tx.segments.get(*stray)) else {
-            continue;
-        };
-        if gaps_for(seg) != 1 || !pairs(tx, &mut trials, stray, want) {
+        if !pairs(tx, &mut trials, stray, want) {
             continue;
         }
         out.push(Moved {
@@ -117,6 +126,67 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
         });
     }
     out
+}
+
+/// The gaps of the set and the strays that fit them by part ([`super::Parts`]) and
+/// definition: for pairing a stray with the gap of its own part where the set holds several
+/// of both (two subscribers each with their `DMG` written below their claim's `CLM`). Made
+/// only for a set with such; a look-up per gap, so a set of thousands stays linear.
+struct ByPart {
+    parts: super::Parts,
+    /// Each part's missing definitions, with how many gaps of each.
+    gaps: HashMap<usize, Vec<(&'static SegmentDef, usize)>>,
+    /// The strays of each part that fit each definition missing in the set.
+    fitting: HashMap<(usize, *const SegmentDef), Vec<usize>>,
+}
+
+impl ByPart {
+    fn of(
+        tx: &Transaction<'_>,
+        wants: &[Want],
+        fitting: &HashMap<*const SegmentDef, Vec<usize>>,
+    ) -> ByPart {
+        let parts = super::Parts::of(tx);
+        let mut gaps: HashMap<usize, Vec<(&'static SegmentDef, usize)>> = HashMap::new();
+        for w in wants {
+            let defs = gaps.entry(parts.part(w.site)).or_default();
+            match defs.iter_mut().find(|(d, _)| std::ptr::eq(*d, w.def)) {
+                Some((_, n)) => *n += 1,
+                None => defs.push((w.def, 1)),
+            }
+        }
+        let mut by = HashMap::new();
+        for (&def, strays) in fitting {
+            for &k in strays {
+                by.entry((parts.part(k), def))
+                    .or_insert_with(Vec::new)
+                    .push(k);
+            }
+        }
+        ByPart {
+            parts,
+            gaps,
+            fitting: by,
+        }
+    }
+
+    /// The one stray that fits `want` in the part it is missing from, when it fits no other
+    /// gap of that part. A stray in another part is left to the set-wide pairing: only where
+    /// it is the one that fits, and fits no other gap.
+    fn the_stray(&self, tx: &Transaction<'_>, want: &Want) -> Option<usize> {
+        let part = self.parts.part(want.site);
+        let Some(&[stray]) =
+            (self.fitting.get(&(part, std::ptr::from_ref(want.def)))).map(Vec::as_slice)
+        else {
+            return None;
+        };
+        let seg = tx.segments.get(stray)?;
+        let gaps: usize = (self.gaps.get(&part).into_iter().flatten())
+            .filter(|(def, _)| def.matches(seg))
+            .map(|&(_, n)| n)
+            .sum();
+        (gaps == 1).then_some(stray)
+    }
 }
 
 /// The `issue` of a [`Want`] the walk did not find: a segment the model asks for where the
@@ -236,7 +306,6 @@ pub(crate) fn stood_for_opener(tx: &Transaction<'_>) -> std::collections::HashSe
 /// finds wrong with them: a segment with another defect of its own is not read as moved.
 fn misread(tx: &Transaction<'_>) -> Vec<usize> {
     use claimlint_ig::ElementIssue;
-    use std::collections::HashMap;
     let ig = tx.ig();
     let mut issues: HashMap<usize, Vec<&ElementIssue>> = HashMap::new();
     for (k, e) in &ig.elements {

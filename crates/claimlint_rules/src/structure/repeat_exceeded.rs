@@ -55,22 +55,26 @@ fn repeat_exceeded(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         report_spread(tx, cx, claim, his);
     }
     // The repeats of one segment or loop in one parent are one defect: reported once, on the
-    // first too many, with how many there are (six HI segments where one fits).
+    // first too many, with how many there are (six HI segments where one fits). A segment's
+    // parent is the loop it stands in (two subscribers' 2010BA, or a 2010BA and its 2010BB,
+    // each with an N4 too many are two), a loop's its claim and line.
     let parent = |r: &Repeat| {
         let position = u32::try_from(r.3).map_or(u32::MAX, |i| i.saturating_add(1));
         let (claim, line) = crate::enclosing(tx, position);
+        let within = (!r.1).then(|| (tx.seg_loop.get(r.3).copied(), ig.loop_id(r.3)));
         (
             r.0,
             r.1,
             claim.map(|c| c.index),
             line.map(|l| l.lx.position),
+            within,
         )
     };
     // Segments written with a wrong id, which the segment after repeats (`N4` for an N3).
     let mistyped = if repeats.is_empty() {
-        Vec::new()
+        std::borrow::Cow::Owned(Vec::new())
     } else {
-        super::mistyped::all_mistyped(tx, cx)
+        super::mistyped::of_set(tx, cx)
     };
     let mut k = 0;
     while let Some(first) = repeats.get(k) {

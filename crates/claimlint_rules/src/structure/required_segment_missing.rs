@@ -579,7 +579,7 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     // The first copies of openers written twice already reported ([`copied_opener`]).
     let mut copies = std::collections::HashSet::new();
     // The segments written with a wrong id where a required one belongs (STR003 there).
-    let mut mistyped: Option<Vec<super::mistyped::Mistyped>> = None;
+    let mut mistyped: Option<std::borrow::Cow<'_, [super::mistyped::Mistyped]>> = None;
     for (n, issue) in ig.structure.iter().enumerate() {
         // The segment written elsewhere that is this one (STR003 there is the one finding).
         let mut stray = |cx: &Ctx<'_>| {
@@ -613,7 +613,7 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
                 at,
             } => {
                 let stray = stray(cx).or_else(|| {
-                    let all = mistyped.get_or_insert_with(|| super::mistyped::all_mistyped(tx, cx));
+                    let all = mistyped.get_or_insert_with(|| super::mistyped::of_set(tx, cx));
                     let m = all.iter().find(|m| m.gap == Some(n))?;
                     tx.segments.get(m.at).map(|s| s.position)
                 });
@@ -1058,7 +1058,7 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let moved = super::moved::all_moved(tx, cx);
     // A segment written there with another id (`N4` for the N3, the real N4 after it): the
     // STR003 there is the one error (`super::mistyped`).
-    let mistyped = super::mistyped::all_mistyped(tx, cx);
+    let mistyped = super::mistyped::of_set(tx, cx);
     for (nm1, claim, mut missing) in gaps {
         let end = (tx.loops.iter())
             .find(|l| l.first as usize == nm1 && l.id == "2010BA")

@@ -196,7 +196,7 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     out_of_place(tx, cx, wrong.id(), &covered, &mut moved);
     let moved = moved.unwrap_or_else(|| super::moved::all_moved(tx, cx));
     super::moved::report_misread(tx, cx, &moved);
-    let mistyped = super::mistyped::all_mistyped(tx, cx);
+    let mistyped = super::mistyped::of_set(tx, cx);
     super::mistyped::report_mistyped(tx, cx, &mistyped);
 }
 
