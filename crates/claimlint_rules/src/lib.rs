@@ -314,6 +314,9 @@ pub(crate) struct TxFacts {
     /// The set's mistyped segments (`structure::mistyped::all_mistyped`): STR002, STR003,
     /// STR004 and the subscriber-as-patient check read them.
     pub(crate) mistyped: std::cell::OnceCell<Vec<structure::mistyped::Mistyped>>,
+    /// The set's segments moved across a loop boundary (`structure::moved::all_moved`):
+    /// STR002, STR003 and the reading of strays outside the set read them.
+    pub(crate) moved: std::cell::OnceCell<Vec<structure::moved::Moved>>,
 }
 
 /// Reference data resolved for one service line, at most once, by the first rule that asks:

@@ -66,6 +66,16 @@ pub(crate) struct Moved {
 /// paired only when the claim walked again with the stray put in its place reads clean
 /// ([`pairs`]): the help mends what the walk found. Linear in the strays and gaps times the
 /// distinct definitions missing (a handful): gaps are grouped by definition.
+/// The set's moved segments ([`all_moved`]): found once for all the set's transaction rules
+/// when the context keeps the set's facts (`Ctx::tx_facts`), else found here. `all_moved`
+/// reads only the set, the params and the data from the context, the same for every rule.
+pub(crate) fn of_set<'c>(tx: &Transaction<'_>, cx: &Ctx<'c>) -> std::borrow::Cow<'c, [Moved]> {
+    match cx.tx_facts {
+        Some(f) => std::borrow::Cow::Borrowed(f.moved.get_or_init(|| all_moved(tx, cx))),
+        None => std::borrow::Cow::Owned(all_moved(tx, cx)),
+    }
+}
+
 pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
     let ig = tx.ig();
     let late = Late::of(tx);

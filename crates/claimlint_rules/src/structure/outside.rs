@@ -157,7 +157,7 @@ fn fits(
         return Trial::default();
     }
     // A gap a stray inside the set fills is that stray's.
-    let paired: Vec<usize> = (super::moved::all_moved(tx, cx).iter())
+    let paired: Vec<usize> = (super::moved::of_set(tx, cx).iter())
         .map(|m| m.want.issue)
         .collect();
     let wants: Vec<Want> = (all_wants(tx, cx).into_iter())

@@ -584,7 +584,7 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         // The segment written elsewhere that is this one (STR003 there is the one finding).
         let mut stray = |cx: &Ctx<'_>| {
             let (moved, first) = moved.get_or_insert_with(|| {
-                let all = super::moved::all_moved(tx, cx);
+                let all = super::moved::of_set(tx, cx).into_owned();
                 let mut first = std::collections::HashMap::new();
                 for (k, m) in all.iter().enumerate() {
                     first.entry(m.want.issue).or_insert(k);
@@ -1055,7 +1055,7 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     if gaps.is_empty() {
         return;
     }
-    let moved = super::moved::all_moved(tx, cx);
+    let moved = super::moved::of_set(tx, cx);
     // A segment written there with another id (`N4` for the N3, the real N4 after it): the
     // STR003 there is the one error (`super::mistyped`).
     let mistyped = super::mistyped::of_set(tx, cx);

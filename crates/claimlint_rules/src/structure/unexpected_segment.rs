@@ -181,7 +181,7 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     // A line's own segment (SV1, DTP*472) the pairing of strays with gaps words already
     // ("belongs in loop 2400, after SV1"): its finding stands.
     if lines.iter().any(|m| super::line_moved::is_own(tx, m)) {
-        let paired = strays_sorted(&super::moved::all_moved(tx, cx));
+        let paired = strays_sorted(&super::moved::of_set(tx, cx));
         let paired = |k: usize| paired.binary_search(&k).is_ok();
         lines.retain(|m| !(super::line_moved::is_own(tx, m) && paired(m.stray)));
     }
@@ -194,7 +194,7 @@ fn unexpected_segment(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     // The set's moved segments, found once for both kinds of stray (unplaced, misread).
     let mut moved = None;
     out_of_place(tx, cx, wrong.id(), &covered, &mut moved);
-    let moved = moved.unwrap_or_else(|| super::moved::all_moved(tx, cx));
+    let moved = moved.unwrap_or_else(|| super::moved::of_set(tx, cx).into_owned());
     super::moved::report_misread(tx, cx, &moved);
     let mistyped = super::mistyped::of_set(tx, cx);
     super::mistyped::report_mistyped(tx, cx, &mistyped);
@@ -220,7 +220,7 @@ fn relocated(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> Vec<(usize, usize)> {
     let mut taken = Vec::new();
     // An opener paired with the place it is missing from (`NM1*85` below `HL*2`) is one
     // finding already ([`super::moved`]).
-    let paired = strays_sorted(&super::moved::all_moved(tx, cx));
+    let paired = strays_sorted(&super::moved::of_set(tx, cx));
     for r in found
         .iter()
         .filter(|r| paired.binary_search(&r.opener).is_err())
@@ -534,7 +534,7 @@ fn first_moved<'m>(
     cx: &Ctx<'_>,
     at: usize,
 ) -> Option<&'m super::moved::Moved> {
-    let all = moved.get_or_insert_with(|| super::moved::all_moved(tx, cx));
+    let all = moved.get_or_insert_with(|| super::moved::of_set(tx, cx).into_owned());
     let by = by.get_or_insert_with(|| ByStray::new(all.iter().map(|m| m.stray)));
     all.get(by.first(at)?)
 }
