@@ -453,7 +453,12 @@ CASES.update({
                  # SV101's empty components kept by a slip elsewhere (`UN1`, an element
                  # separator left out): the repair keeps them trailing, so SYN006 stays beside
                  # the slip's finding (two defects, two findings).
-                 "trailing-component-beside-a-slip.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372:25:*60*UN1***1")},
+                 "trailing-component-beside-a-slip.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372:25:*60*UN1***1"),
+                 # Three trailing separators are counted as three (C6), for elements and for
+                 # components; one (CL1) stays "a trailing `*`"
+                 "three-trailing-elements.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***1***"),
+                 "three-trailing-components.x12": edit(P837, "HI*", "HI*ABK:M810:::"),
+                 "one-trailing-element-837i.x12": edit(I837, "CL1*", "CL1*1*1*01*")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN007": {
