@@ -441,6 +441,13 @@ CASES.update({
     "SYN004": {
         "trip": {"clm06-in-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:A:1*Y*A*Y*Y"),
                  "sbr08-not-used.x12": edit(P837, "SBR*", "SBR*P*18******CI*MB"),
+                 # A Not Used value before an empty element: its help moves it there only when
+                 # it fits (SBR09's `CI`), else, when the next one is required, says what it
+                 # takes (837I CLM06 `Y` beside CLM07 empty, which takes A, B or C: SYN004 and
+                 # SYN007, two defects); `XY` is no SBR09 code, and SBR09 is situational
+                 "sbr08-value-fits-sbr09.x12": edit(P837, "SBR*", "SBR*P*18******CI"),
+                 "sbr08-value-not-an-sbr09-code.x12": edit(P837, "SBR*", "SBR*P*18******XY"),
+                 "clm06-value-not-a-clm07-code-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:A:1*Y**Y*Y"),
                  "n3-third-element.x12": edit(P837, "N3*100", "N3*100 MAIN ST*SUITE 2*X"),
                  "gs09-extra.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1*EXTRA"),
                  "ge03-extra.x12": edit(P837, "GE*", "GE*1*1*X"),
