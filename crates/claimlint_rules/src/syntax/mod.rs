@@ -101,9 +101,11 @@ pub(crate) fn date_formats_allowed(
 /// `f`'s segment with the value at `from` (element, component; 0 for a simple element) moved
 /// into `to`, empty as written: its text (no terminator; trailing empty elements and
 /// components dropped), when the segment read so, placed as written, has no finding it does
-/// not have as written, and not `f`'s. What a help that proposes moving a value shows: a move
-/// the guide would find fault with (the value does not fit there, or `from` is required) is
-/// not proposed. Not for a value with a component separator or a repeated element.
+/// not have as written, and not `f`'s, and leaves out no situational element the set asks for
+/// (`required_element::situational_left_out`). What a help that proposes moving a value
+/// shows: a move the guide would find fault with (the value does not fit there, or `from` is
+/// required) is not proposed. Not for a value with a component separator or a repeated
+/// element.
 pub(crate) fn moved_value(
     tx: &Transaction<'_>,
     f: &Found<'_, '_>,
@@ -136,6 +138,10 @@ pub(crate) fn moved_value(
     for e in &elems {
         text.push(seg.delims.element);
         text.extend_from_slice(e);
+    }
+    let meant = Segment::new(&text, seg.offset, seg.delims, seg.position);
+    if required_element::situational_left_out(tx, f.index, &meant) {
+        return None;
     }
     Some(String::from_utf8_lossy(&text).into_owned())
 }
