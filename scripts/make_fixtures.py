@@ -441,6 +441,13 @@ CASES.update({
     "SYN004": {
         "trip": {"clm06-in-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:A:1*Y*A*Y*Y"),
                  "sbr08-not-used.x12": edit(P837, "SBR*", "SBR*P*18******CI*MB"),
+                 # A Not Used value before an empty element: its help moves it there only when
+                 # it fits (SBR09's `CI`), else, when the next one is required, says what it
+                 # takes (837I CLM06 `Y` beside CLM07 empty, which takes A, B or C: SYN004 and
+                 # SYN007, two defects); `XY` is no SBR09 code, and SBR09 is situational
+                 "sbr08-value-fits-sbr09.x12": edit(P837, "SBR*", "SBR*P*18******CI"),
+                 "sbr08-value-not-an-sbr09-code.x12": edit(P837, "SBR*", "SBR*P*18******XY"),
+                 "clm06-value-not-a-clm07-code-837i.x12": edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:A:1*Y**Y*Y"),
                  "n3-third-element.x12": edit(P837, "N3*100", "N3*100 MAIN ST*SUITE 2*X"),
                  "gs09-extra.x12": edit(P837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1*EXTRA"),
                  "ge03-extra.x12": edit(P837, "GE*", "GE*1*1*X"),
@@ -453,7 +460,12 @@ CASES.update({
                  # SV101's empty components kept by a slip elsewhere (`UN1`, an element
                  # separator left out): the repair keeps them trailing, so SYN006 stays beside
                  # the slip's finding (two defects, two findings).
-                 "trailing-component-beside-a-slip.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372:25:*60*UN1***1")},
+                 "trailing-component-beside-a-slip.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372:25:*60*UN1***1"),
+                 # Three trailing separators are counted as three (C6), for elements and for
+                 # components; one (CL1) stays "a trailing `*`"
+                 "three-trailing-elements.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*UN*1***1***"),
+                 "three-trailing-components.x12": edit(P837, "HI*", "HI*ABK:M810:::"),
+                 "one-trailing-element-837i.x12": edit(I837, "CL1*", "CL1*1*1*01*")},
         "pass": {"837p.x12": P837, "837i.x12": I837},
     },
     "SYN007": {
@@ -517,6 +529,17 @@ CASES.update({
     },
     "SYN008": {
         "trip": {"sv103-xx.x12": edit(P837, "SV1*HC:96372", "SV1*HC:96372*60*XX*1***1"),
+                 # A code of another element of the segment where it is no code (D2: SBR05
+                 # `CI`, SBR09's claim filing indicator): one SYN008 whose help asks whether
+                 # it was meant there, the segment rewritten. Near misses keep the list
+                 # alone: SBR09 already written; SBR02 `MB`, whose move leaves out the SBR02
+                 # the 2000B's own claim asks for (under a 2000C, below, it is proposed);
+                 # N402 `GB`, a code of N404 but of an external list (ISO 3166) that holds
+                 # most two-letter values.
+                 "sbr05-claim-filing-indicator.x12": edit(P837, "SBR*", "SBR*P*18*GRP123*SUBSCRIBERPLAN*CI"),
+                 "n402-country-code.x12": edit(P837, "N4*SPRINGFIELD*IL*62702", "N4*LONDON*GB*SW1A1AA"),
+                 "sbr05-ci-beside-sbr09.x12": edit(P837, "SBR*", "SBR*P*18*GRP123**CI****MB"),
+                 "sbr02-claim-filing-indicator.x12": edit(P837, "SBR*", "SBR*P*MB"),
                  # An element separator left out between two values, which run together
                  # (`UN1`, `472D8`): one SYN008 whose help cuts them apart, not also SYN007 for
                  # the element emptied and SYN004 for the value pushed into a Not Used one
@@ -1174,6 +1197,14 @@ CASES["SYN008"]["trip"].update({
 # 2000A the walk then opens is no billing provider's NM1 written wrong (not also SYN008)
 CASES["STR001"]["trip"]["patient-hl-level-20.x12"] = CASES["STR002"]["pass"]["patient-is-dependent.x12"].replace(
     "HL*3*2*23*0", "HL*3*2*20*0")
+# A code of another element under a 2000C (SBR02 not asked for): SBR02 `MB` is SBR09's, the
+# move proposed; SBR02 `12` is a code of SBR05 and of SBR09, no guess which (the list alone).
+_DEP_SBR = CASES["STR002"]["pass"]["patient-is-dependent.x12"]
+CASES["SYN008"]["trip"].update({
+    "sbr02-claim-filing-indicator-dependent.x12": _DEP_SBR.replace("SBR*P********MB~", "SBR*P*MB~", 1),
+    "sbr02-code-of-sbr05-and-sbr09-dependent.x12": _DEP_SBR.replace("SBR*P********MB~", "SBR*P*12~", 1),
+})
+
 # Both header NM1s with wrong codes: each read as meant (the submitter's first, which makes
 # the receiver's place plain), two SYN008, not one telling the submitter to be the receiver
 CASES["SYN008"]["trip"]["nm101-submitter-pr-receiver-tt.x12"] = edits(P837, [

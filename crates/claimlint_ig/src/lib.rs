@@ -19,8 +19,8 @@ mod x223a2;
 mod tests;
 
 pub use validate::{
-    ElementIssue, Program, is_clean, is_numeric, is_qualifier_dependent, is_time, validate_placed,
-    validate_segment,
+    ElementIssue, Program, ValueFault, is_clean, is_numeric, is_qualifier_dependent, is_time,
+    validate_placed, validate_segment, value_fault,
 };
 pub use views::segment_is_clean;
 pub use walk::{

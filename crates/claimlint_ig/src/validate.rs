@@ -428,15 +428,18 @@ fn check_value(ed: &ElementDef, v: &[u8], elem: usize, comp: usize, out: &mut Ve
 }
 
 /// What is wrong with a non-empty value of a simple element: the one judgement of a value,
-/// which [`check_value`] reports and [`is_clean`] asks only whether there is any.
-enum ValueFault {
+/// which [`check_value`] reports and [`is_clean`] asks only whether there is any (and a
+/// help asks of a value it would move into another element).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueFault {
     Type,
     Code,
     Length(usize),
 }
 
+/// `None` for a composite: only its components are judged so.
 #[inline]
-fn value_fault(ed: &ElementDef, v: &[u8]) -> Option<ValueFault> {
+pub fn value_fault(ed: &ElementDef, v: &[u8]) -> Option<ValueFault> {
     let (data_type, min_len, max_len, codes) = simple(ed)?;
     if codes.list().is_some() {
         // A value that is not of the element's type is a syntax error whatever its list

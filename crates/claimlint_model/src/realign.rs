@@ -337,8 +337,9 @@ fn render(seg: &Segment<'_>, elems: &[Vec<u8>]) -> Vec<u8> {
     bytes
 }
 
-/// The findings of `seg` read with `elems`, placed as the original was.
-fn judge(placement: &ig::Placement, seg: &Segment<'_>, elems: &[Vec<u8>]) -> Vec<ElementIssue> {
+/// The findings of `seg` read with `elems`, placed as the original was: also what a help
+/// that shows a segment rewritten asks of the segment it shows.
+pub fn judge(placement: &ig::Placement, seg: &Segment<'_>, elems: &[Vec<u8>]) -> Vec<ElementIssue> {
     let mut found = Vec::new();
     judge_text(placement, seg, &render(seg, elems), &mut found);
     found

@@ -1,6 +1,8 @@
 use super::{Found, code_list, findings};
 use crate::{Ctx, declare_rule};
-use claimlint_ig::{ElementIssue, Placement, is_qualifier_dependent};
+use claimlint_ig::{
+    Codes, ElementDef, ElementIssue, Placement, SegmentDef, Usage, is_qualifier_dependent,
+};
 use claimlint_model::{Kind, Transaction};
 
 declare_rule! {
@@ -175,6 +177,7 @@ fn code_value(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             ),
             None => date_format_help(tx, &f, &r)
                 .or_else(|| requalified_help(tx, &f, (&r, &f.text(elem, comp)), codes))
+                .or_else(|| misplaced_code_help(tx, &f, (elem, comp), codes))
                 .unwrap_or_else(|| format!("use one of: {}", code_list(codes))),
         };
         // A line's DTP*573 whose SVD was left out, read as a 2400 date: the SVD is the error.
@@ -253,6 +256,72 @@ fn requalified_help(
         f.def.id,
         code_list(codes),
     ))
+}
+
+/// A code written in the wrong element of its segment (`SBR*P*18*GRP123*SUBSCRIBERPLAN*CI`:
+/// `CI` is no Insurance Type Code, but SBR09's Claim Filing Indicator Code): the help that
+/// proposes moving it. Only when the guess is unambiguous and safe: exactly one other
+/// position of the segment's definition (element or component, used, with a code list)
+/// lists the value, and that list is the guide's own (not an external one); that position
+/// is empty as written (a value there is its own, and taking
+/// its place would be a swap, another guess); neither is the segment's qualifier (the move
+/// would make the segment another definition); the segment's separators did not slip (the
+/// realignment explains it); and the segment read with the value moved has no finding it
+/// does not have now ([`super::moved_value`]). Else `None`: the code list stands.
+fn misplaced_code_help(
+    tx: &Transaction<'_>,
+    f: &Found<'_, '_>,
+    at: (usize, usize),
+    codes: &[&str],
+) -> Option<String> {
+    if tx.ig().realignment(f.index).is_some() {
+        return None;
+    }
+    let is_qualifier = |(e, c): (usize, usize)| {
+        f.def
+            .qualifier
+            .is_some_and(|q| e == usize::from(q.elem) && c.max(1) == usize::from(q.comp).max(1))
+    };
+    let value = f.value(at.0, at.1);
+    let mut lists = coded_positions(f.def).filter(|&(p, d)| {
+        p != at
+            && d.usage != Usage::NotUsed
+            && d.codes()
+                .is_some_and(|c| c.list().is_some() && c.contains(value))
+    });
+    let (to, d) = lists.next()?;
+    // An external list (ISO 3166's countries) holds most values of its length: `NA` or `ST`
+    // written for a state is a placeholder, not Namibia or Sao Tome meant for N404.
+    let own_list = matches!(d.codes(), Some(Codes::List(..)));
+    if !own_list || lists.next().is_some() || is_qualifier(at) || is_qualifier(to) {
+        return None;
+    }
+    let text = super::moved_value(tx, f, at, to)?;
+    let (code, to_ref) = (String::from_utf8_lossy(value), d.ref_des);
+    Some(format!(
+        "`{code}` is a code of {to_ref} ({}), which is empty: if it was meant for {to_ref}, \
+         write `{text}{}`; if not, use one of: {}",
+        d.name,
+        char::from(f.seg.delims.segment),
+        code_list(codes)
+    ))
+}
+
+/// The simple elements and components of a segment's definition, by position (element,
+/// component; 0 for a simple element), with their definitions.
+fn coded_positions(
+    def: &'static SegmentDef,
+) -> impl Iterator<Item = ((usize, usize), &'static ElementDef)> {
+    def.elements.iter().enumerate().flat_map(|(k, e)| {
+        let components: &'static [ElementDef] = e.composite().map_or(&[], |c| c.components);
+        let own = (!e.is_composite()).then_some(((k + 1, 0), e));
+        own.into_iter().chain(
+            components
+                .iter()
+                .enumerate()
+                .map(move |(j, c)| ((k + 1, j + 1), c)),
+        )
+    })
 }
 
 /// A procedure composite (SV101, SV202) written without its qualifier, its code first
@@ -408,4 +477,64 @@ fn a_second_diagnosis_hi_is_not_a_code_error() {
         .replace("SE*28*", "SE*30*");
     let codes: Vec<_> = run(&text).into_iter().map(|d| d.code).collect();
     assert_eq!(codes, ["STR004"]);
+}
+
+/// A code of another element of its segment, written where it is no code (D2: `CI`, a Claim
+/// Filing Indicator Code, in SBR05): the help asks whether it was meant there and shows the
+/// segment with it moved, only when one other element lists it, that one is empty, and the
+/// move leaves the segment no new finding; else the list alone.
+#[test]
+fn a_code_of_another_element_is_proposed_there() {
+    use crate::test::{P837, edit, run};
+    let help = |line: &str| -> Vec<(String, Option<String>)> {
+        run(&edit(P837, "SBR*", line))
+            .into_iter()
+            .map(|d| (d.code.to_string(), d.help))
+            .collect()
+    };
+    assert_eq!(
+        help("SBR*P*18*GRP123*SUBSCRIBERPLAN*CI"),
+        [(
+            "SYN008".to_string(),
+            Some(
+                "`CI` is a code of SBR09 (Claim Filing Indicator Code), which is empty: if it \
+                 was meant for SBR09, write `SBR*P*18*GRP123*SUBSCRIBERPLAN*****CI~`; if not, \
+                 use one of: 12, 13, 14, 15, 16, 41, 42, 43, 47"
+                    .to_string()
+            )
+        )]
+    );
+    let list = |code: &str| {
+        vec![(
+            code.to_string(),
+            Some("use one of: 12, 13, 14, 15, 16, 41, 42, 43, 47".to_string()),
+        )]
+    };
+    // SBR09 holds a value: no move.
+    assert_eq!(help("SBR*P*18*GRP123**CI****MB"), list("SYN008"));
+    // `12` is a code of SBR05 and of SBR09: no guess which (and SBR02 is asked for here;
+    // fixtures/rules/SYN008 sbr02-code-of-sbr05-and-sbr09-dependent has the 2000C). `MB` is
+    // SBR09's, but SBR02 moved out is asked for (the patient is the subscriber).
+    for line in ["SBR*P*12", "SBR*P*MB"] {
+        let found = help(line);
+        let guessed = |(_, h): &(String, Option<String>)| {
+            h.as_deref().is_none_or(|h| h.contains("meant for"))
+        };
+        assert!(!found.iter().any(guessed), "{found:?}");
+    }
+    // N402 `GB` is a code of N404, but of an external list (ISO 3166), which holds most
+    // two-letter values: no guess (corpus: `NA`, `ST` written for a state).
+    let n4 = run(&edit(
+        P837,
+        "N4*SPRINGFIELD*IL*62702",
+        "N4*LONDON*GB*SW1A1AA",
+    ));
+    assert_eq!(n4.len(), 1, "{n4:?}");
+    assert!(
+        n4[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("use one of: ")),
+        "{n4:?}"
+    );
 }

@@ -98,6 +98,79 @@ pub(crate) fn date_formats_allowed(
         })
 }
 
+/// `f`'s segment with the value at `from` (element, component; 0 for a simple element) moved
+/// into `to`, empty as written: its text (no terminator; trailing empty elements and
+/// components dropped), when the segment read so, placed as written, has no finding it does
+/// not have as written, and not `f`'s, and leaves out no situational element the set asks for
+/// (`required_element::situational_left_out`). What a help that proposes moving a value
+/// shows: a move the guide would find fault with (the value does not fit there, or `from` is
+/// required) is not proposed. Not for a value with a component separator or a repeated
+/// element.
+pub(crate) fn moved_value(
+    tx: &Transaction<'_>,
+    f: &Found<'_, '_>,
+    from: (usize, usize),
+    to: (usize, usize),
+) -> Option<String> {
+    let (seg, co) = (f.seg, f.seg.delims.component);
+    let value = f.value(from.0, from.1);
+    if value.is_empty() || value.contains(&co) || !f.value(to.0, to.1).is_empty() {
+        return None;
+    }
+    let written: Vec<Vec<u8>> = seg.elements().map(|e| e.bytes.to_vec()).collect();
+    let repeated = |e: &Vec<u8>| seg.delims.repetition.is_some_and(|r| e.contains(&r));
+    if written.iter().any(repeated) {
+        return None;
+    }
+    let mut elems = written.clone();
+    put_value(&mut elems, from, &[], co);
+    put_value(&mut elems, to, value, co);
+    while elems.last().is_some_and(Vec::is_empty) {
+        elems.pop();
+    }
+    let placement = tx.ig().placement(f.index)?;
+    let before = claimlint_model::realign::judge(placement, seg, &written);
+    let after = claimlint_model::realign::judge(placement, seg, &elems);
+    if after.contains(f.issue) || after.iter().any(|i| !before.contains(i)) {
+        return None;
+    }
+    let mut text = seg.id().to_vec();
+    for e in &elems {
+        text.push(seg.delims.element);
+        text.extend_from_slice(e);
+    }
+    let meant = Segment::new(&text, seg.offset, seg.delims, seg.position);
+    if required_element::situational_left_out(tx, f.index, &meant) {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&text).into_owned())
+}
+
+/// Writes `value` at `(element, component)` of `elems` (component 0: the whole element),
+/// adding empty elements or components up to it, and drops the composite's trailing empty
+/// components.
+fn put_value(elems: &mut Vec<Vec<u8>>, (e, c): (usize, usize), value: &[u8], co: u8) {
+    if elems.len() < e {
+        elems.resize(e, Vec::new());
+    }
+    let Some(slot) = e.checked_sub(1).and_then(|k| elems.get_mut(k)) else {
+        return;
+    };
+    if c == 0 {
+        *slot = value.to_vec();
+        return;
+    }
+    let mut parts: Vec<&[u8]> = slot.split(|&b| b == co).collect();
+    if parts.len() < c {
+        parts.resize(c, &[]);
+    }
+    parts[c - 1] = value;
+    while parts.len() > 1 && parts.last().is_some_and(|p| p.is_empty()) {
+        parts.pop();
+    }
+    *slot = parts.join(&co);
+}
+
 /// The element findings of a transaction set that `pick` selects, with their segments.
 pub(crate) fn findings<'t, 'a>(
     tx: &'t Transaction<'a>,

@@ -149,6 +149,26 @@ pub(crate) fn address_incomplete(seg: &claimlint_x12::Segment<'_>) -> bool {
     seg.is(b"N4") && address_left_out(seg).is_some()
 }
 
+/// Whether segment `index` read as `meant` leaves out a situational element the set asks for
+/// ([`situational`]) that it holds as written: a help that shows the segment rewritten
+/// (`super::moved_value`) must not bring up this finding.
+pub(crate) fn situational_left_out(
+    tx: &Transaction<'_>,
+    index: usize,
+    meant: &claimlint_x12::Segment<'_>,
+) -> bool {
+    let Some(seg) = tx.segments.get(index) else {
+        return false;
+    };
+    if seg.is(b"N4") {
+        return address_incomplete(meant) && !address_incomplete(seg);
+    }
+    seg.is(b"SBR")
+        && meant.value(2).is_empty()
+        && !seg.value(2).is_empty()
+        && own_claim(tx, index).is_some()
+}
+
 fn address_left_out(seg: &claimlint_x12::Segment<'_>) -> Option<Left> {
     let country = seg.value(4);
     if seg.value(1).is_empty() || !matches!(country, b"" | b"US" | b"CA") {

@@ -1,7 +1,7 @@
 use super::findings;
 use crate::{Ctx, declare_rule};
 use claimlint_diagnostic::Ack999;
-use claimlint_ig::ElementIssue;
+use claimlint_ig::{ElementIssue, Usage};
 use claimlint_model::Transaction;
 use claimlint_x12::envelope::{IssueKind, ScanIssue};
 
@@ -121,7 +121,7 @@ fn report_one(
                         f.text(elem, comp),
                         tx.kind.guide()
                     ),
-                    format!("leave {r} empty (was the value meant for the next element?)"),
+                    not_used_help(tx, f, (elem, comp), r),
                 )
             }
             ElementIssue::TooMany { elem, comp: 0 } => (
@@ -172,6 +172,69 @@ fn report_one(
         // 999 IK403: 13 "too many components", 3 "too many data elements".
         let ack = if loc.component.is_some() { "13" } else { "3" };
         f.report(cx, loc, msg).help(help).ack(Ack999::Element(ack));
+    }
+}
+
+/// The help for a value at `at` (element, component), a position the guide does not use:
+/// leave it empty. A value one position too early reads so (`SBR*P*18******CI` for SBR09's
+/// `CI`): when the position after it is empty as written, the help also says whether the
+/// value fits there, and shows the segment with it moved only when it does and the move
+/// leaves the segment no new finding ([`super::moved_value`]); else, when that position is
+/// required, what it takes (837I `CLM*…*13:A:1*Y**Y*Y`: `Y` is no CLM07 code, A, B or C).
+fn not_used_help(
+    tx: &Transaction<'_>,
+    f: &super::Found<'_, '_>,
+    at: (usize, usize),
+    r: String,
+) -> String {
+    let leave = format!("leave {r} empty");
+    let next = if at.1 == 0 {
+        (at.0 + 1, 0)
+    } else {
+        (at.0, at.1 + 1)
+    };
+    let Some(d) = f.element_def(next.0, next.1).filter(|d| {
+        d.usage != Usage::NotUsed && !d.is_composite() && f.value(next.0, next.1).is_empty()
+    }) else {
+        return leave;
+    };
+    let value = f.text(at.0, at.1);
+    let named = format!("{} ({})", f.ref_des(next.0, next.1), d.name);
+    match claimlint_ig::value_fault(d, value.as_bytes()) {
+        None => super::moved_value(tx, f, at, next).map_or(leave.clone(), |text| {
+            format!(
+                "{leave}; if `{value}` was meant for {named}, which is empty, write `{text}{}`",
+                char::from(f.seg.delims.segment)
+            )
+        }),
+        // Said only of a required element, whose absence is a finding of its own: the reader
+        // of both asks whether the value was meant for it.
+        Some(fault) if d.usage == Usage::Required => format!(
+            "{leave}: `{value}` does not fit {named} either, {}",
+            takes(d, fault)
+        ),
+        Some(_) => leave,
+    }
+}
+
+/// What a simple element takes, said of a value with `fault` there: "which takes one of: A,
+/// B, C", "which is a date (CCYYMMDD)", "which takes 1 to 3 characters".
+fn takes(d: &claimlint_ig::ElementDef, fault: claimlint_ig::ValueFault) -> String {
+    use claimlint_ig::ValueFault;
+    let list = d.codes().and_then(claimlint_ig::Codes::list);
+    match (fault, list, super::simple(d)) {
+        (ValueFault::Code, Some(list), _) => {
+            format!("which takes one of: {}", super::code_list(list))
+        }
+        (ValueFault::Length(_), _, Some((t, min, max))) => {
+            let unit = match t {
+                claimlint_ig::DataType::R | claimlint_ig::DataType::N(_) => "digits",
+                _ => "characters",
+            };
+            format!("which takes {min} to {max} {unit}")
+        }
+        (_, _, Some((t, ..))) => format!("which is {}", super::type_name(t)),
+        _ => String::new(),
     }
 }
 
@@ -250,4 +313,49 @@ fn a_run_of_values_past_the_definition_is_one_finding() {
         ["SV107 in 2400 has a value in component 5 (`9`); composite C004 has 4"]
     );
     assert_eq!(found("DMG*", "DMG*D8*19450312*F:X:Y").len(), 1);
+}
+
+/// A value in a Not Used element: the help proposes moving it into the next element only when
+/// that one is empty and the value fits it there (C6: 837I CLM06 `Y` is no CLM07 code).
+#[test]
+fn a_value_is_proposed_for_the_next_element_only_where_it_fits() {
+    use crate::test::{I837, P837, edit, run};
+    let found = |text: &str| -> Vec<(String, Option<String>)> {
+        run(text)
+            .into_iter()
+            .filter(|d| d.severity == claimlint_diagnostic::Severity::Error)
+            .map(|d| (d.code.to_string(), d.help))
+            .collect()
+    };
+    let clm = found(&edit(I837, "CLM*", "CLM*W392-49141*2460***13:A:1*Y**Y*Y"));
+    assert_eq!(clm.len(), 2, "{clm:?}");
+    assert_eq!(clm[0].0, "SYN004");
+    assert_eq!(
+        clm[0].1.as_deref(),
+        Some(
+            "leave CLM06 empty: `Y` does not fit CLM07 (Assignment or Plan Participation \
+             Code) either, which takes one of: A, B, C"
+        )
+    );
+    assert_eq!(clm[1].0, "SYN007");
+    assert_eq!(
+        found(&edit(P837, "SBR*", "SBR*P*18******CI")),
+        [(
+            "SYN004".to_string(),
+            Some(
+                "leave SBR08 empty; if `CI` was meant for SBR09 (Claim Filing Indicator Code), \
+                 which is empty, write `SBR*P*18*******CI~`"
+                    .to_string()
+            )
+        )]
+    );
+    // Not an SBR09 code, and SBR09 is not required: nothing to say of it.
+    let other = found(&edit(P837, "SBR*", "SBR*P*18******XY"));
+    assert_eq!(
+        other,
+        [("SYN004".to_string(), Some("leave SBR08 empty".to_string()))]
+    );
+    // CLM07 holds a value: nothing to move into.
+    let held = found(&edit(I837, "CLM*", "CLM*PAT2001-01*2460***13:A:1*Y*A*Y*Y"));
+    assert_eq!(held[0].1.as_deref(), Some("leave CLM06 empty"));
 }

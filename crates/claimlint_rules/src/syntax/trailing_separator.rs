@@ -49,9 +49,10 @@ fn trailing_separator(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             (
                 f.seg.loc(),
                 format!(
-                    "{} in {} ends in an empty element (a trailing `{el}`)",
+                    "{} in {} ends in {}",
                     f.def.id,
-                    f.loop_name(tx)
+                    f.loop_name(tx),
+                    empties("element", trailing(f.seg.bytes, f.seg.delims.element), el)
                 ),
                 format!("end the segment after its last value: `{fixed}`"),
                 Some(fix),
@@ -63,8 +64,13 @@ fn trailing_separator(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             (
                 loc,
                 format!(
-                    "{r} `{value}` in {} ends in an empty component (a trailing `{co}`)",
-                    f.loop_name(tx)
+                    "{r} `{value}` in {} ends in {}",
+                    f.loop_name(tx),
+                    empties(
+                        "component",
+                        trailing(value.as_bytes(), f.seg.delims.component),
+                        co
+                    )
                 ),
                 format!("write {r} as `{}`", value.trim_end_matches(co)),
                 component_fix(f.seg, elem, loc),
@@ -74,6 +80,23 @@ fn trailing_separator(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
         d.help(help);
         if let Some(fix) = fix {
             d.fix(fix);
+        }
+    }
+}
+
+/// "an empty element (a trailing `*`)", or for `n` of them "three empty elements (three
+/// trailing `*`)": the count the segment as written has, so the reader finds them all.
+fn empties(what: &str, n: usize, sep: char) -> String {
+    const WORDS: [&str; 9] = [
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    match n {
+        0 | 1 => format!("an empty {what} (a trailing `{sep}`)"),
+        _ => {
+            let count = WORDS
+                .get(n - 2)
+                .map_or_else(|| n.to_string(), |w| (*w).to_string());
+            format!("{count} empty {what}s ({count} trailing `{sep}`)")
         }
     }
 }
@@ -110,7 +133,27 @@ fn cases() {
             Edit("N3*12", "N3*12 ELM ST**", true),
             Edit("HI*", "HI*ABK:M810:", true),
             EditI("CL1*", "CL1*1*1*01*", true),
+            Edit("SV1*HC:96372", "SV1*HC:96372*60*UN*1***1***", true),
+            Edit("HI*", "HI*ABK:M810:::", true),
         ],
+    );
+    // Each message counts the separators as written (C6: three, not "a trailing `*`").
+    let messages: Vec<&str> = [2, 3, 4, 5, 6]
+        .iter()
+        .map(|&k| {
+            let d = diags[k].iter().find(|d| d.code == "SYN006").unwrap();
+            d.message.as_str()
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "N3 in 2010BA ends in two empty elements (two trailing `*`)",
+            "HI01 `ABK:M810:` in 2300 ends in an empty component (a trailing `:`)",
+            "CL1 in 2300 ends in an empty element (a trailing `*`)",
+            "SV1 in 2400 ends in three empty elements (three trailing `*`)",
+            "HI01 `ABK:M810:::` in 2300 ends in three empty components (three trailing `:`)",
+        ]
     );
     let d = diags[2].iter().find(|d| d.code == "SYN006").unwrap();
     assert_eq!(
