@@ -1815,6 +1815,20 @@ CASES["STR003"]["trip"].update({
         P837, [_DMG_TWICE_BELOW_CLM, _DMG_BELOW_CLM]),
 })
 
+# A statement date misspelled `DTQ` where 2300's DTP*434 belongs (SYN001: "did you mean
+# DTP?") and another DTP*434 written in the 2010BA: not "move that DTP down to just before
+# the DTQ" (following both would leave two), the cautious findings (`moved::misspelt_there`);
+# alone and beside a subscriber whose DTP*434 is inside its first line (837I).
+_DTQ = edits(I837, [("DMG*D8*19450312*F", "DMG*D8*19450312*F~DTP*434*RD8*20260117-20260117"),
+                    ("DTP*434*RD8*20260115-20260115", "DTQ*434*RD8*20260115-20260115")])
+_DTP434_IN_LINE = edits(I837, [("DTP*434*RD8*20260115-20260115", ""),
+                               ("LX*1", "LX*1~DTP*434*RD8*20260115-20260115")])
+CASES["STR003"]["trip"].update({
+    "statement-date-misspelled-dtq-beside-a-dtp-in-2010ba.x12": _DTQ,
+    "statement-date-misspelled-dtq-then-subscriber-dtp-in-its-line.x12": claims_set(
+        I837, [_DTQ, _DTP434_IN_LINE]),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

@@ -416,6 +416,43 @@ fn suppressed_findings_are_counted() {
     );
 }
 
+/// A 2010BA N3 written as N4 (`structure::mistyped`): by default its STR003 alone, the
+/// STR002 for the N3 it leaves missing counted among the suppressed; with STR003 not run
+/// (`--select STR002`, `--ignore STR003`) that STR002 is reported and fails the run.
+#[test]
+fn a_gap_a_mistyped_segment_fills_is_suppressed_not_dropped() {
+    let codes = |args: &[&str]| {
+        let o = run(&[&["check", "--format", "json"], args].concat());
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let codes: Vec<String> = (v["files"][0]["diagnostics"].as_array().unwrap().iter())
+            .filter_map(|d| d["code"].as_str().map(str::to_string))
+            .collect();
+        (o.status.code(), codes, v["summary"]["suppressed"].as_u64())
+    };
+    for (name, n) in [
+        ("subscriber-address-written-as-n4", 1),
+        ("subscriber-address-written-as-n4-in-two-subscribers", 2),
+    ] {
+        let f = format!("fixtures/rules/STR003/trip/{name}.x12");
+        let (rc, all, suppressed) = codes(&[&f]);
+        assert_eq!(
+            (rc, all),
+            (Some(1), vec!["STR003".to_string(); n]),
+            "{name}"
+        );
+        let (_, unsuppressed, _) = codes(&["--ignore", "STR003", &f]);
+        let str002 = unsuppressed.iter().filter(|c| *c == "STR002").count();
+        assert_eq!(str002, n, "{name}: {unsuppressed:?}");
+        assert_eq!(suppressed, Some(unsuppressed.len() as u64), "{name}");
+        let (rc, selected, _) = codes(&["--select", "STR002", &f]);
+        assert_eq!(
+            (rc, selected),
+            (Some(1), vec!["STR002".to_string(); n]),
+            "{name}"
+        );
+    }
+}
+
 /// Issue 14 §3: an input that is not X12 (a README, a CSV or JSON export, an HTML error page,
 /// an archive, UTF-16) fails the run with exactly one ENV001 that quotes how it starts.
 #[test]

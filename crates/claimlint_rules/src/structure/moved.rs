@@ -126,7 +126,7 @@ pub(crate) fn all_moved(tx: &Transaction<'_>, cx: &Ctx<'_>) -> Vec<Moved> {
         let Some(stray) = stray else {
             continue;
         };
-        if !pairs(tx, &mut trials, stray, want) {
+        if !pairs(tx, &mut trials, stray, want) || misspelt_there(tx, want) {
             continue;
         }
         out.push(Moved {
@@ -197,6 +197,25 @@ impl ByPart {
             .sum();
         (gaps == 1).then_some(stray)
     }
+}
+
+/// Whether a segment of an unknown id one letter off the one `want` lacks (or two neighbours
+/// swapped: `DTQ` or `DPT` for `DTP`, [`crate::syntax::unknown_segment::one_off`]) stands
+/// where it belongs: among the unplaced segments right before or at `want.before`. That
+/// segment is the one meant, misspelled (SYN001's "did you mean"), not a gap a segment
+/// written elsewhere fills: "move it to just before the `DTQ`" would leave two.
+fn misspelt_there(tx: &Transaction<'_>, want: &Want) -> bool {
+    use crate::syntax::unknown_segment::{is_known, one_off};
+    let ig = tx.ig();
+    let unplaced = |k: &usize| !ig.is_placed(*k);
+    let before = (0..want.before).rev().take_while(unplaced);
+    let after = (want.before..tx.segments.len()).take_while(unplaced);
+    before.chain(after).any(|k| {
+        tx.segments.get(k).is_some_and(|s| {
+            let id = s.id();
+            !is_known(id) && one_off(id, want.def.id.as_bytes())
+        })
+    })
 }
 
 /// The `issue` of a [`Want`] the walk did not find: a segment the model asks for where the

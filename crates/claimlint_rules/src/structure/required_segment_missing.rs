@@ -1049,22 +1049,31 @@ fn opens_2010ba(tx: &Transaction<'_>, k: usize) -> bool {
 /// holds a claim of its own ([`subscriber_gaps`]). One segment missing that is written
 /// elsewhere, exactly it (`super::moved`: a subscriber's `N3` written above the `HL*2`, a
 /// `DMG` below the `CLM`): the STR003 there says where it belongs, and this finding names
-/// it as its site (`suppress::Scope::Site`).
+/// it as its site (`suppress::Scope::Site`). The same for one written there with another id
+/// (`super::mistyped`: `N4` for the N3, the real N4 after it): reported naming that segment,
+/// so that only its STR003, when reported, suppresses it (`--select STR002` keeps it).
 fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let gaps = subscriber_gaps(tx);
     if gaps.is_empty() {
         return;
     }
     let moved = super::moved::of_set(tx, cx);
-    // A segment written there with another id (`N4` for the N3, the real N4 after it): the
-    // STR003 there is the one error (`super::mistyped`).
     let mistyped = super::mistyped::of_set(tx, cx);
     for (nm1, claim, mut missing) in gaps {
         let end = (tx.loops.iter())
             .find(|l| l.first as usize == nm1 && l.id == "2010BA")
             .map_or(nm1, |l| l.end as usize);
-        missing
-            .retain(|id| !(mistyped.iter()).any(|m| m.def.id == *id && (nm1..end).contains(&m.at)));
+        let typed =
+            |id: &str| (mistyped.iter()).find(|m| m.def.id == id && (nm1..end).contains(&m.at));
+        // The ones mistyped, each its own finding naming its STR003's segment; the rest
+        // (a DMG left out beside an N3 written as N4) one finding, as below.
+        for id in missing.iter().copied().filter(|id| typed(id).is_some()) {
+            let site = typed(id)
+                .and_then(|m| tx.segments.get(m.at))
+                .map(|s| s.position);
+            report_subscriber_missing(tx, cx, (nm1, site), claim, &[id]);
+        }
+        missing.retain(|id| typed(id).is_none());
         if missing.is_empty() {
             continue;
         }
