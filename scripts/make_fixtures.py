@@ -1733,6 +1733,22 @@ CASES["STR002"]["trip"].update({
     "service-line-written-as-sv5.x12": P837.replace("SV1*HC:", "SV5*HC:", 1),
 })
 
+# An interchange cut off by the next interchange's ISA (hunt C5, TigerShark 837I-Examples.txt):
+# the first stops inside its set (or after its SE) and a new ISA starts. One ENV004 at the ISA
+# saying where it ends and naming the SE, GE and IEA it lacks, as for a file that simply ends
+# (the claim the cut left incomplete gets no BAL001 for its lost line), not one ENV004 per
+# missing trailer. Near miss: cut after its GE, the IEA alone is missing: that ENV004, as
+# before. The second interchange is another claim (no XCL001 between the two).
+def _next_interchange(template):
+    return (template.replace("*000000001*", "*000000002*").replace("IEA*1*000000001", "IEA*1*000000002")
+            .replace("CLM*PAT1001-01", "CLM*PAT1002-01").replace("*MI*1EG4TE5MK73", "*MI*2EG4TE5MK74"))
+CASES["ENV004"]["trip"].update({
+    "cut-off-by-the-next-isa.x12": P837[:P837.index("LX*2")] + _next_interchange(P837),
+    "cut-off-by-the-next-isa-837i.x12": I837[:I837.index("LX*2")] + _next_interchange(I837),
+    "cut-off-by-the-next-isa-after-se.x12": P837[:P837.index("GE*")] + _next_interchange(P837),
+    "iea-left-out-before-the-next-isa.x12": P837[:P837.index("IEA*")] + _next_interchange(P837),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

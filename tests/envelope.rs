@@ -73,11 +73,22 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("ENV004/trip/cut-inside-lx.x12", &["ENV004"]),
     ("ENV004/trip/cut-inside-the-patient-hl.x12", &["ENV004"]),
+    // Cut off by the next interchange's ISA: one ENV004, as for a file that ends (hunt C5).
+    ("ENV004/trip/cut-off-by-the-next-isa-837i.x12", &["ENV004"]),
+    (
+        "ENV004/trip/cut-off-by-the-next-isa-after-se.x12",
+        &["ENV004"],
+    ),
+    ("ENV004/trip/cut-off-by-the-next-isa.x12", &["ENV004"]),
     ("ENV004/trip/empty-st-before-gs.x12", &["ENV004"]),
     ("ENV004/trip/empty-st.x12", &["ENV004"]),
     ("ENV004/trip/ge-after-iea.x12", &["ENV004"]),
     ("ENV004/trip/gs-twice.x12", &["ENV004"]),
     ("ENV004/trip/iea-cut.x12", &["ENV004"]),
+    (
+        "ENV004/trip/iea-left-out-before-the-next-isa.x12",
+        &["ENV004"],
+    ),
     ("ENV004/trip/junk-after-iea.x12", &["ENV004"]),
     (
         "ENV004/trip/no-ge-beside-gs-before-isa.x12",

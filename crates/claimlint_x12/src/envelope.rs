@@ -284,8 +284,12 @@ pub enum IssueKind<'a> {
     /// interchange left open, `st_at` is where that set's ST starts; `from` is the position in that set of its last CLM or HL, where
     /// the claim (or HL block) the cut left incomplete starts.
     Truncated {
-        /// The length of the input: where it ends.
+        /// Where the interchange ends: the length of the input, or where `next_isa` starts.
         end: usize,
+        /// The interchange was cut off by the next one: its ISA starts at `end`, with
+        /// the set, group and interchange before it left open (one cut, as at the end of the
+        /// input). `false`: the input ends.
+        next_isa: bool,
         cut: Option<&'a [u8]>,
         terminator: u8,
         st02: Option<&'a [u8]>,
@@ -1016,8 +1020,8 @@ impl<'a> Scanner<'a, '_> {
         self.flush_empty(b);
         self.flush_closed(b, None);
         self.flush_outside(b);
-        if next_isa.is_none() && self.truncation(b) {
-            return None;
+        if self.truncation(b, next_isa) {
+            return next_isa;
         }
         if let Some(tx) = b.open_tx.take() {
             let st02 = tx.meant_st02();
@@ -1036,12 +1040,18 @@ impl<'a> Scanner<'a, '_> {
         next_isa
     }
 
-    /// When the input ended with a set, a group or a segment open and no IEA: closes what is
-    /// open and keeps one `Truncated` finding for the caller to place. `false`: not a cut.
-    fn truncation(&mut self, b: &mut Body<'a>) -> bool {
+    /// When the input ended with a set, a group or a segment open and no IEA, or the next
+    /// interchange's ISA (at `next_isa`) started with a group open: closes what is open and
+    /// keeps one `Truncated` finding for the caller to place. `false`: not a cut (an
+    /// interchange that lacks only its IEA is `IeaMissing`; a fragment that another ISA
+    /// follows keeps its set's `SeMissing`).
+    fn truncation(&mut self, b: &mut Body<'a>, next_isa: Option<usize>) -> bool {
         let open_group = b.group_open && !b.is_fragment();
-        let cut =
-            b.iea.is_none() && !b.iea_cut && (b.cut.is_some() || b.open_tx.is_some() || open_group);
+        let open = match next_isa {
+            None => b.cut.is_some() || b.open_tx.is_some() || open_group,
+            Some(_) => open_group || (b.open_tx.is_some() && !b.is_fragment()),
+        };
+        let cut = b.iea.is_none() && !b.iea_cut && open;
         if !cut {
             return false;
         }
@@ -1059,7 +1069,8 @@ impl<'a> Scanner<'a, '_> {
             .filter(|_| open_group)
             .map(|gs| gs.value(6));
         b.truncated = Some(IssueKind::Truncated {
-            end: self.input.len(),
+            end: next_isa.unwrap_or(self.input.len()),
+            next_isa: next_isa.is_some(),
             cut: b.cut,
             terminator: b.delims.segment,
             st02,
@@ -2048,6 +2059,7 @@ mod tests {
             kinds(&s),
             [&IssueKind::Truncated {
                 end: text.len(),
+                next_isa: false,
                 cut: Some(b"LX"),
                 terminator: b'~',
                 st02: Some(b"0001"),

@@ -10,7 +10,9 @@ declare_rule! {
     /// end-of-file byte (SUB, 0x1A) after an IEA are read like whitespace. A file
     /// cut short (the input ends inside a set, a group or a segment, with no IEA) is one
     /// finding, at its ISA, naming the trailers it lacks; the partial last segment is not read,
-    /// and the claim the cut left incomplete gets no findings for what the cut took away.
+    /// and the claim the cut left incomplete gets no findings for what the cut took away. An
+    /// interchange cut off by the next one's ISA, a group (and set) left open, is one finding
+    /// the same way.
     /// ## Why it matters
     /// A receiver cannot tell where a transaction set or group ends without its trailer, and
     /// rejects the whole group or interchange. A truncated file (a transfer cut short) usually
@@ -34,12 +36,14 @@ fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(b)
 }
 
-/// A file cut short, as one finding: where it ends and which trailers are missing. It names
+/// A file (or an interchange, cut off by the next ISA) cut short, as one finding: where it
+/// ends and which trailers are missing. It names
 /// the set it cut and covers that set from its last CLM or HL on, so the claim (or HL block)
 /// left incomplete gets no findings for what the cut took away (suppress::PRECEDENCE).
 fn truncated(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     let IssueKind::Truncated {
         end,
+        next_isa,
         cut,
         terminator,
         st02,
@@ -70,11 +74,21 @@ fn truncated(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
         true => String::new(),
         false => format!(": {}", crate::syntax::and_list(&open)),
     };
-    let d = cx.report(
-        issue.loc,
-        format!("the input ends at byte {end}, {place}{open} (was the file cut short?)"),
-    );
-    d.help = Some("resend the whole file; a file cut short cannot be read to its end".into());
+    let (message, help) = if next_isa {
+        (
+            format!(
+                "the interchange ends at byte {end}, where the next interchange's ISA starts{open} (was the interchange cut short?)"
+            ),
+            "resend the whole interchange; one cut short cannot be read to its end",
+        )
+    } else {
+        (
+            format!("the input ends at byte {end}, {place}{open} (was the file cut short?)"),
+            "resend the whole file; a file cut short cannot be read to its end",
+        )
+    };
+    let d = cx.report(issue.loc, message);
+    d.help = Some(help.into());
     d.context.transaction = st02.map(|s| lossy(s).into_owned());
     d.context.set_at = st_at;
     d.covers = from.map(|f| (f, u32::MAX));
@@ -408,27 +422,40 @@ fn a_set_without_st_is_one_finding() {
 }
 
 /// An interchange cut off inside a set by the next interchange's ISA (TigerShark's
-/// 837I-Examples.txt, unseen-file run F3.5): the set's ENV004 says where it ends, not that
-/// the input ends inside it.
+/// 837I-Examples.txt, unseen-file runs F3.5 and hunt C5): one ENV004 at its ISA saying where
+/// it ends and naming the SE, GE and IEA it lacks, as for a file that simply ends; not one
+/// finding per missing trailer. Cut after its SE, the GE and IEA; after its GE, the IEA alone.
 #[test]
-fn a_set_cut_off_by_the_next_isa() {
+fn an_interchange_cut_off_by_the_next_isa() {
     use crate::test::{P837, run};
     let se = P837.find("SE*").unwrap();
-    let isa_at = se;
-    let text = format!("{}{P837}", &P837[..se]);
-    let found = run(&text);
-    let d = found
-        .iter()
-        .find(|d| d.code == "ENV004" && d.loc.segment.as_str() == "ST")
-        .expect("ENV004 on the ST");
+    let found = run(&format!("{}{P837}", &P837[..se]));
+    let env004: Vec<_> = found.iter().filter(|d| d.code == "ENV004").collect();
+    assert_eq!(env004.len(), 1, "{found:#?}");
+    assert_eq!(env004[0].loc.segment.as_str(), "ISA");
     assert_eq!(
-        d.message,
+        env004[0].message,
         format!(
-            "ST*0001 has no SE: the transaction set ends where the next interchange's ISA starts, at byte {isa_at}"
+            "the interchange ends at byte {se}, where the next interchange's ISA starts: ST*0001 has no SE, GS*…*1 no GE and ISA*…*000000001 no IEA (was the interchange cut short?)"
         )
     );
+    let ge = P837.find("GE*").unwrap();
+    let found = run(&format!("{}{P837}", &P837[..ge]));
+    let env004: Vec<_> = found.iter().filter(|d| d.code == "ENV004").collect();
+    assert_eq!(env004.len(), 1, "{found:#?}");
     assert!(
-        found.iter().all(|d| !d.message.contains("the input ends")),
-        "{found:#?}"
+        env004[0].message.ends_with(
+            ": GS*…*1 no GE and ISA*…*000000001 no IEA (was the interchange cut short?)"
+        ),
+        "{}",
+        env004[0].message
+    );
+    let iea = P837.find("IEA*").unwrap();
+    let found = run(&format!("{}{P837}", &P837[..iea]));
+    let env004: Vec<_> = found.iter().filter(|d| d.code == "ENV004").collect();
+    assert_eq!(env004.len(), 1, "{found:#?}");
+    assert_eq!(
+        env004[0].message,
+        "ISA*…*000000001 has no IEA: another ISA starts before it"
     );
 }
