@@ -1749,6 +1749,26 @@ CASES["ENV004"]["trip"].update({
     "iea-left-out-before-the-next-isa.x12": P837[:P837.index("IEA*")] + _next_interchange(P837),
 })
 
+# A transaction set with nothing between its ST and SE (hunt C6, nididpi 837X223sample:
+# `ST*837*0001*005010X223~SE*38*18434718~`): one STR002 saying the set has no content and
+# naming what its header lacks (BHT, 1000A, 1000B, 2000A), not one STR002 each. SE01 38 for
+# the 2 segments there is its own count mismatch (ENV003, IK502 4) and SE02 its own control
+# number mismatch (ENV002): both stay; with SE01 right there is no ENV003. Near miss: a set
+# with its BHT alone still gets one STR002 for each loop it lacks.
+def _with_set(template, set_segments):
+    ss = segs(template)
+    st = next(i for i, x in enumerate(ss) if x.startswith("ST*"))
+    se = next(i for i, x in enumerate(ss) if x.startswith("SE*"))
+    return join(ss[:st] + set_segments + ss[se + 1:])
+CASES["STR002"]["trip"].update({
+    "empty-transaction-set.x12": _with_set(P837, ["ST*837*0001*005010X222A1", "SE*2*0001"]),
+    "empty-transaction-set-837i.x12": _with_set(I837, ["ST*837*0001*005010X223A2", "SE*2*0001"]),
+    "empty-transaction-set-se01-and-se02-wrong-837i.x12": _with_set(
+        I837, ["ST*837*0001*005010X223A2", "SE*38*18434718"]),
+    "transaction-set-with-its-bht-alone.x12": _with_set(
+        P837, ["ST*837*0001*005010X222A1", segs(P837)[3], "SE*3*0001"]),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:
