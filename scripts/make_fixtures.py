@@ -1769,6 +1769,26 @@ CASES["STR002"]["trip"].update({
         P837, ["ST*837*0001*005010X222A1", segs(P837)[3], "SE*3*0001"]),
 })
 
+# ST03 alone naming the other 837 guide (hunt C2, hccinfhir sample_837_12.txt: GS08
+# 005010X222A1, `ST*837*5856*005010X223A2`, SV1 lines): GS08 and the lines agree, so the set
+# is read as 837P and ST03 is the one defect: one ENV005 ("ST03 differs from GS08") that says
+# the lines are 837P as GS08 says, not also STR003 on the same ST03. Also with ST03 another
+# release of the other guide, and the 837I way round. Near misses: the lines agree with ST03
+# (ENV005 alone, as before); the lines agree with neither label (GS08 and ST03 both 837I
+# releases, SV1 lines): ENV005 and STR003, two defects.
+CASES["ENV005"]["trip"].update({
+    "st03-837i-over-837p-lines-and-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X223A2"),
+    "st03-837i-release-over-837p-lines-and-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X223"),
+    "st03-837p-over-837i-lines-and-gs08-837i.x12": edit(I837, "ST*", "ST*837*0001*005010X222A1"),
+    "st03-837i-and-its-lines-under-gs08-837p-837i.x12": edit(
+        I837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
+})
+CASES["STR003"]["trip"].update({
+    "sv1-under-837i-releases-in-gs08-and-st03.x12": edits(P837, [
+        ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X223A1"),
+        ("ST*", "ST*837*0001*005010X223")]),
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

@@ -119,6 +119,24 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV005/trip/st01-left-out.x12", &["ENV005"]),
     ("ENV005/trip/st01-x.x12", &["ENV005"]),
     ("ENV005/trip/st03-4010-differs-from-gs08.x12", &["ENV005"]),
+    // ST03 alone names the other guide (GS08 and the lines agree): ENV005 alone, not also
+    // STR003 (hunt C2); the lines agreeing with ST03: ENV005 alone, as before.
+    (
+        "ENV005/trip/st03-837i-and-its-lines-under-gs08-837p-837i.x12",
+        &["ENV005"],
+    ),
+    (
+        "ENV005/trip/st03-837i-over-837p-lines-and-gs08.x12",
+        &["ENV005"],
+    ),
+    (
+        "ENV005/trip/st03-837i-release-over-837p-lines-and-gs08.x12",
+        &["ENV005"],
+    ),
+    (
+        "ENV005/trip/st03-837p-over-837i-lines-and-gs08-837i.x12",
+        &["ENV005"],
+    ),
     (
         "ENV005/trip/st03-dental-differs-from-gs08-dental.x12",
         &["ENV005"],

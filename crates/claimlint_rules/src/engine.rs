@@ -585,6 +585,15 @@ pub(crate) fn check_transaction<T>(
         }
         return (Stats::default(), out, None);
     }
+    tx.group_guide = claimlint_model::group_guide(gs, &frame.st);
+    if tx.kind != tx.declared {
+        // ST03 naming the other guide than the lines: ENV005 says so when GS08 agrees with them.
+        let env005 = &crate::envelope::unsupported_transaction::ENV005;
+        if let Some((rule, sev)) = plan.envelope.iter().find(|(r, _)| std::ptr::eq(*r, env005)) {
+            let cx = &mut ctx(rule, *sev, &mut out, None, plan);
+            crate::envelope::unsupported_transaction::st03_alone(&tx, gs, cx);
+        }
+    }
     tx.share_clean_memo(memo);
     let ran_from = out.len();
     let drug_lines = run_rules(&tx, plan, &mut out, checked);

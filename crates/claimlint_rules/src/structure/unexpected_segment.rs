@@ -448,31 +448,24 @@ fn provider_loop(
 /// declared guide's tables do not expect. On ST03 because the label is the set's, not a line's:
 /// the 999 rejects the set with ST03's value as the invalid code (IK4 7), and the gate returns
 /// every claim under the label, not the first line's claim alone.
+///
+/// Not when GS08 names the guide the lines are written in: ST03 alone is wrong, and ENV005's
+/// "ST03 differs from GS08" is the one finding, saying what the lines are
+/// ([`crate::envelope::unsupported_transaction::st03_alone`]).
 fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
-    if tx.kind == tx.declared {
+    if tx.kind == tx.declared || tx.group_guide == Some(tx.kind) {
         return;
     }
-    let service = match tx.kind {
-        Kind::Professional => Indexed::Sv1,
-        Kind::Institutional => Indexed::Sv2,
-    };
-    let lines = tx.by_id.of(service).len();
     let Some(st) = tx.segments.first() else {
         return;
-    };
-    let service = String::from_utf8_lossy(service.id());
-    let which = match lines {
-        1 => "the service line".to_string(),
-        2 => "both service lines".to_string(),
-        n => format!("all {n} service lines"),
     };
     let d = cx.report(
         st.element_loc(3),
         format!(
-            "ST03 names {} ({}), but {which} of the set {} {service}: it is written as an {} and was checked as one ({})",
+            "ST03 names {} ({}), but {}: it is written as an {} and was checked as one ({})",
             tx.declared.guide(),
             tx.declared.short(),
-            if lines == 1 { "is" } else { "are" },
+            lines_written_as(tx),
             tx.kind.short(),
             tx.kind.guide(),
         ),
@@ -486,6 +479,26 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             Kind::Institutional => "SV2 with a revenue code (837I)",
         }
     ));
+}
+
+/// What a set read with the other guide than it declares is written as: `all 3 service lines
+/// of the set are SV1` (the service segment of `tx.kind`).
+pub(crate) fn lines_written_as(tx: &Transaction<'_>) -> String {
+    let service = match tx.kind {
+        Kind::Professional => Indexed::Sv1,
+        Kind::Institutional => Indexed::Sv2,
+    };
+    let lines = tx.by_id.of(service).len();
+    let which = match lines {
+        1 => "the service line".to_string(),
+        2 => "both service lines".to_string(),
+        n => format!("all {n} service lines"),
+    };
+    let verb = if lines == 1 { "is" } else { "are" };
+    format!(
+        "{which} of the set {verb} {}",
+        String::from_utf8_lossy(service.id())
+    )
 }
 
 /// The positions of a list of segments written out of place, sorted by the segment each
