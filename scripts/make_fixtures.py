@@ -1789,6 +1789,34 @@ CASES["STR003"]["trip"].update({
         ("ST*", "ST*837*0001*005010X223")]),
 })
 
+# A set cut by the next group's GS (or by the IEA) with its own group left open: the set lacks
+# its SE and the group its GE, one cut: one ENV004 on the set naming both (the 999 still codes
+# the set's SE missing, IK502 2, and the group's GE, AK905 3), covering the claim the cut left
+# incomplete (no BAL001), not also "GS has no GE". Near misses: a group whose set is complete
+# but whose GE is left out before the next GS keeps its "GS has no GE"; a set cut by the next
+# ST keeps its one "ST has no SE".
+def _next_group(template):
+    ss = segs(template)
+    gs = next(i for i, x in enumerate(ss) if x.startswith("GS*"))
+    ge = next(i for i, x in enumerate(ss) if x.startswith("GE*"))
+    group = join(ss[gs:ge + 1])
+    return (group.replace("*1*X*", "*2*X*", 1).replace("GE*1*1", "GE*1*2")
+            .replace("CLM*PAT1001-01", "CLM*PAT1002-01").replace("*MI*1EG4TE5MK73", "*MI*2EG4TE5MK74"))
+def _two_groups(first, template):
+    return first + _next_group(template) + "IEA*2*000000001~\n"
+def _next_set(template):
+    ss = segs(template)
+    st = next(i for i, x in enumerate(ss) if x.startswith("ST*"))
+    se = next(i for i, x in enumerate(ss) if x.startswith("SE*"))
+    return (join(ss[st:se + 1]).replace("*0001", "*0002")
+            .replace("CLM*PAT1001-01", "CLM*PAT1002-01").replace("*MI*1EG4TE5MK73", "*MI*2EG4TE5MK74"))
+CASES["ENV004"]["trip"].update({
+    "set-and-group-cut-off-by-the-next-gs.x12": _two_groups(P837[:P837.index("LX*2")], P837),
+    "set-and-group-cut-off-by-the-iea.x12": P837[:P837.index("LX*2")] + "IEA*1*000000001~\n",
+    "ge-left-out-before-the-next-gs.x12": _two_groups(P837[:P837.index("GE*")], P837),
+    "set-cut-off-by-the-next-st.x12": P837[:P837.index("LX*2")] + _next_set(P837) + "GE*2*1~\nIEA*1*000000001~\n",
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

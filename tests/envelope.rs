@@ -83,6 +83,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV004/trip/empty-st-before-gs.x12", &["ENV004"]),
     ("ENV004/trip/empty-st.x12", &["ENV004"]),
     ("ENV004/trip/ge-after-iea.x12", &["ENV004"]),
+    (
+        "ENV004/trip/ge-left-out-before-the-next-gs.x12",
+        &["ENV004"],
+    ),
     ("ENV004/trip/gs-twice.x12", &["ENV004"]),
     ("ENV004/trip/iea-cut.x12", &["ENV004"]),
     (
@@ -101,6 +105,20 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV004/trip/no-st.x12", &["ENV004"]),
     ("ENV004/trip/se-after-ge-837i.x12", &["ENV004"]),
     ("ENV004/trip/se-after-ge.x12", &["ENV004"]),
+    // A set cut by the next GS or the IEA with its group: one ENV004 for both (hunt C5); cut
+    // by the next ST: its one "has no SE", and the claim's BAL001, as before.
+    (
+        "ENV004/trip/set-and-group-cut-off-by-the-iea.x12",
+        &["ENV004"],
+    ),
+    (
+        "ENV004/trip/set-and-group-cut-off-by-the-next-gs.x12",
+        &["ENV004"],
+    ),
+    (
+        "ENV004/trip/set-cut-off-by-the-next-st.x12",
+        &["BAL001", "ENV004"],
+    ),
     ("ENV004/trip/st-before-gs.x12", &["ENV004"]),
     (
         "ENV004/trip/st-before-lower-case-gs.x12",

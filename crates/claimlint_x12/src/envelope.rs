@@ -232,6 +232,12 @@ pub enum IssueKind<'a> {
         /// The set's SE (its bytes), written right after the GE that ended the set: SE and
         /// GE swapped, one finding in place of this one and "SE without ST".
         late_se: Option<&'a [u8]>,
+        /// The GS06 of the group the same cut left without its GE (the set ended at the next
+        /// GS, or at the IEA, with its group open), and the position in the set of its last
+        /// CLM or HL, where the claim the cut left incomplete starts. One finding for the set
+        /// and its group (the 999 codes the group's GE missing from it), not also "GS has no
+        /// GE"; like a file cut short, it covers that claim.
+        group_cut: Option<(&'a [u8], u32)>,
     },
     GeWithoutGs,
     SeWithoutSt,
@@ -729,6 +735,9 @@ struct Body<'a> {
     last_block: Option<u32>,
     /// The input ended with envelopes open: what `IssueKind::Truncated` reports.
     truncated: Option<IssueKind<'a>>,
+    /// The open group's missing GE is named by the finding of the set a GS or the IEA cut
+    /// (`IssueKind::SeMissing::group_cut`): not reported again at that GS or IEA.
+    group_cut: bool,
     /// The segments of the open transaction set, ST first, handed to the sink with it; `None`
     /// when the sink does not want them, or once one does not fit a [`SegmentSpan`] (a set
     /// of 4 GiB).
@@ -767,6 +776,7 @@ impl<'a> Body<'a> {
             cut: None,
             last_block: None,
             truncated: None,
+            group_cut: false,
             spans: None,
             st02_seen: HashMap::new(),
             gs06_seen: HashMap::new(),
@@ -1030,6 +1040,7 @@ impl<'a> Scanner<'a, '_> {
                 st02,
                 ended_by: next_isa.map(|at| (&b"ISA"[..], at)),
                 late_se: None,
+                group_cut: None,
             };
             self.issue(tx.st.loc(), kind);
             self.push_tx(b, tx);
@@ -1140,16 +1151,30 @@ impl<'a> Scanner<'a, '_> {
             }
             // ST/GS/GE/IEA inside a transaction set: its SE is missing.
             if let Some(cut) = b.open_tx.take() {
+                let group_cut = self.group_cut(b, id);
                 let kind = IssueKind::SeMissing {
                     st02: cut.meant_st02(),
                     ended_by: Some((id, raw.offset)),
                     late_se: None,
+                    group_cut,
                 };
                 self.issue(cut.st.loc(), kind);
                 self.push_tx(b, cut);
             }
         }
         self.envelope_segment(b, file_seg(seg), raw, after)
+    }
+
+    /// A set cut by a GS or an IEA with its group open: the GS06 of that group, whose missing
+    /// GE the set's finding names (`Body::group_cut` keeps the group's own from being
+    /// reported); `None` for any other cut.
+    fn group_cut(&self, b: &mut Body<'a>, id: &[u8]) -> Option<(&'a [u8], u32)> {
+        if !matches!(id, b"GS" | b"IEA") || !b.group_open || b.is_fragment() {
+            return None;
+        }
+        let gs06 = b.groups.last().and_then(|g| g.gs).map(|gs| gs.value(6));
+        b.group_cut = gs06.is_some();
+        Some((gs06?, b.last_block.unwrap_or(1)))
     }
 
     /// An envelope segment right after a set's ST, before anything else of the set: a GS
@@ -1286,7 +1311,7 @@ impl<'a> Scanner<'a, '_> {
         match file_seg.id() {
             b"GS" if self.gs_twice(b, &file_seg, raw.offset) => {}
             b"GS" => {
-                if b.group_open && !b.is_fragment() {
+                if b.group_open && !b.is_fragment() && !std::mem::take(&mut b.group_cut) {
                     self.unclosed_group(b, raw.offset);
                 }
                 b.open_group(Some(file_seg));
@@ -1343,6 +1368,7 @@ impl<'a> Scanner<'a, '_> {
             st02,
             ended_by: Some((b"GE", at)),
             late_se,
+            ..
         }) = self.out.issues.last_mut().map(|i| &mut i.kind)
         else {
             return false;
@@ -1520,7 +1546,7 @@ impl<'a> Scanner<'a, '_> {
             b.group_open = false;
             return Flow::Continue;
         }
-        if b.group_open {
+        if b.group_open && !std::mem::take(&mut b.group_cut) {
             self.unclosed_group(b, iea.offset);
         }
         if !b.iea_cut {
@@ -1910,6 +1936,7 @@ mod tests {
             st02: b"0001",
             ended_by: Some((b"GE", ge_at)),
             late_se: Some(b"SE*3*0001"),
+            group_cut: None,
         };
         assert_eq!(kinds(&s), [&issue]);
         let other = se_ge.replace("SE*3*0001", "SE*3*0002");
