@@ -1783,10 +1783,29 @@ CASES["ENV005"]["trip"].update({
     "st03-837i-and-its-lines-under-gs08-837p-837i.x12": edit(
         I837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
 })
+# The same with GS08 another release of the guide the lines are written in (GS08
+# 005010X222A2 or 005010X222 over SV1, 005010X223A1 over SV2): ENV005 alone, whose help names
+# GS08's value as written (the ST03 that matches it), not the release the set is read as.
+CASES["ENV005"]["trip"].update({
+    "st03-837i-over-837p-lines-and-gs08-x222a2.x12": edits(P837, [
+        ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A2"),
+        ("ST*", "ST*837*0001*005010X223A2")]),
+    "st03-837i-over-837p-lines-and-gs08-x222.x12": edits(P837, [
+        ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222"),
+        ("ST*", "ST*837*0001*005010X223A2")]),
+    "st03-837p-over-837i-lines-and-gs08-x223a1.x12": edits(I837, [
+        ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X223A1"),
+        ("ST*", "ST*837*0001*005010X222A1")]),
+})
 CASES["STR003"]["trip"].update({
     "sv1-under-837i-releases-in-gs08-and-st03.x12": edits(P837, [
         ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X223A1"),
         ("ST*", "ST*837*0001*005010X223")]),
+    # GS08 the dental guide, ST03 837I, SV1 lines: neither label is the lines' guide, so the
+    # ENV005 "ST03 differs from GS08" does not stand for STR003's finding; both stand.
+    "sv1-under-st03-837i-and-gs08-dental.x12": edits(P837, [
+        ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X224A2"),
+        ("ST*", "ST*837*0001*005010X223A2")]),
 })
 
 # A set cut by the next group's GS (or by the IEA) with its own group left open: the set lacks

@@ -143,6 +143,15 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "ENV005/trip/st03-837i-and-its-lines-under-gs08-837p-837i.x12",
         &["ENV005"],
     ),
+    // GS08 another release of the lines' guide (x222, x222a2, x223a1): the same one finding.
+    (
+        "ENV005/trip/st03-837i-over-837p-lines-and-gs08-x222.x12",
+        &["ENV005"],
+    ),
+    (
+        "ENV005/trip/st03-837i-over-837p-lines-and-gs08-x222a2.x12",
+        &["ENV005"],
+    ),
     (
         "ENV005/trip/st03-837i-over-837p-lines-and-gs08.x12",
         &["ENV005"],
@@ -153,6 +162,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     (
         "ENV005/trip/st03-837p-over-837i-lines-and-gs08-837i.x12",
+        &["ENV005"],
+    ),
+    (
+        "ENV005/trip/st03-837p-over-837i-lines-and-gs08-x223a1.x12",
         &["ENV005"],
     ),
     (

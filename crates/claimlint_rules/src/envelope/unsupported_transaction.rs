@@ -345,8 +345,11 @@ pub(crate) fn st03_alone(
         tx.kind.short(),
     );
     d.help = Some(format!(
-        "write ST03 as `{guide}`, the guide GS08 names and the lines are written in"
+        "write ST03 as `{gs08}`, the guide GS08 names and the lines are written in"
     ));
+    // Names itself as the place of the defect: the precedence's `Scope::Itself` row ties it
+    // to STR003's "ST03 names 837I, but the lines are SV1" on this ST03 alone, which it says.
+    d.site = Some(d.loc.position);
 }
 
 /// Everything ENV005 judges is per transaction set.
@@ -599,6 +602,18 @@ fn an_st03_alone_naming_the_other_guide_is_one_finding() {
          are SV1, an 837P as GS08 says, so the set is checked as 005010X222A1"
     );
     assert_eq!(found[0].ack, Some(Ack999::TransactionSet("19")));
+    // GS08 another release of the lines' guide: the help names GS08 as written.
+    let release = edit(
+        &text,
+        "GS*",
+        "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A2",
+    );
+    let found = run(&release);
+    assert_eq!(codes(&release), ["ENV005"], "{found:#?}");
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some("write ST03 as `005010X222A2`, the guide GS08 names and the lines are written in")
+    );
     let neither = edit(
         &edit(P837, "ST*", "ST*837*0001*005010X223"),
         "GS*",

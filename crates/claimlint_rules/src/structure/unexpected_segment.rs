@@ -17,7 +17,9 @@ declare_rule! {
     /// (SV1 in an 837I, SV2 in an 837P; the file says one guide and is written in another).
     /// When every service line of a set is the other guide's, the set is read with the guide
     /// it is written in and the label is one error, on ST03; what that reading finds is
-    /// reported as usual. Segments no 837 defines at all are SYN001's. After a misplaced segment the walk
+    /// reported as usual. When GS08 names the guide the lines are written in, ST03 alone is
+    /// wrong: ENV005's "ST03 differs from GS08" is the one finding and this one is suppressed,
+    /// counted (not with ENV005 ignored or lowered below its default severity). Segments no 837 defines at all are SYN001's. After a misplaced segment the walk
     /// resumes at the next segment that fits, so one stray segment is one diagnostic. A
     /// required segment written just after the opener of the loop that follows the one it
     /// belongs to (`LIN**N4*55513071001~LX*2~CTP****1*UN`: the 2410's CTP after the next
@@ -449,11 +451,13 @@ fn provider_loop(
 /// the 999 rejects the set with ST03's value as the invalid code (IK4 7), and the gate returns
 /// every claim under the label, not the first line's claim alone.
 ///
-/// Not when GS08 names the guide the lines are written in: ST03 alone is wrong, and ENV005's
-/// "ST03 differs from GS08" is the one finding, saying what the lines are
-/// ([`crate::envelope::unsupported_transaction::st03_alone`]).
+/// Reported also when GS08 names the guide the lines are written in (ST03 alone is wrong):
+/// then ENV005's "ST03 differs from GS08", saying what the lines are
+/// ([`crate::envelope::unsupported_transaction::st03_alone`]), is the one finding and the
+/// precedence suppresses this one (counted), but only while that ENV005 is reported at its
+/// default severity: with ENV005 ignored or lowered, this error stands.
 fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
-    if tx.kind == tx.declared || tx.group_guide == Some(tx.kind) {
+    if tx.kind == tx.declared {
         return;
     }
     let Some(st) = tx.segments.first() else {
