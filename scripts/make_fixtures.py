@@ -1829,6 +1829,109 @@ CASES["STR003"]["trip"].update({
         I837, [_DTQ, _DTP434_IN_LINE]),
 })
 
+# An interchange cut off by the next interchange's ISA (hunt C5, TigerShark 837I-Examples.txt):
+# the first stops inside its set (or after its SE) and a new ISA starts. One ENV004 at the ISA
+# saying where it ends and naming the SE, GE and IEA it lacks, as for a file that simply ends
+# (the claim the cut left incomplete gets no BAL001 for its lost line), not one ENV004 per
+# missing trailer. Near miss: cut after its GE, the IEA alone is missing: that ENV004, as
+# before. The second interchange is another claim (no XCL001 between the two).
+def _next_interchange(template):
+    return (template.replace("*000000001*", "*000000002*").replace("IEA*1*000000001", "IEA*1*000000002")
+            .replace("CLM*PAT1001-01", "CLM*PAT1002-01").replace("*MI*1EG4TE5MK73", "*MI*2EG4TE5MK74"))
+CASES["ENV004"]["trip"].update({
+    "cut-off-by-the-next-isa.x12": P837[:P837.index("LX*2")] + _next_interchange(P837),
+    "cut-off-by-the-next-isa-837i.x12": I837[:I837.index("LX*2")] + _next_interchange(I837),
+    "cut-off-by-the-next-isa-after-se.x12": P837[:P837.index("GE*")] + _next_interchange(P837),
+    "iea-left-out-before-the-next-isa.x12": P837[:P837.index("IEA*")] + _next_interchange(P837),
+})
+
+# A transaction set with nothing between its ST and SE (hunt C6, nididpi 837X223sample:
+# `ST*837*0001*005010X223~SE*38*18434718~`): one STR002 saying the set has no content and
+# naming what its header lacks (BHT, 1000A, 1000B, 2000A), not one STR002 each. SE01 38 for
+# the 2 segments there is its own count mismatch (ENV003, IK502 4) and SE02 its own control
+# number mismatch (ENV002): both stay; with SE01 right there is no ENV003. Near miss: a set
+# with its BHT alone still gets one STR002 for each loop it lacks.
+def _with_set(template, set_segments):
+    ss = segs(template)
+    st = next(i for i, x in enumerate(ss) if x.startswith("ST*"))
+    se = next(i for i, x in enumerate(ss) if x.startswith("SE*"))
+    return join(ss[:st] + set_segments + ss[se + 1:])
+CASES["STR002"]["trip"].update({
+    "empty-transaction-set.x12": _with_set(P837, ["ST*837*0001*005010X222A1", "SE*2*0001"]),
+    "empty-transaction-set-837i.x12": _with_set(I837, ["ST*837*0001*005010X223A2", "SE*2*0001"]),
+    "empty-transaction-set-se01-and-se02-wrong-837i.x12": _with_set(
+        I837, ["ST*837*0001*005010X223A2", "SE*38*18434718"]),
+    "transaction-set-with-its-bht-alone.x12": _with_set(
+        P837, ["ST*837*0001*005010X222A1", segs(P837)[3], "SE*3*0001"]),
+})
+
+# ST03 alone naming the other 837 guide (hunt C2, hccinfhir sample_837_12.txt: GS08
+# 005010X222A1, `ST*837*5856*005010X223A2`, SV1 lines): GS08 and the lines agree, so the set
+# is read as 837P and ST03 is the one defect: one ENV005 ("ST03 differs from GS08") that says
+# the lines are 837P as GS08 says, not also STR003 on the same ST03. Also with ST03 another
+# release of the other guide, and the 837I way round. Near misses: the lines agree with ST03
+# (ENV005 alone, as before); the lines agree with neither label (GS08 and ST03 both 837I
+# releases, SV1 lines): ENV005 and STR003, two defects.
+CASES["ENV005"]["trip"].update({
+    "st03-837i-over-837p-lines-and-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X223A2"),
+    "st03-837i-release-over-837p-lines-and-gs08.x12": edit(P837, "ST*", "ST*837*0001*005010X223"),
+    "st03-837p-over-837i-lines-and-gs08-837i.x12": edit(I837, "ST*", "ST*837*0001*005010X222A1"),
+    "st03-837i-and-its-lines-under-gs08-837p-837i.x12": edit(
+        I837, "GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A1"),
+})
+# The same with GS08 another release of the guide the lines are written in (GS08
+# 005010X222A2 or 005010X222 over SV1, 005010X223A1 over SV2): ENV005 alone, whose help names
+# GS08's value as written (the ST03 that matches it), not the release the set is read as.
+CASES["ENV005"]["trip"].update({
+    "st03-837i-over-837p-lines-and-gs08-x222a2.x12": edits(P837, [
+        ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A2"),
+        ("ST*", "ST*837*0001*005010X223A2")]),
+    "st03-837i-over-837p-lines-and-gs08-x222.x12": edits(P837, [
+        ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222"),
+        ("ST*", "ST*837*0001*005010X223A2")]),
+    "st03-837p-over-837i-lines-and-gs08-x223a1.x12": edits(I837, [
+        ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X223A1"),
+        ("ST*", "ST*837*0001*005010X222A1")]),
+})
+CASES["STR003"]["trip"].update({
+    "sv1-under-837i-releases-in-gs08-and-st03.x12": edits(P837, [
+        ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X223A1"),
+        ("ST*", "ST*837*0001*005010X223")]),
+    # GS08 the dental guide, ST03 837I, SV1 lines: neither label is the lines' guide, so the
+    # ENV005 "ST03 differs from GS08" does not stand for STR003's finding; both stand.
+    "sv1-under-st03-837i-and-gs08-dental.x12": edits(P837, [
+        ("GS*", "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X224A2"),
+        ("ST*", "ST*837*0001*005010X223A2")]),
+})
+
+# A set cut by the next group's GS (or by the IEA) with its own group left open: the set lacks
+# its SE and the group its GE, one cut: one ENV004 on the set naming both (the 999 still codes
+# the set's SE missing, IK502 2, and the group's GE, AK905 3), covering the claim the cut left
+# incomplete (no BAL001), not also "GS has no GE". Near misses: a group whose set is complete
+# but whose GE is left out before the next GS keeps its "GS has no GE"; a set cut by the next
+# ST keeps its one "ST has no SE".
+def _next_group(template):
+    ss = segs(template)
+    gs = next(i for i, x in enumerate(ss) if x.startswith("GS*"))
+    ge = next(i for i, x in enumerate(ss) if x.startswith("GE*"))
+    group = join(ss[gs:ge + 1])
+    return (group.replace("*1*X*", "*2*X*", 1).replace("GE*1*1", "GE*1*2")
+            .replace("CLM*PAT1001-01", "CLM*PAT1002-01").replace("*MI*1EG4TE5MK73", "*MI*2EG4TE5MK74"))
+def _two_groups(first, template):
+    return first + _next_group(template) + "IEA*2*000000001~\n"
+def _next_set(template):
+    ss = segs(template)
+    st = next(i for i, x in enumerate(ss) if x.startswith("ST*"))
+    se = next(i for i, x in enumerate(ss) if x.startswith("SE*"))
+    return (join(ss[st:se + 1]).replace("*0001", "*0002")
+            .replace("CLM*PAT1001-01", "CLM*PAT1002-01").replace("*MI*1EG4TE5MK73", "*MI*2EG4TE5MK74"))
+CASES["ENV004"]["trip"].update({
+    "set-and-group-cut-off-by-the-next-gs.x12": _two_groups(P837[:P837.index("LX*2")], P837),
+    "set-and-group-cut-off-by-the-iea.x12": P837[:P837.index("LX*2")] + "IEA*1*000000001~\n",
+    "ge-left-out-before-the-next-gs.x12": _two_groups(P837[:P837.index("GE*")], P837),
+    "set-cut-off-by-the-next-st.x12": P837[:P837.index("LX*2")] + _next_set(P837) + "GE*2*1~\nIEA*1*000000001~\n",
+})
+
 def main(only=None):
     extra = {}
     for path in sys.argv[1:]:

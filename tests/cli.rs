@@ -453,6 +453,40 @@ fn a_gap_a_mistyped_segment_fills_is_suppressed_not_dropped() {
     }
 }
 
+/// An ST03 that alone names the other guide (GS08 and the SV1 lines say 837P): ENV005 is the
+/// one finding and STR003's "ST03 names 837I" on the same ST03 is suppressed, counted. With
+/// ENV005 ignored, not selected, or lowered to a warning, nothing hides that STR003: the set
+/// still fails (a root not reported, or below its default severity, hides no error).
+#[test]
+fn an_st03_alone_hides_str003_only_while_env005_stands() {
+    let f = "fixtures/rules/ENV005/trip/st03-837i-over-837p-lines-and-gs08.x12";
+    let found = |extra: &[&str]| {
+        let mut args = vec!["check", "--no-config", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(f);
+        let o = run(&args);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let codes: Vec<String> = v["files"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| format!("{} {}", d["code"], d["severity"]).replace('"', ""))
+            .collect();
+        (o.status.code(), codes, v["summary"]["suppressed"].clone())
+    };
+    let (status, codes, suppressed) = found(&[]);
+    assert_eq!((status, suppressed), (Some(1), serde_json::json!(1)));
+    assert_eq!(codes, ["ENV005 error"]);
+    let (status, codes, suppressed) = found(&["--ignore", "ENV005"]);
+    assert_eq!((status, suppressed), (Some(1), serde_json::json!(0)));
+    assert_eq!(codes, ["STR003 error"]);
+    let (status, codes, _) = found(&["--select", "STR"]);
+    assert_eq!((status, codes), (Some(1), vec!["STR003 error".to_string()]));
+    let (status, codes, suppressed) = found(&["--severity", "ENV005=warning"]);
+    assert_eq!((status, suppressed), (Some(1), serde_json::json!(0)));
+    assert_eq!(codes, ["ENV005 warning", "STR003 error"]);
+}
+
 /// Issue 14 §3: an input that is not X12 (a README, a CSV or JSON export, an HTML error page,
 /// an archive, UTF-16) fails the run with exactly one ENV001 that quotes how it starts.
 #[test]

@@ -73,11 +73,26 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("ENV004/trip/cut-inside-lx.x12", &["ENV004"]),
     ("ENV004/trip/cut-inside-the-patient-hl.x12", &["ENV004"]),
+    // Cut off by the next interchange's ISA: one ENV004, as for a file that ends (hunt C5).
+    ("ENV004/trip/cut-off-by-the-next-isa-837i.x12", &["ENV004"]),
+    (
+        "ENV004/trip/cut-off-by-the-next-isa-after-se.x12",
+        &["ENV004"],
+    ),
+    ("ENV004/trip/cut-off-by-the-next-isa.x12", &["ENV004"]),
     ("ENV004/trip/empty-st-before-gs.x12", &["ENV004"]),
     ("ENV004/trip/empty-st.x12", &["ENV004"]),
     ("ENV004/trip/ge-after-iea.x12", &["ENV004"]),
+    (
+        "ENV004/trip/ge-left-out-before-the-next-gs.x12",
+        &["ENV004"],
+    ),
     ("ENV004/trip/gs-twice.x12", &["ENV004"]),
     ("ENV004/trip/iea-cut.x12", &["ENV004"]),
+    (
+        "ENV004/trip/iea-left-out-before-the-next-isa.x12",
+        &["ENV004"],
+    ),
     ("ENV004/trip/junk-after-iea.x12", &["ENV004"]),
     (
         "ENV004/trip/no-ge-beside-gs-before-isa.x12",
@@ -90,6 +105,20 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV004/trip/no-st.x12", &["ENV004"]),
     ("ENV004/trip/se-after-ge-837i.x12", &["ENV004"]),
     ("ENV004/trip/se-after-ge.x12", &["ENV004"]),
+    // A set cut by the next GS or the IEA with its group: one ENV004 for both (hunt C5); cut
+    // by the next ST: its one "has no SE", and the claim's BAL001, as before.
+    (
+        "ENV004/trip/set-and-group-cut-off-by-the-iea.x12",
+        &["ENV004"],
+    ),
+    (
+        "ENV004/trip/set-and-group-cut-off-by-the-next-gs.x12",
+        &["ENV004"],
+    ),
+    (
+        "ENV004/trip/set-cut-off-by-the-next-st.x12",
+        &["BAL001", "ENV004"],
+    ),
     ("ENV004/trip/st-before-gs.x12", &["ENV004"]),
     (
         "ENV004/trip/st-before-lower-case-gs.x12",
@@ -108,6 +137,37 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("ENV005/trip/st01-left-out.x12", &["ENV005"]),
     ("ENV005/trip/st01-x.x12", &["ENV005"]),
     ("ENV005/trip/st03-4010-differs-from-gs08.x12", &["ENV005"]),
+    // ST03 alone names the other guide (GS08 and the lines agree): ENV005 alone, not also
+    // STR003 (hunt C2); the lines agreeing with ST03: ENV005 alone, as before.
+    (
+        "ENV005/trip/st03-837i-and-its-lines-under-gs08-837p-837i.x12",
+        &["ENV005"],
+    ),
+    // GS08 another release of the lines' guide (x222, x222a2, x223a1): the same one finding.
+    (
+        "ENV005/trip/st03-837i-over-837p-lines-and-gs08-x222.x12",
+        &["ENV005"],
+    ),
+    (
+        "ENV005/trip/st03-837i-over-837p-lines-and-gs08-x222a2.x12",
+        &["ENV005"],
+    ),
+    (
+        "ENV005/trip/st03-837i-over-837p-lines-and-gs08.x12",
+        &["ENV005"],
+    ),
+    (
+        "ENV005/trip/st03-837i-release-over-837p-lines-and-gs08.x12",
+        &["ENV005"],
+    ),
+    (
+        "ENV005/trip/st03-837p-over-837i-lines-and-gs08-837i.x12",
+        &["ENV005"],
+    ),
+    (
+        "ENV005/trip/st03-837p-over-837i-lines-and-gs08-x223a1.x12",
+        &["ENV005"],
+    ),
     (
         "ENV005/trip/st03-dental-differs-from-gs08-dental.x12",
         &["ENV005"],

@@ -579,7 +579,26 @@ fn group_codes(
             }
         }
     }
+    if gs.is_some() && g.ge.is_none() && !codes.contains(&"3") && cut_set(input, g, diagnostics) {
+        error = true;
+        codes.push("3");
+    }
     (codes, error)
+}
+
+/// A group without GE whose set's trailer is missing (IK502 2, an error): one cut left both
+/// open, which ENV004 reports as one finding on the set (`group_cut`); the group's GE is
+/// missing as well (AK905 3), as a finding of its own on the GS would code it.
+fn cut_set(input: &[u8], g: &Group<'_>, diagnostics: &[Diagnostic]) -> bool {
+    let Some(gs) = g.gs.as_ref() else {
+        return false;
+    };
+    let (start, end) = (gs.offset, g.transactions.last().map_or(0, |t| t.end));
+    diagnostics.iter().any(|d| {
+        in_range(d, start, end)
+            && d.severity == Severity::Error
+            && mapping(d, input) == Some(Mapping::TransactionSet("2"))
+    })
 }
 
 /// Writes one ST*999 for a functional group; returns (accepted, noted, rejected) sets and

@@ -234,6 +234,13 @@ fn report_padding(gs: Option<&Read<'_, '_>>, st: &Read<'_, '_>, issues: &mut Vec
     }
 }
 
+/// The guide GS08 names, read as meant ([`envelope_reading`]) and as [`classify`] reads it:
+/// exactly or as the closest release; `None` without a GS or with any other GS08.
+pub fn group_guide(gs: Option<&Segment<'_>>, st: &Segment<'_>) -> Option<Kind> {
+    let (gs, _) = envelope_reading(gs, st);
+    guide_kind(guide_value(gs?.value(8)))
+}
+
 /// The kind a guide version is read as, exactly or as the closest release; `None` for any
 /// other version.
 pub fn guide_kind(version: &[u8]) -> Option<Kind> {

@@ -16,7 +16,9 @@ pub mod value;
 
 pub use by_id::{Indexed, SegmentsById};
 pub use claim::{Claim, Diagnosis, DrugLine, Hl, Procedure, ServiceLine};
-pub use guide::{GuideChoice, GuideIssue, classify, guide_kind, guide_value, names_claim_guide};
+pub use guide::{
+    GuideChoice, GuideIssue, classify, group_guide, guide_kind, guide_value, names_claim_guide,
+};
 pub use loops::{CleanMemo, LoopNode, Transaction, build, written_as};
 pub use value::{Date, DateRange, Dec, Total};
 

@@ -30,6 +30,11 @@ pub struct Transaction<'a> {
     pub kind: Kind,
     /// The guide GS08/ST03 name (exactly or as the closest release).
     pub declared: Kind,
+    /// The guide the set's GS08 names (as read: exactly or as the closest release), set by
+    /// the check from the set's GS ([`crate::group_guide`]); `None` without a GS, or a GS08
+    /// naming no 837 guide claimlint reads. With `kind` and `declared` it tells an ST03 that
+    /// alone names the other guide (ENV005's one finding, not also STR003's).
+    pub group_guide: Option<Kind>,
     /// Every service line is an SV3: the set is an 837D (dental, 005010X224A2) under an
     /// 837P or 837I label, which neither guide here reads (ENV005 skips it).
     pub dental: bool,
@@ -1003,6 +1008,7 @@ pub fn build<'a>(declared: Kind, segments: Vec<Segment<'a>>) -> Transaction<'a> 
     Transaction {
         kind,
         declared,
+        group_guide: None,
         dental: shape.dental(),
         segments,
         loops: b.loops,

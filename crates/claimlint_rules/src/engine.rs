@@ -579,12 +579,17 @@ pub(crate) fn check_transaction<T>(
     if tx.dental {
         // An 837D under an 837P/837I label: ENV005's one finding, and the set is skipped as
         // an unsupported guide is (its SV3 and TOO are not the label's segments).
-        let env005 = &crate::envelope::unsupported_transaction::ENV005;
-        if let Some((rule, sev)) = plan.envelope.iter().find(|(r, _)| std::ptr::eq(*r, env005)) {
-            let cx = &mut ctx(rule, *sev, &mut out, None, plan);
+        with_env005(plan, &mut out, |cx| {
             crate::envelope::unsupported_transaction::dental(&tx, cx);
-        }
+        });
         return (Stats::default(), out, None);
+    }
+    tx.group_guide = claimlint_model::group_guide(gs, &frame.st);
+    if tx.kind != tx.declared {
+        // ST03 naming the other guide than the lines: ENV005 says so when GS08 agrees with them.
+        with_env005(plan, &mut out, |cx| {
+            crate::envelope::unsupported_transaction::st03_alone(&tx, gs, cx);
+        });
     }
     tx.share_clean_memo(memo);
     let ran_from = out.len();
@@ -600,6 +605,15 @@ pub(crate) fn check_transaction<T>(
     strays(input, frame, &tx, plan, &mut out);
     let visited = visit(&tx);
     (stats, out, Some(visited))
+}
+
+/// Runs `f` with ENV005's context when ENV005 is selected (its findings on a set's label
+/// that need the set read: `envelope::unsupported_transaction::dental`, `st03_alone`).
+fn with_env005(plan: &Plan, out: &mut Vec<Diagnostic>, f: impl FnOnce(&mut Ctx<'_>)) {
+    let env005 = &crate::envelope::unsupported_transaction::ENV005;
+    if let Some((rule, sev)) = plan.envelope.iter().find(|(r, _)| std::ptr::eq(*r, env005)) {
+        f(&mut ctx(rule, *sev, out, None, plan));
+    }
 }
 
 /// The segments written outside transaction set `tx` beside it (`TxFrame::strays_before`,

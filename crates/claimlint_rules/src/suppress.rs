@@ -37,7 +37,9 @@ pub enum Scope {
     Stray,
     /// The segment a root names as itself the place it was found missing from: a segment
     /// written with another id where that one belongs (`structure::mistyped`: `N4` for the
-    /// `N3` before the loop's own `N4`), read there as the id it is written with.
+    /// `N3` before the loop's own `N4`), read there as the id it is written with; or an ST03
+    /// that alone names the other 837 guide, GS08 and the lines agreeing (ENV005's finding
+    /// names its own ST03: `envelope::unsupported_transaction::st03_alone`).
     Itself,
 }
 
@@ -547,6 +549,20 @@ pub const PRECEDENCE: &[Precedence] = &[
               its STR003 names the id to write, taken only when it reads clean as that \
               segment and the set walked again with the id put right finds nothing new and \
               no longer the gap",
+    },
+    Precedence {
+        root: "ENV005",
+        suppresses: &["STR003"],
+        on: Some("ST"),
+        at: Some(3),
+        misspelling_of: None,
+        of_element: Some(3),
+        scope: Scope::Itself,
+        why: "an ST03 that alone names the other 837 guide (`ST*837*0001*005010X223A2` under \
+              GS08 005010X222A1 over SV1 lines): the set is checked as GS08 and its lines say, \
+              and ENV005's \"ST03 differs from GS08\" says what the lines are; that ST03 names \
+              837I but the lines are SV1 is not another error. Only that ENV005 (it names its \
+              own ST03): a dental GS08, or lines agreeing with neither label, keep both",
     },
     Precedence {
         root: "STR003",
@@ -1452,7 +1468,7 @@ pub fn explain(code: &str) -> String {
             "segment: the moved segment itself, read there as another definition (only an STR003 that names where it belongs)"
         }
         Scope::Itself => {
-            "segment: the segment itself, written with another id where the one it reads as belongs (only an STR003 that names itself as that place)"
+            "segment: the segment itself, written with another id where the one it reads as belongs, or an ST03 that alone names the other guide (only a root that names itself as that place)"
         }
         Scope::Head => {
             "segment it names as its head (the HL it breaks, the first copy of a loop opener written twice in a claim)"

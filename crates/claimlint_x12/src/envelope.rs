@@ -232,6 +232,12 @@ pub enum IssueKind<'a> {
         /// The set's SE (its bytes), written right after the GE that ended the set: SE and
         /// GE swapped, one finding in place of this one and "SE without ST".
         late_se: Option<&'a [u8]>,
+        /// The GS06 of the group the same cut left without its GE (the set ended at the next
+        /// GS, or at the IEA, with its group open), and the position in the set of its last
+        /// CLM or HL, where the claim the cut left incomplete starts. One finding for the set
+        /// and its group (the 999 codes the group's GE missing from it), not also "GS has no
+        /// GE"; like a file cut short, it covers that claim.
+        group_cut: Option<(&'a [u8], u32)>,
     },
     GeWithoutGs,
     SeWithoutSt,
@@ -284,8 +290,12 @@ pub enum IssueKind<'a> {
     /// interchange left open, `st_at` is where that set's ST starts; `from` is the position in that set of its last CLM or HL, where
     /// the claim (or HL block) the cut left incomplete starts.
     Truncated {
-        /// The length of the input: where it ends.
+        /// Where the interchange ends: the length of the input, or where `next_isa` starts.
         end: usize,
+        /// The interchange was cut off by the next one: its ISA starts at `end`, with
+        /// the set, group and interchange before it left open (one cut, as at the end of the
+        /// input). `false`: the input ends.
+        next_isa: bool,
         cut: Option<&'a [u8]>,
         terminator: u8,
         st02: Option<&'a [u8]>,
@@ -725,6 +735,9 @@ struct Body<'a> {
     last_block: Option<u32>,
     /// The input ended with envelopes open: what `IssueKind::Truncated` reports.
     truncated: Option<IssueKind<'a>>,
+    /// The open group's missing GE is named by the finding of the set a GS or the IEA cut
+    /// (`IssueKind::SeMissing::group_cut`): not reported again at that GS or IEA.
+    group_cut: bool,
     /// The segments of the open transaction set, ST first, handed to the sink with it; `None`
     /// when the sink does not want them, or once one does not fit a [`SegmentSpan`] (a set
     /// of 4 GiB).
@@ -763,6 +776,7 @@ impl<'a> Body<'a> {
             cut: None,
             last_block: None,
             truncated: None,
+            group_cut: false,
             spans: None,
             st02_seen: HashMap::new(),
             gs06_seen: HashMap::new(),
@@ -1016,8 +1030,8 @@ impl<'a> Scanner<'a, '_> {
         self.flush_empty(b);
         self.flush_closed(b, None);
         self.flush_outside(b);
-        if next_isa.is_none() && self.truncation(b) {
-            return None;
+        if self.truncation(b, next_isa) {
+            return next_isa;
         }
         if let Some(tx) = b.open_tx.take() {
             let st02 = tx.meant_st02();
@@ -1026,6 +1040,7 @@ impl<'a> Scanner<'a, '_> {
                 st02,
                 ended_by: next_isa.map(|at| (&b"ISA"[..], at)),
                 late_se: None,
+                group_cut: None,
             };
             self.issue(tx.st.loc(), kind);
             self.push_tx(b, tx);
@@ -1036,12 +1051,18 @@ impl<'a> Scanner<'a, '_> {
         next_isa
     }
 
-    /// When the input ended with a set, a group or a segment open and no IEA: closes what is
-    /// open and keeps one `Truncated` finding for the caller to place. `false`: not a cut.
-    fn truncation(&mut self, b: &mut Body<'a>) -> bool {
+    /// When the input ended with a set, a group or a segment open and no IEA, or the next
+    /// interchange's ISA (at `next_isa`) started with a group open: closes what is open and
+    /// keeps one `Truncated` finding for the caller to place. `false`: not a cut (an
+    /// interchange that lacks only its IEA is `IeaMissing`; a fragment that another ISA
+    /// follows keeps its set's `SeMissing`).
+    fn truncation(&mut self, b: &mut Body<'a>, next_isa: Option<usize>) -> bool {
         let open_group = b.group_open && !b.is_fragment();
-        let cut =
-            b.iea.is_none() && !b.iea_cut && (b.cut.is_some() || b.open_tx.is_some() || open_group);
+        let open = match next_isa {
+            None => b.cut.is_some() || b.open_tx.is_some() || open_group,
+            Some(_) => open_group || (b.open_tx.is_some() && !b.is_fragment()),
+        };
+        let cut = b.iea.is_none() && !b.iea_cut && open;
         if !cut {
             return false;
         }
@@ -1059,7 +1080,8 @@ impl<'a> Scanner<'a, '_> {
             .filter(|_| open_group)
             .map(|gs| gs.value(6));
         b.truncated = Some(IssueKind::Truncated {
-            end: self.input.len(),
+            end: next_isa.unwrap_or(self.input.len()),
+            next_isa: next_isa.is_some(),
             cut: b.cut,
             terminator: b.delims.segment,
             st02,
@@ -1129,16 +1151,30 @@ impl<'a> Scanner<'a, '_> {
             }
             // ST/GS/GE/IEA inside a transaction set: its SE is missing.
             if let Some(cut) = b.open_tx.take() {
+                let group_cut = self.group_cut(b, id);
                 let kind = IssueKind::SeMissing {
                     st02: cut.meant_st02(),
                     ended_by: Some((id, raw.offset)),
                     late_se: None,
+                    group_cut,
                 };
                 self.issue(cut.st.loc(), kind);
                 self.push_tx(b, cut);
             }
         }
         self.envelope_segment(b, file_seg(seg), raw, after)
+    }
+
+    /// A set cut by a GS or an IEA with its group open: the GS06 of that group, whose missing
+    /// GE the set's finding names (`Body::group_cut` keeps the group's own from being
+    /// reported); `None` for any other cut.
+    fn group_cut(&self, b: &mut Body<'a>, id: &[u8]) -> Option<(&'a [u8], u32)> {
+        if !matches!(id, b"GS" | b"IEA") || !b.group_open || b.is_fragment() {
+            return None;
+        }
+        let gs06 = b.groups.last().and_then(|g| g.gs).map(|gs| gs.value(6));
+        b.group_cut = gs06.is_some();
+        Some((gs06?, b.last_block.unwrap_or(1)))
     }
 
     /// An envelope segment right after a set's ST, before anything else of the set: a GS
@@ -1275,7 +1311,7 @@ impl<'a> Scanner<'a, '_> {
         match file_seg.id() {
             b"GS" if self.gs_twice(b, &file_seg, raw.offset) => {}
             b"GS" => {
-                if b.group_open && !b.is_fragment() {
+                if b.group_open && !b.is_fragment() && !std::mem::take(&mut b.group_cut) {
                     self.unclosed_group(b, raw.offset);
                 }
                 b.open_group(Some(file_seg));
@@ -1332,6 +1368,7 @@ impl<'a> Scanner<'a, '_> {
             st02,
             ended_by: Some((b"GE", at)),
             late_se,
+            ..
         }) = self.out.issues.last_mut().map(|i| &mut i.kind)
         else {
             return false;
@@ -1509,7 +1546,7 @@ impl<'a> Scanner<'a, '_> {
             b.group_open = false;
             return Flow::Continue;
         }
-        if b.group_open {
+        if b.group_open && !std::mem::take(&mut b.group_cut) {
             self.unclosed_group(b, iea.offset);
         }
         if !b.iea_cut {
@@ -1899,6 +1936,7 @@ mod tests {
             st02: b"0001",
             ended_by: Some((b"GE", ge_at)),
             late_se: Some(b"SE*3*0001"),
+            group_cut: None,
         };
         assert_eq!(kinds(&s), [&issue]);
         let other = se_ge.replace("SE*3*0001", "SE*3*0002");
@@ -2048,6 +2086,7 @@ mod tests {
             kinds(&s),
             [&IssueKind::Truncated {
                 end: text.len(),
+                next_isa: false,
                 cut: Some(b"LX"),
                 terminator: b'~',
                 st02: Some(b"0001"),

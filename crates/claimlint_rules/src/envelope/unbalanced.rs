@@ -10,7 +10,10 @@ declare_rule! {
     /// end-of-file byte (SUB, 0x1A) after an IEA are read like whitespace. A file
     /// cut short (the input ends inside a set, a group or a segment, with no IEA) is one
     /// finding, at its ISA, naming the trailers it lacks; the partial last segment is not read,
-    /// and the claim the cut left incomplete gets no findings for what the cut took away.
+    /// and the claim the cut left incomplete gets no findings for what the cut took away. An
+    /// interchange cut off by the next one's ISA, a group (and set) left open, is one finding
+    /// the same way; so is a set cut off by the next group's GS (or by the IEA) with its own
+    /// group left open, on the set, naming the SE and the GE it lacks.
     /// ## Why it matters
     /// A receiver cannot tell where a transaction set or group ends without its trailer, and
     /// rejects the whole group or interchange. A truncated file (a transfer cut short) usually
@@ -34,12 +37,14 @@ fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(b)
 }
 
-/// A file cut short, as one finding: where it ends and which trailers are missing. It names
+/// A file (or an interchange, cut off by the next ISA) cut short, as one finding: where it
+/// ends and which trailers are missing. It names
 /// the set it cut and covers that set from its last CLM or HL on, so the claim (or HL block)
 /// left incomplete gets no findings for what the cut took away (suppress::PRECEDENCE).
 fn truncated(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     let IssueKind::Truncated {
         end,
+        next_isa,
         cut,
         terminator,
         st02,
@@ -70,11 +75,21 @@ fn truncated(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
         true => String::new(),
         false => format!(": {}", crate::syntax::and_list(&open)),
     };
-    let d = cx.report(
-        issue.loc,
-        format!("the input ends at byte {end}, {place}{open} (was the file cut short?)"),
-    );
-    d.help = Some("resend the whole file; a file cut short cannot be read to its end".into());
+    let (message, help) = if next_isa {
+        (
+            format!(
+                "the interchange ends at byte {end}, where the next interchange's ISA starts{open} (was the interchange cut short?)"
+            ),
+            "resend the whole interchange; one cut short cannot be read to its end",
+        )
+    } else {
+        (
+            format!("the input ends at byte {end}, {place}{open} (was the file cut short?)"),
+            "resend the whole file; a file cut short cannot be read to its end",
+        )
+    };
+    let d = cx.report(issue.loc, message);
+    d.help = Some(help.into());
     d.context.transaction = st02.map(|s| lossy(s).into_owned());
     d.context.set_at = st_at;
     d.covers = from.map(|f| (f, u32::MAX));
@@ -135,20 +150,25 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
-/// A trailer or header missing, or data where none may be.
-fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+/// A set's SE missing: where the set ends, and (cut with its group by the next GS or the
+/// IEA) the group's GE with it, one finding.
+fn se_missing(issue: &ScanIssue<'_>) -> (String, Option<String>) {
     const END_SET: &str = "end every transaction set with SE";
-    let (message, help): (String, Option<String>) = match issue.kind {
-        IssueKind::Unterminated { id, terminator } => {
-            let t = show_byte(terminator);
-            (
-                format!(
-                    "the input ends inside {}: its segment terminator `{t}` is missing (was the file cut short?)",
-                    lossy(id)
-                ),
-                Some(format!("end the last segment with `{t}`")),
-            )
-        }
+    match issue.kind {
+        IssueKind::SeMissing {
+            st02,
+            ended_by: Some((id, at)),
+            group_cut: Some((gs06, _)),
+            ..
+        } => (
+            format!(
+                "ST*{} has no SE and GS*…*{} no GE: the transaction set and its group end at the {} at byte {at} (was the group cut short?)",
+                lossy(st02),
+                lossy(gs06),
+                lossy(id)
+            ),
+            Some("end every transaction set with SE and every functional group with GE".into()),
+        ),
         IssueKind::SeMissing { st02, ended_by, .. } => {
             let where_ = match ended_by {
                 Some((b"ISA", at)) => format!(
@@ -164,6 +184,24 @@ fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
                 Some(END_SET.into()),
             )
         }
+        _ => (String::new(), None),
+    }
+}
+
+/// A trailer or header missing, or data where none may be.
+fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
+    let (message, help): (String, Option<String>) = match issue.kind {
+        IssueKind::Unterminated { id, terminator } => {
+            let t = show_byte(terminator);
+            (
+                format!(
+                    "the input ends inside {}: its segment terminator `{t}` is missing (was the file cut short?)",
+                    lossy(id)
+                ),
+                Some(format!("end the last segment with `{t}`")),
+            )
+        }
+        IssueKind::SeMissing { .. } => se_missing(issue),
         IssueKind::GeWithoutGs => ("GE without a GS before it".into(), None),
         IssueKind::SeWithoutSt => ("SE without an ST before it".into(), None),
         IssueKind::StWithoutGs => (
@@ -214,9 +252,14 @@ fn trailer_or_header(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
 fn emit(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>, message: String, help: Option<String>) {
     let d = cx.report(issue.loc, message);
     d.help = help;
-    if let IssueKind::SeMissing { st02, .. } = issue.kind {
+    if let IssueKind::SeMissing {
+        st02, group_cut, ..
+    } = issue.kind
+    {
         d.context.transaction = Some(lossy(st02).into_owned());
         d.context.set_at = Some(issue.loc.offset);
+        // A set cut with its group: the claim the cut left incomplete, as for a file cut short.
+        d.covers = group_cut.map(|(_, from)| (from, u32::MAX));
     }
 }
 
@@ -408,27 +451,77 @@ fn a_set_without_st_is_one_finding() {
 }
 
 /// An interchange cut off inside a set by the next interchange's ISA (TigerShark's
-/// 837I-Examples.txt, unseen-file run F3.5): the set's ENV004 says where it ends, not that
-/// the input ends inside it.
+/// 837I-Examples.txt, unseen-file runs F3.5 and hunt C5): one ENV004 at its ISA saying where
+/// it ends and naming the SE, GE and IEA it lacks, as for a file that simply ends; not one
+/// finding per missing trailer. Cut after its SE, the GE and IEA; after its GE, the IEA alone.
 #[test]
-fn a_set_cut_off_by_the_next_isa() {
+fn an_interchange_cut_off_by_the_next_isa() {
     use crate::test::{P837, run};
     let se = P837.find("SE*").unwrap();
-    let isa_at = se;
-    let text = format!("{}{P837}", &P837[..se]);
-    let found = run(&text);
-    let d = found
-        .iter()
-        .find(|d| d.code == "ENV004" && d.loc.segment.as_str() == "ST")
-        .expect("ENV004 on the ST");
+    let found = run(&format!("{}{P837}", &P837[..se]));
+    let env004: Vec<_> = found.iter().filter(|d| d.code == "ENV004").collect();
+    assert_eq!(env004.len(), 1, "{found:#?}");
+    assert_eq!(env004[0].loc.segment.as_str(), "ISA");
     assert_eq!(
-        d.message,
+        env004[0].message,
         format!(
-            "ST*0001 has no SE: the transaction set ends where the next interchange's ISA starts, at byte {isa_at}"
+            "the interchange ends at byte {se}, where the next interchange's ISA starts: ST*0001 has no SE, GS*…*1 no GE and ISA*…*000000001 no IEA (was the interchange cut short?)"
         )
     );
+    let ge = P837.find("GE*").unwrap();
+    let found = run(&format!("{}{P837}", &P837[..ge]));
+    let env004: Vec<_> = found.iter().filter(|d| d.code == "ENV004").collect();
+    assert_eq!(env004.len(), 1, "{found:#?}");
     assert!(
-        found.iter().all(|d| !d.message.contains("the input ends")),
-        "{found:#?}"
+        env004[0].message.ends_with(
+            ": GS*…*1 no GE and ISA*…*000000001 no IEA (was the interchange cut short?)"
+        ),
+        "{}",
+        env004[0].message
     );
+    let iea = P837.find("IEA*").unwrap();
+    let found = run(&format!("{}{P837}", &P837[..iea]));
+    let env004: Vec<_> = found.iter().filter(|d| d.code == "ENV004").collect();
+    assert_eq!(env004.len(), 1, "{found:#?}");
+    assert_eq!(
+        env004[0].message,
+        "ISA*…*000000001 has no IEA: another ISA starts before it"
+    );
+}
+
+/// A set cut by the next group's GS, its own group left open: one ENV004 on the set naming
+/// the SE and the GE it lacks (hunt C5), not also "GS has no GE"; a group whose set is
+/// complete keeps its "GS has no GE".
+#[test]
+fn a_set_and_its_group_cut_off_by_the_next_gs() {
+    use crate::test::P837;
+    let (gs, ge) = (P837.find("GS*").unwrap(), P837.find("GE*").unwrap());
+    let lx2 = P837.find("LX*2").unwrap();
+    let group = P837[gs..P837.find("IEA*").unwrap()].replace("*1*X*", "*2*X*");
+    let group = group.replace("GE*1*1", "GE*1*2");
+    let cut = format!("{}{group}IEA*2*000000001~", &P837[..lx2]);
+    let found = env004(&cut);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].loc.segment.as_str(), "ST");
+    assert_eq!(
+        found[0].message,
+        format!(
+            "ST*0001 has no SE and GS*…*1 no GE: the transaction set and its group end at the GS at byte {lx2} (was the group cut short?)"
+        )
+    );
+    let complete = format!("{}{group}IEA*2*000000001~", &P837[..ge]);
+    let found = env004(&complete);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].message,
+        format!("GS*…*1 has no GE before byte {ge}")
+    );
+}
+
+/// The ENV004 findings of `text`.
+#[cfg(test)]
+fn env004(text: &str) -> Vec<claimlint_diagnostic::Diagnostic> {
+    let mut found = crate::test::run(text);
+    found.retain(|d| d.code == "ENV004");
+    found
 }

@@ -21,7 +21,9 @@ declare_rule! {
     /// the GS, once for its group, and its sets are read with the guide ST03 names. An ST01
 /// other than 837 (empty, `X`) in a set whose ST03 (or GS08) names an 837 guide is an error,
 /// and the set is skipped: the set says it is a claim. A 999 acknowledgment (005010X231A1, as
-    /// `claimlint ack` writes) is read for its envelopes alone, without a note.
+    /// `claimlint ack` writes) is read for its envelopes alone, without a note. An ST03 that
+    /// alone names the other 837 guide (GS08 and every service line agree on one) is one
+    /// error, on ST03: it differs from GS08, and the set is checked as GS08 and its lines say.
     /// ## Why it matters
     /// Payers accept 837s only under the guide their companion document names (for Medicare
     /// and HIPAA, the 5010 A1/A2 errata). A 4010 file or a wrong GS08 is rejected whole.
@@ -305,6 +307,51 @@ fn folded_ack(issue: &GuideIssue, reading: &GuideIssue) -> Option<Ack999> {
     }
 }
 
+/// An ST03 that alone names the other 837 guide (hccinfhir sample_837_12.txt, hunt C2: GS08
+/// `005010X222A1`, `ST*837*5856*005010X223A2`, SV1 lines): GS08 and the lines agree, so the
+/// set is read as GS08 says (`Transaction::kind`) and ST03 is the one defect. Its "ST03
+/// differs from GS08" finding, reported before the set was read, says so too, in place of
+/// STR003's "ST03 names 837I but the lines are SV1" on the same ST03 (RULES.md, "One root
+/// cause, one error"). Not when the lines agree with ST03 (no relabelling: the mismatch
+/// alone), nor when they agree with neither label (both findings stand).
+pub(crate) fn st03_alone(
+    tx: &claimlint_model::Transaction<'_>,
+    gs: Option<&Segment<'_>>,
+    cx: &mut Ctx<'_>,
+) {
+    if tx.kind == tx.declared || tx.group_guide != Some(tx.kind) {
+        return;
+    }
+    let Some(st) = tx.segments.first() else {
+        return;
+    };
+    let mismatch = classify(gs, st).issues.into_iter().find_map(|i| match i {
+        GuideIssue::Mismatch { at, st03, gs08 } => Some((at, st03, gs08)),
+        _ => None,
+    });
+    let Some((at, st03, gs08)) = mismatch else {
+        return;
+    };
+    let said = format!("ST03 `{st03}` differs from GS08 `{gs08}`");
+    let ours =
+        |d: &&mut Diagnostic| d.code == ENV005.code && d.loc == at && d.message.starts_with(&said);
+    let Some(d) = cx.out.iter_mut().rev().find(ours) else {
+        return;
+    };
+    let guide = tx.kind.guide();
+    d.message = format!(
+        "{said}; {}, an {} as GS08 says, so the set is checked as {guide}",
+        crate::structure::unexpected_segment::lines_written_as(tx),
+        tx.kind.short(),
+    );
+    d.help = Some(format!(
+        "write ST03 as `{gs08}`, the guide GS08 names and the lines are written in"
+    ));
+    // Names itself as the place of the defect: the precedence's `Scope::Itself` row ties it
+    // to STR003's "ST03 names 837I, but the lines are SV1" on this ST03 alone, which it says.
+    d.site = Some(d.loc.position);
+}
+
 /// Everything ENV005 judges is per transaction set.
 fn no_interchange_part(_: &claimlint_x12::envelope::Interchange<'_>, _: &mut Ctx<'_>) {}
 
@@ -538,4 +585,39 @@ fn a_mismatch_and_its_reading_are_one_finding() {
         );
         assert_eq!(d.ack, Some(Ack999::TransactionSet(code)), "{st03}");
     }
+}
+
+/// ST03 alone naming the other guide, GS08 and the lines agreeing (hunt C2): one ENV005 that
+/// says both facts, not also STR003 on the same ST03. The lines agreeing with ST03: the
+/// mismatch alone, worded as before; with neither label: ENV005 and STR003.
+#[test]
+fn an_st03_alone_naming_the_other_guide_is_one_finding() {
+    use crate::test::{P837, codes, edit, run};
+    let text = edit(P837, "ST*", "ST*837*0001*005010X223A2");
+    let found = run(&text);
+    assert_eq!(codes(&text), ["ENV005"], "{found:#?}");
+    assert_eq!(
+        found[0].message,
+        "ST03 `005010X223A2` differs from GS08 `005010X222A1`; both service lines of the set \
+         are SV1, an 837P as GS08 says, so the set is checked as 005010X222A1"
+    );
+    assert_eq!(found[0].ack, Some(Ack999::TransactionSet("19")));
+    // GS08 another release of the lines' guide: the help names GS08 as written.
+    let release = edit(
+        &text,
+        "GS*",
+        "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X222A2",
+    );
+    let found = run(&release);
+    assert_eq!(codes(&release), ["ENV005"], "{found:#?}");
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some("write ST03 as `005010X222A2`, the guide GS08 names and the lines are written in")
+    );
+    let neither = edit(
+        &edit(P837, "ST*", "ST*837*0001*005010X223"),
+        "GS*",
+        "GS*HC*SENDER*RECEIVER*20260120*1200*1*X*005010X223A1",
+    );
+    assert_eq!(codes(&neither), ["ENV005", "STR003"]);
 }

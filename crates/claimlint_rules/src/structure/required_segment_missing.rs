@@ -48,6 +48,9 @@ declare_rule! {
     /// STR003's alone, which says where it belongs. So is one written farther away, when it is
     /// exactly the segment missing here and nothing else is (`NM1*85` below `HL*2`): this
     /// finding is then suppressed and counted, STR003 naming the place.
+    ///
+    /// A transaction set with nothing between its ST and SE is one finding, on the SE: the set
+    /// has no content, and it names every required segment and loop of the header it lacks.
     /// ## Why it matters
     /// A missing required segment rejects the transaction set (999 IK3 code 3, mandatory
     /// segment missing); a missing 2330B means the payer cannot tell which payer the COB
@@ -568,6 +571,9 @@ fn hl_to_add(tx: &Transaction<'_>, at: usize, loop_id: &str) -> Option<String> {
 }
 
 fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
+    if empty_set(tx, cx) {
+        return;
+    }
     let ig = tx.ig();
     let mut late: Option<Late> = None;
     // The moves found, and the first of them for each structure issue: one look-up per issue,
@@ -627,6 +633,52 @@ fn required_segment_missing(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     subscriber_is_patient(tx, cx);
     prior_payers_missing(tx, cx);
     super::attending_missing::attending_missing(tx, cx);
+}
+
+/// A transaction set with nothing between its ST and its SE (`ST*837*0001*005010X223~
+/// SE*38*18434718~`, hunt C6): one finding, on the SE where the walk found them missing,
+/// saying the set has no content and naming every required segment and loop of its header
+/// the walk found missing, not one finding each (RULES.md, "One root cause, one error").
+/// Coded in the 999 as its first (the BHT). `false`, reporting nothing, for a set with any
+/// segment of its own: what it lacks is reported one by one.
+fn empty_set(tx: &Transaction<'_>, cx: &mut Ctx<'_>) -> bool {
+    let [st, se] = tx.segments.as_slice() else {
+        return false;
+    };
+    if st.id() != b"ST" || se.id() != b"SE" {
+        return false;
+    }
+    let ig = tx.ig();
+    let mut missing = Vec::new();
+    let mut ack = None;
+    for issue in &ig.structure {
+        let (id, is_loop, parent) = match *issue {
+            StructureIssue::RequiredMissing {
+                id,
+                is_loop,
+                parent,
+                ..
+            } => (id, is_loop, parent),
+            StructureIssue::OpenerMissing { id, parent, .. } => (id, true, parent),
+            _ => continue,
+        };
+        missing.push(describe(ig.guide, parent, id, is_loop).0);
+        ack.get_or_insert_with(|| missing_ack(ig.guide, parent, id, is_loop));
+    }
+    let Some(ack) = ack else {
+        return false;
+    };
+    let msg = format!(
+        "the transaction set has no content: nothing stands between its ST and its SE, so {} {} missing",
+        crate::syntax::and_list(&missing),
+        if missing.len() == 1 { "is" } else { "are" }
+    );
+    let help = "write the transaction set's segments (BHT, the submitter and receiver, the \
+                billing provider's HL and its claims) between ST and SE, or delete the empty set";
+    report_at(cx, 1, se.loc(), msg)
+        .help(help.to_string())
+        .ack(ack);
+    true
 }
 
 /// How many payers come before the destination payer, by its 2000B SBR01: one before a
@@ -1879,4 +1931,39 @@ fn a_2320_sbr_written_twice_is_one_finding() {
     assert_eq!(codes, ["STR002"; 4], "a copy that lacks its OI too");
     let differ = run(&with(&format!("SBR*P*18*******MB~{other}")));
     assert_eq!(differ.len(), 3, "{differ:#?}");
+}
+
+/// A set with nothing between ST and SE (hunt C6): one STR002 naming all its header lacks,
+/// coded in the 999 as its BHT missing; SE01 counting other segments is ENV003's own finding.
+/// A set with any segment of its own reports what it lacks one by one.
+#[test]
+fn an_empty_set_is_one_finding() {
+    use crate::test::{P837, codes, run};
+    let (st, se) = (P837.find("ST*").unwrap(), P837.find("GE*").unwrap());
+    let empty = format!(
+        "{}ST*837*0001*005010X222A1~SE*2*0001~{}",
+        &P837[..st],
+        &P837[se..]
+    );
+    let found = run(&empty);
+    assert_eq!(codes(&empty), ["STR002"], "{found:#?}");
+    assert_eq!(
+        found[0].message,
+        "the transaction set has no content: nothing stands between its ST and its SE, so \
+         segment BHT (Beginning of Hierarchical Transaction), loop 1000A (Submitter Name), \
+         loop 1000B (Receiver Name) and loop 2000A (Billing Provider Hierarchical Level) are \
+         missing"
+    );
+    assert_eq!(
+        found[0].ack,
+        Some(Ack999::Missing {
+            segment: "BHT",
+            in_loop: "ST"
+        })
+    );
+    let miscounted = empty.replace("SE*2*0001", "SE*38*0001");
+    assert_eq!(codes(&miscounted), ["ENV003", "STR002"]);
+    let bht = &P837[P837.find("BHT*").unwrap()..P837.find("NM1*41").unwrap()];
+    let header = empty.replace("SE*2*0001", &format!("{bht}SE*3*0001"));
+    assert_eq!(codes(&header), ["STR002", "STR002", "STR002"]);
 }

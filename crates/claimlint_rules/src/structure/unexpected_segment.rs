@@ -17,7 +17,9 @@ declare_rule! {
     /// (SV1 in an 837I, SV2 in an 837P; the file says one guide and is written in another).
     /// When every service line of a set is the other guide's, the set is read with the guide
     /// it is written in and the label is one error, on ST03; what that reading finds is
-    /// reported as usual. Segments no 837 defines at all are SYN001's. After a misplaced segment the walk
+    /// reported as usual. When GS08 names the guide the lines are written in, ST03 alone is
+    /// wrong: ENV005's "ST03 differs from GS08" is the one finding and this one is suppressed,
+    /// counted (not with ENV005 ignored or lowered below its default severity). Segments no 837 defines at all are SYN001's. After a misplaced segment the walk
     /// resumes at the next segment that fits, so one stray segment is one diagnostic. A
     /// required segment written just after the opener of the loop that follows the one it
     /// belongs to (`LIN**N4*55513071001~LX*2~CTP****1*UN`: the 2410's CTP after the next
@@ -448,31 +450,26 @@ fn provider_loop(
 /// declared guide's tables do not expect. On ST03 because the label is the set's, not a line's:
 /// the 999 rejects the set with ST03's value as the invalid code (IK4 7), and the gate returns
 /// every claim under the label, not the first line's claim alone.
+///
+/// Reported also when GS08 names the guide the lines are written in (ST03 alone is wrong):
+/// then ENV005's "ST03 differs from GS08", saying what the lines are
+/// ([`crate::envelope::unsupported_transaction::st03_alone`]), is the one finding and the
+/// precedence suppresses this one (counted), but only while that ENV005 is reported at its
+/// default severity: with ENV005 ignored or lowered, this error stands.
 fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     if tx.kind == tx.declared {
         return;
     }
-    let service = match tx.kind {
-        Kind::Professional => Indexed::Sv1,
-        Kind::Institutional => Indexed::Sv2,
-    };
-    let lines = tx.by_id.of(service).len();
     let Some(st) = tx.segments.first() else {
         return;
-    };
-    let service = String::from_utf8_lossy(service.id());
-    let which = match lines {
-        1 => "the service line".to_string(),
-        2 => "both service lines".to_string(),
-        n => format!("all {n} service lines"),
     };
     let d = cx.report(
         st.element_loc(3),
         format!(
-            "ST03 names {} ({}), but {which} of the set {} {service}: it is written as an {} and was checked as one ({})",
+            "ST03 names {} ({}), but {}: it is written as an {} and was checked as one ({})",
             tx.declared.guide(),
             tx.declared.short(),
-            if lines == 1 { "is" } else { "are" },
+            lines_written_as(tx),
             tx.kind.short(),
             tx.kind.guide(),
         ),
@@ -486,6 +483,26 @@ fn relabelled(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             Kind::Institutional => "SV2 with a revenue code (837I)",
         }
     ));
+}
+
+/// What a set read with the other guide than it declares is written as: `all 3 service lines
+/// of the set are SV1` (the service segment of `tx.kind`).
+pub(crate) fn lines_written_as(tx: &Transaction<'_>) -> String {
+    let service = match tx.kind {
+        Kind::Professional => Indexed::Sv1,
+        Kind::Institutional => Indexed::Sv2,
+    };
+    let lines = tx.by_id.of(service).len();
+    let which = match lines {
+        1 => "the service line".to_string(),
+        2 => "both service lines".to_string(),
+        n => format!("all {n} service lines"),
+    };
+    let verb = if lines == 1 { "is" } else { "are" };
+    format!(
+        "{which} of the set {verb} {}",
+        String::from_utf8_lossy(service.id())
+    )
 }
 
 /// The positions of a list of segments written out of place, sorted by the segment each
