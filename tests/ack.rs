@@ -657,3 +657,35 @@ fn envelope_swaps_reject_under_any_selection() {
     assert!(read(&dir, "gs.000000001.ta1").contains("*R*022~"));
     assert!(!dir.join("gs.000000001.999").exists());
 }
+
+/// A set cut off together with its group by the next GS is one ENV004 on the set; the group's
+/// missing GE is still coded in the 999 (AK905 3), at ENV004's default severity and lowered to
+/// a warning alike (then AK9 `E`), as a finding of its own on the GS coded it.
+#[test]
+fn a_group_cut_with_its_set_keeps_ak905_3_at_any_severity() {
+    let f = "fixtures/rules/ENV004/trip/set-and-group-cut-off-by-the-next-gs.x12";
+    for (name, extra, status) in [
+        ("cut-by-gs", &[][..], "R"),
+        (
+            "cut-by-gs-warning",
+            &["--severity", "ENV004=warning"][..],
+            "E",
+        ),
+    ] {
+        let dir = out_dir(name);
+        let mut args = vec!["ack", "--no-config", "-o", dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        args.push(f);
+        bin(&args);
+        keep_for_pyx12(name, &dir);
+        let text = read(&dir, "set-and-group-cut-off-by-the-next-gs.000000001.999");
+        let ak9 = text
+            .lines()
+            .find(|l| l.starts_with("AK9*"))
+            .unwrap_or_default();
+        assert!(
+            ak9.starts_with(&format!("AK9*{status}*")) && ak9.trim_end_matches('~').ends_with("*3"),
+            "{name}: {text}"
+        );
+    }
+}

@@ -579,26 +579,29 @@ fn group_codes(
             }
         }
     }
-    if gs.is_some() && g.ge.is_none() && !codes.contains(&"3") && cut_set(input, g, diagnostics) {
-        error = true;
-        codes.push("3");
+    if gs.is_some() && g.ge.is_none() && !codes.contains(&"3") {
+        // As a finding on the GS codes its group at any severity, an error only when it is one.
+        if let Some(cut_error) = cut_set(input, g, diagnostics) {
+            error |= cut_error;
+            codes.push("3");
+        }
     }
     (codes, error)
 }
 
-/// A group without GE whose set's trailer is missing (IK502 2, an error): one cut left both
-/// open, which ENV004 reports as one finding on the set (`group_cut`); the group's GE is
-/// missing as well (AK905 3), as a finding of its own on the GS would code it.
-fn cut_set(input: &[u8], g: &Group<'_>, diagnostics: &[Diagnostic]) -> bool {
-    let Some(gs) = g.gs.as_ref() else {
-        return false;
-    };
+/// A group without GE whose set's trailer is missing (IK502 2): one cut left both open, which
+/// ENV004 reports as one finding on the set (`group_cut`); the group's GE is missing as well
+/// (AK905 3), as a finding of its own on the GS would code it. `Some(whether one such finding
+/// is an error)`, at whatever severity it is reported (`--severity ENV004=warning` codes the
+/// group as before, with AK9 `E`); `None` when there is none.
+fn cut_set(input: &[u8], g: &Group<'_>, diagnostics: &[Diagnostic]) -> Option<bool> {
+    let gs = g.gs.as_ref()?;
     let (start, end) = (gs.offset, g.transactions.last().map_or(0, |t| t.end));
-    diagnostics.iter().any(|d| {
-        in_range(d, start, end)
-            && d.severity == Severity::Error
-            && mapping(d, input) == Some(Mapping::TransactionSet("2"))
-    })
+    let mut cut = diagnostics.iter().filter(|d| {
+        in_range(d, start, end) && mapping(d, input) == Some(Mapping::TransactionSet("2"))
+    });
+    let first = cut.next()?;
+    Some(first.severity == Severity::Error || cut.any(|d| d.severity == Severity::Error))
 }
 
 /// Writes one ST*999 for a functional group; returns (accepted, noted, rejected) sets and
