@@ -306,6 +306,15 @@ impl Compiled {
 }
 
 impl SegmentDef {
+    /// Whether element `elem`, component `comp` (0: the element itself) is where this
+    /// definition's qualifier stands (a component 0 or 1 of the qualifier's element both are,
+    /// as a composite's first component is read as the element).
+    pub fn is_qualifier_at(&self, elem: usize, comp: usize) -> bool {
+        self.qualifier.is_some_and(|q| {
+            validate::is_qualifier_position((elem, comp), (q.elem.into(), q.comp.into()))
+        })
+    }
+
     /// The element (`CLM05`) or component (`CLM05-3`) with this reference designator.
     pub fn element(&self, ref_des: &str) -> Option<&'static ElementDef> {
         let elements: &'static [ElementDef] = self.elements;

@@ -125,7 +125,7 @@ pub fn validate_placed(
 
 /// The qualifier sits in element `q.0`, component `q.1` (0: a simple element, read as its
 /// first component too).
-fn is_qualifier_position(pos: (usize, usize), q: (usize, usize)) -> bool {
+pub(crate) fn is_qualifier_position(pos: (usize, usize), q: (usize, usize)) -> bool {
     pos.0 == q.0 && (pos.1 == q.1 || pos.1.max(1) == q.1.max(1))
 }
 
@@ -162,8 +162,8 @@ pub fn is_qualifier_dependent(
 ) -> bool {
     let list = |d: &SegmentDef| element_at(d, elem, comp).and_then(|e| e.codes()?.list());
     let mine = list(def);
-    def.qualifier
-        .is_some_and(|q| !is_qualifier_position((elem, comp), (q.elem.into(), q.comp.into())))
+    def.qualifier.is_some()
+        && !def.is_qualifier_at(elem, comp)
         && loop_def
             .segments(def.id.as_bytes())
             .any(|o| list(o) != mine)

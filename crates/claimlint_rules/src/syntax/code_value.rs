@@ -277,11 +277,7 @@ fn misplaced_code_help(
     if tx.ig().realignment(f.index).is_some() {
         return None;
     }
-    let is_qualifier = |(e, c): (usize, usize)| {
-        f.def
-            .qualifier
-            .is_some_and(|q| e == usize::from(q.elem) && c.max(1) == usize::from(q.comp).max(1))
-    };
+    let is_qualifier = |(e, c): (usize, usize)| f.def.is_qualifier_at(e, c);
     let value = f.value(at.0, at.1);
     let mut lists = coded_positions(f.def).filter(|&(p, d)| {
         p != at
