@@ -1865,6 +1865,18 @@ CASES["STR002"]["trip"].update({
         P837, ["ST*837*0001*005010X222A1", segs(P837)[3], "SE*3*0001"]),
 })
 
+# An ST with nothing after it but the GE (no SE, no content): one ENV004 that says the set is
+# empty, as an ST followed by another ST already is (`BareSt`), not also one STR002 for each
+# loop its header lacks (RULES.md: ENV004 for a missing SE, not also STR002). Near miss: a set
+# with its BHT alone and no SE keeps its ENV004 and the STR002s of the loops after its BHT.
+def _without_se(template, set_segments):
+    return _with_set(template, set_segments + ["SE*0*0001"]).replace("SE*0*0001~\n", "")
+CASES["ENV004"]["trip"].update({
+    "st-alone-before-ge.x12": _without_se(P837, ["ST*837*0001*005010X222A1"]),
+    "st-alone-before-ge-837i.x12": _without_se(I837, ["ST*837*0001*005010X223A2"]),
+    "bht-alone-before-ge.x12": _without_se(P837, ["ST*837*0001*005010X222A1", segs(P837)[3]]),
+})
+
 # ST03 alone naming the other 837 guide (hunt C2, hccinfhir sample_837_12.txt: GS08
 # 005010X222A1, `ST*837*5856*005010X223A2`, SV1 lines): GS08 and the lines agree, so the set
 # is read as 837P and ST03 is the one defect: one ENV005 ("ST03 differs from GS08") that says

@@ -238,6 +238,9 @@ pub enum IssueKind<'a> {
         /// and its group (the 999 codes the group's GE missing from it), not also "GS has no
         /// GE"; like a file cut short, it covers that claim.
         group_cut: Option<(&'a [u8], u32)>,
+        /// Nothing was written in the set but its ST: an ST left empty, whose SE is missing
+        /// with everything else, one finding (not also each loop its header lacks).
+        bare: bool,
     },
     GeWithoutGs,
     SeWithoutSt,
@@ -1041,6 +1044,7 @@ impl<'a> Scanner<'a, '_> {
                 ended_by: next_isa.map(|at| (&b"ISA"[..], at)),
                 late_se: None,
                 group_cut: None,
+                bare: tx.segment_count == 1,
             };
             self.issue(tx.st.loc(), kind);
             self.push_tx(b, tx);
@@ -1157,6 +1161,7 @@ impl<'a> Scanner<'a, '_> {
                     ended_by: Some((id, raw.offset)),
                     late_se: None,
                     group_cut,
+                    bare: cut.segment_count == 1,
                 };
                 self.issue(cut.st.loc(), kind);
                 self.push_tx(b, cut);
@@ -1937,6 +1942,7 @@ mod tests {
             ended_by: Some((b"GE", ge_at)),
             late_se: Some(b"SE*3*0001"),
             group_cut: None,
+            bare: false,
         };
         assert_eq!(kinds(&s), [&issue]);
         let other = se_ge.replace("SE*3*0001", "SE*3*0002");

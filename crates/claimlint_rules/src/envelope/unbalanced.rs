@@ -169,6 +169,19 @@ fn se_missing(issue: &ScanIssue<'_>) -> (String, Option<String>) {
             ),
             Some("end every transaction set with SE and every functional group with GE".into()),
         ),
+        IssueKind::SeMissing {
+            st02,
+            ended_by: Some((id, at)),
+            bare: true,
+            ..
+        } => (
+            format!(
+                "ST*{} opens a transaction set with nothing in it and no SE: the {} at byte {at} follows",
+                lossy(st02),
+                lossy(id)
+            ),
+            Some("delete the empty ST, or write its transaction set and SE".into()),
+        ),
         IssueKind::SeMissing { st02, ended_by, .. } => {
             let where_ = match ended_by {
                 Some((b"ISA", at)) => format!(
@@ -253,13 +266,21 @@ fn emit(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>, message: String, help: Option<S
     let d = cx.report(issue.loc, message);
     d.help = help;
     if let IssueKind::SeMissing {
-        st02, group_cut, ..
+        st02,
+        group_cut,
+        bare,
+        ..
     } = issue.kind
     {
         d.context.transaction = Some(lossy(st02).into_owned());
         d.context.set_at = Some(issue.loc.offset);
         // A set cut with its group: the claim the cut left incomplete, as for a file cut short.
         d.covers = group_cut.map(|(_, from)| (from, u32::MAX));
+        // An ST alone (the next ST's `BareSt` in another form): what the guide finds missing
+        // from its set is this finding's.
+        if bare {
+            d.covers = Some((1, u32::MAX));
+        }
     }
 }
 
