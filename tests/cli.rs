@@ -453,6 +453,55 @@ fn a_gap_a_mistyped_segment_fills_is_suppressed_not_dropped() {
     }
 }
 
+/// A segment in a subscriber's 2010BA the guide cannot place, where the N3 the loop needs
+/// belongs (`NM2`, an id with a control character, a PRV): its own finding is the one error
+/// and the N3's STR002 is suppressed, counted. With that finding not run (`--select STR002`,
+/// `--ignore` its code) the STR002 is reported and the run fails: the gap is never dropped.
+#[test]
+fn a_gap_beside_an_unplaced_segment_is_suppressed_not_dropped() {
+    let codes = |args: &[&str]| {
+        let o = run(&[&["check", "--no-config", "--format", "json"], args].concat());
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let codes: Vec<String> = (v["files"][0]["diagnostics"].as_array().unwrap().iter())
+            .filter_map(|d| d["code"].as_str().map(str::to_string))
+            .collect();
+        (o.status.code(), codes, v["summary"]["suppressed"].as_u64())
+    };
+    for (f, root, suppressed) in [
+        ("fixtures/rules/SYN001/trip/typo-nm2.x12", "SYN001", 1),
+        (
+            "fixtures/rules/SYN005/trip/subscriber-n3-id-with-control-character.x12",
+            "SYN005",
+            2, // the STR002, and the SYN001 for the id
+        ),
+        (
+            "fixtures/rules/STR003/trip/prv-in-place-of-subscriber-n3.x12",
+            "STR003",
+            1,
+        ),
+    ] {
+        let str002 = || vec!["STR002".to_string()];
+        assert_eq!(
+            codes(&[f]),
+            (Some(1), vec![root.to_string()], Some(suppressed)),
+            "{f}"
+        );
+        assert_eq!(
+            codes(&["--select", "STR002", f]),
+            (Some(1), str002(), Some(0)),
+            "{f}"
+        );
+        // Each of the three roots the gap's segment may have (the id with a control
+        // character is also SYN001's unknown id), not run: the STR002 is reported.
+        let (rc, all, _) = codes(&["--ignore", "SYN001,SYN005,STR003", f]);
+        assert_eq!(
+            (rc, all.contains(&"STR002".to_string())),
+            (Some(1), true),
+            "{f}: {all:?}"
+        );
+    }
+}
+
 /// An ST03 that alone names the other guide (GS08 and the SV1 lines say 837P): ENV005 is the
 /// one finding and STR003's "ST03 names 837I" on the same ST03 is suppressed, counted. With
 /// ENV005 ignored, not selected, or lowered to a warning, nothing hides that STR003: the set

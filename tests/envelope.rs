@@ -71,6 +71,11 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "ENV003/trip/se01-wrong-beside-line-date-after-se.x12",
         &["ENV003", "STR003"],
     ),
+    // A set with its BHT alone and no SE: the ENV004, and the loops after the BHT it lacks.
+    (
+        "ENV004/trip/bht-alone-before-ge.x12",
+        &["ENV004", "STR002", "STR002", "STR002"],
+    ),
     ("ENV004/trip/cut-inside-lx.x12", &["ENV004"]),
     ("ENV004/trip/cut-inside-the-patient-hl.x12", &["ENV004"]),
     // Cut off by the next interchange's ISA: one ENV004, as for a file that ends (hunt C5).
@@ -119,6 +124,9 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "ENV004/trip/set-cut-off-by-the-next-st.x12",
         &["BAL001", "ENV004"],
     ),
+    // An ST with nothing after it but the GE: one ENV004, not also a STR002 for each loop.
+    ("ENV004/trip/st-alone-before-ge-837i.x12", &["ENV004"]),
+    ("ENV004/trip/st-alone-before-ge.x12", &["ENV004"]),
     ("ENV004/trip/st-before-gs.x12", &["ENV004"]),
     (
         "ENV004/trip/st-before-lower-case-gs.x12",

@@ -41,6 +41,11 @@ pub enum Scope {
     /// that alone names the other 837 guide, GS08 and the lines agreeing (ENV005's finding
     /// names its own ST03: `envelope::unsupported_transaction::st03_alone`).
     Itself,
+    /// A segment the guide could not place, which a consequence names as its site
+    /// (`Diagnostic::site`): the segment it finds missing may be this one, written wrong
+    /// (`NM2*12 ELM ST` where the subscriber's N3 belongs). Any root on it, in its
+    /// transaction set.
+    Unplaced,
 }
 
 /// A row of the precedence: a finding with code `root` suppresses findings with one of the
@@ -486,6 +491,40 @@ pub const PRECEDENCE: &[Precedence] = &[
               same defect (also a BHT written before its ST: the two swapped)",
     },
     Precedence {
+        root: "SYN001",
+        suppresses: &["STR002"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Unplaced,
+        why: "a segment in a subscriber's 2010BA that the guide cannot place (`NM2*12 ELM ST`, \
+              an id cut by a line break) may be the N3, N4 or DMG the loop lacks when the \
+              subscriber is the patient, written wrong; the gap names it, and its own finding \
+              is the one error (the gap stands when that finding is not reported)",
+    },
+    Precedence {
+        root: "SYN005",
+        suppresses: &["STR002"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Unplaced,
+        why: "the same, for a segment the guide cannot place because of a character that \
+              cannot be in X12 data",
+    },
+    Precedence {
+        root: "STR003",
+        suppresses: &["STR002"],
+        on: None,
+        at: None,
+        misspelling_of: None,
+        of_element: None,
+        scope: Scope::Unplaced,
+        why: "the same, for a segment of the 837 that fits nowhere there",
+    },
+    Precedence {
         root: "STR003",
         suppresses: &["ENV003"],
         on: None,
@@ -896,7 +935,7 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key> {
         Scope::Head => (tx, c.claim_at, None, d.loc.position as usize),
         // The segment a consequence names as the one written elsewhere that is it (an
         // STR002 paired by `structure::moved`); a finding that names none is no consequence.
-        Scope::Site => (tx, None, None, d.site? as usize),
+        Scope::Site | Scope::Unplaced => (tx, None, None, d.site? as usize),
         Scope::Stray | Scope::Itself => (tx, None, None, d.loc.position as usize),
         Scope::Claim => (tx, Some(c.claim_at?), None, 0),
         Scope::Line => (tx, Some(c.claim_at?), Some(c.line_at?), 0),
@@ -951,6 +990,11 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
             let own = d.site == Some(d.loc.position);
             let inside = d.context.set_at.is_some_and(|st| d.loc.offset >= st);
             (own && inside).then_some((d.context.set_at, None, None, d.loc.position as usize))
+        }
+        // Any root on the segment, that stands inside its set (as for `Stray`).
+        Scope::Unplaced => {
+            let inside = d.context.set_at.is_some_and(|st| d.loc.offset >= st);
+            inside.then_some((d.context.set_at, None, None, d.loc.position as usize))
         }
         _ => key(scope, d),
     }
@@ -1469,6 +1513,9 @@ pub fn explain(code: &str) -> String {
         }
         Scope::Itself => {
             "segment: the segment itself, written with another id where the one it reads as belongs, or an ST03 that alone names the other guide (only a root that names itself as that place)"
+        }
+        Scope::Unplaced => {
+            "segment: one the guide could not place, that the consequence names as perhaps the one it finds missing, written wrong"
         }
         Scope::Head => {
             "segment it names as its head (the HL it breaks, the first copy of a loop opener written twice in a claim)"
@@ -2019,8 +2066,9 @@ mod tests {
     /// cuts or SYN008 for the code it spoils.
     #[test]
     fn syn005_suppresses_what_the_break_spoils() {
+        // The SYN001 for the cut id, and the STR002 for the subscriber's N3 that names it.
         let text = edit(P837, "N3*12 ELM ST", "N\n3*12 ELM ST");
-        assert_eq!(outcome(&text), (vec!["SYN005"], 1));
+        assert_eq!(outcome(&text), (vec!["SYN005"], 2));
         let text = edit(P837, "SBR*", "SBR*P*1\n8*******MB");
         assert_eq!(outcome(&text), (vec!["SYN005"], 1));
     }
@@ -2107,9 +2155,10 @@ mod tests {
         let second = P837
             .replace("000000001", "000000002")
             .replace("N3*12 ELM ST~", "NM2*12 ELM ST~");
+        // (The subscriber's N3 the NM2 stands for: its STR002 is suppressed, counted.)
         assert_eq!(
             outcome(&format!("{first}{second}")),
-            (vec!["ENV007", "SYN001"], 0)
+            (vec!["ENV007", "SYN001"], 1)
         );
     }
 

@@ -233,8 +233,9 @@ fn model_gaps(tx: &Transaction<'_>) -> Vec<Want> {
     }
     use super::required_segment_missing::{subscriber_gaps, subscriber_want};
     (subscriber_gaps(tx).into_iter())
-        .filter_map(|(nm1, _, missing)| match missing.as_slice() {
-            [id] => subscriber_want(tx, nm1, id),
+        .filter_map(|(nm1, _, missing, unplaced)| match missing.as_slice() {
+            // Not beside a segment there the guide could not place: that may be it.
+            [id] if unplaced.is_none() => subscriber_want(tx, nm1, id),
             _ => None,
         })
         .collect()

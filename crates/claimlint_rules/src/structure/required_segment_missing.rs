@@ -1111,7 +1111,14 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     }
     let moved = super::moved::of_set(tx, cx);
     let mistyped = super::mistyped::of_set(tx, cx);
-    for (nm1, claim, mut missing) in gaps {
+    for (nm1, claim, mut missing, unplaced) in gaps {
+        // A segment there the guide could not place may be the one left out, written wrong:
+        // the gap names it, so that its own finding (SYN001, SYN005, STR003), when reported,
+        // is the one error (`suppress::Scope::Unplaced`; `--ignore SYN001` keeps the gap).
+        if unplaced.is_some() {
+            report_subscriber_missing(tx, cx, (nm1, unplaced), claim, &missing);
+            continue;
+        }
         let end = (tx.loops.iter())
             .find(|l| l.first as usize == nm1 && l.id == "2010BA")
             .map_or(nm1, |l| l.end as usize);
@@ -1141,8 +1148,9 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 /// of its own ([`super::own_claim`]): that claim's patient is the subscriber. Each as its
 /// NM1's segment index, the claim's CLM index and the ids it lacks. Looked for in the
 /// 2010BA's own segments and the unplaced ones written right before its NM1 (STR003's
-/// alone); not when a segment in it is unplaced.
-pub(super) fn subscriber_gaps(tx: &Transaction<'_>) -> Vec<(usize, u32, Vec<&'static str>)> {
+/// alone). The last: the position of the first segment in the 2010BA the guide could not
+/// place, which may be the one it lacks, written wrong.
+pub(super) fn subscriber_gaps(tx: &Transaction<'_>) -> Vec<SubscriberGap> {
     let ig = tx.ig();
     let mut out = Vec::new();
     for name in tx.loops.iter().filter(|l| l.id == "2010BA") {
@@ -1163,11 +1171,11 @@ pub(super) fn subscriber_gaps(tx: &Transaction<'_>) -> Vec<(usize, u32, Vec<&'st
         let from = name.first as usize - early;
         let segs = tx.segments.get(from..name.end as usize).unwrap_or_default();
         // A segment there the guide could not place (`NM2*12 ELM ST`, an id cut by a line
-        // break) may be the one left out, written wrong: its own finding (SYN001, SYN005,
-        // STR003) is the one error.
-        if (name.first as usize..name.end as usize).any(|k| !ig.is_placed(k)) {
-            continue;
-        }
+        // break) may be the one left out, written wrong.
+        let unplaced = (name.first as usize..name.end as usize)
+            .find(|&k| !ig.is_placed(k))
+            .and_then(|k| tx.segments.get(k))
+            .map(|s| s.position);
         // One written late, unplaced before the claim (a DMG after the payer's NM1): STR003's.
         let late = |id: &str| {
             (name.end..claim).any(|k| {
@@ -1183,11 +1191,15 @@ pub(super) fn subscriber_gaps(tx: &Transaction<'_>) -> Vec<(usize, u32, Vec<&'st
             .filter(|id| !segs.iter().any(|s| s.is(id.as_bytes())) && !late(id))
             .collect();
         if !missing.is_empty() {
-            out.push((name.first as usize, claim, missing));
+            out.push((name.first as usize, claim, missing, unplaced));
         }
     }
     out
 }
+
+/// A 2010BA short of segments ([`subscriber_gaps`]): its NM1's index, its claim's CLM index,
+/// the ids it lacks, and the position of a segment in it the guide could not place.
+pub(super) type SubscriberGap = (usize, u32, Vec<&'static str>, Option<u32>);
 
 /// The one segment a 2010BA (its NM1 at `nm1`) lacks ([`subscriber_gaps`]) as a gap a
 /// segment written elsewhere may fill (`super::moved`): its definition and where it goes,
