@@ -184,14 +184,6 @@ impl<'a> Procedure<'a> {
         self.composite.component(n)
     }
 
-    /// Whether any modifier slot (components 3–6) is written: most lines carry none, and the
-    /// rules ask for a dozen modifiers per line, each answered at once when none is. Read from
-    /// the ranges (not kept apart: a line is held for its whole transaction set).
-    #[inline]
-    fn modified(&self) -> bool {
-        self.parts[2..6].iter().any(|&(s, e)| s < e) || self.long
-    }
-
     /// The bytes of component `n`, empty when absent.
     fn part_bytes(&self, n: usize) -> &'a [u8] {
         let (s, e) = self.parts[n - 1];
@@ -240,19 +232,34 @@ impl<'a> Procedure<'a> {
     /// Looked at in place, not copied.
     #[inline]
     pub fn modifier(&self, m: &[u8]) -> Option<Element<'a>> {
-        if !self.modified() {
-            return None; // no slot is written: none matches (`same_modifier` of empty is false)
+        self.modifier_slot(m).and_then(|n| self.part(n))
+    }
+
+    /// The first of components 3–6 that is modifier `m` in any case (`same_modifier`). A slot
+    /// of another length is passed over on its range alone (an empty one too: `m` is never
+    /// empty when it matches), with no slice made of it.
+    #[inline]
+    fn modifier_slot(&self, m: &[u8]) -> Option<usize> {
+        if self.long {
+            return (3..=6).find(|&n| same_modifier(self.part_bytes(n), m));
         }
-        (3..=6)
-            .find(|&n| same_modifier(self.part_bytes(n), m))
-            .and_then(|n| self.part(n))
+        let bytes = self.composite.bytes;
+        (3..=6).find(|&n| {
+            let (s, e) = (
+                usize::from(self.parts[n - 1].0),
+                usize::from(self.parts[n - 1].1),
+            );
+            e.checked_sub(s) == Some(m.len())
+                && bytes
+                    .get(s..e)
+                    .is_some_and(|written| same_modifier(written, m))
+        })
     }
 
     /// Whether the line carries modifier `m` (upper case), in any case (see `modifier`).
     #[inline]
     pub fn has_modifier(&self, m: &[u8]) -> bool {
-        // Without a written slot no modifier matches (see `modifier`).
-        self.modified() && (3..=6).any(|n| same_modifier(self.part_bytes(n), m))
+        self.modifier_slot(m).is_some()
     }
 
     /// The HCPCS code (qualifier HC) as text.
@@ -383,9 +390,10 @@ impl<'a> ServiceLine<'a> {
         !self.lx_missing
     }
 
+    /// LX01 as a number: what `str::parse::<u32>` reads (an optional plus, then digits, no
+    /// overflow), from the bytes, with no UTF-8 check first.
     pub fn number_value(&self) -> Option<u32> {
-        self.number()
-            .and_then(|n| std::str::from_utf8(n.bytes).ok()?.parse().ok())
+        self.number().and_then(|n| parse_u32(n.bytes))
     }
 
     /// Element `sv1` of an SV1 or `sv2` of an SV2 (0: the segment has no such element).
@@ -476,6 +484,21 @@ impl<'a> ServiceLine<'a> {
     }
 }
 
+/// `str::parse::<u32>` of `bytes`, read as bytes (`parse_u32_is_str_parse`).
+fn parse_u32(bytes: &[u8]) -> Option<u32> {
+    let digits = bytes.strip_prefix(b"+").unwrap_or(bytes);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |v, &b| {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v.checked_mul(10)?.checked_add(u32::from(d))
+    })
+}
+
 /// Whether `written` is modifier `m` (upper case, not empty) in any case: byte by byte, the
 /// upper-case comparison only where the bytes differ (they rarely do both ways).
 #[inline]
@@ -491,6 +514,35 @@ fn same_modifier(written: &[u8], m: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `parse_u32` answers as `str::parse::<u32>` did, at the edges of the form and of `u32`.
+    #[test]
+    fn parse_u32_is_str_parse() {
+        let cases: [&[u8]; 16] = [
+            b"",
+            b"+",
+            b"-",
+            b"0",
+            b"+0",
+            b"-0",
+            b"1",
+            b"007",
+            b"++1",
+            b"1+",
+            b" 1",
+            b"1.0",
+            b"4294967295",
+            b"4294967296",
+            b"99999999999",
+            b"\xc3\xa9",
+        ];
+        for c in cases {
+            let want = std::str::from_utf8(c)
+                .ok()
+                .and_then(|t| t.parse::<u32>().ok());
+            assert_eq!(parse_u32(c), want, "{c:?}");
+        }
+    }
     use claimlint_x12::Delimiters;
 
     /// `modifier_bytes` are the slots `modifier_slots` makes elements of, and `has_modifier`

@@ -26,20 +26,29 @@ impl Date {
     }
 
     /// Parses CCYYMMDD and checks that the day exists (20230230 does not).
+    ///
+    /// The eight bytes are read as one word: every byte a digit when its high nibble is 3 and
+    /// adding 6 leaves it so (no byte can carry into the next: at most 0x3F + 6); then each
+    /// byte times ten plus the next gives the century, year, month and day in bytes 0, 2, 4
+    /// and 6 (at most 99 each, no carry), with no division to take the number apart again
+    /// (`parse_is_the_digit_loop` checks it against the byte loop).
     #[inline]
     pub fn parse(bytes: &[u8]) -> Option<Date> {
-        if bytes.len() != 8 || !bytes.iter().all(u8::is_ascii_digit) {
+        const NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+        const ZEROS: u64 = 0x3030_3030_3030_3030;
+        let word: [u8; 8] = bytes.try_into().ok()?;
+        let w = u64::from_le_bytes(word);
+        if w & NIBBLES != ZEROS || (w + 0x0606_0606_0606_0606) & NIBBLES != ZEROS {
             return None;
         }
-        // Eight ASCII digits: at most 99,999,999, no overflow, no text parsing.
-        let n = bytes
-            .iter()
-            .fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
-        let d = Date(n);
-        (d.year() >= 1000
-            && (1..=12).contains(&d.month())
-            && (1..=days_in_month(d.year(), d.month())).contains(&d.day()))
-        .then_some(d)
+        let v = w - ZEROS;
+        let pairs = (v * 10 + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+        let pair = |k: u32| (pairs >> (16 * k)) as u32 & 0xFF;
+        let (year, month, day) = (pair(0) * 100 + pair(1), pair(2), pair(3));
+        (year >= 1000
+            && (1..=12).contains(&month)
+            && (1..=days_in_month(year, month)).contains(&day))
+        .then_some(Date(year * 10000 + month * 100 + day))
     }
 
     /// Days since 0000-03-01 (a proleptic Gregorian day number), for intervals.
@@ -607,6 +616,51 @@ mod tests {
             for &b in &decs {
                 assert_eq!(a.checked_mul(b), a.split_mul(b), "{a} × {b}");
             }
+        }
+    }
+
+    /// The word-at-a-time `Date::parse` answers as the byte loop it replaced, for every
+    /// month and day (valid or not) of years around the edges, and for bytes next to the
+    /// digits (`/`, `:`, `O`, a high byte) at each place.
+    #[test]
+    fn parse_is_the_digit_loop() {
+        fn by_loop(bytes: &[u8]) -> Option<Date> {
+            if bytes.len() != 8 || !bytes.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let n = bytes
+                .iter()
+                .fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
+            let d = Date(n);
+            (d.year() >= 1000
+                && (1..=12).contains(&d.month())
+                && (1..=days_in_month(d.year(), d.month())).contains(&d.day()))
+            .then_some(d)
+        }
+        let mut cases: Vec<Vec<u8>> = Vec::new();
+        for year in [0u32, 999, 1000, 1900, 1999, 2000, 2023, 2024, 2100, 9999] {
+            for month in 0..=13u32 {
+                for day in 0..=32u32 {
+                    cases.push(format!("{year:04}{month:02}{day:02}").into_bytes());
+                }
+            }
+        }
+        let base = b"20240229".to_vec();
+        for at in 0..8 {
+            for b in [b'/', b':', b'O', b' ', 0x00, 0x80, 0xff, b'0' - 1, b'9' + 1] {
+                let mut v = base.clone();
+                v[at] = b;
+                cases.push(v);
+            }
+        }
+        cases.extend([b"".to_vec(), b"2024022".to_vec(), b"202402290".to_vec()]);
+        for c in cases {
+            assert_eq!(
+                Date::parse(&c),
+                by_loop(&c),
+                "{:?}",
+                String::from_utf8_lossy(&c)
+            );
         }
     }
 

@@ -26,11 +26,17 @@ fn ymd(n: u32) -> Date {
 }
 
 fn hcpcs_not_effective(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
-    let (Some(el), Some(code), Some(dos)) = (line.hcpcs(), hcpcs_of(line), date_of_service(cx))
-    else {
+    // The code's element is made only for a finding: `hcpcs_of` is its text, so the line has
+    // the one when it has the other.
+    let (Some(code), Some(dos)) = (hcpcs_of(line), date_of_service(cx)) else {
         return;
     };
     let Some(h) = cx.hcpcs_row(line) else {
+        return;
+    };
+    let in_force =
+        h.add_date.is_none_or(|a| dos.0 >= a) && h.termination.is_none_or(|t| dos.0 <= t);
+    let Some(el) = line.hcpcs().filter(|_| !in_force) else {
         return;
     };
     if let Some(added) = h.add_date.filter(|&a| dos.0 < a) {

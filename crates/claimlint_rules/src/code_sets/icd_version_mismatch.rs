@@ -63,12 +63,36 @@ fn swap_to(el: &Element<'_>, kind: Kind, want_ten: bool) -> &'static str {
     }
 }
 
+/// Whether an element of `hi` may have a qualifier of the other version than `want_ten`:
+/// read from the element bytes in place (component 1 is what comes before the first component
+/// separator), no `Element` made of each. An HI read as another id than written (`hi`, or
+/// `HI:BF:…`, whose elements are counted from the slipped separator) is always a maybe: the
+/// elements are read as `icd_version_mismatch` reads them then.
+fn may_hold_other_version(hi: &Segment<'_>, want_ten: bool) -> bool {
+    if hi.id_mended() {
+        return true;
+    }
+    let sep = hi.delims.component;
+    (1..=hi.element_count()).any(|n| {
+        let value = hi.value(n);
+        let q = value.split(|&b| b == sep).next().unwrap_or_default();
+        is_icd10_qualifier(q) == Some(!want_ten)
+    })
+}
+
 fn icd_version_mismatch(claim: &Claim<'_>, cx: &mut Ctx<'_>) {
     let kind = cx.tx().map_or(Kind::Professional, |t| t.kind);
     let Some(date) = icd_date(claim, kind) else {
         return; // no date, no version to hold the codes to (SIT004/STR002 report the date)
     };
     let want_ten = date >= ICD10_FROM;
+    if !claim
+        .hi
+        .iter()
+        .any(|hi| may_hold_other_version(hi, want_ten))
+    {
+        return;
+    }
     let mut wrong: Vec<(Element<'_>, &'static str)> = claim
         .hi
         .iter()

@@ -5,7 +5,7 @@ use crate::ndc::is_ndc_qualified;
 use crate::{Ctx, declare_rule};
 use claimlint_data::Data;
 use claimlint_diagnostic::{Fix, Safety};
-use claimlint_model::DrugLine;
+use claimlint_model::{DrugLine, ServiceLine};
 
 declare_rule! {
     /// ## What it does
@@ -63,7 +63,10 @@ fn ndc_unknown(drug: &DrugLine<'_>, cx: &mut Ctx<'_>) {
     {
         return;
     }
-    if cx.data().ndc_known_any(ndc.as_str()) {
+    // Rows in the line's quarter (looked up once per line, shared) list it in a quarter:
+    // known, with no search of them all.
+    let in_quarter = |l: &ServiceLine<'_>| cx.crosswalked(l).is_some_and(|x| !x.rows.is_empty());
+    if cx.line().is_some_and(in_quarter) || cx.data().ndc_known_any(ndc.as_str()) {
         return;
     }
     let quarters: Vec<String> = cx

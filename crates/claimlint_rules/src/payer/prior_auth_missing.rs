@@ -93,6 +93,10 @@ fn requirement<'p, 'c>(
 }
 
 fn prior_auth_missing(line: &ServiceLine<'_>, cx: &mut Ctx<'_>) {
+    // No list, no requirement (`requirement` finds none): the line is not read at all.
+    if cx.params().prior_auth.is_empty() {
+        return;
+    }
     let (Some(claim), Some(code)) = (cx.claim(), line.hcpcs()) else {
         return;
     };
