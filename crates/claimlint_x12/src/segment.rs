@@ -464,7 +464,9 @@ impl<'a> Segment<'a> {
     /// Element `n` (1-based) when present and not empty.
     #[inline]
     pub fn element(&self, n: usize) -> Option<Element<'a>> {
-        self.element_raw(n).filter(|e| !e.bytes.is_empty())
+        let (start, end) = self.field(n)?;
+        // The bounds alone tell an empty element: none is built to be dropped.
+        (start < end).then(|| self.make_element(n, start, end))
     }
 
     /// The bytes of element `n`, empty when absent.
