@@ -1877,12 +1877,13 @@ CASES["ENV004"]["trip"].update({
     "bht-alone-before-ge.x12": _without_se(P837, ["ST*837*0001*005010X222A1", segs(P837)[3]]),
 })
 
-# A segment in the subscriber's 2010BA that the guide cannot place, where the N3 the loop needs
-# (the subscriber is the patient) belongs: its own finding (SYN001 for `NM2`, SYN005 for an
-# id with a control character, STR003 for a PRV that fits nowhere there) is the one error, and
-# the STR002 for the N3, which names that segment, is suppressed and counted. With that
-# finding not reported (`--ignore SYN001`, `--select STR002`) the STR002 stands: before, the
-# gap was dropped and such a run passed (tests/cli.rs).
+# A segment in the subscriber's 2010BA that the guide cannot place, with an id the 837 does not
+# define, where the N3 the loop needs (the subscriber is the patient) belongs: its own finding
+# (SYN001 for `NM2`, SYN005 for an id with a control character) is the one error, and the
+# STR002 for the N3, which names that segment, is suppressed and counted. With that finding
+# not reported (`--ignore SYN001`, `--select STR002`) the STR002 stands: before, the gap was
+# dropped and such a run passed (tests/cli.rs). Near miss: a PRV there, a segment of the 837
+# that fits nowhere in 2010BA, is a stray beside a gap: STR003 and STR002.
 CASES["SYN005"]["trip"].update({
     "subscriber-n3-id-with-control-character.x12": P837.replace("N3*12 ELM ST~", "N\x013*12 ELM ST~"),
 })

@@ -180,6 +180,12 @@ pub struct Diagnostic {
     /// the ENV003 of the SE01 that counts it) and what the set's walk found wrong at the
     /// segments it mends; no other precedence row takes it as a root. `false` elsewhere.
     pub outside: bool,
+    /// On an STR002 whose `site` is a segment of its loop that the guide could not place,
+    /// with an id the 837 does not define (`NM2` where the subscriber's N3 belongs), which may
+    /// be the one segment it finds missing, written wrong (`claimlint_rules`'
+    /// `structure::required_segment_missing`): only a finding on that segment suppresses it
+    /// (the precedence's `Scope::Unplaced`). `false` elsewhere.
+    pub site_unplaced: bool,
 }
 
 /// A finding's part in a segment read again with its separators put right.
@@ -242,6 +248,7 @@ impl Diagnostic {
             realigned: None,
             verbatim_copy: false,
             outside: false,
+            site_unplaced: false,
         }
     }
 

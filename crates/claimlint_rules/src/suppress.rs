@@ -41,10 +41,10 @@ pub enum Scope {
     /// that alone names the other 837 guide, GS08 and the lines agreeing (ENV005's finding
     /// names its own ST03: `envelope::unsupported_transaction::st03_alone`).
     Itself,
-    /// A segment the guide could not place, which a consequence names as its site
-    /// (`Diagnostic::site`): the segment it finds missing may be this one, written wrong
-    /// (`NM2*12 ELM ST` where the subscriber's N3 belongs). Any root on it, in its
-    /// transaction set.
+    /// A segment the guide could not place, with an id the 837 does not define, which a
+    /// consequence names as its site (`Diagnostic::site`, `site_unplaced`): the one segment
+    /// it finds missing may be this one, written wrong (`NM2*12 ELM ST` where the
+    /// subscriber's N3 belongs). Any root on it, in its transaction set.
     Unplaced,
 }
 
@@ -498,10 +498,12 @@ pub const PRECEDENCE: &[Precedence] = &[
         misspelling_of: None,
         of_element: None,
         scope: Scope::Unplaced,
-        why: "a segment in a subscriber's 2010BA that the guide cannot place (`NM2*12 ELM ST`, \
-              an id cut by a line break) may be the N3, N4 or DMG the loop lacks when the \
+        why: "a segment in a subscriber's 2010BA with an id the 837 does not define \
+              (`NM2*12 ELM ST`) may be the one N3, N4 or DMG the loop lacks when the \
               subscriber is the patient, written wrong; the gap names it, and its own finding \
-              is the one error (the gap stands when that finding is not reported)",
+              is the one error (the gap stands when that finding is not reported; a segment \
+              of the 837 that fits nowhere there, or several segments missing, are two \
+              defects)",
     },
     Precedence {
         root: "SYN005",
@@ -511,18 +513,7 @@ pub const PRECEDENCE: &[Precedence] = &[
         misspelling_of: None,
         of_element: None,
         scope: Scope::Unplaced,
-        why: "the same, for a segment the guide cannot place because of a character that \
-              cannot be in X12 data",
-    },
-    Precedence {
-        root: "STR003",
-        suppresses: &["STR002"],
-        on: None,
-        at: None,
-        misspelling_of: None,
-        of_element: None,
-        scope: Scope::Unplaced,
-        why: "the same, for a segment of the 837 that fits nowhere there",
+        why: "the same, for an id with a character that cannot be in X12 data (`N\\x013`)",
     },
     Precedence {
         root: "STR003",
@@ -935,7 +926,10 @@ fn key(scope: Scope, d: &Diagnostic) -> Option<Key> {
         Scope::Head => (tx, c.claim_at, None, d.loc.position as usize),
         // The segment a consequence names as the one written elsewhere that is it (an
         // STR002 paired by `structure::moved`); a finding that names none is no consequence.
-        Scope::Site | Scope::Unplaced => (tx, None, None, d.site? as usize),
+        Scope::Site => (tx, None, None, d.site? as usize),
+        // Only a gap that names such a segment (`Diagnostic::site_unplaced`): no other STR002
+        // naming a site (a moved segment's pair, a BHT before its ST) is tied to it.
+        Scope::Unplaced => (tx, None, None, d.site.filter(|_| d.site_unplaced)? as usize),
         Scope::Stray | Scope::Itself => (tx, None, None, d.loc.position as usize),
         Scope::Claim => (tx, Some(c.claim_at?), None, 0),
         Scope::Line => (tx, Some(c.claim_at?), Some(c.line_at?), 0),
@@ -1515,7 +1509,7 @@ pub fn explain(code: &str) -> String {
             "segment: the segment itself, written with another id where the one it reads as belongs, or an ST03 that alone names the other guide (only a root that names itself as that place)"
         }
         Scope::Unplaced => {
-            "segment: one the guide could not place, that the consequence names as perhaps the one it finds missing, written wrong"
+            "segment the consequence names: one the guide could not place, with an id the 837 does not define, perhaps the one segment it finds missing, written wrong"
         }
         Scope::Head => {
             "segment it names as its head (the HL it breaks, the first copy of a loop opener written twice in a claim)"

@@ -1112,12 +1112,23 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
     let moved = super::moved::of_set(tx, cx);
     let mistyped = super::mistyped::of_set(tx, cx);
     for (nm1, claim, mut missing, unplaced) in gaps {
-        // A segment there the guide could not place may be the one left out, written wrong:
-        // the gap names it, so that its own finding (SYN001, SYN005, STR003), when reported,
-        // is the one error (`suppress::Scope::Unplaced`; `--ignore SYN001` keeps the gap).
-        if unplaced.is_some() {
-            report_subscriber_missing(tx, cx, (nm1, unplaced), claim, &missing);
-            continue;
+        match unplaced {
+            // A segment there the guide could not place, whose id the 837 does not define
+            // (`NM2`), may be the one segment left out, written wrong: the gap names it, so
+            // that its own finding (SYN001, or SYN005 for a control character in its id),
+            // when reported, is the one error (`suppress::Scope::Unplaced`; `--ignore
+            // SYN001` keeps the gap).
+            Some((at, true)) if missing.len() == 1 => {
+                report_subscriber_missing(tx, cx, (nm1, Some(at), true), claim, &missing);
+                continue;
+            }
+            // Several segments missing, or a segment of the 837 that fits nowhere there (a
+            // PRV, an HI): a gap beside a stray of another kind, two defects.
+            Some(_) => {
+                report_subscriber_missing(tx, cx, (nm1, None, false), claim, &missing);
+                continue;
+            }
+            None => {}
         }
         let end = (tx.loops.iter())
             .find(|l| l.first as usize == nm1 && l.id == "2010BA")
@@ -1130,7 +1141,7 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             let site = typed(id)
                 .and_then(|m| tx.segments.get(m.at))
                 .map(|s| s.position);
-            report_subscriber_missing(tx, cx, (nm1, site), claim, &[id]);
+            report_subscriber_missing(tx, cx, (nm1, site, false), claim, &[id]);
         }
         missing.retain(|id| typed(id).is_none());
         if missing.is_empty() {
@@ -1140,7 +1151,7 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
             .find(|m| m.want.issue == super::moved::MODEL_GAP && m.want.site == nm1)
             .and_then(|m| tx.segments.get(m.stray))
             .map(|s| s.position);
-        report_subscriber_missing(tx, cx, (nm1, stray), claim, &missing);
+        report_subscriber_missing(tx, cx, (nm1, stray, false), claim, &missing);
     }
 }
 
@@ -1148,8 +1159,9 @@ fn subscriber_is_patient(tx: &Transaction<'_>, cx: &mut Ctx<'_>) {
 /// of its own ([`super::own_claim`]): that claim's patient is the subscriber. Each as its
 /// NM1's segment index, the claim's CLM index and the ids it lacks. Looked for in the
 /// 2010BA's own segments and the unplaced ones written right before its NM1 (STR003's
-/// alone). The last: the position of the first segment in the 2010BA the guide could not
-/// place, which may be the one it lacks, written wrong.
+/// alone). The last: a segment in the 2010BA the guide could not place, its position and
+/// whether the 837 does not define its id (then it may be the one it lacks, written wrong);
+/// the first such one, else the first unplaced.
 pub(super) fn subscriber_gaps(tx: &Transaction<'_>) -> Vec<SubscriberGap> {
     let ig = tx.ig();
     let mut out = Vec::new();
@@ -1173,9 +1185,15 @@ pub(super) fn subscriber_gaps(tx: &Transaction<'_>) -> Vec<SubscriberGap> {
         // A segment there the guide could not place (`NM2*12 ELM ST`, an id cut by a line
         // break) may be the one left out, written wrong.
         let unplaced = (name.first as usize..name.end as usize)
-            .find(|&k| !ig.is_placed(k))
-            .and_then(|k| tx.segments.get(k))
-            .map(|s| s.position);
+            .filter(|&k| !ig.is_placed(k))
+            .filter_map(|k| tx.segments.get(k))
+            .map(|s| {
+                (
+                    s.position,
+                    !crate::syntax::unknown_segment::is_known(s.id()),
+                )
+            })
+            .reduce(|found, next| if found.1 || !next.1 { found } else { next });
         // One written late, unplaced before the claim (a DMG after the payer's NM1): STR003's.
         let late = |id: &str| {
             (name.end..claim).any(|k| {
@@ -1198,8 +1216,9 @@ pub(super) fn subscriber_gaps(tx: &Transaction<'_>) -> Vec<SubscriberGap> {
 }
 
 /// A 2010BA short of segments ([`subscriber_gaps`]): its NM1's index, its claim's CLM index,
-/// the ids it lacks, and the position of a segment in it the guide could not place.
-pub(super) type SubscriberGap = (usize, u32, Vec<&'static str>, Option<u32>);
+/// the ids it lacks, and a segment in it the guide could not place (its position, and
+/// whether its id is one the 837 does not define).
+pub(super) type SubscriberGap = (usize, u32, Vec<&'static str>, Option<(u32, bool)>);
 
 /// The one segment a 2010BA (its NM1 at `nm1`) lacks ([`subscriber_gaps`]) as a gap a
 /// segment written elsewhere may fill (`super::moved`): its definition and where it goes,
@@ -1238,7 +1257,7 @@ pub(super) fn subscriber_want(
 fn report_subscriber_missing(
     tx: &Transaction<'_>,
     cx: &mut Ctx<'_>,
-    (nm1_at, stray): (usize, Option<u32>),
+    (nm1_at, stray, unplaced): (usize, Option<u32>, bool),
     claim: u32,
     missing: &[&'static str],
 ) {
@@ -1276,6 +1295,7 @@ fn report_subscriber_missing(
     let first = missing.first().copied().unwrap_or("N3");
     let d = report_at(cx, nm1_at, nm1.loc(), msg);
     d.site = stray;
+    d.site_unplaced = unplaced;
     d.help(format!(
         "add the subscriber's {} to this 2010BA (in TR3 order: NM1*IL, N3, N4, DMG)",
         missing.join(", ")
