@@ -150,6 +150,10 @@ pub(crate) fn report(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
+/// The help for an ST with nothing in it (another ST or the GE follows): deleting it leaves
+/// GE01 counting a set that is no longer there when GE01 counted it.
+const EMPTY_ST_HELP: &str = "write the transaction set and its SE, or delete the empty ST and make GE01 count the sets left";
+
 /// A set's SE missing: where the set ends, and (cut with its group by the next GS or the
 /// IEA) the group's GE with it, one finding.
 fn se_missing(issue: &ScanIssue<'_>) -> (String, Option<String>) {
@@ -180,7 +184,7 @@ fn se_missing(issue: &ScanIssue<'_>) -> (String, Option<String>) {
                 lossy(st02),
                 lossy(id)
             ),
-            Some("delete the empty ST, or write its transaction set and SE".into()),
+            Some(EMPTY_ST_HELP.into()),
         ),
         IssueKind::SeMissing { st02, ended_by, .. } => {
             let where_ = match ended_by {
@@ -355,7 +359,7 @@ fn st_out_of_place(issue: &ScanIssue<'_>, cx: &mut Ctx<'_>) {
                 "ST*{} opens a transaction set with nothing in it: another ST follows at byte {next_at}",
                 lossy(st02)
             ),
-            Some("delete the empty ST, or write its transaction set and SE".into()),
+            Some(EMPTY_ST_HELP.into()),
         ),
         _ => return,
     };
