@@ -976,22 +976,21 @@ fn root_key(scope: Scope, d: &Diagnostic) -> Option<Key> {
         // would tie whatever the set has at that position (the PER at 3 of every 837).
         Scope::Stray => {
             d.site?;
-            let inside = d.context.set_at.is_some_and(|st| d.loc.offset >= st);
-            inside.then_some((d.context.set_at, None, None, d.loc.position as usize))
+            segment_in_set(d)
         }
         // Only a root that names its own place: no other pairing names itself.
-        Scope::Itself => {
-            let own = d.site == Some(d.loc.position);
-            let inside = d.context.set_at.is_some_and(|st| d.loc.offset >= st);
-            (own && inside).then_some((d.context.set_at, None, None, d.loc.position as usize))
-        }
+        Scope::Itself => segment_in_set(d).filter(|_| d.site == Some(d.loc.position)),
         // Any root on the segment, that stands inside its set (as for `Stray`).
-        Scope::Unplaced => {
-            let inside = d.context.set_at.is_some_and(|st| d.loc.offset >= st);
-            inside.then_some((d.context.set_at, None, None, d.loc.position as usize))
-        }
+        Scope::Unplaced => segment_in_set(d),
         _ => key(scope, d),
     }
+}
+
+/// The key of the segment root `d` stands on, when it stands inside its transaction set (its
+/// position is one in the set, not in the file).
+fn segment_in_set(d: &Diagnostic) -> Option<Key> {
+    let inside = d.context.set_at.is_some_and(|st| d.loc.offset >= st);
+    inside.then_some((d.context.set_at, None, None, d.loc.position as usize))
 }
 
 /// Removes from `out` the findings that follow from a reported root; returns them.
